@@ -1,0 +1,527 @@
+import { randomUUID } from 'node:crypto';
+import {
+  AgentError,
+  type AttachVfRequest,
+  type AttachVnicRequest,
+  type BackendKind,
+  type DomainInfo,
+  type DomainSpec,
+  type FdbEntry,
+  type Health,
+  type HostFacts,
+  type HostSnapshot,
+  type MigrateRequest,
+  type MigrateResponse,
+  type NicSpec,
+  type PhysicalNic,
+  type SetIommuResponse,
+  type Task,
+  type TaskRef,
+  type UnbindDriverResponse,
+  type VnicSpec,
+} from '@virtfn/agent-client';
+import { readBootId, readCpu, readFacts, readHostname, type HostIo } from '../host/facts';
+import * as fdb from '../host/fdb';
+import { hasIommuArg, readConfiguredCmdline, updateIommuArgs } from '../host/iommu-arg';
+import { findPfByPci, listPfRefs, pciDir, physfnOf, readPhysicalNic, readSriovState, readVfRefs } from '../host/nics';
+import { applyVfCount, kernelError } from '../host/sriov';
+import type { DomainRecord, Hypervisor } from '../hypervisor/types';
+import type { Clock } from '../platform/clock';
+import { linkBasename, readTrimmed } from '../platform/io';
+import { domainVfs, summarize, vfHolders } from './holders';
+import type { Migrator } from './migrator';
+import { Mutex } from './mutex';
+import { TaskRegistry } from './tasks';
+import { AGENT_VERSION } from './version';
+
+export interface HostAgentDeps {
+  backend: BackendKind;
+  host: HostIo;
+  hypervisor: Hypervisor;
+  migrator: Migrator;
+  clock: Clock;
+  models: ReadonlyMap<string, string>;
+  /** Sim only: power-cycles the simulated host. Linux hosts are rebooted by their operators. */
+  reboot?: () => Promise<void>;
+  /** Poll interval while VFs appear; default 100 ms. */
+  vfPollMs?: number;
+  /** Wait for virtfn links after the write returned; default 60 s. */
+  vfLinkTimeoutMs?: number;
+}
+
+function toInfo(record: DomainRecord): DomainInfo {
+  return {
+    name: record.name,
+    uuid: record.uuid,
+    state: record.state,
+    vcpus: record.vcpus,
+    memoryMiB: record.memoryMiB,
+    nics: record.live ?? record.config,
+  };
+}
+
+function sameVnic(a: NicSpec, b: VnicSpec): boolean {
+  return (
+    a.type === 'vnic' &&
+    a.mac === b.mac &&
+    a.kind === b.kind &&
+    a.source === b.source &&
+    a.model === b.model &&
+    (a.queues ?? 1) === (b.queues ?? 1) &&
+    a.vlan === b.vlan
+  );
+}
+
+/**
+ * The agent's behaviour, independent of transport and of where sysfs and the hypervisor live.
+ * Every rule the agent enforces is here once, so the Linux and sim backends cannot drift apart.
+ */
+export class HostAgent {
+  readonly backend: BackendKind;
+  private readonly host: HostIo;
+  private readonly hypervisor: Hypervisor;
+  private readonly migrator: Migrator;
+  private readonly clock: Clock;
+  private readonly models: ReadonlyMap<string, string>;
+  private readonly rebootHost: (() => Promise<void>) | undefined;
+  private readonly tasks = new TaskRegistry();
+  private readonly mutex = new Mutex();
+  private readonly running = new Set<Promise<void>>();
+  private readonly vfPollMs: number;
+  private readonly vfLinkTimeoutMs: number;
+  private closed = false;
+
+  constructor(deps: HostAgentDeps) {
+    this.backend = deps.backend;
+    this.host = deps.host;
+    this.hypervisor = deps.hypervisor;
+    this.migrator = deps.migrator;
+    this.clock = deps.clock;
+    this.models = deps.models;
+    this.rebootHost = deps.reboot;
+    this.vfPollMs = deps.vfPollMs ?? 100;
+    this.vfLinkTimeoutMs = deps.vfLinkTimeoutMs ?? 60_000;
+  }
+
+  // ---- host ---------------------------------------------------------------------------------
+
+  async health(): Promise<Health> {
+    return {
+      version: AGENT_VERSION,
+      hostname: await readHostname(this.host),
+      backend: this.backend,
+      bootId: await readBootId(this.host),
+    };
+  }
+
+  facts(): Promise<HostFacts> {
+    return readFacts(this.host);
+  }
+
+  async setIommuKernelArg(enabled: boolean): Promise<SetIommuResponse> {
+    return this.mutex.run(async () => {
+      const configured = await readConfiguredCmdline(this.host.runner);
+      // Only touch the bootloader when it has to change: grubby rewrites every entry.
+      if (configured === null || hasIommuArg(configured) !== enabled) {
+        await updateIommuArgs(this.host.runner, (await readCpu(this.host)).vendor, enabled);
+      }
+      const facts = await readFacts(this.host);
+      return { kernelArgSet: facts.iommu.kernelArgSet, rebootRequired: facts.iommu.rebootRequired };
+    });
+  }
+
+  async reboot(): Promise<{ bootId: string }> {
+    const rebootHost = this.rebootHost;
+    if (rebootHost === undefined) {
+      throw new AgentError('UNSUPPORTED', 'the Linux backend does not reboot hosts; reboot it with your own tooling');
+    }
+    return this.mutex.run(async () => {
+      await rebootHost();
+      return { bootId: await readBootId(this.host) };
+    });
+  }
+
+  // ---- NICs and VFs -------------------------------------------------------------------------
+
+  async listNics(): Promise<PhysicalNic[]> {
+    const holders = vfHolders(await this.hypervisor.list());
+    const ctx = { io: this.host.sys, runner: this.host.runner, models: this.models, holders };
+    const nics: PhysicalNic[] = [];
+    for (const ref of await listPfRefs(this.host.sys)) nics.push(await readPhysicalNic(ctx, ref));
+    return nics;
+  }
+
+  private async iommuActive(): Promise<boolean> {
+    return (await readFacts(this.host)).iommu.active;
+  }
+
+  /** Domains holding VFs of this PF right now. */
+  private async domainsUsingPf(pci: string): Promise<string[]> {
+    const holders = vfHolders(await this.hypervisor.list());
+    const domains = new Set<string>();
+    for (const vf of await readVfRefs(this.host.sys, pci)) {
+      const holder = holders.get(vf.pciAddress);
+      if (holder !== undefined) domains.add(holder.domain);
+    }
+    return [...domains].sort();
+  }
+
+  startSetVfCount(pci: string, count: number, operationId: string): Promise<TaskRef> {
+    return this.mutex.run(async () => {
+      const fingerprint = `set-vf-count ${pci} ${count}`;
+      if (this.tasks.lookup(operationId, fingerprint) !== undefined) return { taskId: operationId };
+      if ((await findPfByPci(this.host.sys, pci)) === null) throw new AgentError('NOT_FOUND', `no physical NIC at ${pci}`);
+      const sriov = await readSriovState(this.host.sys, pci);
+      if (!sriov.capable) throw new AgentError('NOT_SRIOV_CAPABLE', `${pci} has no SR-IOV capability (sriov_totalvfs is 0 or absent)`);
+      // The kernel would say ERANGE too, but checking first keeps a rejected request side-effect free.
+      if (count > sriov.totalVfs) {
+        throw new AgentError('ERANGE', `${pci} supports at most ${sriov.totalVfs} VFs, ${count} requested`, {
+          details: { totalVfs: sriov.totalVfs, requested: count },
+        });
+      }
+      if (count > 0 && !(await this.iommuActive())) {
+        throw new AgentError('IOMMU_NOT_ACTIVE', 'the IOMMU is not active on this host: VFs could not be assigned to domains');
+      }
+      const other = this.tasks.runningFor(pci);
+      if (other !== undefined) throw new AgentError('TASK_CONFLICT', `${pci} is being changed by task ${other.id}`);
+      if (sriov.numVfs !== count && sriov.numVfs > 0) {
+        // Any change from a non-zero count goes through 0, which destroys every VF (R12).
+        const domains = await this.domainsUsingPf(pci);
+        if (domains.length > 0) {
+          throw new AgentError('VF_IN_USE', `VFs of ${pci} are attached to ${domains.join(', ')}`, { details: { domains } });
+        }
+      }
+      const from = sriov.numVfs;
+      const total = from === count ? count : (from > 0 ? from : 0) + count;
+      this.tasks.create(operationId, 'set-vf-count', pci, fingerprint, total);
+      this.track(this.runSetVfCount(operationId, pci, from, count));
+      return { taskId: operationId };
+    });
+  }
+
+  private track(work: Promise<void>): void {
+    this.running.add(work);
+    void work.finally(() => this.running.delete(work));
+  }
+
+  private async runSetVfCount(id: string, pci: string, from: number, to: number): Promise<void> {
+    try {
+      await applyVfCount({
+        io: this.host.sys,
+        clock: this.clock,
+        pci,
+        from,
+        to,
+        onProgress: (done, total) => this.tasks.progress(id, done, total),
+        pollMs: this.vfPollMs,
+        linkTimeoutMs: this.vfLinkTimeoutMs,
+        isCancelled: () => this.closed,
+      });
+      this.tasks.succeed(id);
+    } catch (error) {
+      this.tasks.fail(id, error instanceof AgentError ? error : kernelError(error, `set ${pci} to ${to} VFs`));
+    }
+  }
+
+  getTask(id: string): Task {
+    const task = this.tasks.get(id);
+    if (task === undefined) throw new AgentError('NOT_FOUND', `no task ${id} (the agent may have restarted; re-issue the operation)`);
+    return task;
+  }
+
+  /** R14: unbinding the PF driver destroys its VFs, so it is refused while any is attached. */
+  unbindPfDriver(pci: string): Promise<UnbindDriverResponse> {
+    return this.mutex.run(async () => {
+      if ((await findPfByPci(this.host.sys, pci)) === null) throw new AgentError('NOT_FOUND', `no physical NIC at ${pci}`);
+      const domains = await this.domainsUsingPf(pci);
+      if (domains.length > 0) {
+        throw new AgentError('VF_IN_USE', `VFs of ${pci} are attached to ${domains.join(', ')}; detach them first`, {
+          details: { domains },
+        });
+      }
+      const task = this.tasks.runningFor(pci);
+      if (task !== undefined) throw new AgentError('DEVICE_BUSY', `${pci} is being changed by task ${task.id}`);
+      const driver = await linkBasename(this.host.sys, `${pciDir(pci)}/driver`);
+      if (driver === null) return { pciAddress: pci, driver: null };
+      try {
+        await this.host.sys.writeFile(`bus/pci/drivers/${driver}/unbind`, pci);
+      } catch (error) {
+        throw kernelError(error, `unbind ${pci} from ${driver}`);
+      }
+      return { pciAddress: pci, driver };
+    });
+  }
+
+  // ---- domains ------------------------------------------------------------------------------
+
+  listDomains(): Promise<DomainInfo[]> {
+    return this.hypervisor.list().then((records) => records.map(toInfo));
+  }
+
+  async getDomain(name: string): Promise<DomainInfo> {
+    return toInfo(await this.mustGet(name));
+  }
+
+  private async mustGet(name: string): Promise<DomainRecord> {
+    const record = await this.hypervisor.get(name);
+    if (record === null) throw new AgentError('NOT_FOUND', `no domain ${name}`);
+    return record;
+  }
+
+  /** A VF must exist now (virtfn link with physfn) and its PF must not be mid-split. */
+  private async checkVfPresent(pci: string): Promise<void> {
+    const pf = await physfnOf(this.host.sys, pci);
+    if (pf === null) throw new AgentError('VF_NOT_FOUND', `${pci} is not a VF on this host (is the PF split?)`);
+    const task = this.tasks.runningFor(pf);
+    if (task !== undefined) throw new AgentError('DEVICE_BUSY', `the PF of ${pci} is being changed by task ${task.id}`);
+  }
+
+  private checkVnic(nic: VnicSpec): void {
+    if (nic.model !== 'virtio' && nic.queues !== undefined && nic.queues > 1) {
+      throw new AgentError('EINVAL', `multi-queue needs the virtio model with vhost; ${nic.model} has one queue`);
+    }
+  }
+
+  private async checkVnicSource(nic: VnicSpec): Promise<void> {
+    // macvtap sits on a real netdev; a bridge is libvirt's to resolve when the domain starts.
+    if (nic.kind === 'macvtap' && !(await this.host.sys.exists(`class/net/${nic.source}`))) {
+      throw new AgentError('NOT_FOUND', `no network device ${nic.source} for macvtap`);
+    }
+  }
+
+  private checkOwnNics(nics: readonly NicSpec[]): void {
+    const macs = new Set<string>();
+    const vfs = new Set<string>();
+    for (const nic of nics) {
+      if (macs.has(nic.mac)) throw new AgentError('MAC_IN_USE', `MAC ${nic.mac} appears twice`);
+      macs.add(nic.mac);
+      if (nic.type === 'vf') {
+        if (vfs.has(nic.pciAddress)) throw new AgentError('VF_IN_USE', `VF ${nic.pciAddress} appears twice`);
+        vfs.add(nic.pciAddress);
+      } else this.checkVnic(nic);
+    }
+  }
+
+  private async checkVfFree(pci: string, domain: string): Promise<void> {
+    const holder = vfHolders(await this.hypervisor.list()).get(pci);
+    if (holder !== undefined && holder.domain !== domain) {
+      throw new AgentError('VF_IN_USE', `VF ${pci} is already assigned to domain ${holder.domain}`, {
+        details: { domain: holder.domain },
+      });
+    }
+  }
+
+  defineDomain(spec: DomainSpec): Promise<DomainInfo> {
+    return this.mutex.run(async () => {
+      this.checkOwnNics(spec.nics);
+      const existing = await this.hypervisor.get(spec.name);
+      if (existing !== null && spec.uuid !== existing.uuid) {
+        // Without a uuid, a repeat of the same definition is still recognised as a retry.
+        const sameShape =
+          spec.uuid === undefined &&
+          existing.vcpus === spec.vcpus &&
+          existing.memoryMiB === spec.memoryMiB &&
+          existing.image === spec.image &&
+          JSON.stringify(existing.config) === JSON.stringify(spec.nics);
+        if (sameShape) return toInfo(existing);
+        throw new AgentError('DOMAIN_EXISTS', `domain ${spec.name} already exists with uuid ${existing.uuid}`);
+      }
+      for (const nic of spec.nics) {
+        if (nic.type === 'vf') {
+          await this.checkVfPresent(nic.pciAddress);
+          await this.checkVfFree(nic.pciAddress, spec.name);
+        } else await this.checkVnicSource(nic);
+      }
+      const uuid = spec.uuid ?? existing?.uuid ?? randomUUID();
+      await this.hypervisor.define({ ...spec, uuid });
+      return toInfo(await this.mustGet(spec.name));
+    });
+  }
+
+  startDomain(name: string): Promise<DomainInfo> {
+    return this.mutex.run(async () => {
+      const record = await this.mustGet(name);
+      if (record.state === 'running') return toInfo(record);
+      const vfs = record.config.filter((n) => n.type === 'vf');
+      if (vfs.length > 0 && !(await this.iommuActive())) {
+        throw new AgentError('IOMMU_NOT_ACTIVE', `${name} has VF NICs but the IOMMU is not active on this host`);
+      }
+      for (const vf of vfs) {
+        await this.checkVfPresent(vf.pciAddress);
+        await this.checkVfFree(vf.pciAddress, name);
+      }
+      await this.hypervisor.start(name);
+      return toInfo(await this.mustGet(name));
+    });
+  }
+
+  stopDomain(name: string): Promise<DomainInfo> {
+    return this.mutex.run(async () => {
+      const record = await this.mustGet(name);
+      if (record.state === 'running') await this.hypervisor.shutdown(name);
+      return toInfo(await this.mustGet(name));
+    });
+  }
+
+  destroyDomain(name: string): Promise<DomainInfo> {
+    return this.mutex.run(async () => {
+      const record = await this.mustGet(name);
+      if (record.state === 'running') await this.hypervisor.destroy(name);
+      return toInfo(await this.mustGet(name));
+    });
+  }
+
+  undefineDomain(name: string): Promise<{ ok: true }> {
+    return this.mutex.run(async () => {
+      const record = await this.hypervisor.get(name);
+      if (record === null) return { ok: true as const };
+      if (record.state === 'running') throw new AgentError('DOMAIN_RUNNING', `${name} is running; stop or destroy it first`);
+      await this.hypervisor.undefine(name);
+      return { ok: true as const };
+    });
+  }
+
+  attachVf(name: string, req: AttachVfRequest): Promise<DomainInfo> {
+    return this.mutex.run(async () => {
+      const record = await this.mustGet(name);
+      const nic: NicSpec = { type: 'vf', mac: req.mac, pciAddress: req.pciAddress, ...(req.vlan === undefined ? {} : { vlan: req.vlan }) };
+      const live = req.live && record.state === 'running';
+      const inConfig = record.config.find((n) => n.type === 'vf' && n.pciAddress === req.pciAddress);
+      const inLive = record.live?.find((n) => n.type === 'vf' && n.pciAddress === req.pciAddress);
+      const current = inLive ?? inConfig;
+      if (current !== undefined) {
+        if (current.mac !== nic.mac || (current.type === 'vf' && current.vlan !== req.vlan)) {
+          throw new AgentError('VF_IN_USE', `VF ${req.pciAddress} is already in ${name} with another MAC or VLAN`);
+        }
+        if (inConfig !== undefined && (!live || inLive !== undefined)) return toInfo(record);
+      }
+      await this.checkVfPresent(req.pciAddress);
+      await this.checkVfFree(req.pciAddress, name);
+      const macOwner = [...(record.live ?? []), ...record.config].find((n) => n.mac === req.mac && !(n.type === 'vf' && n.pciAddress === req.pciAddress));
+      if (macOwner !== undefined) throw new AgentError('MAC_IN_USE', `${name} already has a NIC with MAC ${req.mac}`);
+      if (live && !(await this.iommuActive())) {
+        throw new AgentError('IOMMU_NOT_ACTIVE', 'the IOMMU is not active on this host; VFs cannot be passed through');
+      }
+      await this.hypervisor.attach(name, nic, live);
+      return toInfo(await this.mustGet(name));
+    });
+  }
+
+  detachVf(name: string, req: { pciAddress: string; live: boolean }): Promise<DomainInfo> {
+    return this.mutex.run(async () => {
+      const record = await this.mustGet(name);
+      const nic = [...(record.live ?? []), ...record.config].find((n) => n.type === 'vf' && n.pciAddress === req.pciAddress);
+      if (nic === undefined) return toInfo(record);
+      await this.hypervisor.detach(name, nic, req.live && record.state === 'running');
+      return toInfo(await this.mustGet(name));
+    });
+  }
+
+  attachVnic(name: string, req: AttachVnicRequest): Promise<DomainInfo> {
+    return this.mutex.run(async () => {
+      const record = await this.mustGet(name);
+      const nic: VnicSpec = { type: 'vnic', ...req };
+      this.checkVnic(nic);
+      const live = record.state === 'running';
+      const existing = [...(record.live ?? []), ...record.config].filter((n) => n.mac === req.mac);
+      if (existing.length > 0) {
+        if (existing.every((n) => sameVnic(n, nic))) return toInfo(record);
+        throw new AgentError('MAC_IN_USE', `${name} already has a NIC with MAC ${req.mac}`);
+      }
+      await this.checkVnicSource(nic);
+      await this.hypervisor.attach(name, nic, live);
+      return toInfo(await this.mustGet(name));
+    });
+  }
+
+  detachVnic(name: string, req: { mac: string }): Promise<DomainInfo> {
+    return this.mutex.run(async () => {
+      const record = await this.mustGet(name);
+      const nic = [...(record.live ?? []), ...record.config].find((n) => n.type === 'vnic' && n.mac === req.mac);
+      if (nic === undefined) return toInfo(record);
+      await this.hypervisor.detach(name, nic, record.state === 'running');
+      return toInfo(await this.mustGet(name));
+    });
+  }
+
+  /**
+   * R9: libvirt cannot migrate a running domain with an assigned host device, live or not.
+   * A shut-off domain moves without its VF NICs: those addresses are this host's PCI bus.
+   */
+  migrateDomain(name: string, req: MigrateRequest): Promise<MigrateResponse> {
+    return this.mutex.run(async () => {
+      const record = await this.mustGet(name);
+      const vfs = domainVfs(record);
+      if (record.state === 'running' && vfs.length > 0) {
+        throw new AgentError('HOSTDEV_NOT_MIGRATABLE', `${name} is running with VF NICs (${vfs.map((v) => v.pciAddress).join(', ')}); stop it or detach them first`, {
+          details: { vfs: vfs.map((v) => v.pciAddress) },
+        });
+      }
+      for (const vf of vfs) await this.hypervisor.detach(name, vf, false);
+      try {
+        await this.migrator.migrate(await this.mustGet(name), req);
+      } catch (error) {
+        // A refused migration must leave the domain as it was, VF NICs included.
+        for (const vf of vfs) await this.hypervisor.attach(name, vf, false);
+        throw error;
+      }
+      return { name, state: record.state, droppedVfs: vfs.map((v) => v.pciAddress) };
+    });
+  }
+
+  /** Target side of a sim migration: define (idempotent by uuid) and start if it was running. */
+  async acceptMigration(spec: DomainSpec, start: boolean): Promise<DomainInfo> {
+    const info = await this.defineDomain(spec);
+    return start ? this.startDomain(info.name) : info;
+  }
+
+  // ---- FDB ----------------------------------------------------------------------------------
+
+  private async pfMac(pf: string): Promise<string> {
+    const mac = await readTrimmed(this.host.sys, `class/net/${pf}/address`);
+    if (mac === null) throw new AgentError('NOT_FOUND', `no network device ${pf}`);
+    return mac;
+  }
+
+  async listFdb(pf: string): Promise<FdbEntry[]> {
+    return fdb.listFdb(this.host.runner, pf, await this.pfMac(pf));
+  }
+
+  addFdb(pf: string, mac: string): Promise<{ ok: true }> {
+    return this.mutex.run(async () => {
+      const entries = await fdb.listFdb(this.host.runner, pf, await this.pfMac(pf));
+      if (!entries.some((e) => e.mac === mac)) await fdb.addFdb(this.host.runner, pf, mac);
+      return { ok: true as const };
+    });
+  }
+
+  removeFdb(pf: string, mac: string): Promise<{ ok: true }> {
+    return this.mutex.run(async () => {
+      const entries = await fdb.listFdb(this.host.runner, pf, await this.pfMac(pf));
+      if (entries.some((e) => e.mac === mac)) await fdb.removeFdb(this.host.runner, pf, mac);
+      return { ok: true as const };
+    });
+  }
+
+  // ---- reconciler view ----------------------------------------------------------------------
+
+  async snapshot(): Promise<HostSnapshot> {
+    const records = await this.hypervisor.list();
+    const nics = await this.listNics();
+    const entries: FdbEntry[] = [];
+    for (const nic of nics) entries.push(...(await fdb.listFdb(this.host.runner, nic.name, nic.mac)));
+    return {
+      bootId: await readBootId(this.host),
+      facts: await this.facts(),
+      nics,
+      domains: records.map(summarize),
+      fdb: entries,
+    };
+  }
+
+  /** Stops waiting on splits; sim kernels stop creating VFs when their own close runs. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.allSettled([...this.running]);
+  }
+}

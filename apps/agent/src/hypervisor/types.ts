@@ -1,0 +1,51 @@
+import type { DomainSpec, DomainState, NicSpec } from '@virtfn/agent-client';
+
+/** A domain as the hypervisor holds it: the persistent config, and the live devices while running. */
+export interface DomainRecord {
+  name: string;
+  uuid: string;
+  state: DomainState;
+  vcpus: number;
+  memoryMiB: number;
+  image: string | undefined;
+  config: NicSpec[];
+  /** null while shut off. */
+  live: NicSpec[] | null;
+}
+
+export type DefinedSpec = DomainSpec & { uuid: string };
+
+/**
+ * The hypervisor without policy: virsh on a host, an in-memory libvirt in the sim. Rules such as
+ * "a VF belongs to one domain" live in the agent above this, so both implementations get them.
+ */
+export interface Hypervisor {
+  list(): Promise<DomainRecord[]>;
+  get(name: string): Promise<DomainRecord | null>;
+  /** Creates the domain or replaces its persistent config. */
+  define(spec: DefinedSpec): Promise<void>;
+  start(name: string): Promise<void>;
+  /** Graceful: asks the guest to power off and waits until it has. */
+  shutdown(name: string): Promise<void>;
+  destroy(name: string): Promise<void>;
+  undefine(name: string): Promise<void>;
+  /** live=true changes the running domain and its config; false only the config. */
+  attach(name: string, nic: NicSpec, live: boolean): Promise<void>;
+  detach(name: string, nic: NicSpec, live: boolean): Promise<void>;
+}
+
+export function recordToSpec(record: DomainRecord): DefinedSpec {
+  return {
+    name: record.name,
+    uuid: record.uuid,
+    vcpus: record.vcpus,
+    memoryMiB: record.memoryMiB,
+    ...(record.image === undefined ? {} : { image: record.image }),
+    nics: record.config,
+  };
+}
+
+export function sameNic(a: NicSpec, b: NicSpec): boolean {
+  if (a.type === 'vf' && b.type === 'vf') return a.pciAddress === b.pciAddress;
+  return a.mac === b.mac;
+}

@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import { IfName, MacAddress, PciAddress } from '@virtfn/agent-client';
+
+const HexId = z.string().regex(/^0x[0-9a-f]{4}$/);
+
+/** One NIC model as the kernel shows it: ids, drivers and the SR-IOV capability registers. */
+export const NicProfile = z.object({
+  model: z.string(),
+  vendorId: HexId,
+  deviceId: HexId,
+  driver: z.string(),
+  /** 0 for a NIC without SR-IOV: the kernel then has no sriov_* files at all. */
+  totalVfs: z.number().int().nonnegative(),
+  vfDeviceId: HexId.optional(),
+  vfDriver: z.string().optional(),
+  /** First VF Offset and VF Stride from the SR-IOV capability: VF n's routing id = PF + offset + n*stride. */
+  vfOffset: z.number().int().positive().optional(),
+  vfStride: z.number().int().positive().optional(),
+  maxSpeedMbps: z.number().int().positive(),
+});
+export type NicProfile = z.infer<typeof NicProfile>;
+
+export const HostNicEntry = z.object({
+  ifname: IfName,
+  /** File name (without .json) in profiles/nics. */
+  nic: z.string(),
+  pciAddress: PciAddress,
+  mac: MacAddress,
+  link: z.enum(['up', 'down']),
+  speedMbps: z.number().int().positive().nullable(),
+  bond: IfName.nullable().default(null),
+  /** Overrides the model's VF offset, as a second port of the same card has its own. */
+  vfOffset: z.number().int().positive().optional(),
+});
+
+export const HostProfileFile = z.object({
+  hostname: z.string().min(1),
+  cpu: z.object({
+    vendor: z.enum(['GenuineIntel', 'AuthenticAMD']),
+    model: z.string(),
+    count: z.number().int().positive(),
+    flags: z.array(z.string()),
+  }),
+  memoryMiB: z.number().int().positive(),
+  bios: z.object({
+    /** VT-d / AMD-Vi enabled in firmware: without it the kernel argument alone activates nothing. */
+    iommu: z.boolean(),
+    /** Firmware exposes interrupt remapping (DMAR ecap bit 3). */
+    interruptRemapping: z.boolean().default(true),
+  }),
+  /** The kernel cmdline the host boots with the first time; the IOMMU argument may or may not be in it. */
+  cmdline: z.string(),
+  allowUnsafeInterrupts: z.boolean().default(false),
+  /** Some hosts restrict dmesg; the agent then falls back to journalctl -k. */
+  dmesgRestricted: z.boolean().default(false),
+  nics: z.array(HostNicEntry).min(1),
+});
+export type HostProfileFile = z.infer<typeof HostProfileFile>;
+
+/** A host profile with its NIC models resolved; what the sim kernel is built from. */
+export type HostProfile = Omit<HostProfileFile, 'nics'> & {
+  name: string;
+  nics: Array<z.infer<typeof HostNicEntry> & { profile: NicProfile }>;
+};

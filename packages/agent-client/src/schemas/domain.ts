@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import { DomainName, IfName, MacAddress, PciAddress, Uuid, VlanId } from './common';
+
+export const VnicKind = z.enum(['bridge', 'macvtap']);
+export type VnicKind = z.infer<typeof VnicKind>;
+
+export const VnicModel = z.enum(['virtio', 'e1000']);
+export type VnicModel = z.infer<typeof VnicModel>;
+
+/** vhost multi-queue goes up to 8 (seed 004); queues only make sense for virtio. */
+export const Queues = z.number().int().min(1).max(8);
+
+export const VfNicSpec = z.object({
+  type: z.literal('vf'),
+  mac: MacAddress,
+  pciAddress: PciAddress,
+  vlan: VlanId.optional(),
+});
+export type VfNicSpec = z.infer<typeof VfNicSpec>;
+
+export const VnicSpec = z.object({
+  type: z.literal('vnic'),
+  mac: MacAddress,
+  kind: VnicKind,
+  /** Bridge name for kind=bridge, the PF netdev for kind=macvtap. */
+  source: IfName,
+  model: VnicModel,
+  queues: Queues.optional(),
+  vlan: VlanId.optional(),
+});
+export type VnicSpec = z.infer<typeof VnicSpec>;
+
+export const NicSpec = z.discriminatedUnion('type', [VfNicSpec, VnicSpec]);
+export type NicSpec = z.infer<typeof NicSpec>;
+
+export const DomainSpec = z.object({
+  name: DomainName,
+  uuid: Uuid.optional(),
+  vcpus: z.number().int().min(1).max(512),
+  memoryMiB: z.number().int().min(16),
+  /** Path of the boot disk image on the host. */
+  image: z.string().min(1).optional(),
+  nics: z.array(NicSpec),
+});
+export type DomainSpec = z.infer<typeof DomainSpec>;
+
+export const DomainState = z.enum(['running', 'shutoff']);
+export type DomainState = z.infer<typeof DomainState>;
+
+export const DomainInfo = z.object({
+  name: DomainName,
+  uuid: Uuid,
+  state: DomainState,
+  vcpus: z.number().int(),
+  memoryMiB: z.number().int(),
+  nics: z.array(NicSpec),
+});
+export type DomainInfo = z.infer<typeof DomainInfo>;
+
+export const AttachVfRequest = z.object({
+  mac: MacAddress,
+  pciAddress: PciAddress,
+  vlan: VlanId.optional(),
+  /** true: hot-plug into the running domain and its config; false: config only. */
+  live: z.boolean(),
+});
+export type AttachVfRequest = z.infer<typeof AttachVfRequest>;
+
+export const DetachVfRequest = z.object({ pciAddress: PciAddress, live: z.boolean() });
+export type DetachVfRequest = z.infer<typeof DetachVfRequest>;
+
+export const AttachVnicRequest = VnicSpec.omit({ type: true });
+export type AttachVnicRequest = z.infer<typeof AttachVnicRequest>;
+
+export const DetachVnicRequest = z.object({ mac: MacAddress });
+export type DetachVnicRequest = z.infer<typeof DetachVnicRequest>;
+
+export const MigrateRequest = z.object({
+  targetBaseUrl: z.url(),
+  targetToken: z.string().min(1),
+  live: z.boolean(),
+});
+export type MigrateRequest = z.infer<typeof MigrateRequest>;
+
+export const MigrateResponse = z.object({
+  name: DomainName,
+  state: DomainState,
+  /** VF NICs of a shut-off domain stay behind: their PCI addresses mean nothing on the target. */
+  droppedVfs: z.array(PciAddress),
+});
+export type MigrateResponse = z.infer<typeof MigrateResponse>;
+
+/** Sent agent-to-agent by the source of a sim migration. */
+export const IncomingMigrationRequest = z.object({ spec: DomainSpec, start: z.boolean() });
+export type IncomingMigrationRequest = z.infer<typeof IncomingMigrationRequest>;

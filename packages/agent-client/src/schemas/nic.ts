@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import { DomainName, IfName, MacAddress, OperationId, PciAddress, VlanId } from './common';
+
+export const VirtualFunction = z.object({
+  index: z.number().int().nonnegative(),
+  pciAddress: PciAddress,
+  /** Host driver bound to the VF (iavf, igbvf, vfio-pci, …), null when unbound. */
+  driver: z.string().nullable(),
+  /** MAC/VLAN programmed for the domain that holds the VF; null when free. */
+  mac: MacAddress.nullable(),
+  vlan: VlanId.nullable(),
+  domain: DomainName.nullable(),
+});
+export type VirtualFunction = z.infer<typeof VirtualFunction>;
+
+export const Bond = z.object({ name: IfName, slaves: z.array(IfName) });
+export type Bond = z.infer<typeof Bond>;
+
+export const PhysicalNic = z.object({
+  name: IfName,
+  pciAddress: PciAddress,
+  vendorId: z.string(),
+  deviceId: z.string(),
+  model: z.string(),
+  driver: z.string().nullable(),
+  mac: MacAddress,
+  linkState: z.enum(['up', 'down']),
+  speedMbps: z.number().int().positive().nullable(),
+  totalVfs: z.number().int().nonnegative(),
+  numVfs: z.number().int().nonnegative(),
+  sriovCapable: z.boolean(),
+  bond: Bond.nullable(),
+  vfs: z.array(VirtualFunction),
+});
+export type PhysicalNic = z.infer<typeof PhysicalNic>;
+
+export const SetVfCountRequest = z.object({
+  count: z.number().int().nonnegative(),
+  operationId: OperationId,
+});
+export type SetVfCountRequest = z.infer<typeof SetVfCountRequest>;
+
+export const TaskRef = z.object({ taskId: z.string() });
+export type TaskRef = z.infer<typeof TaskRef>;
+
+export const UnbindDriverResponse = z.object({
+  pciAddress: PciAddress,
+  /** The driver that was unbound; null when nothing was bound (idempotent repeat). */
+  driver: z.string().nullable(),
+});
+export type UnbindDriverResponse = z.infer<typeof UnbindDriverResponse>;
