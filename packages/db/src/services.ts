@@ -51,6 +51,8 @@ export async function ensurePostgres(options: {
   dataDir: string;
   port: number;
   database: string;
+  /** Tests trade durability for speed; the demo keeps fsync on so a crash loses nothing. */
+  disposable?: boolean;
   log?: (line: string) => void;
 }): Promise<RunningService> {
   const external = process.env.DATABASE_URL;
@@ -70,7 +72,14 @@ export async function ensurePostgres(options: {
     password: PG_PASSWORD,
     persistent: true,
     createPostgresUser: true,
-    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=300", "-c", "fsync=off"],
+    // Refused writes (unique violations) are expected traffic here; logging each one is noise.
+    postgresFlags: [
+      "-c", "listen_addresses=127.0.0.1",
+      "-c", "max_connections=300",
+      "-c", `fsync=${options.disposable ? "off" : "on"}`,
+      "-c", "log_min_error_statement=panic",
+      "-c", "log_min_messages=warning",
+    ],
     onLog: () => undefined,
     onError: (message) => options.log?.(`postgres: ${String(message)}`),
   });

@@ -1,0 +1,2 @@
+export { startWorker, type RunningWorker } from "./worker";
+export { configFromEnv, type WorkerConfig } from "./config";

@@ -1,0 +1,49 @@
+import { hostsToReconcile, reconcileHost, type AgentTarget, type ReconcileOutcome } from "@virtfn/core";
+import type { AgentClient } from "@virtfn/agent-client";
+import type { Db } from "@virtfn/db";
+
+export interface Reconciler {
+  runOnce(): Promise<ReconcileOutcome[]>;
+  stop(): Promise<void>;
+}
+
+/** Runs the level-triggered host reconcile on a schedule; `intervalMs` 0 means on demand only. */
+export function startReconciler(deps: {
+  db: Db;
+  agentFor(target: AgentTarget): AgentClient;
+  intervalMs: number;
+  log(line: string): void;
+}): Reconciler {
+  let timer: NodeJS.Timeout | null = null;
+  let inFlight: Promise<ReconcileOutcome[]> | null = null;
+
+  async function runOnce(): Promise<ReconcileOutcome[]> {
+    if (inFlight) return inFlight;
+    inFlight = (async () => {
+      const hosts = await hostsToReconcile(deps.db);
+      const outcomes = await Promise.all(hosts.map((host) => reconcileHost(deps.db, host, deps.agentFor)));
+      for (const outcome of outcomes.filter((o) => o.rebooted)) {
+        deps.log(`reconciler: ${outcome.name} rebooted; state re-read`);
+      }
+      return outcomes;
+    })().finally(() => {
+      inFlight = null;
+    });
+    return inFlight;
+  }
+
+  if (deps.intervalMs > 0) {
+    timer = setInterval(() => {
+      runOnce().catch((error: unknown) =>
+        deps.log(`reconciler: ${error instanceof Error ? error.message : String(error)}`),
+      );
+    }, deps.intervalMs);
+  }
+  return {
+    runOnce,
+    async stop() {
+      if (timer) clearInterval(timer);
+      await inFlight?.catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,62 @@
+import { Worker } from "bullmq";
+import { createAgentClient, type AgentClient } from "@virtfn/agent-client";
+import { Queues, type AgentTarget } from "@virtfn/core";
+import { createDb } from "@virtfn/db";
+import type { WorkerConfig } from "./config";
+import { createRedis } from "./connection";
+import { runOperationJob } from "./jobs/run-operation";
+import { startDispatcher } from "./outbox/dispatcher";
+import { createQueues, type OperationJob } from "./queues/producer";
+import { startReconciler, type Reconciler } from "./reconciler/reconciler";
+
+export interface RunningWorker {
+  reconciler: Reconciler;
+  /** Moves pending outbox entries now instead of waiting for the next tick. */
+  dispatchNow(): Promise<number>;
+  close(): Promise<void>;
+}
+
+function agentFor(target: AgentTarget): AgentClient {
+  return createAgentClient({ baseUrl: target.agentUrl, token: target.agentToken, timeoutMs: 10_000 });
+}
+
+export async function startWorker(
+  config: WorkerConfig,
+  log: (line: string) => void = (line) => console.log(`[worker] ${line}`),
+): Promise<RunningWorker> {
+  const db = createDb(config.databaseUrl, { max: config.concurrency + 4 });
+  const producerConnection = createRedis(config.redisUrl);
+  const queues = createQueues(producerConnection, config);
+  const deps = { db, agentFor, log };
+
+  const workers = Object.values(Queues).map(
+    (name) =>
+      new Worker<OperationJob>(name, (job) => runOperationJob(deps, job), {
+        connection: createRedis(config.redisUrl),
+        prefix: config.queuePrefix,
+        concurrency: config.concurrency,
+        lockDuration: config.lockMs,
+        stalledInterval: Math.max(1000, Math.floor(config.lockMs / 2)),
+        maxStalledCount: 3,
+      }),
+  );
+  for (const worker of workers) {
+    worker.on("error", (error) => log(`queue error: ${error.message}`));
+  }
+  const dispatcher = startDispatcher({ db, queues, intervalMs: config.dispatchMs, log });
+  const reconciler = startReconciler({ db, agentFor, intervalMs: config.reconcileMs, log });
+
+  return {
+    reconciler,
+    dispatchNow: () => dispatcher.flush(),
+    // Order matters: stop taking new work, let running jobs finish, then drop connections.
+    async close() {
+      await dispatcher.stop();
+      await reconciler.stop();
+      await Promise.all(workers.map((worker) => worker.close()));
+      await Promise.all(Object.values(queues).map((queue) => queue.close()));
+      producerConnection.disconnect();
+      await db.$disconnect();
+    },
+  };
+}

@@ -1,0 +1,180 @@
+import type { Db, Host, Operation } from "@virtfn/db";
+import { recordAudit } from "../operations/audit";
+import { createOperation } from "../operations/create";
+import { requireAdmin, type Actor } from "../shared/actor";
+import { isUniqueViolation } from "../shared/db-errors";
+import { alreadyExists, DomainError, ErrorCode, notFound } from "../shared/errors";
+import {
+  addHostInput,
+  hostIdInput,
+  setIommuInput,
+  type AddHostInput,
+  type HostIdInput,
+  type SetIommuInput,
+} from "./schemas";
+
+export interface HostOperation {
+  host: Pick<Host, "id" | "name">;
+  operation: Operation;
+}
+
+export async function addHost(db: Db, actor: Actor, rawInput: AddHostInput): Promise<HostOperation> {
+  requireAdmin(actor, "add hosts");
+  const input = addHostInput.parse(rawInput);
+  const cluster = await db.cluster.findUnique({ where: { id: input.clusterId } });
+  if (!cluster) throw notFound("Cluster", input.clusterId);
+  try {
+    return await db.$transaction(async (tx) => {
+      const host = await tx.host.create({
+        data: {
+          name: input.name,
+          clusterId: input.clusterId,
+          agentUrl: input.agentUrl,
+          agentToken: input.agentToken,
+          iommuEnabled: input.scanIommu,
+          connectionState: "Connecting",
+        },
+      });
+      const operation = await createOperation(tx, actor, {
+        kind: "host.connect",
+        targetType: "Host",
+        targetId: host.id,
+        targetName: host.name,
+        input: { scanIommu: input.scanIommu },
+      });
+      await recordAudit(tx, actor, {
+        action: "host.add",
+        targetType: "Host",
+        targetId: host.id,
+        outcome: "Success",
+        details: { name: host.name, agentUrl: host.agentUrl, clusterId: host.clusterId },
+      });
+      return { host: { id: host.id, name: host.name }, operation };
+    });
+  } catch (error) {
+    if (isUniqueViolation(error, "agentUrl")) throw alreadyExists("host", "agent URL", input.agentUrl);
+    if (isUniqueViolation(error, "name")) throw alreadyExists("host", "name", input.name);
+    throw error;
+  }
+}
+
+async function hostOrThrow(db: Db, hostId: string): Promise<Host> {
+  const host = await db.host.findUnique({ where: { id: hostId } });
+  if (!host) throw notFound("Host", hostId);
+  return host;
+}
+
+export async function reconnectHost(db: Db, actor: Actor, rawInput: HostIdInput): Promise<HostOperation> {
+  requireAdmin(actor, "reconnect hosts");
+  const { hostId } = hostIdInput.parse(rawInput);
+  const host = await hostOrThrow(db, hostId);
+  return db.$transaction(async (tx) => {
+    const operation = await createOperation(tx, actor, {
+      kind: "host.connect",
+      targetType: "Host",
+      targetId: host.id,
+      targetName: host.name,
+      input: { scanIommu: false },
+    });
+    await tx.host.update({ where: { id: host.id }, data: { connectionState: "Connecting" } });
+    await recordAudit(tx, actor, { action: "host.reconnect", targetType: "Host", targetId: host.id, outcome: "Success" });
+    return { host: { id: host.id, name: host.name }, operation };
+  });
+}
+
+/** Turning IOMMU on writes the kernel argument; it becomes active after the host reboots. */
+export async function setHostIommu(db: Db, actor: Actor, rawInput: SetIommuInput): Promise<HostOperation> {
+  requireAdmin(actor, "change IOMMU settings");
+  const { hostId, enabled } = setIommuInput.parse(rawInput);
+  const host = await hostOrThrow(db, hostId);
+  if (!enabled) {
+    const attached = await db.virtualFunction.count({
+      where: { hostId, state: { in: ["Reserved", "Attached"] } },
+    });
+    if (attached > 0) {
+      throw new DomainError(
+        ErrorCode.HOST_IN_USE,
+        "CONFLICT",
+        `IOMMU cannot be turned off on ${host.name}: ${attached} VF(s) are in use by VMs.`,
+        { attached },
+      );
+    }
+  }
+  return db.$transaction(async (tx) => {
+    await tx.host.update({ where: { id: host.id }, data: { iommuEnabled: enabled } });
+    const operation = await createOperation(tx, actor, {
+      kind: "host.setIommu",
+      targetType: "Host",
+      targetId: host.id,
+      targetName: host.name,
+      input: { enabled },
+    });
+    await recordAudit(tx, actor, {
+      action: "host.setIommu",
+      targetType: "Host",
+      targetId: host.id,
+      outcome: "Success",
+      details: { enabled },
+    });
+    return { host: { id: host.id, name: host.name }, operation };
+  });
+}
+
+/** Reboots through the agent. Only simulated hosts accept it; a real agent refuses. */
+export async function rebootHost(db: Db, actor: Actor, rawInput: HostIdInput): Promise<HostOperation> {
+  requireAdmin(actor, "reboot hosts");
+  const { hostId } = hostIdInput.parse(rawInput);
+  const host = await hostOrThrow(db, hostId);
+  if (host.connectionState !== "Connected") {
+    throw new DomainError(
+      ErrorCode.HOST_NOT_CONNECTED,
+      "CONFLICT",
+      `${host.name} is ${host.connectionState.toLowerCase()}; reconnect it before rebooting.`,
+    );
+  }
+  return db.$transaction(async (tx) => {
+    const operation = await createOperation(tx, actor, {
+      kind: "host.reboot",
+      targetType: "Host",
+      targetId: host.id,
+      targetName: host.name,
+    });
+    await recordAudit(tx, actor, { action: "host.reboot", targetType: "Host", targetId: host.id, outcome: "Success" });
+    return { host: { id: host.id, name: host.name }, operation };
+  });
+}
+
+export async function deleteHost(db: Db, actor: Actor, rawInput: HostIdInput): Promise<void> {
+  requireAdmin(actor, "delete hosts");
+  const { hostId } = hostIdInput.parse(rawInput);
+  const host = await hostOrThrow(db, hostId);
+  await db.$transaction(async (tx) => {
+    const vms = await tx.vm.count({ where: { hostId } });
+    if (vms > 0) {
+      throw new DomainError(
+        ErrorCode.HOST_IN_USE,
+        "CONFLICT",
+        `${host.name} still runs ${vms} VM(s); migrate or delete them first.`,
+        { vms },
+      );
+    }
+    const active = await tx.operation.count({
+      where: { targetType: "Host", targetId: hostId, status: { in: ["Pending", "Running"] } },
+    });
+    if (active > 0) {
+      throw new DomainError(
+        ErrorCode.OPERATION_IN_PROGRESS,
+        "CONFLICT",
+        `${host.name} has an operation in progress; wait for it to finish.`,
+      );
+    }
+    await tx.host.delete({ where: { id: hostId } });
+    await recordAudit(tx, actor, {
+      action: "host.delete",
+      targetType: "Host",
+      targetId: hostId,
+      outcome: "Success",
+      details: { name: host.name },
+    });
+  });
+}

@@ -1,0 +1,114 @@
+import { isAgentError, type AgentClient } from "@virtfn/agent-client";
+import { z } from "zod";
+import type { Db, Host } from "@virtfn/db";
+import type { OperationContext, OperationHandler } from "../runtime/context";
+import { notFound } from "../shared/errors";
+import { iommuReadiness } from "./rules";
+import { applyObservedHost, markHostDisconnected } from "./sync";
+
+const connectInput = z.object({ scanIommu: z.boolean().default(false) });
+const setIommuInput = z.object({ enabled: z.boolean() });
+
+async function loadHost(db: Db, hostId: string): Promise<Host> {
+  const host = await db.host.findUnique({ where: { id: hostId } });
+  if (!host) throw notFound("Host", hostId);
+  return host;
+}
+
+/** A readable reason for the host page when the agent cannot be reached or refuses us. */
+export function disconnectReason(host: Pick<Host, "agentUrl">, error: unknown): string {
+  if (isAgentError(error)) {
+    switch (error.code) {
+      case "UNREACHABLE":
+        return `Cannot reach the agent at ${host.agentUrl}: ${error.message}`;
+      case "TIMEOUT":
+        return `The agent at ${host.agentUrl} did not answer in time.`;
+      case "UNAUTHORIZED":
+        return `The agent at ${host.agentUrl} refused the token: check the host's agent token.`;
+      default:
+        return `The agent at ${host.agentUrl} failed: ${error.code} ${error.message}`;
+    }
+  }
+  return `Unexpected error talking to ${host.agentUrl}: ${error instanceof Error ? error.message : String(error)}`;
+}
+
+/** Reads health, facts and NICs from the agent and records them on the host. */
+export async function refreshHost(db: Db, host: Host, agent: AgentClient): Promise<void> {
+  const [health, facts, nics] = await Promise.all([
+    agent.health(),
+    agent.getFacts(),
+    agent.listPhysicalNics(),
+  ]);
+  await applyObservedHost(db, host.id, { health, facts, nics });
+}
+
+async function withConnection<T>(ctx: OperationContext, host: Host, work: (agent: AgentClient) => Promise<T>): Promise<T> {
+  const agent = ctx.agentFor(host);
+  try {
+    return await work(agent);
+  } catch (error) {
+    if (isAgentError(error) && ["UNREACHABLE", "TIMEOUT", "UNAUTHORIZED"].includes(error.code)) {
+      await markHostDisconnected(ctx.db, host.id, disconnectReason(host, error));
+    }
+    throw error;
+  }
+}
+
+export const connectHost: OperationHandler = async (ctx, operation) => {
+  const { scanIommu } = connectInput.parse(operation.input);
+  const host = await loadHost(ctx.db, operation.targetId);
+  return withConnection(ctx, host, async (agent) => {
+    await ctx.progress(10, `Contacting the agent at ${host.agentUrl}`);
+    const health = await agent.health();
+    await ctx.progress(30, `Agent ${health.version} (${health.backend}) answered; reading host facts`);
+    if (scanIommu && host.iommuEnabled) {
+      const facts = await agent.getFacts();
+      if (!facts.iommu.kernelArgSet) {
+        await ctx.progress(45, "Scanning IOMMU: adding the IOMMU kernel argument");
+        await agent.setIommuKernelArg(true);
+      }
+    }
+    await ctx.progress(60, "Reading physical NICs");
+    await refreshHost(ctx.db, host, agent);
+    const updated = await loadHost(ctx.db, host.id);
+    const pfs = await ctx.db.physicalNic.count({ where: { hostId: host.id } });
+    return { physicalNics: pfs, iommu: iommuReadiness(updated).state };
+  });
+};
+
+export const setIommu: OperationHandler = async (ctx, operation) => {
+  const { enabled } = setIommuInput.parse(operation.input);
+  const host = await loadHost(ctx.db, operation.targetId);
+  return withConnection(ctx, host, async (agent) => {
+    await ctx.progress(30, `${enabled ? "Adding" : "Removing"} the IOMMU kernel argument`);
+    const outcome = await agent.setIommuKernelArg(enabled);
+    await refreshHost(ctx.db, host, agent);
+    return { kernelArgSet: outcome.kernelArgSet, rebootRequired: outcome.rebootRequired };
+  });
+};
+
+const REBOOT_WAIT_MS = 120_000;
+
+export const rebootHost: OperationHandler = async (ctx, operation) => {
+  const host = await loadHost(ctx.db, operation.targetId);
+  return withConnection(ctx, host, async (agent) => {
+    const before = await agent.health();
+    // A retried job must not reboot twice: the boot id already moved on if the first try did.
+    if (host.bootId && before.bootId !== host.bootId) {
+      await refreshHost(ctx.db, host, agent);
+      return { rebooted: true };
+    }
+    await ctx.progress(20, "Rebooting the host");
+    await agent.reboot();
+    const deadline = Date.now() + REBOOT_WAIT_MS;
+    for (;;) {
+      const health = await agent.health().catch(() => null);
+      if (health && health.bootId !== before.bootId) break;
+      if (Date.now() > deadline) throw new Error(`${host.name} did not come back within ${REBOOT_WAIT_MS / 1000} s`);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    await ctx.progress(80, "Host is back; reading its state");
+    await refreshHost(ctx.db, host, agent);
+    return { rebooted: true };
+  });
+};

@@ -1,0 +1,152 @@
+import type { Db, HostConnectionState, Prisma, VirtualizationState } from "@virtfn/db";
+import { requireInventoryReader, type Actor } from "../shared/actor";
+import { notFound } from "../shared/errors";
+import { pageWindow, toPage, type Page } from "../shared/pagination";
+import { iommuReadiness, type IommuReadiness } from "./rules";
+import { listHostsInput, type ListHostsInput } from "./schemas";
+
+export interface HostSummary {
+  id: string;
+  name: string;
+  clusterId: string;
+  clusterName: string;
+  zoneName: string;
+  agentUrl: string;
+  connectionState: HostConnectionState;
+  connectionReason: string | null;
+  lastSeenAt: Date | null;
+  cpuCount: number;
+  memoryMiB: number;
+  iommu: IommuReadiness;
+  pfCount: number;
+  vfTotal: number;
+  vfAvailable: number;
+  createdAt: Date;
+}
+
+export interface NicRow {
+  id: string;
+  name: string;
+  pciAddress: string;
+  model: string;
+  driver: string;
+  mac: string | null;
+  linkUp: boolean;
+  speedMbps: number | null;
+  virtualizationState: VirtualizationState;
+  totalVfs: number;
+  numVfs: number;
+  desiredNumVfs: number | null;
+  vfAvailable: number;
+  vfTotal: number;
+  bondName: string | null;
+  bondSlaves: string[];
+}
+
+export interface HostDetail extends HostSummary {
+  agentVersion: string | null;
+  agentBackend: string | null;
+  cpuModel: string | null;
+  cpuVirtualization: string | null;
+  iommuEnabled: boolean;
+  iommuKernelArgSet: boolean;
+  iommuActive: boolean;
+  interruptRemapping: boolean;
+  allowUnsafeInterrupts: boolean;
+  rebootRequired: boolean;
+  nics: NicRow[];
+}
+
+const hostInclude = {
+  cluster: { select: { name: true, zone: { select: { name: true } } } },
+  physicalNics: {
+    orderBy: { name: "asc" },
+    include: { virtualFunctions: { select: { state: true } } },
+  },
+} satisfies Prisma.HostInclude;
+
+type HostRow = Prisma.HostGetPayload<{ include: typeof hostInclude }>;
+
+function nicRow(pf: HostRow["physicalNics"][number]): NicRow {
+  const present = pf.virtualFunctions.filter((vf) => vf.state !== "Missing");
+  return {
+    id: pf.id,
+    name: pf.name,
+    pciAddress: pf.pciAddress,
+    model: pf.model,
+    driver: pf.driver,
+    mac: pf.mac,
+    linkUp: pf.linkUp,
+    speedMbps: pf.speedMbps,
+    virtualizationState: pf.virtualizationState,
+    totalVfs: pf.totalVfs,
+    numVfs: pf.numVfs,
+    desiredNumVfs: pf.desiredNumVfs,
+    vfAvailable: present.filter((vf) => vf.state === "Available").length,
+    vfTotal: present.length,
+    bondName: pf.bondName,
+    bondSlaves: pf.bondSlaves,
+  };
+}
+
+function summary(host: HostRow): HostSummary {
+  const nics = host.physicalNics.map(nicRow);
+  return {
+    id: host.id,
+    name: host.name,
+    clusterId: host.clusterId,
+    clusterName: host.cluster.name,
+    zoneName: host.cluster.zone.name,
+    agentUrl: host.agentUrl,
+    connectionState: host.connectionState,
+    connectionReason: host.connectionReason,
+    lastSeenAt: host.lastSeenAt,
+    cpuCount: host.cpuCount,
+    memoryMiB: host.memoryMiB,
+    iommu: iommuReadiness(host),
+    pfCount: nics.length,
+    vfTotal: nics.reduce((sum, nic) => sum + nic.vfTotal, 0),
+    vfAvailable: nics.reduce((sum, nic) => sum + nic.vfAvailable, 0),
+    createdAt: host.createdAt,
+  };
+}
+
+export async function listHosts(db: Db, actor: Actor, rawInput: ListHostsInput): Promise<Page<HostSummary>> {
+  requireInventoryReader(actor);
+  const input = listHostsInput.parse(rawInput);
+  const where: Prisma.HostWhereInput = {
+    ...(input.search ? { name: { contains: input.search, mode: "insensitive" } } : {}),
+    ...(input.clusterId ? { clusterId: input.clusterId } : {}),
+    ...(input.connectionState ? { connectionState: input.connectionState } : {}),
+  };
+  const [rows, total] = await Promise.all([
+    db.host.findMany({
+      where,
+      include: hostInclude,
+      orderBy: [{ [input.sort]: input.order }, { id: "asc" }],
+      ...pageWindow(input),
+    }),
+    db.host.count({ where }),
+  ]);
+  return toPage(rows.map(summary), total, input);
+}
+
+export async function getHost(db: Db, actor: Actor, hostId: string): Promise<HostDetail> {
+  requireInventoryReader(actor);
+  const host = await db.host.findUnique({ where: { id: hostId }, include: hostInclude });
+  if (!host) throw notFound("Host", hostId);
+  return {
+    ...summary(host),
+    agentVersion: host.agentVersion,
+    agentBackend: host.agentBackend,
+    cpuModel: host.cpuModel,
+    cpuVirtualization: host.cpuVirtualization,
+    iommuEnabled: host.iommuEnabled,
+    iommuKernelArgSet: host.iommuKernelArgSet,
+    iommuActive: host.iommuActive,
+    interruptRemapping: host.interruptRemapping,
+    allowUnsafeInterrupts: host.allowUnsafeInterrupts,
+    rebootRequired: host.rebootRequired,
+    nics: host.physicalNics.map(nicRow),
+  };
+}

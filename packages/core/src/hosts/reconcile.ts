@@ -1,0 +1,47 @@
+import { isAgentError } from "@virtfn/agent-client";
+import type { Db, Host } from "@virtfn/db";
+import type { AgentTarget } from "../runtime/context";
+import type { AgentClient } from "@virtfn/agent-client";
+import { disconnectReason, refreshHost } from "./operations";
+import { markHostDisconnected } from "./sync";
+
+export interface ReconcileOutcome {
+  hostId: string;
+  name: string;
+  result: "observed" | "disconnected" | "skipped";
+  rebooted: boolean;
+}
+
+/**
+ * Level-triggered: compares what the agent reports with the database and repairs drift. Hosts
+ * with an operation in flight are left to that operation, so the two never fight.
+ */
+export async function reconcileHost(
+  db: Db,
+  host: Host,
+  agentFor: (target: AgentTarget) => AgentClient,
+): Promise<ReconcileOutcome> {
+  const base = { hostId: host.id, name: host.name };
+  const busy = await db.operation.count({
+    where: { targetType: "Host", targetId: host.id, status: { in: ["Pending", "Running"] } },
+  });
+  if (busy > 0) return { ...base, result: "skipped", rebooted: false };
+  const agent = agentFor(host);
+  try {
+    const health = await agent.health({ timeoutMs: 3000 });
+    const rebooted = host.bootId !== null && health.bootId !== host.bootId;
+    await refreshHost(db, host, agent);
+    return { ...base, result: "observed", rebooted };
+  } catch (error) {
+    if (!isAgentError(error)) throw error;
+    if (host.connectionState !== "Disconnected" || host.connectionReason === null) {
+      await markHostDisconnected(db, host.id, disconnectReason(host, error));
+    }
+    return { ...base, result: "disconnected", rebooted: false };
+  }
+}
+
+/** Hosts that have finished their first connect; a host still being added belongs to its operation. */
+export async function hostsToReconcile(db: Db): Promise<Host[]> {
+  return db.host.findMany({ where: { connectionState: { not: "Connecting" } }, orderBy: { name: "asc" } });
+}

@@ -1,0 +1,41 @@
+import { z } from "zod";
+import { HostConnectionState } from "@virtfn/db";
+import { pageInput, sortOrder } from "../shared/pagination";
+
+export const hostName = z
+  .string()
+  .trim()
+  .min(1, "Give the host a name")
+  .max(64, "At most 64 characters")
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "Letters, digits, dots, dashes and underscores only");
+
+export const agentUrl = z
+  .string()
+  .trim()
+  .url("Enter the agent URL, for example http://10.0.0.5:7100")
+  .refine((value) => /^https?:\/\//.test(value), "The agent URL must start with http:// or https://")
+  .transform((value) => value.replace(/\/+$/, ""));
+
+export const addHostInput = z.object({
+  name: hostName,
+  clusterId: z.uuid("Pick a cluster"),
+  agentUrl,
+  agentToken: z.string().min(8, "The agent token has at least 8 characters").max(512),
+  scanIommu: z.boolean().default(true),
+});
+export type AddHostInput = z.input<typeof addHostInput>;
+
+export const hostIdInput = z.object({ hostId: z.uuid("Not a host id") });
+export type HostIdInput = z.input<typeof hostIdInput>;
+
+export const setIommuInput = hostIdInput.extend({ enabled: z.boolean() });
+export type SetIommuInput = z.input<typeof setIommuInput>;
+
+export const listHostsInput = pageInput.extend({
+  search: z.string().trim().max(100).optional(),
+  clusterId: z.uuid().optional(),
+  connectionState: z.enum(HostConnectionState).optional(),
+  sort: z.enum(["name", "createdAt", "connectionState"]).default("name"),
+  order: sortOrder,
+});
+export type ListHostsInput = z.input<typeof listHostsInput>;

@@ -1,0 +1,10 @@
+import type { OperationHandler } from "../runtime/context";
+import { connectHost, rebootHost, setIommu } from "../hosts/operations";
+import type { OperationKind } from "./kinds";
+
+/** Every operation kind has exactly one handler; the worker looks them up here. */
+export const operationHandlers: Record<OperationKind, OperationHandler> = {
+  "host.connect": connectHost,
+  "host.setIommu": setIommu,
+  "host.reboot": rebootHost,
+};

@@ -1,0 +1,17 @@
+/** BullMQ queues; one producer and one processor per queue (see apps/worker). */
+export const Queues = {
+  hosts: "hosts",
+} as const;
+export type QueueName = (typeof Queues)[keyof typeof Queues];
+
+/** Operation kinds and the queue that runs each. */
+export const OperationKinds = {
+  "host.connect": Queues.hosts,
+  "host.setIommu": Queues.hosts,
+  "host.reboot": Queues.hosts,
+} as const satisfies Record<string, QueueName>;
+export type OperationKind = keyof typeof OperationKinds;
+
+export function isOperationKind(kind: string): kind is OperationKind {
+  return kind in OperationKinds;
+}

@@ -1,0 +1,18 @@
+import type { AgentClient } from "@virtfn/agent-client";
+import type { Db, Operation } from "@virtfn/db";
+
+/** The agent address and token of a host, as the worker needs them to call it. */
+export interface AgentTarget {
+  agentUrl: string;
+  agentToken: string;
+}
+
+/** What an operation handler gets from the worker: the database, agents and a progress sink. */
+export interface OperationContext {
+  db: Db;
+  agentFor(target: AgentTarget): AgentClient;
+  progress(percent: number, message: string): Promise<void>;
+}
+
+export type OperationHandler = (ctx: OperationContext, operation: Operation) => Promise<OperationResult>;
+export type OperationResult = Record<string, string | number | boolean | null>;

@@ -1,0 +1,52 @@
+/** How a transport should present a domain error. One mapping, in apps/web, turns it into codes. */
+export type ErrorKind = "BAD_REQUEST" | "CONFLICT" | "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED";
+
+/**
+ * Stable error codes. Clients match on these; the messages are for people and may change.
+ */
+export const ErrorCode = {
+  VALIDATION_FAILED: "VALIDATION_FAILED",
+  UNAUTHENTICATED: "UNAUTHENTICATED",
+  INVALID_CREDENTIALS: "INVALID_CREDENTIALS",
+  FORBIDDEN: "FORBIDDEN",
+  ADMIN_ONLY: "ADMIN_ONLY",
+  NOT_FOUND: "NOT_FOUND",
+  ALREADY_EXISTS: "ALREADY_EXISTS",
+  OPERATION_IN_PROGRESS: "OPERATION_IN_PROGRESS",
+  HOST_NOT_CONNECTED: "HOST_NOT_CONNECTED",
+  HOST_IN_USE: "HOST_IN_USE",
+  IOMMU_NOT_READY: "IOMMU_NOT_READY",
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export class DomainError extends Error {
+  override readonly name = "DomainError";
+  constructor(
+    readonly code: string,
+    readonly kind: ErrorKind,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}
+
+export function notFound(entity: string, id: string): DomainError {
+  return new DomainError(ErrorCode.NOT_FOUND, "NOT_FOUND", `${entity} ${id} was not found.`, {
+    entity,
+    id,
+  });
+}
+
+export function alreadyExists(entity: string, field: string, value: string): DomainError {
+  return new DomainError(
+    ErrorCode.ALREADY_EXISTS,
+    "CONFLICT",
+    `A ${entity} with ${field} "${value}" already exists.`,
+    { entity, field, value },
+  );
+}
+
+export function isDomainError(error: unknown): error is DomainError {
+  return error instanceof DomainError;
+}

@@ -1,0 +1,146 @@
+// The whole system on one machine: Postgres, Redis, sim agents, the worker and the web app.
+// `npm start` and the end-to-end half of `npm test` both use it, so they run the same thing.
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { startSimFleet, type SimFleet } from "@virtfn/agent";
+import { seedDemo, type DemoAgent } from "@virtfn/core";
+import { createDb, migrateDeploy } from "@virtfn/db";
+import { ensurePostgres, ensureRedis, type RunningService } from "@virtfn/db/services";
+import { ensurePrismaClient } from "./prepare";
+import { repoRoot } from "./paths";
+import { spawnManaged, spawnTs, waitForHttp, type ManagedProcess } from "./processes";
+
+export const DEMO_FLEET = [
+  { name: "kvm-01", profile: "kvm-i350-82599", cluster: "cluster-a", scanIommu: true },
+  { name: "kvm-02", profile: "kvm-e810", cluster: "cluster-a", scanIommu: true },
+  { name: "kvm-03", profile: "kvm-bond-82599", cluster: "cluster-b", scanIommu: true },
+  { name: "kvm-04", profile: "kvm-no-iommu", cluster: "cluster-b", scanIommu: false },
+  { name: "kvm-05", profile: "kvm-cx5-x710", cluster: "cluster-b", scanIommu: true },
+] as const;
+
+export interface StackOptions {
+  dataDir: string;
+  pgPort: number;
+  redisPort: number;
+  webPort: number;
+  agentBasePort: number;
+  database: string;
+  queuePrefix: string;
+  /** Extra sim agents that run but are not registered, for tests that add a host. */
+  spareAgents?: Array<{ name: string; profile: string }>;
+  perVfDelayMs?: number;
+  reconcileMs?: number;
+  log(line: string): void;
+  quietChildren?: boolean;
+}
+
+export interface Stack {
+  webUrl: string;
+  databaseUrl: string;
+  redisUrl: string;
+  agentToken: string;
+  spare: Array<{ name: string; url: string }>;
+  stop(): Promise<void>;
+}
+
+/** A random agent token per data folder: nothing secret lives in the repository. */
+function agentTokenFor(dataDir: string): string {
+  const file = path.join(dataDir, "agent-token");
+  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  mkdirSync(dataDir, { recursive: true });
+  const token = randomBytes(24).toString("base64url");
+  writeFileSync(file, token, { mode: 0o600 });
+  return token;
+}
+
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const stoppers: Array<() => Promise<void>> = [];
+  const stop = async () => {
+    for (const stopOne of stoppers.reverse()) await stopOne().catch(() => undefined);
+  };
+  try {
+    ensurePrismaClient();
+    const postgres: RunningService = await ensurePostgres({
+      dataDir: path.join(options.dataDir, "pg"),
+      port: options.pgPort,
+      database: options.database,
+      log: options.log,
+    });
+    stoppers.push(() => postgres.stop());
+    const redis = await ensureRedis({ dataDir: path.join(options.dataDir, "redis"), port: options.redisPort, log: options.log });
+    stoppers.push(() => redis.stop());
+    options.log(`postgres ${postgres.owned ? "started" : "reused"}, redis ${redis.owned ? "started" : "reused"}`);
+
+    await migrateDeploy(postgres.url);
+    options.log("database migrated");
+
+    const agentToken = agentTokenFor(options.dataDir);
+    const fleetHosts = [
+      ...DEMO_FLEET.map((host, i) => ({ name: host.name, profile: host.profile, port: options.agentBasePort + i })),
+      ...(options.spareAgents ?? []).map((spare, i) => ({
+        name: spare.name,
+        profile: spare.profile,
+        port: options.agentBasePort + DEMO_FLEET.length + i,
+      })),
+    ];
+    const fleet: SimFleet = await startSimFleet({
+      baseDir: path.join(options.dataDir, "sim"),
+      hosts: fleetHosts,
+      token: agentToken,
+      ...(options.perVfDelayMs === undefined ? {} : { perVfDelayMs: options.perVfDelayMs }),
+    });
+    stoppers.push(() => fleet.close());
+    options.log(`${fleet.agents.length} sim agents on ports ${fleetHosts[0]?.port}–${fleetHosts.at(-1)?.port}`);
+
+    const db = createDb(postgres.url, { max: 2 });
+    const agents: DemoAgent[] = DEMO_FLEET.map((host, i) => ({
+      name: host.name,
+      url: `http://127.0.0.1:${options.agentBasePort + i}`,
+      token: agentToken,
+      cluster: host.cluster,
+      scanIommu: host.scanIommu,
+    }));
+    const seeded = await seedDemo(db, agents);
+    await db.$disconnect();
+    options.log(seeded.hostsAdded > 0 ? `demo seeded (${seeded.hostsAdded} hosts)` : "demo data already present");
+
+    const env = {
+      DATABASE_URL: postgres.url,
+      REDIS_URL: redis.url,
+      VIRTFN_QUEUE_PREFIX: options.queuePrefix,
+      ...(options.reconcileMs === undefined ? {} : { VIRTFN_RECONCILE_MS: String(options.reconcileMs) }),
+    };
+    const worker: ManagedProcess = spawnTs("worker", path.join(repoRoot, "apps/worker/src/main.ts"), env, {
+      quiet: options.quietChildren ?? false,
+    });
+    stoppers.push(() => worker.stop());
+
+    const web = spawnManaged(
+      "web",
+      path.join(repoRoot, "node_modules", ".bin", "next"),
+      ["dev", "--port", String(options.webPort), "--hostname", "127.0.0.1"],
+      { ...env, NEXT_TELEMETRY_DISABLED: "1" },
+      { cwd: path.join(repoRoot, "apps/web"), quiet: options.quietChildren ?? false },
+    );
+    stoppers.push(() => web.stop());
+    const webUrl = `http://127.0.0.1:${options.webPort}`;
+    await waitForHttp(`${webUrl}/api/health`, 180_000, () => web.child.exitCode === null);
+    // The first request compiles the page; do it now so the first person to look does not wait.
+    await fetch(`${webUrl}/login`).catch(() => undefined);
+
+    return {
+      webUrl,
+      databaseUrl: postgres.url,
+      redisUrl: redis.url,
+      agentToken,
+      spare: fleet.agents
+        .filter((agent) => (options.spareAgents ?? []).some((spare) => spare.name === agent.name))
+        .map((agent) => ({ name: agent.name, url: agent.url })),
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

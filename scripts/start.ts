@@ -1,0 +1,42 @@
+import path from "node:path";
+import { DEMO_LOGINS } from "@virtfn/core";
+import { dataRoot } from "./lib/paths";
+import { startStack } from "./lib/stack";
+
+const started = Date.now();
+const log = (line: string) => console.log(`[start] ${line}`);
+const port = Number(process.env.PORT ?? 3000);
+
+const stack = await startStack({
+  dataDir: path.join(dataRoot, "dev"),
+  pgPort: Number(process.env.VIRTFN_PG_PORT ?? 55432),
+  redisPort: Number(process.env.VIRTFN_REDIS_PORT ?? 56379),
+  webPort: port,
+  agentBasePort: Number(process.env.VIRTFN_AGENT_BASE_PORT ?? 7101),
+  database: "virtfn",
+  queuePrefix: "virtfn",
+  log,
+});
+
+console.log(`
+virtfn is up after ${((Date.now() - started) / 1000).toFixed(1)} s: ${stack.webUrl}
+
+Demo logins (local demo only):
+  admin    ${DEMO_LOGINS.admin.username} / ${DEMO_LOGINS.admin.password}
+  tenant   ${DEMO_LOGINS.tenant.username} / ${DEMO_LOGINS.tenant.password}
+  auditor  ${DEMO_LOGINS.auditor.username} / ${DEMO_LOGINS.auditor.password}
+
+Ctrl-C stops everything; the data in .data/dev is kept for the next start.
+`);
+
+let stopping = false;
+async function shutdown(): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  log("stopping …");
+  await stack.stop();
+  log("stopped");
+  process.exit(0);
+}
+process.on("SIGINT", () => void shutdown());
+process.on("SIGTERM", () => void shutdown());
