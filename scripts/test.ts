@@ -17,7 +17,7 @@ const onlyE2e = args.includes("--e2e-only");
 const vitestFilters = args.filter((arg) => !arg.startsWith("--"));
 const log = (line: string) => console.log(`[test] ${line}`);
 const started = Date.now();
-const dataDir = path.join(dataRoot, "test");
+const dataDir = process.env.VIRTFN_TEST_DATA_DIR ?? path.join(dataRoot, "test");
 const resultsDir = path.join(repoRoot, "test-results");
 const TEMPLATE_DB = "virtfn_template";
 const PG_PORT = Number(process.env.VIRTFN_TEST_PG_PORT ?? 55433);

@@ -1,0 +1,422 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { HostDetail, OperationView } from "@virtfn/core";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useEffect, useRef, useState } from "react";
+import { Badge, ConnectionBadge, IommuBadge, LinkBadge, VirtualizationBadge } from "~/components/badges";
+import { ConfirmDialog } from "~/components/Dialog";
+import { ErrorBox } from "~/components/ErrorBox";
+import { isActive, OperationsTable } from "~/components/OperationsTable";
+import { useIsAdmin } from "~/components/session";
+import { useNow } from "~/components/useNow";
+import { errorData } from "~/lib/errors";
+import { dateTime, memory, operationKindLabel, relativeTime, speed } from "~/lib/format";
+import { useTRPC } from "~/trpc/react";
+
+type Action = "reconnect" | "iommu" | "reboot" | "delete";
+
+export function HostDetailPage({ hostId }: { hostId: string }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const now = useNow();
+
+  const ops = useQuery({
+    ...trpc.operations.list.queryOptions({ targetId: hostId, limit: 10, sort: "createdAt", order: "desc" }),
+    refetchInterval: (query) => (query.state.data?.items.some(isActive) ? 1500 : 10_000),
+  });
+  const activeOps = ops.data?.items.filter(isActive) ?? [];
+  const host = useQuery({
+    ...trpc.hosts.get.queryOptions({ hostId }),
+    refetchInterval: (query) =>
+      query.state.data?.connectionState === "Connecting" || activeOps.length > 0 ? 1500 : 15_000,
+  });
+
+  // When an operation on this host finishes, its effects (facts, NICs) are in the host row now.
+  const activeCount = activeOps.length;
+  const previousActive = useRef(activeCount);
+  useEffect(() => {
+    if (activeCount < previousActive.current) {
+      void queryClient.invalidateQueries(trpc.hosts.get.queryFilter({ hostId }));
+    }
+    previousActive.current = activeCount;
+  }, [activeCount, queryClient, trpc, hostId]);
+
+  if (host.isPending) {
+    return (
+      <div className="loading" aria-busy="true">
+        Loading host…
+      </div>
+    );
+  }
+  if (!host.data) {
+    const code = errorData(host.error).code;
+    return (
+      <>
+        <Breadcrumb name="Host" />
+        {code === "NOT_FOUND" || code === "BAD_REQUEST" ? (
+          <div className="empty">
+            <p>
+              <strong>Host not found.</strong> It may have been deleted.
+            </p>
+            <Link href="/hosts" className="btn">
+              Back to hosts
+            </Link>
+          </div>
+        ) : (
+          <ErrorBox title="Could not load the host." error={host.error} onRetry={() => void host.refetch()} />
+        )}
+      </>
+    );
+  }
+  const h = host.data;
+  return (
+    <>
+      <Breadcrumb name={h.name} />
+      <div className="page-header">
+        <div>
+          <h1 className="host-title">
+            {h.name} <ConnectionBadge state={h.connectionState} /> <IommuBadge iommu={h.iommu} seen={h.lastSeenAt !== null} />
+          </h1>
+          <p className="subtitle">
+            {h.zoneName} / {h.clusterName} · {h.agentUrl}
+          </p>
+        </div>
+        <HostActions host={h} activeOps={activeOps} />
+      </div>
+      {host.isError ? <ErrorBox title="Refreshing failed." error={host.error} /> : null}
+      {h.connectionState === "Disconnected" ? (
+        <div className="banner banner-err" role="status">
+          <strong>Disconnected.</strong> {h.connectionReason ?? "The agent is not answering."}
+        </div>
+      ) : null}
+      <ReadinessBanner host={h} />
+
+      <section className="panel">
+        <h2>Facts</h2>
+        <div className="facts">
+          <dl>
+            <dt>Connection</dt>
+            <dd>
+              <ConnectionBadge state={h.connectionState} />
+            </dd>
+            <dt>Last seen</dt>
+            <dd title={dateTime(h.lastSeenAt)}>{relativeTime(h.lastSeenAt, now)}</dd>
+            <dt>Agent</dt>
+            <dd>
+              {h.agentVersion ?? "—"}
+              {h.agentBackend ? <span className="sub-inline"> ({h.agentBackend} backend)</span> : null}
+            </dd>
+          </dl>
+          <dl>
+            <dt>CPU</dt>
+            <dd>{h.cpuModel ?? "—"}</dd>
+            <dt>CPUs</dt>
+            <dd>{h.cpuCount > 0 ? h.cpuCount : "—"}</dd>
+            <dt>Virtualization</dt>
+            <dd>
+              {h.cpuVirtualization ? (
+                <code>{h.cpuVirtualization}</code>
+              ) : h.lastSeenAt ? (
+                <Badge tone="err" title="No vmx/svm CPU flag: this host cannot run KVM guests.">
+                  none
+                </Badge>
+              ) : (
+                "—"
+              )}
+            </dd>
+            <dt>Memory</dt>
+            <dd>{memory(h.memoryMiB)}</dd>
+          </dl>
+          <dl>
+            <dt>IOMMU enabled</dt>
+            <dd>
+              <YesNo value={h.iommuEnabled} /> <span className="sub-inline">desired</span>
+            </dd>
+            <dt>Kernel argument</dt>
+            <dd>
+              <YesNo value={h.iommuKernelArgSet} unknown={!h.lastSeenAt} />
+            </dd>
+            <dt>IOMMU active</dt>
+            <dd>
+              <YesNo value={h.iommuActive} unknown={!h.lastSeenAt} />
+            </dd>
+            <dt>Interrupt remapping</dt>
+            <dd>
+              <YesNo value={h.interruptRemapping} unknown={!h.lastSeenAt} />
+            </dd>
+            <dt>allow_unsafe_interrupts</dt>
+            <dd>
+              <YesNo value={h.allowUnsafeInterrupts} warnWhenTrue unknown={!h.lastSeenAt} />
+            </dd>
+          </dl>
+        </div>
+      </section>
+
+      <section className="panel">
+        <h2>
+          Physical NICs <span className="count">{h.nics.length}</span>
+        </h2>
+        <NicTable host={h} />
+      </section>
+
+      <section className="panel">
+        <h2>
+          Recent operations{" "}
+          <Link href={`/operations?targetId=${h.id}`} className="small-link">
+            all
+          </Link>
+        </h2>
+        {ops.isError && !ops.data ? (
+          <ErrorBox error={ops.error} onRetry={() => void ops.refetch()} />
+        ) : !ops.data ? (
+          <p className="loading">Loading operations…</p>
+        ) : ops.data.items.length === 0 ? (
+          <p className="muted">No operations yet.</p>
+        ) : (
+          <OperationsTable items={ops.data.items} showTarget={false} now={now} />
+        )}
+      </section>
+    </>
+  );
+}
+
+function Breadcrumb({ name }: { name: string }) {
+  return (
+    <nav className="breadcrumb" aria-label="Breadcrumb">
+      <Link href="/hosts">Hosts</Link> <span aria-hidden="true">/</span> <span aria-current="page">{name}</span>
+    </nav>
+  );
+}
+
+function YesNo({ value, warnWhenTrue, unknown }: { value: boolean; warnWhenTrue?: boolean; unknown?: boolean }) {
+  if (unknown) return <span className="muted">—</span>;
+  if (value) return <Badge tone={warnWhenTrue ? "warn" : "ok"}>Yes</Badge>;
+  return <Badge tone="muted">No</Badge>;
+}
+
+function ReadinessBanner({ host }: { host: HostDetail }) {
+  if (host.connectionState === "Connecting" && !host.lastSeenAt) {
+    return (
+      <div className="banner banner-info" role="status">
+        <strong>Connecting.</strong> Waiting for the agent to report the host&apos;s facts and NICs.
+      </div>
+    );
+  }
+  // Readiness is observed: without a report from the agent there is nothing to say yet.
+  if (!host.lastSeenAt) return null;
+  const { state, message } = host.iommu;
+  if (state === "ready") return null;
+  const title = { rebootRequired: "Reboot required", disabled: "IOMMU is off", biosDisabled: "Check the BIOS" }[state];
+  const tone = state === "rebootRequired" ? "warn" : state === "biosDisabled" ? "err" : "muted";
+  return (
+    <div className={`banner banner-${tone}`} role="status" data-testid="iommu-banner">
+      <strong>{title}.</strong> {message} SR-IOV splitting and VF NICs need an active IOMMU.
+    </div>
+  );
+}
+
+function NicTable({ host }: { host: HostDetail }) {
+  if (host.nics.length === 0) {
+    return (
+      <p className="muted">
+        {host.connectionState === "Connected" ? "The agent reports no NICs." : "No NICs reported yet."}
+      </p>
+    );
+  }
+  return (
+    <div className="table-wrap">
+      <table className="data nic-table" data-testid="nic-table">
+        <thead>
+          <tr>
+            <th>Name</th>
+            <th className="hide-narrow">Model</th>
+            <th>Link</th>
+            <th className="num">Speed</th>
+            <th>Virtualization</th>
+            <th className="num" title="Available VFs / VFs split (max supported)">
+              VFs avail / total
+            </th>
+            <th>Bond</th>
+            <th>PCI address</th>
+            <th>Driver</th>
+          </tr>
+        </thead>
+        <tbody>
+          {host.nics.map((nic) => (
+            <tr key={nic.id} data-testid="nic-row">
+              <td>
+                <span className="strong">{nic.name}</span>
+                <div className="sub show-narrow">{nic.model}</div>
+              </td>
+              <td className="hide-narrow nic-model">{nic.model}</td>
+              <td>
+                <LinkBadge up={nic.linkUp} />
+              </td>
+              <td className="num">{speed(nic.speedMbps)}</td>
+              <td>
+                <VirtualizationBadge state={nic.virtualizationState} />
+              </td>
+              <td className="num" data-testid="nic-vfs">
+                {nic.vfAvailable} / {nic.vfTotal}
+                {nic.totalVfs > 0 ? <div className="sub">max {nic.totalVfs}</div> : null}
+              </td>
+              <td>
+                {nic.bondName ? (
+                  <>
+                    {nic.bondName}
+                    {nic.bondSlaves.length ? <div className="sub">{nic.bondSlaves.join(", ")}</div> : null}
+                  </>
+                ) : (
+                  <span className="muted">—</span>
+                )}
+              </td>
+              <td>
+                <code>{nic.pciAddress}</code>
+              </td>
+              <td>{nic.driver}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function HostActions({ host, activeOps }: { host: HostDetail; activeOps: OperationView[] }) {
+  const isAdmin = useIsAdmin();
+  const trpc = useTRPC();
+  const router = useRouter();
+  const queryClient = useQueryClient();
+  const [confirm, setConfirm] = useState<Action | null>(null);
+  const refresh = () => {
+    void queryClient.invalidateQueries(trpc.hosts.get.queryFilter({ hostId: host.id }));
+    void queryClient.invalidateQueries(trpc.operations.list.pathFilter());
+    void queryClient.invalidateQueries(trpc.hosts.list.pathFilter());
+  };
+  const done = { onSuccess: () => { setConfirm(null); refresh(); } };
+  const reconnect = useMutation(trpc.hosts.reconnect.mutationOptions(done));
+  const iommu = useMutation(trpc.hosts.setIommu.mutationOptions(done));
+  const reboot = useMutation(trpc.hosts.reboot.mutationOptions(done));
+  const remove = useMutation(
+    trpc.hosts.delete.mutationOptions({
+      onSuccess: () => {
+        setConfirm(null);
+        void queryClient.invalidateQueries(trpc.hosts.list.pathFilter());
+        router.push("/hosts");
+      },
+    }),
+  );
+
+  if (!isAdmin) {
+    return <p className="muted small">Read-only: only admins change hosts.</p>;
+  }
+
+  const busy = activeOps[0];
+  const busyReason = busy ? `${operationKindLabel(busy.kind).toLowerCase()} in progress` : null;
+  const connected = host.connectionState === "Connected";
+  const notConnected = connected ? null : "host not connected";
+  const reasons = {
+    reconnect: busyReason,
+    iommu: busyReason ?? notConnected,
+    reboot: busyReason ?? notConnected,
+    delete: busyReason,
+  };
+  const iommuLabel = host.iommuEnabled ? "Disable IOMMU" : "Enable IOMMU";
+  const lastError = [reconnect, iommu, reboot].find((m) => m.isError)?.error;
+
+  const button = (action: Action, label: string, onClick: () => void, className = "btn") => {
+    const reason = reasons[action];
+    return (
+      <button type="button" className={className} onClick={onClick} disabled={reason !== null} title={reason ? `${label} — ${reason}` : undefined}>
+        {label}
+        {/* While an operation runs, one note explains every disabled button (below). */}
+        {reason && !busy ? <span className="why"> — {reason}</span> : null}
+      </button>
+    );
+  };
+
+  return (
+    <div className="actions-wrap">
+      <div className="actions" role="group" aria-label="Host actions">
+        {button("reconnect", "Reconnect", () => reconnect.mutate({ hostId: host.id }))}
+        {button("iommu", iommuLabel, () => setConfirm("iommu"))}
+        {button("reboot", "Reboot", () => setConfirm("reboot"))}
+        {button("delete", "Delete host", () => setConfirm("delete"), "btn btn-danger-outline")}
+      </div>
+      {busy ? (
+        <p className="actions-note" role="status">
+          Actions are disabled while “{operationKindLabel(busy.kind)}” is {busy.status.toLowerCase()}.
+        </p>
+      ) : null}
+      {lastError && confirm === null ? <ErrorBox error={lastError} /> : null}
+
+      <ConfirmDialog
+        open={confirm === "iommu"}
+        title={`${iommuLabel} on ${host.name}?`}
+        confirmLabel={iommuLabel}
+        pending={iommu.isPending}
+        error={iommu.isError ? <ErrorBox error={iommu.error} /> : null}
+        onClose={() => {
+          setConfirm(null);
+          iommu.reset();
+        }}
+        onConfirm={() => iommu.mutate({ hostId: host.id, enabled: !host.iommuEnabled })}
+      >
+        {host.iommuEnabled ? (
+          <p>
+            The agent removes the IOMMU kernel argument. After the next reboot, the host can no longer split NICs or
+            run VMs with VF NICs.
+          </p>
+        ) : (
+          <p>
+            The agent adds <code>intel_iommu=on</code> / <code>amd_iommu=on</code> to the kernel command line. It takes
+            effect after the host reboots.
+          </p>
+        )}
+      </ConfirmDialog>
+
+      <ConfirmDialog
+        open={confirm === "reboot"}
+        title={`Reboot ${host.name}?`}
+        confirmLabel="Reboot"
+        danger
+        pending={reboot.isPending}
+        error={reboot.isError ? <ErrorBox error={reboot.error} /> : null}
+        onClose={() => {
+          setConfirm(null);
+          reboot.reset();
+        }}
+        onConfirm={() => reboot.mutate({ hostId: host.id })}
+      >
+        <p>
+          The host restarts. VMs on it stop, and its VFs disappear until the agent re-applies the split count after the
+          boot.
+        </p>
+        {host.agentBackend && host.agentBackend !== "sim" ? (
+          <p className="hint">Only simulated hosts can be rebooted through the agent; a real agent refuses.</p>
+        ) : null}
+      </ConfirmDialog>
+
+      <ConfirmDialog
+        open={confirm === "delete"}
+        title={`Delete ${host.name}?`}
+        confirmLabel="Delete host"
+        danger
+        pending={remove.isPending}
+        error={remove.isError ? <ErrorBox error={remove.error} /> : null}
+        onClose={() => {
+          setConfirm(null);
+          remove.reset();
+        }}
+        onConfirm={() => remove.mutate({ hostId: host.id })}
+      >
+        <p>
+          virtfn forgets this host, its NICs and VFs. The host itself and its agent keep running; you can add it again
+          later. Hosts that still run VMs cannot be deleted.
+        </p>
+      </ConfirmDialog>
+    </div>
+  );
+}

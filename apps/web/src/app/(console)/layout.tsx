@@ -1,0 +1,7 @@
+import { AppShell } from "~/components/AppShell";
+import { requireRole } from "./guard";
+
+export default async function ConsoleLayout({ children }: LayoutProps<"/">) {
+  const user = await requireRole();
+  return <AppShell user={{ username: user.username, role: user.role }}>{children}</AppShell>;
+}

@@ -1,0 +1,6 @@
+export const dynamic = "force-dynamic";
+
+/** Liveness for the start script: the server is up and routing. It does not touch the database. */
+export function GET() {
+  return Response.json({ ok: true });
+}

@@ -1,0 +1,96 @@
+"use client";
+
+import { useMutation } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
+import { useId, useRef, useState } from "react";
+import { homeFor } from "~/components/nav";
+import { errorData, errorMessage, fieldErrorsOf } from "~/lib/errors";
+import { useTRPC } from "~/trpc/react";
+
+export function LoginForm({ next }: { next: string | null }) {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const id = useId();
+  const [username, setUsername] = useState("");
+  const [password, setPassword] = useState("");
+  const passwordRef = useRef<HTMLInputElement>(null);
+  const login = useMutation(
+    trpc.auth.login.mutationOptions({
+      onSuccess: (user) => {
+        router.replace(next ?? homeFor(user.role));
+        router.refresh();
+      },
+      onError: (error) => {
+        if (errorData(error).domainCode === "INVALID_CREDENTIALS") {
+          setPassword("");
+          passwordRef.current?.focus();
+        }
+      },
+    }),
+  );
+  const fields = login.error ? fieldErrorsOf(login.error) : {};
+  const formError = login.error && Object.keys(fields).length === 0 ? errorMessage(login.error) : null;
+
+  return (
+    <form
+      className="login-form"
+      // Before hydration a native submit must never put the password in the URL.
+      method="post"
+      noValidate
+      onSubmit={(event) => {
+        event.preventDefault();
+        login.mutate({ username, password });
+      }}
+    >
+      <h1>Sign in</h1>
+      {formError ? (
+        <div className="error-box" role="alert" data-testid="login-error">
+          {formError}
+        </div>
+      ) : null}
+      <div className={`field ${fields.username ? "field-invalid" : ""}`}>
+        <label htmlFor={`${id}-username`}>Username</label>
+        <input
+          id={`${id}-username`}
+          name="username"
+          autoComplete="username"
+          autoFocus
+          required
+          value={username}
+          onChange={(event) => setUsername(event.target.value)}
+          aria-invalid={fields.username ? true : undefined}
+          aria-describedby={fields.username ? `${id}-username-error` : undefined}
+        />
+        {fields.username ? (
+          <p className="field-error" id={`${id}-username-error`}>
+            {fields.username}
+          </p>
+        ) : null}
+      </div>
+      <div className={`field ${fields.password ? "field-invalid" : ""}`}>
+        <label htmlFor={`${id}-password`}>Password</label>
+        <input
+          ref={passwordRef}
+          id={`${id}-password`}
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          required
+          value={password}
+          onChange={(event) => setPassword(event.target.value)}
+          aria-invalid={fields.password ? true : undefined}
+          aria-describedby={fields.password ? `${id}-password-error` : undefined}
+        />
+        {fields.password ? (
+          <p className="field-error" id={`${id}-password-error`}>
+            {fields.password}
+          </p>
+        ) : null}
+      </div>
+      <button type="submit" className="btn btn-primary btn-block" disabled={login.isPending || login.isSuccess}>
+        {login.isPending || login.isSuccess ? "Signing in…" : "Sign in"}
+      </button>
+      <p className="hint demo-hint">Demo: admin / demo-admin, tenant / demo-tenant</p>
+    </form>
+  );
+}

@@ -1,0 +1,24 @@
+import { redirect } from "next/navigation";
+import { homeFor } from "~/components/nav";
+import { currentUser } from "~/trpc/server";
+import { LoginForm } from "./LoginForm";
+
+export const metadata = { title: "Sign in · virtfn" };
+
+export default async function LoginPage({ searchParams }: PageProps<"/login">) {
+  const user = await currentUser();
+  const { next } = await searchParams;
+  const target = typeof next === "string" && next.startsWith("/") && !next.startsWith("//") ? next : null;
+  if (user) redirect(target ?? homeFor(user.role));
+  return (
+    <main className="login-page">
+      <div className="login-card">
+        <div className="login-brand">
+          <span className="brand">virtfn</span>
+          <span className="muted">SR-IOV control plane</span>
+        </div>
+        <LoginForm next={target} />
+      </div>
+    </main>
+  );
+}

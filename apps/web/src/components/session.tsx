@@ -1,0 +1,25 @@
+"use client";
+
+import { createContext, useContext } from "react";
+
+export type Role = "Admin" | "Tenant" | "Auditor";
+export interface SessionUser {
+  username: string;
+  role: Role;
+}
+
+const SessionContext = createContext<SessionUser | null>(null);
+
+export function SessionProvider({ user, children }: { user: SessionUser; children: React.ReactNode }) {
+  return <SessionContext.Provider value={user}>{children}</SessionContext.Provider>;
+}
+
+export function useSession(): SessionUser {
+  const user = useContext(SessionContext);
+  if (!user) throw new Error("useSession outside the console layout");
+  return user;
+}
+
+export function useIsAdmin(): boolean {
+  return useSession().role === "Admin";
+}

@@ -1,0 +1,126 @@
+"use client";
+
+import { useEffect, useState } from "react";
+
+export type SortOrder = "asc" | "desc";
+
+/** A column header that sorts on click (and on Enter/Space, since it is a button). */
+export function SortHeader<S extends string>({
+  label,
+  field,
+  sort,
+  order,
+  onSort,
+  className,
+}: {
+  label: string;
+  field: S;
+  sort: S;
+  order: SortOrder;
+  onSort: (field: S, order: SortOrder) => void;
+  className?: string;
+}) {
+  const active = sort === field;
+  const ariaSort = active ? (order === "asc" ? "ascending" : "descending") : "none";
+  return (
+    <th aria-sort={ariaSort} className={className}>
+      <button
+        type="button"
+        className={`sort ${active ? "sort-active" : ""}`}
+        onClick={() => onSort(field, active && order === "asc" ? "desc" : "asc")}
+      >
+        {label}
+        <span className="sort-icon" aria-hidden="true">
+          {active ? (order === "asc" ? "▲" : "▼") : "↕"}
+        </span>
+      </button>
+    </th>
+  );
+}
+
+/** Cursor pagination: the server gives the next cursor; the pager keeps the stack of previous ones. */
+export function Pager({
+  total,
+  offset,
+  count,
+  limit,
+  hasNext,
+  hasPrev,
+  onNext,
+  onPrev,
+  onLimit,
+  noun,
+}: {
+  total: number;
+  offset: number;
+  count: number;
+  limit: number;
+  hasNext: boolean;
+  hasPrev: boolean;
+  onNext: () => void;
+  onPrev: () => void;
+  onLimit: (limit: number) => void;
+  noun: string;
+}) {
+  return (
+    <div className="pager">
+      <span className="pager-info">
+        {total === 0 ? `0 ${noun}` : `${offset + 1}–${offset + count} of ${total} ${noun}`}
+      </span>
+      <label className="pager-limit">
+        <span>Per page</span>
+        <select value={limit} onChange={(event) => onLimit(Number(event.target.value))}>
+          {[10, 25, 50, 100].map((n) => (
+            <option key={n} value={n}>
+              {n}
+            </option>
+          ))}
+        </select>
+      </label>
+      <div className="pager-buttons">
+        <button type="button" className="btn btn-sm" onClick={onPrev} disabled={!hasPrev}>
+          ‹ Previous
+        </button>
+        <button type="button" className="btn btn-sm" onClick={onNext} disabled={!hasNext}>
+          Next ›
+        </button>
+      </div>
+    </div>
+  );
+}
+
+
+
+/**
+ * Previous/Next over an opaque cursor. The stack holds the cursors of the pages after the first;
+ * it resets whenever `resetKey` (filters, sorting, page size) changes.
+ */
+export function useCursorPages(resetKey: string) {
+  const [stack, setStack] = useState<string[]>([]);
+  const [key, setKey] = useState(resetKey);
+  if (key !== resetKey) {
+    setKey(resetKey);
+    setStack([]);
+  }
+  return {
+    cursor: stack.at(-1),
+    pageIndex: stack.length,
+    hasPrev: stack.length > 0,
+    next: (cursor: string) => setStack((s) => [...s, cursor]),
+    prev: () => setStack((s) => s.slice(0, -1)),
+  };
+}
+
+/** A value that follows `value` after `ms` without changes (for search boxes). */
+export function useDebounced<T>(value: T, ms = 250): T {
+  const [debounced, setDebounced] = useState(value);
+  useDebounceEffect(value, ms, setDebounced);
+  return debounced;
+}
+
+function useDebounceEffect<T>(value: T, ms: number, set: (value: T) => void) {
+  useEffect(() => {
+    const timer = setTimeout(() => set(value), ms);
+    return () => clearTimeout(timer);
+  }, [value, ms, set]);
+}

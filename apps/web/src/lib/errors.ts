@@ -1,0 +1,42 @@
+import { TRPCClientError } from "@trpc/client";
+
+/** What the server's error formatter puts in `error.data` (see server/trpc.ts). */
+export interface ErrorData {
+  code?: string;
+  httpStatus?: number;
+  requestId?: string | null;
+  domainCode?: string | null;
+  details?: Record<string, unknown> | null;
+  fieldErrors?: Record<string, string[]> | null;
+  formErrors?: string[] | null;
+}
+
+export function errorData(error: unknown): ErrorData {
+  if (error instanceof TRPCClientError) return (error.data ?? {}) as ErrorData;
+  return {};
+}
+
+export function errorMessage(error: unknown): string {
+  if (error instanceof TRPCClientError) {
+    if (error.message.startsWith("Failed to fetch") || error.message.includes("NetworkError")) {
+      return "The server cannot be reached. Check your connection and try again.";
+    }
+    return error.message;
+  }
+  if (error instanceof Error) return error.message;
+  return "Something went wrong.";
+}
+
+/** First message per field, keyed by the top-level field name. */
+export function fieldErrorsOf(error: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [path, messages] of Object.entries(errorData(error).fieldErrors ?? {})) {
+    const key = path.split(".")[0] ?? path;
+    if (!out[key] && messages[0]) out[key] = messages[0];
+  }
+  return out;
+}
+
+export function isUnauthorized(error: unknown): boolean {
+  return errorData(error).code === "UNAUTHORIZED";
+}

@@ -1,0 +1,27 @@
+import { login, loginInput, logout } from "@virtfn/core";
+import { clearedSessionCookie, sessionCookie } from "../session-cookie";
+import { authedProcedure, publicProcedure, router } from "../trpc";
+
+export const authRouter = router({
+  /** Anyone: exchanges a username and password for an httpOnly session cookie. */
+  login: publicProcedure.input(loginInput).mutation(async ({ ctx, input }) => {
+    const { token, expiresAt, actor } = await login(ctx.db, input);
+    ctx.resHeaders.append("Set-Cookie", sessionCookie(token, expiresAt, ctx.headers, ctx.url));
+    return { username: actor.username, role: actor.role };
+  }),
+
+  /** Anyone: ends the session if there is one and clears the cookie. */
+  logout: publicProcedure.mutation(async ({ ctx }) => {
+    if (ctx.sessionToken) await logout(ctx.db, ctx.sessionToken);
+    ctx.resHeaders.append("Set-Cookie", clearedSessionCookie(ctx.headers, ctx.url));
+    return { ok: true as const };
+  }),
+
+  /** Any signed-in user: who am I. */
+  me: authedProcedure.query(({ ctx }) => ({
+    userId: ctx.actor.userId,
+    username: ctx.actor.username,
+    role: ctx.actor.role,
+    projectIds: ctx.actor.projectIds,
+  })),
+});

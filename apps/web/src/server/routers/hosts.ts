@@ -1,0 +1,34 @@
+import {
+  addHost,
+  addHostInput,
+  deleteHost,
+  getHost,
+  hostIdInput,
+  listHosts,
+  listHostsInput,
+  rebootHost,
+  reconnectHost,
+  setHostIommu,
+  setIommuInput,
+} from "@virtfn/core";
+import { adminProcedure, inventoryProcedure, router } from "../trpc";
+
+export const hostsRouter = router({
+  /** Admin, Auditor. */
+  list: inventoryProcedure.input(listHostsInput).query(({ ctx, input }) => listHosts(ctx.db, ctx.actor, input)),
+  /** Admin, Auditor. */
+  get: inventoryProcedure.input(hostIdInput).query(({ ctx, input }) => getHost(ctx.db, ctx.actor, input.hostId)),
+  /** Admin. Returns the host and its host.connect operation. */
+  add: adminProcedure.input(addHostInput).mutation(({ ctx, input }) => addHost(ctx.db, ctx.actor, input)),
+  /** Admin. */
+  reconnect: adminProcedure.input(hostIdInput).mutation(({ ctx, input }) => reconnectHost(ctx.db, ctx.actor, input)),
+  /** Admin (R15). */
+  setIommu: adminProcedure.input(setIommuInput).mutation(({ ctx, input }) => setHostIommu(ctx.db, ctx.actor, input)),
+  /** Admin. */
+  reboot: adminProcedure.input(hostIdInput).mutation(({ ctx, input }) => rebootHost(ctx.db, ctx.actor, input)),
+  /** Admin. */
+  delete: adminProcedure.input(hostIdInput).mutation(async ({ ctx, input }) => {
+    await deleteHost(ctx.db, ctx.actor, input);
+    return { ok: true as const };
+  }),
+});
