@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import path from "node:path";
 import { repoRoot } from "./paths";
 
 export interface ManagedProcess {
