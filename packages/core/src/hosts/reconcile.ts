@@ -2,6 +2,7 @@ import { isAgentError } from "@virtfn/agent-client";
 import type { Db, Host } from "@virtfn/db";
 import type { AgentTarget } from "../runtime/context";
 import type { AgentClient } from "@virtfn/agent-client";
+import { reapplyDesiredVfs, reattachVmVfs, type ReapplyOutcome } from "../sriov/reapply";
 import { disconnectReason, refreshHost } from "./operations";
 import { markHostDisconnected } from "./sync";
 
@@ -10,6 +11,8 @@ export interface ReconcileOutcome {
   name: string;
   result: "observed" | "disconnected" | "skipped";
   rebooted: boolean;
+  /** PFs below their desired VF count (after a reboot, typically) and what was done about it. */
+  reapplied: ReapplyOutcome[];
 }
 
 /**
@@ -25,19 +28,22 @@ export async function reconcileHost(
   const busy = await db.operation.count({
     where: { targetType: "Host", targetId: host.id, status: { in: ["Pending", "Running"] } },
   });
-  if (busy > 0) return { ...base, result: "skipped", rebooted: false };
+  if (busy > 0) return { ...base, result: "skipped", rebooted: false, reapplied: [] };
   const agent = agentFor(host);
   try {
     const health = await agent.health({ timeoutMs: 3000 });
     const rebooted = host.bootId !== null && health.bootId !== host.bootId;
     await refreshHost(db, host, agent);
-    return { ...base, result: "observed", rebooted };
+    // Desired state lives in the database: VF counts first, then the VMs that use the VFs.
+    const reapplied = await reapplyDesiredVfs(db, host.id);
+    await reattachVmVfs(db, host.id, agent);
+    return { ...base, result: "observed", rebooted, reapplied };
   } catch (error) {
     if (!isAgentError(error)) throw error;
     if (host.connectionState !== "Disconnected" || host.connectionReason === null) {
       await markHostDisconnected(db, host.id, disconnectReason(host, error));
     }
-    return { ...base, result: "disconnected", rebooted: false };
+    return { ...base, result: "disconnected", rebooted: false, reapplied: [] };
   }
 }
 

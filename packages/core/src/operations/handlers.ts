@@ -1,5 +1,6 @@
 import type { OperationHandler } from "../runtime/context";
 import { connectHost, rebootHost, setIommu } from "../hosts/operations";
+import { setVfCount } from "../sriov/operations";
 import type { OperationKind } from "./kinds";
 
 /** Every operation kind has exactly one handler; the worker looks them up here. */
@@ -7,4 +8,7 @@ export const operationHandlers: Record<OperationKind, OperationHandler> = {
   "host.connect": connectHost,
   "host.setIommu": setIommu,
   "host.reboot": rebootHost,
+  "pf.split": setVfCount,
+  "pf.restore": setVfCount,
+  "pf.reapply": setVfCount,
 };

@@ -9,6 +9,11 @@ export const OperationKinds = {
   "host.connect": Queues.hosts,
   "host.setIommu": Queues.hosts,
   "host.reboot": Queues.hosts,
+  // PF work runs on the hosts queue: it is host I/O of the same kind, and a queue of its own
+  // would need a processor in the worker for no gain.
+  "pf.split": Queues.hosts,
+  "pf.restore": Queues.hosts,
+  "pf.reapply": Queues.hosts,
 } as const satisfies Record<string, QueueName>;
 export type OperationKind = keyof typeof OperationKinds;
 

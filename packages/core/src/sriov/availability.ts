@@ -1,0 +1,120 @@
+import type { HostConnectionState, VfState, VirtualizationState } from "@virtfn/db";
+import { iommuReadiness } from "../hosts/rules";
+
+// R3 as a pure function: what a host offers to an L3, and in words why not when it offers nothing.
+
+export type VfUnavailableReason =
+  | "INTERFACE_NOT_SPLIT"
+  | "IOMMU_NOT_READY"
+  | "CLUSTER_NOT_ATTACHED"
+  | "ALL_VFS_IN_USE"
+  | "HOST_DISCONNECTED"
+  | "INTERFACE_NOT_FOUND"
+  | "SRIOV_DISABLED";
+
+export interface HostVfAvailability {
+  hostId: string;
+  hostName: string;
+  clusterId: string;
+  clusterName: string;
+  /** The PFs the L2's physical interface resolves to on this host (a PF, or a bond's slaves). */
+  interfaces: string[];
+  available: number;
+  total: number;
+  reason: VfUnavailableReason | null;
+  message: string;
+}
+
+export interface AvailabilityPf {
+  name: string;
+  bondName: string | null;
+  virtualizationState: VirtualizationState;
+  vfs: Array<{ state: VfState }>;
+}
+
+export interface AvailabilityHost {
+  id: string;
+  name: string;
+  clusterId: string;
+  clusterName: string;
+  connectionState: HostConnectionState;
+  connectionReason: string | null;
+  iommuEnabled: boolean;
+  iommuKernelArgSet: boolean;
+  iommuActive: boolean;
+  rebootRequired: boolean;
+  physicalNics: AvailabilityPf[];
+}
+
+export interface AvailabilityNetwork {
+  l2Name: string;
+  l3Name: string;
+  physicalInterface: string;
+  l2SriovEnabled: boolean;
+  l3SriovEnabled: boolean;
+  attachedClusterIds: ReadonlySet<string>;
+}
+
+/** domain.md: on each host the interface name resolves to a PF, or to the slaves of a bond. */
+export function resolveInterface<T extends { name: string; bondName: string | null }>(pfs: T[], name: string): T[] {
+  const direct = pfs.filter((pf) => pf.name === name);
+  if (direct.length > 0) return direct;
+  return pfs.filter((pf) => pf.bondName === name).sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** VFs that exist right now; Missing ones are remembered but cannot be handed out. */
+export function countVfs(pfs: AvailabilityPf[]): { total: number; available: number } {
+  const present = pfs.flatMap((pf) => pf.vfs).filter((vf) => vf.state !== "Missing");
+  return { total: present.length, available: present.filter((vf) => vf.state === "Available").length };
+}
+
+export function hostVfAvailability(host: AvailabilityHost, network: AvailabilityNetwork): HostVfAvailability {
+  const pfs = resolveInterface(host.physicalNics, network.physicalInterface);
+  const { total, available } = countVfs(pfs);
+  const base = {
+    hostId: host.id,
+    hostName: host.name,
+    clusterId: host.clusterId,
+    clusterName: host.clusterName,
+    interfaces: pfs.map((pf) => pf.name),
+    total,
+  };
+  const none = (reason: VfUnavailableReason, why: string): HostVfAvailability => ({
+    ...base,
+    available: 0,
+    reason,
+    message: `SR-IOV enabled, no VFs on host ${host.name}: ${why}`,
+  });
+  const iface = network.physicalInterface;
+  if (!network.l2SriovEnabled || !network.l3SriovEnabled) {
+    const where = network.l2SriovEnabled ? `L3 ${network.l3Name}` : `L2 ${network.l2Name}`;
+    return { ...base, available: 0, reason: "SRIOV_DISABLED", message: `SR-IOV is not enabled on ${where}: no VFs on host ${host.name}` };
+  }
+  if (!network.attachedClusterIds.has(host.clusterId)) {
+    return none("CLUSTER_NOT_ATTACHED", `cluster ${host.clusterName} is not attached to L2 ${network.l2Name}`);
+  }
+  if (host.connectionState !== "Connected") {
+    const why = host.connectionReason ? ` (${host.connectionReason})` : "";
+    return none("HOST_DISCONNECTED", `the host is ${host.connectionState.toLowerCase()}${why}`);
+  }
+  if (pfs.length === 0) return none("INTERFACE_NOT_FOUND", `it has no interface or bond named ${iface}`);
+  const iommu = iommuReadiness(host);
+  if (iommu.state !== "ready") return none("IOMMU_NOT_READY", `IOMMU is not ready. ${iommu.message}`);
+  if (pfs.every((pf) => pf.virtualizationState === "NotVirtualizable")) {
+    return none("INTERFACE_NOT_SPLIT", `interface ${iface} cannot be split (no SR-IOV capability)`);
+  }
+  if (total === 0) {
+    const bonded = pfs.length > 1 || pfs[0]?.name !== iface;
+    return none(
+      "INTERFACE_NOT_SPLIT",
+      bonded ? `none of the slaves of bond ${iface} (${base.interfaces.join(", ")}) is split` : `interface ${iface} is not split`,
+    );
+  }
+  if (available === 0) return none("ALL_VFS_IN_USE", `all ${total} VFs of ${base.interfaces.join(", ")} are in use`);
+  return {
+    ...base,
+    available,
+    reason: null,
+    message: `${available} of ${total} VFs available on host ${host.name} (${base.interfaces.join(", ")})`,
+  };
+}

@@ -1,0 +1,140 @@
+import type { Db, Operation, Tx } from "@virtfn/db";
+import { recordAudit } from "../operations/audit";
+import { createOperation } from "../operations/create";
+import type { OperationKind } from "../operations/kinds";
+import { requireAdmin, type Actor } from "../shared/actor";
+import { DomainError, ErrorCode, notFound } from "../shared/errors";
+import { vfsInUseWhere, vmsHoldingVfsOf } from "./holders";
+import {
+  checkResizeAllowed,
+  checkRestoreAllowed,
+  checkSplitCount,
+  requireHostConnected,
+  requireIommuReady,
+  requireSriovCapable,
+  resizePlan,
+  splitWarnings,
+  type VmRef,
+} from "./rules";
+import { restorePfInput, splitPfInput, type RestorePfInput, type SplitPfInput } from "./schemas";
+
+export interface PfOperation {
+  pf: { id: string; name: string; hostId: string; hostName: string };
+  operation: Operation;
+  /** R13: advice the admin should see; the split goes ahead regardless. */
+  warnings: string[];
+}
+
+export interface RestoreOperation extends PfOperation {
+  /** R11: the VMs whose VF NICs a forced restore detaches first. */
+  detaching: VmRef[];
+}
+
+/** Locks the PF row so two requests on one PF check and change it one after the other. */
+async function lockPf(tx: Tx, pfId: string) {
+  await tx.$queryRaw`SELECT id FROM "PhysicalNic" WHERE id = ${pfId}::uuid FOR UPDATE`;
+  const pf = await tx.physicalNic.findUnique({ where: { id: pfId }, include: { host: true } });
+  if (!pf) throw notFound("Physical NIC", pfId);
+  return pf;
+}
+
+async function requireHostIdle(tx: Tx, host: { id: string; name: string }): Promise<void> {
+  const active = await tx.operation.findFirst({
+    where: { targetType: "Host", targetId: host.id, status: { in: ["Pending", "Running"] } },
+    select: { id: true, kind: true },
+  });
+  if (active) {
+    throw new DomainError(
+      ErrorCode.OPERATION_IN_PROGRESS,
+      "CONFLICT",
+      `${host.name} is busy with another operation (${active.kind}); wait for it to finish.`,
+      { operationId: active.id },
+    );
+  }
+}
+
+async function startSetVfCount(
+  tx: Tx,
+  actor: Actor,
+  kind: OperationKind,
+  pf: { id: string; name: string; desiredNumVfs: number | null; host: { name: string } },
+  input: { count: number; force: boolean; warnings: string[] },
+): Promise<Operation> {
+  // Desired state and the operation commit together: the reconciler converges to the former.
+  await tx.physicalNic.update({ where: { id: pf.id }, data: { desiredNumVfs: input.count } });
+  return createOperation(tx, actor, {
+    kind,
+    targetType: "PhysicalNic",
+    targetId: pf.id,
+    targetName: `${pf.host.name}/${pf.name}`,
+    input: { ...input, previousDesired: pf.desiredNumVfs },
+  });
+}
+
+/** Splits a PF into `count` VFs (R12, R13). Returns at once with the operation. */
+export async function splitPhysicalNic(db: Db, actor: Actor, rawInput: SplitPfInput): Promise<PfOperation> {
+  requireAdmin(actor, "split physical NICs");
+  const input = splitPfInput.parse(rawInput);
+  return db.$transaction(async (tx) => {
+    const pf = await lockPf(tx, input.pfId);
+    requireSriovCapable(pf);
+    requireHostConnected(pf.host);
+    requireIommuReady(pf.host);
+    checkSplitCount(pf, input.count);
+    const plan = resizePlan(pf.numVfs, input.count);
+    checkResizeAllowed(pf, plan, await tx.virtualFunction.count({ where: vfsInUseWhere(pf.id) }));
+    await requireHostIdle(tx, pf.host);
+    const splitSlaves = pf.bondName
+      ? await tx.physicalNic.findMany({
+          where: { hostId: pf.hostId, bondName: pf.bondName, numVfs: { gt: 0 }, id: { not: pf.id } },
+          select: { name: true },
+        })
+      : [];
+    const warnings = splitWarnings(pf, splitSlaves.map((slave) => slave.name));
+    const operation = await startSetVfCount(tx, actor, "pf.split", pf, {
+      count: input.count,
+      force: input.force,
+      warnings,
+    });
+    await recordAudit(tx, actor, {
+      action: "pf.split",
+      targetType: "PhysicalNic",
+      targetId: pf.id,
+      outcome: "Success",
+      details: { host: pf.host.name, pf: pf.name, from: pf.numVfs, to: input.count, viaZero: plan.viaZero, warnings },
+    });
+    return { pf: { id: pf.id, name: pf.name, hostId: pf.hostId, hostName: pf.host.name }, operation, warnings };
+  });
+}
+
+/** Restores a PF to 0 VFs (R11). With VMs on its VFs it needs `force`, which detaches them first. */
+export async function restorePhysicalNic(db: Db, actor: Actor, rawInput: RestorePfInput): Promise<RestoreOperation> {
+  requireAdmin(actor, "restore physical NICs");
+  const input = restorePfInput.parse(rawInput);
+  return db.$transaction(async (tx) => {
+    const pf = await lockPf(tx, input.pfId);
+    requireSriovCapable(pf);
+    requireHostConnected(pf.host);
+    const vms = await vmsHoldingVfsOf(tx, pf.id);
+    checkRestoreAllowed(pf, vms, input.force);
+    await requireHostIdle(tx, pf.host);
+    const operation = await startSetVfCount(tx, actor, "pf.restore", pf, {
+      count: 0,
+      force: input.force,
+      warnings: [],
+    });
+    await recordAudit(tx, actor, {
+      action: "pf.restore",
+      targetType: "PhysicalNic",
+      targetId: pf.id,
+      outcome: "Success",
+      details: { host: pf.host.name, pf: pf.name, from: pf.numVfs, force: input.force, detaching: vms.map((vm) => ({ ...vm })) },
+    });
+    return {
+      pf: { id: pf.id, name: pf.name, hostId: pf.hostId, hostName: pf.host.name },
+      operation,
+      warnings: [],
+      detaching: vms,
+    };
+  });
+}

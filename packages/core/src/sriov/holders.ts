@@ -1,0 +1,90 @@
+import { isAgentError, type AgentClient } from "@virtfn/agent-client";
+import type { Db, DbOrTx, Prisma } from "@virtfn/db";
+import { recordAudit } from "../operations/audit";
+import type { AgentTarget } from "../runtime/context";
+import type { VmRef } from "./rules";
+
+/**
+ * The libvirt domain name of a VM. One definition, so that the VM issue and the forced detach
+ * below name the same domain.
+ */
+export function vmDomainName(vm: { id: string }): string {
+  return vm.id;
+}
+
+/** VFs of a PF that a VM holds or is about to hold. */
+export function vfsInUseWhere(pfId: string): Prisma.VirtualFunctionWhereInput {
+  return {
+    pfId,
+    OR: [{ state: { in: ["Reserved", "Attached", "Releasing"] } }, { heldBy: { isNot: null } }],
+  };
+}
+
+/** The VMs whose NICs hold VFs of this PF, each once, by name. */
+export async function vmsHoldingVfsOf(db: DbOrTx, pfId: string): Promise<VmRef[]> {
+  const nics = await db.vmNic.findMany({
+    where: { vf: { pfId } },
+    select: { vm: { select: { id: true, name: true } } },
+  });
+  const byId = new Map(nics.map((nic) => [nic.vm.id, nic.vm]));
+  return [...byId.values()].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+export interface DetachContext {
+  db: Db;
+  agentFor(target: AgentTarget): AgentClient;
+  operationId: string;
+  reason: string;
+}
+
+/**
+ * R11, forced restore: takes the VFs of this PF away from the NICs that hold them. The domain
+ * loses the device first, then the NIC row lets go of the VF. The NIC itself stays, still of type
+ * VF and without a VF, like a stopped VM's NIC (R8): starting the VM later re-acquires one.
+ */
+export async function detachVfNics(ctx: DetachContext, pfId: string): Promise<number> {
+  const nics = await ctx.db.vmNic.findMany({
+    where: { vf: { pfId } },
+    select: {
+      id: true,
+      mac: true,
+      vf: { select: { id: true, pciAddress: true } },
+      vm: { select: { id: true, name: true, projectId: true, host: { select: { agentUrl: true, agentToken: true } } } },
+    },
+  });
+  let detached = 0;
+  for (const nic of nics) {
+    const vf = nic.vf;
+    if (vf === null) continue;
+    if (nic.vm.host) {
+      try {
+        await ctx.agentFor(nic.vm.host).detachVf(vmDomainName(nic.vm), { pciAddress: vf.pciAddress, live: true });
+      } catch (error) {
+        // A domain the hypervisor does not know has nothing to detach.
+        if (!(isAgentError(error) && error.code === "NOT_FOUND")) throw error;
+      }
+    }
+    await ctx.db.$transaction(async (tx) => {
+      // Compare-and-set: a retried job finds the NIC already released and moves on.
+      const { count } = await tx.vmNic.updateMany({
+        where: { id: nic.id, vfId: vf.id },
+        data: { vfId: null, lastVfId: null },
+      });
+      if (count === 0) return;
+      await tx.virtualFunction.update({
+        where: { id: vf.id },
+        data: { state: "Available", mac: null, stateChangedAt: new Date() },
+      });
+      await recordAudit(tx, null, {
+        action: "vmNic.detachVf",
+        targetType: "VmNic",
+        targetId: nic.id,
+        projectId: nic.vm.projectId,
+        outcome: "Success",
+        details: { vm: nic.vm.name, vmId: nic.vm.id, vf: vf.pciAddress, operationId: ctx.operationId, reason: ctx.reason },
+      });
+      detached += 1;
+    });
+  }
+  return detached;
+}

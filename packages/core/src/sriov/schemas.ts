@@ -1,0 +1,39 @@
+import { z } from "zod";
+
+// The count is only checked for being an integer here: its bounds depend on the PF, and the
+// service answers VF_COUNT_OUT_OF_RANGE with them (R12), which says more than a field error.
+export const splitPfInput = z.object({
+  pfId: z.uuid("Not a physical NIC id"),
+  count: z.number().int("The VF count is a whole number"),
+  /** Accepted for symmetry with restore; a split never detaches anything. */
+  force: z.boolean().default(false),
+});
+export type SplitPfInput = z.input<typeof splitPfInput>;
+
+export const restorePfInput = z.object({
+  pfId: z.uuid("Not a physical NIC id"),
+  /** R11: detach the VF NICs of VMs that use this PF, then restore. */
+  force: z.boolean().default(false),
+});
+export type RestorePfInput = z.input<typeof restorePfInput>;
+
+export const pfIdInput = z.object({ pfId: z.uuid("Not a physical NIC id") });
+export type PfIdInput = z.input<typeof pfIdInput>;
+
+export const vfAvailabilityInput = z.object({ l3Id: z.uuid("Not an L3 network id") });
+export type VfAvailabilityInput = z.input<typeof vfAvailabilityInput>;
+
+export const sriovOverviewInput = z.object({ zoneId: z.uuid().optional() });
+export type SriovOverviewInput = z.input<typeof sriovOverviewInput>;
+
+/** What a pf.split / pf.restore / pf.reapply operation carries from the service to the handler. */
+export const setVfCountOperationInput = z.object({
+  count: z.number().int().min(0),
+  force: z.boolean().default(false),
+  /** desiredNumVfs before the request, put back if the agent refuses for good. */
+  previousDesired: z.number().int().nullable().default(null),
+  warnings: z.array(z.string()).default([]),
+  /** pf.reapply only: the boot it repairs, so that one boot gets one attempt. */
+  bootId: z.string().nullable().default(null),
+});
+export type SetVfCountOperationInput = z.infer<typeof setVfCountOperationInput>;
