@@ -22,8 +22,11 @@ const marker = path.join(root, "node_modules", ".package-lock.json");
 const lock = path.join(root, "package-lock.json");
 const stale = !existsSync(marker) || (existsSync(lock) && statSync(lock).mtimeMs > statSync(marker).mtimeMs);
 if (stale) {
-  console.log("Installing dependencies (npm ci) …");
-  run("npm", existsSync(lock) ? ["ci", "--no-audit", "--no-fund"] : ["install", "--no-audit", "--no-fund"]);
+  console.log("Installing dependencies …");
+  // `npm install`, not `npm ci`: npm 11.19 leaves other platforms' optional packages (turbo's
+  // darwin/windows binaries) out of a lockfile written without registry URLs, and `npm ci` then
+  // refuses it as out of sync. `npm install` honours the same lockfile and leaves it unchanged.
+  run("npm", ["install", "--no-audit", "--no-fund"]);
 }
 
 const tsx = path.join(root, "node_modules", ".bin", "tsx");
