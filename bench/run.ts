@@ -12,7 +12,6 @@ import { createDb, migrateDeploy } from "@virtfn/db";
 import { embeddedPostgresUrl, ensurePostgres, ensureRedis } from "@virtfn/db/services";
 import { startWorker } from "@virtfn/worker";
 import { dataRoot } from "../scripts/lib/paths";
-import { ensurePrismaClient } from "../scripts/lib/prepare";
 
 const PG_PORT = Number(process.env.VIRTFN_TEST_PG_PORT ?? 55433);
 const REDIS_PORT = Number(process.env.VIRTFN_TEST_REDIS_PORT ?? 56380);
@@ -35,7 +34,6 @@ async function waitDone(db: ReturnType<typeof createDb>, actor: Actor, id: strin
   }
 }
 
-ensurePrismaClient();
 const postgres = await ensurePostgres({ dataDir: path.join(dataRoot, "test", "pg"), port: PG_PORT, database: "postgres", disposable: true });
 const redis = await ensureRedis({ dataDir: path.join(dataRoot, "test", "redis"), port: REDIS_PORT });
 const admin = new pg.Client({ connectionString: embeddedPostgresUrl(PG_PORT, "postgres") });

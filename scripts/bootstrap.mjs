@@ -7,9 +7,10 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const entries = { start: "scripts/start.ts", test: "scripts/test.ts", bench: "bench/run.ts" };
 const command = process.argv[2];
-if (command !== "start" && command !== "test") {
-  console.error("usage: node scripts/bootstrap.mjs start|test");
+if (!(command in entries)) {
+  console.error("usage: node scripts/bootstrap.mjs start|test|bench");
   process.exit(2);
 }
 
@@ -29,8 +30,23 @@ if (stale) {
   run("npm", ["install", "--no-audit", "--no-fund"]);
 }
 
+// The generated Prisma client is imported by everything that follows, so it must exist before
+// any TypeScript entry point loads.
+const schema = path.join(root, "prisma", "schema.prisma");
+const generated = path.join(root, "packages", "db", "src", "generated", "prisma", "client.ts");
+if (!existsSync(generated) || statSync(generated).mtimeMs < statSync(schema).mtimeMs) {
+  console.log("Generating the Prisma client …");
+  const result = spawnSync(process.execPath, [path.join(root, "node_modules", "prisma", "build", "index.js"), "generate"], {
+    cwd: root,
+    stdio: "inherit",
+    // generate never connects; prisma.config.ts only needs a syntactically valid URL.
+    env: { ...process.env, DATABASE_URL: process.env.DATABASE_URL ?? "postgresql://localhost/unused" },
+  });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
+
 const tsx = path.join(root, "node_modules", ".bin", "tsx");
-const result = spawnSync(tsx, [path.join(root, "scripts", `${command}.ts`), ...process.argv.slice(3)], {
+const result = spawnSync(tsx, [path.join(root, entries[command]), ...process.argv.slice(3)], {
   cwd: root,
   stdio: "inherit",
 });

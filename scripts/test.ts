@@ -8,7 +8,6 @@ import { z } from "zod";
 import { migrateDeploy } from "@virtfn/db";
 import { embeddedPostgresUrl, ensurePostgres, ensureRedis } from "@virtfn/db/services";
 import { dataRoot, repoRoot } from "./lib/paths";
-import { ensurePrismaClient } from "./lib/prepare";
 import { startStack } from "./lib/stack";
 
 const args = process.argv.slice(2);
@@ -124,7 +123,6 @@ async function runPlaywright(): Promise<Counts> {
 
 async function main(): Promise<Counts> {
   mkdirSync(resultsDir, { recursive: true });
-  ensurePrismaClient();
   // Each run starts from empty sim hosts; the Postgres cluster itself is reused between runs.
   rmSync(path.join(dataDir, "e2e", "sim"), { recursive: true, force: true });
   const postgres = await ensurePostgres({ dataDir: path.join(dataDir, "pg"), port: PG_PORT, database: "postgres", disposable: true, log });

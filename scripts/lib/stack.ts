@@ -7,7 +7,6 @@ import { startSimFleet, type SimFleet } from "@virtfn/agent";
 import { seedDemo, type DemoAgent } from "@virtfn/core";
 import { createDb, migrateDeploy } from "@virtfn/db";
 import { ensurePostgres, ensureRedis, type RunningService } from "@virtfn/db/services";
-import { ensurePrismaClient } from "./prepare";
 import { repoRoot } from "./paths";
 import { spawnManaged, spawnTs, waitForHttp, type ManagedProcess } from "./processes";
 
@@ -60,7 +59,6 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     for (const stopOne of stoppers.reverse()) await stopOne().catch(() => undefined);
   };
   try {
-    ensurePrismaClient();
     const postgres: RunningService = await ensurePostgres({
       dataDir: path.join(options.dataDir, "pg"),
       port: options.pgPort,
