@@ -36,3 +36,23 @@ export * from "./networks/addressing";
 export * from "./networks/l2";
 export * from "./networks/l3";
 export * from "./networks/vxlan";
+export * from "./catalog/schemas";
+export * from "./catalog/catalog";
+export * from "./vms/schemas";
+export * from "./vms/rules";
+export * from "./vms/spec";
+export {
+  rankHosts,
+  freeVfsFor,
+  type PlacementHost,
+  type PlacementDemand,
+  type Placement,
+} from "./vms/scheduler";
+export { createVm, startVm, stopVm, rebootVm, deleteVm, type VmOperation } from "./vms/commands";
+export { attachNic, detachNic, setNicType } from "./vms/nics";
+export { migrateVm, checkStorageMigration } from "./vms/migrate";
+export * from "./vms/queries";
+export * from "./netservices/schemas";
+export * from "./netservices/qos";
+export * from "./netservices/securityGroups";
+export * from "./netservices/eips";

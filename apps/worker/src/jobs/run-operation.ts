@@ -35,7 +35,10 @@ export async function runOperationJob(deps: JobDeps, job: Job<OperationJob>): Pr
     throw new UnrecoverableError(`unknown operation kind ${operation.kind}`);
   }
   const handler = operationHandlers[operation.kind];
+  const attempts = job.opts.attempts ?? 1;
+  const finalAttempt = job.attemptsMade + 1 >= attempts;
   const ctx = {
+    isFinalAttempt: finalAttempt,
     db: deps.db,
     agentFor: deps.agentFor,
     progress: async (percent: number, message: string) => {
@@ -50,8 +53,6 @@ export async function runOperationJob(deps: JobDeps, job: Job<OperationJob>): Pr
     return "succeeded";
   } catch (error) {
     const failure = classifyFailure(error);
-    const attempts = job.opts.attempts ?? 1;
-    const finalAttempt = job.attemptsMade + 1 >= attempts;
     if (failure.retryable && !finalAttempt) {
       await reportProgress(
         deps.db,

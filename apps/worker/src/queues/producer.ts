@@ -21,7 +21,7 @@ export function createQueues(connection: Redis, config: WorkerConfig): Operation
         removeOnFail: { count: 5000 },
       },
     });
-  return { [Queues.hosts]: make(Queues.hosts) };
+  return { [Queues.hosts]: make(Queues.hosts), [Queues.vms]: make(Queues.vms) };
 }
 
 /** jobId = operation id: enqueuing the same operation twice yields one job. */

@@ -1,6 +1,7 @@
 import type { OperationHandler } from "../runtime/context";
 import { connectHost, rebootHost, setIommu } from "../hosts/operations";
 import { setVfCount } from "../sriov/operations";
+import { vmOperationHandlers } from "../vms/operations";
 import type { OperationKind } from "./kinds";
 
 /** Every operation kind has exactly one handler; the worker looks them up here. */
@@ -11,4 +12,5 @@ export const operationHandlers: Record<OperationKind, OperationHandler> = {
   "pf.split": setVfCount,
   "pf.restore": setVfCount,
   "pf.reapply": setVfCount,
+  ...vmOperationHandlers,
 };

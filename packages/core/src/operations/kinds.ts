@@ -1,6 +1,8 @@
 /** BullMQ queues; one producer and one processor per queue (see apps/worker). */
 export const Queues = {
   hosts: "hosts",
+  // VM lifecycle: many short agent calls; kept apart so a long split never delays a VM start.
+  vms: "vms",
 } as const;
 export type QueueName = (typeof Queues)[keyof typeof Queues];
 
@@ -14,6 +16,16 @@ export const OperationKinds = {
   "pf.split": Queues.hosts,
   "pf.restore": Queues.hosts,
   "pf.reapply": Queues.hosts,
+  "vm.create": Queues.vms,
+  "vm.start": Queues.vms,
+  "vm.stop": Queues.vms,
+  "vm.reboot": Queues.vms,
+  "vm.delete": Queues.vms,
+  "vm.attachNic": Queues.vms,
+  "vm.detachNic": Queues.vms,
+  "vm.migrate": Queues.vms,
+  // The reconciler's restart of a VM whose host rebooted (desiredState Running).
+  "vm.recover": Queues.vms,
 } as const satisfies Record<string, QueueName>;
 export type OperationKind = keyof typeof OperationKinds;
 

@@ -12,6 +12,8 @@ export interface OperationContext {
   db: Db;
   agentFor(target: AgentTarget): AgentClient;
   progress(percent: number, message: string): Promise<void>;
+  /** True on the job's last attempt: a failure now is final even if it looked transient. */
+  isFinalAttempt: boolean;
 }
 
 export type OperationHandler = (ctx: OperationContext, operation: Operation) => Promise<OperationResult>;

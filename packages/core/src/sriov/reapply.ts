@@ -4,6 +4,7 @@ import { iommuReadiness } from "../hosts/rules";
 import { recordAudit } from "../operations/audit";
 import { createOperation } from "../operations/create";
 import { isDomainError, ErrorCode } from "../shared/errors";
+import { recoverVmsOnHost } from "../vms/reattach";
 import { vfsInUseWhere } from "./holders";
 
 export interface ReapplyOutcome {
@@ -91,12 +92,12 @@ export async function reapplyDesiredVfs(db: Db, hostId: string): Promise<Reapply
 }
 
 /**
- * Hook for the VM issue: after a reboot, VMs whose desiredState is Running get their domains
+ * After a reboot, VMs whose desiredState is Running get their domains
  * started again with their VF NICs re-attached (R8: the same VF if free, else any on the L2).
  * Nothing to do until VMs exist. The reconciler calls it on every pass; being level-triggered,
  * it should act only on PFs whose VFs are back (numVfs = desiredNumVfs), which a later pass sees
  * once the pf.reapply operation has finished.
  */
-export async function reattachVmVfs(_db: Db, _hostId: string, _agent: AgentClient): Promise<number> {
-  return 0;
+export async function reattachVmVfs(db: Db, hostId: string, agent: AgentClient): Promise<number> {
+  return recoverVmsOnHost(db, hostId, agent);
 }

@@ -1,0 +1,334 @@
+import type { Db, L3Category, NicType, Prisma, VfState, VmState } from "@virtfn/db";
+import type { Actor } from "../shared/actor";
+import { notFound } from "../shared/errors";
+import { pageWindow, toPage, type Page } from "../shared/pagination";
+import { hostVfAvailability } from "../sriov/availability";
+import { requireProjectWriter, vmVisibleWhere } from "./access";
+import {
+  nicCapabilities,
+  nicLabel,
+  vmActions,
+  type NicCapabilities,
+  type VmActions,
+} from "./rules";
+import {
+  listVmsInput,
+  vmCreateOptionsInput,
+  vmIdInput,
+  type ListVmsInput,
+  type VmCreateOptionsInput,
+  type VmIdInput,
+} from "./schemas";
+
+export interface VmListItem {
+  id: string;
+  name: string;
+  projectId: string;
+  projectName: string;
+  state: VmState;
+  desiredState: VmState;
+  hostId: string | null;
+  hostName: string | null;
+  offering: { id: string; name: string; vcpus: number; memoryMiB: number };
+  image: { id: string; name: string };
+  nicCount: number;
+  vfNicCount: number;
+  createdAt: Date;
+}
+
+const listSelect = {
+  id: true,
+  name: true,
+  projectId: true,
+  state: true,
+  desiredState: true,
+  hostId: true,
+  createdAt: true,
+  project: { select: { name: true } },
+  host: { select: { name: true } },
+  offering: { select: { id: true, name: true, vcpus: true, memoryMiB: true } },
+  image: { select: { id: true, name: true } },
+  nics: { select: { type: true } },
+} satisfies Prisma.VmSelect;
+
+/** VMs the actor may see, paginated, sorted and filtered. */
+export async function listVms(
+  db: Db,
+  actor: Actor,
+  rawInput: ListVmsInput = {},
+): Promise<Page<VmListItem>> {
+  const input = listVmsInput.parse(rawInput);
+  const where: Prisma.VmWhereInput = {
+    AND: [
+      vmVisibleWhere(actor),
+      input.projectId ? { projectId: input.projectId } : {},
+      input.hostId ? { hostId: input.hostId } : {},
+      input.state ? { state: input.state } : {},
+      input.search ? { name: { contains: input.search, mode: "insensitive" } } : {},
+    ],
+  };
+  const [rows, total] = await Promise.all([
+    db.vm.findMany({
+      where,
+      select: listSelect,
+      orderBy: [{ [input.sort]: input.order }, { id: "asc" }],
+      ...pageWindow(input),
+    }),
+    db.vm.count({ where }),
+  ]);
+  const items = rows.map((row) => ({
+    id: row.id,
+    name: row.name,
+    projectId: row.projectId,
+    projectName: row.project.name,
+    state: row.state,
+    desiredState: row.desiredState,
+    hostId: row.hostId,
+    hostName: row.host?.name ?? null,
+    offering: row.offering,
+    image: row.image,
+    nicCount: row.nics.length,
+    vfNicCount: row.nics.filter((nic) => nic.type === "VF").length,
+    createdAt: row.createdAt,
+  }));
+  return toPage(items, total, input);
+}
+
+export interface VmNicView {
+  id: string;
+  name: string;
+  deviceIndex: number;
+  type: NicType;
+  mac: string;
+  ip: string;
+  isDefault: boolean;
+  model: string;
+  mode: string;
+  queues: number;
+  l3: {
+    id: string;
+    name: string;
+    category: L3Category;
+    sriovEnabled: boolean;
+    l2Name: string;
+    vlanId: number | null;
+  };
+  vf: { id: string; pciAddress: string; state: VfState } | null;
+  qos: { inboundKbps: number | null; outboundKbps: number | null } | null;
+  securityGroups: Array<{ id: string; name: string }>;
+  eip: { id: string; name: string; ip: string } | null;
+  capabilities: NicCapabilities;
+}
+
+export interface VmDetail extends VmListItem {
+  clusterId: string | null;
+  nics: VmNicView[];
+  actions: VmActions;
+  /** The last operation on the VM that failed, so the page can say why it is in Error. */
+  lastError: {
+    operationId: string;
+    kind: string;
+    code: string | null;
+    message: string | null;
+  } | null;
+  activeOperation: {
+    id: string;
+    kind: string;
+    status: string;
+    progress: number;
+    progressMessage: string;
+  } | null;
+}
+
+/** One VM with its NICs, their services, and which actions are allowed (with reasons). */
+export async function getVm(db: Db, actor: Actor, rawInput: VmIdInput): Promise<VmDetail> {
+  const { vmId } = vmIdInput.parse(rawInput);
+  const vm = await db.vm.findFirst({
+    where: { AND: [{ id: vmId }, vmVisibleWhere(actor)] },
+    select: {
+      ...listSelect,
+      clusterId: true,
+      nics: {
+        orderBy: { deviceIndex: "asc" },
+        include: {
+          l3: { include: { l2: { select: { name: true, sriovEnabled: true, vlanId: true } } } },
+          vf: { select: { id: true, pciAddress: true, state: true } },
+          qos: true,
+          securityGroups: { include: { securityGroup: { select: { id: true, name: true } } } },
+          eip: { select: { id: true, name: true, ip: true } },
+        },
+      },
+    },
+  });
+  if (!vm) throw notFound("VM", vmId);
+  const [failed, active] = await Promise.all([
+    db.operation.findFirst({
+      where: { targetType: "Vm", targetId: vm.id, status: "Failed" },
+      orderBy: { createdAt: "desc" },
+    }),
+    db.operation.findFirst({
+      where: { targetType: "Vm", targetId: vm.id, status: { in: ["Pending", "Running"] } },
+    }),
+  ]);
+  const nics: VmNicView[] = vm.nics.map((nic) => {
+    const sriovAvailable = nic.l3.sriovEnabled && nic.l3.l2.sriovEnabled;
+    return {
+      id: nic.id,
+      name: nicLabel(nic),
+      deviceIndex: nic.deviceIndex,
+      type: nic.type,
+      mac: nic.mac,
+      ip: nic.ip,
+      isDefault: nic.isDefault,
+      model: nic.model,
+      mode: nic.mode,
+      queues: nic.queues,
+      l3: {
+        id: nic.l3.id,
+        name: nic.l3.name,
+        category: nic.l3.category,
+        sriovEnabled: sriovAvailable,
+        l2Name: nic.l3.l2.name,
+        vlanId: nic.l3.l2.vlanId,
+      },
+      vf: nic.vf,
+      qos: nic.qos
+        ? { inboundKbps: nic.qos.inboundKbps, outboundKbps: nic.qos.outboundKbps }
+        : null,
+      securityGroups: nic.securityGroups.map((m) => m.securityGroup),
+      eip: nic.eip,
+      capabilities: nicCapabilities(
+        {
+          deviceIndex: nic.deviceIndex,
+          type: nic.type,
+          l3Name: nic.l3.name,
+          l3Category: nic.l3.category,
+          sriovAvailable,
+          hasQos: nic.qos !== null,
+          securityGroupCount: nic.securityGroups.length,
+          hasEip: nic.eip !== null,
+        },
+        vm.state,
+      ),
+    };
+  });
+  return {
+    id: vm.id,
+    name: vm.name,
+    projectId: vm.projectId,
+    projectName: vm.project.name,
+    state: vm.state,
+    desiredState: vm.desiredState,
+    hostId: vm.hostId,
+    hostName: vm.host?.name ?? null,
+    clusterId: vm.clusterId,
+    offering: vm.offering,
+    image: vm.image,
+    nicCount: nics.length,
+    vfNicCount: nics.filter((nic) => nic.type === "VF").length,
+    createdAt: vm.createdAt,
+    nics,
+    actions: vmActions({
+      state: vm.state,
+      nics: nics.map((n) => ({ deviceIndex: n.deviceIndex, type: n.type, l3Name: n.l3.name })),
+    }),
+    lastError: failed
+      ? {
+          operationId: failed.id,
+          kind: failed.kind,
+          code: failed.errorCode,
+          message: failed.errorMessage,
+        }
+      : null,
+    activeOperation: active
+      ? {
+          id: active.id,
+          kind: active.kind,
+          status: active.status,
+          progress: active.progress,
+          progressMessage: active.progressMessage,
+        }
+      : null,
+  };
+}
+
+export interface L3CreateOption {
+  l3Id: string;
+  name: string;
+  category: L3Category;
+  l2Name: string;
+  /** Whether "Enable SR-IOV" can be ticked at all (L3 and L2 have SR-IOV). */
+  sriovEnabled: boolean;
+  availableVfs: number;
+  /** Whether the checkbox should be enabled now, and why not ("no free VF", R3's words). */
+  sriov: { allowed: boolean; reason: string | null };
+}
+
+/**
+ * The create form's network list for a project: every L3 with its SR-IOV availability, summed
+ * over the connected hosts of attached clusters (the same R3 function the admin view uses).
+ */
+export async function vmCreateOptions(
+  db: Db,
+  actor: Actor,
+  rawInput: VmCreateOptionsInput,
+): Promise<L3CreateOption[]> {
+  const { projectId } = vmCreateOptionsInput.parse(rawInput);
+  requireProjectWriter(actor, projectId);
+  const [l3s, hosts] = await Promise.all([
+    db.l3Network.findMany({
+      include: { l2: { include: { clusters: { select: { clusterId: true } } } } },
+      orderBy: { name: "asc" },
+    }),
+    db.host.findMany({
+      include: {
+        cluster: { select: { name: true } },
+        physicalNics: {
+          select: {
+            name: true,
+            bondName: true,
+            virtualizationState: true,
+            virtualFunctions: { select: { state: true } },
+          },
+        },
+      },
+    }),
+  ]);
+  return l3s.map((l3) => {
+    const sriovEnabled = l3.sriovEnabled && l3.l2.sriovEnabled;
+    const network = {
+      l2Name: l3.l2.name,
+      l3Name: l3.name,
+      physicalInterface: l3.l2.physicalInterface,
+      l2SriovEnabled: l3.l2.sriovEnabled,
+      l3SriovEnabled: l3.sriovEnabled,
+      attachedClusterIds: new Set(l3.l2.clusters.map((c) => c.clusterId)),
+    };
+    const rows = hosts.map((host) =>
+      hostVfAvailability(
+        {
+          ...host,
+          clusterName: host.cluster.name,
+          physicalNics: host.physicalNics.map((pf) => ({ ...pf, vfs: pf.virtualFunctions })),
+        },
+        network,
+      ),
+    );
+    const availableVfs = rows.reduce((sum, row) => sum + row.available, 0);
+    let reason: string | null = null;
+    if (!sriovEnabled) reason = rows[0]?.message ?? `SR-IOV is not enabled on L3 ${l3.name}`;
+    else if (availableVfs === 0) {
+      const attached = rows.filter((row) => row.reason !== "CLUSTER_NOT_ATTACHED");
+      reason = `no free VF on L3 ${l3.name}${attached.length > 0 ? `: ${attached.map((row) => row.message).join("; ")}` : ""}`;
+    }
+    return {
+      l3Id: l3.id,
+      name: l3.name,
+      category: l3.category,
+      l2Name: l3.l2.name,
+      sriovEnabled,
+      availableVfs,
+      sriov: { allowed: reason === null, reason },
+    };
+  });
+}

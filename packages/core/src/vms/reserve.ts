@@ -1,0 +1,211 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import { Prisma, type NicType, type Tx } from "@virtfn/db";
+import { formatIpv4 } from "../networks/ip";
+import { toRange } from "../networks/addressing";
+import { resolveInterface } from "../sriov/availability";
+import { DomainError, ErrorCode } from "../shared/errors";
+
+// Handing out VFs, IPs and MACs inside the caller's transaction. The database has the last word:
+// SKIP LOCKED keeps concurrent reservations apart, and unique constraints refuse what slips by.
+
+export interface ReservedVf {
+  id: string;
+  pciAddress: string;
+  pfId: string;
+}
+
+const uuidList = (ids: string[]) => Prisma.join(ids.map((id) => Prisma.sql`${id}::uuid`));
+
+/**
+ * The PFs of a host that an L2's interface resolves to (a PF, or a bond's slaves), locked FOR
+ * SHARE so that a split or restore (which locks the PF FOR UPDATE) waits for this transaction
+ * and then counts our VFs as in use; PFs busy with a pf.* operation are left out.
+ */
+export async function usablePfIds(
+  tx: Tx,
+  hostId: string,
+  physicalInterface: string,
+): Promise<string[]> {
+  const pfs = await tx.physicalNic.findMany({
+    where: { hostId },
+    select: { id: true, name: true, bondName: true },
+  });
+  const ids = resolveInterface(pfs, physicalInterface).map((pf) => pf.id);
+  if (ids.length === 0) return [];
+  await tx.$queryRaw`SELECT id FROM "PhysicalNic" WHERE id IN (${uuidList(ids)}) FOR SHARE`;
+  const busy = await tx.operation.findMany({
+    where: {
+      targetType: "PhysicalNic",
+      targetId: { in: ids },
+      status: { in: ["Pending", "Running"] },
+    },
+    select: { targetId: true },
+  });
+  const busyIds = new Set(busy.map((op) => op.targetId));
+  return ids.filter((id) => !busyIds.has(id));
+}
+
+/**
+ * Reserves one Available VF of these PFs: `prefer` (the NIC's previous VF, R8) if it is free,
+ * else the first free one that no concurrent transaction has locked. Null when there is none.
+ */
+export async function reserveVf(
+  tx: Tx,
+  pfIds: string[],
+  prefer: string | null = null,
+): Promise<ReservedVf | null> {
+  if (pfIds.length === 0) return null;
+  if (prefer) {
+    const same = await tx.$queryRaw<ReservedVf[]>`
+      UPDATE "VirtualFunction" SET state = 'Reserved', "stateChangedAt" = now()
+      WHERE id IN (
+        SELECT id FROM "VirtualFunction"
+        WHERE id = ${prefer}::uuid AND state = 'Available' AND "pfId" IN (${uuidList(pfIds)})
+        FOR UPDATE SKIP LOCKED)
+      RETURNING id, "pciAddress", "pfId"`;
+    if (same[0]) return same[0];
+  }
+  const rows = await tx.$queryRaw<ReservedVf[]>`
+    UPDATE "VirtualFunction" SET state = 'Reserved', "stateChangedAt" = now()
+    WHERE id IN (
+      SELECT id FROM "VirtualFunction"
+      WHERE state = 'Available' AND "pfId" IN (${uuidList(pfIds)})
+      ORDER BY "pfId", "index"
+      LIMIT 1
+      FOR UPDATE SKIP LOCKED)
+    RETURNING id, "pciAddress", "pfId"`;
+  return rows[0] ?? null;
+}
+
+export function noVfError(
+  l3Name: string,
+  where: string | null,
+  details: Record<string, unknown> = {},
+): DomainError {
+  const suffix = where ? ` ${where}` : "";
+  return new DomainError(
+    ErrorCode.NO_VF_AVAILABLE,
+    "CONFLICT",
+    `no available VF on L3 ${l3Name}${suffix}`,
+    {
+      l3: l3Name,
+      ...details,
+    },
+  );
+}
+
+/** A locally administered QEMU MAC, 52:54:00:xx:xx:xx. */
+export function randomMac(): string {
+  const bytes = randomBytes(3);
+  return `52:54:00:${[...bytes].map((b) => b.toString(16).padStart(2, "0")).join(":")}`;
+}
+
+/**
+ * Free addresses of an L3 near the start of its ranges. One is picked at random among the first
+ * few, so that concurrent creates on one L3 rarely pick the same one (which the unique
+ * (l3Id, ip) refuses, and the caller retries).
+ */
+export async function freeIps(
+  tx: Tx,
+  l3Id: string,
+  exclude: ReadonlySet<string>,
+  want = 32,
+): Promise<string[]> {
+  const l3 = await tx.l3Network.findUnique({ where: { id: l3Id }, include: { ipRanges: true } });
+  if (!l3) return [];
+  const [nics, eips] = await Promise.all([
+    tx.vmNic.findMany({ where: { l3Id }, select: { ip: true } }),
+    tx.eip.findMany({ where: { vipL3Id: l3Id }, select: { ip: true } }),
+  ]);
+  const used = new Set([...nics.map((n) => n.ip), ...eips.map((e) => e.ip), ...exclude]);
+  if (l3.gateway) used.add(l3.gateway);
+  const free: string[] = [];
+  const ranges = l3.ipRanges.map(toRange).sort((a, b) => a.start - b.start);
+  for (const range of ranges) {
+    for (let ip = range.start; ip <= range.end && free.length < want; ip += 1) {
+      const text = formatIpv4(ip);
+      if (!used.has(text)) free.push(text);
+    }
+  }
+  return free;
+}
+
+export interface NewNic {
+  vmId: string;
+  l3Id: string;
+  l3Name: string;
+  deviceIndex: number;
+  type: NicType;
+  isDefault: boolean;
+  queues: number;
+  vfId: string | null;
+}
+
+/**
+ * Inserts a NIC with a free IP of its L3 and a fresh MAC. ON CONFLICT DO NOTHING (createMany with
+ * skipDuplicates) keeps the transaction usable when a concurrent request took the same IP or
+ * MAC; then the next candidate is tried.
+ */
+export async function insertNic(
+  tx: Tx,
+  nic: NewNic,
+): Promise<{ id: string; ip: string; mac: string }> {
+  const tried = new Set<string>();
+  for (let attempt = 0; attempt < 24; attempt += 1) {
+    const candidates = await freeIps(tx, nic.l3Id, tried);
+    if (candidates.length === 0) {
+      throw new DomainError(
+        ErrorCode.NO_IP_AVAILABLE,
+        "CONFLICT",
+        `no free IP address on L3 ${nic.l3Name}`,
+        { l3: nic.l3Name },
+      );
+    }
+    const ip = candidates[Math.floor(Math.random() * candidates.length)] ?? candidates[0] ?? "";
+    const id = randomUUID();
+    const mac = randomMac();
+    const { l3Name: _l3Name, ...data } = nic;
+    const { count } = await tx.vmNic.createMany({
+      data: [{ id, ip, mac, ...data }],
+      skipDuplicates: true,
+    });
+    if (count === 1) return { id, ip, mac };
+    tried.add(ip);
+  }
+  throw new DomainError(
+    ErrorCode.NO_IP_AVAILABLE,
+    "CONFLICT",
+    `could not allocate an address on L3 ${nic.l3Name}; try again`,
+    {
+      l3: nic.l3Name,
+    },
+  );
+}
+
+/**
+ * Lets go of the VFs these NICs hold: NIC.vfId cleared (remembered in lastVfId when `remember`,
+ * R8), VF back to Available. Compare-and-set on the NIC's vfId, so a retried job is a no-op.
+ */
+export async function releaseNicVfs(
+  tx: Tx,
+  nics: Array<{ id: string; vfId: string | null }>,
+  remember: boolean,
+): Promise<number> {
+  let released = 0;
+  for (const nic of nics) {
+    if (!nic.vfId) continue;
+    const { count } = await tx.vmNic.updateMany({
+      where: { id: nic.id, vfId: nic.vfId },
+      data: remember ? { vfId: null, lastVfId: nic.vfId } : { vfId: null },
+    });
+    if (count === 0) continue;
+    // A Missing VF stays Missing (its PF lost it); anything else is free again.
+    await tx.virtualFunction.updateMany({
+      where: { id: nic.vfId, state: { not: "Missing" } },
+      data: { state: "Available", mac: null, stateChangedAt: new Date() },
+    });
+    await tx.virtualFunction.deleteMany({ where: { id: nic.vfId, state: "Missing" } });
+    released += 1;
+  }
+  return released;
+}

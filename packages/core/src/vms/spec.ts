@@ -1,0 +1,69 @@
+import type { DomainSpec, NicSpec } from "@virtfn/agent-client";
+import type { L2Type, NicType, VnicMode, VnicModel } from "@virtfn/db";
+import { vmDomainName } from "../sriov/holders";
+import { queuesFor } from "./rules";
+
+export interface SpecNic {
+  deviceIndex: number;
+  type: NicType;
+  mac: string;
+  model: VnicModel;
+  mode: VnicMode;
+  vf: { pciAddress: string } | null;
+  l3: { l2: { type: L2Type; vlanId: number | null; physicalInterface: string } };
+}
+
+export interface SpecVm {
+  id: string;
+  offering: { vcpus: number; memoryMiB: number };
+  image: { name: string; format: string };
+  nics: SpecNic[];
+}
+
+/** The Linux bridge a vNIC on this L2 plugs into; IFNAMSIZ keeps it to 15 characters. */
+export function bridgeName(l2: {
+  type: L2Type;
+  vlanId: number | null;
+  physicalInterface: string;
+}): string {
+  const suffix = l2.type === "Vlan" && l2.vlanId !== null ? `.${l2.vlanId}` : "";
+  return `br-${l2.physicalInterface}${suffix}`.slice(0, 15);
+}
+
+export function nicSpec(nic: SpecNic, vcpus: number): NicSpec | null {
+  const { l2 } = nic.l3;
+  const vlan = l2.type === "Vlan" && l2.vlanId !== null ? { vlan: l2.vlanId } : {};
+  if (nic.type === "VF") {
+    // A VF NIC without a VF (stopped VM, forced restore) is not in the domain until one is acquired.
+    if (nic.vf === null) return null;
+    return { type: "vf", mac: nic.mac, pciAddress: nic.vf.pciAddress, ...vlan };
+  }
+  const macvtap = nic.mode === "macvtap";
+  return {
+    type: "vnic",
+    mac: nic.mac,
+    kind: macvtap ? "macvtap" : "bridge",
+    source: macvtap ? l2.physicalInterface.slice(0, 15) : bridgeName(l2),
+    model: nic.model,
+    ...(nic.model === "virtio" ? { queues: queuesFor(vcpus) } : {}),
+    // macvtap and the bridge are per-VLAN already; the tag only matters on a VLAN-aware bridge.
+    ...(macvtap ? {} : vlan),
+  };
+}
+
+/** The domain as the database says it should be. The uuid is the VM id, so a redefine is a retry. */
+export function buildDomainSpec(vm: SpecVm): DomainSpec {
+  const vcpus = vm.offering.vcpus;
+  const nics = [...vm.nics]
+    .sort((a, b) => a.deviceIndex - b.deviceIndex)
+    .map((nic) => nicSpec(nic, vcpus))
+    .filter((nic): nic is NicSpec => nic !== null);
+  return {
+    name: vmDomainName(vm),
+    uuid: vm.id,
+    vcpus,
+    memoryMiB: vm.offering.memoryMiB,
+    image: `/var/lib/virtfn/images/${vm.image.name}.${vm.image.format}`,
+    nics,
+  };
+}
