@@ -7,9 +7,12 @@ export interface NavItem {
   roles: readonly Role[];
 }
 
-// Later issues add Networks, VMs and the SR-IOV overview here.
 export const navItems: readonly NavItem[] = [
   { href: "/hosts", label: "Hosts", roles: ["Admin", "Auditor"] },
+  { href: "/networks/l2", label: "L2 networks", roles: ["Admin", "Auditor"] },
+  { href: "/networks/l3", label: "L3 networks", roles: ["Admin", "Auditor"] },
+  { href: "/networks/vxlan-pools", label: "VXLAN pools", roles: ["Admin", "Auditor"] },
+  { href: "/sriov", label: "SR-IOV overview", roles: ["Admin", "Auditor"] },
   { href: "/vms", label: "VMs", roles: ["Tenant"] },
   { href: "/operations", label: "Operations", roles: ["Admin", "Auditor", "Tenant"] },
 ];

@@ -40,3 +40,16 @@ export function fieldErrorsOf(error: unknown): Record<string, string> {
 export function isUnauthorized(error: unknown): boolean {
   return errorData(error).code === "UNAUTHORIZED";
 }
+
+/** First message per full field path ("ipRanges.0.cidr", "dns.1"), for forms with nested fields. */
+export function fieldErrorsByPath(error: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [path, messages] of Object.entries(errorData(error).fieldErrors ?? {})) {
+    if (messages[0]) out[path] = messages[0];
+  }
+  return out;
+}
+
+export function domainCode(error: unknown): string | null {
+  return errorData(error).domainCode ?? null;
+}

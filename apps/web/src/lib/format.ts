@@ -49,8 +49,17 @@ const kindLabels: Record<string, string> = {
   "host.connect": "Connect host",
   "host.setIommu": "Set IOMMU",
   "host.reboot": "Reboot host",
+  "pf.split": "SR-IOV split",
+  "pf.restore": "SR-IOV restore",
+  "pf.reapply": "Re-apply VFs",
 };
 export function operationKindLabel(kind: string): string {
   return kindLabels[kind] ?? kind;
 }
 export const knownOperationKinds = Object.keys(kindLabels);
+
+/** "Splitting into 63 VFs: 37/63 VF changes" → "37/63 VFs"; null before the agent reports counts. */
+export function vfProgress(message: string | null | undefined): string | null {
+  const match = /(\d+)\/(\d+) VF/.exec(message ?? "");
+  return match ? `${match[1]}/${match[2]} VFs` : null;
+}

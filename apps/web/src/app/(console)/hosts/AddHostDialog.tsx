@@ -6,6 +6,7 @@ import Link from "next/link";
 import { useEffect, useId, useRef, useState } from "react";
 import { Dialog } from "~/components/Dialog";
 import { ErrorBox } from "~/components/ErrorBox";
+import { describedBy, Field } from "~/components/Field";
 import { isActive, OperationProgress } from "~/components/OperationsTable";
 import { OperationStatusBadge } from "~/components/badges";
 import { errorData, fieldErrorsOf } from "~/lib/errors";
@@ -89,42 +90,6 @@ export function AddHostDialog({
       )}
     </Dialog>
   );
-}
-
-function Field({
-  id,
-  label,
-  error,
-  hint,
-  children,
-}: {
-  id: string;
-  label: string;
-  error?: string;
-  hint?: string;
-  children: React.ReactNode;
-}) {
-  return (
-    <div className={`field ${error ? "field-invalid" : ""}`}>
-      <label htmlFor={id}>{label}</label>
-      {children}
-      {hint ? (
-        <p className="hint" id={`${id}-hint`}>
-          {hint}
-        </p>
-      ) : null}
-      {error ? (
-        <p className="field-error" id={`${id}-error`} role="alert">
-          {error}
-        </p>
-      ) : null}
-    </div>
-  );
-}
-
-function describedBy(id: string, error: string | undefined, hint?: boolean): string | undefined {
-  const ids = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean);
-  return ids.length ? ids.join(" ") : undefined;
 }
 
 function AddHostForm({

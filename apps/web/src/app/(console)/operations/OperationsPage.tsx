@@ -47,7 +47,7 @@ export function OperationsPage({ targetId }: { targetId?: string }) {
         <div>
           <h1>Operations</h1>
           <p className="subtitle">
-            Long-running work: connecting hosts, IOMMU changes, reboots. Updates live.
+            Long-running work: connecting hosts, IOMMU changes, reboots, SR-IOV splits and restores. Updates live.
             {targetId ? (
               <>
                 {" "}

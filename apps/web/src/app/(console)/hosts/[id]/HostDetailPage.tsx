@@ -1,19 +1,34 @@
 "use client";
 
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import type { HostDetail, OperationView } from "@virtfn/core";
+import { useMutation, useQueries, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { HostDetail, NicRow, OperationView } from "@virtfn/core";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
-import { Badge, ConnectionBadge, IommuBadge, LinkBadge, VirtualizationBadge } from "~/components/badges";
+import {
+  Badge,
+  ConnectionBadge,
+  IommuBadge,
+  LinkBadge,
+  VirtualizationBadge,
+} from "~/components/badges";
 import { ConfirmDialog } from "~/components/Dialog";
 import { ErrorBox } from "~/components/ErrorBox";
 import { isActive, OperationsTable } from "~/components/OperationsTable";
+import { ProgressBar } from "~/components/ProgressBar";
 import { useIsAdmin } from "~/components/session";
 import { useNow } from "~/components/useNow";
 import { errorData } from "~/lib/errors";
-import { dateTime, memory, operationKindLabel, relativeTime, speed } from "~/lib/format";
+import {
+  dateTime,
+  memory,
+  operationKindLabel,
+  relativeTime,
+  speed,
+  vfProgress,
+} from "~/lib/format";
 import { useTRPC } from "~/trpc/react";
+import { pfActionBlockers, RestoreDialog, SplitDialog } from "./PfDialogs";
 
 type Action = "reconnect" | "iommu" | "reboot" | "delete";
 
@@ -23,18 +38,49 @@ export function HostDetailPage({ hostId }: { hostId: string }) {
   const now = useNow();
 
   const ops = useQuery({
-    ...trpc.operations.list.queryOptions({ targetId: hostId, limit: 10, sort: "createdAt", order: "desc" }),
+    ...trpc.operations.list.queryOptions({
+      targetId: hostId,
+      limit: 10,
+      sort: "createdAt",
+      order: "desc",
+    }),
     refetchInterval: (query) => (query.state.data?.items.some(isActive) ? 1500 : 10_000),
   });
-  const activeOps = ops.data?.items.filter(isActive) ?? [];
+  // Read by the host query's poll; set below once the operations are known.
+  const busyRef = useRef(false);
   const host = useQuery({
     ...trpc.hosts.get.queryOptions({ hostId }),
     refetchInterval: (query) =>
-      query.state.data?.connectionState === "Connecting" || activeOps.length > 0 ? 1500 : 15_000,
+      query.state.data?.connectionState === "Connecting" || busyRef.current ? 1500 : 15_000,
   });
+  // Split and restore target the PF, not the host: follow each PF's latest operations too. The
+  // batch link sends these as one request.
+  const nicIds =
+    host.data?.nics
+      .filter((nic) => nic.virtualizationState !== "NotVirtualizable")
+      .map((nic) => nic.id) ?? [];
+  const pfOps = useQueries({
+    queries: nicIds.map((pfId) => ({
+      ...trpc.operations.list.queryOptions({
+        targetId: pfId,
+        limit: 5,
+        sort: "createdAt",
+        order: "desc",
+      }),
+      refetchInterval: (query: { state: { data?: { items: OperationView[] } } }) =>
+        query.state.data?.items.some(isActive) ? 1000 : 10_000,
+    })),
+  });
+  const pfOpItems = pfOps.flatMap((query) => query.data?.items ?? []);
+  const activeOps = ops.data?.items.filter(isActive) ?? [];
+  const activePfOps = pfOpItems.filter(isActive);
 
-  // When an operation on this host finishes, its effects (facts, NICs) are in the host row now.
-  const activeCount = activeOps.length;
+  // When an operation on this host or its PFs finishes, its effects (facts, NICs, VFs) are in the
+  // host row now.
+  const activeCount = activeOps.length + activePfOps.length;
+  useEffect(() => {
+    busyRef.current = activeCount > 0;
+  }, [activeCount]);
   const previousActive = useRef(activeCount);
   useEffect(() => {
     if (activeCount < previousActive.current) {
@@ -42,6 +88,10 @@ export function HostDetailPage({ hostId }: { hostId: string }) {
     }
     previousActive.current = activeCount;
   }, [activeCount, queryClient, trpc, hostId]);
+
+  const recentOps = [...(ops.data?.items ?? []), ...pfOpItems]
+    .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())
+    .slice(0, 10);
 
   if (host.isPending) {
     return (
@@ -65,7 +115,11 @@ export function HostDetailPage({ hostId }: { hostId: string }) {
             </Link>
           </div>
         ) : (
-          <ErrorBox title="Could not load the host." error={host.error} onRetry={() => void host.refetch()} />
+          <ErrorBox
+            title="Could not load the host."
+            error={host.error}
+            onRetry={() => void host.refetch()}
+          />
         )}
       </>
     );
@@ -77,13 +131,14 @@ export function HostDetailPage({ hostId }: { hostId: string }) {
       <div className="page-header">
         <div>
           <h1 className="host-title">
-            {h.name} <ConnectionBadge state={h.connectionState} /> <IommuBadge iommu={h.iommu} seen={h.lastSeenAt !== null} />
+            {h.name} <ConnectionBadge state={h.connectionState} />{" "}
+            <IommuBadge iommu={h.iommu} seen={h.lastSeenAt !== null} />
           </h1>
           <p className="subtitle">
             {h.zoneName} / {h.clusterName} · {h.agentUrl}
           </p>
         </div>
-        <HostActions host={h} activeOps={activeOps} />
+        <HostActions host={h} activeOps={[...activeOps, ...activePfOps]} />
       </div>
       {host.isError ? <ErrorBox title="Refreshing failed." error={host.error} /> : null}
       {h.connectionState === "Disconnected" ? (
@@ -106,7 +161,9 @@ export function HostDetailPage({ hostId }: { hostId: string }) {
             <dt>Agent</dt>
             <dd>
               {h.agentVersion ?? "—"}
-              {h.agentBackend ? <span className="sub-inline"> ({h.agentBackend} backend)</span> : null}
+              {h.agentBackend ? (
+                <span className="sub-inline"> ({h.agentBackend} backend)</span>
+              ) : null}
             </dd>
           </dl>
           <dl>
@@ -158,7 +215,7 @@ export function HostDetailPage({ hostId }: { hostId: string }) {
         <h2>
           Physical NICs <span className="count">{h.nics.length}</span>
         </h2>
-        <NicTable host={h} />
+        <NicTable host={h} pfOps={pfOpItems} hostBusy={activeOps[0]} />
       </section>
 
       <section className="panel">
@@ -172,10 +229,10 @@ export function HostDetailPage({ hostId }: { hostId: string }) {
           <ErrorBox error={ops.error} onRetry={() => void ops.refetch()} />
         ) : !ops.data ? (
           <p className="loading">Loading operations…</p>
-        ) : ops.data.items.length === 0 ? (
+        ) : recentOps.length === 0 ? (
           <p className="muted">No operations yet.</p>
         ) : (
-          <OperationsTable items={ops.data.items} showTarget={false} now={now} />
+          <OperationsTable items={recentOps} now={now} />
         )}
       </section>
     </>
@@ -185,12 +242,21 @@ export function HostDetailPage({ hostId }: { hostId: string }) {
 function Breadcrumb({ name }: { name: string }) {
   return (
     <nav className="breadcrumb" aria-label="Breadcrumb">
-      <Link href="/hosts">Hosts</Link> <span aria-hidden="true">/</span> <span aria-current="page">{name}</span>
+      <Link href="/hosts">Hosts</Link> <span aria-hidden="true">/</span>{" "}
+      <span aria-current="page">{name}</span>
     </nav>
   );
 }
 
-function YesNo({ value, warnWhenTrue, unknown }: { value: boolean; warnWhenTrue?: boolean; unknown?: boolean }) {
+function YesNo({
+  value,
+  warnWhenTrue,
+  unknown,
+}: {
+  value: boolean;
+  warnWhenTrue?: boolean;
+  unknown?: boolean;
+}) {
   if (unknown) return <span className="muted">—</span>;
   if (value) return <Badge tone={warnWhenTrue ? "warn" : "ok"}>Yes</Badge>;
   return <Badge tone="muted">No</Badge>;
@@ -208,7 +274,11 @@ function ReadinessBanner({ host }: { host: HostDetail }) {
   if (!host.lastSeenAt) return null;
   const { state, message } = host.iommu;
   if (state === "ready") return null;
-  const title = { rebootRequired: "Reboot required", disabled: "IOMMU is off", biosDisabled: "Check the BIOS" }[state];
+  const title = {
+    rebootRequired: "Reboot required",
+    disabled: "IOMMU is off",
+    biosDisabled: "Check the BIOS",
+  }[state];
   const tone = state === "rebootRequired" ? "warn" : state === "biosDisabled" ? "err" : "muted";
   return (
     <div className={`banner banner-${tone}`} role="status" data-testid="iommu-banner">
@@ -217,70 +287,186 @@ function ReadinessBanner({ host }: { host: HostDetail }) {
   );
 }
 
-function NicTable({ host }: { host: HostDetail }) {
+function NicTable({
+  host,
+  pfOps,
+  hostBusy,
+}: {
+  host: HostDetail;
+  pfOps: OperationView[];
+  hostBusy: OperationView | undefined;
+}) {
+  const isAdmin = useIsAdmin();
+  const [dialog, setDialog] = useState<{ kind: "split" | "restore"; nicId: string } | null>(null);
   if (host.nics.length === 0) {
     return (
       <p className="muted">
-        {host.connectionState === "Connected" ? "The agent reports no NICs." : "No NICs reported yet."}
+        {host.connectionState === "Connected"
+          ? "The agent reports no NICs."
+          : "No NICs reported yet."}
       </p>
     );
   }
+  const latestOp = (nic: NicRow) =>
+    pfOps
+      .filter((op) => op.targetId === nic.id)
+      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())[0];
+  // Host-wide reasons are explained once, above the table; each button repeats it in its tooltip.
+  const hostWide =
+    host.connectionState !== "Connected"
+      ? `the host is ${host.connectionState.toLowerCase()}.`
+      : host.iommu.state !== "ready"
+        ? host.iommu.message
+        : null;
+  const dialogNic = dialog ? host.nics.find((nic) => nic.id === dialog.nicId) : undefined;
   return (
-    <div className="table-wrap">
-      <table className="data nic-table" data-testid="nic-table">
-        <thead>
-          <tr>
-            <th>Name</th>
-            <th className="hide-narrow">Model</th>
-            <th>Link</th>
-            <th className="num">Speed</th>
-            <th>Virtualization</th>
-            <th className="num" title="Available VFs / VFs split (max supported)">
-              VFs avail / total
-            </th>
-            <th>Bond</th>
-            <th>PCI address</th>
-            <th>Driver</th>
-          </tr>
-        </thead>
-        <tbody>
-          {host.nics.map((nic) => (
-            <tr key={nic.id} data-testid="nic-row">
-              <td>
-                <span className="strong">{nic.name}</span>
-                <div className="sub show-narrow">{nic.model}</div>
-              </td>
-              <td className="hide-narrow nic-model">{nic.model}</td>
-              <td>
-                <LinkBadge up={nic.linkUp} />
-              </td>
-              <td className="num">{speed(nic.speedMbps)}</td>
-              <td>
-                <VirtualizationBadge state={nic.virtualizationState} />
-              </td>
-              <td className="num" data-testid="nic-vfs">
-                {nic.vfAvailable} / {nic.vfTotal}
-                {nic.totalVfs > 0 ? <div className="sub">max {nic.totalVfs}</div> : null}
-              </td>
-              <td>
-                {nic.bondName ? (
-                  <>
-                    {nic.bondName}
-                    {nic.bondSlaves.length ? <div className="sub">{nic.bondSlaves.join(", ")}</div> : null}
-                  </>
-                ) : (
-                  <span className="muted">—</span>
-                )}
-              </td>
-              <td>
-                <code>{nic.pciAddress}</code>
-              </td>
-              <td>{nic.driver}</td>
+    <>
+      {isAdmin && hostWide ? (
+        <p className="actions-note nic-note" id="nic-actions-note" role="note">
+          SR-IOV split is unavailable on this host: {hostWide}
+        </p>
+      ) : null}
+      <div className="table-wrap">
+        <table className="data nic-table" data-testid="nic-table">
+          <thead>
+            <tr>
+              <th>Name</th>
+              <th className="hide-narrow">Model</th>
+              <th>Link</th>
+              <th className="num">Speed</th>
+              <th>Virtualization</th>
+              <th className="num" title="Available VFs / VFs split (max supported)">
+                VFs avail / total
+              </th>
+              <th>Bond</th>
+              <th>PCI address</th>
+              <th>Driver</th>
+              {isAdmin ? <th className="hide-narrow">SR-IOV</th> : null}
             </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+          </thead>
+          <tbody>
+            {host.nics.map((nic) => {
+              const op = latestOp(nic);
+              const active = op && isActive(op) ? op : undefined;
+              const blockers = pfActionBlockers(host, nic, active, hostBusy);
+              const sriovActions = (
+                <>
+                  <div className="actions actions-start">
+                    <button
+                      type="button"
+                      className="btn btn-sm"
+                      disabled={blockers.split !== null}
+                      title={blockers.split ? `SR-IOV split — ${blockers.split}` : undefined}
+                      aria-describedby={blockers.split && hostWide ? "nic-actions-note" : undefined}
+                      onClick={() => setDialog({ kind: "split", nicId: nic.id })}
+                    >
+                      SR-IOV split
+                    </button>
+                    <button
+                      type="button"
+                      className="btn btn-sm btn-danger-outline"
+                      disabled={blockers.restore !== null}
+                      title={blockers.restore ? `SR-IOV restore — ${blockers.restore}` : undefined}
+                      onClick={() => setDialog({ kind: "restore", nicId: nic.id })}
+                    >
+                      SR-IOV restore
+                    </button>
+                  </div>
+                  {active ? (
+                    <div className="nic-op" data-testid="nic-operation">
+                      <ProgressBar
+                        value={active.progress}
+                        status={active.status}
+                        label={`${operationKindLabel(active.kind)} progress`}
+                      />
+                      <span className="sub">
+                        {operationKindLabel(active.kind)}:{" "}
+                        {active.status === "Pending"
+                          ? "waiting for a worker…"
+                          : (vfProgress(active.progressMessage) ??
+                            active.progressMessage ??
+                            active.status)}
+                      </span>
+                    </div>
+                  ) : op?.status === "Failed" ? (
+                    <p className="sub op-error" title={op.errorMessage ?? undefined}>
+                      Last {operationKindLabel(op.kind).toLowerCase()} failed
+                      {op.errorCode ? ` (${op.errorCode})` : ""}
+                    </p>
+                  ) : blockers.split &&
+                    (!hostWide || blockers.split === "No SR-IOV on this NIC") ? (
+                    <p className="sub why-row">{blockers.split}</p>
+                  ) : null}
+                </>
+              );
+              return (
+                <tr key={nic.id} data-testid="nic-row" data-nic={nic.name}>
+                  <td>
+                    <span className="strong">{nic.name}</span>
+                    <div className="sub show-narrow">{nic.model}</div>
+                    {isAdmin ? (
+                      <div className="show-narrow nic-actions-narrow">{sriovActions}</div>
+                    ) : null}
+                  </td>
+                  <td className="hide-narrow nic-model">{nic.model}</td>
+                  <td>
+                    <LinkBadge up={nic.linkUp} />
+                  </td>
+                  <td className="num">{speed(nic.speedMbps)}</td>
+                  <td>
+                    <VirtualizationBadge state={nic.virtualizationState} />
+                  </td>
+                  <td className="num" data-testid="nic-vfs">
+                    {nic.vfAvailable} / {nic.vfTotal}
+                    {nic.totalVfs > 0 ? <div className="sub">max {nic.totalVfs}</div> : null}
+                  </td>
+                  <td>
+                    {nic.bondName ? (
+                      <>
+                        {nic.bondName}
+                        {nic.bondSlaves.length ? (
+                          <div className="sub">{nic.bondSlaves.join(", ")}</div>
+                        ) : null}
+                      </>
+                    ) : (
+                      <span className="muted">—</span>
+                    )}
+                  </td>
+                  <td>
+                    <code>{nic.pciAddress}</code>
+                  </td>
+                  <td>{nic.driver}</td>
+                  {isAdmin ? (
+                    <td className="nic-actions hide-narrow" data-testid="nic-actions">
+                      {sriovActions}
+                    </td>
+                  ) : null}
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+      {dialog && dialogNic ? (
+        dialog.kind === "split" ? (
+          <SplitDialog
+            key={`split-${dialogNic.id}`}
+            host={host}
+            nic={dialogNic}
+            open
+            onClose={() => setDialog(null)}
+          />
+        ) : (
+          <RestoreDialog
+            key={`restore-${dialogNic.id}`}
+            host={host}
+            nic={dialogNic}
+            open
+            onClose={() => setDialog(null)}
+          />
+        )
+      ) : null}
+    </>
   );
 }
 
@@ -295,7 +481,12 @@ function HostActions({ host, activeOps }: { host: HostDetail; activeOps: Operati
     void queryClient.invalidateQueries(trpc.operations.list.pathFilter());
     void queryClient.invalidateQueries(trpc.hosts.list.pathFilter());
   };
-  const done = { onSuccess: () => { setConfirm(null); refresh(); } };
+  const done = {
+    onSuccess: () => {
+      setConfirm(null);
+      refresh();
+    },
+  };
   const reconnect = useMutation(trpc.hosts.reconnect.mutationOptions(done));
   const iommu = useMutation(trpc.hosts.setIommu.mutationOptions(done));
   const reboot = useMutation(trpc.hosts.reboot.mutationOptions(done));
@@ -329,7 +520,13 @@ function HostActions({ host, activeOps }: { host: HostDetail; activeOps: Operati
   const button = (action: Action, label: string, onClick: () => void, className = "btn") => {
     const reason = reasons[action];
     return (
-      <button type="button" className={className} onClick={onClick} disabled={reason !== null} title={reason ? `${label} — ${reason}` : undefined}>
+      <button
+        type="button"
+        className={className}
+        onClick={onClick}
+        disabled={reason !== null}
+        title={reason ? `${label} — ${reason}` : undefined}
+      >
         {label}
         {/* While an operation runs, one note explains every disabled button (below). */}
         {reason && !busy ? <span className="why"> — {reason}</span> : null}
@@ -347,7 +544,8 @@ function HostActions({ host, activeOps }: { host: HostDetail; activeOps: Operati
       </div>
       {busy ? (
         <p className="actions-note" role="status">
-          Actions are disabled while “{operationKindLabel(busy.kind)}” is {busy.status.toLowerCase()}.
+          Actions are disabled while “{operationKindLabel(busy.kind)}” is{" "}
+          {busy.status.toLowerCase()}.
         </p>
       ) : null}
       {lastError && confirm === null ? <ErrorBox error={lastError} /> : null}
@@ -366,13 +564,13 @@ function HostActions({ host, activeOps }: { host: HostDetail; activeOps: Operati
       >
         {host.iommuEnabled ? (
           <p>
-            The agent removes the IOMMU kernel argument. After the next reboot, the host can no longer split NICs or
-            run VMs with VF NICs.
+            The agent removes the IOMMU kernel argument. After the next reboot, the host can no
+            longer split NICs or run VMs with VF NICs.
           </p>
         ) : (
           <p>
-            The agent adds <code>intel_iommu=on</code> / <code>amd_iommu=on</code> to the kernel command line. It takes
-            effect after the host reboots.
+            The agent adds <code>intel_iommu=on</code> / <code>amd_iommu=on</code> to the kernel
+            command line. It takes effect after the host reboots.
           </p>
         )}
       </ConfirmDialog>
@@ -391,11 +589,13 @@ function HostActions({ host, activeOps }: { host: HostDetail; activeOps: Operati
         onConfirm={() => reboot.mutate({ hostId: host.id })}
       >
         <p>
-          The host restarts. VMs on it stop, and its VFs disappear until the agent re-applies the split count after the
-          boot.
+          The host restarts. VMs on it stop, and its VFs disappear until the agent re-applies the
+          split count after the boot.
         </p>
         {host.agentBackend && host.agentBackend !== "sim" ? (
-          <p className="hint">Only simulated hosts can be rebooted through the agent; a real agent refuses.</p>
+          <p className="hint">
+            Only simulated hosts can be rebooted through the agent; a real agent refuses.
+          </p>
         ) : null}
       </ConfirmDialog>
 
@@ -413,8 +613,8 @@ function HostActions({ host, activeOps }: { host: HostDetail; activeOps: Operati
         onConfirm={() => remove.mutate({ hostId: host.id })}
       >
         <p>
-          virtfn forgets this host, its NICs and VFs. The host itself and its agent keep running; you can add it again
-          later. Hosts that still run VMs cannot be deleted.
+          virtfn forgets this host, its NICs and VFs. The host itself and its agent keep running;
+          you can add it again later. Hosts that still run VMs cannot be deleted.
         </p>
       </ConfirmDialog>
     </div>

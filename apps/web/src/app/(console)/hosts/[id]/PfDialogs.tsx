@@ -1,0 +1,384 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { HostDetail, NicRow, OperationView } from "@virtfn/core";
+import { useEffect, useId, useRef, useState } from "react";
+import { OperationStatusBadge } from "~/components/badges";
+import { Dialog } from "~/components/Dialog";
+import { ErrorBox } from "~/components/ErrorBox";
+import { describedBy, Field } from "~/components/Field";
+import { isActive, OperationProgress } from "~/components/OperationsTable";
+import { errorData } from "~/lib/errors";
+import { operationKindLabel, vfProgress } from "~/lib/format";
+import { useTRPC } from "~/trpc/react";
+
+/** Why a PF cannot be split or restored right now, or null. Host-wide reasons come first. */
+export function pfActionBlockers(
+  host: HostDetail,
+  nic: NicRow,
+  activeOp: OperationView | undefined,
+  hostBusy: OperationView | undefined,
+) {
+  const hostWide =
+    host.connectionState !== "Connected"
+      ? `Host ${host.connectionState.toLowerCase()}${host.connectionReason ? `: ${host.connectionReason}` : ""}`
+      : null;
+  const busy = activeOp
+    ? `${operationKindLabel(activeOp.kind)} in progress`
+    : hostBusy
+      ? `${operationKindLabel(hostBusy.kind)} in progress on the host`
+      : null;
+  const notCapable =
+    nic.virtualizationState === "NotVirtualizable" ? "No SR-IOV on this NIC" : null;
+  const iommu = host.iommu.state === "ready" ? null : host.iommu.message;
+  const split = notCapable ?? hostWide ?? busy ?? iommu;
+  const notSplit = nic.numVfs === 0 && !nic.desiredNumVfs ? "Not split" : null;
+  const restore = notCapable ?? hostWide ?? busy ?? notSplit;
+  return { split, restore };
+}
+
+function invalidateHost(
+  queryClient: ReturnType<typeof useQueryClient>,
+  trpc: ReturnType<typeof useTRPC>,
+  hostId: string,
+) {
+  void queryClient.invalidateQueries(trpc.hosts.get.queryFilter({ hostId }));
+  void queryClient.invalidateQueries(trpc.hosts.list.pathFilter());
+  void queryClient.invalidateQueries(trpc.operations.list.pathFilter());
+  void queryClient.invalidateQueries(trpc.sriov.pathFilter());
+}
+
+/** Follows a pf.split / pf.restore operation live, and refreshes the host when it ends. */
+function PfOperationProgress({
+  operationId,
+  hostId,
+  pfName,
+  onClose,
+}: {
+  operationId: string;
+  hostId: string;
+  pfName: string;
+  onClose: () => void;
+}) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const closeButton = useRef<HTMLButtonElement>(null);
+  useEffect(() => closeButton.current?.focus(), []);
+  const op = useQuery({
+    ...trpc.operations.get.queryOptions({ id: operationId }),
+    refetchInterval: (query) => (query.state.data && !isActive(query.state.data) ? false : 1000),
+  });
+  const finished = op.data ? !isActive(op.data) : false;
+  useEffect(() => {
+    if (finished) invalidateHost(queryClient, trpc, hostId);
+  }, [finished, queryClient, trpc, hostId]);
+
+  const data = op.data;
+  const counted = data ? vfProgress(data.progressMessage) : null;
+  const result =
+    data?.result && typeof data.result === "object" && !Array.isArray(data.result)
+      ? data.result
+      : null;
+  const numVfs = result && typeof result.numVfs === "number" ? result.numVfs : null;
+  return (
+    <div>
+      <div className="dialog-content">
+        {data ? (
+          <div className="add-progress" data-testid="pf-operation" data-status={data.status}>
+            <p>
+              <OperationStatusBadge status={data.status} />{" "}
+              {data.status === "Succeeded"
+                ? data.kind === "pf.restore"
+                  ? `${pfName} is restored: it has no VFs.`
+                  : `${pfName} now has ${numVfs ?? "its"} VFs.`
+                : data.status === "Failed"
+                  ? `${operationKindLabel(data.kind)} of ${pfName} failed.`
+                  : `${operationKindLabel(data.kind)} of ${pfName}…`}
+              {counted && isActive(data) ? (
+                <strong className="vf-count" data-testid="pf-operation-count">
+                  {" "}
+                  {counted}
+                </strong>
+              ) : null}
+            </p>
+            <OperationProgress op={data} />
+            {data.status === "Pending" ? (
+              <p className="hint">
+                A worker picks the operation up shortly; you can close this dialog and follow it in
+                the NIC table.
+              </p>
+            ) : null}
+          </div>
+        ) : op.isError ? (
+          <ErrorBox error={op.error} onRetry={() => void op.refetch()} />
+        ) : (
+          <p className="loading">Loading operation…</p>
+        )}
+      </div>
+      <div className="dialog-actions">
+        <button type="button" className="btn btn-primary" onClick={onClose} ref={closeButton}>
+          Close
+        </button>
+      </div>
+    </div>
+  );
+}
+
+export function SplitDialog({
+  host,
+  nic,
+  open,
+  onClose,
+}: {
+  host: HostDetail;
+  nic: NicRow;
+  open: boolean;
+  onClose: () => void;
+}) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const id = useId();
+  const [count, setCount] = useState(() => String(nic.numVfs > 0 ? nic.numVfs : nic.totalVfs));
+  const [touched, setTouched] = useState(false);
+  const [operationId, setOperationId] = useState<string | null>(null);
+  const splitSlaves = nic.bondName
+    ? host.nics
+        .filter(
+          (other) => other.bondName === nic.bondName && other.id !== nic.id && other.numVfs > 0,
+        )
+        .map((other) => other.name)
+    : [];
+  const warnings = useQuery({
+    ...trpc.sriov.splitWarnings.queryOptions({
+      name: nic.name,
+      bondName: nic.bondName,
+      bondSlaves: nic.bondSlaves,
+      splitSlaves,
+    }),
+    enabled: open && nic.bondName !== null,
+  });
+  const split = useMutation(
+    trpc.sriov.split.mutationOptions({
+      onSuccess: (result) => {
+        setOperationId(result.operation.id);
+        invalidateHost(queryClient, trpc, host.id);
+      },
+    }),
+  );
+
+  const value = Number(count.trim());
+  const localError =
+    count.trim() === ""
+      ? "Enter the number of VFs"
+      : !Number.isInteger(value)
+        ? "The VF count is a whole number"
+        : value < 1 || value > nic.totalVfs
+          ? `Between 1 and ${nic.totalVfs}`
+          : undefined;
+  const serverError =
+    split.error && errorData(split.error).domainCode === "VF_COUNT_OUT_OF_RANGE"
+      ? split.error.message
+      : undefined;
+  const countError = (touched ? localError : undefined) ?? serverError;
+  const otherError = split.error && !serverError ? split.error : null;
+  const resize = nic.numVfs > 0 && localError === undefined && value !== nic.numVfs;
+
+  const close = () => {
+    onClose();
+    setOperationId(null);
+    setTouched(false);
+    split.reset();
+  };
+
+  return (
+    <Dialog open={open} onClose={close} title={`SR-IOV split: ${nic.name} on ${host.name}`}>
+      {operationId ? (
+        <PfOperationProgress
+          operationId={operationId}
+          hostId={host.id}
+          pfName={nic.name}
+          onClose={close}
+        />
+      ) : (
+        <form
+          noValidate
+          onSubmit={(event) => {
+            event.preventDefault();
+            setTouched(true);
+            if (localError) return;
+            split.mutate({ pfId: nic.id, count: value });
+          }}
+        >
+          <div className="dialog-content">
+            <p className="muted">
+              {nic.model} · <code>{nic.pciAddress}</code> ·{" "}
+              {nic.numVfs > 0 ? `${nic.numVfs} VFs now` : "not split"}
+            </p>
+            <Field
+              id={`${id}-count`}
+              label="Number of VFs"
+              error={countError}
+              hint={`1 to ${nic.totalVfs} (the most this NIC supports, sriov_totalvfs).`}
+            >
+              <input
+                id={`${id}-count`}
+                name="count"
+                type="number"
+                inputMode="numeric"
+                min={1}
+                max={nic.totalVfs}
+                step={1}
+                value={count}
+                data-autofocus=""
+                onChange={(event) => {
+                  setCount(event.target.value);
+                  setTouched(true);
+                  if (split.isError) split.reset();
+                }}
+                aria-invalid={countError ? true : undefined}
+                aria-describedby={describedBy(`${id}-count`, countError, true)}
+                required
+              />
+            </Field>
+            {resize ? (
+              <div className="banner banner-info" role="status">
+                Changing {nic.numVfs} VFs to {value} goes through 0: the kernel refuses otherwise.
+                The existing VFs are destroyed and recreated, which is allowed only while none of
+                them is in use (R12).
+              </div>
+            ) : null}
+            {warnings.data && warnings.data.length > 0 ? (
+              <div className="banner banner-warn" role="status" data-testid="split-warning">
+                <strong>Bonded NIC.</strong>
+                <ul className="warning-list">
+                  {warnings.data.map((warning) => (
+                    <li key={warning}>{warning}.</li>
+                  ))}
+                </ul>
+              </div>
+            ) : null}
+          </div>
+          {otherError ? <ErrorBox error={otherError} /> : null}
+          <div className="dialog-actions">
+            <button type="button" className="btn" onClick={close}>
+              Cancel
+            </button>
+            <button type="submit" className="btn btn-primary" disabled={split.isPending}>
+              {split.isPending ? "Starting…" : "Split"}
+            </button>
+          </div>
+        </form>
+      )}
+    </Dialog>
+  );
+}
+
+interface VmRef {
+  id: string;
+  name: string;
+}
+
+function attachedVms(error: unknown): VmRef[] | null {
+  const data = errorData(error);
+  if (data.domainCode !== "VFS_ATTACHED") return null;
+  const vms = data.details?.vms;
+  if (!Array.isArray(vms)) return [];
+  return vms.filter(
+    (vm): vm is VmRef =>
+      typeof vm === "object" && vm !== null && "name" in vm && typeof vm.name === "string",
+  );
+}
+
+export function RestoreDialog({
+  host,
+  nic,
+  open,
+  onClose,
+}: {
+  host: HostDetail;
+  nic: NicRow;
+  open: boolean;
+  onClose: () => void;
+}) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const [operationId, setOperationId] = useState<string | null>(null);
+  const restore = useMutation(
+    trpc.sriov.restore.mutationOptions({
+      onSuccess: (result) => {
+        setOperationId(result.operation.id);
+        invalidateHost(queryClient, trpc, host.id);
+      },
+    }),
+  );
+  const vms = restore.isError ? attachedVms(restore.error) : null;
+  const close = () => {
+    onClose();
+    setOperationId(null);
+    restore.reset();
+  };
+  const inUse = nic.vfTotal - nic.vfAvailable;
+
+  return (
+    <Dialog open={open} onClose={close} title={`SR-IOV restore: ${nic.name} on ${host.name}?`}>
+      {operationId ? (
+        <PfOperationProgress
+          operationId={operationId}
+          hostId={host.id}
+          pfName={nic.name}
+          onClose={close}
+        />
+      ) : (
+        <form
+          onSubmit={(event) => {
+            event.preventDefault();
+            restore.mutate({ pfId: nic.id, force: vms !== null });
+          }}
+        >
+          <div className="dialog-content">
+            <div className="banner banner-warn" role="note">
+              <strong>Warning.</strong> Restoring sets <code>sriov_numvfs</code> to 0: all{" "}
+              {nic.numVfs} VFs of {nic.name} are destroyed, and VMs lose the VF NICs they hold on
+              them.
+            </div>
+            {inUse > 0 && !vms ? (
+              <p>
+                {inUse} of {nic.vfTotal} VFs are reserved or attached right now.
+              </p>
+            ) : null}
+            {vms ? (
+              <div className="banner banner-err" role="alert" data-testid="restore-refused">
+                <p>
+                  <strong>Refused:</strong> VFs of {nic.name} are attached to{" "}
+                  {vms.length === 1 ? "this VM" : `these ${vms.length} VMs`}:
+                </p>
+                <ul className="vm-list">
+                  {vms.map((vm) => (
+                    <li key={vm.id}>{vm.name}</li>
+                  ))}
+                </ul>
+                <p className="small">
+                  Forcing detaches these VF NICs from the VMs first (they keep running without
+                  them), then restores.
+                </p>
+              </div>
+            ) : null}
+          </div>
+          {restore.isError && !vms ? <ErrorBox error={restore.error} /> : null}
+          <div className="dialog-actions">
+            <button type="button" className="btn" onClick={close} data-autofocus="">
+              Cancel
+            </button>
+            <button type="submit" className="btn btn-danger" disabled={restore.isPending}>
+              {restore.isPending
+                ? "Working…"
+                : vms
+                  ? "Force: detach these VF NICs, then restore"
+                  : "Restore"}
+            </button>
+          </div>
+        </form>
+      )}
+    </Dialog>
+  );
+}

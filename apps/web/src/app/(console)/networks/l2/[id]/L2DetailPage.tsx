@@ -1,0 +1,472 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { L2View } from "@virtfn/core";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { Badge } from "~/components/badges";
+import { ConfirmDialog } from "~/components/Dialog";
+import { ErrorBox } from "~/components/ErrorBox";
+import { useIsAdmin } from "~/components/session";
+import { errorData } from "~/lib/errors";
+import { dateTime } from "~/lib/format";
+import { useTRPC } from "~/trpc/react";
+import { CreateL3Dialog } from "../../l3/CreateL3Dialog";
+import { Breadcrumb, l2TypeLabel, NotFound, segmentLabel, SriovBadge } from "../../shared";
+import type { L2Toggles } from "../../toggles";
+
+export function L2DetailPage({ l2Id, toggles }: { l2Id: string; toggles: L2Toggles }) {
+  const trpc = useTRPC();
+  const l2 = useQuery(trpc.networks.l2.get.queryOptions({ l2Id }));
+
+  if (l2.isPending) {
+    return (
+      <div className="loading" aria-busy="true">
+        Loading L2 network…
+      </div>
+    );
+  }
+  if (!l2.data) {
+    const code = errorData(l2.error).code;
+    return (
+      <>
+        <Breadcrumb parent="L2 networks" href="/networks/l2" name="L2 network" />
+        {code === "NOT_FOUND" || code === "BAD_REQUEST" ? (
+          <NotFound what="L2 network" href="/networks/l2" back="Back to L2 networks" />
+        ) : (
+          <ErrorBox
+            title="Could not load the L2 network."
+            error={l2.error}
+            onRetry={() => void l2.refetch()}
+          />
+        )}
+      </>
+    );
+  }
+  return <L2Detail l2={l2.data} toggles={toggles} refreshError={l2.isError ? l2.error : null} />;
+}
+
+function L2Detail({
+  l2,
+  toggles,
+  refreshError,
+}: {
+  l2: L2View;
+  toggles: L2Toggles;
+  refreshError: unknown;
+}) {
+  const isAdmin = useIsAdmin();
+  const trpc = useTRPC();
+  const router = useRouter();
+  const queryClient = useQueryClient();
+  const [confirmDelete, setConfirmDelete] = useState(false);
+  const [creatingL3, setCreatingL3] = useState(false);
+  const remove = useMutation(
+    trpc.networks.l2.delete.mutationOptions({
+      onSuccess: () => {
+        setConfirmDelete(false);
+        void queryClient.invalidateQueries(trpc.networks.pathFilter());
+        router.push("/networks/l2");
+      },
+    }),
+  );
+
+  return (
+    <>
+      <Breadcrumb parent="L2 networks" href="/networks/l2" name={l2.name} />
+      <div className="page-header">
+        <div>
+          <h1 className="host-title">
+            {l2.name} <Badge tone="info">{segmentLabel(l2)}</Badge>{" "}
+            <SriovBadge enabled={l2.sriovEnabled} />
+          </h1>
+          <p className="subtitle">
+            {l2.zoneName} · interface <code>{l2.physicalInterface}</code>
+            {l2.description ? ` · ${l2.description}` : ""}
+          </p>
+        </div>
+        {isAdmin ? (
+          <div className="actions-wrap">
+            <div className="actions" role="group" aria-label="L2 network actions">
+              <button type="button" className="btn" onClick={() => setCreatingL3(true)}>
+                Create L3 network
+              </button>
+              <button
+                type="button"
+                className="btn btn-danger-outline"
+                onClick={() => setConfirmDelete(true)}
+              >
+                Delete L2
+              </button>
+            </div>
+          </div>
+        ) : null}
+      </div>
+      {refreshError ? <ErrorBox title="Refreshing failed." error={refreshError} /> : null}
+
+      <section className="panel">
+        <h2>Facts</h2>
+        <div className="facts">
+          <dl>
+            <dt>Zone</dt>
+            <dd>{l2.zoneName}</dd>
+            <dt>Type</dt>
+            <dd>{l2TypeLabel[l2.type]}</dd>
+            {l2.type === "Vlan" ? (
+              <>
+                <dt>VLAN id</dt>
+                <dd>{l2.vlanId}</dd>
+              </>
+            ) : null}
+            {l2.type === "Vxlan" ? (
+              <>
+                <dt>VXLAN pool</dt>
+                <dd>{l2.vxlanPoolName ?? "—"}</dd>
+                <dt>VNI</dt>
+                <dd>{l2.vni}</dd>
+              </>
+            ) : null}
+          </dl>
+          <dl>
+            <dt>Physical interface</dt>
+            <dd>
+              <code>{l2.physicalInterface}</code>
+            </dd>
+            <dt>L3 networks</dt>
+            <dd>{l2.l3Count}</dd>
+            <dt>Created</dt>
+            <dd>{dateTime(l2.createdAt)}</dd>
+          </dl>
+        </div>
+      </section>
+
+      <SriovPanel l2={l2} toggles={toggles} />
+      <ClustersPanel l2={l2} />
+
+      <section className="panel">
+        <h2>
+          L3 networks <span className="count">{l2.l3Count}</span>
+        </h2>
+        <L3sOfL2 l2={l2} onCreate={isAdmin ? () => setCreatingL3(true) : undefined} />
+      </section>
+
+      {isAdmin ? (
+        <>
+          <CreateL3Dialog
+            open={creatingL3}
+            onClose={() => setCreatingL3(false)}
+            initialL2Id={l2.id}
+          />
+          <ConfirmDialog
+            open={confirmDelete}
+            title={`Delete L2 network ${l2.name}?`}
+            confirmLabel="Delete L2"
+            danger
+            pending={remove.isPending}
+            error={remove.isError ? <ErrorBox error={remove.error} /> : null}
+            onClose={() => {
+              setConfirmDelete(false);
+              remove.reset();
+            }}
+            onConfirm={() => remove.mutate({ l2Id: l2.id })}
+          >
+            <p>
+              The segment is removed from virtfn and detached from its clusters. An L2 that still
+              has L3 networks cannot be deleted: delete them first.
+            </p>
+            {l2.l3Count > 0 ? (
+              <p className="hint">
+                {l2.name} has {l2.l3Count} L3 network{l2.l3Count === 1 ? "" : "s"}.
+              </p>
+            ) : null}
+          </ConfirmDialog>
+        </>
+      ) : null}
+    </>
+  );
+}
+
+function SriovPanel({ l2, toggles }: { l2: L2View; toggles: L2Toggles }) {
+  const isAdmin = useIsAdmin();
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const [confirmOff, setConfirmOff] = useState(false);
+  const update = useMutation(
+    trpc.networks.l2.update.mutationOptions({
+      onSuccess: (updated) => {
+        setConfirmOff(false);
+        queryClient.setQueryData(trpc.networks.l2.get.queryKey({ l2Id: l2.id }), updated);
+        void queryClient.invalidateQueries(trpc.networks.pathFilter());
+        void queryClient.invalidateQueries(trpc.sriov.pathFilter());
+      },
+    }),
+  );
+  const toggle = toggles[l2.type];
+  const refusal = update.isError ? update.error : null;
+  const refusedL3s = refusal ? errorData(refusal).details?.sriovL3s : null;
+
+  return (
+    <section className="panel" aria-labelledby="sriov-heading">
+      <h2 id="sriov-heading">
+        SR-IOV <SriovBadge enabled={l2.sriovEnabled} />
+      </h2>
+      <p className="muted small">
+        {l2.sriovEnabled
+          ? "L3 networks on this L2 may enable SR-IOV and hand VFs of the split interface to VM NICs."
+          : toggle.allowed
+            ? "VM NICs on this L2 are vNICs. Turn SR-IOV on so that its L3 networks can hand out VFs."
+            : "VM NICs on this L2 are vNICs."}
+      </p>
+      {!l2.sriovEnabled && !toggle.allowed ? (
+        <p className="hint disabled-reason" data-testid="l2-sriov-reason">
+          {toggle.reason}
+        </p>
+      ) : null}
+      {isAdmin ? (
+        <div className="actions actions-start">
+          {l2.sriovEnabled ? (
+            <button
+              type="button"
+              className="btn"
+              onClick={() => setConfirmOff(true)}
+              disabled={update.isPending}
+            >
+              Turn SR-IOV off
+            </button>
+          ) : (
+            <button
+              type="button"
+              className="btn btn-primary"
+              disabled={!toggle.allowed || update.isPending}
+              title={toggle.allowed ? undefined : (toggle.reason ?? undefined)}
+              onClick={() => update.mutate({ l2Id: l2.id, sriovEnabled: true })}
+            >
+              {update.isPending ? "Saving…" : "Turn SR-IOV on"}
+            </button>
+          )}
+        </div>
+      ) : null}
+      {refusal && !confirmOff ? (
+        <div data-testid="l2-sriov-error">
+          <ErrorBox title="Not changed." error={refusal} />
+          {Array.isArray(refusedL3s) && refusedL3s.length > 0 ? (
+            <p className="hint">
+              Turn SR-IOV off on {refusedL3s.join(", ")} first, or move their VF NICs away.
+            </p>
+          ) : null}
+        </div>
+      ) : null}
+      <ConfirmDialog
+        open={confirmOff}
+        title={`Turn SR-IOV off on ${l2.name}?`}
+        confirmLabel="Turn SR-IOV off"
+        danger
+        pending={update.isPending}
+        error={refusal ? <ErrorBox title="Not changed." error={refusal} /> : null}
+        onClose={() => {
+          setConfirmOff(false);
+          update.reset();
+        }}
+        onConfirm={() => update.mutate({ l2Id: l2.id, sriovEnabled: false })}
+      >
+        <p>
+          Its L3 networks can no longer offer VFs. This is refused while any of its L3 networks has
+          SR-IOV on, or while VF NICs are on it (R2).
+        </p>
+      </ConfirmDialog>
+    </section>
+  );
+}
+
+function ClustersPanel({ l2 }: { l2: L2View }) {
+  const isAdmin = useIsAdmin();
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const clusters = useQuery(trpc.inventory.clusters.queryOptions());
+  const [clusterId, setClusterId] = useState("");
+  const [detaching, setDetaching] = useState<{ id: string; name: string } | null>(null);
+  const onChanged = (updated: L2View) => {
+    queryClient.setQueryData(trpc.networks.l2.get.queryKey({ l2Id: l2.id }), updated);
+    void queryClient.invalidateQueries(trpc.networks.l2.list.pathFilter());
+    void queryClient.invalidateQueries(trpc.sriov.pathFilter());
+  };
+  const attach = useMutation(
+    trpc.networks.l2.attachCluster.mutationOptions({
+      onSuccess: (updated) => {
+        setClusterId("");
+        onChanged(updated);
+      },
+    }),
+  );
+  const detach = useMutation(
+    trpc.networks.l2.detachCluster.mutationOptions({
+      onSuccess: (updated) => {
+        setDetaching(null);
+        onChanged(updated);
+      },
+    }),
+  );
+  const attachedIds = new Set(l2.clusters.map((c) => c.id));
+  const candidates =
+    clusters.data?.filter((c) => c.zoneId === l2.zoneId && !attachedIds.has(c.id)) ?? [];
+  const hostCount = (id: string) => clusters.data?.find((c) => c.id === id)?.hostCount;
+
+  return (
+    <section className="panel">
+      <h2>
+        Clusters <span className="count">{l2.clusters.length}</span>
+      </h2>
+      {l2.clusters.length === 0 ? (
+        <p className="muted">
+          Not attached to any cluster: no host can put NICs on this network yet.
+        </p>
+      ) : (
+        <div className="table-wrap">
+          <table className="data">
+            <thead>
+              <tr>
+                <th>Cluster</th>
+                <th className="num">Hosts</th>
+                {isAdmin ? <th className="num">Actions</th> : null}
+              </tr>
+            </thead>
+            <tbody>
+              {l2.clusters.map((cluster) => (
+                <tr key={cluster.id} data-testid="l2-cluster-row">
+                  <td className="strong">{cluster.name}</td>
+                  <td className="num">{hostCount(cluster.id) ?? "—"}</td>
+                  {isAdmin ? (
+                    <td className="num">
+                      <button
+                        type="button"
+                        className="btn btn-sm btn-danger-outline"
+                        onClick={() => setDetaching(cluster)}
+                      >
+                        Detach
+                      </button>
+                    </td>
+                  ) : null}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {isAdmin ? (
+        <form
+          className="inline-form"
+          onSubmit={(event) => {
+            event.preventDefault();
+            if (clusterId) attach.mutate({ l2Id: l2.id, clusterId });
+          }}
+        >
+          <label className="field-inline">
+            <span>Attach cluster</span>
+            <select
+              value={clusterId}
+              onChange={(event) => setClusterId(event.target.value)}
+              disabled={candidates.length === 0}
+            >
+              <option value="">
+                {candidates.length === 0
+                  ? "All clusters of the zone are attached"
+                  : "Select a cluster…"}
+              </option>
+              {candidates.map((c) => (
+                <option key={c.id} value={c.id}>
+                  {c.name} ({c.hostCount} host{c.hostCount === 1 ? "" : "s"})
+                </option>
+              ))}
+            </select>
+          </label>
+          <button type="submit" className="btn btn-sm" disabled={!clusterId || attach.isPending}>
+            {attach.isPending ? "Attaching…" : "Attach"}
+          </button>
+        </form>
+      ) : null}
+      {attach.isError ? <ErrorBox error={attach.error} /> : null}
+      <ConfirmDialog
+        open={detaching !== null}
+        title={`Detach ${detaching?.name ?? ""} from ${l2.name}?`}
+        confirmLabel="Detach"
+        danger
+        pending={detach.isPending}
+        error={detach.isError ? <ErrorBox error={detach.error} /> : null}
+        onClose={() => {
+          setDetaching(null);
+          detach.reset();
+        }}
+        onConfirm={() => {
+          if (detaching) detach.mutate({ l2Id: l2.id, clusterId: detaching.id });
+        }}
+      >
+        <p>
+          Hosts of this cluster can no longer put NICs on the network. Refused while VMs of the
+          cluster have NICs on it.
+        </p>
+      </ConfirmDialog>
+    </section>
+  );
+}
+
+function L3sOfL2({ l2, onCreate }: { l2: L2View; onCreate: (() => void) | undefined }) {
+  const trpc = useTRPC();
+  const l3s = useQuery(trpc.networks.l3.list.queryOptions({ l2Id: l2.id, limit: 100 }));
+  if (l3s.isError && !l3s.data)
+    return <ErrorBox error={l3s.error} onRetry={() => void l3s.refetch()} />;
+  if (!l3s.data) return <p className="loading">Loading L3 networks…</p>;
+  if (l3s.data.items.length === 0) {
+    return (
+      <p className="muted">
+        No L3 networks on this L2 yet.{" "}
+        {onCreate ? (
+          <button type="button" className="btn btn-sm" onClick={onCreate}>
+            Create L3 network
+          </button>
+        ) : null}
+      </p>
+    );
+  }
+  return (
+    <div className="table-wrap">
+      <table className="data">
+        <thead>
+          <tr>
+            <th>Name</th>
+            <th>Category</th>
+            <th>SR-IOV</th>
+            <th className="hide-narrow">Subnet</th>
+            <th className="num">NICs</th>
+          </tr>
+        </thead>
+        <tbody>
+          {l3s.data.items.map((l3) => (
+            <tr key={l3.id} data-testid="l3-row">
+              <td>
+                <Link href={`/networks/l3/${l3.id}`} className="strong-link">
+                  {l3.name}
+                </Link>
+              </td>
+              <td>{l3.category}</td>
+              <td>
+                <SriovBadge enabled={l3.sriovEnabled} />
+              </td>
+              <td className="hide-narrow">
+                {l3.gateway ? (
+                  `${l3.gateway}/${l3.prefixLength ?? "?"}`
+                ) : (
+                  <span className="muted">—</span>
+                )}
+              </td>
+              <td className="num">
+                {l3.nicCount}
+                {l3.vfNicCount > 0 ? <div className="sub">{l3.vfNicCount} VF</div> : null}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

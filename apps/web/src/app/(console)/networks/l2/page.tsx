@@ -1,0 +1,10 @@
+import { requireRole } from "~/app/(console)/guard";
+import { l2Toggles } from "../toggles";
+import { L2ListPage } from "./L2ListPage";
+
+export const metadata = { title: "L2 networks · virtfn" };
+
+export default async function Page() {
+  await requireRole(["Admin", "Auditor"]);
+  return <L2ListPage toggles={l2Toggles()} />;
+}

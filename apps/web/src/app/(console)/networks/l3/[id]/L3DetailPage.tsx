@@ -1,0 +1,488 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { HostVfAvailability, L3View } from "@virtfn/core";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { Badge } from "~/components/badges";
+import { ConfirmDialog } from "~/components/Dialog";
+import { ErrorBox } from "~/components/ErrorBox";
+import { useIsAdmin } from "~/components/session";
+import { errorData, fieldErrorsByPath } from "~/lib/errors";
+import { dateTime } from "~/lib/format";
+import { useTRPC } from "~/trpc/react";
+import { Breadcrumb, NotFound, segmentLabel, SriovBadge } from "../../shared";
+import { IpRangeRow, newRange, rangeInput } from "../IpRangeFields";
+
+export function L3DetailPage({ l3Id }: { l3Id: string }) {
+  const trpc = useTRPC();
+  const l3 = useQuery(trpc.networks.l3.get.queryOptions({ l3Id }));
+  if (l3.isPending) {
+    return (
+      <div className="loading" aria-busy="true">
+        Loading L3 network…
+      </div>
+    );
+  }
+  if (!l3.data) {
+    const code = errorData(l3.error).code;
+    return (
+      <>
+        <Breadcrumb parent="L3 networks" href="/networks/l3" name="L3 network" />
+        {code === "NOT_FOUND" || code === "BAD_REQUEST" ? (
+          <NotFound what="L3 network" href="/networks/l3" back="Back to L3 networks" />
+        ) : (
+          <ErrorBox
+            title="Could not load the L3 network."
+            error={l3.error}
+            onRetry={() => void l3.refetch()}
+          />
+        )}
+      </>
+    );
+  }
+  return <L3Detail l3={l3.data} refreshError={l3.isError ? l3.error : null} />;
+}
+
+function L3Detail({ l3, refreshError }: { l3: L3View; refreshError: unknown }) {
+  const isAdmin = useIsAdmin();
+  const trpc = useTRPC();
+  const router = useRouter();
+  const queryClient = useQueryClient();
+  const [confirmDelete, setConfirmDelete] = useState(false);
+  const remove = useMutation(
+    trpc.networks.l3.delete.mutationOptions({
+      onSuccess: () => {
+        setConfirmDelete(false);
+        void queryClient.invalidateQueries(trpc.networks.pathFilter());
+        router.push("/networks/l3");
+      },
+    }),
+  );
+  const addresses = l3.ipRanges.reduce((sum, range) => sum + range.size, 0);
+
+  return (
+    <>
+      <Breadcrumb parent="L3 networks" href="/networks/l3" name={l3.name} />
+      <div className="page-header">
+        <div>
+          <h1 className="host-title">
+            {l3.name} <Badge tone="info">{l3.category}</Badge>{" "}
+            <SriovBadge enabled={l3.sriovEnabled} />
+          </h1>
+          <p className="subtitle">
+            On L2 <Link href={`/networks/l2/${l3.l2.id}`}>{l3.l2.name}</Link> ·{" "}
+            {segmentLabel(l3.l2)} on <code>{l3.l2.physicalInterface}</code>
+          </p>
+        </div>
+        {isAdmin ? (
+          <div className="actions-wrap">
+            <div className="actions" role="group" aria-label="L3 network actions">
+              <button
+                type="button"
+                className="btn btn-danger-outline"
+                onClick={() => setConfirmDelete(true)}
+              >
+                Delete L3
+              </button>
+            </div>
+          </div>
+        ) : null}
+      </div>
+      {refreshError ? <ErrorBox title="Refreshing failed." error={refreshError} /> : null}
+
+      <section className="panel">
+        <h2>Facts</h2>
+        <div className="facts">
+          <dl>
+            <dt>L2 network</dt>
+            <dd>
+              <Link href={`/networks/l2/${l3.l2.id}`}>{l3.l2.name}</Link>{" "}
+              <SriovBadge enabled={l3.l2.sriovEnabled} />
+            </dd>
+            <dt>Segment</dt>
+            <dd>
+              {segmentLabel(l3.l2)} on <code>{l3.l2.physicalInterface}</code>
+            </dd>
+            <dt>Category</dt>
+            <dd>{l3.category}</dd>
+          </dl>
+          <dl>
+            <dt>Subnet</dt>
+            <dd>{l3.prefixLength !== null ? `/${l3.prefixLength}` : "—"}</dd>
+            <dt>Gateway</dt>
+            <dd>{l3.gateway ?? "—"}</dd>
+            <dt>DNS</dt>
+            <dd>{l3.dns.length ? l3.dns.join(", ") : "—"}</dd>
+          </dl>
+          <dl>
+            <dt>Addresses</dt>
+            <dd>{addresses}</dd>
+            <dt>NICs</dt>
+            <dd>
+              {l3.nicCount}
+              {l3.vfNicCount > 0 ? <span className="sub-inline"> ({l3.vfNicCount} VF)</span> : null}
+            </dd>
+            <dt>Created</dt>
+            <dd>{dateTime(l3.createdAt)}</dd>
+          </dl>
+        </div>
+      </section>
+
+      <L3SriovPanel l3={l3} />
+      <VfAvailabilityPanel l3={l3} />
+      <IpRangesPanel l3={l3} />
+
+      {isAdmin ? (
+        <ConfirmDialog
+          open={confirmDelete}
+          title={`Delete L3 network ${l3.name}?`}
+          confirmLabel="Delete L3"
+          danger
+          pending={remove.isPending}
+          error={remove.isError ? <ErrorBox error={remove.error} /> : null}
+          onClose={() => {
+            setConfirmDelete(false);
+            remove.reset();
+          }}
+          onConfirm={() => remove.mutate({ l3Id: l3.id })}
+        >
+          <p>
+            The network and its IP ranges are removed. An L3 that VM NICs or EIPs still use cannot
+            be deleted.
+          </p>
+          {l3.nicCount > 0 ? (
+            <p className="hint">
+              {l3.nicCount} NIC{l3.nicCount === 1 ? " is" : "s are"} on it.
+            </p>
+          ) : null}
+        </ConfirmDialog>
+      ) : null}
+    </>
+  );
+}
+
+function L3SriovPanel({ l3 }: { l3: L3View }) {
+  const isAdmin = useIsAdmin();
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const [confirmOff, setConfirmOff] = useState(false);
+  const update = useMutation(
+    trpc.networks.l3.update.mutationOptions({
+      onSuccess: (updated) => {
+        setConfirmOff(false);
+        queryClient.setQueryData(trpc.networks.l3.get.queryKey({ l3Id: l3.id }), updated);
+        void queryClient.invalidateQueries(trpc.networks.pathFilter());
+        void queryClient.invalidateQueries(trpc.sriov.pathFilter());
+      },
+    }),
+  );
+  const blocked = !l3.sriovEnabled && !l3.sriovToggle.allowed;
+  return (
+    <section className="panel" aria-labelledby="l3-sriov-heading">
+      <h2 id="l3-sriov-heading">
+        SR-IOV <SriovBadge enabled={l3.sriovEnabled} />
+      </h2>
+      <p className="muted small">
+        {l3.sriovEnabled
+          ? "NICs on this network can be VFs: tenants tick “Enable SR-IOV” per NIC."
+          : "NICs on this network are vNICs only."}
+      </p>
+      {blocked ? (
+        <p className="hint disabled-reason" data-testid="l3-sriov-reason">
+          {l3.sriovToggle.reason}
+        </p>
+      ) : null}
+      {isAdmin ? (
+        <div className="actions actions-start">
+          {l3.sriovEnabled ? (
+            <button
+              type="button"
+              className="btn"
+              onClick={() => setConfirmOff(true)}
+              disabled={update.isPending}
+            >
+              Turn SR-IOV off
+            </button>
+          ) : (
+            <button
+              type="button"
+              className="btn btn-primary"
+              disabled={blocked || update.isPending}
+              title={blocked ? (l3.sriovToggle.reason ?? undefined) : undefined}
+              onClick={() => update.mutate({ l3Id: l3.id, sriovEnabled: true })}
+            >
+              {update.isPending ? "Saving…" : "Turn SR-IOV on"}
+            </button>
+          )}
+        </div>
+      ) : null}
+      {update.isError && !confirmOff ? (
+        <ErrorBox title="Not changed." error={update.error} />
+      ) : null}
+      <ConfirmDialog
+        open={confirmOff}
+        title={`Turn SR-IOV off on ${l3.name}?`}
+        confirmLabel="Turn SR-IOV off"
+        danger
+        pending={update.isPending}
+        error={update.isError ? <ErrorBox title="Not changed." error={update.error} /> : null}
+        onClose={() => {
+          setConfirmOff(false);
+          update.reset();
+        }}
+        onConfirm={() => update.mutate({ l3Id: l3.id, sriovEnabled: false })}
+      >
+        <p>New NICs on this network can no longer be VFs. Refused while VF NICs are on it.</p>
+      </ConfirmDialog>
+    </section>
+  );
+}
+
+function availabilityTone(row: HostVfAvailability): "ok" | "warn" | "muted" | "err" {
+  if (row.reason === null) return "ok";
+  if (row.reason === "CLUSTER_NOT_ATTACHED" || row.reason === "SRIOV_DISABLED") return "muted";
+  if (row.reason === "HOST_DISCONNECTED") return "err";
+  return "warn";
+}
+
+/** R3: per host, the VFs this L3 can hand out, and in words why none where none. */
+function VfAvailabilityPanel({ l3 }: { l3: L3View }) {
+  const trpc = useTRPC();
+  const availability = useQuery({
+    ...trpc.sriov.availability.queryOptions({ l3Id: l3.id }),
+    refetchInterval: 10_000,
+  });
+  const data = availability.data;
+  const offering = data?.hosts.filter((row) => row.available > 0).length ?? 0;
+  return (
+    <section className="panel" aria-labelledby="vf-availability-heading">
+      <h2 id="vf-availability-heading">
+        VF availability per host{" "}
+        {data ? (
+          <span className="count" data-testid="vf-availability-total">
+            {data.available} / {data.total}
+          </span>
+        ) : null}
+      </h2>
+      {availability.isError && !data ? (
+        <ErrorBox
+          title="Could not load VF availability."
+          error={availability.error}
+          onRetry={() => void availability.refetch()}
+        />
+      ) : !data ? (
+        <p className="loading">Loading VF availability…</p>
+      ) : (
+        <>
+          <p className="muted small">
+            {data.sriovEnabled
+              ? `${data.available} of ${data.total} VFs of interface ${data.physicalInterface} are available, on ${offering} of ${data.hosts.length} host${data.hosts.length === 1 ? "" : "s"} in the zone.`
+              : `SR-IOV is not enabled on this network${l3.l2.sriovEnabled ? "" : " or its L2"}: it hands out no VFs. The split state per host is shown for reference.`}
+          </p>
+          {availability.isError ? (
+            <ErrorBox title="Refreshing failed." error={availability.error} />
+          ) : null}
+          {data.hosts.length === 0 ? (
+            <p className="muted">The zone has no hosts.</p>
+          ) : (
+            <div className="table-wrap">
+              <table className="data vf-table" data-testid="vf-availability">
+                <thead>
+                  <tr>
+                    <th>Host</th>
+                    <th className="hide-narrow">Cluster</th>
+                    <th className="hide-narrow">Interface</th>
+                    <th className="num">
+                      VFs<span className="hide-narrow"> avail / total</span>
+                    </th>
+                    <th>Status</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {data.hosts.map((row) => (
+                    <tr
+                      key={row.hostId}
+                      data-testid="vf-row"
+                      data-host={row.hostName}
+                      data-reason={row.reason ?? ""}
+                    >
+                      <td>
+                        <Link href={`/hosts/${row.hostId}`} className="strong-link">
+                          {row.hostName}
+                        </Link>
+                        <div className="sub show-narrow">
+                          {row.clusterName}
+                          {row.interfaces.length ? ` · ${row.interfaces.join(", ")}` : ""}
+                        </div>
+                      </td>
+                      <td className="hide-narrow">{row.clusterName}</td>
+                      <td className="hide-narrow">
+                        {row.interfaces.length ? (
+                          row.interfaces.map((name) => (
+                            <code key={name} className="iface">
+                              {name}
+                            </code>
+                          ))
+                        ) : (
+                          <span className="muted">—</span>
+                        )}
+                      </td>
+                      <td className="num" data-testid="vf-count">
+                        {row.available} / {row.total}
+                      </td>
+                      <td className="vf-status">
+                        <Badge tone={availabilityTone(row)}>
+                          {row.reason === null ? "Available" : reasonLabel[row.reason]}
+                        </Badge>
+                        <div className="sub" data-testid="vf-message">
+                          {row.message}
+                        </div>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </>
+      )}
+    </section>
+  );
+}
+
+const reasonLabel: Record<NonNullable<HostVfAvailability["reason"]>, string> = {
+  INTERFACE_NOT_SPLIT: "Not split",
+  IOMMU_NOT_READY: "IOMMU not ready",
+  CLUSTER_NOT_ATTACHED: "Cluster not attached",
+  ALL_VFS_IN_USE: "All in use",
+  HOST_DISCONNECTED: "Disconnected",
+  INTERFACE_NOT_FOUND: "No such interface",
+  SRIOV_DISABLED: "SR-IOV off",
+};
+
+function IpRangesPanel({ l3 }: { l3: L3View }) {
+  const isAdmin = useIsAdmin();
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const [draft, setDraft] = useState(() => newRange());
+  const [removing, setRemoving] = useState<{ id: string; label: string } | null>(null);
+  const onChanged = (updated: L3View) => {
+    queryClient.setQueryData(trpc.networks.l3.get.queryKey({ l3Id: l3.id }), updated);
+    void queryClient.invalidateQueries(trpc.networks.l3.list.pathFilter());
+  };
+  const add = useMutation(
+    trpc.networks.l3.addIpRange.mutationOptions({
+      onSuccess: (updated) => {
+        setDraft(newRange(draft.mode));
+        onChanged(updated);
+      },
+    }),
+  );
+  const remove = useMutation(
+    trpc.networks.l3.deleteIpRange.mutationOptions({
+      onSuccess: (updated) => {
+        setRemoving(null);
+        onChanged(updated);
+      },
+    }),
+  );
+  const addErrors = add.error ? fieldErrorsByPath(add.error) : {};
+  const rangeErrors = {
+    cidr: addErrors["range.cidr"],
+    startIp: addErrors["range.startIp"],
+    endIp: addErrors["range.endIp"],
+  };
+  const placed = Object.values(rangeErrors).some(Boolean);
+
+  return (
+    <section className="panel">
+      <h2>
+        IP ranges <span className="count">{l3.ipRanges.length}</span>
+      </h2>
+      {l3.ipRanges.length === 0 ? (
+        <p className="muted">No IP ranges: VMs on this network get no address from virtfn.</p>
+      ) : (
+        <div className="table-wrap">
+          <table className="data">
+            <thead>
+              <tr>
+                <th>Start</th>
+                <th>End</th>
+                <th className="num hide-narrow">Addresses</th>
+                {isAdmin ? <th className="num">Actions</th> : null}
+              </tr>
+            </thead>
+            <tbody>
+              {l3.ipRanges.map((range) => (
+                <tr key={range.id} data-testid="ip-range">
+                  <td>
+                    <code>{range.startIp}</code>
+                  </td>
+                  <td>
+                    <code>{range.endIp}</code>
+                  </td>
+                  <td className="num hide-narrow">{range.size}</td>
+                  {isAdmin ? (
+                    <td className="num">
+                      <button
+                        type="button"
+                        className="btn btn-sm btn-danger-outline"
+                        onClick={() =>
+                          setRemoving({ id: range.id, label: `${range.startIp}–${range.endIp}` })
+                        }
+                      >
+                        Remove
+                      </button>
+                    </td>
+                  ) : null}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {isAdmin ? (
+        <form
+          className="add-range"
+          noValidate
+          onSubmit={(event) => {
+            event.preventDefault();
+            add.mutate({ l3Id: l3.id, range: rangeInput(draft) });
+          }}
+        >
+          <span className="add-range-label">Add a range</span>
+          <IpRangeRow
+            idPrefix="add-range"
+            index={l3.ipRanges.length}
+            range={draft}
+            onChange={setDraft}
+            errors={rangeErrors}
+          />
+          <button type="submit" className="btn btn-sm" disabled={add.isPending}>
+            {add.isPending ? "Adding…" : "Add range"}
+          </button>
+        </form>
+      ) : null}
+      {add.isError && !placed ? <ErrorBox error={add.error} /> : null}
+      <ConfirmDialog
+        open={removing !== null}
+        title={`Remove range ${removing?.label ?? ""}?`}
+        confirmLabel="Remove range"
+        danger
+        pending={remove.isPending}
+        error={remove.isError ? <ErrorBox error={remove.error} /> : null}
+        onClose={() => {
+          setRemoving(null);
+          remove.reset();
+        }}
+        onConfirm={() => {
+          if (removing) remove.mutate({ ipRangeId: removing.id });
+        }}
+      >
+        <p>New NICs no longer get addresses from it. Refused while NICs hold addresses in it.</p>
+      </ConfirmDialog>
+    </section>
+  );
+}

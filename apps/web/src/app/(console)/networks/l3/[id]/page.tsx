@@ -1,0 +1,10 @@
+import { requireRole } from "~/app/(console)/guard";
+import { L3DetailPage } from "./L3DetailPage";
+
+export const metadata = { title: "L3 network · virtfn" };
+
+export default async function Page({ params }: PageProps<"/networks/l3/[id]">) {
+  await requireRole(["Admin", "Auditor"]);
+  const { id } = await params;
+  return <L3DetailPage l3Id={id} />;
+}

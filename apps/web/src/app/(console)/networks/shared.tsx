@@ -1,0 +1,56 @@
+import type { L2Type, L3Category } from "@virtfn/db";
+import Link from "next/link";
+import { Badge } from "~/components/badges";
+
+export const l2Types = ["NoVlan", "Vlan", "Vxlan"] as const satisfies readonly L2Type[];
+export const l3Categories = [
+  "Public",
+  "Flat",
+  "VRouter",
+  "Vpc",
+] as const satisfies readonly L3Category[];
+
+export const l2TypeLabel: Record<L2Type, string> = {
+  NoVlan: "No VLAN",
+  Vlan: "VLAN",
+  Vxlan: "VXLAN",
+};
+
+export function SriovBadge({ enabled }: { enabled: boolean }) {
+  return <Badge tone={enabled ? "ok" : "muted"}>{enabled ? "SR-IOV on" : "SR-IOV off"}</Badge>;
+}
+
+/** "VLAN 100", "VXLAN 5001 · pool-a", "No VLAN". */
+export function segmentLabel(l2: {
+  type: L2Type;
+  vlanId: number | null;
+  vni?: number | null;
+  vxlanPoolName?: string | null;
+}): string {
+  if (l2.type === "Vlan") return `VLAN ${l2.vlanId ?? "?"}`;
+  if (l2.type === "Vxlan")
+    return `VXLAN ${l2.vni ?? "?"}${l2.vxlanPoolName ? ` · ${l2.vxlanPoolName}` : ""}`;
+  return "No VLAN";
+}
+
+export function Breadcrumb({ parent, href, name }: { parent: string; href: string; name: string }) {
+  return (
+    <nav className="breadcrumb" aria-label="Breadcrumb">
+      <Link href={href}>{parent}</Link> <span aria-hidden="true">/</span>{" "}
+      <span aria-current="page">{name}</span>
+    </nav>
+  );
+}
+
+export function NotFound({ what, href, back }: { what: string; href: string; back: string }) {
+  return (
+    <div className="empty">
+      <p>
+        <strong>{what} not found.</strong> It may have been deleted.
+      </p>
+      <Link href={href} className="btn">
+        {back}
+      </Link>
+    </div>
+  );
+}

@@ -1,0 +1,331 @@
+"use client";
+
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import type { L2Usage, PfUsage } from "@virtfn/core";
+import Link from "next/link";
+import { useState } from "react";
+import { Badge, VirtualizationBadge } from "~/components/badges";
+import { ErrorBox } from "~/components/ErrorBox";
+import { useTRPC } from "~/trpc/react";
+import { l2TypeLabel, SriovBadge } from "../networks/shared";
+
+type Segment = "Available" | "Reserved" | "Attached" | "Releasing" | "Missing" | "InUse";
+
+const segmentText: Record<Segment, string> = {
+  Available: "Available",
+  Reserved: "Reserved",
+  Attached: "Attached",
+  Releasing: "Releasing",
+  Missing: "Missing",
+  InUse: "In use",
+};
+
+function Legend({ items }: { items: Segment[] }) {
+  return (
+    <ul className="legend" aria-label="Legend">
+      {items.map((item) => (
+        <li key={item}>
+          <span className={`swatch seg-${item.toLowerCase()}`} aria-hidden="true" />
+          {segmentText[item]}
+        </li>
+      ))}
+      <li>
+        <span className="swatch seg-track" aria-hidden="true" />
+        Not split
+      </li>
+    </ul>
+  );
+}
+
+/** A stacked bar: each part's share of `scale`, the rest is the empty track. */
+function StackedBar({
+  parts,
+  scale,
+  label,
+}: {
+  parts: Array<{ segment: Segment; count: number }>;
+  scale: number;
+  label: string;
+}) {
+  return (
+    <div className="stacked-bar" role="img" aria-label={label}>
+      {scale > 0
+        ? parts
+            .filter((part) => part.count > 0)
+            .map((part) => (
+              <span
+                key={part.segment}
+                className={`seg seg-${part.segment.toLowerCase()}`}
+                style={{ width: `${(100 * part.count) / scale}%` }}
+                title={`${segmentText[part.segment]}: ${part.count}`}
+              />
+            ))
+        : null}
+    </div>
+  );
+}
+
+const pfSegments: Segment[] = ["Available", "Reserved", "Attached", "Releasing", "Missing"];
+
+function pfLabel(pf: PfUsage): string {
+  const counts = pfSegments
+    .map((s) => `${pf.vfs[s as keyof PfUsage["vfs"]]} ${segmentText[s].toLowerCase()}`)
+    .join(", ");
+  return `${pf.hostName} ${pf.name}: ${pf.numVfs} of at most ${pf.totalVfs} VFs split; ${counts}.`;
+}
+
+export function SriovOverviewPage() {
+  const trpc = useTRPC();
+  const [zoneId, setZoneId] = useState("");
+  const zones = useQuery(trpc.inventory.zones.queryOptions());
+  const overview = useQuery({
+    ...trpc.sriov.overview.queryOptions({ zoneId: zoneId || undefined }),
+    placeholderData: keepPreviousData,
+    refetchInterval: 10_000,
+  });
+
+  return (
+    <>
+      <div className="page-header">
+        <div>
+          <h1>SR-IOV overview</h1>
+          <p className="subtitle">
+            VF usage per physical NIC and per L2 network. Updates every few seconds.
+          </p>
+        </div>
+      </div>
+      {zones.data && zones.data.length > 1 ? (
+        <div className="toolbar">
+          <label className="field-inline">
+            <span>Zone</span>
+            <select value={zoneId} onChange={(event) => setZoneId(event.target.value)}>
+              <option value="">All</option>
+              {zones.data.map((zone) => (
+                <option key={zone.id} value={zone.id}>
+                  {zone.name}
+                </option>
+              ))}
+            </select>
+          </label>
+        </div>
+      ) : null}
+      {overview.isError && !overview.data ? (
+        <ErrorBox
+          title="Could not load the SR-IOV overview."
+          error={overview.error}
+          onRetry={() => void overview.refetch()}
+        />
+      ) : overview.isPending ? (
+        <div className="loading" aria-busy="true">
+          Loading SR-IOV usage…
+        </div>
+      ) : (
+        <>
+          {overview.isError ? <ErrorBox title="Refreshing failed." error={overview.error} /> : null}
+          <PfSection pfs={overview.data.pfs} />
+          <L2Section l2s={overview.data.l2s} />
+        </>
+      )}
+    </>
+  );
+}
+
+function PfSection({ pfs }: { pfs: PfUsage[] }) {
+  const totals = pfs.reduce(
+    (sum, pf) => ({
+      split: sum.split + pf.numVfs,
+      max: sum.max + pf.totalVfs,
+      available: sum.available + pf.vfs.Available,
+    }),
+    { split: 0, max: 0, available: 0 },
+  );
+  return (
+    <section className="panel" aria-labelledby="pf-usage-heading">
+      <h2 id="pf-usage-heading">
+        VFs per physical NIC <span className="count">{pfs.length}</span>
+      </h2>
+      {pfs.length === 0 ? (
+        <div className="empty">
+          <p>
+            <strong>No SR-IOV capable NICs.</strong>
+          </p>
+          <p>
+            <Link href="/hosts">Add hosts</Link> whose NICs support SR-IOV; their PFs show here once
+            split.
+          </p>
+        </div>
+      ) : (
+        <>
+          <p className="muted small">
+            {totals.split} VFs split of {totals.max} possible; {totals.available} available. Each
+            bar is one NIC, scaled to the most VFs it supports.
+          </p>
+          <Legend items={pfSegments} />
+          <div className="chart-head" aria-hidden="true">
+            <span>NIC</span>
+            <span>VFs by state, scaled to the most the NIC supports</span>
+            <span>Avail / split</span>
+          </div>
+          <ul className="chart" data-testid="pf-chart">
+            {pfs.map((pf) => (
+              <li key={pf.pfId} className="chart-row" data-testid="pf-bar">
+                <div className="chart-label">
+                  <Link href={`/hosts/${pf.hostId}`}>{pf.hostName}</Link> /{" "}
+                  <span className="strong">{pf.name}</span>
+                  <span className="sub hide-narrow"> {pf.model}</span>
+                </div>
+                <StackedBar
+                  scale={pf.totalVfs}
+                  label={pfLabel(pf)}
+                  parts={pfSegments.map((segment) => ({
+                    segment,
+                    count: pf.vfs[segment as keyof PfUsage["vfs"]],
+                  }))}
+                />
+                <div className="chart-value" title="Available / split (most it supports)">
+                  {pf.numVfs === 0 ? (
+                    <span className="muted">not split</span>
+                  ) : (
+                    <>
+                      {pf.vfs.Available} / {pf.numVfs}
+                    </>
+                  )}
+                  <div className="sub">max {pf.totalVfs}</div>
+                </div>
+              </li>
+            ))}
+          </ul>
+          <details className="chart-table" open>
+            <summary>Table</summary>
+            <div className="table-wrap">
+              <table className="data">
+                <thead>
+                  <tr>
+                    <th>Host</th>
+                    <th>NIC</th>
+                    <th className="hide-narrow">State</th>
+                    <th className="num">Split / max</th>
+                    <th className="num">Available</th>
+                    <th className="num">Reserved</th>
+                    <th className="num">Attached</th>
+                    <th className="num hide-narrow">Releasing</th>
+                    <th className="num">Missing</th>
+                    <th className="hide-narrow">Notes</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {pfs.map((pf) => (
+                    <tr key={pf.pfId}>
+                      <td>
+                        <Link href={`/hosts/${pf.hostId}`}>{pf.hostName}</Link>
+                      </td>
+                      <td>
+                        <span className="strong">{pf.name}</span>
+                        {pf.bondName ? <div className="sub">in {pf.bondName}</div> : null}
+                      </td>
+                      <td className="hide-narrow">
+                        <VirtualizationBadge state={pf.virtualizationState} />
+                      </td>
+                      <td className="num">
+                        {pf.numVfs} / {pf.totalVfs}
+                        {pf.desiredNumVfs !== null && pf.desiredNumVfs !== pf.numVfs ? (
+                          <div className="sub">wants {pf.desiredNumVfs}</div>
+                        ) : null}
+                      </td>
+                      <td className="num">{pf.vfs.Available}</td>
+                      <td className="num">{pf.vfs.Reserved}</td>
+                      <td className="num">{pf.vfs.Attached}</td>
+                      <td className="num hide-narrow">{pf.vfs.Releasing}</td>
+                      <td className="num">
+                        {pf.vfs.Missing > 0 ? <Badge tone="err">{pf.vfs.Missing}</Badge> : 0}
+                      </td>
+                      <td className="hide-narrow small">
+                        {pf.warnings.length ? (
+                          pf.warnings.join("; ")
+                        ) : (
+                          <span className="muted">—</span>
+                        )}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          </details>
+        </>
+      )}
+    </section>
+  );
+}
+
+function L2Section({ l2s }: { l2s: L2Usage[] }) {
+  const sriov = l2s.filter((l2) => l2.sriovEnabled);
+  return (
+    <section className="panel" aria-labelledby="l2-usage-heading">
+      <h2 id="l2-usage-heading">
+        VFs per L2 network <span className="count">{l2s.length}</span>
+      </h2>
+      {l2s.length === 0 ? (
+        <div className="empty">
+          <p>
+            <strong>No L2 networks.</strong>
+          </p>
+          <p>
+            <Link href="/networks/l2">Create an L2 network</Link> with SR-IOV on a split interface
+            to offer VFs.
+          </p>
+        </div>
+      ) : (
+        <>
+          <p className="muted small">
+            {sriov.length} of {l2s.length} L2 networks have SR-IOV on. VFs counted on the hosts of
+            attached clusters whose interface resolves; each bar is scaled to that L2&apos;s VFs.
+          </p>
+          <ul className="legend" aria-label="Legend">
+            <li>
+              <span className="swatch seg-available" aria-hidden="true" />
+              Available
+            </li>
+            <li>
+              <span className="swatch seg-inuse" aria-hidden="true" />
+              Reserved, attached or missing
+            </li>
+          </ul>
+          <ul className="chart" data-testid="l2-chart">
+            {l2s.map((l2) => (
+              <li key={l2.l2Id} className="chart-row" data-testid="l2-bar">
+                <div className="chart-label">
+                  <Link href={`/networks/l2/${l2.l2Id}`} className="strong">
+                    {l2.name}
+                  </Link>{" "}
+                  <SriovBadge enabled={l2.sriovEnabled} />
+                  <span className="sub">
+                    {" "}
+                    {l2TypeLabel[l2.type]} on {l2.physicalInterface} · {l2.hosts} host
+                    {l2.hosts === 1 ? "" : "s"}
+                  </span>
+                </div>
+                <StackedBar
+                  scale={l2.vfTotal}
+                  label={`${l2.name}: ${l2.vfAvailable} of ${l2.vfTotal} VFs available on ${l2.hosts} hosts; ${l2.vfNics} VF NICs.`}
+                  parts={[
+                    { segment: "Available", count: l2.vfAvailable },
+                    { segment: "InUse", count: l2.vfTotal - l2.vfAvailable },
+                  ]}
+                />
+                <div className="chart-value">
+                  {l2.vfTotal === 0 ? (
+                    <span className="muted">no VFs</span>
+                  ) : (
+                    `${l2.vfAvailable} / ${l2.vfTotal}`
+                  )}
+                  {l2.vfNics > 0 ? <span className="sub"> {l2.vfNics} VF NICs</span> : null}
+                </div>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,122 @@
+import {
+  addIpRange,
+  addIpRangeInput,
+  attachL2Cluster,
+  createL2Input,
+  createL2Network,
+  createL3Input,
+  createL3Network,
+  createVxlanPool,
+  createVxlanPoolInput,
+  deleteIpRange,
+  deleteL2Network,
+  deleteL3Network,
+  deleteVxlanPool,
+  detachL2Cluster,
+  getL2Network,
+  getL3Network,
+  ipRangeIdInput,
+  l2ClusterInput,
+  l2IdInput,
+  l3IdInput,
+  listL2Input,
+  listL2Networks,
+  listL3Input,
+  listL3Networks,
+  listVxlanPools,
+  listVxlanPoolsInput,
+  updateL2Input,
+  updateL2Network,
+  updateL3Input,
+  updateL3Network,
+  vxlanPoolIdInput,
+} from "@virtfn/core";
+import { adminProcedure, authedProcedure, inventoryProcedure, router } from "../trpc";
+
+const ok = { ok: true as const };
+
+export const l2Router = router({
+  /** Admin, Auditor. */
+  list: inventoryProcedure
+    .input(listL2Input)
+    .query(({ ctx, input }) => listL2Networks(ctx.db, ctx.actor, input)),
+  /** Admin, Auditor. */
+  get: inventoryProcedure
+    .input(l2IdInput)
+    .query(({ ctx, input }) => getL2Network(ctx.db, ctx.actor, input)),
+  /** Admin (R15). R1: no SR-IOV on a Vxlan L2. */
+  create: adminProcedure
+    .input(createL2Input)
+    .mutation(({ ctx, input }) => createL2Network(ctx.db, ctx.actor, input)),
+  /** Admin (R15). Name, description, SR-IOV flag (R1, R2). */
+  update: adminProcedure
+    .input(updateL2Input)
+    .mutation(({ ctx, input }) => updateL2Network(ctx.db, ctx.actor, input)),
+  /** Admin. Refused while L3s are on it (R16). */
+  delete: adminProcedure.input(l2IdInput).mutation(async ({ ctx, input }) => {
+    await deleteL2Network(ctx.db, ctx.actor, input);
+    return ok;
+  }),
+  /** Admin. */
+  attachCluster: adminProcedure
+    .input(l2ClusterInput)
+    .mutation(({ ctx, input }) => attachL2Cluster(ctx.db, ctx.actor, input)),
+  /** Admin. Refused while VMs of the cluster have NICs on the L2. */
+  detachCluster: adminProcedure
+    .input(l2ClusterInput)
+    .mutation(({ ctx, input }) => detachL2Cluster(ctx.db, ctx.actor, input)),
+});
+
+export const l3Router = router({
+  /** Any signed-in user: tenants pick L3s for their VMs' NICs. */
+  list: authedProcedure
+    .input(listL3Input)
+    .query(({ ctx, input }) => listL3Networks(ctx.db, ctx.actor, input)),
+  /** Any signed-in user. */
+  get: authedProcedure
+    .input(l3IdInput)
+    .query(({ ctx, input }) => getL3Network(ctx.db, ctx.actor, input)),
+  /** Admin (R15). R2: SR-IOV only if the L2 has it. */
+  create: adminProcedure
+    .input(createL3Input)
+    .mutation(({ ctx, input }) => createL3Network(ctx.db, ctx.actor, input)),
+  /** Admin (R15). Name, description, DNS, SR-IOV flag (R1, R2). */
+  update: adminProcedure
+    .input(updateL3Input)
+    .mutation(({ ctx, input }) => updateL3Network(ctx.db, ctx.actor, input)),
+  /** Admin. Refused while NICs or EIPs use it (R16). */
+  delete: adminProcedure.input(l3IdInput).mutation(async ({ ctx, input }) => {
+    await deleteL3Network(ctx.db, ctx.actor, input);
+    return ok;
+  }),
+  /** Admin. */
+  addIpRange: adminProcedure
+    .input(addIpRangeInput)
+    .mutation(({ ctx, input }) => addIpRange(ctx.db, ctx.actor, input)),
+  /** Admin. Refused while NICs hold addresses in it. */
+  deleteIpRange: adminProcedure
+    .input(ipRangeIdInput)
+    .mutation(({ ctx, input }) => deleteIpRange(ctx.db, ctx.actor, input)),
+});
+
+export const vxlanPoolsRouter = router({
+  /** Admin, Auditor. */
+  list: inventoryProcedure
+    .input(listVxlanPoolsInput)
+    .query(({ ctx, input }) => listVxlanPools(ctx.db, ctx.actor, input)),
+  /** Admin (R15). */
+  create: adminProcedure
+    .input(createVxlanPoolInput)
+    .mutation(({ ctx, input }) => createVxlanPool(ctx.db, ctx.actor, input)),
+  /** Admin. Refused while L2s use it. */
+  delete: adminProcedure.input(vxlanPoolIdInput).mutation(async ({ ctx, input }) => {
+    await deleteVxlanPool(ctx.db, ctx.actor, input);
+    return ok;
+  }),
+});
+
+export const networksRouter = router({
+  l2: l2Router,
+  l3: l3Router,
+  vxlanPools: vxlanPoolsRouter,
+});

@@ -1,0 +1,48 @@
+import {
+  restorePfInput,
+  restorePhysicalNic,
+  splitPfInput,
+  splitPhysicalNic,
+  splitWarnings,
+  sriovOverview,
+  sriovOverviewInput,
+  vfAvailability,
+  vfAvailabilityInput,
+} from "@virtfn/core";
+import { z } from "zod";
+import { adminProcedure, inventoryProcedure, router } from "../trpc";
+
+/** The facts R13 looks at, as the host page already has them (no database read). */
+const splitWarningsInput = z.object({
+  name: z.string().max(64),
+  bondName: z.string().max(64).nullable(),
+  bondSlaves: z.array(z.string().max(64)).max(16),
+  /** Other slaves of the same bond that are already split. */
+  splitSlaves: z.array(z.string().max(64)).max(16).default([]),
+});
+
+export const sriovRouter = router({
+  /** Admin (R15). Splits a PF into `count` VFs (R12); returns the pf.split operation and R13 warnings. */
+  split: adminProcedure
+    .input(splitPfInput)
+    .mutation(({ ctx, input }) => splitPhysicalNic(ctx.db, ctx.actor, input)),
+  /**
+   * Admin (R15). Restores a PF to 0 VFs. Refused with VFS_ATTACHED (details.vms) while VMs hold its
+   * VFs, unless `force` (R11).
+   */
+  restore: adminProcedure
+    .input(restorePfInput)
+    .mutation(({ ctx, input }) => restorePhysicalNic(ctx.db, ctx.actor, input)),
+  /** Admin, Auditor. R13 advice for the split dialog, before submitting (core's pure `splitWarnings`). */
+  splitWarnings: inventoryProcedure
+    .input(splitWarningsInput)
+    .query(({ input }) => splitWarnings(input, input.splitSlaves)),
+  /** Admin, Auditor. R3: VFs an L3 offers per host, and why none where none. */
+  availability: inventoryProcedure
+    .input(vfAvailabilityInput)
+    .query(({ ctx, input }) => vfAvailability(ctx.db, ctx.actor, input)),
+  /** Admin, Auditor. VF usage per PF and per L2. */
+  overview: inventoryProcedure
+    .input(sriovOverviewInput)
+    .query(({ ctx, input }) => sriovOverview(ctx.db, ctx.actor, input)),
+});
