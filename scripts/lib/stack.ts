@@ -9,6 +9,7 @@ import { createDb, migrateDeploy } from "@virtfn/db";
 import { ensurePostgres, ensureRedis, type RunningService } from "@virtfn/db/services";
 import { repoRoot } from "./paths";
 import { spawnManaged, spawnTs, waitForHttp, type ManagedProcess } from "./processes";
+import { distDirFor, ensureWebBuild } from "./web-build";
 
 export const DEMO_FLEET = [
   { name: "kvm-01", profile: "kvm-i350-82599", cluster: "cluster-a", scanIommu: true },
@@ -114,18 +115,21 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     });
     stoppers.push(() => worker.stop());
 
+    // VIRTFN_WEB_MODE=dev runs `next dev` with hot reload, for working on the UI.
+    const devMode = process.env.VIRTFN_WEB_MODE === "dev";
+    const distDir = distDirFor(options.dataDir);
+    if (!devMode) await ensureWebBuild(distDir, options.log, options.quietChildren ?? false);
     const web = spawnManaged(
       "web",
       path.join(repoRoot, "node_modules", ".bin", "next"),
-      ["dev", "--port", String(options.webPort), "--hostname", "127.0.0.1"],
-      { ...env, NEXT_TELEMETRY_DISABLED: "1" },
+      [devMode ? "dev" : "start", "--port", String(options.webPort), "--hostname", process.env.VIRTFN_WEB_HOST ?? "127.0.0.1"],
+      { ...env, NEXT_TELEMETRY_DISABLED: "1", VIRTFN_NEXT_DIST_DIR: distDir },
       { cwd: path.join(repoRoot, "apps/web"), quiet: options.quietChildren ?? false },
     );
     stoppers.push(() => web.stop());
     const webUrl = `http://127.0.0.1:${options.webPort}`;
     await waitForHttp(`${webUrl}/api/health`, 180_000, () => web.child.exitCode === null);
-    // The first request compiles the page; do it now so the first person to look does not wait.
-    await fetch(`${webUrl}/login`).catch(() => undefined);
+    if (devMode) await fetch(`${webUrl}/login`).catch(() => undefined); // compile the first page now
 
     return {
       webUrl,

