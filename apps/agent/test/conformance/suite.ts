@@ -279,6 +279,16 @@ export function backendConformance(label: string, factory: SubjectFactory): void
         expect((await agent.attachVf('vm2', { ...vf, mac: '52:54:00:00:00:02' })).nics).toHaveLength(1);
       });
 
+      it('R14: refuses to unload or unbind the PF driver while a VF is attached, and allows it once detached', async () => {
+        const { agent } = await open({ profile: 'kvm-i350-82599' });
+        await split(agent, I350_0, 2, 'op-r14');
+        await agent.defineDomain(vmSpec('vm1', [{ type: 'vf', mac: '52:54:00:00:00:01', pciAddress: '0000:01:10.0' }]));
+        expect(await errorOf(agent.unbindPfDriver(I350_0))).toMatchObject({ code: 'VF_IN_USE' });
+        expect((await agent.listNics()).find((n) => n.pciAddress === I350_0)).toMatchObject({ driver: 'igb', numVfs: 2 });
+        await agent.detachVf('vm1', { pciAddress: '0000:01:10.0', live: false });
+        expect(await agent.unbindPfDriver(I350_0)).toEqual({ pciAddress: I350_0, driver: 'igb' });
+      });
+
       it('refuses to re-split or restore a PF, or unbind its driver, while a VF is attached (R12, R14)', async () => {
         const s = await open({ profile: 'kvm-i350-82599' });
         const { agent } = s;
