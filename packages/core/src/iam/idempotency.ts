@@ -1,0 +1,82 @@
+// `Idempotency-Key` for the REST API: the first response to a POST is stored per caller and key for
+// 24 hours and replayed for repeats. A repeat with a different request is refused, and so is a
+// repeat that arrives while the first request is still running.
+import type { Db, Prisma } from "@virtfn/db";
+import { isUniqueViolation } from "../shared/db-errors";
+import { DomainError, ErrorCode } from "../shared/errors";
+
+export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
+
+export interface IdempotencyRef {
+  /** Whose key it is: `user:<id>` or `key:<apiKeyId>`. */
+  scope: string;
+  key: string;
+}
+
+export type IdempotencyStart =
+  | { state: "new" }
+  | { state: "replay"; status: number; body: Prisma.JsonValue; location: string | null };
+
+export async function beginIdempotentRequest(
+  db: Db,
+  ref: IdempotencyRef & { fingerprint: string },
+  now = new Date(),
+): Promise<IdempotencyStart> {
+  await db.idempotencyRecord.deleteMany({ where: { expiresAt: { lt: now } } });
+  try {
+    await db.idempotencyRecord.create({
+      data: {
+        scope: ref.scope,
+        key: ref.key,
+        fingerprint: ref.fingerprint,
+        expiresAt: new Date(now.getTime() + IDEMPOTENCY_TTL_MS),
+      },
+    });
+    return { state: "new" };
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+  }
+  const existing = await db.idempotencyRecord.findUnique({
+    where: { scope_key: { scope: ref.scope, key: ref.key } },
+  });
+  if (!existing) return beginIdempotentRequest(db, ref, now);
+  if (existing.fingerprint !== ref.fingerprint) {
+    throw new DomainError(
+      ErrorCode.IDEMPOTENCY_KEY_REUSED,
+      "CONFLICT",
+      "This Idempotency-Key was already used for a different request.",
+      { idempotencyKey: ref.key },
+    );
+  }
+  if (existing.status === null) {
+    throw new DomainError(
+      ErrorCode.IDEMPOTENCY_IN_PROGRESS,
+      "CONFLICT",
+      "A request with this Idempotency-Key is still running; retry in a moment.",
+      { idempotencyKey: ref.key },
+    );
+  }
+  return {
+    state: "replay",
+    status: existing.status,
+    body: existing.body ?? null,
+    location: existing.location,
+  };
+}
+
+export async function finishIdempotentRequest(
+  db: Db,
+  ref: IdempotencyRef & { status: number; body: Prisma.InputJsonValue; location?: string | null },
+): Promise<void> {
+  await db.idempotencyRecord.updateMany({
+    where: { scope: ref.scope, key: ref.key, status: null },
+    data: { status: ref.status, body: ref.body, location: ref.location ?? null },
+  });
+}
+
+/** After an unexpected failure: forget the key, so that a retry runs the request again. */
+export async function abandonIdempotentRequest(db: Db, ref: IdempotencyRef): Promise<void> {
+  await db.idempotencyRecord.deleteMany({
+    where: { scope: ref.scope, key: ref.key, status: null },
+  });
+}
