@@ -4,7 +4,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { startSimFleet, type SimFleet } from "@virtfn/agent";
-import { seedDemo, type DemoAgent } from "@virtfn/core";
+import { seedDemo, seedDemoNetworks, splitDemoPf, type DemoAgent } from "@virtfn/core";
 import { createDb, migrateDeploy } from "@virtfn/db";
 import { ensurePostgres, ensureRedis, type RunningService } from "@virtfn/db/services";
 import { repoRoot } from "./paths";
@@ -101,7 +101,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       scanIommu: host.scanIommu,
     }));
     const seeded = await seedDemo(db, agents);
-    await db.$disconnect();
+    await seedDemoNetworks(db);
+    stoppers.push(() => db.$disconnect());
     options.log(seeded.hostsAdded > 0 ? `demo seeded (${seeded.hostsAdded} hosts)` : "demo data already present");
 
     const env = {
@@ -114,6 +115,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       quiet: options.quietChildren ?? false,
     });
     stoppers.push(() => worker.stop());
+    // The demo's SR-IOV PF can only be split once the worker has connected its host.
+    const splitDeadline = Date.now() + 60_000;
+    while (!(await splitDemoPf(db)) && Date.now() < splitDeadline) {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
 
     // VIRTFN_WEB_MODE=dev runs `next dev` with hot reload, for working on the UI.
     const devMode = process.env.VIRTFN_WEB_MODE === "dev";

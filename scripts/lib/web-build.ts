@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { repoRoot } from "./paths";
 import { spawnManaged } from "./processes";
@@ -68,6 +68,7 @@ export async function ensureWebBuild(
     build.child.on("exit", (exitCode) => resolve(exitCode ?? 1)),
   );
   if (code !== 0) throw new Error(`next build failed with exit code ${code}`);
+  mkdirSync(path.dirname(stampFile), { recursive: true });
   writeFileSync(stampFile, wanted);
   log(`web app built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
