@@ -13,8 +13,15 @@ export const navItems: readonly NavItem[] = [
   { href: "/networks/l3", label: "L3 networks", roles: ["Admin", "Auditor"] },
   { href: "/networks/vxlan-pools", label: "VXLAN pools", roles: ["Admin", "Auditor"] },
   { href: "/sriov", label: "SR-IOV overview", roles: ["Admin", "Auditor"] },
-  { href: "/vms", label: "VMs", roles: ["Tenant"] },
+  { href: "/vms", label: "VMs", roles: ["Admin", "Auditor", "Tenant"] },
+  { href: "/security-groups", label: "Security groups", roles: ["Admin", "Tenant"] },
+  { href: "/eips", label: "EIPs", roles: ["Admin", "Tenant"] },
+  { href: "/catalog", label: "Catalog", roles: ["Admin"] },
   { href: "/operations", label: "Operations", roles: ["Admin", "Auditor", "Tenant"] },
+  { href: "/audit", label: "Audit log", roles: ["Admin", "Auditor", "Tenant"] },
+  { href: "/admin/users", label: "Users", roles: ["Admin", "Auditor"] },
+  { href: "/admin/projects", label: "Projects", roles: ["Admin", "Auditor"] },
+  { href: "/settings/api-keys", label: "API keys", roles: ["Admin", "Auditor", "Tenant"] },
 ];
 
 export function homeFor(role: Role): string {

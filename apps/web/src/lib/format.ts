@@ -52,6 +52,15 @@ const kindLabels: Record<string, string> = {
   "pf.split": "SR-IOV split",
   "pf.restore": "SR-IOV restore",
   "pf.reapply": "Re-apply VFs",
+  "vm.create": "Create VM",
+  "vm.start": "Start VM",
+  "vm.stop": "Stop VM",
+  "vm.reboot": "Reboot VM",
+  "vm.delete": "Delete VM",
+  "vm.attachNic": "Attach NIC",
+  "vm.detachNic": "Detach NIC",
+  "vm.migrate": "Migrate VM",
+  "vm.recover": "Recover VM",
 };
 export function operationKindLabel(kind: string): string {
   return kindLabels[kind] ?? kind;
@@ -62,4 +71,18 @@ export const knownOperationKinds = Object.keys(kindLabels);
 export function vfProgress(message: string | null | undefined): string | null {
   const match = /(\d+)\/(\d+) VF/.exec(message ?? "");
   return match ? `${match[1]}/${match[2]} VFs` : null;
+}
+
+/** "2 NICs · 1 VF", "1 NIC". */
+export function nicSummary(nicCount: number, vfCount: number): string {
+  const nics = `${nicCount} NIC${nicCount === 1 ? "" : "s"}`;
+  return vfCount > 0 ? `${nics} · ${vfCount} VF${vfCount === 1 ? "" : "s"}` : nics;
+}
+
+/** 1000 → "1 Mb/s", 1500000 → "1.5 Gb/s", 64 → "64 kb/s". */
+export function kbps(value: number | null): string {
+  if (value === null) return "—";
+  if (value >= 1_000_000) return `${+(value / 1_000_000).toFixed(2)} Gb/s`;
+  if (value >= 1000) return `${+(value / 1000).toFixed(2)} Mb/s`;
+  return `${value} kb/s`;
 }

@@ -1,9 +1,15 @@
+import { apiKeysRouter } from "./routers/apiKeys";
+import { auditRouter } from "./routers/audit";
 import { authRouter } from "./routers/auth";
+import { catalogRouter } from "./routers/catalog";
 import { hostsRouter } from "./routers/hosts";
+import { iamRouter } from "./routers/iam";
 import { inventoryRouter } from "./routers/inventory";
+import { netservicesRouter } from "./routers/netservices";
 import { networksRouter } from "./routers/networks";
 import { operationsRouter } from "./routers/operations";
 import { sriovRouter } from "./routers/sriov";
+import { vmsRouter } from "./routers/vms";
 import { createCallerFactory, router } from "./trpc";
 
 export const appRouter = router({
@@ -13,6 +19,12 @@ export const appRouter = router({
   operations: operationsRouter,
   networks: networksRouter,
   sriov: sriovRouter,
+  vms: vmsRouter,
+  catalog: catalogRouter,
+  netservices: netservicesRouter,
+  iam: iamRouter,
+  apiKeys: apiKeysRouter,
+  audit: auditRouter,
 });
 export type AppRouter = typeof appRouter;
 

@@ -1,16 +1,20 @@
 import { randomUUID } from "node:crypto";
-import { initTRPC } from "@trpc/server";
+import { initTRPC, TRPCError } from "@trpc/server";
 import {
   DomainError,
   ErrorCode,
+  recordAuditFailure,
   requireAdmin,
   requireInventoryReader,
+  resolveApiKey,
   resolveSession,
   type Actor,
 } from "@virtfn/core";
+import type { Db } from "@virtfn/db";
 import superjson from "superjson";
 import { getDb } from "./db";
 import { asDomainError, asZodError, internalMessage, InternalError, toTRPCError, zodFieldErrors, zodSummary } from "./errors";
+import { takeToken } from "./rest/rate-limit";
 import { readCookie, SESSION_COOKIE } from "./session-cookie";
 
 export interface CreateContextOptions {
@@ -18,32 +22,71 @@ export interface CreateContextOptions {
   /** Response headers: login and logout set the session cookie here. */
   resHeaders: Headers;
   url?: string;
+  /** Tests pass their own database; the server uses the process-wide client. */
+  db?: Db;
 }
 
-export async function createContext(opts: CreateContextOptions) {
+/** How the caller proved who they are: a session cookie, an API key (Bearer), or not at all. */
+export type AuthVia = "cookie" | "apiKey" | null;
+
+/** The caller's address: the first x-forwarded-for hop (set by the proxy in front), else x-real-ip. */
+export function sourceIpOf(headers: Headers): string | undefined {
+  return headers.get("x-forwarded-for")?.split(",")[0]?.trim() || headers.get("x-real-ip")?.trim() || undefined;
+}
+
+function bearerToken(headers: Headers): string | undefined {
+  const header = headers.get("authorization");
+  if (!header) return undefined;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return match?.[1] ?? "";
+}
+
+export interface Context {
+  db: Db;
+  actor: Actor | null;
+  /** How the actor was authenticated; absent in hand-built test contexts (treated as a cookie). */
+  authVia?: AuthVia;
+  /** An Authorization header was sent but its key is not valid (unknown, revoked, user disabled). */
+  badApiKey?: boolean;
+  sessionToken: string | undefined;
+  sourceIp?: string | undefined;
+  requestId: string;
+  headers: Headers;
+  resHeaders: Headers;
+  url: string | undefined;
+}
+
+export async function createContext(opts: CreateContextOptions): Promise<Context> {
   const requestId = opts.headers.get("x-request-id") ?? randomUUID();
-  const db = getDb();
+  const db = opts.db ?? getDb();
   const sessionToken = readCookie(opts.headers, SESSION_COOKIE);
-  const sourceIp = opts.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
+  const apiToken = bearerToken(opts.headers);
+  const sourceIp = sourceIpOf(opts.headers);
   let actor: Actor | null = null;
+  let authVia: AuthVia = null;
   try {
-    const resolved = await resolveSession(db, sessionToken);
+    // A request that sends Authorization is an API call: its key decides, never a cookie beside it.
+    const resolved =
+      apiToken !== undefined ? await resolveApiKey(db, apiToken) : await resolveSession(db, sessionToken);
+    if (resolved) authVia = apiToken !== undefined ? "apiKey" : "cookie";
     actor = resolved && sourceIp ? { ...resolved, sourceIp } : resolved;
   } catch (error) {
-    console.error(`[web] request ${requestId}: could not resolve the session:`, error);
+    console.error(`[web] request ${requestId}: could not resolve the caller:`, error);
     throw new InternalError(requestId);
   }
   return {
     db,
     actor,
-    sessionToken,
+    authVia,
+    badApiKey: apiToken !== undefined && actor === null,
+    sessionToken: apiToken !== undefined ? undefined : sessionToken,
+    sourceIp,
     requestId,
     headers: opts.headers,
     resHeaders: opts.resHeaders,
     url: opts.url,
   };
 }
-export type Context = Awaited<ReturnType<typeof createContext>>;
 
 const t = initTRPC.context<Context>().create({
   transformer: superjson,
@@ -77,20 +120,141 @@ const t = initTRPC.context<Context>().create({
 export const createCallerFactory = t.createCallerFactory;
 export const router = t.router;
 
-/** Every procedure goes through here: it is where thrown errors are mapped, once. */
-const mapErrors = t.middleware(async ({ ctx, next, path }) => {
+// Which input field names a mutation's target, for the audit events of refused and failed calls.
+const targetKeys: Array<[string, string]> = [
+  ["nicId", "VmNic"],
+  ["vmId", "Vm"],
+  ["pfId", "PhysicalNic"],
+  ["hostId", "Host"],
+  ["ipRangeId", "IpRange"],
+  ["l3Id", "L3Network"],
+  ["l2Id", "L2Network"],
+  ["poolId", "VxlanPool"],
+  ["securityGroupId", "SecurityGroup"],
+  ["ruleId", "SecurityGroupRule"],
+  ["eipId", "Eip"],
+  ["offeringId", "InstanceOffering"],
+  ["imageId", "Image"],
+  ["apiKeyId", "ApiKey"],
+  ["userId", "User"],
+  ["projectId", "Project"],
+  ["clusterId", "Cluster"],
+  ["zoneId", "Zone"],
+];
+
+function auditTarget(path: string, raw: unknown) {
+  const input = raw && typeof raw === "object" ? (raw as Record<string, unknown>) : {};
+  const str = (value: unknown) => (typeof value === "string" ? value.slice(0, 64) : null);
+  const projectId = str(input.projectId);
+  for (const [key, type] of targetKeys) {
+    const id = str(input[key]);
+    if (id) return { targetType: type, targetId: id, projectId: projectId && /^[0-9a-f-]{36}$/i.test(projectId) ? projectId : null };
+  }
+  return { targetType: path.split(".")[0] ?? "Unknown", targetId: null, projectId: null };
+}
+
+/**
+ * Every procedure goes through here: it is where thrown errors are mapped, once, and where refused
+ * (Denied) and failed (Failure) mutations are audited. Successes are audited by core services.
+ */
+const mapErrors = t.middleware(async ({ ctx, next, path, type, getRawInput }) => {
   const result = await next();
-  if (!result.ok) throw toTRPCError(result.error, ctx.requestId, path);
-  return result;
+  if (result.ok) return result;
+  const error = toTRPCError(result.error, ctx.requestId, path);
+  if (type === "mutation" && error.code !== "TOO_MANY_REQUESTS") {
+    try {
+      const raw = await getRawInput().catch(() => undefined);
+      const domain = asDomainError(error.cause);
+      const denied = error.code === "FORBIDDEN" || error.code === "UNAUTHORIZED";
+      const claimed = raw && typeof raw === "object" ? (raw as Record<string, unknown>).username : undefined;
+      await recordAuditFailure(ctx.db, ctx.actor, {
+        action: path,
+        outcome: denied ? "Denied" : "Failure",
+        errorCode: domain?.code ?? (asZodError(error.cause) ? ErrorCode.VALIDATION_FAILED : error.code),
+        message: error.code === "INTERNAL_SERVER_ERROR" ? `Internal error, request id ${ctx.requestId}` : error.message,
+        sourceIp: ctx.sourceIp ?? null,
+        claimedName: !ctx.actor && typeof claimed === "string" ? claimed.slice(0, 64) : null,
+        details: { requestId: ctx.requestId, via: ctx.authVia ?? "anonymous" },
+        ...auditTarget(path, raw),
+      });
+    } catch (auditError) {
+      console.error(`[web] request ${ctx.requestId}: could not audit the failure of ${path}:`, auditError);
+    }
+  }
+  throw error;
+});
+
+/** The Origin's host, or null when the header is absent. */
+function originHost(value: string): string | null {
+  try {
+    return new URL(value).host;
+  } catch {
+    return "invalid";
+  }
+}
+
+/**
+ * CSRF: a mutation that relies on the session cookie must come from our own pages. Browsers send
+ * Sec-Fetch-Site and Origin on every POST; tools without them (curl, server code) are not browsers
+ * and cannot be tricked into sending the cookie. Bearer-key calls carry no ambient credential.
+ */
+function crossSite(ctx: { headers: Headers; url?: string | undefined }): boolean {
+  const site = ctx.headers.get("sec-fetch-site");
+  if (site && site !== "same-origin" && site !== "none") return true;
+  const origin = ctx.headers.get("origin");
+  if (!origin) return false;
+  if (origin === "null") return true;
+  const host =
+    ctx.headers.get("x-forwarded-host")?.split(",")[0]?.trim() ||
+    ctx.headers.get("host") ||
+    (ctx.url ? originHost(ctx.url) : null);
+  return !host || originHost(origin) !== host;
+}
+
+/** Rate limits (per API key; per IP for anonymous calls) and the CSRF check, before anything runs. */
+const guard = t.middleware(({ ctx, next, type, path }) => {
+  // Anonymous calls other than a login are refused before any work, so only logins and key
+  // guesses spend the per-IP bucket.
+  const bucket = ctx.actor?.apiKeyId
+    ? takeToken("key", ctx.actor.apiKeyId)
+    : !ctx.actor && (path === "auth.login" || ctx.badApiKey)
+      ? takeToken("anon", ctx.sourceIp ?? "unknown")
+      : ({ ok: true } as const);
+  if (!bucket.ok) {
+    ctx.resHeaders.set("Retry-After", String(bucket.retryAfterSeconds));
+    throw new TRPCError({
+      code: "TOO_MANY_REQUESTS",
+      message: `Too many requests; retry in ${bucket.retryAfterSeconds} s.`,
+      cause: new DomainError(ErrorCode.RATE_LIMITED, "BAD_REQUEST", "Too many requests.", {
+        retryAfterSeconds: bucket.retryAfterSeconds,
+      }),
+    });
+  }
+  if (type === "mutation" && ctx.authVia !== "apiKey" && crossSite(ctx)) {
+    throw new DomainError(
+      ErrorCode.CROSS_SITE_REQUEST,
+      "FORBIDDEN",
+      "Cross-site requests cannot change anything; use the console or an API key.",
+    );
+  }
+  return next();
 });
 
 /** Anyone, signed in or not (login, health-like queries). */
-export const publicProcedure = t.procedure.use(mapErrors);
+export const publicProcedure = t.procedure.use(mapErrors).use(guard);
 
-/** Any signed-in user (Admin, Tenant or Auditor). */
-export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
+/** Mutations an auditor may make: their own session and their own API keys. */
+const AUDITOR_MUTATIONS = new Set(["auth.logout", "apiKeys.create", "apiKeys.revoke"]);
+
+/** Any signed-in user (Admin, Tenant or Auditor). Auditors are read-only, whatever a service checks. */
+export const authedProcedure = publicProcedure.use(({ ctx, next, type, path }) => {
   if (!ctx.actor) {
-    throw new DomainError(ErrorCode.UNAUTHENTICATED, "UNAUTHORIZED", "Sign in to continue.");
+    throw ctx.badApiKey
+      ? new DomainError(ErrorCode.INVALID_API_KEY, "UNAUTHORIZED", "The API key is not valid (unknown, revoked, or its user is disabled).")
+      : new DomainError(ErrorCode.UNAUTHENTICATED, "UNAUTHORIZED", "Sign in or send an API key to continue.");
+  }
+  if (type === "mutation" && ctx.actor.role === "Auditor" && !AUDITOR_MUTATIONS.has(path)) {
+    throw new DomainError(ErrorCode.READ_ONLY_ROLE, "FORBIDDEN", "Auditors have read-only access.");
   }
   return next({ ctx: { ...ctx, actor: ctx.actor } });
 });

@@ -84,11 +84,69 @@ const inventoryReads: Array<[string, (api: Api) => Promise<unknown>]> = [
   ["sriov.overview", (api) => api.sriov.overview({})],
 ];
 
+const catalogMutations: Array<[string, (api: Api) => Promise<unknown>]> = [
+  ["catalog.createOffering", (api) => api.catalog.createOffering({ name: "o", vcpus: 1, memoryMiB: 512 })],
+  ["catalog.deleteOffering", (api) => api.catalog.deleteOffering({ offeringId: id })],
+  ["catalog.createImage", (api) => api.catalog.createImage({ name: "i", sizeGiB: 1 })],
+  ["catalog.deleteImage", (api) => api.catalog.deleteImage({ imageId: id })],
+];
+const memberProcedures: Array<[string, (api: Api) => Promise<unknown>]> = [
+  ["vms.list", (api) => api.vms.list({})],
+  ["vms.get", (api) => api.vms.get({ vmId: id })],
+  ["vms.createOptions", (api) => api.vms.createOptions({ projectId: id })],
+  [
+    "vms.create",
+    (api) =>
+      api.vms.create({ projectId: id, name: "vm", offeringId: id, imageId: id, nics: [{ l3Id: id }] }),
+  ],
+  ["vms.start", (api) => api.vms.start({ vmId: id })],
+  ["vms.stop", (api) => api.vms.stop({ vmId: id })],
+  ["vms.reboot", (api) => api.vms.reboot({ vmId: id })],
+  ["vms.delete", (api) => api.vms.delete({ vmId: id })],
+  ["vms.migrate", (api) => api.vms.migrate({ vmId: id })],
+  ["vms.checkStorageMigration", (api) => api.vms.checkStorageMigration({ vmId: id })],
+  ["vms.attachNic", (api) => api.vms.attachNic({ vmId: id, l3Id: id, sriov: true })],
+  ["vms.detachNic", (api) => api.vms.detachNic({ nicId: id })],
+  ["vms.setNicType", (api) => api.vms.setNicType({ nicId: id, type: "VF" })],
+  ["catalog.offerings", (api) => api.catalog.offerings()],
+  ["catalog.images", (api) => api.catalog.images()],
+  ["netservices.qos.set", (api) => api.netservices.qos.set({ nicId: id, inboundKbps: 1000 })],
+  ["netservices.qos.remove", (api) => api.netservices.qos.remove({ nicId: id })],
+  ["netservices.securityGroups.list", (api) => api.netservices.securityGroups.list({ projectId: id })],
+  [
+    "netservices.securityGroups.create",
+    (api) => api.netservices.securityGroups.create({ projectId: id, name: "sg" }),
+  ],
+  [
+    "netservices.securityGroups.delete",
+    (api) => api.netservices.securityGroups.delete({ securityGroupId: id }),
+  ],
+  [
+    "netservices.securityGroups.addRule",
+    (api) =>
+      api.netservices.securityGroups.addRule({ securityGroupId: id, direction: "ingress", protocol: "tcp" }),
+  ],
+  ["netservices.securityGroups.removeRule", (api) => api.netservices.securityGroups.removeRule({ ruleId: id })],
+  [
+    "netservices.securityGroups.addMember",
+    (api) => api.netservices.securityGroups.addMember({ securityGroupId: id, nicId: id }),
+  ],
+  [
+    "netservices.securityGroups.removeMember",
+    (api) => api.netservices.securityGroups.removeMember({ securityGroupId: id, nicId: id }),
+  ],
+  ["netservices.eips.list", (api) => api.netservices.eips.list({ projectId: id })],
+  ["netservices.eips.create", (api) => api.netservices.eips.create({ projectId: id, name: "e", vipL3Id: id })],
+  ["netservices.eips.delete", (api) => api.netservices.eips.delete({ eipId: id })],
+  ["netservices.eips.attach", (api) => api.netservices.eips.attach({ eipId: id, nicId: id })],
+  ["netservices.eips.detach", (api) => api.netservices.eips.detach({ eipId: id })],
+];
+
 // Reaching the fake database is logged as an unexpected failure; keep the output quiet.
 beforeEach(() => void vi.spyOn(console, "error").mockImplementation(() => undefined));
 afterEach(() => vi.restoreAllMocks());
 
-describe("SR-IOV and network procedures: who may call them", () => {
+describe("SR-IOV, network, VM, catalog and network-service procedures: who may call them", () => {
   it.each(mutations)("%s is for admins only (R15)", async (_name, call) => {
     for (const role of ["Tenant", "Auditor"] as const) {
       await expect(call(caller(role))).rejects.toMatchObject({ code: "FORBIDDEN" });
@@ -110,6 +168,46 @@ describe("SR-IOV and network procedures: who may call them", () => {
     });
     await expect(caller("Tenant").networks.l3.get({ l3Id: id })).rejects.toMatchObject({
       code: "INTERNAL_SERVER_ERROR",
+    });
+  });
+
+  it.each(catalogMutations)("%s is for admins only", async (_name, call) => {
+    for (const role of ["Tenant", "Auditor"] as const) {
+      await expect(call(caller(role))).rejects.toMatchObject({ code: "FORBIDDEN" });
+    }
+    await expect(call(caller(null))).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+    await expect(call(caller("Admin"))).rejects.toMatchObject({ code: "INTERNAL_SERVER_ERROR" });
+  });
+
+  it.each(memberProcedures)(
+    "%s is for any signed-in user (core scopes it to the project), not anonymous callers",
+    async (_name, call) => {
+      await expect(call(caller(null))).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+      // Past the role check, the call reaches core: the (untouchable) database, core's own project
+      // check (a tenant of no project may not write to it), or an empty list for an unseen project.
+      for (const role of ["Tenant", "Auditor"] as const) {
+        const outcome = await call(caller(role)).then(
+          () => "resolved",
+          (error: { code?: string }) => error.code,
+        );
+        expect(["INTERNAL_SERVER_ERROR", "FORBIDDEN", "resolved"]).toContain(outcome);
+      }
+      await expect(call(caller("Admin"))).rejects.toMatchObject({ code: "INTERNAL_SERVER_ERROR" });
+    },
+  );
+
+  it("a tenant cannot create a VM or read create options in a project it is not a member of", async () => {
+    await expect(
+      caller("Tenant").vms.create({
+        projectId: id,
+        name: "vm",
+        offeringId: id,
+        imageId: id,
+        nics: [{ l3Id: id, sriov: true }],
+      }),
+    ).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(caller("Tenant").vms.createOptions({ projectId: id })).rejects.toMatchObject({
+      code: "FORBIDDEN",
     });
   });
 

@@ -1,0 +1,9 @@
+import { requireRole } from "~/app/(console)/guard";
+import { AuditPage } from "./AuditPage";
+
+export const metadata = { title: "Audit log · virtfn" };
+
+export default async function Page() {
+  const user = await requireRole();
+  return <AuditPage role={user.role} />;
+}

@@ -1,0 +1,9 @@
+import { requireRole } from "../guard";
+import { SecurityGroupsPage } from "./SecurityGroupsPage";
+
+export const metadata = { title: "Security groups · virtfn" };
+
+export default async function Page() {
+  const user = await requireRole(["Admin", "Tenant"]);
+  return <SecurityGroupsPage projectIds={user.projectIds} />;
+}

@@ -1,0 +1,450 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { Verdict, VmDetail } from "@virtfn/core";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useEffect, useRef, useState } from "react";
+import { ConfirmDialog, Dialog } from "~/components/Dialog";
+import { ErrorBox } from "~/components/ErrorBox";
+import { isActive, OperationsTable } from "~/components/OperationsTable";
+import { ProgressBar } from "~/components/ProgressBar";
+import { useIsAdmin } from "~/components/session";
+import { useNow } from "~/components/useNow";
+import { errorData } from "~/lib/errors";
+import { dateTime, memory, nicSummary, operationKindLabel, relativeTime } from "~/lib/format";
+import { useTRPC } from "~/trpc/react";
+import { Breadcrumb, isTransitional, VmStateBadge } from "../shared";
+import { AttachNicDialog, NicTable } from "./NicTable";
+
+type VmAction = "start" | "stop" | "reboot" | "migrate" | "delete";
+
+export function VmDetailPage({ vmId, readOnly }: { vmId: string; readOnly: boolean }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const now = useNow();
+  const vm = useQuery({
+    ...trpc.vms.get.queryOptions({ vmId }),
+    // While an operation runs (or the VM is between states), follow it closely.
+    refetchInterval: (query) => {
+      const data = query.state.data;
+      if (query.state.error && !data) return false;
+      return data && (data.activeOperation || isTransitional(data.state)) ? 1500 : 10_000;
+    },
+  });
+  const ops = useQuery({
+    ...trpc.operations.list.queryOptions({ targetId: vmId, limit: 10, sort: "createdAt", order: "desc" }),
+    refetchInterval: (query) => (query.state.data?.items.some(isActive) || vm.data?.activeOperation ? 1500 : 10_000),
+  });
+
+  // When the running operation ends, the VM row, the list and the operations change.
+  const activeId = vm.data?.activeOperation?.id ?? null;
+  const previous = useRef(activeId);
+  useEffect(() => {
+    if (previous.current && previous.current !== activeId) {
+      void queryClient.invalidateQueries(trpc.vms.list.pathFilter());
+      void queryClient.invalidateQueries(trpc.operations.list.pathFilter());
+      void queryClient.invalidateQueries(trpc.netservices.pathFilter());
+    }
+    previous.current = activeId;
+  }, [activeId, queryClient, trpc]);
+
+  if (vm.isPending) {
+    return (
+      <div className="loading" aria-busy="true">
+        Loading VM…
+      </div>
+    );
+  }
+  const code = errorData(vm.error).code;
+  // A deleted VM: the last good data stays in the cache, but the VM is gone.
+  if (!vm.data || code === "NOT_FOUND") {
+    return (
+      <>
+        <Breadcrumb name="VM" />
+        {code === "NOT_FOUND" || code === "BAD_REQUEST" ? (
+          <div className="empty">
+            <p>
+              <strong>VM not found.</strong> It may have been deleted.
+            </p>
+            <Link href="/vms" className="btn">
+              Back to VMs
+            </Link>
+          </div>
+        ) : (
+          <ErrorBox title="Could not load the VM." error={vm.error} onRetry={() => void vm.refetch()} />
+        )}
+      </>
+    );
+  }
+  const v = vm.data;
+  const op = v.activeOperation;
+  return (
+    <>
+      <Breadcrumb name={v.name} />
+      <div className="page-header">
+        <div>
+          <h1 className="host-title" data-testid="vm-title">
+            {v.name} <VmStateBadge state={v.state} />
+          </h1>
+          <p className="subtitle">
+            {v.projectName} · {v.hostName ? `on ${v.hostName}` : "no host"} · {nicSummary(v.nicCount, v.vfNicCount)}
+          </p>
+        </div>
+        {readOnly ? <p className="muted small">Read-only: auditors do not change VMs.</p> : <VmActions vm={v} />}
+      </div>
+      {vm.isError ? <ErrorBox title="Refreshing failed." error={vm.error} /> : null}
+
+      {op ? (
+        <div className="banner banner-info vm-op" role="status" data-testid="vm-operation" data-kind={op.kind}>
+          <p>
+            <strong>{operationKindLabel(op.kind)}</strong>{" "}
+            {op.status === "Pending" ? "— waiting for a worker…" : `— ${op.progressMessage || op.status} · ${op.progress}%`}
+          </p>
+          <ProgressBar value={op.progress} status={op.status as "Pending" | "Running"} label={`${operationKindLabel(op.kind)} progress`} />
+        </div>
+      ) : null}
+      {v.state === "Error" ? (
+        <div className="banner banner-err" role="alert" data-testid="vm-error">
+          <p>
+            <strong>This VM is in Error.</strong>{" "}
+            {v.lastError ? (
+              <>
+                {operationKindLabel(v.lastError.kind)} failed
+                {v.lastError.code ? (
+                  <>
+                    {" "}
+                    with <code className="code">{v.lastError.code}</code>
+                  </>
+                ) : null}
+                : {v.lastError.message ?? "no message"}
+              </>
+            ) : (
+              "No failed operation is recorded."
+            )}
+          </p>
+          <p className="sub-inline">Start it again once the cause is fixed, or delete it.</p>
+        </div>
+      ) : null}
+
+      <section className="panel">
+        <h2>Details</h2>
+        <div className="facts">
+          <dl>
+            <dt>State</dt>
+            <dd>
+              <VmStateBadge state={v.state} />
+              {v.desiredState !== v.state && isTransitional(v.state) ? (
+                <span className="sub-inline"> → {v.desiredState}</span>
+              ) : null}
+            </dd>
+            <dt>Host</dt>
+            <dd data-testid="vm-host">{v.hostName ?? "—"}</dd>
+            <dt>Project</dt>
+            <dd>{v.projectName}</dd>
+          </dl>
+          <dl>
+            <dt>Offering</dt>
+            <dd>
+              {v.offering.name}{" "}
+              <span className="sub-inline">
+                {v.offering.vcpus} vCPU{v.offering.vcpus === 1 ? "" : "s"}, {memory(v.offering.memoryMiB)}
+              </span>
+            </dd>
+            <dt>Image</dt>
+            <dd>{v.image.name}</dd>
+            <dt>Created</dt>
+            <dd title={dateTime(v.createdAt)}>{relativeTime(v.createdAt, now)}</dd>
+          </dl>
+        </div>
+      </section>
+
+      <section className="panel">
+        <NicsHeader vm={v} readOnly={readOnly} />
+        <NicTable vm={v} readOnly={readOnly} />
+      </section>
+
+      <section className="panel">
+        <h2>
+          Recent operations{" "}
+          <Link href={`/operations?targetId=${v.id}`} className="small-link">
+            all
+          </Link>
+        </h2>
+        {ops.isError && !ops.data ? (
+          <ErrorBox error={ops.error} onRetry={() => void ops.refetch()} />
+        ) : !ops.data ? (
+          <p className="loading">Loading operations…</p>
+        ) : ops.data.items.length === 0 ? (
+          <p className="muted">No operations yet.</p>
+        ) : (
+          <OperationsTable items={ops.data.items} now={now} showTarget={false} />
+        )}
+      </section>
+    </>
+  );
+}
+
+function NicsHeader({ vm, readOnly }: { vm: VmDetail; readOnly: boolean }) {
+  const [open, setOpen] = useState(false);
+  const busy = vm.activeOperation ? `${operationKindLabel(vm.activeOperation.kind).toLowerCase()} in progress` : null;
+  const reason = busy ?? vm.actions.attachNic.reason;
+  return (
+    <div className="panel-head">
+      <h2>
+        NICs <span className="count">{vm.nics.length}</span>
+      </h2>
+      {readOnly ? null : (
+        <>
+          <button
+            type="button"
+            className="btn btn-sm"
+            disabled={reason !== null}
+            title={reason ? `Attach NIC — ${reason}` : undefined}
+            onClick={() => setOpen(true)}
+          >
+            Attach NIC
+          </button>
+          {open ? <AttachNicDialog vm={vm} onClose={() => setOpen(false)} /> : null}
+        </>
+      )}
+    </div>
+  );
+}
+
+function VmActions({ vm }: { vm: VmDetail }) {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const queryClient = useQueryClient();
+  const [confirm, setConfirm] = useState<VmAction | null>(null);
+  const refresh = () => {
+    void queryClient.invalidateQueries(trpc.vms.get.queryFilter({ vmId: vm.id }));
+    void queryClient.invalidateQueries(trpc.vms.list.pathFilter());
+    void queryClient.invalidateQueries(trpc.operations.list.pathFilter());
+  };
+  const done = {
+    onSuccess: () => {
+      setConfirm(null);
+      refresh();
+    },
+  };
+  const start = useMutation(trpc.vms.start.mutationOptions(done));
+  const stop = useMutation(trpc.vms.stop.mutationOptions(done));
+  const reboot = useMutation(trpc.vms.reboot.mutationOptions(done));
+  const migrate = useMutation(trpc.vms.migrate.mutationOptions(done));
+  const remove = useMutation(
+    trpc.vms.delete.mutationOptions({
+      onSuccess: () => {
+        setConfirm(null);
+        refresh();
+      },
+    }),
+  );
+
+  const busy = vm.activeOperation;
+  const busyReason = busy ? `${operationKindLabel(busy.kind).toLowerCase()} in progress` : null;
+  const reasonOf = (verdict: Verdict) => busyReason ?? (verdict.allowed ? null : verdict.reason);
+  const startError = start.isError ? start.error : null;
+  // Start has no confirmation: its error (NO_VF_AVAILABLE when no VF is free, R8) shows here.
+  const lastError = startError ?? [stop, reboot].find((m) => m.isError)?.error;
+
+  const button = (action: VmAction, label: string, verdict: Verdict, onClick: () => void, className = "btn") => {
+    const reason = reasonOf(verdict);
+    // Rule refusals (R9, R10…) are spelled out under the buttons; plain state ones are in the tooltip.
+    const spelled = reason !== null && !busy && verdict.code !== "VM_INVALID_STATE";
+    return (
+      <button
+        type="button"
+        className={className}
+        onClick={onClick}
+        disabled={reason !== null}
+        title={reason ? `${label} — ${reason}` : undefined}
+        aria-describedby={reason ? `vm-why-${action}` : undefined}
+        data-testid={`vm-action-${action}`}
+      >
+        {label}
+        {reason && !spelled && !busy ? (
+          <span className="sr-only" id={`vm-why-${action}`}>
+            {reason}
+          </span>
+        ) : null}
+      </button>
+    );
+  };
+  const spelledReasons = (
+    [
+      ["start", "Start", vm.actions.start],
+      ["stop", "Stop", vm.actions.stop],
+      ["reboot", "Reboot", vm.actions.reboot],
+      ["migrate", "Migrate", vm.actions.migrate],
+      ["delete", "Delete", vm.actions.delete],
+    ] as const
+  ).filter(([, , verdict]) => !busy && !verdict.allowed && verdict.code !== "VM_INVALID_STATE");
+
+  return (
+    <div className="actions-wrap">
+      <div className="actions" role="group" aria-label="VM actions">
+        {button("start", "Start", vm.actions.start, () => start.mutate({ vmId: vm.id }))}
+        {button("stop", "Stop", vm.actions.stop, () => setConfirm("stop"))}
+        {button("reboot", "Reboot", vm.actions.reboot, () => setConfirm("reboot"))}
+        {button("migrate", "Migrate", vm.actions.migrate, () => setConfirm("migrate"))}
+        {button("delete", "Delete", vm.actions.delete, () => setConfirm("delete"), "btn btn-danger-outline")}
+      </div>
+      {busy ? (
+        <p className="actions-note" role="status">
+          Actions are disabled while “{operationKindLabel(busy.kind)}” is {busy.status.toLowerCase()}.
+        </p>
+      ) : null}
+      {spelledReasons.map(([action, label, verdict]) => (
+        <p key={action} className="actions-note action-why" id={`vm-why-${action}`} data-testid={`vm-why-${action}`}>
+          <strong>{label}:</strong> {verdict.reason}
+        </p>
+      ))}
+      {lastError && confirm === null ? <ErrorBox error={lastError} /> : null}
+
+      <ConfirmDialog
+        open={confirm === "stop"}
+        title={`Stop ${vm.name}?`}
+        confirmLabel="Stop"
+        danger
+        pending={stop.isPending}
+        error={stop.isError ? <ErrorBox error={stop.error} /> : null}
+        onClose={() => {
+          setConfirm(null);
+          stop.reset();
+        }}
+        onConfirm={() => stop.mutate({ vmId: vm.id })}
+      >
+        <p>The guest is shut down.</p>
+        {vm.vfNicCount > 0 ? (
+          <p>
+            Its {vm.vfNicCount === 1 ? "VF is" : `${vm.vfNicCount} VFs are`} released (R8). The NICs keep their type, MAC
+            and IP, and get a VF back at the next start — the same one if it is still free.
+          </p>
+        ) : null}
+      </ConfirmDialog>
+
+      <ConfirmDialog
+        open={confirm === "reboot"}
+        title={`Reboot ${vm.name}?`}
+        confirmLabel="Reboot"
+        danger
+        pending={reboot.isPending}
+        error={reboot.isError ? <ErrorBox error={reboot.error} /> : null}
+        onClose={() => {
+          setConfirm(null);
+          reboot.reset();
+        }}
+        onConfirm={() => reboot.mutate({ vmId: vm.id })}
+      >
+        <p>The guest restarts. It keeps its host and its VFs.</p>
+      </ConfirmDialog>
+
+      {confirm === "migrate" ? (
+        <MigrateDialog
+          vm={vm}
+          pending={migrate.isPending}
+          error={migrate.isError ? migrate.error : null}
+          onClose={() => {
+            setConfirm(null);
+            migrate.reset();
+          }}
+          onConfirm={(targetHostId) => migrate.mutate({ vmId: vm.id, targetHostId })}
+        />
+      ) : null}
+
+      <ConfirmDialog
+        open={confirm === "delete"}
+        title={`Delete ${vm.name}?`}
+        confirmLabel="Delete VM"
+        danger
+        pending={remove.isPending}
+        error={remove.isError ? <ErrorBox error={remove.error} /> : null}
+        onClose={() => {
+          setConfirm(null);
+          remove.reset();
+        }}
+        onConfirm={() => remove.mutate({ vmId: vm.id })}
+      >
+        <p>
+          The VM and its disks are removed; its VFs, IP and MAC addresses are freed and its EIPs detached. This cannot be
+          undone.
+        </p>
+      </ConfirmDialog>
+      {remove.isSuccess ? (
+        <p className="actions-note" role="status">
+          Deleting… <button type="button" className="btn btn-sm btn-ghost" onClick={() => router.push("/vms")}>Back to VMs</button>
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+function MigrateDialog({
+  vm,
+  pending,
+  error,
+  onClose,
+  onConfirm,
+}: {
+  vm: VmDetail;
+  pending: boolean;
+  error: unknown;
+  onClose: () => void;
+  onConfirm: (targetHostId: string | undefined) => void;
+}) {
+  const trpc = useTRPC();
+  const isAdmin = useIsAdmin();
+  const [target, setTarget] = useState("");
+  // Only admins see hosts; for everyone else the scheduler picks one.
+  const hosts = useQuery({
+    ...trpc.hosts.list.queryOptions({ limit: 200, connectionState: "Connected" }),
+    enabled: isAdmin,
+  });
+  const live = vm.state === "Running";
+  const candidates = (hosts.data?.items ?? []).filter(
+    (h) => h.id !== vm.hostId && (!live || h.clusterId === vm.clusterId),
+  );
+  return (
+    <Dialog open onClose={onClose} title={`Migrate ${vm.name}?`}>
+      <form
+        onSubmit={(event) => {
+          event.preventDefault();
+          onConfirm(target || undefined);
+        }}
+      >
+        <div className="dialog-content">
+          <p>
+            {live
+              ? "Live migration: the VM keeps running and moves to another host of its cluster."
+              : "The VM is stopped: it moves to another host whose cluster has all its networks, and gets VFs there at the next start."}
+          </p>
+          {isAdmin ? (
+            <div className="field">
+              <label htmlFor="migrate-target">Target host</label>
+              <select id="migrate-target" value={target} onChange={(event) => setTarget(event.target.value)} data-autofocus="">
+                <option value="">Let the scheduler pick</option>
+                {candidates.map((h) => (
+                  <option key={h.id} value={h.id}>
+                    {h.name} — {h.clusterName}
+                  </option>
+                ))}
+              </select>
+            </div>
+          ) : (
+            <p className="hint">The scheduler picks a connected host with room.</p>
+          )}
+        </div>
+        {error ? <ErrorBox error={error} /> : null}
+        <div className="dialog-actions">
+          <button type="button" className="btn" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="btn btn-primary" disabled={pending} data-autofocus={isAdmin ? undefined : ""}>
+            {pending ? "Working…" : "Migrate"}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

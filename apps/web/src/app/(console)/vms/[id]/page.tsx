@@ -1,0 +1,10 @@
+import { requireRole } from "~/app/(console)/guard";
+import { VmDetailPage } from "./VmDetailPage";
+
+export const metadata = { title: "VM · virtfn" };
+
+export default async function Page({ params }: PageProps<"/vms/[id]">) {
+  const user = await requireRole();
+  const { id } = await params;
+  return <VmDetailPage vmId={id} readOnly={user.role === "Auditor"} />;
+}

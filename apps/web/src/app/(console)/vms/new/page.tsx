@@ -1,0 +1,10 @@
+import { requireRole } from "../../guard";
+import { CreateVmPage } from "./CreateVmPage";
+
+export const metadata = { title: "Create VM · virtfn" };
+
+export default async function Page() {
+  // Auditors read only; core refuses them too.
+  const user = await requireRole(["Admin", "Tenant"]);
+  return <CreateVmPage projectIds={user.projectIds} />;
+}

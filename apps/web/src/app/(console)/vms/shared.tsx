@@ -1,0 +1,109 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import type { NicType, VmState } from "@virtfn/db";
+import Link from "next/link";
+import { Badge } from "~/components/badges";
+import { useSession } from "~/components/session";
+import { useTRPC } from "~/trpc/react";
+
+export const vmStates = [
+  "Creating",
+  "Starting",
+  "Running",
+  "Stopping",
+  "Stopped",
+  "Rebooting",
+  "Migrating",
+  "Deleting",
+  "Error",
+] as const satisfies readonly VmState[];
+
+const stateTone: Record<VmState, "ok" | "warn" | "err" | "muted" | "info"> = {
+  Creating: "info",
+  Starting: "info",
+  Running: "ok",
+  Stopping: "info",
+  Stopped: "muted",
+  Rebooting: "info",
+  Migrating: "info",
+  Deleting: "warn",
+  Error: "err",
+};
+
+export function VmStateBadge({ state }: { state: VmState }) {
+  return <Badge tone={stateTone[state]}>{state}</Badge>;
+}
+
+export function isTransitional(state: VmState): boolean {
+  return stateTone[state] === "info" || state === "Deleting";
+}
+
+export function NicTypeBadge({ type }: { type: NicType }) {
+  return type === "VF" ? (
+    <Badge tone="info" title="SR-IOV virtual function passed straight to the guest">
+      VF
+    </Badge>
+  ) : (
+    <Badge tone="muted" title="Virtual NIC through the host's software switch">
+      vNIC
+    </Badge>
+  );
+}
+
+export function Breadcrumb({ name }: { name: string }) {
+  return (
+    <nav className="breadcrumb" aria-label="Breadcrumb">
+      <Link href="/vms">VMs</Link> <span aria-hidden="true">/</span> <span aria-current="page">{name}</span>
+    </nav>
+  );
+}
+
+export interface ProjectOption {
+  id: string;
+  name: string;
+}
+
+/**
+ * The projects the user may create resources in: a tenant's own (iam.projects.list narrows them),
+ * every project for an admin. Auditors change nothing, so they get none.
+ */
+export function useProjects(projectIds: readonly string[]): { projects: ProjectOption[]; pending: boolean } {
+  const trpc = useTRPC();
+  const { role } = useSession();
+  const list = useQuery({
+    ...trpc.iam.projects.list.queryOptions({ limit: 200, sort: "name", order: "asc" }),
+    enabled: role !== "Auditor",
+  });
+  const projects = (list.data?.items ?? [])
+    .filter((p) => role === "Admin" || projectIds.includes(p.id))
+    .map((p) => ({ id: p.id, name: p.name }));
+  return { projects, pending: role !== "Auditor" && list.isPending };
+}
+
+/** A project picker shown only when there is a choice; with one project it is plain text. */
+export function ProjectPicker({
+  id,
+  projects,
+  value,
+  onChange,
+}: {
+  id: string;
+  projects: ProjectOption[];
+  value: string;
+  onChange: (projectId: string) => void;
+}) {
+  if (projects.length <= 1) return null;
+  return (
+    <label className="field-inline" htmlFor={id}>
+      <span>Project</span>
+      <select id={id} value={value} onChange={(event) => onChange(event.target.value)}>
+        {projects.map((p) => (
+          <option key={p.id} value={p.id}>
+            {p.name}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}

@@ -1,0 +1,393 @@
+// The REST API's one route handler: match a row of the endpoint table, build the input, call the
+// tRPC procedure through createCaller, and turn the answer (or the error) into HTTP.
+import { createHash, randomUUID } from "node:crypto";
+import { TRPCError } from "@trpc/server";
+import { getHTTPStatusCodeFromError } from "@trpc/server/http";
+import {
+  abandonIdempotentRequest,
+  beginIdempotentRequest,
+  ErrorCode,
+  finishIdempotentRequest,
+  isDomainError,
+  type Actor,
+} from "@virtfn/core";
+import type { Db, Prisma } from "@virtfn/db";
+import {
+  asDomainError,
+  asZodError,
+  internalMessage,
+  toTRPCError,
+  zodFieldErrors,
+  zodSummary,
+} from "../errors";
+import { createCaller } from "../root";
+import { createContext } from "../trpc";
+import { endpoints, type Endpoint } from "./endpoints";
+import { openApiDocument } from "./openapi";
+import { takeToken } from "./rate-limit";
+import { coerceQuery, inputSchemaOf } from "./schemas";
+
+export const API_PREFIX = "/api/v1";
+const MAX_WAIT_SECONDS = 120;
+const POLL_MS = 200;
+const FINISHED = new Set(["Succeeded", "Failed", "Cancelled"]);
+
+export interface RestError {
+  code: string;
+  message: string;
+  details: Record<string, unknown>;
+}
+
+interface Compiled {
+  endpoint: Endpoint;
+  segments: string[];
+}
+const compiled: Compiled[] = endpoints.map((endpoint) => ({
+  endpoint,
+  segments: endpoint.path.split("/").filter(Boolean),
+}));
+
+/** The row for a method and path, with the path parameters; or why there is none. */
+export function matchEndpoint(
+  method: string,
+  segments: string[],
+): { endpoint: Endpoint; params: Record<string, string> } | { allowed: string[] } {
+  const allowed: string[] = [];
+  for (const row of compiled) {
+    if (row.segments.length !== segments.length) continue;
+    const params: Record<string, string> = {};
+    const fits = row.segments.every((part, i) => {
+      const actual = segments[i] ?? "";
+      if (part.startsWith(":")) {
+        params[part.slice(1)] = actual;
+        return actual.length > 0;
+      }
+      return part === actual;
+    });
+    if (!fits) continue;
+    if (row.endpoint.method === method) return { endpoint: row.endpoint, params };
+    allowed.push(row.endpoint.method);
+  }
+  return { allowed };
+}
+
+function replacer(_key: string, value: unknown) {
+  return typeof value === "bigint" ? value.toString() : value;
+}
+
+function json(status: number, body: unknown, headers: Headers = new Headers()): Response {
+  headers.set("content-type", "application/json; charset=utf-8");
+  headers.set("cache-control", "no-store");
+  return new Response(status === 204 ? null : JSON.stringify(body, replacer), { status, headers });
+}
+
+function errorBody(
+  code: string,
+  message: string,
+  details: Record<string, unknown> = {},
+): RestError {
+  return { code, message, details };
+}
+
+/** The same mapping as the tRPC error formatter, shaped `{ code, message, details }`. */
+export function restError(
+  error: unknown,
+  requestId: string,
+): { status: number; body: RestError; retryAfter?: number } {
+  const mapped = error instanceof TRPCError ? error : toTRPCError(error, requestId);
+  const status = getHTTPStatusCodeFromError(mapped);
+  const domain = asDomainError(mapped.cause);
+  const zod = asZodError(mapped.cause);
+  if (status >= 500) {
+    return { status: 500, body: errorBody("INTERNAL", internalMessage(requestId), { requestId }) };
+  }
+  if (zod) {
+    const { fieldErrors, formErrors } = zodFieldErrors(zod);
+    return {
+      status: 400,
+      body: errorBody(ErrorCode.VALIDATION_FAILED, zodSummary(zod), { fieldErrors, formErrors }),
+    };
+  }
+  if (domain) {
+    const retryAfter =
+      mapped.code === "TOO_MANY_REQUESTS"
+        ? Number(domain.details.retryAfterSeconds ?? 1)
+        : undefined;
+    return {
+      status,
+      body: errorBody(
+        domain.code,
+        mapped.code === "TOO_MANY_REQUESTS" ? mapped.message : domain.message,
+        domain.details,
+      ),
+      ...(retryAfter ? { retryAfter } : {}),
+    };
+  }
+  return { status, body: errorBody(mapped.code, mapped.message) };
+}
+
+function stableStringify(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableStringify).join(",")}]`;
+  if (value && typeof value === "object") {
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) =>
+      a.localeCompare(b),
+    );
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableStringify(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value) ?? "null";
+}
+
+type Call = (input?: unknown) => Promise<unknown>;
+
+function procedureOf(caller: unknown, path: string): Call {
+  const fn = path
+    .split(".")
+    .reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], caller);
+  return fn as Call;
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener("abort", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+export interface RestOptions {
+  /** Tests: the database to use instead of the process-wide client. */
+  db?: Db;
+}
+
+/** Handles `/api/v1/<segments>`. */
+export async function handleRest(
+  request: Request,
+  segments: string[],
+  options: RestOptions = {},
+): Promise<Response> {
+  const requestId = request.headers.get("x-request-id") ?? randomUUID();
+  const baseHeaders = () => new Headers({ "x-request-id": requestId });
+  const fail = (status: number, body: RestError, headers = baseHeaders()) =>
+    json(status, body, headers);
+  const method = request.method.toUpperCase();
+  const url = new URL(request.url);
+
+  if (segments.length === 1 && segments[0] === "openapi.json") {
+    if (method !== "GET") return fail(405, errorBody("METHOD_NOT_ALLOWED", "Use GET."));
+    return json(200, openApiDocument(url.origin), baseHeaders());
+  }
+
+  const match = matchEndpoint(
+    method,
+    segments.map((s) => decodeURIComponent(s)),
+  );
+  if ("allowed" in match) {
+    if (match.allowed.length === 0) {
+      return fail(
+        404,
+        errorBody(
+          "NOT_FOUND",
+          `No endpoint ${method} ${API_PREFIX}/${segments.join("/")}. See ${API_PREFIX}/openapi.json.`,
+        ),
+      );
+    }
+    const headers = baseHeaders();
+    headers.set("allow", match.allowed.join(", "));
+    return fail(
+      405,
+      errorBody("METHOD_NOT_ALLOWED", `Use ${match.allowed.join(" or ")}.`),
+      headers,
+    );
+  }
+  const { endpoint, params } = match;
+
+  const requestHeaders = new Headers(request.headers);
+  requestHeaders.set("x-request-id", requestId);
+  const resHeaders = baseHeaders();
+  let ctx: Awaited<ReturnType<typeof createContext>>;
+  try {
+    ctx = await createContext({
+      headers: requestHeaders,
+      resHeaders,
+      url: request.url,
+      ...(options.db ? { db: options.db } : {}),
+    });
+  } catch (error) {
+    const { status, body } = restError(error, requestId);
+    return fail(status, body);
+  }
+
+  // Anonymous callers get nothing but a 401 (rate limited per IP, like logins).
+  if (!ctx.actor) {
+    const bucket = takeToken("anon", ctx.sourceIp ?? "unknown");
+    if (!bucket.ok) {
+      resHeaders.set("retry-after", String(bucket.retryAfterSeconds));
+      return fail(
+        429,
+        errorBody(
+          ErrorCode.RATE_LIMITED,
+          `Too many requests; retry in ${bucket.retryAfterSeconds} s.`,
+          { retryAfterSeconds: bucket.retryAfterSeconds },
+        ),
+        resHeaders,
+      );
+    }
+    resHeaders.set("www-authenticate", 'Bearer realm="virtfn"');
+    return ctx.badApiKey
+      ? fail(
+          401,
+          errorBody(
+            ErrorCode.INVALID_API_KEY,
+            "The API key is not valid (unknown, revoked, or its user is disabled).",
+          ),
+          resHeaders,
+        )
+      : fail(
+          401,
+          errorBody(ErrorCode.UNAUTHENTICATED, "Send an API key: Authorization: Bearer vfn_…"),
+          resHeaders,
+        );
+  }
+  const actor: Actor = ctx.actor;
+
+  // ?wait=<seconds> on long-running endpoints.
+  let waitSeconds = 0;
+  const waitParam = url.searchParams.get("wait");
+  if (waitParam !== null && endpoint.longRunning) {
+    if (!/^\d+$/.test(waitParam) || Number(waitParam) > MAX_WAIT_SECONDS) {
+      return fail(
+        400,
+        errorBody(
+          ErrorCode.VALIDATION_FAILED,
+          `wait: whole seconds from 0 to ${MAX_WAIT_SECONDS}`,
+          { fieldErrors: { wait: [`0 to ${MAX_WAIT_SECONDS} seconds`] }, formErrors: [] },
+        ),
+      );
+    }
+    waitSeconds = Number(waitParam);
+  }
+
+  // The input: query string or JSON body, then the path parameters on top.
+  let input: Record<string, unknown> = {};
+  if (endpoint.inputFrom === "query") {
+    const query = new URLSearchParams(url.searchParams);
+    query.delete("wait");
+    input = coerceQuery(endpoint.procedure, query);
+  } else if (endpoint.inputFrom === "body") {
+    const text = await request.text();
+    if (text.trim() !== "") {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        return fail(
+          400,
+          errorBody(ErrorCode.VALIDATION_FAILED, "The body is not valid JSON.", {
+            fieldErrors: {},
+            formErrors: ["The body is not valid JSON."],
+          }),
+        );
+      }
+      if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) {
+        return fail(
+          400,
+          errorBody(ErrorCode.VALIDATION_FAILED, "The body must be a JSON object.", {
+            fieldErrors: {},
+            formErrors: ["The body must be a JSON object."],
+          }),
+        );
+      }
+      input = parsed as Record<string, unknown>;
+    }
+  }
+  input = { ...input, ...params };
+  const hasInput = inputSchemaOf(endpoint.procedure) !== null;
+
+  // Idempotency-Key on POST: replay the first answer for this caller and key.
+  const idemKey = method === "POST" ? request.headers.get("idempotency-key") : null;
+  const idem = idemKey
+    ? { scope: actor.apiKeyId ? `key:${actor.apiKeyId}` : `user:${actor.userId}`, key: idemKey }
+    : null;
+  if (idemKey !== null && !/^[\x21-\x7e]{1,255}$/.test(idemKey)) {
+    return fail(
+      400,
+      errorBody(ErrorCode.VALIDATION_FAILED, "Idempotency-Key: 1 to 255 visible ASCII characters."),
+    );
+  }
+  if (idem) {
+    const fingerprint = createHash("sha256")
+      .update(`${method} ${url.pathname} ${stableStringify(input)}`)
+      .digest("hex");
+    try {
+      const started = await beginIdempotentRequest(ctx.db, { ...idem, fingerprint });
+      if (started.state === "replay") {
+        const headers = baseHeaders();
+        headers.set("idempotent-replayed", "true");
+        if (started.location) headers.set("location", started.location);
+        return json(started.status, started.body, headers);
+      }
+    } catch (error) {
+      const { status, body } = isDomainError(error)
+        ? restError(error, requestId)
+        : restError(error, requestId);
+      return fail(status, body);
+    }
+  }
+
+  const respond = async (status: number, body: unknown, headers: Headers): Promise<Response> => {
+    if (idem) {
+      try {
+        if (status >= 500 || status === 429) await abandonIdempotentRequest(ctx.db, idem);
+        else {
+          const stored = JSON.parse(
+            JSON.stringify(body, replacer) ?? "null",
+          ) as Prisma.InputJsonValue;
+          await finishIdempotentRequest(ctx.db, {
+            ...idem,
+            status,
+            body: stored,
+            location: headers.get("location"),
+          });
+        }
+      } catch (error) {
+        console.error(
+          `[web] request ${requestId}: could not store the idempotent response:`,
+          error,
+        );
+      }
+    }
+    return json(status, body, headers);
+  };
+
+  const caller = createCaller(ctx);
+  try {
+    const result = await procedureOf(caller, endpoint.procedure)(hasInput ? input : undefined);
+    const operationId =
+      endpoint.longRunning && result && typeof result === "object"
+        ? ((result as { operation?: { id?: unknown } }).operation?.id ?? null)
+        : null;
+    if (typeof operationId !== "string")
+      return await respond(200, result ?? { ok: true }, resHeaders);
+
+    let operation = await caller.operations.get({ id: operationId });
+    const deadline = Date.now() + waitSeconds * 1000;
+    while (
+      waitSeconds > 0 &&
+      !FINISHED.has(operation.status) &&
+      Date.now() < deadline &&
+      !request.signal.aborted
+    ) {
+      await sleep(Math.min(POLL_MS, Math.max(0, deadline - Date.now())), request.signal);
+      operation = await caller.operations.get({ id: operationId });
+    }
+    resHeaders.set("location", `${API_PREFIX}/operations/${operationId}`);
+    const finished = waitSeconds > 0 && FINISHED.has(operation.status);
+    return await respond(finished ? 200 : 202, { ...(result as object), operation }, resHeaders);
+  } catch (error) {
+    const { status, body, retryAfter } = restError(error, requestId);
+    if (retryAfter) resHeaders.set("retry-after", String(retryAfter));
+    return await respond(status, body, resHeaders);
+  }
+}

@@ -1,0 +1,239 @@
+// The OpenAPI 3.1 document, generated from the endpoint table and the procedures' zod inputs.
+import { endpoints, TAGS, type Endpoint } from "./endpoints";
+import { inputSchemaOf, type JsonSchema } from "./schemas";
+
+const errorSchema = {
+  type: "object",
+  required: ["code", "message", "details"],
+  properties: {
+    code: {
+      type: "string",
+      description: "A stable error code (VALIDATION_FAILED, NOT_FOUND, NO_VF_AVAILABLE, …).",
+    },
+    message: { type: "string", description: "For people; may change." },
+    details: {
+      type: "object",
+      additionalProperties: true,
+      description:
+        "Context. Validation errors: `fieldErrors` (field path → messages) and `formErrors`. 500: `requestId`.",
+    },
+  },
+};
+
+const operationSchema = {
+  type: "object",
+  required: ["id", "kind", "status", "targetType", "targetId", "progress"],
+  properties: {
+    id: { type: "string", format: "uuid" },
+    kind: { type: "string", examples: ["vm.create", "pf.split"] },
+    status: { type: "string", enum: ["Pending", "Running", "Succeeded", "Failed", "Cancelled"] },
+    targetType: { type: "string" },
+    targetId: { type: "string" },
+    targetName: { type: "string" },
+    progress: { type: "integer", minimum: 0, maximum: 100 },
+    progressMessage: { type: "string" },
+    errorCode: { type: ["string", "null"] },
+    errorMessage: { type: ["string", "null"] },
+    attempts: { type: "integer" },
+    requester: { type: ["string", "null"] },
+    createdAt: { type: "string", format: "date-time" },
+    startedAt: { type: ["string", "null"], format: "date-time" },
+    finishedAt: { type: ["string", "null"], format: "date-time" },
+    result: {},
+  },
+};
+
+const errorResponses = {
+  "400": {
+    description: "Invalid input (`VALIDATION_FAILED` with field paths) or a rule refused it.",
+    content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+  },
+  "401": {
+    description: "No or invalid API key.",
+    content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+  },
+  "403": {
+    description: "The caller's role or project does not allow it.",
+    content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+  },
+  "404": {
+    description: "Not found, or not visible to the caller.",
+    content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+  },
+  "409": {
+    description:
+      "Conflicts with the current state (in use, busy, already exists, Idempotency-Key reused).",
+    content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+  },
+  "429": {
+    description: "Rate limited; see Retry-After.",
+    headers: { "Retry-After": { schema: { type: "integer" } } },
+    content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+  },
+  "500": {
+    description: "Unexpected; `details.requestId` identifies the logged error.",
+    content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+  },
+};
+
+function operationId(procedure: string): string {
+  return procedure
+    .split(".")
+    .map((part, i) => (i === 0 ? part : part.charAt(0).toUpperCase() + part.slice(1)))
+    .join("");
+}
+
+function pathParams(path: string): string[] {
+  return path
+    .split("/")
+    .filter((s) => s.startsWith(":"))
+    .map((s) => s.slice(1));
+}
+
+function withoutKeys(schema: JsonSchema, keys: string[]): JsonSchema {
+  const properties = { ...(schema.properties ?? {}) };
+  for (const key of keys) delete properties[key];
+  return {
+    ...schema,
+    properties,
+    required: (schema.required ?? []).filter((r) => !keys.includes(r)),
+  };
+}
+
+function responseFor(endpoint: Endpoint) {
+  if (endpoint.longRunning) {
+    const body = {
+      type: "object",
+      required: ["operation"],
+      properties: { operation: { $ref: "#/components/schemas/Operation" } },
+      additionalProperties: true,
+    };
+    return {
+      "200": {
+        description: "Finished within `?wait` (the operation Succeeded or Failed).",
+        content: { "application/json": { schema: body } },
+      },
+      "202": {
+        description:
+          "Accepted: the operation runs in the background. Poll the Location, or pass `?wait=<seconds>`.",
+        headers: {
+          Location: { schema: { type: "string" }, description: "/api/v1/operations/{id}" },
+        },
+        content: { "application/json": { schema: body } },
+      },
+    };
+  }
+  const schema = endpoint.paged
+    ? { $ref: "#/components/schemas/Page" }
+    : {
+        oneOf: [
+          { type: "object", additionalProperties: true },
+          { type: "array", items: { type: "object", additionalProperties: true } },
+        ],
+      };
+  return { "200": { description: "OK", content: { "application/json": { schema } } } };
+}
+
+export function openApiDocument(serverUrl?: string) {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const endpoint of endpoints) {
+    const schema = inputSchemaOf(endpoint.procedure);
+    const names = pathParams(endpoint.path);
+    const properties = schema?.properties ?? {};
+    const parameters: unknown[] = names.map((name) => ({
+      name,
+      in: "path",
+      required: true,
+      schema: properties[name] ?? { type: "string" },
+    }));
+    if (endpoint.inputFrom === "query" && schema) {
+      for (const [name, property] of Object.entries(properties)) {
+        if (names.includes(name)) continue;
+        parameters.push({
+          name,
+          in: "query",
+          required: (schema.required ?? []).includes(name) && property.default === undefined,
+          schema: property,
+          ...(typeof property.description === "string"
+            ? { description: property.description }
+            : {}),
+        });
+      }
+    }
+    if (endpoint.longRunning) {
+      parameters.push({
+        name: "wait",
+        in: "query",
+        required: false,
+        description: "Seconds to wait for the operation to finish (0–120) before answering.",
+        schema: { type: "integer", minimum: 0, maximum: 120 },
+      });
+    }
+    if (endpoint.method === "POST") {
+      parameters.push({
+        name: "Idempotency-Key",
+        in: "header",
+        required: false,
+        description:
+          "Repeats with the same key (per API key or user, 24 h) replay the first response instead of acting twice.",
+        schema: { type: "string", maxLength: 255 },
+      });
+    }
+    const operation: Record<string, unknown> = {
+      operationId: operationId(endpoint.procedure),
+      summary: endpoint.summary,
+      tags: [endpoint.tag],
+      "x-trpc-procedure": endpoint.procedure,
+      ...(endpoint.description ? { description: endpoint.description } : {}),
+      ...(parameters.length ? { parameters } : {}),
+      responses: { ...responseFor(endpoint), ...errorResponses },
+    };
+    if (endpoint.inputFrom === "body" && schema) {
+      const body = withoutKeys(schema, names);
+      operation.requestBody = {
+        required: (body.required ?? []).length > 0,
+        content: { "application/json": { schema: body } },
+      };
+    }
+    const openApiPath = endpoint.path.replace(/:([A-Za-z0-9_]+)/g, "{$1}");
+    (paths[`/api/v1${openApiPath}`] ??= {})[endpoint.method.toLowerCase()] = operation;
+  }
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "virtfn API",
+      version: "1.0.0",
+      description:
+        "The virtfn control plane over HTTP: the same procedures, rules and checks as the console. " +
+        "Authenticate with `Authorization: Bearer vfn_<prefix>_<secret>` (create a key on the console's API keys page). " +
+        "Errors are `{ code, message, details }`. Lists take `cursor` and `limit` and answer `{ items, nextCursor, total }`. " +
+        "Long-running calls answer 202 with the operation and a Location; add `?wait=<seconds>` to wait for it. " +
+        "POSTs honour `Idempotency-Key`. Calls are rate limited per key (429 with Retry-After).",
+    },
+    servers: [{ url: serverUrl ?? "/" }],
+    security: [{ bearerAuth: [] }],
+    tags: TAGS,
+    paths,
+    components: {
+      securitySchemes: {
+        bearerAuth: { type: "http", scheme: "bearer", bearerFormat: "vfn_<prefix>_<secret>" },
+      },
+      schemas: {
+        Error: errorSchema,
+        Operation: operationSchema,
+        Page: {
+          type: "object",
+          required: ["items", "nextCursor", "total"],
+          properties: {
+            items: { type: "array", items: { type: "object", additionalProperties: true } },
+            nextCursor: {
+              type: ["string", "null"],
+              description: "Pass as `cursor` for the next page; null on the last page.",
+            },
+            total: { type: "integer" },
+          },
+        },
+      },
+    },
+  };
+}

@@ -1,0 +1,87 @@
+// The procedures' input schemas, as JSON Schema (zod 4's toJSONSchema), for query coercion and the
+// OpenAPI document. Procedures are looked up in the appRouter by their dotted path.
+import { z } from "zod";
+import { appRouter } from "../root";
+
+type JsonSchema = Record<string, unknown> & {
+  type?: string | string[];
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  anyOf?: JsonSchema[];
+  oneOf?: JsonSchema[];
+  items?: JsonSchema;
+};
+export type { JsonSchema };
+
+interface ProcedureLike {
+  _def: { type: "query" | "mutation" | "subscription"; inputs: unknown[] };
+}
+
+export function procedureAt(path: string): ProcedureLike | undefined {
+  const procedures = appRouter._def.procedures as unknown as Record<
+    string,
+    ProcedureLike | undefined
+  >;
+  return procedures[path];
+}
+
+export function allProcedurePaths(): string[] {
+  return Object.keys(appRouter._def.procedures as unknown as Record<string, unknown>).sort();
+}
+
+const cache = new Map<string, JsonSchema | null>();
+
+/** The procedure's input as one JSON Schema object (several .input() calls are merged), or null. */
+export function inputSchemaOf(path: string): JsonSchema | null {
+  if (cache.has(path)) return cache.get(path) ?? null;
+  const procedure = procedureAt(path);
+  let result: JsonSchema | null = null;
+  for (const parser of procedure?._def.inputs ?? []) {
+    if (!(parser instanceof z.ZodType)) continue;
+    const schema = z.toJSONSchema(parser, {
+      io: "input",
+      unrepresentable: "any",
+      target: "draft-2020-12",
+    }) as JsonSchema;
+    delete schema.$schema;
+    if (!result) result = schema;
+    else {
+      const previous: JsonSchema = result;
+      result = {
+        ...previous,
+        properties: { ...(previous.properties ?? {}), ...(schema.properties ?? {}) },
+        required: [...new Set([...(previous.required ?? []), ...(schema.required ?? [])])],
+      };
+    }
+  }
+  cache.set(path, result);
+  return result;
+}
+
+/** The JSON types a property accepts ("integer", "boolean", …), looking through anyOf/oneOf. */
+export function typesOf(schema: JsonSchema | undefined): string[] {
+  if (!schema) return [];
+  const own = Array.isArray(schema.type) ? schema.type : schema.type ? [schema.type] : [];
+  const nested = [...(schema.anyOf ?? []), ...(schema.oneOf ?? [])].flatMap(typesOf);
+  return [...own, ...nested];
+}
+
+/** Query strings carry text: turn "25" into 25 and "true" into true where the schema wants that. */
+export function coerceQuery(path: string, params: URLSearchParams): Record<string, unknown> {
+  const properties = inputSchemaOf(path)?.properties ?? {};
+  const out: Record<string, unknown> = {};
+  for (const name of new Set(params.keys())) {
+    const values = params.getAll(name);
+    const types = typesOf(properties[name]);
+    const one = (value: string): unknown => {
+      if ((types.includes("integer") || types.includes("number")) && /^-?\d+(\.\d+)?$/.test(value))
+        return Number(value);
+      if (types.includes("boolean") && /^(true|false|1|0)$/.test(value))
+        return value === "true" || value === "1";
+      if (types.includes("null") && value === "null") return null;
+      return value;
+    };
+    out[name] = types.includes("array") ? values.map(one) : one(values[values.length - 1] ?? "");
+  }
+  return out;
+}

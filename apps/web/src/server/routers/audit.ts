@@ -1,0 +1,9 @@
+import { listAuditEvents, listAuditEventsInput } from "@virtfn/core";
+import { authedProcedure, router } from "../trpc";
+
+export const auditRouter = router({
+  /** Any signed-in user: admins and auditors see every event, tenants their projects' events. */
+  list: authedProcedure
+    .input(listAuditEventsInput)
+    .query(({ ctx, input }) => listAuditEvents(ctx.db, ctx.actor, input)),
+});
