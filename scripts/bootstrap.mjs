@@ -7,10 +7,11 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const entries = { start: "scripts/start.ts", test: "scripts/test.ts", bench: "bench/run.ts" };
+// `generate` only installs and generates: typecheck and lint need the Prisma client too.
+const entries = { start: "scripts/start.ts", test: "scripts/test.ts", bench: "bench/run.ts", generate: null };
 const command = process.argv[2];
 if (!(command in entries)) {
-  console.error("usage: node scripts/bootstrap.mjs start|test|bench");
+  console.error("usage: node scripts/bootstrap.mjs start|test|bench|generate");
   process.exit(2);
 }
 
@@ -44,6 +45,8 @@ if (!existsSync(generated) || statSync(generated).mtimeMs < statSync(schema).mti
   });
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
+
+if (entries[command] === null) process.exit(0);
 
 const tsx = path.join(root, "node_modules", ".bin", "tsx");
 const result = spawnSync(tsx, [path.join(root, entries[command]), ...process.argv.slice(3)], {
