@@ -33,6 +33,8 @@ export interface VmListItem {
   image: { id: string; name: string };
   nicCount: number;
   vfNicCount: number;
+  /** NIC addresses in device order, so a list needs no per-VM detail call. */
+  ips: string[];
   createdAt: Date;
 }
 
@@ -48,7 +50,7 @@ const listSelect = {
   host: { select: { name: true } },
   offering: { select: { id: true, name: true, vcpus: true, memoryMiB: true } },
   image: { select: { id: true, name: true } },
-  nics: { select: { type: true } },
+  nics: { select: { type: true, ip: true }, orderBy: { deviceIndex: "asc" } },
 } satisfies Prisma.VmSelect;
 
 /** VMs the actor may see, paginated, sorted and filtered. */
@@ -89,6 +91,7 @@ export async function listVms(
     image: row.image,
     nicCount: row.nics.length,
     vfNicCount: row.nics.filter((nic) => nic.type === "VF").length,
+    ips: row.nics.map((nic) => nic.ip),
     createdAt: row.createdAt,
   }));
   return toPage(items, total, input);
@@ -226,6 +229,7 @@ export async function getVm(db: Db, actor: Actor, rawInput: VmIdInput): Promise<
     image: vm.image,
     nicCount: nics.length,
     vfNicCount: nics.filter((nic) => nic.type === "VF").length,
+    ips: nics.map((nic) => nic.ip),
     createdAt: vm.createdAt,
     nics,
     actions: vmActions({

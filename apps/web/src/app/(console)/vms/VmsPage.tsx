@@ -1,12 +1,18 @@
 "use client";
 
-import { keepPreviousData, useQueries, useQuery } from "@tanstack/react-query";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import type { VmState } from "@virtfn/db";
 import Link from "next/link";
 import { useState } from "react";
 import { ErrorBox } from "~/components/ErrorBox";
 import { useSession } from "~/components/session";
-import { Pager, SortHeader, useCursorPages, useDebounced, type SortOrder } from "~/components/table";
+import {
+  Pager,
+  SortHeader,
+  useCursorPages,
+  useDebounced,
+  type SortOrder,
+} from "~/components/table";
 import { useNow } from "~/components/useNow";
 import { dateTime, nicSummary, relativeTime } from "~/lib/format";
 import { useTRPC } from "~/trpc/react";
@@ -38,21 +44,9 @@ export function VmsPage({ projectIds }: { projectIds: string[] }) {
     }),
     placeholderData: keepPreviousData,
     // VMs in a transition change soon: poll them; otherwise refresh now and then.
-    refetchInterval: (query) => (query.state.data?.items.some((vm) => isTransitional(vm.state)) ? 1500 : 15_000),
+    refetchInterval: (query) =>
+      query.state.data?.items.some((vm) => isTransitional(vm.state)) ? 1500 : 15_000,
   });
-
-  // The list has no addresses (core's listVms returns NIC counts only): each shown VM's detail
-  // brings its IPs; the batch link sends these as one request.
-  const details = useQueries({
-    queries: (vms.data?.items ?? []).map((vm) => ({
-      ...trpc.vms.get.queryOptions({ vmId: vm.id }),
-      staleTime: 10_000,
-      refetchInterval: 15_000,
-    })),
-  });
-  const ipsOf = new Map(
-    details.flatMap((d) => (d.data ? [[d.data.id, d.data.nics.map((nic) => nic.ip)] as const] : [])),
-  );
 
   const filtered = Boolean(debouncedSearch || state);
   const onSort = (field: VmSort, next: SortOrder) => {
@@ -60,7 +54,14 @@ export function VmsPage({ projectIds }: { projectIds: string[] }) {
     setOrder(next);
   };
   const header = (label: string, field: VmSort, className?: string) => (
-    <SortHeader label={label} field={field} sort={sort} order={order} onSort={onSort} className={className} />
+    <SortHeader
+      label={label}
+      field={field}
+      sort={sort}
+      order={order}
+      onSort={onSort}
+      className={className}
+    />
   );
   const showProject = role !== "Tenant" || projectIds.length > 1;
   const createLink = (className: string) => (
@@ -121,7 +122,11 @@ export function VmsPage({ projectIds }: { projectIds: string[] }) {
       </div>
 
       {vms.isError && !vms.data ? (
-        <ErrorBox title="Could not load VMs." error={vms.error} onRetry={() => void vms.refetch()} />
+        <ErrorBox
+          title="Could not load VMs."
+          error={vms.error}
+          onRetry={() => void vms.refetch()}
+        />
       ) : vms.isPending ? (
         <div className="loading" aria-busy="true">
           Loading VMs…
@@ -133,8 +138,8 @@ export function VmsPage({ projectIds }: { projectIds: string[] }) {
           </p>
           {canCreate ? (
             <p>
-              Create a VM, pick its L3 networks and tick “Enable SR-IOV” on a NIC to give the guest a VF.{" "}
-              {createLink("btn btn-primary btn-sm")}
+              Create a VM, pick its L3 networks and tick “Enable SR-IOV” on a NIC to give the guest
+              a VF. {createLink("btn btn-primary btn-sm")}
             </p>
           ) : role === "Tenant" ? (
             <p>You are not a member of any project yet; ask an admin to add you to one.</p>
@@ -178,16 +183,19 @@ export function VmsPage({ projectIds }: { projectIds: string[] }) {
                       <td>
                         <VmStateBadge state={vm.state} />
                       </td>
-                      <td className="hide-narrow">{vm.hostName ?? <span className="muted">—</span>}</td>
+                      <td className="hide-narrow">
+                        {vm.hostName ?? <span className="muted">—</span>}
+                      </td>
                       <td className="nowrap" data-testid="vm-nics">
                         {nicSummary(vm.nicCount, vm.vfNicCount)}
                       </td>
                       <td data-testid="vm-ips">
-                        {ipsOf.get(vm.id)?.map((ip) => (
+                        {vm.ips.length === 0 ? <span className="muted">—</span> : null}
+                        {vm.ips.map((ip) => (
                           <div key={ip}>
                             <code>{ip}</code>
                           </div>
-                        )) ?? <span className="muted">…</span>}
+                        ))}
                       </td>
                       <td className="hide-narrow">
                         {vm.offering.name}
