@@ -320,7 +320,9 @@ export async function vmCreateOptions(
     );
     const availableVfs = rows.reduce((sum, row) => sum + row.available, 0);
     let reason: string | null = null;
-    if (!sriovEnabled) reason = rows[0]?.message ?? `SR-IOV is not enabled on L3 ${l3.name}`;
+    // The network's own setting explains this, not whichever host happens to come first.
+    if (!l3.l2.sriovEnabled) reason = `SR-IOV is off on L3 ${l3.name}: its L2 ${l3.l2.name} does not enable it`;
+    else if (!l3.sriovEnabled) reason = `SR-IOV is off on L3 ${l3.name}`;
     else if (availableVfs === 0) {
       const attached = rows.filter((row) => row.reason !== "CLUSTER_NOT_ATTACHED");
       reason = `no free VF on L3 ${l3.name}${attached.length > 0 ? `: ${attached.map((row) => row.message).join("; ")}` : ""}`;
