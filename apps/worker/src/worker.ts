@@ -29,17 +29,20 @@ export async function startWorker(
   const queues = createQueues(producerConnection, config);
   const deps = { db, agentFor, log };
 
-  const workers = Object.values(Queues).map(
-    (name) =>
-      new Worker<OperationJob>(name, (job) => runOperationJob(deps, job), {
-        connection: createRedis(config.redisUrl),
-        prefix: config.queuePrefix,
-        concurrency: config.concurrency,
-        lockDuration: config.lockMs,
-        stalledInterval: Math.max(1000, Math.floor(config.lockMs / 2)),
-        maxStalledCount: 3,
-      }),
-  );
+  // BullMQ does not close a connection it was handed, so each worker keeps its own to close.
+  const consumers = Object.values(Queues).map((name) => {
+    const connection = createRedis(config.redisUrl);
+    const worker = new Worker<OperationJob>(name, (job) => runOperationJob(deps, job), {
+      connection,
+      prefix: config.queuePrefix,
+      concurrency: config.concurrency,
+      lockDuration: config.lockMs,
+      stalledInterval: Math.max(1000, Math.floor(config.lockMs / 2)),
+      maxStalledCount: 3,
+    });
+    return { connection, worker };
+  });
+  const workers = consumers.map((consumer) => consumer.worker);
   for (const worker of workers) {
     worker.on("error", (error) => log(`queue error: ${error.message}`));
   }
@@ -56,6 +59,7 @@ export async function startWorker(
       await Promise.all(workers.map((worker) => worker.close()));
       await Promise.all(Object.values(queues).map((queue) => queue.close()));
       producerConnection.disconnect();
+      for (const { connection } of consumers) connection.disconnect();
       await db.$disconnect();
     },
   };

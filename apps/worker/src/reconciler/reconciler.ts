@@ -22,8 +22,15 @@ export function startReconciler(deps: {
     inFlight = (async () => {
       const hosts = await hostsToReconcile(deps.db);
       const outcomes = await Promise.all(hosts.map((host) => reconcileHost(deps.db, host, deps.agentFor)));
-      for (const outcome of outcomes.filter((o) => o.rebooted)) {
-        deps.log(`reconciler: ${outcome.name} rebooted; state re-read`);
+      for (const outcome of outcomes) {
+        if (outcome.rebooted) deps.log(`reconciler: ${outcome.name} rebooted; state re-read`);
+        for (const pf of outcome.reapplied) {
+          deps.log(
+            pf.operationId
+              ? `reconciler: ${outcome.name} ${pf.pf} has ${pf.observed} of ${pf.desired} VFs; re-applying (operation ${pf.operationId})`
+              : `reconciler: ${outcome.name} ${pf.pf} has ${pf.observed} of ${pf.desired} VFs; not re-applied (${pf.skipped ?? "skipped"})`,
+          );
+        }
       }
       return outcomes;
     })().finally(() => {
