@@ -14,6 +14,7 @@ import {
   getVm,
   listVms,
   migrateVm,
+  placementHosts,
   rebootHost,
   rebootVm,
   setNicQos,
@@ -707,5 +708,28 @@ describe("VMs with VF NICs through the worker and sim agents", () => {
       sriov: { allowed: false },
     });
     await finish(fx, deleteVm(fx.db, fx.tenant, { vmId: vm.id }));
+  });
+
+  it("concurrent creates cannot overcommit a host's CPU: each host takes as many as fit, the rest get NO_HOST_AVAILABLE", async () => {
+    // 21 vCPUs: a 40-CPU sim host fits at most one, so the hosts' free CPU says how many succeed.
+    const offering = await fx.db.instanceOffering.create({ data: { name: "cpu-race", vcpus: 21, memoryMiB: 1024 } });
+    const hosts = await placementHosts(fx.db, { hostIds: [hostA.hostId, hostB.hostId] });
+    const expected = hosts.filter((host) => host.cpuCount - host.usedVcpus >= 21).length;
+    const results = await Promise.allSettled(
+      Array.from({ length: 6 }, (_, i) =>
+        createVm(fx.db, fx.tenant, { ...cat, offeringId: offering.id, name: `cpu-race-${i}`, nics: [{ l3Id: plain.id }] }),
+      ),
+    );
+    const created = results.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
+    const refused = results.flatMap((r) => (r.status === "rejected" ? [r.reason as { code?: string }] : []));
+    expect(created).toHaveLength(expected);
+    expect(refused.map((error) => error.code)).toEqual(Array(6 - expected).fill("NO_HOST_AVAILABLE"));
+    for (const host of await placementHosts(fx.db, { hostIds: [hostA.hostId, hostB.hostId] })) {
+      expect(host.usedVcpus).toBeLessThanOrEqual(host.cpuCount);
+    }
+    for (const { vm, operation } of created) {
+      await waitForOperation(fx.db, fx.admin, operation.id);
+      await finish(fx, deleteVm(fx.db, fx.tenant, { vmId: vm.id }));
+    }
   });
 });

@@ -43,6 +43,7 @@ export * from "./vms/rules";
 export * from "./vms/spec";
 export {
   rankHosts,
+  placementHosts,
   freeVfsFor,
   type PlacementHost,
   type PlacementDemand,

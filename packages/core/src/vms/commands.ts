@@ -13,6 +13,7 @@ import { defaultNicIndex, enforce, queuesFor, vmActions } from "./rules";
 import {
   placementHosts,
   rankHosts,
+  recheckHostUnderLock,
   type PlacementDemand,
   type PlacementHost,
   type PlacementNetwork,
@@ -179,19 +180,28 @@ export async function createVm(
       let reserved = new Map<number, ReservedVf>();
       // The L3 named in the error is the one that ran out on the host that got furthest.
       let short: { l3: string; got: number } | null = null;
+      const filledUp: Array<{ host: string; reason: string }> = [];
       for (const host of placement.eligible) {
         await tx.$executeRawUnsafe("SAVEPOINT place_vm");
         const attempt = await reserveOnHost(tx, host, nics);
-        if (attempt.shortL3 === null) {
+        // The counts read before the transaction may be stale: re-check under the host's lock.
+        const full = attempt.shortL3 === null ? await recheckHostUnderLock(tx, host.id, demand) : null;
+        if (attempt.shortL3 === null && full === null) {
           await tx.$executeRawUnsafe("RELEASE SAVEPOINT place_vm");
           chosen = host;
           reserved = attempt.reserved;
           break;
         }
+        // Rolling back to the savepoint also releases the host lock and the VFs it reserved.
         await tx.$executeRawUnsafe("ROLLBACK TO SAVEPOINT place_vm");
+        if (attempt.shortL3 === null) {
+          filledUp.push({ host: host.name, reason: full ?? "it filled up" });
+          continue;
+        }
         if (short === null || attempt.reserved.size > short.got)
           short = { l3: attempt.shortL3, got: attempt.reserved.size };
       }
+      if (!chosen && short === null) throw noHost(filledUp);
       if (!chosen) {
         throw noVfError(short?.l3 ?? "?", null, {
           hostsTried: placement.eligible.map((host) => host.name),
@@ -343,7 +353,7 @@ export async function startVm(db: Db, actor: Actor, rawInput: VmIdInput): Promis
         networks: [],
         vfsByL2: new Map(vfNics > 0 ? [["any", vfNics]] : []),
       });
-      const why = rejected[0]?.reason;
+      const why = rejected[0]?.reason ?? (await recheckHostUnderLock(tx, host.id, offering));
       if (why) {
         throw new DomainError(
           ErrorCode.INSUFFICIENT_CAPACITY,

@@ -1,4 +1,4 @@
-import type { DbOrTx, HostConnectionState } from "@virtfn/db";
+import type { DbOrTx, HostConnectionState, Tx } from "@virtfn/db";
 import { iommuReadiness } from "../hosts/rules";
 import { resolveInterface } from "../sriov/availability";
 
@@ -165,4 +165,26 @@ export async function placementHosts(
       availableVfs: pf._count.virtualFunctions,
     })),
   }));
+}
+
+/**
+ * Locks a host's row and re-checks its CPU and memory with what is committed now. Placements
+ * on one host then run one after another, so concurrent creates cannot overcommit it; the
+ * lock lasts until the caller's transaction (or savepoint) ends.
+ */
+export async function recheckHostUnderLock(
+  tx: Tx,
+  hostId: string,
+  demand: Pick<PlacementDemand, "vcpus" | "memoryMiB">,
+): Promise<string | null> {
+  await tx.$queryRaw`SELECT id FROM "Host" WHERE id = ${hostId}::uuid FOR UPDATE`;
+  const [fresh] = await placementHosts(tx, { hostIds: [hostId] });
+  if (!fresh) return "it no longer exists";
+  if (fresh.usedVcpus + demand.vcpus > fresh.cpuCount) {
+    return `not enough CPU (${fresh.cpuCount - fresh.usedVcpus} of ${fresh.cpuCount} vCPUs free, ${demand.vcpus} needed)`;
+  }
+  if (fresh.usedMemoryMiB + demand.memoryMiB > fresh.memoryMiB) {
+    return `not enough memory (${fresh.memoryMiB - fresh.usedMemoryMiB} MiB free, ${demand.memoryMiB} needed)`;
+  }
+  return null;
 }
