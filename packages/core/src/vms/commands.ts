@@ -185,7 +185,8 @@ export async function createVm(
         await tx.$executeRawUnsafe("SAVEPOINT place_vm");
         const attempt = await reserveOnHost(tx, host, nics);
         // The counts read before the transaction may be stale: re-check under the host's lock.
-        const full = attempt.shortL3 === null ? await recheckHostUnderLock(tx, host.id, demand) : null;
+        const full =
+          attempt.shortL3 === null ? await recheckHostUnderLock(tx, host.id, demand) : null;
         if (attempt.shortL3 === null && full === null) {
           await tx.$executeRawUnsafe("RELEASE SAVEPOINT place_vm");
           chosen = host;
