@@ -32,10 +32,18 @@ export function disconnectReason(host: Pick<Host, "agentUrl">, error: unknown): 
   return `Unexpected error talking to ${host.agentUrl}: ${error instanceof Error ? error.message : String(error)}`;
 }
 
-/** Reads health, facts and NICs from the agent and records them on the host. */
-export async function refreshHost(db: Db, host: Host, agent: AgentClient): Promise<void> {
+/**
+ * Reads health, facts and NICs from the agent and records them on the host. A caller that has
+ * just asked for health passes it in, so the reconcile loop makes one health call, not two.
+ */
+export async function refreshHost(
+  db: Db,
+  host: Host,
+  agent: AgentClient,
+  knownHealth?: Awaited<ReturnType<AgentClient["health"]>>,
+): Promise<void> {
   const [health, facts, nics] = await Promise.all([
-    agent.health(),
+    knownHealth ?? agent.health(),
     agent.getFacts(),
     agent.listPhysicalNics(),
   ]);
@@ -69,7 +77,7 @@ export const connectHost: OperationHandler = async (ctx, operation) => {
       }
     }
     await ctx.progress(60, "Reading physical NICs");
-    await refreshHost(ctx.db, host, agent);
+    await refreshHost(ctx.db, host, agent, health);
     const updated = await loadHost(ctx.db, host.id);
     const pfs = await ctx.db.physicalNic.count({ where: { hostId: host.id } });
     return { physicalNics: pfs, iommu: iommuReadiness(updated).state };
@@ -95,7 +103,7 @@ export const rebootHost: OperationHandler = async (ctx, operation) => {
     const before = await agent.health();
     // A retried job must not reboot twice: the boot id already moved on if the first try did.
     if (host.bootId && before.bootId !== host.bootId) {
-      await refreshHost(ctx.db, host, agent);
+      await refreshHost(ctx.db, host, agent, before);
       return { rebooted: true };
     }
     await ctx.progress(20, "Rebooting the host");

@@ -33,7 +33,7 @@ export async function reconcileHost(
   try {
     const health = await agent.health({ timeoutMs: 3000 });
     const rebooted = host.bootId !== null && health.bootId !== host.bootId;
-    await refreshHost(db, host, agent);
+    await refreshHost(db, host, agent, health);
     // Desired state lives in the database: VF counts first, then the VMs that use the VFs.
     const reapplied = await reapplyDesiredVfs(db, host.id);
     await reattachVmVfs(db, host.id, agent);
