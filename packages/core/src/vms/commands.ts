@@ -183,22 +183,23 @@ export async function createVm(
       const filledUp: Array<{ host: string; reason: string }> = [];
       for (const host of placement.eligible) {
         await tx.$executeRawUnsafe("SAVEPOINT place_vm");
+        // Host row first, then PFs and VFs: the same order as the reconciler's host sync, so the
+        // two cannot deadlock. The counts read before the transaction may be stale: re-check.
+        const full = await recheckHostUnderLock(tx, host.id, demand);
+        if (full !== null) {
+          // Rolling back to the savepoint releases the host lock before the next host is tried.
+          await tx.$executeRawUnsafe("ROLLBACK TO SAVEPOINT place_vm");
+          filledUp.push({ host: host.name, reason: full });
+          continue;
+        }
         const attempt = await reserveOnHost(tx, host, nics);
-        // The counts read before the transaction may be stale: re-check under the host's lock.
-        const full =
-          attempt.shortL3 === null ? await recheckHostUnderLock(tx, host.id, demand) : null;
-        if (attempt.shortL3 === null && full === null) {
+        if (attempt.shortL3 === null) {
           await tx.$executeRawUnsafe("RELEASE SAVEPOINT place_vm");
           chosen = host;
           reserved = attempt.reserved;
           break;
         }
-        // Rolling back to the savepoint also releases the host lock and the VFs it reserved.
         await tx.$executeRawUnsafe("ROLLBACK TO SAVEPOINT place_vm");
-        if (attempt.shortL3 === null) {
-          filledUp.push({ host: host.name, reason: full ?? "it filled up" });
-          continue;
-        }
         if (short === null || attempt.reserved.size > short.got)
           short = { l3: attempt.shortL3, got: attempt.reserved.size };
       }
