@@ -1,132 +1,27 @@
-// Benchmarks print figures; they never pass or fail on time. `npm run bench`.
-// Uses the same local services as `npm test` (its own database), real BullMQ and sim agents.
-import { mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
+// `npm run bench` runs every benchmark in bench/*.ts one after another; `npm run bench -- NAME`
+// runs bench/NAME.ts alone. Each benchmark is a standalone script with its own database
+// (bench/lib/services.ts) and prints its figures; none pass or fail on time.
+import { spawnSync } from "node:child_process";
+import { readdirSync } from "node:fs";
 import path from "node:path";
-import { performance } from "node:perf_hooks";
-import pg from "pg";
-import { startAgent, type RunningAgent } from "@virtfn/agent";
-import { createAgentClient } from "@virtfn/agent-client";
-import { addHost, getOperation, listHosts, refreshHost, seedDemo, type Actor } from "@virtfn/core";
-import { createDb, migrateDeploy } from "@virtfn/db";
-import { embeddedPostgresUrl, ensurePostgres, ensureRedis } from "@virtfn/db/services";
-import { startWorker } from "@virtfn/worker";
-import { dataRoot } from "../scripts/lib/paths";
+import { fileURLToPath } from "node:url";
 
-const PG_PORT = Number(process.env.VIRTFN_TEST_PG_PORT ?? 55433);
-const REDIS_PORT = Number(process.env.VIRTFN_TEST_REDIS_PORT ?? 56380);
-const TOKEN = "bench-agent-token-0123456789";
-const HOSTS = Number(process.env.BENCH_HOSTS ?? 20);
-
-function stats(samples: number[]): string {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
-  const mean = sorted.reduce((sum, x) => sum + x, 0) / Math.max(1, sorted.length);
-  return `n=${sorted.length} mean=${mean.toFixed(1)}ms p50=${at(0.5).toFixed(1)}ms p95=${at(0.95).toFixed(1)}ms max=${(sorted.at(-1) ?? 0).toFixed(1)}ms`;
+const benchDir = path.dirname(fileURLToPath(import.meta.url));
+const available = readdirSync(benchDir)
+  .filter((file) => file.endsWith(".ts") && file !== "run.ts")
+  .map((file) => file.replace(/\.ts$/, ""))
+  .sort();
+const requested = process.argv.slice(2).filter((arg) => !arg.startsWith("--"));
+const unknown = requested.filter((name) => !available.includes(name));
+if (unknown.length > 0) {
+  console.error(`unknown benchmark ${unknown.join(", ")}; available: ${available.join(", ")}`);
+  process.exit(2);
 }
-
-async function waitDone(db: ReturnType<typeof createDb>, actor: Actor, id: string): Promise<void> {
-  for (;;) {
-    const op = await getOperation(db, actor, id);
-    if (op.status === "Succeeded") return;
-    if (op.status === "Failed") throw new Error(`${op.errorCode}: ${op.errorMessage}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
+const tsx = path.join(benchDir, "..", "node_modules", ".bin", "tsx");
+let failed = 0;
+for (const name of requested.length > 0 ? requested : available) {
+  console.log(`\n== bench ${name} ==`);
+  const result = spawnSync(tsx, [path.join(benchDir, `${name}.ts`)], { stdio: "inherit" });
+  if (result.status !== 0) failed++;
 }
-
-const postgres = await ensurePostgres({ dataDir: path.join(dataRoot, "test", "pg"), port: PG_PORT, database: "postgres", disposable: true });
-const redis = await ensureRedis({ dataDir: path.join(dataRoot, "test", "redis"), port: REDIS_PORT });
-const admin = new pg.Client({ connectionString: embeddedPostgresUrl(PG_PORT, "postgres") });
-await admin.connect();
-await admin.query('drop database if exists "virtfn_bench" with (force)');
-await admin.query('create database "virtfn_bench"');
-await admin.end();
-const url = embeddedPostgresUrl(PG_PORT, "virtfn_bench");
-await migrateDeploy(url);
-const db = createDb(url);
-await seedDemo(db, []);
-const adminUser = await db.user.findUniqueOrThrow({ where: { username: "admin" } });
-const actor: Actor = { userId: adminUser.id, username: "admin", role: "Admin", projectIds: [] };
-const cluster = await db.cluster.findFirstOrThrow();
-const tmp = mkdtempSync(path.join(os.tmpdir(), "virtfn-bench-"));
-const agents: RunningAgent[] = [];
-for (let i = 0; i < HOSTS * 2; i++) {
-  agents.push(
-    await startAgent({ port: 0, token: TOKEN, backend: "sim", sim: { stateDir: path.join(tmp, `h${i}`), profile: "kvm-i350-82599", perVfDelayMs: 0 } }),
-  );
-}
-const worker = await startWorker(
-  {
-    databaseUrl: url,
-    redisUrl: redis.url,
-    queuePrefix: `bench-${Date.now()}`,
-    concurrency: 8,
-    reconcileMs: 0,
-    dispatchMs: 20,
-    jobAttempts: 3,
-    jobBackoffMs: 100,
-    lockMs: 30_000,
-  },
-  () => undefined,
-);
-
-console.log(`virtfn bench: ${os.cpus().length} cores, Node ${process.version}`);
-
-// 1. Host add, one at a time: API service → outbox → BullMQ → agent (3 HTTP calls) → DB.
-const sequential: number[] = [];
-for (let i = 0; i < HOSTS; i++) {
-  const agent = agents[i];
-  if (!agent) break;
-  const t0 = performance.now();
-  const { operation } = await addHost(db, actor, { name: `seq-${i}`, clusterId: cluster.id, agentUrl: agent.url, agentToken: TOKEN, scanIommu: false });
-  await waitDone(db, actor, operation.id);
-  sequential.push(performance.now() - t0);
-}
-console.log(`host add, sequential (request → operation Succeeded): ${stats(sequential)}`);
-
-// 2. The same, all at once.
-const t1 = performance.now();
-await Promise.all(
-  agents.slice(HOSTS).map(async (agent, i) => {
-    const { operation } = await addHost(db, actor, { name: `par-${i}`, clusterId: cluster.id, agentUrl: agent.url, agentToken: TOKEN, scanIommu: false });
-    await waitDone(db, actor, operation.id);
-  }),
-);
-const parallelMs = performance.now() - t1;
-console.log(`host add, ${HOSTS} concurrent: ${parallelMs.toFixed(0)}ms total, ${((HOSTS * 1000) / parallelMs).toFixed(1)} hosts/s`);
-
-// 3. Listing: one page of 25 hosts with NIC and VF counts.
-const listing: number[] = [];
-for (let i = 0; i < 50; i++) {
-  const t0 = performance.now();
-  await listHosts(db, actor, { limit: 25, sort: "name" });
-  listing.push(performance.now() - t0);
-}
-console.log(`listHosts (25 of ${HOSTS * 2} hosts, 4 PFs each): ${stats(listing)}`);
-
-// 4. Split 256 VFs on a sim E810 with no per-VF delay: the agent's own cost, then recording them.
-const e810 = await startAgent({ port: 0, token: TOKEN, backend: "sim", sim: { stateDir: path.join(tmp, "e810"), profile: "kvm-e810", perVfDelayMs: 0 } });
-const client = createAgentClient({ baseUrl: e810.url, token: TOKEN });
-const nics = await client.listPhysicalNics();
-const pf = nics.find((nic) => nic.totalVfs === 256);
-if (pf) {
-  const t0 = performance.now();
-  await client.setVfCountAndWait(pf.pciAddress, 256, { operationId: "bench-split", pollMs: 20 });
-  const splitMs = performance.now() - t0;
-  const { host } = await addHost(db, actor, { name: "e810", clusterId: cluster.id, agentUrl: e810.url, agentToken: TOKEN, scanIommu: false });
-  const row = await db.host.findUniqueOrThrow({ where: { id: host.id } });
-  const t2 = performance.now();
-  await refreshHost(db, row, client);
-  const firstSync = performance.now() - t2;
-  const t3 = performance.now();
-  await refreshHost(db, row, client);
-  const steadySync = performance.now() - t3;
-  console.log(`split 256 VFs on sim E810 (0 ms/VF): agent ${splitMs.toFixed(0)}ms; record 256 new VFs ${firstSync.toFixed(0)}ms; re-sync unchanged ${steadySync.toFixed(0)}ms`);
-}
-
-await worker.close();
-await Promise.all([...agents, e810].map((agent) => agent.close()));
-await db.$disconnect();
-rmSync(tmp, { recursive: true, force: true });
-await redis.stop();
-await postgres.stop();
+process.exit(failed > 0 ? 1 : 0);
