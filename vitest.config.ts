@@ -7,11 +7,14 @@ export default defineConfig({
       "apps/*/test/**/*.test.ts",
       "packages/*/src/**/*.test.ts",
       "packages/*/test/**/*.test.ts",
+      "scripts/**/*.test.ts",
     ],
     exclude: ["**/node_modules/**", "apps/web/e2e/**", "**/.next/**"],
     pool: "forks",
     maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // Stated rather than left to the default: \`.ci/run\` exports CI, and a focused test must fail it.
+    allowOnly: !process.env.CI,
   },
 });

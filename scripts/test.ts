@@ -1,14 +1,22 @@
 // `npm test`: provisions real Postgres and Redis, runs vitest (unit + integration) and then
-// Playwright against the whole stack, and ends with the line `N passed, N failed`.
-import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+// Playwright against the whole stack, and ends with the line `N passed, N failed, N skipped`.
+// scripts/lib/test-runner.ts decides what counts as a failure.
+import { mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
-import { z } from "zod";
 import { migrateDeploy } from "@virtfn/db";
 import { embeddedPostgresUrl, ensurePostgres, ensureRedis } from "@virtfn/db/services";
 import { dataRoot, repoRoot } from "./lib/paths";
 import { startStack } from "./lib/stack";
+import {
+  addCounts,
+  emptyCounts,
+  exitCodeFor,
+  runPlaywright,
+  runVitest,
+  summaryLine,
+  type Counts,
+} from "./lib/test-runner";
 
 const args = process.argv.slice(2);
 const skipE2e = args.includes("--skip-e2e");
@@ -22,12 +30,6 @@ const TEMPLATE_DB = "virtfn_template";
 const PG_PORT = Number(process.env.VIRTFN_TEST_PG_PORT ?? 55433);
 const REDIS_PORT = Number(process.env.VIRTFN_TEST_REDIS_PORT ?? 56380);
 
-interface Counts {
-  passed: number;
-  failed: number;
-  skipped: number;
-}
-
 async function resetDatabases(adminUrl: string): Promise<void> {
   const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
@@ -35,54 +37,26 @@ async function resetDatabases(adminUrl: string): Promise<void> {
     const stale = await client.query<{ datname: string }>(
       "select datname from pg_database where datname like 'virtfn_template%' or datname like 'virtfn_e2e%'",
     );
-    for (const row of stale.rows) await client.query(`drop database if exists "${row.datname}" with (force)`);
+    for (const row of stale.rows)
+      await client.query(`drop database if exists "${row.datname}" with (force)`);
     await client.query(`create database "${TEMPLATE_DB}"`);
   } finally {
     await client.end();
   }
 }
 
-const VitestReport = z.object({
-  numPassedTests: z.number(),
-  numFailedTests: z.number(),
-  numPendingTests: z.number().default(0),
-  numTodoTests: z.number().default(0),
-  numFailedTestSuites: z.number().default(0),
-});
-
-/**
- * Async on purpose: embedded Postgres logs through pipes that this process drains, and a
- * blocking spawnSync would let them fill until Postgres stalls mid-test.
- */
-function run(command: string, commandArgs: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, commandArgs, { cwd, stdio: "inherit", env: { ...process.env, ...env } });
-    child.on("error", reject);
-    child.on("exit", (code) => resolve(code ?? 1));
+async function runAllVitest(env: NodeJS.ProcessEnv): Promise<Counts> {
+  return runVitest({
+    root: repoRoot,
+    output: path.join(resultsDir, "vitest.json"),
+    filters: vitestFilters,
+    env,
   });
 }
 
-async function runVitest(env: NodeJS.ProcessEnv): Promise<Counts> {
-  const output = path.join(resultsDir, "vitest.json");
-  rmSync(output, { force: true });
-  const status = await run(
-    path.join(repoRoot, "node_modules/.bin/vitest"),
-    ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${output}`, ...vitestFilters],
-    repoRoot,
-    env,
-  );
-  if (!existsSync(output)) return { passed: 0, failed: 1, skipped: 0 };
-  const report = VitestReport.parse(JSON.parse(readFileSync(output, "utf8")));
-  // A file that fails to load has no failed tests but is a failure all the same.
-  const failed = report.numFailedTests + (report.numFailedTests === 0 && status !== 0 ? Math.max(1, report.numFailedTestSuites) : 0);
-  return { passed: report.numPassedTests, failed, skipped: report.numPendingTests + report.numTodoTests };
-}
-
-const PlaywrightReport = z.object({
-  stats: z.object({ expected: z.number(), unexpected: z.number(), flaky: z.number(), skipped: z.number() }),
-});
-
-async function runPlaywright(): Promise<Counts> {
+async function runE2e(): Promise<Counts> {
+  const logDir = path.join(resultsDir, "stack");
+  rmSync(logDir, { recursive: true, force: true });
   const stack = await startStack({
     dataDir: path.join(dataDir, "e2e"),
     pgPort: PG_PORT,
@@ -96,26 +70,29 @@ async function runPlaywright(): Promise<Counts> {
     reconcileMs: 2000,
     log,
     quietChildren: process.env.VIRTFN_TEST_VERBOSE !== "1",
+    // The web and worker output of every run is kept: a failed e2e run is diagnosed from it.
+    logDir,
   });
   try {
     const spare = stack.spare[0];
     if (!spare) throw new Error("the spare sim agent did not start");
-    const output = path.join(resultsDir, "e2e.json");
-    rmSync(output, { force: true });
-    await run(
-      path.join(repoRoot, "node_modules/.bin/playwright"),
-      ["test", "-c", path.join(repoRoot, "apps/web/playwright.config.ts")],
-      path.join(repoRoot, "apps/web"),
-      {
+    const webDir = path.join(repoRoot, "apps/web");
+    const counts = await runPlaywright({
+      config: path.join(webDir, "playwright.config.ts"),
+      cwd: webDir,
+      testDir: path.join(webDir, "e2e"),
+      output: path.join(resultsDir, "e2e.json"),
+      env: {
         VIRTFN_WEB_URL: stack.webUrl,
         VIRTFN_E2E_SPARE_AGENT_URL: spare.url,
         VIRTFN_E2E_SPARE_AGENT_TOKEN: stack.agentToken,
-        PLAYWRIGHT_JSON_OUTPUT_NAME: output,
       },
-    );
-    if (!existsSync(output)) return { passed: 0, failed: 1, skipped: 0 };
-    const { stats } = PlaywrightReport.parse(JSON.parse(readFileSync(output, "utf8")));
-    return { passed: stats.expected, failed: stats.unexpected + stats.flaky, skipped: stats.skipped };
+    });
+    if (counts.failed > 0)
+      log(
+        `e2e failed: the stack's logs are in ${path.relative(repoRoot, logDir)}/, traces in apps/web/test-results/artifacts/`,
+      );
+    return counts;
   } finally {
     await stack.stop();
   }
@@ -125,9 +102,15 @@ async function main(): Promise<Counts> {
   mkdirSync(resultsDir, { recursive: true });
   // Each run starts from empty sim hosts; the Postgres cluster itself is reused between runs.
   rmSync(path.join(dataDir, "e2e", "sim"), { recursive: true, force: true });
-  const postgres = await ensurePostgres({ dataDir: path.join(dataDir, "pg"), port: PG_PORT, database: "postgres", disposable: true, log });
+  const postgres = await ensurePostgres({
+    dataDir: path.join(dataDir, "pg"),
+    port: PG_PORT,
+    database: "postgres",
+    disposable: true,
+    log,
+  });
   const redis = await ensureRedis({ dataDir: path.join(dataDir, "redis"), port: REDIS_PORT, log });
-  const total: Counts = { passed: 0, failed: 0, skipped: 0 };
+  const total = emptyCounts();
   try {
     const adminUrl = process.env.DATABASE_URL
       ? postgres.url.replace(/\/[^/?]+(\?|$)/, "/postgres$1")
@@ -137,20 +120,26 @@ async function main(): Promise<Counts> {
     await migrateDeploy(templateUrl);
     log(`template database migrated (${((Date.now() - started) / 1000).toFixed(1)} s)`);
 
-    const add = (counts: Counts) => {
-      total.passed += counts.passed;
-      total.failed += counts.failed;
-      total.skipped += counts.skipped;
-    };
     if (!onlyE2e) {
-      add(await runVitest({ VIRTFN_TEST_ADMIN_URL: adminUrl, VIRTFN_TEST_TEMPLATE_DB: TEMPLATE_DB, REDIS_URL: redis.url }));
+      addCounts(
+        total,
+        await runAllVitest({
+          VIRTFN_TEST_ADMIN_URL: adminUrl,
+          VIRTFN_TEST_TEMPLATE_DB: TEMPLATE_DB,
+          REDIS_URL: redis.url,
+        }),
+      );
     }
     if (!skipE2e && vitestFilters.length === 0) {
       try {
-        add(await runPlaywright());
+        addCounts(total, await runE2e());
       } catch (error) {
         console.error(error);
-        add({ passed: 0, failed: 1, skipped: 0 });
+        addCounts(total, {
+          ...emptyCounts(),
+          failed: 1,
+          problems: [`the e2e stack failed: ${String(error)}`],
+        });
       }
     }
   } finally {
@@ -160,10 +149,11 @@ async function main(): Promise<Counts> {
   return total;
 }
 
-const total = await main().catch((error: unknown) => {
+const total = await main().catch((error: unknown): Counts => {
   console.error(error);
-  return { passed: 0, failed: 1, skipped: 0 };
+  return { ...emptyCounts(), failed: 1, problems: [`the test run failed: ${String(error)}`] };
 });
 log(`finished in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-console.log(`${total.passed} passed, ${total.failed} failed`);
-process.exit(total.failed > 0 || total.passed === 0 ? 1 : 0);
+for (const problem of total.problems) log(`FAIL ${problem}`);
+console.log(summaryLine(total));
+process.exit(exitCodeFor(total));

@@ -1,5 +1,26 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { createWriteStream, mkdirSync, type WriteStream } from "node:fs";
+import path from "node:path";
 import { repoRoot } from "./paths";
+
+export interface SpawnOptions {
+  /** Keep the output off this terminal (it still goes to logFile). */
+  quiet?: boolean;
+  cwd?: string;
+  /** Appends the process's stdout and stderr to this file. */
+  logFile?: string;
+}
+
+/** One `[name]` prefix per line, also when the process already prefixes its own lines with it. */
+export function prefixLine(name: string, line: string): string {
+  return line.startsWith(`[${name}]`) ? line : `[${name}] ${line}`;
+}
+
+function openLog(file: string | undefined): WriteStream | undefined {
+  if (!file) return undefined;
+  mkdirSync(path.dirname(file), { recursive: true });
+  return createWriteStream(file, { flags: "a" });
+}
 
 export interface ManagedProcess {
   name: string;
@@ -12,7 +33,7 @@ export function spawnTs(
   name: string,
   entry: string,
   env: NodeJS.ProcessEnv,
-  options: { quiet?: boolean } = {},
+  options: SpawnOptions = {},
 ): ManagedProcess {
   // node --import tsx rather than the tsx binary, which forks: signals must reach the process itself.
   return spawnManaged(name, process.execPath, ["--import", "tsx", entry], env, options);
@@ -23,16 +44,21 @@ export function spawnManaged(
   command: string,
   args: string[],
   env: NodeJS.ProcessEnv,
-  options: { quiet?: boolean; cwd?: string } = {},
+  options: SpawnOptions = {},
 ): ManagedProcess {
   const child = spawn(command, args, {
     cwd: options.cwd ?? repoRoot,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  const logFile = openLog(options.logFile);
+  // "close", not "exit": it comes after the last output has been read.
+  child.once("close", () => logFile?.end());
   const relay = (chunk: Buffer) => {
+    logFile?.write(chunk);
     if (options.quiet) return;
-    for (const line of chunk.toString().split("\n")) if (line.trim()) console.log(`[${name}] ${line}`);
+    for (const line of chunk.toString().split("\n"))
+      if (line.trim()) console.log(prefixLine(name, line));
   };
   child.stdout?.on("data", relay);
   child.stderr?.on("data", relay);
@@ -50,7 +76,11 @@ export function spawnManaged(
   };
 }
 
-export async function waitForHttp(url: string, timeoutMs: number, isAlive: () => boolean = () => true): Promise<void> {
+export async function waitForHttp(
+  url: string,
+  timeoutMs: number,
+  isAlive: () => boolean = () => true,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (!isAlive()) throw new Error(`process serving ${url} exited before it answered`);

@@ -33,6 +33,8 @@ export interface StackOptions {
   reconcileMs?: number;
   log(line: string): void;
   quietChildren?: boolean;
+  /** Where the worker's, web app's and build's output is written, one file each. */
+  logDir?: string;
 }
 
 export interface Stack {
@@ -67,16 +69,26 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       log: options.log,
     });
     stoppers.push(() => postgres.stop());
-    const redis = await ensureRedis({ dataDir: path.join(options.dataDir, "redis"), port: options.redisPort, log: options.log });
+    const redis = await ensureRedis({
+      dataDir: path.join(options.dataDir, "redis"),
+      port: options.redisPort,
+      log: options.log,
+    });
     stoppers.push(() => redis.stop());
-    options.log(`postgres ${postgres.owned ? "started" : "reused"}, redis ${redis.owned ? "started" : "reused"}`);
+    options.log(
+      `postgres ${postgres.owned ? "started" : "reused"}, redis ${redis.owned ? "started" : "reused"}`,
+    );
 
     await migrateDeploy(postgres.url);
     options.log("database migrated");
 
     const agentToken = agentTokenFor(options.dataDir);
     const fleetHosts = [
-      ...DEMO_FLEET.map((host, i) => ({ name: host.name, profile: host.profile, port: options.agentBasePort + i })),
+      ...DEMO_FLEET.map((host, i) => ({
+        name: host.name,
+        profile: host.profile,
+        port: options.agentBasePort + i,
+      })),
       ...(options.spareAgents ?? []).map((spare, i) => ({
         name: spare.name,
         profile: spare.profile,
@@ -90,7 +102,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       ...(options.perVfDelayMs === undefined ? {} : { perVfDelayMs: options.perVfDelayMs }),
     });
     stoppers.push(() => fleet.close());
-    options.log(`${fleet.agents.length} sim agents on ports ${fleetHosts[0]?.port}–${fleetHosts.at(-1)?.port}`);
+    options.log(
+      `${fleet.agents.length} sim agents on ports ${fleetHosts[0]?.port}–${fleetHosts.at(-1)?.port}`,
+    );
 
     const db = createDb(postgres.url, { max: 2 });
     const agents: DemoAgent[] = DEMO_FLEET.map((host, i) => ({
@@ -103,17 +117,31 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const seeded = await seedDemo(db, agents);
     await seedDemoNetworks(db);
     stoppers.push(() => db.$disconnect());
-    options.log(seeded.hostsAdded > 0 ? `demo seeded (${seeded.hostsAdded} hosts)` : "demo data already present");
+    options.log(
+      seeded.hostsAdded > 0
+        ? `demo seeded (${seeded.hostsAdded} hosts)`
+        : "demo data already present",
+    );
 
     const env = {
       DATABASE_URL: postgres.url,
       REDIS_URL: redis.url,
       VIRTFN_QUEUE_PREFIX: options.queuePrefix,
-      ...(options.reconcileMs === undefined ? {} : { VIRTFN_RECONCILE_MS: String(options.reconcileMs) }),
+      ...(options.reconcileMs === undefined
+        ? {}
+        : { VIRTFN_RECONCILE_MS: String(options.reconcileMs) }),
     };
-    const worker: ManagedProcess = spawnTs("worker", path.join(repoRoot, "apps/worker/src/main.ts"), env, {
-      quiet: options.quietChildren ?? false,
-    });
+    const logFile = (name: string) =>
+      options.logDir ? path.join(options.logDir, `${name}.log`) : undefined;
+    const worker: ManagedProcess = spawnTs(
+      "worker",
+      path.join(repoRoot, "apps/worker/src/main.ts"),
+      env,
+      {
+        quiet: options.quietChildren ?? false,
+        logFile: logFile("worker"),
+      },
+    );
     stoppers.push(() => worker.stop());
     // The demo's SR-IOV PF can only be split once the worker has connected its host.
     const splitDeadline = Date.now() + 60_000;
@@ -124,13 +152,24 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     // VIRTFN_WEB_MODE=dev runs `next dev` with hot reload, for working on the UI.
     const devMode = process.env.VIRTFN_WEB_MODE === "dev";
     const distDir = distDirFor(options.dataDir);
-    if (!devMode) await ensureWebBuild(distDir, options.log, options.quietChildren ?? false);
+    if (!devMode)
+      await ensureWebBuild(distDir, options.log, options.quietChildren ?? false, logFile("build"));
     const web = spawnManaged(
       "web",
       path.join(repoRoot, "node_modules", ".bin", "next"),
-      [devMode ? "dev" : "start", "--port", String(options.webPort), "--hostname", process.env.VIRTFN_WEB_HOST ?? "127.0.0.1"],
+      [
+        devMode ? "dev" : "start",
+        "--port",
+        String(options.webPort),
+        "--hostname",
+        process.env.VIRTFN_WEB_HOST ?? "127.0.0.1",
+      ],
       { ...env, NEXT_TELEMETRY_DISABLED: "1", VIRTFN_NEXT_DIST_DIR: distDir },
-      { cwd: path.join(repoRoot, "apps/web"), quiet: options.quietChildren ?? false },
+      {
+        cwd: path.join(repoRoot, "apps/web"),
+        quiet: options.quietChildren ?? false,
+        logFile: logFile("web"),
+      },
     );
     stoppers.push(() => web.stop());
     const webUrl = `http://127.0.0.1:${options.webPort}`;

@@ -48,6 +48,7 @@ export async function ensureWebBuild(
   distDir: string,
   log: (line: string) => void,
   quiet: boolean,
+  logFile?: string,
 ): Promise<void> {
   const stampFile = path.join(webDir, distDir, "virtfn-source-hash");
   const wanted = hashSources();
@@ -62,7 +63,7 @@ export async function ensureWebBuild(
     path.join(repoRoot, "node_modules", ".bin", "next"),
     ["build"],
     { NEXT_TELEMETRY_DISABLED: "1", VIRTFN_NEXT_DIST_DIR: distDir },
-    { cwd: webDir, quiet },
+    { cwd: webDir, quiet, logFile },
   );
   const code = await new Promise<number>((resolve) =>
     build.child.on("exit", (exitCode) => resolve(exitCode ?? 1)),

@@ -8,14 +8,21 @@ import { z } from "zod";
 import type { Context } from "./trpc";
 import { adminProcedure, publicProcedure, router } from "./trpc";
 
-const schema = z.object({ name: z.string().min(3, "Too short"), nested: z.object({ port: z.number().int() }) });
+const schema = z.object({
+  name: z.string().min(3, "Too short"),
+  nested: z.object({ port: z.number().int() }),
+});
 
 const testRouter = router({
   domain: publicProcedure.query(() => {
-    throw new DomainError(ErrorCode.HOST_IN_USE, "CONFLICT", "kvm-1 still runs 2 VM(s).", { vms: 2 });
+    throw new DomainError(ErrorCode.HOST_IN_USE, "CONFLICT", "kvm-1 still runs 2 VM(s).", {
+      vms: 2,
+    });
   }),
   notFound: publicProcedure.query(() => {
-    throw new DomainError(ErrorCode.NOT_FOUND, "NOT_FOUND", "Host x was not found.", { entity: "Host" });
+    throw new DomainError(ErrorCode.NOT_FOUND, "NOT_FOUND", "Host x was not found.", {
+      entity: "Host",
+    });
   }),
   input: publicProcedure.input(schema).mutation(() => "ok"),
   serviceZod: publicProcedure.query(() => schema.parse({ name: "a", nested: { port: "x" } })),
@@ -25,6 +32,17 @@ const testRouter = router({
   admin: adminProcedure.query(() => "secret"),
 });
 
+/** The audit rows the middleware writes for failed mutations; the test procedures touch nothing else. */
+const audited: unknown[] = [];
+const auditOnlyDb = {
+  auditEvent: {
+    create: (args: { data: unknown }) => {
+      audited.push(args.data);
+      return Promise.resolve(args.data);
+    },
+  },
+};
+
 function context(actor: Context["actor"] = null): Context {
   return {
     actor,
@@ -33,12 +51,14 @@ function context(actor: Context["actor"] = null): Context {
     headers: new Headers(),
     resHeaders: new Headers(),
     url: undefined,
-    // The test procedures never touch the database.
-    db: {} as Context["db"],
+    db: auditOnlyDb as unknown as Context["db"],
   };
 }
 
-async function call(path: string, init: { method?: string; body?: unknown; actor?: Context["actor"] } = {}) {
+async function call(
+  path: string,
+  init: { method?: string; body?: unknown; actor?: Context["actor"] } = {},
+) {
   const method = init.method ?? "GET";
   const req = new Request(`http://test/api/trpc/${path}`, {
     method,
@@ -51,18 +71,27 @@ async function call(path: string, init: { method?: string; body?: unknown; actor
     router: testRouter,
     createContext: () => context(init.actor ?? null),
   });
-  const json = (await res.json()) as { error: { json: { message: string; data: Record<string, unknown> } } };
+  const json = (await res.json()) as {
+    error: { json: { message: string; data: Record<string, unknown> } };
+  };
   return { status: res.status, error: json.error.json };
 }
 
-afterEach(() => vi.restoreAllMocks());
+afterEach(() => {
+  vi.restoreAllMocks();
+  audited.length = 0;
+});
 
 describe("tRPC error mapping", () => {
   it("maps a DomainError's kind to the tRPC code and exposes its code and details", async () => {
     const { status, error } = await call("domain");
     expect(status).toBe(409);
     expect(error.message).toBe("kvm-1 still runs 2 VM(s).");
-    expect(error.data).toMatchObject({ code: "CONFLICT", domainCode: "HOST_IN_USE", details: { vms: 2 } });
+    expect(error.data).toMatchObject({
+      code: "CONFLICT",
+      domainCode: "HOST_IN_USE",
+      details: { vms: 2 },
+    });
     expect(error.data.stack).toBeUndefined();
   });
 
@@ -73,11 +102,24 @@ describe("tRPC error mapping", () => {
   });
 
   it("turns input validation errors into BAD_REQUEST with field paths", async () => {
-    const { status, error } = await call("input", { method: "POST", body: { name: "a", nested: { port: 1.5 } } });
+    const { status, error } = await call("input", {
+      method: "POST",
+      body: { name: "a", nested: { port: 1.5 } },
+    });
     expect(status).toBe(400);
     expect(error.data).toMatchObject({ code: "BAD_REQUEST", domainCode: "VALIDATION_FAILED" });
-    expect(error.data.fieldErrors).toMatchObject({ name: ["Too short"], "nested.port": [expect.any(String)] });
+    expect(error.data.fieldErrors).toMatchObject({
+      name: ["Too short"],
+      "nested.port": [expect.any(String)],
+    });
     expect(error.message).toContain("name: Too short");
+    expect(audited).toEqual([
+      expect.objectContaining({
+        action: "input",
+        outcome: "Failure",
+        errorCode: "VALIDATION_FAILED",
+      }),
+    ]);
   });
 
   it("turns a ZodError thrown inside a service into BAD_REQUEST, not a 500", async () => {
@@ -92,7 +134,11 @@ describe("tRPC error mapping", () => {
     expect(status).toBe(500);
     expect(error.message).toBe("Something went wrong on the server. Request id: req-test-1.");
     expect(JSON.stringify(error)).not.toContain("secret");
-    expect(error.data).toMatchObject({ code: "INTERNAL_SERVER_ERROR", requestId: "req-test-1", domainCode: null });
+    expect(error.data).toMatchObject({
+      code: "INTERNAL_SERVER_ERROR",
+      requestId: "req-test-1",
+      domainCode: null,
+    });
     expect(log).toHaveBeenCalled();
     expect(String(log.mock.calls[0]?.[0])).toContain("req-test-1");
   });
@@ -100,7 +146,10 @@ describe("tRPC error mapping", () => {
   it("refuses anonymous callers with UNAUTHORIZED and non-admins with FORBIDDEN", async () => {
     const anonymous = await call("admin");
     expect(anonymous.status).toBe(401);
-    expect(anonymous.error.data).toMatchObject({ code: "UNAUTHORIZED", domainCode: "UNAUTHENTICATED" });
+    expect(anonymous.error.data).toMatchObject({
+      code: "UNAUTHORIZED",
+      domainCode: "UNAUTHENTICATED",
+    });
     const tenant = await call("admin", {
       actor: { userId: "u1", username: "tenant", role: "Tenant", projectIds: [] },
     });
