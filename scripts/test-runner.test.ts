@@ -1,6 +1,6 @@
 // The runner that decides CI's verdict, run against tiny spec folders: a spec that cannot load, a
 // failing spec, a `.only` under CI and an undeclared skip each fail the run; a clean folder passes.
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { repoRoot } from "./lib/paths";
@@ -124,6 +124,43 @@ describe("the test runner's verdict (Playwright)", () => {
   it("fails a .only under CI", async () => {
     const counts = await playwrightOn("only", { CI: "true" });
     expect(exitCodeFor(counts)).toBe(1);
+  });
+});
+
+describe("the e2e fixture every spec uses", () => {
+  it("fails a test on an unexpected console error or page error, not on a declared one", async () => {
+    const fixture = path.join(repoRoot, "apps/web/e2e/fixtures.ts");
+    const dir = folder("playwright-browser-errors", {
+      "playwright.config.ts": `export default { testDir: ".", workers: 1, outputDir: "artifacts", use: { launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium" } } };\n`,
+      "case.spec.ts": [
+        `import { test } from ${JSON.stringify(fixture)};`,
+        // First: after a failure Playwright starts a new worker, and each start launches Chromium.
+        `test("declared console error", async ({ page, consoleErrors }) => {`,
+        `  consoleErrors.allow(/expected boom/);`,
+        `  await page.setContent("<script>console.error('expected boom')</script>");`,
+        `});`,
+        `test("console error", async ({ page }) => { await page.setContent("<script>console.error('boom')</script>"); });`,
+        `test("page error", async ({ page }) => { await page.setContent("<script>throw new Error('bang')</script>"); });`,
+      ].join("\n"),
+    });
+    const counts = await runPlaywright({
+      config: path.join(dir, "playwright.config.ts"),
+      cwd: dir,
+      testDir: dir,
+      output: path.join(dir, "report.json"),
+    });
+    expect(counts).toMatchObject({ passed: 1, failed: 2 });
+  }, 180_000);
+
+  it("is what every spec in apps/web/e2e imports its test from", () => {
+    const e2e = path.join(repoRoot, "apps/web/e2e");
+    const specs = readdirSync(e2e).filter((file) => file.endsWith(".spec.ts"));
+    expect(specs.length).toBeGreaterThan(0);
+    for (const spec of specs) {
+      const text = readFileSync(path.join(e2e, spec), "utf8");
+      expect(text, spec).toMatch(/import \{[^}]*\btest\b[^}]*\} from "\.\/fixtures"/);
+      expect(text, spec).not.toMatch(/import \{[^}]*\btest\b[^}]*\} from "@playwright\/test"/);
+    }
   });
 });
 

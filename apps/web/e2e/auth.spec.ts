@@ -1,14 +1,15 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { ADMIN, login } from "./helpers";
 
 test("anonymous visitors are sent to the login page", async ({ page }) => {
   await page.goto("/hosts");
   await expect(page).toHaveURL(/\/login/);
   await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
-  await expect(page.getByText("Demo: admin / demo-admin, tenant / demo-tenant")).toBeVisible();
+  await expect(page.getByText("Demo: admin / demo-admin, tenant / demo-tenant, auditor / demo-auditor")).toBeVisible();
 });
 
-test("a wrong password shows an error and stays on /login", async ({ page }) => {
+test("a wrong password shows an error and stays on /login", async ({ page, consoleErrors }) => {
+  consoleErrors.allow(/Failed to load resource: the server responded with a status of 401/);
   await page.goto("/login");
   await page.getByLabel("Username").fill(ADMIN.username);
   await page.getByLabel("Password").fill("not-the-password");

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { login, required } from "./helpers";
 
 test("add host shows field errors from the server next to the fields", async ({ page }) => {

@@ -1,4 +1,5 @@
-import { expect, test, type Page } from "@playwright/test";
+import type { Page } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { login } from "./helpers";
 
 // Unique per run and per test, so the tests neither depend on each other nor on their order.

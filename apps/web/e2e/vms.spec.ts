@@ -1,4 +1,5 @@
-import { expect, test, type APIRequestContext, type Browser, type Locator, type Page } from "@playwright/test";
+import type { APIRequestContext, Browser, Locator, Page } from "@playwright/test";
+import { expect, test, watchContext } from "./fixtures";
 import { ADMIN, login } from "./helpers";
 
 const TENANT = { username: "tenant", password: "demo-tenant" } as const;
@@ -35,6 +36,7 @@ function api(request: APIRequestContext) {
  */
 async function prepareSriovL3(browser: Browser, options: { plain?: boolean } = {}) {
   const context = await browser.newContext();
+  watchContext(context);
   const page = await context.newPage();
   try {
     await login(page, ADMIN);

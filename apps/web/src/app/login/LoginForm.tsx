@@ -7,7 +7,7 @@ import { homeFor } from "~/components/nav";
 import { errorData, errorMessage, fieldErrorsOf } from "~/lib/errors";
 import { useTRPC } from "~/trpc/react";
 
-export function LoginForm({ next }: { next: string | null }) {
+export function LoginForm({ next, demoHint }: { next: string | null; demoHint: string }) {
   const trpc = useTRPC();
   const router = useRouter();
   const id = useId();
@@ -90,7 +90,7 @@ export function LoginForm({ next }: { next: string | null }) {
       <button type="submit" className="btn btn-primary btn-block" disabled={login.isPending || login.isSuccess}>
         {login.isPending || login.isSuccess ? "Signing in…" : "Sign in"}
       </button>
-      <p className="hint demo-hint">Demo: admin / demo-admin, tenant / demo-tenant</p>
+      <p className="hint demo-hint">{demoHint}</p>
     </form>
   );
 }

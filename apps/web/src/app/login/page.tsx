@@ -1,3 +1,4 @@
+import { DEMO_LOGINS } from "@virtfn/core";
 import { redirect } from "next/navigation";
 import { homeFor } from "~/components/nav";
 import { currentUser } from "~/trpc/server";
@@ -5,10 +6,16 @@ import { LoginForm } from "./LoginForm";
 
 export const metadata = { title: "Sign in · virtfn" };
 
+// Every seeded demo login, from the list the seed itself uses, so the hint cannot leave one out.
+const demoHint = `Demo: ${Object.values(DEMO_LOGINS)
+  .map((login) => `${login.username} / ${login.password}`)
+  .join(", ")}`;
+
 export default async function LoginPage({ searchParams }: PageProps<"/login">) {
   const user = await currentUser();
   const { next } = await searchParams;
-  const target = typeof next === "string" && next.startsWith("/") && !next.startsWith("//") ? next : null;
+  const target =
+    typeof next === "string" && next.startsWith("/") && !next.startsWith("//") ? next : null;
   if (user) redirect(target ?? homeFor(user.role));
   return (
     <main className="login-page">
@@ -17,7 +24,7 @@ export default async function LoginPage({ searchParams }: PageProps<"/login">) {
           <span className="brand">virtfn</span>
           <span className="muted">SR-IOV control plane</span>
         </div>
-        <LoginForm next={target} />
+        <LoginForm next={target} demoHint={demoHint} />
       </div>
     </main>
   );
