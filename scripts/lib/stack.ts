@@ -8,7 +8,8 @@ import { seedDemo, seedDemoNetworks, splitDemoPf, type DemoAgent } from "@virtfn
 import { createDb, migrateDeploy } from "@virtfn/db";
 import { ensurePostgres, ensureRedis, type RunningService } from "@virtfn/db/services";
 import { repoRoot } from "./paths";
-import { spawnManaged, spawnTs, waitForHttp, type ManagedProcess } from "./processes";
+import { spawnManaged, spawnTs, waitForHttp } from "./processes";
+import { supervise, type Supervised } from "./supervisor";
 import { distDirFor, ensureWebBuild } from "./web-build";
 
 export const DEMO_FLEET = [
@@ -43,6 +44,8 @@ export interface Stack {
   redisUrl: string;
   agentToken: string;
   spare: Array<{ name: string; url: string }>;
+  worker: Supervised;
+  web: Supervised;
   stop(): Promise<void>;
 }
 
@@ -133,14 +136,14 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     };
     const logFile = (name: string) =>
       options.logDir ? path.join(options.logDir, `${name}.log`) : undefined;
-    const worker: ManagedProcess = spawnTs(
+    const worker = supervise(
       "worker",
-      path.join(repoRoot, "apps/worker/src/main.ts"),
-      env,
-      {
-        quiet: options.quietChildren ?? false,
-        logFile: logFile("worker"),
-      },
+      () =>
+        spawnTs("worker", path.join(repoRoot, "apps/worker/src/main.ts"), env, {
+          quiet: options.quietChildren ?? false,
+          logFile: logFile("worker"),
+        }),
+      { log: options.log },
     );
     stoppers.push(() => worker.stop());
     // The demo's SR-IOV PF can only be split once the worker has connected its host.
@@ -154,27 +157,43 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const distDir = distDirFor(options.dataDir);
     if (!devMode)
       await ensureWebBuild(distDir, options.log, options.quietChildren ?? false, logFile("build"));
-    const web = spawnManaged(
+    const web = supervise(
       "web",
-      path.join(repoRoot, "node_modules", ".bin", "next"),
-      [
-        devMode ? "dev" : "start",
-        "--port",
-        String(options.webPort),
-        "--hostname",
-        process.env.VIRTFN_WEB_HOST ?? "127.0.0.1",
-      ],
-      { ...env, NEXT_TELEMETRY_DISABLED: "1", VIRTFN_NEXT_DIST_DIR: distDir },
-      {
-        cwd: path.join(repoRoot, "apps/web"),
-        quiet: options.quietChildren ?? false,
-        logFile: logFile("web"),
-      },
+      () =>
+        spawnManaged(
+          "web",
+          path.join(repoRoot, "node_modules", ".bin", "next"),
+          [
+            devMode ? "dev" : "start",
+            "--port",
+            String(options.webPort),
+            "--hostname",
+            process.env.VIRTFN_WEB_HOST ?? "127.0.0.1",
+          ],
+          { ...env, NEXT_TELEMETRY_DISABLED: "1", VIRTFN_NEXT_DIST_DIR: distDir },
+          {
+            cwd: path.join(repoRoot, "apps/web"),
+            quiet: options.quietChildren ?? false,
+            logFile: logFile("web"),
+          },
+        ),
+      { log: options.log },
     );
     stoppers.push(() => web.stop());
     const webUrl = `http://127.0.0.1:${options.webPort}`;
-    await waitForHttp(`${webUrl}/api/health`, 180_000, () => web.child.exitCode === null);
-    if (devMode) await fetch(`${webUrl}/login`).catch(() => undefined); // compile the first page now
+    // A web app that dies before it ever answered is a failed start, not a crash to restart.
+    await waitForHttp(
+      `${webUrl}/api/health`,
+      180_000,
+      () => web.restarts() === 0 && web.current().child.exitCode === null,
+    );
+    // `next start` loads each route on its first request: the login page and the tRPC route (the
+    // whole server: Prisma, core) load now, not during the first sign-in a user or a test makes.
+    for (const warm of ["/login", "/api/trpc/auth.warmup"]) {
+      await fetch(`${webUrl}${warm}`, { signal: AbortSignal.timeout(120_000) }).catch(
+        () => undefined,
+      );
+    }
 
     return {
       webUrl,
@@ -184,6 +203,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       spare: fleet.agents
         .filter((agent) => (options.spareAgents ?? []).some((spare) => spare.name === agent.name))
         .map((agent) => ({ name: agent.name, url: agent.url })),
+      worker,
+      web,
       stop,
     };
   } catch (error) {

@@ -65,9 +65,15 @@ export async function ensureWebBuild(
     { NEXT_TELEMETRY_DISABLED: "1", VIRTFN_NEXT_DIST_DIR: distDir },
     { cwd: webDir, quiet, logFile },
   );
+  // next build prints nothing for minutes on a loaded machine: say that it is still working.
+  const progress = setInterval(
+    () => log(`still building the web app (${((Date.now() - started) / 1000).toFixed(0)} s) …`),
+    30_000,
+  );
   const code = await new Promise<number>((resolve) =>
     build.child.on("exit", (exitCode) => resolve(exitCode ?? 1)),
   );
+  clearInterval(progress);
   if (code !== 0) throw new Error(`next build failed with exit code ${code}`);
   mkdirSync(path.dirname(stampFile), { recursive: true });
   writeFileSync(stampFile, wanted);

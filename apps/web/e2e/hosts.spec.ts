@@ -1,7 +1,8 @@
 import { expect, test } from "./fixtures";
 import { login, required } from "./helpers";
 
-test("add host shows field errors from the server next to the fields", async ({ page }) => {
+test("add host shows field errors from the server next to the fields", async ({ page, consoleErrors }) => {
+  consoleErrors.allow(/Failed to load resource: the server responded with a status of 400/);
   await login(page);
   await page.goto("/hosts");
   await page.getByRole("button", { name: "Add host" }).first().click();

@@ -140,7 +140,7 @@ function embeddedLayout(dataDir: string, log: (line: string) => void): EmbeddedL
     );
     log(
       `postgres: the postgres user cannot enter a folder above ${dataDir} or node_modules (root-only, e.g. /root or a mktemp -d folder); ` +
-        `its binaries run from ${path.dirname(path.dirname(entry))} and its data lives in ${relocated}`,
+        `its binaries run from ${path.resolve(entry, "../../../..")} and its data lives in ${relocated}`,
     );
     return { module: entry, dataDir: relocated };
   } catch (error) {
