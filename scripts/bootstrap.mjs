@@ -8,10 +8,18 @@ import { fileURLToPath } from "node:url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 // `generate` only installs and generates: typecheck and lint need the Prisma client too.
-const entries = { start: "scripts/start.ts", test: "scripts/test.ts", bench: "bench/run.ts", generate: null };
+const entries = {
+  start: "scripts/start.ts",
+  test: "scripts/test.ts",
+  bench: "bench/run.ts",
+  "agent-sim": "scripts/agent-sim.ts",
+  generate: null,
+};
+// The "up after N s" of `npm start` counts from here, the install included.
+process.env.VIRTFN_STARTED_AT ??= String(Date.now());
 const command = process.argv[2];
 if (!(command in entries)) {
-  console.error("usage: node scripts/bootstrap.mjs start|test|bench|generate");
+  console.error(`usage: node scripts/bootstrap.mjs ${Object.keys(entries).join("|")}`);
   process.exit(2);
 }
 
@@ -22,7 +30,8 @@ function run(cmd, args) {
 
 const marker = path.join(root, "node_modules", ".package-lock.json");
 const lock = path.join(root, "package-lock.json");
-const stale = !existsSync(marker) || (existsSync(lock) && statSync(lock).mtimeMs > statSync(marker).mtimeMs);
+const stale =
+  !existsSync(marker) || (existsSync(lock) && statSync(lock).mtimeMs > statSync(marker).mtimeMs);
 if (stale) {
   console.log("Installing dependencies …");
   // `npm install`, not `npm ci`: npm 11.19 leaves other platforms' optional packages (turbo's
@@ -37,12 +46,19 @@ const schema = path.join(root, "prisma", "schema.prisma");
 const generated = path.join(root, "packages", "db", "src", "generated", "prisma", "client.ts");
 if (!existsSync(generated) || statSync(generated).mtimeMs < statSync(schema).mtimeMs) {
   console.log("Generating the Prisma client …");
-  const result = spawnSync(process.execPath, [path.join(root, "node_modules", "prisma", "build", "index.js"), "generate"], {
-    cwd: root,
-    stdio: "inherit",
-    // generate never connects; prisma.config.ts only needs a syntactically valid URL.
-    env: { ...process.env, DATABASE_URL: process.env.DATABASE_URL ?? "postgresql://localhost/unused" },
-  });
+  const result = spawnSync(
+    process.execPath,
+    [path.join(root, "node_modules", "prisma", "build", "index.js"), "generate"],
+    {
+      cwd: root,
+      stdio: "inherit",
+      // generate never connects; prisma.config.ts only needs a syntactically valid URL.
+      env: {
+        ...process.env,
+        DATABASE_URL: process.env.DATABASE_URL ?? "postgresql://localhost/unused",
+      },
+    },
+  );
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
@@ -52,5 +68,6 @@ const tsx = path.join(root, "node_modules", ".bin", "tsx");
 const result = spawnSync(tsx, [path.join(root, entries[command]), ...process.argv.slice(3)], {
   cwd: root,
   stdio: "inherit",
+  env: process.env,
 });
 process.exit(result.status ?? 1);

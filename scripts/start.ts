@@ -1,9 +1,10 @@
 import path from "node:path";
+import { hostProfileNames } from "@virtfn/agent";
 import { DEMO_LOGINS } from "@virtfn/core";
 import { dataRoot } from "./lib/paths";
 import { startStack } from "./lib/stack";
 
-const started = Date.now();
+const started = Number(process.env.VIRTFN_STARTED_AT ?? Date.now());
 const log = (line: string) => console.log(`[start] ${line}`);
 const port = Number(process.env.PORT ?? 3000);
 
@@ -15,6 +16,11 @@ const stack = await startStack({
   agentBasePort: Number(process.env.VIRTFN_AGENT_BASE_PORT ?? 7101),
   database: "virtfn",
   queuePrefix: "virtfn",
+  // Running but not registered: the README's "add a host" walk-through adds one of them.
+  spareAgents: [
+    { name: "spare-1", profile: "kvm-i350-82599" },
+    { name: "spare-2", profile: "kvm-e810" },
+  ],
   log,
 });
 
@@ -25,6 +31,11 @@ Demo logins (local demo only):
   admin    ${DEMO_LOGINS.admin.username} / ${DEMO_LOGINS.admin.password}
   tenant   ${DEMO_LOGINS.tenant.username} / ${DEMO_LOGINS.tenant.password}
   auditor  ${DEMO_LOGINS.auditor.username} / ${DEMO_LOGINS.auditor.password}
+
+Spare sim agents, running but not added yet (Hosts → Add host):
+${stack.spare.map((agent) => `  ${agent.name}  ${agent.url}`).join("\n")}
+  agent token  ${stack.agentToken}
+More: npm run agent:sim -- --profile kvm-e810   (profiles: ${hostProfileNames.join(", ")})
 
 Ctrl-C stops everything; the data in .data/dev is kept for the next start.
 `);
