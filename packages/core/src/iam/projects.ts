@@ -176,10 +176,10 @@ export async function addProjectMember(
   requireAdmin(actor, "change project members");
   const input = projectMemberInput.parse(rawInput);
   return db.$transaction(async (tx) => {
-    const [project, user] = await Promise.all([
-      tx.project.findUnique({ where: { id: input.projectId }, select: { id: true } }),
-      tx.user.findUnique({ where: { id: input.userId }, select: { id: true, username: true } }),
-    ]);
+    // One after the other: a transaction is one connection, and pg (adapter-pg) refuses, from
+    // pg 9 on, a query started while another runs on it.
+    const project = await tx.project.findUnique({ where: { id: input.projectId }, select: { id: true } });
+    const user = await tx.user.findUnique({ where: { id: input.userId }, select: { id: true, username: true } });
     if (!project) throw notFound("Project", input.projectId);
     if (!user) throw notFound("User", input.userId);
     await tx.membership.upsert({
