@@ -64,3 +64,4 @@ export * from "./iam/apiKeys";
 export * from "./audit/events";
 export * from "./iam/idempotency";
 export * from "./demo/networks";
+export { databaseBusy, isTxConflict, isTxStartTimeout, retryTransaction } from "./shared/db-errors";
