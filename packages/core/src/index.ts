@@ -65,3 +65,14 @@ export * from "./audit/events";
 export * from "./iam/idempotency";
 export * from "./demo/networks";
 export { databaseBusy, isTxConflict, isTxStartTimeout, retryTransaction } from "./shared/db-errors";
+export {
+  judgeHost,
+  lockAndReserve,
+  placementError,
+  tryOrder,
+  type CreateDemand,
+  type HostReason,
+  type HostRefusal,
+  type VfNetwork,
+  type VfRequest,
+} from "./vms/placement";

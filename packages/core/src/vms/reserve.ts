@@ -172,15 +172,17 @@ export async function probeFreeIps(tx: Tx, l3: L3Addressing, want: number): Prom
         Prisma.sql`(${i}::int, ${String(segment.start)}::bigint, ${String(segment.end)}::bigint)`,
     ),
   );
+  // generate_series in the select list runs value per call, so the LIMIT stops it early (in FROM,
+  // it would materialize the whole range first); OFFSET 0 keeps each NOT EXISTS a per-address
+  // index probe instead of an anti-join that hashes every NIC of the L3.
   const rows = await tx.$queryRaw<Array<{ ip: string }>>`
-    SELECT host('0.0.0.0'::inet + g) AS ip
-    FROM (VALUES ${values}) AS s(ord, lo, hi)
-    CROSS JOIN LATERAL generate_series(s.lo, s.hi) AS g
+    SELECT host('0.0.0.0'::inet + x.g) AS ip
+    FROM (SELECT generate_series(s.lo, s.hi) AS g FROM (VALUES ${values}) AS s(ord, lo, hi)) AS x
     WHERE NOT EXISTS (SELECT 1 FROM "VmNic" n
-                      WHERE n."l3Id" = ${l3.id}::uuid AND n.ip = host('0.0.0.0'::inet + g))
+                      WHERE n."l3Id" = ${l3.id}::uuid AND n.ip = host('0.0.0.0'::inet + x.g) OFFSET 0)
       AND NOT EXISTS (SELECT 1 FROM "Eip" e
-                      WHERE e."vipL3Id" = ${l3.id}::uuid AND e.ip = host('0.0.0.0'::inet + g))
-      AND host('0.0.0.0'::inet + g) IS DISTINCT FROM ${l3.gateway}::text
+                      WHERE e."vipL3Id" = ${l3.id}::uuid AND e.ip = host('0.0.0.0'::inet + x.g) OFFSET 0)
+      AND host('0.0.0.0'::inet + x.g) IS DISTINCT FROM ${l3.gateway}::text
     LIMIT ${want}`;
   return rows.map((row) => row.ip);
 }
