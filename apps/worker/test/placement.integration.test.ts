@@ -1,8 +1,20 @@
-// Issue 10, item 7: a refused create says what is really missing. The code follows the cause
+// Issue 10, items 7 and 5: a refused create says what is really missing. The code follows the cause
 // (capacity, IOMMU not ready, PF busy with an operation, no such interface, no free VF), and
-// details.hosts lists every host with its reason, IOMMU-off hosts included.
+// details.hosts lists every host with its reason, IOMMU-off hosts included. A stopped VF VM moves
+// only to a host where it could start.
 import type { RunningAgent } from "@virtfn/agent";
-import { addHost, createL2Network, createL3Network, createVm, type L3View } from "@virtfn/core";
+import {
+  addHost,
+  createL2Network,
+  createL3Network,
+  createVm,
+  deleteVm,
+  migrateVm,
+  migrationCandidates,
+  startVm,
+  stopVm,
+  type L3View,
+} from "@virtfn/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningWorker } from "../src/index";
 import {
@@ -13,7 +25,15 @@ import {
   type Fixture,
 } from "./helpers";
 import { addSimHost, pfNamed, startSlowSimAgent, type SimHost } from "./sriov-helpers";
-import { catalog, network, split, vmFootprint, type Catalog } from "./vms-helpers";
+import {
+  catalog,
+  finish,
+  network,
+  runningVm,
+  split,
+  vmFootprint,
+  type Catalog,
+} from "./vms-helpers";
 
 describe("placement errors name the real cause, host by host", () => {
   let fx: Fixture;
@@ -184,5 +204,56 @@ describe("placement errors name the real cause, host by host", () => {
         { name: "kvm-p", reason: expect.stringContaining("free VF") },
       ]),
     );
+  });
+
+  it("a stopped VM with a VF NIC moves only to a host with a free VF for it; candidates give each host's reason; tenants cannot pick", async () => {
+    const other = await addSimHost(fx, agents, "kvm-q", "kvm-i350-82599");
+    await split(fx, other, "em1", 2);
+    const vm = await runningVm(fx, fx.tenant, cat, "mover", [{ l3Id: vfL3.id, sriov: true }]);
+    const [src, dst] =
+      vm.hostId === host.hostId ? [host.hostId, other.hostId] : [other.hostId, host.hostId];
+    const dstName = dst === host.hostId ? "kvm-p" : "kvm-q";
+    await finish(fx, stopVm(fx.db, fx.tenant, { vmId: vm.id }));
+
+    // Every VF of the destination's em1 taken: it is not a candidate, and nothing moves.
+    const dstVfs = { hostId: dst, pf: { name: "em1" }, state: "Available" as const };
+    const taken = await fx.db.virtualFunction.findMany({ where: dstVfs, select: { id: true } });
+    await fx.db.virtualFunction.updateMany({ where: dstVfs, data: { state: "Reserved" } });
+    const blocked = await migrationCandidates(fx.db, fx.tenant, { vmId: vm.id });
+    expect(blocked.canChoose).toBe(false);
+    expect(blocked.hosts).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ name: dstName, reason: expect.stringContaining("free VF") }),
+        expect.objectContaining({ name: "kvm-noiommu", reason: expect.any(String) }),
+      ]),
+    );
+    await expect(migrateVm(fx.db, fx.tenant, { vmId: vm.id })).rejects.toMatchObject({
+      code: "NO_MIGRATION_TARGET",
+    });
+    await expect(
+      migrateVm(fx.db, fx.tenant, { vmId: vm.id, targetHostId: dst }),
+    ).rejects.toMatchObject({ code: "ADMIN_ONLY" });
+    expect(await fx.db.vm.findUniqueOrThrow({ where: { id: vm.id } })).toMatchObject({
+      hostId: src,
+      state: "Stopped",
+    });
+
+    // VFs free again: the destination qualifies, the scheduler picks it, and the VM starts there.
+    await fx.db.virtualFunction.updateMany({
+      where: { id: { in: taken.map((vf) => vf.id) } },
+      data: { state: "Available" },
+    });
+    const open = await migrationCandidates(fx.db, fx.admin, { vmId: vm.id });
+    expect(open.canChoose).toBe(true);
+    expect(open.hosts.find((h) => h.name === dstName)?.reason).toBeNull();
+    const moved = await finish(fx, migrateVm(fx.db, fx.tenant, { vmId: vm.id }));
+    expect(moved.status, `${moved.errorCode} ${moved.errorMessage}`).toBe("Succeeded");
+    expect(await fx.db.vm.findUniqueOrThrow({ where: { id: vm.id } })).toMatchObject({
+      hostId: dst,
+      state: "Stopped",
+    });
+    const started = await finish(fx, startVm(fx.db, fx.tenant, { vmId: vm.id }));
+    expect(started.status, `${started.errorCode} ${started.errorMessage}`).toBe("Succeeded");
+    await finish(fx, deleteVm(fx.db, fx.tenant, { vmId: vm.id }));
   });
 });

@@ -51,7 +51,12 @@ export {
 } from "./vms/scheduler";
 export { createVm, startVm, stopVm, rebootVm, deleteVm, type VmOperation } from "./vms/commands";
 export { attachNic, detachNic, setNicType } from "./vms/nics";
-export { migrateVm, checkStorageMigration } from "./vms/migrate";
+export {
+  migrateVm,
+  checkStorageMigration,
+  migrationCandidates,
+  type MigrationCandidate,
+} from "./vms/migrate";
 export * from "./vms/queries";
 export * from "./netservices/schemas";
 export * from "./netservices/qos";
