@@ -262,7 +262,7 @@ describe("VMs with VF NICs through the worker and sim agents", () => {
     );
   });
 
-  it("R9: a running VM with a VF NIC cannot be live-migrated (the reason names the NIC); a vNIC-only VM can; a stopped VF VM can move", async () => {
+  it("R9: a running VM with a VF NIC cannot be live-migrated (the reason names the NIC); a vNIC-only VM can; a stopped VF VM moves only where it could start", async () => {
     const vfVm = await runningVm(fx, fx.tenant, cat, "r9-vf", [
       { l3Id: plain.id },
       { l3Id: flat.id, sriov: true },
@@ -299,18 +299,23 @@ describe("VMs with VF NICs through the worker and sim agents", () => {
     expect((await target.client.listFdb("em1")).map((e) => e.mac)).toContain(fdbMac);
 
     await finish(fx, stopVm(fx.db, fx.tenant, { vmId: vfVm.id }));
-    const movedStopped = await finish(
-      fx,
+    // Issue 10: a stopped VF VM moves only where it could start. kvm-b has no VFs on em1, so it
+    // is not a destination, whoever asks; and only admins may name one.
+    await expect(
       migrateVm(fx.db, fx.tenant, { vmId: vfVm.id, targetHostId: hostB.hostId }),
-    );
-    expect(movedStopped.status, `${movedStopped.errorMessage}`).toBe("Succeeded");
-    expect(await fx.db.vm.findUniqueOrThrow({ where: { id: vfVm.id } })).toMatchObject({
-      hostId: hostB.hostId,
-      state: "Stopped",
+    ).rejects.toMatchObject({ code: "ADMIN_ONLY" });
+    await expect(
+      migrateVm(fx.db, fx.admin, { vmId: vfVm.id, targetHostId: hostB.hostId }),
+    ).rejects.toMatchObject({
+      code: "NO_MIGRATION_TARGET",
+      details: { hosts: [{ name: "kvm-b", reason: expect.stringContaining("free VF") }] },
     });
-    // kvm-b has no VFs on em1: the start says so and the VM stays stopped (R8).
-    await expect(startVm(fx.db, fx.tenant, { vmId: vfVm.id })).rejects.toMatchObject({
-      code: "NO_VF_AVAILABLE",
+    await expect(migrateVm(fx.db, fx.tenant, { vmId: vfVm.id })).rejects.toMatchObject({
+      code: "NO_MIGRATION_TARGET",
+    });
+    expect(await fx.db.vm.findUniqueOrThrow({ where: { id: vfVm.id } })).toMatchObject({
+      hostId: hostA.hostId,
+      state: "Stopped",
     });
     await Promise.all(
       [vfVm, vnicVm].map((v) => finish(fx, deleteVm(fx.db, fx.tenant, { vmId: v.id }))),

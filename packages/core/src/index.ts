@@ -51,7 +51,12 @@ export {
 } from "./vms/scheduler";
 export { createVm, startVm, stopVm, rebootVm, deleteVm, type VmOperation } from "./vms/commands";
 export { attachNic, detachNic, setNicType } from "./vms/nics";
-export { migrateVm, checkStorageMigration } from "./vms/migrate";
+export {
+  migrateVm,
+  checkStorageMigration,
+  migrationCandidates,
+  type MigrationCandidate,
+} from "./vms/migrate";
 export * from "./vms/queries";
 export * from "./netservices/schemas";
 export * from "./netservices/qos";
@@ -64,3 +69,15 @@ export * from "./iam/apiKeys";
 export * from "./audit/events";
 export * from "./iam/idempotency";
 export * from "./demo/networks";
+export { databaseBusy, isTxConflict, isTxStartTimeout, retryTransaction } from "./shared/db-errors";
+export {
+  judgeHost,
+  lockAndReserve,
+  placementError,
+  tryOrder,
+  type CreateDemand,
+  type HostReason,
+  type HostRefusal,
+  type VfNetwork,
+  type VfRequest,
+} from "./vms/placement";

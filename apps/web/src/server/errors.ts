@@ -2,7 +2,14 @@
 // 1:1 onto a tRPC code), their stable domain code and details; zod errors become BAD_REQUEST with
 // field paths; anything else is logged with the request id and answered with a generic message.
 import { TRPCError } from "@trpc/server";
-import { isDomainError, type DomainError, type ErrorKind } from "@virtfn/core";
+import {
+  databaseBusy,
+  isDomainError,
+  isTxConflict,
+  isTxStartTimeout,
+  type DomainError,
+  type ErrorKind,
+} from "@virtfn/core";
 import { z } from "zod";
 
 const kindToCode: Record<ErrorKind, TRPCError["code"]> = {
@@ -11,6 +18,7 @@ const kindToCode: Record<ErrorKind, TRPCError["code"]> = {
   NOT_FOUND: "NOT_FOUND",
   FORBIDDEN: "FORBIDDEN",
   UNAUTHORIZED: "UNAUTHORIZED",
+  UNAVAILABLE: "SERVICE_UNAVAILABLE",
 };
 
 /** An unexpected failure, already logged; its message is safe to show. */
@@ -31,6 +39,8 @@ export function internalMessage(requestId: string | undefined): string {
 
 export function asDomainError(error: unknown): DomainError | null {
   if (isDomainError(error)) return error;
+  // Load, not a fault: no connection in time, or a deadlock that outlived the service's retries.
+  if (isTxStartTimeout(error) || isTxConflict(error)) return databaseBusy();
   return null;
 }
 

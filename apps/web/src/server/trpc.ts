@@ -161,6 +161,10 @@ const mapErrors = t.middleware(async ({ ctx, next, path, type, getRawInput }) =>
   const result = await next();
   if (result.ok) return result;
   const error = toTRPCError(result.error, ctx.requestId, path);
+  if (error.code === "SERVICE_UNAVAILABLE") {
+    const seconds = asDomainError(error.cause)?.details.retryAfterSeconds;
+    ctx.resHeaders.set("Retry-After", String(typeof seconds === "number" ? seconds : 1));
+  }
   if (type === "mutation" && error.code !== "TOO_MANY_REQUESTS") {
     try {
       const raw = await getRawInput().catch(() => undefined);

@@ -1,5 +1,12 @@
 /** How a transport should present a domain error. One mapping, in apps/web, turns it into codes. */
-export type ErrorKind = "BAD_REQUEST" | "CONFLICT" | "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED";
+export type ErrorKind =
+  | "BAD_REQUEST"
+  | "CONFLICT"
+  | "NOT_FOUND"
+  | "FORBIDDEN"
+  | "UNAUTHORIZED"
+  // The server cannot take the request right now (503 with Retry-After); the same call may work later.
+  | "UNAVAILABLE";
 
 /**
  * Stable error codes. Clients match on these; the messages are for people and may change.
@@ -61,6 +68,11 @@ export const ErrorCode = {
   IDEMPOTENCY_IN_PROGRESS: "IDEMPOTENCY_IN_PROGRESS",
   CROSS_SITE_REQUEST: "CROSS_SITE_REQUEST",
   RATE_LIMITED: "RATE_LIMITED",
+  // Placement (issue 10): the code says why no host could take the VM
+  PF_BUSY: "PF_BUSY",
+  NO_SUCH_INTERFACE: "NO_SUCH_INTERFACE",
+  // Load (issue 9): no database connection in time; retry later
+  DATABASE_BUSY: "DATABASE_BUSY",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

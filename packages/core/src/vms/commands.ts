@@ -1,20 +1,29 @@
-import type { Db, Operation, Tx, Vm } from "@virtfn/db";
+import { Prisma, type Db, type Operation, type Tx, type Vm } from "@virtfn/db";
 import { recordAudit } from "../operations/audit";
 import { createOperation } from "../operations/create";
 import type { OperationKind } from "../operations/kinds";
 import type { Actor } from "../shared/actor";
-import { isUniqueViolation } from "../shared/db-errors";
+import { isUniqueViolation, retryTransaction } from "../shared/db-errors";
 import { alreadyExists, DomainError, ErrorCode, notFound } from "../shared/errors";
 import { requireHostConnected } from "../sriov/rules";
 import { lockVm, requireProjectWriter, TX_OPTIONS } from "./access";
 import { rebuildFdbRows } from "./fdb";
+import {
+  judgeHost,
+  lockAndReserve,
+  placementError,
+  tryOrder,
+  type CreateDemand,
+  type HostReason,
+  type VfNetwork,
+  type VfRequest,
+} from "./placement";
 import { insertNic, noVfError, reserveVf, usablePfIds, type ReservedVf } from "./reserve";
 import { defaultNicIndex, enforce, queuesFor, vmActions } from "./rules";
 import {
   placementHosts,
   rankHosts,
   recheckHostUnderLock,
-  type PlacementDemand,
   type PlacementHost,
   type PlacementNetwork,
 } from "./scheduler";
@@ -55,7 +64,10 @@ function noHost(rejected: Array<{ host: string; reason: string }>, why?: string)
 async function loadL3s(db: Db | Tx, l3Ids: string[]) {
   const rows = await db.l3Network.findMany({
     where: { id: { in: [...new Set(l3Ids)] } },
-    include: { l2: { include: { clusters: { select: { clusterId: true } } } } },
+    include: {
+      ipRanges: { select: { startIp: true, endIp: true } },
+      l2: { include: { clusters: { select: { clusterId: true } } } },
+    },
   });
   const byId = new Map(rows.map((row) => [row.id, row]));
   for (const id of l3Ids) if (!byId.has(id)) throw notFound("L3 network", id);
@@ -91,49 +103,33 @@ function placementNetwork(l3: L3Row): PlacementNetwork {
   };
 }
 
-function demandFor(
+/** The networks a create needs, one per L2, with the VF NICs wanted on each (in NIC order). */
+function createDemand(
   offering: { vcpus: number; memoryMiB: number },
   nics: Array<{ l3: L3Row; sriov: boolean }>,
-): PlacementDemand {
-  const networks = new Map<string, PlacementNetwork>();
-  const vfsByL2 = new Map<string, number>();
+): CreateDemand {
+  const networks = new Map<string, VfNetwork>();
   for (const nic of nics) {
-    networks.set(nic.l3.l2Id, placementNetwork(nic.l3));
-    if (nic.sriov) vfsByL2.set(nic.l3.l2Id, (vfsByL2.get(nic.l3.l2Id) ?? 0) + 1);
+    const network = networks.get(nic.l3.l2Id) ?? {
+      ...placementNetwork(nic.l3),
+      l3Name: nic.l3.name,
+      vfs: 0,
+    };
+    if (nic.sriov && network.vfs === 0) network.l3Name = nic.l3.name;
+    if (nic.sriov) network.vfs += 1;
+    networks.set(nic.l3.l2Id, network);
   }
-  return {
-    vcpus: offering.vcpus,
-    memoryMiB: offering.memoryMiB,
-    networks: [...networks.values()],
-    vfsByL2,
-  };
+  return { vcpus: offering.vcpus, memoryMiB: offering.memoryMiB, networks: [...networks.values()] };
 }
 
 /**
- * Reserves one VF per VF NIC on this host, or none (R7): null plus the L3 that ran out. The
- * caller wraps it in a savepoint so that a short host gives its VFs back before the next is tried.
- */
-async function reserveOnHost(
-  tx: Tx,
-  host: PlacementHost,
-  nics: Array<{ l3: L3Row; sriov: boolean; prefer?: string | null }>,
-): Promise<{ reserved: Map<number, ReservedVf>; shortL3: string | null }> {
-  const reserved = new Map<number, ReservedVf>();
-  for (const [index, nic] of nics.entries()) {
-    if (!nic.sriov) continue;
-    const pfIds = await usablePfIds(tx, host.id, nic.l3.l2.physicalInterface);
-    const vf = await reserveVf(tx, pfIds, nic.prefer ?? null);
-    if (!vf) return { reserved, shortL3: nic.l3.name };
-    reserved.set(index, vf);
-  }
-  return { reserved, shortL3: null };
-}
-
-/**
- * Creates a VM in one transaction (R7, all or nothing): the scheduler ranks hosts, the VFs are
- * reserved on the first host that has them all (SKIP LOCKED), and the VM, its NICs (IP, MAC, VF),
- * its FDB rows, a vm.create operation and the audit event commit together. If any VF NIC gets no
- * VF on any candidate host, NO_VF_AVAILABLE names its L3 and nothing is left behind.
+ * Creates a VM (R7, all or nothing). Hosts are judged on a snapshot read outside any lock, and
+ * concurrent creates spread over the best few (tryOrder). One transaction then writes the VM, its
+ * NICs (IPs probed by index), FDB rows and the vm.create operation first, and only then locks a
+ * host and reserves the VFs (lockAndReserve): the lock is held for a handful of statements. If no
+ * host can serve every VF NIC, the error's code fits the cause and lists each host's reason, and
+ * nothing is left behind. A transaction that cannot start in time, or loses a deadlock, is run
+ * again (it touches nothing outside the database); then DATABASE_BUSY.
  */
 export async function createVm(
   db: Db,
@@ -142,18 +138,18 @@ export async function createVm(
 ): Promise<VmOperation> {
   const input = createVmInput.parse(rawInput);
   requireProjectWriter(actor, input.projectId);
-  const [project, offering, image] = await Promise.all([
+  const [project, offering, image, l3s] = await Promise.all([
     db.project.findUnique({ where: { id: input.projectId } }),
     db.instanceOffering.findUnique({ where: { id: input.offeringId } }),
     db.image.findUnique({ where: { id: input.imageId } }),
+    loadL3s(
+      db,
+      input.nics.map((nic) => nic.l3Id),
+    ),
   ]);
   if (!project) throw notFound("Project", input.projectId);
   if (!offering) throw notFound("Instance offering", input.offeringId);
   if (!image) throw notFound("Image", input.imageId);
-  const l3s = await loadL3s(
-    db,
-    input.nics.map((nic) => nic.l3Id),
-  );
   const nics = input.nics.map((nic) => {
     const l3 = l3s.get(nic.l3Id);
     if (!l3) throw notFound("L3 network", nic.l3Id);
@@ -161,115 +157,133 @@ export async function createVm(
     return { l3, sriov: nic.sriov };
   });
   const defaultIndex = defaultNicIndex(input.nics);
-  const demand = demandFor(offering, nics);
+  const demand = createDemand(offering, nics);
   const clusterIds = [...(demand.networks[0]?.clusterIds ?? [])].filter((id) =>
     demand.networks.every((network) => network.clusterIds.has(id)),
   );
   if (clusterIds.length === 0)
     throw noHost([], "no cluster is attached to the L2 of every chosen L3");
-  const placement = rankHosts(await placementHosts(db, { clusterIds }), demand);
-  if (placement.eligible.length === 0) throw noHost(placement.rejected);
+  const requests: VfRequest[] = nics.flatMap((nic, index) => {
+    const network = demand.networks.find((n) => n.l2Id === nic.l3.l2Id);
+    return nic.sriov && network ? [{ index, network }] : [];
+  });
+  const firstVfL3 = requests[0]?.network.l3Name ?? null;
 
-  try {
-    return await db.$transaction(async (tx) => {
-      const clash = await tx.vm.findUnique({
-        where: { projectId_name: { projectId: project.id, name: input.name } },
-      });
-      if (clash) throw alreadyExists("VM", "name", input.name);
-      let chosen: PlacementHost | null = null;
-      let reserved = new Map<number, ReservedVf>();
-      // The L3 named in the error is the one that ran out on the host that got furthest.
-      let short: { l3: string; got: number } | null = null;
-      const filledUp: Array<{ host: string; reason: string }> = [];
-      for (const host of placement.eligible) {
-        await tx.$executeRawUnsafe("SAVEPOINT place_vm");
-        // Host row first, then PFs and VFs: the same order as the reconciler's host sync, so the
-        // two cannot deadlock. The counts read before the transaction may be stale: re-check.
-        const full = await recheckHostUnderLock(tx, host.id, demand);
-        if (full !== null) {
-          // Rolling back to the savepoint releases the host lock before the next host is tried.
+  return retryTransaction(async () => {
+    const snapshot: HostReason[] = [];
+    const qualifying: PlacementHost[] = [];
+    for (const host of await placementHosts(db, { clusterIds })) {
+      const refusal = judgeHost(host, demand);
+      if (refusal) snapshot.push(refusal);
+      else qualifying.push(host);
+    }
+    if (qualifying.length === 0) throw placementError(snapshot, firstVfL3);
+    const order = tryOrder(qualifying, demand);
+    const first = order[0] as PlacementHost;
+    try {
+      return await db.$transaction(async (tx) => {
+        const vm = await tx.vm.create({
+          data: {
+            projectId: project.id,
+            name: input.name,
+            offeringId: offering.id,
+            imageId: image.id,
+            state: "Creating",
+            desiredState: "Running",
+            hostId: first.id,
+            clusterId: first.clusterId,
+          },
+        });
+        const rows: Array<{ id: string; ip: string; mac: string }> = [];
+        for (const [index, nic] of nics.entries()) {
+          const row = await insertNic(
+            tx,
+            {
+              vmId: vm.id,
+              l3Id: nic.l3.id,
+              l3Name: nic.l3.name,
+              deviceIndex: index,
+              type: nic.sriov ? "VF" : "VNIC",
+              isDefault: index === defaultIndex,
+              queues: nic.sriov ? 1 : queuesFor(offering.vcpus),
+              vfId: null,
+            },
+            nic.l3,
+          );
+          rows.push(row);
+        }
+        if (nics.some((nic) => !nic.sriov && nic.l3.l2.sriovEnabled))
+          await rebuildFdbRows(tx, vm.id);
+        const operation = await createOperation(tx, actor, {
+          kind: "vm.create",
+          targetType: "Vm",
+          targetId: vm.id,
+          targetName: vm.name,
+          projectId: vm.projectId,
+        });
+
+        const refused: HostReason[] = [];
+        let placed: { host: PlacementHost; reserved: Map<number, ReservedVf> } | null = null;
+        for (const host of order) {
+          if (host !== first) {
+            await tx.vm.update({
+              where: { id: vm.id },
+              data: { hostId: host.id, clusterId: host.clusterId },
+            });
+            if (nics.some((nic) => !nic.sriov && nic.l3.l2.sriovEnabled))
+              await rebuildFdbRows(tx, vm.id);
+          }
+          await tx.$executeRawUnsafe("SAVEPOINT place_vm");
+          const attempt = await lockAndReserve(tx, host, demand, requests);
+          if (attempt.ok) {
+            placed = { host, reserved: attempt.reserved };
+            break;
+          }
+          // Rolling back to the savepoint releases this host's locks before the next is tried.
           await tx.$executeRawUnsafe("ROLLBACK TO SAVEPOINT place_vm");
-          filledUp.push({ host: host.name, reason: full });
-          continue;
+          refused.push(attempt.refusal);
         }
-        const attempt = await reserveOnHost(tx, host, nics);
-        if (attempt.shortL3 === null) {
-          await tx.$executeRawUnsafe("RELEASE SAVEPOINT place_vm");
-          chosen = host;
-          reserved = attempt.reserved;
-          break;
+        if (!placed) throw placementError([...snapshot, ...refused], firstVfL3);
+        const { host, reserved } = placed;
+        const links = [...reserved.entries()].flatMap(([index, vf]) => {
+          const row = rows[index];
+          return row ? [Prisma.sql`(${row.id}::uuid, ${vf.id}::uuid)`] : [];
+        });
+        if (links.length > 0) {
+          await tx.$executeRaw`
+            UPDATE "VmNic" AS n SET "vfId" = l.vf
+            FROM (VALUES ${Prisma.join(links)}) AS l(nic, vf) WHERE n.id = l.nic`;
         }
-        await tx.$executeRawUnsafe("ROLLBACK TO SAVEPOINT place_vm");
-        if (short === null || attempt.reserved.size > short.got)
-          short = { l3: attempt.shortL3, got: attempt.reserved.size };
-      }
-      if (!chosen && short === null) throw noHost(filledUp);
-      if (!chosen) {
-        throw noVfError(short?.l3 ?? "?", null, {
-          hostsTried: placement.eligible.map((host) => host.name),
+        await recordAudit(tx, actor, {
+          action: "vm.create",
+          targetType: "Vm",
+          targetId: vm.id,
+          projectId: vm.projectId,
+          outcome: "Success",
+          details: {
+            name: vm.name,
+            host: host.name,
+            offering: offering.name,
+            image: image.name,
+            nics: rows.map((row, index) => ({
+              ...row,
+              l3: nics[index]?.l3.name ?? "",
+              type: nics[index]?.sriov ? "VF" : "VNIC",
+              vf: reserved.get(index)?.pciAddress ?? null,
+            })),
+          },
         });
-      }
-      const vm = await tx.vm.create({
-        data: {
-          projectId: project.id,
-          name: input.name,
-          offeringId: offering.id,
-          imageId: image.id,
-          state: "Creating",
-          desiredState: "Running",
-          hostId: chosen.id,
-          clusterId: chosen.clusterId,
-        },
-      });
-      const created = [];
-      for (const [index, nic] of nics.entries()) {
-        const vf = reserved.get(index) ?? null;
-        const row = await insertNic(tx, {
-          vmId: vm.id,
-          l3Id: nic.l3.id,
-          l3Name: nic.l3.name,
-          deviceIndex: index,
-          type: nic.sriov ? "VF" : "VNIC",
-          isDefault: index === defaultIndex,
-          queues: nic.sriov ? 1 : queuesFor(offering.vcpus),
-          vfId: vf?.id ?? null,
-        });
-        created.push({
-          ...row,
-          l3: nic.l3.name,
-          type: nic.sriov ? "VF" : "VNIC",
-          vf: vf?.pciAddress ?? null,
-        });
-      }
-      await rebuildFdbRows(tx, vm.id);
-      const operation = await createOperation(tx, actor, {
-        kind: "vm.create",
-        targetType: "Vm",
-        targetId: vm.id,
-        targetName: vm.name,
-        projectId: vm.projectId,
-      });
-      await recordAudit(tx, actor, {
-        action: "vm.create",
-        targetType: "Vm",
-        targetId: vm.id,
-        projectId: vm.projectId,
-        outcome: "Success",
-        details: {
-          name: vm.name,
-          host: chosen.name,
-          offering: offering.name,
-          image: image.name,
-          nics: created,
-        },
-      });
-      return { vm: summary(vm), operation };
-    }, TX_OPTIONS);
-  } catch (error) {
-    if (isUniqueViolation(error, "Vm_projectId_name_key"))
-      throw alreadyExists("VM", "name", input.name);
-    throw error;
-  }
+        return {
+          vm: summary({ ...vm, hostId: host.id, clusterId: host.clusterId }),
+          operation,
+        };
+      }, TX_OPTIONS);
+    } catch (error) {
+      if (isUniqueViolation(error, "Vm_projectId_name_key"))
+        throw alreadyExists("VM", "name", input.name);
+      throw error;
+    }
+  });
 }
 
 async function startOperation(

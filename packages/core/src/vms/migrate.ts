@@ -1,19 +1,112 @@
-import type { Db } from "@virtfn/db";
+import type { Db, DbOrTx, Tx } from "@virtfn/db";
 import { recordAudit } from "../operations/audit";
 import { createOperation } from "../operations/create";
 import type { Actor } from "../shared/actor";
 import { DomainError, ErrorCode, notFound } from "../shared/errors";
 import { requireHostConnected } from "../sriov/rules";
-import { lockVm, TX_OPTIONS } from "./access";
+import { lockVm, TX_OPTIONS, visibleVm } from "./access";
 import type { VmOperation } from "./commands";
+import { judgeHost, tryOrder, type CreateDemand, type VfNetwork } from "./placement";
 import { enforce, migrationVerdict } from "./rules";
 import { placementHosts, rankHosts, type PlacementNetwork } from "./scheduler";
 import { migrateVmInput, type MigrateVmInput } from "./schemas";
 
+type MigrationVm = Awaited<ReturnType<typeof loadForMigration>>;
+
+async function loadForMigration(db: DbOrTx, vmId: string) {
+  const vm = await db.vm.findUniqueOrThrow({
+    where: { id: vmId },
+    include: {
+      offering: { select: { vcpus: true, memoryMiB: true } },
+      nics: {
+        include: {
+          l3: { include: { l2: { include: { clusters: { select: { clusterId: true } } } } } },
+        },
+      },
+    },
+  });
+  return vm;
+}
+
+/** What a stopped VM needs on a new host: its CPU and memory, its L2s, and a free VF per VF NIC. */
+function stoppedDemand(vm: MigrationVm): CreateDemand {
+  const networks = new Map<string, VfNetwork>();
+  for (const nic of vm.nics) {
+    const network = networks.get(nic.l3.l2Id) ?? {
+      l2Id: nic.l3.l2Id,
+      l3Name: nic.l3.name,
+      physicalInterface: nic.l3.l2.physicalInterface,
+      clusterIds: new Set(nic.l3.l2.clusters.map((c) => c.clusterId)),
+      vfs: 0,
+    };
+    if (nic.type === "VF") {
+      if (network.vfs === 0) network.l3Name = nic.l3.name;
+      network.vfs += 1;
+    }
+    networks.set(nic.l3.l2Id, network);
+  }
+  return {
+    vcpus: vm.offering.vcpus,
+    memoryMiB: vm.offering.memoryMiB,
+    networks: [...networks.values()],
+  };
+}
+
+/** Every other host of the VM's zone, judged for a stopped VM: null reason means it qualifies. */
+async function judgeStoppedTargets(db: DbOrTx, vm: MigrationVm) {
+  const zoneClusters = await db.cluster.findMany({
+    where: { zone: { clusters: { some: { id: vm.clusterId ?? "" } } } },
+    select: { id: true },
+  });
+  const hosts = (await placementHosts(db, { clusterIds: zoneClusters.map((c) => c.id) })).filter(
+    (host) => host.id !== vm.hostId,
+  );
+  const demand = stoppedDemand(vm);
+  return {
+    demand,
+    judged: hosts.map((host) => ({ host, refusal: judgeHost(host, demand) })),
+  };
+}
+
+export interface MigrationCandidate {
+  hostId: string;
+  name: string;
+  clusterId: string;
+  /** Null when the host qualifies; else why not, for people. */
+  reason: string | null;
+}
+
+/**
+ * The hosts a stopped VM could move to, each with the reason it does not qualify (its cluster
+ * lacks an L2, IOMMU not ready, no room, no free VF for a VF NIC). Running VMs live-migrate within
+ * their cluster and are judged by migrateVm itself (R9).
+ */
+export async function migrationCandidates(
+  db: Db,
+  actor: Actor,
+  rawInput: { vmId: string },
+): Promise<{ vmId: string; canChoose: boolean; hosts: MigrationCandidate[] }> {
+  const { vmId } = migrateVmInput.pick({ vmId: true }).parse(rawInput);
+  await visibleVm(db, actor, vmId, false);
+  const vm = await loadForMigration(db, vmId);
+  const { judged } = await judgeStoppedTargets(db, vm);
+  return {
+    vmId,
+    canChoose: actor.role === "Admin",
+    hosts: judged.map(({ host, refusal }) => ({
+      hostId: host.id,
+      name: host.name,
+      clusterId: host.clusterId,
+      reason: refusal?.reason ?? null,
+    })),
+  };
+}
+
 /**
  * Moves a VM to another host. Running: live migration within its cluster, refused with a VF NIC
- * (R9, naming the NIC). Stopped: its VFs are already released (R8), so it may go to any host whose
- * cluster has all its L2s; the next start acquires VFs there.
+ * (R9, naming the NIC). Stopped: only to a host that could start it: its L2s attached, IOMMU ready
+ * for VF NICs, room for its CPU and memory, and a free VF for every VF NIC (the VFs are taken at
+ * start, R8). Admins may name the target; tenants get the scheduler's pick.
  */
 export async function migrateVm(
   db: Db,
@@ -21,17 +114,20 @@ export async function migrateVm(
   rawInput: MigrateVmInput,
 ): Promise<VmOperation> {
   const input = migrateVmInput.parse(rawInput);
+  if (input.targetHostId && actor.role !== "Admin") {
+    throw new DomainError(
+      ErrorCode.ADMIN_ONLY,
+      "FORBIDDEN",
+      "Only admins choose a migration target; leave the host out and the scheduler picks one.",
+      { targetHostId: input.targetHostId },
+    );
+  }
   return db.$transaction(async (tx) => {
-    const vm = await lockVm(tx, actor, input.vmId);
-    const nics = await tx.vmNic.findMany({
-      where: { vmId: vm.id },
-      include: {
-        l3: { include: { l2: { include: { clusters: { select: { clusterId: true } } } } } },
-      },
-    });
+    const locked = await lockVm(tx, actor, input.vmId);
+    const vm = await loadForMigration(tx, locked.id);
     const facts = {
       state: vm.state,
-      nics: nics.map((nic) => ({
+      nics: vm.nics.map((nic) => ({
         deviceIndex: nic.deviceIndex,
         type: nic.type,
         l3Name: nic.l3.name,
@@ -39,64 +135,15 @@ export async function migrateVm(
     };
     enforce(migrationVerdict(facts, "live"), { vm: vm.name });
     const fromState = vm.state === "Running" ? "Running" : "Stopped";
-    const offering = await tx.instanceOffering.findUniqueOrThrow({ where: { id: vm.offeringId } });
-    const networks = new Map<string, PlacementNetwork>();
-    const vfsByL2 = new Map<string, number>();
-    for (const nic of nics) {
-      networks.set(nic.l3.l2Id, {
-        l2Id: nic.l3.l2Id,
-        physicalInterface: nic.l3.l2.physicalInterface,
-        clusterIds: new Set(nic.l3.l2.clusters.map((c) => c.clusterId)),
-      });
-      if (nic.type === "VF") vfsByL2.set(nic.l3.l2Id, (vfsByL2.get(nic.l3.l2Id) ?? 0) + 1);
-    }
     if (input.targetHostId) {
       const target = await tx.host.findUnique({ where: { id: input.targetHostId } });
       if (!target) throw notFound("Host", input.targetHostId);
       requireHostConnected(target);
     }
-    const zoneClusters = await tx.cluster.findMany({
-      where:
-        fromState === "Running" ? { id: vm.clusterId ?? "" } : { vms: { some: { id: vm.id } } },
-      select: { id: true, zoneId: true },
-    });
-    const clusterIds =
+    const target =
       fromState === "Running"
-        ? zoneClusters.map((c) => c.id)
-        : (
-            await tx.cluster.findMany({
-              where: { zoneId: { in: zoneClusters.map((c) => c.zoneId) } },
-              select: { id: true },
-            })
-          ).map((c) => c.id);
-    const candidates = (
-      await placementHosts(
-        tx,
-        input.targetHostId ? { hostIds: [input.targetHostId] } : { clusterIds },
-      )
-    )
-      .filter((host) => host.id !== vm.hostId)
-      .filter((host) => fromState === "Stopped" || clusterIds.includes(host.clusterId));
-    // A stopped VM occupies nothing yet, and its VFs are taken at start; ranking still prefers free VFs.
-    const demand = {
-      vcpus: fromState === "Running" ? offering.vcpus : 0,
-      memoryMiB: fromState === "Running" ? offering.memoryMiB : 0,
-      networks: [...networks.values()],
-      vfsByL2,
-    };
-    const { eligible, rejected } = rankHosts(candidates, demand);
-    const target = eligible[0];
-    if (!target) {
-      const why =
-        rejected.map((r) => `${r.host}: ${r.reason}`).join("; ") ||
-        "no other connected host in reach";
-      throw new DomainError(
-        ErrorCode.NO_MIGRATION_TARGET,
-        "CONFLICT",
-        `${vm.name} has nowhere to go: ${why}.`,
-        { rejected },
-      );
-    }
+        ? await liveTarget(tx, vm, input.targetHostId)
+        : await stoppedTarget(tx, vm, input.targetHostId);
     const operation = await createOperation(tx, actor, {
       kind: "vm.migrate",
       targetType: "Vm",
@@ -116,6 +163,64 @@ export async function migrateVm(
     });
     return { vm: { ...updated }, operation };
   }, TX_OPTIONS);
+}
+
+function noTarget(vm: { name: string }, rejected: Array<{ host: string; reason: string }>) {
+  const why =
+    rejected.map((r) => `${r.host}: ${r.reason}`).join("; ") || "no other connected host in reach";
+  return new DomainError(
+    ErrorCode.NO_MIGRATION_TARGET,
+    "CONFLICT",
+    `${vm.name} has nowhere to go: ${why}.`,
+    { rejected, hosts: rejected.map((r) => ({ name: r.host, reason: r.reason })) },
+  );
+}
+
+/** A running VM (vNICs only, R9) goes to a connected host of its cluster with room. */
+async function liveTarget(tx: Tx, vm: MigrationVm, targetHostId: string | undefined) {
+  const clusterIds = vm.clusterId ? [vm.clusterId] : [];
+  const candidates = (
+    await placementHosts(tx, targetHostId ? { hostIds: [targetHostId] } : { clusterIds })
+  )
+    .filter((host) => host.id !== vm.hostId)
+    .filter((host) => clusterIds.includes(host.clusterId));
+  const networks = new Map<string, PlacementNetwork>();
+  for (const nic of vm.nics) {
+    networks.set(nic.l3.l2Id, {
+      l2Id: nic.l3.l2Id,
+      physicalInterface: nic.l3.l2.physicalInterface,
+      clusterIds: new Set(nic.l3.l2.clusters.map((c) => c.clusterId)),
+    });
+  }
+  const { eligible, rejected } = rankHosts(candidates, {
+    vcpus: vm.offering.vcpus,
+    memoryMiB: vm.offering.memoryMiB,
+    networks: [...networks.values()],
+    vfsByL2: new Map(),
+  });
+  const target = eligible[0];
+  if (!target) throw noTarget(vm, rejected);
+  return target;
+}
+
+/** A stopped VM goes only where it could start (see migrateVm): the named host or the scheduler's. */
+async function stoppedTarget(tx: Tx, vm: MigrationVm, targetHostId: string | undefined) {
+  const { demand, judged } = await judgeStoppedTargets(tx, vm);
+  const pool = targetHostId ? judged.filter(({ host }) => host.id === targetHostId) : judged;
+  if (targetHostId && pool.length === 0) {
+    throw noTarget(vm, [{ host: targetHostId, reason: "it is the VM's host or outside its zone" }]);
+  }
+  const qualifying = pool.flatMap(({ host, refusal }) => (refusal ? [] : [host]));
+  const target = tryOrder(qualifying, demand)[0];
+  if (!target) {
+    throw noTarget(
+      vm,
+      pool.flatMap(({ host, refusal }) =>
+        refusal ? [{ host: host.name, reason: refusal.reason }] : [],
+      ),
+    );
+  }
+  return target;
 }
 
 /**

@@ -130,6 +130,63 @@ export async function freeIps(
   return free;
 }
 
+export interface L3Addressing {
+  id: string;
+  gateway: string | null;
+  ipRanges: Array<{ startIp: string; endIp: string }>;
+}
+
+/**
+ * Up to `want` free addresses of an L3, probed through the (l3Id, ip) unique index from a random
+ * point of its ranges, wrapping around: the first probes nearly always hit, so the cost follows
+ * the number of addresses wanted, not the number of NICs on the L3 (freeIps reads them all).
+ * Starting at random also keeps concurrent creates on one L3 from all trying the same address.
+ */
+export async function probeFreeIps(tx: Tx, l3: L3Addressing, want: number): Promise<string[]> {
+  const ranges = l3.ipRanges.map(toRange).sort((a, b) => a.start - b.start);
+  const size = ranges.reduce((sum, range) => sum + range.end - range.start + 1, 0);
+  if (size === 0 || want <= 0) return [];
+  // Segments from a random address to the end, the other ranges, then the wrapped-around head.
+  let offset = Math.floor(Math.random() * size);
+  let pivot = 0;
+  while (pivot < ranges.length) {
+    const range = ranges[pivot];
+    if (!range) break;
+    const length = range.end - range.start + 1;
+    if (offset < length) break;
+    offset -= length;
+    pivot += 1;
+  }
+  const at = ranges[pivot];
+  if (!at) return [];
+  const split = at.start + offset;
+  const segments = [
+    { start: split, end: at.end },
+    ...ranges.slice(pivot + 1),
+    ...ranges.slice(0, pivot),
+    ...(split > at.start ? [{ start: at.start, end: split - 1 }] : []),
+  ];
+  const values = Prisma.join(
+    segments.map(
+      (segment, i) =>
+        Prisma.sql`(${i}::int, ${String(segment.start)}::bigint, ${String(segment.end)}::bigint)`,
+    ),
+  );
+  // generate_series in the select list runs value per call, so the LIMIT stops it early (in FROM,
+  // it would materialize the whole range first); OFFSET 0 keeps each NOT EXISTS a per-address
+  // index probe instead of an anti-join that hashes every NIC of the L3.
+  const rows = await tx.$queryRaw<Array<{ ip: string }>>`
+    SELECT host('0.0.0.0'::inet + x.g) AS ip
+    FROM (SELECT generate_series(s.lo, s.hi) AS g FROM (VALUES ${values}) AS s(ord, lo, hi)) AS x
+    WHERE NOT EXISTS (SELECT 1 FROM "VmNic" n
+                      WHERE n."l3Id" = ${l3.id}::uuid AND n.ip = host('0.0.0.0'::inet + x.g) OFFSET 0)
+      AND NOT EXISTS (SELECT 1 FROM "Eip" e
+                      WHERE e."vipL3Id" = ${l3.id}::uuid AND e.ip = host('0.0.0.0'::inet + x.g) OFFSET 0)
+      AND host('0.0.0.0'::inet + x.g) IS DISTINCT FROM ${l3.gateway}::text
+    LIMIT ${want}`;
+  return rows.map((row) => row.ip);
+}
+
 export interface NewNic {
   vmId: string;
   l3Id: string;
@@ -144,41 +201,38 @@ export interface NewNic {
 /**
  * Inserts a NIC with a free IP of its L3 and a fresh MAC. ON CONFLICT DO NOTHING (createMany with
  * skipDuplicates) keeps the transaction usable when a concurrent request took the same IP or
- * MAC; then the next candidate is tried.
+ * MAC; then another candidate is tried.
  */
 export async function insertNic(
   tx: Tx,
   nic: NewNic,
+  addressing?: L3Addressing,
 ): Promise<{ id: string; ip: string; mac: string }> {
-  const tried = new Set<string>();
-  for (let attempt = 0; attempt < 24; attempt += 1) {
-    const candidates = await freeIps(tx, nic.l3Id, tried);
-    if (candidates.length === 0) {
-      throw new DomainError(
-        ErrorCode.NO_IP_AVAILABLE,
-        "CONFLICT",
-        `no free IP address on L3 ${nic.l3Name}`,
-        { l3: nic.l3Name },
-      );
+  const l3 =
+    addressing ??
+    (await tx.l3Network.findUnique({
+      where: { id: nic.l3Id },
+      select: { id: true, gateway: true, ipRanges: { select: { startIp: true, endIp: true } } },
+    }));
+  for (let attempt = 0; attempt < 8 && l3; attempt += 1) {
+    const candidates = await probeFreeIps(tx, l3, 4);
+    if (candidates.length === 0) break;
+    for (const ip of candidates) {
+      const id = randomUUID();
+      const mac = randomMac();
+      const { l3Name: _l3Name, ...data } = nic;
+      const { count } = await tx.vmNic.createMany({
+        data: [{ id, ip, mac, ...data }],
+        skipDuplicates: true,
+      });
+      if (count === 1) return { id, ip, mac };
     }
-    const ip = candidates[Math.floor(Math.random() * candidates.length)] ?? candidates[0] ?? "";
-    const id = randomUUID();
-    const mac = randomMac();
-    const { l3Name: _l3Name, ...data } = nic;
-    const { count } = await tx.vmNic.createMany({
-      data: [{ id, ip, mac, ...data }],
-      skipDuplicates: true,
-    });
-    if (count === 1) return { id, ip, mac };
-    tried.add(ip);
   }
   throw new DomainError(
     ErrorCode.NO_IP_AVAILABLE,
     "CONFLICT",
-    `could not allocate an address on L3 ${nic.l3Name}; try again`,
-    {
-      l3: nic.l3Name,
-    },
+    `no free IP address on L3 ${nic.l3Name}`,
+    { l3: nic.l3Name },
   );
 }
 

@@ -1,4 +1,4 @@
-import type { DbOrTx, HostConnectionState, Tx } from "@virtfn/db";
+import { Prisma, type DbOrTx, type HostConnectionState, type Tx } from "@virtfn/db";
 import { iommuReadiness } from "../hosts/rules";
 import { resolveInterface } from "../sriov/availability";
 
@@ -9,6 +9,8 @@ export interface PlacementPf {
   name: string;
   bondName: string | null;
   availableVfs: number;
+  /** A pf.* operation (split, restore) is pending or running on it: its VFs are not handed out. */
+  busy?: boolean;
 }
 
 export interface PlacementHost {
@@ -109,62 +111,79 @@ export const OCCUPYING_STATES = [
   "Deleting",
 ] as const;
 
-/** The facts rankHosts needs, for hosts in the given clusters (or one host). */
+interface HostFactRow {
+  id: string;
+  name: string;
+  clusterId: string;
+  connectionState: HostConnectionState;
+  iommuEnabled: boolean;
+  iommuKernelArgSet: boolean;
+  iommuActive: boolean;
+  rebootRequired: boolean;
+  cpuCount: number;
+  memoryMiB: number;
+  usedVcpus: number;
+  usedMemoryMiB: number;
+}
+
+interface PfFactRow extends PlacementPf {
+  hostId: string;
+}
+
+const uuids = (ids: string[]) => Prisma.join(ids.map((id) => Prisma.sql`${id}::uuid`));
+const occupying = Prisma.join(OCCUPYING_STATES.map((state) => Prisma.sql`${state}::"VmState"`));
+
+/**
+ * The facts rankHosts needs, for hosts in the given clusters (or these hosts). Two queries that
+ * count and sum in SQL: the cost grows with hosts and PFs, not with the VMs and VFs they hold.
+ */
 export async function placementHosts(
   db: DbOrTx,
   where: { clusterIds?: string[]; hostIds?: string[] },
 ): Promise<PlacementHost[]> {
-  const rows = await db.host.findMany({
-    where: {
-      ...(where.clusterIds ? { clusterId: { in: where.clusterIds } } : {}),
-      ...(where.hostIds ? { id: { in: where.hostIds } } : {}),
-    },
-    select: {
-      id: true,
-      name: true,
-      clusterId: true,
-      connectionState: true,
-      iommuEnabled: true,
-      iommuKernelArgSet: true,
-      iommuActive: true,
-      rebootRequired: true,
-      cpuCount: true,
-      memoryMiB: true,
-      physicalNics: {
-        select: {
-          id: true,
-          name: true,
-          bondName: true,
-          _count: { select: { virtualFunctions: { where: { state: "Available" } } } },
-        },
-      },
-      vms: {
-        where: { state: { in: [...OCCUPYING_STATES] } },
-        select: { offering: { select: { vcpus: true, memoryMiB: true } } },
-      },
-    },
-    orderBy: { name: "asc" },
-  });
-  return rows.map((row) => ({
-    id: row.id,
-    name: row.name,
-    clusterId: row.clusterId,
-    connectionState: row.connectionState,
-    iommuEnabled: row.iommuEnabled,
-    iommuKernelArgSet: row.iommuKernelArgSet,
-    iommuActive: row.iommuActive,
-    rebootRequired: row.rebootRequired,
-    cpuCount: row.cpuCount,
-    memoryMiB: row.memoryMiB,
-    usedVcpus: row.vms.reduce((sum, vm) => sum + vm.offering.vcpus, 0),
-    usedMemoryMiB: row.vms.reduce((sum, vm) => sum + vm.offering.memoryMiB, 0),
-    physicalNics: row.physicalNics.map((pf) => ({
-      id: pf.id,
-      name: pf.name,
-      bondName: pf.bondName,
-      availableVfs: pf._count.virtualFunctions,
-    })),
-  }));
+  if (where.clusterIds?.length === 0 || where.hostIds?.length === 0) return [];
+  const conditions = [
+    ...(where.clusterIds ? [Prisma.sql`h."clusterId" IN (${uuids(where.clusterIds)})`] : []),
+    ...(where.hostIds ? [Prisma.sql`h.id IN (${uuids(where.hostIds)})`] : []),
+  ];
+  const filter = conditions.length > 0 ? Prisma.join(conditions, " AND ") : Prisma.sql`true`;
+  const hostQuery = () =>
+    db.$queryRaw<HostFactRow[]>`
+      SELECT h.id, h.name, h."clusterId", h."connectionState"::text AS "connectionState",
+             h."iommuEnabled", h."iommuKernelArgSet", h."iommuActive", h."rebootRequired",
+             h."cpuCount", h."memoryMiB",
+             COALESCE(u.vcpus, 0)::int AS "usedVcpus", COALESCE(u.memory, 0)::int AS "usedMemoryMiB"
+      FROM "Host" h
+      LEFT JOIN LATERAL (
+        SELECT sum(o.vcpus) AS vcpus, sum(o."memoryMiB") AS memory
+        FROM "Vm" v JOIN "InstanceOffering" o ON o.id = v."offeringId"
+        WHERE v."hostId" = h.id AND v.state IN (${occupying})
+      ) u ON true
+      WHERE ${filter}
+      ORDER BY h.name`;
+  const pfQuery = () =>
+    db.$queryRaw<PfFactRow[]>`
+      SELECT pf.id, pf."hostId", pf.name, pf."bondName",
+             (SELECT count(*) FROM "VirtualFunction" vf
+              WHERE vf."pfId" = pf.id AND vf.state = 'Available')::int AS "availableVfs",
+             EXISTS (SELECT 1 FROM "Operation" op
+                     WHERE op."targetType" = 'PhysicalNic' AND op."targetId" = pf.id::text
+                       AND op.status IN ('Pending', 'Running')) AS busy
+      FROM "PhysicalNic" pf JOIN "Host" h ON h.id = pf."hostId"
+      WHERE ${filter}
+      ORDER BY pf.name`;
+  // A transaction has one connection: its queries go one after the other.
+  const inTransaction = !("$transaction" in db);
+  const [hosts, pfs] = inTransaction
+    ? [await hostQuery(), await pfQuery()]
+    : await Promise.all([hostQuery(), pfQuery()]);
+  const byHost = new Map<string, PlacementPf[]>();
+  for (const { hostId, ...pf } of pfs) {
+    const list = byHost.get(hostId) ?? [];
+    list.push(pf);
+    byHost.set(hostId, list);
+  }
+  return hosts.map((host) => ({ ...host, physicalNics: byHost.get(host.id) ?? [] }));
 }
 
 /**
@@ -177,7 +196,9 @@ export async function recheckHostUnderLock(
   hostId: string,
   demand: Pick<PlacementDemand, "vcpus" | "memoryMiB">,
 ): Promise<string | null> {
-  await tx.$queryRaw`SELECT id FROM "Host" WHERE id = ${hostId}::uuid FOR UPDATE`;
+  // NO KEY UPDATE: it still serializes placements, but not against inserts that merely
+  // reference the host (a VM row's foreign key takes KEY SHARE).
+  await tx.$queryRaw`SELECT id FROM "Host" WHERE id = ${hostId}::uuid FOR NO KEY UPDATE`;
   const [fresh] = await placementHosts(tx, { hostIds: [hostId] });
   if (!fresh) return "it no longer exists";
   if (fresh.usedVcpus + demand.vcpus > fresh.cpuCount) {

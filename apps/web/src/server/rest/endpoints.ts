@@ -132,6 +132,14 @@ export const endpoints: Endpoint[] = [
   },
   {
     method: "GET",
+    path: "/vms/:vmId/migration-candidates",
+    procedure: "vms.migrationCandidates",
+    summary: "Hosts a stopped VM could move to, with a reason for each that does not qualify",
+    tag: "VMs",
+    inputFrom: "params",
+  },
+  {
+    method: "GET",
     path: "/vms/:vmId/storage-migration",
     procedure: "vms.checkStorageMigration",
     summary: "Check whether storage migration is allowed",

@@ -98,6 +98,13 @@ export function restError(
   const status = getHTTPStatusCodeFromError(mapped);
   const domain = asDomainError(mapped.cause);
   const zod = asZodError(mapped.cause);
+  if (status === 503 && domain) {
+    return {
+      status,
+      body: errorBody(domain.code, domain.message, domain.details),
+      retryAfter: Number(domain.details.retryAfterSeconds ?? 1),
+    };
+  }
   if (status >= 500) {
     return { status: 500, body: errorBody("INTERNAL", internalMessage(requestId), { requestId }) };
   }

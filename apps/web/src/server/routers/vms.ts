@@ -11,6 +11,7 @@ import {
   listVmsInput,
   migrateVm,
   migrateVmInput,
+  migrationCandidates,
   nicIdInput,
   rebootVm,
   setNicType,
@@ -46,6 +47,10 @@ export const vmsRouter = router({
   delete: authedProcedure.input(vmIdInput).mutation(({ ctx, input }) => deleteVm(ctx.db, ctx.actor, input)),
   /** Project members and admins. R9: refused while running with a VF NIC. */
   migrate: authedProcedure.input(migrateVmInput).mutation(({ ctx, input }) => migrateVm(ctx.db, ctx.actor, input)),
+  /** Signed in, same visibility as get. Where a stopped VM could move, with each host's reason if not. */
+  migrationCandidates: authedProcedure
+    .input(vmIdInput)
+    .query(({ ctx, input }) => migrationCandidates(ctx.db, ctx.actor, input)),
   /** Signed in. R9 for storage migration: resolves when allowed, throws the verdict otherwise. */
   checkStorageMigration: authedProcedure.input(vmIdInput).query(async ({ ctx, input }) => {
     await checkStorageMigration(ctx.db, ctx.actor, input);

@@ -402,9 +402,18 @@ function MigrateDialog({
     enabled: isAdmin,
   });
   const live = vm.state === "Running";
-  const candidates = (hosts.data?.items ?? []).filter(
-    (h) => h.id !== vm.hostId && (!live || h.clusterId === vm.clusterId),
-  );
+  // A stopped VM goes only where it could start: core judges every host and says why not.
+  const judged = useQuery({
+    ...trpc.vms.migrationCandidates.queryOptions({ vmId: vm.id }),
+    enabled: !live,
+  });
+  const stoppedHosts = judged.data?.hosts ?? [];
+  const candidates = live
+    ? (hosts.data?.items ?? []).filter((h) => h.id !== vm.hostId && h.clusterId === vm.clusterId)
+    : stoppedHosts
+        .filter((h) => h.reason === null)
+        .map((h) => ({ id: h.hostId, name: h.name, clusterName: "" }));
+  const refusedHosts = stoppedHosts.filter((h) => h.reason !== null);
   return (
     <Dialog open onClose={onClose} title={`Migrate ${vm.name}?`}>
       <form
@@ -417,8 +426,22 @@ function MigrateDialog({
           <p>
             {live
               ? "Live migration: the VM keeps running and moves to another host of its cluster."
-              : "The VM is stopped: it moves to another host whose cluster has all its networks, and gets VFs there at the next start."}
+              : "The VM is stopped: it moves only to a host that could start it (its networks, IOMMU, room, a free VF for each VF NIC), and gets VFs there at the next start."}
           </p>
+          {!live && judged.isSuccess && candidates.length === 0 ? (
+            <p className="field-error" role="alert">
+              No host qualifies right now.
+            </p>
+          ) : null}
+          {refusedHosts.length > 0 ? (
+            <ul className="hint host-reasons" data-testid="migrate-host-reasons">
+              {refusedHosts.map((h) => (
+                <li key={h.hostId}>
+                  {h.name}: {h.reason}
+                </li>
+              ))}
+            </ul>
+          ) : null}
           {isAdmin ? (
             <div className="field">
               <label htmlFor="migrate-target">Target host</label>
@@ -426,7 +449,7 @@ function MigrateDialog({
                 <option value="">Let the scheduler pick</option>
                 {candidates.map((h) => (
                   <option key={h.id} value={h.id}>
-                    {h.name} — {h.clusterName}
+                    {h.clusterName ? `${h.name} — ${h.clusterName}` : h.name}
                   </option>
                 ))}
               </select>

@@ -87,8 +87,21 @@ export function CreateVmPage({ projectIds }: { projectIds: string[] }) {
   const code = domainCode(create.error);
   if (code === "ALREADY_EXISTS") errors.name = create.error?.message ?? "";
   // NO_VF_AVAILABLE / L3_SRIOV_DISABLED name the L3; mark the NIC rows on it.
-  const failedL3 = (code === "NO_VF_AVAILABLE" || code === "L3_SRIOV_DISABLED") && errorData(create.error).details?.l3;
+  const failedL3 =
+    (code === "NO_VF_AVAILABLE" ||
+      code === "L3_SRIOV_DISABLED" ||
+      code === "PF_BUSY" ||
+      code === "NO_SUCH_INTERFACE") &&
+    errorData(create.error).details?.l3;
   const placed = Object.keys(errors).length > 0;
+  // Placement refusals list every host with its reason (issue 10): show them as they are.
+  const rawHosts = errorData(create.error).details?.hosts;
+  const hostReasons = Array.isArray(rawHosts)
+    ? rawHosts.filter(
+        (h): h is { name: string; reason: string } =>
+          typeof h === "object" && h !== null && typeof h.name === "string" && typeof h.reason === "string",
+      )
+    : [];
   const effectiveDefault = nics.some((n) => n.key === defaultKey) ? defaultKey : nics[0]?.key;
 
   const setNic = (key: number, change: Partial<NicDraft>) =>
@@ -100,9 +113,11 @@ export function CreateVmPage({ projectIds }: { projectIds: string[] }) {
       name,
       offeringId,
       imageId,
-      nics: nics.map((nic, index) => ({
+      // Exactly what the user ticked: if a VF cannot be had, the server refuses (R7) and the form
+      // says why; it never quietly turns a VF NIC into a vNIC.
+      nics: nics.map((nic) => ({
         l3Id: nic.l3Id,
-        sriov: nic.sriov && reasons[index] === null,
+        sriov: nic.sriov,
         isDefault: nic.key === effectiveDefault,
       })),
     });
@@ -291,7 +306,9 @@ export function CreateVmPage({ projectIds }: { projectIds: string[] }) {
                       label="Enable SR-IOV"
                       checked={nic.sriov}
                       onChange={(checked) => setNic(nic.key, { sriov: checked })}
-                      disabledReason={reasons[index]}
+                      // A ticked box stays ticked and can be unticked; the reason shows as a warning.
+                      disabledReason={nic.sriov ? null : reasons[index]}
+                      error={nic.sriov ? (reasons[index] ?? undefined) : undefined}
                       hint="A VF passed through to the guest: near-native I/O, but no QoS or security groups, and no live migration while running."
                     />
                   </div>
@@ -314,6 +331,15 @@ export function CreateVmPage({ projectIds }: { projectIds: string[] }) {
 
         {create.error && !placed ? (
           <ErrorBox title={code === "NO_VF_AVAILABLE" ? "Not enough VFs." : "The VM was not created."} error={create.error} />
+        ) : null}
+        {create.error && hostReasons.length > 0 ? (
+          <ul className="hint host-reasons" data-testid="create-host-reasons">
+            {hostReasons.map((host) => (
+              <li key={host.name}>
+                {host.name}: {host.reason}
+              </li>
+            ))}
+          </ul>
         ) : null}
         {create.error && placed ? (
           <p className="form-summary" role="status">

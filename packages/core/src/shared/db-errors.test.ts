@@ -1,0 +1,62 @@
+import { Prisma } from "@virtfn/db";
+import { describe, expect, it } from "vitest";
+import { isTxConflict, isTxStartTimeout, retryTransaction } from "./db-errors";
+
+const startTimeout = () =>
+  new Prisma.PrismaClientKnownRequestError(
+    "Transaction API error: Unable to start a transaction in the given time.",
+    { code: "P2028", clientVersion: "6.19.3" },
+  );
+const expired = () =>
+  new Prisma.PrismaClientKnownRequestError(
+    "Transaction API error: A commit cannot be executed on an expired transaction.",
+    { code: "P2028", clientVersion: "6.19.3" },
+  );
+const deadlock = () =>
+  new Prisma.PrismaClientKnownRequestError(
+    "Raw query failed. Code: `40P01`. Message: `deadlock detected`",
+    { code: "P2010", clientVersion: "6.19.3" },
+  );
+
+describe("transactions that could not start, or lost a deadlock", () => {
+  it("tells a start timeout from an expired transaction, and sees deadlocks in raw queries", () => {
+    expect(isTxStartTimeout(startTimeout())).toBe(true);
+    expect(isTxStartTimeout(expired())).toBe(false);
+    expect(isTxConflict(deadlock())).toBe(true);
+    expect(isTxConflict(startTimeout())).toBe(false);
+  });
+
+  it("retries a start timeout and a deadlock, and gives up on anything else at once", async () => {
+    let calls = 0;
+    const value = await retryTransaction(async () => {
+      calls += 1;
+      if (calls === 1) throw startTimeout();
+      if (calls === 2) throw deadlock();
+      return "done";
+    });
+    expect({ value, calls }).toEqual({ value: "done", calls: 3 });
+    let other = 0;
+    await expect(
+      retryTransaction(async () => {
+        other += 1;
+        throw expired();
+      }),
+    ).rejects.toMatchObject({ code: "P2028" });
+    expect(other).toBe(1);
+  });
+
+  it("answers DATABASE_BUSY (UNAVAILABLE, with a retry delay) when the start keeps timing out", async () => {
+    let calls = 0;
+    await expect(
+      retryTransaction(async () => {
+        calls += 1;
+        throw startTimeout();
+      }, 3),
+    ).rejects.toMatchObject({
+      code: "DATABASE_BUSY",
+      kind: "UNAVAILABLE",
+      details: { retryAfterSeconds: expect.any(Number) },
+    });
+    expect(calls).toBe(3);
+  });
+});
