@@ -64,3 +64,5 @@ export * from "./iam/apiKeys";
 export * from "./audit/events";
 export * from "./iam/idempotency";
 export * from "./demo/networks";
+export * from "./operations/outbox";
+export * from "./operations/handoff";
