@@ -6,10 +6,12 @@ const WorkerEnv = z.object({
   VIRTFN_QUEUE_PREFIX: z.string().default("virtfn"),
   VIRTFN_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
   VIRTFN_RECONCILE_MS: z.coerce.number().int().min(0).default(10_000),
-  VIRTFN_DISPATCH_MS: z.coerce.number().int().min(10).default(200),
+  // The outbox trigger's NOTIFY wakes the dispatcher on commit; this poll is only the safety net.
+  VIRTFN_DISPATCH_MS: z.coerce.number().int().min(10).default(1000),
   VIRTFN_JOB_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(4),
   VIRTFN_JOB_BACKOFF_MS: z.coerce.number().int().min(10).default(1000),
   VIRTFN_LOCK_MS: z.coerce.number().int().min(1000).default(30_000),
+  VIRTFN_PROGRESS_MS: z.coerce.number().int().min(0).default(250),
 });
 
 export type WorkerConfig = {
@@ -19,11 +21,14 @@ export type WorkerConfig = {
   concurrency: number;
   /** 0 turns the periodic reconciler off (tests drive it by hand). */
   reconcileMs: number;
+  /** Safety-net poll of the outbox; commits wake the dispatcher at once through LISTEN/NOTIFY. */
   dispatchMs: number;
   jobAttempts: number;
   jobBackoffMs: number;
   /** BullMQ lock duration: how long before a crashed worker's job is picked up again. */
   lockMs: number;
+  /** At most one progress write per operation per this many ms; default 250. */
+  progressMs?: number;
 };
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
@@ -38,5 +43,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): WorkerConfi
     jobAttempts: parsed.VIRTFN_JOB_ATTEMPTS,
     jobBackoffMs: parsed.VIRTFN_JOB_BACKOFF_MS,
     lockMs: parsed.VIRTFN_LOCK_MS,
+    progressMs: parsed.VIRTFN_PROGRESS_MS,
   };
 }

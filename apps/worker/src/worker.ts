@@ -17,7 +17,11 @@ export interface RunningWorker {
 }
 
 function agentFor(target: AgentTarget): AgentClient {
-  return createAgentClient({ baseUrl: target.agentUrl, token: target.agentToken, timeoutMs: 10_000 });
+  return createAgentClient({
+    baseUrl: target.agentUrl,
+    token: target.agentToken,
+    timeoutMs: 10_000,
+  });
 }
 
 export async function startWorker(
@@ -27,26 +31,36 @@ export async function startWorker(
   const db = createDb(config.databaseUrl, { max: config.concurrency + 4 });
   const producerConnection = createRedis(config.redisUrl);
   const queues = createQueues(producerConnection, config);
-  const deps = { db, agentFor, log };
+  const deps = { db, agentFor, log, progressMs: config.progressMs ?? 250 };
 
   // BullMQ does not close a connection it was handed, so each worker keeps its own to close.
   const consumers = Object.values(Queues).map((name) => {
     const connection = createRedis(config.redisUrl);
-    const worker = new Worker<OperationJob>(name, (job) => runOperationJob(deps, job), {
-      connection,
-      prefix: config.queuePrefix,
-      concurrency: config.concurrency,
-      lockDuration: config.lockMs,
-      stalledInterval: Math.max(1000, Math.floor(config.lockMs / 2)),
-      maxStalledCount: 3,
-    });
+    const worker = new Worker<OperationJob>(
+      name,
+      (job, token) => runOperationJob(deps, job, token),
+      {
+        connection,
+        prefix: config.queuePrefix,
+        concurrency: config.concurrency,
+        lockDuration: config.lockMs,
+        stalledInterval: Math.max(1000, Math.floor(config.lockMs / 2)),
+        maxStalledCount: 3,
+      },
+    );
     return { connection, worker };
   });
   const workers = consumers.map((consumer) => consumer.worker);
   for (const worker of workers) {
     worker.on("error", (error) => log(`queue error: ${error.message}`));
   }
-  const dispatcher = startDispatcher({ db, queues, intervalMs: config.dispatchMs, log });
+  const dispatcher = startDispatcher({
+    db,
+    databaseUrl: config.databaseUrl,
+    queues,
+    intervalMs: config.dispatchMs,
+    log,
+  });
   const reconciler = startReconciler({ db, agentFor, intervalMs: config.reconcileMs, log });
 
   return {

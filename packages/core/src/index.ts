@@ -81,3 +81,5 @@ export {
   type VfNetwork,
   type VfRequest,
 } from "./vms/placement";
+export * from "./operations/outbox";
+export * from "./operations/handoff";

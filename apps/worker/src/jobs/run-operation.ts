@@ -1,31 +1,45 @@
-import { UnrecoverableError, type Job } from "bullmq";
+import { DelayedError, UnrecoverableError, type Job } from "bullmq";
 import {
   beginOperation,
   classifyFailure,
   failOperation,
+  isAwaitingAgentTask,
   isOperationKind,
   operationHandlers,
   reportProgress,
+  resumeOperation,
   succeedOperation,
   type AgentTarget,
 } from "@virtfn/core";
 import type { AgentClient } from "@virtfn/agent-client";
 import type { Db } from "@virtfn/db";
 import type { OperationJob } from "../queues/producer";
+import { throttledProgress } from "./progress";
 
 export interface JobDeps {
   db: Db;
   agentFor(target: AgentTarget): AgentClient;
   log(line: string): void;
+  /** At most one progress write per operation per this many ms. */
+  progressMs: number;
 }
 
 /**
  * Runs one operation. Idempotent: a job for a finished operation does nothing, and a retried
- * job picks up an operation left Running by a crashed worker.
+ * job picks up an operation left Running by a crashed worker. A handler waiting for an agent task
+ * hands off: the job goes back to BullMQ as delayed, its slot free, and resumes with the state
+ * the handler handed over.
  */
-export async function runOperationJob(deps: JobDeps, job: Job<OperationJob>): Promise<string> {
-  const { operationId } = job.data;
-  const operation = await beginOperation(deps.db, operationId);
+export async function runOperationJob(
+  deps: JobDeps,
+  job: Job<OperationJob>,
+  token?: string,
+): Promise<string> {
+  const { operationId, resume } = job.data;
+  // A resumed job continues the same attempt: it neither counts one nor restarts the clock.
+  const operation = resume
+    ? await resumeOperation(deps.db, operationId)
+    : await beginOperation(deps.db, operationId);
   if (!operation) return "already finished";
   if (!isOperationKind(operation.kind)) {
     await failOperation(deps.db, operationId, {
@@ -37,21 +51,35 @@ export async function runOperationJob(deps: JobDeps, job: Job<OperationJob>): Pr
   const handler = operationHandlers[operation.kind];
   const attempts = job.opts.attempts ?? 1;
   const finalAttempt = job.attemptsMade + 1 >= attempts;
+  const progress = throttledProgress(
+    (percent, message) => reportProgress(deps.db, operationId, percent, message),
+    deps.progressMs,
+    deps.log,
+  );
   const ctx = {
     isFinalAttempt: finalAttempt,
     db: deps.db,
     agentFor: deps.agentFor,
-    progress: async (percent: number, message: string) => {
-      await reportProgress(deps.db, operationId, percent, message);
-      await job.updateProgress(percent);
+    resumed: resume ?? null,
+    progress: (percent: number, message: string) => {
+      progress.report(percent, message);
+      return Promise.resolve();
     },
   };
   try {
     const result = await handler(ctx, operation);
+    await progress.cancel();
     await succeedOperation(deps.db, operationId, result);
     deps.log(`operation ${operation.kind} ${operationId} succeeded`);
     return "succeeded";
   } catch (error) {
+    if (isAwaitingAgentTask(error) && token !== undefined) {
+      await progress.flush();
+      await job.updateData({ operationId, resume: error.state });
+      await job.moveToDelayed(Date.now() + error.recheckMs, token);
+      throw new DelayedError();
+    }
+    await progress.cancel();
     const failure = classifyFailure(error);
     if (failure.retryable && !finalAttempt) {
       await reportProgress(
@@ -63,7 +91,9 @@ export async function runOperationJob(deps: JobDeps, job: Job<OperationJob>): Pr
       throw error;
     }
     await failOperation(deps.db, operationId, failure);
-    deps.log(`operation ${operation.kind} ${operationId} failed: ${failure.code} ${failure.message}`);
+    deps.log(
+      `operation ${operation.kind} ${operationId} failed: ${failure.code} ${failure.message}`,
+    );
     throw new UnrecoverableError(failure.message);
   }
 }

@@ -1,37 +1,76 @@
-import { markDispatched, pendingOutbox, type QueueName } from "@virtfn/core";
+import { claimOutbox, markDispatched, OUTBOX_CHANNEL, Queues, type QueueName } from "@virtfn/core";
 import type { Db } from "@virtfn/db";
-import { enqueueOperation, type OperationQueues } from "../queues/producer";
+import { enqueueOperations, type OperationQueues } from "../queues/producer";
+import { listen } from "./listener";
+
+const BATCH = 100;
+const queueNames = new Set<string>(Object.values(Queues));
+const isQueueName = (name: string): name is QueueName => queueNames.has(name);
 
 /**
- * Moves committed outbox entries into BullMQ. Enqueue first, mark second: a crash in between
- * enqueues again, which jobId = operation id turns into a no-op.
+ * Moves committed outbox entries into BullMQ. Woken by the outbox trigger's NOTIFY on commit; the
+ * poll every `intervalMs` is only the safety net (a lost notification, an expired lease).
+ * Claim, enqueue, then mark: a crash in between leaves the entry to be claimed again when its
+ * lease ends, and jobId = operation id turns the second enqueue into a no-op.
  */
 export function startDispatcher(deps: {
   db: Db;
+  databaseUrl: string;
   queues: OperationQueues;
   intervalMs: number;
   log(line: string): void;
 }): { stop(): Promise<void>; flush(): Promise<number> } {
   let running = true;
+  let woken = false;
+  let wake: (() => void) | null = null;
   let current: Promise<number> = Promise.resolve(0);
 
   async function flush(): Promise<number> {
-    const entries = await pendingOutbox(deps.db);
+    const entries = await claimOutbox(deps.db, BATCH);
+    const known = entries.filter((entry) => isQueueName(entry.queue));
     for (const entry of entries) {
-      await enqueueOperation(deps.queues, entry.queue as QueueName, entry.operationId, entry.operation.kind);
+      if (!isQueueName(entry.queue))
+        deps.log(`dispatcher: operation ${entry.operationId} names unknown queue ${entry.queue}`);
     }
-    await markDispatched(deps.db, entries.map((entry) => entry.id));
+    await enqueueOperations(
+      deps.queues,
+      known.map((entry) => ({
+        queue: entry.queue as QueueName,
+        operationId: entry.operationId,
+        kind: entry.kind,
+      })),
+    );
+    await markDispatched(
+      deps.db,
+      known.map((entry) => entry.id),
+    );
     return entries.length;
   }
 
+  const notify = () => {
+    woken = true;
+    wake?.();
+  };
+  const listener = listen(deps.databaseUrl, OUTBOX_CHANNEL, notify, deps.log);
+
   async function loop(): Promise<void> {
     while (running) {
+      // A notification that lands while a flush runs is kept in `woken` and flushes again.
+      woken = false;
       current = flush().catch((error: unknown) => {
         deps.log(`dispatcher: ${error instanceof Error ? error.message : String(error)}`);
         return 0;
       });
       const moved = await current;
-      if (moved === 0 && running) await new Promise((resolve) => setTimeout(resolve, deps.intervalMs));
+      if (!running || moved >= BATCH || woken) continue;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, deps.intervalMs);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      wake = null;
     }
   }
   void loop();
@@ -39,6 +78,8 @@ export function startDispatcher(deps: {
     flush,
     async stop() {
       running = false;
+      wake?.();
+      await listener.close();
       await current;
     },
   };

@@ -1,10 +1,12 @@
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
-import { Queues, type QueueName } from "@virtfn/core";
+import { Queues, type HandoffState, type QueueName } from "@virtfn/core";
 import type { WorkerConfig } from "../config";
 
 export interface OperationJob {
   operationId: string;
+  /** Set while the operation waits for an agent task: what its handler handed over. */
+  resume?: HandoffState;
 }
 
 export type OperationQueues = Record<QueueName, Queue<OperationJob>>;
@@ -24,12 +26,32 @@ export function createQueues(connection: Redis, config: WorkerConfig): Operation
   return { [Queues.hosts]: make(Queues.hosts), [Queues.vms]: make(Queues.vms) };
 }
 
-/** jobId = operation id: enqueuing the same operation twice yields one job. */
-export async function enqueueOperation(
+export interface OperationToEnqueue {
+  queue: QueueName;
+  operationId: string;
+  kind: string;
+}
+
+/**
+ * One addBulk per queue instead of one round trip per job. jobId = operation id: enqueuing the
+ * same operation twice yields one job.
+ */
+export async function enqueueOperations(
   queues: OperationQueues,
-  queue: QueueName,
-  operationId: string,
-  kind: string,
+  operations: OperationToEnqueue[],
 ): Promise<void> {
-  await queues[queue].add(kind, { operationId }, { jobId: operationId });
+  const byQueue = new Map<QueueName, OperationToEnqueue[]>();
+  for (const operation of operations)
+    byQueue.set(operation.queue, [...(byQueue.get(operation.queue) ?? []), operation]);
+  await Promise.all(
+    [...byQueue].map(([queue, batch]) =>
+      queues[queue].addBulk(
+        batch.map((operation) => ({
+          name: operation.kind,
+          data: { operationId: operation.operationId },
+          opts: { jobId: operation.operationId },
+        })),
+      ),
+    ),
+  );
 }

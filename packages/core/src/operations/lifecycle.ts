@@ -12,6 +12,11 @@ export async function beginOperation(db: Db, id: string): Promise<Operation | nu
   return claimed[0] ?? null;
 }
 
+/** The Running operation a resumed job continues, or null when it has finished meanwhile. */
+export async function resumeOperation(db: Db, id: string): Promise<Operation | null> {
+  return db.operation.findFirst({ where: { id, status: "Running" } });
+}
+
 export async function reportProgress(
   db: Db,
   id: string,
@@ -33,7 +38,13 @@ export async function succeedOperation(
 ): Promise<boolean> {
   const { count } = await db.operation.updateMany({
     where: { id, status: "Running" },
-    data: { status: "Succeeded", progress: 100, progressMessage: message, result, finishedAt: new Date() },
+    data: {
+      status: "Succeeded",
+      progress: 100,
+      progressMessage: message,
+      result,
+      finishedAt: new Date(),
+    },
   });
   return count === 1;
 }
@@ -54,19 +65,4 @@ export async function failOperation(
     },
   });
   return count === 1;
-}
-
-/** Outbox entries not yet handed to BullMQ, oldest first. */
-export async function pendingOutbox(db: Db, limit = 100) {
-  return db.outboxEntry.findMany({
-    where: { dispatchedAt: null },
-    orderBy: { id: "asc" },
-    take: limit,
-    select: { id: true, operationId: true, queue: true, operation: { select: { kind: true } } },
-  });
-}
-
-export async function markDispatched(db: Db, ids: bigint[]): Promise<void> {
-  if (ids.length === 0) return;
-  await db.outboxEntry.updateMany({ where: { id: { in: ids } }, data: { dispatchedAt: new Date() } });
 }

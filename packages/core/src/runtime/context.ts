@@ -14,7 +14,12 @@ export interface OperationContext {
   progress(percent: number, message: string): Promise<void>;
   /** True on the job's last attempt: a failure now is final even if it looked transient. */
   isFinalAttempt: boolean;
+  /** The state a handler handed over when it last waited for an agent task; null on a first run. */
+  resumed: OperationResult | null;
 }
 
-export type OperationHandler = (ctx: OperationContext, operation: Operation) => Promise<OperationResult>;
+export type OperationHandler = (
+  ctx: OperationContext,
+  operation: Operation,
+) => Promise<OperationResult>;
 export type OperationResult = Record<string, string | number | boolean | null>;

@@ -1,7 +1,9 @@
-import { isAgentError, type Task } from "@virtfn/agent-client";
+import { AgentError, isAgentError, type AgentClient, type Task } from "@virtfn/agent-client";
+import { z } from "zod";
 import type { Operation } from "@virtfn/db";
 import { disconnectReason, refreshHost } from "../hosts/operations";
 import { markHostDisconnected } from "../hosts/sync";
+import { AwaitingAgentTask, recheckDelay } from "../operations/handoff";
 import type { OperationContext, OperationHandler } from "../runtime/context";
 import { DomainError, ErrorCode, notFound } from "../shared/errors";
 import { detachVfNics, vmsHoldingVfsOf } from "./holders";
@@ -9,7 +11,11 @@ import { checkResizeAllowed, checkRestoreAllowed, resizePlan } from "./rules";
 import { setVfCountOperationInput, type SetVfCountOperationInput } from "./schemas";
 
 /** The agent's kernel-level refusals, as the domain errors the admin already knows. */
-function domainErrorFor(error: unknown, pf: { name: string; totalVfs: number }, count: number): DomainError | null {
+function domainErrorFor(
+  error: unknown,
+  pf: { name: string; totalVfs: number },
+  count: number,
+): DomainError | null {
   if (!isAgentError(error)) return null;
   switch (error.code) {
     case "ERANGE":
@@ -21,13 +27,20 @@ function domainErrorFor(error: unknown, pf: { name: string; totalVfs: number }, 
       );
     case "EBUSY":
     case "VF_IN_USE":
-      return new DomainError(ErrorCode.VFS_IN_USE, "CONFLICT", `VFs of ${pf.name} are in use: ${error.message}`, {
-        pf: pf.name,
-      });
+      return new DomainError(
+        ErrorCode.VFS_IN_USE,
+        "CONFLICT",
+        `VFs of ${pf.name} are in use: ${error.message}`,
+        {
+          pf: pf.name,
+        },
+      );
     case "IOMMU_NOT_ACTIVE":
       return new DomainError(ErrorCode.IOMMU_NOT_READY, "CONFLICT", error.message, { pf: pf.name });
     case "NOT_SRIOV_CAPABLE":
-      return new DomainError(ErrorCode.PF_NOT_SRIOV_CAPABLE, "BAD_REQUEST", error.message, { pf: pf.name });
+      return new DomainError(ErrorCode.PF_NOT_SRIOV_CAPABLE, "BAD_REQUEST", error.message, {
+        pf: pf.name,
+      });
     default:
       return null;
   }
@@ -51,53 +64,123 @@ function verb(kind: string, count: number): string {
   return count === 0 ? "Restoring" : `Splitting into ${count} VFs`;
 }
 
+/** What a split keeps while it waits for its agent task without holding a worker slot. */
+const splitHandoff = z.object({
+  previousNumVfs: z.number().int(),
+  viaZero: z.boolean(),
+  detachedNics: z.number().int(),
+  startedAtMs: z.number(),
+});
+type SplitHandoff = z.infer<typeof splitHandoff>;
+
+/** The same bound setVfCountAndWait had: a task still running after this is given up on. */
+const TASK_DEADLINE_MS = 600_000;
+
+/** The agent's task for this operation, or null when it has none (never started, or forgot it). */
+async function taskOf(agent: AgentClient, operationId: string): Promise<Task | null> {
+  try {
+    return await agent.getTask(operationId);
+  } catch (error) {
+    if (isAgentError(error) && error.code === "NOT_FOUND") return null;
+    throw error;
+  }
+}
+
 /**
  * pf.split, pf.restore and pf.reapply: set a PF's VF count through the agent, then record the VFs
- * it reports. The agent task is keyed by the operation id, so a retried job resumes it.
+ * it reports. The agent task is keyed by the operation id, so a retried job resumes it. While the
+ * task runs the handler hands off (AwaitingAgentTask) instead of polling in a worker slot, and is
+ * run again, with what it handed over, to look at the task once more.
  */
 export const setVfCount: OperationHandler = async (ctx, operation) => {
   const input = setVfCountOperationInput.parse(operation.input);
-  const pf = await ctx.db.physicalNic.findUnique({ where: { id: operation.targetId }, include: { host: true } });
+  const pf = await ctx.db.physicalNic.findUnique({
+    where: { id: operation.targetId },
+    include: { host: true },
+  });
   if (!pf) throw notFound("Physical NIC", operation.targetId);
   const { host } = pf;
   const agent = ctx.agentFor(host);
-  const plan = resizePlan(pf.numVfs, input.count);
+  const label = verb(operation.kind, input.count);
   try {
-    // Re-checked here because VMs may have taken VFs between the request and this job.
-    const holders = await vmsHoldingVfsOf(ctx.db, pf.id);
-    let detached = 0;
-    if (holders.length > 0 && plan.destroysVfs) {
-      if (input.count > 0) checkResizeAllowed(pf, plan, holders.length);
-      checkRestoreAllowed(pf, holders, input.force);
-      await ctx.progress(5, `Detaching VF NICs from ${holders.map((vm) => vm.name).join(", ")}`);
-      detached = await detachVfNics(
-        { db: ctx.db, agentFor: ctx.agentFor, operationId: operation.id, reason: "forced restore" },
-        pf.id,
-      );
+    const resumed = splitHandoff.safeParse(ctx.resumed);
+    let state: SplitHandoff;
+    let task: Task | null;
+    if (resumed.success) {
+      state = resumed.data;
+      task = await taskOf(agent, operation.id);
+    } else {
+      // A first run, or a re-run after a worker crash: the task may already be under way.
+      const plan = resizePlan(pf.numVfs, input.count);
+      state = {
+        previousNumVfs: plan.from,
+        viaZero: plan.viaZero,
+        detachedNics: 0,
+        startedAtMs: Date.now(),
+      };
+      task = await taskOf(agent, operation.id);
+      if (task === null) {
+        // Re-checked here because VMs may have taken VFs between the request and this job.
+        const holders = await vmsHoldingVfsOf(ctx.db, pf.id);
+        if (holders.length > 0 && plan.destroysVfs) {
+          if (input.count > 0) checkResizeAllowed(pf, plan, holders.length);
+          checkRestoreAllowed(pf, holders, input.force);
+          await ctx.progress(
+            5,
+            `Detaching VF NICs from ${holders.map((vm) => vm.name).join(", ")}`,
+          );
+          state.detachedNics = await detachVfNics(
+            {
+              db: ctx.db,
+              agentFor: ctx.agentFor,
+              operationId: operation.id,
+              reason: "forced restore",
+            },
+            pf.id,
+          );
+        }
+        await ctx.progress(10, `${label}: ${pf.name} on ${host.name}`);
+      }
     }
-    const label = verb(operation.kind, input.count);
-    await ctx.progress(10, `${label}: ${pf.name} on ${host.name}`);
-    // onProgress is synchronous; chaining keeps the progress writes in order.
-    let progressWrites = Promise.resolve();
-    const onProgress = (task: Task): void => {
+    if (task === null) {
+      // Not started yet, or the agent restarted and forgot it: the same operation id is the same request.
+      await agent.setVfCount(pf.pciAddress, input.count, { operationId: operation.id });
+      task = await agent.getTask(operation.id);
+    }
+    if (task.state === "failed") {
+      throw new AgentError(task.error?.code ?? "INTERNAL", task.error?.message ?? "task failed", {
+        details: { task },
+      });
+    }
+    if (task.state === "running") {
+      const elapsed = Date.now() - state.startedAtMs;
+      if (elapsed > TASK_DEADLINE_MS) {
+        throw new AgentError(
+          "TIMEOUT",
+          `task ${task.id} still running after ${TASK_DEADLINE_MS} ms`,
+          { details: { task } },
+        );
+      }
       const { done, total } = task.progress;
-      const percent = total === 0 ? 90 : 10 + (80 * done) / total;
-      progressWrites = progressWrites
-        .then(() => ctx.progress(percent, `${label}: ${done}/${total} VF changes`))
-        .catch(() => undefined);
-    };
-    await agent.setVfCountAndWait(pf.pciAddress, input.count, { operationId: operation.id, onProgress, pollMs: 200 });
-    await progressWrites;
+      await ctx.progress(
+        total === 0 ? 10 : 10 + (80 * done) / total,
+        `${label}: ${done}/${total} VF changes`,
+      );
+      throw new AwaitingAgentTask(task.id, recheckDelay(task.progress, elapsed), state);
+    }
     await ctx.progress(95, "Reading the VFs the host reports");
     await refreshHost(ctx.db, host, agent);
-    const after = await ctx.db.physicalNic.findUnique({ where: { id: pf.id }, select: { numVfs: true } });
+    const after = await ctx.db.physicalNic.findUnique({
+      where: { id: pf.id },
+      select: { numVfs: true },
+    });
     return {
       pf: pf.name,
       host: host.name,
-      previousNumVfs: plan.from,
+      previousNumVfs: state.previousNumVfs,
       numVfs: after?.numVfs ?? input.count,
-      viaZero: plan.viaZero,
-      detachedNics: detached,
+      viaZero: state.viaZero,
+      detachedNics: state.detachedNics,
       warnings: input.warnings.join("\n"),
     };
   } catch (error) {

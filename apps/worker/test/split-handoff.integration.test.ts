@@ -1,0 +1,108 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ChildProcess } from "node:child_process";
+import type { RunningAgent } from "@virtfn/agent";
+import { getOperation, reconnectHost, splitPhysicalNic } from "@virtfn/core";
+import {
+  createFixture,
+  spawnWorkerProcess,
+  startInProcessWorker,
+  waitForOperation,
+  type Fixture,
+} from "./helpers";
+import { addSimHost, pfNamed } from "./sriov-helpers";
+
+function kill(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once("exit", () => resolve());
+    child.kill("SIGKILL");
+  });
+}
+
+const midway = (op: { progressMessage: string; status: string }) =>
+  op.status === "Running" && /[1-9]\d*\/\d+ VF changes/.test(op.progressMessage);
+
+describe("a split waits for its agent task without holding a worker slot", () => {
+  let fx: Fixture;
+  const agents: RunningAgent[] = [];
+  const children: ChildProcess[] = [];
+
+  beforeAll(async () => {
+    fx = await createFixture("handoff");
+  });
+  afterAll(async () => {
+    await Promise.all(children.map(kill));
+    await Promise.all(agents.map((agent) => agent.close()));
+    await fx?.cleanup();
+  });
+
+  it("with one worker slot, a host reconnect runs to the end while a 63-VF split is still running", async () => {
+    const worker = await startInProcessWorker(fx.config);
+    let slowHostId: string;
+    let otherHostId: string;
+    try {
+      slowHostId = (
+        await addSimHost(fx, agents, "kvm-slow", "kvm-i350-82599", { perVfDelayMs: 100 })
+      ).hostId;
+      otherHostId = (await addSimHost(fx, agents, "kvm-other", "kvm-i350-82599")).hostId;
+    } finally {
+      await worker.close();
+    }
+    const single = await startInProcessWorker({ ...fx.config, concurrency: 1 });
+    try {
+      const pf = await pfNamed(fx.db, slowHostId, "p1p1");
+      const split = await splitPhysicalNic(fx.db, fx.admin, { pfId: pf.id, count: 63 });
+      await waitForOperation(fx.db, fx.admin, split.operation.id, midway);
+      // Same queue (hosts), one slot: before the hand-off this waited for the whole split.
+      const { operation } = await reconnectHost(fx.db, fx.admin, { hostId: otherHostId });
+      const reconnected = await waitForOperation(fx.db, fx.admin, operation.id);
+      expect(reconnected.status).toBe("Succeeded");
+      expect((await getOperation(fx.db, fx.admin, split.operation.id)).status).toBe("Running");
+
+      const done = await waitForOperation(fx.db, fx.admin, split.operation.id, undefined, 60_000);
+      expect(done.status, `${done.errorCode} ${done.errorMessage}`).toBe("Succeeded");
+      expect(done.attempts).toBe(1);
+      expect(done.result).toMatchObject({
+        pf: "p1p1",
+        previousNumVfs: 0,
+        numVfs: 63,
+        viaZero: false,
+      });
+      expect(await fx.db.virtualFunction.count({ where: { pfId: pf.id } })).toBe(63);
+    } finally {
+      await single.close();
+    }
+  }, 180_000);
+
+  it("a worker SIGKILLed mid-split is replaced, and the split completes with its VFs recorded", async () => {
+    const worker = await startInProcessWorker(fx.config);
+    let hostId: string;
+    try {
+      hostId = (await addSimHost(fx, agents, "kvm-kill", "kvm-i350-82599", { perVfDelayMs: 100 }))
+        .hostId;
+    } finally {
+      await worker.close();
+    }
+    const pf = await pfNamed(fx.db, hostId, "p1p2");
+    const split = await splitPhysicalNic(fx.db, fx.admin, { pfId: pf.id, count: 63 });
+    const first = spawnWorkerProcess(fx.config);
+    children.push(first);
+    await waitForOperation(fx.db, fx.admin, split.operation.id, midway);
+    await kill(first);
+    expect((await getOperation(fx.db, fx.admin, split.operation.id)).status).toBe("Running");
+
+    const second = spawnWorkerProcess(fx.config);
+    children.push(second);
+    const done = await waitForOperation(fx.db, fx.admin, split.operation.id, undefined, 60_000);
+    expect(done.status, `${done.errorCode} ${done.errorMessage}`).toBe("Succeeded");
+    expect(done.result).toMatchObject({ pf: "p1p2", numVfs: 63 });
+    const after = await pfNamed(fx.db, hostId, "p1p2");
+    expect(after).toMatchObject({
+      numVfs: 63,
+      desiredNumVfs: 63,
+      virtualizationState: "Virtualized",
+    });
+    expect(await fx.db.virtualFunction.count({ where: { pfId: pf.id } })).toBe(63);
+    await kill(second);
+  }, 180_000);
+});
