@@ -6,7 +6,7 @@ import { classifyFailure } from "../runtime/failures";
 import { DomainError, ErrorCode } from "../shared/errors";
 import { vmDomainName } from "../sriov/holders";
 import { TX_OPTIONS } from "./access";
-import { applyVmFdb, rebuildFdbRows, removeFdbRows } from "./fdb";
+import { applyVmFdb, fdbFootprint, rebuildFdbRows, removeFdbRows } from "./fdb";
 import { loadVmWork, type VmWork } from "./load";
 import { releaseNicVfs } from "./reserve";
 import { buildDomainSpec, nicSpec } from "./spec";
@@ -251,10 +251,9 @@ const deleteVm: OperationHandler = async (ctx, operation) => {
         await ctx.progress(30, `Destroying ${vm.name}`);
         await unlessGone(agent.destroyDomain(vmDomainName(vm)));
         await agent.undefineDomain(vmDomainName(vm));
-        const rows = await ctx.db.fdbEntry.findMany({
-          where: { nicId: { in: vm.nics.map((nic) => nic.id) } },
-        });
-        await removeFdbRows(agent, rows);
+        // Every PF a NIC's MAC could be on, not only the desired rows: a vNIC switched to VF
+        // while stopped has no row left, yet its old entry may still be on the host.
+        await removeFdbRows(agent, await fdbFootprint(ctx.db, vm.host.id, vm.nics));
       }
       const released = await ctx.db.$transaction(async (tx) => {
         const nics = await tx.vmNic.findMany({
