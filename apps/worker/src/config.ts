@@ -10,6 +10,7 @@ const WorkerEnv = z.object({
   VIRTFN_JOB_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(4),
   VIRTFN_JOB_BACKOFF_MS: z.coerce.number().int().min(10).default(1000),
   VIRTFN_LOCK_MS: z.coerce.number().int().min(1000).default(30_000),
+  VIRTFN_AGENT_OUTAGE_MS: z.coerce.number().int().min(0).default(45_000),
 });
 
 export type WorkerConfig = {
@@ -24,6 +25,11 @@ export type WorkerConfig = {
   jobBackoffMs: number;
   /** BullMQ lock duration: how long before a crashed worker's job is picked up again. */
   lockMs: number;
+  /**
+   * How long VM operations wait out an unreachable agent (a restart takes ~12 s, a reboot
+   * longer) before failing; default 45 s.
+   */
+  agentOutageMs?: number;
 };
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
@@ -38,5 +44,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): WorkerConfi
     jobAttempts: parsed.VIRTFN_JOB_ATTEMPTS,
     jobBackoffMs: parsed.VIRTFN_JOB_BACKOFF_MS,
     lockMs: parsed.VIRTFN_LOCK_MS,
+    agentOutageMs: parsed.VIRTFN_AGENT_OUTAGE_MS,
   };
 }

@@ -16,10 +16,67 @@ import { migrateOperationInput, nicOperationInput } from "./schemas";
 // after a crash resumes), then records the outcome with a compare-and-set on the VM's state.
 // A permanent failure rolls back what the request reserved.
 
+/**
+ * The VM's host agent, with calls that wait out an agent restart or host reboot before the
+ * operation fails (issue 10): the host is known, so unreachable means "not yet", for a while.
+ */
 function agentOf(ctx: OperationContext, vm: VmWork): AgentClient {
   if (!vm.host)
     throw new DomainError(ErrorCode.VM_INVALID_STATE, "CONFLICT", `${vm.name} has no host.`);
-  return ctx.agentFor(vm.host);
+  return ctx.agentFor(vm.host, PATIENT);
+}
+
+const PATIENT = { waitOutOutages: true } as const;
+/** How long a define waits for VFs that a reboot took and a pf.reapply is bringing back. */
+const VF_REAPPLY_WAIT_MS = 120_000;
+
+/**
+ * True while the VFs this VM holds are on their way back: a pf.* operation runs on their PF,
+ * or the agent reports fewer VFs than desired (the reconciler has yet to queue the re-apply).
+ */
+async function vfsBeingReapplied(
+  ctx: OperationContext,
+  agent: AgentClient,
+  vm: VmWork,
+): Promise<boolean> {
+  const pfIds = [...new Set(vm.nics.flatMap((nic) => (nic.vf ? [nic.vf.pfId] : [])))];
+  if (pfIds.length === 0) return false;
+  const busy = await ctx.db.operation.count({
+    where: {
+      targetType: "PhysicalNic",
+      targetId: { in: pfIds },
+      status: { in: ["Pending", "Running"] },
+    },
+  });
+  if (busy > 0) return true;
+  const pfs = await ctx.db.physicalNic.findMany({ where: { id: { in: pfIds } } });
+  const observed = await agent.listPhysicalNics();
+  return pfs.some(
+    (pf) =>
+      (observed.find((nic) => nic.pciAddress === pf.pciAddress)?.numVfs ?? 0) <
+      (pf.desiredNumVfs ?? 0),
+  );
+}
+
+/** Defines the domain; "VF not there yet" while a re-apply is pending is waited out, not failed. */
+async function defineWaitingForVfs(
+  ctx: OperationContext,
+  agent: AgentClient,
+  vm: VmWork,
+): Promise<void> {
+  const deadline = Date.now() + VF_REAPPLY_WAIT_MS;
+  for (;;) {
+    try {
+      await agent.defineDomain(buildDomainSpec(vm));
+      return;
+    } catch (error) {
+      const notYet = isAgentError(error) && error.code === "VF_NOT_FOUND";
+      if (!notYet || Date.now() > deadline || !(await vfsBeingReapplied(ctx, agent, vm)))
+        throw error;
+      await ctx.progress(20, `Waiting for ${vm.host?.name ?? "the host"} to re-create its VFs`);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  }
 }
 
 /** Agent calls on a domain that is already gone have nothing left to do. */
@@ -130,7 +187,7 @@ async function rollbackBoot(
 async function boot(ctx: OperationContext, vm: VmWork): Promise<void> {
   const agent = agentOf(ctx, vm);
   await ctx.progress(20, `Defining ${vm.name} on ${vm.host?.name ?? "?"}`);
-  await agent.defineDomain(buildDomainSpec(vm));
+  await defineWaitingForVfs(ctx, agent, vm);
   await ctx.progress(50, `Starting ${vm.name}`);
   await agent.startDomain(vmDomainName(vm));
   await ctx.progress(80, "Adding FDB entries for vNICs on SR-IOV networks");
@@ -247,7 +304,7 @@ const deleteVm: OperationHandler = async (ctx, operation) => {
     ctx,
     async () => {
       if (vm.host) {
-        const agent = ctx.agentFor(vm.host);
+        const agent = ctx.agentFor(vm.host, PATIENT);
         await ctx.progress(30, `Destroying ${vm.name}`);
         await unlessGone(agent.destroyDomain(vmDomainName(vm)));
         await agent.undefineDomain(vmDomainName(vm));
@@ -376,7 +433,7 @@ const migrateVm: OperationHandler = async (ctx, operation) => {
     ctx,
     async () => {
       if (vm.hostId !== target.id && vm.host) {
-        const source = ctx.agentFor(vm.host);
+        const source = ctx.agentFor(vm.host, PATIENT);
         const name = vmDomainName(vm);
         await ctx.progress(20, `Moving ${vm.name} from ${vm.host.name} to ${target.name}`);
         const onSource = await unlessGone(source.getDomain(name));
@@ -403,7 +460,7 @@ const migrateVm: OperationHandler = async (ctx, operation) => {
         }, TX_OPTIONS);
       }
       const moved = await loadVmWork(ctx.db, vm.id);
-      if (moved) await applyVmFdb(ctx.db, ctx.agentFor(target), moved);
+      if (moved) await applyVmFdb(ctx.db, ctx.agentFor(target, PATIENT), moved);
       await ctx.db.vm.updateMany({
         where: { id: vm.id, state: "Migrating" },
         data: { state: fromState },
