@@ -64,3 +64,4 @@ export * from "./iam/apiKeys";
 export * from "./audit/events";
 export * from "./iam/idempotency";
 export * from "./demo/networks";
+export { nicVfStatus, type NicVfStatus } from "./vms/nics";

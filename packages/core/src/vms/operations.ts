@@ -3,7 +3,8 @@ import type { Db, Operation, VmState } from "@virtfn/db";
 import { recordAudit } from "../operations/audit";
 import type { OperationContext, OperationHandler, OperationResult } from "../runtime/context";
 import { classifyFailure } from "../runtime/failures";
-import { DomainError, ErrorCode } from "../shared/errors";
+import { DomainError, ErrorCode, isDomainError } from "../shared/errors";
+import { reacquireVfs } from "./commands";
 import { vmDomainName } from "../sriov/holders";
 import { TX_OPTIONS } from "./access";
 import { applyVmFdb, fdbFootprint, rebuildFdbRows, removeFdbRows } from "./fdb";
@@ -272,6 +273,23 @@ const stopVm: OperationHandler = async (ctx, operation) => {
   );
 };
 
+/**
+ * A reboot takes free VFs back for VF NICs that lost theirs (a forced restore, R11), as a start
+ * does (R8). None free: the VM reboots without them and its NICs still say "VF lost". Returns
+ * the reloaded VM when something was taken, else null.
+ */
+async function reacquireLostVfs(ctx: OperationContext, vm: VmWork): Promise<VmWork | null> {
+  if (!vm.host || !vm.nics.some((nic) => nic.type === "VF" && !nic.vfId)) return null;
+  const host = vm.host;
+  try {
+    await ctx.db.$transaction((tx) => reacquireVfs(tx, vm.id, host), TX_OPTIONS);
+  } catch (error) {
+    if (isDomainError(error) && error.code === ErrorCode.NO_VF_AVAILABLE) return null;
+    throw error;
+  }
+  return loadVmWork(ctx.db, vm.id);
+}
+
 const rebootVm: OperationHandler = async (ctx, operation) => {
   const vm = await loadOrSkip(ctx, operation);
   if (!vm) return { skipped: "the VM is gone" };
@@ -283,9 +301,18 @@ const rebootVm: OperationHandler = async (ctx, operation) => {
       const agent = agentOf(ctx, vm);
       await ctx.progress(30, `Rebooting ${vm.name}`);
       await agent.stopDomain(vmDomainName(vm));
+      const booted = (await reacquireLostVfs(ctx, vm)) ?? vm;
+      if (booted !== vm) {
+        await ctx.progress(60, "Re-attaching VFs that a forced restore took");
+        await agent.defineDomain(buildDomainSpec(booted));
+      }
       await agent.startDomain(vmDomainName(vm));
-      await markRunning(ctx.db, vm, ["Rebooting"], "vm.running", operation);
-      return { state: "Running" };
+      await markRunning(ctx.db, booted, ["Rebooting"], "vm.running", operation);
+      return {
+        state: "Running",
+        reacquiredVfs:
+          booted.nics.filter((n) => n.vfId).length - vm.nics.filter((n) => n.vfId).length,
+      };
     },
     async () => {
       await ctx.db.vm.updateMany({
