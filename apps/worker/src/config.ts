@@ -12,6 +12,7 @@ const WorkerEnv = z.object({
   VIRTFN_JOB_BACKOFF_MS: z.coerce.number().int().min(10).default(1000),
   VIRTFN_LOCK_MS: z.coerce.number().int().min(1000).default(30_000),
   VIRTFN_PROGRESS_MS: z.coerce.number().int().min(0).default(250),
+  VIRTFN_AGENT_OUTAGE_MS: z.coerce.number().int().min(0).default(45_000),
 });
 
 export type WorkerConfig = {
@@ -29,6 +30,11 @@ export type WorkerConfig = {
   lockMs: number;
   /** At most one progress write per operation per this many ms; default 250. */
   progressMs?: number;
+  /**
+   * How long VM operations wait out an unreachable agent (a restart takes ~12 s, a reboot
+   * longer) before failing; default 45 s.
+   */
+  agentOutageMs?: number;
 };
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
@@ -44,5 +50,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): WorkerConfi
     jobBackoffMs: parsed.VIRTFN_JOB_BACKOFF_MS,
     lockMs: parsed.VIRTFN_LOCK_MS,
     progressMs: parsed.VIRTFN_PROGRESS_MS,
+    agentOutageMs: parsed.VIRTFN_AGENT_OUTAGE_MS,
   };
 }

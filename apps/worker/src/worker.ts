@@ -1,6 +1,6 @@
 import { Worker } from "bullmq";
 import { createAgentClient, type AgentClient } from "@virtfn/agent-client";
-import { Queues, type AgentTarget } from "@virtfn/core";
+import { Queues, type AgentCallPolicy, type AgentTarget } from "@virtfn/core";
 import { createDb } from "@virtfn/db";
 import type { WorkerConfig } from "./config";
 import { createRedis } from "./connection";
@@ -9,6 +9,8 @@ import { startDispatcher } from "./outbox/dispatcher";
 import { createQueues, type OperationJob } from "./queues/producer";
 import { startReconciler, type Reconciler } from "./reconciler/reconciler";
 
+const DEFAULT_AGENT_OUTAGE_MS = 45_000;
+
 export interface RunningWorker {
   reconciler: Reconciler;
   /** Moves pending outbox entries now instead of waiting for the next tick. */
@@ -16,18 +18,18 @@ export interface RunningWorker {
   close(): Promise<void>;
 }
 
-function agentFor(target: AgentTarget): AgentClient {
-  return createAgentClient({
-    baseUrl: target.agentUrl,
-    token: target.agentToken,
-    timeoutMs: 10_000,
-  });
-}
-
 export async function startWorker(
   config: WorkerConfig,
   log: (line: string) => void = (line) => console.log(`[worker] ${line}`),
 ): Promise<RunningWorker> {
+  const outageMs = config.agentOutageMs ?? DEFAULT_AGENT_OUTAGE_MS;
+  const agentFor = (target: AgentTarget, policy?: AgentCallPolicy): AgentClient =>
+    createAgentClient({
+      baseUrl: target.agentUrl,
+      token: target.agentToken,
+      timeoutMs: 10_000,
+      retryForMs: policy?.waitOutOutages === true ? outageMs : 0,
+    });
   const db = createDb(config.databaseUrl, { max: config.concurrency + 4 });
   const producerConnection = createRedis(config.redisUrl);
   const queues = createQueues(producerConnection, config);

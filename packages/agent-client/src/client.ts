@@ -1,9 +1,21 @@
-import type { z } from 'zod';
-import { AgentError } from './errors';
-import { routes, type RouteBody, type RouteName, type RouteParams, type RouteResponse } from './routes';
-import type { AttachVfRequest, AttachVnicRequest, DetachVfRequest, DomainSpec, MigrateRequest } from './schemas/domain';
-import type { Task } from './schemas/task';
-import { callRoute, type CallOptions, type TransportOptions } from './transport';
+import type { z } from "zod";
+import { AgentError } from "./errors";
+import {
+  routes,
+  type RouteBody,
+  type RouteName,
+  type RouteParams,
+  type RouteResponse,
+} from "./routes";
+import type {
+  AttachVfRequest,
+  AttachVnicRequest,
+  DetachVfRequest,
+  DomainSpec,
+  MigrateRequest,
+} from "./schemas/domain";
+import type { Task } from "./schemas/task";
+import { callRoute, type CallOptions, type TransportOptions } from "./transport";
 
 export interface AgentClientOptions {
   baseUrl: string;
@@ -14,6 +26,8 @@ export interface AgentClientOptions {
   retries?: number;
   /** First retry backoff, doubling each time; default 200 ms. */
   retryDelayMs?: number;
+  /** Keep retrying transient failures of idempotent calls for this long; default 0 (count only). */
+  retryForMs?: number;
   fetch?: typeof fetch;
 }
 
@@ -35,6 +49,7 @@ export function createAgentClient(options: AgentClientOptions) {
     timeoutMs: options.timeoutMs ?? 10_000,
     retries: options.retries ?? 2,
     retryDelayMs: options.retryDelayMs ?? 200,
+    retryForMs: options.retryForMs ?? 0,
     fetch: options.fetch ?? globalThis.fetch,
   };
 
@@ -47,75 +62,97 @@ export function createAgentClient(options: AgentClientOptions) {
     const route = routes[name];
     // Validate before sending so a bad call fails here with field paths, not as a remote 400.
     const parsedParams = route.params.safeParse(params);
-    if (!parsedParams.success) throw validationError(name, 'params', parsedParams.error);
+    if (!parsedParams.success) throw validationError(name, "params", parsedParams.error);
     let payload: unknown = undefined;
     if (route.body !== null) {
       const parsedBody = route.body.safeParse(body);
-      if (!parsedBody.success) throw validationError(name, 'body', parsedBody.error);
+      if (!parsedBody.success) throw validationError(name, "body", parsedBody.error);
       payload = parsedBody.data;
     }
-    const result = await callRoute(transport, route, toStringRecord(parsedParams.data), payload, callOptions);
+    const result = await callRoute(
+      transport,
+      route,
+      toStringRecord(parsedParams.data),
+      payload,
+      callOptions,
+    );
     // callRoute already parsed with route.response; the cast only restores the static type.
     return result as RouteResponse<N>;
   }
 
   const client = {
     baseUrl: options.baseUrl,
-    health: (o?: CallOptions) => call('health', {}, undefined, o),
-    getFacts: (o?: CallOptions) => call('facts', {}, undefined, o),
-    snapshot: (o?: CallOptions) => call('snapshot', {}, undefined, o),
-    setIommuKernelArg: (enabled: boolean, o?: CallOptions) => call('setIommu', {}, { enabled }, o),
+    health: (o?: CallOptions) => call("health", {}, undefined, o),
+    getFacts: (o?: CallOptions) => call("facts", {}, undefined, o),
+    snapshot: (o?: CallOptions) => call("snapshot", {}, undefined, o),
+    setIommuKernelArg: (enabled: boolean, o?: CallOptions) => call("setIommu", {}, { enabled }, o),
     /** Sim hosts only; the Linux backend answers UNSUPPORTED. */
-    reboot: (o?: CallOptions) => call('reboot', {}, undefined, o),
+    reboot: (o?: CallOptions) => call("reboot", {}, undefined, o),
 
-    listPhysicalNics: (o?: CallOptions) => call('listNics', {}, undefined, o),
+    listPhysicalNics: (o?: CallOptions) => call("listNics", {}, undefined, o),
     /** Starts the split/restore and returns at once; taskId equals operationId, so repeats are safe. */
-    setVfCount: (pciAddress: string, count: number, opts: { operationId: string }, o?: CallOptions) =>
-      call('setVfCount', { pci: pciAddress }, { count, operationId: opts.operationId }, o),
-    getTask: (taskId: string, o?: CallOptions) => call('getTask', { id: taskId }, undefined, o),
+    setVfCount: (
+      pciAddress: string,
+      count: number,
+      opts: { operationId: string },
+      o?: CallOptions,
+    ) => call("setVfCount", { pci: pciAddress }, { count, operationId: opts.operationId }, o),
+    getTask: (taskId: string, o?: CallOptions) => call("getTask", { id: taskId }, undefined, o),
     /** R14: refuses with VF_IN_USE while a VF of this PF is attached to a domain. */
-    unbindPfDriver: (pciAddress: string, o?: CallOptions) => call('unbindPfDriver', { pci: pciAddress }, undefined, o),
+    unbindPfDriver: (pciAddress: string, o?: CallOptions) =>
+      call("unbindPfDriver", { pci: pciAddress }, undefined, o),
 
-    listDomains: (o?: CallOptions) => call('listDomains', {}, undefined, o),
-    getDomain: (name: string, o?: CallOptions) => call('getDomain', { name }, undefined, o),
-    defineDomain: (spec: z.input<typeof DomainSpec>, o?: CallOptions) => call('defineDomain', {}, spec, o),
-    startDomain: (name: string, o?: CallOptions) => call('startDomain', { name }, undefined, o),
-    stopDomain: (name: string, o?: CallOptions) => call('stopDomain', { name }, undefined, o),
-    destroyDomain: (name: string, o?: CallOptions) => call('destroyDomain', { name }, undefined, o),
-    undefineDomain: (name: string, o?: CallOptions) => call('undefineDomain', { name }, undefined, o),
+    listDomains: (o?: CallOptions) => call("listDomains", {}, undefined, o),
+    getDomain: (name: string, o?: CallOptions) => call("getDomain", { name }, undefined, o),
+    defineDomain: (spec: z.input<typeof DomainSpec>, o?: CallOptions) =>
+      call("defineDomain", {}, spec, o),
+    startDomain: (name: string, o?: CallOptions) => call("startDomain", { name }, undefined, o),
+    stopDomain: (name: string, o?: CallOptions) => call("stopDomain", { name }, undefined, o),
+    destroyDomain: (name: string, o?: CallOptions) => call("destroyDomain", { name }, undefined, o),
+    undefineDomain: (name: string, o?: CallOptions) =>
+      call("undefineDomain", { name }, undefined, o),
     attachVf: (domain: string, req: z.input<typeof AttachVfRequest>, o?: CallOptions) =>
-      call('attachVf', { name: domain }, req, o),
+      call("attachVf", { name: domain }, req, o),
     detachVf: (domain: string, req: z.input<typeof DetachVfRequest>, o?: CallOptions) =>
-      call('detachVf', { name: domain }, req, o),
+      call("detachVf", { name: domain }, req, o),
     attachVnic: (domain: string, req: z.input<typeof AttachVnicRequest>, o?: CallOptions) =>
-      call('attachVnic', { name: domain }, req, o),
-    detachVnic: (domain: string, req: { mac: string }, o?: CallOptions) => call('detachVnic', { name: domain }, req, o),
+      call("attachVnic", { name: domain }, req, o),
+    detachVnic: (domain: string, req: { mac: string }, o?: CallOptions) =>
+      call("detachVnic", { name: domain }, req, o),
     migrateDomain: (name: string, req: z.input<typeof MigrateRequest>, o?: CallOptions) =>
-      call('migrateDomain', { name }, req, o),
+      call("migrateDomain", { name }, req, o),
     /** Agent-to-agent: the target side of a sim migration. */
     acceptMigration: (spec: z.input<typeof DomainSpec>, start: boolean, o?: CallOptions) =>
-      call('acceptMigration', {}, { spec, start }, o),
+      call("acceptMigration", {}, { spec, start }, o),
 
-    listFdb: (pfName: string, o?: CallOptions) => call('listFdb', { pf: pfName }, undefined, o),
-    addFdb: (pfName: string, mac: string, o?: CallOptions) => call('addFdb', { pf: pfName, mac }, undefined, o),
-    removeFdb: (pfName: string, mac: string, o?: CallOptions) => call('removeFdb', { pf: pfName, mac }, undefined, o),
+    listFdb: (pfName: string, o?: CallOptions) => call("listFdb", { pf: pfName }, undefined, o),
+    addFdb: (pfName: string, mac: string, o?: CallOptions) =>
+      call("addFdb", { pf: pfName, mac }, undefined, o),
+    removeFdb: (pfName: string, mac: string, o?: CallOptions) =>
+      call("removeFdb", { pf: pfName, mac }, undefined, o),
 
     /**
      * Starts a split and polls until it ends. Resolves with the succeeded task; throws AgentError
      * with the task's code when it fails. If the agent restarted and forgot the task, the call is
      * re-issued with the same operation id, which the agent treats as the same request.
      */
-    async setVfCountAndWait(pciAddress: string, count: number, opts: SetVfCountAndWaitOptions): Promise<Task> {
+    async setVfCountAndWait(
+      pciAddress: string,
+      count: number,
+      opts: SetVfCountAndWaitOptions,
+    ): Promise<Task> {
       const pollMs = opts.pollMs ?? 500;
       const deadline = Date.now() + (opts.timeoutMs ?? 600_000);
-      const { taskId } = await client.setVfCount(pciAddress, count, { operationId: opts.operationId });
-      let lastProgress = '';
+      const { taskId } = await client.setVfCount(pciAddress, count, {
+        operationId: opts.operationId,
+      });
+      let lastProgress = "";
       for (;;) {
         let task: Task;
         try {
           task = await client.getTask(taskId);
         } catch (error) {
-          if (error instanceof AgentError && error.code === 'NOT_FOUND') {
+          if (error instanceof AgentError && error.code === "NOT_FOUND") {
             await client.setVfCount(pciAddress, count, { operationId: opts.operationId });
             continue;
           }
@@ -126,15 +163,19 @@ export function createAgentClient(options: AgentClientOptions) {
           lastProgress = progress;
           opts.onProgress?.(task);
         }
-        if (task.state === 'succeeded') return task;
-        if (task.state === 'failed') {
-          const code = task.error?.code ?? 'INTERNAL';
-          throw new AgentError(code, task.error?.message ?? 'task failed', { details: { task } });
+        if (task.state === "succeeded") return task;
+        if (task.state === "failed") {
+          const code = task.error?.code ?? "INTERNAL";
+          throw new AgentError(code, task.error?.message ?? "task failed", { details: { task } });
         }
         if (Date.now() >= deadline) {
-          throw new AgentError('TIMEOUT', `task ${taskId} still running after ${opts.timeoutMs ?? 600_000} ms`, {
-            details: { task },
-          });
+          throw new AgentError(
+            "TIMEOUT",
+            `task ${taskId} still running after ${opts.timeoutMs ?? 600_000} ms`,
+            {
+              details: { task },
+            },
+          );
         }
         await sleep(pollMs);
       }
@@ -146,8 +187,8 @@ export function createAgentClient(options: AgentClientOptions) {
 export type AgentClient = ReturnType<typeof createAgentClient>;
 
 function validationError(name: string, part: string, error: z.ZodError): AgentError {
-  return new AgentError('VALIDATION', `${name}: invalid ${part}`, {
-    details: { issues: error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) },
+  return new AgentError("VALIDATION", `${name}: invalid ${part}`, {
+    details: { issues: error.issues.map((i) => ({ path: i.path.join("."), message: i.message })) },
   });
 }
 

@@ -1,5 +1,5 @@
-import { AgentError, AgentErrorBody } from './errors';
-import { buildPath, type RouteDef } from './routes';
+import { AgentError, AgentErrorBody } from "./errors";
+import { buildPath, type RouteDef } from "./routes";
 
 export interface TransportOptions {
   baseUrl: string;
@@ -10,12 +10,22 @@ export interface TransportOptions {
   retries: number;
   /** First backoff; it doubles per attempt. */
   retryDelayMs: number;
+  /**
+   * Keep retrying transient failures of idempotent routes until this much time has passed,
+   * even after `retries` ran out: an agent restart or a host reboot is waited out instead of
+   * failing the caller. 0 means count-based retries only.
+   */
+  retryForMs?: number;
+  /** Cap of one backoff while retrying for `retryForMs`; default 2 s. */
+  maxRetryDelayMs?: number;
   fetch: typeof fetch;
 }
 
 export interface CallOptions {
   timeoutMs?: number;
   signal?: AbortSignal;
+  /** Overrides the client's `retryForMs` for this call; 0 fails after the counted retries. */
+  retryForMs?: number;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -28,18 +38,21 @@ export async function callRoute(
   options: CallOptions = {},
 ): Promise<unknown> {
   const attempts = route.idempotent ? transport.retries + 1 : 1;
-  let lastError: AgentError | undefined;
-  for (let attempt = 0; attempt < attempts; attempt += 1) {
-    if (attempt > 0) await sleep(transport.retryDelayMs * 2 ** (attempt - 1));
+  const retryForMs = route.idempotent ? (options.retryForMs ?? transport.retryForMs ?? 0) : 0;
+  const deadline = Date.now() + retryForMs;
+  const maxDelay = transport.maxRetryDelayMs ?? 2000;
+  for (let attempt = 0; ; attempt += 1) {
+    if (attempt > 0) await sleep(Math.min(maxDelay, transport.retryDelayMs * 2 ** (attempt - 1)));
     try {
       return await attemptOnce(transport, route, params, body, options);
     } catch (error) {
-      if (!(error instanceof AgentError) || !error.isTransient || options.signal?.aborted === true) throw error;
-      lastError = error;
+      if (!(error instanceof AgentError) || !error.isTransient || options.signal?.aborted === true)
+        throw error;
+      const nextDelay = Math.min(maxDelay, transport.retryDelayMs * 2 ** attempt);
+      if (attempt + 1 >= attempts && (retryForMs === 0 || Date.now() + nextDelay > deadline))
+        throw error;
     }
   }
-  // attempts >= 1, so the loop either returned or stored an error.
-  throw lastError ?? new AgentError('INTERNAL', 'no attempt was made');
 }
 
 async function attemptOnce(
@@ -51,14 +64,18 @@ async function attemptOnce(
 ): Promise<unknown> {
   const timeoutMs = options.timeoutMs ?? transport.timeoutMs;
   const timeout = AbortSignal.timeout(timeoutMs);
-  const signal = options.signal === undefined ? timeout : AbortSignal.any([timeout, options.signal]);
+  const signal =
+    options.signal === undefined ? timeout : AbortSignal.any([timeout, options.signal]);
   // Relative to the base so an agent behind a path prefix (a TLS proxy) still works.
-  const url = new URL(buildPath(route.path, params).slice(1), withTrailingSlash(transport.baseUrl)).toString();
-  const headers: Record<string, string> = { accept: 'application/json' };
+  const url = new URL(
+    buildPath(route.path, params).slice(1),
+    withTrailingSlash(transport.baseUrl),
+  ).toString();
+  const headers: Record<string, string> = { accept: "application/json" };
   if (route.auth) headers.authorization = `Bearer ${transport.token}`;
   let payload: string | undefined;
   if (route.body !== null) {
-    headers['content-type'] = 'application/json';
+    headers["content-type"] = "application/json";
     payload = JSON.stringify(body);
   }
 
@@ -69,22 +86,34 @@ async function attemptOnce(
     text = await response.text();
   } catch (error) {
     if (timeout.aborted) {
-      throw new AgentError('TIMEOUT', `${route.method} ${url} timed out after ${timeoutMs} ms`, { cause: error });
+      throw new AgentError("TIMEOUT", `${route.method} ${url} timed out after ${timeoutMs} ms`, {
+        cause: error,
+      });
     }
     if (options.signal?.aborted === true) {
-      throw new AgentError('TIMEOUT', `${route.method} ${url} was aborted by the caller`, { cause: error });
+      throw new AgentError("TIMEOUT", `${route.method} ${url} was aborted by the caller`, {
+        cause: error,
+      });
     }
-    throw new AgentError('UNREACHABLE', `${route.method} ${url} failed: ${describe(error)}`, { cause: error });
+    throw new AgentError("UNREACHABLE", `${route.method} ${url} failed: ${describe(error)}`, {
+      cause: error,
+    });
   }
 
   const json = parseJson(text);
   if (!response.ok) throw toAgentError(response.status, json, text, url);
   const parsed = route.response.safeParse(json);
   if (!parsed.success) {
-    throw new AgentError('BAD_RESPONSE', `${route.method} ${url}: response does not match the contract`, {
-      status: response.status,
-      details: { issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) },
-    });
+    throw new AgentError(
+      "BAD_RESPONSE",
+      `${route.method} ${url}: response does not match the contract`,
+      {
+        status: response.status,
+        details: {
+          issues: parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
+        },
+      },
+    );
   }
   return parsed.data;
 }
@@ -96,12 +125,19 @@ function toAgentError(status: number, json: unknown, text: string, url: string):
     return new AgentError(code, message, { status, ...(details === undefined ? {} : { details }) });
   }
   // Something other than the agent answered (a proxy, an old agent): keep the status meaningful.
-  const code = status === 401 ? 'UNAUTHORIZED' : status === 404 ? 'NOT_FOUND' : status >= 500 ? 'INTERNAL' : 'BAD_RESPONSE';
+  const code =
+    status === 401
+      ? "UNAUTHORIZED"
+      : status === 404
+        ? "NOT_FOUND"
+        : status >= 500
+          ? "INTERNAL"
+          : "BAD_RESPONSE";
   return new AgentError(code, `${url} answered ${status}: ${text.slice(0, 200)}`, { status });
 }
 
 function parseJson(text: string): unknown {
-  if (text === '') return undefined;
+  if (text === "") return undefined;
   try {
     return JSON.parse(text) as unknown;
   } catch {
@@ -110,12 +146,12 @@ function parseJson(text: string): unknown {
 }
 
 function withTrailingSlash(url: string): string {
-  return url.endsWith('/') ? url : `${url}/`;
+  return url.endsWith("/") ? url : `${url}/`;
 }
 
 function describe(error: unknown): string {
   if (error instanceof Error) {
-    const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
+    const cause = error.cause instanceof Error ? `: ${error.cause.message}` : "";
     return `${error.message}${cause}`;
   }
   return String(error);

@@ -83,3 +83,4 @@ export {
 } from "./vms/placement";
 export * from "./operations/outbox";
 export * from "./operations/handoff";
+export { nicVfStatus, type NicVfStatus } from "./vms/nics";

@@ -1,4 +1,9 @@
-import { hostsToReconcile, reconcileHost, type AgentTarget, type ReconcileOutcome } from "@virtfn/core";
+import {
+  hostsToReconcile,
+  reconcileHost,
+  type AgentTarget,
+  type ReconcileOutcome,
+} from "@virtfn/core";
 import type { AgentClient } from "@virtfn/agent-client";
 import type { Db } from "@virtfn/db";
 
@@ -21,9 +26,19 @@ export function startReconciler(deps: {
     if (inFlight) return inFlight;
     inFlight = (async () => {
       const hosts = await hostsToReconcile(deps.db);
-      const outcomes = await Promise.all(hosts.map((host) => reconcileHost(deps.db, host, deps.agentFor)));
+      const outcomes = await Promise.all(
+        hosts.map((host) => reconcileHost(deps.db, host, deps.agentFor)),
+      );
       for (const outcome of outcomes) {
         if (outcome.rebooted) deps.log(`reconciler: ${outcome.name} rebooted; state re-read`);
+        for (const entry of outcome.fdb?.added ?? [])
+          deps.log(`reconciler: ${outcome.name} FDB ${entry.pf} ${entry.mac} was missing; added`);
+        for (const entry of outcome.fdb?.removed ?? [])
+          deps.log(`reconciler: ${outcome.name} FDB ${entry.pf} ${entry.mac} was stale; removed`);
+        for (const vm of outcome.vms ?? [])
+          deps.log(
+            `reconciler: ${outcome.name} VM ${vm.name} was Error; now ${vm.to} (${vm.reason})`,
+          );
         for (const pf of outcome.reapplied) {
           deps.log(
             pf.operationId

@@ -3,8 +3,10 @@ import type { Db, Host } from "@virtfn/db";
 import type { AgentTarget } from "../runtime/context";
 import type { AgentClient } from "@virtfn/agent-client";
 import { reapplyDesiredVfs, reattachVmVfs, type ReapplyOutcome } from "../sriov/reapply";
-import { disconnectReason, refreshHost } from "./operations";
-import { markHostDisconnected } from "./sync";
+import { reconcileHostFdb, type FdbRepair } from "../vms/fdb";
+import { settleErrorVms, type SettledVm } from "../vms/reattach";
+import { disconnectReason } from "./operations";
+import { applyObservedHost, markHostDisconnected } from "./sync";
 
 export interface ReconcileOutcome {
   hostId: string;
@@ -13,6 +15,10 @@ export interface ReconcileOutcome {
   rebooted: boolean;
   /** PFs below their desired VF count (after a reboot, typically) and what was done about it. */
   reapplied: ReapplyOutcome[];
+  /** FDB entries added to and removed from the host's PFs. */
+  fdb?: FdbRepair;
+  /** VMs in Error settled to what their domains show. */
+  vms?: SettledVm[];
 }
 
 /**
@@ -33,11 +39,16 @@ export async function reconcileHost(
   try {
     const health = await agent.health({ timeoutMs: 3000 });
     const rebooted = host.bootId !== null && health.bootId !== host.bootId;
-    await refreshHost(db, host, agent, health);
+    // One read of everything the agent holds, taken before the database is read for the
+    // comparison, so an operation that commits in between shows up as desired, not as drift.
+    const snapshot = await agent.snapshot();
+    await applyObservedHost(db, host.id, { health, facts: snapshot.facts, nics: snapshot.nics });
     // Desired state lives in the database: VF counts first, then the VMs that use the VFs.
     const reapplied = await reapplyDesiredVfs(db, host.id);
+    const fdb = await reconcileHostFdb(db, host.id, agent, snapshot.fdb);
+    const vms = await settleErrorVms(db, host.id, agent, snapshot.domains);
     await reattachVmVfs(db, host.id, agent);
-    return { ...base, result: "observed", rebooted, reapplied };
+    return { ...base, result: "observed", rebooted, reapplied, fdb, vms };
   } catch (error) {
     if (!isAgentError(error)) throw error;
     if (host.connectionState !== "Disconnected" || host.connectionReason === null) {
@@ -49,5 +60,8 @@ export async function reconcileHost(
 
 /** Hosts that have finished their first connect; a host still being added belongs to its operation. */
 export async function hostsToReconcile(db: Db): Promise<Host[]> {
-  return db.host.findMany({ where: { connectionState: { not: "Connecting" } }, orderBy: { name: "asc" } });
+  return db.host.findMany({
+    where: { connectionState: { not: "Connecting" } },
+    orderBy: { name: "asc" },
+  });
 }

@@ -17,6 +17,7 @@ import {
   type UpdateL2Input,
 } from "./schemas";
 import { checkL2Deletable, checkL2SriovAllowed, checkL2SriovChange, l3SriovToggleState, type ToggleState } from "./sriovRules";
+import { rebuildFdbRowsOnL2 } from "../vms/fdb";
 
 export interface L2View {
   id: string;
@@ -186,6 +187,8 @@ export async function updateL2Network(db: Db, actor: Actor, rawInput: UpdateL2In
         ...(input.sriovEnabled !== undefined ? { sriovEnabled: input.sriovEnabled } : {}),
       };
       const updated = await tx.l2Network.update({ where: { id: l2.id }, data: changes, include: l2Include });
+      // The desired FDB rows change with the flag; the reconciler makes the hosts match them.
+      if (input.sriovEnabled !== undefined && input.sriovEnabled !== l2.sriovEnabled) await rebuildFdbRowsOnL2(tx, l2.id);
       await recordAudit(tx, actor, {
         action: "l2.update",
         targetType: "L2Network",

@@ -7,10 +7,18 @@ export interface AgentTarget {
   agentToken: string;
 }
 
+export interface AgentCallPolicy {
+  waitOutOutages?: boolean;
+}
+
 /** What an operation handler gets from the worker: the database, agents and a progress sink. */
 export interface OperationContext {
   db: Db;
-  agentFor(target: AgentTarget): AgentClient;
+  /**
+   * `waitOutOutages`: idempotent calls keep retrying transient failures for the worker's outage
+   * budget (an agent restart, a host reboot) before failing; for hosts known to exist.
+   */
+  agentFor(target: AgentTarget, policy?: AgentCallPolicy): AgentClient;
   progress(percent: number, message: string): Promise<void>;
   /** True on the job's last attempt: a failure now is final even if it looked transient. */
   isFinalAttempt: boolean;

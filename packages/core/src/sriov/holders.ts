@@ -49,7 +49,14 @@ export async function detachVfNics(ctx: DetachContext, pfId: string): Promise<nu
       id: true,
       mac: true,
       vf: { select: { id: true, pciAddress: true } },
-      vm: { select: { id: true, name: true, projectId: true, host: { select: { agentUrl: true, agentToken: true } } } },
+      vm: {
+        select: {
+          id: true,
+          name: true,
+          projectId: true,
+          host: { select: { agentUrl: true, agentToken: true } },
+        },
+      },
     },
   });
   let detached = 0;
@@ -58,7 +65,9 @@ export async function detachVfNics(ctx: DetachContext, pfId: string): Promise<nu
     if (vf === null) continue;
     if (nic.vm.host) {
       try {
-        await ctx.agentFor(nic.vm.host).detachVf(vmDomainName(nic.vm), { pciAddress: vf.pciAddress, live: true });
+        await ctx
+          .agentFor(nic.vm.host)
+          .detachVf(vmDomainName(nic.vm), { pciAddress: vf.pciAddress, live: true });
       } catch (error) {
         // A domain the hypervisor does not know has nothing to detach.
         if (!(isAgentError(error) && error.code === "NOT_FOUND")) throw error;
@@ -81,7 +90,29 @@ export async function detachVfNics(ctx: DetachContext, pfId: string): Promise<nu
         targetId: nic.id,
         projectId: nic.vm.projectId,
         outcome: "Success",
-        details: { vm: nic.vm.name, vmId: nic.vm.id, vf: vf.pciAddress, operationId: ctx.operationId, reason: ctx.reason },
+        details: {
+          vm: nic.vm.name,
+          vmId: nic.vm.id,
+          vf: vf.pciAddress,
+          operationId: ctx.operationId,
+          reason: ctx.reason,
+        },
+      });
+      // The VM's own event: its page shows the NIC as "VF lost" until a start or reboot takes a free one.
+      await recordAudit(tx, null, {
+        action: "vm.vfLost",
+        targetType: "Vm",
+        targetId: nic.vm.id,
+        projectId: nic.vm.projectId,
+        outcome: "Success",
+        details: {
+          name: nic.vm.name,
+          nicId: nic.id,
+          mac: nic.mac,
+          vf: vf.pciAddress,
+          operationId: ctx.operationId,
+          reason: ctx.reason,
+        },
       });
       detached += 1;
     });

@@ -1,5 +1,5 @@
 import type { AgentClient } from "@virtfn/agent-client";
-import type { DbOrTx, Tx } from "@virtfn/db";
+import type { Db, DbOrTx, Tx } from "@virtfn/db";
 import { resolveInterface } from "../sriov/availability";
 import type { VmWork } from "./load";
 
@@ -62,4 +62,131 @@ export async function removeFdbRows(
   rows: Array<{ pfName: string; mac: string }>,
 ): Promise<void> {
   for (const row of rows) await agent.removeFdb(row.pfName, row.mac);
+}
+
+/** Every (PF, MAC) pair where a NIC's MAC could sit on its host, whatever its type or L2 flag. */
+export async function fdbFootprint(
+  db: DbOrTx,
+  hostId: string,
+  nics: Array<{ mac: string; l3: { l2: { physicalInterface: string } } }>,
+): Promise<Array<{ pfName: string; mac: string }>> {
+  const pfs = await db.physicalNic.findMany({
+    where: { hostId },
+    select: { name: true, bondName: true },
+  });
+  return nics.flatMap((nic) =>
+    resolveInterface(pfs, nic.l3.l2.physicalInterface).map((pf) => ({
+      pfName: pf.name,
+      mac: nic.mac,
+    })),
+  );
+}
+
+/** After an L2's SR-IOV flag changes: the desired rows of every VM with a NIC on it, in the same transaction. */
+export async function rebuildFdbRowsOnL2(tx: Tx, l2Id: string): Promise<void> {
+  const vms = await tx.vm.findMany({
+    where: { nics: { some: { l3: { l2Id } } } },
+    select: { id: true },
+  });
+  for (const vm of vms) await rebuildFdbRows(tx, vm.id);
+}
+
+// QEMU's prefix, which every MAC virtfn hands out carries (reserve.ts). Entries with any other
+// MAC were put there by someone else and are not ours to remove.
+const OWN_MAC = /^52:54:00:/i;
+
+export interface FdbRepair {
+  added: Array<{ pf: string; mac: string }>;
+  removed: Array<{ pf: string; mac: string }>;
+}
+
+/**
+ * Level-triggered FDB repair for one host: the desired entries are recomputed from the NICs of
+ * the VMs placed there (so an L2 flag change or a missed path cannot leave the rows wrong), the
+ * FdbEntry rows are brought in line, then the host gets the missing entries added and stale
+ * ones (virtfn MACs nobody wants there) removed. VMs with an operation in flight belong to that
+ * operation and are left alone in both directions; `observed` must be read before this runs.
+ */
+export async function reconcileHostFdb(
+  db: Db,
+  hostId: string,
+  agent: AgentClient,
+  observed: Array<{ pf: string; mac: string }>,
+): Promise<FdbRepair> {
+  const vms = await db.vm.findMany({
+    where: { hostId },
+    select: {
+      id: true,
+      nics: { select: { id: true, mac: true, type: true, l3: { select: { l2: true } } } },
+    },
+  });
+  const busy = new Set(
+    (
+      await db.operation.findMany({
+        where: {
+          targetType: "Vm",
+          targetId: { in: vms.map((vm) => vm.id) },
+          status: { in: ["Pending", "Running"] },
+        },
+        select: { targetId: true },
+      })
+    ).map((op) => op.targetId),
+  );
+  const pfs = await db.physicalNic.findMany({
+    where: { hostId },
+    select: { name: true, bondName: true },
+  });
+  const key = (pf: string, mac: string) => `${pf}|${mac.toLowerCase()}`;
+  const desired = new Map<string, { pfName: string; mac: string; nicId: string }>();
+  const untouchable = new Set<string>();
+  for (const vm of vms) {
+    for (const nic of vm.nics) {
+      if (busy.has(vm.id)) {
+        untouchable.add(nic.mac.toLowerCase());
+        continue;
+      }
+      if (nic.type !== "VNIC" || !nic.l3.l2.sriovEnabled) continue;
+      for (const pf of resolveInterface(pfs, nic.l3.l2.physicalInterface))
+        desired.set(key(pf.name, nic.mac), { pfName: pf.name, mac: nic.mac, nicId: nic.id });
+    }
+  }
+  await syncFdbRows(db, hostId, desired, untouchable);
+
+  const present = new Set(observed.map((e) => key(e.pf, e.mac)));
+  const repair: FdbRepair = { added: [], removed: [] };
+  for (const [k, entry] of desired) {
+    if (present.has(k)) continue;
+    await agent.addFdb(entry.pfName, entry.mac);
+    repair.added.push({ pf: entry.pfName, mac: entry.mac });
+  }
+  for (const entry of observed) {
+    const mac = entry.mac.toLowerCase();
+    if (!OWN_MAC.test(mac) || untouchable.has(mac) || desired.has(key(entry.pf, mac))) continue;
+    await agent.removeFdb(entry.pf, entry.mac);
+    repair.removed.push({ pf: entry.pf, mac: entry.mac });
+  }
+  return repair;
+}
+
+async function syncFdbRows(
+  db: Db,
+  hostId: string,
+  desired: Map<string, { pfName: string; mac: string; nicId: string }>,
+  untouchable: Set<string>,
+): Promise<void> {
+  const rows = await db.fdbEntry.findMany({ where: { hostId } });
+  const have = new Set(rows.map((row) => `${row.pfName}|${row.mac.toLowerCase()}`));
+  const extra = rows.filter(
+    (row) =>
+      !untouchable.has(row.mac.toLowerCase()) &&
+      !desired.has(`${row.pfName}|${row.mac.toLowerCase()}`),
+  );
+  const missing = [...desired.entries()].filter(([k]) => !have.has(k)).map(([, row]) => row);
+  if (extra.length > 0)
+    await db.fdbEntry.deleteMany({ where: { id: { in: extra.map((r) => r.id) } } });
+  if (missing.length > 0)
+    await db.fdbEntry.createMany({
+      data: missing.map((row) => ({ hostId, ...row })),
+      skipDuplicates: true,
+    });
 }

@@ -179,3 +179,22 @@ export async function setNicType(db: Db, actor: Actor, rawInput: SetNicTypeInput
     return { id: updated.id, type: updated.type };
   }, TX_OPTIONS);
 }
+
+/**
+ * What a NIC's VF honestly is (issue 10): a VF NIC on a VM that should be running but holds no
+ * VF lost it (a forced restore took it, R11); on a stopped VM it was released (R8) and the next
+ * start takes one back. null for vNICs.
+ */
+export type NicVfStatus = "Attached" | "Reserved" | "Missing" | "VF lost" | "Released";
+
+export function nicVfStatus(
+  nic: { type: "VF" | "VNIC"; vf: { state: string } | null },
+  vmState: string,
+): NicVfStatus | null {
+  if (nic.type !== "VF") return null;
+  if (nic.vf) {
+    if (nic.vf.state === "Missing") return "Missing";
+    return nic.vf.state === "Attached" ? "Attached" : "Reserved";
+  }
+  return ["Running", "Rebooting", "Migrating"].includes(vmState) ? "VF lost" : "Released";
+}

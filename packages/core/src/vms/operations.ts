@@ -3,10 +3,11 @@ import type { Db, Operation, VmState } from "@virtfn/db";
 import { recordAudit } from "../operations/audit";
 import type { OperationContext, OperationHandler, OperationResult } from "../runtime/context";
 import { classifyFailure } from "../runtime/failures";
-import { DomainError, ErrorCode } from "../shared/errors";
+import { DomainError, ErrorCode, isDomainError } from "../shared/errors";
+import { reacquireVfs } from "./commands";
 import { vmDomainName } from "../sriov/holders";
 import { TX_OPTIONS } from "./access";
-import { applyVmFdb, rebuildFdbRows, removeFdbRows } from "./fdb";
+import { applyVmFdb, fdbFootprint, rebuildFdbRows, removeFdbRows } from "./fdb";
 import { loadVmWork, type VmWork } from "./load";
 import { releaseNicVfs } from "./reserve";
 import { buildDomainSpec, nicSpec } from "./spec";
@@ -16,10 +17,67 @@ import { migrateOperationInput, nicOperationInput } from "./schemas";
 // after a crash resumes), then records the outcome with a compare-and-set on the VM's state.
 // A permanent failure rolls back what the request reserved.
 
+/**
+ * The VM's host agent, with calls that wait out an agent restart or host reboot before the
+ * operation fails (issue 10): the host is known, so unreachable means "not yet", for a while.
+ */
 function agentOf(ctx: OperationContext, vm: VmWork): AgentClient {
   if (!vm.host)
     throw new DomainError(ErrorCode.VM_INVALID_STATE, "CONFLICT", `${vm.name} has no host.`);
-  return ctx.agentFor(vm.host);
+  return ctx.agentFor(vm.host, PATIENT);
+}
+
+const PATIENT = { waitOutOutages: true } as const;
+/** How long a define waits for VFs that a reboot took and a pf.reapply is bringing back. */
+const VF_REAPPLY_WAIT_MS = 120_000;
+
+/**
+ * True while the VFs this VM holds are on their way back: a pf.* operation runs on their PF,
+ * or the agent reports fewer VFs than desired (the reconciler has yet to queue the re-apply).
+ */
+async function vfsBeingReapplied(
+  ctx: OperationContext,
+  agent: AgentClient,
+  vm: VmWork,
+): Promise<boolean> {
+  const pfIds = [...new Set(vm.nics.flatMap((nic) => (nic.vf ? [nic.vf.pfId] : [])))];
+  if (pfIds.length === 0) return false;
+  const busy = await ctx.db.operation.count({
+    where: {
+      targetType: "PhysicalNic",
+      targetId: { in: pfIds },
+      status: { in: ["Pending", "Running"] },
+    },
+  });
+  if (busy > 0) return true;
+  const pfs = await ctx.db.physicalNic.findMany({ where: { id: { in: pfIds } } });
+  const observed = await agent.listPhysicalNics();
+  return pfs.some(
+    (pf) =>
+      (observed.find((nic) => nic.pciAddress === pf.pciAddress)?.numVfs ?? 0) <
+      (pf.desiredNumVfs ?? 0),
+  );
+}
+
+/** Defines the domain; "VF not there yet" while a re-apply is pending is waited out, not failed. */
+async function defineWaitingForVfs(
+  ctx: OperationContext,
+  agent: AgentClient,
+  vm: VmWork,
+): Promise<void> {
+  const deadline = Date.now() + VF_REAPPLY_WAIT_MS;
+  for (;;) {
+    try {
+      await agent.defineDomain(buildDomainSpec(vm));
+      return;
+    } catch (error) {
+      const notYet = isAgentError(error) && error.code === "VF_NOT_FOUND";
+      if (!notYet || Date.now() > deadline || !(await vfsBeingReapplied(ctx, agent, vm)))
+        throw error;
+      await ctx.progress(20, `Waiting for ${vm.host?.name ?? "the host"} to re-create its VFs`);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  }
 }
 
 /** Agent calls on a domain that is already gone have nothing left to do. */
@@ -130,7 +188,7 @@ async function rollbackBoot(
 async function boot(ctx: OperationContext, vm: VmWork): Promise<void> {
   const agent = agentOf(ctx, vm);
   await ctx.progress(20, `Defining ${vm.name} on ${vm.host?.name ?? "?"}`);
-  await agent.defineDomain(buildDomainSpec(vm));
+  await defineWaitingForVfs(ctx, agent, vm);
   await ctx.progress(50, `Starting ${vm.name}`);
   await agent.startDomain(vmDomainName(vm));
   await ctx.progress(80, "Adding FDB entries for vNICs on SR-IOV networks");
@@ -215,6 +273,23 @@ const stopVm: OperationHandler = async (ctx, operation) => {
   );
 };
 
+/**
+ * A reboot takes free VFs back for VF NICs that lost theirs (a forced restore, R11), as a start
+ * does (R8). None free: the VM reboots without them and its NICs still say "VF lost". Returns
+ * the reloaded VM when something was taken, else null.
+ */
+async function reacquireLostVfs(ctx: OperationContext, vm: VmWork): Promise<VmWork | null> {
+  if (!vm.host || !vm.nics.some((nic) => nic.type === "VF" && !nic.vfId)) return null;
+  const host = vm.host;
+  try {
+    await ctx.db.$transaction((tx) => reacquireVfs(tx, vm.id, host), TX_OPTIONS);
+  } catch (error) {
+    if (isDomainError(error) && error.code === ErrorCode.NO_VF_AVAILABLE) return null;
+    throw error;
+  }
+  return loadVmWork(ctx.db, vm.id);
+}
+
 const rebootVm: OperationHandler = async (ctx, operation) => {
   const vm = await loadOrSkip(ctx, operation);
   if (!vm) return { skipped: "the VM is gone" };
@@ -226,9 +301,18 @@ const rebootVm: OperationHandler = async (ctx, operation) => {
       const agent = agentOf(ctx, vm);
       await ctx.progress(30, `Rebooting ${vm.name}`);
       await agent.stopDomain(vmDomainName(vm));
+      const booted = (await reacquireLostVfs(ctx, vm)) ?? vm;
+      if (booted !== vm) {
+        await ctx.progress(60, "Re-attaching VFs that a forced restore took");
+        await agent.defineDomain(buildDomainSpec(booted));
+      }
       await agent.startDomain(vmDomainName(vm));
-      await markRunning(ctx.db, vm, ["Rebooting"], "vm.running", operation);
-      return { state: "Running" };
+      await markRunning(ctx.db, booted, ["Rebooting"], "vm.running", operation);
+      return {
+        state: "Running",
+        reacquiredVfs:
+          booted.nics.filter((n) => n.vfId).length - vm.nics.filter((n) => n.vfId).length,
+      };
     },
     async () => {
       await ctx.db.vm.updateMany({
@@ -247,14 +331,13 @@ const deleteVm: OperationHandler = async (ctx, operation) => {
     ctx,
     async () => {
       if (vm.host) {
-        const agent = ctx.agentFor(vm.host);
+        const agent = ctx.agentFor(vm.host, PATIENT);
         await ctx.progress(30, `Destroying ${vm.name}`);
         await unlessGone(agent.destroyDomain(vmDomainName(vm)));
         await agent.undefineDomain(vmDomainName(vm));
-        const rows = await ctx.db.fdbEntry.findMany({
-          where: { nicId: { in: vm.nics.map((nic) => nic.id) } },
-        });
-        await removeFdbRows(agent, rows);
+        // Every PF a NIC's MAC could be on, not only the desired rows: a vNIC switched to VF
+        // while stopped has no row left, yet its old entry may still be on the host.
+        await removeFdbRows(agent, await fdbFootprint(ctx.db, vm.host.id, vm.nics));
       }
       const released = await ctx.db.$transaction(async (tx) => {
         const nics = await tx.vmNic.findMany({
@@ -377,7 +460,7 @@ const migrateVm: OperationHandler = async (ctx, operation) => {
     ctx,
     async () => {
       if (vm.hostId !== target.id && vm.host) {
-        const source = ctx.agentFor(vm.host);
+        const source = ctx.agentFor(vm.host, PATIENT);
         const name = vmDomainName(vm);
         await ctx.progress(20, `Moving ${vm.name} from ${vm.host.name} to ${target.name}`);
         const onSource = await unlessGone(source.getDomain(name));
@@ -404,7 +487,7 @@ const migrateVm: OperationHandler = async (ctx, operation) => {
         }, TX_OPTIONS);
       }
       const moved = await loadVmWork(ctx.db, vm.id);
-      if (moved) await applyVmFdb(ctx.db, ctx.agentFor(target), moved);
+      if (moved) await applyVmFdb(ctx.db, ctx.agentFor(target, PATIENT), moved);
       await ctx.db.vm.updateMany({
         where: { id: vm.id, state: "Migrating" },
         data: { state: fromState },

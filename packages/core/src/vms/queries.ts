@@ -19,6 +19,7 @@ import {
   type VmCreateOptionsInput,
   type VmIdInput,
 } from "./schemas";
+import { nicVfStatus, type NicVfStatus } from "./nics";
 
 export interface VmListItem {
   id: string;
@@ -121,10 +122,14 @@ export interface VmNicView {
   securityGroups: Array<{ id: string; name: string }>;
   eip: { id: string; name: string; ip: string } | null;
   capabilities: NicCapabilities;
+  /** VF NICs only: Attached, or "VF lost" when a forced restore took it from a running VM. */
+  vfStatus: NicVfStatus | null;
 }
 
 export interface VmDetail extends VmListItem {
   clusterId: string | null;
+  /** VF NICs that hold a VF right now (the header's "N VFs"), as opposed to vfNicCount. */
+  attachedVfCount: number;
   nics: VmNicView[];
   actions: VmActions;
   /** The last operation on the VM that failed, so the page can say why it is in Error. */
@@ -213,6 +218,7 @@ export async function getVm(db: Db, actor: Actor, rawInput: VmIdInput): Promise<
         },
         vm.state,
       ),
+      vfStatus: nicVfStatus(nic, vm.state),
     };
   });
   return {
@@ -229,6 +235,7 @@ export async function getVm(db: Db, actor: Actor, rawInput: VmIdInput): Promise<
     image: vm.image,
     nicCount: nics.length,
     vfNicCount: nics.filter((nic) => nic.type === "VF").length,
+    attachedVfCount: nics.filter((nic) => nic.vfStatus === "Attached").length,
     ips: nics.map((nic) => nic.ip),
     createdAt: vm.createdAt,
     nics,
@@ -321,7 +328,8 @@ export async function vmCreateOptions(
     const availableVfs = rows.reduce((sum, row) => sum + row.available, 0);
     let reason: string | null = null;
     // The network's own setting explains this, not whichever host happens to come first.
-    if (!l3.l2.sriovEnabled) reason = `SR-IOV is off on L3 ${l3.name}: its L2 ${l3.l2.name} does not enable it`;
+    if (!l3.l2.sriovEnabled)
+      reason = `SR-IOV is off on L3 ${l3.name}: its L2 ${l3.l2.name} does not enable it`;
     else if (!l3.sriovEnabled) reason = `SR-IOV is off on L3 ${l3.name}`;
     else if (availableVfs === 0) {
       const attached = rows.filter((row) => row.reason !== "CLUSTER_NOT_ATTACHED");

@@ -1,4 +1,4 @@
-import type { AgentClient } from "@virtfn/agent-client";
+import type { AgentClient, DomainSummary } from "@virtfn/agent-client";
 import type { Db } from "@virtfn/db";
 import { recordAudit } from "../operations/audit";
 import { createOperation } from "../operations/create";
@@ -6,6 +6,9 @@ import { isDomainError } from "../shared/errors";
 import { vmDomainName } from "../sriov/holders";
 import { TX_OPTIONS } from "./access";
 import { reacquireVfs } from "./commands";
+import { loadVmWork } from "./load";
+import { releaseNicVfs } from "./reserve";
+import { buildDomainSpec } from "./spec";
 
 /**
  * Level-triggered repair after a host reboot: a VM the database says is Running (and wants
@@ -82,4 +85,102 @@ export async function recoverVmsOnHost(
     }
   }
   return queued;
+}
+
+export interface SettledVm {
+  vmId: string;
+  name: string;
+  to: "Running" | "Stopped";
+  reason: string;
+}
+
+/**
+ * A VM in Error is settled to what its domain shows (issue 10): a domain running with every VF
+ * its NICs hold makes the VM Running again; a domain that runs without them, or one that stopped
+ * while the VM still holds VFs, is stopped cleanly, its VFs released and the domain redefined
+ * without them. Either way the audit log says which and why. A VM in Error that holds nothing
+ * and runs nothing (a failed create) keeps its Error and reason. VMs with an operation in
+ * flight belong to it. `domains` is the agent's snapshot, read before this runs.
+ */
+export async function settleErrorVms(
+  db: Db,
+  hostId: string,
+  agent: AgentClient,
+  domains: DomainSummary[],
+): Promise<SettledVm[]> {
+  const vms = await db.vm.findMany({
+    where: { hostId, state: "Error" },
+    include: { nics: { include: { vf: true } } },
+  });
+  if (vms.length === 0) return [];
+  const busy = new Set(
+    (
+      await db.operation.findMany({
+        where: {
+          targetType: "Vm",
+          targetId: { in: vms.map((vm) => vm.id) },
+          status: { in: ["Pending", "Running"] },
+        },
+        select: { targetId: true },
+      })
+    ).map((op) => op.targetId),
+  );
+  const byName = new Map(domains.map((d) => [d.name, d]));
+  const settled: SettledVm[] = [];
+  for (const vm of vms) {
+    if (busy.has(vm.id)) continue;
+    const domain = byName.get(vmDomainName(vm));
+    const held = vm.nics.filter((nic) => nic.vf !== null);
+    let verdict: SettledVm;
+    if (domain?.state === "running") {
+      const vfNics = vm.nics.filter((nic) => nic.type === "VF");
+      const complete = vfNics.every(
+        (nic) => nic.vf !== null && domain.vfs.includes(nic.vf.pciAddress),
+      );
+      verdict = complete
+        ? { vmId: vm.id, name: vm.name, to: "Running", reason: "its domain runs with its VFs" }
+        : { vmId: vm.id, name: vm.name, to: "Stopped", reason: "its domain ran without its VFs" };
+    } else if (held.length > 0 || (domain && domain.vfs.length > 0)) {
+      verdict = {
+        vmId: vm.id,
+        name: vm.name,
+        to: "Stopped",
+        reason: domain ? "its domain is stopped" : "its domain is gone",
+      };
+    } else continue;
+    if (verdict.to === "Stopped" && domain) {
+      const work = await loadVmWork(db, vm.id);
+      if (!work) continue;
+      if (domain.state !== "shutoff") await agent.destroyDomain(vmDomainName(vm));
+      await agent.defineDomain(
+        buildDomainSpec({ ...work, nics: work.nics.map((nic) => ({ ...nic, vf: null })) }),
+      );
+    }
+    const done = await db.$transaction(async (tx) => {
+      const { count } = await tx.vm.updateMany({
+        where: { id: vm.id, state: "Error" },
+        data: { state: verdict.to, desiredState: verdict.to },
+      });
+      if (count === 0) return false;
+      if (verdict.to === "Running") {
+        for (const nic of held) {
+          await tx.virtualFunction.updateMany({
+            where: { id: nic.vf?.id ?? "", state: { in: ["Reserved", "Attached", "Releasing"] } },
+            data: { state: "Attached", mac: nic.mac, stateChangedAt: new Date() },
+          });
+        }
+      } else await releaseNicVfs(tx, held, true);
+      await recordAudit(tx, null, {
+        action: "vm.reconciled",
+        targetType: "Vm",
+        targetId: vm.id,
+        projectId: vm.projectId,
+        outcome: "Success",
+        details: { name: vm.name, from: "Error", to: verdict.to, reason: verdict.reason },
+      });
+      return true;
+    }, TX_OPTIONS);
+    if (done) settled.push(verdict);
+  }
+  return settled;
 }

@@ -37,6 +37,17 @@ function vfCell(vm: VmDetail, nic: VmNicView) {
       </>
     );
   }
+  if (nic.vfStatus === "VF lost") {
+    return (
+      <span
+        className="badge badge-warn"
+        data-testid="nic-vf-pci"
+        title="A forced restore of the PF took this VF (R11). A reboot or start takes a free VF of the L2 back."
+      >
+        VF lost
+      </span>
+    );
+  }
   return (
     <span
       className="muted"
@@ -64,7 +75,9 @@ function NotApplicable({ verdict }: { verdict: Verdict }) {
 export function NicTable({ vm, readOnly }: { vm: VmDetail; readOnly: boolean }) {
   const [dialog, setDialog] = useState<{ kind: NicDialog; nicId: string } | null>(null);
   if (vm.nics.length === 0) return <p className="muted">This VM has no NICs.</p>;
-  const busy = vm.activeOperation ? `${operationKindLabel(vm.activeOperation.kind).toLowerCase()} in progress` : null;
+  const busy = vm.activeOperation
+    ? `${operationKindLabel(vm.activeOperation.kind).toLowerCase()} in progress`
+    : null;
   const nic = dialog ? vm.nics.find((n) => n.id === dialog.nicId) : undefined;
   const close = () => setDialog(null);
   return (
@@ -87,7 +100,12 @@ export function NicTable({ vm, readOnly }: { vm: VmDetail; readOnly: boolean }) 
           <tbody>
             {vm.nics.map((n) => {
               const actions = readOnly ? null : (
-                <NicActions vm={vm} nic={n} busy={busy} onOpen={(kind) => setDialog({ kind, nicId: n.id })} />
+                <NicActions
+                  vm={vm}
+                  nic={n}
+                  busy={busy}
+                  onOpen={(kind) => setDialog({ kind, nicId: n.id })}
+                />
               );
               return (
                 <tr key={n.id} data-testid="vm-nic-row" data-nic={n.name} data-type={n.type}>
@@ -107,12 +125,16 @@ export function NicTable({ vm, readOnly }: { vm: VmDetail; readOnly: boolean }) 
                     <div className="sub show-narrow">
                       <code>{n.ip}</code> on {n.l3.name}
                     </div>
-                    {actions ? <div className="show-narrow nic-actions-narrow">{actions}</div> : null}
+                    {actions ? (
+                      <div className="show-narrow nic-actions-narrow">{actions}</div>
+                    ) : null}
                   </td>
                   <td>
                     <NicTypeBadge type={n.type} />
                     <div className="sub nowrap">
-                      {n.type === "VF" ? "vfio" : `${n.model} · ${n.mode}${n.queues > 1 ? ` · ${n.queues}q` : ""}`}
+                      {n.type === "VF"
+                        ? "vfio"
+                        : `${n.model} · ${n.mode}${n.queues > 1 ? ` · ${n.queues}q` : ""}`}
                     </div>
                   </td>
                   <td>{vfCell(vm, n)}</td>
@@ -256,13 +278,14 @@ function TypeDialog({ vm, nic, onClose }: { vm: VmDetail; nic: VmNicView; onClos
     >
       {to === "VF" ? (
         <p>
-          {nic.name} becomes an SR-IOV VF on L3 {nic.l3.name}. It keeps its MAC and IP and gets a VF at the next start. VF
-          NICs have no QoS or security groups, and a running VM with a VF cannot be live-migrated.
+          {nic.name} becomes an SR-IOV VF on L3 {nic.l3.name}. It keeps its MAC and IP and gets a VF
+          at the next start. VF NICs have no QoS or security groups, and a running VM with a VF
+          cannot be live-migrated.
         </p>
       ) : (
         <p>
-          {nic.name} becomes a virtio vNIC through the host&apos;s software switch. It keeps its MAC and IP; QoS and
-          security groups become available.
+          {nic.name} becomes a virtio vNIC through the host&apos;s software switch. It keeps its MAC
+          and IP; QoS and security groups become available.
         </p>
       )}
     </ConfirmDialog>
@@ -284,7 +307,8 @@ function QosDialog({ vm, nic, onClose }: { vm: VmDetail; nic: VmNicView; onClose
   const save = useMutation(trpc.netservices.qos.set.mutationOptions(done));
   const remove = useMutation(trpc.netservices.qos.remove.mutationOptions(done));
   const errors = save.error ? fieldErrorsOf(save.error) : {};
-  const formError = save.error && !errors.inboundKbps && !errors.outboundKbps ? save.error : remove.error;
+  const formError =
+    save.error && !errors.inboundKbps && !errors.outboundKbps ? save.error : remove.error;
   const input = (name: "inboundKbps" | "outboundKbps", value: string, set: (v: string) => void) => (
     <input
       id={`${id}-${name}`}
@@ -312,7 +336,9 @@ function QosDialog({ vm, nic, onClose }: { vm: VmDetail; nic: VmNicView; onClose
         }}
       >
         <div className="dialog-content form-grid">
-          <p className="hint">Bandwidth limits in kbit/s, applied on the host. Leave one empty for no limit.</p>
+          <p className="hint">
+            Bandwidth limits in kbit/s, applied on the host. Leave one empty for no limit.
+          </p>
           <Field id={`${id}-inboundKbps`} label="Inbound (kbit/s)" error={errors.inboundKbps}>
             {input("inboundKbps", inbound, setInbound)}
           </Field>
@@ -344,12 +370,26 @@ function QosDialog({ vm, nic, onClose }: { vm: VmDetail; nic: VmNicView; onClose
   );
 }
 
-function SecurityGroupsDialog({ vm, nic, onClose }: { vm: VmDetail; nic: VmNicView; onClose: () => void }) {
+function SecurityGroupsDialog({
+  vm,
+  nic,
+  onClose,
+}: {
+  vm: VmDetail;
+  nic: VmNicView;
+  onClose: () => void;
+}) {
   const trpc = useTRPC();
   const refresh = useRefresh(vm.id);
-  const groups = useQuery(trpc.netservices.securityGroups.list.queryOptions({ projectId: vm.projectId }));
-  const add = useMutation(trpc.netservices.securityGroups.addMember.mutationOptions({ onSuccess: refresh }));
-  const remove = useMutation(trpc.netservices.securityGroups.removeMember.mutationOptions({ onSuccess: refresh }));
+  const groups = useQuery(
+    trpc.netservices.securityGroups.list.queryOptions({ projectId: vm.projectId }),
+  );
+  const add = useMutation(
+    trpc.netservices.securityGroups.addMember.mutationOptions({ onSuccess: refresh }),
+  );
+  const remove = useMutation(
+    trpc.netservices.securityGroups.removeMember.mutationOptions({ onSuccess: refresh }),
+  );
   const pending = add.isPending || remove.isPending;
   const error = add.error ?? remove.error;
   return (
@@ -429,7 +469,8 @@ function EipDialog({ vm, nic, onClose }: { vm: VmDetail; nic: VmNicView; onClose
         <div className="dialog-content">
           {nic.eip ? (
             <p>
-              {nic.name} has EIP {nic.eip.name} (<code>{nic.eip.ip}</code>). Detaching keeps the address in the project.
+              {nic.name} has EIP {nic.eip.name} (<code>{nic.eip.ip}</code>). Detaching keeps the
+              address in the project.
             </p>
           ) : eips.isPending ? (
             <p className="loading">Loading EIPs…</p>
@@ -441,7 +482,11 @@ function EipDialog({ vm, nic, onClose }: { vm: VmDetail; nic: VmNicView; onClose
             </p>
           ) : (
             <Field id={`${id}-eip`} label="EIP">
-              <select id={`${id}-eip`} value={eipId} onChange={(event) => setEipId(event.target.value)}>
+              <select
+                id={`${id}-eip`}
+                value={eipId}
+                onChange={(event) => setEipId(event.target.value)}
+              >
                 <option value="">Select an EIP…</option>
                 {free.map((e) => (
                   <option key={e.id} value={e.id}>
@@ -495,8 +540,9 @@ function DetachDialog({ vm, nic, onClose }: { vm: VmDetail; nic: VmNicView; onCl
       onConfirm={() => detach.mutate({ nicId: nic.id })}
     >
       <p>
-        The NIC is removed{vm.state === "Running" ? " from the running guest" : ""}. Its IP <code>{nic.ip}</code> and MAC
-        are freed{nic.vf ? `, and its VF ${nic.vf.pciAddress} is released` : ""}.
+        The NIC is removed{vm.state === "Running" ? " from the running guest" : ""}. Its IP{" "}
+        <code>{nic.ip}</code> and MAC are freed
+        {nic.vf ? `, and its VF ${nic.vf.pciAddress} is released` : ""}.
       </p>
     </ConfirmDialog>
   );
@@ -551,15 +597,20 @@ export function AttachNicDialog({ vm, onClose }: { vm: VmDetail; onClose: () => 
               aria-invalid={errors.l3Id ? true : undefined}
               aria-describedby={describedBy(`${id}-l3`, errors.l3Id, Boolean(option))}
             >
-              <option value="">{options.isPending ? "Loading networks…" : "Select an L3 network…"}</option>
+              <option value="">
+                {options.isPending ? "Loading networks…" : "Select an L3 network…"}
+              </option>
               {(options.data ?? []).map((o) => (
                 <option key={o.l3Id} value={o.l3Id}>
-                  {o.name} — {o.category} · {o.sriovEnabled ? `SR-IOV: ${o.availableVfs} VFs free` : "SR-IOV off"}
+                  {o.name} — {o.category} ·{" "}
+                  {o.sriovEnabled ? `SR-IOV: ${o.availableVfs} VFs free` : "SR-IOV off"}
                 </option>
               ))}
             </select>
           </Field>
-          {options.isError ? <ErrorBox error={options.error} onRetry={() => void options.refetch()} /> : null}
+          {options.isError ? (
+            <ErrorBox error={options.error} onRetry={() => void options.refetch()} />
+          ) : null}
           <CheckboxField
             id={`${id}-sriov`}
             name="attach-sriov"

@@ -33,8 +33,14 @@ export function VmDetailPage({ vmId, readOnly }: { vmId: string; readOnly: boole
     },
   });
   const ops = useQuery({
-    ...trpc.operations.list.queryOptions({ targetId: vmId, limit: 10, sort: "createdAt", order: "desc" }),
-    refetchInterval: (query) => (query.state.data?.items.some(isActive) || vm.data?.activeOperation ? 1500 : 10_000),
+    ...trpc.operations.list.queryOptions({
+      targetId: vmId,
+      limit: 10,
+      sort: "createdAt",
+      order: "desc",
+    }),
+    refetchInterval: (query) =>
+      query.state.data?.items.some(isActive) || vm.data?.activeOperation ? 1500 : 10_000,
   });
 
   // When the running operation ends, the VM row, the list and the operations change.
@@ -72,12 +78,17 @@ export function VmDetailPage({ vmId, readOnly }: { vmId: string; readOnly: boole
             </Link>
           </div>
         ) : (
-          <ErrorBox title="Could not load the VM." error={vm.error} onRetry={() => void vm.refetch()} />
+          <ErrorBox
+            title="Could not load the VM."
+            error={vm.error}
+            onRetry={() => void vm.refetch()}
+          />
         )}
       </>
     );
   }
   const v = vm.data;
+  const lostVfs = v.nics.filter((nic) => nic.vfStatus === "VF lost").length;
   const op = v.activeOperation;
   return (
     <>
@@ -88,20 +99,48 @@ export function VmDetailPage({ vmId, readOnly }: { vmId: string; readOnly: boole
             {v.name} <VmStateBadge state={v.state} />
           </h1>
           <p className="subtitle">
-            {v.projectName} · {v.hostName ? `on ${v.hostName}` : "no host"} · {nicSummary(v.nicCount, v.vfNicCount)}
+            {v.projectName} · {v.hostName ? `on ${v.hostName}` : "no host"} ·{" "}
+            {nicSummary(v.nicCount, v.attachedVfCount)}
+            {lostVfs > 0 ? (
+              <>
+                {" · "}
+                <span
+                  className="badge badge-warn"
+                  data-testid="vm-vf-lost"
+                  title="A forced restore took these VFs; a reboot or start takes free ones back."
+                >
+                  {lostVfs} VF{lostVfs === 1 ? "" : "s"} lost
+                </span>
+              </>
+            ) : null}
           </p>
         </div>
-        {readOnly ? <p className="muted small">Read-only: auditors do not change VMs.</p> : <VmActions vm={v} />}
+        {readOnly ? (
+          <p className="muted small">Read-only: auditors do not change VMs.</p>
+        ) : (
+          <VmActions vm={v} />
+        )}
       </div>
       {vm.isError ? <ErrorBox title="Refreshing failed." error={vm.error} /> : null}
 
       {op ? (
-        <div className="banner banner-info vm-op" role="status" data-testid="vm-operation" data-kind={op.kind}>
+        <div
+          className="banner banner-info vm-op"
+          role="status"
+          data-testid="vm-operation"
+          data-kind={op.kind}
+        >
           <p>
             <strong>{operationKindLabel(op.kind)}</strong>{" "}
-            {op.status === "Pending" ? "— waiting for a worker…" : `— ${op.progressMessage || op.status} · ${op.progress}%`}
+            {op.status === "Pending"
+              ? "— waiting for a worker…"
+              : `— ${op.progressMessage || op.status} · ${op.progress}%`}
           </p>
-          <ProgressBar value={op.progress} status={op.status as "Pending" | "Running"} label={`${operationKindLabel(op.kind)} progress`} />
+          <ProgressBar
+            value={op.progress}
+            status={op.status as "Pending" | "Running"}
+            label={`${operationKindLabel(op.kind)} progress`}
+          />
         </div>
       ) : null}
       {v.state === "Error" ? (
@@ -148,7 +187,8 @@ export function VmDetailPage({ vmId, readOnly }: { vmId: string; readOnly: boole
             <dd>
               {v.offering.name}{" "}
               <span className="sub-inline">
-                {v.offering.vcpus} vCPU{v.offering.vcpus === 1 ? "" : "s"}, {memory(v.offering.memoryMiB)}
+                {v.offering.vcpus} vCPU{v.offering.vcpus === 1 ? "" : "s"},{" "}
+                {memory(v.offering.memoryMiB)}
               </span>
             </dd>
             <dt>Image</dt>
@@ -187,7 +227,9 @@ export function VmDetailPage({ vmId, readOnly }: { vmId: string; readOnly: boole
 
 function NicsHeader({ vm, readOnly }: { vm: VmDetail; readOnly: boolean }) {
   const [open, setOpen] = useState(false);
-  const busy = vm.activeOperation ? `${operationKindLabel(vm.activeOperation.kind).toLowerCase()} in progress` : null;
+  const busy = vm.activeOperation
+    ? `${operationKindLabel(vm.activeOperation.kind).toLowerCase()} in progress`
+    : null;
   const reason = busy ?? vm.actions.attachNic.reason;
   return (
     <div className="panel-head">
@@ -248,7 +290,13 @@ function VmActions({ vm }: { vm: VmDetail }) {
   // Start has no confirmation: its error (NO_VF_AVAILABLE when no VF is free, R8) shows here.
   const lastError = startError ?? [stop, reboot].find((m) => m.isError)?.error;
 
-  const button = (action: VmAction, label: string, verdict: Verdict, onClick: () => void, className = "btn") => {
+  const button = (
+    action: VmAction,
+    label: string,
+    verdict: Verdict,
+    onClick: () => void,
+    className = "btn",
+  ) => {
     const reason = reasonOf(verdict);
     // Rule refusals (R9, R10…) are spelled out under the buttons; plain state ones are in the tooltip.
     const spelled = reason !== null && !busy && verdict.code !== "VM_INVALID_STATE";
@@ -288,15 +336,27 @@ function VmActions({ vm }: { vm: VmDetail }) {
         {button("stop", "Stop", vm.actions.stop, () => setConfirm("stop"))}
         {button("reboot", "Reboot", vm.actions.reboot, () => setConfirm("reboot"))}
         {button("migrate", "Migrate", vm.actions.migrate, () => setConfirm("migrate"))}
-        {button("delete", "Delete", vm.actions.delete, () => setConfirm("delete"), "btn btn-danger-outline")}
+        {button(
+          "delete",
+          "Delete",
+          vm.actions.delete,
+          () => setConfirm("delete"),
+          "btn btn-danger-outline",
+        )}
       </div>
       {busy ? (
         <p className="actions-note" role="status">
-          Actions are disabled while “{operationKindLabel(busy.kind)}” is {busy.status.toLowerCase()}.
+          Actions are disabled while “{operationKindLabel(busy.kind)}” is{" "}
+          {busy.status.toLowerCase()}.
         </p>
       ) : null}
       {spelledReasons.map(([action, label, verdict]) => (
-        <p key={action} className="actions-note action-why" id={`vm-why-${action}`} data-testid={`vm-why-${action}`}>
+        <p
+          key={action}
+          className="actions-note action-why"
+          id={`vm-why-${action}`}
+          data-testid={`vm-why-${action}`}
+        >
           <strong>{label}:</strong> {verdict.reason}
         </p>
       ))}
@@ -318,8 +378,9 @@ function VmActions({ vm }: { vm: VmDetail }) {
         <p>The guest is shut down.</p>
         {vm.vfNicCount > 0 ? (
           <p>
-            Its {vm.vfNicCount === 1 ? "VF is" : `${vm.vfNicCount} VFs are`} released (R8). The NICs keep their type, MAC
-            and IP, and get a VF back at the next start — the same one if it is still free.
+            Its {vm.vfNicCount === 1 ? "VF is" : `${vm.vfNicCount} VFs are`} released (R8). The NICs
+            keep their type, MAC and IP, and get a VF back at the next start — the same one if it is
+            still free.
           </p>
         ) : null}
       </ConfirmDialog>
@@ -367,13 +428,20 @@ function VmActions({ vm }: { vm: VmDetail }) {
         onConfirm={() => remove.mutate({ vmId: vm.id })}
       >
         <p>
-          The VM and its disks are removed; its VFs, IP and MAC addresses are freed and its EIPs detached. This cannot be
-          undone.
+          The VM and its disks are removed; its VFs, IP and MAC addresses are freed and its EIPs
+          detached. This cannot be undone.
         </p>
       </ConfirmDialog>
       {remove.isSuccess ? (
         <p className="actions-note" role="status">
-          Deleting… <button type="button" className="btn btn-sm btn-ghost" onClick={() => router.push("/vms")}>Back to VMs</button>
+          Deleting…{" "}
+          <button
+            type="button"
+            className="btn btn-sm btn-ghost"
+            onClick={() => router.push("/vms")}
+          >
+            Back to VMs
+          </button>
         </p>
       ) : null}
     </div>
@@ -445,7 +513,12 @@ function MigrateDialog({
           {isAdmin ? (
             <div className="field">
               <label htmlFor="migrate-target">Target host</label>
-              <select id="migrate-target" value={target} onChange={(event) => setTarget(event.target.value)} data-autofocus="">
+              <select
+                id="migrate-target"
+                value={target}
+                onChange={(event) => setTarget(event.target.value)}
+                data-autofocus=""
+              >
                 <option value="">Let the scheduler pick</option>
                 {candidates.map((h) => (
                   <option key={h.id} value={h.id}>
@@ -463,7 +536,12 @@ function MigrateDialog({
           <button type="button" className="btn" onClick={onClose}>
             Cancel
           </button>
-          <button type="submit" className="btn btn-primary" disabled={pending} data-autofocus={isAdmin ? undefined : ""}>
+          <button
+            type="submit"
+            className="btn btn-primary"
+            disabled={pending}
+            data-autofocus={isAdmin ? undefined : ""}
+          >
             {pending ? "Working…" : "Migrate"}
           </button>
         </div>
