@@ -1,6 +1,7 @@
 // The domain: rules as pure functions, services as use cases over the database. Routes and
 // workers call these and nothing else touches Prisma.
 export * from "./shared/errors";
+export * from "./shared/db-unavailable";
 export * from "./shared/actor";
 export * from "./shared/pagination";
 export * from "./auth/passwords";

@@ -2,7 +2,13 @@
 // 1:1 onto a tRPC code), their stable domain code and details; zod errors become BAD_REQUEST with
 // field paths; anything else is logged with the request id and answered with a generic message.
 import { TRPCError } from "@trpc/server";
-import { isDomainError, type DomainError, type ErrorKind } from "@virtfn/core";
+import {
+  databaseUnavailable,
+  isDatabaseUnavailable,
+  isDomainError,
+  type DomainError,
+  type ErrorKind,
+} from "@virtfn/core";
 import { z } from "zod";
 
 const kindToCode: Record<ErrorKind, TRPCError["code"]> = {
@@ -11,6 +17,7 @@ const kindToCode: Record<ErrorKind, TRPCError["code"]> = {
   NOT_FOUND: "NOT_FOUND",
   FORBIDDEN: "FORBIDDEN",
   UNAUTHORIZED: "UNAUTHORIZED",
+  UNAVAILABLE: "SERVICE_UNAVAILABLE",
 };
 
 /** An unexpected failure, already logged; its message is safe to show. */
@@ -75,7 +82,8 @@ export function zodSummary(error: z.core.$ZodError): string {
 export function toTRPCError(error: unknown, requestId: string, path?: string): TRPCError {
   if (error instanceof InternalError) return error;
   const original = error instanceof TRPCError && error.code === "INTERNAL_SERVER_ERROR" && error.cause ? error.cause : error;
-  const domain = asDomainError(original);
+  // The database is down: a 503 the caller can retry, not an internal error.
+  const domain = isDatabaseUnavailable(original) ? databaseUnavailable() : asDomainError(original);
   if (domain) {
     return new TRPCError({ code: kindToCode[domain.kind], message: domain.message, cause: domain });
   }

@@ -1,5 +1,12 @@
 /** How a transport should present a domain error. One mapping, in apps/web, turns it into codes. */
-export type ErrorKind = "BAD_REQUEST" | "CONFLICT" | "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED";
+export type ErrorKind =
+  | "BAD_REQUEST"
+  | "CONFLICT"
+  | "NOT_FOUND"
+  | "FORBIDDEN"
+  | "UNAUTHORIZED"
+  // A dependency (the database) is down: retry later, nothing about the request was wrong.
+  | "UNAVAILABLE";
 
 /**
  * Stable error codes. Clients match on these; the messages are for people and may change.
@@ -61,6 +68,7 @@ export const ErrorCode = {
   IDEMPOTENCY_IN_PROGRESS: "IDEMPOTENCY_IN_PROGRESS",
   CROSS_SITE_REQUEST: "CROSS_SITE_REQUEST",
   RATE_LIMITED: "RATE_LIMITED",
+  DATABASE_UNAVAILABLE: "DATABASE_UNAVAILABLE",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
