@@ -17,6 +17,8 @@ export * from "./hosts/commands";
 export * from "./hosts/queries";
 export * from "./hosts/sync";
 export * from "./inventory/queries";
+export * from "./inventory/schemas";
+export * from "./inventory/zones";
 export * from "./demo/seed";
 export * from "./runtime/context";
 export * from "./runtime/failures";

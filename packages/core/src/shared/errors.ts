@@ -69,6 +69,9 @@ export const ErrorCode = {
   CROSS_SITE_REQUEST: "CROSS_SITE_REQUEST",
   RATE_LIMITED: "RATE_LIMITED",
   DATABASE_UNAVAILABLE: "DATABASE_UNAVAILABLE",
+  // Zones and clusters
+  ZONE_NOT_EMPTY: "ZONE_NOT_EMPTY",
+  CLUSTER_NOT_EMPTY: "CLUSTER_NOT_EMPTY",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
