@@ -91,11 +91,10 @@ export async function deleteZone(db: Db, actor: Actor, rawInput: ZoneIdInput): P
   await db.$transaction(async (tx) => {
     const zone = await lockZone(tx, zoneId);
     const named = { select: { id: true, name: true }, orderBy: { name: "asc" as const } };
-    const [clusters, l2Networks, vxlanPools] = await Promise.all([
-      tx.cluster.findMany({ where: { zoneId }, ...named }),
-      tx.l2Network.findMany({ where: { zoneId }, ...named }),
-      tx.vxlanPool.findMany({ where: { zoneId }, ...named }),
-    ]);
+    // One after the other: a transaction is one connection, and pg runs one query at a time.
+    const clusters = await tx.cluster.findMany({ where: { zoneId }, ...named });
+    const l2Networks = await tx.l2Network.findMany({ where: { zoneId }, ...named });
+    const vxlanPools = await tx.vxlanPool.findMany({ where: { zoneId }, ...named });
     if (clusters.length + l2Networks.length + vxlanPools.length > 0) {
       const parts = [
         clusters.length ? `${clusters.length} cluster(s)` : null,
@@ -185,14 +184,12 @@ export async function deleteCluster(db: Db, actor: Actor, rawInput: ClusterIdInp
   await db.$transaction(async (tx) => {
     const cluster = await lockCluster(tx, clusterId);
     const named = { select: { id: true, name: true }, orderBy: { name: "asc" as const } };
-    const [hosts, vms, attachments] = await Promise.all([
-      tx.host.findMany({ where: { clusterId }, ...named }),
-      tx.vm.findMany({ where: { clusterId }, ...named, take: 50 }),
-      tx.l2ClusterAttachment.findMany({
-        where: { clusterId },
-        select: { l2: { select: { id: true, name: true } } },
-      }),
-    ]);
+    const hosts = await tx.host.findMany({ where: { clusterId }, ...named });
+    const vms = await tx.vm.findMany({ where: { clusterId }, ...named, take: 50 });
+    const attachments = await tx.l2ClusterAttachment.findMany({
+      where: { clusterId },
+      select: { l2: { select: { id: true, name: true } } },
+    });
     const l2Networks = attachments.map((a) => a.l2);
     if (hosts.length + vms.length + l2Networks.length > 0) {
       const parts = [
