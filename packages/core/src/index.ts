@@ -1,6 +1,7 @@
 // The domain: rules as pure functions, services as use cases over the database. Routes and
 // workers call these and nothing else touches Prisma.
 export * from "./shared/errors";
+export * from "./shared/db-unavailable";
 export * from "./shared/actor";
 export * from "./shared/pagination";
 export * from "./auth/passwords";
@@ -16,6 +17,8 @@ export * from "./hosts/commands";
 export * from "./hosts/queries";
 export * from "./hosts/sync";
 export * from "./inventory/queries";
+export * from "./inventory/schemas";
+export * from "./inventory/zones";
 export * from "./demo/seed";
 export * from "./runtime/context";
 export * from "./runtime/failures";

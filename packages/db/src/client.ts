@@ -1,4 +1,5 @@
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import { PrismaClient } from "./generated/prisma/client";
 
 export type Db = PrismaClient;
@@ -8,11 +9,117 @@ export type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
 export type DbOrTx = Db | Tx;
 
 export interface CreateDbOptions {
-  /** Pool size; the web app and the worker share one Postgres, so keep it modest. */
+  /** Pool size; the web app and the worker share one Postgres, so keep it modest. Default 10. */
   max?: number;
+  /**
+   * How long a query may wait for a pooled connection, including opening a new one. Default
+   * 5000 ms. Without it a pool whose connections are all checked out waits for ever.
+   */
+  connectionTimeoutMs?: number;
+  /** An idle connection is closed after this long. Default 30 000 ms. */
+  idleTimeoutMs?: number;
+  /** `$transaction`'s maxWait: how long to wait to start a transaction. Default 2000 ms (Prisma's). */
+  transactionMaxWaitMs?: number;
+  /** `$transaction`'s timeout: one still open after this long is rolled back. Default 5000 ms (Prisma's). */
+  transactionTimeoutMs?: number;
+}
+
+export const DB_DEFAULTS = {
+  max: 10,
+  connectionTimeoutMs: 5000,
+  idleTimeoutMs: 30_000,
+  transactionMaxWaitMs: 2000,
+  transactionTimeoutMs: 5000,
+} satisfies Required<CreateDbOptions>;
+
+type Adapter = Awaited<ReturnType<PrismaPg["connect"]>>;
+type Transaction = Awaited<ReturnType<Adapter["startTransaction"]>>;
+
+/**
+ * Prisma 6.19's transaction manager sends COMMIT (or ROLLBACK) and only then calls the adapter's
+ * commit()/rollback(), which is what returns the pg client to the pool. When that statement fails
+ * (the server died mid-transaction) the client is never released: each such transaction leaks
+ * one pooled connection for the life of the process, and once `max` have leaked every query
+ * waits for ever. Upstream: prisma/orm#28468 ("fix hanging transactions", #17303), merged for
+ * Prisma 7, releases the client in a `finally`; this does the same from the adapter's side until
+ * the project can move past 6.19 (environment.md: Prisma 7's CLI does not work offline).
+ */
+function releaseOnFailedEnd(tx: Transaction): Transaction {
+  const executeRaw = tx.executeRaw.bind(tx);
+  tx.executeRaw = async (query) => {
+    try {
+      return await executeRaw(query);
+    } catch (error) {
+      if (query.sql === "COMMIT" || query.sql === "ROLLBACK") {
+        // rollback() only releases the client; pg-pool drops it if its connection is broken.
+        await tx.rollback().catch(() => undefined);
+      }
+      throw error;
+    }
+  };
+  return tx;
+}
+
+class ReleasingPrismaPg extends PrismaPg {
+  override async connect(): Promise<Adapter> {
+    const adapter = await super.connect();
+    const startTransaction = adapter.startTransaction.bind(adapter);
+    adapter.startTransaction = async (isolationLevel) =>
+      releaseOnFailedEnd(await startTransaction(isolationLevel));
+    return adapter;
+  }
 }
 
 export function createDb(databaseUrl: string, options: CreateDbOptions = {}): Db {
-  const adapter = new PrismaPg({ connectionString: databaseUrl, max: options.max ?? 10 });
-  return new PrismaClient({ adapter });
+  const settings = { ...DB_DEFAULTS, ...options };
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max: settings.max,
+    connectionTimeoutMillis: settings.connectionTimeoutMs,
+    idleTimeoutMillis: settings.idleTimeoutMs,
+    keepAlive: true,
+  });
+  // A checked-out client whose server goes away between queries emits 'error'; with no listener
+  // that is an uncaught exception that kills the process. The next query on it fails anyway, and
+  // pg-pool drops the broken client when it is released.
+  pool.on("connect", (client) => client.on("error", () => undefined));
+  pool.on("error", () => undefined);
+  const adapter = new ReleasingPrismaPg(pool, { disposeExternalPool: true });
+  return new PrismaClient({
+    adapter,
+    transactionOptions: {
+      maxWait: settings.transactionMaxWaitMs,
+      timeout: settings.transactionTimeoutMs,
+    },
+  });
+}
+
+function positiveInt(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === "") return undefined;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) {
+    throw new Error(`${name} must be a positive whole number, got "${raw}"`);
+  }
+  return value;
+}
+
+/**
+ * Pool and transaction settings from the environment (README, "Configuration"):
+ * VIRTFN_DB_POOL_MAX, VIRTFN_DB_CONNECT_TIMEOUT_MS, VIRTFN_DB_IDLE_TIMEOUT_MS,
+ * VIRTFN_DB_TX_MAX_WAIT_MS, VIRTFN_DB_TX_TIMEOUT_MS. Unset means the default in DB_DEFAULTS.
+ */
+export function dbOptionsFromEnv(
+  env: NodeJS.ProcessEnv,
+  defaults: CreateDbOptions = {},
+): CreateDbOptions {
+  const read: CreateDbOptions = {
+    max: positiveInt(env, "VIRTFN_DB_POOL_MAX"),
+    connectionTimeoutMs: positiveInt(env, "VIRTFN_DB_CONNECT_TIMEOUT_MS"),
+    idleTimeoutMs: positiveInt(env, "VIRTFN_DB_IDLE_TIMEOUT_MS"),
+    transactionMaxWaitMs: positiveInt(env, "VIRTFN_DB_TX_MAX_WAIT_MS"),
+    transactionTimeoutMs: positiveInt(env, "VIRTFN_DB_TX_TIMEOUT_MS"),
+  };
+  const set = Object.entries(read).filter(([, value]) => value !== undefined);
+  return { ...defaults, ...Object.fromEntries(set) };
 }

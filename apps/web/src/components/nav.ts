@@ -8,6 +8,7 @@ export interface NavItem {
 }
 
 export const navItems: readonly NavItem[] = [
+  { href: "/inventory", label: "Zones & clusters", roles: ["Admin", "Auditor"] },
   { href: "/hosts", label: "Hosts", roles: ["Admin", "Auditor"] },
   { href: "/networks/l2", label: "L2 networks", roles: ["Admin", "Auditor"] },
   { href: "/networks/l3", label: "L3 networks", roles: ["Admin", "Auditor"] },

@@ -4,6 +4,8 @@
 import { TRPCError } from "@trpc/server";
 import {
   databaseBusy,
+  databaseUnavailable,
+  isDatabaseUnavailable,
   isDomainError,
   isTxConflict,
   isTxStartTimeout,
@@ -85,7 +87,8 @@ export function zodSummary(error: z.core.$ZodError): string {
 export function toTRPCError(error: unknown, requestId: string, path?: string): TRPCError {
   if (error instanceof InternalError) return error;
   const original = error instanceof TRPCError && error.code === "INTERNAL_SERVER_ERROR" && error.cause ? error.cause : error;
-  const domain = asDomainError(original);
+  // The database is down: a 503 the caller can retry, not an internal error.
+  const domain = isDatabaseUnavailable(original) ? databaseUnavailable() : asDomainError(original);
   if (domain) {
     return new TRPCError({ code: kindToCode[domain.kind], message: domain.message, cause: domain });
   }

@@ -3,6 +3,7 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import {
   DomainError,
   ErrorCode,
+  isDatabaseUnavailable,
   recordAuditFailure,
   requireAdmin,
   requireInventoryReader,
@@ -71,6 +72,7 @@ export async function createContext(opts: CreateContextOptions): Promise<Context
     if (resolved) authVia = apiToken !== undefined ? "apiKey" : "cookie";
     actor = resolved && sourceIp ? { ...resolved, sourceIp } : resolved;
   } catch (error) {
+    if (isDatabaseUnavailable(error)) throw toTRPCError(error, requestId);
     console.error(`[web] request ${requestId}: could not resolve the caller:`, error);
     throw new InternalError(requestId);
   }
@@ -165,7 +167,8 @@ const mapErrors = t.middleware(async ({ ctx, next, path, type, getRawInput }) =>
     const seconds = asDomainError(error.cause)?.details.retryAfterSeconds;
     ctx.resHeaders.set("Retry-After", String(typeof seconds === "number" ? seconds : 1));
   }
-  if (type === "mutation" && error.code !== "TOO_MANY_REQUESTS") {
+  // Nothing can be audited while the database is down; trying would only hold the request.
+  if (type === "mutation" && error.code !== "TOO_MANY_REQUESTS" && error.code !== "SERVICE_UNAVAILABLE") {
     try {
       const raw = await getRawInput().catch(() => undefined);
       const domain = asDomainError(error.cause);

@@ -1,11 +1,18 @@
 // `Idempotency-Key` for the REST API: the first response to a POST is stored per caller and key for
 // 24 hours and replayed for repeats. A repeat with a different request is refused, and so is a
-// repeat that arrives while the first request is still running.
-import type { Db, Prisma } from "@virtfn/db";
+// repeat that arrives while the first request is still running. A running request holds its key
+// only for a short lease: if it dies without answering (the process or the database went away),
+// the key is free again once the lease is over instead of answering "in progress" for 24 hours.
+import type { Db, DbOrTx, Prisma } from "@virtfn/db";
 import { isUniqueViolation } from "../shared/db-errors";
 import { DomainError, ErrorCode } from "../shared/errors";
 
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
+/**
+ * How long a request in progress holds its key. Longer than the longest REST request (`?wait=`
+ * up to 120 s), so that a live request is never run twice.
+ */
+export const IDEMPOTENCY_LEASE_MS = 150_000;
 
 export interface IdempotencyRef {
   /** Whose key it is: `user:<id>` or `key:<apiKeyId>`. */
@@ -19,9 +26,10 @@ export type IdempotencyStart =
 
 export async function beginIdempotentRequest(
   db: Db,
-  ref: IdempotencyRef & { fingerprint: string },
+  ref: IdempotencyRef & { fingerprint: string; leaseMs?: number },
   now = new Date(),
 ): Promise<IdempotencyStart> {
+  // Expired answers and expired leases alike: a stale in-progress record must not block a retry.
   await db.idempotencyRecord.deleteMany({ where: { expiresAt: { lt: now } } });
   try {
     await db.idempotencyRecord.create({
@@ -29,7 +37,7 @@ export async function beginIdempotentRequest(
         scope: ref.scope,
         key: ref.key,
         fingerprint: ref.fingerprint,
-        expiresAt: new Date(now.getTime() + IDEMPOTENCY_TTL_MS),
+        expiresAt: new Date(now.getTime() + (ref.leaseMs ?? IDEMPOTENCY_LEASE_MS)),
       },
     });
     return { state: "new" };
@@ -49,11 +57,15 @@ export async function beginIdempotentRequest(
     );
   }
   if (existing.status === null) {
+    const retryAfterSeconds = Math.max(
+      1,
+      Math.ceil((existing.expiresAt.getTime() - now.getTime()) / 1000),
+    );
     throw new DomainError(
       ErrorCode.IDEMPOTENCY_IN_PROGRESS,
       "CONFLICT",
       "A request with this Idempotency-Key is still running; retry in a moment.",
-      { idempotencyKey: ref.key },
+      { idempotencyKey: ref.key, retryAfterSeconds },
     );
   }
   return {
@@ -64,13 +76,24 @@ export async function beginIdempotentRequest(
   };
 }
 
+/**
+ * Stores the answer to replay. Also called inside the request's own transactions (with `tx`), so
+ * that whatever a request committed is recorded with its result in the same commit: a request
+ * that then fails to answer (the database went away after COMMIT) is replayed, not run twice.
+ */
 export async function finishIdempotentRequest(
-  db: Db,
+  db: DbOrTx,
   ref: IdempotencyRef & { status: number; body: Prisma.InputJsonValue; location?: string | null },
+  now = new Date(),
 ): Promise<void> {
   await db.idempotencyRecord.updateMany({
-    where: { scope: ref.scope, key: ref.key, status: null },
-    data: { status: ref.status, body: ref.body, location: ref.location ?? null },
+    where: { scope: ref.scope, key: ref.key },
+    data: {
+      status: ref.status,
+      body: ref.body,
+      location: ref.location ?? null,
+      expiresAt: new Date(now.getTime() + IDEMPOTENCY_TTL_MS),
+    },
   });
 }
 

@@ -30,6 +30,11 @@ export async function listZones(db: Db, actor: Actor) {
   requireInventoryReader(actor);
   return db.zone.findMany({
     orderBy: { name: "asc" },
-    select: { id: true, name: true, description: true, _count: { select: { clusters: true } } },
+    select: {
+      id: true,
+      name: true,
+      description: true,
+      _count: { select: { clusters: true, l2Networks: true, vxlanPools: true } },
+    },
   });
 }

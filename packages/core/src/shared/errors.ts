@@ -73,6 +73,10 @@ export const ErrorCode = {
   NO_SUCH_INTERFACE: "NO_SUCH_INTERFACE",
   // Load (issue 9): no database connection in time; retry later
   DATABASE_BUSY: "DATABASE_BUSY",
+  DATABASE_UNAVAILABLE: "DATABASE_UNAVAILABLE",
+  // Zones and clusters
+  ZONE_NOT_EMPTY: "ZONE_NOT_EMPTY",
+  CLUSTER_NOT_EMPTY: "CLUSTER_NOT_EMPTY",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

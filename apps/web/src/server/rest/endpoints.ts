@@ -626,6 +626,62 @@ export const endpoints: Endpoint[] = [
     tag: "Inventory",
     inputFrom: "params",
   },
+  {
+    method: "POST",
+    path: "/zones",
+    procedure: "inventory.createZone",
+    summary: "Create a zone",
+    tag: "Inventory",
+    inputFrom: "body",
+    description: "Admins only.",
+  },
+  {
+    method: "PATCH",
+    path: "/zones/:zoneId",
+    procedure: "inventory.renameZone",
+    summary: "Rename a zone (and change its description)",
+    tag: "Inventory",
+    inputFrom: "body",
+    description: "Admins only.",
+  },
+  {
+    method: "DELETE",
+    path: "/zones/:zoneId",
+    procedure: "inventory.deleteZone",
+    summary: "Delete an empty zone",
+    tag: "Inventory",
+    inputFrom: "params",
+    description:
+      "Admins only. Refused with 409 ZONE_NOT_EMPTY while the zone has clusters, L2 networks or VXLAN pools; `details` lists them.",
+  },
+  {
+    method: "POST",
+    path: "/clusters",
+    procedure: "inventory.createCluster",
+    summary: "Create a cluster in a zone",
+    tag: "Inventory",
+    inputFrom: "body",
+    description: "Admins only.",
+  },
+  {
+    method: "PATCH",
+    path: "/clusters/:clusterId",
+    procedure: "inventory.renameCluster",
+    summary: "Rename a cluster",
+    tag: "Inventory",
+    inputFrom: "body",
+    description: "Admins only.",
+  },
+  {
+    method: "DELETE",
+    path: "/clusters/:clusterId",
+    procedure: "inventory.deleteCluster",
+    summary: "Delete an empty cluster",
+    tag: "Inventory",
+    inputFrom: "params",
+    description:
+      "Admins only. Refused with 409 CLUSTER_NOT_EMPTY while the cluster has hosts, VMs or attached L2 networks; `details` lists them.",
+  },
 
   // ── API keys, audit, identity ────────────────────────────────────────────────────────────────
   {

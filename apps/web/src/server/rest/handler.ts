@@ -8,7 +8,6 @@ import {
   beginIdempotentRequest,
   ErrorCode,
   finishIdempotentRequest,
-  isDomainError,
   type Actor,
 } from "@virtfn/core";
 import type { Db, Prisma } from "@virtfn/db";
@@ -23,6 +22,7 @@ import {
 import { createCaller } from "../root";
 import { createContext } from "../trpc";
 import { endpoints, type Endpoint } from "./endpoints";
+import { idempotencyLeaseMs, idempotentDb, provisionalAnswer } from "./idempotent-db";
 import { openApiDocument } from "./openapi";
 import { takeToken } from "./rate-limit";
 import { coerceQuery, inputSchemaOf } from "./schemas";
@@ -79,6 +79,11 @@ function json(status: number, body: unknown, headers: Headers = new Headers()): 
   headers.set("content-type", "application/json; charset=utf-8");
   headers.set("cache-control", "no-store");
   return new Response(status === 204 ? null : JSON.stringify(body, replacer), { status, headers });
+}
+
+function retryAfterHeaders(headers: Headers, retryAfter: number | undefined): Headers {
+  if (retryAfter) headers.set("retry-after", String(retryAfter));
+  return headers;
 }
 
 function errorBody(
@@ -222,8 +227,8 @@ export async function handleRest(
       ...(options.db ? { db: options.db } : {}),
     });
   } catch (error) {
-    const { status, body } = restError(error, requestId);
-    return fail(status, body);
+    const { status, body, retryAfter } = restError(error, requestId);
+    return fail(status, body, retryAfterHeaders(baseHeaders(), retryAfter));
   }
 
   // Anonymous callers get nothing but a 401 (rate limited per IP, like logins).
@@ -328,7 +333,12 @@ export async function handleRest(
       .update(`${method} ${url.pathname} ${stableStringify(input)}`)
       .digest("hex");
     try {
-      const started = await beginIdempotentRequest(ctx.db, { ...idem, fingerprint });
+      const leaseMs = idempotencyLeaseMs();
+      const started = await beginIdempotentRequest(ctx.db, {
+        ...idem,
+        fingerprint,
+        ...(leaseMs ? { leaseMs } : {}),
+      });
       if (started.state === "replay") {
         const headers = baseHeaders();
         headers.set("idempotent-replayed", "true");
@@ -336,10 +346,8 @@ export async function handleRest(
         return json(started.status, started.body, headers);
       }
     } catch (error) {
-      const { status, body } = isDomainError(error)
-        ? restError(error, requestId)
-        : restError(error, requestId);
-      return fail(status, body);
+      const { status, body, retryAfter } = restError(error, requestId);
+      return fail(status, body, retryAfterHeaders(baseHeaders(), retryAfter));
     }
   }
 
@@ -368,7 +376,16 @@ export async function handleRest(
     return json(status, body, headers);
   };
 
-  const caller = createCaller(ctx);
+  const caller = createCaller(
+    idem
+      ? {
+          ...ctx,
+          db: idempotentDb(ctx.db, idem, (result) =>
+            provisionalAnswer(result, endpoint.longRunning === true, `${API_PREFIX}/operations`),
+          ),
+        }
+      : ctx,
+  );
   try {
     const result = await procedureOf(caller, endpoint.procedure)(hasInput ? input : undefined);
     const operationId =

@@ -1,0 +1,9 @@
+import { requireRole } from "../guard";
+import { InventoryPage } from "./InventoryPage";
+
+export const metadata = { title: "Zones & clusters · virtfn" };
+
+export default async function Page() {
+  const user = await requireRole(["Admin", "Auditor"]);
+  return <InventoryPage canEdit={user.role === "Admin"} />;
+}
