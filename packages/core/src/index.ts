@@ -64,3 +64,6 @@ export * from "./iam/apiKeys";
 export * from "./audit/events";
 export * from "./iam/idempotency";
 export * from "./demo/networks";
+export { domainErrorFromDb } from "./shared/db-errors";
+export * from "./shared/visibility";
+export * from "./auth/throttle";

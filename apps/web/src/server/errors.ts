@@ -2,7 +2,7 @@
 // 1:1 onto a tRPC code), their stable domain code and details; zod errors become BAD_REQUEST with
 // field paths; anything else is logged with the request id and answered with a generic message.
 import { TRPCError } from "@trpc/server";
-import { isDomainError, type DomainError, type ErrorKind } from "@virtfn/core";
+import { domainErrorFromDb, isDomainError, type DomainError, type ErrorKind } from "@virtfn/core";
 import { z } from "zod";
 
 const kindToCode: Record<ErrorKind, TRPCError["code"]> = {
@@ -11,6 +11,7 @@ const kindToCode: Record<ErrorKind, TRPCError["code"]> = {
   NOT_FOUND: "NOT_FOUND",
   FORBIDDEN: "FORBIDDEN",
   UNAUTHORIZED: "UNAUTHORIZED",
+  TOO_MANY_REQUESTS: "TOO_MANY_REQUESTS",
 };
 
 /** An unexpected failure, already logged; its message is safe to show. */
@@ -84,6 +85,12 @@ export function toTRPCError(error: unknown, requestId: string, path?: string): T
     return new TRPCError({ code: "BAD_REQUEST", message: "Some fields are not valid.", cause: zod });
   }
   if (original instanceof TRPCError) return original;
+  // A database error that the client's input caused (a dangling reference, a row deleted under
+  // us, a value Postgres cannot store) is the client's, not a 500.
+  const fromDb = domainErrorFromDb(original);
+  if (fromDb) {
+    return new TRPCError({ code: kindToCode[fromDb.kind], message: fromDb.message, cause: fromDb });
+  }
   console.error(`[web] request ${requestId}${path ? ` (${path})` : ""} failed:`, original);
   return new InternalError(requestId);
 }

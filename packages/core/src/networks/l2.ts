@@ -17,6 +17,7 @@ import {
   type UpdateL2Input,
 } from "./schemas";
 import { checkL2Deletable, checkL2SriovAllowed, checkL2SriovChange, l3SriovToggleState, type ToggleState } from "./sriovRules";
+import { likeLiteral } from "../shared/visibility";
 
 export interface L2View {
   id: string;
@@ -277,7 +278,7 @@ export async function listL2Networks(db: Db, actor: Actor, rawInput: ListL2Input
     ...(input.zoneId ? { zoneId: input.zoneId } : {}),
     ...(input.type ? { type: input.type } : {}),
     ...(input.sriovEnabled !== undefined ? { sriovEnabled: input.sriovEnabled } : {}),
-    ...(input.search ? { name: { contains: input.search, mode: "insensitive" } } : {}),
+    ...(input.search ? { name: { contains: likeLiteral(input.search), mode: "insensitive" } } : {}),
   };
   const [rows, total] = await Promise.all([
     db.l2Network.findMany({

@@ -1,5 +1,6 @@
 /** How a transport should present a domain error. One mapping, in apps/web, turns it into codes. */
-export type ErrorKind = "BAD_REQUEST" | "CONFLICT" | "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED";
+export type ErrorKind =
+  "BAD_REQUEST" | "CONFLICT" | "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "TOO_MANY_REQUESTS";
 
 /**
  * Stable error codes. Clients match on these; the messages are for people and may change.
@@ -61,6 +62,11 @@ export const ErrorCode = {
   IDEMPOTENCY_IN_PROGRESS: "IDEMPOTENCY_IN_PROGRESS",
   CROSS_SITE_REQUEST: "CROSS_SITE_REQUEST",
   RATE_LIMITED: "RATE_LIMITED",
+  // Hostile input and brute force (issue 11)
+  LOGIN_THROTTLED: "LOGIN_THROTTLED",
+  API_KEY_LIMIT: "API_KEY_LIMIT",
+  REFERENCE_CONFLICT: "REFERENCE_CONFLICT",
+  CONCURRENT_UPDATE: "CONCURRENT_UPDATE",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

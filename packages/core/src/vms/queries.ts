@@ -19,6 +19,7 @@ import {
   type VmCreateOptionsInput,
   type VmIdInput,
 } from "./schemas";
+import { likeLiteral } from "../shared/visibility";
 
 export interface VmListItem {
   id: string;
@@ -66,7 +67,7 @@ export async function listVms(
       input.projectId ? { projectId: input.projectId } : {},
       input.hostId ? { hostId: input.hostId } : {},
       input.state ? { state: input.state } : {},
-      input.search ? { name: { contains: input.search, mode: "insensitive" } } : {},
+      input.search ? { name: { contains: likeLiteral(input.search), mode: "insensitive" } } : {},
     ],
   };
   const [rows, total] = await Promise.all([
@@ -321,7 +322,8 @@ export async function vmCreateOptions(
     const availableVfs = rows.reduce((sum, row) => sum + row.available, 0);
     let reason: string | null = null;
     // The network's own setting explains this, not whichever host happens to come first.
-    if (!l3.l2.sriovEnabled) reason = `SR-IOV is off on L3 ${l3.name}: its L2 ${l3.l2.name} does not enable it`;
+    if (!l3.l2.sriovEnabled)
+      reason = `SR-IOV is off on L3 ${l3.name}: its L2 ${l3.l2.name} does not enable it`;
     else if (!l3.sriovEnabled) reason = `SR-IOV is off on L3 ${l3.name}`;
     else if (availableVfs === 0) {
       const attached = rows.filter((row) => row.reason !== "CLUSTER_NOT_ATTACHED");

@@ -1,6 +1,7 @@
 import { redirect } from "next/navigation";
 import { homeFor } from "~/components/nav";
 import { currentUser } from "~/trpc/server";
+import { safeNext } from "~/lib/safe-next";
 import { LoginForm } from "./LoginForm";
 
 export const metadata = { title: "Sign in · virtfn" };
@@ -8,7 +9,7 @@ export const metadata = { title: "Sign in · virtfn" };
 export default async function LoginPage({ searchParams }: PageProps<"/login">) {
   const user = await currentUser();
   const { next } = await searchParams;
-  const target = typeof next === "string" && next.startsWith("/") && !next.startsWith("//") ? next : null;
+  const target = safeNext(next);
   if (user) redirect(target ?? homeFor(user.role));
   return (
     <main className="login-page">
