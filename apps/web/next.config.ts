@@ -1,24 +1,10 @@
 import type { NextConfig } from "next";
 
-const dev = process.env.NODE_ENV !== "production";
-
-// Next's App Router streams inline <script> tags for hydration, so scripts need 'unsafe-inline'
-// (nonces would force every page to render dynamically); dev adds eval and the HMR websocket.
-const csp = [
-  "default-src 'self'",
-  `script-src 'self' 'unsafe-inline'${dev ? " 'unsafe-eval'" : ""}`,
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "font-src 'self' data:",
-  `connect-src 'self'${dev ? " ws: wss:" : ""}`,
-  "object-src 'none'",
-  "base-uri 'self'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join("; ");
+// Pages get a nonce-based Content-Security-Policy per request from src/proxy.ts. API answers are
+// data, never documents: nothing in them may load or run.
+const apiCsp = "default-src 'none'; frame-ancestors 'none'";
 
 const securityHeaders = [
-  { key: "Content-Security-Policy", value: csp },
   { key: "X-Content-Type-Options", value: "nosniff" },
   { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
   { key: "X-Frame-Options", value: "DENY" },
@@ -49,7 +35,17 @@ const config: NextConfig = {
   poweredByHeader: false,
   reactStrictMode: true,
   headers() {
-    return Promise.resolve([{ source: "/:path*", headers: securityHeaders }]);
+    return Promise.resolve([
+      { source: "/:path*", headers: securityHeaders },
+      { source: "/api/v1/:path*", headers: [{ key: "Content-Security-Policy", value: apiCsp }] },
+      { source: "/api/trpc/:path*", headers: [{ key: "Content-Security-Policy", value: apiCsp }] },
+      {
+        source: "/api/docs",
+        headers: [
+          { key: "Content-Security-Policy", value: `${apiCsp}; style-src 'unsafe-inline'` },
+        ],
+      },
+    ]);
   },
 };
 

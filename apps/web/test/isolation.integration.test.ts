@@ -169,108 +169,166 @@ async function snapshot(db: Db) {
   ) as unknown;
 }
 
-function leaked(text: string, sent: string): string[] {
+function leakedSecrets(text: string, sent: string): string[] {
   return secrets.filter((secret) => secret && text.includes(secret) && !sent.includes(secret));
+}
+
+/**
+ * Walks every tRPC procedure and every REST endpoint with one key, aiming at project A's ids:
+ * nothing of A may come back (unless the key reads everything), nothing may change, and the only
+ * audit events the walk leaves are refusals.
+ */
+async function walkEverything(who: {
+  label: string;
+  token: string;
+  userId: string;
+  readsAll?: boolean;
+}): Promise<void> {
+  const before = await snapshot(w.db);
+  const auditBefore = await w.db.auditEvent.count();
+  const started = new Date();
+  const caller = await callerWith(w.db, { authorization: `Bearer ${who.token}` });
+  const problems: string[] = [];
+  const paths = allProcedurePaths();
+  let calls = 0;
+  // An auditor reads everything by design, verdicts on A's resources included (a 409 "cannot be
+  // migrated" is a read's answer): only that nothing changes is checked for it.
+  const allowedCodes = new Set(["NOT_FOUND", "FORBIDDEN", "BAD_REQUEST", "UNAUTHORIZED"]);
+  if (who.readsAll) allowedCodes.add("CONFLICT");
+  const allowedStatuses = who.readsAll ? [400, 403, 404, 409] : [400, 403, 404];
+  const leaked = (text: string, sent: string) => (who.readsAll ? [] : leakedSecrets(text, sent));
+
+  for (const path of paths) {
+    const schema = inputSchemaOf(path);
+    const inputs: unknown[] = schema ? [sampleObject(schema)] : [undefined];
+    if (schema && procedureAt(path)?._def.type === "query") inputs.push({});
+    for (const input of inputs) {
+      calls += 1;
+      const sent = JSON.stringify(input ?? null);
+      const fn = path
+        .split(".")
+        .reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], caller) as (
+        i?: unknown,
+      ) => Promise<unknown>;
+      try {
+        const result = await fn(input);
+        const text = JSON.stringify(result ?? null);
+        const found = leaked(text, "");
+        if (found.length) problems.push(`${path}(${sent}) returned A's data: ${found.join(", ")}`);
+      } catch (error) {
+        if (!(error instanceof TRPCError)) {
+          problems.push(`${path}: unexpected ${String(error)}`);
+          continue;
+        }
+        if (!allowedCodes.has(error.code))
+          problems.push(`${path}(${sent}): ${error.code} ${error.message}`);
+        const cause = error.cause as { details?: unknown } | undefined;
+        const found = leaked(`${error.message} ${JSON.stringify(cause?.details ?? null)}`, sent);
+        if (found.length) problems.push(`${path}(${sent}) error leaked: ${found.join(", ")}`);
+      }
+    }
+  }
+
+  let restCalls = 0;
+  for (const endpoint of endpoints) {
+    const schema = inputSchemaOf(endpoint.procedure);
+    const path = endpoint.path.replace(
+      /:([A-Za-z0-9_]+)/g,
+      (_m, name: string) => ids[name] ?? "00000000-0000-4000-8000-00000000b0b0",
+    );
+    const filled = schema ? sampleObject(schema) : {};
+    let url = path;
+    let body: unknown;
+    if (endpoint.inputFrom === "query") {
+      const query = new URLSearchParams();
+      for (const [key, value] of Object.entries(filled))
+        if (typeof value === "string") query.set(key, value);
+      url = `${path}?${query.toString()}`;
+    } else if (endpoint.inputFrom === "body") {
+      body = filled;
+    }
+    restCalls += 1;
+    const answer = await rest(w.db, endpoint.method, url, {
+      token: who.token,
+      ...(body !== undefined ? { body } : {}),
+    });
+    const sent = `${url} ${JSON.stringify(body ?? null)}`;
+    if (answer.status >= 200 && answer.status < 300) {
+      const found = leaked(answer.text, "");
+      if (found.length)
+        problems.push(`${endpoint.method} ${endpoint.path} returned A's data: ${found.join(", ")}`);
+    } else {
+      if (!allowedStatuses.includes(answer.status))
+        problems.push(`${endpoint.method} ${endpoint.path}: HTTP ${answer.status} ${answer.text}`);
+      const found = leaked(answer.text, sent);
+      if (found.length)
+        problems.push(`${endpoint.method} ${endpoint.path} error leaked: ${found.join(", ")}`);
+    }
+  }
+
+  const after = await snapshot(w.db);
+  console.log(
+    `[isolation] walked ${paths.length} procedures (${calls} calls) and ${endpoints.length} REST endpoints (${restCalls} calls) with ${who.label}; ${problems.length} problems`,
+  );
+  expect(problems).toEqual([]);
+  expect(after).toEqual(before);
+  // Probing leaves audit events, and only refusals or failures.
+  const probes = await w.db.auditEvent.findMany({
+    where: { actorId: who.userId, at: { gte: started } },
+  });
+  expect(
+    probes.filter((event) => event.outcome === "Success").map((event) => event.action),
+  ).toEqual([]);
+  expect(await w.db.auditEvent.count()).toBeGreaterThan(auditBefore);
 }
 
 describe("tenant isolation", () => {
   it("project B's key gets nothing of project A from any procedure or REST endpoint, and changes nothing", async () => {
-    const before = await snapshot(w.db);
-    const auditBefore = await w.db.auditEvent.count();
-    const started = new Date();
-    const caller = await callerWith(w.db, { authorization: `Bearer ${w.b.token}` });
-    const problems: string[] = [];
-    const paths = allProcedurePaths();
-    let calls = 0;
-    const allowedCodes = new Set(["NOT_FOUND", "FORBIDDEN", "BAD_REQUEST", "UNAUTHORIZED"]);
+    await walkEverything({ label: "project B's key", token: w.b.token, userId: w.b.actor.userId });
+  });
 
-    for (const path of paths) {
-      const schema = inputSchemaOf(path);
-      const inputs: unknown[] = schema ? [sampleObject(schema)] : [undefined];
-      if (schema && procedureAt(path)?._def.type === "query") inputs.push({});
-      for (const input of inputs) {
-        calls += 1;
-        const sent = JSON.stringify(input ?? null);
-        const fn = path
-          .split(".")
-          .reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], caller) as (
-          i?: unknown,
-        ) => Promise<unknown>;
-        try {
-          const result = await fn(input);
-          const text = JSON.stringify(result ?? null);
-          const found = leaked(text, "");
-          if (found.length)
-            problems.push(`${path}(${sent}) returned A's data: ${found.join(", ")}`);
-        } catch (error) {
-          if (!(error instanceof TRPCError)) {
-            problems.push(`${path}: unexpected ${String(error)}`);
-            continue;
-          }
-          if (!allowedCodes.has(error.code))
-            problems.push(`${path}(${sent}): ${error.code} ${error.message}`);
-          const cause = error.cause as { details?: unknown } | undefined;
-          const found = leaked(`${error.message} ${JSON.stringify(cause?.details ?? null)}`, sent);
-          if (found.length) problems.push(`${path}(${sent}) error leaked: ${found.join(", ")}`);
-        }
-      }
-    }
-
-    let restCalls = 0;
-    for (const endpoint of endpoints) {
-      const schema = inputSchemaOf(endpoint.procedure);
-      const path = endpoint.path.replace(
-        /:([A-Za-z0-9_]+)/g,
-        (_m, name: string) => ids[name] ?? "00000000-0000-4000-8000-00000000b0b0",
-      );
-      const filled = schema ? sampleObject(schema) : {};
-      let url = path;
-      let body: unknown;
-      if (endpoint.inputFrom === "query") {
-        const query = new URLSearchParams();
-        for (const [key, value] of Object.entries(filled))
-          if (typeof value === "string") query.set(key, value);
-        url = `${path}?${query.toString()}`;
-      } else if (endpoint.inputFrom === "body") {
-        body = filled;
-      }
-      restCalls += 1;
-      const answer = await rest(w.db, endpoint.method, url, {
-        token: w.b.token,
-        ...(body !== undefined ? { body } : {}),
-      });
-      const sent = `${url} ${JSON.stringify(body ?? null)}`;
-      if (answer.status >= 200 && answer.status < 300) {
-        const found = leaked(answer.text, "");
-        if (found.length)
-          problems.push(
-            `${endpoint.method} ${endpoint.path} returned A's data: ${found.join(", ")}`,
-          );
-      } else {
-        if (![400, 403, 404].includes(answer.status))
-          problems.push(
-            `${endpoint.method} ${endpoint.path}: HTTP ${answer.status} ${answer.text}`,
-          );
-        const found = leaked(answer.text, sent);
-        if (found.length)
-          problems.push(`${endpoint.method} ${endpoint.path} error leaked: ${found.join(", ")}`);
-      }
-    }
-
-    const after = await snapshot(w.db);
-    console.log(
-      `[isolation] walked ${paths.length} procedures (${calls} calls) and ${endpoints.length} REST endpoints (${restCalls} calls) with project B's key; ${problems.length} problems`,
-    );
-    expect(problems).toEqual([]);
-    expect(after).toEqual(before);
-    // Probing leaves audit events, and only refusals or failures.
-    const probes = await w.db.auditEvent.findMany({
-      where: { actorId: w.b.actor.userId, at: { gte: started } },
+  it("a key scoped to another project of a user who is also in A gets nothing of A", async () => {
+    const { addProjectMember, createApiKey, createProject, createUser } =
+      await import("@virtfn/core");
+    const projectC = await createProject(w.db, w.fx.admin, { name: `iso-c-${Date.now()}` });
+    const user = await createUser(w.db, w.fx.admin, {
+      username: `iso-ac-${Date.now()}`,
+      password: "password-ac-0123456789",
+      role: "Tenant",
+      projectIds: [w.a.projectId],
     });
-    expect(
-      probes.filter((event) => event.outcome === "Success").map((event) => event.action),
-    ).toEqual([]);
-    expect(await w.db.auditEvent.count()).toBeGreaterThan(auditBefore);
+    await addProjectMember(w.db, w.fx.admin, { projectId: projectC.id, userId: user.id });
+    // The user requested one of A's operations: "my requests" must not widen a C key's view.
+    const opA = await w.db.operation.findFirstOrThrow({ where: { projectId: w.a.projectId } });
+    await w.db.operation.update({ where: { id: opA.id }, data: { requesterId: user.id } });
+    const { token } = await createApiKey(
+      w.db,
+      {
+        userId: user.id,
+        username: user.username,
+        role: "Tenant",
+        projectIds: [w.a.projectId, projectC.id],
+      },
+      { name: "c-only", projectId: projectC.id },
+    );
+    // The user's own name and id are theirs to see; A's resources are not.
+    secrets = secrets.filter((secret) => secret !== user.id);
+    await walkEverything({ label: "a project-C key of an A+C user", token, userId: user.id });
+  });
+
+  it("an auditor's key reads but changes nothing anywhere", async () => {
+    const { createApiKey } = await import("@virtfn/core");
+    const { token } = await createApiKey(w.db, w.auditor, { name: "iso-auditor" });
+    try {
+      await walkEverything({
+        label: "an auditor's key",
+        token,
+        userId: w.auditor.userId,
+        readsAll: true,
+      });
+    } finally {
+      await w.db.apiKey.deleteMany({ where: { userId: w.auditor.userId, name: "iso-auditor" } });
+    }
   });
 
   it("R15: admin-only procedures and endpoints refuse tenants, even on their own project's resources", async () => {

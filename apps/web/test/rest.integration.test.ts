@@ -76,11 +76,17 @@ describe("REST /api/v1", () => {
   });
 
   it("audits refused mutations once, with the source IP and the key", async () => {
-    await rest(w.db, "POST", `/pfs/${w.pfId}/split`, {
-      token: w.a.token,
-      body: { count: 3 },
-      headers: { "x-forwarded-for": "203.0.113.7, 10.0.0.1" },
-    });
+    // Two trusted proxies appended to X-Forwarded-For: the client is the second from the right.
+    process.env.VIRTFN_TRUSTED_PROXY_HOPS = "2";
+    try {
+      await rest(w.db, "POST", `/pfs/${w.pfId}/split`, {
+        token: w.a.token,
+        body: { count: 3 },
+        headers: { "x-forwarded-for": "203.0.113.7, 10.0.0.1" },
+      });
+    } finally {
+      delete process.env.VIRTFN_TRUSTED_PROXY_HOPS;
+    }
     const events = await w.db.auditEvent.findMany({
       where: { action: "sriov.split", sourceIp: "203.0.113.7" },
     });

@@ -87,3 +87,6 @@ export {
 export * from "./operations/outbox";
 export * from "./operations/handoff";
 export { nicVfStatus, type NicVfStatus } from "./vms/nics";
+export { domainErrorFromDb } from "./shared/db-errors";
+export * from "./shared/visibility";
+export * from "./auth/throttle";

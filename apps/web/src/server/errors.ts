@@ -5,6 +5,7 @@ import { TRPCError } from "@trpc/server";
 import {
   databaseBusy,
   databaseUnavailable,
+  domainErrorFromDb,
   isDatabaseUnavailable,
   isDomainError,
   isTxConflict,
@@ -21,6 +22,7 @@ const kindToCode: Record<ErrorKind, TRPCError["code"]> = {
   FORBIDDEN: "FORBIDDEN",
   UNAUTHORIZED: "UNAUTHORIZED",
   UNAVAILABLE: "SERVICE_UNAVAILABLE",
+  TOO_MANY_REQUESTS: "TOO_MANY_REQUESTS",
 };
 
 /** An unexpected failure, already logged; its message is safe to show. */
@@ -97,6 +99,12 @@ export function toTRPCError(error: unknown, requestId: string, path?: string): T
     return new TRPCError({ code: "BAD_REQUEST", message: "Some fields are not valid.", cause: zod });
   }
   if (original instanceof TRPCError) return original;
+  // A database error that the client's input caused (a dangling reference, a row deleted under
+  // us, a value Postgres cannot store) is the client's, not a 500.
+  const fromDb = domainErrorFromDb(original);
+  if (fromDb) {
+    return new TRPCError({ code: kindToCode[fromDb.kind], message: fromDb.message, cause: fromDb });
+  }
   console.error(`[web] request ${requestId}${path ? ` (${path})` : ""} failed:`, original);
   return new InternalError(requestId);
 }

@@ -14,8 +14,17 @@ import {
 import type { Db } from "@virtfn/db";
 import superjson from "superjson";
 import { getDb } from "./db";
-import { asDomainError, asZodError, internalMessage, InternalError, toTRPCError, zodFieldErrors, zodSummary } from "./errors";
-import { takeToken } from "./rest/rate-limit";
+import {
+  asDomainError,
+  asZodError,
+  internalMessage,
+  InternalError,
+  toTRPCError,
+  zodFieldErrors,
+  zodSummary,
+} from "./errors";
+import { BoundaryError, checkJson, textProblem } from "./rest/boundary";
+import { bucketOf, takeToken } from "./rest/rate-limit";
 import { readCookie, SESSION_COOKIE } from "./session-cookie";
 
 export interface CreateContextOptions {
@@ -30,9 +39,22 @@ export interface CreateContextOptions {
 /** How the caller proved who they are: a session cookie, an API key (Bearer), or not at all. */
 export type AuthVia = "cookie" | "apiKey" | null;
 
-/** The caller's address: the first x-forwarded-for hop (set by the proxy in front), else x-real-ip. */
-export function sourceIpOf(headers: Headers): string | undefined {
-  return headers.get("x-forwarded-for")?.split(",")[0]?.trim() || headers.get("x-real-ip")?.trim() || undefined;
+/**
+ * The client's address, as told by trusted proxies only. `X-Forwarded-For` is whatever the client
+ * wants it to be unless a proxy we run in front rewrites it: VIRTFN_TRUSTED_PROXY_HOPS=N (default
+ * 0, off) says N proxies append to it, so the Nth entry from the right is the address the
+ * outermost of them saw. Off, the address is unknown (Next.js does not give route handlers the
+ * socket's peer, and fills X-Forwarded-For only when the client did not).
+ */
+export function clientAddressOf(headers: Headers): string | undefined {
+  const hops = Number(process.env.VIRTFN_TRUSTED_PROXY_HOPS ?? "0");
+  if (!Number.isInteger(hops) || hops <= 0) return undefined;
+  const chain = (headers.get("x-forwarded-for") ?? "")
+    .split(",")
+    .map((part) => part.trim())
+    .filter(Boolean);
+  const address = chain[chain.length - hops];
+  return address && /^[0-9a-fA-F:.]{2,45}$/.test(address) ? address : undefined;
 }
 
 function bearerToken(headers: Headers): string | undefined {
@@ -50,6 +72,7 @@ export interface Context {
   /** An Authorization header was sent but its key is not valid (unknown, revoked, user disabled). */
   badApiKey?: boolean;
   sessionToken: string | undefined;
+  /** The client's address when a trusted proxy vouches for it (clientAddressOf). */
   sourceIp?: string | undefined;
   requestId: string;
   headers: Headers;
@@ -62,13 +85,15 @@ export async function createContext(opts: CreateContextOptions): Promise<Context
   const db = opts.db ?? getDb();
   const sessionToken = readCookie(opts.headers, SESSION_COOKIE);
   const apiToken = bearerToken(opts.headers);
-  const sourceIp = sourceIpOf(opts.headers);
+  const sourceIp = clientAddressOf(opts.headers);
   let actor: Actor | null = null;
   let authVia: AuthVia = null;
   try {
     // A request that sends Authorization is an API call: its key decides, never a cookie beside it.
     const resolved =
-      apiToken !== undefined ? await resolveApiKey(db, apiToken) : await resolveSession(db, sessionToken);
+      apiToken !== undefined
+        ? await resolveApiKey(db, apiToken)
+        : await resolveSession(db, sessionToken);
     if (resolved) authVia = apiToken !== undefined ? "apiKey" : "cookie";
     actor = resolved && sourceIp ? { ...resolved, sourceIp } : resolved;
   } catch (error) {
@@ -102,11 +127,12 @@ const t = initTRPC.context<Context>().create({
     const { stack: _stack, ...data } = shape.data;
     return {
       ...shape,
-      message: internal && !(error instanceof InternalError)
-        ? internalMessage(requestId)
-        : zod
-          ? zodSummary(zod)
-          : shape.message,
+      message:
+        internal && !(error instanceof InternalError)
+          ? internalMessage(requestId)
+          : zod
+            ? zodSummary(zod)
+            : shape.message,
       data: {
         ...data,
         requestId: requestId ?? null,
@@ -146,11 +172,17 @@ const targetKeys: Array<[string, string]> = [
 
 function auditTarget(path: string, raw: unknown) {
   const input = raw && typeof raw === "object" ? (raw as Record<string, unknown>) : {};
-  const str = (value: unknown) => (typeof value === "string" ? value.slice(0, 64) : null);
+  const str = (value: unknown) =>
+    typeof value === "string" && textProblem(value) === null ? value.slice(0, 64) : null;
   const projectId = str(input.projectId);
   for (const [key, type] of targetKeys) {
     const id = str(input[key]);
-    if (id) return { targetType: type, targetId: id, projectId: projectId && /^[0-9a-f-]{36}$/i.test(projectId) ? projectId : null };
+    if (id)
+      return {
+        targetType: type,
+        targetId: id,
+        projectId: projectId && /^[0-9a-f-]{36}$/i.test(projectId) ? projectId : null,
+      };
   }
   return { targetType: path.split(".")[0] ?? "Unknown", targetId: null, projectId: null };
 }
@@ -173,19 +205,30 @@ const mapErrors = t.middleware(async ({ ctx, next, path, type, getRawInput }) =>
       const raw = await getRawInput().catch(() => undefined);
       const domain = asDomainError(error.cause);
       const denied = error.code === "FORBIDDEN" || error.code === "UNAUTHORIZED";
-      const claimed = raw && typeof raw === "object" ? (raw as Record<string, unknown>).username : undefined;
+      const claimed =
+        raw && typeof raw === "object" ? (raw as Record<string, unknown>).username : undefined;
       await recordAuditFailure(ctx.db, ctx.actor, {
         action: path,
         outcome: denied ? "Denied" : "Failure",
-        errorCode: domain?.code ?? (asZodError(error.cause) ? ErrorCode.VALIDATION_FAILED : error.code),
-        message: error.code === "INTERNAL_SERVER_ERROR" ? `Internal error, request id ${ctx.requestId}` : error.message,
+        errorCode:
+          domain?.code ?? (asZodError(error.cause) ? ErrorCode.VALIDATION_FAILED : error.code),
+        message:
+          error.code === "INTERNAL_SERVER_ERROR"
+            ? `Internal error, request id ${ctx.requestId}`
+            : error.message,
         sourceIp: ctx.sourceIp ?? null,
-        claimedName: !ctx.actor && typeof claimed === "string" ? claimed.slice(0, 64) : null,
+        claimedName:
+          !ctx.actor && typeof claimed === "string" && textProblem(claimed) === null
+            ? claimed.slice(0, 64)
+            : null,
         details: { requestId: ctx.requestId, via: ctx.authVia ?? "anonymous" },
         ...auditTarget(path, raw),
       });
     } catch (auditError) {
-      console.error(`[web] request ${ctx.requestId}: could not audit the failure of ${path}:`, auditError);
+      console.error(
+        `[web] request ${ctx.requestId}: could not audit the failure of ${path}:`,
+        auditError,
+      );
     }
   }
   throw error;
@@ -218,15 +261,31 @@ function crossSite(ctx: { headers: Headers; url?: string | undefined }): boolean
   return !host || originHost(origin) !== host;
 }
 
-/** Rate limits (per API key; per IP for anonymous calls) and the CSRF check, before anything runs. */
-const guard = t.middleware(({ ctx, next, type, path }) => {
+/** The first string in a raw input that cannot be stored as text, as a validation error. */
+function unstorableText(raw: unknown): DomainError | null {
+  try {
+    checkJson(raw, "input");
+    return null;
+  } catch (error) {
+    if (!(error instanceof BoundaryError)) throw error;
+    return new DomainError(
+      ErrorCode.VALIDATION_FAILED,
+      "BAD_REQUEST",
+      error.problem.message,
+      error.problem.details,
+    );
+  }
+}
+
+/**
+ * Rate limits (per API key, per user for cookie sessions, per trusted client address for anonymous
+ * calls), the CSRF check, and the input boundary (no NUL or lone surrogate reaches a service).
+ */
+const guard = t.middleware(async ({ ctx, next, type, path, getRawInput }) => {
   // Anonymous calls other than a login are refused before any work, so only logins and key
-  // guesses spend the per-IP bucket.
-  const bucket = ctx.actor?.apiKeyId
-    ? takeToken("key", ctx.actor.apiKeyId)
-    : !ctx.actor && (path === "auth.login" || ctx.badApiKey)
-      ? takeToken("anon", ctx.sourceIp ?? "unknown")
-      : ({ ok: true } as const);
+  // guesses spend the per-address bucket.
+  const spends = ctx.actor || path === "auth.login" || ctx.badApiKey;
+  const bucket = spends ? await takeToken(bucketOf(ctx)) : ({ ok: true } as const);
   if (!bucket.ok) {
     ctx.resHeaders.set("Retry-After", String(bucket.retryAfterSeconds));
     throw new TRPCError({
@@ -244,6 +303,8 @@ const guard = t.middleware(({ ctx, next, type, path }) => {
       "Cross-site requests cannot change anything; use the console or an API key.",
     );
   }
+  const bad = unstorableText(await getRawInput().catch(() => undefined));
+  if (bad) throw bad;
   return next();
 });
 
@@ -257,8 +318,16 @@ const AUDITOR_MUTATIONS = new Set(["auth.logout", "apiKeys.create", "apiKeys.rev
 export const authedProcedure = publicProcedure.use(({ ctx, next, type, path }) => {
   if (!ctx.actor) {
     throw ctx.badApiKey
-      ? new DomainError(ErrorCode.INVALID_API_KEY, "UNAUTHORIZED", "The API key is not valid (unknown, revoked, or its user is disabled).")
-      : new DomainError(ErrorCode.UNAUTHENTICATED, "UNAUTHORIZED", "Sign in or send an API key to continue.");
+      ? new DomainError(
+          ErrorCode.INVALID_API_KEY,
+          "UNAUTHORIZED",
+          "The API key is not valid (unknown, revoked, or its user is disabled).",
+        )
+      : new DomainError(
+          ErrorCode.UNAUTHENTICATED,
+          "UNAUTHORIZED",
+          "Sign in or send an API key to continue.",
+        );
   }
   if (type === "mutation" && ctx.actor.role === "Auditor" && !AUDITOR_MUTATIONS.has(path)) {
     throw new DomainError(ErrorCode.READ_ONLY_ROLE, "FORBIDDEN", "Auditors have read-only access.");

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { AuditOutcome, type Db, type Prisma } from "@virtfn/db";
-import { canSeeInventory, type Actor } from "../shared/actor";
+import type { Actor } from "../shared/actor";
 import { pageInput, pageWindow, sortOrder, toPage, type Page } from "../shared/pagination";
+import { likeLiteral, visibleProjects } from "../shared/visibility";
 
 export interface AuditFailure {
   /** The procedure or service action, e.g. "vms.stop". */
@@ -87,7 +88,7 @@ export interface AuditEventView {
 
 /** Admins and auditors see every event; tenants only their projects' events. */
 export function auditVisibleWhere(actor: Actor): Prisma.AuditEventWhereInput {
-  return canSeeInventory(actor) ? {} : { projectId: { in: actor.projectIds } };
+  return visibleProjects(actor);
 }
 
 export async function listAuditEvents(
@@ -99,8 +100,8 @@ export async function listAuditEvents(
   const where: Prisma.AuditEventWhereInput = {
     AND: [
       auditVisibleWhere(actor),
-      input.actor ? { actorName: { contains: input.actor, mode: "insensitive" } } : {},
-      input.action ? { action: { contains: input.action, mode: "insensitive" } } : {},
+      input.actor ? { actorName: { contains: likeLiteral(input.actor), mode: "insensitive" } } : {},
+      input.action ? { action: { contains: likeLiteral(input.action), mode: "insensitive" } } : {},
       input.targetType ? { targetType: input.targetType } : {},
       input.targetId ? { targetId: input.targetId } : {},
       input.projectId ? { projectId: input.projectId } : {},

@@ -4,6 +4,7 @@ import { notFound } from "../shared/errors";
 import { pageWindow, toPage, type Page } from "../shared/pagination";
 import { iommuReadiness, type IommuReadiness } from "./rules";
 import { listHostsInput, type ListHostsInput } from "./schemas";
+import { likeLiteral } from "../shared/visibility";
 
 export interface HostSummary {
   id: string;
@@ -115,7 +116,7 @@ export async function listHosts(db: Db, actor: Actor, rawInput: ListHostsInput):
   requireInventoryReader(actor);
   const input = listHostsInput.parse(rawInput);
   const where: Prisma.HostWhereInput = {
-    ...(input.search ? { name: { contains: input.search, mode: "insensitive" } } : {}),
+    ...(input.search ? { name: { contains: likeLiteral(input.search), mode: "insensitive" } } : {}),
     ...(input.clusterId ? { clusterId: input.clusterId } : {}),
     ...(input.connectionState ? { connectionState: input.connectionState } : {}),
   };

@@ -21,6 +21,15 @@ const TOKEN_PATTERN = /^vfn_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$/;
 /** lastUsedAt is written at most this often per key, so a busy integration does not write per request. */
 export const API_KEY_TOUCH_MS = 60_000;
 
+/** Active keys per user: each key has its own rate-limit bucket, so keys must not be unlimited. */
+export const DEFAULT_MAX_API_KEYS_PER_USER = 25;
+export function maxApiKeysPerUser(): number {
+  const configured = Number(process.env.VIRTFN_MAX_API_KEYS_PER_USER);
+  return Number.isInteger(configured) && configured > 0
+    ? configured
+    : DEFAULT_MAX_API_KEYS_PER_USER;
+}
+
 export interface ApiKeyView {
   id: string;
   name: string;
@@ -154,6 +163,18 @@ export async function createApiKey(
   const prefix = randomBytes(6).toString("hex");
   const token = `vfn_${prefix}_${randomBytes(32).toString("base64url")}`;
   const row = await db.$transaction(async (tx) => {
+    // The user's row lock serialises concurrent creates, so the cap holds under a burst.
+    await tx.$queryRaw`SELECT id FROM "User" WHERE id = ${actor.userId}::uuid FOR UPDATE`;
+    const active = await tx.apiKey.count({ where: { userId: actor.userId, revokedAt: null } });
+    const cap = maxApiKeysPerUser();
+    if (active >= cap) {
+      throw new DomainError(
+        ErrorCode.API_KEY_LIMIT,
+        "CONFLICT",
+        `You already have ${active} active API keys (at most ${cap}); revoke one first.`,
+        { active, max: cap },
+      );
+    }
     if (projectId) {
       const project = await tx.project.findUnique({
         where: { id: projectId },

@@ -1,6 +1,6 @@
 import type { Db, Prisma } from "@virtfn/db";
 import { recordAudit } from "../operations/audit";
-import { canSeeInventory, requireAdmin, type Actor } from "../shared/actor";
+import { requireAdmin, type Actor } from "../shared/actor";
 import { isUniqueViolation } from "../shared/db-errors";
 import { alreadyExists, DomainError, ErrorCode, notFound } from "../shared/errors";
 import { pageWindow, toPage, type Page } from "../shared/pagination";
@@ -14,6 +14,7 @@ import {
   type IamProjectIdInput,
   type ProjectMemberInput,
 } from "./schemas";
+import { likeLiteral, visibleProjectRows } from "../shared/visibility";
 
 export interface ProjectView {
   id: string;
@@ -55,7 +56,7 @@ function toView(row: ProjectRow): ProjectView {
 
 /** Admins and auditors see every project; tenants see the projects they belong to. */
 export function projectVisibleWhere(actor: Actor): Prisma.ProjectWhereInput {
-  return canSeeInventory(actor) ? {} : { id: { in: actor.projectIds } };
+  return visibleProjectRows(actor);
 }
 
 export async function listProjects(
@@ -67,7 +68,7 @@ export async function listProjects(
   const where: Prisma.ProjectWhereInput = {
     AND: [
       projectVisibleWhere(actor),
-      input.search ? { name: { contains: input.search, mode: "insensitive" } } : {},
+      input.search ? { name: { contains: likeLiteral(input.search), mode: "insensitive" } } : {},
     ],
   };
   const [rows, total] = await Promise.all([

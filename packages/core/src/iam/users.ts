@@ -17,6 +17,7 @@ import {
   type SetUserRoleInput,
   type UserIdInput,
 } from "./schemas";
+import { likeLiteral } from "../shared/visibility";
 
 export interface UserView {
   id: string;
@@ -65,8 +66,8 @@ export async function listUsers(
       input.search
         ? {
             OR: [
-              { username: { contains: input.search, mode: "insensitive" } },
-              { displayName: { contains: input.search, mode: "insensitive" } },
+              { username: { contains: likeLiteral(input.search), mode: "insensitive" } },
+              { displayName: { contains: likeLiteral(input.search), mode: "insensitive" } },
             ],
           }
         : {},

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Db, Eip, Tx } from "@virtfn/db";
 import { recordAudit } from "../operations/audit";
-import { canSeeInventory, type Actor } from "../shared/actor";
+import type { Actor } from "../shared/actor";
 import { isUniqueViolation } from "../shared/db-errors";
 import { alreadyExists, DomainError, ErrorCode, notFound } from "../shared/errors";
 import { requireProjectWriter, TX_OPTIONS } from "../vms/access";
@@ -18,10 +18,11 @@ import {
   type EipIdInput,
   type ProjectIdInput,
 } from "./schemas";
+import { canSeeProject } from "../shared/visibility";
 
 export async function listEips(db: Db, actor: Actor, rawInput: ProjectIdInput): Promise<Eip[]> {
   const { projectId } = projectIdInput.parse(rawInput);
-  if (!canSeeInventory(actor) && !actor.projectIds.includes(projectId)) return [];
+  if (!canSeeProject(actor, projectId)) return [];
   return db.eip.findMany({ where: { projectId }, orderBy: { name: "asc" } });
 }
 
@@ -94,8 +95,7 @@ async function visibleEip(
 ) {
   await db.$queryRaw`SELECT id FROM "Eip" WHERE id = ${eipId}::uuid FOR UPDATE`;
   const eip = await db.eip.findUnique({ where: { id: eipId } });
-  if (!eip || (!canSeeInventory(actor) && !actor.projectIds.includes(eip.projectId)))
-    throw notFound("EIP", eipId);
+  if (!eip || !canSeeProject(actor, eip.projectId)) throw notFound("EIP", eipId);
   requireProjectWriter(actor, eip.projectId);
   return eip;
 }

@@ -1,6 +1,6 @@
 import type { Db, SecurityGroup, SecurityGroupRule } from "@virtfn/db";
 import { recordAudit } from "../operations/audit";
-import { canSeeInventory, type Actor } from "../shared/actor";
+import type { Actor } from "../shared/actor";
 import { isUniqueViolation } from "../shared/db-errors";
 import { alreadyExists, DomainError, ErrorCode, notFound } from "../shared/errors";
 import { requireProjectWriter, TX_OPTIONS } from "../vms/access";
@@ -20,6 +20,7 @@ import {
   type SecurityGroupIdInput,
   type SecurityGroupMemberInput,
 } from "./schemas";
+import { canSeeProject } from "../shared/visibility";
 
 export type SecurityGroupView = SecurityGroup & {
   rules: SecurityGroupRule[];
@@ -27,7 +28,7 @@ export type SecurityGroupView = SecurityGroup & {
 };
 
 function canRead(actor: Actor, projectId: string): boolean {
-  return canSeeInventory(actor) || actor.projectIds.includes(projectId);
+  return canSeeProject(actor, projectId);
 }
 
 async function visibleGroup(

@@ -18,6 +18,7 @@ import {
 } from "./schemas";
 import { checkL2Deletable, checkL2SriovAllowed, checkL2SriovChange, l3SriovToggleState, type ToggleState } from "./sriovRules";
 import { rebuildFdbRowsOnL2 } from "../vms/fdb";
+import { likeLiteral } from "../shared/visibility";
 
 export interface L2View {
   id: string;
@@ -280,7 +281,7 @@ export async function listL2Networks(db: Db, actor: Actor, rawInput: ListL2Input
     ...(input.zoneId ? { zoneId: input.zoneId } : {}),
     ...(input.type ? { type: input.type } : {}),
     ...(input.sriovEnabled !== undefined ? { sriovEnabled: input.sriovEnabled } : {}),
-    ...(input.search ? { name: { contains: input.search, mode: "insensitive" } } : {}),
+    ...(input.search ? { name: { contains: likeLiteral(input.search), mode: "insensitive" } } : {}),
   };
   const [rows, total] = await Promise.all([
     db.l2Network.findMany({

@@ -22,6 +22,7 @@ import {
   type UpdateL3Input,
 } from "./schemas";
 import { checkL3Deletable, checkL3SriovAllowed, checkL3SriovOff, l3SriovToggleState, type ToggleState } from "./sriovRules";
+import { likeLiteral } from "../shared/visibility";
 
 export interface L3View {
   id: string;
@@ -256,7 +257,7 @@ export async function listL3Networks(db: Db, _actor: Actor, rawInput: ListL3Inpu
     ...(input.zoneId ? { l2: { zoneId: input.zoneId } } : {}),
     ...(input.category ? { category: input.category } : {}),
     ...(input.sriovEnabled !== undefined ? { sriovEnabled: input.sriovEnabled } : {}),
-    ...(input.search ? { name: { contains: input.search, mode: "insensitive" } } : {}),
+    ...(input.search ? { name: { contains: likeLiteral(input.search), mode: "insensitive" } } : {}),
   };
   const [rows, total] = await Promise.all([
     db.l3Network.findMany({ where, include: l3Include, orderBy: [{ [input.sort]: input.order }, { id: "asc" }], ...pageWindow(input) }),

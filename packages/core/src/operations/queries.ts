@@ -1,9 +1,10 @@
 import { z } from "zod";
 import type { Db, Prisma } from "@virtfn/db";
 import { OperationStatus } from "@virtfn/db";
-import { canSeeInventory, type Actor } from "../shared/actor";
+import type { Actor } from "../shared/actor";
 import { notFound } from "../shared/errors";
 import { pageInput, pageWindow, sortOrder, toPage, type Page } from "../shared/pagination";
+import { likeLiteral, visibleProjects } from "../shared/visibility";
 
 export const listOperationsInput = pageInput.extend({
   status: z.enum(OperationStatus).optional(),
@@ -60,9 +61,9 @@ function toView(row: OperationRow): OperationView {
   return { ...rest, requester: requester?.username ?? null };
 }
 
+/** Project scope only: matching the requester as well let a project key read its user's other projects. */
 function visibleTo(actor: Actor): Prisma.OperationWhereInput {
-  if (canSeeInventory(actor)) return {};
-  return { OR: [{ projectId: { in: actor.projectIds } }, { requesterId: actor.userId }] };
+  return visibleProjects(actor);
 }
 
 export async function listOperations(
@@ -77,7 +78,9 @@ export async function listOperations(
       input.status ? { status: input.status } : {},
       input.kind ? { kind: input.kind } : {},
       input.targetId ? { targetId: input.targetId } : {},
-      input.search ? { targetName: { contains: input.search, mode: "insensitive" } } : {},
+      input.search
+        ? { targetName: { contains: likeLiteral(input.search), mode: "insensitive" } }
+        : {},
     ],
   };
   const [rows, total] = await Promise.all([

@@ -65,3 +65,86 @@ export async function retryTransaction<T>(run: () => Promise<T>, attempts = 3): 
     }
   }
 }
+
+/** The Postgres SQLSTATE behind a Prisma or driver-adapter error, when there is one. */
+function sqlState(error: unknown): string | undefined {
+  const adapterCause = (value: unknown): unknown =>
+    value && typeof value === "object" ? (value as { cause?: unknown }).cause : undefined;
+  const fromMeta =
+    error instanceof Prisma.PrismaClientKnownRequestError
+      ? adapterCause(
+          (error.meta as { driverAdapterError?: unknown } | undefined)?.driverAdapterError,
+        )
+      : undefined;
+  const cause = fromMeta ?? (error instanceof Error ? adapterCause(error) : undefined);
+  if (!cause || typeof cause !== "object") return undefined;
+  const code =
+    (cause as { originalCode?: unknown; code?: unknown }).originalCode ??
+    (cause as { code?: unknown }).code;
+  return typeof code === "string" ? code : undefined;
+}
+
+// Values Postgres refused as data: bad encoding (22021, e.g. NUL), out of range (22003), too long
+// (22001), malformed literals (22P02, 22007, 22008), bad LIKE escapes (22025), bad regex (2201B).
+const BAD_VALUE_STATES = new Set([
+  "22001",
+  "22003",
+  "22007",
+  "22008",
+  "22021",
+  "22025",
+  "22P02",
+  "2201B",
+]);
+const BAD_VALUE_CODES = new Set([
+  "P2000",
+  "P2006",
+  "P2007",
+  "P2009",
+  "P2012",
+  "P2019",
+  "P2020",
+  "P2023",
+  "P2033",
+]);
+
+/**
+ * The domain error for a database error that a client's input can cause (a unique or foreign key
+ * violation, a row deleted under us, a value Postgres cannot store, a write conflict), or null
+ * for anything else, which stays an internal error. The transport calls this before giving up.
+ */
+export function domainErrorFromDb(error: unknown): DomainError | null {
+  const code = error instanceof Prisma.PrismaClientKnownRequestError ? error.code : undefined;
+  const state = sqlState(error);
+  if (code === "P2002" || state === "23505") {
+    return new DomainError(ErrorCode.ALREADY_EXISTS, "CONFLICT", "That already exists.");
+  }
+  if (code === "P2003" || state === "23503" || state === "23001") {
+    return new DomainError(
+      ErrorCode.REFERENCE_CONFLICT,
+      "CONFLICT",
+      "A resource it refers to does not exist, or it is still referred to.",
+    );
+  }
+  if (code === "P2025") {
+    return new DomainError(
+      ErrorCode.NOT_FOUND,
+      "NOT_FOUND",
+      "It was not found (or no longer exists).",
+    );
+  }
+  if (code === "P2034" || state === "40001" || state === "40P01") {
+    return new DomainError(
+      ErrorCode.CONCURRENT_UPDATE,
+      "CONFLICT",
+      "A concurrent change got in the way; try again.",
+    );
+  }
+  if ((code && BAD_VALUE_CODES.has(code)) || (state && BAD_VALUE_STATES.has(state))) {
+    return new DomainError(ErrorCode.VALIDATION_FAILED, "BAD_REQUEST", "A value is not valid.", {
+      fieldErrors: {},
+      formErrors: ["A value is not valid."],
+    });
+  }
+  return null;
+}

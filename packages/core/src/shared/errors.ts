@@ -5,6 +5,7 @@ export type ErrorKind =
   | "NOT_FOUND"
   | "FORBIDDEN"
   | "UNAUTHORIZED"
+  | "TOO_MANY_REQUESTS"
   // The server cannot take the request right now (503 with Retry-After); the same call may work later.
   | "UNAVAILABLE";
 
@@ -77,6 +78,11 @@ export const ErrorCode = {
   // Zones and clusters
   ZONE_NOT_EMPTY: "ZONE_NOT_EMPTY",
   CLUSTER_NOT_EMPTY: "CLUSTER_NOT_EMPTY",
+  // Hostile input and brute force (issue 11)
+  LOGIN_THROTTLED: "LOGIN_THROTTLED",
+  API_KEY_LIMIT: "API_KEY_LIMIT",
+  REFERENCE_CONFLICT: "REFERENCE_CONFLICT",
+  CONCURRENT_UPDATE: "CONCURRENT_UPDATE",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

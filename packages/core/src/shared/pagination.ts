@@ -4,7 +4,10 @@ export const sortOrder = z.enum(["asc", "desc"]).default("asc");
 
 /** Cursor pagination: the cursor is the opaque offset of the next page, so sorting can vary. */
 export const pageInput = z.object({
-  cursor: z.string().regex(/^\d+$/, "cursor must come from a previous page").optional(),
+  cursor: z
+    .string()
+    .regex(/^\d{1,9}$/, "cursor must come from a previous page")
+    .optional(),
   limit: z.number().int().min(1).max(200).default(25),
 });
 export type PageInput = z.infer<typeof pageInput>;

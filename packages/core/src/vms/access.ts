@@ -1,13 +1,14 @@
 import type { DbOrTx, Prisma, Tx } from "@virtfn/db";
-import { canSeeInventory, type Actor } from "../shared/actor";
+import type { Actor } from "../shared/actor";
 import { DomainError, ErrorCode, notFound } from "../shared/errors";
+import { visibleProjects } from "../shared/visibility";
 
 /** Interactive transactions here wait on row locks under load; Prisma's 2 s / 5 s defaults are too short. */
 export const TX_OPTIONS = { maxWait: 20_000, timeout: 30_000 } as const;
 
 /** Admins and auditors see every VM; tenants only their projects' (R15). */
 export function vmVisibleWhere(actor: Actor): Prisma.VmWhereInput {
-  return canSeeInventory(actor) ? {} : { projectId: { in: actor.projectIds } };
+  return visibleProjects(actor);
 }
 
 /** Only admins and members change a project's resources; auditors read. */

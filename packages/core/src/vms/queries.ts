@@ -20,6 +20,7 @@ import {
   type VmIdInput,
 } from "./schemas";
 import { nicVfStatus, type NicVfStatus } from "./nics";
+import { likeLiteral } from "../shared/visibility";
 
 export interface VmListItem {
   id: string;
@@ -67,7 +68,7 @@ export async function listVms(
       input.projectId ? { projectId: input.projectId } : {},
       input.hostId ? { hostId: input.hostId } : {},
       input.state ? { state: input.state } : {},
-      input.search ? { name: { contains: input.search, mode: "insensitive" } } : {},
+      input.search ? { name: { contains: likeLiteral(input.search), mode: "insensitive" } } : {},
     ],
   };
   const [rows, total] = await Promise.all([

@@ -4,6 +4,7 @@ import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useId, useRef, useState } from "react";
 import { homeFor } from "~/components/nav";
+import { safeNext } from "~/lib/safe-next";
 import { errorData, errorMessage, fieldErrorsOf } from "~/lib/errors";
 import { useTRPC } from "~/trpc/react";
 
@@ -17,7 +18,8 @@ export function LoginForm({ next, demoHint }: { next: string | null; demoHint: s
   const login = useMutation(
     trpc.auth.login.mutationOptions({
       onSuccess: (user) => {
-        router.replace(next ?? homeFor(user.role));
+        // Checked again here: the prop is the page's verdict, but this is where the navigation is.
+        router.replace(safeNext(next) ?? homeFor(user.role));
         router.refresh();
       },
       onError: (error) => {
@@ -29,7 +31,8 @@ export function LoginForm({ next, demoHint }: { next: string | null; demoHint: s
     }),
   );
   const fields = login.error ? fieldErrorsOf(login.error) : {};
-  const formError = login.error && Object.keys(fields).length === 0 ? errorMessage(login.error) : null;
+  const formError =
+    login.error && Object.keys(fields).length === 0 ? errorMessage(login.error) : null;
 
   return (
     <form
@@ -87,7 +90,11 @@ export function LoginForm({ next, demoHint }: { next: string | null; demoHint: s
           </p>
         ) : null}
       </div>
-      <button type="submit" className="btn btn-primary btn-block" disabled={login.isPending || login.isSuccess}>
+      <button
+        type="submit"
+        className="btn btn-primary btn-block"
+        disabled={login.isPending || login.isSuccess}
+      >
         {login.isPending || login.isSuccess ? "Signing in…" : "Sign in"}
       </button>
       <p className="hint demo-hint">{demoHint}</p>

@@ -2,6 +2,7 @@ import { DEMO_LOGINS } from "@virtfn/core";
 import { redirect } from "next/navigation";
 import { homeFor } from "~/components/nav";
 import { currentUser } from "~/trpc/server";
+import { safeNext } from "~/lib/safe-next";
 import { LoginForm } from "./LoginForm";
 
 export const metadata = { title: "Sign in · virtfn" };
@@ -14,8 +15,7 @@ const demoHint = `Demo: ${Object.values(DEMO_LOGINS)
 export default async function LoginPage({ searchParams }: PageProps<"/login">) {
   const user = await currentUser();
   const { next } = await searchParams;
-  const target =
-    typeof next === "string" && next.startsWith("/") && !next.startsWith("//") ? next : null;
+  const target = safeNext(next);
   if (user) redirect(target ?? homeFor(user.role));
   return (
     <main className="login-page">

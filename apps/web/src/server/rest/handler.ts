@@ -8,6 +8,7 @@ import {
   beginIdempotentRequest,
   ErrorCode,
   finishIdempotentRequest,
+  recordAuditFailure,
   type Actor,
 } from "@virtfn/core";
 import type { Db, Prisma } from "@virtfn/db";
@@ -24,7 +25,8 @@ import { createContext } from "../trpc";
 import { endpoints, type Endpoint } from "./endpoints";
 import { idempotencyLeaseMs, idempotentDb, provisionalAnswer } from "./idempotent-db";
 import { openApiDocument } from "./openapi";
-import { takeToken } from "./rate-limit";
+import { BoundaryError, checkHeaders, pathSegments, queryParams, readJsonBody } from "./boundary";
+import { bucketOf, takeToken } from "./rate-limit";
 import { coerceQuery, inputSchemaOf } from "./schemas";
 
 export const API_PREFIX = "/api/v1";
@@ -176,32 +178,51 @@ export interface RestOptions {
 /** Handles `/api/v1/<segments>`. */
 export async function handleRest(
   request: Request,
-  segments: string[],
+  _decodedSegments: string[],
   options: RestOptions = {},
 ): Promise<Response> {
-  const requestId = request.headers.get("x-request-id") ?? randomUUID();
+  const method = request.method.toUpperCase();
+  const url = new URL(request.url);
+  const headerRequestId = request.headers.get("x-request-id");
+  const requestId =
+    headerRequestId && /^[\w.:@-]{1,128}$/.test(headerRequestId) ? headerRequestId : randomUUID();
   const baseHeaders = () => new Headers({ "x-request-id": requestId });
   const fail = (status: number, body: RestError, headers = baseHeaders()) =>
     json(status, body, headers);
-  const method = request.method.toUpperCase();
-  const url = new URL(request.url);
+  const refuse = (error: unknown, headers = baseHeaders()): Response => {
+    if (error instanceof BoundaryError) {
+      const { status, code, message, details } = error.problem;
+      return fail(status, errorBody(code, message, details), headers);
+    }
+    const { status, body, retryAfter } = restError(error, requestId);
+    return fail(status, body, retryAfterHeaders(headers, retryAfter));
+  };
+
+  // The boundary: the path is decoded once, here, from the raw URL; the framework's own decoded
+  // params are not trusted (a second decode of `%25` used to throw outside any try).
+  let segments: string[];
+  let query: URLSearchParams;
+  try {
+    checkHeaders(request.headers);
+    segments = pathSegments(url.pathname, API_PREFIX);
+    query = queryParams(url.search);
+  } catch (error) {
+    return refuse(error);
+  }
 
   if (segments.length === 1 && segments[0] === "openapi.json") {
     if (method !== "GET") return fail(405, errorBody("METHOD_NOT_ALLOWED", "Use GET."));
     return json(200, openApiDocument(url.origin), baseHeaders());
   }
 
-  const match = matchEndpoint(
-    method,
-    segments.map((s) => decodeURIComponent(s)),
-  );
+  const match = matchEndpoint(method, segments);
   if ("allowed" in match) {
     if (match.allowed.length === 0) {
       return fail(
         404,
         errorBody(
           "NOT_FOUND",
-          `No endpoint ${method} ${API_PREFIX}/${segments.join("/")}. See ${API_PREFIX}/openapi.json.`,
+          `No endpoint ${method} ${API_PREFIX}/${segments.map(encodeURIComponent).join("/")}. See ${API_PREFIX}/openapi.json.`,
         ),
       );
     }
@@ -227,25 +248,25 @@ export async function handleRest(
       ...(options.db ? { db: options.db } : {}),
     });
   } catch (error) {
-    const { status, body, retryAfter } = restError(error, requestId);
-    return fail(status, body, retryAfterHeaders(baseHeaders(), retryAfter));
+    return refuse(error);
   }
 
-  // Anonymous callers get nothing but a 401 (rate limited per IP, like logins).
+  // Anonymous callers get nothing but a 401, rate limited per trusted client address (callers
+  // with a key or session spend their own bucket in the procedure's guard).
+  const bucket = ctx.actor ? ({ ok: true } as const) : await takeToken(bucketOf(ctx));
+  if (!bucket.ok) {
+    resHeaders.set("retry-after", String(bucket.retryAfterSeconds));
+    return fail(
+      429,
+      errorBody(
+        ErrorCode.RATE_LIMITED,
+        `Too many requests; retry in ${bucket.retryAfterSeconds} s.`,
+        { retryAfterSeconds: bucket.retryAfterSeconds },
+      ),
+      resHeaders,
+    );
+  }
   if (!ctx.actor) {
-    const bucket = takeToken("anon", ctx.sourceIp ?? "unknown");
-    if (!bucket.ok) {
-      resHeaders.set("retry-after", String(bucket.retryAfterSeconds));
-      return fail(
-        429,
-        errorBody(
-          ErrorCode.RATE_LIMITED,
-          `Too many requests; retry in ${bucket.retryAfterSeconds} s.`,
-          { retryAfterSeconds: bucket.retryAfterSeconds },
-        ),
-        resHeaders,
-      );
-    }
     resHeaders.set("www-authenticate", 'Bearer realm="virtfn"');
     return ctx.badApiKey
       ? fail(
@@ -263,12 +284,32 @@ export async function handleRest(
         );
   }
   const actor: Actor = ctx.actor;
+  // A refusal at the boundary of a call that would change something is audited like any other.
+  const refuseAudited = async (error: unknown): Promise<Response> => {
+    if (method !== "GET" && error instanceof BoundaryError) {
+      await recordAuditFailure(ctx.db, actor, {
+        action: endpoint.procedure,
+        outcome: "Failure",
+        errorCode: error.problem.code,
+        message: error.problem.message.slice(0, 500),
+        sourceIp: ctx.sourceIp ?? null,
+        claimedName: null,
+        details: { requestId, via: ctx.authVia ?? "anonymous", boundary: true },
+        targetType: endpoint.procedure.split(".")[0] ?? "Unknown",
+        targetId: null,
+        projectId: null,
+      }).catch((auditError: unknown) => {
+        console.error(`[web] request ${requestId}: could not audit a refused call:`, auditError);
+      });
+    }
+    return refuse(error, resHeaders);
+  };
 
   // ?wait=<seconds> on long-running endpoints.
   let waitSeconds = 0;
-  const waitParam = url.searchParams.get("wait");
+  const waitParam = query.get("wait");
   if (waitParam !== null && endpoint.longRunning) {
-    if (!/^\d+$/.test(waitParam) || Number(waitParam) > MAX_WAIT_SECONDS) {
+    if (!/^\d{1,3}$/.test(waitParam) || Number(waitParam) > MAX_WAIT_SECONDS) {
       return fail(
         400,
         errorBody(
@@ -283,36 +324,15 @@ export async function handleRest(
 
   // The input: query string or JSON body, then the path parameters on top.
   let input: Record<string, unknown> = {};
-  if (endpoint.inputFrom === "query") {
-    const query = new URLSearchParams(url.searchParams);
-    query.delete("wait");
-    input = coerceQuery(endpoint.procedure, query);
-  } else if (endpoint.inputFrom === "body") {
-    const text = await request.text();
-    if (text.trim() !== "") {
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        return fail(
-          400,
-          errorBody(ErrorCode.VALIDATION_FAILED, "The body is not valid JSON.", {
-            fieldErrors: {},
-            formErrors: ["The body is not valid JSON."],
-          }),
-        );
-      }
-      if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) {
-        return fail(
-          400,
-          errorBody(ErrorCode.VALIDATION_FAILED, "The body must be a JSON object.", {
-            fieldErrors: {},
-            formErrors: ["The body must be a JSON object."],
-          }),
-        );
-      }
-      input = parsed as Record<string, unknown>;
+  try {
+    if (endpoint.inputFrom === "query") {
+      query.delete("wait");
+      input = coerceQuery(endpoint.procedure, query);
+    } else if (endpoint.inputFrom === "body") {
+      input = await readJsonBody(request);
     }
+  } catch (error) {
+    return refuseAudited(error);
   }
   input = { ...input, ...params };
   const hasInput = inputSchemaOf(endpoint.procedure) !== null;

@@ -1,66 +1,154 @@
-// Token buckets, in memory and per process: API keys get a generous bucket each, anonymous callers
-// (login, unauthenticated API calls) a small one per source IP. A deployment with several web
-// processes multiplies the limits by their number, which is acceptable for abuse protection.
+// Rate limits, shared through Redis (rate-limiter-flexible) so that several web replicas enforce
+// one limit, not one each. API keys and cookie sessions get a bucket per key or user; anonymous
+// callers one per client address (see clientAddress: only a trusted proxy's word counts). When
+// Redis is unreachable, a per-process memory limiter stands in (the library's insurance).
 //
-// VIRTFN_RATE_LIMIT=off turns limiting off (load tests); VIRTFN_RATE_LIMIT_KEY and
-// VIRTFN_RATE_LIMIT_ANON override the buckets as "<burst>/<per minute>", e.g. "120/600".
+// VIRTFN_RATE_LIMIT=off turns limiting off (load tests); VIRTFN_RATE_LIMIT_KEY,
+// VIRTFN_RATE_LIMIT_SESSION and VIRTFN_RATE_LIMIT_ANON override the buckets as
+// "<burst>/<per minute>", e.g. "120/600".
+import { randomBytes } from "node:crypto";
+import { LoginThrottle } from "@virtfn/core";
+import { Redis } from "ioredis";
+import {
+  RateLimiterMemory,
+  RateLimiterRedis,
+  RateLimiterRes,
+  type RateLimiterAbstract,
+} from "rate-limiter-flexible";
 
 export interface BucketSpec {
   /** Requests allowed at once. */
   burst: number;
-  /** Tokens added per minute. */
+  /** Requests allowed per minute, on average. */
   perMinute: number;
 }
 
-interface Bucket {
-  tokens: number;
-  updated: number;
+export type BucketKind = "key" | "session" | "anon";
+export interface BucketRef {
+  kind: BucketKind;
+  id: string;
 }
 
-const DEFAULTS = {
+const DEFAULTS: Record<BucketKind, BucketSpec> = {
   key: { burst: 120, perMinute: 600 },
+  // The console's pages make several calls each.
+  session: { burst: 240, perMinute: 1200 },
   anon: { burst: 30, perMinute: 30 },
-} as const;
-const MAX_BUCKETS = 50_000;
-const buckets = new Map<string, Bucket>();
+};
+const ENV: Record<BucketKind, string> = {
+  key: "VIRTFN_RATE_LIMIT_KEY",
+  session: "VIRTFN_RATE_LIMIT_SESSION",
+  anon: "VIRTFN_RATE_LIMIT_ANON",
+};
 
-function spec(kind: "key" | "anon"): BucketSpec {
-  const raw = process.env[kind === "key" ? "VIRTFN_RATE_LIMIT_KEY" : "VIRTFN_RATE_LIMIT_ANON"];
+function spec(kind: BucketKind): BucketSpec {
+  const raw = process.env[ENV[kind]];
   const match = raw ? /^(\d+)\/(\d+)$/.exec(raw.trim()) : null;
   if (match) return { burst: Number(match[1]), perMinute: Number(match[2]) };
   return DEFAULTS[kind];
 }
 
-export type RateDecision = { ok: true } | { ok: false; retryAfterSeconds: number };
+let redis: Redis | null | undefined;
 
-/** Takes one token from `bucketKey`'s bucket. */
-export function takeToken(kind: "key" | "anon", bucketKey: string, now = Date.now()): RateDecision {
-  if (process.env.VIRTFN_RATE_LIMIT === "off") return { ok: true };
-  const { burst, perMinute } = spec(kind);
-  const perMs = perMinute / 60_000;
-  const id = `${kind}:${bucketKey}`;
-  const bucket = buckets.get(id) ?? { tokens: burst, updated: now };
-  bucket.tokens = Math.min(burst, bucket.tokens + (now - bucket.updated) * perMs);
-  bucket.updated = now;
-  if (buckets.size >= MAX_BUCKETS && !buckets.has(id)) {
-    // Forget the oldest buckets (Map keeps insertion order); a full bucket is what they would be.
-    for (const old of buckets.keys()) {
-      buckets.delete(old);
-      if (buckets.size < MAX_BUCKETS / 2) break;
-    }
+/** The process's Redis connection for limits and throttles, or null when REDIS_URL is not set. */
+export function limiterRedis(): Redis | null {
+  if (redis === undefined) {
+    const url = process.env.REDIS_URL;
+    // No offline queue: a command while disconnected fails at once and the insurance limiter
+    // answers, instead of requests waiting on a dead Redis.
+    redis = url ? new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1 }) : null;
+    redis?.on("error", () => undefined);
   }
-  if (bucket.tokens >= 1) {
-    bucket.tokens -= 1;
-    buckets.set(id, bucket);
-    return { ok: true };
-  }
-  buckets.set(id, bucket);
-  const retryAfterSeconds =
-    perMs > 0 ? Math.max(1, Math.ceil((1 - bucket.tokens) / perMs / 1000)) : 60;
-  return { ok: false, retryAfterSeconds };
+  return redis;
 }
 
-/** Tests: start from full buckets. */
+/** Keys in Redis: one namespace per deployment (queue prefix); tests get a fresh one on reset. */
+let generation = process.env.VIRTFN_QUEUE_PREFIX ?? "virtfn";
+export function limiterPrefix(name: string): string {
+  return `${generation}:rl:${name}`;
+}
+
+/** A limiter of `points` per `duration` seconds, in Redis when there is one. */
+export function makeLimiter(opts: {
+  name: string;
+  points: number;
+  duration: number;
+  blockDuration?: number;
+}): RateLimiterAbstract {
+  const base = {
+    keyPrefix: limiterPrefix(opts.name),
+    points: opts.points,
+    duration: opts.duration,
+    ...(opts.blockDuration ? { blockDuration: opts.blockDuration } : {}),
+  };
+  const store = limiterRedis();
+  if (!store) return new RateLimiterMemory(base);
+  return new RateLimiterRedis({
+    ...base,
+    storeClient: store,
+    insuranceLimiter: new RateLimiterMemory(base),
+  });
+}
+
+const limiters = new Map<string, RateLimiterAbstract>();
+
+function limiterFor(kind: BucketKind): RateLimiterAbstract {
+  const { burst, perMinute } = spec(kind);
+  const id = `${kind}:${burst}/${perMinute}:${generation}`;
+  let limiter = limiters.get(id);
+  if (!limiter) {
+    // A fixed window of `burst` requests, as long as `perMinute` takes to refill it.
+    const duration = Math.max(1, Math.ceil((burst / Math.max(perMinute, 1)) * 60));
+    limiter = makeLimiter({ name: kind, points: burst, duration });
+    limiters.set(id, limiter);
+  }
+  return limiter;
+}
+
+export type RateDecision = { ok: true } | { ok: false; retryAfterSeconds: number };
+
+/** Takes one request from the bucket. */
+export async function takeToken(bucket: BucketRef | null): Promise<RateDecision> {
+  if (!bucket || process.env.VIRTFN_RATE_LIMIT === "off") return { ok: true };
+  try {
+    await limiterFor(bucket.kind).consume(bucket.id);
+    return { ok: true };
+  } catch (result) {
+    if (result instanceof RateLimiterRes) {
+      return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil(result.msBeforeNext / 1000)) };
+    }
+    // Both Redis and the insurance failed: limits are abuse protection, not correctness.
+    console.error("[web] rate limiter unavailable:", result);
+    return { ok: true };
+  }
+}
+
+/** Which bucket a caller spends: their key, their user (cookie session) or their address. */
+export function bucketOf(ctx: {
+  actor: { userId: string; apiKeyId?: string } | null;
+  sourceIp?: string | undefined;
+}): BucketRef | null {
+  if (ctx.actor?.apiKeyId) return { kind: "key", id: ctx.actor.apiKeyId };
+  if (ctx.actor) return { kind: "session", id: ctx.actor.userId };
+  // Without a trusted client address every anonymous caller would share one bucket, and one
+  // client could exhaust it for all: anonymous calls are then only throttled per account (login).
+  return ctx.sourceIp ? { kind: "anon", id: ctx.sourceIp } : null;
+}
+
+let throttle: LoginThrottle | undefined;
+
+/** Failed-login throttling (core's policy), in the same Redis as the rate limits. */
+export function loginThrottle(): LoginThrottle {
+  throttle ??= new LoginThrottle({
+    storeClient: limiterRedis() ?? undefined,
+    keyPrefix: limiterPrefix("login"),
+  });
+  return throttle;
+}
+
+/** Tests: start from full buckets and no failed logins (new keys in Redis). */
 export function resetRateLimits(): void {
-  buckets.clear();
+  limiters.clear();
+  throttle = undefined;
+  generation = `test-${randomBytes(6).toString("hex")}`;
 }

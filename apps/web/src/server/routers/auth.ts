@@ -1,11 +1,15 @@
 import { login, loginInput, logout } from "@virtfn/core";
+import { loginThrottle } from "../rest/rate-limit";
 import { clearedSessionCookie, sessionCookie } from "../session-cookie";
 import { authedProcedure, publicProcedure, router } from "../trpc";
 
 export const authRouter = router({
   /** Anyone: exchanges a username and password for an httpOnly session cookie. */
   login: publicProcedure.input(loginInput).mutation(async ({ ctx, input }) => {
-    const { token, expiresAt, actor } = await login(ctx.db, input);
+    const { token, expiresAt, actor } = await login(ctx.db, input, {
+      client: ctx.sourceIp,
+      throttle: loginThrottle(),
+    });
     ctx.resHeaders.append("Set-Cookie", sessionCookie(token, expiresAt, ctx.headers, ctx.url));
     return { username: actor.username, role: actor.role };
   }),
