@@ -61,6 +61,7 @@ export const ErrorCode = {
   IDEMPOTENCY_IN_PROGRESS: "IDEMPOTENCY_IN_PROGRESS",
   CROSS_SITE_REQUEST: "CROSS_SITE_REQUEST",
   RATE_LIMITED: "RATE_LIMITED",
+  INVALID_CURSOR: "INVALID_CURSOR",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
