@@ -1,4 +1,4 @@
-import type { Db, HostConnectionState, Prisma, VirtualizationState } from "@virtfn/db";
+import { HostConnectionState, type Db, type Prisma, type VirtualizationState } from "@virtfn/db";
 import { requireInventoryReader, type Actor } from "../shared/actor";
 import { notFound } from "../shared/errors";
 import {
@@ -130,6 +130,7 @@ export async function listHosts(
     field: input.sort,
     order: input.order,
     date: input.sort === "createdAt",
+    ...(input.sort === "connectionState" ? { values: Object.values(HostConnectionState) } : {}),
   };
   const where: Prisma.HostWhereInput = {
     ...(input.search ? { name: { contains: input.search, mode: "insensitive" } } : {}),

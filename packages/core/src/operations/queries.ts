@@ -94,6 +94,7 @@ export async function listOperations(
     field: input.sort,
     order: input.order,
     date: input.sort === "createdAt",
+    ...(input.sort === "status" ? { values: Object.values(OperationStatus) } : {}),
   };
   const [rows, total] = await Promise.all([
     db.operation.findMany({

@@ -68,6 +68,11 @@ export interface Keyset {
   order: SortOrder;
   /** Whether the sort column is a timestamp (the cursor carries it as ISO text). */
   date: boolean;
+  /**
+   * For an enum column, its values in declaration order (Postgres sorts enums that way). Prisma
+   * has no `gt` on enums, so "after" becomes `IN` the values after.
+   */
+  values?: readonly string[];
 }
 
 function encode(position: Position): string {
@@ -101,6 +106,14 @@ export function keysetWhere<W extends object>(input: PageInput, keyset: Keyset):
   if (!input.cursor) return {} as W;
   const { value, id } = decode(input.cursor, keyset);
   const strict = keyset.order === "asc" ? "gt" : "lt";
+  if (keyset.values) {
+    const at = keyset.values.indexOf(String(value));
+    if (at < 0) throw badCursor();
+    const after = keyset.order === "asc" ? keyset.values.slice(at + 1) : keyset.values.slice(0, at);
+    return {
+      OR: [{ [keyset.field]: { in: after } }, { [keyset.field]: value, id: { [strict]: id } }],
+    } as W;
+  }
   const loose = keyset.order === "asc" ? "gte" : "lte";
   return {
     AND: [

@@ -1,4 +1,11 @@
-import type { Db, L3Category, NicType, Prisma, VfState, VmState } from "@virtfn/db";
+import {
+  VmState,
+  type Db,
+  type L3Category,
+  type NicType,
+  type Prisma,
+  type VfState,
+} from "@virtfn/db";
 import type { Actor } from "../shared/actor";
 import { notFound } from "../shared/errors";
 import {
@@ -86,6 +93,7 @@ export async function listVms(
     field: input.sort,
     order: input.order,
     date: input.sort === "createdAt",
+    ...(input.sort === "state" ? { values: Object.values(VmState) } : {}),
   };
   const [rows, total] = await Promise.all([
     db.vm.findMany({
