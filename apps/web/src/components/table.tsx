@@ -41,6 +41,7 @@ export function SortHeader<S extends string>({
 /** Cursor pagination: the server gives the next cursor; the pager keeps the stack of previous ones. */
 export function Pager({
   total,
+  totalExact = true,
   offset,
   count,
   limit,
@@ -52,6 +53,8 @@ export function Pager({
   noun,
 }: {
   total: number;
+  /** False when the list stopped counting (core's Page.total): show the total as "N+". */
+  totalExact?: boolean;
   offset: number;
   count: number;
   limit: number;
@@ -65,7 +68,9 @@ export function Pager({
   return (
     <div className="pager">
       <span className="pager-info">
-        {total === 0 ? `0 ${noun}` : `${offset + 1}–${offset + count} of ${total} ${noun}`}
+        {total === 0
+          ? `0 ${noun}`
+          : `${offset + 1}–${offset + count} of ${total}${totalExact ? "" : "+"} ${noun}`}
       </span>
       <label className="pager-limit">
         <span>Per page</span>
@@ -88,8 +93,6 @@ export function Pager({
     </div>
   );
 }
-
-
 
 /**
  * Previous/Next over an opaque cursor. The stack holds the cursors of the pages after the first;

@@ -1,7 +1,17 @@
 import { z } from "zod";
 import { AuditOutcome, type Db, type Prisma } from "@virtfn/db";
 import type { Actor } from "../shared/actor";
-import { pageInput, pageWindow, sortOrder, toPage, type Page } from "../shared/pagination";
+import {
+  cappedCount,
+  keysetOrder,
+  keysetPage,
+  keysetTake,
+  keysetWhere,
+  pageInput,
+  sortOrder,
+  type Keyset,
+  type Page,
+} from "../shared/pagination";
 import { likeLiteral, visibleProjects } from "../shared/visibility";
 
 export interface AuditFailure {
@@ -110,13 +120,20 @@ export async function listAuditEvents(
       input.to ? { at: { lte: new Date(input.to) } } : {},
     ],
   };
+  const keyset: Keyset = { field: "at", order: input.order, date: true };
   const [rows, total] = await Promise.all([
     db.auditEvent.findMany({
-      where,
-      orderBy: [{ at: input.order }, { id: "asc" }],
-      ...pageWindow(input),
+      where: { AND: [where, keysetWhere<Prisma.AuditEventWhereInput>(input, keyset)] },
+      orderBy: keysetOrder<Prisma.AuditEventOrderByWithRelationInput>(keyset),
+      take: keysetTake(input),
     }),
-    db.auditEvent.count({ where }),
+    cappedCount((take) => db.auditEvent.count({ where, take })),
   ]);
-  return toPage(rows, total, input);
+  return keysetPage(
+    rows,
+    input,
+    total,
+    (row) => row,
+    (row) => row.at,
+  );
 }

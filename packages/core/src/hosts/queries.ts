@@ -1,7 +1,16 @@
-import type { Db, HostConnectionState, Prisma, VirtualizationState } from "@virtfn/db";
+import { HostConnectionState, type Db, type Prisma, type VirtualizationState } from "@virtfn/db";
 import { requireInventoryReader, type Actor } from "../shared/actor";
 import { notFound } from "../shared/errors";
-import { pageWindow, toPage, type Page } from "../shared/pagination";
+import {
+  cappedCount,
+  keysetOrder,
+  keysetPage,
+  keysetTake,
+  keysetWhere,
+  type Keyset,
+  type Page,
+} from "../shared/pagination";
+import { vfCountsByPf, type VfCounts } from "../sriov/capacity";
 import { iommuReadiness, type IommuReadiness } from "./rules";
 import { listHostsInput, type ListHostsInput } from "./schemas";
 import { likeLiteral } from "../shared/visibility";
@@ -60,16 +69,14 @@ export interface HostDetail extends HostSummary {
 
 const hostInclude = {
   cluster: { select: { name: true, zone: { select: { name: true } } } },
-  physicalNics: {
-    orderBy: { name: "asc" },
-    include: { virtualFunctions: { select: { state: true } } },
-  },
+  physicalNics: { orderBy: { name: "asc" } },
 } satisfies Prisma.HostInclude;
 
 type HostRow = Prisma.HostGetPayload<{ include: typeof hostInclude }>;
+type PfRow = HostRow["physicalNics"][number];
 
-function nicRow(pf: HostRow["physicalNics"][number]): NicRow {
-  const present = pf.virtualFunctions.filter((vf) => vf.state !== "Missing");
+function nicRow(pf: PfRow, counts: Map<string, VfCounts>): NicRow {
+  const vf = counts.get(pf.id) ?? { total: 0, available: 0 };
   return {
     id: pf.id,
     name: pf.name,
@@ -83,15 +90,15 @@ function nicRow(pf: HostRow["physicalNics"][number]): NicRow {
     totalVfs: pf.totalVfs,
     numVfs: pf.numVfs,
     desiredNumVfs: pf.desiredNumVfs,
-    vfAvailable: present.filter((vf) => vf.state === "Available").length,
-    vfTotal: present.length,
+    vfAvailable: vf.available,
+    vfTotal: vf.total,
     bondName: pf.bondName,
     bondSlaves: pf.bondSlaves,
   };
 }
 
-function summary(host: HostRow): HostSummary {
-  const nics = host.physicalNics.map(nicRow);
+function summary(host: HostRow, counts: Map<string, VfCounts>): HostSummary {
+  const nics = host.physicalNics.map((pf) => nicRow(pf, counts));
   return {
     id: host.id,
     name: host.name,
@@ -112,9 +119,20 @@ function summary(host: HostRow): HostSummary {
   };
 }
 
-export async function listHosts(db: Db, actor: Actor, rawInput: ListHostsInput): Promise<Page<HostSummary>> {
+/** Hosts by name, creation or connection state, a keyset page at a time (name search: trigram index). */
+export async function listHosts(
+  db: Db,
+  actor: Actor,
+  rawInput: ListHostsInput,
+): Promise<Page<HostSummary>> {
   requireInventoryReader(actor);
   const input = listHostsInput.parse(rawInput);
+  const keyset: Keyset = {
+    field: input.sort,
+    order: input.order,
+    date: input.sort === "createdAt",
+    ...(input.sort === "connectionState" ? { values: Object.values(HostConnectionState) } : {}),
+  };
   const where: Prisma.HostWhereInput = {
     ...(input.search ? { name: { contains: likeLiteral(input.search), mode: "insensitive" } } : {}),
     ...(input.clusterId ? { clusterId: input.clusterId } : {}),
@@ -122,22 +140,36 @@ export async function listHosts(db: Db, actor: Actor, rawInput: ListHostsInput):
   };
   const [rows, total] = await Promise.all([
     db.host.findMany({
-      where,
+      where: { AND: [where, keysetWhere<Prisma.HostWhereInput>(input, keyset)] },
       include: hostInclude,
-      orderBy: [{ [input.sort]: input.order }, { id: "asc" }],
-      ...pageWindow(input),
+      orderBy: keysetOrder<Prisma.HostOrderByWithRelationInput>(keyset),
+      take: keysetTake(input),
     }),
-    db.host.count({ where }),
+    cappedCount((take) => db.host.count({ where, take })),
   ]);
-  return toPage(rows.map(summary), total, input);
+  const counts = await vfCountsByPf(
+    db,
+    rows.slice(0, input.limit).flatMap((row) => row.physicalNics.map((pf) => pf.id)),
+  );
+  return keysetPage(
+    rows,
+    input,
+    total,
+    (row) => summary(row, counts),
+    (row) => row[input.sort],
+  );
 }
 
 export async function getHost(db: Db, actor: Actor, hostId: string): Promise<HostDetail> {
   requireInventoryReader(actor);
   const host = await db.host.findUnique({ where: { id: hostId }, include: hostInclude });
   if (!host) throw notFound("Host", hostId);
+  const counts = await vfCountsByPf(
+    db,
+    host.physicalNics.map((pf) => pf.id),
+  );
   return {
-    ...summary(host),
+    ...summary(host, counts),
     agentVersion: host.agentVersion,
     agentBackend: host.agentBackend,
     cpuModel: host.cpuModel,
@@ -148,6 +180,6 @@ export async function getHost(db: Db, actor: Actor, hostId: string): Promise<Hos
     interruptRemapping: host.interruptRemapping,
     allowUnsafeInterrupts: host.allowUnsafeInterrupts,
     rebootRequired: host.rebootRequired,
-    nics: host.physicalNics.map(nicRow),
+    nics: host.physicalNics.map((pf) => nicRow(pf, counts)),
   };
 }

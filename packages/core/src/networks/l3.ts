@@ -1,4 +1,4 @@
-import type { Db, L2Type, L3Category, Prisma, Tx } from "@virtfn/db";
+import type { Db, DbOrTx, L2Type, L3Category, Prisma, Tx } from "@virtfn/db";
 import { recordAudit } from "../operations/audit";
 import { requireAdmin, type Actor } from "../shared/actor";
 import { isUniqueViolation } from "../shared/db-errors";
@@ -21,7 +21,13 @@ import {
   type ListL3Input,
   type UpdateL3Input,
 } from "./schemas";
-import { checkL3Deletable, checkL3SriovAllowed, checkL3SriovOff, l3SriovToggleState, type ToggleState } from "./sriovRules";
+import {
+  checkL3Deletable,
+  checkL3SriovAllowed,
+  checkL3SriovOff,
+  l3SriovToggleState,
+  type ToggleState,
+} from "./sriovRules";
 import { likeLiteral } from "../shared/visibility";
 
 export interface L3View {
@@ -31,7 +37,15 @@ export interface L3View {
   category: L3Category;
   sriovEnabled: boolean;
   /** The L2 with its SR-IOV state, which the L3 form and detail page show (flow 4). */
-  l2: { id: string; name: string; type: L2Type; sriovEnabled: boolean; physicalInterface: string; vlanId: number | null; zoneId: string };
+  l2: {
+    id: string;
+    name: string;
+    type: L2Type;
+    sriovEnabled: boolean;
+    physicalInterface: string;
+    vlanId: number | null;
+    zoneId: string;
+  };
   /** Whether SR-IOV may be switched on for this L3, and why not (R1, R2). */
   sriovToggle: ToggleState;
   gateway: string | null;
@@ -45,14 +59,37 @@ export interface L3View {
 }
 
 const l3Include = {
-  l2: { select: { id: true, name: true, type: true, sriovEnabled: true, physicalInterface: true, vlanId: true, zoneId: true } },
+  l2: {
+    select: {
+      id: true,
+      name: true,
+      type: true,
+      sriovEnabled: true,
+      physicalInterface: true,
+      vlanId: true,
+      zoneId: true,
+    },
+  },
   ipRanges: { orderBy: { startIp: "asc" } },
-  nics: { select: { type: true } },
+  _count: { select: { nics: true } },
 } satisfies Prisma.L3NetworkInclude;
 
 type L3Row = Prisma.L3NetworkGetPayload<{ include: typeof l3Include }>;
 
-function toView(row: L3Row): L3View {
+/** VF NICs per L3, counted by Postgres (an L3 can have tens of thousands of NICs). */
+async function vfNicCounts(db: DbOrTx, l3Ids: string[]): Promise<Map<string, number>> {
+  if (l3Ids.length === 0) return new Map();
+  const rows = await db.$queryRaw<Array<{ l3Id: string; n: number }>>`
+    SELECT "l3Id"::text AS "l3Id", count(*)::int AS n FROM "VmNic"
+    WHERE type = 'VF' AND "l3Id" = ANY(${l3Ids}::uuid[]) GROUP BY "l3Id"`;
+  return new Map(rows.map((row) => [row.l3Id, row.n]));
+}
+
+async function view(db: DbOrTx, row: L3Row): Promise<L3View> {
+  return toView(row, (await vfNicCounts(db, [row.id])).get(row.id) ?? 0);
+}
+
+function toView(row: L3Row, vfNicCount: number): L3View {
   return {
     id: row.id,
     name: row.name,
@@ -65,10 +102,15 @@ function toView(row: L3Row): L3View {
     prefixLength: row.prefixLength,
     dns: row.dns,
     ipRanges: row.ipRanges
-      .map((range) => ({ id: range.id, startIp: range.startIp, endIp: range.endIp, size: rangeSize(toRange(range)) }))
+      .map((range) => ({
+        id: range.id,
+        startIp: range.startIp,
+        endIp: range.endIp,
+        size: rangeSize(toRange(range)),
+      }))
       .sort((a, b) => toRange(a).start - toRange(b).start),
-    nicCount: row.nics.length,
-    vfNicCount: row.nics.filter((nic) => nic.type === "VF").length,
+    nicCount: row._count.nics,
+    vfNicCount,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };
@@ -84,11 +126,16 @@ async function rangesOnL2(tx: Tx, l2Id: string, exceptL3Id?: string): Promise<La
 }
 
 function nameTaken(error: unknown, name: string | undefined): unknown {
-  if (isUniqueViolation(error) && name !== undefined) return alreadyExists("L3 network", "name", name);
+  if (isUniqueViolation(error) && name !== undefined)
+    return alreadyExists("L3 network", "name", name);
   return error;
 }
 
-export async function createL3Network(db: Db, actor: Actor, rawInput: CreateL3Input): Promise<L3View> {
+export async function createL3Network(
+  db: Db,
+  actor: Actor,
+  rawInput: CreateL3Input,
+): Promise<L3View> {
   requireAdmin(actor, "create L3 networks");
   const input = createL3Input.parse(rawInput);
   const plan = planAddressing(input);
@@ -127,14 +174,18 @@ export async function createL3Network(db: Db, actor: Actor, rawInput: CreateL3In
           ranges: plan.ranges,
         },
       });
-      return toView(created);
+      return view(tx, created);
     });
   } catch (error) {
     throw nameTaken(error, input.name);
   }
 }
 
-export async function updateL3Network(db: Db, actor: Actor, rawInput: UpdateL3Input): Promise<L3View> {
+export async function updateL3Network(
+  db: Db,
+  actor: Actor,
+  rawInput: UpdateL3Input,
+): Promise<L3View> {
   requireAdmin(actor, "change L3 networks");
   const input = updateL3Input.parse(rawInput);
   try {
@@ -145,7 +196,11 @@ export async function updateL3Network(db: Db, actor: Actor, rawInput: UpdateL3In
       const l2 = await lockL2(tx, current.l2Id);
       if (input.sriovEnabled !== undefined && input.sriovEnabled !== current.sriovEnabled) {
         if (input.sriovEnabled) checkL3SriovAllowed(l2, current.name, true);
-        else checkL3SriovOff(current.name, await tx.vmNic.count({ where: { l3Id: current.id, type: "VF" } }));
+        else
+          checkL3SriovOff(
+            current.name,
+            await tx.vmNic.count({ where: { l3Id: current.id, type: "VF" } }),
+          );
       }
       const changes = {
         ...(input.name !== undefined ? { name: input.name } : {}),
@@ -153,15 +208,22 @@ export async function updateL3Network(db: Db, actor: Actor, rawInput: UpdateL3In
         ...(input.sriovEnabled !== undefined ? { sriovEnabled: input.sriovEnabled } : {}),
         ...(input.dns !== undefined ? { dns: input.dns } : {}),
       };
-      const updated = await tx.l3Network.update({ where: { id: current.id }, data: changes, include: l3Include });
+      const updated = await tx.l3Network.update({
+        where: { id: current.id },
+        data: changes,
+        include: l3Include,
+      });
       await recordAudit(tx, actor, {
         action: "l3.update",
         targetType: "L3Network",
         targetId: current.id,
         outcome: "Success",
-        details: { before: { name: current.name, sriovEnabled: current.sriovEnabled, dns: current.dns }, changes },
+        details: {
+          before: { name: current.name, sriovEnabled: current.sriovEnabled, dns: current.dns },
+          changes,
+        },
       });
-      return toView(updated);
+      return view(tx, updated);
     });
   } catch (error) {
     throw nameTaken(error, input.name);
@@ -179,7 +241,13 @@ export async function deleteL3Network(db: Db, actor: Actor, rawInput: L3IdInput)
     const eips = await tx.eip.count({ where: { vipL3Id: l3Id } });
     checkL3Deletable(l3.name, { nics, eips });
     await tx.l3Network.delete({ where: { id: l3Id } });
-    await recordAudit(tx, actor, { action: "l3.delete", targetType: "L3Network", targetId: l3Id, outcome: "Success", details: { name: l3.name } });
+    await recordAudit(tx, actor, {
+      action: "l3.delete",
+      targetType: "L3Network",
+      targetId: l3Id,
+      outcome: "Success",
+      details: { name: l3.name },
+    });
   });
 }
 
@@ -188,7 +256,10 @@ export async function addIpRange(db: Db, actor: Actor, rawInput: AddIpRangeInput
   requireAdmin(actor, "change L3 networks");
   const input = addIpRangeInput.parse(rawInput);
   return db.$transaction(async (tx) => {
-    const l3 = await tx.l3Network.findUnique({ where: { id: input.l3Id }, include: { ipRanges: true } });
+    const l3 = await tx.l3Network.findUnique({
+      where: { id: input.l3Id },
+      include: { ipRanges: true },
+    });
     if (!l3) throw notFound("L3 network", input.l3Id);
     await lockL2(tx, l3.l2Id);
     if (l3.prefixLength === null && input.range.cidr === undefined) {
@@ -198,11 +269,21 @@ export async function addIpRange(db: Db, actor: Actor, rawInput: AddIpRangeInput
         `L3 ${l3.name} has no subnet yet; give the first range as a CIDR.`,
       );
     }
-    const plan = planAddressing({ gateway: l3.gateway, prefixLength: l3.prefixLength, ipRanges: [input.range] });
-    checkNoOverlap([...(await rangesOnL2(tx, l3.l2Id)), ...plan.ranges.map((range) => ({ ...toRange(range), label: "the new range" }))]);
+    const plan = planAddressing({
+      gateway: l3.gateway,
+      prefixLength: l3.prefixLength,
+      ipRanges: [input.range],
+    });
+    checkNoOverlap([
+      ...(await rangesOnL2(tx, l3.l2Id)),
+      ...plan.ranges.map((range) => ({ ...toRange(range), label: "the new range" })),
+    ]);
     await tx.ipRange.createMany({ data: plan.ranges.map((range) => ({ ...range, l3Id: l3.id })) });
     if (l3.prefixLength === null) {
-      await tx.l3Network.update({ where: { id: l3.id }, data: { prefixLength: plan.prefixLength, gateway: plan.gateway } });
+      await tx.l3Network.update({
+        where: { id: l3.id },
+        data: { prefixLength: plan.prefixLength, gateway: plan.gateway },
+      });
     }
     await recordAudit(tx, actor, {
       action: "l3.addIpRange",
@@ -211,16 +292,26 @@ export async function addIpRange(db: Db, actor: Actor, rawInput: AddIpRangeInput
       outcome: "Success",
       details: { ranges: plan.ranges },
     });
-    return toView(await tx.l3Network.findUniqueOrThrow({ where: { id: l3.id }, include: l3Include }));
+    return view(
+      tx,
+      await tx.l3Network.findUniqueOrThrow({ where: { id: l3.id }, include: l3Include }),
+    );
   });
 }
 
 /** Refused while NICs hold addresses from the range: they would keep IPs nobody owns. */
-export async function deleteIpRange(db: Db, actor: Actor, rawInput: IpRangeIdInput): Promise<L3View> {
+export async function deleteIpRange(
+  db: Db,
+  actor: Actor,
+  rawInput: IpRangeIdInput,
+): Promise<L3View> {
   requireAdmin(actor, "change L3 networks");
   const { ipRangeId } = ipRangeIdInput.parse(rawInput);
   return db.$transaction(async (tx) => {
-    const range = await tx.ipRange.findUnique({ where: { id: ipRangeId }, include: { l3: { select: { id: true, name: true, l2Id: true } } } });
+    const range = await tx.ipRange.findUnique({
+      where: { id: ipRangeId },
+      include: { l3: { select: { id: true, name: true, l2Id: true } } },
+    });
     if (!range) throw notFound("IP range", ipRangeId);
     await lockL2(tx, range.l3.l2Id);
     const bounds = toRange(range);
@@ -245,12 +336,19 @@ export async function deleteIpRange(db: Db, actor: Actor, rawInput: IpRangeIdInp
       outcome: "Success",
       details: { startIp: range.startIp, endIp: range.endIp },
     });
-    return toView(await tx.l3Network.findUniqueOrThrow({ where: { id: range.l3.id }, include: l3Include }));
+    return view(
+      tx,
+      await tx.l3Network.findUniqueOrThrow({ where: { id: range.l3.id }, include: l3Include }),
+    );
   });
 }
 
 /** Any signed-in actor may list L3s: tenants pick them for their VMs' NICs. */
-export async function listL3Networks(db: Db, _actor: Actor, rawInput: ListL3Input): Promise<Page<L3View>> {
+export async function listL3Networks(
+  db: Db,
+  _actor: Actor,
+  rawInput: ListL3Input,
+): Promise<Page<L3View>> {
   const input = listL3Input.parse(rawInput);
   const where: Prisma.L3NetworkWhereInput = {
     ...(input.l2Id ? { l2Id: input.l2Id } : {}),
@@ -260,15 +358,28 @@ export async function listL3Networks(db: Db, _actor: Actor, rawInput: ListL3Inpu
     ...(input.search ? { name: { contains: likeLiteral(input.search), mode: "insensitive" } } : {}),
   };
   const [rows, total] = await Promise.all([
-    db.l3Network.findMany({ where, include: l3Include, orderBy: [{ [input.sort]: input.order }, { id: "asc" }], ...pageWindow(input) }),
+    db.l3Network.findMany({
+      where,
+      include: l3Include,
+      orderBy: [{ [input.sort]: input.order }, { id: "asc" }],
+      ...pageWindow(input),
+    }),
     db.l3Network.count({ where }),
   ]);
-  return toPage(rows.map(toView), total, input);
+  const vfNics = await vfNicCounts(
+    db,
+    rows.map((row) => row.id),
+  );
+  return toPage(
+    rows.map((row) => toView(row, vfNics.get(row.id) ?? 0)),
+    total,
+    input,
+  );
 }
 
 export async function getL3Network(db: Db, _actor: Actor, rawInput: L3IdInput): Promise<L3View> {
   const { l3Id } = l3IdInput.parse(rawInput);
   const row = await db.l3Network.findUnique({ where: { id: l3Id }, include: l3Include });
   if (!row) throw notFound("L3 network", l3Id);
-  return toView(row);
+  return view(db, row);
 }

@@ -3,7 +3,17 @@ import type { Db, Prisma } from "@virtfn/db";
 import { OperationStatus } from "@virtfn/db";
 import type { Actor } from "../shared/actor";
 import { notFound } from "../shared/errors";
-import { pageInput, pageWindow, sortOrder, toPage, type Page } from "../shared/pagination";
+import {
+  cappedCount,
+  keysetOrder,
+  keysetPage,
+  keysetTake,
+  keysetWhere,
+  pageInput,
+  sortOrder,
+  type Keyset,
+  type Page,
+} from "../shared/pagination";
 import { likeLiteral, visibleProjects } from "../shared/visibility";
 
 export const listOperationsInput = pageInput.extend({
@@ -83,16 +93,22 @@ export async function listOperations(
         : {},
     ],
   };
+  const keyset: Keyset = {
+    field: input.sort,
+    order: input.order,
+    date: input.sort === "createdAt",
+    ...(input.sort === "status" ? { values: Object.values(OperationStatus) } : {}),
+  };
   const [rows, total] = await Promise.all([
     db.operation.findMany({
-      where,
+      where: { AND: [where, keysetWhere<Prisma.OperationWhereInput>(input, keyset)] },
       select: operationSelect,
-      orderBy: [{ [input.sort]: input.order }, { id: "asc" }],
-      ...pageWindow(input),
+      orderBy: keysetOrder<Prisma.OperationOrderByWithRelationInput>(keyset),
+      take: keysetTake(input),
     }),
-    db.operation.count({ where }),
+    cappedCount((take) => db.operation.count({ where, take })),
   ]);
-  return toPage(rows.map(toView), total, input);
+  return keysetPage(rows, input, total, toView, (row) => row[input.sort]);
 }
 
 export async function getOperation(db: Db, actor: Actor, id: string): Promise<OperationView> {

@@ -83,6 +83,7 @@ export const ErrorCode = {
   API_KEY_LIMIT: "API_KEY_LIMIT",
   REFERENCE_CONFLICT: "REFERENCE_CONFLICT",
   CONCURRENT_UPDATE: "CONCURRENT_UPDATE",
+  INVALID_CURSOR: "INVALID_CURSOR",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

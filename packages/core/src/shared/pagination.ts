@@ -1,12 +1,18 @@
 import { z } from "zod";
+import { DomainError, ErrorCode } from "./errors";
 
 export const sortOrder = z.enum(["asc", "desc"]).default("asc");
+export type SortOrder = z.infer<typeof sortOrder>;
 
-/** Cursor pagination: the cursor is the opaque offset of the next page, so sorting can vary. */
+/**
+ * Cursor pagination. The cursor is opaque: an offset for small lists (projects, users, keys), a
+ * keyset position (the last row's sort value and id) for the lists that grow with the fleet.
+ */
 export const pageInput = z.object({
   cursor: z
     .string()
-    .regex(/^\d{1,9}$/, "cursor must come from a previous page")
+    .max(512)
+    .regex(/^[A-Za-z0-9_-]+$/, "cursor must come from a previous page")
     .optional(),
   limit: z.number().int().min(1).max(200).default(25),
 });
@@ -15,15 +21,135 @@ export type PageInput = z.infer<typeof pageInput>;
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;
+  /**
+   * How many items match, counted up to TOTAL_CAP. Lists that grow with the fleet stop counting
+   * there, so that a page costs the same at 100 and at 10,000 hosts; `totalExact` is false then
+   * and `total` is a lower bound.
+   */
   total: number;
+  totalExact: boolean;
+}
+
+/** Where the big lists stop counting (see Page.total). */
+export const TOTAL_CAP = 1000;
+
+function badCursor(): DomainError {
+  return new DomainError(
+    ErrorCode.INVALID_CURSOR,
+    "BAD_REQUEST",
+    "The cursor does not come from a previous page of this list.",
+    {},
+  );
 }
 
 export function pageWindow(input: PageInput): { skip: number; take: number } {
+  // Nine digits at most: a larger offset overflows Prisma's skip, and no page ever gives one.
+  if (input.cursor !== undefined && !/^\d{1,9}$/.test(input.cursor)) throw badCursor();
   return { skip: input.cursor ? Number(input.cursor) : 0, take: input.limit };
 }
 
 export function toPage<T>(items: T[], total: number, input: PageInput): Page<T> {
   const { skip } = pageWindow(input);
   const next = skip + items.length;
-  return { items, total, nextCursor: next < total ? String(next) : null };
+  return { items, total, totalExact: true, nextCursor: next < total ? String(next) : null };
+}
+
+// ─── Keyset pagination ────────────────────────────────────────────────────────
+
+type KeyValue = string | Date;
+
+interface Position {
+  value: KeyValue;
+  id: string;
+}
+
+export interface Keyset {
+  /** The sort column; a unique `id` breaks ties, in the same direction. */
+  field: string;
+  order: SortOrder;
+  /** Whether the sort column is a timestamp (the cursor carries it as ISO text). */
+  date: boolean;
+  /**
+   * For an enum column, its values in declaration order (Postgres sorts enums that way). Prisma
+   * has no `gt` on enums, so "after" becomes `IN` the values after.
+   */
+  values?: readonly string[];
+}
+
+function encode(position: Position): string {
+  const value = position.value instanceof Date ? position.value.toISOString() : position.value;
+  return Buffer.from(JSON.stringify([value, position.id])).toString("base64url");
+}
+
+function decode(cursor: string, keyset: Keyset): Position {
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+    const [value, id] = z.tuple([z.string().max(300), z.uuid()]).parse(parsed);
+    if (!keyset.date) return { value, id };
+    const date = new Date(value);
+    if (Number.isNaN(date.getTime())) throw badCursor();
+    return { value: date, id };
+  } catch {
+    throw badCursor();
+  }
+}
+
+/** The ordering a keyset page uses: the sort column, then id, both in the same direction. */
+export function keysetOrder<O extends object>(keyset: Keyset): O[] {
+  return [{ [keyset.field]: keyset.order }, { id: keyset.order }] as O[];
+}
+
+/**
+ * The rows after the cursor: `(field, id) > (value, id)` (or `<` descending). The redundant
+ * `field >= value` is what lets Postgres start the index scan at the cursor instead of at the top.
+ */
+export function keysetWhere<W extends object>(input: PageInput, keyset: Keyset): W {
+  if (!input.cursor) return {} as W;
+  const { value, id } = decode(input.cursor, keyset);
+  const strict = keyset.order === "asc" ? "gt" : "lt";
+  if (keyset.values) {
+    const at = keyset.values.indexOf(String(value));
+    if (at < 0) throw badCursor();
+    const after = keyset.order === "asc" ? keyset.values.slice(at + 1) : keyset.values.slice(0, at);
+    return {
+      OR: [{ [keyset.field]: { in: after } }, { [keyset.field]: value, id: { [strict]: id } }],
+    } as W;
+  }
+  const loose = keyset.order === "asc" ? "gte" : "lte";
+  return {
+    AND: [
+      { [keyset.field]: { [loose]: value } },
+      { OR: [{ [keyset.field]: { [strict]: value } }, { id: { [strict]: id } }] },
+    ],
+  } as W;
+}
+
+/** Fetch `keysetTake(input)` rows (one more than the page) and hand them to `keysetPage`. */
+export function keysetTake(input: PageInput): number {
+  return input.limit + 1;
+}
+
+export function keysetPage<R extends { id: string }, T>(
+  rows: R[],
+  input: PageInput,
+  total: CappedCount,
+  view: (row: R) => T,
+  sortValue: (row: R) => KeyValue,
+): Page<T> {
+  const items = rows.slice(0, input.limit);
+  const last = items.at(-1);
+  const nextCursor =
+    rows.length > input.limit && last ? encode({ value: sortValue(last), id: last.id }) : null;
+  return { items: items.map(view), nextCursor, total: total.total, totalExact: total.exact };
+}
+
+export interface CappedCount {
+  total: number;
+  exact: boolean;
+}
+
+/** Count with `take: TOTAL_CAP + 1` (Prisma counts over a LIMITed subquery), then cap. */
+export async function cappedCount(count: (take: number) => Promise<number>): Promise<CappedCount> {
+  const n = await count(TOTAL_CAP + 1);
+  return n > TOTAL_CAP ? { total: TOTAL_CAP, exact: false } : { total: n, exact: true };
 }

@@ -1,10 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { hostVfAvailability, resolveInterface, type AvailabilityHost, type AvailabilityNetwork } from "./availability";
+import {
+  hostVfAvailability,
+  resolveInterface,
+  type AvailabilityHost,
+  type AvailabilityNetwork,
+} from "./availability";
 
-const vfs = (available: number, attached = 0) => [
-  ...Array.from({ length: available }, () => ({ state: "Available" as const })),
-  ...Array.from({ length: attached }, () => ({ state: "Attached" as const })),
-];
+const vfs = (available: number, attached = 0) => ({
+  vfTotal: available + attached,
+  vfAvailable: available,
+});
 
 function host(overrides: Partial<AvailabilityHost> = {}): AvailabilityHost {
   return {
@@ -19,10 +24,10 @@ function host(overrides: Partial<AvailabilityHost> = {}): AvailabilityHost {
     iommuActive: true,
     rebootRequired: false,
     physicalNics: [
-      { name: "em1", bondName: null, virtualizationState: "Virtualizable", vfs: [] },
-      { name: "p2p1", bondName: "bond0", virtualizationState: "Virtualized", vfs: vfs(2, 1) },
-      { name: "p2p2", bondName: "bond0", virtualizationState: "Virtualizable", vfs: [] },
-      { name: "eno1", bondName: null, virtualizationState: "NotVirtualizable", vfs: [] },
+      { name: "em1", bondName: null, virtualizationState: "Virtualizable", ...vfs(0) },
+      { name: "p2p1", bondName: "bond0", virtualizationState: "Virtualized", ...vfs(2, 1) },
+      { name: "p2p2", bondName: "bond0", virtualizationState: "Virtualizable", ...vfs(0) },
+      { name: "eno1", bondName: null, virtualizationState: "NotVirtualizable", ...vfs(0) },
     ],
     ...overrides,
   };
@@ -45,9 +50,17 @@ describe("R3 availability", () => {
   });
 
   it("resolves a bond to its slaves and counts the split ones", () => {
-    expect(resolveInterface(host().physicalNics, "bond0").map((pf) => pf.name)).toEqual(["p2p1", "p2p2"]);
+    expect(resolveInterface(host().physicalNics, "bond0").map((pf) => pf.name)).toEqual([
+      "p2p1",
+      "p2p2",
+    ]);
     const row = hostVfAvailability(host(), { ...network, physicalInterface: "bond0" });
-    expect(row).toMatchObject({ available: 2, total: 3, reason: null, interfaces: ["p2p1", "p2p2"] });
+    expect(row).toMatchObject({
+      available: 2,
+      total: 3,
+      reason: null,
+      interfaces: ["p2p1", "p2p2"],
+    });
   });
 
   it("names every other reason", () => {
@@ -59,7 +72,15 @@ describe("R3 availability", () => {
     expect(reason(host(), { physicalInterface: "em9" })).toBe("INTERFACE_NOT_FOUND");
     expect(reason(host({ iommuActive: false, rebootRequired: true }))).toBe("IOMMU_NOT_READY");
     expect(reason(host(), { physicalInterface: "eno1" })).toBe("INTERFACE_NOT_SPLIT");
-    const full = host({ physicalNics: [{ name: "em1", bondName: null, virtualizationState: "Virtualized", vfs: vfs(0, 4) }] });
-    expect(hostVfAvailability(full, network)).toMatchObject({ reason: "ALL_VFS_IN_USE", total: 4, available: 0 });
+    const full = host({
+      physicalNics: [
+        { name: "em1", bondName: null, virtualizationState: "Virtualized", ...vfs(0, 4) },
+      ],
+    });
+    expect(hostVfAvailability(full, network)).toMatchObject({
+      reason: "ALL_VFS_IN_USE",
+      total: 4,
+      available: 0,
+    });
   });
 });

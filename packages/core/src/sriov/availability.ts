@@ -1,4 +1,4 @@
-import type { HostConnectionState, VfState, VirtualizationState } from "@virtfn/db";
+import type { HostConnectionState, VirtualizationState } from "@virtfn/db";
 import { iommuReadiness } from "../hosts/rules";
 
 // R3 as a pure function: what a host offers to an L3, and in words why not when it offers nothing.
@@ -29,7 +29,9 @@ export interface AvailabilityPf {
   name: string;
   bondName: string | null;
   virtualizationState: VirtualizationState;
-  vfs: Array<{ state: VfState }>;
+  /** VFs present (not Missing) and free, counted by SQL (sriov/capacity.ts). */
+  vfTotal: number;
+  vfAvailable: number;
 }
 
 export interface AvailabilityHost {
@@ -56,7 +58,10 @@ export interface AvailabilityNetwork {
 }
 
 /** domain.md: on each host the interface name resolves to a PF, or to the slaves of a bond. */
-export function resolveInterface<T extends { name: string; bondName: string | null }>(pfs: T[], name: string): T[] {
+export function resolveInterface<T extends { name: string; bondName: string | null }>(
+  pfs: T[],
+  name: string,
+): T[] {
   const direct = pfs.filter((pf) => pf.name === name);
   if (direct.length > 0) return direct;
   return pfs.filter((pf) => pf.bondName === name).sort((a, b) => a.name.localeCompare(b.name));
@@ -64,11 +69,16 @@ export function resolveInterface<T extends { name: string; bondName: string | nu
 
 /** VFs that exist right now; Missing ones are remembered but cannot be handed out. */
 export function countVfs(pfs: AvailabilityPf[]): { total: number; available: number } {
-  const present = pfs.flatMap((pf) => pf.vfs).filter((vf) => vf.state !== "Missing");
-  return { total: present.length, available: present.filter((vf) => vf.state === "Available").length };
+  return {
+    total: pfs.reduce((sum, pf) => sum + pf.vfTotal, 0),
+    available: pfs.reduce((sum, pf) => sum + pf.vfAvailable, 0),
+  };
 }
 
-export function hostVfAvailability(host: AvailabilityHost, network: AvailabilityNetwork): HostVfAvailability {
+export function hostVfAvailability(
+  host: AvailabilityHost,
+  network: AvailabilityNetwork,
+): HostVfAvailability {
   const pfs = resolveInterface(host.physicalNics, network.physicalInterface);
   const { total, available } = countVfs(pfs);
   const base = {
@@ -88,18 +98,28 @@ export function hostVfAvailability(host: AvailabilityHost, network: Availability
   const iface = network.physicalInterface;
   if (!network.l2SriovEnabled || !network.l3SriovEnabled) {
     const where = network.l2SriovEnabled ? `L3 ${network.l3Name}` : `L2 ${network.l2Name}`;
-    return { ...base, available: 0, reason: "SRIOV_DISABLED", message: `SR-IOV is not enabled on ${where}: no VFs on host ${host.name}` };
+    return {
+      ...base,
+      available: 0,
+      reason: "SRIOV_DISABLED",
+      message: `SR-IOV is not enabled on ${where}: no VFs on host ${host.name}`,
+    };
   }
   if (!network.attachedClusterIds.has(host.clusterId)) {
-    return none("CLUSTER_NOT_ATTACHED", `cluster ${host.clusterName} is not attached to L2 ${network.l2Name}`);
+    return none(
+      "CLUSTER_NOT_ATTACHED",
+      `cluster ${host.clusterName} is not attached to L2 ${network.l2Name}`,
+    );
   }
   if (host.connectionState !== "Connected") {
     const why = host.connectionReason ? ` (${host.connectionReason})` : "";
     return none("HOST_DISCONNECTED", `the host is ${host.connectionState.toLowerCase()}${why}`);
   }
-  if (pfs.length === 0) return none("INTERFACE_NOT_FOUND", `it has no interface or bond named ${iface}`);
+  if (pfs.length === 0)
+    return none("INTERFACE_NOT_FOUND", `it has no interface or bond named ${iface}`);
   const iommu = iommuReadiness(host);
-  if (iommu.state !== "ready") return none("IOMMU_NOT_READY", `IOMMU is not ready. ${iommu.message}`);
+  if (iommu.state !== "ready")
+    return none("IOMMU_NOT_READY", `IOMMU is not ready. ${iommu.message}`);
   if (pfs.every((pf) => pf.virtualizationState === "NotVirtualizable")) {
     return none("INTERFACE_NOT_SPLIT", `interface ${iface} cannot be split (no SR-IOV capability)`);
   }
@@ -107,10 +127,13 @@ export function hostVfAvailability(host: AvailabilityHost, network: Availability
     const bonded = pfs.length > 1 || pfs[0]?.name !== iface;
     return none(
       "INTERFACE_NOT_SPLIT",
-      bonded ? `none of the slaves of bond ${iface} (${base.interfaces.join(", ")}) is split` : `interface ${iface} is not split`,
+      bonded
+        ? `none of the slaves of bond ${iface} (${base.interfaces.join(", ")}) is split`
+        : `interface ${iface} is not split`,
     );
   }
-  if (available === 0) return none("ALL_VFS_IN_USE", `all ${total} VFs of ${base.interfaces.join(", ")} are in use`);
+  if (available === 0)
+    return none("ALL_VFS_IN_USE", `all ${total} VFs of ${base.interfaces.join(", ")} are in use`);
   return {
     ...base,
     available,

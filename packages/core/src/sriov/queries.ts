@@ -1,9 +1,16 @@
 import type { Db, L2Type, Prisma, VfState, VirtualizationState } from "@virtfn/db";
 import { requireInventoryReader, type Actor } from "../shared/actor";
 import { notFound } from "../shared/errors";
-import { countVfs, hostVfAvailability, resolveInterface, type AvailabilityHost, type HostVfAvailability } from "./availability";
+import { cappedCount } from "../shared/pagination";
+import { hostVfAvailability, type AvailabilityHost, type HostVfAvailability } from "./availability";
+import { interfaceTotals, l2Totals, vfCountsByPf, vfNicsByL2 } from "./capacity";
 import { splitWarnings } from "./rules";
-import { sriovOverviewInput, vfAvailabilityInput, type SriovOverviewInput, type VfAvailabilityInput } from "./schemas";
+import {
+  sriovOverviewInput,
+  vfAvailabilityInput,
+  type SriovOverviewInput,
+  type VfAvailabilityInput,
+} from "./schemas";
 
 const hostSelect = {
   id: true,
@@ -27,7 +34,6 @@ const hostSelect = {
       numVfs: true,
       desiredNumVfs: true,
       virtualizationState: true,
-      virtualFunctions: { select: { state: true } },
     },
     orderBy: { name: "asc" },
   },
@@ -35,12 +41,30 @@ const hostSelect = {
 
 type HostRow = Prisma.HostGetPayload<{ select: typeof hostSelect }>;
 
-function availabilityHost(row: HostRow): AvailabilityHost {
-  return {
+/** Hosts (a page of them, never the fleet) with their PFs and the PFs' VF counts from SQL. */
+export async function availabilityHosts(
+  db: Db,
+  where: Prisma.HostWhereInput,
+  take: number,
+): Promise<AvailabilityHost[]> {
+  const rows: HostRow[] = await db.host.findMany({
+    where,
+    select: hostSelect,
+    orderBy: { name: "asc" },
+    take,
+  });
+  const counts = await vfCountsByPf(
+    db,
+    rows.flatMap((row) => row.physicalNics.map((pf) => pf.id)),
+  );
+  return rows.map((row) => ({
     ...row,
     clusterName: row.cluster.name,
-    physicalNics: row.physicalNics.map((pf) => ({ ...pf, vfs: pf.virtualFunctions })),
-  };
+    physicalNics: row.physicalNics.map((pf) => {
+      const c = counts.get(pf.id) ?? { total: 0, available: 0 };
+      return { ...pf, vfTotal: c.total, vfAvailable: c.available };
+    }),
+  }));
 }
 
 export interface L3VfAvailability {
@@ -52,7 +76,13 @@ export interface L3VfAvailability {
   sriovEnabled: boolean;
   available: number;
   total: number;
-  /** Every host of the L2's zone; hosts of clusters not attached say CLUSTER_NOT_ATTACHED. */
+  /** Hosts in the L2's zone, and how many of them have a free VF for this L3 now. */
+  hostCount: number;
+  offeringHosts: number;
+  /**
+   * The first `limit` hosts of the zone, attached clusters first, by name; hosts of clusters not
+   * attached say CLUSTER_NOT_ATTACHED. `available` and `total` are over the whole zone.
+   */
   hosts: HostVfAvailability[];
 }
 
@@ -60,21 +90,22 @@ export interface L3VfAvailability {
  * R3: per host, how many VFs an L3 can hand out there, and in words why none when none. Hosts of
  * attached clusters come first.
  */
-export async function vfAvailability(db: Db, actor: Actor, rawInput: VfAvailabilityInput): Promise<L3VfAvailability> {
+export async function vfAvailability(
+  db: Db,
+  actor: Actor,
+  rawInput: VfAvailabilityInput,
+): Promise<L3VfAvailability> {
   requireInventoryReader(actor);
-  const { l3Id } = vfAvailabilityInput.parse(rawInput);
+  const { l3Id, limit } = vfAvailabilityInput.parse(rawInput);
   const l3 = await db.l3Network.findUnique({
     where: { id: l3Id },
     include: { l2: { include: { clusters: { select: { clusterId: true } } } } },
   });
   if (!l3) throw notFound("L3 network", l3Id);
   const { l2 } = l3;
-  const attached = new Set(l2.clusters.map((attachment) => attachment.clusterId));
-  const hosts = await db.host.findMany({
-    where: { cluster: { zoneId: l2.zoneId } },
-    select: hostSelect,
-    orderBy: { name: "asc" },
-  });
+  const attachedIds = l2.clusters.map((attachment) => attachment.clusterId);
+  const attached = new Set(attachedIds);
+  const inZone = { cluster: { zoneId: l2.zoneId } } satisfies Prisma.HostWhereInput;
   const network = {
     l2Name: l2.name,
     l3Name: l3.name,
@@ -83,18 +114,37 @@ export async function vfAvailability(db: Db, actor: Actor, rawInput: VfAvailabil
     l3SriovEnabled: l3.sriovEnabled,
     attachedClusterIds: attached,
   };
-  const rows = hosts
-    .map((host) => hostVfAvailability(availabilityHost(host), network))
-    .sort((a, b) => Number(attached.has(b.clusterId)) - Number(attached.has(a.clusterId)) || a.hostName.localeCompare(b.hostName));
+  const sriovEnabled = l2.sriovEnabled && l3.sriovEnabled;
+  // Attached hosts first, each part by name: two index-ordered pages, never a sort of the zone.
+  const [first, hostCount, totals] = await Promise.all([
+    availabilityHosts(db, { ...inZone, clusterId: { in: attachedIds } }, limit),
+    db.host.count({ where: inZone }),
+    interfaceTotals(db, {
+      zoneId: l2.zoneId,
+      physicalInterface: l2.physicalInterface,
+      attachedClusterIds: attachedIds,
+    }),
+  ]);
+  const rest =
+    first.length < limit
+      ? await availabilityHosts(
+          db,
+          { ...inZone, clusterId: { notIn: attachedIds } },
+          limit - first.length,
+        )
+      : [];
+  const rows = [...first, ...rest].map((host) => hostVfAvailability(host, network));
   return {
     l3Id: l3.id,
     l3Name: l3.name,
     l2Id: l2.id,
     l2Name: l2.name,
     physicalInterface: l2.physicalInterface,
-    sriovEnabled: l2.sriovEnabled && l3.sriovEnabled,
-    available: rows.reduce((sum, row) => sum + row.available, 0),
-    total: rows.reduce((sum, row) => sum + row.total, 0),
+    sriovEnabled,
+    available: sriovEnabled ? totals.available : 0,
+    total: totals.total,
+    hostCount,
+    offeringHosts: sriovEnabled ? totals.offeringHosts : 0,
     hosts: rows,
   };
 }
@@ -131,7 +181,11 @@ export interface L2Usage {
 }
 
 export interface SriovOverview {
+  /** The PFs of the first hosts by name, at most `limit` of them. */
   pfs: PfUsage[];
+  /** Splittable PFs in the zone, counted up to TOTAL_CAP (`pfCountExact` false beyond). */
+  pfCount: number;
+  pfCountExact: boolean;
   l2s: L2Usage[];
 }
 
@@ -139,75 +193,96 @@ function emptyStates(): Record<VfState, number> {
   return { Available: 0, Reserved: 0, Attached: 0, Releasing: 0, Missing: 0 };
 }
 
+/** VF rows per PF and state, grouped by Postgres. */
+async function vfStatesByPf(
+  db: Db,
+  pfIds: string[],
+): Promise<Map<string, Record<VfState, number>>> {
+  const byPf = new Map(pfIds.map((id) => [id, emptyStates()]));
+  if (pfIds.length === 0) return byPf;
+  const rows = await db.$queryRaw<Array<{ pfId: string; state: VfState; n: number }>>`
+    SELECT "pfId"::text AS "pfId", state, count(*)::int AS n
+    FROM "VirtualFunction" WHERE "pfId" = ANY(${pfIds}::uuid[]) GROUP BY "pfId", state`;
+  for (const row of rows) {
+    const states = byPf.get(row.pfId);
+    if (states) states[row.state] = row.n;
+  }
+  return byPf;
+}
+
 /** VF usage per PF and per L2: the data behind the SR-IOV dashboard chart. */
-export async function sriovOverview(db: Db, actor: Actor, rawInput: SriovOverviewInput = {}): Promise<SriovOverview> {
+export async function sriovOverview(
+  db: Db,
+  actor: Actor,
+  rawInput: SriovOverviewInput = {},
+): Promise<SriovOverview> {
   requireInventoryReader(actor);
-  const { zoneId } = sriovOverviewInput.parse(rawInput);
-  const hosts = await db.host.findMany({
-    where: zoneId ? { cluster: { zoneId } } : {},
-    select: hostSelect,
-    orderBy: { name: "asc" },
+  const { zoneId, limit } = sriovOverviewInput.parse(rawInput);
+  const hostWhere: Prisma.HostWhereInput = zoneId ? { cluster: { zoneId } } : {};
+  const splittable: Prisma.PhysicalNicWhereInput = {
+    virtualizationState: { not: "NotVirtualizable" },
+    host: hostWhere,
+  };
+  const [hosts, pfCount, l2Rows] = await Promise.all([
+    db.host.findMany({
+      where: hostWhere,
+      select: hostSelect,
+      orderBy: { name: "asc" },
+      take: limit,
+    }),
+    cappedCount((take) => db.physicalNic.count({ where: splittable, take })),
+    db.l2Network.findMany({ where: zoneId ? { zoneId } : {}, orderBy: { name: "asc" } }),
+  ]);
+  const shown = hosts
+    .flatMap((host) =>
+      host.physicalNics
+        .filter((pf) => pf.virtualizationState !== "NotVirtualizable")
+        .map((pf) => ({ host, pf })),
+    )
+    .slice(0, limit);
+  const l2Ids = l2Rows.map((l2) => l2.id);
+  const [states, totals, vfNics] = await Promise.all([
+    vfStatesByPf(
+      db,
+      shown.map(({ pf }) => pf.id),
+    ),
+    l2Totals(db, l2Ids),
+    vfNicsByL2(db, l2Ids),
+  ]);
+  const pfs: PfUsage[] = shown.map(({ host, pf }) => {
+    const splitSlaves = pf.bondName
+      ? host.physicalNics
+          .filter((other) => other.bondName === pf.bondName && other.numVfs > 0)
+          .map((other) => other.name)
+      : [];
+    return {
+      pfId: pf.id,
+      hostId: host.id,
+      hostName: host.name,
+      name: pf.name,
+      model: pf.model,
+      bondName: pf.bondName,
+      virtualizationState: pf.virtualizationState,
+      totalVfs: pf.totalVfs,
+      numVfs: pf.numVfs,
+      desiredNumVfs: pf.desiredNumVfs,
+      vfs: states.get(pf.id) ?? emptyStates(),
+      warnings: splitWarnings(pf, splitSlaves),
+    };
   });
-  const pfs: PfUsage[] = hosts.flatMap((host) =>
-    host.physicalNics
-      .filter((pf) => pf.virtualizationState !== "NotVirtualizable")
-      .map((pf) => {
-        const vfs = emptyStates();
-        for (const vf of pf.virtualFunctions) vfs[vf.state] += 1;
-        const splitSlaves = pf.bondName
-          ? host.physicalNics.filter((other) => other.bondName === pf.bondName && other.numVfs > 0).map((other) => other.name)
-          : [];
-        return {
-          pfId: pf.id,
-          hostId: host.id,
-          hostName: host.name,
-          name: pf.name,
-          model: pf.model,
-          bondName: pf.bondName,
-          virtualizationState: pf.virtualizationState,
-          totalVfs: pf.totalVfs,
-          numVfs: pf.numVfs,
-          desiredNumVfs: pf.desiredNumVfs,
-          vfs,
-          warnings: splitWarnings(pf, splitSlaves),
-        };
-      }),
-  );
-  const l2Rows = await db.l2Network.findMany({
-    where: zoneId ? { zoneId } : {},
-    include: { clusters: { select: { clusterId: true } } },
-    orderBy: { name: "asc" },
-  });
-  const vfNicCounts = await db.vmNic.groupBy({ by: ["l3Id"], where: { type: "VF" }, _count: { _all: true } });
-  const l3s = await db.l3Network.findMany({ select: { id: true, l2Id: true } });
-  const l2OfL3 = new Map(l3s.map((l3) => [l3.id, l3.l2Id]));
   const l2s: L2Usage[] = l2Rows.map((l2) => {
-    const attached = new Set(l2.clusters.map((attachment) => attachment.clusterId));
-    let hostCount = 0;
-    let vfTotal = 0;
-    let vfAvailable = 0;
-    for (const host of hosts.filter((h) => attached.has(h.clusterId))) {
-      const resolved = resolveInterface(availabilityHost(host).physicalNics, l2.physicalInterface);
-      if (resolved.length === 0) continue;
-      hostCount += 1;
-      const counts = countVfs(resolved);
-      vfTotal += counts.total;
-      vfAvailable += counts.available;
-    }
-    const vfNics = vfNicCounts
-      .filter((row) => l2OfL3.get(row.l3Id) === l2.id)
-      .reduce((sum, row) => sum + row._count._all, 0);
+    const total = totals.get(l2.id);
     return {
       l2Id: l2.id,
       name: l2.name,
       type: l2.type,
       sriovEnabled: l2.sriovEnabled,
       physicalInterface: l2.physicalInterface,
-      hosts: hostCount,
-      vfTotal,
-      vfAvailable,
-      vfNics,
+      hosts: total?.hosts ?? 0,
+      vfTotal: total?.vfTotal ?? 0,
+      vfAvailable: total?.vfAvailable ?? 0,
+      vfNics: vfNics.get(l2.id) ?? 0,
     };
   });
-  return { pfs, l2s };
+  return { pfs, pfCount: pfCount.total, pfCountExact: pfCount.exact, l2s };
 }

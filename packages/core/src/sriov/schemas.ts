@@ -20,10 +20,18 @@ export type RestorePfInput = z.input<typeof restorePfInput>;
 export const pfIdInput = z.object({ pfId: z.uuid("Not a physical NIC id") });
 export type PfIdInput = z.input<typeof pfIdInput>;
 
-export const vfAvailabilityInput = z.object({ l3Id: z.uuid("Not an L3 network id") });
+export const vfAvailabilityInput = z.object({
+  l3Id: z.uuid("Not an L3 network id"),
+  /** How many host rows to return; the sums are over the whole zone. */
+  limit: z.number().int().min(1).max(1000).default(200),
+});
 export type VfAvailabilityInput = z.input<typeof vfAvailabilityInput>;
 
-export const sriovOverviewInput = z.object({ zoneId: z.uuid().optional() });
+export const sriovOverviewInput = z.object({
+  zoneId: z.uuid().optional(),
+  /** How many PF rows to return (by host name); `pfCount` says how many there are. */
+  limit: z.number().int().min(1).max(1000).default(200),
+});
 export type SriovOverviewInput = z.input<typeof sriovOverviewInput>;
 
 /** What a pf.split / pf.restore / pf.reapply operation carries from the service to the handler. */

@@ -1,8 +1,28 @@
-import type { Db, L3Category, NicType, Prisma, VfState, VmState } from "@virtfn/db";
+import {
+  VmState,
+  type Db,
+  type L3Category,
+  type NicType,
+  type Prisma,
+  type VfState,
+} from "@virtfn/db";
 import type { Actor } from "../shared/actor";
 import { notFound } from "../shared/errors";
-import { pageWindow, toPage, type Page } from "../shared/pagination";
+import {
+  cappedCount,
+  keysetOrder,
+  keysetPage,
+  keysetTake,
+  keysetWhere,
+  type Keyset,
+  type Page,
+} from "../shared/pagination";
 import { hostVfAvailability } from "../sriov/availability";
+import { interfaceTotals } from "../sriov/capacity";
+import { availabilityHosts } from "../sriov/queries";
+
+/** How many hosts the "no free VF" reason names. */
+const REASON_HOSTS = 5;
 import { requireProjectWriter, vmVisibleWhere } from "./access";
 import {
   nicCapabilities,
@@ -71,32 +91,43 @@ export async function listVms(
       input.search ? { name: { contains: likeLiteral(input.search), mode: "insensitive" } } : {},
     ],
   };
+  const keyset: Keyset = {
+    field: input.sort,
+    order: input.order,
+    date: input.sort === "createdAt",
+    ...(input.sort === "state" ? { values: Object.values(VmState) } : {}),
+  };
   const [rows, total] = await Promise.all([
     db.vm.findMany({
-      where,
+      where: { AND: [where, keysetWhere<Prisma.VmWhereInput>(input, keyset)] },
       select: listSelect,
-      orderBy: [{ [input.sort]: input.order }, { id: "asc" }],
-      ...pageWindow(input),
+      orderBy: keysetOrder<Prisma.VmOrderByWithRelationInput>(keyset),
+      take: keysetTake(input),
     }),
-    db.vm.count({ where }),
+    cappedCount((take) => db.vm.count({ where, take })),
   ]);
-  const items = rows.map((row) => ({
-    id: row.id,
-    name: row.name,
-    projectId: row.projectId,
-    projectName: row.project.name,
-    state: row.state,
-    desiredState: row.desiredState,
-    hostId: row.hostId,
-    hostName: row.host?.name ?? null,
-    offering: row.offering,
-    image: row.image,
-    nicCount: row.nics.length,
-    vfNicCount: row.nics.filter((nic) => nic.type === "VF").length,
-    ips: row.nics.map((nic) => nic.ip),
-    createdAt: row.createdAt,
-  }));
-  return toPage(items, total, input);
+  return keysetPage(
+    rows,
+    input,
+    total,
+    (row) => ({
+      id: row.id,
+      name: row.name,
+      projectId: row.projectId,
+      projectName: row.project.name,
+      state: row.state,
+      desiredState: row.desiredState,
+      hostId: row.hostId,
+      hostName: row.host?.name ?? null,
+      offering: row.offering,
+      image: row.image,
+      nicCount: row.nics.length,
+      vfNicCount: row.nics.filter((nic) => nic.type === "VF").length,
+      ips: row.nics.map((nic) => nic.ip),
+      createdAt: row.createdAt,
+    }),
+    (row) => row[input.sort],
+  );
 }
 
 export interface VmNicView {
@@ -287,63 +318,86 @@ export async function vmCreateOptions(
 ): Promise<L3CreateOption[]> {
   const { projectId } = vmCreateOptionsInput.parse(rawInput);
   requireProjectWriter(actor, projectId);
-  const [l3s, hosts] = await Promise.all([
-    db.l3Network.findMany({
-      include: { l2: { include: { clusters: { select: { clusterId: true } } } } },
-      orderBy: { name: "asc" },
-    }),
-    db.host.findMany({
-      include: {
-        cluster: { select: { name: true } },
-        physicalNics: {
-          select: {
-            name: true,
-            bondName: true,
-            virtualizationState: true,
-            virtualFunctions: { select: { state: true } },
-          },
-        },
-      },
-    }),
-  ]);
-  return l3s.map((l3) => {
-    const sriovEnabled = l3.sriovEnabled && l3.l2.sriovEnabled;
-    const network = {
-      l2Name: l3.l2.name,
-      l3Name: l3.name,
-      physicalInterface: l3.l2.physicalInterface,
-      l2SriovEnabled: l3.l2.sriovEnabled,
-      l3SriovEnabled: l3.sriovEnabled,
-      attachedClusterIds: new Set(l3.l2.clusters.map((c) => c.clusterId)),
-    };
-    const rows = hosts.map((host) =>
-      hostVfAvailability(
-        {
-          ...host,
-          clusterName: host.cluster.name,
-          physicalNics: host.physicalNics.map((pf) => ({ ...pf, vfs: pf.virtualFunctions })),
-        },
-        network,
-      ),
-    );
-    const availableVfs = rows.reduce((sum, row) => sum + row.available, 0);
-    let reason: string | null = null;
-    // The network's own setting explains this, not whichever host happens to come first.
-    if (!l3.l2.sriovEnabled)
-      reason = `SR-IOV is off on L3 ${l3.name}: its L2 ${l3.l2.name} does not enable it`;
-    else if (!l3.sriovEnabled) reason = `SR-IOV is off on L3 ${l3.name}`;
-    else if (availableVfs === 0) {
-      const attached = rows.filter((row) => row.reason !== "CLUSTER_NOT_ATTACHED");
-      reason = `no free VF on L3 ${l3.name}${attached.length > 0 ? `: ${attached.map((row) => row.message).join("; ")}` : ""}`;
-    }
-    return {
-      l3Id: l3.id,
-      name: l3.name,
-      category: l3.category,
-      l2Name: l3.l2.name,
-      sriovEnabled,
-      availableVfs,
-      sriov: { allowed: reason === null, reason },
-    };
+  const l3s = await db.l3Network.findMany({
+    include: { l2: { include: { clusters: { select: { clusterId: true } } } } },
+    orderBy: { name: "asc" },
   });
+  // One SQL sum per L2 that can offer VFs at all; L3s on the same L2 share it.
+  const offering = [
+    ...new Map(
+      l3s.filter((l3) => l3.sriovEnabled && l3.l2.sriovEnabled).map((l3) => [l3.l2.id, l3.l2]),
+    ).values(),
+  ];
+  const totals = new Map(
+    await Promise.all(
+      offering.map(
+        async (l2) =>
+          [
+            l2.id,
+            await interfaceTotals(db, {
+              zoneId: l2.zoneId,
+              physicalInterface: l2.physicalInterface,
+              attachedClusterIds: l2.clusters.map((c) => c.clusterId),
+            }),
+          ] as const,
+      ),
+    ),
+  );
+  return Promise.all(
+    l3s.map(async (l3) => {
+      const sriovEnabled = l3.sriovEnabled && l3.l2.sriovEnabled;
+      const availableVfs = totals.get(l3.l2.id)?.available ?? 0;
+      let reason: string | null = null;
+      // The network's own setting explains this, not whichever host happens to come first.
+      if (!l3.l2.sriovEnabled)
+        reason = `SR-IOV is off on L3 ${l3.name}: its L2 ${l3.l2.name} does not enable it`;
+      else if (!l3.sriovEnabled) reason = `SR-IOV is off on L3 ${l3.name}`;
+      else if (availableVfs === 0) reason = await noVfReason(db, l3);
+      return {
+        l3Id: l3.id,
+        name: l3.name,
+        category: l3.category,
+        l2Name: l3.l2.name,
+        sriovEnabled,
+        availableVfs,
+        sriov: { allowed: reason === null, reason },
+      };
+    }),
+  );
+}
+
+/** R3's words for an L3 with no free VF: the first few attached hosts, by name, and why. */
+async function noVfReason(
+  db: Db,
+  l3: {
+    name: string;
+    sriovEnabled: boolean;
+    l2: {
+      name: string;
+      zoneId: string;
+      physicalInterface: string;
+      sriovEnabled: boolean;
+      clusters: Array<{ clusterId: string }>;
+    };
+  },
+): Promise<string> {
+  const attachedClusterIds = new Set(l3.l2.clusters.map((c) => c.clusterId));
+  const network = {
+    l2Name: l3.l2.name,
+    l3Name: l3.name,
+    physicalInterface: l3.l2.physicalInterface,
+    l2SriovEnabled: l3.l2.sriovEnabled,
+    l3SriovEnabled: l3.sriovEnabled,
+    attachedClusterIds,
+  };
+  const hosts = await availabilityHosts(
+    db,
+    { cluster: { zoneId: l3.l2.zoneId }, clusterId: { in: [...attachedClusterIds] } },
+    REASON_HOSTS + 1,
+  );
+  const messages = hosts
+    .slice(0, REASON_HOSTS)
+    .map((host) => hostVfAvailability(host, network).message);
+  if (hosts.length > REASON_HOSTS) messages.push("and more hosts");
+  return `no free VF on L3 ${l3.name}${messages.length > 0 ? `: ${messages.join("; ")}` : ""}`;
 }

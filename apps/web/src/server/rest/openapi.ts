@@ -230,7 +230,12 @@ export function openApiDocument(serverUrl?: string) {
               type: ["string", "null"],
               description: "Pass as `cursor` for the next page; null on the last page.",
             },
-            total: { type: "integer" },
+            total: {
+              type: "integer",
+              description:
+                "How many items match, counted up to 1000; lists that grow with the fleet stop counting there (then `totalExact` is false and `total` is a lower bound).",
+            },
+            totalExact: { type: "boolean", description: "Whether `total` is the exact count." },
           },
         },
       },

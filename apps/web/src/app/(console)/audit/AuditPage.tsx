@@ -230,6 +230,7 @@ export function AuditPage({ role }: { role: Role }) {
           </div>
           <Pager
             total={events.data.total}
+            totalExact={events.data.totalExact}
             offset={pages.cursor ? Number(pages.cursor) : 0}
             count={events.data.items.length}
             limit={limit}

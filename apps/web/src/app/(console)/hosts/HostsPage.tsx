@@ -7,7 +7,13 @@ import { useState } from "react";
 import { ConnectionBadge, IommuBadge } from "~/components/badges";
 import { ErrorBox } from "~/components/ErrorBox";
 import { useIsAdmin } from "~/components/session";
-import { Pager, SortHeader, useCursorPages, useDebounced, type SortOrder } from "~/components/table";
+import {
+  Pager,
+  SortHeader,
+  useCursorPages,
+  useDebounced,
+  type SortOrder,
+} from "~/components/table";
 import { useNow } from "~/components/useNow";
 import { dateTime, relativeTime } from "~/lib/format";
 import { useTRPC } from "~/trpc/react";
@@ -28,7 +34,9 @@ export function HostsPage() {
   const [limit, setLimit] = useState(25);
   const [adding, setAdding] = useState(false);
   const debouncedSearch = useDebounced(search.trim());
-  const pages = useCursorPages([debouncedSearch, clusterId, connectionState, sort, order, limit].join("|"));
+  const pages = useCursorPages(
+    [debouncedSearch, clusterId, connectionState, sort, order, limit].join("|"),
+  );
 
   const clusters = useQuery(trpc.inventory.clusters.queryOptions());
   const hosts = useQuery({
@@ -53,7 +61,14 @@ export function HostsPage() {
     setOrder(next);
   };
   const header = (label: string, field: HostSort, className?: string) => (
-    <SortHeader label={label} field={field} sort={sort} order={order} onSort={onSort} className={className} />
+    <SortHeader
+      label={label}
+      field={field}
+      sort={sort}
+      order={order}
+      onSort={onSort}
+      className={className}
+    />
   );
 
   return (
@@ -121,7 +136,11 @@ export function HostsPage() {
       </div>
 
       {hosts.isError && !hosts.data ? (
-        <ErrorBox title="Could not load hosts." error={hosts.error} onRetry={() => void hosts.refetch()} />
+        <ErrorBox
+          title="Could not load hosts."
+          error={hosts.error}
+          onRetry={() => void hosts.refetch()}
+        />
       ) : hosts.isPending ? (
         <div className="loading" aria-busy="true">
           Loading hosts…
@@ -134,7 +153,11 @@ export function HostsPage() {
           {isAdmin ? (
             <p>
               Add a KVM host running the virtfn agent to see its NICs and split them into VFs.{" "}
-              <button type="button" className="btn btn-primary btn-sm" onClick={() => setAdding(true)}>
+              <button
+                type="button"
+                className="btn btn-primary btn-sm"
+                onClick={() => setAdding(true)}
+              >
                 Add host
               </button>
             </p>
@@ -183,7 +206,10 @@ export function HostsPage() {
                         <div className="sub">{host.zoneName}</div>
                       </td>
                       <td>
-                        <ConnectionBadge state={host.connectionState} reason={host.connectionReason} />
+                        <ConnectionBadge
+                          state={host.connectionState}
+                          reason={host.connectionReason}
+                        />
                       </td>
                       <td>
                         <IommuBadge iommu={host.iommu} seen={host.lastSeenAt !== null} />
@@ -207,6 +233,7 @@ export function HostsPage() {
           <Pager
             noun={hosts.data.total === 1 ? "host" : "hosts"}
             total={hosts.data.total}
+            totalExact={hosts.data.totalExact}
             offset={pages.pageIndex * limit}
             count={hosts.data.items.length}
             limit={limit}
@@ -221,7 +248,13 @@ export function HostsPage() {
         </>
       )}
 
-      {isAdmin ? <AddHostDialog open={adding} onClose={() => setAdding(false)} clusters={clusters.data ?? []} /> : null}
+      {isAdmin ? (
+        <AddHostDialog
+          open={adding}
+          onClose={() => setAdding(false)}
+          clusters={clusters.data ?? []}
+        />
+      ) : null}
     </>
   );
 }

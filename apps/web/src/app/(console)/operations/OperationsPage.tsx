@@ -23,7 +23,9 @@ export function OperationsPage({ targetId }: { targetId?: string }) {
   const [order, setOrder] = useState<SortOrder>("desc");
   const [limit, setLimit] = useState(25);
   const debouncedSearch = useDebounced(search.trim());
-  const pages = useCursorPages([status, kind, debouncedSearch, sort, order, limit, targetId].join("|"));
+  const pages = useCursorPages(
+    [status, kind, debouncedSearch, sort, order, limit, targetId].join("|"),
+  );
 
   const ops = useQuery({
     ...trpc.operations.list.queryOptions({
@@ -47,7 +49,8 @@ export function OperationsPage({ targetId }: { targetId?: string }) {
         <div>
           <h1>Operations</h1>
           <p className="subtitle">
-            Long-running work: connecting hosts, IOMMU changes, reboots, SR-IOV splits and restores. Updates live.
+            Long-running work: connecting hosts, IOMMU changes, reboots, SR-IOV splits and restores.
+            Updates live.
             {targetId ? (
               <>
                 {" "}
@@ -69,7 +72,10 @@ export function OperationsPage({ targetId }: { targetId?: string }) {
         </label>
         <label className="field-inline">
           <span>Status</span>
-          <select value={status} onChange={(event) => setStatus(event.target.value as OperationStatus | "")}>
+          <select
+            value={status}
+            onChange={(event) => setStatus(event.target.value as OperationStatus | "")}
+          >
             <option value="">All</option>
             {statuses.map((s) => (
               <option key={s} value={s}>
@@ -104,7 +110,11 @@ export function OperationsPage({ targetId }: { targetId?: string }) {
         ) : null}
       </div>
       {ops.isError && !ops.data ? (
-        <ErrorBox title="Could not load operations." error={ops.error} onRetry={() => void ops.refetch()} />
+        <ErrorBox
+          title="Could not load operations."
+          error={ops.error}
+          onRetry={() => void ops.refetch()}
+        />
       ) : ops.isPending ? (
         <div className="loading" aria-busy="true">
           Loading operations…
@@ -118,7 +128,9 @@ export function OperationsPage({ targetId }: { targetId?: string }) {
         </div>
       ) : (
         <>
-          {ops.isError ? <ErrorBox title="Live updates paused: the last refresh failed." error={ops.error} /> : null}
+          {ops.isError ? (
+            <ErrorBox title="Live updates paused: the last refresh failed." error={ops.error} />
+          ) : null}
           {ops.data.items.length === 0 ? (
             <div className="empty">
               <p>No operations match these filters.</p>
@@ -140,6 +152,7 @@ export function OperationsPage({ targetId }: { targetId?: string }) {
           <Pager
             noun={ops.data.total === 1 ? "operation" : "operations"}
             total={ops.data.total}
+            totalExact={ops.data.totalExact}
             offset={pages.pageIndex * limit}
             count={ops.data.items.length}
             limit={limit}

@@ -122,7 +122,7 @@ export function SriovOverviewPage() {
       ) : (
         <>
           {overview.isError ? <ErrorBox title="Refreshing failed." error={overview.error} /> : null}
-          <PfSection pfs={overview.data.pfs} />
+          <PfSection pfs={overview.data.pfs} pfCount={overview.data.pfCount} />
           <L2Section l2s={overview.data.l2s} />
         </>
       )}
@@ -130,7 +130,7 @@ export function SriovOverviewPage() {
   );
 }
 
-function PfSection({ pfs }: { pfs: PfUsage[] }) {
+function PfSection({ pfs, pfCount }: { pfs: PfUsage[]; pfCount: number }) {
   const totals = pfs.reduce(
     (sum, pf) => ({
       split: sum.split + pf.numVfs,
@@ -142,7 +142,10 @@ function PfSection({ pfs }: { pfs: PfUsage[] }) {
   return (
     <section className="panel" aria-labelledby="pf-usage-heading">
       <h2 id="pf-usage-heading">
-        VFs per physical NIC <span className="count">{pfs.length}</span>
+        VFs per physical NIC{" "}
+        <span className="count">
+          {pfs.length < pfCount ? `first ${pfs.length} of ${pfCount}` : pfs.length}
+        </span>
       </h2>
       {pfs.length === 0 ? (
         <div className="empty">

@@ -214,6 +214,7 @@ export function VmsPage({ projectIds }: { projectIds: string[] }) {
           <Pager
             noun={vms.data.total === 1 ? "VM" : "VMs"}
             total={vms.data.total}
+            totalExact={vms.data.totalExact}
             offset={pages.pageIndex * limit}
             count={vms.data.items.length}
             limit={limit}

@@ -255,7 +255,6 @@ function VfAvailabilityPanel({ l3 }: { l3: L3View }) {
     refetchInterval: 10_000,
   });
   const data = availability.data;
-  const offering = data?.hosts.filter((row) => row.available > 0).length ?? 0;
   return (
     <section className="panel" aria-labelledby="vf-availability-heading">
       <h2 id="vf-availability-heading">
@@ -278,7 +277,7 @@ function VfAvailabilityPanel({ l3 }: { l3: L3View }) {
         <>
           <p className="muted small">
             {data.sriovEnabled
-              ? `${data.available} of ${data.total} VFs of interface ${data.physicalInterface} are available, on ${offering} of ${data.hosts.length} host${data.hosts.length === 1 ? "" : "s"} in the zone.`
+              ? `${data.available} of ${data.total} VFs of interface ${data.physicalInterface} are available, on ${data.offeringHosts} of ${data.hostCount} host${data.hostCount === 1 ? "" : "s"} in the zone.${data.hosts.length < data.hostCount ? ` The first ${data.hosts.length} hosts are listed, attached clusters first.` : ""}`
               : `SR-IOV is not enabled on this network${l3.l2.sriovEnabled ? "" : " or its L2"}: it hands out no VFs. The split state per host is shown for reference.`}
           </p>
           {availability.isError ? (

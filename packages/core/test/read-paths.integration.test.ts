@@ -1,0 +1,292 @@
+// The read paths count VFs in SQL and page by keyset. This checks their answers against an oracle
+// that loads every row and applies core's pure R3 functions, on a generated fleet of 120 hosts
+// (480 PFs, 30k VFs in every state, bonds, disconnected hosts, hosts without IOMMU, a cluster not
+// attached to an L2), and walks every page of the keyset lists.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  getHost,
+  hostVfAvailability,
+  listAuditEvents,
+  listHosts,
+  listOperations,
+  listVms,
+  resolveInterface,
+  sriovOverview,
+  vfAvailability,
+  vmCreateOptions,
+  type Actor,
+  type AvailabilityHost,
+} from "@virtfn/core";
+import type { Db, VfState } from "@virtfn/db";
+import { createTestDatabase, type TestDatabase } from "@virtfn/db/testing";
+import { generateFleet } from "../../../bench/lib/fleet";
+
+const HOSTS = 120;
+
+let database: TestDatabase;
+let db: Db;
+let admin: Actor;
+let tenant: Actor;
+
+/** Every host with every PF and every VF's state: the way the read paths used to count. */
+async function oracle() {
+  const hosts = await db.host.findMany({
+    include: {
+      cluster: true,
+      physicalNics: { include: { virtualFunctions: { select: { state: true } } } },
+    },
+  });
+  const states = new Map<string, Record<VfState, number>>();
+  const asAvailability = hosts.map((host): AvailabilityHost => ({
+    ...host,
+    clusterName: host.cluster.name,
+    physicalNics: host.physicalNics.map((pf) => {
+      const byState: Record<VfState, number> = {
+        Available: 0,
+        Reserved: 0,
+        Attached: 0,
+        Releasing: 0,
+        Missing: 0,
+      };
+      for (const vf of pf.virtualFunctions) byState[vf.state] += 1;
+      states.set(pf.id, byState);
+      return {
+        ...pf,
+        vfTotal: pf.virtualFunctions.length - byState.Missing,
+        vfAvailable: byState.Available,
+      };
+    }),
+  }));
+  return { hosts: asAvailability, states };
+}
+
+async function l3Network(name: string) {
+  return db.l3Network.findFirstOrThrow({
+    where: { name },
+    include: { l2: { include: { clusters: true } } },
+  });
+}
+
+beforeAll(async () => {
+  database = await createTestDatabase("read-paths");
+  db = database.db;
+  await generateFleet(database.url, { hosts: HOSTS });
+  // Mix the inventory: a cluster not attached to l2-em1, VFs in every state on the bond.
+  const detached = await db.cluster.findFirstOrThrow({ where: { name: "cluster-0003" } });
+  const l2 = await db.l2Network.findFirstOrThrow({ where: { name: "l2-em1" } });
+  await db.l2ClusterAttachment.delete({
+    where: { l2Id_clusterId: { l2Id: l2.id, clusterId: detached.id } },
+  });
+  await db.$executeRaw`UPDATE "VirtualFunction" vf SET state = (ARRAY['Reserved','Releasing','Attached'])[vf.index % 3 + 1]::"VfState"
+    FROM "PhysicalNic" pf WHERE pf.id = vf."pfId" AND pf.name = 'ens1f0' AND vf.index < 6`;
+  // Every VF of em1 on host 3 in use: that host offers nothing for vf-em1.
+  await db.$executeRaw`UPDATE "VirtualFunction" vf SET state = 'Attached'
+    FROM "PhysicalNic" pf JOIN "Host" h ON h.id = pf."hostId" WHERE pf.id = vf."pfId" AND pf.name = 'em1' AND h.name = 'host-00003'`;
+  const adminUser = await db.user.findUniqueOrThrow({ where: { username: "admin" } });
+  const tenantUser = await db.user.findUniqueOrThrow({
+    where: { username: "tenant" },
+    include: { memberships: true },
+  });
+  admin = { userId: adminUser.id, username: "admin", role: "Admin", projectIds: [] };
+  tenant = {
+    userId: tenantUser.id,
+    username: "tenant",
+    role: "Tenant",
+    projectIds: tenantUser.memberships.map((m) => m.projectId),
+  };
+}, 120_000);
+
+afterAll(async () => {
+  await database?.drop();
+});
+
+describe("VF counts computed by SQL", () => {
+  it.each(["vf-em1", "vf-bond0"])(
+    "VF availability of L3 %s matches R3 over every row, host by host and in sum",
+    async (name) => {
+      const l3 = await l3Network(name);
+      const { hosts } = await oracle();
+      const network = {
+        l2Name: l3.l2.name,
+        l3Name: l3.name,
+        physicalInterface: l3.l2.physicalInterface,
+        l2SriovEnabled: l3.l2.sriovEnabled,
+        l3SriovEnabled: l3.sriovEnabled,
+        attachedClusterIds: new Set(l3.l2.clusters.map((c) => c.clusterId)),
+      };
+      const expected = hosts.map((host) => hostVfAvailability(host, network));
+      const result = await vfAvailability(db, admin, { l3Id: l3.id, limit: 1000 });
+      expect(result.hosts).toHaveLength(HOSTS);
+      expect(result.hostCount).toBe(HOSTS);
+      expect(result.total).toBe(expected.reduce((sum, row) => sum + row.total, 0));
+      expect(result.available).toBe(expected.reduce((sum, row) => sum + row.available, 0));
+      expect(result.offeringHosts).toBe(expected.filter((row) => row.available > 0).length);
+      const byHost = new Map(expected.map((row) => [row.hostId, row]));
+      for (const row of result.hosts) expect(row).toEqual(byHost.get(row.hostId));
+      // Mixed on purpose: some hosts offer nothing, each for its own reason.
+      const reasons = new Set(result.hosts.map((row) => row.reason));
+      if (name === "vf-em1") {
+        expect([...reasons].sort()).toEqual(
+          [
+            "ALL_VFS_IN_USE",
+            "CLUSTER_NOT_ATTACHED",
+            "HOST_DISCONNECTED",
+            "IOMMU_NOT_READY",
+            null,
+          ].sort(),
+        );
+        // Attached clusters first, then by name.
+        expect(
+          result.hosts.slice(0, 100).every((row) => row.reason !== "CLUSTER_NOT_ATTACHED"),
+        ).toBe(true);
+      }
+      // A page of hosts, the sums still over the zone.
+      const page = await vfAvailability(db, admin, { l3Id: l3.id, limit: 10 });
+      expect(page.hosts).toEqual(result.hosts.slice(0, 10));
+      expect(page.available).toBe(result.available);
+    },
+  );
+
+  it("vm-create-options sums the same availability per L3", async () => {
+    const { hosts } = await oracle();
+    const options = await vmCreateOptions(db, tenant, { projectId: tenant.projectIds[0] ?? "" });
+    expect(options.map((o) => o.name).sort()).toEqual([
+      "vf-bond0",
+      "vf-em1",
+      "vnic-em2",
+      "vnic-public",
+    ]);
+    for (const option of options) {
+      const l3 = await l3Network(option.name);
+      const network = {
+        l2Name: l3.l2.name,
+        l3Name: l3.name,
+        physicalInterface: l3.l2.physicalInterface,
+        l2SriovEnabled: l3.l2.sriovEnabled,
+        l3SriovEnabled: l3.sriovEnabled,
+        attachedClusterIds: new Set(l3.l2.clusters.map((c) => c.clusterId)),
+      };
+      const expected = hosts.reduce(
+        (sum, host) => sum + hostVfAvailability(host, network).available,
+        0,
+      );
+      expect(option.availableVfs, option.name).toBe(expected);
+      expect(option.sriov.allowed, option.name).toBe(option.sriovEnabled && expected > 0);
+    }
+  });
+
+  it("the SR-IOV overview counts VFs per PF and state, and per L2", async () => {
+    const { hosts, states } = await oracle();
+    const overview = await sriovOverview(db, admin, { limit: 1000 });
+    expect(overview.pfCount).toBe(HOSTS * 4);
+    expect(overview.pfCountExact).toBe(true);
+    for (const pf of overview.pfs) expect(pf.vfs, pf.pfId).toEqual(states.get(pf.pfId));
+    const vfNics = await db.vmNic.findMany({
+      where: { type: "VF" },
+      select: { l3: { select: { l2Id: true } } },
+    });
+    for (const l2Usage of overview.l2s) {
+      const l2 = await db.l2Network.findUniqueOrThrow({
+        where: { id: l2Usage.l2Id },
+        include: { clusters: true },
+      });
+      const attached = new Set(l2.clusters.map((c) => c.clusterId));
+      const resolved = hosts
+        .filter((host) => attached.has(host.clusterId))
+        .map((host) => resolveInterface(host.physicalNics, l2.physicalInterface))
+        .filter((pfs) => pfs.length > 0);
+      expect(l2Usage.hosts, l2.name).toBe(resolved.length);
+      expect(l2Usage.vfTotal, l2.name).toBe(
+        resolved.flat().reduce((sum, pf) => sum + pf.vfTotal, 0),
+      );
+      expect(l2Usage.vfAvailable, l2.name).toBe(
+        resolved.flat().reduce((sum, pf) => sum + pf.vfAvailable, 0),
+      );
+      expect(l2Usage.vfNics, l2.name).toBe(vfNics.filter((nic) => nic.l3.l2Id === l2.id).length);
+    }
+  });
+
+  it("host list and host detail count each NIC's VFs", async () => {
+    const { hosts } = await oracle();
+    const byId = new Map(hosts.map((host) => [host.id, host]));
+    const detail = await getHost(db, admin, hosts[2]?.id ?? "");
+    for (const nic of detail.nics) {
+      const pf = byId.get(detail.id)?.physicalNics.find((p) => p.name === nic.name);
+      expect({ total: nic.vfTotal, available: nic.vfAvailable }, nic.name).toEqual({
+        total: pf?.vfTotal,
+        available: pf?.vfAvailable,
+      });
+    }
+    const page = await listHosts(db, admin, { limit: 50 });
+    for (const host of page.items) {
+      const pfs = byId.get(host.id)?.physicalNics ?? [];
+      expect(host.vfTotal).toBe(pfs.reduce((sum, pf) => sum + pf.vfTotal, 0));
+      expect(host.vfAvailable).toBe(pfs.reduce((sum, pf) => sum + pf.vfAvailable, 0));
+      expect(host.pfCount).toBe(4);
+    }
+  });
+});
+
+describe("keyset pages", () => {
+  async function walk<T extends { id: string }>(
+    fetch: (cursor: string | undefined) => Promise<{ items: T[]; nextCursor: string | null }>,
+  ) {
+    const seen: T[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < 1000; page++) {
+      const result = await fetch(cursor);
+      seen.push(...result.items);
+      if (!result.nextCursor) break;
+      cursor = result.nextCursor;
+    }
+    return seen;
+  }
+
+  it.each([
+    ["name", "asc"],
+    ["createdAt", "desc"],
+    ["connectionState", "desc"],
+  ] as const)("hosts by %s %s: every host exactly once, in order", async (sort, order) => {
+    const items = await walk((cursor) => listHosts(db, admin, { limit: 7, sort, order, cursor }));
+    expect(items).toHaveLength(HOSTS);
+    expect(new Set(items.map((h) => h.id)).size).toBe(HOSTS);
+    const all = await listHosts(db, admin, { limit: 200, sort, order });
+    expect(items.map((h) => h.id)).toEqual(all.items.map((h) => h.id));
+    expect(all.total).toBe(HOSTS);
+    expect(all.totalExact).toBe(true);
+  });
+
+  it("VMs by state, admin and tenant: complete, no repeats", async () => {
+    const vms = await walk((cursor) => listVms(db, admin, { limit: 33, sort: "state", cursor }));
+    expect(vms).toHaveLength(HOSTS * 5);
+    expect(new Set(vms.map((vm) => vm.id)).size).toBe(HOSTS * 5);
+    const own = await walk((cursor) => listVms(db, tenant, { limit: 9, cursor }));
+    expect(own.length).toBe(await db.vm.count({ where: { projectId: { in: tenant.projectIds } } }));
+    expect(own.every((vm) => tenant.projectIds.includes(vm.projectId))).toBe(true);
+  });
+
+  it("operations and audit stop counting at the cap and say so", async () => {
+    const ops = await listOperations(db, admin, { limit: 10 });
+    expect(ops.total).toBe(1000);
+    expect(ops.totalExact).toBe(false);
+    const failed = await walk((cursor) =>
+      listOperations(db, admin, { limit: 50, status: "Failed", cursor }),
+    );
+    expect(failed.length).toBe(await db.operation.count({ where: { status: "Failed" } }));
+    const byStatus = await walk((cursor) =>
+      listOperations(db, admin, { limit: 97, sort: "status", cursor }),
+    );
+    expect(new Set(byStatus.map((op) => op.id)).size).toBe(HOSTS * 10);
+    const events = await walk((cursor) => listAuditEvents(db, admin, { limit: 200, cursor }));
+    expect(new Set(events.map((e) => e.id)).size).toBe(HOSTS * 10);
+  });
+
+  it("refuses a cursor that no page gave", async () => {
+    await expect(
+      listHosts(db, admin, { limit: 5, cursor: "bm90LWEtY3Vyc29y" }),
+    ).rejects.toMatchObject({ code: "INVALID_CURSOR" });
+    await expect(listVms(db, admin, { cursor: "12" })).rejects.toMatchObject({
+      code: "INVALID_CURSOR",
+    });
+  });
+});
