@@ -29,20 +29,17 @@ describe("the outbox: woken on commit, claimed once by one of several dispatcher
 
   let targets = 0;
   async function insertOperations(count: number): Promise<string[]> {
-    const ids: string[] = [];
-    for (let i = 0; i < count; i++) {
-      targets += 1;
-      const operation = await fx.db.operation.create({
-        data: {
-          kind: "host.connect",
-          targetType: "Host",
-          targetId: `outbox-${targets}`,
-          outbox: { create: { queue: "hosts" } },
-        },
-      });
-      ids.push(operation.id);
-    }
-    return ids;
+    const operations = await fx.db.operation.createManyAndReturn({
+      data: Array.from({ length: count }, () => {
+        targets += 1;
+        return { kind: "host.connect", targetType: "Host", targetId: `outbox-${targets}` };
+      }),
+      select: { id: true },
+    });
+    await fx.db.outboxEntry.createMany({
+      data: operations.map((operation) => ({ operationId: operation.id, queue: "hosts" })),
+    });
+    return operations.map((operation) => operation.id);
   }
 
   it("four dispatchers claiming 200 entries at once hand out each exactly once", async () => {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ChildProcess } from "node:child_process";
 import type { RunningAgent } from "@virtfn/agent";
 import { getOperation, reconnectHost, splitPhysicalNic } from "@virtfn/core";
+import { createDb } from "@virtfn/db";
 import {
   createFixture,
   spawnWorkerProcess,
@@ -104,5 +105,33 @@ describe("a split waits for its agent task without holding a worker slot", () =>
     });
     expect(await fx.db.virtualFunction.count({ where: { pfId: pf.id } })).toBe(63);
     await kill(second);
+  }, 180_000);
+
+  it("a split request that finds the connection pool busy past maxWait waits for it instead of being refused (P2028)", async () => {
+    const worker = await startInProcessWorker(fx.config);
+    let hostId: string;
+    try {
+      hostId = (await addSimHost(fx, agents, "kvm-pool", "kvm-i350-82599")).hostId;
+    } finally {
+      await worker.close();
+    }
+    const pf = await pfNamed(fx.db, hostId, "em1");
+    const tiny = createDb(fx.database.url, { max: 1 });
+    try {
+      // The only connection is held longer than Prisma's 2 s maxWait for starting a transaction.
+      const holder = tiny.$transaction(
+        async (tx) => {
+          await tx.$executeRawUnsafe("SELECT pg_sleep(3)");
+        },
+        { timeout: 20_000 },
+      );
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const started = await splitPhysicalNic(tiny, fx.admin, { pfId: pf.id, count: 2 });
+      await holder;
+      expect(started.operation.kind).toBe("pf.split");
+      expect((await pfNamed(fx.db, hostId, "em1")).desiredNumVfs).toBe(2);
+    } finally {
+      await tiny.$disconnect();
+    }
   }, 180_000);
 });

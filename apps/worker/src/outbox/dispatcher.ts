@@ -1,4 +1,11 @@
-import { claimOutbox, markDispatched, OUTBOX_CHANNEL, Queues, type QueueName } from "@virtfn/core";
+import {
+  claimOutbox,
+  markDispatched,
+  releaseOutbox,
+  OUTBOX_CHANNEL,
+  Queues,
+  type QueueName,
+} from "@virtfn/core";
 import type { Db } from "@virtfn/db";
 import { enqueueOperations, type OperationQueues } from "../queues/producer";
 import { listen } from "./listener";
@@ -32,14 +39,22 @@ export function startDispatcher(deps: {
       if (!isQueueName(entry.queue))
         deps.log(`dispatcher: operation ${entry.operationId} names unknown queue ${entry.queue}`);
     }
-    await enqueueOperations(
-      deps.queues,
-      known.map((entry) => ({
-        queue: entry.queue as QueueName,
-        operationId: entry.operationId,
-        kind: entry.kind,
-      })),
-    );
+    try {
+      await enqueueOperations(
+        deps.queues,
+        known.map((entry) => ({
+          queue: entry.queue as QueueName,
+          operationId: entry.operationId,
+          kind: entry.kind,
+        })),
+      );
+    } catch (error) {
+      await releaseOutbox(
+        deps.db,
+        entries.map((entry) => entry.id),
+      ).catch(() => undefined);
+      throw error;
+    }
     await markDispatched(
       deps.db,
       known.map((entry) => entry.id),

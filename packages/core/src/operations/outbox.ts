@@ -42,3 +42,12 @@ export async function markDispatched(db: Db, ids: bigint[]): Promise<void> {
     data: { dispatchedAt: new Date() },
   });
 }
+
+/** Hands claimed entries back at once when enqueuing them failed, rather than after the lease. */
+export async function releaseOutbox(db: Db, ids: bigint[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db.outboxEntry.updateMany({
+    where: { id: { in: ids }, dispatchedAt: null },
+    data: { claimedUntil: null },
+  });
+}

@@ -30,6 +30,30 @@ export interface RestoreOperation extends PfOperation {
   detaching: VmRef[];
 }
 
+/**
+ * P2028 "Unable to start a transaction in the given time": no pooled connection came free, so
+ * nothing ran and the request may be sent again. An admin splitting a whole fleet at once sends
+ * hundreds of these; they queue for the pool instead of being refused. Bounded by `budgetMs`.
+ * (The placement work brings a shared retryTransaction to shared/db-errors.ts; this can use it.)
+ */
+async function whenPoolFrees<T>(run: () => Promise<T>, budgetMs = 30_000): Promise<T> {
+  const deadline = Date.now() + budgetMs;
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await run();
+    } catch (error) {
+      const startTimeout =
+        error instanceof Error &&
+        "code" in error &&
+        error.code === "P2028" &&
+        error.message.includes("Unable to start a transaction");
+      if (!startTimeout || Date.now() >= deadline) throw error;
+      // A random pause so that many callers do not come back together.
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 100 * Math.min(attempt, 5)));
+    }
+  }
+}
+
 /** Locks the PF row so two requests on one PF check and change it one after the other. */
 async function lockPf(tx: Tx, pfId: string) {
   await tx.$queryRaw`SELECT id FROM "PhysicalNic" WHERE id = ${pfId}::uuid FOR UPDATE`;
@@ -75,7 +99,7 @@ async function startSetVfCount(
 export async function splitPhysicalNic(db: Db, actor: Actor, rawInput: SplitPfInput): Promise<PfOperation> {
   requireAdmin(actor, "split physical NICs");
   const input = splitPfInput.parse(rawInput);
-  return db.$transaction(async (tx) => {
+  return whenPoolFrees(() => db.$transaction(async (tx) => {
     const pf = await lockPf(tx, input.pfId);
     requireSriovCapable(pf);
     requireHostConnected(pf.host);
@@ -104,14 +128,14 @@ export async function splitPhysicalNic(db: Db, actor: Actor, rawInput: SplitPfIn
       details: { host: pf.host.name, pf: pf.name, from: pf.numVfs, to: input.count, viaZero: plan.viaZero, warnings },
     });
     return { pf: { id: pf.id, name: pf.name, hostId: pf.hostId, hostName: pf.host.name }, operation, warnings };
-  });
+  }));
 }
 
 /** Restores a PF to 0 VFs (R11). With VMs on its VFs it needs `force`, which detaches them first. */
 export async function restorePhysicalNic(db: Db, actor: Actor, rawInput: RestorePfInput): Promise<RestoreOperation> {
   requireAdmin(actor, "restore physical NICs");
   const input = restorePfInput.parse(rawInput);
-  return db.$transaction(async (tx) => {
+  return whenPoolFrees(() => db.$transaction(async (tx) => {
     const pf = await lockPf(tx, input.pfId);
     requireSriovCapable(pf);
     requireHostConnected(pf.host);
@@ -136,5 +160,5 @@ export async function restorePhysicalNic(db: Db, actor: Actor, rawInput: Restore
       warnings: [],
       detaching: vms,
     };
-  });
+  }));
 }
