@@ -1,6 +1,6 @@
 // The whole system on one machine: Postgres, Redis, sim agents, the worker and the web app.
 // `npm start` and the end-to-end half of `npm test` both use it, so they run the same thing.
-import { randomBytes } from "node:crypto";
+import { createHmac, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { startSimFleet, type SimFleet } from "@virtfn/agent";
@@ -49,7 +49,12 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-/** A random agent token per data folder: nothing secret lives in the repository. */
+/** Each demo host's own agent token, derived from the data folder's secret and the host's name. */
+export function hostAgentToken(secret: string, hostName: string): string {
+  return createHmac("sha256", secret).update(`agent-token:${hostName}`).digest("base64url");
+}
+
+/** A random agent secret per data folder: nothing secret lives in the repository. */
 function agentTokenFor(dataDir: string): string {
   const file = path.join(dataDir, "agent-token");
   if (existsSync(file)) return readFileSync(file, "utf8").trim();
@@ -87,10 +92,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
     const agentToken = agentTokenFor(options.dataDir);
     const fleetHosts = [
+      // Demo hosts each get their own token; spares keep the folder's, which the e2e tests type in.
       ...DEMO_FLEET.map((host, i) => ({
         name: host.name,
         profile: host.profile,
         port: options.agentBasePort + i,
+        token: hostAgentToken(agentToken, host.name),
       })),
       ...(options.spareAgents ?? []).map((spare, i) => ({
         name: spare.name,
@@ -113,7 +120,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const agents: DemoAgent[] = DEMO_FLEET.map((host, i) => ({
       name: host.name,
       url: `http://127.0.0.1:${options.agentBasePort + i}`,
-      token: agentToken,
+      token: hostAgentToken(agentToken, host.name),
       cluster: host.cluster,
       scanIommu: host.scanIommu,
     }));

@@ -323,3 +323,41 @@ describe("login", () => {
     }
   });
 });
+
+describe("agent tokens", () => {
+  it("are generated per host at add, returned once, and rotatable by an admin without entering the audit log", async () => {
+    const admin = await createApiKey(w.db, w.fx.admin, { name: "token-admin" });
+    const added: Array<{ id: string; token: string }> = [];
+    for (const name of ["tok-1", "tok-2"]) {
+      const answer = await rest(w.db, "POST", "/hosts", {
+        token: admin.token,
+        body: { name, clusterId: w.fx.clusterId, agentUrl: `http://127.0.0.1:9/${name}` },
+      });
+      expect(answer.status).toBeLessThan(300);
+      const body = answer.body as { host: { id: string }; agentToken?: string };
+      expect(body.agentToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      const row = await w.db.host.findUniqueOrThrow({ where: { id: body.host.id } });
+      expect(row.agentToken).toBe(body.agentToken);
+      added.push({ id: body.host.id, token: body.agentToken ?? "" });
+    }
+    expect(added[0]?.token).not.toBe(added[1]?.token);
+
+    const first = added[0];
+    if (!first) throw new Error("a host should have been added");
+    const tenant = await rest(w.db, "POST", `/hosts/${first.id}/rotate-token`, {
+      token: w.a.token,
+    });
+    expect(tenant.status).toBe(403);
+    const rotated = await rest(w.db, "POST", `/hosts/${first.id}/rotate-token`, {
+      token: admin.token,
+    });
+    expect(rotated.status).toBe(200);
+    const fresh = (rotated.body as { agentToken: string }).agentToken;
+    expect(fresh).not.toBe(first.token);
+    expect((await w.db.host.findUniqueOrThrow({ where: { id: first.id } })).agentToken).toBe(fresh);
+    const events = await w.db.auditEvent.findMany({ where: { targetId: first.id } });
+    expect(events.map((e) => e.action)).toContain("host.rotateToken");
+    expect(JSON.stringify(events)).not.toContain(fresh);
+    expect(JSON.stringify(events)).not.toContain(first.token);
+  });
+});

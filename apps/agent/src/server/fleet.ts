@@ -5,7 +5,9 @@ import { startAgent, type RunningAgent } from './start';
 export interface SimFleetOptions {
   /** Each host keeps its state in <baseDir>/<name>, so a restarted fleet finds its VFs and domains. */
   baseDir: string;
-  hosts: Array<{ name: string; port: number; profile: HostProfile | string; perVfDelayMs?: number }>;
+  /** Each host may have its own agent token (the control plane stores one per host). */
+  hosts: Array<{ name: string; port: number; profile: HostProfile | string; perVfDelayMs?: number; token?: string }>;
+  /** The token of hosts that do not bring their own. */
   token: string;
   host?: string;
   perVfDelayMs?: number;
@@ -29,7 +31,7 @@ export async function startSimFleet(options: SimFleetOptions): Promise<SimFleet>
       const perVfDelayMs = h.perVfDelayMs ?? options.perVfDelayMs;
       const running = await startAgent({
         port: h.port,
-        token: options.token,
+        token: h.token ?? options.token,
         backend: 'sim',
         sim: {
           stateDir: path.join(options.baseDir, h.name),

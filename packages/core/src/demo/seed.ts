@@ -78,7 +78,12 @@ export async function seedDemo(db: Db, agents: DemoAgent[]): Promise<{ hostsAdde
   let hostsAdded = 0;
   for (const agent of agents) {
     const exists = await db.host.findUnique({ where: { name: agent.name } });
-    if (exists) continue;
+    if (exists) {
+      // Each demo host has its own token (derived per host): keep older data folders in step.
+      if (exists.agentToken !== agent.token)
+        await db.host.update({ where: { id: exists.id }, data: { agentToken: agent.token } });
+      continue;
+    }
     const clusterId = clusters.get(agent.cluster);
     if (!clusterId) continue;
     await addHost(db, adminActor, {

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import type { Db, Host, Operation } from "@virtfn/db";
 import { recordAudit } from "../operations/audit";
 import { createOperation } from "../operations/create";
@@ -16,6 +17,13 @@ import {
 export interface HostOperation {
   host: Pick<Host, "id" | "name">;
   operation: Operation;
+  /** A token the control plane generated for this host: shown once, to install on its agent. */
+  agentToken?: string;
+}
+
+/** Each host has its own agent token: 256 random bits, never shared with another host. */
+function newAgentToken(): string {
+  return randomBytes(32).toString("base64url");
 }
 
 export async function addHost(db: Db, actor: Actor, rawInput: AddHostInput): Promise<HostOperation> {
@@ -23,6 +31,7 @@ export async function addHost(db: Db, actor: Actor, rawInput: AddHostInput): Pro
   const input = addHostInput.parse(rawInput);
   const cluster = await db.cluster.findUnique({ where: { id: input.clusterId } });
   if (!cluster) throw notFound("Cluster", input.clusterId);
+  const generated = input.agentToken === undefined ? newAgentToken() : undefined;
   try {
     return await db.$transaction(async (tx) => {
       const host = await tx.host.create({
@@ -30,7 +39,7 @@ export async function addHost(db: Db, actor: Actor, rawInput: AddHostInput): Pro
           name: input.name,
           clusterId: input.clusterId,
           agentUrl: input.agentUrl,
-          agentToken: input.agentToken,
+          agentToken: input.agentToken ?? generated ?? newAgentToken(),
           iommuEnabled: input.scanIommu,
           connectionState: "Connecting",
         },
@@ -49,7 +58,7 @@ export async function addHost(db: Db, actor: Actor, rawInput: AddHostInput): Pro
         outcome: "Success",
         details: { name: host.name, agentUrl: host.agentUrl, clusterId: host.clusterId },
       });
-      return { host: { id: host.id, name: host.name }, operation };
+      return { host: { id: host.id, name: host.name }, operation, ...(generated ? { agentToken: generated } : {}) };
     });
   } catch (error) {
     if (isUniqueViolation(error, "agentUrl")) throw alreadyExists("host", "agent URL", input.agentUrl);
@@ -79,6 +88,34 @@ export async function reconnectHost(db: Db, actor: Actor, rawInput: HostIdInput)
     await tx.host.update({ where: { id: host.id }, data: { connectionState: "Connecting" } });
     await recordAudit(tx, actor, { action: "host.reconnect", targetType: "Host", targetId: host.id, outcome: "Success" });
     return { host: { id: host.id, name: host.name }, operation };
+  });
+}
+
+/**
+ * Admin: replaces the host's agent token with a new one, returned once. Until the agent is given
+ * the new token its calls are refused (the host shows Disconnected); then reconnect it. The token
+ * never enters the audit log.
+ */
+export async function rotateHostToken(
+  db: Db,
+  actor: Actor,
+  rawInput: HostIdInput,
+): Promise<{ host: Pick<Host, "id" | "name">; agentToken: string }> {
+  requireAdmin(actor, "rotate agent tokens");
+  const { hostId } = hostIdInput.parse(rawInput);
+  const agentToken = newAgentToken();
+  return db.$transaction(async (tx) => {
+    const host = await tx.host.findUnique({ where: { id: hostId }, select: { id: true, name: true } });
+    if (!host) throw notFound("Host", hostId);
+    await tx.host.update({ where: { id: host.id }, data: { agentToken } });
+    await recordAudit(tx, actor, {
+      action: "host.rotateToken",
+      targetType: "Host",
+      targetId: host.id,
+      outcome: "Success",
+      details: { name: host.name },
+    });
+    return { host, agentToken };
   });
 }
 

@@ -13,14 +13,18 @@ export const agentUrl = z
   .string()
   .trim()
   .url("Enter the agent URL, for example http://10.0.0.5:7100")
-  .refine((value) => /^https?:\/\//.test(value), "The agent URL must start with http:// or https://")
+  .refine(
+    (value) => /^https?:\/\//.test(value),
+    "The agent URL must start with http:// or https://",
+  )
   .transform((value) => value.replace(/\/+$/, ""));
 
 export const addHostInput = z.object({
   name: hostName,
   clusterId: z.uuid("Pick a cluster"),
   agentUrl,
-  agentToken: z.string().min(8, "The agent token has at least 8 characters").max(512),
+  /** Omitted: the control plane generates one for this host and returns it once, to install on the agent. */
+  agentToken: z.string().min(8, "The agent token has at least 8 characters").max(512).optional(),
   scanIommu: z.boolean().default(true),
 });
 export type AddHostInput = z.input<typeof addHostInput>;

@@ -410,6 +410,16 @@ export const endpoints: Endpoint[] = [
     longRunning: true,
   },
   {
+    method: "POST",
+    path: "/hosts/:hostId/rotate-token",
+    procedure: "hosts.rotateToken",
+    summary: "Rotate a host's agent token",
+    description:
+      "Replaces the host's agent token with a new one, returned once as `agentToken`. Install it on the agent, then reconnect the host.",
+    tag: "Hosts",
+    inputFrom: "params",
+  },
+  {
     method: "PUT",
     path: "/hosts/:hostId/iommu",
     procedure: "hosts.setIommu",

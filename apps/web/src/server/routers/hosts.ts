@@ -8,6 +8,7 @@ import {
   listHostsInput,
   rebootHost,
   reconnectHost,
+  rotateHostToken,
   setHostIommu,
   setIommuInput,
 } from "@virtfn/core";
@@ -22,6 +23,8 @@ export const hostsRouter = router({
   add: adminProcedure.input(addHostInput).mutation(({ ctx, input }) => addHost(ctx.db, ctx.actor, input)),
   /** Admin. */
   reconnect: adminProcedure.input(hostIdInput).mutation(({ ctx, input }) => reconnectHost(ctx.db, ctx.actor, input)),
+  /** Admin: a new agent token for the host, returned once. */
+  rotateToken: adminProcedure.input(hostIdInput).mutation(({ ctx, input }) => rotateHostToken(ctx.db, ctx.actor, input)),
   /** Admin (R15). */
   setIommu: adminProcedure.input(setIommuInput).mutation(({ ctx, input }) => setHostIommu(ctx.db, ctx.actor, input)),
   /** Admin. */
