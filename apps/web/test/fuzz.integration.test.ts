@@ -221,7 +221,10 @@ async function send(probe: Probe, token: string): Promise<{ status: number; text
   const request = new Request(`http://127.0.0.1:3000/api/v1${probe.target}`, {
     method: probe.method,
     headers,
-    ...(probe.body !== undefined ? { body: probe.body } : {}),
+    // Bytes go as a fresh ArrayBuffer: fetch's BodyInit takes no view over a shared buffer.
+    ...(probe.body !== undefined
+      ? { body: typeof probe.body === "string" ? probe.body : Uint8Array.from(probe.body).buffer }
+      : {}),
   });
   const response = await handleRest(request, [], { db: w.db });
   return { status: response.status, text: await response.text() };
