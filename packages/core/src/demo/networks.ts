@@ -2,6 +2,7 @@ import type { Db } from "@virtfn/db";
 import { createL2Network } from "../networks/l2";
 import { createL3Network } from "../networks/l3";
 import type { Actor } from "../shared/actor";
+import { ErrorCode, isDomainError } from "../shared/errors";
 import { splitPhysicalNic } from "../sriov/commands";
 
 /** The demo's SR-IOV network: VLAN 100 on kvm-01's 82599 port p1p1, split into 16 VFs. */
@@ -75,7 +76,8 @@ export async function seedDemoNetworks(db: Db): Promise<void> {
 
 /**
  * Splits the demo PF once its host has reported its NICs. Returns false while the host is not
- * there yet; a PF that already has a desired count is left alone.
+ * there yet or still busy with its connect (the reconciler may have started one); a PF that
+ * already has a desired count is left alone.
  */
 export async function splitDemoPf(db: Db): Promise<boolean> {
   const pf = await db.physicalNic.findFirst({
@@ -83,6 +85,11 @@ export async function splitDemoPf(db: Db): Promise<boolean> {
   });
   if (!pf) return false;
   if (pf.desiredNumVfs !== null) return true;
-  await splitPhysicalNic(db, await demoAdmin(db), { pfId: pf.id, count: DEMO_SRIOV.vfs });
+  try {
+    await splitPhysicalNic(db, await demoAdmin(db), { pfId: pf.id, count: DEMO_SRIOV.vfs });
+  } catch (error) {
+    if (isDomainError(error) && error.code === ErrorCode.OPERATION_IN_PROGRESS) return false;
+    throw error;
+  }
   return true;
 }
