@@ -96,7 +96,7 @@ describe("an agent SIGKILLed mid-operation and restarted on the same state: ever
 
   beforeAll(async () => {
     fx = await createFixture("agentkill");
-    worker = await startInProcessWorker(fx.config);
+    worker = await startInProcessWorker({ ...fx.config, agentOutageMs: 45_000 });
     cat = await catalog(fx.db);
     stateDir = mkdtempSync(
       path.join(process.env.VIRTFN_TEST_TMPDIR ?? os.tmpdir(), "virtfn-agent-"),

@@ -7,7 +7,12 @@ import { fileURLToPath } from "node:url";
 import { startAgent, type RunningAgent } from "@virtfn/agent";
 import { getOperation, seedDemo, type Actor, type OperationView } from "@virtfn/core";
 import type { Db } from "@virtfn/db";
-import { createTestDatabase, testQueuePrefix, testRedisUrl, type TestDatabase } from "@virtfn/db/testing";
+import {
+  createTestDatabase,
+  testQueuePrefix,
+  testRedisUrl,
+  type TestDatabase,
+} from "@virtfn/db/testing";
 import { startWorker, type RunningWorker, type WorkerConfig } from "../src/index";
 
 export const AGENT_TOKEN = "test-agent-token-0123456789";
@@ -44,6 +49,8 @@ export async function createFixture(label: string): Promise<Fixture> {
     jobAttempts: 3,
     jobBackoffMs: 100,
     lockMs: 2000,
+    // Short, so tests of an agent that stays down fail in time; outage tests set their own.
+    agentOutageMs: 2000,
   };
   return {
     database,
@@ -62,7 +69,9 @@ export async function createFixture(label: string): Promise<Fixture> {
 }
 
 export async function startSimAgent(profile: string): Promise<RunningAgent & { stateDir: string }> {
-  const stateDir = mkdtempSync(path.join(process.env.VIRTFN_TEST_TMPDIR ?? os.tmpdir(), "virtfn-agent-"));
+  const stateDir = mkdtempSync(
+    path.join(process.env.VIRTFN_TEST_TMPDIR ?? os.tmpdir(), "virtfn-agent-"),
+  );
   const agent = await startAgent({
     port: 0,
     token: AGENT_TOKEN,
@@ -86,30 +95,43 @@ export async function startInProcessWorker(config: WorkerConfig): Promise<Runnin
 /** The worker as a separate process, so that a test can kill it for real. */
 export function spawnWorkerProcess(config: WorkerConfig): ChildProcess {
   // node --import tsx, not the tsx binary: tsx forks a child, and SIGKILL must hit the worker itself.
-  return spawn(process.execPath, ["--import", "tsx", path.join(repoRoot, "apps/worker/src/main.ts")], {
-    cwd: repoRoot,
-    env: {
-      ...process.env,
-      DATABASE_URL: config.databaseUrl,
-      REDIS_URL: config.redisUrl,
-      VIRTFN_QUEUE_PREFIX: config.queuePrefix,
-      VIRTFN_RECONCILE_MS: "0",
-      VIRTFN_DISPATCH_MS: String(config.dispatchMs),
-      VIRTFN_JOB_ATTEMPTS: String(config.jobAttempts),
-      VIRTFN_JOB_BACKOFF_MS: String(config.jobBackoffMs),
-      VIRTFN_LOCK_MS: String(config.lockMs),
+  return spawn(
+    process.execPath,
+    ["--import", "tsx", path.join(repoRoot, "apps/worker/src/main.ts")],
+    {
+      cwd: repoRoot,
+      env: {
+        ...process.env,
+        DATABASE_URL: config.databaseUrl,
+        REDIS_URL: config.redisUrl,
+        VIRTFN_QUEUE_PREFIX: config.queuePrefix,
+        VIRTFN_RECONCILE_MS: "0",
+        VIRTFN_DISPATCH_MS: String(config.dispatchMs),
+        VIRTFN_JOB_ATTEMPTS: String(config.jobAttempts),
+        VIRTFN_JOB_BACKOFF_MS: String(config.jobBackoffMs),
+        VIRTFN_LOCK_MS: String(config.lockMs),
+      },
+      stdio: "ignore",
     },
-    stdio: "ignore",
-  });
+  );
 }
 
 /** An HTTP proxy that holds every request for `delayMs`: a slow network to the agent. */
-export async function startSlowProxy(targetUrl: string, delayMs: number): Promise<{ url: string; close(): Promise<void> }> {
+export async function startSlowProxy(
+  targetUrl: string,
+  delayMs: number,
+): Promise<{ url: string; close(): Promise<void> }> {
   const target = new URL(targetUrl);
   const server = http.createServer((req, res) => {
     setTimeout(() => {
       const upstream = http.request(
-        { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers },
+        {
+          host: target.hostname,
+          port: target.port,
+          path: req.url,
+          method: req.method,
+          headers: req.headers,
+        },
         (answer) => {
           res.writeHead(answer.statusCode ?? 502, answer.headers);
           answer.pipe(res);
@@ -139,7 +161,8 @@ export async function waitForOperation(
   db: Db,
   actor: Actor,
   operationId: string,
-  until: (operation: OperationView) => boolean = (op) => op.status === "Succeeded" || op.status === "Failed",
+  until: (operation: OperationView) => boolean = (op) =>
+    op.status === "Succeeded" || op.status === "Failed",
   timeoutMs = 30_000,
 ): Promise<OperationView> {
   const deadline = Date.now() + timeoutMs;
@@ -147,7 +170,9 @@ export async function waitForOperation(
     const operation = await getOperation(db, actor, operationId);
     if (until(operation)) return operation;
     if (Date.now() > deadline) {
-      throw new Error(`operation ${operationId} still ${operation.status} (${operation.progressMessage})`);
+      throw new Error(
+        `operation ${operationId} still ${operation.status} (${operation.progressMessage})`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
