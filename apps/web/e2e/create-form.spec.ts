@@ -1,4 +1,5 @@
-import { expect, test, type APIRequestContext, type Locator, type Page } from "@playwright/test";
+import type { APIRequestContext, Locator, Page } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { ADMIN, login } from "./helpers";
 
 // Issue 10, item 8: the create form never changes what the user asked for. After a refused

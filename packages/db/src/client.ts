@@ -13,7 +13,7 @@ export interface CreateDbOptions {
   max?: number;
   /**
    * How long a query may wait for a pooled connection, including opening a new one. Default
-   * 5000 ms. Without it a pool whose connections are all checked out waits for ever.
+   * 20000 ms. Without it a pool whose connections are all checked out waits for ever.
    */
   connectionTimeoutMs?: number;
   /** An idle connection is closed after this long. Default 30 000 ms. */
@@ -26,7 +26,9 @@ export interface CreateDbOptions {
 
 export const DB_DEFAULTS = {
   max: 10,
-  connectionTimeoutMs: 5000,
+  // Waiting in the pool's queue counts against this too, and a burst on a small pool queues for
+  // seconds without anything being wrong; a database that is down refuses at once instead.
+  connectionTimeoutMs: 20_000,
   idleTimeoutMs: 30_000,
   transactionMaxWaitMs: 2000,
   transactionTimeoutMs: 5000,

@@ -89,8 +89,9 @@ export function zodSummary(error: z.core.$ZodError): string {
 export function toTRPCError(error: unknown, requestId: string, path?: string): TRPCError {
   if (error instanceof InternalError) return error;
   const original = error instanceof TRPCError && error.code === "INTERNAL_SERVER_ERROR" && error.cause ? error.cause : error;
-  // The database is down: a 503 the caller can retry, not an internal error.
-  const domain = isDatabaseUnavailable(original) ? databaseUnavailable() : asDomainError(original);
+  // Load first (a transaction that could not start in time is DATABASE_BUSY), then a database
+  // that is down: both are 503s the caller can retry, not internal errors.
+  const domain = asDomainError(original) ?? (isDatabaseUnavailable(original) ? databaseUnavailable() : null);
   if (domain) {
     return new TRPCError({ code: kindToCode[domain.kind], message: domain.message, cause: domain });
   }
