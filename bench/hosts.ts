@@ -35,7 +35,12 @@ const tmp = mkdtempSync(path.join(os.tmpdir(), "virtfn-bench-"));
 const agents: RunningAgent[] = [];
 for (let i = 0; i < HOSTS * 2; i++) {
   agents.push(
-    await startAgent({ port: 0, token: TOKEN, backend: "sim", sim: { stateDir: path.join(tmp, `h${i}`), profile: "kvm-i350-82599", perVfDelayMs: 0 } }),
+    await startAgent({
+      port: 0,
+      token: TOKEN,
+      backend: "sim",
+      sim: { stateDir: path.join(tmp, `h${i}`), profile: "kvm-i350-82599", perVfDelayMs: 0 },
+    }),
   );
 }
 const worker = await startWorker(
@@ -61,7 +66,13 @@ for (let i = 0; i < HOSTS; i++) {
   const agent = agents[i];
   if (!agent) break;
   const t0 = performance.now();
-  const { operation } = await addHost(db, actor, { name: `seq-${i}`, clusterId: cluster.id, agentUrl: agent.url, agentToken: TOKEN, scanIommu: false });
+  const { operation } = await addHost(db, actor, {
+    name: `seq-${i}`,
+    clusterId: cluster.id,
+    agentUrl: agent.url,
+    agentToken: TOKEN,
+    scanIommu: false,
+  });
   await waitDone(db, actor, operation.id);
   sequential.push(performance.now() - t0);
 }
@@ -71,12 +82,20 @@ console.log(`host add, sequential (request → operation Succeeded): ${stats(seq
 const t1 = performance.now();
 await Promise.all(
   agents.slice(HOSTS).map(async (agent, i) => {
-    const { operation } = await addHost(db, actor, { name: `par-${i}`, clusterId: cluster.id, agentUrl: agent.url, agentToken: TOKEN, scanIommu: false });
+    const { operation } = await addHost(db, actor, {
+      name: `par-${i}`,
+      clusterId: cluster.id,
+      agentUrl: agent.url,
+      agentToken: TOKEN,
+      scanIommu: false,
+    });
     await waitDone(db, actor, operation.id);
   }),
 );
 const parallelMs = performance.now() - t1;
-console.log(`host add, ${HOSTS} concurrent: ${parallelMs.toFixed(0)}ms total, ${((HOSTS * 1000) / parallelMs).toFixed(1)} hosts/s`);
+console.log(
+  `host add, ${HOSTS} concurrent: ${parallelMs.toFixed(0)}ms total, ${((HOSTS * 1000) / parallelMs).toFixed(1)} hosts/s`,
+);
 
 // 3. Listing: one page of 25 hosts with NIC and VF counts.
 const listing: number[] = [];
@@ -88,7 +107,12 @@ for (let i = 0; i < 50; i++) {
 console.log(`listHosts (25 of ${HOSTS * 2} hosts, 4 PFs each): ${stats(listing)}`);
 
 // 4. Split 256 VFs on a sim E810 with no per-VF delay: the agent's own cost, then recording them.
-const e810 = await startAgent({ port: 0, token: TOKEN, backend: "sim", sim: { stateDir: path.join(tmp, "e810"), profile: "kvm-e810", perVfDelayMs: 0 } });
+const e810 = await startAgent({
+  port: 0,
+  token: TOKEN,
+  backend: "sim",
+  sim: { stateDir: path.join(tmp, "e810"), profile: "kvm-e810", perVfDelayMs: 0 },
+});
 const client = createAgentClient({ baseUrl: e810.url, token: TOKEN });
 const nics = await client.listPhysicalNics();
 const pf = nics.find((nic) => nic.totalVfs === 256);
@@ -96,7 +120,13 @@ if (pf) {
   const t0 = performance.now();
   await client.setVfCountAndWait(pf.pciAddress, 256, { operationId: "bench-split", pollMs: 20 });
   const splitMs = performance.now() - t0;
-  const { host } = await addHost(db, actor, { name: "e810", clusterId: cluster.id, agentUrl: e810.url, agentToken: TOKEN, scanIommu: false });
+  const { host } = await addHost(db, actor, {
+    name: "e810",
+    clusterId: cluster.id,
+    agentUrl: e810.url,
+    agentToken: TOKEN,
+    scanIommu: false,
+  });
   const row = await db.host.findUniqueOrThrow({ where: { id: host.id } });
   const t2 = performance.now();
   await refreshHost(db, row, client);
@@ -104,7 +134,9 @@ if (pf) {
   const t3 = performance.now();
   await refreshHost(db, row, client);
   const steadySync = performance.now() - t3;
-  console.log(`split 256 VFs on sim E810 (0 ms/VF): agent ${splitMs.toFixed(0)}ms; record 256 new VFs ${firstSync.toFixed(0)}ms; re-sync unchanged ${steadySync.toFixed(0)}ms`);
+  console.log(
+    `split 256 VFs on sim E810 (0 ms/VF): agent ${splitMs.toFixed(0)}ms; record 256 new VFs ${firstSync.toFixed(0)}ms; re-sync unchanged ${steadySync.toFixed(0)}ms`,
+  );
 }
 
 await worker.close();

@@ -13,7 +13,10 @@ export default defineConfig({
   outputDir: "test-results/artifacts",
   // scripts/test.ts passes PLAYWRIGHT_JSON_OUTPUT_NAME (an absolute path under the repo's
   // test-results/); a plain `npx playwright test` writes apps/web/test-results/e2e.json.
-  reporter: [["list"], ["json", { outputFile: process.env.PLAYWRIGHT_JSON_OUTPUT_NAME ?? "test-results/e2e.json" }]],
+  reporter: [
+    ["list"],
+    ["json", { outputFile: process.env.PLAYWRIGHT_JSON_OUTPUT_NAME ?? "test-results/e2e.json" }],
+  ],
   use: {
     baseURL: process.env.VIRTFN_WEB_URL ?? "http://127.0.0.1:3000",
     launchOptions: {

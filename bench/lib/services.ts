@@ -21,7 +21,12 @@ const REDIS_PORT = Number(process.env.VIRTFN_TEST_REDIS_PORT ?? 56380);
 /** Starts (or reuses) Postgres and Redis and creates an empty, migrated database `name`. */
 export async function benchServices(name: string): Promise<BenchServices> {
   const dataDir = process.env.VIRTFN_TEST_DATA_DIR ?? path.join(dataRoot, "test");
-  const postgres = await ensurePostgres({ dataDir: path.join(dataDir, "pg"), port: PG_PORT, database: "postgres", disposable: true });
+  const postgres = await ensurePostgres({
+    dataDir: path.join(dataDir, "pg"),
+    port: PG_PORT,
+    database: "postgres",
+    disposable: true,
+  });
   const redis = await ensureRedis({ dataDir: path.join(dataDir, "redis"), port: REDIS_PORT });
   const adminUrl = process.env.DATABASE_URL
     ? postgres.url.replace(/\/[^/?]+(\?|$)/, "/postgres$1")

@@ -1,12 +1,12 @@
 #!/usr/bin/env -S node --import tsx
-import { z } from 'zod';
-import { parseConfig, usage } from './config';
-import { startAgent } from './server/start';
+import { z } from "zod";
+import { parseConfig, usage } from "./config";
+import { startAgent } from "./server/start";
 
 const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
 
 async function main(): Promise<void> {
-  if (process.argv.includes('--help')) {
+  if (process.argv.includes("--help")) {
     process.stdout.write(usage);
     return;
   }
@@ -14,7 +14,10 @@ async function main(): Promise<void> {
   try {
     options = parseConfig(process.argv.slice(2), process.env);
   } catch (error) {
-    const message = error instanceof z.ZodError ? error.issues.map((i) => `${i.path.join('.') || 'config'}: ${i.message}`).join('\n') : String(error);
+    const message =
+      error instanceof z.ZodError
+        ? error.issues.map((i) => `${i.path.join(".") || "config"}: ${i.message}`).join("\n")
+        : String(error);
     process.stderr.write(`${message}\n\n${usage}`);
     process.exitCode = 2;
     return;
@@ -34,8 +37,8 @@ async function main(): Promise<void> {
       },
     );
   };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on("SIGINT", () => stop("SIGINT"));
+  process.on("SIGTERM", () => stop("SIGTERM"));
 }
 
 main().catch((error: unknown) => {

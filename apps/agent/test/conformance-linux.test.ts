@@ -1,4 +1,4 @@
-import { backendConformance } from './conformance/suite';
-import { linuxFactory } from './conformance/factories';
+import { backendConformance } from "./conformance/suite";
+import { linuxFactory } from "./conformance/factories";
 
-backendConformance('linux on a fake sysfs root', linuxFactory());
+backendConformance("linux on a fake sysfs root", linuxFactory());

@@ -1,4 +1,4 @@
-import { backendConformance } from './conformance/suite';
-import { simFactory } from './conformance/factories';
+import { backendConformance } from "./conformance/suite";
+import { simFactory } from "./conformance/factories";
 
-backendConformance('sim', simFactory);
+backendConformance("sim", simFactory);

@@ -1,8 +1,8 @@
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { afterEach } from 'vitest';
+import { existsSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { afterEach } from "vitest";
 
 const dirs: string[] = [];
 
@@ -10,10 +10,10 @@ const dirs: string[] = [];
  * Sim trees are thousands of tiny files; tmpfs keeps them as cheap as real sysfs, where a
  * VM's disk can take milliseconds per syscall.
  */
-const base = process.env.VIRTFN_TEST_TMPDIR ?? (existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir());
+const base = process.env.VIRTFN_TEST_TMPDIR ?? (existsSync("/dev/shm") ? "/dev/shm" : os.tmpdir());
 
 /** A fresh temp dir, removed after the test. */
-export async function tempDir(prefix = 'virtfn-agent-'): Promise<string> {
+export async function tempDir(prefix = "virtfn-agent-"): Promise<string> {
   const dir = await mkdtemp(path.join(base, prefix));
   dirs.push(dir);
   return dir;
@@ -23,14 +23,18 @@ afterEach(async () => {
   await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
 });
 
-export const TOKEN = 'test-token-0123456789abcdef';
+export const TOKEN = "test-token-0123456789abcdef";
 
 /** Polls until `check` returns a value; no wall-clock assertion, just a bounded wait. */
-export async function eventually<T>(check: () => Promise<T | undefined>, tries = 500, everyMs = 10): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined>,
+  tries = 500,
+  everyMs = 10,
+): Promise<T> {
   for (let i = 0; i < tries; i += 1) {
     const value = await check();
     if (value !== undefined) return value;
     await new Promise((r) => setTimeout(r, everyMs));
   }
-  throw new Error('condition not reached');
+  throw new Error("condition not reached");
 }

@@ -1,7 +1,7 @@
-import { AgentError, createAgentClient } from '@virtfn/agent-client';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startAgent, type RunningAgent } from '../src/index';
-import { TOKEN, tempDir } from './helpers';
+import { AgentError, createAgentClient } from "@virtfn/agent-client";
+import { afterEach, describe, expect, it } from "vitest";
+import { startAgent, type RunningAgent } from "../src/index";
+import { TOKEN, tempDir } from "./helpers";
 
 let running: RunningAgent | undefined;
 afterEach(async () => {
@@ -9,41 +9,51 @@ afterEach(async () => {
   running = undefined;
 });
 
-async function startSim(profile = 'kvm-i350-82599'): Promise<RunningAgent> {
+async function startSim(profile = "kvm-i350-82599"): Promise<RunningAgent> {
   running = await startAgent({
     port: 0,
     token: TOKEN,
-    backend: 'sim',
+    backend: "sim",
     sim: { stateDir: await tempDir(), profile, perVfDelayMs: 1, vfPollMs: 5 },
   });
   return running;
 }
 
-describe('agent over HTTP', { timeout: 30_000 }, () => {
-  it('serves health without a token and everything else only with it', async () => {
+describe("agent over HTTP", { timeout: 30_000 }, () => {
+  it("serves health without a token and everything else only with it", async () => {
     const agent = await startSim();
-    const anonymous = createAgentClient({ baseUrl: agent.url, token: 'wrong-token-xxxxxxxxxxxx', retries: 0 });
+    const anonymous = createAgentClient({
+      baseUrl: agent.url,
+      token: "wrong-token-xxxxxxxxxxxx",
+      retries: 0,
+    });
     const health = await anonymous.health();
-    expect(health).toMatchObject({ backend: 'sim', hostname: 'kvm-a', version: '0.1.0' });
+    expect(health).toMatchObject({ backend: "sim", hostname: "kvm-a", version: "0.1.0" });
     const err = await anonymous.getFacts().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AgentError);
-    expect(err).toMatchObject({ code: 'UNAUTHORIZED', status: 401, isTransient: false });
+    expect(err).toMatchObject({ code: "UNAUTHORIZED", status: 401, isTransient: false });
 
     const raw = await fetch(`${agent.url}/v1/nics`);
     expect(raw.status).toBe(401);
   });
 
-  it('maps a kernel ERANGE to AgentError code ERANGE and changes nothing', async () => {
+  it("maps a kernel ERANGE to AgentError code ERANGE and changes nothing", async () => {
     const agent = await startSim();
     const client = createAgentClient({ baseUrl: agent.url, token: TOKEN, retries: 0 });
-    const err = await client.setVfCount('0000:01:00.0', 8, { operationId: 'op-erange' }).catch((e: unknown) => e);
+    const err = await client
+      .setVfCount("0000:01:00.0", 8, { operationId: "op-erange" })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AgentError);
-    expect(err).toMatchObject({ code: 'ERANGE', status: 422, details: { totalVfs: 7, requested: 8 } });
-    const nic = (await client.listPhysicalNics()).find((n) => n.pciAddress === '0000:01:00.0');
+    expect(err).toMatchObject({
+      code: "ERANGE",
+      status: 422,
+      details: { totalVfs: 7, requested: 8 },
+    });
+    const nic = (await client.listPhysicalNics()).find((n) => n.pciAddress === "0000:01:00.0");
     expect(nic?.numVfs).toBe(0);
   });
 
-  it('maps an unreachable agent to UNREACHABLE, transient, after retries', async () => {
+  it("maps an unreachable agent to UNREACHABLE, transient, after retries", async () => {
     const agent = await startSim();
     const url = agent.url;
     await agent.close();
@@ -51,48 +61,71 @@ describe('agent over HTTP', { timeout: 30_000 }, () => {
     const client = createAgentClient({ baseUrl: url, token: TOKEN, retries: 2, retryDelayMs: 1 });
     const err = await client.getFacts().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AgentError);
-    expect(err).toMatchObject({ code: 'UNREACHABLE', isTransient: true });
+    expect(err).toMatchObject({ code: "UNREACHABLE", isTransient: true });
   });
 
-  it('splits a PF through a task and reports progress', async () => {
+  it("splits a PF through a task and reports progress", async () => {
     const agent = await startSim();
     const client = createAgentClient({ baseUrl: agent.url, token: TOKEN });
     const seen: number[] = [];
-    const task = await client.setVfCountAndWait('0000:04:00.0', 16, {
-      operationId: 'op-split-1',
+    const task = await client.setVfCountAndWait("0000:04:00.0", 16, {
+      operationId: "op-split-1",
       pollMs: 5,
       onProgress: (t) => seen.push(t.progress.done),
     });
-    expect(task).toMatchObject({ id: 'op-split-1', state: 'succeeded', progress: { done: 16, total: 16 }, error: null });
+    expect(task).toMatchObject({
+      id: "op-split-1",
+      state: "succeeded",
+      progress: { done: 16, total: 16 },
+      error: null,
+    });
     expect(seen.at(-1)).toBe(16);
     // Same operation id: the same task, nothing redone.
-    expect(await client.setVfCount('0000:04:00.0', 16, { operationId: 'op-split-1' })).toEqual({ taskId: 'op-split-1' });
-    const nic = (await client.listPhysicalNics()).find((n) => n.pciAddress === '0000:04:00.0');
-    expect(nic).toMatchObject({ name: 'p1p1', driver: 'ixgbe', numVfs: 16, totalVfs: 63, sriovCapable: true });
+    expect(await client.setVfCount("0000:04:00.0", 16, { operationId: "op-split-1" })).toEqual({
+      taskId: "op-split-1",
+    });
+    const nic = (await client.listPhysicalNics()).find((n) => n.pciAddress === "0000:04:00.0");
+    expect(nic).toMatchObject({
+      name: "p1p1",
+      driver: "ixgbe",
+      numVfs: 16,
+      totalVfs: 63,
+      sriovCapable: true,
+    });
     expect(nic?.vfs.map((v) => v.index)).toEqual([...Array(16).keys()]);
-    expect(nic?.vfs[0]).toMatchObject({ pciAddress: '0000:04:10.0', driver: 'ixgbevf', domain: null });
+    expect(nic?.vfs[0]).toMatchObject({
+      pciAddress: "0000:04:10.0",
+      driver: "ixgbevf",
+      domain: null,
+    });
   });
 
-  it('validates input with field paths before anything runs', async () => {
+  it("validates input with field paths before anything runs", async () => {
     const agent = await startSim();
-    const res = await fetch(`${agent.url}/v1/nics/${encodeURIComponent('0000:01:00.0')}/sriov`, {
-      method: 'PUT',
-      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+    const res = await fetch(`${agent.url}/v1/nics/${encodeURIComponent("0000:01:00.0")}/sriov`, {
+      method: "PUT",
+      headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
       body: JSON.stringify({ count: -1 }),
     });
     expect(res.status).toBe(400);
     const body: unknown = await res.json();
-    expect(body).toMatchObject({ error: { code: 'VALIDATION' } });
+    expect(body).toMatchObject({ error: { code: "VALIDATION" } });
   });
 
-  it('times out slow calls with TIMEOUT', async () => {
+  it("times out slow calls with TIMEOUT", async () => {
     const agent = await startSim();
     const slowFetch: typeof fetch = (input, init) =>
       new Promise((resolve, reject) => {
-        init?.signal?.addEventListener('abort', () => reject(init.signal?.reason));
+        init?.signal?.addEventListener("abort", () => reject(init.signal?.reason));
         setTimeout(() => resolve(fetch(input, init)), 1_000);
       });
-    const client = createAgentClient({ baseUrl: agent.url, token: TOKEN, timeoutMs: 20, retries: 0, fetch: slowFetch });
-    await expect(client.health()).rejects.toMatchObject({ code: 'TIMEOUT', isTransient: true });
+    const client = createAgentClient({
+      baseUrl: agent.url,
+      token: TOKEN,
+      timeoutMs: 20,
+      retries: 0,
+      fetch: slowFetch,
+    });
+    await expect(client.health()).rejects.toMatchObject({ code: "TIMEOUT", isTransient: true });
   });
 });

@@ -1,13 +1,13 @@
-import { execFile } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
-import path from 'node:path';
-import { promisify } from 'node:util';
-import type { NicSpec } from '@virtfn/agent-client';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { parseDomainXml } from '../src/hypervisor/domain-xml';
-import type { DefinedSpec } from '../src/hypervisor/types';
-import { renderDomainXml, renderNic, renderPciHostdev } from '../src/hypervisor/xml';
-import { tempDir } from './helpers';
+import { execFile } from "node:child_process";
+import { writeFile } from "node:fs/promises";
+import path from "node:path";
+import { promisify } from "node:util";
+import type { NicSpec } from "@virtfn/agent-client";
+import { beforeAll, describe, expect, it } from "vitest";
+import { parseDomainXml } from "../src/hypervisor/domain-xml";
+import type { DefinedSpec } from "../src/hypervisor/types";
+import { renderDomainXml, renderNic, renderPciHostdev } from "../src/hypervisor/xml";
+import { tempDir } from "./helpers";
 
 const run = promisify(execFile);
 
@@ -18,37 +18,43 @@ const run = promisify(execFile);
  */
 async function requireBinary(name: string, pkg: string): Promise<void> {
   try {
-    await run('sh', ['-c', `command -v ${name}`]);
+    await run("sh", ["-c", `command -v ${name}`]);
   } catch {
-    throw new Error(`${name} is not installed: apt-get install -y ${pkg}. These tests must not be skipped.`);
+    throw new Error(
+      `${name} is not installed: apt-get install -y ${pkg}. These tests must not be skipped.`,
+    );
   }
 }
 
 async function validate(xml: string): Promise<{ ok: boolean; output: string }> {
-  const file = path.join(await tempDir('virtfn-xml-'), 'dom.xml');
+  const file = path.join(await tempDir("virtfn-xml-"), "dom.xml");
   await writeFile(file, xml);
   try {
-    const { stdout, stderr } = await run('virt-xml-validate', [file, 'domain']);
+    const { stdout, stderr } = await run("virt-xml-validate", [file, "domain"]);
     return { ok: true, output: stdout + stderr };
   } catch (error) {
     const e = error as { stdout?: string; stderr?: string };
-    return { ok: false, output: `${e.stdout ?? ''}${e.stderr ?? ''}` };
+    return { ok: false, output: `${e.stdout ?? ""}${e.stderr ?? ""}` };
   }
 }
 
 /** Each virsh process starts the test driver afresh, so define+start+dumpxml share one process. */
 async function roundTrip(spec: DefinedSpec): Promise<string> {
-  const file = path.join(await tempDir('virtfn-xml-'), 'dom.xml');
-  await writeFile(file, renderDomainXml(spec, { type: 'test' }));
-  const { stdout } = await run('virsh', ['-c', 'test:///default', `define ${file}; start ${spec.name}; dumpxml ${spec.name}`]);
-  const start = stdout.indexOf('<domain');
+  const file = path.join(await tempDir("virtfn-xml-"), "dom.xml");
+  await writeFile(file, renderDomainXml(spec, { type: "test" }));
+  const { stdout } = await run("virsh", [
+    "-c",
+    "test:///default",
+    `define ${file}; start ${spec.name}; dumpxml ${spec.name}`,
+  ]);
+  const start = stdout.indexOf("<domain");
   if (start < 0) throw new Error(`no domain XML in virsh output:\n${stdout}`);
   return stdout.slice(start);
 }
 
 const base = (name: string, nics: NicSpec[], image?: string): DefinedSpec => ({
   name,
-  uuid: `6f1f6a2e-8c3b-4c1e-9a55-${(name.length * 1000 + nics.length).toString().padStart(12, '0')}`,
+  uuid: `6f1f6a2e-8c3b-4c1e-9a55-${(name.length * 1000 + nics.length).toString().padStart(12, "0")}`,
   vcpus: 2,
   memoryMiB: 2048,
   ...(image === undefined ? {} : { image }),
@@ -56,25 +62,70 @@ const base = (name: string, nics: NicSpec[], image?: string): DefinedSpec => ({
 });
 
 const nicShapes: Record<string, NicSpec> = {
-  'VF, hostdev with VLAN': { type: 'vf', mac: '52:54:00:00:00:01', pciAddress: '0000:01:10.4', vlan: 100 },
-  'VF, hostdev without VLAN': { type: 'vf', mac: '52:54:00:00:00:02', pciAddress: '0000:b0:1f.7' },
-  'vNIC bridge, virtio + vhost, 8 queues': { type: 'vnic', mac: '52:54:00:00:01:01', kind: 'bridge', source: 'br0', model: 'virtio', queues: 8 },
-  'vNIC bridge, virtio + vhost, 1 queue': { type: 'vnic', mac: '52:54:00:00:01:02', kind: 'bridge', source: 'br0', model: 'virtio' },
-  'vNIC bridge, e1000': { type: 'vnic', mac: '52:54:00:00:01:03', kind: 'bridge', source: 'br-mgmt', model: 'e1000' },
-  'vNIC bridge with VLAN': { type: 'vnic', mac: '52:54:00:00:01:04', kind: 'bridge', source: 'br0', model: 'virtio', queues: 2, vlan: 200 },
-  'vNIC macvtap, virtio': { type: 'vnic', mac: '52:54:00:00:01:05', kind: 'macvtap', source: 'em1', model: 'virtio', queues: 4 },
-  'vNIC macvtap, e1000': { type: 'vnic', mac: '52:54:00:00:01:06', kind: 'macvtap', source: 'em1', model: 'e1000' },
+  "VF, hostdev with VLAN": {
+    type: "vf",
+    mac: "52:54:00:00:00:01",
+    pciAddress: "0000:01:10.4",
+    vlan: 100,
+  },
+  "VF, hostdev without VLAN": { type: "vf", mac: "52:54:00:00:00:02", pciAddress: "0000:b0:1f.7" },
+  "vNIC bridge, virtio + vhost, 8 queues": {
+    type: "vnic",
+    mac: "52:54:00:00:01:01",
+    kind: "bridge",
+    source: "br0",
+    model: "virtio",
+    queues: 8,
+  },
+  "vNIC bridge, virtio + vhost, 1 queue": {
+    type: "vnic",
+    mac: "52:54:00:00:01:02",
+    kind: "bridge",
+    source: "br0",
+    model: "virtio",
+  },
+  "vNIC bridge, e1000": {
+    type: "vnic",
+    mac: "52:54:00:00:01:03",
+    kind: "bridge",
+    source: "br-mgmt",
+    model: "e1000",
+  },
+  "vNIC bridge with VLAN": {
+    type: "vnic",
+    mac: "52:54:00:00:01:04",
+    kind: "bridge",
+    source: "br0",
+    model: "virtio",
+    queues: 2,
+    vlan: 200,
+  },
+  "vNIC macvtap, virtio": {
+    type: "vnic",
+    mac: "52:54:00:00:01:05",
+    kind: "macvtap",
+    source: "em1",
+    model: "virtio",
+    queues: 4,
+  },
+  "vNIC macvtap, e1000": {
+    type: "vnic",
+    mac: "52:54:00:00:01:06",
+    kind: "macvtap",
+    source: "em1",
+    model: "e1000",
+  },
 };
 
-describe('XML against libvirt', { timeout: 30_000 }, () => {
+describe("XML against libvirt", { timeout: 30_000 }, () => {
   beforeAll(async () => {
-    await requireBinary('virt-xml-validate', 'libvirt-clients libxml2-utils');
-    await requireBinary('virsh', 'libvirt-clients');
+    await requireBinary("virt-xml-validate", "libvirt-clients libxml2-utils");
+    await requireBinary("virsh", "libvirt-clients");
   });
 
-  it('the validator is live: a malformed hostdev interface is rejected', async () => {
-    const bad = renderDomainXml(base('bad', [])).replace(
-      '<devices>',
+  it("the validator is live: a malformed hostdev interface is rejected", async () => {
+    const bad = renderDomainXml(base("bad", [])).replace(
+      "<devices>",
       "<devices>\n<interface type='hostdev' managed='yes'><source bridge='br0'/><model/></interface>",
     );
     expect((await validate(bad)).ok).toBe(false);
@@ -82,38 +133,64 @@ describe('XML against libvirt', { timeout: 30_000 }, () => {
 
   for (const [label, nic] of Object.entries(nicShapes)) {
     it(`${label}: valid against the schema and survives libvirt's parser`, async () => {
-      const spec = base(`vm-${label.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}`.slice(0, 60), [nic]);
+      const spec = base(`vm-${label.replace(/[^a-z0-9]+/gi, "-").toLowerCase()}`.slice(0, 60), [
+        nic,
+      ]);
       const xml = renderDomainXml(spec);
       const result = await validate(xml);
-      expect(result.output).toContain('validates');
+      expect(result.output).toContain("validates");
       expect(result.ok).toBe(true);
       // The device XML sent to attach-device is exactly what sits inside <devices>.
-      expect(xml).toContain(renderNic(nic).split('\n')[0]);
+      expect(xml).toContain(renderNic(nic).split("\n")[0]);
       const back = parseDomainXml(await roundTrip(spec));
       expect(back.nics).toEqual([nic]);
     });
   }
 
-  it('a full domain (disk, VFs, vNICs) validates and round-trips', async () => {
-    const spec = base('vm-full', Object.values(nicShapes).slice(0, 5), '/var/lib/libvirt/images/vm-full.qcow2');
+  it("a full domain (disk, VFs, vNICs) validates and round-trips", async () => {
+    const spec = base(
+      "vm-full",
+      Object.values(nicShapes).slice(0, 5),
+      "/var/lib/libvirt/images/vm-full.qcow2",
+    );
     expect((await validate(renderDomainXml(spec))).ok).toBe(true);
     const back = parseDomainXml(await roundTrip(spec));
-    expect(back).toEqual({ name: spec.name, uuid: spec.uuid, vcpus: 2, memoryMiB: 2048, image: spec.image, nics: spec.nics });
+    expect(back).toEqual({
+      name: spec.name,
+      uuid: spec.uuid,
+      vcpus: 2,
+      memoryMiB: 2048,
+      image: spec.image,
+      nics: spec.nics,
+    });
   });
 
-  it('a domain without disk or NICs validates and round-trips', async () => {
-    const spec = base('vm-empty', []);
+  it("a domain without disk or NICs validates and round-trips", async () => {
+    const spec = base("vm-empty", []);
     expect((await validate(renderDomainXml(spec))).ok).toBe(true);
-    expect(parseDomainXml(await roundTrip(spec))).toMatchObject({ name: 'vm-empty', nics: [], image: undefined });
+    expect(parseDomainXml(await roundTrip(spec))).toMatchObject({
+      name: "vm-empty",
+      nics: [],
+      image: undefined,
+    });
   });
 
-  it('whole-function PCI passthrough (<hostdev>) validates and is kept by the parser', async () => {
-    const spec = base('vm-hostdev', []);
-    const xml = renderDomainXml(spec).replace('<devices>', `<devices>\n${renderPciHostdev('0000:04:00.1')}`);
+  it("whole-function PCI passthrough (<hostdev>) validates and is kept by the parser", async () => {
+    const spec = base("vm-hostdev", []);
+    const xml = renderDomainXml(spec).replace(
+      "<devices>",
+      `<devices>\n${renderPciHostdev("0000:04:00.1")}`,
+    );
     expect((await validate(xml)).ok).toBe(true);
-    const file = path.join(await tempDir('virtfn-xml-'), 'dom.xml');
+    const file = path.join(await tempDir("virtfn-xml-"), "dom.xml");
     await writeFile(file, xml.replace("type='kvm'", "type='test'"));
-    const { stdout } = await run('virsh', ['-c', 'test:///default', `define ${file}; dumpxml vm-hostdev`]);
-    expect(stdout).toMatch(/<hostdev mode='subsystem' type='pci' managed='yes'>[\s\S]*bus='0x04' slot='0x00' function='0x1'/);
+    const { stdout } = await run("virsh", [
+      "-c",
+      "test:///default",
+      `define ${file}; dumpxml vm-hostdev`,
+    ]);
+    expect(stdout).toMatch(
+      /<hostdev mode='subsystem' type='pci' managed='yes'>[\s\S]*bus='0x04' slot='0x00' function='0x1'/,
+    );
   });
 });

@@ -1,7 +1,7 @@
-import { existsSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
-import { linuxFactory, type Subject } from './conformance/factories';
-import type { FakeVirsh } from './fake-virsh';
+import { existsSync } from "node:fs";
+import { afterEach, describe, expect, it } from "vitest";
+import { linuxFactory, type Subject } from "./conformance/factories";
+import type { FakeVirsh } from "./fake-virsh";
 
 let subject: Subject | undefined;
 let virsh: FakeVirsh | undefined;
@@ -14,84 +14,123 @@ async function open(profile: string): Promise<{ s: Subject; v: FakeVirsh }> {
   subject = await linuxFactory((v) => {
     virsh = v;
   })({ profile });
-  if (virsh === undefined) throw new Error('no fake virsh');
+  if (virsh === undefined) throw new Error("no fake virsh");
   return { s: subject, v: virsh };
 }
 
-const withoutFiles = (call: string[]) => call.map((a) => (a.endsWith('.xml') ? '<file>' : a));
+const withoutFiles = (call: string[]) => call.map((a) => (a.endsWith(".xml") ? "<file>" : a));
 
-describe('linux backend: commands it issues', { timeout: 30_000 }, () => {
-  it('hot-plugs a VF with attach-device --live --config and the hostdev XML', async () => {
-    const { s, v } = await open('kvm-i350-82599');
-    const { taskId } = await s.agent.startSetVfCount('0000:01:00.0', 2, 'op');
-    while (s.agent.getTask(taskId).state === 'running') await new Promise((r) => setTimeout(r, 2));
-    await s.agent.defineDomain({ name: 'vm1', vcpus: 1, memoryMiB: 512, nics: [] });
-    await s.agent.startDomain('vm1');
+describe("linux backend: commands it issues", { timeout: 30_000 }, () => {
+  it("hot-plugs a VF with attach-device --live --config and the hostdev XML", async () => {
+    const { s, v } = await open("kvm-i350-82599");
+    const { taskId } = await s.agent.startSetVfCount("0000:01:00.0", 2, "op");
+    while (s.agent.getTask(taskId).state === "running") await new Promise((r) => setTimeout(r, 2));
+    await s.agent.defineDomain({ name: "vm1", vcpus: 1, memoryMiB: 512, nics: [] });
+    await s.agent.startDomain("vm1");
     v.calls.length = 0;
     v.xml.length = 0;
-    await s.agent.attachVf('vm1', { mac: '52:54:00:00:00:01', pciAddress: '0000:01:10.4', vlan: 100, live: true });
-    expect(v.calls.map(withoutFiles)).toContainEqual(['attach-device', 'vm1', '<file>', '--live', '--config']);
+    await s.agent.attachVf("vm1", {
+      mac: "52:54:00:00:00:01",
+      pciAddress: "0000:01:10.4",
+      vlan: 100,
+      live: true,
+    });
+    expect(v.calls.map(withoutFiles)).toContainEqual([
+      "attach-device",
+      "vm1",
+      "<file>",
+      "--live",
+      "--config",
+    ]);
     expect(v.xml).toEqual([
       [
         "<interface type='hostdev' managed='yes'>",
         "  <mac address='52:54:00:00:00:01'/>",
         "  <driver name='vfio'/>",
-        '  <source>',
+        "  <source>",
         "    <address type='pci' domain='0x0000' bus='0x01' slot='0x10' function='0x4'/>",
-        '  </source>',
-        '  <vlan>',
+        "  </source>",
+        "  <vlan>",
         "    <tag id='100'/>",
-        '  </vlan>',
-        '</interface>',
-      ].join('\n'),
+        "  </vlan>",
+        "</interface>",
+      ].join("\n"),
     ]);
     v.calls.length = 0;
-    await s.agent.detachVf('vm1', { pciAddress: '0000:01:10.4', live: false });
-    expect(v.calls.map(withoutFiles)).toContainEqual(['detach-device', 'vm1', '<file>', '--config']);
+    await s.agent.detachVf("vm1", { pciAddress: "0000:01:10.4", live: false });
+    expect(v.calls.map(withoutFiles)).toContainEqual([
+      "detach-device",
+      "vm1",
+      "<file>",
+      "--config",
+    ]);
     // XML files are temporary: nothing is left behind for the next call to trip over.
-    const files = v.calls.flat().filter((a) => a.endsWith('.xml'));
+    const files = v.calls.flat().filter((a) => a.endsWith(".xml"));
     expect(files.every((f) => !existsSync(f))).toBe(true);
   });
 
-  it('defines from a file, stops gracefully with shutdown, and migrates with virsh migrate', async () => {
-    const { s, v } = await open('kvm-i350-82599');
-    await s.agent.defineDomain({ name: 'web1', vcpus: 1, memoryMiB: 512, nics: [] });
-    await s.agent.startDomain('web1');
-    await s.agent.stopDomain('web1');
-    await s.agent.startDomain('web1');
-    await s.agent.migrateDomain('web1', { targetBaseUrl: 'https://10.1.2.3:7443', targetToken: 't'.repeat(20), live: true });
-    const verbs = v.calls.map(withoutFiles).filter((c) => !['list', 'domstate', 'dumpxml'].includes(c[0] ?? ''));
+  it("defines from a file, stops gracefully with shutdown, and migrates with virsh migrate", async () => {
+    const { s, v } = await open("kvm-i350-82599");
+    await s.agent.defineDomain({ name: "web1", vcpus: 1, memoryMiB: 512, nics: [] });
+    await s.agent.startDomain("web1");
+    await s.agent.stopDomain("web1");
+    await s.agent.startDomain("web1");
+    await s.agent.migrateDomain("web1", {
+      targetBaseUrl: "https://10.1.2.3:7443",
+      targetToken: "t".repeat(20),
+      live: true,
+    });
+    const verbs = v.calls
+      .map(withoutFiles)
+      .filter((c) => !["list", "domstate", "dumpxml"].includes(c[0] ?? ""));
     expect(verbs).toEqual([
-      ['define', '<file>'],
-      ['start', 'web1'],
-      ['shutdown', 'web1'],
-      ['start', 'web1'],
-      ['migrate', '--live', '--persistent', '--undefinesource', '--verbose', 'web1', 'qemu+ssh://10.1.2.3/system'],
+      ["define", "<file>"],
+      ["start", "web1"],
+      ["shutdown", "web1"],
+      ["start", "web1"],
+      [
+        "migrate",
+        "--live",
+        "--persistent",
+        "--undefinesource",
+        "--verbose",
+        "web1",
+        "qemu+ssh://10.1.2.3/system",
+      ],
     ]);
-    expect(v.domains.has('web1')).toBe(false);
+    expect(v.domains.has("web1")).toBe(false);
   });
 
-  it('edits the bootloader with grubby, Intel or AMD argument by CPU vendor', async () => {
-    const intel = await open('kvm-no-iommu');
+  it("edits the bootloader with grubby, Intel or AMD argument by CPU vendor", async () => {
+    const intel = await open("kvm-no-iommu");
     await intel.s.agent.setIommuKernelArg(true);
     expect(intel.s.kernel.state.configuredCmdline).toMatch(/ intel_iommu=on iommu=pt$/);
     await intel.s.close();
 
-    const amd = await open('kvm-cx5-x710');
+    const amd = await open("kvm-cx5-x710");
     await amd.s.agent.setIommuKernelArg(false);
     expect(amd.s.kernel.state.configuredCmdline).not.toMatch(/amd_iommu|iommu=pt/);
-    expect((await amd.s.agent.facts()).iommu).toMatchObject({ kernelArgSet: false, rebootRequired: true, active: true });
+    expect((await amd.s.agent.facts()).iommu).toMatchObject({
+      kernelArgSet: false,
+      rebootRequired: true,
+      active: true,
+    });
     await amd.s.agent.setIommuKernelArg(true);
     expect(amd.s.kernel.state.configuredCmdline).toMatch(/ amd_iommu=on iommu=pt$/);
   });
 
-  it('refuses to start a domain whose VF vanished underneath it', async () => {
-    const { s } = await open('kvm-i350-82599');
-    const { taskId } = await s.agent.startSetVfCount('0000:01:00.0', 1, 'op');
-    while (s.agent.getTask(taskId).state === 'running') await new Promise((r) => setTimeout(r, 2));
-    await s.agent.defineDomain({ name: 'vm1', vcpus: 1, memoryMiB: 512, nics: [{ type: 'vf', mac: '52:54:00:00:00:01', pciAddress: '0000:01:10.0' }] });
+  it("refuses to start a domain whose VF vanished underneath it", async () => {
+    const { s } = await open("kvm-i350-82599");
+    const { taskId } = await s.agent.startSetVfCount("0000:01:00.0", 1, "op");
+    while (s.agent.getTask(taskId).state === "running") await new Promise((r) => setTimeout(r, 2));
+    await s.agent.defineDomain({
+      name: "vm1",
+      vcpus: 1,
+      memoryMiB: 512,
+      nics: [{ type: "vf", mac: "52:54:00:00:00:01", pciAddress: "0000:01:10.0" }],
+    });
     // Someone outside the agent unbinds the PF driver: the kernel drops the VFs.
-    await s.kernel.sys.writeFile('bus/pci/drivers/igb/unbind', '0000:01:00.0');
-    await expect(s.agent.startDomain('vm1')).rejects.toMatchObject({ code: 'VF_NOT_FOUND' });
+    await s.kernel.sys.writeFile("bus/pci/drivers/igb/unbind", "0000:01:00.0");
+    await expect(s.agent.startDomain("vm1")).rejects.toMatchObject({ code: "VF_NOT_FOUND" });
   });
 });

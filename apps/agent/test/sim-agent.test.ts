@@ -1,50 +1,76 @@
-import { readdir, readFile } from 'node:fs/promises';
-import path from 'node:path';
-import { AgentError, createAgentClient, type AgentClient } from '@virtfn/agent-client';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startAgent, startSimFleet, type RunningAgent, type SimFleet } from '../src/index';
-import { TOKEN, eventually, tempDir } from './helpers';
+import { readdir, readFile } from "node:fs/promises";
+import path from "node:path";
+import { AgentError, createAgentClient, type AgentClient } from "@virtfn/agent-client";
+import { afterEach, describe, expect, it } from "vitest";
+import { startAgent, startSimFleet, type RunningAgent, type SimFleet } from "../src/index";
+import { TOKEN, eventually, tempDir } from "./helpers";
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function sim(stateDir: string, profile: string, perVfDelayMs = 0): Promise<{ agent: RunningAgent; client: AgentClient }> {
-  const agent = await startAgent({ port: 0, token: TOKEN, backend: 'sim', sim: { stateDir, profile, perVfDelayMs, vfPollMs: 2 } });
+async function sim(
+  stateDir: string,
+  profile: string,
+  perVfDelayMs = 0,
+): Promise<{ agent: RunningAgent; client: AgentClient }> {
+  const agent = await startAgent({
+    port: 0,
+    token: TOKEN,
+    backend: "sim",
+    sim: { stateDir, profile, perVfDelayMs, vfPollMs: 2 },
+  });
   cleanups.push(() => agent.close());
-  return { agent, client: createAgentClient({ baseUrl: agent.url, token: TOKEN, retryDelayMs: 1 }) };
+  return {
+    agent,
+    client: createAgentClient({ baseUrl: agent.url, token: TOKEN, retryDelayMs: 1 }),
+  };
 }
 
-const vm = (name: string, nics: Parameters<AgentClient['defineDomain']>[0]['nics'] = []) => ({ name, vcpus: 1, memoryMiB: 1024, nics });
+const vm = (name: string, nics: Parameters<AgentClient["defineDomain"]>[0]["nics"] = []) => ({
+  name,
+  vcpus: 1,
+  memoryMiB: 1024,
+  nics,
+});
 
-describe('sim host reboot', { timeout: 30_000 }, () => {
-  it('loses VFs, FDB and running domains; keeps definitions; changes the boot id', async () => {
-    const { client } = await sim(await tempDir(), 'kvm-i350-82599');
+describe("sim host reboot", { timeout: 30_000 }, () => {
+  it("loses VFs, FDB and running domains; keeps definitions; changes the boot id", async () => {
+    const { client } = await sim(await tempDir(), "kvm-i350-82599");
     const bootId = (await client.health()).bootId;
-    await client.setVfCountAndWait('0000:01:00.0', 4, { operationId: 'split-1', pollMs: 2 });
-    await client.defineDomain(vm('vm1', [{ type: 'vf', mac: '52:54:00:00:00:01', pciAddress: '0000:01:10.0' }]));
-    await client.startDomain('vm1');
-    await client.addFdb('em1', '52:54:00:00:00:99');
+    await client.setVfCountAndWait("0000:01:00.0", 4, { operationId: "split-1", pollMs: 2 });
+    await client.defineDomain(
+      vm("vm1", [{ type: "vf", mac: "52:54:00:00:00:01", pciAddress: "0000:01:10.0" }]),
+    );
+    await client.startDomain("vm1");
+    await client.addFdb("em1", "52:54:00:00:00:99");
 
     const { bootId: after } = await client.reboot();
     expect(after).not.toBe(bootId);
     const snap = await client.snapshot();
     expect(snap.bootId).toBe(after);
-    expect(snap.nics.find((n) => n.name === 'em1')).toMatchObject({ numVfs: 0, vfs: [] });
+    expect(snap.nics.find((n) => n.name === "em1")).toMatchObject({ numVfs: 0, vfs: [] });
     expect(snap.fdb).toEqual([]);
-    expect(snap.domains).toEqual([{ name: 'vm1', state: 'shutoff', vfs: ['0000:01:10.0'], vnicMacs: [] }]);
+    expect(snap.domains).toEqual([
+      { name: "vm1", state: "shutoff", vfs: ["0000:01:10.0"], vnicMacs: [] },
+    ]);
 
     // The reconciler's job after a reboot: re-split, then the domain can start again.
-    await expect(client.startDomain('vm1')).rejects.toMatchObject({ code: 'VF_NOT_FOUND' });
-    await client.setVfCountAndWait('0000:01:00.0', 4, { operationId: 'split-2', pollMs: 2 });
-    expect((await client.startDomain('vm1')).state).toBe('running');
+    await expect(client.startDomain("vm1")).rejects.toMatchObject({ code: "VF_NOT_FOUND" });
+    await client.setVfCountAndWait("0000:01:00.0", 4, { operationId: "split-2", pollMs: 2 });
+    expect((await client.startDomain("vm1")).state).toBe("running");
   });
 
-  it('turns the IOMMU on: kernel argument, reboot required, active after the reboot', async () => {
-    const { client } = await sim(await tempDir(), 'kvm-no-iommu');
-    await expect(client.setVfCount('0000:01:00.0', 2, { operationId: 'early' })).rejects.toMatchObject({ code: 'IOMMU_NOT_ACTIVE' });
-    expect(await client.setIommuKernelArg(true)).toEqual({ kernelArgSet: true, rebootRequired: true });
+  it("turns the IOMMU on: kernel argument, reboot required, active after the reboot", async () => {
+    const { client } = await sim(await tempDir(), "kvm-no-iommu");
+    await expect(
+      client.setVfCount("0000:01:00.0", 2, { operationId: "early" }),
+    ).rejects.toMatchObject({ code: "IOMMU_NOT_ACTIVE" });
+    expect(await client.setIommuKernelArg(true)).toEqual({
+      kernelArgSet: true,
+      rebootRequired: true,
+    });
     await client.reboot();
     expect((await client.getFacts()).iommu).toEqual({
       kernelArgSet: true,
@@ -53,65 +79,89 @@ describe('sim host reboot', { timeout: 30_000 }, () => {
       allowUnsafeInterrupts: false,
       rebootRequired: false,
     });
-    const task = await client.setVfCountAndWait('0000:01:00.0', 7, { operationId: 'late', pollMs: 2 });
-    expect(task.state).toBe('succeeded');
+    const task = await client.setVfCountAndWait("0000:01:00.0", 7, {
+      operationId: "late",
+      pollMs: 2,
+    });
+    expect(task.state).toBe("succeeded");
   });
 
-  it('linux refuses reboot with UNSUPPORTED', async () => {
-    const agent = await startAgent({ port: 0, token: TOKEN, backend: 'linux', linux: { sysRoot: await tempDir(), procRoot: await tempDir() } });
+  it("linux refuses reboot with UNSUPPORTED", async () => {
+    const agent = await startAgent({
+      port: 0,
+      token: TOKEN,
+      backend: "linux",
+      linux: { sysRoot: await tempDir(), procRoot: await tempDir() },
+    });
     cleanups.push(() => agent.close());
     const client = createAgentClient({ baseUrl: agent.url, token: TOKEN });
-    await expect(client.reboot()).rejects.toMatchObject({ code: 'UNSUPPORTED', status: 501 });
+    await expect(client.reboot()).rejects.toMatchObject({ code: "UNSUPPORTED", status: 501 });
   });
 });
 
-describe('agent restarted in the middle of a split', { timeout: 30_000 }, () => {
-  it('reports a consistent state, and the same operation can be re-issued to completion', async () => {
+describe("agent restarted in the middle of a split", { timeout: 30_000 }, () => {
+  it("reports a consistent state, and the same operation can be re-issued to completion", async () => {
     const stateDir = await tempDir();
-    const first = await sim(stateDir, 'kvm-i350-82599', 3);
-    await first.client.setVfCount('0000:04:00.0', 63, { operationId: 'split-op' });
+    const first = await sim(stateDir, "kvm-i350-82599", 3);
+    await first.client.setVfCount("0000:04:00.0", 63, { operationId: "split-op" });
     await eventually(async () => {
-      const t = await first.client.getTask('split-op');
+      const t = await first.client.getTask("split-op");
       return t.progress.done >= 5 ? t : undefined;
     });
     await first.agent.close(); // the process "dies" mid-split
 
-    const second = await sim(stateDir, 'kvm-i350-82599', 0);
-    const nic = (await second.client.listPhysicalNics()).find((n) => n.pciAddress === '0000:04:00.0');
+    const second = await sim(stateDir, "kvm-i350-82599", 0);
+    const nic = (await second.client.listPhysicalNics()).find(
+      (n) => n.pciAddress === "0000:04:00.0",
+    );
     expect(nic).toBeDefined();
     expect(nic?.numVfs).toBe(nic?.vfs.length);
-    const dev = path.join(stateDir, 'sys/bus/pci/devices/0000:04:00.0');
+    const dev = path.join(stateDir, "sys/bus/pci/devices/0000:04:00.0");
     const links = (await readdir(dev)).filter((e) => /^virtfn\d+$/.test(e)).length;
-    expect(Number((await readFile(path.join(dev, 'sriov_numvfs'), 'utf8')).trim())).toBe(links);
+    expect(Number((await readFile(path.join(dev, "sriov_numvfs"), "utf8")).trim())).toBe(links);
 
     // The new agent never saw the task: the helper re-issues it under the same id.
-    await expect(second.client.getTask('split-op')).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    const task = await second.client.setVfCountAndWait('0000:04:00.0', 63, { operationId: 'split-op', pollMs: 2 });
-    expect(task).toMatchObject({ id: 'split-op', state: 'succeeded' });
-    const done = (await second.client.listPhysicalNics()).find((n) => n.pciAddress === '0000:04:00.0');
+    await expect(second.client.getTask("split-op")).rejects.toMatchObject({ code: "NOT_FOUND" });
+    const task = await second.client.setVfCountAndWait("0000:04:00.0", 63, {
+      operationId: "split-op",
+      pollMs: 2,
+    });
+    expect(task).toMatchObject({ id: "split-op", state: "succeeded" });
+    const done = (await second.client.listPhysicalNics()).find(
+      (n) => n.pciAddress === "0000:04:00.0",
+    );
     expect(done?.numVfs).toBe(63);
     expect(done?.vfs).toHaveLength(63);
     // And again: idempotent.
-    expect(await second.client.setVfCountAndWait('0000:04:00.0', 63, { operationId: 'split-op', pollMs: 2 })).toMatchObject({ state: 'succeeded' });
+    expect(
+      await second.client.setVfCountAndWait("0000:04:00.0", 63, {
+        operationId: "split-op",
+        pollMs: 2,
+      }),
+    ).toMatchObject({ state: "succeeded" });
   });
 
-  it('keeps domains and FDB entries across agent restarts (not host reboots)', async () => {
+  it("keeps domains and FDB entries across agent restarts (not host reboots)", async () => {
     const stateDir = await tempDir();
-    const first = await sim(stateDir, 'kvm-e810');
-    await first.client.defineDomain(vm('keep-me'));
-    await first.client.startDomain('keep-me');
-    await first.client.addFdb('ens1f0', '52:54:00:00:00:42');
+    const first = await sim(stateDir, "kvm-e810");
+    await first.client.defineDomain(vm("keep-me"));
+    await first.client.startDomain("keep-me");
+    await first.client.addFdb("ens1f0", "52:54:00:00:00:42");
     const bootId = (await first.client.health()).bootId;
     await first.agent.close();
 
-    const second = await sim(stateDir, 'kvm-e810');
-    expect(await second.client.listDomains()).toMatchObject([{ name: 'keep-me', state: 'running' }]);
-    expect(await second.client.listFdb('ens1f0')).toEqual([{ pf: 'ens1f0', mac: '52:54:00:00:00:42' }]);
+    const second = await sim(stateDir, "kvm-e810");
+    expect(await second.client.listDomains()).toMatchObject([
+      { name: "keep-me", state: "running" },
+    ]);
+    expect(await second.client.listFdb("ens1f0")).toEqual([
+      { pf: "ens1f0", mac: "52:54:00:00:00:42" },
+    ]);
     expect((await second.client.health()).bootId).toBe(bootId);
   });
 });
 
-describe('migration between sim agents', { timeout: 30_000 }, () => {
+describe("migration between sim agents", { timeout: 30_000 }, () => {
   let fleet: SimFleet;
 
   async function twoHosts() {
@@ -120,13 +170,13 @@ describe('migration between sim agents', { timeout: 30_000 }, () => {
       token: TOKEN,
       perVfDelayMs: 0,
       hosts: [
-        { name: 'a', port: 0, profile: 'kvm-i350-82599' },
-        { name: 'b', port: 0, profile: 'kvm-e810' },
+        { name: "a", port: 0, profile: "kvm-i350-82599" },
+        { name: "b", port: 0, profile: "kvm-e810" },
       ],
     });
     cleanups.push(() => fleet.close());
     const [a, b] = fleet.agents;
-    if (a === undefined || b === undefined) throw new Error('fleet did not start');
+    if (a === undefined || b === undefined) throw new Error("fleet did not start");
     return {
       a: createAgentClient({ baseUrl: a.url, token: TOKEN }),
       b: createAgentClient({ baseUrl: b.url, token: TOKEN }),
@@ -134,37 +184,63 @@ describe('migration between sim agents', { timeout: 30_000 }, () => {
     };
   }
 
-  it('live-migrates a running domain without VFs', async () => {
+  it("live-migrates a running domain without VFs", async () => {
     const { a, b, target } = await twoHosts();
-    await a.defineDomain(vm('web1', [{ type: 'vnic', mac: '52:54:00:00:02:01', kind: 'bridge', source: 'br0', model: 'virtio', queues: 2 }]));
-    await a.startDomain('web1');
-    expect(await a.migrateDomain('web1', { ...target, live: true })).toEqual({ name: 'web1', state: 'running', droppedVfs: [] });
+    await a.defineDomain(
+      vm("web1", [
+        {
+          type: "vnic",
+          mac: "52:54:00:00:02:01",
+          kind: "bridge",
+          source: "br0",
+          model: "virtio",
+          queues: 2,
+        },
+      ]),
+    );
+    await a.startDomain("web1");
+    expect(await a.migrateDomain("web1", { ...target, live: true })).toEqual({
+      name: "web1",
+      state: "running",
+      droppedVfs: [],
+    });
     expect(await a.listDomains()).toEqual([]);
-    expect(await b.getDomain('web1')).toMatchObject({ state: 'running', nics: [{ mac: '52:54:00:00:02:01', queues: 2 }] });
+    expect(await b.getDomain("web1")).toMatchObject({
+      state: "running",
+      nics: [{ mac: "52:54:00:00:02:01", queues: 2 }],
+    });
   });
 
-  it('refuses a running domain with a VF (HOSTDEV_NOT_MIGRATABLE) and moves a stopped one without its VFs', async () => {
+  it("refuses a running domain with a VF (HOSTDEV_NOT_MIGRATABLE) and moves a stopped one without its VFs", async () => {
     const { a, b, target } = await twoHosts();
-    await a.setVfCountAndWait('0000:01:00.0', 2, { operationId: 's', pollMs: 2 });
-    await a.defineDomain(vm('db1', [{ type: 'vf', mac: '52:54:00:00:03:01', pciAddress: '0000:01:10.0', vlan: 10 }]));
-    await a.startDomain('db1');
-    const err = await a.migrateDomain('db1', { ...target, live: true }).catch((e: unknown) => e);
+    await a.setVfCountAndWait("0000:01:00.0", 2, { operationId: "s", pollMs: 2 });
+    await a.defineDomain(
+      vm("db1", [{ type: "vf", mac: "52:54:00:00:03:01", pciAddress: "0000:01:10.0", vlan: 10 }]),
+    );
+    await a.startDomain("db1");
+    const err = await a.migrateDomain("db1", { ...target, live: true }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AgentError);
-    expect(err).toMatchObject({ code: 'HOSTDEV_NOT_MIGRATABLE', status: 409, isTransient: false });
+    expect(err).toMatchObject({ code: "HOSTDEV_NOT_MIGRATABLE", status: 409, isTransient: false });
 
-    await a.stopDomain('db1');
-    expect(await a.migrateDomain('db1', { ...target, live: false })).toEqual({ name: 'db1', state: 'shutoff', droppedVfs: ['0000:01:10.0'] });
-    expect(await b.getDomain('db1')).toMatchObject({ state: 'shutoff', nics: [] });
+    await a.stopDomain("db1");
+    expect(await a.migrateDomain("db1", { ...target, live: false })).toEqual({
+      name: "db1",
+      state: "shutoff",
+      droppedVfs: ["0000:01:10.0"],
+    });
+    expect(await b.getDomain("db1")).toMatchObject({ state: "shutoff", nics: [] });
     expect(await a.listDomains()).toEqual([]);
   });
 
-  it('keeps the domain on the source when the target refuses', async () => {
+  it("keeps the domain on the source when the target refuses", async () => {
     const { a, b, target } = await twoHosts();
-    await a.setVfCountAndWait('0000:01:00.0', 1, { operationId: 's', pollMs: 2 });
-    await b.defineDomain(vm('clash'));
-    const vf = { type: 'vf' as const, mac: '52:54:00:00:04:01', pciAddress: '0000:01:10.0' };
-    await a.defineDomain({ ...vm('clash', [vf]), vcpus: 2 });
-    await expect(a.migrateDomain('clash', { ...target, live: false })).rejects.toMatchObject({ code: 'MIGRATION_FAILED' });
-    expect(await a.listDomains()).toMatchObject([{ name: 'clash', vcpus: 2, nics: [vf] }]);
+    await a.setVfCountAndWait("0000:01:00.0", 1, { operationId: "s", pollMs: 2 });
+    await b.defineDomain(vm("clash"));
+    const vf = { type: "vf" as const, mac: "52:54:00:00:04:01", pciAddress: "0000:01:10.0" };
+    await a.defineDomain({ ...vm("clash", [vf]), vcpus: 2 });
+    await expect(a.migrateDomain("clash", { ...target, live: false })).rejects.toMatchObject({
+      code: "MIGRATION_FAILED",
+    });
+    expect(await a.listDomains()).toMatchObject([{ name: "clash", vcpus: 2, nics: [vf] }]);
   });
 });

@@ -1,20 +1,24 @@
-import { readdir, readFile, readlink } from 'node:fs/promises';
-import path from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { systemClock } from '../src/platform/clock';
-import { errnoOf } from '../src/platform/io';
-import { loadHostProfile } from '../src/profiles/load';
-import type { HostProfile } from '../src/profiles/schema';
-import { SimKernel } from '../src/sim/kernel';
-import { tempDir } from './helpers';
+import { readdir, readFile, readlink } from "node:fs/promises";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { systemClock } from "../src/platform/clock";
+import { errnoOf } from "../src/platform/io";
+import { loadHostProfile } from "../src/profiles/load";
+import type { HostProfile } from "../src/profiles/schema";
+import { SimKernel } from "../src/sim/kernel";
+import { tempDir } from "./helpers";
 
-const PF = '0000:04:00.0'; // 82599, 63 VFs
+const PF = "0000:04:00.0"; // 82599, 63 VFs
 const numvfs = `bus/pci/devices/${PF}/sriov_numvfs`;
 
-async function kernel(profile: HostProfile | string = 'kvm-i350-82599', perVfDelayMs = 0, stateDir?: string): Promise<SimKernel> {
+async function kernel(
+  profile: HostProfile | string = "kvm-i350-82599",
+  perVfDelayMs = 0,
+  stateDir?: string,
+): Promise<SimKernel> {
   return SimKernel.open({
     stateDir: stateDir ?? (await tempDir()),
-    profile: typeof profile === 'string' ? loadHostProfile(profile) : profile,
+    profile: typeof profile === "string" ? loadHostProfile(profile) : profile,
     perVfDelayMs,
     clock: systemClock,
   });
@@ -26,144 +30,157 @@ async function errno(p: Promise<unknown>): Promise<string | undefined> {
   } catch (error) {
     return errnoOf(error);
   }
-  return 'no error';
+  return "no error";
 }
 
 async function links(k: SimKernel, pci = PF): Promise<string[]> {
-  return (await readdir(path.join(k.sysRoot, 'bus/pci/devices', pci))).filter((e) => /^virtfn\d+$/.test(e)).sort();
+  return (await readdir(path.join(k.sysRoot, "bus/pci/devices", pci)))
+    .filter((e) => /^virtfn\d+$/.test(e))
+    .sort();
 }
 
-describe('sim kernel: sriov_numvfs', { timeout: 30_000 }, () => {
-  it('creates VFs with virtfnN and physfn links, and sets the count last', async () => {
+describe("sim kernel: sriov_numvfs", { timeout: 30_000 }, () => {
+  it("creates VFs with virtfnN and physfn links, and sets the count last", async () => {
     const k = await kernel();
-    await k.sys.writeFile(numvfs, '3\n');
-    expect((await k.sys.readFile(numvfs)).trim()).toBe('3');
-    expect(await links(k)).toEqual(['virtfn0', 'virtfn1', 'virtfn2']);
-    expect(await readlink(path.join(k.sysRoot, 'bus/pci/devices', PF, 'virtfn2'))).toBe('../0000:04:10.4');
-    expect(await readlink(path.join(k.sysRoot, 'bus/pci/devices/0000:04:10.4/physfn'))).toBe(`../${PF}`);
-    expect((await k.sys.readFile('bus/pci/devices/0000:04:10.4/device')).trim()).toBe('0x10ed');
+    await k.sys.writeFile(numvfs, "3\n");
+    expect((await k.sys.readFile(numvfs)).trim()).toBe("3");
+    expect(await links(k)).toEqual(["virtfn0", "virtfn1", "virtfn2"]);
+    expect(await readlink(path.join(k.sysRoot, "bus/pci/devices", PF, "virtfn2"))).toBe(
+      "../0000:04:10.4",
+    );
+    expect(await readlink(path.join(k.sysRoot, "bus/pci/devices/0000:04:10.4/physfn"))).toBe(
+      `../${PF}`,
+    );
+    expect((await k.sys.readFile("bus/pci/devices/0000:04:10.4/device")).trim()).toBe("0x10ed");
   });
 
-  it('refuses N > sriov_totalvfs with ERANGE', async () => {
+  it("refuses N > sriov_totalvfs with ERANGE", async () => {
     const k = await kernel();
-    expect(await errno(k.sys.writeFile(numvfs, '64'))).toBe('ERANGE');
+    expect(await errno(k.sys.writeFile(numvfs, "64"))).toBe("ERANGE");
     expect(await links(k)).toEqual([]);
   });
 
-  it('refuses a different non-zero count with EBUSY, accepts the same count and 0', async () => {
+  it("refuses a different non-zero count with EBUSY, accepts the same count and 0", async () => {
     const k = await kernel();
-    await k.sys.writeFile(numvfs, '2');
-    expect(await errno(k.sys.writeFile(numvfs, '4'))).toBe('EBUSY');
-    await k.sys.writeFile(numvfs, '2');
-    await k.sys.writeFile(numvfs, '0');
+    await k.sys.writeFile(numvfs, "2");
+    expect(await errno(k.sys.writeFile(numvfs, "4"))).toBe("EBUSY");
+    await k.sys.writeFile(numvfs, "2");
+    await k.sys.writeFile(numvfs, "0");
     expect(await links(k)).toEqual([]);
-    expect(await readdir(path.join(k.sysRoot, 'bus/pci/devices'))).not.toContain('0000:04:10.0');
-    await k.sys.writeFile(numvfs, '4');
+    expect(await readdir(path.join(k.sysRoot, "bus/pci/devices"))).not.toContain("0000:04:10.0");
+    await k.sys.writeFile(numvfs, "4");
     expect(await links(k)).toHaveLength(4);
   });
 
-  it('refuses garbage with EINVAL and a concurrent write with EBUSY', async () => {
-    const k = await kernel('kvm-i350-82599', 2);
-    expect(await errno(k.sys.writeFile(numvfs, 'seven'))).toBe('EINVAL');
-    const first = errno(k.sys.writeFile(numvfs, '10'));
-    expect(await errno(k.sys.writeFile(numvfs, '0'))).toBe('EBUSY');
-    expect(await first).toBe('no error');
+  it("refuses garbage with EINVAL and a concurrent write with EBUSY", async () => {
+    const k = await kernel("kvm-i350-82599", 2);
+    expect(await errno(k.sys.writeFile(numvfs, "seven"))).toBe("EINVAL");
+    const first = errno(k.sys.writeFile(numvfs, "10"));
+    expect(await errno(k.sys.writeFile(numvfs, "0"))).toBe("EBUSY");
+    expect(await first).toBe("no error");
     expect(await links(k)).toHaveLength(10);
   });
 
-  it('has no sriov files on a NIC without SR-IOV, and read-only identity attributes', async () => {
-    const k = await kernel('kvm-e810');
-    expect(await errno(k.sys.writeFile('bus/pci/devices/0000:02:00.0/sriov_numvfs', '1'))).toBe('ENOENT');
-    expect(await errno(k.sys.writeFile('bus/pci/devices/0000:af:00.0/sriov_totalvfs', '512'))).toBe('EACCES');
+  it("has no sriov files on a NIC without SR-IOV, and read-only identity attributes", async () => {
+    const k = await kernel("kvm-e810");
+    expect(await errno(k.sys.writeFile("bus/pci/devices/0000:02:00.0/sriov_numvfs", "1"))).toBe(
+      "ENOENT",
+    );
+    expect(await errno(k.sys.writeFile("bus/pci/devices/0000:af:00.0/sriov_totalvfs", "512"))).toBe(
+      "EACCES",
+    );
   });
 
-  it('lays out 256 E810 VFs across the bus boundary without collisions', async () => {
-    const k = await kernel('kvm-e810');
-    await k.sys.writeFile('bus/pci/devices/0000:af:00.0/sriov_numvfs', '256');
-    const names = await links(k, '0000:af:00.0');
+  it("lays out 256 E810 VFs across the bus boundary without collisions", async () => {
+    const k = await kernel("kvm-e810");
+    await k.sys.writeFile("bus/pci/devices/0000:af:00.0/sriov_numvfs", "256");
+    const names = await links(k, "0000:af:00.0");
     expect(names).toHaveLength(256);
     const targets = new Set<string>();
-    for (const n of names) targets.add(path.basename(await readlink(path.join(k.sysRoot, 'bus/pci/devices/0000:af:00.0', n))));
+    for (const n of names)
+      targets.add(
+        path.basename(await readlink(path.join(k.sysRoot, "bus/pci/devices/0000:af:00.0", n))),
+      );
     expect(targets.size).toBe(256);
-    expect(targets.has('0000:b0:00.7')).toBe(true);
+    expect(targets.has("0000:b0:00.7")).toBe(true);
   });
 
-  it('unbinding the PF driver takes its VFs; without a driver SR-IOV cannot be configured', async () => {
+  it("unbinding the PF driver takes its VFs; without a driver SR-IOV cannot be configured", async () => {
     const k = await kernel();
-    await k.sys.writeFile(numvfs, '5');
-    await k.sys.writeFile('bus/pci/drivers/ixgbe/unbind', PF);
+    await k.sys.writeFile(numvfs, "5");
+    await k.sys.writeFile("bus/pci/drivers/ixgbe/unbind", PF);
     expect(await links(k)).toEqual([]);
-    expect((await k.sys.readFile(numvfs)).trim()).toBe('0');
-    expect(await errno(k.sys.writeFile(numvfs, '1'))).toBe('ENOENT');
-    expect(await errno(k.sys.writeFile('bus/pci/drivers/ixgbe/unbind', PF))).toBe('ENODEV');
-    await k.sys.writeFile('bus/pci/drivers/ixgbe/bind', PF);
-    await k.sys.writeFile(numvfs, '1');
-    expect(await links(k)).toEqual(['virtfn0']);
+    expect((await k.sys.readFile(numvfs)).trim()).toBe("0");
+    expect(await errno(k.sys.writeFile(numvfs, "1"))).toBe("ENOENT");
+    expect(await errno(k.sys.writeFile("bus/pci/drivers/ixgbe/unbind", PF))).toBe("ENODEV");
+    await k.sys.writeFile("bus/pci/drivers/ixgbe/bind", PF);
+    await k.sys.writeFile(numvfs, "1");
+    expect(await links(k)).toEqual(["virtfn0"]);
   });
 });
 
-describe('sim kernel: reboot', { timeout: 30_000 }, () => {
-  it('drops every VF, resets sriov_numvfs, empties the FDB and changes the boot id', async () => {
+describe("sim kernel: reboot", { timeout: 30_000 }, () => {
+  it("drops every VF, resets sriov_numvfs, empties the FDB and changes the boot id", async () => {
     const k = await kernel();
-    await k.sys.writeFile(numvfs, '6');
-    k.state = { ...k.state, fdb: [{ pf: 'em1', mac: '52:54:00:00:00:01' }] };
-    const before = (await k.proc.readFile('sys/kernel/random/boot_id')).trim();
+    await k.sys.writeFile(numvfs, "6");
+    k.state = { ...k.state, fdb: [{ pf: "em1", mac: "52:54:00:00:00:01" }] };
+    const before = (await k.proc.readFile("sys/kernel/random/boot_id")).trim();
     const after = await k.reboot();
     expect(after).not.toBe(before);
-    expect((await k.proc.readFile('sys/kernel/random/boot_id')).trim()).toBe(after);
+    expect((await k.proc.readFile("sys/kernel/random/boot_id")).trim()).toBe(after);
     expect(await links(k)).toEqual([]);
-    expect((await k.sys.readFile(numvfs)).trim()).toBe('0');
+    expect((await k.sys.readFile(numvfs)).trim()).toBe("0");
     expect(k.state.fdb).toEqual([]);
   });
 
-  it('activates the IOMMU after a reboot only if the argument is configured and VT-d is on', async () => {
-    const k = await kernel('kvm-no-iommu');
-    expect(await readdir(path.join(k.sysRoot, 'class/iommu'))).toEqual([]);
+  it("activates the IOMMU after a reboot only if the argument is configured and VT-d is on", async () => {
+    const k = await kernel("kvm-no-iommu");
+    expect(await readdir(path.join(k.sysRoot, "class/iommu"))).toEqual([]);
     k.state = { ...k.state, configuredCmdline: `${k.state.configuredCmdline} intel_iommu=on` };
     await k.reboot();
-    expect(await readdir(path.join(k.sysRoot, 'class/iommu'))).toEqual(['dmar0', 'dmar1']);
-    expect(await readFile(path.join(k.procRoot, 'cmdline'), 'utf8')).toContain('intel_iommu=on');
+    expect(await readdir(path.join(k.sysRoot, "class/iommu"))).toEqual(["dmar0", "dmar1"]);
+    expect(await readFile(path.join(k.procRoot, "cmdline"), "utf8")).toContain("intel_iommu=on");
 
-    const noVtd = loadHostProfile('kvm-no-iommu');
+    const noVtd = loadHostProfile("kvm-no-iommu");
     const k2 = await kernel({ ...noVtd, bios: { ...noVtd.bios, iommu: false } });
     k2.state = { ...k2.state, configuredCmdline: `${k2.state.configuredCmdline} intel_iommu=on` };
     await k2.reboot();
-    expect(await readdir(path.join(k2.sysRoot, 'class/iommu'))).toEqual([]);
+    expect(await readdir(path.join(k2.sysRoot, "class/iommu"))).toEqual([]);
   });
 
-  it('interrupts a split in progress: the write fails and the tree is clean', async () => {
-    const k = await kernel('kvm-i350-82599', 2);
-    const write = errno(k.sys.writeFile(numvfs, '40'));
+  it("interrupts a split in progress: the write fails and the tree is clean", async () => {
+    const k = await kernel("kvm-i350-82599", 2);
+    const write = errno(k.sys.writeFile(numvfs, "40"));
     while ((await links(k)).length < 3) await new Promise((r) => setTimeout(r, 2));
     await k.reboot();
-    expect(await write).toBe('ENODEV');
+    expect(await write).toBe("ENODEV");
     expect(await links(k)).toEqual([]);
-    expect((await k.sys.readFile(numvfs)).trim()).toBe('0');
+    expect((await k.sys.readFile(numvfs)).trim()).toBe("0");
   });
 });
 
-describe('sim kernel: a torn split', { timeout: 30_000 }, () => {
-  it('is rolled back when the state dir is opened again, leaving numvfs equal to the links', async () => {
+describe("sim kernel: a torn split", { timeout: 30_000 }, () => {
+  it("is rolled back when the state dir is opened again, leaving numvfs equal to the links", async () => {
     const dir = await tempDir();
-    const k = await kernel('kvm-i350-82599', 2, dir);
-    const write = k.sys.writeFile(numvfs, '50').catch(() => undefined);
+    const k = await kernel("kvm-i350-82599", 2, dir);
+    const write = k.sys.writeFile(numvfs, "50").catch(() => undefined);
     while ((await links(k)).length < 5) await new Promise((r) => setTimeout(r, 2));
     k.close();
     await write;
     const torn = (await links(k)).length;
     expect(torn).toBeGreaterThan(0);
-    expect((await k.sys.readFile(numvfs)).trim()).toBe('0');
+    expect((await k.sys.readFile(numvfs)).trim()).toBe("0");
 
-    const reopened = await kernel('kvm-i350-82599', 0, dir);
+    const reopened = await kernel("kvm-i350-82599", 0, dir);
     expect(await links(reopened)).toEqual([]);
-    expect((await reopened.sys.readFile(numvfs)).trim()).toBe('0');
-    await reopened.sys.writeFile(numvfs, '50');
+    expect((await reopened.sys.readFile(numvfs)).trim()).toBe("0");
+    await reopened.sys.writeFile(numvfs, "50");
     expect(await links(reopened)).toHaveLength(50);
   });
 
-  it('refuses a state dir built from another profile', async () => {
+  it("refuses a state dir built from another profile", async () => {
     const dir = await tempDir();
-    await kernel('kvm-i350-82599', 0, dir);
-    await expect(kernel('kvm-e810', 0, dir)).rejects.toThrow(/holds host profile/);
+    await kernel("kvm-i350-82599", 0, dir);
+    await expect(kernel("kvm-e810", 0, dir)).rejects.toThrow(/holds host profile/);
   });
 });

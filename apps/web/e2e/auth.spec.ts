@@ -5,7 +5,9 @@ test("anonymous visitors are sent to the login page", async ({ page }) => {
   await page.goto("/hosts");
   await expect(page).toHaveURL(/\/login/);
   await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
-  await expect(page.getByText("Demo: admin / demo-admin, tenant / demo-tenant, auditor / demo-auditor")).toBeVisible();
+  await expect(
+    page.getByText("Demo: admin / demo-admin, tenant / demo-tenant, auditor / demo-auditor"),
+  ).toBeVisible();
 });
 
 test("a wrong password shows an error and stays on /login", async ({ page, consoleErrors }) => {

@@ -1,7 +1,10 @@
 import { expect, test } from "./fixtures";
 import { login, required } from "./helpers";
 
-test("add host shows field errors from the server next to the fields", async ({ page, consoleErrors }) => {
+test("add host shows field errors from the server next to the fields", async ({
+  page,
+  consoleErrors,
+}) => {
   consoleErrors.allow(/Failed to load resource: the server responded with a status of 400/);
   await login(page);
   await page.goto("/hosts");
@@ -12,7 +15,9 @@ test("add host shows field errors from the server next to the fields", async ({ 
   await page.keyboard.type("bad name!");
   await dialog.getByLabel("Agent URL").fill("ftp://10.0.0.5");
   await dialog.getByLabel("Agent URL").press("Enter");
-  await expect(dialog.getByText("Letters, digits, dots, dashes and underscores only")).toBeVisible();
+  await expect(
+    dialog.getByText("Letters, digits, dots, dashes and underscores only"),
+  ).toBeVisible();
   await expect(dialog.getByText("Pick a cluster")).toBeVisible();
   await expect(dialog.getByText("The agent URL must start with http:// or https://")).toBeVisible();
   await expect(dialog.getByLabel("Name")).toHaveAttribute("aria-invalid", "true");
@@ -51,14 +56,19 @@ test("admin logs in, adds a sim host and sees its NIC table", async ({ page }) =
   const rows = page.getByTestId("nic-row");
   await expect(rows.first()).toBeVisible();
   expect(await rows.count()).toBeGreaterThan(0);
-  await expect(rows.first().locator("code")).toHaveText(/^[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]$/);
+  await expect(rows.first().locator("code")).toHaveText(
+    /^[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]$/,
+  );
   // A fresh host is not split: an SR-IOV-capable PF is Virtualizable with no VFs yet.
   const virtualizable = rows.filter({ hasText: "Virtualizable" }).first();
   await expect(virtualizable).toBeVisible();
   await expect(virtualizable.getByTestId("nic-vfs")).toContainText("0 / 0");
 
   // The operation shows on the host page too, finished.
-  await expect(page.getByTestId("operation-row").first()).toHaveAttribute("data-status", "Succeeded");
+  await expect(page.getByTestId("operation-row").first()).toHaveAttribute(
+    "data-status",
+    "Succeeded",
+  );
 
   // And the host is in the list.
   await page.getByRole("link", { name: "Hosts" }).first().click();

@@ -13,14 +13,19 @@ function unique(prefix: string): string {
 /** The tRPC HTTP API, as the signed-in user of `request` (superjson: `{ json }` in and out). */
 function api(request: APIRequestContext) {
   const unwrap = async (response: Awaited<ReturnType<APIRequestContext["get"]>>, path: string) => {
-    const body = (await response.json()) as { result?: { data: { json: unknown } }; error?: { json: { message: string } } };
-    if (!response.ok() || !body.result) throw new Error(`${path}: ${body.error?.json.message ?? response.status()}`);
+    const body = (await response.json()) as {
+      result?: { data: { json: unknown } };
+      error?: { json: { message: string } };
+    };
+    if (!response.ok() || !body.result)
+      throw new Error(`${path}: ${body.error?.json.message ?? response.status()}`);
     return body.result.data.json;
   };
   return {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- test glue over a JSON API
     query: async (path: string, input?: unknown): Promise<any> => {
-      const query = input === undefined ? "" : `?input=${encodeURIComponent(JSON.stringify({ json: input }))}`;
+      const query =
+        input === undefined ? "" : `?input=${encodeURIComponent(JSON.stringify({ json: input }))}`;
       return unwrap(await request.get(`/api/trpc/${path}${query}`), path);
     },
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- test glue over a JSON API
@@ -45,19 +50,27 @@ async function prepareSriovL3(browser: Browser, options: { plain?: boolean } = {
     const host = hosts.items.find((h: { name: string }) => h.name === "kvm-02");
     expect(host, "kvm-02 is seeded").toBeTruthy();
     const pfOf = async () =>
-      (await admin.query("hosts.get", { hostId: host.id })).nics.find((n: { name: string }) => n.name === "ens1f0");
+      (await admin.query("hosts.get", { hostId: host.id })).nics.find(
+        (n: { name: string }) => n.name === "ens1f0",
+      );
     const pf = await pfOf();
     expect(pf, "kvm-02 has ens1f0").toBeTruthy();
     if (pf.numVfs === 0) {
       const { operation } = await admin.mutate("sriov.split", { pfId: pf.id, count: 16 });
       await expect
-        .poll(async () => (await admin.query("operations.get", { id: operation.id })).status, { timeout: 45_000 })
+        .poll(async () => (await admin.query("operations.get", { id: operation.id })).status, {
+          timeout: 45_000,
+        })
         .toBe("Succeeded");
     }
     await expect.poll(async () => (await pfOf()).vfTotal, { timeout: 20_000 }).toBeGreaterThan(0);
 
-    const zone = (await admin.query("inventory.zones")).find((z: { name: string }) => z.name === "zone-1");
-    const cluster = (await admin.query("inventory.clusters")).find((c: { name: string }) => c.name === "cluster-a");
+    const zone = (await admin.query("inventory.zones")).find(
+      (z: { name: string }) => z.name === "zone-1",
+    );
+    const cluster = (await admin.query("inventory.clusters")).find(
+      (c: { name: string }) => c.name === "cluster-a",
+    );
     const octet = 1 + Math.floor(Math.random() * 250);
     const l2 = await admin.mutate("networks.l2.create", {
       zoneId: zone.id,
@@ -95,7 +108,9 @@ async function prepareSriovL3(browser: Browser, options: { plain?: boolean } = {
 
 /** Picks the option whose text starts with `prefix` (labels carry details after the name). */
 async function pick(select: Locator, prefix: string) {
-  const option = select.locator("option").filter({ hasText: new RegExp(`^${prefix.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\b`) });
+  const option = select
+    .locator("option")
+    .filter({ hasText: new RegExp(`^${prefix.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\b`) });
   await expect(option).toHaveCount(1);
   await select.selectOption((await option.getAttribute("value")) ?? "");
 }
@@ -110,7 +125,8 @@ async function openCreateForm(page: Page) {
   return form;
 }
 
-const vfCell = (page: Page) => page.locator('[data-testid="vm-nic-row"][data-nic="eth0"]').getByTestId("nic-vf-pci");
+const vfCell = (page: Page) =>
+  page.locator('[data-testid="vm-nic-row"][data-nic="eth0"]').getByTestId("nic-vf-pci");
 
 test("tenant creates a VM with Enable SR-IOV, sees its VF released on stop and back on start; Migrate is greyed out while running (R8, R9)", async ({
   page,
@@ -149,7 +165,9 @@ test("tenant creates a VM with Enable SR-IOV, sees its VF released on stop and b
   // R9: running with a VF, Migrate is disabled and says why.
   const migrate = page.getByTestId("vm-action-migrate");
   await expect(migrate).toBeDisabled();
-  await expect(page.getByTestId("vm-why-migrate")).toContainText("cannot be live-migrated while running with VF NIC eth0");
+  await expect(page.getByTestId("vm-why-migrate")).toContainText(
+    "cannot be live-migrated while running with VF NIC eth0",
+  );
   await expect(migrate).toHaveAttribute("aria-describedby", "vm-why-migrate");
   // R10: the NIC type cannot change while running.
   await expect(row.getByTestId("nic-action-type").first()).toBeDisabled();

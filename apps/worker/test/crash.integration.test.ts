@@ -48,7 +48,12 @@ describe("crashes lose nothing", () => {
       });
       const first = spawnWorkerProcess(fx.config);
       children.push(first);
-      await waitForOperation(fx.db, fx.admin, operation.id, (op) => op.status === "Running" && op.progress > 0);
+      await waitForOperation(
+        fx.db,
+        fx.admin,
+        operation.id,
+        (op) => op.status === "Running" && op.progress > 0,
+      );
       await kill(first);
       expect((await getOperation(fx.db, fx.admin, operation.id)).status).toBe("Running");
 
@@ -73,13 +78,18 @@ describe("crashes lose nothing", () => {
       agentUrl: agent.url,
       agentToken: AGENT_TOKEN,
     });
-    const entry = await fx.db.outboxEntry.findUniqueOrThrow({ where: { operationId: operation.id } });
+    const entry = await fx.db.outboxEntry.findUniqueOrThrow({
+      where: { operationId: operation.id },
+    });
     expect(entry.dispatchedAt).toBeNull();
     const worker = await startInProcessWorker(fx.config);
     try {
       expect((await waitForOperation(fx.db, fx.admin, operation.id)).status).toBe("Succeeded");
       // Dispatching again (a crash between enqueue and marking) must not run it twice.
-      await fx.db.outboxEntry.update({ where: { operationId: operation.id }, data: { dispatchedAt: null } });
+      await fx.db.outboxEntry.update({
+        where: { operationId: operation.id },
+        data: { dispatchedAt: null },
+      });
       await worker.dispatchNow();
       await new Promise((resolve) => setTimeout(resolve, 300));
       const after = await getOperation(fx.db, fx.admin, operation.id);

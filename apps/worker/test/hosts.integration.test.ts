@@ -54,7 +54,9 @@ describe("host inventory through the worker and real sim agents", () => {
     expect(detail.cpuVirtualization).toBe("vmx");
     expect(detail.iommu.state).toBe("ready");
     expect(detail.interruptRemapping).toBe(true);
-    expect(detail.nics.map((nic) => [nic.name, nic.driver, nic.totalVfs, nic.virtualizationState])).toEqual([
+    expect(
+      detail.nics.map((nic) => [nic.name, nic.driver, nic.totalVfs, nic.virtualizationState]),
+    ).toEqual([
       ["em1", "igb", 7, "Virtualizable"],
       ["em2", "igb", 7, "Virtualizable"],
       ["p1p1", "ixgbe", 63, "Virtualizable"],
@@ -151,20 +153,32 @@ describe("host inventory through the worker and real sim agents", () => {
       }),
     ).rejects.toMatchObject({ code: "ADMIN_ONLY", kind: "FORBIDDEN" });
     const anyHost = await fx.db.host.findFirstOrThrow();
-    await expect(setHostIommu(fx.db, fx.tenant, { hostId: anyHost.id, enabled: true })).rejects.toBeInstanceOf(
-      DomainError,
-    );
-    await expect(rebootHost(fx.db, fx.tenant, { hostId: anyHost.id })).rejects.toMatchObject({ code: "ADMIN_ONLY" });
+    await expect(
+      setHostIommu(fx.db, fx.tenant, { hostId: anyHost.id, enabled: true }),
+    ).rejects.toBeInstanceOf(DomainError);
+    await expect(rebootHost(fx.db, fx.tenant, { hostId: anyHost.id })).rejects.toMatchObject({
+      code: "ADMIN_ONLY",
+    });
     expect(await fx.db.host.count()).toBe(before);
   });
 
   it("refuses bad input with field errors and writes nothing", async () => {
     const before = await fx.db.operation.count();
     await expect(
-      addHost(fx.db, fx.admin, { name: "bad name!", clusterId: fx.clusterId, agentUrl: "ftp://x", agentToken: "short" }),
+      addHost(fx.db, fx.admin, {
+        name: "bad name!",
+        clusterId: fx.clusterId,
+        agentUrl: "ftp://x",
+        agentToken: "short",
+      }),
     ).rejects.toMatchObject({ name: "ZodError" });
     await expect(
-      addHost(fx.db, fx.admin, { name: "kvm-a", clusterId: fx.clusterId, agentUrl: "http://127.0.0.1:7998", agentToken: AGENT_TOKEN }),
+      addHost(fx.db, fx.admin, {
+        name: "kvm-a",
+        clusterId: fx.clusterId,
+        agentUrl: "http://127.0.0.1:7998",
+        agentToken: AGENT_TOKEN,
+      }),
     ).rejects.toMatchObject({ code: "ALREADY_EXISTS" });
     expect(await fx.db.operation.count()).toBe(before);
   });

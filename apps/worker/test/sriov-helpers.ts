@@ -15,9 +15,19 @@ export interface SimHost {
 }
 
 /** A sim agent with a per-VF delay, so that a split lasts long enough to watch its progress. */
-export async function startSlowSimAgent(profile: string, perVfDelayMs: number): Promise<RunningAgent> {
-  const stateDir = mkdtempSync(path.join(process.env.VIRTFN_TEST_TMPDIR ?? os.tmpdir(), "virtfn-agent-"));
-  const agent = await startAgent({ port: 0, token: AGENT_TOKEN, backend: "sim", sim: { stateDir, profile, perVfDelayMs } });
+export async function startSlowSimAgent(
+  profile: string,
+  perVfDelayMs: number,
+): Promise<RunningAgent> {
+  const stateDir = mkdtempSync(
+    path.join(process.env.VIRTFN_TEST_TMPDIR ?? os.tmpdir(), "virtfn-agent-"),
+  );
+  const agent = await startAgent({
+    port: 0,
+    token: AGENT_TOKEN,
+    backend: "sim",
+    sim: { stateDir, profile, perVfDelayMs },
+  });
   return {
     ...agent,
     close: async () => {
@@ -46,7 +56,12 @@ export async function addSimHost(
   });
   const done = await waitForOperation(fx.db, fx.admin, operation.id);
   if (done.status !== "Succeeded") throw new Error(`adding ${name} failed: ${done.errorMessage}`);
-  return { hostId: host.id, name, agent, client: createAgentClient({ baseUrl: agent.url, token: AGENT_TOKEN }) };
+  return {
+    hostId: host.id,
+    name,
+    agent,
+    client: createAgentClient({ baseUrl: agent.url, token: AGENT_TOKEN }),
+  };
 }
 
 export async function pfNamed(db: Db, hostId: string, name: string): Promise<PhysicalNic> {
@@ -61,13 +76,21 @@ export async function footprint(db: Db) {
     db.auditEvent.count(),
     db.virtualFunction.count(),
     db.vmNic.count({ where: { vfId: { not: null } } }),
-    db.physicalNic.findMany({ select: { id: true, desiredNumVfs: true, numVfs: true }, orderBy: { id: "asc" } }),
+    db.physicalNic.findMany({
+      select: { id: true, desiredNumVfs: true, numVfs: true },
+      orderBy: { id: "asc" },
+    }),
   ]);
   return { operations, outbox, audits, vfs, nics, pfs };
 }
 
 /** An SR-IOV L2 on `physicalInterface`, attached to the fixture's cluster, with one SR-IOV L3. */
-export async function createSriovNetwork(fx: Fixture, name: string, physicalInterface: string, cidr: string): Promise<L3View> {
+export async function createSriovNetwork(
+  fx: Fixture,
+  name: string,
+  physicalInterface: string,
+  cidr: string,
+): Promise<L3View> {
   const zone = await fx.db.zone.findFirstOrThrow({ where: { name: "zone-1" } });
   const l2 = await createL2Network(fx.db, fx.admin, {
     zoneId: zone.id,
@@ -115,11 +138,24 @@ export async function insertVmHoldingVf(
     },
   });
   const nic = await fx.db.vmNic.create({
-    data: { vmId: vm.id, l3Id: args.l3Id, deviceIndex: 0, ip: args.ip, mac, type: "VF", vfId: vf.id },
+    data: {
+      vmId: vm.id,
+      l3Id: args.l3Id,
+      deviceIndex: 0,
+      ip: args.ip,
+      mac,
+      type: "VF",
+      vfId: vf.id,
+    },
   });
   await fx.db.virtualFunction.update({ where: { id: vf.id }, data: { state: "Attached", mac } });
   if (args.defineDomain ?? true) {
-    await host.client.defineDomain({ name: vm.id, vcpus: 1, memoryMiB: 1024, nics: [{ type: "vf", mac, pciAddress: vf.pciAddress }] });
+    await host.client.defineDomain({
+      name: vm.id,
+      vcpus: 1,
+      memoryMiB: 1024,
+      nics: [{ type: "vf", mac, pciAddress: vf.pciAddress }],
+    });
     await host.client.startDomain(vm.id);
   }
   return { vmId: vm.id, nicId: nic.id, mac };

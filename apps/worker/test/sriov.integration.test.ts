@@ -50,7 +50,11 @@ describe("SR-IOV split, restore and reboot convergence through the worker and si
     const pf = await pfNamed(fx.db, host.hostId, "em1");
     expect(pf.virtualizationState).toBe("Virtualizable");
     const started = await splitPhysicalNic(fx.db, fx.admin, { pfId: pf.id, count: 4 });
-    expect(started.operation).toMatchObject({ kind: "pf.split", targetType: "PhysicalNic", targetId: pf.id });
+    expect(started.operation).toMatchObject({
+      kind: "pf.split",
+      targetType: "PhysicalNic",
+      targetId: pf.id,
+    });
     expect(started.warnings).toEqual([]);
     expect((await pfNamed(fx.db, host.hostId, "em1")).desiredNumVfs).toBe(4);
 
@@ -63,14 +67,23 @@ describe("SR-IOV split, restore and reboot convergence through the worker and si
     expect(done.result).toMatchObject({ pf: "em1", previousNumVfs: 0, numVfs: 4, viaZero: false });
 
     const after = await pfNamed(fx.db, host.hostId, "em1");
-    expect(after).toMatchObject({ numVfs: 4, desiredNumVfs: 4, virtualizationState: "Virtualized" });
-    const vfs = await fx.db.virtualFunction.findMany({ where: { pfId: pf.id }, orderBy: { index: "asc" } });
+    expect(after).toMatchObject({
+      numVfs: 4,
+      desiredNumVfs: 4,
+      virtualizationState: "Virtualized",
+    });
+    const vfs = await fx.db.virtualFunction.findMany({
+      where: { pfId: pf.id },
+      orderBy: { index: "asc" },
+    });
     expect(vfs.map((vf) => vf.index)).toEqual([0, 1, 2, 3]);
     for (const vf of vfs) {
       expect(vf.pciAddress).toMatch(/^[0-9a-f]{4}:[0-9a-f]{2}:[0-1][0-9a-f]\.[0-7]$/);
       expect(vf.state).toBe("Available");
     }
-    expect(await fx.db.auditEvent.count({ where: { action: "pf.split", targetId: pf.id } })).toBe(1);
+    expect(await fx.db.auditEvent.count({ where: { action: "pf.split", targetId: pf.id } })).toBe(
+      1,
+    );
   });
 
   it("R12: a count outside 1..totalVfs is refused with the bounds and changes nothing", async () => {
@@ -78,14 +91,18 @@ describe("SR-IOV split, restore and reboot convergence through the worker and si
     const pf = await pfNamed(fx.db, host.hostId, "em1");
     const before = await footprint(fx.db);
     for (const count of [0, 8, -3]) {
-      await expect(splitPhysicalNic(fx.db, fx.admin, { pfId: pf.id, count })).rejects.toMatchObject({
-        code: "VF_COUNT_OUT_OF_RANGE",
-        kind: "BAD_REQUEST",
-        details: { min: 1, max: 7, requested: count },
-        message: expect.stringContaining("1 to 7"),
-      });
+      await expect(splitPhysicalNic(fx.db, fx.admin, { pfId: pf.id, count })).rejects.toMatchObject(
+        {
+          code: "VF_COUNT_OUT_OF_RANGE",
+          kind: "BAD_REQUEST",
+          details: { min: 1, max: 7, requested: count },
+          message: expect.stringContaining("1 to 7"),
+        },
+      );
     }
-    await expect(splitPhysicalNic(fx.db, fx.admin, { pfId: pf.id, count: 2.5 })).rejects.toMatchObject({ name: "ZodError" });
+    await expect(
+      splitPhysicalNic(fx.db, fx.admin, { pfId: pf.id, count: 2.5 }),
+    ).rejects.toMatchObject({ name: "ZodError" });
     expect(await footprint(fx.db)).toEqual(before);
   });
 
@@ -95,7 +112,11 @@ describe("SR-IOV split, restore and reboot convergence through the worker and si
     const { pf, done } = await split(host, "em1", 2);
     expect(done.result).toMatchObject({ previousNumVfs: 4, numVfs: 2, viaZero: true });
     const after = await pfNamed(fx.db, host.hostId, "em1");
-    expect(after).toMatchObject({ numVfs: 2, desiredNumVfs: 2, virtualizationState: "Virtualized" });
+    expect(after).toMatchObject({
+      numVfs: 2,
+      desiredNumVfs: 2,
+      virtualizationState: "Virtualized",
+    });
     expect(await fx.db.virtualFunction.count({ where: { pfId: pf.id } })).toBe(2);
   });
 
@@ -103,9 +124,16 @@ describe("SR-IOV split, restore and reboot convergence through the worker and si
     const host = await addSimHost(fx, agents, "kvm-inuse", "kvm-i350-82599");
     const { pf } = await split(host, "em1", 4);
     const vf = await fx.db.virtualFunction.findFirstOrThrow({ where: { pfId: pf.id, index: 0 } });
-    await insertVmHoldingVf(fx, host, { name: "vm-inuse", l3Id: l3.id, vfId: vf.id, ip: "10.10.0.20" });
+    await insertVmHoldingVf(fx, host, {
+      name: "vm-inuse",
+      l3Id: l3.id,
+      vfId: vf.id,
+      ip: "10.10.0.20",
+    });
     const before = await footprint(fx.db);
-    await expect(splitPhysicalNic(fx.db, fx.admin, { pfId: pf.id, count: 2 })).rejects.toMatchObject({
+    await expect(
+      splitPhysicalNic(fx.db, fx.admin, { pfId: pf.id, count: 2 }),
+    ).rejects.toMatchObject({
       code: "VFS_IN_USE",
       kind: "CONFLICT",
       details: { from: 4, to: 2, vfsInUse: 1 },
@@ -116,11 +144,24 @@ describe("SR-IOV split, restore and reboot convergence through the worker and si
   it("R11: restoring a PF whose VFs are attached is refused with the VMs listed; forcing detaches them, then restores", async () => {
     const host = await addSimHost(fx, agents, "kvm-restore", "kvm-i350-82599");
     const { pf } = await split(host, "em1", 3);
-    const vfs = await fx.db.virtualFunction.findMany({ where: { pfId: pf.id }, orderBy: { index: "asc" } });
+    const vfs = await fx.db.virtualFunction.findMany({
+      where: { pfId: pf.id },
+      orderBy: { index: "asc" },
+    });
     const [vf0, vf1] = vfs;
     if (!vf0 || !vf1) throw new Error("split gave no VFs");
-    const a = await insertVmHoldingVf(fx, host, { name: "vm-alpha", l3Id: l3.id, vfId: vf0.id, ip: "10.10.0.30" });
-    const b = await insertVmHoldingVf(fx, host, { name: "vm-beta", l3Id: l3.id, vfId: vf1.id, ip: "10.10.0.31" });
+    const a = await insertVmHoldingVf(fx, host, {
+      name: "vm-alpha",
+      l3Id: l3.id,
+      vfId: vf0.id,
+      ip: "10.10.0.30",
+    });
+    const b = await insertVmHoldingVf(fx, host, {
+      name: "vm-beta",
+      l3Id: l3.id,
+      vfId: vf1.id,
+      ip: "10.10.0.31",
+    });
 
     const before = await footprint(fx.db);
     const refused = restorePhysicalNic(fx.db, fx.admin, { pfId: pf.id, force: false });
@@ -151,9 +192,17 @@ describe("SR-IOV split, restore and reboot convergence through the worker and si
       expect(nic).toMatchObject({ type: "VF", vfId: null });
     }
     const after = await pfNamed(fx.db, host.hostId, "em1");
-    expect(after).toMatchObject({ numVfs: 0, desiredNumVfs: 0, virtualizationState: "Virtualizable" });
+    expect(after).toMatchObject({
+      numVfs: 0,
+      desiredNumVfs: 0,
+      virtualizationState: "Virtualizable",
+    });
     expect(await fx.db.virtualFunction.count({ where: { pfId: pf.id } })).toBe(0);
-    expect(await fx.db.auditEvent.count({ where: { action: "vmNic.detachVf", targetId: { in: [a.nicId, b.nicId] } } })).toBe(2);
+    expect(
+      await fx.db.auditEvent.count({
+        where: { action: "vmNic.detachVf", targetId: { in: [a.nicId, b.nicId] } },
+      }),
+    ).toBe(2);
   });
 
   it("R13: splitting a bonded PF warns, and the pure splitWarnings gives the UI the same advice", async () => {
@@ -161,7 +210,9 @@ describe("SR-IOV split, restore and reboot convergence through the worker and si
     const pf = await pfNamed(fx.db, host.hostId, "p2p1");
     expect(pf.bondName).toBe("bond0");
     const started = await splitPhysicalNic(fx.db, fx.admin, { pfId: pf.id, count: 2 });
-    expect(started.warnings).toEqual(["p2p1 is a slave of bond0; with a multi-slave bond split only one slave"]);
+    expect(started.warnings).toEqual([
+      "p2p1 is a slave of bond0; with a multi-slave bond split only one slave",
+    ]);
     expect(splitWarnings(pf)).toEqual(started.warnings);
     const done = await waitForOperation(fx.db, fx.admin, started.operation.id);
     expect(done.status).toBe("Succeeded");
@@ -174,36 +225,60 @@ describe("SR-IOV split, restore and reboot convergence through the worker and si
   });
 
   it("refuses hosts whose IOMMU is not ready, PFs without SR-IOV and disconnected hosts, up front and changing nothing", async () => {
-    const noIommu = await addSimHost(fx, agents, "kvm-noiommu", "kvm-no-iommu", { scanIommu: false });
+    const noIommu = await addSimHost(fx, agents, "kvm-noiommu", "kvm-no-iommu", {
+      scanIommu: false,
+    });
     const bond = await fx.db.host.findUniqueOrThrow({ where: { name: "kvm-bond" } });
     const before = await footprint(fx.db);
     await expect(
-      splitPhysicalNic(fx.db, fx.admin, { pfId: (await pfNamed(fx.db, noIommu.hostId, "em1")).id, count: 2 }),
-    ).rejects.toMatchObject({ code: "IOMMU_NOT_READY", message: expect.stringContaining("IOMMU is off") });
+      splitPhysicalNic(fx.db, fx.admin, {
+        pfId: (await pfNamed(fx.db, noIommu.hostId, "em1")).id,
+        count: 2,
+      }),
+    ).rejects.toMatchObject({
+      code: "IOMMU_NOT_READY",
+      message: expect.stringContaining("IOMMU is off"),
+    });
     await expect(
-      splitPhysicalNic(fx.db, fx.admin, { pfId: (await pfNamed(fx.db, bond.id, "eno1")).id, count: 1 }),
+      splitPhysicalNic(fx.db, fx.admin, {
+        pfId: (await pfNamed(fx.db, bond.id, "eno1")).id,
+        count: 1,
+      }),
     ).rejects.toMatchObject({ code: "PF_NOT_SRIOV_CAPABLE" });
     expect(await footprint(fx.db)).toEqual(before);
 
     const down = await addSimHost(fx, agents, "kvm-gone", "kvm-i350-82599");
-    await fx.db.host.update({ where: { id: down.hostId }, data: { connectionState: "Disconnected", connectionReason: "agent unreachable" } });
+    await fx.db.host.update({
+      where: { id: down.hostId },
+      data: { connectionState: "Disconnected", connectionReason: "agent unreachable" },
+    });
     const beforeDown = await footprint(fx.db);
     const pf = await pfNamed(fx.db, down.hostId, "em1");
-    await expect(splitPhysicalNic(fx.db, fx.admin, { pfId: pf.id, count: 2 })).rejects.toMatchObject({ code: "HOST_NOT_CONNECTED" });
-    await expect(restorePhysicalNic(fx.db, fx.admin, { pfId: pf.id, force: false })).rejects.toMatchObject({
+    await expect(
+      splitPhysicalNic(fx.db, fx.admin, { pfId: pf.id, count: 2 }),
+    ).rejects.toMatchObject({ code: "HOST_NOT_CONNECTED" });
+    await expect(
+      restorePhysicalNic(fx.db, fx.admin, { pfId: pf.id, force: false }),
+    ).rejects.toMatchObject({
       code: "HOST_NOT_CONNECTED",
     });
     expect(await footprint(fx.db)).toEqual(beforeDown);
   });
 
   it("R15: a tenant cannot split or restore, and nothing changes", async () => {
-    const pf = await fx.db.physicalNic.findFirstOrThrow({ where: { virtualizationState: "Virtualizable" } });
+    const pf = await fx.db.physicalNic.findFirstOrThrow({
+      where: { virtualizationState: "Virtualizable" },
+    });
     const before = await footprint(fx.db);
-    await expect(splitPhysicalNic(fx.db, fx.tenant, { pfId: pf.id, count: 1 })).rejects.toMatchObject({
+    await expect(
+      splitPhysicalNic(fx.db, fx.tenant, { pfId: pf.id, count: 1 }),
+    ).rejects.toMatchObject({
       code: "ADMIN_ONLY",
       kind: "FORBIDDEN",
     });
-    await expect(restorePhysicalNic(fx.db, fx.tenant, { pfId: pf.id, force: true })).rejects.toMatchObject({
+    await expect(
+      restorePhysicalNic(fx.db, fx.tenant, { pfId: pf.id, force: true }),
+    ).rejects.toMatchObject({
       code: "ADMIN_ONLY",
     });
     expect(await footprint(fx.db)).toEqual(before);
@@ -224,8 +299,15 @@ describe("SR-IOV split, restore and reboot convergence through the worker and si
       message: "SR-IOV enabled, no VFs on host kvm-r3: interface em1 is not split",
     });
     await split(host, "em1", 2);
-    expect(await rowFor()).toMatchObject({ available: 2, total: 2, reason: null, interfaces: ["em1"] });
-    await expect(vfAvailability(fx.db, fx.tenant, { l3Id: l3.id })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    expect(await rowFor()).toMatchObject({
+      available: 2,
+      total: 2,
+      reason: null,
+      interfaces: ["em1"],
+    });
+    await expect(vfAvailability(fx.db, fx.tenant, { l3Id: l3.id })).rejects.toMatchObject({
+      code: "FORBIDDEN",
+    });
   });
 
   it("the desired VF layout survives a reboot: the reconciler re-applies it without anyone acting", async () => {
@@ -251,9 +333,19 @@ describe("SR-IOV split, restore and reboot convergence through the worker and si
     const second = await worker.reconciler.runOnce();
     expect(second.find((o) => o.hostId === host.hostId)?.reapplied).toEqual([]);
     const after = await pfNamed(fx.db, host.hostId, "p1p1");
-    expect(after).toMatchObject({ numVfs: 5, desiredNumVfs: 5, virtualizationState: "Virtualized" });
-    expect(await fx.db.virtualFunction.count({ where: { pfId: pf.id, state: "Available" } })).toBe(5);
-    expect(await fx.db.auditEvent.count({ where: { action: "pf.reapply", targetId: pf.id, actorName: "system" } })).toBe(1);
+    expect(after).toMatchObject({
+      numVfs: 5,
+      desiredNumVfs: 5,
+      virtualizationState: "Virtualized",
+    });
+    expect(await fx.db.virtualFunction.count({ where: { pfId: pf.id, state: "Available" } })).toBe(
+      5,
+    );
+    expect(
+      await fx.db.auditEvent.count({
+        where: { action: "pf.reapply", targetId: pf.id, actorName: "system" },
+      }),
+    ).toBe(1);
     expect((await getOperation(fx.db, fx.admin, operationId)).targetName).toBe("kvm-reboot/p1p1");
   });
 });

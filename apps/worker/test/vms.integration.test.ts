@@ -586,10 +586,16 @@ describe("VMs with VF NICs through the worker and sim agents", () => {
   it("a create whose agent stays unreachable through every retry rolls the reservation back too", async () => {
     const hosts = await fx.db.host.findMany({ select: { id: true, agentUrl: true } });
     const restore = () =>
-      Promise.all(hosts.map((h) => fx.db.host.update({ where: { id: h.id }, data: { agentUrl: h.agentUrl } })));
+      Promise.all(
+        hosts.map((h) =>
+          fx.db.host.update({ where: { id: h.id }, data: { agentUrl: h.agentUrl } }),
+        ),
+      );
     // Unreachable is transient, so only running out of attempts makes this failure final.
     await Promise.all(
-      hosts.map((h, i) => fx.db.host.update({ where: { id: h.id }, data: { agentUrl: `http://127.0.0.1:${9 + i}` } })),
+      hosts.map((h, i) =>
+        fx.db.host.update({ where: { id: h.id }, data: { agentUrl: `http://127.0.0.1:${9 + i}` } }),
+      ),
     );
     try {
       const busy = { state: { in: ["Reserved" as const, "Attached" as const] } };
@@ -717,18 +723,29 @@ describe("VMs with VF NICs through the worker and sim agents", () => {
 
   it("concurrent creates cannot overcommit a host's CPU: each host takes as many as fit, the rest get NO_HOST_AVAILABLE", async () => {
     // 21 vCPUs: a 40-CPU sim host fits at most one, so the hosts' free CPU says how many succeed.
-    const offering = await fx.db.instanceOffering.create({ data: { name: "cpu-race", vcpus: 21, memoryMiB: 1024 } });
+    const offering = await fx.db.instanceOffering.create({
+      data: { name: "cpu-race", vcpus: 21, memoryMiB: 1024 },
+    });
     const hosts = await placementHosts(fx.db, { hostIds: [hostA.hostId, hostB.hostId] });
     const expected = hosts.filter((host) => host.cpuCount - host.usedVcpus >= 21).length;
     const results = await Promise.allSettled(
       Array.from({ length: 6 }, (_, i) =>
-        createVm(fx.db, fx.tenant, { ...cat, offeringId: offering.id, name: `cpu-race-${i}`, nics: [{ l3Id: plain.id }] }),
+        createVm(fx.db, fx.tenant, {
+          ...cat,
+          offeringId: offering.id,
+          name: `cpu-race-${i}`,
+          nics: [{ l3Id: plain.id }],
+        }),
       ),
     );
     const created = results.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
-    const refused = results.flatMap((r) => (r.status === "rejected" ? [r.reason as { code?: string }] : []));
+    const refused = results.flatMap((r) =>
+      r.status === "rejected" ? [r.reason as { code?: string }] : [],
+    );
     expect(created).toHaveLength(expected);
-    expect(refused.map((error) => error.code)).toEqual(Array(6 - expected).fill("NO_HOST_AVAILABLE"));
+    expect(refused.map((error) => error.code)).toEqual(
+      Array(6 - expected).fill("NO_HOST_AVAILABLE"),
+    );
     for (const host of await placementHosts(fx.db, { hostIds: [hostA.hostId, hostB.hostId] })) {
       expect(host.usedVcpus).toBeLessThanOrEqual(host.cpuCount);
     }

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from "zod";
 
 /**
  * Error codes the agent can return. Kernel errno names (ERANGE, EBUSY) are kept verbatim because
@@ -6,31 +6,31 @@ import { z } from 'zod';
  * UNREACHABLE and TIMEOUT never come from the agent: the client produces them for transport failures.
  */
 export const agentErrorCodes = [
-  'ERANGE',
-  'EBUSY',
-  'EINVAL',
-  'VF_IN_USE',
-  'VF_NOT_FOUND',
-  'NOT_FOUND',
-  'NOT_SRIOV_CAPABLE',
-  'UNAUTHORIZED',
-  'VALIDATION',
-  'IOMMU_NOT_ACTIVE',
-  'DOMAIN_EXISTS',
-  'DOMAIN_RUNNING',
-  'DEVICE_BUSY',
-  'MAC_IN_USE',
-  'TASK_CONFLICT',
-  'HOSTDEV_NOT_MIGRATABLE',
-  'MIGRATION_FAILED',
-  'VF_TIMEOUT',
-  'SHUTDOWN_TIMEOUT',
-  'COMMAND_FAILED',
-  'UNSUPPORTED',
-  'INTERNAL',
-  'UNREACHABLE',
-  'TIMEOUT',
-  'BAD_RESPONSE',
+  "ERANGE",
+  "EBUSY",
+  "EINVAL",
+  "VF_IN_USE",
+  "VF_NOT_FOUND",
+  "NOT_FOUND",
+  "NOT_SRIOV_CAPABLE",
+  "UNAUTHORIZED",
+  "VALIDATION",
+  "IOMMU_NOT_ACTIVE",
+  "DOMAIN_EXISTS",
+  "DOMAIN_RUNNING",
+  "DEVICE_BUSY",
+  "MAC_IN_USE",
+  "TASK_CONFLICT",
+  "HOSTDEV_NOT_MIGRATABLE",
+  "MIGRATION_FAILED",
+  "VF_TIMEOUT",
+  "SHUTDOWN_TIMEOUT",
+  "COMMAND_FAILED",
+  "UNSUPPORTED",
+  "INTERNAL",
+  "UNREACHABLE",
+  "TIMEOUT",
+  "BAD_RESPONSE",
 ] as const;
 
 export const AgentErrorCode = z.enum(agentErrorCodes);
@@ -80,12 +80,12 @@ export const agentErrorStatus: Record<AgentErrorCode, number> = {
  * Kernel EBUSY is deliberately not transient: it needs a write of 0 first, not patience.
  */
 const transientCodes: ReadonlySet<AgentErrorCode> = new Set<AgentErrorCode>([
-  'UNREACHABLE',
-  'TIMEOUT',
-  'INTERNAL',
-  'DEVICE_BUSY',
-  'TASK_CONFLICT',
-  'SHUTDOWN_TIMEOUT',
+  "UNREACHABLE",
+  "TIMEOUT",
+  "INTERNAL",
+  "DEVICE_BUSY",
+  "TASK_CONFLICT",
+  "SHUTDOWN_TIMEOUT",
 ]);
 
 export function isTransientCode(code: AgentErrorCode): boolean {
@@ -93,7 +93,7 @@ export function isTransientCode(code: AgentErrorCode): boolean {
 }
 
 export class AgentError extends Error {
-  override readonly name = 'AgentError';
+  override readonly name = "AgentError";
   readonly code: AgentErrorCode;
   readonly status: number;
   readonly details: Record<string, unknown> | undefined;

@@ -1,11 +1,16 @@
-export * from './errors';
-export * from './routes';
-export * from './schemas/common';
-export * from './schemas/domain';
-export * from './schemas/fdb';
-export * from './schemas/host';
-export * from './schemas/nic';
-export * from './schemas/snapshot';
-export * from './schemas/task';
-export { createAgentClient, type AgentClient, type AgentClientOptions, type SetVfCountAndWaitOptions } from './client';
-export type { CallOptions } from './transport';
+export * from "./errors";
+export * from "./routes";
+export * from "./schemas/common";
+export * from "./schemas/domain";
+export * from "./schemas/fdb";
+export * from "./schemas/host";
+export * from "./schemas/nic";
+export * from "./schemas/snapshot";
+export * from "./schemas/task";
+export {
+  createAgentClient,
+  type AgentClient,
+  type AgentClientOptions,
+  type SetVfCountAndWaitOptions,
+} from "./client";
+export type { CallOptions } from "./transport";

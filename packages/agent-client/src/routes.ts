@@ -1,5 +1,5 @@
-import { z } from 'zod';
-import { DomainName, IfName, MacAddress, Ok, PciAddress } from './schemas/common';
+import { z } from "zod";
+import { DomainName, IfName, MacAddress, Ok, PciAddress } from "./schemas/common";
 import {
   AttachVfRequest,
   AttachVnicRequest,
@@ -10,14 +10,20 @@ import {
   IncomingMigrationRequest,
   MigrateRequest,
   MigrateResponse,
-} from './schemas/domain';
-import { FdbEntry } from './schemas/fdb';
-import { Health, HostFacts, RebootResponse, SetIommuRequest, SetIommuResponse } from './schemas/host';
-import { PhysicalNic, SetVfCountRequest, TaskRef, UnbindDriverResponse } from './schemas/nic';
-import { HostSnapshot } from './schemas/snapshot';
-import { Task } from './schemas/task';
+} from "./schemas/domain";
+import { FdbEntry } from "./schemas/fdb";
+import {
+  Health,
+  HostFacts,
+  RebootResponse,
+  SetIommuRequest,
+  SetIommuResponse,
+} from "./schemas/host";
+import { PhysicalNic, SetVfCountRequest, TaskRef, UnbindDriverResponse } from "./schemas/nic";
+import { HostSnapshot } from "./schemas/snapshot";
+import { Task } from "./schemas/task";
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+export type HttpMethod = "GET" | "POST" | "PUT" | "DELETE";
 
 /**
  * One endpoint of the agent. The server registers handlers from these and the client builds
@@ -46,50 +52,229 @@ const pfParams = z.object({ pf: IfName });
 const fdbParams = z.object({ pf: IfName, mac: MacAddress });
 
 function route<P extends z.ZodObject, B extends z.ZodType | null, R extends z.ZodType>(
-  def: Omit<RouteDef<P, B, R>, 'status' | 'auth'> & { status?: 200 | 202; auth?: boolean },
+  def: Omit<RouteDef<P, B, R>, "status" | "auth"> & { status?: 200 | 202; auth?: boolean },
 ): RouteDef<P, B, R> {
   return { status: 200, auth: true, ...def };
 }
 
 export const routes = {
-  health: route({ method: 'GET', path: '/v1/health', params: noParams, body: null, response: Health, idempotent: true, auth: false }),
-  facts: route({ method: 'GET', path: '/v1/facts', params: noParams, body: null, response: HostFacts, idempotent: true }),
-  snapshot: route({ method: 'GET', path: '/v1/snapshot', params: noParams, body: null, response: HostSnapshot, idempotent: true }),
-  setIommu: route({ method: 'PUT', path: '/v1/iommu', params: noParams, body: SetIommuRequest, response: SetIommuResponse, idempotent: true }),
+  health: route({
+    method: "GET",
+    path: "/v1/health",
+    params: noParams,
+    body: null,
+    response: Health,
+    idempotent: true,
+    auth: false,
+  }),
+  facts: route({
+    method: "GET",
+    path: "/v1/facts",
+    params: noParams,
+    body: null,
+    response: HostFacts,
+    idempotent: true,
+  }),
+  snapshot: route({
+    method: "GET",
+    path: "/v1/snapshot",
+    params: noParams,
+    body: null,
+    response: HostSnapshot,
+    idempotent: true,
+  }),
+  setIommu: route({
+    method: "PUT",
+    path: "/v1/iommu",
+    params: noParams,
+    body: SetIommuRequest,
+    response: SetIommuResponse,
+    idempotent: true,
+  }),
   // Rebooting twice is not the same as rebooting once.
-  reboot: route({ method: 'POST', path: '/v1/reboot', params: noParams, body: null, response: RebootResponse, idempotent: false }),
+  reboot: route({
+    method: "POST",
+    path: "/v1/reboot",
+    params: noParams,
+    body: null,
+    response: RebootResponse,
+    idempotent: false,
+  }),
 
-  listNics: route({ method: 'GET', path: '/v1/nics', params: noParams, body: null, response: z.array(PhysicalNic), idempotent: true }),
-  setVfCount: route({ method: 'PUT', path: '/v1/nics/:pci/sriov', params: pciParams, body: SetVfCountRequest, response: TaskRef, status: 202, idempotent: true }),
-  unbindPfDriver: route({ method: 'POST', path: '/v1/nics/:pci/unbind-driver', params: pciParams, body: null, response: UnbindDriverResponse, idempotent: true }),
-  getTask: route({ method: 'GET', path: '/v1/tasks/:id', params: z.object({ id: z.string().min(1) }), body: null, response: Task, idempotent: true }),
+  listNics: route({
+    method: "GET",
+    path: "/v1/nics",
+    params: noParams,
+    body: null,
+    response: z.array(PhysicalNic),
+    idempotent: true,
+  }),
+  setVfCount: route({
+    method: "PUT",
+    path: "/v1/nics/:pci/sriov",
+    params: pciParams,
+    body: SetVfCountRequest,
+    response: TaskRef,
+    status: 202,
+    idempotent: true,
+  }),
+  unbindPfDriver: route({
+    method: "POST",
+    path: "/v1/nics/:pci/unbind-driver",
+    params: pciParams,
+    body: null,
+    response: UnbindDriverResponse,
+    idempotent: true,
+  }),
+  getTask: route({
+    method: "GET",
+    path: "/v1/tasks/:id",
+    params: z.object({ id: z.string().min(1) }),
+    body: null,
+    response: Task,
+    idempotent: true,
+  }),
 
-  listDomains: route({ method: 'GET', path: '/v1/domains', params: noParams, body: null, response: z.array(DomainInfo), idempotent: true }),
-  defineDomain: route({ method: 'POST', path: '/v1/domains', params: noParams, body: DomainSpec, response: DomainInfo, idempotent: true }),
-  getDomain: route({ method: 'GET', path: '/v1/domains/:name', params: nameParams, body: null, response: DomainInfo, idempotent: true }),
-  startDomain: route({ method: 'POST', path: '/v1/domains/:name/start', params: nameParams, body: null, response: DomainInfo, idempotent: true }),
-  stopDomain: route({ method: 'POST', path: '/v1/domains/:name/stop', params: nameParams, body: null, response: DomainInfo, idempotent: true }),
-  destroyDomain: route({ method: 'POST', path: '/v1/domains/:name/destroy', params: nameParams, body: null, response: DomainInfo, idempotent: true }),
-  undefineDomain: route({ method: 'DELETE', path: '/v1/domains/:name', params: nameParams, body: null, response: Ok, idempotent: true }),
-  attachVf: route({ method: 'POST', path: '/v1/domains/:name/vfs/attach', params: nameParams, body: AttachVfRequest, response: DomainInfo, idempotent: true }),
-  detachVf: route({ method: 'POST', path: '/v1/domains/:name/vfs/detach', params: nameParams, body: DetachVfRequest, response: DomainInfo, idempotent: true }),
-  attachVnic: route({ method: 'POST', path: '/v1/domains/:name/vnics/attach', params: nameParams, body: AttachVnicRequest, response: DomainInfo, idempotent: true }),
-  detachVnic: route({ method: 'POST', path: '/v1/domains/:name/vnics/detach', params: nameParams, body: DetachVnicRequest, response: DomainInfo, idempotent: true }),
+  listDomains: route({
+    method: "GET",
+    path: "/v1/domains",
+    params: noParams,
+    body: null,
+    response: z.array(DomainInfo),
+    idempotent: true,
+  }),
+  defineDomain: route({
+    method: "POST",
+    path: "/v1/domains",
+    params: noParams,
+    body: DomainSpec,
+    response: DomainInfo,
+    idempotent: true,
+  }),
+  getDomain: route({
+    method: "GET",
+    path: "/v1/domains/:name",
+    params: nameParams,
+    body: null,
+    response: DomainInfo,
+    idempotent: true,
+  }),
+  startDomain: route({
+    method: "POST",
+    path: "/v1/domains/:name/start",
+    params: nameParams,
+    body: null,
+    response: DomainInfo,
+    idempotent: true,
+  }),
+  stopDomain: route({
+    method: "POST",
+    path: "/v1/domains/:name/stop",
+    params: nameParams,
+    body: null,
+    response: DomainInfo,
+    idempotent: true,
+  }),
+  destroyDomain: route({
+    method: "POST",
+    path: "/v1/domains/:name/destroy",
+    params: nameParams,
+    body: null,
+    response: DomainInfo,
+    idempotent: true,
+  }),
+  undefineDomain: route({
+    method: "DELETE",
+    path: "/v1/domains/:name",
+    params: nameParams,
+    body: null,
+    response: Ok,
+    idempotent: true,
+  }),
+  attachVf: route({
+    method: "POST",
+    path: "/v1/domains/:name/vfs/attach",
+    params: nameParams,
+    body: AttachVfRequest,
+    response: DomainInfo,
+    idempotent: true,
+  }),
+  detachVf: route({
+    method: "POST",
+    path: "/v1/domains/:name/vfs/detach",
+    params: nameParams,
+    body: DetachVfRequest,
+    response: DomainInfo,
+    idempotent: true,
+  }),
+  attachVnic: route({
+    method: "POST",
+    path: "/v1/domains/:name/vnics/attach",
+    params: nameParams,
+    body: AttachVnicRequest,
+    response: DomainInfo,
+    idempotent: true,
+  }),
+  detachVnic: route({
+    method: "POST",
+    path: "/v1/domains/:name/vnics/detach",
+    params: nameParams,
+    body: DetachVnicRequest,
+    response: DomainInfo,
+    idempotent: true,
+  }),
   // A retried migration could find the domain already gone and report a misleading NOT_FOUND.
-  migrateDomain: route({ method: 'POST', path: '/v1/domains/:name/migrate', params: nameParams, body: MigrateRequest, response: MigrateResponse, idempotent: false }),
-  acceptMigration: route({ method: 'POST', path: '/v1/migrations/incoming', params: noParams, body: IncomingMigrationRequest, response: DomainInfo, idempotent: false }),
+  migrateDomain: route({
+    method: "POST",
+    path: "/v1/domains/:name/migrate",
+    params: nameParams,
+    body: MigrateRequest,
+    response: MigrateResponse,
+    idempotent: false,
+  }),
+  acceptMigration: route({
+    method: "POST",
+    path: "/v1/migrations/incoming",
+    params: noParams,
+    body: IncomingMigrationRequest,
+    response: DomainInfo,
+    idempotent: false,
+  }),
 
-  listFdb: route({ method: 'GET', path: '/v1/fdb/:pf', params: pfParams, body: null, response: z.array(FdbEntry), idempotent: true }),
-  addFdb: route({ method: 'PUT', path: '/v1/fdb/:pf/:mac', params: fdbParams, body: null, response: Ok, idempotent: true }),
-  removeFdb: route({ method: 'DELETE', path: '/v1/fdb/:pf/:mac', params: fdbParams, body: null, response: Ok, idempotent: true }),
+  listFdb: route({
+    method: "GET",
+    path: "/v1/fdb/:pf",
+    params: pfParams,
+    body: null,
+    response: z.array(FdbEntry),
+    idempotent: true,
+  }),
+  addFdb: route({
+    method: "PUT",
+    path: "/v1/fdb/:pf/:mac",
+    params: fdbParams,
+    body: null,
+    response: Ok,
+    idempotent: true,
+  }),
+  removeFdb: route({
+    method: "DELETE",
+    path: "/v1/fdb/:pf/:mac",
+    params: fdbParams,
+    body: null,
+    response: Ok,
+    idempotent: true,
+  }),
 } as const;
 
 export type Routes = typeof routes;
 export type RouteName = keyof Routes;
 
-export type RouteParams<N extends RouteName> = z.input<Routes[N]['params']>;
-export type RouteBody<N extends RouteName> = Routes[N]['body'] extends z.ZodType ? z.input<Routes[N]['body']> : undefined;
-export type RouteResponse<N extends RouteName> = z.output<Routes[N]['response']>;
+export type RouteParams<N extends RouteName> = z.input<Routes[N]["params"]>;
+export type RouteBody<N extends RouteName> = Routes[N]["body"] extends z.ZodType
+  ? z.input<Routes[N]["body"]>
+  : undefined;
+export type RouteResponse<N extends RouteName> = z.output<Routes[N]["response"]>;
 
 /** Fills `:name` segments. Values are URI-encoded because PCI addresses and MACs contain colons. */
 export function buildPath(path: string, params: Record<string, string>): string {

@@ -19,7 +19,10 @@ export async function createCoreFixture(label: string): Promise<CoreFixture> {
   const { db } = database;
   await seedDemo(db, []);
   const admin = await db.user.findUniqueOrThrow({ where: { username: "admin" } });
-  const tenant = await db.user.findUniqueOrThrow({ where: { username: "tenant" }, include: { memberships: true } });
+  const tenant = await db.user.findUniqueOrThrow({
+    where: { username: "tenant" },
+    include: { memberships: true },
+  });
   const zone = await db.zone.findUniqueOrThrow({ where: { name: "zone-1" } });
   const clusterA = await db.cluster.findFirstOrThrow({ where: { name: "cluster-a" } });
   const clusterB = await db.cluster.findFirstOrThrow({ where: { name: "cluster-b" } });
@@ -56,7 +59,10 @@ export async function networkFootprint(db: Db) {
 let seq = 0;
 
 /** A stopped VM with one NIC on an L3, written directly: the VM service comes with a later issue. */
-export async function insertVmNic(db: Db, args: { l3Id: string; ip: string; type: NicType; clusterId?: string }) {
+export async function insertVmNic(
+  db: Db,
+  args: { l3Id: string; ip: string; type: NicType; clusterId?: string },
+) {
   seq += 1;
   const project = await db.project.findFirstOrThrow({ where: { name: "demo-project" } });
   const offering = await db.instanceOffering.findFirstOrThrow();
@@ -92,7 +98,14 @@ export async function insertHost(
     clusterId: string;
     connected?: boolean;
     iommuActive?: boolean;
-    pfs: Array<{ name: string; totalVfs: number; vfs?: number; inUse?: number; bondName?: string; bondSlaves?: string[] }>;
+    pfs: Array<{
+      name: string;
+      totalVfs: number;
+      vfs?: number;
+      inUse?: number;
+      bondName?: string;
+      bondSlaves?: string[];
+    }>;
   },
 ) {
   seq += 1;
@@ -124,7 +137,8 @@ export async function insertHost(
         numVfs: vfs,
         bondName: spec.bondName ?? null,
         bondSlaves: spec.bondSlaves ?? [],
-        virtualizationState: spec.totalVfs === 0 ? "NotVirtualizable" : vfs > 0 ? "Virtualized" : "Virtualizable",
+        virtualizationState:
+          spec.totalVfs === 0 ? "NotVirtualizable" : vfs > 0 ? "Virtualized" : "Virtualizable",
       },
     });
     if (vfs > 0) {

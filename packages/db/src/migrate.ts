@@ -20,7 +20,9 @@ export async function migrateDeploy(databaseUrl: string): Promise<void> {
     child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
     child.on("error", reject);
     child.on("exit", (code) =>
-      code === 0 ? resolve() : reject(new Error(`prisma migrate deploy failed (${code}):\n${output}`)),
+      code === 0
+        ? resolve()
+        : reject(new Error(`prisma migrate deploy failed (${code}):\n${output}`)),
     );
   });
 }

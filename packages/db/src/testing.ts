@@ -34,7 +34,10 @@ async function adminQuery(sql: string): Promise<void> {
 
 export async function createTestDatabase(label = "t"): Promise<TestDatabase> {
   const template = requireEnv("VIRTFN_TEST_TEMPLATE_DB");
-  const name = `${template}_${label.replace(/[^a-z0-9]/gi, "").toLowerCase().slice(0, 20)}_${randomBytes(4).toString("hex")}`;
+  const name = `${template}_${label
+    .replace(/[^a-z0-9]/gi, "")
+    .toLowerCase()
+    .slice(0, 20)}_${randomBytes(4).toString("hex")}`;
   await adminQuery(`CREATE DATABASE "${name}" TEMPLATE "${template}"`);
   const url = withDatabase(requireEnv("VIRTFN_TEST_ADMIN_URL"), name);
   const db = createDb(url, { max: 10 });

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomUUID } from "node:crypto";
 import {
   AgentError,
   type AttachVfRequest,
@@ -19,20 +19,28 @@ import {
   type TaskRef,
   type UnbindDriverResponse,
   type VnicSpec,
-} from '@virtfn/agent-client';
-import { readBootId, readCpu, readFacts, readHostname, type HostIo } from '../host/facts';
-import * as fdb from '../host/fdb';
-import { hasIommuArg, readConfiguredCmdline, updateIommuArgs } from '../host/iommu-arg';
-import { findPfByPci, listPfRefs, pciDir, physfnOf, readPhysicalNic, readSriovState, readVfRefs } from '../host/nics';
-import { applyVfCount, kernelError } from '../host/sriov';
-import type { DomainRecord, Hypervisor } from '../hypervisor/types';
-import type { Clock } from '../platform/clock';
-import { linkBasename, readTrimmed } from '../platform/io';
-import { domainVfs, summarize, vfHolders } from './holders';
-import type { Migrator } from './migrator';
-import { Mutex } from './mutex';
-import { TaskRegistry } from './tasks';
-import { AGENT_VERSION } from './version';
+} from "@virtfn/agent-client";
+import { readBootId, readCpu, readFacts, readHostname, type HostIo } from "../host/facts";
+import * as fdb from "../host/fdb";
+import { hasIommuArg, readConfiguredCmdline, updateIommuArgs } from "../host/iommu-arg";
+import {
+  findPfByPci,
+  listPfRefs,
+  pciDir,
+  physfnOf,
+  readPhysicalNic,
+  readSriovState,
+  readVfRefs,
+} from "../host/nics";
+import { applyVfCount, kernelError } from "../host/sriov";
+import type { DomainRecord, Hypervisor } from "../hypervisor/types";
+import type { Clock } from "../platform/clock";
+import { linkBasename, readTrimmed } from "../platform/io";
+import { domainVfs, summarize, vfHolders } from "./holders";
+import type { Migrator } from "./migrator";
+import { Mutex } from "./mutex";
+import { TaskRegistry } from "./tasks";
+import { AGENT_VERSION } from "./version";
 
 export interface HostAgentDeps {
   backend: BackendKind;
@@ -62,7 +70,7 @@ function toInfo(record: DomainRecord): DomainInfo {
 
 function sameVnic(a: NicSpec, b: VnicSpec): boolean {
   return (
-    a.type === 'vnic' &&
+    a.type === "vnic" &&
     a.mac === b.mac &&
     a.kind === b.kind &&
     a.source === b.source &&
@@ -133,7 +141,10 @@ export class HostAgent {
   async reboot(): Promise<{ bootId: string }> {
     const rebootHost = this.rebootHost;
     if (rebootHost === undefined) {
-      throw new AgentError('UNSUPPORTED', 'the Linux backend does not reboot hosts; reboot it with your own tooling');
+      throw new AgentError(
+        "UNSUPPORTED",
+        "the Linux backend does not reboot hosts; reboot it with your own tooling",
+      );
     }
     return this.mutex.run(async () => {
       await rebootHost();
@@ -170,30 +181,45 @@ export class HostAgent {
     return this.mutex.run(async () => {
       const fingerprint = `set-vf-count ${pci} ${count}`;
       if (this.tasks.lookup(operationId, fingerprint) !== undefined) return { taskId: operationId };
-      if ((await findPfByPci(this.host.sys, pci)) === null) throw new AgentError('NOT_FOUND', `no physical NIC at ${pci}`);
+      if ((await findPfByPci(this.host.sys, pci)) === null)
+        throw new AgentError("NOT_FOUND", `no physical NIC at ${pci}`);
       const sriov = await readSriovState(this.host.sys, pci);
-      if (!sriov.capable) throw new AgentError('NOT_SRIOV_CAPABLE', `${pci} has no SR-IOV capability (sriov_totalvfs is 0 or absent)`);
+      if (!sriov.capable)
+        throw new AgentError(
+          "NOT_SRIOV_CAPABLE",
+          `${pci} has no SR-IOV capability (sriov_totalvfs is 0 or absent)`,
+        );
       // The kernel would say ERANGE too, but checking first keeps a rejected request side-effect free.
       if (count > sriov.totalVfs) {
-        throw new AgentError('ERANGE', `${pci} supports at most ${sriov.totalVfs} VFs, ${count} requested`, {
-          details: { totalVfs: sriov.totalVfs, requested: count },
-        });
+        throw new AgentError(
+          "ERANGE",
+          `${pci} supports at most ${sriov.totalVfs} VFs, ${count} requested`,
+          {
+            details: { totalVfs: sriov.totalVfs, requested: count },
+          },
+        );
       }
       if (count > 0 && !(await this.iommuActive())) {
-        throw new AgentError('IOMMU_NOT_ACTIVE', 'the IOMMU is not active on this host: VFs could not be assigned to domains');
+        throw new AgentError(
+          "IOMMU_NOT_ACTIVE",
+          "the IOMMU is not active on this host: VFs could not be assigned to domains",
+        );
       }
       const other = this.tasks.runningFor(pci);
-      if (other !== undefined) throw new AgentError('TASK_CONFLICT', `${pci} is being changed by task ${other.id}`);
+      if (other !== undefined)
+        throw new AgentError("TASK_CONFLICT", `${pci} is being changed by task ${other.id}`);
       if (sriov.numVfs !== count && sriov.numVfs > 0) {
         // Any change from a non-zero count goes through 0, which destroys every VF (R12).
         const domains = await this.domainsUsingPf(pci);
         if (domains.length > 0) {
-          throw new AgentError('VF_IN_USE', `VFs of ${pci} are attached to ${domains.join(', ')}`, { details: { domains } });
+          throw new AgentError("VF_IN_USE", `VFs of ${pci} are attached to ${domains.join(", ")}`, {
+            details: { domains },
+          });
         }
       }
       const from = sriov.numVfs;
       const total = from === count ? count : (from > 0 ? from : 0) + count;
-      this.tasks.create(operationId, 'set-vf-count', pci, fingerprint, total);
+      this.tasks.create(operationId, "set-vf-count", pci, fingerprint, total);
       this.track(this.runSetVfCount(operationId, pci, from, count));
       return { taskId: operationId };
     });
@@ -219,28 +245,41 @@ export class HostAgent {
       });
       this.tasks.succeed(id);
     } catch (error) {
-      this.tasks.fail(id, error instanceof AgentError ? error : kernelError(error, `set ${pci} to ${to} VFs`));
+      this.tasks.fail(
+        id,
+        error instanceof AgentError ? error : kernelError(error, `set ${pci} to ${to} VFs`),
+      );
     }
   }
 
   getTask(id: string): Task {
     const task = this.tasks.get(id);
-    if (task === undefined) throw new AgentError('NOT_FOUND', `no task ${id} (the agent may have restarted; re-issue the operation)`);
+    if (task === undefined)
+      throw new AgentError(
+        "NOT_FOUND",
+        `no task ${id} (the agent may have restarted; re-issue the operation)`,
+      );
     return task;
   }
 
   /** R14: unbinding the PF driver destroys its VFs, so it is refused while any is attached. */
   unbindPfDriver(pci: string): Promise<UnbindDriverResponse> {
     return this.mutex.run(async () => {
-      if ((await findPfByPci(this.host.sys, pci)) === null) throw new AgentError('NOT_FOUND', `no physical NIC at ${pci}`);
+      if ((await findPfByPci(this.host.sys, pci)) === null)
+        throw new AgentError("NOT_FOUND", `no physical NIC at ${pci}`);
       const domains = await this.domainsUsingPf(pci);
       if (domains.length > 0) {
-        throw new AgentError('VF_IN_USE', `VFs of ${pci} are attached to ${domains.join(', ')}; detach them first`, {
-          details: { domains },
-        });
+        throw new AgentError(
+          "VF_IN_USE",
+          `VFs of ${pci} are attached to ${domains.join(", ")}; detach them first`,
+          {
+            details: { domains },
+          },
+        );
       }
       const task = this.tasks.runningFor(pci);
-      if (task !== undefined) throw new AgentError('DEVICE_BUSY', `${pci} is being changed by task ${task.id}`);
+      if (task !== undefined)
+        throw new AgentError("DEVICE_BUSY", `${pci} is being changed by task ${task.id}`);
       const driver = await linkBasename(this.host.sys, `${pciDir(pci)}/driver`);
       if (driver === null) return { pciAddress: pci, driver: null };
       try {
@@ -264,28 +303,33 @@ export class HostAgent {
 
   private async mustGet(name: string): Promise<DomainRecord> {
     const record = await this.hypervisor.get(name);
-    if (record === null) throw new AgentError('NOT_FOUND', `no domain ${name}`);
+    if (record === null) throw new AgentError("NOT_FOUND", `no domain ${name}`);
     return record;
   }
 
   /** A VF must exist now (virtfn link with physfn) and its PF must not be mid-split. */
   private async checkVfPresent(pci: string): Promise<void> {
     const pf = await physfnOf(this.host.sys, pci);
-    if (pf === null) throw new AgentError('VF_NOT_FOUND', `${pci} is not a VF on this host (is the PF split?)`);
+    if (pf === null)
+      throw new AgentError("VF_NOT_FOUND", `${pci} is not a VF on this host (is the PF split?)`);
     const task = this.tasks.runningFor(pf);
-    if (task !== undefined) throw new AgentError('DEVICE_BUSY', `the PF of ${pci} is being changed by task ${task.id}`);
+    if (task !== undefined)
+      throw new AgentError("DEVICE_BUSY", `the PF of ${pci} is being changed by task ${task.id}`);
   }
 
   private checkVnic(nic: VnicSpec): void {
-    if (nic.model !== 'virtio' && nic.queues !== undefined && nic.queues > 1) {
-      throw new AgentError('EINVAL', `multi-queue needs the virtio model with vhost; ${nic.model} has one queue`);
+    if (nic.model !== "virtio" && nic.queues !== undefined && nic.queues > 1) {
+      throw new AgentError(
+        "EINVAL",
+        `multi-queue needs the virtio model with vhost; ${nic.model} has one queue`,
+      );
     }
   }
 
   private async checkVnicSource(nic: VnicSpec): Promise<void> {
     // macvtap sits on a real netdev; a bridge is libvirt's to resolve when the domain starts.
-    if (nic.kind === 'macvtap' && !(await this.host.sys.exists(`class/net/${nic.source}`))) {
-      throw new AgentError('NOT_FOUND', `no network device ${nic.source} for macvtap`);
+    if (nic.kind === "macvtap" && !(await this.host.sys.exists(`class/net/${nic.source}`))) {
+      throw new AgentError("NOT_FOUND", `no network device ${nic.source} for macvtap`);
     }
   }
 
@@ -293,10 +337,11 @@ export class HostAgent {
     const macs = new Set<string>();
     const vfs = new Set<string>();
     for (const nic of nics) {
-      if (macs.has(nic.mac)) throw new AgentError('MAC_IN_USE', `MAC ${nic.mac} appears twice`);
+      if (macs.has(nic.mac)) throw new AgentError("MAC_IN_USE", `MAC ${nic.mac} appears twice`);
       macs.add(nic.mac);
-      if (nic.type === 'vf') {
-        if (vfs.has(nic.pciAddress)) throw new AgentError('VF_IN_USE', `VF ${nic.pciAddress} appears twice`);
+      if (nic.type === "vf") {
+        if (vfs.has(nic.pciAddress))
+          throw new AgentError("VF_IN_USE", `VF ${nic.pciAddress} appears twice`);
         vfs.add(nic.pciAddress);
       } else this.checkVnic(nic);
     }
@@ -305,9 +350,13 @@ export class HostAgent {
   private async checkVfFree(pci: string, domain: string): Promise<void> {
     const holder = vfHolders(await this.hypervisor.list()).get(pci);
     if (holder !== undefined && holder.domain !== domain) {
-      throw new AgentError('VF_IN_USE', `VF ${pci} is already assigned to domain ${holder.domain}`, {
-        details: { domain: holder.domain },
-      });
+      throw new AgentError(
+        "VF_IN_USE",
+        `VF ${pci} is already assigned to domain ${holder.domain}`,
+        {
+          details: { domain: holder.domain },
+        },
+      );
     }
   }
 
@@ -324,10 +373,13 @@ export class HostAgent {
           existing.image === spec.image &&
           JSON.stringify(existing.config) === JSON.stringify(spec.nics);
         if (sameShape) return toInfo(existing);
-        throw new AgentError('DOMAIN_EXISTS', `domain ${spec.name} already exists with uuid ${existing.uuid}`);
+        throw new AgentError(
+          "DOMAIN_EXISTS",
+          `domain ${spec.name} already exists with uuid ${existing.uuid}`,
+        );
       }
       for (const nic of spec.nics) {
-        if (nic.type === 'vf') {
+        if (nic.type === "vf") {
           await this.checkVfPresent(nic.pciAddress);
           await this.checkVfFree(nic.pciAddress, spec.name);
         } else await this.checkVnicSource(nic);
@@ -341,10 +393,13 @@ export class HostAgent {
   startDomain(name: string): Promise<DomainInfo> {
     return this.mutex.run(async () => {
       const record = await this.mustGet(name);
-      if (record.state === 'running') return toInfo(record);
-      const vfs = record.config.filter((n) => n.type === 'vf');
+      if (record.state === "running") return toInfo(record);
+      const vfs = record.config.filter((n) => n.type === "vf");
       if (vfs.length > 0 && !(await this.iommuActive())) {
-        throw new AgentError('IOMMU_NOT_ACTIVE', `${name} has VF NICs but the IOMMU is not active on this host`);
+        throw new AgentError(
+          "IOMMU_NOT_ACTIVE",
+          `${name} has VF NICs but the IOMMU is not active on this host`,
+        );
       }
       for (const vf of vfs) {
         await this.checkVfPresent(vf.pciAddress);
@@ -358,7 +413,7 @@ export class HostAgent {
   stopDomain(name: string): Promise<DomainInfo> {
     return this.mutex.run(async () => {
       const record = await this.mustGet(name);
-      if (record.state === 'running') await this.hypervisor.shutdown(name);
+      if (record.state === "running") await this.hypervisor.shutdown(name);
       return toInfo(await this.mustGet(name));
     });
   }
@@ -366,7 +421,7 @@ export class HostAgent {
   destroyDomain(name: string): Promise<DomainInfo> {
     return this.mutex.run(async () => {
       const record = await this.mustGet(name);
-      if (record.state === 'running') await this.hypervisor.destroy(name);
+      if (record.state === "running") await this.hypervisor.destroy(name);
       return toInfo(await this.mustGet(name));
     });
   }
@@ -375,7 +430,8 @@ export class HostAgent {
     return this.mutex.run(async () => {
       const record = await this.hypervisor.get(name);
       if (record === null) return { ok: true as const };
-      if (record.state === 'running') throw new AgentError('DOMAIN_RUNNING', `${name} is running; stop or destroy it first`);
+      if (record.state === "running")
+        throw new AgentError("DOMAIN_RUNNING", `${name} is running; stop or destroy it first`);
       await this.hypervisor.undefine(name);
       return { ok: true as const };
     });
@@ -384,23 +440,39 @@ export class HostAgent {
   attachVf(name: string, req: AttachVfRequest): Promise<DomainInfo> {
     return this.mutex.run(async () => {
       const record = await this.mustGet(name);
-      const nic: NicSpec = { type: 'vf', mac: req.mac, pciAddress: req.pciAddress, ...(req.vlan === undefined ? {} : { vlan: req.vlan }) };
-      const live = req.live && record.state === 'running';
-      const inConfig = record.config.find((n) => n.type === 'vf' && n.pciAddress === req.pciAddress);
-      const inLive = record.live?.find((n) => n.type === 'vf' && n.pciAddress === req.pciAddress);
+      const nic: NicSpec = {
+        type: "vf",
+        mac: req.mac,
+        pciAddress: req.pciAddress,
+        ...(req.vlan === undefined ? {} : { vlan: req.vlan }),
+      };
+      const live = req.live && record.state === "running";
+      const inConfig = record.config.find(
+        (n) => n.type === "vf" && n.pciAddress === req.pciAddress,
+      );
+      const inLive = record.live?.find((n) => n.type === "vf" && n.pciAddress === req.pciAddress);
       const current = inLive ?? inConfig;
       if (current !== undefined) {
-        if (current.mac !== nic.mac || (current.type === 'vf' && current.vlan !== req.vlan)) {
-          throw new AgentError('VF_IN_USE', `VF ${req.pciAddress} is already in ${name} with another MAC or VLAN`);
+        if (current.mac !== nic.mac || (current.type === "vf" && current.vlan !== req.vlan)) {
+          throw new AgentError(
+            "VF_IN_USE",
+            `VF ${req.pciAddress} is already in ${name} with another MAC or VLAN`,
+          );
         }
         if (inConfig !== undefined && (!live || inLive !== undefined)) return toInfo(record);
       }
       await this.checkVfPresent(req.pciAddress);
       await this.checkVfFree(req.pciAddress, name);
-      const macOwner = [...(record.live ?? []), ...record.config].find((n) => n.mac === req.mac && !(n.type === 'vf' && n.pciAddress === req.pciAddress));
-      if (macOwner !== undefined) throw new AgentError('MAC_IN_USE', `${name} already has a NIC with MAC ${req.mac}`);
+      const macOwner = [...(record.live ?? []), ...record.config].find(
+        (n) => n.mac === req.mac && !(n.type === "vf" && n.pciAddress === req.pciAddress),
+      );
+      if (macOwner !== undefined)
+        throw new AgentError("MAC_IN_USE", `${name} already has a NIC with MAC ${req.mac}`);
       if (live && !(await this.iommuActive())) {
-        throw new AgentError('IOMMU_NOT_ACTIVE', 'the IOMMU is not active on this host; VFs cannot be passed through');
+        throw new AgentError(
+          "IOMMU_NOT_ACTIVE",
+          "the IOMMU is not active on this host; VFs cannot be passed through",
+        );
       }
       await this.hypervisor.attach(name, nic, live);
       return toInfo(await this.mustGet(name));
@@ -410,9 +482,11 @@ export class HostAgent {
   detachVf(name: string, req: { pciAddress: string; live: boolean }): Promise<DomainInfo> {
     return this.mutex.run(async () => {
       const record = await this.mustGet(name);
-      const nic = [...(record.live ?? []), ...record.config].find((n) => n.type === 'vf' && n.pciAddress === req.pciAddress);
+      const nic = [...(record.live ?? []), ...record.config].find(
+        (n) => n.type === "vf" && n.pciAddress === req.pciAddress,
+      );
       if (nic === undefined) return toInfo(record);
-      await this.hypervisor.detach(name, nic, req.live && record.state === 'running');
+      await this.hypervisor.detach(name, nic, req.live && record.state === "running");
       return toInfo(await this.mustGet(name));
     });
   }
@@ -420,13 +494,13 @@ export class HostAgent {
   attachVnic(name: string, req: AttachVnicRequest): Promise<DomainInfo> {
     return this.mutex.run(async () => {
       const record = await this.mustGet(name);
-      const nic: VnicSpec = { type: 'vnic', ...req };
+      const nic: VnicSpec = { type: "vnic", ...req };
       this.checkVnic(nic);
-      const live = record.state === 'running';
+      const live = record.state === "running";
       const existing = [...(record.live ?? []), ...record.config].filter((n) => n.mac === req.mac);
       if (existing.length > 0) {
         if (existing.every((n) => sameVnic(n, nic))) return toInfo(record);
-        throw new AgentError('MAC_IN_USE', `${name} already has a NIC with MAC ${req.mac}`);
+        throw new AgentError("MAC_IN_USE", `${name} already has a NIC with MAC ${req.mac}`);
       }
       await this.checkVnicSource(nic);
       await this.hypervisor.attach(name, nic, live);
@@ -437,9 +511,11 @@ export class HostAgent {
   detachVnic(name: string, req: { mac: string }): Promise<DomainInfo> {
     return this.mutex.run(async () => {
       const record = await this.mustGet(name);
-      const nic = [...(record.live ?? []), ...record.config].find((n) => n.type === 'vnic' && n.mac === req.mac);
+      const nic = [...(record.live ?? []), ...record.config].find(
+        (n) => n.type === "vnic" && n.mac === req.mac,
+      );
       if (nic === undefined) return toInfo(record);
-      await this.hypervisor.detach(name, nic, record.state === 'running');
+      await this.hypervisor.detach(name, nic, record.state === "running");
       return toInfo(await this.mustGet(name));
     });
   }
@@ -452,10 +528,14 @@ export class HostAgent {
     return this.mutex.run(async () => {
       const record = await this.mustGet(name);
       const vfs = domainVfs(record);
-      if (record.state === 'running' && vfs.length > 0) {
-        throw new AgentError('HOSTDEV_NOT_MIGRATABLE', `${name} is running with VF NICs (${vfs.map((v) => v.pciAddress).join(', ')}); stop it or detach them first`, {
-          details: { vfs: vfs.map((v) => v.pciAddress) },
-        });
+      if (record.state === "running" && vfs.length > 0) {
+        throw new AgentError(
+          "HOSTDEV_NOT_MIGRATABLE",
+          `${name} is running with VF NICs (${vfs.map((v) => v.pciAddress).join(", ")}); stop it or detach them first`,
+          {
+            details: { vfs: vfs.map((v) => v.pciAddress) },
+          },
+        );
       }
       for (const vf of vfs) await this.hypervisor.detach(name, vf, false);
       try {
@@ -479,7 +559,7 @@ export class HostAgent {
 
   private async pfMac(pf: string): Promise<string> {
     const mac = await readTrimmed(this.host.sys, `class/net/${pf}/address`);
-    if (mac === null) throw new AgentError('NOT_FOUND', `no network device ${pf}`);
+    if (mac === null) throw new AgentError("NOT_FOUND", `no network device ${pf}`);
     return mac;
   }
 
@@ -509,7 +589,8 @@ export class HostAgent {
     const records = await this.hypervisor.list();
     const nics = await this.listNics();
     const entries: FdbEntry[] = [];
-    for (const nic of nics) entries.push(...(await fdb.listFdb(this.host.runner, nic.name, nic.mac)));
+    for (const nic of nics)
+      entries.push(...(await fdb.listFdb(this.host.runner, nic.name, nic.mac)));
     return {
       bootId: await readBootId(this.host),
       facts: await this.facts(),

@@ -1,4 +1,4 @@
-import { AgentError, type Task } from '@virtfn/agent-client';
+import { AgentError, type Task } from "@virtfn/agent-client";
 
 interface TaskRecord {
   task: Task;
@@ -25,23 +25,28 @@ export class TaskRegistry {
     const record = this.tasks.get(id);
     if (record === undefined) return undefined;
     if (record.fingerprint !== fingerprint) {
-      throw new AgentError('EINVAL', `operation id ${id} was already used for a different request`, {
-        details: { existing: record.fingerprint, requested: fingerprint },
-      });
+      throw new AgentError(
+        "EINVAL",
+        `operation id ${id} was already used for a different request`,
+        {
+          details: { existing: record.fingerprint, requested: fingerprint },
+        },
+      );
     }
     return structuredClone(record.task);
   }
 
   runningFor(target: string): Task | undefined {
     for (const record of this.tasks.values()) {
-      if (record.task.target === target && record.task.state === 'running') return structuredClone(record.task);
+      if (record.task.target === target && record.task.state === "running")
+        return structuredClone(record.task);
     }
     return undefined;
   }
 
-  create(id: string, kind: Task['kind'], target: string, fingerprint: string, total: number): void {
+  create(id: string, kind: Task["kind"], target: string, fingerprint: string, total: number): void {
     this.tasks.set(id, {
-      task: { id, kind, target, state: 'running', progress: { done: 0, total }, error: null },
+      task: { id, kind, target, state: "running", progress: { done: 0, total }, error: null },
       fingerprint,
     });
     this.evict();
@@ -49,27 +54,28 @@ export class TaskRegistry {
 
   progress(id: string, done: number, total: number): void {
     const record = this.tasks.get(id);
-    if (record !== undefined && record.task.state === 'running') record.task.progress = { done, total };
+    if (record !== undefined && record.task.state === "running")
+      record.task.progress = { done, total };
   }
 
   succeed(id: string): void {
     const record = this.tasks.get(id);
     if (record === undefined) return;
-    record.task.state = 'succeeded';
+    record.task.state = "succeeded";
     record.task.progress.done = record.task.progress.total;
   }
 
   fail(id: string, error: AgentError): void {
     const record = this.tasks.get(id);
     if (record === undefined) return;
-    record.task.state = 'failed';
+    record.task.state = "failed";
     record.task.error = { code: error.code, message: error.message };
   }
 
   private evict(): void {
     for (const [id, record] of this.tasks) {
       if (this.tasks.size <= this.keep) return;
-      if (record.task.state !== 'running') this.tasks.delete(id);
+      if (record.task.state !== "running") this.tasks.delete(id);
     }
   }
 }

@@ -1,11 +1,11 @@
-import { HostAgent } from '../agent/host-agent';
-import { virshMigrator } from '../agent/migrator';
-import { VirshHypervisor } from '../hypervisor/virsh';
-import { systemClock, type Clock } from '../platform/clock';
-import { NodeSysfsIo, type SysfsIo } from '../platform/io';
-import { NodeCommandRunner, type CommandRunner } from '../platform/runner';
-import { knownNicModels } from '../profiles/load';
-import type { BackendHandle } from './sim';
+import { HostAgent } from "../agent/host-agent";
+import { virshMigrator } from "../agent/migrator";
+import { VirshHypervisor } from "../hypervisor/virsh";
+import { systemClock, type Clock } from "../platform/clock";
+import { NodeSysfsIo, type SysfsIo } from "../platform/io";
+import { NodeCommandRunner, type CommandRunner } from "../platform/runner";
+import { knownNicModels } from "../profiles/load";
+import type { BackendHandle } from "./sim";
 
 export interface LinuxBackendOptions {
   sysRoot?: string;
@@ -24,12 +24,16 @@ export interface LinuxBackendOptions {
 export function createLinuxBackend(options: LinuxBackendOptions = {}): BackendHandle {
   const clock = options.clock ?? systemClock;
   const runner = options.runner ?? new NodeCommandRunner();
-  const virsh = new VirshHypervisor({ runner, clock, ...(options.virshUri === undefined ? {} : { uri: options.virshUri }) });
+  const virsh = new VirshHypervisor({
+    runner,
+    clock,
+    ...(options.virshUri === undefined ? {} : { uri: options.virshUri }),
+  });
   const agent = new HostAgent({
-    backend: 'linux',
+    backend: "linux",
     host: {
-      sys: options.sysIo ?? new NodeSysfsIo(options.sysRoot ?? '/sys'),
-      proc: options.procIo ?? new NodeSysfsIo(options.procRoot ?? '/proc'),
+      sys: options.sysIo ?? new NodeSysfsIo(options.sysRoot ?? "/sys"),
+      proc: options.procIo ?? new NodeSysfsIo(options.procRoot ?? "/proc"),
       runner,
     },
     hypervisor: virsh,

@@ -1,13 +1,13 @@
-import { mkdir } from 'node:fs/promises';
-import path from 'node:path';
-import { HostAgent } from '../agent/host-agent';
-import { httpMigrator } from '../agent/migrator';
-import { SimHypervisor } from '../hypervisor/sim';
-import { systemClock, type Clock } from '../platform/clock';
-import { knownNicModels } from '../profiles/load';
-import type { HostProfile } from '../profiles/schema';
-import { simHostCommands } from '../sim/commands';
-import { SimKernel } from '../sim/kernel';
+import { mkdir } from "node:fs/promises";
+import path from "node:path";
+import { HostAgent } from "../agent/host-agent";
+import { httpMigrator } from "../agent/migrator";
+import { SimHypervisor } from "../hypervisor/sim";
+import { systemClock, type Clock } from "../platform/clock";
+import { knownNicModels } from "../profiles/load";
+import type { HostProfile } from "../profiles/schema";
+import { simHostCommands } from "../sim/commands";
+import { SimKernel } from "../sim/kernel";
 
 export interface SimBackendOptions {
   stateDir: string;
@@ -27,7 +27,9 @@ export interface BackendHandle {
  * The Linux agent with three things swapped: the kernel (an emulated sysfs tree), the hypervisor
  * (an in-memory libvirt) and the clock.
  */
-export async function createSimBackend(options: SimBackendOptions): Promise<BackendHandle & { kernel: SimKernel }> {
+export async function createSimBackend(
+  options: SimBackendOptions,
+): Promise<BackendHandle & { kernel: SimKernel }> {
   const clock = options.clock ?? systemClock;
   await mkdir(options.stateDir, { recursive: true });
   const kernel = await SimKernel.open({
@@ -36,9 +38,9 @@ export async function createSimBackend(options: SimBackendOptions): Promise<Back
     perVfDelayMs: options.perVfDelayMs ?? 30,
     clock,
   });
-  const hypervisor = await SimHypervisor.open(path.join(options.stateDir, 'libvirt.json'));
+  const hypervisor = await SimHypervisor.open(path.join(options.stateDir, "libvirt.json"));
   const agent = new HostAgent({
-    backend: 'sim',
+    backend: "sim",
     host: { sys: kernel.sys, proc: kernel.proc, runner: simHostCommands(kernel) },
     hypervisor,
     migrator: httpMigrator(hypervisor),

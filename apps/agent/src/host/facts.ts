@@ -1,9 +1,9 @@
-import type { HostFacts } from '@virtfn/agent-client';
-import { readDirOrEmpty, readTrimmed, type SysfsIo } from '../platform/io';
-import type { CommandRunner } from '../platform/runner';
-import { parseCpuinfo, parseMemTotalMiB, type CpuInfo } from './cpu';
-import { hasIommuArg, readConfiguredCmdline } from './iommu-arg';
-import { parseKernelLog, readKernelLog } from './kernel-log';
+import type { HostFacts } from "@virtfn/agent-client";
+import { readDirOrEmpty, readTrimmed, type SysfsIo } from "../platform/io";
+import type { CommandRunner } from "../platform/runner";
+import { parseCpuinfo, parseMemTotalMiB, type CpuInfo } from "./cpu";
+import { hasIommuArg, readConfiguredCmdline } from "./iommu-arg";
+import { parseKernelLog, readKernelLog } from "./kernel-log";
 
 export interface HostIo {
   sys: SysfsIo;
@@ -12,39 +12,42 @@ export interface HostIo {
 }
 
 export async function readCpu(host: HostIo): Promise<CpuInfo> {
-  return parseCpuinfo((await readTrimmed(host.proc, 'cpuinfo')) ?? '');
+  return parseCpuinfo((await readTrimmed(host.proc, "cpuinfo")) ?? "");
 }
 
 export async function readBootId(host: HostIo): Promise<string> {
-  return (await readTrimmed(host.proc, 'sys/kernel/random/boot_id')) ?? 'unknown';
+  return (await readTrimmed(host.proc, "sys/kernel/random/boot_id")) ?? "unknown";
 }
 
 export async function readHostname(host: HostIo): Promise<string> {
-  return (await readTrimmed(host.proc, 'sys/kernel/hostname')) ?? 'unknown';
+  return (await readTrimmed(host.proc, "sys/kernel/hostname")) ?? "unknown";
 }
 
 export async function readFacts(host: HostIo): Promise<HostFacts> {
   const cpu = await readCpu(host);
-  const cmdline = (await readTrimmed(host.proc, 'cmdline')) ?? '';
+  const cmdline = (await readTrimmed(host.proc, "cmdline")) ?? "";
   const argNow = hasIommuArg(cmdline);
   // Without grubby we cannot see the next boot's cmdline; assume it is the running one.
   const configured = await readConfiguredCmdline(host.runner);
   const kernelArgSet = configured === null ? argNow : hasIommuArg(configured);
   const log = parseKernelLog(await readKernelLog(host.runner));
-  const iommuUnits = await readDirOrEmpty(host.sys, 'class/iommu');
-  const unsafe = await readTrimmed(host.sys, 'module/vfio_iommu_type1/parameters/allow_unsafe_interrupts');
-  const virt = cpu.flags.has('vmx') ? 'vmx' : cpu.flags.has('svm') ? 'svm' : null;
+  const iommuUnits = await readDirOrEmpty(host.sys, "class/iommu");
+  const unsafe = await readTrimmed(
+    host.sys,
+    "module/vfio_iommu_type1/parameters/allow_unsafe_interrupts",
+  );
+  const virt = cpu.flags.has("vmx") ? "vmx" : cpu.flags.has("svm") ? "svm" : null;
   return {
     hostname: await readHostname(host),
     cpuModel: cpu.model,
     cpuCount: cpu.count,
-    memoryMiB: parseMemTotalMiB((await readTrimmed(host.proc, 'meminfo')) ?? ''),
+    memoryMiB: parseMemTotalMiB((await readTrimmed(host.proc, "meminfo")) ?? ""),
     cpuVirtualization: virt,
     iommu: {
       kernelArgSet,
       active: iommuUnits.length > 0 && (argNow || log.dmarIommuEnabled),
       interruptRemapping: log.interruptRemapping,
-      allowUnsafeInterrupts: unsafe === 'Y' || unsafe === '1',
+      allowUnsafeInterrupts: unsafe === "Y" || unsafe === "1",
       rebootRequired: kernelArgSet !== argNow,
     },
   };

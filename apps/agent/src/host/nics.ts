@@ -1,6 +1,6 @@
-import type { Bond, PhysicalNic, VirtualFunction } from '@virtfn/agent-client';
-import { linkBasename, readDirOrEmpty, readTrimmed, type SysfsIo } from '../platform/io';
-import type { CommandRunner } from '../platform/runner';
+import type { Bond, PhysicalNic, VirtualFunction } from "@virtfn/agent-client";
+import { linkBasename, readDirOrEmpty, readTrimmed, type SysfsIo } from "../platform/io";
+import type { CommandRunner } from "../platform/runner";
 
 /** Who holds a VF, as the hypervisor reports it; libvirt programs this MAC/VLAN on the VF. */
 export interface VfHolder {
@@ -50,7 +50,7 @@ export interface PfRef {
  */
 export async function listPfRefs(io: SysfsIo): Promise<PfRef[]> {
   const refs: PfRef[] = [];
-  for (const ifname of (await readDirOrEmpty(io, 'class/net')).sort()) {
+  for (const ifname of (await readDirOrEmpty(io, "class/net")).sort()) {
     const pci = await linkBasename(io, `class/net/${ifname}/device`);
     if (pci === null || !/^[0-9a-f]{4}:/.test(pci)) continue;
     if (await io.exists(`${pciDir(pci)}/physfn`)) continue;
@@ -73,7 +73,11 @@ export async function readSriovState(io: SysfsIo, pci: string): Promise<SriovSta
   const total = await readTrimmed(io, `${pciDir(pci)}/sriov_totalvfs`);
   const num = await readTrimmed(io, `${pciDir(pci)}/sriov_numvfs`);
   const totalVfs = total === null ? 0 : Number(total);
-  return { capable: total !== null && totalVfs > 0, totalVfs, numVfs: num === null ? 0 : Number(num) };
+  return {
+    capable: total !== null && totalVfs > 0,
+    totalVfs,
+    numVfs: num === null ? 0 : Number(num),
+  };
 }
 
 async function readBond(io: SysfsIo, ifname: string): Promise<Bond | null> {
@@ -82,7 +86,7 @@ async function readBond(io: SysfsIo, ifname: string): Promise<Bond | null> {
   // A master can also be a bridge or an OVS port; only bonding masters have bonding/slaves.
   const slaves = await readTrimmed(io, `class/net/${master}/bonding/slaves`);
   if (slaves === null) return null;
-  return { name: master, slaves: slaves.split(/\s+/).filter((s) => s !== '') };
+  return { name: master, slaves: slaves.split(/\s+/).filter((s) => s !== "") };
 }
 
 function parseSpeed(raw: string | null): number | null {
@@ -99,12 +103,17 @@ export interface NicReadContext {
   holders: ReadonlyMap<string, VfHolder>;
 }
 
-async function modelName(ctx: NicReadContext, pci: string, vendorId: string, deviceId: string): Promise<string> {
+async function modelName(
+  ctx: NicReadContext,
+  pci: string,
+  vendorId: string,
+  deviceId: string,
+): Promise<string> {
   const known = ctx.models.get(`${vendorId}:${deviceId}`);
   if (known !== undefined) return known;
-  const res = await ctx.runner.run('lspci', ['-mm', '-s', pci]);
+  const res = await ctx.runner.run("lspci", ["-mm", "-s", pci]);
   // lspci -mm: slot "class" "vendor" "device" …
-  const fields = [...res.stdout.matchAll(/"([^"]*)"/g)].map((m) => m[1] ?? '');
+  const fields = [...res.stdout.matchAll(/"([^"]*)"/g)].map((m) => m[1] ?? "");
   if (res.exitCode === 0 && fields.length >= 3) return `${fields[1]} ${fields[2]}`;
   return `${vendorId}:${deviceId}`;
 }
@@ -113,8 +122,8 @@ export async function readPhysicalNic(ctx: NicReadContext, ref: PfRef): Promise<
   const { io } = ctx;
   const dev = pciDir(ref.pciAddress);
   const net = `class/net/${ref.ifname}`;
-  const vendorId = (await readTrimmed(io, `${dev}/vendor`)) ?? '0x0000';
-  const deviceId = (await readTrimmed(io, `${dev}/device`)) ?? '0x0000';
+  const vendorId = (await readTrimmed(io, `${dev}/vendor`)) ?? "0x0000";
+  const deviceId = (await readTrimmed(io, `${dev}/device`)) ?? "0x0000";
   const sriov = await readSriovState(io, ref.pciAddress);
   const vfs: VirtualFunction[] = [];
   for (const vf of await readVfRefs(io, ref.pciAddress)) {
@@ -136,9 +145,9 @@ export async function readPhysicalNic(ctx: NicReadContext, ref: PfRef): Promise<
     deviceId,
     model: await modelName(ctx, ref.pciAddress, vendorId, deviceId),
     driver: await linkBasename(io, `${dev}/driver`),
-    mac: ((await readTrimmed(io, `${net}/address`)) ?? '00:00:00:00:00:00').toLowerCase(),
-    linkState: operstate === 'up' ? 'up' : 'down',
-    speedMbps: operstate === 'up' ? parseSpeed(await readTrimmed(io, `${net}/speed`)) : null,
+    mac: ((await readTrimmed(io, `${net}/address`)) ?? "00:00:00:00:00:00").toLowerCase(),
+    linkState: operstate === "up" ? "up" : "down",
+    speedMbps: operstate === "up" ? parseSpeed(await readTrimmed(io, `${net}/speed`)) : null,
     totalVfs: sriov.totalVfs,
     numVfs: sriov.numVfs,
     sriovCapable: sriov.capable,

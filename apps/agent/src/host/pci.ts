@@ -12,12 +12,17 @@ const PCI_RE = /^([0-9a-f]{4}):([0-9a-f]{2}):([0-1][0-9a-f])\.([0-7])$/;
 export function parsePci(address: string): PciParts {
   const m = PCI_RE.exec(address);
   if (m === null) throw new Error(`not a PCI address: ${address}`);
-  const [, d = '', b = '', s = '', f = ''] = m;
-  return { domain: parseInt(d, 16), bus: parseInt(b, 16), slot: parseInt(s, 16), fn: parseInt(f, 16) };
+  const [, d = "", b = "", s = "", f = ""] = m;
+  return {
+    domain: parseInt(d, 16),
+    bus: parseInt(b, 16),
+    slot: parseInt(s, 16),
+    fn: parseInt(f, 16),
+  };
 }
 
 export function formatPci(p: PciParts): string {
-  const hex = (n: number, w: number) => n.toString(16).padStart(w, '0');
+  const hex = (n: number, w: number) => n.toString(16).padStart(w, "0");
   return `${hex(p.domain, 4)}:${hex(p.bus, 2)}:${hex(p.slot, 2)}.${p.fn}`;
 }
 

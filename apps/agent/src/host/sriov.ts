@@ -1,7 +1,7 @@
-import { AgentError, type AgentErrorCode } from '@virtfn/agent-client';
-import type { Clock } from '../platform/clock';
-import { errnoOf, type SysfsIo } from '../platform/io';
-import { countVfLinks, pciDir } from './nics';
+import { AgentError, type AgentErrorCode } from "@virtfn/agent-client";
+import type { Clock } from "../platform/clock";
+import { errnoOf, type SysfsIo } from "../platform/io";
+import { countVfLinks, pciDir } from "./nics";
 
 export interface ApplyVfCountArgs {
   io: SysfsIo;
@@ -19,17 +19,19 @@ export interface ApplyVfCountArgs {
 }
 
 const errnoCodes: Record<string, AgentErrorCode> = {
-  ERANGE: 'ERANGE',
-  EBUSY: 'EBUSY',
-  EINVAL: 'EINVAL',
-  ENOENT: 'NOT_FOUND',
-  ENODEV: 'NOT_FOUND',
+  ERANGE: "ERANGE",
+  EBUSY: "EBUSY",
+  EINVAL: "EINVAL",
+  ENOENT: "NOT_FOUND",
+  ENODEV: "NOT_FOUND",
 };
 
 export function kernelError(error: unknown, what: string): AgentError {
-  const errno = errnoOf(error) ?? 'EIO';
+  const errno = errnoOf(error) ?? "EIO";
   const message = error instanceof Error ? error.message : String(error);
-  return new AgentError(errnoCodes[errno] ?? 'INTERNAL', `${what}: ${errno}: ${message}`, { details: { errno } });
+  return new AgentError(errnoCodes[errno] ?? "INTERNAL", `${what}: ${errno}: ${message}`, {
+    details: { errno },
+  });
 }
 
 /**
@@ -54,7 +56,11 @@ export async function applyVfCount(args: ApplyVfCountArgs): Promise<void> {
   args.onProgress(total, total);
 }
 
-async function writeAndWatch(args: ApplyVfCountArgs, value: number, report: (links: number) => void): Promise<void> {
+async function writeAndWatch(
+  args: ApplyVfCountArgs,
+  value: number,
+  report: (links: number) => void,
+): Promise<void> {
   const file = `${pciDir(args.pci)}/sriov_numvfs`;
   let settled = false;
   let failure: unknown = null;
@@ -78,9 +84,12 @@ async function writeAndWatch(args: ApplyVfCountArgs, value: number, report: (lin
     const links = await countVfLinks(args.io, args.pci);
     report(links);
     if (links === value) return;
-    if (args.isCancelled()) throw new AgentError('INTERNAL', 'agent is shutting down');
+    if (args.isCancelled()) throw new AgentError("INTERNAL", "agent is shutting down");
     if (args.clock.now() >= deadline) {
-      throw new AgentError('VF_TIMEOUT', `${args.pci}: ${links} virtfn links after ${args.linkTimeoutMs} ms, expected ${value}`);
+      throw new AgentError(
+        "VF_TIMEOUT",
+        `${args.pci}: ${links} virtfn links after ${args.linkTimeoutMs} ms, expected ${value}`,
+      );
     }
     await args.clock.sleep(args.pollMs);
   }

@@ -1,6 +1,6 @@
-import { MacAddress, PciAddress, type NicSpec } from '@virtfn/agent-client';
-import { formatPci } from '../host/pci';
-import { child, children, parseXml, type XmlElement } from './xml-parse';
+import { MacAddress, PciAddress, type NicSpec } from "@virtfn/agent-client";
+import { formatPci } from "../host/pci";
+import { child, children, parseXml, type XmlElement } from "./xml-parse";
 
 export interface ParsedDomain {
   name: string;
@@ -11,11 +11,20 @@ export interface ParsedDomain {
   nics: NicSpec[];
 }
 
-const UNIT_TO_KIB: Record<string, number> = { b: 1 / 1024, bytes: 1 / 1024, kib: 1, k: 1, mib: 1024, m: 1024, gib: 1024 ** 2, g: 1024 ** 2 };
+const UNIT_TO_KIB: Record<string, number> = {
+  b: 1 / 1024,
+  bytes: 1 / 1024,
+  kib: 1,
+  k: 1,
+  mib: 1024,
+  m: 1024,
+  gib: 1024 ** 2,
+  g: 1024 ** 2,
+};
 
 function memoryMiB(el: XmlElement | undefined): number {
   if (el === undefined) return 0;
-  const factor = UNIT_TO_KIB[(el.attrs.unit ?? 'KiB').toLowerCase()] ?? 1;
+  const factor = UNIT_TO_KIB[(el.attrs.unit ?? "KiB").toLowerCase()] ?? 1;
   return Math.round((Number(el.text.trim()) * factor) / 1024);
 }
 
@@ -24,35 +33,45 @@ function num(attr: string | undefined): number {
 }
 
 function vlanOf(iface: XmlElement): number | undefined {
-  const tag = child(child(iface, 'vlan') ?? { name: '', attrs: {}, children: [], text: '' }, 'tag');
+  const tag = child(child(iface, "vlan") ?? { name: "", attrs: {}, children: [], text: "" }, "tag");
   return tag?.attrs.id === undefined ? undefined : Number(tag.attrs.id);
 }
 
 /** One <interface> back to the agent's NIC spec; null for shapes the agent did not create. */
 export function parseInterface(iface: XmlElement): NicSpec | null {
-  const mac = MacAddress.safeParse(child(iface, 'mac')?.attrs.address);
+  const mac = MacAddress.safeParse(child(iface, "mac")?.attrs.address);
   if (!mac.success) return null;
   const vlan = vlanOf(iface);
   const type = iface.attrs.type;
-  if (type === 'hostdev') {
-    const addr = child(child(iface, 'source') ?? iface, 'address');
+  if (type === "hostdev") {
+    const addr = child(child(iface, "source") ?? iface, "address");
     if (addr === undefined) return null;
     const pci = PciAddress.safeParse(
-      formatPci({ domain: num(addr.attrs.domain), bus: num(addr.attrs.bus), slot: num(addr.attrs.slot), fn: num(addr.attrs.function) }),
+      formatPci({
+        domain: num(addr.attrs.domain),
+        bus: num(addr.attrs.bus),
+        slot: num(addr.attrs.slot),
+        fn: num(addr.attrs.function),
+      }),
     );
     if (!pci.success) return null;
-    return { type: 'vf', mac: mac.data, pciAddress: pci.data, ...(vlan === undefined ? {} : { vlan }) };
-  }
-  if (type === 'bridge' || type === 'direct') {
-    const source = child(iface, 'source');
-    const src = type === 'bridge' ? source?.attrs.bridge : source?.attrs.dev;
-    if (src === undefined) return null;
-    const model = child(iface, 'model')?.attrs.type === 'e1000' ? 'e1000' : 'virtio';
-    const queuesAttr = child(iface, 'driver')?.attrs.queues;
     return {
-      type: 'vnic',
+      type: "vf",
       mac: mac.data,
-      kind: type === 'bridge' ? 'bridge' : 'macvtap',
+      pciAddress: pci.data,
+      ...(vlan === undefined ? {} : { vlan }),
+    };
+  }
+  if (type === "bridge" || type === "direct") {
+    const source = child(iface, "source");
+    const src = type === "bridge" ? source?.attrs.bridge : source?.attrs.dev;
+    if (src === undefined) return null;
+    const model = child(iface, "model")?.attrs.type === "e1000" ? "e1000" : "virtio";
+    const queuesAttr = child(iface, "driver")?.attrs.queues;
+    return {
+      type: "vnic",
+      mac: mac.data,
+      kind: type === "bridge" ? "bridge" : "macvtap",
       source: src,
       model,
       ...(queuesAttr === undefined ? {} : { queues: Number(queuesAttr) }),
@@ -64,16 +83,19 @@ export function parseInterface(iface: XmlElement): NicSpec | null {
 
 export function parseDomainXml(xml: string): ParsedDomain {
   const dom = parseXml(xml);
-  if (dom.name !== 'domain') throw new Error(`expected <domain>, got <${dom.name}>`);
-  const devices = child(dom, 'devices');
-  const disk = devices === undefined ? undefined : children(devices, 'disk').find((d) => d.attrs.device === 'disk');
-  const nics = devices === undefined ? [] : children(devices, 'interface').map(parseInterface);
+  if (dom.name !== "domain") throw new Error(`expected <domain>, got <${dom.name}>`);
+  const devices = child(dom, "devices");
+  const disk =
+    devices === undefined
+      ? undefined
+      : children(devices, "disk").find((d) => d.attrs.device === "disk");
+  const nics = devices === undefined ? [] : children(devices, "interface").map(parseInterface);
   return {
-    name: child(dom, 'name')?.text.trim() ?? '',
-    uuid: child(dom, 'uuid')?.text.trim() ?? '',
-    vcpus: Number(child(dom, 'vcpu')?.text.trim() ?? '0'),
-    memoryMiB: memoryMiB(child(dom, 'memory')),
-    image: disk === undefined ? undefined : child(disk, 'source')?.attrs.file,
+    name: child(dom, "name")?.text.trim() ?? "",
+    uuid: child(dom, "uuid")?.text.trim() ?? "",
+    vcpus: Number(child(dom, "vcpu")?.text.trim() ?? "0"),
+    memoryMiB: memoryMiB(child(dom, "memory")),
+    image: disk === undefined ? undefined : child(disk, "source")?.attrs.file,
     nics: nics.filter((n): n is NicSpec => n !== null),
   };
 }

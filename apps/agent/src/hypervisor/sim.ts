@@ -1,12 +1,12 @@
-import { AgentError, NicSpec as NicSpecSchema, type NicSpec } from '@virtfn/agent-client';
-import { z } from 'zod';
-import { JsonStore, readJsonFile } from '../platform/json-file';
-import { sameNic, type DefinedSpec, type DomainRecord, type Hypervisor } from './types';
+import { AgentError, NicSpec as NicSpecSchema, type NicSpec } from "@virtfn/agent-client";
+import { z } from "zod";
+import { JsonStore, readJsonFile } from "../platform/json-file";
+import { sameNic, type DefinedSpec, type DomainRecord, type Hypervisor } from "./types";
 
 const StoredDomain = z.object({
   name: z.string(),
   uuid: z.string(),
-  state: z.enum(['running', 'shutoff']),
+  state: z.enum(["running", "shutoff"]),
   vcpus: z.number(),
   memoryMiB: z.number(),
   image: z.string().optional(),
@@ -42,7 +42,7 @@ export class SimHypervisor implements Hypervisor {
 
   private must(name: string): StoredDomain {
     const d = this.domains.get(name);
-    if (d === undefined) throw new AgentError('NOT_FOUND', `failed to get domain '${name}'`);
+    if (d === undefined) throw new AgentError("NOT_FOUND", `failed to get domain '${name}'`);
     return d;
   }
 
@@ -51,7 +51,9 @@ export class SimHypervisor implements Hypervisor {
   }
 
   async list(): Promise<DomainRecord[]> {
-    return [...this.domains.values()].sort((a, b) => a.name.localeCompare(b.name)).map((d) => this.toRecord(d));
+    return [...this.domains.values()]
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .map((d) => this.toRecord(d));
   }
 
   async get(name: string): Promise<DomainRecord | null> {
@@ -64,7 +66,7 @@ export class SimHypervisor implements Hypervisor {
     this.domains.set(spec.name, {
       name: spec.name,
       uuid: spec.uuid,
-      state: existing?.state ?? 'shutoff',
+      state: existing?.state ?? "shutoff",
       vcpus: spec.vcpus,
       memoryMiB: spec.memoryMiB,
       ...(spec.image === undefined ? {} : { image: spec.image }),
@@ -76,8 +78,12 @@ export class SimHypervisor implements Hypervisor {
 
   async start(name: string): Promise<void> {
     const d = this.must(name);
-    if (d.state === 'running') throw new AgentError('COMMAND_FAILED', `Requested operation is not valid: domain is already running`);
-    d.state = 'running';
+    if (d.state === "running")
+      throw new AgentError(
+        "COMMAND_FAILED",
+        `Requested operation is not valid: domain is already running`,
+      );
+    d.state = "running";
     d.live = structuredClone(d.config);
     await this.persist();
   }
@@ -88,8 +94,12 @@ export class SimHypervisor implements Hypervisor {
 
   async destroy(name: string): Promise<void> {
     const d = this.must(name);
-    if (d.state !== 'running') throw new AgentError('COMMAND_FAILED', `Requested operation is not valid: domain is not running`);
-    d.state = 'shutoff';
+    if (d.state !== "running")
+      throw new AgentError(
+        "COMMAND_FAILED",
+        `Requested operation is not valid: domain is not running`,
+      );
+    d.state = "shutoff";
     d.live = null;
     await this.persist();
   }
@@ -117,7 +127,7 @@ export class SimHypervisor implements Hypervisor {
   /** A host reboot: every domain stops, persistent definitions stay. */
   async powerOffAll(): Promise<void> {
     for (const d of this.domains.values()) {
-      d.state = 'shutoff';
+      d.state = "shutoff";
       d.live = null;
     }
     await this.persist();

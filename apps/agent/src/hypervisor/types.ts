@@ -1,4 +1,4 @@
-import type { DomainSpec, DomainState, NicSpec } from '@virtfn/agent-client';
+import type { DomainSpec, DomainState, NicSpec } from "@virtfn/agent-client";
 
 /** A domain as the hypervisor holds it: the persistent config, and the live devices while running. */
 export interface DomainRecord {
@@ -46,6 +46,6 @@ export function recordToSpec(record: DomainRecord): DefinedSpec {
 }
 
 export function sameNic(a: NicSpec, b: NicSpec): boolean {
-  if (a.type === 'vf' && b.type === 'vf') return a.pciAddress === b.pciAddress;
+  if (a.type === "vf" && b.type === "vf") return a.pciAddress === b.pciAddress;
   return a.mac === b.mac;
 }

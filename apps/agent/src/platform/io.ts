@@ -1,5 +1,5 @@
-import { promises as fs } from 'node:fs';
-import path from 'node:path';
+import { promises as fs } from "node:fs";
+import path from "node:path";
 
 /**
  * File access for sysfs and procfs. Paths are relative to the tree's root ("class/net/em1/address")
@@ -22,13 +22,13 @@ export class NodeSysfsIo implements SysfsIo {
     const full = path.resolve(this.root, rel);
     // Paths come from sysfs link targets and request parameters; never leave the tree.
     if (full !== this.root && !full.startsWith(`${path.resolve(this.root)}${path.sep}`)) {
-      throw Object.assign(new Error(`path escapes ${this.root}: ${rel}`), { code: 'EACCES' });
+      throw Object.assign(new Error(`path escapes ${this.root}: ${rel}`), { code: "EACCES" });
     }
     return full;
   }
 
   readFile(rel: string): Promise<string> {
-    return fs.readFile(this.resolve(rel), 'utf8');
+    return fs.readFile(this.resolve(rel), "utf8");
   }
 
   writeFile(rel: string, data: string): Promise<void> {
@@ -55,7 +55,7 @@ export class NodeSysfsIo implements SysfsIo {
 }
 
 async function writeExisting(file: string, data: string): Promise<void> {
-  const handle = await fs.open(file, 'r+');
+  const handle = await fs.open(file, "r+");
   try {
     await handle.write(data);
   } finally {
@@ -64,7 +64,12 @@ async function writeExisting(file: string, data: string): Promise<void> {
 }
 
 export function errnoOf(error: unknown): string | undefined {
-  if (typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string') {
+  if (
+    typeof error === "object" &&
+    error !== null &&
+    "code" in error &&
+    typeof error.code === "string"
+  ) {
     return error.code;
   }
   return undefined;

@@ -1,14 +1,18 @@
-import { promises as fs } from 'node:fs';
-import path from 'node:path';
-import type { z } from 'zod';
+import { promises as fs } from "node:fs";
+import path from "node:path";
+import type { z } from "zod";
 
 /** Reads and validates a state file; null when it does not exist yet. */
-export async function readJsonFile<S extends z.ZodType>(file: string, schema: S): Promise<z.output<S> | null> {
+export async function readJsonFile<S extends z.ZodType>(
+  file: string,
+  schema: S,
+): Promise<z.output<S> | null> {
   let text: string;
   try {
-    text = await fs.readFile(file, 'utf8');
+    text = await fs.readFile(file, "utf8");
   } catch (error) {
-    if (typeof error === 'object' && error !== null && 'code' in error && error.code === 'ENOENT') return null;
+    if (typeof error === "object" && error !== null && "code" in error && error.code === "ENOENT")
+      return null;
     throw error;
   }
   return schema.parse(JSON.parse(text));

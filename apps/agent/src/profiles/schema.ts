@@ -1,5 +1,5 @@
-import { z } from 'zod';
-import { IfName, MacAddress, PciAddress } from '@virtfn/agent-client';
+import { z } from "zod";
+import { IfName, MacAddress, PciAddress } from "@virtfn/agent-client";
 
 const HexId = z.string().regex(/^0x[0-9a-f]{4}$/);
 
@@ -26,7 +26,7 @@ export const HostNicEntry = z.object({
   nic: z.string(),
   pciAddress: PciAddress,
   mac: MacAddress,
-  link: z.enum(['up', 'down']),
+  link: z.enum(["up", "down"]),
   speedMbps: z.number().int().positive().nullable(),
   bond: IfName.nullable().default(null),
   /** Overrides the model's VF offset, as a second port of the same card has its own. */
@@ -36,7 +36,7 @@ export const HostNicEntry = z.object({
 export const HostProfileFile = z.object({
   hostname: z.string().min(1),
   cpu: z.object({
-    vendor: z.enum(['GenuineIntel', 'AuthenticAMD']),
+    vendor: z.enum(["GenuineIntel", "AuthenticAMD"]),
     model: z.string(),
     count: z.number().int().positive(),
     flags: z.array(z.string()),
@@ -58,7 +58,7 @@ export const HostProfileFile = z.object({
 export type HostProfileFile = z.infer<typeof HostProfileFile>;
 
 /** A host profile with its NIC models resolved; what the sim kernel is built from. */
-export type HostProfile = Omit<HostProfileFile, 'nics'> & {
+export type HostProfile = Omit<HostProfileFile, "nics"> & {
   name: string;
   nics: Array<z.infer<typeof HostNicEntry> & { profile: NicProfile }>;
 };

@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto';
-import { AgentError, routes, type RouteDef, type RouteName } from '@virtfn/agent-client';
-import { Hono, type Context } from 'hono';
-import type { z } from 'zod';
-import type { HostAgent } from '../agent/host-agent';
-import { bearerMatches } from './auth';
-import { handlersFor } from './handlers';
+import { randomUUID } from "node:crypto";
+import { AgentError, routes, type RouteDef, type RouteName } from "@virtfn/agent-client";
+import { Hono, type Context } from "hono";
+import type { z } from "zod";
+import type { HostAgent } from "../agent/host-agent";
+import { bearerMatches } from "./auth";
+import { handlersFor } from "./handlers";
 
 export interface AppOptions {
   token: string;
@@ -12,11 +12,14 @@ export interface AppOptions {
 }
 
 function json(body: unknown, status: number): Response {
-  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { "content-type": "application/json" },
+  });
 }
 
 function issues(error: z.ZodError): Array<{ path: string; message: string }> {
-  return error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+  return error.issues.map((i) => ({ path: i.path.join("."), message: i.message }));
 }
 
 /** The handler table is typed per route; here routes are walked generically, so widen once. */
@@ -29,21 +32,27 @@ export function createApp(agent: HostAgent, options: AppOptions): Hono {
 
   const register = (name: RouteName, route: RouteDef, handler: AnyHandler) => {
     app.on(route.method, route.path, async (c: Context) => {
-      if (route.auth && !bearerMatches(c.req.header('authorization'), options.token)) {
-        throw new AgentError('UNAUTHORIZED', 'missing or wrong bearer token');
+      if (route.auth && !bearerMatches(c.req.header("authorization"), options.token)) {
+        throw new AgentError("UNAUTHORIZED", "missing or wrong bearer token");
       }
       const params = route.params.safeParse(c.req.param());
-      if (!params.success) throw new AgentError('VALIDATION', `${name}: invalid path`, { details: { issues: issues(params.error) } });
+      if (!params.success)
+        throw new AgentError("VALIDATION", `${name}: invalid path`, {
+          details: { issues: issues(params.error) },
+        });
       let body: unknown = undefined;
       if (route.body !== null) {
         let raw: unknown;
         try {
           raw = await c.req.json();
         } catch {
-          throw new AgentError('VALIDATION', `${name}: body is not JSON`);
+          throw new AgentError("VALIDATION", `${name}: body is not JSON`);
         }
         const parsed = route.body.safeParse(raw);
-        if (!parsed.success) throw new AgentError('VALIDATION', `${name}: invalid body`, { details: { issues: issues(parsed.error) } });
+        if (!parsed.success)
+          throw new AgentError("VALIDATION", `${name}: invalid body`, {
+            details: { issues: issues(parsed.error) },
+          });
         body = parsed.data;
       }
       const result = await handler({ params: params.data, body });
@@ -51,7 +60,7 @@ export function createApp(agent: HostAgent, options: AppOptions): Hono {
       const out = route.response.safeParse(result);
       if (!out.success) {
         log(`contract violation in ${name}: ${JSON.stringify(issues(out.error))}`);
-        throw new AgentError('INTERNAL', `${name}: response does not match the contract`);
+        throw new AgentError("INTERNAL", `${name}: response does not match the contract`);
       }
       return json(out.data, route.status);
     });
@@ -62,15 +71,24 @@ export function createApp(agent: HostAgent, options: AppOptions): Hono {
     register(name, routes[name], handler);
   }
 
-  app.notFound((c) => json(new AgentError('NOT_FOUND', `no route ${c.req.method} ${c.req.path}`).toBody(), 404));
+  app.notFound((c) =>
+    json(new AgentError("NOT_FOUND", `no route ${c.req.method} ${c.req.path}`).toBody(), 404),
+  );
   app.onError((error, c) => {
     if (error instanceof AgentError) {
       if (error.status >= 500) log(`${c.req.method} ${c.req.path}: ${error.code} ${error.message}`);
       return json(error.toBody(), error.status);
     }
     const requestId = randomUUID();
-    log(`${c.req.method} ${c.req.path} [${requestId}]: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-    return json(new AgentError('INTERNAL', `unexpected error, request id ${requestId}`, { details: { requestId } }).toBody(), 500);
+    log(
+      `${c.req.method} ${c.req.path} [${requestId}]: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
+    return json(
+      new AgentError("INTERNAL", `unexpected error, request id ${requestId}`, {
+        details: { requestId },
+      }).toBody(),
+      500,
+    );
   });
   return app;
 }

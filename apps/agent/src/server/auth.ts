@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from "node:crypto";
 
 /**
  * Constant-time bearer check. Both sides are hashed first so the comparison does not leak the
@@ -9,7 +9,7 @@ export function bearerMatches(header: string | undefined, token: string): boolea
   const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
   const presented = m?.[1];
   if (presented === undefined) return false;
-  const a = createHash('sha256').update(presented).digest();
-  const b = createHash('sha256').update(token).digest();
+  const a = createHash("sha256").update(presented).digest();
+  const b = createHash("sha256").update(token).digest();
   return timingSafeEqual(a, b);
 }

@@ -1,12 +1,18 @@
-import path from 'node:path';
-import type { HostProfile } from '../profiles/schema';
-import { startAgent, type RunningAgent } from './start';
+import path from "node:path";
+import type { HostProfile } from "../profiles/schema";
+import { startAgent, type RunningAgent } from "./start";
 
 export interface SimFleetOptions {
   /** Each host keeps its state in <baseDir>/<name>, so a restarted fleet finds its VFs and domains. */
   baseDir: string;
   /** Each host may have its own agent token (the control plane stores one per host). */
-  hosts: Array<{ name: string; port: number; profile: HostProfile | string; perVfDelayMs?: number; token?: string }>;
+  hosts: Array<{
+    name: string;
+    port: number;
+    profile: HostProfile | string;
+    perVfDelayMs?: number;
+    token?: string;
+  }>;
   /** The token of hosts that do not bring their own. */
   token: string;
   host?: string;
@@ -21,7 +27,7 @@ export interface SimFleet {
 
 /** Several sim agents in one process, for `npm start` and multi-host tests (migration). */
 export async function startSimFleet(options: SimFleetOptions): Promise<SimFleet> {
-  const agents: SimFleet['agents'] = [];
+  const agents: SimFleet["agents"] = [];
   const close = async () => {
     await Promise.all(agents.map((a) => a.close()));
   };
@@ -32,14 +38,16 @@ export async function startSimFleet(options: SimFleetOptions): Promise<SimFleet>
       const running = await startAgent({
         port: h.port,
         token: h.token ?? options.token,
-        backend: 'sim',
+        backend: "sim",
         sim: {
           stateDir: path.join(options.baseDir, h.name),
           profile: h.profile,
           ...(perVfDelayMs === undefined ? {} : { perVfDelayMs }),
         },
         ...(options.host === undefined ? {} : { host: options.host }),
-        ...(options.log === undefined ? {} : { log: (line: string) => options.log?.(`[${h.name}] ${line}`) }),
+        ...(options.log === undefined
+          ? {}
+          : { log: (line: string) => options.log?.(`[${h.name}] ${line}`) }),
       });
       agents.push({ ...running, name: h.name });
     }

@@ -1,14 +1,14 @@
-import type { RouteName, Routes } from '@virtfn/agent-client';
-import type { z } from 'zod';
-import type { HostAgent } from '../agent/host-agent';
+import type { RouteName, Routes } from "@virtfn/agent-client";
+import type { z } from "zod";
+import type { HostAgent } from "../agent/host-agent";
 
 export type HandlerInput<N extends RouteName> = {
-  params: z.output<Routes[N]['params']>;
-  body: Routes[N]['body'] extends z.ZodType ? z.output<Routes[N]['body']> : undefined;
+  params: z.output<Routes[N]["params"]>;
+  body: Routes[N]["body"] extends z.ZodType ? z.output<Routes[N]["body"]> : undefined;
 };
 
 export type Handlers = {
-  [N in RouteName]: (input: HandlerInput<N>) => Promise<z.input<Routes[N]['response']>>;
+  [N in RouteName]: (input: HandlerInput<N>) => Promise<z.input<Routes[N]["response"]>>;
 };
 
 /** One line per endpoint: parsing and auth are generic, behaviour is HostAgent's. */
@@ -20,7 +20,8 @@ export function handlersFor(agent: HostAgent): Handlers {
     setIommu: ({ body }) => agent.setIommuKernelArg(body.enabled),
     reboot: () => agent.reboot(),
     listNics: () => agent.listNics(),
-    setVfCount: ({ params, body }) => agent.startSetVfCount(params.pci, body.count, body.operationId),
+    setVfCount: ({ params, body }) =>
+      agent.startSetVfCount(params.pci, body.count, body.operationId),
     unbindPfDriver: ({ params }) => agent.unbindPfDriver(params.pci),
     getTask: async ({ params }) => agent.getTask(params.id),
     listDomains: () => agent.listDomains(),

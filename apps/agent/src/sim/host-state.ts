@@ -1,5 +1,5 @@
-import { z } from 'zod';
-import { FdbEntry } from '@virtfn/agent-client';
+import { z } from "zod";
+import { FdbEntry } from "@virtfn/agent-client";
 
 /** What a sim host keeps outside sysfs: the bootloader config and the bridge FDB. */
 export const SimHostState = z.object({

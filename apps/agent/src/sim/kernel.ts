@@ -1,14 +1,20 @@
-import { randomUUID } from 'node:crypto';
-import { promises as fs } from 'node:fs';
-import path from 'node:path';
-import type { Clock } from '../platform/clock';
-import { NodeSysfsIo, linkBasename, readDirOrEmpty, readTrimmed, type SysfsIo } from '../platform/io';
-import { JsonStore, readJsonFile } from '../platform/json-file';
-import { hasIommuArg } from '../host/iommu-arg';
-import { vfPciAddress } from '../host/pci';
-import type { HostProfile } from '../profiles/schema';
-import { SimHostState } from './host-state';
-import { buildTree, link, put } from './tree';
+import { randomUUID } from "node:crypto";
+import { promises as fs } from "node:fs";
+import path from "node:path";
+import type { Clock } from "../platform/clock";
+import {
+  NodeSysfsIo,
+  linkBasename,
+  readDirOrEmpty,
+  readTrimmed,
+  type SysfsIo,
+} from "../platform/io";
+import { JsonStore, readJsonFile } from "../platform/json-file";
+import { hasIommuArg } from "../host/iommu-arg";
+import { vfPciAddress } from "../host/pci";
+import type { HostProfile } from "../profiles/schema";
+import { SimHostState } from "./host-state";
+import { buildTree, link, put } from "./tree";
 
 export interface SimKernelOptions {
   stateDir: string;
@@ -45,11 +51,11 @@ export class SimKernel {
     private readonly options: SimKernelOptions,
     public state: SimHostState,
   ) {
-    this.sysRoot = path.join(options.stateDir, 'sys');
-    this.procRoot = path.join(options.stateDir, 'proc');
+    this.sysRoot = path.join(options.stateDir, "sys");
+    this.procRoot = path.join(options.stateDir, "proc");
     this.raw = new NodeSysfsIo(this.sysRoot);
     this.proc = new NodeSysfsIo(this.procRoot);
-    this.store = new JsonStore(path.join(options.stateDir, 'host.json'));
+    this.store = new JsonStore(path.join(options.stateDir, "host.json"));
     this.sys = this.emulatedIo();
   }
 
@@ -59,10 +65,12 @@ export class SimKernel {
 
   /** Opens a state dir, building a first-boot host when it is new and repairing a torn split otherwise. */
   static async open(options: SimKernelOptions): Promise<SimKernel> {
-    const stateFile = path.join(options.stateDir, 'host.json');
+    const stateFile = path.join(options.stateDir, "host.json");
     const existing = await readJsonFile(stateFile, SimHostState);
     if (existing !== null && existing.profile !== options.profile.name) {
-      throw new Error(`${options.stateDir} holds host profile ${existing.profile}, not ${options.profile.name}`);
+      throw new Error(
+        `${options.stateDir} holds host profile ${existing.profile}, not ${options.profile.name}`,
+      );
     }
     const state: SimHostState = existing ?? {
       profile: options.profile.name,
@@ -98,15 +106,15 @@ export class SimKernel {
   }
 
   async currentCmdline(): Promise<string> {
-    return (await readTrimmed(this.proc, 'cmdline')) ?? '';
+    return (await readTrimmed(this.proc, "cmdline")) ?? "";
   }
 
   /** /sys/class/iommu has one entry per remapping unit once the IOMMU is on. */
   private async applyIommuState(): Promise<void> {
     const active = this.iommuActive(await this.currentCmdline());
-    const units = this.profile.cpu.vendor === 'AuthenticAMD' ? ['ivhd0'] : ['dmar0', 'dmar1'];
+    const units = this.profile.cpu.vendor === "AuthenticAMD" ? ["ivhd0"] : ["dmar0", "dmar1"];
     for (const unit of units) {
-      const dir = path.join(this.sysRoot, 'class/iommu', unit);
+      const dir = path.join(this.sysRoot, "class/iommu", unit);
       if (active) await fs.mkdir(dir, { recursive: true });
       else await fs.rm(dir, { recursive: true, force: true });
     }
@@ -122,12 +130,16 @@ export class SimKernel {
     for (const nic of this.profile.nics) {
       await this.removeAllVfs(nic.pciAddress);
       const driverDir = `bus/pci/drivers/${nic.profile.driver}`;
-      await link(this.sysRoot, `${pfDir(nic.pciAddress)}/driver`, `../../drivers/${nic.profile.driver}`);
+      await link(
+        this.sysRoot,
+        `${pfDir(nic.pciAddress)}/driver`,
+        `../../drivers/${nic.profile.driver}`,
+      );
       await fs.mkdir(path.join(this.sysRoot, driverDir), { recursive: true });
     }
-    await put(this.procRoot, 'cmdline', this.state.configuredCmdline);
+    await put(this.procRoot, "cmdline", this.state.configuredCmdline);
     const bootId = randomUUID();
-    await put(this.procRoot, 'sys/kernel/random/boot_id', bootId);
+    await put(this.procRoot, "sys/kernel/random/boot_id", bootId);
     await this.applyIommuState();
     this.state = { ...this.state, fdb: [], bootCount: this.state.bootCount + 1 };
     await this.saveState();
@@ -138,8 +150,12 @@ export class SimKernel {
   private async recover(): Promise<void> {
     for (const nic of this.profile.nics) {
       if (nic.profile.totalVfs === 0) continue;
-      const links = (await readDirOrEmpty(this.raw, pfDir(nic.pciAddress))).filter((e) => /^virtfn\d+$/.test(e));
-      const num = Number((await readTrimmed(this.raw, `${pfDir(nic.pciAddress)}/sriov_numvfs`)) ?? '0');
+      const links = (await readDirOrEmpty(this.raw, pfDir(nic.pciAddress))).filter((e) =>
+        /^virtfn\d+$/.test(e),
+      );
+      const num = Number(
+        (await readTrimmed(this.raw, `${pfDir(nic.pciAddress)}/sriov_numvfs`)) ?? "0",
+      );
       if (links.length !== num || (await this.orphanVfs(nic.pciAddress)).length > 0) {
         await this.removeAllVfs(nic.pciAddress);
       }
@@ -175,12 +191,13 @@ export class SimKernel {
     const nic = this.profile.nics.find((n) => n.pciAddress === pfPci);
     if (nic === undefined || nic.profile.totalVfs === 0) return;
     for (const entry of await readDirOrEmpty(this.raw, pfDir(pfPci))) {
-      if (/^virtfn\d+$/.test(entry)) await fs.rm(path.join(this.sysRoot, pfDir(pfPci), entry), { force: true });
+      if (/^virtfn\d+$/.test(entry))
+        await fs.rm(path.join(this.sysRoot, pfDir(pfPci), entry), { force: true });
     }
     for (const vf of this.vfAddresses(pfPci, nic.profile.totalVfs)) {
       await fs.rm(path.join(this.sysRoot, pfDir(vf)), { recursive: true, force: true });
     }
-    await put(this.sysRoot, `${pfDir(pfPci)}/sriov_numvfs`, '0');
+    await put(this.sysRoot, `${pfDir(pfPci)}/sriov_numvfs`, "0");
   }
 
   private emulatedIo(): SysfsIo {
@@ -203,9 +220,10 @@ export class SimKernel {
     if (m?.[1] !== undefined) return this.unbind(m[1], data.trim());
     m = /^bus\/pci\/drivers\/([^/]+)\/bind$/.exec(norm);
     if (m?.[1] !== undefined) return this.bind(m[1], data.trim());
-    if (!(await this.raw.exists(norm))) throw errno('ENOENT', `${norm}: no such attribute`);
+    if (!(await this.raw.exists(norm))) throw errno("ENOENT", `${norm}: no such attribute`);
     // Identity and capability attributes are read-only (0444) in sysfs.
-    if (/\/(sriov_totalvfs|vendor|device|class|sriov_offset|sriov_stride)$/.test(norm)) throw errno('EACCES', `${norm} is read-only`);
+    if (/\/(sriov_totalvfs|vendor|device|class|sriov_offset|sriov_stride)$/.test(norm))
+      throw errno("EACCES", `${norm} is read-only`);
     await this.raw.writeFile(norm, data);
   }
 
@@ -214,22 +232,23 @@ export class SimKernel {
    * before the first await, so a concurrent writer sees EBUSY instead of racing the checks.
    */
   private async writeNumVfs(pci: string, data: string): Promise<void> {
-    if (this.inFlight.has(pci)) throw errno('EBUSY', `${pci}: another sriov_numvfs write is in progress`);
+    if (this.inFlight.has(pci))
+      throw errno("EBUSY", `${pci}: another sriov_numvfs write is in progress`);
     this.inFlight.add(pci);
     const epoch = this.epoch;
     try {
       const dev = pfDir(pci);
       const totalText = await readTrimmed(this.raw, `${dev}/sriov_totalvfs`);
-      if (totalText === null) throw errno('ENOENT', `${dev}/sriov_numvfs: no such attribute`);
-      if (!/^\s*\d+\s*$/.test(data)) throw errno('EINVAL', `invalid value ${JSON.stringify(data)}`);
+      if (totalText === null) throw errno("ENOENT", `${dev}/sriov_numvfs: no such attribute`);
+      if (!/^\s*\d+\s*$/.test(data)) throw errno("EINVAL", `invalid value ${JSON.stringify(data)}`);
       const n = Number(data.trim());
       const total = Number(totalText);
-      const current = Number((await readTrimmed(this.raw, `${dev}/sriov_numvfs`)) ?? '0');
+      const current = Number((await readTrimmed(this.raw, `${dev}/sriov_numvfs`)) ?? "0");
       if (n === current) return;
-      if (n > total) throw errno('ERANGE', `${pci}: ${n} VFs requested; TotalVFs is ${total}`);
-      if (n !== 0 && current !== 0) throw errno('EBUSY', `${pci}: ${current} VFs already enabled`);
+      if (n > total) throw errno("ERANGE", `${pci}: ${n} VFs requested; TotalVFs is ${total}`);
+      if (n !== 0 && current !== 0) throw errno("EBUSY", `${pci}: ${current} VFs already enabled`);
       if ((await linkBasename(this.raw, `${dev}/driver`)) === null) {
-        throw errno('ENOENT', `${pci}: no driver bound, SR-IOV cannot be configured`);
+        throw errno("ENOENT", `${pci}: no driver bound, SR-IOV cannot be configured`);
       }
       if (n === 0) await this.disableVfs(pci, current, epoch);
       else await this.enableVfs(pci, n, epoch);
@@ -239,12 +258,16 @@ export class SimKernel {
   }
 
   private checkAlive(epoch: number, pci: string): void {
-    if (this.epoch !== epoch) throw errno('ENODEV', `${pci}: ${this.closed ? 'agent stopped' : 'host rebooted'} during the write`);
+    if (this.epoch !== epoch)
+      throw errno(
+        "ENODEV",
+        `${pci}: ${this.closed ? "agent stopped" : "host rebooted"} during the write`,
+      );
   }
 
   private async enableVfs(pci: string, n: number, epoch: number): Promise<void> {
     const nic = this.profile.nics.find((x) => x.pciAddress === pci);
-    if (nic === undefined) throw errno('ENODEV', pci);
+    if (nic === undefined) throw errno("ENODEV", pci);
     const vfs = this.vfAddresses(pci, n);
     for (const [i, vf] of vfs.entries()) {
       await this.options.clock.sleep(this.options.perVfDelayMs);
@@ -254,10 +277,15 @@ export class SimKernel {
       await fs.mkdir(vfDir, { recursive: true });
       // Independent entries of a fresh directory: written in parallel to keep big splits quick.
       await Promise.all([
-        fs.writeFile(path.join(vfDir, 'vendor'), `${nic.profile.vendorId}\n`),
-        fs.writeFile(path.join(vfDir, 'device'), `${nic.profile.vfDeviceId ?? nic.profile.deviceId}\n`),
-        fs.symlink(`../${pci}`, path.join(vfDir, 'physfn')),
-        ...(nic.profile.vfDriver === undefined ? [] : [fs.symlink(`../../drivers/${nic.profile.vfDriver}`, path.join(vfDir, 'driver'))]),
+        fs.writeFile(path.join(vfDir, "vendor"), `${nic.profile.vendorId}\n`),
+        fs.writeFile(
+          path.join(vfDir, "device"),
+          `${nic.profile.vfDeviceId ?? nic.profile.deviceId}\n`,
+        ),
+        fs.symlink(`../${pci}`, path.join(vfDir, "physfn")),
+        ...(nic.profile.vfDriver === undefined
+          ? []
+          : [fs.symlink(`../../drivers/${nic.profile.vfDriver}`, path.join(vfDir, "driver"))]),
       ]);
       this.checkAlive(epoch, pci);
       await link(this.sysRoot, `${pfDir(pci)}/virtfn${i}`, `../${vf}`);
@@ -274,22 +302,24 @@ export class SimKernel {
       this.checkAlive(epoch, pci);
       await fs.rm(path.join(this.sysRoot, pfDir(pci), `virtfn${i}`), { force: true });
       const vf = vfs[i];
-      if (vf !== undefined) await fs.rm(path.join(this.sysRoot, pfDir(vf)), { recursive: true, force: true });
+      if (vf !== undefined)
+        await fs.rm(path.join(this.sysRoot, pfDir(vf)), { recursive: true, force: true });
     }
-    await put(this.sysRoot, `${pfDir(pci)}/sriov_numvfs`, '0');
+    await put(this.sysRoot, `${pfDir(pci)}/sriov_numvfs`, "0");
   }
 
   private async unbind(driver: string, pci: string): Promise<void> {
     const bound = await linkBasename(this.raw, `${pfDir(pci)}/driver`);
-    if (bound !== driver) throw errno('ENODEV', `${pci} is not bound to ${driver}`);
+    if (bound !== driver) throw errno("ENODEV", `${pci} is not bound to ${driver}`);
     // A PF driver's remove() disables SR-IOV, taking its VFs with it.
     if (this.profile.nics.some((n) => n.pciAddress === pci)) await this.removeAllVfs(pci);
-    await fs.rm(path.join(this.sysRoot, pfDir(pci), 'driver'), { force: true });
+    await fs.rm(path.join(this.sysRoot, pfDir(pci), "driver"), { force: true });
   }
 
   private async bind(driver: string, pci: string): Promise<void> {
-    if (!(await this.raw.exists(pfDir(pci)))) throw errno('ENODEV', `${pci}: no such device`);
-    if ((await linkBasename(this.raw, `${pfDir(pci)}/driver`)) !== null) throw errno('EBUSY', `${pci} already has a driver`);
+    if (!(await this.raw.exists(pfDir(pci)))) throw errno("ENODEV", `${pci}: no such device`);
+    if ((await linkBasename(this.raw, `${pfDir(pci)}/driver`)) !== null)
+      throw errno("EBUSY", `${pci} already has a driver`);
     await link(this.sysRoot, `${pfDir(pci)}/driver`, `../../drivers/${driver}`);
   }
 }

@@ -1,13 +1,13 @@
-import { randomUUID } from 'node:crypto';
-import { promises as fs } from 'node:fs';
-import path from 'node:path';
-import type { HostProfile } from '../profiles/schema';
+import { randomUUID } from "node:crypto";
+import { promises as fs } from "node:fs";
+import path from "node:path";
+import type { HostProfile } from "../profiles/schema";
 
 /** Writes a file, creating its directory. The sim owns its tree, so plain fs is right here. */
 export async function put(root: string, rel: string, content: string): Promise<void> {
   const file = path.join(root, rel);
   await fs.mkdir(path.dirname(file), { recursive: true });
-  await fs.writeFile(file, content.endsWith('\n') ? content : `${content}\n`);
+  await fs.writeFile(file, content.endsWith("\n") ? content : `${content}\n`);
 }
 
 /** Relative symlinks, as sysfs has, so the tree still resolves after the state dir moves. */
@@ -26,44 +26,62 @@ function cpuinfo(profile: HostProfile): string {
         `processor\t: ${i}`,
         `vendor_id\t: ${profile.cpu.vendor}`,
         `model name\t: ${profile.cpu.model}`,
-        `flags\t\t: ${profile.cpu.flags.join(' ')}`,
-        '',
-      ].join('\n'),
+        `flags\t\t: ${profile.cpu.flags.join(" ")}`,
+        "",
+      ].join("\n"),
     );
   }
-  return blocks.join('\n');
+  return blocks.join("\n");
 }
 
 /** Builds the first-boot /sys and /proc of a host profile. */
-export async function buildTree(sysRoot: string, procRoot: string, profile: HostProfile, cmdline: string): Promise<void> {
-  await put(procRoot, 'cpuinfo', cpuinfo(profile));
-  await put(procRoot, 'meminfo', `MemTotal:       ${profile.memoryMiB * 1024} kB\nMemFree:        ${profile.memoryMiB * 512} kB`);
-  await put(procRoot, 'cmdline', cmdline);
-  await put(procRoot, 'sys/kernel/hostname', profile.hostname);
-  await put(procRoot, 'sys/kernel/random/boot_id', randomUUID());
-  await put(sysRoot, 'module/vfio_iommu_type1/parameters/allow_unsafe_interrupts', profile.allowUnsafeInterrupts ? 'Y' : 'N');
-  await fs.mkdir(path.join(sysRoot, 'class/iommu'), { recursive: true });
-  await fs.mkdir(path.join(sysRoot, 'bus/pci/drivers/vfio-pci'), { recursive: true });
+export async function buildTree(
+  sysRoot: string,
+  procRoot: string,
+  profile: HostProfile,
+  cmdline: string,
+): Promise<void> {
+  await put(procRoot, "cpuinfo", cpuinfo(profile));
+  await put(
+    procRoot,
+    "meminfo",
+    `MemTotal:       ${profile.memoryMiB * 1024} kB\nMemFree:        ${profile.memoryMiB * 512} kB`,
+  );
+  await put(procRoot, "cmdline", cmdline);
+  await put(procRoot, "sys/kernel/hostname", profile.hostname);
+  await put(procRoot, "sys/kernel/random/boot_id", randomUUID());
+  await put(
+    sysRoot,
+    "module/vfio_iommu_type1/parameters/allow_unsafe_interrupts",
+    profile.allowUnsafeInterrupts ? "Y" : "N",
+  );
+  await fs.mkdir(path.join(sysRoot, "class/iommu"), { recursive: true });
+  await fs.mkdir(path.join(sysRoot, "bus/pci/drivers/vfio-pci"), { recursive: true });
 
   for (const nic of profile.nics) {
     const p = nic.profile;
     const dev = `bus/pci/devices/${nic.pciAddress}`;
     await put(sysRoot, `${dev}/vendor`, p.vendorId);
     await put(sysRoot, `${dev}/device`, p.deviceId);
-    await put(sysRoot, `${dev}/class`, '0x020000');
+    await put(sysRoot, `${dev}/class`, "0x020000");
     await fs.mkdir(path.join(sysRoot, `bus/pci/drivers/${p.driver}`), { recursive: true });
     await link(sysRoot, `${dev}/driver`, `../../drivers/${p.driver}`);
     if (p.totalVfs > 0) {
       await put(sysRoot, `${dev}/sriov_totalvfs`, String(p.totalVfs));
-      await put(sysRoot, `${dev}/sriov_numvfs`, '0');
+      await put(sysRoot, `${dev}/sriov_numvfs`, "0");
       await put(sysRoot, `${dev}/sriov_offset`, String(nic.vfOffset ?? p.vfOffset ?? 1));
       await put(sysRoot, `${dev}/sriov_stride`, String(p.vfStride ?? 1));
-      if (p.vfDriver !== undefined) await fs.mkdir(path.join(sysRoot, `bus/pci/drivers/${p.vfDriver}`), { recursive: true });
+      if (p.vfDriver !== undefined)
+        await fs.mkdir(path.join(sysRoot, `bus/pci/drivers/${p.vfDriver}`), { recursive: true });
     }
     const net = `class/net/${nic.ifname}`;
     await put(sysRoot, `${net}/address`, nic.mac);
     await put(sysRoot, `${net}/operstate`, nic.link);
-    await put(sysRoot, `${net}/speed`, nic.link === 'up' && nic.speedMbps !== null ? String(nic.speedMbps) : '-1');
+    await put(
+      sysRoot,
+      `${net}/speed`,
+      nic.link === "up" && nic.speedMbps !== null ? String(nic.speedMbps) : "-1",
+    );
     await link(sysRoot, `${net}/device`, `../../../${dev}`);
     if (nic.bond !== null) await link(sysRoot, `${net}/master`, `../${nic.bond}`);
   }
@@ -74,9 +92,9 @@ export async function buildTree(sysRoot: string, procRoot: string, profile: Host
   }
   for (const [bond, slaves] of bonds) {
     const first = profile.nics.find((n) => n.ifname === slaves[0]);
-    await put(sysRoot, `class/net/${bond}/address`, first?.mac ?? '00:00:00:00:00:00');
-    await put(sysRoot, `class/net/${bond}/operstate`, 'up');
-    await put(sysRoot, `class/net/${bond}/bonding/slaves`, slaves.join(' '));
-    await put(sysRoot, `class/net/${bond}/bonding/mode`, 'active-backup 1');
+    await put(sysRoot, `class/net/${bond}/address`, first?.mac ?? "00:00:00:00:00:00");
+    await put(sysRoot, `class/net/${bond}/operstate`, "up");
+    await put(sysRoot, `class/net/${bond}/bonding/slaves`, slaves.join(" "));
+    await put(sysRoot, `class/net/${bond}/bonding/mode`, "active-backup 1");
   }
 }

@@ -1,13 +1,13 @@
-import type { HostAgent } from '../../src/agent/host-agent';
-import { createLinuxBackend } from '../../src/backends/linux';
-import { createSimBackend } from '../../src/backends/sim';
-import { systemClock } from '../../src/platform/clock';
-import { routeCommands } from '../../src/platform/runner';
-import { loadHostProfile } from '../../src/profiles/load';
-import { simHostCommands } from '../../src/sim/commands';
-import { SimKernel } from '../../src/sim/kernel';
-import { FakeVirsh } from '../fake-virsh';
-import { tempDir } from '../helpers';
+import type { HostAgent } from "../../src/agent/host-agent";
+import { createLinuxBackend } from "../../src/backends/linux";
+import { createSimBackend } from "../../src/backends/sim";
+import { systemClock } from "../../src/platform/clock";
+import { routeCommands } from "../../src/platform/runner";
+import { loadHostProfile } from "../../src/profiles/load";
+import { simHostCommands } from "../../src/sim/commands";
+import { SimKernel } from "../../src/sim/kernel";
+import { FakeVirsh } from "../fake-virsh";
+import { tempDir } from "../helpers";
 
 export interface Subject {
   agent: HostAgent;

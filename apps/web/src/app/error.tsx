@@ -1,12 +1,23 @@
 "use client";
 
-export default function ErrorPage({ error, reset }: { error: Error & { digest?: string }; reset: () => void }) {
+export default function ErrorPage({
+  error,
+  reset,
+}: {
+  error: Error & { digest?: string };
+  reset: () => void;
+}) {
   return (
     <main className="login-page">
       <div className="login-card">
         <h1>Something went wrong</h1>
         <p className="muted">
-          The page could not be shown. {error.digest ? <>Reference: <code>{error.digest}</code>.</> : null}
+          The page could not be shown.{" "}
+          {error.digest ? (
+            <>
+              Reference: <code>{error.digest}</code>.
+            </>
+          ) : null}
         </p>
         <button type="button" className="btn btn-primary" onClick={reset}>
           Try again

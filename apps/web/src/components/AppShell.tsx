@@ -50,7 +50,12 @@ export function AppShell({ user, children }: { user: SessionUser; children: Reac
             <span className="user-name">{user.username}</span>
             <span className={`role role-${user.role.toLowerCase()}`}>{user.role}</span>
           </span>
-          <button type="button" className="btn btn-ghost btn-sm" onClick={() => logout.mutate()} disabled={logout.isPending}>
+          <button
+            type="button"
+            className="btn btn-ghost btn-sm"
+            onClick={() => logout.mutate()}
+            disabled={logout.isPending}
+          >
             {logout.isPending ? "Signing out…" : "Sign out"}
           </button>
         </header>
@@ -60,7 +65,11 @@ export function AppShell({ user, children }: { user: SessionUser; children: Reac
               const active = pathname === item.href || pathname.startsWith(`${item.href}/`);
               return (
                 <li key={item.href}>
-                  <Link href={item.href} className={active ? "active" : undefined} aria-current={active ? "page" : undefined}>
+                  <Link
+                    href={item.href}
+                    className={active ? "active" : undefined}
+                    aria-current={active ? "page" : undefined}
+                  >
                     {item.label}
                   </Link>
                 </li>

@@ -30,7 +30,9 @@ export function Dialog({
       // React's autoFocus runs before showModal, while the dialog is still hidden: focus here.
       const first =
         dialog.querySelector<HTMLElement>("[data-autofocus]") ??
-        dialog.querySelector<HTMLElement>(".dialog-content :is(input, select, textarea, button):not([disabled])");
+        dialog.querySelector<HTMLElement>(
+          ".dialog-content :is(input, select, textarea, button):not([disabled])",
+        );
       first?.focus();
       return () => {
         if (dialog.open) dialog.close();
@@ -102,7 +104,12 @@ export function ConfirmDialog({
         {error}
         <div className="dialog-actions">
           {/* Destructive confirmations start on Cancel; others on the confirm button (Enter confirms). */}
-          <button type="button" className="btn" onClick={onClose} data-autofocus={danger ? "" : undefined}>
+          <button
+            type="button"
+            className="btn"
+            onClick={onClose}
+            data-autofocus={danger ? "" : undefined}
+          >
             Cancel
           </button>
           <button

@@ -2,13 +2,23 @@
 
 import { errorData, errorMessage } from "~/lib/errors";
 
-export function ErrorBox({ error, title, onRetry }: { error: unknown; title?: string; onRetry?: () => void }) {
+export function ErrorBox({
+  error,
+  title,
+  onRetry,
+}: {
+  error: unknown;
+  title?: string;
+  onRetry?: () => void;
+}) {
   const data = errorData(error);
   return (
     <div className="error-box" role="alert">
       {title ? <strong>{title}</strong> : null}
       <span>{errorMessage(error)}</span>
-      {data.domainCode && data.domainCode !== "VALIDATION_FAILED" ? <code className="code">{data.domainCode}</code> : null}
+      {data.domainCode && data.domainCode !== "VALIDATION_FAILED" ? (
+        <code className="code">{data.domainCode}</code>
+      ) : null}
       {onRetry ? (
         <button type="button" className="btn btn-sm" onClick={onRetry}>
           Retry

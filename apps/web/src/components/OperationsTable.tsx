@@ -16,11 +16,16 @@ export function isActive(op: Pick<OperationView, "status">): boolean {
 export function OperationProgress({ op }: { op: OperationView }) {
   return (
     <div className="op-progress">
-      <ProgressBar value={op.progress} status={op.status} label={`${operationKindLabel(op.kind)} progress`} />
+      <ProgressBar
+        value={op.progress}
+        status={op.status}
+        label={`${operationKindLabel(op.kind)} progress`}
+      />
       <span className="op-progress-text">
         {op.status === "Failed" ? (
           <span className="op-error">
-            {op.errorCode ? <code className="code">{op.errorCode}</code> : null} {op.errorMessage ?? "Failed"}
+            {op.errorCode ? <code className="code">{op.errorCode}</code> : null}{" "}
+            {op.errorMessage ?? "Failed"}
           </span>
         ) : (
           <>
@@ -51,13 +56,24 @@ export function OperationsTable({
   now,
 }: {
   items: OperationView[];
-  sorting?: { sort: OperationSort; order: SortOrder; onSort: (sort: OperationSort, order: SortOrder) => void };
+  sorting?: {
+    sort: OperationSort;
+    order: SortOrder;
+    onSort: (sort: OperationSort, order: SortOrder) => void;
+  };
   showTarget?: boolean;
   now: number;
 }) {
   const header = (label: string, field: OperationSort, className?: string) =>
     sorting ? (
-      <SortHeader label={label} field={field} sort={sorting.sort} order={sorting.order} onSort={sorting.onSort} className={className} />
+      <SortHeader
+        label={label}
+        field={field}
+        sort={sorting.sort}
+        order={sorting.order}
+        onSort={sorting.onSort}
+        className={className}
+      />
     ) : (
       <th className={className}>{label}</th>
     );

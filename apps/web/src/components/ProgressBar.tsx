@@ -1,6 +1,14 @@
 import type { OperationStatus } from "@virtfn/db";
 
-export function ProgressBar({ value, status, label }: { value: number; status: OperationStatus; label?: string }) {
+export function ProgressBar({
+  value,
+  status,
+  label,
+}: {
+  value: number;
+  status: OperationStatus;
+  label?: string;
+}) {
   const bounded = Math.max(0, Math.min(100, value));
   return (
     <div
@@ -11,7 +19,10 @@ export function ProgressBar({ value, status, label }: { value: number; status: O
       aria-valuenow={bounded}
       aria-label={label ?? "Progress"}
     >
-      <div className="progress-fill" style={{ width: `${status === "Succeeded" ? 100 : bounded}%` }} />
+      <div
+        className="progress-fill"
+        style={{ width: `${status === "Succeeded" ? 100 : bounded}%` }}
+      />
     </div>
   );
 }

@@ -3,7 +3,15 @@ import type { IommuReadiness } from "@virtfn/core";
 
 type Tone = "ok" | "warn" | "err" | "muted" | "info";
 
-export function Badge({ tone, children, title }: { tone: Tone; children: React.ReactNode; title?: string }) {
+export function Badge({
+  tone,
+  children,
+  title,
+}: {
+  tone: Tone;
+  children: React.ReactNode;
+  title?: string;
+}) {
   return (
     <span className={`badge badge-${tone}`} title={title}>
       {children}
@@ -17,13 +25,23 @@ const connectionTone: Record<HostConnectionState, Tone> = {
   Disconnected: "err",
 };
 
-export function ConnectionBadge({ state, reason }: { state: HostConnectionState; reason?: string | null }) {
+export function ConnectionBadge({
+  state,
+  reason,
+}: {
+  state: HostConnectionState;
+  reason?: string | null;
+}) {
   return (
     <span className="badge-with-reason">
       <Badge tone={connectionTone[state]} title={reason ?? undefined}>
         {state}
       </Badge>
-      {state === "Disconnected" && reason ? <span className="reason" title={reason}>{reason}</span> : null}
+      {state === "Disconnected" && reason ? (
+        <span className="reason" title={reason}>
+          {reason}
+        </span>
+      ) : null}
     </span>
   );
 }

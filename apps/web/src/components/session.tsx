@@ -10,7 +10,13 @@ export interface SessionUser {
 
 const SessionContext = createContext<SessionUser | null>(null);
 
-export function SessionProvider({ user, children }: { user: SessionUser; children: React.ReactNode }) {
+export function SessionProvider({
+  user,
+  children,
+}: {
+  user: SessionUser;
+  children: React.ReactNode;
+}) {
   return <SessionContext.Provider value={user}>{children}</SessionContext.Provider>;
 }
 

@@ -77,7 +77,9 @@ export function zodFieldErrors(error: z.core.$ZodError): FieldErrors {
 /** "agentUrl: Enter the agent URL…; name: Give the host a name" — readable without the UI. */
 export function zodSummary(error: z.core.$ZodError): string {
   return error.issues
-    .map((issue) => (issue.path.length ? `${issue.path.map(String).join(".")}: ${issue.message}` : issue.message))
+    .map((issue) =>
+      issue.path.length ? `${issue.path.map(String).join(".")}: ${issue.message}` : issue.message,
+    )
     .join("; ");
 }
 
@@ -88,16 +90,24 @@ export function zodSummary(error: z.core.$ZodError): string {
  */
 export function toTRPCError(error: unknown, requestId: string, path?: string): TRPCError {
   if (error instanceof InternalError) return error;
-  const original = error instanceof TRPCError && error.code === "INTERNAL_SERVER_ERROR" && error.cause ? error.cause : error;
+  const original =
+    error instanceof TRPCError && error.code === "INTERNAL_SERVER_ERROR" && error.cause
+      ? error.cause
+      : error;
   // Load first (a transaction that could not start in time is DATABASE_BUSY), then a database
   // that is down: both are 503s the caller can retry, not internal errors.
-  const domain = asDomainError(original) ?? (isDatabaseUnavailable(original) ? databaseUnavailable() : null);
+  const domain =
+    asDomainError(original) ?? (isDatabaseUnavailable(original) ? databaseUnavailable() : null);
   if (domain) {
     return new TRPCError({ code: kindToCode[domain.kind], message: domain.message, cause: domain });
   }
   const zod = asZodError(original);
   if (zod) {
-    return new TRPCError({ code: "BAD_REQUEST", message: "Some fields are not valid.", cause: zod });
+    return new TRPCError({
+      code: "BAD_REQUEST",
+      message: "Some fields are not valid.",
+      cause: zod,
+    });
   }
   if (original instanceof TRPCError) return original;
   // A database error that the client's input caused (a dangling reference, a row deleted under

@@ -7,7 +7,12 @@ function isHttps(headers: Headers, url?: string): boolean {
   return url?.startsWith("https://") ?? false;
 }
 
-export function sessionCookie(token: string, expiresAt: Date, headers: Headers, url?: string): string {
+export function sessionCookie(
+  token: string,
+  expiresAt: Date,
+  headers: Headers,
+  url?: string,
+): string {
   const parts = [
     `${SESSION_COOKIE}=${encodeURIComponent(token)}`,
     "Path=/",

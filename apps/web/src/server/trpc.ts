@@ -200,7 +200,11 @@ const mapErrors = t.middleware(async ({ ctx, next, path, type, getRawInput }) =>
     ctx.resHeaders.set("Retry-After", String(typeof seconds === "number" ? seconds : 1));
   }
   // Nothing can be audited while the database is down; trying would only hold the request.
-  if (type === "mutation" && error.code !== "TOO_MANY_REQUESTS" && error.code !== "SERVICE_UNAVAILABLE") {
+  if (
+    type === "mutation" &&
+    error.code !== "TOO_MANY_REQUESTS" &&
+    error.code !== "SERVICE_UNAVAILABLE"
+  ) {
     try {
       const raw = await getRawInput().catch(() => undefined);
       const domain = asDomainError(error.cause);

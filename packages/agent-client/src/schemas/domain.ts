@@ -1,17 +1,17 @@
-import { z } from 'zod';
-import { DomainName, IfName, MacAddress, PciAddress, Uuid, VlanId } from './common';
+import { z } from "zod";
+import { DomainName, IfName, MacAddress, PciAddress, Uuid, VlanId } from "./common";
 
-export const VnicKind = z.enum(['bridge', 'macvtap']);
+export const VnicKind = z.enum(["bridge", "macvtap"]);
 export type VnicKind = z.infer<typeof VnicKind>;
 
-export const VnicModel = z.enum(['virtio', 'e1000']);
+export const VnicModel = z.enum(["virtio", "e1000"]);
 export type VnicModel = z.infer<typeof VnicModel>;
 
 /** vhost multi-queue goes up to 8 (seed 004); queues only make sense for virtio. */
 export const Queues = z.number().int().min(1).max(8);
 
 export const VfNicSpec = z.object({
-  type: z.literal('vf'),
+  type: z.literal("vf"),
   mac: MacAddress,
   pciAddress: PciAddress,
   vlan: VlanId.optional(),
@@ -19,7 +19,7 @@ export const VfNicSpec = z.object({
 export type VfNicSpec = z.infer<typeof VfNicSpec>;
 
 export const VnicSpec = z.object({
-  type: z.literal('vnic'),
+  type: z.literal("vnic"),
   mac: MacAddress,
   kind: VnicKind,
   /** Bridge name for kind=bridge, the PF netdev for kind=macvtap. */
@@ -30,7 +30,7 @@ export const VnicSpec = z.object({
 });
 export type VnicSpec = z.infer<typeof VnicSpec>;
 
-export const NicSpec = z.discriminatedUnion('type', [VfNicSpec, VnicSpec]);
+export const NicSpec = z.discriminatedUnion("type", [VfNicSpec, VnicSpec]);
 export type NicSpec = z.infer<typeof NicSpec>;
 
 export const DomainSpec = z.object({
@@ -44,7 +44,7 @@ export const DomainSpec = z.object({
 });
 export type DomainSpec = z.infer<typeof DomainSpec>;
 
-export const DomainState = z.enum(['running', 'shutoff']);
+export const DomainState = z.enum(["running", "shutoff"]);
 export type DomainState = z.infer<typeof DomainState>;
 
 export const DomainInfo = z.object({

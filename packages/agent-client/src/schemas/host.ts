@@ -1,6 +1,6 @@
-import { z } from 'zod';
+import { z } from "zod";
 
-export const BackendKind = z.enum(['linux', 'sim']);
+export const BackendKind = z.enum(["linux", "sim"]);
 export type BackendKind = z.infer<typeof BackendKind>;
 
 export const Health = z.object({
@@ -29,7 +29,7 @@ export const HostFacts = z.object({
   cpuModel: z.string(),
   cpuCount: z.number().int().nonnegative(),
   memoryMiB: z.number().int().nonnegative(),
-  cpuVirtualization: z.enum(['vmx', 'svm']).nullable(),
+  cpuVirtualization: z.enum(["vmx", "svm"]).nullable(),
   iommu: IommuFacts,
 });
 export type HostFacts = z.infer<typeof HostFacts>;
@@ -37,7 +37,10 @@ export type HostFacts = z.infer<typeof HostFacts>;
 export const SetIommuRequest = z.object({ enabled: z.boolean() });
 export type SetIommuRequest = z.infer<typeof SetIommuRequest>;
 
-export const SetIommuResponse = z.object({ kernelArgSet: z.boolean(), rebootRequired: z.boolean() });
+export const SetIommuResponse = z.object({
+  kernelArgSet: z.boolean(),
+  rebootRequired: z.boolean(),
+});
 export type SetIommuResponse = z.infer<typeof SetIommuResponse>;
 
 export const RebootResponse = z.object({ bootId: z.string() });

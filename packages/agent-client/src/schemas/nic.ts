@@ -1,5 +1,5 @@
-import { z } from 'zod';
-import { DomainName, IfName, MacAddress, OperationId, PciAddress, VlanId } from './common';
+import { z } from "zod";
+import { DomainName, IfName, MacAddress, OperationId, PciAddress, VlanId } from "./common";
 
 export const VirtualFunction = z.object({
   index: z.number().int().nonnegative(),
@@ -24,7 +24,7 @@ export const PhysicalNic = z.object({
   model: z.string(),
   driver: z.string().nullable(),
   mac: MacAddress,
-  linkState: z.enum(['up', 'down']),
+  linkState: z.enum(["up", "down"]),
   speedMbps: z.number().int().positive().nullable(),
   totalVfs: z.number().int().nonnegative(),
   numVfs: z.number().int().nonnegative(),

@@ -1,9 +1,9 @@
-import { z } from 'zod';
-import { DomainState } from './domain';
-import { DomainName, MacAddress, PciAddress } from './common';
-import { FdbEntry } from './fdb';
-import { HostFacts } from './host';
-import { PhysicalNic } from './nic';
+import { z } from "zod";
+import { DomainState } from "./domain";
+import { DomainName, MacAddress, PciAddress } from "./common";
+import { FdbEntry } from "./fdb";
+import { HostFacts } from "./host";
+import { PhysicalNic } from "./nic";
 
 export const DomainSummary = z.object({
   name: DomainName,

@@ -28,10 +28,14 @@ async function demoAdmin(db: Db): Promise<Actor> {
 export async function seedDemoNetworks(db: Db): Promise<void> {
   const actor = await demoAdmin(db);
   const zone = await db.zone.findUniqueOrThrow({ where: { name: "zone-1" } });
-  const clusters = await db.cluster.findMany({ where: { zoneId: zone.id }, orderBy: { name: "asc" } });
+  const clusters = await db.cluster.findMany({
+    where: { zoneId: zone.id },
+    orderBy: { name: "asc" },
+  });
   const clusterA = clusters.find((cluster) => cluster.name === "cluster-a");
   if (!clusterA) return;
-  const existing = async (name: string) => db.l2Network.findFirst({ where: { zoneId: zone.id, name } });
+  const existing = async (name: string) =>
+    db.l2Network.findFirst({ where: { zoneId: zone.id, name } });
 
   if (!(await existing(DEMO_SRIOV.l2))) {
     const l2 = await createL2Network(db, actor, {
@@ -81,7 +85,10 @@ export async function seedDemoNetworks(db: Db): Promise<void> {
  */
 export async function splitDemoPf(db: Db): Promise<boolean> {
   const pf = await db.physicalNic.findFirst({
-    where: { name: DEMO_SRIOV.interface, host: { name: DEMO_SRIOV.host, connectionState: "Connected" } },
+    where: {
+      name: DEMO_SRIOV.interface,
+      host: { name: DEMO_SRIOV.host, connectionState: "Connected" },
+    },
   });
   if (!pf) return false;
   if (pf.desiredNumVfs !== null) return true;

@@ -27,7 +27,12 @@ async function upsertUser(
   const existing = await db.user.findUnique({ where: { username: login.username } });
   if (existing) return existing;
   return db.user.create({
-    data: { username: login.username, displayName, role, passwordHash: await hashPassword(login.password) },
+    data: {
+      username: login.username,
+      displayName,
+      role,
+      passwordHash: await hashPassword(login.password),
+    },
   });
 }
 
@@ -65,7 +70,11 @@ export async function seedDemo(db: Db, agents: DemoAgent[]): Promise<{ hostsAdde
     { name: "medium", vcpus: 2, memoryMiB: 4096 },
     { name: "large", vcpus: 8, memoryMiB: 16384 },
   ]) {
-    await db.instanceOffering.upsert({ where: { name: offering.name }, create: offering, update: {} });
+    await db.instanceOffering.upsert({
+      where: { name: offering.name },
+      create: offering,
+      update: {},
+    });
   }
   for (const image of [
     { name: "debian-12", sizeGiB: 2 },
@@ -74,7 +83,12 @@ export async function seedDemo(db: Db, agents: DemoAgent[]): Promise<{ hostsAdde
     await db.image.upsert({ where: { name: image.name }, create: image, update: {} });
   }
 
-  const adminActor: Actor = { userId: admin.id, username: admin.username, role: "Admin", projectIds: [] };
+  const adminActor: Actor = {
+    userId: admin.id,
+    username: admin.username,
+    role: "Admin",
+    projectIds: [],
+  };
   let hostsAdded = 0;
   for (const agent of agents) {
     const exists = await db.host.findUnique({ where: { name: agent.name } });

@@ -26,7 +26,11 @@ function newAgentToken(): string {
   return randomBytes(32).toString("base64url");
 }
 
-export async function addHost(db: Db, actor: Actor, rawInput: AddHostInput): Promise<HostOperation> {
+export async function addHost(
+  db: Db,
+  actor: Actor,
+  rawInput: AddHostInput,
+): Promise<HostOperation> {
   requireAdmin(actor, "add hosts");
   const input = addHostInput.parse(rawInput);
   const cluster = await db.cluster.findUnique({ where: { id: input.clusterId } });
@@ -58,10 +62,15 @@ export async function addHost(db: Db, actor: Actor, rawInput: AddHostInput): Pro
         outcome: "Success",
         details: { name: host.name, agentUrl: host.agentUrl, clusterId: host.clusterId },
       });
-      return { host: { id: host.id, name: host.name }, operation, ...(generated ? { agentToken: generated } : {}) };
+      return {
+        host: { id: host.id, name: host.name },
+        operation,
+        ...(generated ? { agentToken: generated } : {}),
+      };
     });
   } catch (error) {
-    if (isUniqueViolation(error, "agentUrl")) throw alreadyExists("host", "agent URL", input.agentUrl);
+    if (isUniqueViolation(error, "agentUrl"))
+      throw alreadyExists("host", "agent URL", input.agentUrl);
     if (isUniqueViolation(error, "name")) throw alreadyExists("host", "name", input.name);
     throw error;
   }
@@ -73,7 +82,11 @@ async function hostOrThrow(db: Db, hostId: string): Promise<Host> {
   return host;
 }
 
-export async function reconnectHost(db: Db, actor: Actor, rawInput: HostIdInput): Promise<HostOperation> {
+export async function reconnectHost(
+  db: Db,
+  actor: Actor,
+  rawInput: HostIdInput,
+): Promise<HostOperation> {
   requireAdmin(actor, "reconnect hosts");
   const { hostId } = hostIdInput.parse(rawInput);
   const host = await hostOrThrow(db, hostId);
@@ -86,7 +99,12 @@ export async function reconnectHost(db: Db, actor: Actor, rawInput: HostIdInput)
       input: { scanIommu: false },
     });
     await tx.host.update({ where: { id: host.id }, data: { connectionState: "Connecting" } });
-    await recordAudit(tx, actor, { action: "host.reconnect", targetType: "Host", targetId: host.id, outcome: "Success" });
+    await recordAudit(tx, actor, {
+      action: "host.reconnect",
+      targetType: "Host",
+      targetId: host.id,
+      outcome: "Success",
+    });
     return { host: { id: host.id, name: host.name }, operation };
   });
 }
@@ -105,7 +123,10 @@ export async function rotateHostToken(
   const { hostId } = hostIdInput.parse(rawInput);
   const agentToken = newAgentToken();
   return db.$transaction(async (tx) => {
-    const host = await tx.host.findUnique({ where: { id: hostId }, select: { id: true, name: true } });
+    const host = await tx.host.findUnique({
+      where: { id: hostId },
+      select: { id: true, name: true },
+    });
     if (!host) throw notFound("Host", hostId);
     await tx.host.update({ where: { id: host.id }, data: { agentToken } });
     await recordAudit(tx, actor, {
@@ -120,7 +141,11 @@ export async function rotateHostToken(
 }
 
 /** Turning IOMMU on writes the kernel argument; it becomes active after the host reboots. */
-export async function setHostIommu(db: Db, actor: Actor, rawInput: SetIommuInput): Promise<HostOperation> {
+export async function setHostIommu(
+  db: Db,
+  actor: Actor,
+  rawInput: SetIommuInput,
+): Promise<HostOperation> {
   requireAdmin(actor, "change IOMMU settings");
   const { hostId, enabled } = setIommuInput.parse(rawInput);
   const host = await hostOrThrow(db, hostId);
@@ -158,7 +183,11 @@ export async function setHostIommu(db: Db, actor: Actor, rawInput: SetIommuInput
 }
 
 /** Reboots through the agent. Only simulated hosts accept it; a real agent refuses. */
-export async function rebootHost(db: Db, actor: Actor, rawInput: HostIdInput): Promise<HostOperation> {
+export async function rebootHost(
+  db: Db,
+  actor: Actor,
+  rawInput: HostIdInput,
+): Promise<HostOperation> {
   requireAdmin(actor, "reboot hosts");
   const { hostId } = hostIdInput.parse(rawInput);
   const host = await hostOrThrow(db, hostId);
@@ -176,7 +205,12 @@ export async function rebootHost(db: Db, actor: Actor, rawInput: HostIdInput): P
       targetId: host.id,
       targetName: host.name,
     });
-    await recordAudit(tx, actor, { action: "host.reboot", targetType: "Host", targetId: host.id, outcome: "Success" });
+    await recordAudit(tx, actor, {
+      action: "host.reboot",
+      targetType: "Host",
+      targetId: host.id,
+      outcome: "Success",
+    });
     return { host: { id: host.id, name: host.name }, operation };
   });
 }

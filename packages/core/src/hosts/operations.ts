@@ -50,7 +50,11 @@ export async function refreshHost(
   await applyObservedHost(db, host.id, { health, facts, nics });
 }
 
-async function withConnection<T>(ctx: OperationContext, host: Host, work: (agent: AgentClient) => Promise<T>): Promise<T> {
+async function withConnection<T>(
+  ctx: OperationContext,
+  host: Host,
+  work: (agent: AgentClient) => Promise<T>,
+): Promise<T> {
   const agent = ctx.agentFor(host);
   try {
     return await work(agent);
@@ -68,7 +72,10 @@ export const connectHost: OperationHandler = async (ctx, operation) => {
   return withConnection(ctx, host, async (agent) => {
     await ctx.progress(10, `Contacting the agent at ${host.agentUrl}`);
     const health = await agent.health();
-    await ctx.progress(30, `Agent ${health.version} (${health.backend}) answered; reading host facts`);
+    await ctx.progress(
+      30,
+      `Agent ${health.version} (${health.backend}) answered; reading host facts`,
+    );
     if (scanIommu && host.iommuEnabled) {
       const facts = await agent.getFacts();
       if (!facts.iommu.kernelArgSet) {
@@ -112,7 +119,8 @@ export const rebootHost: OperationHandler = async (ctx, operation) => {
     for (;;) {
       const health = await agent.health().catch(() => null);
       if (health && health.bootId !== before.bootId) break;
-      if (Date.now() > deadline) throw new Error(`${host.name} did not come back within ${REBOOT_WAIT_MS / 1000} s`);
+      if (Date.now() > deadline)
+        throw new Error(`${host.name} did not come back within ${REBOOT_WAIT_MS / 1000} s`);
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
     await ctx.progress(80, "Host is back; reading its state");

@@ -3,25 +3,41 @@ import { iommuReadiness, virtualizationStateOf } from "./rules";
 
 describe("virtualizationStateOf", () => {
   it("is NotVirtualizable without SR-IOV or with totalVfs = 0", () => {
-    expect(virtualizationStateOf({ sriovCapable: false, totalVfs: 0, numVfs: 0 })).toBe("NotVirtualizable");
-    expect(virtualizationStateOf({ sriovCapable: true, totalVfs: 0, numVfs: 0 })).toBe("NotVirtualizable");
+    expect(virtualizationStateOf({ sriovCapable: false, totalVfs: 0, numVfs: 0 })).toBe(
+      "NotVirtualizable",
+    );
+    expect(virtualizationStateOf({ sriovCapable: true, totalVfs: 0, numVfs: 0 })).toBe(
+      "NotVirtualizable",
+    );
   });
   it("is Virtualizable when capable and not split, Virtualized once split", () => {
-    expect(virtualizationStateOf({ sriovCapable: true, totalVfs: 7, numVfs: 0 })).toBe("Virtualizable");
-    expect(virtualizationStateOf({ sriovCapable: true, totalVfs: 7, numVfs: 3 })).toBe("Virtualized");
+    expect(virtualizationStateOf({ sriovCapable: true, totalVfs: 7, numVfs: 0 })).toBe(
+      "Virtualizable",
+    );
+    expect(virtualizationStateOf({ sriovCapable: true, totalVfs: 7, numVfs: 3 })).toBe(
+      "Virtualized",
+    );
   });
 });
 
 describe("iommuReadiness", () => {
-  const base = { iommuEnabled: false, iommuKernelArgSet: false, iommuActive: false, rebootRequired: false };
+  const base = {
+    iommuEnabled: false,
+    iommuKernelArgSet: false,
+    iommuActive: false,
+    rebootRequired: false,
+  };
   it("is ready only when IOMMU is observed active", () => {
     expect(iommuReadiness({ ...base, iommuActive: true }).state).toBe("ready");
-    expect(iommuReadiness({ ...base, iommuEnabled: true, iommuKernelArgSet: true }).state).not.toBe("ready");
+    expect(iommuReadiness({ ...base, iommuEnabled: true, iommuKernelArgSet: true }).state).not.toBe(
+      "ready",
+    );
   });
   it("asks for a reboot when the argument is set but not yet booted", () => {
-    expect(iommuReadiness({ ...base, iommuEnabled: true, iommuKernelArgSet: true, rebootRequired: true }).state).toBe(
-      "rebootRequired",
-    );
+    expect(
+      iommuReadiness({ ...base, iommuEnabled: true, iommuKernelArgSet: true, rebootRequired: true })
+        .state,
+    ).toBe("rebootRequired");
   });
   it("points at the BIOS when the argument is booted but IOMMU is still inactive", () => {
     const readiness = iommuReadiness({ ...base, iommuEnabled: true, iommuKernelArgSet: true });

@@ -41,7 +41,11 @@ export interface ObservedNic {
  * Records what the agent observed: facts, PFs and VFs. VFs that vanished while a NIC holds them
  * become Missing rather than disappearing, so nothing that a VM owns is forgotten.
  */
-export async function applyObservedHost(db: Db, hostId: string, observed: ObservedHost): Promise<void> {
+export async function applyObservedHost(
+  db: Db,
+  hostId: string,
+  observed: ObservedHost,
+): Promise<void> {
   await db.$transaction(async (tx) => {
     const { facts, health } = observed;
     await tx.host.update({
@@ -72,12 +76,19 @@ async function syncPhysicalNics(tx: Tx, hostId: string, nics: ObservedNic[]): Pr
   const reported = new Set(nics.map((nic) => nic.pciAddress));
   const stale = await tx.physicalNic.findMany({
     where: { hostId, pciAddress: { notIn: [...reported] } },
-    select: { id: true, virtualFunctions: { select: { id: true, heldBy: { select: { id: true } } } } },
+    select: {
+      id: true,
+      virtualFunctions: { select: { id: true, heldBy: { select: { id: true } } } },
+    },
   });
   for (const pf of stale) {
     const held = pf.virtualFunctions.filter((vf) => vf.heldBy !== null).map((vf) => vf.id);
     if (held.length === 0) await tx.physicalNic.delete({ where: { id: pf.id } });
-    else await tx.virtualFunction.updateMany({ where: { id: { in: held } }, data: { state: "Missing" } });
+    else
+      await tx.virtualFunction.updateMany({
+        where: { id: { in: held } },
+        data: { state: "Missing" },
+      });
   }
   for (const nic of nics) {
     const data = {
@@ -112,7 +123,13 @@ async function syncVirtualFunctions(
 ): Promise<void> {
   const known = await tx.virtualFunction.findMany({
     where: { pfId },
-    select: { id: true, index: true, pciAddress: true, state: true, heldBy: { select: { id: true } } },
+    select: {
+      id: true,
+      index: true,
+      pciAddress: true,
+      state: true,
+      heldBy: { select: { id: true } },
+    },
   });
   const reportedByIndex = new Map(vfs.map((vf) => [vf.index, vf]));
   const gone = known.filter((vf) => {

@@ -179,8 +179,14 @@ export async function addProjectMember(
   return db.$transaction(async (tx) => {
     // One after the other: a transaction is one connection, and pg (adapter-pg) refuses, from
     // pg 9 on, a query started while another runs on it.
-    const project = await tx.project.findUnique({ where: { id: input.projectId }, select: { id: true } });
-    const user = await tx.user.findUnique({ where: { id: input.userId }, select: { id: true, username: true } });
+    const project = await tx.project.findUnique({
+      where: { id: input.projectId },
+      select: { id: true },
+    });
+    const user = await tx.user.findUnique({
+      where: { id: input.userId },
+      select: { id: true, username: true },
+    });
     if (!project) throw notFound("Project", input.projectId);
     if (!user) throw notFound("User", input.userId);
     await tx.membership.upsert({

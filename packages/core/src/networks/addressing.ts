@@ -46,13 +46,18 @@ function cidrOf(text: string): Cidr {
  * subnet, the gateway outside the ranges, and no two ranges overlapping.
  */
 export function planAddressing(input: AddressingInput): AddressingPlan {
-  const cidrs = input.ipRanges.flatMap((range) => (range.cidr !== undefined ? [cidrOf(range.cidr)] : []));
+  const cidrs = input.ipRanges.flatMap((range) =>
+    range.cidr !== undefined ? [cidrOf(range.cidr)] : [],
+  );
   const prefixLength = input.prefixLength ?? cidrs[0]?.prefixLength ?? null;
   if (prefixLength === null) {
     return { gateway: input.gateway ?? null, prefixLength: null, ranges: [] };
   }
   const firstBounds = input.ipRanges.find((range) => range.startIp !== undefined);
-  const anchor = cidrs[0]?.network ?? (firstBounds?.startIp ? parsed(firstBounds.startIp) : null) ?? (input.gateway ? parsed(input.gateway) : 0);
+  const anchor =
+    cidrs[0]?.network ??
+    (firstBounds?.startIp ? parsed(firstBounds.startIp) : null) ??
+    (input.gateway ? parsed(input.gateway) : 0);
   const subnet: Cidr = { network: networkOf(anchor, prefixLength), prefixLength };
   const subnetText = `${formatIpv4(subnet.network)}/${prefixLength}`;
 
@@ -69,11 +74,14 @@ export function planAddressing(input: AddressingInput): AddressingPlan {
   }
 
   const ranges: IpRange[] = input.ipRanges.map((range) => {
-    if (range.cidr === undefined) return { start: parsed(range.startIp ?? ""), end: parsed(range.endIp ?? "") };
+    if (range.cidr === undefined)
+      return { start: parsed(range.startIp ?? ""), end: parsed(range.endIp ?? "") };
     const hosts = hostRange(cidrOf(range.cidr));
     // The gateway at either end of a CIDR's hosts is left out rather than refused.
-    if (gateway === hosts.start && hosts.end > hosts.start) return { start: hosts.start + 1, end: hosts.end };
-    if (gateway === hosts.end && hosts.end > hosts.start) return { start: hosts.start, end: hosts.end - 1 };
+    if (gateway === hosts.start && hosts.end > hosts.start)
+      return { start: hosts.start + 1, end: hosts.end };
+    if (gateway === hosts.end && hosts.end > hosts.start)
+      return { start: hosts.start, end: hosts.end - 1 };
     return hosts;
   });
   for (const range of ranges) {
@@ -98,7 +106,10 @@ export function planAddressing(input: AddressingInput): AddressingPlan {
   return {
     gateway: gateway === null ? null : formatIpv4(gateway),
     prefixLength,
-    ranges: ranges.map((range) => ({ startIp: formatIpv4(range.start), endIp: formatIpv4(range.end) })),
+    ranges: ranges.map((range) => ({
+      startIp: formatIpv4(range.start),
+      endIp: formatIpv4(range.end),
+    })),
   };
 }
 

@@ -19,7 +19,16 @@ describe("parseIpv4 / formatIpv4", () => {
     }
   });
   it("refuses anything that is not four decimal octets", () => {
-    for (const bad of ["", "10.0.0", "10.0.0.256", "10.0.0.01", "a.b.c.d", "10.0.0.0.1", "1e1.0.0.1", " 10..0.1"]) {
+    for (const bad of [
+      "",
+      "10.0.0",
+      "10.0.0.256",
+      "10.0.0.01",
+      "a.b.c.d",
+      "10.0.0.0.1",
+      "1e1.0.0.1",
+      " 10..0.1",
+    ]) {
       expect(parseIpv4(bad)).toBeNull();
     }
   });
@@ -47,7 +56,11 @@ describe("ranges", () => {
     const c24 = parseCidr("192.168.1.0/24");
     if (!c24.ok) throw new Error("setup");
     const r = hostRange(c24.cidr);
-    expect([formatIpv4(r.start), formatIpv4(r.end), rangeSize(r)]).toEqual(["192.168.1.1", "192.168.1.254", 254]);
+    expect([formatIpv4(r.start), formatIpv4(r.end), rangeSize(r)]).toEqual([
+      "192.168.1.1",
+      "192.168.1.254",
+      254,
+    ]);
     const c31 = parseCidr("10.0.0.0/31");
     if (!c31.ok) throw new Error("setup");
     expect(rangeSize(hostRange(c31.cidr))).toBe(2);
@@ -59,8 +72,20 @@ describe("ranges", () => {
     expect(inSubnet(parseIpv4("10.1.0.1") ?? 0, c.cidr)).toBe(false);
     expect(rangesOverlap({ start: 1, end: 5 }, { start: 5, end: 9 })).toBe(true);
     expect(rangesOverlap({ start: 1, end: 4 }, { start: 5, end: 9 })).toBe(false);
-    expect(findOverlap([{ start: 20, end: 30 }, { start: 1, end: 10 }, { start: 11, end: 19 }])).toBeNull();
-    expect(findOverlap([{ start: 20, end: 30 }, { start: 1, end: 10 }, { start: 10, end: 19 }])).toEqual([
+    expect(
+      findOverlap([
+        { start: 20, end: 30 },
+        { start: 1, end: 10 },
+        { start: 11, end: 19 },
+      ]),
+    ).toBeNull();
+    expect(
+      findOverlap([
+        { start: 20, end: 30 },
+        { start: 1, end: 10 },
+        { start: 10, end: 19 },
+      ]),
+    ).toEqual([
       { start: 1, end: 10 },
       { start: 10, end: 19 },
     ]);

@@ -39,10 +39,14 @@ export function parseCidr(text: string): CidrParse {
   const ip = parseIpv4(match[1] ?? "");
   const prefixLength = Number(match[2]);
   if (ip === null) return { ok: false, message: `${match[1]} is not an IPv4 address` };
-  if (prefixLength < 1 || prefixLength > 32) return { ok: false, message: `the prefix length must be 1 to 32, not ${prefixLength}` };
+  if (prefixLength < 1 || prefixLength > 32)
+    return { ok: false, message: `the prefix length must be 1 to 32, not ${prefixLength}` };
   const network = networkOf(ip, prefixLength);
   if (network !== ip) {
-    return { ok: false, message: `${text} has host bits set; did you mean ${formatIpv4(network)}/${prefixLength}?` };
+    return {
+      ok: false,
+      message: `${text} has host bits set; did you mean ${formatIpv4(network)}/${prefixLength}?`,
+    };
   }
   return { ok: true, cidr: { network, prefixLength } };
 }

@@ -16,7 +16,13 @@ import {
   type ListL2Input,
   type UpdateL2Input,
 } from "./schemas";
-import { checkL2Deletable, checkL2SriovAllowed, checkL2SriovChange, l3SriovToggleState, type ToggleState } from "./sriovRules";
+import {
+  checkL2Deletable,
+  checkL2SriovAllowed,
+  checkL2SriovChange,
+  l3SriovToggleState,
+  type ToggleState,
+} from "./sriovRules";
 import { rebuildFdbRowsOnL2 } from "../vms/fdb";
 import { likeLiteral } from "../shared/visibility";
 
@@ -44,7 +50,10 @@ export interface L2View {
 const l2Include = {
   zone: { select: { name: true } },
   vxlanPool: { select: { name: true } },
-  clusters: { select: { cluster: { select: { id: true, name: true } } }, orderBy: { cluster: { name: "asc" } } },
+  clusters: {
+    select: { cluster: { select: { id: true, name: true } } },
+    orderBy: { cluster: { name: "asc" } },
+  },
   _count: { select: { l3Networks: true } },
 } satisfies Prisma.L2NetworkInclude;
 
@@ -82,7 +91,10 @@ export async function lockL2(tx: Tx, l2Id: string) {
 
 async function requireClustersInZone(tx: Tx, zoneId: string, clusterIds: string[]): Promise<void> {
   if (clusterIds.length === 0) return;
-  const clusters = await tx.cluster.findMany({ where: { id: { in: clusterIds } }, select: { id: true, name: true, zoneId: true } });
+  const clusters = await tx.cluster.findMany({
+    where: { id: { in: clusterIds } },
+    select: { id: true, name: true, zoneId: true },
+  });
   for (const id of clusterIds) {
     const cluster = clusters.find((c) => c.id === id);
     if (!cluster) throw notFound("Cluster", id);
@@ -97,17 +109,30 @@ async function requireClustersInZone(tx: Tx, zoneId: string, clusterIds: string[
   }
 }
 
-function uniqueViolationToDomain(error: unknown, input: { name?: string | undefined; vni?: number | undefined }): unknown {
+function uniqueViolationToDomain(
+  error: unknown,
+  input: { name?: string | undefined; vni?: number | undefined },
+): unknown {
   if (isUniqueViolation(error, "vni")) {
-    return new DomainError(ErrorCode.VNI_IN_USE, "CONFLICT", `VNI ${input.vni} is already used by another L2 of this pool.`, {
-      vni: input.vni,
-    });
+    return new DomainError(
+      ErrorCode.VNI_IN_USE,
+      "CONFLICT",
+      `VNI ${input.vni} is already used by another L2 of this pool.`,
+      {
+        vni: input.vni,
+      },
+    );
   }
-  if (isUniqueViolation(error) && input.name !== undefined) return alreadyExists("L2 network", "name", input.name);
+  if (isUniqueViolation(error) && input.name !== undefined)
+    return alreadyExists("L2 network", "name", input.name);
   return error;
 }
 
-export async function createL2Network(db: Db, actor: Actor, rawInput: CreateL2Input): Promise<L2View> {
+export async function createL2Network(
+  db: Db,
+  actor: Actor,
+  rawInput: CreateL2Input,
+): Promise<L2View> {
   requireAdmin(actor, "create L2 networks");
   const input = createL2Input.parse(rawInput);
   checkL2SriovAllowed(input, input.sriovEnabled);
@@ -166,7 +191,11 @@ export async function createL2Network(db: Db, actor: Actor, rawInput: CreateL2In
 }
 
 /** Name, description and the SR-IOV flag (R1, R2) can change; the segment itself cannot. */
-export async function updateL2Network(db: Db, actor: Actor, rawInput: UpdateL2Input): Promise<L2View> {
+export async function updateL2Network(
+  db: Db,
+  actor: Actor,
+  rawInput: UpdateL2Input,
+): Promise<L2View> {
   requireAdmin(actor, "change L2 networks");
   const input = updateL2Input.parse(rawInput);
   try {
@@ -180,16 +209,24 @@ export async function updateL2Network(db: Db, actor: Actor, rawInput: UpdateL2In
           orderBy: { name: "asc" },
         });
         const vfNics = await tx.vmNic.count({ where: { type: "VF", l3: { l2Id: l2.id } } });
-        checkL2SriovChange(l2, input.sriovEnabled, { sriovL3s: sriovL3s.map((l3) => l3.name), vfNics });
+        checkL2SriovChange(l2, input.sriovEnabled, {
+          sriovL3s: sriovL3s.map((l3) => l3.name),
+          vfNics,
+        });
       }
       const changes = {
         ...(input.name !== undefined ? { name: input.name } : {}),
         ...(input.description !== undefined ? { description: input.description } : {}),
         ...(input.sriovEnabled !== undefined ? { sriovEnabled: input.sriovEnabled } : {}),
       };
-      const updated = await tx.l2Network.update({ where: { id: l2.id }, data: changes, include: l2Include });
+      const updated = await tx.l2Network.update({
+        where: { id: l2.id },
+        data: changes,
+        include: l2Include,
+      });
       // The desired FDB rows change with the flag; the reconciler makes the hosts match them.
-      if (input.sriovEnabled !== undefined && input.sriovEnabled !== l2.sriovEnabled) await rebuildFdbRowsOnL2(tx, l2.id);
+      if (input.sriovEnabled !== undefined && input.sriovEnabled !== l2.sriovEnabled)
+        await rebuildFdbRowsOnL2(tx, l2.id);
       await recordAudit(tx, actor, {
         action: "l2.update",
         targetType: "L2Network",
@@ -209,8 +246,15 @@ export async function deleteL2Network(db: Db, actor: Actor, rawInput: L2IdInput)
   const { l2Id } = l2IdInput.parse(rawInput);
   await db.$transaction(async (tx) => {
     const l2 = await lockL2(tx, l2Id);
-    const l3s = await tx.l3Network.findMany({ where: { l2Id }, select: { name: true }, orderBy: { name: "asc" } });
-    checkL2Deletable(l2.name, l3s.map((l3) => l3.name));
+    const l3s = await tx.l3Network.findMany({
+      where: { l2Id },
+      select: { name: true },
+      orderBy: { name: "asc" },
+    });
+    checkL2Deletable(
+      l2.name,
+      l3s.map((l3) => l3.name),
+    );
     await tx.l2Network.delete({ where: { id: l2Id } });
     await recordAudit(tx, actor, {
       action: "l2.delete",
@@ -222,7 +266,11 @@ export async function deleteL2Network(db: Db, actor: Actor, rawInput: L2IdInput)
   });
 }
 
-export async function attachL2Cluster(db: Db, actor: Actor, rawInput: L2ClusterInput): Promise<L2View> {
+export async function attachL2Cluster(
+  db: Db,
+  actor: Actor,
+  rawInput: L2ClusterInput,
+): Promise<L2View> {
   requireAdmin(actor, "attach L2 networks to clusters");
   const input = l2ClusterInput.parse(rawInput);
   return db.$transaction(async (tx) => {
@@ -241,17 +289,25 @@ export async function attachL2Cluster(db: Db, actor: Actor, rawInput: L2ClusterI
         details: { clusterId: input.clusterId },
       });
     }
-    return toView(await tx.l2Network.findUniqueOrThrow({ where: { id: l2.id }, include: l2Include }));
+    return toView(
+      await tx.l2Network.findUniqueOrThrow({ where: { id: l2.id }, include: l2Include }),
+    );
   });
 }
 
 /** Refused while VMs of that cluster have NICs on the L2: their hosts would lose the segment. */
-export async function detachL2Cluster(db: Db, actor: Actor, rawInput: L2ClusterInput): Promise<L2View> {
+export async function detachL2Cluster(
+  db: Db,
+  actor: Actor,
+  rawInput: L2ClusterInput,
+): Promise<L2View> {
   requireAdmin(actor, "detach L2 networks from clusters");
   const input = l2ClusterInput.parse(rawInput);
   return db.$transaction(async (tx) => {
     const l2 = await lockL2(tx, input.l2Id);
-    const nics = await tx.vmNic.count({ where: { l3: { l2Id: l2.id }, vm: { clusterId: input.clusterId } } });
+    const nics = await tx.vmNic.count({
+      where: { l3: { l2Id: l2.id }, vm: { clusterId: input.clusterId } },
+    });
     if (nics > 0) {
       throw new DomainError(
         ErrorCode.NETWORK_IN_USE,
@@ -260,7 +316,9 @@ export async function detachL2Cluster(db: Db, actor: Actor, rawInput: L2ClusterI
         { l2: l2.name, nics },
       );
     }
-    const { count } = await tx.l2ClusterAttachment.deleteMany({ where: { l2Id: l2.id, clusterId: input.clusterId } });
+    const { count } = await tx.l2ClusterAttachment.deleteMany({
+      where: { l2Id: l2.id, clusterId: input.clusterId },
+    });
     if (count > 0) {
       await recordAudit(tx, actor, {
         action: "l2.detachCluster",
@@ -270,11 +328,17 @@ export async function detachL2Cluster(db: Db, actor: Actor, rawInput: L2ClusterI
         details: { clusterId: input.clusterId },
       });
     }
-    return toView(await tx.l2Network.findUniqueOrThrow({ where: { id: l2.id }, include: l2Include }));
+    return toView(
+      await tx.l2Network.findUniqueOrThrow({ where: { id: l2.id }, include: l2Include }),
+    );
   });
 }
 
-export async function listL2Networks(db: Db, actor: Actor, rawInput: ListL2Input): Promise<Page<L2View>> {
+export async function listL2Networks(
+  db: Db,
+  actor: Actor,
+  rawInput: ListL2Input,
+): Promise<Page<L2View>> {
   requireInventoryReader(actor);
   const input = listL2Input.parse(rawInput);
   const where: Prisma.L2NetworkWhereInput = {

@@ -11,12 +11,18 @@ export const networkName = z
   .trim()
   .min(1, "Give it a name")
   .max(64, "At most 64 characters")
-  .regex(/^[A-Za-z0-9][A-Za-z0-9 ._-]*$/, "Letters, digits, spaces, dots, dashes and underscores only");
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9 ._-]*$/,
+    "Letters, digits, spaces, dots, dashes and underscores only",
+  );
 
 export const interfaceName = z
   .string()
   .trim()
-  .regex(/^[A-Za-z0-9_.:-]{1,15}$/, "A Linux interface or bond name such as em1 or bond0 (at most 15 characters)");
+  .regex(
+    /^[A-Za-z0-9_.:-]{1,15}$/,
+    "A Linux interface or bond name such as em1 or bond0 (at most 15 characters)",
+  );
 
 export const vlanIdSchema = z
   .number("The VLAN id is a number")
@@ -37,8 +43,16 @@ export const networkDescription = z.string().trim().max(500, "At most 500 charac
 // ─── VXLAN pools ───────────────────────────────────────────────────────────────
 
 export const createVxlanPoolInput = z
-  .object({ zoneId: z.uuid("Pick a zone"), name: networkName, vniStart: vniSchema, vniEnd: vniSchema })
-  .refine((pool) => pool.vniStart <= pool.vniEnd, { message: "The first VNI must not be above the last", path: ["vniEnd"] });
+  .object({
+    zoneId: z.uuid("Pick a zone"),
+    name: networkName,
+    vniStart: vniSchema,
+    vniEnd: vniSchema,
+  })
+  .refine((pool) => pool.vniStart <= pool.vniEnd, {
+    message: "The first VNI must not be above the last",
+    path: ["vniEnd"],
+  });
 export type CreateVxlanPoolInput = z.input<typeof createVxlanPoolInput>;
 
 export const listVxlanPoolsInput = z.object({ zoneId: z.uuid().optional() });
@@ -64,17 +78,37 @@ export const createL2Input = z
   })
   .superRefine((l2, ctx) => {
     if (l2.type === "Vlan" && l2.vlanId === undefined) {
-      ctx.addIssue({ code: "custom", path: ["vlanId"], message: "A Vlan L2 needs a VLAN id (1 to 4094)" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["vlanId"],
+        message: "A Vlan L2 needs a VLAN id (1 to 4094)",
+      });
     }
     if (l2.type !== "Vlan" && l2.vlanId !== undefined) {
       ctx.addIssue({ code: "custom", path: ["vlanId"], message: `A ${l2.type} L2 has no VLAN id` });
     }
     if (l2.type === "Vxlan") {
-      if (l2.vxlanPoolId === undefined) ctx.addIssue({ code: "custom", path: ["vxlanPoolId"], message: "A Vxlan L2 needs a VXLAN pool" });
-      if (l2.vni === undefined) ctx.addIssue({ code: "custom", path: ["vni"], message: "A Vxlan L2 needs a VNI from its pool" });
+      if (l2.vxlanPoolId === undefined)
+        ctx.addIssue({
+          code: "custom",
+          path: ["vxlanPoolId"],
+          message: "A Vxlan L2 needs a VXLAN pool",
+        });
+      if (l2.vni === undefined)
+        ctx.addIssue({
+          code: "custom",
+          path: ["vni"],
+          message: "A Vxlan L2 needs a VNI from its pool",
+        });
     } else {
-      if (l2.vxlanPoolId !== undefined) ctx.addIssue({ code: "custom", path: ["vxlanPoolId"], message: `A ${l2.type} L2 has no VXLAN pool` });
-      if (l2.vni !== undefined) ctx.addIssue({ code: "custom", path: ["vni"], message: `A ${l2.type} L2 has no VNI` });
+      if (l2.vxlanPoolId !== undefined)
+        ctx.addIssue({
+          code: "custom",
+          path: ["vxlanPoolId"],
+          message: `A ${l2.type} L2 has no VXLAN pool`,
+        });
+      if (l2.vni !== undefined)
+        ctx.addIssue({ code: "custom", path: ["vni"], message: `A ${l2.type} L2 has no VNI` });
     }
     if (new Set(l2.clusterIds).size !== l2.clusterIds.length) {
       ctx.addIssue({ code: "custom", path: ["clusterIds"], message: "A cluster is listed twice" });
@@ -110,12 +144,20 @@ export type ListL2Input = z.input<typeof listL2Input>;
 
 /** Either a CIDR (its usable hosts, less the gateway) or an explicit first and last address. */
 export const ipRangeInput = z
-  .object({ cidr: z.string().trim().optional(), startIp: z.string().trim().optional(), endIp: z.string().trim().optional() })
+  .object({
+    cidr: z.string().trim().optional(),
+    startIp: z.string().trim().optional(),
+    endIp: z.string().trim().optional(),
+  })
   .superRefine((range, ctx) => {
     const hasCidr = range.cidr !== undefined;
     const hasBounds = range.startIp !== undefined || range.endIp !== undefined;
     if (hasCidr === hasBounds) {
-      ctx.addIssue({ code: "custom", path: ["cidr"], message: "Give either a CIDR or a start and end address" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["cidr"],
+        message: "Give either a CIDR or a start and end address",
+      });
       return;
     }
     if (range.cidr !== undefined) {
@@ -125,15 +167,33 @@ export const ipRangeInput = z
     }
     const start = parseIpv4(range.startIp ?? "");
     const end = parseIpv4(range.endIp ?? "");
-    if (start === null) ctx.addIssue({ code: "custom", path: ["startIp"], message: "Not an IPv4 address like 10.0.0.10" });
-    if (end === null) ctx.addIssue({ code: "custom", path: ["endIp"], message: "Not an IPv4 address like 10.0.0.200" });
+    if (start === null)
+      ctx.addIssue({
+        code: "custom",
+        path: ["startIp"],
+        message: "Not an IPv4 address like 10.0.0.10",
+      });
+    if (end === null)
+      ctx.addIssue({
+        code: "custom",
+        path: ["endIp"],
+        message: "Not an IPv4 address like 10.0.0.200",
+      });
     if (start !== null && end !== null && start > end) {
-      ctx.addIssue({ code: "custom", path: ["endIp"], message: `The range ends (${range.endIp}) before it starts (${range.startIp})` });
+      ctx.addIssue({
+        code: "custom",
+        path: ["endIp"],
+        message: `The range ends (${range.endIp}) before it starts (${range.startIp})`,
+      });
     }
   });
 export type IpRangeInput = z.input<typeof ipRangeInput>;
 
-export const prefixLengthSchema = z.number().int().min(1, "The prefix length is 1 to 32").max(32, "The prefix length is 1 to 32");
+export const prefixLengthSchema = z
+  .number()
+  .int()
+  .min(1, "The prefix length is 1 to 32")
+  .max(32, "The prefix length is 1 to 32");
 
 export const createL3Input = z
   .object({

@@ -96,9 +96,10 @@ export function checkL2Deletable(l2Name: string, l3Names: string[]): void {
 /** R16: an L3 with NICs (or EIPs drawn from it) cannot be deleted. */
 export function checkL3Deletable(l3Name: string, usage: { nics: number; eips: number }): void {
   if (usage.nics > 0 || usage.eips > 0) {
-    const parts = [usage.nics > 0 ? `${usage.nics} NIC(s)` : null, usage.eips > 0 ? `${usage.eips} EIP(s)` : null].filter(
-      (part): part is string => part !== null,
-    );
+    const parts = [
+      usage.nics > 0 ? `${usage.nics} NIC(s)` : null,
+      usage.eips > 0 ? `${usage.eips} EIP(s)` : null,
+    ].filter((part): part is string => part !== null);
     throw new DomainError(
       ErrorCode.NETWORK_IN_USE,
       "CONFLICT",
@@ -117,7 +118,12 @@ export function l2SriovToggleState(type: L2Type): ToggleState {
 
 /** For the L3 form: can "Enable SR-IOV" be ticked on an L3 of this L2? */
 export function l3SriovToggleState(l2: L2Facts): ToggleState {
-  if (l2.type === "Vxlan") return { allowed: false, reason: `${l2.name} is a VXLAN L2; VXLAN networks cannot enable SR-IOV (R1).` };
-  if (!l2.sriovEnabled) return { allowed: false, reason: `SR-IOV is not enabled on its L2 ${l2.name} (R2).` };
+  if (l2.type === "Vxlan")
+    return {
+      allowed: false,
+      reason: `${l2.name} is a VXLAN L2; VXLAN networks cannot enable SR-IOV (R1).`,
+    };
+  if (!l2.sriovEnabled)
+    return { allowed: false, reason: `SR-IOV is not enabled on its L2 ${l2.name} (R2).` };
   return { allowed: true, reason: null };
 }

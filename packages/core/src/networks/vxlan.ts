@@ -51,7 +51,11 @@ function toView(row: {
   };
 }
 
-export async function createVxlanPool(db: Db, actor: Actor, rawInput: CreateVxlanPoolInput): Promise<VxlanPoolView> {
+export async function createVxlanPool(
+  db: Db,
+  actor: Actor,
+  rawInput: CreateVxlanPoolInput,
+): Promise<VxlanPoolView> {
   requireAdmin(actor, "create VXLAN pools");
   const input = createVxlanPoolInput.parse(rawInput);
   try {
@@ -74,7 +78,11 @@ export async function createVxlanPool(db: Db, actor: Actor, rawInput: CreateVxla
   }
 }
 
-export async function listVxlanPools(db: Db, actor: Actor, rawInput: ListVxlanPoolsInput = {}): Promise<VxlanPoolView[]> {
+export async function listVxlanPools(
+  db: Db,
+  actor: Actor,
+  rawInput: ListVxlanPoolsInput = {},
+): Promise<VxlanPoolView[]> {
   requireInventoryReader(actor);
   const input = listVxlanPoolsInput.parse(rawInput);
   const rows = await db.vxlanPool.findMany({
@@ -86,11 +94,18 @@ export async function listVxlanPools(db: Db, actor: Actor, rawInput: ListVxlanPo
 }
 
 /** R16 in spirit: a pool whose VNIs are in use by L2 networks stays. */
-export async function deleteVxlanPool(db: Db, actor: Actor, rawInput: VxlanPoolIdInput): Promise<void> {
+export async function deleteVxlanPool(
+  db: Db,
+  actor: Actor,
+  rawInput: VxlanPoolIdInput,
+): Promise<void> {
   requireAdmin(actor, "delete VXLAN pools");
   const { poolId } = vxlanPoolIdInput.parse(rawInput);
   await db.$transaction(async (tx) => {
-    const pool = await tx.vxlanPool.findUnique({ where: { id: poolId }, include: { l2Networks: { select: { name: true } } } });
+    const pool = await tx.vxlanPool.findUnique({
+      where: { id: poolId },
+      include: { l2Networks: { select: { name: true } } },
+    });
     if (!pool) throw notFound("VXLAN pool", poolId);
     if (pool.l2Networks.length > 0) {
       throw new DomainError(
@@ -101,6 +116,12 @@ export async function deleteVxlanPool(db: Db, actor: Actor, rawInput: VxlanPoolI
       );
     }
     await tx.vxlanPool.delete({ where: { id: poolId } });
-    await recordAudit(tx, actor, { action: "vxlanPool.delete", targetType: "VxlanPool", targetId: poolId, outcome: "Success", details: { name: pool.name } });
+    await recordAudit(tx, actor, {
+      action: "vxlanPool.delete",
+      targetType: "VxlanPool",
+      targetId: poolId,
+      outcome: "Success",
+      details: { name: pool.name },
+    });
   });
 }

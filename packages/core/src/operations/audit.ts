@@ -12,7 +12,11 @@ export interface AuditRecord {
 }
 
 /** Every mutation leaves an audit event, in the same transaction as the change it describes. */
-export async function recordAudit(db: DbOrTx, actor: Actor | null, record: AuditRecord): Promise<void> {
+export async function recordAudit(
+  db: DbOrTx,
+  actor: Actor | null,
+  record: AuditRecord,
+): Promise<void> {
   await db.auditEvent.create({
     data: {
       actorId: actor?.userId ?? null,

@@ -49,7 +49,9 @@ async function whenPoolFrees<T>(run: () => Promise<T>, budgetMs = 30_000): Promi
         error.message.includes("Unable to start a transaction");
       if (!startTimeout || Date.now() >= deadline) throw error;
       // A random pause so that many callers do not come back together.
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 100 * Math.min(attempt, 5)));
+      await new Promise((resolve) =>
+        setTimeout(resolve, Math.random() * 100 * Math.min(attempt, 5)),
+      );
     }
   }
 }
@@ -96,69 +98,106 @@ async function startSetVfCount(
 }
 
 /** Splits a PF into `count` VFs (R12, R13). Returns at once with the operation. */
-export async function splitPhysicalNic(db: Db, actor: Actor, rawInput: SplitPfInput): Promise<PfOperation> {
+export async function splitPhysicalNic(
+  db: Db,
+  actor: Actor,
+  rawInput: SplitPfInput,
+): Promise<PfOperation> {
   requireAdmin(actor, "split physical NICs");
   const input = splitPfInput.parse(rawInput);
-  return whenPoolFrees(() => db.$transaction(async (tx) => {
-    const pf = await lockPf(tx, input.pfId);
-    requireSriovCapable(pf);
-    requireHostConnected(pf.host);
-    requireIommuReady(pf.host);
-    checkSplitCount(pf, input.count);
-    const plan = resizePlan(pf.numVfs, input.count);
-    checkResizeAllowed(pf, plan, await tx.virtualFunction.count({ where: vfsInUseWhere(pf.id) }));
-    await requireHostIdle(tx, pf.host);
-    const splitSlaves = pf.bondName
-      ? await tx.physicalNic.findMany({
-          where: { hostId: pf.hostId, bondName: pf.bondName, numVfs: { gt: 0 }, id: { not: pf.id } },
-          select: { name: true },
-        })
-      : [];
-    const warnings = splitWarnings(pf, splitSlaves.map((slave) => slave.name));
-    const operation = await startSetVfCount(tx, actor, "pf.split", pf, {
-      count: input.count,
-      force: input.force,
-      warnings,
-    });
-    await recordAudit(tx, actor, {
-      action: "pf.split",
-      targetType: "PhysicalNic",
-      targetId: pf.id,
-      outcome: "Success",
-      details: { host: pf.host.name, pf: pf.name, from: pf.numVfs, to: input.count, viaZero: plan.viaZero, warnings },
-    });
-    return { pf: { id: pf.id, name: pf.name, hostId: pf.hostId, hostName: pf.host.name }, operation, warnings };
-  }));
+  return whenPoolFrees(() =>
+    db.$transaction(async (tx) => {
+      const pf = await lockPf(tx, input.pfId);
+      requireSriovCapable(pf);
+      requireHostConnected(pf.host);
+      requireIommuReady(pf.host);
+      checkSplitCount(pf, input.count);
+      const plan = resizePlan(pf.numVfs, input.count);
+      checkResizeAllowed(pf, plan, await tx.virtualFunction.count({ where: vfsInUseWhere(pf.id) }));
+      await requireHostIdle(tx, pf.host);
+      const splitSlaves = pf.bondName
+        ? await tx.physicalNic.findMany({
+            where: {
+              hostId: pf.hostId,
+              bondName: pf.bondName,
+              numVfs: { gt: 0 },
+              id: { not: pf.id },
+            },
+            select: { name: true },
+          })
+        : [];
+      const warnings = splitWarnings(
+        pf,
+        splitSlaves.map((slave) => slave.name),
+      );
+      const operation = await startSetVfCount(tx, actor, "pf.split", pf, {
+        count: input.count,
+        force: input.force,
+        warnings,
+      });
+      await recordAudit(tx, actor, {
+        action: "pf.split",
+        targetType: "PhysicalNic",
+        targetId: pf.id,
+        outcome: "Success",
+        details: {
+          host: pf.host.name,
+          pf: pf.name,
+          from: pf.numVfs,
+          to: input.count,
+          viaZero: plan.viaZero,
+          warnings,
+        },
+      });
+      return {
+        pf: { id: pf.id, name: pf.name, hostId: pf.hostId, hostName: pf.host.name },
+        operation,
+        warnings,
+      };
+    }),
+  );
 }
 
 /** Restores a PF to 0 VFs (R11). With VMs on its VFs it needs `force`, which detaches them first. */
-export async function restorePhysicalNic(db: Db, actor: Actor, rawInput: RestorePfInput): Promise<RestoreOperation> {
+export async function restorePhysicalNic(
+  db: Db,
+  actor: Actor,
+  rawInput: RestorePfInput,
+): Promise<RestoreOperation> {
   requireAdmin(actor, "restore physical NICs");
   const input = restorePfInput.parse(rawInput);
-  return whenPoolFrees(() => db.$transaction(async (tx) => {
-    const pf = await lockPf(tx, input.pfId);
-    requireSriovCapable(pf);
-    requireHostConnected(pf.host);
-    const vms = await vmsHoldingVfsOf(tx, pf.id);
-    checkRestoreAllowed(pf, vms, input.force);
-    await requireHostIdle(tx, pf.host);
-    const operation = await startSetVfCount(tx, actor, "pf.restore", pf, {
-      count: 0,
-      force: input.force,
-      warnings: [],
-    });
-    await recordAudit(tx, actor, {
-      action: "pf.restore",
-      targetType: "PhysicalNic",
-      targetId: pf.id,
-      outcome: "Success",
-      details: { host: pf.host.name, pf: pf.name, from: pf.numVfs, force: input.force, detaching: vms.map((vm) => ({ ...vm })) },
-    });
-    return {
-      pf: { id: pf.id, name: pf.name, hostId: pf.hostId, hostName: pf.host.name },
-      operation,
-      warnings: [],
-      detaching: vms,
-    };
-  }));
+  return whenPoolFrees(() =>
+    db.$transaction(async (tx) => {
+      const pf = await lockPf(tx, input.pfId);
+      requireSriovCapable(pf);
+      requireHostConnected(pf.host);
+      const vms = await vmsHoldingVfsOf(tx, pf.id);
+      checkRestoreAllowed(pf, vms, input.force);
+      await requireHostIdle(tx, pf.host);
+      const operation = await startSetVfCount(tx, actor, "pf.restore", pf, {
+        count: 0,
+        force: input.force,
+        warnings: [],
+      });
+      await recordAudit(tx, actor, {
+        action: "pf.restore",
+        targetType: "PhysicalNic",
+        targetId: pf.id,
+        outcome: "Success",
+        details: {
+          host: pf.host.name,
+          pf: pf.name,
+          from: pf.numVfs,
+          force: input.force,
+          detaching: vms.map((vm) => ({ ...vm })),
+        },
+      });
+      return {
+        pf: { id: pf.id, name: pf.name, hostId: pf.hostId, hostName: pf.host.name },
+        operation,
+        warnings: [],
+        detaching: vms,
+      };
+    }),
+  );
 }

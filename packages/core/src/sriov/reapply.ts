@@ -67,14 +67,26 @@ export async function reapplyDesiredVfs(db: Db, hostId: string): Promise<Reapply
           targetType: "PhysicalNic",
           targetId: pf.id,
           targetName: `${host.name}/${pf.name}`,
-          input: { count: desired, force: false, previousDesired: desired, warnings: [], bootId: host.bootId },
+          input: {
+            count: desired,
+            force: false,
+            previousDesired: desired,
+            warnings: [],
+            bootId: host.bootId,
+          },
         });
         await recordAudit(tx, null, {
           action: "pf.reapply",
           targetType: "PhysicalNic",
           targetId: pf.id,
           outcome: "Success",
-          details: { host: host.name, pf: pf.name, observed: pf.numVfs, desired, bootId: host.bootId },
+          details: {
+            host: host.name,
+            pf: pf.name,
+            observed: pf.numVfs,
+            desired,
+            bootId: host.bootId,
+          },
         });
         return created;
       });

@@ -27,7 +27,10 @@ describe("split rules", () => {
     expect(() => checkSplitCount(pf, 7)).not.toThrow();
     for (const bad of [0, 8, -1, 2.5]) {
       expect(() => checkSplitCount(pf, bad)).toThrow(
-        expect.objectContaining({ code: "VF_COUNT_OUT_OF_RANGE", details: expect.objectContaining({ min: 1, max: 7 }) }),
+        expect.objectContaining({
+          code: "VF_COUNT_OUT_OF_RANGE",
+          details: expect.objectContaining({ min: 1, max: 7 }),
+        }),
       );
     }
   });
@@ -36,7 +39,9 @@ describe("split rules", () => {
     expect(resizePlan(4, 2)).toEqual({ from: 4, to: 2, viaZero: true, destroysVfs: true });
     expect(resizePlan(0, 4)).toMatchObject({ viaZero: false, destroysVfs: false });
     expect(resizePlan(4, 4)).toMatchObject({ viaZero: false, destroysVfs: false });
-    expect(() => checkResizeAllowed(pf, resizePlan(4, 2), 1)).toThrow(expect.objectContaining({ code: "VFS_IN_USE" }));
+    expect(() => checkResizeAllowed(pf, resizePlan(4, 2), 1)).toThrow(
+      expect.objectContaining({ code: "VFS_IN_USE" }),
+    );
     expect(() => checkResizeAllowed(pf, resizePlan(4, 2), 0)).not.toThrow();
     expect(() => checkResizeAllowed(pf, resizePlan(0, 2), 3)).not.toThrow();
   });
@@ -55,20 +60,23 @@ describe("split rules", () => {
     expect(splitWarnings({ name: "em1", bondName: "bond0", bondSlaves: ["em1", "em2"] })).toEqual([
       "em1 is a slave of bond0; with a multi-slave bond split only one slave",
     ]);
-    expect(splitWarnings({ name: "em1", bondName: "bond0", bondSlaves: ["em1", "em2"] }, ["em2"])[1]).toBe(
-      "em2 of bond0 is already split",
-    );
+    expect(
+      splitWarnings({ name: "em1", bondName: "bond0", bondSlaves: ["em1", "em2"] }, ["em2"])[1],
+    ).toBe("em2 of bond0 is already split");
   });
 
   it("refuses PFs without SR-IOV, disconnected hosts and hosts whose IOMMU is not ready", () => {
-    expect(() => requireSriovCapable({ ...pf, totalVfs: 0, virtualizationState: "NotVirtualizable" })).toThrow(
-      expect.objectContaining({ code: "PF_NOT_SRIOV_CAPABLE" }),
-    );
-    expect(() => requireHostConnected({ ...host, connectionState: "Disconnected", connectionReason: "gone" })).toThrow(
-      expect.objectContaining({ code: "HOST_NOT_CONNECTED" }),
-    );
+    expect(() =>
+      requireSriovCapable({ ...pf, totalVfs: 0, virtualizationState: "NotVirtualizable" }),
+    ).toThrow(expect.objectContaining({ code: "PF_NOT_SRIOV_CAPABLE" }));
+    expect(() =>
+      requireHostConnected({ ...host, connectionState: "Disconnected", connectionReason: "gone" }),
+    ).toThrow(expect.objectContaining({ code: "HOST_NOT_CONNECTED" }));
     expect(() => requireIommuReady({ ...host, iommuActive: false, rebootRequired: true })).toThrow(
-      expect.objectContaining({ code: "IOMMU_NOT_READY", message: expect.stringMatching(/reboot the host/) }),
+      expect.objectContaining({
+        code: "IOMMU_NOT_READY",
+        message: expect.stringMatching(/reboot the host/),
+      }),
     );
     expect(() => requireIommuReady(host)).not.toThrow();
   });

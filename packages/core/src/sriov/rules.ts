@@ -79,11 +79,20 @@ export interface ResizePlan {
 }
 
 export function resizePlan(from: number, to: number): ResizePlan {
-  return { from, to, viaZero: from > 0 && to > 0 && from !== to, destroysVfs: from > 0 && from !== to };
+  return {
+    from,
+    to,
+    viaZero: from > 0 && to > 0 && from !== to,
+    destroysVfs: from > 0 && from !== to,
+  };
 }
 
 /** R12: a change that destroys VFs is refused while any of them is held by a VM NIC. */
-export function checkResizeAllowed(pf: Pick<SplitTargetPf, "name">, plan: ResizePlan, vfsInUse: number): void {
+export function checkResizeAllowed(
+  pf: Pick<SplitTargetPf, "name">,
+  plan: ResizePlan,
+  vfsInUse: number,
+): void {
   if (plan.destroysVfs && plan.to > 0 && vfsInUse > 0) {
     throw new DomainError(
       ErrorCode.VFS_IN_USE,
@@ -100,7 +109,11 @@ export interface VmRef {
 }
 
 /** R11: restoring destroys the VFs, so it is refused while VMs hold them, unless forced. */
-export function checkRestoreAllowed(pf: Pick<SplitTargetPf, "name">, vms: VmRef[], force: boolean): void {
+export function checkRestoreAllowed(
+  pf: Pick<SplitTargetPf, "name">,
+  vms: VmRef[],
+  force: boolean,
+): void {
   if (vms.length > 0 && !force) {
     throw new DomainError(
       ErrorCode.VFS_ATTACHED,
@@ -133,7 +146,9 @@ export function splitWarnings(pf: BondedPf, splitSlaves: string[] = []): string[
   );
   const others = splitSlaves.filter((name) => name !== pf.name);
   if (others.length > 0) {
-    warnings.push(`${others.join(", ")} of ${pf.bondName} ${others.length === 1 ? "is" : "are"} already split`);
+    warnings.push(
+      `${others.join(", ")} of ${pf.bondName} ${others.length === 1 ? "is" : "are"} already split`,
+    );
   }
   return warnings;
 }

@@ -85,7 +85,10 @@ const inventoryReads: Array<[string, (api: Api) => Promise<unknown>]> = [
 ];
 
 const catalogMutations: Array<[string, (api: Api) => Promise<unknown>]> = [
-  ["catalog.createOffering", (api) => api.catalog.createOffering({ name: "o", vcpus: 1, memoryMiB: 512 })],
+  [
+    "catalog.createOffering",
+    (api) => api.catalog.createOffering({ name: "o", vcpus: 1, memoryMiB: 512 }),
+  ],
   ["catalog.deleteOffering", (api) => api.catalog.deleteOffering({ offeringId: id })],
   ["catalog.createImage", (api) => api.catalog.createImage({ name: "i", sizeGiB: 1 })],
   ["catalog.deleteImage", (api) => api.catalog.deleteImage({ imageId: id })],
@@ -97,7 +100,13 @@ const memberProcedures: Array<[string, (api: Api) => Promise<unknown>]> = [
   [
     "vms.create",
     (api) =>
-      api.vms.create({ projectId: id, name: "vm", offeringId: id, imageId: id, nics: [{ l3Id: id }] }),
+      api.vms.create({
+        projectId: id,
+        name: "vm",
+        offeringId: id,
+        imageId: id,
+        nics: [{ l3Id: id }],
+      }),
   ],
   ["vms.start", (api) => api.vms.start({ vmId: id })],
   ["vms.stop", (api) => api.vms.stop({ vmId: id })],
@@ -112,7 +121,10 @@ const memberProcedures: Array<[string, (api: Api) => Promise<unknown>]> = [
   ["catalog.images", (api) => api.catalog.images()],
   ["netservices.qos.set", (api) => api.netservices.qos.set({ nicId: id, inboundKbps: 1000 })],
   ["netservices.qos.remove", (api) => api.netservices.qos.remove({ nicId: id })],
-  ["netservices.securityGroups.list", (api) => api.netservices.securityGroups.list({ projectId: id })],
+  [
+    "netservices.securityGroups.list",
+    (api) => api.netservices.securityGroups.list({ projectId: id }),
+  ],
   [
     "netservices.securityGroups.create",
     (api) => api.netservices.securityGroups.create({ projectId: id, name: "sg" }),
@@ -124,9 +136,16 @@ const memberProcedures: Array<[string, (api: Api) => Promise<unknown>]> = [
   [
     "netservices.securityGroups.addRule",
     (api) =>
-      api.netservices.securityGroups.addRule({ securityGroupId: id, direction: "ingress", protocol: "tcp" }),
+      api.netservices.securityGroups.addRule({
+        securityGroupId: id,
+        direction: "ingress",
+        protocol: "tcp",
+      }),
   ],
-  ["netservices.securityGroups.removeRule", (api) => api.netservices.securityGroups.removeRule({ ruleId: id })],
+  [
+    "netservices.securityGroups.removeRule",
+    (api) => api.netservices.securityGroups.removeRule({ ruleId: id }),
+  ],
   [
     "netservices.securityGroups.addMember",
     (api) => api.netservices.securityGroups.addMember({ securityGroupId: id, nicId: id }),
@@ -136,7 +155,10 @@ const memberProcedures: Array<[string, (api: Api) => Promise<unknown>]> = [
     (api) => api.netservices.securityGroups.removeMember({ securityGroupId: id, nicId: id }),
   ],
   ["netservices.eips.list", (api) => api.netservices.eips.list({ projectId: id })],
-  ["netservices.eips.create", (api) => api.netservices.eips.create({ projectId: id, name: "e", vipL3Id: id })],
+  [
+    "netservices.eips.create",
+    (api) => api.netservices.eips.create({ projectId: id, name: "e", vipL3Id: id }),
+  ],
   ["netservices.eips.delete", (api) => api.netservices.eips.delete({ eipId: id })],
   ["netservices.eips.attach", (api) => api.netservices.eips.attach({ eipId: id, nicId: id })],
   ["netservices.eips.detach", (api) => api.netservices.eips.detach({ eipId: id })],

@@ -16,19 +16,33 @@ import { adminProcedure, inventoryProcedure, router } from "../trpc";
 
 export const hostsRouter = router({
   /** Admin, Auditor. */
-  list: inventoryProcedure.input(listHostsInput).query(({ ctx, input }) => listHosts(ctx.db, ctx.actor, input)),
+  list: inventoryProcedure
+    .input(listHostsInput)
+    .query(({ ctx, input }) => listHosts(ctx.db, ctx.actor, input)),
   /** Admin, Auditor. */
-  get: inventoryProcedure.input(hostIdInput).query(({ ctx, input }) => getHost(ctx.db, ctx.actor, input.hostId)),
+  get: inventoryProcedure
+    .input(hostIdInput)
+    .query(({ ctx, input }) => getHost(ctx.db, ctx.actor, input.hostId)),
   /** Admin. Returns the host and its host.connect operation. */
-  add: adminProcedure.input(addHostInput).mutation(({ ctx, input }) => addHost(ctx.db, ctx.actor, input)),
+  add: adminProcedure
+    .input(addHostInput)
+    .mutation(({ ctx, input }) => addHost(ctx.db, ctx.actor, input)),
   /** Admin. */
-  reconnect: adminProcedure.input(hostIdInput).mutation(({ ctx, input }) => reconnectHost(ctx.db, ctx.actor, input)),
+  reconnect: adminProcedure
+    .input(hostIdInput)
+    .mutation(({ ctx, input }) => reconnectHost(ctx.db, ctx.actor, input)),
   /** Admin: a new agent token for the host, returned once. */
-  rotateToken: adminProcedure.input(hostIdInput).mutation(({ ctx, input }) => rotateHostToken(ctx.db, ctx.actor, input)),
+  rotateToken: adminProcedure
+    .input(hostIdInput)
+    .mutation(({ ctx, input }) => rotateHostToken(ctx.db, ctx.actor, input)),
   /** Admin (R15). */
-  setIommu: adminProcedure.input(setIommuInput).mutation(({ ctx, input }) => setHostIommu(ctx.db, ctx.actor, input)),
+  setIommu: adminProcedure
+    .input(setIommuInput)
+    .mutation(({ ctx, input }) => setHostIommu(ctx.db, ctx.actor, input)),
   /** Admin. */
-  reboot: adminProcedure.input(hostIdInput).mutation(({ ctx, input }) => rebootHost(ctx.db, ctx.actor, input)),
+  reboot: adminProcedure
+    .input(hostIdInput)
+    .mutation(({ ctx, input }) => rebootHost(ctx.db, ctx.actor, input)),
   /** Admin. */
   delete: adminProcedure.input(hostIdInput).mutation(async ({ ctx, input }) => {
     await deleteHost(ctx.db, ctx.actor, input);

@@ -34,7 +34,9 @@ const ok = { ok: true as const };
 
 export const qosRouter = router({
   /** Project members and admins. R4: refused on a VF NIC. */
-  set: authedProcedure.input(setNicQosInput).mutation(({ ctx, input }) => setNicQos(ctx.db, ctx.actor, input)),
+  set: authedProcedure
+    .input(setNicQosInput)
+    .mutation(({ ctx, input }) => setNicQos(ctx.db, ctx.actor, input)),
   /** Project members and admins. */
   remove: authedProcedure.input(nicIdInput).mutation(async ({ ctx, input }) => {
     await removeNicQos(ctx.db, ctx.actor, input);
@@ -79,18 +81,26 @@ export const securityGroupsRouter = router({
 
 export const eipsRouter = router({
   /** Signed in; a project the caller cannot see lists as empty. */
-  list: authedProcedure.input(projectIdInput).query(({ ctx, input }) => listEips(ctx.db, ctx.actor, input)),
+  list: authedProcedure
+    .input(projectIdInput)
+    .query(({ ctx, input }) => listEips(ctx.db, ctx.actor, input)),
   /** Project members and admins. Allocates an address from the VIP L3. */
-  create: authedProcedure.input(createEipInput).mutation(({ ctx, input }) => createEip(ctx.db, ctx.actor, input)),
+  create: authedProcedure
+    .input(createEipInput)
+    .mutation(({ ctx, input }) => createEip(ctx.db, ctx.actor, input)),
   /** Project members and admins. */
   delete: authedProcedure.input(eipIdInput).mutation(async ({ ctx, input }) => {
     await deleteEip(ctx.db, ctx.actor, input);
     return ok;
   }),
   /** Project members and admins. R6: refused on a VF NIC of a Public/Flat L3. */
-  attach: authedProcedure.input(attachEipInput).mutation(({ ctx, input }) => attachEip(ctx.db, ctx.actor, input)),
+  attach: authedProcedure
+    .input(attachEipInput)
+    .mutation(({ ctx, input }) => attachEip(ctx.db, ctx.actor, input)),
   /** Project members and admins. */
-  detach: authedProcedure.input(eipIdInput).mutation(({ ctx, input }) => detachEip(ctx.db, ctx.actor, input)),
+  detach: authedProcedure
+    .input(eipIdInput)
+    .mutation(({ ctx, input }) => detachEip(ctx.db, ctx.actor, input)),
 });
 
 export const netservicesRouter = router({

@@ -4,7 +4,9 @@ import { authedProcedure, router } from "../trpc";
 
 export const operationsRouter = router({
   /** Any signed-in user; core narrows tenants to their projects' and their own operations. */
-  list: authedProcedure.input(listOperationsInput).query(({ ctx, input }) => listOperations(ctx.db, ctx.actor, input)),
+  list: authedProcedure
+    .input(listOperationsInput)
+    .query(({ ctx, input }) => listOperations(ctx.db, ctx.actor, input)),
   /** Any signed-in user; same visibility as list. */
   get: authedProcedure
     .input(z.object({ id: z.uuid("Not an operation id") }))

@@ -28,7 +28,9 @@ import { authedProcedure, router } from "../trpc";
 // projects' VMs, auditors read everything and change nothing, admins do everything.
 export const vmsRouter = router({
   /** Signed in. Tenants: their projects' VMs; admins and auditors: all. */
-  list: authedProcedure.input(listVmsInput).query(({ ctx, input }) => listVms(ctx.db, ctx.actor, input)),
+  list: authedProcedure
+    .input(listVmsInput)
+    .query(({ ctx, input }) => listVms(ctx.db, ctx.actor, input)),
   /** Signed in, same visibility as list. NICs with per-NIC capabilities, action verdicts, lastError. */
   get: authedProcedure.input(vmIdInput).query(({ ctx, input }) => getVm(ctx.db, ctx.actor, input)),
   /** Project members and admins. Per L3: SR-IOV availability and why not (R3). */
@@ -36,17 +38,29 @@ export const vmsRouter = router({
     .input(vmCreateOptionsInput)
     .query(({ ctx, input }) => vmCreateOptions(ctx.db, ctx.actor, input)),
   /** Project members and admins. R7: all VFs or nothing; returns the VM and its vm.create operation. */
-  create: authedProcedure.input(createVmInput).mutation(({ ctx, input }) => createVm(ctx.db, ctx.actor, input)),
+  create: authedProcedure
+    .input(createVmInput)
+    .mutation(({ ctx, input }) => createVm(ctx.db, ctx.actor, input)),
   /** Project members and admins. R8: re-acquires the VM's VFs. */
-  start: authedProcedure.input(vmIdInput).mutation(({ ctx, input }) => startVm(ctx.db, ctx.actor, input)),
+  start: authedProcedure
+    .input(vmIdInput)
+    .mutation(({ ctx, input }) => startVm(ctx.db, ctx.actor, input)),
   /** Project members and admins. R8: releases the VM's VFs. */
-  stop: authedProcedure.input(vmIdInput).mutation(({ ctx, input }) => stopVm(ctx.db, ctx.actor, input)),
+  stop: authedProcedure
+    .input(vmIdInput)
+    .mutation(({ ctx, input }) => stopVm(ctx.db, ctx.actor, input)),
   /** Project members and admins. */
-  reboot: authedProcedure.input(vmIdInput).mutation(({ ctx, input }) => rebootVm(ctx.db, ctx.actor, input)),
+  reboot: authedProcedure
+    .input(vmIdInput)
+    .mutation(({ ctx, input }) => rebootVm(ctx.db, ctx.actor, input)),
   /** Project members and admins. */
-  delete: authedProcedure.input(vmIdInput).mutation(({ ctx, input }) => deleteVm(ctx.db, ctx.actor, input)),
+  delete: authedProcedure
+    .input(vmIdInput)
+    .mutation(({ ctx, input }) => deleteVm(ctx.db, ctx.actor, input)),
   /** Project members and admins. R9: refused while running with a VF NIC. */
-  migrate: authedProcedure.input(migrateVmInput).mutation(({ ctx, input }) => migrateVm(ctx.db, ctx.actor, input)),
+  migrate: authedProcedure
+    .input(migrateVmInput)
+    .mutation(({ ctx, input }) => migrateVm(ctx.db, ctx.actor, input)),
   /** Signed in, same visibility as get. Where a stopped VM could move, with each host's reason if not. */
   migrationCandidates: authedProcedure
     .input(vmIdInput)
@@ -61,7 +75,9 @@ export const vmsRouter = router({
     .input(attachNicInput)
     .mutation(({ ctx, input }) => attachNic(ctx.db, ctx.actor, input)),
   /** Project members and admins. */
-  detachNic: authedProcedure.input(nicIdInput).mutation(({ ctx, input }) => detachNic(ctx.db, ctx.actor, input)),
+  detachNic: authedProcedure
+    .input(nicIdInput)
+    .mutation(({ ctx, input }) => detachNic(ctx.db, ctx.actor, input)),
   /** Project members and admins. R10: only while stopped; R4–R6 when becoming a VF. */
   setNicType: authedProcedure
     .input(setNicTypeInput)

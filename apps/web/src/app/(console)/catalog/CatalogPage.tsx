@@ -15,7 +15,9 @@ export function CatalogPage() {
       <div className="page-header">
         <div>
           <h1>Catalog</h1>
-          <p className="subtitle">Instance offerings and images tenants pick when they create VMs.</p>
+          <p className="subtitle">
+            Instance offerings and images tenants pick when they create VMs.
+          </p>
         </div>
       </div>
       <Offerings />
@@ -54,7 +56,11 @@ function Offerings() {
     }),
   );
   const errors = create.error ? fieldErrorsOf(create.error) : {};
-  const input = (name: keyof typeof form, label: string, props: React.InputHTMLAttributes<HTMLInputElement>) => (
+  const input = (
+    name: keyof typeof form,
+    label: string,
+    props: React.InputHTMLAttributes<HTMLInputElement>,
+  ) => (
     <Field id={`${id}-${name}`} label={label} error={errors[name]}>
       <input
         id={`${id}-${name}`}
@@ -130,13 +136,25 @@ function Offerings() {
         <h3>New offering</h3>
         <div className="inline-create-fields">
           {input("name", "Name", { placeholder: "xlarge" })}
-          {input("vcpus", "vCPUs", { type: "number", inputMode: "numeric", min: 1, placeholder: "4" })}
-          {input("memoryMiB", "Memory (MiB)", { type: "number", inputMode: "numeric", min: 128, placeholder: "8192" })}
+          {input("vcpus", "vCPUs", {
+            type: "number",
+            inputMode: "numeric",
+            min: 1,
+            placeholder: "4",
+          })}
+          {input("memoryMiB", "Memory (MiB)", {
+            type: "number",
+            inputMode: "numeric",
+            min: 128,
+            placeholder: "8192",
+          })}
           <button type="submit" className="btn btn-primary" disabled={create.isPending}>
             {create.isPending ? "Adding…" : "Add offering"}
           </button>
         </div>
-        {create.error && Object.keys(errors).length === 0 ? <ErrorBox error={create.error} /> : null}
+        {create.error && Object.keys(errors).length === 0 ? (
+          <ErrorBox error={create.error} />
+        ) : null}
       </form>
       <ConfirmDialog
         open={deleting !== null}
@@ -234,7 +252,11 @@ function Images() {
         aria-label="New image"
         onSubmit={(event) => {
           event.preventDefault();
-          create.mutate({ name: form.name, format: form.format, sizeGiB: numberOrUndefined(form.sizeGiB) as number });
+          create.mutate({
+            name: form.name,
+            format: form.format,
+            sizeGiB: numberOrUndefined(form.sizeGiB) as number,
+          });
         }}
       >
         <h3>New image</h3>
@@ -254,7 +276,9 @@ function Images() {
             <select
               id={`${id}-format`}
               value={form.format}
-              onChange={(event) => setForm((f) => ({ ...f, format: event.target.value as "qcow2" | "raw" }))}
+              onChange={(event) =>
+                setForm((f) => ({ ...f, format: event.target.value as "qcow2" | "raw" }))
+              }
             >
               <option value="qcow2">qcow2</option>
               <option value="raw">raw</option>
@@ -277,7 +301,9 @@ function Images() {
             {create.isPending ? "Adding…" : "Add image"}
           </button>
         </div>
-        {create.error && Object.keys(errors).length === 0 ? <ErrorBox error={create.error} /> : null}
+        {create.error && Object.keys(errors).length === 0 ? (
+          <ErrorBox error={create.error} />
+        ) : null}
       </form>
       <ConfirmDialog
         open={deleting !== null}

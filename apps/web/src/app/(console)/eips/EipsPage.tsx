@@ -16,11 +16,21 @@ export function EipsPage({ projectIds }: { projectIds: string[] }) {
   const { projects, pending } = useProjects(projectIds);
   const [choice, setChoice] = useState("");
   const projectId = choice || projects[0]?.id || "";
-  const eips = useQuery({ ...trpc.netservices.eips.list.queryOptions({ projectId }), enabled: Boolean(projectId) });
-  const l3s = useQuery({ ...trpc.vms.createOptions.queryOptions({ projectId }), enabled: Boolean(projectId) });
+  const eips = useQuery({
+    ...trpc.netservices.eips.list.queryOptions({ projectId }),
+    enabled: Boolean(projectId),
+  });
+  const l3s = useQuery({
+    ...trpc.vms.createOptions.queryOptions({ projectId }),
+    enabled: Boolean(projectId),
+  });
   const l3Name = new Map((l3s.data ?? []).map((l3) => [l3.l3Id, `${l3.name} (${l3.category})`]));
   const [form, setForm] = useState({ name: "", vipL3Id: "", ip: "" });
-  const [confirm, setConfirm] = useState<{ kind: "delete" | "detach"; id: string; label: string } | null>(null);
+  const [confirm, setConfirm] = useState<{
+    kind: "delete" | "detach";
+    id: string;
+    label: string;
+  } | null>(null);
   const invalidate = () => {
     void queryClient.invalidateQueries(trpc.netservices.eips.pathFilter());
     void queryClient.invalidateQueries(trpc.vms.get.pathFilter());
@@ -52,18 +62,27 @@ export function EipsPage({ projectIds }: { projectIds: string[] }) {
         <div>
           <h1>Elastic IPs</h1>
           <p className="subtitle">
-            Public addresses for VM NICs. A VF NIC on a Public or Flat L3 cannot have one (R6); on VRouter/Vpc it can.
-            Attach them from a VM&apos;s NIC table.
+            Public addresses for VM NICs. A VF NIC on a Public or Flat L3 cannot have one (R6); on
+            VRouter/Vpc it can. Attach them from a VM&apos;s NIC table.
           </p>
         </div>
-        <ProjectPicker id={`${id}-project`} projects={projects} value={projectId} onChange={setChoice} />
+        <ProjectPicker
+          id={`${id}-project`}
+          projects={projects}
+          value={projectId}
+          onChange={setChoice}
+        />
       </div>
       {!projectId ? (
         <div className="empty">
           <p>{pending ? "Loading projects…" : "You are not a member of any project."}</p>
         </div>
       ) : eips.isError ? (
-        <ErrorBox title="Could not load EIPs." error={eips.error} onRetry={() => void eips.refetch()} />
+        <ErrorBox
+          title="Could not load EIPs."
+          error={eips.error}
+          onRetry={() => void eips.refetch()}
+        />
       ) : eips.isPending ? (
         <div className="loading" aria-busy="true">
           Loading EIPs…
@@ -94,7 +113,9 @@ export function EipsPage({ projectIds }: { projectIds: string[] }) {
                   <td>
                     <code>{e.ip}</code>
                   </td>
-                  <td className="hide-narrow">{l3Name.get(e.vipL3Id) ?? <span className="muted">—</span>}</td>
+                  <td className="hide-narrow">
+                    {l3Name.get(e.vipL3Id) ?? <span className="muted">—</span>}
+                  </td>
                   <td>{e.nicId ? "to a NIC" : <span className="muted">free</span>}</td>
                   <td className="row-actions">
                     <div className="actions">
@@ -102,7 +123,9 @@ export function EipsPage({ projectIds }: { projectIds: string[] }) {
                         <button
                           type="button"
                           className="btn btn-sm"
-                          onClick={() => setConfirm({ kind: "detach", id: e.id, label: `${e.name} (${e.ip})` })}
+                          onClick={() =>
+                            setConfirm({ kind: "detach", id: e.id, label: `${e.name} (${e.ip})` })
+                          }
                         >
                           Detach
                         </button>
@@ -110,7 +133,9 @@ export function EipsPage({ projectIds }: { projectIds: string[] }) {
                       <button
                         type="button"
                         className="btn btn-sm btn-danger-outline"
-                        onClick={() => setConfirm({ kind: "delete", id: e.id, label: `${e.name} (${e.ip})` })}
+                        onClick={() =>
+                          setConfirm({ kind: "delete", id: e.id, label: `${e.name} (${e.ip})` })
+                        }
                       >
                         Release
                       </button>
@@ -130,7 +155,12 @@ export function EipsPage({ projectIds }: { projectIds: string[] }) {
           aria-label="New EIP"
           onSubmit={(event) => {
             event.preventDefault();
-            create.mutate({ projectId, name: form.name, vipL3Id: form.vipL3Id, ip: form.ip.trim() || undefined });
+            create.mutate({
+              projectId,
+              name: form.name,
+              vipL3Id: form.vipL3Id,
+              ip: form.ip.trim() || undefined,
+            });
           }}
         >
           <h3>Allocate an EIP</h3>
@@ -154,7 +184,9 @@ export function EipsPage({ projectIds }: { projectIds: string[] }) {
                 aria-invalid={errors.vipL3Id ? true : undefined}
                 aria-describedby={describedBy(`${id}-vipL3Id`, errors.vipL3Id)}
               >
-                <option value="">{l3s.isPending ? "Loading networks…" : "Select an L3 network…"}</option>
+                <option value="">
+                  {l3s.isPending ? "Loading networks…" : "Select an L3 network…"}
+                </option>
                 {(l3s.data ?? []).map((l3) => (
                   <option key={l3.l3Id} value={l3.l3Id}>
                     {l3.name} — {l3.category}
@@ -178,13 +210,19 @@ export function EipsPage({ projectIds }: { projectIds: string[] }) {
               {create.isPending ? "Allocating…" : "Allocate"}
             </button>
           </div>
-          {create.error && Object.keys(errors).length === 0 ? <ErrorBox error={create.error} /> : null}
+          {create.error && Object.keys(errors).length === 0 ? (
+            <ErrorBox error={create.error} />
+          ) : null}
         </form>
       ) : null}
 
       <ConfirmDialog
         open={confirm !== null}
-        title={confirm?.kind === "detach" ? `Detach ${confirm.label}?` : `Release ${confirm?.label ?? ""}?`}
+        title={
+          confirm?.kind === "detach"
+            ? `Detach ${confirm.label}?`
+            : `Release ${confirm?.label ?? ""}?`
+        }
         confirmLabel={confirm?.kind === "detach" ? "Detach" : "Release"}
         danger
         pending={pendingConfirm.isPending}

@@ -31,7 +31,8 @@ function domainFieldError(error: unknown): Record<string, string> {
     if (field === "name") return { name: message };
     if (field === "agent URL") return { agentUrl: message };
   }
-  if (data.domainCode === "NOT_FOUND" && data.details?.entity === "Cluster") return { clusterId: message };
+  if (data.domainCode === "NOT_FOUND" && data.details?.entity === "Cluster")
+    return { clusterId: message };
   return {};
 }
 
@@ -45,13 +46,21 @@ export function AddHostDialog({
   clusters: ClusterView[];
 }) {
   const [form, setForm] = useState<FormState>(empty);
-  const [created, setCreated] = useState<{ hostId: string; hostName: string; operationId: string } | null>(null);
+  const [created, setCreated] = useState<{
+    hostId: string;
+    hostName: string;
+    operationId: string;
+  } | null>(null);
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const add = useMutation(
     trpc.hosts.add.mutationOptions({
       onSuccess: (result) => {
-        setCreated({ hostId: result.host.id, hostName: result.host.name, operationId: result.operation.id });
+        setCreated({
+          hostId: result.host.id,
+          hostName: result.host.name,
+          operationId: result.operation.id,
+        });
         void queryClient.invalidateQueries(trpc.hosts.list.pathFilter());
         void queryClient.invalidateQueries(trpc.inventory.clusters.pathFilter());
       },
@@ -113,7 +122,8 @@ function AddHostForm({
   const errors = error ? { ...fieldErrorsOf(error), ...domainFieldError(error) } : {};
   const fieldError = (name: keyof FormState) => errors[name];
   const unplaced = error && Object.keys(errors).length === 0;
-  const set = <K extends keyof FormState>(key: K, value: FormState[K]) => setForm((f) => ({ ...f, [key]: value }));
+  const set = <K extends keyof FormState>(key: K, value: FormState[K]) =>
+    setForm((f) => ({ ...f, [key]: value }));
   const input = (name: "name" | "agentUrl" | "agentToken") => ({
     id: `${id}-${name}`,
     name,
@@ -133,7 +143,13 @@ function AddHostForm({
     >
       <div className="dialog-content form-grid">
         <Field id={`${id}-name`} label="Name" error={fieldError("name")}>
-          <input {...input("name")} autoComplete="off" data-autofocus="" required placeholder="kvm-01" />
+          <input
+            {...input("name")}
+            autoComplete="off"
+            data-autofocus=""
+            required
+            placeholder="kvm-01"
+          />
         </Field>
         <Field id={`${id}-clusterId`} label="Cluster" error={fieldError("clusterId")}>
           <select
@@ -159,7 +175,14 @@ function AddHostForm({
           error={fieldError("agentUrl")}
           hint="Where the virtfn agent on the host listens, e.g. http://10.0.0.5:7443"
         >
-          <input {...input("agentUrl")} type="url" inputMode="url" autoComplete="off" required placeholder="http://10.0.0.5:7443" />
+          <input
+            {...input("agentUrl")}
+            type="url"
+            inputMode="url"
+            autoComplete="off"
+            required
+            placeholder="http://10.0.0.5:7443"
+          />
         </Field>
         <Field id={`${id}-agentToken`} label="Agent token" error={fieldError("agentToken")}>
           <input {...input("agentToken")} type="password" autoComplete="off" required />
@@ -221,7 +244,11 @@ function AddProgress({
     <div>
       <div className="dialog-content">
         {op.data ? (
-          <div className="add-progress" data-testid="add-host-operation" data-status={op.data.status}>
+          <div
+            className="add-progress"
+            data-testid="add-host-operation"
+            data-status={op.data.status}
+          >
             <p>
               <OperationStatusBadge status={op.data.status} />{" "}
               {op.data.status === "Succeeded"
@@ -233,8 +260,8 @@ function AddProgress({
             <OperationProgress op={op.data} />
             {op.data.status === "Pending" ? (
               <p className="hint">
-                The host is added. A worker picks the connection up shortly; you can close this dialog and follow it on the
-                host page.
+                The host is added. A worker picks the connection up shortly; you can close this
+                dialog and follow it on the host page.
               </p>
             ) : null}
           </div>

@@ -24,7 +24,8 @@ export function SecurityGroupsPage({ projectIds }: { projectIds: string[] }) {
   const [form, setForm] = useState({ name: "", description: "" });
   const [rulesOf, setRulesOf] = useState<string | null>(null);
   const [deleting, setDeleting] = useState<SecurityGroupView | null>(null);
-  const invalidate = () => void queryClient.invalidateQueries(trpc.netservices.securityGroups.pathFilter());
+  const invalidate = () =>
+    void queryClient.invalidateQueries(trpc.netservices.securityGroups.pathFilter());
   const create = useMutation(
     trpc.netservices.securityGroups.create.mutationOptions({
       onSuccess: () => {
@@ -51,18 +52,27 @@ export function SecurityGroupsPage({ projectIds }: { projectIds: string[] }) {
         <div>
           <h1>Security groups</h1>
           <p className="subtitle">
-            Host firewall rules for vNICs. VF NICs bypass the host, so they cannot be in security groups (R5). Add NICs from
-            a VM&apos;s NIC table.
+            Host firewall rules for vNICs. VF NICs bypass the host, so they cannot be in security
+            groups (R5). Add NICs from a VM&apos;s NIC table.
           </p>
         </div>
-        <ProjectPicker id={`${id}-project`} projects={projects} value={projectId} onChange={setChoice} />
+        <ProjectPicker
+          id={`${id}-project`}
+          projects={projects}
+          value={projectId}
+          onChange={setChoice}
+        />
       </div>
       {!projectId ? (
         <div className="empty">
           <p>{pending ? "Loading projects…" : "You are not a member of any project."}</p>
         </div>
       ) : groups.isError ? (
-        <ErrorBox title="Could not load security groups." error={groups.error} onRetry={() => void groups.refetch()} />
+        <ErrorBox
+          title="Could not load security groups."
+          error={groups.error}
+          onRetry={() => void groups.refetch()}
+        />
       ) : groups.isPending ? (
         <div className="loading" aria-busy="true">
           Loading security groups…
@@ -90,7 +100,9 @@ export function SecurityGroupsPage({ projectIds }: { projectIds: string[] }) {
               {groups.data.map((g) => (
                 <tr key={g.id} data-testid="sg-row">
                   <td className="strong">{g.name}</td>
-                  <td className="hide-narrow">{g.description || <span className="muted">—</span>}</td>
+                  <td className="hide-narrow">
+                    {g.description || <span className="muted">—</span>}
+                  </td>
                   <td className="num">{g.rules.length}</td>
                   <td className="num">{g.memberNicIds.length}</td>
                   <td className="row-actions">
@@ -98,7 +110,11 @@ export function SecurityGroupsPage({ projectIds }: { projectIds: string[] }) {
                       <button type="button" className="btn btn-sm" onClick={() => setRulesOf(g.id)}>
                         Rules…
                       </button>
-                      <button type="button" className="btn btn-sm btn-danger-outline" onClick={() => setDeleting(g)}>
+                      <button
+                        type="button"
+                        className="btn btn-sm btn-danger-outline"
+                        onClick={() => setDeleting(g)}
+                      >
                         Delete
                       </button>
                     </div>
@@ -133,7 +149,11 @@ export function SecurityGroupsPage({ projectIds }: { projectIds: string[] }) {
                 aria-describedby={describedBy(`${id}-name`, errors.name)}
               />
             </Field>
-            <Field id={`${id}-description`} label="Description (optional)" error={errors.description}>
+            <Field
+              id={`${id}-description`}
+              label="Description (optional)"
+              error={errors.description}
+            >
               <input
                 id={`${id}-description`}
                 value={form.description}
@@ -145,7 +165,9 @@ export function SecurityGroupsPage({ projectIds }: { projectIds: string[] }) {
               {create.isPending ? "Creating…" : "Create"}
             </button>
           </div>
-          {create.error && Object.keys(errors).length === 0 ? <ErrorBox error={create.error} /> : null}
+          {create.error && Object.keys(errors).length === 0 ? (
+            <ErrorBox error={create.error} />
+          ) : null}
         </form>
       ) : null}
 
@@ -164,7 +186,8 @@ export function SecurityGroupsPage({ projectIds }: { projectIds: string[] }) {
         onConfirm={() => deleting && remove.mutate({ securityGroupId: deleting.id })}
       >
         <p>
-          Its rules go, and its {deleting?.memberNicIds.length ?? 0} NIC(s) leave it and lose the protection it gave.
+          Its rules go, and its {deleting?.memberNicIds.length ?? 0} NIC(s) leave it and lose the
+          protection it gave.
         </p>
       </ConfirmDialog>
     </>
@@ -175,7 +198,8 @@ function RulesDialog({ group, onClose }: { group: SecurityGroupView; onClose: ()
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const id = useId();
-  const invalidate = () => void queryClient.invalidateQueries(trpc.netservices.securityGroups.pathFilter());
+  const invalidate = () =>
+    void queryClient.invalidateQueries(trpc.netservices.securityGroups.pathFilter());
   const [rule, setRule] = useState({
     direction: "ingress" as "ingress" | "egress",
     protocol: "tcp" as "tcp" | "udp" | "icmp" | "all",
@@ -183,8 +207,12 @@ function RulesDialog({ group, onClose }: { group: SecurityGroupView; onClose: ()
     portEnd: "",
     cidr: "0.0.0.0/0",
   });
-  const add = useMutation(trpc.netservices.securityGroups.addRule.mutationOptions({ onSuccess: invalidate }));
-  const remove = useMutation(trpc.netservices.securityGroups.removeRule.mutationOptions({ onSuccess: invalidate }));
+  const add = useMutation(
+    trpc.netservices.securityGroups.addRule.mutationOptions({ onSuccess: invalidate }),
+  );
+  const remove = useMutation(
+    trpc.netservices.securityGroups.removeRule.mutationOptions({ onSuccess: invalidate }),
+  );
   const errors = add.error ? fieldErrorsOf(add.error) : {};
   const ports = rule.protocol === "tcp" || rule.protocol === "udp";
   return (
@@ -209,7 +237,13 @@ function RulesDialog({ group, onClose }: { group: SecurityGroupView; onClose: ()
                   <tr key={r.id}>
                     <td>{r.direction}</td>
                     <td>{r.protocol}</td>
-                    <td>{r.portStart === null ? "any" : r.portEnd && r.portEnd !== r.portStart ? `${r.portStart}–${r.portEnd}` : r.portStart}</td>
+                    <td>
+                      {r.portStart === null
+                        ? "any"
+                        : r.portEnd && r.portEnd !== r.portStart
+                          ? `${r.portStart}–${r.portEnd}`
+                          : r.portStart}
+                    </td>
                     <td>
                       <code>{r.cidr}</code>
                     </td>
@@ -241,7 +275,9 @@ function RulesDialog({ group, onClose }: { group: SecurityGroupView; onClose: ()
               direction: rule.direction,
               protocol: rule.protocol,
               portStart: ports ? (numberOrUndefined(rule.portStart) ?? null) : null,
-              portEnd: ports ? (numberOrUndefined(rule.portEnd) ?? numberOrUndefined(rule.portStart) ?? null) : null,
+              portEnd: ports
+                ? (numberOrUndefined(rule.portEnd) ?? numberOrUndefined(rule.portStart) ?? null)
+                : null,
               cidr: rule.cidr,
             });
           }}
@@ -251,7 +287,9 @@ function RulesDialog({ group, onClose }: { group: SecurityGroupView; onClose: ()
               <select
                 id={`${id}-direction`}
                 value={rule.direction}
-                onChange={(event) => setRule((r) => ({ ...r, direction: event.target.value as "ingress" | "egress" }))}
+                onChange={(event) =>
+                  setRule((r) => ({ ...r, direction: event.target.value as "ingress" | "egress" }))
+                }
               >
                 <option value="ingress">ingress</option>
                 <option value="egress">egress</option>
@@ -262,7 +300,10 @@ function RulesDialog({ group, onClose }: { group: SecurityGroupView; onClose: ()
                 id={`${id}-protocol`}
                 value={rule.protocol}
                 onChange={(event) =>
-                  setRule((r) => ({ ...r, protocol: event.target.value as "tcp" | "udp" | "icmp" | "all" }))
+                  setRule((r) => ({
+                    ...r,
+                    protocol: event.target.value as "tcp" | "udp" | "icmp" | "all",
+                  }))
                 }
               >
                 {["tcp", "udp", "icmp", "all"].map((p) => (

@@ -54,7 +54,8 @@ export function NicTypeBadge({ type }: { type: NicType }) {
 export function Breadcrumb({ name }: { name: string }) {
   return (
     <nav className="breadcrumb" aria-label="Breadcrumb">
-      <Link href="/vms">VMs</Link> <span aria-hidden="true">/</span> <span aria-current="page">{name}</span>
+      <Link href="/vms">VMs</Link> <span aria-hidden="true">/</span>{" "}
+      <span aria-current="page">{name}</span>
     </nav>
   );
 }
@@ -68,7 +69,10 @@ export interface ProjectOption {
  * The projects the user may create resources in: a tenant's own (iam.projects.list narrows them),
  * every project for an admin. Auditors change nothing, so they get none.
  */
-export function useProjects(projectIds: readonly string[]): { projects: ProjectOption[]; pending: boolean } {
+export function useProjects(projectIds: readonly string[]): {
+  projects: ProjectOption[];
+  pending: boolean;
+} {
   const trpc = useTRPC();
   const { role } = useSession();
   const list = useQuery({

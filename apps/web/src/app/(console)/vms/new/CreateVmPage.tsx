@@ -32,12 +32,17 @@ function l3Label(option: L3CreateOption): string {
  * Why "Enable SR-IOV" is greyed out on NIC `index`: no L3 yet, the L3 has no SR-IOV or no free VF
  * (core's verdict), or the NICs above already ask for every free VF of that L3.
  */
-export function sriovReason(nics: Array<{ l3Id: string; sriov: boolean }>, index: number, options: L3CreateOption[]) {
+export function sriovReason(
+  nics: Array<{ l3Id: string; sriov: boolean }>,
+  index: number,
+  options: L3CreateOption[],
+) {
   const nic = nics[index];
   if (!nic?.l3Id) return "Pick an L3 network first.";
   const option = options.find((o) => o.l3Id === nic.l3Id);
   if (!option) return null;
-  if (!option.sriov.allowed) return option.sriov.reason ?? `SR-IOV is not available on L3 ${option.name}.`;
+  if (!option.sriov.allowed)
+    return option.sriov.reason ?? `SR-IOV is not available on L3 ${option.name}.`;
   const askedAbove = nics.slice(0, index).filter((n) => n.l3Id === nic.l3Id && n.sriov).length;
   if (askedAbove >= option.availableVfs) {
     return `no free VF left on L3 ${option.name}: the NICs above take all ${option.availableVfs}.`;
@@ -99,7 +104,10 @@ export function CreateVmPage({ projectIds }: { projectIds: string[] }) {
   const hostReasons = Array.isArray(rawHosts)
     ? rawHosts.filter(
         (h): h is { name: string; reason: string } =>
-          typeof h === "object" && h !== null && typeof h.name === "string" && typeof h.reason === "string",
+          typeof h === "object" &&
+          h !== null &&
+          typeof h.name === "string" &&
+          typeof h.reason === "string",
       )
     : [];
   const effectiveDefault = nics.some((n) => n.key === defaultKey) ? defaultKey : nics[0]?.key;
@@ -150,14 +158,15 @@ export function CreateVmPage({ projectIds }: { projectIds: string[] }) {
   return (
     <>
       <nav className="breadcrumb" aria-label="Breadcrumb">
-        <Link href="/vms">VMs</Link> <span aria-hidden="true">/</span> <span aria-current="page">Create VM</span>
+        <Link href="/vms">VMs</Link> <span aria-hidden="true">/</span>{" "}
+        <span aria-current="page">Create VM</span>
       </nav>
       <div className="page-header">
         <div>
           <h1>Create VM</h1>
           <p className="subtitle">
-            Pick an offering, an image and one or more L3 networks. “Enable SR-IOV” gives a NIC a VF passed straight to
-            the guest.
+            Pick an offering, an image and one or more L3 networks. “Enable SR-IOV” gives a NIC a VF
+            passed straight to the guest.
           </p>
         </div>
       </div>
@@ -176,7 +185,9 @@ export function CreateVmPage({ projectIds }: { projectIds: string[] }) {
             label="Project"
             error={errors.projectId}
             hint={
-              !projectsPending && projects.length === 0 ? "You are not a member of any project." : undefined
+              !projectsPending && projects.length === 0
+                ? "You are not a member of any project."
+                : undefined
             }
           >
             <select
@@ -186,10 +197,16 @@ export function CreateVmPage({ projectIds }: { projectIds: string[] }) {
               onChange={(event) => setProjectChoice(event.target.value)}
               disabled={projects.length === 1}
               aria-invalid={errors.projectId ? true : undefined}
-              aria-describedby={describedBy(`${id}-projectId`, errors.projectId, projects.length === 0)}
+              aria-describedby={describedBy(
+                `${id}-projectId`,
+                errors.projectId,
+                projects.length === 0,
+              )}
             >
               {projects.length !== 1 ? (
-                <option value="">{projectsPending ? "Loading projects…" : "Select a project…"}</option>
+                <option value="">
+                  {projectsPending ? "Loading projects…" : "Select a project…"}
+                </option>
               ) : null}
               {projects.map((p) => (
                 <option key={p.id} value={p.id}>
@@ -230,7 +247,10 @@ export function CreateVmPage({ projectIds }: { projectIds: string[] }) {
               imageId,
               setImageId,
               images.isPending ? "Loading images…" : "Select an image…",
-              (images.data ?? []).map((i) => ({ id: i.id, label: `${i.name} — ${i.format}, ${i.sizeGiB} GiB` })),
+              (images.data ?? []).map((i) => ({
+                id: i.id,
+                label: `${i.name} — ${i.format}, ${i.sizeGiB} GiB`,
+              })),
             )}
           </Field>
         </div>
@@ -238,7 +258,11 @@ export function CreateVmPage({ projectIds }: { projectIds: string[] }) {
         <fieldset className="fieldset nic-fieldset">
           <legend>Network interfaces</legend>
           {options.isError ? (
-            <ErrorBox title="Could not load the L3 networks." error={options.error} onRetry={() => void options.refetch()} />
+            <ErrorBox
+              title="Could not load the L3 networks."
+              error={options.error}
+              onRetry={() => void options.refetch()}
+            />
           ) : options.isSuccess && l3s.length === 0 ? (
             <p className="hint">No L3 network exists yet; an admin has to create one first.</p>
           ) : null}
@@ -253,7 +277,11 @@ export function CreateVmPage({ projectIds }: { projectIds: string[] }) {
               const l3Error = errors[`nics.${index}.l3Id`];
               const rowFailed = Boolean(failedL3 && option && option.name === failedL3);
               return (
-                <li key={nic.key} className={`nic-draft ${rowFailed ? "nic-draft-failed" : ""}`} data-testid="nic-draft">
+                <li
+                  key={nic.key}
+                  className={`nic-draft ${rowFailed ? "nic-draft-failed" : ""}`}
+                  data-testid="nic-draft"
+                >
                   <div className="nic-draft-head">
                     <span className="strong">eth{index}</span>
                     <label className="nic-default">
@@ -288,10 +316,18 @@ export function CreateVmPage({ projectIds }: { projectIds: string[] }) {
                         value={nic.l3Id}
                         onChange={(event) => setNic(nic.key, { l3Id: event.target.value })}
                         aria-invalid={l3Error ? true : undefined}
-                        aria-describedby={describedBy(`${id}-nic-${nic.key}-l3`, l3Error, Boolean(option))}
+                        aria-describedby={describedBy(
+                          `${id}-nic-${nic.key}-l3`,
+                          l3Error,
+                          Boolean(option),
+                        )}
                       >
                         <option value="">
-                          {!projectId ? "Pick a project first…" : options.isPending ? "Loading networks…" : "Select an L3 network…"}
+                          {!projectId
+                            ? "Pick a project first…"
+                            : options.isPending
+                              ? "Loading networks…"
+                              : "Select an L3 network…"}
                         </option>
                         {l3s.map((o) => (
                           <option key={o.l3Id} value={o.l3Id}>
@@ -330,7 +366,10 @@ export function CreateVmPage({ projectIds }: { projectIds: string[] }) {
         </fieldset>
 
         {create.error && !placed ? (
-          <ErrorBox title={code === "NO_VF_AVAILABLE" ? "Not enough VFs." : "The VM was not created."} error={create.error} />
+          <ErrorBox
+            title={code === "NO_VF_AVAILABLE" ? "Not enough VFs." : "The VM was not created."}
+            error={create.error}
+          />
         ) : null}
         {create.error && hostReasons.length > 0 ? (
           <ul className="hint host-reasons" data-testid="create-host-reasons">
