@@ -1,40 +1,12 @@
-import type { APIRequestContext, Locator, Page } from "@playwright/test";
+import type { Locator, Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
-import { ADMIN, login } from "./helpers";
+import { ADMIN, api, login, unique } from "./helpers";
 
 // Issue 10, item 8: the create form never changes what the user asked for. After a refused
 // create the SR-IOV tick stays ticked, the form says why, and pressing Create again asks for a VF
 // again instead of quietly creating a vNIC.
 
 const TENANT = { username: "tenant", password: "demo-tenant" } as const;
-
-function unique(prefix: string): string {
-  return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
-}
-
-/** The tRPC HTTP API as the signed-in user of `request`. */
-function api(request: APIRequestContext) {
-  const unwrap = async (response: Awaited<ReturnType<APIRequestContext["get"]>>, path: string) => {
-    const body = (await response.json()) as {
-      result?: { data: { json: unknown } };
-      error?: { json: { message: string } };
-    };
-    if (!response.ok() || !body.result)
-      throw new Error(`${path}: ${body.error?.json.message ?? response.status()}`);
-    return body.result.data.json;
-  };
-  return {
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- test glue over a JSON API
-    query: async (path: string, input?: unknown): Promise<any> => {
-      const query =
-        input === undefined ? "" : `?input=${encodeURIComponent(JSON.stringify({ json: input }))}`;
-      return unwrap(await request.get(`/api/trpc/${path}${query}`), path);
-    },
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- test glue over a JSON API
-    mutate: async (path: string, input: unknown): Promise<any> =>
-      unwrap(await request.post(`/api/trpc/${path}`, { data: { json: input } }), path),
-  };
-}
 
 /** As admin: kvm-05's second CX-5 port split into one VF, and an SR-IOV L2 + L3 on it (cluster-b). */
 async function oneVfL3(page: Page): Promise<string> {

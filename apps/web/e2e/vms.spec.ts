@@ -1,39 +1,11 @@
-import type { APIRequestContext, Browser, Locator, Page } from "@playwright/test";
+import type { Browser, Locator, Page } from "@playwright/test";
 import { expect, test, watchContext } from "./fixtures";
-import { ADMIN, login } from "./helpers";
+import { ADMIN, api, login, unique } from "./helpers";
 
 const TENANT = { username: "tenant", password: "demo-tenant" } as const;
 const PCI = /^[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]$/;
 
 // Unique per run and per test, so the tests neither depend on each other nor on their order.
-function unique(prefix: string): string {
-  return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
-}
-
-/** The tRPC HTTP API, as the signed-in user of `request` (superjson: `{ json }` in and out). */
-function api(request: APIRequestContext) {
-  const unwrap = async (response: Awaited<ReturnType<APIRequestContext["get"]>>, path: string) => {
-    const body = (await response.json()) as {
-      result?: { data: { json: unknown } };
-      error?: { json: { message: string } };
-    };
-    if (!response.ok() || !body.result)
-      throw new Error(`${path}: ${body.error?.json.message ?? response.status()}`);
-    return body.result.data.json;
-  };
-  return {
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- test glue over a JSON API
-    query: async (path: string, input?: unknown): Promise<any> => {
-      const query =
-        input === undefined ? "" : `?input=${encodeURIComponent(JSON.stringify({ json: input }))}`;
-      return unwrap(await request.get(`/api/trpc/${path}${query}`), path);
-    },
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- test glue over a JSON API
-    mutate: async (path: string, input: unknown): Promise<any> =>
-      unwrap(await request.post(`/api/trpc/${path}`, { data: { json: input } }), path),
-  };
-}
-
 /**
  * As admin, through the API: kvm-02's E810 port ens1f0 split into VFs (once per stack: it stays
  * split; sriov.spec.ts uses kvm-01 em2), and a fresh SR-IOV Vlan L2 on ens1f0 in cluster-a with
