@@ -5,7 +5,7 @@ import { systemClock } from "../src/platform/clock";
 import { errnoOf } from "../src/platform/io";
 import { loadHostProfile } from "../src/profiles/load";
 import type { HostProfile } from "../src/profiles/schema";
-import { SimKernel } from "../src/sim/kernel";
+import { parseKernelU16, SimKernel } from "../src/sim/kernel";
 import { tempDir } from "./helpers";
 
 const PF = "0000:04:00.0"; // 82599, 63 VFs
@@ -72,13 +72,24 @@ describe("sim kernel: sriov_numvfs", { timeout: 30_000 }, () => {
     expect(await links(k)).toHaveLength(4);
   });
 
-  it("refuses garbage with EINVAL and a concurrent write with EBUSY", async () => {
+  it("refuses garbage with EINVAL; a concurrent writer waits for the device lock", async () => {
     const k = await kernel("kvm-i350-82599", 2);
     expect(await errno(k.sys.writeFile(numvfs, "seven"))).toBe("EINVAL");
+    expect(await errno(k.sys.writeFile(numvfs, "-1"))).toBe("EINVAL");
     const first = errno(k.sys.writeFile(numvfs, "10"));
-    expect(await errno(k.sys.writeFile(numvfs, "0"))).toBe("EBUSY");
+    // The kernel's second writer blocks in device_lock() and then runs: here it removes the 10.
+    expect(await errno(k.sys.writeFile(numvfs, "0"))).toBe("no error");
     expect(await first).toBe("no error");
-    expect(await links(k)).toHaveLength(10);
+    expect(await links(k)).toHaveLength(0);
+  });
+
+  it("parses the count as kstrtou16 does: 0x hex, 0 octal, one trailing newline", () => {
+    expect(parseKernelU16("7\n")).toBe(7);
+    expect(parseKernelU16("0x10")).toBe(16);
+    expect(parseKernelU16("010")).toBe(8);
+    expect(parseKernelU16("+3")).toBe(3);
+    for (const bad of ["", " 3", "3 ", "-1", "abc", "08", "65536", "3\n\n"])
+      expect(parseKernelU16(bad), bad).toBeNull();
   });
 
   it("has no sriov files on a NIC without SR-IOV, and read-only identity attributes", async () => {

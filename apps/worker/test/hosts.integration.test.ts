@@ -6,6 +6,7 @@ import {
   reconnectHost,
   rebootHost,
   setHostIommu,
+  splitPhysicalNic,
   DomainError,
 } from "@virtfn/core";
 import type { RunningAgent } from "@virtfn/agent";
@@ -63,6 +64,44 @@ describe("host inventory through the worker and real sim agents", () => {
       ["p1p2", "ixgbe", 63, "Virtualizable"],
     ]);
     expect(detail.nics.find((nic) => nic.name === "p1p2")?.linkUp).toBe(false);
+  });
+
+  it("stores an SR-IOV PF without a netdev by its PCI address; it splits, and cannot carry an L2", async () => {
+    const agent = await startSimAgent("qemu-nvme-sriov");
+    agents.push(agent);
+    const { host, operation } = await addHost(fx.db, fx.admin, {
+      name: "kernel-testbed",
+      clusterId: fx.clusterId,
+      agentUrl: agent.url,
+      agentToken: AGENT_TOKEN,
+      scanIommu: true,
+    });
+    expect((await waitForOperation(fx.db, fx.admin, operation.id)).status).toBe("Succeeded");
+    const detail = await getHost(fx.db, fx.admin, host.id);
+    const nvme = detail.nics.find((nic) => nic.pciAddress === "0000:01:00.0");
+    expect(nvme).toMatchObject({
+      name: null,
+      label: "0000:01:00.0",
+      mac: null,
+      driver: "nvme",
+      totalVfs: 4,
+      virtualizationState: "Virtualizable",
+      l2: {
+        canCarryL2: false,
+        message: "0000:01:00.0 has no network interface, so it cannot carry an L2 network.",
+      },
+    });
+    expect(detail.nics.find((nic) => nic.name === "eth0")?.l2.canCarryL2).toBe(true);
+
+    const split = await splitPhysicalNic(fx.db, fx.admin, { pfId: nvme?.id ?? "", count: 2 });
+    expect(split.pf.name).toBe("0000:01:00.0");
+    expect((await waitForOperation(fx.db, fx.admin, split.operation.id)).status).toBe("Succeeded");
+    const after = await getHost(fx.db, fx.admin, host.id);
+    expect(after.nics.find((nic) => nic.id === nvme?.id)).toMatchObject({
+      numVfs: 2,
+      vfTotal: 2,
+      virtualizationState: "Virtualized",
+    });
   });
 
   it("adds a host whose agent is down: the host is Disconnected with a readable reason", async () => {

@@ -64,8 +64,13 @@ export async function addSimHost(
   };
 }
 
-export async function pfNamed(db: Db, hostId: string, name: string): Promise<PhysicalNic> {
-  return db.physicalNic.findUniqueOrThrow({ where: { hostId_name: { hostId, name } } });
+export async function pfNamed(
+  db: Db,
+  hostId: string,
+  name: string,
+): Promise<PhysicalNic & { name: string }> {
+  const pf = await db.physicalNic.findUniqueOrThrow({ where: { hostId_name: { hostId, name } } });
+  return { ...pf, name };
 }
 
 /** Rows a rejected request must not add or change. */

@@ -212,7 +212,7 @@ describe("VF counts computed by SQL", () => {
     const detail = await getHost(db, admin, hosts[2]?.id ?? "");
     for (const nic of detail.nics) {
       const pf = byId.get(detail.id)?.physicalNics.find((p) => p.name === nic.name);
-      expect({ total: nic.vfTotal, available: nic.vfAvailable }, nic.name).toEqual({
+      expect({ total: nic.vfTotal, available: nic.vfAvailable }, nic.pciAddress).toEqual({
         total: pf?.vfTotal,
         available: pf?.vfAvailable,
       });

@@ -589,8 +589,10 @@ export class HostAgent {
     const records = await this.hypervisor.list();
     const nics = await this.listNics();
     const entries: FdbEntry[] = [];
+    // A PF without a netdev has no bridge FDB to read.
     for (const nic of nics)
-      entries.push(...(await fdb.listFdb(this.host.runner, nic.name, nic.mac)));
+      if (nic.name !== null && nic.mac !== null)
+        entries.push(...(await fdb.listFdb(this.host.runner, nic.name, nic.mac)));
     return {
       bootId: await readBootId(this.host),
       facts: await this.facts(),

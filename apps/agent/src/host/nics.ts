@@ -40,21 +40,33 @@ export async function physfnOf(io: SysfsIo, vfPci: string): Promise<string | nul
 }
 
 export interface PfRef {
-  ifname: string;
+  /** The netdev on this function; null for an SR-IOV function without one (an NVMe controller). */
+  ifname: string | null;
   pciAddress: string;
 }
 
+const isPciAddress = (name: string): boolean => /^[0-9a-f]{4}:/.test(name);
+
 /**
- * Netdevs backed by a PCI function that is not itself a VF. VF netdevs (iavf, mlx5 VFs) have a
- * physfn link and are skipped; bonds and bridges have no device link at all.
+ * The physical functions the agent manages: every netdev backed by a PCI function that is not
+ * itself a VF (SR-IOV capable or not), then every PCI function with sriov_totalvfs and no physfn
+ * that has no netdev. VF netdevs (iavf, mlx5 VFs) have a physfn link and are skipped; bonds and
+ * bridges have no device link at all.
  */
 export async function listPfRefs(io: SysfsIo): Promise<PfRef[]> {
   const refs: PfRef[] = [];
   for (const ifname of (await readDirOrEmpty(io, "class/net")).sort()) {
     const pci = await linkBasename(io, `class/net/${ifname}/device`);
-    if (pci === null || !/^[0-9a-f]{4}:/.test(pci)) continue;
+    if (pci === null || !isPciAddress(pci)) continue;
     if (await io.exists(`${pciDir(pci)}/physfn`)) continue;
     refs.push({ ifname, pciAddress: pci });
+  }
+  const withNetdev = new Set(refs.map((r) => r.pciAddress));
+  for (const pci of (await readDirOrEmpty(io, "bus/pci/devices")).sort()) {
+    if (!isPciAddress(pci) || withNetdev.has(pci)) continue;
+    if (!(await io.exists(`${pciDir(pci)}/sriov_totalvfs`))) continue;
+    if (await io.exists(`${pciDir(pci)}/physfn`)) continue;
+    refs.push({ ifname: null, pciAddress: pci });
   }
   return refs;
 }
@@ -96,6 +108,19 @@ function parseSpeed(raw: string | null): number | null {
   return Number.isInteger(n) && n > 0 ? n : null;
 }
 
+async function readNetdev(
+  io: SysfsIo,
+  ifname: string,
+): Promise<Pick<PhysicalNic, "mac" | "linkState" | "speedMbps">> {
+  const net = `class/net/${ifname}`;
+  const operstate = await readTrimmed(io, `${net}/operstate`);
+  return {
+    mac: ((await readTrimmed(io, `${net}/address`)) ?? "00:00:00:00:00:00").toLowerCase(),
+    linkState: operstate === "up" ? "up" : "down",
+    speedMbps: operstate === "up" ? parseSpeed(await readTrimmed(io, `${net}/speed`)) : null,
+  };
+}
+
 export interface NicReadContext {
   io: SysfsIo;
   runner: CommandRunner;
@@ -121,7 +146,6 @@ async function modelName(
 export async function readPhysicalNic(ctx: NicReadContext, ref: PfRef): Promise<PhysicalNic> {
   const { io } = ctx;
   const dev = pciDir(ref.pciAddress);
-  const net = `class/net/${ref.ifname}`;
   const vendorId = (await readTrimmed(io, `${dev}/vendor`)) ?? "0x0000";
   const deviceId = (await readTrimmed(io, `${dev}/device`)) ?? "0x0000";
   const sriov = await readSriovState(io, ref.pciAddress);
@@ -137,7 +161,7 @@ export async function readPhysicalNic(ctx: NicReadContext, ref: PfRef): Promise<
       domain: holder?.domain ?? null,
     });
   }
-  const operstate = await readTrimmed(io, `${net}/operstate`);
+  const netdev = ref.ifname === null ? null : await readNetdev(io, ref.ifname);
   return {
     name: ref.ifname,
     pciAddress: ref.pciAddress,
@@ -145,13 +169,13 @@ export async function readPhysicalNic(ctx: NicReadContext, ref: PfRef): Promise<
     deviceId,
     model: await modelName(ctx, ref.pciAddress, vendorId, deviceId),
     driver: await linkBasename(io, `${dev}/driver`),
-    mac: ((await readTrimmed(io, `${net}/address`)) ?? "00:00:00:00:00:00").toLowerCase(),
-    linkState: operstate === "up" ? "up" : "down",
-    speedMbps: operstate === "up" ? parseSpeed(await readTrimmed(io, `${net}/speed`)) : null,
+    mac: netdev?.mac ?? null,
+    linkState: netdev?.linkState ?? null,
+    speedMbps: netdev?.speedMbps ?? null,
     totalVfs: sriov.totalVfs,
     numVfs: sriov.numVfs,
     sriovCapable: sriov.capable,
-    bond: await readBond(io, ref.ifname),
+    bond: ref.ifname === null ? null : await readBond(io, ref.ifname),
     vfs,
   };
 }

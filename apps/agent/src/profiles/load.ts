@@ -11,6 +11,8 @@ export const nicProfileNames = [
   "intel-e810",
   "mellanox-cx5",
   "realtek-r8169",
+  "intel-e1000e",
+  "qemu-nvme",
 ] as const;
 export type NicProfileName = (typeof nicProfileNames)[number];
 
@@ -20,6 +22,7 @@ export const hostProfileNames = [
   "kvm-bond-82599",
   "kvm-no-iommu",
   "kvm-cx5-x710",
+  "qemu-nvme-sriov",
 ] as const;
 export type HostProfileName = (typeof hostProfileNames)[number];
 

@@ -11,6 +11,9 @@ describe("hardware profiles", () => {
       "intel-e810": 256,
       "mellanox-cx5": 127,
       "realtek-r8169": 0,
+      "intel-e1000e": 0,
+      // QEMU 7.2's emulated NVMe with sriov_max_vfs=4, as the kernel test bed boots it.
+      "qemu-nvme": 4,
     });
     for (const name of hostProfileNames) expect(loadHostProfile(name).name).toBe(name);
   });

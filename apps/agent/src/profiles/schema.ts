@@ -17,11 +17,17 @@ export const NicProfile = z.object({
   vfOffset: z.number().int().positive().optional(),
   vfStride: z.number().int().positive().optional(),
   maxSpeedMbps: z.number().int().positive(),
+  /**
+   * Whether the PF driver's remove() disables SR-IOV (igb, ixgbe, i40e, ice, mlx5 do: unbinding
+   * takes the VFs). nvme's does not: its VFs and sriov_numvfs outlive the unbind.
+   */
+  removeDisablesSriov: z.boolean().default(true),
 });
 export type NicProfile = z.infer<typeof NicProfile>;
 
 export const HostNicEntry = z.object({
-  ifname: IfName,
+  /** The PF's netdev; null for an SR-IOV function that has none (an NVMe controller). */
+  ifname: IfName.nullable(),
   /** File name (without .json) in profiles/nics. */
   nic: z.string(),
   pciAddress: PciAddress,

@@ -39,7 +39,7 @@ async function bootLog(kernel: SimKernel): Promise<string> {
     );
     if (p.bios.interruptRemapping) lines.push("[    1.204120] AMD-Vi: Interrupt remapping enabled");
   }
-  for (const nic of p.nics)
+  for (const nic of p.nics.filter((n) => n.ifname !== null))
     lines.push(
       `[    3.1${nic.pciAddress.slice(-4, -2)}000] ${nic.profile.driver} ${nic.pciAddress}: ${nic.ifname}: renamed`,
     );

@@ -22,6 +22,38 @@ export interface SimKernelOptions {
   /** Per-VF creation time, like a driver's; i40e takes ~340 ms per VF on real hardware. */
   perVfDelayMs: number;
   clock: Clock;
+  /** drivers/pci/iov.c's fixed sleeps; default `iovSleepsFor(perVfDelayMs)`. */
+  iovSleepMs?: IovSleeps;
+}
+
+export interface IovSleeps {
+  /** sriov_enable(): msleep(100) after setting VF Enable, before the VFs are added. */
+  enable: number;
+  /** sriov_disable(): ssleep(1) after clearing VF Enable, once the VFs are removed. */
+  disable: number;
+}
+
+export const KERNEL_IOV_SLEEPS: IovSleeps = { enable: 100, disable: 1000 };
+
+/** A kernel asked to take no time per VF (perVfDelayMs 0) skips iov.c's fixed sleeps too. */
+export function iovSleepsFor(perVfDelayMs: number): IovSleeps {
+  return perVfDelayMs === 0 ? { enable: 0, disable: 0 } : KERNEL_IOV_SLEEPS;
+}
+
+/**
+ * kstrtou16(buf, 0, …) as sriov_numvfs_store() parses: an optional '+', decimal, 0x hex or 0
+ * octal, one trailing newline; anything else, a sign or an overflow is EINVAL.
+ */
+export function parseKernelU16(data: string): number | null {
+  const m = /^\+?(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)\n?$/.exec(data);
+  if (m?.[1] === undefined) return null;
+  const text = m[1];
+  const n = /^0[xX]/.test(text)
+    ? parseInt(text.slice(2), 16)
+    : text.length > 1 && text.startsWith("0")
+      ? parseInt(text.slice(1), 8)
+      : Number(text);
+  return n <= 0xffff ? n : null;
 }
 
 function errno(code: string, message: string): Error {
@@ -45,7 +77,8 @@ export class SimKernel {
   /** Bumped by reboot and close, so in-flight VF creation stops like it would if the kernel went away. */
   private epoch = 0;
   private closed = false;
-  private readonly inFlight = new Set<string>();
+  /** device_lock() per PCI device: writers to one sriov_numvfs queue up, in order. */
+  private readonly deviceLocks = new Map<string, Promise<void>>();
 
   private constructor(
     private readonly options: SimKernelOptions,
@@ -126,7 +159,6 @@ export class SimKernel {
    */
   async reboot(): Promise<string> {
     this.epoch += 1;
-    this.inFlight.clear();
     for (const nic of this.profile.nics) {
       await this.removeAllVfs(nic.pciAddress);
       const driverDir = `bus/pci/drivers/${nic.profile.driver}`;
@@ -228,32 +260,49 @@ export class SimKernel {
   }
 
   /**
-   * sriov_numvfs semantics from drivers/pci/iov.c: sriov_numvfs_store(). The device lock is taken
-   * before the first await, so a concurrent writer sees EBUSY instead of racing the checks.
+   * sriov_numvfs semantics from drivers/pci/iov.c: sriov_numvfs_store(). Parsing (EINVAL) and the
+   * TotalVFs bound (ERANGE) come before the device lock; a second writer then waits for the lock
+   * rather than failing; under it, no bound driver is ENOENT before a non-zero count is EBUSY.
    */
   private async writeNumVfs(pci: string, data: string): Promise<void> {
-    if (this.inFlight.has(pci))
-      throw errno("EBUSY", `${pci}: another sriov_numvfs write is in progress`);
-    this.inFlight.add(pci);
-    const epoch = this.epoch;
-    try {
-      const dev = pfDir(pci);
-      const totalText = await readTrimmed(this.raw, `${dev}/sriov_totalvfs`);
-      if (totalText === null) throw errno("ENOENT", `${dev}/sriov_numvfs: no such attribute`);
-      if (!/^\s*\d+\s*$/.test(data)) throw errno("EINVAL", `invalid value ${JSON.stringify(data)}`);
-      const n = Number(data.trim());
-      const total = Number(totalText);
+    const dev = pfDir(pci);
+    const totalText = await readTrimmed(this.raw, `${dev}/sriov_totalvfs`);
+    if (totalText === null) throw errno("ENOENT", `${dev}/sriov_numvfs: no such attribute`);
+    const n = parseKernelU16(data);
+    if (n === null) throw errno("EINVAL", `invalid value ${JSON.stringify(data)}`);
+    const total = Number(totalText);
+    if (n > total) throw errno("ERANGE", `${pci}: ${n} VFs requested; TotalVFs is ${total}`);
+    return this.withDeviceLock(pci, async (epoch) => {
       const current = Number((await readTrimmed(this.raw, `${dev}/sriov_numvfs`)) ?? "0");
       if (n === current) return;
-      if (n > total) throw errno("ERANGE", `${pci}: ${n} VFs requested; TotalVFs is ${total}`);
-      if (n !== 0 && current !== 0) throw errno("EBUSY", `${pci}: ${current} VFs already enabled`);
       if ((await linkBasename(this.raw, `${dev}/driver`)) === null) {
-        throw errno("ENOENT", `${pci}: no driver bound, SR-IOV cannot be configured`);
+        throw errno("ENOENT", `${pci}: no driver bound to device; cannot configure SR-IOV`);
       }
       if (n === 0) await this.disableVfs(pci, current, epoch);
+      else if (current !== 0)
+        throw errno(
+          "EBUSY",
+          `${pci}: ${current} VFs already enabled. Disable before enabling ${n} VFs`,
+        );
       else await this.enableVfs(pci, n, epoch);
+    });
+  }
+
+  private async withDeviceLock<T>(pci: string, work: (epoch: number) => Promise<T>): Promise<T> {
+    const previous = this.deviceLocks.get(pci) ?? Promise.resolve();
+    let release = (): void => undefined;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const tail = previous.then(() => held);
+    this.deviceLocks.set(pci, tail);
+    await previous;
+    try {
+      // The epoch is read once the lock is held: a reboot while waiting does not fail this writer.
+      return await work(this.epoch);
     } finally {
-      if (this.epoch === epoch) this.inFlight.delete(pci);
+      release();
+      if (this.deviceLocks.get(pci) === tail) this.deviceLocks.delete(pci);
     }
   }
 
@@ -269,6 +318,8 @@ export class SimKernel {
     const nic = this.profile.nics.find((x) => x.pciAddress === pci);
     if (nic === undefined) throw errno("ENODEV", pci);
     const vfs = this.vfAddresses(pci, n);
+    await this.options.clock.sleep(this.iovSleeps.enable);
+    this.checkAlive(epoch, pci);
     for (const [i, vf] of vfs.entries()) {
       await this.options.clock.sleep(this.options.perVfDelayMs);
       this.checkAlive(epoch, pci);
@@ -305,14 +356,22 @@ export class SimKernel {
       if (vf !== undefined)
         await fs.rm(path.join(this.sysRoot, pfDir(vf)), { recursive: true, force: true });
     }
+    await this.options.clock.sleep(this.iovSleeps.disable);
+    this.checkAlive(epoch, pci);
     await put(this.sysRoot, `${pfDir(pci)}/sriov_numvfs`, "0");
+  }
+
+  private get iovSleeps(): IovSleeps {
+    return this.options.iovSleepMs ?? iovSleepsFor(this.options.perVfDelayMs);
   }
 
   private async unbind(driver: string, pci: string): Promise<void> {
     const bound = await linkBasename(this.raw, `${pfDir(pci)}/driver`);
     if (bound !== driver) throw errno("ENODEV", `${pci} is not bound to ${driver}`);
-    // A PF driver's remove() disables SR-IOV, taking its VFs with it.
-    if (this.profile.nics.some((n) => n.pciAddress === pci)) await this.removeAllVfs(pci);
+    // NIC drivers' remove() disables SR-IOV, taking the VFs with it; nvme's leaves them, and
+    // sriov_numvfs keeps its count (writing 0 is then ENOENT until a driver is bound again).
+    const nic = this.profile.nics.find((n) => n.pciAddress === pci);
+    if (nic?.profile.removeDisablesSriov === true) await this.removeAllVfs(pci);
     await fs.rm(path.join(this.sysRoot, pfDir(pci), "driver"), { force: true });
   }
 

@@ -74,6 +74,7 @@ export async function buildTree(
       if (p.vfDriver !== undefined)
         await fs.mkdir(path.join(sysRoot, `bus/pci/drivers/${p.vfDriver}`), { recursive: true });
     }
+    if (nic.ifname === null) continue;
     const net = `class/net/${nic.ifname}`;
     await put(sysRoot, `${net}/address`, nic.mac);
     await put(sysRoot, `${net}/operstate`, nic.link);
@@ -88,7 +89,8 @@ export async function buildTree(
 
   const bonds = new Map<string, string[]>();
   for (const nic of profile.nics) {
-    if (nic.bond !== null) bonds.set(nic.bond, [...(bonds.get(nic.bond) ?? []), nic.ifname]);
+    if (nic.bond !== null && nic.ifname !== null)
+      bonds.set(nic.bond, [...(bonds.get(nic.bond) ?? []), nic.ifname]);
   }
   for (const [bond, slaves] of bonds) {
     const first = profile.nics.find((n) => n.ifname === slaves[0]);

@@ -16,15 +16,19 @@ export type VirtualFunction = z.infer<typeof VirtualFunction>;
 export const Bond = z.object({ name: IfName, slaves: z.array(IfName) });
 export type Bond = z.infer<typeof Bond>;
 
+/**
+ * An SR-IOV PF is a PCI function, found by its address. A netdev (name, MAC, link) is optional:
+ * an NVMe controller with SR-IOV has none, and those fields are null then.
+ */
 export const PhysicalNic = z.object({
-  name: IfName,
+  name: IfName.nullable(),
   pciAddress: PciAddress,
   vendorId: z.string(),
   deviceId: z.string(),
   model: z.string(),
   driver: z.string().nullable(),
-  mac: MacAddress,
-  linkState: z.enum(["up", "down"]),
+  mac: MacAddress.nullable(),
+  linkState: z.enum(["up", "down"]).nullable(),
   speedMbps: z.number().int().positive().nullable(),
   totalVfs: z.number().int().nonnegative(),
   numVfs: z.number().int().nonnegative(),

@@ -11,7 +11,13 @@ import {
   type Page,
 } from "../shared/pagination";
 import { vfCountsByPf, type VfCounts } from "../sriov/capacity";
-import { iommuReadiness, type IommuReadiness } from "./rules";
+import {
+  iommuReadiness,
+  pfL2Carriage,
+  pfLabel,
+  type IommuReadiness,
+  type PfL2Carriage,
+} from "./rules";
 import { listHostsInput, type ListHostsInput } from "./schemas";
 import { likeLiteral } from "../shared/visibility";
 
@@ -36,7 +42,10 @@ export interface HostSummary {
 
 export interface NicRow {
   id: string;
-  name: string;
+  /** Null for a PF without a netdev (an NVMe controller); `l2` says what that means. */
+  name: string | null;
+  /** The name, or the PCI address when there is none: what the UI and messages call the PF. */
+  label: string;
   pciAddress: string;
   model: string;
   driver: string;
@@ -51,6 +60,7 @@ export interface NicRow {
   vfTotal: number;
   bondName: string | null;
   bondSlaves: string[];
+  l2: PfL2Carriage;
 }
 
 export interface HostDetail extends HostSummary {
@@ -80,6 +90,7 @@ function nicRow(pf: PfRow, counts: Map<string, VfCounts>): NicRow {
   return {
     id: pf.id,
     name: pf.name,
+    label: pfLabel(pf),
     pciAddress: pf.pciAddress,
     model: pf.model,
     driver: pf.driver,
@@ -94,6 +105,7 @@ function nicRow(pf: PfRow, counts: Map<string, VfCounts>): NicRow {
     vfTotal: vf.total,
     bondName: pf.bondName,
     bondSlaves: pf.bondSlaves,
+    l2: pfL2Carriage(pf),
   };
 }
 

@@ -1,5 +1,24 @@
 import { describe, expect, it } from "vitest";
-import { iommuReadiness, virtualizationStateOf } from "./rules";
+import { iommuReadiness, pfL2Carriage, pfLabel, virtualizationStateOf } from "./rules";
+
+describe("a PF without a netdev", () => {
+  const nvme = { name: null, pciAddress: "0000:01:00.0" };
+  it("cannot carry an L2, and says so", () => {
+    expect(pfL2Carriage(nvme)).toEqual({
+      canCarryL2: false,
+      message: "0000:01:00.0 has no network interface, so it cannot carry an L2 network.",
+    });
+    expect(pfL2Carriage({ name: "em1", pciAddress: "0000:02:00.0" })).toEqual({
+      canCarryL2: true,
+      message: null,
+    });
+  });
+
+  it("is called by its PCI address", () => {
+    expect(pfLabel(nvme)).toBe("0000:01:00.0");
+    expect(pfLabel({ name: "em1", pciAddress: "0000:02:00.0" })).toBe("em1");
+  });
+});
 
 describe("virtualizationStateOf", () => {
   it("is NotVirtualizable without SR-IOV or with totalVfs = 0", () => {

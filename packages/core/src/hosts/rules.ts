@@ -42,3 +42,23 @@ export function iommuReadiness(host: {
       "The kernel argument is set and the host has rebooted, but IOMMU is not active: turn on VT-d / AMD-Vi in the BIOS.",
   };
 }
+
+/** How a PF is named in messages: its netdev, or its PCI address when it has none. */
+export function pfLabel(pf: { name: string | null; pciAddress: string }): string {
+  return pf.name ?? pf.pciAddress;
+}
+
+export type PfL2Carriage =
+  { canCarryL2: true; message: null } | { canCarryL2: false; message: string };
+
+/**
+ * An L2 names its physical interface, so only a PF with a netdev can carry one. An SR-IOV
+ * function without a netdev (an NVMe controller) is still discovered and can be split.
+ */
+export function pfL2Carriage(pf: { name: string | null; pciAddress: string }): PfL2Carriage {
+  if (pf.name !== null) return { canCarryL2: true, message: null };
+  return {
+    canCarryL2: false,
+    message: `${pf.pciAddress} has no network interface, so it cannot carry an L2 network.`,
+  };
+}

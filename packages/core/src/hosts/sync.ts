@@ -21,14 +21,15 @@ export interface ObservedHost {
 }
 
 export interface ObservedNic {
-  name: string;
+  /** Null for an SR-IOV PF without a netdev; mac and linkState are null then too. */
+  name: string | null;
   pciAddress: string;
   vendorId: string;
   deviceId: string;
   model: string;
   driver: string | null;
   mac: string | null;
-  linkState: "up" | "down";
+  linkState: "up" | "down" | null;
   speedMbps: number | null;
   totalVfs: number;
   numVfs: number;

@@ -49,6 +49,18 @@ describe("R3 availability", () => {
     expect(row.message).toBe("SR-IOV enabled, no VFs on host kvm-01: interface em1 is not split");
   });
 
+  it("never resolves an interface name to a PF without a netdev", () => {
+    const nvme = {
+      name: null,
+      bondName: null,
+      virtualizationState: "Virtualized" as const,
+      ...vfs(4),
+    };
+    const pfs = [...host().physicalNics, nvme];
+    expect(resolveInterface(pfs, "0000:01:00.0")).toEqual([]);
+    expect(resolveInterface(pfs, "bond0").map((pf) => pf.name)).toEqual(["p2p1", "p2p2"]);
+  });
+
   it("resolves a bond to its slaves and counts the split ones", () => {
     expect(resolveInterface(host().physicalNics, "bond0").map((pf) => pf.name)).toEqual([
       "p2p1",

@@ -26,7 +26,8 @@ export interface HostVfAvailability {
 }
 
 export interface AvailabilityPf {
-  name: string;
+  /** Null for a PF without a netdev: it resolves no interface name, so it carries no L2. */
+  name: string | null;
   bondName: string | null;
   virtualizationState: VirtualizationState;
   /** VFs present (not Missing) and free, counted by SQL (sriov/capacity.ts). */
@@ -58,13 +59,15 @@ export interface AvailabilityNetwork {
 }
 
 /** domain.md: on each host the interface name resolves to a PF, or to the slaves of a bond. */
-export function resolveInterface<T extends { name: string; bondName: string | null }>(
+export function resolveInterface<T extends { name: string | null; bondName: string | null }>(
   pfs: T[],
   name: string,
-): T[] {
-  const direct = pfs.filter((pf) => pf.name === name);
+): Array<T & { name: string }> {
+  // A PF without a netdev (an NVMe controller) has no name for an L2 to name.
+  const named = pfs.filter((pf): pf is T & { name: string } => pf.name !== null);
+  const direct = named.filter((pf) => pf.name === name);
   if (direct.length > 0) return direct;
-  return pfs.filter((pf) => pf.bondName === name).sort((a, b) => a.name.localeCompare(b.name));
+  return named.filter((pf) => pf.bondName === name).sort((a, b) => a.name.localeCompare(b.name));
 }
 
 /** VFs that exist right now; Missing ones are remembered but cannot be handed out. */

@@ -1,4 +1,5 @@
 import type { Db, Operation, Tx } from "@virtfn/db";
+import { pfLabel } from "../hosts/rules";
 import { recordAudit } from "../operations/audit";
 import { createOperation } from "../operations/create";
 import type { OperationKind } from "../operations/kinds";
@@ -61,7 +62,8 @@ async function lockPf(tx: Tx, pfId: string) {
   await tx.$queryRaw`SELECT id FROM "PhysicalNic" WHERE id = ${pfId}::uuid FOR UPDATE`;
   const pf = await tx.physicalNic.findUnique({ where: { id: pfId }, include: { host: true } });
   if (!pf) throw notFound("Physical NIC", pfId);
-  return pf;
+  // Messages, audit and operation targets name a PF without a netdev by its PCI address.
+  return { ...pf, name: pfLabel(pf) };
 }
 
 async function requireHostIdle(tx: Tx, host: { id: string; name: string }): Promise<void> {
@@ -128,7 +130,7 @@ export async function splitPhysicalNic(
         : [];
       const warnings = splitWarnings(
         pf,
-        splitSlaves.map((slave) => slave.name),
+        splitSlaves.flatMap((slave) => slave.name ?? []),
       );
       const operation = await startSetVfCount(tx, actor, "pf.split", pf, {
         count: input.count,

@@ -2,6 +2,7 @@ import { AgentError, isAgentError, type AgentClient, type Task } from "@virtfn/a
 import { z } from "zod";
 import type { Operation } from "@virtfn/db";
 import { disconnectReason, refreshHost } from "../hosts/operations";
+import { pfLabel } from "../hosts/rules";
 import { markHostDisconnected } from "../hosts/sync";
 import { AwaitingAgentTask, recheckDelay } from "../operations/handoff";
 import type { OperationContext, OperationHandler } from "../runtime/context";
@@ -94,11 +95,12 @@ async function taskOf(agent: AgentClient, operationId: string): Promise<Task | n
  */
 export const setVfCount: OperationHandler = async (ctx, operation) => {
   const input = setVfCountOperationInput.parse(operation.input);
-  const pf = await ctx.db.physicalNic.findUnique({
+  const found = await ctx.db.physicalNic.findUnique({
     where: { id: operation.targetId },
     include: { host: true },
   });
-  if (!pf) throw notFound("Physical NIC", operation.targetId);
+  if (!found) throw notFound("Physical NIC", operation.targetId);
+  const pf = { ...found, name: pfLabel(found) };
   const { host } = pf;
   const agent = ctx.agentFor(host);
   const label = verb(operation.kind, input.count);

@@ -1,4 +1,5 @@
 import type { Db, L2Type, Prisma, VfState, VirtualizationState } from "@virtfn/db";
+import { pfLabel } from "../hosts/rules";
 import { requireInventoryReader, type Actor } from "../shared/actor";
 import { notFound } from "../shared/errors";
 import { cappedCount } from "../shared/pagination";
@@ -27,6 +28,7 @@ const hostSelect = {
     select: {
       id: true,
       name: true,
+      pciAddress: true,
       model: true,
       bondName: true,
       bondSlaves: true,
@@ -253,13 +255,13 @@ export async function sriovOverview(
     const splitSlaves = pf.bondName
       ? host.physicalNics
           .filter((other) => other.bondName === pf.bondName && other.numVfs > 0)
-          .map((other) => other.name)
+          .flatMap((other) => other.name ?? [])
       : [];
     return {
       pfId: pf.id,
       hostId: host.id,
       hostName: host.name,
-      name: pf.name,
+      name: pfLabel(pf),
       model: pf.model,
       bondName: pf.bondName,
       virtualizationState: pf.virtualizationState,
@@ -267,7 +269,7 @@ export async function sriovOverview(
       numVfs: pf.numVfs,
       desiredNumVfs: pf.desiredNumVfs,
       vfs: states.get(pf.id) ?? emptyStates(),
-      warnings: splitWarnings(pf, splitSlaves),
+      warnings: splitWarnings({ ...pf, name: pfLabel(pf) }, splitSlaves),
     };
   });
   const l2s: L2Usage[] = l2Rows.map((l2) => {

@@ -1,6 +1,6 @@
 import type { AgentClient } from "@virtfn/agent-client";
 import type { Db } from "@virtfn/db";
-import { iommuReadiness } from "../hosts/rules";
+import { iommuReadiness, pfLabel } from "../hosts/rules";
 import { recordAudit } from "../operations/audit";
 import { createOperation } from "../operations/create";
 import { isDomainError, ErrorCode } from "../shared/errors";
@@ -32,7 +32,8 @@ export async function reapplyDesiredVfs(db: Db, hostId: string): Promise<Reapply
     orderBy: { name: "asc" },
   });
   const outcomes: ReapplyOutcome[] = [];
-  for (const pf of pfs) {
+  for (const row of pfs) {
+    const pf = { ...row, name: pfLabel(row) };
     const desired = pf.desiredNumVfs ?? 0;
     if (pf.numVfs >= desired) continue;
     const base = { pfId: pf.id, pf: pf.name, desired, observed: pf.numVfs, operationId: null };

@@ -400,9 +400,14 @@ function NicTable({
                 </>
               );
               return (
-                <tr key={nic.id} data-testid="nic-row" data-nic={nic.name}>
+                <tr key={nic.id} data-testid="nic-row" data-nic={nic.label}>
                   <td>
-                    <span className="strong">{nic.name}</span>
+                    <span className="strong">{nic.label}</span>
+                    {nic.l2.canCarryL2 ? null : (
+                      <div className="sub" data-testid="nic-no-l2">
+                        {nic.l2.message}
+                      </div>
+                    )}
                     <div className="sub show-narrow">{nic.model}</div>
                     {isAdmin ? (
                       <div className="show-narrow nic-actions-narrow">{sriovActions}</div>

@@ -146,11 +146,11 @@ export function SplitDialog({
         .filter(
           (other) => other.bondName === nic.bondName && other.id !== nic.id && other.numVfs > 0,
         )
-        .map((other) => other.name)
+        .map((other) => other.label)
     : [];
   const warnings = useQuery({
     ...trpc.sriov.splitWarnings.queryOptions({
-      name: nic.name,
+      name: nic.label,
       bondName: nic.bondName,
       bondSlaves: nic.bondSlaves,
       splitSlaves,
@@ -191,12 +191,12 @@ export function SplitDialog({
   };
 
   return (
-    <Dialog open={open} onClose={close} title={`SR-IOV split: ${nic.name} on ${host.name}`}>
+    <Dialog open={open} onClose={close} title={`SR-IOV split: ${nic.label} on ${host.name}`}>
       {operationId ? (
         <PfOperationProgress
           operationId={operationId}
           hostId={host.id}
-          pfName={nic.name}
+          pfName={nic.label}
           onClose={close}
         />
       ) : (
@@ -320,12 +320,12 @@ export function RestoreDialog({
   const inUse = nic.vfTotal - nic.vfAvailable;
 
   return (
-    <Dialog open={open} onClose={close} title={`SR-IOV restore: ${nic.name} on ${host.name}?`}>
+    <Dialog open={open} onClose={close} title={`SR-IOV restore: ${nic.label} on ${host.name}?`}>
       {operationId ? (
         <PfOperationProgress
           operationId={operationId}
           hostId={host.id}
-          pfName={nic.name}
+          pfName={nic.label}
           onClose={close}
         />
       ) : (
@@ -338,7 +338,7 @@ export function RestoreDialog({
           <div className="dialog-content">
             <div className="banner banner-warn" role="note">
               <strong>Warning.</strong> Restoring sets <code>sriov_numvfs</code> to 0: all{" "}
-              {nic.numVfs} VFs of {nic.name} are destroyed, and VMs lose the VF NICs they hold on
+              {nic.numVfs} VFs of {nic.label} are destroyed, and VMs lose the VF NICs they hold on
               them.
             </div>
             {inUse > 0 && !vms ? (
@@ -349,7 +349,7 @@ export function RestoreDialog({
             {vms ? (
               <div className="banner banner-err" role="alert" data-testid="restore-refused">
                 <p>
-                  <strong>Refused:</strong> VFs of {nic.name} are attached to{" "}
+                  <strong>Refused:</strong> VFs of {nic.label} are attached to{" "}
                   {vms.length === 1 ? "this VM" : `these ${vms.length} VMs`}:
                 </p>
                 <ul className="vm-list">
