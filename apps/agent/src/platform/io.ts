@@ -1,4 +1,4 @@
-import { promises as fs } from "node:fs";
+import { constants as fsConstants, promises as fs } from "node:fs";
 import path from "node:path";
 
 /**
@@ -32,7 +32,9 @@ export class NodeSysfsIo implements SysfsIo {
   }
 
   writeFile(rel: string, data: string): Promise<void> {
-    // sysfs attributes take one write; 'r+' avoids O_TRUNC/O_CREAT, which sysfs files reject.
+    // sysfs attributes take one write. Write-only: kernfs refuses a read-write open of an
+    // attribute that cannot be read (bind, unbind) with EACCES, even for root, as the kernel
+    // test bed showed. No O_CREAT or O_TRUNC: an attribute exists or the write is ENOENT.
     return writeExisting(this.resolve(rel), data);
   }
 
@@ -55,7 +57,7 @@ export class NodeSysfsIo implements SysfsIo {
 }
 
 async function writeExisting(file: string, data: string): Promise<void> {
-  const handle = await fs.open(file, "r+");
+  const handle = await fs.open(file, fsConstants.O_WRONLY);
   try {
     await handle.write(data);
   } finally {
