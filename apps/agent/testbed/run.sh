@@ -110,7 +110,8 @@ qemu-system-x86_64 \
   -append "console=ttyS0 intel_iommu=on iommu=pt quiet loglevel=3 panic=-1" \
   -serial "file:$log" &
 qemu_pid=$!
-tail -n +1 -f --pid="$qemu_pid" "$log" &
+# Vitest hides and shows the cursor even on a dumb terminal: drop those two escapes.
+tail -n +1 -f --pid="$qemu_pid" "$log" | sed -u 's/\x1b\[?25[hl]//g' &
 tail_pid=$!
 
 deadline=$(($(date +%s) + guest_timeout))
@@ -125,7 +126,7 @@ done
 wait "$tail_pid" 2>/dev/null || true
 tail_pid=""
 
-suite=$(grep -a -o '^KERNEL SUITE: [0-9]* passed, [0-9]* failed' "$log" | tail -1 || true)
+suite=$(grep -a -o 'KERNEL SUITE: [0-9]* passed, [0-9]* failed' "$log" | tail -1 || true)
 status=$(grep -a -o 'TESTBED-EXIT=[0-9]*' "$log" | tail -1 | cut -d= -f2 || true)
 say "finished after $(elapsed)"
 if [ -z "$suite" ]; then
