@@ -18,7 +18,7 @@ const securityHeaders = [
 
 const config: NextConfig = {
   // The workspace packages export TypeScript source; Next compiles them with the app.
-  transpilePackages: ["@virtfn/core", "@virtfn/db", "@virtfn/agent-client"],
+  transpilePackages: ["@virtfn/core", "@virtfn/db", "@virtfn/agent-client", "@virtfn/telemetry"],
   // Native or Node-only modules stay outside the bundle and load from node_modules at run time.
   serverExternalPackages: [
     "@node-rs/argon2",
@@ -26,6 +26,9 @@ const config: NextConfig = {
     "pg",
     "@prisma/adapter-pg",
     "@prisma/client",
+    "pino",
+    "pino-pretty",
+    "prom-client",
   ],
   // Tests and scripts reach the dev server as 127.0.0.1; let them load dev assets (HMR, chunks).
   allowedDevOrigins: ["127.0.0.1", "localhost"],

@@ -137,6 +137,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       DATABASE_URL: postgres.url,
       REDIS_URL: redis.url,
       VIRTFN_QUEUE_PREFIX: options.queuePrefix,
+      // JSON log lines are for machines; a person watching `npm start` gets them pretty.
+      ...(process.stdout.isTTY ? { VIRTFN_LOG_PRETTY: "1" } : {}),
       ...(options.reconcileMs === undefined
         ? {}
         : { VIRTFN_RECONCILE_MS: String(options.reconcileMs) }),

@@ -35,7 +35,27 @@ const API_ROUTES: Array<{ prefix: string; methods: string[] }> = [
   { prefix: "/api/trpc/", methods: ["GET", "POST", "HEAD", "OPTIONS"] },
   { prefix: "/api/health", methods: ["GET", "HEAD"] },
   { prefix: "/api/docs", methods: ["GET", "HEAD"] },
+  { prefix: "/api/ready", methods: ["GET", "HEAD"] },
+  { prefix: "/api/metrics", methods: ["GET", "HEAD"] },
 ];
+
+const REQUEST_ID = /^[\w.:@-]{1,128}$/;
+
+/**
+ * Every API request carries an X-Request-Id from here on: the caller's when it sent one, else a
+ * fresh one, echoed on the answer, so that the caller, the logs and an error body name one id.
+ * A malformed one is left for the REST boundary to refuse.
+ */
+function withRequestId(request: NextRequest): NextResponse {
+  const given = request.headers.get("x-request-id");
+  if (given !== null && !REQUEST_ID.test(given)) return NextResponse.next();
+  const requestId = given ?? crypto.randomUUID();
+  const requestHeaders = new Headers(request.headers);
+  requestHeaders.set("x-request-id", requestId);
+  const response = NextResponse.next({ request: { headers: requestHeaders } });
+  response.headers.set("x-request-id", requestId);
+  return response;
+}
 
 /**
  * The API's framework-level errors in the API's JSON shape, decided before Next.js routes the
@@ -65,7 +85,7 @@ function apiGate(request: NextRequest): NextResponse | null {
 
 export function proxy(request: NextRequest) {
   const { pathname } = request.nextUrl;
-  if (pathname.startsWith("/api/")) return apiGate(request) ?? NextResponse.next();
+  if (pathname.startsWith("/api/")) return apiGate(request) ?? withRequestId(request);
 
   const nonce = Buffer.from(crypto.randomUUID()).toString("base64");
   const policy = contentSecurityPolicy(nonce);

@@ -54,4 +54,26 @@ describe("the proxy", () => {
     const passes = proxy(new NextRequest("http://127.0.0.1:3000/api/v1/vms"));
     expect(passes.headers.get("x-middleware-next")).toBe("1");
   });
+
+  it("lets readiness and metrics through, and gives every API request an echoed X-Request-Id", () => {
+    for (const path of ["/api/ready", "/api/metrics"])
+      expect(
+        proxy(new NextRequest(`http://127.0.0.1:3000${path}`)).headers.get("x-middleware-next"),
+      ).toBe("1");
+    const given = proxy(
+      new NextRequest("http://127.0.0.1:3000/api/v1/vms", { headers: { "x-request-id": "abc-1" } }),
+    );
+    expect(given.headers.get("x-request-id")).toBe("abc-1");
+    // Next passes the rewritten request headers on through this header pair.
+    expect(given.headers.get("x-middleware-request-x-request-id")).toBe("abc-1");
+    const fresh = proxy(new NextRequest("http://127.0.0.1:3000/api/trpc/vms.list"));
+    const id = fresh.headers.get("x-request-id");
+    expect(id).toMatch(/^[\w-]{36}$/);
+    expect(fresh.headers.get("x-middleware-request-x-request-id")).toBe(id);
+    // A malformed id is not echoed; the REST boundary refuses it with a 400.
+    const bad = proxy(
+      new NextRequest("http://127.0.0.1:3000/api/v1/vms", { headers: { "x-request-id": "a b" } }),
+    );
+    expect(bad.headers.get("x-request-id")).toBeNull();
+  });
 });

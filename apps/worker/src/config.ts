@@ -13,6 +13,8 @@ const WorkerEnv = z.object({
   VIRTFN_LOCK_MS: z.coerce.number().int().min(1000).default(30_000),
   VIRTFN_PROGRESS_MS: z.coerce.number().int().min(0).default(250),
   VIRTFN_AGENT_OUTAGE_MS: z.coerce.number().int().min(0).default(45_000),
+  // Unset: no HTTP server (several workers on one machine would fight over a fixed port).
+  VIRTFN_WORKER_HTTP_PORT: z.coerce.number().int().min(0).max(65535).optional(),
 });
 
 export type WorkerConfig = {
@@ -35,6 +37,8 @@ export type WorkerConfig = {
    * longer) before failing; default 45 s.
    */
   agentOutageMs?: number;
+  /** Port of /metrics, /healthz and /readyz; 0 picks a free one; undefined runs no server. */
+  httpPort?: number;
 };
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
@@ -51,5 +55,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): WorkerConfi
     lockMs: parsed.VIRTFN_LOCK_MS,
     progressMs: parsed.VIRTFN_PROGRESS_MS,
     agentOutageMs: parsed.VIRTFN_AGENT_OUTAGE_MS,
+    ...(parsed.VIRTFN_WORKER_HTTP_PORT === undefined
+      ? {}
+      : { httpPort: parsed.VIRTFN_WORKER_HTTP_PORT }),
   };
 }

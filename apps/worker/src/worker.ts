@@ -1,12 +1,20 @@
 import { Worker } from "bullmq";
 import { createAgentClient, type AgentClient } from "@virtfn/agent-client";
-import { Queues, type AgentCallPolicy, type AgentTarget } from "@virtfn/core";
+import { pingDatabase, Queues, type AgentCallPolicy, type AgentTarget } from "@virtfn/core";
 import { createDb } from "@virtfn/db";
+import {
+  checkReadiness,
+  createWorkerMetrics,
+  startTelemetryServer,
+  type LineLog,
+  type TelemetryServer,
+  type WorkerMetrics,
+} from "@virtfn/telemetry";
 import type { WorkerConfig } from "./config";
 import { createRedis } from "./connection";
 import { runOperationJob } from "./jobs/run-operation";
 import { startDispatcher } from "./outbox/dispatcher";
-import { createQueues, type OperationJob } from "./queues/producer";
+import { createQueues, queueStats, type OperationJob } from "./queues/producer";
 import { startReconciler, type Reconciler } from "./reconciler/reconciler";
 
 const DEFAULT_AGENT_OUTAGE_MS = 45_000;
@@ -15,12 +23,15 @@ export interface RunningWorker {
   reconciler: Reconciler;
   /** Moves pending outbox entries now instead of waiting for the next tick. */
   dispatchNow(): Promise<number>;
+  metrics: WorkerMetrics;
+  /** The port of /metrics, /healthz and /readyz, when config.httpPort asked for the server. */
+  httpPort: number | null;
   close(): Promise<void>;
 }
 
 export async function startWorker(
   config: WorkerConfig,
-  log: (line: string) => void = (line) => console.log(`[worker] ${line}`),
+  log: LineLog = (line) => console.log(`[worker] ${line}`),
 ): Promise<RunningWorker> {
   const outageMs = config.agentOutageMs ?? DEFAULT_AGENT_OUTAGE_MS;
   const agentFor = (target: AgentTarget, policy?: AgentCallPolicy): AgentClient =>
@@ -29,11 +40,19 @@ export async function startWorker(
       token: target.agentToken,
       timeoutMs: 10_000,
       retryForMs: policy?.waitOutOutages === true ? outageMs : 0,
+      onCall: metrics.agentCall,
     });
   const db = createDb(config.databaseUrl, { max: config.concurrency + 4 });
   const producerConnection = createRedis(config.redisUrl);
   const queues = createQueues(producerConnection, config);
-  const deps = { db, agentFor, log, progressMs: config.progressMs ?? 250 };
+  const metrics = createWorkerMetrics({ queueStats: () => queueStats(queues) });
+  const deps = {
+    db,
+    agentFor,
+    log,
+    finished: metrics.operationFinished,
+    progressMs: config.progressMs ?? 250,
+  };
 
   // BullMQ does not close a connection it was handed, so each worker keeps its own to close.
   const consumers = Object.values(Queues).map((name) => {
@@ -64,12 +83,27 @@ export async function startWorker(
     log,
   });
   const reconciler = startReconciler({ db, agentFor, intervalMs: config.reconcileMs, log });
+  let server: TelemetryServer | null = null;
+  if (config.httpPort !== undefined) {
+    server = await startTelemetryServer({
+      port: config.httpPort,
+      registry: metrics.registry,
+      ready: () =>
+        checkReadiness({ pingPostgres: () => pingDatabase(db), redisUrl: config.redisUrl }),
+      onError: (error) =>
+        log(`telemetry: ${error instanceof Error ? error.message : String(error)}`),
+    });
+    log(`metrics, liveness and readiness on port ${server.port}`, { port: server.port });
+  }
 
   return {
     reconciler,
     dispatchNow: () => dispatcher.flush(),
+    metrics,
+    httpPort: server?.port ?? null,
     // Order matters: stop taking new work, let running jobs finish, then drop connections.
     async close() {
+      await server?.close();
       await dispatcher.stop();
       await reconciler.stop();
       await Promise.all(workers.map((worker) => worker.close()));

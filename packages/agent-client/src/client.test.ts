@@ -242,3 +242,26 @@ describe("waiting out an outage (retryForMs)", () => {
     expect(s.seen).toHaveLength(1);
   });
 });
+
+describe("the call observer (onCall)", () => {
+  it("hears each call once, retries included, with the error code of a failed one", async () => {
+    const events: Array<{ route: string; errorCode?: string }> = [];
+    const s = scripted([refused(), json(health), agentError("EBUSY", 409)]);
+    const c = createAgentClient({
+      baseUrl: "http://agent:7443",
+      token: "tok",
+      retryDelayMs: 0,
+      fetch: s.fetchImpl,
+      onCall: ({ route, errorCode, durationMs }) => {
+        expect(durationMs).toBeGreaterThanOrEqual(0);
+        events.push(errorCode === undefined ? { route } : { route, errorCode });
+        throw new Error("an observer that throws does not fail the call");
+      },
+    });
+    expect(await c.health()).toEqual(health);
+    await expect(c.setVfCount("0000:01:00.0", 4, { operationId: "op-1" })).rejects.toThrow(
+      AgentError,
+    );
+    expect(events).toEqual([{ route: "health" }, { route: "setVfCount", errorCode: "EBUSY" }]);
+  });
+});

@@ -29,6 +29,16 @@ export interface AgentClientOptions {
   /** Keep retrying transient failures of idempotent calls for this long; default 0 (count only). */
   retryForMs?: number;
   fetch?: typeof fetch;
+  /** Told of every call once it ends (retries included), for metrics; what it throws is ignored. */
+  onCall?: (event: AgentCallEvent) => void;
+}
+
+/** One finished agent call: its route, how long it took, and the error code if it failed. */
+export interface AgentCallEvent {
+  route: RouteName;
+  durationMs: number;
+  /** The AgentError code (TIMEOUT, UNREACHABLE, …), "CLIENT" for anything else; absent on success. */
+  errorCode?: string;
 }
 
 export interface SetVfCountAndWaitOptions {
@@ -69,13 +79,32 @@ export function createAgentClient(options: AgentClientOptions) {
       if (!parsedBody.success) throw validationError(name, "body", parsedBody.error);
       payload = parsedBody.data;
     }
-    const result = await callRoute(
-      transport,
-      route,
-      toStringRecord(parsedParams.data),
-      payload,
-      callOptions,
-    );
+    const started = performance.now();
+    const observe = (errorCode?: string) => {
+      try {
+        options.onCall?.({
+          route: name,
+          durationMs: performance.now() - started,
+          ...(errorCode === undefined ? {} : { errorCode }),
+        });
+      } catch {
+        // Metrics must never fail the call they measure.
+      }
+    };
+    let result: unknown;
+    try {
+      result = await callRoute(
+        transport,
+        route,
+        toStringRecord(parsedParams.data),
+        payload,
+        callOptions,
+      );
+    } catch (error) {
+      observe(error instanceof AgentError ? error.code : "CLIENT");
+      throw error;
+    }
+    observe();
     // callRoute already parsed with route.response; the cast only restores the static type.
     return result as RouteResponse<N>;
   }

@@ -10,6 +10,7 @@ export * from "./schemas/task";
 export {
   createAgentClient,
   type AgentClient,
+  type AgentCallEvent,
   type AgentClientOptions,
   type SetVfCountAndWaitOptions,
 } from "./client";

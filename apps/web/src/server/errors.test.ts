@@ -1,10 +1,12 @@
 // The error mapping, end to end through tRPC's fetch handler: domain errors keep their kind and
 // code, zod errors (from tRPC's input parsing or re-thrown by a core service) become BAD_REQUEST
 // with field paths, and anything else is a generic 500 with a request id.
+import { Writable } from "node:stream";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { DomainError, ErrorCode } from "@virtfn/core";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
+import { webTelemetry } from "./telemetry";
 import type { Context } from "./trpc";
 import { adminProcedure, publicProcedure, router } from "./trpc";
 
@@ -129,7 +131,15 @@ describe("tRPC error mapping", () => {
   });
 
   it("hides unexpected errors behind a request id and logs them", async () => {
-    const log = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const lines: string[] = [];
+    webTelemetry({
+      logDestination: new Writable({
+        write(chunk: Buffer, _encoding, done) {
+          lines.push(...chunk.toString().split("\n").filter(Boolean));
+          done();
+        },
+      }),
+    });
     const { status, error } = await call("boom");
     expect(status).toBe(500);
     expect(error.message).toBe("Something went wrong on the server. Request id: req-test-1.");
@@ -139,8 +149,16 @@ describe("tRPC error mapping", () => {
       requestId: "req-test-1",
       domainCode: null,
     });
-    expect(log).toHaveBeenCalled();
-    expect(String(log.mock.calls[0]?.[0])).toContain("req-test-1");
+    // One JSON line, at error level, with the request id and the error (kept in the log only).
+    const logged = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(logged).toEqual([
+      expect.objectContaining({
+        level: "error",
+        service: "web",
+        requestId: "req-test-1",
+        err: expect.objectContaining({ message: expect.any(String) as unknown }) as unknown,
+      }),
+    ]);
   });
 
   it("refuses anonymous callers with UNAUTHORIZED and non-admins with FORBIDDEN", async () => {

@@ -14,6 +14,7 @@ import {
   type ErrorKind,
 } from "@virtfn/core";
 import { z } from "zod";
+import { webTelemetry } from "./telemetry";
 
 const kindToCode: Record<ErrorKind, TRPCError["code"]> = {
   BAD_REQUEST: "BAD_REQUEST",
@@ -116,6 +117,9 @@ export function toTRPCError(error: unknown, requestId: string, path?: string): T
   if (fromDb) {
     return new TRPCError({ code: kindToCode[fromDb.kind], message: fromDb.message, cause: fromDb });
   }
-  console.error(`[web] request ${requestId}${path ? ` (${path})` : ""} failed:`, original);
+  webTelemetry().logger.error(
+    { requestId, ...(path ? { path } : {}), err: original },
+    "request failed with an unexpected error",
+  );
   return new InternalError(requestId);
 }

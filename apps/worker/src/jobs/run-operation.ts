@@ -12,14 +12,17 @@ import {
   type AgentTarget,
 } from "@virtfn/core";
 import type { AgentClient } from "@virtfn/agent-client";
-import type { Db } from "@virtfn/db";
+import type { Db, Operation } from "@virtfn/db";
+import type { LogFields } from "@virtfn/telemetry";
 import type { OperationJob } from "../queues/producer";
 import { throttledProgress } from "./progress";
 
 export interface JobDeps {
   db: Db;
   agentFor(target: AgentTarget): AgentClient;
-  log(line: string): void;
+  log(line: string, fields?: LogFields): void;
+  /** Told once per operation that this job moved to a final status (metrics). */
+  finished?(operation: Operation, status: "Succeeded" | "Failed"): void;
   /** At most one progress write per operation per this many ms. */
   progressMs: number;
 }
@@ -69,8 +72,9 @@ export async function runOperationJob(
   try {
     const result = await handler(ctx, operation);
     await progress.cancel();
-    await succeedOperation(deps.db, operationId, result);
-    deps.log(`operation ${operation.kind} ${operationId} succeeded`);
+    if (await succeedOperation(deps.db, operationId, result))
+      deps.finished?.(operation, "Succeeded");
+    deps.log(`operation ${operation.kind} ${operationId} succeeded`, logFields(operation));
     return "succeeded";
   } catch (error) {
     if (isAwaitingAgentTask(error) && token !== undefined) {
@@ -90,10 +94,21 @@ export async function runOperationJob(
       );
       throw error;
     }
-    await failOperation(deps.db, operationId, failure);
+    if (await failOperation(deps.db, operationId, failure)) deps.finished?.(operation, "Failed");
     deps.log(
       `operation ${operation.kind} ${operationId} failed: ${failure.code} ${failure.message}`,
+      { ...logFields(operation), errorCode: failure.code },
     );
     throw new UnrecoverableError(failure.message);
   }
+}
+
+/** The ids a log line about an operation carries, so that its lines can be searched by them. */
+function logFields(operation: Operation): LogFields {
+  return {
+    operationId: operation.id,
+    kind: operation.kind,
+    target: operation.targetName,
+    ...(operation.targetType === "Host" ? { host: operation.targetName } : {}),
+  };
 }

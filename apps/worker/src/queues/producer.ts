@@ -1,6 +1,7 @@
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import { Queues, type HandoffState, type QueueName } from "@virtfn/core";
+import type { QueueStats } from "@virtfn/telemetry";
 import type { WorkerConfig } from "../config";
 
 export interface OperationJob {
@@ -53,5 +54,24 @@ export async function enqueueOperations(
         })),
       ),
     ),
+  );
+}
+
+/** Depth by state and the oldest waiting job's age of each queue, read from Redis at scrape time. */
+export async function queueStats(queues: OperationQueues): Promise<QueueStats[]> {
+  return Promise.all(
+    Object.entries(queues).map(async ([name, queue]) => {
+      const [counts, oldest] = await Promise.all([
+        queue.getJobCounts("waiting", "active", "delayed", "prioritized", "failed", "completed"),
+        // Ascending: the job at the tail of the wait list, the one waiting longest.
+        queue.getJobs(["waiting"], 0, 0, true),
+      ]);
+      const since = oldest[0]?.timestamp;
+      return {
+        queue: name,
+        counts,
+        oldestWaitingSeconds: since === undefined ? 0 : Math.max(0, Date.now() - since) / 1000,
+      };
+    }),
   );
 }
