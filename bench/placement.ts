@@ -9,8 +9,8 @@ import {
   createL2Network,
   createL3Network,
   createVm,
-  lockAndReserve,
   placementHosts,
+  reserveOnHost,
   seedDemo,
   type Actor,
 } from "@virtfn/core";
@@ -130,7 +130,8 @@ console.log(
   `raw SKIP LOCKED loop: ${baseline.perSecond.toFixed(1)}/s ${stats(baseline.latencies)}; Node CPU ${baseline.cpuMs.toFixed(2)}ms/op`,
 );
 
-// 2. Core's locked reservation alone, on a random host, then release.
+// 2. Core's locked reservation alone (reserveOnHost, the statement createVm's placement runs),
+// on a random host, then release.
 const hosts = await placementHosts(db, { clusterIds: [cluster.id] });
 const network = {
   l2Id: l2.id,
@@ -143,15 +144,13 @@ const demand = { vcpus: 0, memoryMiB: 0, networks: [network] };
 const reserve = await drive(async () => {
   const host = hosts[Math.floor(Math.random() * hosts.length)];
   if (!host) return;
-  const attempt = await db.$transaction(
-    (tx) => lockAndReserve(tx, host, demand, [{ index: 0, network }]),
-    { maxWait: 20_000, timeout: 30_000 },
-  );
+  // One statement, so its own transaction: lock host and PF, re-check, reserve.
+  const attempt = await reserveOnHost(db, host, demand, [{ index: 0, network }]);
   const vf = attempt.ok ? attempt.reserved.get(0) : undefined;
   if (!vf) return;
   take(vf.id);
   held.delete(vf.id);
-  await db.virtualFunction.update({ where: { id: vf.id }, data: { state: "Available" } });
+  await db.$executeRaw`UPDATE "VirtualFunction" SET state = 'Available' WHERE id = ${vf.id}::uuid`;
 });
 console.log(
   `core lockAndReserve: ${reserve.perSecond.toFixed(1)}/s ${stats(reserve.latencies)}; Node CPU ${reserve.cpuMs.toFixed(2)}ms/op`,

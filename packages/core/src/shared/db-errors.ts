@@ -3,8 +3,10 @@ import { DomainError, ErrorCode } from "./errors";
 
 /** True when Postgres refused a write because of a unique constraint or index. */
 export function isUniqueViolation(error: unknown, constraint?: string): boolean {
+  // A raw query reports it as P2010 with the Postgres code 23505.
   const prismaUnique =
-    error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
+    error instanceof Prisma.PrismaClientKnownRequestError &&
+    (error.code === "P2002" || (error.code === "P2010" && error.message.includes("23505")));
   if (!prismaUnique) return false;
   if (!constraint) return true;
   // With driver adapters the constraint name travels in the message or the adapter metadata.
