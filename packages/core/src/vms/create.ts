@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { Prisma, type Db, type DbOrTx, type Operation, type Vm } from "@virtfn/db";
+import { Prisma, queryRows, type Db, type DbOrTx, type Operation, type Vm } from "@virtfn/db";
 import { z } from "zod";
 import { OperationKinds } from "../operations/kinds";
 import type { Actor } from "../shared/actor";
@@ -98,7 +98,9 @@ const references = z.object({
 /** What a create names (project, offering, image, L3s with their L2 and its clusters), at once. */
 async function loadReferences(db: Db, input: z.output<typeof createVmInput>) {
   const l3Ids = [...new Set(input.nics.map((nic) => nic.l3Id))];
-  const [row] = await db.$queryRaw<unknown[]>`
+  const [row] = await queryRows(
+    db,
+    Prisma.sql`
     SELECT
       (SELECT jsonb_build_object('id', id) FROM "Project" WHERE id = ${input.projectId}::uuid) AS project,
       (SELECT jsonb_build_object('id', id, 'name', name, 'vcpus', vcpus, 'memoryMiB', "memoryMiB")
@@ -114,7 +116,8 @@ async function loadReferences(db: Db, input: z.output<typeof createVmInput>) {
            'clusterIds', (SELECT COALESCE(jsonb_agg(a."clusterId"), '[]')
                           FROM "L2ClusterAttachment" a WHERE a."l2Id" = l2.id)))), '[]')
        FROM "L3Network" l3 JOIN "L2Network" l2 ON l2.id = l3."l2Id"
-       WHERE l3.id = ANY (${l3Ids}::uuid[])) AS l3s`;
+       WHERE l3.id = ANY (${l3Ids}::uuid[])) AS l3s`,
+  );
   const refs = references.parse(row);
   if (!refs.project) throw notFound("Project", input.projectId);
   if (!refs.offering) throw notFound("Instance offering", input.offeringId);
@@ -272,7 +275,9 @@ async function placeOnHost(db: DbOrTx, plan: Plan, host: PlacementHost): Promise
   // Addresses are picked before the host is locked, and nothing is reserved unless every NIC got
   // one. They are only candidates: one a concurrent create took fails the statement on the
   // (l3Id, ip) unique index, and the create runs again.
-  const rows = await db.$queryRaw<unknown[]>`
+  const rows = await queryRows(
+    db,
+    Prisma.sql`
     WITH wanted AS MATERIALIZED (
       SELECT * FROM jsonb_to_recordset(${JSON.stringify(nics)}::jsonb) AS w(
         id uuid, "deviceIndex" int, "l3Id" uuid, "l3Name" text, type text, "isDefault" boolean,
@@ -336,8 +341,9 @@ async function placeOnHost(db: DbOrTx, plan: Plan, host: PlacementHost): Promise
       (SELECT count(*)::int FROM nic) AS nics,
       (SELECT count(*)::int FROM audit) AS audited,
       (SELECT count(virtfn_enqueue(id, ${OperationKinds["vm.create"]})) FROM op) AS enqueued,
-      ARRAY(SELECT id FROM addr) AS addressed,
-      ${Prisma.join(calls.map((_, i) => Prisma.sql`(SELECT r FROM ${Prisma.raw(`reserved_${i}`)}) AS ${Prisma.raw(`r${i}`)}`))}`;
+      to_jsonb(ARRAY(SELECT id FROM addr)) AS addressed,
+      ${Prisma.join(calls.map((_, i) => Prisma.sql`(SELECT r FROM ${Prisma.raw(`reserved_${i}`)}) AS ${Prisma.raw(`r${i}`)}`))}`,
+  );
   const row = z.record(z.string(), z.unknown()).parse(rows[0]);
   const addressed = new Set(z.array(z.string()).parse(row.addressed));
   const lacking = nics.find((nic) => !addressed.has(nic.id));
@@ -389,7 +395,7 @@ export async function createVm(
 ): Promise<VmOperation> {
   const input = createVmInput.parse(rawInput);
   requireProjectWriter(actor, input.projectId);
-  const refs = await loadReferences(db, input);
+  const refs = await retryTransaction(() => loadReferences(db, input));
   const nics = input.nics.map((nic) => {
     const l3 = refs.l3s.get(nic.l3Id);
     if (!l3) throw notFound("L3 network", nic.l3Id);

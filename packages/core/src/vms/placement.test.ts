@@ -71,7 +71,7 @@ describe("placement", () => {
     for (let i = 0; i < 50; i += 1) expect(tryOrder(uneven, demand)[0]?.name).not.toBe("full");
   });
 
-  it("power of two choices: picks spread over all 64 equal hosts, and the fuller of two never wins", () => {
+  it("power of two choices: picks spread over 64 equal hosts; of two different hosts drawn, the fuller never wins", () => {
     const hosts = Array.from({ length: 64 }, (_, i) => host(`h${i}`));
     const picks = new Set(Array.from({ length: 400 }, () => pickHost(hosts, demand)?.name));
     expect(picks.size).toBeGreaterThan(32);

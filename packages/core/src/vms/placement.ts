@@ -1,4 +1,4 @@
-import { Prisma, type DbOrTx } from "@virtfn/db";
+import { Prisma, queryRows, type DbOrTx } from "@virtfn/db";
 import { z } from "zod";
 import { iommuReadiness } from "../hosts/rules";
 import { DomainError, ErrorCode } from "../shared/errors";
@@ -391,9 +391,11 @@ export async function reserveOnHost(
 ): Promise<LockedAttempt> {
   const calls = reservationCalls(host, demand);
   const selects = calls.map((_, i) => Prisma.raw(`(SELECT r FROM reserved_${i}) AS r${i}`));
-  const [row] = await db.$queryRaw<Array<Record<string, unknown>>>`
-    WITH ${reservationCtes(host, demand, calls)}
-    SELECT ${Prisma.join(selects)}`;
-  const results = calls.map((_, i) => reservation.parse(row?.[`r${i}`]));
+  const rows = await queryRows(
+    db,
+    Prisma.sql`WITH ${reservationCtes(host, demand, calls)} SELECT ${Prisma.join(selects)}`,
+  );
+  const row = z.record(z.string(), z.unknown()).parse(rows[0]);
+  const results = calls.map((_, i) => reservation.parse(row[`r${i}`]));
   return reservationOutcome(host, demand, requests, calls, results);
 }
