@@ -160,7 +160,7 @@ const reserve = await drive(async () => {
   await release(vf.id);
 });
 console.log(
-  `core lockAndReserve: ${reserve.perSecond.toFixed(1)}/s ${stats(reserve.latencies)}; Node CPU ${reserve.cpuMs.toFixed(2)}ms/op`,
+  `core reserveOnHost: ${reserve.perSecond.toFixed(1)}/s ${stats(reserve.latencies)}; Node CPU ${reserve.cpuMs.toFixed(2)}ms/op`,
 );
 
 // 3. createVm as a tenant, one VF NIC each, VMs kept (VFs enough for the run).
