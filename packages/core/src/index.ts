@@ -75,7 +75,7 @@ export * from "./demo/networks";
 export { databaseBusy, isTxConflict, isTxStartTimeout, retryTransaction } from "./shared/db-errors";
 export {
   judgeHost,
-  lockAndReserve,
+  reserveOnHost,
   placementError,
   tryOrder,
   type CreateDemand,

@@ -1,6 +1,12 @@
 import { Prisma } from "@virtfn/db";
 import { describe, expect, it } from "vitest";
-import { isTxConflict, isTxStartTimeout, retryTransaction } from "./db-errors";
+import {
+  domainErrorFromDb,
+  isTxConflict,
+  isTxStartTimeout,
+  isUniqueViolation,
+  retryTransaction,
+} from "./db-errors";
 
 const startTimeout = () =>
   new Prisma.PrismaClientKnownRequestError(
@@ -58,5 +64,27 @@ describe("transactions that could not start, or lost a deadlock", () => {
       details: { retryAfterSeconds: expect.any(Number) },
     });
     expect(calls).toBe(3);
+  });
+
+  it("reads pg's own errors (queryRows): a pool wait that ran out is busy, 23505 names its constraint, 40P01 is a conflict", async () => {
+    const poolWait = new Error("timeout exceeded when trying to connect");
+    expect(isTxStartTimeout(poolWait)).toBe(true);
+    await expect(
+      retryTransaction(async () => {
+        throw poolWait;
+      }, 2),
+    ).rejects.toMatchObject({ code: "DATABASE_BUSY", kind: "UNAVAILABLE" });
+    const unique = Object.assign(new Error("duplicate key value"), {
+      code: "23505",
+      constraint: "VmNic_l3Id_ip_key",
+    });
+    expect(isUniqueViolation(unique, "VmNic_l3Id_ip_key")).toBe(true);
+    expect(isUniqueViolation(unique, "Vm_projectId_name_key")).toBe(false);
+    expect(domainErrorFromDb(unique)?.code).toBe("ALREADY_EXISTS");
+    const pgDeadlock = Object.assign(new Error("deadlock detected"), {
+      code: "40P01",
+    });
+    expect(isTxConflict(pgDeadlock)).toBe(true);
+    expect(isTxConflict(startTimeout())).toBe(false);
   });
 });

@@ -3,12 +3,38 @@ import { DomainError, ErrorCode } from "./errors";
 
 /** True when Postgres refused a write because of a unique constraint or index. */
 export function isUniqueViolation(error: unknown, constraint?: string): boolean {
+  // A raw query reports it as P2010 with the Postgres code 23505; queryRows as pg's own error.
   const prismaUnique =
-    error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
-  if (!prismaUnique) return false;
+    error instanceof Prisma.PrismaClientKnownRequestError &&
+    (error.code === "P2002" || (error.code === "P2010" && error.message.includes("23505")));
+  if (!prismaUnique) {
+    const pgUnique = pgState(error) === "23505";
+    return pgUnique && (!constraint || pgField(error, "constraint") === constraint);
+  }
   if (!constraint) return true;
   // With driver adapters the constraint name travels in the message or the adapter metadata.
   return JSON.stringify({ message: error.message, meta: error.meta ?? null }).includes(constraint);
+}
+
+/** A SQLSTATE that pg put on the error itself (queryRows goes to the pool without Prisma). */
+function pgState(error: unknown): string | undefined {
+  if (error instanceof Prisma.PrismaClientKnownRequestError) return undefined;
+  const code = pgField(error, "code");
+  // Five characters, like Prisma's own P2028: those are not SQLSTATEs.
+  return code && /^[0-9A-Z]{5}$/.test(code) && !/^P\d{4}$/.test(code) ? code : undefined;
+}
+
+function pgField(error: unknown, field: "code" | "constraint"): string | undefined {
+  if (typeof error !== "object" || error === null || !(field in error)) return undefined;
+  const value = (error as Record<string, unknown>)[field];
+  return typeof value === "string" ? value : undefined;
+}
+
+/** pg-pool gave up waiting for a free connection (connectionTimeoutMillis): nothing ran. */
+function isPoolWaitTimeout(error: unknown): boolean {
+  return (
+    error instanceof Error && error.message.includes("timeout exceeded when trying to connect")
+  );
 }
 
 function prismaCode(error: unknown): string | null {
@@ -23,9 +49,10 @@ function prismaCode(error: unknown): string | null {
  */
 export function isTxStartTimeout(error: unknown): boolean {
   return (
-    prismaCode(error) === "P2028" &&
-    error instanceof Error &&
-    error.message.includes("Unable to start a transaction")
+    (prismaCode(error) === "P2028" &&
+      error instanceof Error &&
+      error.message.includes("Unable to start a transaction")) ||
+    isPoolWaitTimeout(error)
   );
 }
 
@@ -33,6 +60,8 @@ export function isTxStartTimeout(error: unknown): boolean {
 export function isTxConflict(error: unknown): boolean {
   const code = prismaCode(error);
   if (code === "P2034") return true;
+  const state = pgState(error);
+  if (state === "40P01" || state === "40001") return true;
   // Raw queries report the Postgres code inside a P2010.
   return code === "P2010" && error instanceof Error && /\b(40P01|40001)\b/.test(error.message);
 }
@@ -77,7 +106,7 @@ function sqlState(error: unknown): string | undefined {
         )
       : undefined;
   const cause = fromMeta ?? (error instanceof Error ? adapterCause(error) : undefined);
-  if (!cause || typeof cause !== "object") return undefined;
+  if (!cause || typeof cause !== "object") return pgState(error);
   const code =
     (cause as { originalCode?: unknown; code?: unknown }).originalCode ??
     (cause as { code?: unknown }).code;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { judgeHost, placementError, tryOrder, type CreateDemand } from "./placement";
+import { judgeHost, pickHost, placementError, tryOrder, type CreateDemand } from "./placement";
 import type { PlacementHost } from "./scheduler";
 
 const host = (name: string, change: Partial<PlacementHost> = {}): PlacementHost => ({
@@ -69,5 +69,18 @@ describe("placement", () => {
       ...Array.from({ length: 7 }, (_, i) => host(`e${i}`)),
     ];
     for (let i = 0; i < 50; i += 1) expect(tryOrder(uneven, demand)[0]?.name).not.toBe("full");
+  });
+
+  it("power of two choices: picks spread over 64 equal hosts; of two different hosts drawn, the fuller never wins", () => {
+    const hosts = Array.from({ length: 64 }, (_, i) => host(`h${i}`));
+    const picks = new Set(Array.from({ length: 400 }, () => pickHost(hosts, demand)?.name));
+    expect(picks.size).toBeGreaterThan(32);
+    const pair = [host("full", { usedVcpus: 60 }), host("empty")];
+    // Only a draw of "full" twice can pick it: about one pick in four, never most of them.
+    const fulls = Array.from({ length: 400 }, () => pickHost(pair, demand)?.name).filter(
+      (name) => name === "full",
+    ).length;
+    expect(fulls).toBeLessThan(160);
+    expect(pickHost([], demand)).toBeNull();
   });
 });

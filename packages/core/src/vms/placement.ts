@@ -1,13 +1,14 @@
-import { Prisma, type Tx } from "@virtfn/db";
+import { Prisma, queryRows, type DbOrTx } from "@virtfn/db";
+import { z } from "zod";
 import { iommuReadiness } from "../hosts/rules";
 import { DomainError, ErrorCode } from "../shared/errors";
 import { resolveInterface } from "../sriov/availability";
 import type { ReservedVf } from "./reserve";
-import { OCCUPYING_STATES, type PlacementHost } from "./scheduler";
+import type { PlacementHost } from "./scheduler";
 
 // Placement for creates that scales out: hosts are judged on a snapshot read outside any lock,
-// concurrent creates spread at random over the best few, and the section that holds a host's lock
-// is a handful of statements: lock host, lock PFs, re-check, reserve.
+// concurrent creates spread at random (power of two choices, or a shuffle of the best few), and
+// the section that holds a host's lock is one statement: lock host and PFs, re-check, reserve.
 
 /** Why a host cannot take the VM, in the order placement checks them. */
 export type HostRefusal =
@@ -216,8 +217,17 @@ export function placementError(reasons: HostReason[], demandL3: string | null): 
   }
 }
 
-const uuids = (ids: string[]) => Prisma.join(ids.map((id) => Prisma.sql`${id}::uuid`));
-const occupying = Prisma.join(OCCUPYING_STATES.map((state) => Prisma.sql`${state}::"VmState"`));
+/**
+ * Power of two choices: of two qualifying hosts drawn at random, the one with more headroom.
+ * Concurrent creates then land all over the fleet (no queue on "the best" host) while emptier
+ * hosts still fill first on average.
+ */
+export function pickHost(hosts: PlacementHost[], demand: CreateDemand): PlacementHost | null {
+  if (hosts.length === 0) return null;
+  const draw = () => hosts[Math.floor(Math.random() * hosts.length)] as PlacementHost;
+  const [a, b] = [draw(), draw()];
+  return headroom(b, demand) > headroom(a, demand) ? b : a;
+}
 
 /** VF NICs to serve on a host: the NIC's index and the network it is on. */
 export interface VfRequest {
@@ -228,99 +238,164 @@ export interface VfRequest {
 export type LockedAttempt =
   { ok: true; reserved: Map<number, ReservedVf> } | { ok: false; refusal: HostReason };
 
+const reservation = z.object({
+  refusal: z.enum(["gone", "disconnected", "iommu", "capacity", "pfBusy", "noFreeVf"]).nullable(),
+  connectionState: z.string().nullable(),
+  cpuCount: z.number().nullable(),
+  memoryMiB: z.number().nullable(),
+  usedVcpus: z.number().nullable(),
+  usedMemoryMiB: z.number().nullable(),
+  vfs: z.array(z.object({ id: z.string(), pciAddress: z.string(), pfId: z.string() })),
+});
+export type Reservation = z.infer<typeof reservation>;
+export const reservationResult = reservation;
+
+/** One reservation per VF network (or one with none, for CPU and memory), in NIC order. */
+export interface ReservationCall {
+  network: VfNetwork | null;
+  pfIds: string[];
+  want: number;
+}
+
+export function reservationCalls(host: PlacementHost, demand: CreateDemand): ReservationCall[] {
+  const calls = demand.networks
+    .filter((network) => network.vfs > 0)
+    .map((network) => ({
+      network,
+      // Every PF the interface resolves to: the function leaves out the busy ones with a fresh view.
+      pfIds: resolveInterface(host.physicalNics, network.physicalInterface).map((pf) => pf.id),
+      want: network.vfs,
+    }));
+  return calls.length > 0 ? calls : [{ network: null, pfIds: [], want: 0 }];
+}
+
 /**
- * The locked section of a create, inside the caller's transaction, with the VM row already on
- * this host: lock the host (NO KEY UPDATE, so inserts that only reference it do not conflict), lock
- * the PFs FOR SHARE (host, then PFs: the reconciler's order), re-check CPU, memory and busy PFs in
- * one statement with a fresh snapshot, and reserve the VFs with SKIP LOCKED, one statement per
- * network. A refusal leaves the locks to the caller's ROLLBACK TO SAVEPOINT.
+ * The SQL of a locked reservation: CTEs `lock_host` (FOR NO KEY UPDATE, so inserts that only
+ * reference the host do not conflict) and `lock_pfs` (FOR SHARE, in id order: host, then PFs, the
+ * reconciler's order), then one `reserved_<i>` per call to virtfn_reserve_locked, which re-checks
+ * with a fresh snapshot and reserves (see its migration). Each call after the first runs only if
+ * the ones before reserved, and sees their VFs as Reserved. The caller appends what uses them.
  */
-export async function lockAndReserve(
-  tx: Tx,
+export function reservationCtes(
+  host: PlacementHost,
+  demand: Pick<CreateDemand, "vcpus" | "memoryMiB">,
+  calls: ReservationCall[],
+  guard: Prisma.Sql = Prisma.sql`true`,
+): Prisma.Sql {
+  const allPfs = [...new Set(calls.flatMap((call) => call.pfIds))];
+  const reserved = calls.map((call, i) => {
+    const args = Prisma.sql`(SELECT id FROM lock_host),
+        ARRAY(SELECT id FROM lock_pfs WHERE id = ANY (${call.pfIds}::uuid[]) ORDER BY id),
+        ${demand.vcpus}::int, ${demand.memoryMiB}::int, ${call.want}::int`;
+    const name = Prisma.raw(`reserved_${i}`);
+    // `guard` false: nothing is reserved and r is null (the caller found a reason first).
+    if (i === 0)
+      return Prisma.sql`${name} AS MATERIALIZED (
+        SELECT CASE WHEN ${guard} THEN virtfn_reserve_locked(${args}) END AS r)`;
+    const previous = Prisma.raw(`reserved_${i - 1}`);
+    return Prisma.sql`${name} AS MATERIALIZED (
+      SELECT CASE WHEN (SELECT r IS NOT NULL AND r->>'refusal' IS NULL FROM ${previous})
+                  THEN virtfn_reserve_locked(${args})
+                  ELSE (SELECT r FROM ${previous}) END AS r)`;
+  });
+  return Prisma.sql`lock_host AS MATERIALIZED (
+      SELECT id FROM "Host" WHERE id = ${host.id}::uuid FOR NO KEY UPDATE),
+    lock_pfs AS MATERIALIZED (
+      SELECT id FROM "PhysicalNic"
+      WHERE id = ANY (${allPfs}::uuid[]) AND "hostId" = (SELECT id FROM lock_host)
+      ORDER BY id FOR SHARE),
+    ${Prisma.join(reserved, ",\n    ")}`;
+}
+
+/** The verdict of the calls: the first refusal as a HostReason, else each VF NIC's VF. */
+export function reservationOutcome(
   host: PlacementHost,
   demand: CreateDemand,
   requests: VfRequest[],
-): Promise<LockedAttempt> {
-  await tx.$queryRaw`SELECT id FROM "Host" WHERE id = ${host.id}::uuid FOR NO KEY UPDATE`;
-  const pfsByNetwork = new Map(
-    demand.networks
-      .filter((network) => network.vfs > 0)
-      .map((network) => [
-        network.l2Id,
-        usablePfs(host, network.physicalInterface).map((pf) => pf.id),
-      ]),
-  );
-  const pfIds = [...new Set([...pfsByNetwork.values()].flat())].sort();
-  if (pfIds.length > 0)
-    await tx.$queryRaw`SELECT id FROM "PhysicalNic" WHERE id IN (${uuids(pfIds)}) ORDER BY id FOR SHARE`;
-  // A new statement, so a new snapshot: it sees what the previous lock holder committed.
-  const [fresh] = await tx.$queryRaw<
-    Array<{
-      cpuCount: number;
-      memoryMiB: number;
-      usedVcpus: number;
-      usedMemoryMiB: number;
-      busy: string[];
-    }>
-  >`
-    SELECT h."cpuCount", h."memoryMiB",
-           COALESCE(sum(o.vcpus), 0)::int AS "usedVcpus",
-           COALESCE(sum(o."memoryMiB"), 0)::int AS "usedMemoryMiB",
-           ARRAY(SELECT op."targetId" FROM "Operation" op
-                 WHERE op."targetType" = 'PhysicalNic' AND op.status IN ('Pending', 'Running')
-                   AND op."targetId" IN (${pfIds.length > 0 ? Prisma.join(pfIds) : Prisma.sql`NULL`})) AS busy
-    FROM "Host" h
-    LEFT JOIN "Vm" v ON v."hostId" = h.id AND v.state IN (${occupying})
-    LEFT JOIN "InstanceOffering" o ON o.id = v."offeringId"
-    WHERE h.id = ${host.id}::uuid
-    GROUP BY h.id`;
-  if (!fresh) return { ok: false, refusal: refuse(host, "disconnected", "it no longer exists") };
-  // The VM's own row is on this host already, so the sums include it: no demand to add.
-  const capacity = capacityReason(fresh, { vcpus: 0, memoryMiB: 0 });
-  if (capacity) return { ok: false, refusal: refuse(host, "capacity", capacity) };
-  const busy = new Set(fresh.busy);
+  calls: ReservationCall[],
+  results: Reservation[],
+): LockedAttempt {
   const reserved = new Map<number, ReservedVf>();
-  for (const [served, network] of demand.networks.entries()) {
-    if (network.vfs === 0) continue;
-    const ids = (pfsByNetwork.get(network.l2Id) ?? []).filter((id) => !busy.has(id));
-    if (ids.length === 0) {
-      return {
-        ok: false,
-        refusal: refuse(
-          host,
-          "pfBusy",
-          `PFs for L3 ${network.l3Name} busy with a split or restore`,
-          network.l3Name,
-          served,
-        ),
-      };
-    }
-    const vfs = await tx.$queryRaw<ReservedVf[]>`
-      UPDATE "VirtualFunction" SET state = 'Reserved', "stateChangedAt" = now()
-      WHERE id IN (
-        SELECT id FROM "VirtualFunction"
-        WHERE state = 'Available' AND "pfId" IN (${uuids(ids)})
-        ORDER BY "pfId", "index"
-        LIMIT ${network.vfs}
-        FOR UPDATE SKIP LOCKED)
-      RETURNING id, "pciAddress", "pfId"`;
-    if (vfs.length < network.vfs) {
-      return {
-        ok: false,
-        refusal: refuse(
-          host,
-          "noFreeVf",
-          `no free VF on ${network.physicalInterface} for L3 ${network.l3Name}`,
-          network.l3Name,
-          served,
-        ),
-      };
-    }
-    const mine = requests.filter((request) => request.network.l2Id === network.l2Id);
-    mine.forEach((request, i) => {
-      const vf = vfs[i];
+  for (const [i, result] of results.entries()) {
+    const call = calls[i];
+    if (!call) break;
+    if (result.refusal) return { ok: false, refusal: refusal(host, demand, call, result) };
+    const mine = requests.filter((request) => request.network.l2Id === call.network?.l2Id);
+    mine.forEach((request, k) => {
+      const vf = result.vfs[k];
       if (vf) reserved.set(request.index, vf);
     });
   }
   return { ok: true, reserved };
+}
+
+function refusal(
+  host: PlacementHost,
+  demand: CreateDemand,
+  call: ReservationCall,
+  result: Reservation,
+): HostReason {
+  const network = call.network;
+  const served = network ? demand.networks.indexOf(network) : 0;
+  switch (result.refusal) {
+    case "gone":
+      return refuse(host, "disconnected", "it no longer exists");
+    case "disconnected":
+      return refuse(host, "disconnected", `it is ${(result.connectionState ?? "?").toLowerCase()}`);
+    case "iommu":
+      return refuse(host, "iommu", "IOMMU not ready: it is no longer active");
+    case "capacity":
+      return refuse(
+        host,
+        "capacity",
+        capacityReason(
+          {
+            cpuCount: result.cpuCount ?? 0,
+            memoryMiB: result.memoryMiB ?? 0,
+            usedVcpus: result.usedVcpus ?? 0,
+            usedMemoryMiB: result.usedMemoryMiB ?? 0,
+          },
+          demand,
+        ) ?? "not enough CPU or memory",
+      );
+    case "pfBusy":
+      return refuse(
+        host,
+        "pfBusy",
+        `PFs for L3 ${network?.l3Name ?? "?"} busy with a split or restore`,
+        network?.l3Name,
+        served,
+      );
+    default:
+      return refuse(
+        host,
+        "noFreeVf",
+        `no free VF on ${network?.physicalInterface ?? "?"} for L3 ${network?.l3Name ?? "?"}`,
+        network?.l3Name,
+        served,
+      );
+  }
+}
+
+/**
+ * Core's reservation on one host, as one statement: lock the host and its PFs, re-check
+ * connection, IOMMU, CPU, memory and busy PFs with a fresh snapshot, reserve the VFs with SKIP
+ * LOCKED. A refusal changes nothing when there is at most one VF network; with more, run it in a
+ * transaction and roll back to a savepoint on refusal (an earlier network may have reserved).
+ */
+export async function reserveOnHost(
+  db: DbOrTx,
+  host: PlacementHost,
+  demand: CreateDemand,
+  requests: VfRequest[],
+): Promise<LockedAttempt> {
+  const calls = reservationCalls(host, demand);
+  const selects = calls.map((_, i) => Prisma.raw(`(SELECT r FROM reserved_${i}) AS r${i}`));
+  const rows = await queryRows(
+    db,
+    Prisma.sql`WITH ${reservationCtes(host, demand, calls)} SELECT ${Prisma.join(selects)}`,
+  );
+  const row = z.record(z.string(), z.unknown()).parse(rows[0]);
+  const results = calls.map((_, i) => reservation.parse(row[`r${i}`]));
+  return reservationOutcome(host, demand, requests, calls, results);
 }

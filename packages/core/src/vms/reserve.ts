@@ -1,6 +1,5 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { Prisma, type NicType, type Tx } from "@virtfn/db";
-import { formatIpv4 } from "../networks/ip";
 import { toRange } from "../networks/addressing";
 import { resolveInterface } from "../sriov/availability";
 import { DomainError, ErrorCode } from "../shared/errors";
@@ -100,40 +99,40 @@ export function randomMac(): string {
   return `52:54:00:${[...bytes].map((b) => b.toString(16).padStart(2, "0")).join(":")}`;
 }
 
-/**
- * Free addresses of an L3 near the start of its ranges. One is picked at random among the first
- * few, so that concurrent creates on one L3 rarely pick the same one (which the unique
- * (l3Id, ip) refuses, and the caller retries).
- */
-export async function freeIps(
-  tx: Tx,
-  l3Id: string,
-  exclude: ReadonlySet<string>,
-  want = 32,
-): Promise<string[]> {
-  const l3 = await tx.l3Network.findUnique({ where: { id: l3Id }, include: { ipRanges: true } });
-  if (!l3) return [];
-  const [nics, eips] = await Promise.all([
-    tx.vmNic.findMany({ where: { l3Id }, select: { ip: true } }),
-    tx.eip.findMany({ where: { vipL3Id: l3Id }, select: { ip: true } }),
-  ]);
-  const used = new Set([...nics.map((n) => n.ip), ...eips.map((e) => e.ip), ...exclude]);
-  if (l3.gateway) used.add(l3.gateway);
-  const free: string[] = [];
-  const ranges = l3.ipRanges.map(toRange).sort((a, b) => a.start - b.start);
-  for (const range of ranges) {
-    for (let ip = range.start; ip <= range.end && free.length < want; ip += 1) {
-      const text = formatIpv4(ip);
-      if (!used.has(text)) free.push(text);
-    }
-  }
-  return free;
-}
-
 export interface L3Addressing {
   id: string;
   gateway: string | null;
   ipRanges: Array<{ startIp: string; endIp: string }>;
+}
+
+/**
+ * An L3's address ranges as segments to walk in order: from a random address (or the first) to
+ * the end of its range, the ranges after it, the ranges before it, then the head of its own range.
+ * Starting at random keeps concurrent creates on one L3 from all trying the same address.
+ */
+export function addressSegments(
+  ipRanges: Array<{ startIp: string; endIp: string }>,
+  fromStart = false,
+): Array<{ lo: number; hi: number }> {
+  const ranges = ipRanges.map(toRange).sort((a, b) => a.start - b.start);
+  const size = ranges.reduce((sum, range) => sum + range.end - range.start + 1, 0);
+  if (size === 0) return [];
+  let offset = fromStart ? 0 : Math.floor(Math.random() * size);
+  let pivot = 0;
+  for (; pivot < ranges.length; pivot += 1) {
+    const length = (ranges[pivot]?.end ?? 0) - (ranges[pivot]?.start ?? 0) + 1;
+    if (offset < length) break;
+    offset -= length;
+  }
+  const at = ranges[pivot];
+  if (!at) return [];
+  const split = at.start + offset;
+  return [
+    { lo: split, hi: at.end },
+    ...ranges.slice(pivot + 1).map((r) => ({ lo: r.start, hi: r.end })),
+    ...ranges.slice(0, pivot).map((r) => ({ lo: r.start, hi: r.end })),
+    ...(split > at.start ? [{ lo: at.start, hi: split - 1 }] : []),
+  ];
 }
 
 /**
@@ -142,34 +141,18 @@ export interface L3Addressing {
  * the number of addresses wanted, not the number of NICs on the L3 (freeIps reads them all).
  * Starting at random also keeps concurrent creates on one L3 from all trying the same address.
  */
-export async function probeFreeIps(tx: Tx, l3: L3Addressing, want: number): Promise<string[]> {
-  const ranges = l3.ipRanges.map(toRange).sort((a, b) => a.start - b.start);
-  const size = ranges.reduce((sum, range) => sum + range.end - range.start + 1, 0);
-  if (size === 0 || want <= 0) return [];
-  // Segments from a random address to the end, the other ranges, then the wrapped-around head.
-  let offset = Math.floor(Math.random() * size);
-  let pivot = 0;
-  while (pivot < ranges.length) {
-    const range = ranges[pivot];
-    if (!range) break;
-    const length = range.end - range.start + 1;
-    if (offset < length) break;
-    offset -= length;
-    pivot += 1;
-  }
-  const at = ranges[pivot];
-  if (!at) return [];
-  const split = at.start + offset;
-  const segments = [
-    { start: split, end: at.end },
-    ...ranges.slice(pivot + 1),
-    ...ranges.slice(0, pivot),
-    ...(split > at.start ? [{ start: at.start, end: split - 1 }] : []),
-  ];
+export async function probeFreeIps(
+  tx: Tx,
+  l3: L3Addressing,
+  want: number,
+  options: { fromStart?: boolean } = {},
+): Promise<string[]> {
+  const segments = addressSegments(l3.ipRanges, options.fromStart === true);
+  if (segments.length === 0 || want <= 0) return [];
   const values = Prisma.join(
     segments.map(
       (segment, i) =>
-        Prisma.sql`(${i}::int, ${String(segment.start)}::bigint, ${String(segment.end)}::bigint)`,
+        Prisma.sql`(${i}::int, ${String(segment.lo)}::bigint, ${String(segment.hi)}::bigint)`,
     ),
   );
   // generate_series in the select list runs value per call, so the LIMIT stops it early (in FROM,
@@ -185,6 +168,28 @@ export async function probeFreeIps(tx: Tx, l3: L3Addressing, want: number): Prom
       AND host('0.0.0.0'::inet + x.g) IS DISTINCT FROM ${l3.gateway}::text
     LIMIT ${want}`;
   return rows.map((row) => row.ip);
+}
+
+/**
+ * Free addresses of an L3 near the start of its ranges, leaving out `exclude` (addresses a caller
+ * already lost a race for). The caller picks one at random among them, so that concurrent
+ * requests on one L3 rarely pick the same one (the unique index refuses, and the caller retries).
+ * Probed by index like probeFreeIps, from the first address instead of a random one: the cost
+ * follows the addresses looked at, not the NICs and EIPs of the L3.
+ */
+export async function freeIps(
+  tx: Tx,
+  l3Id: string,
+  exclude: ReadonlySet<string>,
+  want = 32,
+): Promise<string[]> {
+  const l3 = await tx.l3Network.findUnique({
+    where: { id: l3Id },
+    select: { id: true, gateway: true, ipRanges: { select: { startIp: true, endIp: true } } },
+  });
+  if (!l3) return [];
+  const found = await probeFreeIps(tx, l3, want + exclude.size, { fromStart: true });
+  return found.filter((ip) => !exclude.has(ip)).slice(0, want);
 }
 
 export interface NewNic {
