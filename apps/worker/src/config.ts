@@ -13,6 +13,7 @@ const WorkerEnv = z.object({
   VIRTFN_LOCK_MS: z.coerce.number().int().min(1000).default(30_000),
   VIRTFN_PROGRESS_MS: z.coerce.number().int().min(0).default(250),
   VIRTFN_AGENT_OUTAGE_MS: z.coerce.number().int().min(0).default(45_000),
+  VIRTFN_REQUEUE_MS: z.coerce.number().int().min(100).default(10_000),
 });
 
 export type WorkerConfig = {
@@ -35,6 +36,12 @@ export type WorkerConfig = {
    * longer) before failing; default 45 s.
    */
   agentOutageMs?: number;
+  /**
+   * How often operations whose job Redis no longer has (a restart that lost its data, a job
+   * failed while Postgres was down) are handed back to the outbox, and how long such an
+   * operation must have been quiet first; default 10 s.
+   */
+  requeueMs?: number;
 };
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
@@ -51,5 +58,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): WorkerConfi
     lockMs: parsed.VIRTFN_LOCK_MS,
     progressMs: parsed.VIRTFN_PROGRESS_MS,
     agentOutageMs: parsed.VIRTFN_AGENT_OUTAGE_MS,
+    requeueMs: parsed.VIRTFN_REQUEUE_MS,
   };
 }

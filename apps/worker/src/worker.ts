@@ -6,10 +6,12 @@ import type { WorkerConfig } from "./config";
 import { createRedis } from "./connection";
 import { runOperationJob } from "./jobs/run-operation";
 import { startDispatcher } from "./outbox/dispatcher";
+import { startRequeuer } from "./outbox/requeue";
 import { createQueues, type OperationJob } from "./queues/producer";
 import { startReconciler, type Reconciler } from "./reconciler/reconciler";
 
 const DEFAULT_AGENT_OUTAGE_MS = 45_000;
+const DEFAULT_REQUEUE_MS = 10_000;
 
 export interface RunningWorker {
   reconciler: Reconciler;
@@ -63,6 +65,12 @@ export async function startWorker(
     intervalMs: config.dispatchMs,
     log,
   });
+  const requeuer = startRequeuer({
+    db,
+    queues,
+    intervalMs: config.requeueMs ?? DEFAULT_REQUEUE_MS,
+    log,
+  });
   const reconciler = startReconciler({ db, agentFor, intervalMs: config.reconcileMs, log });
 
   return {
@@ -70,6 +78,7 @@ export async function startWorker(
     dispatchNow: () => dispatcher.flush(),
     // Order matters: stop taking new work, let running jobs finish, then drop connections.
     async close() {
+      await requeuer.stop();
       await dispatcher.stop();
       await reconciler.stop();
       await Promise.all(workers.map((worker) => worker.close()));
