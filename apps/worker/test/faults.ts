@@ -16,6 +16,7 @@ import {
   startSlowProxy,
   waitForOperation,
   type Fixture,
+  type SlowProxy,
 } from "./helpers";
 import { pfNamed } from "./sriov-helpers";
 import { catalog, network, runningVm, split, vfConsistency, type Catalog } from "./vms-helpers";
@@ -38,6 +39,8 @@ export interface FaultHost {
   /** Straight to the agent, past the proxy. */
   client: AgentClient;
   agent: RunningAgent;
+  /** Between the worker and the agent: makes the agent slow. */
+  proxy: SlowProxy;
   close(): Promise<void>;
 }
 
@@ -74,6 +77,7 @@ export async function faultHost(
     cat: await catalog(fx.db),
     client,
     agent,
+    proxy,
     close: async () => {
       await proxy.close();
       await agent.close();
