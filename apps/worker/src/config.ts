@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { dbOptionsFromEnv, type CreateDbOptions } from "@virtfn/db";
 
 const WorkerEnv = z.object({
   DATABASE_URL: z.string().min(1, "DATABASE_URL is required"),
@@ -42,7 +43,17 @@ export type WorkerConfig = {
    * operation must have been quiet first; default 10 s.
    */
   requeueMs?: number;
+  /**
+   * Pool and transaction settings, read from VIRTFN_DB_* exactly as the web app reads them
+   * (dbOptionsFromEnv); unset, the pool holds `concurrency + 4` connections.
+   */
+  db?: CreateDbOptions;
 };
+
+/** The worker's pool: one connection per job slot, plus the dispatcher's and reconciler's. */
+export function workerDbOptions(config: WorkerConfig): CreateDbOptions {
+  return config.db ?? { max: config.concurrency + 4 };
+}
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
   const parsed = WorkerEnv.parse(env);
@@ -59,5 +70,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): WorkerConfi
     progressMs: parsed.VIRTFN_PROGRESS_MS,
     agentOutageMs: parsed.VIRTFN_AGENT_OUTAGE_MS,
     requeueMs: parsed.VIRTFN_REQUEUE_MS,
+    db: dbOptionsFromEnv(env, { max: parsed.VIRTFN_WORKER_CONCURRENCY + 4 }),
   };
 }

@@ -2,7 +2,7 @@ import { Worker } from "bullmq";
 import { createAgentClient, type AgentClient } from "@virtfn/agent-client";
 import { Queues, type AgentCallPolicy, type AgentTarget } from "@virtfn/core";
 import { createDb } from "@virtfn/db";
-import type { WorkerConfig } from "./config";
+import { workerDbOptions, type WorkerConfig } from "./config";
 import { createRedis } from "./connection";
 import { runOperationJob } from "./jobs/run-operation";
 import { startDispatcher } from "./outbox/dispatcher";
@@ -32,7 +32,7 @@ export async function startWorker(
       timeoutMs: 10_000,
       retryForMs: policy?.waitOutOutages === true ? outageMs : 0,
     });
-  const db = createDb(config.databaseUrl, { max: config.concurrency + 4 });
+  const db = createDb(config.databaseUrl, workerDbOptions(config));
   const producerConnection = createRedis(config.redisUrl);
   const queues = createQueues(producerConnection, config);
   const deps = { db, agentFor, log, progressMs: config.progressMs ?? 250 };
