@@ -154,7 +154,11 @@ export async function expectConverged(
   await reconcile();
   await reconcile();
 
-  expect(await unfinished(fx)).toBe(0);
+  const left = await fx.db.operation.findMany({
+    where: { status: { in: ["Pending", "Running"] } },
+    select: { kind: true, status: true, targetName: true, progressMessage: true },
+  });
+  expect(left).toEqual([]);
   expect(
     await fx.db.virtualFunction.count({ where: { state: { in: ["Reserved", "Releasing"] } } }),
   ).toBe(0);
