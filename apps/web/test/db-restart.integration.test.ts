@@ -7,7 +7,7 @@ import { createDb, DB_DEFAULTS, dbOptionsFromEnv, migrateDeploy, type Db } from 
 import { ensureDatabase } from "@virtfn/db/services";
 import { resetRateLimits } from "../src/server/rest/rate-limit";
 import { rest, type RestAnswer } from "./fixture";
-import { startPgProcess, type PgProcess } from "./pg-process";
+import { startPgProcess, type PgProcess } from "@virtfn/db/pg-process";
 
 let pgp: PgProcess;
 let db: Db;

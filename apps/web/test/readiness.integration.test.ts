@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb, type Db } from "@virtfn/db";
 import { GET as health } from "../src/app/api/health/route";
 import { checkReadiness } from "../src/server/readiness";
-import { startPgProcess, type PgProcess } from "./pg-process";
+import { startPgProcess, type PgProcess } from "@virtfn/db/pg-process";
 
 let pgp: PgProcess;
 let db: Db;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { dbOptionsFromEnv, type CreateDbOptions } from "@virtfn/db";
 
 const WorkerEnv = z.object({
   DATABASE_URL: z.string().min(1, "DATABASE_URL is required"),
@@ -15,6 +16,7 @@ const WorkerEnv = z.object({
   VIRTFN_AGENT_OUTAGE_MS: z.coerce.number().int().min(0).default(45_000),
   // Unset: no HTTP server (several workers on one machine would fight over a fixed port).
   VIRTFN_WORKER_HTTP_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  VIRTFN_REQUEUE_MS: z.coerce.number().int().min(100).default(10_000),
 });
 
 export type WorkerConfig = {
@@ -39,7 +41,23 @@ export type WorkerConfig = {
   agentOutageMs?: number;
   /** Port of /metrics, /healthz and /readyz; 0 picks a free one; undefined runs no server. */
   httpPort?: number;
+  /**
+   * How often operations whose job Redis no longer has (a restart that lost its data, a job
+   * failed while Postgres was down) are handed back to the outbox, and how long such an
+   * operation must have been quiet first; default 10 s.
+   */
+  requeueMs?: number;
+  /**
+   * Pool and transaction settings, read from VIRTFN_DB_* exactly as the web app reads them
+   * (dbOptionsFromEnv); unset, the pool holds `concurrency + 4` connections.
+   */
+  db?: CreateDbOptions;
 };
+
+/** The worker's pool: one connection per job slot, plus the dispatcher's and reconciler's. */
+export function workerDbOptions(config: WorkerConfig): CreateDbOptions {
+  return config.db ?? { max: config.concurrency + 4 };
+}
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
   const parsed = WorkerEnv.parse(env);
@@ -58,5 +76,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): WorkerConfi
     ...(parsed.VIRTFN_WORKER_HTTP_PORT === undefined
       ? {}
       : { httpPort: parsed.VIRTFN_WORKER_HTTP_PORT }),
+    requeueMs: parsed.VIRTFN_REQUEUE_MS,
+    db: dbOptionsFromEnv(env, { max: parsed.VIRTFN_WORKER_CONCURRENCY + 4 }),
   };
 }

@@ -10,14 +10,16 @@ import {
   type TelemetryServer,
   type WorkerMetrics,
 } from "@virtfn/telemetry";
-import type { WorkerConfig } from "./config";
+import { workerDbOptions, type WorkerConfig } from "./config";
 import { createRedis } from "./connection";
 import { runOperationJob } from "./jobs/run-operation";
 import { startDispatcher } from "./outbox/dispatcher";
+import { startRequeuer } from "./outbox/requeue";
 import { createQueues, queueStats, type OperationJob } from "./queues/producer";
 import { startReconciler, type Reconciler } from "./reconciler/reconciler";
 
 const DEFAULT_AGENT_OUTAGE_MS = 45_000;
+const DEFAULT_REQUEUE_MS = 10_000;
 
 export interface RunningWorker {
   reconciler: Reconciler;
@@ -42,7 +44,7 @@ export async function startWorker(
       retryForMs: policy?.waitOutOutages === true ? outageMs : 0,
       onCall: metrics.agentCall,
     });
-  const db = createDb(config.databaseUrl, { max: config.concurrency + 4 });
+  const db = createDb(config.databaseUrl, workerDbOptions(config));
   const producerConnection = createRedis(config.redisUrl);
   const queues = createQueues(producerConnection, config);
   const metrics = createWorkerMetrics({ queueStats: () => queueStats(queues) });
@@ -82,6 +84,12 @@ export async function startWorker(
     intervalMs: config.dispatchMs,
     log,
   });
+  const requeuer = startRequeuer({
+    db,
+    queues,
+    intervalMs: config.requeueMs ?? DEFAULT_REQUEUE_MS,
+    log,
+  });
   const reconciler = startReconciler({ db, agentFor, intervalMs: config.reconcileMs, log });
   let server: TelemetryServer | null = null;
   if (config.httpPort !== undefined) {
@@ -104,6 +112,7 @@ export async function startWorker(
     // Order matters: stop taking new work, let running jobs finish, then drop connections.
     async close() {
       await server?.close();
+      await requeuer.stop();
       await dispatcher.stop();
       await reconciler.stop();
       await Promise.all(workers.map((worker) => worker.close()));

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningAgent } from "@virtfn/agent";
 import { deleteVm, setNicType, stopVm, updateL2Network, type L3View } from "@virtfn/core";
 import type { RunningWorker } from "../src/index";
-import { createFixture, startInProcessWorker, type Fixture } from "./helpers";
+import { createFixture, startInProcessWorker, waitForOperation, type Fixture } from "./helpers";
 import { addSimHost, type SimHost } from "./sriov-helpers";
 import { catalog, finish, network, runningVm, split, type Catalog } from "./vms-helpers";
 
@@ -61,30 +61,58 @@ describe("FDB entries follow the NICs, and the reconciler repairs drift both way
     expect(await fdbMacs("em1")).not.toContain(vnic.mac);
   });
 
-  it("(a) a vNIC switched to VF on a stopped VM: the reconciler removes its stale entry", async () => {
+  /** Waits for the host's FDB sync that the last change asked for; no reconcile runs meanwhile. */
+  async function synced() {
+    const sync = await fx.db.operation.findFirstOrThrow({
+      where: { kind: "host.syncFdb", targetId: host.hostId },
+      orderBy: { createdAt: "desc" },
+    });
+    expect((await waitForOperation(fx.db, fx.admin, sync.id)).status).toBe("Succeeded");
+  }
+
+  it("(a) a NIC type change on a stopped VM fixes the PF's FDB at once, both ways, without a reconcile", async () => {
     const { vm, vnic } = await vmWithVfAndVnic("fdb-a2");
     expect((await finish(fx, stopVm(fx.db, fx.tenant, { vmId: vm.id }))).status).toBe("Succeeded");
     await setNicType(fx.db, fx.tenant, { nicId: vnic.id, type: "VF" });
-    await worker.reconciler.runOnce();
+    await synced();
     expect(await fdbMacs("em1")).not.toContain(vnic.mac);
     expect(await fx.db.fdbEntry.count({ where: { mac: vnic.mac } })).toBe(0);
+    const vf = await fx.db.vmNic.findFirstOrThrow({ where: { vmId: vm.id, id: { not: vnic.id } } });
+    await setNicType(fx.db, fx.tenant, { nicId: vf.id, type: "VNIC" });
+    await synced();
+    expect(await fdbMacs("em1")).toContain(vf.mac);
     expect((await finish(fx, deleteVm(fx.db, fx.tenant, { vmId: vm.id }))).status).toBe(
       "Succeeded",
     );
+    expect(await fdbMacs("em1")).not.toContain(vf.mac);
   });
 
-  it("(b) a running vNIC on a plain L2 that turns SR-IOV on: the reconciler adds its MAC", async () => {
+  it("(b) a running vNIC on a plain L2 that turns SR-IOV on gets its FDB entry at once, and loses it when SR-IOV goes off", async () => {
     const vm = await runningVm(fx, fx.tenant, cat, "fdb-b", [{ l3Id: plain.id }]);
     const vnic = await fx.db.vmNic.findFirstOrThrow({ where: { vmId: vm.id } });
     expect(await fdbMacs("em2")).not.toContain(vnic.mac);
     await updateL2Network(fx.db, fx.admin, { l2Id: plain.l2.id, sriovEnabled: true });
     // The desired row is written with the flag, in the same transaction.
     expect(await fx.db.fdbEntry.count({ where: { mac: vnic.mac, pfName: "em2" } })).toBe(1);
-    await worker.reconciler.runOnce();
+    await synced();
     expect(await fdbMacs("em2")).toContain(vnic.mac);
 
     await updateL2Network(fx.db, fx.admin, { l2Id: plain.l2.id, sriovEnabled: false });
     expect(await fx.db.fdbEntry.count({ where: { mac: vnic.mac } })).toBe(0);
+    await synced();
+    expect(await fdbMacs("em2")).not.toContain(vnic.mac);
+    expect((await finish(fx, deleteVm(fx.db, fx.tenant, { vmId: vm.id }))).status).toBe(
+      "Succeeded",
+    );
+  });
+
+  it("the reconciler catches what a path missed: an L2 flag flipped behind the services' back", async () => {
+    const vm = await runningVm(fx, fx.tenant, cat, "fdb-d", [{ l3Id: plain.id }]);
+    const vnic = await fx.db.vmNic.findFirstOrThrow({ where: { vmId: vm.id } });
+    await fx.db.l2Network.update({ where: { id: plain.l2.id }, data: { sriovEnabled: true } });
+    await worker.reconciler.runOnce();
+    expect(await fdbMacs("em2")).toContain(vnic.mac);
+    await fx.db.l2Network.update({ where: { id: plain.l2.id }, data: { sriovEnabled: false } });
     await worker.reconciler.runOnce();
     expect(await fdbMacs("em2")).not.toContain(vnic.mac);
     expect((await finish(fx, deleteVm(fx.db, fx.tenant, { vmId: vm.id }))).status).toBe(

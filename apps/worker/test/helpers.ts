@@ -28,9 +28,12 @@ export interface Fixture {
   cleanup(): Promise<void>;
 }
 
-/** A fresh database with the demo zone, clusters and users, plus a private queue prefix. */
-export async function createFixture(label: string): Promise<Fixture> {
-  const database = await createTestDatabase(label);
+/**
+ * A fresh database with the demo zone, clusters and users, plus a private queue prefix. A test
+ * that must kill its Postgres hands in a database on a server of its own.
+ */
+export async function createFixture(label: string, ownDatabase?: TestDatabase): Promise<Fixture> {
+  const database = ownDatabase ?? (await createTestDatabase(label));
   const { db } = database;
   await seedDemo(db, []);
   const admin = await db.user.findUniqueOrThrow({ where: { username: "admin" } });
@@ -116,13 +119,24 @@ export function spawnWorkerProcess(config: WorkerConfig): ChildProcess {
   );
 }
 
+export interface SlowProxy {
+  url: string;
+  /**
+   * From now on every request is held `before` ms on its way to the agent and its answer
+   * `after` ms on its way back: `after` past the client's timeout is an agent that did the work
+   * but whose answer never arrived in time.
+   */
+  setDelay(before: number, after?: number): void;
+  close(): Promise<void>;
+}
+
 /** An HTTP proxy that holds every request for `delayMs`: a slow network to the agent. */
-export async function startSlowProxy(
-  targetUrl: string,
-  delayMs: number,
-): Promise<{ url: string; close(): Promise<void> }> {
+export async function startSlowProxy(targetUrl: string, delayMs: number): Promise<SlowProxy> {
   const target = new URL(targetUrl);
+  let before = delayMs;
+  let after = 0;
   const server = http.createServer((req, res) => {
+    const answerDelay = after;
     setTimeout(() => {
       const upstream = http.request(
         {
@@ -133,22 +147,30 @@ export async function startSlowProxy(
           headers: req.headers,
         },
         (answer) => {
-          res.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(res);
+          setTimeout(() => {
+            if (res.destroyed) return answer.resume();
+            res.writeHead(answer.statusCode ?? 502, answer.headers);
+            answer.pipe(res);
+          }, answerDelay);
         },
       );
       upstream.on("error", () => {
+        if (res.destroyed) return;
         res.writeHead(502);
         res.end();
       });
       req.pipe(upstream);
-    }, delayMs);
+    }, before);
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const address = server.address();
   if (address === null || typeof address === "string") throw new Error("proxy has no port");
   return {
     url: `http://127.0.0.1:${address.port}`,
+    setDelay(nextBefore, nextAfter = 0) {
+      before = nextBefore;
+      after = nextAfter;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -8,8 +8,10 @@ import {
   type L3View,
 } from "@virtfn/core";
 import type { Db } from "@virtfn/db";
-import { waitForOperation, type Fixture } from "./helpers";
-import { pfNamed, type SimHost } from "./sriov-helpers";
+import type { RunningAgent } from "@virtfn/agent";
+import type { RunningWorker } from "../src/index";
+import { createFixture, startInProcessWorker, waitForOperation, type Fixture } from "./helpers";
+import { addSimHost, pfNamed, type SimHost } from "./sriov-helpers";
 
 export interface Catalog {
   projectId: string;
@@ -118,5 +120,40 @@ export async function vfConsistency(db: Db) {
     doubles: Number(doubles[0]?.n ?? 0),
     heldWithoutHolder: Number(heldWithoutHolder[0]?.n ?? 0),
     holderOfFreeVf: Number(holderOfFreeVf[0]?.n ?? 0),
+  };
+}
+
+/** One sim host with `vfs` VFs split on `pf`, an SR-IOV L3 on it, and an in-process worker. */
+export interface SimSetup {
+  fx: Fixture;
+  worker: RunningWorker;
+  cat: Catalog;
+  host: SimHost;
+  l3: L3View;
+  close(): Promise<void>;
+}
+
+export async function simSetup(
+  label: string,
+  args: { host: string; pf: string; vfs: number; cidr: string },
+): Promise<SimSetup> {
+  const fx = await createFixture(label);
+  const worker = await startInProcessWorker(fx.config);
+  const agents: RunningAgent[] = [];
+  const cat = await catalog(fx.db);
+  const host = await addSimHost(fx, agents, args.host, "kvm-i350-82599");
+  await split(fx, host, args.pf, args.vfs);
+  const l3 = await network(fx, { name: label, iface: args.pf, cidr: args.cidr, sriov: true });
+  return {
+    fx,
+    worker,
+    cat,
+    host,
+    l3,
+    close: async () => {
+      await worker.close();
+      await Promise.all(agents.map((agent) => agent.close()));
+      await fx.cleanup();
+    },
   };
 }

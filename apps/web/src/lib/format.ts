@@ -52,6 +52,7 @@ const kindLabels: Record<string, string> = {
   "pf.split": "SR-IOV split",
   "pf.restore": "SR-IOV restore",
   "pf.reapply": "Re-apply VFs",
+  "host.syncFdb": "Sync FDB",
   "vm.create": "Create VM",
   "vm.start": "Start VM",
   "vm.stop": "Stop VM",

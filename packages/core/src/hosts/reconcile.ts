@@ -4,7 +4,12 @@ import type { AgentTarget } from "../runtime/context";
 import type { AgentClient } from "@virtfn/agent-client";
 import { reapplyDesiredVfs, reattachVmVfs, type ReapplyOutcome } from "../sriov/reapply";
 import { reconcileHostFdb, type FdbRepair } from "../vms/fdb";
-import { settleErrorVms, type SettledVm } from "../vms/reattach";
+import {
+  repairRunningVmVfs,
+  settleErrorVms,
+  type RepairedNic,
+  type SettledVm,
+} from "../vms/reattach";
 import { disconnectReason } from "./operations";
 import { applyObservedHost, markHostDisconnected } from "./sync";
 
@@ -19,6 +24,8 @@ export interface ReconcileOutcome {
   fdb?: FdbRepair;
   /** VMs in Error settled to what their domains show. */
   vms?: SettledVm[];
+  /** VF NICs of Running VMs whose domain had lost the VF: plugged back in, or marked lost. */
+  nics?: RepairedNic[];
 }
 
 /**
@@ -47,8 +54,9 @@ export async function reconcileHost(
     const reapplied = await reapplyDesiredVfs(db, host.id);
     const fdb = await reconcileHostFdb(db, host.id, agent, snapshot.fdb);
     const vms = await settleErrorVms(db, host.id, agent, snapshot.domains);
+    const nics = await repairRunningVmVfs(db, host.id, agent, snapshot.domains);
     await reattachVmVfs(db, host.id, agent);
-    return { ...base, result: "observed", rebooted, reapplied, fdb, vms };
+    return { ...base, result: "observed", rebooted, reapplied, fdb, vms, nics };
   } catch (error) {
     if (!isAgentError(error)) throw error;
     if (host.connectionState !== "Disconnected" || host.connectionReason === null) {

@@ -23,7 +23,7 @@ import {
   l3SriovToggleState,
   type ToggleState,
 } from "./sriovRules";
-import { rebuildFdbRowsOnL2 } from "../vms/fdb";
+import { rebuildFdbRowsOnL2, requestFdbSync } from "../vms/fdb";
 import { likeLiteral } from "../shared/visibility";
 
 export interface L2View {
@@ -224,9 +224,9 @@ export async function updateL2Network(
         data: changes,
         include: l2Include,
       });
-      // The desired FDB rows change with the flag; the reconciler makes the hosts match them.
+      // The desired FDB rows change with the flag, and the hosts follow at once.
       if (input.sriovEnabled !== undefined && input.sriovEnabled !== l2.sriovEnabled)
-        await rebuildFdbRowsOnL2(tx, l2.id);
+        await requestFdbSync(tx, await rebuildFdbRowsOnL2(tx, l2.id));
       await recordAudit(tx, actor, {
         action: "l2.update",
         targetType: "L2Network",

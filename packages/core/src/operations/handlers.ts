@@ -1,6 +1,7 @@
 import type { OperationHandler } from "../runtime/context";
 import { connectHost, rebootHost, setIommu } from "../hosts/operations";
 import { setVfCount } from "../sriov/operations";
+import { syncHostFdb } from "../vms/fdb";
 import { vmOperationHandlers } from "../vms/operations";
 import type { OperationKind } from "./kinds";
 
@@ -12,5 +13,6 @@ export const operationHandlers: Record<OperationKind, OperationHandler> = {
   "pf.split": setVfCount,
   "pf.restore": setVfCount,
   "pf.reapply": setVfCount,
+  "host.syncFdb": syncHostFdb,
   ...vmOperationHandlers,
 };

@@ -16,6 +16,8 @@ export const OperationKinds = {
   "pf.split": Queues.hosts,
   "pf.restore": Queues.hosts,
   "pf.reapply": Queues.hosts,
+  // A host's FDB brought in line at once after a NIC type or L2 flag change (vms/fdb.ts).
+  "host.syncFdb": Queues.hosts,
   "vm.create": Queues.vms,
   "vm.start": Queues.vms,
   "vm.stop": Queues.vms,

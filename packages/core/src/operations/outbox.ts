@@ -51,3 +51,45 @@ export async function releaseOutbox(db: Db, ids: bigint[]): Promise<void> {
     data: { claimedUntil: null },
   });
 }
+
+export interface QuietOperation {
+  operationId: string;
+  queue: string;
+}
+
+/**
+ * Dispatched operations still unfinished whose row has not changed for `quietMs`: the ones whose
+ * job Redis may have lost (a restart without its data) or given up on (retries spent while
+ * Postgres was down). The caller asks the queue which of them really have no live job.
+ */
+export async function quietDispatchedOperations(
+  db: Db,
+  quietMs: number,
+  limit = 500,
+): Promise<QuietOperation[]> {
+  return db.$queryRaw<QuietOperation[]>`
+    SELECT e."operationId", e.queue
+      FROM "Operation" AS o
+      JOIN "OutboxEntry" AS e ON e."operationId" = o.id
+     WHERE o.status IN ('Pending', 'Running')
+       AND o."updatedAt" < now() - make_interval(secs => ${quietMs / 1000}::float8)
+       AND e."dispatchedAt" < now() - make_interval(secs => ${quietMs / 1000}::float8)
+     ORDER BY e.id
+     LIMIT ${limit}`;
+}
+
+/**
+ * Hands operations whose job is gone back to the outbox, so the dispatcher enqueues them again
+ * (jobId = operation id). Only those still unfinished: one that ended meanwhile stays ended.
+ */
+export async function redispatchOperations(db: Db, operationIds: string[]): Promise<number> {
+  if (operationIds.length === 0) return 0;
+  return db.$executeRaw`
+    UPDATE "OutboxEntry" AS e
+       SET "dispatchedAt" = NULL, "claimedUntil" = NULL
+      FROM "Operation" AS o
+     WHERE o.id = e."operationId"
+       AND e."operationId" = ANY(${operationIds}::uuid[])
+       AND o.status IN ('Pending', 'Running')
+       AND e."dispatchedAt" IS NOT NULL`;
+}

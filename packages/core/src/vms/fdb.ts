@@ -1,5 +1,8 @@
 import type { AgentClient } from "@virtfn/agent-client";
 import type { Db, DbOrTx, Tx } from "@virtfn/db";
+import { createOperation } from "../operations/create";
+import type { OperationHandler, OperationResult } from "../runtime/context";
+import { isDomainError } from "../shared/errors";
 import { resolveInterface } from "../sriov/availability";
 import type { VmWork } from "./load";
 
@@ -82,13 +85,17 @@ export async function fdbFootprint(
   );
 }
 
-/** After an L2's SR-IOV flag changes: the desired rows of every VM with a NIC on it, in the same transaction. */
-export async function rebuildFdbRowsOnL2(tx: Tx, l2Id: string): Promise<void> {
+/**
+ * After an L2's SR-IOV flag changes: the desired rows of every VM with a NIC on it, in the same
+ * transaction. Returns the hosts those VMs are on, whose FDB must follow.
+ */
+export async function rebuildFdbRowsOnL2(tx: Tx, l2Id: string): Promise<string[]> {
   const vms = await tx.vm.findMany({
     where: { nics: { some: { l3: { l2Id } } } },
-    select: { id: true },
+    select: { id: true, hostId: true },
   });
   for (const vm of vms) await rebuildFdbRows(tx, vm.id);
+  return vms.flatMap((vm) => (vm.hostId ? [vm.hostId] : []));
 }
 
 // QEMU's prefix, which every MAC virtfn hands out carries (reserve.ts). Entries with any other
@@ -190,3 +197,46 @@ async function syncFdbRows(
       skipDuplicates: true,
     });
 }
+
+/** The operation target of a host's FDB sync: apart from "Host", so it never blocks host operations. */
+export const FDB_SYNC_TARGET = "HostFdb";
+
+/**
+ * Asks for the hosts' FDB to be brought in line with their desired rows now, not at the next
+ * reconcile (issue 10): called in the transaction that changed a NIC's type or an L2's SR-IOV
+ * flag, so the change and the promise to apply it commit together. A sync already pending for a
+ * host reads the rows when it runs, so it covers this change too and no second one is queued.
+ */
+export async function requestFdbSync(tx: Tx, hostIds: Iterable<string>): Promise<void> {
+  for (const hostId of new Set(hostIds)) {
+    const pending = await tx.operation.count({
+      where: { targetType: FDB_SYNC_TARGET, targetId: hostId, status: "Pending" },
+    });
+    if (pending > 0) continue;
+    const host = await tx.host.findUnique({ where: { id: hostId }, select: { name: true } });
+    if (!host) continue;
+    try {
+      // The system's, not the requester's: a tenant's type change must not show them a host.
+      await createOperation(tx, null, {
+        kind: "host.syncFdb",
+        targetType: FDB_SYNC_TARGET,
+        targetId: hostId,
+        targetName: host.name,
+      });
+    } catch (error) {
+      // One is running: it may have read the rows before this change, so the reconciler's next
+      // pass is what catches it (a sync queued behind a running one would be refused here).
+      if (!isDomainError(error)) throw error;
+    }
+  }
+}
+
+/** The `host.syncFdb` operation: the reconciler's FDB repair for one host, run at once. */
+export const syncHostFdb: OperationHandler = async (ctx, operation): Promise<OperationResult> => {
+  const host = await ctx.db.host.findUnique({ where: { id: operation.targetId } });
+  if (!host) return { skipped: "the host is gone" } satisfies OperationResult;
+  const agent = ctx.agentFor(host, { waitOutOutages: true });
+  const snapshot = await agent.snapshot();
+  const repair = await reconcileHostFdb(ctx.db, host.id, agent, snapshot.fdb);
+  return { added: repair.added.length, removed: repair.removed.length } satisfies OperationResult;
+};

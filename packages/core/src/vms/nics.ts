@@ -4,7 +4,7 @@ import type { Actor } from "../shared/actor";
 import { DomainError, ErrorCode, notFound } from "../shared/errors";
 import { lockNic, lockVm, TX_OPTIONS } from "./access";
 import { requireSriovL3, type VmOperation } from "./commands";
-import { rebuildFdbRows } from "./fdb";
+import { rebuildFdbRows, requestFdbSync } from "./fdb";
 import { insertNic, noVfError, reserveVf, usablePfIds } from "./reserve";
 import { enforce, nicLabel, queuesFor, typeChangeVerdict, vmActions } from "./rules";
 import {
@@ -168,6 +168,9 @@ export async function setNicType(db: Db, actor: Actor, rawInput: SetNicTypeInput
       },
     });
     await rebuildFdbRows(tx, vm.id);
+    // The stopped VM's domain waits for its next start, but its vNIC's entry must not: a MAC
+    // left in (or missing from) the PF's FDB misdirects traffic on the L2 now.
+    if (vm.hostId) await requestFdbSync(tx, [vm.hostId]);
     await recordAudit(tx, actor, {
       action: "vmNic.setType",
       targetType: "VmNic",

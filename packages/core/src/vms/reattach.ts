@@ -1,4 +1,9 @@
-import type { AgentClient, DomainSummary } from "@virtfn/agent-client";
+import {
+  isAgentError,
+  isTransientCode,
+  type AgentClient,
+  type DomainSummary,
+} from "@virtfn/agent-client";
 import type { Db } from "@virtfn/db";
 import { recordAudit } from "../operations/audit";
 import { createOperation } from "../operations/create";
@@ -8,7 +13,7 @@ import { TX_OPTIONS } from "./access";
 import { reacquireVfs } from "./commands";
 import { loadVmWork } from "./load";
 import { releaseNicVfs } from "./reserve";
-import { buildDomainSpec } from "./spec";
+import { buildDomainSpec, nicSpec } from "./spec";
 
 /**
  * Level-triggered repair after a host reboot: a VM the database says is Running (and wants
@@ -183,4 +188,107 @@ export async function settleErrorVms(
     if (done) settled.push(verdict);
   }
   return settled;
+}
+
+export interface RepairedNic {
+  vmId: string;
+  name: string;
+  mac: string;
+  vf: string;
+  to: "reattached" | "lost";
+  reason: string;
+}
+
+/**
+ * A Running VM whose domain runs but lacks a VF its NIC holds (someone detached it on the host,
+ * the device was hot-unplugged under it) is repaired (issue 10): the VF is plugged back in; if
+ * the host refuses it (the VF is gone or taken), the NIC lets it go and honestly reads "VF lost"
+ * until a start or reboot takes a free one (R8). Each repair is an event on the VM. A domain that
+ * does not run at all is `recoverVmsOnHost`'s. VMs with an operation in flight belong to it.
+ */
+export async function repairRunningVmVfs(
+  db: Db,
+  hostId: string,
+  agent: AgentClient,
+  domains: DomainSummary[],
+): Promise<RepairedNic[]> {
+  const byName = new Map(domains.filter((d) => d.state === "running").map((d) => [d.name, d]));
+  const vms = await db.vm.findMany({
+    where: { hostId, state: "Running", desiredState: "Running" },
+    select: { id: true },
+  });
+  const busy = new Set(
+    (
+      await db.operation.findMany({
+        where: {
+          targetType: "Vm",
+          targetId: { in: vms.map((vm) => vm.id) },
+          status: { in: ["Pending", "Running"] },
+        },
+        select: { targetId: true },
+      })
+    ).map((op) => op.targetId),
+  );
+  const repaired: RepairedNic[] = [];
+  for (const { id } of vms) {
+    if (busy.has(id)) continue;
+    const work = await loadVmWork(db, id);
+    const domain = work ? byName.get(vmDomainName(work)) : undefined;
+    if (!work || !domain) continue;
+    for (const nic of work.nics) {
+      const vf = nic.vf;
+      if (nic.type !== "VF" || vf === null || vf.state !== "Attached") continue;
+      if (domain.vfs.includes(vf.pciAddress)) continue;
+      const spec = nicSpec(nic, work.offering.vcpus);
+      let outcome: RepairedNic = {
+        vmId: work.id,
+        name: work.name,
+        mac: nic.mac,
+        vf: vf.pciAddress,
+        to: "reattached",
+        reason: "its domain ran without the VF",
+      };
+      try {
+        if (spec?.type !== "vf") continue;
+        await agent.attachVf(vmDomainName(work), {
+          mac: spec.mac,
+          pciAddress: spec.pciAddress,
+          vlan: spec.vlan,
+          live: true,
+        });
+      } catch (error) {
+        if (!isAgentError(error) || isTransientCode(error.code)) throw error;
+        outcome = {
+          ...outcome,
+          to: "lost",
+          reason: `the host refused the VF back: ${error.message}`,
+        };
+      }
+      const done = await db.$transaction(async (tx) => {
+        // Compare-and-set: the NIC still holds this VF and the VM still runs.
+        const still = await tx.vmNic.count({
+          where: { id: nic.id, vfId: vf.id, vm: { state: "Running" } },
+        });
+        if (still === 0) return false;
+        if (outcome.to === "lost") await releaseNicVfs(tx, [nic], true);
+        await recordAudit(tx, null, {
+          action: outcome.to === "lost" ? "vm.vfLost" : "vm.vfReattached",
+          targetType: "Vm",
+          targetId: work.id,
+          projectId: work.projectId,
+          outcome: "Success",
+          details: {
+            name: work.name,
+            nicId: nic.id,
+            mac: nic.mac,
+            vf: vf.pciAddress,
+            reason: outcome.reason,
+          },
+        });
+        return true;
+      }, TX_OPTIONS);
+      if (done) repaired.push(outcome);
+    }
+  }
+  return repaired;
 }

@@ -1,0 +1,279 @@
+// The shared shape of the fault tests (issue 10, "Done means"): a host behind a proxy that makes
+// every agent call slow, VMs with VF and vNIC NICs, operations in flight when the fault lands,
+// and one check that everything converged once it is over.
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdirSync, rmSync } from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { expect } from "vitest";
+import type { RunningAgent } from "@virtfn/agent";
+import { createAgentClient, type AgentClient } from "@virtfn/agent-client";
+import { addHost, createVm, stopVm, type L3View } from "@virtfn/core";
+import {
+  AGENT_TOKEN,
+  startSimAgent,
+  startSlowProxy,
+  waitForOperation,
+  type Fixture,
+  type SlowProxy,
+} from "./helpers";
+import { pfNamed } from "./sriov-helpers";
+import { catalog, network, runningVm, split, vfConsistency, type Catalog } from "./vms-helpers";
+
+export async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === "string") throw new Error("no free port");
+  return address.port;
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export interface FaultHost {
+  hostId: string;
+  l3: L3View;
+  cat: Catalog;
+  /** Straight to the agent, past the proxy. */
+  client: AgentClient;
+  agent: RunningAgent;
+  /** Between the worker and the agent: makes the agent slow. */
+  proxy: SlowProxy;
+  close(): Promise<void>;
+}
+
+/**
+ * A sim host whose agent answers every call `delayMs` late (so a fault surely lands while
+ * operations run), `vfs` VFs split on p1p2 and an SR-IOV L3 on it.
+ */
+export async function faultHost(
+  fx: Fixture,
+  args: { name: string; cidr: string; vfs: number; delayMs: number },
+): Promise<FaultHost> {
+  const agent = await startSimAgent("kvm-i350-82599");
+  const proxy = await startSlowProxy(agent.url, args.delayMs);
+  const { host, operation } = await addHost(fx.db, fx.admin, {
+    name: args.name,
+    clusterId: fx.clusterId,
+    agentUrl: proxy.url,
+    agentToken: AGENT_TOKEN,
+  });
+  const added = await waitForOperation(fx.db, fx.admin, operation.id, undefined, 60_000);
+  if (added.status !== "Succeeded") throw new Error(`adding ${args.name}: ${added.errorMessage}`);
+  const client = createAgentClient({ baseUrl: agent.url, token: AGENT_TOKEN });
+  await split(fx, { hostId: host.id, name: args.name, agent, client }, "p1p2", args.vfs);
+  await pfNamed(fx.db, host.id, "p1p2");
+  const l3 = await network(fx, {
+    name: args.name,
+    iface: "p1p2",
+    cidr: args.cidr,
+    sriov: true,
+  });
+  return {
+    hostId: host.id,
+    l3,
+    cat: await catalog(fx.db),
+    client,
+    agent,
+    proxy,
+    close: async () => {
+      await proxy.close();
+      await agent.close();
+    },
+  };
+}
+
+/** VMs with one VF NIC and one vNIC (so FDB entries are in play too), all Running. */
+export async function runningVms(fx: Fixture, host: FaultHost, prefix: string, count: number) {
+  return Promise.all(
+    Array.from({ length: count }, (_, i) =>
+      runningVm(fx, fx.tenant, host.cat, `${prefix}-${i}`, [
+        { l3Id: host.l3.id, sriov: true },
+        { l3Id: host.l3.id, sriov: false, isDefault: true },
+      ]),
+    ),
+  );
+}
+
+/** Stops `vms` and creates `creates` more, without waiting: the operations in flight. */
+export async function operationsInFlight(
+  fx: Fixture,
+  host: FaultHost,
+  vms: Array<{ id: string }>,
+  prefix: string,
+  creates: number,
+): Promise<string[]> {
+  const stops = await Promise.all(vms.map((vm) => stopVm(fx.db, fx.tenant, { vmId: vm.id })));
+  const created = await Promise.all(
+    Array.from({ length: creates }, (_, i) =>
+      createVm(fx.db, fx.tenant, {
+        ...host.cat,
+        name: `${prefix}-${i}`,
+        nics: [
+          { l3Id: host.l3.id, sriov: true },
+          { l3Id: host.l3.id, sriov: false, isDefault: true },
+        ],
+      }),
+    ),
+  );
+  return [...stops, ...created].map((started) => started.operation.id);
+}
+
+export async function unfinished(fx: Fixture): Promise<number> {
+  return fx.db.operation.count({ where: { status: { in: ["Pending", "Running"] } } });
+}
+
+/**
+ * Waits until every operation in `ids` has finished and expects each to have succeeded; then,
+ * after two reconcile passes (two periods), that nothing is unfinished, no VF is held twice or
+ * without a holder, and the database and the agent agree on every VM, its domain, its VFs and
+ * the PF's FDB.
+ */
+export async function expectConverged(
+  fx: Fixture,
+  host: FaultHost,
+  reconcile: () => Promise<unknown>,
+  ids: string[],
+  timeoutMs = 120_000,
+): Promise<void> {
+  for (const id of ids) {
+    const done = await waitForOperation(fx.db, fx.admin, id, undefined, timeoutMs).catch(
+      async (error: unknown) => {
+        const ops = await fx.db.operation.findMany({
+          where: { status: { in: ["Pending", "Running"] } },
+          select: { kind: true, status: true, progressMessage: true, updatedAt: true },
+        });
+        console.log(`[faults] unfinished: ${JSON.stringify(ops)}`);
+        throw error;
+      },
+    );
+    expect(done.status, `${done.kind}: ${done.errorCode} ${done.errorMessage}`).toBe("Succeeded");
+  }
+  await reconcile();
+  await reconcile();
+
+  const left = await fx.db.operation.findMany({
+    where: { status: { in: ["Pending", "Running"] } },
+    select: { kind: true, status: true, targetName: true, progressMessage: true },
+  });
+  expect(left).toEqual([]);
+  expect(
+    await fx.db.virtualFunction.count({ where: { state: { in: ["Reserved", "Releasing"] } } }),
+  ).toBe(0);
+  expect(await vfConsistency(fx.db)).toEqual({
+    doubles: 0,
+    heldWithoutHolder: 0,
+    holderOfFreeVf: 0,
+  });
+  const snapshot = await host.client.snapshot();
+  const domains = new Map(snapshot.domains.map((d) => [d.name, d]));
+  const vms = await fx.db.vm.findMany({
+    where: { hostId: host.hostId },
+    include: { nics: { include: { vf: true } } },
+  });
+  const inDomains: string[] = [];
+  for (const vm of vms) {
+    expect(["Running", "Stopped"], `${vm.name} is ${vm.state}`).toContain(vm.state);
+    expect(vm.desiredState, vm.name).toBe(vm.state);
+    const domain = domains.get(vm.id);
+    expect(domain?.state, vm.name).toBe(vm.state === "Running" ? "running" : "shutoff");
+    for (const nic of vm.nics.filter((n) => n.type === "VF")) {
+      if (vm.state === "Running") {
+        expect(nic.vf?.state, vm.name).toBe("Attached");
+        expect(domain?.vfs, vm.name).toContain(nic.vf?.pciAddress);
+      } else expect(nic.vfId, vm.name).toBeNull();
+    }
+    if (domain?.state === "running") inDomains.push(...domain.vfs);
+  }
+  const attached = await fx.db.virtualFunction.findMany({
+    where: { state: "Attached", pf: { hostId: host.hostId } },
+  });
+  expect(attached.map((vf) => vf.pciAddress).sort()).toEqual(inDomains.sort());
+  // FDB: exactly the desired rows are on the host.
+  const rows = await fx.db.fdbEntry.findMany({ where: { hostId: host.hostId } });
+  const observed = snapshot.fdb.filter((e) => /^52:54:00:/i.test(e.mac));
+  expect(observed.map((e) => `${e.pf}|${e.mac.toLowerCase()}`).sort()).toEqual(
+    rows.map((r) => `${r.pfName}|${r.mac.toLowerCase()}`).sort(),
+  );
+}
+
+/** A redis-server of the test's own, which it can SIGKILL and start again: the shared one must never die. */
+export interface RedisProcess {
+  url: string;
+  kill(): Promise<void>;
+  /** Starts it again; `wipe` drops its data first, as a restart without persistence would. */
+  start(options?: { wipe?: boolean }): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startRedisProcess(label: string): Promise<RedisProcess> {
+  const port = await freePort();
+  const dataDir = path.join(
+    process.env.VIRTFN_TEST_TMPDIR ?? os.tmpdir(),
+    `redis-${label}-${process.pid}`,
+  );
+  rmSync(dataDir, { recursive: true, force: true });
+  mkdirSync(dataDir, { recursive: true });
+  let child: ChildProcess | null = null;
+  const answers = () =>
+    new Promise<boolean>((resolve) => {
+      const socket = net.connect(port, "127.0.0.1");
+      socket.once("connect", () => socket.write("PING\r\n"));
+      socket.once("data", (data) => {
+        socket.destroy();
+        resolve(data.toString().startsWith("+PONG"));
+      });
+      socket.once("error", () => resolve(false));
+    });
+  const start = async (options: { wipe?: boolean } = {}) => {
+    if (options.wipe) {
+      rmSync(dataDir, { recursive: true, force: true });
+      mkdirSync(dataDir, { recursive: true });
+    }
+    const proc = spawn(
+      "redis-server",
+      [
+        "--port",
+        String(port),
+        "--bind",
+        "127.0.0.1",
+        "--save",
+        "",
+        "--appendonly",
+        "yes",
+        "--dir",
+        dataDir,
+        "--maxmemory-policy",
+        "noeviction",
+      ],
+      { stdio: "ignore" },
+    );
+    child = proc;
+    for (let i = 0; i < 200; i++) {
+      if (await answers()) return;
+      if (proc.exitCode !== null) throw new Error(`redis-server exited with ${proc.exitCode}`);
+      await sleep(50);
+    }
+    throw new Error("redis-server did not answer");
+  };
+  const exit = async (signal: NodeJS.Signals) => {
+    const running = child;
+    child = null;
+    if (!running || running.exitCode !== null || running.signalCode !== null) return;
+    const exited = new Promise((resolve) => running.once("exit", resolve));
+    running.kill(signal);
+    await exited;
+  };
+  await start();
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    kill: () => exit("SIGKILL"),
+    start,
+    stop: async () => {
+      await exit("SIGTERM");
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
