@@ -6,6 +6,9 @@ const WorkerEnv = z.object({
   VIRTFN_QUEUE_PREFIX: z.string().default("virtfn"),
   VIRTFN_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
   VIRTFN_RECONCILE_MS: z.coerce.number().int().min(0).default(10_000),
+  VIRTFN_RECONCILE_IN_FLIGHT: z.coerce.number().int().min(1).max(1024).default(16),
+  VIRTFN_RECONCILE_JITTER: z.coerce.number().min(0).max(0.5).default(0.1),
+  VIRTFN_RECONCILE_LEASE_MS: z.coerce.number().int().min(1000).optional(),
   // The outbox trigger's NOTIFY wakes the dispatcher on commit; this poll is only the safety net.
   VIRTFN_DISPATCH_MS: z.coerce.number().int().min(10).default(1000),
   VIRTFN_JOB_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(4),
@@ -22,6 +25,12 @@ export type WorkerConfig = {
   concurrency: number;
   /** 0 turns the periodic reconciler off (tests drive it by hand). */
   reconcileMs: number;
+  /** Hosts this worker reconciles at once (one agent call in flight each); default 16. */
+  reconcileInFlight?: number;
+  /** Each next due time is shortened by up to this fraction of the period; default 0.1. */
+  reconcileJitter?: number;
+  /** How long a dead worker's reconcile claims keep its hosts; default one period. */
+  reconcileLeaseMs?: number;
   /** Safety-net poll of the outbox; commits wake the dispatcher at once through LISTEN/NOTIFY. */
   dispatchMs: number;
   jobAttempts: number;
@@ -45,6 +54,11 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): WorkerConfi
     queuePrefix: parsed.VIRTFN_QUEUE_PREFIX,
     concurrency: parsed.VIRTFN_WORKER_CONCURRENCY,
     reconcileMs: parsed.VIRTFN_RECONCILE_MS,
+    reconcileInFlight: parsed.VIRTFN_RECONCILE_IN_FLIGHT,
+    reconcileJitter: parsed.VIRTFN_RECONCILE_JITTER,
+    ...(parsed.VIRTFN_RECONCILE_LEASE_MS === undefined
+      ? {}
+      : { reconcileLeaseMs: parsed.VIRTFN_RECONCILE_LEASE_MS }),
     dispatchMs: parsed.VIRTFN_DISPATCH_MS,
     jobAttempts: parsed.VIRTFN_JOB_ATTEMPTS,
     jobBackoffMs: parsed.VIRTFN_JOB_BACKOFF_MS,

@@ -30,7 +30,11 @@ export async function startWorker(
       timeoutMs: 10_000,
       retryForMs: policy?.waitOutOutages === true ? outageMs : 0,
     });
-  const db = createDb(config.databaseUrl, { max: config.concurrency + 4 });
+  const reconcileInFlight = config.reconcileInFlight ?? 16;
+  // Reconciles mostly wait on agents; a quarter of them holding a connection at once is plenty.
+  const db = createDb(config.databaseUrl, {
+    max: config.concurrency + Math.ceil(reconcileInFlight / 4) + 4,
+  });
   const producerConnection = createRedis(config.redisUrl);
   const queues = createQueues(producerConnection, config);
   const deps = { db, agentFor, log, progressMs: config.progressMs ?? 250 };
@@ -63,7 +67,15 @@ export async function startWorker(
     intervalMs: config.dispatchMs,
     log,
   });
-  const reconciler = startReconciler({ db, agentFor, intervalMs: config.reconcileMs, log });
+  const reconciler = startReconciler({
+    db,
+    agentFor,
+    intervalMs: config.reconcileMs,
+    maxInFlight: reconcileInFlight,
+    jitter: config.reconcileJitter ?? 0.1,
+    ...(config.reconcileLeaseMs === undefined ? {} : { leaseMs: config.reconcileLeaseMs }),
+    log,
+  });
 
   return {
     reconciler,

@@ -25,6 +25,7 @@ export * from "./runtime/failures";
 export { operationHandlers } from "./operations/handlers";
 export { disconnectReason, refreshHost } from "./hosts/operations";
 export * from "./hosts/reconcile";
+export * from "./hosts/reconcile-claims";
 export * from "./sriov/rules";
 export * from "./sriov/schemas";
 export * from "./sriov/commands";
