@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { queuePrefixFromEnv, redisTargetFromEnv, type RedisTarget } from "@virtfn/core";
 
 const WorkerEnv = z.object({
   DATABASE_URL: z.string().min(1, "DATABASE_URL is required"),
@@ -21,6 +22,8 @@ const WorkerEnv = z.object({
 export type WorkerConfig = {
   databaseUrl: string;
   redisUrl: string;
+  /** Sentinel, when configured; otherwise `redisUrl` is used as it is. */
+  redis?: RedisTarget;
   queuePrefix: string;
   concurrency: number;
   /** 0 turns the periodic reconciler off (tests drive it by hand). */
@@ -51,7 +54,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): WorkerConfi
   return {
     databaseUrl: parsed.DATABASE_URL,
     redisUrl: parsed.REDIS_URL,
-    queuePrefix: parsed.VIRTFN_QUEUE_PREFIX,
+    redis: redisTargetFromEnv(env),
+    queuePrefix: queuePrefixFromEnv(env),
     concurrency: parsed.VIRTFN_WORKER_CONCURRENCY,
     reconcileMs: parsed.VIRTFN_RECONCILE_MS,
     reconcileInFlight: parsed.VIRTFN_RECONCILE_IN_FLIGHT,

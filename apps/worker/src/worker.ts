@@ -35,13 +35,13 @@ export async function startWorker(
   const db = createDb(config.databaseUrl, {
     max: config.concurrency + Math.ceil(reconcileInFlight / 4) + 4,
   });
-  const producerConnection = createRedis(config.redisUrl);
+  const producerConnection = createRedis(config.redis ?? config.redisUrl);
   const queues = createQueues(producerConnection, config);
   const deps = { db, agentFor, log, progressMs: config.progressMs ?? 250 };
 
   // BullMQ does not close a connection it was handed, so each worker keeps its own to close.
   const consumers = Object.values(Queues).map((name) => {
-    const connection = createRedis(config.redisUrl);
+    const connection = createRedis(config.redis ?? config.redisUrl);
     const worker = new Worker<OperationJob>(
       name,
       (job, token) => runOperationJob(deps, job, token),
