@@ -13,6 +13,7 @@ const entries = {
   test: "scripts/test.ts",
   bench: "bench/run.ts",
   "agent-sim": "scripts/agent-sim.ts",
+  migrate: "scripts/migrate.ts",
   generate: null,
 };
 // The "up after N s" of `npm start` counts from here, the install included.

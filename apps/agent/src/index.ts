@@ -1,5 +1,11 @@
 export { startAgent, type RunningAgent, type StartAgentOptions } from "./server/start";
 export { startSimFleet, type SimFleet, type SimFleetOptions } from "./server/fleet";
+export {
+  startObservedSimFleet,
+  type ObservedCall,
+  type ObservedSimFleet,
+  type ObservedSimFleetOptions,
+} from "./server/observed-fleet";
 export { createApp } from "./server/app";
 export { HostAgent } from "./agent/host-agent";
 export { createLinuxBackend, type LinuxBackendOptions } from "./backends/linux";

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { dbOptionsFromEnv, type CreateDbOptions } from "@virtfn/db";
+import { queuePrefixFromEnv, redisTargetFromEnv, type RedisTarget } from "@virtfn/core";
 
 const WorkerEnv = z.object({
   DATABASE_URL: z.string().min(1, "DATABASE_URL is required"),
@@ -7,6 +8,9 @@ const WorkerEnv = z.object({
   VIRTFN_QUEUE_PREFIX: z.string().default("virtfn"),
   VIRTFN_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
   VIRTFN_RECONCILE_MS: z.coerce.number().int().min(0).default(10_000),
+  VIRTFN_RECONCILE_IN_FLIGHT: z.coerce.number().int().min(1).max(1024).default(16),
+  VIRTFN_RECONCILE_JITTER: z.coerce.number().min(0).max(0.5).default(0.1),
+  VIRTFN_RECONCILE_LEASE_MS: z.coerce.number().int().min(1000).optional(),
   // The outbox trigger's NOTIFY wakes the dispatcher on commit; this poll is only the safety net.
   VIRTFN_DISPATCH_MS: z.coerce.number().int().min(10).default(1000),
   VIRTFN_JOB_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(4),
@@ -22,10 +26,18 @@ const WorkerEnv = z.object({
 export type WorkerConfig = {
   databaseUrl: string;
   redisUrl: string;
+  /** Sentinel, when configured; otherwise `redisUrl` is used as it is. */
+  redis?: RedisTarget;
   queuePrefix: string;
   concurrency: number;
   /** 0 turns the periodic reconciler off (tests drive it by hand). */
   reconcileMs: number;
+  /** Hosts this worker reconciles at once (one agent call in flight each); default 16. */
+  reconcileInFlight?: number;
+  /** Each next due time is shortened by up to this fraction of the period; default 0.1. */
+  reconcileJitter?: number;
+  /** How long a dead worker's reconcile claims keep its hosts; default one period. */
+  reconcileLeaseMs?: number;
   /** Safety-net poll of the outbox; commits wake the dispatcher at once through LISTEN/NOTIFY. */
   dispatchMs: number;
   jobAttempts: number;
@@ -49,14 +61,21 @@ export type WorkerConfig = {
   requeueMs?: number;
   /**
    * Pool and transaction settings, read from VIRTFN_DB_* exactly as the web app reads them
-   * (dbOptionsFromEnv); unset, the pool holds `concurrency + 4` connections.
+   * (dbOptionsFromEnv); unset, the pool is sized by `defaultPoolSize`.
    */
   db?: CreateDbOptions;
 };
 
-/** The worker's pool: one connection per job slot, plus the dispatcher's and reconciler's. */
+/**
+ * One connection per job slot, a quarter of the reconciles in flight (they mostly wait on
+ * agents), and a few for the dispatcher, requeuer and maintenance.
+ */
+function defaultPoolSize(concurrency: number, reconcileInFlight: number): number {
+  return concurrency + Math.ceil(reconcileInFlight / 4) + 4;
+}
+
 export function workerDbOptions(config: WorkerConfig): CreateDbOptions {
-  return config.db ?? { max: config.concurrency + 4 };
+  return config.db ?? { max: defaultPoolSize(config.concurrency, config.reconcileInFlight ?? 16) };
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
@@ -64,9 +83,15 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): WorkerConfi
   return {
     databaseUrl: parsed.DATABASE_URL,
     redisUrl: parsed.REDIS_URL,
-    queuePrefix: parsed.VIRTFN_QUEUE_PREFIX,
+    redis: redisTargetFromEnv(env),
+    queuePrefix: queuePrefixFromEnv(env),
     concurrency: parsed.VIRTFN_WORKER_CONCURRENCY,
     reconcileMs: parsed.VIRTFN_RECONCILE_MS,
+    reconcileInFlight: parsed.VIRTFN_RECONCILE_IN_FLIGHT,
+    reconcileJitter: parsed.VIRTFN_RECONCILE_JITTER,
+    ...(parsed.VIRTFN_RECONCILE_LEASE_MS === undefined
+      ? {}
+      : { reconcileLeaseMs: parsed.VIRTFN_RECONCILE_LEASE_MS }),
     dispatchMs: parsed.VIRTFN_DISPATCH_MS,
     jobAttempts: parsed.VIRTFN_JOB_ATTEMPTS,
     jobBackoffMs: parsed.VIRTFN_JOB_BACKOFF_MS,
@@ -77,6 +102,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): WorkerConfi
       ? {}
       : { httpPort: parsed.VIRTFN_WORKER_HTTP_PORT }),
     requeueMs: parsed.VIRTFN_REQUEUE_MS,
-    db: dbOptionsFromEnv(env, { max: parsed.VIRTFN_WORKER_CONCURRENCY + 4 }),
+    db: dbOptionsFromEnv(env, {
+      max: defaultPoolSize(parsed.VIRTFN_WORKER_CONCURRENCY, parsed.VIRTFN_RECONCILE_IN_FLIGHT),
+    }),
   };
 }

@@ -45,7 +45,7 @@ export async function startWorker(
       onCall: metrics.agentCall,
     });
   const db = createDb(config.databaseUrl, workerDbOptions(config));
-  const producerConnection = createRedis(config.redisUrl);
+  const producerConnection = createRedis(config.redis ?? config.redisUrl);
   const queues = createQueues(producerConnection, config);
   const metrics = createWorkerMetrics({ queueStats: () => queueStats(queues) });
   const deps = {
@@ -58,7 +58,7 @@ export async function startWorker(
 
   // BullMQ does not close a connection it was handed, so each worker keeps its own to close.
   const consumers = Object.values(Queues).map((name) => {
-    const connection = createRedis(config.redisUrl);
+    const connection = createRedis(config.redis ?? config.redisUrl);
     const worker = new Worker<OperationJob>(
       name,
       (job, token) => runOperationJob(deps, job, token),
@@ -90,7 +90,15 @@ export async function startWorker(
     intervalMs: config.requeueMs ?? DEFAULT_REQUEUE_MS,
     log,
   });
-  const reconciler = startReconciler({ db, agentFor, intervalMs: config.reconcileMs, log });
+  const reconciler = startReconciler({
+    db,
+    agentFor,
+    intervalMs: config.reconcileMs,
+    maxInFlight: config.reconcileInFlight ?? 16,
+    jitter: config.reconcileJitter ?? 0.1,
+    ...(config.reconcileLeaseMs === undefined ? {} : { leaseMs: config.reconcileLeaseMs }),
+    log,
+  });
   let server: TelemetryServer | null = null;
   if (config.httpPort !== undefined) {
     server = await startTelemetryServer({

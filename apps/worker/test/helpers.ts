@@ -96,7 +96,10 @@ export async function startInProcessWorker(config: WorkerConfig): Promise<Runnin
 }
 
 /** The worker as a separate process, so that a test can kill it for real. */
-export function spawnWorkerProcess(config: WorkerConfig): ChildProcess {
+export function spawnWorkerProcess(
+  config: WorkerConfig,
+  extraEnv: Record<string, string> = {},
+): ChildProcess {
   // node --import tsx, not the tsx binary: tsx forks a child, and SIGKILL must hit the worker itself.
   return spawn(
     process.execPath,
@@ -113,6 +116,7 @@ export function spawnWorkerProcess(config: WorkerConfig): ChildProcess {
         VIRTFN_JOB_ATTEMPTS: String(config.jobAttempts),
         VIRTFN_JOB_BACKOFF_MS: String(config.jobBackoffMs),
         VIRTFN_LOCK_MS: String(config.lockMs),
+        ...extraEnv,
       },
       stdio: "ignore",
     },

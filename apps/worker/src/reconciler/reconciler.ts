@@ -1,71 +1,185 @@
+import { randomUUID } from "node:crypto";
 import {
-  hostsToReconcile,
+  claimReconcileHosts,
+  finishReconcile,
+  nextReconcileInMs,
   reconcileHost,
+  releaseReconcileClaims,
+  renewReconcileLeases,
   type AgentTarget,
   type ReconcileOutcome,
 } from "@virtfn/core";
 import type { AgentClient } from "@virtfn/agent-client";
-import type { Db } from "@virtfn/db";
+import type { Db, Host } from "@virtfn/db";
 
 export interface Reconciler {
+  /** Reconciles every host no other worker holds, now, due or not; resolves with the outcomes. */
   runOnce(): Promise<ReconcileOutcome[]>;
+  /** Hosts this worker is reconciling right now: each has one agent call in flight at a time. */
+  inFlight(): number;
   stop(): Promise<void>;
 }
 
-/** Runs the level-triggered host reconcile on a schedule; `intervalMs` 0 means on demand only. */
-export function startReconciler(deps: {
+export interface ReconcilerOptions {
   db: Db;
   agentFor(target: AgentTarget): AgentClient;
+  /** The period: each host is reconciled about once per this; 0 means on demand only. */
   intervalMs: number;
+  /** At most this many hosts reconciled at once by this worker. */
+  maxInFlight: number;
+  /** Each next due time is shortened by up to this fraction of the period, at random. */
+  jitter: number;
+  /** How long a claim holds unrenewed; a dead worker's hosts wait at most this. Default: the period. */
+  leaseMs?: number;
   log(line: string): void;
-}): Reconciler {
-  let timer: NodeJS.Timeout | null = null;
-  let inFlight: Promise<ReconcileOutcome[]> | null = null;
+}
+
+/** How often due hosts are looked for when no reconcile finishing has woken the loop. */
+const pollMsFor = (intervalMs: number): number =>
+  Math.min(1000, Math.max(50, Math.floor(intervalMs / 10)));
+
+/**
+ * Each worker's share of the host reconciles: it claims due hosts up to its free slots, runs them
+ * with at most `maxInFlight` at once, renews its leases while they run and sets each host's next
+ * due time when done. The claims in Postgres, not this process, decide who reconciles what.
+ */
+export function startReconciler(options: ReconcilerOptions): Reconciler {
+  const owner = `${process.pid}-${randomUUID()}`;
+  const { db, log } = options;
+  const maxInFlight = Math.max(1, options.maxInFlight);
+  const leaseMs = Math.max(1000, options.leaseMs ?? options.intervalMs);
+  const running = new Map<string, Promise<void>>();
+  let stopped = false;
+  let claiming: Promise<void> | null = null;
+  let pollTimer: NodeJS.Timeout | null = null;
+  let renewTimer: NodeJS.Timeout | null = null;
+
+  const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+  /** Resolves when the host is done, whatever the outcome; rejects only for the caller's sake. */
+  function reconcileOne(host: Host): Promise<ReconcileOutcome> {
+    const work = (async () => {
+      try {
+        const outcome = await reconcileHost(db, host, options.agentFor);
+        logOutcome(log, outcome);
+        const nextInMs = nextReconcileInMs(options.intervalMs, options.jitter);
+        if (!(await finishReconcile(db, owner, host.id, nextInMs))) {
+          log(`reconciler: ${host.name}: claim lost before the reconcile finished`);
+        }
+        return outcome;
+      } catch (error) {
+        log(`reconciler: ${host.name}: ${errorText(error)}`);
+        // Retried next period, like a success; if even this fails, the lease runs out instead.
+        const nextInMs = nextReconcileInMs(options.intervalMs, options.jitter);
+        await finishReconcile(db, owner, host.id, nextInMs, false).catch(() => undefined);
+        throw error;
+      } finally {
+        running.delete(host.id);
+        if (!stopped && options.intervalMs > 0) void claimDue();
+      }
+    })();
+    running.set(
+      host.id,
+      work.then(
+        () => undefined,
+        () => undefined,
+      ),
+    );
+    return work;
+  }
+
+  /** Fills the free slots with due hosts; one claim at a time per worker. */
+  function claimDue(): Promise<void> {
+    // `.finally` runs after the assignment even when the claim finishes at once (no free slot).
+    claiming ??= fillSlots().finally(() => {
+      claiming = null;
+    });
+    return claiming;
+  }
+
+  async function fillSlots(): Promise<void> {
+    try {
+      while (!stopped) {
+        const free = maxInFlight - running.size;
+        if (free <= 0) return;
+        const hosts = await claimReconcileHosts(db, { owner, limit: free, leaseMs });
+        for (const host of hosts) reconcileOne(host).catch(() => undefined);
+        if (hosts.length < free) return;
+      }
+    } catch (error) {
+      log(`reconciler: claim failed: ${errorText(error)}`);
+    }
+  }
 
   async function runOnce(): Promise<ReconcileOutcome[]> {
-    if (inFlight) return inFlight;
-    inFlight = (async () => {
-      const hosts = await hostsToReconcile(deps.db);
-      const outcomes = await Promise.all(
-        hosts.map((host) => reconcileHost(deps.db, host, deps.agentFor)),
-      );
-      for (const outcome of outcomes) {
-        if (outcome.rebooted) deps.log(`reconciler: ${outcome.name} rebooted; state re-read`);
-        for (const entry of outcome.fdb?.added ?? [])
-          deps.log(`reconciler: ${outcome.name} FDB ${entry.pf} ${entry.mac} was missing; added`);
-        for (const entry of outcome.fdb?.removed ?? [])
-          deps.log(`reconciler: ${outcome.name} FDB ${entry.pf} ${entry.mac} was stale; removed`);
-        for (const vm of outcome.vms ?? [])
-          deps.log(
-            `reconciler: ${outcome.name} VM ${vm.name} was Error; now ${vm.to} (${vm.reason})`,
-          );
-        for (const pf of outcome.reapplied) {
-          deps.log(
-            pf.operationId
-              ? `reconciler: ${outcome.name} ${pf.pf} has ${pf.observed} of ${pf.desired} VFs; re-applying (operation ${pf.operationId})`
-              : `reconciler: ${outcome.name} ${pf.pf} has ${pf.observed} of ${pf.desired} VFs; not re-applied (${pf.skipped ?? "skipped"})`,
-          );
-        }
+    await claiming;
+    const swept: string[] = [];
+    const outcomes: Array<Promise<ReconcileOutcome>> = [];
+    for (;;) {
+      const free = maxInFlight - running.size;
+      if (free <= 0) {
+        await Promise.race(running.values());
+        continue;
       }
-      return outcomes;
-    })().finally(() => {
-      inFlight = null;
-    });
-    return inFlight;
+      const hosts = await claimReconcileHosts(db, {
+        owner,
+        limit: free,
+        leaseMs,
+        all: true,
+        exclude: swept,
+      });
+      if (hosts.length === 0) break;
+      for (const host of hosts) {
+        swept.push(host.id);
+        const work = reconcileOne(host);
+        work.catch(() => undefined);
+        outcomes.push(work);
+      }
+    }
+    return Promise.all(outcomes);
   }
 
-  if (deps.intervalMs > 0) {
-    timer = setInterval(() => {
-      runOnce().catch((error: unknown) =>
-        deps.log(`reconciler: ${error instanceof Error ? error.message : String(error)}`),
-      );
-    }, deps.intervalMs);
+  function renew(): void {
+    if (running.size === 0) return;
+    renewReconcileLeases(db, owner, [...running.keys()], leaseMs).catch((error: unknown) =>
+      log(`reconciler: lease renewal failed: ${errorText(error)}`),
+    );
   }
+
+  renewTimer = setInterval(renew, Math.max(250, Math.floor(leaseMs / 4)));
+  if (options.intervalMs > 0) {
+    pollTimer = setInterval(() => void claimDue(), pollMsFor(options.intervalMs));
+    void claimDue();
+  }
+
   return {
     runOnce,
+    inFlight: () => running.size,
     async stop() {
-      if (timer) clearInterval(timer);
-      await inFlight?.catch(() => undefined);
+      stopped = true;
+      if (pollTimer) clearInterval(pollTimer);
+      await claiming;
+      await Promise.all(running.values());
+      if (renewTimer) clearInterval(renewTimer);
+      // Nothing should be held now; a claim left by a failed finish goes back at once.
+      await releaseReconcileClaims(db, owner).catch(() => undefined);
     },
   };
+}
+
+function logOutcome(log: (line: string) => void, outcome: ReconcileOutcome): void {
+  if (outcome.rebooted) log(`reconciler: ${outcome.name} rebooted; state re-read`);
+  for (const entry of outcome.fdb?.added ?? [])
+    log(`reconciler: ${outcome.name} FDB ${entry.pf} ${entry.mac} was missing; added`);
+  for (const entry of outcome.fdb?.removed ?? [])
+    log(`reconciler: ${outcome.name} FDB ${entry.pf} ${entry.mac} was stale; removed`);
+  for (const vm of outcome.vms ?? [])
+    log(`reconciler: ${outcome.name} VM ${vm.name} was Error; now ${vm.to} (${vm.reason})`);
+  for (const pf of outcome.reapplied) {
+    log(
+      pf.operationId
+        ? `reconciler: ${outcome.name} ${pf.pf} has ${pf.observed} of ${pf.desired} VFs; re-applying (operation ${pf.operationId})`
+        : `reconciler: ${outcome.name} ${pf.pf} has ${pf.observed} of ${pf.desired} VFs; not re-applied (${pf.skipped ?? "skipped"})`,
+    );
+  }
 }

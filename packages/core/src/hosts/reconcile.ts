@@ -65,11 +65,3 @@ export async function reconcileHost(
     return { ...base, result: "disconnected", rebooted: false, reapplied: [] };
   }
 }
-
-/** Hosts that have finished their first connect; a host still being added belongs to its operation. */
-export async function hostsToReconcile(db: Db): Promise<Host[]> {
-  return db.host.findMany({
-    where: { connectionState: { not: "Connecting" } },
-    orderBy: { name: "asc" },
-  });
-}

@@ -7,7 +7,7 @@
 // VIRTFN_RATE_LIMIT_SESSION and VIRTFN_RATE_LIMIT_ANON override the buckets as
 // "<burst>/<per minute>", e.g. "120/600".
 import { randomBytes } from "node:crypto";
-import { LoginThrottle } from "@virtfn/core";
+import { LoginThrottle, redisTargetFromEnv } from "@virtfn/core";
 import { Redis } from "ioredis";
 import {
   RateLimiterMemory,
@@ -56,7 +56,15 @@ export function limiterRedis(): Redis | null {
     const url = process.env.REDIS_URL;
     // No offline queue: a command while disconnected fails at once and the insurance limiter
     // answers, instead of requests waiting on a dead Redis.
-    redis = url ? new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1 }) : null;
+    const options = { enableOfflineQueue: false, maxRetriesPerRequest: 1 };
+    // Through Sentinel when VIRTFN_REDIS_SENTINELS is set, so limits follow a failover.
+    const target = url ? redisTargetFromEnv(process.env) : null;
+    if (target === null) redis = null;
+    else if (target.kind === "url") redis = new Redis(target.url, options);
+    else {
+      const { kind: _kind, ...sentinel } = target;
+      redis = new Redis({ ...sentinel, ...options });
+    }
     redis?.on("error", () => undefined);
   }
   return redis;
