@@ -8,6 +8,7 @@ import { runOperationJob } from "./jobs/run-operation";
 import { startDispatcher } from "./outbox/dispatcher";
 import { createQueues, type OperationJob } from "./queues/producer";
 import { startReconciler, type Reconciler } from "./reconciler/reconciler";
+import { startVfCountCompaction } from "./maintenance/vf-counts";
 
 const DEFAULT_AGENT_OUTAGE_MS = 45_000;
 
@@ -64,6 +65,7 @@ export async function startWorker(
     log,
   });
   const reconciler = startReconciler({ db, agentFor, intervalMs: config.reconcileMs, log });
+  const vfCounts = startVfCountCompaction({ db, log });
 
   return {
     reconciler,
@@ -72,6 +74,7 @@ export async function startWorker(
     async close() {
       await dispatcher.stop();
       await reconciler.stop();
+      await vfCounts.stop();
       await Promise.all(workers.map((worker) => worker.close()));
       await Promise.all(Object.values(queues).map((queue) => queue.close()));
       producerConnection.disconnect();

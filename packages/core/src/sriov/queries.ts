@@ -3,7 +3,7 @@ import { requireInventoryReader, type Actor } from "../shared/actor";
 import { notFound } from "../shared/errors";
 import { cappedCount } from "../shared/pagination";
 import { hostVfAvailability, type AvailabilityHost, type HostVfAvailability } from "./availability";
-import { interfaceTotals, l2Totals, vfCountsByPf, vfNicsByL2 } from "./capacity";
+import { interfaceTotals, l2Totals, vfCountsByPf, vfNicsByL2, vfStateCounts } from "./capacity";
 import { splitWarnings } from "./rules";
 import {
   sriovOverviewInput,
@@ -193,17 +193,13 @@ function emptyStates(): Record<VfState, number> {
   return { Available: 0, Reserved: 0, Attached: 0, Releasing: 0, Missing: 0 };
 }
 
-/** VF rows per PF and state, grouped by Postgres. */
+/** VF rows per PF and state, from the counts the database keeps (sriov/capacity.ts). */
 async function vfStatesByPf(
   db: Db,
   pfIds: string[],
 ): Promise<Map<string, Record<VfState, number>>> {
   const byPf = new Map(pfIds.map((id) => [id, emptyStates()]));
-  if (pfIds.length === 0) return byPf;
-  const rows = await db.$queryRaw<Array<{ pfId: string; state: VfState; n: number }>>`
-    SELECT "pfId"::text AS "pfId", state, count(*)::int AS n
-    FROM "VirtualFunction" WHERE "pfId" = ANY(${pfIds}::uuid[]) GROUP BY "pfId", state`;
-  for (const row of rows) {
+  for (const row of await vfStateCounts(db, pfIds)) {
     const states = byPf.get(row.pfId);
     if (states) states[row.state] = row.n;
   }
