@@ -281,10 +281,43 @@ describe("keyset pages", () => {
     expect(new Set(events.map((e) => e.id)).size).toBe(HOSTS * 10);
   });
 
+  it("the next pages carry the first page's total instead of counting again", async () => {
+    const first = await listOperations(db, admin, { limit: 50, kind: "host.add" });
+    expect(first).toMatchObject({ total: HOSTS * 2, totalExact: true });
+    const added = await db.operation.create({
+      data: { kind: "host.add", status: "Succeeded", targetType: "Host", targetId: "x" },
+    });
+    try {
+      // The second page answers the first page's total; a new first page counts the new row.
+      const second = await listOperations(db, admin, {
+        limit: 50,
+        kind: "host.add",
+        cursor: first.nextCursor ?? "",
+      });
+      expect(second).toMatchObject({ total: HOSTS * 2, totalExact: true });
+      expect(await listOperations(db, admin, { limit: 50, kind: "host.add" })).toMatchObject({
+        total: HOSTS * 2 + 1,
+      });
+      // Past the cap the carried total says so too.
+      const capped = await listOperations(db, admin, { limit: 10 });
+      const next = await listOperations(db, admin, { limit: 10, cursor: capped.nextCursor ?? "" });
+      expect(next).toMatchObject({ total: 1000, totalExact: false });
+    } finally {
+      await db.operation.delete({ where: { id: added.id } });
+    }
+  });
+
   it("refuses a cursor that no page gave", async () => {
     await expect(
       listHosts(db, admin, { limit: 5, cursor: "bm90LWEtY3Vyc29y" }),
     ).rejects.toMatchObject({ code: "INVALID_CURSOR" });
+    // A carried total past the cap is not one a page gave either.
+    const forged = Buffer.from(
+      JSON.stringify(["host-00001", "00000000-0000-4000-8000-000000000000", 5000, true]),
+    ).toString("base64url");
+    await expect(listHosts(db, admin, { limit: 5, cursor: forged })).rejects.toMatchObject({
+      code: "INVALID_CURSOR",
+    });
     await expect(listVms(db, admin, { cursor: "12" })).rejects.toMatchObject({
       code: "INVALID_CURSOR",
     });
