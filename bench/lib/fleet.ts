@@ -179,6 +179,8 @@ export async function generateFleet(databaseUrl: string, size: FleetSize): Promi
       SELECT "pfId", state, count(*), true FROM "VirtualFunction" GROUP BY "pfId", state`);
     await q(`COMMIT`);
     await q(`SET session_replication_role = DEFAULT`);
+    // The per-cluster sums the zone-wide reads use (a never computed cluster is summed live).
+    await q(`SELECT refresh_cluster_vf_counts(1000000)`);
     // Index-only scans need the visibility map, and the planner needs statistics.
     await q(`VACUUM ANALYZE`);
     const count = async (table: string) =>

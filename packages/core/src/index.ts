@@ -90,4 +90,4 @@ export { nicVfStatus, type NicVfStatus } from "./vms/nics";
 export { domainErrorFromDb } from "./shared/db-errors";
 export * from "./shared/visibility";
 export * from "./auth/throttle";
-export { compactVfStateCounts } from "./sriov/capacity";
+export { compactVfStateCounts, refreshClusterVfCounts } from "./sriov/capacity";

@@ -10,6 +10,7 @@ import {
   listHosts,
   listOperations,
   listVms,
+  refreshClusterVfCounts,
   resolveInterface,
   sriovOverview,
   vfAvailability,
@@ -146,6 +147,80 @@ describe("VF counts computed by SQL", () => {
       expect(page.available).toBe(result.available);
     },
   );
+
+  it("the zone sums stay exact whether a cluster's cached sums are fresh, stale or refreshed", async () => {
+    const l3 = await l3Network("vf-bond0");
+    const attachedClusterIds = new Set(l3.l2.clusters.map((c) => c.clusterId));
+    const network = {
+      l2Name: l3.l2.name,
+      l3Name: l3.name,
+      physicalInterface: l3.l2.physicalInterface,
+      l2SriovEnabled: true,
+      l3SriovEnabled: true,
+      attachedClusterIds,
+    };
+    const expectExact = async (when: string) => {
+      const { hosts } = await oracle();
+      const rows = hosts.map((host) => hostVfAvailability(host, network));
+      const result = await vfAvailability(db, admin, { l3Id: l3.id, limit: 5 });
+      expect(result, when).toMatchObject({
+        hostCount: hosts.length,
+        total: rows.reduce((sum, row) => sum + row.total, 0),
+        available: rows.reduce((sum, row) => sum + row.available, 0),
+        offeringHosts: rows.filter((row) => row.available > 0).length,
+      });
+      const overview = await sriovOverview(db, admin, { limit: 5 });
+      const attachedRows = hosts
+        .filter((host) => attachedClusterIds.has(host.clusterId))
+        .map((host) => resolveInterface(host.physicalNics, network.physicalInterface))
+        .filter((pfs) => pfs.length > 0);
+      expect(
+        overview.l2s.find((row) => row.l2Id === l3.l2.id),
+        when,
+      ).toMatchObject({
+        hosts: attachedRows.length,
+        vfTotal: attachedRows.flat().reduce((sum, pf) => sum + pf.vfTotal, 0),
+        vfAvailable: attachedRows.flat().reduce((sum, pf) => sum + pf.vfAvailable, 0),
+      });
+    };
+    await refreshClusterVfCounts(db, 1000);
+    expect(await db.clusterVfCountStale.count()).toBe(0);
+    await expectExact("every cluster fresh");
+    // Each change on its own, from fresh sums: each must mark its cluster stale, or the sums lie.
+    const changes: Array<[string, () => Promise<unknown>]> = [
+      [
+        "VF states",
+        () => db.$executeRaw`UPDATE "VirtualFunction" vf SET state = 'Reserved' FROM "PhysicalNic" p
+          JOIN "Host" h ON h.id = p."hostId" WHERE p.id = vf."pfId" AND p.name = 'ens1f0' AND h.name = 'host-00011'`,
+      ],
+      [
+        "a host disconnecting",
+        () =>
+          db.host.update({
+            where: { name: "host-00062" },
+            data: { connectionState: "Disconnected" },
+          }),
+      ],
+      [
+        "a host losing IOMMU",
+        () => db.host.update({ where: { name: "host-00113" }, data: { iommuActive: false } }),
+      ],
+      [
+        "a PF leaving its bond",
+        () => db.$executeRaw`UPDATE "PhysicalNic" p SET "bondName" = NULL FROM "Host" h
+          WHERE h.id = p."hostId" AND h.name = 'host-00044' AND p.name = 'ens1f1'`,
+      ],
+    ];
+    for (const [what, change] of changes) {
+      await refreshClusterVfCounts(db, 1000);
+      await change();
+      expect(await db.clusterVfCountStale.count(), what).toBeGreaterThan(0);
+      await expectExact(`after ${what}, stale`);
+    }
+    await refreshClusterVfCounts(db, 1);
+    await expectExact("refreshed one cluster at a time");
+    expect(await db.clusterVfCountStale.count()).toBe(0);
+  });
 
   it("vm-create-options sums the same availability per L3", async () => {
     const { hosts } = await oracle();

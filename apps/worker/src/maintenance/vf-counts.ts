@@ -1,12 +1,13 @@
-import { compactVfStateCounts } from "@virtfn/core";
+import { compactVfStateCounts, refreshClusterVfCounts } from "@virtfn/core";
 import type { Db } from "@virtfn/db";
 
 /** How often the VF count differences appended by the database are folded (see compactVfStateCounts). */
 const COMPACT_MS = 5_000;
 
 /**
- * Keeps the read paths' VF counts a few rows per PF: every reservation, release and split appends
- * differences, and this folds them in the background. Several workers may run it at once.
+ * Keeps the read paths' VF counts a few rows per PF and one per cluster: every reservation,
+ * release and split appends differences and marks its cluster stale, and this folds the
+ * differences and recomputes the stale clusters in the background. Several workers may run it.
  */
 export function startVfCountCompaction(deps: { db: Db; log(line: string): void }): {
   stop(): Promise<void>;
@@ -15,6 +16,7 @@ export function startVfCountCompaction(deps: { db: Db; log(line: string): void }
   const timer = setInterval(() => {
     if (inFlight) return;
     inFlight = compactVfStateCounts(deps.db)
+      .then(() => refreshClusterVfCounts(deps.db))
       .catch((error: unknown) =>
         deps.log(`vf counts: ${error instanceof Error ? error.message : String(error)}`),
       )

@@ -35,19 +35,27 @@ export async function vfCountsByPf(db: Db, pfIds: string[]): Promise<Map<string,
   return counts;
 }
 
-/** The VF counts of the PF aliased `p`, as columns `c.total` and `c.available`. */
-const pfCounts = Prisma.sql`CROSS JOIN LATERAL (
-      SELECT coalesce(sum(s.n) FILTER (WHERE s.state <> 'Missing'), 0) AS total,
-             coalesce(sum(s.n) FILTER (WHERE s.state = 'Available'), 0) AS available
-      FROM "VfStateCount" s WHERE s."pfId" = p.id) c`;
-
 /**
- * The PFs (alias `p`) an interface name resolves to on their host: the PF of that name, or else
- * the slaves of the bond of that name (domain.md; the SQL twin of `resolveInterface`).
+ * WITH-clauses over the clusters `clusterIds`: `live`, those summed live from their hosts (stale
+ * or not computed yet), and `sums`, their rows of "ClusterVfCount" (cluster_vf_counts, in the
+ * database) from the cache where fresh and computed now where live. The caller filters `sums`
+ * by interface and cluster.
  */
-export function resolvesTo(iface: Prisma.Sql): Prisma.Sql {
-  return Prisma.sql`(p.name = ${iface} OR (p."bondName" = ${iface} AND NOT EXISTS (
-    SELECT 1 FROM "PhysicalNic" d WHERE d."hostId" = p."hostId" AND d.name = ${iface})))`;
+function withClusterSums(clusterIds: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`WITH asked AS (SELECT DISTINCT id FROM unnest(${clusterIds}) id),
+    live AS MATERIALIZED (
+      SELECT a.id FROM asked a
+      WHERE NOT EXISTS (SELECT 1 FROM "ClusterVfCountFresh" f WHERE f."clusterId" = a.id)
+         OR EXISTS (SELECT 1 FROM "ClusterVfCountStale" s WHERE s."clusterId" = a.id)
+    ),
+    sums AS (
+      SELECT c."clusterId", c.iface, c.hosts, c.total, c.available, c."offeringAvailable", c."offeringHosts"
+      FROM "ClusterVfCount" c JOIN asked a ON a.id = c."clusterId"
+      WHERE NOT EXISTS (SELECT 1 FROM live l WHERE l.id = c."clusterId")
+      UNION ALL
+      -- Gated: the function is not even planned when every cluster is fresh.
+      SELECT * FROM cluster_vf_counts(ARRAY(SELECT id FROM live)) WHERE EXISTS (SELECT 1 FROM live)
+    )`;
 }
 
 export interface InterfaceTotals {
@@ -57,25 +65,32 @@ export interface InterfaceTotals {
   available: number;
   /** Hosts with at least one of those free VFs. */
   offeringHosts: number;
+  /** Hosts in the zone. */
+  hostCount: number;
 }
 
-/** R3 summed over a zone, in one statement: what an L2's interface offers. */
+/**
+ * R3 summed over a zone: what an L2's interface offers. One row per cluster of the zone (see
+ * "ClusterVfCount" in the migration), never one per host or VF.
+ */
 export async function interfaceTotals(
   db: Db,
   network: { zoneId: string; physicalInterface: string; attachedClusterIds: string[] },
 ): Promise<InterfaceTotals> {
-  const iface = Prisma.sql`${network.physicalInterface}`;
-  const offers = Prisma.sql`h."connectionState" = 'Connected' AND h."iommuActive" AND h."clusterId" = ANY(${network.attachedClusterIds}::uuid[])`;
+  const zone = Prisma.sql`ARRAY(SELECT id FROM "Cluster" WHERE "zoneId" = ${network.zoneId}::uuid)`;
+  const attached = Prisma.sql`c."clusterId" = ANY(${network.attachedClusterIds}::uuid[])`;
   const [row] = await db.$queryRaw<InterfaceTotals[]>`
+    ${withClusterSums(zone)}
     SELECT coalesce(sum(c.total), 0)::int AS total,
-           coalesce(sum(c.available) FILTER (WHERE ${offers}), 0)::int AS available,
-           count(DISTINCT h.id) FILTER (WHERE ${offers} AND c.available > 0)::int AS "offeringHosts"
-    FROM "PhysicalNic" p
-    JOIN "Host" h ON h.id = p."hostId"
-    JOIN "Cluster" cl ON cl.id = h."clusterId" AND cl."zoneId" = ${network.zoneId}::uuid
-    ${pfCounts}
-    WHERE ${resolvesTo(iface)}`;
-  return row ?? { total: 0, available: 0, offeringHosts: 0 };
+           coalesce(sum(c."offeringAvailable") FILTER (WHERE ${attached}), 0)::int AS available,
+           coalesce(sum(c."offeringHosts") FILTER (WHERE ${attached}), 0)::int AS "offeringHosts",
+           (SELECT coalesce(sum(f."hostCount"), 0) FROM "ClusterVfCountFresh" f JOIN asked a ON a.id = f."clusterId"
+             WHERE NOT EXISTS (SELECT 1 FROM live l WHERE l.id = f."clusterId"))::int
+         + (SELECT count(*) FROM "Host" h WHERE h."clusterId" = ANY(ARRAY(SELECT id FROM live)))::int
+           AS "hostCount"
+    FROM sums c
+    WHERE c.iface = ${network.physicalInterface}`;
+  return row ?? { total: 0, available: 0, offeringHosts: 0, hostCount: 0 };
 }
 
 export interface L2Totals {
@@ -89,15 +104,15 @@ export interface L2Totals {
 /** Per L2, over the hosts of its attached clusters: the SR-IOV overview's L2 rows. */
 export async function l2Totals(db: Db, l2Ids: string[]): Promise<Map<string, L2Totals>> {
   if (l2Ids.length === 0) return new Map();
+  const clusters = Prisma.sql`ARRAY(SELECT "clusterId" FROM "L2ClusterAttachment" WHERE "l2Id" = ANY(${l2Ids}::uuid[]))`;
   const rows = await db.$queryRaw<L2Totals[]>`
-    SELECT l2.id::text AS "l2Id", count(DISTINCT p."hostId")::int AS hosts,
+    ${withClusterSums(clusters)}
+    SELECT l2.id::text AS "l2Id", coalesce(sum(c.hosts), 0)::int AS hosts,
            coalesce(sum(c.total), 0)::int AS "vfTotal", coalesce(sum(c.available), 0)::int AS "vfAvailable"
     FROM "L2Network" l2
     JOIN "L2ClusterAttachment" a ON a."l2Id" = l2.id
-    JOIN "Host" h ON h."clusterId" = a."clusterId"
-    JOIN "PhysicalNic" p ON p."hostId" = h.id
-    ${pfCounts}
-    WHERE l2.id = ANY(${l2Ids}::uuid[]) AND ${resolvesTo(Prisma.sql`l2."physicalInterface"`)}
+    JOIN sums c ON c."clusterId" = a."clusterId" AND c.iface = l2."physicalInterface"
+    WHERE l2.id = ANY(${l2Ids}::uuid[])
     GROUP BY l2.id`;
   return new Map(rows.map((row) => [row.l2Id, row]));
 }
@@ -127,4 +142,21 @@ export async function compactVfStateCounts(db: Db, batch = 500, maxBatches = 100
     if (row.n < batch) break;
   }
   return folded;
+}
+
+/**
+ * Recomputes the per-cluster sums of the clusters that changed (refresh_cluster_vf_counts, in the
+ * database), `batch` clusters per transaction; returns how many it refreshed. Readers stay exact
+ * without it (they sum stale clusters live); it keeps them cheap. One runs at a time.
+ */
+export async function refreshClusterVfCounts(db: Db, batch = 20, maxBatches = 50): Promise<number> {
+  let refreshed = 0;
+  for (let i = 0; i < maxBatches; i++) {
+    const [row] = await db.$queryRaw<
+      [{ n: number }]
+    >`SELECT refresh_cluster_vf_counts(${batch}::int) AS n`;
+    refreshed += row.n;
+    if (row.n < batch) break;
+  }
+  return refreshed;
 }

@@ -116,9 +116,8 @@ export async function vfAvailability(
   };
   const sriovEnabled = l2.sriovEnabled && l3.sriovEnabled;
   // Attached hosts first, each part by name: two index-ordered pages, never a sort of the zone.
-  const [first, hostCount, totals] = await Promise.all([
+  const [first, totals] = await Promise.all([
     availabilityHosts(db, { ...inZone, clusterId: { in: attachedIds } }, limit),
-    db.host.count({ where: inZone }),
     interfaceTotals(db, {
       zoneId: l2.zoneId,
       physicalInterface: l2.physicalInterface,
@@ -143,7 +142,7 @@ export async function vfAvailability(
     sriovEnabled,
     available: sriovEnabled ? totals.available : 0,
     total: totals.total,
-    hostCount,
+    hostCount: totals.hostCount,
     offeringHosts: sriovEnabled ? totals.offeringHosts : 0,
     hosts: rows,
   };
