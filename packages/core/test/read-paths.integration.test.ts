@@ -203,7 +203,7 @@ describe("VF counts computed by SQL", () => {
       ],
       [
         "a host losing IOMMU",
-        () => db.host.update({ where: { name: "host-00113" }, data: { iommuActive: false } }),
+        () => db.host.update({ where: { name: "host-00114" }, data: { iommuActive: false } }),
       ],
       [
         "a PF leaving its bond",
