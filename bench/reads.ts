@@ -8,7 +8,18 @@ import { performance } from "node:perf_hooks";
 import pg from "pg";
 import {
   getHost,
+  getL2Network,
+  getL3Network,
+  getOperation,
+  getProject,
   getVm,
+  listClusters,
+  listImages,
+  listOfferings,
+  listProjects,
+  listUsers,
+  listZones,
+  migrationCandidates,
   listAuditEvents,
   listHosts,
   listL2Networks,
@@ -69,9 +80,15 @@ interface Fleet {
   hostName: string;
   vmId: string;
   l3Id: string;
+  /** The L3 every VM has a vNIC on: the one with the most NICs. */
+  vnicL3Id: string;
+  l2Id: string;
+  operationId: string;
+  stoppedVmId: string;
   projectId: string;
   hostCursor: string;
   vmCursor: string;
+  opCursor: string;
 }
 
 async function fleet(name: string, hosts: number): Promise<Fleet> {
@@ -92,8 +109,12 @@ async function fleet(name: string, hosts: number): Promise<Fleet> {
     where: { hostId: host.id, nics: { some: { type: "VF" } } },
   });
   const l3 = await db.l3Network.findFirstOrThrow({ where: { name: "vf-em1" } });
+  const vnicL3 = await db.l3Network.findFirstOrThrow({ where: { name: "vnic-em2" } });
+  const stopped = await db.vm.findFirstOrThrow({ where: { hostId: host.id, state: "Stopped" } });
+  const operation = await db.operation.findFirstOrThrow({ where: { targetId: vm.id } });
   const hostPage = await listHosts(db, admin, { limit: 25 });
   const vmPage = await listVms(db, admin, { limit: 25 });
+  const opPage = await listOperations(db, admin, { limit: 25 });
   return {
     db,
     admin,
@@ -102,9 +123,14 @@ async function fleet(name: string, hosts: number): Promise<Fleet> {
     hostName: host.name,
     vmId: vm.id,
     l3Id: l3.id,
+    vnicL3Id: vnicL3.id,
+    l2Id: l3.l2Id,
+    operationId: operation.id,
+    stoppedVmId: stopped.id,
     projectId: projectIds[0] ?? "",
     hostCursor: hostPage.nextCursor ?? "",
     vmCursor: vmPage.nextCursor ?? "",
+    opCursor: opPage.nextCursor ?? "",
   };
 }
 
@@ -130,7 +156,25 @@ const paths: Array<[string, (f: Fleet) => Promise<unknown>]> = [
   ["operations: admin", (f) => listOperations(f.db, f.admin, { limit: 25 })],
   ["operations: tenant", (f) => listOperations(f.db, f.tenant, { limit: 25 })],
   ["operations: failed", (f) => listOperations(f.db, f.admin, { limit: 25, status: "Failed" })],
+  [
+    "operations: next page",
+    (f) => listOperations(f.db, f.admin, { limit: 25, cursor: f.opCursor }),
+  ],
+  ["operation detail", (f) => getOperation(f.db, f.admin, f.operationId)],
   ["audit", (f) => listAuditEvents(f.db, f.admin, { limit: 25 })],
+  ["zones", (f) => listZones(f.db, f.admin)],
+  ["clusters", (f) => listClusters(f.db, f.admin)],
+  ["L2 detail", (f) => getL2Network(f.db, f.admin, { l2Id: f.l2Id })],
+  ["L3 detail (the L3 of every vNIC)", (f) => getL3Network(f.db, f.admin, { l3Id: f.vnicL3Id })],
+  ["offerings", (f) => listOfferings(f.db, f.admin)],
+  ["images", (f) => listImages(f.db, f.admin)],
+  ["users", (f) => listUsers(f.db, f.admin, { limit: 25 })],
+  ["projects", (f) => listProjects(f.db, f.admin, { limit: 25 })],
+  ["project detail", (f) => getProject(f.db, f.admin, { projectId: f.projectId })],
+  [
+    "migration candidates of a stopped VM",
+    (f) => migrationCandidates(f.db, f.admin, { vmId: f.stoppedVmId }),
+  ],
 ];
 
 const t0 = performance.now();

@@ -173,8 +173,14 @@ export async function generateFleet(databaseUrl: string, size: FleetSize): Promi
        CROSS JOIN (SELECT id FROM "User" WHERE username = 'admin') a`,
       [h * 10, h * VMS_PER_HOST],
     );
+    // The replica role skips the triggers that keep "VfStateCount" as well: write it whole.
+    await q(`
+      INSERT INTO "VfStateCount"("pfId", state, n, base)
+      SELECT "pfId", state, count(*), true FROM "VirtualFunction" GROUP BY "pfId", state`);
     await q(`COMMIT`);
     await q(`SET session_replication_role = DEFAULT`);
+    // The per-cluster sums the zone-wide reads use (a never computed cluster is summed live).
+    await q(`SELECT refresh_cluster_vf_counts(1000000)`);
     // Index-only scans need the visibility map, and the planner needs statistics.
     await q(`VACUUM ANALYZE`);
     const count = async (table: string) =>

@@ -17,6 +17,7 @@ import { startDispatcher } from "./outbox/dispatcher";
 import { startRequeuer } from "./outbox/requeue";
 import { createQueues, queueStats, type OperationJob } from "./queues/producer";
 import { startReconciler, type Reconciler } from "./reconciler/reconciler";
+import { startVfCountCompaction } from "./maintenance/vf-counts";
 
 const DEFAULT_AGENT_OUTAGE_MS = 45_000;
 const DEFAULT_REQUEUE_MS = 10_000;
@@ -111,6 +112,7 @@ export async function startWorker(
     });
     log(`metrics, liveness and readiness on port ${server.port}`, { port: server.port });
   }
+  const vfCounts = startVfCountCompaction({ db, log });
 
   return {
     reconciler,
@@ -123,6 +125,7 @@ export async function startWorker(
       await requeuer.stop();
       await dispatcher.stop();
       await reconciler.stop();
+      await vfCounts.stop();
       await Promise.all(workers.map((worker) => worker.close()));
       await Promise.all(Object.values(queues).map((queue) => queue.close()));
       producerConnection.disconnect();

@@ -93,3 +93,4 @@ export * from "./shared/visibility";
 export * from "./auth/throttle";
 export * from "./metrics/fleet";
 export * from "./runtime/redis-config";
+export { compactVfStateCounts, refreshClusterVfCounts } from "./sriov/capacity";

@@ -10,6 +10,7 @@ import {
   listHosts,
   listOperations,
   listVms,
+  refreshClusterVfCounts,
   resolveInterface,
   sriovOverview,
   vfAvailability,
@@ -147,6 +148,80 @@ describe("VF counts computed by SQL", () => {
     },
   );
 
+  it("the zone sums stay exact whether a cluster's cached sums are fresh, stale or refreshed", async () => {
+    const l3 = await l3Network("vf-bond0");
+    const attachedClusterIds = new Set(l3.l2.clusters.map((c) => c.clusterId));
+    const network = {
+      l2Name: l3.l2.name,
+      l3Name: l3.name,
+      physicalInterface: l3.l2.physicalInterface,
+      l2SriovEnabled: true,
+      l3SriovEnabled: true,
+      attachedClusterIds,
+    };
+    const expectExact = async (when: string) => {
+      const { hosts } = await oracle();
+      const rows = hosts.map((host) => hostVfAvailability(host, network));
+      const result = await vfAvailability(db, admin, { l3Id: l3.id, limit: 5 });
+      expect(result, when).toMatchObject({
+        hostCount: hosts.length,
+        total: rows.reduce((sum, row) => sum + row.total, 0),
+        available: rows.reduce((sum, row) => sum + row.available, 0),
+        offeringHosts: rows.filter((row) => row.available > 0).length,
+      });
+      const overview = await sriovOverview(db, admin, { limit: 5 });
+      const attachedRows = hosts
+        .filter((host) => attachedClusterIds.has(host.clusterId))
+        .map((host) => resolveInterface(host.physicalNics, network.physicalInterface))
+        .filter((pfs) => pfs.length > 0);
+      expect(
+        overview.l2s.find((row) => row.l2Id === l3.l2.id),
+        when,
+      ).toMatchObject({
+        hosts: attachedRows.length,
+        vfTotal: attachedRows.flat().reduce((sum, pf) => sum + pf.vfTotal, 0),
+        vfAvailable: attachedRows.flat().reduce((sum, pf) => sum + pf.vfAvailable, 0),
+      });
+    };
+    await refreshClusterVfCounts(db, 1000);
+    expect(await db.clusterVfCountStale.count()).toBe(0);
+    await expectExact("every cluster fresh");
+    // Each change on its own, from fresh sums: each must mark its cluster stale, or the sums lie.
+    const changes: Array<[string, () => Promise<unknown>]> = [
+      [
+        "VF states",
+        () => db.$executeRaw`UPDATE "VirtualFunction" vf SET state = 'Reserved' FROM "PhysicalNic" p
+          JOIN "Host" h ON h.id = p."hostId" WHERE p.id = vf."pfId" AND p.name = 'ens1f0' AND h.name = 'host-00011'`,
+      ],
+      [
+        "a host disconnecting",
+        () =>
+          db.host.update({
+            where: { name: "host-00062" },
+            data: { connectionState: "Disconnected" },
+          }),
+      ],
+      [
+        "a host losing IOMMU",
+        () => db.host.update({ where: { name: "host-00114" }, data: { iommuActive: false } }),
+      ],
+      [
+        "a PF leaving its bond",
+        () => db.$executeRaw`UPDATE "PhysicalNic" p SET "bondName" = NULL FROM "Host" h
+          WHERE h.id = p."hostId" AND h.name = 'host-00044' AND p.name = 'ens1f1'`,
+      ],
+    ];
+    for (const [what, change] of changes) {
+      await refreshClusterVfCounts(db, 1000);
+      await change();
+      expect(await db.clusterVfCountStale.count(), what).toBeGreaterThan(0);
+      await expectExact(`after ${what}, stale`);
+    }
+    await refreshClusterVfCounts(db, 1);
+    await expectExact("refreshed one cluster at a time");
+    expect(await db.clusterVfCountStale.count()).toBe(0);
+  });
+
   it("vm-create-options sums the same availability per L3", async () => {
     const { hosts } = await oracle();
     const options = await vmCreateOptions(db, tenant, { projectId: tenant.projectIds[0] ?? "" });
@@ -281,10 +356,43 @@ describe("keyset pages", () => {
     expect(new Set(events.map((e) => e.id)).size).toBe(HOSTS * 10);
   });
 
+  it("the next pages carry the first page's total instead of counting again", async () => {
+    const first = await listOperations(db, admin, { limit: 50, kind: "host.add" });
+    expect(first).toMatchObject({ total: HOSTS * 2, totalExact: true });
+    const added = await db.operation.create({
+      data: { kind: "host.add", status: "Succeeded", targetType: "Host", targetId: "x" },
+    });
+    try {
+      // The second page answers the first page's total; a new first page counts the new row.
+      const second = await listOperations(db, admin, {
+        limit: 50,
+        kind: "host.add",
+        cursor: first.nextCursor ?? "",
+      });
+      expect(second).toMatchObject({ total: HOSTS * 2, totalExact: true });
+      expect(await listOperations(db, admin, { limit: 50, kind: "host.add" })).toMatchObject({
+        total: HOSTS * 2 + 1,
+      });
+      // Past the cap the carried total says so too.
+      const capped = await listOperations(db, admin, { limit: 10 });
+      const next = await listOperations(db, admin, { limit: 10, cursor: capped.nextCursor ?? "" });
+      expect(next).toMatchObject({ total: 1000, totalExact: false });
+    } finally {
+      await db.operation.delete({ where: { id: added.id } });
+    }
+  });
+
   it("refuses a cursor that no page gave", async () => {
     await expect(
       listHosts(db, admin, { limit: 5, cursor: "bm90LWEtY3Vyc29y" }),
     ).rejects.toMatchObject({ code: "INVALID_CURSOR" });
+    // A carried total past the cap is not one a page gave either.
+    const forged = Buffer.from(
+      JSON.stringify(["host-00001", "00000000-0000-4000-8000-000000000000", 5000, true]),
+    ).toString("base64url");
+    await expect(listHosts(db, admin, { limit: 5, cursor: forged })).rejects.toMatchObject({
+      code: "INVALID_CURSOR",
+    });
     await expect(listVms(db, admin, { cursor: "12" })).rejects.toMatchObject({
       code: "INVALID_CURSOR",
     });

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { AuditOutcome, type Db, type Prisma } from "@virtfn/db";
 import type { Actor } from "../shared/actor";
 import {
-  cappedCount,
+  keysetTotal,
   keysetOrder,
   keysetPage,
   keysetTake,
@@ -127,7 +127,7 @@ export async function listAuditEvents(
       orderBy: keysetOrder<Prisma.AuditEventOrderByWithRelationInput>(keyset),
       take: keysetTake(input),
     }),
-    cappedCount((take) => db.auditEvent.count({ where, take })),
+    keysetTotal(input, keyset, (take) => db.auditEvent.count({ where, take })),
   ]);
   return keysetPage(
     rows,

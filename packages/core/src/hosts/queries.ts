@@ -2,7 +2,7 @@ import { HostConnectionState, type Db, type Prisma, type VirtualizationState } f
 import { requireInventoryReader, type Actor } from "../shared/actor";
 import { notFound } from "../shared/errors";
 import {
-  cappedCount,
+  keysetTotal,
   keysetOrder,
   keysetPage,
   keysetTake,
@@ -157,7 +157,7 @@ export async function listHosts(
       orderBy: keysetOrder<Prisma.HostOrderByWithRelationInput>(keyset),
       take: keysetTake(input),
     }),
-    cappedCount((take) => db.host.count({ where, take })),
+    keysetTotal(input, keyset, (take) => db.host.count({ where, take })),
   ]);
   const counts = await vfCountsByPf(
     db,

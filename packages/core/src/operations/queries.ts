@@ -4,7 +4,7 @@ import { OperationStatus } from "@virtfn/db";
 import type { Actor } from "../shared/actor";
 import { notFound } from "../shared/errors";
 import {
-  cappedCount,
+  keysetTotal,
   keysetOrder,
   keysetPage,
   keysetTake,
@@ -106,7 +106,7 @@ export async function listOperations(
       orderBy: keysetOrder<Prisma.OperationOrderByWithRelationInput>(keyset),
       take: keysetTake(input),
     }),
-    cappedCount((take) => db.operation.count({ where, take })),
+    keysetTotal(input, keyset, (take) => db.operation.count({ where, take })),
   ]);
   return keysetPage(rows, input, total, toView, (row) => row[input.sort]);
 }

@@ -61,6 +61,8 @@ type KeyValue = string | Date;
 interface Position {
   value: KeyValue;
   id: string;
+  /** The first page's count, carried so that the next pages do not count again. */
+  total?: CappedCount;
 }
 
 export interface Keyset {
@@ -78,17 +80,24 @@ export interface Keyset {
 
 function encode(position: Position): string {
   const value = position.value instanceof Date ? position.value.toISOString() : position.value;
-  return Buffer.from(JSON.stringify([value, position.id])).toString("base64url");
+  const total = position.total ? [position.total.total, position.total.exact] : [];
+  return Buffer.from(JSON.stringify([value, position.id, ...total])).toString("base64url");
 }
+
+const cursorTuple = z.union([
+  z.tuple([z.string().max(300), z.uuid()]),
+  z.tuple([z.string().max(300), z.uuid(), z.number().int().min(0).max(TOTAL_CAP), z.boolean()]),
+]);
 
 function decode(cursor: string, keyset: Keyset): Position {
   try {
     const parsed: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-    const [value, id] = z.tuple([z.string().max(300), z.uuid()]).parse(parsed);
-    if (!keyset.date) return { value, id };
+    const [value, id, total, exact] = cursorTuple.parse(parsed);
+    const carried = total === undefined || exact === undefined ? {} : { total: { total, exact } };
+    if (!keyset.date) return { value, id, ...carried };
     const date = new Date(value);
     if (Number.isNaN(date.getTime())) throw badCursor();
-    return { value: date, id };
+    return { value: date, id, ...carried };
   } catch {
     throw badCursor();
   }
@@ -139,13 +148,29 @@ export function keysetPage<R extends { id: string }, T>(
   const items = rows.slice(0, input.limit);
   const last = items.at(-1);
   const nextCursor =
-    rows.length > input.limit && last ? encode({ value: sortValue(last), id: last.id }) : null;
+    rows.length > input.limit && last
+      ? encode({ value: sortValue(last), id: last.id, total })
+      : null;
   return { items: items.map(view), nextCursor, total: total.total, totalExact: total.exact };
 }
 
 export interface CappedCount {
   total: number;
   exact: boolean;
+}
+
+/**
+ * A keyset list's total: counted (up to the cap) on the first page only; the next pages take it
+ * from their cursor, so that paging through a list never counts it again. Page.total is thus as of
+ * the first page.
+ */
+export async function keysetTotal(
+  input: PageInput,
+  keyset: Keyset,
+  count: (take: number) => Promise<number>,
+): Promise<CappedCount> {
+  const carried = input.cursor ? decode(input.cursor, keyset).total : undefined;
+  return carried ?? cappedCount(count);
 }
 
 /** Count with `take: TOTAL_CAP + 1` (Prisma counts over a LIMITed subquery), then cap. */

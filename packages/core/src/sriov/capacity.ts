@@ -1,8 +1,9 @@
-import { Prisma, type Db } from "@virtfn/db";
+import { Prisma, type Db, type VfState } from "@virtfn/db";
 
-// VF counting in SQL. Every read path counts VFs here, with GROUP BY / count(*) FILTER over the
-// (pfId, state) index, and passes ids as one array parameter: no read path loads VF rows to count
-// them, and none builds an IN list that grows with the fleet.
+// VF counting in SQL. Every read path counts VFs here, from "VfStateCount": per PF and state, the
+// database keeps signed differences that sum to the number of VFs (see its migration), so a PF's
+// counts cost a few index entries however many VFs it has. Ids go as one array parameter: no read
+// path loads VF rows to count them, and none builds an IN list that grows with the fleet.
 
 /** VFs of a PF that exist now (Missing ones are remembered, not counted) and how many are free. */
 export interface VfCounts {
@@ -10,24 +11,51 @@ export interface VfCounts {
   available: number;
 }
 
-/** VF counts per PF: one row per PF, never one per VF. */
+/** VF rows per PF and state, for the PFs given; a state with no VF is absent. */
+export async function vfStateCounts(
+  db: Db,
+  pfIds: string[],
+): Promise<Array<{ pfId: string; state: VfState; n: number }>> {
+  if (pfIds.length === 0) return [];
+  return db.$queryRaw<Array<{ pfId: string; state: VfState; n: number }>>`
+    SELECT "pfId"::text AS "pfId", state, sum(n)::int AS n
+    FROM "VfStateCount" WHERE "pfId" = ANY(${pfIds}::uuid[])
+    GROUP BY "pfId", state HAVING sum(n) <> 0`;
+}
+
+/** VF counts per PF: a few rows per PF, never one per VF. */
 export async function vfCountsByPf(db: Db, pfIds: string[]): Promise<Map<string, VfCounts>> {
-  if (pfIds.length === 0) return new Map();
-  const rows = await db.$queryRaw<Array<{ pfId: string; total: number; available: number }>>`
-    SELECT "pfId"::text AS "pfId",
-           count(*) FILTER (WHERE state <> 'Missing')::int AS total,
-           count(*) FILTER (WHERE state = 'Available')::int AS available
-    FROM "VirtualFunction" WHERE "pfId" = ANY(${pfIds}::uuid[]) GROUP BY "pfId"`;
-  return new Map(rows.map((row) => [row.pfId, { total: row.total, available: row.available }]));
+  const counts = new Map<string, VfCounts>();
+  for (const row of await vfStateCounts(db, pfIds)) {
+    const c = counts.get(row.pfId) ?? { total: 0, available: 0 };
+    if (row.state !== "Missing") c.total += row.n;
+    if (row.state === "Available") c.available += row.n;
+    counts.set(row.pfId, c);
+  }
+  return counts;
 }
 
 /**
- * The PFs (alias `p`) an interface name resolves to on their host: the PF of that name, or else
- * the slaves of the bond of that name (domain.md; the SQL twin of `resolveInterface`).
+ * WITH-clauses over the clusters `clusterIds`: `live`, those summed live from their hosts (stale
+ * or not computed yet), and `sums`, their rows of "ClusterVfCount" (cluster_vf_counts, in the
+ * database) from the cache where fresh and computed now where live. The caller filters `sums`
+ * by interface and cluster.
  */
-export function resolvesTo(iface: Prisma.Sql): Prisma.Sql {
-  return Prisma.sql`(p.name = ${iface} OR (p."bondName" = ${iface} AND NOT EXISTS (
-    SELECT 1 FROM "PhysicalNic" d WHERE d."hostId" = p."hostId" AND d.name = ${iface})))`;
+function withClusterSums(clusterIds: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`WITH asked AS (SELECT DISTINCT id FROM unnest(${clusterIds}) id),
+    live AS MATERIALIZED (
+      SELECT a.id FROM asked a
+      WHERE NOT EXISTS (SELECT 1 FROM "ClusterVfCountFresh" f WHERE f."clusterId" = a.id)
+         OR EXISTS (SELECT 1 FROM "ClusterVfCountStale" s WHERE s."clusterId" = a.id)
+    ),
+    sums AS (
+      SELECT c."clusterId", c.iface, c.hosts, c.total, c.available, c."offeringAvailable", c."offeringHosts"
+      FROM "ClusterVfCount" c JOIN asked a ON a.id = c."clusterId"
+      WHERE NOT EXISTS (SELECT 1 FROM live l WHERE l.id = c."clusterId")
+      UNION ALL
+      -- Gated: the function is not even planned when every cluster is fresh.
+      SELECT * FROM cluster_vf_counts(ARRAY(SELECT id FROM live)) WHERE EXISTS (SELECT 1 FROM live)
+    )`;
 }
 
 export interface InterfaceTotals {
@@ -37,28 +65,32 @@ export interface InterfaceTotals {
   available: number;
   /** Hosts with at least one of those free VFs. */
   offeringHosts: number;
+  /** Hosts in the zone. */
+  hostCount: number;
 }
 
-/** R3 summed over a zone, in one statement: what an L2's interface offers. */
+/**
+ * R3 summed over a zone: what an L2's interface offers. One row per cluster of the zone (see
+ * "ClusterVfCount" in the migration), never one per host or VF.
+ */
 export async function interfaceTotals(
   db: Db,
   network: { zoneId: string; physicalInterface: string; attachedClusterIds: string[] },
 ): Promise<InterfaceTotals> {
-  const iface = Prisma.sql`${network.physicalInterface}`;
-  const offers = Prisma.sql`h."connectionState" = 'Connected' AND h."iommuActive" AND h."clusterId" = ANY(${network.attachedClusterIds}::uuid[])`;
+  const zone = Prisma.sql`ARRAY(SELECT id FROM "Cluster" WHERE "zoneId" = ${network.zoneId}::uuid)`;
+  const attached = Prisma.sql`c."clusterId" = ANY(${network.attachedClusterIds}::uuid[])`;
   const [row] = await db.$queryRaw<InterfaceTotals[]>`
+    ${withClusterSums(zone)}
     SELECT coalesce(sum(c.total), 0)::int AS total,
-           coalesce(sum(c.available) FILTER (WHERE ${offers}), 0)::int AS available,
-           count(DISTINCT h.id) FILTER (WHERE ${offers} AND c.available > 0)::int AS "offeringHosts"
-    FROM "PhysicalNic" p
-    JOIN "Host" h ON h.id = p."hostId"
-    JOIN "Cluster" cl ON cl.id = h."clusterId" AND cl."zoneId" = ${network.zoneId}::uuid
-    CROSS JOIN LATERAL (
-      SELECT count(*) FILTER (WHERE v.state <> 'Missing') AS total,
-             count(*) FILTER (WHERE v.state = 'Available') AS available
-      FROM "VirtualFunction" v WHERE v."pfId" = p.id) c
-    WHERE ${resolvesTo(iface)}`;
-  return row ?? { total: 0, available: 0, offeringHosts: 0 };
+           coalesce(sum(c."offeringAvailable") FILTER (WHERE ${attached}), 0)::int AS available,
+           coalesce(sum(c."offeringHosts") FILTER (WHERE ${attached}), 0)::int AS "offeringHosts",
+           (SELECT coalesce(sum(f."hostCount"), 0) FROM "ClusterVfCountFresh" f JOIN asked a ON a.id = f."clusterId"
+             WHERE NOT EXISTS (SELECT 1 FROM live l WHERE l.id = f."clusterId"))::int
+         + (SELECT count(*) FROM "Host" h WHERE h."clusterId" = ANY(ARRAY(SELECT id FROM live)))::int
+           AS "hostCount"
+    FROM sums c
+    WHERE c.iface = ${network.physicalInterface}`;
+  return row ?? { total: 0, available: 0, offeringHosts: 0, hostCount: 0 };
 }
 
 export interface L2Totals {
@@ -72,18 +104,15 @@ export interface L2Totals {
 /** Per L2, over the hosts of its attached clusters: the SR-IOV overview's L2 rows. */
 export async function l2Totals(db: Db, l2Ids: string[]): Promise<Map<string, L2Totals>> {
   if (l2Ids.length === 0) return new Map();
+  const clusters = Prisma.sql`ARRAY(SELECT "clusterId" FROM "L2ClusterAttachment" WHERE "l2Id" = ANY(${l2Ids}::uuid[]))`;
   const rows = await db.$queryRaw<L2Totals[]>`
-    SELECT l2.id::text AS "l2Id", count(DISTINCT p."hostId")::int AS hosts,
+    ${withClusterSums(clusters)}
+    SELECT l2.id::text AS "l2Id", coalesce(sum(c.hosts), 0)::int AS hosts,
            coalesce(sum(c.total), 0)::int AS "vfTotal", coalesce(sum(c.available), 0)::int AS "vfAvailable"
     FROM "L2Network" l2
     JOIN "L2ClusterAttachment" a ON a."l2Id" = l2.id
-    JOIN "Host" h ON h."clusterId" = a."clusterId"
-    JOIN "PhysicalNic" p ON p."hostId" = h.id
-    CROSS JOIN LATERAL (
-      SELECT count(*) FILTER (WHERE v.state <> 'Missing') AS total,
-             count(*) FILTER (WHERE v.state = 'Available') AS available
-      FROM "VirtualFunction" v WHERE v."pfId" = p.id) c
-    WHERE l2.id = ANY(${l2Ids}::uuid[]) AND ${resolvesTo(Prisma.sql`l2."physicalInterface"`)}
+    JOIN sums c ON c."clusterId" = a."clusterId" AND c.iface = l2."physicalInterface"
+    WHERE l2.id = ANY(${l2Ids}::uuid[])
     GROUP BY l2.id`;
   return new Map(rows.map((row) => [row.l2Id, row]));
 }
@@ -96,4 +125,38 @@ export async function vfNicsByL2(db: Db, l2Ids: string[]): Promise<Map<string, n
     FROM "VmNic" n JOIN "L3Network" l3 ON l3.id = n."l3Id"
     WHERE n.type = 'VF' AND l3."l2Id" = ANY(${l2Ids}::uuid[]) GROUP BY l3."l2Id"`;
   return new Map(rows.map((row) => [row.l2Id, row.n]));
+}
+
+/**
+ * Folds the VF count differences appended since the last run into one row per PF and state
+ * (vf_state_counts_compact, in the database), a batch of PFs per statement so that no statement
+ * holds many rows; returns how many PFs it folded. Safe to run from several workers at once.
+ */
+export async function compactVfStateCounts(db: Db, batch = 500, maxBatches = 100): Promise<number> {
+  let folded = 0;
+  for (let i = 0; i < maxBatches; i++) {
+    const [row] = await db.$queryRaw<
+      [{ n: number }]
+    >`SELECT vf_state_counts_compact(${batch}::int) AS n`;
+    folded += row.n;
+    if (row.n < batch) break;
+  }
+  return folded;
+}
+
+/**
+ * Recomputes the per-cluster sums of the clusters that changed (refresh_cluster_vf_counts, in the
+ * database), `batch` clusters per transaction; returns how many it refreshed. Readers stay exact
+ * without it (they sum stale clusters live); it keeps them cheap. One runs at a time.
+ */
+export async function refreshClusterVfCounts(db: Db, batch = 20, maxBatches = 50): Promise<number> {
+  let refreshed = 0;
+  for (let i = 0; i < maxBatches; i++) {
+    const [row] = await db.$queryRaw<
+      [{ n: number }]
+    >`SELECT refresh_cluster_vf_counts(${batch}::int) AS n`;
+    refreshed += row.n;
+    if (row.n < batch) break;
+  }
+  return refreshed;
 }

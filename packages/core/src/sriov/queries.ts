@@ -4,7 +4,7 @@ import { requireInventoryReader, type Actor } from "../shared/actor";
 import { notFound } from "../shared/errors";
 import { cappedCount } from "../shared/pagination";
 import { hostVfAvailability, type AvailabilityHost, type HostVfAvailability } from "./availability";
-import { interfaceTotals, l2Totals, vfCountsByPf, vfNicsByL2 } from "./capacity";
+import { interfaceTotals, l2Totals, vfCountsByPf, vfNicsByL2, vfStateCounts } from "./capacity";
 import { splitWarnings } from "./rules";
 import {
   sriovOverviewInput,
@@ -118,9 +118,8 @@ export async function vfAvailability(
   };
   const sriovEnabled = l2.sriovEnabled && l3.sriovEnabled;
   // Attached hosts first, each part by name: two index-ordered pages, never a sort of the zone.
-  const [first, hostCount, totals] = await Promise.all([
+  const [first, totals] = await Promise.all([
     availabilityHosts(db, { ...inZone, clusterId: { in: attachedIds } }, limit),
-    db.host.count({ where: inZone }),
     interfaceTotals(db, {
       zoneId: l2.zoneId,
       physicalInterface: l2.physicalInterface,
@@ -145,7 +144,7 @@ export async function vfAvailability(
     sriovEnabled,
     available: sriovEnabled ? totals.available : 0,
     total: totals.total,
-    hostCount,
+    hostCount: totals.hostCount,
     offeringHosts: sriovEnabled ? totals.offeringHosts : 0,
     hosts: rows,
   };
@@ -195,17 +194,13 @@ function emptyStates(): Record<VfState, number> {
   return { Available: 0, Reserved: 0, Attached: 0, Releasing: 0, Missing: 0 };
 }
 
-/** VF rows per PF and state, grouped by Postgres. */
+/** VF rows per PF and state, from the counts the database keeps (sriov/capacity.ts). */
 async function vfStatesByPf(
   db: Db,
   pfIds: string[],
 ): Promise<Map<string, Record<VfState, number>>> {
   const byPf = new Map(pfIds.map((id) => [id, emptyStates()]));
-  if (pfIds.length === 0) return byPf;
-  const rows = await db.$queryRaw<Array<{ pfId: string; state: VfState; n: number }>>`
-    SELECT "pfId"::text AS "pfId", state, count(*)::int AS n
-    FROM "VirtualFunction" WHERE "pfId" = ANY(${pfIds}::uuid[]) GROUP BY "pfId", state`;
-  for (const row of rows) {
+  for (const row of await vfStateCounts(db, pfIds)) {
     const states = byPf.get(row.pfId);
     if (states) states[row.state] = row.n;
   }

@@ -9,7 +9,7 @@ import {
 import type { Actor } from "../shared/actor";
 import { notFound } from "../shared/errors";
 import {
-  cappedCount,
+  keysetTotal,
   keysetOrder,
   keysetPage,
   keysetTake,
@@ -104,7 +104,7 @@ export async function listVms(
       orderBy: keysetOrder<Prisma.VmOrderByWithRelationInput>(keyset),
       take: keysetTake(input),
     }),
-    cappedCount((take) => db.vm.count({ where, take })),
+    keysetTotal(input, keyset, (take) => db.vm.count({ where, take })),
   ]);
   return keysetPage(
     rows,
