@@ -25,7 +25,7 @@ export interface L2VfCounts {
   allocationRatio: number;
 }
 
-export interface ReconcileLag {
+export interface ReconcileLagHistogram {
   /** Connected hosts with a last-seen time. */
   hosts: number;
   maxSeconds: number;
@@ -41,7 +41,7 @@ export interface FleetMetrics {
   vfsByL2: L2VfCounts[];
   allocationRatio: number;
   openOperations: Array<{ kind: string; status: string; count: number }>;
-  reconcileLag: ReconcileLag;
+  reconcileLag: ReconcileLagHistogram;
 }
 
 /** Used VFs over VFs that exist (Missing ones cannot be handed out, so they do not count). */
