@@ -49,14 +49,16 @@ export interface PfRef {
  * physfn link and are skipped; bonds and bridges have no device link at all.
  */
 export async function listPfRefs(io: SysfsIo): Promise<PfRef[]> {
-  const refs: PfRef[] = [];
-  for (const ifname of (await readDirOrEmpty(io, "class/net")).sort()) {
-    const pci = await linkBasename(io, `class/net/${ifname}/device`);
-    if (pci === null || !/^[0-9a-f]{4}:/.test(pci)) continue;
-    if (await io.exists(`${pciDir(pci)}/physfn`)) continue;
-    refs.push({ ifname, pciAddress: pci });
-  }
-  return refs;
+  const ifnames = (await readDirOrEmpty(io, "class/net")).sort();
+  const refs = await Promise.all(
+    ifnames.map(async (ifname): Promise<PfRef | null> => {
+      const pci = await linkBasename(io, `class/net/${ifname}/device`);
+      if (pci === null || !/^[0-9a-f]{4}:/.test(pci)) return null;
+      if (await io.exists(`${pciDir(pci)}/physfn`)) return null;
+      return { ifname, pciAddress: pci };
+    }),
+  );
+  return refs.filter((ref) => ref !== null);
 }
 
 export async function findPfByPci(io: SysfsIo, pci: string): Promise<PfRef | null> {
@@ -122,36 +124,52 @@ export async function readPhysicalNic(ctx: NicReadContext, ref: PfRef): Promise<
   const { io } = ctx;
   const dev = pciDir(ref.pciAddress);
   const net = `class/net/${ref.ifname}`;
-  const vendorId = (await readTrimmed(io, `${dev}/vendor`)) ?? "0x0000";
-  const deviceId = (await readTrimmed(io, `${dev}/device`)) ?? "0x0000";
-  const sriov = await readSriovState(io, ref.pciAddress);
-  const vfs: VirtualFunction[] = [];
-  for (const vf of await readVfRefs(io, ref.pciAddress)) {
-    const holder = ctx.holders.get(vf.pciAddress);
-    vfs.push({
-      index: vf.index,
-      pciAddress: vf.pciAddress,
-      driver: await linkBasename(io, `${pciDir(vf.pciAddress)}/driver`),
-      mac: holder?.mac ?? null,
-      vlan: holder?.vlan ?? null,
-      domain: holder?.domain ?? null,
-    });
-  }
-  const operstate = await readTrimmed(io, `${net}/operstate`);
+  // Independent sysfs reads, issued together rather than one after the other.
+  const [vendorRaw, deviceRaw, sriov, vfRefs, operstate, driver, address, bond] = await Promise.all(
+    [
+      readTrimmed(io, `${dev}/vendor`),
+      readTrimmed(io, `${dev}/device`),
+      readSriovState(io, ref.pciAddress),
+      readVfRefs(io, ref.pciAddress),
+      readTrimmed(io, `${net}/operstate`),
+      linkBasename(io, `${dev}/driver`),
+      readTrimmed(io, `${net}/address`),
+      readBond(io, ref.ifname),
+    ],
+  );
+  const vendorId = vendorRaw ?? "0x0000";
+  const deviceId = deviceRaw ?? "0x0000";
+  const [model, speed, vfs] = await Promise.all([
+    modelName(ctx, ref.pciAddress, vendorId, deviceId),
+    operstate === "up" ? readTrimmed(io, `${net}/speed`) : Promise.resolve(null),
+    Promise.all(
+      vfRefs.map(async (vf): Promise<VirtualFunction> => {
+        const holder = ctx.holders.get(vf.pciAddress);
+        return {
+          index: vf.index,
+          pciAddress: vf.pciAddress,
+          driver: await linkBasename(io, `${pciDir(vf.pciAddress)}/driver`),
+          mac: holder?.mac ?? null,
+          vlan: holder?.vlan ?? null,
+          domain: holder?.domain ?? null,
+        };
+      }),
+    ),
+  ]);
   return {
     name: ref.ifname,
     pciAddress: ref.pciAddress,
     vendorId,
     deviceId,
-    model: await modelName(ctx, ref.pciAddress, vendorId, deviceId),
-    driver: await linkBasename(io, `${dev}/driver`),
-    mac: ((await readTrimmed(io, `${net}/address`)) ?? "00:00:00:00:00:00").toLowerCase(),
+    model,
+    driver,
+    mac: (address ?? "00:00:00:00:00:00").toLowerCase(),
     linkState: operstate === "up" ? "up" : "down",
-    speedMbps: operstate === "up" ? parseSpeed(await readTrimmed(io, `${net}/speed`)) : null,
+    speedMbps: operstate === "up" ? parseSpeed(speed) : null,
     totalVfs: sriov.totalVfs,
     numVfs: sriov.numVfs,
     sriovCapable: sriov.capable,
-    bond: await readBond(io, ref.ifname),
+    bond,
     vfs,
   };
 }
