@@ -13,6 +13,7 @@ const WorkerEnv = z.object({
   VIRTFN_LOCK_MS: z.coerce.number().int().min(1000).default(30_000),
   VIRTFN_PROGRESS_MS: z.coerce.number().int().min(0).default(250),
   VIRTFN_AGENT_OUTAGE_MS: z.coerce.number().int().min(0).default(45_000),
+  VIRTFN_AGENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
 });
 
 export type WorkerConfig = {
@@ -35,6 +36,8 @@ export type WorkerConfig = {
    * longer) before failing; default 45 s.
    */
   agentOutageMs?: number;
+  /** How long one agent call may take before it counts as a timeout; default 10 s. */
+  agentTimeoutMs?: number;
 };
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
@@ -51,5 +54,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): WorkerConfi
     lockMs: parsed.VIRTFN_LOCK_MS,
     progressMs: parsed.VIRTFN_PROGRESS_MS,
     agentOutageMs: parsed.VIRTFN_AGENT_OUTAGE_MS,
+    agentTimeoutMs: parsed.VIRTFN_AGENT_TIMEOUT_MS,
   };
 }
