@@ -32,11 +32,10 @@ export interface RestoreOperation extends PfOperation {
 }
 
 /**
- * An admin splitting a whole fleet at once sends hundreds of requests. They wait in the pool's
- * own first-come queue for up to this long instead of giving up after the usual 2 s maxWait
- * (P2028) and racing back in, which starves the unlucky ones; retryTransaction covers the rest.
+ * An admin splitting a whole fleet at once sends hundreds of requests; those that find the pool
+ * busy (P2028 at start) queue for it within this budget instead of being refused.
  */
-const FLEET_REQUEST_WAIT_MS = 30_000;
+const FLEET_REQUEST_BUDGET = { budgetMs: 30_000 };
 
 /** Locks the PF row so two requests on one PF check and change it one after the other. */
 async function lockPf(tx: Tx, pfId: string) {
@@ -87,9 +86,9 @@ export async function splitPhysicalNic(
 ): Promise<PfOperation> {
   requireAdmin(actor, "split physical NICs");
   const input = splitPfInput.parse(rawInput);
-  return retryTransaction(() =>
-    db.$transaction(
-      async (tx) => {
+  return retryTransaction(
+    () =>
+      db.$transaction(async (tx) => {
         const pf = await lockPf(tx, input.pfId);
         requireSriovCapable(pf);
         requireHostConnected(pf.host);
@@ -141,9 +140,8 @@ export async function splitPhysicalNic(
           operation,
           warnings,
         };
-      },
-      { maxWait: FLEET_REQUEST_WAIT_MS },
-    ),
+      }),
+    FLEET_REQUEST_BUDGET,
   );
 }
 
@@ -155,9 +153,9 @@ export async function restorePhysicalNic(
 ): Promise<RestoreOperation> {
   requireAdmin(actor, "restore physical NICs");
   const input = restorePfInput.parse(rawInput);
-  return retryTransaction(() =>
-    db.$transaction(
-      async (tx) => {
+  return retryTransaction(
+    () =>
+      db.$transaction(async (tx) => {
         const pf = await lockPf(tx, input.pfId);
         requireSriovCapable(pf);
         requireHostConnected(pf.host);
@@ -188,8 +186,7 @@ export async function restorePhysicalNic(
           warnings: [],
           detaching: vms,
         };
-      },
-      { maxWait: FLEET_REQUEST_WAIT_MS },
-    ),
+      }),
+    FLEET_REQUEST_BUDGET,
   );
 }
