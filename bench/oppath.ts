@@ -1,18 +1,20 @@
 // One operation end to end (request → outbox → BullMQ → worker → agent → Succeeded) against the
 // queue's own speed: a bare BullMQ round trip whose job makes one agent GET /v1/health, measured
 // in the same run on the same Redis. `npm run bench -- oppath`.
-import { mkdtempSync, rmSync } from "node:fs";
+// The agents run in a child process, as they run on their own hosts in production, so that
+// neither the baseline's worker nor virtfn's shares its event loop with them. A second baseline
+// makes, in its bare job, the same agent calls host.connect makes (health, facts and NICs at
+// once), so that the control plane's own share can be read apart from the agent's work.
 import os from "node:os";
-import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { Queue, QueueEvents, Worker } from "bullmq";
 import { Redis } from "ioredis";
-import { startAgent, type RunningAgent } from "@virtfn/agent";
 import { createAgentClient, type AgentClient } from "@virtfn/agent-client";
 import { addHost, getOperation, reconnectHost, seedDemo, type Actor } from "@virtfn/core";
 import { createDb } from "@virtfn/db";
 import { startWorker } from "@virtfn/worker";
 import { benchServices } from "./lib/services";
+import { startFleetProcess } from "./lib/sim-fleet";
 import { quantile, ratio, stats } from "./lib/stats";
 
 const TOKEN = "bench-agent-token-0123456789";
@@ -27,20 +29,14 @@ await seedDemo(db, []);
 const adminUser = await db.user.findUniqueOrThrow({ where: { username: "admin" } });
 const actor: Actor = { userId: adminUser.id, username: "admin", role: "Admin", projectIds: [] };
 const cluster = await db.cluster.findFirstOrThrow();
-const tmp = mkdtempSync(path.join(os.tmpdir(), "virtfn-bench-"));
-const agents: RunningAgent[] = [];
-for (let i = 0; i < PARALLEL; i++) {
-  agents.push(
-    await startAgent({
-      port: 0,
-      token: TOKEN,
-      backend: "sim",
-      sim: { stateDir: path.join(tmp, `h${i}`), profile: "kvm-i350-82599", perVfDelayMs: 0 },
-    }),
-  );
-}
-const clients: AgentClient[] = agents.map((agent) =>
-  createAgentClient({ baseUrl: agent.url, token: TOKEN }),
+const fleet = await startFleetProcess({
+  size: PARALLEL,
+  profile: "kvm-i350-82599",
+  perVfDelayMs: 0,
+  token: TOKEN,
+});
+const clients: AgentClient[] = fleet.urls.map((url) =>
+  createAgentClient({ baseUrl: url, token: TOKEN }),
 );
 const redis = (): Redis => new Redis(services.redisUrl, { maxRetriesPerRequest: null });
 console.log(
@@ -50,7 +46,7 @@ console.log(
 // Baseline: Queue.add → Worker (one agent health call) → QueueEvents, nothing else.
 const barePrefix = `bench-bare-${Date.now()}`;
 const bareConnections = { queue: redis(), worker: redis(), events: redis() };
-type BareJob = { agent: number };
+type BareJob = { agent: number; calls: "health" | "connect" };
 const bareQueue = new Queue<BareJob, void, string>("bare", {
   connection: bareConnections.queue,
   prefix: barePrefix,
@@ -58,7 +54,10 @@ const bareQueue = new Queue<BareJob, void, string>("bare", {
 const bareWorker = new Worker<BareJob>(
   "bare",
   async (job) => {
-    await clients[job.data.agent]?.health();
+    const client = clients[job.data.agent];
+    if (!client) return;
+    if (job.data.calls === "health") await client.health();
+    else await Promise.all([client.health(), client.getFacts(), client.listPhysicalNics()]);
   },
   { connection: bareConnections.worker, prefix: barePrefix, concurrency: CONCURRENCY },
 );
@@ -67,25 +66,32 @@ const bareEvents = new QueueEvents("bare", {
   prefix: barePrefix,
 });
 await bareEvents.waitUntilReady();
-async function bareRoundTrip(agent: number): Promise<void> {
-  const job = await bareQueue.add("ping", { agent }, { removeOnComplete: true });
+async function bareRoundTrip(agent: number, calls: BareJob["calls"] = "health"): Promise<void> {
+  const job = await bareQueue.add("ping", { agent, calls }, { removeOnComplete: true });
   await job.waitUntilFinished(bareEvents);
 }
 for (let i = 0; i < 20; i++) await bareRoundTrip(0);
 const bareSeq: number[] = [];
+const sameCallsSeq: number[] = [];
 for (let i = 0; i < SEQUENTIAL; i++) {
   const t0 = performance.now();
   await bareRoundTrip(0);
   bareSeq.push(performance.now() - t0);
+  const t1 = performance.now();
+  await bareRoundTrip(0, "connect");
+  sameCallsSeq.push(performance.now() - t1);
 }
 const bareStart = performance.now();
 await Promise.all(
-  agents.map(async (_, lane) => {
+  clients.map(async (_, lane) => {
     for (let i = 0; i < PER_LANE; i++) await bareRoundTrip(lane);
   }),
 );
 const bareRate = (PARALLEL * PER_LANE * 1000) / (performance.now() - bareStart);
 console.log(`baseline, bare BullMQ round trip + GET /v1/health, sequential: ${stats(bareSeq)}`);
+console.log(
+  `baseline, bare BullMQ round trip + host.connect's agent calls (health, facts, NICs at once), sequential: ${stats(sameCallsSeq)}`,
+);
 console.log(`baseline, ${PARALLEL}-way: ${bareRate.toFixed(1)}/s`);
 await bareWorker.close();
 await bareEvents.close();
@@ -129,11 +135,11 @@ function finishedOf(id: string): Promise<string> {
 }
 
 const hostIds: string[] = [];
-for (const [i, agent] of agents.entries()) {
+for (const [i, url] of fleet.urls.entries()) {
   const { host, operation } = await addHost(db, actor, {
     name: `h${i}`,
     clusterId: cluster.id,
-    agentUrl: agent.url,
+    agentUrl: url,
     agentToken: TOKEN,
     scanIommu: false,
   });
@@ -194,6 +200,14 @@ console.log(
 );
 console.log(
   ratio(
+    "operation p50 vs bare round trip making the same agent calls p50 (lower is better)",
+    quantile(opSeq, 0.5),
+    quantile(sameCallsSeq, 0.5),
+    "ms",
+  ),
+);
+console.log(
+  ratio(
     "operation p95 vs bare round trip p95 (lower is better)",
     quantile(opSeq, 0.95),
     quantile(bareSeq, 0.95),
@@ -205,7 +219,6 @@ console.log(ratio(`${PARALLEL}-way throughput vs bare (higher is better)`, opRat
 await events.close();
 eventsConnection.disconnect();
 await worker.close();
-await Promise.all(agents.map((agent) => agent.close()));
+await fleet.close();
 await db.$disconnect();
-rmSync(tmp, { recursive: true, force: true });
 await services.stop();

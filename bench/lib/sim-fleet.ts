@@ -32,6 +32,9 @@ export async function startFleetProcess(options: {
         FLEET_PROFILE: options.profile,
         FLEET_PER_VF_MS: String(options.perVfDelayMs),
         FLEET_TOKEN: options.token,
+        // Each agent stands for a host with its own disks; in one process they share libuv's
+        // pool of 4 file-system threads, where one agent's VF writes would queue another's reads.
+        UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE ?? "64",
       },
       stdio: ["pipe", "pipe", "inherit"],
     },

@@ -21,6 +21,7 @@ const WorkerEnv = z.object({
   // Unset: no HTTP server (several workers on one machine would fight over a fixed port).
   VIRTFN_WORKER_HTTP_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   VIRTFN_REQUEUE_MS: z.coerce.number().int().min(100).default(10_000),
+  VIRTFN_AGENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
 });
 
 export type WorkerConfig = {
@@ -64,6 +65,8 @@ export type WorkerConfig = {
    * (dbOptionsFromEnv); unset, the pool is sized by `defaultPoolSize`.
    */
   db?: CreateDbOptions;
+  /** How long one agent call may take before it counts as a timeout; default 10 s. */
+  agentTimeoutMs?: number;
 };
 
 /**
@@ -105,5 +108,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): WorkerConfi
     db: dbOptionsFromEnv(env, {
       max: defaultPoolSize(parsed.VIRTFN_WORKER_CONCURRENCY, parsed.VIRTFN_RECONCILE_IN_FLIGHT),
     }),
+    agentTimeoutMs: parsed.VIRTFN_AGENT_TIMEOUT_MS,
   };
 }

@@ -41,7 +41,7 @@ export async function startWorker(
     createAgentClient({
       baseUrl: target.agentUrl,
       token: target.agentToken,
-      timeoutMs: 10_000,
+      timeoutMs: config.agentTimeoutMs ?? 10_000,
       retryForMs: policy?.waitOutOutages === true ? outageMs : 0,
       onCall: metrics.agentCall,
     });

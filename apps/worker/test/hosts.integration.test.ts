@@ -10,6 +10,7 @@ import {
   DomainError,
 } from "@virtfn/core";
 import type { RunningAgent } from "@virtfn/agent";
+import { createAgentClient } from "@virtfn/agent-client";
 import type { RunningWorker } from "../src/index";
 import {
   AGENT_TOKEN,
@@ -179,6 +180,49 @@ describe("host inventory through the worker and real sim agents", () => {
     await waitForOperation(fx.db, fx.admin, added.operation.id);
     const again = await reconnectHost(fx.db, fx.admin, { hostId: added.host.id });
     expect((await waitForOperation(fx.db, fx.admin, again.operation.id)).status).toBe("Succeeded");
+  });
+
+  it("a reconnect writes only what changed: an unchanged host keeps its PF and VF rows; VFs made behind virtfn's back are recorded", async () => {
+    const agent = await startSimAgent("kvm-i350-82599");
+    agents.push(agent);
+    const added = await addHost(fx.db, fx.admin, {
+      name: "kvm-diff",
+      clusterId: fx.clusterId,
+      agentUrl: agent.url,
+      agentToken: AGENT_TOKEN,
+    });
+    await waitForOperation(fx.db, fx.admin, added.operation.id);
+    const rows = () =>
+      fx.db.physicalNic.findMany({
+        where: { hostId: added.host.id },
+        orderBy: { name: "asc" },
+        select: { id: true, name: true, pciAddress: true, updatedAt: true, numVfs: true },
+      });
+    const before = await rows();
+    const again = await reconnectHost(fx.db, fx.admin, { hostId: added.host.id });
+    expect((await waitForOperation(fx.db, fx.admin, again.operation.id)).status).toBe("Succeeded");
+    expect(await rows()).toEqual(before);
+
+    const p1p1 = before.find((pf) => pf.name === "p1p1");
+    if (!p1p1) throw new Error("p1p1 missing");
+    const client = createAgentClient({ baseUrl: agent.url, token: AGENT_TOKEN });
+    await client.setVfCountAndWait(p1p1.pciAddress, 3, {
+      operationId: "behind-our-back",
+      pollMs: 20,
+    });
+    const third = await reconnectHost(fx.db, fx.admin, { hostId: added.host.id });
+    expect((await waitForOperation(fx.db, fx.admin, third.operation.id)).status).toBe("Succeeded");
+    const after = await rows();
+    expect(after.filter((pf) => pf.name !== "p1p1")).toEqual(
+      before.filter((pf) => pf.name !== "p1p1"),
+    );
+    expect(after.find((pf) => pf.name === "p1p1")?.numVfs).toBe(3);
+    const vfs = await fx.db.virtualFunction.findMany({
+      where: { pfId: p1p1.id },
+      orderBy: { index: "asc" },
+      select: { index: true, state: true },
+    });
+    expect(vfs).toEqual([0, 1, 2].map((index) => ({ index, state: "Available" })));
   });
 
   it("R15: refuses adding a host, changing IOMMU or rebooting to a tenant, and changes nothing", async () => {

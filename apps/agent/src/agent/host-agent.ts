@@ -155,11 +155,12 @@ export class HostAgent {
   // ---- NICs and VFs -------------------------------------------------------------------------
 
   async listNics(): Promise<PhysicalNic[]> {
-    const holders = vfHolders(await this.hypervisor.list());
+    const [domains, refs] = await Promise.all([this.hypervisor.list(), listPfRefs(this.host.sys)]);
+    const holders = vfHolders(domains);
     const ctx = { io: this.host.sys, runner: this.host.runner, models: this.models, holders };
-    const nics: PhysicalNic[] = [];
-    for (const ref of await listPfRefs(this.host.sys)) nics.push(await readPhysicalNic(ctx, ref));
-    return nics;
+    // NICs are read side by side: each is a few dozen small sysfs reads, and a host
+    // connect waits for all of them.
+    return Promise.all(refs.map((ref) => readPhysicalNic(ctx, ref)));
   }
 
   private async iommuActive(): Promise<boolean> {

@@ -24,24 +24,28 @@ export async function readHostname(host: HostIo): Promise<string> {
 }
 
 export async function readFacts(host: HostIo): Promise<HostFacts> {
-  const cpu = await readCpu(host);
-  const cmdline = (await readTrimmed(host.proc, "cmdline")) ?? "";
-  const argNow = hasIommuArg(cmdline);
-  // Without grubby we cannot see the next boot's cmdline; assume it is the running one.
-  const configured = await readConfiguredCmdline(host.runner);
+  // Independent reads, issued together rather than one after the other.
+  const [cpu, cmdlineRaw, configured, kernelLog, iommuUnits, unsafe, hostname, meminfo] =
+    await Promise.all([
+      readCpu(host),
+      readTrimmed(host.proc, "cmdline"),
+      // Without grubby we cannot see the next boot's cmdline; assume it is the running one.
+      readConfiguredCmdline(host.runner),
+      readKernelLog(host.runner),
+      readDirOrEmpty(host.sys, "class/iommu"),
+      readTrimmed(host.sys, "module/vfio_iommu_type1/parameters/allow_unsafe_interrupts"),
+      readHostname(host),
+      readTrimmed(host.proc, "meminfo"),
+    ]);
+  const argNow = hasIommuArg(cmdlineRaw ?? "");
   const kernelArgSet = configured === null ? argNow : hasIommuArg(configured);
-  const log = parseKernelLog(await readKernelLog(host.runner));
-  const iommuUnits = await readDirOrEmpty(host.sys, "class/iommu");
-  const unsafe = await readTrimmed(
-    host.sys,
-    "module/vfio_iommu_type1/parameters/allow_unsafe_interrupts",
-  );
+  const log = parseKernelLog(kernelLog);
   const virt = cpu.flags.has("vmx") ? "vmx" : cpu.flags.has("svm") ? "svm" : null;
   return {
-    hostname: await readHostname(host),
+    hostname,
     cpuModel: cpu.model,
     cpuCount: cpu.count,
-    memoryMiB: parseMemTotalMiB((await readTrimmed(host.proc, "meminfo")) ?? ""),
+    memoryMiB: parseMemTotalMiB(meminfo ?? ""),
     cpuVirtualization: virt,
     iommu: {
       kernelArgSet,

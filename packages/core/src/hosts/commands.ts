@@ -89,8 +89,13 @@ export async function reconnectHost(
 ): Promise<HostOperation> {
   requireAdmin(actor, "reconnect hosts");
   const { hostId } = hostIdInput.parse(rawInput);
-  const host = await hostOrThrow(db, hostId);
   return db.$transaction(async (tx) => {
+    // Read and mark in one statement; a busy host rolls the mark back with the refusal.
+    const [host] = await tx.$queryRaw<Pick<Host, "id" | "name">[]>`
+      UPDATE "Host" SET "connectionState" = 'Connecting', "updatedAt" = now()
+       WHERE id = ${hostId}::uuid
+      RETURNING id, name`;
+    if (!host) throw notFound("Host", hostId);
     const operation = await createOperation(tx, actor, {
       kind: "host.connect",
       targetType: "Host",
@@ -98,14 +103,13 @@ export async function reconnectHost(
       targetName: host.name,
       input: { scanIommu: false },
     });
-    await tx.host.update({ where: { id: host.id }, data: { connectionState: "Connecting" } });
     await recordAudit(tx, actor, {
       action: "host.reconnect",
       targetType: "Host",
       targetId: host.id,
       outcome: "Success",
     });
-    return { host: { id: host.id, name: host.name }, operation };
+    return { host, operation };
   });
 }
 

@@ -1,4 +1,5 @@
-import type { Db, Tx } from "@virtfn/db";
+import type { Db, DbOrTx, Host, Tx, VfState, VirtualizationState } from "@virtfn/db";
+import { notFound } from "../shared/errors";
 import { virtualizationStateOf } from "./rules";
 
 /** What an agent reports about its host; the agent-client responses satisfy it structurally. */
@@ -38,138 +39,233 @@ export interface ObservedNic {
   vfs: Array<{ index: number; pciAddress: string; driver: string | null; mac: string | null }>;
 }
 
+/** A PF as recorded, with its VFs: what an observation is compared against. */
+interface KnownPf {
+  id: string;
+  name: string;
+  pciAddress: string;
+  vendorId: string;
+  deviceId: string;
+  model: string;
+  driver: string;
+  mac: string | null;
+  linkUp: boolean;
+  speedMbps: number | null;
+  totalVfs: number;
+  numVfs: number;
+  bondName: string | null;
+  bondSlaves: string[];
+  virtualizationState: VirtualizationState;
+  vfs: KnownVf[];
+}
+
+interface KnownVf {
+  id: string;
+  index: number;
+  pciAddress: string;
+  state: VfState;
+  held: boolean;
+}
+
+/** The host's PFs and VFs, with whether a NIC holds each VF, in one round trip. */
+async function readKnownPfs(db: DbOrTx, hostId: string): Promise<KnownPf[]> {
+  return db.$queryRaw<KnownPf[]>`
+    SELECT pf.id, pf.name, pf."pciAddress", pf."vendorId", pf."deviceId", pf.model, pf.driver,
+           pf.mac, pf."linkUp", pf."speedMbps", pf."totalVfs", pf."numVfs", pf."bondName",
+           pf."bondSlaves", pf."virtualizationState"::text AS "virtualizationState",
+           COALESCE((SELECT json_agg(json_build_object(
+                       'id', vf.id, 'index', vf.index, 'pciAddress', vf."pciAddress",
+                       'state', vf.state, 'held', n.id IS NOT NULL))
+                       FROM "VirtualFunction" vf LEFT JOIN "VmNic" n ON n."vfId" = vf.id
+                      WHERE vf."pfId" = pf.id), '[]'::json) AS vfs
+      FROM "PhysicalNic" pf
+     WHERE pf."hostId" = ${hostId}::uuid`;
+}
+
+type PfData = Omit<KnownPf, "id" | "pciAddress" | "vfs">;
+
+function pfDataOf(nic: ObservedNic): PfData {
+  return {
+    name: nic.name,
+    vendorId: nic.vendorId,
+    deviceId: nic.deviceId,
+    model: nic.model,
+    driver: nic.driver ?? "",
+    mac: nic.mac,
+    linkUp: nic.linkState === "up",
+    speedMbps: nic.speedMbps,
+    totalVfs: nic.totalVfs,
+    numVfs: nic.numVfs,
+    bondName: nic.bond?.name ?? null,
+    bondSlaves: nic.bond?.slaves ?? [],
+    virtualizationState: virtualizationStateOf(nic),
+  };
+}
+
+function pfChanged(known: KnownPf, data: PfData): boolean {
+  return (Object.keys(data) as (keyof PfData)[]).some((key) =>
+    key === "bondSlaves"
+      ? known.bondSlaves.join(" ") !== data.bondSlaves.join(" ")
+      : known[key] !== data[key],
+  );
+}
+
+/** The writes that bring the recorded PFs and VFs to what the agent observed; empty when in sync. */
+interface SyncPlan {
+  deletePfs: string[];
+  updatePfs: { id: string; data: PfData }[];
+  createPfs: ObservedNic[];
+  deleteVfs: string[];
+  missingVfs: string[];
+  createVfs: { pfId: string; vfs: ObservedNic["vfs"] }[];
+  returnedVfs: { id: string; state: "Attached" | "Available" }[];
+}
+
+const isEmpty = (plan: SyncPlan): boolean => Object.values(plan).every((list) => list.length === 0);
+
 /**
- * Records what the agent observed: facts, PFs and VFs. VFs that vanished while a NIC holds them
- * become Missing rather than disappearing, so nothing that a VM owns is forgotten.
+ * Compares, in memory, what is recorded with what the agent observed. VFs that vanished while a
+ * NIC holds them become Missing rather than disappearing, so nothing that a VM owns is forgotten;
+ * a Missing VF that is back becomes Attached or Available again.
+ */
+function planSync(known: KnownPf[], nics: ObservedNic[]): SyncPlan {
+  const plan: SyncPlan = {
+    deletePfs: [],
+    updatePfs: [],
+    createPfs: [],
+    deleteVfs: [],
+    missingVfs: [],
+    createVfs: [],
+    returnedVfs: [],
+  };
+  const markMissing = (vfs: KnownVf[]) =>
+    plan.missingVfs.push(...vfs.filter((vf) => vf.state !== "Missing").map((vf) => vf.id));
+  const reported = new Set(nics.map((nic) => nic.pciAddress));
+  for (const pf of known) {
+    if (reported.has(pf.pciAddress)) continue;
+    const held = pf.vfs.filter((vf) => vf.held);
+    if (held.length === 0) plan.deletePfs.push(pf.id);
+    else markMissing(held);
+  }
+  const knownByPci = new Map(known.map((pf) => [pf.pciAddress, pf]));
+  for (const nic of nics) {
+    const pf = knownByPci.get(nic.pciAddress);
+    if (!pf) {
+      plan.createPfs.push(nic);
+      continue;
+    }
+    const data = pfDataOf(nic);
+    if (pfChanged(pf, data)) plan.updatePfs.push({ id: pf.id, data });
+    const reportedByIndex = new Map(nic.vfs.map((vf) => [vf.index, vf]));
+    const stays = new Map<number, KnownVf>();
+    const gone: KnownVf[] = [];
+    for (const vf of pf.vfs) {
+      const now = reportedByIndex.get(vf.index);
+      if (now && now.pciAddress === vf.pciAddress) stays.set(vf.index, vf);
+      else gone.push(vf);
+    }
+    plan.deleteVfs.push(...gone.filter((vf) => !vf.held).map((vf) => vf.id));
+    markMissing(gone.filter((vf) => vf.held));
+    const fresh = nic.vfs.filter((vf) => !stays.has(vf.index));
+    if (fresh.length > 0) plan.createVfs.push({ pfId: pf.id, vfs: fresh });
+    for (const vf of stays.values()) {
+      if (vf.state === "Missing")
+        plan.returnedVfs.push({ id: vf.id, state: vf.held ? "Attached" : "Available" });
+    }
+  }
+  return plan;
+}
+
+async function applyPlan(tx: Tx, hostId: string, plan: SyncPlan): Promise<void> {
+  const now = new Date();
+  if (plan.deletePfs.length > 0)
+    await tx.physicalNic.deleteMany({ where: { id: { in: plan.deletePfs } } });
+  if (plan.deleteVfs.length > 0)
+    await tx.virtualFunction.deleteMany({ where: { id: { in: plan.deleteVfs } } });
+  if (plan.missingVfs.length > 0) {
+    await tx.virtualFunction.updateMany({
+      where: { id: { in: plan.missingVfs } },
+      data: { state: "Missing", stateChangedAt: now },
+    });
+  }
+  for (const { id, data } of plan.updatePfs) await tx.physicalNic.update({ where: { id }, data });
+  const createVfs = [...plan.createVfs];
+  for (const nic of plan.createPfs) {
+    const data = pfDataOf(nic);
+    const pf = await tx.physicalNic.upsert({
+      where: { hostId_pciAddress: { hostId, pciAddress: nic.pciAddress } },
+      create: { hostId, pciAddress: nic.pciAddress, ...data },
+      update: data,
+      select: { id: true },
+    });
+    if (nic.vfs.length > 0) createVfs.push({ pfId: pf.id, vfs: nic.vfs });
+  }
+  if (createVfs.length > 0) {
+    await tx.virtualFunction.createMany({
+      data: createVfs.flatMap(({ pfId, vfs }) =>
+        vfs.map((vf) => ({
+          pfId,
+          hostId,
+          index: vf.index,
+          pciAddress: vf.pciAddress,
+          driver: vf.driver,
+          mac: vf.mac,
+          state: "Available" as const,
+        })),
+      ),
+    });
+  }
+  for (const state of ["Attached", "Available"] as const) {
+    const ids = plan.returnedVfs.filter((vf) => vf.state === state).map((vf) => vf.id);
+    if (ids.length > 0) {
+      await tx.virtualFunction.updateMany({
+        where: { id: { in: ids } },
+        data: { state, stateChangedAt: now },
+      });
+    }
+  }
+}
+
+/** Records the agent's health and facts on the host and returns the host row. */
+async function recordHostFacts(db: DbOrTx, hostId: string, observed: ObservedHost): Promise<Host> {
+  const { facts, health } = observed;
+  const { iommu } = facts;
+  const [host] = await db.$queryRaw<Host[]>`
+    UPDATE "Host"
+       SET "connectionState" = 'Connected', "connectionReason" = NULL, "lastSeenAt" = now(),
+           "bootId" = ${health.bootId}, "agentVersion" = ${health.version},
+           "agentBackend" = ${health.backend}, "cpuModel" = ${facts.cpuModel},
+           "cpuCount" = ${facts.cpuCount}, "memoryMiB" = ${facts.memoryMiB},
+           "cpuVirtualization" = ${facts.cpuVirtualization},
+           "iommuKernelArgSet" = ${iommu.kernelArgSet}, "iommuActive" = ${iommu.active},
+           "interruptRemapping" = ${iommu.interruptRemapping},
+           "allowUnsafeInterrupts" = ${iommu.allowUnsafeInterrupts},
+           "rebootRequired" = ${iommu.rebootRequired}, "updatedAt" = now()
+     WHERE id = ${hostId}::uuid
+    RETURNING *`;
+  if (!host) throw notFound("Host", hostId);
+  return host;
+}
+
+/**
+ * Records what the agent observed: facts, PFs and VFs, and returns the host as recorded. The
+ * common case, a host whose NICs did not change, costs one read and one write and no
+ * transaction; only a change is written, in one transaction that compares again under it.
  */
 export async function applyObservedHost(
   db: Db,
   hostId: string,
   observed: ObservedHost,
-): Promise<void> {
-  await db.$transaction(async (tx) => {
-    const { facts, health } = observed;
-    await tx.host.update({
-      where: { id: hostId },
-      data: {
-        connectionState: "Connected",
-        connectionReason: null,
-        lastSeenAt: new Date(),
-        bootId: health.bootId,
-        agentVersion: health.version,
-        agentBackend: health.backend,
-        cpuModel: facts.cpuModel,
-        cpuCount: facts.cpuCount,
-        memoryMiB: facts.memoryMiB,
-        cpuVirtualization: facts.cpuVirtualization,
-        iommuKernelArgSet: facts.iommu.kernelArgSet,
-        iommuActive: facts.iommu.active,
-        interruptRemapping: facts.iommu.interruptRemapping,
-        allowUnsafeInterrupts: facts.iommu.allowUnsafeInterrupts,
-        rebootRequired: facts.iommu.rebootRequired,
-      },
-    });
-    await syncPhysicalNics(tx, hostId, observed.nics);
+): Promise<Host> {
+  const plan = planSync(await readKnownPfs(db, hostId), observed.nics);
+  if (isEmpty(plan)) return recordHostFacts(db, hostId, observed);
+  return db.$transaction(async (tx) => {
+    const host = await recordHostFacts(tx, hostId, observed);
+    // The host row lock taken above serializes two observations of one host; compare again
+    // under it, so that the writes are planned from what is recorded now.
+    await applyPlan(tx, hostId, planSync(await readKnownPfs(tx, hostId), observed.nics));
+    return host;
   });
-}
-
-async function syncPhysicalNics(tx: Tx, hostId: string, nics: ObservedNic[]): Promise<void> {
-  const reported = new Set(nics.map((nic) => nic.pciAddress));
-  const stale = await tx.physicalNic.findMany({
-    where: { hostId, pciAddress: { notIn: [...reported] } },
-    select: {
-      id: true,
-      virtualFunctions: { select: { id: true, heldBy: { select: { id: true } } } },
-    },
-  });
-  for (const pf of stale) {
-    const held = pf.virtualFunctions.filter((vf) => vf.heldBy !== null).map((vf) => vf.id);
-    if (held.length === 0) await tx.physicalNic.delete({ where: { id: pf.id } });
-    else
-      await tx.virtualFunction.updateMany({
-        where: { id: { in: held } },
-        data: { state: "Missing" },
-      });
-  }
-  for (const nic of nics) {
-    const data = {
-      name: nic.name,
-      vendorId: nic.vendorId,
-      deviceId: nic.deviceId,
-      model: nic.model,
-      driver: nic.driver ?? "",
-      mac: nic.mac,
-      linkUp: nic.linkState === "up",
-      speedMbps: nic.speedMbps,
-      totalVfs: nic.totalVfs,
-      numVfs: nic.numVfs,
-      bondName: nic.bond?.name ?? null,
-      bondSlaves: nic.bond?.slaves ?? [],
-      virtualizationState: virtualizationStateOf(nic),
-    };
-    const pf = await tx.physicalNic.upsert({
-      where: { hostId_pciAddress: { hostId, pciAddress: nic.pciAddress } },
-      create: { hostId, pciAddress: nic.pciAddress, ...data },
-      update: data,
-    });
-    await syncVirtualFunctions(tx, hostId, pf.id, nic.vfs);
-  }
-}
-
-async function syncVirtualFunctions(
-  tx: Tx,
-  hostId: string,
-  pfId: string,
-  vfs: ObservedNic["vfs"],
-): Promise<void> {
-  const known = await tx.virtualFunction.findMany({
-    where: { pfId },
-    select: {
-      id: true,
-      index: true,
-      pciAddress: true,
-      state: true,
-      heldBy: { select: { id: true } },
-    },
-  });
-  const reportedByIndex = new Map(vfs.map((vf) => [vf.index, vf]));
-  const gone = known.filter((vf) => {
-    const now = reportedByIndex.get(vf.index);
-    return !now || now.pciAddress !== vf.pciAddress;
-  });
-  const goneFree = gone.filter((vf) => vf.heldBy === null).map((vf) => vf.id);
-  const goneHeld = gone.filter((vf) => vf.heldBy !== null).map((vf) => vf.id);
-  if (goneFree.length > 0) await tx.virtualFunction.deleteMany({ where: { id: { in: goneFree } } });
-  if (goneHeld.length > 0) {
-    await tx.virtualFunction.updateMany({
-      where: { id: { in: goneHeld } },
-      data: { state: "Missing", stateChangedAt: new Date() },
-    });
-  }
-  const knownByIndex = new Map(
-    known.filter((vf) => !gone.includes(vf)).map((vf) => [vf.index, vf]),
-  );
-  const fresh = vfs.filter((vf) => !knownByIndex.has(vf.index));
-  if (fresh.length > 0) {
-    await tx.virtualFunction.createMany({
-      data: fresh.map((vf) => ({
-        pfId,
-        hostId,
-        index: vf.index,
-        pciAddress: vf.pciAddress,
-        driver: vf.driver,
-        mac: vf.mac,
-        state: "Available" as const,
-      })),
-    });
-  }
-  const returned = [...knownByIndex.values()].filter((vf) => vf.state === "Missing");
-  for (const vf of returned) {
-    await tx.virtualFunction.update({
-      where: { id: vf.id },
-      data: { state: vf.heldBy ? "Attached" : "Available", stateChangedAt: new Date() },
-    });
-  }
 }
 
 export async function markHostDisconnected(db: Db, hostId: string, reason: string): Promise<void> {

@@ -11,25 +11,21 @@ export interface AuditRecord {
   details?: Prisma.InputJsonValue;
 }
 
-/** Every mutation leaves an audit event, in the same transaction as the change it describes. */
+/**
+ * Every mutation leaves an audit event, in the same transaction as the change it describes.
+ * One INSERT without RETURNING: Prisma's create reads the row back, which nobody here needs.
+ */
 export async function recordAudit(
   db: DbOrTx,
   actor: Actor | null,
   record: AuditRecord,
 ): Promise<void> {
-  await db.auditEvent.create({
-    data: {
-      actorId: actor?.userId ?? null,
-      actorName: actor ? actor.username : "system",
-      apiKeyId: actor?.apiKeyId ?? null,
-      sourceIp: actor?.sourceIp ?? null,
-      action: record.action,
-      targetType: record.targetType,
-      targetId: record.targetId ?? null,
-      projectId: record.projectId ?? null,
-      outcome: record.outcome,
-      errorCode: record.errorCode ?? null,
-      details: record.details ?? {},
-    },
-  });
+  await db.$executeRaw`
+    INSERT INTO "AuditEvent" ("actorId", "actorName", "apiKeyId", "sourceIp", action, "targetType",
+                              "targetId", "projectId", outcome, "errorCode", details)
+    VALUES (${actor?.userId ?? null}::uuid, ${actor ? actor.username : "system"},
+            ${actor?.apiKeyId ?? null}::uuid, ${actor?.sourceIp ?? null}, ${record.action},
+            ${record.targetType}, ${record.targetId ?? null}, ${record.projectId ?? null}::uuid,
+            ${record.outcome}::"AuditOutcome", ${record.errorCode ?? null},
+            ${JSON.stringify(record.details ?? {})}::jsonb)`;
 }

@@ -1,6 +1,5 @@
 import type { Operation, Prisma, Tx } from "@virtfn/db";
 import type { Actor } from "../shared/actor";
-import { isUniqueViolation } from "../shared/db-errors";
 import { DomainError, ErrorCode } from "../shared/errors";
 import { OperationKinds, type OperationKind } from "./kinds";
 
@@ -16,47 +15,39 @@ export interface NewOperation {
 /**
  * Writes the Operation row and its outbox entry. Call it inside the transaction that makes the
  * change, so that the change, the operation and the promise to run it commit together.
+ * Two statements: `ON CONFLICT … DO NOTHING` on the one-active-operation index answers a busy
+ * target without an error, so the caller's transaction stays usable with no savepoint around it.
  */
 export async function createOperation(
   tx: Tx,
   actor: Actor | null,
   operation: NewOperation,
 ): Promise<Operation> {
-  // A savepoint keeps the caller's transaction usable when the one-active-operation index refuses.
-  await tx.$executeRawUnsafe("SAVEPOINT create_operation");
-  try {
-    const created = await tx.operation.create({
-      data: {
-        kind: operation.kind,
+  const [created] = await tx.$queryRaw<Operation[]>`
+    INSERT INTO "Operation" (kind, "targetType", "targetId", "targetName", "projectId", "requesterId", input, "updatedAt")
+    VALUES (${operation.kind}, ${operation.targetType}, ${operation.targetId}, ${operation.targetName},
+            ${operation.projectId ?? null}::uuid, ${actor?.userId ?? null}::uuid,
+            ${JSON.stringify(operation.input ?? {})}::jsonb, now())
+    ON CONFLICT ("targetType", "targetId") WHERE status IN ('Pending', 'Running') DO NOTHING
+    RETURNING *`;
+  if (!created) {
+    const active = await tx.operation.findFirst({
+      where: {
         targetType: operation.targetType,
         targetId: operation.targetId,
-        targetName: operation.targetName,
-        projectId: operation.projectId ?? null,
-        requesterId: actor?.userId ?? null,
-        input: operation.input ?? {},
-        outbox: { create: { queue: OperationKinds[operation.kind] } },
+        status: { in: ["Pending", "Running"] },
       },
+      select: { id: true, kind: true },
     });
-    await tx.$executeRawUnsafe("RELEASE SAVEPOINT create_operation");
-    return created;
-  } catch (error) {
-    await tx.$executeRawUnsafe("ROLLBACK TO SAVEPOINT create_operation");
-    if (isUniqueViolation(error, "Operation_one_active_per_target")) {
-      const active = await tx.operation.findFirst({
-        where: {
-          targetType: operation.targetType,
-          targetId: operation.targetId,
-          status: { in: ["Pending", "Running"] },
-        },
-        select: { id: true, kind: true },
-      });
-      throw new DomainError(
-        ErrorCode.OPERATION_IN_PROGRESS,
-        "CONFLICT",
-        `${operation.targetType} ${operation.targetName} is busy with another operation (${active?.kind ?? "unknown"}); wait for it to finish.`,
-        { operationId: active?.id ?? null },
-      );
-    }
-    throw error;
+    throw new DomainError(
+      ErrorCode.OPERATION_IN_PROGRESS,
+      "CONFLICT",
+      `${operation.targetType} ${operation.targetName} is busy with another operation (${active?.kind ?? "unknown"}); wait for it to finish.`,
+      { operationId: active?.id ?? null },
+    );
   }
+  await tx.$executeRaw`
+    INSERT INTO "OutboxEntry" ("operationId", queue)
+    VALUES (${created.id}::uuid, ${OperationKinds[operation.kind]})`;
+  return created;
 }

@@ -37,19 +37,16 @@ export async function claimOutbox(
 
 export async function markDispatched(db: Db, ids: bigint[]): Promise<void> {
   if (ids.length === 0) return;
-  await db.outboxEntry.updateMany({
-    where: { id: { in: ids } },
-    data: { dispatchedAt: new Date() },
-  });
+  await db.$executeRaw`
+    UPDATE "OutboxEntry" SET "dispatchedAt" = now() WHERE id = ANY(${ids}::bigint[])`;
 }
 
 /** Hands claimed entries back at once when enqueuing them failed, rather than after the lease. */
 export async function releaseOutbox(db: Db, ids: bigint[]): Promise<void> {
   if (ids.length === 0) return;
-  await db.outboxEntry.updateMany({
-    where: { id: { in: ids }, dispatchedAt: null },
-    data: { claimedUntil: null },
-  });
+  await db.$executeRaw`
+    UPDATE "OutboxEntry" SET "claimedUntil" = NULL
+     WHERE id = ANY(${ids}::bigint[]) AND "dispatchedAt" IS NULL`;
 }
 
 export interface QuietOperation {

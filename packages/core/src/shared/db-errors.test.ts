@@ -87,4 +87,28 @@ describe("transactions that could not start, or lost a deadlock", () => {
     expect(isTxConflict(pgDeadlock)).toBe(true);
     expect(isTxConflict(startTimeout())).toBe(false);
   });
+
+  it("with a time budget, keeps a fleet request queued for the pool past the attempt count", async () => {
+    let calls = 0;
+    const value = await retryTransaction(
+      async () => {
+        calls += 1;
+        if (calls <= 5) throw startTimeout();
+        return "started";
+      },
+      { budgetMs: 60_000 },
+    );
+    expect({ value, calls }).toEqual({ value: "started", calls: 6 });
+    let refused = 0;
+    await expect(
+      retryTransaction(
+        async () => {
+          refused += 1;
+          throw startTimeout();
+        },
+        { budgetMs: 0 },
+      ),
+    ).rejects.toMatchObject({ code: "DATABASE_BUSY" });
+    expect(refused).toBe(1);
+  });
 });

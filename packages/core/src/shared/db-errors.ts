@@ -76,21 +76,33 @@ export function databaseBusy(retryAfterSeconds = 1): DomainError {
   );
 }
 
+/** How long retryTransaction keeps trying: a number of attempts, or a time budget. */
+export type RetryLimit = number | { budgetMs: number };
+
 /**
  * Runs a whole transaction again when it could not start in time or Postgres rolled it back as a
  * deadlock victim; both leave nothing behind. Use it only around work with no side effects outside
- * the database. When the retries run out, a start timeout becomes DATABASE_BUSY.
+ * the database. `limit` is a number of attempts (default 3) or, for requests that arrive by the
+ * hundred at once (a fleet split), a time budget: they queue for the pool instead of being
+ * refused. When the retries run out, a start timeout becomes DATABASE_BUSY.
  */
-export async function retryTransaction<T>(run: () => Promise<T>, attempts = 3): Promise<T> {
+export async function retryTransaction<T>(
+  run: () => Promise<T>,
+  limit: RetryLimit = 3,
+): Promise<T> {
+  const deadline = typeof limit === "number" ? null : Date.now() + limit.budgetMs;
   for (let attempt = 1; ; attempt += 1) {
     try {
       return await run();
     } catch (error) {
       const retryable = isTxStartTimeout(error) || isTxConflict(error);
       if (!retryable) throw error;
-      if (attempt >= attempts) throw isTxStartTimeout(error) ? databaseBusy() : error;
-      // A short random pause so the retries of many callers do not arrive together.
-      await new Promise((resolve) => setTimeout(resolve, 20 * attempt + Math.random() * 50));
+      const exhausted = deadline === null ? attempt >= (limit as number) : Date.now() >= deadline;
+      if (exhausted) throw isTxStartTimeout(error) ? databaseBusy() : error;
+      // A random, growing pause so the retries of many callers do not arrive together.
+      await new Promise((resolve) =>
+        setTimeout(resolve, 20 * Math.min(attempt, 5) + Math.random() * 50 * Math.min(attempt, 5)),
+      );
     }
   }
 }

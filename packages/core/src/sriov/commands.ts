@@ -4,6 +4,7 @@ import { recordAudit } from "../operations/audit";
 import { createOperation } from "../operations/create";
 import type { OperationKind } from "../operations/kinds";
 import { requireAdmin, type Actor } from "../shared/actor";
+import { retryTransaction } from "../shared/db-errors";
 import { DomainError, ErrorCode, notFound } from "../shared/errors";
 import { vfsInUseWhere, vmsHoldingVfsOf } from "./holders";
 import {
@@ -32,30 +33,10 @@ export interface RestoreOperation extends PfOperation {
 }
 
 /**
- * P2028 "Unable to start a transaction in the given time": no pooled connection came free, so
- * nothing ran and the request may be sent again. An admin splitting a whole fleet at once sends
- * hundreds of these; they queue for the pool instead of being refused. Bounded by `budgetMs`.
- * (The placement work brings a shared retryTransaction to shared/db-errors.ts; this can use it.)
+ * An admin splitting a whole fleet at once sends hundreds of requests; those that find the pool
+ * busy (P2028 at start) queue for it within this budget instead of being refused.
  */
-async function whenPoolFrees<T>(run: () => Promise<T>, budgetMs = 30_000): Promise<T> {
-  const deadline = Date.now() + budgetMs;
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      return await run();
-    } catch (error) {
-      const startTimeout =
-        error instanceof Error &&
-        "code" in error &&
-        error.code === "P2028" &&
-        error.message.includes("Unable to start a transaction");
-      if (!startTimeout || Date.now() >= deadline) throw error;
-      // A random pause so that many callers do not come back together.
-      await new Promise((resolve) =>
-        setTimeout(resolve, Math.random() * 100 * Math.min(attempt, 5)),
-      );
-    }
-  }
-}
+const FLEET_REQUEST_BUDGET = { budgetMs: 30_000 };
 
 /** Locks the PF row so two requests on one PF check and change it one after the other. */
 async function lockPf(tx: Tx, pfId: string) {
@@ -107,56 +88,62 @@ export async function splitPhysicalNic(
 ): Promise<PfOperation> {
   requireAdmin(actor, "split physical NICs");
   const input = splitPfInput.parse(rawInput);
-  return whenPoolFrees(() =>
-    db.$transaction(async (tx) => {
-      const pf = await lockPf(tx, input.pfId);
-      requireSriovCapable(pf);
-      requireHostConnected(pf.host);
-      requireIommuReady(pf.host);
-      checkSplitCount(pf, input.count);
-      const plan = resizePlan(pf.numVfs, input.count);
-      checkResizeAllowed(pf, plan, await tx.virtualFunction.count({ where: vfsInUseWhere(pf.id) }));
-      await requireHostIdle(tx, pf.host);
-      const splitSlaves = pf.bondName
-        ? await tx.physicalNic.findMany({
-            where: {
-              hostId: pf.hostId,
-              bondName: pf.bondName,
-              numVfs: { gt: 0 },
-              id: { not: pf.id },
-            },
-            select: { name: true },
-          })
-        : [];
-      const warnings = splitWarnings(
-        pf,
-        splitSlaves.flatMap((slave) => slave.name ?? []),
-      );
-      const operation = await startSetVfCount(tx, actor, "pf.split", pf, {
-        count: input.count,
-        force: input.force,
-        warnings,
-      });
-      await recordAudit(tx, actor, {
-        action: "pf.split",
-        targetType: "PhysicalNic",
-        targetId: pf.id,
-        outcome: "Success",
-        details: {
-          host: pf.host.name,
-          pf: pf.name,
-          from: pf.numVfs,
-          to: input.count,
-          viaZero: plan.viaZero,
+  return retryTransaction(
+    () =>
+      db.$transaction(async (tx) => {
+        const pf = await lockPf(tx, input.pfId);
+        requireSriovCapable(pf);
+        requireHostConnected(pf.host);
+        requireIommuReady(pf.host);
+        checkSplitCount(pf, input.count);
+        const plan = resizePlan(pf.numVfs, input.count);
+        checkResizeAllowed(
+          pf,
+          plan,
+          await tx.virtualFunction.count({ where: vfsInUseWhere(pf.id) }),
+        );
+        await requireHostIdle(tx, pf.host);
+        const splitSlaves = pf.bondName
+          ? await tx.physicalNic.findMany({
+              where: {
+                hostId: pf.hostId,
+                bondName: pf.bondName,
+                numVfs: { gt: 0 },
+                id: { not: pf.id },
+              },
+              select: { name: true },
+            })
+          : [];
+        const warnings = splitWarnings(
+          pf,
+          splitSlaves.flatMap((slave) => slave.name ?? []),
+        );
+        const operation = await startSetVfCount(tx, actor, "pf.split", pf, {
+          count: input.count,
+          force: input.force,
           warnings,
-        },
-      });
-      return {
-        pf: { id: pf.id, name: pf.name, hostId: pf.hostId, hostName: pf.host.name },
-        operation,
-        warnings,
-      };
-    }),
+        });
+        await recordAudit(tx, actor, {
+          action: "pf.split",
+          targetType: "PhysicalNic",
+          targetId: pf.id,
+          outcome: "Success",
+          details: {
+            host: pf.host.name,
+            pf: pf.name,
+            from: pf.numVfs,
+            to: input.count,
+            viaZero: plan.viaZero,
+            warnings,
+          },
+        });
+        return {
+          pf: { id: pf.id, name: pf.name, hostId: pf.hostId, hostName: pf.host.name },
+          operation,
+          warnings,
+        };
+      }),
+    FLEET_REQUEST_BUDGET,
   );
 }
 
@@ -168,38 +155,40 @@ export async function restorePhysicalNic(
 ): Promise<RestoreOperation> {
   requireAdmin(actor, "restore physical NICs");
   const input = restorePfInput.parse(rawInput);
-  return whenPoolFrees(() =>
-    db.$transaction(async (tx) => {
-      const pf = await lockPf(tx, input.pfId);
-      requireSriovCapable(pf);
-      requireHostConnected(pf.host);
-      const vms = await vmsHoldingVfsOf(tx, pf.id);
-      checkRestoreAllowed(pf, vms, input.force);
-      await requireHostIdle(tx, pf.host);
-      const operation = await startSetVfCount(tx, actor, "pf.restore", pf, {
-        count: 0,
-        force: input.force,
-        warnings: [],
-      });
-      await recordAudit(tx, actor, {
-        action: "pf.restore",
-        targetType: "PhysicalNic",
-        targetId: pf.id,
-        outcome: "Success",
-        details: {
-          host: pf.host.name,
-          pf: pf.name,
-          from: pf.numVfs,
+  return retryTransaction(
+    () =>
+      db.$transaction(async (tx) => {
+        const pf = await lockPf(tx, input.pfId);
+        requireSriovCapable(pf);
+        requireHostConnected(pf.host);
+        const vms = await vmsHoldingVfsOf(tx, pf.id);
+        checkRestoreAllowed(pf, vms, input.force);
+        await requireHostIdle(tx, pf.host);
+        const operation = await startSetVfCount(tx, actor, "pf.restore", pf, {
+          count: 0,
           force: input.force,
-          detaching: vms.map((vm) => ({ ...vm })),
-        },
-      });
-      return {
-        pf: { id: pf.id, name: pf.name, hostId: pf.hostId, hostName: pf.host.name },
-        operation,
-        warnings: [],
-        detaching: vms,
-      };
-    }),
+          warnings: [],
+        });
+        await recordAudit(tx, actor, {
+          action: "pf.restore",
+          targetType: "PhysicalNic",
+          targetId: pf.id,
+          outcome: "Success",
+          details: {
+            host: pf.host.name,
+            pf: pf.name,
+            from: pf.numVfs,
+            force: input.force,
+            detaching: vms.map((vm) => ({ ...vm })),
+          },
+        });
+        return {
+          pf: { id: pf.id, name: pf.name, hostId: pf.hostId, hostName: pf.host.name },
+          operation,
+          warnings: [],
+          detaching: vms,
+        };
+      }),
+    FLEET_REQUEST_BUDGET,
   );
 }
