@@ -16,6 +16,7 @@ export const CHECKED_PROJECTS = [
   "packages/agent-client/tsconfig.json",
   "packages/core/tsconfig.json",
   "packages/db/tsconfig.json",
+  "packages/telemetry/tsconfig.json",
 ];
 
 /** Files checked another way, and by what. */

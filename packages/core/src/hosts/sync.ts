@@ -42,7 +42,7 @@ export interface ObservedNic {
 /** A PF as recorded, with its VFs: what an observation is compared against. */
 interface KnownPf {
   id: string;
-  name: string;
+  name: string | null;
   pciAddress: string;
   vendorId: string;
   deviceId: string;
