@@ -26,9 +26,11 @@ describe("the worker's database pool settings", () => {
     expect(options).toEqual(dbOptionsFromEnv(env));
   });
 
-  it("unset, the pool has a connection per job slot plus four, and the shared defaults otherwise", () => {
-    const options = workerDbOptions(configFromEnv({ ...base, VIRTFN_WORKER_CONCURRENCY: "3" }));
-    expect(options.max).toBe(7);
+  it("unset, the pool has a connection per job slot, one per four reconciles in flight, plus four, and the shared defaults otherwise", () => {
+    const options = workerDbOptions(
+      configFromEnv({ ...base, VIRTFN_WORKER_CONCURRENCY: "3", VIRTFN_RECONCILE_IN_FLIGHT: "16" }),
+    );
+    expect(options.max).toBe(3 + 4 + 4);
     expect(options.connectionTimeoutMs ?? DB_DEFAULTS.connectionTimeoutMs).toBe(
       DB_DEFAULTS.connectionTimeoutMs,
     );
