@@ -28,7 +28,7 @@ function agentOf(ctx: OperationContext, vm: VmWork): AgentClient {
 }
 
 const PATIENT = { waitOutOutages: true } as const;
-/** How long a define waits for VFs that a reboot took and a pf.reapply is bringing back. */
+/** How long a define or start waits for VFs that a reboot took and a pf.reapply is bringing back. */
 const VF_REAPPLY_WAIT_MS = 120_000;
 
 /**
@@ -59,23 +59,37 @@ async function vfsBeingReapplied(
   );
 }
 
-/** Defines the domain; "VF not there yet" while a re-apply is pending is waited out, not failed. */
-async function defineWaitingForVfs(
+/** Agent refusals that mean "this VF is not back yet": no such VF, or its PF is mid-change. */
+const VF_NOT_YET = new Set<string>(["VF_NOT_FOUND", "DEVICE_BUSY"]);
+
+/**
+ * Runs an agent call that needs the VM's VFs on the host (define, start): "VF not there yet"
+ * while a re-apply is pending is waited out, not failed. Whether one is pending can only be read
+ * after the refusal, and by then the re-apply may have finished (the refusal was on its way
+ * back meanwhile), so the call fails only when no re-apply was pending both before the attempt
+ * was sent and after it was refused.
+ */
+async function waitingForVfs<T>(
   ctx: OperationContext,
   agent: AgentClient,
   vm: VmWork,
-): Promise<void> {
+  call: () => Promise<T>,
+): Promise<T> {
   const deadline = Date.now() + VF_REAPPLY_WAIT_MS;
+  let settledBefore = false;
   for (;;) {
     try {
-      await agent.defineDomain(buildDomainSpec(vm));
-      return;
+      return await call();
     } catch (error) {
-      const notYet = isAgentError(error) && error.code === "VF_NOT_FOUND";
-      if (!notYet || Date.now() > deadline || !(await vfsBeingReapplied(ctx, agent, vm)))
-        throw error;
-      await ctx.progress(20, `Waiting for ${vm.host?.name ?? "the host"} to re-create its VFs`);
-      await new Promise((resolve) => setTimeout(resolve, 1000));
+      const notYet = isAgentError(error) && VF_NOT_YET.has(error.code);
+      if (!notYet || Date.now() > deadline) throw error;
+      const pending = await vfsBeingReapplied(ctx, agent, vm);
+      if (!pending && settledBefore) throw error;
+      settledBefore = !pending;
+      if (pending) {
+        await ctx.progress(20, `Waiting for ${vm.host?.name ?? "the host"} to re-create its VFs`);
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
     }
   }
 }
@@ -188,9 +202,10 @@ async function rollbackBoot(
 async function boot(ctx: OperationContext, vm: VmWork): Promise<void> {
   const agent = agentOf(ctx, vm);
   await ctx.progress(20, `Defining ${vm.name} on ${vm.host?.name ?? "?"}`);
-  await defineWaitingForVfs(ctx, agent, vm);
+  await waitingForVfs(ctx, agent, vm, () => agent.defineDomain(buildDomainSpec(vm)));
   await ctx.progress(50, `Starting ${vm.name}`);
-  await agent.startDomain(vmDomainName(vm));
+  // A domain defined before a host reboot finds its VFs gone at start: the same wait.
+  await waitingForVfs(ctx, agent, vm, () => agent.startDomain(vmDomainName(vm)));
   await ctx.progress(80, "Adding FDB entries for vNICs on SR-IOV networks");
   await applyVmFdb(ctx.db, agent, vm);
 }
@@ -304,9 +319,9 @@ const rebootVm: OperationHandler = async (ctx, operation) => {
       const booted = (await reacquireLostVfs(ctx, vm)) ?? vm;
       if (booted !== vm) {
         await ctx.progress(60, "Re-attaching VFs that a forced restore took");
-        await agent.defineDomain(buildDomainSpec(booted));
+        await waitingForVfs(ctx, agent, booted, () => agent.defineDomain(buildDomainSpec(booted)));
       }
-      await agent.startDomain(vmDomainName(vm));
+      await waitingForVfs(ctx, agent, booted, () => agent.startDomain(vmDomainName(vm)));
       await markRunning(ctx.db, booted, ["Rebooting"], "vm.running", operation);
       return {
         state: "Running",
