@@ -2,15 +2,16 @@
 // every agent call slow, VMs with VF and vNIC NICs, operations in flight when the fault lands,
 // and one check that everything converged once it is over.
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import http from "node:http";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { expect } from "vitest";
-import type { RunningAgent } from "@virtfn/agent";
+import { createSimBackend, loadHostProfile, type RunningAgent } from "@virtfn/agent";
 import { createAgentClient, type AgentClient } from "@virtfn/agent-client";
-import { addHost, createVm, stopVm, type L3View } from "@virtfn/core";
+import { addHost, createVm, splitPhysicalNic, startVm, stopVm, type L3View } from "@virtfn/core";
 import {
   AGENT_TOKEN,
   startSimAgent,
@@ -19,7 +20,7 @@ import {
   type SlowProxy,
 } from "./helpers";
 import { pfNamed } from "./sriov-helpers";
-import { catalog, network, runningVm, split, vfConsistency, type Catalog } from "./vms-helpers";
+import { catalog, network, runningVm, vfConsistency, type Catalog } from "./vms-helpers";
 
 export async function freePort(): Promise<number> {
   const server = net.createServer();
@@ -38,7 +39,8 @@ export interface FaultHost {
   cat: Catalog;
   /** Straight to the agent, past the proxy. */
   client: AgentClient;
-  agent: RunningAgent;
+  /** The agent in a process of its own, when the host was made with `agentProcess`. */
+  process: AgentProcess | null;
   /** Between the worker and the agent: makes the agent slow, or holds one call. */
   proxy: GateProxy;
   close(): Promise<void>;
@@ -139,16 +141,99 @@ export async function startGateProxy(targetUrl: string, delayMs: number): Promis
   };
 }
 
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
+const PROFILE = "kvm-i350-82599";
+
+/**
+ * A sim agent in a process of its own, on a state dir that outlives it, so a test can SIGKILL
+ * it, power-cycle the host it stands for while it is down, and start it again on the same port.
+ */
+export interface AgentProcess {
+  url: string;
+  kill(): Promise<void>;
+  /** With the agent down: what a power cycle does to the host (VFs, domains, FDB, boot id). */
+  powerCycle(): Promise<void>;
+  start(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function spawnSimAgent(perVfDelayMs: number): Promise<AgentProcess> {
+  const stateDir = mkdtempSync(
+    path.join(process.env.VIRTFN_TEST_TMPDIR ?? os.tmpdir(), "virtfn-agent-"),
+  );
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const client = createAgentClient({ baseUrl: url, token: AGENT_TOKEN });
+  let child: ChildProcess | null = null;
+  const kill = async () => {
+    const running = child;
+    child = null;
+    if (!running || running.exitCode !== null || running.signalCode !== null) return;
+    const exited = new Promise((resolve) => running.once("exit", resolve));
+    running.kill("SIGKILL");
+    await exited;
+  };
+  const start = async () => {
+    // node --import tsx, not the tsx binary: SIGKILL must hit the agent itself.
+    child = spawn(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        path.join(repoRoot, "apps/agent/src/main.ts"),
+        ...["--port", String(port), "--token", AGENT_TOKEN, "--backend", "sim"],
+        ...["--sim-profile", PROFILE, "--sim-state-dir", stateDir],
+        ...["--per-vf-delay-ms", String(perVfDelayMs)],
+      ],
+      { cwd: repoRoot, stdio: "ignore" },
+    );
+    for (let i = 0; ; i += 1) {
+      try {
+        await client.health({ timeoutMs: 1000, retryForMs: 0 });
+        return;
+      } catch (error) {
+        if (i > 300) throw error;
+        await sleep(100);
+      }
+    }
+  };
+  await start();
+  return {
+    url,
+    kill,
+    start,
+    powerCycle: async () => {
+      if (child) throw new Error("power-cycle the host with its agent down");
+      const host = await createSimBackend({ stateDir, profile: loadHostProfile(PROFILE) });
+      await host.agent.reboot();
+      await host.close();
+    },
+    close: async () => {
+      await kill();
+      rmSync(stateDir, { recursive: true, force: true });
+    },
+  };
+}
+
 /**
  * A sim host whose agent answers every call `delayMs` late (so a fault surely lands while
- * operations run), `vfs` VFs split on p1p2 and an SR-IOV L3 on it.
+ * operations run), `vfs` VFs split on p1p2 and an SR-IOV L3 on it. With `agentProcess` its agent
+ * runs in a process of its own (see AgentProcess), creating VFs `perVfDelayMs` apart.
  */
 export async function faultHost(
   fx: Fixture,
-  args: { name: string; cidr: string; vfs: number; delayMs: number },
+  args: {
+    name: string;
+    cidr: string;
+    vfs: number;
+    delayMs: number;
+    agentProcess?: { perVfDelayMs: number };
+  },
 ): Promise<FaultHost> {
-  const agent = await startSimAgent("kvm-i350-82599");
-  const proxy = await startGateProxy(agent.url, args.delayMs);
+  const inProcess: RunningAgent | null = args.agentProcess ? null : await startSimAgent(PROFILE);
+  const spawned = args.agentProcess ? await spawnSimAgent(args.agentProcess.perVfDelayMs) : null;
+  const agentUrl = spawned?.url ?? inProcess?.url ?? "";
+  const proxy = await startGateProxy(agentUrl, args.delayMs);
   const { host, operation } = await addHost(fx.db, fx.admin, {
     name: args.name,
     clusterId: fx.clusterId,
@@ -157,9 +242,11 @@ export async function faultHost(
   });
   const added = await waitForOperation(fx.db, fx.admin, operation.id, undefined, 60_000);
   if (added.status !== "Succeeded") throw new Error(`adding ${args.name}: ${added.errorMessage}`);
-  const client = createAgentClient({ baseUrl: agent.url, token: AGENT_TOKEN });
-  await split(fx, { hostId: host.id, name: args.name, agent, client }, "p1p2", args.vfs);
-  await pfNamed(fx.db, host.id, "p1p2");
+  const client = createAgentClient({ baseUrl: agentUrl, token: AGENT_TOKEN });
+  const pf = await pfNamed(fx.db, host.id, "p1p2");
+  const splitting = await splitPhysicalNic(fx.db, fx.admin, { pfId: pf.id, count: args.vfs });
+  const split = await waitForOperation(fx.db, fx.admin, splitting.operation.id, undefined, 60_000);
+  if (split.status !== "Succeeded") throw new Error(`splitting p1p2: ${split.errorMessage}`);
   const l3 = await network(fx, {
     name: args.name,
     iface: "p1p2",
@@ -171,11 +258,12 @@ export async function faultHost(
     l3,
     cat: await catalog(fx.db),
     client,
-    agent,
+    process: spawned,
     proxy,
     close: async () => {
       await proxy.close();
-      await agent.close();
+      await inProcess?.close();
+      await spawned?.close();
     },
   };
 }
@@ -192,15 +280,31 @@ export async function runningVms(fx: Fixture, host: FaultHost, prefix: string, c
   );
 }
 
-/** Stops `vms` and creates `creates` more, without waiting: the operations in flight. */
+/** VMs as `runningVms` makes them, then stopped: their VFs are free again. */
+export async function stoppedVms(fx: Fixture, host: FaultHost, prefix: string, count: number) {
+  const vms = await runningVms(fx, host, prefix, count);
+  for (const vm of vms) {
+    const { operation } = await stopVm(fx.db, fx.tenant, { vmId: vm.id });
+    const done = await waitForOperation(fx.db, fx.admin, operation.id, undefined, 60_000);
+    if (done.status !== "Succeeded") throw new Error(`stopping ${vm.id}: ${done.errorMessage}`);
+  }
+  return vms;
+}
+
+/**
+ * Stops `vms`, starts `stopped` and creates `creates` more, without waiting: the operations in
+ * flight.
+ */
 export async function operationsInFlight(
   fx: Fixture,
   host: FaultHost,
   vms: Array<{ id: string }>,
   prefix: string,
   creates: number,
+  stopped: Array<{ id: string }> = [],
 ): Promise<string[]> {
   const stops = await Promise.all(vms.map((vm) => stopVm(fx.db, fx.tenant, { vmId: vm.id })));
+  const starts = await Promise.all(stopped.map((vm) => startVm(fx.db, fx.tenant, { vmId: vm.id })));
   const created = await Promise.all(
     Array.from({ length: creates }, (_, i) =>
       createVm(fx.db, fx.tenant, {
@@ -213,23 +317,49 @@ export async function operationsInFlight(
       }),
     ),
   );
-  return [...stops, ...created].map((started) => started.operation.id);
+  return [...stops, ...starts, ...created].map((started) => started.operation.id);
 }
 
 export async function unfinished(fx: Fixture): Promise<number> {
   return fx.db.operation.count({ where: { status: { in: ["Pending", "Running"] } } });
 }
 
+/** Waits until no operation is Pending or Running (what a reconcile pass queued included). */
+async function settled(fx: Fixture, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while ((await unfinished(fx)) > 0 && Date.now() < deadline) await sleep(200);
+}
+
+/**
+ * One reconcile pass of the host that really looked at it: `runOnce` leaves out a host whose
+ * scheduled pass is running right now, so it is asked again until it has done one.
+ */
+async function reconciled(
+  host: FaultHost,
+  reconcile: () => Promise<ReconcileOutcome[]>,
+  timeoutMs: number,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const outcomes = await reconcile();
+    if (outcomes.some((o) => o.hostId === host.hostId && o.result === "observed")) return;
+    if (Date.now() > deadline)
+      throw new Error(`no reconcile pass observed the host: ${JSON.stringify(outcomes)}`);
+    await sleep(100);
+  }
+}
+
 /**
  * Waits until every operation in `ids` has finished and expects each to have succeeded; then,
- * after two reconcile passes (two periods), that nothing is unfinished, no VF is held twice or
- * without a holder, and the database and the agent agree on every VM, its domain, its VFs and
- * the PF's FDB.
+ * after two reconcile passes (two periods, each with the operations it queued, such as a
+ * re-apply after a reboot and then the recovery of the VMs that should run), that nothing is
+ * unfinished, no VF is held twice or without a holder, and the database and the agent agree on
+ * every VM, its domain, its VFs and the PF's FDB.
  */
 export async function expectConverged(
   fx: Fixture,
   host: FaultHost,
-  reconcile: () => Promise<unknown>,
+  reconcile: () => Promise<ReconcileOutcome[]>,
   ids: string[],
   timeoutMs = 120_000,
 ): Promise<void> {
@@ -246,8 +376,10 @@ export async function expectConverged(
     );
     expect(done.status, `${done.kind}: ${done.errorCode} ${done.errorMessage}`).toBe("Succeeded");
   }
-  await reconcile();
-  await reconcile();
+  for (let pass = 0; pass < 2; pass += 1) {
+    await reconciled(host, reconcile, timeoutMs);
+    await settled(fx, timeoutMs);
+  }
 
   const left = await fx.db.operation.findMany({
     where: { status: { in: ["Pending", "Running"] } },
@@ -263,6 +395,44 @@ export async function expectConverged(
     holderOfFreeVf: 0,
   });
   const snapshot = await host.client.snapshot();
+  console.log(
+    JSON.stringify(
+      await fx.db.operation.findMany({
+        orderBy: { createdAt: "asc" },
+        select: {
+          kind: true,
+          status: true,
+          targetName: true,
+          errorCode: true,
+          errorMessage: true,
+          createdAt: true,
+        },
+      }),
+    ),
+  );
+  console.log(
+    JSON.stringify(
+      await fx.db.virtualFunction.findMany({ select: { pciAddress: true, state: true } }),
+    ),
+  );
+  console.log(
+    JSON.stringify(await fx.db.host.findMany({ select: { bootId: true, connectionState: true } })),
+  );
+  console.log(
+    JSON.stringify(
+      await fx.db.physicalNic.findMany({
+        where: { desiredNumVfs: { gt: 0 } },
+        select: { numVfs: true, desiredNumVfs: true },
+      }),
+    ),
+  );
+  console.log(
+    JSON.stringify(
+      snapshot.nics
+        .filter((n) => n.numVfs > 0 || n.pciAddress.includes("04:00.1"))
+        .map((n) => [n.pciAddress, n.numVfs]),
+    ),
+  );
   const domains = new Map(snapshot.domains.map((d) => [d.name, d]));
   const vms = await fx.db.vm.findMany({
     where: { hostId: host.hostId },
