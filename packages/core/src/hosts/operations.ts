@@ -4,7 +4,7 @@ import type { Db, Host } from "@virtfn/db";
 import type { OperationContext, OperationHandler } from "../runtime/context";
 import { notFound } from "../shared/errors";
 import { iommuReadiness } from "./rules";
-import { applyObservedHost, markHostDisconnected } from "./sync";
+import { applyObservedHost, markHostDisconnected, readKnownPfs } from "./sync";
 
 const connectInput = z.object({ scanIommu: z.boolean().default(false) });
 const setIommuInput = z.object({ enabled: z.boolean() });
@@ -73,6 +73,10 @@ export const connectHost: OperationHandler = async (ctx, operation) => {
   const host = await loadHost(ctx.db, operation.targetId);
   return withConnection(ctx, host, async (agent) => {
     await ctx.progress(10, `Contacting the agent at ${host.agentUrl}`);
+    // What is recorded is read while the agent answers, not after: one round trip off the path.
+    // Marked handled here, so that an agent failure leaves no unhandled rejection behind.
+    const known = readKnownPfs(ctx.db, host.id);
+    known.catch(() => undefined);
     // Health, facts and NICs at once: one agent round trip, not three in a row.
     const [health, firstFacts, nics] = await Promise.all([
       agent.health(),
@@ -90,7 +94,7 @@ export const connectHost: OperationHandler = async (ctx, operation) => {
       `Agent ${health.version} (${health.backend}) answered; recording ${nics.length} physical NICs`,
     );
     // What was recorded is what the agent reported: no reads back.
-    const updated = await applyObservedHost(ctx.db, host.id, { health, facts, nics });
+    const updated = await applyObservedHost(ctx.db, host.id, { health, facts, nics }, known);
     return { physicalNics: nics.length, iommu: iommuReadiness(updated).state };
   });
 };

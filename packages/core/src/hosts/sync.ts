@@ -1,3 +1,4 @@
+import { Prisma, queryRows } from "@virtfn/db";
 import type { Db, DbOrTx, Host, Tx, VfState, VirtualizationState } from "@virtfn/db";
 import { notFound } from "../shared/errors";
 import { virtualizationStateOf } from "./rules";
@@ -40,7 +41,7 @@ export interface ObservedNic {
 }
 
 /** A PF as recorded, with its VFs: what an observation is compared against. */
-interface KnownPf {
+export interface KnownPf {
   id: string;
   name: string | null;
   pciAddress: string;
@@ -67,9 +68,16 @@ interface KnownVf {
   held: boolean;
 }
 
-/** The host's PFs and VFs, with whether a NIC holds each VF, in one round trip. */
-async function readKnownPfs(db: DbOrTx, hostId: string): Promise<KnownPf[]> {
-  return db.$queryRaw<KnownPf[]>`
+/**
+ * The host's PFs and VFs, with whether a NIC holds each VF, in one round trip. Outside a
+ * transaction it goes through the pool's pg client (queryRows): every host.connect and reconcile
+ * reads it. The columns are plain ints, text, booleans, text[] and json, which pg reads as
+ * Prisma does.
+ */
+export async function readKnownPfs(db: DbOrTx, hostId: string): Promise<KnownPf[]> {
+  return (await queryRows(
+    db,
+    Prisma.sql`
     SELECT pf.id, pf.name, pf."pciAddress", pf."vendorId", pf."deviceId", pf.model, pf.driver,
            pf.mac, pf."linkUp", pf."speedMbps", pf."totalVfs", pf."numVfs", pf."bondName",
            pf."bondSlaves", pf."virtualizationState"::text AS "virtualizationState",
@@ -79,7 +87,8 @@ async function readKnownPfs(db: DbOrTx, hostId: string): Promise<KnownPf[]> {
                        FROM "VirtualFunction" vf LEFT JOIN "VmNic" n ON n."vfId" = vf.id
                       WHERE vf."pfId" = pf.id), '[]'::json) AS vfs
       FROM "PhysicalNic" pf
-     WHERE pf."hostId" = ${hostId}::uuid`;
+     WHERE pf."hostId" = ${hostId}::uuid`,
+  )) as KnownPf[];
 }
 
 type PfData = Omit<KnownPf, "id" | "pciAddress" | "vfs">;
@@ -256,8 +265,10 @@ export async function applyObservedHost(
   db: Db,
   hostId: string,
   observed: ObservedHost,
+  /** What readKnownPfs returned, when the caller read it while the agent answered. */
+  known?: Promise<KnownPf[]>,
 ): Promise<Host> {
-  const plan = planSync(await readKnownPfs(db, hostId), observed.nics);
+  const plan = planSync(await (known ?? readKnownPfs(db, hostId)), observed.nics);
   if (isEmpty(plan)) return recordHostFacts(db, hostId, observed);
   return db.$transaction(async (tx) => {
     const host = await recordHostFacts(tx, hostId, observed);

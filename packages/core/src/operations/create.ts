@@ -15,8 +15,10 @@ export interface NewOperation {
 /**
  * Writes the Operation row and its outbox entry. Call it inside the transaction that makes the
  * change, so that the change, the operation and the promise to run it commit together.
- * Two statements: `ON CONFLICT … DO NOTHING` on the one-active-operation index answers a busy
- * target without an error, so the caller's transaction stays usable with no savepoint around it.
+ * One statement: `ON CONFLICT … DO NOTHING` on the one-active-operation index answers a busy
+ * target without an error, so the caller's transaction stays usable with no savepoint around it,
+ * and the outbox entry is written by the same statement (virtfn_enqueue, a function because the
+ * entry's NOTIFY rule forbids inserting it from a WITH clause), one round trip, not two.
  */
 export async function createOperation(
   tx: Tx,
@@ -24,12 +26,14 @@ export async function createOperation(
   operation: NewOperation,
 ): Promise<Operation> {
   const [created] = await tx.$queryRaw<Operation[]>`
+    WITH op AS (
     INSERT INTO "Operation" (kind, "targetType", "targetId", "targetName", "projectId", "requesterId", input, "updatedAt")
     VALUES (${operation.kind}, ${operation.targetType}, ${operation.targetId}, ${operation.targetName},
             ${operation.projectId ?? null}::uuid, ${actor?.userId ?? null}::uuid,
             ${JSON.stringify(operation.input ?? {})}::jsonb, now())
     ON CONFLICT ("targetType", "targetId") WHERE status IN ('Pending', 'Running') DO NOTHING
-    RETURNING *`;
+    RETURNING *)
+    SELECT op.* FROM op CROSS JOIN LATERAL (SELECT virtfn_enqueue(op.id, ${OperationKinds[operation.kind]})) AS queued`;
   if (!created) {
     const active = await tx.operation.findFirst({
       where: {
@@ -46,8 +50,5 @@ export async function createOperation(
       { operationId: active?.id ?? null },
     );
   }
-  await tx.$executeRaw`
-    INSERT INTO "OutboxEntry" ("operationId", queue)
-    VALUES (${created.id}::uuid, ${OperationKinds[operation.kind]})`;
   return created;
 }

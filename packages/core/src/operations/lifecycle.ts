@@ -1,27 +1,51 @@
-import type { Db, Operation, Prisma } from "@virtfn/db";
+import { Prisma, queryRows, type Db, type Operation } from "@virtfn/db";
 
 // Every transition is compare-and-set on the status, so a retried or duplicated job cannot
 // move an operation that another attempt already finished. They run on every operation, so each
-// is one plain SQL statement: Prisma's updateMany costs a read before the write, about three
-// times the statement's own time (measured in bench/oppath.ts's run).
+// is one plain SQL statement sent through the pool's pg client (queryRows): Prisma's updateMany
+// costs a read before the write, and even its $queryRaw costs about as much CPU again as the
+// statement itself (measured in bench/oppath.ts's run).
 
 type Client = Db | Prisma.TransactionClient;
 
+/**
+ * The Operation row as Prisma returns it. Its timestamps are `timestamp(3)` holding UTC, which
+ * pg alone would read in the process's local time zone: they are handed over as timestamptz.
+ */
+const OPERATION_ROW = Prisma.sql`
+  id, kind, status, "targetType", "targetId", "targetName", "projectId", "requesterId", input,
+  result, progress, "progressMessage", "errorCode", "errorMessage", attempts, "idempotencyKey",
+  "createdAt" AT TIME ZONE 'UTC' AS "createdAt", "startedAt" AT TIME ZONE 'UTC' AS "startedAt",
+  "finishedAt" AT TIME ZONE 'UTC' AS "finishedAt", "updatedAt" AT TIME ZONE 'UTC' AS "updatedAt"`;
+
+async function operationOrNull(db: Client, query: Prisma.Sql): Promise<Operation | null> {
+  const [row] = await queryRows(db, query);
+  // The columns are the table's own, named as Prisma names them (OPERATION_ROW).
+  return (row as Operation | undefined) ?? null;
+}
+
+async function changed(db: Client, query: Prisma.Sql): Promise<boolean> {
+  return (await queryRows(db, query)).length === 1;
+}
+
 /** Pending → Running, or Running → Running for a retry after a crash. Null when already finished. */
 export async function beginOperation(db: Db, id: string): Promise<Operation | null> {
-  const [claimed] = await db.$queryRaw<Operation[]>`
+  return operationOrNull(
+    db,
+    Prisma.sql`
     UPDATE "Operation"
        SET status = 'Running', attempts = attempts + 1, "startedAt" = now(), "updatedAt" = now()
      WHERE id = ${id}::uuid AND status IN ('Pending', 'Running')
-    RETURNING *`;
-  return claimed ?? null;
+    RETURNING ${OPERATION_ROW}`,
+  );
 }
 
 /** The Running operation a resumed job continues, or null when it has finished meanwhile. */
 export async function resumeOperation(db: Db, id: string): Promise<Operation | null> {
-  const [running] = await db.$queryRaw<Operation[]>`
-    SELECT * FROM "Operation" WHERE id = ${id}::uuid AND status = 'Running'`;
-  return running ?? null;
+  return operationOrNull(
+    db,
+    Prisma.sql`SELECT ${OPERATION_ROW} FROM "Operation" WHERE id = ${id}::uuid AND status = 'Running'`,
+  );
 }
 
 export async function reportProgress(
@@ -31,9 +55,12 @@ export async function reportProgress(
   message: string,
 ): Promise<void> {
   const bounded = Math.max(0, Math.min(100, Math.round(progress)));
-  await db.$executeRaw`
+  await queryRows(
+    db,
+    Prisma.sql`
     UPDATE "Operation" SET progress = ${bounded}, "progressMessage" = ${message}, "updatedAt" = now()
-     WHERE id = ${id}::uuid AND status = 'Running'`;
+     WHERE id = ${id}::uuid AND status = 'Running'`,
+  );
 }
 
 export async function succeedOperation(
@@ -42,12 +69,15 @@ export async function succeedOperation(
   result: Prisma.InputJsonValue = {},
   message = "Done",
 ): Promise<boolean> {
-  const count = await db.$executeRaw`
+  return changed(
+    db,
+    Prisma.sql`
     UPDATE "Operation"
        SET status = 'Succeeded', progress = 100, "progressMessage" = ${message},
            result = ${JSON.stringify(result)}::jsonb, "finishedAt" = now(), "updatedAt" = now()
-     WHERE id = ${id}::uuid AND status = 'Running'`;
-  return count === 1;
+     WHERE id = ${id}::uuid AND status = 'Running'
+    RETURNING id`,
+  );
 }
 
 export async function failOperation(
@@ -55,10 +85,13 @@ export async function failOperation(
   id: string,
   error: { code: string; message: string },
 ): Promise<boolean> {
-  const count = await db.$executeRaw`
+  return changed(
+    db,
+    Prisma.sql`
     UPDATE "Operation"
        SET status = 'Failed', "errorCode" = ${error.code}, "errorMessage" = ${error.message},
            "progressMessage" = 'Failed', "finishedAt" = now(), "updatedAt" = now()
-     WHERE id = ${id}::uuid AND status IN ('Pending', 'Running')`;
-  return count === 1;
+     WHERE id = ${id}::uuid AND status IN ('Pending', 'Running')
+    RETURNING id`,
+  );
 }

@@ -1,4 +1,4 @@
-import type { Db } from "@virtfn/db";
+import { Prisma, queryRows, type Db } from "@virtfn/db";
 
 /** The channel the outbox trigger notifies on commit (see the outbox migration). */
 export const OUTBOX_CHANNEL = "virtfn_outbox";
@@ -21,7 +21,11 @@ export async function claimOutbox(
   limit = 100,
   leaseMs = 30_000,
 ): Promise<ClaimedOutboxEntry[]> {
-  return db.$queryRaw<ClaimedOutboxEntry[]>`
+  // Through the pool's pg client (queryRows): it runs on every commit, and Prisma's own cost per
+  // statement is as large as the statement's. pg reads a bigint as a string.
+  const rows = (await queryRows(
+    db,
+    Prisma.sql`
     UPDATE "OutboxEntry" AS e
        SET "claimedUntil" = now() + make_interval(secs => ${leaseMs / 1000}::float8)
       FROM "Operation" AS o
@@ -32,13 +36,19 @@ export async function claimOutbox(
           ORDER BY id
           LIMIT ${limit}
           FOR UPDATE SKIP LOCKED)
-    RETURNING e.id, e."operationId", e.queue, o.kind`;
+    RETURNING e.id::text AS id, e."operationId", e.queue, o.kind`,
+  )) as { id: string; operationId: string; queue: string; kind: string }[];
+  return rows.map((row) => ({ ...row, id: BigInt(row.id) }));
 }
 
 export async function markDispatched(db: Db, ids: bigint[]): Promise<void> {
   if (ids.length === 0) return;
-  await db.$executeRaw`
-    UPDATE "OutboxEntry" SET "dispatchedAt" = now() WHERE id = ANY(${ids}::bigint[])`;
+  await queryRows(
+    db,
+    Prisma.sql`
+    UPDATE "OutboxEntry" SET "dispatchedAt" = now()
+     WHERE id = ANY(${ids.map(String)}::bigint[])`,
+  );
 }
 
 /** Hands claimed entries back at once when enqueuing them failed, rather than after the lease. */
