@@ -94,3 +94,9 @@ export * from "./auth/throttle";
 export * from "./metrics/fleet";
 export * from "./runtime/redis-config";
 export { compactVfStateCounts, refreshClusterVfCounts } from "./sriov/capacity";
+// Fleet rollouts with a disruption budget (issue 14)
+export * from "./sriov/fleet-schemas";
+export * from "./sriov/fleet-rules";
+export * from "./sriov/fleet";
+export * from "./sriov/fleet-queries";
+export { tickFleetRollout, type FleetTick } from "./sriov/fleet-run";

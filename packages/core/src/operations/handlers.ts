@@ -1,5 +1,6 @@
 import type { OperationHandler } from "../runtime/context";
 import { connectHost, rebootHost, setIommu } from "../hosts/operations";
+import { runFleetRollout } from "../sriov/fleet-run";
 import { setVfCount } from "../sriov/operations";
 import { syncHostFdb } from "../vms/fdb";
 import { vmOperationHandlers } from "../vms/operations";
@@ -14,5 +15,6 @@ export const operationHandlers: Record<OperationKind, OperationHandler> = {
   "pf.restore": setVfCount,
   "pf.reapply": setVfCount,
   "host.syncFdb": syncHostFdb,
+  "fleet.setVfCount": runFleetRollout,
   ...vmOperationHandlers,
 };

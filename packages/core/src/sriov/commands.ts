@@ -1,3 +1,4 @@
+import type { z } from "zod";
 import type { Db, Operation, Tx } from "@virtfn/db";
 import { pfLabel } from "../hosts/rules";
 import { recordAudit } from "../operations/audit";
@@ -89,62 +90,67 @@ export async function splitPhysicalNic(
   requireAdmin(actor, "split physical NICs");
   const input = splitPfInput.parse(rawInput);
   return retryTransaction(
-    () =>
-      db.$transaction(async (tx) => {
-        const pf = await lockPf(tx, input.pfId);
-        requireSriovCapable(pf);
-        requireHostConnected(pf.host);
-        requireIommuReady(pf.host);
-        checkSplitCount(pf, input.count);
-        const plan = resizePlan(pf.numVfs, input.count);
-        checkResizeAllowed(
-          pf,
-          plan,
-          await tx.virtualFunction.count({ where: vfsInUseWhere(pf.id) }),
-        );
-        await requireHostIdle(tx, pf.host);
-        const splitSlaves = pf.bondName
-          ? await tx.physicalNic.findMany({
-              where: {
-                hostId: pf.hostId,
-                bondName: pf.bondName,
-                numVfs: { gt: 0 },
-                id: { not: pf.id },
-              },
-              select: { name: true },
-            })
-          : [];
-        const warnings = splitWarnings(
-          pf,
-          splitSlaves.flatMap((slave) => slave.name ?? []),
-        );
-        const operation = await startSetVfCount(tx, actor, "pf.split", pf, {
-          count: input.count,
-          force: input.force,
-          warnings,
-        });
-        await recordAudit(tx, actor, {
-          action: "pf.split",
-          targetType: "PhysicalNic",
-          targetId: pf.id,
-          outcome: "Success",
-          details: {
-            host: pf.host.name,
-            pf: pf.name,
-            from: pf.numVfs,
-            to: input.count,
-            viaZero: plan.viaZero,
-            warnings,
-          },
-        });
-        return {
-          pf: { id: pf.id, name: pf.name, hostId: pf.hostId, hostName: pf.host.name },
-          operation,
-          warnings,
-        };
-      }),
+    () => db.$transaction((tx) => splitInTransaction(tx, actor, input)),
     FLEET_REQUEST_BUDGET,
   );
+}
+
+/**
+ * The split's checks and writes inside the caller's transaction: a fleet rollout starts its PFs
+ * with it. A refusal is a thrown DomainError before any write, so the transaction stays usable.
+ */
+export async function splitInTransaction(
+  tx: Tx,
+  actor: Actor,
+  input: z.output<typeof splitPfInput>,
+): Promise<PfOperation> {
+  const pf = await lockPf(tx, input.pfId);
+  requireSriovCapable(pf);
+  requireHostConnected(pf.host);
+  requireIommuReady(pf.host);
+  checkSplitCount(pf, input.count);
+  const plan = resizePlan(pf.numVfs, input.count);
+  checkResizeAllowed(pf, plan, await tx.virtualFunction.count({ where: vfsInUseWhere(pf.id) }));
+  await requireHostIdle(tx, pf.host);
+  const splitSlaves = pf.bondName
+    ? await tx.physicalNic.findMany({
+        where: {
+          hostId: pf.hostId,
+          bondName: pf.bondName,
+          numVfs: { gt: 0 },
+          id: { not: pf.id },
+        },
+        select: { name: true },
+      })
+    : [];
+  const warnings = splitWarnings(
+    pf,
+    splitSlaves.flatMap((slave) => slave.name ?? []),
+  );
+  const operation = await startSetVfCount(tx, actor, "pf.split", pf, {
+    count: input.count,
+    force: input.force,
+    warnings,
+  });
+  await recordAudit(tx, actor, {
+    action: "pf.split",
+    targetType: "PhysicalNic",
+    targetId: pf.id,
+    outcome: "Success",
+    details: {
+      host: pf.host.name,
+      pf: pf.name,
+      from: pf.numVfs,
+      to: input.count,
+      viaZero: plan.viaZero,
+      warnings,
+    },
+  });
+  return {
+    pf: { id: pf.id, name: pf.name, hostId: pf.hostId, hostName: pf.host.name },
+    operation,
+    warnings,
+  };
 }
 
 /** Restores a PF to 0 VFs (R11). With VMs on its VFs it needs `force`, which detaches them first. */
@@ -156,39 +162,45 @@ export async function restorePhysicalNic(
   requireAdmin(actor, "restore physical NICs");
   const input = restorePfInput.parse(rawInput);
   return retryTransaction(
-    () =>
-      db.$transaction(async (tx) => {
-        const pf = await lockPf(tx, input.pfId);
-        requireSriovCapable(pf);
-        requireHostConnected(pf.host);
-        const vms = await vmsHoldingVfsOf(tx, pf.id);
-        checkRestoreAllowed(pf, vms, input.force);
-        await requireHostIdle(tx, pf.host);
-        const operation = await startSetVfCount(tx, actor, "pf.restore", pf, {
-          count: 0,
-          force: input.force,
-          warnings: [],
-        });
-        await recordAudit(tx, actor, {
-          action: "pf.restore",
-          targetType: "PhysicalNic",
-          targetId: pf.id,
-          outcome: "Success",
-          details: {
-            host: pf.host.name,
-            pf: pf.name,
-            from: pf.numVfs,
-            force: input.force,
-            detaching: vms.map((vm) => ({ ...vm })),
-          },
-        });
-        return {
-          pf: { id: pf.id, name: pf.name, hostId: pf.hostId, hostName: pf.host.name },
-          operation,
-          warnings: [],
-          detaching: vms,
-        };
-      }),
+    () => db.$transaction((tx) => restoreInTransaction(tx, actor, input)),
     FLEET_REQUEST_BUDGET,
   );
+}
+
+/** The restore's checks and writes inside the caller's transaction (see splitInTransaction). */
+export async function restoreInTransaction(
+  tx: Tx,
+  actor: Actor,
+  input: z.output<typeof restorePfInput>,
+): Promise<RestoreOperation> {
+  const pf = await lockPf(tx, input.pfId);
+  requireSriovCapable(pf);
+  requireHostConnected(pf.host);
+  const vms = await vmsHoldingVfsOf(tx, pf.id);
+  checkRestoreAllowed(pf, vms, input.force);
+  await requireHostIdle(tx, pf.host);
+  const operation = await startSetVfCount(tx, actor, "pf.restore", pf, {
+    count: 0,
+    force: input.force,
+    warnings: [],
+  });
+  await recordAudit(tx, actor, {
+    action: "pf.restore",
+    targetType: "PhysicalNic",
+    targetId: pf.id,
+    outcome: "Success",
+    details: {
+      host: pf.host.name,
+      pf: pf.name,
+      from: pf.numVfs,
+      force: input.force,
+      detaching: vms.map((vm) => ({ ...vm })),
+    },
+  });
+  return {
+    pf: { id: pf.id, name: pf.name, hostId: pf.hostId, hostName: pf.host.name },
+    operation,
+    warnings: [],
+    detaching: vms,
+  };
 }
