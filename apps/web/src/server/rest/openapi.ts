@@ -1,5 +1,6 @@
 // The OpenAPI 3.1 document, generated from the endpoint table and the procedures' zod inputs.
 import { endpoints, TAGS, type Endpoint } from "./endpoints";
+import { restBodySchema } from "./lists";
 import { inputSchemaOf, JSON_VALUE_REF, outputSchemaOf, type JsonSchema } from "./schemas";
 
 const errorSchema = {
@@ -97,7 +98,7 @@ function withoutKeys(schema: JsonSchema, keys: string[]): JsonSchema {
 }
 
 function responseFor(endpoint: Endpoint) {
-  const output = outputOf(endpoint.procedure);
+  const output = restBodySchema(outputOf(endpoint.procedure));
   if (endpoint.longRunning) {
     // The handler answers the procedure's result with its operation as operations.get shows it.
     const body = {
