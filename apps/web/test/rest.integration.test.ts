@@ -1,7 +1,7 @@
 // The REST API over the real route handler: auth, errors, pagination, 202 + wait, Idempotency-Key,
 // rate limits, audit of refused mutations, CSRF, and the OpenAPI document.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { login, revokeApiKey } from "@virtfn/core";
+import { createApiKey, login, revokeApiKey } from "@virtfn/core";
 import { endpoints } from "../src/server/rest/endpoints";
 import { resetRateLimits } from "../src/server/rest/rate-limit";
 import { allProcedurePaths } from "../src/server/rest/schemas";
@@ -39,6 +39,51 @@ describe("REST /api/v1", () => {
     expect(one.body).toMatchObject({ id: w.vmA.id, name: w.vmA.name });
     const key = await w.db.apiKey.findUniqueOrThrow({ where: { id: w.a.apiKeyId } });
     expect(key.lastUsedAt).not.toBeNull();
+  });
+
+  it("answers every list as { items, nextCursor, total }, never a bare array", async () => {
+    const admin = (await createApiKey(w.db, w.fx.admin, { name: "rest-lists-admin" })).token;
+    // Every GET the table has that needs no id but the project's: the whole-collection lists
+    // (zones, clusters, offerings, images, a project's EIPs…) and the paged ones.
+    const lists = endpoints.filter(
+      (e) =>
+        e.method === "GET" &&
+        e.path.split("/").every((s) => !s.startsWith(":") || s === ":projectId"),
+    );
+    const bare: string[] = [];
+    let pages = 0;
+    for (const endpoint of lists) {
+      const path = endpoint.path.replace(":projectId", w.a.projectId);
+      const answer = await rest(w.db, "GET", path, { token: admin });
+      expect(answer.status, path).toBe(200);
+      if (Array.isArray(answer.body)) bare.push(path);
+      const body = answer.body as { items?: unknown };
+      if (Array.isArray(body.items)) {
+        pages += 1;
+        expect(answer.body, path).toMatchObject({
+          items: expect.any(Array),
+          nextCursor: null,
+          total: expect.any(Number),
+        });
+      }
+    }
+    expect(bare).toEqual([]);
+    for (const path of [
+      "/zones",
+      "/clusters",
+      "/offerings",
+      "/images",
+      "/projects/:projectId/eips",
+    ])
+      expect(lists.map((e) => e.path)).toContain(path);
+    expect(pages).toBeGreaterThanOrEqual(15);
+    const offerings = await rest(w.db, "GET", "/offerings", { token: w.a.token });
+    expect(offerings.body).toMatchObject({
+      items: expect.arrayContaining([expect.objectContaining({ id: w.cat.offeringId })]),
+      nextCursor: null,
+      total: expect.any(Number),
+      totalExact: true,
+    });
   });
 
   it("maps errors to { code, message, details } with 400/403/404/405", async () => {

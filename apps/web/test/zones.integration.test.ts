@@ -48,7 +48,7 @@ describe("zones and clusters", () => {
     const renamed = await call("PATCH", `/clusters/${clusterId}`, { name: "rack-01" });
     expect(renamed.body).toMatchObject({ id: clusterId, name: "rack-01", zoneId });
     const listed = await call("GET", "/clusters");
-    expect(listed.body).toEqual(
+    expect((listed.body as { items: unknown[] }).items).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ id: clusterId, zoneName: "zone-east-1", hostCount: 0 }),
       ]),

@@ -14,10 +14,11 @@ const client = createClient<paths>({
 async function main() {
   const me = await client.GET("/api/v1/me");
   if (!me.data) throw new Error(`who am I: ${JSON.stringify(me.error)}`);
-  const projectId = (me.data as { projectIds: string[] }).projectIds[0];
+  const projectId = me.data.projectIds[0];
   if (!projectId) throw new Error("this key belongs to no project");
 
   // Offerings, images, and the L3 networks with their SR-IOV availability for this project.
+  // Every list answers { items, nextCursor, total }; the bodies are typed from the document.
   const [offerings, images, options] = await Promise.all([
     client.GET("/api/v1/offerings"),
     client.GET("/api/v1/images"),
@@ -25,12 +26,11 @@ async function main() {
       params: { path: { projectId } },
     }),
   ]);
-  const offering = (offerings.data as Array<{ id: string; name: string }> | undefined)?.[0];
-  const image = (images.data as Array<{ id: string; name: string }> | undefined)?.[0];
-  const l3 = (
-    options.data as Array<{ l3Id: string; name: string; sriov: { allowed: boolean } }> | undefined
-  )?.find((option) => option.sriov.allowed);
+  const offering = offerings.data?.items[0];
+  const image = images.data?.items[0];
+  const l3 = options.data?.items.find((option) => option.sriov.allowed);
   if (!offering || !image || !l3) throw new Error("no offering, image or L3 network with free VFs");
+  console.log(`${offering.name} (${offering.vcpus} vCPUs), ${image.name}, ${l3.name}`);
 
   const created = await client.POST("/api/v1/vms", {
     params: { query: { wait: 60 }, header: { "Idempotency-Key": `create-ts-vm-${projectId}` } },
@@ -44,7 +44,7 @@ async function main() {
   });
   if (created.error) throw new Error(`${created.error.code}: ${created.error.message}`);
   const operation = created.data.operation;
-  console.log(`vm.create ${operation.id}: ${operation.status}`);
+  console.log(`vm.create ${operation.id}: ${operation.status} (VM ${created.data.vm.id})`);
 }
 
 void main().catch((error: unknown) => {

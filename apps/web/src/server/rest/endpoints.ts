@@ -18,8 +18,6 @@ export interface Endpoint {
   inputFrom: "query" | "body" | "params";
   /** Returns an operation: 202 + Location, or 200 once finished when `?wait=<seconds>` is given. */
   longRunning?: boolean;
-  /** The response is a page: { items, nextCursor, total }. */
-  paged?: boolean;
   description?: string;
 }
 
@@ -60,7 +58,6 @@ export const endpoints: Endpoint[] = [
     summary: "List VMs",
     tag: "VMs",
     inputFrom: "query",
-    paged: true,
   },
   {
     method: "POST",
@@ -354,7 +351,6 @@ export const endpoints: Endpoint[] = [
     summary: "List operations",
     tag: "Operations",
     inputFrom: "query",
-    paged: true,
   },
   {
     method: "GET",
@@ -373,7 +369,6 @@ export const endpoints: Endpoint[] = [
     summary: "List hosts",
     tag: "Hosts",
     inputFrom: "query",
-    paged: true,
   },
   {
     method: "POST",
@@ -485,7 +480,6 @@ export const endpoints: Endpoint[] = [
     summary: "List L2 networks",
     tag: "L2 networks",
     inputFrom: "query",
-    paged: true,
   },
   {
     method: "POST",
@@ -544,7 +538,6 @@ export const endpoints: Endpoint[] = [
     summary: "List L3 networks",
     tag: "L3 networks",
     inputFrom: "query",
-    paged: true,
   },
   {
     method: "POST",
@@ -709,7 +702,6 @@ export const endpoints: Endpoint[] = [
     summary: "List API keys",
     tag: "API keys",
     inputFrom: "query",
-    paged: true,
   },
   {
     method: "POST",
@@ -734,7 +726,6 @@ export const endpoints: Endpoint[] = [
     summary: "List audit events",
     tag: "Audit",
     inputFrom: "query",
-    paged: true,
     description: "Tenants see their projects' events; admins and auditors all.",
   },
   {
@@ -744,7 +735,6 @@ export const endpoints: Endpoint[] = [
     summary: "List users",
     tag: "Users and projects",
     inputFrom: "query",
-    paged: true,
   },
   {
     method: "POST",
@@ -785,7 +775,6 @@ export const endpoints: Endpoint[] = [
     summary: "List projects",
     tag: "Users and projects",
     inputFrom: "query",
-    paged: true,
   },
   {
     method: "POST",

@@ -28,6 +28,7 @@ import { openApiDocument } from "./openapi";
 import { BoundaryError, checkHeaders, pathSegments, queryParams, readJsonBody } from "./boundary";
 import { bucketOf, takeToken } from "./rate-limit";
 import { coerceQuery, inputSchemaOf } from "./schemas";
+import { asRestBody } from "./lists";
 
 export const API_PREFIX = "/api/v1";
 const MAX_WAIT_SECONDS = 120;
@@ -413,7 +414,7 @@ export async function handleRest(
         ? ((result as { operation?: { id?: unknown } }).operation?.id ?? null)
         : null;
     if (typeof operationId !== "string")
-      return await respond(200, result ?? { ok: true }, resHeaders);
+      return await respond(200, asRestBody(result ?? { ok: true }), resHeaders);
 
     let operation = await caller.operations.get({ id: operationId });
     const deadline = Date.now() + waitSeconds * 1000;

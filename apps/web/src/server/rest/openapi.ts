@@ -1,6 +1,7 @@
 // The OpenAPI 3.1 document, generated from the endpoint table and the procedures' zod inputs.
 import { endpoints, TAGS, type Endpoint } from "./endpoints";
-import { inputSchemaOf, type JsonSchema } from "./schemas";
+import { restBodySchema } from "./lists";
+import { inputSchemaOf, JSON_VALUE_REF, outputSchemaOf, type JsonSchema } from "./schemas";
 
 const errorSchema = {
   type: "object",
@@ -13,35 +14,31 @@ const errorSchema = {
     message: { type: "string", description: "For people; may change." },
     details: {
       type: "object",
-      additionalProperties: true,
+      additionalProperties: { $ref: JSON_VALUE_REF },
       description:
         "Context. Validation errors: `fieldErrors` (field path → messages) and `formErrors`. 500: `requestId`.",
     },
   },
 };
 
-const operationSchema = {
-  type: "object",
-  required: ["id", "kind", "status", "targetType", "targetId", "progress"],
-  properties: {
-    id: { type: "string", format: "uuid" },
-    kind: { type: "string", examples: ["vm.create", "pf.split"] },
-    status: { type: "string", enum: ["Pending", "Running", "Succeeded", "Failed", "Cancelled"] },
-    targetType: { type: "string" },
-    targetId: { type: "string" },
-    targetName: { type: "string" },
-    progress: { type: "integer", minimum: 0, maximum: 100 },
-    progressMessage: { type: "string" },
-    errorCode: { type: ["string", "null"] },
-    errorMessage: { type: ["string", "null"] },
-    attempts: { type: "integer" },
-    requester: { type: ["string", "null"] },
-    createdAt: { type: "string", format: "date-time" },
-    startedAt: { type: ["string", "null"], format: "date-time" },
-    finishedAt: { type: ["string", "null"], format: "date-time" },
-    result: {},
-  },
+/** Any JSON value: what a JSON column (an operation's input and result, audit details) holds. */
+const jsonValueSchema = {
+  anyOf: [
+    { type: "string" },
+    { type: "number" },
+    { type: "boolean" },
+    { type: "null" },
+    { type: "array", items: { $ref: JSON_VALUE_REF } },
+    { type: "object", additionalProperties: { $ref: JSON_VALUE_REF } },
+  ],
 };
+
+/** A procedure's declared output; every procedure behind an endpoint declares one. */
+function outputOf(procedure: string): JsonSchema {
+  const schema = outputSchemaOf(procedure);
+  if (!schema) throw new Error(`${procedure} declares no .output() schema`);
+  return schema;
+}
 
 const errorResponses = {
   "400": {
@@ -101,12 +98,15 @@ function withoutKeys(schema: JsonSchema, keys: string[]): JsonSchema {
 }
 
 function responseFor(endpoint: Endpoint) {
+  const output = restBodySchema(outputOf(endpoint.procedure));
   if (endpoint.longRunning) {
+    // The handler answers the procedure's result with its operation as operations.get shows it.
     const body = {
-      type: "object",
-      required: ["operation"],
-      properties: { operation: { $ref: "#/components/schemas/Operation" } },
-      additionalProperties: true,
+      ...output,
+      properties: {
+        ...(output.properties ?? {}),
+        operation: { $ref: "#/components/schemas/Operation" },
+      },
     };
     return {
       "200": {
@@ -123,15 +123,7 @@ function responseFor(endpoint: Endpoint) {
       },
     };
   }
-  const schema = endpoint.paged
-    ? { $ref: "#/components/schemas/Page" }
-    : {
-        oneOf: [
-          { type: "object", additionalProperties: true },
-          { type: "array", items: { type: "object", additionalProperties: true } },
-        ],
-      };
-  return { "200": { description: "OK", content: { "application/json": { schema } } } };
+  return { "200": { description: "OK", content: { "application/json": { schema: output } } } };
 }
 
 export function openApiDocument(serverUrl?: string) {
@@ -220,24 +212,8 @@ export function openApiDocument(serverUrl?: string) {
       },
       schemas: {
         Error: errorSchema,
-        Operation: operationSchema,
-        Page: {
-          type: "object",
-          required: ["items", "nextCursor", "total"],
-          properties: {
-            items: { type: "array", items: { type: "object", additionalProperties: true } },
-            nextCursor: {
-              type: ["string", "null"],
-              description: "Pass as `cursor` for the next page; null on the last page.",
-            },
-            total: {
-              type: "integer",
-              description:
-                "How many items match, counted up to 1000; lists that grow with the fleet stop counting there (then `totalExact` is false and `total` is a lower bound).",
-            },
-            totalExact: { type: "boolean", description: "Whether `total` is the exact count." },
-          },
-        },
+        Operation: outputOf("operations.get"),
+        JsonValue: jsonValueSchema,
       },
     },
   };

@@ -2,6 +2,7 @@
 // OpenAPI document. Procedures are looked up in the appRouter by their dotted path.
 import { z } from "zod";
 import { appRouter } from "../root";
+import { json } from "../routers/outputs.generated";
 
 type JsonSchema = Record<string, unknown> & {
   type?: string | string[];
@@ -14,7 +15,7 @@ type JsonSchema = Record<string, unknown> & {
 export type { JsonSchema };
 
 interface ProcedureLike {
-  _def: { type: "query" | "mutation" | "subscription"; inputs: unknown[] };
+  _def: { type: "query" | "mutation" | "subscription"; inputs: unknown[]; output?: unknown };
 }
 
 export function procedureAt(path: string): ProcedureLike | undefined {
@@ -84,4 +85,68 @@ export function coerceQuery(path: string, params: URLSearchParams): Record<strin
     out[name] = types.includes("array") ? values.map(one) : one(values[values.length - 1] ?? "");
   }
   return out;
+}
+
+/** Where the OpenAPI document keeps the schema of a JSON column's value (it is recursive). */
+export const JSON_VALUE_REF = "#/components/schemas/JsonValue";
+
+/**
+ * Replaces `{$ref: "#/$defs/x"}` by the definition: zod gives recursive schemas (only the JSON
+ * column's value here) local definitions, which mean nothing once the schema sits inside the
+ * OpenAPI document; the definition itself is a reference to the document's JsonValue.
+ */
+function inlineDefs(node: unknown, defs: Record<string, unknown>): unknown {
+  if (Array.isArray(node)) return node.map((item) => inlineDefs(item, defs));
+  if (!node || typeof node !== "object") return node;
+  const record = node as Record<string, unknown>;
+  const ref = record.$ref;
+  if (typeof ref === "string" && ref.startsWith("#/$defs/")) {
+    const target = defs[ref.slice("#/$defs/".length)];
+    if (!target) throw new Error(`unresolved ${ref}`);
+    return inlineDefs(target, defs);
+  }
+  return Object.fromEntries(
+    Object.entries(record)
+      .filter(([key]) => key !== "$defs" && key !== "$schema")
+      .map(([key, value]) => [key, inlineDefs(value, defs)]),
+  );
+}
+
+const outputCache = new Map<string, JsonSchema | null>();
+
+/**
+ * The procedure's output (its `.output()` schema) as JSON Schema, as the REST layer sends it:
+ * dates as ISO strings, bigints as decimal strings, JSON columns as JsonValue. Null when the
+ * procedure declares none.
+ */
+export function outputSchemaOf(path: string): JsonSchema | null {
+  if (outputCache.has(path)) return outputCache.get(path) ?? null;
+  const parser = procedureAt(path)?._def.output;
+  let result: JsonSchema | null = null;
+  if (parser instanceof z.ZodType) {
+    const schema = z.toJSONSchema(parser, {
+      io: "output",
+      unrepresentable: "any",
+      target: "draft-2020-12",
+      override: (ctx) => {
+        const type = ctx.zodSchema._zod.def.type;
+        if ((ctx.zodSchema as unknown) === json) {
+          for (const key of Object.keys(ctx.jsonSchema)) delete ctx.jsonSchema[key];
+          ctx.jsonSchema.$ref = JSON_VALUE_REF;
+        } else if (type === "date") {
+          ctx.jsonSchema.type = "string";
+          ctx.jsonSchema.format = "date-time";
+        } else if (type === "bigint") {
+          ctx.jsonSchema.type = "string";
+          ctx.jsonSchema.pattern = "^-?[0-9]+$";
+        }
+      },
+    }) as JsonSchema;
+    result = inlineDefs(
+      schema,
+      (schema.$defs as Record<string, unknown> | undefined) ?? {},
+    ) as JsonSchema;
+  }
+  outputCache.set(path, result);
+  return result;
 }

@@ -7,18 +7,22 @@ import {
   revokeApiKey,
 } from "@virtfn/core";
 import { authedProcedure, router } from "../trpc";
+import { apiKeysRouterOutputs } from "./outputs.generated";
 
 export const apiKeysRouter = router({
   /** Any signed-in user: their own keys; admins and auditors every key with `all`. */
   list: authedProcedure
     .input(listApiKeysInput)
+    .output(apiKeysRouterOutputs.list)
     .query(({ ctx, input }) => listApiKeys(ctx.db, ctx.actor, input)),
   /** Any signed-in user. Returns the token once; only its SHA-256 is stored. */
   create: authedProcedure
     .input(createApiKeyInput)
+    .output(apiKeysRouterOutputs.create)
     .mutation(({ ctx, input }) => createApiKey(ctx.db, ctx.actor, input)),
   /** The key's owner, or an admin. */
   revoke: authedProcedure
     .input(apiKeyIdInput)
+    .output(apiKeysRouterOutputs.revoke)
     .mutation(({ ctx, input }) => revokeApiKey(ctx.db, ctx.actor, input)),
 });

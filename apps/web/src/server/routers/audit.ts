@@ -1,9 +1,11 @@
 import { listAuditEvents, listAuditEventsInput } from "@virtfn/core";
 import { authedProcedure, router } from "../trpc";
+import { auditRouterOutputs } from "./outputs.generated";
 
 export const auditRouter = router({
   /** Any signed-in user: admins and auditors see every event, tenants their projects' events. */
   list: authedProcedure
     .input(listAuditEventsInput)
+    .output(auditRouterOutputs.list)
     .query(({ ctx, input }) => listAuditEvents(ctx.db, ctx.actor, input)),
 });

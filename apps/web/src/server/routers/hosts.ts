@@ -13,39 +13,50 @@ import {
   setIommuInput,
 } from "@virtfn/core";
 import { adminProcedure, inventoryProcedure, router } from "../trpc";
+import { hostsRouterOutputs } from "./outputs.generated";
 
 export const hostsRouter = router({
   /** Admin, Auditor. */
   list: inventoryProcedure
     .input(listHostsInput)
+    .output(hostsRouterOutputs.list)
     .query(({ ctx, input }) => listHosts(ctx.db, ctx.actor, input)),
   /** Admin, Auditor. */
   get: inventoryProcedure
     .input(hostIdInput)
+    .output(hostsRouterOutputs.get)
     .query(({ ctx, input }) => getHost(ctx.db, ctx.actor, input.hostId)),
   /** Admin. Returns the host and its host.connect operation. */
   add: adminProcedure
     .input(addHostInput)
+    .output(hostsRouterOutputs.add)
     .mutation(({ ctx, input }) => addHost(ctx.db, ctx.actor, input)),
   /** Admin. */
   reconnect: adminProcedure
     .input(hostIdInput)
+    .output(hostsRouterOutputs.reconnect)
     .mutation(({ ctx, input }) => reconnectHost(ctx.db, ctx.actor, input)),
   /** Admin: a new agent token for the host, returned once. */
   rotateToken: adminProcedure
     .input(hostIdInput)
+    .output(hostsRouterOutputs.rotateToken)
     .mutation(({ ctx, input }) => rotateHostToken(ctx.db, ctx.actor, input)),
   /** Admin (R15). */
   setIommu: adminProcedure
     .input(setIommuInput)
+    .output(hostsRouterOutputs.setIommu)
     .mutation(({ ctx, input }) => setHostIommu(ctx.db, ctx.actor, input)),
   /** Admin. */
   reboot: adminProcedure
     .input(hostIdInput)
+    .output(hostsRouterOutputs.reboot)
     .mutation(({ ctx, input }) => rebootHost(ctx.db, ctx.actor, input)),
   /** Admin. */
-  delete: adminProcedure.input(hostIdInput).mutation(async ({ ctx, input }) => {
-    await deleteHost(ctx.db, ctx.actor, input);
-    return { ok: true as const };
-  }),
+  delete: adminProcedure
+    .input(hostIdInput)
+    .output(hostsRouterOutputs.delete)
+    .mutation(async ({ ctx, input }) => {
+      await deleteHost(ctx.db, ctx.actor, input);
+      return { ok: true as const };
+    }),
 });

@@ -32,6 +32,7 @@ import {
   vxlanPoolIdInput,
 } from "@virtfn/core";
 import { adminProcedure, authedProcedure, inventoryProcedure, router } from "../trpc";
+import { l2RouterOutputs, l3RouterOutputs, vxlanPoolsRouterOutputs } from "./outputs.generated";
 
 const ok = { ok: true as const };
 
@@ -39,31 +40,40 @@ export const l2Router = router({
   /** Admin, Auditor. */
   list: inventoryProcedure
     .input(listL2Input)
+    .output(l2RouterOutputs.list)
     .query(({ ctx, input }) => listL2Networks(ctx.db, ctx.actor, input)),
   /** Admin, Auditor. */
   get: inventoryProcedure
     .input(l2IdInput)
+    .output(l2RouterOutputs.get)
     .query(({ ctx, input }) => getL2Network(ctx.db, ctx.actor, input)),
   /** Admin (R15). R1: no SR-IOV on a Vxlan L2. */
   create: adminProcedure
     .input(createL2Input)
+    .output(l2RouterOutputs.create)
     .mutation(({ ctx, input }) => createL2Network(ctx.db, ctx.actor, input)),
   /** Admin (R15). Name, description, SR-IOV flag (R1, R2). */
   update: adminProcedure
     .input(updateL2Input)
+    .output(l2RouterOutputs.update)
     .mutation(({ ctx, input }) => updateL2Network(ctx.db, ctx.actor, input)),
   /** Admin. Refused while L3s are on it (R16). */
-  delete: adminProcedure.input(l2IdInput).mutation(async ({ ctx, input }) => {
-    await deleteL2Network(ctx.db, ctx.actor, input);
-    return ok;
-  }),
+  delete: adminProcedure
+    .input(l2IdInput)
+    .output(l2RouterOutputs.delete)
+    .mutation(async ({ ctx, input }) => {
+      await deleteL2Network(ctx.db, ctx.actor, input);
+      return ok;
+    }),
   /** Admin. */
   attachCluster: adminProcedure
     .input(l2ClusterInput)
+    .output(l2RouterOutputs.attachCluster)
     .mutation(({ ctx, input }) => attachL2Cluster(ctx.db, ctx.actor, input)),
   /** Admin. Refused while VMs of the cluster have NICs on the L2. */
   detachCluster: adminProcedure
     .input(l2ClusterInput)
+    .output(l2RouterOutputs.detachCluster)
     .mutation(({ ctx, input }) => detachL2Cluster(ctx.db, ctx.actor, input)),
 });
 
@@ -71,31 +81,40 @@ export const l3Router = router({
   /** Any signed-in user: tenants pick L3s for their VMs' NICs. */
   list: authedProcedure
     .input(listL3Input)
+    .output(l3RouterOutputs.list)
     .query(({ ctx, input }) => listL3Networks(ctx.db, ctx.actor, input)),
   /** Any signed-in user. */
   get: authedProcedure
     .input(l3IdInput)
+    .output(l3RouterOutputs.get)
     .query(({ ctx, input }) => getL3Network(ctx.db, ctx.actor, input)),
   /** Admin (R15). R2: SR-IOV only if the L2 has it. */
   create: adminProcedure
     .input(createL3Input)
+    .output(l3RouterOutputs.create)
     .mutation(({ ctx, input }) => createL3Network(ctx.db, ctx.actor, input)),
   /** Admin (R15). Name, description, DNS, SR-IOV flag (R1, R2). */
   update: adminProcedure
     .input(updateL3Input)
+    .output(l3RouterOutputs.update)
     .mutation(({ ctx, input }) => updateL3Network(ctx.db, ctx.actor, input)),
   /** Admin. Refused while NICs or EIPs use it (R16). */
-  delete: adminProcedure.input(l3IdInput).mutation(async ({ ctx, input }) => {
-    await deleteL3Network(ctx.db, ctx.actor, input);
-    return ok;
-  }),
+  delete: adminProcedure
+    .input(l3IdInput)
+    .output(l3RouterOutputs.delete)
+    .mutation(async ({ ctx, input }) => {
+      await deleteL3Network(ctx.db, ctx.actor, input);
+      return ok;
+    }),
   /** Admin. */
   addIpRange: adminProcedure
     .input(addIpRangeInput)
+    .output(l3RouterOutputs.addIpRange)
     .mutation(({ ctx, input }) => addIpRange(ctx.db, ctx.actor, input)),
   /** Admin. Refused while NICs hold addresses in it. */
   deleteIpRange: adminProcedure
     .input(ipRangeIdInput)
+    .output(l3RouterOutputs.deleteIpRange)
     .mutation(({ ctx, input }) => deleteIpRange(ctx.db, ctx.actor, input)),
 });
 
@@ -103,16 +122,21 @@ export const vxlanPoolsRouter = router({
   /** Admin, Auditor. */
   list: inventoryProcedure
     .input(listVxlanPoolsInput)
+    .output(vxlanPoolsRouterOutputs.list)
     .query(({ ctx, input }) => listVxlanPools(ctx.db, ctx.actor, input)),
   /** Admin (R15). */
   create: adminProcedure
     .input(createVxlanPoolInput)
+    .output(vxlanPoolsRouterOutputs.create)
     .mutation(({ ctx, input }) => createVxlanPool(ctx.db, ctx.actor, input)),
   /** Admin. Refused while L2s use it. */
-  delete: adminProcedure.input(vxlanPoolIdInput).mutation(async ({ ctx, input }) => {
-    await deleteVxlanPool(ctx.db, ctx.actor, input);
-    return ok;
-  }),
+  delete: adminProcedure
+    .input(vxlanPoolIdInput)
+    .output(vxlanPoolsRouterOutputs.delete)
+    .mutation(async ({ ctx, input }) => {
+      await deleteVxlanPool(ctx.db, ctx.actor, input);
+      return ok;
+    }),
 });
 
 export const networksRouter = router({

@@ -11,6 +11,7 @@ import {
 } from "@virtfn/core";
 import { z } from "zod";
 import { adminProcedure, inventoryProcedure, router } from "../trpc";
+import { sriovRouterOutputs } from "./outputs.generated";
 
 /** The facts R13 looks at, as the host page already has them (no database read). */
 const splitWarningsInput = z.object({
@@ -25,6 +26,7 @@ export const sriovRouter = router({
   /** Admin (R15). Splits a PF into `count` VFs (R12); returns the pf.split operation and R13 warnings. */
   split: adminProcedure
     .input(splitPfInput)
+    .output(sriovRouterOutputs.split)
     .mutation(({ ctx, input }) => splitPhysicalNic(ctx.db, ctx.actor, input)),
   /**
    * Admin (R15). Restores a PF to 0 VFs. Refused with VFS_ATTACHED (details.vms) while VMs hold its
@@ -32,17 +34,21 @@ export const sriovRouter = router({
    */
   restore: adminProcedure
     .input(restorePfInput)
+    .output(sriovRouterOutputs.restore)
     .mutation(({ ctx, input }) => restorePhysicalNic(ctx.db, ctx.actor, input)),
   /** Admin, Auditor. R13 advice for the split dialog, before submitting (core's pure `splitWarnings`). */
   splitWarnings: inventoryProcedure
     .input(splitWarningsInput)
+    .output(sriovRouterOutputs.splitWarnings)
     .query(({ input }) => splitWarnings(input, input.splitSlaves)),
   /** Admin, Auditor. R3: VFs an L3 offers per host, and why none where none. */
   availability: inventoryProcedure
     .input(vfAvailabilityInput)
+    .output(sriovRouterOutputs.availability)
     .query(({ ctx, input }) => vfAvailability(ctx.db, ctx.actor, input)),
   /** Admin, Auditor. VF usage per PF and per L2. */
   overview: inventoryProcedure
     .input(sriovOverviewInput)
+    .output(sriovRouterOutputs.overview)
     .query(({ ctx, input }) => sriovOverview(ctx.db, ctx.actor, input)),
 });

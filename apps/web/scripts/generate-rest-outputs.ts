@@ -1,0 +1,184 @@
+// Writes src/server/routers/outputs.generated.ts: one zod output schema per procedure, derived by
+// the TypeScript compiler from what each resolver returns (core's return types), so the schemas
+// the procedures declare with .output() and the OpenAPI document shows cannot drift from core by
+// hand. Run after changing what a procedure returns:
+//
+//   npx tsx apps/web/scripts/generate-rest-outputs.ts
+//
+// A resolver whose type stops matching its schema fails the typecheck (tRPC checks the resolver
+// against .output()); a new field that the schema lacks would be stripped, so rerun this script.
+import { execFileSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import ts from "typescript";
+
+const webRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const routersDir = path.join(webRoot, "src/server/routers");
+const require = createRequire(import.meta.url);
+const outFile = path.join(routersDir, "outputs.generated.ts");
+
+const configPath = path.join(webRoot, "tsconfig.json");
+const config = ts.getParsedCommandLineOfConfigFile(
+  configPath,
+  {},
+  {
+    ...ts.sys,
+    onUnRecoverableConfigFileDiagnostic: (d) => {
+      throw new Error(ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+    },
+  },
+);
+if (!config) throw new Error("no tsconfig");
+const routerFiles = ts.sys
+  .readDirectory(routersDir, [".ts"])
+  .filter((f) => !f.endsWith(".test.ts") && !f.endsWith("outputs.generated.ts"));
+const program = ts.createProgram(routerFiles, { ...config.options, noEmit: true });
+const checker = program.getTypeChecker();
+
+const MAX_DEPTH = 12;
+const JSON_ALIASES = new Set(["JsonValue", "JsonObject", "JsonArray", "InputJsonValue"]);
+
+function isDate(type: ts.Type): boolean {
+  return type.getSymbol()?.getName() === "Date";
+}
+
+function propertyZod(symbol: ts.Symbol, at: ts.Node, depth: number): string {
+  const type = checker.getTypeOfSymbolAtLocation(symbol, at);
+  const optional = (symbol.getFlags() & ts.SymbolFlags.Optional) !== 0;
+  const inner = toZod(checker.getNonNullableType(type) === type ? type : type, at, depth);
+  return optional && !inner.endsWith(".optional()") ? `${inner}.optional()` : inner;
+}
+
+function toZod(type: ts.Type, at: ts.Node, depth: number): string {
+  if (depth > MAX_DEPTH) return "z.unknown()";
+  // Prisma's Json columns: any JSON value.
+  const alias = type.aliasSymbol?.getName() ?? type.getSymbol()?.getName();
+  if (alias && JSON_ALIASES.has(alias)) return "json";
+  const flags = type.getFlags();
+  if (flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return "z.unknown()";
+  if (flags & ts.TypeFlags.Never) return "z.never()";
+  if (flags & ts.TypeFlags.Null) return "z.null()";
+  if (flags & (ts.TypeFlags.Undefined | ts.TypeFlags.Void)) return "z.undefined()";
+  if (flags & ts.TypeFlags.StringLiteral)
+    return `z.literal(${JSON.stringify((type as ts.StringLiteralType).value)})`;
+  if (flags & ts.TypeFlags.NumberLiteral)
+    return `z.literal(${String((type as ts.NumberLiteralType).value)})`;
+  if (flags & ts.TypeFlags.BooleanLiteral)
+    return `z.literal(${checker.typeToString(type) === "true" ? "true" : "false"})`;
+  if (flags & ts.TypeFlags.String) return "z.string()";
+  if (flags & ts.TypeFlags.Number) return "z.number()";
+  if (flags & ts.TypeFlags.Boolean) return "z.boolean()";
+  if (flags & ts.TypeFlags.BigInt) return "z.bigint()";
+  if (type.isUnion()) return unionZod(type, at, depth);
+  if (isDate(type)) return "z.date()";
+  if (checker.isArrayType(type)) {
+    const [element] = checker.getTypeArguments(type as ts.TypeReference);
+    return `z.array(${element ? toZod(element, at, depth + 1) : "z.unknown()"})`;
+  }
+  if (checker.isTupleType(type)) {
+    const elements = checker.getTypeArguments(type as ts.TypeReference);
+    return `z.tuple([${elements.map((e) => toZod(e, at, depth + 1)).join(", ")}])`;
+  }
+  if (flags & ts.TypeFlags.Object || type.isIntersection()) {
+    const stringIndex = checker.getIndexTypeOfType(type, ts.IndexKind.String);
+    const properties = checker.getPropertiesOfType(type);
+    if (stringIndex && properties.length === 0)
+      return `z.record(z.string(), ${toZod(stringIndex, at, depth + 1)})`;
+    if (type.getCallSignatures().length > 0)
+      throw new Error(`a function in an output: ${checker.typeToString(type)}`);
+    const fields = properties.map(
+      (p) => `${JSON.stringify(p.getName())}: ${propertyZod(p, at, depth + 1)}`,
+    );
+    return `z.object({ ${fields.join(", ")} })`;
+  }
+  throw new Error(`cannot express ${checker.typeToString(type)} in zod`);
+}
+
+function unionZod(type: ts.UnionType, at: ts.Node, depth: number): string {
+  let members = type.types;
+  const hasNull = members.some((m) => m.getFlags() & ts.TypeFlags.Null);
+  const hasUndefined = members.some(
+    (m) => m.getFlags() & (ts.TypeFlags.Undefined | ts.TypeFlags.Void),
+  );
+  members = members.filter(
+    (m) => !(m.getFlags() & (ts.TypeFlags.Null | ts.TypeFlags.Undefined | ts.TypeFlags.Void)),
+  );
+  const booleans = members.filter((m) => m.getFlags() & ts.TypeFlags.BooleanLiteral);
+  const rest = members.filter((m) => !(m.getFlags() & ts.TypeFlags.BooleanLiteral));
+  const parts: string[] = [];
+  if (booleans.length === 2) parts.push("z.boolean()");
+  else parts.push(...booleans.map((b) => toZod(b, at, depth)));
+  const strings = rest.filter((m) => m.getFlags() & ts.TypeFlags.StringLiteral);
+  const others = rest.filter((m) => !(m.getFlags() & ts.TypeFlags.StringLiteral));
+  if (strings.length > 1)
+    parts.push(
+      `z.enum([${strings.map((s) => JSON.stringify((s as ts.StringLiteralType).value)).join(", ")}])`,
+    );
+  else parts.push(...strings.map((s) => toZod(s, at, depth)));
+  parts.push(...others.map((o) => toZod(o, at, depth)));
+  let out = parts.length > 1 ? `z.union([${parts.join(", ")}])` : (parts[0] ?? "z.never()");
+  if (hasNull) out += ".nullable()";
+  if (hasUndefined) out += ".optional()";
+  return out;
+}
+
+/** `x: someProcedure.input(...).query(resolver)`: the resolver, or undefined. */
+function resolverOf(node: ts.Expression): ts.Expression | undefined {
+  if (!ts.isCallExpression(node)) return undefined;
+  const callee = node.expression;
+  if (
+    ts.isPropertyAccessExpression(callee) &&
+    ["query", "mutation"].includes(callee.name.text) &&
+    node.arguments.length === 1
+  )
+    return node.arguments[0];
+  return undefined;
+}
+
+function resolvedType(resolver: ts.Expression): ts.Type {
+  const signature = checker.getTypeAtLocation(resolver).getCallSignatures()[0];
+  if (!signature) throw new Error(`not a function: ${resolver.getText()}`);
+  const returned = checker.getReturnTypeOfSignature(signature);
+  return checker.getAwaitedType(returned) ?? returned;
+}
+
+const blocks: string[] = [];
+for (const file of routerFiles.sort()) {
+  const source = program.getSourceFile(file);
+  if (!source) continue;
+  ts.forEachChild(source, (statement) => {
+    if (!ts.isVariableStatement(statement)) return;
+    for (const declaration of statement.declarationList.declarations) {
+      const init = declaration.initializer;
+      if (!init || !ts.isCallExpression(init) || init.expression.getText() !== "router") continue;
+      const [record] = init.arguments;
+      if (!record || !ts.isObjectLiteralExpression(record)) continue;
+      const entries: string[] = [];
+      for (const property of record.properties) {
+        if (!ts.isPropertyAssignment(property)) continue;
+        const resolver = resolverOf(property.initializer);
+        if (!resolver) continue;
+        const name = property.name.getText();
+        entries.push(`  ${name}: ${toZod(resolvedType(resolver), resolver, 0)},`);
+      }
+      if (entries.length === 0) continue;
+      const routerName = declaration.name.getText();
+      blocks.push(
+        `/** ${path.basename(file)}: ${routerName}. */\nexport const ${routerName}Outputs = {\n${entries.join("\n")}\n};`,
+      );
+    }
+  });
+}
+
+writeFileSync(
+  outFile,
+  `// Generated by apps/web/scripts/generate-rest-outputs.ts from the resolvers' return types: do not edit.\n` +
+    `import type { Prisma } from "@virtfn/db";\nimport { z } from "zod";\n\n` +
+    `/** Prisma's Json columns: any JSON value (zod's JSONType types objects' members as required). */\n` +
+    `export const json = z.json() as unknown as z.ZodType<Prisma.JsonValue>;\n\n${blocks.join("\n\n")}\n`,
+);
+// Formatted like the rest of the code, so a rerun without changes leaves no diff.
+execFileSync(process.execPath, [require.resolve("prettier/bin/prettier.cjs"), "--write", outFile]);
+console.log(`wrote ${path.relative(process.cwd(), outFile)} (${blocks.length} routers)`);

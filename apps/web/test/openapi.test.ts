@@ -1,0 +1,79 @@
+// The OpenAPI document promises typed answers: every 2xx body of every endpoint is described down
+// to its leaves (no `additionalProperties: true`, no schema-less objects), so a client generated
+// from it (README, examples/ts-client) has typed bodies.
+import { describe, expect, it } from "vitest";
+import { openApiDocument } from "../src/server/rest/openapi";
+
+type Node = Record<string, unknown>;
+
+/** Where, under `at`, a schema leaves a body untyped. */
+function untypedSpots(schema: unknown, at: string, out: string[]): string[] {
+  if (!schema || typeof schema !== "object" || Array.isArray(schema)) {
+    out.push(`${at}: not a schema`);
+    return out;
+  }
+  const node = schema as Node;
+  if (typeof node.$ref === "string") return out;
+  const combos = ["anyOf", "oneOf", "allOf"].filter((key) => Array.isArray(node[key]));
+  for (const key of combos)
+    (node[key] as unknown[]).forEach((member, i) =>
+      untypedSpots(member, `${at}.${key}[${i}]`, out),
+    );
+  if (node.type === undefined && node.const === undefined && node.enum === undefined) {
+    if (combos.length === 0) out.push(`${at}: no type`);
+    return out;
+  }
+  const types = Array.isArray(node.type) ? node.type : [node.type];
+  if (types.includes("object")) {
+    const extra = node.additionalProperties;
+    const properties = (node.properties ?? {}) as Record<string, unknown>;
+    if (extra === true || (extra === undefined && Object.keys(properties).length === 0))
+      out.push(`${at}: an object of anything`);
+    if (extra && typeof extra === "object") untypedSpots(extra, `${at}[*]`, out);
+    for (const [name, property] of Object.entries(properties))
+      untypedSpots(property, `${at}.${name}`, out);
+  }
+  if (types.includes("array")) {
+    if (node.items === undefined && node.prefixItems === undefined)
+      out.push(`${at}: an array of anything`);
+    if (node.items !== undefined) untypedSpots(node.items, `${at}[]`, out);
+  }
+  return out;
+}
+
+describe("the OpenAPI document", () => {
+  const doc = openApiDocument();
+
+  it("describes every 2xx body with a typed schema", () => {
+    const spots: string[] = [];
+    let bodies = 0;
+    for (const [path, methods] of Object.entries(doc.paths)) {
+      for (const [method, operation] of Object.entries(methods)) {
+        const responses = (operation as { responses: Record<string, Node> }).responses;
+        const ok = Object.entries(responses).filter(([status]) => status.startsWith("2"));
+        if (ok.length === 0) spots.push(`${method} ${path}: no 2xx response`);
+        for (const [status, response] of ok) {
+          const content = response.content as Record<string, { schema?: unknown }> | undefined;
+          const schema = content?.["application/json"]?.schema;
+          bodies += 1;
+          untypedSpots(schema, `${method.toUpperCase()} ${path} ${status}`, spots);
+        }
+      }
+    }
+    for (const [name, schema] of Object.entries(doc.components.schemas))
+      untypedSpots(schema, `#/components/schemas/${name}`, spots);
+    expect(bodies).toBeGreaterThan(80);
+    expect(spots).toEqual([]);
+  });
+
+  it("resolves every reference inside the document", () => {
+    const refs = JSON.stringify(doc).match(/"\$ref":"[^"]+"/g) ?? [];
+    const names = new Set(Object.keys(doc.components.schemas));
+    const broken = [...new Set(refs)]
+      .map((ref) => ref.slice('"$ref":"'.length, -1))
+      .filter(
+        (ref) => !ref.startsWith("#/components/schemas/") || !names.has(ref.split("/").pop() ?? ""),
+      );
+    expect(broken).toEqual([]);
+  });
+});
