@@ -11,7 +11,15 @@ import { fileURLToPath } from "node:url";
 import { expect } from "vitest";
 import { createSimBackend, loadHostProfile, type RunningAgent } from "@virtfn/agent";
 import { createAgentClient, type AgentClient } from "@virtfn/agent-client";
-import { addHost, createVm, splitPhysicalNic, startVm, stopVm, type L3View } from "@virtfn/core";
+import {
+  addHost,
+  createVm,
+  splitPhysicalNic,
+  startVm,
+  stopVm,
+  type L3View,
+  type ReconcileOutcome,
+} from "@virtfn/core";
 import {
   AGENT_TOKEN,
   startSimAgent,
