@@ -31,6 +31,7 @@ export function startDispatcher(deps: {
   let woken = false;
   let wake: (() => void) | null = null;
   let current: Promise<number> = Promise.resolve(0);
+  let marking: Promise<void> = Promise.resolve();
 
   async function flush(): Promise<number> {
     const entries = await claimOutbox(deps.db, BATCH);
@@ -55,10 +56,18 @@ export function startDispatcher(deps: {
       ).catch(() => undefined);
       throw error;
     }
-    await markDispatched(
-      deps.db,
-      known.map((entry) => entry.id),
-    );
+    // Marked in the background: the entries stay leased meanwhile, so the next claim (the next
+    // commit's) need not wait for this round trip. A mark that fails leaves them to be claimed
+    // again when the lease ends, and jobId = operation id makes that enqueue a no-op.
+    const ids = known.map((entry) => entry.id);
+    if (ids.length > 0)
+      marking = marking
+        .then(() => markDispatched(deps.db, ids))
+        .catch((error: unknown) =>
+          deps.log(
+            `dispatcher: marking: ${error instanceof Error ? error.message : String(error)}`,
+          ),
+        );
     return entries.length;
   }
 
@@ -90,12 +99,18 @@ export function startDispatcher(deps: {
   }
   void loop();
   return {
-    flush,
+    // A caller that flushes by hand (tests, dispatchNow) sees the entries marked when it returns.
+    async flush() {
+      const moved = await flush();
+      await marking;
+      return moved;
+    },
     async stop() {
       running = false;
       wake?.();
       await listener.close();
       await current;
+      await marking;
     },
   };
 }
