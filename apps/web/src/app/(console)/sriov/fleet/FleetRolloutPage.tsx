@@ -184,7 +184,7 @@ function StartForm({ onStarted }: { onStarted: (rolloutId: string) => void }) {
             id={`${id}-maxUnavailable`}
             label="Hosts in flight per cluster (maxUnavailable)"
             error={errors.maxUnavailable}
-            hint='A number ("2") or a share of each cluster\u2019s hosts ("10%", rounded up).'
+            hint='A number ("2") or a share of each cluster’s hosts ("10%", rounded up).'
           >
             <input {...text("maxUnavailable", "maxUnavailable")} />
           </Field>
@@ -225,11 +225,15 @@ function StartForm({ onStarted }: { onStarted: (rolloutId: string) => void }) {
       <ConfirmDialog
         open={plan !== null}
         title={form.action === "split" ? `Split to ${form.count} VFs?` : "Restore to 0 VFs?"}
-        confirmLabel={blocked ? "Fix the selection first" : "Start rollout"}
+        // Refused PFs are never left out silently: starting anyway says so on the button.
+        confirmLabel={blocked ? `Skip ${plan.refused.length} refused and start` : "Start rollout"}
         danger={form.action === "restore"}
-        pending={start.isPending || blocked}
+        pending={start.isPending}
         error={start.isError ? <ErrorBox error={start.error} /> : null}
-        onConfirm={() => start.mutate(toInput(form))}
+        onConfirm={() => {
+          if (blocked) set("skipRefused", true);
+          start.mutate({ ...toInput(form), skipRefused: form.skipRefused || blocked });
+        }}
         onClose={() => {
           setPlan(null);
           start.reset();
@@ -241,13 +245,17 @@ function StartForm({ onStarted }: { onStarted: (rolloutId: string) => void }) {
   );
 }
 
+function pfs(count: number): string {
+  return count === 1 ? "1 PF" : `${count} PFs`;
+}
+
 function PlanSummary({ plan, skipRefused }: { plan: FleetPlan; skipRefused: boolean }) {
   return (
     <>
       <p>
-        {plan.eligible} PFs will be {plan.action === "split" ? "split" : "restored"}, at most{" "}
-        <strong>maxUnavailable {plan.maxUnavailable}</strong> hosts at a time per cluster; on a
-        failure the rollout will {plan.onFailure === "pause" ? "pause" : "continue"}.
+        {pfs(plan.eligible)} will be {plan.action === "split" ? "split" : "restored"}, at most{" "}
+        <strong>{plan.maxUnavailable}</strong> of each cluster’s hosts at a time (maxUnavailable);
+        on a failure the rollout will {plan.onFailure === "pause" ? "pause" : "continue"}.
       </p>
       <div className="table-wrap">
         <table className="data" data-testid="fleet-plan">
@@ -256,7 +264,9 @@ function PlanSummary({ plan, skipRefused }: { plan: FleetPlan; skipRefused: bool
               <th>Cluster</th>
               <th className="num">Hosts</th>
               <th className="num">PFs</th>
-              <th className="num">In flight at most</th>
+              <th className="num" title="Hosts in flight at once at most">
+                Budget
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -279,10 +289,8 @@ function PlanSummary({ plan, skipRefused }: { plan: FleetPlan; skipRefused: bool
             className={skipRefused ? "muted" : "field-error"}
             role={skipRefused ? undefined : "alert"}
           >
-            {plan.refused.length} PFs cannot take part
-            {skipRefused
-              ? " and will be recorded as refused:"
-              : ": leave them out, or tick “Skip PFs the rules refuse”."}
+            {pfs(plan.refused.length)} cannot take part
+            {skipRefused ? " and will be recorded as refused:" : ":"}
           </p>
           <ul className="refusals" data-testid="fleet-refused">
             {plan.refused.slice(0, 20).map((pf) => (
