@@ -144,4 +144,59 @@ describe("a fleet rollout checks every PF with the single-PF rules before anythi
       await worker.close();
     }
   }, 120_000);
+
+  it("onFailure pause: after a PF fails no further host starts; the rest end Skipped and the rollout fails with the counts", async () => {
+    const worker = await startInProcessWorker(fx.config);
+    try {
+      const [r1, r2] = ready as [SimHost, SimHost];
+      const pfIds = await Promise.all(
+        [r1, r2, holding].map(async (host) => (await pfNamed(fx.db, host.hostId, "p1p1")).id),
+      );
+      // Still Connected in the database (no reconcile runs here): the rules let it through,
+      // and its split fails at the agent.
+      await r1.agent.close();
+      const started = await startFleetRollout(fx.db, fx.admin, {
+        action: "split",
+        count: 2,
+        selection: { clusterIds: [fx.clusterId], pfIds },
+        maxUnavailable: "1",
+        onFailure: "pause",
+      });
+      const done = await waitForOperation(fx.db, fx.admin, started.operation.id, undefined, 60_000);
+      expect(done).toMatchObject({ status: "Failed", errorCode: "FLEET_ROLLOUT_FAILED" });
+      expect(done.errorMessage).toContain("paused");
+      const view = await getFleetRollout(fx.db, fx.admin, { rolloutId: started.rollout.id });
+      expect(view.clusters[0]).toMatchObject({ total: 3, failed: 1, skipped: 2, succeeded: 0 });
+      expect(view.items).toMatchObject([{ hostName: "kvm-r1", state: "Failed" }]);
+      for (const host of [r2, holding]) {
+        expect(await pfNamed(fx.db, host.hostId, "p1p1")).toMatchObject({ numVfs: 0 });
+      }
+
+      // onFailure continue: r2's agent goes away too, and kvm-r3 is split regardless.
+      await r2.agent.close();
+      const p1p2 = await Promise.all(
+        [r2, holding].map(async (host) => (await pfNamed(fx.db, host.hostId, "p1p2")).id),
+      );
+      const next = await startFleetRollout(fx.db, fx.admin, {
+        action: "split",
+        count: 2,
+        selection: { clusterIds: [fx.clusterId], pfIds: p1p2 },
+        maxUnavailable: "1",
+        onFailure: "continue",
+      });
+      const finished = await waitForOperation(
+        fx.db,
+        fx.admin,
+        next.operation.id,
+        undefined,
+        60_000,
+      );
+      expect(finished).toMatchObject({ status: "Failed", errorCode: "FLEET_ROLLOUT_FAILED" });
+      const after = await getFleetRollout(fx.db, fx.admin, { rolloutId: next.rollout.id });
+      expect(after.clusters[0]).toMatchObject({ total: 2, failed: 1, skipped: 0, succeeded: 1 });
+      expect(await pfNamed(fx.db, holding.hostId, "p1p2")).toMatchObject({ numVfs: 2 });
+    } finally {
+      await worker.close();
+    }
+  }, 120_000);
 });

@@ -62,7 +62,12 @@ export function AppShell({ user, children }: { user: SessionUser; children: Reac
         <nav id="main-nav" className={`nav ${menuOpen ? "nav-open" : ""}`} aria-label="Main">
           <ul>
             {items.map((item) => {
-              const active = pathname === item.href || pathname.startsWith(`${item.href}/`);
+              // The longest matching entry wins: /sriov/fleet is not also /sriov.
+              const matches = (href: string) =>
+                pathname === href || pathname.startsWith(`${href}/`);
+              const active =
+                matches(item.href) &&
+                !items.some((other) => other.href.length > item.href.length && matches(other.href));
               return (
                 <li key={item.href}>
                   <Link

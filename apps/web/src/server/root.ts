@@ -2,6 +2,7 @@ import { apiKeysRouter } from "./routers/apiKeys";
 import { auditRouter } from "./routers/audit";
 import { authRouter } from "./routers/auth";
 import { catalogRouter } from "./routers/catalog";
+import { fleetRouter } from "./routers/fleet";
 import { hostsRouter } from "./routers/hosts";
 import { iamRouter } from "./routers/iam";
 import { inventoryRouter } from "./routers/inventory";
@@ -25,6 +26,7 @@ export const appRouter = router({
   iam: iamRouter,
   apiKeys: apiKeysRouter,
   audit: auditRouter,
+  fleet: fleetRouter,
 });
 export type AppRouter = typeof appRouter;
 

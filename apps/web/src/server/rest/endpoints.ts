@@ -472,6 +472,42 @@ export const endpoints: Endpoint[] = [
     inputFrom: "query",
   },
 
+  {
+    method: "POST",
+    path: "/fleet-rollouts/preview",
+    procedure: "fleet.preview",
+    summary: "Preview a fleet split or restore: budgets per cluster and refused PFs",
+    tag: "SR-IOV",
+    inputFrom: "body",
+  },
+  {
+    method: "POST",
+    path: "/fleet-rollouts",
+    procedure: "fleet.start",
+    summary: "Split or restore many PFs, within a disruption budget per cluster",
+    tag: "SR-IOV",
+    inputFrom: "body",
+    longRunning: true,
+    description:
+      'Admins only (R15). Selects PFs by cluster plus interface name, model or an explicit list. `maxUnavailable` ("2" or "10%", default "10%" rounded up) bounds the hosts in flight per cluster. Every PF is checked by the split/restore rules first: refused ones answer FLEET_PFS_REFUSED with each reason, unless `skipRefused`. `onFailure`: "pause" (default) starts no further host after a failure; "continue" goes on.',
+  },
+  {
+    method: "GET",
+    path: "/fleet-rollouts",
+    procedure: "fleet.list",
+    summary: "List the latest fleet rollouts",
+    tag: "SR-IOV",
+    inputFrom: "query",
+  },
+  {
+    method: "GET",
+    path: "/fleet-rollouts/:rolloutId",
+    procedure: "fleet.get",
+    summary: "A fleet rollout's progress per cluster",
+    tag: "SR-IOV",
+    inputFrom: "params",
+  },
+
   // ── Networks ─────────────────────────────────────────────────────────────────────────────────
   {
     method: "GET",

@@ -39,6 +39,19 @@ const mutations: Array<[string, (api: Api) => Promise<unknown>]> = [
   ["sriov.split", (api) => api.sriov.split({ pfId: id, count: 4 })],
   ["sriov.restore", (api) => api.sriov.restore({ pfId: id, force: true })],
   [
+    "fleet.start",
+    (api) =>
+      api.fleet.start({
+        action: "restore",
+        selection: { clusterIds: [id], interfaceName: "p1p1" },
+      }),
+  ],
+  [
+    "fleet.preview",
+    (api) =>
+      api.fleet.preview({ action: "split", count: 4, selection: { clusterIds: [id], model: "x" } }),
+  ],
+  [
     "networks.l2.create",
     (api) =>
       api.networks.l2.create({
@@ -82,6 +95,8 @@ const inventoryReads: Array<[string, (api: Api) => Promise<unknown>]> = [
   ["networks.vxlanPools.list", (api) => api.networks.vxlanPools.list({})],
   ["sriov.availability", (api) => api.sriov.availability({ l3Id: id })],
   ["sriov.overview", (api) => api.sriov.overview({})],
+  ["fleet.get", (api) => api.fleet.get({ rolloutId: id })],
+  ["fleet.list", (api) => api.fleet.list({})],
 ];
 
 const catalogMutations: Array<[string, (api: Api) => Promise<unknown>]> = [

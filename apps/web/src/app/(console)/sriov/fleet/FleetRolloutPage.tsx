@@ -1,0 +1,477 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { FleetPlan, FleetRolloutInput } from "@virtfn/core";
+import { useId, useState } from "react";
+import { Badge, OperationStatusBadge } from "~/components/badges";
+import { ConfirmDialog } from "~/components/Dialog";
+import { ErrorBox } from "~/components/ErrorBox";
+import { CheckboxField, describedBy, Field, numberOrUndefined } from "~/components/Field";
+import { ProgressBar } from "~/components/ProgressBar";
+import { useSession } from "~/components/session";
+import { fieldErrorsByPath } from "~/lib/errors";
+import { useTRPC } from "~/trpc/react";
+
+export function FleetRolloutPage() {
+  const session = useSession();
+  const [selected, setSelected] = useState<string | null>(null);
+  return (
+    <>
+      <div className="page-header">
+        <div>
+          <h1>Fleet split &amp; restore</h1>
+          <p className="subtitle">
+            Split or restore a PF on many hosts at once, a few hosts per cluster at a time
+            (maxUnavailable). Every PF is checked by the split rules before anything starts.
+          </p>
+        </div>
+      </div>
+      {session.role === "Admin" ? <StartForm onStarted={setSelected} /> : null}
+      <Rollouts selected={selected} onSelect={setSelected} />
+      {selected ? <RolloutDetail rolloutId={selected} /> : null}
+    </>
+  );
+}
+
+interface FormState {
+  action: "split" | "restore";
+  count: string;
+  clusterIds: string[];
+  interfaceName: string;
+  model: string;
+  maxUnavailable: string;
+  onFailure: "pause" | "continue";
+  force: boolean;
+  skipRefused: boolean;
+}
+
+function toInput(form: FormState): FleetRolloutInput {
+  return {
+    action: form.action,
+    ...(form.action === "split" ? { count: numberOrUndefined(form.count) } : {}),
+    force: form.action === "restore" && form.force,
+    selection: {
+      clusterIds: form.clusterIds,
+      ...(form.interfaceName.trim() ? { interfaceName: form.interfaceName.trim() } : {}),
+      ...(form.model.trim() ? { model: form.model.trim() } : {}),
+    },
+    maxUnavailable: form.maxUnavailable.trim() || "10%",
+    onFailure: form.onFailure,
+    skipRefused: form.skipRefused,
+  };
+}
+
+function StartForm({ onStarted }: { onStarted: (rolloutId: string) => void }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const id = useId();
+  const clusters = useQuery(trpc.inventory.clusters.queryOptions());
+  const [form, setForm] = useState<FormState>({
+    action: "split",
+    count: "",
+    clusterIds: [],
+    interfaceName: "",
+    model: "",
+    maxUnavailable: "10%",
+    onFailure: "pause",
+    force: false,
+    skipRefused: false,
+  });
+  const [plan, setPlan] = useState<FleetPlan | null>(null);
+  const preview = useMutation(trpc.fleet.preview.mutationOptions({ onSuccess: setPlan }));
+  const start = useMutation(
+    trpc.fleet.start.mutationOptions({
+      onSuccess: (started) => {
+        setPlan(null);
+        onStarted(started.rollout.id);
+        void queryClient.invalidateQueries(trpc.fleet.pathFilter());
+      },
+    }),
+  );
+  const errors = preview.error ? fieldErrorsByPath(preview.error) : {};
+  const set = <K extends keyof FormState>(key: K, value: FormState[K]) =>
+    setForm((f) => ({ ...f, [key]: value }));
+  const text = (key: "count" | "interfaceName" | "model" | "maxUnavailable", errorPath: string) => {
+    const fieldId = `${id}-${key}`;
+    return {
+      id: fieldId,
+      value: form[key],
+      onChange: (event: React.ChangeEvent<HTMLInputElement>) => set(key, event.target.value),
+      "aria-invalid": errors[errorPath] ? true : undefined,
+      "aria-describedby": describedBy(fieldId, errors[errorPath], true),
+      autoComplete: "off",
+    };
+  };
+  const blocked = plan !== null && plan.refused.length > 0 && !form.skipRefused;
+  return (
+    <section className="panel">
+      <h2>Start a rollout</h2>
+      <form
+        noValidate
+        aria-label="Start a fleet rollout"
+        onSubmit={(event) => {
+          event.preventDefault();
+          preview.mutate(toInput(form));
+        }}
+      >
+        <div className="form-cols">
+          <Field id={`${id}-action`} label="Action">
+            <select
+              id={`${id}-action`}
+              value={form.action}
+              onChange={(event) => set("action", event.target.value as FormState["action"])}
+            >
+              <option value="split">Split (set the VF count)</option>
+              <option value="restore">Restore (0 VFs)</option>
+            </select>
+          </Field>
+          {form.action === "split" ? (
+            <Field
+              id={`${id}-count`}
+              label="VFs per PF"
+              error={errors.count}
+              hint="1 to each PF's maximum (R12)."
+            >
+              <input inputMode="numeric" {...text("count", "count")} />
+            </Field>
+          ) : null}
+          <fieldset className="fieldset span-all">
+            <legend>Clusters</legend>
+            {clusters.isError ? (
+              <ErrorBox error={clusters.error} onRetry={() => void clusters.refetch()} />
+            ) : (
+              (clusters.data ?? []).map((cluster) => (
+                <CheckboxField
+                  key={cluster.id}
+                  id={`${id}-cluster-${cluster.id}`}
+                  name="clusterIds"
+                  label={`${cluster.zoneName}/${cluster.name} (${cluster.hostCount} hosts)`}
+                  checked={form.clusterIds.includes(cluster.id)}
+                  onChange={(checked) =>
+                    set(
+                      "clusterIds",
+                      checked
+                        ? [...form.clusterIds, cluster.id]
+                        : form.clusterIds.filter((c) => c !== cluster.id),
+                    )
+                  }
+                />
+              ))
+            )}
+            {errors["selection.clusterIds"] ? (
+              <p className="field-error" role="alert">
+                {errors["selection.clusterIds"]}
+              </p>
+            ) : null}
+          </fieldset>
+          <Field
+            id={`${id}-interfaceName`}
+            label="Interface name"
+            error={errors["selection.interfaceName"]}
+            hint='The PF on each host, e.g. "p1p1".'
+          >
+            <input {...text("interfaceName", "selection.interfaceName")} />
+          </Field>
+          <Field
+            id={`${id}-model`}
+            label="PF model (optional)"
+            error={errors["selection.model"]}
+            hint="Only PFs of this model."
+          >
+            <input {...text("model", "selection.model")} />
+          </Field>
+          <Field
+            id={`${id}-maxUnavailable`}
+            label="Hosts in flight per cluster (maxUnavailable)"
+            error={errors.maxUnavailable}
+            hint='A number ("2") or a share of each cluster’s hosts ("10%", rounded up).'
+          >
+            <input {...text("maxUnavailable", "maxUnavailable")} />
+          </Field>
+          <Field id={`${id}-onFailure`} label="When a PF fails">
+            <select
+              id={`${id}-onFailure`}
+              value={form.onFailure}
+              onChange={(event) => set("onFailure", event.target.value as FormState["onFailure"])}
+            >
+              <option value="pause">Pause: start no further host</option>
+              <option value="continue">Continue with the other hosts</option>
+            </select>
+          </Field>
+          {form.action === "restore" ? (
+            <CheckboxField
+              id={`${id}-force`}
+              label="Force: detach VF NICs of VMs first (R11)"
+              checked={form.force}
+              onChange={(checked) => set("force", checked)}
+            />
+          ) : null}
+          <CheckboxField
+            id={`${id}-skip`}
+            label="Skip PFs the rules refuse (each is listed with its reason)"
+            checked={form.skipRefused}
+            onChange={(checked) => set("skipRefused", checked)}
+          />
+        </div>
+        <div className="dialog-actions">
+          <button type="submit" className="btn btn-primary" disabled={preview.isPending}>
+            {preview.isPending ? "Checking…" : "Review…"}
+          </button>
+        </div>
+      </form>
+      {preview.isError && Object.keys(errors).length === 0 ? (
+        <ErrorBox error={preview.error} />
+      ) : null}
+      <ConfirmDialog
+        open={plan !== null}
+        title={form.action === "split" ? `Split to ${form.count} VFs?` : "Restore to 0 VFs?"}
+        // Refused PFs are never left out silently: starting anyway says so on the button.
+        confirmLabel={blocked ? `Skip ${plan.refused.length} refused and start` : "Start rollout"}
+        danger={form.action === "restore"}
+        pending={start.isPending}
+        error={start.isError ? <ErrorBox error={start.error} /> : null}
+        onConfirm={() => {
+          if (blocked) set("skipRefused", true);
+          start.mutate({ ...toInput(form), skipRefused: form.skipRefused || blocked });
+        }}
+        onClose={() => {
+          setPlan(null);
+          start.reset();
+        }}
+      >
+        {plan ? <PlanSummary plan={plan} skipRefused={form.skipRefused} /> : null}
+      </ConfirmDialog>
+    </section>
+  );
+}
+
+function pfs(count: number): string {
+  return count === 1 ? "1 PF" : `${count} PFs`;
+}
+
+function PlanSummary({ plan, skipRefused }: { plan: FleetPlan; skipRefused: boolean }) {
+  return (
+    <>
+      <p>
+        {pfs(plan.eligible)} will be {plan.action === "split" ? "split" : "restored"}, at most{" "}
+        <strong>{plan.maxUnavailable}</strong> of each cluster’s hosts at a time (maxUnavailable);
+        on a failure the rollout will {plan.onFailure === "pause" ? "pause" : "continue"}.
+      </p>
+      <div className="table-wrap">
+        <table className="data" data-testid="fleet-plan">
+          <thead>
+            <tr>
+              <th>Cluster</th>
+              <th className="num">Hosts</th>
+              <th className="num">PFs</th>
+              <th className="num" title="Hosts in flight at once at most">
+                Budget
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {plan.clusters.map((cluster) => (
+              <tr key={cluster.clusterId}>
+                <td className="strong">{cluster.clusterName}</td>
+                <td className="num">
+                  {cluster.hosts} of {cluster.clusterHosts}
+                </td>
+                <td className="num">{cluster.pfs}</td>
+                <td className="num">{cluster.budget}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {plan.refused.length > 0 ? (
+        <>
+          <p
+            className={skipRefused ? "muted" : "field-error"}
+            role={skipRefused ? undefined : "alert"}
+          >
+            {pfs(plan.refused.length)} cannot take part
+            {skipRefused ? " and will be recorded as refused:" : ":"}
+          </p>
+          <ul className="refusals" data-testid="fleet-refused">
+            {plan.refused.slice(0, 20).map((pf) => (
+              <li key={pf.pfId}>
+                <strong>
+                  {pf.hostName}/{pf.pfName}
+                </strong>{" "}
+                <code className="code">{pf.code}</code> {pf.message}
+              </li>
+            ))}
+            {plan.refused.length > 20 ? <li>… and {plan.refused.length - 20} more</li> : null}
+          </ul>
+        </>
+      ) : null}
+    </>
+  );
+}
+
+function Rollouts({
+  selected,
+  onSelect,
+}: {
+  selected: string | null;
+  onSelect: (rolloutId: string) => void;
+}) {
+  const trpc = useTRPC();
+  const rollouts = useQuery({
+    ...trpc.fleet.list.queryOptions({ limit: 20 }),
+    refetchInterval: 3000,
+  });
+  return (
+    <section className="panel">
+      <h2>Recent rollouts</h2>
+      {rollouts.isError ? (
+        <ErrorBox error={rollouts.error} onRetry={() => void rollouts.refetch()} />
+      ) : rollouts.isPending ? (
+        <p className="loading">Loading rollouts…</p>
+      ) : rollouts.data.length === 0 ? (
+        <p className="muted">No fleet rollout yet.</p>
+      ) : (
+        <div className="table-wrap">
+          <table className="data">
+            <thead>
+              <tr>
+                <th>Action</th>
+                <th>Budget</th>
+                <th>Status</th>
+                <th>Progress</th>
+                <th>By</th>
+                <th aria-label="Actions" />
+              </tr>
+            </thead>
+            <tbody>
+              {rollouts.data.map((r) => (
+                <tr key={r.id} aria-selected={r.id === selected}>
+                  <td className="strong">
+                    {r.action === "split" ? `Split to ${r.count} VFs` : "Restore"}
+                  </td>
+                  <td>{r.maxUnavailable}</td>
+                  <td>
+                    <OperationStatusBadge status={r.status as never} />
+                  </td>
+                  <td>{r.progressMessage}</td>
+                  <td>{r.requester}</td>
+                  <td className="row-actions">
+                    <button type="button" className="btn btn-sm" onClick={() => onSelect(r.id)}>
+                      Show
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
+
+const stateTone = { Running: "info", Failed: "err", Refused: "warn" } as const;
+
+function RolloutDetail({ rolloutId }: { rolloutId: string }) {
+  const trpc = useTRPC();
+  const rollout = useQuery({
+    ...trpc.fleet.get.queryOptions({ rolloutId }),
+    refetchInterval: (query) =>
+      query.state.data && ["Succeeded", "Failed"].includes(query.state.data.operation.status)
+        ? false
+        : 1000,
+  });
+  if (rollout.isError) {
+    return <ErrorBox error={rollout.error} onRetry={() => void rollout.refetch()} />;
+  }
+  if (rollout.isPending) return <p className="loading">Loading the rollout…</p>;
+  const r = rollout.data;
+  return (
+    <section className="panel" data-testid="fleet-rollout">
+      <h2>
+        {r.action === "split" ? `Split to ${r.count} VFs` : "Restore"}{" "}
+        <OperationStatusBadge status={r.operation.status} />
+      </h2>
+      <p className="muted">
+        maxUnavailable {r.maxUnavailable} · on failure: {r.onFailure} ·{" "}
+        {r.operation.progressMessage}
+      </p>
+      {r.operation.errorMessage ? <p className="field-error">{r.operation.errorMessage}</p> : null}
+      <div className="table-wrap">
+        <table className="data" data-testid="fleet-clusters">
+          <thead>
+            <tr>
+              <th>Cluster</th>
+              <th>Progress</th>
+              <th className="num">Hosts in flight</th>
+              <th className="num">Done</th>
+              <th className="num">Failed</th>
+              <th className="num">Waiting</th>
+              <th className="num">Refused</th>
+            </tr>
+          </thead>
+          <tbody>
+            {r.clusters.map((c) => {
+              const active = c.total - c.refused;
+              const done = c.succeeded + c.failed + c.skipped;
+              return (
+                <tr key={c.clusterId}>
+                  <td className="strong">{c.clusterName}</td>
+                  <td>
+                    <ProgressBar
+                      value={active === 0 ? 100 : (100 * done) / active}
+                      status={r.operation.status}
+                      label={`${c.clusterName}: ${done} of ${active} PFs done`}
+                    />
+                  </td>
+                  <td className="num">
+                    {c.hostsInFlight} / {c.budget}
+                  </td>
+                  <td className="num">
+                    {c.succeeded} / {active}
+                  </td>
+                  <td className="num">{c.failed}</td>
+                  <td className="num">{c.waiting + c.skipped}</td>
+                  <td className="num">{c.refused}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+      {r.items.length > 0 ? (
+        <div className="table-wrap">
+          <table className="data" data-testid="fleet-items">
+            <thead>
+              <tr>
+                <th>Host / PF</th>
+                <th>Cluster</th>
+                <th>State</th>
+                <th>Reason</th>
+              </tr>
+            </thead>
+            <tbody>
+              {r.items.map((item) => (
+                <tr key={`${item.hostName}/${item.pfName}`}>
+                  <td className="strong">
+                    {item.hostName}/{item.pfName}
+                  </td>
+                  <td>{item.clusterName}</td>
+                  <td>
+                    <Badge tone={stateTone[item.state as keyof typeof stateTone] ?? "muted"}>
+                      {item.state}
+                    </Badge>
+                  </td>
+                  <td>
+                    {item.errorCode ? <code className="code">{item.errorCode}</code> : null}{" "}
+                    {item.errorMessage}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+    </section>
+  );
+}
