@@ -25,9 +25,16 @@ import { createContext } from "../trpc";
 import { endpoints, type Endpoint } from "./endpoints";
 import { idempotencyLeaseMs, idempotentDb, provisionalAnswer } from "./idempotent-db";
 import { openApiDocument } from "./openapi";
-import { BoundaryError, checkHeaders, pathSegments, queryParams, readJsonBody } from "./boundary";
+import {
+  BoundaryError,
+  checkHeaders,
+  pathSegments,
+  queryParams,
+  readJsonBody,
+  refuseUnknownFields,
+} from "./boundary";
 import { bucketOf, takeToken } from "./rate-limit";
-import { coerceQuery, inputSchemaOf } from "./schemas";
+import { coerceQuery, inputSchemaOf, unknownFields } from "./schemas";
 import { asRestBody } from "./lists";
 
 export const API_PREFIX = "/api/v1";
@@ -331,6 +338,13 @@ export async function handleRest(
       input = coerceQuery(endpoint.procedure, query);
     } else if (endpoint.inputFrom === "body") {
       input = await readJsonBody(request);
+      refuseUnknownFields(unknownFields(inputSchemaOf(endpoint.procedure) ?? undefined, input));
+    } else if (method !== "GET") {
+      // Endpoints that take only path parameters take no body: anything sent is refused too.
+      const body = await readJsonBody(request);
+      refuseUnknownFields(
+        unknownFields(inputSchemaOf(endpoint.procedure) ?? { properties: {} }, body),
+      );
     }
   } catch (error) {
     return refuseAudited(error);
