@@ -155,7 +155,10 @@ describe("REST /api/v1", () => {
     });
     expect(split.status).toBe(403);
     expect(split.body).toMatchObject({ code: "ADMIN_ONLY" });
-    expect((await rest(w.db, "GET", "/nope", { token: w.a.token })).status).toBe(404);
+    // An unknown route and an unknown resource are told apart.
+    const noRoute = await rest(w.db, "GET", "/nope", { token: w.a.token });
+    expect(noRoute.status).toBe(404);
+    expect(noRoute.body).toMatchObject({ code: "ROUTE_NOT_FOUND" });
     const wrongMethod = await rest(w.db, "PATCH", "/vms", { token: w.a.token });
     expect(wrongMethod.status).toBe(405);
     expect(wrongMethod.headers.get("allow")).toContain("GET");

@@ -35,6 +35,7 @@ import {
 } from "./boundary";
 import { bucketOf, takeToken } from "./rate-limit";
 import { coerceQuery, inputSchemaOf, unknownFields } from "./schemas";
+import type { RestErrorCode } from "./error-codes";
 import { asRestBody } from "./lists";
 
 export const API_PREFIX = "/api/v1";
@@ -229,7 +230,7 @@ export async function handleRest(
       return fail(
         404,
         errorBody(
-          "NOT_FOUND",
+          "ROUTE_NOT_FOUND" satisfies RestErrorCode,
           `No endpoint ${method} ${API_PREFIX}/${segments.map(encodeURIComponent).join("/")}. See ${API_PREFIX}/openapi.json.`,
         ),
       );
