@@ -41,6 +41,8 @@ interface Probe {
   headers?: Record<string, string>;
   /** Raw body text (or bytes, for invalid UTF-8). */
   body?: string | Uint8Array;
+  /** The one answer this probe must get: 400 VALIDATION_FAILED naming this field. */
+  refusesField?: string;
 }
 
 const BAD_SEGMENTS = [
@@ -160,6 +162,17 @@ function probesFor(path: string, method: string, op: OpenApiOperation): Probe[] 
     });
   }
   const bodySchema = op.requestBody?.content["application/json"].schema;
+  if (M !== "GET") {
+    // Strict bodies: an otherwise valid body with one field the endpoint does not take.
+    const valid = bodySchema ? (plausible(bodySchema) as Record<string, unknown>) : {};
+    probes.push({
+      label: "body unknown field",
+      method: M,
+      target: base,
+      body: JSON.stringify({ ...valid, bogusField: 1 }),
+      refusesField: "bogusField",
+    });
+  }
   if (bodySchema) {
     const valid = plausible(bodySchema) as Record<string, unknown>;
     const withField = (name: string, rawValue: string) => {
@@ -272,6 +285,15 @@ describe("fuzz of every /api/v1 operation", () => {
             const { status, text } = await send(probe, token);
             const where = `${who} ${probe.method} ${path} [${probe.label}] → ${status}`;
             if (status >= 500) failures.push(`${where}: ${text.slice(0, 200)}`);
+            if (
+              probe.refusesField &&
+              (status !== 400 ||
+                !text.includes('"VALIDATION_FAILED"') ||
+                !text.includes(`"${probe.refusesField}":`))
+            )
+              failures.push(
+                `${where}: not a 400 naming ${probe.refusesField}: ${text.slice(0, 160)}`,
+              );
             if (status < 400) {
               only4xx = false;
               continue;

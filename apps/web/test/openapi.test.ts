@@ -1,6 +1,10 @@
 // The OpenAPI document promises typed answers: every 2xx body of every endpoint is described down
 // to its leaves (no `additionalProperties: true`, no schema-less objects), so a client generated
 // from it (README, examples/ts-client) has typed bodies.
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { ErrorCode } from "@virtfn/core";
 import { describe, expect, it } from "vitest";
 import { openApiDocument } from "../src/server/rest/openapi";
 
@@ -75,5 +79,29 @@ describe("the OpenAPI document", () => {
         (ref) => !ref.startsWith("#/components/schemas/") || !names.has(ref.split("/").pop() ?? ""),
       );
     expect(broken).toEqual([]);
+  });
+
+  it("documents every error code core raises and every code the REST layer answers itself", () => {
+    const documented = new Set(
+      (doc.components.schemas.Error as { properties: { code: { enum: string[] } } }).properties.code
+        .enum,
+    );
+    const restDir = path.resolve(
+      path.dirname(fileURLToPath(import.meta.url)),
+      "../src/server/rest",
+    );
+    const restCodes = readdirSync(restDir)
+      .filter((f) => f.endsWith(".ts"))
+      .flatMap((f) => {
+        const text = readFileSync(path.join(restDir, f), "utf8");
+        return [...text.matchAll(/(?:code: |errorBody\(\s*)"([A-Z][A-Z_]+)"/g)].map((m) => m[1]);
+      });
+    expect(restCodes).toContain("ROUTE_NOT_FOUND");
+    expect(restCodes).toContain("UNSUPPORTED_MEDIA_TYPE");
+    const missing = [...new Set([...Object.values(ErrorCode), ...restCodes])].filter(
+      (code) => code && !documented.has(code),
+    );
+    expect(missing).toEqual([]);
+    expect(documented.has("IDEMPOTENCY_IN_PROGRESS")).toBe(true);
   });
 });

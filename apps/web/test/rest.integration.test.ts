@@ -86,6 +86,47 @@ describe("REST /api/v1", () => {
     });
   });
 
+  it("refuses unknown body fields with 400 naming them, at any depth, changing nothing", async () => {
+    const admin = (await createApiKey(w.db, w.fx.admin, { name: "rest-strict-admin" })).token;
+    const l2Id = w.l3.l2.id;
+    const before = await w.db.l2Network.findUniqueOrThrow({ where: { id: l2Id } });
+    const bogus = await rest(w.db, "PATCH", `/l2-networks/${l2Id}`, {
+      token: admin,
+      body: { name: "renamed-by-bogus", bogus: 1 },
+    });
+    expect(bogus.status).toBe(400);
+    expect(bogus.body).toMatchObject({
+      code: "VALIDATION_FAILED",
+      details: { fieldErrors: { bogus: ["Unknown field"] } },
+    });
+    expect(await w.db.l2Network.findUniqueOrThrow({ where: { id: l2Id } })).toEqual(before);
+    const nested = await rest(w.db, "POST", "/vms", {
+      token: w.a.token,
+      body: {
+        projectId: w.a.projectId,
+        name: "strict-vm",
+        offeringId: w.cat.offeringId,
+        imageId: w.cat.imageId,
+        nics: [{ l3Id: w.l3.id, sriov: false, colour: "red" }],
+      },
+    });
+    expect(nested.status).toBe(400);
+    expect(nested.body).toMatchObject({
+      details: { fieldErrors: { "nics.0.colour": expect.any(Array) } },
+    });
+    const noBody = await rest(w.db, "POST", `/vms/${w.vmA.id}/reboot`, {
+      token: w.a.token,
+      body: { force: true },
+    });
+    expect(noBody.status).toBe(400);
+    expect(noBody.body).toMatchObject({ details: { fieldErrors: { force: expect.any(Array) } } });
+    const fine = await rest(w.db, "PATCH", `/l2-networks/${l2Id}`, {
+      token: admin,
+      body: { description: "known fields pass" },
+    });
+    expect(fine.status).toBe(200);
+  });
+
   it("maps errors to { code, message, details } with 400/403/404/405", async () => {
     const invalid = await rest(w.db, "POST", "/vms", {
       token: w.a.token,
@@ -114,7 +155,10 @@ describe("REST /api/v1", () => {
     });
     expect(split.status).toBe(403);
     expect(split.body).toMatchObject({ code: "ADMIN_ONLY" });
-    expect((await rest(w.db, "GET", "/nope", { token: w.a.token })).status).toBe(404);
+    // An unknown route and an unknown resource are told apart.
+    const noRoute = await rest(w.db, "GET", "/nope", { token: w.a.token });
+    expect(noRoute.status).toBe(404);
+    expect(noRoute.body).toMatchObject({ code: "ROUTE_NOT_FOUND" });
     const wrongMethod = await rest(w.db, "PATCH", "/vms", { token: w.a.token });
     expect(wrongMethod.status).toBe(405);
     expect(wrongMethod.headers.get("allow")).toContain("GET");

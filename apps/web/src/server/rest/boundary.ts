@@ -202,3 +202,17 @@ async function readCapped(request: Request): Promise<string> {
     throw invalid("body", "must be UTF-8");
   }
 }
+
+/** Strict bodies: a field the endpoint does not take is refused (400), not ignored. */
+export function refuseUnknownFields(unknown: string[]): void {
+  if (unknown.length === 0) return;
+  throw new BoundaryError({
+    status: 400,
+    code: ErrorCode.VALIDATION_FAILED,
+    message: `Unknown field${unknown.length > 1 ? "s" : ""}: ${unknown.slice(0, 10).join(", ")}.`,
+    details: {
+      fieldErrors: Object.fromEntries(unknown.slice(0, 50).map((f) => [f, ["Unknown field"]])),
+      formErrors: [],
+    },
+  });
+}

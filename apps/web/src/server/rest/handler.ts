@@ -25,9 +25,17 @@ import { createContext } from "../trpc";
 import { endpoints, type Endpoint } from "./endpoints";
 import { idempotencyLeaseMs, idempotentDb, provisionalAnswer } from "./idempotent-db";
 import { openApiDocument } from "./openapi";
-import { BoundaryError, checkHeaders, pathSegments, queryParams, readJsonBody } from "./boundary";
+import {
+  BoundaryError,
+  checkHeaders,
+  pathSegments,
+  queryParams,
+  readJsonBody,
+  refuseUnknownFields,
+} from "./boundary";
 import { bucketOf, takeToken } from "./rate-limit";
-import { coerceQuery, inputSchemaOf } from "./schemas";
+import { coerceQuery, inputSchemaOf, unknownFields } from "./schemas";
+import type { RestErrorCode } from "./error-codes";
 import { asRestBody } from "./lists";
 
 export const API_PREFIX = "/api/v1";
@@ -222,7 +230,7 @@ export async function handleRest(
       return fail(
         404,
         errorBody(
-          "NOT_FOUND",
+          "ROUTE_NOT_FOUND" satisfies RestErrorCode,
           `No endpoint ${method} ${API_PREFIX}/${segments.map(encodeURIComponent).join("/")}. See ${API_PREFIX}/openapi.json.`,
         ),
       );
@@ -331,6 +339,13 @@ export async function handleRest(
       input = coerceQuery(endpoint.procedure, query);
     } else if (endpoint.inputFrom === "body") {
       input = await readJsonBody(request);
+      refuseUnknownFields(unknownFields(inputSchemaOf(endpoint.procedure) ?? undefined, input));
+    } else if (method !== "GET") {
+      // Endpoints that take only path parameters take no body: anything sent is refused too.
+      const body = await readJsonBody(request);
+      refuseUnknownFields(
+        unknownFields(inputSchemaOf(endpoint.procedure) ?? { properties: {} }, body),
+      );
     }
   } catch (error) {
     return refuseAudited(error);

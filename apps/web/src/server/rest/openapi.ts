@@ -1,5 +1,6 @@
 // The OpenAPI 3.1 document, generated from the endpoint table and the procedures' zod inputs.
 import { endpoints, TAGS, type Endpoint } from "./endpoints";
+import { documentedErrorCodes, REST_ERROR_CODES } from "./error-codes";
 import { restBodySchema } from "./lists";
 import { inputSchemaOf, JSON_VALUE_REF, outputSchemaOf, type JsonSchema } from "./schemas";
 
@@ -9,7 +10,12 @@ const errorSchema = {
   properties: {
     code: {
       type: "string",
-      description: "A stable error code (VALIDATION_FAILED, NOT_FOUND, NO_VF_AVAILABLE, …).",
+      enum: documentedErrorCodes(),
+      description:
+        "A stable error code. Besides the domain codes (VALIDATION_FAILED, NOT_FOUND, NO_VF_AVAILABLE, …): " +
+        Object.entries(REST_ERROR_CODES)
+          .map(([code, meaning]) => `\`${code}\` ${meaning}`)
+          .join(" "),
     },
     message: { type: "string", description: "For people; may change." },
     details: {

@@ -150,3 +150,34 @@ export function outputSchemaOf(path: string): JsonSchema | null {
   outputCache.set(path, result);
   return result;
 }
+
+/**
+ * The fields of `value` that `schema` does not declare, as dotted paths ("bogus", "nics.0.x"):
+ * zod's objects drop unknown keys silently, so a misspelt field would be ignored instead of
+ * refused. Looks through nested objects and arrays; a union is checked against the declared
+ * fields of all its object members.
+ */
+export function unknownFields(schema: JsonSchema | undefined, value: unknown, at = ""): string[] {
+  if (!schema || value === null || typeof value !== "object") return [];
+  if (Array.isArray(value)) {
+    const items =
+      schema.items ??
+      [...(schema.anyOf ?? []), ...(schema.oneOf ?? [])].find((v) => v.items)?.items;
+    return value.flatMap((item, i) => unknownFields(items, item, `${at}${i}.`));
+  }
+  const objects = [schema, ...(schema.anyOf ?? []), ...(schema.oneOf ?? [])].filter(
+    (s) => s.properties !== undefined,
+  );
+  if (
+    objects.length === 0 ||
+    objects.some((s) => s.additionalProperties !== undefined && s.additionalProperties !== false)
+  )
+    return [];
+  const out: string[] = [];
+  for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
+    const declared = objects.map((s) => s.properties?.[key]).find((p) => p !== undefined);
+    if (!declared) out.push(`${at}${key}`);
+    else out.push(...unknownFields(declared, child, `${at}${key}.`));
+  }
+  return out;
+}
