@@ -94,3 +94,4 @@ export * from "./auth/throttle";
 export * from "./metrics/fleet";
 export * from "./runtime/redis-config";
 export { compactVfStateCounts, refreshClusterVfCounts } from "./sriov/capacity";
+export { compactRowCounts, rowCounts, type RowCountKind } from "./shared/row-counts";
