@@ -177,6 +177,8 @@ export async function generateFleet(databaseUrl: string, size: FleetSize): Promi
     await q(`
       INSERT INTO "VfStateCount"("pfId", state, n, base)
       SELECT "pfId", state, count(*), true FROM "VirtualFunction" GROUP BY "pfId", state`);
+    // And those that keep "RowCount" (VMs per project, NICs per L3, hosts per cluster, …).
+    await q(`SELECT row_counts_rebuild()`);
     await q(`COMMIT`);
     await q(`SET session_replication_role = DEFAULT`);
     // The per-cluster sums the zone-wide reads use (a never computed cluster is summed live).

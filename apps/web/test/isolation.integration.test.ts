@@ -119,12 +119,18 @@ function sampleObject(schema: JsonSchema, depth = 0): Record<string, unknown> {
 
 /**
  * Everything that could change, except what probing itself writes (audit, idempotency, key use)
- * and the VF counts derived from the rows compared here, which the worker folds and refreshes in
- * the background (their row counts change with no request at all).
+ * and the VF and child-row counts derived from the rows compared here, which the worker folds and
+ * refreshes in the background (their row counts change with no request at all).
  */
 async function snapshot(db: Db) {
   const counts: Record<string, number> = {};
-  const derived = ["VfStateCount", "ClusterVfCount", "ClusterVfCountFresh", "ClusterVfCountStale"];
+  const derived = [
+    "VfStateCount",
+    "ClusterVfCount",
+    "ClusterVfCountFresh",
+    "ClusterVfCountStale",
+    "RowCount",
+  ];
   for (const model of Object.values(Prisma.ModelName)) {
     if (["AuditEvent", "IdempotencyRecord", ...derived].includes(model)) continue;
     const delegate = (db as unknown as Record<string, { count(): Promise<number> } | undefined>)[

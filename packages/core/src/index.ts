@@ -100,3 +100,4 @@ export * from "./sriov/fleet-rules";
 export * from "./sriov/fleet";
 export * from "./sriov/fleet-queries";
 export { tickFleetRollout, type FleetTick } from "./sriov/fleet-run";
+export { compactRowCounts, rowCounts, type RowCountKind } from "./shared/row-counts";

@@ -1,4 +1,4 @@
-import { compactVfStateCounts, refreshClusterVfCounts } from "@virtfn/core";
+import { compactRowCounts, compactVfStateCounts, refreshClusterVfCounts } from "@virtfn/core";
 import type { Db } from "@virtfn/db";
 
 /** How often the VF count differences appended by the database are folded (see compactVfStateCounts). */
@@ -17,6 +17,8 @@ export function startVfCountCompaction(deps: { db: Db; log(line: string): void }
     if (inFlight) return;
     inFlight = compactVfStateCounts(deps.db)
       .then(() => refreshClusterVfCounts(deps.db))
+      // The other running counts (VMs per project, NICs per L3, …) fold on the same beat.
+      .then(() => compactRowCounts(deps.db))
       .catch((error: unknown) =>
         deps.log(`vf counts: ${error instanceof Error ? error.message : String(error)}`),
       )

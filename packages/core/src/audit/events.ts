@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { AuditOutcome, type Db, type Prisma } from "@virtfn/db";
-import type { Actor } from "../shared/actor";
+import { canSeeInventory, type Actor } from "../shared/actor";
 import {
   keysetTotal,
   keysetOrder,
@@ -8,6 +8,7 @@ import {
   keysetTake,
   keysetWhere,
   pageInput,
+  projectCountOrder,
   sortOrder,
   type Keyset,
   type Page,
@@ -127,7 +128,13 @@ export async function listAuditEvents(
       orderBy: keysetOrder<Prisma.AuditEventOrderByWithRelationInput>(keyset),
       take: keysetTake(input),
     }),
-    keysetTotal(input, keyset, (take) => db.auditEvent.count({ where, take })),
+    keysetTotal(input, keyset, (take) =>
+      db.auditEvent.count({
+        where,
+        take,
+        ...projectCountOrder(!canSeeInventory(actor) || input.projectId !== undefined),
+      }),
+    ),
   ]);
   return keysetPage(
     rows,

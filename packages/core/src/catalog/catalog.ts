@@ -3,6 +3,7 @@ import { recordAudit } from "../operations/audit";
 import { requireAdmin, type Actor } from "../shared/actor";
 import { isUniqueViolation } from "../shared/db-errors";
 import { alreadyExists, DomainError, ErrorCode, notFound } from "../shared/errors";
+import { rowCounts } from "../shared/row-counts";
 import {
   createImageInput,
   createOfferingInput,
@@ -20,18 +21,25 @@ export type ImageView = Image & { vmCount: number };
 /** Everyone who creates VMs reads the catalog. */
 export async function listOfferings(db: Db, _actor: Actor): Promise<OfferingView[]> {
   const rows = await db.instanceOffering.findMany({
-    include: { _count: { select: { vms: true } } },
     orderBy: [{ vcpus: "asc" }, { memoryMiB: "asc" }, { name: "asc" }],
   });
-  return rows.map(({ _count, ...row }) => ({ ...row, vmCount: _count.vms }));
+  // From the database's running counts: an offering may hold every VM of the fleet.
+  const counts = await rowCounts(
+    db,
+    "Vm.offeringId",
+    rows.map((row) => row.id),
+  );
+  return rows.map((row) => ({ ...row, vmCount: counts.get(row.id) ?? 0 }));
 }
 
 export async function listImages(db: Db, _actor: Actor): Promise<ImageView[]> {
-  const rows = await db.image.findMany({
-    include: { _count: { select: { vms: true } } },
-    orderBy: { name: "asc" },
-  });
-  return rows.map(({ _count, ...row }) => ({ ...row, vmCount: _count.vms }));
+  const rows = await db.image.findMany({ orderBy: { name: "asc" } });
+  const counts = await rowCounts(
+    db,
+    "Vm.imageId",
+    rows.map((row) => row.id),
+  );
+  return rows.map((row) => ({ ...row, vmCount: counts.get(row.id) ?? 0 }));
 }
 
 export async function createOffering(

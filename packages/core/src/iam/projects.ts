@@ -1,9 +1,10 @@
-import type { Db, Prisma } from "@virtfn/db";
+import type { Db, DbOrTx, Prisma } from "@virtfn/db";
 import { recordAudit } from "../operations/audit";
 import { requireAdmin, type Actor } from "../shared/actor";
 import { isUniqueViolation } from "../shared/db-errors";
 import { alreadyExists, DomainError, ErrorCode, notFound } from "../shared/errors";
 import { pageWindow, toPage, type Page } from "../shared/pagination";
+import { rowCounts } from "../shared/row-counts";
 import {
   createProjectInput,
   listProjectsInput,
@@ -34,12 +35,25 @@ const projectSelect = {
     select: { user: { select: { id: true, username: true, role: true } } },
     orderBy: { user: { username: "asc" } },
   },
-  _count: { select: { vms: true } },
 } satisfies Prisma.ProjectSelect;
 
 type ProjectRow = Prisma.ProjectGetPayload<{ select: typeof projectSelect }>;
 
-function toView(row: ProjectRow): ProjectView {
+/** The views of these rows, their VM counts from the database's running counts (not counted here). */
+async function toViews(db: DbOrTx, rows: ProjectRow[]): Promise<ProjectView[]> {
+  const vms = await rowCounts(
+    db,
+    "Vm.projectId",
+    rows.map((row) => row.id),
+  );
+  return rows.map((row) => toView(row, vms.get(row.id) ?? 0));
+}
+
+async function oneView(db: DbOrTx, row: ProjectRow): Promise<ProjectView> {
+  return toView(row, (await rowCounts(db, "Vm.projectId", [row.id])).get(row.id) ?? 0);
+}
+
+function toView(row: ProjectRow, vmCount: number): ProjectView {
   return {
     id: row.id,
     name: row.name,
@@ -50,7 +64,7 @@ function toView(row: ProjectRow): ProjectView {
       username: m.user.username,
       role: m.user.role,
     })),
-    vmCount: row._count.vms,
+    vmCount,
   };
 }
 
@@ -80,7 +94,7 @@ export async function listProjects(
     }),
     db.project.count({ where }),
   ]);
-  return toPage(rows.map(toView), total, input);
+  return toPage(await toViews(db, rows), total, input);
 }
 
 export async function getProject(
@@ -94,7 +108,7 @@ export async function getProject(
     select: projectSelect,
   });
   if (!row) throw notFound("Project", input.projectId);
-  return toView(row);
+  return oneView(db, row);
 }
 
 /** Admin. */
@@ -121,7 +135,7 @@ export async function createProject(
       });
       return project;
     });
-    return toView(row);
+    return await oneView(db, row);
   } catch (error) {
     if (isUniqueViolation(error, "Project_name_key"))
       throw alreadyExists("project", "name", input.name);
@@ -202,7 +216,8 @@ export async function addProjectMember(
       outcome: "Success",
       details: { userId: user.id, username: user.username },
     });
-    return toView(
+    return oneView(
+      tx,
       await tx.project.findUniqueOrThrow({ where: { id: project.id }, select: projectSelect }),
     );
   });
@@ -243,7 +258,8 @@ export async function removeProjectMember(
       outcome: "Success",
       details: { userId: input.userId, username: membership.user.username },
     });
-    return toView(
+    return oneView(
+      tx,
       await tx.project.findUniqueOrThrow({ where: { id: input.projectId }, select: projectSelect }),
     );
   });

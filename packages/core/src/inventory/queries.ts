@@ -1,5 +1,6 @@
 import type { Db } from "@virtfn/db";
 import { requireInventoryReader, type Actor } from "../shared/actor";
+import { rowCounts } from "../shared/row-counts";
 
 export interface ClusterView {
   id: string;
@@ -14,15 +15,20 @@ export async function listClusters(db: Db, actor: Actor): Promise<ClusterView[]>
   requireInventoryReader(actor);
   const rows = await db.cluster.findMany({
     orderBy: [{ zone: { name: "asc" } }, { name: "asc" }],
-    include: { zone: { select: { name: true } }, _count: { select: { hosts: true } } },
+    include: { zone: { select: { name: true } } },
   });
+  const hosts = await rowCounts(
+    db,
+    "Host.clusterId",
+    rows.map((row) => row.id),
+  );
   return rows.map((row) => ({
     id: row.id,
     name: row.name,
     zoneId: row.zoneId,
     zoneName: row.zone.name,
     hypervisor: row.hypervisor,
-    hostCount: row._count.hosts,
+    hostCount: hosts.get(row.id) ?? 0,
   }));
 }
 

@@ -1,7 +1,8 @@
 // The fleet's numbers for the metrics endpoint, read at scrape time. Every figure is counted in
 // SQL (GROUP BY over indexed columns), never by fetching rows: at 10,000 hosts and 2.5M VFs a
 // scrape returns a few thousand aggregate rows, not millions. The caller caches the result for a
-// few seconds so that several scrapers do not multiply the cost.
+// few seconds so that several scrapers do not multiply the cost. VF counts come from the
+// "VfStateCount" rollup (a few rows per PF, see sriov/capacity.ts), never from the VF rows.
 import { Prisma, type Db, type VfState } from "@virtfn/db";
 
 /** VFs that hold or are about to hold a NIC: what the allocation ratio counts as used. */
@@ -75,14 +76,14 @@ export async function fleetMetrics(
 ): Promise<FleetMetrics> {
   const [byState, byPf, byL2, operations, lag, lagBuckets] = await Promise.all([
     db.$queryRaw<Array<{ state: VfState; count: number }>>`
-      SELECT state, count(*)::int AS count FROM "VirtualFunction" GROUP BY state`,
+      SELECT state, sum(n)::int AS count FROM "VfStateCount" GROUP BY state HAVING sum(n) <> 0`,
     options.perPf
       ? db.$queryRaw<
           Array<{ key: string; host: string; pf: string; state: VfState; count: number }>
         >`
           SELECT c."pfId"::text AS key, h.name AS host, p.name AS pf, c.state, c.count
-          FROM (SELECT "pfId", state, count(*)::int AS count
-                FROM "VirtualFunction" GROUP BY "pfId", state) c
+          FROM (SELECT "pfId", state, sum(n)::int AS count
+                FROM "VfStateCount" GROUP BY "pfId", state HAVING sum(n) <> 0) c
           JOIN "PhysicalNic" p ON p.id = c."pfId"
           JOIN "Host" h ON h.id = p."hostId"`
       : Promise.resolve([]),
@@ -90,7 +91,8 @@ export async function fleetMetrics(
     // bond's slaves (the rule resolveInterface applies), on hosts of the clusters it is attached to.
     db.$queryRaw<Array<{ l2: string; state: VfState; count: number }>>`
       WITH pf_counts AS (
-        SELECT "pfId", state, count(*)::int AS count FROM "VirtualFunction" GROUP BY "pfId", state
+        SELECT "pfId", state, sum(n)::int AS count FROM "VfStateCount"
+        GROUP BY "pfId", state HAVING sum(n) <> 0
       )
       SELECT l2.name AS l2, c.state, sum(c.count)::int AS count
       FROM "L2Network" l2

@@ -4,6 +4,7 @@ import { requireAdmin, type Actor } from "../shared/actor";
 import { isUniqueViolation } from "../shared/db-errors";
 import { alreadyExists, DomainError, ErrorCode, notFound } from "../shared/errors";
 import { pageWindow, toPage, type Page } from "../shared/pagination";
+import { rowCounts } from "../shared/row-counts";
 import { checkNoOverlap, planAddressing, toRange, type LabelledRange } from "./addressing";
 import { rangeSize } from "./ip";
 import { lockL2 } from "./l2";
@@ -71,25 +72,29 @@ const l3Include = {
     },
   },
   ipRanges: { orderBy: { startIp: "asc" } },
-  _count: { select: { nics: true } },
 } satisfies Prisma.L3NetworkInclude;
 
 type L3Row = Prisma.L3NetworkGetPayload<{ include: typeof l3Include }>;
 
-/** VF NICs per L3, counted by Postgres (an L3 can have tens of thousands of NICs). */
-async function vfNicCounts(db: DbOrTx, l3Ids: string[]): Promise<Map<string, number>> {
-  if (l3Ids.length === 0) return new Map();
-  const rows = await db.$queryRaw<Array<{ l3Id: string; n: number }>>`
-    SELECT "l3Id"::text AS "l3Id", count(*)::int AS n FROM "VmNic"
-    WHERE type = 'VF' AND "l3Id" = ANY(${l3Ids}::uuid[]) GROUP BY "l3Id"`;
-  return new Map(rows.map((row) => [row.l3Id, row.n]));
+interface NicCounts {
+  nics: number;
+  vfNics: number;
+}
+
+/** NICs and VF NICs per L3, from the database's running counts (an L3 can have 100k NICs). */
+async function nicCounts(db: DbOrTx, l3Ids: string[]): Promise<Map<string, NicCounts>> {
+  const [nics, vfNics] = await Promise.all([
+    rowCounts(db, "VmNic.l3Id", l3Ids),
+    rowCounts(db, "VmNic.l3Id.VF", l3Ids),
+  ]);
+  return new Map(l3Ids.map((id) => [id, { nics: nics.get(id) ?? 0, vfNics: vfNics.get(id) ?? 0 }]));
 }
 
 async function view(db: DbOrTx, row: L3Row): Promise<L3View> {
-  return toView(row, (await vfNicCounts(db, [row.id])).get(row.id) ?? 0);
+  return toView(row, (await nicCounts(db, [row.id])).get(row.id) ?? { nics: 0, vfNics: 0 });
 }
 
-function toView(row: L3Row, vfNicCount: number): L3View {
+function toView(row: L3Row, counts: NicCounts): L3View {
   return {
     id: row.id,
     name: row.name,
@@ -109,8 +114,8 @@ function toView(row: L3Row, vfNicCount: number): L3View {
         size: rangeSize(toRange(range)),
       }))
       .sort((a, b) => toRange(a).start - toRange(b).start),
-    nicCount: row._count.nics,
-    vfNicCount,
+    nicCount: counts.nics,
+    vfNicCount: counts.vfNics,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };
@@ -366,12 +371,12 @@ export async function listL3Networks(
     }),
     db.l3Network.count({ where }),
   ]);
-  const vfNics = await vfNicCounts(
+  const counts = await nicCounts(
     db,
     rows.map((row) => row.id),
   );
   return toPage(
-    rows.map((row) => toView(row, vfNics.get(row.id) ?? 0)),
+    rows.map((row) => toView(row, counts.get(row.id) ?? { nics: 0, vfNics: 0 })),
     total,
     input,
   );

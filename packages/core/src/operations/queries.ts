@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { Db, Prisma } from "@virtfn/db";
 import { OperationStatus } from "@virtfn/db";
-import type { Actor } from "../shared/actor";
+import { canSeeInventory, type Actor } from "../shared/actor";
 import { notFound } from "../shared/errors";
 import {
   keysetTotal,
@@ -10,6 +10,7 @@ import {
   keysetTake,
   keysetWhere,
   pageInput,
+  projectCountOrder,
   sortOrder,
   type Keyset,
   type Page,
@@ -106,7 +107,9 @@ export async function listOperations(
       orderBy: keysetOrder<Prisma.OperationOrderByWithRelationInput>(keyset),
       take: keysetTake(input),
     }),
-    keysetTotal(input, keyset, (take) => db.operation.count({ where, take })),
+    keysetTotal(input, keyset, (take) =>
+      db.operation.count({ where, take, ...projectCountOrder(!canSeeInventory(actor)) }),
+    ),
   ]);
   return keysetPage(rows, input, total, toView, (row) => row[input.sort]);
 }

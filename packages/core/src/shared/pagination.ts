@@ -178,3 +178,14 @@ export async function cappedCount(count: (take: number) => Promise<number>): Pro
   const n = await count(TOTAL_CAP + 1);
   return n > TOTAL_CAP ? { total: TOTAL_CAP, exact: false } : { total: n, exact: true };
 }
+
+/**
+ * The order a capped count of a project-scoped list walks in. Prisma orders a count that has
+ * `take` by id, and Postgres then walks the primary key and filters: for a tenant whose projects
+ * hold a tenth of the rows, ten rows read per row counted, 160 ms at 50k VMs. Ordered by
+ * projectId, it walks the list's (projectId, …) index instead and reads only the rows it counts.
+ * Lists that are not narrowed to projects keep the primary key.
+ */
+export function projectCountOrder(scoped: boolean): { orderBy?: { projectId: "asc" } } {
+  return scoped ? { orderBy: { projectId: "asc" } } : {};
+}

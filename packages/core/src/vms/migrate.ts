@@ -8,7 +8,7 @@ import { lockVm, TX_OPTIONS, visibleVm } from "./access";
 import type { VmOperation } from "./commands";
 import { judgeHost, tryOrder, type CreateDemand, type VfNetwork } from "./placement";
 import { enforce, migrationVerdict } from "./rules";
-import { placementHosts, rankHosts, type PlacementNetwork } from "./scheduler";
+import { placementHosts, rankHosts, type PlacementHost, type PlacementNetwork } from "./scheduler";
 import { migrateVmInput, type MigrateVmInput } from "./schemas";
 
 type MigrationVm = Awaited<ReturnType<typeof loadForMigration>>;
@@ -68,6 +68,52 @@ async function judgeStoppedTargets(db: DbOrTx, vm: MigrationVm) {
   };
 }
 
+/** How many qualifying hosts the candidate list names, and how many hosts it judges at most. */
+const CANDIDATES_WANTED = 50;
+const CANDIDATES_JUDGED = 512;
+const CANDIDATE_PAGE = 64;
+
+/**
+ * The other hosts of the VM's zone in name order, judged a page at a time until CANDIDATES_WANTED
+ * qualify or CANDIDATES_JUDGED were judged: a zone of 10,000 hosts costs what one of 100 does.
+ * `complete` is false when hosts were left unjudged.
+ */
+async function judgeStoppedCandidates(db: Db, vm: MigrationVm) {
+  const demand = stoppedDemand(vm);
+  const judged: Array<{ host: PlacementHost; refusal: ReturnType<typeof judgeHost> }> = [];
+  if (!vm.clusterId) return { judged, complete: true };
+  const zone = await db.cluster.findUnique({
+    where: { id: vm.clusterId },
+    select: { zoneId: true },
+  });
+  if (!zone) return { judged, complete: true };
+  let qualifying = 0;
+  let after: string | undefined;
+  for (;;) {
+    const page = await db.host.findMany({
+      where: {
+        cluster: { zoneId: zone.zoneId },
+        ...(vm.hostId ? { id: { not: vm.hostId } } : {}),
+        ...(after !== undefined ? { name: { gt: after } } : {}),
+      },
+      select: { id: true, name: true },
+      orderBy: { name: "asc" },
+      take: CANDIDATE_PAGE,
+    });
+    if (page.length === 0) return { judged, complete: true };
+    after = page.at(-1)?.name;
+    for (const host of await placementHosts(db, { hostIds: page.map((h) => h.id) })) {
+      const refusal = judgeHost(host, demand);
+      judged.push({ host, refusal });
+      if (!refusal) qualifying += 1;
+    }
+    if (page.length < CANDIDATE_PAGE) return { judged, complete: true };
+    if (qualifying >= CANDIDATES_WANTED || judged.length >= CANDIDATES_JUDGED) {
+      return { judged, complete: false };
+    }
+  }
+}
+
 export interface MigrationCandidate {
   hostId: string;
   name: string;
@@ -85,14 +131,21 @@ export async function migrationCandidates(
   db: Db,
   actor: Actor,
   rawInput: { vmId: string },
-): Promise<{ vmId: string; canChoose: boolean; hosts: MigrationCandidate[] }> {
+): Promise<{
+  vmId: string;
+  canChoose: boolean;
+  hosts: MigrationCandidate[];
+  /** False when the list stopped early (enough hosts qualify); the others were not judged. */
+  complete: boolean;
+}> {
   const { vmId } = migrateVmInput.pick({ vmId: true }).parse(rawInput);
   await visibleVm(db, actor, vmId, false);
   const vm = await loadForMigration(db, vmId);
-  const { judged } = await judgeStoppedTargets(db, vm);
+  const { judged, complete } = await judgeStoppedCandidates(db, vm);
   return {
     vmId,
     canChoose: actor.role === "Admin",
+    complete,
     hosts: judged.map(({ host, refusal }) => ({
       hostId: host.id,
       name: host.name,

@@ -6,7 +6,7 @@ import {
   type Prisma,
   type VfState,
 } from "@virtfn/db";
-import type { Actor } from "../shared/actor";
+import { canSeeInventory, type Actor } from "../shared/actor";
 import { notFound } from "../shared/errors";
 import {
   keysetTotal,
@@ -14,6 +14,7 @@ import {
   keysetPage,
   keysetTake,
   keysetWhere,
+  projectCountOrder,
   type Keyset,
   type Page,
 } from "../shared/pagination";
@@ -104,7 +105,13 @@ export async function listVms(
       orderBy: keysetOrder<Prisma.VmOrderByWithRelationInput>(keyset),
       take: keysetTake(input),
     }),
-    keysetTotal(input, keyset, (take) => db.vm.count({ where, take })),
+    keysetTotal(input, keyset, (take) =>
+      db.vm.count({
+        where,
+        take,
+        ...projectCountOrder(!canSeeInventory(actor) || input.projectId !== undefined),
+      }),
+    ),
   ]);
   return keysetPage(
     rows,

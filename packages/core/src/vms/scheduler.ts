@@ -164,8 +164,9 @@ export async function placementHosts(
   const pfQuery = () =>
     db.$queryRaw<PfFactRow[]>`
       SELECT pf.id, pf."hostId", pf.name, pf."bondName",
-             (SELECT count(*) FROM "VirtualFunction" vf
-              WHERE vf."pfId" = pf.id AND vf.state = 'Available')::int AS "availableVfs",
+             -- From the running counts (sriov/capacity.ts), not one row per VF.
+             COALESCE((SELECT sum(c.n) FROM "VfStateCount" c
+                       WHERE c."pfId" = pf.id AND c.state = 'Available'), 0)::int AS "availableVfs",
              EXISTS (SELECT 1 FROM "Operation" op
                      WHERE op."targetType" = 'PhysicalNic' AND op."targetId" = pf.id::text
                        AND op.status IN ('Pending', 'Running')) AS busy
