@@ -2,6 +2,7 @@ export { startAgent, type RunningAgent, type StartAgentOptions } from "./server/
 export { startSimFleet, type SimFleet, type SimFleetOptions } from "./server/fleet";
 export {
   startObservedSimFleet,
+  type AppliedCall,
   type ObservedCall,
   type ObservedSimFleet,
   type ObservedSimFleetOptions,

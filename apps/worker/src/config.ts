@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { dbOptionsFromEnv, type CreateDbOptions } from "@virtfn/db";
+import { dbOptionsFromEnv, listenDatabaseUrl, type CreateDbOptions } from "@virtfn/db";
 import { queuePrefixFromEnv, redisTargetFromEnv, type RedisTarget } from "@virtfn/core";
 
 const WorkerEnv = z.object({
@@ -26,6 +26,11 @@ const WorkerEnv = z.object({
 
 export type WorkerConfig = {
   databaseUrl: string;
+  /**
+   * Where the outbox dispatcher LISTENs: VIRTFN_DB_DIRECT_URL past PgBouncer; null polls every
+   * dispatchMs instead. Unset: DATABASE_URL, unless that goes through PgBouncer.
+   */
+  listenUrl?: string | null;
   redisUrl: string;
   /** Sentinel, when configured; otherwise `redisUrl` is used as it is. */
   redis?: RedisTarget;
@@ -85,6 +90,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): WorkerConfi
   const parsed = WorkerEnv.parse(env);
   return {
     databaseUrl: parsed.DATABASE_URL,
+    listenUrl: listenDatabaseUrl(parsed.DATABASE_URL, env),
     redisUrl: parsed.REDIS_URL,
     redis: redisTargetFromEnv(env),
     queuePrefix: queuePrefixFromEnv(env),

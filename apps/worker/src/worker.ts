@@ -1,7 +1,7 @@
 import { Worker } from "bullmq";
 import { createAgentClient, type AgentClient } from "@virtfn/agent-client";
 import { pingDatabase, Queues, type AgentCallPolicy, type AgentTarget } from "@virtfn/core";
-import { createDb } from "@virtfn/db";
+import { createDb, listenDatabaseUrl } from "@virtfn/db";
 import {
   checkReadiness,
   createWorkerMetrics,
@@ -37,13 +37,18 @@ export async function startWorker(
   log: LineLog = (line) => console.log(`[worker] ${line}`),
 ): Promise<RunningWorker> {
   const outageMs = config.agentOutageMs ?? DEFAULT_AGENT_OUTAGE_MS;
-  const agentFor = (target: AgentTarget, policy?: AgentCallPolicy): AgentClient =>
+  const agentFor = (
+    target: AgentTarget,
+    policy?: AgentCallPolicy,
+    operationId?: string,
+  ): AgentClient =>
     createAgentClient({
       baseUrl: target.agentUrl,
       token: target.agentToken,
       timeoutMs: config.agentTimeoutMs ?? 10_000,
       retryForMs: policy?.waitOutOutages === true ? outageMs : 0,
       onCall: metrics.agentCall,
+      ...(operationId === undefined ? {} : { operationId }),
     });
   const db = createDb(config.databaseUrl, workerDbOptions(config));
   const producerConnection = createRedis(config.redis ?? config.redisUrl);
@@ -80,7 +85,8 @@ export async function startWorker(
   }
   const dispatcher = startDispatcher({
     db,
-    databaseUrl: config.databaseUrl,
+    listenUrl:
+      config.listenUrl === undefined ? listenDatabaseUrl(config.databaseUrl, {}) : config.listenUrl,
     queues,
     intervalMs: config.dispatchMs,
     log,

@@ -29,6 +29,8 @@ export interface AgentClientOptions {
   /** Keep retrying transient failures of idempotent calls for this long; default 0 (count only). */
   retryForMs?: number;
   fetch?: typeof fetch;
+  /** The operation these calls are made for, sent with each (OPERATION_HEADER). */
+  operationId?: string;
   /** Told of every call once it ends (retries included), for metrics; what it throws is ignored. */
   onCall?: (event: AgentCallEvent) => void;
 }
@@ -61,6 +63,7 @@ export function createAgentClient(options: AgentClientOptions) {
     retryDelayMs: options.retryDelayMs ?? 200,
     retryForMs: options.retryForMs ?? 0,
     fetch: options.fetch ?? globalThis.fetch,
+    ...(options.operationId === undefined ? {} : { operationId: options.operationId }),
   };
 
   async function call<N extends RouteName>(

@@ -14,4 +14,4 @@ export {
   type AgentClientOptions,
   type SetVfCountAndWaitOptions,
 } from "./client";
-export type { CallOptions } from "./transport";
+export { OPERATION_HEADER, type CallOptions } from "./transport";

@@ -19,7 +19,12 @@ export interface TransportOptions {
   /** Cap of one backoff while retrying for `retryForMs`; default 2 s. */
   maxRetryDelayMs?: number;
   fetch: typeof fetch;
+  /** Sent as OPERATION_HEADER with every call: the operation the calls are made for. */
+  operationId?: string;
 }
+
+/** The header naming the operation an agent call is made for: agents log and count by it. */
+export const OPERATION_HEADER = "x-virtfn-operation-id";
 
 export interface CallOptions {
   timeoutMs?: number;
@@ -73,6 +78,7 @@ async function attemptOnce(
   ).toString();
   const headers: Record<string, string> = { accept: "application/json" };
   if (route.auth) headers.authorization = `Bearer ${transport.token}`;
+  if (transport.operationId !== undefined) headers[OPERATION_HEADER] = transport.operationId;
   let payload: string | undefined;
   if (route.body !== null) {
     headers["content-type"] = "application/json";

@@ -73,8 +73,48 @@ class ReleasingPrismaPg extends PrismaPg {
   }
 }
 
-/** The pg pool under each client createDb made: queryRows sends hot statements through it. */
-const pools = new WeakMap<object, pg.Pool>();
+/**
+ * The pg pool under each client createDb made: queryRows sends hot statements through it, named
+ * (prepared once per connection) unless the pool goes through PgBouncer.
+ */
+const pools = new WeakMap<object, { pool: pg.Pool; named: boolean }>();
+
+// ---- PgBouncer in transaction mode ------------------------------------------------------------
+// Prisma's own convention marks a URL that goes through PgBouncer: `?pgbouncer=true`. In
+// transaction pooling each transaction may land on another server connection, so what lives in a
+// session does not work through it: a named prepared statement (PgBouncer before 1.21, or without
+// max_prepared_statements, does not carry it over) and LISTEN (notifications go to whichever
+// server connection ran it, and nobody listens there once the transaction ends).
+
+/** Whether `databaseUrl` says it goes through PgBouncer (`?pgbouncer=true`). */
+export function throughPgBouncer(databaseUrl: string): boolean {
+  try {
+    return new URL(databaseUrl).searchParams.get("pgbouncer") === "true";
+  } catch {
+    return false;
+  }
+}
+
+/** The URL for pg itself: the `pgbouncer` marker is ours, not a Postgres startup parameter. */
+function withoutMarker(databaseUrl: string): string {
+  if (!throughPgBouncer(databaseUrl)) return databaseUrl;
+  const url = new URL(databaseUrl);
+  url.searchParams.delete("pgbouncer");
+  return url.toString();
+}
+
+/**
+ * The connection a LISTEN may hold: VIRTFN_DB_DIRECT_URL (Postgres itself, past PgBouncer) when
+ * set, else DATABASE_URL unless that goes through PgBouncer, else null (poll instead).
+ */
+export function listenDatabaseUrl(
+  databaseUrl: string,
+  env: Readonly<Record<string, string | undefined>>,
+): string | null {
+  const direct = env.VIRTFN_DB_DIRECT_URL?.trim();
+  if (direct) return withoutMarker(direct);
+  return throughPgBouncer(databaseUrl) ? null : databaseUrl;
+}
 
 /**
  * Runs one raw statement and returns its rows (to be parsed by the caller). On a client from
@@ -85,13 +125,16 @@ const pools = new WeakMap<object, pg.Pool>();
  * message says "timeout exceeded when trying to connect".
  */
 export async function queryRows(db: DbOrTx, query: Prisma.Sql): Promise<unknown[]> {
-  const pool = pools.get(db);
-  if (!pool) return db.$queryRaw<unknown[]>(query);
+  const owned = pools.get(db);
+  if (!owned) return db.$queryRaw<unknown[]>(query);
   // A named statement is parsed and planned once per connection, not on every call: the hot
-  // statements are long, and their text repeats (only the values change).
-  const name = `virtfn_${createHash("sha1").update(query.text).digest("hex").slice(0, 24)}`;
-  const { rows } = await pool.query<Record<string, unknown>>({
-    name,
+  // statements are long, and their text repeats (only the values change). Through PgBouncer the
+  // next call may meet a server connection that never saw it: unnamed there.
+  const name = owned.named
+    ? `virtfn_${createHash("sha1").update(query.text).digest("hex").slice(0, 24)}`
+    : undefined;
+  const { rows } = await owned.pool.query<Record<string, unknown>>({
+    ...(name === undefined ? {} : { name }),
     text: query.text,
     values: query.values,
   });
@@ -101,7 +144,7 @@ export async function queryRows(db: DbOrTx, query: Prisma.Sql): Promise<unknown[
 export function createDb(databaseUrl: string, options: CreateDbOptions = {}): Db {
   const settings = { ...DB_DEFAULTS, ...options };
   const pool = new pg.Pool({
-    connectionString: databaseUrl,
+    connectionString: withoutMarker(databaseUrl),
     max: settings.max,
     connectionTimeoutMillis: settings.connectionTimeoutMs,
     idleTimeoutMillis: settings.idleTimeoutMs,
@@ -120,7 +163,7 @@ export function createDb(databaseUrl: string, options: CreateDbOptions = {}): Db
       timeout: settings.transactionTimeoutMs,
     },
   });
-  pools.set(client, pool);
+  pools.set(client, { pool, named: !throughPgBouncer(databaseUrl) });
   return client;
 }
 

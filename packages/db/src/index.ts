@@ -1,4 +1,11 @@
-export { createDb, dbOptionsFromEnv, DB_DEFAULTS, queryRows } from "./client";
+export {
+  createDb,
+  dbOptionsFromEnv,
+  DB_DEFAULTS,
+  listenDatabaseUrl,
+  queryRows,
+  throughPgBouncer,
+} from "./client";
 export type { Db, Tx, DbOrTx, CreateDbOptions } from "./client";
 export { Prisma, PrismaClient } from "./generated/prisma/client";
 export * from "./generated/prisma/enums";

@@ -2,7 +2,7 @@ import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { HostAgent } from "../agent/host-agent";
 import { httpMigrator } from "../agent/migrator";
-import { SimHypervisor } from "../hypervisor/sim";
+import { SimHypervisor, type OnApplied } from "../hypervisor/sim";
 import { systemClock, type Clock } from "../platform/clock";
 import { knownNicModels } from "../profiles/load";
 import type { HostProfile } from "../profiles/schema";
@@ -16,6 +16,8 @@ export interface SimBackendOptions {
   perVfDelayMs?: number;
   clock?: Clock;
   vfPollMs?: number;
+  /** Told of every change the sim hypervisor really makes (tests count them per operation). */
+  onApplied?: OnApplied;
 }
 
 export interface BackendHandle {
@@ -38,7 +40,10 @@ export async function createSimBackend(
     perVfDelayMs: options.perVfDelayMs ?? 30,
     clock,
   });
-  const hypervisor = await SimHypervisor.open(path.join(options.stateDir, "libvirt.json"));
+  const hypervisor = await SimHypervisor.open(
+    path.join(options.stateDir, "libvirt.json"),
+    options.onApplied,
+  );
   const agent = new HostAgent({
     backend: "sim",
     host: { sys: kernel.sys, proc: kernel.proc, runner: simHostCommands(kernel) },

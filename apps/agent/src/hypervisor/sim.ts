@@ -16,6 +16,17 @@ const StoredDomain = z.object({
 const StoredState = z.object({ domains: z.array(StoredDomain) });
 type StoredDomain = z.infer<typeof StoredDomain>;
 
+/** A change the sim hypervisor really made (a repeat that changed nothing is not one). */
+export interface AppliedEffect {
+  domain: string;
+  kind: "define" | "redefine" | "start" | "stop" | "undefine" | "attach" | "detach";
+  /** The NIC attached or detached: its PCI address for a VF, its MAC for a vNIC. */
+  nic?: string;
+}
+export type OnApplied = (effect: AppliedEffect) => void;
+
+const nicKey = (nic: NicSpec): string => (nic.type === "vf" ? nic.pciAddress : nic.mac);
+
 /**
  * An in-memory libvirt persisted to one JSON file, so a sim host keeps its domains across agent
  * restarts. It behaves like libvirt where the agent depends on it (errors for unknown domains,
@@ -25,12 +36,17 @@ export class SimHypervisor implements Hypervisor {
   private domains = new Map<string, StoredDomain>();
   private readonly store: JsonStore;
 
-  private constructor(file: string) {
+  // Tests count what was applied per operation here: an agent call repeated by a retry must
+  // change nothing the second time.
+  private readonly onApplied: OnApplied;
+
+  private constructor(file: string, onApplied: OnApplied) {
     this.store = new JsonStore(file);
+    this.onApplied = onApplied;
   }
 
-  static async open(file: string): Promise<SimHypervisor> {
-    const hv = new SimHypervisor(file);
+  static async open(file: string, onApplied: OnApplied = () => undefined): Promise<SimHypervisor> {
+    const hv = new SimHypervisor(file, onApplied);
     const stored = await readJsonFile(file, StoredState);
     for (const d of stored?.domains ?? []) hv.domains.set(d.name, d);
     return hv;
@@ -63,6 +79,7 @@ export class SimHypervisor implements Hypervisor {
 
   async define(spec: DefinedSpec): Promise<void> {
     const existing = this.domains.get(spec.name);
+    const before = existing === undefined ? null : JSON.stringify(this.toRecord(existing));
     this.domains.set(spec.name, {
       name: spec.name,
       uuid: spec.uuid,
@@ -73,6 +90,9 @@ export class SimHypervisor implements Hypervisor {
       config: structuredClone(spec.nics),
       live: existing?.live ?? null,
     });
+    const after = JSON.stringify(this.toRecord(this.must(spec.name)));
+    if (before !== after)
+      this.onApplied({ domain: spec.name, kind: before === null ? "define" : "redefine" });
     await this.persist();
   }
 
@@ -85,6 +105,7 @@ export class SimHypervisor implements Hypervisor {
       );
     d.state = "running";
     d.live = structuredClone(d.config);
+    this.onApplied({ domain: name, kind: "start" });
     await this.persist();
   }
 
@@ -101,26 +122,34 @@ export class SimHypervisor implements Hypervisor {
       );
     d.state = "shutoff";
     d.live = null;
+    this.onApplied({ domain: name, kind: "stop" });
     await this.persist();
   }
 
   async undefine(name: string): Promise<void> {
     this.must(name);
     this.domains.delete(name);
+    this.onApplied({ domain: name, kind: "undefine" });
     await this.persist();
   }
 
   async attach(name: string, nic: NicSpec, live: boolean): Promise<void> {
     const d = this.must(name);
+    const before = JSON.stringify([d.config, d.live]);
     d.config = [...d.config.filter((n) => !sameNic(n, nic)), nic];
     if (live && d.live !== null) d.live = [...d.live.filter((n) => !sameNic(n, nic)), nic];
+    if (JSON.stringify([d.config, d.live]) !== before)
+      this.onApplied({ domain: name, kind: "attach", nic: nicKey(nic) });
     await this.persist();
   }
 
   async detach(name: string, nic: NicSpec, live: boolean): Promise<void> {
     const d = this.must(name);
+    const before = JSON.stringify([d.config, d.live]);
     d.config = d.config.filter((n) => !sameNic(n, nic));
     if (live && d.live !== null) d.live = d.live.filter((n) => !sameNic(n, nic));
+    if (JSON.stringify([d.config, d.live]) !== before)
+      this.onApplied({ domain: name, kind: "detach", nic: nicKey(nic) });
     await this.persist();
   }
 

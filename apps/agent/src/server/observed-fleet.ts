@@ -2,10 +2,13 @@
 // agent-client resolves relative to), with every call recorded. Tests and benchmarks count what
 // the control plane did to each host here, at the agents, rather than trusting its own account;
 // one server keeps a fleet of thousands cheap. Calls can be delayed (a slow network) or held.
+import { AsyncLocalStorage } from "node:async_hooks";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { createSimBackend, type BackendHandle } from "../backends/sim";
+import { OPERATION_HEADER } from "@virtfn/agent-client";
+import type { AppliedEffect } from "../hypervisor/sim";
 import { loadHostProfile } from "../profiles/load";
 import type { HostProfile } from "../profiles/schema";
 import { createApp } from "./app";
@@ -15,12 +18,20 @@ export interface ObservedCall {
   method: string;
   /** The agent route's path, without the host's prefix: `/v1/snapshot`. */
   path: string;
-  /** The operation id a mutating call carried in its body, if any. */
+  /** The operation id the call carried (the OPERATION_HEADER, or a mutating call's body), if any. */
   operationId: string | null;
   startedAt: number;
   /** Unset while the call is in flight. */
   endedAt?: number;
   status?: number;
+}
+
+/** A change a host's sim hypervisor really made, and the operation whose call made it. */
+export interface AppliedCall extends AppliedEffect {
+  host: string;
+  /** Null for calls made for no operation (the reconciler's). */
+  operationId: string | null;
+  at: number;
 }
 
 export interface ObservedSimFleetOptions {
@@ -39,6 +50,8 @@ export interface ObservedSimFleet {
   agents: Array<{ name: string; url: string }>;
   /** Every call so far, in the order they started (empty with `countOnly`). */
   calls: ObservedCall[];
+  /** Every change applied to a domain, with the operation it was applied for (even with `countOnly`). */
+  applied: AppliedCall[];
   /** Calls being handled right now, over the whole fleet. */
   inFlight(): number;
   /** The most calls in flight at once since the start or the last `resetPeak`. */
@@ -67,11 +80,20 @@ function operationIdOf(body: string): string | null {
   return null;
 }
 
+function headerOf(req: http.IncomingMessage, name: string): string | null {
+  const value = req.headers[name];
+  return typeof value === "string" && value !== "" ? value : null;
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function startObservedSimFleet(
   options: ObservedSimFleetOptions,
 ): Promise<ObservedSimFleet> {
+  const applied: AppliedCall[] = [];
+  // Which call a change happens in: the agent's mutex chains its work onto promises created in
+  // the call, so the store follows the call into the hypervisor.
+  const current = new AsyncLocalStorage<ObservedCall>();
   const apps = new Map<string, ReturnType<typeof createApp>>();
   const backends: BackendHandle[] = [];
   const profiles = new Map<string, HostProfile>();
@@ -93,6 +115,15 @@ export async function startObservedSimFleet(
         const backend = await createSimBackend({
           stateDir: path.join(options.baseDir, host.name),
           profile: profileOf(host.profile),
+          onApplied: (effect: AppliedEffect) => {
+            const call = current.getStore();
+            applied.push({
+              ...effect,
+              host: host.name,
+              operationId: call?.operationId ?? null,
+              at: Date.now(),
+            });
+          },
           ...(options.perVfDelayMs === undefined ? {} : { perVfDelayMs: options.perVfDelayMs }),
         });
         backends.push(backend);
@@ -121,7 +152,7 @@ export async function startObservedSimFleet(
       host: match[1] ?? "",
       method: req.method ?? "GET",
       path: (match[2] ?? "/").split("?")[0] ?? "/",
-      operationId: operationIdOf(body),
+      operationId: headerOf(req, OPERATION_HEADER) ?? operationIdOf(body),
       startedAt: Date.now(),
     };
     if (options.countOnly !== true) calls.push(call);
@@ -135,12 +166,14 @@ export async function startObservedSimFleet(
       for (const [name, value] of Object.entries(req.headers)) {
         if (typeof value === "string") headers.set(name, value);
       }
-      const answer = await app.fetch(
-        new Request(`http://agent${match[2] ?? "/"}`, {
-          method: call.method,
-          headers,
-          ...(body === "" || call.method === "GET" ? {} : { body }),
-        }),
+      const answer = await current.run(call, () =>
+        app.fetch(
+          new Request(`http://agent${match[2] ?? "/"}`, {
+            method: call.method,
+            headers,
+            ...(body === "" || call.method === "GET" ? {} : { body }),
+          }),
+        ),
       );
       const text = await answer.text();
       call.status = answer.status;
@@ -165,6 +198,7 @@ export async function startObservedSimFleet(
     url,
     agents: options.hosts.map((host) => ({ name: host.name, url: `${url}/h/${host.name}` })),
     calls,
+    applied,
     inFlight: () => inFlight,
     peakInFlight: () => peak,
     total: () => total,

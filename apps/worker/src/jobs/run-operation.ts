@@ -9,6 +9,7 @@ import {
   reportProgress,
   resumeOperation,
   succeedOperation,
+  type AgentCallPolicy,
   type AgentTarget,
 } from "@virtfn/core";
 import type { AgentClient } from "@virtfn/agent-client";
@@ -19,7 +20,8 @@ import { throttledProgress } from "./progress";
 
 export interface JobDeps {
   db: Db;
-  agentFor(target: AgentTarget): AgentClient;
+  /** `operationId` goes with every call, so the agent can tell which operation a change is for. */
+  agentFor(target: AgentTarget, policy?: AgentCallPolicy, operationId?: string): AgentClient;
   log(line: string, fields?: LogFields): void;
   /** Told once per operation that this job moved to a final status (metrics). */
   finished?(operation: Operation, status: "Succeeded" | "Failed"): void;
@@ -62,7 +64,8 @@ export async function runOperationJob(
   const ctx = {
     isFinalAttempt: finalAttempt,
     db: deps.db,
-    agentFor: deps.agentFor,
+    agentFor: (target: AgentTarget, policy?: AgentCallPolicy) =>
+      deps.agentFor(target, policy, operationId),
     resumed: resume ?? null,
     progress: (percent: number, message: string) => {
       progress.report(percent, message);

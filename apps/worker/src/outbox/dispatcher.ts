@@ -22,7 +22,8 @@ const isQueueName = (name: string): name is QueueName => queueNames.has(name);
  */
 export function startDispatcher(deps: {
   db: Db;
-  databaseUrl: string;
+  /** The connection to LISTEN on; null (through PgBouncer, no direct URL) polls only. */
+  listenUrl: string | null;
   queues: OperationQueues;
   intervalMs: number;
   log(line: string): void;
@@ -75,7 +76,10 @@ export function startDispatcher(deps: {
     woken = true;
     wake?.();
   };
-  const listener = listen(deps.databaseUrl, OUTBOX_CHANNEL, notify, deps.log);
+  const listener =
+    deps.listenUrl === null
+      ? { close: () => Promise.resolve() }
+      : listen(deps.listenUrl, OUTBOX_CHANNEL, notify, deps.log);
 
   async function loop(): Promise<void> {
     while (running) {
