@@ -264,6 +264,15 @@ async function walkEverything(who: {
       ...(body !== undefined ? { body } : {}),
     });
     const sent = `${url} ${JSON.stringify(body ?? null)}`;
+    // One visibility answer: whatever is read of another project (its EIPs, security groups,
+    // VM create options, the project itself) answers as if it did not exist.
+    if (!who.readsAll && endpoint.method === "GET" && endpoint.path.includes(":projectId")) {
+      const code = (answer.body as { code?: unknown } | null)?.code;
+      if (answer.status !== 404 || code !== "NOT_FOUND")
+        problems.push(
+          `GET ${endpoint.path} of another project: ${answer.status} ${String(code)}, not 404 NOT_FOUND`,
+        );
+    }
     if (answer.status >= 200 && answer.status < 300) {
       const found = leaked(answer.text, "");
       if (found.length)

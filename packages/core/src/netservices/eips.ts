@@ -18,11 +18,11 @@ import {
   type EipIdInput,
   type ProjectIdInput,
 } from "./schemas";
-import { canSeeProject } from "../shared/visibility";
+import { canSeeProject, requireVisibleProject } from "../shared/visibility";
 
 export async function listEips(db: Db, actor: Actor, rawInput: ProjectIdInput): Promise<Eip[]> {
   const { projectId } = projectIdInput.parse(rawInput);
-  if (!canSeeProject(actor, projectId)) return [];
+  requireVisibleProject(actor, projectId);
   return db.eip.findMany({ where: { projectId }, orderBy: { name: "asc" } });
 }
 

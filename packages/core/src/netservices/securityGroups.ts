@@ -20,7 +20,7 @@ import {
   type SecurityGroupIdInput,
   type SecurityGroupMemberInput,
 } from "./schemas";
-import { canSeeProject } from "../shared/visibility";
+import { canSeeProject, requireVisibleProject } from "../shared/visibility";
 
 export type SecurityGroupView = SecurityGroup & {
   rules: SecurityGroupRule[];
@@ -48,7 +48,7 @@ export async function listSecurityGroups(
   rawInput: ProjectIdInput,
 ): Promise<SecurityGroupView[]> {
   const { projectId } = projectIdInput.parse(rawInput);
-  if (!canRead(actor, projectId)) return [];
+  requireVisibleProject(actor, projectId);
   const rows = await db.securityGroup.findMany({
     where: { projectId },
     include: { rules: true, members: { select: { nicId: true } } },

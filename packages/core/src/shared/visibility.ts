@@ -4,11 +4,17 @@
 // other projects its user belongs to, and never "what I requested" outside those projects.
 import type { Actor } from "./actor";
 import { canSeeInventory } from "./actor";
+import { notFound } from "./errors";
 
 /** True when the actor may see resources of this project. */
 export function canSeeProject(actor: Actor, projectId: string | null | undefined): boolean {
   if (canSeeInventory(actor)) return true;
   return projectId !== null && projectId !== undefined && actor.projectIds.includes(projectId);
+}
+
+/** Another project's id answers like an unknown one (NOT_FOUND), whatever is asked of it. */
+export function requireVisibleProject(actor: Actor, projectId: string): void {
+  if (!canSeeProject(actor, projectId)) throw notFound("Project", projectId);
 }
 
 /** A where-clause fragment on a `projectId` column: {} for everything, else the visible projects. */

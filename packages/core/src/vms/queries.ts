@@ -41,7 +41,7 @@ import {
   type VmIdInput,
 } from "./schemas";
 import { nicVfStatus, type NicVfStatus } from "./nics";
-import { likeLiteral } from "../shared/visibility";
+import { likeLiteral, requireVisibleProject } from "../shared/visibility";
 
 export interface VmListItem {
   id: string;
@@ -324,6 +324,7 @@ export async function vmCreateOptions(
   rawInput: VmCreateOptionsInput,
 ): Promise<L3CreateOption[]> {
   const { projectId } = vmCreateOptionsInput.parse(rawInput);
+  requireVisibleProject(actor, projectId);
   requireProjectWriter(actor, projectId);
   const l3s = await db.l3Network.findMany({
     include: { l2: { include: { clusters: { select: { clusterId: true } } } } },

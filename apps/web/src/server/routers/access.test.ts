@@ -221,13 +221,14 @@ describe("SR-IOV, network, VM, catalog and network-service procedures: who may c
     async (_name, call) => {
       await expect(call(caller(null))).rejects.toMatchObject({ code: "UNAUTHORIZED" });
       // Past the role check, the call reaches core: the (untouchable) database, core's own project
-      // check (a tenant of no project may not write to it), or an empty list for an unseen project.
+      // check (an unseen project is NOT_FOUND; a project it sees but may not write to, FORBIDDEN),
+      // or what core answers.
       for (const role of ["Tenant", "Auditor"] as const) {
         const outcome = await call(caller(role)).then(
           () => "resolved",
           (error: { code?: string }) => error.code,
         );
-        expect(["INTERNAL_SERVER_ERROR", "FORBIDDEN", "resolved"]).toContain(outcome);
+        expect(["INTERNAL_SERVER_ERROR", "FORBIDDEN", "NOT_FOUND", "resolved"]).toContain(outcome);
       }
       await expect(call(caller("Admin"))).rejects.toMatchObject({ code: "INTERNAL_SERVER_ERROR" });
     },
@@ -244,7 +245,7 @@ describe("SR-IOV, network, VM, catalog and network-service procedures: who may c
       }),
     ).rejects.toMatchObject({ code: "FORBIDDEN" });
     await expect(caller("Tenant").vms.createOptions({ projectId: id })).rejects.toMatchObject({
-      code: "FORBIDDEN",
+      code: "NOT_FOUND",
     });
   });
 

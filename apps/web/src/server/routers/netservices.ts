@@ -54,7 +54,7 @@ export const qosRouter = router({
 });
 
 export const securityGroupsRouter = router({
-  /** Signed in; a project the caller cannot see lists as empty. */
+  /** Signed in; a project the caller cannot see answers NOT_FOUND, like any hidden resource. */
   list: authedProcedure
     .input(projectIdInput)
     .output(securityGroupsRouterOutputs.list)
@@ -104,7 +104,7 @@ export const securityGroupsRouter = router({
 });
 
 export const eipsRouter = router({
-  /** Signed in; a project the caller cannot see lists as empty. */
+  /** Signed in; a project the caller cannot see answers NOT_FOUND, like any hidden resource. */
   list: authedProcedure
     .input(projectIdInput)
     .output(eipsRouterOutputs.list)
