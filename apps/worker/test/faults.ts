@@ -3,7 +3,6 @@
 // and one check that everything converged once it is over.
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import http from "node:http";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -24,8 +23,9 @@ import {
   AGENT_TOKEN,
   startSimAgent,
   waitForOperation,
+  startSlowProxy,
   type Fixture,
-  type SlowProxy,
+  type GateProxy,
 } from "./helpers";
 import { pfNamed } from "./sriov-helpers";
 import { catalog, network, runningVm, vfConsistency, type Catalog } from "./vms-helpers";
@@ -52,101 +52,6 @@ export interface FaultHost {
   /** Between the worker and the agent: makes the agent slow, or holds one call. */
   proxy: GateProxy;
   close(): Promise<void>;
-}
-
-/** One agent call held in the proxy until the test lets it go. */
-export interface Gate {
-  /** Resolves once the held call reached the gate (its request, or the agent's answer). */
-  reached: Promise<void>;
-  release(): void;
-}
-
-export interface GateProxy extends SlowProxy {
-  /**
-   * Holds the next call whose method and path match: `request` before it reaches the agent,
-   * `answer` after the agent answered and before the worker hears it. One call per gate.
-   */
-  hold(method: string, path: RegExp, at: "request" | "answer"): Gate;
-}
-
-/**
- * The slow proxy (every request `before` ms late) that can also hold one chosen call: the way
- * to put an agent call exactly on either side of a fault, with the real agent behind it.
- */
-export async function startGateProxy(targetUrl: string, delayMs: number): Promise<GateProxy> {
-  const target = new URL(targetUrl);
-  let before = delayMs;
-  let after = 0;
-  const gates: Array<{
-    method: string;
-    path: RegExp;
-    at: "request" | "answer";
-    reach(): void;
-    opened: Promise<void>;
-  }> = [];
-  const gateFor = (req: http.IncomingMessage, at: "request" | "answer") => {
-    const i = gates.findIndex(
-      (g) => g.at === at && g.method === req.method && g.path.test(req.url ?? ""),
-    );
-    const [gate] = i < 0 ? [] : gates.splice(i, 1);
-    if (!gate) return Promise.resolve();
-    gate.reach();
-    return gate.opened;
-  };
-  const server = http.createServer((req, res) => {
-    const answerDelay = after;
-    const forward = async () => {
-      await gateFor(req, "request");
-      const upstream = http.request(
-        {
-          host: target.hostname,
-          port: target.port,
-          path: req.url,
-          method: req.method,
-          headers: req.headers,
-        },
-        (answer) => {
-          void gateFor(req, "answer").then(() =>
-            setTimeout(() => {
-              if (res.destroyed) return answer.resume();
-              res.writeHead(answer.statusCode ?? 502, answer.headers);
-              answer.pipe(res);
-            }, answerDelay),
-          );
-        },
-      );
-      upstream.on("error", () => {
-        if (res.destroyed) return;
-        res.writeHead(502);
-        res.end();
-      });
-      req.pipe(upstream);
-    };
-    setTimeout(() => void forward(), before);
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  if (address === null || typeof address === "string") throw new Error("proxy has no port");
-  return {
-    url: `http://127.0.0.1:${address.port}`,
-    setDelay(nextBefore, nextAfter = 0) {
-      before = nextBefore;
-      after = nextAfter;
-    },
-    hold(method, path, at) {
-      let reach = (): void => undefined;
-      let release = (): void => undefined;
-      const reached = new Promise<void>((resolve) => (reach = resolve));
-      const opened = new Promise<void>((resolve) => (release = resolve));
-      gates.push({ method, path, at, reach, opened });
-      return { reached, release };
-    },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
 }
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
@@ -241,7 +146,7 @@ export async function faultHost(
   const inProcess: RunningAgent | null = args.agentProcess ? null : await startSimAgent(PROFILE);
   const spawned = args.agentProcess ? await spawnSimAgent(args.agentProcess.perVfDelayMs) : null;
   const agentUrl = spawned?.url ?? inProcess?.url ?? "";
-  const proxy = await startGateProxy(agentUrl, args.delayMs);
+  const proxy = await startSlowProxy(agentUrl, args.delayMs);
   const { host, operation } = await addHost(fx.db, fx.admin, {
     name: args.name,
     clusterId: fx.clusterId,

@@ -134,14 +134,50 @@ export interface SlowProxy {
   close(): Promise<void>;
 }
 
-/** An HTTP proxy that holds every request for `delayMs`: a slow network to the agent. */
-export async function startSlowProxy(targetUrl: string, delayMs: number): Promise<SlowProxy> {
+/** One agent call held in the proxy until the test lets it go. */
+export interface Gate {
+  /** Resolves once the held call reached the gate (its request, or the agent's answer). */
+  reached: Promise<void>;
+  release(): void;
+}
+
+export interface GateProxy extends SlowProxy {
+  /**
+   * Holds the next call whose method and path match: `request` before it reaches the agent,
+   * `answer` after the agent answered and before the worker hears it. One call per gate.
+   */
+  hold(method: string, path: RegExp, at: "request" | "answer"): Gate;
+}
+
+/**
+ * An HTTP proxy that holds every request for `delayMs` (a slow network to the agent) and can
+ * hold one chosen call: the way to put an agent call exactly on either side of a fault, with
+ * the real agent behind it.
+ */
+export async function startSlowProxy(targetUrl: string, delayMs: number): Promise<GateProxy> {
   const target = new URL(targetUrl);
   let before = delayMs;
   let after = 0;
+  const gates: Array<{
+    method: string;
+    path: RegExp;
+    at: "request" | "answer";
+    reach(): void;
+    opened: Promise<void>;
+  }> = [];
+  const gateFor = (req: http.IncomingMessage, at: "request" | "answer") => {
+    const i = gates.findIndex(
+      (g) => g.at === at && g.method === req.method && g.path.test(req.url ?? ""),
+    );
+    const [gate] = i < 0 ? [] : gates.splice(i, 1);
+    if (!gate) return Promise.resolve();
+    gate.reach();
+    return gate.opened;
+  };
   const server = http.createServer((req, res) => {
     const answerDelay = after;
-    setTimeout(() => {
+    const forward = async () => {
+      await gateFor(req, "request");
       const upstream = http.request(
         {
           host: target.hostname,
@@ -151,11 +187,13 @@ export async function startSlowProxy(targetUrl: string, delayMs: number): Promis
           headers: req.headers,
         },
         (answer) => {
-          setTimeout(() => {
-            if (res.destroyed) return answer.resume();
-            res.writeHead(answer.statusCode ?? 502, answer.headers);
-            answer.pipe(res);
-          }, answerDelay);
+          void gateFor(req, "answer").then(() =>
+            setTimeout(() => {
+              if (res.destroyed) return answer.resume();
+              res.writeHead(answer.statusCode ?? 502, answer.headers);
+              answer.pipe(res);
+            }, answerDelay),
+          );
         },
       );
       upstream.on("error", () => {
@@ -164,7 +202,8 @@ export async function startSlowProxy(targetUrl: string, delayMs: number): Promis
         res.end();
       });
       req.pipe(upstream);
-    }, before);
+    };
+    setTimeout(() => void forward(), before);
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const address = server.address();
@@ -174,6 +213,14 @@ export async function startSlowProxy(targetUrl: string, delayMs: number): Promis
     setDelay(nextBefore, nextAfter = 0) {
       before = nextBefore;
       after = nextAfter;
+    },
+    hold(method, path, at) {
+      let reach = (): void => undefined;
+      let release = (): void => undefined;
+      const reached = new Promise<void>((resolve) => (reach = resolve));
+      const opened = new Promise<void>((resolve) => (release = resolve));
+      gates.push({ method, path, at, reach, opened });
+      return { reached, release };
     },
     close: () =>
       new Promise<void>((resolve) => {
