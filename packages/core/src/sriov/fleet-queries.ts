@@ -9,10 +9,8 @@ import {
   type ListFleetRolloutsInput,
 } from "./fleet-schemas";
 
-export interface FleetClusterProgress {
-  clusterId: string;
-  clusterName: string;
-  budget: number;
+/** A rollout's items by state, for the whole rollout or one cluster of it. */
+export interface FleetItemCounts {
   total: number;
   succeeded: number;
   failed: number;
@@ -21,8 +19,14 @@ export interface FleetClusterProgress {
   waiting: number;
   /** PFs whose child operation runs. */
   running: number;
-  /** Hosts with a PF running: never above `budget`. */
+  /** Hosts with a PF running: never above the cluster's budget. */
   hostsInFlight: number;
+}
+
+export interface FleetClusterProgress extends FleetItemCounts {
+  clusterId: string;
+  clusterName: string;
+  budget: number;
 }
 
 export interface FleetItemView {

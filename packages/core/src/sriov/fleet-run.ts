@@ -6,6 +6,7 @@ import { retryTransaction } from "../shared/db-errors";
 import { DomainError, ErrorCode, isDomainError, notFound } from "../shared/errors";
 import { restoreInTransaction, splitInTransaction } from "./commands";
 import { fleetOperationInput } from "./fleet-schemas";
+import type { FleetItemCounts } from "./fleet-queries";
 
 /** How often the parent looks at its children again; it holds no worker slot meanwhile. */
 const TICK_MS = 250;
@@ -23,15 +24,7 @@ interface Rollout {
   requesterName: string;
 }
 
-export interface FleetTick {
-  total: number;
-  succeeded: number;
-  failed: number;
-  refused: number;
-  skipped: number;
-  waiting: number;
-  running: number;
-  hostsInFlight: number;
+export interface FleetTick extends FleetItemCounts {
   started: number;
   paused: boolean;
   finished: boolean;
@@ -49,18 +42,7 @@ async function harvest(tx: Tx, rolloutId: string): Promise<void> {
 }
 
 async function counts(tx: Tx, rolloutId: string) {
-  const [row] = await tx.$queryRaw<
-    Array<{
-      total: number;
-      succeeded: number;
-      failed: number;
-      refused: number;
-      skipped: number;
-      waiting: number;
-      running: number;
-      hostsInFlight: number;
-    }>
-  >`
+  const [row] = await tx.$queryRaw<FleetItemCounts[]>`
     SELECT count(*)::int AS total,
            count(*) FILTER (WHERE state = 'Succeeded')::int AS succeeded,
            count(*) FILTER (WHERE state = 'Failed')::int AS failed,
