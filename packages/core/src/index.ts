@@ -101,3 +101,6 @@ export * from "./sriov/fleet";
 export * from "./sriov/fleet-queries";
 export { tickFleetRollout, type FleetTick } from "./sriov/fleet-run";
 export { compactRowCounts, rowCounts, type RowCountKind } from "./shared/row-counts";
+
+// The fleet-wide VF search (issue 15).
+export * from "./sriov/vf-search";

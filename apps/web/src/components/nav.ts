@@ -15,6 +15,7 @@ export const navItems: readonly NavItem[] = [
   { href: "/networks/vxlan-pools", label: "VXLAN pools", roles: ["Admin", "Auditor"] },
   { href: "/sriov", label: "SR-IOV overview", roles: ["Admin", "Auditor"] },
   { href: "/sriov/fleet", label: "Fleet split & restore", roles: ["Admin", "Auditor"] },
+  { href: "/sriov/vfs", label: "Virtual functions", roles: ["Admin", "Auditor"] },
   { href: "/vms", label: "VMs", roles: ["Admin", "Auditor", "Tenant"] },
   { href: "/security-groups", label: "Security groups", roles: ["Admin", "Tenant"] },
   { href: "/eips", label: "EIPs", roles: ["Admin", "Tenant"] },

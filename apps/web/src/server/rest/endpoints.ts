@@ -852,4 +852,16 @@ export const endpoints: Endpoint[] = [
     tag: "Users and projects",
     inputFrom: "params",
   },
+
+  // ── Issue 15: the missing pages ──────────────────────────────────────────────────────────────
+  {
+    method: "GET",
+    path: "/vfs",
+    procedure: "sriov.vfs",
+    summary: "Search VFs across the fleet",
+    tag: "SR-IOV",
+    inputFrom: "query",
+    description:
+      "Admins and auditors. `q` is a PCI address (or its start; `04:10.2` means domain 0000), a MAC, or part of a VM or host name; filter by `state`, `hostId`, `pfId`, `l2Id`. Ordered by PCI address, paged by cursor.",
+  },
 ];

@@ -1247,6 +1247,43 @@ export const sriovRouterOutputs = {
       }),
     ),
   }),
+  vfs: z.object({
+    items: z.array(
+      z.object({
+        id: z.string(),
+        pciAddress: z.string(),
+        index: z.number(),
+        state: z.enum(["Available", "Reserved", "Attached", "Releasing", "Missing"]),
+        mac: z.string().nullable(),
+        stateChangedAt: z.date(),
+        hostId: z.string(),
+        hostName: z.string(),
+        pfId: z.string(),
+        pfName: z.string().nullable(),
+        pfPciAddress: z.string(),
+        pfLinkUp: z.boolean(),
+        holder: z
+          .object({
+            nicId: z.string(),
+            deviceIndex: z.number(),
+            mac: z.string(),
+            ip: z.string(),
+            vmId: z.string(),
+            vmName: z.string(),
+            projectId: z.string(),
+            l3Id: z.string(),
+            l3Name: z.string(),
+            l2Id: z.string(),
+            l2Name: z.string(),
+            vlanId: z.number().nullable(),
+          })
+          .nullable(),
+      }),
+    ),
+    nextCursor: z.string().nullable(),
+    total: z.number(),
+    totalExact: z.boolean(),
+  }),
 };
 
 /** vms.ts: vmsRouter. */

@@ -1,6 +1,8 @@
 import {
   restorePfInput,
   restorePhysicalNic,
+  searchVfs,
+  searchVfsInput,
   splitPfInput,
   splitPhysicalNic,
   splitWarnings,
@@ -51,4 +53,9 @@ export const sriovRouter = router({
     .input(sriovOverviewInput)
     .output(sriovRouterOutputs.overview)
     .query(({ ctx, input }) => sriovOverview(ctx.db, ctx.actor, input)),
+  /** Admin, Auditor. VFs across the fleet (or of one host, PF or L2), by PCI address, MAC or name. */
+  vfs: inventoryProcedure
+    .input(searchVfsInput)
+    .output(sriovRouterOutputs.vfs)
+    .query(({ ctx, input }) => searchVfs(ctx.db, ctx.actor, input)),
 });

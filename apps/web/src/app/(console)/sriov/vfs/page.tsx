@@ -1,0 +1,9 @@
+import { requireRole } from "~/app/(console)/guard";
+import { VfsPage } from "./VfsPage";
+
+export const metadata = { title: "Virtual functions · virtfn" };
+
+export default async function Page() {
+  await requireRole(["Admin", "Auditor"]);
+  return <VfsPage />;
+}
