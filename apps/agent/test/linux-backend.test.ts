@@ -1,4 +1,6 @@
 import { existsSync } from "node:fs";
+import { mkdir, rm, writeFile } from "node:fs/promises";
+import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { linuxFactory, type Subject } from "./conformance/factories";
 import type { FakeVirsh } from "./fake-virsh";
@@ -132,5 +134,35 @@ describe("linux backend: commands it issues", { timeout: 30_000 }, () => {
     // Someone outside the agent unbinds the PF driver: the kernel drops the VFs.
     await s.kernel.sys.writeFile("bus/pci/drivers/igb/unbind", "0000:01:00.0");
     await expect(s.agent.startDomain("vm1")).rejects.toMatchObject({ code: "VF_NOT_FOUND" });
+  });
+});
+
+describe("linux backend: NUMA locality from sysfs", { timeout: 30_000 }, () => {
+  it("reads each PF's numa_node (-1 as none) and every node's cpulist and MemTotal", async () => {
+    const { s } = await open("kvm-i350-82599");
+    const sys = s.kernel.sysRoot;
+    const node = (n: number) => path.join(sys, `devices/system/node/node${n}`);
+    // Interleaved siblings, a -1 PF, and a memory-only node (CXL memory has no CPUs).
+    await writeFile(path.join(node(1), "cpulist"), "10-19,30-39\n");
+    await writeFile(path.join(sys, "bus/pci/devices/0000:01:00.1/numa_node"), "-1\n");
+    await mkdir(node(2), { recursive: true });
+    await writeFile(path.join(node(2), "cpulist"), "\n");
+    await writeFile(path.join(node(2), "meminfo"), "Node 2 MemTotal:       1048576 kB\n");
+    const facts = await s.agent.facts();
+    expect(facts.numa).toEqual([
+      { id: 0, cpuList: "0-19", cpuCount: 20, memoryMiB: 98304 },
+      { id: 1, cpuList: "10-19,30-39", cpuCount: 20, memoryMiB: 98304 },
+      { id: 2, cpuList: "", cpuCount: 0, memoryMiB: 1024 },
+    ]);
+    const nics = await s.agent.listNics();
+    expect(nics.map((n) => [n.name, n.numaNode])).toEqual([
+      ["em1", 0],
+      ["em2", null],
+      ["p1p1", 1],
+      ["p1p2", 1],
+    ]);
+    // No node directory at all (a kernel built without NUMA): no topology, not an error.
+    await rm(path.join(sys, "devices/system/node"), { recursive: true });
+    expect((await s.agent.facts()).numa).toEqual([]);
   });
 });

@@ -341,6 +341,41 @@ describe("keyset pages", () => {
     expect(all.totalExact).toBe(true);
   });
 
+  it.each([
+    ["name", "asc"],
+    ["createdAt", "desc"],
+    ["connectionState", "asc"],
+  ] as const)(
+    "a host name search by %s %s pages its matches only, in the list's order, counted",
+    async (sort, order) => {
+      const all = await listHosts(db, admin, { limit: 200, sort, order });
+      for (const [search, filter] of [
+        ["-000", {}],
+        ["ST-001", {}],
+        ["1", { connectionState: "Connected" }],
+        ["0", { clusterId: all.items[60]?.clusterId }],
+        ["no-such-host", {}],
+      ] as const) {
+        const expected = all.items.filter(
+          (host) =>
+            host.name.toLowerCase().includes(search.toLowerCase()) &&
+            (!("connectionState" in filter) || host.connectionState === filter.connectionState) &&
+            (!("clusterId" in filter) || host.clusterId === filter.clusterId),
+        );
+        const first = await listHosts(db, admin, { limit: 7, sort, order, search, ...filter });
+        expect(first.total, search).toBe(expected.length);
+        expect(first.totalExact).toBe(true);
+        const items = await walk((cursor) =>
+          listHosts(db, admin, { limit: 7, sort, order, search, cursor, ...filter }),
+        );
+        expect(
+          items.map((h) => h.name),
+          search,
+        ).toEqual(expected.map((h) => h.name));
+      }
+    },
+  );
+
   it("VMs by state, admin and tenant: complete, no repeats", async () => {
     const vms = await walk((cursor) => listVms(db, admin, { limit: 33, sort: "state", cursor }));
     expect(vms).toHaveLength(HOSTS * 5);

@@ -4,6 +4,7 @@ import type { CommandRunner } from "../platform/runner";
 import { parseCpuinfo, parseMemTotalMiB, type CpuInfo } from "./cpu";
 import { hasIommuArg, readConfiguredCmdline } from "./iommu-arg";
 import { parseKernelLog, readKernelLog } from "./kernel-log";
+import { readNumaTopology } from "./numa";
 
 export interface HostIo {
   sys: SysfsIo;
@@ -25,7 +26,7 @@ export async function readHostname(host: HostIo): Promise<string> {
 
 export async function readFacts(host: HostIo): Promise<HostFacts> {
   // Independent reads, issued together rather than one after the other.
-  const [cpu, cmdlineRaw, configured, kernelLog, iommuUnits, unsafe, hostname, meminfo] =
+  const [cpu, cmdlineRaw, configured, kernelLog, iommuUnits, unsafe, hostname, meminfo, numa] =
     await Promise.all([
       readCpu(host),
       readTrimmed(host.proc, "cmdline"),
@@ -36,6 +37,7 @@ export async function readFacts(host: HostIo): Promise<HostFacts> {
       readTrimmed(host.sys, "module/vfio_iommu_type1/parameters/allow_unsafe_interrupts"),
       readHostname(host),
       readTrimmed(host.proc, "meminfo"),
+      readNumaTopology(host.sys),
     ]);
   const argNow = hasIommuArg(cmdlineRaw ?? "");
   const kernelArgSet = configured === null ? argNow : hasIommuArg(configured);
@@ -54,5 +56,6 @@ export async function readFacts(host: HostIo): Promise<HostFacts> {
       allowUnsafeInterrupts: unsafe === "Y" || unsafe === "1",
       rebootRequired: kernelArgSet !== argNow,
     },
+    numa,
   };
 }

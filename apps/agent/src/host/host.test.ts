@@ -3,6 +3,7 @@ import type { CommandRunner } from "../platform/runner";
 import { parseCpuinfo, parseMemTotalMiB } from "./cpu";
 import { hasIommuArg, iommuArgsFor } from "./iommu-arg";
 import { parseKernelLog, readKernelLog } from "./kernel-log";
+import { cpuListCount, parseNodeMemTotalMiB } from "./numa";
 import { formatPci, parsePci, vfPciAddress } from "./pci";
 
 describe("PCI addresses", () => {
@@ -74,5 +75,16 @@ describe("cpuinfo, meminfo and cmdline", () => {
     expect(hasIommuArg("ro xintel_iommu=on")).toBe(false);
     expect(iommuArgsFor("AuthenticAMD")).toEqual(["amd_iommu=on", "iommu=pt"]);
     expect(iommuArgsFor("GenuineIntel")).toEqual(["intel_iommu=on", "iommu=pt"]);
+  });
+});
+
+describe("NUMA files", () => {
+  it("counts kernel cpulists and reads a node's MemTotal", () => {
+    expect(cpuListCount("0-19,40-59")).toBe(40);
+    expect(cpuListCount("3")).toBe(1);
+    expect(cpuListCount("")).toBe(0);
+    expect(parseNodeMemTotalMiB("Node 1 MemTotal:       98304000 kB\nNode 1 MemFree: 1 kB")).toBe(
+      96000,
+    );
   });
 });

@@ -1,6 +1,7 @@
 import type { Bond, PhysicalNic, VirtualFunction } from "@virtfn/agent-client";
 import { linkBasename, readDirOrEmpty, readTrimmed, type SysfsIo } from "../platform/io";
 import type { CommandRunner } from "../platform/runner";
+import { readPciNumaNode } from "./numa";
 
 /** Who holds a VF, as the hypervisor reports it; libvirt programs this MAC/VLAN on the VF. */
 export interface VfHolder {
@@ -177,5 +178,6 @@ export async function readPhysicalNic(ctx: NicReadContext, ref: PfRef): Promise<
     sriovCapable: sriov.capable,
     bond: ref.ifname === null ? null : await readBond(io, ref.ifname),
     vfs,
+    numaNode: await readPciNumaNode(io, ref.pciAddress),
   };
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { numaLayout } from "../sim/tree";
 import { hostProfileNames, loadHostProfile, loadNicProfile, nicProfileNames } from "./load";
 
 describe("hardware profiles", () => {
@@ -35,6 +36,29 @@ describe("hardware profiles", () => {
       "mellanox-cx5",
       "mellanox-cx5",
       "intel-x710",
+    ]);
+  });
+
+  it("model NUMA: the demo host has two nodes with its two cards on different ones", () => {
+    const a = loadHostProfile("kvm-i350-82599");
+    expect(a.nics.map((n) => [n.ifname, n.numaNode])).toEqual([
+      ["em1", 0],
+      ["em2", 0],
+      ["p1p1", 1],
+      ["p1p2", 1],
+    ]);
+    expect(numaLayout(a)).toEqual([
+      { id: 0, cpuList: "0-19", memoryMiB: 98304 },
+      { id: 1, cpuList: "20-39", memoryMiB: 98304 },
+    ]);
+    // Without numaNodes: one node with everything, and PFs without locality (-1).
+    const e810 = loadHostProfile("kvm-e810");
+    expect(numaLayout(e810)).toHaveLength(1);
+    expect(e810.nics.every((n) => n.numaNode === -1)).toBe(true);
+    expect(numaLayout({ numaNodes: 3, cpu: { ...a.cpu, count: 8 }, memoryMiB: 3000 })).toEqual([
+      { id: 0, cpuList: "0-1", memoryMiB: 1000 },
+      { id: 1, cpuList: "2-3", memoryMiB: 1000 },
+      { id: 2, cpuList: "4-7", memoryMiB: 1000 },
     ]);
   });
 

@@ -37,6 +37,8 @@ export const HostNicEntry = z.object({
   bond: IfName.nullable().default(null),
   /** Overrides the model's VF offset, as a second port of the same card has its own. */
   vfOffset: z.number().int().positive().optional(),
+  /** The NUMA node of the PF's slot; -1 (the default) is the kernel's "no NUMA information". */
+  numaNode: z.number().int().min(-1).default(-1),
 });
 
 export const HostProfileFile = z.object({
@@ -60,6 +62,11 @@ export const HostProfileFile = z.object({
   /** Some hosts restrict dmesg; the agent then falls back to journalctl -k. */
   dmesgRestricted: z.boolean().default(false),
   nics: z.array(HostNicEntry).min(1),
+  /**
+   * NUMA nodes: the CPUs (contiguous blocks) and memory are split evenly over them. One node is
+   * what a single-socket Linux host shows (node0 with everything).
+   */
+  numaNodes: z.number().int().positive().default(1),
 });
 export type HostProfileFile = z.infer<typeof HostProfileFile>;
 

@@ -34,6 +34,24 @@ function cpuinfo(profile: HostProfile): string {
   return blocks.join("\n");
 }
 
+/** The profile's NUMA nodes: contiguous CPU blocks and an even share of memory each. */
+export function numaLayout(
+  profile: Pick<HostProfile, "numaNodes" | "cpu" | "memoryMiB">,
+): Array<{ id: number; cpuList: string; memoryMiB: number }> {
+  const nodes = profile.numaNodes;
+  const per = Math.floor(profile.cpu.count / nodes);
+  return Array.from({ length: nodes }, (_, id) => {
+    const lo = id * per;
+    // The last node takes the remainder when the CPUs do not split evenly.
+    const hi = id === nodes - 1 ? profile.cpu.count - 1 : lo + per - 1;
+    return {
+      id,
+      cpuList: hi > lo ? `${lo}-${hi}` : `${lo}`,
+      memoryMiB: Math.floor(profile.memoryMiB / nodes),
+    };
+  });
+}
+
 /** Builds the first-boot /sys and /proc of a host profile. */
 export async function buildTree(
   sysRoot: string,
@@ -56,6 +74,15 @@ export async function buildTree(
     profile.allowUnsafeInterrupts ? "Y" : "N",
   );
   await fs.mkdir(path.join(sysRoot, "class/iommu"), { recursive: true });
+  for (const node of numaLayout(profile)) {
+    const dir = `devices/system/node/node${node.id}`;
+    await put(sysRoot, `${dir}/cpulist`, node.cpuList);
+    await put(
+      sysRoot,
+      `${dir}/meminfo`,
+      `Node ${node.id} MemTotal:       ${node.memoryMiB * 1024} kB\nNode ${node.id} MemFree:        ${node.memoryMiB * 512} kB`,
+    );
+  }
   await fs.mkdir(path.join(sysRoot, "bus/pci/drivers/vfio-pci"), { recursive: true });
 
   for (const nic of profile.nics) {
@@ -64,6 +91,7 @@ export async function buildTree(
     await put(sysRoot, `${dev}/vendor`, p.vendorId);
     await put(sysRoot, `${dev}/device`, p.deviceId);
     await put(sysRoot, `${dev}/class`, "0x020000");
+    await put(sysRoot, `${dev}/numa_node`, String(nic.numaNode));
     await fs.mkdir(path.join(sysRoot, `bus/pci/drivers/${p.driver}`), { recursive: true });
     await link(sysRoot, `${dev}/driver`, `../../drivers/${p.driver}`);
     if (p.totalVfs > 0) {

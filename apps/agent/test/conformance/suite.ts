@@ -75,6 +75,10 @@ export function backendConformance(label: string, factory: SubjectFactory): void
             allowUnsafeInterrupts: false,
             rebootRequired: false,
           },
+          numa: [
+            { id: 0, cpuList: "0-19", cpuCount: 20, memoryMiB: 98304 },
+            { id: 1, cpuList: "20-39", cpuCount: 20, memoryMiB: 98304 },
+          ],
         });
         const health = await agent.health();
         expect(health.bootId).toMatch(/^[0-9a-f-]{36}$/);
@@ -146,9 +150,11 @@ export function backendConformance(label: string, factory: SubjectFactory): void
           sriovCapable: true,
           bond: null,
           vfs: [],
+          numaNode: 0,
         });
         expect(nics[3]).toMatchObject({
           name: "p1p2",
+          numaNode: 1,
           linkState: "down",
           speedMbps: null,
           totalVfs: 63,
@@ -180,6 +186,20 @@ export function backendConformance(label: string, factory: SubjectFactory): void
           slaves: ["p2p1", "p2p2"],
         });
         expect(bondNics.find((n) => n.name === "eno1")?.bond).toBeNull();
+      });
+
+      it("reports a single-node host's one NUMA node, and numa_node -1 as no locality", async () => {
+        const { agent } = await open({ profile: "kvm-e810" });
+        const facts = await agent.facts();
+        expect(facts.numa).toEqual([
+          {
+            id: 0,
+            cpuList: expect.any(String),
+            cpuCount: facts.cpuCount,
+            memoryMiB: facts.memoryMiB,
+          },
+        ]);
+        expect((await agent.listNics()).map((n) => n.numaNode)).toEqual([null, null]);
       });
     });
 

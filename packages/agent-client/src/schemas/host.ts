@@ -24,6 +24,19 @@ export const IommuFacts = z.object({
 });
 export type IommuFacts = z.infer<typeof IommuFacts>;
 
+/**
+ * One NUMA node of the host: /sys/devices/system/node/nodeN, its cpulist and the MemTotal of
+ * its meminfo. A host without NUMA information reports none.
+ */
+export const NumaNode = z.object({
+  id: z.number().int().nonnegative(),
+  /** The kernel's cpulist, e.g. "0-19,40-59". */
+  cpuList: z.string(),
+  cpuCount: z.number().int().nonnegative(),
+  memoryMiB: z.number().int().nonnegative(),
+});
+export type NumaNode = z.infer<typeof NumaNode>;
+
 export const HostFacts = z.object({
   hostname: z.string(),
   cpuModel: z.string(),
@@ -31,6 +44,8 @@ export const HostFacts = z.object({
   memoryMiB: z.number().int().nonnegative(),
   cpuVirtualization: z.enum(["vmx", "svm"]).nullable(),
   iommu: IommuFacts,
+  /** Added later: an older agent omits it, which reads as "no NUMA information". */
+  numa: z.array(NumaNode).default([]),
 });
 export type HostFacts = z.infer<typeof HostFacts>;
 

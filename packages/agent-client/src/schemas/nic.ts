@@ -35,6 +35,11 @@ export const PhysicalNic = z.object({
   sriovCapable: z.boolean(),
   bond: Bond.nullable(),
   vfs: z.array(VirtualFunction),
+  /**
+   * The NUMA node the PF's PCI device is attached to (its numa_node file); null when the kernel
+   * says -1 (no NUMA information) or an older agent omits it.
+   */
+  numaNode: z.number().int().nonnegative().nullable().default(null),
 });
 export type PhysicalNic = z.infer<typeof PhysicalNic>;
 

@@ -1,4 +1,4 @@
-import { HostConnectionState, type Db, type Prisma, type VirtualizationState } from "@virtfn/db";
+import { HostConnectionState, Prisma, type Db, type VirtualizationState } from "@virtfn/db";
 import { requireInventoryReader, type Actor } from "../shared/actor";
 import { notFound } from "../shared/errors";
 import {
@@ -7,6 +7,8 @@ import {
   keysetPage,
   keysetTake,
   keysetWhere,
+  keysetPosition,
+  TOTAL_CAP,
   type Keyset,
   type Page,
 } from "../shared/pagination";
@@ -150,14 +152,17 @@ export async function listHosts(
     ...(input.clusterId ? { clusterId: input.clusterId } : {}),
     ...(input.connectionState ? { connectionState: input.connectionState } : {}),
   };
+  const search = input.search ? await searchPage(db, input, keyset) : null;
   const [rows, total] = await Promise.all([
     db.host.findMany({
-      where: { AND: [where, keysetWhere<Prisma.HostWhereInput>(input, keyset)] },
+      where: search
+        ? { id: { in: search.ids } }
+        : { AND: [where, keysetWhere<Prisma.HostWhereInput>(input, keyset)] },
       include: hostInclude,
       orderBy: keysetOrder<Prisma.HostOrderByWithRelationInput>(keyset),
       take: keysetTake(input),
     }),
-    keysetTotal(input, keyset, (take) => db.host.count({ where, take })),
+    keysetTotal(input, keyset, async (take) => search?.matches ?? db.host.count({ where, take })),
   ]);
   const counts = await vfCountsByPf(
     db,
@@ -170,6 +175,50 @@ export async function listHosts(
     (row) => summary(row, counts),
     (row) => row[input.sort],
   );
+}
+
+/**
+ * A name search's page: the ids of its rows and how many hosts match, or null when more than
+ * TOTAL_CAP do. Asked for a page by name, Postgres walks the name index and filters each host until
+ * the page is full, which is the whole fleet for a selective search (the planner guesses that 1% of
+ * the rows match a substring, and cannot know where in the order they are). Here the trigram index
+ * finds the matches on their own, at most TOTAL_CAP + 1 of them, and only those are sorted. A
+ * search matching more is not selective, and the walk fills a page of it quickly.
+ */
+async function searchPage(
+  db: Db,
+  input: ReturnType<typeof listHostsInput.parse>,
+  keyset: Keyset,
+): Promise<{ ids: string[]; matches: number } | null> {
+  const column = Prisma.raw(`"${keyset.field}"`);
+  const direction = Prisma.raw(keyset.order === "asc" ? "ASC" : "DESC");
+  const position = keysetPosition(input, keyset);
+  const at = position?.value;
+  // Prisma keeps timestamps as UTC in columns without a zone.
+  const value =
+    at instanceof Date
+      ? Prisma.sql`(${at.toISOString()}::timestamptz AT TIME ZONE 'UTC')`
+      : keyset.field === "connectionState"
+        ? Prisma.sql`${at}::"HostConnectionState"`
+        : Prisma.sql`${at}`;
+  const after = position
+    ? Prisma.sql`(m.${column}, m.id) ${Prisma.raw(keyset.order === "asc" ? ">" : "<")} (${value}, ${position.id}::uuid)`
+    : Prisma.sql`true`;
+  const rows = await db.$queryRaw<Array<{ id: string; matches: number }>>`
+    WITH m AS MATERIALIZED (
+      SELECT id, name, "createdAt", "connectionState" FROM "Host"
+      WHERE name ILIKE ${`%${likeLiteral(input.search ?? "")}%`}
+        ${input.clusterId ? Prisma.sql`AND "clusterId" = ${input.clusterId}::uuid` : Prisma.empty}
+        ${input.connectionState ? Prisma.sql`AND "connectionState" = ${input.connectionState}::"HostConnectionState"` : Prisma.empty}
+      LIMIT ${TOTAL_CAP + 1}
+    )
+    SELECT m.id::text AS id, (SELECT count(*) FROM m)::int AS matches FROM m
+    WHERE ${after}
+    ORDER BY m.${column} ${direction}, m.id ${direction}
+    LIMIT ${keysetTake(input)}`;
+  const matches = rows[0]?.matches ?? 0;
+  if (matches > TOTAL_CAP) return null;
+  return { ids: rows.map((row) => row.id), matches };
 }
 
 export async function getHost(db: Db, actor: Actor, hostId: string): Promise<HostDetail> {

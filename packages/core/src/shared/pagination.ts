@@ -133,6 +133,16 @@ export function keysetWhere<W extends object>(input: PageInput, keyset: Keyset):
   } as W;
 }
 
+/** The cursor's position (the last row's sort value and id), or null on the first page. */
+export function keysetPosition(
+  input: PageInput,
+  keyset: Keyset,
+): { value: KeyValue; id: string } | null {
+  if (!input.cursor) return null;
+  const { value, id } = decode(input.cursor, keyset);
+  return { value, id };
+}
+
 /** Fetch `keysetTake(input)` rows (one more than the page) and hand them to `keysetPage`. */
 export function keysetTake(input: PageInput): number {
   return input.limit + 1;
