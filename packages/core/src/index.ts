@@ -104,3 +104,5 @@ export { compactRowCounts, rowCounts, type RowCountKind } from "./shared/row-cou
 
 // The fleet-wide VF search (issue 15).
 export * from "./sriov/vf-search";
+export * from "./operations/retry";
+export * from "./audit/actions";
