@@ -106,3 +106,5 @@ export { compactRowCounts, rowCounts, type RowCountKind } from "./shared/row-cou
 export * from "./sriov/vf-search";
 export * from "./operations/retry";
 export * from "./audit/actions";
+export * from "./audit/export";
+export * from "./sriov/warnings";
