@@ -43,3 +43,37 @@ export function api(request: APIRequestContext) {
       unwrap(await request.post(`/api/trpc/${path}`, { data: { json: input } }), path),
   };
 }
+
+/**
+ * As admin (`admin` = api(page.request) after login): `pfName` on `hostName` split into `count`
+ * VFs unless it already is (it then stays split for the rest of the run). Returns the PF as
+ * hosts.get shows it, and the split operation when this call started one.
+ */
+export async function ensureSplit(
+  admin: ReturnType<typeof api>,
+  hostName: string,
+  pfName: string,
+  count: number,
+) {
+  const hosts = await admin.query("hosts.list", { search: hostName });
+  const host = hosts.items.find((h: { name: string }) => h.name === hostName);
+  expect(host, `${hostName} is seeded`).toBeTruthy();
+  const pfOf = async () =>
+    (await admin.query("hosts.get", { hostId: host.id })).nics.find(
+      (n: { name: string }) => n.name === pfName,
+    );
+  const pf = await pfOf();
+  expect(pf, `${hostName} has ${pfName}`).toBeTruthy();
+  let operationId: string | null = null;
+  if (pf.numVfs === 0) {
+    const { operation } = await admin.mutate("sriov.split", { pfId: pf.id, count });
+    operationId = operation.id;
+    await expect
+      .poll(async () => (await admin.query("operations.get", { id: operation.id })).status, {
+        timeout: 45_000,
+      })
+      .toBe("Succeeded");
+  }
+  await expect.poll(async () => (await pfOf()).vfTotal, { timeout: 20_000 }).toBeGreaterThan(0);
+  return { host, pf: await pfOf(), operationId };
+}

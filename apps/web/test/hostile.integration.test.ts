@@ -116,7 +116,7 @@ describe("the input boundary", () => {
     }
     const audited = await w.db.auditEvent.count({
       where: {
-        action: "netservices.securityGroups.create",
+        action: "securityGroup.create",
         outcome: "Failure",
         errorCode: "VALIDATION_FAILED",
         apiKeyId: w.a.apiKeyId,

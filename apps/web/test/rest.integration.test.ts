@@ -177,7 +177,7 @@ describe("REST /api/v1", () => {
       delete process.env.VIRTFN_TRUSTED_PROXY_HOPS;
     }
     const events = await w.db.auditEvent.findMany({
-      where: { action: "sriov.split", sourceIp: "203.0.113.7" },
+      where: { action: "pf.split", sourceIp: "203.0.113.7" },
     });
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({
@@ -193,7 +193,7 @@ describe("REST /api/v1", () => {
     expect(failed.status).toBe(404);
     expect(
       await w.db.auditEvent.count({
-        where: { action: "vms.delete", outcome: "Failure", errorCode: "NOT_FOUND" },
+        where: { action: "vm.delete", outcome: "Failure", errorCode: "NOT_FOUND" },
       }),
     ).toBe(1);
     // Tenants list their projects' events only.

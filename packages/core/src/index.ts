@@ -104,3 +104,7 @@ export { compactRowCounts, rowCounts, type RowCountKind } from "./shared/row-cou
 
 // The fleet-wide VF search (issue 15).
 export * from "./sriov/vf-search";
+export * from "./operations/retry";
+export * from "./audit/actions";
+export * from "./audit/export";
+export * from "./sriov/warnings";

@@ -3,6 +3,7 @@
 import type { OperationView } from "@virtfn/core";
 import Link from "next/link";
 import { dateTime, duration, operationKindLabel, relativeTime } from "~/lib/format";
+import { targetHref } from "~/lib/links";
 import { OperationStatusBadge } from "./badges";
 import { ProgressBar } from "./ProgressBar";
 import { SortHeader, type SortOrder } from "./table";
@@ -39,9 +40,10 @@ export function OperationProgress({ op }: { op: OperationView }) {
 }
 
 function Target({ op }: { op: OperationView }) {
-  if (op.targetType === "Host") {
+  const href = targetHref(op.targetType, op.targetId);
+  if (href) {
     return (
-      <Link href={`/hosts/${op.targetId}`} className="nowrap">
+      <Link href={href} className="nowrap">
         {op.targetName}
       </Link>
     );
@@ -95,7 +97,9 @@ export function OperationsTable({
           {items.map((op) => (
             <tr key={op.id} data-testid="operation-row" data-status={op.status}>
               <td>
-                <span className="op-kind">{operationKindLabel(op.kind)}</span>
+                <Link href={`/operations/${op.id}`} className="op-kind" title="Operation details">
+                  {operationKindLabel(op.kind)}
+                </Link>
                 <div className="show-narrow">
                   <OperationProgress op={op} />
                 </div>

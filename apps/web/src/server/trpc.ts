@@ -227,6 +227,7 @@ const mapErrors = t.middleware(async ({ ctx, next, path, type, getRawInput }) =>
             : null,
         details: { requestId: ctx.requestId, via: ctx.authVia ?? "anonymous" },
         ...auditTarget(path, raw),
+        input: raw,
       });
     } catch (auditError) {
       console.error(

@@ -14,6 +14,8 @@ import {
   type Page,
 } from "../shared/pagination";
 import { likeLiteral, visibleProjects } from "../shared/visibility";
+import { auditAction, createdEntityOf } from "./actions";
+import { resolveTargets } from "./names";
 
 export interface AuditFailure {
   /** The procedure or service action, e.g. "vms.stop". */
@@ -29,6 +31,34 @@ export interface AuditFailure {
   /** For anonymous callers: who they said they were (a login's username). */
   claimedName?: string | null;
   details?: Record<string, Prisma.InputJsonValue | null>;
+  /**
+   * The request's input, as sent. Only a create's `name` is read from it: a refused create is
+   * logged against what was being created, by name (it has no id), not against whatever id its
+   * input happened to carry (an offering, a cluster).
+   */
+  input?: unknown;
+}
+
+/** The target a refused or failed call is logged against (see AuditFailure.input). */
+function failureTarget(action: string, failure: AuditFailure) {
+  const created = createdEntityOf(action);
+  if (!created) {
+    return {
+      targetType: failure.targetType ?? "Unknown",
+      targetId: failure.targetId ?? null,
+      extra: {},
+    };
+  }
+  const input =
+    failure.input && typeof failure.input === "object"
+      ? (failure.input as Record<string, unknown>)
+      : {};
+  const name = typeof input.name === "string" ? input.name.slice(0, 100) : null;
+  const via =
+    failure.targetType && failure.targetType !== created && failure.targetId
+      ? { via: { type: failure.targetType, id: failure.targetId } }
+      : {};
+  return { targetType: created, targetId: null, extra: { ...(name ? { name } : {}), ...via } };
 }
 
 /**
@@ -40,6 +70,8 @@ export async function recordAuditFailure(
   actor: Actor | null,
   failure: AuditFailure,
 ): Promise<void> {
+  const action = auditAction(failure.action);
+  const target = failureTarget(action, failure);
   await db.auditEvent.create({
     data: {
       actorId: actor?.userId ?? null,
@@ -50,14 +82,15 @@ export async function recordAuditFailure(
           : "anonymous",
       apiKeyId: actor?.apiKeyId ?? null,
       sourceIp: actor?.sourceIp ?? failure.sourceIp ?? null,
-      action: failure.action,
-      targetType: failure.targetType ?? "Unknown",
-      targetId: failure.targetId ?? null,
+      action,
+      targetType: target.targetType,
+      targetId: target.targetId,
       projectId: failure.projectId ?? null,
       outcome: failure.outcome,
       errorCode: failure.errorCode,
       details: {
         ...(failure.details ?? {}),
+        ...target.extra,
         ...(failure.message ? { message: failure.message.slice(0, 500) } : {}),
       },
     },
@@ -95,6 +128,20 @@ export interface AuditEventView {
   errorCode: string | null;
   sourceIp: string | null;
   details: Prisma.JsonValue;
+  /**
+   * The target's name today, resolved for this page's rows; for a refused create (no id), the name
+   * that was asked for; null when the target is gone or has no page of names.
+   */
+  targetName: string | null;
+  /** A PF target's host (where the PF is shown). */
+  targetHostId: string | null;
+  projectName: string | null;
+}
+
+function detailName(details: Prisma.JsonValue): string | null {
+  if (!details || typeof details !== "object" || Array.isArray(details)) return null;
+  const name = (details as Record<string, unknown>).name;
+  return typeof name === "string" ? name : null;
 }
 
 /** Admins and auditors see every event; tenants only their projects' events. */
@@ -112,7 +159,7 @@ export async function listAuditEvents(
     AND: [
       auditVisibleWhere(actor),
       input.actor ? { actorName: { contains: likeLiteral(input.actor), mode: "insensitive" } } : {},
-      input.action ? { action: { contains: likeLiteral(input.action), mode: "insensitive" } } : {},
+      input.action ? actionWhere(input.action) : {},
       input.targetType ? { targetType: input.targetType } : {},
       input.targetId ? { targetId: input.targetId } : {},
       input.projectId ? { projectId: input.projectId } : {},
@@ -136,11 +183,34 @@ export async function listAuditEvents(
       }),
     ),
   ]);
+  const names = await resolveTargets(db, [
+    ...rows,
+    ...rows.flatMap((row) =>
+      row.projectId ? [{ targetType: "Project", targetId: row.projectId }] : [],
+    ),
+  ]);
   return keysetPage(
     rows,
     input,
     total,
-    (row) => row,
+    (row): AuditEventView => {
+      const target = names.get(`${row.targetType}:${row.targetId ?? ""}`);
+      return {
+        ...row,
+        targetName: target?.name ?? (row.targetId ? null : detailName(row.details)),
+        targetHostId: target?.hostId ?? null,
+        projectName: row.projectId ? (names.get(`Project:${row.projectId}`)?.name ?? null) : null,
+      };
+    },
     (row) => row.at,
   );
+}
+
+/**
+ * An action as typed: a whole word ("vm.start", or the old "vms.start", translated) is matched
+ * exactly, on the (action, at) index; a fragment ("start") as a substring.
+ */
+function actionWhere(action: string): Prisma.AuditEventWhereInput {
+  if (/^[A-Za-z]+(\.[A-Za-z]+)+$/.test(action)) return { action: auditAction(action) };
+  return { action: { contains: likeLiteral(action), mode: "insensitive" } };
 }

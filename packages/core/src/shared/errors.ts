@@ -89,6 +89,8 @@ export const ErrorCode = {
   FLEET_NOTHING_SELECTED: "FLEET_NOTHING_SELECTED",
   FLEET_ROLLOUT_IN_PROGRESS: "FLEET_ROLLOUT_IN_PROGRESS",
   FLEET_ROLLOUT_FAILED: "FLEET_ROLLOUT_FAILED",
+  // Operation retry (issue 15)
+  OPERATION_NOT_RETRYABLE: "OPERATION_NOT_RETRYABLE",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

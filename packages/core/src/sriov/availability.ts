@@ -1,5 +1,6 @@
 import type { HostConnectionState, VirtualizationState } from "@virtfn/db";
 import { iommuReadiness } from "../hosts/rules";
+import { linkDownWarning } from "./warnings";
 
 // R3 as a pure function: what a host offers to an L3, and in words why not when it offers nothing.
 
@@ -19,6 +20,8 @@ export interface HostVfAvailability {
   clusterName: string;
   /** The PFs the L2's physical interface resolves to on this host (a PF, or a bond's slaves). */
   interfaces: string[];
+  /** Allowed but worth knowing: a resolved PF whose link is down (sriov/warnings.ts). */
+  warnings: string[];
   available: number;
   total: number;
   reason: VfUnavailableReason | null;
@@ -30,6 +33,8 @@ export interface AvailabilityPf {
   name: string | null;
   bondName: string | null;
   virtualizationState: VirtualizationState;
+  /** Undefined where the caller did not load it: no link warning then. */
+  linkUp?: boolean;
   /** VFs present (not Missing) and free, counted by SQL (sriov/capacity.ts). */
   vfTotal: number;
   vfAvailable: number;
@@ -90,6 +95,7 @@ export function hostVfAvailability(
     clusterId: host.clusterId,
     clusterName: host.clusterName,
     interfaces: pfs.map((pf) => pf.name),
+    warnings: pfs.flatMap((pf) => linkDownWarning(pf, host.name) ?? []),
     total,
   };
   const none = (reason: VfUnavailableReason, why: string): HostVfAvailability => ({

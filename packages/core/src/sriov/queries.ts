@@ -6,6 +6,7 @@ import { cappedCount } from "../shared/pagination";
 import { hostVfAvailability, type AvailabilityHost, type HostVfAvailability } from "./availability";
 import { interfaceTotals, l2Totals, vfCountsByPf, vfNicsByL2, vfStateCounts } from "./capacity";
 import { splitWarnings } from "./rules";
+import { linkDownWarning, noVfsAnywhereWarnings, type SriovWarning } from "./warnings";
 import {
   sriovOverviewInput,
   vfAvailabilityInput,
@@ -36,6 +37,7 @@ const hostSelect = {
       numVfs: true,
       desiredNumVfs: true,
       virtualizationState: true,
+      linkUp: true,
     },
     orderBy: { name: "asc" },
   },
@@ -188,6 +190,8 @@ export interface SriovOverview {
   pfCount: number;
   pfCountExact: boolean;
   l2s: L2Usage[];
+  /** SR-IOV on with no VFs on any host (sriov/warnings.ts), for the overview's banner. */
+  warnings: SriovWarning[];
 }
 
 function emptyStates(): Record<VfState, number> {
@@ -264,7 +268,10 @@ export async function sriovOverview(
       numVfs: pf.numVfs,
       desiredNumVfs: pf.desiredNumVfs,
       vfs: states.get(pf.id) ?? emptyStates(),
-      warnings: splitWarnings({ ...pf, name: pfLabel(pf) }, splitSlaves),
+      warnings: [
+        ...splitWarnings({ ...pf, name: pfLabel(pf) }, splitSlaves),
+        ...(linkDownWarning(pf, host.name) ?? []),
+      ],
     };
   });
   const l2s: L2Usage[] = l2Rows.map((l2) => {
@@ -281,5 +288,11 @@ export async function sriovOverview(
       vfNics: vfNics.get(l2.id) ?? 0,
     };
   });
-  return { pfs, pfCount: pfCount.total, pfCountExact: pfCount.exact, l2s };
+  return {
+    pfs,
+    pfCount: pfCount.total,
+    pfCountExact: pfCount.exact,
+    l2s,
+    warnings: noVfsAnywhereWarnings(l2s),
+  };
 }

@@ -864,4 +864,23 @@ export const endpoints: Endpoint[] = [
     description:
       "Admins and auditors. `q` is a PCI address (or its start; `04:10.2` means domain 0000), a MAC, or part of a VM or host name; filter by `state`, `hostId`, `pfId`, `l2Id`. Ordered by PCI address, paged by cursor.",
   },
+  {
+    method: "GET",
+    path: "/operations/:id/detail",
+    procedure: "operations.detail",
+    summary: "Get an operation with its agent task, parent, children and retry verdict",
+    tag: "Operations",
+    inputFrom: "params",
+  },
+  {
+    method: "POST",
+    path: "/operations/:id/retry",
+    procedure: "operations.retry",
+    summary: "Retry a failed operation (as a new operation)",
+    tag: "Operations",
+    inputFrom: "params",
+    longRunning: true,
+    description:
+      "Runs the failed operation's request again as a new operation, with every rule checked afresh. Refused with 409 OPERATION_NOT_RETRYABLE (the message says why) unless the operation failed and its kind is safe to re-run.",
+  },
 ];

@@ -1,4 +1,11 @@
-import { getOperation, listOperations, listOperationsInput } from "@virtfn/core";
+import {
+  getOperation,
+  getOperationDetail,
+  listOperations,
+  listOperationsInput,
+  retryOperation,
+  retryOperationInput,
+} from "@virtfn/core";
 import { z } from "zod";
 import { authedProcedure, router } from "../trpc";
 import { operationsRouterOutputs } from "./outputs.generated";
@@ -14,4 +21,17 @@ export const operationsRouter = router({
     .input(z.object({ id: z.uuid("Not an operation id") }))
     .output(operationsRouterOutputs.get)
     .query(({ ctx, input }) => getOperation(ctx.db, ctx.actor, input.id)),
+  /** Any signed-in user; same visibility as get. Agent task, parent, children, retry verdict. */
+  detail: authedProcedure
+    .input(z.object({ id: z.uuid("Not an operation id") }))
+    .output(operationsRouterOutputs.detail)
+    .query(({ ctx, input }) => getOperationDetail(ctx.db, ctx.actor, input.id)),
+  /**
+   * Runs a failed operation's request again as a new operation, when core's retry verdict allows
+   * it (OPERATION_NOT_RETRYABLE says why not); the service re-checks every rule.
+   */
+  retry: authedProcedure
+    .input(retryOperationInput)
+    .output(operationsRouterOutputs.retry)
+    .mutation(({ ctx, input }) => retryOperation(ctx.db, ctx.actor, input)),
 });

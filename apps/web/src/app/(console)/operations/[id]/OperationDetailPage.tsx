@@ -1,0 +1,288 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { OperationDetail, OperationLink } from "@virtfn/core";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { OperationStatusBadge } from "~/components/badges";
+import { ErrorBox } from "~/components/ErrorBox";
+import { isActive, OperationProgress } from "~/components/OperationsTable";
+import { useNow } from "~/components/useNow";
+import { errorData } from "~/lib/errors";
+import { dateTime, duration, operationKindLabel, relativeTime } from "~/lib/format";
+import { targetHref } from "~/lib/links";
+import { useTRPC } from "~/trpc/react";
+
+function Target({
+  op,
+}: {
+  op: Pick<OperationDetail, "targetType" | "targetId" | "targetName"> & {
+    targetHostId?: string | null;
+  };
+}) {
+  const href = targetHref(op.targetType, op.targetId, { hostId: op.targetHostId ?? null });
+  const name = op.targetName || op.targetId;
+  return href ? (
+    <Link href={href} data-testid="operation-target">
+      {name}
+    </Link>
+  ) : (
+    <span data-testid="operation-target">{name}</span>
+  );
+}
+
+function Time({ at, now }: { at: Date | null; now: number }) {
+  if (!at) return <>—</>;
+  return (
+    <>
+      {dateTime(at)} <span className="sub-inline">({relativeTime(at, now)})</span>
+    </>
+  );
+}
+
+function Children({ items, total, now }: { items: OperationLink[]; total: number; now: number }) {
+  return (
+    <section className="panel" data-testid="operation-children">
+      <h2>
+        Child operations <span className="count">{total}</span>
+      </h2>
+      {items.length === 0 ? (
+        <p className="muted">None started yet.</p>
+      ) : (
+        <div className="table-wrap">
+          <table className="data">
+            <thead>
+              <tr>
+                <th>Operation</th>
+                <th>Target</th>
+                <th>Status</th>
+                <th className="hide-narrow">Error</th>
+                <th className="hide-narrow">Started</th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((child) => (
+                <tr key={child.id} data-testid="operation-child">
+                  <td>
+                    <Link href={`/operations/${child.id}`}>{operationKindLabel(child.kind)}</Link>
+                  </td>
+                  <td>
+                    <Target op={child} />
+                  </td>
+                  <td>
+                    <OperationStatusBadge status={child.status} />
+                  </td>
+                  <td className="hide-narrow">{child.errorMessage ?? "—"}</td>
+                  <td className="hide-narrow" title={dateTime(child.createdAt)}>
+                    {relativeTime(child.createdAt, now)}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {total > items.length ? (
+        <p className="muted small">
+          Showing the first {items.length} of {total}; the{" "}
+          <Link href="/sriov/fleet">fleet page</Link> shows them all by cluster.
+        </p>
+      ) : null}
+    </section>
+  );
+}
+
+function RetryAction({ op }: { op: OperationDetail }) {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const queryClient = useQueryClient();
+  const retry = useMutation(
+    trpc.operations.retry.mutationOptions({
+      onSuccess: (result) => {
+        void queryClient.invalidateQueries(trpc.operations.pathFilter());
+        router.push(`/operations/${result.operation.id}`);
+      },
+    }),
+  );
+  if (op.status !== "Failed") return null;
+  return (
+    <div className="actions">
+      <button
+        type="button"
+        className="btn btn-primary"
+        disabled={!op.retry.allowed || retry.isPending}
+        title={op.retry.reason ?? undefined}
+        onClick={() => retry.mutate({ id: op.id })}
+      >
+        {retry.isPending ? "Retrying…" : "Retry"}
+      </button>
+      {op.retry.reason ? (
+        <p className="muted small" data-testid="retry-reason">
+          {op.retry.reason}
+        </p>
+      ) : null}
+      {retry.isError ? <ErrorBox title="Could not retry." error={retry.error} /> : null}
+    </div>
+  );
+}
+
+export function OperationDetailPage({ operationId }: { operationId: string }) {
+  const trpc = useTRPC();
+  const now = useNow(2_000);
+  const detail = useQuery({
+    ...trpc.operations.detail.queryOptions({ id: operationId }),
+    refetchInterval: (query) => (query.state.data && !isActive(query.state.data) ? false : 1500),
+  });
+
+  const breadcrumb = (
+    <nav className="breadcrumb" aria-label="Breadcrumb">
+      <Link href="/operations">Operations</Link> /{" "}
+      {detail.data ? operationKindLabel(detail.data.kind) : "Operation"}
+    </nav>
+  );
+  if (detail.isPending) {
+    return (
+      <>
+        {breadcrumb}
+        <div className="loading" aria-busy="true">
+          Loading the operation…
+        </div>
+      </>
+    );
+  }
+  if (detail.isError && !detail.data) {
+    const missing = errorData(detail.error).domainCode === "NOT_FOUND";
+    return (
+      <>
+        {breadcrumb}
+        {missing ? (
+          <div className="empty" data-testid="operation-missing">
+            <p>
+              <strong>No such operation.</strong>
+            </p>
+            <p>
+              It may belong to a project you are not in.{" "}
+              <Link href="/operations">All operations</Link>
+            </p>
+          </div>
+        ) : (
+          <ErrorBox
+            title="Could not load the operation."
+            error={detail.error}
+            onRetry={() => void detail.refetch()}
+          />
+        )}
+      </>
+    );
+  }
+  const op = detail.data;
+  const isFleet = op.kind === "fleet.setVfCount";
+
+  return (
+    <>
+      {breadcrumb}
+      <div className="page-header">
+        <div>
+          <h1 className="host-title" data-testid="operation-title">
+            {operationKindLabel(op.kind)} <OperationStatusBadge status={op.status} />
+          </h1>
+          <p className="subtitle">
+            <Target op={op} /> · requested by {op.requester ?? "the system"}{" "}
+            {relativeTime(op.createdAt, now)}
+          </p>
+        </div>
+        <RetryAction op={op} />
+      </div>
+      {detail.isError ? <ErrorBox title="Refreshing failed." error={detail.error} /> : null}
+
+      {op.status === "Failed" ? (
+        <div className="banner banner-err" role="alert" data-testid="operation-error">
+          <p>
+            <strong>Failed</strong>
+            {op.errorCode ? (
+              <>
+                {" "}
+                with <code className="code">{op.errorCode}</code>
+              </>
+            ) : null}
+            : {op.errorMessage ?? "no message was recorded."}
+          </p>
+        </div>
+      ) : null}
+
+      <section className="panel">
+        <h2>Progress</h2>
+        <OperationProgress op={op} />
+      </section>
+
+      <section className="panel">
+        <h2>Details</h2>
+        <div className="facts">
+          <dl>
+            <dt>Kind</dt>
+            <dd>
+              <code className="code">{op.kind}</code>
+            </dd>
+            <dt>Target</dt>
+            <dd>
+              <Target op={op} /> <span className="sub-inline">{op.targetType}</span>
+            </dd>
+            <dt>Attempts</dt>
+            <dd>{op.attempts}</dd>
+            <dt>Agent task</dt>
+            <dd data-testid="operation-agent-task">
+              {op.agentTaskId ? <code className="code">{op.agentTaskId}</code> : "—"}
+            </dd>
+            {op.parent ? (
+              <>
+                <dt>Part of</dt>
+                <dd data-testid="operation-parent">
+                  <Link href={`/operations/${op.parent.id}`}>
+                    {operationKindLabel(op.parent.kind)}: {op.parent.targetName}
+                  </Link>
+                </dd>
+              </>
+            ) : null}
+          </dl>
+          <dl>
+            <dt>Requested</dt>
+            <dd>
+              <Time at={op.createdAt} now={now} />
+            </dd>
+            <dt>Started</dt>
+            <dd>
+              <Time at={op.startedAt} now={now} />
+            </dd>
+            <dt>Finished</dt>
+            <dd>
+              <Time at={op.finishedAt} now={now} />
+            </dd>
+            <dt>Duration</dt>
+            <dd>{duration(op.startedAt, op.finishedAt, now)}</dd>
+            <dt>Id</dt>
+            <dd>
+              <code className="code">{op.id}</code>
+            </dd>
+          </dl>
+        </div>
+      </section>
+
+      {isFleet || op.childCount > 0 ? (
+        <Children items={op.children} total={op.childCount} now={now} />
+      ) : null}
+
+      {op.result && typeof op.result === "object" && Object.keys(op.result).length > 0 ? (
+        <section className="panel">
+          <h2>Result</h2>
+          <pre
+            className="code"
+            style={{ whiteSpace: "pre-wrap", overflowWrap: "anywhere", margin: 0 }}
+            data-testid="operation-result"
+          >
+            {JSON.stringify(op.result, null, 2)}
+          </pre>
+        </section>
+      ) : null}
+    </>
+  );
+}

@@ -1,0 +1,10 @@
+import { requireRole } from "~/app/(console)/guard";
+import { OperationDetailPage } from "./OperationDetailPage";
+
+export const metadata = { title: "Operation · virtfn" };
+
+export default async function Page({ params }: PageProps<"/operations/[id]">) {
+  await requireRole();
+  const { id } = await params;
+  return <OperationDetailPage operationId={id} />;
+}
