@@ -183,8 +183,10 @@ export async function generateFleet(databaseUrl: string, size: FleetSize): Promi
     await q(`SET session_replication_role = DEFAULT`);
     // The per-cluster sums the zone-wide reads use (a never computed cluster is summed live).
     await q(`SELECT refresh_cluster_vf_counts(1000000)`);
-    // Index-only scans need the visibility map, and the planner needs statistics.
+    // Index-only scans need the visibility map, and the planner needs statistics. Then the
+    // pages this wrote go to disk now, not during the first reads after it.
     await q(`VACUUM ANALYZE`);
+    await q(`CHECKPOINT`);
     const count = async (table: string) =>
       Number((await q(`SELECT count(*)::int AS n FROM "${table}"`)).rows[0].n);
     return {

@@ -158,18 +158,18 @@ describe("VF counts computed by SQL", () => {
     },
   );
 
-  it("the zone sums stay exact whether a cluster's cached sums are fresh, stale or refreshed", async () => {
-    const l3 = await l3Network("vf-bond0");
-    const attachedClusterIds = new Set(l3.l2.clusters.map((c) => c.clusterId));
-    const network = {
-      l2Name: l3.l2.name,
-      l3Name: l3.name,
-      physicalInterface: l3.l2.physicalInterface,
-      l2SriovEnabled: true,
-      l3SriovEnabled: true,
-      attachedClusterIds,
-    };
+  it("the zone and L2 sums stay exact whether a cluster's cached sums are fresh, stale or refreshed", async () => {
     const expectExact = async (when: string) => {
+      const l3 = await l3Network("vf-bond0");
+      const attachedClusterIds = new Set(l3.l2.clusters.map((c) => c.clusterId));
+      const network = {
+        l2Name: l3.l2.name,
+        l3Name: l3.name,
+        physicalInterface: l3.l2.physicalInterface,
+        l2SriovEnabled: true,
+        l3SriovEnabled: true,
+        attachedClusterIds,
+      };
       const { hosts } = await oracle();
       const rows = hosts.map((host) => hostVfAvailability(host, network));
       const result = await vfAvailability(db, admin, { l3Id: l3.id, limit: 5 });
@@ -179,6 +179,11 @@ describe("VF counts computed by SQL", () => {
         available: rows.reduce((sum, row) => sum + row.available, 0),
         offeringHosts: rows.filter((row) => row.available > 0).length,
       });
+      const options = await vmCreateOptions(db, tenant, { projectId: tenant.projectIds[0] ?? "" });
+      expect(
+        options.find((option) => option.l3Id === l3.id)?.availableVfs,
+        `${when}: vm-create-options`,
+      ).toBe(result.available);
       const overview = await sriovOverview(db, admin, { limit: 5 });
       const attachedRows = hosts
         .filter((host) => attachedClusterIds.has(host.clusterId))
@@ -230,6 +235,37 @@ describe("VF counts computed by SQL", () => {
     await refreshClusterVfCounts(db, 1);
     await expectExact("refreshed one cluster at a time");
     expect(await db.clusterVfCountStale.count()).toBe(0);
+    // What the per-L2 sums ("L2VfCount") add up besides the clusters: attachments and the
+    // interface name. Each change on fresh sums, and again with every cluster stale.
+    const l2 = await db.l2Network.findFirstOrThrow({ where: { name: "l2-bond0" } });
+    const cluster = await db.cluster.findFirstOrThrow({ where: { name: "cluster-0002" } });
+    const attachment = { l2Id: l2.id, clusterId: cluster.id };
+    const l2Changes: Array<[string, () => Promise<unknown>]> = [
+      [
+        "a cluster detached",
+        () => db.l2ClusterAttachment.delete({ where: { l2Id_clusterId: attachment } }),
+      ],
+      ["a cluster attached", () => db.l2ClusterAttachment.create({ data: attachment })],
+      [
+        "the interface renamed",
+        () => db.l2Network.update({ where: { id: l2.id }, data: { physicalInterface: "ens1f0" } }),
+      ],
+      [
+        "the interface named back",
+        () => db.l2Network.update({ where: { id: l2.id }, data: { physicalInterface: "bond0" } }),
+      ],
+    ];
+    for (const stale of [false, true]) {
+      for (const [what, change] of l2Changes) {
+        await refreshClusterVfCounts(db, 1000);
+        if (stale)
+          await db.$executeRaw`INSERT INTO "ClusterVfCountStale"("clusterId") SELECT id FROM "Cluster"`;
+        await change();
+        await expectExact(`after ${what}${stale ? ", every cluster stale" : ""}`);
+        await refreshClusterVfCounts(db, 1000);
+        await expectExact(`after ${what}, refreshed`);
+      }
+    }
   });
 
   it("vm-create-options sums the same availability per L3", async () => {

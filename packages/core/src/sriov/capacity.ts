@@ -1,4 +1,5 @@
 import { Prisma, type Db, type VfState } from "@virtfn/db";
+import type { RowCountKind } from "../shared/row-counts";
 
 // VF counting in SQL. Every read path counts VFs here, from "VfStateCount": per PF and state, the
 // database keeps signed differences that sum to the number of VFs (see its migration), so a PF's
@@ -101,29 +102,73 @@ export interface L2Totals {
   vfAvailable: number;
 }
 
-/** Per L2, over the hosts of its attached clusters: the SR-IOV overview's L2 rows. */
-export async function l2Totals(db: Db, l2Ids: string[]): Promise<Map<string, L2Totals>> {
-  if (l2Ids.length === 0) return new Map();
-  const clusters = Prisma.sql`ARRAY(SELECT "clusterId" FROM "L2ClusterAttachment" WHERE "l2Id" = ANY(${l2Ids}::uuid[]))`;
-  const rows = await db.$queryRaw<L2Totals[]>`
-    ${withClusterSums(clusters)}
-    SELECT l2.id::text AS "l2Id", coalesce(sum(c.hosts), 0)::int AS hosts,
-           coalesce(sum(c.total), 0)::int AS "vfTotal", coalesce(sum(c.available), 0)::int AS "vfAvailable"
-    FROM "L2Network" l2
-    JOIN "L2ClusterAttachment" a ON a."l2Id" = l2.id
-    JOIN sums c ON c."clusterId" = a."clusterId" AND c.iface = l2."physicalInterface"
-    WHERE l2.id = ANY(${l2Ids}::uuid[])
-    GROUP BY l2.id`;
-  return new Map(rows.map((row) => [row.l2Id, row]));
+/** An L2's interface summed over its attached clusters (cluster_vf_counts' columns). */
+export interface L2VfSums {
+  /** Hosts whose interface resolves to at least one PF. */
+  hosts: number;
+  total: number;
+  available: number;
+  /** Free VFs on connected hosts with IOMMU active: what a VM create can reserve. */
+  offeringAvailable: number;
+  offeringHosts: number;
 }
 
-/** VF NICs per L2, over its L3s. */
+/**
+ * Per L2, over its attached clusters: one row per L2 from "L2VfCount" (its migration), however
+ * many clusters it spans, corrected for the stale clusters (few, until the next refresh): their
+ * cached rows out, their live sums in. An L2 with nothing attached is absent.
+ */
+export async function l2VfSums(db: Db, l2Ids: string[]): Promise<Map<string, L2VfSums>> {
+  if (l2Ids.length === 0) return new Map();
+  const rows = await db.$queryRaw<Array<L2VfSums & { l2Id: string }>>`
+    WITH l2 AS (SELECT id, "physicalInterface" AS iface FROM "L2Network" WHERE id = ANY(${l2Ids}::uuid[])),
+    live AS MATERIALIZED (
+      SELECT a."l2Id", a."clusterId", l2.iface
+      FROM (SELECT DISTINCT "clusterId" FROM "ClusterVfCountStale") s
+      JOIN "L2ClusterAttachment" a ON a."clusterId" = s."clusterId"
+      JOIN l2 ON l2.id = a."l2Id"
+    ),
+    live_sums AS (
+      -- Gated: the function is not even planned when no attached cluster is stale.
+      SELECT * FROM cluster_vf_counts(ARRAY(SELECT DISTINCT "clusterId" FROM live))
+      WHERE EXISTS (SELECT 1 FROM live)
+    ),
+    parts AS (
+      SELECT r."l2Id", r.hosts, r.total, r.available, r."offeringAvailable", r."offeringHosts"
+      FROM "L2VfCount" r JOIN l2 ON l2.id = r."l2Id"
+      UNION ALL
+      SELECT l."l2Id", -c.hosts, -c.total, -c.available, -c."offeringAvailable", -c."offeringHosts"
+      FROM live l JOIN "ClusterVfCount" c ON c."clusterId" = l."clusterId" AND c.iface = l.iface
+      UNION ALL
+      SELECT l."l2Id", c.hosts, c.total, c.available, c."offeringAvailable", c."offeringHosts"
+      FROM live l JOIN live_sums c ON c."clusterId" = l."clusterId" AND c.iface = l.iface
+    )
+    SELECT "l2Id"::text AS "l2Id", sum(hosts)::int AS hosts, sum(total)::int AS total,
+           sum(available)::int AS available, sum("offeringAvailable")::int AS "offeringAvailable",
+           sum("offeringHosts")::int AS "offeringHosts"
+    FROM parts GROUP BY "l2Id"`;
+  return new Map(rows.map(({ l2Id, ...sums }) => [l2Id, sums]));
+}
+
+/** Per L2, over the hosts of its attached clusters: the SR-IOV overview's L2 rows. */
+export async function l2Totals(db: Db, l2Ids: string[]): Promise<Map<string, L2Totals>> {
+  const sums = await l2VfSums(db, l2Ids);
+  return new Map(
+    [...sums].map(([l2Id, s]) => [
+      l2Id,
+      { l2Id, hosts: s.hosts, vfTotal: s.total, vfAvailable: s.available },
+    ]),
+  );
+}
+
+/** VF NICs per L2, over its L3s: from the per-L3 counts of "RowCount", not one row per NIC. */
 export async function vfNicsByL2(db: Db, l2Ids: string[]): Promise<Map<string, number>> {
   if (l2Ids.length === 0) return new Map();
+  const kind: RowCountKind = "VmNic.l3Id.VF";
   const rows = await db.$queryRaw<Array<{ l2Id: string; n: number }>>`
-    SELECT l3."l2Id"::text AS "l2Id", count(*)::int AS n
-    FROM "VmNic" n JOIN "L3Network" l3 ON l3.id = n."l3Id"
-    WHERE n.type = 'VF' AND l3."l2Id" = ANY(${l2Ids}::uuid[]) GROUP BY l3."l2Id"`;
+    SELECT l3."l2Id"::text AS "l2Id", sum(r.n)::int AS n
+    FROM "L3Network" l3 JOIN "RowCount" r ON r.kind = ${kind} AND r."parentId" = l3.id
+    WHERE l3."l2Id" = ANY(${l2Ids}::uuid[]) GROUP BY l3."l2Id"`;
   return new Map(rows.map((row) => [row.l2Id, row.n]));
 }
 

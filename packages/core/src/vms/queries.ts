@@ -19,7 +19,7 @@ import {
   type Page,
 } from "../shared/pagination";
 import { hostVfAvailability } from "../sriov/availability";
-import { interfaceTotals } from "../sriov/capacity";
+import { l2VfSums } from "../sriov/capacity";
 import { availabilityHosts } from "../sriov/queries";
 
 /** How many hosts the "no free VF" reason names. */
@@ -326,35 +326,22 @@ export async function vmCreateOptions(
   const { projectId } = vmCreateOptionsInput.parse(rawInput);
   requireVisibleProject(actor, projectId);
   requireProjectWriter(actor, projectId);
-  const l3s = await db.l3Network.findMany({
-    include: { l2: { include: { clusters: { select: { clusterId: true } } } } },
-    orderBy: { name: "asc" },
-  });
-  // One SQL sum per L2 that can offer VFs at all; L3s on the same L2 share it.
+  // No attachment rows here: an L2 spans up to every cluster of its zone.
+  const l3s = await db.l3Network.findMany({ include: { l2: true }, orderBy: { name: "asc" } });
+  // One row per L2 that can offer VFs at all (its attached clusters summed by the database).
   const offering = [
     ...new Map(
       l3s.filter((l3) => l3.sriovEnabled && l3.l2.sriovEnabled).map((l3) => [l3.l2.id, l3.l2]),
     ).values(),
   ];
-  const totals = new Map(
-    await Promise.all(
-      offering.map(
-        async (l2) =>
-          [
-            l2.id,
-            await interfaceTotals(db, {
-              zoneId: l2.zoneId,
-              physicalInterface: l2.physicalInterface,
-              attachedClusterIds: l2.clusters.map((c) => c.clusterId),
-            }),
-          ] as const,
-      ),
-    ),
+  const totals = await l2VfSums(
+    db,
+    offering.map((l2) => l2.id),
   );
   return Promise.all(
     l3s.map(async (l3) => {
       const sriovEnabled = l3.sriovEnabled && l3.l2.sriovEnabled;
-      const availableVfs = totals.get(l3.l2.id)?.available ?? 0;
+      const availableVfs = totals.get(l3.l2.id)?.offeringAvailable ?? 0;
       let reason: string | null = null;
       // The network's own setting explains this, not whichever host happens to come first.
       if (!l3.l2.sriovEnabled)
@@ -381,15 +368,21 @@ async function noVfReason(
     name: string;
     sriovEnabled: boolean;
     l2: {
+      id: string;
       name: string;
       zoneId: string;
       physicalInterface: string;
       sriovEnabled: boolean;
-      clusters: Array<{ clusterId: string }>;
     };
   },
 ): Promise<string> {
-  const attachedClusterIds = new Set(l3.l2.clusters.map((c) => c.clusterId));
+  const hosts = await availabilityHosts(
+    db,
+    { cluster: { zoneId: l3.l2.zoneId, l2Attachments: { some: { l2Id: l3.l2.id } } } },
+    REASON_HOSTS + 1,
+  );
+  // Every host read is in an attached cluster: that is all R3 needs to know of the attachments.
+  const attachedClusterIds = new Set(hosts.map((host) => host.clusterId));
   const network = {
     l2Name: l3.l2.name,
     l3Name: l3.name,
@@ -398,11 +391,6 @@ async function noVfReason(
     l3SriovEnabled: l3.sriovEnabled,
     attachedClusterIds,
   };
-  const hosts = await availabilityHosts(
-    db,
-    { cluster: { zoneId: l3.l2.zoneId }, clusterId: { in: [...attachedClusterIds] } },
-    REASON_HOSTS + 1,
-  );
   const messages = hosts
     .slice(0, REASON_HOSTS)
     .map((host) => hostVfAvailability(host, network).message);
