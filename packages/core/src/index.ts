@@ -101,3 +101,5 @@ export * from "./sriov/fleet";
 export * from "./sriov/fleet-queries";
 export { tickFleetRollout, type FleetTick } from "./sriov/fleet-run";
 export { compactRowCounts, rowCounts, type RowCountKind } from "./shared/row-counts";
+// NUMA-aware placement (issue 16)
+export { numaNodeFor, numaVerdict } from "./vms/numa";

@@ -89,6 +89,8 @@ export const ErrorCode = {
   FLEET_NOTHING_SELECTED: "FLEET_NOTHING_SELECTED",
   FLEET_ROLLOUT_IN_PROGRESS: "FLEET_ROLLOUT_IN_PROGRESS",
   FLEET_ROLLOUT_FAILED: "FLEET_ROLLOUT_FAILED",
+  // NUMA placement (issue 16)
+  NO_NUMA_NODE_AVAILABLE: "NO_NUMA_NODE_AVAILABLE",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
