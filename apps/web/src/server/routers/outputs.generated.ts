@@ -105,6 +105,7 @@ export const catalogRouterOutputs = {
       createdAt: z.date(),
       vcpus: z.number(),
       memoryMiB: z.number(),
+      vfNumaPolicy: z.enum(["none", "preferred", "required"]),
       vmCount: z.number(),
     }),
   ),
@@ -124,6 +125,7 @@ export const catalogRouterOutputs = {
     createdAt: z.date(),
     vcpus: z.number(),
     memoryMiB: z.number(),
+    vfNumaPolicy: z.enum(["none", "preferred", "required"]),
   }),
   deleteOffering: z.object({ ok: z.literal(true) }),
   createImage: z.object({
@@ -1301,6 +1303,7 @@ export const vmsRouterOutputs = {
   }),
   get: z.object({
     clusterId: z.string().nullable(),
+    numaNode: z.number().nullable(),
     attachedVfCount: z.number(),
     nics: z.array(
       z.object({
@@ -1327,6 +1330,7 @@ export const vmsRouterOutputs = {
             id: z.string(),
             pciAddress: z.string(),
             state: z.enum(["Available", "Reserved", "Attached", "Releasing", "Missing"]),
+            numaNode: z.number().nullable(),
           })
           .nullable(),
         qos: z
@@ -1480,6 +1484,7 @@ export const vmsRouterOutputs = {
       name: z.string(),
       projectId: z.string(),
       clusterId: z.string().nullable(),
+      hostId: z.string().nullable(),
       state: z.enum([
         "Running",
         "Creating",
@@ -1491,7 +1496,6 @@ export const vmsRouterOutputs = {
         "Deleting",
         "Error",
       ]),
-      hostId: z.string().nullable(),
       desiredState: z.enum([
         "Running",
         "Creating",
@@ -1533,6 +1537,7 @@ export const vmsRouterOutputs = {
       name: z.string(),
       projectId: z.string(),
       clusterId: z.string().nullable(),
+      hostId: z.string().nullable(),
       state: z.enum([
         "Running",
         "Creating",
@@ -1544,7 +1549,6 @@ export const vmsRouterOutputs = {
         "Deleting",
         "Error",
       ]),
-      hostId: z.string().nullable(),
       desiredState: z.enum([
         "Running",
         "Creating",
@@ -1586,6 +1590,7 @@ export const vmsRouterOutputs = {
       name: z.string(),
       projectId: z.string(),
       clusterId: z.string().nullable(),
+      hostId: z.string().nullable(),
       state: z.enum([
         "Running",
         "Creating",
@@ -1597,7 +1602,6 @@ export const vmsRouterOutputs = {
         "Deleting",
         "Error",
       ]),
-      hostId: z.string().nullable(),
       desiredState: z.enum([
         "Running",
         "Creating",
@@ -1639,6 +1643,7 @@ export const vmsRouterOutputs = {
       name: z.string(),
       projectId: z.string(),
       clusterId: z.string().nullable(),
+      hostId: z.string().nullable(),
       state: z.enum([
         "Running",
         "Creating",
@@ -1650,7 +1655,6 @@ export const vmsRouterOutputs = {
         "Deleting",
         "Error",
       ]),
-      hostId: z.string().nullable(),
       desiredState: z.enum([
         "Running",
         "Creating",
@@ -1692,6 +1696,7 @@ export const vmsRouterOutputs = {
       name: z.string(),
       projectId: z.string(),
       clusterId: z.string().nullable(),
+      hostId: z.string().nullable(),
       state: z.enum([
         "Running",
         "Creating",
@@ -1703,7 +1708,6 @@ export const vmsRouterOutputs = {
         "Deleting",
         "Error",
       ]),
-      hostId: z.string().nullable(),
       desiredState: z.enum([
         "Running",
         "Creating",
@@ -1745,6 +1749,7 @@ export const vmsRouterOutputs = {
       name: z.string(),
       projectId: z.string(),
       clusterId: z.string().nullable(),
+      hostId: z.string().nullable(),
       state: z.enum([
         "Running",
         "Creating",
@@ -1756,7 +1761,6 @@ export const vmsRouterOutputs = {
         "Deleting",
         "Error",
       ]),
-      hostId: z.string().nullable(),
       desiredState: z.enum([
         "Running",
         "Creating",
@@ -1812,6 +1816,7 @@ export const vmsRouterOutputs = {
       name: z.string(),
       projectId: z.string(),
       clusterId: z.string().nullable(),
+      hostId: z.string().nullable(),
       state: z.enum([
         "Running",
         "Creating",
@@ -1823,7 +1828,6 @@ export const vmsRouterOutputs = {
         "Deleting",
         "Error",
       ]),
-      hostId: z.string().nullable(),
       desiredState: z.enum([
         "Running",
         "Creating",
@@ -1866,6 +1870,7 @@ export const vmsRouterOutputs = {
       name: z.string(),
       projectId: z.string(),
       clusterId: z.string().nullable(),
+      hostId: z.string().nullable(),
       state: z.enum([
         "Running",
         "Creating",
@@ -1877,7 +1882,6 @@ export const vmsRouterOutputs = {
         "Deleting",
         "Error",
       ]),
-      hostId: z.string().nullable(),
       desiredState: z.enum([
         "Running",
         "Creating",
