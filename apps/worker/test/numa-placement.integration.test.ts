@@ -3,7 +3,14 @@
 // required: every VF and the VM's vCPUs and memory on one node, or a refusal that says per node
 // what is missing; preferred: one node when a node fits, else anywhere; none: as before.
 import type { RunningAgent } from "@virtfn/agent";
-import { createVm, placementHosts, reserveOnHost, type L3View } from "@virtfn/core";
+import {
+  createOffering,
+  createVm,
+  listOfferings,
+  placementHosts,
+  reserveOnHost,
+  type L3View,
+} from "@virtfn/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningWorker } from "../src/index";
 import { createFixture, startInProcessWorker, waitForOperation, type Fixture } from "./helpers";
@@ -98,6 +105,19 @@ describe("NUMA-aware placement of VF NICs", () => {
       { id: 0, cpuList: "0-19", cpuCount: 20, memoryMiB: 98304 },
       { id: 1, cpuList: "20-39", cpuCount: 20, memoryMiB: 98304 },
     ]);
+  });
+
+  it("an offering carries its VF NUMA policy, none unless the admin says otherwise", async () => {
+    await createOffering(fx.db, fx.admin, {
+      name: "pinned",
+      vcpus: 2,
+      memoryMiB: 2048,
+      vfNumaPolicy: "required",
+    });
+    await createOffering(fx.db, fx.admin, { name: "plain", vcpus: 2, memoryMiB: 2048 });
+    const listed = await listOfferings(fx.db, fx.admin);
+    expect(listed.find((o) => o.name === "pinned")?.vfNumaPolicy).toBe("required");
+    expect(listed.find((o) => o.name === "plain")?.vfNumaPolicy).toBe("none");
   });
 
   it("required: the VM goes on the node of its VF, and its vCPUs count against that node", async () => {
