@@ -108,3 +108,5 @@ export * from "./operations/retry";
 export * from "./audit/actions";
 export * from "./audit/export";
 export * from "./sriov/warnings";
+// NUMA-aware placement (issue 16)
+export { numaNodeFor, numaVerdict } from "./vms/numa";

@@ -11,6 +11,8 @@ export const createOfferingInput = z.object({
   name: catalogName,
   vcpus: z.number().int().min(1, "At least 1 vCPU").max(512, "At most 512 vCPUs"),
   memoryMiB: z.number().int().min(128, "At least 128 MiB").max(4_194_304, "At most 4 TiB"),
+  /** Where its VMs' VF NICs must sit relative to their vCPUs and memory (vms/numa.ts). */
+  vfNumaPolicy: z.enum(["none", "preferred", "required"]).default("none"),
 });
 export type CreateOfferingInput = z.input<typeof createOfferingInput>;
 

@@ -18,6 +18,8 @@ export interface ObservedHost {
       allowUnsafeInterrupts: boolean;
       rebootRequired: boolean;
     };
+    /** The host's NUMA nodes; absent or empty when the agent reports none. */
+    numa?: Array<{ id: number; cpuList: string; cpuCount: number; memoryMiB: number }>;
   };
   nics: ObservedNic[];
 }
@@ -38,6 +40,8 @@ export interface ObservedNic {
   sriovCapable: boolean;
   bond: { name: string; slaves: string[] } | null;
   vfs: Array<{ index: number; pciAddress: string; driver: string | null; mac: string | null }>;
+  /** The PF's NUMA node; null or absent when the kernel gives no locality. */
+  numaNode?: number | null;
 }
 
 /** A PF as recorded, with its VFs: what an observation is compared against. */
@@ -58,6 +62,7 @@ export interface KnownPf {
   bondSlaves: string[];
   virtualizationState: VirtualizationState;
   vfs: KnownVf[];
+  numaNode: number | null;
 }
 
 interface KnownVf {
@@ -80,7 +85,7 @@ export async function readKnownPfs(db: DbOrTx, hostId: string): Promise<KnownPf[
     Prisma.sql`
     SELECT pf.id, pf.name, pf."pciAddress", pf."vendorId", pf."deviceId", pf.model, pf.driver,
            pf.mac, pf."linkUp", pf."speedMbps", pf."totalVfs", pf."numVfs", pf."bondName",
-           pf."bondSlaves", pf."virtualizationState"::text AS "virtualizationState",
+           pf."bondSlaves", pf."virtualizationState"::text AS "virtualizationState", pf."numaNode",
            COALESCE((SELECT json_agg(json_build_object(
                        'id', vf.id, 'index', vf.index, 'pciAddress', vf."pciAddress",
                        'state', vf.state, 'held', n.id IS NOT NULL))
@@ -108,6 +113,7 @@ function pfDataOf(nic: ObservedNic): PfData {
     bondName: nic.bond?.name ?? null,
     bondSlaves: nic.bond?.slaves ?? [],
     virtualizationState: virtualizationStateOf(nic),
+    numaNode: nic.numaNode ?? null,
   };
 }
 
@@ -239,6 +245,8 @@ async function applyPlan(tx: Tx, hostId: string, plan: SyncPlan): Promise<void> 
 async function recordHostFacts(db: DbOrTx, hostId: string, observed: ObservedHost): Promise<Host> {
   const { facts, health } = observed;
   const { iommu } = facts;
+  // Stored as null when there is none, so that placement skips the per-node sums for such hosts.
+  const numa = facts.numa && facts.numa.length > 0 ? JSON.stringify(facts.numa) : null;
   const [host] = await db.$queryRaw<Host[]>`
     UPDATE "Host"
        SET "connectionState" = 'Connected', "connectionReason" = NULL, "lastSeenAt" = now(),
@@ -249,7 +257,8 @@ async function recordHostFacts(db: DbOrTx, hostId: string, observed: ObservedHos
            "iommuKernelArgSet" = ${iommu.kernelArgSet}, "iommuActive" = ${iommu.active},
            "interruptRemapping" = ${iommu.interruptRemapping},
            "allowUnsafeInterrupts" = ${iommu.allowUnsafeInterrupts},
-           "rebootRequired" = ${iommu.rebootRequired}, "updatedAt" = now()
+           "rebootRequired" = ${iommu.rebootRequired}, "numaTopology" = ${numa}::jsonb,
+           "updatedAt" = now()
      WHERE id = ${hostId}::uuid
     RETURNING *`;
   if (!host) throw notFound("Host", hostId);

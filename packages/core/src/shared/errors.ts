@@ -91,6 +91,8 @@ export const ErrorCode = {
   FLEET_ROLLOUT_FAILED: "FLEET_ROLLOUT_FAILED",
   // Operation retry (issue 15)
   OPERATION_NOT_RETRYABLE: "OPERATION_NOT_RETRYABLE",
+  // NUMA placement (issue 16)
+  NO_NUMA_NODE_AVAILABLE: "NO_NUMA_NODE_AVAILABLE",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -1,5 +1,13 @@
 import { randomUUID } from "node:crypto";
-import { Prisma, queryRows, type Db, type DbOrTx, type Operation, type Vm } from "@virtfn/db";
+import {
+  Prisma,
+  queryRows,
+  type Db,
+  type DbOrTx,
+  type Operation,
+  type VfNumaPolicy,
+  type Vm,
+} from "@virtfn/db";
 import { z } from "zod";
 import { OperationKinds } from "../operations/kinds";
 import type { Actor } from "../shared/actor";
@@ -8,6 +16,7 @@ import { alreadyExists, DomainError, ErrorCode, notFound } from "../shared/error
 import { requireProjectWriter, TX_OPTIONS } from "./access";
 import { rebuildFdbRows } from "./fdb";
 import { hostHint, notePlacement, noteRefusal, refreshHint } from "./hint";
+import { numaNodeFor, wantsNumaNode } from "./numa";
 import {
   judgeHost,
   pickHost,
@@ -90,7 +99,13 @@ type L3Row = z.infer<typeof l3Row>;
 const named = z.object({ id: z.string(), name: z.string() });
 const references = z.object({
   project: z.object({ id: z.string() }).nullable(),
-  offering: named.extend({ vcpus: z.number(), memoryMiB: z.number() }).nullable(),
+  offering: named
+    .extend({
+      vcpus: z.number(),
+      memoryMiB: z.number(),
+      vfNumaPolicy: z.enum(["none", "preferred", "required"]),
+    })
+    .nullable(),
   image: named.nullable(),
   l3s: z.array(l3Row),
 });
@@ -103,7 +118,8 @@ async function loadReferences(db: Db, input: z.output<typeof createVmInput>) {
     Prisma.sql`
     SELECT
       (SELECT jsonb_build_object('id', id) FROM "Project" WHERE id = ${input.projectId}::uuid) AS project,
-      (SELECT jsonb_build_object('id', id, 'name', name, 'vcpus', vcpus, 'memoryMiB', "memoryMiB")
+      (SELECT jsonb_build_object('id', id, 'name', name, 'vcpus', vcpus, 'memoryMiB', "memoryMiB",
+                                 'vfNumaPolicy', "vfNumaPolicy")
        FROM "InstanceOffering" WHERE id = ${input.offeringId}::uuid) AS offering,
       (SELECT jsonb_build_object('id', id, 'name', name) FROM "Image" WHERE id = ${input.imageId}::uuid) AS image,
       (SELECT COALESCE(jsonb_agg(jsonb_build_object(
@@ -129,7 +145,7 @@ async function loadReferences(db: Db, input: z.output<typeof createVmInput>) {
 
 /** The networks a create needs, one per L2, with the VF NICs wanted on each (in NIC order). */
 function createDemand(
-  offering: { vcpus: number; memoryMiB: number },
+  offering: { vcpus: number; memoryMiB: number; vfNumaPolicy: VfNumaPolicy },
   nics: Array<{ l3: L3Row; sriov: boolean }>,
 ): CreateDemand {
   const networks = new Map<string, VfNetwork>();
@@ -145,7 +161,12 @@ function createDemand(
     if (nic.sriov) network.vfs += 1;
     networks.set(nic.l3.l2Id, network);
   }
-  return { vcpus: offering.vcpus, memoryMiB: offering.memoryMiB, networks: [...networks.values()] };
+  return {
+    vcpus: offering.vcpus,
+    memoryMiB: offering.memoryMiB,
+    networks: [...networks.values()],
+    numaPolicy: offering.vfNumaPolicy,
+  };
 }
 
 const isoDate = z.coerce.date();
@@ -211,8 +232,13 @@ interface Plan {
 }
 
 type Attempt =
-  | { ok: true; result: VmOperation; reserved: Map<number, ReservedVf> }
-  | { ok: false; refusal: HostReason };
+  | {
+      ok: true;
+      result: VmOperation;
+      reserved: Map<number, ReservedVf>;
+      numaNode: number | null;
+    }
+  | { ok: false; refusal: HostReason; numaNode: number | null };
 
 /**
  * One statement: lock the host and its PFs, re-check and reserve (reservationCtes), and only if
@@ -220,8 +246,13 @@ type Attempt =
  * the audit event and (the top-level INSERT, whose rule wakes the dispatchers) the outbox entry.
  * A refusal writes nothing; a taken name or address fails the whole statement.
  */
-async function placeOnHost(db: DbOrTx, plan: Plan, host: PlacementHost): Promise<Attempt> {
-  const calls = reservationCalls(host, plan.demand);
+async function placeOnHost(
+  db: DbOrTx,
+  plan: Plan,
+  host: PlacementHost,
+  numaNode: number | null,
+): Promise<Attempt> {
+  const calls = reservationCalls(host, plan.demand, numaNode);
   const vmId = randomUUID();
   const operationId = randomUUID();
   const vfNicOrder = new Map<string, number[]>();
@@ -301,9 +332,10 @@ async function placeOnHost(db: DbOrTx, plan: Plan, host: PlacementHost): Promise
     vf AS (${Prisma.join(vfs, " UNION ALL ")}),
     vm AS (
       INSERT INTO "Vm" (id, "projectId", name, "offeringId", "imageId", state, "desiredState",
-                        "hostId", "clusterId", "updatedAt")
+                        "hostId", "clusterId", "numaNode", "updatedAt")
       SELECT ${vmId}::uuid, ${plan.projectId}::uuid, ${plan.name}, ${plan.offering.id}::uuid,
-             ${plan.image.id}::uuid, 'Creating', 'Running', ${host.id}::uuid, ${host.clusterId}::uuid, now()
+             ${plan.image.id}::uuid, 'Creating', 'Running', ${host.id}::uuid, ${host.clusterId}::uuid,
+             ${numaNode}::int, now()
       FROM placed WHERE placed.ok
       RETURNING id, name, "projectId", state, "desiredState", "hostId", "clusterId"),
     nic AS (
@@ -357,7 +389,7 @@ async function placeOnHost(db: DbOrTx, plan: Plan, host: PlacementHost): Promise
   }
   const results = calls.map((_, i) => reservationResult.parse(row[`r${i}`]));
   const outcome = reservationOutcome(host, plan.demand, plan.requests, calls, results);
-  if (!outcome.ok) return outcome;
+  if (!outcome.ok) return { ...outcome, numaNode };
   const placed = placedRow.parse(row);
   if (!placed.vm || !placed.operation || placed.nics !== nics.length)
     throw new Error("create wrote no VM, or not all its NICs, although the host took it");
@@ -365,7 +397,22 @@ async function placeOnHost(db: DbOrTx, plan: Plan, host: PlacementHost): Promise
     ok: true,
     result: { vm: placed.vm, operation: placed.operation },
     reserved: outcome.reserved,
+    numaNode,
   };
+}
+
+/**
+ * The node this host should place the VM on by the snapshot (vms/numa.ts), and whether a refusal
+ * there may be retried anywhere on the host: with policy preferred, a node that no longer fits
+ * under the lock falls back to the host as a whole, as when no node fit in the first place.
+ */
+function numaPlan(plan: Plan, host: PlacementHost) {
+  const node = numaNodeFor(host, plan.demand);
+  // Required but no node by this snapshot (the judge should have refused the host): node -1,
+  // which no host has, so the locked reservation refuses instead of placing it anywhere.
+  if (node === null && plan.demand.numaPolicy === "required" && wantsNumaNode(plan.demand))
+    return { node: -1, fallback: false };
+  return { node, fallback: node !== null && plan.demand.numaPolicy === "preferred" };
 }
 
 /** The host snapshot of the hint, judged: hosts that qualify, and why the others do not. */
@@ -433,9 +480,12 @@ export async function createVm(
       const hint = judge(await hostHint(db, clusterIds), demand);
       const first = pickHost(hint.qualifying, demand);
       if (first && vfNetworks <= 1 && !needsFdb) {
-        const attempt = await placeOnHost(db, plan, first);
+        const numa = numaPlan(plan, first);
+        let attempt = await placeOnHost(db, plan, first, numa.node);
+        // A refusal wrote nothing (one VF network at most), so the host can be tried again.
+        if (!attempt.ok && numa.fallback) attempt = await placeOnHost(db, plan, first, null);
         if (attempt.ok) {
-          notePlacement(db, clusterIds, first, demand, attempt.reserved);
+          notePlacement(db, clusterIds, first, demand, attempt.reserved, attempt.numaNode);
           return attempt.result;
         }
         noteRefusal(db, clusterIds, first, attempt.refusal);
@@ -474,10 +524,15 @@ async function slowPath(
     const refused: HostReason[] = [];
     for (const host of order) {
       await tx.$executeRawUnsafe("SAVEPOINT place_vm");
-      const attempt = await placeOnHost(tx, plan, host);
+      const numa = numaPlan(plan, host);
+      let attempt = await placeOnHost(tx, plan, host, numa.node);
+      if (!attempt.ok && numa.fallback) {
+        await tx.$executeRawUnsafe("ROLLBACK TO SAVEPOINT place_vm");
+        attempt = await placeOnHost(tx, plan, host, null);
+      }
       if (attempt.ok) {
         if (needsFdb) await rebuildFdbRows(tx, attempt.result.vm.id);
-        notePlacement(db, clusterIds, host, plan.demand, attempt.reserved);
+        notePlacement(db, clusterIds, host, plan.demand, attempt.reserved, attempt.numaNode);
         return attempt.result;
       }
       await tx.$executeRawUnsafe("ROLLBACK TO SAVEPOINT place_vm");

@@ -64,11 +64,17 @@ export function notePlacement(
   host: PlacementHost,
   demand: CreateDemand,
   reserved: ReadonlyMap<number, ReservedVf>,
+  numaNode: number | null = null,
 ): void {
   void hinted(db, clusterIds, host.id).then((cached) => {
     if (!cached) return;
     cached.usedVcpus += demand.vcpus;
     cached.usedMemoryMiB += demand.memoryMiB;
+    const node = cached.numaNodes?.find((n) => n.id === numaNode);
+    if (node) {
+      node.usedVcpus += demand.vcpus;
+      node.usedMemoryMiB += demand.memoryMiB;
+    }
     for (const vf of reserved.values()) {
       const pf = cached.physicalNics.find((nic) => nic.id === vf.pfId);
       if (pf) pf.availableVfs = Math.max(0, pf.availableVfs - 1);
@@ -88,6 +94,8 @@ export function noteRefusal(
     if (refusal.kind === "noFreeVf" || refusal.kind === "pfBusy")
       for (const pf of cached.physicalNics) pf.availableVfs = 0;
     else if (refusal.kind === "capacity") cached.usedVcpus = cached.cpuCount + 1;
+    else if (refusal.kind === "numa")
+      for (const node of cached.numaNodes ?? []) node.usedVcpus = node.cpuCount + 1;
     else cached.connectionState = "Disconnected";
   });
 }

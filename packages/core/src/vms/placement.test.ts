@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { judgeHost, pickHost, placementError, tryOrder, type CreateDemand } from "./placement";
+import { numaNodeFor } from "./numa";
+import {
+  judgeHost,
+  pickHost,
+  placementError,
+  reservationCalls,
+  tryOrder,
+  type CreateDemand,
+} from "./placement";
 import type { PlacementHost } from "./scheduler";
 
 const host = (name: string, change: Partial<PlacementHost> = {}): PlacementHost => ({
@@ -82,5 +90,93 @@ describe("placement", () => {
     ).length;
     expect(fulls).toBeLessThan(160);
     expect(pickHost([], demand)).toBeNull();
+  });
+});
+
+describe("NUMA placement (the judge)", () => {
+  // Two nodes of 8 CPUs and 16 GiB; em1 on node 0 with 2 free VFs, em2 on node 1 with 3.
+  const numaHost = (change: Partial<PlacementHost> = {}): PlacementHost =>
+    host("n", {
+      cpuCount: 16,
+      memoryMiB: 32768,
+      physicalNics: [
+        { id: "pf0", name: "em1", bondName: "bond0", availableVfs: 2, numaNode: 0 },
+        { id: "pf1", name: "em2", bondName: "bond0", availableVfs: 3, numaNode: 1 },
+      ],
+      numaNodes: [
+        { id: 0, cpuCount: 8, memoryMiB: 16384, usedVcpus: 0, usedMemoryMiB: 0 },
+        { id: 1, cpuCount: 8, memoryMiB: 16384, usedVcpus: 6, usedMemoryMiB: 0 },
+      ],
+      ...change,
+    });
+  const onBond = (vfs: number, vcpus: number, numaPolicy: CreateDemand["numaPolicy"]) => ({
+    vcpus,
+    memoryMiB: 1024,
+    numaPolicy,
+    networks: [
+      { l2Id: "l2", l3Name: "l3", physicalInterface: "bond0", clusterIds: new Set(["c1"]), vfs },
+    ],
+  });
+
+  it("required: refuses a host with enough VFs and CPUs in total but not on one node, per node", () => {
+    const refusal = judgeHost(numaHost(), onBond(3, 4, "required"));
+    expect(refusal).toMatchObject({
+      kind: "numa",
+      l3: "l3",
+      reason:
+        "no NUMA node with 3 free VF(s) for L3 l3 and 4 vCPUs, 1024 MiB free: " +
+        "node0 has 2 free VF(s) for L3 l3; node1 has 2 vCPUs free",
+    });
+    // none and preferred take the host as before.
+    expect(judgeHost(numaHost(), onBond(3, 4, "none"))).toBeNull();
+    expect(judgeHost(numaHost(), onBond(3, 4, "preferred"))).toBeNull();
+    expect(judgeHost(numaHost(), onBond(2, 4, "required"))).toBeNull();
+  });
+
+  it("required: memory per node counts, and a host without NUMA nodes is refused with the reason", () => {
+    const big = { ...onBond(1, 1, "required"), memoryMiB: 20000 };
+    expect(judgeHost(numaHost(), big)?.reason).toContain(
+      "node0 has 16384 MiB free; node1 has 16384 MiB free",
+    );
+    expect(judgeHost(numaHost({ numaNodes: null }), onBond(1, 1, "required"))?.reason).toBe(
+      "no NUMA node with 1 free VF(s) for L3 l3 and 1 vCPUs, 1024 MiB free: it reports no NUMA nodes",
+    );
+    // Busy PFs and PFs without locality do not count for any node.
+    const busy = numaHost({
+      physicalNics: [
+        { id: "pf0", name: "em1", bondName: "bond0", availableVfs: 2, numaNode: 0, busy: true },
+        { id: "pf1", name: "em2", bondName: "bond0", availableVfs: 3, numaNode: null },
+      ],
+    });
+    expect(judgeHost(busy, onBond(1, 1, "required"))?.kind).toBe("numa");
+  });
+
+  it("picks the fitting node with the most vCPUs free, and asks the reservation for its PFs only", () => {
+    expect(numaNodeFor(numaHost(), onBond(2, 1, "required"))).toBe(0);
+    const fuller0 = numaHost({
+      numaNodes: [
+        { id: 0, cpuCount: 8, memoryMiB: 16384, usedVcpus: 7, usedMemoryMiB: 0 },
+        { id: 1, cpuCount: 8, memoryMiB: 16384, usedVcpus: 6, usedMemoryMiB: 0 },
+      ],
+    });
+    expect(numaNodeFor(fuller0, onBond(2, 1, "preferred"))).toBe(1);
+    expect(numaNodeFor(numaHost(), onBond(3, 4, "preferred"))).toBeNull();
+    expect(numaNodeFor(numaHost(), onBond(1, 1, "none"))).toBeNull();
+    // No VF NICs: there is nothing to keep local, so no node.
+    expect(numaNodeFor(numaHost(), onBond(0, 1, "required"))).toBeNull();
+    const calls = reservationCalls(numaHost(), onBond(2, 1, "required"), 1);
+    expect(calls).toMatchObject([{ pfIds: ["pf1"], want: 2, numaNode: 1 }]);
+  });
+
+  it("a NUMA refusal is the furthest a host gets: its code wins over another host's lack of VFs", () => {
+    const numa = judgeHost(numaHost(), onBond(3, 4, "required"));
+    const empty = [{ id: "pf", name: "bond0", bondName: null, availableVfs: 0 }];
+    const noVf = judgeHost(host("e", { physicalNics: empty }), onBond(3, 4, "required"));
+    const error = placementError(
+      [noVf, numa].filter((r) => r !== null),
+      "l3",
+    );
+    expect(error.code).toBe("NO_NUMA_NODE_AVAILABLE");
+    expect(error.message).toContain("n: no NUMA node with 3 free VF(s)");
   });
 });

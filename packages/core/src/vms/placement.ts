@@ -1,8 +1,9 @@
-import { Prisma, queryRows, type DbOrTx } from "@virtfn/db";
+import { Prisma, queryRows, type DbOrTx, type VfNumaPolicy } from "@virtfn/db";
 import { z } from "zod";
 import { iommuReadiness } from "../hosts/rules";
 import { DomainError, ErrorCode } from "../shared/errors";
 import { resolveInterface } from "../sriov/availability";
+import { numaVerdict, wantsNumaNode } from "./numa";
 import type { ReservedVf } from "./reserve";
 import type { PlacementHost } from "./scheduler";
 
@@ -12,7 +13,7 @@ import type { PlacementHost } from "./scheduler";
 
 /** Why a host cannot take the VM, in the order placement checks them. */
 export type HostRefusal =
-  "cluster" | "disconnected" | "iommu" | "capacity" | "interface" | "pfBusy" | "noFreeVf";
+  "cluster" | "disconnected" | "iommu" | "capacity" | "interface" | "pfBusy" | "noFreeVf" | "numa";
 
 const STAGE: Record<HostRefusal, number> = {
   cluster: 0,
@@ -22,6 +23,8 @@ const STAGE: Record<HostRefusal, number> = {
   interface: 4,
   pfBusy: 5,
   noFreeVf: 6,
+  // The host has every VF, CPU and memory, only not on one NUMA node: the furthest a host gets.
+  numa: 7,
 };
 
 export interface HostReason {
@@ -47,6 +50,8 @@ export interface CreateDemand {
   vcpus: number;
   memoryMiB: number;
   networks: VfNetwork[];
+  /** The offering's NUMA policy for VF NICs (vms/numa.ts); absent means none. */
+  numaPolicy?: VfNumaPolicy;
 }
 
 function refuse(
@@ -123,6 +128,14 @@ export function judgeHost(host: PlacementHost, demand: CreateDemand): HostReason
       );
     }
   }
+  // Last, so that a host is refused for NUMA only when it has everything else.
+  if (demand.numaPolicy === "required" && wantsNumaNode(demand)) {
+    const verdict = numaVerdict(host, demand);
+    if (verdict.node === null) {
+      const l3 = demand.networks.find((network) => network.vfs > 0)?.l3Name;
+      return refuse(host, "numa", verdict.reason, l3, demand.networks.length);
+    }
+  }
   return null;
 }
 
@@ -181,6 +194,13 @@ export function placementError(reasons: HostReason[], demandL3: string | null): 
   const list = hosts.map((h) => `${h.name}: ${h.reason}`).join("; ");
   const l3 = furthest?.l3 ?? demandL3 ?? "?";
   switch (furthest?.kind) {
+    case "numa":
+      return new DomainError(
+        ErrorCode.NO_NUMA_NODE_AVAILABLE,
+        "CONFLICT",
+        `No host has one NUMA node with the VFs, vCPUs and memory this VM needs (${list}).`,
+        { l3, policy: "required", ...details },
+      );
     case "noFreeVf":
       return new DomainError(ErrorCode.NO_VF_AVAILABLE, "CONFLICT", `no available VF on L3 ${l3}`, {
         l3,
@@ -239,13 +259,21 @@ export type LockedAttempt =
   { ok: true; reserved: Map<number, ReservedVf> } | { ok: false; refusal: HostReason };
 
 const reservation = z.object({
-  refusal: z.enum(["gone", "disconnected", "iommu", "capacity", "pfBusy", "noFreeVf"]).nullable(),
+  refusal: z
+    .enum(["gone", "disconnected", "iommu", "capacity", "pfBusy", "noFreeVf", "numa"])
+    .nullable(),
   connectionState: z.string().nullable(),
   cpuCount: z.number().nullable(),
   memoryMiB: z.number().nullable(),
   usedVcpus: z.number().nullable(),
   usedMemoryMiB: z.number().nullable(),
   vfs: z.array(z.object({ id: z.string(), pciAddress: z.string(), pfId: z.string() })),
+  /** From virtfn_reserve_numa: the node reserved on, and its figures when it refused. */
+  node: z.number().nullish(),
+  nodeCpuCount: z.number().nullish(),
+  nodeMemoryMiB: z.number().nullish(),
+  nodeUsedVcpus: z.number().nullish(),
+  nodeUsedMemoryMiB: z.number().nullish(),
 });
 export type Reservation = z.infer<typeof reservation>;
 export const reservationResult = reservation;
@@ -255,16 +283,26 @@ export interface ReservationCall {
   network: VfNetwork | null;
   pfIds: string[];
   want: number;
+  /** Reserve on this NUMA node only (virtfn_reserve_numa); null or absent: anywhere. */
+  numaNode?: number | null;
 }
 
-export function reservationCalls(host: PlacementHost, demand: CreateDemand): ReservationCall[] {
+export function reservationCalls(
+  host: PlacementHost,
+  demand: CreateDemand,
+  numaNode: number | null = null,
+): ReservationCall[] {
   const calls = demand.networks
     .filter((network) => network.vfs > 0)
     .map((network) => ({
       network,
-      // Every PF the interface resolves to: the function leaves out the busy ones with a fresh view.
-      pfIds: resolveInterface(host.physicalNics, network.physicalInterface).map((pf) => pf.id),
+      // Every PF the interface resolves to (on the node, if any): the function leaves out the busy
+      // ones with a fresh view.
+      pfIds: resolveInterface(host.physicalNics, network.physicalInterface)
+        .filter((pf) => numaNode === null || pf.numaNode === numaNode)
+        .map((pf) => pf.id),
       want: network.vfs,
+      numaNode,
     }));
   return calls.length > 0 ? calls : [{ network: null, pfIds: [], want: 0 }];
 }
@@ -288,14 +326,18 @@ export function reservationCtes(
         ARRAY(SELECT id FROM lock_pfs WHERE id = ANY (${call.pfIds}::uuid[]) ORDER BY id),
         ${demand.vcpus}::int, ${demand.memoryMiB}::int, ${call.want}::int`;
     const name = Prisma.raw(`reserved_${i}`);
+    const reserve =
+      call.numaNode === undefined || call.numaNode === null
+        ? Prisma.sql`virtfn_reserve_locked(${args})`
+        : Prisma.sql`virtfn_reserve_numa(${args}, ${call.numaNode}::int)`;
     // `guard` false: nothing is reserved and r is null (the caller found a reason first).
     if (i === 0)
       return Prisma.sql`${name} AS MATERIALIZED (
-        SELECT CASE WHEN ${guard} THEN virtfn_reserve_locked(${args}) END AS r)`;
+        SELECT CASE WHEN ${guard} THEN ${reserve} END AS r)`;
     const previous = Prisma.raw(`reserved_${i - 1}`);
     return Prisma.sql`${name} AS MATERIALIZED (
       SELECT CASE WHEN (SELECT r IS NOT NULL AND r->>'refusal' IS NULL FROM ${previous})
-                  THEN virtfn_reserve_locked(${args})
+                  THEN ${reserve}
                   ELSE (SELECT r FROM ${previous}) END AS r)`;
   });
   return Prisma.sql`lock_host AS MATERIALIZED (
@@ -358,6 +400,19 @@ function refusal(
           demand,
         ) ?? "not enough CPU or memory",
       );
+    case "numa": {
+      const cpus = (result.nodeCpuCount ?? 0) - (result.nodeUsedVcpus ?? 0);
+      const memory = (result.nodeMemoryMiB ?? 0) - (result.nodeUsedMemoryMiB ?? 0);
+      return refuse(
+        host,
+        "numa",
+        result.nodeCpuCount === null || result.nodeCpuCount === undefined
+          ? `NUMA node ${result.node ?? "?"} is no longer reported`
+          : `node${result.node ?? "?"} no longer has ${demand.vcpus} vCPUs and ${demand.memoryMiB} MiB free (${Math.max(0, cpus)} vCPUs, ${Math.max(0, memory)} MiB)`,
+        network?.l3Name,
+        served,
+      );
+    }
     case "pfBusy":
       return refuse(
         host,
@@ -388,8 +443,9 @@ export async function reserveOnHost(
   host: PlacementHost,
   demand: CreateDemand,
   requests: VfRequest[],
+  numaNode: number | null = null,
 ): Promise<LockedAttempt> {
-  const calls = reservationCalls(host, demand);
+  const calls = reservationCalls(host, demand, numaNode);
   const selects = calls.map((_, i) => Prisma.raw(`(SELECT r FROM reserved_${i}) AS r${i}`));
   const rows = await queryRows(
     db,

@@ -156,7 +156,13 @@ export interface VmNicView {
     l2Name: string;
     vlanId: number | null;
   };
-  vf: { id: string; pciAddress: string; state: VfState } | null;
+  vf: {
+    id: string;
+    pciAddress: string;
+    state: VfState;
+    /** The NUMA node of the VF's PF; null when unknown. */
+    numaNode: number | null;
+  } | null;
   qos: { inboundKbps: number | null; outboundKbps: number | null } | null;
   securityGroups: Array<{ id: string; name: string }>;
   eip: { id: string; name: string; ip: string } | null;
@@ -167,6 +173,8 @@ export interface VmNicView {
 
 export interface VmDetail extends VmListItem {
   clusterId: string | null;
+  /** The NUMA node the VM was placed on (its offering's VF NUMA policy); null when not bound. */
+  numaNode: number | null;
   /** VF NICs that hold a VF right now (the header's "N VFs"), as opposed to vfNicCount. */
   attachedVfCount: number;
   nics: VmNicView[];
@@ -195,11 +203,14 @@ export async function getVm(db: Db, actor: Actor, rawInput: VmIdInput): Promise<
     select: {
       ...listSelect,
       clusterId: true,
+      numaNode: true,
       nics: {
         orderBy: { deviceIndex: "asc" },
         include: {
           l3: { include: { l2: { select: { name: true, sriovEnabled: true, vlanId: true } } } },
-          vf: { select: { id: true, pciAddress: true, state: true } },
+          vf: {
+            select: { id: true, pciAddress: true, state: true, pf: { select: { numaNode: true } } },
+          },
           qos: true,
           securityGroups: { include: { securityGroup: { select: { id: true, name: true } } } },
           eip: { select: { id: true, name: true, ip: true } },
@@ -238,7 +249,12 @@ export async function getVm(db: Db, actor: Actor, rawInput: VmIdInput): Promise<
         l2Name: nic.l3.l2.name,
         vlanId: nic.l3.l2.vlanId,
       },
-      vf: nic.vf,
+      vf: nic.vf && {
+        id: nic.vf.id,
+        pciAddress: nic.vf.pciAddress,
+        state: nic.vf.state,
+        numaNode: nic.vf.pf.numaNode,
+      },
       qos: nic.qos
         ? { inboundKbps: nic.qos.inboundKbps, outboundKbps: nic.qos.outboundKbps }
         : null,
@@ -270,6 +286,7 @@ export async function getVm(db: Db, actor: Actor, rawInput: VmIdInput): Promise<
     hostId: vm.hostId,
     hostName: vm.host?.name ?? null,
     clusterId: vm.clusterId,
+    numaNode: vm.numaNode,
     offering: vm.offering,
     image: vm.image,
     nicCount: nics.length,

@@ -11,6 +11,17 @@ export interface PlacementPf {
   availableVfs: number;
   /** A pf.* operation (split, restore) is pending or running on it: its VFs are not handed out. */
   busy?: boolean;
+  /** The NUMA node of the PF; null or absent when unknown (vms/numa.ts). */
+  numaNode?: number | null;
+}
+
+/** A NUMA node of a host with what the VMs placed on that node use of it (vms/numa.ts). */
+export interface PlacementNumaNode {
+  id: number;
+  cpuCount: number;
+  memoryMiB: number;
+  usedVcpus: number;
+  usedMemoryMiB: number;
 }
 
 export interface PlacementHost {
@@ -27,6 +38,8 @@ export interface PlacementHost {
   usedVcpus: number;
   usedMemoryMiB: number;
   physicalNics: PlacementPf[];
+  /** Absent or null when the host reports no NUMA nodes. */
+  numaNodes?: PlacementNumaNode[] | null;
 }
 
 export interface PlacementNetwork {
@@ -124,6 +137,7 @@ interface HostFactRow {
   memoryMiB: number;
   usedVcpus: number;
   usedMemoryMiB: number;
+  numaNodes: PlacementNumaNode[] | null;
 }
 
 interface PfFactRow extends PlacementPf {
@@ -152,7 +166,21 @@ export async function placementHosts(
       SELECT h.id, h.name, h."clusterId", h."connectionState"::text AS "connectionState",
              h."iommuEnabled", h."iommuKernelArgSet", h."iommuActive", h."rebootRequired",
              h."cpuCount", h."memoryMiB",
-             COALESCE(u.vcpus, 0)::int AS "usedVcpus", COALESCE(u.memory, 0)::int AS "usedMemoryMiB"
+             COALESCE(u.vcpus, 0)::int AS "usedVcpus", COALESCE(u.memory, 0)::int AS "usedMemoryMiB",
+             -- Per node, what the VMs placed on it use; only for hosts that report NUMA nodes.
+             CASE WHEN h."numaTopology" IS NOT NULL THEN (
+               SELECT jsonb_agg(jsonb_build_object(
+                        'id', (n->>'id')::int, 'cpuCount', (n->>'cpuCount')::int,
+                        'memoryMiB', (n->>'memoryMiB')::int,
+                        'usedVcpus', COALESCE(nu.vcpus, 0), 'usedMemoryMiB', COALESCE(nu.memory, 0))
+                        ORDER BY (n->>'id')::int)
+               FROM jsonb_array_elements(h."numaTopology") AS n
+               LEFT JOIN LATERAL (
+                 SELECT sum(o.vcpus)::int AS vcpus, sum(o."memoryMiB")::int AS memory
+                 FROM "Vm" v JOIN "InstanceOffering" o ON o.id = v."offeringId"
+                 WHERE v."hostId" = h.id AND v."numaNode" = (n->>'id')::int
+                   AND v.state IN (${occupying})
+               ) nu ON true) END AS "numaNodes"
       FROM "Host" h
       LEFT JOIN LATERAL (
         SELECT sum(o.vcpus) AS vcpus, sum(o."memoryMiB") AS memory
@@ -163,7 +191,7 @@ export async function placementHosts(
       ORDER BY h.name`;
   const pfQuery = () =>
     db.$queryRaw<PfFactRow[]>`
-      SELECT pf.id, pf."hostId", pf.name, pf."bondName",
+      SELECT pf.id, pf."hostId", pf.name, pf."bondName", pf."numaNode",
              -- From the running counts (sriov/capacity.ts), not one row per VF.
              COALESCE((SELECT sum(c.n) FROM "VfStateCount" c
                        WHERE c."pfId" = pf.id AND c.state = 'Available'), 0)::int AS "availableVfs",

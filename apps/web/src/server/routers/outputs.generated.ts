@@ -108,6 +108,7 @@ export const catalogRouterOutputs = {
       createdAt: z.date(),
       vcpus: z.number(),
       memoryMiB: z.number(),
+      vfNumaPolicy: z.enum(["none", "preferred", "required"]),
       vmCount: z.number(),
     }),
   ),
@@ -127,6 +128,7 @@ export const catalogRouterOutputs = {
     createdAt: z.date(),
     vcpus: z.number(),
     memoryMiB: z.number(),
+    vfNumaPolicy: z.enum(["none", "preferred", "required"]),
   }),
   deleteOffering: z.object({ ok: z.literal(true) }),
   createImage: z.object({
@@ -1428,6 +1430,7 @@ export const vmsRouterOutputs = {
   }),
   get: z.object({
     clusterId: z.string().nullable(),
+    numaNode: z.number().nullable(),
     attachedVfCount: z.number(),
     nics: z.array(
       z.object({
@@ -1454,6 +1457,7 @@ export const vmsRouterOutputs = {
             id: z.string(),
             pciAddress: z.string(),
             state: z.enum(["Available", "Reserved", "Attached", "Releasing", "Missing"]),
+            numaNode: z.number().nullable(),
           })
           .nullable(),
         qos: z
@@ -1607,6 +1611,7 @@ export const vmsRouterOutputs = {
       name: z.string(),
       projectId: z.string(),
       clusterId: z.string().nullable(),
+      hostId: z.string().nullable(),
       state: z.enum([
         "Running",
         "Creating",
@@ -1618,7 +1623,6 @@ export const vmsRouterOutputs = {
         "Deleting",
         "Error",
       ]),
-      hostId: z.string().nullable(),
       desiredState: z.enum([
         "Running",
         "Creating",
@@ -1660,6 +1664,7 @@ export const vmsRouterOutputs = {
       name: z.string(),
       projectId: z.string(),
       clusterId: z.string().nullable(),
+      hostId: z.string().nullable(),
       state: z.enum([
         "Running",
         "Creating",
@@ -1671,7 +1676,6 @@ export const vmsRouterOutputs = {
         "Deleting",
         "Error",
       ]),
-      hostId: z.string().nullable(),
       desiredState: z.enum([
         "Running",
         "Creating",
@@ -1713,6 +1717,7 @@ export const vmsRouterOutputs = {
       name: z.string(),
       projectId: z.string(),
       clusterId: z.string().nullable(),
+      hostId: z.string().nullable(),
       state: z.enum([
         "Running",
         "Creating",
@@ -1724,7 +1729,6 @@ export const vmsRouterOutputs = {
         "Deleting",
         "Error",
       ]),
-      hostId: z.string().nullable(),
       desiredState: z.enum([
         "Running",
         "Creating",
@@ -1766,6 +1770,7 @@ export const vmsRouterOutputs = {
       name: z.string(),
       projectId: z.string(),
       clusterId: z.string().nullable(),
+      hostId: z.string().nullable(),
       state: z.enum([
         "Running",
         "Creating",
@@ -1777,7 +1782,6 @@ export const vmsRouterOutputs = {
         "Deleting",
         "Error",
       ]),
-      hostId: z.string().nullable(),
       desiredState: z.enum([
         "Running",
         "Creating",
@@ -1819,6 +1823,7 @@ export const vmsRouterOutputs = {
       name: z.string(),
       projectId: z.string(),
       clusterId: z.string().nullable(),
+      hostId: z.string().nullable(),
       state: z.enum([
         "Running",
         "Creating",
@@ -1830,7 +1835,6 @@ export const vmsRouterOutputs = {
         "Deleting",
         "Error",
       ]),
-      hostId: z.string().nullable(),
       desiredState: z.enum([
         "Running",
         "Creating",
@@ -1872,6 +1876,7 @@ export const vmsRouterOutputs = {
       name: z.string(),
       projectId: z.string(),
       clusterId: z.string().nullable(),
+      hostId: z.string().nullable(),
       state: z.enum([
         "Running",
         "Creating",
@@ -1883,7 +1888,6 @@ export const vmsRouterOutputs = {
         "Deleting",
         "Error",
       ]),
-      hostId: z.string().nullable(),
       desiredState: z.enum([
         "Running",
         "Creating",
@@ -1939,6 +1943,7 @@ export const vmsRouterOutputs = {
       name: z.string(),
       projectId: z.string(),
       clusterId: z.string().nullable(),
+      hostId: z.string().nullable(),
       state: z.enum([
         "Running",
         "Creating",
@@ -1950,7 +1955,6 @@ export const vmsRouterOutputs = {
         "Deleting",
         "Error",
       ]),
-      hostId: z.string().nullable(),
       desiredState: z.enum([
         "Running",
         "Creating",
@@ -1993,6 +1997,7 @@ export const vmsRouterOutputs = {
       name: z.string(),
       projectId: z.string(),
       clusterId: z.string().nullable(),
+      hostId: z.string().nullable(),
       state: z.enum([
         "Running",
         "Creating",
@@ -2004,7 +2009,6 @@ export const vmsRouterOutputs = {
         "Deleting",
         "Error",
       ]),
-      hostId: z.string().nullable(),
       desiredState: z.enum([
         "Running",
         "Creating",

@@ -38,6 +38,7 @@ function Offerings() {
   const invalidate = useInvalidate();
   const offerings = useQuery(trpc.catalog.offerings.queryOptions());
   const [form, setForm] = useState({ name: "", vcpus: "", memoryMiB: "" });
+  const [numaPolicy, setNumaPolicy] = useState<"none" | "preferred" | "required">("none");
   const [deleting, setDeleting] = useState<{ id: string; name: string } | null>(null);
   const create = useMutation(
     trpc.catalog.createOffering.mutationOptions({
@@ -92,6 +93,7 @@ function Offerings() {
                 <th>Name</th>
                 <th className="num">vCPUs</th>
                 <th className="num">Memory</th>
+                <th title="Where the VF NICs sit relative to the VM's vCPUs and memory">VF NUMA</th>
                 <th className="num">VMs</th>
                 <th aria-label="Actions" />
               </tr>
@@ -102,6 +104,7 @@ function Offerings() {
                   <td className="strong">{o.name}</td>
                   <td className="num">{o.vcpus}</td>
                   <td className="num">{memory(o.memoryMiB)}</td>
+                  <td>{o.vfNumaPolicy}</td>
                   <td className="num">{o.vmCount}</td>
                   <td className="row-actions">
                     <button
@@ -130,6 +133,7 @@ function Offerings() {
             name: form.name,
             vcpus: numberOrUndefined(form.vcpus) as number,
             memoryMiB: numberOrUndefined(form.memoryMiB) as number,
+            vfNumaPolicy: numaPolicy,
           });
         }}
       >
@@ -148,6 +152,18 @@ function Offerings() {
             min: 128,
             placeholder: "8192",
           })}
+          <Field id={`${id}-vfNumaPolicy`} label="VF NUMA policy" error={errors.vfNumaPolicy}>
+            <select
+              id={`${id}-vfNumaPolicy`}
+              value={numaPolicy}
+              onChange={(event) => setNumaPolicy(event.target.value as typeof numaPolicy)}
+              title="required: every VF, the vCPUs and the memory on one NUMA node; preferred: one node when a host has it; none: anywhere"
+            >
+              <option value="none">none</option>
+              <option value="preferred">preferred</option>
+              <option value="required">required</option>
+            </select>
+          </Field>
           <button type="submit" className="btn btn-primary" disabled={create.isPending}>
             {create.isPending ? "Adding…" : "Add offering"}
           </button>

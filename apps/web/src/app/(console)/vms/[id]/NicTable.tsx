@@ -34,6 +34,11 @@ function vfCell(vm: VmDetail, nic: VmNicView) {
       <>
         <code data-testid="nic-vf-pci">{nic.vf.pciAddress}</code>
         {nic.vf.state !== "Attached" ? <div className="sub">{nic.vf.state}</div> : null}
+        {nic.vf.numaNode !== null ? (
+          <div className="sub" data-testid="nic-vf-numa">
+            NUMA node{nic.vf.numaNode}
+          </div>
+        ) : null}
       </>
     );
   }

@@ -179,6 +179,8 @@ export function VmDetailPage({ vmId, readOnly }: { vmId: string; readOnly: boole
             </dd>
             <dt>Host</dt>
             <dd data-testid="vm-host">{v.hostName ?? "—"}</dd>
+            <dt>NUMA node</dt>
+            <dd data-testid="vm-numa-node">{v.numaNode === null ? "—" : `node${v.numaNode}`}</dd>
             <dt>Project</dt>
             <dd>{v.projectName}</dd>
           </dl>
