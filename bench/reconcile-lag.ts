@@ -1,19 +1,23 @@
 // Reconcile lag and agent calls in flight for a fleet of sim hosts, with 1, 2 and 4 worker
 // processes sharing the reconciles through their claims. `npm run bench -- reconcile-lag`.
 // Every host starts due at once (a cold start, or a fleet that fell behind), the workers work it
-// off, and the lag (how long past its due time the most overdue host waits) is sampled until no
-// host is overdue. The sim agents answer after BENCH_LATENCY_MS (a real agent reads sysfs over a
-// network); they run in this process, the workers each in their own.
+// off, and each host's lag is how long after its due time its reconcile finished. The sim agents
+// answer after BENCH_LATENCY_MS (a real agent reads sysfs over a network); they run in
+// BENCH_FLEET_PROCESSES processes of their own (a real fleet is thousands of machines), the
+// workers each in their own. The hosts' state does not change between sweeps, the common case:
+// each reconcile finds its agent's snapshot digest unchanged (BENCH_FULL_EVERY=1 compares in
+// full every time instead). The CPU time each kind of process used per host says where the time
+// goes.
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { performance } from "node:perf_hooks";
-import { startObservedSimFleet } from "@virtfn/agent";
 import { reconcileLag, seedDemo } from "@virtfn/core";
 import { createDb } from "@virtfn/db";
+import { cpuSeconds, postmasterPid, treeCpuSeconds } from "./lib/cpu";
+import { startObservedFleetProcesses } from "./lib/observed-fleet";
 import { benchServices } from "./lib/services";
 import { ratio } from "./lib/stats";
 
@@ -22,6 +26,8 @@ const TOKEN = "bench-agent-token-0123456789";
 const HOSTS = Number(process.env.BENCH_HOSTS ?? 2000);
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 100);
 const IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? 16);
+const FLEET_PROCESSES = Number(process.env.BENCH_FLEET_PROCESSES ?? 4);
+const FULL_EVERY = process.env.BENCH_FULL_EVERY;
 // Longer than any sweep here, so each host is reconciled once per run.
 const PERIOD_MS = 600_000;
 
@@ -29,14 +35,14 @@ const services = await benchServices("reconcile_lag");
 const db = createDb(services.databaseUrl);
 await seedDemo(db, []);
 const cluster = await db.cluster.findFirstOrThrow();
-const stateDir = mkdtempSync(path.join(os.tmpdir(), "virtfn-bench-lag-"));
-const fleet = await startObservedSimFleet({
-  baseDir: stateDir,
+const fleet = await startObservedFleetProcesses({
+  processes: FLEET_PROCESSES,
   token: TOKEN,
   latencyMs: LATENCY_MS,
-  countOnly: true,
-  hosts: Array.from({ length: HOSTS }, (_, i) => ({ name: `lag-${i}`, profile: "kvm-e810" })),
+  profile: "kvm-e810",
+  names: Array.from({ length: HOSTS }, (_, i) => `lag-${i}`),
 });
+const postgresPid = postmasterPid(Number(new URL(services.databaseUrl).port || 5432));
 await db.host.createMany({
   data: fleet.agents.map((agent) => ({
     name: agent.name,
@@ -47,7 +53,12 @@ await db.host.createMany({
   })),
 });
 console.log(
-  `virtfn bench reconcile-lag: ${os.cpus().length} cores, Node ${process.version}, ${HOSTS} sim hosts, ${LATENCY_MS} ms per agent call, at most ${IN_FLIGHT} hosts in flight per worker`,
+  `virtfn bench reconcile-lag: ${os.cpus().length} cores, load ${os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(
+      " ",
+    )}, Node ${process.version}, ${HOSTS} sim hosts in ${fleet.pids.length} processes, ${LATENCY_MS} ms per agent call, at most ${IN_FLIGHT} hosts in flight per worker, ${FULL_EVERY === "1" ? "every reconcile compared in full" : "unchanged snapshots skipped"}`,
 );
 
 /** Starts `count` worker processes and resolves once each has printed that it is ready. */
@@ -62,6 +73,7 @@ async function startWorkers(count: number): Promise<ChildProcess[]> {
         VIRTFN_QUEUE_PREFIX: `bench-lag-${Date.now()}`,
         VIRTFN_RECONCILE_MS: String(PERIOD_MS),
         VIRTFN_RECONCILE_IN_FLIGHT: String(IN_FLIGHT),
+        ...(FULL_EVERY === undefined ? {} : { VIRTFN_RECONCILE_FULL_EVERY: FULL_EVERY }),
       },
       stdio: ["ignore", "pipe", "inherit"],
     }),
@@ -98,60 +110,99 @@ async function stopWorkers(workers: ChildProcess[]): Promise<void> {
 
 interface Sweep {
   seconds: number;
+  /** Per host: how long after its due time its reconcile finished. */
   maxLag: number;
+  p50Lag: number;
   p99Lag: number;
   peakInFlight: number;
   calls: number;
+  /** Hosts compared in full (the others' snapshots were unchanged). */
+  full: number;
+  /** CPU seconds used in the sweep by the workers, the sim fleet and Postgres. */
+  cpu: { workers: number; fleet: number; postgres: number };
 }
 
-/** Makes every host due now, lets `count` workers work the fleet off, and samples the lag. */
+const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
+
+/** Makes every host due now, lets `count` workers work the fleet off, and measures the lag. */
 async function sweep(count: number): Promise<Sweep> {
   // Nothing due while the workers load (seconds of TypeScript), which is not reconcile lag.
   await db.$executeRaw`UPDATE "Host" SET "reconcileDueAt" = now() + interval '1 day', "reconcileLeaseOwner" = NULL, "reconcileLeaseUntil" = NULL`;
   const running = await startWorkers(count);
+  const workerPids = running.map((worker) => worker.pid ?? 0);
+  const cpuBefore = {
+    workers: sum(workerPids.map(cpuSeconds)),
+    fleet: sum(fleet.pids.map(cpuSeconds)),
+    postgres: postgresPid === null ? 0 : treeCpuSeconds(postgresPid),
+  };
+  const callsBefore = (await fleet.stats()).total;
+  await fleet.reset();
   await db.$executeRaw`UPDATE "Host" SET "reconcileDueAt" = now()`;
-  const callsBefore = fleet.total();
-  fleet.resetPeak();
+  // As text, so that the lag is computed in SQL against the very value the hosts hold.
+  const [due] = await db.$queryRaw<[{ at: string }]>`
+    SELECT min("reconcileDueAt")::text AS at FROM "Host"`;
+  const dueAt = due.at;
   const t0 = performance.now();
-  let maxLag = 0;
-  let p99Lag = 0;
   for (;;) {
     await new Promise((resolve) => setTimeout(resolve, 500));
-    const lag = await reconcileLag(db);
-    maxLag = Math.max(maxLag, lag.maxSeconds);
-    p99Lag = Math.max(p99Lag, lag.p99Seconds);
-    if (lag.overdue === 0) break;
+    if ((await reconcileLag(db)).overdue === 0) break;
   }
   const seconds = (performance.now() - t0) / 1000;
-  const result = {
-    seconds,
-    maxLag,
-    p99Lag,
-    peakInFlight: fleet.peakInFlight(),
-    calls: fleet.total() - callsBefore,
+  const stats = await fleet.stats();
+  const cpu = {
+    workers: sum(workerPids.map(cpuSeconds)) - cpuBefore.workers,
+    fleet: sum(fleet.pids.map(cpuSeconds)) - cpuBefore.fleet,
+    postgres: postgresPid === null ? 0 : treeCpuSeconds(postgresPid) - cpuBefore.postgres,
   };
+  const [lag] = await db.$queryRaw<Array<{ max: number; p50: number; p99: number; full: number }>>`
+    SELECT max(lag)::float8 AS max,
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY lag)::float8 AS p50,
+           percentile_cont(0.99) WITHIN GROUP (ORDER BY lag)::float8 AS p99,
+           count(*) FILTER (WHERE full_compare)::int AS full
+      FROM (SELECT extract(epoch FROM "lastReconciledAt" - ${dueAt}::timestamp) AS lag,
+                   "observedDigestAt" >= ${dueAt}::timestamp AS full_compare
+              FROM "Host") AS hosts`;
   await stopWorkers(running);
-  return result;
+  return {
+    seconds,
+    maxLag: lag?.max ?? 0,
+    p50Lag: lag?.p50 ?? 0,
+    p99Lag: lag?.p99 ?? 0,
+    peakInFlight: stats.peakInFlight,
+    calls: stats.total - callsBefore,
+    full: lag?.full ?? 0,
+    cpu,
+  };
 }
 
-// Untimed: the first reconcile of each host records its NICs, which later ones only compare.
+// Untimed: the first reconcile of each host records its NICs and its snapshot's digest.
 await sweep(4);
 const results = new Map<number, Sweep>();
+const perHost = (cpuSeconds: number) => `${((cpuSeconds * 1000) / HOSTS).toFixed(1)}`;
 for (const count of [1, 2, 4]) {
-  const result = await sweep(count);
-  results.set(count, result);
+  const r = await sweep(count);
+  results.set(count, r);
   console.log(
-    `${count} worker${count === 1 ? " " : "s"}: all ${HOSTS} hosts due at once, worked off in ${result.seconds.toFixed(1)}s; reconcile lag max ${result.maxLag.toFixed(1)}s, p99 ${result.p99Lag.toFixed(1)}s; agent calls in flight peak ${result.peakInFlight} (bound ${count * IN_FLIGHT}), ${result.calls} calls`,
+    `${count} worker${count === 1 ? " " : "s"}: all ${HOSTS} hosts due at once, worked off in ${r.seconds.toFixed(1)}s; reconcile lag max ${r.maxLag.toFixed(1)}s, p50 ${r.p50Lag.toFixed(1)}s, p99 ${r.p99Lag.toFixed(1)}s; agent calls in flight peak ${r.peakInFlight} (bound ${count * IN_FLIGHT}), ${r.calls} calls, ${r.full} hosts compared in full`,
+  );
+  console.log(
+    `  CPU per host: workers ${perHost(r.cpu.workers)} ms, sim agents ${perHost(r.cpu.fleet)} ms, Postgres ${perHost(r.cpu.postgres)} ms (${(r.cpu.workers + r.cpu.fleet + r.cpu.postgres).toFixed(1)} CPU-s in ${r.seconds.toFixed(1)} s on ${os.cpus().length} cores)`,
   );
 }
 const one = results.get(1);
 for (const count of [2, 4]) {
-  const result = results.get(count);
-  if (one && result)
-    console.log(ratio(`max reconcile lag, ${count} workers vs 1`, result.maxLag, one.maxLag, "s"));
+  const r = results.get(count);
+  if (!one || !r) continue;
+  console.log(ratio(`max reconcile lag, ${count} workers vs 1`, r.maxLag, one.maxLag, "s"));
+  console.log(ratio(`p50 reconcile lag, ${count} workers vs 1`, r.p50Lag, one.p50Lag, "s"));
 }
+console.log(
+  `load after: ${os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ")}`,
+);
 
 await fleet.close();
-rmSync(stateDir, { recursive: true, force: true });
 await db.$disconnect();
 await services.stop();

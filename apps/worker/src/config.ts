@@ -11,6 +11,7 @@ const WorkerEnv = z.object({
   VIRTFN_RECONCILE_IN_FLIGHT: z.coerce.number().int().min(1).max(1024).default(16),
   VIRTFN_RECONCILE_JITTER: z.coerce.number().min(0).max(0.5).default(0.1),
   VIRTFN_RECONCILE_LEASE_MS: z.coerce.number().int().min(1000).optional(),
+  VIRTFN_RECONCILE_FULL_EVERY: z.coerce.number().int().min(1).max(1000).optional(),
   // The outbox trigger's NOTIFY wakes the dispatcher on commit; this poll is only the safety net.
   VIRTFN_DISPATCH_MS: z.coerce.number().int().min(10).default(1000),
   VIRTFN_JOB_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(4),
@@ -44,6 +45,8 @@ export type WorkerConfig = {
   reconcileJitter?: number;
   /** How long a dead worker's reconcile claims keep its hosts; default one period. */
   reconcileLeaseMs?: number;
+  /** A host found in sync is compared in full at least every this many periods; default 6. */
+  reconcileFullEvery?: number;
   /** Safety-net poll of the outbox; commits wake the dispatcher at once through LISTEN/NOTIFY. */
   dispatchMs: number;
   jobAttempts: number;
@@ -101,6 +104,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): WorkerConfi
     ...(parsed.VIRTFN_RECONCILE_LEASE_MS === undefined
       ? {}
       : { reconcileLeaseMs: parsed.VIRTFN_RECONCILE_LEASE_MS }),
+    ...(parsed.VIRTFN_RECONCILE_FULL_EVERY === undefined
+      ? {}
+      : { reconcileFullEvery: parsed.VIRTFN_RECONCILE_FULL_EVERY }),
     dispatchMs: parsed.VIRTFN_DISPATCH_MS,
     jobAttempts: parsed.VIRTFN_JOB_ATTEMPTS,
     jobBackoffMs: parsed.VIRTFN_JOB_BACKOFF_MS,

@@ -104,6 +104,9 @@ export async function startWorker(
     maxInFlight: config.reconcileInFlight ?? 16,
     jitter: config.reconcileJitter ?? 0.1,
     ...(config.reconcileLeaseMs === undefined ? {} : { leaseMs: config.reconcileLeaseMs }),
+    ...(config.reconcileFullEvery === undefined
+      ? {}
+      : { fullCompareEvery: config.reconcileFullEvery }),
     log,
   });
   let server: TelemetryServer | null = null;

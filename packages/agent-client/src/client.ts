@@ -117,6 +117,9 @@ export function createAgentClient(options: AgentClientOptions) {
     health: (o?: CallOptions) => call("health", {}, undefined, o),
     getFacts: (o?: CallOptions) => call("facts", {}, undefined, o),
     snapshot: (o?: CallOptions) => call("snapshot", {}, undefined, o),
+    /** The snapshot, or `changed: false` when its digest is still `digest` ("none": always). */
+    snapshotSince: (digest: string, o?: CallOptions) =>
+      call("snapshotSince", { digest }, undefined, o),
     setIommuKernelArg: (enabled: boolean, o?: CallOptions) => call("setIommu", {}, { enabled }, o),
     /** Sim hosts only; the Linux backend answers UNSUPPORTED. */
     reboot: (o?: CallOptions) => call("reboot", {}, undefined, o),

@@ -20,7 +20,7 @@ import {
   SetIommuResponse,
 } from "./schemas/host";
 import { PhysicalNic, SetVfCountRequest, TaskRef, UnbindDriverResponse } from "./schemas/nic";
-import { HostSnapshot } from "./schemas/snapshot";
+import { HostSnapshot, SnapshotChange, SnapshotDigest } from "./schemas/snapshot";
 import { Task } from "./schemas/task";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "DELETE";
@@ -81,6 +81,15 @@ export const routes = {
     params: noParams,
     body: null,
     response: HostSnapshot,
+    idempotent: true,
+  }),
+  // The snapshot unless it still has the digest the caller names ("none" names no digest).
+  snapshotSince: route({
+    method: "GET",
+    path: "/v1/snapshot/since/:digest",
+    params: z.object({ digest: SnapshotDigest }),
+    body: null,
+    response: SnapshotChange,
     idempotent: true,
   }),
   setIommu: route({

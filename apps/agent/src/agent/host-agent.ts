@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import {
   AgentError,
   type AttachVfRequest,
@@ -10,6 +10,7 @@ import {
   type Health,
   type HostFacts,
   type HostSnapshot,
+  type SnapshotChange,
   type MigrateRequest,
   type MigrateResponse,
   type NicSpec,
@@ -98,6 +99,8 @@ export class HostAgent {
   private readonly vfPollMs: number;
   private readonly vfLinkTimeoutMs: number;
   private closed = false;
+  /** Salts every snapshot digest, so that a restarted agent never repeats one it gave before. */
+  private readonly instance = randomUUID();
 
   constructor(deps: HostAgentDeps) {
     this.backend = deps.backend;
@@ -601,6 +604,22 @@ export class HostAgent {
       domains: records.map(summarize),
       fdb: entries,
     };
+  }
+
+  /**
+   * The snapshot unless its digest is still `digest`. The host is read in full every time (a
+   * change made behind the agent's back, by hand in sysfs, must show), but an unchanged host
+   * costs the caller a few bytes instead of the whole snapshot and its compare.
+   */
+  async snapshotSince(digest: string): Promise<SnapshotChange> {
+    const snapshot = await this.snapshot();
+    const current = createHash("sha256")
+      .update(this.instance)
+      .update(JSON.stringify(snapshot))
+      .digest("base64url");
+    return current === digest
+      ? { changed: false, digest: current }
+      : { changed: true, digest: current, snapshot };
   }
 
   /** Stops waiting on splits; sim kernels stop creating VFs when their own close runs. */

@@ -17,6 +17,7 @@ export function handlersFor(agent: HostAgent): Handlers {
     health: () => agent.health(),
     facts: () => agent.facts(),
     snapshot: () => agent.snapshot(),
+    snapshotSince: ({ params }) => agent.snapshotSince(params.digest),
     setIommu: ({ body }) => agent.setIommuKernelArg(body.enabled),
     reboot: () => agent.reboot(),
     listNics: () => agent.listNics(),

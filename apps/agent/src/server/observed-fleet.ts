@@ -43,6 +43,8 @@ export interface ObservedSimFleetOptions {
   latencyMs?: number;
   /** Keep no call records, only the counters (a benchmark's fleet of thousands). */
   countOnly?: boolean;
+  /** Told the number of calls in flight each time a call starts (a benchmark's own peak keeping). */
+  onCallStart?: (inFlight: number) => void;
 }
 
 export interface ObservedSimFleet {
@@ -159,6 +161,7 @@ export async function startObservedSimFleet(
     total += 1;
     inFlight += 1;
     peak = Math.max(peak, inFlight);
+    options.onCallStart?.(inFlight);
     try {
       if (options.latencyMs) await sleep(options.latencyMs);
       while (holds?.(call) === true && !req.socket.destroyed) await sleep(20);

@@ -13,7 +13,10 @@ import type { AgentClient } from "@virtfn/agent-client";
 import type { Db, Host } from "@virtfn/db";
 
 export interface Reconciler {
-  /** Reconciles every host no other worker holds, now, due or not; resolves with the outcomes. */
+  /**
+   * Reconciles every host no other worker holds, now, due or not, each compared in full; resolves
+   * with the outcomes.
+   */
   runOnce(): Promise<ReconcileOutcome[]>;
   /** Hosts this worker is reconciling right now: each has one agent call in flight at a time. */
   inFlight(): number;
@@ -31,6 +34,11 @@ export interface ReconcilerOptions {
   jitter: number;
   /** How long a claim holds unrenewed; a dead worker's hosts wait at most this. Default: the period. */
   leaseMs?: number;
+  /**
+   * A host whose agent still reports the snapshot digest of its last in-sync compare is not
+   * compared again, but at least once every this many periods; default 6, 1 compares every time.
+   */
+  fullCompareEvery?: number;
   log(line: string): void;
 }
 
@@ -48,6 +56,9 @@ export function startReconciler(options: ReconcilerOptions): Reconciler {
   const { db, log } = options;
   const maxInFlight = Math.max(1, options.maxInFlight);
   const leaseMs = Math.max(1000, options.leaseMs ?? options.intervalMs);
+  // A host found in sync is compared in full again after this many periods even if its agent's
+  // digest never changes: drift on the database side alone is repaired within that time.
+  const trustDigestForMs = options.intervalMs * (options.fullCompareEvery ?? 6);
   const running = new Map<string, Promise<void>>();
   let stopped = false;
   let claiming: Promise<void> | null = null;
@@ -57,13 +68,16 @@ export function startReconciler(options: ReconcilerOptions): Reconciler {
   const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
   /** Resolves when the host is done, whatever the outcome; rejects only for the caller's sake. */
-  function reconcileOne(host: Host): Promise<ReconcileOutcome> {
+  function reconcileOne(host: Host, full = false): Promise<ReconcileOutcome> {
     const work = (async () => {
       try {
-        const outcome = await reconcileHost(db, host, options.agentFor);
+        const outcome = await reconcileHost(db, host, options.agentFor, {
+          trustDigestForMs: full ? 0 : trustDigestForMs,
+        });
         logOutcome(log, outcome);
         const nextInMs = nextReconcileInMs(options.intervalMs, options.jitter);
-        if (!(await finishReconcile(db, owner, host.id, nextInMs))) {
+        const seen = outcome.result === "unchanged";
+        if (!(await finishReconcile(db, owner, host.id, nextInMs, true, seen))) {
           log(`reconciler: ${host.name}: claim lost before the reconcile finished`);
         }
         return outcome;
@@ -131,7 +145,8 @@ export function startReconciler(options: ReconcilerOptions): Reconciler {
       if (hosts.length === 0) break;
       for (const host of hosts) {
         swept.push(host.id);
-        const work = reconcileOne(host);
+        // On demand (an agent reconnected, a test): compared in full, whatever the digest says.
+        const work = reconcileOne(host, true);
         work.catch(() => undefined);
         outcomes.push(work);
       }

@@ -22,3 +22,20 @@ export const HostSnapshot = z.object({
   fdb: z.array(FdbEntry),
 });
 export type HostSnapshot = z.infer<typeof HostSnapshot>;
+
+/**
+ * A digest of a snapshot: equal digests mean the agent reports the same thing. It also changes
+ * when the agent restarts, so a reconciler never trusts a digest across an agent's restart.
+ */
+export const SnapshotDigest = z.string().regex(/^[A-Za-z0-9_-]{1,128}$/);
+export type SnapshotDigest = z.infer<typeof SnapshotDigest>;
+
+/**
+ * The snapshot only if its digest differs from the one the caller last saw: a reconciler whose
+ * host did not change skips the transfer, the parse, the compare and the writes.
+ */
+export const SnapshotChange = z.discriminatedUnion("changed", [
+  z.object({ changed: z.literal(false), digest: SnapshotDigest }),
+  z.object({ changed: z.literal(true), digest: SnapshotDigest, snapshot: HostSnapshot }),
+]);
+export type SnapshotChange = z.infer<typeof SnapshotChange>;

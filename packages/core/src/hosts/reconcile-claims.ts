@@ -77,11 +77,14 @@ export async function finishReconcile(
   hostId: string,
   nextInMs: number,
   reconciled = true,
+  /** The agent answered and nothing else recorded it (an unchanged host): it was seen now. */
+  seen = false,
 ): Promise<boolean> {
   const updated = await db.$executeRaw`
     UPDATE "Host"
        SET "reconcileDueAt" = now() + make_interval(secs => ${seconds(nextInMs)}::float8),
            "lastReconciledAt" = CASE WHEN ${reconciled}::boolean THEN now() ELSE "lastReconciledAt" END,
+           "lastSeenAt" = CASE WHEN ${seen}::boolean THEN now() ELSE "lastSeenAt" END,
            "reconcileLeaseOwner" = NULL,
            "reconcileLeaseUntil" = NULL
      WHERE id = ${hostId}::uuid AND "reconcileLeaseOwner" = ${owner}`;

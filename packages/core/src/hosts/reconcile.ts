@@ -11,12 +11,16 @@ import {
   type SettledVm,
 } from "../vms/reattach";
 import { disconnectReason } from "./operations";
-import { applyObservedHost, markHostDisconnected } from "./sync";
+import { applyObservedHost, markHostDisconnected, recordObservedDigest } from "./sync";
 
 export interface ReconcileOutcome {
   hostId: string;
   name: string;
-  result: "observed" | "disconnected" | "skipped";
+  /**
+   * observed: compared in full; unchanged: the agent still reports what the last full compare
+   * found in sync, so nothing was read or written; skipped: left to an operation in flight.
+   */
+  result: "observed" | "unchanged" | "disconnected" | "skipped";
   rebooted: boolean;
   /** PFs below their desired VF count (after a reboot, typically) and what was done about it. */
   reapplied: ReapplyOutcome[];
@@ -28,14 +32,38 @@ export interface ReconcileOutcome {
   nics?: RepairedNic[];
 }
 
+export interface ReconcileHostOptions {
+  /**
+   * Skip the compare while the agent's snapshot digest is the one the last full compare found
+   * in sync, for at most this long after that compare (the safety net for drift on the database
+   * side alone). Unset or 0: always compare in full.
+   */
+  trustDigestForMs?: number;
+}
+
+/**
+ * The digest a reconcile may send to have an unchanged snapshot skipped, or "none" for a full
+ * compare: after a reboot, for a host not known to be connected, and once the digest is older
+ * than `trustForMs`.
+ */
+function digestToSend(host: Host, bootId: string, trustForMs: number, now: Date): string {
+  const { observedDigest, observedDigestAt } = host;
+  if (observedDigest === null || observedDigestAt === null || trustForMs <= 0) return "none";
+  if (host.connectionState !== "Connected" || host.bootId !== bootId) return "none";
+  return now.getTime() - observedDigestAt.getTime() < trustForMs ? observedDigest : "none";
+}
+
 /**
  * Level-triggered: compares what the agent reports with the database and repairs drift. Hosts
- * with an operation in flight are left to that operation, so the two never fight.
+ * with an operation in flight are left to that operation, so the two never fight. With
+ * `trustDigestForMs`, a host whose agent reports the same snapshot digest as when it was last
+ * found in sync costs two small agent answers and no database reads or writes here.
  */
 export async function reconcileHost(
   db: Db,
   host: Host,
   agentFor: (target: AgentTarget) => AgentClient,
+  options: ReconcileHostOptions = {},
 ): Promise<ReconcileOutcome> {
   const base = { hostId: host.id, name: host.name };
   const busy = await db.operation.count({
@@ -48,14 +76,23 @@ export async function reconcileHost(
     const rebooted = host.bootId !== null && health.bootId !== host.bootId;
     // One read of everything the agent holds, taken before the database is read for the
     // comparison, so an operation that commits in between shows up as desired, not as drift.
-    const snapshot = await agent.snapshot();
+    const sent = digestToSend(host, health.bootId, options.trustDigestForMs ?? 0, new Date());
+    const change = await agent.snapshotSince(sent);
+    if (!change.changed) return { ...base, result: "unchanged", rebooted: false, reapplied: [] };
+    const { snapshot } = change;
     await applyObservedHost(db, host.id, { health, facts: snapshot.facts, nics: snapshot.nics });
     // Desired state lives in the database: VF counts first, then the VMs that use the VFs.
     const reapplied = await reapplyDesiredVfs(db, host.id);
     const fdb = await reconcileHostFdb(db, host.id, agent, snapshot.fdb);
     const vms = await settleErrorVms(db, host.id, agent, snapshot.domains);
     const nics = await repairRunningVmVfs(db, host.id, agent, snapshot.domains);
-    await reattachVmVfs(db, host.id, agent);
+    const recovered = await reattachVmVfs(db, host.id, agent);
+    // Only a compare that found nothing to do vouches for its digest: after a repair the agent
+    // reports a new one anyway, and the next reconcile must see that the repair held.
+    const inSync =
+      reapplied.length + fdb.added.length + fdb.removed.length + vms.length + nics.length === 0 &&
+      recovered === 0;
+    await recordObservedDigest(db, host.id, inSync ? change.digest : null);
     return { ...base, result: "observed", rebooted, reapplied, fdb, vms, nics };
   } catch (error) {
     if (!isAgentError(error)) throw error;

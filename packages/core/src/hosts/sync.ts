@@ -288,9 +288,21 @@ export async function applyObservedHost(
   });
 }
 
+/** The snapshot digest a full reconcile found in sync with the database (null: none). */
+export async function recordObservedDigest(
+  db: Db,
+  hostId: string,
+  digest: string | null,
+): Promise<void> {
+  await db.$executeRaw`
+    UPDATE "Host" SET "observedDigest" = ${digest}, "observedDigestAt" = now()
+     WHERE id = ${hostId}::uuid`;
+}
+
 export async function markHostDisconnected(db: Db, hostId: string, reason: string): Promise<void> {
   await db.host.update({
     where: { id: hostId },
-    data: { connectionState: "Disconnected", connectionReason: reason },
+    // A host that comes back is compared in full, whatever its agent's digest.
+    data: { connectionState: "Disconnected", connectionReason: reason, observedDigest: null },
   });
 }
