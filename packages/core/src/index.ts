@@ -101,3 +101,8 @@ export * from "./sriov/fleet";
 export * from "./sriov/fleet-queries";
 export { tickFleetRollout, type FleetTick } from "./sriov/fleet-run";
 export { compactRowCounts, rowCounts, type RowCountKind } from "./shared/row-counts";
+// Action verdicts for PFs, hosts and networks (issue 15)
+export { verdictOf, ALLOWED } from "./shared/verdict";
+export * from "./sriov/actions";
+export * from "./hosts/actions";
+export * from "./networks/actions";

@@ -89,6 +89,8 @@ export const ErrorCode = {
   FLEET_NOTHING_SELECTED: "FLEET_NOTHING_SELECTED",
   FLEET_ROLLOUT_IN_PROGRESS: "FLEET_ROLLOUT_IN_PROGRESS",
   FLEET_ROLLOUT_FAILED: "FLEET_ROLLOUT_FAILED",
+  // Action verdicts (issue 15)
+  PF_NOT_SPLIT: "PF_NOT_SPLIT",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

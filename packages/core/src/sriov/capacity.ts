@@ -1,4 +1,4 @@
-import { Prisma, type Db, type VfState } from "@virtfn/db";
+import { Prisma, type Db, type DbOrTx, type VfState } from "@virtfn/db";
 
 // VF counting in SQL. Every read path counts VFs here, from "VfStateCount": per PF and state, the
 // database keeps signed differences that sum to the number of VFs (see its migration), so a PF's
@@ -118,7 +118,7 @@ export async function l2Totals(db: Db, l2Ids: string[]): Promise<Map<string, L2T
 }
 
 /** VF NICs per L2, over its L3s. */
-export async function vfNicsByL2(db: Db, l2Ids: string[]): Promise<Map<string, number>> {
+export async function vfNicsByL2(db: DbOrTx, l2Ids: string[]): Promise<Map<string, number>> {
   if (l2Ids.length === 0) return new Map();
   const rows = await db.$queryRaw<Array<{ l2Id: string; n: number }>>`
     SELECT l3."l2Id"::text AS "l2Id", count(*)::int AS n

@@ -334,6 +334,24 @@ export const hostsRouterOutputs = {
     rebootRequired: z.boolean(),
     nics: z.array(
       z.object({
+        actions: z.object({
+          split: z.object({
+            allowed: z.boolean(),
+            reason: z.string().nullable(),
+            code: z.string().nullable(),
+          }),
+          resize: z.object({
+            allowed: z.boolean(),
+            reason: z.string().nullable(),
+            code: z.string().nullable(),
+          }),
+          restore: z.object({
+            allowed: z.boolean(),
+            reason: z.string().nullable(),
+            code: z.string().nullable(),
+          }),
+          vfCount: z.object({ min: z.number(), max: z.number() }),
+        }),
         id: z.string(),
         name: z.string().nullable(),
         label: z.string(),
@@ -357,6 +375,29 @@ export const hostsRouterOutputs = {
         ]),
       }),
     ),
+    actions: z.object({
+      reconnect: z.object({
+        allowed: z.boolean(),
+        reason: z.string().nullable(),
+        code: z.string().nullable(),
+      }),
+      setIommu: z.object({
+        allowed: z.boolean(),
+        reason: z.string().nullable(),
+        code: z.string().nullable(),
+      }),
+      reboot: z.object({
+        allowed: z.boolean(),
+        reason: z.string().nullable(),
+        code: z.string().nullable(),
+      }),
+      delete: z.object({
+        allowed: z.boolean(),
+        reason: z.string().nullable(),
+        code: z.string().nullable(),
+      }),
+    }),
+    vmCount: z.number(),
     id: z.string(),
     name: z.string(),
     clusterId: z.string(),
@@ -763,6 +804,28 @@ export const l2RouterOutputs = {
         l3SriovToggle: z.object({ allowed: z.boolean(), reason: z.string().nullable() }),
         clusters: z.array(z.object({ id: z.string(), name: z.string() })),
         l3Count: z.number(),
+        actions: z.object({
+          edit: z.object({
+            allowed: z.boolean(),
+            reason: z.string().nullable(),
+            code: z.string().nullable(),
+          }),
+          delete: z.object({
+            allowed: z.boolean(),
+            reason: z.string().nullable(),
+            code: z.string().nullable(),
+          }),
+          enableSriov: z.object({
+            allowed: z.boolean(),
+            reason: z.string().nullable(),
+            code: z.string().nullable(),
+          }),
+          disableSriov: z.object({
+            allowed: z.boolean(),
+            reason: z.string().nullable(),
+            code: z.string().nullable(),
+          }),
+        }),
         createdAt: z.date(),
         updatedAt: z.date(),
       }),
@@ -787,6 +850,28 @@ export const l2RouterOutputs = {
     l3SriovToggle: z.object({ allowed: z.boolean(), reason: z.string().nullable() }),
     clusters: z.array(z.object({ id: z.string(), name: z.string() })),
     l3Count: z.number(),
+    actions: z.object({
+      edit: z.object({
+        allowed: z.boolean(),
+        reason: z.string().nullable(),
+        code: z.string().nullable(),
+      }),
+      delete: z.object({
+        allowed: z.boolean(),
+        reason: z.string().nullable(),
+        code: z.string().nullable(),
+      }),
+      enableSriov: z.object({
+        allowed: z.boolean(),
+        reason: z.string().nullable(),
+        code: z.string().nullable(),
+      }),
+      disableSriov: z.object({
+        allowed: z.boolean(),
+        reason: z.string().nullable(),
+        code: z.string().nullable(),
+      }),
+    }),
     createdAt: z.date(),
     updatedAt: z.date(),
   }),
@@ -806,6 +891,28 @@ export const l2RouterOutputs = {
     l3SriovToggle: z.object({ allowed: z.boolean(), reason: z.string().nullable() }),
     clusters: z.array(z.object({ id: z.string(), name: z.string() })),
     l3Count: z.number(),
+    actions: z.object({
+      edit: z.object({
+        allowed: z.boolean(),
+        reason: z.string().nullable(),
+        code: z.string().nullable(),
+      }),
+      delete: z.object({
+        allowed: z.boolean(),
+        reason: z.string().nullable(),
+        code: z.string().nullable(),
+      }),
+      enableSriov: z.object({
+        allowed: z.boolean(),
+        reason: z.string().nullable(),
+        code: z.string().nullable(),
+      }),
+      disableSriov: z.object({
+        allowed: z.boolean(),
+        reason: z.string().nullable(),
+        code: z.string().nullable(),
+      }),
+    }),
     createdAt: z.date(),
     updatedAt: z.date(),
   }),
@@ -825,6 +932,28 @@ export const l2RouterOutputs = {
     l3SriovToggle: z.object({ allowed: z.boolean(), reason: z.string().nullable() }),
     clusters: z.array(z.object({ id: z.string(), name: z.string() })),
     l3Count: z.number(),
+    actions: z.object({
+      edit: z.object({
+        allowed: z.boolean(),
+        reason: z.string().nullable(),
+        code: z.string().nullable(),
+      }),
+      delete: z.object({
+        allowed: z.boolean(),
+        reason: z.string().nullable(),
+        code: z.string().nullable(),
+      }),
+      enableSriov: z.object({
+        allowed: z.boolean(),
+        reason: z.string().nullable(),
+        code: z.string().nullable(),
+      }),
+      disableSriov: z.object({
+        allowed: z.boolean(),
+        reason: z.string().nullable(),
+        code: z.string().nullable(),
+      }),
+    }),
     createdAt: z.date(),
     updatedAt: z.date(),
   }),
@@ -845,6 +974,28 @@ export const l2RouterOutputs = {
     l3SriovToggle: z.object({ allowed: z.boolean(), reason: z.string().nullable() }),
     clusters: z.array(z.object({ id: z.string(), name: z.string() })),
     l3Count: z.number(),
+    actions: z.object({
+      edit: z.object({
+        allowed: z.boolean(),
+        reason: z.string().nullable(),
+        code: z.string().nullable(),
+      }),
+      delete: z.object({
+        allowed: z.boolean(),
+        reason: z.string().nullable(),
+        code: z.string().nullable(),
+      }),
+      enableSriov: z.object({
+        allowed: z.boolean(),
+        reason: z.string().nullable(),
+        code: z.string().nullable(),
+      }),
+      disableSriov: z.object({
+        allowed: z.boolean(),
+        reason: z.string().nullable(),
+        code: z.string().nullable(),
+      }),
+    }),
     createdAt: z.date(),
     updatedAt: z.date(),
   }),
@@ -864,6 +1015,28 @@ export const l2RouterOutputs = {
     l3SriovToggle: z.object({ allowed: z.boolean(), reason: z.string().nullable() }),
     clusters: z.array(z.object({ id: z.string(), name: z.string() })),
     l3Count: z.number(),
+    actions: z.object({
+      edit: z.object({
+        allowed: z.boolean(),
+        reason: z.string().nullable(),
+        code: z.string().nullable(),
+      }),
+      delete: z.object({
+        allowed: z.boolean(),
+        reason: z.string().nullable(),
+        code: z.string().nullable(),
+      }),
+      enableSriov: z.object({
+        allowed: z.boolean(),
+        reason: z.string().nullable(),
+        code: z.string().nullable(),
+      }),
+      disableSriov: z.object({
+        allowed: z.boolean(),
+        reason: z.string().nullable(),
+        code: z.string().nullable(),
+      }),
+    }),
     createdAt: z.date(),
     updatedAt: z.date(),
   }),
@@ -897,6 +1070,28 @@ export const l3RouterOutputs = {
         ),
         nicCount: z.number(),
         vfNicCount: z.number(),
+        actions: z.object({
+          edit: z.object({
+            allowed: z.boolean(),
+            reason: z.string().nullable(),
+            code: z.string().nullable(),
+          }),
+          delete: z.object({
+            allowed: z.boolean(),
+            reason: z.string().nullable(),
+            code: z.string().nullable(),
+          }),
+          enableSriov: z.object({
+            allowed: z.boolean(),
+            reason: z.string().nullable(),
+            code: z.string().nullable(),
+          }),
+          disableSriov: z.object({
+            allowed: z.boolean(),
+            reason: z.string().nullable(),
+            code: z.string().nullable(),
+          }),
+        }),
         createdAt: z.date(),
         updatedAt: z.date(),
       }),
@@ -929,6 +1124,28 @@ export const l3RouterOutputs = {
     ),
     nicCount: z.number(),
     vfNicCount: z.number(),
+    actions: z.object({
+      edit: z.object({
+        allowed: z.boolean(),
+        reason: z.string().nullable(),
+        code: z.string().nullable(),
+      }),
+      delete: z.object({
+        allowed: z.boolean(),
+        reason: z.string().nullable(),
+        code: z.string().nullable(),
+      }),
+      enableSriov: z.object({
+        allowed: z.boolean(),
+        reason: z.string().nullable(),
+        code: z.string().nullable(),
+      }),
+      disableSriov: z.object({
+        allowed: z.boolean(),
+        reason: z.string().nullable(),
+        code: z.string().nullable(),
+      }),
+    }),
     createdAt: z.date(),
     updatedAt: z.date(),
   }),
@@ -956,6 +1173,28 @@ export const l3RouterOutputs = {
     ),
     nicCount: z.number(),
     vfNicCount: z.number(),
+    actions: z.object({
+      edit: z.object({
+        allowed: z.boolean(),
+        reason: z.string().nullable(),
+        code: z.string().nullable(),
+      }),
+      delete: z.object({
+        allowed: z.boolean(),
+        reason: z.string().nullable(),
+        code: z.string().nullable(),
+      }),
+      enableSriov: z.object({
+        allowed: z.boolean(),
+        reason: z.string().nullable(),
+        code: z.string().nullable(),
+      }),
+      disableSriov: z.object({
+        allowed: z.boolean(),
+        reason: z.string().nullable(),
+        code: z.string().nullable(),
+      }),
+    }),
     createdAt: z.date(),
     updatedAt: z.date(),
   }),
@@ -983,6 +1222,28 @@ export const l3RouterOutputs = {
     ),
     nicCount: z.number(),
     vfNicCount: z.number(),
+    actions: z.object({
+      edit: z.object({
+        allowed: z.boolean(),
+        reason: z.string().nullable(),
+        code: z.string().nullable(),
+      }),
+      delete: z.object({
+        allowed: z.boolean(),
+        reason: z.string().nullable(),
+        code: z.string().nullable(),
+      }),
+      enableSriov: z.object({
+        allowed: z.boolean(),
+        reason: z.string().nullable(),
+        code: z.string().nullable(),
+      }),
+      disableSriov: z.object({
+        allowed: z.boolean(),
+        reason: z.string().nullable(),
+        code: z.string().nullable(),
+      }),
+    }),
     createdAt: z.date(),
     updatedAt: z.date(),
   }),
@@ -1011,6 +1272,28 @@ export const l3RouterOutputs = {
     ),
     nicCount: z.number(),
     vfNicCount: z.number(),
+    actions: z.object({
+      edit: z.object({
+        allowed: z.boolean(),
+        reason: z.string().nullable(),
+        code: z.string().nullable(),
+      }),
+      delete: z.object({
+        allowed: z.boolean(),
+        reason: z.string().nullable(),
+        code: z.string().nullable(),
+      }),
+      enableSriov: z.object({
+        allowed: z.boolean(),
+        reason: z.string().nullable(),
+        code: z.string().nullable(),
+      }),
+      disableSriov: z.object({
+        allowed: z.boolean(),
+        reason: z.string().nullable(),
+        code: z.string().nullable(),
+      }),
+    }),
     createdAt: z.date(),
     updatedAt: z.date(),
   }),
@@ -1038,6 +1321,28 @@ export const l3RouterOutputs = {
     ),
     nicCount: z.number(),
     vfNicCount: z.number(),
+    actions: z.object({
+      edit: z.object({
+        allowed: z.boolean(),
+        reason: z.string().nullable(),
+        code: z.string().nullable(),
+      }),
+      delete: z.object({
+        allowed: z.boolean(),
+        reason: z.string().nullable(),
+        code: z.string().nullable(),
+      }),
+      enableSriov: z.object({
+        allowed: z.boolean(),
+        reason: z.string().nullable(),
+        code: z.string().nullable(),
+      }),
+      disableSriov: z.object({
+        allowed: z.boolean(),
+        reason: z.string().nullable(),
+        code: z.string().nullable(),
+      }),
+    }),
     createdAt: z.date(),
     updatedAt: z.date(),
   }),
@@ -1480,6 +1785,7 @@ export const vmsRouterOutputs = {
       name: z.string(),
       projectId: z.string(),
       clusterId: z.string().nullable(),
+      hostId: z.string().nullable(),
       state: z.enum([
         "Running",
         "Creating",
@@ -1491,7 +1797,6 @@ export const vmsRouterOutputs = {
         "Deleting",
         "Error",
       ]),
-      hostId: z.string().nullable(),
       desiredState: z.enum([
         "Running",
         "Creating",
@@ -1533,6 +1838,7 @@ export const vmsRouterOutputs = {
       name: z.string(),
       projectId: z.string(),
       clusterId: z.string().nullable(),
+      hostId: z.string().nullable(),
       state: z.enum([
         "Running",
         "Creating",
@@ -1544,7 +1850,6 @@ export const vmsRouterOutputs = {
         "Deleting",
         "Error",
       ]),
-      hostId: z.string().nullable(),
       desiredState: z.enum([
         "Running",
         "Creating",
@@ -1586,6 +1891,7 @@ export const vmsRouterOutputs = {
       name: z.string(),
       projectId: z.string(),
       clusterId: z.string().nullable(),
+      hostId: z.string().nullable(),
       state: z.enum([
         "Running",
         "Creating",
@@ -1597,7 +1903,6 @@ export const vmsRouterOutputs = {
         "Deleting",
         "Error",
       ]),
-      hostId: z.string().nullable(),
       desiredState: z.enum([
         "Running",
         "Creating",
@@ -1639,6 +1944,7 @@ export const vmsRouterOutputs = {
       name: z.string(),
       projectId: z.string(),
       clusterId: z.string().nullable(),
+      hostId: z.string().nullable(),
       state: z.enum([
         "Running",
         "Creating",
@@ -1650,7 +1956,6 @@ export const vmsRouterOutputs = {
         "Deleting",
         "Error",
       ]),
-      hostId: z.string().nullable(),
       desiredState: z.enum([
         "Running",
         "Creating",
@@ -1692,6 +1997,7 @@ export const vmsRouterOutputs = {
       name: z.string(),
       projectId: z.string(),
       clusterId: z.string().nullable(),
+      hostId: z.string().nullable(),
       state: z.enum([
         "Running",
         "Creating",
@@ -1703,7 +2009,6 @@ export const vmsRouterOutputs = {
         "Deleting",
         "Error",
       ]),
-      hostId: z.string().nullable(),
       desiredState: z.enum([
         "Running",
         "Creating",
@@ -1745,6 +2050,7 @@ export const vmsRouterOutputs = {
       name: z.string(),
       projectId: z.string(),
       clusterId: z.string().nullable(),
+      hostId: z.string().nullable(),
       state: z.enum([
         "Running",
         "Creating",
@@ -1756,7 +2062,6 @@ export const vmsRouterOutputs = {
         "Deleting",
         "Error",
       ]),
-      hostId: z.string().nullable(),
       desiredState: z.enum([
         "Running",
         "Creating",
@@ -1812,6 +2117,7 @@ export const vmsRouterOutputs = {
       name: z.string(),
       projectId: z.string(),
       clusterId: z.string().nullable(),
+      hostId: z.string().nullable(),
       state: z.enum([
         "Running",
         "Creating",
@@ -1823,7 +2129,6 @@ export const vmsRouterOutputs = {
         "Deleting",
         "Error",
       ]),
-      hostId: z.string().nullable(),
       desiredState: z.enum([
         "Running",
         "Creating",
@@ -1866,6 +2171,7 @@ export const vmsRouterOutputs = {
       name: z.string(),
       projectId: z.string(),
       clusterId: z.string().nullable(),
+      hostId: z.string().nullable(),
       state: z.enum([
         "Running",
         "Creating",
@@ -1877,7 +2183,6 @@ export const vmsRouterOutputs = {
         "Deleting",
         "Error",
       ]),
-      hostId: z.string().nullable(),
       desiredState: z.enum([
         "Running",
         "Creating",
