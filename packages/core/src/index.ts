@@ -106,3 +106,4 @@ export { verdictOf, ALLOWED } from "./shared/verdict";
 export * from "./sriov/actions";
 export * from "./hosts/actions";
 export * from "./networks/actions";
+export * from "./shared/can";
