@@ -385,9 +385,9 @@ function NicTable({ host, pfOps }: { host: HostDetail; pfOps: OperationView[] })
                       </span>
                     </div>
                   ) : op?.status === "Failed" ? (
-                    <p className="sub op-error" title={op.errorMessage ?? undefined}>
+                    <p className="sub op-error">
                       Last {operationKindLabel(op.kind).toLowerCase()} failed
-                      {op.errorCode ? ` (${op.errorCode})` : ""}
+                      {op.errorMessage ? `: ${op.errorMessage}` : "."}
                     </p>
                   ) : !split.allowed && split.reason !== hostWide ? (
                     <p className="sub why-row" data-testid="nic-why">
