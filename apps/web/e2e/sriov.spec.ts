@@ -113,7 +113,9 @@ test("picking Vxlan in the L2 form greys out Enable SR-IOV with the reason (R1)"
   await expect(sriov).toBeDisabled();
   await expect(sriov).not.toBeChecked();
   const reason = form.getByTestId("sriovEnabled-reason");
-  await expect(reason).toHaveText("VXLAN L2 networks cannot enable SR-IOV (R1).");
+  await expect(reason).toHaveText(
+    "VXLAN L2 networks cannot enable SR-IOV: VF traffic bypasses the host's VXLAN tunnel.",
+  );
   await expect(sriov).toHaveAttribute("aria-describedby", /.+/);
   const describedBy = (await sriov.getAttribute("aria-describedby")) ?? "";
   expect(describedBy.split(" ")).toContain(await reason.getAttribute("id"));

@@ -110,3 +110,9 @@ export * from "./audit/export";
 export * from "./sriov/warnings";
 // NUMA-aware placement (issue 16)
 export { numaNodeFor, numaVerdict } from "./vms/numa";
+// Action verdicts for PFs, hosts and networks (issue 15)
+export { verdictOf, ALLOWED } from "./shared/verdict";
+export * from "./sriov/actions";
+export * from "./hosts/actions";
+export * from "./networks/actions";
+export * from "./shared/can";

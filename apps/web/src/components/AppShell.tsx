@@ -5,7 +5,7 @@ import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
 import { useTRPC } from "~/trpc/react";
-import { homeFor, navItems } from "./nav";
+import { homeFor, navFor } from "./nav";
 import { SessionProvider, type SessionUser } from "./session";
 
 export function AppShell({ user, children }: { user: SessionUser; children: React.ReactNode }) {
@@ -27,7 +27,7 @@ export function AppShell({ user, children }: { user: SessionUser; children: Reac
   // Close the narrow-screen menu after navigating.
   useEffect(() => setMenuOpen(false), [pathname]);
 
-  const items = navItems.filter((item) => item.roles.includes(user.role));
+  const items = navFor(user.role);
   return (
     <SessionProvider user={user}>
       <div className="shell">

@@ -1,5 +1,6 @@
 "use client";
 
+import { can, type Permission } from "@virtfn/core/can";
 import { createContext, useContext } from "react";
 
 export type Role = "Admin" | "Tenant" | "Auditor";
@@ -27,5 +28,10 @@ export function useSession(): SessionUser {
 }
 
 export function useIsAdmin(): boolean {
-  return useSession().role === "Admin";
+  return useCan("inventory.manage");
+}
+
+/** core's can() for the signed-in user: what the console offers them. */
+export function useCan(action: Permission): boolean {
+  return can(useSession(), action);
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { initTRPC, TRPCError } from "@trpc/server";
 import {
+  can,
   DomainError,
   ErrorCode,
   isDatabaseUnavailable,
@@ -316,8 +317,8 @@ const guard = t.middleware(async ({ ctx, next, type, path, getRawInput }) => {
 /** Anyone, signed in or not (login, health-like queries). */
 export const publicProcedure = t.procedure.use(mapErrors).use(guard);
 
-/** Mutations an auditor may make: their own session and their own API keys. */
-const AUDITOR_MUTATIONS = new Set(["auth.logout", "apiKeys.create", "apiKeys.revoke"]);
+/** Mutations that change only the caller's own session or API keys (core's "self.manage"). */
+const SELF_SERVICE_MUTATIONS = new Set(["auth.logout", "apiKeys.create", "apiKeys.revoke"]);
 
 /** Any signed-in user (Admin, Tenant or Auditor). Auditors are read-only, whatever a service checks. */
 export const authedProcedure = publicProcedure.use(({ ctx, next, type, path }) => {
@@ -334,7 +335,8 @@ export const authedProcedure = publicProcedure.use(({ ctx, next, type, path }) =
           "Sign in or send an API key to continue.",
         );
   }
-  if (type === "mutation" && ctx.actor.role === "Auditor" && !AUDITOR_MUTATIONS.has(path)) {
+  const needs = SELF_SERVICE_MUTATIONS.has(path) ? "self.manage" : "write";
+  if (type === "mutation" && !can(ctx.actor, needs)) {
     throw new DomainError(ErrorCode.READ_ONLY_ROLE, "FORBIDDEN", "Auditors have read-only access.");
   }
   return next({ ctx: { ...ctx, actor: ctx.actor } });

@@ -1,10 +1,13 @@
 import { randomBytes } from "node:crypto";
-import type { Db, Host, Operation } from "@virtfn/db";
+import type { Db, DbOrTx, Host, Operation } from "@virtfn/db";
+import { checkIdle, requireHostConnected } from "../sriov/rules";
+import { activeOperationOn, activeOperationOnHost } from "./busy";
+import { checkHostDeletable, checkIommuChange } from "./rules";
 import { recordAudit } from "../operations/audit";
 import { createOperation } from "../operations/create";
 import { requireAdmin, type Actor } from "../shared/actor";
 import { isUniqueViolation } from "../shared/db-errors";
-import { alreadyExists, DomainError, ErrorCode, notFound } from "../shared/errors";
+import { alreadyExists, notFound } from "../shared/errors";
 import {
   addHostInput,
   hostIdInput,
@@ -76,6 +79,11 @@ export async function addHost(
   }
 }
 
+/** VFs of the host that VMs reserved or hold: the IOMMU cannot go while there are any. */
+export async function hostVfsInUse(db: DbOrTx, hostId: string): Promise<number> {
+  return db.virtualFunction.count({ where: { hostId, state: { in: ["Reserved", "Attached"] } } });
+}
+
 async function hostOrThrow(db: Db, hostId: string): Promise<Host> {
   const host = await db.host.findUnique({ where: { id: hostId } });
   if (!host) throw notFound("Host", hostId);
@@ -90,6 +98,7 @@ export async function reconnectHost(
   requireAdmin(actor, "reconnect hosts");
   const { hostId } = hostIdInput.parse(rawInput);
   return db.$transaction(async (tx) => {
+    checkIdle(await activeOperationOn(tx, [hostId]));
     // Read and mark in one statement; a busy host rolls the mark back with the refusal.
     const [host] = await tx.$queryRaw<Pick<Host, "id" | "name">[]>`
       UPDATE "Host" SET "connectionState" = 'Connecting', "updatedAt" = now()
@@ -153,19 +162,9 @@ export async function setHostIommu(
   requireAdmin(actor, "change IOMMU settings");
   const { hostId, enabled } = setIommuInput.parse(rawInput);
   const host = await hostOrThrow(db, hostId);
-  if (!enabled) {
-    const attached = await db.virtualFunction.count({
-      where: { hostId, state: { in: ["Reserved", "Attached"] } },
-    });
-    if (attached > 0) {
-      throw new DomainError(
-        ErrorCode.HOST_IN_USE,
-        "CONFLICT",
-        `IOMMU cannot be turned off on ${host.name}: ${attached} VF(s) are in use by VMs.`,
-        { attached },
-      );
-    }
-  }
+  requireHostConnected(host);
+  checkIommuChange(host, enabled, enabled ? 0 : await hostVfsInUse(db, hostId));
+  checkIdle(await activeOperationOnHost(db, hostId));
   return db.$transaction(async (tx) => {
     await tx.host.update({ where: { id: host.id }, data: { iommuEnabled: enabled } });
     const operation = await createOperation(tx, actor, {
@@ -195,13 +194,8 @@ export async function rebootHost(
   requireAdmin(actor, "reboot hosts");
   const { hostId } = hostIdInput.parse(rawInput);
   const host = await hostOrThrow(db, hostId);
-  if (host.connectionState !== "Connected") {
-    throw new DomainError(
-      ErrorCode.HOST_NOT_CONNECTED,
-      "CONFLICT",
-      `${host.name} is ${host.connectionState.toLowerCase()}; reconnect it before rebooting.`,
-    );
-  }
+  requireHostConnected(host);
+  checkIdle(await activeOperationOnHost(db, hostId));
   return db.$transaction(async (tx) => {
     const operation = await createOperation(tx, actor, {
       kind: "host.reboot",
@@ -224,25 +218,8 @@ export async function deleteHost(db: Db, actor: Actor, rawInput: HostIdInput): P
   const { hostId } = hostIdInput.parse(rawInput);
   const host = await hostOrThrow(db, hostId);
   await db.$transaction(async (tx) => {
-    const vms = await tx.vm.count({ where: { hostId } });
-    if (vms > 0) {
-      throw new DomainError(
-        ErrorCode.HOST_IN_USE,
-        "CONFLICT",
-        `${host.name} still runs ${vms} VM(s); migrate or delete them first.`,
-        { vms },
-      );
-    }
-    const active = await tx.operation.count({
-      where: { targetType: "Host", targetId: hostId, status: { in: ["Pending", "Running"] } },
-    });
-    if (active > 0) {
-      throw new DomainError(
-        ErrorCode.OPERATION_IN_PROGRESS,
-        "CONFLICT",
-        `${host.name} has an operation in progress; wait for it to finish.`,
-      );
-    }
+    checkHostDeletable(host, await tx.vm.count({ where: { hostId } }));
+    checkIdle(await activeOperationOnHost(tx, hostId));
     await tx.host.delete({ where: { id: hostId } });
     await recordAudit(tx, actor, {
       action: "host.delete",

@@ -21,6 +21,11 @@ import {
   type PfL2Carriage,
 } from "./rules";
 import { listHostsInput, type ListHostsInput } from "./schemas";
+import { pfActions, type PfActions } from "../sriov/actions";
+import { vfsInUseByPf } from "../sriov/holders";
+import { hostActions, type HostActions } from "./actions";
+import { activeOperationsByTarget } from "./busy";
+import { hostVfsInUse } from "./commands";
 import { likeLiteral } from "../shared/visibility";
 
 export interface HostSummary {
@@ -65,6 +70,11 @@ export interface NicRow {
   l2: PfL2Carriage;
 }
 
+/** A NIC row of the host page, with its split / resize / restore verdicts. */
+export interface NicDetail extends NicRow {
+  actions: PfActions;
+}
+
 export interface HostDetail extends HostSummary {
   agentVersion: string | null;
   agentBackend: string | null;
@@ -76,7 +86,11 @@ export interface HostDetail extends HostSummary {
   interruptRemapping: boolean;
   allowUnsafeInterrupts: boolean;
   rebootRequired: boolean;
-  nics: NicRow[];
+  nics: NicDetail[];
+  /** Reconnect, IOMMU, reboot and delete, decided by the host commands' own checks. */
+  actions: HostActions;
+  /** VMs placed on the host. */
+  vmCount: number;
 }
 
 const hostInclude = {
@@ -225,12 +239,26 @@ export async function getHost(db: Db, actor: Actor, hostId: string): Promise<Hos
   requireInventoryReader(actor);
   const host = await db.host.findUnique({ where: { id: hostId }, include: hostInclude });
   if (!host) throw notFound("Host", hostId);
-  const counts = await vfCountsByPf(
-    db,
-    host.physicalNics.map((pf) => pf.id),
-  );
+  const pfIds = host.physicalNics.map((pf) => pf.id);
+  const [counts, active, inUse, vmCount, vfsInUse] = await Promise.all([
+    vfCountsByPf(db, pfIds),
+    activeOperationsByTarget(db, [host.id, ...pfIds]),
+    vfsInUseByPf(db, pfIds),
+    db.vm.count({ where: { hostId } }),
+    hostVfsInUse(db, hostId),
+  ]);
+  const hostOperation = active.get(host.id) ?? null;
+  const anyOperation = hostOperation ?? pfIds.flatMap((id) => active.get(id) ?? [])[0] ?? null;
   return {
     ...summary(host, counts),
+    actions: hostActions({
+      host,
+      hostOperation,
+      activeOperation: anyOperation,
+      vms: vmCount,
+      vfsInUse,
+    }),
+    vmCount,
     agentVersion: host.agentVersion,
     agentBackend: host.agentBackend,
     cpuModel: host.cpuModel,
@@ -241,6 +269,14 @@ export async function getHost(db: Db, actor: Actor, hostId: string): Promise<Hos
     interruptRemapping: host.interruptRemapping,
     allowUnsafeInterrupts: host.allowUnsafeInterrupts,
     rebootRequired: host.rebootRequired,
-    nics: host.physicalNics.map((pf) => nicRow(pf, counts)),
+    nics: host.physicalNics.map((pf) => ({
+      ...nicRow(pf, counts),
+      actions: pfActions({
+        pf: { ...pf, name: pfLabel(pf) },
+        host,
+        activeOperation: active.get(pf.id) ?? hostOperation,
+        vfsInUse: inUse.get(pf.id) ?? 0,
+      }),
+    })),
   };
 }

@@ -1,4 +1,5 @@
 import type { VirtualizationState } from "@virtfn/db";
+import { DomainError, ErrorCode } from "../shared/errors";
 
 /** domain.md: NotVirtualizable without SR-IOV or totalVfs = 0; Virtualized once split. */
 export function virtualizationStateOf(pf: {
@@ -61,4 +62,28 @@ export function pfL2Carriage(pf: { name: string | null; pciAddress: string }): P
     canCarryL2: false,
     message: `${pf.pciAddress} has no network interface, so it cannot carry an L2 network.`,
   };
+}
+
+/** A host still running VMs cannot be forgotten: their VFs and placements would dangle. */
+export function checkHostDeletable(host: { name: string }, vms: number): void {
+  if (vms > 0) {
+    throw new DomainError(
+      ErrorCode.HOST_IN_USE,
+      "CONFLICT",
+      `${host.name} still runs ${vms} VM(s); migrate or delete them first.`,
+      { vms },
+    );
+  }
+}
+
+/** VF NICs need the IOMMU: it cannot be turned off under VFs that VMs hold. */
+export function checkIommuChange(host: { name: string }, enable: boolean, vfsInUse: number): void {
+  if (!enable && vfsInUse > 0) {
+    throw new DomainError(
+      ErrorCode.HOST_IN_USE,
+      "CONFLICT",
+      `IOMMU cannot be turned off on ${host.name}: ${vfsInUse} VF(s) are in use by VMs.`,
+      { attached: vfsInUse },
+    );
+  }
 }

@@ -1,4 +1,6 @@
-import type { Db, L2Type, Prisma, Tx } from "@virtfn/db";
+import type { Db, DbOrTx, L2Type, Prisma, Tx } from "@virtfn/db";
+import { vfNicsByL2 } from "../sriov/capacity";
+import { l2Actions, type NetworkActions } from "./actions";
 import { recordAudit } from "../operations/audit";
 import { requireAdmin, requireInventoryReader, type Actor } from "../shared/actor";
 import { isUniqueViolation } from "../shared/db-errors";
@@ -43,9 +45,13 @@ export interface L2View {
   l3SriovToggle: ToggleState;
   clusters: Array<{ id: string; name: string }>;
   l3Count: number;
+  /** Edit, delete and the SR-IOV flip, decided by the update and delete commands' checks. */
+  actions: NetworkActions;
   createdAt: Date;
   updatedAt: Date;
 }
+
+const NAMED_L3S = 10;
 
 const l2Include = {
   zone: { select: { name: true } },
@@ -55,11 +61,56 @@ const l2Include = {
     orderBy: { cluster: { name: "asc" } },
   },
   _count: { select: { l3Networks: true } },
+  // R2's reason names the L3s that keep SR-IOV on; a few names are enough to say which.
+  l3Networks: {
+    where: { sriovEnabled: true },
+    select: { name: true },
+    orderBy: { name: "asc" },
+    take: NAMED_L3S,
+  },
 } satisfies Prisma.L2NetworkInclude;
 
 type L2Row = Prisma.L2NetworkGetPayload<{ include: typeof l2Include }>;
 
-function toView(row: L2Row): L2View {
+interface L2Usage {
+  l3Names: string[];
+  vfNics: number;
+}
+
+/** What the L2 verdicts need beyond the row, for a page of L2s in two queries. */
+async function usageOf(db: DbOrTx, ids: string[]): Promise<Map<string, L2Usage>> {
+  // One after the other: inside a command this runs on the transaction's one connection.
+  const named = await db.l2Network.findMany({
+    where: { id: { in: ids } },
+    select: {
+      id: true,
+      l3Networks: { select: { name: true }, orderBy: { name: "asc" }, take: NAMED_L3S },
+    },
+  });
+  const vfNics = await vfNicsByL2(db, ids);
+  return new Map(
+    named.map((row) => [
+      row.id,
+      { l3Names: row.l3Networks.map((l3) => l3.name), vfNics: vfNics.get(row.id) ?? 0 },
+    ]),
+  );
+}
+
+async function views(db: DbOrTx, rows: L2Row[]): Promise<L2View[]> {
+  const usage = await usageOf(
+    db,
+    rows.map((row) => row.id),
+  );
+  return rows.map((row) => toView(row, usage.get(row.id) ?? { l3Names: [], vfNics: 0 }));
+}
+
+async function view(db: DbOrTx, row: L2Row): Promise<L2View> {
+  const [one] = await views(db, [row]);
+  if (!one) throw notFound("L2 network", row.id);
+  return one;
+}
+
+function toView(row: L2Row, usage: L2Usage): L2View {
   return {
     id: row.id,
     zoneId: row.zoneId,
@@ -76,6 +127,12 @@ function toView(row: L2Row): L2View {
     l3SriovToggle: l3SriovToggleState(row),
     clusters: row.clusters.map((attachment) => attachment.cluster),
     l3Count: row._count.l3Networks,
+    actions: l2Actions({
+      l2: row,
+      l3Names: usage.l3Names,
+      sriovL3s: row.l3Networks.map((l3) => l3.name),
+      vfNics: usage.vfNics,
+    }),
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };
@@ -183,7 +240,7 @@ export async function createL2Network(
           clusterIds: input.clusterIds,
         },
       });
-      return toView(created);
+      return view(tx, created);
     });
   } catch (error) {
     throw uniqueViolationToDomain(error, input);
@@ -234,7 +291,7 @@ export async function updateL2Network(
         outcome: "Success",
         details: { before: { name: l2.name, sriovEnabled: l2.sriovEnabled }, changes },
       });
-      return toView(updated);
+      return view(tx, updated);
     });
   } catch (error) {
     throw uniqueViolationToDomain(error, input);
@@ -289,7 +346,8 @@ export async function attachL2Cluster(
         details: { clusterId: input.clusterId },
       });
     }
-    return toView(
+    return view(
+      tx,
       await tx.l2Network.findUniqueOrThrow({ where: { id: l2.id }, include: l2Include }),
     );
   });
@@ -328,7 +386,8 @@ export async function detachL2Cluster(
         details: { clusterId: input.clusterId },
       });
     }
-    return toView(
+    return view(
+      tx,
       await tx.l2Network.findUniqueOrThrow({ where: { id: l2.id }, include: l2Include }),
     );
   });
@@ -356,7 +415,7 @@ export async function listL2Networks(
     }),
     db.l2Network.count({ where }),
   ]);
-  return toPage(rows.map(toView), total, input);
+  return toPage(await views(db, rows), total, input);
 }
 
 export async function getL2Network(db: Db, actor: Actor, rawInput: L2IdInput): Promise<L2View> {
@@ -364,5 +423,5 @@ export async function getL2Network(db: Db, actor: Actor, rawInput: L2IdInput): P
   const { l2Id } = l2IdInput.parse(rawInput);
   const row = await db.l2Network.findUnique({ where: { id: l2Id }, include: l2Include });
   if (!row) throw notFound("L2 network", l2Id);
-  return toView(row);
+  return view(db, row);
 }

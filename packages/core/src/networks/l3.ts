@@ -7,6 +7,7 @@ import { pageWindow, toPage, type Page } from "../shared/pagination";
 import { rowCounts } from "../shared/row-counts";
 import { checkNoOverlap, planAddressing, toRange, type LabelledRange } from "./addressing";
 import { rangeSize } from "./ip";
+import { l3Actions, type NetworkActions } from "./actions";
 import { lockL2 } from "./l2";
 import {
   addIpRangeInput,
@@ -55,6 +56,8 @@ export interface L3View {
   ipRanges: Array<{ id: string; startIp: string; endIp: string; size: number }>;
   nicCount: number;
   vfNicCount: number;
+  /** Edit, delete and the SR-IOV flip, decided by the update and delete commands' checks. */
+  actions: NetworkActions;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -79,19 +82,31 @@ type L3Row = Prisma.L3NetworkGetPayload<{ include: typeof l3Include }>;
 interface NicCounts {
   nics: number;
   vfNics: number;
+  /** EIPs whose VIP is drawn from the L3 (R16 keeps it from being deleted under them). */
+  eips: number;
 }
+
+const NO_NICS: NicCounts = { nics: 0, vfNics: 0, eips: 0 };
 
 /** NICs and VF NICs per L3, from the database's running counts (an L3 can have 100k NICs). */
 async function nicCounts(db: DbOrTx, l3Ids: string[]): Promise<Map<string, NicCounts>> {
-  const [nics, vfNics] = await Promise.all([
+  if (l3Ids.length === 0) return new Map();
+  const [nics, vfNics, eips] = await Promise.all([
     rowCounts(db, "VmNic.l3Id", l3Ids),
     rowCounts(db, "VmNic.l3Id.VF", l3Ids),
+    db.eip.groupBy({ by: ["vipL3Id"], where: { vipL3Id: { in: l3Ids } }, _count: { _all: true } }),
   ]);
-  return new Map(l3Ids.map((id) => [id, { nics: nics.get(id) ?? 0, vfNics: vfNics.get(id) ?? 0 }]));
+  const eipsBy = new Map(eips.map((row) => [row.vipL3Id, row._count._all]));
+  return new Map(
+    l3Ids.map((id) => [
+      id,
+      { nics: nics.get(id) ?? 0, vfNics: vfNics.get(id) ?? 0, eips: eipsBy.get(id) ?? 0 },
+    ]),
+  );
 }
 
 async function view(db: DbOrTx, row: L3Row): Promise<L3View> {
-  return toView(row, (await nicCounts(db, [row.id])).get(row.id) ?? { nics: 0, vfNics: 0 });
+  return toView(row, (await nicCounts(db, [row.id])).get(row.id) ?? NO_NICS);
 }
 
 function toView(row: L3Row, counts: NicCounts): L3View {
@@ -116,6 +131,7 @@ function toView(row: L3Row, counts: NicCounts): L3View {
       .sort((a, b) => toRange(a).start - toRange(b).start),
     nicCount: counts.nics,
     vfNicCount: counts.vfNics,
+    actions: l3Actions({ name: row.name, l2: row.l2, ...counts }),
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };
@@ -376,7 +392,7 @@ export async function listL3Networks(
     rows.map((row) => row.id),
   );
   return toPage(
-    rows.map((row) => toView(row, counts.get(row.id) ?? { nics: 0, vfNics: 0 })),
+    rows.map((row) => toView(row, counts.get(row.id) ?? NO_NICS)),
     total,
     input,
   );

@@ -112,7 +112,11 @@ export function checkL3Deletable(l3Name: string, usage: { nics: number; eips: nu
 /** For the L2 form: can "Enable SR-IOV" be ticked for this type? */
 export function l2SriovToggleState(type: L2Type): ToggleState {
   return type === "Vxlan"
-    ? { allowed: false, reason: "VXLAN L2 networks cannot enable SR-IOV (R1)." }
+    ? {
+        allowed: false,
+        reason:
+          "VXLAN L2 networks cannot enable SR-IOV: VF traffic bypasses the host's VXLAN tunnel.",
+      }
     : { allowed: true, reason: null };
 }
 
@@ -121,9 +125,9 @@ export function l3SriovToggleState(l2: L2Facts): ToggleState {
   if (l2.type === "Vxlan")
     return {
       allowed: false,
-      reason: `${l2.name} is a VXLAN L2; VXLAN networks cannot enable SR-IOV (R1).`,
+      reason: `${l2.name} is a VXLAN L2; VXLAN networks cannot enable SR-IOV.`,
     };
   if (!l2.sriovEnabled)
-    return { allowed: false, reason: `SR-IOV is not enabled on its L2 ${l2.name} (R2).` };
+    return { allowed: false, reason: `SR-IOV is not enabled on its L2 ${l2.name}.` };
   return { allowed: true, reason: null };
 }

@@ -1,4 +1,5 @@
 import type { UserRole } from "@virtfn/db";
+import { can } from "./can";
 import { DomainError, ErrorCode } from "./errors";
 
 /** Who is calling: a signed-in user or an API key acting with its creator's role. */
@@ -13,7 +14,7 @@ export interface Actor {
 
 /** R15: splitting, IOMMU, hosts and network SR-IOV flags are the platform operator's. */
 export function requireAdmin(actor: Actor, action: string): void {
-  if (actor.role !== "Admin") {
+  if (!can(actor, "inventory.manage")) {
     throw new DomainError(ErrorCode.ADMIN_ONLY, "FORBIDDEN", `Only admins can ${action}.`, {
       action,
     });
@@ -22,7 +23,7 @@ export function requireAdmin(actor: Actor, action: string): void {
 
 /** Admins and auditors see the whole inventory; tenants see only their projects. */
 export function canSeeInventory(actor: Actor): boolean {
-  return actor.role === "Admin" || actor.role === "Auditor";
+  return can(actor, "inventory.read");
 }
 
 export function requireInventoryReader(actor: Actor): void {

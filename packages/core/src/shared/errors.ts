@@ -93,6 +93,8 @@ export const ErrorCode = {
   OPERATION_NOT_RETRYABLE: "OPERATION_NOT_RETRYABLE",
   // NUMA placement (issue 16)
   NO_NUMA_NODE_AVAILABLE: "NO_NUMA_NODE_AVAILABLE",
+  // Action verdicts (issue 15)
+  PF_NOT_SPLIT: "PF_NOT_SPLIT",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -1,4 +1,4 @@
-import { Prisma, type Db, type VfState } from "@virtfn/db";
+import { Prisma, type Db, type DbOrTx, type VfState } from "@virtfn/db";
 import type { RowCountKind } from "../shared/row-counts";
 
 // VF counting in SQL. Every read path counts VFs here, from "VfStateCount": per PF and state, the
@@ -162,7 +162,7 @@ export async function l2Totals(db: Db, l2Ids: string[]): Promise<Map<string, L2T
 }
 
 /** VF NICs per L2, over its L3s: from the per-L3 counts of "RowCount", not one row per NIC. */
-export async function vfNicsByL2(db: Db, l2Ids: string[]): Promise<Map<string, number>> {
+export async function vfNicsByL2(db: DbOrTx, l2Ids: string[]): Promise<Map<string, number>> {
   if (l2Ids.length === 0) return new Map();
   const kind: RowCountKind = "VmNic.l3Id.VF";
   const rows = await db.$queryRaw<Array<{ l2Id: string; n: number }>>`

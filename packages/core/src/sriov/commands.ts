@@ -1,15 +1,18 @@
 import type { z } from "zod";
 import type { Db, Operation, Tx } from "@virtfn/db";
+import { activeOperationOn } from "../hosts/busy";
 import { pfLabel } from "../hosts/rules";
 import { recordAudit } from "../operations/audit";
 import { createOperation } from "../operations/create";
 import type { OperationKind } from "../operations/kinds";
 import { requireAdmin, type Actor } from "../shared/actor";
 import { retryTransaction } from "../shared/db-errors";
-import { DomainError, ErrorCode, notFound } from "../shared/errors";
+import { notFound } from "../shared/errors";
 import { vfsInUseWhere, vmsHoldingVfsOf } from "./holders";
 import {
+  checkIdle,
   checkResizeAllowed,
+  checkRestoreNeeded,
   checkRestoreAllowed,
   checkSplitCount,
   requireHostConnected,
@@ -46,21 +49,6 @@ async function lockPf(tx: Tx, pfId: string) {
   if (!pf) throw notFound("Physical NIC", pfId);
   // Messages, audit and operation targets name a PF without a netdev by its PCI address.
   return { ...pf, name: pfLabel(pf) };
-}
-
-async function requireHostIdle(tx: Tx, host: { id: string; name: string }): Promise<void> {
-  const active = await tx.operation.findFirst({
-    where: { targetType: "Host", targetId: host.id, status: { in: ["Pending", "Running"] } },
-    select: { id: true, kind: true },
-  });
-  if (active) {
-    throw new DomainError(
-      ErrorCode.OPERATION_IN_PROGRESS,
-      "CONFLICT",
-      `${host.name} is busy with another operation (${active.kind}); wait for it to finish.`,
-      { operationId: active.id },
-    );
-  }
 }
 
 async function startSetVfCount(
@@ -111,7 +99,7 @@ export async function splitInTransaction(
   checkSplitCount(pf, input.count);
   const plan = resizePlan(pf.numVfs, input.count);
   checkResizeAllowed(pf, plan, await tx.virtualFunction.count({ where: vfsInUseWhere(pf.id) }));
-  await requireHostIdle(tx, pf.host);
+  checkIdle(await activeOperationOn(tx, [pf.id, pf.hostId]));
   const splitSlaves = pf.bondName
     ? await tx.physicalNic.findMany({
         where: {
@@ -176,9 +164,10 @@ export async function restoreInTransaction(
   const pf = await lockPf(tx, input.pfId);
   requireSriovCapable(pf);
   requireHostConnected(pf.host);
+  checkRestoreNeeded(pf);
   const vms = await vmsHoldingVfsOf(tx, pf.id);
   checkRestoreAllowed(pf, vms, input.force);
-  await requireHostIdle(tx, pf.host);
+  checkIdle(await activeOperationOn(tx, [pf.id, pf.hostId]));
   const operation = await startSetVfCount(tx, actor, "pf.restore", pf, {
     count: 0,
     force: input.force,

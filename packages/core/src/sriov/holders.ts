@@ -14,11 +14,12 @@ export function vmDomainName(vm: { id: string }): string {
 
 /** VFs of a PF that a VM holds or is about to hold. */
 export function vfsInUseWhere(pfId: string): Prisma.VirtualFunctionWhereInput {
-  return {
-    pfId,
-    OR: [{ state: { in: ["Reserved", "Attached", "Releasing"] } }, { heldBy: { isNot: null } }],
-  };
+  return { pfId, ...IN_USE };
 }
+
+const IN_USE = {
+  OR: [{ state: { in: ["Reserved", "Attached", "Releasing"] } }, { heldBy: { isNot: null } }],
+} satisfies Prisma.VirtualFunctionWhereInput;
 
 /** The VMs whose NICs hold VFs of this PF, each once, by name. */
 export async function vmsHoldingVfsOf(db: DbOrTx, pfId: string): Promise<VmRef[]> {
@@ -118,4 +119,15 @@ export async function detachVfNics(ctx: DetachContext, pfId: string): Promise<nu
     });
   }
   return detached;
+}
+
+/** vfsInUseWhere's count for a page of PFs, in one grouped query. */
+export async function vfsInUseByPf(db: DbOrTx, pfIds: string[]): Promise<Map<string, number>> {
+  if (pfIds.length === 0) return new Map();
+  const rows = await db.virtualFunction.groupBy({
+    by: ["pfId"],
+    where: { pfId: { in: pfIds }, ...IN_USE },
+    _count: { _all: true },
+  });
+  return new Map(rows.map((row) => [row.pfId, row._count._all]));
 }

@@ -58,13 +58,18 @@ export function requireIommuReady(host: SplitTargetHost): void {
 }
 
 /** R12: a split count is 1..totalVfs; 0 is a restore, which has its own command. */
+export function vfCountBounds(pf: Pick<SplitTargetPf, "totalVfs">): { min: number; max: number } {
+  return { min: 1, max: pf.totalVfs };
+}
+
 export function checkSplitCount(pf: Pick<SplitTargetPf, "name" | "totalVfs">, count: number): void {
-  if (!Number.isInteger(count) || count < 1 || count > pf.totalVfs) {
+  const { min, max } = vfCountBounds(pf);
+  if (!Number.isInteger(count) || count < min || count > max) {
     throw new DomainError(
       ErrorCode.VF_COUNT_OUT_OF_RANGE,
       "BAD_REQUEST",
-      `${pf.name} can be split into 1 to ${pf.totalVfs} VFs; ${count} was requested.`,
-      { pf: pf.name, min: 1, max: pf.totalVfs, requested: count },
+      `${pf.name} can be split into ${min} to ${max} VFs; ${count} was requested.`,
+      { pf: pf.name, min, max, requested: count },
     );
   }
 }
@@ -93,16 +98,61 @@ export function checkResizeAllowed(
   plan: ResizePlan,
   vfsInUse: number,
 ): void {
-  if (plan.destroysVfs && plan.to > 0 && vfsInUse > 0) {
+  if (plan.destroysVfs && plan.to > 0) checkVfsFreeForResize(pf, plan.from, vfsInUse, plan.to);
+}
+
+/**
+ * R12 before a count is chosen: every resize of a split PF goes through 0, so any VF in use
+ * refuses them all. `to` names the requested count in the message when there is one.
+ */
+export function checkVfsFreeForResize(
+  pf: Pick<SplitTargetPf, "name">,
+  from: number,
+  vfsInUse: number,
+  to?: number,
+): void {
+  if (vfsInUse === 0) return;
+  const change =
+    to === undefined ? `be resized from ${from} VFs` : `change from ${from} to ${to} VFs`;
+  throw new DomainError(
+    ErrorCode.VFS_IN_USE,
+    "CONFLICT",
+    `${pf.name} cannot ${change}: the change goes through 0, which destroys every VF, and ${vfsInUse} of them are in use by VMs.`,
+    { pf: pf.name, from, to: to ?? null, vfsInUse },
+  );
+}
+
+/** A restore sets the count to 0; a PF with none now and none desired has nothing to restore. */
+export function checkRestoreNeeded(
+  pf: Pick<SplitTargetPf, "name" | "numVfs"> & { desiredNumVfs: number | null },
+): void {
+  if (pf.numVfs === 0 && !pf.desiredNumVfs) {
     throw new DomainError(
-      ErrorCode.VFS_IN_USE,
+      ErrorCode.PF_NOT_SPLIT,
       "CONFLICT",
-      `${pf.name} cannot change from ${plan.from} to ${plan.to} VFs: the change goes through 0, which destroys every VF, and ${vfsInUse} of them are in use by VMs.`,
-      { pf: pf.name, from: plan.from, to: plan.to, vfsInUse },
+      `${pf.name} is not split: it has no VFs to restore.`,
+      { pf: pf.name },
     );
   }
 }
 
+export interface ActiveOperation {
+  id: string;
+  kind: string;
+  targetName: string;
+}
+
+/** One operation at a time per host and per PF: a second one waits for the first to finish. */
+export function checkIdle(active: ActiveOperation | null): void {
+  if (active) {
+    throw new DomainError(
+      ErrorCode.OPERATION_IN_PROGRESS,
+      "CONFLICT",
+      `${active.targetName} is busy with another operation (${active.kind}); wait for it to finish.`,
+      { operationId: active.id },
+    );
+  }
+}
 export interface VmRef {
   id: string;
   name: string;

@@ -339,6 +339,24 @@ export const hostsRouterOutputs = {
     rebootRequired: z.boolean(),
     nics: z.array(
       z.object({
+        actions: z.object({
+          split: z.object({
+            allowed: z.boolean(),
+            reason: z.string().nullable(),
+            code: z.string().nullable(),
+          }),
+          resize: z.object({
+            allowed: z.boolean(),
+            reason: z.string().nullable(),
+            code: z.string().nullable(),
+          }),
+          restore: z.object({
+            allowed: z.boolean(),
+            reason: z.string().nullable(),
+            code: z.string().nullable(),
+          }),
+          vfCount: z.object({ min: z.number(), max: z.number() }),
+        }),
         id: z.string(),
         name: z.string().nullable(),
         label: z.string(),
@@ -362,6 +380,29 @@ export const hostsRouterOutputs = {
         ]),
       }),
     ),
+    actions: z.object({
+      reconnect: z.object({
+        allowed: z.boolean(),
+        reason: z.string().nullable(),
+        code: z.string().nullable(),
+      }),
+      setIommu: z.object({
+        allowed: z.boolean(),
+        reason: z.string().nullable(),
+        code: z.string().nullable(),
+      }),
+      reboot: z.object({
+        allowed: z.boolean(),
+        reason: z.string().nullable(),
+        code: z.string().nullable(),
+      }),
+      delete: z.object({
+        allowed: z.boolean(),
+        reason: z.string().nullable(),
+        code: z.string().nullable(),
+      }),
+    }),
+    vmCount: z.number(),
     id: z.string(),
     name: z.string(),
     clusterId: z.string(),
@@ -768,6 +809,28 @@ export const l2RouterOutputs = {
         l3SriovToggle: z.object({ allowed: z.boolean(), reason: z.string().nullable() }),
         clusters: z.array(z.object({ id: z.string(), name: z.string() })),
         l3Count: z.number(),
+        actions: z.object({
+          edit: z.object({
+            allowed: z.boolean(),
+            reason: z.string().nullable(),
+            code: z.string().nullable(),
+          }),
+          delete: z.object({
+            allowed: z.boolean(),
+            reason: z.string().nullable(),
+            code: z.string().nullable(),
+          }),
+          enableSriov: z.object({
+            allowed: z.boolean(),
+            reason: z.string().nullable(),
+            code: z.string().nullable(),
+          }),
+          disableSriov: z.object({
+            allowed: z.boolean(),
+            reason: z.string().nullable(),
+            code: z.string().nullable(),
+          }),
+        }),
         createdAt: z.date(),
         updatedAt: z.date(),
       }),
@@ -792,6 +855,28 @@ export const l2RouterOutputs = {
     l3SriovToggle: z.object({ allowed: z.boolean(), reason: z.string().nullable() }),
     clusters: z.array(z.object({ id: z.string(), name: z.string() })),
     l3Count: z.number(),
+    actions: z.object({
+      edit: z.object({
+        allowed: z.boolean(),
+        reason: z.string().nullable(),
+        code: z.string().nullable(),
+      }),
+      delete: z.object({
+        allowed: z.boolean(),
+        reason: z.string().nullable(),
+        code: z.string().nullable(),
+      }),
+      enableSriov: z.object({
+        allowed: z.boolean(),
+        reason: z.string().nullable(),
+        code: z.string().nullable(),
+      }),
+      disableSriov: z.object({
+        allowed: z.boolean(),
+        reason: z.string().nullable(),
+        code: z.string().nullable(),
+      }),
+    }),
     createdAt: z.date(),
     updatedAt: z.date(),
   }),
@@ -811,6 +896,28 @@ export const l2RouterOutputs = {
     l3SriovToggle: z.object({ allowed: z.boolean(), reason: z.string().nullable() }),
     clusters: z.array(z.object({ id: z.string(), name: z.string() })),
     l3Count: z.number(),
+    actions: z.object({
+      edit: z.object({
+        allowed: z.boolean(),
+        reason: z.string().nullable(),
+        code: z.string().nullable(),
+      }),
+      delete: z.object({
+        allowed: z.boolean(),
+        reason: z.string().nullable(),
+        code: z.string().nullable(),
+      }),
+      enableSriov: z.object({
+        allowed: z.boolean(),
+        reason: z.string().nullable(),
+        code: z.string().nullable(),
+      }),
+      disableSriov: z.object({
+        allowed: z.boolean(),
+        reason: z.string().nullable(),
+        code: z.string().nullable(),
+      }),
+    }),
     createdAt: z.date(),
     updatedAt: z.date(),
   }),
@@ -830,6 +937,28 @@ export const l2RouterOutputs = {
     l3SriovToggle: z.object({ allowed: z.boolean(), reason: z.string().nullable() }),
     clusters: z.array(z.object({ id: z.string(), name: z.string() })),
     l3Count: z.number(),
+    actions: z.object({
+      edit: z.object({
+        allowed: z.boolean(),
+        reason: z.string().nullable(),
+        code: z.string().nullable(),
+      }),
+      delete: z.object({
+        allowed: z.boolean(),
+        reason: z.string().nullable(),
+        code: z.string().nullable(),
+      }),
+      enableSriov: z.object({
+        allowed: z.boolean(),
+        reason: z.string().nullable(),
+        code: z.string().nullable(),
+      }),
+      disableSriov: z.object({
+        allowed: z.boolean(),
+        reason: z.string().nullable(),
+        code: z.string().nullable(),
+      }),
+    }),
     createdAt: z.date(),
     updatedAt: z.date(),
   }),
@@ -850,6 +979,28 @@ export const l2RouterOutputs = {
     l3SriovToggle: z.object({ allowed: z.boolean(), reason: z.string().nullable() }),
     clusters: z.array(z.object({ id: z.string(), name: z.string() })),
     l3Count: z.number(),
+    actions: z.object({
+      edit: z.object({
+        allowed: z.boolean(),
+        reason: z.string().nullable(),
+        code: z.string().nullable(),
+      }),
+      delete: z.object({
+        allowed: z.boolean(),
+        reason: z.string().nullable(),
+        code: z.string().nullable(),
+      }),
+      enableSriov: z.object({
+        allowed: z.boolean(),
+        reason: z.string().nullable(),
+        code: z.string().nullable(),
+      }),
+      disableSriov: z.object({
+        allowed: z.boolean(),
+        reason: z.string().nullable(),
+        code: z.string().nullable(),
+      }),
+    }),
     createdAt: z.date(),
     updatedAt: z.date(),
   }),
@@ -869,6 +1020,28 @@ export const l2RouterOutputs = {
     l3SriovToggle: z.object({ allowed: z.boolean(), reason: z.string().nullable() }),
     clusters: z.array(z.object({ id: z.string(), name: z.string() })),
     l3Count: z.number(),
+    actions: z.object({
+      edit: z.object({
+        allowed: z.boolean(),
+        reason: z.string().nullable(),
+        code: z.string().nullable(),
+      }),
+      delete: z.object({
+        allowed: z.boolean(),
+        reason: z.string().nullable(),
+        code: z.string().nullable(),
+      }),
+      enableSriov: z.object({
+        allowed: z.boolean(),
+        reason: z.string().nullable(),
+        code: z.string().nullable(),
+      }),
+      disableSriov: z.object({
+        allowed: z.boolean(),
+        reason: z.string().nullable(),
+        code: z.string().nullable(),
+      }),
+    }),
     createdAt: z.date(),
     updatedAt: z.date(),
   }),
@@ -902,6 +1075,28 @@ export const l3RouterOutputs = {
         ),
         nicCount: z.number(),
         vfNicCount: z.number(),
+        actions: z.object({
+          edit: z.object({
+            allowed: z.boolean(),
+            reason: z.string().nullable(),
+            code: z.string().nullable(),
+          }),
+          delete: z.object({
+            allowed: z.boolean(),
+            reason: z.string().nullable(),
+            code: z.string().nullable(),
+          }),
+          enableSriov: z.object({
+            allowed: z.boolean(),
+            reason: z.string().nullable(),
+            code: z.string().nullable(),
+          }),
+          disableSriov: z.object({
+            allowed: z.boolean(),
+            reason: z.string().nullable(),
+            code: z.string().nullable(),
+          }),
+        }),
         createdAt: z.date(),
         updatedAt: z.date(),
       }),
@@ -934,6 +1129,28 @@ export const l3RouterOutputs = {
     ),
     nicCount: z.number(),
     vfNicCount: z.number(),
+    actions: z.object({
+      edit: z.object({
+        allowed: z.boolean(),
+        reason: z.string().nullable(),
+        code: z.string().nullable(),
+      }),
+      delete: z.object({
+        allowed: z.boolean(),
+        reason: z.string().nullable(),
+        code: z.string().nullable(),
+      }),
+      enableSriov: z.object({
+        allowed: z.boolean(),
+        reason: z.string().nullable(),
+        code: z.string().nullable(),
+      }),
+      disableSriov: z.object({
+        allowed: z.boolean(),
+        reason: z.string().nullable(),
+        code: z.string().nullable(),
+      }),
+    }),
     createdAt: z.date(),
     updatedAt: z.date(),
   }),
@@ -961,6 +1178,28 @@ export const l3RouterOutputs = {
     ),
     nicCount: z.number(),
     vfNicCount: z.number(),
+    actions: z.object({
+      edit: z.object({
+        allowed: z.boolean(),
+        reason: z.string().nullable(),
+        code: z.string().nullable(),
+      }),
+      delete: z.object({
+        allowed: z.boolean(),
+        reason: z.string().nullable(),
+        code: z.string().nullable(),
+      }),
+      enableSriov: z.object({
+        allowed: z.boolean(),
+        reason: z.string().nullable(),
+        code: z.string().nullable(),
+      }),
+      disableSriov: z.object({
+        allowed: z.boolean(),
+        reason: z.string().nullable(),
+        code: z.string().nullable(),
+      }),
+    }),
     createdAt: z.date(),
     updatedAt: z.date(),
   }),
@@ -988,6 +1227,28 @@ export const l3RouterOutputs = {
     ),
     nicCount: z.number(),
     vfNicCount: z.number(),
+    actions: z.object({
+      edit: z.object({
+        allowed: z.boolean(),
+        reason: z.string().nullable(),
+        code: z.string().nullable(),
+      }),
+      delete: z.object({
+        allowed: z.boolean(),
+        reason: z.string().nullable(),
+        code: z.string().nullable(),
+      }),
+      enableSriov: z.object({
+        allowed: z.boolean(),
+        reason: z.string().nullable(),
+        code: z.string().nullable(),
+      }),
+      disableSriov: z.object({
+        allowed: z.boolean(),
+        reason: z.string().nullable(),
+        code: z.string().nullable(),
+      }),
+    }),
     createdAt: z.date(),
     updatedAt: z.date(),
   }),
@@ -1016,6 +1277,28 @@ export const l3RouterOutputs = {
     ),
     nicCount: z.number(),
     vfNicCount: z.number(),
+    actions: z.object({
+      edit: z.object({
+        allowed: z.boolean(),
+        reason: z.string().nullable(),
+        code: z.string().nullable(),
+      }),
+      delete: z.object({
+        allowed: z.boolean(),
+        reason: z.string().nullable(),
+        code: z.string().nullable(),
+      }),
+      enableSriov: z.object({
+        allowed: z.boolean(),
+        reason: z.string().nullable(),
+        code: z.string().nullable(),
+      }),
+      disableSriov: z.object({
+        allowed: z.boolean(),
+        reason: z.string().nullable(),
+        code: z.string().nullable(),
+      }),
+    }),
     createdAt: z.date(),
     updatedAt: z.date(),
   }),
@@ -1043,6 +1326,28 @@ export const l3RouterOutputs = {
     ),
     nicCount: z.number(),
     vfNicCount: z.number(),
+    actions: z.object({
+      edit: z.object({
+        allowed: z.boolean(),
+        reason: z.string().nullable(),
+        code: z.string().nullable(),
+      }),
+      delete: z.object({
+        allowed: z.boolean(),
+        reason: z.string().nullable(),
+        code: z.string().nullable(),
+      }),
+      enableSriov: z.object({
+        allowed: z.boolean(),
+        reason: z.string().nullable(),
+        code: z.string().nullable(),
+      }),
+      disableSriov: z.object({
+        allowed: z.boolean(),
+        reason: z.string().nullable(),
+        code: z.string().nullable(),
+      }),
+    }),
     createdAt: z.date(),
     updatedAt: z.date(),
   }),

@@ -4,6 +4,6 @@ import { CatalogPage } from "./CatalogPage";
 export const metadata = { title: "Catalog · virtfn" };
 
 export default async function Page() {
-  await requireRole(["Admin"]);
+  await requireRole("catalog.manage");
   return <CatalogPage />;
 }

@@ -6,7 +6,7 @@ import Link from "next/link";
 import { useState } from "react";
 import { ConnectionBadge, IommuBadge } from "~/components/badges";
 import { ErrorBox } from "~/components/ErrorBox";
-import { useIsAdmin } from "~/components/session";
+import { useCan } from "~/components/session";
 import {
   Pager,
   SortHeader,
@@ -24,7 +24,7 @@ const connectionStates: HostConnectionState[] = ["Connected", "Connecting", "Dis
 
 export function HostsPage() {
   const trpc = useTRPC();
-  const isAdmin = useIsAdmin();
+  const isAdmin = useCan("inventory.manage");
   const now = useNow();
   const [search, setSearch] = useState("");
   const [clusterId, setClusterId] = useState("");

@@ -4,6 +4,6 @@ import { HostsPage } from "./HostsPage";
 export const metadata = { title: "Hosts · virtfn" };
 
 export default async function Page() {
-  await requireRole(["Admin", "Auditor"]);
+  await requireRole("inventory.read");
   return <HostsPage />;
 }

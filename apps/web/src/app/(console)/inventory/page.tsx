@@ -4,6 +4,6 @@ import { InventoryPage } from "./InventoryPage";
 export const metadata = { title: "Zones & clusters · virtfn" };
 
 export default async function Page() {
-  const user = await requireRole(["Admin", "Auditor"]);
+  const user = await requireRole("inventory.read");
   return <InventoryPage canEdit={user.role === "Admin"} />;
 }

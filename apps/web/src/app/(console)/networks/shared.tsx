@@ -1,3 +1,4 @@
+import type { Verdict } from "@virtfn/core";
 import type { L2Type, L3Category } from "@virtfn/db";
 import Link from "next/link";
 import { Badge } from "~/components/badges";
@@ -52,5 +53,39 @@ export function NotFound({ what, href, back }: { what: string; href: string; bac
         {back}
       </Link>
     </div>
+  );
+}
+
+/**
+ * A button that core's verdict enables or greys out. A refused one says why inside its label,
+ * not only in a tooltip, so the reason is read before anyone clicks.
+ */
+export function VerdictButton({
+  verdict,
+  label,
+  className = "btn",
+  pending = false,
+  onClick,
+  testId,
+}: {
+  verdict: Verdict;
+  label: string;
+  className?: string;
+  pending?: boolean;
+  onClick: () => void;
+  testId?: string;
+}) {
+  return (
+    <button
+      type="button"
+      className={className}
+      onClick={onClick}
+      disabled={!verdict.allowed || pending}
+      title={verdict.reason ? `${label} — ${verdict.reason}` : undefined}
+      data-testid={testId}
+    >
+      {label}
+      {verdict.reason ? <span className="why"> — {verdict.reason}</span> : null}
+    </button>
   );
 }

@@ -4,6 +4,6 @@ import { SriovOverviewPage } from "./SriovOverviewPage";
 export const metadata = { title: "SR-IOV overview · virtfn" };
 
 export default async function Page() {
-  await requireRole(["Admin", "Auditor"]);
+  await requireRole("inventory.read");
   return <SriovOverviewPage />;
 }

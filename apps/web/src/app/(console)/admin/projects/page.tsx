@@ -4,6 +4,6 @@ import { ProjectsPage } from "./ProjectsPage";
 export const metadata = { title: "Projects · virtfn" };
 
 export default async function Page() {
-  await requireRole(["Admin", "Auditor"]);
+  await requireRole("iam.read");
   return <ProjectsPage />;
 }

@@ -4,6 +4,6 @@ import { UsersPage } from "./UsersPage";
 export const metadata = { title: "Users · virtfn" };
 
 export default async function Page() {
-  const user = await requireRole(["Admin", "Auditor"]);
+  const user = await requireRole("iam.read");
   return <UsersPage me={user.username} />;
 }

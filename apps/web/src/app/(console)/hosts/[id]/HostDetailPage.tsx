@@ -1,7 +1,7 @@
 "use client";
 
 import { useMutation, useQueries, useQuery, useQueryClient } from "@tanstack/react-query";
-import type { HostDetail, NicRow, OperationView } from "@virtfn/core";
+import type { HostDetail, NicDetail, NicRow, OperationView } from "@virtfn/core";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
@@ -16,7 +16,7 @@ import { ConfirmDialog } from "~/components/Dialog";
 import { ErrorBox } from "~/components/ErrorBox";
 import { isActive, OperationsTable } from "~/components/OperationsTable";
 import { ProgressBar } from "~/components/ProgressBar";
-import { useIsAdmin } from "~/components/session";
+import { useCan } from "~/components/session";
 import { useNow } from "~/components/useNow";
 import { errorData } from "~/lib/errors";
 import {
@@ -28,7 +28,7 @@ import {
   vfProgress,
 } from "~/lib/format";
 import { useTRPC } from "~/trpc/react";
-import { pfActionBlockers, RestoreDialog, SplitDialog } from "./PfDialogs";
+import { RestoreDialog, SplitDialog } from "./PfDialogs";
 
 type Action = "reconnect" | "iommu" | "reboot" | "delete";
 
@@ -215,7 +215,7 @@ export function HostDetailPage({ hostId }: { hostId: string }) {
         <h2>
           Physical NICs <span className="count">{h.nics.length}</span>
         </h2>
-        <NicTable host={h} pfOps={pfOpItems} hostBusy={activeOps[0]} />
+        <NicTable host={h} pfOps={pfOpItems} />
       </section>
 
       <section className="panel">
@@ -287,16 +287,8 @@ function ReadinessBanner({ host }: { host: HostDetail }) {
   );
 }
 
-function NicTable({
-  host,
-  pfOps,
-  hostBusy,
-}: {
-  host: HostDetail;
-  pfOps: OperationView[];
-  hostBusy: OperationView | undefined;
-}) {
-  const isAdmin = useIsAdmin();
+function NicTable({ host, pfOps }: { host: HostDetail; pfOps: OperationView[] }) {
+  const isAdmin = useCan("inventory.manage");
   const [dialog, setDialog] = useState<{ kind: "split" | "restore"; nicId: string } | null>(null);
   if (host.nics.length === 0) {
     return (
@@ -311,19 +303,22 @@ function NicTable({
     pfOps
       .filter((op) => op.targetId === nic.id)
       .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())[0];
-  // Host-wide reasons are explained once, above the table; each button repeats it in its tooltip.
+  // Core decides each button (split or resize, restore). A reason that every splittable NIC
+  // shares (the host is down, its IOMMU is not active) is said once, above the table.
+  const splitVerdict = (nic: NicDetail) =>
+    nic.numVfs > 0 ? nic.actions.resize : nic.actions.split;
+  const splittable = host.nics.filter((nic) => nic.virtualizationState !== "NotVirtualizable");
+  const firstReason = splittable[0] ? splitVerdict(splittable[0]).reason : null;
   const hostWide =
-    host.connectionState !== "Connected"
-      ? `the host is ${host.connectionState.toLowerCase()}.`
-      : host.iommu.state !== "ready"
-        ? host.iommu.message
-        : null;
+    firstReason !== null && splittable.every((nic) => splitVerdict(nic).reason === firstReason)
+      ? firstReason
+      : null;
   const dialogNic = dialog ? host.nics.find((nic) => nic.id === dialog.nicId) : undefined;
   return (
     <>
       {isAdmin && hostWide ? (
         <p className="actions-note nic-note" id="nic-actions-note" role="note">
-          SR-IOV split is unavailable on this host: {hostWide}
+          SR-IOV split is unavailable on this host. {hostWide}
         </p>
       ) : null}
       <div className="table-wrap">
@@ -348,16 +343,17 @@ function NicTable({
             {host.nics.map((nic) => {
               const op = latestOp(nic);
               const active = op && isActive(op) ? op : undefined;
-              const blockers = pfActionBlockers(host, nic, active, hostBusy);
+              const split = splitVerdict(nic);
+              const restore = nic.actions.restore;
               const sriovActions = (
                 <>
                   <div className="actions actions-start">
                     <button
                       type="button"
                       className="btn btn-sm"
-                      disabled={blockers.split !== null}
-                      title={blockers.split ? `SR-IOV split — ${blockers.split}` : undefined}
-                      aria-describedby={blockers.split && hostWide ? "nic-actions-note" : undefined}
+                      disabled={!split.allowed}
+                      title={split.reason ? `SR-IOV split — ${split.reason}` : undefined}
+                      aria-describedby={!split.allowed && hostWide ? "nic-actions-note" : undefined}
                       onClick={() => setDialog({ kind: "split", nicId: nic.id })}
                     >
                       SR-IOV split
@@ -365,8 +361,8 @@ function NicTable({
                     <button
                       type="button"
                       className="btn btn-sm btn-danger-outline"
-                      disabled={blockers.restore !== null}
-                      title={blockers.restore ? `SR-IOV restore — ${blockers.restore}` : undefined}
+                      disabled={!restore.allowed}
+                      title={restore.reason ? `SR-IOV restore — ${restore.reason}` : undefined}
                       onClick={() => setDialog({ kind: "restore", nicId: nic.id })}
                     >
                       SR-IOV restore
@@ -389,13 +385,18 @@ function NicTable({
                       </span>
                     </div>
                   ) : op?.status === "Failed" ? (
-                    <p className="sub op-error" title={op.errorMessage ?? undefined}>
+                    <p className="sub op-error">
                       Last {operationKindLabel(op.kind).toLowerCase()} failed
-                      {op.errorCode ? ` (${op.errorCode})` : ""}
+                      {op.errorMessage ? `: ${op.errorMessage}` : "."}
                     </p>
-                  ) : blockers.split &&
-                    (!hostWide || blockers.split === "No SR-IOV on this NIC") ? (
-                    <p className="sub why-row">{blockers.split}</p>
+                  ) : !split.allowed && split.reason !== hostWide ? (
+                    <p className="sub why-row" data-testid="nic-why">
+                      {split.reason}
+                    </p>
+                  ) : !restore.allowed && split.allowed && nic.numVfs > 0 ? (
+                    <p className="sub why-row" data-testid="nic-why">
+                      {restore.reason}
+                    </p>
                   ) : null}
                 </>
               );
@@ -476,7 +477,7 @@ function NicTable({
 }
 
 function HostActions({ host, activeOps }: { host: HostDetail; activeOps: OperationView[] }) {
-  const isAdmin = useIsAdmin();
+  const isAdmin = useCan("inventory.manage");
   const trpc = useTRPC();
   const router = useRouter();
   const queryClient = useQueryClient();
@@ -510,20 +511,17 @@ function HostActions({ host, activeOps }: { host: HostDetail; activeOps: Operati
   }
 
   const busy = activeOps[0];
-  const busyReason = busy ? `${operationKindLabel(busy.kind).toLowerCase()} in progress` : null;
-  const connected = host.connectionState === "Connected";
-  const notConnected = connected ? null : "host not connected";
-  const reasons = {
-    reconnect: busyReason,
-    iommu: busyReason ?? notConnected,
-    reboot: busyReason ?? notConnected,
-    delete: busyReason,
+  const verdicts = {
+    reconnect: host.actions.reconnect,
+    iommu: host.actions.setIommu,
+    reboot: host.actions.reboot,
+    delete: host.actions.delete,
   };
   const iommuLabel = host.iommuEnabled ? "Disable IOMMU" : "Enable IOMMU";
   const lastError = [reconnect, iommu, reboot].find((m) => m.isError)?.error;
 
   const button = (action: Action, label: string, onClick: () => void, className = "btn") => {
-    const reason = reasons[action];
+    const { reason, code } = verdicts[action];
     return (
       <button
         type="button"
@@ -533,8 +531,10 @@ function HostActions({ host, activeOps }: { host: HostDetail; activeOps: Operati
         title={reason ? `${label} — ${reason}` : undefined}
       >
         {label}
-        {/* While an operation runs, one note explains every disabled button (below). */}
-        {reason && !busy ? <span className="why"> — {reason}</span> : null}
+        {/* While an operation runs, one note explains the buttons it blocks (below). */}
+        {reason && !(busy && code === "OPERATION_IN_PROGRESS") ? (
+          <span className="why"> — {reason}</span>
+        ) : null}
       </button>
     );
   };

@@ -1,7 +1,7 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import type { HostDetail, NicRow, OperationView } from "@virtfn/core";
+import type { HostDetail, NicDetail } from "@virtfn/core";
 import { useEffect, useId, useRef, useState } from "react";
 import { OperationStatusBadge } from "~/components/badges";
 import { Dialog } from "~/components/Dialog";
@@ -11,31 +11,6 @@ import { isActive, OperationProgress } from "~/components/OperationsTable";
 import { errorData } from "~/lib/errors";
 import { operationKindLabel, vfProgress } from "~/lib/format";
 import { useTRPC } from "~/trpc/react";
-
-/** Why a PF cannot be split or restored right now, or null. Host-wide reasons come first. */
-export function pfActionBlockers(
-  host: HostDetail,
-  nic: NicRow,
-  activeOp: OperationView | undefined,
-  hostBusy: OperationView | undefined,
-) {
-  const hostWide =
-    host.connectionState !== "Connected"
-      ? `Host ${host.connectionState.toLowerCase()}${host.connectionReason ? `: ${host.connectionReason}` : ""}`
-      : null;
-  const busy = activeOp
-    ? `${operationKindLabel(activeOp.kind)} in progress`
-    : hostBusy
-      ? `${operationKindLabel(hostBusy.kind)} in progress on the host`
-      : null;
-  const notCapable =
-    nic.virtualizationState === "NotVirtualizable" ? "No SR-IOV on this NIC" : null;
-  const iommu = host.iommu.state === "ready" ? null : host.iommu.message;
-  const split = notCapable ?? hostWide ?? busy ?? iommu;
-  const notSplit = nic.numVfs === 0 && !nic.desiredNumVfs ? "Not split" : null;
-  const restore = notCapable ?? hostWide ?? busy ?? notSplit;
-  return { split, restore };
-}
 
 function invalidateHost(
   queryClient: ReturnType<typeof useQueryClient>,
@@ -131,14 +106,16 @@ export function SplitDialog({
   onClose,
 }: {
   host: HostDetail;
-  nic: NicRow;
+  nic: NicDetail;
   open: boolean;
   onClose: () => void;
 }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const id = useId();
-  const [count, setCount] = useState(() => String(nic.numVfs > 0 ? nic.numVfs : nic.totalVfs));
+  const [count, setCount] = useState(() =>
+    String(nic.numVfs > 0 ? nic.numVfs : nic.actions.vfCount.max),
+  );
   const [touched, setTouched] = useState(false);
   const [operationId, setOperationId] = useState<string | null>(null);
   const splitSlaves = nic.bondName
@@ -166,14 +143,16 @@ export function SplitDialog({
     }),
   );
 
+  // R12's bounds come from core with the NIC; the field only says when a count is outside them.
+  const { min, max } = nic.actions.vfCount;
   const value = Number(count.trim());
   const localError =
     count.trim() === ""
       ? "Enter the number of VFs"
       : !Number.isInteger(value)
         ? "The VF count is a whole number"
-        : value < 1 || value > nic.totalVfs
-          ? `Between 1 and ${nic.totalVfs}`
+        : value < min || value > max
+          ? `Between ${min} and ${max}`
           : undefined;
   const serverError =
     split.error && errorData(split.error).domainCode === "VF_COUNT_OUT_OF_RANGE"
@@ -218,15 +197,15 @@ export function SplitDialog({
               id={`${id}-count`}
               label="Number of VFs"
               error={countError}
-              hint={`1 to ${nic.totalVfs} (the most this NIC supports, sriov_totalvfs).`}
+              hint={`${min} to ${max} (the most this NIC supports, sriov_totalvfs).`}
             >
               <input
                 id={`${id}-count`}
                 name="count"
                 type="number"
                 inputMode="numeric"
-                min={1}
-                max={nic.totalVfs}
+                min={min}
+                max={max}
                 step={1}
                 value={count}
                 data-autofocus=""
@@ -244,7 +223,7 @@ export function SplitDialog({
               <div className="banner banner-info" role="status">
                 Changing {nic.numVfs} VFs to {value} goes through 0: the kernel refuses otherwise.
                 The existing VFs are destroyed and recreated, which is allowed only while none of
-                them is in use (R12).
+                them is in use.
               </div>
             ) : null}
             {warnings.data && warnings.data.length > 0 ? (
@@ -296,7 +275,7 @@ export function RestoreDialog({
   onClose,
 }: {
   host: HostDetail;
-  nic: NicRow;
+  nic: NicDetail;
   open: boolean;
   onClose: () => void;
 }) {

@@ -6,7 +6,7 @@ import Link from "next/link";
 import { useState } from "react";
 import { Badge } from "~/components/badges";
 import { ErrorBox } from "~/components/ErrorBox";
-import { useIsAdmin } from "~/components/session";
+import { useCan } from "~/components/session";
 import {
   Pager,
   SortHeader,
@@ -25,7 +25,7 @@ type L2Sort = "name" | "type" | "createdAt";
 
 export function L2ListPage({ toggles }: { toggles: L2Toggles }) {
   const trpc = useTRPC();
-  const isAdmin = useIsAdmin();
+  const isAdmin = useCan("inventory.manage");
   const now = useNow();
   const [search, setSearch] = useState("");
   const [type, setType] = useState<L2Type | "">("");

@@ -5,6 +5,6 @@ import { L2ListPage } from "./L2ListPage";
 export const metadata = { title: "L2 networks · virtfn" };
 
 export default async function Page() {
-  await requireRole(["Admin", "Auditor"]);
+  await requireRole("inventory.read");
   return <L2ListPage toggles={l2Toggles()} />;
 }

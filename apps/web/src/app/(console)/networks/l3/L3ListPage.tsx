@@ -5,7 +5,7 @@ import type { L3Category } from "@virtfn/db";
 import Link from "next/link";
 import { useState } from "react";
 import { ErrorBox } from "~/components/ErrorBox";
-import { useIsAdmin } from "~/components/session";
+import { useCan } from "~/components/session";
 import {
   Pager,
   SortHeader,
@@ -23,7 +23,7 @@ type L3Sort = "name" | "category" | "createdAt";
 
 export function L3ListPage() {
   const trpc = useTRPC();
-  const isAdmin = useIsAdmin();
+  const isAdmin = useCan("inventory.manage");
   const now = useNow();
   const [search, setSearch] = useState("");
   const [category, setCategory] = useState<L3Category | "">("");

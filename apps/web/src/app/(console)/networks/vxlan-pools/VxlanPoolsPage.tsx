@@ -5,14 +5,14 @@ import { useId, useState } from "react";
 import { ConfirmDialog, Dialog } from "~/components/Dialog";
 import { ErrorBox } from "~/components/ErrorBox";
 import { describedBy, Field, numberOrUndefined } from "~/components/Field";
-import { useIsAdmin } from "~/components/session";
+import { useCan } from "~/components/session";
 import { errorData, fieldErrorsOf } from "~/lib/errors";
 import { dateTime } from "~/lib/format";
 import { useTRPC } from "~/trpc/react";
 
 export function VxlanPoolsPage() {
   const trpc = useTRPC();
-  const isAdmin = useIsAdmin();
+  const isAdmin = useCan("inventory.manage");
   const queryClient = useQueryClient();
   const [creating, setCreating] = useState(false);
   const [deleting, setDeleting] = useState<{ id: string; name: string } | null>(null);

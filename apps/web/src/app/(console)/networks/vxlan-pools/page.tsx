@@ -4,6 +4,6 @@ import { VxlanPoolsPage } from "./VxlanPoolsPage";
 export const metadata = { title: "VXLAN pools · virtfn" };
 
 export default async function Page() {
-  await requireRole(["Admin", "Auditor"]);
+  await requireRole("inventory.read");
   return <VxlanPoolsPage />;
 }

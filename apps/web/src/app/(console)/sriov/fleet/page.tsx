@@ -4,6 +4,6 @@ import { FleetRolloutPage } from "./FleetRolloutPage";
 export const metadata = { title: "Fleet split & restore · virtfn" };
 
 export default async function Page() {
-  await requireRole(["Admin", "Auditor"]);
+  await requireRole("inventory.read");
   return <FleetRolloutPage />;
 }

@@ -8,15 +8,21 @@ import { useState } from "react";
 import { Badge } from "~/components/badges";
 import { ConfirmDialog } from "~/components/Dialog";
 import { ErrorBox } from "~/components/ErrorBox";
-import { useIsAdmin } from "~/components/session";
+import { useCan } from "~/components/session";
 import { errorData } from "~/lib/errors";
 import { dateTime } from "~/lib/format";
 import { useTRPC } from "~/trpc/react";
 import { CreateL3Dialog } from "../../l3/CreateL3Dialog";
-import { Breadcrumb, l2TypeLabel, NotFound, segmentLabel, SriovBadge } from "../../shared";
-import type { L2Toggles } from "../../toggles";
+import {
+  Breadcrumb,
+  l2TypeLabel,
+  VerdictButton,
+  NotFound,
+  segmentLabel,
+  SriovBadge,
+} from "../../shared";
 
-export function L2DetailPage({ l2Id, toggles }: { l2Id: string; toggles: L2Toggles }) {
+export function L2DetailPage({ l2Id }: { l2Id: string }) {
   const trpc = useTRPC();
   const l2 = useQuery(trpc.networks.l2.get.queryOptions({ l2Id }));
 
@@ -44,19 +50,11 @@ export function L2DetailPage({ l2Id, toggles }: { l2Id: string; toggles: L2Toggl
       </>
     );
   }
-  return <L2Detail l2={l2.data} toggles={toggles} refreshError={l2.isError ? l2.error : null} />;
+  return <L2Detail l2={l2.data} refreshError={l2.isError ? l2.error : null} />;
 }
 
-function L2Detail({
-  l2,
-  toggles,
-  refreshError,
-}: {
-  l2: L2View;
-  toggles: L2Toggles;
-  refreshError: unknown;
-}) {
-  const isAdmin = useIsAdmin();
+function L2Detail({ l2, refreshError }: { l2: L2View; refreshError: unknown }) {
+  const isAdmin = useCan("inventory.manage");
   const trpc = useTRPC();
   const router = useRouter();
   const queryClient = useQueryClient();
@@ -92,13 +90,13 @@ function L2Detail({
               <button type="button" className="btn" onClick={() => setCreatingL3(true)}>
                 Create L3 network
               </button>
-              <button
-                type="button"
+              <VerdictButton
+                verdict={l2.actions.delete}
+                label="Delete L2"
                 className="btn btn-danger-outline"
                 onClick={() => setConfirmDelete(true)}
-              >
-                Delete L2
-              </button>
+                testId="l2-delete"
+              />
             </div>
           </div>
         ) : null}
@@ -141,7 +139,7 @@ function L2Detail({
         </div>
       </section>
 
-      <SriovPanel l2={l2} toggles={toggles} />
+      <SriovPanel l2={l2} />
       <ClustersPanel l2={l2} />
 
       <section className="panel">
@@ -187,8 +185,8 @@ function L2Detail({
   );
 }
 
-function SriovPanel({ l2, toggles }: { l2: L2View; toggles: L2Toggles }) {
-  const isAdmin = useIsAdmin();
+function SriovPanel({ l2 }: { l2: L2View }) {
+  const isAdmin = useCan("inventory.manage");
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [confirmOff, setConfirmOff] = useState(false);
@@ -202,7 +200,7 @@ function SriovPanel({ l2, toggles }: { l2: L2View; toggles: L2Toggles }) {
       },
     }),
   );
-  const toggle = toggles[l2.type];
+  const enable = l2.actions.enableSriov;
   const refusal = update.isError ? update.error : null;
   const refusedL3s = refusal ? errorData(refusal).details?.sriovL3s : null;
 
@@ -214,32 +212,31 @@ function SriovPanel({ l2, toggles }: { l2: L2View; toggles: L2Toggles }) {
       <p className="muted small">
         {l2.sriovEnabled
           ? "L3 networks on this L2 may enable SR-IOV and hand VFs of the split interface to VM NICs."
-          : toggle.allowed
+          : enable.allowed
             ? "VM NICs on this L2 are vNICs. Turn SR-IOV on so that its L3 networks can hand out VFs."
             : "VM NICs on this L2 are vNICs."}
       </p>
-      {!l2.sriovEnabled && !toggle.allowed ? (
+      {!l2.sriovEnabled && !enable.allowed ? (
         <p className="hint disabled-reason" data-testid="l2-sriov-reason">
-          {toggle.reason}
+          {enable.reason}
         </p>
       ) : null}
       {isAdmin ? (
         <div className="actions actions-start">
           {l2.sriovEnabled ? (
-            <button
-              type="button"
-              className="btn"
+            <VerdictButton
+              verdict={l2.actions.disableSriov}
+              label="Turn SR-IOV off"
+              pending={update.isPending}
               onClick={() => setConfirmOff(true)}
-              disabled={update.isPending}
-            >
-              Turn SR-IOV off
-            </button>
+              testId="l2-sriov-off"
+            />
           ) : (
             <button
               type="button"
               className="btn btn-primary"
-              disabled={!toggle.allowed || update.isPending}
-              title={toggle.allowed ? undefined : (toggle.reason ?? undefined)}
+              disabled={!enable.allowed || update.isPending}
+              title={enable.reason ?? undefined}
               onClick={() => update.mutate({ l2Id: l2.id, sriovEnabled: true })}
             >
               {update.isPending ? "Saving…" : "Turn SR-IOV on"}
@@ -270,17 +267,14 @@ function SriovPanel({ l2, toggles }: { l2: L2View; toggles: L2Toggles }) {
         }}
         onConfirm={() => update.mutate({ l2Id: l2.id, sriovEnabled: false })}
       >
-        <p>
-          Its L3 networks can no longer offer VFs. This is refused while any of its L3 networks has
-          SR-IOV on, or while VF NICs are on it (R2).
-        </p>
+        <p>Its L3 networks can no longer offer VFs.</p>
       </ConfirmDialog>
     </section>
   );
 }
 
 function ClustersPanel({ l2 }: { l2: L2View }) {
-  const isAdmin = useIsAdmin();
+  const isAdmin = useCan("inventory.manage");
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const clusters = useQuery(trpc.inventory.clusters.queryOptions());

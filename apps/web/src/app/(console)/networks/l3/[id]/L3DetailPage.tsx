@@ -8,11 +8,11 @@ import { useState } from "react";
 import { Badge } from "~/components/badges";
 import { ConfirmDialog } from "~/components/Dialog";
 import { ErrorBox } from "~/components/ErrorBox";
-import { useIsAdmin } from "~/components/session";
+import { useCan } from "~/components/session";
 import { errorData, fieldErrorsByPath } from "~/lib/errors";
 import { dateTime } from "~/lib/format";
 import { useTRPC } from "~/trpc/react";
-import { Breadcrumb, NotFound, segmentLabel, SriovBadge } from "../../shared";
+import { VerdictButton, Breadcrumb, NotFound, segmentLabel, SriovBadge } from "../../shared";
 import { IpRangeRow, newRange, rangeInput } from "../IpRangeFields";
 
 export function L3DetailPage({ l3Id }: { l3Id: string }) {
@@ -46,7 +46,7 @@ export function L3DetailPage({ l3Id }: { l3Id: string }) {
 }
 
 function L3Detail({ l3, refreshError }: { l3: L3View; refreshError: unknown }) {
-  const isAdmin = useIsAdmin();
+  const isAdmin = useCan("inventory.manage");
   const trpc = useTRPC();
   const router = useRouter();
   const queryClient = useQueryClient();
@@ -79,13 +79,13 @@ function L3Detail({ l3, refreshError }: { l3: L3View; refreshError: unknown }) {
         {isAdmin ? (
           <div className="actions-wrap">
             <div className="actions" role="group" aria-label="L3 network actions">
-              <button
-                type="button"
+              <VerdictButton
+                verdict={l3.actions.delete}
+                label="Delete L3"
                 className="btn btn-danger-outline"
                 onClick={() => setConfirmDelete(true)}
-              >
-                Delete L3
-              </button>
+                testId="l3-delete"
+              />
             </div>
           </div>
         ) : null}
@@ -164,7 +164,7 @@ function L3Detail({ l3, refreshError }: { l3: L3View; refreshError: unknown }) {
 }
 
 function L3SriovPanel({ l3 }: { l3: L3View }) {
-  const isAdmin = useIsAdmin();
+  const isAdmin = useCan("inventory.manage");
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [confirmOff, setConfirmOff] = useState(false);
@@ -178,7 +178,6 @@ function L3SriovPanel({ l3 }: { l3: L3View }) {
       },
     }),
   );
-  const blocked = !l3.sriovEnabled && !l3.sriovToggle.allowed;
   return (
     <section className="panel" aria-labelledby="l3-sriov-heading">
       <h2 id="l3-sriov-heading">
@@ -189,28 +188,26 @@ function L3SriovPanel({ l3 }: { l3: L3View }) {
           ? "NICs on this network can be VFs: tenants tick “Enable SR-IOV” per NIC."
           : "NICs on this network are vNICs only."}
       </p>
-      {blocked ? (
+      {!l3.sriovEnabled && !l3.actions.enableSriov.allowed ? (
         <p className="hint disabled-reason" data-testid="l3-sriov-reason">
-          {l3.sriovToggle.reason}
+          {l3.actions.enableSriov.reason}
         </p>
       ) : null}
       {isAdmin ? (
         <div className="actions actions-start">
           {l3.sriovEnabled ? (
-            <button
-              type="button"
-              className="btn"
+            <VerdictButton
+              verdict={l3.actions.disableSriov}
+              label="Turn SR-IOV off"
+              pending={update.isPending}
               onClick={() => setConfirmOff(true)}
-              disabled={update.isPending}
-            >
-              Turn SR-IOV off
-            </button>
+            />
           ) : (
             <button
               type="button"
               className="btn btn-primary"
-              disabled={blocked || update.isPending}
-              title={blocked ? (l3.sriovToggle.reason ?? undefined) : undefined}
+              disabled={!l3.actions.enableSriov.allowed || update.isPending}
+              title={l3.actions.enableSriov.reason ?? undefined}
               onClick={() => update.mutate({ l3Id: l3.id, sriovEnabled: true })}
             >
               {update.isPending ? "Saving…" : "Turn SR-IOV on"}
@@ -362,7 +359,7 @@ const reasonLabel: Record<NonNullable<HostVfAvailability["reason"]>, string> = {
 };
 
 function IpRangesPanel({ l3 }: { l3: L3View }) {
-  const isAdmin = useIsAdmin();
+  const isAdmin = useCan("inventory.manage");
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [draft, setDraft] = useState(() => newRange());

@@ -4,7 +4,7 @@ import { L3DetailPage } from "./L3DetailPage";
 export const metadata = { title: "L3 network · virtfn" };
 
 export default async function Page({ params }: PageProps<"/networks/l3/[id]">) {
-  await requireRole(["Admin", "Auditor"]);
+  await requireRole("inventory.read");
   const { id } = await params;
   return <L3DetailPage l3Id={id} />;
 }

@@ -1,0 +1,45 @@
+import type { DbOrTx } from "@virtfn/db";
+import type { ActiveOperation } from "../sriov/rules";
+
+// What makes a host or a PF busy, read the same way by the commands (which refuse with
+// checkIdle) and by the queries (which grey the buttons out with the same verdict).
+
+const ACTIVE = { in: ["Pending" as const, "Running" as const] };
+
+/** The oldest operation running on any of these targets, if any. */
+export async function activeOperationOn(
+  db: DbOrTx,
+  targetIds: string[],
+): Promise<ActiveOperation | null> {
+  return db.operation.findFirst({
+    where: { targetId: { in: targetIds }, status: ACTIVE },
+    select: { id: true, kind: true, targetName: true },
+    orderBy: { createdAt: "asc" },
+  });
+}
+
+/** The host's own operation, or else one on any of its PFs (a split holds the host too). */
+export async function activeOperationOnHost(
+  db: DbOrTx,
+  hostId: string,
+): Promise<ActiveOperation | null> {
+  const pfs = await db.physicalNic.findMany({ where: { hostId }, select: { id: true } });
+  return activeOperationOn(db, [hostId, ...pfs.map((pf) => pf.id)]);
+}
+
+/** Active operations per target, for a page of hosts and PFs in one query. */
+export async function activeOperationsByTarget(
+  db: DbOrTx,
+  targetIds: string[],
+): Promise<Map<string, ActiveOperation>> {
+  if (targetIds.length === 0) return new Map();
+  const rows = await db.operation.findMany({
+    where: { targetId: { in: targetIds }, status: ACTIVE },
+    select: { id: true, kind: true, targetName: true, targetId: true },
+    orderBy: { createdAt: "desc" },
+  });
+  // Descending, so the oldest active one per target is the one kept, as activeOperationOn does.
+  return new Map(
+    rows.map((row) => [row.targetId, { id: row.id, kind: row.kind, targetName: row.targetName }]),
+  );
+}
