@@ -1,16 +1,13 @@
 "use client";
 
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { createUserInput } from "@virtfn/core/schemas";
-import { UserRole } from "@virtfn/db/enums";
+import dynamic from "next/dynamic";
 import { useState } from "react";
 import { ErrorBox } from "~/components/ErrorBox";
 import { useIsAdmin, type Role } from "~/components/session";
 import { ActionMenu } from "~/components/ui/ActionMenu";
 import { Badge } from "~/components/ui/Badge";
 import { Button } from "~/components/ui/Button";
-import { FormDialog } from "~/components/ui/FormDialog";
-import { SelectField, TextField } from "~/components/ui/FormFields";
 import { ListView, type Column } from "~/components/ui/ListView";
 import { PageHeader } from "~/components/ui/PageHeader";
 import { useListParams } from "~/components/ui/useListParams";
@@ -20,8 +17,12 @@ import type { RouterOutputs } from "~/trpc/outputs";
 
 type User = RouterOutputs["iam"]["users"]["list"]["items"][number];
 
-const roles = Object.values(UserRole);
-const roleOptions = roles.map((role) => ({ value: role, label: role }));
+import { roleOptions, roles } from "./roles";
+
+// The form (react-hook-form, zod and the server's schema) loads when the dialog first opens.
+const CreateUserDialog = dynamic(() =>
+  import("./CreateUserDialog").then((m) => m.CreateUserDialog),
+);
 
 export function UsersPage({ me }: { me: string }) {
   const trpc = useTRPC();
@@ -166,60 +167,7 @@ export function UsersPage({ me }: { me: string }) {
             : undefined
         }
       />
-      {isAdmin ? <CreateUserDialog open={creating} onClose={() => setCreating(false)} /> : null}
+      {isAdmin && creating ? <CreateUserDialog open onClose={() => setCreating(false)} /> : null}
     </>
-  );
-}
-
-function CreateUserDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
-  const trpc = useTRPC();
-  const queryClient = useQueryClient();
-  const projects = useQuery({
-    ...trpc.iam.projects.list.queryOptions({ limit: 200 }),
-    enabled: open,
-  });
-  const create = useMutation(
-    trpc.iam.users.create.mutationOptions({
-      onSuccess: () => queryClient.invalidateQueries(trpc.iam.pathFilter()),
-    }),
-  );
-  return (
-    <FormDialog
-      open={open}
-      onClose={onClose}
-      title="Create user"
-      schema={createUserInput}
-      defaultValues={{
-        username: "",
-        displayName: "",
-        password: "",
-        role: "Tenant",
-        projectIds: [],
-      }}
-      submitLabel="Create user"
-      pendingLabel="Creating…"
-      onSubmit={(values) => create.mutateAsync(values)}
-    >
-      <TextField name="username" label="Username" autoFocus />
-      <TextField name="displayName" label="Display name" />
-      <TextField
-        name="password"
-        label="Initial password"
-        type="password"
-        autoComplete="new-password"
-        hint="At least 10 characters"
-      />
-      <SelectField name="role" label="Role" options={roleOptions} />
-      <SelectField
-        name="projectIds"
-        label="Project"
-        hint="Tenants act inside their projects"
-        setValueAs={(id) => (id ? [id] : [])}
-        options={[
-          { value: "", label: "None" },
-          ...(projects.data?.items.map((p) => ({ value: p.id, label: p.name })) ?? []),
-        ]}
-      />
-    </FormDialog>
   );
 }
