@@ -48,7 +48,9 @@ test("API keys: the new key is shown once, revoking asks first, revoked keys are
   await row.getByRole("button", { name: "Revoke" }).click();
   await page.getByRole("dialog").getByRole("button", { name: "Revoke key" }).click();
   await expect(row).toBeHidden();
-  await page.getByLabel("Show revoked").check();
+  // The box follows the URL, which updates after the click (so `check()` would see it unchanged).
+  await page.getByLabel("Show revoked").click();
+  await expect(page.getByLabel("Show revoked")).toBeChecked();
   await expect(page).toHaveURL(/[?&]revoked=1/);
   await expect(row).toContainText("Revoked");
 });
