@@ -24,7 +24,7 @@ export function distDirFor(dataDir: string): string {
   return `.next-${createHash("sha1").update(path.resolve(dataDir)).digest("hex").slice(0, 8)}`;
 }
 
-function hashSources(): string {
+export function hashSources(): string {
   const hash = createHash("sha256");
   const visit = (full: string) => {
     const stat = statSync(full);

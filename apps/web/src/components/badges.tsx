@@ -1,23 +1,9 @@
 import type { HostConnectionState, OperationStatus, VirtualizationState } from "@virtfn/db";
 import type { IommuReadiness } from "@virtfn/core";
+import { Badge, type Tone } from "./ui/Badge";
 
-type Tone = "ok" | "warn" | "err" | "muted" | "info";
-
-export function Badge({
-  tone,
-  children,
-  title,
-}: {
-  tone: Tone;
-  children: React.ReactNode;
-  title?: string;
-}) {
-  return (
-    <span className={`badge badge-${tone}`} title={title}>
-      {children}
-    </span>
-  );
-}
+// Badge moved to the shared parts; kept exported here for the pages that import it from here.
+export { Badge };
 
 const connectionTone: Record<HostConnectionState, Tone> = {
   Connected: "ok",

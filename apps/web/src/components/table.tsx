@@ -15,7 +15,8 @@ export function SortHeader<S extends string>({
 }: {
   label: string;
   field: S;
-  sort: S;
+  /** The list's current sort field (undefined: the server's default, no column marked). */
+  sort: S | undefined;
   order: SortOrder;
   onSort: (field: S, order: SortOrder) => void;
   className?: string;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { HostConnectionState } from "@virtfn/db";
+import { HostConnectionState } from "@virtfn/db/enums";
 import { pageInput, sortOrder } from "../shared/pagination";
 
 export const hostName = z

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { UserRole } from "@virtfn/db";
+import { UserRole } from "@virtfn/db/enums";
 import { pageInput, sortOrder } from "../shared/pagination";
 
 export const usernameSchema = z

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { L2Type, L3Category } from "@virtfn/db";
+import { L2Type, L3Category } from "@virtfn/db/enums";
 import { pageInput, sortOrder } from "../shared/pagination";
 import { isIpv4, parseCidr, parseIpv4 } from "./ip";
 

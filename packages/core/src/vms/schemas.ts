@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { VmState } from "@virtfn/db";
+import { VmState } from "@virtfn/db/enums";
 import { pageInput, sortOrder } from "../shared/pagination";
 
 export const vmName = z

@@ -3,5 +3,12 @@ import { requireRole } from "./guard";
 
 export default async function ConsoleLayout({ children }: LayoutProps<"/">) {
   const user = await requireRole();
-  return <AppShell user={{ username: user.username, role: user.role }}>{children}</AppShell>;
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <AppShell user={{ username: user.username, role: user.role }}>{children}</AppShell>
+    </>
+  );
 }

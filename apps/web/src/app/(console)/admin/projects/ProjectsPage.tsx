@@ -1,191 +1,136 @@
 "use client";
 
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import dynamic from "next/dynamic";
 import { useId, useState } from "react";
-import { ConfirmDialog, Dialog } from "~/components/Dialog";
+import { Dialog } from "~/components/Dialog";
 import { ErrorBox } from "~/components/ErrorBox";
-import { Field } from "~/components/Field";
 import { useIsAdmin } from "~/components/session";
-import { Pager, useCursorPages, useDebounced } from "~/components/table";
-import { errorData, fieldErrorsOf } from "~/lib/errors";
+import { ActionMenu } from "~/components/ui/ActionMenu";
+import { Button } from "~/components/ui/Button";
+import { ListView, type Column } from "~/components/ui/ListView";
+import { PageHeader } from "~/components/ui/PageHeader";
+import { useListParams } from "~/components/ui/useListParams";
 import { dateTime } from "~/lib/format";
+import type { RouterOutputs } from "~/trpc/outputs";
 import { useTRPC } from "~/trpc/react";
+
+// The form (react-hook-form, zod and the server's schema) loads when the dialog first opens.
+const CreateProjectDialog = dynamic(() =>
+  import("./CreateProjectDialog").then((m) => m.CreateProjectDialog),
+);
+
+type Project = RouterOutputs["iam"]["projects"]["list"]["items"][number];
 
 export function ProjectsPage() {
   const trpc = useTRPC();
   const isAdmin = useIsAdmin();
   const queryClient = useQueryClient();
-  const [search, setSearch] = useState("");
-  const [limit, setLimit] = useState(25);
   const [creating, setCreating] = useState(false);
   const [members, setMembers] = useState<string | null>(null);
-  const [deleting, setDeleting] = useState<{ id: string; name: string; vmCount: number } | null>(
-    null,
-  );
-  const debounced = useDebounced(search.trim());
-  const pages = useCursorPages([debounced, limit].join("|"));
+  const list = useListParams({ sorts: ["name", "createdAt"] as const });
   const projects = useQuery({
     ...trpc.iam.projects.list.queryOptions({
-      cursor: pages.cursor,
-      limit,
-      search: debounced || undefined,
+      cursor: list.cursor,
+      limit: list.limit,
+      search: list.q,
+      sort: list.sort,
+      order: list.order,
     }),
     placeholderData: keepPreviousData,
   });
   const remove = useMutation(
     trpc.iam.projects.delete.mutationOptions({
-      onSuccess: () => {
-        setDeleting(null);
-        void queryClient.invalidateQueries(trpc.iam.pathFilter());
-      },
+      onSuccess: () => queryClient.invalidateQueries(trpc.iam.pathFilter()),
     }),
   );
   const open = projects.data?.items.find((p) => p.id === members) ?? null;
 
+  const columns: Column<Project, "name" | "createdAt">[] = [
+    {
+      key: "name",
+      header: "Name",
+      sort: "name",
+      className: "strong",
+      cell: (project) => (
+        <>
+          {project.name}
+          {project.description ? <div className="sub">{project.description}</div> : null}
+        </>
+      ),
+    },
+    {
+      key: "members",
+      header: "Members",
+      cell: (project) =>
+        project.members.map((m) => m.username).join(", ") || <span className="muted">None</span>,
+    },
+    { key: "vms", header: "VMs", num: true, cell: (project) => project.vmCount },
+    {
+      key: "created",
+      header: "Created",
+      sort: "createdAt",
+      secondary: true,
+      cell: (project) => dateTime(project.createdAt),
+    },
+  ];
+
   return (
     <>
-      <div className="page-header">
-        <div>
-          <h1>Projects</h1>
-          <p className="subtitle">
-            Tenants create and run VMs inside their projects and see nothing else.
-          </p>
-        </div>
-        {isAdmin ? (
-          <button type="button" className="btn btn-primary" onClick={() => setCreating(true)}>
-            Create project
-          </button>
-        ) : null}
-      </div>
-      <div className="toolbar" role="search">
-        <label className="field-inline grow">
-          <span className="sr-only">Search projects</span>
-          <input
-            type="search"
-            placeholder="Search by name…"
-            value={search}
-            onChange={(e) => setSearch(e.target.value)}
-          />
-        </label>
-      </div>
-      {projects.isError && !projects.data ? (
-        <ErrorBox
-          title="Could not load projects."
-          error={projects.error}
-          onRetry={() => void projects.refetch()}
-        />
-      ) : projects.isPending ? (
-        <div className="loading" aria-busy="true">
-          Loading projects…
-        </div>
-      ) : projects.data.items.length === 0 && !pages.hasPrev ? (
-        <div className="empty">
+      <PageHeader
+        title="Projects"
+        subtitle="Tenants create and run VMs inside their projects and see nothing else."
+        actions={
+          isAdmin ? (
+            <Button variant="primary" onClick={() => setCreating(true)}>
+              Create project
+            </Button>
+          ) : null
+        }
+      />
+      <ListView
+        list={list}
+        query={projects}
+        columns={columns}
+        rowKey={(project) => project.id}
+        rowTestId="project-row"
+        noun="projects"
+        search={{ label: "Search projects", placeholder: "Search by name…" }}
+        empty={
           <p>
-            <strong>{debounced ? "No projects match." : "No projects yet."}</strong>
+            <strong>No projects yet.</strong>
           </p>
-        </div>
-      ) : (
-        <>
-          <div className="table-wrap">
-            <table className="data">
-              <thead>
-                <tr>
-                  <th>Name</th>
-                  <th>Members</th>
-                  <th className="num">VMs</th>
-                  <th className="hide-narrow">Created</th>
-                  <th className="num">Actions</th>
-                </tr>
-              </thead>
-              <tbody>
-                {projects.data.items.map((project) => (
-                  <tr key={project.id} data-testid="project-row">
-                    <td className="strong">
-                      {project.name}
-                      {project.description ? (
-                        <div className="sub">{project.description}</div>
-                      ) : null}
-                    </td>
-                    <td>
-                      {project.members.map((m) => m.username).join(", ") || (
-                        <span className="muted">None</span>
-                      )}
-                    </td>
-                    <td className="num">{project.vmCount}</td>
-                    <td className="hide-narrow">{dateTime(project.createdAt)}</td>
-                    <td className="num">
-                      <div className="actions">
-                        <button
-                          type="button"
-                          className="btn btn-sm"
-                          onClick={() => setMembers(project.id)}
-                        >
-                          Members
-                        </button>
-                        {isAdmin ? (
-                          <button
-                            type="button"
-                            className="btn btn-sm btn-danger-outline"
-                            onClick={() =>
-                              setDeleting({
-                                id: project.id,
-                                name: project.name,
-                                vmCount: project.vmCount,
-                              })
-                            }
-                          >
-                            Delete
-                          </button>
-                        ) : null}
-                      </div>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-          <Pager
-            total={projects.data.total}
-            offset={pages.cursor ? Number(pages.cursor) : 0}
-            count={projects.data.items.length}
-            limit={limit}
-            hasNext={projects.data.nextCursor !== null}
-            hasPrev={pages.hasPrev}
-            onNext={() => projects.data.nextCursor && pages.next(projects.data.nextCursor)}
-            onPrev={pages.prev}
-            onLimit={setLimit}
-            noun="projects"
+        }
+        rowActions={(project) => (
+          <ActionMenu
+            ariaLabel={`Actions for ${project.name}`}
+            items={[
+              { label: "Members", onSelect: () => setMembers(project.id) },
+              ...(isAdmin
+                ? [
+                    {
+                      label: "Delete",
+                      danger: true,
+                      confirm: {
+                        title: `Delete project ${project.name}?`,
+                        body: `Memberships and the project's API keys go with it.${
+                          project.vmCount > 0
+                            ? ` It still has ${project.vmCount} VM(s): delete them first.`
+                            : ""
+                        }`,
+                        confirmLabel: "Delete project",
+                        danger: true,
+                        action: () => remove.mutateAsync({ projectId: project.id }),
+                      },
+                    },
+                  ]
+                : []),
+            ]}
           />
-        </>
-      )}
+        )}
+      />
       <MembersDialog project={open} isAdmin={isAdmin} onClose={() => setMembers(null)} />
-      {isAdmin ? (
-        <>
-          <CreateProjectDialog open={creating} onClose={() => setCreating(false)} />
-          <ConfirmDialog
-            open={deleting !== null}
-            title={`Delete project ${deleting?.name ?? ""}?`}
-            confirmLabel="Delete project"
-            danger
-            pending={remove.isPending}
-            error={remove.isError ? <ErrorBox error={remove.error} /> : null}
-            onClose={() => {
-              setDeleting(null);
-              remove.reset();
-            }}
-            onConfirm={() => {
-              if (deleting) remove.mutate({ projectId: deleting.id });
-            }}
-          >
-            <p>
-              Memberships and the project&apos;s API keys go with it.
-              {deleting && deleting.vmCount > 0
-                ? ` It still has ${deleting.vmCount} VM(s): delete them first.`
-                : ""}
-            </p>
-          </ConfirmDialog>
-        </>
-      ) : null}
+      {isAdmin && creating ? <CreateProjectDialog open onClose={() => setCreating(false)} /> : null}
     </>
   );
 }
@@ -250,14 +195,14 @@ function MembersDialog({
                   </td>
                   {isAdmin ? (
                     <td className="num">
-                      <button
-                        type="button"
-                        className="btn btn-sm btn-danger-outline"
+                      <Button
+                        size="sm"
+                        variant="danger-outline"
                         disabled={remove.isPending}
                         onClick={() => remove.mutate({ projectId: project.id, userId: m.userId })}
                       >
                         Remove
-                      </button>
+                      </Button>
                     </td>
                   ) : null}
                 </tr>
@@ -286,84 +231,13 @@ function MembersDialog({
                 ))}
               </select>
             </label>
-            <button
-              type="submit"
-              className="btn btn-primary btn-sm"
-              disabled={!userId || add.isPending}
-            >
+            <Button type="submit" variant="primary" size="sm" disabled={!userId || add.isPending}>
               Add member
-            </button>
+            </Button>
           </form>
         ) : null}
         {error ? <ErrorBox error={error} /> : null}
       </div>
-    </Dialog>
-  );
-}
-
-function CreateProjectDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
-  const trpc = useTRPC();
-  const queryClient = useQueryClient();
-  const id = useId();
-  const [name, setName] = useState("");
-  const [description, setDescription] = useState("");
-  const create = useMutation(
-    trpc.iam.projects.create.mutationOptions({
-      onSuccess: () => {
-        void queryClient.invalidateQueries(trpc.iam.pathFilter());
-        close();
-      },
-    }),
-  );
-  const close = () => {
-    onClose();
-    setName("");
-    setDescription("");
-    create.reset();
-  };
-  const errors: Record<string, string> = create.error ? fieldErrorsOf(create.error) : {};
-  if (errorData(create.error).domainCode === "ALREADY_EXISTS" && create.error)
-    errors.name = create.error.message;
-  const unplaced = create.error && Object.keys(errors).length === 0;
-  return (
-    <Dialog open={open} onClose={close} title="Create project">
-      <form
-        noValidate
-        onSubmit={(event) => {
-          event.preventDefault();
-          create.mutate({ name, description });
-        }}
-      >
-        <div className="dialog-content form-grid">
-          <Field id={`${id}-name`} label="Name" error={errors.name}>
-            <input
-              id={`${id}-name`}
-              value={name}
-              onChange={(e) => setName(e.target.value)}
-              data-autofocus=""
-              autoComplete="off"
-              placeholder="team-blue"
-            />
-          </Field>
-          <Field id={`${id}-description`} label="Description" error={errors.description}>
-            <input
-              id={`${id}-description`}
-              value={description}
-              onChange={(e) => setDescription(e.target.value)}
-              autoComplete="off"
-            />
-          </Field>
-        </div>
-        {unplaced ? <ErrorBox error={create.error} /> : null}
-        <div className="dialog-actions">
-          <button type="button" className="btn" onClick={close}>
-            Cancel
-          </button>
-          <button type="submit" className="btn btn-primary" disabled={create.isPending}>
-            {create.isPending ? "Creating…" : "Create project"}
-          </button>
-        </div>
-      </form>
     </Dialog>
   );
 }

@@ -1,0 +1,99 @@
+"use client";
+
+import { zodResolver } from "@hookform/resolvers/zod";
+import { useState, type ReactNode } from "react";
+import {
+  FormProvider,
+  useForm,
+  type DefaultValues,
+  type FieldValues,
+  type Path,
+} from "react-hook-form";
+import type { z } from "zod";
+import { Dialog } from "~/components/Dialog";
+import { ErrorBox } from "~/components/ErrorBox";
+import { serverFieldErrors } from "~/lib/server-field-errors";
+import { Button } from "./Button";
+
+export interface FormDialogProps<In extends FieldValues, Out> {
+  open: boolean;
+  onClose: () => void;
+  title: string;
+  /** The server's input schema (from `@virtfn/core/schemas`), so both sides check the same rules. */
+  schema: z.ZodType<Out, In>;
+  /** Every field the form shows, with its starting value (server errors land only on these). */
+  defaultValues: DefaultValues<In>;
+  submitLabel: string;
+  pendingLabel?: string;
+  /** Calls the mutation (`create.mutateAsync(values)`); a rejection is mapped onto the fields. */
+  onSubmit: (values: Out) => Promise<unknown>;
+  children: ReactNode;
+  /** Above the fields (a hint, a banner). */
+  intro?: ReactNode;
+  wide?: boolean;
+}
+
+/**
+ * A dialog with a form on react-hook-form. The fields inside (TextField, SelectField, …) read
+ * the form from context. The schema checks before sending; the server's own field errors (zod
+ * paths, a domain error naming a field) are put on the fields; anything else shows above the
+ * buttons.
+ */
+export function FormDialog<In extends FieldValues, Out>({
+  open,
+  onClose,
+  title,
+  schema,
+  defaultValues,
+  submitLabel,
+  pendingLabel,
+  onSubmit,
+  children,
+  intro,
+  wide,
+}: FormDialogProps<In, Out>) {
+  const form = useForm<In, unknown, Out>({
+    resolver: zodResolver(schema),
+    defaultValues,
+  });
+  const [unplaced, setUnplaced] = useState<unknown>(null);
+  const close = () => {
+    onClose();
+    form.reset(defaultValues);
+    setUnplaced(null);
+  };
+  const hasField = (path: string) => form.getValues(path as Path<In>) !== undefined;
+  const submit = form.handleSubmit(async (values) => {
+    setUnplaced(null);
+    try {
+      await onSubmit(values);
+      close();
+    } catch (error) {
+      const { fields, unplaced: left } = serverFieldErrors(error, hasField);
+      for (const [path, message] of Object.entries(fields)) {
+        form.setError(path as Path<In>, { type: "server", message }, { shouldFocus: true });
+      }
+      if (left) setUnplaced(error);
+    }
+  });
+  const pending = form.formState.isSubmitting;
+  return (
+    <Dialog open={open} onClose={close} title={title} wide={wide}>
+      <FormProvider {...form}>
+        <form noValidate onSubmit={(event) => void submit(event)}>
+          <div className="dialog-content form-grid">
+            {intro}
+            {children}
+          </div>
+          {unplaced ? <ErrorBox error={unplaced} /> : null}
+          <div className="dialog-actions">
+            <Button onClick={close}>Cancel</Button>
+            <Button type="submit" variant="primary" disabled={pending}>
+              {pending ? (pendingLabel ?? "Saving…") : submitLabel}
+            </Button>
+          </div>
+        </form>
+      </FormProvider>
+    </Dialog>
+  );
+}

@@ -1,0 +1,284 @@
+"use client";
+
+import type { ReactNode } from "react";
+import { ErrorBox } from "~/components/ErrorBox";
+import { Pager, SortHeader } from "~/components/table";
+import { Button } from "./Button";
+import type { ListParams } from "./useListParams";
+
+export interface Column<T, S extends string = string> {
+  key: string;
+  header: string;
+  cell: (row: T) => ReactNode;
+  /** The list's sort field for this column: its header then sorts on click. */
+  sort?: S;
+  num?: boolean;
+  /** Hidden below 760 px; key columns (name, state, actions) never set this. */
+  secondary?: boolean;
+  className?: string;
+}
+
+export interface FilterDef<F extends string = string> {
+  key: F;
+  label: string;
+  /** The option for "no filter". */
+  allLabel: string;
+  options: readonly { value: string; label: string }[];
+}
+
+/** The `{items, nextCursor, total}` page every list procedure answers. */
+export interface ListPage<T> {
+  items: T[];
+  nextCursor: string | null;
+  total: number;
+  totalExact?: boolean;
+}
+
+/** What ListView reads from a react-query result. */
+export interface ListQuery<T> {
+  data: ListPage<T> | undefined;
+  isPending: boolean;
+  isFetching?: boolean;
+  isError: boolean;
+  error: unknown;
+  refetch: () => unknown;
+}
+
+export interface ListViewProps<T, S extends string, F extends string> {
+  list: ListParams<S, F>;
+  query: ListQuery<T>;
+  columns: readonly Column<T, S>[];
+  rowKey: (row: T) => string;
+  /** Plural noun: "users", "API keys". */
+  noun: string;
+  /** Shown when the list is empty and nothing narrows it: what the list is for, what to do. */
+  empty: ReactNode;
+  search?: { label: string; placeholder: string };
+  filters?: readonly FilterDef<F>[];
+  /** More toolbar content (a toggle, a count). */
+  toolbar?: ReactNode;
+  /** The last column's content (an ActionMenu, an ActionConfirm); the column is a key column. */
+  rowActions?: (row: T) => ReactNode;
+  rowTestId?: string;
+  /** Rendered above the table (a row mutation's error, for example). */
+  notice?: ReactNode;
+  className?: string;
+}
+
+/**
+ * A list page's body: toolbar (search and filters, in the URL), the table, the cursor pager, and
+ * its loading, empty, no-match and error states.
+ */
+export function ListView<T, S extends string = string, F extends string = string>({
+  list,
+  query,
+  columns,
+  rowKey,
+  noun,
+  empty,
+  search,
+  filters,
+  toolbar,
+  rowActions,
+  rowTestId,
+  notice,
+  className,
+}: ListViewProps<T, S, F>) {
+  const hasToolbar = Boolean(search || filters?.length || toolbar);
+  return (
+    <>
+      {hasToolbar ? (
+        <div className="toolbar" role="search" aria-label={`Filter ${noun}`}>
+          {search ? (
+            <label className="field-inline grow">
+              <span className="sr-only">{search.label}</span>
+              <input
+                type="search"
+                placeholder={search.placeholder}
+                value={list.searchText}
+                onChange={(event) => list.setSearchText(event.target.value)}
+              />
+            </label>
+          ) : null}
+          {filters?.map((filter) => (
+            <label key={filter.key} className="field-inline">
+              <span className="sr-only">{filter.label}</span>
+              <select
+                aria-label={filter.label}
+                value={list.filters[filter.key] ?? ""}
+                onChange={(event) => list.setFilter(filter.key, event.target.value || undefined)}
+              >
+                <option value="">{filter.allLabel}</option>
+                {filter.options.map((option) => (
+                  <option key={option.value} value={option.value}>
+                    {option.label}
+                  </option>
+                ))}
+              </select>
+            </label>
+          ))}
+          {toolbar}
+        </div>
+      ) : null}
+      {notice}
+      <ListBody
+        list={list}
+        query={query}
+        columns={columns}
+        rowKey={rowKey}
+        noun={noun}
+        empty={empty}
+        rowActions={rowActions}
+        rowTestId={rowTestId}
+        className={className}
+      />
+    </>
+  );
+}
+
+function ListBody<T, S extends string, F extends string>({
+  list,
+  query,
+  columns,
+  rowKey,
+  noun,
+  empty,
+  rowActions,
+  rowTestId,
+  className,
+}: Pick<
+  ListViewProps<T, S, F>,
+  | "list"
+  | "query"
+  | "columns"
+  | "rowKey"
+  | "noun"
+  | "empty"
+  | "rowActions"
+  | "rowTestId"
+  | "className"
+>) {
+  const { data } = query;
+  if (query.isError && !data) {
+    return (
+      <ErrorBox
+        title={`Could not load ${noun}.`}
+        error={query.error}
+        onRetry={() => void query.refetch()}
+      />
+    );
+  }
+  if (query.isPending || !data) {
+    return (
+      <div className="loading" aria-busy="true">
+        Loading {noun}…
+      </div>
+    );
+  }
+  if (data.items.length === 0 && !list.cursor) {
+    return list.narrowed ? (
+      <div className="empty" data-testid="list-empty">
+        <p>
+          <strong>No {noun} match these filters.</strong>
+        </p>
+        <Button size="sm" onClick={list.clear}>
+          Clear filters
+        </Button>
+      </div>
+    ) : (
+      <div className="empty" data-testid="list-empty">
+        {empty}
+      </div>
+    );
+  }
+  return (
+    <>
+      <div className="table-wrap" aria-busy={query.isFetching ? true : undefined}>
+        <table className={`data ${className ?? ""}`}>
+          <thead>
+            <tr>
+              {columns.map((column) => {
+                const cls = columnClass(column);
+                return column.sort ? (
+                  <SortHeader
+                    key={column.key}
+                    label={column.header}
+                    field={column.sort}
+                    sort={list.sort}
+                    order={list.sort === column.sort ? list.order : "asc"}
+                    onSort={list.setSort}
+                    className={cls}
+                  />
+                ) : (
+                  <th key={column.key} className={cls}>
+                    {column.header}
+                  </th>
+                );
+              })}
+              {rowActions ? (
+                <th className="num row-actions">
+                  <span className="sr-only">Actions</span>
+                </th>
+              ) : null}
+            </tr>
+          </thead>
+          <tbody>
+            {data.items.map((row) => (
+              <tr key={rowKey(row)} data-testid={rowTestId}>
+                {columns.map((column) => (
+                  <td key={column.key} className={columnClass(column)}>
+                    {column.cell(row)}
+                  </td>
+                ))}
+                {rowActions ? <td className="num row-actions">{rowActions(row)}</td> : null}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <Pager
+        total={data.total}
+        totalExact={data.totalExact ?? true}
+        offset={list.offset}
+        count={data.items.length}
+        limit={list.limit}
+        hasNext={data.nextCursor !== null}
+        hasPrev={list.hasPrev}
+        onNext={() => data.nextCursor && list.next(data.nextCursor)}
+        onPrev={list.prev}
+        onLimit={list.setLimit}
+        noun={noun}
+      />
+    </>
+  );
+}
+
+function columnClass(column: { num?: boolean; secondary?: boolean; className?: string }) {
+  return (
+    [column.num ? "num" : null, column.secondary ? "hide-narrow" : null, column.className]
+      .filter(Boolean)
+      .join(" ") || undefined
+  );
+}
+
+/** A yes/no filter as a checkbox, kept in the URL as `?<filter>=1`. */
+export function CheckFilter<S extends string, F extends string>({
+  list,
+  filter,
+  label,
+}: {
+  list: ListParams<S, F>;
+  filter: NoInfer<F>;
+  label: string;
+}) {
+  return (
+    <label className="field-inline">
+      <input
+        type="checkbox"
+        checked={list.filters[filter] === "1"}
+        onChange={(event) => list.setFilter(filter, event.target.checked ? "1" : undefined)}
+      />
+      <span>{label}</span>
+    </label>
+  );
+}
