@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   abandonIdempotentRequest,
   beginIdempotentRequest,
+  keepIdempotentRequest,
   createApiKey,
   createOffering,
   seedDemo,
@@ -51,6 +52,24 @@ describe("Idempotency-Key records", () => {
     expect(await beginIdempotentRequest(database.db, ref, new Date(t0.getTime() + 1500))).toEqual({
       state: "new",
     });
+  });
+
+  it("a running request keeps its key past the lease, and frees it a lease after it stops renewing", async () => {
+    const ref = { scope: "user:keep", key: "k4", fingerprint: "f", leaseMs: 600 };
+    expect(await beginIdempotentRequest(database.db, ref)).toEqual({ state: "new" });
+    const stop = keepIdempotentRequest(database.db, ref);
+    try {
+      // Several leases later the request still runs: its renewals keep the key.
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      await expect(beginIdempotentRequest(database.db, ref)).rejects.toMatchObject({
+        code: "IDEMPOTENCY_IN_PROGRESS",
+      });
+    } finally {
+      stop();
+    }
+    // Its process died (nothing renews): a lease later the client's retry runs it.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(await beginIdempotentRequest(database.db, ref)).toEqual({ state: "new" });
   });
 
   it("a failed request releases its key at once", async () => {

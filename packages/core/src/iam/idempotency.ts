@@ -1,18 +1,21 @@
 // `Idempotency-Key` for the REST API: the first response to a POST is stored per caller and key for
 // 24 hours and replayed for repeats. A repeat with a different request is refused, and so is a
 // repeat that arrives while the first request is still running. A running request holds its key
-// only for a short lease: if it dies without answering (the process or the database went away),
-// the key is free again once the lease is over instead of answering "in progress" for 24 hours.
+// only for a short lease, which it renews while it runs (keepIdempotentRequest): if it dies without
+// answering (the process was killed, the database went away), the key is free again once the
+// lease is over instead of answering "in progress" for 24 hours, or for the longest request.
 import type { Db, DbOrTx, Prisma } from "@virtfn/db";
 import { isUniqueViolation } from "../shared/db-errors";
 import { DomainError, ErrorCode } from "../shared/errors";
 
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 /**
- * How long a request in progress holds its key. Longer than the longest REST request (`?wait=`
- * up to 120 s), so that a live request is never run twice.
+ * How long a request in progress holds its key without a renewal. A live request renews it every
+ * third of this (keepIdempotentRequest), however long it runs (`?wait=` up to 120 s), so it is
+ * never run twice; a request whose process was SIGKILLed frees its key this long after its last
+ * renewal, and the client's retry runs it.
  */
-export const IDEMPOTENCY_LEASE_MS = 150_000;
+export const IDEMPOTENCY_LEASE_MS = 30_000;
 
 export interface IdempotencyRef {
   /** Whose key it is: `user:<id>` or `key:<apiKeyId>`. */
@@ -102,4 +105,35 @@ export async function abandonIdempotentRequest(db: Db, ref: IdempotencyRef): Pro
   await db.idempotencyRecord.deleteMany({
     where: { scope: ref.scope, key: ref.key, status: null },
   });
+}
+
+/**
+ * Keeps a request's key held while it runs: renews the lease every third of `leaseMs`, one
+ * renewal at a time, until the returned stop is called (when the request has answered). A failed
+ * renewal is left to the next one; if none gets through, the lease runs out as for a dead process.
+ */
+export function keepIdempotentRequest(
+  db: Db,
+  ref: IdempotencyRef & { leaseMs?: number },
+): () => void {
+  const leaseMs = ref.leaseMs ?? IDEMPOTENCY_LEASE_MS;
+  let renewing = false;
+  const timer = setInterval(
+    () => {
+      if (renewing) return;
+      renewing = true;
+      db.idempotencyRecord
+        .updateMany({
+          where: { scope: ref.scope, key: ref.key, status: null },
+          data: { expiresAt: new Date(Date.now() + leaseMs) },
+        })
+        .catch(() => undefined)
+        .finally(() => {
+          renewing = false;
+        });
+    },
+    Math.max(100, Math.floor(leaseMs / 3)),
+  );
+  timer.unref();
+  return () => clearInterval(timer);
 }

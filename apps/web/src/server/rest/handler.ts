@@ -6,6 +6,7 @@ import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import {
   abandonIdempotentRequest,
   beginIdempotentRequest,
+  keepIdempotentRequest,
   ErrorCode,
   finishIdempotentRequest,
   recordAuditFailure,
@@ -364,6 +365,8 @@ export async function handleRest(
       errorBody(ErrorCode.VALIDATION_FAILED, "Idempotency-Key: 1 to 255 visible ASCII characters."),
     );
   }
+  // Renews the key's lease while this request runs; stopped once it has answered.
+  let releaseKey: () => void = () => undefined;
   if (idem) {
     const fingerprint = createHash("sha256")
       .update(`${method} ${url.pathname} ${stableStringify(input)}`)
@@ -381,6 +384,7 @@ export async function handleRest(
         if (started.location) headers.set("location", started.location);
         return json(started.status, started.body, headers);
       }
+      releaseKey = keepIdempotentRequest(ctx.db, { ...idem, ...(leaseMs ? { leaseMs } : {}) });
     } catch (error) {
       const { status, body, retryAfter } = restError(error, requestId);
       return fail(status, body, retryAfterHeaders(baseHeaders(), retryAfter));
@@ -388,6 +392,7 @@ export async function handleRest(
   }
 
   const respond = async (status: number, body: unknown, headers: Headers): Promise<Response> => {
+    releaseKey();
     if (idem) {
       try {
         if (status >= 500 || status === 429) await abandonIdempotentRequest(ctx.db, idem);
