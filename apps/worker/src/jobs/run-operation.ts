@@ -55,6 +55,10 @@ export async function runOperationJob(
   }
   const handler = operationHandlers[operation.kind];
   const attempts = job.opts.attempts ?? 1;
+  deps.log(
+    `operation ${operation.kind} ${operationId} ${resume ? "resumed" : `running (attempt ${job.attemptsMade + 1} of ${attempts})`}`,
+    logFields(operation),
+  );
   const finalAttempt = job.attemptsMade + 1 >= attempts;
   const progress = throttledProgress(
     (percent, message) => reportProgress(deps.db, operationId, percent, message),

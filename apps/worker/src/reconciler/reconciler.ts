@@ -154,11 +154,18 @@ export function startReconciler(options: ReconcilerOptions): Reconciler {
     return Promise.all(outcomes);
   }
 
+  // One renewal at a time: the UPDATE waits on the host row while a placement holds it, and a
+  // timer firing every leaseMs/4 regardless would stack blocked renewals until they took every
+  // pooled connection, and the worker's jobs with them.
+  let renewing = false;
   function renew(): void {
-    if (running.size === 0) return;
-    renewReconcileLeases(db, owner, [...running.keys()], leaseMs).catch((error: unknown) =>
-      log(`reconciler: lease renewal failed: ${errorText(error)}`),
-    );
+    if (running.size === 0 || renewing) return;
+    renewing = true;
+    renewReconcileLeases(db, owner, [...running.keys()], leaseMs)
+      .catch((error: unknown) => log(`reconciler: lease renewal failed: ${errorText(error)}`))
+      .finally(() => {
+        renewing = false;
+      });
   }
 
   renewTimer = setInterval(renew, Math.max(250, Math.floor(leaseMs / 4)));
