@@ -6,6 +6,7 @@ import Link from "next/link";
 import { useState } from "react";
 import { Badge, VirtualizationBadge } from "~/components/badges";
 import { ErrorBox } from "~/components/ErrorBox";
+import { SriovWarnings } from "~/components/SriovWarnings";
 import { useTRPC } from "~/trpc/react";
 import { l2TypeLabel, SriovBadge } from "../networks/shared";
 
@@ -122,6 +123,7 @@ export function SriovOverviewPage() {
       ) : (
         <>
           {overview.isError ? <ErrorBox title="Refreshing failed." error={overview.error} /> : null}
+          <SriovWarnings warnings={overview.data.warnings} />
           <PfSection pfs={overview.data.pfs} pfCount={overview.data.pfCount} />
           <L2Section l2s={overview.data.l2s} />
         </>

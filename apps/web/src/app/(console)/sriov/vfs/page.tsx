@@ -4,6 +4,6 @@ import { VfsPage } from "./VfsPage";
 export const metadata = { title: "Virtual functions · virtfn" };
 
 export default async function Page() {
-  await requireRole(["Admin", "Auditor"]);
+  await requireRole("inventory.read");
   return <VfsPage />;
 }
