@@ -162,8 +162,14 @@ describe("worker metrics", () => {
 
   it("log JSON lines that carry the operation id", async () => {
     const created = await fx.db.operation.findFirstOrThrow({ where: { kind: "vm.create" } });
-    const line = workerLogs.lines().find((entry) => entry.operationId === created.id);
-    expect(line).toMatchObject({
+    // A run is logged when it starts (with its attempt) and when it ends.
+    const lines = workerLogs.lines().filter((entry) => entry.operationId === created.id);
+    expect(lines[0]).toMatchObject({
+      service: "worker",
+      kind: "vm.create",
+      msg: expect.stringContaining("running (attempt 1 of") as unknown,
+    });
+    expect(lines.at(-1)).toMatchObject({
       service: "worker",
       level: "info",
       kind: "vm.create",
@@ -268,7 +274,7 @@ describe("a failed operation", () => {
       (s) => s.name === "virtfn_agent_request_errors_total" && s.labels.code === "UNREACHABLE",
     );
     expect(errors.reduce((sum, s) => sum + s.value, 0)).toBeGreaterThan(0);
-    const failed = workerLogs.lines().find((line) => line.operationId === operation.id);
-    expect(failed).toMatchObject({ errorCode: done.errorCode });
+    const failed = workerLogs.lines().filter((line) => line.operationId === operation.id);
+    expect(failed.at(-1)).toMatchObject({ errorCode: done.errorCode });
   });
 });
