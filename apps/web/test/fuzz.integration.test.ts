@@ -245,9 +245,10 @@ async function send(probe: Probe, token: string): Promise<{ status: number; text
 
 /**
  * A digest of every table a call could change, without columns that move on their own and
- * without the VF counts derived from the VF rows digested here, nor the child-row counts derived
- * from the VM, NIC and host rows (the database appends and folds them on its own schedule, so
- * they move with no request at all).
+ * without the VF counts derived from the VF rows digested here (per PF, cluster and L2: a read
+ * refreshes a stale cluster's sums, and the L2 sums follow by trigger), nor the child-row counts
+ * derived from the VM, NIC and host rows (the database appends and folds them on its own
+ * schedule, so they move with no request at all).
  */
 async function stateDigest(): Promise<string> {
   const tables = await w.db.$queryRaw<Array<{ name: string }>>`
@@ -255,7 +256,7 @@ async function stateDigest(): Promise<string> {
     WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'
       AND table_name NOT IN ('AuditEvent', 'IdempotencyRecord', 'Session', '_prisma_migrations',
         'VfStateCount', 'ClusterVfCount', 'ClusterVfCountFresh', 'ClusterVfCountStale',
-        'RowCount')`;
+        'RowCount', 'L2VfCount')`;
   const parts: string[] = [];
   for (const { name } of tables.sort((a, b) => a.name.localeCompare(b.name))) {
     const rows = await w.db.$queryRawUnsafe<Array<{ digest: string | null }>>(
