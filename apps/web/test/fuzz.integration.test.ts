@@ -138,6 +138,14 @@ function probesFor(path: string, method: string, op: OpenApiOperation): Probe[] 
       });
     }
   }
+  // Strict query strings: a parameter the endpoint does not take (beside a body, any but `wait`).
+  probes.push({
+    label: "query unknown parameter",
+    method: M,
+    target: `${base}?bogusParam=1`,
+    ...(M !== "GET" ? { body: "{}" } : {}),
+    refusesField: M === "GET" ? "bogusParam" : "query.bogusParam",
+  });
   probes.push({ label: "query name NUL", method: M, target: `${base}?a%00=1` });
   probes.push({ label: "query name bad escape", method: M, target: `${base}?%E0%A4%A=1` });
   probes.push({

@@ -1,5 +1,5 @@
 // Tenant isolation: project B's key walks every tRPC procedure of the appRouter (enumerated, so
-// new procedures are covered automatically) and every REST endpoint of the table, aiming at
+// new procedures are covered automatically) and every REST endpoint they declare, aiming at
 // project A's ids. Nothing of A may come back, and nothing may change.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TRPCError } from "@trpc/server";
@@ -241,6 +241,7 @@ async function walkEverything(who: {
   }
 
   let restCalls = 0;
+  const projectProbes = new Set<string>();
   for (const endpoint of endpoints) {
     const schema = inputSchemaOf(endpoint.procedure);
     const path = endpoint.path.replace(
@@ -264,14 +265,21 @@ async function walkEverything(who: {
       ...(body !== undefined ? { body } : {}),
     });
     const sent = `${url} ${JSON.stringify(body ?? null)}`;
-    // One visibility answer: whatever is read of another project (its EIPs, security groups,
-    // VM create options, the project itself) answers as if it did not exist.
-    if (!who.readsAll && endpoint.method === "GET" && endpoint.path.includes(":projectId")) {
+    // One visibility answer: whatever names another project (reading its EIPs, security groups,
+    // VM create options or the project itself; filtering a list by it; creating a VM, EIP,
+    // security group or key in it) answers as if it did not exist. Admin-only endpoints refuse a
+    // tenant by role (ADMIN_ONLY) whatever the project, which tells nothing either.
+    const namesProjectA =
+      endpoint.path.includes(":projectId") || filled.projectId === ids.projectId;
+    if (!who.readsAll && namesProjectA) {
       const code = (answer.body as { code?: unknown } | null)?.code;
-      if (answer.status !== 404 || code !== "NOT_FOUND")
+      const asUnknown = answer.status === 404 && code === "NOT_FOUND";
+      const byRole = answer.status === 403 && code === "ADMIN_ONLY";
+      if (!asUnknown && !byRole)
         problems.push(
-          `GET ${endpoint.path} of another project: ${answer.status} ${String(code)}, not 404 NOT_FOUND`,
+          `${endpoint.method} ${endpoint.path} naming another project: ${answer.status} ${String(code)}, not 404 NOT_FOUND`,
         );
+      projectProbes.add(`${endpoint.method} ${endpoint.path}`);
     }
     if (answer.status >= 200 && answer.status < 300) {
       const found = leaked(answer.text, "");
@@ -291,6 +299,9 @@ async function walkEverything(who: {
     `[isolation] walked ${paths.length} procedures (${calls} calls) and ${endpoints.length} REST endpoints (${restCalls} calls) with ${who.label}; ${problems.length} problems`,
   );
   expect(problems).toEqual([]);
+  if (!who.readsAll)
+    for (const probe of ["GET /vms", "POST /vms", "POST /eips", "GET /projects/:projectId/eips"])
+      expect([...projectProbes]).toContain(probe);
   expect(after).toEqual(before);
   // Probing leaves audit events, and only refusals or failures.
   const probes = await w.db.auditEvent.findMany({

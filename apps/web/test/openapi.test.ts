@@ -6,7 +6,9 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { ErrorCode } from "@virtfn/core";
 import { describe, expect, it } from "vitest";
+import { endpoints } from "../src/server/rest/endpoints";
 import { openApiDocument } from "../src/server/rest/openapi";
+import { inputSchemaOf, outputSchemaOf, procedureAt } from "../src/server/rest/schemas";
 
 type Node = Record<string, unknown>;
 
@@ -68,6 +70,26 @@ describe("the OpenAPI document", () => {
       untypedSpots(schema, `#/components/schemas/${name}`, spots);
     expect(bodies).toBeGreaterThan(80);
     expect(spots).toEqual([]);
+  });
+
+  it("takes every route from a procedure's meta, with its path parameters among the input fields", () => {
+    const problems: string[] = [];
+    for (const endpoint of endpoints) {
+      const where = `${endpoint.method} ${endpoint.path} (${endpoint.procedure})`;
+      const procedure = procedureAt(endpoint.procedure);
+      if (procedure?._def.meta?.rest?.route !== `${endpoint.method} ${endpoint.path}`)
+        problems.push(`${where}: not the route its procedure declares`);
+      // A GET runs a query and changes nothing; every other method runs a mutation.
+      const type = endpoint.method === "GET" ? "query" : "mutation";
+      if (procedure?._def.type !== type) problems.push(`${where}: a ${procedure?._def.type}`);
+      if (!outputSchemaOf(endpoint.procedure)) problems.push(`${where}: no .output()`);
+      const fields = Object.keys(inputSchemaOf(endpoint.procedure)?.properties ?? {});
+      for (const segment of endpoint.path.split("/").filter((s) => s.startsWith(":")))
+        if (!fields.includes(segment.slice(1)))
+          problems.push(`${where}: ${segment} is not an input field`);
+    }
+    expect(problems).toEqual([]);
+    expect(endpoints.length).toBe(Object.values(doc.paths).flatMap(Object.keys).length);
   });
 
   it("resolves every reference inside the document", () => {

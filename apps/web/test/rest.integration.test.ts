@@ -43,7 +43,7 @@ describe("REST /api/v1", () => {
 
   it("answers every list as { items, nextCursor, total }, never a bare array", async () => {
     const admin = (await createApiKey(w.db, w.fx.admin, { name: "rest-lists-admin" })).token;
-    // Every GET the table has that needs no id but the project's: the whole-collection lists
+    // Every GET endpoint that needs no id but the project's: the whole-collection lists
     // (zones, clusters, offerings, images, a project's EIPs…) and the paged ones.
     const lists = endpoints.filter(
       (e) =>
@@ -125,6 +125,25 @@ describe("REST /api/v1", () => {
       body: { description: "known fields pass" },
     });
     expect(fine.status).toBe(200);
+    // Query strings are strict too: on a list, on a GET that takes only its path, and beside a
+    // body (where only a long-running endpoint's `wait` belongs).
+    for (const [method, path, field] of [
+      ["GET", "/l2-networks?limit=5&bogus=1", "bogus"],
+      ["GET", "/zones?bogus=1", "bogus"],
+      ["GET", `/vms/${w.vmA.id}?bogus=1`, "bogus"],
+      ["PATCH", `/l2-networks/${l2Id}?name=renamed-by-query`, "query.name"],
+      ["POST", `/vms/${w.vmA.id}/reboot?force=true`, "query.force"],
+    ] as const) {
+      const answer = await rest(w.db, method, path, { token: admin });
+      expect(answer.status, path).toBe(400);
+      expect(answer.body, path).toMatchObject({
+        code: "VALIDATION_FAILED",
+        details: { fieldErrors: { [field]: ["Unknown field"] } },
+      });
+    }
+    expect(await w.db.l2Network.findUniqueOrThrow({ where: { id: l2Id } })).toMatchObject({
+      name: before.name,
+    });
   });
 
   it("maps errors to { code, message, details } with 400/403/404/405", async () => {
@@ -327,7 +346,7 @@ describe("REST /api/v1", () => {
     await expect(keyed.apiKeys.list({})).resolves.toBeDefined();
   });
 
-  it("serves an OpenAPI 3.1 document covering every endpoint of the table", async () => {
+  it("serves an OpenAPI 3.1 document covering every endpoint the procedures declare", async () => {
     const doc = await rest(w.db, "GET", "/openapi.json");
     expect(doc.status).toBe(200);
     const body = doc.body as {

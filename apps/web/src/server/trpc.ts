@@ -26,6 +26,7 @@ import {
 } from "./errors";
 import { BoundaryError, checkJson, textProblem } from "./rest/boundary";
 import { bucketOf, takeToken } from "./rest/rate-limit";
+import type { ProcedureMeta } from "./rest/route";
 import { readCookie, SESSION_COOKIE } from "./session-cookie";
 
 export interface CreateContextOptions {
@@ -116,7 +117,9 @@ export async function createContext(opts: CreateContextOptions): Promise<Context
   };
 }
 
-const t = initTRPC.context<Context>().create({
+// Procedures may carry their REST route in their meta (rest/route.ts).
+const builder = initTRPC.context<Context>().meta<ProcedureMeta>();
+const t = builder.create({
   transformer: superjson,
   errorFormatter({ shape, error, ctx }) {
     const cause = error.cause;

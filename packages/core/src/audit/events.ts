@@ -13,7 +13,7 @@ import {
   type Keyset,
   type Page,
 } from "../shared/pagination";
-import { likeLiteral, visibleProjects } from "../shared/visibility";
+import { likeLiteral, requireVisibleProject, visibleProjects } from "../shared/visibility";
 import { auditAction, createdEntityOf } from "./actions";
 import { resolveTargets } from "./names";
 
@@ -155,6 +155,8 @@ export async function listAuditEvents(
   rawInput: ListAuditEventsInput,
 ): Promise<Page<AuditEventView>> {
   const input = listAuditEventsInput.parse(rawInput);
+  // Filtering by another project answers like reading it: NOT_FOUND, not an empty page.
+  if (input.projectId) requireVisibleProject(actor, input.projectId);
   const where: Prisma.AuditEventWhereInput = {
     AND: [
       auditVisibleWhere(actor),

@@ -8,6 +8,7 @@ import { recordAudit } from "../operations/audit";
 import { canSeeInventory, type Actor } from "../shared/actor";
 import { DomainError, ErrorCode, notFound } from "../shared/errors";
 import { pageWindow, toPage, type Page } from "../shared/pagination";
+import { requireVisibleProject } from "../shared/visibility";
 import {
   apiKeyIdInput,
   createApiKeyInput,
@@ -138,16 +139,8 @@ export async function createApiKey(
         },
       );
     }
-    if (!actor.projectIds.includes(projectId)) {
-      throw new DomainError(
-        ErrorCode.NOT_A_MEMBER,
-        "FORBIDDEN",
-        "You can create keys only for your own projects.",
-        {
-          projectId,
-        },
-      );
-    }
+    // Another project's id answers like an unknown one, as everywhere else.
+    requireVisibleProject(actor, projectId);
   } else if (
     actor.apiKeyId &&
     actor.role !== "Admin" &&

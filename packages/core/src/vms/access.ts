@@ -1,7 +1,7 @@
 import type { DbOrTx, Prisma, Tx } from "@virtfn/db";
 import type { Actor } from "../shared/actor";
 import { DomainError, ErrorCode, notFound } from "../shared/errors";
-import { visibleProjects } from "../shared/visibility";
+import { requireVisibleProject, visibleProjects } from "../shared/visibility";
 
 /** Interactive transactions here wait on row locks under load; Prisma's 2 s / 5 s defaults are too short. */
 export const TX_OPTIONS = { maxWait: 20_000, timeout: 30_000 } as const;
@@ -11,9 +11,13 @@ export function vmVisibleWhere(actor: Actor): Prisma.VmWhereInput {
   return visibleProjects(actor);
 }
 
-/** Only admins and members change a project's resources; auditors read. */
+/**
+ * Only admins and members change a project's resources; auditors read. A tenant naming another
+ * project gets NOT_FOUND, the one answer for projects it cannot see, not FORBIDDEN.
+ */
 export function requireProjectWriter(actor: Actor, projectId: string): void {
   if (actor.role === "Admin") return;
+  requireVisibleProject(actor, projectId);
   if (actor.role === "Tenant" && actor.projectIds.includes(projectId)) return;
   throw new DomainError(
     ErrorCode.FORBIDDEN,

@@ -83,6 +83,8 @@ export async function listVms(
   rawInput: ListVmsInput = {},
 ): Promise<Page<VmListItem>> {
   const input = listVmsInput.parse(rawInput);
+  // Filtering by another project answers like reading it: NOT_FOUND, not an empty page.
+  if (input.projectId) requireVisibleProject(actor, input.projectId);
   const where: Prisma.VmWhereInput = {
     AND: [
       vmVisibleWhere(actor),

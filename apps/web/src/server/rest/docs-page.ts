@@ -1,5 +1,5 @@
 // /api/docs: a self-contained HTML page rendering the OpenAPI document (no script, nothing external).
-import { TAGS } from "./endpoints";
+import { TAGS } from "./route";
 import { openApiDocument } from "./openapi";
 import type { JsonSchema } from "./schemas";
 

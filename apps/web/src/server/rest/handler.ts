@@ -1,5 +1,5 @@
-// The REST API's one route handler: match a row of the endpoint table, build the input, call the
-// tRPC procedure through createCaller, and turn the answer (or the error) into HTTP.
+// The REST API's one route handler: match the endpoint a procedure declares, build the input, call
+// the procedure through createCaller, and turn the answer (or the error) into HTTP.
 import { createHash, randomUUID } from "node:crypto";
 import { TRPCError } from "@trpc/server";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
@@ -59,7 +59,7 @@ const compiled: Compiled[] = endpoints.map((endpoint) => ({
   segments: endpoint.path.split("/").filter(Boolean),
 }));
 
-/** The row for a method and path, with the path parameters; or why there is none. */
+/** The endpoint for a method and path, with the path parameters; or why there is none. */
 export function matchEndpoint(
   method: string,
   segments: string[],
@@ -315,10 +315,10 @@ export async function handleRest(
     return refuse(error, resHeaders);
   };
 
-  // ?wait=<seconds> on long-running endpoints.
+  // ?wait=<seconds> on long-running endpoints (elsewhere `wait` is a name like any other).
   let waitSeconds = 0;
-  const waitParam = query.get("wait");
-  if (waitParam !== null && endpoint.longRunning) {
+  const waitParam = endpoint.longRunning ? query.get("wait") : null;
+  if (waitParam !== null) {
     if (!/^\d{1,3}$/.test(waitParam) || Number(waitParam) > MAX_WAIT_SECONDS) {
       return fail(
         400,
@@ -330,29 +330,26 @@ export async function handleRest(
       );
     }
     waitSeconds = Number(waitParam);
+    query.delete("wait");
   }
 
-  // The input: query string or JSON body, then the path parameters on top.
+  // The input: the query string (GET) or the JSON body, then the path parameters on top. Both are
+  // strict: a name the procedure does not take, a query parameter beside a body, or any input to
+  // an endpoint that takes none is refused (400 naming it) rather than silently ignored.
+  const inputSchema = inputSchemaOf(endpoint.procedure);
   let input: Record<string, unknown> = {};
   try {
-    if (endpoint.inputFrom === "query") {
-      query.delete("wait");
-      input = coerceQuery(endpoint.procedure, query);
-    } else if (endpoint.inputFrom === "body") {
+    if (endpoint.inputFrom === "query") input = coerceQuery(endpoint.procedure, query);
+    else {
+      refuseUnknownFields([...new Set(query.keys())].map((name) => `query.${name}`));
       input = await readJsonBody(request);
-      refuseUnknownFields(unknownFields(inputSchemaOf(endpoint.procedure) ?? undefined, input));
-    } else if (method !== "GET") {
-      // Endpoints that take only path parameters take no body: anything sent is refused too.
-      const body = await readJsonBody(request);
-      refuseUnknownFields(
-        unknownFields(inputSchemaOf(endpoint.procedure) ?? { properties: {} }, body),
-      );
     }
+    refuseUnknownFields(unknownFields(inputSchema ?? { properties: {} }, input));
   } catch (error) {
     return refuseAudited(error);
   }
   input = { ...input, ...params };
-  const hasInput = inputSchemaOf(endpoint.procedure) !== null;
+  const hasInput = inputSchema !== null;
 
   // Idempotency-Key on POST: replay the first answer for this caller and key.
   const idemKey = method === "POST" ? request.headers.get("idempotency-key") : null;

@@ -1,7 +1,9 @@
-// The OpenAPI 3.1 document, generated from the endpoint table and the procedures' zod inputs.
-import { endpoints, TAGS, type Endpoint } from "./endpoints";
+// The OpenAPI 3.1 document, generated from the procedures' routes (their `.meta({ rest })`) and
+// their zod input and output schemas.
+import { endpoints, type Endpoint } from "./endpoints";
 import { documentedErrorCodes, REST_ERROR_CODES } from "./error-codes";
 import { restBodySchema } from "./lists";
+import { TAGS } from "./route";
 import { inputSchemaOf, JSON_VALUE_REF, outputSchemaOf, type JsonSchema } from "./schemas";
 
 const errorSchema = {
@@ -186,8 +188,9 @@ export function openApiDocument(serverUrl?: string) {
       ...(parameters.length ? { parameters } : {}),
       responses: { ...responseFor(endpoint), ...errorResponses },
     };
-    if (endpoint.inputFrom === "body" && schema) {
-      const body = withoutKeys(schema, names);
+    const body = endpoint.inputFrom === "body" && schema ? withoutKeys(schema, names) : null;
+    // Endpoints that take only path parameters take no body (and refuse one).
+    if (body && Object.keys(body.properties ?? {}).length > 0) {
       operation.requestBody = {
         required: (body.required ?? []).length > 0,
         content: { "application/json": { schema: body } },
@@ -210,7 +213,7 @@ export function openApiDocument(serverUrl?: string) {
     },
     servers: [{ url: serverUrl ?? "/" }],
     security: [{ bearerAuth: [] }],
-    tags: TAGS,
+    tags: [...TAGS],
     paths,
     components: {
       securitySchemes: {

@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { appRouter } from "../root";
 import { json } from "../routers/outputs.generated";
+import type { ProcedureMeta } from "./route";
 
 type JsonSchema = Record<string, unknown> & {
   type?: string | string[];
@@ -15,7 +16,12 @@ type JsonSchema = Record<string, unknown> & {
 export type { JsonSchema };
 
 interface ProcedureLike {
-  _def: { type: "query" | "mutation" | "subscription"; inputs: unknown[]; output?: unknown };
+  _def: {
+    type: "query" | "mutation" | "subscription";
+    inputs: unknown[];
+    output?: unknown;
+    meta?: ProcedureMeta;
+  };
 }
 
 export function procedureAt(path: string): ProcedureLike | undefined {
@@ -26,8 +32,13 @@ export function procedureAt(path: string): ProcedureLike | undefined {
   return procedures[path];
 }
 
+/** Every procedure's dotted path, in the order the routers declare them. */
+export function declaredProcedurePaths(): string[] {
+  return Object.keys(appRouter._def.procedures as unknown as Record<string, unknown>);
+}
+
 export function allProcedurePaths(): string[] {
-  return Object.keys(appRouter._def.procedures as unknown as Record<string, unknown>).sort();
+  return declaredProcedurePaths().sort();
 }
 
 const cache = new Map<string, JsonSchema | null>();

@@ -26,10 +26,13 @@ export const authRouter = router({
   }),
 
   /** Any signed-in user: who am I. */
-  me: authedProcedure.output(authRouterOutputs.me).query(({ ctx }) => ({
-    userId: ctx.actor.userId,
-    username: ctx.actor.username,
-    role: ctx.actor.role,
-    projectIds: ctx.actor.projectIds,
-  })),
+  me: authedProcedure
+    .meta({ rest: { route: "GET /me", tag: "API keys", summary: "Who am I (role and projects)" } })
+    .output(authRouterOutputs.me)
+    .query(({ ctx }) => ({
+      userId: ctx.actor.userId,
+      username: ctx.actor.username,
+      role: ctx.actor.role,
+      projectIds: ctx.actor.projectIds,
+    })),
 });

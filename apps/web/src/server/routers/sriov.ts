@@ -27,6 +27,16 @@ const splitWarningsInput = z.object({
 export const sriovRouter = router({
   /** Admin (R15). Splits a PF into `count` VFs (R12); returns the pf.split operation and R13 warnings. */
   split: adminProcedure
+    .meta({
+      rest: {
+        route: "POST /pfs/:pfId/split",
+        tag: "SR-IOV",
+        summary: "Split a PF into VFs",
+        longRunning: true,
+        description:
+          "Admins only (R15). `count` within the PF's totalVfs (R12); bonded PFs come with warnings (R13).",
+      },
+    })
     .input(splitPfInput)
     .output(sriovRouterOutputs.split)
     .mutation(({ ctx, input }) => splitPhysicalNic(ctx.db, ctx.actor, input)),
@@ -35,6 +45,15 @@ export const sriovRouter = router({
    * VFs, unless `force` (R11).
    */
   restore: adminProcedure
+    .meta({
+      rest: {
+        route: "POST /pfs/:pfId/restore",
+        tag: "SR-IOV",
+        summary: "Restore a PF to 0 VFs",
+        longRunning: true,
+        description: "Refused while VMs hold its VFs unless `force` (R11).",
+      },
+    })
     .input(restorePfInput)
     .output(sriovRouterOutputs.restore)
     .mutation(({ ctx, input }) => restorePhysicalNic(ctx.db, ctx.actor, input)),
@@ -45,16 +64,35 @@ export const sriovRouter = router({
     .query(({ input }) => splitWarnings(input, input.splitSlaves)),
   /** Admin, Auditor. R3: VFs an L3 offers per host, and why none where none. */
   availability: inventoryProcedure
+    .meta({
+      rest: {
+        route: "GET /l3-networks/:l3Id/vf-availability",
+        tag: "SR-IOV",
+        summary: "VFs an L3 network offers per host, and why none where none (R3)",
+      },
+    })
     .input(vfAvailabilityInput)
     .output(sriovRouterOutputs.availability)
     .query(({ ctx, input }) => vfAvailability(ctx.db, ctx.actor, input)),
   /** Admin, Auditor. VF usage per PF and per L2. */
   overview: inventoryProcedure
+    .meta({
+      rest: { route: "GET /sriov/overview", tag: "SR-IOV", summary: "VF usage per PF and per L2" },
+    })
     .input(sriovOverviewInput)
     .output(sriovRouterOutputs.overview)
     .query(({ ctx, input }) => sriovOverview(ctx.db, ctx.actor, input)),
   /** Admin, Auditor. VFs across the fleet (or of one host, PF or L2), by PCI address, MAC or name. */
   vfs: inventoryProcedure
+    .meta({
+      rest: {
+        route: "GET /vfs",
+        tag: "SR-IOV",
+        summary: "Search VFs across the fleet",
+        description:
+          "Admins and auditors. `q` is a PCI address (or its start; `04:10.2` means domain 0000), a MAC, or part of a VM or host name; filter by `state`, `hostId`, `pfId`, `l2Id`. Ordered by PCI address, paged by cursor.",
+      },
+    })
     .input(searchVfsInput)
     .output(sriovRouterOutputs.vfs)
     .query(({ ctx, input }) => searchVfs(ctx.db, ctx.actor, input)),
