@@ -9,6 +9,7 @@ export * from "./auth/sessions";
 export * from "./operations/kinds";
 export * from "./operations/create";
 export * from "./operations/lifecycle";
+export * from "./operations/progress";
 export * from "./operations/queries";
 export * from "./operations/audit";
 export * from "./hosts/rules";

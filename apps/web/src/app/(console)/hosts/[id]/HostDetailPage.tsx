@@ -2,6 +2,7 @@
 
 import { useMutation, useQueries, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { HostDetail, NicDetail, NicRow, OperationView } from "@virtfn/core";
+import { progressCount } from "@virtfn/core/progress";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
@@ -25,7 +26,6 @@ import {
   operationKindLabel,
   relativeTime,
   speed,
-  vfProgress,
 } from "~/lib/format";
 import { useTRPC } from "~/trpc/react";
 import { RestoreDialog, SplitDialog } from "./PfDialogs";
@@ -379,9 +379,7 @@ function NicTable({ host, pfOps }: { host: HostDetail; pfOps: OperationView[] })
                         {operationKindLabel(active.kind)}:{" "}
                         {active.status === "Pending"
                           ? "waiting for a worker…"
-                          : (vfProgress(active.progressMessage) ??
-                            active.progressMessage ??
-                            active.status)}
+                          : (progressCount(active) ?? (active.progressMessage || active.status))}
                       </span>
                     </div>
                   ) : op?.status === "Failed" ? (
