@@ -15,6 +15,7 @@ export * from "./operations/audit";
 export * from "./hosts/rules";
 export * from "./hosts/schemas";
 export * from "./hosts/commands";
+export * from "./hosts/maintenance";
 export * from "./hosts/queries";
 export * from "./hosts/sync";
 export * from "./inventory/queries";

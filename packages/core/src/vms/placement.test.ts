@@ -46,6 +46,27 @@ describe("placement", () => {
     expect(judgeHost(host("e", { physicalNics: empty }), demand)?.kind).toBe("noFreeVf");
   });
 
+  it("refuses a host in maintenance for a new placement, with the reason in words", () => {
+    const refusal = judgeHost(host("m", { maintenance: true }), demand);
+    expect(refusal).toMatchObject({ kind: "maintenance", reason: "it is in maintenance" });
+    // Before anything else the host could fix itself: a disconnected host in maintenance says maintenance.
+    expect(
+      judgeHost(host("n", { maintenance: true, connectionState: "Disconnected" }), demand)?.kind,
+    ).toBe("maintenance");
+    expect(judgeHost(host("m", { maintenance: false }), demand)).toBeNull();
+  });
+
+  it("answers HOST_IN_MAINTENANCE when every host is in maintenance, else the further host's code", () => {
+    const inMaintenance = judgeHost(host("m", { maintenance: true }), demand);
+    if (!inMaintenance) throw new Error("expected a refusal");
+    const error = placementError([inMaintenance], "web");
+    expect(error.code).toBe("HOST_IN_MAINTENANCE");
+    expect(error.message).toContain("m: it is in maintenance");
+    const full = judgeHost(host("f", { usedVcpus: 64 }), demand);
+    if (!full) throw new Error("expected a refusal");
+    expect(placementError([inMaintenance, full], "web").code).toBe("NO_HOST_AVAILABLE");
+  });
+
   it("answers with the code of the host that got furthest, and lists every host", () => {
     const reasons = [host("x", { iommuActive: false }), host("y", { usedVcpus: 64 })].map(
       (h) => judgeHost(h, demand) ?? { name: h.name, reason: "", kind: "cluster" as const },

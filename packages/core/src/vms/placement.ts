@@ -1,6 +1,6 @@
 import { Prisma, queryRows, type DbOrTx, type VfNumaPolicy } from "@virtfn/db";
 import { z } from "zod";
-import { iommuReadiness } from "../hosts/rules";
+import { iommuReadiness, MAINTENANCE_REASON } from "../hosts/rules";
 import { DomainError, ErrorCode } from "../shared/errors";
 import { resolveInterface } from "../sriov/availability";
 import { numaVerdict, wantsNumaNode } from "./numa";
@@ -13,10 +13,20 @@ import type { PlacementHost } from "./scheduler";
 
 /** Why a host cannot take the VM, in the order placement checks them. */
 export type HostRefusal =
-  "cluster" | "disconnected" | "iommu" | "capacity" | "interface" | "pfBusy" | "noFreeVf" | "numa";
+  | "cluster"
+  | "maintenance"
+  | "disconnected"
+  | "iommu"
+  | "capacity"
+  | "interface"
+  | "pfBusy"
+  | "noFreeVf"
+  | "numa";
 
 const STAGE: Record<HostRefusal, number> = {
   cluster: 0,
+  // An admin's choice, said before anything the host could fix by itself (a reconnect).
+  maintenance: 0.5,
   disconnected: 1,
   iommu: 2,
   capacity: 3,
@@ -86,6 +96,8 @@ export function usablePfs(host: PlacementHost, physicalInterface: string) {
 export function judgeHost(host: PlacementHost, demand: CreateDemand): HostReason | null {
   if (demand.networks.some((network) => !network.clusterIds.has(host.clusterId)))
     return refuse(host, "cluster", "its cluster is not attached to every L2 of the VM");
+  // Maintenance: no new placements; the VMs already there are not judged here.
+  if (host.maintenance === true) return refuse(host, "maintenance", MAINTENANCE_REASON);
   if (host.connectionState !== "Connected")
     return refuse(host, "disconnected", `it is ${host.connectionState.toLowerCase()}`);
   const wantsVfs = demand.networks.some((network) => network.vfs > 0);
@@ -220,6 +232,13 @@ export function placementError(reasons: HostReason[], demandL3: string | null): 
         `No host has the interface of L3 ${l3} (${list}).`,
         { l3, ...details },
       );
+    case "maintenance":
+      return new DomainError(
+        ErrorCode.HOST_IN_MAINTENANCE,
+        "CONFLICT",
+        `Every host that could run this VM is in maintenance (${list}).`,
+        details,
+      );
     case "iommu":
       return new DomainError(
         ErrorCode.IOMMU_NOT_READY,
@@ -340,8 +359,11 @@ export function reservationCtes(
                   THEN ${reserve}
                   ELSE (SELECT r FROM ${previous}) END AS r)`;
   });
+  // NOT maintenance is re-evaluated on the row as locked (READ COMMITTED re-checks a locked row's
+  // WHERE on its newest version): a host that entered maintenance after the snapshot yields no
+  // row, and the reservation refuses it as gone, changing nothing.
   return Prisma.sql`lock_host AS MATERIALIZED (
-      SELECT id FROM "Host" WHERE id = ${host.id}::uuid FOR NO KEY UPDATE),
+      SELECT id FROM "Host" WHERE id = ${host.id}::uuid AND NOT maintenance FOR NO KEY UPDATE),
     lock_pfs AS MATERIALIZED (
       SELECT id FROM "PhysicalNic"
       WHERE id = ANY (${allPfs}::uuid[]) AND "hostId" = (SELECT id FROM lock_host)
@@ -381,7 +403,7 @@ function refusal(
   const served = network ? demand.networks.indexOf(network) : 0;
   switch (result.refusal) {
     case "gone":
-      return refuse(host, "disconnected", "it no longer exists");
+      return refuse(host, "disconnected", `it no longer exists or ${MAINTENANCE_REASON}`);
     case "disconnected":
       return refuse(host, "disconnected", `it is ${(result.connectionState ?? "?").toLowerCase()}`);
     case "iommu":
