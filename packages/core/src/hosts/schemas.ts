@@ -46,7 +46,11 @@ export const updateHostInput = z
     hostId: z.uuid("Not a host id"),
     name: hostName.optional(),
     agentUrl: agentUrl.optional(),
-    agentToken: agentToken.optional(),
+    /** Write-only. Empty or absent: the token stays as it is (a form shows it empty). */
+    agentToken: z
+      .union([z.literal(""), agentToken])
+      .optional()
+      .transform((value) => (value === "" ? undefined : value)),
     /** Re-connect after the change (the host.connect operation); on by default. */
     reconnect: z.boolean().default(true),
   })
