@@ -49,22 +49,24 @@ describe("placement", () => {
   it("refuses a host in maintenance for a new placement, with the reason in words", () => {
     const refusal = judgeHost(host("m", { maintenance: true }), demand);
     expect(refusal).toMatchObject({ kind: "maintenance", reason: "it is in maintenance" });
-    // Before anything else the host could fix itself: a disconnected host in maintenance says maintenance.
-    expect(
-      judgeHost(host("n", { maintenance: true, connectionState: "Disconnected" }), demand)?.kind,
-    ).toBe("maintenance");
     expect(judgeHost(host("m", { maintenance: false }), demand)).toBeNull();
+    // Judged on the rest first: a host in maintenance that is also full says it is full.
+    expect(judgeHost(host("n", { maintenance: true, usedVcpus: 64 }), demand)?.kind).toBe(
+      "capacity",
+    );
   });
 
-  it("answers HOST_IN_MAINTENANCE when every host is in maintenance, else the further host's code", () => {
+  it("answers HOST_IN_MAINTENANCE when maintenance is what stands in the way", () => {
     const inMaintenance = judgeHost(host("m", { maintenance: true }), demand);
-    if (!inMaintenance) throw new Error("expected a refusal");
-    const error = placementError([inMaintenance], "web");
+    const noInterface = judgeHost(host("c", { physicalNics: [] }), demand);
+    if (!inMaintenance || !noInterface) throw new Error("expected refusals");
+    const error = placementError([noInterface, inMaintenance], "web");
     expect(error.code).toBe("HOST_IN_MAINTENANCE");
     expect(error.message).toContain("m: it is in maintenance");
-    const full = judgeHost(host("f", { usedVcpus: 64 }), demand);
-    if (!full) throw new Error("expected a refusal");
-    expect(placementError([inMaintenance, full], "web").code).toBe("NO_HOST_AVAILABLE");
+    // A host in maintenance that could not take the VM anyway does not make it a maintenance error.
+    const fullInMaintenance = judgeHost(host("f", { maintenance: true, usedVcpus: 64 }), demand);
+    if (!fullInMaintenance) throw new Error("expected a refusal");
+    expect(placementError([noInterface, fullInMaintenance], "web").code).toBe("NO_SUCH_INTERFACE");
   });
 
   it("answers with the code of the host that got furthest, and lists every host", () => {

@@ -25,16 +25,17 @@ export type HostRefusal =
 
 const STAGE: Record<HostRefusal, number> = {
   cluster: 0,
-  // An admin's choice, said before anything the host could fix by itself (a reconnect).
-  maintenance: 0.5,
   disconnected: 1,
   iommu: 2,
   capacity: 3,
   interface: 4,
   pfBusy: 5,
   noFreeVf: 6,
-  // The host has every VF, CPU and memory, only not on one NUMA node: the furthest a host gets.
+  // The host has every VF, CPU and memory, only not on one NUMA node.
   numa: 7,
+  // The host could take the VM but an admin put it in maintenance: the furthest a host gets, so
+  // the error says maintenance when that is what stands in the way, and not when it is not.
+  maintenance: 8,
 };
 
 export interface HostReason {
@@ -92,12 +93,21 @@ export function usablePfs(host: PlacementHost, physicalInterface: string) {
   return resolveInterface(host.physicalNics, physicalInterface).filter((pf) => pf.busy !== true);
 }
 
-/** Null when the host can take the VM by this snapshot, else the first reason it cannot. */
+/**
+ * Null when the host can take the VM by this snapshot, else the first reason it cannot. A host in
+ * maintenance takes no new placement; it is judged on the rest first, so that its refusal says
+ * maintenance only when nothing else stands in the way.
+ */
 export function judgeHost(host: PlacementHost, demand: CreateDemand): HostReason | null {
+  const refusal = judgeFacts(host, demand);
+  if (refusal === null && host.maintenance === true)
+    return refuse(host, "maintenance", MAINTENANCE_REASON, undefined, demand.networks.length);
+  return refusal;
+}
+
+function judgeFacts(host: PlacementHost, demand: CreateDemand): HostReason | null {
   if (demand.networks.some((network) => !network.clusterIds.has(host.clusterId)))
     return refuse(host, "cluster", "its cluster is not attached to every L2 of the VM");
-  // Maintenance: no new placements; the VMs already there are not judged here.
-  if (host.maintenance === true) return refuse(host, "maintenance", MAINTENANCE_REASON);
   if (host.connectionState !== "Connected")
     return refuse(host, "disconnected", `it is ${host.connectionState.toLowerCase()}`);
   const wantsVfs = demand.networks.some((network) => network.vfs > 0);
@@ -236,7 +246,7 @@ export function placementError(reasons: HostReason[], demandL3: string | null): 
       return new DomainError(
         ErrorCode.HOST_IN_MAINTENANCE,
         "CONFLICT",
-        `Every host that could run this VM is in maintenance (${list}).`,
+        `The hosts that could run this VM are in maintenance (${list}).`,
         details,
       );
     case "iommu":
