@@ -55,7 +55,9 @@ test("admin puts a host into maintenance (its VMs listed), a create is refused w
     // The host page: the VM is among the host's VMs, and the allocation counts it.
     await page.goto(`/hosts/${host.id}`);
     const allocation = page.getByTestId("host-allocation");
-    await expect(allocation.locator(`[data-testid="host-vm-row"][data-vm="${vmName}"]`)).toBeVisible();
+    await expect(
+      allocation.locator(`[data-testid="host-vm-row"][data-vm="${vmName}"]`),
+    ).toBeVisible();
     await expect(allocation.getByTestId("usage-cpu")).toContainText(/\d+ of \d+ vCPUs/);
     await expect(
       allocation.locator('[data-testid="vf-state-row"][data-nic="p1p1"] [data-state="Attached"]'),
@@ -88,9 +90,10 @@ test("admin puts a host into maintenance (its VMs listed), a create is refused w
     // The L2 page says it too, per host.
     await page.goto("/networks/l2");
     await page.getByRole("link", { name: "prod-vlan100" }).first().click();
-    await expect(
-      page.locator('[data-testid="vf-row"][data-host="kvm-01"]'),
-    ).toHaveAttribute("data-reason", "HOST_IN_MAINTENANCE");
+    await expect(page.locator('[data-testid="vf-row"][data-host="kvm-01"]')).toHaveAttribute(
+      "data-reason",
+      "HOST_IN_MAINTENANCE",
+    );
 
     // Leave maintenance.
     await page.goto(`/hosts/${host.id}`);

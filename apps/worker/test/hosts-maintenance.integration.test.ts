@@ -25,7 +25,15 @@ import {
   type Fixture,
 } from "./helpers";
 import { addSimHost, pfNamed, startSlowSimAgent, type SimHost } from "./sriov-helpers";
-import { catalog, finish, network, runningVm, split, vmFootprint, type Catalog } from "./vms-helpers";
+import {
+  catalog,
+  finish,
+  network,
+  runningVm,
+  split,
+  vmFootprint,
+  type Catalog,
+} from "./vms-helpers";
 
 // Maintenance and host edit against a real worker, Postgres and sim agents over HTTP.
 
@@ -99,7 +107,11 @@ describe("a host in maintenance takes no new placements; what runs there keeps r
     await enterHostMaintenance(fx.db, fx.admin, { hostId: hostB.hostId });
     const before = await vmFootprint(fx.db);
     await expect(
-      createVm(fx.db, fx.tenant, { ...cat, name: "refused", nics: [{ l3Id: flat.id, sriov: true }] }),
+      createVm(fx.db, fx.tenant, {
+        ...cat,
+        name: "refused",
+        nics: [{ l3Id: flat.id, sriov: true }],
+      }),
     ).rejects.toMatchObject({
       code: "HOST_IN_MAINTENANCE",
       message: expect.stringContaining("kvm-a: it is in maintenance"),
@@ -201,9 +213,7 @@ describe("a host whose add failed is fixed by editing it", () => {
     expect(JSON.stringify(edited)).not.toContain(AGENT_TOKEN);
     if (!edited.operation) throw new Error("the edit started no re-connect");
     expect(edited.operation.kind).toBe("host.connect");
-    expect((await waitForOperation(fx.db, fx.admin, edited.operation.id)).status).toBe(
-      "Succeeded",
-    );
+    expect((await waitForOperation(fx.db, fx.admin, edited.operation.id)).status).toBe("Succeeded");
     const fixed = await getHost(fx.db, fx.admin, added.host.id);
     expect(fixed).toMatchObject({ name: "kvm-fixed", connectionState: "Connected" });
     expect(fixed.nics.length).toBeGreaterThan(0);

@@ -133,12 +133,12 @@ export async function updateHost(
         : active
           ? await tx.operation.findUniqueOrThrow({ where: { id: active.id } })
           : await createOperation(tx, actor, {
-            kind: "host.connect",
-            targetType: "Host",
-            targetId: host.id,
-            targetName: host.name,
-            input: { scanIommu: false },
-          });
+              kind: "host.connect",
+              targetType: "Host",
+              targetId: host.id,
+              targetName: host.name,
+              input: { scanIommu: false },
+            });
       await recordAudit(tx, actor, {
         action: "host.update",
         targetType: "Host",

@@ -44,7 +44,9 @@ export function progressUnit(phase: string | null): string | null {
 }
 
 /** "37/63 VF changes" from the numbers; null when the operation counts nothing right now. */
-export function progressCount(data: Omit<ProgressData, "progress" | "progressMessage">): string | null {
+export function progressCount(
+  data: Omit<ProgressData, "progress" | "progressMessage">,
+): string | null {
   if (data.progressDone === null || data.progressTotal === null) return null;
   const unit = progressUnit(data.progressPhase);
   return `${data.progressDone}/${data.progressTotal}${unit ? ` ${unit}` : ""}`;

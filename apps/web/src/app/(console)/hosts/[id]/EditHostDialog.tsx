@@ -49,8 +49,8 @@ export function EditHostDialog({
       onSubmit={(values) => update.mutateAsync(values)}
       intro={
         <p className="hint">
-          Saving re-connects the host with these settings; its connect operation shows under
-          Recent operations.
+          Saving re-connects the host with these settings; its connect operation shows under Recent
+          operations.
         </p>
       }
     >

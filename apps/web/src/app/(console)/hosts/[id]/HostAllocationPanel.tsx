@@ -11,7 +11,17 @@ import { VmStateBadge } from "../../vms/shared";
 
 const VF_STATES: VfState[] = ["Available", "Reserved", "Attached", "Releasing", "Missing"];
 
-function UsageBar({ label, used, total, text }: { label: string; used: number; total: number; text: string }) {
+function UsageBar({
+  label,
+  used,
+  total,
+  text,
+}: {
+  label: string;
+  used: number;
+  total: number;
+  text: string;
+}) {
   const percent = total > 0 ? Math.min(100, Math.round((100 * used) / total)) : 0;
   return (
     <div className="usage" data-testid={`usage-${label.toLowerCase()}`}>

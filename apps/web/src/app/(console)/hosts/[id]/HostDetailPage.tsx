@@ -20,13 +20,7 @@ import { ProgressBar } from "~/components/ProgressBar";
 import { useCan } from "~/components/session";
 import { useNow } from "~/components/useNow";
 import { errorData } from "~/lib/errors";
-import {
-  dateTime,
-  memory,
-  operationKindLabel,
-  relativeTime,
-  speed,
-} from "~/lib/format";
+import { dateTime, memory, operationKindLabel, relativeTime, speed } from "~/lib/format";
 import { useTRPC } from "~/trpc/react";
 import { ActionConfirm } from "~/components/ui/ActionConfirm";
 import { EditHostDialog } from "./EditHostDialog";
@@ -154,8 +148,8 @@ export function HostDetailPage({ hostId }: { hostId: string }) {
         <div className="banner banner-warn" role="status" data-testid="maintenance-banner">
           <strong>In maintenance</strong>
           {h.maintenanceSince ? ` since ${dateTime(h.maintenanceSince)}` : ""}. No new VMs are
-          created, started or moved here; the {h.vmCount} VM{h.vmCount === 1 ? "" : "s"} on it
-          keep running. Splitting and restoring PFs stays possible.
+          created, started or moved here; the {h.vmCount} VM{h.vmCount === 1 ? "" : "s"} on it keep
+          running. Splitting and restoring PFs stays possible.
         </div>
       ) : null}
 
