@@ -97,7 +97,7 @@ describe("a host in maintenance takes no new placements; what runs there keeps r
       "Succeeded",
     );
     await expect(
-      migrateVm(fx.db, fx.tenant, { vmId: elsewhere.id, targetHostId: hostA.hostId }),
+      migrateVm(fx.db, fx.admin, { vmId: elsewhere.id, targetHostId: hostA.hostId }),
     ).rejects.toMatchObject({
       code: "NO_MIGRATION_TARGET",
       message: expect.stringContaining("it is in maintenance"),
