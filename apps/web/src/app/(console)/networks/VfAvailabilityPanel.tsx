@@ -1,6 +1,5 @@
 "use client";
 
-import type { UseQueryResult } from "@tanstack/react-query";
 import type { HostVfAvailability, NetworkVfAvailability } from "@virtfn/core";
 import Link from "next/link";
 import { Badge } from "~/components/badges";
@@ -31,7 +30,13 @@ export function VfAvailabilityPanel({
   availability,
   disabledNote,
 }: {
-  availability: UseQueryResult<NetworkVfAvailability>;
+  /** The availability query's state (sriov.availability or sriov.l2Availability). */
+  availability: {
+    data: NetworkVfAvailability | undefined;
+    isError: boolean;
+    error: unknown;
+    refetch: () => unknown;
+  };
   /** Said instead of the sums when the network hands out no VFs (SR-IOV off). */
   disabledNote: string;
 }) {
