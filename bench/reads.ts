@@ -33,6 +33,7 @@ import {
   listVms,
   sriovOverview,
   vfAvailability,
+  l2VfAvailability,
   vmCreateOptions,
   type Actor,
 } from "@virtfn/core";
@@ -156,6 +157,7 @@ const paths: Array<[string, (f: Fleet) => Promise<unknown>]> = [
   ["L2 list", (f) => listL2Networks(f.db, f.admin, { limit: 25 })],
   ["L3 list", (f) => listL3Networks(f.db, f.admin, { limit: 25 })],
   ["VF availability of an L3", (f) => vfAvailability(f.db, f.admin, { l3Id: f.l3Id })],
+  ["VF availability of an L2", (f) => l2VfAvailability(f.db, f.admin, { l2Id: f.l2Id })],
   ["vm-create-options", (f) => vmCreateOptions(f.db, f.tenant, { projectId: f.projectId })],
   ["SR-IOV overview", (f) => sriovOverview(f.db, f.admin, {})],
   ["VMs: admin, first page", (f) => listVms(f.db, f.admin, { limit: 25 })],

@@ -20,8 +20,12 @@ function kill(child: ChildProcess): Promise<void> {
   });
 }
 
-const midway = (op: { progressMessage: string; status: string }) =>
-  op.status === "Running" && /[1-9]\d*\/\d+ VF changes/.test(op.progressMessage);
+/** Some VF changes done, read from the operation's progress data (not its message). */
+const midway = (op: {
+  progressPhase: string | null;
+  progressDone: number | null;
+  status: string;
+}) => op.status === "Running" && op.progressPhase === "vfChanges" && (op.progressDone ?? 0) > 0;
 
 describe("a split waits for its agent task without holding a worker slot", () => {
   let fx: Fixture;

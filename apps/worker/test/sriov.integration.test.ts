@@ -58,10 +58,17 @@ describe("SR-IOV split, restore and reboot convergence through the worker and si
     expect(started.warnings).toEqual([]);
     expect((await pfNamed(fx.db, host.hostId, "em1")).desiredNumVfs).toBe(4);
 
-    const midway = await waitForOperation(fx.db, fx.admin, started.operation.id, (op) =>
-      /\d+\/\d+ VF changes/.test(op.progressMessage),
+    // Progress as data: the agent task's counts are on the operation row, not only in its sentence.
+    const midway = await waitForOperation(
+      fx.db,
+      fx.admin,
+      started.operation.id,
+      (op) => op.progressPhase === "vfChanges" && op.progressTotal !== null,
     );
     expect(midway.progress).toBeGreaterThanOrEqual(10);
+    expect(midway.progressTotal).toBe(4);
+    expect(midway.progressDone).toBeGreaterThanOrEqual(0);
+    expect(midway.progressDone).toBeLessThanOrEqual(4);
     const done = await waitForOperation(fx.db, fx.admin, started.operation.id);
     expect(done.status).toBe("Succeeded");
     expect(done.result).toMatchObject({ pf: "em1", previousNumVfs: 0, numVfs: 4, viaZero: false });

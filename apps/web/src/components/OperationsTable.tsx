@@ -1,6 +1,7 @@
 "use client";
 
 import type { OperationView } from "@virtfn/core";
+import { progressCount } from "@virtfn/core/progress";
 import Link from "next/link";
 import { dateTime, duration, operationKindLabel, relativeTime } from "~/lib/format";
 import { targetHref } from "~/lib/links";
@@ -15,12 +16,15 @@ export function isActive(op: Pick<OperationView, "status">): boolean {
 }
 
 export function OperationProgress({ op }: { op: OperationView }) {
+  // Counts come from the operation's data (progressDone/progressTotal), never from its message.
+  const count = isActive(op) ? progressCount(op) : null;
   return (
     <div className="op-progress">
       <ProgressBar
         value={op.progress}
         status={op.status}
         label={`${operationKindLabel(op.kind)} progress`}
+        valueText={count}
       />
       <span className="op-progress-text">
         {op.status === "Failed" ? (
@@ -32,6 +36,12 @@ export function OperationProgress({ op }: { op: OperationView }) {
           <>
             {op.status === "Pending" ? "Waiting for a worker…" : op.progressMessage || op.status}
             {op.status === "Running" ? ` · ${op.progress}%` : null}
+            {count ? (
+              <strong className="vf-count" data-testid="op-progress-count">
+                {" "}
+                · {count}
+              </strong>
+            ) : null}
           </>
         )}
       </span>

@@ -4,10 +4,13 @@ export function ProgressBar({
   value,
   status,
   label,
+  valueText,
 }: {
   value: number;
   status: OperationStatus;
   label?: string;
+  /** "37/63 VF changes" when the operation counts something (its progress data). */
+  valueText?: string | null;
 }) {
   const bounded = Math.max(0, Math.min(100, value));
   return (
@@ -18,6 +21,7 @@ export function ProgressBar({
       aria-valuemax={100}
       aria-valuenow={bounded}
       aria-label={label ?? "Progress"}
+      {...(valueText ? { "aria-valuetext": `${bounded}% (${valueText})` } : {})}
     >
       <div
         className="progress-fill"

@@ -68,12 +68,6 @@ export function operationKindLabel(kind: string): string {
 }
 export const knownOperationKinds = Object.keys(kindLabels);
 
-/** "Splitting into 63 VFs: 37/63 VF changes" → "37/63 VFs"; null before the agent reports counts. */
-export function vfProgress(message: string | null | undefined): string | null {
-  const match = /(\d+)\/(\d+) VF/.exec(message ?? "");
-  return match ? `${match[1]}/${match[2]} VFs` : null;
-}
-
 /** "2 NICs · 1 VF", "1 NIC". */
 export function nicSummary(nicCount: number, vfCount: number): string {
   const nics = `${nicCount} NIC${nicCount === 1 ? "" : "s"}`;

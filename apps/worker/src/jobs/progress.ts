@@ -1,6 +1,16 @@
+import type { ProgressFigures } from "@virtfn/core";
+
+/** One progress report: the percentage, the sentence, and the phase's counts when it has them. */
+export interface ProgressReport {
+  percent: number;
+  message: string;
+  /** Null: the operation is in no counting phase now (the columns are cleared). */
+  figures: ProgressFigures | null;
+}
+
 export interface ProgressSink {
   /** Records the latest figure; written at most once per interval, the last one winning. */
-  report(percent: number, message: string): void;
+  report(percent: number, message: string, figures?: ProgressFigures): void;
   /** Writes a figure still waiting, now (before the job hands off, so the UI shows it). */
   flush(): Promise<void>;
   /** Drops a figure still waiting and waits for a write under way (before the final status). */
@@ -12,11 +22,11 @@ export interface ProgressSink {
  * says 100 %), a long one at most one per `intervalMs`, never a transaction per tick.
  */
 export function throttledProgress(
-  write: (percent: number, message: string) => Promise<void>,
+  write: (report: ProgressReport) => Promise<void>,
   intervalMs: number,
   log: (line: string) => void,
 ): ProgressSink {
-  let waiting: { percent: number; message: string } | null = null;
+  let waiting: ProgressReport | null = null;
   let timer: NodeJS.Timeout | null = null;
   let writing: Promise<void> = Promise.resolve();
 
@@ -27,7 +37,7 @@ export function throttledProgress(
     waiting = null;
     if (next === null) return writing;
     writing = writing
-      .then(() => write(next.percent, next.message))
+      .then(() => write(next))
       .catch((error: unknown) =>
         log(`progress write failed: ${error instanceof Error ? error.message : String(error)}`),
       );
@@ -35,8 +45,8 @@ export function throttledProgress(
   };
 
   return {
-    report(percent, message) {
-      waiting = { percent, message };
+    report(percent, message, figures) {
+      waiting = { percent, message, figures: figures ?? null };
       if (timer === null) timer = setTimeout(() => void writeWaiting(), intervalMs);
     },
     flush: writeWaiting,

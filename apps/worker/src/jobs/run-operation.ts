@@ -11,6 +11,7 @@ import {
   succeedOperation,
   type AgentCallPolicy,
   type AgentTarget,
+  type ProgressFigures,
 } from "@virtfn/core";
 import type { AgentClient } from "@virtfn/agent-client";
 import type { Db, Operation } from "@virtfn/db";
@@ -61,7 +62,8 @@ export async function runOperationJob(
   );
   const finalAttempt = job.attemptsMade + 1 >= attempts;
   const progress = throttledProgress(
-    (percent, message) => reportProgress(deps.db, operationId, percent, message),
+    ({ percent, message, figures }) =>
+      reportProgress(deps.db, operationId, percent, message, figures),
     deps.progressMs,
     deps.log,
   );
@@ -71,8 +73,8 @@ export async function runOperationJob(
     agentFor: (target: AgentTarget, policy?: AgentCallPolicy) =>
       deps.agentFor(target, policy, operationId),
     resumed: resume ?? null,
-    progress: (percent: number, message: string) => {
-      progress.report(percent, message);
+    progress: (percent: number, message: string, figures?: ProgressFigures) => {
+      progress.report(percent, message, figures);
       return Promise.resolve();
     },
   };

@@ -11,6 +11,7 @@ const idle: HostActionFacts = {
     iommuKernelArgSet: true,
     iommuActive: true,
     rebootRequired: false,
+    maintenance: false,
   },
   hostOperation: null,
   activeOperation: null,
@@ -19,9 +20,32 @@ const idle: HostActionFacts = {
 };
 
 describe("hostActions", () => {
-  it("allows every action on an idle, connected, empty host", () => {
-    const actions = hostActions(idle);
+  it("allows every action on an idle, connected, empty host (but leaving a maintenance it is not in)", () => {
+    const { leaveMaintenance, ...actions } = hostActions(idle);
     for (const verdict of Object.values(actions)) expect(verdict.allowed).toBe(true);
+    expect(leaveMaintenance).toMatchObject({ allowed: false, code: "HOST_MAINTENANCE_UNCHANGED" });
+  });
+
+  it("offers leaving maintenance on a host in it, not entering it again", () => {
+    const actions = hostActions({ ...idle, host: { ...idle.host, maintenance: true } });
+    expect(actions.leaveMaintenance.allowed).toBe(true);
+    expect(actions.enterMaintenance).toMatchObject({
+      allowed: false,
+      code: "HOST_MAINTENANCE_UNCHANGED",
+      reason: "kvm-01 is already in maintenance.",
+    });
+    // Maintenance stops placements only: splits, IOMMU and reboots stay the admin's to run.
+    expect(actions.setIommu.allowed).toBe(true);
+    expect(actions.reboot.allowed).toBe(true);
+  });
+
+  it("lets a host be edited while its connect still retries, not while another operation runs", () => {
+    const connecting = { ...busy, kind: "host.connect" };
+    expect(hostActions({ ...idle, hostOperation: connecting }).edit.allowed).toBe(true);
+    expect(hostActions({ ...idle, hostOperation: busy }).edit).toMatchObject({
+      allowed: false,
+      code: "OPERATION_IN_PROGRESS",
+    });
   });
 
   it("refuses IOMMU and reboot on a host that is not connected; reconnect and delete stay open", () => {

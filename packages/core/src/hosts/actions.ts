@@ -5,12 +5,12 @@ import {
   type ActiveOperation,
   type SplitTargetHost,
 } from "../sriov/rules";
-import { checkHostDeletable, checkIommuChange } from "./rules";
+import { checkHostDeletable, checkIommuChange, checkMaintenanceChange } from "./rules";
 
 // The host page's buttons, decided by the checks the host commands run (hosts/commands.ts).
 
 export interface HostActionFacts {
-  host: SplitTargetHost;
+  host: SplitTargetHost & { maintenance: boolean };
   /** The operation running on the host itself, if any: a reconnect waits only for that one. */
   hostOperation: ActiveOperation | null;
   /** The operation running on the host or one of its PFs, if any. */
@@ -27,6 +27,10 @@ export interface HostActions {
   setIommu: Verdict;
   reboot: Verdict;
   delete: Verdict;
+  /** Name, agent URL and token, then a re-connect (hosts/commands.ts updateHost). */
+  edit: Verdict;
+  enterMaintenance: Verdict;
+  leaveMaintenance: Verdict;
 }
 
 export function hostActions({
@@ -51,5 +55,11 @@ export function hostActions({
       checkHostDeletable(host, vms);
       checkIdle(activeOperation);
     }),
+    // A connect still retrying takes the new settings on its next attempt (updateHost).
+    edit: verdictOf(() => {
+      if (hostOperation?.kind !== "host.connect") checkIdle(hostOperation);
+    }),
+    enterMaintenance: verdictOf(() => checkMaintenanceChange(host, true)),
+    leaveMaintenance: verdictOf(() => checkMaintenanceChange(host, false)),
   };
 }

@@ -12,9 +12,11 @@ import {
   addHostInput,
   hostIdInput,
   setIommuInput,
+  updateHostInput,
   type AddHostInput,
   type HostIdInput,
   type SetIommuInput,
+  type UpdateHostInput,
 } from "./schemas";
 
 export interface HostOperation {
@@ -75,6 +77,90 @@ export async function addHost(
     if (isUniqueViolation(error, "agentUrl"))
       throw alreadyExists("host", "agent URL", input.agentUrl);
     if (isUniqueViolation(error, "name")) throw alreadyExists("host", "name", input.name);
+    throw error;
+  }
+}
+
+export interface HostUpdate {
+  host: Pick<Host, "id" | "name" | "agentUrl">;
+  /** The host.connect operation that re-connects with the new settings; null when not asked. */
+  operation: Operation | null;
+  /** What changed, by field name; the token is named, never shown. */
+  changed: Array<"name" | "agentUrl" | "agentToken">;
+}
+
+/**
+ * Admin: fixes a host's name, agent URL or token (after a failed add, or when the agent moved),
+ * then re-connects it with the host.connect operation, as reconnectHost does. The token is
+ * write-only: it is stored, never returned and never audited.
+ */
+export async function updateHost(
+  db: Db,
+  actor: Actor,
+  rawInput: UpdateHostInput,
+): Promise<HostUpdate> {
+  requireAdmin(actor, "edit hosts");
+  const input = updateHostInput.parse(rawInput);
+  try {
+    return await db.$transaction(async (tx) => {
+      const current = await tx.host.findUnique({
+        where: { id: input.hostId },
+        select: { id: true, name: true, agentUrl: true },
+      });
+      if (!current) throw notFound("Host", input.hostId);
+      // A re-connect waits for the host's own operation, as the Reconnect button does, except a
+      // connect still retrying (a failed add): each attempt re-reads the host row, so its next
+      // one uses the new URL and token, and it is the re-connect.
+      const active = input.reconnect ? await activeOperationOn(tx, [current.id]) : null;
+      if (active?.kind !== "host.connect") checkIdle(active);
+      const changed: HostUpdate["changed"] = [];
+      if (input.name !== undefined && input.name !== current.name) changed.push("name");
+      if (input.agentUrl !== undefined && input.agentUrl !== current.agentUrl)
+        changed.push("agentUrl");
+      if (input.agentToken !== undefined) changed.push("agentToken");
+      const host = await tx.host.update({
+        where: { id: current.id },
+        data: {
+          ...(input.name !== undefined ? { name: input.name } : {}),
+          ...(input.agentUrl !== undefined ? { agentUrl: input.agentUrl } : {}),
+          ...(input.agentToken !== undefined ? { agentToken: input.agentToken } : {}),
+          ...(input.reconnect ? { connectionState: "Connecting" as const } : {}),
+        },
+        select: { id: true, name: true, agentUrl: true },
+      });
+      const operation = !input.reconnect
+        ? null
+        : active
+          ? await tx.operation.findUniqueOrThrow({ where: { id: active.id } })
+          : await createOperation(tx, actor, {
+              kind: "host.connect",
+              targetType: "Host",
+              targetId: host.id,
+              targetName: host.name,
+              input: { scanIommu: false },
+            });
+      await recordAudit(tx, actor, {
+        action: "host.update",
+        targetType: "Host",
+        targetId: host.id,
+        outcome: "Success",
+        details: {
+          name: host.name,
+          changed,
+          ...(changed.includes("name") ? { previousName: current.name } : {}),
+          ...(changed.includes("agentUrl")
+            ? { previousAgentUrl: current.agentUrl, agentUrl: host.agentUrl }
+            : {}),
+          reconnect: input.reconnect,
+        },
+      });
+      return { host, operation, changed };
+    });
+  } catch (error) {
+    if (input.agentUrl !== undefined && isUniqueViolation(error, "agentUrl"))
+      throw alreadyExists("host", "agent URL", input.agentUrl);
+    if (input.name !== undefined && isUniqueViolation(error, "name"))
+      throw alreadyExists("host", "name", input.name);
     throw error;
   }
 }

@@ -1,4 +1,10 @@
-import { HostConnectionState, Prisma, type Db, type VirtualizationState } from "@virtfn/db";
+import {
+  HostConnectionState,
+  Prisma,
+  type Db,
+  type VfState,
+  type VirtualizationState,
+} from "@virtfn/db";
 import { requireInventoryReader, type Actor } from "../shared/actor";
 import { notFound } from "../shared/errors";
 import {
@@ -12,7 +18,9 @@ import {
   type Keyset,
   type Page,
 } from "../shared/pagination";
-import { vfCountsByPf, type VfCounts } from "../sriov/capacity";
+import { vfCountsByPf, vfStateCounts, type VfCounts } from "../sriov/capacity";
+import { emptyStates } from "../sriov/queries";
+import { hostAllocation, vfStatesByPf, type HostAllocation } from "./allocation";
 import {
   iommuReadiness,
   pfL2Carriage,
@@ -41,6 +49,9 @@ export interface HostSummary {
   cpuCount: number;
   memoryMiB: number;
   iommu: IommuReadiness;
+  /** In maintenance: no new placements (creates, starts, moves); VMs there keep running. */
+  maintenance: boolean;
+  maintenanceSince: Date | null;
   pfCount: number;
   vfTotal: number;
   vfAvailable: number;
@@ -68,11 +79,15 @@ export interface NicRow {
   bondName: string | null;
   bondSlaves: string[];
   l2: PfL2Carriage;
+  /** The NUMA node of the PF's slot; null when the kernel reports none. */
+  numaNode: number | null;
 }
 
 /** A NIC row of the host page, with its split / resize / restore verdicts. */
 export interface NicDetail extends NicRow {
   actions: PfActions;
+  /** Its VF rows by state (Missing: held by NICs, not reported by the host). */
+  vfStates: Record<VfState, number>;
 }
 
 export interface HostDetail extends HostSummary {
@@ -91,6 +106,8 @@ export interface HostDetail extends HostSummary {
   actions: HostActions;
   /** VMs placed on the host. */
   vmCount: number;
+  /** CPU, memory and NUMA use by the VMs on the host, and the first of those VMs. */
+  allocation: HostAllocation;
 }
 
 const hostInclude = {
@@ -122,6 +139,7 @@ function nicRow(pf: PfRow, counts: Map<string, VfCounts>): NicRow {
     bondName: pf.bondName,
     bondSlaves: pf.bondSlaves,
     l2: pfL2Carriage(pf),
+    numaNode: pf.numaNode,
   };
 }
 
@@ -140,6 +158,8 @@ function summary(host: HostRow, counts: Map<string, VfCounts>): HostSummary {
     cpuCount: host.cpuCount,
     memoryMiB: host.memoryMiB,
     iommu: iommuReadiness(host),
+    maintenance: host.maintenance,
+    maintenanceSince: host.maintenanceSince,
     pfCount: nics.length,
     vfTotal: nics.reduce((sum, nic) => sum + nic.vfTotal, 0),
     vfAvailable: nics.reduce((sum, nic) => sum + nic.vfAvailable, 0),
@@ -240,13 +260,24 @@ export async function getHost(db: Db, actor: Actor, hostId: string): Promise<Hos
   const host = await db.host.findUnique({ where: { id: hostId }, include: hostInclude });
   if (!host) throw notFound("Host", hostId);
   const pfIds = host.physicalNics.map((pf) => pf.id);
-  const [counts, active, inUse, vmCount, vfsInUse] = await Promise.all([
-    vfCountsByPf(db, pfIds),
+  const [stateRows, active, inUse, vmCount, vfsInUse, allocation] = await Promise.all([
+    vfStateCounts(db, pfIds),
     activeOperationsByTarget(db, [host.id, ...pfIds]),
     vfsInUseByPf(db, pfIds),
     db.vm.count({ where: { hostId } }),
     hostVfsInUse(db, hostId),
+    hostAllocation(db, hostId),
   ]);
+  const states = vfStatesByPf(stateRows);
+  const counts = new Map<string, VfCounts>(
+    [...states].map(([pfId, byState]) => [
+      pfId,
+      {
+        total: byState.Available + byState.Reserved + byState.Attached + byState.Releasing,
+        available: byState.Available,
+      },
+    ]),
+  );
   const hostOperation = active.get(host.id) ?? null;
   const anyOperation = hostOperation ?? pfIds.flatMap((id) => active.get(id) ?? [])[0] ?? null;
   return {
@@ -259,6 +290,7 @@ export async function getHost(db: Db, actor: Actor, hostId: string): Promise<Hos
       vfsInUse,
     }),
     vmCount,
+    allocation,
     agentVersion: host.agentVersion,
     agentBackend: host.agentBackend,
     cpuModel: host.cpuModel,
@@ -277,6 +309,7 @@ export async function getHost(db: Db, actor: Actor, hostId: string): Promise<Hos
         activeOperation: active.get(pf.id) ?? hostOperation,
         vfsInUse: inUse.get(pf.id) ?? 0,
       }),
+      vfStates: states.get(pf.id) ?? emptyStates(),
     })),
   };
 }

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { iommuReadiness, pfL2Carriage, pfLabel, virtualizationStateOf } from "./rules";
+import {
+  checkAcceptsPlacements,
+  checkMaintenanceChange,
+  iommuReadiness,
+  pfL2Carriage,
+  pfLabel,
+  virtualizationStateOf,
+} from "./rules";
 
 describe("a PF without a netdev", () => {
   const nvme = { name: null, pciAddress: "0000:01:00.0" };
@@ -65,5 +72,28 @@ describe("iommuReadiness", () => {
   });
   it("says IOMMU is off when neither desired nor configured", () => {
     expect(iommuReadiness(base).state).toBe("disabled");
+  });
+});
+
+describe("maintenance", () => {
+  it("refuses new placements on a host in maintenance with HOST_IN_MAINTENANCE, in words", () => {
+    expect(() => checkAcceptsPlacements({ name: "kvm-01", maintenance: false })).not.toThrow();
+    expect(() => checkAcceptsPlacements({ name: "kvm-01", maintenance: true })).toThrow(
+      expect.objectContaining({
+        code: "HOST_IN_MAINTENANCE",
+        message: expect.stringContaining("kvm-01 is in maintenance"),
+      }),
+    );
+  });
+
+  it("refuses entering twice or leaving a maintenance the host is not in", () => {
+    expect(() => checkMaintenanceChange({ name: "h", maintenance: false }, true)).not.toThrow();
+    expect(() => checkMaintenanceChange({ name: "h", maintenance: true }, false)).not.toThrow();
+    expect(() => checkMaintenanceChange({ name: "h", maintenance: true }, true)).toThrow(
+      expect.objectContaining({ code: "HOST_MAINTENANCE_UNCHANGED" }),
+    );
+    expect(() => checkMaintenanceChange({ name: "h", maintenance: false }, false)).toThrow(
+      expect.objectContaining({ code: "HOST_MAINTENANCE_UNCHANGED" }),
+    );
   });
 });

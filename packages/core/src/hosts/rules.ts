@@ -87,3 +87,37 @@ export function checkIommuChange(host: { name: string }, enable: boolean, vfsInU
     );
   }
 }
+
+/** Why a host in maintenance takes no new VM, in words (placement's per-host reason). */
+export const MAINTENANCE_REASON = "it is in maintenance";
+
+/**
+ * Maintenance: no new placements on the host (creates, starts, moves). VMs already on it keep
+ * running and can be stopped, moved away or deleted; PF splits and restores stay allowed, so the
+ * admin can repair the host while it takes no new work.
+ */
+export function checkAcceptsPlacements(host: { name: string; maintenance: boolean }): void {
+  if (host.maintenance) {
+    throw new DomainError(
+      ErrorCode.HOST_IN_MAINTENANCE,
+      "CONFLICT",
+      `${host.name} is in maintenance: it takes no new VMs until an admin takes it out of maintenance.`,
+      { host: host.name },
+    );
+  }
+}
+
+/** Entering maintenance on a host already in it (or leaving on one that is not) changes nothing. */
+export function checkMaintenanceChange(
+  host: { name: string; maintenance: boolean },
+  enter: boolean,
+): void {
+  if (host.maintenance === enter) {
+    throw new DomainError(
+      ErrorCode.HOST_MAINTENANCE_UNCHANGED,
+      "CONFLICT",
+      enter ? `${host.name} is already in maintenance.` : `${host.name} is not in maintenance.`,
+      { host: host.name, maintenance: host.maintenance },
+    );
+  }
+}

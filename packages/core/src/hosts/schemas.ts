@@ -19,18 +19,47 @@ export const agentUrl = z
   )
   .transform((value) => value.replace(/\/+$/, ""));
 
+export const agentToken = z
+  .string()
+  .min(8, "The agent token has at least 8 characters")
+  .max(512, "At most 512 characters");
+
 export const addHostInput = z.object({
   name: hostName,
   clusterId: z.uuid("Pick a cluster"),
   agentUrl,
   /** Omitted: the control plane generates one for this host and returns it once, to install on the agent. */
-  agentToken: z.string().min(8, "The agent token has at least 8 characters").max(512).optional(),
+  agentToken: agentToken.optional(),
   scanIommu: z.boolean().default(true),
 });
 export type AddHostInput = z.input<typeof addHostInput>;
 
 export const hostIdInput = z.object({ hostId: z.uuid("Not a host id") });
 export type HostIdInput = z.input<typeof hostIdInput>;
+
+/**
+ * Admin: what can be fixed on a host after a failed add. Each field is optional (unchanged when
+ * absent); the token is write-only, never read back. Unknown fields are refused.
+ */
+export const updateHostInput = z
+  .strictObject({
+    hostId: z.uuid("Not a host id"),
+    name: hostName.optional(),
+    agentUrl: agentUrl.optional(),
+    /** Write-only. Empty or absent: the token stays as it is (a form shows it empty). */
+    agentToken: z
+      .union([z.literal(""), agentToken])
+      .optional()
+      .transform((value) => (value === "" ? undefined : value)),
+    /** Re-connect after the change (the host.connect operation); on by default. */
+    reconnect: z.boolean().default(true),
+  })
+  .refine(
+    (input) =>
+      input.name !== undefined || input.agentUrl !== undefined || input.agentToken !== undefined,
+    { message: "Change the name, the agent URL or the token", path: ["name"] },
+  );
+export type UpdateHostInput = z.input<typeof updateHostInput>;
 
 export const setIommuInput = hostIdInput.extend({ enabled: z.boolean() });
 export type SetIommuInput = z.input<typeof setIommuInput>;

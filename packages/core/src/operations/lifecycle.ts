@@ -1,4 +1,5 @@
 import { Prisma, queryRows, type Db, type Operation } from "@virtfn/db";
+import { boundedPercent, progressFigures, type ProgressFigures } from "./progress";
 
 // Every transition is compare-and-set on the status, so a retried or duplicated job cannot
 // move an operation that another attempt already finished. They run on every operation, so each
@@ -14,7 +15,7 @@ type Client = Db | Prisma.TransactionClient;
  */
 const OPERATION_ROW = Prisma.sql`
   id, kind, status, "targetType", "targetId", "targetName", "projectId", "requesterId", input,
-  result, progress, "progressMessage", "errorCode", "errorMessage", attempts, "idempotencyKey",
+  result, progress, "progressMessage", "progressPhase", "progressDone", "progressTotal", "errorCode", "errorMessage", attempts, "idempotencyKey",
   "createdAt" AT TIME ZONE 'UTC' AS "createdAt", "startedAt" AT TIME ZONE 'UTC' AS "startedAt",
   "finishedAt" AT TIME ZONE 'UTC' AS "finishedAt", "updatedAt" AT TIME ZONE 'UTC' AS "updatedAt"`;
 
@@ -48,17 +49,30 @@ export async function resumeOperation(db: Db, id: string): Promise<Operation | n
   );
 }
 
+/**
+ * Writes a Running operation's progress: the percentage and sentence, and the phase with its
+ * counts as data (operations/progress.ts). `figures` null clears them (the operation left the
+ * phase that counted); undefined keeps them (a retry note says nothing about the phase).
+ */
 export async function reportProgress(
   db: Client,
   id: string,
   progress: number,
   message: string,
+  figures?: ProgressFigures | null,
 ): Promise<void> {
-  const bounded = Math.max(0, Math.min(100, Math.round(progress)));
+  const data = figures ? progressFigures.parse(figures) : null;
+  const phase =
+    figures === undefined
+      ? Prisma.empty
+      : Prisma.sql`, "progressPhase" = ${data?.phase ?? null},
+           "progressDone" = ${data?.done ?? null}::int, "progressTotal" = ${data?.total ?? null}::int`;
   await queryRows(
     db,
     Prisma.sql`
-    UPDATE "Operation" SET progress = ${bounded}, "progressMessage" = ${message}, "updatedAt" = now()
+    UPDATE "Operation"
+       SET progress = ${boundedPercent(progress)}, "progressMessage" = ${message},
+           "updatedAt" = now()${phase}
      WHERE id = ${id}::uuid AND status = 'Running'`,
   );
 }
@@ -74,6 +88,8 @@ export async function succeedOperation(
     Prisma.sql`
     UPDATE "Operation"
        SET status = 'Succeeded', progress = 100, "progressMessage" = ${message},
+           -- A phase that counted ends complete.
+           "progressDone" = "progressTotal",
            result = ${JSON.stringify(result)}::jsonb, "finishedAt" = now(), "updatedAt" = now()
      WHERE id = ${id}::uuid AND status = 'Running'
     RETURNING id`,

@@ -37,6 +37,10 @@ export interface OperationView {
   targetName: string;
   progress: number;
   progressMessage: string;
+  /** Progress as data (operations/progress.ts): the phase and its counts, null outside one. */
+  progressPhase: string | null;
+  progressDone: number | null;
+  progressTotal: number | null;
   errorCode: string | null;
   errorMessage: string | null;
   attempts: number;
@@ -56,6 +60,9 @@ const operationSelect = {
   targetName: true,
   progress: true,
   progressMessage: true,
+  progressPhase: true,
+  progressDone: true,
+  progressTotal: true,
   errorCode: true,
   errorMessage: true,
   attempts: true,

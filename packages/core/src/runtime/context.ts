@@ -1,5 +1,6 @@
 import type { AgentClient } from "@virtfn/agent-client";
 import type { Db, Operation } from "@virtfn/db";
+import type { ProgressFigures } from "../operations/progress";
 
 /** The agent address and token of a host, as the worker needs them to call it. */
 export interface AgentTarget {
@@ -19,7 +20,11 @@ export interface OperationContext {
    * budget (an agent restart, a host reboot) before failing; for hosts known to exist.
    */
   agentFor(target: AgentTarget, policy?: AgentCallPolicy): AgentClient;
-  progress(percent: number, message: string): Promise<void>;
+  /**
+   * The percentage and a sentence for humans; `figures` when the operation is in a phase that
+   * counts (VF changes of a split, PFs of a rollout): the UI reads those numbers, not the sentence.
+   */
+  progress(percent: number, message: string, figures?: ProgressFigures): Promise<void>;
   /** True on the job's last attempt: a failure now is final even if it looked transient. */
   isFinalAttempt: boolean;
   /** The state a handler handed over when it last waited for an agent task; null on a first run. */

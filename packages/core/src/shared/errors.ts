@@ -23,6 +23,10 @@ export const ErrorCode = {
   OPERATION_IN_PROGRESS: "OPERATION_IN_PROGRESS",
   HOST_NOT_CONNECTED: "HOST_NOT_CONNECTED",
   HOST_IN_USE: "HOST_IN_USE",
+  /** The host is in maintenance: no new placements (creates, starts, moves) go to it. */
+  HOST_IN_MAINTENANCE: "HOST_IN_MAINTENANCE",
+  /** Entering maintenance on a host already in it, or leaving it on one that is not. */
+  HOST_MAINTENANCE_UNCHANGED: "HOST_MAINTENANCE_UNCHANGED",
   IOMMU_NOT_READY: "IOMMU_NOT_READY",
   // SR-IOV split and restore (R11, R12)
   PF_NOT_SRIOV_CAPABLE: "PF_NOT_SRIOV_CAPABLE",

@@ -81,6 +81,7 @@ describe("R3 availability", () => {
     expect(reason(host(), { l3SriovEnabled: false })).toBe("SRIOV_DISABLED");
     expect(reason(host(), { attachedClusterIds: new Set() })).toBe("CLUSTER_NOT_ATTACHED");
     expect(reason(host({ connectionState: "Disconnected" }))).toBe("HOST_DISCONNECTED");
+    expect(reason(host({ maintenance: true }))).toBe("HOST_IN_MAINTENANCE");
     expect(reason(host(), { physicalInterface: "em9" })).toBe("INTERFACE_NOT_FOUND");
     expect(reason(host({ iommuActive: false, rebootRequired: true }))).toBe("IOMMU_NOT_READY");
     expect(reason(host(), { physicalInterface: "eno1" })).toBe("INTERFACE_NOT_SPLIT");

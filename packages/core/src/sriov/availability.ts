@@ -11,7 +11,8 @@ export type VfUnavailableReason =
   | "ALL_VFS_IN_USE"
   | "HOST_DISCONNECTED"
   | "INTERFACE_NOT_FOUND"
-  | "SRIOV_DISABLED";
+  | "SRIOV_DISABLED"
+  | "HOST_IN_MAINTENANCE";
 
 export interface HostVfAvailability {
   hostId: string;
@@ -51,6 +52,8 @@ export interface AvailabilityHost {
   iommuKernelArgSet: boolean;
   iommuActive: boolean;
   rebootRequired: boolean;
+  /** In maintenance: it hands out no VF to a new VM (absent: not in maintenance). */
+  maintenance?: boolean;
   physicalNics: AvailabilityPf[];
 }
 
@@ -120,6 +123,8 @@ export function hostVfAvailability(
       `cluster ${host.clusterName} is not attached to L2 ${network.l2Name}`,
     );
   }
+  if (host.maintenance === true)
+    return none("HOST_IN_MAINTENANCE", "the host is in maintenance (no new VMs)");
   if (host.connectionState !== "Connected") {
     const why = host.connectionReason ? ` (${host.connectionReason})` : "";
     return none("HOST_DISCONNECTED", `the host is ${host.connectionState.toLowerCase()}${why}`);

@@ -126,6 +126,8 @@ export interface FleetRolloutSummary {
   status: string;
   progress: number;
   progressMessage: string;
+  progressDone: number | null;
+  progressTotal: number | null;
 }
 
 /** The latest rollouts, newest first. Admins and auditors. */
@@ -139,7 +141,7 @@ export async function listFleetRollouts(
   return db.$queryRaw<FleetRolloutSummary[]>`
     SELECT r.id, r.action, r.count, r."maxUnavailable", r."requesterName" AS requester,
            r."createdAt", r."operationId", o.status::text AS status, o.progress,
-           o."progressMessage"
+           o."progressMessage", o."progressDone", o."progressTotal"
       FROM "FleetRollout" AS r JOIN "Operation" AS o ON o.id = r."operationId"
      ORDER BY r."createdAt" DESC
      LIMIT ${limit}`;

@@ -212,7 +212,11 @@ export const runFleetRollout: OperationHandler = async (ctx, operation) => {
   const tick = await tickFleetRollout(ctx.db, rolloutId);
   const active = tick.total - tick.refused;
   const done = tick.succeeded + tick.failed + tick.skipped;
-  await ctx.progress(active === 0 ? 100 : (100 * done) / active, summary(tick));
+  await ctx.progress(active === 0 ? 100 : (100 * done) / active, summary(tick), {
+    phase: "rollout",
+    done,
+    total: active,
+  });
   if (!tick.finished) {
     throw new AwaitingAgentTask(`fleet rollout ${rolloutId}`, TICK_MS, { rolloutId });
   }

@@ -130,6 +130,7 @@ export const setVfCount: OperationHandler = async (ctx, operation) => {
           await ctx.progress(
             5,
             `Detaching VF NICs from ${holders.map((vm) => vm.name).join(", ")}`,
+            { phase: "detach" },
           );
           state.detachedNics = await detachVfNics(
             {
@@ -167,10 +168,11 @@ export const setVfCount: OperationHandler = async (ctx, operation) => {
       await ctx.progress(
         total === 0 ? 10 : 10 + (80 * done) / total,
         `${label}: ${done}/${total} VF changes`,
+        { phase: "vfChanges", done, total },
       );
       throw new AwaitingAgentTask(task.id, recheckDelay(task.progress, elapsed), state);
     }
-    await ctx.progress(95, "Reading the VFs the host reports");
+    await ctx.progress(95, "Reading the VFs the host reports", { phase: "readBack" });
     await refreshHost(ctx.db, host, agent);
     const after = await ctx.db.physicalNic.findUnique({
       where: { id: pf.id },

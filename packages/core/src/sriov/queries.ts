@@ -8,8 +8,10 @@ import { interfaceTotals, l2Totals, vfCountsByPf, vfNicsByL2, vfStateCounts } fr
 import { splitWarnings } from "./rules";
 import { linkDownWarning, noVfsAnywhereWarnings, type SriovWarning } from "./warnings";
 import {
+  l2VfAvailabilityInput,
   sriovOverviewInput,
   vfAvailabilityInput,
+  type L2VfAvailabilityInput,
   type SriovOverviewInput,
   type VfAvailabilityInput,
 } from "./schemas";
@@ -24,6 +26,7 @@ const hostSelect = {
   iommuKernelArgSet: true,
   iommuActive: true,
   rebootRequired: true,
+  maintenance: true,
   cluster: { select: { name: true } },
   physicalNics: {
     select: {
@@ -71,16 +74,15 @@ export async function availabilityHosts(
   }));
 }
 
-export interface L3VfAvailability {
-  l3Id: string;
-  l3Name: string;
+/** R3 over an L2's zone: the sums over the zone, and the first hosts, attached clusters first. */
+export interface NetworkVfAvailability {
   l2Id: string;
   l2Name: string;
   physicalInterface: string;
   sriovEnabled: boolean;
   available: number;
   total: number;
-  /** Hosts in the L2's zone, and how many of them have a free VF for this L3 now. */
+  /** Hosts in the L2's zone, and how many of them have a free VF for this network now. */
   hostCount: number;
   offeringHosts: number;
   /**
@@ -88,6 +90,72 @@ export interface L3VfAvailability {
    * attached say CLUSTER_NOT_ATTACHED. `available` and `total` are over the whole zone.
    */
   hosts: HostVfAvailability[];
+}
+
+export interface L3VfAvailability extends NetworkVfAvailability {
+  l3Id: string;
+  l3Name: string;
+}
+
+type L2WithClusters = {
+  id: string;
+  name: string;
+  zoneId: string;
+  physicalInterface: string;
+  sriovEnabled: boolean;
+  clusters: Array<{ clusterId: string }>;
+};
+
+/**
+ * The availability of an L2's interface over its zone, as an L3 on it (or the L2 itself, `l3`
+ * null) offers it: two index-ordered pages of hosts (attached clusters first, each by name) and
+ * the zone's sums from SQL, never the zone's rows.
+ */
+async function zoneAvailability(
+  db: Db,
+  l2: L2WithClusters,
+  l3: { name: string; sriovEnabled: boolean } | null,
+  limit: number,
+): Promise<NetworkVfAvailability> {
+  const attachedIds = l2.clusters.map((attachment) => attachment.clusterId);
+  const inZone = { cluster: { zoneId: l2.zoneId } } satisfies Prisma.HostWhereInput;
+  const network = {
+    l2Name: l2.name,
+    // An L2 on its own is narrowed by no L3: its own flag decides (SRIOV_DISABLED names the L2).
+    l3Name: l3?.name ?? l2.name,
+    physicalInterface: l2.physicalInterface,
+    l2SriovEnabled: l2.sriovEnabled,
+    l3SriovEnabled: l3?.sriovEnabled ?? true,
+    attachedClusterIds: new Set(attachedIds),
+  };
+  const sriovEnabled = network.l2SriovEnabled && network.l3SriovEnabled;
+  const [first, totals] = await Promise.all([
+    availabilityHosts(db, { ...inZone, clusterId: { in: attachedIds } }, limit),
+    interfaceTotals(db, {
+      zoneId: l2.zoneId,
+      physicalInterface: l2.physicalInterface,
+      attachedClusterIds: attachedIds,
+    }),
+  ]);
+  const rest =
+    first.length < limit
+      ? await availabilityHosts(
+          db,
+          { ...inZone, clusterId: { notIn: attachedIds } },
+          limit - first.length,
+        )
+      : [];
+  return {
+    l2Id: l2.id,
+    l2Name: l2.name,
+    physicalInterface: l2.physicalInterface,
+    sriovEnabled,
+    available: sriovEnabled ? totals.available : 0,
+    total: totals.total,
+    hostCount: totals.hostCount,
+    offeringHosts: sriovEnabled ? totals.offeringHosts : 0,
+    hosts: [...first, ...rest].map((host) => hostVfAvailability(host, network)),
+  };
 }
 
 /**
@@ -106,50 +174,27 @@ export async function vfAvailability(
     include: { l2: { include: { clusters: { select: { clusterId: true } } } } },
   });
   if (!l3) throw notFound("L3 network", l3Id);
-  const { l2 } = l3;
-  const attachedIds = l2.clusters.map((attachment) => attachment.clusterId);
-  const attached = new Set(attachedIds);
-  const inZone = { cluster: { zoneId: l2.zoneId } } satisfies Prisma.HostWhereInput;
-  const network = {
-    l2Name: l2.name,
-    l3Name: l3.name,
-    physicalInterface: l2.physicalInterface,
-    l2SriovEnabled: l2.sriovEnabled,
-    l3SriovEnabled: l3.sriovEnabled,
-    attachedClusterIds: attached,
-  };
-  const sriovEnabled = l2.sriovEnabled && l3.sriovEnabled;
-  // Attached hosts first, each part by name: two index-ordered pages, never a sort of the zone.
-  const [first, totals] = await Promise.all([
-    availabilityHosts(db, { ...inZone, clusterId: { in: attachedIds } }, limit),
-    interfaceTotals(db, {
-      zoneId: l2.zoneId,
-      physicalInterface: l2.physicalInterface,
-      attachedClusterIds: attachedIds,
-    }),
-  ]);
-  const rest =
-    first.length < limit
-      ? await availabilityHosts(
-          db,
-          { ...inZone, clusterId: { notIn: attachedIds } },
-          limit - first.length,
-        )
-      : [];
-  const rows = [...first, ...rest].map((host) => hostVfAvailability(host, network));
   return {
     l3Id: l3.id,
     l3Name: l3.name,
-    l2Id: l2.id,
-    l2Name: l2.name,
-    physicalInterface: l2.physicalInterface,
-    sriovEnabled,
-    available: sriovEnabled ? totals.available : 0,
-    total: totals.total,
-    hostCount: totals.hostCount,
-    offeringHosts: sriovEnabled ? totals.offeringHosts : 0,
-    hosts: rows,
+    ...(await zoneAvailability(db, l3.l2, l3, limit)),
   };
+}
+
+/** R3 on the L2 page: per host, the VFs its interface offers there (the L3 page's, for the L2). */
+export async function l2VfAvailability(
+  db: Db,
+  actor: Actor,
+  rawInput: L2VfAvailabilityInput,
+): Promise<NetworkVfAvailability> {
+  requireInventoryReader(actor);
+  const { l2Id, limit } = l2VfAvailabilityInput.parse(rawInput);
+  const l2 = await db.l2Network.findUnique({
+    where: { id: l2Id },
+    include: { clusters: { select: { clusterId: true } } },
+  });
+  if (!l2) throw notFound("L2 network", l2Id);
+  return zoneAvailability(db, l2, null, limit);
 }
 
 export interface PfUsage {
@@ -194,7 +239,8 @@ export interface SriovOverview {
   warnings: SriovWarning[];
 }
 
-function emptyStates(): Record<VfState, number> {
+/** A PF's VF counts by state with none in any (the host page's allocation starts from it too). */
+export function emptyStates(): Record<VfState, number> {
   return { Available: 0, Reserved: 0, Attached: 0, Releasing: 0, Missing: 0 };
 }
 

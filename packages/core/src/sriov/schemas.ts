@@ -27,6 +27,13 @@ export const vfAvailabilityInput = z.object({
 });
 export type VfAvailabilityInput = z.input<typeof vfAvailabilityInput>;
 
+export const l2VfAvailabilityInput = z.object({
+  l2Id: z.uuid("Not an L2 network id"),
+  /** How many host rows to return; the sums are over the whole zone. */
+  limit: z.number().int().min(1).max(1000).default(200),
+});
+export type L2VfAvailabilityInput = z.input<typeof l2VfAvailabilityInput>;
+
 export const sriovOverviewInput = z.object({
   zoneId: z.uuid().optional(),
   /** How many PF rows to return (by host name); `pfCount` says how many there are. */

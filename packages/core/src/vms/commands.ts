@@ -4,6 +4,7 @@ import { createOperation } from "../operations/create";
 import type { OperationKind } from "../operations/kinds";
 import type { Actor } from "../shared/actor";
 import { DomainError, ErrorCode } from "../shared/errors";
+import { checkAcceptsPlacements } from "../hosts/rules";
 import { requireHostConnected } from "../sriov/rules";
 import { lockVm, TX_OPTIONS } from "./access";
 import { noHost, type VmOperation } from "./create";
@@ -100,6 +101,8 @@ export async function startVm(db: Db, actor: Actor, rawInput: VmIdInput): Promis
     if (!vm.hostId) throw noHost([], "the VM has no host");
     const host = await tx.host.findUniqueOrThrow({ where: { id: vm.hostId } });
     requireHostConnected(host);
+    // A start is a new placement on the host: maintenance refuses it (the VM stays stopped).
+    checkAcceptsPlacements(host);
     const offering = await tx.instanceOffering.findUniqueOrThrow({ where: { id: vm.offeringId } });
     const vfNics = await tx.vmNic.count({ where: { vmId, type: "VF" } });
     const [placed] = await placementHosts(tx, { hostIds: [host.id] });

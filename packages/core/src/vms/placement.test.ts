@@ -46,6 +46,29 @@ describe("placement", () => {
     expect(judgeHost(host("e", { physicalNics: empty }), demand)?.kind).toBe("noFreeVf");
   });
 
+  it("refuses a host in maintenance for a new placement, with the reason in words", () => {
+    const refusal = judgeHost(host("m", { maintenance: true }), demand);
+    expect(refusal).toMatchObject({ kind: "maintenance", reason: "it is in maintenance" });
+    expect(judgeHost(host("m", { maintenance: false }), demand)).toBeNull();
+    // Judged on the rest first: a host in maintenance that is also full says it is full.
+    expect(judgeHost(host("n", { maintenance: true, usedVcpus: 64 }), demand)?.kind).toBe(
+      "capacity",
+    );
+  });
+
+  it("answers HOST_IN_MAINTENANCE when maintenance is what stands in the way", () => {
+    const inMaintenance = judgeHost(host("m", { maintenance: true }), demand);
+    const noInterface = judgeHost(host("c", { physicalNics: [] }), demand);
+    if (!inMaintenance || !noInterface) throw new Error("expected refusals");
+    const error = placementError([noInterface, inMaintenance], "web");
+    expect(error.code).toBe("HOST_IN_MAINTENANCE");
+    expect(error.message).toContain("m: it is in maintenance");
+    // A host in maintenance that could not take the VM anyway does not make it a maintenance error.
+    const fullInMaintenance = judgeHost(host("f", { maintenance: true, usedVcpus: 64 }), demand);
+    if (!fullInMaintenance) throw new Error("expected a refusal");
+    expect(placementError([noInterface, fullInMaintenance], "web").code).toBe("NO_SUCH_INTERFACE");
+  });
+
   it("answers with the code of the host that got furthest, and lists every host", () => {
     const reasons = [host("x", { iommuActive: false }), host("y", { usedVcpus: 64 })].map(
       (h) => judgeHost(h, demand) ?? { name: h.name, reason: "", kind: "cluster" as const },

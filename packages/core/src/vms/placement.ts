@@ -1,6 +1,6 @@
 import { Prisma, queryRows, type DbOrTx, type VfNumaPolicy } from "@virtfn/db";
 import { z } from "zod";
-import { iommuReadiness } from "../hosts/rules";
+import { iommuReadiness, MAINTENANCE_REASON } from "../hosts/rules";
 import { DomainError, ErrorCode } from "../shared/errors";
 import { resolveInterface } from "../sriov/availability";
 import { numaVerdict, wantsNumaNode } from "./numa";
@@ -13,7 +13,15 @@ import type { PlacementHost } from "./scheduler";
 
 /** Why a host cannot take the VM, in the order placement checks them. */
 export type HostRefusal =
-  "cluster" | "disconnected" | "iommu" | "capacity" | "interface" | "pfBusy" | "noFreeVf" | "numa";
+  | "cluster"
+  | "maintenance"
+  | "disconnected"
+  | "iommu"
+  | "capacity"
+  | "interface"
+  | "pfBusy"
+  | "noFreeVf"
+  | "numa";
 
 const STAGE: Record<HostRefusal, number> = {
   cluster: 0,
@@ -23,8 +31,11 @@ const STAGE: Record<HostRefusal, number> = {
   interface: 4,
   pfBusy: 5,
   noFreeVf: 6,
-  // The host has every VF, CPU and memory, only not on one NUMA node: the furthest a host gets.
+  // The host has every VF, CPU and memory, only not on one NUMA node.
   numa: 7,
+  // The host could take the VM but an admin put it in maintenance: the furthest a host gets, so
+  // the error says maintenance when that is what stands in the way, and not when it is not.
+  maintenance: 8,
 };
 
 export interface HostReason {
@@ -82,8 +93,19 @@ export function usablePfs(host: PlacementHost, physicalInterface: string) {
   return resolveInterface(host.physicalNics, physicalInterface).filter((pf) => pf.busy !== true);
 }
 
-/** Null when the host can take the VM by this snapshot, else the first reason it cannot. */
+/**
+ * Null when the host can take the VM by this snapshot, else the first reason it cannot. A host in
+ * maintenance takes no new placement; it is judged on the rest first, so that its refusal says
+ * maintenance only when nothing else stands in the way.
+ */
 export function judgeHost(host: PlacementHost, demand: CreateDemand): HostReason | null {
+  const refusal = judgeFacts(host, demand);
+  if (refusal === null && host.maintenance === true)
+    return refuse(host, "maintenance", MAINTENANCE_REASON, undefined, demand.networks.length);
+  return refusal;
+}
+
+function judgeFacts(host: PlacementHost, demand: CreateDemand): HostReason | null {
   if (demand.networks.some((network) => !network.clusterIds.has(host.clusterId)))
     return refuse(host, "cluster", "its cluster is not attached to every L2 of the VM");
   if (host.connectionState !== "Connected")
@@ -220,6 +242,13 @@ export function placementError(reasons: HostReason[], demandL3: string | null): 
         `No host has the interface of L3 ${l3} (${list}).`,
         { l3, ...details },
       );
+    case "maintenance":
+      return new DomainError(
+        ErrorCode.HOST_IN_MAINTENANCE,
+        "CONFLICT",
+        `The hosts that could run this VM are in maintenance (${list}).`,
+        details,
+      );
     case "iommu":
       return new DomainError(
         ErrorCode.IOMMU_NOT_READY,
@@ -340,8 +369,11 @@ export function reservationCtes(
                   THEN ${reserve}
                   ELSE (SELECT r FROM ${previous}) END AS r)`;
   });
+  // NOT maintenance is re-evaluated on the row as locked (READ COMMITTED re-checks a locked row's
+  // WHERE on its newest version): a host that entered maintenance after the snapshot yields no
+  // row, and the reservation refuses it as gone, changing nothing.
   return Prisma.sql`lock_host AS MATERIALIZED (
-      SELECT id FROM "Host" WHERE id = ${host.id}::uuid FOR NO KEY UPDATE),
+      SELECT id FROM "Host" WHERE id = ${host.id}::uuid AND NOT maintenance FOR NO KEY UPDATE),
     lock_pfs AS MATERIALIZED (
       SELECT id FROM "PhysicalNic"
       WHERE id = ANY (${allPfs}::uuid[]) AND "hostId" = (SELECT id FROM lock_host)
@@ -381,7 +413,7 @@ function refusal(
   const served = network ? demand.networks.indexOf(network) : 0;
   switch (result.refusal) {
     case "gone":
-      return refuse(host, "disconnected", "it no longer exists");
+      return refuse(host, "disconnected", `it no longer exists or ${MAINTENANCE_REASON}`);
     case "disconnected":
       return refuse(host, "disconnected", `it is ${(result.connectionState ?? "?").toLowerCase()}`);
     case "iommu":

@@ -194,6 +194,9 @@ export interface VmDetail extends VmListItem {
     status: string;
     progress: number;
     progressMessage: string;
+    progressPhase: string | null;
+    progressDone: number | null;
+    progressTotal: number | null;
   } | null;
 }
 
@@ -316,6 +319,9 @@ export async function getVm(db: Db, actor: Actor, rawInput: VmIdInput): Promise<
           status: active.status,
           progress: active.progress,
           progressMessage: active.progressMessage,
+          progressPhase: active.progressPhase,
+          progressDone: active.progressDone,
+          progressTotal: active.progressTotal,
         }
       : null,
   };

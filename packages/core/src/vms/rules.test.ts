@@ -175,11 +175,14 @@ describe("VM and NIC rules as pure verdicts", () => {
         { ...base, id: "down", name: "down", connectionState: "Disconnected" },
         { ...base, id: "noiommu", name: "noiommu", iommuActive: false },
         { ...base, id: "full", name: "full", usedVcpus: 7 },
+        { ...base, id: "resting", name: "resting", maintenance: true },
       ],
       demand,
     );
     expect(eligible.map((h) => h.name)).toEqual(["ok", "empty"]);
-    expect(rejected.map((r) => r.host)).toEqual(["far", "down", "noiommu", "full"]);
+    expect(rejected.map((r) => r.host)).toEqual(["far", "down", "noiommu", "full", "resting"]);
+    // Starts and moves judge with rankHosts: maintenance refuses there too, in words.
+    expect(rejected.find((r) => r.host === "resting")?.reason).toBe("it is in maintenance");
     expect(rejected.find((r) => r.host === "full")?.reason).toContain("not enough CPU");
   });
 });

@@ -1,5 +1,5 @@
 import { Prisma, type DbOrTx, type HostConnectionState, type Tx } from "@virtfn/db";
-import { iommuReadiness } from "../hosts/rules";
+import { iommuReadiness, MAINTENANCE_REASON } from "../hosts/rules";
 import { resolveInterface } from "../sriov/availability";
 
 // Placement: a pure ranking over facts, and one query that gathers them.
@@ -38,6 +38,8 @@ export interface PlacementHost {
   usedVcpus: number;
   usedMemoryMiB: number;
   physicalNics: PlacementPf[];
+  /** In maintenance: no new placements (hosts/rules.ts checkAcceptsPlacements). Absent: false. */
+  maintenance?: boolean;
   /** Absent or null when the host reports no NUMA nodes. */
   numaNodes?: PlacementNumaNode[] | null;
 }
@@ -73,6 +75,7 @@ export function freeVfsFor(host: PlacementHost, physicalInterface: string): numb
 function rejection(host: PlacementHost, demand: PlacementDemand): string | null {
   const missing = demand.networks.find((network) => !network.clusterIds.has(host.clusterId));
   if (missing) return "its cluster is not attached to every L2 of the VM";
+  if (host.maintenance === true) return MAINTENANCE_REASON;
   if (host.connectionState !== "Connected") return `it is ${host.connectionState.toLowerCase()}`;
   if (demand.vfsByL2.size > 0 && iommuReadiness(host).state !== "ready")
     return "its IOMMU is not ready for VF NICs";
@@ -133,6 +136,7 @@ interface HostFactRow {
   iommuKernelArgSet: boolean;
   iommuActive: boolean;
   rebootRequired: boolean;
+  maintenance: boolean;
   cpuCount: number;
   memoryMiB: number;
   usedVcpus: number;
@@ -165,7 +169,7 @@ export async function placementHosts(
     db.$queryRaw<HostFactRow[]>`
       SELECT h.id, h.name, h."clusterId", h."connectionState"::text AS "connectionState",
              h."iommuEnabled", h."iommuKernelArgSet", h."iommuActive", h."rebootRequired",
-             h."cpuCount", h."memoryMiB",
+             h.maintenance, h."cpuCount", h."memoryMiB",
              COALESCE(u.vcpus, 0)::int AS "usedVcpus", COALESCE(u.memory, 0)::int AS "usedMemoryMiB",
              -- Per node, what the VMs placed on it use; only for hosts that report NUMA nodes.
              CASE WHEN h."numaTopology" IS NOT NULL THEN (
@@ -230,6 +234,8 @@ export async function recheckHostUnderLock(
   await tx.$queryRaw`SELECT id FROM "Host" WHERE id = ${hostId}::uuid FOR NO KEY UPDATE`;
   const [fresh] = await placementHosts(tx, { hostIds: [hostId] });
   if (!fresh) return "it no longer exists";
+  // Under the lock, so a host that entered maintenance since the caller's check takes nothing.
+  if (fresh.maintenance === true) return MAINTENANCE_REASON;
   if (fresh.usedVcpus + demand.vcpus > fresh.cpuCount) {
     return `not enough CPU (${fresh.cpuCount - fresh.usedVcpus} of ${fresh.cpuCount} vCPUs free, ${demand.vcpus} needed)`;
   }

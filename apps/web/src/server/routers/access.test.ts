@@ -88,12 +88,16 @@ const mutations: Array<[string, (api: Api) => Promise<unknown>]> = [
     (api) => api.networks.vxlanPools.create({ zoneId: id, name: "p", vniStart: 1, vniEnd: 2 }),
   ],
   ["networks.vxlanPools.delete", (api) => api.networks.vxlanPools.delete({ poolId: id })],
+  ["hosts.update", (api) => api.hosts.update({ hostId: id, name: "kvm-renamed" })],
+  ["hosts.enterMaintenance", (api) => api.hosts.enterMaintenance({ hostId: id })],
+  ["hosts.leaveMaintenance", (api) => api.hosts.leaveMaintenance({ hostId: id })],
 ];
 const inventoryReads: Array<[string, (api: Api) => Promise<unknown>]> = [
   ["networks.l2.list", (api) => api.networks.l2.list({})],
   ["networks.l2.get", (api) => api.networks.l2.get({ l2Id: id })],
   ["networks.vxlanPools.list", (api) => api.networks.vxlanPools.list({})],
   ["sriov.availability", (api) => api.sriov.availability({ l3Id: id })],
+  ["sriov.l2Availability", (api) => api.sriov.l2Availability({ l2Id: id })],
   ["sriov.overview", (api) => api.sriov.overview({})],
   ["fleet.get", (api) => api.fleet.get({ rolloutId: id })],
   ["fleet.list", (api) => api.fleet.list({})],

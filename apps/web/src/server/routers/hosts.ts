@@ -2,15 +2,19 @@ import {
   addHost,
   addHostInput,
   deleteHost,
+  enterHostMaintenance,
   getHost,
   hostIdInput,
   listHosts,
+  leaveHostMaintenance,
   listHostsInput,
   rebootHost,
   reconnectHost,
   rotateHostToken,
   setHostIommu,
   setIommuInput,
+  updateHost,
+  updateHostInput,
 } from "@virtfn/core";
 import { adminProcedure, inventoryProcedure, router } from "../trpc";
 import { hostsRouterOutputs } from "./outputs.generated";
@@ -47,6 +51,24 @@ export const hostsRouter = router({
     .input(addHostInput)
     .output(hostsRouterOutputs.add)
     .mutation(({ ctx, input }) => addHost(ctx.db, ctx.actor, input)),
+  /**
+   * Admin: name, agent URL and token (write-only), then a re-connect (its host.connect operation
+   * unless `reconnect: false`). REST: PATCH /hosts/{hostId}.
+   */
+  update: adminProcedure
+    .input(updateHostInput)
+    .output(hostsRouterOutputs.update)
+    .mutation(({ ctx, input }) => updateHost(ctx.db, ctx.actor, input)),
+  /** Admin: no new placements on the host. REST: POST /hosts/{hostId}/maintenance. */
+  enterMaintenance: adminProcedure
+    .input(hostIdInput)
+    .output(hostsRouterOutputs.enterMaintenance)
+    .mutation(({ ctx, input }) => enterHostMaintenance(ctx.db, ctx.actor, input)),
+  /** Admin: the host takes new VMs again. REST: DELETE /hosts/{hostId}/maintenance. */
+  leaveMaintenance: adminProcedure
+    .input(hostIdInput)
+    .output(hostsRouterOutputs.leaveMaintenance)
+    .mutation(({ ctx, input }) => leaveHostMaintenance(ctx.db, ctx.actor, input)),
   /** Admin. */
   reconnect: adminProcedure
     .meta({

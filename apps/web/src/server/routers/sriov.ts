@@ -1,4 +1,6 @@
 import {
+  l2VfAvailability,
+  l2VfAvailabilityInput,
   restorePfInput,
   restorePhysicalNic,
   searchVfs,
@@ -74,6 +76,11 @@ export const sriovRouter = router({
     .input(vfAvailabilityInput)
     .output(sriovRouterOutputs.availability)
     .query(({ ctx, input }) => vfAvailability(ctx.db, ctx.actor, input)),
+  /** Admin, Auditor. R3 on the L2 page: VFs its interface offers per host. REST: GET /l2-networks/{l2Id}/vf-availability. */
+  l2Availability: inventoryProcedure
+    .input(l2VfAvailabilityInput)
+    .output(sriovRouterOutputs.l2Availability)
+    .query(({ ctx, input }) => l2VfAvailability(ctx.db, ctx.actor, input)),
   /** Admin, Auditor. VF usage per PF and per L2. */
   overview: inventoryProcedure
     .meta({

@@ -4,7 +4,7 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import type { HostConnectionState } from "@virtfn/db";
 import Link from "next/link";
 import { useState } from "react";
-import { ConnectionBadge, IommuBadge } from "~/components/badges";
+import { Badge, ConnectionBadge, IommuBadge } from "~/components/badges";
 import { ErrorBox } from "~/components/ErrorBox";
 import { useCan } from "~/components/session";
 import {
@@ -210,6 +210,13 @@ export function HostsPage() {
                           state={host.connectionState}
                           reason={host.connectionReason}
                         />
+                        {host.maintenance ? (
+                          <div className="sub" data-testid="host-maintenance">
+                            <Badge tone="warn" title="No new VMs are placed on this host.">
+                              Maintenance
+                            </Badge>
+                          </div>
+                        ) : null}
                       </td>
                       <td>
                         <IommuBadge iommu={host.iommu} seen={host.lastSeenAt !== null} />

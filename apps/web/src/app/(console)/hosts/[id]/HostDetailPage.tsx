@@ -2,6 +2,7 @@
 
 import { useMutation, useQueries, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { HostDetail, NicDetail, NicRow, OperationView } from "@virtfn/core";
+import { progressCount } from "@virtfn/core/progress";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
@@ -19,15 +20,11 @@ import { ProgressBar } from "~/components/ProgressBar";
 import { useCan } from "~/components/session";
 import { useNow } from "~/components/useNow";
 import { errorData } from "~/lib/errors";
-import {
-  dateTime,
-  memory,
-  operationKindLabel,
-  relativeTime,
-  speed,
-  vfProgress,
-} from "~/lib/format";
+import { dateTime, memory, operationKindLabel, relativeTime, speed } from "~/lib/format";
 import { useTRPC } from "~/trpc/react";
+import { ActionConfirm } from "~/components/ui/ActionConfirm";
+import { EditHostDialog } from "./EditHostDialog";
+import { HostAllocationPanel } from "./HostAllocationPanel";
 import { RestoreDialog, SplitDialog } from "./PfDialogs";
 
 type Action = "reconnect" | "iommu" | "reboot" | "delete";
@@ -147,6 +144,14 @@ export function HostDetailPage({ hostId }: { hostId: string }) {
         </div>
       ) : null}
       <ReadinessBanner host={h} />
+      {h.maintenance ? (
+        <div className="banner banner-warn" role="status" data-testid="maintenance-banner">
+          <strong>In maintenance</strong>
+          {h.maintenanceSince ? ` since ${dateTime(h.maintenanceSince)}` : ""}. No new VMs are
+          created, started or moved here; the {h.vmCount} VM{h.vmCount === 1 ? "" : "s"} on it keep
+          running. Splitting and restoring PFs stays possible.
+        </div>
+      ) : null}
 
       <section className="panel">
         <h2>Facts</h2>
@@ -210,6 +215,8 @@ export function HostDetailPage({ hostId }: { hostId: string }) {
           </dl>
         </div>
       </section>
+
+      <HostAllocationPanel host={h} />
 
       <section className="panel">
         <h2>
@@ -379,9 +386,7 @@ function NicTable({ host, pfOps }: { host: HostDetail; pfOps: OperationView[] })
                         {operationKindLabel(active.kind)}:{" "}
                         {active.status === "Pending"
                           ? "waiting for a worker…"
-                          : (vfProgress(active.progressMessage) ??
-                            active.progressMessage ??
-                            active.status)}
+                          : (progressCount(active) ?? (active.progressMessage || active.status))}
                       </span>
                     </div>
                   ) : op?.status === "Failed" ? (
@@ -482,6 +487,7 @@ function HostActions({ host, activeOps }: { host: HostDetail; activeOps: Operati
   const router = useRouter();
   const queryClient = useQueryClient();
   const [confirm, setConfirm] = useState<Action | null>(null);
+  const [editing, setEditing] = useState(false);
   const refresh = () => {
     void queryClient.invalidateQueries(trpc.hosts.get.queryFilter({ hostId: host.id }));
     void queryClient.invalidateQueries(trpc.operations.list.pathFilter());
@@ -496,6 +502,8 @@ function HostActions({ host, activeOps }: { host: HostDetail; activeOps: Operati
   const reconnect = useMutation(trpc.hosts.reconnect.mutationOptions(done));
   const iommu = useMutation(trpc.hosts.setIommu.mutationOptions(done));
   const reboot = useMutation(trpc.hosts.reboot.mutationOptions(done));
+  const enterMaintenance = useMutation(trpc.hosts.enterMaintenance.mutationOptions());
+  const leaveMaintenance = useMutation(trpc.hosts.leaveMaintenance.mutationOptions());
   const remove = useMutation(
     trpc.hosts.delete.mutationOptions({
       onSuccess: () => {
@@ -546,6 +554,38 @@ function HostActions({ host, activeOps }: { host: HostDetail; activeOps: Operati
         {button("iommu", iommuLabel, () => setConfirm("iommu"))}
         {button("reboot", "Reboot", () => setConfirm("reboot"))}
         {button("delete", "Delete host", () => setConfirm("delete"), "btn btn-danger-outline")}
+        <button
+          type="button"
+          className="btn"
+          onClick={() => setEditing(true)}
+          disabled={!host.actions.edit.allowed}
+          title={host.actions.edit.reason ? `Edit — ${host.actions.edit.reason}` : undefined}
+        >
+          Edit
+        </button>
+        {host.maintenance ? (
+          <ActionConfirm
+            label="Leave maintenance"
+            size="md"
+            disabledReason={host.actions.leaveMaintenance.reason}
+            title={`Take ${host.name} out of maintenance?`}
+            confirmLabel="Leave maintenance"
+            body={<p>{host.name} takes new VMs again: creates, starts and moves can land on it.</p>}
+            action={() => leaveMaintenance.mutateAsync({ hostId: host.id })}
+            onDone={refresh}
+          />
+        ) : (
+          <ActionConfirm
+            label="Enter maintenance"
+            size="md"
+            disabledReason={host.actions.enterMaintenance.reason}
+            title={`Put ${host.name} into maintenance?`}
+            confirmLabel="Enter maintenance"
+            body={<MaintenanceConfirmBody host={host} />}
+            action={() => enterMaintenance.mutateAsync({ hostId: host.id })}
+            onDone={refresh}
+          />
+        )}
       </div>
       {busy ? (
         <p className="actions-note" role="status">
@@ -554,6 +594,8 @@ function HostActions({ host, activeOps }: { host: HostDetail; activeOps: Operati
         </p>
       ) : null}
       {lastError && confirm === null ? <ErrorBox error={lastError} /> : null}
+
+      <EditHostDialog host={host} open={editing} onClose={() => setEditing(false)} />
 
       <ConfirmDialog
         open={confirm === "iommu"}
@@ -622,6 +664,41 @@ function HostActions({ host, activeOps }: { host: HostDetail; activeOps: Operati
           you can add it again later. Hosts that still run VMs cannot be deleted.
         </p>
       </ConfirmDialog>
+    </div>
+  );
+}
+
+/** What entering maintenance means for this host, with the VMs that stay on it listed. */
+function MaintenanceConfirmBody({ host }: { host: HostDetail }) {
+  const { vms } = host.allocation;
+  return (
+    <div data-testid="maintenance-confirm">
+      <p>
+        No new VMs are created, started or moved onto {host.name}. The VMs already there keep
+        running; stop, move or delete them as you need. Splitting and restoring PFs stays possible.
+      </p>
+      {host.vmCount === 0 ? (
+        <p className="muted">No VMs are on this host.</p>
+      ) : (
+        <>
+          <p>
+            {host.vmCount} VM{host.vmCount === 1 ? " is" : "s are"} on this host:
+          </p>
+          <ul className="vm-list" data-testid="maintenance-vms">
+            {vms.map((vm) => (
+              <li key={vm.id}>
+                <Link href={`/vms/${vm.id}`}>{vm.name}</Link>{" "}
+                <span className="muted small">
+                  ({vm.state.toLowerCase()}, {vm.projectName})
+                </span>
+              </li>
+            ))}
+          </ul>
+          {host.vmCount > vms.length ? (
+            <p className="muted small">…and {host.vmCount - vms.length} more.</p>
+          ) : null}
+        </>
+      )}
     </div>
   );
 }

@@ -9,7 +9,8 @@ import { ErrorBox } from "~/components/ErrorBox";
 import { describedBy, Field } from "~/components/Field";
 import { isActive, OperationProgress } from "~/components/OperationsTable";
 import { errorData } from "~/lib/errors";
-import { operationKindLabel, vfProgress } from "~/lib/format";
+import { progressCount } from "@virtfn/core/progress";
+import { operationKindLabel } from "~/lib/format";
 import { useTRPC } from "~/trpc/react";
 
 function invalidateHost(
@@ -49,7 +50,7 @@ function PfOperationProgress({
   }, [finished, queryClient, trpc, hostId]);
 
   const data = op.data;
-  const counted = data ? vfProgress(data.progressMessage) : null;
+  const counted = data ? progressCount(data) : null;
   const result =
     data?.result && typeof data.result === "object" && !Array.isArray(data.result)
       ? data.result

@@ -13,6 +13,7 @@ import { errorData } from "~/lib/errors";
 import { dateTime } from "~/lib/format";
 import { useTRPC } from "~/trpc/react";
 import { CreateL3Dialog } from "../../l3/CreateL3Dialog";
+import { VfAvailabilityPanel } from "../../VfAvailabilityPanel";
 import {
   Breadcrumb,
   l2TypeLabel,
@@ -140,6 +141,7 @@ function L2Detail({ l2, refreshError }: { l2: L2View; refreshError: unknown }) {
       </section>
 
       <SriovPanel l2={l2} />
+      <L2VfAvailability l2={l2} />
       <ClustersPanel l2={l2} />
 
       <section className="panel">
@@ -182,6 +184,21 @@ function L2Detail({ l2, refreshError }: { l2: L2View; refreshError: unknown }) {
         </>
       ) : null}
     </>
+  );
+}
+
+/** R3 per host for the L2's interface, as the L3 page shows it for an L3 (core's query). */
+function L2VfAvailability({ l2 }: { l2: L2View }) {
+  const trpc = useTRPC();
+  const availability = useQuery({
+    ...trpc.sriov.l2Availability.queryOptions({ l2Id: l2.id }),
+    refetchInterval: 10_000,
+  });
+  return (
+    <VfAvailabilityPanel
+      availability={availability}
+      disabledNote="SR-IOV is not enabled on this network: it hands out no VFs. The split state per host is shown for reference."
+    />
   );
 }
 

@@ -1,7 +1,7 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import type { HostVfAvailability, L3View } from "@virtfn/core";
+import type { L3View } from "@virtfn/core";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
@@ -14,6 +14,7 @@ import { dateTime } from "~/lib/format";
 import { useTRPC } from "~/trpc/react";
 import { VerdictButton, Breadcrumb, NotFound, segmentLabel, SriovBadge } from "../../shared";
 import { IpRangeRow, newRange, rangeInput } from "../IpRangeFields";
+import { VfAvailabilityPanel } from "../../VfAvailabilityPanel";
 
 export function L3DetailPage({ l3Id }: { l3Id: string }) {
   const trpc = useTRPC();
@@ -131,7 +132,7 @@ function L3Detail({ l3, refreshError }: { l3: L3View; refreshError: unknown }) {
       </section>
 
       <L3SriovPanel l3={l3} />
-      <VfAvailabilityPanel l3={l3} />
+      <L3VfAvailability l3={l3} />
       <IpRangesPanel l3={l3} />
 
       {isAdmin ? (
@@ -237,126 +238,20 @@ function L3SriovPanel({ l3 }: { l3: L3View }) {
   );
 }
 
-function availabilityTone(row: HostVfAvailability): "ok" | "warn" | "muted" | "err" {
-  if (row.reason === null) return "ok";
-  if (row.reason === "CLUSTER_NOT_ATTACHED" || row.reason === "SRIOV_DISABLED") return "muted";
-  if (row.reason === "HOST_DISCONNECTED") return "err";
-  return "warn";
-}
-
 /** R3: per host, the VFs this L3 can hand out, and in words why none where none. */
-function VfAvailabilityPanel({ l3 }: { l3: L3View }) {
+function L3VfAvailability({ l3 }: { l3: L3View }) {
   const trpc = useTRPC();
   const availability = useQuery({
     ...trpc.sriov.availability.queryOptions({ l3Id: l3.id }),
     refetchInterval: 10_000,
   });
-  const data = availability.data;
   return (
-    <section className="panel" aria-labelledby="vf-availability-heading">
-      <h2 id="vf-availability-heading">
-        VF availability per host{" "}
-        {data ? (
-          <span className="count" data-testid="vf-availability-total">
-            {data.available} / {data.total}
-          </span>
-        ) : null}
-      </h2>
-      {availability.isError && !data ? (
-        <ErrorBox
-          title="Could not load VF availability."
-          error={availability.error}
-          onRetry={() => void availability.refetch()}
-        />
-      ) : !data ? (
-        <p className="loading">Loading VF availability…</p>
-      ) : (
-        <>
-          <p className="muted small">
-            {data.sriovEnabled
-              ? `${data.available} of ${data.total} VFs of interface ${data.physicalInterface} are available, on ${data.offeringHosts} of ${data.hostCount} host${data.hostCount === 1 ? "" : "s"} in the zone.${data.hosts.length < data.hostCount ? ` The first ${data.hosts.length} hosts are listed, attached clusters first.` : ""}`
-              : `SR-IOV is not enabled on this network${l3.l2.sriovEnabled ? "" : " or its L2"}: it hands out no VFs. The split state per host is shown for reference.`}
-          </p>
-          {availability.isError ? (
-            <ErrorBox title="Refreshing failed." error={availability.error} />
-          ) : null}
-          {data.hosts.length === 0 ? (
-            <p className="muted">The zone has no hosts.</p>
-          ) : (
-            <div className="table-wrap">
-              <table className="data vf-table" data-testid="vf-availability">
-                <thead>
-                  <tr>
-                    <th>Host</th>
-                    <th className="hide-narrow">Cluster</th>
-                    <th className="hide-narrow">Interface</th>
-                    <th className="num">
-                      VFs<span className="hide-narrow"> avail / total</span>
-                    </th>
-                    <th>Status</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {data.hosts.map((row) => (
-                    <tr
-                      key={row.hostId}
-                      data-testid="vf-row"
-                      data-host={row.hostName}
-                      data-reason={row.reason ?? ""}
-                    >
-                      <td>
-                        <Link href={`/hosts/${row.hostId}`} className="strong-link">
-                          {row.hostName}
-                        </Link>
-                        <div className="sub show-narrow">
-                          {row.clusterName}
-                          {row.interfaces.length ? ` · ${row.interfaces.join(", ")}` : ""}
-                        </div>
-                      </td>
-                      <td className="hide-narrow">{row.clusterName}</td>
-                      <td className="hide-narrow">
-                        {row.interfaces.length ? (
-                          row.interfaces.map((name) => (
-                            <code key={name} className="iface">
-                              {name}
-                            </code>
-                          ))
-                        ) : (
-                          <span className="muted">—</span>
-                        )}
-                      </td>
-                      <td className="num" data-testid="vf-count">
-                        {row.available} / {row.total}
-                      </td>
-                      <td className="vf-status">
-                        <Badge tone={availabilityTone(row)}>
-                          {row.reason === null ? "Available" : reasonLabel[row.reason]}
-                        </Badge>
-                        <div className="sub" data-testid="vf-message">
-                          {row.message}
-                        </div>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
-        </>
-      )}
-    </section>
+    <VfAvailabilityPanel
+      availability={availability}
+      disabledNote={`SR-IOV is not enabled on this network${l3.l2.sriovEnabled ? "" : " or its L2"}: it hands out no VFs. The split state per host is shown for reference.`}
+    />
   );
 }
-
-const reasonLabel: Record<NonNullable<HostVfAvailability["reason"]>, string> = {
-  INTERFACE_NOT_SPLIT: "Not split",
-  IOMMU_NOT_READY: "IOMMU not ready",
-  CLUSTER_NOT_ATTACHED: "Cluster not attached",
-  ALL_VFS_IN_USE: "All in use",
-  HOST_DISCONNECTED: "Disconnected",
-  INTERFACE_NOT_FOUND: "No such interface",
-  SRIOV_DISABLED: "SR-IOV off",
-};
 
 function IpRangesPanel({ l3 }: { l3: L3View }) {
   const isAdmin = useCan("inventory.manage");

@@ -1,0 +1,138 @@
+"use client";
+
+import type { HostVfAvailability, NetworkVfAvailability } from "@virtfn/core";
+import Link from "next/link";
+import { Badge } from "~/components/badges";
+import { ErrorBox } from "~/components/ErrorBox";
+
+// R3 per host, as core's availability query answers it for an L3 (sriov.availability) or an L2
+// (sriov.l2Availability): the zone's sums and the first hosts, attached clusters first.
+
+function availabilityTone(row: HostVfAvailability): "ok" | "warn" | "muted" | "err" {
+  if (row.reason === null) return "ok";
+  if (row.reason === "CLUSTER_NOT_ATTACHED" || row.reason === "SRIOV_DISABLED") return "muted";
+  if (row.reason === "HOST_DISCONNECTED") return "err";
+  return "warn";
+}
+
+const reasonLabel: Record<NonNullable<HostVfAvailability["reason"]>, string> = {
+  INTERFACE_NOT_SPLIT: "Not split",
+  IOMMU_NOT_READY: "IOMMU not ready",
+  CLUSTER_NOT_ATTACHED: "Cluster not attached",
+  ALL_VFS_IN_USE: "All in use",
+  HOST_DISCONNECTED: "Disconnected",
+  INTERFACE_NOT_FOUND: "No such interface",
+  SRIOV_DISABLED: "SR-IOV off",
+  HOST_IN_MAINTENANCE: "In maintenance",
+};
+
+export function VfAvailabilityPanel({
+  availability,
+  disabledNote,
+}: {
+  /** The availability query's state (sriov.availability or sriov.l2Availability). */
+  availability: {
+    data: NetworkVfAvailability | undefined;
+    isError: boolean;
+    error: unknown;
+    refetch: () => unknown;
+  };
+  /** Said instead of the sums when the network hands out no VFs (SR-IOV off). */
+  disabledNote: string;
+}) {
+  const data = availability.data;
+  return (
+    <section className="panel" aria-labelledby="vf-availability-heading">
+      <h2 id="vf-availability-heading">
+        VF availability per host{" "}
+        {data ? (
+          <span className="count" data-testid="vf-availability-total">
+            {data.available} / {data.total}
+          </span>
+        ) : null}
+      </h2>
+      {availability.isError && !data ? (
+        <ErrorBox
+          title="Could not load VF availability."
+          error={availability.error}
+          onRetry={() => void availability.refetch()}
+        />
+      ) : !data ? (
+        <p className="loading">Loading VF availability…</p>
+      ) : (
+        <>
+          <p className="muted small">
+            {data.sriovEnabled
+              ? `${data.available} of ${data.total} VFs of interface ${data.physicalInterface} are available, on ${data.offeringHosts} of ${data.hostCount} host${data.hostCount === 1 ? "" : "s"} in the zone.${data.hosts.length < data.hostCount ? ` The first ${data.hosts.length} hosts are listed, attached clusters first.` : ""}`
+              : disabledNote}
+          </p>
+          {availability.isError ? (
+            <ErrorBox title="Refreshing failed." error={availability.error} />
+          ) : null}
+          {data.hosts.length === 0 ? (
+            <p className="muted">The zone has no hosts.</p>
+          ) : (
+            <div className="table-wrap">
+              <table className="data vf-table" data-testid="vf-availability">
+                <thead>
+                  <tr>
+                    <th>Host</th>
+                    <th className="hide-narrow">Cluster</th>
+                    <th className="hide-narrow">Interface</th>
+                    <th className="num">
+                      VFs<span className="hide-narrow"> avail / total</span>
+                    </th>
+                    <th>Status</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {data.hosts.map((row) => (
+                    <tr
+                      key={row.hostId}
+                      data-testid="vf-row"
+                      data-host={row.hostName}
+                      data-reason={row.reason ?? ""}
+                    >
+                      <td>
+                        <Link href={`/hosts/${row.hostId}`} className="strong-link">
+                          {row.hostName}
+                        </Link>
+                        <div className="sub show-narrow">
+                          {row.clusterName}
+                          {row.interfaces.length ? ` · ${row.interfaces.join(", ")}` : ""}
+                        </div>
+                      </td>
+                      <td className="hide-narrow">{row.clusterName}</td>
+                      <td className="hide-narrow">
+                        {row.interfaces.length ? (
+                          row.interfaces.map((name) => (
+                            <code key={name} className="iface">
+                              {name}
+                            </code>
+                          ))
+                        ) : (
+                          <span className="muted">—</span>
+                        )}
+                      </td>
+                      <td className="num" data-testid="vf-count">
+                        {row.available} / {row.total}
+                      </td>
+                      <td className="vf-status">
+                        <Badge tone={availabilityTone(row)}>
+                          {row.reason === null ? "Available" : reasonLabel[row.reason]}
+                        </Badge>
+                        <div className="sub" data-testid="vf-message">
+                          {row.message}
+                        </div>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </>
+      )}
+    </section>
+  );
+}
