@@ -239,7 +239,7 @@ describe("migration between sim agents", { timeout: 30_000 }, () => {
   it("a migratable VF NIC (failover pair): teamed only with its partner, unplugged live, moved on the partner, plugged teamed on the target", async () => {
     const { a, b, target } = await twoHosts();
     await a.setVfCountAndWait("0000:01:00.0", 2, { operationId: "s", pollMs: 2 });
-    await b.setVfCountAndWait("0000:02:00.0", 2, { operationId: "s", pollMs: 2 });
+    await b.setVfCountAndWait("0000:af:00.0", 2, { operationId: "s", pollMs: 2 });
     const mac = "52:54:00:00:05:01";
     const partner = {
       type: "vnic" as const,
@@ -279,7 +279,7 @@ describe("migration between sim agents", { timeout: 30_000 }, () => {
     await a.migrateDomain("fo1", { ...target, live: true });
     expect(await b.getDomain("fo1")).toMatchObject({ state: "running", nics: [partner] });
 
-    const pf = (await b.listPhysicalNics()).find((nic) => nic.pciAddress === "0000:02:00.0");
+    const pf = (await b.listPhysicalNics()).find((nic) => nic.pciAddress === "0000:af:00.0");
     const [first, second] = pf?.vfs ?? [];
     if (!first || !second) throw new Error("no VFs on b");
     await b.injectFault({ call: "attachVf", after: 1, times: 1 });

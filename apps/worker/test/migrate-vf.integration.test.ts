@@ -217,16 +217,24 @@ describe("live migration of VMs with migratable VF NICs (issue 17)", () => {
     const vm = await vfVm("mig-ok", failover);
     expect(vm.nics.map((nic) => nic.migratable)).toEqual([true, true]);
     expect((await getVm(fx.db, fx.tenant, { vmId: vm.id })).actions.migrate.allowed).toBe(true);
-    const source = vm.hostId ?? "";
-    const target = otherThan(source);
+    const target = otherThan(vm.hostId);
     const sourceVfs = vm.nics.map((nic) => nic.vfId);
+    // Held at the first unplug, so the claim can be looked at before anything moves.
+    const source = vm.hostId === hostA.hostId ? hostA : hostB;
+    const gate = source.proxy.hold("POST", /\/vfs\/detach$/, "request");
     const { operation } = await migrateVm(fx.db, fx.tenant, { vmId: vm.id });
+    await gate.reached;
     // The claim is made by the request itself: the destination VFs are held before anything moves.
     const claims = await fx.db.migrationClaim.findMany({ include: { vf: true } });
     expect(claims).toHaveLength(2);
     expect(claims.every((c) => c.vf.hostId === target.hostId && c.vf.state === "Reserved")).toBe(
       true,
     );
+    expect((await migrationProgress(fx.db, fx.tenant, { vmId: vm.id }))?.steps[1]).toMatchObject({
+      phase: "Unplugged",
+      state: "running",
+    });
+    gate.release();
     const done = await waitForOperation(fx.db, fx.admin, operation.id, undefined, 60_000);
     expect(done.status, `${done.errorCode} ${done.errorMessage}`).toBe("Succeeded");
     const moved = await runsTeamed(vm.id, target.hostId);

@@ -519,10 +519,11 @@ export class HostAgent {
           `${name} has no persistent virtio NIC ${req.teaming.persistent} with MAC ${req.mac} to team VF ${req.pciAddress} with`,
         );
       }
+      // The partner shows up twice (live and config); neither copy owns the MAC against the VF.
       const macOwner = devices.find(
         (n) =>
           n.mac === req.mac &&
-          n !== partner &&
+          failoverPartner([n], nic) === undefined &&
           !(n.type === "vf" && n.pciAddress === req.pciAddress),
       );
       if (macOwner !== undefined)

@@ -52,6 +52,7 @@ export function VmDetailPage({ vmId, readOnly }: { vmId: string; readOnly: boole
       void queryClient.invalidateQueries(trpc.vms.list.pathFilter());
       void queryClient.invalidateQueries(trpc.operations.list.pathFilter());
       void queryClient.invalidateQueries(trpc.netservices.pathFilter());
+      void queryClient.invalidateQueries(trpc.vms.migrationProgress.pathFilter());
     }
     previous.current = activeId;
   }, [activeId, queryClient, trpc]);
@@ -265,6 +266,7 @@ function VmActions({ vm }: { vm: VmDetail }) {
   const [confirm, setConfirm] = useState<VmAction | null>(null);
   const refresh = () => {
     void queryClient.invalidateQueries(trpc.vms.get.queryFilter({ vmId: vm.id }));
+    void queryClient.invalidateQueries(trpc.vms.migrationProgress.queryFilter({ vmId: vm.id }));
     void queryClient.invalidateQueries(trpc.vms.list.pathFilter());
     void queryClient.invalidateQueries(trpc.operations.list.pathFilter());
   };
