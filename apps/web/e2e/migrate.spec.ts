@@ -87,6 +87,7 @@ test("admin live-migrates a VM with two migratable VF NICs from its page and see
   });
   await context.close();
 
+  await page.setViewportSize({ width: 1440, height: 900 });
   await login(page, ADMIN);
   await page.goto(`/vms/${vm.id}`);
   const title = page.getByTestId("vm-title");
@@ -125,9 +126,11 @@ test("admin live-migrates a VM with two migratable VF NICs from its page and see
   }
   await expect(page.getByTestId("vm-host")).toHaveText(destination, { timeout: 20_000 });
   await expect(title).toContainText("Running");
-  // Each NIC holds a VF on the destination now.
-  await expect.poll(pcis, { timeout: 20_000 }).not.toEqual(before);
-  expect(await pcis()).toHaveLength(2);
+  // Each NIC holds a VF on the destination now (the two hosts are alike, so the addresses may
+  // repeat: the host is what changed).
+  const after = await pcis();
+  expect(after).toHaveLength(2);
+  for (const pci of after) expect(pci).toMatch(/^[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]$/);
   await page.screenshot({ path: "/work/shots/migrate/vm-after-1440.png", fullPage: true });
   await page.setViewportSize({ width: 390, height: 844 });
   await page.screenshot({ path: "/work/shots/migrate/vm-after-390.png", fullPage: true });
