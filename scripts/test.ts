@@ -65,7 +65,11 @@ async function runE2e(): Promise<Counts> {
     agentBasePort: Number(process.env.VIRTFN_TEST_AGENT_BASE_PORT ?? 7201),
     database: "virtfn_e2e",
     queuePrefix: "virtfn-e2e",
-    spareAgents: [{ name: "kvm-spare", profile: "kvm-i350-82599" }],
+    spareAgents: [
+      { name: "kvm-spare", profile: "kvm-i350-82599" },
+      // A second kvm-01 look-alike for migrate.spec.ts: live migration needs the same L2 on two hosts.
+      { name: "kvm-spare-migrate", profile: "kvm-i350-82599" },
+    ],
     perVfDelayMs: 2,
     reconcileMs: 2000,
     log,
@@ -86,6 +90,7 @@ async function runE2e(): Promise<Counts> {
         VIRTFN_WEB_URL: stack.webUrl,
         VIRTFN_E2E_SPARE_AGENT_URL: spare.url,
         VIRTFN_E2E_SPARE_AGENT_TOKEN: stack.agentToken,
+        VIRTFN_E2E_MIGRATE_AGENT_URL: stack.spare[1]?.url ?? "",
       },
     });
     if (counts.failed > 0)

@@ -117,6 +117,29 @@ const nicShapes: Record<string, NicSpec> = {
   },
 };
 
+/** A migratable VF NIC (issue 17): the virtio partner is persistent, the VF transient and names it. */
+const failoverPair: NicSpec[] = [
+  {
+    type: "vnic",
+    mac: "52:54:00:00:02:01",
+    kind: "bridge",
+    source: "br-p1p1.100",
+    model: "virtio",
+    queues: 2,
+    vlan: 100,
+    alias: "ua-failover-52540000201",
+    teaming: { type: "persistent" },
+  },
+  {
+    type: "vf",
+    mac: "52:54:00:00:02:01",
+    pciAddress: "0000:01:10.6",
+    vlan: 100,
+    alias: "ua-vf-52540000201",
+    teaming: { type: "transient", persistent: "ua-failover-52540000201" },
+  },
+];
+
 describe("XML against libvirt", { timeout: 30_000 }, () => {
   beforeAll(async () => {
     await requireBinary("virt-xml-validate", "libvirt-clients libxml2-utils");
@@ -163,6 +186,29 @@ describe("XML against libvirt", { timeout: 30_000 }, () => {
       image: spec.image,
       nics: spec.nics,
     });
+  });
+
+  it("a failover pair (teaming persistent + transient, aliases) validates and round-trips", async () => {
+    const spec = base("vm-failover", failoverPair, "/var/lib/libvirt/images/vm-failover.qcow2");
+    const xml = renderDomainXml(spec);
+    expect(xml).toContain("<teaming type='persistent'/>");
+    expect(xml).toContain("<teaming type='transient' persistent='ua-failover-52540000201'/>");
+    const result = await validate(xml);
+    expect(result.output).toContain("validates");
+    expect(result.ok).toBe(true);
+    const dumped = await roundTrip(spec);
+    expect(dumped).toContain("<teaming type='transient' persistent='ua-failover-52540000201'/>");
+    expect(parseDomainXml(dumped).nics).toEqual(failoverPair);
+    // Each half on its own is what the worker hot-plugs (attach-device) during a migration.
+    for (const nic of failoverPair) expect(xml).toContain(renderNic(nic).split("\n")[0]);
+  });
+
+  it("the validator checks teaming: an unknown teaming type is rejected", async () => {
+    const xml = renderDomainXml(base("vm-bad-teaming", failoverPair)).replace(
+      "<teaming type='persistent'/>",
+      "<teaming type='sideways'/>",
+    );
+    expect((await validate(xml)).ok).toBe(false);
   });
 
   it("a domain without disk or NICs validates and round-trips", async () => {

@@ -71,6 +71,51 @@ describe("linux backend: commands it issues", { timeout: 30_000 }, () => {
     expect(files.every((f) => !existsSync(f))).toBe(true);
   });
 
+  it("hot-unplugs and plugs a teamed VF (migratable NIC) with --live --config and the teaming XML", async () => {
+    const { s, v } = await open("kvm-i350-82599");
+    const { taskId } = await s.agent.startSetVfCount("0000:01:00.0", 2, "op");
+    while (s.agent.getTask(taskId).state === "running") await new Promise((r) => setTimeout(r, 2));
+    const mac = "52:54:00:00:06:01";
+    const teaming = { type: "transient" as const, persistent: "ua-failover-525400000601" };
+    await s.agent.defineDomain({
+      name: "vm2",
+      vcpus: 1,
+      memoryMiB: 512,
+      nics: [
+        {
+          type: "vnic",
+          mac,
+          kind: "bridge",
+          source: "br-em1",
+          model: "virtio",
+          alias: "ua-failover-525400000601",
+          teaming: { type: "persistent" },
+        },
+        { type: "vf", mac, pciAddress: "0000:01:10.0", alias: "ua-vf-525400000601", teaming },
+      ],
+    });
+    await s.agent.startDomain("vm2");
+    v.calls.length = 0;
+    v.xml.length = 0;
+    await s.agent.detachVf("vm2", { pciAddress: "0000:01:10.0", live: true });
+    await s.agent.attachVf("vm2", {
+      mac,
+      pciAddress: "0000:01:10.4",
+      alias: "ua-vf-525400000601",
+      teaming,
+      live: true,
+    });
+    const verbs = v.calls
+      .map(withoutFiles)
+      .filter((c) => !["list", "domstate", "dumpxml"].includes(c[0] ?? ""));
+    expect(verbs).toEqual([
+      ["detach-device", "vm2", "<file>", "--live", "--config"],
+      ["attach-device", "vm2", "<file>", "--live", "--config"],
+    ]);
+    expect(v.xml[1]).toContain("<alias name='ua-vf-525400000601'/>");
+    expect(v.xml[1]).toContain("<teaming type='transient' persistent='ua-failover-525400000601'/>");
+  });
+
   it("defines from a file, stops gracefully with shutdown, and migrates with virsh migrate", async () => {
     const { s, v } = await open("kvm-i350-82599");
     await s.agent.defineDomain({ name: "web1", vcpus: 1, memoryMiB: 512, nics: [] });

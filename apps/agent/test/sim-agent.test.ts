@@ -96,6 +96,10 @@ describe("sim host reboot", { timeout: 30_000 }, () => {
     cleanups.push(() => agent.close());
     const client = createAgentClient({ baseUrl: agent.url, token: TOKEN });
     await expect(client.reboot()).rejects.toMatchObject({ code: "UNSUPPORTED", status: 501 });
+    // Failure injection is the sim's; a real host's libvirt fails on its own.
+    await expect(client.injectFault({ call: "attachVf", times: 1 })).rejects.toMatchObject({
+      code: "UNSUPPORTED",
+    });
   });
 });
 
@@ -230,6 +234,74 @@ describe("migration between sim agents", { timeout: 30_000 }, () => {
     });
     expect(await b.getDomain("db1")).toMatchObject({ state: "shutoff", nics: [] });
     expect(await a.listDomains()).toEqual([]);
+  });
+
+  it("a migratable VF NIC (failover pair): teamed only with its partner, unplugged live, moved on the partner, plugged teamed on the target", async () => {
+    const { a, b, target } = await twoHosts();
+    await a.setVfCountAndWait("0000:01:00.0", 2, { operationId: "s", pollMs: 2 });
+    await b.setVfCountAndWait("0000:af:00.0", 2, { operationId: "s", pollMs: 2 });
+    const mac = "52:54:00:00:05:01";
+    const partner = {
+      type: "vnic" as const,
+      mac,
+      kind: "bridge" as const,
+      source: "br-em1",
+      model: "virtio" as const,
+      alias: "ua-failover-525400000501",
+      teaming: { type: "persistent" as const },
+    };
+    const teaming = { type: "transient" as const, persistent: partner.alias };
+    const vf = { type: "vf" as const, mac, pciAddress: "0000:01:10.0", teaming };
+    // A teamed VF names a partner that must be there; and a MAC may appear twice only in a pair.
+    await expect(a.defineDomain(vm("fo1", [vf]))).rejects.toMatchObject({ code: "EINVAL" });
+    await expect(
+      a.defineDomain(vm("fo1", [partner, { ...vf, teaming: undefined }])),
+    ).rejects.toMatchObject({ code: "MAC_IN_USE" });
+    await a.defineDomain(vm("fo1", [partner, vf]));
+    await a.startDomain("fo1");
+    await expect(a.migrateDomain("fo1", { ...target, live: true })).rejects.toMatchObject({
+      code: "HOSTDEV_NOT_MIGRATABLE",
+    });
+
+    // Injected faults fail the next live calls once each, then pass.
+    await a.injectFault({ call: "detachVf", times: 1 });
+    await expect(
+      a.detachVf("fo1", { pciAddress: vf.pciAddress, live: true }),
+    ).rejects.toMatchObject({ code: "COMMAND_FAILED" });
+    expect((await a.getDomain("fo1")).nics).toContainEqual(vf);
+    await a.detachVf("fo1", { pciAddress: vf.pciAddress, live: true });
+    expect((await a.getDomain("fo1")).nics).toEqual([partner]);
+
+    await a.injectFault({ call: "migrateDomain", times: 1, code: "MIGRATION_FAILED" });
+    await expect(a.migrateDomain("fo1", { ...target, live: true })).rejects.toMatchObject({
+      code: "MIGRATION_FAILED",
+    });
+    await a.migrateDomain("fo1", { ...target, live: true });
+    expect(await b.getDomain("fo1")).toMatchObject({ state: "running", nics: [partner] });
+
+    const pf = (await b.listPhysicalNics()).find((nic) => nic.pciAddress === "0000:af:00.0");
+    const [first, second] = pf?.vfs ?? [];
+    if (!first || !second) throw new Error("no VFs on b");
+    await b.injectFault({ call: "attachVf", after: 1, times: 1 });
+    await b.attachVf("fo1", { mac, pciAddress: first.pciAddress, teaming, live: true });
+    // The retry of a plug that went through is a no-op, not a second device.
+    await b.attachVf("fo1", { mac, pciAddress: first.pciAddress, teaming, live: true });
+    expect((await b.getDomain("fo1")).nics).toEqual([
+      partner,
+      { type: "vf", mac, pciAddress: first.pciAddress, teaming },
+    ]);
+    await b.detachVf("fo1", { pciAddress: first.pciAddress, live: true });
+    await expect(
+      b.attachVf("fo1", { mac, pciAddress: second.pciAddress, teaming, live: true }),
+    ).rejects.toMatchObject({ code: "COMMAND_FAILED" });
+    await expect(
+      b.attachVf("fo1", {
+        mac,
+        pciAddress: second.pciAddress,
+        teaming: { type: "transient", persistent: "ua-nobody" },
+        live: true,
+      }),
+    ).rejects.toMatchObject({ code: "EINVAL" });
   });
 
   it("keeps the domain on the source when the target refuses", async () => {

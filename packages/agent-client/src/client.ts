@@ -12,6 +12,7 @@ import type {
   AttachVnicRequest,
   DetachVfRequest,
   DomainSpec,
+  InjectFaultRequest,
   MigrateRequest,
 } from "./schemas/domain";
 import type { Task } from "./schemas/task";
@@ -156,6 +157,9 @@ export function createAgentClient(options: AgentClientOptions) {
       call("detachVnic", { name: domain }, req, o),
     migrateDomain: (name: string, req: z.input<typeof MigrateRequest>, o?: CallOptions) =>
       call("migrateDomain", { name }, req, o),
+    /** Sim hosts only: the next `times` calls of `call` fail (the Linux backend: UNSUPPORTED). */
+    injectFault: (req: z.input<typeof InjectFaultRequest>, o?: CallOptions) =>
+      call("injectFault", {}, req, o),
     /** Agent-to-agent: the target side of a sim migration. */
     acceptMigration: (spec: z.input<typeof DomainSpec>, start: boolean, o?: CallOptions) =>
       call("acceptMigration", {}, { spec, start }, o),

@@ -8,6 +8,7 @@ import {
   DomainInfo,
   DomainSpec,
   IncomingMigrationRequest,
+  InjectFaultRequest,
   MigrateRequest,
   MigrateResponse,
 } from "./schemas/domain";
@@ -240,6 +241,15 @@ export const routes = {
     body: MigrateRequest,
     response: MigrateResponse,
     idempotent: false,
+  }),
+  // Sim only (failure injection for tests and demos); arming twice replaces the count.
+  injectFault: route({
+    method: "PUT",
+    path: "/v1/sim/faults",
+    params: noParams,
+    body: InjectFaultRequest,
+    response: Ok,
+    idempotent: true,
   }),
   acceptMigration: route({
     method: "POST",

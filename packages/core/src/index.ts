@@ -63,6 +63,21 @@ export {
   migrationCandidates,
   type MigrationCandidate,
 } from "./vms/migrate";
+export {
+  setNicMigratable,
+  setNicMigratableInput,
+  setL3Migratable,
+  setL3MigratableInput,
+  type SetNicMigratableInput,
+  type SetL3MigratableInput,
+} from "./vms/migrate-failover";
+export {
+  migrationProgress,
+  migrationSteps,
+  type MigrationProgress,
+  type MigrationStep,
+} from "./vms/migrate-progress";
+export { MIGRATION_PHASES } from "./vms/migrate-run";
 export * from "./vms/queries";
 export * from "./netservices/schemas";
 export * from "./netservices/qos";

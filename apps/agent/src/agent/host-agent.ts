@@ -10,6 +10,7 @@ import {
   type Health,
   type HostFacts,
   type HostSnapshot,
+  type InjectFaultRequest,
   type SnapshotChange,
   type MigrateRequest,
   type MigrateResponse,
@@ -37,6 +38,7 @@ import { applyVfCount, kernelError } from "../host/sriov";
 import type { DomainRecord, Hypervisor } from "../hypervisor/types";
 import type { Clock } from "../platform/clock";
 import { linkBasename, readTrimmed } from "../platform/io";
+import type { FaultPlan } from "./faults";
 import { domainVfs, summarize, vfHolders } from "./holders";
 import type { Migrator } from "./migrator";
 import { Mutex } from "./mutex";
@@ -52,6 +54,8 @@ export interface HostAgentDeps {
   models: ReadonlyMap<string, string>;
   /** Sim only: power-cycles the simulated host. Linux hosts are rebooted by their operators. */
   reboot?: () => Promise<void>;
+  /** Sim only: failure injection for hot-plug and migration (see FaultPlan). */
+  faults?: FaultPlan;
   /** Poll interval while VFs appear; default 100 ms. */
   vfPollMs?: number;
   /** Wait for virtfn links after the write returned; default 60 s. */
@@ -67,6 +71,22 @@ function toInfo(record: DomainRecord): DomainInfo {
     memoryMiB: record.memoryMiB,
     nics: record.live ?? record.config,
   };
+}
+
+/**
+ * The virtio half of a failover pair the VF `vf` may join: same MAC, persistent, and the alias
+ * the VF's teaming names. A VF NIC with teaming is refused without one (libvirt would too).
+ */
+function failoverPartner(nics: readonly NicSpec[], vf: NicSpec): VnicSpec | undefined {
+  if (vf.type !== "vf" || vf.teaming === undefined) return undefined;
+  const persistent = vf.teaming.persistent;
+  return nics.find(
+    (n): n is VnicSpec =>
+      n.type === "vnic" &&
+      n.mac === vf.mac &&
+      n.teaming?.type === "persistent" &&
+      n.alias === persistent,
+  );
 }
 
 function sameVnic(a: NicSpec, b: VnicSpec): boolean {
@@ -93,6 +113,7 @@ export class HostAgent {
   private readonly clock: Clock;
   private readonly models: ReadonlyMap<string, string>;
   private readonly rebootHost: (() => Promise<void>) | undefined;
+  private readonly faults: FaultPlan | undefined;
   private readonly tasks = new TaskRegistry();
   private readonly mutex = new Mutex();
   private readonly running = new Set<Promise<void>>();
@@ -110,6 +131,7 @@ export class HostAgent {
     this.clock = deps.clock;
     this.models = deps.models;
     this.rebootHost = deps.reboot;
+    this.faults = deps.faults;
     this.vfPollMs = deps.vfPollMs ?? 100;
     this.vfLinkTimeoutMs = deps.vfLinkTimeoutMs ?? 60_000;
   }
@@ -153,6 +175,14 @@ export class HostAgent {
       await rebootHost();
       return { bootId: await readBootId(this.host) };
     });
+  }
+
+  /** Sim only: arms the failure injection (see FaultPlan). */
+  injectFault(request: InjectFaultRequest): { ok: true } {
+    if (this.faults === undefined)
+      throw new AgentError("UNSUPPORTED", "failure injection exists on sim hosts only");
+    this.faults.arm(request);
+    return { ok: true };
   }
 
   // ---- NICs and VFs -------------------------------------------------------------------------
@@ -337,11 +367,23 @@ export class HostAgent {
     }
   }
 
+  /** A MAC appears once, except on the two halves of a failover pair; a teamed VF has its partner. */
   private checkOwnNics(nics: readonly NicSpec[]): void {
     const macs = new Set<string>();
     const vfs = new Set<string>();
     for (const nic of nics) {
-      if (macs.has(nic.mac)) throw new AgentError("MAC_IN_USE", `MAC ${nic.mac} appears twice`);
+      if (nic.type === "vf" && nic.teaming !== undefined && !failoverPartner(nics, nic)) {
+        throw new AgentError(
+          "EINVAL",
+          `VF ${nic.pciAddress} is teamed with ${nic.teaming.persistent}, which is no persistent virtio NIC with MAC ${nic.mac}`,
+        );
+      }
+      const pairedMac =
+        nic.type === "vf"
+          ? failoverPartner(nics, nic) !== undefined
+          : nics.some((other) => failoverPartner(nics, other) === nic);
+      if (macs.has(nic.mac) && !pairedMac)
+        throw new AgentError("MAC_IN_USE", `MAC ${nic.mac} appears twice`);
       macs.add(nic.mac);
       if (nic.type === "vf") {
         if (vfs.has(nic.pciAddress))
@@ -449,6 +491,8 @@ export class HostAgent {
         mac: req.mac,
         pciAddress: req.pciAddress,
         ...(req.vlan === undefined ? {} : { vlan: req.vlan }),
+        ...(req.alias === undefined ? {} : { alias: req.alias }),
+        ...(req.teaming === undefined ? {} : { teaming: req.teaming }),
       };
       const live = req.live && record.state === "running";
       const inConfig = record.config.find(
@@ -467,8 +511,20 @@ export class HostAgent {
       }
       await this.checkVfPresent(req.pciAddress);
       await this.checkVfFree(req.pciAddress, name);
-      const macOwner = [...(record.live ?? []), ...record.config].find(
-        (n) => n.mac === req.mac && !(n.type === "vf" && n.pciAddress === req.pciAddress),
+      const devices = [...(record.live ?? []), ...record.config];
+      const partner = failoverPartner(devices, nic);
+      if (req.teaming !== undefined && partner === undefined) {
+        throw new AgentError(
+          "EINVAL",
+          `${name} has no persistent virtio NIC ${req.teaming.persistent} with MAC ${req.mac} to team VF ${req.pciAddress} with`,
+        );
+      }
+      // The partner shows up twice (live and config); neither copy owns the MAC against the VF.
+      const macOwner = devices.find(
+        (n) =>
+          n.mac === req.mac &&
+          failoverPartner([n], nic) === undefined &&
+          !(n.type === "vf" && n.pciAddress === req.pciAddress),
       );
       if (macOwner !== undefined)
         throw new AgentError("MAC_IN_USE", `${name} already has a NIC with MAC ${req.mac}`);
@@ -478,6 +534,7 @@ export class HostAgent {
           "the IOMMU is not active on this host; VFs cannot be passed through",
         );
       }
+      if (live) this.faults?.take("attachVf", `${req.pciAddress} into ${name}`);
       await this.hypervisor.attach(name, nic, live);
       return toInfo(await this.mustGet(name));
     });
@@ -490,7 +547,9 @@ export class HostAgent {
         (n) => n.type === "vf" && n.pciAddress === req.pciAddress,
       );
       if (nic === undefined) return toInfo(record);
-      await this.hypervisor.detach(name, nic, req.live && record.state === "running");
+      const live = req.live && record.state === "running";
+      if (live) this.faults?.take("detachVf", `${req.pciAddress} from ${name}`);
+      await this.hypervisor.detach(name, nic, live);
       return toInfo(await this.mustGet(name));
     });
   }
@@ -541,6 +600,7 @@ export class HostAgent {
           },
         );
       }
+      this.faults?.take("migrateDomain", name);
       for (const vf of vfs) await this.hypervisor.detach(name, vf, false);
       try {
         await this.migrator.migrate(await this.mustGet(name), req);

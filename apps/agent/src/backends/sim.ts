@@ -1,5 +1,6 @@
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
+import { FaultPlan } from "../agent/faults";
 import { HostAgent } from "../agent/host-agent";
 import { httpMigrator } from "../agent/migrator";
 import { SimHypervisor, type OnApplied } from "../hypervisor/sim";
@@ -56,6 +57,7 @@ export async function createSimBackend(
       await hypervisor.powerOffAll();
     },
     vfPollMs: options.vfPollMs ?? 50,
+    faults: new FaultPlan(),
   });
   return {
     agent,

@@ -1,4 +1,4 @@
-import { MacAddress, PciAddress, type NicSpec } from "@virtfn/agent-client";
+import { DeviceAlias, MacAddress, PciAddress, type NicSpec } from "@virtfn/agent-client";
 import { formatPci } from "../host/pci";
 import { child, children, parseXml, type XmlElement } from "./xml-parse";
 
@@ -37,6 +37,27 @@ function vlanOf(iface: XmlElement): number | undefined {
   return tag?.attrs.id === undefined ? undefined : Number(tag.attrs.id);
 }
 
+/** The user alias of a device, when it has one of the `ua-` kind the agent gives. */
+function aliasOf(iface: XmlElement): { alias?: string } {
+  const alias = DeviceAlias.safeParse(child(iface, "alias")?.attrs.name);
+  return alias.success ? { alias: alias.data } : {};
+}
+
+/** net_failover: the virtio half is persistent, the VF half transient and names its partner. */
+function vfTeamingOf(iface: XmlElement) {
+  const teaming = child(iface, "teaming");
+  const persistent = DeviceAlias.safeParse(teaming?.attrs.persistent);
+  return teaming?.attrs.type === "transient" && persistent.success
+    ? { teaming: { type: "transient" as const, persistent: persistent.data } }
+    : {};
+}
+
+function vnicTeamingOf(iface: XmlElement) {
+  return child(iface, "teaming")?.attrs.type === "persistent"
+    ? { teaming: { type: "persistent" as const } }
+    : {};
+}
+
 /** One <interface> back to the agent's NIC spec; null for shapes the agent did not create. */
 export function parseInterface(iface: XmlElement): NicSpec | null {
   const mac = MacAddress.safeParse(child(iface, "mac")?.attrs.address);
@@ -60,6 +81,8 @@ export function parseInterface(iface: XmlElement): NicSpec | null {
       mac: mac.data,
       pciAddress: pci.data,
       ...(vlan === undefined ? {} : { vlan }),
+      ...aliasOf(iface),
+      ...vfTeamingOf(iface),
     };
   }
   if (type === "bridge" || type === "direct") {
@@ -76,6 +99,8 @@ export function parseInterface(iface: XmlElement): NicSpec | null {
       model,
       ...(queuesAttr === undefined ? {} : { queues: Number(queuesAttr) }),
       ...(vlan === undefined ? {} : { vlan }),
+      ...aliasOf(iface),
+      ...vnicTeamingOf(iface),
     };
   }
   return null;

@@ -45,7 +45,8 @@ export function recordToSpec(record: DomainRecord): DefinedSpec {
   };
 }
 
+/** The same device: a VF by its PCI address, a vNIC by its MAC (a VF's failover partner shares it). */
 export function sameNic(a: NicSpec, b: NicSpec): boolean {
   if (a.type === "vf" && b.type === "vf") return a.pciAddress === b.pciAddress;
-  return a.mac === b.mac;
+  return a.type === b.type && a.mac === b.mac;
 }

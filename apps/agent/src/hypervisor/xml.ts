@@ -26,6 +26,17 @@ function vlanXml(vlan: number | undefined): string[] {
   return vlan === undefined ? [] : ["  <vlan>", `    <tag id='${vlan}'/>`, "  </vlan>"];
 }
 
+/** The user alias and the net_failover teaming of a NIC (libvirt: `<alias>`, `<teaming>`). */
+function failoverXml(nic: NicSpec): string[] {
+  const alias = nic.alias === undefined ? [] : [`  <alias name='${esc(nic.alias)}'/>`];
+  if (nic.teaming === undefined) return alias;
+  const teaming =
+    nic.teaming.type === "transient"
+      ? `  <teaming type='transient' persistent='${esc(nic.teaming.persistent)}'/>`
+      : "  <teaming type='persistent'/>";
+  return [...alias, teaming];
+}
+
 /**
  * A VF as a NIC: libvirt binds it to vfio-pci (managed='yes') and programs MAC and VLAN on the PF,
  * so the guest cannot change them. The vlan element only when the L2 is a VLAN.
@@ -40,6 +51,7 @@ export function renderVfInterface(nic: VfNicSpec): string {
     `    <address type='pci' domain='${hex(p.domain, 4)}' bus='${hex(p.bus, 2)}' slot='${hex(p.slot, 2)}' function='${hex(p.fn, 1)}'/>`,
     "  </source>",
     ...vlanXml(nic.vlan),
+    ...failoverXml(nic),
     "</interface>",
   ].join("\n");
 }
@@ -71,7 +83,13 @@ export function renderVnicInterface(nic: VnicSpec): string {
           `  <mac address='${esc(nic.mac)}'/>`,
           `  <source dev='${esc(nic.source)}' mode='bridge'/>`,
         ];
-  return [...head, ...vlanXml(nic.vlan), ...modelXml(nic), "</interface>"].join("\n");
+  return [
+    ...head,
+    ...vlanXml(nic.vlan),
+    ...modelXml(nic),
+    ...failoverXml(nic),
+    "</interface>",
+  ].join("\n");
 }
 
 export function renderNic(nic: NicSpec): string {

@@ -37,6 +37,7 @@ export function handlersFor(agent: HostAgent): Handlers {
     attachVnic: ({ params, body }) => agent.attachVnic(params.name, body),
     detachVnic: ({ params, body }) => agent.detachVnic(params.name, body),
     migrateDomain: ({ params, body }) => agent.migrateDomain(params.name, body),
+    injectFault: async ({ body }) => agent.injectFault(body),
     acceptMigration: ({ body }) => agent.acceptMigration(body.spec, body.start),
     listFdb: ({ params }) => agent.listFdb(params.pf),
     addFdb: ({ params }) => agent.addFdb(params.pf, params.mac),

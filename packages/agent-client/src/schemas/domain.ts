@@ -10,11 +10,31 @@ export type VnicModel = z.infer<typeof VnicModel>;
 /** vhost multi-queue goes up to 8 (seed 004); queues only make sense for virtio. */
 export const Queues = z.number().int().min(1).max(8);
 
+/** A libvirt user alias (`ua-` prefix), the name a teaming element refers to. */
+export const DeviceAlias = z
+  .string()
+  .regex(/^ua-[A-Za-z0-9_-]{1,60}$/, "expected a user alias like ua-net0");
+export type DeviceAlias = z.infer<typeof DeviceAlias>;
+
+/**
+ * The guest's net_failover pair (libvirt `<teaming>`): a virtio NIC marked persistent and a VF
+ * marked transient, both with the same MAC. The VF can be unplugged while the virtio NIC carries
+ * the traffic, which is what lets a VM with a VF NIC live-migrate.
+ */
+export const VfTeaming = z.object({
+  type: z.literal("transient"),
+  /** The alias of the persistent virtio partner. */
+  persistent: DeviceAlias,
+});
+export const VnicTeaming = z.object({ type: z.literal("persistent") });
+
 export const VfNicSpec = z.object({
   type: z.literal("vf"),
   mac: MacAddress,
   pciAddress: PciAddress,
   vlan: VlanId.optional(),
+  alias: DeviceAlias.optional(),
+  teaming: VfTeaming.optional(),
 });
 export type VfNicSpec = z.infer<typeof VfNicSpec>;
 
@@ -27,6 +47,9 @@ export const VnicSpec = z.object({
   model: VnicModel,
   queues: Queues.optional(),
   vlan: VlanId.optional(),
+  alias: DeviceAlias.optional(),
+  /** Persistent: the failover partner of a VF (same MAC) that carries traffic while it is unplugged. */
+  teaming: VnicTeaming.optional(),
 });
 export type VnicSpec = z.infer<typeof VnicSpec>;
 
@@ -61,6 +84,9 @@ export const AttachVfRequest = z.object({
   mac: MacAddress,
   pciAddress: PciAddress,
   vlan: VlanId.optional(),
+  alias: DeviceAlias.optional(),
+  /** Plug the VF as the transient half of a failover pair whose virtio half is in the domain. */
+  teaming: VfTeaming.optional(),
   /** true: hot-plug into the running domain and its config; false: config only. */
   live: z.boolean(),
 });
@@ -93,3 +119,19 @@ export type MigrateResponse = z.infer<typeof MigrateResponse>;
 /** Sent agent-to-agent by the source of a sim migration. */
 export const IncomingMigrationRequest = z.object({ spec: DomainSpec, start: z.boolean() });
 export type IncomingMigrationRequest = z.infer<typeof IncomingMigrationRequest>;
+
+/**
+ * Sim hosts only: make the next `times` calls of an agent operation fail with `code`, as a host
+ * whose libvirt refuses would (a hot-plug the guest does not acknowledge, a migration that
+ * breaks off). The Linux backend answers UNSUPPORTED.
+ */
+export const FaultableCall = z.enum(["attachVf", "detachVf", "migrateDomain"]);
+export type FaultableCall = z.infer<typeof FaultableCall>;
+export const InjectFaultRequest = z.object({
+  call: FaultableCall,
+  /** How many calls pass before the first failure (0: the next call fails). */
+  after: z.number().int().min(0).max(100).default(0),
+  times: z.number().int().min(0).max(100),
+  code: z.enum(["COMMAND_FAILED", "DEVICE_BUSY", "MIGRATION_FAILED"]).default("COMMAND_FAILED"),
+});
+export type InjectFaultRequest = z.infer<typeof InjectFaultRequest>;

@@ -99,6 +99,10 @@ export const ErrorCode = {
   NO_NUMA_NODE_AVAILABLE: "NO_NUMA_NODE_AVAILABLE",
   // Action verdicts (issue 15)
   PF_NOT_SPLIT: "PF_NOT_SPLIT",
+  // Live migration with VF NICs (issue 17)
+  NIC_NOT_VF: "NIC_NOT_VF",
+  FAILOVER_PARTNER_MISSING: "FAILOVER_PARTNER_MISSING",
+  MIGRATION_ROLLED_BACK: "MIGRATION_ROLLED_BACK",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -6,7 +6,16 @@ import { DomainError, ErrorCode, notFound } from "../shared/errors";
 import { requireHostConnected } from "../sriov/rules";
 import { lockVm, TX_OPTIONS, visibleVm } from "./access";
 import type { VmOperation } from "./commands";
-import { judgeHost, tryOrder, type CreateDemand, type VfNetwork } from "./placement";
+import {
+  judgeHost,
+  reserveOnHost,
+  tryOrder,
+  type CreateDemand,
+  type HostReason,
+  type VfNetwork,
+  type VfRequest,
+} from "./placement";
+import { noVfError } from "./reserve";
 import { enforce, migrationVerdict } from "./rules";
 import { placementHosts, rankHosts, type PlacementHost, type PlacementNetwork } from "./scheduler";
 import { migrateVmInput, type MigrateVmInput } from "./schemas";
@@ -28,7 +37,10 @@ async function loadForMigration(db: DbOrTx, vmId: string) {
   return vm;
 }
 
-/** What a stopped VM needs on a new host: its CPU and memory, its L2s, and a free VF per VF NIC. */
+/**
+ * What a VM needs on a new host: its CPU and memory, its L2s, and a free VF per VF NIC (taken at
+ * start for a stopped VM, R8; claimed before the move for a running one, issue 17).
+ */
 function stoppedDemand(vm: MigrationVm): CreateDemand {
   const networks = new Map<string, VfNetwork>();
   for (const nic of vm.nics) {
@@ -52,12 +64,25 @@ function stoppedDemand(vm: MigrationVm): CreateDemand {
   };
 }
 
-/** Every other host of the VM's zone, judged for a stopped VM: null reason means it qualifies. */
-async function judgeStoppedTargets(db: DbOrTx, vm: MigrationVm) {
-  const zoneClusters = await db.cluster.findMany({
-    where: { zone: { clusters: { some: { id: vm.clusterId ?? "" } } } },
-    select: { id: true },
+/** The VF NICs of the VM, each with the network of `demand` it needs a VF on. */
+function vfRequests(vm: MigrationVm, demand: CreateDemand): VfRequest[] {
+  return vm.nics.flatMap((nic, index) => {
+    const network = demand.networks.find((n) => n.l2Id === nic.l3.l2Id);
+    return nic.type === "VF" && network ? [{ index, network }] : [];
   });
+}
+
+/** A running VM live-migrates within its cluster; a stopped one may move anywhere in its zone. */
+const liveOnly = (vm: MigrationVm) => vm.state === "Running";
+
+/** Every other host in reach (see liveOnly), judged: null reason means it qualifies. */
+async function judgeStoppedTargets(db: DbOrTx, vm: MigrationVm) {
+  const zoneClusters = liveOnly(vm)
+    ? [{ id: vm.clusterId ?? "" }]
+    : await db.cluster.findMany({
+        where: { zone: { clusters: { some: { id: vm.clusterId ?? "" } } } },
+        select: { id: true },
+      });
   const hosts = (await placementHosts(db, { clusterIds: zoneClusters.map((c) => c.id) })).filter(
     (host) => host.id !== vm.hostId,
   );
@@ -93,6 +118,7 @@ async function judgeStoppedCandidates(db: Db, vm: MigrationVm) {
     const page = await db.host.findMany({
       where: {
         cluster: { zoneId: zone.zoneId },
+        ...(liveOnly(vm) && vm.clusterId ? { clusterId: vm.clusterId } : {}),
         ...(vm.hostId ? { id: { not: vm.hostId } } : {}),
         ...(after !== undefined ? { name: { gt: after } } : {}),
       },
@@ -123,9 +149,10 @@ export interface MigrationCandidate {
 }
 
 /**
- * The hosts a stopped VM could move to, each with the reason it does not qualify (its cluster
- * lacks an L2, IOMMU not ready, no room, no free VF for a VF NIC). Running VMs live-migrate within
- * their cluster and are judged by migrateVm itself (R9).
+ * The hosts the VM could move to, each with the reason it does not qualify (its cluster lacks an
+ * L2, IOMMU not ready, no room, no free VF for a VF NIC). A stopped VM may go anywhere in its
+ * zone; a running one live-migrates within its cluster, and a migratable VF NIC needs a free VF
+ * there as it would at start (issue 17). R9 itself is judged by migrateVm.
  */
 export async function migrationCandidates(
   db: Db,
@@ -157,7 +184,9 @@ export async function migrationCandidates(
 
 /**
  * Moves a VM to another host. Running: live migration within its cluster, refused with a VF NIC
- * (R9, naming the NIC). Stopped: only to a host that could start it: its L2s attached, IOMMU ready
+ * that is not migratable (R9, naming the NIC and how to make it so); with migratable VF NICs, a
+ * VF is claimed on the destination for each now, all or nothing, and the phased run takes over
+ * (migrate-run.ts). Stopped: only to a host that could start it: its L2s attached, IOMMU ready
  * for VF NICs, room for its CPU and memory, and a free VF for every VF NIC (the VFs are taken at
  * start, R8). Admins may name the target; tenants get the scheduler's pick.
  */
@@ -184,6 +213,7 @@ export async function migrateVm(
         deviceIndex: nic.deviceIndex,
         type: nic.type,
         l3Name: nic.l3.name,
+        migratable: nic.migratable,
       })),
     };
     enforce(migrationVerdict(facts, "live"), { vm: vm.name });
@@ -193,10 +223,13 @@ export async function migrateVm(
       if (!target) throw notFound("Host", input.targetHostId);
       requireHostConnected(target);
     }
+    const withVfs = fromState === "Running" && vm.nics.some((nic) => nic.type === "VF");
+    const claim = withVfs ? await claimTarget(tx, vm, input.targetHostId) : null;
     const target =
-      fromState === "Running"
+      claim?.host ??
+      (fromState === "Running"
         ? await liveTarget(tx, vm, input.targetHostId)
-        : await stoppedTarget(tx, vm, input.targetHostId);
+        : await stoppedTarget(tx, vm, input.targetHostId));
     const operation = await createOperation(tx, actor, {
       kind: "vm.migrate",
       targetType: "Vm",
@@ -205,6 +238,24 @@ export async function migrateVm(
       projectId: vm.projectId,
       input: { targetHostId: target.id, fromState },
     });
+    if (claim && vm.hostId) {
+      // The phased run (migrate-run.ts) starts from here: the destination VFs are held.
+      await tx.migrationRun.create({
+        data: {
+          operationId: operation.id,
+          vmId: vm.id,
+          sourceHostId: vm.hostId,
+          targetHostId: target.id,
+          claims: {
+            create: [...claim.reserved].map(([index, vf]) => ({
+              nicId: vm.nics[index]?.id ?? "",
+              vfId: vf.id,
+              sourceVfId: vm.nics[index]?.vfId ?? null,
+            })),
+          },
+        },
+      });
+    }
     const updated = await tx.vm.update({ where: { id: vm.id }, data: { state: "Migrating" } });
     await recordAudit(tx, actor, {
       action: "vm.migrate",
@@ -212,10 +263,52 @@ export async function migrateVm(
       targetId: vm.id,
       projectId: vm.projectId,
       outcome: "Success",
-      details: { name: vm.name, from: vm.hostId, to: target.name, live: fromState === "Running" },
+      details: {
+        name: vm.name,
+        from: vm.hostId,
+        to: target.name,
+        live: fromState === "Running",
+        claimedVfs: claim ? [...claim.reserved.values()].map((vf) => vf.pciAddress) : [],
+      },
     });
     return { vm: { ...updated }, operation };
   }, TX_OPTIONS);
+}
+
+/**
+ * Issue 17, the claim: a VF on the destination for every VF NIC of a running VM, all or nothing,
+ * by core's reservation (reserveOnHost: host and PFs locked, connection, IOMMU, CPU, memory and
+ * busy PFs re-checked, VFs taken with SKIP LOCKED). The admin's host or the scheduler's order;
+ * a host that refuses under its lock is rolled back to the savepoint and the next one tried.
+ */
+async function claimTarget(tx: Tx, vm: MigrationVm, targetHostId: string | undefined) {
+  const { demand, judged } = await judgeStoppedTargets(tx, vm);
+  const pool = targetHostId ? judged.filter(({ host }) => host.id === targetHostId) : judged;
+  if (targetHostId && pool.length === 0) {
+    throw noTarget(vm, [
+      { host: targetHostId, reason: "it is the VM's host or outside its cluster" },
+    ]);
+  }
+  const refused: HostReason[] = pool.flatMap(({ refusal }) => (refusal ? [refusal] : []));
+  const qualifying = pool.flatMap(({ host, refusal }) => (refusal ? [] : [host]));
+  const requests = vfRequests(vm, demand);
+  for (const host of tryOrder(qualifying, demand)) {
+    await tx.$executeRawUnsafe("SAVEPOINT migration_claim");
+    const attempt = await reserveOnHost(tx, host, demand, requests);
+    if (attempt.ok) return { host, reserved: attempt.reserved };
+    await tx.$executeRawUnsafe("ROLLBACK TO SAVEPOINT migration_claim");
+    refused.push(attempt.refusal);
+  }
+  const noVf = refused.find((r) => r.kind === "noFreeVf" || r.kind === "interface");
+  if (noVf?.l3) {
+    throw noVfError(noVf.l3, `on ${targetHostId ? noVf.name : "any host of the cluster"}`, {
+      hosts: refused.map((r) => ({ name: r.name, reason: r.reason })),
+    });
+  }
+  throw noTarget(
+    vm,
+    refused.map((r) => ({ host: r.name, reason: r.reason })),
+  );
 }
 
 function noTarget(vm: { name: string }, rejected: Array<{ host: string; reason: string }>) {
@@ -229,7 +322,7 @@ function noTarget(vm: { name: string }, rejected: Array<{ host: string; reason: 
   );
 }
 
-/** A running VM (vNICs only, R9) goes to a connected host of its cluster with room. */
+/** A running VM with vNICs only goes to a connected host of its cluster with room. */
 async function liveTarget(tx: Tx, vm: MigrationVm, targetHostId: string | undefined) {
   const clusterIds = vm.clusterId ? [vm.clusterId] : [];
   const candidates = (

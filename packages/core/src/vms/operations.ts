@@ -9,8 +9,9 @@ import { vmDomainName } from "../sriov/holders";
 import { TX_OPTIONS } from "./access";
 import { applyVmFdb, fdbFootprint, rebuildFdbRows, removeFdbRows } from "./fdb";
 import { loadVmWork, type VmWork } from "./load";
+import { migrationRunOf, runLiveMigration } from "./migrate-run";
 import { releaseNicVfs } from "./reserve";
-import { buildDomainSpec, nicSpec } from "./spec";
+import { buildDomainSpec, failoverPartner, nicSpec } from "./spec";
 import { migrateOperationInput, nicOperationInput } from "./schemas";
 
 // The vm.* handlers. Each re-reads the VM, calls the agent (idempotent calls, so a job retried
@@ -394,16 +395,18 @@ const attachNic: OperationHandler = async (ctx, operation) => {
       const agent = agentOf(ctx, vm);
       const domain = await unlessGone(agent.getDomain(vmDomainName(vm)));
       const spec = nicSpec(nic, vm.offering.vcpus);
+      const partner = failoverPartner(nic, vm.offering.vcpus);
+      if (domain?.state === "running" && partner) {
+        // The virtio half first: the VF is teamed with it (migratable NIC, issue 17).
+        const { type: _type, ...vnic } = partner;
+        await agent.attachVnic(vmDomainName(vm), vnic);
+      }
       if (domain?.state === "running" && spec) {
         await ctx.progress(40, `Hot-plugging ${nic.type === "VF" ? "VF" : "vNIC"} ${nic.mac}`);
-        if (spec.type === "vf")
-          await agent.attachVf(vmDomainName(vm), {
-            mac: spec.mac,
-            pciAddress: spec.pciAddress,
-            vlan: spec.vlan,
-            live: true,
-          });
-        else {
+        if (spec.type === "vf") {
+          const { type: _type, ...vf } = spec;
+          await agent.attachVf(vmDomainName(vm), { ...vf, live: true });
+        } else {
           const { type: _type, ...vnic } = spec;
           await agent.attachVnic(vmDomainName(vm), vnic);
         }
@@ -463,10 +466,12 @@ const detachNic: OperationHandler = async (ctx, operation) => {
 };
 
 /**
- * Live migration of a running VM (vNICs only, R9; the agent refuses VFs too) or a move of a
- * stopped one. FDB entries leave the source host and are re-added on the target.
+ * Live migration of a running VM (vNICs only here; with migratable VF NICs, migrate-run.ts) or
+ * a move of a stopped one. FDB entries leave the source host and are re-added on the target.
  */
 const migrateVm: OperationHandler = async (ctx, operation) => {
+  // A running VM with VF NICs goes through the phases of a MigrationRun (issue 17).
+  if (await migrationRunOf(ctx.db, operation.id)) return runLiveMigration(ctx, operation);
   const { targetHostId, fromState } = migrateOperationInput.parse(operation.input);
   const vm = await loadOrSkip(ctx, operation);
   if (!vm) return { skipped: "the VM is gone" };

@@ -150,6 +150,8 @@ export interface VmNicView {
   model: string;
   mode: string;
   queues: number;
+  /** A VF NIC with a virtio failover partner: it may live-migrate (issue 17). */
+  migratable: boolean;
   l3: {
     id: string;
     name: string;
@@ -246,6 +248,7 @@ export async function getVm(db: Db, actor: Actor, rawInput: VmIdInput): Promise<
       model: nic.model,
       mode: nic.mode,
       queues: nic.queues,
+      migratable: nic.migratable,
       l3: {
         id: nic.l3.id,
         name: nic.l3.name,
@@ -302,7 +305,12 @@ export async function getVm(db: Db, actor: Actor, rawInput: VmIdInput): Promise<
     nics,
     actions: vmActions({
       state: vm.state,
-      nics: nics.map((n) => ({ deviceIndex: n.deviceIndex, type: n.type, l3Name: n.l3.name })),
+      nics: nics.map((n) => ({
+        deviceIndex: n.deviceIndex,
+        type: n.type,
+        l3Name: n.l3.name,
+        migratable: n.migratable,
+      })),
     }),
     lastError: failed
       ? {

@@ -250,12 +250,9 @@ export async function repairRunningVmVfs(
       };
       try {
         if (spec?.type !== "vf") continue;
-        await agent.attachVf(vmDomainName(work), {
-          mac: spec.mac,
-          pciAddress: spec.pciAddress,
-          vlan: spec.vlan,
-          live: true,
-        });
+        // The whole spec: a migratable NIC's VF goes back teamed with its virtio partner.
+        const { type: _type, ...vf } = spec;
+        await agent.attachVf(vmDomainName(work), { ...vf, live: true });
       } catch (error) {
         if (!isAgentError(error) || isTransientCode(error.code)) throw error;
         outcome = {

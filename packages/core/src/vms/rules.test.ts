@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { buildDomainSpec } from "./spec";
 import {
   eipVerdict,
+  migratableVerdict,
   migrationVerdict,
   nicCapabilities,
   qosVerdict,
@@ -82,6 +83,40 @@ describe("VM and NIC rules as pure verdicts", () => {
     expect(migrationVerdict({ ...vm, nics: [] }, "live")).toMatchObject({ allowed: true });
   });
 
+  it("R9 with migratable VF NICs (issue 17): live migration allowed; storage migration and non-migratable NICs still refused", () => {
+    const vm = {
+      state: "Running" as const,
+      nics: [
+        { deviceIndex: 0, type: "VF" as const, l3Name: "a", migratable: true },
+        { deviceIndex: 1, type: "VF" as const, l3Name: "b", migratable: true },
+      ],
+    };
+    expect(migrationVerdict(vm, "live")).toMatchObject({ allowed: true });
+    expect(migrationVerdict(vm, "storage")).toMatchObject({ code: "VF_NIC_NOT_MIGRATABLE" });
+    const mixed = {
+      ...vm,
+      nics: [...vm.nics, { deviceIndex: 2, type: "VF" as const, l3Name: "c", migratable: false }],
+    };
+    const refused = migrationVerdict(mixed, "live");
+    expect(refused).toMatchObject({ allowed: false, code: "VF_NIC_NOT_MIGRATABLE" });
+    // Only the NIC in the way is named, with how to make it migratable.
+    expect(refused.reason).toContain("eth2 (L3 c)");
+    expect(refused.reason).not.toContain("eth0");
+    expect(refused.reason).toContain("mark the NIC migratable while the VM is stopped");
+  });
+
+  it("a NIC is marked migratable only while the VM is stopped, and only a VF NIC", () => {
+    expect(migratableVerdict({ deviceIndex: 0, type: "VF" }, "Stopped")).toMatchObject({
+      allowed: true,
+    });
+    expect(migratableVerdict({ deviceIndex: 0, type: "VF" }, "Running")).toMatchObject({
+      code: "VM_NOT_STOPPED",
+    });
+    expect(migratableVerdict({ deviceIndex: 0, type: "VNIC" }, "Stopped")).toMatchObject({
+      code: "NIC_NOT_VF",
+    });
+  });
+
   it("R10: a NIC's type changes only while the VM is stopped", () => {
     expect(typeChangeVerdict(nic(), "Running", "VF")).toMatchObject({ code: "VM_NOT_STOPPED" });
     expect(typeChangeVerdict(nic({ type: "VF" }), "Running", "VNIC")).toMatchObject({
@@ -143,6 +178,49 @@ describe("VM and NIC rules as pure verdicts", () => {
         vlan: 100,
       },
     ]);
+  });
+
+  it("builds a migratable VF NIC as a failover pair: virtio partner (persistent) + VF (transient), the partner stays without a VF", () => {
+    const l2 = { type: "Vlan" as const, vlanId: 100, physicalInterface: "p1p2" };
+    const vfNic = {
+      deviceIndex: 0,
+      type: "VF" as const,
+      mac: "52:54:00:0a:0b:0c",
+      model: "virtio" as const,
+      mode: "bridge" as const,
+      migratable: true,
+      vf: { pciAddress: "0000:01:10.0" },
+      l3: { l2 },
+    };
+    const vm = {
+      id: "3f1c6f8e-3c1e-4d5e-9a4b-1b2c3d4e5f61",
+      offering: { vcpus: 2, memoryMiB: 2048 },
+      image: { name: "debian-12", format: "qcow2" },
+      nics: [vfNic],
+    };
+    const partner = {
+      type: "vnic",
+      mac: "52:54:00:0a:0b:0c",
+      kind: "bridge",
+      source: "br-p1p2.100",
+      model: "virtio",
+      queues: 2,
+      vlan: 100,
+      alias: "ua-failover-5254000a0b0c",
+      teaming: { type: "persistent" },
+    };
+    expect(buildDomainSpec(vm).nics).toEqual([
+      partner,
+      {
+        type: "vf",
+        mac: "52:54:00:0a:0b:0c",
+        pciAddress: "0000:01:10.0",
+        vlan: 100,
+        alias: "ua-vf-5254000a0b0c",
+        teaming: { type: "transient", persistent: "ua-failover-5254000a0b0c" },
+      },
+    ]);
+    expect(buildDomainSpec({ ...vm, nics: [{ ...vfNic, vf: null }] }).nics).toEqual([partner]);
   });
 
   it("ranks hosts: wrong cluster, disconnected, no IOMMU for VF NICs and no room are left out with a reason", () => {

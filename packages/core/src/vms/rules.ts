@@ -19,6 +19,7 @@ const kindOf: Record<string, ErrorKind> = {
   [ErrorCode.VF_NIC_SECURITY_GROUP_UNSUPPORTED]: "BAD_REQUEST",
   [ErrorCode.VF_NIC_EIP_UNSUPPORTED]: "BAD_REQUEST",
   [ErrorCode.L3_SRIOV_DISABLED]: "BAD_REQUEST",
+  [ErrorCode.NIC_NOT_VF]: "BAD_REQUEST",
 };
 
 /** Throws the verdict's DomainError when it refuses. */
@@ -142,24 +143,60 @@ export function nicCapabilities(nic: NicFacts, vmState: VmState): NicCapabilitie
 
 export interface VmFacts {
   state: VmState;
-  nics: Array<{ deviceIndex: number; type: NicType; l3Name: string }>;
+  /** `migratable`: a VF NIC with a virtio failover partner (issue 17); absent means not. */
+  nics: Array<{ deviceIndex: number; type: NicType; l3Name: string; migratable?: boolean }>;
 }
 
-/** R9: libvirt cannot move a running domain with an assigned host device, live or by storage. */
+/**
+ * R9: libvirt cannot move a running domain with an assigned host device. A migratable VF NIC is
+ * the exception for live migration: its VF is unplugged while its virtio failover partner carries
+ * the traffic, and a VF claimed on the destination is plugged after the move. Storage migration
+ * has no such path, so every VF NIC still refuses it.
+ */
 export function migrationVerdict(vm: VmFacts, what: "live" | "storage"): Verdict {
-  const vfNics = vm.nics.filter((nic) => nic.type === "VF");
-  if (vm.state === "Running" && vfNics.length > 0) {
-    const names = vfNics.map((nic) => `${nicLabel(nic)} (L3 ${nic.l3Name})`).join(", ");
-    const verb = what === "live" ? "live-migrated" : "storage-migrated";
+  const blocking = vm.nics.filter(
+    (nic) => nic.type === "VF" && (what === "storage" || nic.migratable !== true),
+  );
+  if (vm.state === "Running" && blocking.length > 0) {
+    const names = blocking.map((nic) => `${nicLabel(nic)} (L3 ${nic.l3Name})`).join(", ");
+    const how =
+      what === "live"
+        ? "mark the NIC migratable while the VM is stopped (it gets a virtio failover partner on the same L2; NICs created on an L3 whose SR-IOV profile is migratable are), stop the VM first, or change the NIC to a vNIC while stopped"
+        : "stop it first, or change the NIC to a vNIC while stopped";
     return refuse(
       ErrorCode.VF_NIC_NOT_MIGRATABLE,
-      `The VM cannot be ${verb} while running with VF NIC ${names}; stop it first, or change the NIC to a vNIC while stopped (R9).`,
+      what === "live"
+        ? `The VM cannot be live-migrated while running with VF NIC ${names}, which is not migratable: ${how} (R9).`
+        : `The VM cannot be storage-migrated while running with VF NIC ${names}; ${how} (R9).`,
     );
   }
   if (vm.state !== "Running" && vm.state !== "Stopped") {
     return refuse(
       ErrorCode.VM_INVALID_STATE,
       `The VM is ${vm.state}; migrate it when it is Running or Stopped.`,
+    );
+  }
+  return ALLOWED;
+}
+
+/**
+ * Marking a NIC migratable (or not) changes the domain: the VF gets a virtio failover partner.
+ * So it happens while the VM is stopped (like R10), and only a VF NIC has a VF to fail over from.
+ */
+export function migratableVerdict(
+  nic: Pick<NicFacts, "type" | "deviceIndex">,
+  vmState: VmState,
+): Verdict {
+  if (vmState !== "Stopped") {
+    return refuse(
+      ErrorCode.VM_NOT_STOPPED,
+      `${nicLabel(nic)} can be marked migratable only while the VM is stopped; it is ${vmState}.`,
+    );
+  }
+  if (nic.type !== "VF") {
+    return refuse(
+      ErrorCode.NIC_NOT_VF,
+      `${nicLabel(nic)} is a vNIC: only VF NICs get a virtio failover partner; vNICs live-migrate as they are.`,
     );
   }
   return ALLOWED;

@@ -1,4 +1,4 @@
-import type { DomainSpec, NicSpec } from "@virtfn/agent-client";
+import type { DomainSpec, NicSpec, VfNicSpec, VnicSpec } from "@virtfn/agent-client";
 import type { L2Type, NicType, VnicMode, VnicModel } from "@virtfn/db";
 import { vmDomainName } from "../sriov/holders";
 import { queuesFor } from "./rules";
@@ -7,6 +7,8 @@ export interface SpecNic {
   deviceIndex: number;
   type: NicType;
   mac: string;
+  /** A migratable VF NIC goes into the domain as a failover pair (see failoverPartner). */
+  migratable?: boolean;
   model: VnicModel;
   mode: VnicMode;
   vf: { pciAddress: string } | null;
@@ -30,13 +32,59 @@ export function bridgeName(l2: {
   return `br-${l2.physicalInterface}${suffix}`.slice(0, 15);
 }
 
+/** libvirt user aliases of a migratable VF NIC's two halves; the MAC is unique, so are they. */
+export function failoverAliases(mac: string): { partner: string; vf: string } {
+  const hex = mac.replaceAll(":", "").toLowerCase();
+  return { partner: `ua-failover-${hex}`, vf: `ua-vf-${hex}` };
+}
+
+/** The VF of a VF NIC as the agent plugs it: teamed with its virtio partner when migratable. */
+export function vfNicSpec(
+  nic: Pick<SpecNic, "mac" | "migratable" | "l3">,
+  pciAddress: string,
+): VfNicSpec {
+  const { l2 } = nic.l3;
+  const vlan = l2.type === "Vlan" && l2.vlanId !== null ? { vlan: l2.vlanId } : {};
+  if (nic.migratable !== true) return { type: "vf", mac: nic.mac, pciAddress, ...vlan };
+  const aliases = failoverAliases(nic.mac);
+  return {
+    type: "vf",
+    mac: nic.mac,
+    pciAddress,
+    ...vlan,
+    alias: aliases.vf,
+    teaming: { type: "transient", persistent: aliases.partner },
+  };
+}
+
+/**
+ * The virtio failover partner of a migratable VF NIC (issue 17): same MAC, on the L2's bridge,
+ * teaming persistent. The guest's net_failover carries traffic through it while the VF is
+ * unplugged for a live migration. Null for any other NIC.
+ */
+export function failoverPartner(nic: SpecNic, vcpus: number): VnicSpec | null {
+  if (nic.type !== "VF" || nic.migratable !== true) return null;
+  const { l2 } = nic.l3;
+  return {
+    type: "vnic",
+    mac: nic.mac,
+    kind: "bridge",
+    source: bridgeName(l2),
+    model: "virtio",
+    queues: queuesFor(vcpus),
+    ...(l2.type === "Vlan" && l2.vlanId !== null ? { vlan: l2.vlanId } : {}),
+    alias: failoverAliases(nic.mac).partner,
+    teaming: { type: "persistent" },
+  };
+}
+
 export function nicSpec(nic: SpecNic, vcpus: number): NicSpec | null {
   const { l2 } = nic.l3;
   const vlan = l2.type === "Vlan" && l2.vlanId !== null ? { vlan: l2.vlanId } : {};
   if (nic.type === "VF") {
     // A VF NIC without a VF (stopped VM, forced restore) is not in the domain until one is acquired.
     if (nic.vf === null) return null;
-    return { type: "vf", mac: nic.mac, pciAddress: nic.vf.pciAddress, ...vlan };
+    return vfNicSpec(nic, nic.vf.pciAddress);
   }
   const macvtap = nic.mode === "macvtap";
   return {
@@ -54,9 +102,10 @@ export function nicSpec(nic: SpecNic, vcpus: number): NicSpec | null {
 /** The domain as the database says it should be. The uuid is the VM id, so a redefine is a retry. */
 export function buildDomainSpec(vm: SpecVm): DomainSpec {
   const vcpus = vm.offering.vcpus;
+  // A migratable VF NIC's partner stays in the domain when the VF is not (stopped, VF lost).
   const nics = [...vm.nics]
     .sort((a, b) => a.deviceIndex - b.deviceIndex)
-    .map((nic) => nicSpec(nic, vcpus))
+    .flatMap((nic) => [failoverPartner(nic, vcpus), nicSpec(nic, vcpus)])
     .filter((nic): nic is NicSpec => nic !== null);
   return {
     name: vmDomainName(vm),

@@ -84,6 +84,10 @@ const mutations: Array<[string, (api: Api) => Promise<unknown>]> = [
   ],
   ["networks.l3.deleteIpRange", (api) => api.networks.l3.deleteIpRange({ ipRangeId: id })],
   [
+    "networks.l3.setMigratable",
+    (api) => api.networks.l3.setMigratable({ l3Id: id, migratable: true }),
+  ],
+  [
     "networks.vxlanPools.create",
     (api) => api.networks.vxlanPools.create({ zoneId: id, name: "p", vniStart: 1, vniEnd: 2 }),
   ],
@@ -136,6 +140,8 @@ const memberProcedures: Array<[string, (api: Api) => Promise<unknown>]> = [
   ["vms.attachNic", (api) => api.vms.attachNic({ vmId: id, l3Id: id, sriov: true })],
   ["vms.detachNic", (api) => api.vms.detachNic({ nicId: id })],
   ["vms.setNicType", (api) => api.vms.setNicType({ nicId: id, type: "VF" })],
+  ["vms.setNicMigratable", (api) => api.vms.setNicMigratable({ nicId: id, migratable: true })],
+  ["vms.migrationProgress", (api) => api.vms.migrationProgress({ vmId: id })],
   ["catalog.offerings", (api) => api.catalog.offerings()],
   ["catalog.images", (api) => api.catalog.images()],
   ["netservices.qos.set", (api) => api.netservices.qos.set({ nicId: id, inboundKbps: 1000 })],

@@ -25,6 +25,8 @@ import {
   listL3Networks,
   listVxlanPools,
   listVxlanPoolsInput,
+  setL3Migratable,
+  setL3MigratableInput,
   updateL2Input,
   updateL2Network,
   updateL3Input,
@@ -198,6 +200,11 @@ export const l3Router = router({
     .input(ipRangeIdInput)
     .output(l3RouterOutputs.deleteIpRange)
     .mutation(({ ctx, input }) => deleteIpRange(ctx.db, ctx.actor, input)),
+  /** Admin (R15). The SR-IOV profile's "migratable": new VF NICs on it get a failover partner. */
+  setMigratable: adminProcedure
+    .input(setL3MigratableInput)
+    .output(l3RouterOutputs.setMigratable)
+    .mutation(({ ctx, input }) => setL3Migratable(ctx.db, ctx.actor, input)),
 });
 
 export const vxlanPoolsRouter = router({

@@ -1486,6 +1486,7 @@ export const l3RouterOutputs = {
     createdAt: z.date(),
     updatedAt: z.date(),
   }),
+  setMigratable: z.object({ id: z.string(), sriovMigratable: z.boolean() }),
 };
 
 /** networks.ts: vxlanPoolsRouter. */
@@ -1938,6 +1939,7 @@ export const vmsRouterOutputs = {
         model: z.string(),
         mode: z.string(),
         queues: z.number(),
+        migratable: z.boolean(),
         l3: z.object({
           id: z.string(),
           name: z.string(),
@@ -2451,6 +2453,25 @@ export const vmsRouterOutputs = {
     ),
     complete: z.boolean(),
   }),
+  migrationProgress: z
+    .object({
+      operationId: z.string(),
+      status: z.enum(["Pending", "Running", "Succeeded", "Failed", "Cancelled"]),
+      phase: z.enum(["Claimed", "Unplugged", "Migrated", "Plugged", "Done", "RolledBack"]),
+      rolledBack: z.boolean(),
+      failure: z.string().nullable(),
+      sourceHostId: z.string(),
+      targetHostId: z.string(),
+      targetHostName: z.string(),
+      steps: z.array(
+        z.object({
+          phase: z.enum(["Claimed", "Unplugged", "Migrated", "Plugged", "Done", "RolledBack"]),
+          label: z.string(),
+          state: z.enum(["failed", "running", "done", "pending"]),
+        }),
+      ),
+    })
+    .nullable(),
   checkStorageMigration: z.object({ allowed: z.literal(true) }),
   attachNic: z.object({
     vm: z.object({
@@ -2566,4 +2587,5 @@ export const vmsRouterOutputs = {
     }),
   }),
   setNicType: z.object({ id: z.string(), type: z.enum(["VF", "VNIC"]) }),
+  setNicMigratable: z.object({ id: z.string(), migratable: z.boolean() }),
 };

@@ -12,8 +12,11 @@ import {
   migrateVm,
   migrateVmInput,
   migrationCandidates,
+  migrationProgress,
   nicIdInput,
   rebootVm,
+  setNicMigratable,
+  setNicMigratableInput,
   setNicType,
   setNicTypeInput,
   startVm,
@@ -116,7 +119,10 @@ export const vmsRouter = router({
     .input(vmIdInput)
     .output(vmsRouterOutputs.delete)
     .mutation(({ ctx, input }) => deleteVm(ctx.db, ctx.actor, input)),
-  /** Project members and admins. R9: refused while running with a VF NIC. */
+  /**
+   * Project members and admins. R9: refused while running with a VF NIC that is not migratable;
+   * with migratable ones, a VF is claimed on the destination for each before it starts (issue 17).
+   */
   migrate: authedProcedure
     .meta({
       rest: {
@@ -143,6 +149,11 @@ export const vmsRouter = router({
     .input(vmIdInput)
     .output(vmsRouterOutputs.migrationCandidates)
     .query(({ ctx, input }) => migrationCandidates(ctx.db, ctx.actor, input)),
+  /** Signed in, same visibility as get. The latest live migration with VF NICs and its phases. */
+  migrationProgress: authedProcedure
+    .input(vmIdInput)
+    .output(vmsRouterOutputs.migrationProgress)
+    .query(({ ctx, input }) => migrationProgress(ctx.db, ctx.actor, input)),
   /** Signed in. R9 for storage migration: resolves when allowed, throws the verdict otherwise. */
   checkStorageMigration: authedProcedure
     .meta({
@@ -197,4 +208,9 @@ export const vmsRouter = router({
     .input(setNicTypeInput)
     .output(vmsRouterOutputs.setNicType)
     .mutation(({ ctx, input }) => setNicType(ctx.db, ctx.actor, input)),
+  /** Project members and admins. VF NICs only, while stopped: a virtio failover partner (issue 17). */
+  setNicMigratable: authedProcedure
+    .input(setNicMigratableInput)
+    .output(vmsRouterOutputs.setNicMigratable)
+    .mutation(({ ctx, input }) => setNicMigratable(ctx.db, ctx.actor, input)),
 });

@@ -136,6 +136,17 @@ export function NicTable({ vm, readOnly }: { vm: VmDetail; readOnly: boolean }) 
                   </td>
                   <td>
                     <NicTypeBadge type={n.type} />
+                    {n.migratable && n.type === "VF" ? (
+                      <>
+                        {" "}
+                        <Badge
+                          tone="muted"
+                          title="A virtio failover partner carries its traffic while the VF is unplugged for a live migration."
+                        >
+                          migratable
+                        </Badge>
+                      </>
+                    ) : null}
                     <div className="sub nowrap">
                       {n.type === "VF"
                         ? "vfio"

@@ -15,6 +15,7 @@ import { errorData } from "~/lib/errors";
 import { dateTime, memory, nicSummary, operationKindLabel, relativeTime } from "~/lib/format";
 import { useTRPC } from "~/trpc/react";
 import { Breadcrumb, isTransitional, VmStateBadge } from "../shared";
+import { MigrationPhases } from "./MigrationPhases";
 import { AttachNicDialog, NicTable } from "./NicTable";
 
 type VmAction = "start" | "stop" | "reboot" | "migrate" | "delete";
@@ -51,6 +52,7 @@ export function VmDetailPage({ vmId, readOnly }: { vmId: string; readOnly: boole
       void queryClient.invalidateQueries(trpc.vms.list.pathFilter());
       void queryClient.invalidateQueries(trpc.operations.list.pathFilter());
       void queryClient.invalidateQueries(trpc.netservices.pathFilter());
+      void queryClient.invalidateQueries(trpc.vms.migrationProgress.pathFilter());
     }
     previous.current = activeId;
   }, [activeId, queryClient, trpc]);
@@ -143,6 +145,7 @@ export function VmDetailPage({ vmId, readOnly }: { vmId: string; readOnly: boole
           />
         </div>
       ) : null}
+      <MigrationPhases vmId={v.id} following={op?.kind === "vm.migrate"} />
       {v.state === "Error" ? (
         <div className="banner banner-err" role="alert" data-testid="vm-error">
           <p>
@@ -263,6 +266,7 @@ function VmActions({ vm }: { vm: VmDetail }) {
   const [confirm, setConfirm] = useState<VmAction | null>(null);
   const refresh = () => {
     void queryClient.invalidateQueries(trpc.vms.get.queryFilter({ vmId: vm.id }));
+    void queryClient.invalidateQueries(trpc.vms.migrationProgress.queryFilter({ vmId: vm.id }));
     void queryClient.invalidateQueries(trpc.vms.list.pathFilter());
     void queryClient.invalidateQueries(trpc.operations.list.pathFilter());
   };
@@ -472,17 +476,21 @@ function MigrateDialog({
     enabled: isAdmin,
   });
   const live = vm.state === "Running";
-  // A stopped VM goes only where it could start: core judges every host and says why not.
+  // With VF NICs, a live migration claims a VF on the destination for each (issue 17).
+  const withVfs = live && vm.vfNicCount > 0;
+  // A stopped VM goes only where it could start, a running one with VF NICs only where a VF is
+  // free for each: core judges every host and says why not.
   const judged = useQuery({
     ...trpc.vms.migrationCandidates.queryOptions({ vmId: vm.id }),
-    enabled: !live,
+    enabled: !live || withVfs,
   });
   const stoppedHosts = judged.data?.hosts ?? [];
-  const candidates = live
-    ? (hosts.data?.items ?? []).filter((h) => h.id !== vm.hostId && h.clusterId === vm.clusterId)
-    : stoppedHosts
-        .filter((h) => h.reason === null)
-        .map((h) => ({ id: h.hostId, name: h.name, clusterName: "" }));
+  const candidates =
+    live && !withVfs
+      ? (hosts.data?.items ?? []).filter((h) => h.id !== vm.hostId && h.clusterId === vm.clusterId)
+      : stoppedHosts
+          .filter((h) => h.reason === null)
+          .map((h) => ({ id: h.hostId, name: h.name, clusterName: "" }));
   const refusedHosts = stoppedHosts.filter((h) => h.reason !== null);
   return (
     <Dialog open onClose={onClose} title={`Migrate ${vm.name}?`}>
@@ -494,11 +502,13 @@ function MigrateDialog({
       >
         <div className="dialog-content">
           <p>
-            {live
-              ? "Live migration: the VM keeps running and moves to another host of its cluster."
-              : "The VM is stopped: it moves only to a host that could start it (its networks, IOMMU, room, a free VF for each VF NIC), and gets VFs there at the next start."}
+            {withVfs
+              ? "Live migration with VF NICs: a VF is claimed on the destination for every VF NIC, the VFs are unplugged while their virtio failover partners carry the traffic, the VM moves to another host of its cluster, and the claimed VFs are plugged there. Any failure rolls back."
+              : live
+                ? "Live migration: the VM keeps running and moves to another host of its cluster."
+                : "The VM is stopped: it moves only to a host that could start it (its networks, IOMMU, room, a free VF for each VF NIC), and gets VFs there at the next start."}
           </p>
-          {!live && judged.isSuccess && candidates.length === 0 ? (
+          {(!live || withVfs) && judged.isSuccess && candidates.length === 0 ? (
             <p className="field-error" role="alert">
               No host qualifies right now.
             </p>
