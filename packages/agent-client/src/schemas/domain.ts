@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { DomainName, IfName, MacAddress, PciAddress, Uuid, VlanId } from "./common";
+import { VfPortSettings } from "./vf-port";
 
 export const VnicKind = z.enum(["bridge", "macvtap"]);
 export type VnicKind = z.infer<typeof VnicKind>;
@@ -15,6 +16,8 @@ export const VfNicSpec = z.object({
   mac: MacAddress,
   pciAddress: PciAddress,
   vlan: VlanId.optional(),
+  /** Port settings the agent applies with `ip link set` once the VF is in the domain. */
+  port: VfPortSettings.optional(),
 });
 export type VfNicSpec = z.infer<typeof VfNicSpec>;
 
@@ -61,6 +64,7 @@ export const AttachVfRequest = z.object({
   mac: MacAddress,
   pciAddress: PciAddress,
   vlan: VlanId.optional(),
+  port: VfPortSettings.optional(),
   /** true: hot-plug into the running domain and its config; false: config only. */
   live: z.boolean(),
 });
