@@ -6,6 +6,7 @@
 /** Procedures whose path does not follow the prefix rules below. */
 const exact: Record<string, string> = {
   "vms.setNicType": "vmNic.setType",
+  "vms.setNicVfPort": "vmNic.setVfPort",
   "netservices.qos.set": "vmNic.setQos",
   "netservices.qos.remove": "vmNic.removeQos",
   "catalog.createOffering": "offering.create",

@@ -95,6 +95,9 @@ export const ErrorCode = {
   NO_NUMA_NODE_AVAILABLE: "NO_NUMA_NODE_AVAILABLE",
   // Action verdicts (issue 15)
   PF_NOT_SPLIT: "PF_NOT_SPLIT",
+  // VF port settings (issue 16)
+  VF_PORT_NOT_VF: "VF_PORT_NOT_VF",
+  VF_TRUST_NOT_ALLOWED: "VF_TRUST_NOT_ALLOWED",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -255,6 +255,7 @@ export async function repairRunningVmVfs(
           pciAddress: spec.pciAddress,
           vlan: spec.vlan,
           live: true,
+          port: spec.port,
         });
       } catch (error) {
         if (!isAgentError(error) || isTransientCode(error.code)) throw error;

@@ -132,6 +132,7 @@ const memberProcedures: Array<[string, (api: Api) => Promise<unknown>]> = [
   ["vms.attachNic", (api) => api.vms.attachNic({ vmId: id, l3Id: id, sriov: true })],
   ["vms.detachNic", (api) => api.vms.detachNic({ nicId: id })],
   ["vms.setNicType", (api) => api.vms.setNicType({ nicId: id, type: "VF" })],
+  ["vms.setNicVfPort", (api) => api.vms.setNicVfPort({ nicId: id, linkState: "disable" })],
   ["catalog.offerings", (api) => api.catalog.offerings()],
   ["catalog.images", (api) => api.catalog.images()],
   ["netservices.qos.set", (api) => api.netservices.qos.set({ nicId: id, inboundKbps: 1000 })],

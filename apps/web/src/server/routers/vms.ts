@@ -16,6 +16,8 @@ import {
   rebootVm,
   setNicType,
   setNicTypeInput,
+  setNicVfPort,
+  setNicVfPortInput,
   startVm,
   stopVm,
   vmCreateOptions,
@@ -101,4 +103,12 @@ export const vmsRouter = router({
     .input(setNicTypeInput)
     .output(vmsRouterOutputs.setNicType)
     .mutation(({ ctx, input }) => setNicType(ctx.db, ctx.actor, input)),
+  /**
+   * Project members and admins. A VF NIC's link state and query_rss; trust only where the L3
+   * (or its L2) allows it (issue 16). The host follows at once and the reconciler keeps it so.
+   */
+  setNicVfPort: authedProcedure
+    .input(setNicVfPortInput)
+    .output(vmsRouterOutputs.setNicVfPort)
+    .mutation(({ ctx, input }) => setNicVfPort(ctx.db, ctx.actor, input)),
 });
