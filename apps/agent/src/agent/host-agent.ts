@@ -314,7 +314,7 @@ export class HostAgent {
     if (pfPci === null)
       throw new AgentError("VF_NOT_FOUND", `${pci} is not a VF on this host (is the PF split?)`);
     const pf = await findPfByPci(this.host.sys, pfPci);
-    if (pf?.ifname == null)
+    if (pf === null || pf.ifname === null)
       throw new AgentError("UNSUPPORTED", `the PF of ${pci} has no netdev: its VFs have no port`);
     const ref = (await readVfRefs(this.host.sys, pfPci)).find((r) => r.pciAddress === pci);
     if (ref === undefined)

@@ -1,7 +1,7 @@
 import {
   AgentError,
   DEFAULT_VF_PORT,
-  type VfLinkState,
+  VfLinkState,
   type VfPortObserved,
   type VfPortSettings,
 } from "@virtfn/agent-client";
@@ -30,15 +30,18 @@ export function parseVfPorts(output: string): Map<number, VfPortObserved> {
       queryRss: null,
     };
     for (const field of m[2].split(",").map((f) => f.trim())) {
-      let f: RegExpExecArray | null;
-      if ((f = /^(?:link\/ether|MAC) ([0-9a-fA-F:]{17})/.exec(field)) && f[1])
-        port.mac = f[1].toLowerCase();
-      else if ((f = /^vlan (\d+)$/.exec(field)) && f[1]) port.vlan = Number(f[1]);
-      else if ((f = /^spoof checking (on|off)$/.exec(field))) port.spoofCheck = f[1] === "on";
-      else if ((f = /^trust (on|off)$/.exec(field))) port.trust = f[1] === "on";
-      else if ((f = /^query_rss (on|off)$/.exec(field))) port.queryRss = f[1] === "on";
-      else if ((f = /^link-state (auto|enable|disable)$/.exec(field)))
-        port.linkState = f[1] as VfLinkState;
+      const mac = /^(?:link\/ether|MAC) ([0-9a-fA-F:]{17})/.exec(field)?.[1];
+      const vlan = /^vlan (\d+)$/.exec(field)?.[1];
+      const spoof = /^spoof checking (on|off)$/.exec(field)?.[1];
+      const trust = /^trust (on|off)$/.exec(field)?.[1];
+      const rss = /^query_rss (on|off)$/.exec(field)?.[1];
+      const link = /^link-state (auto|enable|disable)$/.exec(field)?.[1];
+      if (mac !== undefined) port.mac = mac.toLowerCase();
+      else if (vlan !== undefined) port.vlan = Number(vlan);
+      else if (spoof !== undefined) port.spoofCheck = spoof === "on";
+      else if (trust !== undefined) port.trust = trust === "on";
+      else if (rss !== undefined) port.queryRss = rss === "on";
+      else if (link !== undefined) port.linkState = VfLinkState.parse(link);
     }
     ports.set(Number(m[1]), port);
   }
