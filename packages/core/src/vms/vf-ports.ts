@@ -202,7 +202,10 @@ export async function requestVfPortSync(tx: Tx, hostIds: Iterable<string>): Prom
 }
 
 /** The `host.syncVfPorts` operation: the reconciler's VF port repair for one host, run at once. */
-export const syncHostVfPorts: OperationHandler = async (ctx, operation) => {
+export const syncHostVfPorts: OperationHandler = async (
+  ctx,
+  operation,
+): Promise<OperationResult> => {
   const host = await ctx.db.host.findUnique({ where: { id: operation.targetId } });
   if (!host) return { skipped: "the host is gone" } satisfies OperationResult;
   const agent = ctx.agentFor(host, { waitOutOutages: true });
