@@ -77,6 +77,8 @@ describe("VF port settings: policy, apply, drift, reboot and the reset on releas
 
     // The admin allows trust on the L3; the tenant asks for it; it lands.
     await updateL3Network(fx.db, fx.admin, { l3Id: l3.id, vfAllowTrust: true });
+    // One sync at a time: a change while one runs is left to the reconciler, so wait here.
+    await synced();
     await setNicVfPort(fx.db, fx.tenant, { nicId: nic.id, trust: true });
     await synced();
     expect(await portOf(pci)).toMatchObject({ trust: true });
