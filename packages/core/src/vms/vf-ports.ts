@@ -162,8 +162,9 @@ export async function finishVfReleases(
       await agent.resetVf(vf.pciAddress);
     } catch (error) {
       if (!isAgentError(error)) throw error;
-      // A PF without a netdev (an NVMe controller) has no port to reset.
-      if (error.code !== "UNSUPPORTED") {
+      // A PF without a netdev (an NVMe controller) has no port to reset, and a VF the host does
+      // not have carries no settings (the host sync marks it Missing if it stays away).
+      if (error.code !== "UNSUPPORTED" && error.code !== "VF_NOT_FOUND") {
         result.failed.push({ vf: vf.pciAddress, code: error.code });
         continue;
       }
