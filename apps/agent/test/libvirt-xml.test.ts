@@ -7,6 +7,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { parseDomainXml } from "../src/hypervisor/domain-xml";
 import type { DefinedSpec } from "../src/hypervisor/types";
 import { renderDomainXml, renderNic, renderPciHostdev } from "../src/hypervisor/xml";
+import { linuxFactory } from "./conformance/factories";
+import { FakeVirsh } from "./fake-virsh";
 import { tempDir } from "./helpers";
 
 const run = promisify(execFile);
@@ -238,5 +240,36 @@ describe("XML against libvirt", { timeout: 30_000 }, () => {
     expect(stdout).toMatch(
       /<hostdev mode='subsystem' type='pci' managed='yes'>[\s\S]*bus='0x04' slot='0x00' function='0x1'/,
     );
+  });
+
+  it("VF port settings are not libvirt's: the Linux backend defines the plain hostdev and runs ip link", async () => {
+    const virshes: FakeVirsh[] = [];
+    const subject = await linuxFactory((v) => virshes.push(v))({ profile: "kvm-i350-82599" });
+    const virsh = virshes[0] ?? new FakeVirsh();
+    try {
+      const { taskId } = await subject.agent.startSetVfCount("0000:04:00.0", 1, "op");
+      while (subject.agent.getTask(taskId).state === "running")
+        await new Promise((r) => setTimeout(r, 2));
+      const nic: NicSpec = {
+        type: "vf",
+        mac: "52:54:00:00:00:09",
+        pciAddress: "0000:04:10.0",
+        vlan: 100,
+        port: { spoofCheck: false, trust: true, linkState: "enable", queryRss: true },
+      };
+      await subject.agent.defineDomain({ ...base("vm-port", []), nics: [nic] });
+      const xml = virsh.xml.at(-1) ?? "";
+      expect(xml).not.toMatch(/trust|spoof|link-state|query_rss/i);
+      expect((await validate(xml)).ok).toBe(true);
+      const { port: _port, ...plain } = nic;
+      expect(parseDomainXml(xml).nics).toEqual([plain]);
+      // The settings went to the PF driver instead.
+      const vf = (await subject.agent.listNics())
+        .find((n) => n.pciAddress === "0000:04:00.0")
+        ?.vfs.at(0);
+      expect(vf?.port).toMatchObject(nic.port ?? {});
+    } finally {
+      await subject.close();
+    }
   });
 });

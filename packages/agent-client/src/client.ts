@@ -16,6 +16,7 @@ import type {
   MigrateRequest,
 } from "./schemas/domain";
 import type { Task } from "./schemas/task";
+import type { VfPortSettings } from "./schemas/vf-port";
 import { callRoute, type CallOptions, type TransportOptions } from "./transport";
 
 export interface AgentClientOptions {
@@ -133,6 +134,11 @@ export function createAgentClient(options: AgentClientOptions) {
       opts: { operationId: string },
       o?: CallOptions,
     ) => call("setVfCount", { pci: pciAddress }, { count, operationId: opts.operationId }, o),
+    setVfPort: (pciAddress: string, settings: VfPortSettings, o?: CallOptions) =>
+      call("setVfPort", { pci: pciAddress }, { settings }, o),
+    /** Before a released VF is handed to anyone else (the sriov-cni reset race). */
+    resetVf: (pciAddress: string, o?: CallOptions) =>
+      call("resetVf", { pci: pciAddress }, undefined, o),
     getTask: (taskId: string, o?: CallOptions) => call("getTask", { id: taskId }, undefined, o),
     /** R14: refuses with VF_IN_USE while a VF of this PF is attached to a domain. */
     unbindPfDriver: (pciAddress: string, o?: CallOptions) =>

@@ -7,6 +7,7 @@ export * from "./schemas/host";
 export * from "./schemas/nic";
 export * from "./schemas/snapshot";
 export * from "./schemas/task";
+export * from "./schemas/vf-port";
 export {
   createAgentClient,
   type AgentClient,

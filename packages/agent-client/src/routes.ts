@@ -23,6 +23,7 @@ import {
 import { PhysicalNic, SetVfCountRequest, TaskRef, UnbindDriverResponse } from "./schemas/nic";
 import { HostSnapshot, SnapshotChange, SnapshotDigest } from "./schemas/snapshot";
 import { Task } from "./schemas/task";
+import { SetVfPortRequest, VfPortObserved, VfResetResult } from "./schemas/vf-port";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "DELETE";
 
@@ -134,6 +135,25 @@ export const routes = {
     params: pciParams,
     body: null,
     response: UnbindDriverResponse,
+    idempotent: true,
+  }),
+  // Sets a VF's spoof checking, trust, link state and query_rss; answers the port as read back.
+  setVfPort: route({
+    method: "PUT",
+    path: "/v1/vfs/:pci/port",
+    params: pciParams,
+    body: SetVfPortRequest,
+    response: VfPortObserved,
+    idempotent: true,
+  }),
+  // Zeroes the MAC (where the driver allows it), VLAN 0, trust off, defaults for the rest.
+  // Refused with VF_IN_USE while a domain holds the VF.
+  resetVf: route({
+    method: "POST",
+    path: "/v1/vfs/:pci/reset",
+    params: pciParams,
+    body: null,
+    response: VfResetResult,
     idempotent: true,
   }),
   getTask: route({

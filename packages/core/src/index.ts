@@ -133,3 +133,14 @@ export * from "./sriov/actions";
 export * from "./hosts/actions";
 export * from "./networks/actions";
 export * from "./shared/can";
+// VF port settings (issue 16)
+export * from "./vms/vf-port-rules";
+export {
+  setNicVfPort,
+  setNicVfPortInput,
+  reconcileHostVfPorts,
+  finishVfReleases,
+  type SetNicVfPortInput,
+  type VfPortRepair,
+  type VfPortView,
+} from "./vms/vf-ports";

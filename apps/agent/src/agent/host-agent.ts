@@ -20,6 +20,9 @@ import {
   type Task,
   type TaskRef,
   type UnbindDriverResponse,
+  type VfPortObserved,
+  type VfPortSettings,
+  type VfResetResult,
   type VnicSpec,
 } from "@virtfn/agent-client";
 import { readBootId, readCpu, readFacts, readHostname, type HostIo } from "../host/facts";
@@ -35,6 +38,7 @@ import {
   readVfRefs,
 } from "../host/nics";
 import { applyVfCount, kernelError } from "../host/sriov";
+import { applyVfPort, resetVfPort } from "../host/vf-port";
 import type { DomainRecord, Hypervisor } from "../hypervisor/types";
 import type { Clock } from "../platform/clock";
 import { linkBasename, readTrimmed } from "../platform/io";
@@ -87,6 +91,13 @@ function failoverPartner(nics: readonly NicSpec[], vf: NicSpec): VnicSpec | unde
       n.teaming?.type === "persistent" &&
       n.alias === persistent,
   );
+}
+
+/** Port settings are the PF driver's, not libvirt's: the hypervisor never sees them. */
+function withoutPort(nic: NicSpec): NicSpec {
+  if (nic.type !== "vf" || nic.port === undefined) return nic;
+  const { port: _port, ...rest } = nic;
+  return rest;
 }
 
 function sameVnic(a: NicSpec, b: VnicSpec): boolean {
@@ -325,6 +336,51 @@ export class HostAgent {
     });
   }
 
+  // ---- VF ports -----------------------------------------------------------------------------
+
+  /** The PF netdev and VF index behind a VF address: `ip link set <pf> vf <n>` needs both. */
+  private async vfPortOf(pci: string): Promise<{ pf: string; index: number }> {
+    const pfPci = await physfnOf(this.host.sys, pci);
+    if (pfPci === null)
+      throw new AgentError("VF_NOT_FOUND", `${pci} is not a VF on this host (is the PF split?)`);
+    const pf = await findPfByPci(this.host.sys, pfPci);
+    if (pf === null || pf.ifname === null)
+      throw new AgentError("UNSUPPORTED", `the PF of ${pci} has no netdev: its VFs have no port`);
+    const ref = (await readVfRefs(this.host.sys, pfPci)).find((r) => r.pciAddress === pci);
+    if (ref === undefined)
+      throw new AgentError("VF_NOT_FOUND", `${pci} is not a VF of ${pf.ifname}`);
+    return { pf: pf.ifname, index: ref.index };
+  }
+
+  private async applyPortLocked(pci: string, settings: VfPortSettings): Promise<VfPortObserved> {
+    const { pf, index } = await this.vfPortOf(pci);
+    return applyVfPort(this.host.runner, pf, index, settings);
+  }
+
+  /** Sets spoof checking, trust, link state and query_rss; idempotent, so the reconciler repeats it. */
+  setVfPort(pci: string, settings: VfPortSettings): Promise<VfPortObserved> {
+    return this.mutex.run(() => this.applyPortLocked(pci, settings));
+  }
+
+  /**
+   * The reset on release (MAC zeroed where the driver allows it, VLAN 0, trust off, defaults for
+   * the rest). Refused while a domain holds the VF: resetting a VF someone already has again is
+   * the sriov-cni race this exists to avoid.
+   */
+  resetVf(pci: string): Promise<VfResetResult> {
+    return this.mutex.run(async () => {
+      const holder = vfHolders(await this.hypervisor.list()).get(pci);
+      if (holder !== undefined) {
+        throw new AgentError("VF_IN_USE", `VF ${pci} is assigned to domain ${holder.domain}`, {
+          details: { domain: holder.domain },
+        });
+      }
+      const { pf, index } = await this.vfPortOf(pci);
+      const result = await resetVfPort(this.host.runner, pf, index);
+      return { pciAddress: pci, ...result };
+    });
+  }
+
   // ---- domains ------------------------------------------------------------------------------
 
   listDomains(): Promise<DomainInfo[]> {
@@ -408,32 +464,45 @@ export class HostAgent {
 
   defineDomain(spec: DomainSpec): Promise<DomainInfo> {
     return this.mutex.run(async () => {
-      this.checkOwnNics(spec.nics);
-      const existing = await this.hypervisor.get(spec.name);
-      if (existing !== null && spec.uuid !== existing.uuid) {
-        // Without a uuid, a repeat of the same definition is still recognised as a retry.
-        const sameShape =
-          spec.uuid === undefined &&
-          existing.vcpus === spec.vcpus &&
-          existing.memoryMiB === spec.memoryMiB &&
-          existing.image === spec.image &&
-          JSON.stringify(existing.config) === JSON.stringify(spec.nics);
-        if (sameShape) return toInfo(existing);
-        throw new AgentError(
-          "DOMAIN_EXISTS",
-          `domain ${spec.name} already exists with uuid ${existing.uuid}`,
-        );
-      }
-      for (const nic of spec.nics) {
-        if (nic.type === "vf") {
-          await this.checkVfPresent(nic.pciAddress);
-          await this.checkVfFree(nic.pciAddress, spec.name);
-        } else await this.checkVnicSource(nic);
-      }
-      const uuid = spec.uuid ?? existing?.uuid ?? randomUUID();
-      await this.hypervisor.define({ ...spec, uuid });
-      return toInfo(await this.mustGet(spec.name));
+      const info = await this.defineLocked({ ...spec, nics: spec.nics.map(withoutPort) });
+      await this.applyPorts(spec.nics);
+      return info;
     });
+  }
+
+  private async defineLocked(spec: DomainSpec): Promise<DomainInfo> {
+    this.checkOwnNics(spec.nics);
+    const existing = await this.hypervisor.get(spec.name);
+    if (existing !== null && spec.uuid !== existing.uuid) {
+      // Without a uuid, a repeat of the same definition is still recognised as a retry.
+      const sameShape =
+        spec.uuid === undefined &&
+        existing.vcpus === spec.vcpus &&
+        existing.memoryMiB === spec.memoryMiB &&
+        existing.image === spec.image &&
+        JSON.stringify(existing.config) === JSON.stringify(spec.nics);
+      if (sameShape) return toInfo(existing);
+      throw new AgentError(
+        "DOMAIN_EXISTS",
+        `domain ${spec.name} already exists with uuid ${existing.uuid}`,
+      );
+    }
+    for (const nic of spec.nics) {
+      if (nic.type === "vf") {
+        await this.checkVfPresent(nic.pciAddress);
+        await this.checkVfFree(nic.pciAddress, spec.name);
+      } else await this.checkVnicSource(nic);
+    }
+    const uuid = spec.uuid ?? existing?.uuid ?? randomUUID();
+    await this.hypervisor.define({ ...spec, uuid });
+    return toInfo(await this.mustGet(spec.name));
+  }
+
+  /** Applies the port settings that VF NICs carry; the VFs were checked present by the caller. */
+  private async applyPorts(nics: readonly NicSpec[]): Promise<void> {
+    for (const nic of nics)
+      if (nic.type === "vf" && nic.port !== undefined)
+        await this.applyPortLocked(nic.pciAddress, nic.port);
   }
 
   startDomain(name: string): Promise<DomainInfo> {
@@ -485,59 +554,63 @@ export class HostAgent {
 
   attachVf(name: string, req: AttachVfRequest): Promise<DomainInfo> {
     return this.mutex.run(async () => {
-      const record = await this.mustGet(name);
-      const nic: NicSpec = {
-        type: "vf",
-        mac: req.mac,
-        pciAddress: req.pciAddress,
-        ...(req.vlan === undefined ? {} : { vlan: req.vlan }),
-        ...(req.alias === undefined ? {} : { alias: req.alias }),
-        ...(req.teaming === undefined ? {} : { teaming: req.teaming }),
-      };
-      const live = req.live && record.state === "running";
-      const inConfig = record.config.find(
-        (n) => n.type === "vf" && n.pciAddress === req.pciAddress,
-      );
-      const inLive = record.live?.find((n) => n.type === "vf" && n.pciAddress === req.pciAddress);
-      const current = inLive ?? inConfig;
-      if (current !== undefined) {
-        if (current.mac !== nic.mac || (current.type === "vf" && current.vlan !== req.vlan)) {
-          throw new AgentError(
-            "VF_IN_USE",
-            `VF ${req.pciAddress} is already in ${name} with another MAC or VLAN`,
-          );
-        }
-        if (inConfig !== undefined && (!live || inLive !== undefined)) return toInfo(record);
-      }
-      await this.checkVfPresent(req.pciAddress);
-      await this.checkVfFree(req.pciAddress, name);
-      const devices = [...(record.live ?? []), ...record.config];
-      const partner = failoverPartner(devices, nic);
-      if (req.teaming !== undefined && partner === undefined) {
-        throw new AgentError(
-          "EINVAL",
-          `${name} has no persistent virtio NIC ${req.teaming.persistent} with MAC ${req.mac} to team VF ${req.pciAddress} with`,
-        );
-      }
-      // The partner shows up twice (live and config); neither copy owns the MAC against the VF.
-      const macOwner = devices.find(
-        (n) =>
-          n.mac === req.mac &&
-          failoverPartner([n], nic) === undefined &&
-          !(n.type === "vf" && n.pciAddress === req.pciAddress),
-      );
-      if (macOwner !== undefined)
-        throw new AgentError("MAC_IN_USE", `${name} already has a NIC with MAC ${req.mac}`);
-      if (live && !(await this.iommuActive())) {
-        throw new AgentError(
-          "IOMMU_NOT_ACTIVE",
-          "the IOMMU is not active on this host; VFs cannot be passed through",
-        );
-      }
-      if (live) this.faults?.take("attachVf", `${req.pciAddress} into ${name}`);
-      await this.hypervisor.attach(name, nic, live);
-      return toInfo(await this.mustGet(name));
+      const info = await this.attachVfLocked(name, req);
+      if (req.port !== undefined) await this.applyPortLocked(req.pciAddress, req.port);
+      return info;
     });
+  }
+
+  private async attachVfLocked(name: string, req: AttachVfRequest): Promise<DomainInfo> {
+    const record = await this.mustGet(name);
+    const nic: NicSpec = {
+      type: "vf",
+      mac: req.mac,
+      pciAddress: req.pciAddress,
+      ...(req.vlan === undefined ? {} : { vlan: req.vlan }),
+      ...(req.alias === undefined ? {} : { alias: req.alias }),
+      ...(req.teaming === undefined ? {} : { teaming: req.teaming }),
+    };
+    const live = req.live && record.state === "running";
+    const inConfig = record.config.find((n) => n.type === "vf" && n.pciAddress === req.pciAddress);
+    const inLive = record.live?.find((n) => n.type === "vf" && n.pciAddress === req.pciAddress);
+    const current = inLive ?? inConfig;
+    if (current !== undefined) {
+      if (current.mac !== nic.mac || (current.type === "vf" && current.vlan !== req.vlan)) {
+        throw new AgentError(
+          "VF_IN_USE",
+          `VF ${req.pciAddress} is already in ${name} with another MAC or VLAN`,
+        );
+      }
+      if (inConfig !== undefined && (!live || inLive !== undefined)) return toInfo(record);
+    }
+    await this.checkVfPresent(req.pciAddress);
+    await this.checkVfFree(req.pciAddress, name);
+    const devices = [...(record.live ?? []), ...record.config];
+    const partner = failoverPartner(devices, nic);
+    if (req.teaming !== undefined && partner === undefined) {
+      throw new AgentError(
+        "EINVAL",
+        `${name} has no persistent virtio NIC ${req.teaming.persistent} with MAC ${req.mac} to team VF ${req.pciAddress} with`,
+      );
+    }
+    // The partner shows up twice (live and config); neither copy owns the MAC against the VF.
+    const macOwner = devices.find(
+      (n) =>
+        n.mac === req.mac &&
+        failoverPartner([n], nic) === undefined &&
+        !(n.type === "vf" && n.pciAddress === req.pciAddress),
+    );
+    if (macOwner !== undefined)
+      throw new AgentError("MAC_IN_USE", `${name} already has a NIC with MAC ${req.mac}`);
+    if (live && !(await this.iommuActive())) {
+      throw new AgentError(
+        "IOMMU_NOT_ACTIVE",
+        "the IOMMU is not active on this host; VFs cannot be passed through",
+      );
+    }
+    if (live) this.faults?.take("attachVf", `${req.pciAddress} into ${name}`);
+    await this.hypervisor.attach(name, nic, live);
+    return toInfo(await this.mustGet(name));
   }
 
   detachVf(name: string, req: { pciAddress: string; live: boolean }): Promise<DomainInfo> {

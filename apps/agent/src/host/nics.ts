@@ -2,6 +2,7 @@ import type { Bond, PhysicalNic, VirtualFunction } from "@virtfn/agent-client";
 import { linkBasename, readDirOrEmpty, readTrimmed, type SysfsIo } from "../platform/io";
 import type { CommandRunner } from "../platform/runner";
 import { readPciNumaNode } from "./numa";
+import { readVfPorts } from "./vf-port";
 
 /** Who holds a VF, as the hypervisor reports it; libvirt programs this MAC/VLAN on the VF. */
 export interface VfHolder {
@@ -144,14 +145,32 @@ async function modelName(
   return `${vendorId}:${deviceId}`;
 }
 
+/**
+ * A host whose `ip` cannot say (no iproute2, a driver without VF info) still lists its VFs; their
+ * ports then read as unknown rather than failing the whole inventory.
+ */
+async function vfPortsOrNone(
+  ctx: NicReadContext,
+  ifname: string,
+): Promise<Map<number, VirtualFunction["port"]> | null> {
+  try {
+    return await readVfPorts(ctx.runner, ifname);
+  } catch {
+    return null;
+  }
+}
+
 export async function readPhysicalNic(ctx: NicReadContext, ref: PfRef): Promise<PhysicalNic> {
   const { io } = ctx;
   const dev = pciDir(ref.pciAddress);
   const vendorId = (await readTrimmed(io, `${dev}/vendor`)) ?? "0x0000";
   const deviceId = (await readTrimmed(io, `${dev}/device`)) ?? "0x0000";
   const sriov = await readSriovState(io, ref.pciAddress);
+  const refs = await readVfRefs(io, ref.pciAddress);
+  const ports =
+    refs.length > 0 && ref.ifname !== null ? await vfPortsOrNone(ctx, ref.ifname) : null;
   const vfs: VirtualFunction[] = [];
-  for (const vf of await readVfRefs(io, ref.pciAddress)) {
+  for (const vf of refs) {
     const holder = ctx.holders.get(vf.pciAddress);
     vfs.push({
       index: vf.index,
@@ -160,6 +179,7 @@ export async function readPhysicalNic(ctx: NicReadContext, ref: PfRef): Promise<
       mac: holder?.mac ?? null,
       vlan: holder?.vlan ?? null,
       domain: holder?.domain ?? null,
+      port: ports?.get(vf.index) ?? null,
     });
   }
   const netdev = ref.ifname === null ? null : await readNetdev(io, ref.ifname);

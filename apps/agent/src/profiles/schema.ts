@@ -22,6 +22,21 @@ export const NicProfile = z.object({
    * takes the VFs). nvme's does not: its VFs and sriov_numvfs outlive the unbind.
    */
   removeDisablesSriov: z.boolean().default(true),
+  /**
+   * Which VF port settings the PF driver implements (its ndo_set_vf_* callbacks); one it lacks
+   * is refused with EOPNOTSUPP and left out of `ip -d link show`.
+   */
+  vfPort: z
+    .object({
+      spoofCheck: z.boolean().default(true),
+      trust: z.boolean().default(true),
+      linkState: z.boolean().default(true),
+      /** ndo_set_vf_rss_query_en: ixgbe has it, most drivers do not. */
+      queryRss: z.boolean().default(false),
+      /** igb and older ixgbe refuse an all-zero VF MAC with EINVAL (the release field bug). */
+      zeroMac: z.boolean().default(true),
+    })
+    .prefault({}),
 });
 export type NicProfile = z.infer<typeof NicProfile>;
 

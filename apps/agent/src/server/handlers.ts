@@ -24,6 +24,8 @@ export function handlersFor(agent: HostAgent): Handlers {
     setVfCount: ({ params, body }) =>
       agent.startSetVfCount(params.pci, body.count, body.operationId),
     unbindPfDriver: ({ params }) => agent.unbindPfDriver(params.pci),
+    setVfPort: ({ params, body }) => agent.setVfPort(params.pci, body.settings),
+    resetVf: ({ params }) => agent.resetVf(params.pci),
     getTask: async ({ params }) => agent.getTask(params.id),
     listDomains: () => agent.listDomains(),
     defineDomain: ({ body }) => agent.defineDomain(body),

@@ -1,5 +1,6 @@
 import type { CommandResult, CommandRunner } from "../platform/runner";
 import { readTrimmed } from "../platform/io";
+import { simIp } from "./ip-link";
 import type { SimKernel } from "./kernel";
 
 const ok = (stdout = ""): CommandResult => ({ stdout, stderr: "", exitCode: 0 });
@@ -123,6 +124,8 @@ export function simHostCommands(kernel: SimKernel): CommandRunner {
           return grubby(kernel, args);
         case "bridge":
           return bridge(kernel, args);
+        case "ip":
+          return simIp(kernel, args);
         default:
           return fail(`${command}: command not found`, 127);
       }

@@ -110,6 +110,7 @@ export class SimKernel {
       configuredCmdline: options.profile.cmdline,
       fdb: [],
       bootCount: 1,
+      vfPorts: {},
     };
     const kernel = new SimKernel(options, state);
     if (existing === null) {
@@ -173,7 +174,7 @@ export class SimKernel {
     const bootId = randomUUID();
     await put(this.procRoot, "sys/kernel/random/boot_id", bootId);
     await this.applyIommuState();
-    this.state = { ...this.state, fdb: [], bootCount: this.state.bootCount + 1 };
+    this.state = { ...this.state, fdb: [], vfPorts: {}, bootCount: this.state.bootCount + 1 };
     await this.saveState();
     return bootId;
   }
@@ -226,10 +227,21 @@ export class SimKernel {
       if (/^virtfn\d+$/.test(entry))
         await fs.rm(path.join(this.sysRoot, pfDir(pfPci), entry), { force: true });
     }
-    for (const vf of this.vfAddresses(pfPci, nic.profile.totalVfs)) {
+    const vfs = this.vfAddresses(pfPci, nic.profile.totalVfs);
+    for (const vf of vfs) {
       await fs.rm(path.join(this.sysRoot, pfDir(vf)), { recursive: true, force: true });
     }
     await put(this.sysRoot, `${pfDir(pfPci)}/sriov_numvfs`, "0");
+    await this.forgetVfPorts(vfs);
+  }
+
+  /** A VF the driver destroyed takes its port settings with it: a new one starts fresh. */
+  private async forgetVfPorts(vfs: readonly string[]): Promise<void> {
+    if (!vfs.some((vf) => vf in this.state.vfPorts)) return;
+    const vfPorts = { ...this.state.vfPorts };
+    for (const vf of vfs) delete vfPorts[vf];
+    this.state = { ...this.state, vfPorts };
+    await this.saveState();
   }
 
   private emulatedIo(): SysfsIo {
@@ -359,6 +371,7 @@ export class SimKernel {
     await this.options.clock.sleep(this.iovSleeps.disable);
     this.checkAlive(epoch, pci);
     await put(this.sysRoot, `${pfDir(pci)}/sriov_numvfs`, "0");
+    await this.forgetVfPorts(vfs);
   }
 
   private get iovSleeps(): IovSleeps {

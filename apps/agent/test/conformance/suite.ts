@@ -238,6 +238,15 @@ export function backendConformance(label: string, factory: SubjectFactory): void
           mac: null,
           vlan: null,
           domain: null,
+          // igb reports spoof checking, link state and trust, but no query_rss.
+          port: {
+            mac: "00:00:00:00:00:00",
+            vlan: 0,
+            spoofCheck: true,
+            trust: false,
+            linkState: "auto",
+            queryRss: null,
+          },
         });
         // The second port's VFs interleave with the first's and do not collide.
         await split(s.agent, I350_1, 2, "op-2");

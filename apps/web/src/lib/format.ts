@@ -53,6 +53,7 @@ const kindLabels: Record<string, string> = {
   "pf.restore": "SR-IOV restore",
   "pf.reapply": "Re-apply VFs",
   "host.syncFdb": "Sync FDB",
+  "host.syncVfPorts": "Sync VF ports",
   "vm.create": "Create VM",
   "vm.start": "Start VM",
   "vm.stop": "Stop VM",

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { DomainName, IfName, MacAddress, PciAddress, Uuid, VlanId } from "./common";
+import { VfPortSettings } from "./vf-port";
 
 export const VnicKind = z.enum(["bridge", "macvtap"]);
 export type VnicKind = z.infer<typeof VnicKind>;
@@ -35,6 +36,8 @@ export const VfNicSpec = z.object({
   vlan: VlanId.optional(),
   alias: DeviceAlias.optional(),
   teaming: VfTeaming.optional(),
+  /** Port settings the agent applies with `ip link set` once the VF is in the domain. */
+  port: VfPortSettings.optional(),
 });
 export type VfNicSpec = z.infer<typeof VfNicSpec>;
 
@@ -87,6 +90,7 @@ export const AttachVfRequest = z.object({
   alias: DeviceAlias.optional(),
   /** Plug the VF as the transient half of a failover pair whose virtio half is in the domain. */
   teaming: VfTeaming.optional(),
+  port: VfPortSettings.optional(),
   /** true: hot-plug into the running domain and its config; false: config only. */
   live: z.boolean(),
 });

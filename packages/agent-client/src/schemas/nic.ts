@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { DomainName, IfName, MacAddress, OperationId, PciAddress, VlanId } from "./common";
+import { VfPortObserved } from "./vf-port";
 
 export const VirtualFunction = z.object({
   index: z.number().int().nonnegative(),
@@ -10,6 +11,11 @@ export const VirtualFunction = z.object({
   mac: MacAddress.nullable(),
   vlan: VlanId.nullable(),
   domain: DomainName.nullable(),
+  /**
+   * The VF's port as the PF driver reports it (`ip -d link show <pf>`); null when the PF has no
+   * netdev or an older agent omits it. Part of the snapshot, so its digest covers the settings.
+   */
+  port: VfPortObserved.nullable().default(null),
 });
 export type VirtualFunction = z.infer<typeof VirtualFunction>;
 

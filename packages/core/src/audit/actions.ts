@@ -7,6 +7,7 @@
 const exact: Record<string, string> = {
   "vms.setNicType": "vmNic.setType",
   "vms.setNicMigratable": "vmNic.setMigratable",
+  "vms.setNicVfPort": "vmNic.setVfPort",
   "netservices.qos.set": "vmNic.setQos",
   "netservices.qos.remove": "vmNic.removeQos",
   "catalog.createOffering": "offering.create",

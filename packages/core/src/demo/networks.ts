@@ -1,6 +1,6 @@
 import type { Db } from "@virtfn/db";
 import { createL2Network } from "../networks/l2";
-import { createL3Network } from "../networks/l3";
+import { createL3Network, updateL3Network } from "../networks/l3";
 import type { Actor } from "../shared/actor";
 import { ErrorCode, isDomainError } from "../shared/errors";
 import { splitPhysicalNic } from "../sriov/commands";
@@ -48,7 +48,7 @@ export async function seedDemoNetworks(db: Db): Promise<void> {
       sriovEnabled: true,
       clusterIds: [clusterA.id],
     });
-    await createL3Network(db, actor, {
+    const l3 = await createL3Network(db, actor, {
       l2Id: l2.id,
       name: DEMO_SRIOV.l3,
       category: "Flat",
@@ -58,6 +58,8 @@ export async function seedDemoNetworks(db: Db): Promise<void> {
       dns: ["10.100.0.1"],
       ipRanges: [{ startIp: "10.100.0.10", endIp: "10.100.0.250" }],
     });
+    // Issue 16: the L2 keeps trusted VFs off; this L3 allows them, so the demo tenant can ask.
+    await updateL3Network(db, actor, { l3Id: l3.id, vfAllowTrust: true });
   }
   if (!(await existing(DEMO_SRIOV.mgmtL2))) {
     const l2 = await createL2Network(db, actor, {

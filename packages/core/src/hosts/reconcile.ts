@@ -4,6 +4,7 @@ import type { AgentTarget } from "../runtime/context";
 import type { AgentClient } from "@virtfn/agent-client";
 import { reapplyDesiredVfs, reattachVmVfs, type ReapplyOutcome } from "../sriov/reapply";
 import { reconcileHostFdb, type FdbRepair } from "../vms/fdb";
+import { reconcileHostVfPorts, type VfPortRepair } from "../vms/vf-ports";
 import {
   repairRunningVmVfs,
   settleErrorVms,
@@ -30,6 +31,8 @@ export interface ReconcileOutcome {
   vms?: SettledVm[];
   /** VF NICs of Running VMs whose domain had lost the VF: plugged back in, or marked lost. */
   nics?: RepairedNic[];
+  /** VF port settings re-applied and released VFs reset (issue 16). */
+  ports?: VfPortRepair;
 }
 
 export interface ReconcileHostOptions {
@@ -87,13 +90,14 @@ export async function reconcileHost(
     const vms = await settleErrorVms(db, host.id, agent, snapshot.domains);
     const nics = await repairRunningVmVfs(db, host.id, agent, snapshot.domains);
     const recovered = await reattachVmVfs(db, host.id, agent);
+    const ports = await reconcileHostVfPorts(db, host.id, agent, snapshot.nics);
     // Only a compare that found nothing to do vouches for its digest: after a repair the agent
     // reports a new one anyway, and the next reconcile must see that the repair held.
     const inSync =
       reapplied.length + fdb.added.length + fdb.removed.length + vms.length + nics.length === 0 &&
-      recovered === 0;
+      recovered + ports.applied.length + ports.reset.length + ports.failed.length === 0;
     await recordObservedDigest(db, host.id, inSync ? change.digest : null);
-    return { ...base, result: "observed", rebooted, reapplied, fdb, vms, nics };
+    return { ...base, result: "observed", rebooted, reapplied, fdb, vms, nics, ports };
   } catch (error) {
     if (!isAgentError(error)) throw error;
     if (host.connectionState !== "Disconnected" || host.connectionReason === null) {

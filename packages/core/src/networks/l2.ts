@@ -26,6 +26,7 @@ import {
   type ToggleState,
 } from "./sriovRules";
 import { rebuildFdbRowsOnL2, requestFdbSync } from "../vms/fdb";
+import { hostsWithVfNicsWhere, requestVfPortSync } from "../vms/vf-ports";
 import { likeLiteral } from "../shared/visibility";
 
 export interface L2View {
@@ -41,6 +42,9 @@ export interface L2View {
   vni: number | null;
   physicalInterface: string;
   sriovEnabled: boolean;
+  /** VF port policy (issue 16). */
+  vfAllowTrust: boolean;
+  vfSpoofCheck: boolean;
   /** Whether an L3 on this L2 may enable SR-IOV, and why not (R1, R2), for the L3 form. */
   l3SriovToggle: ToggleState;
   clusters: Array<{ id: string; name: string }>;
@@ -124,6 +128,8 @@ function toView(row: L2Row, usage: L2Usage): L2View {
     vni: row.vni,
     physicalInterface: row.physicalInterface,
     sriovEnabled: row.sriovEnabled,
+    vfAllowTrust: row.vfAllowTrust,
+    vfSpoofCheck: row.vfSpoofCheck,
     l3SriovToggle: l3SriovToggleState(row),
     clusters: row.clusters.map((attachment) => attachment.cluster),
     l3Count: row._count.l3Networks,
@@ -275,6 +281,8 @@ export async function updateL2Network(
         ...(input.name !== undefined ? { name: input.name } : {}),
         ...(input.description !== undefined ? { description: input.description } : {}),
         ...(input.sriovEnabled !== undefined ? { sriovEnabled: input.sriovEnabled } : {}),
+        ...(input.vfAllowTrust !== undefined ? { vfAllowTrust: input.vfAllowTrust } : {}),
+        ...(input.vfSpoofCheck !== undefined ? { vfSpoofCheck: input.vfSpoofCheck } : {}),
       };
       const updated = await tx.l2Network.update({
         where: { id: l2.id },
@@ -284,6 +292,9 @@ export async function updateL2Network(
       // The desired FDB rows change with the flag, and the hosts follow at once.
       if (input.sriovEnabled !== undefined && input.sriovEnabled !== l2.sriovEnabled)
         await requestFdbSync(tx, await rebuildFdbRowsOnL2(tx, l2.id));
+      // A policy change is a desired-port change for every VF NIC on the L2: the hosts follow.
+      if (input.vfAllowTrust !== undefined || input.vfSpoofCheck !== undefined)
+        await requestVfPortSync(tx, await hostsWithVfNicsWhere(tx, { l3: { l2Id: l2.id } }));
       await recordAudit(tx, actor, {
         action: "l2.update",
         targetType: "L2Network",

@@ -1,3 +1,4 @@
+import { hostsWithVfNicsWhere, requestVfPortSync } from "../vms/vf-ports";
 import type { Db, DbOrTx, L2Type, L3Category, Prisma, Tx } from "@virtfn/db";
 import { recordAudit } from "../operations/audit";
 import { requireAdmin, type Actor } from "../shared/actor";
@@ -38,12 +39,17 @@ export interface L3View {
   description: string;
   category: L3Category;
   sriovEnabled: boolean;
+  /** VF port policy overrides (issue 16); null takes the L2's. */
+  vfAllowTrust: boolean | null;
+  vfSpoofCheck: boolean | null;
   /** The L2 with its SR-IOV state, which the L3 form and detail page show (flow 4). */
   l2: {
     id: string;
     name: string;
     type: L2Type;
     sriovEnabled: boolean;
+    vfAllowTrust: boolean;
+    vfSpoofCheck: boolean;
     physicalInterface: string;
     vlanId: number | null;
     zoneId: string;
@@ -69,6 +75,8 @@ const l3Include = {
       name: true,
       type: true,
       sriovEnabled: true,
+      vfAllowTrust: true,
+      vfSpoofCheck: true,
       physicalInterface: true,
       vlanId: true,
       zoneId: true,
@@ -116,6 +124,8 @@ function toView(row: L3Row, counts: NicCounts): L3View {
     description: row.description,
     category: row.category,
     sriovEnabled: row.sriovEnabled,
+    vfAllowTrust: row.vfAllowTrust,
+    vfSpoofCheck: row.vfSpoofCheck,
     l2: row.l2,
     sriovToggle: l3SriovToggleState(row.l2),
     gateway: row.gateway,
@@ -228,12 +238,16 @@ export async function updateL3Network(
         ...(input.description !== undefined ? { description: input.description } : {}),
         ...(input.sriovEnabled !== undefined ? { sriovEnabled: input.sriovEnabled } : {}),
         ...(input.dns !== undefined ? { dns: input.dns } : {}),
+        ...(input.vfAllowTrust !== undefined ? { vfAllowTrust: input.vfAllowTrust } : {}),
+        ...(input.vfSpoofCheck !== undefined ? { vfSpoofCheck: input.vfSpoofCheck } : {}),
       };
       const updated = await tx.l3Network.update({
         where: { id: current.id },
         data: changes,
         include: l3Include,
       });
+      if (input.vfAllowTrust !== undefined || input.vfSpoofCheck !== undefined)
+        await requestVfPortSync(tx, await hostsWithVfNicsWhere(tx, { l3Id: current.id }));
       await recordAudit(tx, actor, {
         action: "l3.update",
         targetType: "L3Network",

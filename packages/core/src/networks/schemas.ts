@@ -124,6 +124,9 @@ export const updateL2Input = l2IdInput.extend({
   name: networkName.optional(),
   description: z.string().trim().max(500).optional(),
   sriovEnabled: z.boolean().optional(),
+  /** VF port policy (issue 16): whether tenants may ask for trusted VFs, and spoof checking. */
+  vfAllowTrust: z.boolean().optional(),
+  vfSpoofCheck: z.boolean().optional(),
 });
 export type UpdateL2Input = z.input<typeof updateL2Input>;
 
@@ -228,6 +231,9 @@ export const updateL3Input = l3IdInput.extend({
   description: z.string().trim().max(500).optional(),
   sriovEnabled: z.boolean().optional(),
   dns: z.array(ipv4Schema).max(8, "At most 8 DNS servers").optional(),
+  /** VF port policy overrides (issue 16); null goes back to the L2's. */
+  vfAllowTrust: z.boolean().nullable().optional(),
+  vfSpoofCheck: z.boolean().nullable().optional(),
 });
 export type UpdateL3Input = z.input<typeof updateL3Input>;
 

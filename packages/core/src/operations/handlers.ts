@@ -3,6 +3,7 @@ import { connectHost, rebootHost, setIommu } from "../hosts/operations";
 import { runFleetRollout } from "../sriov/fleet-run";
 import { setVfCount } from "../sriov/operations";
 import { syncHostFdb } from "../vms/fdb";
+import { syncHostVfPorts } from "../vms/vf-ports";
 import { vmOperationHandlers } from "../vms/operations";
 import type { OperationKind } from "./kinds";
 
@@ -15,6 +16,7 @@ export const operationHandlers: Record<OperationKind, OperationHandler> = {
   "pf.restore": setVfCount,
   "pf.reapply": setVfCount,
   "host.syncFdb": syncHostFdb,
+  "host.syncVfPorts": syncHostVfPorts,
   "fleet.setVfCount": runFleetRollout,
   ...vmOperationHandlers,
 };

@@ -18,6 +18,8 @@ export const OperationKinds = {
   "pf.reapply": Queues.hosts,
   // A host's FDB brought in line at once after a NIC type or L2 flag change (vms/fdb.ts).
   "host.syncFdb": Queues.hosts,
+  // A host's VF ports brought in line at once after a NIC's or a network's port change (vms/vf-ports.ts).
+  "host.syncVfPorts": Queues.hosts,
   // A split or restore over many PFs: short ticks that start pf.split/pf.restore children (sriov/fleet-run.ts).
   "fleet.setVfCount": Queues.hosts,
   "vm.create": Queues.vms,

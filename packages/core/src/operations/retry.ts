@@ -76,6 +76,7 @@ const notRerun: Record<string, string> = {
   "fleet.setVfCount": "Start a new rollout from the fleet page; it skips the PFs already done.",
   "pf.reapply": "The reconciler re-applies a PF's VFs on its own after a reboot.",
   "host.syncFdb": "The reconciler brings a host's FDB in line on its next pass.",
+  "host.syncVfPorts": "The reconciler brings a host's VF ports in line on its next pass.",
   "vm.recover": "The reconciler restarts the VM on its next pass.",
 };
 

@@ -103,6 +103,9 @@ export const ErrorCode = {
   NIC_NOT_VF: "NIC_NOT_VF",
   FAILOVER_PARTNER_MISSING: "FAILOVER_PARTNER_MISSING",
   MIGRATION_ROLLED_BACK: "MIGRATION_ROLLED_BACK",
+  // VF port settings (issue 16)
+  VF_PORT_NOT_VF: "VF_PORT_NOT_VF",
+  VF_TRUST_NOT_ALLOWED: "VF_TRUST_NOT_ALLOWED",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

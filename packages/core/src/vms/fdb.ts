@@ -1,8 +1,7 @@
 import type { AgentClient } from "@virtfn/agent-client";
 import type { Db, DbOrTx, FdbEntry, Tx } from "@virtfn/db";
-import { createOperation } from "../operations/create";
+import { requestHostSync } from "../operations/host-sync";
 import type { OperationHandler, OperationResult } from "../runtime/context";
-import { isDomainError } from "../shared/errors";
 import { resolveInterface } from "../sriov/availability";
 import type { VmWork } from "./load";
 
@@ -210,32 +209,10 @@ export const FDB_SYNC_TARGET = "HostFdb";
 
 /**
  * Asks for the hosts' FDB to be brought in line with their desired rows now, not at the next
- * reconcile (issue 10): called in the transaction that changed a NIC's type or an L2's SR-IOV
- * flag, so the change and the promise to apply it commit together. A sync already pending for a
- * host reads the rows when it runs, so it covers this change too and no second one is queued.
+ * reconcile (issue 10): called in the transaction that changed a NIC's type or an L2's SR-IOV flag.
  */
 export async function requestFdbSync(tx: Tx, hostIds: Iterable<string>): Promise<void> {
-  for (const hostId of new Set(hostIds)) {
-    const pending = await tx.operation.count({
-      where: { targetType: FDB_SYNC_TARGET, targetId: hostId, status: "Pending" },
-    });
-    if (pending > 0) continue;
-    const host = await tx.host.findUnique({ where: { id: hostId }, select: { name: true } });
-    if (!host) continue;
-    try {
-      // The system's, not the requester's: a tenant's type change must not show them a host.
-      await createOperation(tx, null, {
-        kind: "host.syncFdb",
-        targetType: FDB_SYNC_TARGET,
-        targetId: hostId,
-        targetName: host.name,
-      });
-    } catch (error) {
-      // One is running: it may have read the rows before this change, so the reconciler's next
-      // pass is what catches it (a sync queued behind a running one would be refused here).
-      if (!isDomainError(error)) throw error;
-    }
-  }
+  await requestHostSync(tx, "host.syncFdb", FDB_SYNC_TARGET, hostIds);
 }
 
 /** The `host.syncFdb` operation: the reconciler's FDB repair for one host, run at once. */

@@ -12,6 +12,7 @@ import { loadVmWork, type VmWork } from "./load";
 import { migrationRunOf, runLiveMigration } from "./migrate-run";
 import { releaseNicVfs } from "./reserve";
 import { buildDomainSpec, failoverPartner, nicSpec } from "./spec";
+import { finishReleasesQuietly } from "./vf-ports";
 import { migrateOperationInput, nicOperationInput } from "./schemas";
 
 // The vm.* handlers. Each re-reads the VM, calls the agent (idempotent calls, so a job retried
@@ -197,6 +198,7 @@ async function rollbackBoot(
       details: { name: vm.name, operationId: operation.id, reason: failure.message, state: to },
     });
   }, TX_OPTIONS);
+  if (vm.host) await finishReleasesQuietly(ctx.db, ctx.agentFor(vm.host), vm.host.id);
 }
 
 /** Defines the domain as the database says, starts it, and puts its vNICs' MACs in the PF's FDB. */
@@ -278,6 +280,7 @@ const stopVm: OperationHandler = async (ctx, operation) => {
         if (count === 0) return 0;
         return releaseNicVfs(tx, vm.nics, true);
       }, TX_OPTIONS);
+      if (released > 0) await finishReleasesQuietly(ctx.db, agent, vm.host?.id ?? "");
       return { state: "Stopped", releasedVfs: released };
     },
     async () => {
@@ -372,6 +375,8 @@ const deleteVm: OperationHandler = async (ctx, operation) => {
         });
         return count;
       }, TX_OPTIONS);
+      if (released > 0 && vm.host)
+        await finishReleasesQuietly(ctx.db, ctx.agentFor(vm.host, PATIENT), vm.host.id);
       return { deleted: true, releasedVfs: released };
     },
     async () => {
@@ -461,6 +466,7 @@ const detachNic: OperationHandler = async (ctx, operation) => {
       if (next) await tx.vmNic.update({ where: { id: next.id }, data: { isDefault: true } });
     }
   }, TX_OPTIONS);
+  if (nic.vfId && vm.host) await finishReleasesQuietly(ctx.db, agent, vm.host.id);
   const result: OperationResult = { detached: nic.mac };
   return result;
 };

@@ -41,6 +41,7 @@ import {
   type VmIdInput,
 } from "./schemas";
 import { nicVfStatus, type NicVfStatus } from "./nics";
+import { vfPortView, type VfPortView } from "./vf-ports";
 import { likeLiteral, requireVisibleProject } from "../shared/visibility";
 
 export interface VmListItem {
@@ -173,6 +174,8 @@ export interface VmNicView {
   capabilities: NicCapabilities;
   /** VF NICs only: Attached, or "VF lost" when a forced restore took it from a running VM. */
   vfStatus: NicVfStatus | null;
+  /** VF NICs only (issue 16): desired port settings and who may change each, with reasons. */
+  vfPort: VfPortView | null;
 }
 
 export interface VmDetail extends VmListItem {
@@ -214,7 +217,19 @@ export async function getVm(db: Db, actor: Actor, rawInput: VmIdInput): Promise<
       nics: {
         orderBy: { deviceIndex: "asc" },
         include: {
-          l3: { include: { l2: { select: { name: true, sriovEnabled: true, vlanId: true } } } },
+          l3: {
+            include: {
+              l2: {
+                select: {
+                  name: true,
+                  sriovEnabled: true,
+                  vlanId: true,
+                  vfAllowTrust: true,
+                  vfSpoofCheck: true,
+                },
+              },
+            },
+          },
           vf: {
             select: { id: true, pciAddress: true, state: true, pf: { select: { numaNode: true } } },
           },
@@ -282,6 +297,7 @@ export async function getVm(db: Db, actor: Actor, rawInput: VmIdInput): Promise<
         vm.state,
       ),
       vfStatus: nicVfStatus(nic, vm.state),
+      vfPort: vfPortView(nic),
     };
   });
   return {

@@ -243,7 +243,7 @@ export async function insertNic(
 
 /**
  * Lets go of the VFs these NICs hold: NIC.vfId cleared (remembered in lastVfId when `remember`,
- * R8), VF back to Available. Compare-and-set on the NIC's vfId, so a retried job is a no-op.
+ * R8), VF to Releasing until its reset (then Available). Compare-and-set on the NIC's vfId, so a retried job is a no-op.
  */
 export async function releaseNicVfs(
   tx: Tx,
@@ -258,10 +258,12 @@ export async function releaseNicVfs(
       data: remember ? { vfId: null, lastVfId: nic.vfId } : { vfId: null },
     });
     if (count === 0) continue;
-    // A Missing VF stays Missing (its PF lost it); anything else is free again.
+    // A Missing VF stays Missing (its PF lost it). Anything else waits in Releasing until the
+    // agent has reset its port (vf-ports.ts: finishVfReleases): handing it out before that is
+    // the sriov-cni reset race, where the last holder's reset lands on the next holder's VF.
     await tx.virtualFunction.updateMany({
       where: { id: nic.vfId, state: { not: "Missing" } },
-      data: { state: "Available", mac: null, stateChangedAt: new Date() },
+      data: { state: "Releasing", mac: null, stateChangedAt: new Date() },
     });
     await tx.virtualFunction.deleteMany({ where: { id: nic.vfId, state: "Missing" } });
     released += 1;

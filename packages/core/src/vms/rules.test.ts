@@ -167,7 +167,14 @@ describe("VM and NIC rules as pure verdicts", () => {
       ],
     });
     expect(spec.nics).toEqual([
-      { type: "vf", mac: "52:54:00:00:00:01", pciAddress: "0000:01:10.0", vlan: 100 },
+      {
+        type: "vf",
+        mac: "52:54:00:00:00:01",
+        pciAddress: "0000:01:10.0",
+        vlan: 100,
+        // No settings on the NIC: the agent keeps the VF at the defaults (issue 16).
+        port: { spoofCheck: true, trust: false, linkState: "auto", queryRss: false },
+      },
       {
         type: "vnic",
         mac: "52:54:00:00:00:02",

@@ -20,6 +20,8 @@ const kindOf: Record<string, ErrorKind> = {
   [ErrorCode.VF_NIC_EIP_UNSUPPORTED]: "BAD_REQUEST",
   [ErrorCode.L3_SRIOV_DISABLED]: "BAD_REQUEST",
   [ErrorCode.NIC_NOT_VF]: "BAD_REQUEST",
+  [ErrorCode.VF_PORT_NOT_VF]: "BAD_REQUEST",
+  [ErrorCode.VF_TRUST_NOT_ALLOWED]: "FORBIDDEN",
 };
 
 /** Throws the verdict's DomainError when it refuses. */

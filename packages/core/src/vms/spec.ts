@@ -1,7 +1,14 @@
-import type { DomainSpec, NicSpec, VfNicSpec, VnicSpec } from "@virtfn/agent-client";
-import type { L2Type, NicType, VnicMode, VnicModel } from "@virtfn/db";
+import type {
+  DomainSpec,
+  NicSpec,
+  VfNicSpec,
+  VfPortSettings,
+  VnicSpec,
+} from "@virtfn/agent-client";
+import type { L2Type, NicType, VfLinkState, VnicMode, VnicModel } from "@virtfn/db";
 import { vmDomainName } from "../sriov/holders";
 import { queuesFor } from "./rules";
+import { desiredVfPort, portPolicy } from "./vf-port-rules";
 
 export interface SpecNic {
   deviceIndex: number;
@@ -12,7 +19,49 @@ export interface SpecNic {
   model: VnicModel;
   mode: VnicMode;
   vf: { pciAddress: string } | null;
-  l3: { l2: { type: L2Type; vlanId: number | null; physicalInterface: string } };
+  /** Desired VF port settings (issue 16); a NIC without them gets the agent's defaults. */
+  vfTrust?: boolean;
+  vfLinkState?: VfLinkState;
+  vfQueryRss?: boolean;
+  l3: {
+    name?: string;
+    vfAllowTrust?: boolean | null;
+    vfSpoofCheck?: boolean | null;
+    l2: {
+      name?: string;
+      type: L2Type;
+      vlanId: number | null;
+      physicalInterface: string;
+      vfAllowTrust?: boolean;
+      vfSpoofCheck?: boolean;
+    };
+  };
+}
+
+/** The port a VF NIC's VF must have: the NIC's settings under its network's policy. */
+export function vfPortOf(
+  nic: Pick<SpecNic, "deviceIndex" | "type" | "vfTrust" | "vfLinkState" | "vfQueryRss" | "l3">,
+): VfPortSettings {
+  const { l3 } = nic;
+  return desiredVfPort(
+    {
+      deviceIndex: nic.deviceIndex,
+      type: nic.type,
+      vfTrust: nic.vfTrust ?? false,
+      vfLinkState: nic.vfLinkState ?? "auto",
+      vfQueryRss: nic.vfQueryRss ?? false,
+    },
+    portPolicy({
+      name: l3.name ?? "",
+      vfAllowTrust: l3.vfAllowTrust ?? null,
+      vfSpoofCheck: l3.vfSpoofCheck ?? null,
+      l2: {
+        name: l3.l2.name ?? "",
+        vfAllowTrust: l3.l2.vfAllowTrust ?? false,
+        vfSpoofCheck: l3.l2.vfSpoofCheck ?? true,
+      },
+    }),
+  );
 }
 
 export interface SpecVm {
@@ -84,7 +133,7 @@ export function nicSpec(nic: SpecNic, vcpus: number): NicSpec | null {
   if (nic.type === "VF") {
     // A VF NIC without a VF (stopped VM, forced restore) is not in the domain until one is acquired.
     if (nic.vf === null) return null;
-    return vfNicSpec(nic, nic.vf.pciAddress);
+    return { ...vfNicSpec(nic, nic.vf.pciAddress), port: vfPortOf(nic) };
   }
   const macvtap = nic.mode === "macvtap";
   return {

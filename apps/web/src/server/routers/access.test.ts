@@ -142,6 +142,7 @@ const memberProcedures: Array<[string, (api: Api) => Promise<unknown>]> = [
   ["vms.setNicType", (api) => api.vms.setNicType({ nicId: id, type: "VF" })],
   ["vms.setNicMigratable", (api) => api.vms.setNicMigratable({ nicId: id, migratable: true })],
   ["vms.migrationProgress", (api) => api.vms.migrationProgress({ vmId: id })],
+  ["vms.setNicVfPort", (api) => api.vms.setNicVfPort({ nicId: id, linkState: "disable" })],
   ["catalog.offerings", (api) => api.catalog.offerings()],
   ["catalog.images", (api) => api.catalog.images()],
   ["netservices.qos.set", (api) => api.netservices.qos.set({ nicId: id, inboundKbps: 1000 })],

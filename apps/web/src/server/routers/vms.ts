@@ -19,6 +19,8 @@ import {
   setNicMigratableInput,
   setNicType,
   setNicTypeInput,
+  setNicVfPort,
+  setNicVfPortInput,
   startVm,
   stopVm,
   vmCreateOptions,
@@ -213,4 +215,12 @@ export const vmsRouter = router({
     .input(setNicMigratableInput)
     .output(vmsRouterOutputs.setNicMigratable)
     .mutation(({ ctx, input }) => setNicMigratable(ctx.db, ctx.actor, input)),
+  /**
+   * Project members and admins. A VF NIC's link state and query_rss; trust only where the L3
+   * (or its L2) allows it (issue 16). The host follows at once and the reconciler keeps it so.
+   */
+  setNicVfPort: authedProcedure
+    .input(setNicVfPortInput)
+    .output(vmsRouterOutputs.setNicVfPort)
+    .mutation(({ ctx, input }) => setNicVfPort(ctx.db, ctx.actor, input)),
 });

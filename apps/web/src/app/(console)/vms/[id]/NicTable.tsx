@@ -12,8 +12,9 @@ import { fieldErrorsOf } from "~/lib/errors";
 import { kbps, operationKindLabel } from "~/lib/format";
 import { useTRPC } from "~/trpc/react";
 import { NicTypeBadge } from "../shared";
+import { VfPortDialog, VfPortSummary } from "./VfPortDialog";
 
-type NicDialog = "type" | "qos" | "securityGroups" | "eip" | "detach";
+type NicDialog = "type" | "port" | "qos" | "securityGroups" | "eip" | "detach";
 
 /** Invalidates what a NIC change touches: the VM, its list row, operations and network services. */
 function useRefresh(vmId: string) {
@@ -39,6 +40,7 @@ function vfCell(vm: VmDetail, nic: VmNicView) {
             NUMA node{nic.vf.numaNode}
           </div>
         ) : null}
+        <VfPortSummary nic={nic} />
       </>
     );
   }
@@ -207,6 +209,8 @@ export function NicTable({ vm, readOnly }: { vm: VmDetail; readOnly: boolean }) 
       {dialog && nic ? (
         dialog.kind === "type" ? (
           <TypeDialog vm={vm} nic={nic} onClose={close} />
+        ) : dialog.kind === "port" ? (
+          <VfPortDialog vm={vm} nic={nic} onClose={close} />
         ) : dialog.kind === "qos" ? (
           <QosDialog vm={vm} nic={nic} onClose={close} />
         ) : dialog.kind === "securityGroups" ? (
@@ -233,8 +237,13 @@ function NicActions({
   onOpen: (kind: NicDialog) => void;
 }) {
   const to = nic.type === "VF" ? "vNIC" : "VF";
+  // VF NICs only: link state is the tenant's, so its verdict decides the button (issue 16).
+  const port: Array<[NicDialog, string, Verdict, string?]> = nic.vfPort
+    ? [["port", "Port…", nic.vfPort.verdicts.linkState]]
+    : [];
   const items: Array<[NicDialog, string, Verdict, string?]> = [
     ["type", `Make ${to}`, nic.capabilities.typeChange],
+    ...port,
     ["qos", "QoS…", nic.capabilities.qos],
     ["securityGroups", "Security groups…", nic.capabilities.securityGroups],
     ["eip", "EIP…", nic.eip ? { allowed: true, reason: null, code: null } : nic.capabilities.eip],

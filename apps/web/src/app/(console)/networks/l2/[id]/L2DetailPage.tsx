@@ -12,6 +12,7 @@ import { useCan } from "~/components/session";
 import { errorData } from "~/lib/errors";
 import { dateTime } from "~/lib/format";
 import { useTRPC } from "~/trpc/react";
+import { VfPortPolicyPanel } from "../../VfPortPolicyPanel";
 import { CreateL3Dialog } from "../../l3/CreateL3Dialog";
 import { VfAvailabilityPanel } from "../../VfAvailabilityPanel";
 import {
@@ -142,6 +143,7 @@ function L2Detail({ l2, refreshError }: { l2: L2View; refreshError: unknown }) {
 
       <SriovPanel l2={l2} />
       <L2VfAvailability l2={l2} />
+      <L2VfPortPolicy l2={l2} />
       <ClustersPanel l2={l2} />
 
       <section className="panel">
@@ -198,6 +200,36 @@ function L2VfAvailability({ l2 }: { l2: L2View }) {
     <VfAvailabilityPanel
       availability={availability}
       disabledNote="SR-IOV is not enabled on this network: it hands out no VFs. The split state per host is shown for reference."
+    />
+  );
+}
+
+function L2VfPortPolicy({ l2 }: { l2: L2View }) {
+  const isAdmin = useCan("inventory.manage");
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const update = useMutation(
+    trpc.networks.l2.update.mutationOptions({
+      onSuccess: (updated) => {
+        queryClient.setQueryData(trpc.networks.l2.get.queryKey({ l2Id: l2.id }), updated);
+      },
+    }),
+  );
+  return (
+    <VfPortPolicyPanel
+      allowTrust={l2.vfAllowTrust}
+      spoofCheck={l2.vfSpoofCheck}
+      canEdit={isAdmin}
+      pending={update.isPending}
+      error={update.error}
+      onChange={(change) =>
+        update.mutate({
+          l2Id: l2.id,
+          // An L2 always has a value; only an L3 inherits.
+          ...(change.vfAllowTrust != null ? { vfAllowTrust: change.vfAllowTrust } : {}),
+          ...(change.vfSpoofCheck != null ? { vfSpoofCheck: change.vfSpoofCheck } : {}),
+        })
+      }
     />
   );
 }

@@ -15,6 +15,7 @@ import { useTRPC } from "~/trpc/react";
 import { VerdictButton, Breadcrumb, NotFound, segmentLabel, SriovBadge } from "../../shared";
 import { IpRangeRow, newRange, rangeInput } from "../IpRangeFields";
 import { VfAvailabilityPanel } from "../../VfAvailabilityPanel";
+import { VfPortPolicyPanel } from "../../VfPortPolicyPanel";
 
 export function L3DetailPage({ l3Id }: { l3Id: string }) {
   const trpc = useTRPC();
@@ -132,6 +133,7 @@ function L3Detail({ l3, refreshError }: { l3: L3View; refreshError: unknown }) {
       </section>
 
       <L3SriovPanel l3={l3} />
+      <L3VfPortPolicy l3={l3} />
       <L3VfAvailability l3={l3} />
       <IpRangesPanel l3={l3} />
 
@@ -375,5 +377,33 @@ function IpRangesPanel({ l3 }: { l3: L3View }) {
         <p>New NICs no longer get addresses from it. Refused while NICs hold addresses in it.</p>
       </ConfirmDialog>
     </section>
+  );
+}
+
+function L3VfPortPolicy({ l3 }: { l3: L3View }) {
+  const isAdmin = useCan("inventory.manage");
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const update = useMutation(
+    trpc.networks.l3.update.mutationOptions({
+      onSuccess: (updated) => {
+        queryClient.setQueryData(trpc.networks.l3.get.queryKey({ l3Id: l3.id }), updated);
+      },
+    }),
+  );
+  return (
+    <VfPortPolicyPanel
+      allowTrust={l3.vfAllowTrust}
+      spoofCheck={l3.vfSpoofCheck}
+      inherited={{
+        l2Name: l3.l2.name,
+        allowTrust: l3.l2.vfAllowTrust,
+        spoofCheck: l3.l2.vfSpoofCheck,
+      }}
+      canEdit={isAdmin}
+      pending={update.isPending}
+      error={update.error}
+      onChange={(change) => update.mutate({ l3Id: l3.id, ...change })}
+    />
   );
 }

@@ -1,0 +1,136 @@
+"use client";
+
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import type { VmDetail, VmNicView } from "@virtfn/core";
+import { useId, useState } from "react";
+import { Dialog } from "~/components/Dialog";
+import { ErrorBox } from "~/components/ErrorBox";
+import { CheckboxField, Field } from "~/components/Field";
+import { useTRPC } from "~/trpc/react";
+
+type LinkState = "auto" | "enable" | "disable";
+
+const linkStateLabels: Record<LinkState, string> = {
+  auto: "auto (follows the PF's link)",
+  enable: "enable (always up)",
+  disable: "disable (always down)",
+};
+
+/** One line for the NIC row: what the agent keeps on the VF (issue 16). */
+export function VfPortSummary({ nic }: { nic: VmNicView }) {
+  if (!nic.vfPort) return null;
+  const { desired, requested } = nic.vfPort;
+  const trustCapped = requested.trust && !desired.trust;
+  return (
+    <div
+      className="sub nowrap"
+      data-testid="nic-vf-port"
+      title={trustCapped ? (nic.vfPort.verdicts.trust.reason ?? undefined) : "VF port settings"}
+    >
+      link {desired.linkState} · trust {desired.trust ? "on" : "off"}
+      {trustCapped ? " (not allowed)" : ""} · spoofchk {desired.spoofCheck ? "on" : "off"}
+      {desired.queryRss ? " · query_rss" : ""}
+    </div>
+  );
+}
+
+/**
+ * Link state and query_rss are the NIC owner's; trust only where the network allows it;
+ * spoof checking is shown, greyed out with the policy that sets it.
+ */
+export function VfPortDialog({
+  vm,
+  nic,
+  onClose,
+}: {
+  vm: VmDetail;
+  nic: VmNicView;
+  onClose: () => void;
+}) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const id = useId();
+  const port = nic.vfPort;
+  const [linkState, setLinkState] = useState<LinkState>(port?.requested.linkState ?? "auto");
+  const [trust, setTrust] = useState(port?.requested.trust ?? false);
+  const [queryRss, setQueryRss] = useState(port?.requested.queryRss ?? false);
+  const save = useMutation(
+    trpc.vms.setNicVfPort.mutationOptions({
+      onSuccess: () => {
+        void queryClient.invalidateQueries(trpc.vms.get.queryFilter({ vmId: vm.id }));
+        void queryClient.invalidateQueries(trpc.operations.list.pathFilter());
+        onClose();
+      },
+    }),
+  );
+  if (!port) return null;
+  const trustReason = port.verdicts.trust.allowed ? null : port.verdicts.trust.reason;
+  return (
+    <Dialog open onClose={onClose} title={`VF port of ${nic.name}`}>
+      <form
+        noValidate
+        data-testid="vf-port-form"
+        onSubmit={(event) => {
+          event.preventDefault();
+          save.mutate({
+            nicId: nic.id,
+            linkState,
+            queryRss,
+            // Unchanged trust is not sent, so a network that stopped allowing it does not refuse.
+            ...(trust !== port.requested.trust ? { trust } : {}),
+          });
+        }}
+      >
+        <div className="dialog-content form-grid">
+          <p className="hint">
+            Kept on the VF by the host agent and re-applied after a host reboot. No rate limits: VF
+            NICs have no QoS (R4).
+          </p>
+          <Field id={`${id}-link`} label="Link state">
+            <select
+              id={`${id}-link`}
+              value={linkState}
+              data-testid="vf-port-link-state"
+              onChange={(event) => setLinkState(event.target.value as LinkState)}
+            >
+              {(Object.keys(linkStateLabels) as LinkState[]).map((state) => (
+                <option key={state} value={state}>
+                  {linkStateLabels[state]}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <CheckboxField
+            id={`${id}-trust`}
+            label="Trusted (promiscuous and multicast filters, MAC changes in the guest)"
+            checked={trust}
+            onChange={setTrust}
+            disabledReason={trustReason}
+          />
+          <CheckboxField
+            id={`${id}-rss`}
+            label="query_rss (guest may read the RSS key; where the driver supports it)"
+            checked={queryRss}
+            onChange={setQueryRss}
+          />
+          <CheckboxField
+            id={`${id}-spoof`}
+            label={`Spoof checking ${port.desired.spoofCheck ? "on" : "off"}`}
+            checked={port.desired.spoofCheck}
+            onChange={() => undefined}
+            disabledReason={port.verdicts.spoofCheck.reason}
+          />
+        </div>
+        {save.error ? <ErrorBox error={save.error} /> : null}
+        <div className="dialog-actions">
+          <button type="button" className="btn" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="btn btn-primary" disabled={save.isPending}>
+            {save.isPending ? "Saving…" : "Save"}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
