@@ -56,16 +56,38 @@ export const hostsRouter = router({
    * unless `reconnect: false`). REST: PATCH /hosts/{hostId}.
    */
   update: adminProcedure
+    .meta({
+      rest: {
+        route: "PATCH /hosts/:hostId",
+        tag: "Hosts",
+        summary: "Edit a host (name, agent URL, token) and reconnect it",
+        longRunning: true,
+      },
+    })
     .input(updateHostInput)
     .output(hostsRouterOutputs.update)
     .mutation(({ ctx, input }) => updateHost(ctx.db, ctx.actor, input)),
   /** Admin: no new placements on the host. REST: POST /hosts/{hostId}/maintenance. */
   enterMaintenance: adminProcedure
+    .meta({
+      rest: {
+        route: "POST /hosts/:hostId/maintenance",
+        tag: "Hosts",
+        summary: "Put a host in maintenance (no new placements)",
+      },
+    })
     .input(hostIdInput)
     .output(hostsRouterOutputs.enterMaintenance)
     .mutation(({ ctx, input }) => enterHostMaintenance(ctx.db, ctx.actor, input)),
   /** Admin: the host takes new VMs again. REST: DELETE /hosts/{hostId}/maintenance. */
   leaveMaintenance: adminProcedure
+    .meta({
+      rest: {
+        route: "DELETE /hosts/:hostId/maintenance",
+        tag: "Hosts",
+        summary: "Take a host out of maintenance",
+      },
+    })
     .input(hostIdInput)
     .output(hostsRouterOutputs.leaveMaintenance)
     .mutation(({ ctx, input }) => leaveHostMaintenance(ctx.db, ctx.actor, input)),

@@ -202,6 +202,13 @@ export const l3Router = router({
     .mutation(({ ctx, input }) => deleteIpRange(ctx.db, ctx.actor, input)),
   /** Admin (R15). The SR-IOV profile's "migratable": new VF NICs on it get a failover partner. */
   setMigratable: adminProcedure
+    .meta({
+      rest: {
+        route: "PUT /l3-networks/:l3Id/migratable",
+        tag: "L3 networks",
+        summary: "Mark the L3's SR-IOV profile migratable (new VF NICs get a virtio failover partner)",
+      },
+    })
     .input(setL3MigratableInput)
     .output(l3RouterOutputs.setMigratable)
     .mutation(({ ctx, input }) => setL3Migratable(ctx.db, ctx.actor, input)),

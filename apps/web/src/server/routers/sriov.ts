@@ -78,6 +78,13 @@ export const sriovRouter = router({
     .query(({ ctx, input }) => vfAvailability(ctx.db, ctx.actor, input)),
   /** Admin, Auditor. R3 on the L2 page: VFs its interface offers per host. REST: GET /l2-networks/{l2Id}/vf-availability. */
   l2Availability: inventoryProcedure
+    .meta({
+      rest: {
+        route: "GET /l2-networks/:l2Id/vf-availability",
+        tag: "SR-IOV",
+        summary: "VFs the L2's interface offers per host (R3)",
+      },
+    })
     .input(l2VfAvailabilityInput)
     .output(sriovRouterOutputs.l2Availability)
     .query(({ ctx, input }) => l2VfAvailability(ctx.db, ctx.actor, input)),

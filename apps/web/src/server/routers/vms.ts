@@ -153,6 +153,13 @@ export const vmsRouter = router({
     .query(({ ctx, input }) => migrationCandidates(ctx.db, ctx.actor, input)),
   /** Signed in, same visibility as get. The latest live migration with VF NICs and its phases. */
   migrationProgress: authedProcedure
+    .meta({
+      rest: {
+        route: "GET /vms/:vmId/migration",
+        tag: "VMs",
+        summary: "The phases of the VM's last live migration",
+      },
+    })
     .input(vmIdInput)
     .output(vmsRouterOutputs.migrationProgress)
     .query(({ ctx, input }) => migrationProgress(ctx.db, ctx.actor, input)),
@@ -212,6 +219,13 @@ export const vmsRouter = router({
     .mutation(({ ctx, input }) => setNicType(ctx.db, ctx.actor, input)),
   /** Project members and admins. VF NICs only, while stopped: a virtio failover partner (issue 17). */
   setNicMigratable: authedProcedure
+    .meta({
+      rest: {
+        route: "PUT /nics/:nicId/migratable",
+        tag: "VMs",
+        summary: "Mark a VF NIC migratable (a virtio failover partner; VM stopped)",
+      },
+    })
     .input(setNicMigratableInput)
     .output(vmsRouterOutputs.setNicMigratable)
     .mutation(({ ctx, input }) => setNicMigratable(ctx.db, ctx.actor, input)),
@@ -220,6 +234,13 @@ export const vmsRouter = router({
    * (or its L2) allows it (issue 16). The host follows at once and the reconciler keeps it so.
    */
   setNicVfPort: authedProcedure
+    .meta({
+      rest: {
+        route: "PATCH /nics/:nicId/vf-port",
+        tag: "VMs",
+        summary: "Set a VF NIC's link state, query_rss and trust (where the network allows it)",
+      },
+    })
     .input(setNicVfPortInput)
     .output(vmsRouterOutputs.setNicVfPort)
     .mutation(({ ctx, input }) => setNicVfPort(ctx.db, ctx.actor, input)),
