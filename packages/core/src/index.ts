@@ -116,3 +116,8 @@ export * from "./sriov/actions";
 export * from "./hosts/actions";
 export * from "./networks/actions";
 export * from "./shared/can";
+// VF pools (issue 16)
+export { createVfPool, deleteVfPool, listVfPools, type VfPoolView } from "./sriov/pools";
+export * from "./sriov/pools-schemas";
+export * from "./sriov/pools-rules";
+export { poolAdmits, type PlacementPool } from "./sriov/pools-placement";

@@ -95,6 +95,13 @@ export const ErrorCode = {
   NO_NUMA_NODE_AVAILABLE: "NO_NUMA_NODE_AVAILABLE",
   // Action verdicts (issue 15)
   PF_NOT_SPLIT: "PF_NOT_SPLIT",
+  // VF pools (issue 16)
+  VF_POOL_INVALID_RANGE: "VF_POOL_INVALID_RANGE",
+  VF_POOL_OUT_OF_RANGE: "VF_POOL_OUT_OF_RANGE",
+  VF_POOL_OVERLAP: "VF_POOL_OVERLAP",
+  VF_POOL_HELD_OUTSIDE: "VF_POOL_HELD_OUTSIDE",
+  VF_POOL_L2_MISMATCH: "VF_POOL_L2_MISMATCH",
+  VF_POOL_CUT: "VF_POOL_CUT",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

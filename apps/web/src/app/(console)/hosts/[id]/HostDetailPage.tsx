@@ -29,6 +29,7 @@ import {
 } from "~/lib/format";
 import { useTRPC } from "~/trpc/react";
 import { RestoreDialog, SplitDialog } from "./PfDialogs";
+import { VfPoolsButton } from "./VfPools";
 
 type Action = "reconnect" | "iommu" | "reboot" | "delete";
 
@@ -367,6 +368,7 @@ function NicTable({ host, pfOps }: { host: HostDetail; pfOps: OperationView[] })
                     >
                       SR-IOV restore
                     </button>
+                    <VfPoolsButton host={host} nic={nic} />
                   </div>
                   {active ? (
                     <div className="nic-op" data-testid="nic-operation">

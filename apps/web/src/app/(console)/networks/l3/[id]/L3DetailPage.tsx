@@ -356,6 +356,7 @@ const reasonLabel: Record<NonNullable<HostVfAvailability["reason"]>, string> = {
   HOST_DISCONNECTED: "Disconnected",
   INTERFACE_NOT_FOUND: "No such interface",
   SRIOV_DISABLED: "SR-IOV off",
+  VFS_IN_OTHER_POOLS: "In other L2s' pools",
 };
 
 function IpRangesPanel({ l3 }: { l3: L3View }) {
