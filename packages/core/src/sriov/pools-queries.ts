@@ -29,23 +29,25 @@ export async function poolWithheldByL2(
   projectId: string,
 ): Promise<Map<string, number>> {
   if (l2Ids.length === 0) return new Map();
+  // Driven from the pools (few, fleet-wide), so that a fleet without pools reads nothing else.
   const rows = await db.$queryRaw<Array<{ l2Id: string; withheld: number }>>`
+    WITH pools AS MATERIALIZED (SELECT * FROM "VfPool")
     SELECT l2.id::text AS "l2Id", sum(free.n)::int AS withheld
-    FROM "L2Network" l2
-    JOIN "PhysicalNic" pf
-      ON pf.name = l2."physicalInterface"
-         OR (pf."bondName" = l2."physicalInterface"
-             AND NOT EXISTS (SELECT 1 FROM "PhysicalNic" d
-                             WHERE d."hostId" = pf."hostId" AND d.name = l2."physicalInterface"))
-    JOIN "VfPool" p ON p."pfId" = pf.id
+    FROM pools p
+    JOIN "PhysicalNic" pf ON pf.id = p."pfId"
     JOIN "Host" h ON h.id = pf."hostId" AND h."connectionState" = 'Connected' AND h."iommuActive"
+    JOIN "L2Network" l2
+      ON l2.id = ANY (${l2Ids}::uuid[])
+         AND (pf.name = l2."physicalInterface"
+              OR (pf."bondName" = l2."physicalInterface"
+                  AND NOT EXISTS (SELECT 1 FROM "PhysicalNic" d
+                                  WHERE d."hostId" = pf."hostId" AND d.name = l2."physicalInterface")))
     JOIN "L2ClusterAttachment" a ON a."l2Id" = l2.id AND a."clusterId" = h."clusterId"
     CROSS JOIN LATERAL (
       SELECT count(*) AS n FROM "VirtualFunction" vf
       WHERE vf."pfId" = p."pfId" AND vf.index BETWEEN p."firstIndex" AND p."lastIndex"
         AND vf.state = 'Available') free
-    WHERE l2.id = ANY (${l2Ids}::uuid[])
-      AND NOT (l2.id = ANY (p."l2Ids")
+    WHERE NOT (l2.id = ANY (p."l2Ids")
                AND (cardinality(p."projectIds") = 0 OR ${projectId}::uuid = ANY (p."projectIds")))
     GROUP BY l2.id`;
   return new Map(rows.map((row) => [row.l2Id, row.withheld]));

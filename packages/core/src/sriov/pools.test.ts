@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { numaVerdict } from "../vms/numa";
 import { judgeHost, type CreateDemand } from "../vms/placement";
 import type { PlacementHost } from "../vms/scheduler";
+import { hostVfAvailability } from "./availability";
 import { openVfs, poolAdmits, poolNote } from "./pools-placement";
 import {
   checkHoldersFit,
@@ -132,5 +133,55 @@ describe("VF pools in placement", () => {
       reason: expect.stringContaining("node0 has 2 free VF(s) for L3 web"),
     });
     expect(numaVerdict(host, { ...demand("l2-gold", 3), numaPolicy: "required" })).toEqual({ node: 0 });
+  });
+});
+
+describe("VF pools in the per-host availability (R3's words)", () => {
+  const row = (pools: Array<{ l2Ids: string[]; availableVfs: number }>) =>
+    hostVfAvailability(
+      {
+        id: "h1",
+        name: "kvm-01",
+        clusterId: "c1",
+        clusterName: "cluster-a",
+        connectionState: "Connected",
+        connectionReason: null,
+        iommuEnabled: true,
+        iommuKernelArgSet: true,
+        iommuActive: true,
+        rebootRequired: false,
+        physicalNics: [
+          {
+            name: "em1",
+            bondName: null,
+            virtualizationState: "Virtualized",
+            vfTotal: 8,
+            vfAvailable: 4,
+            pools: pools.map((p, i) => ({ name: `p${i}`, projectIds: ["any"], ...p })),
+          },
+        ],
+      },
+      {
+        l2Id: "l2-plain",
+        l2Name: "plain",
+        l3Name: "plain-l3",
+        physicalInterface: "em1",
+        l2SriovEnabled: true,
+        l3SriovEnabled: true,
+        attachedClusterIds: new Set(["c1"]),
+      },
+    );
+
+  it("leaves out free VFs in pools of other L2s, and says where they are", () => {
+    expect(row([])).toMatchObject({ available: 4, reason: null });
+    expect(row([{ l2Ids: ["l2-plain"], availableVfs: 3 }])).toMatchObject({ available: 4 });
+    const some = row([{ l2Ids: ["l2-gold"], availableVfs: 3 }]);
+    expect(some).toMatchObject({ available: 1, reason: null });
+    expect(some.message).toBe("1 of 8 VFs available on host kvm-01 (em1; 3 more in pools of other L2s)");
+    const none = row([{ l2Ids: ["l2-gold"], availableVfs: 4 }]);
+    expect(none).toMatchObject({ available: 0, reason: "VFS_IN_OTHER_POOLS" });
+    expect(none.message).toBe(
+      "SR-IOV enabled, no VFs on host kvm-01: its 4 free VF(s) are in VF pools of other L2s (em1#p0)",
+    );
   });
 });

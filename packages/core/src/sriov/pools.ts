@@ -128,7 +128,10 @@ export async function createVfPool(
       const found = await tx.physicalNic.findUnique({ where: { id: input.pfId } });
       if (!found) throw notFound("Physical NIC", input.pfId);
       const pf = { ...found, name: pfLabel(found) };
-      checkPoolRange(pf, range, await poolRangesOf(tx, pf.id));
+      const others = await poolRangesOf(tx, pf.id);
+      if (others.some((pool) => pool.name === input.name))
+        throw alreadyExists("VF pool", "name", input.name);
+      checkPoolRange(pf, range, others);
       const l2s = await tx.l2Network.findMany({ where: { id: { in: l2Ids } } });
       for (const l2Id of l2Ids)
         if (!l2s.some((l2) => l2.id === l2Id)) throw notFound("L2 network", l2Id);
