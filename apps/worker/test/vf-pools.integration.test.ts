@@ -28,8 +28,8 @@ describe("VF pools", () => {
   let worker: RunningWorker;
   let cat: Catalog;
   let host: SimHost;
-  let em1: string;
-  /** SR-IOV L3s on em1: gold's L2 is bound to the pool, plain's is not. */
+  let pf1: string;
+  /** SR-IOV L3s on p1p1: gold's L2 is bound to the pool, plain's is not. */
   let gold: L3View;
   let plain: L3View;
   let goldL2: string;
@@ -57,7 +57,7 @@ describe("VF pools", () => {
     }
   }
 
-  /** VFs of em1's pool range held by NICs the pool does not admit: must always be none. */
+  /** VFs of a pool's range held by NICs the pool does not admit: must always be none. */
   async function heldPastPool(): Promise<number> {
     const rows = await fx.db.$queryRaw<Array<{ n: bigint }>>`
       SELECT count(*) AS n FROM "VmNic" n
@@ -75,9 +75,9 @@ describe("VF pools", () => {
     worker = await startInProcessWorker(fx.config);
     cat = await catalog(fx.db);
     host = await addSimHost(fx, agents, "kvm-p", "kvm-i350-82599");
-    em1 = await split(fx, host, "em1", 8);
-    gold = await network(fx, { name: "gold", iface: "em1", cidr: "10.80.0.0/24", sriov: true });
-    plain = await network(fx, { name: "plain", iface: "em1", cidr: "10.81.0.0/24", sriov: true });
+    pf1 = await split(fx, host, "p1p1", 8);
+    gold = await network(fx, { name: "gold", iface: "p1p1", cidr: "10.80.0.0/24", sriov: true });
+    plain = await network(fx, { name: "plain", iface: "p1p1", cidr: "10.81.0.0/24", sriov: true });
     goldL2 = gold.l2.id;
     plainL2 = plain.l2.id;
     otherProject = (await fx.db.project.create({ data: { name: "other-project" } })).id;
@@ -89,7 +89,7 @@ describe("VF pools", () => {
   });
 
   it("refuses pools that overlap, reach past the split, or bind an L2 on another interface", async () => {
-    const pool = { pfId: em1, l2Ids: [goldL2] };
+    const pool = { pfId: pf1, l2Ids: [goldL2] };
     await expect(
       createVfPool(fx.db, fx.admin, { ...pool, name: "big", range: "#4-8" }),
     ).rejects.toMatchObject({ code: "VF_POOL_OUT_OF_RANGE" });
@@ -98,12 +98,12 @@ describe("VF pools", () => {
     ).rejects.toMatchObject({ code: "VF_POOL_INVALID_RANGE" });
     const elsewhere = await network(fx, {
       name: "elsewhere",
-      iface: "p1p1",
+      iface: "em1",
       cidr: "10.82.0.0/24",
       sriov: true,
     });
     await expect(
-      createVfPool(fx.db, fx.admin, { pfId: em1, l2Ids: [elsewhere.l2.id], name: "x", range: "#0" }),
+      createVfPool(fx.db, fx.admin, { pfId: pf1, l2Ids: [elsewhere.l2.id], name: "x", range: "#0" }),
     ).rejects.toMatchObject({ code: "VF_POOL_L2_MISMATCH" });
     await expect(
       createVfPool(fx.db, fx.tenant, { ...pool, name: "mine", range: "#0-3" }),
@@ -114,7 +114,7 @@ describe("VF pools", () => {
     const held = await attempt(plain);
     expect(held).toMatchObject({ ok: true, index: 0 });
     const error = await createVfPool(fx.db, fx.admin, {
-      pfId: em1,
+      pfId: pf1,
       l2Ids: [goldL2],
       name: "gold",
       range: "#0-3",
@@ -126,7 +126,7 @@ describe("VF pools", () => {
     expect(await fx.db.vfPool.count()).toBe(0);
     // Bound to the holder's L2 as well, the same range is fine; dropped again for what follows.
     const both = await createVfPool(fx.db, fx.admin, {
-      pfId: em1,
+      pfId: pf1,
       l2Ids: [goldL2, plainL2],
       name: "both",
       range: "#0-3",
@@ -139,7 +139,7 @@ describe("VF pools", () => {
 
   it("concurrent creates never take a VF past its pool; the other L2 gets only the rest", async () => {
     const pool = await createVfPool(fx.db, fx.admin, {
-      pfId: em1,
+      pfId: pf1,
       l2Ids: [goldL2],
       projectIds: [cat.projectId],
       name: "gold",
@@ -147,7 +147,7 @@ describe("VF pools", () => {
     });
     expect(pool).toMatchObject({ range: "#0-3", total: 4, available: 4, inUse: 0 });
     await expect(
-      createVfPool(fx.db, fx.admin, { pfId: em1, l2Ids: [goldL2], name: "more", range: "#3-5" }),
+      createVfPool(fx.db, fx.admin, { pfId: pf1, l2Ids: [goldL2], name: "more", range: "#3-5" }),
     ).rejects.toMatchObject({ code: "VF_POOL_OVERLAP", details: { pool: "gold" } });
     // Six creates on plain at once: only VFs #4-7 can serve them.
     const results = await Promise.all(Array.from({ length: 6 }, () => attempt(plain)));
@@ -164,7 +164,7 @@ describe("VF pools", () => {
     const late = await attempt(plain);
     expect(late).toMatchObject({ ok: false, error: { code: "NO_VF_AVAILABLE" } });
     expect(JSON.stringify(late.ok ? null : late.error.details)).toContain(
-      "4 more free in pools not open to it: em1#gold",
+      "4 more free in pools not open to it: p1p1#gold",
     );
     // Another project on gold's own L2 is not named by the pool either.
     expect(await attempt(gold, otherProject)).toMatchObject({
@@ -176,7 +176,7 @@ describe("VF pools", () => {
     expect(goldResults.map((r) => (r.ok ? r.index : -1)).sort()).toEqual([0, 1, 2, 3]);
     expect(await heldPastPool()).toBe(0);
     expect(await vfConsistency(fx.db)).toEqual({ doubles: 0, heldWithoutHolder: 0, holderOfFreeVf: 0 });
-    const [listed] = await listVfPools(fx.db, fx.admin, { pfId: em1 });
+    const [listed] = await listVfPools(fx.db, fx.admin, { pfId: pf1 });
     expect(listed).toMatchObject({
       name: "gold",
       l2s: [{ name: "gold-l2" }],
@@ -213,23 +213,23 @@ describe("VF pools", () => {
   });
 
   it("a split or restore that would cut a pool is refused, naming it", async () => {
-    const em2 = await split(fx, host, "em2", 4);
-    const l2 = await network(fx, { name: "em2net", iface: "em2", cidr: "10.83.0.0/24", sriov: true });
-    await createVfPool(fx.db, fx.admin, { pfId: em2, l2Ids: [l2.l2.id], name: "tail", range: "#2-3" });
-    const before = await fx.db.physicalNic.findUniqueOrThrow({ where: { id: em2 } });
-    await expect(splitPhysicalNic(fx.db, fx.admin, { pfId: em2, count: 3 })).rejects.toMatchObject({
+    const pf2 = await split(fx, host, "p1p2", 4);
+    const l2 = await network(fx, { name: "p1p2net", iface: "p1p2", cidr: "10.83.0.0/24", sriov: true });
+    await createVfPool(fx.db, fx.admin, { pfId: pf2, l2Ids: [l2.l2.id], name: "tail", range: "#2-3" });
+    const before = await fx.db.physicalNic.findUniqueOrThrow({ where: { id: pf2 } });
+    await expect(splitPhysicalNic(fx.db, fx.admin, { pfId: pf2, count: 3 })).rejects.toMatchObject({
       code: "VF_POOL_CUT",
       message: expect.stringContaining("tail (#2-3)"),
       details: { pools: [{ name: "tail" }] },
     });
     await expect(
-      restorePhysicalNic(fx.db, fx.admin, { pfId: em2, force: true }),
+      restorePhysicalNic(fx.db, fx.admin, { pfId: pf2, force: true }),
     ).rejects.toMatchObject({ code: "VF_POOL_CUT", details: { pools: [{ name: "tail" }] } });
-    const after = await fx.db.physicalNic.findUniqueOrThrow({ where: { id: em2 } });
+    const after = await fx.db.physicalNic.findUniqueOrThrow({ where: { id: pf2 } });
     expect(after.desiredNumVfs).toBe(before.desiredNumVfs);
     // Growing keeps every pool whole: allowed.
-    const grown = await splitPhysicalNic(fx.db, fx.admin, { pfId: em2, count: 6 });
+    const grown = await splitPhysicalNic(fx.db, fx.admin, { pfId: pf2, count: 6 });
     expect((await waitForOperation(fx.db, fx.admin, grown.operation.id)).status).toBe("Succeeded");
-    expect((await listVfPools(fx.db, fx.admin, { pfId: em2 }))[0]).toMatchObject({ total: 2 });
+    expect((await listVfPools(fx.db, fx.admin, { pfId: pf2 }))[0]).toMatchObject({ total: 2 });
   });
 });
