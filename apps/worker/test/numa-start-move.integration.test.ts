@@ -58,7 +58,11 @@ describe("VF NUMA policy on start and on moving a stopped VM", () => {
     expect((await waitForOperation(fx.db, fx.admin, operation.id)).status).toBe("Succeeded");
     const row = await fx.db.vm.findUniqueOrThrow({
       where: { id: vmId },
-      select: { state: true, numaNode: true, nics: { select: { vf: { select: { pf: { select: { name: true } } } } } } },
+      select: {
+        state: true,
+        numaNode: true,
+        nics: { select: { vf: { select: { pf: { select: { name: true } } } } } },
+      },
     });
     return { state: row.state, numaNode: row.numaNode, pfs: row.nics.map((n) => n.vf?.pf.name) };
   }

@@ -103,7 +103,12 @@ describe("VF pools", () => {
       sriov: true,
     });
     await expect(
-      createVfPool(fx.db, fx.admin, { pfId: pf1, l2Ids: [elsewhere.l2.id], name: "x", range: "#0" }),
+      createVfPool(fx.db, fx.admin, {
+        pfId: pf1,
+        l2Ids: [elsewhere.l2.id],
+        name: "x",
+        range: "#0",
+      }),
     ).rejects.toMatchObject({ code: "VF_POOL_L2_MISMATCH" });
     await expect(
       createVfPool(fx.db, fx.tenant, { ...pool, name: "mine", range: "#0-3" }),
@@ -175,7 +180,11 @@ describe("VF pools", () => {
     const goldResults = await Promise.all(Array.from({ length: 4 }, () => attempt(gold)));
     expect(goldResults.map((r) => (r.ok ? r.index : -1)).sort()).toEqual([0, 1, 2, 3]);
     expect(await heldPastPool()).toBe(0);
-    expect(await vfConsistency(fx.db)).toEqual({ doubles: 0, heldWithoutHolder: 0, holderOfFreeVf: 0 });
+    expect(await vfConsistency(fx.db)).toEqual({
+      doubles: 0,
+      heldWithoutHolder: 0,
+      holderOfFreeVf: 0,
+    });
     const [listed] = await listVfPools(fx.db, fx.admin, { pfId: pf1 });
     expect(listed).toMatchObject({
       name: "gold",
@@ -201,9 +210,7 @@ describe("VF pools", () => {
     await compactVfStateCounts(fx.db);
     await refreshClusterVfCounts(fx.db);
     const options = async (projectId: string) =>
-      new Map(
-        (await vmCreateOptions(fx.db, fx.admin, { projectId })).map((o) => [o.name, o]),
-      );
+      new Map((await vmCreateOptions(fx.db, fx.admin, { projectId })).map((o) => [o.name, o]));
     const mine = await options(cat.projectId);
     expect(mine.get("gold-l3")).toMatchObject({ availableVfs: 2, sriov: { allowed: true } });
     expect(mine.get("plain-l3")).toMatchObject({ availableVfs: 0, sriov: { allowed: false } });
@@ -214,8 +221,18 @@ describe("VF pools", () => {
 
   it("a split or restore that would cut a pool is refused, naming it", async () => {
     const pf2 = await split(fx, host, "p1p2", 4);
-    const l2 = await network(fx, { name: "p1p2net", iface: "p1p2", cidr: "10.83.0.0/24", sriov: true });
-    await createVfPool(fx.db, fx.admin, { pfId: pf2, l2Ids: [l2.l2.id], name: "tail", range: "#2-3" });
+    const l2 = await network(fx, {
+      name: "p1p2net",
+      iface: "p1p2",
+      cidr: "10.83.0.0/24",
+      sriov: true,
+    });
+    await createVfPool(fx.db, fx.admin, {
+      pfId: pf2,
+      l2Ids: [l2.l2.id],
+      name: "tail",
+      range: "#2-3",
+    });
     const before = await fx.db.physicalNic.findUniqueOrThrow({ where: { id: pf2 } });
     await expect(splitPhysicalNic(fx.db, fx.admin, { pfId: pf2, count: 3 })).rejects.toMatchObject({
       code: "VF_POOL_CUT",

@@ -26,7 +26,9 @@ export function poolAdmits(
   projectId: string | undefined,
 ): boolean {
   if (!pool.l2Ids.includes(l2Id)) return false;
-  return pool.projectIds.length === 0 || (projectId !== undefined && pool.projectIds.includes(projectId));
+  return (
+    pool.projectIds.length === 0 || (projectId !== undefined && pool.projectIds.includes(projectId))
+  );
 }
 
 /** The pools of this PF that keep their free VFs from this L2 and project. */

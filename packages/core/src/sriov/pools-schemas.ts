@@ -3,7 +3,10 @@ import { z } from "zod";
 const poolName = z
   .string()
   .trim()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$/, "1-32 letters, digits, _ . or -, from a letter or digit");
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$/,
+    "1-32 letters, digits, _ . or -, from a letter or digit",
+  );
 
 export const createVfPoolInput = z.object({
   pfId: z.uuid("Not a physical NIC id"),

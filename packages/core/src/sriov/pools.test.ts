@@ -37,12 +37,10 @@ describe("VF pool rules", () => {
     expect(codeOf(() => checkPoolRange(pf, { first: 4, last: 8 }, others))).toBe(
       "VF_POOL_OUT_OF_RANGE",
     );
-    expect(codeOf(() => checkPoolRange(pf, { first: 3, last: 4 }, others))).toBe(
-      "VF_POOL_OVERLAP",
-    );
-    expect(codeOf(() => checkPoolRange({ name: "em2", numVfs: 0 }, { first: 0, last: 0 }, []))).toBe(
-      "VF_POOL_OUT_OF_RANGE",
-    );
+    expect(codeOf(() => checkPoolRange(pf, { first: 3, last: 4 }, others))).toBe("VF_POOL_OVERLAP");
+    expect(
+      codeOf(() => checkPoolRange({ name: "em2", numVfs: 0 }, { first: 0, last: 0 }, [])),
+    ).toBe("VF_POOL_OUT_OF_RANGE");
   });
 
   it("refuses a resize that would cut a pool, naming it; growing is fine", () => {
@@ -111,7 +109,9 @@ describe("VF pools in placement", () => {
     expect(openVfs([pf], "l2-plain", "p1")).toBe(2);
     expect(openVfs([pf], "l2-gold", "p2")).toBe(2);
     expect(openVfs([{ ...pf, pools: null }], "l2-plain", "p1")).toBe(5);
-    expect(poolNote([pf], "l2-plain", "p1")).toBe(" (3 more free in pools not open to it: em1#gold)");
+    expect(poolNote([pf], "l2-plain", "p1")).toBe(
+      " (3 more free in pools not open to it: em1#gold)",
+    );
     expect(poolNote([pf], "l2-gold", "p1")).toBe("");
   });
 
@@ -132,7 +132,9 @@ describe("VF pools in placement", () => {
       node: null,
       reason: expect.stringContaining("node0 has 2 free VF(s) for L3 web"),
     });
-    expect(numaVerdict(host, { ...demand("l2-gold", 3), numaPolicy: "required" })).toEqual({ node: 0 });
+    expect(numaVerdict(host, { ...demand("l2-gold", 3), numaPolicy: "required" })).toEqual({
+      node: 0,
+    });
   });
 });
 
@@ -177,7 +179,9 @@ describe("VF pools in the per-host availability (R3's words)", () => {
     expect(row([{ l2Ids: ["l2-plain"], availableVfs: 3 }])).toMatchObject({ available: 4 });
     const some = row([{ l2Ids: ["l2-gold"], availableVfs: 3 }]);
     expect(some).toMatchObject({ available: 1, reason: null });
-    expect(some.message).toBe("1 of 8 VFs available on host kvm-01 (em1; 3 more in pools of other L2s)");
+    expect(some.message).toBe(
+      "1 of 8 VFs available on host kvm-01 (em1; 3 more in pools of other L2s)",
+    );
     const none = row([{ l2Ids: ["l2-gold"], availableVfs: 4 }]);
     expect(none).toMatchObject({ available: 0, reason: "VFS_IN_OTHER_POOLS" });
     expect(none.message).toBe(

@@ -24,7 +24,9 @@ export async function startDemand(
 ): Promise<NumaDemand> {
   const nics = await tx.vmNic.findMany({
     where: { vmId: vm.id, type: "VF" },
-    select: { l3: { select: { name: true, l2Id: true, l2: { select: { physicalInterface: true } } } } },
+    select: {
+      l3: { select: { name: true, l2Id: true, l2: { select: { physicalInterface: true } } } },
+    },
     orderBy: { deviceIndex: "asc" },
   });
   const networks = new Map<string, NumaDemand["networks"][number]>();
@@ -64,7 +66,8 @@ export async function startNumaNode(
   const verdict = fresh
     ? numaVerdict(fresh, demand)
     : { node: null, reason: "it no longer exists" };
-  if (verdict.node !== null) return { node: verdict.node, strict: demand.numaPolicy === "required" };
+  if (verdict.node !== null)
+    return { node: verdict.node, strict: demand.numaPolicy === "required" };
   if (demand.numaPolicy === "preferred") return { node: null, strict: false };
   const reason = "reason" in verdict ? verdict.reason : "no NUMA node fits";
   throw new DomainError(

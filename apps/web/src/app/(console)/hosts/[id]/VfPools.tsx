@@ -92,7 +92,8 @@ function VfPoolsDialog({
   );
   const remove = useMutation(trpc.sriov.deletePool.mutationOptions({ onSuccess: refresh }));
   const code = create.error ? errorData(create.error).domainCode : undefined;
-  const rangeError = create.error && code && RANGE_CODES.has(code) ? create.error.message : undefined;
+  const rangeError =
+    create.error && code && RANGE_CODES.has(code) ? create.error.message : undefined;
   const holders = holdersOf(create.error);
   const otherError = create.error && !rangeError ? create.error : null;
   const toggle = (list: string[], value: string) =>
