@@ -144,3 +144,8 @@ export {
   type VfPortRepair,
   type VfPortView,
 } from "./vms/vf-ports";
+// VF pools (issue 16)
+export { createVfPool, deleteVfPool, listVfPools, type VfPoolView } from "./sriov/pools";
+export * from "./sriov/pools-schemas";
+export * from "./sriov/pools-rules";
+export { poolAdmits, type PlacementPool } from "./sriov/pools-placement";

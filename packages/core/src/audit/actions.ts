@@ -16,6 +16,8 @@ const exact: Record<string, string> = {
   "catalog.deleteImage": "image.delete",
   "sriov.split": "pf.split",
   "sriov.restore": "pf.restore",
+  "sriov.createPool": "vfPool.create",
+  "sriov.deletePool": "vfPool.delete",
   "inventory.createZone": "zone.create",
   "inventory.renameZone": "zone.rename",
   "inventory.deleteZone": "zone.delete",
@@ -64,6 +66,7 @@ const createdEntity: Record<string, string> = {
   "zone.create": "Zone",
   "cluster.create": "Cluster",
   "vxlanPool.create": "VxlanPool",
+  "vfPool.create": "VfPool",
 };
 
 export function createdEntityOf(action: string): string | undefined {

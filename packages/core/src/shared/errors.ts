@@ -106,6 +106,13 @@ export const ErrorCode = {
   // VF port settings (issue 16)
   VF_PORT_NOT_VF: "VF_PORT_NOT_VF",
   VF_TRUST_NOT_ALLOWED: "VF_TRUST_NOT_ALLOWED",
+  // VF pools (issue 16)
+  VF_POOL_INVALID_RANGE: "VF_POOL_INVALID_RANGE",
+  VF_POOL_OUT_OF_RANGE: "VF_POOL_OUT_OF_RANGE",
+  VF_POOL_OVERLAP: "VF_POOL_OVERLAP",
+  VF_POOL_HELD_OUTSIDE: "VF_POOL_HELD_OUTSIDE",
+  VF_POOL_L2_MISMATCH: "VF_POOL_L2_MISMATCH",
+  VF_POOL_CUT: "VF_POOL_CUT",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

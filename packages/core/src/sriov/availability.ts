@@ -1,6 +1,21 @@
 import type { HostConnectionState, VirtualizationState } from "@virtfn/db";
 import { iommuReadiness } from "../hosts/rules";
+import type { PlacementPool } from "./pools-placement";
 import { linkDownWarning } from "./warnings";
+
+/** Free VFs of these PFs in pools not bound to this L2, with the pools' labels; null if none. */
+function otherPools(
+  pfs: Array<AvailabilityPf & { name: string }>,
+  l2Id: string,
+): { free: number; labels: string[] } | null {
+  const closed = pfs.flatMap((pf) =>
+    (pf.pools ?? [])
+      .filter((pool) => !pool.l2Ids.includes(l2Id) && pool.availableVfs > 0)
+      .map((pool) => ({ label: `${pf.name}#${pool.name}`, free: pool.availableVfs })),
+  );
+  if (closed.length === 0) return null;
+  return { free: closed.reduce((n, p) => n + p.free, 0), labels: closed.map((p) => p.label) };
+}
 
 // R3 as a pure function: what a host offers to an L3, and in words why not when it offers nothing.
 
@@ -12,7 +27,9 @@ export type VfUnavailableReason =
   | "HOST_DISCONNECTED"
   | "INTERFACE_NOT_FOUND"
   | "SRIOV_DISABLED"
-  | "HOST_IN_MAINTENANCE";
+  | "HOST_IN_MAINTENANCE"
+  /** Free VFs exist, but only in VF pools bound to other L2s (sriov/pools.ts). */
+  | "VFS_IN_OTHER_POOLS";
 
 export interface HostVfAvailability {
   hostId: string;
@@ -39,6 +56,8 @@ export interface AvailabilityPf {
   /** VFs present (not Missing) and free, counted by SQL (sriov/capacity.ts). */
   vfTotal: number;
   vfAvailable: number;
+  /** Its VF pools, where the caller loaded them: free VFs in pools of other L2s are not offered. */
+  pools?: PlacementPool[] | null;
 }
 
 export interface AvailabilityHost {
@@ -58,6 +77,8 @@ export interface AvailabilityHost {
 }
 
 export interface AvailabilityNetwork {
+  /** Where known, VF pools bound to other L2s are left out of what the host offers. */
+  l2Id?: string;
   l2Name: string;
   l3Name: string;
   physicalInterface: string;
@@ -148,10 +169,21 @@ export function hostVfAvailability(
   }
   if (available === 0)
     return none("ALL_VFS_IN_USE", `all ${total} VFs of ${base.interfaces.join(", ")} are in use`);
+  // Per L3, not per project: a pool bound to this L2 offers its VFs here, whatever projects it
+  // names; only pools of other L2s take theirs away.
+  const pooled = network.l2Id === undefined ? null : otherPools(pfs, network.l2Id);
+  const offered = pooled ? available - pooled.free : available;
+  if (pooled && offered <= 0) {
+    return none(
+      "VFS_IN_OTHER_POOLS",
+      `its ${available} free VF(s) are in VF pools of other L2s (${pooled.labels.join(", ")})`,
+    );
+  }
+  const aside = pooled ? `; ${pooled.free} more in pools of other L2s` : "";
   return {
     ...base,
-    available,
+    available: offered,
     reason: null,
-    message: `${available} of ${total} VFs available on host ${host.name} (${base.interfaces.join(", ")})`,
+    message: `${offered} of ${total} VFs available on host ${host.name} (${base.interfaces.join(", ")}${aside})`,
   };
 }

@@ -9,6 +9,8 @@ import { requireAdmin, type Actor } from "../shared/actor";
 import { retryTransaction } from "../shared/db-errors";
 import { notFound } from "../shared/errors";
 import { vfsInUseWhere, vmsHoldingVfsOf } from "./holders";
+import { poolRangesOf } from "./pools";
+import { checkResizeKeepsPools } from "./pools-rules";
 import {
   checkIdle,
   checkResizeAllowed,
@@ -97,6 +99,7 @@ export async function splitInTransaction(
   requireHostConnected(pf.host);
   requireIommuReady(pf.host);
   checkSplitCount(pf, input.count);
+  checkResizeKeepsPools(pf, await poolRangesOf(tx, pf.id), input.count);
   const plan = resizePlan(pf.numVfs, input.count);
   checkResizeAllowed(pf, plan, await tx.virtualFunction.count({ where: vfsInUseWhere(pf.id) }));
   checkIdle(await activeOperationOn(tx, [pf.id, pf.hostId]));
@@ -165,6 +168,8 @@ export async function restoreInTransaction(
   requireSriovCapable(pf);
   requireHostConnected(pf.host);
   checkRestoreNeeded(pf);
+  // Even forced: force detaches VMs, while a pool is the admin's layout, deleted on purpose.
+  checkResizeKeepsPools(pf, await poolRangesOf(tx, pf.id), 0);
   const vms = await vmsHoldingVfsOf(tx, pf.id);
   checkRestoreAllowed(pf, vms, input.force);
   checkIdle(await activeOperationOn(tx, [pf.id, pf.hostId]));

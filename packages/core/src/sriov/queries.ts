@@ -4,6 +4,7 @@ import { requireInventoryReader, type Actor } from "../shared/actor";
 import { notFound } from "../shared/errors";
 import { cappedCount } from "../shared/pagination";
 import { hostVfAvailability, type AvailabilityHost, type HostVfAvailability } from "./availability";
+import { poolsByPf } from "./pools-queries";
 import { interfaceTotals, l2Totals, vfCountsByPf, vfNicsByL2, vfStateCounts } from "./capacity";
 import { splitWarnings } from "./rules";
 import { linkDownWarning, noVfsAnywhereWarnings, type SriovWarning } from "./warnings";
@@ -60,16 +61,14 @@ export async function availabilityHosts(
     orderBy: { name: "asc" },
     take,
   });
-  const counts = await vfCountsByPf(
-    db,
-    rows.flatMap((row) => row.physicalNics.map((pf) => pf.id)),
-  );
+  const pfIds = rows.flatMap((row) => row.physicalNics.map((pf) => pf.id));
+  const [counts, pools] = await Promise.all([vfCountsByPf(db, pfIds), poolsByPf(db, pfIds)]);
   return rows.map((row) => ({
     ...row,
     clusterName: row.cluster.name,
     physicalNics: row.physicalNics.map((pf) => {
       const c = counts.get(pf.id) ?? { total: 0, available: 0 };
-      return { ...pf, vfTotal: c.total, vfAvailable: c.available };
+      return { ...pf, vfTotal: c.total, vfAvailable: c.available, pools: pools.get(pf.id) ?? null };
     }),
   }));
 }
@@ -120,6 +119,7 @@ async function zoneAvailability(
   const attachedIds = l2.clusters.map((attachment) => attachment.clusterId);
   const inZone = { cluster: { zoneId: l2.zoneId } } satisfies Prisma.HostWhereInput;
   const network = {
+    l2Id: l2.id,
     l2Name: l2.name,
     // An L2 on its own is narrowed by no L3: its own flag decides (SRIOV_DISABLED names the L2).
     l3Name: l3?.name ?? l2.name,

@@ -3,12 +3,13 @@ import { recordAudit } from "../operations/audit";
 import { createOperation } from "../operations/create";
 import type { OperationKind } from "../operations/kinds";
 import type { Actor } from "../shared/actor";
-import { DomainError, ErrorCode } from "../shared/errors";
+import { DomainError, ErrorCode, isDomainError } from "../shared/errors";
 import { checkAcceptsPlacements } from "../hosts/rules";
 import { requireHostConnected } from "../sriov/rules";
 import { lockVm, TX_OPTIONS } from "./access";
 import { noHost, type VmOperation } from "./create";
 import { rebuildFdbRows } from "./fdb";
+import { pfsOnNode, startNumaNode, type StartNuma } from "./numa-start";
 import { noVfError, reserveVf, usablePfIds } from "./reserve";
 import { enforce, vmActions } from "./rules";
 import { placementHosts, rankHosts, recheckHostUnderLock } from "./scheduler";
@@ -33,7 +34,7 @@ async function startOperation(
   actor: Actor | null,
   vm: Vm,
   kind: OperationKind,
-  changes: Partial<Pick<Vm, "state" | "desiredState">>,
+  changes: Partial<Pick<Vm, "state" | "desiredState" | "numaNode">>,
   details: Record<string, string | number | boolean | null> = {},
   input: Record<string, string> = {},
 ): Promise<VmOperation> {
@@ -60,26 +61,33 @@ async function startOperation(
 
 /**
  * Takes VFs back for a VM's VF NICs on its host (R8): the previous VF if free, else any free VF
- * of the L2 there. Throws NO_VF_AVAILABLE naming the L3, which rolls back the caller's transaction.
+ * of the L2 there that its pool (if any) lets through to the VM's project (sriov/pools.ts).
+ * With `numaNode`, only VFs of PFs on that node (vms/numa-start.ts picked it under the host's
+ * lock). Throws NO_VF_AVAILABLE naming the L3, which rolls back the caller's transaction.
  */
 export async function reacquireVfs(
   tx: Tx,
   vmId: string,
   host: { id: string; name: string },
+  numaNode: number | null = null,
 ): Promise<string[]> {
   const nics = await tx.vmNic.findMany({
     where: { vmId, type: "VF", vfId: null },
-    include: { l3: { include: { l2: true } } },
+    include: { l3: { include: { l2: true } }, vm: { select: { projectId: true } } },
     orderBy: { deviceIndex: "asc" },
   });
   const taken: string[] = [];
   for (const nic of nics) {
-    const pfIds = await usablePfIds(tx, host.id, nic.l3.l2.physicalInterface);
-    const vf = await reserveVf(tx, pfIds, nic.lastVfId);
+    const usable = await usablePfIds(tx, host.id, nic.l3.l2.physicalInterface);
+    const pfIds = numaNode === null ? usable : await pfsOnNode(tx, usable, numaNode);
+    const vfFor = { l2Id: nic.l3.l2Id, projectId: nic.vm.projectId };
+    const vf = await reserveVf(tx, pfIds, vfFor, nic.lastVfId);
     if (!vf) {
-      throw noVfError(nic.l3.name, `on host ${host.name}; the VM stays stopped`, {
+      const where = numaNode === null ? "" : ` NUMA node ${numaNode} of`;
+      throw noVfError(nic.l3.name, `on${where} host ${host.name}; the VM stays stopped`, {
         nicId: nic.id,
         host: host.name,
+        ...(numaNode === null ? {} : { numaNode }),
       });
     }
     const { count } = await tx.vmNic.updateMany({
@@ -90,6 +98,31 @@ export async function reacquireVfs(
     taken.push(vf.pciAddress);
   }
   return taken;
+}
+
+/**
+ * reacquireVfs on the start's node; returns the VFs and the node the VM ends up bound to. With
+ * policy preferred, a node whose VFs went meanwhile (an attach on a running VM does not wait for
+ * the host's lock) falls back to the host as a whole, and the VM then starts without a node, as
+ * when no node fit: the savepoint undoes the partial reservation. With required, the refusal
+ * stands and the VM stays stopped.
+ */
+async function reacquireVfsNear(
+  tx: Tx,
+  vmId: string,
+  host: { id: string; name: string },
+  numa: StartNuma,
+): Promise<{ vfs: string[]; node: number | null }> {
+  if (numa.node === null || numa.strict)
+    return { vfs: await reacquireVfs(tx, vmId, host, numa.node), node: numa.node };
+  await tx.$executeRawUnsafe("SAVEPOINT start_on_node");
+  try {
+    return { vfs: await reacquireVfs(tx, vmId, host, numa.node), node: numa.node };
+  } catch (error) {
+    if (!isDomainError(error) || error.code !== ErrorCode.NO_VF_AVAILABLE) throw error;
+    await tx.$executeRawUnsafe("ROLLBACK TO SAVEPOINT start_on_node");
+    return { vfs: await reacquireVfs(tx, vmId, host, null), node: null };
+  }
 }
 
 /** Starts a stopped VM on its host (R8: its VF NICs get VFs back in this transaction). */
@@ -125,15 +158,17 @@ export async function startVm(db: Db, actor: Actor, rawInput: VmIdInput): Promis
         );
       }
     }
-    const vfs = await reacquireVfs(tx, vm.id, host);
+    // Under the host's lock (recheckHostUnderLock): the node its offering's policy asks for.
+    const numa = await startNumaNode(tx, vm, host, offering);
+    const { vfs, node } = await reacquireVfsNear(tx, vm.id, host, numa);
     await rebuildFdbRows(tx, vm.id);
     return startOperation(
       tx,
       actor,
       vm,
       "vm.start",
-      { state: "Starting", desiredState: "Running" },
-      { vfs: vfs.join(",") },
+      { state: "Starting", desiredState: "Running", numaNode: node },
+      { vfs: vfs.join(","), numaNode: node },
     );
   }, TX_OPTIONS);
 }

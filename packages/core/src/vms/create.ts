@@ -452,7 +452,7 @@ export async function createVm(
     if (nic.sriov) requireSriovL3(l3);
     return { l3, sriov: nic.sriov };
   });
-  const demand = createDemand(refs.offering, nics);
+  const demand = { ...createDemand(refs.offering, nics), projectId: refs.project.id };
   const clusterIds = [...(demand.networks[0]?.clusterIds ?? [])].filter((id) =>
     demand.networks.every((network) => network.clusterIds.has(id)),
   );

@@ -26,7 +26,7 @@ async function loadForMigration(db: DbOrTx, vmId: string) {
   const vm = await db.vm.findUniqueOrThrow({
     where: { id: vmId },
     include: {
-      offering: { select: { vcpus: true, memoryMiB: true } },
+      offering: { select: { vcpus: true, memoryMiB: true, vfNumaPolicy: true } },
       nics: {
         include: {
           l3: { include: { l2: { include: { clusters: { select: { clusterId: true } } } } } },
@@ -38,8 +38,10 @@ async function loadForMigration(db: DbOrTx, vmId: string) {
 }
 
 /**
- * What a VM needs on a new host: its CPU and memory, its L2s, and a free VF per VF NIC (taken at
- * start for a stopped VM, R8; claimed before the move for a running one, issue 17).
+ * What a VM needs on a new host: its CPU and memory, its L2s, a free VF per VF NIC that its
+ * pools let through to its project (taken at start for a stopped VM, R8; claimed before the move
+ * for a running one, issue 17), and with its offering's NUMA policy required, one node with all
+ * of that (a start there asks for it, vms/numa-start.ts).
  */
 function stoppedDemand(vm: MigrationVm): CreateDemand {
   const networks = new Map<string, VfNetwork>();
@@ -61,6 +63,8 @@ function stoppedDemand(vm: MigrationVm): CreateDemand {
     vcpus: vm.offering.vcpus,
     memoryMiB: vm.offering.memoryMiB,
     networks: [...networks.values()],
+    numaPolicy: vm.offering.vfNumaPolicy,
+    projectId: vm.projectId,
   };
 }
 
@@ -322,6 +326,25 @@ function noTarget(vm: { name: string }, rejected: Array<{ host: string; reason: 
   );
 }
 
+/**
+ * No target, and some host had everything but one NUMA node with it (the furthest a host gets,
+ * as for a create): the offering's required policy is what kept the VM, so the code says so.
+ */
+function noNumaTarget(vm: { name: string }, refusals: HostReason[]) {
+  const hosts = refusals.map(({ name, reason }) => ({ name, reason }));
+  return new DomainError(
+    ErrorCode.NO_NUMA_NODE_AVAILABLE,
+    "CONFLICT",
+    `${vm.name} has nowhere to go: no host has one NUMA node with its VFs, vCPUs and memory (${hosts.map((h) => `${h.name}: ${h.reason}`).join("; ")}).`,
+    {
+      policy: "required",
+      hosts,
+      hostsTried: hosts.map((h) => h.name),
+      rejected: hosts.map((h) => ({ host: h.name, reason: h.reason })),
+    },
+  );
+}
+
 /** A running VM with vNICs only goes to a connected host of its cluster with room. */
 async function liveTarget(tx: Tx, vm: MigrationVm, targetHostId: string | undefined) {
   const clusterIds = vm.clusterId ? [vm.clusterId] : [];
@@ -359,6 +382,8 @@ async function stoppedTarget(tx: Tx, vm: MigrationVm, targetHostId: string | und
   const qualifying = pool.flatMap(({ host, refusal }) => (refusal ? [] : [host]));
   const target = tryOrder(qualifying, demand)[0];
   if (!target) {
+    const refusals = pool.flatMap(({ refusal }) => (refusal ? [refusal] : []));
+    if (refusals.some((refusal) => refusal.kind === "numa")) throw noNumaTarget(vm, refusals);
     throw noTarget(
       vm,
       pool.flatMap(({ host, refusal }) =>

@@ -48,7 +48,10 @@ export async function attachNic(
     let vfId: string | null = null;
     if (input.sriov && vm.state === "Running" && vm.hostId) {
       const host = await tx.host.findUniqueOrThrow({ where: { id: vm.hostId } });
-      const vf = await reserveVf(tx, await usablePfIds(tx, host.id, l3.l2.physicalInterface));
+      const vf = await reserveVf(tx, await usablePfIds(tx, host.id, l3.l2.physicalInterface), {
+        l2Id: l3.l2.id,
+        projectId: vm.projectId,
+      });
       if (!vf) throw noVfError(l3.name, `on host ${host.name}`, { host: host.name });
       vfId = vf.id;
     }

@@ -1,5 +1,6 @@
 import type { VfNumaPolicy } from "@virtfn/db";
 import { resolveInterface } from "../sriov/availability";
+import { openVfs } from "../sriov/pools-placement";
 import type { PlacementHost, PlacementNumaNode } from "./scheduler";
 
 // NUMA placement of VF NICs. The model, kept simple on purpose:
@@ -20,7 +21,9 @@ export interface NumaDemand {
   vcpus: number;
   memoryMiB: number;
   numaPolicy?: VfNumaPolicy;
-  networks: Array<{ l3Name: string; physicalInterface: string; vfs: number }>;
+  /** With l2Id per network: VFs in pools closed to them are not counted (sriov/pools.ts). */
+  projectId?: string;
+  networks: Array<{ l2Id?: string; l3Name: string; physicalInterface: string; vfs: number }>;
 }
 
 /** Whether the demand asks for a node at all: a policy other than none, and VF NICs to place. */
@@ -30,11 +33,22 @@ export function wantsNumaNode(demand: NumaDemand): boolean {
   );
 }
 
-/** Free VFs of an L2's interface on one node, counting only PFs no split or restore is busy with. */
-function freeVfsOnNode(host: PlacementHost, physicalInterface: string, node: number): number {
-  return resolveInterface(host.physicalNics, physicalInterface)
-    .filter((pf) => pf.busy !== true && pf.numaNode === node)
-    .reduce((sum, pf) => sum + pf.availableVfs, 0);
+/**
+ * Free VFs of an L2's interface on one node, counting only PFs no split or restore is busy with,
+ * and leaving out those in pools closed to the L2 and project when the network names its L2.
+ */
+function freeVfsOnNode(
+  host: PlacementHost,
+  network: NumaDemand["networks"][number],
+  node: number,
+  projectId: string | undefined,
+): number {
+  const pfs = resolveInterface(host.physicalNics, network.physicalInterface).filter(
+    (pf) => pf.busy !== true && pf.numaNode === node,
+  );
+  return network.l2Id === undefined
+    ? pfs.reduce((sum, pf) => sum + pf.availableVfs, 0)
+    : openVfs(pfs, network.l2Id, projectId);
 }
 
 /** Null when the node can take the VM, else what it lacks first ("has 1 free VF for L3 web"). */
@@ -45,7 +59,7 @@ function nodeShortfall(
 ): string | null {
   for (const network of demand.networks) {
     if (network.vfs === 0) continue;
-    const free = freeVfsOnNode(host, network.physicalInterface, node.id);
+    const free = freeVfsOnNode(host, network, node.id, demand.projectId);
     if (free < network.vfs) return `node${node.id} has ${free} free VF(s) for L3 ${network.l3Name}`;
   }
   const cpus = node.cpuCount - node.usedVcpus;

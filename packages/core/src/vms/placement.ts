@@ -3,6 +3,7 @@ import { z } from "zod";
 import { iommuReadiness, MAINTENANCE_REASON } from "../hosts/rules";
 import { DomainError, ErrorCode } from "../shared/errors";
 import { resolveInterface } from "../sriov/availability";
+import { openVfs, poolNote } from "../sriov/pools-placement";
 import { numaVerdict, wantsNumaNode } from "./numa";
 import type { ReservedVf } from "./reserve";
 import type { PlacementHost } from "./scheduler";
@@ -63,6 +64,8 @@ export interface CreateDemand {
   networks: VfNetwork[];
   /** The offering's NUMA policy for VF NICs (vms/numa.ts); absent means none. */
   numaPolicy?: VfNumaPolicy;
+  /** The VM's project: VF pools that name projects serve only theirs (sriov/pools.ts). */
+  projectId?: string;
 }
 
 function refuse(
@@ -139,12 +142,12 @@ function judgeFacts(host: PlacementHost, demand: CreateDemand): HostReason | nul
         served,
       );
     }
-    const free = usable.reduce((sum, pf) => sum + pf.availableVfs, 0);
+    const free = openVfs(usable, network.l2Id, demand.projectId);
     if (free < network.vfs) {
       return refuse(
         host,
         "noFreeVf",
-        `SR-IOV enabled, ${free} free VF(s) on ${network.physicalInterface} for L3 ${network.l3Name}, ${network.vfs} needed`,
+        `SR-IOV enabled, ${free} free VF(s) on ${network.physicalInterface} for L3 ${network.l3Name}, ${network.vfs} needed${poolNote(usable, network.l2Id, demand.projectId)}`,
         network.l3Name,
         served,
       );
@@ -345,7 +348,7 @@ export function reservationCalls(
  */
 export function reservationCtes(
   host: PlacementHost,
-  demand: Pick<CreateDemand, "vcpus" | "memoryMiB">,
+  demand: Pick<CreateDemand, "vcpus" | "memoryMiB" | "projectId">,
   calls: ReservationCall[],
   guard: Prisma.Sql = Prisma.sql`true`,
 ): Prisma.Sql {
@@ -354,11 +357,13 @@ export function reservationCtes(
     const args = Prisma.sql`(SELECT id FROM lock_host),
         ARRAY(SELECT id FROM lock_pfs WHERE id = ANY (${call.pfIds}::uuid[]) ORDER BY id),
         ${demand.vcpus}::int, ${demand.memoryMiB}::int, ${call.want}::int`;
+    // The L2 and project the VFs are for: the function hands out only VFs their pools let through.
+    const pool = Prisma.sql`${call.network?.l2Id ?? null}::uuid, ${demand.projectId ?? null}::uuid`;
     const name = Prisma.raw(`reserved_${i}`);
     const reserve =
       call.numaNode === undefined || call.numaNode === null
-        ? Prisma.sql`virtfn_reserve_locked(${args})`
-        : Prisma.sql`virtfn_reserve_numa(${args}, ${call.numaNode}::int)`;
+        ? Prisma.sql`virtfn_reserve_locked(${args}, ${pool})`
+        : Prisma.sql`virtfn_reserve_numa(${args}, ${call.numaNode}::int, ${pool})`;
     // `guard` false: nothing is reserved and r is null (the caller found a reason first).
     if (i === 0)
       return Prisma.sql`${name} AS MATERIALIZED (

@@ -19,6 +19,7 @@ import {
   type Page,
 } from "../shared/pagination";
 import { hostVfAvailability } from "../sriov/availability";
+import { poolWithheldByL2 } from "../sriov/pools-queries";
 import { l2VfSums } from "../sriov/capacity";
 import { availabilityHosts } from "../sriov/queries";
 
@@ -383,19 +384,24 @@ export async function vmCreateOptions(
       l3s.filter((l3) => l3.sriovEnabled && l3.l2.sriovEnabled).map((l3) => [l3.l2.id, l3.l2]),
     ).values(),
   ];
-  const totals = await l2VfSums(
-    db,
-    offering.map((l2) => l2.id),
-  );
+  const offeringIds = offering.map((l2) => l2.id);
+  const [totals, withheld] = await Promise.all([
+    l2VfSums(db, offeringIds),
+    // VF pools keep some free VFs from this project's NICs on some L2s (sriov/pools.ts).
+    poolWithheldByL2(db, offeringIds, projectId),
+  ]);
   return Promise.all(
     l3s.map(async (l3) => {
       const sriovEnabled = l3.sriovEnabled && l3.l2.sriovEnabled;
-      const availableVfs = totals.get(l3.l2.id)?.offeringAvailable ?? 0;
+      const pooled = withheld.get(l3.l2.id) ?? 0;
+      const availableVfs = Math.max(0, (totals.get(l3.l2.id)?.offeringAvailable ?? 0) - pooled);
       let reason: string | null = null;
       // The network's own setting explains this, not whichever host happens to come first.
       if (!l3.l2.sriovEnabled)
         reason = `SR-IOV is off on L3 ${l3.name}: its L2 ${l3.l2.name} does not enable it`;
       else if (!l3.sriovEnabled) reason = `SR-IOV is off on L3 ${l3.name}`;
+      else if (availableVfs === 0 && pooled > 0)
+        reason = `no free VF on L3 ${l3.name} for this project: the ${pooled} free VF(s) of its L2 ${l3.l2.name} are in VF pools not open to it`;
       else if (availableVfs === 0) reason = await noVfReason(db, l3);
       return {
         l3Id: l3.id,

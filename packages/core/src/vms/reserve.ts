@@ -44,22 +44,33 @@ export async function usablePfIds(
   return ids.filter((id) => !busyIds.has(id));
 }
 
+/** Who a VF is for: its pool must admit this L2 and project (sriov/pools.ts). */
+export interface VfFor {
+  l2Id: string;
+  projectId: string;
+}
+
 /**
- * Reserves one Available VF of these PFs: `prefer` (the NIC's previous VF, R8) if it is free,
- * else the first free one that no concurrent transaction has locked. Null when there is none.
+ * Reserves one Available VF of these PFs that its pool (if any) lets through to `vfFor`:
+ * `prefer` (the NIC's previous VF, R8) if it is free, else the first free one that no concurrent
+ * transaction has locked. Null when there is none. The pool filter (virtfn_vf_open) is in the
+ * statement that locks the VF, so it holds under concurrency.
  */
 export async function reserveVf(
   tx: Tx,
   pfIds: string[],
+  vfFor: VfFor,
   prefer: string | null = null,
 ): Promise<ReservedVf | null> {
   if (pfIds.length === 0) return null;
+  const open = Prisma.sql`virtfn_vf_open("pfId", "index", ${vfFor.l2Id}::uuid, ${vfFor.projectId}::uuid)`;
   if (prefer) {
     const same = await tx.$queryRaw<ReservedVf[]>`
       UPDATE "VirtualFunction" SET state = 'Reserved', "stateChangedAt" = now()
       WHERE id IN (
         SELECT id FROM "VirtualFunction"
         WHERE id = ${prefer}::uuid AND state = 'Available' AND "pfId" IN (${uuidList(pfIds)})
+          AND ${open}
         FOR UPDATE SKIP LOCKED)
       RETURNING id, "pciAddress", "pfId"`;
     if (same[0]) return same[0];
@@ -68,7 +79,7 @@ export async function reserveVf(
     UPDATE "VirtualFunction" SET state = 'Reserved', "stateChangedAt" = now()
     WHERE id IN (
       SELECT id FROM "VirtualFunction"
-      WHERE state = 'Available' AND "pfId" IN (${uuidList(pfIds)})
+      WHERE state = 'Available' AND "pfId" IN (${uuidList(pfIds)}) AND ${open}
       ORDER BY "pfId", "index"
       LIMIT 1
       FOR UPDATE SKIP LOCKED)

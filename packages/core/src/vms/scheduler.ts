@@ -1,6 +1,8 @@
 import { Prisma, type DbOrTx, type HostConnectionState, type Tx } from "@virtfn/db";
 import { iommuReadiness, MAINTENANCE_REASON } from "../hosts/rules";
 import { resolveInterface } from "../sriov/availability";
+import { poolFacts } from "../sriov/pools-queries";
+import type { PlacementPool } from "../sriov/pools-placement";
 
 // Placement: a pure ranking over facts, and one query that gathers them.
 
@@ -13,6 +15,8 @@ export interface PlacementPf {
   busy?: boolean;
   /** The NUMA node of the PF; null or absent when unknown (vms/numa.ts). */
   numaNode?: number | null;
+  /** Its VF pools with their free VFs; null or absent when it has none (sriov/pools.ts). */
+  pools?: PlacementPool[] | null;
 }
 
 /** A NUMA node of a host with what the VMs placed on that node use of it (vms/numa.ts). */
@@ -201,7 +205,8 @@ export async function placementHosts(
                        WHERE c."pfId" = pf.id AND c.state = 'Available'), 0)::int AS "availableVfs",
              EXISTS (SELECT 1 FROM "Operation" op
                      WHERE op."targetType" = 'PhysicalNic' AND op."targetId" = pf.id::text
-                       AND op.status IN ('Pending', 'Running')) AS busy
+                       AND op.status IN ('Pending', 'Running')) AS busy,
+             ${poolFacts}
       FROM "PhysicalNic" pf JOIN "Host" h ON h.id = pf."hostId"
       WHERE ${filter}
       ORDER BY pf.name`;

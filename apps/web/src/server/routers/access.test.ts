@@ -39,6 +39,11 @@ const mutations: Array<[string, (api: Api) => Promise<unknown>]> = [
   ["sriov.split", (api) => api.sriov.split({ pfId: id, count: 4 })],
   ["sriov.restore", (api) => api.sriov.restore({ pfId: id, force: true })],
   [
+    "sriov.createPool",
+    (api) => api.sriov.createPool({ pfId: id, name: "gold", range: "#0-3", l2Ids: [id] }),
+  ],
+  ["sriov.deletePool", (api) => api.sriov.deletePool({ poolId: id })],
+  [
     "fleet.start",
     (api) =>
       api.fleet.start({
@@ -103,6 +108,7 @@ const inventoryReads: Array<[string, (api: Api) => Promise<unknown>]> = [
   ["sriov.availability", (api) => api.sriov.availability({ l3Id: id })],
   ["sriov.l2Availability", (api) => api.sriov.l2Availability({ l2Id: id })],
   ["sriov.overview", (api) => api.sriov.overview({})],
+  ["sriov.pools", (api) => api.sriov.pools({ pfId: id })],
   ["fleet.get", (api) => api.fleet.get({ rolloutId: id })],
   ["fleet.list", (api) => api.fleet.list({})],
 ];

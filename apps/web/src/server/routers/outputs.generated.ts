@@ -1627,6 +1627,7 @@ export const sriovRouterOutputs = {
             "HOST_DISCONNECTED",
             "INTERFACE_NOT_FOUND",
             "SRIOV_DISABLED",
+            "VFS_IN_OTHER_POOLS",
           ])
           .nullable(),
         message: z.string(),
@@ -1717,6 +1718,35 @@ export const sriovRouterOutputs = {
     total: z.number(),
     totalExact: z.boolean(),
   }),
+  pools: z.array(
+    z.object({
+      id: z.string(),
+      pfId: z.string(),
+      name: z.string(),
+      range: z.string(),
+      firstIndex: z.number(),
+      lastIndex: z.number(),
+      l2s: z.array(z.object({ id: z.string(), name: z.string() })),
+      projects: z.array(z.object({ id: z.string(), name: z.string() })),
+      total: z.number(),
+      available: z.number(),
+      inUse: z.number(),
+    }),
+  ),
+  createPool: z.object({
+    id: z.string(),
+    pfId: z.string(),
+    name: z.string(),
+    range: z.string(),
+    firstIndex: z.number(),
+    lastIndex: z.number(),
+    l2s: z.array(z.object({ id: z.string(), name: z.string() })),
+    projects: z.array(z.object({ id: z.string(), name: z.string() })),
+    total: z.number(),
+    available: z.number(),
+    inUse: z.number(),
+  }),
+  deletePool: z.object({ id: z.string() }),
 };
 
 /** vms.ts: vmsRouter. */

@@ -1,6 +1,11 @@
 import {
   l2VfAvailability,
   l2VfAvailabilityInput,
+  createVfPool,
+  createVfPoolInput,
+  deleteVfPool,
+  listVfPools,
+  listVfPoolsInput,
   restorePfInput,
   restorePhysicalNic,
   searchVfs,
@@ -12,6 +17,7 @@ import {
   sriovOverviewInput,
   vfAvailability,
   vfAvailabilityInput,
+  vfPoolIdInput,
 } from "@virtfn/core";
 import { z } from "zod";
 import { adminProcedure, inventoryProcedure, router } from "../trpc";
@@ -110,4 +116,23 @@ export const sriovRouter = router({
     .input(searchVfsInput)
     .output(sriovRouterOutputs.vfs)
     .query(({ ctx, input }) => searchVfs(ctx.db, ctx.actor, input)),
+  /** Admin, Auditor. A PF's VF pools (issue 16) with their L2s, projects and VF counts. */
+  pools: inventoryProcedure
+    .input(listVfPoolsInput)
+    .output(sriovRouterOutputs.pools)
+    .query(({ ctx, input }) => listVfPools(ctx.db, ctx.actor, input)),
+  /**
+   * Admin (R15). Carves a pool ("#0-3") out of a PF's VFs for some L2s (and projects). Refused:
+   * VF_POOL_INVALID_RANGE, VF_POOL_OUT_OF_RANGE, VF_POOL_OVERLAP, VF_POOL_L2_MISMATCH, and
+   * VF_POOL_HELD_OUTSIDE with details.holders when VMs outside it hold VFs of the range.
+   */
+  createPool: adminProcedure
+    .input(createVfPoolInput)
+    .output(sriovRouterOutputs.createPool)
+    .mutation(({ ctx, input }) => createVfPool(ctx.db, ctx.actor, input)),
+  /** Admin (R15). Deletes a VF pool; its VFs are free for all again. */
+  deletePool: adminProcedure
+    .input(vfPoolIdInput)
+    .output(sriovRouterOutputs.deletePool)
+    .mutation(({ ctx, input }) => deleteVfPool(ctx.db, ctx.actor, input)),
 });

@@ -24,6 +24,7 @@ const reasonLabel: Record<NonNullable<HostVfAvailability["reason"]>, string> = {
   INTERFACE_NOT_FOUND: "No such interface",
   SRIOV_DISABLED: "SR-IOV off",
   HOST_IN_MAINTENANCE: "In maintenance",
+  VFS_IN_OTHER_POOLS: "In other L2s' pools",
 };
 
 export function VfAvailabilityPanel({

@@ -1,0 +1,269 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { HostDetail, NicDetail } from "@virtfn/core";
+import { useId, useState } from "react";
+import { Dialog } from "~/components/Dialog";
+import { ErrorBox } from "~/components/ErrorBox";
+import { describedBy, Field } from "~/components/Field";
+import { errorData } from "~/lib/errors";
+import { useTRPC } from "~/trpc/react";
+
+// VF pools of one PF (issue 16): the list with each pool's L2s, projects and VF counts, a form to
+// carve a new one out by index range, and delete. Core decides; the dialog shows its refusals
+// next to the field they are about (range errors under the range, holders as a list).
+
+/** The button on the PF's row that opens the pools dialog (admins; mounted by HostDetailPage). */
+export function VfPoolsButton({ host, nic }: { host: HostDetail; nic: NicDetail }) {
+  const [open, setOpen] = useState(false);
+  if (nic.totalVfs === 0 || nic.name === null) return null;
+  return (
+    <>
+      <button
+        type="button"
+        className="btn btn-sm"
+        data-testid="vf-pools-open"
+        onClick={() => setOpen(true)}
+      >
+        VF pools
+      </button>
+      {open ? <VfPoolsDialog host={host} nic={nic} onClose={() => setOpen(false)} /> : null}
+    </>
+  );
+}
+
+const RANGE_CODES = new Set(["VF_POOL_INVALID_RANGE", "VF_POOL_OUT_OF_RANGE", "VF_POOL_OVERLAP"]);
+
+interface Holder {
+  vfIndex: number;
+  vm: string;
+  l3: string;
+}
+
+function holdersOf(error: unknown): Holder[] {
+  const data = errorData(error);
+  const holders: unknown = data.details?.holders;
+  if (data.domainCode !== "VF_POOL_HELD_OUTSIDE" || !Array.isArray(holders)) return [];
+  return (holders as unknown[]).filter(
+    (h): h is Holder => typeof h === "object" && h !== null && "vm" in h && "vfIndex" in h,
+  );
+}
+
+function VfPoolsDialog({
+  host,
+  nic,
+  onClose,
+}: {
+  host: HostDetail;
+  nic: NicDetail;
+  onClose: () => void;
+}) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const id = useId();
+  const pools = useQuery(trpc.sriov.pools.queryOptions({ pfId: nic.id }));
+  const l2s = useQuery(
+    trpc.networks.l2.list.queryOptions({ limit: 200, sriovEnabled: true, sort: "name" }),
+  );
+  const projects = useQuery(
+    trpc.iam.projects.list.queryOptions({ limit: 200, sort: "name", order: "asc" }),
+  );
+  // Only L2s whose interface is this PF (or its bond) can take its VFs.
+  const candidates = (l2s.data?.items ?? []).filter(
+    (l2) => l2.physicalInterface === nic.name || l2.physicalInterface === nic.bondName,
+  );
+  const [name, setName] = useState("");
+  const [range, setRange] = useState(nic.numVfs > 0 ? `#0-${Math.min(3, nic.numVfs - 1)}` : "");
+  const [l2Ids, setL2Ids] = useState<string[]>([]);
+  const [projectIds, setProjectIds] = useState<string[]>([]);
+  const refresh = () => {
+    void queryClient.invalidateQueries(trpc.sriov.pathFilter());
+    void queryClient.invalidateQueries(trpc.hosts.get.queryFilter({ hostId: host.id }));
+  };
+  const create = useMutation(
+    trpc.sriov.createPool.mutationOptions({
+      onSuccess: () => {
+        setName("");
+        setL2Ids([]);
+        setProjectIds([]);
+        refresh();
+      },
+    }),
+  );
+  const remove = useMutation(trpc.sriov.deletePool.mutationOptions({ onSuccess: refresh }));
+  const code = create.error ? errorData(create.error).domainCode : undefined;
+  const rangeError =
+    create.error && code && RANGE_CODES.has(code) ? create.error.message : undefined;
+  const holders = holdersOf(create.error);
+  const otherError = create.error && !rangeError ? create.error : null;
+  const toggle = (list: string[], value: string) =>
+    list.includes(value) ? list.filter((v) => v !== value) : [...list, value];
+
+  return (
+    <Dialog open onClose={onClose} title={`VF pools: ${nic.label} on ${host.name}`} wide>
+      <div className="dialog-content" data-testid="vf-pools">
+        <p className="muted">
+          {nic.numVfs > 0 ? `VFs #0-${nic.numVfs - 1}` : "Not split"}. A pool&apos;s VFs go only to
+          VF NICs on its L2s (and, if it names projects, only in those). VFs in no pool stay free
+          for every L2 on {nic.label}.
+        </p>
+        {pools.isPending ? (
+          <p className="muted">Loading pools…</p>
+        ) : pools.isError ? (
+          <ErrorBox error={pools.error} onRetry={() => void pools.refetch()} />
+        ) : pools.data.length === 0 ? (
+          <p className="muted" data-testid="vf-pools-empty">
+            No pools: every VF of {nic.label} is free for every L2 on it.
+          </p>
+        ) : (
+          <div className="table-wrap">
+            <table className="data" data-testid="vf-pools-table">
+              <thead>
+                <tr>
+                  <th>Pool</th>
+                  <th>VFs</th>
+                  <th>L2s</th>
+                  <th>Projects</th>
+                  <th className="num">Free / in use / total</th>
+                  <th />
+                </tr>
+              </thead>
+              <tbody>
+                {pools.data.map((pool) => (
+                  <tr key={pool.id} data-testid="vf-pool-row" data-pool={pool.name}>
+                    <td className="strong">{pool.name}</td>
+                    <td>
+                      <code>
+                        {nic.label}
+                        {pool.range}
+                      </code>
+                    </td>
+                    <td>{pool.l2s.map((l2) => l2.name).join(", ") || "—"}</td>
+                    <td>
+                      {pool.projects.length > 0 ? (
+                        pool.projects.map((p) => p.name).join(", ")
+                      ) : (
+                        <span className="muted">all</span>
+                      )}
+                    </td>
+                    <td className="num">
+                      {pool.available} / {pool.inUse} / {pool.total}
+                    </td>
+                    <td>
+                      <button
+                        type="button"
+                        className="btn btn-sm btn-danger-outline"
+                        disabled={remove.isPending}
+                        onClick={() => remove.mutate({ poolId: pool.id })}
+                      >
+                        Delete
+                      </button>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+        {remove.error ? <ErrorBox error={remove.error} /> : null}
+        <form
+          noValidate
+          className="vf-pool-form"
+          onSubmit={(event) => {
+            event.preventDefault();
+            create.mutate({ pfId: nic.id, name: name.trim(), range, l2Ids, projectIds });
+          }}
+        >
+          <h3>New pool</h3>
+          <Field id={`${id}-name`} label="Name">
+            <input
+              id={`${id}-name`}
+              name="name"
+              value={name}
+              placeholder="gold"
+              onChange={(event) => setName(event.target.value)}
+              required
+            />
+          </Field>
+          <Field
+            id={`${id}-range`}
+            label="VF range"
+            error={rangeError}
+            hint={`As in ${nic.label}#0-3: first and last VF index, inside the split.`}
+          >
+            <input
+              id={`${id}-range`}
+              name="range"
+              value={range}
+              onChange={(event) => {
+                setRange(event.target.value);
+                if (create.isError) create.reset();
+              }}
+              aria-invalid={rangeError ? true : undefined}
+              aria-describedby={describedBy(`${id}-range`, rangeError, true)}
+              required
+            />
+          </Field>
+          <fieldset className="field">
+            <legend>L2 networks</legend>
+            {l2s.isPending ? (
+              <p className="muted">Loading L2s…</p>
+            ) : candidates.length === 0 ? (
+              <p className="muted">No SR-IOV L2 uses {nic.label}: there is nothing to bind.</p>
+            ) : (
+              candidates.map((l2) => (
+                <label key={l2.id} className="check">
+                  <input
+                    type="checkbox"
+                    name="l2"
+                    value={l2.id}
+                    checked={l2Ids.includes(l2.id)}
+                    onChange={() => setL2Ids((list) => toggle(list, l2.id))}
+                  />{" "}
+                  {l2.name}
+                </label>
+              ))
+            )}
+          </fieldset>
+          <fieldset className="field">
+            <legend>Projects (none ticked: every project)</legend>
+            {(projects.data?.items ?? []).map((project) => (
+              <label key={project.id} className="check">
+                <input
+                  type="checkbox"
+                  name="project"
+                  value={project.id}
+                  checked={projectIds.includes(project.id)}
+                  onChange={() => setProjectIds((list) => toggle(list, project.id))}
+                />{" "}
+                {project.name}
+              </label>
+            ))}
+          </fieldset>
+          {holders.length > 0 ? (
+            <div className="banner banner-warn" role="alert" data-testid="vf-pool-holders">
+              <strong>VMs outside this pool hold VFs of the range:</strong>
+              <ul className="warning-list">
+                {holders.map((h) => (
+                  <li key={h.vfIndex}>
+                    VF #{h.vfIndex}: VM {h.vm} on L3 {h.l3}
+                  </li>
+                ))}
+              </ul>
+            </div>
+          ) : otherError ? (
+            <ErrorBox error={otherError} />
+          ) : null}
+          <div className="dialog-actions">
+            <button type="button" className="btn" onClick={onClose}>
+              Close
+            </button>
+            <button type="submit" className="btn btn-primary" disabled={create.isPending}>
+              {create.isPending ? "Creating…" : "Create pool"}
+            </button>
+          </div>
+        </form>
+      </div>
+    </Dialog>
+  );
+}
