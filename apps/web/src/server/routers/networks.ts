@@ -206,7 +206,8 @@ export const l3Router = router({
       rest: {
         route: "PUT /l3-networks/:l3Id/migratable",
         tag: "L3 networks",
-        summary: "Mark the L3's SR-IOV profile migratable (new VF NICs get a virtio failover partner)",
+        summary:
+          "Mark the L3's SR-IOV profile migratable (new VF NICs get a virtio failover partner)",
       },
     })
     .input(setL3MigratableInput)

@@ -118,6 +118,9 @@ export const sriovRouter = router({
     .query(({ ctx, input }) => searchVfs(ctx.db, ctx.actor, input)),
   /** Admin, Auditor. A PF's VF pools (issue 16) with their L2s, projects and VF counts. */
   pools: inventoryProcedure
+    .meta({
+      rest: { route: "GET /pfs/:pfId/vf-pools", tag: "SR-IOV", summary: "A PF's VF pools" },
+    })
     .input(listVfPoolsInput)
     .output(sriovRouterOutputs.pools)
     .query(({ ctx, input }) => listVfPools(ctx.db, ctx.actor, input)),
@@ -127,11 +130,22 @@ export const sriovRouter = router({
    * VF_POOL_HELD_OUTSIDE with details.holders when VMs outside it hold VFs of the range.
    */
   createPool: adminProcedure
+    .meta({
+      rest: {
+        route: "POST /pfs/:pfId/vf-pools",
+        tag: "SR-IOV",
+        summary:
+          "Partition a PF's VFs: a named pool by index range (#0-3), bound to L2s and optionally projects",
+      },
+    })
     .input(createVfPoolInput)
     .output(sriovRouterOutputs.createPool)
     .mutation(({ ctx, input }) => createVfPool(ctx.db, ctx.actor, input)),
   /** Admin (R15). Deletes a VF pool; its VFs are free for all again. */
   deletePool: adminProcedure
+    .meta({
+      rest: { route: "DELETE /vf-pools/:poolId", tag: "SR-IOV", summary: "Delete a VF pool" },
+    })
     .input(vfPoolIdInput)
     .output(sriovRouterOutputs.deletePool)
     .mutation(({ ctx, input }) => deleteVfPool(ctx.db, ctx.actor, input)),
