@@ -32,8 +32,13 @@ async function submitCreate(page: Page, name: string) {
 test("admin puts a host into maintenance (its VMs listed), a create is refused with the reason, and the host leaves maintenance", async ({
   page,
   browser,
+  consoleErrors,
 }) => {
   test.setTimeout(150_000);
+  // The refused create answers 409, which the browser logs as a failed resource.
+  consoleErrors.allow(
+    /vms\/new: Failed to load resource: the server responded with a status of 409/,
+  );
   const tenantContext = await browser.newContext();
   watchContext(tenantContext);
   const tenant = await tenantContext.newPage();

@@ -10,6 +10,8 @@ import { VmStateBadge } from "../../vms/shared";
 // memory used of total, VFs by state per PF with each PF's NUMA node, the NUMA nodes, the VMs.
 
 const VF_STATES: VfState[] = ["Available", "Reserved", "Attached", "Releasing", "Missing"];
+/** The states a 390 px screen keeps: what is free and what VMs hold. */
+const NARROW_STATES: ReadonlySet<VfState> = new Set(["Available", "Attached"]);
 
 function UsageBar({
   label,
@@ -83,7 +85,7 @@ export function HostAllocationPanel({ host }: { host: HostDetail }) {
                 {VF_STATES.map((state) => (
                   <th
                     key={state}
-                    className={`num${state === "Releasing" || state === "Missing" ? " hide-narrow" : ""}`}
+                    className={`num${NARROW_STATES.has(state) ? "" : " hide-narrow"}`}
                   >
                     {state}
                   </th>
@@ -98,7 +100,7 @@ export function HostAllocationPanel({ host }: { host: HostDetail }) {
                   {VF_STATES.map((state) => (
                     <td
                       key={state}
-                      className={`num${state === "Releasing" || state === "Missing" ? " hide-narrow" : ""}`}
+                      className={`num${NARROW_STATES.has(state) ? "" : " hide-narrow"}`}
                       data-state={state}
                     >
                       {nic.vfStates[state]}
@@ -121,7 +123,7 @@ export function HostAllocationPanel({ host }: { host: HostDetail }) {
               <tr>
                 <th>Node</th>
                 <th className="num">vCPUs bound / CPUs</th>
-                <th className="num">Memory bound / total</th>
+                <th className="num hide-narrow">Memory bound / total</th>
                 <th>PFs</th>
               </tr>
             </thead>
@@ -132,7 +134,7 @@ export function HostAllocationPanel({ host }: { host: HostDetail }) {
                   <td className="num">
                     {node.usedVcpus} / {node.cpuCount}
                   </td>
-                  <td className="num">
+                  <td className="num hide-narrow">
                     {node.usedMemoryMiB > 0 ? memory(node.usedMemoryMiB) : "0"} /{" "}
                     {memory(node.memoryMiB)}
                   </td>
