@@ -16,6 +16,7 @@ export interface ActionItem {
   /** Greys the entry out; the reason is shown under its label, not only in a tooltip. */
   disabledReason?: string | null | undefined;
   danger?: boolean;
+  testId?: string;
 }
 
 /**
@@ -131,6 +132,7 @@ export function ActionMenu({
                 className={cls}
                 href={item.href}
                 tabIndex={-1}
+                data-testid={item.testId}
                 onClick={() => close(false)}
               >
                 {content}
@@ -143,6 +145,7 @@ export function ActionMenu({
                 tabIndex={-1}
                 className={cls}
                 aria-disabled={disabled || undefined}
+                data-testid={item.testId}
                 onClick={() => choose(item)}
               >
                 {content}

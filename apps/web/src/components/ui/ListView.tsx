@@ -1,8 +1,8 @@
 "use client";
 
-import type { ReactNode } from "react";
+import { useEffect, useState, type ReactNode } from "react";
 import { ErrorBox } from "~/components/ErrorBox";
-import { Pager, SortHeader } from "~/components/table";
+import { Pager, SortHeader, type SortOrder } from "~/components/table";
 import { Button } from "./Button";
 import type { ListParams } from "./useListParams";
 
@@ -34,6 +34,22 @@ export interface ListPage<T> {
   totalExact?: boolean;
 }
 
+/** A list the server answers whole (an array), as the one page ListView shows (with `paged={false}`). */
+export function asPage<T>(query: {
+  data: T[] | undefined;
+  isPending: boolean;
+  isFetching?: boolean;
+  isError: boolean;
+  error: unknown;
+  refetch: () => unknown;
+}): ListQuery<T> {
+  const { data } = query;
+  return {
+    ...query,
+    data: data && { items: data, nextCursor: null, total: data.length },
+  };
+}
+
 /** What ListView reads from a react-query result. */
 export interface ListQuery<T> {
   data: ListPage<T> | undefined;
@@ -60,9 +76,13 @@ export interface ListViewProps<T, S extends string, F extends string> {
   /** The last column's content (an ActionMenu, an ActionConfirm); the column is a key column. */
   rowActions?: (row: T) => ReactNode;
   rowTestId?: string;
+  /** More `data-*` attributes on a row, for tests that pick a row by its name. */
+  rowData?: (row: T) => Record<`data-${string}`, string>;
   /** Rendered above the table (a row mutation's error, for example). */
   notice?: ReactNode;
   className?: string;
+  /** False for a list the server answers whole (no cursor): no pager. */
+  paged?: boolean;
 }
 
 /**
@@ -81,8 +101,10 @@ export function ListView<T, S extends string = string, F extends string = string
   toolbar,
   rowActions,
   rowTestId,
+  rowData,
   notice,
   className,
+  paged = true,
 }: ListViewProps<T, S, F>) {
   const hasToolbar = Boolean(search || filters?.length || toolbar);
   return (
@@ -130,7 +152,9 @@ export function ListView<T, S extends string = string, F extends string = string
         empty={empty}
         rowActions={rowActions}
         rowTestId={rowTestId}
+        rowData={rowData}
         className={className}
+        paged={paged}
       />
     </>
   );
@@ -145,7 +169,9 @@ function ListBody<T, S extends string, F extends string>({
   empty,
   rowActions,
   rowTestId,
+  rowData,
   className,
+  paged,
 }: Pick<
   ListViewProps<T, S, F>,
   | "list"
@@ -156,7 +182,9 @@ function ListBody<T, S extends string, F extends string>({
   | "empty"
   | "rowActions"
   | "rowTestId"
+  | "rowData"
   | "className"
+  | "paged"
 >) {
   const { data } = query;
   if (query.isError && !data) {
@@ -193,50 +221,20 @@ function ListBody<T, S extends string, F extends string>({
   }
   return (
     <>
-      <div className="table-wrap" aria-busy={query.isFetching ? true : undefined}>
-        <table className={`data ${className ?? ""}`}>
-          <thead>
-            <tr>
-              {columns.map((column) => {
-                const cls = columnClass(column);
-                return column.sort ? (
-                  <SortHeader
-                    key={column.key}
-                    label={column.header}
-                    field={column.sort}
-                    sort={list.sort}
-                    order={list.sort === column.sort ? list.order : "asc"}
-                    onSort={list.setSort}
-                    className={cls}
-                  />
-                ) : (
-                  <th key={column.key} className={cls}>
-                    {column.header}
-                  </th>
-                );
-              })}
-              {rowActions ? (
-                <th className="num row-actions">
-                  <span className="sr-only">Actions</span>
-                </th>
-              ) : null}
-            </tr>
-          </thead>
-          <tbody>
-            {data.items.map((row) => (
-              <tr key={rowKey(row)} data-testid={rowTestId}>
-                {columns.map((column) => (
-                  <td key={column.key} className={columnClass(column)}>
-                    {column.cell(row)}
-                  </td>
-                ))}
-                {rowActions ? <td className="num row-actions">{rowActions(row)}</td> : null}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-      <Pager
+      {query.isError ? <ErrorBox title="Refreshing failed." error={query.error} /> : null}
+      <DataTable
+        rows={data.items}
+        columns={columns}
+        rowKey={rowKey}
+        sorting={{ sort: list.sort, order: list.order, onSort: list.setSort }}
+        rowActions={rowActions}
+        rowTestId={rowTestId}
+        rowData={rowData}
+        className={className}
+        busy={query.isFetching}
+      />
+      {paged ? (
+        <Pager
         total={data.total}
         totalExact={data.totalExact ?? true}
         offset={list.offset}
@@ -249,7 +247,84 @@ function ListBody<T, S extends string, F extends string>({
         onLimit={list.setLimit}
         noun={noun}
       />
+      ) : null}
     </>
+  );
+}
+
+export interface DataTableProps<T, S extends string> {
+  rows: readonly T[];
+  columns: readonly Column<T, S>[];
+  rowKey: (row: T) => string;
+  /** Given, the columns with a `sort` field sort on a header click. */
+  sorting?: {
+    sort: S | undefined;
+    order: SortOrder;
+    onSort: (sort: S, order: SortOrder) => void;
+  };
+  rowActions?: ((row: T) => ReactNode) | undefined;
+  rowTestId?: string | undefined;
+  rowData?: ((row: T) => Record<`data-${string}`, string>) | undefined;
+  className?: string | undefined;
+  busy?: boolean | undefined;
+}
+
+/** The table of a list, or of a detail page's rows: headers (sortable or not), cells, row actions. */
+export function DataTable<T, S extends string = string>({
+  rows,
+  columns,
+  rowKey,
+  sorting,
+  rowActions,
+  rowTestId,
+  rowData,
+  className,
+  busy,
+}: DataTableProps<T, S>) {
+  return (
+    <div className="table-wrap" aria-busy={busy ? true : undefined}>
+      <table className={`data ${className ?? ""}`}>
+        <thead>
+          <tr>
+            {columns.map((column) => {
+              const cls = columnClass(column);
+              return column.sort && sorting ? (
+                <SortHeader
+                  key={column.key}
+                  label={column.header}
+                  field={column.sort}
+                  sort={sorting.sort}
+                  order={sorting.sort === column.sort ? sorting.order : "asc"}
+                  onSort={sorting.onSort}
+                  className={cls}
+                />
+              ) : (
+                <th key={column.key} className={cls}>
+                  {column.header}
+                </th>
+              );
+            })}
+            {rowActions ? (
+              <th className="num row-actions">
+                <span className="sr-only">Actions</span>
+              </th>
+            ) : null}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row) => (
+            <tr key={rowKey(row)} data-testid={rowTestId} {...rowData?.(row)}>
+              {columns.map((column) => (
+                <td key={column.key} className={columnClass(column)}>
+                  {column.cell(row)}
+                </td>
+              ))}
+              {rowActions ? <td className="num row-actions">{rowActions(row)}</td> : null}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
 
@@ -279,6 +354,50 @@ export function CheckFilter<S extends string, F extends string>({
         onChange={(event) => list.setFilter(filter, event.target.checked ? "1" : undefined)}
       />
       <span>{label}</span>
+    </label>
+  );
+}
+
+/**
+ * A typed filter (a name, an id, a date) with a visible label, kept in the URL as `?<filter>=`
+ * once typing pauses. A Back or "Clear filters" that changes the URL shows in the box.
+ */
+export function TextFilter<S extends string, F extends string>({
+  list,
+  filter,
+  label,
+  placeholder,
+  type = "search",
+}: {
+  list: ListParams<S, F>;
+  filter: NoInfer<F>;
+  label: string;
+  placeholder?: string;
+  type?: "search" | "datetime-local";
+}) {
+  const inUrl = list.filters[filter] ?? "";
+  const [text, setText] = useState(inUrl);
+  const [shown, setShown] = useState(inUrl);
+  if (shown !== inUrl) {
+    setShown(inUrl);
+    if (text.trim() !== inUrl) setText(inUrl);
+  }
+  useEffect(() => {
+    const typed = text.trim();
+    if (typed === inUrl) return undefined;
+    const timer = setTimeout(() => list.setFilter(filter, typed || undefined), 250);
+    return () => clearTimeout(timer);
+    // Only typing changes the URL (a Back to another value does not retype it).
+  }, [text]);
+  return (
+    <label className="field-inline">
+      <span>{label}</span>
+      <input
+        type={type}
+        placeholder={placeholder}
+        value={text}
+        onChange={(event) => setText(event.target.value)}
+      />
     </label>
   );
 }

@@ -3,8 +3,9 @@
 import { useQuery } from "@tanstack/react-query";
 import type { NicType, VmState } from "@virtfn/db";
 import Link from "next/link";
+import { useState } from "react";
 import { Badge } from "~/components/badges";
-import { useSession } from "~/components/session";
+import { useCan } from "~/components/session";
 import { useTRPC } from "~/trpc/react";
 
 export const vmStates = [
@@ -66,23 +67,40 @@ export interface ProjectOption {
 }
 
 /**
- * The projects the user may create resources in: a tenant's own (iam.projects.list narrows them),
- * every project for an admin. Auditors change nothing, so they get none.
+ * The projects the user may create resources in: those iam.projects.list shows them (core narrows
+ * a tenant's to their own). Those who may not change VMs (auditors) get none.
  */
-export function useProjects(projectIds: readonly string[]): {
+export function useProjects(): {
   projects: ProjectOption[];
   pending: boolean;
 } {
   const trpc = useTRPC();
-  const { role } = useSession();
+  const mayCreate = useCan("vms.manage");
   const list = useQuery({
     ...trpc.iam.projects.list.queryOptions({ limit: 200, sort: "name", order: "asc" }),
-    enabled: role !== "Auditor",
+    enabled: mayCreate,
   });
-  const projects = (list.data?.items ?? [])
-    .filter((p) => role === "Admin" || projectIds.includes(p.id))
-    .map((p) => ({ id: p.id, name: p.name }));
-  return { projects, pending: role !== "Auditor" && list.isPending };
+  const projects = mayCreate
+    ? (list.data?.items ?? []).map((p) => ({ id: p.id, name: p.name }))
+    : [];
+  return { projects, pending: mayCreate && list.isPending };
+}
+
+/** The project a project-scoped page (EIPs, security groups) shows: the first until one is picked. */
+export function useProjectChoice() {
+  const { projects, pending } = useProjects();
+  const [choice, setChoice] = useState("");
+  const projectId = choice || projects[0]?.id || "";
+  return { projects, pending, projectId, setProjectId: setChoice };
+}
+
+/** What a project-scoped page shows while there is no project to show. */
+export function NoProject({ pending }: { pending: boolean }) {
+  return (
+    <div className="empty">
+      <p>{pending ? "Loading projects…" : "You are not a member of any project."}</p>
+    </div>
+  );
 }
 
 /** A project picker shown only when there is a choice; with one project it is plain text. */

@@ -8,12 +8,12 @@ import { ConfirmDialog } from "~/components/Dialog";
 import { ErrorBox } from "~/components/ErrorBox";
 import { CheckboxField, describedBy, Field, numberOrUndefined } from "~/components/Field";
 import { ProgressBar } from "~/components/ProgressBar";
-import { useSession } from "~/components/session";
+import { useCan } from "~/components/session";
 import { fieldErrorsByPath } from "~/lib/errors";
 import { useTRPC } from "~/trpc/react";
 
 export function FleetRolloutPage() {
-  const session = useSession();
+  const canSplit = useCan("inventory.manage");
   const [selected, setSelected] = useState<string | null>(null);
   return (
     <>
@@ -26,7 +26,7 @@ export function FleetRolloutPage() {
           </p>
         </div>
       </div>
-      {session.role === "Admin" ? <StartForm onStarted={setSelected} /> : null}
+      {canSplit ? <StartForm onStarted={setSelected} /> : null}
       <Rollouts selected={selected} onSelect={setSelected} />
       {selected ? <RolloutDetail rolloutId={selected} /> : null}
     </>

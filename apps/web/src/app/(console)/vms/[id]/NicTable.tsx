@@ -9,6 +9,7 @@ import { ConfirmDialog, Dialog } from "~/components/Dialog";
 import { ErrorBox } from "~/components/ErrorBox";
 import { CheckboxField, describedBy, Field, numberOrUndefined } from "~/components/Field";
 import { fieldErrorsOf } from "~/lib/errors";
+import { ActionMenu } from "~/components/ui/ActionMenu";
 import { kbps, operationKindLabel } from "~/lib/format";
 import { useTRPC } from "~/trpc/react";
 import { NicTypeBadge } from "../shared";
@@ -99,7 +100,11 @@ export function NicTable({ vm, readOnly }: { vm: VmDetail; readOnly: boolean }) 
               <th className="hide-narrow">QoS</th>
               <th className="hide-narrow">Security groups</th>
               <th className="hide-narrow">EIP</th>
-              {readOnly ? null : <th className="hide-narrow">Actions</th>}
+              {readOnly ? null : (
+                <th className="num row-actions">
+                  <span className="sr-only">Actions</span>
+                </th>
+              )}
             </tr>
           </thead>
           <tbody>
@@ -130,9 +135,6 @@ export function NicTable({ vm, readOnly }: { vm: VmDetail; readOnly: boolean }) 
                     <div className="sub show-narrow">
                       <code>{n.ip}</code> on {n.l3.name}
                     </div>
-                    {actions ? (
-                      <div className="show-narrow nic-actions-narrow">{actions}</div>
-                    ) : null}
                   </td>
                   <td>
                     <NicTypeBadge type={n.type} />
@@ -186,7 +188,7 @@ export function NicTable({ vm, readOnly }: { vm: VmDetail; readOnly: boolean }) 
                       <NotApplicable verdict={n.capabilities.eip} />
                     )}
                   </td>
-                  {readOnly ? null : <td className="nic-actions hide-narrow">{actions}</td>}
+                  {readOnly ? null : <td className="num row-actions">{actions}</td>}
                 </tr>
               );
             })}
@@ -210,6 +212,7 @@ export function NicTable({ vm, readOnly }: { vm: VmDetail; readOnly: boolean }) 
   );
 }
 
+/** A NIC's actions behind one menu; a refused one is greyed out with core's reason under it. */
 function NicActions({
   vm,
   nic,
@@ -222,40 +225,25 @@ function NicActions({
   onOpen: (kind: NicDialog) => void;
 }) {
   const to = nic.type === "VF" ? "vNIC" : "VF";
-  const items: Array<[NicDialog, string, Verdict, string?]> = [
+  const items: Array<[NicDialog, string, Verdict]> = [
     ["type", `Make ${to}`, nic.capabilities.typeChange],
     ["qos", "QoS…", nic.capabilities.qos],
     ["securityGroups", "Security groups…", nic.capabilities.securityGroups],
     ["eip", "EIP…", nic.eip ? { allowed: true, reason: null, code: null } : nic.capabilities.eip],
-    ["detach", "Detach", vm.actions.detachNic, "btn btn-sm btn-danger-outline"],
+    ["detach", "Detach", vm.actions.detachNic],
   ];
   return (
-    <div className="actions actions-start" role="group" aria-label={`${nic.name} actions`}>
-      {items.map(([kind, label, verdict, className]) => {
+    <ActionMenu
+      ariaLabel={`Actions for ${nic.name}`}
+      items={items.map(([kind, label, verdict]) => ({
+        label,
+        danger: kind === "detach",
+        testId: `nic-action-${kind}`,
         // Busy applies to what goes through an operation or locks the VM (all of them here).
-        const reason = busy ?? (verdict.allowed ? null : verdict.reason);
-        const whyId = `why-${nic.id}-${kind}`;
-        return (
-          <button
-            key={kind}
-            type="button"
-            className={className ?? "btn btn-sm"}
-            disabled={reason !== null}
-            title={reason ? `${label.replace("…", "")} — ${reason}` : undefined}
-            aria-describedby={reason ? whyId : undefined}
-            data-testid={`nic-action-${kind}`}
-            onClick={() => onOpen(kind)}
-          >
-            {label}
-            {reason ? (
-              <span className="sr-only" id={whyId}>
-                {reason}
-              </span>
-            ) : null}
-          </button>
-        );
-      })}
-    </div>
+        disabledReason: busy ?? (verdict.allowed ? null : verdict.reason),
+        onSelect: () => onOpen(kind),
+      }))}
+    />
   );
 }
 

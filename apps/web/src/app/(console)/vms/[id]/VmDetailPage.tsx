@@ -276,11 +276,13 @@ function VmActions({ vm }: { vm: VmDetail }) {
   const stop = useMutation(trpc.vms.stop.mutationOptions(done));
   const reboot = useMutation(trpc.vms.reboot.mutationOptions(done));
   const migrate = useMutation(trpc.vms.migrate.mutationOptions(done));
+  // The VM page has nothing to show once the delete is accepted: the list shows it going.
   const remove = useMutation(
     trpc.vms.delete.mutationOptions({
       onSuccess: () => {
         setConfirm(null);
         refresh();
+        router.push("/vms");
       },
     }),
   );
@@ -380,7 +382,7 @@ function VmActions({ vm }: { vm: VmDetail }) {
         <p>The guest is shut down.</p>
         {vm.vfNicCount > 0 ? (
           <p>
-            Its {vm.vfNicCount === 1 ? "VF is" : `${vm.vfNicCount} VFs are`} released (R8). The NICs
+            Its {vm.vfNicCount === 1 ? "VF is" : `${vm.vfNicCount} VFs are`} released. The NICs
             keep their type, MAC and IP, and get a VF back at the next start — the same one if it is
             still free.
           </p>
@@ -434,18 +436,6 @@ function VmActions({ vm }: { vm: VmDetail }) {
           detached. This cannot be undone.
         </p>
       </ConfirmDialog>
-      {remove.isSuccess ? (
-        <p className="actions-note" role="status">
-          Deleting…{" "}
-          <button
-            type="button"
-            className="btn btn-sm btn-ghost"
-            onClick={() => router.push("/vms")}
-          >
-            Back to VMs
-          </button>
-        </p>
-      ) : null}
     </div>
   );
 }

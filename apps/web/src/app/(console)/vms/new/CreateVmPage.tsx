@@ -50,12 +50,12 @@ export function sriovReason(
   return null;
 }
 
-export function CreateVmPage({ projectIds }: { projectIds: string[] }) {
+export function CreateVmPage() {
   const trpc = useTRPC();
   const router = useRouter();
   const queryClient = useQueryClient();
   const id = useId();
-  const { projects, pending: projectsPending } = useProjects(projectIds);
+  const { projects, pending: projectsPending } = useProjects();
   const [projectChoice, setProjectChoice] = useState("");
   const projectId = projectChoice || (projects.length === 1 ? (projects[0]?.id ?? "") : "");
   const [name, setName] = useState("");
