@@ -6,7 +6,7 @@ import { dateTime, duration, operationKindLabel, relativeTime } from "~/lib/form
 import { targetHref } from "~/lib/links";
 import { OperationStatusBadge } from "./badges";
 import { ProgressBar } from "./ProgressBar";
-import { DataTable, type Column } from "./ui/ListView";
+import { DataTable, type Column } from "./ui/DataTable";
 
 export type OperationSort = "createdAt" | "kind" | "status" | "targetName";
 

@@ -1,6 +1,5 @@
 "use client";
 
-import { useEffect, useState } from "react";
 
 export type SortOrder = "asc" | "desc";
 
@@ -93,38 +92,4 @@ export function Pager({
       </div>
     </div>
   );
-}
-
-/**
- * Previous/Next over an opaque cursor. The stack holds the cursors of the pages after the first;
- * it resets whenever `resetKey` (filters, sorting, page size) changes.
- */
-export function useCursorPages(resetKey: string) {
-  const [stack, setStack] = useState<string[]>([]);
-  const [key, setKey] = useState(resetKey);
-  if (key !== resetKey) {
-    setKey(resetKey);
-    setStack([]);
-  }
-  return {
-    cursor: stack.at(-1),
-    pageIndex: stack.length,
-    hasPrev: stack.length > 0,
-    next: (cursor: string) => setStack((s) => [...s, cursor]),
-    prev: () => setStack((s) => s.slice(0, -1)),
-  };
-}
-
-/** A value that follows `value` after `ms` without changes (for search boxes). */
-export function useDebounced<T>(value: T, ms = 250): T {
-  const [debounced, setDebounced] = useState(value);
-  useDebounceEffect(value, ms, setDebounced);
-  return debounced;
-}
-
-function useDebounceEffect<T>(value: T, ms: number, set: (value: T) => void) {
-  useEffect(() => {
-    const timer = setTimeout(() => set(value), ms);
-    return () => clearTimeout(timer);
-  }, [value, ms, set]);
 }

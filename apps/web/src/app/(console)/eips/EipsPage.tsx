@@ -2,26 +2,25 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { createEipInput } from "@virtfn/core/schemas";
-import { useId, useState } from "react";
+import { useState } from "react";
 import { ActionMenu } from "~/components/ui/ActionMenu";
 import { Button } from "~/components/ui/Button";
 import { FormDialog } from "~/components/ui/FormDialog";
 import { SelectField, TextField } from "~/components/ui/FormFields";
 import { asPage, ListView, type Column } from "~/components/ui/ListView";
-import { PageHeader } from "~/components/ui/PageHeader";
 import { useListParams } from "~/components/ui/useListParams";
 import { useTRPC } from "~/trpc/react";
 import type { RouterOutputs } from "~/trpc/outputs";
-import { NoProject, ProjectPicker, useProjectChoice } from "../vms/shared";
+import { ProjectScopedPage, useProjectChoice } from "../vms/shared";
 
 type Eip = RouterOutputs["netservices"]["eips"]["list"][number];
 
 export function EipsPage() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const id = useId();
   const list = useListParams();
-  const { projects, pending, projectId, setProjectId } = useProjectChoice();
+  const choice = useProjectChoice();
+  const { projectId } = choice;
   const [allocating, setAllocating] = useState(false);
   const eips = useQuery({
     ...trpc.netservices.eips.list.queryOptions({ projectId }),
@@ -65,24 +64,12 @@ export function EipsPage() {
 
   return (
     <>
-      <PageHeader
+      <ProjectScopedPage
         title="Elastic IPs"
         subtitle="Public addresses for VM NICs. A VF NIC on a Public or Flat L3 cannot have one; on VRouter or Vpc it can. Attach them from a VM's NIC table."
-        actions={
-          <>
-            <ProjectPicker
-              id={`${id}-project`}
-              projects={projects}
-              value={projectId}
-              onChange={setProjectId}
-            />
-            {projectId ? allocate : null}
-          </>
-        }
-      />
-      {!projectId ? (
-        <NoProject pending={pending} />
-      ) : (
+        choice={choice}
+        action={allocate}
+      >
         <ListView
           list={list}
           query={asPage(eips)}
@@ -134,7 +121,7 @@ export function EipsPage() {
             />
           )}
         />
-      )}
+      </ProjectScopedPage>
       {projectId && allocating ? (
         <FormDialog
           open

@@ -10,6 +10,7 @@ import { describedBy, Field } from "~/components/Field";
 import { isActive, OperationProgress } from "~/components/OperationsTable";
 import { OperationStatusBadge } from "~/components/badges";
 import { errorData, fieldErrorsOf } from "~/lib/errors";
+import { FormActions } from "~/components/ui/FormActions";
 import { useTRPC } from "~/trpc/react";
 
 interface FormState {
@@ -203,20 +204,14 @@ function AddHostForm({
           </p>
         </div>
       </div>
-      {unplaced ? <ErrorBox error={error} /> : null}
-      {error && !unplaced ? (
-        <p className="form-summary" role="status">
-          Fix the highlighted fields and try again.
-        </p>
-      ) : null}
-      <div className="dialog-actions">
-        <button type="button" className="btn" onClick={onCancel}>
-          Cancel
-        </button>
-        <button type="submit" className="btn btn-primary" disabled={pending}>
-          {pending ? "Adding…" : "Add host"}
-        </button>
-      </div>
+      <FormActions
+        error={error}
+        unplaced={Boolean(unplaced)}
+        pending={pending}
+        submitLabel="Add host"
+        pendingLabel="Adding…"
+        onCancel={onCancel}
+      />
     </form>
   );
 }

@@ -2,6 +2,7 @@
 
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import type { HostConnectionState } from "@virtfn/db";
+import dynamic from "next/dynamic";
 import Link from "next/link";
 import { useState } from "react";
 import { ConnectionBadge, IommuBadge } from "~/components/badges";
@@ -14,7 +15,9 @@ import { useListParams } from "~/components/ui/useListParams";
 import { useNow } from "~/components/useNow";
 import { useTRPC } from "~/trpc/react";
 import type { RouterOutputs } from "~/trpc/outputs";
-import { AddHostDialog } from "./AddHostDialog";
+
+// The form loads when it is first opened.
+const AddHostDialog = dynamic(() => import("./AddHostDialog").then((m) => m.AddHostDialog));
 
 type Host = RouterOutputs["hosts"]["list"]["items"][number];
 type HostSort = "name" | "createdAt" | "connectionState";
@@ -154,9 +157,9 @@ export function HostsPage() {
           </>
         }
       />
-      {isAdmin ? (
+      {isAdmin && adding ? (
         <AddHostDialog
-          open={adding}
+          open
           onClose={() => setAdding(false)}
           clusters={clusters.data ?? []}
         />

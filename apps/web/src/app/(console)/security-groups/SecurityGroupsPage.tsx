@@ -11,12 +11,12 @@ import { ActionMenu } from "~/components/ui/ActionMenu";
 import { Button } from "~/components/ui/Button";
 import { FormDialog } from "~/components/ui/FormDialog";
 import { TextField } from "~/components/ui/FormFields";
-import { asPage, DataTable, ListView, type Column } from "~/components/ui/ListView";
-import { PageHeader } from "~/components/ui/PageHeader";
+import { DataTable } from "~/components/ui/DataTable";
+import { asPage, ListView, type Column } from "~/components/ui/ListView";
 import { useListParams } from "~/components/ui/useListParams";
 import { fieldErrorsOf } from "~/lib/errors";
 import { useTRPC } from "~/trpc/react";
-import { NoProject, ProjectPicker, useProjectChoice } from "../vms/shared";
+import { ProjectScopedPage, useProjectChoice } from "../vms/shared";
 
 type Rule = SecurityGroupView["rules"][number];
 
@@ -35,9 +35,9 @@ const groupColumns: Column<SecurityGroupView>[] = [
 export function SecurityGroupsPage() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const id = useId();
   const list = useListParams();
-  const { projects, pending, projectId, setProjectId } = useProjectChoice();
+  const choice = useProjectChoice();
+  const { projectId } = choice;
   const groups = useQuery({
     ...trpc.netservices.securityGroups.list.queryOptions({ projectId }),
     enabled: Boolean(projectId),
@@ -64,24 +64,12 @@ export function SecurityGroupsPage() {
 
   return (
     <>
-      <PageHeader
+      <ProjectScopedPage
         title="Security groups"
         subtitle="Host firewall rules for vNICs. VF NICs bypass the host, so they cannot be in security groups. Add NICs from a VM's NIC table."
-        actions={
-          <>
-            <ProjectPicker
-              id={`${id}-project`}
-              projects={projects}
-              value={projectId}
-              onChange={setProjectId}
-            />
-            {projectId ? createButton : null}
-          </>
-        }
-      />
-      {!projectId ? (
-        <NoProject pending={pending} />
-      ) : (
+        choice={choice}
+        action={createButton}
+      >
         <ListView
           list={list}
           query={asPage(groups)}
@@ -121,7 +109,7 @@ export function SecurityGroupsPage() {
             />
           )}
         />
-      )}
+      </ProjectScopedPage>
       {projectId && creating ? (
         <FormDialog
           open

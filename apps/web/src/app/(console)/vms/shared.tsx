@@ -3,7 +3,8 @@
 import { useQuery } from "@tanstack/react-query";
 import type { NicType, VmState } from "@virtfn/db";
 import Link from "next/link";
-import { useState } from "react";
+import { useId, useState, type ReactNode } from "react";
+import { PageHeader } from "~/components/ui/PageHeader";
 import { Badge } from "~/components/badges";
 import { useCan } from "~/components/session";
 import { useTRPC } from "~/trpc/react";
@@ -94,12 +95,49 @@ export function useProjectChoice() {
   return { projects, pending, projectId, setProjectId: setChoice };
 }
 
-/** What a project-scoped page shows while there is no project to show. */
-export function NoProject({ pending }: { pending: boolean }) {
+/**
+ * A project-scoped page (EIPs, security groups): its header with the project picker and its
+ * main action, then its body for the chosen project, or why there is none.
+ */
+export function ProjectScopedPage({
+  title,
+  subtitle,
+  choice,
+  action,
+  children,
+}: {
+  title: string;
+  subtitle: string;
+  choice: ReturnType<typeof useProjectChoice>;
+  action: ReactNode;
+  children: ReactNode;
+}) {
+  const id = useId();
   return (
-    <div className="empty">
-      <p>{pending ? "Loading projects…" : "You are not a member of any project."}</p>
-    </div>
+    <>
+      <PageHeader
+        title={title}
+        subtitle={subtitle}
+        actions={
+          <>
+            <ProjectPicker
+              id={`${id}-project`}
+              projects={choice.projects}
+              value={choice.projectId}
+              onChange={choice.setProjectId}
+            />
+            {choice.projectId ? action : null}
+          </>
+        }
+      />
+      {choice.projectId ? (
+        children
+      ) : (
+        <div className="empty">
+          <p>{choice.pending ? "Loading projects…" : "You are not a member of any project."}</p>
+        </div>
+      )}
+    </>
   );
 }
 

@@ -1,6 +1,7 @@
 "use client";
 
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import dynamic from "next/dynamic";
 import Link from "next/link";
 import { useState } from "react";
 import { Badge } from "~/components/badges";
@@ -22,7 +23,9 @@ import {
   sriovFromFilter,
 } from "../shared";
 import type { L2Toggles } from "../toggles";
-import { CreateL2Dialog } from "./CreateL2Dialog";
+
+// The form loads when it is first opened: it is most of this page's code.
+const CreateL2Dialog = dynamic(() => import("./CreateL2Dialog").then((m) => m.CreateL2Dialog));
 
 type L2 = RouterOutputs["networks"]["l2"]["list"]["items"][number];
 type L2Sort = "name" | "type" | "createdAt";
@@ -130,8 +133,8 @@ export function L2ListPage({ toggles }: { toggles: L2Toggles }) {
           </>
         }
       />
-      {isAdmin ? (
-        <CreateL2Dialog open={creating} onClose={() => setCreating(false)} toggles={toggles} />
+      {isAdmin && creating ? (
+        <CreateL2Dialog open onClose={() => setCreating(false)} toggles={toggles} />
       ) : null}
     </>
   );

@@ -1,6 +1,7 @@
 "use client";
 
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import dynamic from "next/dynamic";
 import Link from "next/link";
 import { useState } from "react";
 import { useCan } from "~/components/session";
@@ -13,7 +14,9 @@ import { useNow } from "~/components/useNow";
 import { useTRPC } from "~/trpc/react";
 import type { RouterOutputs } from "~/trpc/outputs";
 import { l3Categories, SriovBadge, sriovFilter, sriovFromFilter } from "../shared";
-import { CreateL3Dialog } from "./CreateL3Dialog";
+
+// The form loads when it is first opened: it is most of this page's code.
+const CreateL3Dialog = dynamic(() => import("./CreateL3Dialog").then((m) => m.CreateL3Dialog));
 
 type L3 = RouterOutputs["networks"]["l3"]["list"]["items"][number];
 type L3Sort = "name" | "category" | "createdAt";
@@ -148,7 +151,7 @@ export function L3ListPage() {
           </>
         }
       />
-      {isAdmin ? <CreateL3Dialog open={creating} onClose={() => setCreating(false)} /> : null}
+      {isAdmin && creating ? <CreateL3Dialog open onClose={() => setCreating(false)} /> : null}
     </>
   );
 }

@@ -8,9 +8,9 @@ import { OperationStatusBadge } from "~/components/badges";
 import { ErrorBox } from "~/components/ErrorBox";
 import { isActive, OperationProgress } from "~/components/OperationsTable";
 import { useNow } from "~/components/useNow";
-import { errorData } from "~/lib/errors";
 import { dateTime, duration, operationKindLabel, relativeTime } from "~/lib/format";
 import { targetHref } from "~/lib/links";
+import { DetailGate } from "~/components/ui/DetailGate";
 import { useTRPC } from "~/trpc/react";
 
 function Target({
@@ -140,22 +140,14 @@ export function OperationDetailPage({ operationId }: { operationId: string }) {
       {detail.data ? operationKindLabel(detail.data.kind) : "Operation"}
     </nav>
   );
-  if (detail.isPending) {
+  if (!detail.data) {
     return (
-      <>
-        {breadcrumb}
-        <div className="loading" aria-busy="true">
-          Loading the operation…
-        </div>
-      </>
-    );
-  }
-  if (detail.isError && !detail.data) {
-    const missing = errorData(detail.error).domainCode === "NOT_FOUND";
-    return (
-      <>
-        {breadcrumb}
-        {missing ? (
+      <DetailGate
+        query={detail}
+        noun="operation"
+        breadcrumb={breadcrumb}
+        back={{ href: "/operations", label: "All operations" }}
+        missing={
           <div className="empty" data-testid="operation-missing">
             <p>
               <strong>No such operation.</strong>
@@ -165,14 +157,8 @@ export function OperationDetailPage({ operationId }: { operationId: string }) {
               <Link href="/operations">All operations</Link>
             </p>
           </div>
-        ) : (
-          <ErrorBox
-            title="Could not load the operation."
-            error={detail.error}
-            onRetry={() => void detail.refetch()}
-          />
-        )}
-      </>
+        }
+      />
     );
   }
   const op = detail.data;

@@ -9,6 +9,8 @@ import { ConfirmDialog, Dialog } from "~/components/Dialog";
 import { ErrorBox } from "~/components/ErrorBox";
 import { CheckboxField, describedBy, Field, numberOrUndefined } from "~/components/Field";
 import { fieldErrorsOf } from "~/lib/errors";
+import { FormActions } from "~/components/ui/FormActions";
+import { Button } from "~/components/ui/Button";
 import { ActionMenu } from "~/components/ui/ActionMenu";
 import { kbps, operationKindLabel } from "~/lib/format";
 import { useTRPC } from "~/trpc/react";
@@ -339,25 +341,23 @@ function QosDialog({ vm, nic, onClose }: { vm: VmDetail; nic: VmNicView; onClose
             {input("outboundKbps", outbound, setOutbound)}
           </Field>
         </div>
-        {formError ? <ErrorBox error={formError} /> : null}
-        <div className="dialog-actions">
-          {nic.qos ? (
-            <button
-              type="button"
-              className="btn btn-danger-outline"
-              disabled={remove.isPending}
-              onClick={() => remove.mutate({ nicId: nic.id })}
-            >
-              {remove.isPending ? "Removing…" : "Remove QoS"}
-            </button>
-          ) : null}
-          <button type="button" className="btn" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="btn btn-primary" disabled={save.isPending}>
-            {save.isPending ? "Saving…" : "Save"}
-          </button>
-        </div>
+        <FormActions
+          error={formError}
+          pending={save.isPending}
+          submitLabel="Save"
+          onCancel={onClose}
+          extra={
+            nic.qos ? (
+              <Button
+                variant="danger-outline"
+                disabled={remove.isPending}
+                onClick={() => remove.mutate({ nicId: nic.id })}
+              >
+                {remove.isPending ? "Removing…" : "Remove QoS"}
+              </Button>
+            ) : null
+          }
+        />
       </form>
     </Dialog>
   );
@@ -490,21 +490,25 @@ function EipDialog({ vm, nic, onClose }: { vm: VmDetail; nic: VmNicView; onClose
             </Field>
           )}
         </div>
-        {error ? <ErrorBox error={error} /> : null}
-        <div className="dialog-actions">
-          <button type="button" className="btn" onClick={onClose}>
-            Cancel
-          </button>
-          {nic.eip ? (
-            <button type="submit" className="btn btn-danger" disabled={detach.isPending}>
-              {detach.isPending ? "Detaching…" : "Detach EIP"}
-            </button>
-          ) : (
-            <button type="submit" className="btn btn-primary" disabled={attach.isPending || !eipId}>
-              {attach.isPending ? "Attaching…" : "Attach EIP"}
-            </button>
-          )}
-        </div>
+        {nic.eip ? (
+          <FormActions
+            error={error}
+            pending={detach.isPending}
+            submitLabel="Detach EIP"
+            pendingLabel="Detaching…"
+            submitVariant="danger"
+            onCancel={onClose}
+          />
+        ) : (
+          <FormActions
+            error={error}
+            pending={attach.isPending}
+            submitDisabled={!eipId}
+            submitLabel="Attach EIP"
+            pendingLabel="Attaching…"
+            onCancel={onClose}
+          />
+        )}
       </form>
     </Dialog>
   );
@@ -618,15 +622,13 @@ export function AttachNicDialog({ vm, onClose }: { vm: VmDetail; onClose: () => 
             }
           />
         </div>
-        {unplaced ? <ErrorBox error={attach.error} /> : null}
-        <div className="dialog-actions">
-          <button type="button" className="btn" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="btn btn-primary" disabled={attach.isPending}>
-            {attach.isPending ? "Attaching…" : "Attach NIC"}
-          </button>
-        </div>
+        <FormActions
+          error={unplaced ? attach.error : null}
+          pending={attach.isPending}
+          submitLabel="Attach NIC"
+          pendingLabel="Attaching…"
+          onCancel={onClose}
+        />
       </form>
     </Dialog>
   );

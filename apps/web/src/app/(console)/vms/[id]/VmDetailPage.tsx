@@ -11,8 +11,8 @@ import { isActive, OperationsTable } from "~/components/OperationsTable";
 import { ProgressBar } from "~/components/ProgressBar";
 import { useIsAdmin } from "~/components/session";
 import { useNow } from "~/components/useNow";
-import { errorData } from "~/lib/errors";
 import { dateTime, memory, nicSummary, operationKindLabel, relativeTime } from "~/lib/format";
+import { DetailGate, isNotFound } from "~/components/ui/DetailGate";
 import { useTRPC } from "~/trpc/react";
 import { Breadcrumb, isTransitional, VmStateBadge } from "../shared";
 import { AttachNicDialog, NicTable } from "./NicTable";
@@ -55,36 +55,15 @@ export function VmDetailPage({ vmId, readOnly }: { vmId: string; readOnly: boole
     previous.current = activeId;
   }, [activeId, queryClient, trpc]);
 
-  if (vm.isPending) {
-    return (
-      <div className="loading" aria-busy="true">
-        Loading VM…
-      </div>
-    );
-  }
-  const code = errorData(vm.error).code;
   // A deleted VM: the last good data stays in the cache, but the VM is gone.
-  if (!vm.data || code === "NOT_FOUND") {
+  if (!vm.data || isNotFound(vm.error)) {
     return (
-      <>
-        <Breadcrumb name="VM" />
-        {code === "NOT_FOUND" || code === "BAD_REQUEST" ? (
-          <div className="empty">
-            <p>
-              <strong>VM not found.</strong> It may have been deleted.
-            </p>
-            <Link href="/vms" className="btn">
-              Back to VMs
-            </Link>
-          </div>
-        ) : (
-          <ErrorBox
-            title="Could not load the VM."
-            error={vm.error}
-            onRetry={() => void vm.refetch()}
-          />
-        )}
-      </>
+      <DetailGate
+        query={vm}
+        noun="VM"
+        breadcrumb={<Breadcrumb name="VM" />}
+        back={{ href: "/vms", label: "Back to VMs" }}
+      />
     );
   }
   const v = vm.data;

@@ -9,37 +9,24 @@ import { Badge } from "~/components/badges";
 import { ConfirmDialog } from "~/components/Dialog";
 import { ErrorBox } from "~/components/ErrorBox";
 import { useCan } from "~/components/session";
-import { errorData, fieldErrorsByPath } from "~/lib/errors";
+import { fieldErrorsByPath } from "~/lib/errors";
 import { dateTime } from "~/lib/format";
+import { DetailGate, isNotFound } from "~/components/ui/DetailGate";
 import { useTRPC } from "~/trpc/react";
-import { VerdictButton, Breadcrumb, NotFound, segmentLabel, SriovBadge } from "../../shared";
+import { VerdictButton, Breadcrumb, segmentLabel, SriovBadge } from "../../shared";
 import { IpRangeRow, newRange, rangeInput } from "../IpRangeFields";
 
 export function L3DetailPage({ l3Id }: { l3Id: string }) {
   const trpc = useTRPC();
   const l3 = useQuery(trpc.networks.l3.get.queryOptions({ l3Id }));
-  if (l3.isPending) {
+  if (!l3.data || isNotFound(l3.error)) {
     return (
-      <div className="loading" aria-busy="true">
-        Loading L3 network…
-      </div>
-    );
-  }
-  if (!l3.data) {
-    const code = errorData(l3.error).code;
-    return (
-      <>
-        <Breadcrumb parent="L3 networks" href="/networks/l3" name="L3 network" />
-        {code === "NOT_FOUND" || code === "BAD_REQUEST" ? (
-          <NotFound what="L3 network" href="/networks/l3" back="Back to L3 networks" />
-        ) : (
-          <ErrorBox
-            title="Could not load the L3 network."
-            error={l3.error}
-            onRetry={() => void l3.refetch()}
-          />
-        )}
-      </>
+      <DetailGate
+        query={l3}
+        noun="L3 network"
+        breadcrumb={<Breadcrumb parent="L3 networks" href="/networks/l3" name="L3 network" />}
+        back={{ href: "/networks/l3", label: "Back to L3 networks" }}
+      />
     );
   }
   return <L3Detail l3={l3.data} refreshError={l3.isError ? l3.error : null} />;
