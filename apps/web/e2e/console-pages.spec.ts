@@ -43,7 +43,8 @@ test("the audit log: a tenant is told it sees its projects' events, an admin nar
   await expect(page.getByText("You see your projects' events.")).toHaveCount(0);
   await expect(page.getByRole("combobox", { name: "Outcome" })).toHaveValue("Denied");
   await expect(page.getByRole("combobox", { name: "Project" })).toBeVisible();
-  for (const row of await page.getByTestId("audit-row").all()) await expect(row).toContainText("Denied");
+  for (const row of await page.getByTestId("audit-row").all())
+    await expect(row).toContainText("Denied");
   await page.getByLabel("Actor").fill("nobody-by-this-name");
   await expect(page).toHaveURL(/[?&]actor=nobody-by-this-name/);
   await expect(page.getByText("No events match these filters.")).toBeVisible();
@@ -128,7 +129,10 @@ test("catalog: an offering is added through the form with the server's rules and
   const row = page.getByTestId("offering-row").filter({ hasText: name });
   await expect(row).toContainText("4 GiB");
   await row.getByRole("button", { name: "Delete" }).click();
-  await page.getByRole("dialog", { name: `Delete offering ${name}?` }).getByRole("button", { name: "Delete" }).click();
+  await page
+    .getByRole("dialog", { name: `Delete offering ${name}?` })
+    .getByRole("button", { name: "Delete" })
+    .click();
   await expect(row).toHaveCount(0);
 });
 
@@ -157,7 +161,10 @@ test("a tenant who deletes a VM lands on the VM list, where it is going, not on 
   await page.goto(`/vms/${vm.id}`);
   await expect(page.getByTestId("vm-title")).toContainText("Running", { timeout: 45_000 });
   await page.getByTestId("vm-action-delete").click();
-  await page.getByRole("dialog", { name: `Delete ${vmName}?` }).getByRole("button", { name: "Delete VM" }).click();
+  await page
+    .getByRole("dialog", { name: `Delete ${vmName}?` })
+    .getByRole("button", { name: "Delete VM" })
+    .click();
   await expect(page).toHaveURL(/\/vms$/);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Virtual machines");
   await expect(page.getByText("VM not found")).toHaveCount(0);

@@ -1,5 +1,6 @@
 "use client";
 
+import { Button } from "~/components/ui/Button";
 
 export type SortOrder = "asc" | "desc";
 
@@ -83,12 +84,12 @@ export function Pager({
         </select>
       </label>
       <div className="pager-buttons">
-        <button type="button" className="btn btn-sm" onClick={onPrev} disabled={!hasPrev}>
+        <Button size="sm" onClick={onPrev} disabled={!hasPrev}>
           ‹ Previous
-        </button>
-        <button type="button" className="btn btn-sm" onClick={onNext} disabled={!hasNext}>
+        </Button>
+        <Button size="sm" onClick={onNext} disabled={!hasNext}>
           Next ›
-        </button>
+        </Button>
       </div>
     </div>
   );

@@ -96,4 +96,3 @@ function columnClass(column: { num?: boolean; secondary?: boolean; className?: s
       .join(" ") || undefined
   );
 }
-

@@ -47,8 +47,8 @@ export function DetailGate({
         (missing ?? (
           <div className="empty">
             <p>
-              <strong>{noun.charAt(0).toUpperCase() + noun.slice(1)} not found.</strong> It may
-              have been deleted.
+              <strong>{noun.charAt(0).toUpperCase() + noun.slice(1)} not found.</strong> It may have
+              been deleted.
             </p>
             <Link href={back.href} className={buttonClass()}>
               {back.label}

@@ -10,7 +10,6 @@ import type { ListParams } from "./useListParams";
 // Column is part of ListView's props; pages import it from here with ListView.
 export type { Column } from "./DataTable";
 
-
 export interface FilterDef<F extends string = string> {
   key: F;
   label: string;
@@ -228,18 +227,18 @@ function ListBody<T, S extends string, F extends string>({
       />
       {paged ? (
         <Pager
-        total={data.total}
-        totalExact={data.totalExact ?? true}
-        offset={list.offset}
-        count={data.items.length}
-        limit={list.limit}
-        hasNext={data.nextCursor !== null}
-        hasPrev={list.hasPrev}
-        onNext={() => data.nextCursor && list.next(data.nextCursor)}
-        onPrev={list.prev}
-        onLimit={list.setLimit}
-        noun={noun}
-      />
+          total={data.total}
+          totalExact={data.totalExact ?? true}
+          offset={list.offset}
+          count={data.items.length}
+          limit={list.limit}
+          hasNext={data.nextCursor !== null}
+          hasPrev={list.hasPrev}
+          onNext={() => data.nextCursor && list.next(data.nextCursor)}
+          onPrev={list.prev}
+          onLimit={list.setLimit}
+          noun={noun}
+        />
       ) : null}
     </>
   );

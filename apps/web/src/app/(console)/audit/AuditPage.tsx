@@ -89,8 +89,7 @@ const columns: Column<AuditEventView>[] = [
     key: "project",
     header: "Project",
     secondary: true,
-    cell: (event) =>
-      event.projectId ? (event.projectName ?? event.projectId.slice(0, 8)) : "—",
+    cell: (event) => (event.projectId ? (event.projectName ?? event.projectId.slice(0, 8)) : "—"),
   },
   {
     key: "outcome",
@@ -193,7 +192,10 @@ export function AuditPage() {
                   key: "project" as const,
                   label: "Project",
                   allLabel: "All projects",
-                  options: (projects.data?.items ?? []).map((p) => ({ value: p.id, label: p.name })),
+                  options: (projects.data?.items ?? []).map((p) => ({
+                    value: p.id,
+                    label: p.name,
+                  })),
                 },
               ]
             : []),

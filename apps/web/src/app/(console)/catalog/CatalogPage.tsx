@@ -91,30 +91,30 @@ function Offerings() {
       add={{
         label: "Add offering",
         form: (close) => (
-        <FormDialog
-          open
-          onClose={close}
-          title="Add offering"
-          schema={createOfferingInput}
-          defaultValues={{ name: "", vcpus: 2, memoryMiB: 4096, vfNumaPolicy: "none" }}
-          submitLabel="Add offering"
-          pendingLabel="Adding…"
-          onSubmit={(values) => create.mutateAsync(values)}
-        >
-          <TextField name="name" label="Name" placeholder="xlarge" autoFocus />
-          <NumberField name="vcpus" label="vCPUs" min={1} />
-          <NumberField name="memoryMiB" label="Memory (MiB)" min={128} />
-          <SelectField
-            name="vfNumaPolicy"
-            label="VF NUMA policy"
-            hint="required: every VF, the vCPUs and the memory on one NUMA node; preferred: one node when a host has it; none: anywhere."
-            options={[
-              { value: "none", label: "none" },
-              { value: "preferred", label: "preferred" },
-              { value: "required", label: "required" },
-            ]}
-          />
-        </FormDialog>
+          <FormDialog
+            open
+            onClose={close}
+            title="Add offering"
+            schema={createOfferingInput}
+            defaultValues={{ name: "", vcpus: 2, memoryMiB: 4096, vfNumaPolicy: "none" }}
+            submitLabel="Add offering"
+            pendingLabel="Adding…"
+            onSubmit={(values) => create.mutateAsync(values)}
+          >
+            <TextField name="name" label="Name" placeholder="xlarge" autoFocus />
+            <NumberField name="vcpus" label="vCPUs" min={1} />
+            <NumberField name="memoryMiB" label="Memory (MiB)" min={128} />
+            <SelectField
+              name="vfNumaPolicy"
+              label="VF NUMA policy"
+              hint="required: every VF, the vCPUs and the memory on one NUMA node; preferred: one node when a host has it; none: anywhere."
+              options={[
+                { value: "none", label: "none" },
+                { value: "preferred", label: "preferred" },
+                { value: "required", label: "required" },
+              ]}
+            />
+          </FormDialog>
         ),
       }}
     />
@@ -148,27 +148,27 @@ function Images() {
       add={{
         label: "Add image",
         form: (close) => (
-        <FormDialog
-          open
-          onClose={close}
-          title="Add image"
-          schema={createImageInput}
-          defaultValues={{ name: "", format: "qcow2", sizeGiB: 10 }}
-          submitLabel="Add image"
-          pendingLabel="Adding…"
-          onSubmit={(values) => create.mutateAsync(values)}
-        >
-          <TextField name="name" label="Name" placeholder="rocky-9" autoFocus />
-          <SelectField
-            name="format"
-            label="Format"
-            options={[
-              { value: "qcow2", label: "qcow2" },
-              { value: "raw", label: "raw" },
-            ]}
-          />
-          <NumberField name="sizeGiB" label="Size (GiB)" min={1} />
-        </FormDialog>
+          <FormDialog
+            open
+            onClose={close}
+            title="Add image"
+            schema={createImageInput}
+            defaultValues={{ name: "", format: "qcow2", sizeGiB: 10 }}
+            submitLabel="Add image"
+            pendingLabel="Adding…"
+            onSubmit={(values) => create.mutateAsync(values)}
+          >
+            <TextField name="name" label="Name" placeholder="rocky-9" autoFocus />
+            <SelectField
+              name="format"
+              label="Format"
+              options={[
+                { value: "qcow2", label: "qcow2" },
+                { value: "raw", label: "raw" },
+              ]}
+            />
+            <NumberField name="sizeGiB" label="Size (GiB)" min={1} />
+          </FormDialog>
         ),
       }}
     />

@@ -2,7 +2,6 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { ClusterView } from "@virtfn/core";
-import Link from "next/link";
 import { useEffect, useId, useRef, useState } from "react";
 import { Dialog } from "~/components/Dialog";
 import { ErrorBox } from "~/components/ErrorBox";
@@ -12,6 +11,7 @@ import { OperationStatusBadge } from "~/components/badges";
 import { errorData, fieldErrorsOf } from "~/lib/errors";
 import { FormActions } from "~/components/ui/FormActions";
 import { useTRPC } from "~/trpc/react";
+import { Button, ButtonLink } from "~/components/ui/Button";
 
 interface FormState {
   name: string;
@@ -267,12 +267,10 @@ function AddProgress({
         )}
       </div>
       <div className="dialog-actions">
-        <button type="button" className="btn" onClick={onClose}>
-          Close
-        </button>
-        <Link href={`/hosts/${hostId}`} className="btn btn-primary" ref={openLink}>
+        <Button onClick={onClose}>Close</Button>
+        <ButtonLink href={`/hosts/${hostId}`} variant="primary" ref={openLink}>
           Open host page
-        </Link>
+        </ButtonLink>
       </div>
     </div>
   );

@@ -158,11 +158,7 @@ export function HostsPage() {
         }
       />
       {isAdmin && adding ? (
-        <AddHostDialog
-          open
-          onClose={() => setAdding(false)}
-          clusters={clusters.data ?? []}
-        />
+        <AddHostDialog open onClose={() => setAdding(false)} clusters={clusters.data ?? []} />
       ) : null}
     </>
   );

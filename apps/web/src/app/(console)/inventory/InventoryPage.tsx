@@ -8,6 +8,8 @@ import {
   renameZoneInput,
 } from "@virtfn/core/schemas";
 import { useState } from "react";
+import type { DefaultValues, FieldValues } from "react-hook-form";
+import type { z } from "zod";
 import { ActionMenu } from "~/components/ui/ActionMenu";
 import { FormDialog } from "~/components/ui/FormDialog";
 import { SelectField, TextField } from "~/components/ui/FormFields";
@@ -100,6 +102,36 @@ function rowMenu(
   );
 }
 
+/** A name change on the server's rename schema (the id rides along as a hidden value). */
+function RenameDialog<In extends FieldValues, Out>({
+  title,
+  schema,
+  defaultValues,
+  onClose,
+  rename,
+}: {
+  title: string;
+  schema: z.ZodType<Out, In>;
+  defaultValues: DefaultValues<In>;
+  onClose: () => void;
+  rename: (values: Out) => Promise<unknown>;
+}) {
+  return (
+    <FormDialog
+      open
+      onClose={onClose}
+      title={title}
+      schema={schema}
+      defaultValues={defaultValues}
+      submitLabel="Rename"
+      pendingLabel="Renaming…"
+      onSubmit={rename}
+    >
+      <TextField name="name" label="New name" autoFocus />
+    </FormDialog>
+  );
+}
+
 function Zones({ canEdit }: { canEdit: boolean }) {
   const trpc = useTRPC();
   const done = useInventoryMutations();
@@ -177,18 +209,13 @@ function Zones({ canEdit }: { canEdit: boolean }) {
         }
       />
       {renaming ? (
-        <FormDialog
-          open
-          onClose={() => setRenaming(null)}
+        <RenameDialog
           title={`Rename zone ${renaming.name}`}
           schema={renameZoneInput}
           defaultValues={{ zoneId: renaming.id, name: renaming.name }}
-          submitLabel="Rename"
-          pendingLabel="Renaming…"
-          onSubmit={(values) => rename.mutateAsync(values)}
-        >
-          <TextField name="name" label="New name" autoFocus />
-        </FormDialog>
+          onClose={() => setRenaming(null)}
+          rename={(values) => rename.mutateAsync(values)}
+        />
       ) : null}
     </>
   );
@@ -256,18 +283,13 @@ function Clusters({ canEdit }: { canEdit: boolean }) {
         }
       />
       {renaming ? (
-        <FormDialog
-          open
-          onClose={() => setRenaming(null)}
+        <RenameDialog
           title={`Rename cluster ${renaming.name}`}
           schema={renameClusterInput}
           defaultValues={{ clusterId: renaming.id, name: renaming.name }}
-          submitLabel="Rename"
-          pendingLabel="Renaming…"
-          onSubmit={(values) => rename.mutateAsync(values)}
-        >
-          <TextField name="name" label="New name" autoFocus />
-        </FormDialog>
+          onClose={() => setRenaming(null)}
+          rename={(values) => rename.mutateAsync(values)}
+        />
       ) : null}
     </>
   );

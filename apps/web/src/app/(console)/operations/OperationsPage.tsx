@@ -51,8 +51,8 @@ export function OperationsPage({ targetId }: { targetId?: string }) {
         title="Operations"
         subtitle={
           <>
-            Long-running work: connecting hosts, IOMMU changes, reboots, SR-IOV splits and
-            restores. Updates live.
+            Long-running work: connecting hosts, IOMMU changes, reboots, SR-IOV splits and restores.
+            Updates live.
             {targetId ? (
               <>
                 {" "}

@@ -63,7 +63,12 @@ export function VmsPage({ projectIds }: { projectIds: string[] }) {
         </>
       ),
     },
-    { key: "state", header: "State", sort: "state", cell: (vm) => <VmStateBadge state={vm.state} /> },
+    {
+      key: "state",
+      header: "State",
+      sort: "state",
+      cell: (vm) => <VmStateBadge state={vm.state} />,
+    },
     {
       key: "host",
       header: "Host",
@@ -104,7 +109,13 @@ export function VmsPage({ projectIds }: { projectIds: string[] }) {
     ...(showProject
       ? [{ key: "project", header: "Project", secondary: true, cell: (vm: Vm) => vm.projectName }]
       : []),
-    timeColumn({ key: "created", header: "Created", at: (vm) => vm.createdAt, now, sort: "createdAt" }),
+    timeColumn({
+      key: "created",
+      header: "Created",
+      at: (vm) => vm.createdAt,
+      now,
+      sort: "createdAt",
+    }),
   ];
 
   return (

@@ -86,7 +86,13 @@ export function L2ListPage({ toggles }: { toggles: L2Toggles }) {
         ),
     },
     { key: "l3s", header: "L3s", num: true, secondary: true, cell: (l2) => l2.l3Count },
-    timeColumn({ key: "created", header: "Created", at: (l2) => l2.createdAt, now, sort: "createdAt" }),
+    timeColumn({
+      key: "created",
+      header: "Created",
+      at: (l2) => l2.createdAt,
+      now,
+      sort: "createdAt",
+    }),
   ];
 
   return (

@@ -105,7 +105,13 @@ export function L3ListPage() {
         </>
       ),
     },
-    timeColumn({ key: "created", header: "Created", at: (l3) => l3.createdAt, now, sort: "createdAt" }),
+    timeColumn({
+      key: "created",
+      header: "Created",
+      at: (l3) => l3.createdAt,
+      now,
+      sort: "createdAt",
+    }),
   ];
 
   return (
@@ -130,7 +136,12 @@ export function L3ListPage() {
         noun="L3 networks"
         search={{ label: "Search L3 networks", placeholder: "Search by name…" }}
         filters={[
-          { key: "category", label: "Category", allLabel: "All categories", options: categoryOptions },
+          {
+            key: "category",
+            label: "Category",
+            allLabel: "All categories",
+            options: categoryOptions,
+          },
           sriovFilter,
         ]}
         empty={

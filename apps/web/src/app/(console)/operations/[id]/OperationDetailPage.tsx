@@ -12,6 +12,7 @@ import { dateTime, duration, operationKindLabel, relativeTime } from "~/lib/form
 import { targetHref } from "~/lib/links";
 import { DetailGate } from "~/components/ui/DetailGate";
 import { useTRPC } from "~/trpc/react";
+import { Button } from "~/components/ui/Button";
 
 function Target({
   op,
@@ -107,15 +108,14 @@ function RetryAction({ op }: { op: OperationDetail }) {
   if (op.status !== "Failed") return null;
   return (
     <div className="actions">
-      <button
-        type="button"
-        className="btn btn-primary"
+      <Button
+        variant="primary"
         disabled={!op.retry.allowed || retry.isPending}
         title={op.retry.reason ?? undefined}
         onClick={() => retry.mutate({ id: op.id })}
       >
         {retry.isPending ? "Retrying…" : "Retry"}
-      </button>
+      </Button>
       {op.retry.reason ? (
         <p className="muted small" data-testid="retry-reason">
           {op.retry.reason}

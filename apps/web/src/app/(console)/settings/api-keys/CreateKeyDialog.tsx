@@ -10,13 +10,7 @@ import { FormDialog } from "~/components/ui/FormDialog";
 import { SelectField, TextField } from "~/components/ui/FormFields";
 import { useTRPC } from "~/trpc/react";
 
-export function CreateKeyDialog({
-  open,
-  onClose,
-}: {
-  open: boolean;
-  onClose: () => void;
-}) {
+export function CreateKeyDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [token, setToken] = useState<string | null>(null);

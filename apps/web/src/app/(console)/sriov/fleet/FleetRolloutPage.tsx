@@ -11,6 +11,7 @@ import { ProgressBar } from "~/components/ProgressBar";
 import { useCan } from "~/components/session";
 import { fieldErrorsByPath } from "~/lib/errors";
 import { useTRPC } from "~/trpc/react";
+import { Button } from "~/components/ui/Button";
 
 export function FleetRolloutPage() {
   const canSplit = useCan("inventory.manage");
@@ -214,9 +215,9 @@ function StartForm({ onStarted }: { onStarted: (rolloutId: string) => void }) {
           />
         </div>
         <div className="dialog-actions">
-          <button type="submit" className="btn btn-primary" disabled={preview.isPending}>
+          <Button type="submit" variant="primary" disabled={preview.isPending}>
             {preview.isPending ? "Checking…" : "Review…"}
-          </button>
+          </Button>
         </div>
       </form>
       {preview.isError && Object.keys(errors).length === 0 ? (
@@ -356,9 +357,9 @@ function Rollouts({
                   <td>{r.progressMessage}</td>
                   <td>{r.requester}</td>
                   <td className="row-actions">
-                    <button type="button" className="btn btn-sm" onClick={() => onSelect(r.id)}>
+                    <Button size="sm" onClick={() => onSelect(r.id)}>
                       Show
-                    </button>
+                    </Button>
                   </td>
                 </tr>
               ))}

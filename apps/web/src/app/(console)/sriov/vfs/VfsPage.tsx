@@ -163,9 +163,9 @@ export function VfsPage() {
         title="Virtual functions"
         subtitle={
           <>
-            Every VF in the fleet: who holds it, on which host and PF, with its MAC and VLAN.
-            Search by PCI address (<code>0000:04:10.2</code> or <code>04:10.2</code>), MAC, VM or
-            host name.
+            Every VF in the fleet: who holds it, on which host and PF, with its MAC and VLAN. Search
+            by PCI address (<code>0000:04:10.2</code> or <code>04:10.2</code>), MAC, VM or host
+            name.
           </>
         }
       />
@@ -200,8 +200,8 @@ export function VfsPage() {
               <strong>No VFs yet.</strong>
             </p>
             <p>
-              VFs appear when a PF is split: open a host and use <em>SR-IOV split</em> on one of
-              its NICs.
+              VFs appear when a PF is split: open a host and use <em>SR-IOV split</em> on one of its
+              NICs.
             </p>
           </>
         }

@@ -425,9 +425,9 @@ function SecurityGroupsDialog({
       </div>
       {error ? <ErrorBox error={error} /> : null}
       <div className="dialog-actions">
-        <button type="button" className="btn btn-primary" onClick={onClose}>
+        <Button variant="primary" onClick={onClose}>
           Done
-        </button>
+        </Button>
       </div>
     </Dialog>
   );

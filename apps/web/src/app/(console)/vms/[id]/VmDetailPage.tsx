@@ -361,8 +361,8 @@ function VmActions({ vm }: { vm: VmDetail }) {
         <p>The guest is shut down.</p>
         {vm.vfNicCount > 0 ? (
           <p>
-            Its {vm.vfNicCount === 1 ? "VF is" : `${vm.vfNicCount} VFs are`} released. The NICs
-            keep their type, MAC and IP, and get a VF back at the next start — the same one if it is
+            Its {vm.vfNicCount === 1 ? "VF is" : `${vm.vfNicCount} VFs are`} released. The NICs keep
+            their type, MAC and IP, and get a VF back at the next start — the same one if it is
             still free.
           </p>
         ) : null}

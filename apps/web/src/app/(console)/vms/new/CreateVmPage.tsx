@@ -11,6 +11,7 @@ import { memory } from "~/lib/format";
 import { domainCode, errorData, fieldErrorsByPath } from "~/lib/errors";
 import { useTRPC } from "~/trpc/react";
 import { useProjects } from "../shared";
+import { Button } from "~/components/ui/Button";
 
 interface NicDraft {
   key: number;
@@ -294,14 +295,14 @@ export function CreateVmPage() {
                       Default route
                     </label>
                     {nics.length > 1 ? (
-                      <button
-                        type="button"
-                        className="btn btn-sm btn-ghost"
+                      <Button
+                        size="sm"
+                        variant="ghost"
                         aria-label={`Remove NIC eth${index}`}
                         onClick={() => setNics((list) => list.filter((n) => n.key !== nic.key))}
                       >
                         Remove
-                      </button>
+                      </Button>
                     ) : null}
                   </div>
                   <div className="nic-draft-fields">
@@ -352,9 +353,8 @@ export function CreateVmPage() {
               );
             })}
           </ol>
-          <button
-            type="button"
-            className="btn btn-sm"
+          <Button
+            size="sm"
             disabled={nics.length >= 16}
             onClick={() => {
               setNics((list) => [...list, newNic(nextKey)]);
@@ -362,7 +362,7 @@ export function CreateVmPage() {
             }}
           >
             Add NIC
-          </button>
+          </Button>
         </fieldset>
 
         {create.error && !placed ? (
@@ -389,9 +389,9 @@ export function CreateVmPage() {
           <Link href="/vms" className="btn">
             Cancel
           </Link>
-          <button type="submit" className="btn btn-primary" disabled={create.isPending}>
+          <Button type="submit" variant="primary" disabled={create.isPending}>
             {create.isPending ? "Creating…" : "Create VM"}
-          </button>
+          </Button>
         </div>
       </form>
     </>

@@ -15,6 +15,7 @@ import { DetailGate, isNotFound } from "~/components/ui/DetailGate";
 import { useTRPC } from "~/trpc/react";
 import { VerdictButton, Breadcrumb, segmentLabel, SriovBadge } from "../../shared";
 import { IpRangeRow, newRange, rangeInput } from "../IpRangeFields";
+import { Button } from "~/components/ui/Button";
 
 export function L3DetailPage({ l3Id }: { l3Id: string }) {
   const trpc = useTRPC();
@@ -190,15 +191,14 @@ function L3SriovPanel({ l3 }: { l3: L3View }) {
               onClick={() => setConfirmOff(true)}
             />
           ) : (
-            <button
-              type="button"
-              className="btn btn-primary"
+            <Button
+              variant="primary"
               disabled={!l3.actions.enableSriov.allowed || update.isPending}
               title={l3.actions.enableSriov.reason ?? undefined}
               onClick={() => update.mutate({ l3Id: l3.id, sriovEnabled: true })}
             >
               {update.isPending ? "Saving…" : "Turn SR-IOV on"}
-            </button>
+            </Button>
           )}
         </div>
       ) : null}
@@ -409,15 +409,15 @@ function IpRangesPanel({ l3 }: { l3: L3View }) {
                   <td className="num hide-narrow">{range.size}</td>
                   {isAdmin ? (
                     <td className="num">
-                      <button
-                        type="button"
-                        className="btn btn-sm btn-danger-outline"
+                      <Button
+                        size="sm"
+                        variant="danger-outline"
                         onClick={() =>
                           setRemoving({ id: range.id, label: `${range.startIp}–${range.endIp}` })
                         }
                       >
                         Remove
-                      </button>
+                      </Button>
                     </td>
                   ) : null}
                 </tr>
@@ -443,9 +443,9 @@ function IpRangesPanel({ l3 }: { l3: L3View }) {
             onChange={setDraft}
             errors={rangeErrors}
           />
-          <button type="submit" className="btn btn-sm" disabled={add.isPending}>
+          <Button type="submit" size="sm" disabled={add.isPending}>
             {add.isPending ? "Adding…" : "Add range"}
-          </button>
+          </Button>
         </form>
       ) : null}
       {add.isError && !placed ? <ErrorBox error={add.error} /> : null}
