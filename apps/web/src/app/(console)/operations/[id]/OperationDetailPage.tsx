@@ -10,6 +10,8 @@ import { isActive, OperationProgress } from "~/components/OperationsTable";
 import { useNow } from "~/components/useNow";
 import { dateTime, duration, operationKindLabel, relativeTime } from "~/lib/format";
 import { targetHref } from "~/lib/links";
+import { timeColumn } from "~/components/ui/columns";
+import { DataTable } from "~/components/ui/DataTable";
 import { DetailGate } from "~/components/ui/DetailGate";
 import { useTRPC } from "~/trpc/react";
 import { Button } from "~/components/ui/Button";
@@ -50,38 +52,38 @@ function Children({ items, total, now }: { items: OperationLink[]; total: number
       {items.length === 0 ? (
         <p className="muted">None started yet.</p>
       ) : (
-        <div className="table-wrap">
-          <table className="data">
-            <thead>
-              <tr>
-                <th>Operation</th>
-                <th>Target</th>
-                <th>Status</th>
-                <th className="hide-narrow">Error</th>
-                <th className="hide-narrow">Started</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((child) => (
-                <tr key={child.id} data-testid="operation-child">
-                  <td>
-                    <Link href={`/operations/${child.id}`}>{operationKindLabel(child.kind)}</Link>
-                  </td>
-                  <td>
-                    <Target op={child} />
-                  </td>
-                  <td>
-                    <OperationStatusBadge status={child.status} />
-                  </td>
-                  <td className="hide-narrow">{child.errorMessage ?? "—"}</td>
-                  <td className="hide-narrow" title={dateTime(child.createdAt)}>
-                    {relativeTime(child.createdAt, now)}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          rows={items}
+          rowKey={(child) => child.id}
+          rowTestId="operation-child"
+          columns={[
+            {
+              key: "kind",
+              header: "Operation",
+              cell: (child) => (
+                <Link href={`/operations/${child.id}`}>{operationKindLabel(child.kind)}</Link>
+              ),
+            },
+            { key: "target", header: "Target", cell: (child) => <Target op={child} /> },
+            {
+              key: "status",
+              header: "Status",
+              cell: (child) => <OperationStatusBadge status={child.status} />,
+            },
+            {
+              key: "error",
+              header: "Error",
+              secondary: true,
+              cell: (child) => child.errorMessage ?? "—",
+            },
+            timeColumn<OperationLink>({
+              key: "started",
+              header: "Started",
+              at: (c) => c.createdAt,
+              now,
+            }),
+          ]}
+        />
       )}
       {total > items.length ? (
         <p className="muted small">
