@@ -28,6 +28,8 @@ export interface DataTableProps<T, S extends string> {
   rowData?: ((row: T) => Record<`data-${string}`, string>) | undefined;
   className?: string | undefined;
   busy?: boolean | undefined;
+  /** The table's own test id (rows have `rowTestId`). */
+  testId?: string | undefined;
 }
 
 /** The table of a list, or of a detail page's rows: headers (sortable or not), cells, row actions. */
@@ -41,10 +43,11 @@ export function DataTable<T, S extends string = string>({
   rowData,
   className,
   busy,
+  testId,
 }: DataTableProps<T, S>) {
   return (
     <div className="table-wrap" aria-busy={busy ? true : undefined}>
-      <table className={`data ${className ?? ""}`}>
+      <table className={`data ${className ?? ""}`} data-testid={testId}>
         <thead>
           <tr>
             {columns.map((column) => {

@@ -11,6 +11,7 @@ import { ErrorBox } from "~/components/ErrorBox";
 import { useCan } from "~/components/session";
 import { fieldErrorsByPath } from "~/lib/errors";
 import { dateTime } from "~/lib/format";
+import { DataTable } from "~/components/ui/DataTable";
 import { DetailGate, isNotFound } from "~/components/ui/DetailGate";
 import { useTRPC } from "~/trpc/react";
 import { VerdictButton, Breadcrumb, segmentLabel, SriovBadge } from "../../shared";
@@ -270,64 +271,77 @@ function VfAvailabilityPanel({ l3 }: { l3: L3View }) {
           {data.hosts.length === 0 ? (
             <p className="muted">The zone has no hosts.</p>
           ) : (
-            <div className="table-wrap">
-              <table className="data vf-table" data-testid="vf-availability">
-                <thead>
-                  <tr>
-                    <th>Host</th>
-                    <th className="hide-narrow">Cluster</th>
-                    <th className="hide-narrow">Interface</th>
-                    <th className="num">
-                      VFs<span className="hide-narrow"> avail / total</span>
-                    </th>
-                    <th>Status</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {data.hosts.map((row) => (
-                    <tr
-                      key={row.hostId}
-                      data-testid="vf-row"
-                      data-host={row.hostName}
-                      data-reason={row.reason ?? ""}
-                    >
-                      <td>
-                        <Link href={`/hosts/${row.hostId}`} className="strong-link">
-                          {row.hostName}
-                        </Link>
-                        <div className="sub show-narrow">
-                          {row.clusterName}
-                          {row.interfaces.length ? ` · ${row.interfaces.join(", ")}` : ""}
-                        </div>
-                      </td>
-                      <td className="hide-narrow">{row.clusterName}</td>
-                      <td className="hide-narrow">
-                        {row.interfaces.length ? (
-                          row.interfaces.map((name) => (
-                            <code key={name} className="iface">
-                              {name}
-                            </code>
-                          ))
-                        ) : (
-                          <span className="muted">—</span>
-                        )}
-                      </td>
-                      <td className="num" data-testid="vf-count">
-                        {row.available} / {row.total}
-                      </td>
-                      <td className="vf-status">
-                        <Badge tone={availabilityTone(row)}>
-                          {row.reason === null ? "Available" : reasonLabel[row.reason]}
-                        </Badge>
-                        <div className="sub" data-testid="vf-message">
-                          {row.message}
-                        </div>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable
+              rows={data.hosts}
+              rowKey={(row) => row.hostId}
+              rowTestId="vf-row"
+              rowData={(row) => ({ "data-host": row.hostName, "data-reason": row.reason ?? "" })}
+              className="vf-table"
+              testId="vf-availability"
+              columns={[
+                {
+                  key: "host",
+                  header: "Host",
+                  cell: (row) => (
+                    <>
+                      <Link href={`/hosts/${row.hostId}`} className="strong-link">
+                        {row.hostName}
+                      </Link>
+                      <div className="sub show-narrow">
+                        {row.clusterName}
+                        {row.interfaces.length ? ` · ${row.interfaces.join(", ")}` : ""}
+                      </div>
+                    </>
+                  ),
+                },
+                {
+                  key: "cluster",
+                  header: "Cluster",
+                  secondary: true,
+                  cell: (row) => row.clusterName,
+                },
+                {
+                  key: "interface",
+                  header: "Interface",
+                  secondary: true,
+                  cell: (row) =>
+                    row.interfaces.length ? (
+                      row.interfaces.map((name) => (
+                        <code key={name} className="iface">
+                          {name}
+                        </code>
+                      ))
+                    ) : (
+                      <span className="muted">—</span>
+                    ),
+                },
+                {
+                  key: "vfs",
+                  header: "VFs avail / total",
+                  num: true,
+                  cell: (row) => (
+                    <span data-testid="vf-count">
+                      {row.available} / {row.total}
+                    </span>
+                  ),
+                },
+                {
+                  key: "status",
+                  header: "Status",
+                  className: "vf-status",
+                  cell: (row) => (
+                    <>
+                      <Badge tone={availabilityTone(row)}>
+                        {row.reason === null ? "Available" : reasonLabel[row.reason]}
+                      </Badge>
+                      <div className="sub" data-testid="vf-message">
+                        {row.message}
+                      </div>
+                    </>
+                  ),
+                },
+              ]}
+            />
           )}
         </>
       )}
@@ -387,44 +401,37 @@ function IpRangesPanel({ l3 }: { l3: L3View }) {
       {l3.ipRanges.length === 0 ? (
         <p className="muted">No IP ranges: VMs on this network get no address from virtfn.</p>
       ) : (
-        <div className="table-wrap">
-          <table className="data">
-            <thead>
-              <tr>
-                <th>Start</th>
-                <th>End</th>
-                <th className="num hide-narrow">Addresses</th>
-                {isAdmin ? <th className="num">Actions</th> : null}
-              </tr>
-            </thead>
-            <tbody>
-              {l3.ipRanges.map((range) => (
-                <tr key={range.id} data-testid="ip-range">
-                  <td>
-                    <code>{range.startIp}</code>
-                  </td>
-                  <td>
-                    <code>{range.endIp}</code>
-                  </td>
-                  <td className="num hide-narrow">{range.size}</td>
-                  {isAdmin ? (
-                    <td className="num">
-                      <Button
-                        size="sm"
-                        variant="danger-outline"
-                        onClick={() =>
-                          setRemoving({ id: range.id, label: `${range.startIp}–${range.endIp}` })
-                        }
-                      >
-                        Remove
-                      </Button>
-                    </td>
-                  ) : null}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          rows={l3.ipRanges}
+          rowKey={(range) => range.id}
+          rowTestId="ip-range"
+          columns={[
+            { key: "start", header: "Start", cell: (range) => <code>{range.startIp}</code> },
+            { key: "end", header: "End", cell: (range) => <code>{range.endIp}</code> },
+            {
+              key: "size",
+              header: "Addresses",
+              num: true,
+              secondary: true,
+              cell: (range) => range.size,
+            },
+          ]}
+          rowActions={
+            isAdmin
+              ? (range) => (
+                  <Button
+                    size="sm"
+                    variant="danger-outline"
+                    onClick={() =>
+                      setRemoving({ id: range.id, label: `${range.startIp}–${range.endIp}` })
+                    }
+                  >
+                    Remove
+                  </Button>
+                )
+              : undefined
+          }
+        />
       )}
       {isAdmin ? (
         <form
