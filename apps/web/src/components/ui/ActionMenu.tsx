@@ -53,7 +53,8 @@ export function ActionMenu({
 
   useEffect(() => {
     if (!open) return undefined;
-    menu.current?.querySelector<HTMLElement>("[role=menuitem]")?.focus();
+    // Without preventScroll, focusing an entry scrolls the table's wrapper, and the scroll closes the menu.
+    menu.current?.querySelector<HTMLElement>("[role=menuitem]")?.focus({ preventScroll: true });
     const onPointer = (event: MouseEvent) => {
       const target = event.target as Node;
       if (!menu.current?.contains(target) && !trigger.current?.contains(target)) setPlace(null);
@@ -72,7 +73,8 @@ export function ActionMenu({
   const onKeyDown = (event: React.KeyboardEvent) => {
     const entries = [...(menu.current?.querySelectorAll<HTMLElement>("[role=menuitem]") ?? [])];
     const at = entries.indexOf(document.activeElement as HTMLElement);
-    const focus = (index: number) => entries[(index + entries.length) % entries.length]?.focus();
+    const focus = (index: number) =>
+      entries[(index + entries.length) % entries.length]?.focus({ preventScroll: true });
     if (event.key === "ArrowDown") focus(at + 1);
     else if (event.key === "ArrowUp") focus(at - 1);
     else if (event.key === "Home") focus(0);

@@ -1,16 +1,18 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { createImageInput, createOfferingInput } from "@virtfn/core/schemas";
+import dynamic from "next/dynamic";
 import { ActionConfirm } from "~/components/ui/ActionConfirm";
-import { FormDialog } from "~/components/ui/FormDialog";
-import { NumberField, SelectField, TextField } from "~/components/ui/FormFields";
 import { asPage, type Column } from "~/components/ui/ListView";
 import { ListSection } from "~/components/ui/ListSection";
 import { PageHeader } from "~/components/ui/PageHeader";
 import { memory } from "~/lib/format";
 import { useTRPC } from "~/trpc/react";
 import type { RouterOutputs } from "~/trpc/outputs";
+
+// The add forms (zod, react-hook-form) load when one is first opened.
+const AddOfferingDialog = dynamic(() => import("./CatalogForms").then((m) => m.AddOfferingDialog));
+const AddImageDialog = dynamic(() => import("./CatalogForms").then((m) => m.AddImageDialog));
 
 type Offering = RouterOutputs["catalog"]["offerings"][number];
 type Image = RouterOutputs["catalog"]["images"][number];
@@ -91,30 +93,7 @@ function Offerings() {
       add={{
         label: "Add offering",
         form: (close) => (
-          <FormDialog
-            open
-            onClose={close}
-            title="Add offering"
-            schema={createOfferingInput}
-            defaultValues={{ name: "", vcpus: 2, memoryMiB: 4096, vfNumaPolicy: "none" }}
-            submitLabel="Add offering"
-            pendingLabel="Adding…"
-            onSubmit={(values) => create.mutateAsync(values)}
-          >
-            <TextField name="name" label="Name" placeholder="xlarge" autoFocus />
-            <NumberField name="vcpus" label="vCPUs" min={1} />
-            <NumberField name="memoryMiB" label="Memory (MiB)" min={128} />
-            <SelectField
-              name="vfNumaPolicy"
-              label="VF NUMA policy"
-              hint="required: every VF, the vCPUs and the memory on one NUMA node; preferred: one node when a host has it; none: anywhere."
-              options={[
-                { value: "none", label: "none" },
-                { value: "preferred", label: "preferred" },
-                { value: "required", label: "required" },
-              ]}
-            />
-          </FormDialog>
+          <AddOfferingDialog onClose={close} add={(values) => create.mutateAsync(values)} />
         ),
       }}
     />
@@ -148,27 +127,7 @@ function Images() {
       add={{
         label: "Add image",
         form: (close) => (
-          <FormDialog
-            open
-            onClose={close}
-            title="Add image"
-            schema={createImageInput}
-            defaultValues={{ name: "", format: "qcow2", sizeGiB: 10 }}
-            submitLabel="Add image"
-            pendingLabel="Adding…"
-            onSubmit={(values) => create.mutateAsync(values)}
-          >
-            <TextField name="name" label="Name" placeholder="rocky-9" autoFocus />
-            <SelectField
-              name="format"
-              label="Format"
-              options={[
-                { value: "qcow2", label: "qcow2" },
-                { value: "raw", label: "raw" },
-              ]}
-            />
-            <NumberField name="sizeGiB" label="Size (GiB)" min={1} />
-          </FormDialog>
+          <AddImageDialog onClose={close} add={(values) => create.mutateAsync(values)} />
         ),
       }}
     />

@@ -1,17 +1,20 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { createEipInput } from "@virtfn/core/schemas";
+import dynamic from "next/dynamic";
 import { useState } from "react";
 import { ActionMenu } from "~/components/ui/ActionMenu";
 import { Button } from "~/components/ui/Button";
-import { FormDialog } from "~/components/ui/FormDialog";
-import { SelectField, TextField } from "~/components/ui/FormFields";
 import { asPage, ListView, type Column } from "~/components/ui/ListView";
 import { useListParams } from "~/components/ui/useListParams";
 import { useTRPC } from "~/trpc/react";
 import type { RouterOutputs } from "~/trpc/outputs";
 import { ProjectScopedPage, useProjectChoice } from "../vms/shared";
+
+// The form (zod, react-hook-form) loads when it is first opened.
+const AllocateEipDialog = dynamic(() =>
+  import("./AllocateEipDialog").then((m) => m.AllocateEipDialog),
+);
 
 type Eip = RouterOutputs["netservices"]["eips"]["list"][number];
 
@@ -123,30 +126,15 @@ export function EipsPage() {
         />
       </ProjectScopedPage>
       {projectId && allocating ? (
-        <FormDialog
-          open
+        <AllocateEipDialog
+          projectId={projectId}
+          networks={
+            l3s.data?.map((l3) => ({ value: l3.l3Id, label: `${l3.name} — ${l3.category}` })) ??
+            null
+          }
           onClose={() => setAllocating(false)}
-          title="Allocate an EIP"
-          schema={createEipInput}
-          defaultValues={{ projectId, name: "", vipL3Id: "", ip: undefined }}
-          submitLabel="Allocate"
-          pendingLabel="Allocating…"
-          onSubmit={(values) => create.mutateAsync(values)}
-        >
-          <TextField name="name" label="Name" placeholder="web-public" autoFocus />
-          <SelectField
-            name="vipL3Id"
-            label="From network"
-            options={[
-              { value: "", label: l3s.isPending ? "Loading networks…" : "Select an L3 network…" },
-              ...(l3s.data ?? []).map((l3) => ({
-                value: l3.l3Id,
-                label: `${l3.name} — ${l3.category}`,
-              })),
-            ]}
-          />
-          <TextField name="ip" label="Address (optional)" placeholder="any free" optional />
-        </FormDialog>
+          allocate={(values) => create.mutateAsync(values)}
+        />
       ) : null}
     </>
   );

@@ -1,24 +1,23 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import {
-  createClusterInput,
-  createZoneInput,
-  renameClusterInput,
-  renameZoneInput,
-} from "@virtfn/core/schemas";
+import dynamic from "next/dynamic";
 import { useState } from "react";
-import type { DefaultValues, FieldValues } from "react-hook-form";
-import type { z } from "zod";
 import { ActionMenu } from "~/components/ui/ActionMenu";
-import { FormDialog } from "~/components/ui/FormDialog";
-import { SelectField, TextField } from "~/components/ui/FormFields";
 import { asPage, type Column } from "~/components/ui/ListView";
 import { ListSection } from "~/components/ui/ListSection";
 import { PageHeader } from "~/components/ui/PageHeader";
 import { errorData } from "~/lib/errors";
 import { useTRPC } from "~/trpc/react";
 import type { RouterOutputs } from "~/trpc/outputs";
+
+// The forms (zod, react-hook-form) load when one is first opened.
+const AddZoneDialog = dynamic(() => import("./InventoryForms").then((m) => m.AddZoneDialog));
+const AddClusterDialog = dynamic(() => import("./InventoryForms").then((m) => m.AddClusterDialog));
+const RenameZoneDialog = dynamic(() => import("./InventoryForms").then((m) => m.RenameZoneDialog));
+const RenameClusterDialog = dynamic(() =>
+  import("./InventoryForms").then((m) => m.RenameClusterDialog),
+);
 
 type Zone = RouterOutputs["inventory"]["zones"][number];
 type Cluster = RouterOutputs["inventory"]["clusters"][number];
@@ -102,36 +101,6 @@ function rowMenu(
   );
 }
 
-/** A name change on the server's rename schema (the id rides along as a hidden value). */
-function RenameDialog<In extends FieldValues, Out>({
-  title,
-  schema,
-  defaultValues,
-  onClose,
-  rename,
-}: {
-  title: string;
-  schema: z.ZodType<Out, In>;
-  defaultValues: DefaultValues<In>;
-  onClose: () => void;
-  rename: (values: Out) => Promise<unknown>;
-}) {
-  return (
-    <FormDialog
-      open
-      onClose={onClose}
-      title={title}
-      schema={schema}
-      defaultValues={defaultValues}
-      submitLabel="Rename"
-      pendingLabel="Renaming…"
-      onSubmit={rename}
-    >
-      <TextField name="name" label="New name" autoFocus />
-    </FormDialog>
-  );
-}
-
 function Zones({ canEdit }: { canEdit: boolean }) {
   const trpc = useTRPC();
   const done = useInventoryMutations();
@@ -186,33 +155,15 @@ function Zones({ canEdit }: { canEdit: boolean }) {
             ? {
                 label: "Add zone",
                 form: (close) => (
-                  <FormDialog
-                    open
-                    onClose={close}
-                    title="Add zone"
-                    schema={createZoneInput}
-                    defaultValues={{ name: "", description: "" }}
-                    submitLabel="Add zone"
-                    pendingLabel="Adding…"
-                    onSubmit={(values) => create.mutateAsync(values)}
-                  >
-                    <TextField name="name" label="Name" placeholder="zone-east" autoFocus />
-                    <TextField
-                      name="description"
-                      label="Description"
-                      placeholder="East data centre"
-                    />
-                  </FormDialog>
+                  <AddZoneDialog onClose={close} add={(values) => create.mutateAsync(values)} />
                 ),
               }
             : undefined
         }
       />
       {renaming ? (
-        <RenameDialog
-          title={`Rename zone ${renaming.name}`}
-          schema={renameZoneInput}
-          defaultValues={{ zoneId: renaming.id, name: renaming.name }}
+        <RenameZoneDialog
+          zone={renaming}
           onClose={() => setRenaming(null)}
           rename={(values) => rename.mutateAsync(values)}
         />
@@ -264,29 +215,19 @@ function Clusters({ canEdit }: { canEdit: boolean }) {
             ? {
                 label: "Add cluster",
                 form: (close) => (
-                  <FormDialog
-                    open
+                  <AddClusterDialog
+                    zones={zoneOptions}
                     onClose={close}
-                    title="Add cluster"
-                    schema={createClusterInput}
-                    defaultValues={{ zoneId: zoneOptions[0]?.value ?? "", name: "" }}
-                    submitLabel="Add cluster"
-                    pendingLabel="Adding…"
-                    onSubmit={(values) => create.mutateAsync(values)}
-                  >
-                    <SelectField name="zoneId" label="Zone" options={zoneOptions} />
-                    <TextField name="name" label="Name" placeholder="rack-01" autoFocus />
-                  </FormDialog>
+                    add={(values) => create.mutateAsync(values)}
+                  />
                 ),
               }
             : undefined
         }
       />
       {renaming ? (
-        <RenameDialog
-          title={`Rename cluster ${renaming.name}`}
-          schema={renameClusterInput}
-          defaultValues={{ clusterId: renaming.id, name: renaming.name }}
+        <RenameClusterDialog
+          cluster={renaming}
           onClose={() => setRenaming(null)}
           rename={(values) => rename.mutateAsync(values)}
         />

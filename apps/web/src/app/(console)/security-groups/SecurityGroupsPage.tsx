@@ -2,21 +2,24 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { SecurityGroupView } from "@virtfn/core";
-import { createSecurityGroupInput } from "@virtfn/core/schemas";
+import dynamic from "next/dynamic";
 import { useId, useState } from "react";
 import { Dialog } from "~/components/Dialog";
 import { ErrorBox } from "~/components/ErrorBox";
 import { describedBy, Field, numberOrUndefined } from "~/components/Field";
 import { ActionMenu } from "~/components/ui/ActionMenu";
 import { Button } from "~/components/ui/Button";
-import { FormDialog } from "~/components/ui/FormDialog";
-import { TextField } from "~/components/ui/FormFields";
 import { DataTable } from "~/components/ui/DataTable";
 import { asPage, ListView, type Column } from "~/components/ui/ListView";
 import { useListParams } from "~/components/ui/useListParams";
 import { fieldErrorsOf } from "~/lib/errors";
 import { useTRPC } from "~/trpc/react";
 import { ProjectScopedPage, useProjectChoice } from "../vms/shared";
+
+// The form (zod, react-hook-form) loads when it is first opened.
+const CreateGroupDialog = dynamic(() =>
+  import("./CreateGroupDialog").then((m) => m.CreateGroupDialog),
+);
 
 type Rule = SecurityGroupView["rules"][number];
 
@@ -111,19 +114,11 @@ export function SecurityGroupsPage() {
         />
       </ProjectScopedPage>
       {projectId && creating ? (
-        <FormDialog
-          open
+        <CreateGroupDialog
+          projectId={projectId}
           onClose={() => setCreating(false)}
-          title="Create security group"
-          schema={createSecurityGroupInput}
-          defaultValues={{ projectId, name: "", description: "" }}
-          submitLabel="Create"
-          pendingLabel="Creating…"
-          onSubmit={(values) => create.mutateAsync(values)}
-        >
-          <TextField name="name" label="Name" placeholder="web" autoFocus />
-          <TextField name="description" label="Description (optional)" />
-        </FormDialog>
+          create={(values) => create.mutateAsync(values)}
+        />
       ) : null}
       {open ? <RulesDialog group={open} onClose={() => setRulesOf(null)} /> : null}
     </>

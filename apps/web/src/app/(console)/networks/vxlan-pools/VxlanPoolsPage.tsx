@@ -1,19 +1,22 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { createVxlanPoolInput } from "@virtfn/core/schemas";
+import dynamic from "next/dynamic";
 import { useState } from "react";
 import { useCan } from "~/components/session";
 import { ActionConfirm } from "~/components/ui/ActionConfirm";
 import { Button } from "~/components/ui/Button";
-import { FormDialog } from "~/components/ui/FormDialog";
-import { NumberField, SelectField, TextField } from "~/components/ui/FormFields";
 import { asPage, ListView, type Column } from "~/components/ui/ListView";
 import { PageHeader } from "~/components/ui/PageHeader";
 import { useListParams } from "~/components/ui/useListParams";
 import { dateTime } from "~/lib/format";
 import { useTRPC } from "~/trpc/react";
 import type { RouterOutputs } from "~/trpc/outputs";
+
+// The form (zod, react-hook-form) loads when it is first opened.
+const CreatePoolDialog = dynamic(() =>
+  import("./CreatePoolDialog").then((m) => m.CreatePoolDialog),
+);
 
 type Pool = RouterOutputs["networks"]["vxlanPools"]["list"][number];
 
@@ -96,28 +99,11 @@ export function VxlanPoolsPage() {
         }
       />
       {isAdmin && creating ? (
-        <FormDialog
-          open
+        <CreatePoolDialog
+          zones={zones.data?.map((z) => ({ value: z.id, label: z.name })) ?? null}
           onClose={() => setCreating(false)}
-          title="Create VXLAN pool"
-          schema={createVxlanPoolInput}
-          defaultValues={{ zoneId: "", name: "", vniStart: 5000, vniEnd: 5999 }}
-          submitLabel="Create pool"
-          pendingLabel="Creating…"
-          onSubmit={(values) => create.mutateAsync(values)}
-        >
-          <SelectField
-            name="zoneId"
-            label="Zone"
-            options={[
-              { value: "", label: zones.isPending ? "Loading zones…" : "Select a zone…" },
-              ...(zones.data ?? []).map((z) => ({ value: z.id, label: z.name })),
-            ]}
-          />
-          <TextField name="name" label="Name" placeholder="vxlan-pool-1" autoFocus />
-          <NumberField name="vniStart" label="First VNI" hint="1 to 16777215" min={1} />
-          <NumberField name="vniEnd" label="Last VNI" hint="Not below the first VNI" min={1} />
-        </FormDialog>
+          create={(values) => create.mutateAsync(values)}
+        />
       ) : null}
     </>
   );
