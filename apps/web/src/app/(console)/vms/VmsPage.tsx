@@ -59,7 +59,9 @@ export function VmsPage({ projectIds }: { projectIds: string[] }) {
           <Link href={`/vms/${vm.id}`} className="strong-link">
             {vm.name}
           </Link>
-          <div className="sub show-narrow">{vm.hostName ?? "no host"}</div>
+          <div className="sub show-narrow">
+            {vm.hostName ?? "no host"} · {nicSummary(vm.nicCount, vm.vfNicCount)}
+          </div>
         </>
       ),
     },
@@ -79,6 +81,7 @@ export function VmsPage({ projectIds }: { projectIds: string[] }) {
       key: "nics",
       header: "NICs",
       className: "nowrap",
+      secondary: true,
       cell: (vm) => <span data-testid="vm-nics">{nicSummary(vm.nicCount, vm.vfNicCount)}</span>,
     },
     {
