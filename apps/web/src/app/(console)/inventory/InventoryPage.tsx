@@ -119,7 +119,13 @@ function Zones({ canEdit }: { canEdit: boolean }) {
       cell: (z) => z.description || "—",
     },
     { key: "clusters", header: "Clusters", num: true, cell: (z) => z._count.clusters },
-    { key: "l2s", header: "L2 networks", num: true, cell: (z) => z._count.l2Networks },
+    {
+      key: "l2s",
+      header: "L2 networks",
+      num: true,
+      secondary: true,
+      cell: (z) => z._count.l2Networks,
+    },
     {
       key: "pools",
       header: "VXLAN pools",
