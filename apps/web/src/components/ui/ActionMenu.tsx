@@ -59,7 +59,9 @@ export function ActionMenu({
       const target = event.target as Node;
       if (!menu.current?.contains(target) && !trigger.current?.contains(target)) setPlace(null);
     };
-    const onMove = () => setPlace(null);
+    // A scroll or resize (a live page re-rendering above the table moves it too) keeps the menu
+    // open under its button.
+    const onMove = () => show();
     document.addEventListener("mousedown", onPointer);
     window.addEventListener("resize", onMove);
     window.addEventListener("scroll", onMove, true);
