@@ -141,8 +141,13 @@ test("tenant creates a VM with Enable SR-IOV, sees its VF released on stop and b
     "cannot be live-migrated while running with VF NIC eth0",
   );
   await expect(migrate).toHaveAttribute("aria-describedby", "vm-why-migrate");
-  // R10: the NIC type cannot change while running.
-  await expect(row.getByTestId("nic-action-type").first()).toBeDisabled();
+  // R10: the NIC type cannot change while running; its menu entry is greyed out with the reason.
+  const nicMenu = row.getByRole("button", { name: "Actions for eth0" });
+  const makeVnic = row.getByTestId("nic-action-type");
+  await nicMenu.click();
+  await expect(makeVnic).toHaveAttribute("aria-disabled", "true");
+  await expect(makeVnic.locator(".action-menu-reason")).not.toBeEmpty();
+  await page.keyboard.press("Escape");
 
   // R8: stopping releases the VF; the NIC keeps its type.
   await page.getByTestId("vm-action-stop").click();
@@ -154,7 +159,10 @@ test("tenant creates a VM with Enable SR-IOV, sees its VF released on stop and b
   await expect(row).toHaveAttribute("data-type", "VF");
   // Stopped, it may migrate (R9) and its NIC type may change (R10).
   await expect(migrate).toBeEnabled();
-  await expect(row.getByTestId("nic-action-type").first()).toBeEnabled();
+  await nicMenu.click();
+  await expect(makeVnic).toBeVisible();
+  await expect(makeVnic).not.toHaveAttribute("aria-disabled", "true");
+  await page.keyboard.press("Escape");
 
   // Starting takes a VF again.
   await page.getByTestId("vm-action-start").click();

@@ -1,5 +1,6 @@
 "use client";
 
+import { Button } from "~/components/ui/Button";
 export default function ErrorPage({
   error,
   reset,
@@ -19,9 +20,9 @@ export default function ErrorPage({
             </>
           ) : null}
         </p>
-        <button type="button" className="btn btn-primary" onClick={reset}>
+        <Button variant="primary" onClick={reset}>
           Try again
-        </button>
+        </Button>
       </div>
     </main>
   );

@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { ButtonLink } from "~/components/ui/Button";
 
 export default function NotFound() {
   return (
@@ -6,9 +6,9 @@ export default function NotFound() {
       <div className="login-card">
         <h1>Page not found</h1>
         <p className="muted">There is nothing at this address.</p>
-        <Link href="/" className="btn btn-primary">
+        <ButtonLink href="/" variant="primary">
           Go to the console
-        </Link>
+        </ButtonLink>
       </div>
     </main>
   );

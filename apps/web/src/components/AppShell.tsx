@@ -7,6 +7,7 @@ import { useEffect, useState } from "react";
 import { useTRPC } from "~/trpc/react";
 import { homeFor, navFor } from "./nav";
 import { SessionProvider, type SessionUser } from "./session";
+import { Button } from "~/components/ui/Button";
 
 export function AppShell({ user, children }: { user: SessionUser; children: React.ReactNode }) {
   const trpc = useTRPC();
@@ -50,14 +51,14 @@ export function AppShell({ user, children }: { user: SessionUser; children: Reac
             <span className="user-name">{user.username}</span>
             <span className={`role role-${user.role.toLowerCase()}`}>{user.role}</span>
           </span>
-          <button
-            type="button"
-            className="btn btn-ghost btn-sm"
+          <Button
+            variant="ghost"
+            size="sm"
             onClick={() => logout.mutate()}
             disabled={logout.isPending}
           >
             {logout.isPending ? "Signing out…" : "Sign out"}
-          </button>
+          </Button>
         </header>
         <nav id="main-nav" className={`nav ${menuOpen ? "nav-open" : ""}`} aria-label="Main">
           <ul>

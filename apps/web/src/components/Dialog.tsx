@@ -1,6 +1,7 @@
 "use client";
 
 import { useEffect, useId, useRef } from "react";
+import { Button } from "./ui/Button";
 
 /**
  * A modal built on <dialog>: showModal() makes the rest of the page inert (focus stays inside),
@@ -104,22 +105,17 @@ export function ConfirmDialog({
         {error}
         <div className="dialog-actions">
           {/* Destructive confirmations start on Cancel; others on the confirm button (Enter confirms). */}
-          <button
-            type="button"
-            className="btn"
-            onClick={onClose}
-            data-autofocus={danger ? "" : undefined}
-          >
+          <Button onClick={onClose} data-autofocus={danger ? "" : undefined}>
             Cancel
-          </button>
-          <button
+          </Button>
+          <Button
             type="submit"
-            className={`btn ${danger ? "btn-danger" : "btn-primary"}`}
+            variant={danger ? "danger" : "primary"}
             disabled={pending}
             data-autofocus={danger ? undefined : ""}
           >
             {pending ? "Working…" : confirmLabel}
-          </button>
+          </Button>
         </div>
       </form>
     </Dialog>

@@ -1,6 +1,7 @@
 "use client";
 
 import { errorData, errorMessage } from "~/lib/errors";
+import { Button } from "~/components/ui/Button";
 
 export function ErrorBox({
   error,
@@ -20,9 +21,9 @@ export function ErrorBox({
         <code className="code">{data.domainCode}</code>
       ) : null}
       {onRetry ? (
-        <button type="button" className="btn btn-sm" onClick={onRetry}>
+        <Button size="sm" onClick={onRetry}>
           Retry
-        </button>
+        </Button>
       ) : null}
     </div>
   );

@@ -7,7 +7,7 @@ import { dateTime, duration, operationKindLabel, relativeTime } from "~/lib/form
 import { targetHref } from "~/lib/links";
 import { OperationStatusBadge } from "./badges";
 import { ProgressBar } from "./ProgressBar";
-import { SortHeader, type SortOrder } from "./table";
+import { DataTable, type Column } from "./ui/DataTable";
 
 export type OperationSort = "createdAt" | "kind" | "status" | "targetName";
 
@@ -61,77 +61,90 @@ function Target({ op }: { op: OperationView }) {
   return <span>{op.targetName}</span>;
 }
 
+/** The operation columns; the target column is left out where the page is the target. */
+export function operationColumns(
+  now: number,
+  showTarget = true,
+): Column<OperationView, OperationSort>[] {
+  return [
+    {
+      key: "kind",
+      header: "Operation",
+      sort: "kind",
+      cell: (op) => (
+        <>
+          <Link href={`/operations/${op.id}`} className="op-kind" title="Operation details">
+            {operationKindLabel(op.kind)}
+          </Link>
+          <div className="show-narrow">
+            <OperationProgress op={op} />
+          </div>
+        </>
+      ),
+    },
+    ...(showTarget
+      ? [
+          {
+            key: "target",
+            header: "Target",
+            sort: "targetName" as const,
+            cell: (op: OperationView) => <Target op={op} />,
+          },
+        ]
+      : []),
+    {
+      key: "status",
+      header: "Status",
+      sort: "status",
+      cell: (op) => <OperationStatusBadge status={op.status} />,
+    },
+    {
+      key: "progress",
+      header: "Progress",
+      secondary: true,
+      className: "col-progress",
+      cell: (op) => <OperationProgress op={op} />,
+    },
+    {
+      key: "requester",
+      header: "Requester",
+      secondary: true,
+      cell: (op) => op.requester ?? "system",
+    },
+    {
+      key: "started",
+      header: "Started",
+      sort: "createdAt",
+      cell: (op) => <span title={dateTime(op.createdAt)}>{relativeTime(op.createdAt, now)}</span>,
+    },
+    {
+      key: "duration",
+      header: "Duration",
+      num: true,
+      secondary: true,
+      cell: (op) => duration(op.startedAt, op.finishedAt, now),
+    },
+  ];
+}
+
+/** A detail page's recent operations (no sorting, no pager). */
 export function OperationsTable({
   items,
-  sorting,
   showTarget = true,
   now,
 }: {
   items: OperationView[];
-  sorting?: {
-    sort: OperationSort;
-    order: SortOrder;
-    onSort: (sort: OperationSort, order: SortOrder) => void;
-  };
   showTarget?: boolean;
   now: number;
 }) {
-  const header = (label: string, field: OperationSort, className?: string) =>
-    sorting ? (
-      <SortHeader
-        label={label}
-        field={field}
-        sort={sorting.sort}
-        order={sorting.order}
-        onSort={sorting.onSort}
-        className={className}
-      />
-    ) : (
-      <th className={className}>{label}</th>
-    );
   return (
-    <div className="table-wrap">
-      <table className="data ops-table">
-        <thead>
-          <tr>
-            {header("Operation", "kind")}
-            {showTarget ? header("Target", "targetName") : null}
-            {header("Status", "status")}
-            <th className="col-progress hide-narrow">Progress</th>
-            <th className="hide-narrow">Requester</th>
-            {header("Started", "createdAt")}
-            <th className="hide-narrow">Duration</th>
-          </tr>
-        </thead>
-        <tbody>
-          {items.map((op) => (
-            <tr key={op.id} data-testid="operation-row" data-status={op.status}>
-              <td>
-                <Link href={`/operations/${op.id}`} className="op-kind" title="Operation details">
-                  {operationKindLabel(op.kind)}
-                </Link>
-                <div className="show-narrow">
-                  <OperationProgress op={op} />
-                </div>
-              </td>
-              {showTarget ? (
-                <td>
-                  <Target op={op} />
-                </td>
-              ) : null}
-              <td>
-                <OperationStatusBadge status={op.status} />
-              </td>
-              <td className="col-progress hide-narrow">
-                <OperationProgress op={op} />
-              </td>
-              <td className="hide-narrow">{op.requester ?? "system"}</td>
-              <td title={dateTime(op.createdAt)}>{relativeTime(op.createdAt, now)}</td>
-              <td className="hide-narrow num">{duration(op.startedAt, op.finishedAt, now)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      rows={items}
+      columns={operationColumns(now, showTarget)}
+      rowKey={(op) => op.id}
+      rowTestId="operation-row"
+      rowData={(op) => ({ "data-status": op.status })}
+      className="ops-table"
+    />
   );
 }

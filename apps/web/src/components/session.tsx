@@ -1,9 +1,10 @@
 "use client";
 
-import { can, type Permission } from "@virtfn/core/can";
+import { can, type Permission, type ROLES } from "@virtfn/core/can";
 import { createContext, useContext } from "react";
 
-export type Role = "Admin" | "Tenant" | "Auditor";
+/** core's roles (can.ts holds the one list). */
+export type Role = (typeof ROLES)[number];
 export interface SessionUser {
   username: string;
   role: Role;

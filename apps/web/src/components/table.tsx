@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useState } from "react";
+import { Button } from "~/components/ui/Button";
 
 export type SortOrder = "asc" | "desc";
 
@@ -84,47 +84,13 @@ export function Pager({
         </select>
       </label>
       <div className="pager-buttons">
-        <button type="button" className="btn btn-sm" onClick={onPrev} disabled={!hasPrev}>
+        <Button size="sm" onClick={onPrev} disabled={!hasPrev}>
           ‹ Previous
-        </button>
-        <button type="button" className="btn btn-sm" onClick={onNext} disabled={!hasNext}>
+        </Button>
+        <Button size="sm" onClick={onNext} disabled={!hasNext}>
           Next ›
-        </button>
+        </Button>
       </div>
     </div>
   );
-}
-
-/**
- * Previous/Next over an opaque cursor. The stack holds the cursors of the pages after the first;
- * it resets whenever `resetKey` (filters, sorting, page size) changes.
- */
-export function useCursorPages(resetKey: string) {
-  const [stack, setStack] = useState<string[]>([]);
-  const [key, setKey] = useState(resetKey);
-  if (key !== resetKey) {
-    setKey(resetKey);
-    setStack([]);
-  }
-  return {
-    cursor: stack.at(-1),
-    pageIndex: stack.length,
-    hasPrev: stack.length > 0,
-    next: (cursor: string) => setStack((s) => [...s, cursor]),
-    prev: () => setStack((s) => s.slice(0, -1)),
-  };
-}
-
-/** A value that follows `value` after `ms` without changes (for search boxes). */
-export function useDebounced<T>(value: T, ms = 250): T {
-  const [debounced, setDebounced] = useState(value);
-  useDebounceEffect(value, ms, setDebounced);
-  return debounced;
-}
-
-function useDebounceEffect<T>(value: T, ms: number, set: (value: T) => void) {
-  useEffect(() => {
-    const timer = setTimeout(() => set(value), ms);
-    return () => clearTimeout(timer);
-  }, [value, ms, set]);
 }

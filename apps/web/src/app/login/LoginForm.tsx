@@ -7,6 +7,7 @@ import { homeFor } from "~/components/nav";
 import { safeNext } from "~/lib/safe-next";
 import { errorData, errorMessage, fieldErrorsOf } from "~/lib/errors";
 import { useTRPC } from "~/trpc/react";
+import { Button } from "~/components/ui/Button";
 
 export function LoginForm({ next, demoHint }: { next: string | null; demoHint: string }) {
   const trpc = useTRPC();
@@ -90,13 +91,9 @@ export function LoginForm({ next, demoHint }: { next: string | null; demoHint: s
           </p>
         ) : null}
       </div>
-      <button
-        type="submit"
-        className="btn btn-primary btn-block"
-        disabled={login.isPending || login.isSuccess}
-      >
+      <Button type="submit" variant="primary" block disabled={login.isPending || login.isSuccess}>
         {login.isPending || login.isSuccess ? "Signing in…" : "Sign in"}
-      </button>
+      </Button>
       <p className="hint demo-hint">{demoHint}</p>
     </form>
   );

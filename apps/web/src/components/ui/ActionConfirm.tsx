@@ -15,6 +15,8 @@ export interface ConfirmSpec {
   /** Runs the mutation (e.g. `() => remove.mutateAsync({ id })`); a rejection stays in the dialog. */
   action: () => Promise<unknown>;
   onDone?: () => void;
+  /** More about a refusal under its message (what blocks a delete, say). */
+  explainError?: (error: unknown) => ReactNode;
 }
 
 /**
@@ -49,7 +51,14 @@ export function ActionConfirmDialog({
       confirmLabel={spec.confirmLabel}
       danger={spec.danger}
       pending={run.isPending}
-      error={run.isError ? <ErrorBox error={run.error} /> : null}
+      error={
+        run.isError ? (
+          <>
+            <ErrorBox error={run.error} />
+            {spec.explainError?.(run.error)}
+          </>
+        ) : null
+      }
       onClose={close}
       onConfirm={() => run.mutate()}
     >

@@ -16,6 +16,7 @@ export interface ActionItem {
   /** Greys the entry out; the reason is shown under its label, not only in a tooltip. */
   disabledReason?: string | null | undefined;
   danger?: boolean;
+  testId?: string;
 }
 
 /**
@@ -52,12 +53,15 @@ export function ActionMenu({
 
   useEffect(() => {
     if (!open) return undefined;
-    menu.current?.querySelector<HTMLElement>("[role=menuitem]")?.focus();
+    // Without preventScroll, focusing an entry scrolls the table's wrapper, and the scroll closes the menu.
+    menu.current?.querySelector<HTMLElement>("[role=menuitem]")?.focus({ preventScroll: true });
     const onPointer = (event: MouseEvent) => {
       const target = event.target as Node;
       if (!menu.current?.contains(target) && !trigger.current?.contains(target)) setPlace(null);
     };
-    const onMove = () => setPlace(null);
+    // A scroll or resize (a live page re-rendering above the table moves it too) keeps the menu
+    // open under its button.
+    const onMove = () => show();
     document.addEventListener("mousedown", onPointer);
     window.addEventListener("resize", onMove);
     window.addEventListener("scroll", onMove, true);
@@ -71,7 +75,8 @@ export function ActionMenu({
   const onKeyDown = (event: React.KeyboardEvent) => {
     const entries = [...(menu.current?.querySelectorAll<HTMLElement>("[role=menuitem]") ?? [])];
     const at = entries.indexOf(document.activeElement as HTMLElement);
-    const focus = (index: number) => entries[(index + entries.length) % entries.length]?.focus();
+    const focus = (index: number) =>
+      entries[(index + entries.length) % entries.length]?.focus({ preventScroll: true });
     if (event.key === "ArrowDown") focus(at + 1);
     else if (event.key === "ArrowUp") focus(at - 1);
     else if (event.key === "Home") focus(0);
@@ -131,6 +136,7 @@ export function ActionMenu({
                 className={cls}
                 href={item.href}
                 tabIndex={-1}
+                data-testid={item.testId}
                 onClick={() => close(false)}
               >
                 {content}
@@ -143,6 +149,7 @@ export function ActionMenu({
                 tabIndex={-1}
                 className={cls}
                 aria-disabled={disabled || undefined}
+                data-testid={item.testId}
                 onClick={() => choose(item)}
               >
                 {content}

@@ -11,9 +11,8 @@ import {
 } from "react-hook-form";
 import type { z } from "zod";
 import { Dialog } from "~/components/Dialog";
-import { ErrorBox } from "~/components/ErrorBox";
 import { serverFieldErrors } from "~/lib/server-field-errors";
-import { Button } from "./Button";
+import { FormActions } from "./FormActions";
 
 export interface FormDialogProps<In extends FieldValues, Out> {
   open: boolean;
@@ -85,13 +84,13 @@ export function FormDialog<In extends FieldValues, Out>({
             {intro}
             {children}
           </div>
-          {unplaced ? <ErrorBox error={unplaced} /> : null}
-          <div className="dialog-actions">
-            <Button onClick={close}>Cancel</Button>
-            <Button type="submit" variant="primary" disabled={pending}>
-              {pending ? (pendingLabel ?? "Saving…") : submitLabel}
-            </Button>
-          </div>
+          <FormActions
+            error={unplaced}
+            pending={pending}
+            submitLabel={submitLabel}
+            pendingLabel={pendingLabel}
+            onCancel={close}
+          />
         </form>
       </FormProvider>
     </Dialog>

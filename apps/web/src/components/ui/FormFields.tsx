@@ -37,12 +37,19 @@ export function TextField({
   type = "text",
   autoComplete = "off",
   placeholder,
+  optional,
 }: FieldBase & {
   type?: "text" | "password" | "url";
   autoComplete?: string;
   placeholder?: string;
+  /** An empty box is sent as undefined (the schema's `.optional()`), not as "". */
+  optional?: boolean;
 }) {
-  const { id, error, props } = useFormField(name, hint);
+  const { id, error, props } = useFormField(
+    name,
+    hint,
+    optional ? { setValueAs: (v: unknown) => (v === "" ? undefined : v) } : undefined,
+  );
   return (
     <Field id={id} label={label} error={error} hint={hint}>
       <input

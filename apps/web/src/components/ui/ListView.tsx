@@ -1,22 +1,14 @@
 "use client";
 
-import type { ReactNode } from "react";
+import { useEffect, useState, type ReactNode } from "react";
 import { ErrorBox } from "~/components/ErrorBox";
-import { Pager, SortHeader } from "~/components/table";
+import { Pager } from "~/components/table";
 import { Button } from "./Button";
+import { DataTable, type Column } from "./DataTable";
 import type { ListParams } from "./useListParams";
 
-export interface Column<T, S extends string = string> {
-  key: string;
-  header: string;
-  cell: (row: T) => ReactNode;
-  /** The list's sort field for this column: its header then sorts on click. */
-  sort?: S;
-  num?: boolean;
-  /** Hidden below 760 px; key columns (name, state, actions) never set this. */
-  secondary?: boolean;
-  className?: string;
-}
+// Column is part of ListView's props; pages import it from here with ListView.
+export type { Column } from "./DataTable";
 
 export interface FilterDef<F extends string = string> {
   key: F;
@@ -32,6 +24,22 @@ export interface ListPage<T> {
   nextCursor: string | null;
   total: number;
   totalExact?: boolean;
+}
+
+/** A list the server answers whole (an array), as the one page ListView shows (with `paged={false}`). */
+export function asPage<T>(query: {
+  data: T[] | undefined;
+  isPending: boolean;
+  isFetching?: boolean;
+  isError: boolean;
+  error: unknown;
+  refetch: () => unknown;
+}): ListQuery<T> {
+  const { data } = query;
+  return {
+    ...query,
+    data: data && { items: data, nextCursor: null, total: data.length },
+  };
 }
 
 /** What ListView reads from a react-query result. */
@@ -60,9 +68,13 @@ export interface ListViewProps<T, S extends string, F extends string> {
   /** The last column's content (an ActionMenu, an ActionConfirm); the column is a key column. */
   rowActions?: (row: T) => ReactNode;
   rowTestId?: string;
+  /** More `data-*` attributes on a row, for tests that pick a row by its name. */
+  rowData?: (row: T) => Record<`data-${string}`, string>;
   /** Rendered above the table (a row mutation's error, for example). */
   notice?: ReactNode;
   className?: string;
+  /** False for a list the server answers whole (no cursor): no pager. */
+  paged?: boolean;
 }
 
 /**
@@ -81,8 +93,10 @@ export function ListView<T, S extends string = string, F extends string = string
   toolbar,
   rowActions,
   rowTestId,
+  rowData,
   notice,
   className,
+  paged = true,
 }: ListViewProps<T, S, F>) {
   const hasToolbar = Boolean(search || filters?.length || toolbar);
   return (
@@ -130,7 +144,9 @@ export function ListView<T, S extends string = string, F extends string = string
         empty={empty}
         rowActions={rowActions}
         rowTestId={rowTestId}
+        rowData={rowData}
         className={className}
+        paged={paged}
       />
     </>
   );
@@ -145,7 +161,9 @@ function ListBody<T, S extends string, F extends string>({
   empty,
   rowActions,
   rowTestId,
+  rowData,
   className,
+  paged,
 }: Pick<
   ListViewProps<T, S, F>,
   | "list"
@@ -156,7 +174,9 @@ function ListBody<T, S extends string, F extends string>({
   | "empty"
   | "rowActions"
   | "rowTestId"
+  | "rowData"
   | "className"
+  | "paged"
 >) {
   const { data } = query;
   if (query.isError && !data) {
@@ -193,71 +213,34 @@ function ListBody<T, S extends string, F extends string>({
   }
   return (
     <>
-      <div className="table-wrap" aria-busy={query.isFetching ? true : undefined}>
-        <table className={`data ${className ?? ""}`}>
-          <thead>
-            <tr>
-              {columns.map((column) => {
-                const cls = columnClass(column);
-                return column.sort ? (
-                  <SortHeader
-                    key={column.key}
-                    label={column.header}
-                    field={column.sort}
-                    sort={list.sort}
-                    order={list.sort === column.sort ? list.order : "asc"}
-                    onSort={list.setSort}
-                    className={cls}
-                  />
-                ) : (
-                  <th key={column.key} className={cls}>
-                    {column.header}
-                  </th>
-                );
-              })}
-              {rowActions ? (
-                <th className="num row-actions">
-                  <span className="sr-only">Actions</span>
-                </th>
-              ) : null}
-            </tr>
-          </thead>
-          <tbody>
-            {data.items.map((row) => (
-              <tr key={rowKey(row)} data-testid={rowTestId}>
-                {columns.map((column) => (
-                  <td key={column.key} className={columnClass(column)}>
-                    {column.cell(row)}
-                  </td>
-                ))}
-                {rowActions ? <td className="num row-actions">{rowActions(row)}</td> : null}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-      <Pager
-        total={data.total}
-        totalExact={data.totalExact ?? true}
-        offset={list.offset}
-        count={data.items.length}
-        limit={list.limit}
-        hasNext={data.nextCursor !== null}
-        hasPrev={list.hasPrev}
-        onNext={() => data.nextCursor && list.next(data.nextCursor)}
-        onPrev={list.prev}
-        onLimit={list.setLimit}
-        noun={noun}
+      {query.isError ? <ErrorBox title="Refreshing failed." error={query.error} /> : null}
+      <DataTable
+        rows={data.items}
+        columns={columns}
+        rowKey={rowKey}
+        sorting={{ sort: list.sort, order: list.order, onSort: list.setSort }}
+        rowActions={rowActions}
+        rowTestId={rowTestId}
+        rowData={rowData}
+        className={className}
+        busy={query.isFetching}
       />
+      {paged ? (
+        <Pager
+          total={data.total}
+          totalExact={data.totalExact ?? true}
+          offset={list.offset}
+          count={data.items.length}
+          limit={list.limit}
+          hasNext={data.nextCursor !== null}
+          hasPrev={list.hasPrev}
+          onNext={() => data.nextCursor && list.next(data.nextCursor)}
+          onPrev={list.prev}
+          onLimit={list.setLimit}
+          noun={noun}
+        />
+      ) : null}
     </>
-  );
-}
-
-function columnClass(column: { num?: boolean; secondary?: boolean; className?: string }) {
-  return (
-    [column.num ? "num" : null, column.secondary ? "hide-narrow" : null, column.className]
-      .filter(Boolean)
-      .join(" ") || undefined
   );
 }
 
@@ -279,6 +262,50 @@ export function CheckFilter<S extends string, F extends string>({
         onChange={(event) => list.setFilter(filter, event.target.checked ? "1" : undefined)}
       />
       <span>{label}</span>
+    </label>
+  );
+}
+
+/**
+ * A typed filter (a name, an id, a date) with a visible label, kept in the URL as `?<filter>=`
+ * once typing pauses. A Back or "Clear filters" that changes the URL shows in the box.
+ */
+export function TextFilter<S extends string, F extends string>({
+  list,
+  filter,
+  label,
+  placeholder,
+  type = "search",
+}: {
+  list: ListParams<S, F>;
+  filter: NoInfer<F>;
+  label: string;
+  placeholder?: string;
+  type?: "search" | "datetime-local";
+}) {
+  const inUrl = list.filters[filter] ?? "";
+  const [text, setText] = useState(inUrl);
+  const [shown, setShown] = useState(inUrl);
+  if (shown !== inUrl) {
+    setShown(inUrl);
+    if (text.trim() !== inUrl) setText(inUrl);
+  }
+  useEffect(() => {
+    const typed = text.trim();
+    if (typed === inUrl) return undefined;
+    const timer = setTimeout(() => list.setFilter(filter, typed || undefined), 250);
+    return () => clearTimeout(timer);
+    // Only typing changes the URL (a Back to another value does not retype it).
+  }, [text]);
+  return (
+    <label className="field-inline">
+      <span>{label}</span>
+      <input
+        type={type}
+        placeholder={placeholder}
+        value={text}
+        onChange={(event) => setText(event.target.value)}
+      />
     </label>
   );
 }

@@ -3,34 +3,25 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import type { AuditEventView } from "@virtfn/core";
 import Link from "next/link";
-import { useEffect, useState } from "react";
-import { ErrorBox } from "~/components/ErrorBox";
-import type { Role } from "~/components/session";
-import { Pager, useCursorPages, useDebounced } from "~/components/table";
-import { useUrlFilters } from "~/components/url-filters";
+import { useCan } from "~/components/session";
+import { Badge } from "~/components/ui/Badge";
+import { buttonClass } from "~/components/ui/Button";
+import { ListView, TextFilter, type Column } from "~/components/ui/ListView";
+import { PageHeader } from "~/components/ui/PageHeader";
+import { useListParams } from "~/components/ui/useListParams";
 import { dateTime } from "~/lib/format";
 import { targetHref } from "~/lib/links";
 import { useTRPC } from "~/trpc/react";
 
-type Outcome = "Success" | "Failure" | "Denied";
-const outcomes: Outcome[] = ["Success", "Failure", "Denied"];
-const outcomeBadge: Record<Outcome, string> = {
-  Success: "badge-ok",
-  Failure: "badge-err",
-  Denied: "badge-warn",
-};
-
-const FILTERS = ["actor", "action", "target", "project", "outcome", "from", "to"] as const;
+const outcomes = ["Success", "Failure", "Denied"] as const;
+const outcomeOptions = outcomes.map((o) => ({ value: o, label: o }));
+const outcomeTone = { Success: "ok", Failure: "err", Denied: "warn" } as const;
 
 /** datetime-local ("2026-01-31T12:00") → ISO with the browser's offset, or undefined. */
-function isoFromLocal(value: string): string | undefined {
+function isoFromLocal(value: string | undefined): string | undefined {
   if (!value) return undefined;
   const date = new Date(value);
   return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
-}
-
-function isOutcome(value: string): value is Outcome {
-  return (outcomes as string[]).includes(value);
 }
 
 function messageOf(event: AuditEventView): string | undefined {
@@ -62,251 +53,169 @@ function Target({ event }: { event: AuditEventView }) {
   );
 }
 
-export function AuditPage({ role }: { role: Role }) {
+const columns: Column<AuditEventView>[] = [
+  {
+    key: "when",
+    header: "When",
+    cell: (event) => (
+      <>
+        {dateTime(event.at)}
+        <div className="sub show-narrow">{event.actorName}</div>
+      </>
+    ),
+  },
+  {
+    key: "actor",
+    header: "Actor",
+    secondary: true,
+    cell: (event) => (
+      <>
+        {event.actorName}
+        {event.apiKeyId ? <div className="sub">via API key</div> : null}
+      </>
+    ),
+  },
+  { key: "action", header: "Action", cell: (event) => <code>{event.action}</code> },
+  {
+    key: "target",
+    header: "Target",
+    cell: (event) => (
+      <div data-testid="audit-target">
+        <Target event={event} />
+      </div>
+    ),
+  },
+  {
+    key: "project",
+    header: "Project",
+    secondary: true,
+    cell: (event) => (event.projectId ? (event.projectName ?? event.projectId.slice(0, 8)) : "—"),
+  },
+  {
+    key: "outcome",
+    header: "Outcome",
+    cell: (event) => {
+      const message = messageOf(event);
+      return (
+        <>
+          <Badge tone={outcomeTone[event.outcome]}>{event.outcome}</Badge>
+          {message && event.outcome !== "Success" ? (
+            <div className="sub" title={event.errorCode ?? undefined}>
+              {message}
+            </div>
+          ) : event.errorCode ? (
+            <div className="sub">{event.errorCode}</div>
+          ) : null}
+        </>
+      );
+    },
+  },
+  { key: "from", header: "From", secondary: true, cell: (event) => event.sourceIp ?? "—" },
+];
+
+export function AuditPage() {
   const trpc = useTRPC();
-  const { values, set, query } = useUrlFilters(FILTERS);
-  const [text, setText] = useState({
-    actor: values.actor,
-    action: values.action,
-    target: values.target,
+  // core shows those who read the inventory every project (may narrow to one); others their own.
+  const seesAllProjects = useCan("inventory.read");
+  const list = useListParams({
+    filters: ["actor", "action", "target", "project", "outcome", "from", "to"] as const,
   });
-  const typed = useDebounced(text);
-  useEffect(() => {
-    const patch = {
-      actor: typed.actor.trim(),
-      action: typed.action.trim(),
-      target: typed.target.trim(),
-    };
-    if (
-      patch.actor !== values.actor ||
-      patch.action !== values.action ||
-      patch.target !== values.target
-    ) {
-      set(patch);
-    }
-  }, [typed, values.actor, values.action, values.target, set]);
-  const [limit, setLimit] = useState(25);
-  const outcome = isOutcome(values.outcome) ? values.outcome : undefined;
-  const pages = useCursorPages([query, limit].join("|"));
+  const { filters: values } = list;
   const projects = useQuery({
     ...trpc.iam.projects.list.queryOptions({ limit: 200 }),
-    enabled: role !== "Tenant",
+    enabled: seesAllProjects,
   });
   const filters = {
-    actor: values.actor || undefined,
-    action: values.action || undefined,
-    targetId: values.target || undefined,
-    projectId: values.project || undefined,
-    outcome,
+    actor: values.actor,
+    action: values.action,
+    targetId: values.target,
+    projectId: values.project,
+    outcome: outcomes.find((o) => o === values.outcome),
     from: isoFromLocal(values.from),
     to: isoFromLocal(values.to),
   };
   const events = useQuery({
-    ...trpc.audit.list.queryOptions({ cursor: pages.cursor, limit, ...filters }),
+    ...trpc.audit.list.queryOptions({ cursor: list.cursor, limit: list.limit, ...filters }),
     placeholderData: keepPreviousData,
     refetchInterval: 5_000,
   });
-  const filtered = FILTERS.some((key) => values[key]);
   const exportQuery = new URLSearchParams(
     Object.entries(filters).flatMap(([key, value]) => (value ? [[key, value]] : [])),
   ).toString();
   const exportHref = (format: "csv" | "json") =>
     `/api/v1/audit-events/export?format=${format}${exportQuery ? `&${exportQuery}` : ""}`;
-  const clear = () => {
-    setText({ actor: "", action: "", target: "" });
-    set({ actor: "", action: "", target: "", project: "", outcome: "", from: "", to: "" });
-  };
 
   return (
     <>
-      <div className="page-header">
-        <div>
-          <h1>Audit log</h1>
-          <p className="subtitle">
+      <PageHeader
+        title="Audit log"
+        subtitle={
+          <>
             Every change: who, what, on which target, when, from where, and whether it succeeded,
-            failed or was denied.{role === "Tenant" ? " You see your projects' events." : ""}
-          </p>
-        </div>
-        <div className="actions">
-          <a
-            className="btn btn-sm"
-            href={exportHref("csv")}
-            download
-            data-testid="audit-export-csv"
-          >
-            Export CSV
-          </a>
-          <a
-            className="btn btn-sm"
-            href={exportHref("json")}
-            download
-            data-testid="audit-export-json"
-          >
-            Export JSON
-          </a>
-        </div>
-      </div>
-      <div className="toolbar" role="search">
-        <label className="field-inline">
-          <span>Actor</span>
-          <input
-            type="search"
-            placeholder="username"
-            value={text.actor}
-            onChange={(e) => setText({ ...text, actor: e.target.value })}
-          />
-        </label>
-        <label className="field-inline">
-          <span>Action</span>
-          <input
-            type="search"
-            placeholder="e.g. vm.stop"
-            value={text.action}
-            onChange={(e) => setText({ ...text, action: e.target.value })}
-          />
-        </label>
-        <label className="field-inline">
-          <span>Target id</span>
-          <input
-            type="search"
-            placeholder="uuid"
-            value={text.target}
-            onChange={(e) => setText({ ...text, target: e.target.value })}
-          />
-        </label>
-        {role !== "Tenant" ? (
-          <label className="field-inline">
-            <span>Project</span>
-            <select value={values.project} onChange={(e) => set({ project: e.target.value })}>
-              <option value="">All</option>
-              {projects.data?.items.map((p) => (
-                <option key={p.id} value={p.id}>
-                  {p.name}
-                </option>
-              ))}
-            </select>
-          </label>
-        ) : null}
-        <label className="field-inline">
-          <span>Outcome</span>
-          <select value={outcome ?? ""} onChange={(e) => set({ outcome: e.target.value })}>
-            <option value="">All</option>
-            {outcomes.map((o) => (
-              <option key={o} value={o}>
-                {o}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field-inline">
-          <span>From</span>
-          <input
-            type="datetime-local"
-            value={values.from}
-            onChange={(e) => set({ from: e.target.value })}
-          />
-        </label>
-        <label className="field-inline">
-          <span>To</span>
-          <input
-            type="datetime-local"
-            value={values.to}
-            onChange={(e) => set({ to: e.target.value })}
-          />
-        </label>
-        {filtered ? (
-          <button type="button" className="btn btn-sm" onClick={clear}>
-            Clear filters
-          </button>
-        ) : null}
-      </div>
-      {events.isError && !events.data ? (
-        <ErrorBox
-          title="Could not load the audit log."
-          error={events.error}
-          onRetry={() => void events.refetch()}
-        />
-      ) : events.isPending ? (
-        <div className="loading" aria-busy="true">
-          Loading audit events…
-        </div>
-      ) : events.data.items.length === 0 ? (
-        <div className="empty">
+            failed or was denied.{seesAllProjects ? "" : " You see your projects' events."}
+          </>
+        }
+        actions={
+          <>
+            {/* Plain links: the export is a file from the REST API, not a console page. */}
+            <a
+              className={buttonClass({ size: "sm" })}
+              href={exportHref("csv")}
+              download
+              data-testid="audit-export-csv"
+            >
+              Export CSV
+            </a>
+            <a
+              className={buttonClass({ size: "sm" })}
+              href={exportHref("json")}
+              download
+              data-testid="audit-export-json"
+            >
+              Export JSON
+            </a>
+          </>
+        }
+      />
+      <ListView
+        list={list}
+        query={events}
+        columns={columns}
+        rowKey={(event) => event.id}
+        rowTestId="audit-row"
+        rowData={(event) => ({ "data-action": event.action })}
+        noun="events"
+        filters={[
+          ...(seesAllProjects
+            ? [
+                {
+                  key: "project" as const,
+                  label: "Project",
+                  allLabel: "All projects",
+                  options: (projects.data?.items ?? []).map((p) => ({
+                    value: p.id,
+                    label: p.name,
+                  })),
+                },
+              ]
+            : []),
+          { key: "outcome", label: "Outcome", allLabel: "All outcomes", options: outcomeOptions },
+        ]}
+        toolbar={
+          <>
+            <TextFilter list={list} filter="actor" label="Actor" placeholder="username" />
+            <TextFilter list={list} filter="action" label="Action" placeholder="e.g. vm.stop" />
+            <TextFilter list={list} filter="target" label="Target id" placeholder="uuid" />
+            <TextFilter list={list} filter="from" label="From" type="datetime-local" />
+            <TextFilter list={list} filter="to" label="To" type="datetime-local" />
+          </>
+        }
+        empty={
           <p>
-            <strong>{filtered ? "No events match these filters." : "No audit events yet."}</strong>
+            <strong>No audit events yet.</strong>
           </p>
-        </div>
-      ) : (
-        <>
-          <div className="table-wrap">
-            <table className="data">
-              <thead>
-                <tr>
-                  <th>When</th>
-                  <th className="hide-narrow">Actor</th>
-                  <th>Action</th>
-                  <th>Target</th>
-                  <th className="hide-narrow">Project</th>
-                  <th>Outcome</th>
-                  <th className="hide-narrow">From</th>
-                </tr>
-              </thead>
-              <tbody>
-                {events.data.items.map((event) => {
-                  const message = messageOf(event);
-                  return (
-                    <tr key={event.id} data-testid="audit-row" data-action={event.action}>
-                      <td>
-                        {dateTime(event.at)}
-                        <div className="sub show-narrow">{event.actorName}</div>
-                      </td>
-                      <td className="hide-narrow">
-                        {event.actorName}
-                        {event.apiKeyId ? <div className="sub">via API key</div> : null}
-                      </td>
-                      <td>
-                        <code>{event.action}</code>
-                      </td>
-                      <td data-testid="audit-target">
-                        <Target event={event} />
-                      </td>
-                      <td className="hide-narrow">
-                        {event.projectId ? (event.projectName ?? event.projectId.slice(0, 8)) : "—"}
-                      </td>
-                      <td>
-                        <span className={`badge ${outcomeBadge[event.outcome]}`}>
-                          {event.outcome}
-                        </span>
-                        {message && event.outcome !== "Success" ? (
-                          <div className="sub" title={event.errorCode ?? undefined}>
-                            {message}
-                          </div>
-                        ) : event.errorCode ? (
-                          <div className="sub">{event.errorCode}</div>
-                        ) : null}
-                      </td>
-                      <td className="hide-narrow">{event.sourceIp ?? "—"}</td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
-          <Pager
-            total={events.data.total}
-            totalExact={events.data.totalExact}
-            offset={pages.pageIndex * limit}
-            count={events.data.items.length}
-            limit={limit}
-            hasNext={events.data.nextCursor !== null}
-            hasPrev={pages.hasPrev}
-            onNext={() => events.data.nextCursor && pages.next(events.data.nextCursor)}
-            onPrev={pages.prev}
-            onLimit={setLimit}
-            noun="events"
-          />
-        </>
-      )}
+        }
+      />
     </>
   );
 }

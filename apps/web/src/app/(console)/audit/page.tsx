@@ -4,6 +4,6 @@ import { AuditPage } from "./AuditPage";
 export const metadata = { title: "Audit log · virtfn" };
 
 export default async function Page() {
-  const user = await requireRole();
-  return <AuditPage role={user.role} />;
+  await requireRole("audit.read");
+  return <AuditPage />;
 }

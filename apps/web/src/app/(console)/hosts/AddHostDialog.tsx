@@ -2,7 +2,6 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { ClusterView } from "@virtfn/core";
-import Link from "next/link";
 import { useEffect, useId, useRef, useState } from "react";
 import { Dialog } from "~/components/Dialog";
 import { ErrorBox } from "~/components/ErrorBox";
@@ -10,7 +9,9 @@ import { describedBy, Field } from "~/components/Field";
 import { isActive, OperationProgress } from "~/components/OperationsTable";
 import { OperationStatusBadge } from "~/components/badges";
 import { errorData, fieldErrorsOf } from "~/lib/errors";
+import { FormActions } from "~/components/ui/FormActions";
 import { useTRPC } from "~/trpc/react";
+import { Button, ButtonLink } from "~/components/ui/Button";
 
 interface FormState {
   name: string;
@@ -203,20 +204,14 @@ function AddHostForm({
           </p>
         </div>
       </div>
-      {unplaced ? <ErrorBox error={error} /> : null}
-      {error && !unplaced ? (
-        <p className="form-summary" role="status">
-          Fix the highlighted fields and try again.
-        </p>
-      ) : null}
-      <div className="dialog-actions">
-        <button type="button" className="btn" onClick={onCancel}>
-          Cancel
-        </button>
-        <button type="submit" className="btn btn-primary" disabled={pending}>
-          {pending ? "Adding…" : "Add host"}
-        </button>
-      </div>
+      <FormActions
+        error={error}
+        unplaced={Boolean(unplaced)}
+        pending={pending}
+        submitLabel="Add host"
+        pendingLabel="Adding…"
+        onCancel={onCancel}
+      />
     </form>
   );
 }
@@ -272,12 +267,10 @@ function AddProgress({
         )}
       </div>
       <div className="dialog-actions">
-        <button type="button" className="btn" onClick={onClose}>
-          Close
-        </button>
-        <Link href={`/hosts/${hostId}`} className="btn btn-primary" ref={openLink}>
+        <Button onClick={onClose}>Close</Button>
+        <ButtonLink href={`/hosts/${hostId}`} variant="primary" ref={openLink}>
           Open host page
-        </Link>
+        </ButtonLink>
       </div>
     </div>
   );

@@ -1,3 +1,4 @@
+import { can } from "@virtfn/core/can";
 import { requireRole } from "../guard";
 import { InventoryPage } from "./InventoryPage";
 
@@ -5,5 +6,5 @@ export const metadata = { title: "Zones & clusters · virtfn" };
 
 export default async function Page() {
   const user = await requireRole("inventory.read");
-  return <InventoryPage canEdit={user.role === "Admin"} />;
+  return <InventoryPage canEdit={can(user, "inventory.manage")} />;
 }

@@ -89,3 +89,18 @@ export function VerdictButton({
     </button>
   );
 }
+
+/** The lists' SR-IOV filter, kept in the URL as `?sriov=on|off`. */
+export const sriovFilter = {
+  key: "sriov",
+  label: "SR-IOV",
+  allLabel: "SR-IOV on or off",
+  options: [
+    { value: "on", label: "SR-IOV on" },
+    { value: "off", label: "SR-IOV off" },
+  ],
+} as const;
+
+export function sriovFromFilter(value: string | undefined): boolean | undefined {
+  return value === "on" ? true : value === "off" ? false : undefined;
+}

@@ -2,196 +2,132 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { SecurityGroupView } from "@virtfn/core";
+import dynamic from "next/dynamic";
 import { useId, useState } from "react";
-import { ConfirmDialog, Dialog } from "~/components/Dialog";
+import { Dialog } from "~/components/Dialog";
 import { ErrorBox } from "~/components/ErrorBox";
 import { describedBy, Field, numberOrUndefined } from "~/components/Field";
+import { ActionMenu } from "~/components/ui/ActionMenu";
+import { Button } from "~/components/ui/Button";
+import { DataTable } from "~/components/ui/DataTable";
+import { asPage, ListView, type Column } from "~/components/ui/ListView";
+import { useListParams } from "~/components/ui/useListParams";
 import { fieldErrorsOf } from "~/lib/errors";
 import { useTRPC } from "~/trpc/react";
-import { ProjectPicker, useProjects } from "../vms/shared";
+import { ProjectScopedPage, useProjectChoice } from "../vms/shared";
 
-export function SecurityGroupsPage({ projectIds }: { projectIds: string[] }) {
+// The form (zod, react-hook-form) loads when it is first opened.
+const CreateGroupDialog = dynamic(() =>
+  import("./CreateGroupDialog").then((m) => m.CreateGroupDialog),
+);
+
+type Rule = SecurityGroupView["rules"][number];
+
+const groupColumns: Column<SecurityGroupView>[] = [
+  { key: "name", header: "Name", className: "strong", cell: (g) => g.name },
+  {
+    key: "description",
+    header: "Description",
+    secondary: true,
+    cell: (g) => g.description || <span className="muted">—</span>,
+  },
+  { key: "rules", header: "Rules", num: true, cell: (g) => g.rules.length },
+  { key: "nics", header: "NICs", num: true, cell: (g) => g.memberNicIds.length },
+];
+
+export function SecurityGroupsPage() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const id = useId();
-  const { projects, pending } = useProjects(projectIds);
-  const [choice, setChoice] = useState("");
-  const projectId = choice || projects[0]?.id || "";
+  const list = useListParams();
+  const choice = useProjectChoice();
+  const { projectId } = choice;
   const groups = useQuery({
     ...trpc.netservices.securityGroups.list.queryOptions({ projectId }),
     enabled: Boolean(projectId),
   });
-  const [form, setForm] = useState({ name: "", description: "" });
+  const [creating, setCreating] = useState(false);
   const [rulesOf, setRulesOf] = useState<string | null>(null);
-  const [deleting, setDeleting] = useState<SecurityGroupView | null>(null);
   const invalidate = () =>
-    void queryClient.invalidateQueries(trpc.netservices.securityGroups.pathFilter());
+    Promise.all([
+      queryClient.invalidateQueries(trpc.netservices.securityGroups.pathFilter()),
+      queryClient.invalidateQueries(trpc.vms.get.pathFilter()),
+    ]);
   const create = useMutation(
-    trpc.netservices.securityGroups.create.mutationOptions({
-      onSuccess: () => {
-        invalidate();
-        setForm({ name: "", description: "" });
-      },
-    }),
+    trpc.netservices.securityGroups.create.mutationOptions({ onSuccess: invalidate }),
   );
   const remove = useMutation(
-    trpc.netservices.securityGroups.delete.mutationOptions({
-      onSuccess: () => {
-        invalidate();
-        void queryClient.invalidateQueries(trpc.vms.get.pathFilter());
-        setDeleting(null);
-      },
-    }),
+    trpc.netservices.securityGroups.delete.mutationOptions({ onSuccess: invalidate }),
   );
-  const errors = create.error ? fieldErrorsOf(create.error) : {};
   const open = groups.data?.find((g) => g.id === rulesOf);
+  const createButton = (
+    <Button variant="primary" onClick={() => setCreating(true)}>
+      Create security group
+    </Button>
+  );
 
   return (
     <>
-      <div className="page-header">
-        <div>
-          <h1>Security groups</h1>
-          <p className="subtitle">
-            Host firewall rules for vNICs. VF NICs bypass the host, so they cannot be in security
-            groups (R5). Add NICs from a VM&apos;s NIC table.
-          </p>
-        </div>
-        <ProjectPicker
-          id={`${id}-project`}
-          projects={projects}
-          value={projectId}
-          onChange={setChoice}
-        />
-      </div>
-      {!projectId ? (
-        <div className="empty">
-          <p>{pending ? "Loading projects…" : "You are not a member of any project."}</p>
-        </div>
-      ) : groups.isError ? (
-        <ErrorBox
-          title="Could not load security groups."
-          error={groups.error}
-          onRetry={() => void groups.refetch()}
-        />
-      ) : groups.isPending ? (
-        <div className="loading" aria-busy="true">
-          Loading security groups…
-        </div>
-      ) : groups.data.length === 0 ? (
-        <div className="empty">
-          <p>
-            <strong>No security groups yet.</strong>
-          </p>
-          <p>Create one below, add rules, then put vNICs in it from their VM&apos;s page.</p>
-        </div>
-      ) : (
-        <div className="table-wrap">
-          <table className="data">
-            <thead>
-              <tr>
-                <th>Name</th>
-                <th className="hide-narrow">Description</th>
-                <th className="num">Rules</th>
-                <th className="num">NICs</th>
-                <th aria-label="Actions" />
-              </tr>
-            </thead>
-            <tbody>
-              {groups.data.map((g) => (
-                <tr key={g.id} data-testid="sg-row">
-                  <td className="strong">{g.name}</td>
-                  <td className="hide-narrow">
-                    {g.description || <span className="muted">—</span>}
-                  </td>
-                  <td className="num">{g.rules.length}</td>
-                  <td className="num">{g.memberNicIds.length}</td>
-                  <td className="row-actions">
-                    <div className="actions">
-                      <button type="button" className="btn btn-sm" onClick={() => setRulesOf(g.id)}>
-                        Rules…
-                      </button>
-                      <button
-                        type="button"
-                        className="btn btn-sm btn-danger-outline"
-                        onClick={() => setDeleting(g)}
-                      >
-                        Delete
-                      </button>
-                    </div>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-
-      {projectId ? (
-        <form
-          className="panel inline-create"
-          noValidate
-          aria-label="New security group"
-          onSubmit={(event) => {
-            event.preventDefault();
-            create.mutate({ projectId, name: form.name, description: form.description });
-          }}
-        >
-          <h3>New security group</h3>
-          <div className="inline-create-fields">
-            <Field id={`${id}-name`} label="Name" error={errors.name}>
-              <input
-                id={`${id}-name`}
-                value={form.name}
-                placeholder="web"
-                autoComplete="off"
-                onChange={(event) => setForm((f) => ({ ...f, name: event.target.value }))}
-                aria-invalid={errors.name ? true : undefined}
-                aria-describedby={describedBy(`${id}-name`, errors.name)}
-              />
-            </Field>
-            <Field
-              id={`${id}-description`}
-              label="Description (optional)"
-              error={errors.description}
-            >
-              <input
-                id={`${id}-description`}
-                value={form.description}
-                autoComplete="off"
-                onChange={(event) => setForm((f) => ({ ...f, description: event.target.value }))}
-              />
-            </Field>
-            <button type="submit" className="btn btn-primary" disabled={create.isPending}>
-              {create.isPending ? "Creating…" : "Create"}
-            </button>
-          </div>
-          {create.error && Object.keys(errors).length === 0 ? (
-            <ErrorBox error={create.error} />
-          ) : null}
-        </form>
-      ) : null}
-
-      {open ? <RulesDialog group={open} onClose={() => setRulesOf(null)} /> : null}
-      <ConfirmDialog
-        open={deleting !== null}
-        title={`Delete security group ${deleting?.name ?? ""}?`}
-        confirmLabel="Delete"
-        danger
-        pending={remove.isPending}
-        error={remove.isError ? <ErrorBox error={remove.error} /> : null}
-        onClose={() => {
-          setDeleting(null);
-          remove.reset();
-        }}
-        onConfirm={() => deleting && remove.mutate({ securityGroupId: deleting.id })}
+      <ProjectScopedPage
+        title="Security groups"
+        subtitle="Host firewall rules for vNICs. VF NICs bypass the host, so they cannot be in security groups. Add NICs from a VM's NIC table."
+        choice={choice}
+        action={createButton}
       >
-        <p>
-          Its rules go, and its {deleting?.memberNicIds.length ?? 0} NIC(s) leave it and lose the
-          protection it gave.
-        </p>
-      </ConfirmDialog>
+        <ListView
+          list={list}
+          query={asPage(groups)}
+          paged={false}
+          columns={groupColumns}
+          rowKey={(g) => g.id}
+          rowTestId="sg-row"
+          noun="security groups"
+          empty={
+            <>
+              <p>
+                <strong>No security groups yet.</strong>
+              </p>
+              <p>
+                Create one, add rules, then put vNICs in it from their VM&apos;s page.{" "}
+                {createButton}
+              </p>
+            </>
+          }
+          rowActions={(g) => (
+            <ActionMenu
+              ariaLabel={`Actions for ${g.name}`}
+              items={[
+                { label: "Rules…", onSelect: () => setRulesOf(g.id) },
+                {
+                  label: "Delete",
+                  danger: true,
+                  confirm: {
+                    title: `Delete security group ${g.name}?`,
+                    body: `Its rules go, and its ${g.memberNicIds.length} NIC(s) leave it and lose the protection it gave.`,
+                    confirmLabel: "Delete",
+                    danger: true,
+                    action: () => remove.mutateAsync({ securityGroupId: g.id }),
+                  },
+                },
+              ]}
+            />
+          )}
+        />
+      </ProjectScopedPage>
+      {projectId && creating ? (
+        <CreateGroupDialog
+          projectId={projectId}
+          onClose={() => setCreating(false)}
+          create={(values) => create.mutateAsync(values)}
+        />
+      ) : null}
+      {open ? <RulesDialog group={open} onClose={() => setRulesOf(null)} /> : null}
     </>
   );
+}
+
+function portsLabel(r: Rule): string {
+  if (r.portStart === null) return "any";
+  return r.portEnd && r.portEnd !== r.portStart ? `${r.portStart}–${r.portEnd}` : `${r.portStart}`;
 }
 
 function RulesDialog({ group, onClose }: { group: SecurityGroupView; onClose: () => void }) {
@@ -221,48 +157,27 @@ function RulesDialog({ group, onClose }: { group: SecurityGroupView; onClose: ()
         {group.rules.length === 0 ? (
           <p className="muted">No rules: nothing is allowed yet.</p>
         ) : (
-          <div className="table-wrap">
-            <table className="data">
-              <thead>
-                <tr>
-                  <th>Direction</th>
-                  <th>Protocol</th>
-                  <th>Ports</th>
-                  <th>CIDR</th>
-                  <th aria-label="Actions" />
-                </tr>
-              </thead>
-              <tbody>
-                {group.rules.map((r) => (
-                  <tr key={r.id}>
-                    <td>{r.direction}</td>
-                    <td>{r.protocol}</td>
-                    <td>
-                      {r.portStart === null
-                        ? "any"
-                        : r.portEnd && r.portEnd !== r.portStart
-                          ? `${r.portStart}–${r.portEnd}`
-                          : r.portStart}
-                    </td>
-                    <td>
-                      <code>{r.cidr}</code>
-                    </td>
-                    <td className="row-actions">
-                      <button
-                        type="button"
-                        className="btn btn-sm btn-danger-outline"
-                        disabled={remove.isPending}
-                        onClick={() => remove.mutate({ ruleId: r.id })}
-                        aria-label={`Remove rule ${r.direction} ${r.protocol} ${r.cidr}`}
-                      >
-                        Remove
-                      </button>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            rows={group.rules}
+            rowKey={(r) => r.id}
+            columns={[
+              { key: "direction", header: "Direction", cell: (r) => r.direction },
+              { key: "protocol", header: "Protocol", cell: (r) => r.protocol },
+              { key: "ports", header: "Ports", cell: portsLabel },
+              { key: "cidr", header: "CIDR", cell: (r) => <code>{r.cidr}</code> },
+            ]}
+            rowActions={(r) => (
+              <Button
+                variant="danger-outline"
+                size="sm"
+                disabled={remove.isPending}
+                onClick={() => remove.mutate({ ruleId: r.id })}
+                aria-label={`Remove rule ${r.direction} ${r.protocol} ${r.cidr}`}
+              >
+                Remove
+              </Button>
+            )}
+          />
         )}
         <form
           className="inline-create"
@@ -353,18 +268,16 @@ function RulesDialog({ group, onClose }: { group: SecurityGroupView; onClose: ()
                 aria-describedby={describedBy(`${id}-cidr`, errors.cidr)}
               />
             </Field>
-            <button type="submit" className="btn btn-primary" disabled={add.isPending}>
+            <Button type="submit" variant="primary" disabled={add.isPending}>
               {add.isPending ? "Adding…" : "Add rule"}
-            </button>
+            </Button>
           </div>
           {add.error && Object.keys(errors).length === 0 ? <ErrorBox error={add.error} /> : null}
           {remove.error ? <ErrorBox error={remove.error} /> : null}
         </form>
       </div>
       <div className="dialog-actions">
-        <button type="button" className="btn" onClick={onClose}>
-          Close
-        </button>
+        <Button onClick={onClose}>Close</Button>
       </div>
     </Dialog>
   );

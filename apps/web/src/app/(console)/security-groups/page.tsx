@@ -4,6 +4,6 @@ import { SecurityGroupsPage } from "./SecurityGroupsPage";
 export const metadata = { title: "Security groups · virtfn" };
 
 export default async function Page() {
-  const user = await requireRole("netservices.manage");
-  return <SecurityGroupsPage projectIds={user.projectIds} />;
+  await requireRole("netservices.manage");
+  return <SecurityGroupsPage />;
 }

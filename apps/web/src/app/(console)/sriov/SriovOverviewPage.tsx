@@ -7,6 +7,7 @@ import { useState } from "react";
 import { Badge, VirtualizationBadge } from "~/components/badges";
 import { ErrorBox } from "~/components/ErrorBox";
 import { SriovWarnings } from "~/components/SriovWarnings";
+import { DataTable, type Column } from "~/components/ui/DataTable";
 import { useTRPC } from "~/trpc/react";
 import { l2TypeLabel, SriovBadge } from "../networks/shared";
 
@@ -132,6 +133,68 @@ export function SriovOverviewPage() {
   );
 }
 
+const count = (key: string, header: string, pick: (pf: PfUsage) => number, secondary = false) => ({
+  key,
+  header,
+  num: true,
+  secondary,
+  cell: pick,
+});
+
+const pfColumns: Column<PfUsage>[] = [
+  {
+    key: "host",
+    header: "Host",
+    cell: (pf) => <Link href={`/hosts/${pf.hostId}`}>{pf.hostName}</Link>,
+  },
+  {
+    key: "nic",
+    header: "NIC",
+    cell: (pf) => (
+      <>
+        <span className="strong">{pf.name}</span>
+        {pf.bondName ? <div className="sub">in {pf.bondName}</div> : null}
+      </>
+    ),
+  },
+  {
+    key: "state",
+    header: "State",
+    secondary: true,
+    cell: (pf) => <VirtualizationBadge state={pf.virtualizationState} />,
+  },
+  {
+    key: "split",
+    header: "Split / max",
+    num: true,
+    cell: (pf) => (
+      <>
+        {pf.numVfs} / {pf.totalVfs}
+        {pf.desiredNumVfs !== null && pf.desiredNumVfs !== pf.numVfs ? (
+          <div className="sub">wants {pf.desiredNumVfs}</div>
+        ) : null}
+      </>
+    ),
+  },
+  count("available", "Available", (pf) => pf.vfs.Available),
+  count("reserved", "Reserved", (pf) => pf.vfs.Reserved),
+  count("attached", "Attached", (pf) => pf.vfs.Attached),
+  count("releasing", "Releasing", (pf) => pf.vfs.Releasing, true),
+  {
+    key: "missing",
+    header: "Missing",
+    num: true,
+    cell: (pf) => (pf.vfs.Missing > 0 ? <Badge tone="err">{pf.vfs.Missing}</Badge> : 0),
+  },
+  {
+    key: "notes",
+    header: "Notes",
+    secondary: true,
+    className: "small",
+    cell: (pf) => (pf.warnings.length ? pf.warnings.join("; ") : <span className="muted">—</span>),
+  },
+];
+
 function PfSection({ pfs, pfCount }: { pfs: PfUsage[]; pfCount: number }) {
   const totals = pfs.reduce(
     (sum, pf) => ({
@@ -202,60 +265,7 @@ function PfSection({ pfs, pfCount }: { pfs: PfUsage[]; pfCount: number }) {
           </ul>
           <details className="chart-table" open>
             <summary>Table</summary>
-            <div className="table-wrap">
-              <table className="data">
-                <thead>
-                  <tr>
-                    <th>Host</th>
-                    <th>NIC</th>
-                    <th className="hide-narrow">State</th>
-                    <th className="num">Split / max</th>
-                    <th className="num">Available</th>
-                    <th className="num">Reserved</th>
-                    <th className="num">Attached</th>
-                    <th className="num hide-narrow">Releasing</th>
-                    <th className="num">Missing</th>
-                    <th className="hide-narrow">Notes</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {pfs.map((pf) => (
-                    <tr key={pf.pfId}>
-                      <td>
-                        <Link href={`/hosts/${pf.hostId}`}>{pf.hostName}</Link>
-                      </td>
-                      <td>
-                        <span className="strong">{pf.name}</span>
-                        {pf.bondName ? <div className="sub">in {pf.bondName}</div> : null}
-                      </td>
-                      <td className="hide-narrow">
-                        <VirtualizationBadge state={pf.virtualizationState} />
-                      </td>
-                      <td className="num">
-                        {pf.numVfs} / {pf.totalVfs}
-                        {pf.desiredNumVfs !== null && pf.desiredNumVfs !== pf.numVfs ? (
-                          <div className="sub">wants {pf.desiredNumVfs}</div>
-                        ) : null}
-                      </td>
-                      <td className="num">{pf.vfs.Available}</td>
-                      <td className="num">{pf.vfs.Reserved}</td>
-                      <td className="num">{pf.vfs.Attached}</td>
-                      <td className="num hide-narrow">{pf.vfs.Releasing}</td>
-                      <td className="num">
-                        {pf.vfs.Missing > 0 ? <Badge tone="err">{pf.vfs.Missing}</Badge> : 0}
-                      </td>
-                      <td className="hide-narrow small">
-                        {pf.warnings.length ? (
-                          pf.warnings.join("; ")
-                        ) : (
-                          <span className="muted">—</span>
-                        )}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable rows={pfs} rowKey={(pf) => pf.pfId} columns={pfColumns} />
           </details>
         </>
       )}

@@ -1,46 +1,46 @@
 "use client";
 
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import type { VmState } from "@virtfn/db";
 import Link from "next/link";
-import { useState } from "react";
-import { ErrorBox } from "~/components/ErrorBox";
-import { useSession } from "~/components/session";
-import {
-  Pager,
-  SortHeader,
-  useCursorPages,
-  useDebounced,
-  type SortOrder,
-} from "~/components/table";
+import { useCan } from "~/components/session";
+import { ButtonLink } from "~/components/ui/Button";
+import { timeColumn } from "~/components/ui/columns";
+import { ListView, type Column } from "~/components/ui/ListView";
+import { PageHeader } from "~/components/ui/PageHeader";
+import { useListParams } from "~/components/ui/useListParams";
 import { useNow } from "~/components/useNow";
-import { dateTime, nicSummary, relativeTime } from "~/lib/format";
+import { nicSummary } from "~/lib/format";
 import { useTRPC } from "~/trpc/react";
-import { isTransitional, vmStates, VmStateBadge } from "./shared";
+import type { RouterOutputs } from "~/trpc/outputs";
+import { isTransitional, useProjects, vmStates, VmStateBadge } from "./shared";
 
+type Vm = RouterOutputs["vms"]["list"]["items"][number];
 type VmSort = "name" | "createdAt" | "state";
+
+const stateOptions = vmStates.map((s) => ({ value: s, label: s }));
 
 export function VmsPage({ projectIds }: { projectIds: string[] }) {
   const trpc = useTRPC();
-  const { role } = useSession();
   const now = useNow();
-  const canCreate = role === "Admin" || (role === "Tenant" && projectIds.length > 0);
-  const [search, setSearch] = useState("");
-  const [state, setState] = useState<VmState | "">("");
-  const [sort, setSort] = useState<VmSort>("name");
-  const [order, setOrder] = useState<SortOrder>("asc");
-  const [limit, setLimit] = useState(25);
-  const debouncedSearch = useDebounced(search.trim());
-  const pages = useCursorPages([debouncedSearch, state, sort, order, limit].join("|"));
-
+  // core shows those who read the inventory every project's VMs; others their projects' VMs.
+  const seesAllProjects = useCan("inventory.read");
+  const mayManage = useCan("vms.manage");
+  const { projects } = useProjects();
+  const canCreate = projects.length > 0;
+  const list = useListParams({
+    sorts: ["name", "createdAt", "state"] as const,
+    defaultSort: "name",
+    filters: ["state"] as const,
+  });
+  const state = vmStates.find((s) => s === list.filters.state);
   const vms = useQuery({
     ...trpc.vms.list.queryOptions({
-      cursor: pages.cursor,
-      limit,
-      search: debouncedSearch || undefined,
-      state: state || undefined,
-      sort,
-      order,
+      cursor: list.cursor,
+      limit: list.limit,
+      search: list.q,
+      state,
+      sort: list.sort,
+      order: list.order,
     }),
     placeholderData: keepPreviousData,
     // VMs in a transition change soon: poll them; otherwise refresh now and then.
@@ -48,186 +48,130 @@ export function VmsPage({ projectIds }: { projectIds: string[] }) {
       query.state.data?.items.some((vm) => isTransitional(vm.state)) ? 1500 : 15_000,
   });
 
-  const filtered = Boolean(debouncedSearch || state);
-  const onSort = (field: VmSort, next: SortOrder) => {
-    setSort(field);
-    setOrder(next);
-  };
-  const header = (label: string, field: VmSort, className?: string) => (
-    <SortHeader
-      label={label}
-      field={field}
-      sort={sort}
-      order={order}
-      onSort={onSort}
-      className={className}
-    />
-  );
-  const showProject = role !== "Tenant" || projectIds.length > 1;
-  const createLink = (className: string) => (
-    <Link href="/vms/new" className={className}>
-      Create VM
-    </Link>
-  );
+  const showProject = seesAllProjects || projectIds.length > 1;
+  const columns: Column<Vm, VmSort>[] = [
+    {
+      key: "name",
+      header: "Name",
+      sort: "name",
+      cell: (vm) => (
+        <>
+          <Link href={`/vms/${vm.id}`} className="strong-link">
+            {vm.name}
+          </Link>
+          <div className="sub show-narrow">
+            {vm.hostName ?? "no host"} · {nicSummary(vm.nicCount, vm.vfNicCount)}
+          </div>
+        </>
+      ),
+    },
+    {
+      key: "state",
+      header: "State",
+      sort: "state",
+      cell: (vm) => <VmStateBadge state={vm.state} />,
+    },
+    {
+      key: "host",
+      header: "Host",
+      secondary: true,
+      cell: (vm) => vm.hostName ?? <span className="muted">—</span>,
+    },
+    {
+      key: "nics",
+      header: "NICs",
+      className: "nowrap",
+      secondary: true,
+      cell: (vm) => <span data-testid="vm-nics">{nicSummary(vm.nicCount, vm.vfNicCount)}</span>,
+    },
+    {
+      key: "ips",
+      header: "IPs",
+      cell: (vm) => (
+        <div data-testid="vm-ips">
+          {vm.ips.length === 0 ? <span className="muted">—</span> : null}
+          {vm.ips.map((ip) => (
+            <div key={ip}>
+              <code>{ip}</code>
+            </div>
+          ))}
+        </div>
+      ),
+    },
+    {
+      key: "offering",
+      header: "Offering",
+      secondary: true,
+      cell: (vm) => (
+        <>
+          {vm.offering.name}
+          <div className="sub">{vm.image.name}</div>
+        </>
+      ),
+    },
+    ...(showProject
+      ? [{ key: "project", header: "Project", secondary: true, cell: (vm: Vm) => vm.projectName }]
+      : []),
+    timeColumn({
+      key: "created",
+      header: "Created",
+      at: (vm) => vm.createdAt,
+      now,
+      sort: "createdAt",
+    }),
+  ];
 
   return (
     <>
-      <div className="page-header">
-        <div>
-          <h1>Virtual machines</h1>
-          <p className="subtitle">
-            {role === "Tenant"
-              ? projectIds.length === 1
-                ? "Your project's VMs and their NICs."
-                : `VMs in your ${projectIds.length} projects.`
-              : "VMs of every project."}
-          </p>
-        </div>
-        {canCreate ? createLink("btn btn-primary") : null}
-      </div>
-
-      <div className="toolbar" role="search">
-        <label className="field-inline grow">
-          <span className="sr-only">Search VMs</span>
-          <input
-            type="search"
-            placeholder="Search by name…"
-            value={search}
-            onChange={(event) => setSearch(event.target.value)}
-          />
-        </label>
-        <label className="field-inline">
-          <span>State</span>
-          <select value={state} onChange={(event) => setState(event.target.value as VmState | "")}>
-            <option value="">All</option>
-            {vmStates.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        </label>
-        {filtered ? (
-          <button
-            type="button"
-            className="btn btn-ghost btn-sm"
-            onClick={() => {
-              setSearch("");
-              setState("");
-            }}
-          >
-            Clear filters
-          </button>
-        ) : null}
-      </div>
-
-      {vms.isError && !vms.data ? (
-        <ErrorBox
-          title="Could not load VMs."
-          error={vms.error}
-          onRetry={() => void vms.refetch()}
-        />
-      ) : vms.isPending ? (
-        <div className="loading" aria-busy="true">
-          Loading VMs…
-        </div>
-      ) : vms.data.total === 0 && !filtered ? (
-        <div className="empty" data-testid="vms-empty">
-          <p>
-            <strong>No VMs yet.</strong>
-          </p>
-          {canCreate ? (
+      <PageHeader
+        title="Virtual machines"
+        subtitle={
+          seesAllProjects
+            ? "VMs of every project."
+            : projectIds.length === 1
+              ? "Your project's VMs and their NICs."
+              : `VMs in your ${projectIds.length} projects.`
+        }
+        actions={
+          canCreate ? (
+            <ButtonLink variant="primary" href="/vms/new">
+              Create VM
+            </ButtonLink>
+          ) : null
+        }
+      />
+      <ListView
+        list={list}
+        query={vms}
+        columns={columns}
+        rowKey={(vm) => vm.id}
+        rowTestId="vm-row"
+        rowData={(vm) => ({ "data-vm": vm.name })}
+        noun="VMs"
+        className="vms-table"
+        search={{ label: "Search VMs", placeholder: "Search by name…" }}
+        filters={[{ key: "state", label: "State", allLabel: "All states", options: stateOptions }]}
+        empty={
+          <>
             <p>
-              Create a VM, pick its L3 networks and tick “Enable SR-IOV” on a NIC to give the guest
-              a VF. {createLink("btn btn-primary btn-sm")}
+              <strong>No VMs yet.</strong>
             </p>
-          ) : role === "Tenant" ? (
-            <p>You are not a member of any project yet; ask an admin to add you to one.</p>
-          ) : (
-            <p>No project has created a VM.</p>
-          )}
-        </div>
-      ) : (
-        <>
-          {vms.isError ? <ErrorBox title="Refreshing failed." error={vms.error} /> : null}
-          <div className="table-wrap">
-            <table className="data vms-table">
-              <thead>
-                <tr>
-                  {header("Name", "name")}
-                  {header("State", "state")}
-                  <th className="hide-narrow">Host</th>
-                  <th>NICs</th>
-                  <th>IPs</th>
-                  <th className="hide-narrow">Offering</th>
-                  {showProject ? <th className="hide-narrow">Project</th> : null}
-                  {header("Created", "createdAt", "hide-narrow")}
-                </tr>
-              </thead>
-              <tbody>
-                {vms.data.items.length === 0 ? (
-                  <tr>
-                    <td colSpan={showProject ? 8 : 7} className="empty-row">
-                      No VMs match these filters.
-                    </td>
-                  </tr>
-                ) : (
-                  vms.data.items.map((vm) => (
-                    <tr key={vm.id} data-testid="vm-row" data-vm={vm.name}>
-                      <td>
-                        <Link href={`/vms/${vm.id}`} className="strong-link">
-                          {vm.name}
-                        </Link>
-                        <div className="sub show-narrow">{vm.hostName ?? "no host"}</div>
-                      </td>
-                      <td>
-                        <VmStateBadge state={vm.state} />
-                      </td>
-                      <td className="hide-narrow">
-                        {vm.hostName ?? <span className="muted">—</span>}
-                      </td>
-                      <td className="nowrap" data-testid="vm-nics">
-                        {nicSummary(vm.nicCount, vm.vfNicCount)}
-                      </td>
-                      <td data-testid="vm-ips">
-                        {vm.ips.length === 0 ? <span className="muted">—</span> : null}
-                        {vm.ips.map((ip) => (
-                          <div key={ip}>
-                            <code>{ip}</code>
-                          </div>
-                        ))}
-                      </td>
-                      <td className="hide-narrow">
-                        {vm.offering.name}
-                        <div className="sub">{vm.image.name}</div>
-                      </td>
-                      {showProject ? <td className="hide-narrow">{vm.projectName}</td> : null}
-                      <td className="hide-narrow" title={dateTime(vm.createdAt)}>
-                        {relativeTime(vm.createdAt, now)}
-                      </td>
-                    </tr>
-                  ))
-                )}
-              </tbody>
-            </table>
-          </div>
-          <Pager
-            noun={vms.data.total === 1 ? "VM" : "VMs"}
-            total={vms.data.total}
-            totalExact={vms.data.totalExact}
-            offset={pages.pageIndex * limit}
-            count={vms.data.items.length}
-            limit={limit}
-            hasPrev={pages.hasPrev}
-            hasNext={vms.data.nextCursor !== null}
-            onPrev={pages.prev}
-            onNext={() => {
-              if (vms.data.nextCursor) pages.next(vms.data.nextCursor);
-            }}
-            onLimit={setLimit}
-          />
-        </>
-      )}
+            {canCreate ? (
+              <p>
+                Create a VM, pick its L3 networks and tick “Enable SR-IOV” on a NIC to give the
+                guest a VF.{" "}
+                <ButtonLink variant="primary" size="sm" href="/vms/new">
+                  Create VM
+                </ButtonLink>
+              </p>
+            ) : mayManage && !seesAllProjects ? (
+              <p>You are not a member of any project yet; ask an admin to add you to one.</p>
+            ) : (
+              <p>No project has created a VM.</p>
+            )}
+          </>
+        }
+      />
     </>
   );
 }

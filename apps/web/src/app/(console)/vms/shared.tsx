@@ -3,8 +3,10 @@
 import { useQuery } from "@tanstack/react-query";
 import type { NicType, VmState } from "@virtfn/db";
 import Link from "next/link";
+import { useId, useState, type ReactNode } from "react";
+import { PageHeader } from "~/components/ui/PageHeader";
 import { Badge } from "~/components/badges";
-import { useSession } from "~/components/session";
+import { useCan } from "~/components/session";
 import { useTRPC } from "~/trpc/react";
 
 export const vmStates = [
@@ -66,23 +68,77 @@ export interface ProjectOption {
 }
 
 /**
- * The projects the user may create resources in: a tenant's own (iam.projects.list narrows them),
- * every project for an admin. Auditors change nothing, so they get none.
+ * The projects the user may create resources in: those iam.projects.list shows them (core narrows
+ * a tenant's to their own). Those who may not change VMs (auditors) get none.
  */
-export function useProjects(projectIds: readonly string[]): {
+export function useProjects(): {
   projects: ProjectOption[];
   pending: boolean;
 } {
   const trpc = useTRPC();
-  const { role } = useSession();
+  const mayCreate = useCan("vms.manage");
   const list = useQuery({
     ...trpc.iam.projects.list.queryOptions({ limit: 200, sort: "name", order: "asc" }),
-    enabled: role !== "Auditor",
+    enabled: mayCreate,
   });
-  const projects = (list.data?.items ?? [])
-    .filter((p) => role === "Admin" || projectIds.includes(p.id))
-    .map((p) => ({ id: p.id, name: p.name }));
-  return { projects, pending: role !== "Auditor" && list.isPending };
+  const projects = mayCreate
+    ? (list.data?.items ?? []).map((p) => ({ id: p.id, name: p.name }))
+    : [];
+  return { projects, pending: mayCreate && list.isPending };
+}
+
+/** The project a project-scoped page (EIPs, security groups) shows: the first until one is picked. */
+export function useProjectChoice() {
+  const { projects, pending } = useProjects();
+  const [choice, setChoice] = useState("");
+  const projectId = choice || projects[0]?.id || "";
+  return { projects, pending, projectId, setProjectId: setChoice };
+}
+
+/**
+ * A project-scoped page (EIPs, security groups): its header with the project picker and its
+ * main action, then its body for the chosen project, or why there is none.
+ */
+export function ProjectScopedPage({
+  title,
+  subtitle,
+  choice,
+  action,
+  children,
+}: {
+  title: string;
+  subtitle: string;
+  choice: ReturnType<typeof useProjectChoice>;
+  action: ReactNode;
+  children: ReactNode;
+}) {
+  const id = useId();
+  return (
+    <>
+      <PageHeader
+        title={title}
+        subtitle={subtitle}
+        actions={
+          <>
+            <ProjectPicker
+              id={`${id}-project`}
+              projects={choice.projects}
+              value={choice.projectId}
+              onChange={choice.setProjectId}
+            />
+            {choice.projectId ? action : null}
+          </>
+        }
+      />
+      {choice.projectId ? (
+        children
+      ) : (
+        <div className="empty">
+          <p>{choice.pending ? "Loading projects…" : "You are not a member of any project."}</p>
+        </div>
+      )}
+    </>
+  );
 }
 
 /** A project picker shown only when there is a choice; with one project it is plain text. */

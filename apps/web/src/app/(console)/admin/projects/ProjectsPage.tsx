@@ -5,7 +5,7 @@ import dynamic from "next/dynamic";
 import { useId, useState } from "react";
 import { Dialog } from "~/components/Dialog";
 import { ErrorBox } from "~/components/ErrorBox";
-import { useIsAdmin } from "~/components/session";
+import { useCan } from "~/components/session";
 import { ActionMenu } from "~/components/ui/ActionMenu";
 import { Button } from "~/components/ui/Button";
 import { ListView, type Column } from "~/components/ui/ListView";
@@ -24,7 +24,7 @@ type Project = RouterOutputs["iam"]["projects"]["list"]["items"][number];
 
 export function ProjectsPage() {
   const trpc = useTRPC();
-  const isAdmin = useIsAdmin();
+  const isAdmin = useCan("iam.manage");
   const queryClient = useQueryClient();
   const [creating, setCreating] = useState(false);
   const [members, setMembers] = useState<string | null>(null);

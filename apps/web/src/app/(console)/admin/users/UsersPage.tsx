@@ -4,7 +4,7 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tansta
 import dynamic from "next/dynamic";
 import { useState } from "react";
 import { ErrorBox } from "~/components/ErrorBox";
-import { useIsAdmin, type Role } from "~/components/session";
+import { useCan, type Role } from "~/components/session";
 import { ActionMenu } from "~/components/ui/ActionMenu";
 import { Badge } from "~/components/ui/Badge";
 import { Button } from "~/components/ui/Button";
@@ -26,7 +26,7 @@ const CreateUserDialog = dynamic(() =>
 
 export function UsersPage({ me }: { me: string }) {
   const trpc = useTRPC();
-  const isAdmin = useIsAdmin();
+  const isAdmin = useCan("iam.manage");
   const queryClient = useQueryClient();
   const [creating, setCreating] = useState(false);
   const list = useListParams({

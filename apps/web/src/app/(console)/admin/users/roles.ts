@@ -1,4 +1,4 @@
-import { UserRole } from "@virtfn/db/enums";
+import { ROLES } from "@virtfn/core/can";
 
-export const roles = Object.values(UserRole);
+export const roles = ROLES;
 export const roleOptions = roles.map((role) => ({ value: role, label: role }));

@@ -5,9 +5,9 @@ import type { L3Category } from "@virtfn/db";
 import { useRouter } from "next/navigation";
 import { useId, useState } from "react";
 import { Dialog } from "~/components/Dialog";
-import { ErrorBox } from "~/components/ErrorBox";
 import { CheckboxField, describedBy, Field, numberOrUndefined } from "~/components/Field";
 import { errorData, fieldErrorsByPath } from "~/lib/errors";
+import { FormActions } from "~/components/ui/FormActions";
 import { useTRPC } from "~/trpc/react";
 import { l3Categories, segmentLabel, SriovBadge } from "../shared";
 import { IpRangeRows, isBlankRange, newRange, rangeInput, type RangeDraft } from "./IpRangeFields";
@@ -290,20 +290,14 @@ export function CreateL3Dialog({
             />
           </div>
         </div>
-        {unplaced ? <ErrorBox error={create.error} /> : null}
-        {create.error && !unplaced ? (
-          <p className="form-summary" role="status">
-            Fix the highlighted fields and try again.
-          </p>
-        ) : null}
-        <div className="dialog-actions">
-          <button type="button" className="btn" onClick={close}>
-            Cancel
-          </button>
-          <button type="submit" className="btn btn-primary" disabled={create.isPending}>
-            {create.isPending ? "Creating…" : "Create L3 network"}
-          </button>
-        </div>
+        <FormActions
+          error={create.error}
+          unplaced={Boolean(unplaced)}
+          pending={create.isPending}
+          submitLabel="Create L3 network"
+          pendingLabel="Creating…"
+          onCancel={close}
+        />
       </form>
     </Dialog>
   );

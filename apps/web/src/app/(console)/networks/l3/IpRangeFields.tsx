@@ -1,6 +1,7 @@
 "use client";
 
 import type { IpRangeInput } from "@virtfn/core";
+import { Button } from "~/components/ui/Button";
 
 export interface RangeDraft {
   key: number;
@@ -86,14 +87,9 @@ export function IpRangeRow({
         </>
       )}
       {onRemove ? (
-        <button
-          type="button"
-          className="btn btn-sm btn-ghost"
-          onClick={onRemove}
-          aria-label={`Remove ${label}`}
-        >
+        <Button size="sm" variant="ghost" onClick={onRemove} aria-label={`Remove ${label}`}>
           Remove
-        </button>
+        </Button>
       ) : null}
       {messages.length ? (
         <p className="field-error range-error" id={`${id}-error`} role="alert">
@@ -140,13 +136,12 @@ export function IpRangeRows({
         />
       ))}
       <div>
-        <button
-          type="button"
-          className="btn btn-sm"
+        <Button
+          size="sm"
           onClick={() => onChange([...ranges, newRange(ranges.at(-1)?.mode ?? "cidr")])}
         >
           + Add range
-        </button>
+        </Button>
       </div>
       <p className="hint">
         A CIDR gives its usable addresses less the gateway; ranges must not overlap others on the

@@ -8,10 +8,13 @@ import { OperationStatusBadge } from "~/components/badges";
 import { ErrorBox } from "~/components/ErrorBox";
 import { isActive, OperationProgress } from "~/components/OperationsTable";
 import { useNow } from "~/components/useNow";
-import { errorData } from "~/lib/errors";
 import { dateTime, duration, operationKindLabel, relativeTime } from "~/lib/format";
 import { targetHref } from "~/lib/links";
+import { timeColumn } from "~/components/ui/columns";
+import { DataTable } from "~/components/ui/DataTable";
+import { DetailGate } from "~/components/ui/DetailGate";
 import { useTRPC } from "~/trpc/react";
+import { Button } from "~/components/ui/Button";
 
 function Target({
   op,
@@ -49,38 +52,38 @@ function Children({ items, total, now }: { items: OperationLink[]; total: number
       {items.length === 0 ? (
         <p className="muted">None started yet.</p>
       ) : (
-        <div className="table-wrap">
-          <table className="data">
-            <thead>
-              <tr>
-                <th>Operation</th>
-                <th>Target</th>
-                <th>Status</th>
-                <th className="hide-narrow">Error</th>
-                <th className="hide-narrow">Started</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((child) => (
-                <tr key={child.id} data-testid="operation-child">
-                  <td>
-                    <Link href={`/operations/${child.id}`}>{operationKindLabel(child.kind)}</Link>
-                  </td>
-                  <td>
-                    <Target op={child} />
-                  </td>
-                  <td>
-                    <OperationStatusBadge status={child.status} />
-                  </td>
-                  <td className="hide-narrow">{child.errorMessage ?? "—"}</td>
-                  <td className="hide-narrow" title={dateTime(child.createdAt)}>
-                    {relativeTime(child.createdAt, now)}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          rows={items}
+          rowKey={(child) => child.id}
+          rowTestId="operation-child"
+          columns={[
+            {
+              key: "kind",
+              header: "Operation",
+              cell: (child) => (
+                <Link href={`/operations/${child.id}`}>{operationKindLabel(child.kind)}</Link>
+              ),
+            },
+            { key: "target", header: "Target", cell: (child) => <Target op={child} /> },
+            {
+              key: "status",
+              header: "Status",
+              cell: (child) => <OperationStatusBadge status={child.status} />,
+            },
+            {
+              key: "error",
+              header: "Error",
+              secondary: true,
+              cell: (child) => child.errorMessage ?? "—",
+            },
+            timeColumn<OperationLink>({
+              key: "started",
+              header: "Started",
+              at: (c) => c.createdAt,
+              now,
+            }),
+          ]}
+        />
       )}
       {total > items.length ? (
         <p className="muted small">
@@ -107,15 +110,14 @@ function RetryAction({ op }: { op: OperationDetail }) {
   if (op.status !== "Failed") return null;
   return (
     <div className="actions">
-      <button
-        type="button"
-        className="btn btn-primary"
+      <Button
+        variant="primary"
         disabled={!op.retry.allowed || retry.isPending}
         title={op.retry.reason ?? undefined}
         onClick={() => retry.mutate({ id: op.id })}
       >
         {retry.isPending ? "Retrying…" : "Retry"}
-      </button>
+      </Button>
       {op.retry.reason ? (
         <p className="muted small" data-testid="retry-reason">
           {op.retry.reason}
@@ -140,22 +142,14 @@ export function OperationDetailPage({ operationId }: { operationId: string }) {
       {detail.data ? operationKindLabel(detail.data.kind) : "Operation"}
     </nav>
   );
-  if (detail.isPending) {
+  if (!detail.data) {
     return (
-      <>
-        {breadcrumb}
-        <div className="loading" aria-busy="true">
-          Loading the operation…
-        </div>
-      </>
-    );
-  }
-  if (detail.isError && !detail.data) {
-    const missing = errorData(detail.error).domainCode === "NOT_FOUND";
-    return (
-      <>
-        {breadcrumb}
-        {missing ? (
+      <DetailGate
+        query={detail}
+        noun="operation"
+        breadcrumb={breadcrumb}
+        back={{ href: "/operations", label: "All operations" }}
+        missing={
           <div className="empty" data-testid="operation-missing">
             <p>
               <strong>No such operation.</strong>
@@ -165,14 +159,8 @@ export function OperationDetailPage({ operationId }: { operationId: string }) {
               <Link href="/operations">All operations</Link>
             </p>
           </div>
-        ) : (
-          <ErrorBox
-            title="Could not load the operation."
-            error={detail.error}
-            onRetry={() => void detail.refetch()}
-          />
-        )}
-      </>
+        }
+      />
     );
   }
   const op = detail.data;

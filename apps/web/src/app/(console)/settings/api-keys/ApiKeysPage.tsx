@@ -3,7 +3,7 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import dynamic from "next/dynamic";
 import { useState } from "react";
-import type { Role } from "~/components/session";
+import { useCan } from "~/components/session";
 import { ActionConfirm } from "~/components/ui/ActionConfirm";
 import { Badge } from "~/components/ui/Badge";
 import { Button } from "~/components/ui/Button";
@@ -20,11 +20,12 @@ const CreateKeyDialog = dynamic(() => import("./CreateKeyDialog").then((m) => m.
 
 type ApiKey = RouterOutputs["apiKeys"]["list"]["items"][number];
 
-export function ApiKeysPage({ role }: { role: Role }) {
+export function ApiKeysPage() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const now = useNow(30_000);
-  const canSeeAll = role === "Admin" || role === "Auditor";
+  // core shows those who read the inventory every key; others their own.
+  const canSeeAll = useCan("inventory.read");
   const [creating, setCreating] = useState(false);
   const list = useListParams({ filters: ["all", "revoked"] as const });
   const all = canSeeAll && list.filters.all === "1";
@@ -146,7 +147,7 @@ export function ApiKeysPage({ role }: { role: Role }) {
           )
         }
       />
-      {creating ? <CreateKeyDialog open role={role} onClose={() => setCreating(false)} /> : null}
+      {creating ? <CreateKeyDialog open onClose={() => setCreating(false)} /> : null}
     </>
   );
 }

@@ -4,21 +4,13 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { createApiKeyInput } from "@virtfn/core/schemas";
 import { useId, useRef, useState } from "react";
 import { Dialog } from "~/components/Dialog";
-import type { Role } from "~/components/session";
+import { useCan } from "~/components/session";
 import { Button } from "~/components/ui/Button";
 import { FormDialog } from "~/components/ui/FormDialog";
 import { SelectField, TextField } from "~/components/ui/FormFields";
 import { useTRPC } from "~/trpc/react";
 
-export function CreateKeyDialog({
-  open,
-  role,
-  onClose,
-}: {
-  open: boolean;
-  role: Role;
-  onClose: () => void;
-}) {
+export function CreateKeyDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [token, setToken] = useState<string | null>(null);
@@ -35,7 +27,8 @@ export function CreateKeyDialog({
       onSuccess: () => queryClient.invalidateQueries(trpc.apiKeys.pathFilter()),
     }),
   );
-  const tenant = role === "Tenant";
+  // Those who read the whole inventory may make platform-wide keys; others pick a project.
+  const tenant = !useCan("inventory.read");
   const items = projects.data?.items ?? [];
   // A tenant with one project gets it chosen; the form remounts once the list is in.
   const onlyProject = tenant && items.length === 1 ? (items[0]?.id ?? null) : null;

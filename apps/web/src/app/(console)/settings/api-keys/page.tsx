@@ -4,6 +4,6 @@ import { ApiKeysPage } from "./ApiKeysPage";
 export const metadata = { title: "API keys · virtfn" };
 
 export default async function Page() {
-  const user = await requireRole();
-  return <ApiKeysPage role={user.role} />;
+  await requireRole("self.manage");
+  return <ApiKeysPage />;
 }

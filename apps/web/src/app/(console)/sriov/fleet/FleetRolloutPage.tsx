@@ -8,12 +8,14 @@ import { ConfirmDialog } from "~/components/Dialog";
 import { ErrorBox } from "~/components/ErrorBox";
 import { CheckboxField, describedBy, Field, numberOrUndefined } from "~/components/Field";
 import { ProgressBar } from "~/components/ProgressBar";
-import { useSession } from "~/components/session";
+import { useCan } from "~/components/session";
 import { fieldErrorsByPath } from "~/lib/errors";
 import { useTRPC } from "~/trpc/react";
+import { Button } from "~/components/ui/Button";
+import { DataTable } from "~/components/ui/DataTable";
 
 export function FleetRolloutPage() {
-  const session = useSession();
+  const canSplit = useCan("inventory.manage");
   const [selected, setSelected] = useState<string | null>(null);
   return (
     <>
@@ -26,7 +28,7 @@ export function FleetRolloutPage() {
           </p>
         </div>
       </div>
-      {session.role === "Admin" ? <StartForm onStarted={setSelected} /> : null}
+      {canSplit ? <StartForm onStarted={setSelected} /> : null}
       <Rollouts selected={selected} onSelect={setSelected} />
       {selected ? <RolloutDetail rolloutId={selected} /> : null}
     </>
@@ -214,9 +216,9 @@ function StartForm({ onStarted }: { onStarted: (rolloutId: string) => void }) {
           />
         </div>
         <div className="dialog-actions">
-          <button type="submit" className="btn btn-primary" disabled={preview.isPending}>
+          <Button type="submit" variant="primary" disabled={preview.isPending}>
             {preview.isPending ? "Checking…" : "Review…"}
-          </button>
+          </Button>
         </div>
       </form>
       {preview.isError && Object.keys(errors).length === 0 ? (
@@ -257,32 +259,22 @@ function PlanSummary({ plan, skipRefused }: { plan: FleetPlan; skipRefused: bool
         <strong>{plan.maxUnavailable}</strong> of each cluster’s hosts at a time (maxUnavailable);
         on a failure the rollout will {plan.onFailure === "pause" ? "pause" : "continue"}.
       </p>
-      <div className="table-wrap">
-        <table className="data" data-testid="fleet-plan">
-          <thead>
-            <tr>
-              <th>Cluster</th>
-              <th className="num">Hosts</th>
-              <th className="num">PFs</th>
-              <th className="num" title="Hosts in flight at once at most">
-                Budget
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {plan.clusters.map((cluster) => (
-              <tr key={cluster.clusterId}>
-                <td className="strong">{cluster.clusterName}</td>
-                <td className="num">
-                  {cluster.hosts} of {cluster.clusterHosts}
-                </td>
-                <td className="num">{cluster.pfs}</td>
-                <td className="num">{cluster.budget}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        rows={plan.clusters}
+        rowKey={(cluster) => cluster.clusterId}
+        testId="fleet-plan"
+        columns={[
+          { key: "cluster", header: "Cluster", className: "strong", cell: (c) => c.clusterName },
+          {
+            key: "hosts",
+            header: "Hosts",
+            num: true,
+            cell: (c) => `${c.hosts} of ${c.clusterHosts}`,
+          },
+          { key: "pfs", header: "PFs", num: true, cell: (c) => c.pfs },
+          { key: "budget", header: "Budget (hosts at once)", num: true, cell: (c) => c.budget },
+        ]}
+      />
       {plan.refused.length > 0 ? (
         <>
           <p
@@ -331,40 +323,32 @@ function Rollouts({
       ) : rollouts.data.length === 0 ? (
         <p className="muted">No fleet rollout yet.</p>
       ) : (
-        <div className="table-wrap">
-          <table className="data">
-            <thead>
-              <tr>
-                <th>Action</th>
-                <th>Budget</th>
-                <th>Status</th>
-                <th>Progress</th>
-                <th>By</th>
-                <th aria-label="Actions" />
-              </tr>
-            </thead>
-            <tbody>
-              {rollouts.data.map((r) => (
-                <tr key={r.id} aria-selected={r.id === selected}>
-                  <td className="strong">
-                    {r.action === "split" ? `Split to ${r.count} VFs` : "Restore"}
-                  </td>
-                  <td>{r.maxUnavailable}</td>
-                  <td>
-                    <OperationStatusBadge status={r.status as never} />
-                  </td>
-                  <td>{r.progressMessage}</td>
-                  <td>{r.requester}</td>
-                  <td className="row-actions">
-                    <button type="button" className="btn btn-sm" onClick={() => onSelect(r.id)}>
-                      Show
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          rows={rollouts.data}
+          rowKey={(r) => r.id}
+          rowData={(r) => ({ "data-selected": String(r.id === selected) })}
+          columns={[
+            {
+              key: "action",
+              header: "Action",
+              className: "strong",
+              cell: (r) => (r.action === "split" ? `Split to ${r.count} VFs` : "Restore"),
+            },
+            { key: "budget", header: "Budget", cell: (r) => r.maxUnavailable },
+            {
+              key: "status",
+              header: "Status",
+              cell: (r) => <OperationStatusBadge status={r.status as never} />,
+            },
+            { key: "progress", header: "Progress", cell: (r) => r.progressMessage },
+            { key: "by", header: "By", secondary: true, cell: (r) => r.requester },
+          ]}
+          rowActions={(r) => (
+            <Button size="sm" onClick={() => onSelect(r.id)}>
+              Show
+            </Button>
+          )}
+        />
       )}
     </section>
   );
@@ -397,80 +381,78 @@ function RolloutDetail({ rolloutId }: { rolloutId: string }) {
         {r.operation.progressMessage}
       </p>
       {r.operation.errorMessage ? <p className="field-error">{r.operation.errorMessage}</p> : null}
-      <div className="table-wrap">
-        <table className="data" data-testid="fleet-clusters">
-          <thead>
-            <tr>
-              <th>Cluster</th>
-              <th>Progress</th>
-              <th className="num">Hosts in flight</th>
-              <th className="num">Done</th>
-              <th className="num">Failed</th>
-              <th className="num">Waiting</th>
-              <th className="num">Refused</th>
-            </tr>
-          </thead>
-          <tbody>
-            {r.clusters.map((c) => {
+      <DataTable
+        rows={r.clusters}
+        rowKey={(c) => c.clusterId}
+        testId="fleet-clusters"
+        columns={[
+          { key: "cluster", header: "Cluster", className: "strong", cell: (c) => c.clusterName },
+          {
+            key: "progress",
+            header: "Progress",
+            cell: (c) => {
               const active = c.total - c.refused;
               const done = c.succeeded + c.failed + c.skipped;
               return (
-                <tr key={c.clusterId}>
-                  <td className="strong">{c.clusterName}</td>
-                  <td>
-                    <ProgressBar
-                      value={active === 0 ? 100 : (100 * done) / active}
-                      status={r.operation.status}
-                      label={`${c.clusterName}: ${done} of ${active} PFs done`}
-                    />
-                  </td>
-                  <td className="num">
-                    {c.hostsInFlight} / {c.budget}
-                  </td>
-                  <td className="num">
-                    {c.succeeded} / {active}
-                  </td>
-                  <td className="num">{c.failed}</td>
-                  <td className="num">{c.waiting + c.skipped}</td>
-                  <td className="num">{c.refused}</td>
-                </tr>
+                <ProgressBar
+                  value={active === 0 ? 100 : (100 * done) / active}
+                  status={r.operation.status}
+                  label={`${c.clusterName}: ${done} of ${active} PFs done`}
+                />
               );
-            })}
-          </tbody>
-        </table>
-      </div>
+            },
+          },
+          {
+            key: "flight",
+            header: "Hosts in flight",
+            num: true,
+            cell: (c) => `${c.hostsInFlight} / ${c.budget}`,
+          },
+          {
+            key: "done",
+            header: "Done",
+            num: true,
+            cell: (c) => `${c.succeeded} / ${c.total - c.refused}`,
+          },
+          { key: "failed", header: "Failed", num: true, cell: (c) => c.failed },
+          { key: "waiting", header: "Waiting", num: true, cell: (c) => c.waiting + c.skipped },
+          { key: "refused", header: "Refused", num: true, cell: (c) => c.refused },
+        ]}
+      />
       {r.items.length > 0 ? (
-        <div className="table-wrap">
-          <table className="data" data-testid="fleet-items">
-            <thead>
-              <tr>
-                <th>Host / PF</th>
-                <th>Cluster</th>
-                <th>State</th>
-                <th>Reason</th>
-              </tr>
-            </thead>
-            <tbody>
-              {r.items.map((item) => (
-                <tr key={`${item.hostName}/${item.pfName}`}>
-                  <td className="strong">
-                    {item.hostName}/{item.pfName}
-                  </td>
-                  <td>{item.clusterName}</td>
-                  <td>
-                    <Badge tone={stateTone[item.state as keyof typeof stateTone] ?? "muted"}>
-                      {item.state}
-                    </Badge>
-                  </td>
-                  <td>
-                    {item.errorCode ? <code className="code">{item.errorCode}</code> : null}{" "}
-                    {item.errorMessage}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          rows={r.items}
+          rowKey={(item) => `${item.hostName}/${item.pfName}`}
+          testId="fleet-items"
+          columns={[
+            {
+              key: "pf",
+              header: "Host / PF",
+              className: "strong",
+              cell: (item) => `${item.hostName}/${item.pfName}`,
+            },
+            { key: "cluster", header: "Cluster", cell: (item) => item.clusterName },
+            {
+              key: "state",
+              header: "State",
+              cell: (item) => (
+                <Badge tone={stateTone[item.state as keyof typeof stateTone] ?? "muted"}>
+                  {item.state}
+                </Badge>
+              ),
+            },
+            {
+              key: "reason",
+              header: "Reason",
+              cell: (item) => (
+                <>
+                  {item.errorCode ? <code className="code">{item.errorCode}</code> : null}{" "}
+                  {item.errorMessage}
+                </>
+              ),
+            },
+          ]}
+        />
       ) : null}
     </section>
   );

@@ -9,6 +9,9 @@ import { ConfirmDialog, Dialog } from "~/components/Dialog";
 import { ErrorBox } from "~/components/ErrorBox";
 import { CheckboxField, describedBy, Field, numberOrUndefined } from "~/components/Field";
 import { fieldErrorsOf } from "~/lib/errors";
+import { FormActions } from "~/components/ui/FormActions";
+import { Button } from "~/components/ui/Button";
+import { ActionMenu } from "~/components/ui/ActionMenu";
 import { kbps, operationKindLabel } from "~/lib/format";
 import { useTRPC } from "~/trpc/react";
 import { NicTypeBadge } from "../shared";
@@ -101,7 +104,11 @@ export function NicTable({ vm, readOnly }: { vm: VmDetail; readOnly: boolean }) 
               <th className="hide-narrow">QoS</th>
               <th className="hide-narrow">Security groups</th>
               <th className="hide-narrow">EIP</th>
-              {readOnly ? null : <th className="hide-narrow">Actions</th>}
+              {readOnly ? null : (
+                <th className="num row-actions">
+                  <span className="sr-only">Actions</span>
+                </th>
+              )}
             </tr>
           </thead>
           <tbody>
@@ -132,9 +139,6 @@ export function NicTable({ vm, readOnly }: { vm: VmDetail; readOnly: boolean }) 
                     <div className="sub show-narrow">
                       <code>{n.ip}</code> on {n.l3.name}
                     </div>
-                    {actions ? (
-                      <div className="show-narrow nic-actions-narrow">{actions}</div>
-                    ) : null}
                   </td>
                   <td>
                     <NicTypeBadge type={n.type} />
@@ -199,7 +203,7 @@ export function NicTable({ vm, readOnly }: { vm: VmDetail; readOnly: boolean }) 
                       <NotApplicable verdict={n.capabilities.eip} />
                     )}
                   </td>
-                  {readOnly ? null : <td className="nic-actions hide-narrow">{actions}</td>}
+                  {readOnly ? null : <td className="num row-actions">{actions}</td>}
                 </tr>
               );
             })}
@@ -225,6 +229,7 @@ export function NicTable({ vm, readOnly }: { vm: VmDetail; readOnly: boolean }) 
   );
 }
 
+/** A NIC's actions behind one menu; a refused one is greyed out with core's reason under it. */
 function NicActions({
   vm,
   nic,
@@ -247,35 +252,20 @@ function NicActions({
     ["qos", "QoS…", nic.capabilities.qos],
     ["securityGroups", "Security groups…", nic.capabilities.securityGroups],
     ["eip", "EIP…", nic.eip ? { allowed: true, reason: null, code: null } : nic.capabilities.eip],
-    ["detach", "Detach", vm.actions.detachNic, "btn btn-sm btn-danger-outline"],
+    ["detach", "Detach", vm.actions.detachNic],
   ];
   return (
-    <div className="actions actions-start" role="group" aria-label={`${nic.name} actions`}>
-      {items.map(([kind, label, verdict, className]) => {
+    <ActionMenu
+      ariaLabel={`Actions for ${nic.name}`}
+      items={items.map(([kind, label, verdict]) => ({
+        label,
+        danger: kind === "detach",
+        testId: `nic-action-${kind}`,
         // Busy applies to what goes through an operation or locks the VM (all of them here).
-        const reason = busy ?? (verdict.allowed ? null : verdict.reason);
-        const whyId = `why-${nic.id}-${kind}`;
-        return (
-          <button
-            key={kind}
-            type="button"
-            className={className ?? "btn btn-sm"}
-            disabled={reason !== null}
-            title={reason ? `${label.replace("…", "")} — ${reason}` : undefined}
-            aria-describedby={reason ? whyId : undefined}
-            data-testid={`nic-action-${kind}`}
-            onClick={() => onOpen(kind)}
-          >
-            {label}
-            {reason ? (
-              <span className="sr-only" id={whyId}>
-                {reason}
-              </span>
-            ) : null}
-          </button>
-        );
-      })}
-    </div>
+        disabledReason: busy ?? (verdict.allowed ? null : verdict.reason),
+        onSelect: () => onOpen(kind),
+      }))}
+    />
   );
 }
 
@@ -371,25 +361,23 @@ function QosDialog({ vm, nic, onClose }: { vm: VmDetail; nic: VmNicView; onClose
             {input("outboundKbps", outbound, setOutbound)}
           </Field>
         </div>
-        {formError ? <ErrorBox error={formError} /> : null}
-        <div className="dialog-actions">
-          {nic.qos ? (
-            <button
-              type="button"
-              className="btn btn-danger-outline"
-              disabled={remove.isPending}
-              onClick={() => remove.mutate({ nicId: nic.id })}
-            >
-              {remove.isPending ? "Removing…" : "Remove QoS"}
-            </button>
-          ) : null}
-          <button type="button" className="btn" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="btn btn-primary" disabled={save.isPending}>
-            {save.isPending ? "Saving…" : "Save"}
-          </button>
-        </div>
+        <FormActions
+          error={formError}
+          pending={save.isPending}
+          submitLabel="Save"
+          onCancel={onClose}
+          extra={
+            nic.qos ? (
+              <Button
+                variant="danger-outline"
+                disabled={remove.isPending}
+                onClick={() => remove.mutate({ nicId: nic.id })}
+              >
+                {remove.isPending ? "Removing…" : "Remove QoS"}
+              </Button>
+            ) : null
+          }
+        />
       </form>
     </Dialog>
   );
@@ -457,9 +445,9 @@ function SecurityGroupsDialog({
       </div>
       {error ? <ErrorBox error={error} /> : null}
       <div className="dialog-actions">
-        <button type="button" className="btn btn-primary" onClick={onClose}>
+        <Button variant="primary" onClick={onClose}>
           Done
-        </button>
+        </Button>
       </div>
     </Dialog>
   );
@@ -522,21 +510,25 @@ function EipDialog({ vm, nic, onClose }: { vm: VmDetail; nic: VmNicView; onClose
             </Field>
           )}
         </div>
-        {error ? <ErrorBox error={error} /> : null}
-        <div className="dialog-actions">
-          <button type="button" className="btn" onClick={onClose}>
-            Cancel
-          </button>
-          {nic.eip ? (
-            <button type="submit" className="btn btn-danger" disabled={detach.isPending}>
-              {detach.isPending ? "Detaching…" : "Detach EIP"}
-            </button>
-          ) : (
-            <button type="submit" className="btn btn-primary" disabled={attach.isPending || !eipId}>
-              {attach.isPending ? "Attaching…" : "Attach EIP"}
-            </button>
-          )}
-        </div>
+        {nic.eip ? (
+          <FormActions
+            error={error}
+            pending={detach.isPending}
+            submitLabel="Detach EIP"
+            pendingLabel="Detaching…"
+            submitVariant="danger"
+            onCancel={onClose}
+          />
+        ) : (
+          <FormActions
+            error={error}
+            pending={attach.isPending}
+            submitDisabled={!eipId}
+            submitLabel="Attach EIP"
+            pendingLabel="Attaching…"
+            onCancel={onClose}
+          />
+        )}
       </form>
     </Dialog>
   );
@@ -650,15 +642,13 @@ export function AttachNicDialog({ vm, onClose }: { vm: VmDetail; onClose: () => 
             }
           />
         </div>
-        {unplaced ? <ErrorBox error={attach.error} /> : null}
-        <div className="dialog-actions">
-          <button type="button" className="btn" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="btn btn-primary" disabled={attach.isPending}>
-            {attach.isPending ? "Attaching…" : "Attach NIC"}
-          </button>
-        </div>
+        <FormActions
+          error={unplaced ? attach.error : null}
+          pending={attach.isPending}
+          submitLabel="Attach NIC"
+          pendingLabel="Attaching…"
+          onCancel={onClose}
+        />
       </form>
     </Dialog>
   );

@@ -11,8 +11,8 @@ import { isActive, OperationsTable } from "~/components/OperationsTable";
 import { ProgressBar } from "~/components/ProgressBar";
 import { useIsAdmin } from "~/components/session";
 import { useNow } from "~/components/useNow";
-import { errorData } from "~/lib/errors";
 import { dateTime, memory, nicSummary, operationKindLabel, relativeTime } from "~/lib/format";
+import { DetailGate, isNotFound } from "~/components/ui/DetailGate";
 import { useTRPC } from "~/trpc/react";
 import { Breadcrumb, isTransitional, VmStateBadge } from "../shared";
 import { MigrationPhases } from "./MigrationPhases";
@@ -57,36 +57,15 @@ export function VmDetailPage({ vmId, readOnly }: { vmId: string; readOnly: boole
     previous.current = activeId;
   }, [activeId, queryClient, trpc]);
 
-  if (vm.isPending) {
-    return (
-      <div className="loading" aria-busy="true">
-        Loading VM…
-      </div>
-    );
-  }
-  const code = errorData(vm.error).code;
   // A deleted VM: the last good data stays in the cache, but the VM is gone.
-  if (!vm.data || code === "NOT_FOUND") {
+  if (!vm.data || isNotFound(vm.error)) {
     return (
-      <>
-        <Breadcrumb name="VM" />
-        {code === "NOT_FOUND" || code === "BAD_REQUEST" ? (
-          <div className="empty">
-            <p>
-              <strong>VM not found.</strong> It may have been deleted.
-            </p>
-            <Link href="/vms" className="btn">
-              Back to VMs
-            </Link>
-          </div>
-        ) : (
-          <ErrorBox
-            title="Could not load the VM."
-            error={vm.error}
-            onRetry={() => void vm.refetch()}
-          />
-        )}
-      </>
+      <DetailGate
+        query={vm}
+        noun="VM"
+        breadcrumb={<Breadcrumb name="VM" />}
+        back={{ href: "/vms", label: "Back to VMs" }}
+      />
     );
   }
   const v = vm.data;
@@ -280,11 +259,13 @@ function VmActions({ vm }: { vm: VmDetail }) {
   const stop = useMutation(trpc.vms.stop.mutationOptions(done));
   const reboot = useMutation(trpc.vms.reboot.mutationOptions(done));
   const migrate = useMutation(trpc.vms.migrate.mutationOptions(done));
+  // The VM page has nothing to show once the delete is accepted: the list shows it going.
   const remove = useMutation(
     trpc.vms.delete.mutationOptions({
       onSuccess: () => {
         setConfirm(null);
         refresh();
+        router.push("/vms");
       },
     }),
   );
@@ -384,8 +365,8 @@ function VmActions({ vm }: { vm: VmDetail }) {
         <p>The guest is shut down.</p>
         {vm.vfNicCount > 0 ? (
           <p>
-            Its {vm.vfNicCount === 1 ? "VF is" : `${vm.vfNicCount} VFs are`} released (R8). The NICs
-            keep their type, MAC and IP, and get a VF back at the next start — the same one if it is
+            Its {vm.vfNicCount === 1 ? "VF is" : `${vm.vfNicCount} VFs are`} released. The NICs keep
+            their type, MAC and IP, and get a VF back at the next start — the same one if it is
             still free.
           </p>
         ) : null}
@@ -438,18 +419,6 @@ function VmActions({ vm }: { vm: VmDetail }) {
           detached. This cannot be undone.
         </p>
       </ConfirmDialog>
-      {remove.isSuccess ? (
-        <p className="actions-note" role="status">
-          Deleting…{" "}
-          <button
-            type="button"
-            className="btn btn-sm btn-ghost"
-            onClick={() => router.push("/vms")}
-          >
-            Back to VMs
-          </button>
-        </p>
-      ) : null}
     </div>
   );
 }

@@ -1,3 +1,4 @@
+import { can } from "@virtfn/core/can";
 import { requireRole } from "~/app/(console)/guard";
 import { VmDetailPage } from "./VmDetailPage";
 
@@ -6,5 +7,5 @@ export const metadata = { title: "VM · virtfn" };
 export default async function Page({ params }: PageProps<"/vms/[id]">) {
   const user = await requireRole();
   const { id } = await params;
-  return <VmDetailPage vmId={id} readOnly={user.role === "Auditor"} />;
+  return <VmDetailPage vmId={id} readOnly={!can(user, "vms.manage")} />;
 }

@@ -11,6 +11,7 @@ import { memory } from "~/lib/format";
 import { domainCode, errorData, fieldErrorsByPath } from "~/lib/errors";
 import { useTRPC } from "~/trpc/react";
 import { useProjects } from "../shared";
+import { Button } from "~/components/ui/Button";
 
 interface NicDraft {
   key: number;
@@ -50,12 +51,12 @@ export function sriovReason(
   return null;
 }
 
-export function CreateVmPage({ projectIds }: { projectIds: string[] }) {
+export function CreateVmPage() {
   const trpc = useTRPC();
   const router = useRouter();
   const queryClient = useQueryClient();
   const id = useId();
-  const { projects, pending: projectsPending } = useProjects(projectIds);
+  const { projects, pending: projectsPending } = useProjects();
   const [projectChoice, setProjectChoice] = useState("");
   const projectId = projectChoice || (projects.length === 1 ? (projects[0]?.id ?? "") : "");
   const [name, setName] = useState("");
@@ -294,14 +295,14 @@ export function CreateVmPage({ projectIds }: { projectIds: string[] }) {
                       Default route
                     </label>
                     {nics.length > 1 ? (
-                      <button
-                        type="button"
-                        className="btn btn-sm btn-ghost"
+                      <Button
+                        size="sm"
+                        variant="ghost"
                         aria-label={`Remove NIC eth${index}`}
                         onClick={() => setNics((list) => list.filter((n) => n.key !== nic.key))}
                       >
                         Remove
-                      </button>
+                      </Button>
                     ) : null}
                   </div>
                   <div className="nic-draft-fields">
@@ -352,9 +353,8 @@ export function CreateVmPage({ projectIds }: { projectIds: string[] }) {
               );
             })}
           </ol>
-          <button
-            type="button"
-            className="btn btn-sm"
+          <Button
+            size="sm"
             disabled={nics.length >= 16}
             onClick={() => {
               setNics((list) => [...list, newNic(nextKey)]);
@@ -362,7 +362,7 @@ export function CreateVmPage({ projectIds }: { projectIds: string[] }) {
             }}
           >
             Add NIC
-          </button>
+          </Button>
         </fieldset>
 
         {create.error && !placed ? (
@@ -389,9 +389,9 @@ export function CreateVmPage({ projectIds }: { projectIds: string[] }) {
           <Link href="/vms" className="btn">
             Cancel
           </Link>
-          <button type="submit" className="btn btn-primary" disabled={create.isPending}>
+          <Button type="submit" variant="primary" disabled={create.isPending}>
             {create.isPending ? "Creating…" : "Create VM"}
-          </button>
+          </Button>
         </div>
       </form>
     </>

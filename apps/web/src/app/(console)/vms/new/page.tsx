@@ -5,6 +5,6 @@ export const metadata = { title: "Create VM · virtfn" };
 
 export default async function Page() {
   // Auditors read only; core refuses them too.
-  const user = await requireRole("vms.manage");
-  return <CreateVmPage projectIds={user.projectIds} />;
+  await requireRole("vms.manage");
+  return <CreateVmPage />;
 }

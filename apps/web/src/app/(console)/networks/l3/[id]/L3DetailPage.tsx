@@ -9,39 +9,28 @@ import { Badge } from "~/components/badges";
 import { ConfirmDialog } from "~/components/Dialog";
 import { ErrorBox } from "~/components/ErrorBox";
 import { useCan } from "~/components/session";
-import { errorData, fieldErrorsByPath } from "~/lib/errors";
+import { fieldErrorsByPath } from "~/lib/errors";
 import { dateTime } from "~/lib/format";
+import { DataTable } from "~/components/ui/DataTable";
+import { DetailGate, isNotFound } from "~/components/ui/DetailGate";
 import { useTRPC } from "~/trpc/react";
-import { VerdictButton, Breadcrumb, NotFound, segmentLabel, SriovBadge } from "../../shared";
+import { VerdictButton, Breadcrumb, segmentLabel, SriovBadge } from "../../shared";
 import { IpRangeRow, newRange, rangeInput } from "../IpRangeFields";
+import { Button } from "~/components/ui/Button";
 import { VfAvailabilityPanel } from "../../VfAvailabilityPanel";
 import { VfPortPolicyPanel } from "../../VfPortPolicyPanel";
 
 export function L3DetailPage({ l3Id }: { l3Id: string }) {
   const trpc = useTRPC();
   const l3 = useQuery(trpc.networks.l3.get.queryOptions({ l3Id }));
-  if (l3.isPending) {
+  if (!l3.data || isNotFound(l3.error)) {
     return (
-      <div className="loading" aria-busy="true">
-        Loading L3 network…
-      </div>
-    );
-  }
-  if (!l3.data) {
-    const code = errorData(l3.error).code;
-    return (
-      <>
-        <Breadcrumb parent="L3 networks" href="/networks/l3" name="L3 network" />
-        {code === "NOT_FOUND" || code === "BAD_REQUEST" ? (
-          <NotFound what="L3 network" href="/networks/l3" back="Back to L3 networks" />
-        ) : (
-          <ErrorBox
-            title="Could not load the L3 network."
-            error={l3.error}
-            onRetry={() => void l3.refetch()}
-          />
-        )}
-      </>
+      <DetailGate
+        query={l3}
+        noun="L3 network"
+        breadcrumb={<Breadcrumb parent="L3 networks" href="/networks/l3" name="L3 network" />}
+        back={{ href: "/networks/l3", label: "Back to L3 networks" }}
+      />
     );
   }
   return <L3Detail l3={l3.data} refreshError={l3.isError ? l3.error : null} />;
@@ -206,15 +195,14 @@ function L3SriovPanel({ l3 }: { l3: L3View }) {
               onClick={() => setConfirmOff(true)}
             />
           ) : (
-            <button
-              type="button"
-              className="btn btn-primary"
+            <Button
+              variant="primary"
               disabled={!l3.actions.enableSriov.allowed || update.isPending}
               title={l3.actions.enableSriov.reason ?? undefined}
               onClick={() => update.mutate({ l3Id: l3.id, sriovEnabled: true })}
             >
               {update.isPending ? "Saving…" : "Turn SR-IOV on"}
-            </button>
+            </Button>
           )}
         </div>
       ) : null}
@@ -297,44 +285,37 @@ function IpRangesPanel({ l3 }: { l3: L3View }) {
       {l3.ipRanges.length === 0 ? (
         <p className="muted">No IP ranges: VMs on this network get no address from virtfn.</p>
       ) : (
-        <div className="table-wrap">
-          <table className="data">
-            <thead>
-              <tr>
-                <th>Start</th>
-                <th>End</th>
-                <th className="num hide-narrow">Addresses</th>
-                {isAdmin ? <th className="num">Actions</th> : null}
-              </tr>
-            </thead>
-            <tbody>
-              {l3.ipRanges.map((range) => (
-                <tr key={range.id} data-testid="ip-range">
-                  <td>
-                    <code>{range.startIp}</code>
-                  </td>
-                  <td>
-                    <code>{range.endIp}</code>
-                  </td>
-                  <td className="num hide-narrow">{range.size}</td>
-                  {isAdmin ? (
-                    <td className="num">
-                      <button
-                        type="button"
-                        className="btn btn-sm btn-danger-outline"
-                        onClick={() =>
-                          setRemoving({ id: range.id, label: `${range.startIp}–${range.endIp}` })
-                        }
-                      >
-                        Remove
-                      </button>
-                    </td>
-                  ) : null}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          rows={l3.ipRanges}
+          rowKey={(range) => range.id}
+          rowTestId="ip-range"
+          columns={[
+            { key: "start", header: "Start", cell: (range) => <code>{range.startIp}</code> },
+            { key: "end", header: "End", cell: (range) => <code>{range.endIp}</code> },
+            {
+              key: "size",
+              header: "Addresses",
+              num: true,
+              secondary: true,
+              cell: (range) => range.size,
+            },
+          ]}
+          rowActions={
+            isAdmin
+              ? (range) => (
+                  <Button
+                    size="sm"
+                    variant="danger-outline"
+                    onClick={() =>
+                      setRemoving({ id: range.id, label: `${range.startIp}–${range.endIp}` })
+                    }
+                  >
+                    Remove
+                  </Button>
+                )
+              : undefined
+          }
+        />
       )}
       {isAdmin ? (
         <form
@@ -353,9 +334,9 @@ function IpRangesPanel({ l3 }: { l3: L3View }) {
             onChange={setDraft}
             errors={rangeErrors}
           />
-          <button type="submit" className="btn btn-sm" disabled={add.isPending}>
+          <Button type="submit" size="sm" disabled={add.isPending}>
             {add.isPending ? "Adding…" : "Add range"}
-          </button>
+          </Button>
         </form>
       ) : null}
       {add.isError && !placed ? <ErrorBox error={add.error} /> : null}

@@ -1,0 +1,44 @@
+"use client";
+
+import { createEipInput } from "@virtfn/core/schemas";
+import type { z } from "zod";
+import { FormDialog } from "~/components/ui/FormDialog";
+import { SelectField, TextField } from "~/components/ui/FormFields";
+
+/** The allocate form (zod and react-hook-form): the page loads it when it is first opened. */
+export function AllocateEipDialog({
+  projectId,
+  networks,
+  onClose,
+  allocate,
+}: {
+  projectId: string;
+  /** The L3 networks to take the address from; null while they load. */
+  networks: { value: string; label: string }[] | null;
+  onClose: () => void;
+  allocate: (values: z.output<typeof createEipInput>) => Promise<unknown>;
+}) {
+  return (
+    <FormDialog
+      open
+      onClose={onClose}
+      title="Allocate an EIP"
+      schema={createEipInput}
+      defaultValues={{ projectId, name: "", vipL3Id: "", ip: undefined }}
+      submitLabel="Allocate"
+      pendingLabel="Allocating…"
+      onSubmit={allocate}
+    >
+      <TextField name="name" label="Name" placeholder="web-public" autoFocus />
+      <SelectField
+        name="vipL3Id"
+        label="From network"
+        options={[
+          { value: "", label: networks ? "Select an L3 network…" : "Loading networks…" },
+          ...(networks ?? []),
+        ]}
+      />
+      <TextField name="ip" label="Address (optional)" placeholder="any free" optional />
+    </FormDialog>
+  );
+}

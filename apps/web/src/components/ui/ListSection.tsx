@@ -1,0 +1,62 @@
+"use client";
+
+import { useState, type ReactNode } from "react";
+import { Button } from "./Button";
+import { ListView, type Column, type ListQuery } from "./ListView";
+import { useListParams } from "./useListParams";
+
+/**
+ * A panel holding one small list the server answers whole (zones, offerings…): its heading with
+ * a count and an add button, the table with its states, and the add form's dialog.
+ */
+export function ListSection<T>({
+  title,
+  noun,
+  query,
+  columns,
+  rowKey,
+  rowTestId,
+  empty,
+  add,
+  rowActions,
+}: {
+  title: string;
+  noun: string;
+  query: ListQuery<T>;
+  columns: readonly Column<T>[];
+  rowKey: (row: T) => string;
+  rowTestId: string;
+  empty: ReactNode;
+  /** The add button and its form (a FormDialog, given `close`); left out for readers. */
+  add?: { label: string; form: (close: () => void) => ReactNode } | undefined;
+  rowActions?: ((row: T) => ReactNode) | undefined;
+}) {
+  const list = useListParams();
+  const [adding, setAdding] = useState(false);
+  return (
+    <section className="panel">
+      <div className="panel-head">
+        <h2>
+          {title} <span className="count">{query.data?.total ?? 0}</span>
+        </h2>
+        {add ? (
+          <Button variant="primary" size="sm" onClick={() => setAdding(true)}>
+            {add.label}
+          </Button>
+        ) : null}
+      </div>
+      <ListView
+        list={list}
+        query={query}
+        paged={false}
+        columns={columns}
+        rowKey={rowKey}
+        rowTestId={rowTestId}
+        noun={noun}
+        empty={empty}
+        rowActions={rowActions}
+      />
+      {add && adding ? add.form(() => setAdding(false)) : null}
+    </section>
+  );
+}
