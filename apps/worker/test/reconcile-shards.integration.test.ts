@@ -118,22 +118,28 @@ describe("the sharded reconciler", () => {
     const calls = fleet.calls.slice(start);
 
     // A host's next reconcile is due a period (less the jitter) after its last one finished, and
-    // a reconcile starts with a health call and reads the snapshot before it finishes: so a health
-    // call sooner than that after the host's previous snapshot means two reconciles in one period.
+    // a reconcile reads the snapshot before it finishes. It starts with a health call, or with
+    // the snapshot itself when it trusts the host's digest: so either call sooner than that
+    // after the host's previous snapshot means two reconciles in one period.
     const minimumGap = PERIOD_MS * (1 - JITTER) - 20;
     for (const agent of fleet.agents) {
       const mine = calls.filter((call) => call.host === agent.name);
       const gaps: number[] = [];
-      for (const health of mine.filter((call) => call.path === "/v1/health")) {
+      const starts = mine.filter(
+        (call) => call.path === "/v1/health" || call.path.startsWith("/v1/snapshot"),
+      );
+      for (const start of starts) {
         const before = mine.filter(
           (call) =>
             call.path.startsWith("/v1/snapshot") &&
             call.endedAt !== undefined &&
-            call.endedAt <= health.startedAt,
+            call.endedAt <= start.startedAt,
         );
         const last = Math.max(...before.map((call) => call.endedAt ?? 0));
-        if (before.length > 0) gaps.push(health.startedAt - last);
+        if (before.length > 0) gaps.push(start.startedAt - last);
       }
+      // Four reconciles each: three gaps at least, whatever calls they started with.
+      expect(gaps.length, `${agent.name}: reconciles seen`).toBeGreaterThanOrEqual(3);
       expect(
         gaps.filter((gap) => gap < minimumGap),
         `${agent.name} reconciled twice in one period (gaps ${gaps.join(", ")} ms)`,

@@ -56,6 +56,8 @@ export async function createSimBackend(
       await hypervisor.powerOffAll();
     },
     vfPollMs: options.vfPollMs ?? 50,
+    // Everything a sim host's snapshot reads changes through the kernel or the hypervisor.
+    snapshotVersion: () => `${kernel.version}.${hypervisor.version}`,
   });
   return {
     agent,
