@@ -56,13 +56,16 @@ const pollMsFor = (intervalMs: number): number =>
  * Each worker's share of the host reconciles: it claims due hosts up to its free slots, runs them
  * with at most `maxInFlight` at once, renews its leases while they run and sets each host's next
  * due time when done. The claims in Postgres, not this process, decide who reconciles what.
- * A host whose agent reports it unchanged costs one claim row, one agent call and one row of a
- * batched finish: the claim reads what the reconcile needs, and finishes are written together.
+ * A host whose agent reports it unchanged costs a share of a claim, one agent call and a share of
+ * a finish: a claim takes a quarter of the slots' worth of hosts at once and reads what their
+ * reconciles need, and finishes are written together.
  */
 export function startReconciler(options: ReconcilerOptions): Reconciler {
   const owner = `${process.pid}-${randomUUID()}`;
   const { db, log } = options;
   const maxInFlight = Math.max(1, options.maxInFlight);
+  // Slots free up one at a time on a busy worker; a claim waits for this many.
+  const claimBatch = Math.max(1, Math.floor(maxInFlight / 4));
   const leaseMs = Math.max(1000, options.leaseMs ?? options.intervalMs);
   // A host found in sync is compared in full again after this many periods even if its agent's
   // digest never changes: drift on the database side alone is repaired within that time.
@@ -138,7 +141,9 @@ export function startReconciler(options: ReconcilerOptions): Reconciler {
     try {
       while (!stopped) {
         const free = maxInFlight - running.size;
-        if (free <= 0) return;
+        // Below a batch's worth of free slots a reconcile is still running, and its end
+        // claims again: a busy worker claims a few hosts per statement, not one.
+        if (free < claimBatch) return;
         const hosts = await claimReconcileHosts(db, { owner, limit: free, leaseMs });
         for (const host of hosts) reconcileOne(host).catch(() => undefined);
         if (hosts.length < free) return;
