@@ -83,21 +83,26 @@ interface RunningWorker {
 
 /** Starts `count` worker processes and resolves once each has printed that it is ready. */
 async function startWorkers(count: number): Promise<RunningWorker[]> {
-  const profile = CPU_PROF_DIR === undefined ? [] : ["--cpu-prof", `--cpu-prof-dir=${CPU_PROF_DIR}`];
+  const profile =
+    CPU_PROF_DIR === undefined ? [] : ["--cpu-prof", `--cpu-prof-dir=${CPU_PROF_DIR}`];
   const workers = Array.from({ length: count }, () =>
-    spawn(process.execPath, [...profile, "--import", "tsx", path.join(repoRoot, "apps/worker/src/main.ts")], {
-      cwd: repoRoot,
-      env: {
-        ...process.env,
-        DATABASE_URL: services.databaseUrl,
-        REDIS_URL: services.redisUrl,
-        VIRTFN_QUEUE_PREFIX: `bench-lag-${Date.now()}`,
-        VIRTFN_RECONCILE_MS: String(PERIOD_MS),
-        VIRTFN_RECONCILE_IN_FLIGHT: String(IN_FLIGHT),
-        ...(FULL_EVERY === undefined ? {} : { VIRTFN_RECONCILE_FULL_EVERY: FULL_EVERY }),
+    spawn(
+      process.execPath,
+      [...profile, "--import", "tsx", path.join(repoRoot, "apps/worker/src/main.ts")],
+      {
+        cwd: repoRoot,
+        env: {
+          ...process.env,
+          DATABASE_URL: services.databaseUrl,
+          REDIS_URL: services.redisUrl,
+          VIRTFN_QUEUE_PREFIX: `bench-lag-${Date.now()}`,
+          VIRTFN_RECONCILE_MS: String(PERIOD_MS),
+          VIRTFN_RECONCILE_IN_FLIGHT: String(IN_FLIGHT),
+          ...(FULL_EVERY === undefined ? {} : { VIRTFN_RECONCILE_FULL_EVERY: FULL_EVERY }),
+        },
+        stdio: ["ignore", "pipe", "inherit"],
       },
-      stdio: ["ignore", "pipe", "inherit"],
-    }),
+    ),
   );
   const running = workers.map((child) => {
     if (!child.stdout) throw new Error("worker has no stdout");
@@ -220,9 +225,7 @@ for (const count of [1, 2, 4]) {
   const r = await sweep(count);
   results.set(count, r);
   const reports = r.workers.filter((w): w is InFlightReport => w !== null);
-  const perWorker = reports
-    .map((w) => `${w.inFlightPeak}/${w.inFlightMean.toFixed(1)}`)
-    .join(", ");
+  const perWorker = reports.map((w) => `${w.inFlightPeak}/${w.inFlightMean.toFixed(1)}`).join(", ");
   console.log(
     `${count} worker${count === 1 ? " " : "s"}: all ${HOSTS} hosts due at once, worked off in ${secs(r.seconds)}; reconcile lag per host p50 ${secs(r.p50Lag)}, p99 ${secs(r.p99Lag)}, max ${secs(r.maxLag)}`,
   );

@@ -39,10 +39,7 @@ describe("snapshot/since on a sim host", { timeout: 30_000 }, () => {
     const changes: Array<[string, () => Promise<unknown>]> = [
       ["FDB entry added", () => client.addFdb("em1", "52:54:00:00:00:99")],
       ["FDB entry removed", () => client.removeFdb("em1", "52:54:00:00:00:99")],
-      [
-        "VFs created",
-        () => client.setVfCountAndWait(PF, 2, { operationId: "split-1", pollMs: 2 }),
-      ],
+      ["VFs created", () => client.setVfCountAndWait(PF, 2, { operationId: "split-1", pollMs: 2 })],
       [
         "domain defined",
         () =>

@@ -94,7 +94,12 @@ export function startReconciler(options: ReconcilerOptions): Reconciler {
         });
         logOutcome(log, outcome);
         const seen = outcome.result === "unchanged";
-        const finished = finishes.add({ hostId: host.id, nextInMs: nextInMs(), reconciled: true, seen });
+        const finished = finishes.add({
+          hostId: host.id,
+          nextInMs: nextInMs(),
+          reconciled: true,
+          seen,
+        });
         return { outcome, finished };
       } catch (error) {
         log(`reconciler: ${host.name}: ${errorText(error)}`);
@@ -119,7 +124,8 @@ export function startReconciler(options: ReconcilerOptions): Reconciler {
     gauge.set(running.size);
     return work.then(async ({ outcome, finished }) => {
       try {
-        if (!(await finished)) log(`reconciler: ${host.name}: claim lost before the reconcile finished`);
+        if (!(await finished))
+          log(`reconciler: ${host.name}: claim lost before the reconcile finished`);
       } catch (error) {
         log(`reconciler: ${host.name}: finishing failed: ${errorText(error)}`);
         throw error;

@@ -45,7 +45,10 @@ const seconds = (ms: number): number => ms / 1000;
  * in one statement. Hosts still being added are left to their add operation. The statements
  * here run on every reconcile of every host, so they go to the pool without Prisma (queryRows).
  */
-export async function claimReconcileHosts(db: Db, options: ClaimOptions): Promise<ReconcileClaim[]> {
+export async function claimReconcileHosts(
+  db: Db,
+  options: ClaimOptions,
+): Promise<ReconcileClaim[]> {
   if (options.limit <= 0) return [];
   const all = options.all === true;
   // The digest's time is read as timestamptz (the column holds UTC): pg turns that into the
