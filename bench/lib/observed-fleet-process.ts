@@ -37,7 +37,7 @@ commands.on("line", (command) => {
     fleet.resetPeak();
   }
   process.stdout.write(
-    `${JSON.stringify({ total: fleet.total(), peak: fleet.peakInFlight(), windows: [...windows] })}\n`,
+    `${JSON.stringify({ total: fleet.total(), connections: fleet.connections(), peak: fleet.peakInFlight(), windows: [...windows] })}\n`,
   );
 });
 commands.on("close", () => {

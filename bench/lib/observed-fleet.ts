@@ -9,6 +9,8 @@ import { fileURLToPath } from "node:url";
 export interface FleetStats {
   /** Agent calls started since the fleet started. */
   total: number;
+  /** TCP connections the fleet accepted since it started (keep-alive makes them few). */
+  connections: number;
   /**
    * The most calls in flight at once over the whole fleet since the last reset: per window of
    * FLEET_WINDOW_MS, the shares' peaks added up (so never below the true peak).
@@ -37,6 +39,7 @@ interface Share {
 
 interface ShareStats {
   total: number;
+  connections: number;
   peak: number;
   windows: Array<[number, number]>;
 }
@@ -126,6 +129,7 @@ export async function startObservedFleetProcesses(options: {
           windows.set(start, (windows.get(start) ?? 0) + peak);
       return {
         total: answers.reduce((sum, answer) => sum + answer.total, 0),
+        connections: answers.reduce((sum, answer) => sum + answer.connections, 0),
         peakInFlight: Math.max(0, ...windows.values()),
       };
     },

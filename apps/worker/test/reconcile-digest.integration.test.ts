@@ -81,6 +81,24 @@ describe("a reconcile of an unchanged host", () => {
     expect((await hostRow()).observedDigestAt).toEqual(synced.observedDigestAt);
   });
 
+  it("costs one agent call: snapshot/since with the trusted digest, no health call", async () => {
+    expect((await reconcile()).result).toBe("unchanged");
+    const host = await hostRow();
+    const asked: string[] = [];
+    const counting = (target: AgentTarget) =>
+      createAgentClient({
+        baseUrl: target.agentUrl,
+        token: target.agentToken,
+        fetch: (input, init) => {
+          asked.push(new URL(input instanceof Request ? input.url : input).pathname);
+          return fetch(input, init);
+        },
+      });
+    const outcome = await reconcileHost(fx.db, host, counting, { trustDigestForMs: TRUST_MS });
+    expect(outcome.result).toBe("unchanged");
+    expect(asked).toEqual([`/v1/snapshot/since/${host.observedDigest}`]);
+  });
+
   it("is compared in full and repaired when the agent's state drifts behind virtfn's back", async () => {
     expect((await reconcile()).result).toBe("unchanged");
     await client().addFdb("em1", STALE_MAC);

@@ -64,6 +64,13 @@ export interface HostAgentDeps {
   vfPollMs?: number;
   /** Wait for virtfn links after the write returned; default 60 s. */
   vfLinkTimeoutMs?: number;
+  /**
+   * Sim only: a value that changes whenever anything a snapshot reads changes (the sim's own
+   * sysfs writes, FDB and domains). While it stays the same, snapshot/since answers from the
+   * last digest instead of reading the host again. Unset (Linux): the host is read every time,
+   * since a change can come from anywhere.
+   */
+  snapshotVersion?: () => string;
 }
 
 function toInfo(record: DomainRecord): DomainInfo {
@@ -133,6 +140,9 @@ export class HostAgent {
   private closed = false;
   /** Salts every snapshot digest, so that a restarted agent never repeats one it gave before. */
   private readonly instance = randomUUID();
+  private readonly snapshotVersion: (() => string) | undefined;
+  /** The last snapshot read, with its digest and the snapshotVersion it was read at. */
+  private lastSnapshot: { version: string; digest: string; snapshot: HostSnapshot } | null = null;
 
   constructor(deps: HostAgentDeps) {
     this.backend = deps.backend;
@@ -145,6 +155,7 @@ export class HostAgent {
     this.faults = deps.faults;
     this.vfPollMs = deps.vfPollMs ?? 100;
     this.vfLinkTimeoutMs = deps.vfLinkTimeoutMs ?? 60_000;
+    this.snapshotVersion = deps.snapshotVersion;
   }
 
   // ---- host ---------------------------------------------------------------------------------
@@ -742,17 +753,25 @@ export class HostAgent {
   /**
    * The snapshot unless its digest is still `digest`. The host is read in full every time (a
    * change made behind the agent's back, by hand in sysfs, must show), but an unchanged host
-   * costs the caller a few bytes instead of the whole snapshot and its compare.
+   * costs the caller a few bytes instead of the whole snapshot and its compare. A sim host, whose
+   * every change goes through the sim, is read again only once its snapshotVersion has moved.
    */
   async snapshotSince(digest: string): Promise<SnapshotChange> {
-    const snapshot = await this.snapshot();
-    const current = createHash("sha256")
-      .update(this.instance)
-      .update(JSON.stringify(snapshot))
-      .digest("base64url");
-    return current === digest
-      ? { changed: false, digest: current }
-      : { changed: true, digest: current, snapshot };
+    // Taken before the read: a change that lands while the host is read moves it past this.
+    const version = this.snapshotVersion?.();
+    let last = this.lastSnapshot;
+    if (version === undefined || last === null || last.version !== version) {
+      const snapshot = await this.snapshot();
+      const current = createHash("sha256")
+        .update(this.instance)
+        .update(JSON.stringify(snapshot))
+        .digest("base64url");
+      last = { version: version ?? "", digest: current, snapshot };
+      if (version !== undefined) this.lastSnapshot = last;
+    }
+    return last.digest === digest
+      ? { changed: false, digest: last.digest }
+      : { changed: true, digest: last.digest, snapshot: last.snapshot };
   }
 
   /** Stops waiting on splits; sim kernels stop creating VFs when their own close runs. */

@@ -58,6 +58,8 @@ export async function createSimBackend(
     },
     vfPollMs: options.vfPollMs ?? 50,
     faults: new FaultPlan(),
+    // Everything a sim host's snapshot reads changes through the kernel or the hypervisor.
+    snapshotVersion: () => `${kernel.version}.${hypervisor.version}`,
   });
   return {
     agent,

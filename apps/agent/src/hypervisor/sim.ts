@@ -52,7 +52,15 @@ export class SimHypervisor implements Hypervisor {
     return hv;
   }
 
+  private changes = 0;
+
+  /** Moves on every change to a domain (each is persisted right after it is made). */
+  get version(): number {
+    return this.changes;
+  }
+
   private async persist(): Promise<void> {
+    this.changes += 1;
     await this.store.save({ domains: [...this.domains.values()] });
   }
 

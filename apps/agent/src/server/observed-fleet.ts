@@ -60,6 +60,8 @@ export interface ObservedSimFleet {
   peakInFlight(): number;
   /** Calls started since the start. */
   total(): number;
+  /** TCP connections accepted since the start: far fewer than calls when clients keep them alive. */
+  connections(): number;
   resetPeak(): void;
   /** Calls matching `holds` wait until it is replaced (by `null`, say), re-checked every 20 ms. */
   hold(holds: ((call: ObservedCall) => boolean) | null): void;
@@ -194,6 +196,10 @@ export async function startObservedSimFleet(
     });
   });
   server.keepAliveTimeout = 30_000;
+  let connections = 0;
+  server.on("connection", () => {
+    connections += 1;
+  });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
@@ -205,6 +211,7 @@ export async function startObservedSimFleet(
     inFlight: () => inFlight,
     peakInFlight: () => peak,
     total: () => total,
+    connections: () => connections,
     resetPeak: () => {
       peak = inFlight;
     },

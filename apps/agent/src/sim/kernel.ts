@@ -79,6 +79,8 @@ export class SimKernel {
   private closed = false;
   /** device_lock() per PCI device: writers to one sriov_numvfs queue up, in order. */
   private readonly deviceLocks = new Map<string, Promise<void>>();
+  /** Moves on every change the sim makes to the host (see `version`). */
+  private changes = 0;
 
   private constructor(
     private readonly options: SimKernelOptions,
@@ -94,6 +96,20 @@ export class SimKernel {
 
   get profile(): HostProfile {
     return this.options.profile;
+  }
+
+  /**
+   * Moves whenever the sim changes what an agent reads from this host: its sysfs tree, its
+   * cmdline and boot id, its FDB. Every such change goes through this class (and the state that
+   * commands.ts edits is saved through `saveState`), so an unmoved version means an unchanged
+   * host. It moves after each step of a change, so a read that overlapped one is not reused.
+   */
+  get version(): number {
+    return this.changes;
+  }
+
+  private changed(): void {
+    this.changes += 1;
   }
 
   /** Opens a state dir, building a first-boot host when it is new and repairing a torn split otherwise. */
@@ -132,6 +148,8 @@ export class SimKernel {
   }
 
   async saveState(): Promise<void> {
+    // `state` was assigned just before this call: it is what reads see from now on.
+    this.changed();
     await this.store.save(this.state);
   }
 
@@ -159,6 +177,14 @@ export class SimKernel {
    * the bootloader's cmdline takes effect, the FDB is empty and the boot id changes.
    */
   async reboot(): Promise<string> {
+    try {
+      return await this.powerCycle();
+    } finally {
+      this.changed();
+    }
+  }
+
+  private async powerCycle(): Promise<string> {
     this.epoch += 1;
     for (const nic of this.profile.nics) {
       await this.removeAllVfs(nic.pciAddress);
@@ -257,6 +283,14 @@ export class SimKernel {
   }
 
   private async write(rel: string, data: string): Promise<void> {
+    try {
+      await this.writeAttribute(rel, data);
+    } finally {
+      this.changed();
+    }
+  }
+
+  private async writeAttribute(rel: string, data: string): Promise<void> {
     const norm = path.posix.normalize(rel);
     let m = /^bus\/pci\/devices\/([^/]+)\/sriov_numvfs$/.exec(norm);
     if (m?.[1] !== undefined) return this.writeNumVfs(m[1], data);
@@ -352,6 +386,7 @@ export class SimKernel {
       ]);
       this.checkAlive(epoch, pci);
       await link(this.sysRoot, `${pfDir(pci)}/virtfn${i}`, `../${vf}`);
+      this.changed();
     }
     // The kernel updates num_VFs once every VF is added, which is why a torn split is detectable.
     await put(this.sysRoot, `${pfDir(pci)}/sriov_numvfs`, String(n));
@@ -367,6 +402,7 @@ export class SimKernel {
       const vf = vfs[i];
       if (vf !== undefined)
         await fs.rm(path.join(this.sysRoot, pfDir(vf)), { recursive: true, force: true });
+      this.changed();
     }
     await this.options.clock.sleep(this.iovSleeps.disable);
     this.checkAlive(epoch, pci);

@@ -1,16 +1,19 @@
 import { randomUUID } from "node:crypto";
 import {
   claimReconcileHosts,
-  finishReconcile,
   nextReconcileInMs,
   reconcileHost,
   releaseReconcileClaims,
   renewReconcileLeases,
   type AgentTarget,
+  type ReconcileClaim,
   type ReconcileOutcome,
 } from "@virtfn/core";
 import type { AgentClient } from "@virtfn/agent-client";
-import type { Db, Host } from "@virtfn/db";
+import type { Db } from "@virtfn/db";
+import type { LineLog } from "@virtfn/telemetry";
+import { createFinishBatch } from "./finish-batch";
+import { createInFlightGauge, type InFlightStats } from "./in-flight";
 
 export interface Reconciler {
   /**
@@ -20,6 +23,9 @@ export interface Reconciler {
   runOnce(): Promise<ReconcileOutcome[]>;
   /** Hosts this worker is reconciling right now: each has one agent call in flight at a time. */
   inFlight(): number;
+  /** The most reconciles in flight at once so far, and their mean while any was. */
+  inFlightStats(): InFlightStats;
+  /** Finishes what runs, then logs the in-flight figures ("reconciler: stopped"). */
   stop(): Promise<void>;
 }
 
@@ -39,7 +45,7 @@ export interface ReconcilerOptions {
    * compared again, but at least once every this many periods; default 6, 1 compares every time.
    */
   fullCompareEvery?: number;
-  log(line: string): void;
+  log: LineLog;
 }
 
 /** How often due hosts are looked for when no reconcile finishing has woken the loop. */
@@ -50,45 +56,61 @@ const pollMsFor = (intervalMs: number): number =>
  * Each worker's share of the host reconciles: it claims due hosts up to its free slots, runs them
  * with at most `maxInFlight` at once, renews its leases while they run and sets each host's next
  * due time when done. The claims in Postgres, not this process, decide who reconciles what.
+ * A host whose agent reports it unchanged costs a share of a claim, one agent call and a share of
+ * a finish: a claim takes a quarter of the slots' worth of hosts at once and reads what their
+ * reconciles need, and finishes are written together.
  */
 export function startReconciler(options: ReconcilerOptions): Reconciler {
   const owner = `${process.pid}-${randomUUID()}`;
   const { db, log } = options;
   const maxInFlight = Math.max(1, options.maxInFlight);
+  // Slots free up one at a time on a busy worker; a claim waits for this many.
+  const claimBatch = Math.max(1, Math.floor(maxInFlight / 4));
   const leaseMs = Math.max(1000, options.leaseMs ?? options.intervalMs);
   // A host found in sync is compared in full again after this many periods even if its agent's
   // digest never changes: drift on the database side alone is repaired within that time.
   const trustDigestForMs = options.intervalMs * (options.fullCompareEvery ?? 6);
   const running = new Map<string, Promise<void>>();
+  const finishes = createFinishBatch(db, owner);
+  const gauge = createInFlightGauge();
   let stopped = false;
   let claiming: Promise<void> | null = null;
   let pollTimer: NodeJS.Timeout | null = null;
   let renewTimer: NodeJS.Timeout | null = null;
 
   const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
+  const nextInMs = () => nextReconcileInMs(options.intervalMs, options.jitter);
 
-  /** Resolves when the host is done, whatever the outcome; rejects only for the caller's sake. */
-  function reconcileOne(host: Host, full = false): Promise<ReconcileOutcome> {
+  /**
+   * Resolves with the outcome once the host's finish is written; rejects only for the caller's
+   * sake. The host's slot is free as soon as its agent calls are done, before the finish: the
+   * claim holds the host until then, so no other worker takes it in between.
+   */
+  function reconcileOne(host: ReconcileClaim, full = false): Promise<ReconcileOutcome> {
     const work = (async () => {
       try {
         const outcome = await reconcileHost(db, host, options.agentFor, {
           trustDigestForMs: full ? 0 : trustDigestForMs,
         });
         logOutcome(log, outcome);
-        const nextInMs = nextReconcileInMs(options.intervalMs, options.jitter);
         const seen = outcome.result === "unchanged";
-        if (!(await finishReconcile(db, owner, host.id, nextInMs, true, seen))) {
-          log(`reconciler: ${host.name}: claim lost before the reconcile finished`);
-        }
-        return outcome;
+        const finished = finishes.add({
+          hostId: host.id,
+          nextInMs: nextInMs(),
+          reconciled: true,
+          seen,
+        });
+        return { outcome, finished };
       } catch (error) {
         log(`reconciler: ${host.name}: ${errorText(error)}`);
         // Retried next period, like a success; if even this fails, the lease runs out instead.
-        const nextInMs = nextReconcileInMs(options.intervalMs, options.jitter);
-        await finishReconcile(db, owner, host.id, nextInMs, false).catch(() => undefined);
+        finishes
+          .add({ hostId: host.id, nextInMs: nextInMs(), reconciled: false, seen: false })
+          .catch(() => undefined);
         throw error;
       } finally {
         running.delete(host.id);
+        gauge.set(running.size);
         if (!stopped && options.intervalMs > 0) void claimDue();
       }
     })();
@@ -99,7 +121,17 @@ export function startReconciler(options: ReconcilerOptions): Reconciler {
         () => undefined,
       ),
     );
-    return work;
+    gauge.set(running.size);
+    return work.then(async ({ outcome, finished }) => {
+      try {
+        if (!(await finished))
+          log(`reconciler: ${host.name}: claim lost before the reconcile finished`);
+      } catch (error) {
+        log(`reconciler: ${host.name}: finishing failed: ${errorText(error)}`);
+        throw error;
+      }
+      return outcome;
+    });
   }
 
   /** Fills the free slots with due hosts; one claim at a time per worker. */
@@ -115,7 +147,9 @@ export function startReconciler(options: ReconcilerOptions): Reconciler {
     try {
       while (!stopped) {
         const free = maxInFlight - running.size;
-        if (free <= 0) return;
+        // Below a batch's worth of free slots a reconcile is still running, and its end
+        // claims again: a busy worker claims a few hosts per statement, not one.
+        if (free < claimBatch) return;
         const hosts = await claimReconcileHosts(db, { owner, limit: free, leaseMs });
         for (const host of hosts) reconcileOne(host).catch(() => undefined);
         if (hosts.length < free) return;
@@ -159,9 +193,9 @@ export function startReconciler(options: ReconcilerOptions): Reconciler {
   // pooled connection, and the worker's jobs with them.
   let renewing = false;
   function renew(): void {
-    if (running.size === 0 || renewing) return;
+    if ((running.size === 0 && finishes.pending().length === 0) || renewing) return;
     renewing = true;
-    renewReconcileLeases(db, owner, [...running.keys()], leaseMs)
+    renewReconcileLeases(db, owner, [...running.keys(), ...finishes.pending()], leaseMs)
       .catch((error: unknown) => log(`reconciler: lease renewal failed: ${errorText(error)}`))
       .finally(() => {
         renewing = false;
@@ -177,19 +211,27 @@ export function startReconciler(options: ReconcilerOptions): Reconciler {
   return {
     runOnce,
     inFlight: () => running.size,
+    inFlightStats: () => gauge.stats(),
     async stop() {
       stopped = true;
       if (pollTimer) clearInterval(pollTimer);
       await claiming;
       await Promise.all(running.values());
+      await finishes.drain();
       if (renewTimer) clearInterval(renewTimer);
       // Nothing should be held now; a claim left by a failed finish goes back at once.
       await releaseReconcileClaims(db, owner).catch(() => undefined);
+      const stats = gauge.stats();
+      log("reconciler: stopped", {
+        inFlightPeak: stats.peak,
+        inFlightMean: Math.round(stats.mean * 100) / 100,
+        inFlightBound: maxInFlight,
+      });
     },
   };
 }
 
-function logOutcome(log: (line: string) => void, outcome: ReconcileOutcome): void {
+function logOutcome(log: LineLog, outcome: ReconcileOutcome): void {
   if (outcome.rebooted) log(`reconciler: ${outcome.name} rebooted; state re-read`);
   for (const entry of outcome.fdb?.added ?? [])
     log(`reconciler: ${outcome.name} FDB ${entry.pf} ${entry.mac} was missing; added`);

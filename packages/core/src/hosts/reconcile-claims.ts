@@ -3,7 +3,7 @@
 // time), held under a lease the worker renews while it works, and finished by setting the next
 // due time. A worker that dies stops renewing: its hosts become claimable by the others when the
 // lease ends, which is at most one period after its last renewal.
-import type { Db, Host } from "@virtfn/db";
+import { Prisma, queryRows, type Db, type Host } from "@virtfn/db";
 
 export interface ClaimOptions {
   /** Identifies the claiming worker; only it may renew or finish its claims. */
@@ -21,34 +21,66 @@ export interface ClaimOptions {
   exclude?: string[];
 }
 
+/**
+ * A claimed host: the columns a reconcile reads, and whether an operation was in flight on it
+ * when it was claimed (the reconcile then leaves it alone without asking its agent).
+ */
+export type ReconcileClaim = Pick<
+  Host,
+  | "id"
+  | "name"
+  | "agentUrl"
+  | "agentToken"
+  | "connectionState"
+  | "connectionReason"
+  | "bootId"
+  | "observedDigest"
+  | "observedDigestAt"
+> & { busy: boolean };
+
 const seconds = (ms: number): number => ms / 1000;
 
 /**
- * Claims up to `limit` hosts, the longest overdue first. Hosts still being added are left to
- * their add operation. Returns the claimed hosts as full rows, for `reconcileHost`.
+ * Claims up to `limit` hosts, the longest overdue first, and reads what their reconciles need,
+ * in one statement. Hosts still being added are left to their add operation. The statements
+ * here run on every reconcile of every host, so they go to the pool without Prisma (queryRows).
  */
-export async function claimReconcileHosts(db: Db, options: ClaimOptions): Promise<Host[]> {
+export async function claimReconcileHosts(
+  db: Db,
+  options: ClaimOptions,
+): Promise<ReconcileClaim[]> {
   if (options.limit <= 0) return [];
   const all = options.all === true;
-  const claimed = await db.$queryRaw<Array<{ id: string }>>`
-    UPDATE "Host"
-       SET "reconcileLeaseOwner" = ${options.owner},
-           "reconcileLeaseUntil" = now() + make_interval(secs => ${seconds(options.leaseMs)}::float8)
-     WHERE id IN (
-       SELECT id FROM "Host"
-        WHERE "connectionState" <> 'Connecting'
-          AND (${all}::boolean OR "reconcileDueAt" <= now())
-          AND ("reconcileLeaseUntil" IS NULL OR "reconcileLeaseUntil" < now())
-          AND NOT (id = ANY(${options.exclude ?? []}::uuid[]))
-        ORDER BY "reconcileDueAt", id
-        LIMIT ${options.limit}
-        FOR UPDATE SKIP LOCKED)
-    RETURNING id`;
-  if (claimed.length === 0) return [];
-  return db.host.findMany({
-    where: { id: { in: claimed.map((row) => row.id) } },
-    orderBy: { reconcileDueAt: "asc" },
-  });
+  // The digest's time is read as timestamptz (the column holds UTC): pg turns that into the
+  // right Date whatever the process's time zone.
+  return (await queryRows(
+    db,
+    Prisma.sql`
+    WITH claimed AS (
+      UPDATE "Host" h
+         SET "reconcileLeaseOwner" = ${options.owner},
+             "reconcileLeaseUntil" = now() + make_interval(secs => ${seconds(options.leaseMs)}::float8)
+        FROM (SELECT id FROM "Host"
+               WHERE "connectionState" <> 'Connecting'
+                 AND (${all}::boolean OR "reconcileDueAt" <= now())
+                 AND ("reconcileLeaseUntil" IS NULL OR "reconcileLeaseUntil" < now())
+                 AND NOT (id = ANY(${options.exclude ?? []}::uuid[]))
+               ORDER BY "reconcileDueAt", id
+               LIMIT ${options.limit}
+               FOR UPDATE SKIP LOCKED) due
+       WHERE h.id = due.id
+      RETURNING h.id, h.name, h."agentUrl", h."agentToken", h."connectionState",
+                h."connectionReason", h."bootId", h."observedDigest", h."observedDigestAt",
+                h."reconcileDueAt")
+    SELECT c.id, c.name, c."agentUrl", c."agentToken", c."connectionState"::text AS "connectionState",
+           c."connectionReason", c."bootId", c."observedDigest",
+           c."observedDigestAt" AT TIME ZONE 'UTC' AS "observedDigestAt",
+           EXISTS (SELECT 1 FROM "Operation" o
+                    WHERE o."targetType" = 'Host' AND o."targetId" = c.id::text
+                      AND o.status IN ('Pending', 'Running')) AS busy
+      FROM claimed c
+     ORDER BY c."reconcileDueAt", c.id`,
+  )) as ReconcileClaim[];
 }
 
 /** Renews the owner's leases on hosts it is still reconciling; returns how many it still holds. */
@@ -59,36 +91,59 @@ export async function renewReconcileLeases(
   leaseMs: number,
 ): Promise<number> {
   if (hostIds.length === 0) return 0;
-  return db.$executeRaw`
+  const rows = await queryRows(
+    db,
+    Prisma.sql`
     UPDATE "Host"
        SET "reconcileLeaseUntil" = now() + make_interval(secs => ${seconds(leaseMs)}::float8)
-     WHERE id = ANY(${hostIds}::uuid[]) AND "reconcileLeaseOwner" = ${owner}`;
+     WHERE id = ANY(${hostIds}::uuid[]) AND "reconcileLeaseOwner" = ${owner}
+    RETURNING id`,
+  );
+  return rows.length;
+}
+
+/** One finished reconcile, for `finishReconciles`. */
+export interface FinishedReconcile {
+  hostId: string;
+  /** The next reconcile is due this long from now. */
+  nextInMs: number;
+  /**
+   * False for a failed reconcile: it is finished the same way, so the host is retried next
+   * period rather than at once by every worker, but keeps its last successful time.
+   */
+  reconciled: boolean;
+  /** The agent answered and nothing else recorded it (an unchanged host): it was seen now. */
+  seen: boolean;
 }
 
 /**
- * Finishes the owner's claim: the next reconcile is due `nextInMs` from now. A failed reconcile
- * (`reconciled` false) is finished the same way, so the host is retried next period rather than
- * at once by every worker, but keeps its last successful time. False when the claim was lost (its
- * lease ended and another worker took the host), in which case nothing is written.
+ * Finishes the owner's claims, any number in one statement: each host's next reconcile is due
+ * its `nextInMs` from now. Returns the hosts finished; one missing lost its claim (its lease
+ * ended and another worker took the host), and nothing was written for it.
  */
-export async function finishReconcile(
+export async function finishReconciles(
   db: Db,
   owner: string,
-  hostId: string,
-  nextInMs: number,
-  reconciled = true,
-  /** The agent answered and nothing else recorded it (an unchanged host): it was seen now. */
-  seen = false,
-): Promise<boolean> {
-  const updated = await db.$executeRaw`
-    UPDATE "Host"
-       SET "reconcileDueAt" = now() + make_interval(secs => ${seconds(nextInMs)}::float8),
-           "lastReconciledAt" = CASE WHEN ${reconciled}::boolean THEN now() ELSE "lastReconciledAt" END,
-           "lastSeenAt" = CASE WHEN ${seen}::boolean THEN now() ELSE "lastSeenAt" END,
+  finished: FinishedReconcile[],
+): Promise<Set<string>> {
+  if (finished.length === 0) return new Set();
+  const rows = (await queryRows(
+    db,
+    Prisma.sql`
+    UPDATE "Host" h
+       SET "reconcileDueAt" = now() + make_interval(secs => f.secs),
+           "lastReconciledAt" = CASE WHEN f.reconciled THEN now() ELSE h."lastReconciledAt" END,
+           "lastSeenAt" = CASE WHEN f.seen THEN now() ELSE h."lastSeenAt" END,
            "reconcileLeaseOwner" = NULL,
            "reconcileLeaseUntil" = NULL
-     WHERE id = ${hostId}::uuid AND "reconcileLeaseOwner" = ${owner}`;
-  return updated > 0;
+      FROM unnest(${finished.map((f) => f.hostId)}::uuid[],
+                  ${finished.map((f) => seconds(f.nextInMs))}::float8[],
+                  ${finished.map((f) => f.reconciled)}::boolean[],
+                  ${finished.map((f) => f.seen)}::boolean[]) AS f(id, secs, reconciled, seen)
+     WHERE h.id = f.id AND h."reconcileLeaseOwner" = ${owner}
+    RETURNING h.id`,
+  )) as Array<{ id: string }>;
+  return new Set(rows.map((row) => row.id));
 }
 
 /** Hands the owner's claims back at once (a clean shutdown), leaving their due times as they are. */

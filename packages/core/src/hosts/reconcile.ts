@@ -44,44 +44,75 @@ export interface ReconcileHostOptions {
   trustDigestForMs?: number;
 }
 
+/** The host columns a reconcile reads; `busy` when its claim already looked for operations. */
+export type ReconcileTarget = Pick<
+  Host,
+  | "id"
+  | "name"
+  | "agentUrl"
+  | "agentToken"
+  | "connectionState"
+  | "connectionReason"
+  | "bootId"
+  | "observedDigest"
+  | "observedDigestAt"
+> & {
+  /** Whether an operation is in flight on the host; unset, the reconcile looks it up. */
+  busy?: boolean;
+};
+
 /**
- * The digest a reconcile may send to have an unchanged snapshot skipped, or "none" for a full
- * compare: after a reboot, for a host not known to be connected, and once the digest is older
- * than `trustForMs`.
+ * The digest of the host's last in-sync compare when it may still be trusted, else null (a full
+ * compare): not for a host not known to be connected, nor once the digest is older than
+ * `trustForMs`. A reboot or an agent restart needs no check here: the boot id and the agent's
+ * instance are part of the digest, so the agent reports the snapshot as changed.
  */
-function digestToSend(host: Host, bootId: string, trustForMs: number, now: Date): string {
+function trustedDigest(host: ReconcileTarget, trustForMs: number, now: Date): string | null {
   const { observedDigest, observedDigestAt } = host;
-  if (observedDigest === null || observedDigestAt === null || trustForMs <= 0) return "none";
-  if (host.connectionState !== "Connected" || host.bootId !== bootId) return "none";
-  return now.getTime() - observedDigestAt.getTime() < trustForMs ? observedDigest : "none";
+  if (observedDigest === null || observedDigestAt === null || trustForMs <= 0) return null;
+  if (host.connectionState !== "Connected") return null;
+  return now.getTime() - observedDigestAt.getTime() < trustForMs ? observedDigest : null;
 }
+
+const operationInFlight = async (db: Db, hostId: string): Promise<boolean> =>
+  (await db.operation.count({
+    where: { targetType: "Host", targetId: hostId, status: { in: ["Pending", "Running"] } },
+  })) > 0;
 
 /**
  * Level-triggered: compares what the agent reports with the database and repairs drift. Hosts
  * with an operation in flight are left to that operation, so the two never fight. With
  * `trustDigestForMs`, a host whose agent reports the same snapshot digest as when it was last
- * found in sync costs two small agent answers and no database reads or writes here.
+ * found in sync costs one small agent answer and no database reads or writes here.
  */
 export async function reconcileHost(
   db: Db,
-  host: Host,
+  host: ReconcileTarget,
   agentFor: (target: AgentTarget) => AgentClient,
   options: ReconcileHostOptions = {},
 ): Promise<ReconcileOutcome> {
   const base = { hostId: host.id, name: host.name };
-  const busy = await db.operation.count({
-    where: { targetType: "Host", targetId: host.id, status: { in: ["Pending", "Running"] } },
-  });
-  if (busy > 0) return { ...base, result: "skipped", rebooted: false, reapplied: [] };
+  if (host.busy ?? (await operationInFlight(db, host.id)))
+    return { ...base, result: "skipped", rebooted: false, reapplied: [] };
   const agent = agentFor(host);
   try {
-    const health = await agent.health({ timeoutMs: 3000 });
-    const rebooted = host.bootId !== null && health.bootId !== host.bootId;
     // One read of everything the agent holds, taken before the database is read for the
     // comparison, so an operation that commits in between shows up as desired, not as drift.
-    const sent = digestToSend(host, health.bootId, options.trustDigestForMs ?? 0, new Date());
-    const change = await agent.snapshotSince(sent);
-    if (!change.changed) return { ...base, result: "unchanged", rebooted: false, reapplied: [] };
+    // A trusted digest is asked about first: an unchanged host needs no health call.
+    const trusted = trustedDigest(host, options.trustDigestForMs ?? 0, new Date());
+    const early = trusted === null ? null : await agent.snapshotSince(trusted);
+    const unchanged: ReconcileOutcome = {
+      ...base,
+      result: "unchanged",
+      rebooted: false,
+      reapplied: [],
+    };
+    if (early?.changed === false) return unchanged;
+    const health = await agent.health({ timeoutMs: 3000 });
+    const change = early ?? (await agent.snapshotSince("none"));
+    // "none" names no digest: an agent that matched it anyway reported nothing to compare.
+    if (!change.changed) return unchanged;
+    const rebooted = host.bootId !== null && health.bootId !== host.bootId;
     const { snapshot } = change;
     await applyObservedHost(db, host.id, { health, facts: snapshot.facts, nics: snapshot.nics });
     // Desired state lives in the database: VF counts first, then the VMs that use the VFs.
