@@ -65,9 +65,9 @@ describe("replicas: 2 web and 3 worker processes under SIGKILL and a Redis resta
   let replicas: ReplicaSet;
   let cat: Catalog;
   let l3: L3View;
-  let splitPfIds: string[] = [];
+  const splitPfIds: string[] = [];
   let adminToken = "";
-  let laneKeys: string[][] = [];
+  const laneKeys: string[][] = [];
   let burstToken = "";
   let fleetDir = "";
   const logDir = path.join(repoRoot, "test-results", "replicas");
