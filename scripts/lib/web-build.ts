@@ -62,7 +62,9 @@ export async function ensureWebBuild(
     "build",
     path.join(repoRoot, "node_modules", ".bin", "next"),
     ["build"],
-    { NEXT_TELEMETRY_DISABLED: "1", VIRTFN_NEXT_DIST_DIR: distDir },
+    // Production whoever builds: a test that builds from inside vitest has NODE_ENV=test, and the
+    // build is reused by `npm start` and the e2e stack.
+    { NEXT_TELEMETRY_DISABLED: "1", VIRTFN_NEXT_DIST_DIR: distDir, NODE_ENV: "production" },
     { cwd: webDir, quiet, logFile },
   );
   // next build prints nothing for minutes on a loaded machine: say that it is still working.

@@ -386,8 +386,9 @@ export interface RedisProcess {
   stop(): Promise<void>;
 }
 
-export async function startRedisProcess(label: string): Promise<RedisProcess> {
-  const port = await freePort();
+/** `fixedPort`: for a test that keeps to a port range; unset, a free port. */
+export async function startRedisProcess(label: string, fixedPort?: number): Promise<RedisProcess> {
+  const port = fixedPort ?? (await freePort());
   const dataDir = path.join(
     process.env.VIRTFN_TEST_TMPDIR ?? os.tmpdir(),
     `redis-${label}-${process.pid}`,

@@ -45,6 +45,8 @@ export interface ObservedSimFleetOptions {
   countOnly?: boolean;
   /** Told the number of calls in flight each time a call starts (a benchmark's own peak keeping). */
   onCallStart?: (inFlight: number) => void;
+  /** The server's port; 0 or unset picks a free one. */
+  port?: number;
 }
 
 export interface ObservedSimFleet {
@@ -200,7 +202,7 @@ export async function startObservedSimFleet(
   server.on("connection", () => {
     connections += 1;
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
   return {

@@ -313,20 +313,29 @@ const rebootVm: OperationHandler = async (ctx, operation) => {
   const vm = await loadOrSkip(ctx, operation);
   if (!vm) return { skipped: "the VM is gone" };
   if (vm.state === "Running") return { state: "Running" };
-  if (vm.state !== "Rebooting") throw stateError(vm, ["Rebooting"]);
+  // Starting: a run of this operation whose worker died after it stopped the domain.
+  if (vm.state !== "Rebooting" && vm.state !== "Starting") throw stateError(vm, ["Rebooting"]);
   return withRollback(
     ctx,
     async () => {
       const agent = agentOf(ctx, vm);
       await ctx.progress(30, `Rebooting ${vm.name}`);
-      await agent.stopDomain(vmDomainName(vm));
+      if (vm.state === "Rebooting") {
+        await agent.stopDomain(vmDomainName(vm));
+        // Recorded before the start: a run again after a crash past this point only makes sure
+        // the domain runs, instead of stopping it a second time (a second reboot).
+        await ctx.db.vm.updateMany({
+          where: { id: vm.id, state: "Rebooting" },
+          data: { state: "Starting" },
+        });
+      }
       const booted = (await reacquireLostVfs(ctx, vm)) ?? vm;
       if (booted !== vm) {
         await ctx.progress(60, "Re-attaching VFs that a forced restore took");
         await waitingForVfs(ctx, agent, booted, () => agent.defineDomain(buildDomainSpec(booted)));
       }
       await waitingForVfs(ctx, agent, booted, () => agent.startDomain(vmDomainName(vm)));
-      await markRunning(ctx.db, booted, ["Rebooting"], "vm.running", operation);
+      await markRunning(ctx.db, booted, ["Rebooting", "Starting"], "vm.running", operation);
       return {
         state: "Running",
         reacquiredVfs:
@@ -335,7 +344,7 @@ const rebootVm: OperationHandler = async (ctx, operation) => {
     },
     async () => {
       await ctx.db.vm.updateMany({
-        where: { id: vm.id, state: "Rebooting" },
+        where: { id: vm.id, state: { in: ["Rebooting", "Starting"] } },
         data: { state: "Error" },
       });
     },

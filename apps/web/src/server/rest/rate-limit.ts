@@ -49,6 +49,8 @@ function spec(kind: BucketKind): BucketSpec {
 }
 
 let redis: Redis | null | undefined;
+/** Set once the connection has been ready: until then a replica is still starting. */
+let firstConnection: Promise<void> | null = null;
 
 /** The process's Redis connection for limits and throttles, or null when REDIS_URL is not set. */
 export function limiterRedis(): Redis | null {
@@ -66,6 +68,17 @@ export function limiterRedis(): Redis | null {
       redis = new Redis({ ...sentinel, ...options });
     }
     redis?.on("error", () => undefined);
+    const store = redis;
+    firstConnection = store
+      ? new Promise<void>((resolve) => {
+          // A bounded wait: a Redis that is down at start gets the insurance limiter, as later.
+          const timer = setTimeout(resolve, 2000);
+          store.once("ready", () => {
+            clearTimeout(timer);
+            resolve();
+          });
+        })
+      : null;
   }
   return redis;
 }
@@ -119,7 +132,12 @@ export type RateDecision = { ok: true } | { ok: false; retryAfterSeconds: number
 export async function takeToken(bucket: BucketRef | null): Promise<RateDecision> {
   if (!bucket || process.env.VIRTFN_RATE_LIMIT === "off") return { ok: true };
   try {
-    await limiterFor(bucket.kind).consume(bucket.id);
+    const limiter = limiterFor(bucket.kind);
+    // A replica's first requests, while its connection is still being made, would otherwise
+    // all be answered by its own memory limiter: a burst at a web replica that had just
+    // (re)started was allowed more than the key's shared limit (the replica test saw 58 of 50).
+    await firstConnection;
+    await limiter.consume(bucket.id);
     return { ok: true };
   } catch (result) {
     if (result instanceof RateLimiterRes) {
