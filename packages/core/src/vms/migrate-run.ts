@@ -11,6 +11,7 @@ import { loadVmWork, type VmWork } from "./load";
 import { releaseNicVfs } from "./reserve";
 import { nicLabel } from "./rules";
 import { vfNicSpec } from "./spec";
+import { finishReleasesQuietly } from "./vf-ports";
 
 // Issue 17: the live migration of a running VM with migratable VF NICs, as one operation with
 // phases. The request claimed a VF on the destination for every VF NIC (migrate.ts); from there:
@@ -242,6 +243,8 @@ async function finish(ctx: OperationContext, run: Run, sides: Sides): Promise<vo
       },
     });
   }, TX_OPTIONS);
+  // The source VFs were released into Releasing: reset them now, as a stop does (issue 16).
+  await finishReleasesQuietly(ctx.db, sides.sourceAgent, sides.source.id);
 }
 
 /** The operation's result once Done. */
@@ -370,6 +373,7 @@ async function rollBackOnSource(
     });
     await auditRollback(tx, run, sides, failure, sides.source.name, lostNics.length);
   }, TX_OPTIONS);
+  await finishReleasesQuietly(ctx.db, sides.sourceAgent, sides.source.id);
 }
 
 /**
@@ -408,6 +412,7 @@ async function rollForwardOnTarget(
       run.claims.length - kept.length,
     );
   }, TX_OPTIONS);
+  await finishReleasesQuietly(ctx.db, sides.sourceAgent, sides.source.id);
 }
 
 async function auditRollback(
