@@ -17,17 +17,19 @@ export function appliedTwice(applied: AppliedCall[]): string[] {
 }
 
 export interface ReconcileRecord {
-  /** Reconcile passes per host (its health calls made for no operation). */
+  /** Reconcile passes per host (its snapshot reads made for no operation). */
   passes: Map<string, number>;
   /** Passes that began sooner after the host's previous one than a period allows. */
   tooSoon: string[];
 }
 
 /**
- * A host's next reconcile is due a period (less the jitter) after its last one finished, and a pass
- * begins with a health call and reads the snapshot before it finishes: a health call sooner than
- * that after the host's previous snapshot means a second reconcile in one period, by another
- * worker (or the same one). Operations' calls carry their operation id; the reconciler's carry none.
+ * A host's next reconcile is due a period (less the jitter) after its last one finished, and each
+ * pass reads the host's snapshot exactly once (`/v1/snapshot/since/<digest>`, whether or not it
+ * then compares in full): a snapshot read sooner than that after the previous one ended means a
+ * second reconcile in one period, by another worker (or the same one). A read that starts before
+ * the previous one ended is the agent client retrying a read it gave up on, within one pass.
+ * Operations' calls carry their operation id; the reconciler's carry none.
  */
 export function reconcilesPerPeriod(
   calls: ObservedCall[],
@@ -39,21 +41,24 @@ export function reconcilesPerPeriod(
   const passes = new Map<string, number>();
   const tooSoon: string[] = [];
   for (const host of hosts) {
-    const mine = calls.filter((call) => call.host === host && call.operationId === null);
-    const snapshotEnds = mine
-      .filter((call) => call.path.startsWith("/v1/snapshot") && call.endedAt !== undefined)
-      .map((call) => call.endedAt ?? 0);
-    const healths = mine.filter((call) => call.path === "/v1/health");
-    passes.set(host, healths.length);
-    for (const health of healths) {
-      const before = snapshotEnds.filter((end) => end <= health.startedAt);
-      if (before.length === 0) continue;
-      const gap = health.startedAt - Math.max(...before);
-      if (gap < minimumGap)
+    const reads = calls
+      .filter(
+        (call) =>
+          call.host === host && call.operationId === null && call.path.startsWith("/v1/snapshot"),
+      )
+      .sort((a, b) => a.startedAt - b.startedAt);
+    let count = 0;
+    let previousEnd: number | null = null;
+    for (const read of reads) {
+      const gap = previousEnd === null ? null : read.startedAt - previousEnd;
+      if (gap === null || gap >= 0) count += 1;
+      if (gap !== null && gap >= 0 && gap < minimumGap)
         tooSoon.push(
-          `${host}: a pass at ${new Date(health.startedAt).toISOString()}, ${gap} ms after the previous one`,
+          `${host}: a pass at ${new Date(read.startedAt).toISOString()}, ${gap} ms after the previous one`,
         );
+      previousEnd = Math.max(previousEnd ?? 0, read.endedAt ?? read.startedAt);
     }
+    passes.set(host, count);
   }
   return { passes, tooSoon };
 }

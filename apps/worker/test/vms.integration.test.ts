@@ -669,7 +669,7 @@ describe("VMs with VF NICs through the worker and sim agents", () => {
     );
   });
 
-  it("tenants act only in their projects: other projects' VMs are NOT_FOUND, creating there is FORBIDDEN", async () => {
+  it("tenants act only in their projects: other projects' VMs are NOT_FOUND, and so is creating in another project (one visibility answer)", async () => {
     const otherProject = await fx.db.project.create({ data: { name: "other-project" } });
     const before = await vmFootprint(fx.db);
     await expect(
@@ -680,7 +680,7 @@ describe("VMs with VF NICs through the worker and sim agents", () => {
         nics: [{ l3Id: plain.id }],
       }),
     ).rejects.toMatchObject({
-      code: "FORBIDDEN",
+      code: "NOT_FOUND",
     });
     const theirs = await runningVm(fx, fx.admin, { ...cat, projectId: otherProject.id }, "theirs", [
       { l3Id: plain.id },

@@ -176,6 +176,9 @@ export function vfPortConformance(label: string, factory: SubjectFactory): void 
       const kept = s.kernel.state.vfPorts[pci ?? ""];
       if (kept === undefined) throw new Error("the sim kernel keeps no port for the VF");
       s.kernel.state.vfPorts[pci ?? ""] = { ...kept, trust: false };
+      // Saved as the sim saves any change it makes (a sim host changes only through the sim, and
+      // the sim answers snapshot/since from its last read until it does).
+      await s.kernel.saveState();
       const after = await s.agent.snapshotSince(before.digest);
       expect(after.changed).toBe(true);
       // Re-applying is what the reconciler does.

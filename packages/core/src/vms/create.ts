@@ -482,8 +482,12 @@ export async function createVm(
       // One VF network at most: a refusal writes nothing, so no transaction is needed.
       const hint = judge(await hostHint(db, clusterIds), demand);
       const first = pickHost(hint.qualifying, demand);
-      if (first && vfNetworks <= 1 && !needsFdb) {
-        const numa = numaPlan(plan, first);
+      // Preferred with no node by the hint: the hint may predate a stop that freed a node, so
+      // only a fresh snapshot (slow path) may settle for the host as a whole.
+      const numa = first ? numaPlan(plan, first) : null;
+      const unboundByHint =
+        numa?.node === null && plan.demand.numaPolicy === "preferred" && wantsNumaNode(plan.demand);
+      if (first && numa && vfNetworks <= 1 && !needsFdb && !unboundByHint) {
         let attempt = await placeOnHost(db, plan, first, numa.node);
         // A refusal wrote nothing (one VF network at most), so the host can be tried again.
         if (!attempt.ok && numa.fallback) attempt = await placeOnHost(db, plan, first, null);

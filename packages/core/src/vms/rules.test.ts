@@ -225,6 +225,8 @@ describe("VM and NIC rules as pure verdicts", () => {
         vlan: 100,
         alias: "ua-vf-5254000a0b0c",
         teaming: { type: "transient", persistent: "ua-failover-5254000a0b0c" },
+        // The network's defaults (issue 16): spoof checking on, trust off.
+        port: { spoofCheck: true, trust: false, linkState: "auto", queryRss: false },
       },
     ]);
     expect(buildDomainSpec({ ...vm, nics: [{ ...vfNic, vf: null }] }).nics).toEqual([partner]);
