@@ -86,6 +86,11 @@ export async function restCall(
     } catch {
       body = null;
     }
+    // A 202 always carries its operation: one without it is an answer cut short (empty body
+    // from a replica killed after its headers), and a retry with the same key replays the
+    // stored one. A stored answer without an operation would fail the lane at its deadline.
+    const operation = body?.operation as { id?: unknown } | undefined;
+    if (body !== null && response.status === 202 && typeof operation?.id !== "string") body = null;
     if (body === null) {
       stats.connectionErrors += 1;
       await sleep(200);
