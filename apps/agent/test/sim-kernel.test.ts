@@ -83,6 +83,16 @@ describe("sim kernel: sriov_numvfs", { timeout: 30_000 }, () => {
     expect(await links(k)).toHaveLength(0);
   });
 
+  it("queues concurrent writers on the device lock in the order they wrote", async () => {
+    const k = await kernel();
+    // Out of order, a non-zero count would meet the other one (EBUSY) or the final count would differ.
+    const counts = ["3", "0", "2", "0", "5", "0", "4"];
+    const writes = counts.map((count) => errno(k.sys.writeFile(numvfs, count)));
+    expect(await Promise.all(writes)).toEqual(counts.map(() => "no error"));
+    expect((await k.sys.readFile(numvfs)).trim()).toBe("4");
+    expect(await links(k)).toHaveLength(4);
+  });
+
   it("parses the count as kstrtou16 does: 0x hex, 0 octal, one trailing newline", () => {
     expect(parseKernelU16("7\n")).toBe(7);
     expect(parseKernelU16("0x10")).toBe(16);

@@ -309,14 +309,16 @@ export class SimKernel {
    * sriov_numvfs semantics from drivers/pci/iov.c: sriov_numvfs_store(). Parsing (EINVAL) and the
    * TotalVFs bound (ERANGE) come before the device lock; a second writer then waits for the lock
    * rather than failing; under it, no bound driver is ENOENT before a non-zero count is EBUSY.
+   * The checks before the lock read only memory, as the kernel's do, so writers queue on the lock
+   * in the order they wrote: an await there would let a later writer take the lock first.
    */
   private async writeNumVfs(pci: string, data: string): Promise<void> {
     const dev = pfDir(pci);
-    const totalText = await readTrimmed(this.raw, `${dev}/sriov_totalvfs`);
-    if (totalText === null) throw errno("ENOENT", `${dev}/sriov_numvfs: no such attribute`);
+    // sriov_totalvfs is read-only and exists exactly when the profile gives the NIC VFs (tree.ts).
+    const total = this.profile.nics.find((nic) => nic.pciAddress === pci)?.profile.totalVfs ?? 0;
+    if (total === 0) throw errno("ENOENT", `${dev}/sriov_numvfs: no such attribute`);
     const n = parseKernelU16(data);
     if (n === null) throw errno("EINVAL", `invalid value ${JSON.stringify(data)}`);
-    const total = Number(totalText);
     if (n > total) throw errno("ERANGE", `${pci}: ${n} VFs requested; TotalVFs is ${total}`);
     return this.withDeviceLock(pci, async (epoch) => {
       const current = Number((await readTrimmed(this.raw, `${dev}/sriov_numvfs`)) ?? "0");
