@@ -1,16 +1,16 @@
 -- Compactions of the insert-only counts run one at a time.
 --
 -- Two concurrent vf_state_counts_compact() calls could deadlock: each deletes the rows of the PFs
--- it picked, and the order it visits them in is its plan's (a nested loop takes them PF by PF, a
--- hash join in heap order). The plan can differ between two calls once the table's statistics
--- move, so one waited for a row the other had deleted while holding a row the other wanted
--- ("ShareLock on transaction", both ways). Nothing else locks these rows: writers only append.
+-- it picked, in the order of its plan (a nested loop takes them PF by PF, a hash join in heap
+-- order). The plan can differ between two calls once the statistics of the table move, so one
+-- waited for a row the other had deleted while holding a row the other wanted ("ShareLock on
+-- transaction", both ways). Nothing else locks these rows: writers only append.
 --
 -- A transaction-scoped advisory lock lets one compaction in; the others return 0 at once and leave
 -- the rows for the next run. Two compactions would pick the same first PFs anyway, so running them
--- side by side gained nothing. The lock is taken before the statement that picks the rows, so that
--- statement's snapshot already sees what the previous compaction committed. row_counts_compact()
--- is built the same way and gets the same lock.
+-- side by side gained nothing. The lock is taken before the statement that picks the rows, so
+-- that statement already sees in its snapshot what the previous compaction committed.
+-- row_counts_compact() is built the same way and gets the same kind of lock.
 CREATE OR REPLACE FUNCTION vf_state_counts_compact(batch INTEGER) RETURNS INTEGER LANGUAGE plpgsql AS $$
 DECLARE
   folded INTEGER;

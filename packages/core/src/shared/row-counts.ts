@@ -31,7 +31,7 @@ export async function rowCounts(
 /**
  * Folds the differences appended since the last run into one row per kind and parent
  * (row_counts_compact, in the database), `batch` parents per statement; returns how many it
- * folded. Safe to run from several workers at once; readers are exact without it.
+ * folded. One runs at a time (another call meanwhile returns 0); readers are exact without it.
  */
 export async function compactRowCounts(db: Db, batch = 500, maxBatches = 100): Promise<number> {
   let folded = 0;

@@ -175,7 +175,8 @@ export async function vfNicsByL2(db: DbOrTx, l2Ids: string[]): Promise<Map<strin
 /**
  * Folds the VF count differences appended since the last run into one row per PF and state
  * (vf_state_counts_compact, in the database), a batch of PFs per statement so that no statement
- * holds many rows; returns how many PFs it folded. Safe to run from several workers at once.
+ * holds many rows; returns how many PFs it folded. One runs at a time: while another holds the
+ * compaction lock, a call folds nothing and returns 0.
  */
 export async function compactVfStateCounts(db: Db, batch = 500, maxBatches = 100): Promise<number> {
   let folded = 0;
