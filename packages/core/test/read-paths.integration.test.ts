@@ -44,7 +44,12 @@ async function oracle() {
   const hosts = await db.host.findMany({
     include: {
       cluster: true,
-      physicalNics: { include: { virtualFunctions: { select: { state: true } } } },
+      physicalNics: {
+        include: {
+          virtualFunctions: { select: { state: true, index: true } },
+          vfPools: { orderBy: { firstIndex: "asc" } },
+        },
+      },
     },
   });
   const states = new Map<string, Record<VfState, number>>();
@@ -61,14 +66,38 @@ async function oracle() {
       };
       for (const vf of pf.virtualFunctions) byState[vf.state] += 1;
       states.set(pf.id, byState);
+      const pools = pf.vfPools.map((pool) => ({
+        name: pool.name,
+        l2Ids: pool.l2Ids,
+        projectIds: pool.projectIds,
+        availableVfs: pf.virtualFunctions.filter(
+          (vf) =>
+            vf.state === "Available" && vf.index >= pool.firstIndex && vf.index <= pool.lastIndex,
+        ).length,
+      }));
       return {
         ...pf,
         vfTotal: pf.virtualFunctions.length - byState.Missing,
         vfAvailable: byState.Available,
+        pools: pools.length > 0 ? pools : null,
       };
     }),
   }));
   return { hosts: asAvailability, states };
+}
+
+/**
+ * The free VFs of a host's resolved PFs that the L2 can still hand out: none on a host in
+ * maintenance, none in VF pools of other L2s (what the overview's L2 rows add up).
+ */
+function freeForL2(host: AvailabilityHost, pfs: AvailabilityHost["physicalNics"], l2Id: string) {
+  if (host.maintenance === true) return 0;
+  return pfs.reduce((sum, pf) => {
+    const closed = (pf.pools ?? [])
+      .filter((pool) => !pool.l2Ids.includes(l2Id))
+      .reduce((n, pool) => n + pool.availableVfs, 0);
+    return sum + pf.vfAvailable - closed;
+  }, 0);
 }
 
 async function l3Network(name: string) {
@@ -93,6 +122,30 @@ beforeAll(async () => {
   // Every VF of em1 on host 3 in use: that host offers nothing for vf-em1.
   await db.$executeRaw`UPDATE "VirtualFunction" vf SET state = 'Attached'
     FROM "PhysicalNic" pf JOIN "Host" h ON h.id = pf."hostId" WHERE pf.id = vf."pfId" AND pf.name = 'em1' AND h.name = 'host-00003'`;
+  // A host in maintenance (its free VFs go to no new VM), and VF pools: of other L2s (they keep
+  // their free VFs from an L2), of the L2 itself (no effect), over a whole PF or a whole bond (the
+  // host offers nothing), on the host in maintenance and on a disconnected host.
+  await db.host.update({ where: { name: "host-00020" }, data: { maintenance: true } });
+  const em1 = await db.l2Network.findFirstOrThrow({ where: { name: "l2-em1" } });
+  const bond0 = await db.l2Network.findFirstOrThrow({ where: { name: "l2-bond0" } });
+  const pools: Array<[host: string, pf: string, first: number, last: number, l2Id: string]> = [
+    ["host-00021", "em1", 0, 9, bond0.id],
+    ["host-00022", "em1", 0, 62, bond0.id],
+    ["host-00023", "em1", 0, 9, em1.id],
+    ["host-00020", "em1", 0, 9, bond0.id],
+    ["host-00007", "em1", 0, 9, bond0.id],
+    ["host-00024", "ens1f0", 0, 61, em1.id],
+    ["host-00025", "ens1f0", 0, 61, em1.id],
+    ["host-00025", "ens1f1", 0, 61, em1.id],
+  ];
+  for (const [hostName, pfName, firstIndex, lastIndex, l2Id] of pools) {
+    const pf = await db.physicalNic.findFirstOrThrow({
+      where: { name: pfName, host: { name: hostName } },
+    });
+    await db.vfPool.create({
+      data: { pfId: pf.id, name: `pool-${pfName}`, firstIndex, lastIndex, l2Ids: [l2Id] },
+    });
+  }
   const adminUser = await db.user.findUniqueOrThrow({ where: { username: "admin" } });
   const tenantUser = await db.user.findUniqueOrThrow({
     where: { username: "tenant" },
@@ -118,6 +171,7 @@ describe("VF counts computed by SQL", () => {
       const l3 = await l3Network(name);
       const { hosts } = await oracle();
       const network = {
+        l2Id: l3.l2.id,
         l2Name: l3.l2.name,
         l3Name: l3.name,
         physicalInterface: l3.l2.physicalInterface,
@@ -142,7 +196,9 @@ describe("VF counts computed by SQL", () => {
             "ALL_VFS_IN_USE",
             "CLUSTER_NOT_ATTACHED",
             "HOST_DISCONNECTED",
+            "HOST_IN_MAINTENANCE",
             "IOMMU_NOT_READY",
+            "VFS_IN_OTHER_POOLS",
             null,
           ].sort(),
         );
@@ -163,6 +219,7 @@ describe("VF counts computed by SQL", () => {
       const l3 = await l3Network("vf-bond0");
       const attachedClusterIds = new Set(l3.l2.clusters.map((c) => c.clusterId));
       const network = {
+        l2Id: l3.l2.id,
         l2Name: l3.l2.name,
         l3Name: l3.name,
         physicalInterface: l3.l2.physicalInterface,
@@ -187,15 +244,21 @@ describe("VF counts computed by SQL", () => {
       const overview = await sriovOverview(db, admin, { limit: 5 });
       const attachedRows = hosts
         .filter((host) => attachedClusterIds.has(host.clusterId))
-        .map((host) => resolveInterface(host.physicalNics, network.physicalInterface))
-        .filter((pfs) => pfs.length > 0);
+        .map((host) => ({
+          host,
+          pfs: resolveInterface(host.physicalNics, network.physicalInterface),
+        }))
+        .filter(({ pfs }) => pfs.length > 0);
       expect(
         overview.l2s.find((row) => row.l2Id === l3.l2.id),
         when,
       ).toMatchObject({
         hosts: attachedRows.length,
-        vfTotal: attachedRows.flat().reduce((sum, pf) => sum + pf.vfTotal, 0),
-        vfAvailable: attachedRows.flat().reduce((sum, pf) => sum + pf.vfAvailable, 0),
+        vfTotal: attachedRows.flatMap(({ pfs }) => pfs).reduce((sum, pf) => sum + pf.vfTotal, 0),
+        vfAvailable: attachedRows.reduce(
+          (sum, { host, pfs }) => sum + freeForL2(host, pfs, l3.l2.id),
+          0,
+        ),
       });
     };
     await refreshClusterVfCounts(db, 1000);
@@ -219,6 +282,10 @@ describe("VF counts computed by SQL", () => {
       [
         "a host losing IOMMU",
         () => db.host.update({ where: { name: "host-00114" }, data: { iommuActive: false } }),
+      ],
+      [
+        "a host entering maintenance",
+        () => db.host.update({ where: { name: "host-00031" }, data: { maintenance: true } }),
       ],
       [
         "a PF leaving its bond",
@@ -266,7 +333,8 @@ describe("VF counts computed by SQL", () => {
         await expectExact(`after ${what}, refreshed`);
       }
     }
-  });
+    // Fifteen states of the whole fleet, each checked against every VF row.
+  }, 180_000);
 
   it("vm-create-options sums the same availability per L3", async () => {
     const { hosts } = await oracle();
@@ -280,6 +348,7 @@ describe("VF counts computed by SQL", () => {
     for (const option of options) {
       const l3 = await l3Network(option.name);
       const network = {
+        l2Id: l3.l2.id,
         l2Name: l3.l2.name,
         l3Name: l3.name,
         physicalInterface: l3.l2.physicalInterface,
@@ -314,14 +383,14 @@ describe("VF counts computed by SQL", () => {
       const attached = new Set(l2.clusters.map((c) => c.clusterId));
       const resolved = hosts
         .filter((host) => attached.has(host.clusterId))
-        .map((host) => resolveInterface(host.physicalNics, l2.physicalInterface))
-        .filter((pfs) => pfs.length > 0);
+        .map((host) => ({ host, pfs: resolveInterface(host.physicalNics, l2.physicalInterface) }))
+        .filter(({ pfs }) => pfs.length > 0);
       expect(l2Usage.hosts, l2.name).toBe(resolved.length);
       expect(l2Usage.vfTotal, l2.name).toBe(
-        resolved.flat().reduce((sum, pf) => sum + pf.vfTotal, 0),
+        resolved.flatMap(({ pfs }) => pfs).reduce((sum, pf) => sum + pf.vfTotal, 0),
       );
       expect(l2Usage.vfAvailable, l2.name).toBe(
-        resolved.flat().reduce((sum, pf) => sum + pf.vfAvailable, 0),
+        resolved.reduce((sum, { host, pfs }) => sum + freeForL2(host, pfs, l2.id), 0),
       );
       expect(l2Usage.vfNics, l2.name).toBe(vfNics.filter((nic) => nic.l3.l2Id === l2.id).length);
     }

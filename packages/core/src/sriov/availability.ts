@@ -145,7 +145,10 @@ export function hostVfAvailability(
     );
   }
   if (host.maintenance === true)
-    return none("HOST_IN_MAINTENANCE", "the host is in maintenance (no new VMs)");
+    return none(
+      "HOST_IN_MAINTENANCE",
+      `the host is in maintenance: its ${available} free VF(s) go to no new VM`,
+    );
   if (host.connectionState !== "Connected") {
     const why = host.connectionReason ? ` (${host.connectionReason})` : "";
     return none("HOST_DISCONNECTED", `the host is ${host.connectionState.toLowerCase()}${why}`);

@@ -1,5 +1,6 @@
 import { Prisma, type Db, type DbOrTx, type VfState } from "@virtfn/db";
 import type { RowCountKind } from "../shared/row-counts";
+import { poolWithheldByL2 } from "./pools-queries";
 
 // VF counting in SQL. Every read path counts VFs here, from "VfStateCount": per PF and state, the
 // database keeps signed differences that sum to the number of VFs (see its migration), so a PF's
@@ -62,7 +63,10 @@ function withClusterSums(clusterIds: Prisma.Sql): Prisma.Sql {
 export interface InterfaceTotals {
   /** VFs present on the interface, over every host of the zone. */
   total: number;
-  /** Free VFs on hosts that can hand them out: attached cluster, connected, IOMMU active. */
+  /**
+   * Free VFs on hosts that can hand them out (attached cluster, connected, IOMMU active, not in
+   * maintenance), less those in VF pools of other L2s.
+   */
   available: number;
   /** Hosts with at least one of those free VFs. */
   offeringHosts: number;
@@ -72,9 +76,33 @@ export interface InterfaceTotals {
 
 /**
  * R3 summed over a zone: what an L2's interface offers. One row per cluster of the zone (see
- * "ClusterVfCount" in the migration), never one per host or VF.
+ * "ClusterVfCount" in the migration), never one per host or VF, less what VF pools of other L2s
+ * keep (read from the pools: sriov/pools-queries.ts).
  */
 export async function interfaceTotals(
+  db: Db,
+  network: {
+    l2Id: string;
+    zoneId: string;
+    physicalInterface: string;
+    attachedClusterIds: string[];
+  },
+): Promise<InterfaceTotals> {
+  const [sums, withheld] = await Promise.all([
+    clusterInterfaceSums(db, network),
+    poolWithheldByL2(db, [network.l2Id], null),
+  ]);
+  const pooled = withheld.get(network.l2Id);
+  if (pooled === undefined) return sums;
+  return {
+    ...sums,
+    available: Math.max(0, sums.available - pooled.offering),
+    offeringHosts: Math.max(0, sums.offeringHosts - pooled.offeringHostsLost),
+  };
+}
+
+/** interfaceTotals from the cluster sums alone, every free VF counted, pooled or not. */
+async function clusterInterfaceSums(
   db: Db,
   network: { zoneId: string; physicalInterface: string; attachedClusterIds: string[] },
 ): Promise<InterfaceTotals> {
@@ -99,6 +127,7 @@ export interface L2Totals {
   /** Hosts in attached clusters whose interface resolves to at least one PF. */
   hosts: number;
   vfTotal: number;
+  /** Free VFs on hosts not in maintenance, less those in VF pools of other L2s. */
   vfAvailable: number;
 }
 
@@ -107,8 +136,12 @@ export interface L2VfSums {
   /** Hosts whose interface resolves to at least one PF. */
   hosts: number;
   total: number;
+  /** Free VFs on hosts not in maintenance, pooled or not. */
   available: number;
-  /** Free VFs on connected hosts with IOMMU active: what a VM create can reserve. */
+  /**
+   * Free VFs on connected hosts with IOMMU active, not in maintenance: what a VM create can
+   * reserve, before VF pools (poolWithheldByL2) take theirs off.
+   */
   offeringAvailable: number;
   offeringHosts: number;
 }
@@ -152,11 +185,19 @@ export async function l2VfSums(db: Db, l2Ids: string[]): Promise<Map<string, L2V
 
 /** Per L2, over the hosts of its attached clusters: the SR-IOV overview's L2 rows. */
 export async function l2Totals(db: Db, l2Ids: string[]): Promise<Map<string, L2Totals>> {
-  const sums = await l2VfSums(db, l2Ids);
+  const [sums, withheld] = await Promise.all([
+    l2VfSums(db, l2Ids),
+    poolWithheldByL2(db, l2Ids, null),
+  ]);
   return new Map(
     [...sums].map(([l2Id, s]) => [
       l2Id,
-      { l2Id, hosts: s.hosts, vfTotal: s.total, vfAvailable: s.available },
+      {
+        l2Id,
+        hosts: s.hosts,
+        vfTotal: s.total,
+        vfAvailable: Math.max(0, s.available - (withheld.get(l2Id)?.free ?? 0)),
+      },
     ]),
   );
 }

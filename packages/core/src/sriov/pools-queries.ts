@@ -17,40 +17,73 @@ export const poolFacts = Prisma.sql`(
                               AND vf.state = 'Available')) ORDER BY p."firstIndex")
   FROM "VfPool" p WHERE p."pfId" = pf.id) AS pools`;
 
+/** Per L2: what VF pools keep from it, to take off the sums that count every free VF. */
+export interface PoolWithheld {
+  /** Free VFs in pools not open to it, on hosts not in maintenance in its attached clusters. */
+  free: number;
+  /** Of those, the ones on hosts a create could use (connected, IOMMU active). */
+  offering: number;
+  /** Hosts a create could use whose every free VF on the L2's interface is in such pools. */
+  offeringHostsLost: number;
+}
+
 /**
- * Per L2: the free VFs that pools keep from a VF NIC of this project on it, over the hosts a
- * create could use (connected, IOMMU active, in a cluster attached to the L2, the PF resolved
- * from the L2's interface). What the create form subtracts from L2VfCount's offeringAvailable,
- * which counts every free VF, pooled or not.
+ * Per L2: the free VFs that pools keep from a VF NIC on it, over the hosts of its attached
+ * clusters that are not in maintenance, the PF resolved from the L2's interface. With a project,
+ * pools that name other projects keep theirs too (the create form); without one, only pools of
+ * other L2s do (the totals, as R3 per host says it: sriov/availability.ts). What the readers take
+ * off "ClusterVfCount"/"L2VfCount", which count every free VF, pooled or not.
  */
 export async function poolWithheldByL2(
   db: Db,
   l2Ids: string[],
-  projectId: string,
-): Promise<Map<string, number>> {
+  projectId: string | null,
+): Promise<Map<string, PoolWithheld>> {
   if (l2Ids.length === 0) return new Map();
   // Driven from the pools (few, fleet-wide), so that a fleet without pools reads nothing else.
-  const rows = await db.$queryRaw<Array<{ l2Id: string; withheld: number }>>`
-    WITH pools AS MATERIALIZED (SELECT * FROM "VfPool")
-    SELECT l2.id::text AS "l2Id", sum(free.n)::int AS withheld
-    FROM pools p
-    JOIN "PhysicalNic" pf ON pf.id = p."pfId"
-    JOIN "Host" h ON h.id = pf."hostId" AND h."connectionState" = 'Connected' AND h."iommuActive"
-    JOIN "L2Network" l2
-      ON l2.id = ANY (${l2Ids}::uuid[])
-         AND (pf.name = l2."physicalInterface"
-              OR (pf."bondName" = l2."physicalInterface"
-                  AND NOT EXISTS (SELECT 1 FROM "PhysicalNic" d
-                                  WHERE d."hostId" = pf."hostId" AND d.name = l2."physicalInterface")))
-    JOIN "L2ClusterAttachment" a ON a."l2Id" = l2.id AND a."clusterId" = h."clusterId"
+  const rows = await db.$queryRaw<Array<PoolWithheld & { l2Id: string }>>`
+    WITH pools AS MATERIALIZED (SELECT * FROM "VfPool"),
+    closed AS (
+      SELECT l2.id AS "l2Id", pf."hostId", l2."physicalInterface" AS iface, free.n,
+             (h."connectionState" = 'Connected' AND h."iommuActive") AS offering
+      FROM pools p
+      JOIN "PhysicalNic" pf ON pf.id = p."pfId"
+      JOIN "Host" h ON h.id = pf."hostId" AND NOT h.maintenance
+      JOIN "L2Network" l2
+        ON l2.id = ANY (${l2Ids}::uuid[])
+           AND (pf.name = l2."physicalInterface"
+                OR (pf."bondName" = l2."physicalInterface"
+                    AND NOT EXISTS (SELECT 1 FROM "PhysicalNic" d
+                                    WHERE d."hostId" = pf."hostId" AND d.name = l2."physicalInterface")))
+      JOIN "L2ClusterAttachment" a ON a."l2Id" = l2.id AND a."clusterId" = h."clusterId"
+      CROSS JOIN LATERAL (
+        SELECT count(*)::int AS n FROM "VirtualFunction" vf
+        WHERE vf."pfId" = p."pfId" AND vf.index BETWEEN p."firstIndex" AND p."lastIndex"
+          AND vf.state = 'Available') free
+      WHERE NOT (l2.id = ANY (p."l2Ids")
+                 AND (${projectId}::uuid IS NULL OR cardinality(p."projectIds") = 0
+                      OR ${projectId}::uuid = ANY (p."projectIds")))
+    ),
+    per_host AS (
+      SELECT "l2Id", "hostId", iface, bool_or(offering) AS offering, sum(n)::int AS withheld
+      FROM closed GROUP BY "l2Id", "hostId", iface
+    )
+    SELECT h."l2Id"::text AS "l2Id", sum(h.withheld)::int AS free,
+           coalesce(sum(h.withheld) FILTER (WHERE h.offering), 0)::int AS offering,
+           count(*) FILTER (WHERE h.offering AND h.withheld > 0 AND host_free.n <= h.withheld)::int
+             AS "offeringHostsLost"
+    FROM per_host h
+    -- The host's free VFs on the interface, pooled or not, from the kept counts.
     CROSS JOIN LATERAL (
-      SELECT count(*) AS n FROM "VirtualFunction" vf
-      WHERE vf."pfId" = p."pfId" AND vf.index BETWEEN p."firstIndex" AND p."lastIndex"
-        AND vf.state = 'Available') free
-    WHERE NOT (l2.id = ANY (p."l2Ids")
-               AND (cardinality(p."projectIds") = 0 OR ${projectId}::uuid = ANY (p."projectIds")))
-    GROUP BY l2.id`;
-  return new Map(rows.map((row) => [row.l2Id, row.withheld]));
+      SELECT coalesce(sum(s.n), 0)::int AS n
+      FROM "PhysicalNic" r JOIN "VfStateCount" s ON s."pfId" = r.id AND s.state = 'Available'
+      WHERE r."hostId" = h."hostId"
+        AND (r.name = h.iface
+             OR (r."bondName" = h.iface
+                 AND NOT EXISTS (SELECT 1 FROM "PhysicalNic" d WHERE d."hostId" = r."hostId" AND d.name = h.iface)))
+    ) host_free
+    GROUP BY h."l2Id"`;
+  return new Map(rows.map(({ l2Id, ...withheld }) => [l2Id, withheld]));
 }
 
 export interface VfPoolCounts {

@@ -132,6 +132,7 @@ async function zoneAvailability(
   const [first, totals] = await Promise.all([
     availabilityHosts(db, { ...inZone, clusterId: { in: attachedIds } }, limit),
     interfaceTotals(db, {
+      l2Id: l2.id,
       zoneId: l2.zoneId,
       physicalInterface: l2.physicalInterface,
       attachedClusterIds: attachedIds,

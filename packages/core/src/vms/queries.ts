@@ -393,7 +393,7 @@ export async function vmCreateOptions(
   return Promise.all(
     l3s.map(async (l3) => {
       const sriovEnabled = l3.sriovEnabled && l3.l2.sriovEnabled;
-      const pooled = withheld.get(l3.l2.id) ?? 0;
+      const pooled = withheld.get(l3.l2.id)?.offering ?? 0;
       const availableVfs = Math.max(0, (totals.get(l3.l2.id)?.offeringAvailable ?? 0) - pooled);
       let reason: string | null = null;
       // The network's own setting explains this, not whichever host happens to come first.
