@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import {
   claimReconcileHosts,
+  keepReconcileClaim,
   nextReconcileInMs,
   reconcileHost,
   releaseReconcileClaims,
@@ -91,11 +92,14 @@ export function startReconciler(options: ReconcilerOptions): Reconciler {
       try {
         const outcome = await reconcileHost(db, host, options.agentFor, {
           trustDigestForMs: full ? 0 : trustDigestForMs,
+          keepClaim: () =>
+            keepReconcileClaim(db, { owner, hostId: host.id, fence: host.fence }, leaseMs),
         });
         logOutcome(log, outcome);
         const seen = outcome.result === "unchanged";
         const finished = finishes.add({
           hostId: host.id,
+          fence: host.fence,
           nextInMs: nextInMs(),
           reconciled: true,
           seen,
@@ -105,7 +109,13 @@ export function startReconciler(options: ReconcilerOptions): Reconciler {
         log(`reconciler: ${host.name}: ${errorText(error)}`);
         // Retried next period, like a success; if even this fails, the lease runs out instead.
         finishes
-          .add({ hostId: host.id, nextInMs: nextInMs(), reconciled: false, seen: false })
+          .add({
+            hostId: host.id,
+            fence: host.fence,
+            nextInMs: nextInMs(),
+            reconciled: false,
+            seen: false,
+          })
           .catch(() => undefined);
         throw error;
       } finally {
@@ -188,9 +198,9 @@ export function startReconciler(options: ReconcilerOptions): Reconciler {
     return Promise.all(outcomes);
   }
 
-  // One renewal at a time: the UPDATE waits on the host row while a placement holds it, and a
-  // timer firing every leaseMs/4 regardless would stack blocked renewals until they took every
-  // pooled connection, and the worker's jobs with them.
+  // One renewal at a time: a renewal slower than the timer (a loaded database) must not stack
+  // up on the pool. It never waits for a lock: the leases are rows of their own, which a
+  // placement's lock on the Host row does not touch, and a lease row locked right now is skipped.
   let renewing = false;
   function renew(): void {
     if ((running.size === 0 && finishes.pending().length === 0) || renewing) return;
