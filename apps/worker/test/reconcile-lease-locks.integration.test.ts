@@ -8,6 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAgentClient } from "@virtfn/agent-client";
+import { claimReconcileHosts } from "@virtfn/core";
 import { startObservedSimFleet, type ObservedCall, type ObservedSimFleet } from "@virtfn/agent";
 import { startReconciler, type Reconciler } from "../src/reconciler/reconciler";
 import { AGENT_TOKEN, createFixture, type Fixture } from "./helpers";
@@ -49,11 +50,12 @@ describe("reconcile leases and placements' host row locks", () => {
   const start = (name: string) =>
     startReconciler({
       db: fx.db,
-      agentFor: (target) =>
+      agentFor: (target, claim) =>
         createAgentClient({
           baseUrl: target.agentUrl,
           token: target.agentToken,
           timeoutMs: AGENT_TIMEOUT_MS,
+          reconcileClaim: claim,
         }),
       intervalMs: PERIOD_MS,
       maxInFlight: 4,
@@ -70,9 +72,13 @@ describe("reconcile leases and placements' host row locks", () => {
     fleet = await startObservedSimFleet({
       baseDir: stateDir,
       token: AGENT_TOKEN,
-      hosts: ["lease-locked", "lease-other"].map((name) => ({ name, profile: "kvm-i350-82599" })),
+      hosts: ["lease-locked", "lease-other", "lease-fenced"].map((name) => ({
+        name,
+        profile: "kvm-i350-82599",
+      })),
     });
     const [locked, other] = fleet.agents;
+    // lease-fenced is added by its own test.
     for (const [id, agent] of [
       [LOCKED_ID, locked],
       [OTHER_ID, other],
@@ -140,5 +146,64 @@ describe("reconcile leases and placements' host row locks", () => {
     });
     expect(passes(fleet.calls, "lease-other")).toBe(1);
     expect(passes(fleet.calls, "lease-locked")).toBe(1);
+  }, 300_000);
+
+  it("writes nothing once another worker has claimed the host mid-pass (the fence)", async () => {
+    // The first test's workers have done their passes; only this one's worker runs now.
+    await Promise.all(reconcilers.splice(0).map((reconciler) => reconciler.stop()));
+    const agent = fleet.agents.find((a) => a.name === "lease-fenced");
+    const host = await fx.db.host.create({
+      data: {
+        name: "lease-fenced",
+        clusterId: fx.clusterId,
+        agentUrl: agent?.url ?? "",
+        agentToken: AGENT_TOKEN,
+        connectionState: "Connected",
+      },
+    });
+    fleet.hold((call) => call.host === "lease-fenced" && call.path.startsWith("/v1/snapshot"));
+    const lines: string[] = [];
+    const worker = startReconciler({
+      db: fx.db,
+      agentFor: (target, claim) =>
+        createAgentClient({
+          baseUrl: target.agentUrl,
+          token: target.agentToken,
+          timeoutMs: AGENT_TIMEOUT_MS,
+          reconcileClaim: claim,
+        }),
+      intervalMs: PERIOD_MS,
+      maxInFlight: 4,
+      jitter: 0,
+      leaseMs: 60_000,
+      log: (line) => lines.push(line),
+    });
+    reconcilers.push(worker);
+    await until("the worker reading the host's snapshot", () =>
+      fleet.calls.some(
+        (call) => call.host === "lease-fenced" && call.path.startsWith("/v1/snapshot"),
+      ),
+    );
+
+    // Its lease is made to run out (a worker stalled past it) and another worker claims the host.
+    await fx.db.hostReconcileLease.update({
+      where: { hostId: host.id },
+      data: { until: new Date(Date.now() - 60_000) },
+    });
+    const taken = await claimReconcileHosts(fx.db, { owner: "thief", limit: 10, leaseMs: 600_000 });
+    expect(taken.map((claim) => claim.name)).toEqual(["lease-fenced"]);
+
+    fleet.hold(null);
+    await until("the stale pass ended", () =>
+      lines.some((line) => line.includes("lease-fenced: claim lost")),
+    );
+    // The agent's answer was not written: no facts, no reconcile time, the thief's lease intact.
+    const after = await fx.db.host.findUniqueOrThrow({
+      where: { id: host.id },
+      include: { reconcileLease: true },
+    });
+    expect(after.cpuCount).toBe(0);
+    expect(after.lastReconciledAt).toBeNull();
+    expect(after.reconcileLease?.owner).toBe("thief");
   }, 300_000);
 });

@@ -32,7 +32,8 @@ export interface Reconciler {
 
 export interface ReconcilerOptions {
   db: Db;
-  agentFor(target: AgentTarget): AgentClient;
+  /** The agent client of one reconcile pass: its calls name the pass's claim (`claim`). */
+  agentFor(target: AgentTarget, claim: string): AgentClient;
   /** The period: each host is reconciled about once per this; 0 means on demand only. */
   intervalMs: number;
   /** At most this many hosts reconciled at once by this worker. */
@@ -90,7 +91,11 @@ export function startReconciler(options: ReconcilerOptions): Reconciler {
   function reconcileOne(host: ReconcileClaim, full = false): Promise<ReconcileOutcome> {
     const work = (async () => {
       try {
-        const outcome = await reconcileHost(db, host, options.agentFor, {
+        // The pass's calls carry its claim: the agents (and the replica test) tell passes apart
+        // by it, retries and all.
+        const claim = `${owner}/${host.fence}`;
+        const agentFor = (target: AgentTarget) => options.agentFor(target, claim);
+        const outcome = await reconcileHost(db, host, agentFor, {
           trustDigestForMs: full ? 0 : trustDigestForMs,
           keepClaim: () =>
             keepReconcileClaim(db, { owner, hostId: host.id, fence: host.fence }, leaseMs),
