@@ -165,7 +165,8 @@ const secs = (value: number) => `${value.toFixed(1)}s`;
 /** Makes every host due now, lets `count` workers work the fleet off, and measures the lag. */
 async function sweep(count: number): Promise<Sweep> {
   // Nothing due while the workers load (seconds of TypeScript), which is not reconcile lag.
-  await db.$executeRaw`UPDATE "Host" SET "reconcileDueAt" = now() + interval '1 day', "reconcileLeaseOwner" = NULL, "reconcileLeaseUntil" = NULL`;
+  await db.$executeRaw`UPDATE "Host" SET "reconcileDueAt" = now() + interval '1 day'`;
+  await db.$executeRaw`UPDATE "HostReconcileLease" SET owner = NULL, "until" = NULL`;
   const running = await startWorkers(count);
   const workerPids = running.map((worker) => worker.child.pid ?? 0);
   const cpuBefore = {

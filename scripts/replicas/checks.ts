@@ -17,19 +17,20 @@ export function appliedTwice(applied: AppliedCall[]): string[] {
 }
 
 export interface ReconcileRecord {
-  /** Reconcile passes per host (its snapshot reads made for no operation). */
+  /** Reconcile passes per host: the reconcile claims its calls carried. */
   passes: Map<string, number>;
   /** Passes that began sooner after the host's previous one than a period allows. */
   tooSoon: string[];
 }
 
 /**
- * A host's next reconcile is due a period (less the jitter) after its last one finished, and each
- * pass reads the host's snapshot exactly once (`/v1/snapshot/since/<digest>`, whether or not it
- * then compares in full): a snapshot read sooner than that after the previous one ended means a
- * second reconcile in one period, by another worker (or the same one). A read that starts before
- * the previous one ended is the agent client retrying a read it gave up on, within one pass.
- * Operations' calls carry their operation id; the reconciler's carry none.
+ * A host's next reconcile is due a period (less the jitter) after its last one finished. Each
+ * pass is one reconcile claim, and each of its agent calls carries that claim
+ * (RECONCILE_CLAIM_HEADER): a pass is all the calls of one claim, retries included, from its
+ * first call's start to its last call's end. A pass that starts sooner than a period (less the
+ * jitter) after the previous pass's last call ended, or while it is still at it, is a second
+ * reconcile in one period, by another worker or by a second claim of the same one. Calls of the
+ * reconciler carry no operation id; a call with neither is counted as a pass of its own.
  */
 export function reconcilesPerPeriod(
   calls: ObservedCall[],
@@ -41,24 +42,33 @@ export function reconcilesPerPeriod(
   const passes = new Map<string, number>();
   const tooSoon: string[] = [];
   for (const host of hosts) {
-    const reads = calls
-      .filter(
-        (call) =>
-          call.host === host && call.operationId === null && call.path.startsWith("/v1/snapshot"),
-      )
-      .sort((a, b) => a.startedAt - b.startedAt);
-    let count = 0;
-    let previousEnd: number | null = null;
-    for (const read of reads) {
-      const gap = previousEnd === null ? null : read.startedAt - previousEnd;
-      if (gap === null || gap >= 0) count += 1;
-      if (gap !== null && gap >= 0 && gap < minimumGap)
+    const byClaim = new Map<string, { claim: string; startedAt: number; endedAt: number }>();
+    calls.forEach((call, index) => {
+      if (call.host !== host || call.operationId !== null) return;
+      const claim = call.reconcileClaim ?? `unclaimed call ${index}`;
+      const endedAt = call.endedAt ?? Number.POSITIVE_INFINITY;
+      const pass = byClaim.get(claim);
+      if (!pass) byClaim.set(claim, { claim, startedAt: call.startedAt, endedAt });
+      else {
+        pass.startedAt = Math.min(pass.startedAt, call.startedAt);
+        pass.endedAt = Math.max(pass.endedAt, endedAt);
+      }
+    });
+    const ordered = [...byClaim.values()].sort((a, b) => a.startedAt - b.startedAt);
+    let previous: (typeof ordered)[number] | null = null;
+    for (const pass of ordered) {
+      if (previous !== null && pass.startedAt - previous.endedAt < minimumGap) {
+        const gap = pass.startedAt - previous.endedAt;
         tooSoon.push(
-          `${host}: a pass at ${new Date(read.startedAt).toISOString()}, ${gap} ms after the previous one`,
+          `${host}: pass ${pass.claim} at ${new Date(pass.startedAt).toISOString()}, ` +
+            (gap < 0
+              ? `while pass ${previous.claim} was still at it`
+              : `${gap} ms after pass ${previous.claim} ended`),
         );
-      previousEnd = Math.max(previousEnd ?? 0, read.endedAt ?? read.startedAt);
+      }
+      if (previous === null || pass.endedAt > previous.endedAt) previous = pass;
     }
-    passes.set(host, count);
+    passes.set(host, ordered.length);
   }
   return { passes, tooSoon };
 }

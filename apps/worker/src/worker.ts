@@ -41,6 +41,7 @@ export async function startWorker(
     target: AgentTarget,
     policy?: AgentCallPolicy,
     operationId?: string,
+    reconcileClaim?: string,
   ): AgentClient =>
     createAgentClient({
       baseUrl: target.agentUrl,
@@ -49,6 +50,7 @@ export async function startWorker(
       retryForMs: policy?.waitOutOutages === true ? outageMs : 0,
       onCall: metrics.agentCall,
       ...(operationId === undefined ? {} : { operationId }),
+      ...(reconcileClaim === undefined ? {} : { reconcileClaim }),
     });
   const db = createDb(config.databaseUrl, workerDbOptions(config));
   const producerConnection = createRedis(config.redis ?? config.redisUrl);
@@ -99,7 +101,7 @@ export async function startWorker(
   });
   const reconciler = startReconciler({
     db,
-    agentFor,
+    agentFor: (target, claim) => agentFor(target, undefined, undefined, claim),
     intervalMs: config.reconcileMs,
     maxInFlight: config.reconcileInFlight ?? 16,
     jitter: config.reconcileJitter ?? 0.1,

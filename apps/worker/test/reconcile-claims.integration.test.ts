@@ -1,8 +1,9 @@
 // The reconcile claims in Postgres, statement by statement: one claim reads what each reconcile
-// needs (with whether an operation holds the host), and one UPDATE finishes a batch of claims,
-// only those still the owner's.
+// needs (with whether an operation holds the host and the claim's fence), one statement finishes
+// a batch of claims, only those still the owner's under the same fence, and a pass's fencing
+// check holds only while nobody has claimed its host since.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { claimReconcileHosts, finishReconciles } from "@virtfn/core";
+import { claimReconcileHosts, finishReconciles, keepReconcileClaim } from "@virtfn/core";
 import { AGENT_TOKEN, createFixture, type Fixture } from "./helpers";
 
 const LEASE_MS = 60_000;
@@ -40,13 +41,8 @@ describe("reconcile claims", () => {
     });
   });
   beforeEach(async () => {
-    await fx.db.host.updateMany({
-      data: {
-        reconcileDueAt: new Date(Date.now() - 1000),
-        reconcileLeaseOwner: null,
-        reconcileLeaseUntil: null,
-      },
-    });
+    await fx.db.host.updateMany({ data: { reconcileDueAt: new Date(Date.now() - 1000) } });
+    await fx.db.hostReconcileLease.updateMany({ data: { owner: null, until: null } });
   });
   afterAll(async () => {
     await fx?.cleanup();
@@ -71,6 +67,7 @@ describe("reconcile claims", () => {
       observedDigest: "digest-claim-a",
       observedDigestAt: new Date("2026-01-02T03:04:05.678Z"),
       busy: false,
+      fence: expect.stringMatching(/^[1-9][0-9]*$/),
     });
     // Held: nobody else gets them while the lease lasts, not even an on-demand sweep.
     expect(await claimReconcileHosts(fx.db, { owner: "w2", limit: 10, leaseMs: LEASE_MS })).toEqual(
@@ -87,32 +84,63 @@ describe("reconcile claims", () => {
     const a = ids.get("claim-a") ?? "";
     const b = ids.get("claim-b") ?? "";
     const c = ids.get("claim-c") ?? "";
+    const fence = (id: string) => claims.find((claim) => claim.id === id)?.fence ?? "";
+    const keep = (id: string) =>
+      keepReconcileClaim(fx.db, { owner: "w1", hostId: id, fence: fence(id) }, LEASE_MS);
+    expect(await keep(c)).toBe(true);
     // claim-c's lease ran out and another worker took it.
-    await fx.db.host.update({ where: { id: c }, data: { reconcileLeaseOwner: "w2" } });
+    await fx.db.hostReconcileLease.update({
+      where: { hostId: c },
+      data: { until: new Date(Date.now() - 60_000) },
+    });
+    const taken = await claimReconcileHosts(fx.db, { owner: "w2", limit: 10, leaseMs: LEASE_MS });
+    expect(taken.map((claim) => claim.id)).toEqual([c]);
+    // The pass of w1 that is still at it must write nothing more.
+    expect(await keep(c)).toBe(false);
+    expect(await keep(a)).toBe(true);
     const before = await fx.db.host.findUniqueOrThrow({ where: { id: b } });
     const written = await finishReconciles(fx.db, "w1", [
-      { hostId: a, nextInMs: 60_000, reconciled: true, seen: true },
-      { hostId: b, nextInMs: 30_000, reconciled: false, seen: false },
-      { hostId: c, nextInMs: 60_000, reconciled: true, seen: true },
+      { hostId: a, fence: fence(a), nextInMs: 60_000, reconciled: true, seen: true },
+      { hostId: b, fence: fence(b), nextInMs: 30_000, reconciled: false, seen: false },
+      { hostId: c, fence: fence(c), nextInMs: 60_000, reconciled: true, seen: true },
     ]);
     expect([...written].sort()).toEqual([a, b].sort());
     const rows = new Map(
-      (await fx.db.host.findMany({ where: { id: { in: [a, b, c] } } })).map((row) => [row.id, row]),
+      (
+        await fx.db.host.findMany({
+          where: { id: { in: [a, b, c] } },
+          include: { reconcileLease: true },
+        })
+      ).map((row) => [row.id, row]),
     );
     const now = Date.now();
     const rowA = rows.get(a);
-    expect(rowA?.reconcileLeaseOwner).toBeNull();
+    expect(rowA?.reconcileLease?.owner).toBeNull();
     expect(rowA?.lastReconciledAt).not.toBeNull();
     expect(rowA?.lastSeenAt).not.toBeNull();
     expect((rowA?.reconcileDueAt.getTime() ?? 0) - now).toBeGreaterThan(50_000);
     // A failed reconcile is due again next period but keeps its last successful time.
     const rowB = rows.get(b);
-    expect(rowB?.reconcileLeaseOwner).toBeNull();
+    expect(rowB?.reconcileLease?.owner).toBeNull();
     expect(rowB?.lastReconciledAt).toEqual(before.lastReconciledAt);
     expect((rowB?.reconcileDueAt.getTime() ?? 0) - now).toBeGreaterThan(20_000);
     expect((rowB?.reconcileDueAt.getTime() ?? 0) - now).toBeLessThan(50_000);
     // Not the owner's any more: left as the other worker holds it.
-    expect(rows.get(c)?.reconcileLeaseOwner).toBe("w2");
+    expect(rows.get(c)?.reconcileLease?.owner).toBe("w2");
     expect(rows.get(c)?.lastReconciledAt).toBeNull();
+
+    // A finished host is not due before its next due time, even to a claim that saw it due a
+    // moment ago; an on-demand sweep takes it, as it takes any host nobody holds.
+    await fx.db.host.update({ where: { id: a }, data: { reconcileDueAt: new Date(now - 1000) } });
+    expect(await claimReconcileHosts(fx.db, { owner: "w3", limit: 10, leaseMs: LEASE_MS })).toEqual(
+      [],
+    );
+    const swept = await claimReconcileHosts(fx.db, {
+      owner: "w3",
+      limit: 10,
+      leaseMs: LEASE_MS,
+      all: true,
+    });
+    expect(swept.map((claim) => claim.id).sort()).toEqual([a, b].sort());
   });
 });

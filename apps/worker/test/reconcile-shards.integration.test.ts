@@ -67,9 +67,9 @@ describe("the sharded reconciler", () => {
     fleet.hold(null);
     await Promise.all(workers.splice(0).map((worker) => kill(worker)));
     // The next test starts from a fleet nobody holds.
-    await fx.db.host.updateMany({
-      where: { reconcileLeaseOwner: { not: null } },
-      data: { reconcileLeaseOwner: null, reconcileLeaseUntil: null },
+    await fx.db.hostReconcileLease.updateMany({
+      where: { owner: { not: null } },
+      data: { owner: null, until: null },
     });
   });
   afterAll(async () => {
@@ -94,11 +94,11 @@ describe("the sharded reconciler", () => {
 
   /** The pids of the workers holding reconcile claims right now (owners are "<pid>-<uuid>"). */
   const claimHolders = async (): Promise<Map<string, number>> => {
-    const rows = await fx.db.host.findMany({
-      where: { reconcileLeaseOwner: { not: null } },
-      select: { name: true, reconcileLeaseOwner: true },
+    const rows = await fx.db.hostReconcileLease.findMany({
+      where: { owner: { not: null } },
+      select: { owner: true, host: { select: { name: true } } },
     });
-    return new Map(rows.map((row) => [row.name, Number(row.reconcileLeaseOwner?.split("-")[0])]));
+    return new Map(rows.map((row) => [row.host.name, Number(row.owner?.split("-")[0])]));
   };
 
   it("three workers reconcile each of 24 hosts once per period between them, not three times", async () => {
@@ -178,13 +178,13 @@ describe("the sharded reconciler", () => {
     await until("the orphaned hosts reconciled by the survivor", async () => {
       const rows = await fx.db.host.findMany({
         where: { name: { in: orphaned } },
-        select: { lastReconciledAt: true, reconcileLeaseOwner: true },
+        select: { lastReconciledAt: true, reconcileLease: { select: { owner: true } } },
       });
       return rows.every(
         (row) =>
           row.lastReconciledAt !== null &&
           row.lastReconciledAt > killedAt &&
-          !(row.reconcileLeaseOwner ?? "").startsWith(`${victim.pid}-`),
+          !(row.reconcileLease?.owner ?? "").startsWith(`${victim.pid}-`),
       );
     });
     const after = fleet.calls.slice(heldFrom).filter((call) => call.startedAt > killedAt.getTime());

@@ -33,6 +33,8 @@ export interface AgentClientOptions {
   fetch?: typeof fetch;
   /** The operation these calls are made for, sent with each (OPERATION_HEADER). */
   operationId?: string;
+  /** The reconcile claim these calls are made for, sent with each (RECONCILE_CLAIM_HEADER). */
+  reconcileClaim?: string;
   /** Told of every call once it ends (retries included), for metrics; what it throws is ignored. */
   onCall?: (event: AgentCallEvent) => void;
 }
@@ -66,6 +68,7 @@ export function createAgentClient(options: AgentClientOptions) {
     retryForMs: options.retryForMs ?? 0,
     fetch: options.fetch ?? globalThis.fetch,
     ...(options.operationId === undefined ? {} : { operationId: options.operationId }),
+    ...(options.reconcileClaim === undefined ? {} : { reconcileClaim: options.reconcileClaim }),
   };
 
   async function call<N extends RouteName>(

@@ -15,4 +15,4 @@ export {
   type AgentClientOptions,
   type SetVfCountAndWaitOptions,
 } from "./client";
-export { OPERATION_HEADER, type CallOptions } from "./transport";
+export { OPERATION_HEADER, RECONCILE_CLAIM_HEADER, type CallOptions } from "./transport";

@@ -21,10 +21,17 @@ export interface TransportOptions {
   fetch: typeof fetch;
   /** Sent as OPERATION_HEADER with every call: the operation the calls are made for. */
   operationId?: string;
+  /** Sent as RECONCILE_CLAIM_HEADER with every call: the reconcile claim the calls are made for. */
+  reconcileClaim?: string;
 }
 
 /** The header naming the operation an agent call is made for: agents log and count by it. */
 export const OPERATION_HEADER = "x-virtfn-operation-id";
+/**
+ * The header naming the reconcile claim (worker and claim fence) an agent call is made for: one
+ * claim is one reconcile pass, whatever calls and retries it makes, so passes are counted by it.
+ */
+export const RECONCILE_CLAIM_HEADER = "x-virtfn-reconcile-claim";
 
 export interface CallOptions {
   timeoutMs?: number;
@@ -79,6 +86,8 @@ async function attemptOnce(
   const headers: Record<string, string> = { accept: "application/json" };
   if (route.auth) headers.authorization = `Bearer ${transport.token}`;
   if (transport.operationId !== undefined) headers[OPERATION_HEADER] = transport.operationId;
+  if (transport.reconcileClaim !== undefined)
+    headers[RECONCILE_CLAIM_HEADER] = transport.reconcileClaim;
   let payload: string | undefined;
   if (route.body !== null) {
     headers["content-type"] = "application/json";

@@ -7,7 +7,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { createSimBackend, type BackendHandle } from "../backends/sim";
-import { OPERATION_HEADER } from "@virtfn/agent-client";
+import { OPERATION_HEADER, RECONCILE_CLAIM_HEADER } from "@virtfn/agent-client";
 import type { AppliedEffect } from "../hypervisor/sim";
 import { loadHostProfile } from "../profiles/load";
 import type { HostProfile } from "../profiles/schema";
@@ -20,6 +20,8 @@ export interface ObservedCall {
   path: string;
   /** The operation id the call carried (the OPERATION_HEADER, or a mutating call's body), if any. */
   operationId: string | null;
+  /** The reconcile claim the call carried (RECONCILE_CLAIM_HEADER): one per reconcile pass. */
+  reconcileClaim: string | null;
   startedAt: number;
   /** Unset while the call is in flight. */
   endedAt?: number;
@@ -159,6 +161,7 @@ export async function startObservedSimFleet(
       method: req.method ?? "GET",
       path: (match[2] ?? "/").split("?")[0] ?? "/",
       operationId: headerOf(req, OPERATION_HEADER) ?? operationIdOf(body),
+      reconcileClaim: headerOf(req, RECONCILE_CLAIM_HEADER),
       startedAt: Date.now(),
     };
     if (options.countOnly !== true) calls.push(call);

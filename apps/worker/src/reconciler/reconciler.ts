@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import {
   claimReconcileHosts,
+  keepReconcileClaim,
   nextReconcileInMs,
   reconcileHost,
   releaseReconcileClaims,
@@ -31,7 +32,8 @@ export interface Reconciler {
 
 export interface ReconcilerOptions {
   db: Db;
-  agentFor(target: AgentTarget): AgentClient;
+  /** The agent client of one reconcile pass: its calls name the pass's claim (`claim`). */
+  agentFor(target: AgentTarget, claim: string): AgentClient;
   /** The period: each host is reconciled about once per this; 0 means on demand only. */
   intervalMs: number;
   /** At most this many hosts reconciled at once by this worker. */
@@ -89,13 +91,20 @@ export function startReconciler(options: ReconcilerOptions): Reconciler {
   function reconcileOne(host: ReconcileClaim, full = false): Promise<ReconcileOutcome> {
     const work = (async () => {
       try {
-        const outcome = await reconcileHost(db, host, options.agentFor, {
+        // The pass's calls carry its claim: the agents (and the replica test) tell passes apart
+        // by it, retries and all.
+        const claim = `${owner}/${host.fence}`;
+        const agentFor = (target: AgentTarget) => options.agentFor(target, claim);
+        const outcome = await reconcileHost(db, host, agentFor, {
           trustDigestForMs: full ? 0 : trustDigestForMs,
+          keepClaim: () =>
+            keepReconcileClaim(db, { owner, hostId: host.id, fence: host.fence }, leaseMs),
         });
         logOutcome(log, outcome);
         const seen = outcome.result === "unchanged";
         const finished = finishes.add({
           hostId: host.id,
+          fence: host.fence,
           nextInMs: nextInMs(),
           reconciled: true,
           seen,
@@ -105,7 +114,13 @@ export function startReconciler(options: ReconcilerOptions): Reconciler {
         log(`reconciler: ${host.name}: ${errorText(error)}`);
         // Retried next period, like a success; if even this fails, the lease runs out instead.
         finishes
-          .add({ hostId: host.id, nextInMs: nextInMs(), reconciled: false, seen: false })
+          .add({
+            hostId: host.id,
+            fence: host.fence,
+            nextInMs: nextInMs(),
+            reconciled: false,
+            seen: false,
+          })
           .catch(() => undefined);
         throw error;
       } finally {
@@ -188,9 +203,9 @@ export function startReconciler(options: ReconcilerOptions): Reconciler {
     return Promise.all(outcomes);
   }
 
-  // One renewal at a time: the UPDATE waits on the host row while a placement holds it, and a
-  // timer firing every leaseMs/4 regardless would stack blocked renewals until they took every
-  // pooled connection, and the worker's jobs with them.
+  // One renewal at a time: a renewal slower than the timer (a loaded database) must not stack
+  // up on the pool. It never waits for a lock: the leases are rows of their own, which a
+  // placement's lock on the Host row does not touch, and a lease row locked right now is skipped.
   let renewing = false;
   function renew(): void {
     if ((running.size === 0 && finishes.pending().length === 0) || renewing) return;

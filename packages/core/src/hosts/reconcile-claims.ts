@@ -1,8 +1,14 @@
 // Which hosts are reconciled, when, and by whom. Every worker runs a reconciler; a host's
-// reconcile is claimed by one of them per period (FOR UPDATE SKIP LOCKED on the host's next-due
-// time), held under a lease the worker renews while it works, and finished by setting the next
-// due time. A worker that dies stops renewing: its hosts become claimable by the others when the
-// lease ends, which is at most one period after its last renewal.
+// reconcile is claimed by one of them per period (FOR UPDATE SKIP LOCKED on the host's lease row),
+// held under a lease the worker renews while it works, and finished by setting the next due time.
+// A worker that dies stops renewing: its hosts become claimable by the others when the lease
+// ends, which is at most one lease after its last renewal.
+//
+// The lease lives in "HostReconcileLease", not on the Host row: placements and reservations lock
+// the Host row (FOR NO KEY UPDATE) for their whole transaction, and a renewal that waited for them
+// let every lease of its statement run out together, so another worker reconciled those hosts a
+// second time while the first was still at it (issue 14). Only these statements lock lease rows,
+// and none of them waits for a lease row another statement holds (SKIP LOCKED).
 import { Prisma, queryRows, type Db, type Host } from "@virtfn/db";
 
 export interface ClaimOptions {
@@ -22,8 +28,9 @@ export interface ClaimOptions {
 }
 
 /**
- * A claimed host: the columns a reconcile reads, and whether an operation was in flight on it
- * when it was claimed (the reconcile then leaves it alone without asking its agent).
+ * A claimed host: the columns a reconcile reads, whether an operation was in flight on it when
+ * it was claimed (the reconcile then leaves it alone without asking its agent), and the claim's
+ * fence: the lease row's count of claims, which a later claim by anyone changes.
  */
 export type ReconcileClaim = Pick<
   Host,
@@ -36,7 +43,7 @@ export type ReconcileClaim = Pick<
   | "bootId"
   | "observedDigest"
   | "observedDigestAt"
-> & { busy: boolean };
+> & { busy: boolean; fence: string };
 
 const seconds = (ms: number): number => ms / 1000;
 
@@ -44,6 +51,8 @@ const seconds = (ms: number): number => ms / 1000;
  * Claims up to `limit` hosts, the longest overdue first, and reads what their reconciles need,
  * in one statement. Hosts still being added are left to their add operation. The statements
  * here run on every reconcile of every host, so they go to the pool without Prisma (queryRows).
+ * A lease row whose finish or claim is being written right now is skipped, and the row is
+ * re-checked once locked: a finish that committed meanwhile set "until" to its next due time.
  */
 export async function claimReconcileHosts(
   db: Db,
@@ -56,34 +65,41 @@ export async function claimReconcileHosts(
   return (await queryRows(
     db,
     Prisma.sql`
-    WITH claimed AS (
-      UPDATE "Host" h
-         SET "reconcileLeaseOwner" = ${options.owner},
-             "reconcileLeaseUntil" = now() + make_interval(secs => ${seconds(options.leaseMs)}::float8)
-        FROM (SELECT id FROM "Host"
-               WHERE "connectionState" <> 'Connecting'
-                 AND (${all}::boolean OR "reconcileDueAt" <= now())
-                 AND ("reconcileLeaseUntil" IS NULL OR "reconcileLeaseUntil" < now())
-                 AND NOT (id = ANY(${options.exclude ?? []}::uuid[]))
-               ORDER BY "reconcileDueAt", id
-               LIMIT ${options.limit}
-               FOR UPDATE SKIP LOCKED) due
-       WHERE h.id = due.id
-      RETURNING h.id, h.name, h."agentUrl", h."agentToken", h."connectionState",
-                h."connectionReason", h."bootId", h."observedDigest", h."observedDigestAt",
-                h."reconcileDueAt")
-    SELECT c.id, c.name, c."agentUrl", c."agentToken", c."connectionState"::text AS "connectionState",
-           c."connectionReason", c."bootId", c."observedDigest",
-           c."observedDigestAt" AT TIME ZONE 'UTC' AS "observedDigestAt",
+    WITH due AS (
+      SELECT l."hostId"
+        FROM "HostReconcileLease" l JOIN "Host" h ON h.id = l."hostId"
+       WHERE h."connectionState" <> 'Connecting'
+         AND (${all}::boolean OR h."reconcileDueAt" <= now())
+         AND (l."until" IS NULL OR l."until" < now() OR (${all}::boolean AND l.owner IS NULL))
+         AND NOT (h.id = ANY(${options.exclude ?? []}::uuid[]))
+       ORDER BY h."reconcileDueAt", h.id
+       LIMIT ${options.limit}
+       FOR UPDATE OF l SKIP LOCKED),
+    claimed AS (
+      UPDATE "HostReconcileLease" l
+         SET owner = ${options.owner},
+             "until" = now() + make_interval(secs => ${seconds(options.leaseMs)}::float8),
+             fence = l.fence + 1
+        FROM due
+       WHERE l."hostId" = due."hostId"
+      RETURNING l."hostId", l.fence)
+    SELECT h.id, h.name, h."agentUrl", h."agentToken", h."connectionState"::text AS "connectionState",
+           h."connectionReason", h."bootId", h."observedDigest",
+           h."observedDigestAt" AT TIME ZONE 'UTC' AS "observedDigestAt",
            EXISTS (SELECT 1 FROM "Operation" o
-                    WHERE o."targetType" = 'Host' AND o."targetId" = c.id::text
-                      AND o.status IN ('Pending', 'Running')) AS busy
-      FROM claimed c
-     ORDER BY c."reconcileDueAt", c.id`,
+                    WHERE o."targetType" = 'Host' AND o."targetId" = h.id::text
+                      AND o.status IN ('Pending', 'Running')) AS busy,
+           c.fence::text AS fence
+      FROM claimed c JOIN "Host" h ON h.id = c."hostId"
+     ORDER BY h."reconcileDueAt", h.id`,
   )) as ReconcileClaim[];
 }
 
-/** Renews the owner's leases on hosts it is still reconciling; returns how many it still holds. */
+/**
+ * Renews the owner's leases on hosts it is still reconciling; returns how many it renewed. A
+ * lease row locked right now is left as it is rather than waited for: the owner's own finish is
+ * releasing it, or another worker is claiming it because it already ran out.
+ */
 export async function renewReconcileLeases(
   db: Db,
   owner: string,
@@ -94,17 +110,47 @@ export async function renewReconcileLeases(
   const rows = await queryRows(
     db,
     Prisma.sql`
-    UPDATE "Host"
-       SET "reconcileLeaseUntil" = now() + make_interval(secs => ${seconds(leaseMs)}::float8)
-     WHERE id = ANY(${hostIds}::uuid[]) AND "reconcileLeaseOwner" = ${owner}
-    RETURNING id`,
+    UPDATE "HostReconcileLease" l
+       SET "until" = now() + make_interval(secs => ${seconds(leaseMs)}::float8)
+      FROM (SELECT "hostId" FROM "HostReconcileLease"
+             WHERE "hostId" = ANY(${hostIds}::uuid[]) AND owner = ${owner}
+               FOR UPDATE SKIP LOCKED) mine
+     WHERE l."hostId" = mine."hostId"
+    RETURNING l."hostId"`,
   );
   return rows.length;
+}
+
+/**
+ * The fencing check a pass makes before it writes: true, and the lease renewed, while the claim
+ * is still the row's (same owner, same fence); false once another worker has claimed the host
+ * (its lease ran out), and then the pass must write nothing.
+ */
+export async function keepReconcileClaim(
+  db: Db,
+  claim: { owner: string; hostId: string; fence: string },
+  leaseMs: number,
+): Promise<boolean> {
+  const rows = await queryRows(
+    db,
+    Prisma.sql`
+    UPDATE "HostReconcileLease" l
+       SET "until" = now() + make_interval(secs => ${seconds(leaseMs)}::float8)
+      FROM (SELECT "hostId" FROM "HostReconcileLease"
+             WHERE "hostId" = ${claim.hostId}::uuid AND owner = ${claim.owner}
+               AND fence = ${claim.fence}::bigint
+               FOR UPDATE SKIP LOCKED) mine
+     WHERE l."hostId" = mine."hostId"
+    RETURNING l."hostId"`,
+  );
+  return rows.length === 1;
 }
 
 /** One finished reconcile, for `finishReconciles`. */
 export interface FinishedReconcile {
   hostId: string;
+  /** The claim's fence (`ReconcileClaim.fence`): a host claimed again since is not finished. */
+  fence: string;
   /** The next reconcile is due this long from now. */
   nextInMs: number;
   /**
@@ -117,9 +163,10 @@ export interface FinishedReconcile {
 }
 
 /**
- * Finishes the owner's claims, any number in one statement: each host's next reconcile is due
- * its `nextInMs` from now. Returns the hosts finished; one missing lost its claim (its lease
- * ended and another worker took the host), and nothing was written for it.
+ * Finishes the owner's claims, any number in one statement: each lease is released with its
+ * host's next due time (nobody claims it before), and the host records that time and its last
+ * reconcile. Returns the hosts finished; one missing lost its claim (its lease ended and another
+ * worker took the host), and nothing was written for it.
  */
 export async function finishReconciles(
   db: Db,
@@ -130,17 +177,25 @@ export async function finishReconciles(
   const rows = (await queryRows(
     db,
     Prisma.sql`
+    WITH f AS (
+      SELECT * FROM unnest(${finished.map((f) => f.hostId)}::uuid[],
+                           ${finished.map((f) => f.fence)}::bigint[],
+                           ${finished.map((f) => seconds(f.nextInMs))}::float8[],
+                           ${finished.map((f) => f.reconciled)}::boolean[],
+                           ${finished.map((f) => f.seen)}::boolean[])
+                    AS f(id, fence, secs, reconciled, seen)),
+    released AS (
+      UPDATE "HostReconcileLease" l
+         SET owner = NULL, "until" = now() + make_interval(secs => f.secs)
+        FROM f
+       WHERE l."hostId" = f.id AND l.owner = ${owner} AND l.fence = f.fence
+      RETURNING l."hostId")
     UPDATE "Host" h
        SET "reconcileDueAt" = now() + make_interval(secs => f.secs),
            "lastReconciledAt" = CASE WHEN f.reconciled THEN now() ELSE h."lastReconciledAt" END,
-           "lastSeenAt" = CASE WHEN f.seen THEN now() ELSE h."lastSeenAt" END,
-           "reconcileLeaseOwner" = NULL,
-           "reconcileLeaseUntil" = NULL
-      FROM unnest(${finished.map((f) => f.hostId)}::uuid[],
-                  ${finished.map((f) => seconds(f.nextInMs))}::float8[],
-                  ${finished.map((f) => f.reconciled)}::boolean[],
-                  ${finished.map((f) => f.seen)}::boolean[]) AS f(id, secs, reconciled, seen)
-     WHERE h.id = f.id AND h."reconcileLeaseOwner" = ${owner}
+           "lastSeenAt" = CASE WHEN f.seen THEN now() ELSE h."lastSeenAt" END
+      FROM released r JOIN f ON f.id = r."hostId"
+     WHERE h.id = r."hostId"
     RETURNING h.id`,
   )) as Array<{ id: string }>;
   return new Set(rows.map((row) => row.id));
@@ -149,8 +204,7 @@ export async function finishReconciles(
 /** Hands the owner's claims back at once (a clean shutdown), leaving their due times as they are. */
 export async function releaseReconcileClaims(db: Db, owner: string): Promise<number> {
   return db.$executeRaw`
-    UPDATE "Host" SET "reconcileLeaseOwner" = NULL, "reconcileLeaseUntil" = NULL
-     WHERE "reconcileLeaseOwner" = ${owner}`;
+    UPDATE "HostReconcileLease" SET owner = NULL, "until" = NULL WHERE owner = ${owner}`;
 }
 
 /**

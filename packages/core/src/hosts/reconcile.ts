@@ -19,9 +19,10 @@ export interface ReconcileOutcome {
   name: string;
   /**
    * observed: compared in full; unchanged: the agent still reports what the last full compare
-   * found in sync, so nothing was read or written; skipped: left to an operation in flight.
+   * found in sync, so nothing was read or written; skipped: left to an operation in flight;
+   * lost: the claim went to another worker before the first write, so nothing was written.
    */
-  result: "observed" | "unchanged" | "disconnected" | "skipped";
+  result: "observed" | "unchanged" | "disconnected" | "skipped" | "lost";
   rebooted: boolean;
   /** PFs below their desired VF count (after a reboot, typically) and what was done about it. */
   reapplied: ReapplyOutcome[];
@@ -42,6 +43,12 @@ export interface ReconcileHostOptions {
    * side alone). Unset or 0: always compare in full.
    */
   trustDigestForMs?: number;
+  /**
+   * The fencing check of a claimed reconcile (`keepReconcileClaim`), made after the agent's
+   * answers and before the first write: false (another worker holds the host now) ends the pass
+   * without writing anything. Unset: the caller holds the host by other means.
+   */
+  keepClaim?: () => Promise<boolean>;
 }
 
 /** The host columns a reconcile reads; `busy` when its claim already looked for operations. */
@@ -95,6 +102,8 @@ export async function reconcileHost(
   if (host.busy ?? (await operationInFlight(db, host.id)))
     return { ...base, result: "skipped", rebooted: false, reapplied: [] };
   const agent = agentFor(host);
+  const stillHeld = options.keepClaim ?? (() => Promise.resolve(true));
+  const lost: ReconcileOutcome = { ...base, result: "lost", rebooted: false, reapplied: [] };
   try {
     // One read of everything the agent holds, taken before the database is read for the
     // comparison, so an operation that commits in between shows up as desired, not as drift.
@@ -112,6 +121,7 @@ export async function reconcileHost(
     const change = early ?? (await agent.snapshotSince("none"));
     // "none" names no digest: an agent that matched it anyway reported nothing to compare.
     if (!change.changed) return unchanged;
+    if (!(await stillHeld())) return lost;
     const rebooted = host.bootId !== null && health.bootId !== host.bootId;
     const { snapshot } = change;
     await applyObservedHost(db, host.id, { health, facts: snapshot.facts, nics: snapshot.nics });
@@ -131,6 +141,7 @@ export async function reconcileHost(
     return { ...base, result: "observed", rebooted, reapplied, fdb, vms, nics, ports };
   } catch (error) {
     if (!isAgentError(error)) throw error;
+    if (!(await stillHeld())) return lost;
     if (host.connectionState !== "Disconnected" || host.connectionReason === null) {
       await markHostDisconnected(db, host.id, disconnectReason(host, error));
     }
