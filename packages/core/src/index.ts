@@ -3,6 +3,7 @@
 export * from "./shared/errors";
 export * from "./shared/db-unavailable";
 export * from "./shared/actor";
+export { ADDS_TO_EACH_COMMIT } from "./shared/one-statement";
 export * from "./shared/pagination";
 export * from "./auth/passwords";
 export * from "./auth/sessions";
