@@ -41,6 +41,7 @@ export * from "./networks/schemas";
 export * from "./networks/sriovRules";
 export * from "./networks/addressing";
 export * from "./networks/l2";
+export * from "./networks/l2-clusters";
 export * from "./networks/l3";
 export * from "./networks/vxlan";
 export * from "./catalog/schemas";
