@@ -2,6 +2,7 @@ import { Prisma, type DbOrTx, type Operation, type Tx } from "@virtfn/db";
 import type { Actor } from "../shared/actor";
 import { DomainError, ErrorCode } from "../shared/errors";
 import { OperationKinds, type OperationKind } from "./kinds";
+import { OPERATION_ROW } from "./lifecycle";
 
 export interface NewOperation {
   kind: OperationKind;
@@ -44,11 +45,13 @@ export function insertOperationSql(
 /**
  * The statement's last part, after a WITH clause `op` (insertOperationSql): the operation's
  * outbox entry, written by virtfn_enqueue (a function because the entry's NOTIFY rule forbids
- * inserting it from a WITH clause), and the operation row as the statement's answer.
+ * inserting it from a WITH clause), and the operation row as the statement's answer, as Prisma
+ * reads it whether the statement goes through Prisma or through the pool (OPERATION_ROW).
  */
 export function enqueueOperationSql(kind: OperationKind): Prisma.Sql {
   return Prisma.sql`
-    SELECT op.* FROM op CROSS JOIN LATERAL (SELECT virtfn_enqueue(op.id, ${OperationKinds[kind]})) AS queued`;
+    SELECT ${OPERATION_ROW}
+      FROM op CROSS JOIN LATERAL (SELECT virtfn_enqueue(op.id, ${OperationKinds[kind]})) AS queued`;
 }
 
 /** The refusal for a target that already has an operation running, naming that operation. */
