@@ -175,7 +175,7 @@ const paths: Array<[string, (f: Fleet) => Promise<unknown>]> = [
   ["operation detail", (f) => getOperation(f.db, f.admin, f.operationId)],
   ["audit", (f) => listAuditEvents(f.db, f.admin, { limit: 25 })],
   ["zones", (f) => listZones(f.db, f.admin)],
-  ["clusters", (f) => listClusters(f.db, f.admin)],
+  ["clusters", (f) => listClusters(f.db, f.admin, { limit: 25 })],
   ["L2 detail", (f) => getL2Network(f.db, f.admin, { l2Id: f.l2Id })],
   ["L3 detail (the L3 of every vNIC)", (f) => getL3Network(f.db, f.admin, { l3Id: f.vnicL3Id })],
   ["offerings", (f) => listOfferings(f.db, f.admin)],

@@ -31,7 +31,7 @@ async function oneVfL3(page: Page): Promise<string> {
   const zone = (await admin.query("inventory.zones")).find(
     (z: { name: string }) => z.name === "zone-1",
   );
-  const cluster = (await admin.query("inventory.clusters")).find(
+  const cluster = (await admin.query("inventory.clusters", { limit: 200 })).items.find(
     (c: { name: string }) => c.name === "cluster-b",
   );
   const l2 = await admin.mutate("networks.l2.create", {

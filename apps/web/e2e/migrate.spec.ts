@@ -17,7 +17,7 @@ test("admin live-migrates a VM with two migratable VF NICs from its page and see
   const setup = await context.newPage();
   await login(setup, ADMIN);
   const admin = api(setup.request);
-  const cluster = (await admin.query("inventory.clusters")).find(
+  const cluster = (await admin.query("inventory.clusters", { limit: 200 })).items.find(
     (c: { name: string }) => c.name === "cluster-a",
   );
   const zone = (await admin.query("inventory.zones")).find(

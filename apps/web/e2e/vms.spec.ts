@@ -40,7 +40,7 @@ async function prepareSriovL3(browser: Browser, options: { plain?: boolean } = {
     const zone = (await admin.query("inventory.zones")).find(
       (z: { name: string }) => z.name === "zone-1",
     );
-    const cluster = (await admin.query("inventory.clusters")).find(
+    const cluster = (await admin.query("inventory.clusters", { limit: 200 })).items.find(
       (c: { name: string }) => c.name === "cluster-a",
     );
     const octet = 1 + Math.floor(Math.random() * 250);

@@ -8,6 +8,7 @@ import {
   keepIdempotentRequest,
   createApiKey,
   createOffering,
+  reconnectHost,
   seedDemo,
   type Actor,
 } from "@virtfn/core";
@@ -124,6 +125,40 @@ describe("Idempotency-Key records", () => {
     expect(retry.headers.get("idempotent-replayed")).toBe("true");
     expect(retry.body).toEqual({ id: created.id, name: body.name });
     expect(await database.db.instanceOffering.count({ where: { name: body.name } })).toBe(1);
+  });
+
+  it("a one-statement command (host reconnect) stores its answer in the same commit as its operation", async () => {
+    const cluster = await database.db.cluster.findFirstOrThrow();
+    const host = await database.db.host.create({
+      data: {
+        name: "idem-host",
+        clusterId: cluster.id,
+        agentUrl: "http://127.0.0.1:19999",
+        agentToken: "idem-token-0123456789",
+        connectionState: "Connected",
+      },
+    });
+    const ref = { scope: `key:${apiKeyId}`, key: "k5" };
+    await beginIdempotentRequest(database.db, { ...ref, fingerprint: "reconnect" });
+    // The request dies after its commit: the handler never stores its final answer.
+    const { operation } = await reconnectHost(
+      idempotentDb(database.db, ref, (result) =>
+        provisionalAnswer(result, true, "/api/v1/operations"),
+      ),
+      admin,
+      { hostId: host.id },
+    );
+    const record = await database.db.idempotencyRecord.findUniqueOrThrow({
+      where: { scope_key: ref },
+    });
+    expect(record).toMatchObject({
+      status: 202,
+      location: `/api/v1/operations/${operation.id}`,
+      body: {
+        host: { id: host.id, name: "idem-host" },
+        operation: { id: operation.id, status: "Pending", kind: "host.connect" },
+      },
+    });
   });
 
   it("a provisional answer carries ids only, and 202 with the operation for long-running work", () => {

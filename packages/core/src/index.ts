@@ -3,6 +3,7 @@
 export * from "./shared/errors";
 export * from "./shared/db-unavailable";
 export * from "./shared/actor";
+export { ADDS_TO_EACH_COMMIT } from "./shared/one-statement";
 export * from "./shared/pagination";
 export * from "./auth/passwords";
 export * from "./auth/sessions";
@@ -40,6 +41,7 @@ export * from "./networks/schemas";
 export * from "./networks/sriovRules";
 export * from "./networks/addressing";
 export * from "./networks/l2";
+export * from "./networks/l2-clusters";
 export * from "./networks/l3";
 export * from "./networks/vxlan";
 export * from "./catalog/schemas";

@@ -578,7 +578,7 @@ describe("child counts kept by the database", () => {
       listOfferings(db, admin),
       listImages(db, admin),
       listProjects(db, admin, { limit: 200 }),
-      listClusters(db, admin),
+      listClusters(db, admin, { limit: 200 }),
       listL3Networks(db, admin, { limit: 200 }),
     ]);
     const map = <T extends { id: string }>(rows: T[], n: (row: T) => number) =>
@@ -589,7 +589,7 @@ describe("child counts kept by the database", () => {
       project: map(projects.items, (p) => p.vmCount),
       l3: map(l3s.items, (l3) => l3.nicCount),
       l3Vf: map(l3s.items, (l3) => l3.vfNicCount),
-      cluster: map(clusters, (c) => c.hostCount),
+      cluster: map(clusters.items, (c) => c.hostCount),
     };
   }
 

@@ -1,13 +1,19 @@
 import { randomBytes } from "node:crypto";
-import type { Db, DbOrTx, Host, Operation } from "@virtfn/db";
+import { Prisma, queryRows, type Db, type DbOrTx, type Host, type Operation } from "@virtfn/db";
 import { checkIdle, requireHostConnected } from "../sriov/rules";
 import { activeOperationOn, activeOperationOnHost } from "./busy";
 import { checkHostDeletable, checkIommuChange } from "./rules";
-import { recordAudit } from "../operations/audit";
-import { createOperation } from "../operations/create";
+import { insertAuditSql, recordAudit } from "../operations/audit";
+import {
+  createOperation,
+  enqueueOperationSql,
+  insertOperationSql,
+  operationInProgress,
+} from "../operations/create";
 import { requireAdmin, type Actor } from "../shared/actor";
 import { isUniqueViolation } from "../shared/db-errors";
 import { alreadyExists, notFound } from "../shared/errors";
+import { runOneStatement } from "../shared/one-statement";
 import {
   addHostInput,
   hostIdInput,
@@ -183,28 +189,59 @@ export async function reconnectHost(
 ): Promise<HostOperation> {
   requireAdmin(actor, "reconnect hosts");
   const { hostId } = hostIdInput.parse(rawInput);
-  return db.$transaction(async (tx) => {
-    checkIdle(await activeOperationOn(tx, [hostId]));
-    // Read and mark in one statement; a busy host rolls the mark back with the refusal.
-    const [host] = await tx.$queryRaw<Pick<Host, "id" | "name">[]>`
-      UPDATE "Host" SET "connectionState" = 'Connecting', "updatedAt" = now()
-       WHERE id = ${hostId}::uuid
-      RETURNING id, name`;
-    if (!host) throw notFound("Host", hostId);
-    const operation = await createOperation(tx, actor, {
-      kind: "host.connect",
-      targetType: "Host",
-      targetId: host.id,
-      targetName: host.name,
-      input: { scanIommu: false },
-    });
-    await recordAudit(tx, actor, {
-      action: "host.reconnect",
-      targetType: "Host",
-      targetId: host.id,
-      outcome: "Success",
-    });
-    return { host, operation };
+  // One statement, so one round trip: the host's own operation (of any kind) makes it busy, as
+  // checkIdle(activeOperationOn) has it; the host is marked Connecting only when the operation
+  // was written (a busy target writes none), and the operation, its outbox entry, the mark and
+  // the audit event commit together or not at all.
+  return runOneStatement(db, async (client) => {
+    // Through the pool's pg client where it can (queryRows): Prisma's own cost per statement is
+    // as large as this statement's.
+    const [operation] = (await queryRows(
+      client,
+      Prisma.sql`
+      WITH busy AS (
+        SELECT 1 FROM "Operation"
+         WHERE "targetId" = ${hostId} AND status IN ('Pending', 'Running')),
+      host AS (
+        SELECT id, name FROM "Host"
+         WHERE id = ${hostId}::uuid AND NOT EXISTS (SELECT 1 FROM busy)),
+      op AS (${insertOperationSql(
+        actor,
+        {
+          kind: "host.connect",
+          targetType: "Host",
+          targetId: hostId,
+          targetName: Prisma.sql`host.name`,
+          input: { scanIommu: false },
+        },
+        Prisma.sql`FROM host`,
+      )}),
+      marked AS (
+        UPDATE "Host" SET "connectionState" = 'Connecting', "updatedAt" = now()
+         WHERE id IN (SELECT "targetId"::uuid FROM op)),
+      audited AS (${insertAuditSql(
+        actor,
+        { action: "host.reconnect", targetType: "Host", targetId: hostId, outcome: "Success" },
+        Prisma.sql`FROM op`,
+      )})
+      ${enqueueOperationSql("host.connect")}`,
+    )) as Array<Operation | undefined>;
+    if (operation) return { host: { id: hostId, name: operation.targetName }, operation };
+    // Thrown inside, so that a client adding to the commit (runOneStatement) adds nothing.
+    return refuseReconnect(client, hostId);
+  });
+}
+
+/** Throws why a reconnect wrote nothing, as the checks in a transaction had it: busy, then not found. */
+async function refuseReconnect(db: DbOrTx, hostId: string): Promise<never> {
+  checkIdle(await activeOperationOn(db, [hostId]));
+  const host = await db.host.findUnique({ where: { id: hostId }, select: { name: true } });
+  if (!host) throw notFound("Host", hostId);
+  // The operation that made it busy has finished since: still, this request was refused.
+  throw await operationInProgress(db, {
+    targetType: "Host",
+    targetId: hostId,
+    targetName: host.name,
   });
 }
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { pageInput } from "../shared/pagination";
 
 const inventoryName = z
   .string()
@@ -33,3 +34,12 @@ export type ClusterIdInput = z.input<typeof clusterIdInput>;
 
 export const renameClusterInput = clusterIdInput.extend({ name: inventoryName });
 export type RenameClusterInput = z.input<typeof renameClusterInput>;
+
+/** Clusters by zone name, then name, a page at a time. */
+export const listClustersInput = pageInput.extend({
+  zoneId: z.uuid().optional(),
+  search: z.string().trim().max(100).optional(),
+  /** Only the clusters this L2 network is not attached to (the L2 page's attach picker). */
+  notAttachedToL2Id: z.uuid().optional(),
+});
+export type ListClustersInput = z.input<typeof listClustersInput>;

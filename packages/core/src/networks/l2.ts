@@ -1,5 +1,6 @@
 import type { Db, DbOrTx, L2Type, Prisma, Tx } from "@virtfn/db";
 import { vfNicsByL2 } from "../sriov/capacity";
+import { clustersOfL2s, type L2Clusters } from "./l2-clusters";
 import { l2Actions, type NetworkActions } from "./actions";
 import { recordAudit } from "../operations/audit";
 import { requireAdmin, requireInventoryReader, type Actor } from "../shared/actor";
@@ -47,7 +48,9 @@ export interface L2View {
   vfSpoofCheck: boolean;
   /** Whether an L3 on this L2 may enable SR-IOV, and why not (R1, R2), for the L3 form. */
   l3SriovToggle: ToggleState;
+  /** The first few attached clusters by name (L2_CLUSTERS_NAMED); listL2Clusters pages them all. */
   clusters: Array<{ id: string; name: string }>;
+  clusterCount: number;
   l3Count: number;
   /** Edit, delete and the SR-IOV flip, decided by the update and delete commands' checks. */
   actions: NetworkActions;
@@ -60,10 +63,6 @@ const NAMED_L3S = 10;
 const l2Include = {
   zone: { select: { name: true } },
   vxlanPool: { select: { name: true } },
-  clusters: {
-    select: { cluster: { select: { id: true, name: true } } },
-    orderBy: { cluster: { name: "asc" } },
-  },
   _count: { select: { l3Networks: true } },
   // R2's reason names the L3s that keep SR-IOV on; a few names are enough to say which.
   l3Networks: {
@@ -76,12 +75,14 @@ const l2Include = {
 
 type L2Row = Prisma.L2NetworkGetPayload<{ include: typeof l2Include }>;
 
-interface L2Usage {
+interface L2Usage extends L2Clusters {
   l3Names: string[];
   vfNics: number;
 }
 
-/** What the L2 verdicts need beyond the row, for a page of L2s in two queries. */
+const NO_USAGE: L2Usage = { l3Names: [], vfNics: 0, clusters: [], clusterCount: 0 };
+
+/** What an L2 view needs beyond the row (verdicts, clusters), for a page of L2s in three queries. */
 async function usageOf(db: DbOrTx, ids: string[]): Promise<Map<string, L2Usage>> {
   // One after the other: inside a command this runs on the transaction's one connection.
   const named = await db.l2Network.findMany({
@@ -92,10 +93,16 @@ async function usageOf(db: DbOrTx, ids: string[]): Promise<Map<string, L2Usage>>
     },
   });
   const vfNics = await vfNicsByL2(db, ids);
+  const clusters = await clustersOfL2s(db, ids);
   return new Map(
     named.map((row) => [
       row.id,
-      { l3Names: row.l3Networks.map((l3) => l3.name), vfNics: vfNics.get(row.id) ?? 0 },
+      {
+        l3Names: row.l3Networks.map((l3) => l3.name),
+        vfNics: vfNics.get(row.id) ?? 0,
+        clusters: clusters.get(row.id)?.clusters ?? [],
+        clusterCount: clusters.get(row.id)?.clusterCount ?? 0,
+      },
     ]),
   );
 }
@@ -105,7 +112,7 @@ async function views(db: DbOrTx, rows: L2Row[]): Promise<L2View[]> {
     db,
     rows.map((row) => row.id),
   );
-  return rows.map((row) => toView(row, usage.get(row.id) ?? { l3Names: [], vfNics: 0 }));
+  return rows.map((row) => toView(row, usage.get(row.id) ?? NO_USAGE));
 }
 
 async function view(db: DbOrTx, row: L2Row): Promise<L2View> {
@@ -131,7 +138,8 @@ function toView(row: L2Row, usage: L2Usage): L2View {
     vfAllowTrust: row.vfAllowTrust,
     vfSpoofCheck: row.vfSpoofCheck,
     l3SriovToggle: l3SriovToggleState(row),
-    clusters: row.clusters.map((attachment) => attachment.cluster),
+    clusters: usage.clusters,
+    clusterCount: usage.clusterCount,
     l3Count: row._count.l3Networks,
     actions: l2Actions({
       l2: row,

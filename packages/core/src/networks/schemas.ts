@@ -133,6 +133,10 @@ export type UpdateL2Input = z.input<typeof updateL2Input>;
 export const l2ClusterInput = l2IdInput.extend({ clusterId: z.uuid("Pick a cluster") });
 export type L2ClusterInput = z.input<typeof l2ClusterInput>;
 
+/** A page of the clusters an L2 is attached to. */
+export const l2ClustersInput = pageInput.extend(l2IdInput.shape);
+export type L2ClustersInput = z.input<typeof l2ClustersInput>;
+
 export const listL2Input = pageInput.extend({
   zoneId: z.uuid().optional(),
   type: z.enum(L2Type).optional(),

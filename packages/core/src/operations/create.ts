@@ -1,7 +1,8 @@
-import type { Operation, Prisma, Tx } from "@virtfn/db";
+import { Prisma, type DbOrTx, type Operation, type Tx } from "@virtfn/db";
 import type { Actor } from "../shared/actor";
 import { DomainError, ErrorCode } from "../shared/errors";
 import { OperationKinds, type OperationKind } from "./kinds";
+import { OPERATION_ROW } from "./lifecycle";
 
 export interface NewOperation {
   kind: OperationKind;
@@ -13,12 +14,71 @@ export interface NewOperation {
 }
 
 /**
+ * An operation whose target is read by the same statement: targetId and targetName may be
+ * column references of the row source `from` names (for example `marked.name`).
+ */
+export interface NewOperationFrom extends Omit<NewOperation, "targetId" | "targetName"> {
+  targetId: string | Prisma.Sql;
+  targetName: string | Prisma.Sql;
+}
+
+/**
+ * The body of a WITH clause named `op` that writes an Operation row, one per row of `from` (one
+ * row when `from` is left out). `ON CONFLICT … DO NOTHING` on the one-active-operation index
+ * answers a busy target with no row instead of an error, so the transaction stays usable.
+ */
+export function insertOperationSql(
+  actor: Actor | null,
+  operation: NewOperationFrom,
+  from: Prisma.Sql = Prisma.empty,
+): Prisma.Sql {
+  return Prisma.sql`
+    INSERT INTO "Operation" (kind, "targetType", "targetId", "targetName", "projectId", "requesterId", input, "updatedAt")
+    SELECT ${operation.kind}, ${operation.targetType}, ${operation.targetId}, ${operation.targetName},
+           ${operation.projectId ?? null}::uuid, ${actor?.userId ?? null}::uuid,
+           ${JSON.stringify(operation.input ?? {})}::jsonb, now()
+    ${from}
+    ON CONFLICT ("targetType", "targetId") WHERE status IN ('Pending', 'Running') DO NOTHING
+    RETURNING *`;
+}
+
+/**
+ * The statement's last part, after a WITH clause `op` (insertOperationSql): the operation's
+ * outbox entry, written by virtfn_enqueue (a function because the entry's NOTIFY rule forbids
+ * inserting it from a WITH clause), and the operation row as the statement's answer, as Prisma
+ * reads it whether the statement goes through Prisma or through the pool (OPERATION_ROW).
+ */
+export function enqueueOperationSql(kind: OperationKind): Prisma.Sql {
+  return Prisma.sql`
+    SELECT ${OPERATION_ROW}
+      FROM op CROSS JOIN LATERAL (SELECT virtfn_enqueue(op.id, ${OperationKinds[kind]})) AS queued`;
+}
+
+/** The refusal for a target that already has an operation running, naming that operation. */
+export async function operationInProgress(
+  db: DbOrTx,
+  target: { targetType: string; targetId: string; targetName: string },
+): Promise<DomainError> {
+  const active = await db.operation.findFirst({
+    where: {
+      targetType: target.targetType,
+      targetId: target.targetId,
+      status: { in: ["Pending", "Running"] },
+    },
+    select: { id: true, kind: true },
+  });
+  return new DomainError(
+    ErrorCode.OPERATION_IN_PROGRESS,
+    "CONFLICT",
+    `${target.targetType} ${target.targetName} is busy with another operation (${active?.kind ?? "unknown"}); wait for it to finish.`,
+    { operationId: active?.id ?? null },
+  );
+}
+
+/**
  * Writes the Operation row and its outbox entry. Call it inside the transaction that makes the
  * change, so that the change, the operation and the promise to run it commit together.
- * One statement: `ON CONFLICT … DO NOTHING` on the one-active-operation index answers a busy
- * target without an error, so the caller's transaction stays usable with no savepoint around it,
- * and the outbox entry is written by the same statement (virtfn_enqueue, a function because the
- * entry's NOTIFY rule forbids inserting it from a WITH clause), one round trip, not two.
+ * One statement (insertOperationSql, enqueueOperationSql): one round trip, not two.
  */
 export async function createOperation(
   tx: Tx,
@@ -26,29 +86,8 @@ export async function createOperation(
   operation: NewOperation,
 ): Promise<Operation> {
   const [created] = await tx.$queryRaw<Operation[]>`
-    WITH op AS (
-    INSERT INTO "Operation" (kind, "targetType", "targetId", "targetName", "projectId", "requesterId", input, "updatedAt")
-    VALUES (${operation.kind}, ${operation.targetType}, ${operation.targetId}, ${operation.targetName},
-            ${operation.projectId ?? null}::uuid, ${actor?.userId ?? null}::uuid,
-            ${JSON.stringify(operation.input ?? {})}::jsonb, now())
-    ON CONFLICT ("targetType", "targetId") WHERE status IN ('Pending', 'Running') DO NOTHING
-    RETURNING *)
-    SELECT op.* FROM op CROSS JOIN LATERAL (SELECT virtfn_enqueue(op.id, ${OperationKinds[operation.kind]})) AS queued`;
-  if (!created) {
-    const active = await tx.operation.findFirst({
-      where: {
-        targetType: operation.targetType,
-        targetId: operation.targetId,
-        status: { in: ["Pending", "Running"] },
-      },
-      select: { id: true, kind: true },
-    });
-    throw new DomainError(
-      ErrorCode.OPERATION_IN_PROGRESS,
-      "CONFLICT",
-      `${operation.targetType} ${operation.targetName} is busy with another operation (${active?.kind ?? "unknown"}); wait for it to finish.`,
-      { operationId: active?.id ?? null },
-    );
-  }
+    WITH op AS (${insertOperationSql(actor, operation)})
+    ${enqueueOperationSql(operation.kind)}`;
+  if (!created) throw await operationInProgress(tx, operation);
   return created;
 }

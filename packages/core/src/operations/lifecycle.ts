@@ -12,8 +12,9 @@ type Client = Db | Prisma.TransactionClient;
 /**
  * The Operation row as Prisma returns it. Its timestamps are `timestamp(3)` holding UTC, which
  * pg alone would read in the process's local time zone: they are handed over as timestamptz.
+ * Also the answer of a statement that writes an operation (create.ts), read through queryRows.
  */
-const OPERATION_ROW = Prisma.sql`
+export const OPERATION_ROW = Prisma.sql`
   id, kind, status, "targetType", "targetId", "targetName", "projectId", "requesterId", input,
   result, progress, "progressMessage", "progressPhase", "progressDone", "progressTotal", "errorCode", "errorMessage", attempts, "idempotencyKey",
   "createdAt" AT TIME ZONE 'UTC' AS "createdAt", "startedAt" AT TIME ZONE 'UTC' AS "startedAt",

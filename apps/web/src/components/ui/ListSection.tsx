@@ -3,11 +3,12 @@
 import { useState, type ReactNode } from "react";
 import { Button } from "./Button";
 import { ListView, type Column, type ListQuery } from "./ListView";
-import { useListParams } from "./useListParams";
+import { useListParams, type ListParams } from "./useListParams";
 
 /**
- * A panel holding one small list the server answers whole (zones, offerings…): its heading with
- * a count and an add button, the table with its states, and the add form's dialog.
+ * A panel holding one list: its heading with a count and an add button, the table with its
+ * states, and the add form's dialog. A list the server answers whole (zones, offerings…) has no
+ * pager; a paged one (clusters) passes the `list` its query reads its cursor and limit from.
  */
 export function ListSection<T>({
   title,
@@ -19,6 +20,7 @@ export function ListSection<T>({
   empty,
   add,
   rowActions,
+  list: pagedList,
 }: {
   title: string;
   noun: string;
@@ -30,8 +32,11 @@ export function ListSection<T>({
   /** The add button and its form (a FormDialog, given `close`); left out for readers. */
   add?: { label: string; form: (close: () => void) => ReactNode } | undefined;
   rowActions?: ((row: T) => ReactNode) | undefined;
+  /** For a paged list: the params its query uses; the section then shows the pager. */
+  list?: ListParams<string, never> | undefined;
 }) {
-  const list = useListParams();
+  const ownList = useListParams();
+  const list = pagedList ?? ownList;
   const [adding, setAdding] = useState(false);
   return (
     <section className="panel">
@@ -48,7 +53,7 @@ export function ListSection<T>({
       <ListView
         list={list}
         query={query}
-        paged={false}
+        paged={pagedList !== undefined}
         columns={columns}
         rowKey={rowKey}
         rowTestId={rowTestId}

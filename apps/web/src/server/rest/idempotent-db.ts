@@ -3,7 +3,7 @@
 // result. If the request then cannot answer (the database went away after COMMIT, the process
 // died), a retry with the same Idempotency-Key replays what was created instead of creating it
 // twice. The handler overwrites this provisional answer with the final one when it can.
-import { finishIdempotentRequest, type IdempotencyRef } from "@virtfn/core";
+import { ADDS_TO_EACH_COMMIT, finishIdempotentRequest, type IdempotencyRef } from "@virtfn/core";
 import type { Db, Prisma } from "@virtfn/db";
 
 export interface ProvisionalAnswer {
@@ -34,6 +34,8 @@ export function idempotentDb(
   return new Proxy(db, {
     get(target, property) {
       if (property === "$transaction") return transaction;
+      // A one-statement command (runOneStatement) then runs in $transaction, to add the answer.
+      if (property === ADDS_TO_EACH_COMMIT) return true;
       const value = Reflect.get(target, property, target) as unknown;
       // The client's own methods keep the client (not the proxy) as `this`.
       return typeof value === "function" ? (value as () => unknown).bind(target) : value;

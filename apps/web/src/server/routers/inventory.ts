@@ -7,6 +7,7 @@ import {
   deleteCluster,
   deleteZone,
   listClusters,
+  listClustersInput,
   listZones,
   renameCluster,
   renameClusterInput,
@@ -22,9 +23,17 @@ const ok = { ok: true as const };
 export const inventoryRouter = router({
   /** Admin, Auditor. */
   clusters: inventoryProcedure
-    .meta({ rest: { route: "GET /clusters", tag: "Inventory", summary: "List clusters" } })
+    .meta({
+      rest: {
+        route: "GET /clusters",
+        tag: "Inventory",
+        summary: "List clusters",
+        description: "By zone name, then name, a page at a time, with each cluster's host count.",
+      },
+    })
+    .input(listClustersInput)
     .output(inventoryRouterOutputs.clusters)
-    .query(({ ctx }) => listClusters(ctx.db, ctx.actor)),
+    .query(({ ctx, input }) => listClusters(ctx.db, ctx.actor, input)),
   /** Admin, Auditor. */
   zones: inventoryProcedure
     .meta({ rest: { route: "GET /zones", tag: "Inventory", summary: "List zones" } })

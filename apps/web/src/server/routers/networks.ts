@@ -17,8 +17,10 @@ import {
   getL3Network,
   ipRangeIdInput,
   l2ClusterInput,
+  l2ClustersInput,
   l2IdInput,
   l3IdInput,
+  listL2Clusters,
   listL2Input,
   listL2Networks,
   listL3Input,
@@ -53,6 +55,20 @@ export const l2Router = router({
     .input(l2IdInput)
     .output(l2RouterOutputs.get)
     .query(({ ctx, input }) => getL2Network(ctx.db, ctx.actor, input)),
+  /** Admin, Auditor. The clusters an L2 is attached to, a page at a time (an L2 row names a few). */
+  clusters: inventoryProcedure
+    .meta({
+      rest: {
+        route: "GET /l2-networks/:l2Id/clusters",
+        tag: "L2 networks",
+        summary: "List the clusters an L2 network is attached to",
+        description:
+          "By name, with each cluster's host count. An L2 network's own answer names only its first few clusters and their count (`clusterCount`).",
+      },
+    })
+    .input(l2ClustersInput)
+    .output(l2RouterOutputs.clusters)
+    .query(({ ctx, input }) => listL2Clusters(ctx.db, ctx.actor, input)),
   /** Admin (R15). R1: no SR-IOV on a Vxlan L2. */
   create: adminProcedure
     .meta({

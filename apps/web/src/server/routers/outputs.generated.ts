@@ -777,16 +777,21 @@ export const projectsRouterOutputs = {
 
 /** inventory.ts: inventoryRouter. */
 export const inventoryRouterOutputs = {
-  clusters: z.array(
-    z.object({
-      id: z.string(),
-      name: z.string(),
-      zoneId: z.string(),
-      zoneName: z.string(),
-      hypervisor: z.string(),
-      hostCount: z.number(),
-    }),
-  ),
+  clusters: z.object({
+    items: z.array(
+      z.object({
+        id: z.string(),
+        name: z.string(),
+        zoneId: z.string(),
+        zoneName: z.string(),
+        hypervisor: z.string(),
+        hostCount: z.number(),
+      }),
+    ),
+    nextCursor: z.string().nullable(),
+    total: z.number(),
+    totalExact: z.boolean(),
+  }),
   zones: z.array(
     z.object({
       description: z.string(),
@@ -945,6 +950,7 @@ export const l2RouterOutputs = {
         vfSpoofCheck: z.boolean(),
         l3SriovToggle: z.object({ allowed: z.boolean(), reason: z.string().nullable() }),
         clusters: z.array(z.object({ id: z.string(), name: z.string() })),
+        clusterCount: z.number(),
         l3Count: z.number(),
         actions: z.object({
           edit: z.object({
@@ -993,6 +999,7 @@ export const l2RouterOutputs = {
     vfSpoofCheck: z.boolean(),
     l3SriovToggle: z.object({ allowed: z.boolean(), reason: z.string().nullable() }),
     clusters: z.array(z.object({ id: z.string(), name: z.string() })),
+    clusterCount: z.number(),
     l3Count: z.number(),
     actions: z.object({
       edit: z.object({
@@ -1019,6 +1026,12 @@ export const l2RouterOutputs = {
     createdAt: z.date(),
     updatedAt: z.date(),
   }),
+  clusters: z.object({
+    items: z.array(z.object({ id: z.string(), name: z.string(), hostCount: z.number() })),
+    nextCursor: z.string().nullable(),
+    total: z.number(),
+    totalExact: z.boolean(),
+  }),
   create: z.object({
     id: z.string(),
     zoneId: z.string(),
@@ -1036,6 +1049,7 @@ export const l2RouterOutputs = {
     vfSpoofCheck: z.boolean(),
     l3SriovToggle: z.object({ allowed: z.boolean(), reason: z.string().nullable() }),
     clusters: z.array(z.object({ id: z.string(), name: z.string() })),
+    clusterCount: z.number(),
     l3Count: z.number(),
     actions: z.object({
       edit: z.object({
@@ -1079,6 +1093,7 @@ export const l2RouterOutputs = {
     vfSpoofCheck: z.boolean(),
     l3SriovToggle: z.object({ allowed: z.boolean(), reason: z.string().nullable() }),
     clusters: z.array(z.object({ id: z.string(), name: z.string() })),
+    clusterCount: z.number(),
     l3Count: z.number(),
     actions: z.object({
       edit: z.object({
@@ -1123,6 +1138,7 @@ export const l2RouterOutputs = {
     vfSpoofCheck: z.boolean(),
     l3SriovToggle: z.object({ allowed: z.boolean(), reason: z.string().nullable() }),
     clusters: z.array(z.object({ id: z.string(), name: z.string() })),
+    clusterCount: z.number(),
     l3Count: z.number(),
     actions: z.object({
       edit: z.object({
@@ -1166,6 +1182,7 @@ export const l2RouterOutputs = {
     vfSpoofCheck: z.boolean(),
     l3SriovToggle: z.object({ allowed: z.boolean(), reason: z.string().nullable() }),
     clusters: z.array(z.object({ id: z.string(), name: z.string() })),
+    clusterCount: z.number(),
     l3Count: z.number(),
     actions: z.object({
       edit: z.object({

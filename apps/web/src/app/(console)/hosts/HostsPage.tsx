@@ -13,6 +13,7 @@ import { ListView, type Column } from "~/components/ui/ListView";
 import { PageHeader } from "~/components/ui/PageHeader";
 import { useListParams } from "~/components/ui/useListParams";
 import { useNow } from "~/components/useNow";
+import { CLUSTER_PICKER_LIMIT, pageItems } from "~/lib/clusters";
 import { useTRPC } from "~/trpc/react";
 import type { RouterOutputs } from "~/trpc/outputs";
 
@@ -38,7 +39,10 @@ export function HostsPage() {
     defaultSort: "name",
     filters: ["cluster", "state"] as const,
   });
-  const clusters = useQuery(trpc.inventory.clusters.queryOptions());
+  const clusters = useQuery({
+    ...trpc.inventory.clusters.queryOptions({ limit: CLUSTER_PICKER_LIMIT }),
+    select: pageItems,
+  });
   const hosts = useQuery({
     ...trpc.hosts.list.queryOptions({
       cursor: list.cursor,

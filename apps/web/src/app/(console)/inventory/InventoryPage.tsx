@@ -1,12 +1,13 @@
 "use client";
 
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import dynamic from "next/dynamic";
 import { useState } from "react";
 import { ActionMenu } from "~/components/ui/ActionMenu";
 import { asPage, type Column } from "~/components/ui/ListView";
 import { ListSection } from "~/components/ui/ListSection";
 import { PageHeader } from "~/components/ui/PageHeader";
+import { useListParams } from "~/components/ui/useListParams";
 import { errorData } from "~/lib/errors";
 import { useTRPC } from "~/trpc/react";
 import type { RouterOutputs } from "~/trpc/outputs";
@@ -20,7 +21,7 @@ const RenameClusterDialog = dynamic(() =>
 );
 
 type Zone = RouterOutputs["inventory"]["zones"][number];
-type Cluster = RouterOutputs["inventory"]["clusters"][number];
+type Cluster = RouterOutputs["inventory"]["clusters"]["items"][number];
 
 interface Named {
   id: string;
@@ -181,7 +182,12 @@ function Zones({ canEdit }: { canEdit: boolean }) {
 function Clusters({ canEdit }: { canEdit: boolean }) {
   const trpc = useTRPC();
   const done = useInventoryMutations();
-  const clusters = useQuery(trpc.inventory.clusters.queryOptions());
+  // Hundreds in a large fleet: paged, the page's cursor and size in the URL.
+  const list = useListParams();
+  const clusters = useQuery({
+    ...trpc.inventory.clusters.queryOptions({ cursor: list.cursor, limit: list.limit }),
+    placeholderData: keepPreviousData,
+  });
   const zones = useQuery(trpc.inventory.zones.queryOptions());
   const [renaming, setRenaming] = useState<Named | null>(null);
   const create = useMutation(trpc.inventory.createCluster.mutationOptions(done));
@@ -199,7 +205,8 @@ function Clusters({ canEdit }: { canEdit: boolean }) {
       <ListSection
         title="Clusters"
         noun="clusters"
-        query={asPage(clusters)}
+        query={clusters}
+        list={list}
         columns={columns}
         rowKey={(c) => c.id}
         rowTestId="cluster-row"

@@ -6,6 +6,7 @@ import { useRouter } from "next/navigation";
 import { useId, useState } from "react";
 import { Dialog } from "~/components/Dialog";
 import { CheckboxField, describedBy, Field, numberOrUndefined } from "~/components/Field";
+import { CLUSTER_PICKER_LIMIT, pageItems } from "~/lib/clusters";
 import { errorData, fieldErrorsOf } from "~/lib/errors";
 import { FormActions } from "~/components/ui/FormActions";
 import { useTRPC } from "~/trpc/react";
@@ -76,7 +77,6 @@ export function CreateL2Dialog({
   const router = useRouter();
   const queryClient = useQueryClient();
   const zones = useQuery({ ...trpc.inventory.zones.queryOptions(), enabled: open });
-  const clusters = useQuery({ ...trpc.inventory.clusters.queryOptions(), enabled: open });
   const pools = useQuery({ ...trpc.networks.vxlanPools.list.queryOptions({}), enabled: open });
   const create = useMutation(
     trpc.networks.l2.create.mutationOptions({
@@ -93,7 +93,12 @@ export function CreateL2Dialog({
 
   // One zone (the demo, most small clouds): pick it.
   const zoneId = form.zoneId || (zones.data?.length === 1 ? (zones.data[0]?.id ?? "") : "");
-  const zoneClusters = clusters.data?.filter((c) => c.zoneId === zoneId) ?? [];
+  const clusters = useQuery({
+    ...trpc.inventory.clusters.queryOptions({ zoneId, limit: CLUSTER_PICKER_LIMIT }),
+    select: pageItems,
+    enabled: open && zoneId !== "",
+  });
+  const zoneClusters = clusters.data ?? [];
   const zonePools = pools.data?.filter((p) => p.zoneId === zoneId) ?? [];
   const pool = zonePools.find((p) => p.id === form.vxlanPoolId);
   const toggle = toggles[form.type];

@@ -77,12 +77,16 @@ export function L2ListPage({ toggles }: { toggles: L2Toggles }) {
       header: "Clusters",
       secondary: true,
       cell: (l2) =>
-        l2.clusters.length === 0 ? (
+        l2.clusterCount === 0 ? (
           <Badge tone="warn" title="No host can use it until a cluster is attached.">
             none
           </Badge>
         ) : (
-          l2.clusters.map((c) => c.name).join(", ")
+          // The row names the first few; the L2's page lists them all.
+          l2.clusters.map((c) => c.name).join(", ") +
+          (l2.clusterCount > l2.clusters.length
+            ? ` +${l2.clusterCount - l2.clusters.length} more`
+            : "")
         ),
     },
     { key: "l3s", header: "L3s", num: true, secondary: true, cell: (l2) => l2.l3Count },

@@ -9,6 +9,7 @@ import { ErrorBox } from "~/components/ErrorBox";
 import { CheckboxField, describedBy, Field, numberOrUndefined } from "~/components/Field";
 import { ProgressBar } from "~/components/ProgressBar";
 import { useCan } from "~/components/session";
+import { CLUSTER_PICKER_LIMIT, pageItems } from "~/lib/clusters";
 import { fieldErrorsByPath } from "~/lib/errors";
 import { useTRPC } from "~/trpc/react";
 import { Button } from "~/components/ui/Button";
@@ -67,7 +68,10 @@ function StartForm({ onStarted }: { onStarted: (rolloutId: string) => void }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const id = useId();
-  const clusters = useQuery(trpc.inventory.clusters.queryOptions());
+  const clusters = useQuery({
+    ...trpc.inventory.clusters.queryOptions({ limit: CLUSTER_PICKER_LIMIT }),
+    select: pageItems,
+  });
   const [form, setForm] = useState<FormState>({
     action: "split",
     count: "",

@@ -1,6 +1,6 @@
 "use client";
 
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { L2View } from "@virtfn/core";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
@@ -9,6 +9,8 @@ import { Badge } from "~/components/badges";
 import { ConfirmDialog } from "~/components/Dialog";
 import { ErrorBox } from "~/components/ErrorBox";
 import { useCan } from "~/components/session";
+import { Pager } from "~/components/table";
+import { CLUSTER_PICKER_LIMIT, pageItems } from "~/lib/clusters";
 import { errorData } from "~/lib/errors";
 import { dateTime } from "~/lib/format";
 import { useTRPC } from "~/trpc/react";
@@ -326,12 +328,30 @@ function ClustersPanel({ l2 }: { l2: L2View }) {
   const isAdmin = useCan("inventory.manage");
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const clusters = useQuery(trpc.inventory.clusters.queryOptions());
+  // An L2 may be attached to hundreds of clusters: they are paged; the cursors of the pages
+  // before this one are kept for "Previous".
+  const [limit, setLimit] = useState(25);
+  const [cursors, setCursors] = useState<string[]>([]);
+  const attached = useQuery({
+    ...trpc.networks.l2.clusters.queryOptions({ l2Id: l2.id, limit, cursor: cursors.at(-1) }),
+    placeholderData: keepPreviousData,
+  });
+  const candidates = useQuery({
+    ...trpc.inventory.clusters.queryOptions({
+      zoneId: l2.zoneId,
+      notAttachedToL2Id: l2.id,
+      limit: CLUSTER_PICKER_LIMIT,
+    }),
+    select: pageItems,
+    enabled: isAdmin,
+  });
   const [clusterId, setClusterId] = useState("");
   const [detaching, setDetaching] = useState<{ id: string; name: string } | null>(null);
   const onChanged = (updated: L2View) => {
     queryClient.setQueryData(trpc.networks.l2.get.queryKey({ l2Id: l2.id }), updated);
     void queryClient.invalidateQueries(trpc.networks.l2.list.pathFilter());
+    void queryClient.invalidateQueries(trpc.networks.l2.clusters.pathFilter());
+    void queryClient.invalidateQueries(trpc.inventory.clusters.pathFilter());
     void queryClient.invalidateQueries(trpc.sriov.pathFilter());
   };
   const attach = useMutation(
@@ -350,20 +370,22 @@ function ClustersPanel({ l2 }: { l2: L2View }) {
       },
     }),
   );
-  const attachedIds = new Set(l2.clusters.map((c) => c.id));
-  const candidates =
-    clusters.data?.filter((c) => c.zoneId === l2.zoneId && !attachedIds.has(c.id)) ?? [];
-  const hostCount = (id: string) => clusters.data?.find((c) => c.id === id)?.hostCount;
+  const options = candidates.data ?? [];
+  const page = attached.data;
 
   return (
     <section className="panel">
       <h2>
-        Clusters <span className="count">{l2.clusters.length}</span>
+        Clusters <span className="count">{l2.clusterCount}</span>
       </h2>
-      {l2.clusters.length === 0 ? (
+      {l2.clusterCount === 0 ? (
         <p className="muted">
           Not attached to any cluster: no host can put NICs on this network yet.
         </p>
+      ) : attached.isError && !page ? (
+        <ErrorBox error={attached.error} onRetry={() => void attached.refetch()} />
+      ) : !page ? (
+        <p className="loading">Loading clusters…</p>
       ) : (
         <div className="table-wrap">
           <table className="data">
@@ -375,10 +397,10 @@ function ClustersPanel({ l2 }: { l2: L2View }) {
               </tr>
             </thead>
             <tbody>
-              {l2.clusters.map((cluster) => (
+              {page.items.map((cluster) => (
                 <tr key={cluster.id} data-testid="l2-cluster-row">
                   <td className="strong">{cluster.name}</td>
-                  <td className="num">{hostCount(cluster.id) ?? "—"}</td>
+                  <td className="num">{cluster.hostCount}</td>
                   {isAdmin ? (
                     <td className="num">
                       <button
@@ -394,6 +416,27 @@ function ClustersPanel({ l2 }: { l2: L2View }) {
               ))}
             </tbody>
           </table>
+          {page.nextCursor !== null || cursors.length > 0 ? (
+            <Pager
+              total={page.total}
+              totalExact={page.totalExact}
+              offset={cursors.length * limit}
+              count={page.items.length}
+              limit={limit}
+              hasNext={page.nextCursor !== null}
+              hasPrev={cursors.length > 0}
+              onNext={() => {
+                const next = page.nextCursor;
+                if (next !== null) setCursors((previous) => [...previous, next]);
+              }}
+              onPrev={() => setCursors((previous) => previous.slice(0, -1))}
+              onLimit={(n) => {
+                setLimit(n);
+                setCursors([]);
+              }}
+              noun="clusters"
+            />
+          ) : null}
         </div>
       )}
       {isAdmin ? (
@@ -409,14 +452,16 @@ function ClustersPanel({ l2 }: { l2: L2View }) {
             <select
               value={clusterId}
               onChange={(event) => setClusterId(event.target.value)}
-              disabled={candidates.length === 0}
+              disabled={options.length === 0}
             >
               <option value="">
-                {candidates.length === 0
-                  ? "All clusters of the zone are attached"
-                  : "Select a cluster…"}
+                {candidates.isPending
+                  ? "Loading clusters…"
+                  : options.length === 0
+                    ? "All clusters of the zone are attached"
+                    : "Select a cluster…"}
               </option>
-              {candidates.map((c) => (
+              {options.map((c) => (
                 <option key={c.id} value={c.id}>
                   {c.name} ({c.hostCount} host{c.hostCount === 1 ? "" : "s"})
                 </option>

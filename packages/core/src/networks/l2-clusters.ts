@@ -1,0 +1,78 @@
+import type { Db, DbOrTx } from "@virtfn/db";
+import { requireInventoryReader, type Actor } from "../shared/actor";
+import { notFound } from "../shared/errors";
+import { pageWindow, toPage, type Page } from "../shared/pagination";
+import { rowCounts } from "../shared/row-counts";
+import { l2ClustersInput, type L2ClustersInput } from "./schemas";
+
+// The clusters an L2 is attached to. An L2 can be attached to every cluster of its zone
+// (hundreds): an L2 row carries how many and the first few by name, whose read does not grow
+// with them; the L2 page lists them all a page at a time (listL2Clusters).
+
+/** How many attached clusters an L2 row names; the rest are counted (clusterCount). */
+export const L2_CLUSTERS_NAMED = 5;
+
+export interface L2Clusters {
+  /** The first L2_CLUSTERS_NAMED attached clusters, by name. */
+  clusters: Array<{ id: string; name: string }>;
+  clusterCount: number;
+}
+
+/** Per L2, its attached clusters' count and the first few by name: one statement for a page. */
+export async function clustersOfL2s(db: DbOrTx, l2Ids: string[]): Promise<Map<string, L2Clusters>> {
+  if (l2Ids.length === 0) return new Map();
+  const rows = await db.$queryRaw<
+    Array<{ l2Id: string; clusterCount: number; clusters: Array<{ id: string; name: string }> }>
+  >`
+    SELECT l.id::text AS "l2Id",
+           (SELECT count(*)::int FROM "L2ClusterAttachment" a WHERE a."l2Id" = l.id) AS "clusterCount",
+           COALESCE((SELECT json_agg(json_build_object('id', f.id, 'name', f.name) ORDER BY f.name, f.id)
+                       FROM (SELECT c.id::text AS id, c.name
+                               FROM "L2ClusterAttachment" a JOIN "Cluster" c ON c.id = a."clusterId"
+                              WHERE a."l2Id" = l.id
+                              ORDER BY c.name, c.id
+                              LIMIT ${L2_CLUSTERS_NAMED}) f), '[]'::json) AS clusters
+      FROM unnest(${l2Ids}::uuid[]) AS l(id)`;
+  return new Map(
+    rows.map((row) => [row.l2Id, { clusters: row.clusters, clusterCount: row.clusterCount }]),
+  );
+}
+
+export interface L2ClusterView {
+  id: string;
+  name: string;
+  hostCount: number;
+}
+
+/** The clusters an L2 is attached to, by name, a page at a time, with their host counts. */
+export async function listL2Clusters(
+  db: Db,
+  actor: Actor,
+  rawInput: L2ClustersInput,
+): Promise<Page<L2ClusterView>> {
+  requireInventoryReader(actor);
+  const input = l2ClustersInput.parse(rawInput);
+  const where = { l2Id: input.l2Id };
+  const [l2, rows, total] = await Promise.all([
+    db.l2Network.findUnique({ where: { id: input.l2Id }, select: { id: true } }),
+    db.l2ClusterAttachment.findMany({
+      where,
+      select: { cluster: { select: { id: true, name: true } } },
+      orderBy: [{ cluster: { name: "asc" } }, { clusterId: "asc" }],
+      ...pageWindow(input),
+    }),
+    db.l2ClusterAttachment.count({ where }),
+  ]);
+  if (!l2) throw notFound("L2 network", input.l2Id);
+  const clusters = rows.map((row) => row.cluster);
+  const hosts = await rowCounts(
+    db,
+    "Host.clusterId",
+    clusters.map((cluster) => cluster.id),
+  );
+  return toPage(
+    clusters.map((cluster) => ({ ...cluster, hostCount: hosts.get(cluster.id) ?? 0 })),
+    total,
+    input,
+  );
+}
