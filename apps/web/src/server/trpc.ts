@@ -356,9 +356,3 @@ export const inventoryProcedure = authedProcedure.use(({ ctx, next }) => {
   requireInventoryReader(ctx.actor);
   return next();
 });
-
-/** The answer of a mutation that returns nothing but success: `{ ok: true }` once `done` settles. */
-export async function answerOk(done: Promise<unknown>): Promise<{ ok: true }> {
-  await done;
-  return { ok: true };
-}

@@ -54,15 +54,3 @@ export interface ProcedureMeta {
   /** Its route on /api/v1; procedures without one are tRPC only (login, logout, …). */
   rest?: RestRoute;
 }
-
-/**
- * The meta of the procedures under one tag, so that each says only its route and summary:
- * `const rest = restRoutes("Catalog")`, then `.meta(rest("GET /images", "List images"))`.
- */
-export function restRoutes(tag: RestTag) {
-  return (
-    route: RestRoute["route"],
-    summary: string,
-    more?: Pick<RestRoute, "description" | "longRunning">,
-  ): ProcedureMeta => ({ rest: { route, tag, summary, ...more } });
-}

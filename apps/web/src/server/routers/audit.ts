@@ -1,18 +1,18 @@
 import { listAuditEvents, listAuditEventsInput } from "@virtfn/core";
 import { authedProcedure, router } from "../trpc";
-import { restRoutes } from "../rest/route";
 import { auditRouterOutputs } from "./outputs.generated";
-
-const rest = restRoutes("Audit");
 
 export const auditRouter = router({
   /** Any signed-in user: admins and auditors see every event, tenants their projects' events. */
   list: authedProcedure
-    .meta(
-      rest("GET /audit-events", "List audit events", {
+    .meta({
+      rest: {
+        route: "GET /audit-events",
+        tag: "Audit",
+        summary: "List audit events",
         description: "Tenants see their projects' events; admins and auditors all.",
-      }),
-    )
+      },
+    })
     .input(listAuditEventsInput)
     .output(auditRouterOutputs.list)
     .query(({ ctx, input }) => listAuditEvents(ctx.db, ctx.actor, input)),

@@ -2,10 +2,7 @@ import { login, loginInput, logout } from "@virtfn/core";
 import { loginThrottle } from "../rest/rate-limit";
 import { clearedSessionCookie, sessionCookie } from "../session-cookie";
 import { authedProcedure, publicProcedure, router } from "../trpc";
-import { restRoutes } from "../rest/route";
 import { authRouterOutputs } from "./outputs.generated";
-
-const rest = restRoutes("API keys");
 
 export const authRouter = router({
   /** Anyone: exchanges a username and password for an httpOnly session cookie. */
@@ -30,7 +27,7 @@ export const authRouter = router({
 
   /** Any signed-in user: who am I. */
   me: authedProcedure
-    .meta(rest("GET /me", "Who am I (role and projects)"))
+    .meta({ rest: { route: "GET /me", tag: "API keys", summary: "Who am I (role and projects)" } })
     .output(authRouterOutputs.me)
     .query(({ ctx }) => ({
       userId: ctx.actor.userId,

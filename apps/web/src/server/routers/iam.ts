@@ -20,40 +20,56 @@ import {
   setUserRoleInput,
   userIdInput,
 } from "@virtfn/core";
-import { adminProcedure, authedProcedure, inventoryProcedure, router, answerOk } from "../trpc";
-import { restRoutes } from "../rest/route";
+import { adminProcedure, authedProcedure, inventoryProcedure, router } from "../trpc";
 import { projectsRouterOutputs, usersRouterOutputs } from "./outputs.generated";
 
-const rest = restRoutes("Users and projects");
+const ok = { ok: true as const };
 
 export const usersRouter = router({
   /** Admin, Auditor. */
   list: inventoryProcedure
-    .meta(rest("GET /users", "List users"))
+    .meta({ rest: { route: "GET /users", tag: "Users and projects", summary: "List users" } })
     .input(listUsersInput)
     .output(usersRouterOutputs.list)
     .query(({ ctx, input }) => listUsers(ctx.db, ctx.actor, input)),
   /** Admin. The password is hashed (argon2); it is never returned. */
   create: adminProcedure
-    .meta(rest("POST /users", "Create a user"))
+    .meta({ rest: { route: "POST /users", tag: "Users and projects", summary: "Create a user" } })
     .input(createUserInput)
     .output(usersRouterOutputs.create)
     .mutation(({ ctx, input }) => createUser(ctx.db, ctx.actor, input)),
   /** Admin. Not yourself. */
   delete: adminProcedure
-    .meta(rest("DELETE /users/:userId", "Delete a user"))
+    .meta({
+      rest: { route: "DELETE /users/:userId", tag: "Users and projects", summary: "Delete a user" },
+    })
     .input(userIdInput)
     .output(usersRouterOutputs.delete)
-    .mutation(({ ctx, input }) => answerOk(deleteUser(ctx.db, ctx.actor, input))),
+    .mutation(async ({ ctx, input }) => {
+      await deleteUser(ctx.db, ctx.actor, input);
+      return ok;
+    }),
   /** Admin. Not yourself. */
   setRole: adminProcedure
-    .meta(rest("PUT /users/:userId/role", "Set a user's role"))
+    .meta({
+      rest: {
+        route: "PUT /users/:userId/role",
+        tag: "Users and projects",
+        summary: "Set a user's role",
+      },
+    })
     .input(setUserRoleInput)
     .output(usersRouterOutputs.setRole)
     .mutation(({ ctx, input }) => setUserRole(ctx.db, ctx.actor, input)),
   /** Admin. Disabling ends the user's sessions and suspends their API keys. */
   setDisabled: adminProcedure
-    .meta(rest("PUT /users/:userId/disabled", "Disable or enable a user"))
+    .meta({
+      rest: {
+        route: "PUT /users/:userId/disabled",
+        tag: "Users and projects",
+        summary: "Disable or enable a user",
+      },
+    })
     .input(setUserDisabledInput)
     .output(usersRouterOutputs.setDisabled)
     .mutation(({ ctx, input }) => setUserDisabled(ctx.db, ctx.actor, input)),
@@ -62,37 +78,66 @@ export const usersRouter = router({
 export const projectsRouter = router({
   /** Any signed-in user: admins and auditors see every project, tenants their own. */
   list: authedProcedure
-    .meta(rest("GET /projects", "List projects"))
+    .meta({ rest: { route: "GET /projects", tag: "Users and projects", summary: "List projects" } })
     .input(listProjectsInput)
     .output(projectsRouterOutputs.list)
     .query(({ ctx, input }) => listProjects(ctx.db, ctx.actor, input)),
   /** Any signed-in user; same visibility as list. */
   get: authedProcedure
-    .meta(rest("GET /projects/:projectId", "Get a project with its members"))
+    .meta({
+      rest: {
+        route: "GET /projects/:projectId",
+        tag: "Users and projects",
+        summary: "Get a project with its members",
+      },
+    })
     .input(iamProjectIdInput)
     .output(projectsRouterOutputs.get)
     .query(({ ctx, input }) => getProject(ctx.db, ctx.actor, input)),
   /** Admin. */
   create: adminProcedure
-    .meta(rest("POST /projects", "Create a project"))
+    .meta({
+      rest: { route: "POST /projects", tag: "Users and projects", summary: "Create a project" },
+    })
     .input(createProjectInput)
     .output(projectsRouterOutputs.create)
     .mutation(({ ctx, input }) => createProject(ctx.db, ctx.actor, input)),
   /** Admin. Refused while the project has VMs, security groups or EIPs. */
   delete: adminProcedure
-    .meta(rest("DELETE /projects/:projectId", "Delete a project"))
+    .meta({
+      rest: {
+        route: "DELETE /projects/:projectId",
+        tag: "Users and projects",
+        summary: "Delete a project",
+      },
+    })
     .input(iamProjectIdInput)
     .output(projectsRouterOutputs.delete)
-    .mutation(({ ctx, input }) => answerOk(deleteProject(ctx.db, ctx.actor, input))),
+    .mutation(async ({ ctx, input }) => {
+      await deleteProject(ctx.db, ctx.actor, input);
+      return ok;
+    }),
   /** Admin. */
   addMember: adminProcedure
-    .meta(rest("PUT /projects/:projectId/members/:userId", "Add a member"))
+    .meta({
+      rest: {
+        route: "PUT /projects/:projectId/members/:userId",
+        tag: "Users and projects",
+        summary: "Add a member",
+      },
+    })
     .input(projectMemberInput)
     .output(projectsRouterOutputs.addMember)
     .mutation(({ ctx, input }) => addProjectMember(ctx.db, ctx.actor, input)),
   /** Admin. */
   removeMember: adminProcedure
-    .meta(rest("DELETE /projects/:projectId/members/:userId", "Remove a member"))
+    .meta({
+      rest: {
+        route: "DELETE /projects/:projectId/members/:userId",
+        tag: "Users and projects",
+        summary: "Remove a member",
+      },
+    })
     .input(projectMemberInput)
     .output(projectsRouterOutputs.removeMember)
     .mutation(({ ctx, input }) => removeProjectMember(ctx.db, ctx.actor, input)),

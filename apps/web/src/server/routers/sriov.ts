@@ -21,10 +21,7 @@ import {
 } from "@virtfn/core";
 import { z } from "zod";
 import { adminProcedure, inventoryProcedure, router } from "../trpc";
-import { restRoutes } from "../rest/route";
 import { sriovRouterOutputs } from "./outputs.generated";
-
-const rest = restRoutes("SR-IOV");
 
 /** The facts R13 looks at, as the host page already has them (no database read). */
 const splitWarningsInput = z.object({
@@ -38,13 +35,16 @@ const splitWarningsInput = z.object({
 export const sriovRouter = router({
   /** Admin (R15). Splits a PF into `count` VFs (R12); returns the pf.split operation and R13 warnings. */
   split: adminProcedure
-    .meta(
-      rest("POST /pfs/:pfId/split", "Split a PF into VFs", {
+    .meta({
+      rest: {
+        route: "POST /pfs/:pfId/split",
+        tag: "SR-IOV",
+        summary: "Split a PF into VFs",
         longRunning: true,
         description:
           "Admins only (R15). `count` within the PF's totalVfs (R12); bonded PFs come with warnings (R13).",
-      }),
-    )
+      },
+    })
     .input(splitPfInput)
     .output(sriovRouterOutputs.split)
     .mutation(({ ctx, input }) => splitPhysicalNic(ctx.db, ctx.actor, input)),
@@ -53,12 +53,15 @@ export const sriovRouter = router({
    * VFs, unless `force` (R11).
    */
   restore: adminProcedure
-    .meta(
-      rest("POST /pfs/:pfId/restore", "Restore a PF to 0 VFs", {
+    .meta({
+      rest: {
+        route: "POST /pfs/:pfId/restore",
+        tag: "SR-IOV",
+        summary: "Restore a PF to 0 VFs",
         longRunning: true,
         description: "Refused while VMs hold its VFs unless `force` (R11).",
-      }),
-    )
+      },
+    })
     .input(restorePfInput)
     .output(sriovRouterOutputs.restore)
     .mutation(({ ctx, input }) => restorePhysicalNic(ctx.db, ctx.actor, input)),
@@ -69,43 +72,55 @@ export const sriovRouter = router({
     .query(({ input }) => splitWarnings(input, input.splitSlaves)),
   /** Admin, Auditor. R3: VFs an L3 offers per host, and why none where none. */
   availability: inventoryProcedure
-    .meta(
-      rest(
-        "GET /l3-networks/:l3Id/vf-availability",
-        "VFs an L3 network offers per host, and why none where none (R3)",
-      ),
-    )
+    .meta({
+      rest: {
+        route: "GET /l3-networks/:l3Id/vf-availability",
+        tag: "SR-IOV",
+        summary: "VFs an L3 network offers per host, and why none where none (R3)",
+      },
+    })
     .input(vfAvailabilityInput)
     .output(sriovRouterOutputs.availability)
     .query(({ ctx, input }) => vfAvailability(ctx.db, ctx.actor, input)),
   /** Admin, Auditor. R3 on the L2 page: VFs its interface offers per host. REST: GET /l2-networks/{l2Id}/vf-availability. */
   l2Availability: inventoryProcedure
-    .meta(
-      rest("GET /l2-networks/:l2Id/vf-availability", "VFs the L2's interface offers per host (R3)"),
-    )
+    .meta({
+      rest: {
+        route: "GET /l2-networks/:l2Id/vf-availability",
+        tag: "SR-IOV",
+        summary: "VFs the L2's interface offers per host (R3)",
+      },
+    })
     .input(l2VfAvailabilityInput)
     .output(sriovRouterOutputs.l2Availability)
     .query(({ ctx, input }) => l2VfAvailability(ctx.db, ctx.actor, input)),
   /** Admin, Auditor. VF usage per PF and per L2. */
   overview: inventoryProcedure
-    .meta(rest("GET /sriov/overview", "VF usage per PF and per L2"))
+    .meta({
+      rest: { route: "GET /sriov/overview", tag: "SR-IOV", summary: "VF usage per PF and per L2" },
+    })
     .input(sriovOverviewInput)
     .output(sriovRouterOutputs.overview)
     .query(({ ctx, input }) => sriovOverview(ctx.db, ctx.actor, input)),
   /** Admin, Auditor. VFs across the fleet (or of one host, PF or L2), by PCI address, MAC or name. */
   vfs: inventoryProcedure
-    .meta(
-      rest("GET /vfs", "Search VFs across the fleet", {
+    .meta({
+      rest: {
+        route: "GET /vfs",
+        tag: "SR-IOV",
+        summary: "Search VFs across the fleet",
         description:
           "Admins and auditors. `q` is a PCI address (or its start; `04:10.2` means domain 0000), a MAC, or part of a VM or host name; filter by `state`, `hostId`, `pfId`, `l2Id`. Ordered by PCI address, paged by cursor.",
-      }),
-    )
+      },
+    })
     .input(searchVfsInput)
     .output(sriovRouterOutputs.vfs)
     .query(({ ctx, input }) => searchVfs(ctx.db, ctx.actor, input)),
   /** Admin, Auditor. A PF's VF pools (issue 16) with their L2s, projects and VF counts. */
   pools: inventoryProcedure
-    .meta(rest("GET /pfs/:pfId/vf-pools", "A PF's VF pools"))
+    .meta({
+      rest: { route: "GET /pfs/:pfId/vf-pools", tag: "SR-IOV", summary: "A PF's VF pools" },
+    })
     .input(listVfPoolsInput)
     .output(sriovRouterOutputs.pools)
     .query(({ ctx, input }) => listVfPools(ctx.db, ctx.actor, input)),
@@ -115,18 +130,22 @@ export const sriovRouter = router({
    * VF_POOL_HELD_OUTSIDE with details.holders when VMs outside it hold VFs of the range.
    */
   createPool: adminProcedure
-    .meta(
-      rest(
-        "POST /pfs/:pfId/vf-pools",
-        "Partition a PF's VFs: a named pool by index range (#0-3), bound to L2s and optionally projects",
-      ),
-    )
+    .meta({
+      rest: {
+        route: "POST /pfs/:pfId/vf-pools",
+        tag: "SR-IOV",
+        summary:
+          "Partition a PF's VFs: a named pool by index range (#0-3), bound to L2s and optionally projects",
+      },
+    })
     .input(createVfPoolInput)
     .output(sriovRouterOutputs.createPool)
     .mutation(({ ctx, input }) => createVfPool(ctx.db, ctx.actor, input)),
   /** Admin (R15). Deletes a VF pool; its VFs are free for all again. */
   deletePool: adminProcedure
-    .meta(rest("DELETE /vf-pools/:poolId", "Delete a VF pool"))
+    .meta({
+      rest: { route: "DELETE /vf-pools/:poolId", tag: "SR-IOV", summary: "Delete a VF pool" },
+    })
     .input(vfPoolIdInput)
     .output(sriovRouterOutputs.deletePool)
     .mutation(({ ctx, input }) => deleteVfPool(ctx.db, ctx.actor, input)),
