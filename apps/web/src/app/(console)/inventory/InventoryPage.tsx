@@ -161,7 +161,10 @@ function Zones({ canEdit }: { canEdit: boolean }) {
             ? {
                 label: "Add zone",
                 form: (close) => (
-                  <AddZoneDialog onClose={close} add={(values) => create.mutateAsync(values)} />
+                  <AddZoneDialog
+                    onClose={close}
+                    onSubmit={(values) => create.mutateAsync(values)}
+                  />
                 ),
               }
             : undefined
@@ -171,7 +174,7 @@ function Zones({ canEdit }: { canEdit: boolean }) {
         <RenameZoneDialog
           zone={renaming}
           onClose={() => setRenaming(null)}
-          rename={(values) => rename.mutateAsync(values)}
+          onSubmit={(values) => rename.mutateAsync(values)}
         />
       ) : null}
     </>
@@ -224,7 +227,7 @@ function Clusters({ canEdit }: { canEdit: boolean }) {
                   <AddClusterDialog
                     zones={zoneOptions}
                     onClose={close}
-                    add={(values) => create.mutateAsync(values)}
+                    onSubmit={(values) => create.mutateAsync(values)}
                   />
                 ),
               }
@@ -235,7 +238,7 @@ function Clusters({ canEdit }: { canEdit: boolean }) {
         <RenameClusterDialog
           cluster={renaming}
           onClose={() => setRenaming(null)}
-          rename={(values) => rename.mutateAsync(values)}
+          onSubmit={(values) => rename.mutateAsync(values)}
         />
       ) : null}
     </>
