@@ -11,6 +11,7 @@ export * from "./operations/kinds";
 export * from "./operations/create";
 export * from "./operations/lifecycle";
 export * from "./operations/progress";
+export * from "./operations/progress-figures";
 export * from "./operations/queries";
 export * from "./operations/audit";
 export * from "./hosts/rules";

@@ -6,10 +6,17 @@ import { describe, expect, it } from "vitest";
 const here = dirname(fileURLToPath(import.meta.url));
 // What a browser bundle may reach from "@virtfn/core/schemas".
 const allowedPackages = new Set(["zod", "@virtfn/db/enums"]);
+// Node's globals: a bundler polyfills them for the browser (Buffer alone is 24 kB gzipped).
+const nodeGlobals = /\b(?:Buffer|process|global|__dirname|__filename)\s*[.[(]/;
 
 /** Every runtime import reachable from `entry` (type-only imports vanish at build time). */
-function runtimeImports(entry: string): { files: string[]; packages: string[] } {
+function runtimeImports(entry: string): {
+  files: string[];
+  packages: string[];
+  nodeGlobalUsers: string[];
+} {
   const files: string[] = [];
+  const nodeGlobalUsers: string[] = [];
   const packages = new Set<string>();
   const queue = [entry];
   while (queue.length) {
@@ -17,6 +24,8 @@ function runtimeImports(entry: string): { files: string[]; packages: string[] } 
     if (files.includes(file)) continue;
     files.push(file);
     const source = readFileSync(file, "utf8");
+    const code = source.replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, "");
+    if (nodeGlobals.test(code)) nodeGlobalUsers.push(file);
     const pattern = /^(?:import|export)\s+(type\s+)?(?:[^"';]*?\sfrom\s+)?"([^"]+)";/gms;
     for (const match of source.matchAll(pattern)) {
       const [, typeOnly, spec] = match;
@@ -25,7 +34,7 @@ function runtimeImports(entry: string): { files: string[]; packages: string[] } 
       else packages.add(spec);
     }
   }
-  return { files, packages: [...packages] };
+  return { files, packages: [...packages], nodeGlobalUsers };
 }
 
 describe("@virtfn/core/schemas", () => {
@@ -33,6 +42,10 @@ describe("@virtfn/core/schemas", () => {
     const { files, packages } = runtimeImports(resolve(here, "schemas.ts"));
     expect(files.length).toBeGreaterThan(5);
     expect(packages.filter((p) => !allowedPackages.has(p))).toEqual([]);
+  });
+
+  it("uses no Node global, which the browser bundle would polyfill", () => {
+    expect(runtimeImports(resolve(here, "schemas.ts")).nodeGlobalUsers).toEqual([]);
   });
 
   it("exports the create inputs the console's forms use", async () => {
@@ -49,5 +62,15 @@ describe("@virtfn/core/schemas", () => {
     ]) {
       expect(schemas, name).toHaveProperty(name);
     }
+  });
+});
+
+// The client components import these for labels and permissions on every page: not even zod
+// (30 kB gzipped) may come with them.
+describe.each(["operations/progress.ts", "shared/can.ts"])("@virtfn/core entry %s", (entry) => {
+  it("reaches no package and no Node global", () => {
+    const { packages, nodeGlobalUsers } = runtimeImports(resolve(here, entry));
+    expect(packages).toEqual([]);
+    expect(nodeGlobalUsers).toEqual([]);
   });
 });

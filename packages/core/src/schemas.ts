@@ -2,7 +2,7 @@
 // Everything reachable from here is zod, Prisma's generated enums and pure helpers: no database,
 // no Node built-ins, so a browser bundle stays small. schemas.test.ts walks the imports to keep
 // it that way.
-export * from "./shared/pagination";
+export * from "./shared/page-input";
 export * from "./iam/schemas";
 export * from "./catalog/schemas";
 export * from "./inventory/schemas";

@@ -18,6 +18,23 @@ export function Field({
     <div className={`field ${error ? "field-invalid" : ""}`}>
       <label htmlFor={id}>{label}</label>
       {children}
+      <FieldNotes id={id} hint={hint} error={error} />
+    </div>
+  );
+}
+
+/** A field's hint and its error under it, with the ids its control's aria-describedby names. */
+function FieldNotes({
+  id,
+  hint,
+  error,
+}: {
+  id: string;
+  hint?: React.ReactNode;
+  error?: string | undefined;
+}) {
+  return (
+    <>
       {hint ? (
         <p className="hint" id={`${id}-hint`}>
           {hint}
@@ -28,7 +45,7 @@ export function Field({
           {error}
         </p>
       ) : null}
-    </div>
+    </>
   );
 }
 
@@ -92,16 +109,7 @@ export function CheckboxField({
           {disabledReason}
         </p>
       ) : null}
-      {hint && !disabled ? (
-        <p className="hint" id={`${id}-hint`}>
-          {hint}
-        </p>
-      ) : null}
-      {error ? (
-        <p className="field-error" id={`${id}-error`} role="alert">
-          {error}
-        </p>
-      ) : null}
+      <FieldNotes id={id} hint={disabled ? undefined : hint} error={error} />
     </div>
   );
 }

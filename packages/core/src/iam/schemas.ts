@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { UserRole } from "@virtfn/db/enums";
-import { pageInput, sortOrder } from "../shared/pagination";
+import { pageInput, sortOrder } from "../shared/page-input";
 
 export const usernameSchema = z
   .string()

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { L2Type, L3Category } from "@virtfn/db/enums";
-import { pageInput, sortOrder } from "../shared/pagination";
+import { pageInput, sortOrder } from "../shared/page-input";
 import { isIpv4, parseCidr, parseIpv4 } from "./ip";
 
 // Shape and format checks with field paths, for forms. Rules that need other rows (R1, R2, R16,

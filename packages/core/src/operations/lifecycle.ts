@@ -1,5 +1,6 @@
 import { Prisma, queryRows, type Db, type Operation } from "@virtfn/db";
-import { boundedPercent, progressFigures, type ProgressFigures } from "./progress";
+import { boundedPercent } from "./progress";
+import { progressFigures, type ProgressFigures } from "./progress-figures";
 
 // Every transition is compare-and-set on the status, so a retried or duplicated job cannot
 // move an operation that another attempt already finished. They run on every operation, so each

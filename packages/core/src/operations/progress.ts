@@ -1,8 +1,7 @@
-import { z } from "zod";
-
 // Progress as data: besides the percentage and the sentence for humans, an operation says which
 // phase it is in and, where it counts things, how many of how many. The UI draws its bar and its
-// "37/63 VF changes" from these numbers, never from the sentence.
+// "37/63 VF changes" from these numbers, never from the sentence. This file is for the browser too
+// ("@virtfn/core/progress"): no zod here; the check of a handler's figures is in progress-figures.ts.
 
 /** The phases that count something, and what they count (the UI's unit). */
 export const progressPhases = {
@@ -16,14 +15,6 @@ export const progressPhases = {
   rollout: "PFs",
 } as const;
 export type ProgressPhase = keyof typeof progressPhases;
-
-export const progressFigures = z.object({
-  phase: z.enum(Object.keys(progressPhases) as [ProgressPhase, ...ProgressPhase[]]),
-  done: z.number().int().min(0).optional(),
-  total: z.number().int().min(0).optional(),
-});
-/** What a handler passes with a progress report when it is in a phase (and counts). */
-export type ProgressFigures = z.infer<typeof progressFigures>;
 
 /** The progress columns of an Operation row, as the views carry them. */
 export interface ProgressData {

@@ -1,6 +1,6 @@
 import type { AgentClient } from "@virtfn/agent-client";
 import type { Db, Operation } from "@virtfn/db";
-import type { ProgressFigures } from "../operations/progress";
+import type { ProgressFigures } from "../operations/progress-figures";
 
 /** The agent address and token of a host, as the worker needs them to call it. */
 export interface AgentTarget {

@@ -14,9 +14,15 @@ import { Dialog } from "~/components/Dialog";
 import { serverFieldErrors } from "~/lib/server-field-errors";
 import { FormActions } from "./FormActions";
 
-export interface FormDialogProps<In extends FieldValues, Out> {
-  open: boolean;
+/** What a page gives a form dialog it opens: how to close it, and what to call with the values. */
+export interface OpenedForm<Out> {
   onClose: () => void;
+  /** Calls the mutation (`create.mutateAsync(values)`); a rejection is mapped onto the fields. */
+  onSubmit: (values: Out) => Promise<unknown>;
+}
+
+export interface FormDialogProps<In extends FieldValues, Out> extends OpenedForm<Out> {
+  open: boolean;
   title: string;
   /** The server's input schema (from `@virtfn/core/schemas`), so both sides check the same rules. */
   schema: z.ZodType<Out, In>;
@@ -24,8 +30,6 @@ export interface FormDialogProps<In extends FieldValues, Out> {
   defaultValues: DefaultValues<In>;
   submitLabel: string;
   pendingLabel?: string;
-  /** Calls the mutation (`create.mutateAsync(values)`); a rejection is mapped onto the fields. */
-  onSubmit: (values: Out) => Promise<unknown>;
   children: ReactNode;
   /** Above the fields (a hint, a banner). */
   intro?: ReactNode;

@@ -1,9 +1,21 @@
 "use client";
 
 import { useId, type ReactNode } from "react";
-import { get, useFormContext, type RegisterOptions } from "react-hook-form";
-import { describedBy, Field } from "~/components/Field";
-import { numberOrUndefined } from "~/components/Field";
+import {
+  get,
+  useFormContext,
+  type RegisterOptions,
+  type UseFormRegisterReturn,
+} from "react-hook-form";
+import { describedBy, Field, numberOrUndefined } from "~/components/Field";
+
+/** What a control gets: react-hook-form's registration, its id and its aria wiring. */
+type ControlProps = UseFormRegisterReturn & {
+  id: string;
+  "aria-invalid": true | undefined;
+  "aria-describedby": string | undefined;
+  "data-autofocus": "" | undefined;
+};
 
 interface FieldBase {
   name: string;
@@ -12,32 +24,39 @@ interface FieldBase {
   autoFocus?: boolean;
 }
 
-/** The registered field's error message and wiring, shared by the inputs below. */
-function useFormField(name: string, hint: ReactNode, options?: RegisterOptions) {
+/**
+ * The registered field's wiring (id, error, aria) for its control, and `field()`, which puts the
+ * control under its label with its hint and error: shared by the inputs below.
+ */
+function useFormField(
+  { name, label, hint, autoFocus }: FieldBase,
+  options?: RegisterOptions,
+): { props: ControlProps; field: (control: ReactNode) => ReactNode } {
   const id = useId();
   const form = useFormContext();
   const error = (get(form.formState.errors, name) as { message?: string } | undefined)?.message;
   return {
-    id,
-    error,
     props: {
       id,
       ...form.register(name, options),
       "aria-invalid": error ? true : undefined,
       "aria-describedby": describedBy(id, error, Boolean(hint)),
+      "data-autofocus": autoFocus ? "" : undefined,
     },
+    field: (control) => (
+      <Field id={id} label={label} error={error} hint={hint}>
+        {control}
+      </Field>
+    ),
   };
 }
 
 export function TextField({
-  name,
-  label,
-  hint,
-  autoFocus,
   type = "text",
   autoComplete = "off",
   placeholder,
   optional,
+  ...base
 }: FieldBase & {
   type?: "text" | "password" | "url";
   autoComplete?: string;
@@ -45,77 +64,44 @@ export function TextField({
   /** An empty box is sent as undefined (the schema's `.optional()`), not as "". */
   optional?: boolean;
 }) {
-  const { id, error, props } = useFormField(
-    name,
-    hint,
+  const { props, field } = useFormField(
+    base,
     optional ? { setValueAs: (v: unknown) => (v === "" ? undefined : v) } : undefined,
   );
-  return (
-    <Field id={id} label={label} error={error} hint={hint}>
-      <input
-        {...props}
-        type={type}
-        autoComplete={autoComplete}
-        placeholder={placeholder}
-        data-autofocus={autoFocus ? "" : undefined}
-      />
-    </Field>
+  return field(
+    <input {...props} type={type} autoComplete={autoComplete} placeholder={placeholder} />,
   );
 }
 
 /** A number input: "" is sent as undefined (the schema then says it is required, or defaults it). */
-export function NumberField({
-  name,
-  label,
-  hint,
-  autoFocus,
-  min,
-  max,
-}: FieldBase & { min?: number; max?: number }) {
-  const { id, error, props } = useFormField(name, hint, {
+export function NumberField({ min, max, ...base }: FieldBase & { min?: number; max?: number }) {
+  const { props, field } = useFormField(base, {
     setValueAs: (value: unknown) =>
       typeof value === "number" ? value : numberOrUndefined(String(value ?? "")),
   });
-  return (
-    <Field id={id} label={label} error={error} hint={hint}>
-      <input
-        {...props}
-        type="number"
-        inputMode="numeric"
-        min={min}
-        max={max}
-        data-autofocus={autoFocus ? "" : undefined}
-      />
-    </Field>
-  );
+  return field(<input {...props} type="number" inputMode="numeric" min={min} max={max} />);
 }
 
 export function SelectField({
-  name,
-  label,
-  hint,
-  autoFocus,
   options,
   setValueAs,
+  ...base
 }: FieldBase & {
   options: readonly { value: string; label: string }[];
   /** Maps the chosen value onto the schema's type (e.g. one project id → `[id]`). */
   setValueAs?: (value: string) => unknown;
 }) {
-  const { id, error, props } = useFormField(
-    name,
-    hint,
+  const { props, field } = useFormField(
+    base,
     setValueAs ? { setValueAs: (v: unknown) => setValueAs(String(v ?? "")) } : undefined,
   );
-  return (
-    <Field id={id} label={label} error={error} hint={hint}>
-      <select {...props} data-autofocus={autoFocus ? "" : undefined}>
-        {options.map((option) => (
-          <option key={option.value} value={option.value}>
-            {option.label}
-          </option>
-        ))}
-      </select>
-    </Field>
+  return field(
+    <select {...props}>
+      {options.map((option) => (
+        <option key={option.value} value={option.value}>
+          {option.label}
+        </option>
+      ))}
+    </select>,
   );
 }

@@ -81,23 +81,11 @@ export interface ListViewProps<T, S extends string, F extends string> {
  * A list page's body: toolbar (search and filters, in the URL), the table, the cursor pager, and
  * its loading, empty, no-match and error states.
  */
-export function ListView<T, S extends string = string, F extends string = string>({
-  list,
-  query,
-  columns,
-  rowKey,
-  noun,
-  empty,
-  search,
-  filters,
-  toolbar,
-  rowActions,
-  rowTestId,
-  rowData,
-  notice,
-  className,
-  paged = true,
-}: ListViewProps<T, S, F>) {
+export function ListView<T, S extends string = string, F extends string = string>(
+  props: ListViewProps<T, S, F>,
+) {
+  const { search, filters, toolbar, notice, ...body } = props;
+  const { list, noun } = body;
   const hasToolbar = Boolean(search || filters?.length || toolbar);
   return (
     <>
@@ -135,19 +123,7 @@ export function ListView<T, S extends string = string, F extends string = string
         </div>
       ) : null}
       {notice}
-      <ListBody
-        list={list}
-        query={query}
-        columns={columns}
-        rowKey={rowKey}
-        noun={noun}
-        empty={empty}
-        rowActions={rowActions}
-        rowTestId={rowTestId}
-        rowData={rowData}
-        className={className}
-        paged={paged}
-      />
+      <ListBody {...body} />
     </>
   );
 }
@@ -155,29 +131,11 @@ export function ListView<T, S extends string = string, F extends string = string
 function ListBody<T, S extends string, F extends string>({
   list,
   query,
-  columns,
-  rowKey,
   noun,
   empty,
-  rowActions,
-  rowTestId,
-  rowData,
-  className,
-  paged,
-}: Pick<
-  ListViewProps<T, S, F>,
-  | "list"
-  | "query"
-  | "columns"
-  | "rowKey"
-  | "noun"
-  | "empty"
-  | "rowActions"
-  | "rowTestId"
-  | "rowData"
-  | "className"
-  | "paged"
->) {
+  paged = true,
+  ...table
+}: Omit<ListViewProps<T, S, F>, "search" | "filters" | "toolbar" | "notice">) {
   const { data } = query;
   if (query.isError && !data) {
     return (
@@ -215,14 +173,9 @@ function ListBody<T, S extends string, F extends string>({
     <>
       {query.isError ? <ErrorBox title="Refreshing failed." error={query.error} /> : null}
       <DataTable
+        {...table}
         rows={data.items}
-        columns={columns}
-        rowKey={rowKey}
         sorting={{ sort: list.sort, order: list.order, onSort: list.setSort }}
-        rowActions={rowActions}
-        rowTestId={rowTestId}
-        rowData={rowData}
-        className={className}
         busy={query.isFetching}
       />
       {paged ? (

@@ -48,36 +48,30 @@ function outputOf(procedure: string): JsonSchema {
   return schema;
 }
 
+// Every refusal has the one error body ({code, message, details}).
+const errorBody = { "application/json": { schema: { $ref: "#/components/schemas/Error" } } };
+
 const errorResponses = {
   "400": {
     description: "Invalid input (`VALIDATION_FAILED` with field paths) or a rule refused it.",
-    content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+    content: errorBody,
   },
-  "401": {
-    description: "No or invalid API key.",
-    content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
-  },
-  "403": {
-    description: "The caller's role or project does not allow it.",
-    content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
-  },
-  "404": {
-    description: "Not found, or not visible to the caller.",
-    content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
-  },
+  "401": { description: "No or invalid API key.", content: errorBody },
+  "403": { description: "The caller's role or project does not allow it.", content: errorBody },
+  "404": { description: "Not found, or not visible to the caller.", content: errorBody },
   "409": {
     description:
       "Conflicts with the current state (in use, busy, already exists, Idempotency-Key reused).",
-    content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+    content: errorBody,
   },
   "429": {
     description: "Rate limited; see Retry-After.",
     headers: { "Retry-After": { schema: { type: "integer" } } },
-    content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+    content: errorBody,
   },
   "500": {
     description: "Unexpected; `details.requestId` identifies the logged error.",
-    content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+    content: errorBody,
   },
 };
 

@@ -2,28 +2,21 @@
 
 import { createImageInput, createOfferingInput } from "@virtfn/core/schemas";
 import type { z } from "zod";
-import { FormDialog } from "~/components/ui/FormDialog";
+import { FormDialog, type OpenedForm } from "~/components/ui/FormDialog";
 import { NumberField, SelectField, TextField } from "~/components/ui/FormFields";
 
 // The add forms (zod and react-hook-form): the catalog page loads them when one is first opened.
 
-export function AddOfferingDialog({
-  onClose,
-  add,
-}: {
-  onClose: () => void;
-  add: (values: z.output<typeof createOfferingInput>) => Promise<unknown>;
-}) {
+export function AddOfferingDialog(form: OpenedForm<z.output<typeof createOfferingInput>>) {
   return (
     <FormDialog
+      {...form}
       open
-      onClose={onClose}
       title="Add offering"
       schema={createOfferingInput}
       defaultValues={{ name: "", vcpus: 2, memoryMiB: 4096, vfNumaPolicy: "none" }}
       submitLabel="Add offering"
       pendingLabel="Adding…"
-      onSubmit={add}
     >
       <TextField name="name" label="Name" placeholder="xlarge" autoFocus />
       <NumberField name="vcpus" label="vCPUs" min={1} />
@@ -32,42 +25,31 @@ export function AddOfferingDialog({
         name="vfNumaPolicy"
         label="VF NUMA policy"
         hint="required: every VF, the vCPUs and the memory on one NUMA node; preferred: one node when a host has it; none: anywhere."
-        options={[
-          { value: "none", label: "none" },
-          { value: "preferred", label: "preferred" },
-          { value: "required", label: "required" },
-        ]}
+        options={["none", "preferred", "required"].map((policy) => ({
+          value: policy,
+          label: policy,
+        }))}
       />
     </FormDialog>
   );
 }
 
-export function AddImageDialog({
-  onClose,
-  add,
-}: {
-  onClose: () => void;
-  add: (values: z.output<typeof createImageInput>) => Promise<unknown>;
-}) {
+export function AddImageDialog(form: OpenedForm<z.output<typeof createImageInput>>) {
   return (
     <FormDialog
+      {...form}
       open
-      onClose={onClose}
       title="Add image"
       schema={createImageInput}
       defaultValues={{ name: "", format: "qcow2", sizeGiB: 10 }}
       submitLabel="Add image"
       pendingLabel="Adding…"
-      onSubmit={add}
     >
       <TextField name="name" label="Name" placeholder="rocky-9" autoFocus />
       <SelectField
         name="format"
         label="Format"
-        options={[
-          { value: "qcow2", label: "qcow2" },
-          { value: "raw", label: "raw" },
-        ]}
+        options={["qcow2", "raw"].map((format) => ({ value: format, label: format }))}
       />
       <NumberField name="sizeGiB" label="Size (GiB)" min={1} />
     </FormDialog>

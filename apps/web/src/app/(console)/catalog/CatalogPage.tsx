@@ -93,7 +93,7 @@ function Offerings() {
       add={{
         label: "Add offering",
         form: (close) => (
-          <AddOfferingDialog onClose={close} add={(values) => create.mutateAsync(values)} />
+          <AddOfferingDialog onClose={close} onSubmit={(values) => create.mutateAsync(values)} />
         ),
       }}
     />
@@ -127,7 +127,7 @@ function Images() {
       add={{
         label: "Add image",
         form: (close) => (
-          <AddImageDialog onClose={close} add={(values) => create.mutateAsync(values)} />
+          <AddImageDialog onClose={close} onSubmit={(values) => create.mutateAsync(values)} />
         ),
       }}
     />

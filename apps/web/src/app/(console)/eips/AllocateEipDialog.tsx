@@ -2,32 +2,28 @@
 
 import { createEipInput } from "@virtfn/core/schemas";
 import type { z } from "zod";
-import { FormDialog } from "~/components/ui/FormDialog";
+import { FormDialog, type OpenedForm } from "~/components/ui/FormDialog";
 import { SelectField, TextField } from "~/components/ui/FormFields";
 
 /** The allocate form (zod and react-hook-form): the page loads it when it is first opened. */
 export function AllocateEipDialog({
   projectId,
   networks,
-  onClose,
-  allocate,
-}: {
+  ...form
+}: OpenedForm<z.output<typeof createEipInput>> & {
   projectId: string;
   /** The L3 networks to take the address from; null while they load. */
   networks: { value: string; label: string }[] | null;
-  onClose: () => void;
-  allocate: (values: z.output<typeof createEipInput>) => Promise<unknown>;
 }) {
   return (
     <FormDialog
+      {...form}
       open
-      onClose={onClose}
       title="Allocate an EIP"
       schema={createEipInput}
       defaultValues={{ projectId, name: "", vipL3Id: "", ip: undefined }}
       submitLabel="Allocate"
       pendingLabel="Allocating…"
-      onSubmit={allocate}
     >
       <TextField name="name" label="Name" placeholder="web-public" autoFocus />
       <SelectField

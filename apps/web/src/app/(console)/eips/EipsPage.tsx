@@ -133,7 +133,7 @@ export function EipsPage() {
             null
           }
           onClose={() => setAllocating(false)}
-          allocate={(values) => create.mutateAsync(values)}
+          onSubmit={(values) => create.mutateAsync(values)}
         />
       ) : null}
     </>

@@ -8,7 +8,7 @@ import {
 } from "@virtfn/core/schemas";
 import type { DefaultValues, FieldValues } from "react-hook-form";
 import type { z } from "zod";
-import { FormDialog } from "~/components/ui/FormDialog";
+import { FormDialog, type OpenedForm } from "~/components/ui/FormDialog";
 import { SelectField, TextField } from "~/components/ui/FormFields";
 
 // The inventory's forms (zod and react-hook-form): the page loads them when one is first opened.
@@ -23,25 +23,21 @@ function RenameDialog<In extends FieldValues, Out>({
   title,
   schema,
   defaultValues,
-  onClose,
-  rename,
-}: {
+  ...form
+}: OpenedForm<Out> & {
   title: string;
   schema: z.ZodType<Out, In>;
   defaultValues: DefaultValues<In>;
-  onClose: () => void;
-  rename: (values: Out) => Promise<unknown>;
 }) {
   return (
     <FormDialog
+      {...form}
       open
-      onClose={onClose}
       title={title}
       schema={schema}
       defaultValues={defaultValues}
       submitLabel="Rename"
       pendingLabel="Renaming…"
-      onSubmit={rename}
     >
       <TextField name="name" label="New name" autoFocus />
     </FormDialog>
@@ -50,61 +46,42 @@ function RenameDialog<In extends FieldValues, Out>({
 
 export function RenameZoneDialog({
   zone,
-  onClose,
-  rename,
-}: {
-  zone: Named;
-  onClose: () => void;
-  rename: (values: z.output<typeof renameZoneInput>) => Promise<unknown>;
-}) {
+  ...form
+}: OpenedForm<z.output<typeof renameZoneInput>> & { zone: Named }) {
   return (
     <RenameDialog
+      {...form}
       title={`Rename zone ${zone.name}`}
       schema={renameZoneInput}
       defaultValues={{ zoneId: zone.id, name: zone.name }}
-      onClose={onClose}
-      rename={rename}
     />
   );
 }
 
 export function RenameClusterDialog({
   cluster,
-  onClose,
-  rename,
-}: {
-  cluster: Named;
-  onClose: () => void;
-  rename: (values: z.output<typeof renameClusterInput>) => Promise<unknown>;
-}) {
+  ...form
+}: OpenedForm<z.output<typeof renameClusterInput>> & { cluster: Named }) {
   return (
     <RenameDialog
+      {...form}
       title={`Rename cluster ${cluster.name}`}
       schema={renameClusterInput}
       defaultValues={{ clusterId: cluster.id, name: cluster.name }}
-      onClose={onClose}
-      rename={rename}
     />
   );
 }
 
-export function AddZoneDialog({
-  onClose,
-  add,
-}: {
-  onClose: () => void;
-  add: (values: z.output<typeof createZoneInput>) => Promise<unknown>;
-}) {
+export function AddZoneDialog(form: OpenedForm<z.output<typeof createZoneInput>>) {
   return (
     <FormDialog
+      {...form}
       open
-      onClose={onClose}
       title="Add zone"
       schema={createZoneInput}
       defaultValues={{ name: "", description: "" }}
       submitLabel="Add zone"
       pendingLabel="Adding…"
-      onSubmit={add}
     >
       <TextField name="name" label="Name" placeholder="zone-east" autoFocus />
       <TextField name="description" label="Description" placeholder="East data centre" />
@@ -114,23 +91,19 @@ export function AddZoneDialog({
 
 export function AddClusterDialog({
   zones,
-  onClose,
-  add,
-}: {
+  ...form
+}: OpenedForm<z.output<typeof createClusterInput>> & {
   zones: { value: string; label: string }[];
-  onClose: () => void;
-  add: (values: z.output<typeof createClusterInput>) => Promise<unknown>;
 }) {
   return (
     <FormDialog
+      {...form}
       open
-      onClose={onClose}
       title="Add cluster"
       schema={createClusterInput}
       defaultValues={{ zoneId: zones[0]?.value ?? "", name: "" }}
       submitLabel="Add cluster"
       pendingLabel="Adding…"
-      onSubmit={add}
     >
       <SelectField name="zoneId" label="Zone" options={zones} />
       <TextField name="name" label="Name" placeholder="rack-01" autoFocus />

@@ -162,7 +162,10 @@ function Zones({ canEdit }: { canEdit: boolean }) {
             ? {
                 label: "Add zone",
                 form: (close) => (
-                  <AddZoneDialog onClose={close} add={(values) => create.mutateAsync(values)} />
+                  <AddZoneDialog
+                    onClose={close}
+                    onSubmit={(values) => create.mutateAsync(values)}
+                  />
                 ),
               }
             : undefined
@@ -172,7 +175,7 @@ function Zones({ canEdit }: { canEdit: boolean }) {
         <RenameZoneDialog
           zone={renaming}
           onClose={() => setRenaming(null)}
-          rename={(values) => rename.mutateAsync(values)}
+          onSubmit={(values) => rename.mutateAsync(values)}
         />
       ) : null}
     </>
@@ -231,7 +234,7 @@ function Clusters({ canEdit }: { canEdit: boolean }) {
                   <AddClusterDialog
                     zones={zoneOptions}
                     onClose={close}
-                    add={(values) => create.mutateAsync(values)}
+                    onSubmit={(values) => create.mutateAsync(values)}
                   />
                 ),
               }
@@ -242,7 +245,7 @@ function Clusters({ canEdit }: { canEdit: boolean }) {
         <RenameClusterDialog
           cluster={renaming}
           onClose={() => setRenaming(null)}
-          rename={(values) => rename.mutateAsync(values)}
+          onSubmit={(values) => rename.mutateAsync(values)}
         />
       ) : null}
     </>

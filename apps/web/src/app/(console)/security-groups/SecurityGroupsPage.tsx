@@ -117,7 +117,7 @@ export function SecurityGroupsPage() {
         <CreateGroupDialog
           projectId={projectId}
           onClose={() => setCreating(false)}
-          create={(values) => create.mutateAsync(values)}
+          onSubmit={(values) => create.mutateAsync(values)}
         />
       ) : null}
       {open ? <RulesDialog group={open} onClose={() => setRulesOf(null)} /> : null}

@@ -3,6 +3,7 @@
 import { useMutation, useQueries, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { HostDetail, NicDetail, NicRow, OperationView } from "@virtfn/core";
 import { progressCount } from "@virtfn/core/progress";
+import dynamic from "next/dynamic";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
@@ -23,10 +24,12 @@ import { errorData } from "~/lib/errors";
 import { dateTime, memory, operationKindLabel, relativeTime, speed } from "~/lib/format";
 import { useTRPC } from "~/trpc/react";
 import { ActionConfirm } from "~/components/ui/ActionConfirm";
-import { EditHostDialog } from "./EditHostDialog";
 import { HostAllocationPanel } from "./HostAllocationPanel";
 import { RestoreDialog, SplitDialog } from "./PfDialogs";
 import { VfPoolsButton } from "./VfPools";
+
+// The form (react-hook-form, zod and the server's schema) loads when the dialog first opens.
+const EditHostDialog = dynamic(() => import("./EditHostDialog").then((m) => m.EditHostDialog));
 
 type Action = "reconnect" | "iommu" | "reboot" | "delete";
 
@@ -597,7 +600,7 @@ function HostActions({ host, activeOps }: { host: HostDetail; activeOps: Operati
       ) : null}
       {lastError && confirm === null ? <ErrorBox error={lastError} /> : null}
 
-      <EditHostDialog host={host} open={editing} onClose={() => setEditing(false)} />
+      {editing ? <EditHostDialog host={host} open onClose={() => setEditing(false)} /> : null}
 
       <ConfirmDialog
         open={confirm === "iommu"}
