@@ -1,6 +1,6 @@
 "use client";
 
-import { useId, type ReactNode } from "react";
+import { useEffect, useId, type ReactNode } from "react";
 import { get, useFormContext, type RegisterOptions } from "react-hook-form";
 import { describedBy, Field } from "~/components/Field";
 import { numberOrUndefined } from "~/components/Field";
@@ -12,11 +12,30 @@ interface FieldBase {
   autoFocus?: boolean;
 }
 
+/** The message of an error node, or of the first error inside it ("dns.1" for a "dns" field). */
+function firstMessage(node: unknown): string | undefined {
+  if (!node || typeof node !== "object") return undefined;
+  const { message } = node as { message?: unknown };
+  if (typeof message === "string" && message) return message;
+  for (const [key, child] of Object.entries(node)) {
+    if (key === "ref") continue;
+    const found = firstMessage(child);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** The error message of a field (or of anything inside it), read from the form in context. */
+export function useFieldError(name: string): string | undefined {
+  const form = useFormContext();
+  return firstMessage(get(form.formState.errors, name));
+}
+
 /** The registered field's error message and wiring, shared by the inputs below. */
 function useFormField(name: string, hint: ReactNode, options?: RegisterOptions) {
   const id = useId();
   const form = useFormContext();
-  const error = (get(form.formState.errors, name) as { message?: string } | undefined)?.message;
+  const error = useFieldError(name);
   return {
     id,
     error,
@@ -38,10 +57,13 @@ export function TextField({
   autoComplete = "off",
   placeholder,
   optional,
+  code,
 }: FieldBase & {
   type?: "text" | "password" | "url";
   autoComplete?: string;
   placeholder?: string;
+  /** An identifier or an address (em1, 10.0.0.1): no spell checking. */
+  code?: boolean;
   /** An empty box is sent as undefined (the schema's `.optional()`), not as "". */
   optional?: boolean;
 }) {
@@ -57,6 +79,7 @@ export function TextField({
         type={type}
         autoComplete={autoComplete}
         placeholder={placeholder}
+        spellCheck={code ? false : undefined}
         data-autofocus={autoFocus ? "" : undefined}
       />
     </Field>
@@ -71,7 +94,8 @@ export function NumberField({
   autoFocus,
   min,
   max,
-}: FieldBase & { min?: number; max?: number }) {
+  placeholder,
+}: FieldBase & { min?: number; max?: number; placeholder?: string }) {
   const { id, error, props } = useFormField(name, hint, {
     setValueAs: (value: unknown) =>
       typeof value === "number" ? value : numberOrUndefined(String(value ?? "")),
@@ -84,6 +108,7 @@ export function NumberField({
         inputMode="numeric"
         min={min}
         max={max}
+        placeholder={placeholder}
         data-autofocus={autoFocus ? "" : undefined}
       />
     </Field>
@@ -97,16 +122,22 @@ export function SelectField({
   autoFocus,
   options,
   setValueAs,
+  onChange,
 }: FieldBase & {
   options: readonly { value: string; label: string }[];
   /** Maps the chosen value onto the schema's type (e.g. one project id → `[id]`). */
   setValueAs?: (value: string) => unknown;
+  /** After the form took the new value (to clear fields that depend on this one). */
+  onChange?: (value: string) => void;
 }) {
-  const { id, error, props } = useFormField(
-    name,
-    hint,
-    setValueAs ? { setValueAs: (v: unknown) => setValueAs(String(v ?? "")) } : undefined,
-  );
+  const { id, error, props } = useFormField(name, hint, {
+    ...(setValueAs ? { setValueAs: (v: unknown) => setValueAs(String(v ?? "")) } : {}),
+    ...(onChange
+      ? {
+          onChange: (event: { target: { value: unknown } }) => onChange(String(event.target.value)),
+        }
+      : {}),
+  });
   return (
     <Field id={id} label={label} error={error} hint={hint}>
       <select {...props} data-autofocus={autoFocus ? "" : undefined}>
@@ -117,5 +148,107 @@ export function SelectField({
         ))}
       </select>
     </Field>
+  );
+}
+
+/**
+ * A checkbox that may be unavailable: with `disabledReason` it is greyed out, unticked, and the
+ * reason sits right next to it (domain.md: "a greyed-out checkbox with the reason").
+ */
+export function CheckField({
+  name,
+  label,
+  hint,
+  disabledReason,
+}: FieldBase & { disabledReason?: string | null | undefined }) {
+  const id = useId();
+  const form = useFormContext();
+  const error = useFieldError(name);
+  const disabled = Boolean(disabledReason);
+  const { setValue } = form;
+  // An unavailable choice is not sent as made.
+  useEffect(() => {
+    if (disabled) setValue(name, false);
+  }, [disabled, name, setValue]);
+  const describedIds = [
+    disabled ? `${id}-why` : null,
+    hint && !disabled ? `${id}-hint` : null,
+    error ? `${id}-error` : null,
+  ].filter(Boolean);
+  return (
+    <div
+      className={`field checkbox-field ${disabled ? "checkbox-disabled" : ""} ${error ? "field-invalid" : ""}`}
+    >
+      <label>
+        <input
+          id={id}
+          type="checkbox"
+          {...form.register(name)}
+          disabled={disabled}
+          aria-describedby={describedIds.length ? describedIds.join(" ") : undefined}
+          aria-invalid={error ? true : undefined}
+        />
+        {label}
+      </label>
+      {disabled ? (
+        <p className="hint disabled-reason" id={`${id}-why`} data-testid={`${name}-reason`}>
+          {disabledReason}
+        </p>
+      ) : null}
+      {hint && !disabled ? (
+        <p className="hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      ) : null}
+      {error ? (
+        <p className="field-error" id={`${id}-error`} role="alert">
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+/** Several checkboxes for one array field (the ids ticked), as a fieldset with a legend. */
+export function CheckListField({
+  name,
+  label,
+  hint,
+  options,
+  empty,
+}: FieldBase & {
+  options: readonly { value: string; label: string; sub?: string }[];
+  /** Said instead of the list when there is nothing to pick. */
+  empty: ReactNode;
+}) {
+  const id = useId();
+  const form = useFormContext();
+  const error = useFieldError(name);
+  return (
+    <fieldset
+      className={`field fieldset span-all ${error ? "field-invalid" : ""}`}
+      aria-describedby={error ? `${id}-error` : undefined}
+    >
+      <legend>{label}</legend>
+      {options.length === 0 ? (
+        <p className="hint">{empty}</p>
+      ) : (
+        <div className="check-list">
+          {options.map((option) => (
+            <label key={option.value}>
+              <input type="checkbox" value={option.value} {...form.register(name)} />
+              {option.label}
+              {option.sub ? <span className="sub-inline"> {option.sub}</span> : null}
+            </label>
+          ))}
+        </div>
+      )}
+      {hint ? <p className="hint">{hint}</p> : null}
+      {error ? (
+        <p className="field-error" id={`${id}-error`} role="alert">
+          {error}
+        </p>
+      ) : null}
+    </fieldset>
   );
 }
