@@ -67,6 +67,22 @@ export function ActionConfirmDialog({
   );
 }
 
+export interface ReasonedButtonProps {
+  label: string;
+  variant?: ButtonVariant;
+  size?: ButtonSize;
+  disabledReason?: string | null | undefined;
+  quietReason?: boolean;
+  /** The reason's id (and test id), for pages whose tests find it. */
+  reasonId?: string;
+  /**
+   * The id of the element that spells the reason out elsewhere (a note under a group of buttons,
+   * where a long reason has room): the button points there instead of saying it beside itself.
+   */
+  reasonElsewhere?: string;
+  testId?: string;
+}
+
 /**
  * A button core's verdict may grey out. The refusal's reason sits right next to it, so it is read
  * before anyone clicks; a `quietReason` (a plain state refusal, or a running operation said
@@ -82,22 +98,7 @@ export function ReasonedButton({
   reasonElsewhere,
   testId,
   onClick,
-}: {
-  label: string;
-  variant?: ButtonVariant;
-  size?: ButtonSize;
-  disabledReason?: string | null | undefined;
-  quietReason?: boolean;
-  /** The reason's id (and test id), for pages whose tests find it. */
-  reasonId?: string;
-  /**
-   * The id of the element that spells the reason out elsewhere (a note under a group of buttons,
-   * where a long reason has room): the button points there instead of saying it beside itself.
-   */
-  reasonElsewhere?: string;
-  testId?: string;
-  onClick: () => void;
-}) {
+}: ReasonedButtonProps & { onClick: () => void }) {
   const generatedId = useId();
   const whyId = reasonElsewhere ?? reasonId ?? generatedId;
   const button = (
@@ -134,40 +135,28 @@ export function ReasonedButton({
  * next to it (not only in a tooltip).
  */
 export function ActionConfirm({
-  label,
-  variant,
-  size = "sm",
-  disabledReason,
-  quietReason,
-  reasonId,
-  reasonElsewhere,
-  testId,
-  ...spec
-}: ConfirmSpec & {
-  label: string;
-  variant?: ButtonVariant;
-  size?: ButtonSize;
-  disabledReason?: string | null | undefined;
-  quietReason?: boolean;
-  reasonId?: string;
-  reasonElsewhere?: string;
-  testId?: string;
-}) {
+  title,
+  body,
+  confirmLabel,
+  danger,
+  action,
+  onDone,
+  explainError,
+  ...button
+}: ConfirmSpec & ReasonedButtonProps) {
   const [open, setOpen] = useState(false);
   return (
     <>
       <ReasonedButton
-        label={label}
-        variant={variant ?? (spec.danger ? "danger-outline" : "default")}
-        size={size}
-        disabledReason={disabledReason}
-        quietReason={quietReason}
-        reasonId={reasonId}
-        reasonElsewhere={reasonElsewhere}
-        testId={testId}
+        {...button}
+        variant={button.variant ?? (danger ? "danger-outline" : "default")}
         onClick={() => setOpen(true)}
       />
-      <ActionConfirmDialog open={open} onClose={() => setOpen(false)} spec={spec} />
+      <ActionConfirmDialog
+        open={open}
+        onClose={() => setOpen(false)}
+        spec={{ title, body, confirmLabel, danger, action, onDone, explainError }}
+      />
     </>
   );
 }

@@ -1,8 +1,8 @@
 "use client";
 
 import { useEffect, useId, type ReactNode } from "react";
-import { get, useFormContext, type RegisterOptions } from "react-hook-form";
-import { describedBy, Field } from "~/components/Field";
+import { get, useFormContext, useWatch, type RegisterOptions } from "react-hook-form";
+import { CheckboxField, describedBy, Field } from "~/components/Field";
 import { numberOrUndefined } from "~/components/Field";
 
 interface FieldBase {
@@ -152,8 +152,8 @@ export function SelectField({
 }
 
 /**
- * A checkbox that may be unavailable: with `disabledReason` it is greyed out, unticked, and the
- * reason sits right next to it (domain.md: "a greyed-out checkbox with the reason").
+ * The form's boolean field as a checkbox that may be unavailable: with `disabledReason` it is
+ * greyed out and unticked, with the reason right next to it (components/Field's CheckboxField).
  */
 export function CheckField({
   name,
@@ -162,50 +162,25 @@ export function CheckField({
   disabledReason,
 }: FieldBase & { disabledReason?: string | null | undefined }) {
   const id = useId();
-  const form = useFormContext();
+  const { setValue } = useFormContext();
+  const checked = useWatch({ name }) === true;
   const error = useFieldError(name);
   const disabled = Boolean(disabledReason);
-  const { setValue } = form;
   // An unavailable choice is not sent as made.
   useEffect(() => {
     if (disabled) setValue(name, false);
   }, [disabled, name, setValue]);
-  const describedIds = [
-    disabled ? `${id}-why` : null,
-    hint && !disabled ? `${id}-hint` : null,
-    error ? `${id}-error` : null,
-  ].filter(Boolean);
   return (
-    <div
-      className={`field checkbox-field ${disabled ? "checkbox-disabled" : ""} ${error ? "field-invalid" : ""}`}
-    >
-      <label>
-        <input
-          id={id}
-          type="checkbox"
-          {...form.register(name)}
-          disabled={disabled}
-          aria-describedby={describedIds.length ? describedIds.join(" ") : undefined}
-          aria-invalid={error ? true : undefined}
-        />
-        {label}
-      </label>
-      {disabled ? (
-        <p className="hint disabled-reason" id={`${id}-why`} data-testid={`${name}-reason`}>
-          {disabledReason}
-        </p>
-      ) : null}
-      {hint && !disabled ? (
-        <p className="hint" id={`${id}-hint`}>
-          {hint}
-        </p>
-      ) : null}
-      {error ? (
-        <p className="field-error" id={`${id}-error`} role="alert">
-          {error}
-        </p>
-      ) : null}
-    </div>
+    <CheckboxField
+      id={id}
+      name={name}
+      label={label}
+      checked={checked}
+      onChange={(value) => setValue(name, value, { shouldDirty: true, shouldValidate: false })}
+      disabledReason={disabledReason}
+      hint={hint}
+      error={error}
+    />
   );
 }
 

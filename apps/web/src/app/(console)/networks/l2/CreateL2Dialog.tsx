@@ -1,9 +1,8 @@
 "use client";
 
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery } from "@tanstack/react-query";
 import { createL2Input } from "@virtfn/core/schemas";
 import type { L2Type } from "@virtfn/db";
-import { useRouter } from "next/navigation";
 import { useEffect } from "react";
 import { useFormContext, useWatch } from "react-hook-form";
 import { z } from "zod";
@@ -16,6 +15,7 @@ import {
   TextField,
 } from "~/components/ui/FormFields";
 import { useTRPC } from "~/trpc/react";
+import { useNetworkCreated } from "../useNetworkCreated";
 import { l2TypeLabel, l2Types } from "../shared";
 import type { L2Toggles } from "../toggles";
 
@@ -87,16 +87,8 @@ export function CreateL2Dialog({
   toggles: L2Toggles;
 }) {
   const trpc = useTRPC();
-  const router = useRouter();
-  const queryClient = useQueryClient();
   const create = useMutation(
-    trpc.networks.l2.create.mutationOptions({
-      onSuccess: (l2) => {
-        void queryClient.invalidateQueries(trpc.networks.pathFilter());
-        void queryClient.invalidateQueries(trpc.sriov.pathFilter());
-        router.push(`/networks/l2/${l2.id}`);
-      },
-    }),
+    trpc.networks.l2.create.mutationOptions({ onSuccess: useNetworkCreated("l2") }),
   );
   return (
     <FormDialog

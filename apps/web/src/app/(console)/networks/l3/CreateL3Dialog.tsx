@@ -1,14 +1,14 @@
 "use client";
 
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery } from "@tanstack/react-query";
 import { createL3Input } from "@virtfn/core/schemas";
 import type { L3Category } from "@virtfn/db";
-import { useRouter } from "next/navigation";
 import { useWatch } from "react-hook-form";
 import { z } from "zod";
 import { FormDialog } from "~/components/ui/FormDialog";
 import { CheckField, NumberField, SelectField, TextField } from "~/components/ui/FormFields";
 import { useTRPC } from "~/trpc/react";
+import { useNetworkCreated } from "../useNetworkCreated";
 import { l3Categories, segmentLabel, SriovBadge } from "../shared";
 import {
   blankRange,
@@ -86,16 +86,8 @@ export function CreateL3Dialog({
   initialL2Id?: string;
 }) {
   const trpc = useTRPC();
-  const router = useRouter();
-  const queryClient = useQueryClient();
   const create = useMutation(
-    trpc.networks.l3.create.mutationOptions({
-      onSuccess: (l3) => {
-        void queryClient.invalidateQueries(trpc.networks.pathFilter());
-        void queryClient.invalidateQueries(trpc.sriov.pathFilter());
-        router.push(`/networks/l3/${l3.id}`);
-      },
-    }),
+    trpc.networks.l3.create.mutationOptions({ onSuccess: useNetworkCreated("l3") }),
   );
   return (
     <FormDialog

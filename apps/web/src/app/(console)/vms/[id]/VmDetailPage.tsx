@@ -4,7 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { Verdict, VmDetail } from "@virtfn/core";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useRef, useState, type ReactNode } from "react";
 import { Dialog } from "~/components/Dialog";
 import { ActionConfirm, ReasonedButton } from "~/components/ui/ActionConfirm";
 import { ErrorBox } from "~/components/ErrorBox";
@@ -290,6 +290,26 @@ function VmActions({ vm }: { vm: VmDetail }) {
     testId: `vm-action-${action}`,
   });
 
+  /** Stop and reboot: asked first, then the VM's page follows the operation. */
+  const confirmed = (
+    action: "stop" | "reboot",
+    label: string,
+    mutation: { mutateAsync: (input: { vmId: string }) => Promise<unknown> },
+    body: ReactNode,
+  ) => (
+    <ActionConfirm
+      label={label}
+      {...verdictOf(action, vm.actions[action])}
+      variant="default"
+      title={`${label} ${vm.name}?`}
+      confirmLabel={label}
+      danger
+      action={() => mutation.mutateAsync({ vmId: vm.id })}
+      onDone={refresh}
+      body={body}
+    />
+  );
+
   return (
     <div className="actions-wrap">
       <div className="actions" role="group" aria-label="VM actions">
@@ -299,39 +319,22 @@ function VmActions({ vm }: { vm: VmDetail }) {
           {...verdictOf("start", vm.actions.start)}
           onClick={() => start.mutate({ vmId: vm.id })}
         />
-        <ActionConfirm
-          label="Stop"
-          {...verdictOf("stop", vm.actions.stop)}
-          variant="default"
-          title={`Stop ${vm.name}?`}
-          confirmLabel="Stop"
-          danger
-          action={() => stop.mutateAsync({ vmId: vm.id })}
-          onDone={refresh}
-          body={
-            <>
-              <p>The guest is shut down.</p>
-              {vm.vfNicCount > 0 ? (
-                <p>
-                  Its {vm.vfNicCount === 1 ? "VF is" : `${vm.vfNicCount} VFs are`} released. The
-                  NICs keep their type, MAC and IP, and get a VF back at the next start — the same
-                  one if it is still free.
-                </p>
-              ) : null}
-            </>
-          }
-        />
-        <ActionConfirm
-          label="Reboot"
-          {...verdictOf("reboot", vm.actions.reboot)}
-          variant="default"
-          title={`Reboot ${vm.name}?`}
-          confirmLabel="Reboot"
-          danger
-          action={() => reboot.mutateAsync({ vmId: vm.id })}
-          onDone={refresh}
-          body="The guest restarts. It keeps its host and its VFs."
-        />
+        {confirmed("stop", "Stop", stop, [
+          <p key="what">The guest is shut down.</p>,
+          vm.vfNicCount > 0 ? (
+            <p key="vfs">
+              Its {vm.vfNicCount === 1 ? "VF is" : `${vm.vfNicCount} VFs are`} released. The NICs
+              keep their type, MAC and IP, and get a VF back at the next start — the same one if it
+              is still free.
+            </p>
+          ) : null,
+        ])}
+        {confirmed(
+          "reboot",
+          "Reboot",
+          reboot,
+          "The guest restarts. It keeps its host and its VFs.",
+        )}
         <ReasonedButton
           label="Migrate"
           {...verdictOf("migrate", vm.actions.migrate)}
