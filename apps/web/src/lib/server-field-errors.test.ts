@@ -45,6 +45,21 @@ describe("serverFieldErrors", () => {
     });
   });
 
+  it("puts a domain error on the field the form maps its code to, before details.field", () => {
+    const error = serverError('A host with agent URL "http://a" already exists.', {
+      domainCode: "ALREADY_EXISTS",
+      details: { entity: "host", field: "agent URL", value: "http://a" },
+    });
+    const agentUrlOf = (code: string, details: Record<string, unknown>) =>
+      code === "ALREADY_EXISTS" && details.field === "agent URL" ? "username" : undefined;
+    expect(serverFieldErrors(error, hasField, agentUrlOf)).toEqual({
+      fields: { username: 'A host with agent URL "http://a" already exists.' },
+      unplaced: false,
+    });
+    // Without the mapping the word "agent URL" is no field: the error stays above the buttons.
+    expect(serverFieldErrors(error, hasField)).toEqual({ fields: {}, unplaced: true });
+  });
+
   it("reads a domain error's details.fieldErrors", () => {
     const error = serverError("Bad password", {
       domainCode: "WEAK_PASSWORD",

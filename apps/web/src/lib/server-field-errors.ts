@@ -8,14 +8,16 @@ export interface ServerFieldErrors {
 }
 
 /**
- * Where a server error belongs in a form. Three sources, in order: a zod error's field paths
- * (tRPC's `data.fieldErrors`), a domain error's `details.fieldErrors`, and a domain error that
- * names one field (`details.field`, e.g. ALREADY_EXISTS on "username"). `hasField` says which
+ * Where a server error belongs in a form. Four sources, in order: a zod error's field paths
+ * (tRPC's `data.fieldErrors`), a domain error's `details.fieldErrors`, a domain error that names
+ * one field (`details.field`, e.g. ALREADY_EXISTS on "username"), and the form's own `domainField`
+ * for codes that belong to a field without naming it (VNI_IN_USE → "vni"). `hasField` says which
  * paths the form shows; messages for other paths stay unplaced.
  */
 export function serverFieldErrors(
   error: unknown,
   hasField: (path: string) => boolean,
+  domainField?: (code: string, details: Record<string, unknown>) => string | undefined,
 ): ServerFieldErrors {
   const data = errorData(error);
   const found: Record<string, string> = {};
@@ -30,7 +32,10 @@ export function serverFieldErrors(
       add(path, Array.isArray(value) ? String(value[0] ?? "") : String(value));
     }
   }
-  if (typeof details.field === "string") add(details.field, errorMessage(error));
+  // The form's own mapping first: `details.field` may be a word ("agent URL"), not a path.
+  const ownField = data.domainCode ? domainField?.(data.domainCode, details) : undefined;
+  if (ownField) add(ownField, errorMessage(error));
+  else if (typeof details.field === "string") add(details.field, errorMessage(error));
 
   const fields: Record<string, string> = {};
   let unplaced = (data.formErrors?.length ?? 0) > 0;

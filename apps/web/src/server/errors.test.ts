@@ -120,6 +120,12 @@ describe("tRPC error mapping", () => {
         action: "input",
         outcome: "Failure",
         errorCode: "VALIDATION_FAILED",
+        // The audit log reads words, with the fields structured beside them (not zod's JSON).
+        details: expect.objectContaining({
+          message: expect.stringMatching(/^name: Too short; nested\.port: /) as unknown,
+          fieldErrors: { name: ["Too short"], "nested.port": [expect.any(String)] },
+          formErrors: [],
+        }) as unknown,
       }),
     ]);
   });

@@ -102,13 +102,12 @@ export function toTRPCError(error: unknown, requestId: string, path?: string): T
   if (domain) {
     return new TRPCError({ code: kindToCode[domain.kind], message: domain.message, cause: domain });
   }
-  const zod = asZodError(original);
+  // tRPC's own input parsing throws a BAD_REQUEST whose message is the issues as JSON; a core
+  // service's parse throws the ZodError itself. Both are said in words, once, here.
+  const zod =
+    asZodError(original) ?? (original instanceof TRPCError ? asZodError(original.cause) : null);
   if (zod) {
-    return new TRPCError({
-      code: "BAD_REQUEST",
-      message: "Some fields are not valid.",
-      cause: zod,
-    });
+    return new TRPCError({ code: "BAD_REQUEST", message: zodSummary(zod), cause: zod });
   }
   if (original instanceof TRPCError) return original;
   // A database error that the client's input caused (a dangling reference, a row deleted under

@@ -212,14 +212,14 @@ const mapErrors = t.middleware(async ({ ctx, next, path, type, getRawInput }) =>
     try {
       const raw = await getRawInput().catch(() => undefined);
       const domain = asDomainError(error.cause);
+      const zod = asZodError(error.cause);
       const denied = error.code === "FORBIDDEN" || error.code === "UNAUTHORIZED";
       const claimed =
         raw && typeof raw === "object" ? (raw as Record<string, unknown>).username : undefined;
       await recordAuditFailure(ctx.db, ctx.actor, {
         action: path,
         outcome: denied ? "Denied" : "Failure",
-        errorCode:
-          domain?.code ?? (asZodError(error.cause) ? ErrorCode.VALIDATION_FAILED : error.code),
+        errorCode: domain?.code ?? (zod ? ErrorCode.VALIDATION_FAILED : error.code),
         message:
           error.code === "INTERNAL_SERVER_ERROR"
             ? `Internal error, request id ${ctx.requestId}`
@@ -229,7 +229,11 @@ const mapErrors = t.middleware(async ({ ctx, next, path, type, getRawInput }) =>
           !ctx.actor && typeof claimed === "string" && textProblem(claimed) === null
             ? claimed.slice(0, 64)
             : null,
-        details: { requestId: ctx.requestId, via: ctx.authVia ?? "anonymous" },
+        details: {
+          requestId: ctx.requestId,
+          via: ctx.authVia ?? "anonymous",
+          ...(zod ? zodFieldErrors(zod) : {}),
+        },
         ...auditTarget(path, raw),
         input: raw,
       });

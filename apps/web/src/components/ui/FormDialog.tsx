@@ -34,6 +34,15 @@ export interface FormDialogProps<In extends FieldValues, Out> extends OpenedForm
   /** Above the fields (a hint, a banner). */
   intro?: ReactNode;
   wide?: boolean;
+  /** Lays the fields out in two columns (fields with `span-all` take both). */
+  columns?: boolean;
+  /**
+   * A domain error that belongs to one field without naming it as a path (VNI_IN_USE → "vni"):
+   * returns the field, or undefined to leave the error above the buttons.
+   */
+  domainField?: (code: string, details: Record<string, unknown>) => string | undefined;
+  /** What follows a successful submit instead of closing (a next step inside the dialog). */
+  onSubmitted?: () => void;
 }
 
 /**
@@ -54,25 +63,34 @@ export function FormDialog<In extends FieldValues, Out>({
   children,
   intro,
   wide,
+  columns,
+  domainField,
+  onSubmitted,
 }: FormDialogProps<In, Out>) {
   const form = useForm<In, unknown, Out>({
     resolver: zodResolver(schema),
     defaultValues,
   });
   const [unplaced, setUnplaced] = useState<unknown>(null);
-  const close = () => {
-    onClose();
+  const clear = () => {
     form.reset(defaultValues);
     setUnplaced(null);
+  };
+  const close = () => {
+    onClose();
+    clear();
   };
   const hasField = (path: string) => form.getValues(path as Path<In>) !== undefined;
   const submit = form.handleSubmit(async (values) => {
     setUnplaced(null);
     try {
       await onSubmit(values);
-      close();
+      if (onSubmitted) {
+        clear();
+        onSubmitted();
+      } else close();
     } catch (error) {
-      const { fields, unplaced: left } = serverFieldErrors(error, hasField);
+      const { fields, unplaced: left } = serverFieldErrors(error, hasField, domainField);
       for (const [path, message] of Object.entries(fields)) {
         form.setError(path as Path<In>, { type: "server", message }, { shouldFocus: true });
       }
@@ -84,7 +102,7 @@ export function FormDialog<In extends FieldValues, Out>({
     <Dialog open={open} onClose={close} title={title} wide={wide}>
       <FormProvider {...form}>
         <form noValidate onSubmit={(event) => void submit(event)}>
-          <div className="dialog-content form-grid">
+          <div className={`dialog-content form-grid ${columns ? "form-cols" : ""}`}>
             {intro}
             {children}
           </div>

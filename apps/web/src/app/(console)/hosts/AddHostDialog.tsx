@@ -2,39 +2,30 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { ClusterView } from "@virtfn/core";
-import { useEffect, useId, useRef, useState } from "react";
+import { addHostInput } from "@virtfn/core/schemas";
+import { useEffect, useRef, useState } from "react";
 import { Dialog } from "~/components/Dialog";
 import { ErrorBox } from "~/components/ErrorBox";
-import { describedBy, Field } from "~/components/Field";
 import { isActive, OperationProgress } from "~/components/OperationsTable";
 import { OperationStatusBadge } from "~/components/badges";
-import { errorData, fieldErrorsOf } from "~/lib/errors";
-import { FormActions } from "~/components/ui/FormActions";
-import { useTRPC } from "~/trpc/react";
 import { Button, ButtonLink } from "~/components/ui/Button";
+import { FormDialog } from "~/components/ui/FormDialog";
+import { CheckField, SelectField, TextField } from "~/components/ui/FormFields";
+import { useTRPC } from "~/trpc/react";
 
-interface FormState {
-  name: string;
-  clusterId: string;
-  agentUrl: string;
-  agentToken: string;
-  scanIommu: boolean;
+/** ALREADY_EXISTS names the agent URL in words ("agent URL"); a vanished cluster is its field's. */
+function hostField(code: string, details: Record<string, unknown>): string | undefined {
+  if (code === "ALREADY_EXISTS" && details.field === "agent URL") return "agentUrl";
+  if (code === "NOT_FOUND" && details.entity === "Cluster") return "clusterId";
+  return undefined;
 }
 
-const empty: FormState = { name: "", clusterId: "", agentUrl: "", agentToken: "", scanIommu: true };
-
-/** Domain errors that name a field (ALREADY_EXISTS, a vanished cluster) land next to it. */
-function domainFieldError(error: unknown): Record<string, string> {
-  const data = errorData(error);
-  const message = error instanceof Error ? error.message : "";
-  if (data.domainCode === "ALREADY_EXISTS") {
-    const field = data.details?.field;
-    if (field === "name") return { name: message };
-    if (field === "agent URL") return { agentUrl: message };
-  }
-  if (data.domainCode === "NOT_FOUND" && data.details?.entity === "Cluster")
-    return { clusterId: message };
-  return {};
+interface Created {
+  hostId: string;
+  hostName: string;
+  operationId: string;
+  /** The token the control plane generated when none was given: shown once, to install. */
+  agentToken: string | undefined;
 }
 
 export function AddHostDialog({
@@ -46,173 +37,80 @@ export function AddHostDialog({
   onClose: () => void;
   clusters: ClusterView[];
 }) {
-  const [form, setForm] = useState<FormState>(empty);
-  const [created, setCreated] = useState<{
-    hostId: string;
-    hostName: string;
-    operationId: string;
-  } | null>(null);
+  const [created, setCreated] = useState<Created | null>(null);
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const add = useMutation(
     trpc.hosts.add.mutationOptions({
-      onSuccess: (result) => {
-        setCreated({
-          hostId: result.host.id,
-          hostName: result.host.name,
-          operationId: result.operation.id,
-        });
+      onSuccess: () => {
         void queryClient.invalidateQueries(trpc.hosts.list.pathFilter());
         void queryClient.invalidateQueries(trpc.inventory.clusters.pathFilter());
       },
     }),
   );
-
   const close = () => {
     onClose();
-    setForm(empty);
     setCreated(null);
-    add.reset();
   };
 
-  return (
-    <Dialog open={open} onClose={close} title={created ? `Adding ${created.hostName}` : "Add host"}>
-      {created ? (
+  if (created) {
+    return (
+      <Dialog open={open} onClose={close} title={`Adding ${created.hostName}`}>
         <AddProgress {...created} onClose={close} />
-      ) : (
-        <AddHostForm
-          form={form}
-          setForm={setForm}
-          clusters={clusters}
-          pending={add.isPending}
-          error={add.error}
-          onCancel={close}
-          onSubmit={() =>
-            add.mutate({
-              name: form.name,
-              clusterId: form.clusterId,
-              agentUrl: form.agentUrl,
-              agentToken: form.agentToken,
-              scanIommu: form.scanIommu,
-            })
-          }
-        />
-      )}
-    </Dialog>
-  );
-}
-
-function AddHostForm({
-  form,
-  setForm,
-  clusters,
-  pending,
-  error,
-  onCancel,
-  onSubmit,
-}: {
-  form: FormState;
-  setForm: (update: (f: FormState) => FormState) => void;
-  clusters: ClusterView[];
-  pending: boolean;
-  error: unknown;
-  onCancel: () => void;
-  onSubmit: () => void;
-}) {
-  const id = useId();
-  const errors = error ? { ...fieldErrorsOf(error), ...domainFieldError(error) } : {};
-  const fieldError = (name: keyof FormState) => errors[name];
-  const unplaced = error && Object.keys(errors).length === 0;
-  const set = <K extends keyof FormState>(key: K, value: FormState[K]) =>
-    setForm((f) => ({ ...f, [key]: value }));
-  const input = (name: "name" | "agentUrl" | "agentToken") => ({
-    id: `${id}-${name}`,
-    name,
-    value: form[name],
-    onChange: (event: React.ChangeEvent<HTMLInputElement>) => set(name, event.target.value),
-    "aria-invalid": fieldError(name) ? true : undefined,
-    "aria-describedby": describedBy(`${id}-${name}`, fieldError(name), name === "agentUrl"),
-  });
-
+      </Dialog>
+    );
+  }
   return (
-    <form
-      noValidate
-      onSubmit={(event) => {
-        event.preventDefault();
-        onSubmit();
+    <FormDialog
+      open={open}
+      onClose={close}
+      title="Add host"
+      schema={addHostInput}
+      defaultValues={{ name: "", clusterId: "", agentUrl: "", agentToken: "", scanIommu: true }}
+      submitLabel="Add host"
+      pendingLabel="Adding…"
+      domainField={hostField}
+      onSubmit={async (values) => {
+        const result = await add.mutateAsync(values);
+        setCreated({
+          hostId: result.host.id,
+          hostName: result.host.name,
+          operationId: result.operation.id,
+          agentToken: result.agentToken,
+        });
       }}
+      // The dialog stays open on the connect operation's progress.
+      onSubmitted={() => undefined}
     >
-      <div className="dialog-content form-grid">
-        <Field id={`${id}-name`} label="Name" error={fieldError("name")}>
-          <input
-            {...input("name")}
-            autoComplete="off"
-            data-autofocus=""
-            required
-            placeholder="kvm-01"
-          />
-        </Field>
-        <Field id={`${id}-clusterId`} label="Cluster" error={fieldError("clusterId")}>
-          <select
-            id={`${id}-clusterId`}
-            name="clusterId"
-            value={form.clusterId}
-            onChange={(event) => set("clusterId", event.target.value)}
-            aria-invalid={fieldError("clusterId") ? true : undefined}
-            aria-describedby={describedBy(`${id}-clusterId`, fieldError("clusterId"))}
-            required
-          >
-            <option value="">Select a cluster…</option>
-            {clusters.map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.zoneName} / {c.name}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <Field
-          id={`${id}-agentUrl`}
-          label="Agent URL"
-          error={fieldError("agentUrl")}
-          hint="Where the virtfn agent on the host listens, e.g. http://10.0.0.5:7443"
-        >
-          <input
-            {...input("agentUrl")}
-            type="url"
-            inputMode="url"
-            autoComplete="off"
-            required
-            placeholder="http://10.0.0.5:7443"
-          />
-        </Field>
-        <Field id={`${id}-agentToken`} label="Agent token" error={fieldError("agentToken")}>
-          <input {...input("agentToken")} type="password" autoComplete="off" required />
-        </Field>
-        <div className="field checkbox-field">
-          <label>
-            <input
-              type="checkbox"
-              name="scanIommu"
-              checked={form.scanIommu}
-              onChange={(event) => set("scanIommu", event.target.checked)}
-              aria-describedby={`${id}-scan-hint`}
-            />
-            Scan IOMMU settings
-          </label>
-          <p className="hint" id={`${id}-scan-hint`}>
-            Turns IOMMU on as part of the add; takes effect after a reboot.
-          </p>
-        </div>
-      </div>
-      <FormActions
-        error={error}
-        unplaced={Boolean(unplaced)}
-        pending={pending}
-        submitLabel="Add host"
-        pendingLabel="Adding…"
-        onCancel={onCancel}
+      <TextField name="name" label="Name" placeholder="kvm-01" autoFocus />
+      <SelectField
+        name="clusterId"
+        label="Cluster"
+        options={[
+          { value: "", label: "Select a cluster…" },
+          ...clusters.map((c) => ({ value: c.id, label: `${c.zoneName} / ${c.name}` })),
+        ]}
       />
-    </form>
+      <TextField
+        name="agentUrl"
+        label="Agent URL"
+        type="url"
+        placeholder="http://10.0.0.5:7443"
+        hint="Where the virtfn agent on the host listens, e.g. http://10.0.0.5:7443"
+      />
+      <TextField
+        name="agentToken"
+        label="Agent token"
+        type="password"
+        optional
+        hint="Leave empty to have one generated, shown once to install on the agent."
+      />
+      <CheckField
+        name="scanIommu"
+        label="Scan IOMMU settings"
+        hint="Turns IOMMU on as part of the add; takes effect after a reboot."
+      />
+    </FormDialog>
   );
 }
 
@@ -220,13 +118,9 @@ function AddProgress({
   hostId,
   hostName,
   operationId,
+  agentToken,
   onClose,
-}: {
-  hostId: string;
-  hostName: string;
-  operationId: string;
-  onClose: () => void;
-}) {
+}: Created & { onClose: () => void }) {
   const trpc = useTRPC();
   const openLink = useRef<HTMLAnchorElement>(null);
   // The form that had focus is gone; move focus to the next step.
@@ -238,6 +132,11 @@ function AddProgress({
   return (
     <div>
       <div className="dialog-content">
+        {agentToken ? (
+          <p data-testid="generated-agent-token">
+            Agent token (shown once, install it on the agent): <code>{agentToken}</code>
+          </p>
+        ) : null}
         {op.data ? (
           <div
             className="add-progress"

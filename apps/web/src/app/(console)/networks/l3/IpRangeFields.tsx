@@ -1,60 +1,73 @@
 "use client";
 
 import type { IpRangeInput } from "@virtfn/core";
+import { useId, type ComponentPropsWithRef } from "react";
+import { get, useFieldArray, useFormContext, useFormState, useWatch } from "react-hook-form";
 import { Button } from "~/components/ui/Button";
+import { useFieldError } from "~/components/ui/FormFields";
 
-export interface RangeDraft {
-  key: number;
+type RangeField = "cidr" | "startIp" | "endIp";
+
+/** A range as typed: a CIDR or a first and last address, by its `mode`. */
+export interface RangeText {
   mode: "cidr" | "bounds";
   cidr: string;
   startIp: string;
   endIp: string;
 }
 
-let nextKey = 1;
-export function newRange(mode: RangeDraft["mode"] = "cidr"): RangeDraft {
-  return { key: nextKey++, mode, cidr: "", startIp: "", endIp: "" };
+export interface RangeDraft extends RangeText {
+  key: number;
 }
 
-export function rangeInput(range: RangeDraft): IpRangeInput {
+let nextKey = 1;
+export function newRange(mode: RangeDraft["mode"] = "cidr"): RangeDraft {
+  return { key: nextKey++, ...blankRange(mode) };
+}
+
+export function blankRange(mode: RangeText["mode"] = "cidr"): RangeText {
+  return { mode, cidr: "", startIp: "", endIp: "" };
+}
+
+export function rangeInput(range: RangeText): IpRangeInput {
   return range.mode === "cidr"
     ? { cidr: range.cidr.trim() }
     : { startIp: range.startIp.trim(), endIp: range.endIp.trim() };
 }
 
-export function isBlankRange(range: RangeDraft): boolean {
+export function isBlankRange(range: RangeText): boolean {
   return range.mode === "cidr"
     ? range.cidr.trim() === ""
     : range.startIp.trim() === "" && range.endIp.trim() === "";
 }
 
-/**
- * One IP range: a CIDR (its usable hosts) or a first and last address. `errors` are keyed by the
- * range's field ("cidr", "startIp", "endIp").
- */
-export function IpRangeRow({
-  idPrefix,
+/** How one row's kind select and inputs are wired: as controlled inputs, or registered in a form. */
+interface RangeRowWiring {
+  mode: RangeText["mode"];
+  select: ComponentPropsWithRef<"select">;
+  input: (field: RangeField) => ComponentPropsWithRef<"input">;
+}
+
+/** One IP range's look: the kind, then a CIDR or a first and last address, then its errors. */
+function RangeRowView({
+  id,
   index,
-  range,
-  onChange,
+  wiring,
   onRemove,
   errors,
 }: {
-  idPrefix: string;
+  id: string;
   index: number;
-  range: RangeDraft;
-  onChange: (range: RangeDraft) => void;
+  wiring: RangeRowWiring;
   onRemove?: (() => void) | undefined;
-  errors: Partial<Record<"cidr" | "startIp" | "endIp", string>>;
+  errors: Partial<Record<RangeField, string>>;
 }) {
   const label = `IP range ${index + 1}`;
-  const id = `${idPrefix}-${range.key}`;
   const messages = [errors.cidr, errors.startIp, errors.endIp].filter(Boolean);
-  const input = (field: "cidr" | "startIp" | "endIp", placeholder: string, aria: string) => (
+  const input = (field: RangeField, placeholder: string, aria: string) => (
     <input
+      {...wiring.input(field)}
       id={`${id}-${field}`}
-      value={range[field]}
-      onChange={(event) => onChange({ ...range, [field]: event.target.value })}
       placeholder={placeholder}
       aria-label={`${label} ${aria}`}
       autoComplete="off"
@@ -67,15 +80,11 @@ export function IpRangeRow({
   );
   return (
     <div className="range-row" data-testid="ip-range-row">
-      <select
-        value={range.mode}
-        aria-label={`${label} kind`}
-        onChange={(event) => onChange({ ...range, mode: event.target.value as RangeDraft["mode"] })}
-      >
+      <select {...wiring.select} aria-label={`${label} kind`}>
         <option value="cidr">CIDR</option>
         <option value="bounds">Start–end</option>
       </select>
-      {range.mode === "cidr" ? (
+      {wiring.mode === "cidr" ? (
         input("cidr", "10.0.0.0/24", "CIDR")
       ) : (
         <>
@@ -100,46 +109,92 @@ export function IpRangeRow({
   );
 }
 
-/** Several ranges, with add and remove. `errors` are by full path ("ipRanges.0.cidr"). */
-export function IpRangeRows({
+/** One IP range held by its owner (the L3 page's "Add a range"). */
+export function IpRangeRow({
   idPrefix,
-  ranges,
+  index,
+  range,
   onChange,
   errors,
-  groupError,
 }: {
   idPrefix: string;
-  ranges: RangeDraft[];
-  onChange: (ranges: RangeDraft[]) => void;
-  errors: Record<string, string>;
-  groupError?: string | undefined;
+  index: number;
+  range: RangeDraft;
+  onChange: (range: RangeDraft) => void;
+  errors: Partial<Record<RangeField, string>>;
 }) {
+  const wiring: RangeRowWiring = {
+    mode: range.mode,
+    select: {
+      value: range.mode,
+      onChange: (event) => onChange({ ...range, mode: event.target.value as RangeText["mode"] }),
+    },
+    input: (field) => ({
+      value: range[field],
+      onChange: (event) => onChange({ ...range, [field]: event.target.value }),
+    }),
+  };
+  return (
+    <RangeRowView id={`${idPrefix}-${range.key}`} index={index} wiring={wiring} errors={errors} />
+  );
+}
+
+/** The form in context's `ipRanges` row at `index`, with its errors. */
+function IpRangeFieldRow({
+  id,
+  index,
+  onRemove,
+}: {
+  id: string;
+  index: number;
+  onRemove: () => void;
+}) {
+  const { register } = useFormContext<{ ipRanges: RangeText[] }>();
+  const mode = useWatch<{ ipRanges: RangeText[] }, `ipRanges.${number}.mode`>({
+    name: `ipRanges.${index}.mode`,
+  });
+  const errors = {
+    cidr: useFieldError(`ipRanges.${index}.cidr`),
+    startIp: useFieldError(`ipRanges.${index}.startIp`),
+    endIp: useFieldError(`ipRanges.${index}.endIp`),
+  };
+  const wiring: RangeRowWiring = {
+    mode,
+    select: register(`ipRanges.${index}.mode`),
+    input: (field) => register(`ipRanges.${index}.${field}`),
+  };
+  return <RangeRowView id={id} index={index} wiring={wiring} onRemove={onRemove} errors={errors} />;
+}
+
+/**
+ * The form's `ipRanges` (RangeText rows), with add and remove. A message for the whole list (an
+ * overlap core found) shows under it.
+ */
+export function IpRangesField() {
+  const id = useId();
+  const { control } = useFormContext<{ ipRanges: RangeText[] }>();
+  const { fields, append, remove } = useFieldArray({ control, name: "ipRanges" });
+  const { errors } = useFormState({ control, name: "ipRanges" });
+  const node = get(errors, "ipRanges") as
+    { message?: string; root?: { message?: string } } | undefined;
+  const groupError = node?.message ?? node?.root?.message;
+  const lastMode = useWatch({ control, name: "ipRanges" }).at(-1)?.mode ?? "cidr";
   return (
     <fieldset className={`field fieldset span-all ${groupError ? "field-invalid" : ""}`}>
       <legend>IP ranges</legend>
-      {ranges.length === 0 ? (
+      {fields.length === 0 ? (
         <p className="hint">No ranges: VMs on this network get no address from virtfn.</p>
       ) : null}
-      {ranges.map((range, index) => (
-        <IpRangeRow
-          key={range.key}
-          idPrefix={idPrefix}
+      {fields.map((field, index) => (
+        <IpRangeFieldRow
+          key={field.id}
+          id={`${id}-${field.id}`}
           index={index}
-          range={range}
-          onChange={(next) => onChange(ranges.map((r) => (r.key === range.key ? next : r)))}
-          onRemove={() => onChange(ranges.filter((r) => r.key !== range.key))}
-          errors={{
-            cidr: errors[`ipRanges.${index}.cidr`],
-            startIp: errors[`ipRanges.${index}.startIp`],
-            endIp: errors[`ipRanges.${index}.endIp`],
-          }}
+          onRemove={() => remove(index)}
         />
       ))}
       <div>
-        <Button
-          size="sm"
-          onClick={() => onChange([...ranges, newRange(ranges.at(-1)?.mode ?? "cidr")])}
-        >
+        <Button size="sm" onClick={() => append(blankRange(lastMode))}>
           + Add range
         </Button>
       </div>

@@ -23,7 +23,7 @@ export function VfPortSummary({ nic }: { nic: VmNicView }) {
   const trustCapped = requested.trust && !desired.trust;
   return (
     <div
-      className="sub nowrap"
+      className="sub vf-port"
       data-testid="nic-vf-port"
       title={trustCapped ? (nic.vfPort.verdicts.trust.reason ?? undefined) : "VF port settings"}
     >

@@ -4,8 +4,9 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { Verdict, VmDetail } from "@virtfn/core";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useEffect, useRef, useState } from "react";
-import { ConfirmDialog, Dialog } from "~/components/Dialog";
+import { useEffect, useRef, useState, type ReactNode } from "react";
+import { Dialog } from "~/components/Dialog";
+import { ActionConfirm, ReasonedButton } from "~/components/ui/ActionConfirm";
 import { ErrorBox } from "~/components/ErrorBox";
 import { isActive, OperationsTable } from "~/components/OperationsTable";
 import { ProgressBar } from "~/components/ProgressBar";
@@ -242,94 +243,117 @@ function VmActions({ vm }: { vm: VmDetail }) {
   const trpc = useTRPC();
   const router = useRouter();
   const queryClient = useQueryClient();
-  const [confirm, setConfirm] = useState<VmAction | null>(null);
+  const [migrating, setMigrating] = useState(false);
   const refresh = () => {
     void queryClient.invalidateQueries(trpc.vms.get.queryFilter({ vmId: vm.id }));
     void queryClient.invalidateQueries(trpc.vms.migrationProgress.queryFilter({ vmId: vm.id }));
     void queryClient.invalidateQueries(trpc.vms.list.pathFilter());
     void queryClient.invalidateQueries(trpc.operations.list.pathFilter());
   };
-  const done = {
-    onSuccess: () => {
-      setConfirm(null);
-      refresh();
-    },
-  };
-  const start = useMutation(trpc.vms.start.mutationOptions(done));
-  const stop = useMutation(trpc.vms.stop.mutationOptions(done));
-  const reboot = useMutation(trpc.vms.reboot.mutationOptions(done));
-  const migrate = useMutation(trpc.vms.migrate.mutationOptions(done));
-  // The VM page has nothing to show once the delete is accepted: the list shows it going.
-  const remove = useMutation(
-    trpc.vms.delete.mutationOptions({
+  const start = useMutation(trpc.vms.start.mutationOptions({ onSuccess: refresh }));
+  const stop = useMutation(trpc.vms.stop.mutationOptions());
+  const reboot = useMutation(trpc.vms.reboot.mutationOptions());
+  const remove = useMutation(trpc.vms.delete.mutationOptions());
+  const migrate = useMutation(
+    trpc.vms.migrate.mutationOptions({
       onSuccess: () => {
-        setConfirm(null);
+        setMigrating(false);
         refresh();
-        router.push("/vms");
       },
     }),
   );
 
   const busy = vm.activeOperation;
-  const busyReason = busy ? `${operationKindLabel(busy.kind).toLowerCase()} in progress` : null;
-  const reasonOf = (verdict: Verdict) => busyReason ?? (verdict.allowed ? null : verdict.reason);
-  const startError = start.isError ? start.error : null;
-  // Start has no confirmation: its error (NO_VF_AVAILABLE when no VF is free, R8) shows here.
-  const lastError = startError ?? [stop, reboot].find((m) => m.isError)?.error;
+  const vmActions = [
+    ["start", "Start", vm.actions.start],
+    ["stop", "Stop", vm.actions.stop],
+    ["reboot", "Reboot", vm.actions.reboot],
+    ["migrate", "Migrate", vm.actions.migrate],
+    ["delete", "Delete", vm.actions.delete],
+  ] as const;
+  // A rule's refusal (R9, R10…) is spelled out under the buttons, where a long reason has room; a
+  // plain state one, or the running operation (said below), stays in the tooltip.
+  const spelled = (verdict: Verdict) =>
+    !busy && !verdict.allowed && verdict.code !== "VM_INVALID_STATE";
+  /** Core's verdict on one action, for its button. */
+  const verdictOf = (action: VmAction, verdict: Verdict) => ({
+    size: "md" as const,
+    disabledReason: busy
+      ? `${operationKindLabel(busy.kind).toLowerCase()} in progress`
+      : verdict.allowed
+        ? null
+        : verdict.reason,
+    quietReason: true,
+    ...(spelled(verdict)
+      ? { reasonElsewhere: `vm-why-${action}` }
+      : { reasonId: `vm-why-${action}` }),
+    testId: `vm-action-${action}`,
+  });
 
-  const button = (
-    action: VmAction,
+  /** Stop and reboot: asked first, then the VM's page follows the operation. */
+  const confirmed = (
+    action: "stop" | "reboot",
     label: string,
-    verdict: Verdict,
-    onClick: () => void,
-    className = "btn",
-  ) => {
-    const reason = reasonOf(verdict);
-    // Rule refusals (R9, R10…) are spelled out under the buttons; plain state ones are in the tooltip.
-    const spelled = reason !== null && !busy && verdict.code !== "VM_INVALID_STATE";
-    return (
-      <button
-        type="button"
-        className={className}
-        onClick={onClick}
-        disabled={reason !== null}
-        title={reason ? `${label} — ${reason}` : undefined}
-        aria-describedby={reason ? `vm-why-${action}` : undefined}
-        data-testid={`vm-action-${action}`}
-      >
-        {label}
-        {reason && !spelled && !busy ? (
-          <span className="sr-only" id={`vm-why-${action}`}>
-            {reason}
-          </span>
-        ) : null}
-      </button>
-    );
-  };
-  const spelledReasons = (
-    [
-      ["start", "Start", vm.actions.start],
-      ["stop", "Stop", vm.actions.stop],
-      ["reboot", "Reboot", vm.actions.reboot],
-      ["migrate", "Migrate", vm.actions.migrate],
-      ["delete", "Delete", vm.actions.delete],
-    ] as const
-  ).filter(([, , verdict]) => !busy && !verdict.allowed && verdict.code !== "VM_INVALID_STATE");
+    mutation: { mutateAsync: (input: { vmId: string }) => Promise<unknown> },
+    body: ReactNode,
+  ) => (
+    <ActionConfirm
+      label={label}
+      {...verdictOf(action, vm.actions[action])}
+      variant="default"
+      title={`${label} ${vm.name}?`}
+      confirmLabel={label}
+      danger
+      action={() => mutation.mutateAsync({ vmId: vm.id })}
+      onDone={refresh}
+      body={body}
+    />
+  );
 
   return (
     <div className="actions-wrap">
       <div className="actions" role="group" aria-label="VM actions">
-        {button("start", "Start", vm.actions.start, () => start.mutate({ vmId: vm.id }))}
-        {button("stop", "Stop", vm.actions.stop, () => setConfirm("stop"))}
-        {button("reboot", "Reboot", vm.actions.reboot, () => setConfirm("reboot"))}
-        {button("migrate", "Migrate", vm.actions.migrate, () => setConfirm("migrate"))}
-        {button(
-          "delete",
-          "Delete",
-          vm.actions.delete,
-          () => setConfirm("delete"),
-          "btn btn-danger-outline",
+        {/* Start has no confirmation: its error (NO_VF_AVAILABLE when no VF is free, R8) shows below. */}
+        <ReasonedButton
+          label="Start"
+          {...verdictOf("start", vm.actions.start)}
+          onClick={() => start.mutate({ vmId: vm.id })}
+        />
+        {confirmed("stop", "Stop", stop, [
+          <p key="what">The guest is shut down.</p>,
+          vm.vfNicCount > 0 ? (
+            <p key="vfs">
+              Its {vm.vfNicCount === 1 ? "VF is" : `${vm.vfNicCount} VFs are`} released. The NICs
+              keep their type, MAC and IP, and get a VF back at the next start — the same one if it
+              is still free.
+            </p>
+          ) : null,
+        ])}
+        {confirmed(
+          "reboot",
+          "Reboot",
+          reboot,
+          "The guest restarts. It keeps its host and its VFs.",
         )}
+        <ReasonedButton
+          label="Migrate"
+          {...verdictOf("migrate", vm.actions.migrate)}
+          onClick={() => setMigrating(true)}
+        />
+        <ActionConfirm
+          label="Delete"
+          {...verdictOf("delete", vm.actions.delete)}
+          title={`Delete ${vm.name}?`}
+          confirmLabel="Delete VM"
+          danger
+          action={() => remove.mutateAsync({ vmId: vm.id })}
+          // The VM page has nothing to show once the delete is accepted: the list shows it going.
+          onDone={() => {
+            refresh();
+            router.push("/vms");
+          }}
+          body="The VM and its disks are removed; its VFs, IP and MAC addresses are freed and its EIPs detached. This cannot be undone."
+        />
       </div>
       {busy ? (
         <p className="actions-note" role="status">
@@ -337,88 +361,32 @@ function VmActions({ vm }: { vm: VmDetail }) {
           {busy.status.toLowerCase()}.
         </p>
       ) : null}
-      {spelledReasons.map(([action, label, verdict]) => (
-        <p
-          key={action}
-          className="actions-note action-why"
-          id={`vm-why-${action}`}
-          data-testid={`vm-why-${action}`}
-        >
-          <strong>{label}:</strong> {verdict.reason}
-        </p>
-      ))}
-      {lastError && confirm === null ? <ErrorBox error={lastError} /> : null}
-
-      <ConfirmDialog
-        open={confirm === "stop"}
-        title={`Stop ${vm.name}?`}
-        confirmLabel="Stop"
-        danger
-        pending={stop.isPending}
-        error={stop.isError ? <ErrorBox error={stop.error} /> : null}
-        onClose={() => {
-          setConfirm(null);
-          stop.reset();
-        }}
-        onConfirm={() => stop.mutate({ vmId: vm.id })}
-      >
-        <p>The guest is shut down.</p>
-        {vm.vfNicCount > 0 ? (
-          <p>
-            Its {vm.vfNicCount === 1 ? "VF is" : `${vm.vfNicCount} VFs are`} released. The NICs keep
-            their type, MAC and IP, and get a VF back at the next start — the same one if it is
-            still free.
+      {vmActions
+        .filter(([, , verdict]) => spelled(verdict))
+        .map(([action, label, verdict]) => (
+          <p
+            key={action}
+            className="actions-note action-why"
+            id={`vm-why-${action}`}
+            data-testid={`vm-why-${action}`}
+          >
+            <strong>{label}:</strong> {verdict.reason}
           </p>
-        ) : null}
-      </ConfirmDialog>
+        ))}
+      {start.isError ? <ErrorBox error={start.error} /> : null}
 
-      <ConfirmDialog
-        open={confirm === "reboot"}
-        title={`Reboot ${vm.name}?`}
-        confirmLabel="Reboot"
-        danger
-        pending={reboot.isPending}
-        error={reboot.isError ? <ErrorBox error={reboot.error} /> : null}
-        onClose={() => {
-          setConfirm(null);
-          reboot.reset();
-        }}
-        onConfirm={() => reboot.mutate({ vmId: vm.id })}
-      >
-        <p>The guest restarts. It keeps its host and its VFs.</p>
-      </ConfirmDialog>
-
-      {confirm === "migrate" ? (
+      {migrating ? (
         <MigrateDialog
           vm={vm}
           pending={migrate.isPending}
           error={migrate.isError ? migrate.error : null}
           onClose={() => {
-            setConfirm(null);
+            setMigrating(false);
             migrate.reset();
           }}
           onConfirm={(targetHostId) => migrate.mutate({ vmId: vm.id, targetHostId })}
         />
       ) : null}
-
-      <ConfirmDialog
-        open={confirm === "delete"}
-        title={`Delete ${vm.name}?`}
-        confirmLabel="Delete VM"
-        danger
-        pending={remove.isPending}
-        error={remove.isError ? <ErrorBox error={remove.error} /> : null}
-        onClose={() => {
-          setConfirm(null);
-          remove.reset();
-        }}
-        onConfirm={() => remove.mutate({ vmId: vm.id })}
-      >
-        <p>
-          The VM and its disks are removed; its VFs, IP and MAC addresses are freed and its EIPs
-          detached. This cannot be undone.
-        </p>
-      </ConfirmDialog>
     </div>
   );
 }
