@@ -5,6 +5,11 @@
 import type { VfCountersReport } from "@virtfn/agent-client";
 import { Prisma, queryRows, type Db } from "@virtfn/db";
 import type { AgentTarget } from "../runtime/context";
+import { requireInventoryReader, type Actor } from "../shared/actor";
+import { notFound } from "../shared/errors";
+import { vmVisibleWhere } from "../vms/access";
+import { nicIdInput, type NicIdInput } from "../vms/schemas";
+import { pfIdInput, type PfIdInput } from "./schemas";
 
 /** Samples kept per VF NIC: half an hour at the default 30 s period. */
 export const VF_COUNTER_RING = 60;
@@ -237,55 +242,95 @@ function sampleOf(row: {
   };
 }
 
-/** A VF NIC's ring, oldest first, with the rates between its samples (for the VM page chart). */
+/** What the VM page charts for one NIC. */
+export interface NicCounterHistory {
+  nicId: string;
+  /** The newest sample; null before the first collection or for a NIC that never held a VF. */
+  latest: VfCounterSample | null;
+  rates: VfCounterRate[];
+}
+
+/**
+ * A VF NIC's ring, oldest first, with the rates between its samples (the VM page's chart). Same
+ * visibility as the VM: a NIC of a VM the actor cannot see is NOT_FOUND.
+ */
 export async function nicCounterHistory(
   db: Db,
-  nicId: string,
-): Promise<{ latest: VfCounterSample | null; rates: VfCounterRate[] }> {
+  actor: Actor,
+  rawInput: NicIdInput,
+): Promise<NicCounterHistory> {
+  const { nicId } = nicIdInput.parse(rawInput);
+  const nic = await db.vmNic.findFirst({
+    where: { id: nicId, vm: vmVisibleWhere(actor) },
+    select: { id: true },
+  });
+  if (nic === null) throw notFound("NIC", nicId);
   const rows = await db.vfCounterSample.findMany({ where: { nicId }, orderBy: { seq: "asc" } });
   const samples = rows.map(sampleOf);
   const last = samples.at(-1);
   return {
+    nicId,
     latest: last === undefined ? null : { takenAt: last.takenAt, values: last.values },
     rates: vfCounterRates(samples),
   };
 }
 
-/** The latest counters of each VF of a PF that a NIC holds (for the per-PF view). */
+/** One VF of a PF in the per-PF counters view. */
+export interface PfVfCounterRow {
+  vfIndex: number;
+  pciAddress: string;
+  vmId: string;
+  vm: string;
+  nic: string;
+  latest: VfCounterSample;
+  /** Per-second rates over the last two samples; null before there are two on this VF. */
+  rate: VfCounterValues | null;
+}
+
+/**
+ * The latest counters of every VF of a PF that a NIC holds, with its rate over the last two
+ * samples (the per-PF view). Admins and auditors, like the rest of the physical inventory.
+ */
 export async function pfVfCounters(
   db: Db,
-  pfId: string,
-): Promise<
-  Array<{ vfIndex: number; vm: string; vmId: string; nic: string; sample: VfCounterSample }>
-> {
+  actor: Actor,
+  rawInput: PfIdInput,
+): Promise<{ pfId: string; vfs: PfVfCounterRow[] }> {
+  requireInventoryReader(actor);
+  const { pfId } = pfIdInput.parse(rawInput);
+  const pf = await db.physicalNic.findUnique({ where: { id: pfId }, select: { id: true } });
+  if (pf === null) throw notFound("PhysicalNic", pfId);
   const vfs = await db.virtualFunction.findMany({
     where: { pfId, heldBy: { isNot: null } },
     orderBy: { index: "asc" },
     select: {
       id: true,
       index: true,
+      pciAddress: true,
       heldBy: {
         select: {
           deviceIndex: true,
           vm: { select: { id: true, name: true } },
-          counterSamples: { orderBy: { seq: "desc" }, take: 1 },
+          counterSamples: { orderBy: { seq: "desc" }, take: 2 },
         },
       },
     },
   });
-  const out = [];
+  const rows: PfVfCounterRow[] = [];
   for (const vf of vfs) {
     const nic = vf.heldBy;
-    const row = nic?.counterSamples[0];
-    if (nic === null || nic === undefined || row === undefined || row.vfId !== vf.id) continue;
-    const { takenAt, values } = sampleOf(row);
-    out.push({
+    const [newest, before] = (nic?.counterSamples ?? []).map(sampleOf);
+    if (nic === null || newest === undefined || newest.vfId !== vf.id) continue;
+    const rate = before === undefined ? undefined : vfCounterRates([before, newest])[0];
+    rows.push({
       vfIndex: vf.index,
-      vm: nic.vm.name,
+      pciAddress: vf.pciAddress,
       vmId: nic.vm.id,
+      vm: nic.vm.name,
       nic: `net${nic.deviceIndex}`,
-      sample: { takenAt, values },
+      latest: { takenAt: newest.takenAt, values: newest.values },
+      rate: rate?.perSecond ?? null,
     });
   }
-  return out;
+  return { pfId, vfs: rows };
 }

@@ -26,6 +26,7 @@ import { ActionConfirm } from "~/components/ui/ActionConfirm";
 import { EditHostDialog } from "./EditHostDialog";
 import { HostAllocationPanel } from "./HostAllocationPanel";
 import { RestoreDialog, SplitDialog } from "./PfDialogs";
+import { PfCountersButton } from "./PfCounters";
 import { VfPoolsButton } from "./VfPools";
 
 type Action = "reconnect" | "iommu" | "reboot" | "delete";
@@ -376,6 +377,7 @@ function NicTable({ host, pfOps }: { host: HostDetail; pfOps: OperationView[] })
                       SR-IOV restore
                     </button>
                     <VfPoolsButton host={host} nic={nic} />
+                    <PfCountersButton host={host} nic={nic} />
                   </div>
                   {active ? (
                     <div className="nic-op" data-testid="nic-operation">
