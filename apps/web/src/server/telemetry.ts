@@ -53,7 +53,7 @@ export function webTelemetry(
         logger.warn({ err: error }, "metrics: could not read the fleet's numbers"),
     });
     // One series set per VF in use (six counters each): see README "Metrics" for the cardinality.
-    if (process.env.VIRTFN_METRICS_VF_COUNTERS !== "0")
+    if (process.env.VIRTFN_METRICS_PER_VF !== "0")
       registerVfCounterCollectors({
         registry,
         read: () => latestVfCounters(getDb()),
