@@ -11,27 +11,7 @@ import { addSimHost, type SimHost } from "../../worker/test/sriov-helpers";
 import { catalog, network, runningVm, split } from "../../worker/test/vms-helpers";
 import { metricsResponse } from "../src/server/metrics-endpoint";
 import { webTelemetry } from "../src/server/telemetry";
-
-interface Sample {
-  name: string;
-  labels: Record<string, string>;
-  value: number;
-}
-
-/** The Prometheus text format, enough of it for these series (no escaped quotes in labels). */
-function parse(text: string): Sample[] {
-  const samples: Sample[] = [];
-  for (const line of text.split("\n")) {
-    if (line === "" || line.startsWith("#")) continue;
-    const match = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (!match) throw new Error(`not a sample line: ${line}`);
-    const labels: Record<string, string> = {};
-    for (const pair of (match[2] ?? "").matchAll(/(\w+)="([^"]*)"/g))
-      labels[pair[1] ?? ""] = pair[2] ?? "";
-    samples.push({ name: match[1] ?? "", labels, value: Number(match[3]) });
-  }
-  return samples;
-}
+import { parsePrometheusText as parse, type Sample } from "./prometheus-text";
 
 const scrape = async () => {
   const response = await metricsResponse(new Request("http://127.0.0.1/api/metrics"), undefined);

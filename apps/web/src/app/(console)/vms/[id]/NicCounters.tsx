@@ -86,6 +86,45 @@ function NicCounters({ nic }: { nic: VmNicView }) {
   );
 }
 
+/** One direction's totals, each with its latest rate beside it. */
+function DirectionRow({
+  label,
+  bytes,
+  packets,
+  dropped,
+  rates,
+}: {
+  label: string;
+  bytes: [number | null, number | null];
+  packets: [number | null, number | null];
+  dropped: [number | null, number | null];
+  rates: boolean;
+}) {
+  return (
+    <tr>
+      <th scope="row">{label}</th>
+      <td>
+        {byteTotal(bytes[0])}{" "}
+        {rates ? <span className="sub-inline">{bitRate(bytes[1])}</span> : null}
+      </td>
+      <td>
+        {countTotal(packets[0])}{" "}
+        {rates ? <span className="sub-inline">{perSecond(packets[1])}</span> : null}
+      </td>
+      {dropped[0] === null ? (
+        <td title={NOT_COUNTED} data-testid="counter-absent">
+          —
+        </td>
+      ) : (
+        <td>
+          {countTotal(dropped[0])}{" "}
+          {rates ? <span className="sub-inline">{perSecond(dropped[1])}</span> : null}
+        </td>
+      )}
+    </tr>
+  );
+}
+
 function Totals({
   values,
   takenAt,
@@ -95,16 +134,7 @@ function Totals({
   takenAt: Date;
   lastRate: VfCounterValues | null;
 }) {
-  const dropCell = (total: number | null, rate: number | null) =>
-    total === null ? (
-      <td title={NOT_COUNTED} data-testid="counter-absent">
-        —
-      </td>
-    ) : (
-      <td>
-        {countTotal(total)} <span className="sub-inline">{perSecond(rate)}</span>
-      </td>
-    );
+  const rate = (name: keyof VfCounterValues) => lastRate?.[name] ?? null;
   return (
     <div className="table-wrap">
       <table className="data">
@@ -120,30 +150,20 @@ function Totals({
           </tr>
         </thead>
         <tbody>
-          <tr>
-            <th scope="row">RX</th>
-            <td>
-              {byteTotal(values.rxBytes)}{" "}
-              <span className="sub-inline">{bitRate(lastRate?.rxBytes ?? null)}</span>
-            </td>
-            <td>
-              {countTotal(values.rxPackets)}{" "}
-              <span className="sub-inline">{perSecond(lastRate?.rxPackets ?? null)}</span>
-            </td>
-            {dropCell(values.rxDropped, lastRate?.rxDropped ?? null)}
-          </tr>
-          <tr>
-            <th scope="row">TX</th>
-            <td>
-              {byteTotal(values.txBytes)}{" "}
-              <span className="sub-inline">{bitRate(lastRate?.txBytes ?? null)}</span>
-            </td>
-            <td>
-              {countTotal(values.txPackets)}{" "}
-              <span className="sub-inline">{perSecond(lastRate?.txPackets ?? null)}</span>
-            </td>
-            {dropCell(values.txDropped, lastRate?.txDropped ?? null)}
-          </tr>
+          <DirectionRow
+            label="RX"
+            bytes={[values.rxBytes, rate("rxBytes")]}
+            packets={[values.rxPackets, rate("rxPackets")]}
+            dropped={[values.rxDropped, rate("rxDropped")]}
+            rates={lastRate !== null}
+          />
+          <DirectionRow
+            label="TX"
+            bytes={[values.txBytes, rate("txBytes")]}
+            packets={[values.txPackets, rate("txPackets")]}
+            dropped={[values.txDropped, rate("txDropped")]}
+            rates={lastRate !== null}
+          />
         </tbody>
       </table>
     </div>
