@@ -14,27 +14,7 @@ import { handleRest } from "../src/server/rest/handler";
 import { restRouteOf } from "../src/server/rest/route-label";
 import { metricsResponse } from "../src/server/metrics-endpoint";
 import { instrumented, webTelemetry } from "../src/server/telemetry";
-
-interface Sample {
-  name: string;
-  labels: Record<string, string>;
-  value: number;
-}
-
-/** The Prometheus text format, enough of it for these series (no escaped quotes in labels). */
-function parse(text: string): Sample[] {
-  const samples: Sample[] = [];
-  for (const line of text.split("\n")) {
-    if (line === "" || line.startsWith("#")) continue;
-    const match = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (!match) throw new Error(`not a sample line: ${line}`);
-    const labels: Record<string, string> = {};
-    for (const pair of (match[2] ?? "").matchAll(/(\w+)="([^"]*)"/g))
-      labels[pair[1] ?? ""] = pair[2] ?? "";
-    samples.push({ name: match[1] ?? "", labels, value: Number(match[3]) });
-  }
-  return samples;
-}
+import { parsePrometheusText as parse, type Sample } from "./prometheus-text";
 
 /** The value of the one sample with this name and these labels, or undefined. */
 function value(samples: Sample[], name: string, labels: Record<string, string> = {}) {

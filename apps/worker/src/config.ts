@@ -12,6 +12,7 @@ const WorkerEnv = z.object({
   VIRTFN_RECONCILE_JITTER: z.coerce.number().min(0).max(0.5).default(0.1),
   VIRTFN_RECONCILE_LEASE_MS: z.coerce.number().int().min(1000).optional(),
   VIRTFN_RECONCILE_FULL_EVERY: z.coerce.number().int().min(1).max(1000).optional(),
+  VIRTFN_VF_COUNTERS_MS: z.coerce.number().int().min(0).default(30_000),
   // The outbox trigger's NOTIFY wakes the dispatcher on commit; this poll is only the safety net.
   VIRTFN_DISPATCH_MS: z.coerce.number().int().min(10).default(1000),
   VIRTFN_JOB_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(4),
@@ -47,6 +48,8 @@ export type WorkerConfig = {
   reconcileLeaseMs?: number;
   /** A host found in sync is compared in full at least every this many periods; default 6. */
   reconcileFullEvery?: number;
+  /** How often each host's VF counters are read; unset or 0: not collected (tests drive it). */
+  vfCountersMs?: number;
   /** Safety-net poll of the outbox; commits wake the dispatcher at once through LISTEN/NOTIFY. */
   dispatchMs: number;
   jobAttempts: number;
@@ -101,6 +104,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): WorkerConfi
     reconcileMs: parsed.VIRTFN_RECONCILE_MS,
     reconcileInFlight: parsed.VIRTFN_RECONCILE_IN_FLIGHT,
     reconcileJitter: parsed.VIRTFN_RECONCILE_JITTER,
+    vfCountersMs: parsed.VIRTFN_VF_COUNTERS_MS,
     ...(parsed.VIRTFN_RECONCILE_LEASE_MS === undefined
       ? {}
       : { reconcileLeaseMs: parsed.VIRTFN_RECONCILE_LEASE_MS }),

@@ -18,12 +18,14 @@ import { startRequeuer } from "./outbox/requeue";
 import { createQueues, queueStats, type OperationJob } from "./queues/producer";
 import { startReconciler, type Reconciler } from "./reconciler/reconciler";
 import { startVfCountCompaction } from "./maintenance/vf-counts";
+import { startVfCounterCollector, type VfCounterCollector } from "./counters/vf-counters";
 
 const DEFAULT_AGENT_OUTAGE_MS = 45_000;
 const DEFAULT_REQUEUE_MS = 10_000;
 
 export interface RunningWorker {
   reconciler: Reconciler;
+  vfCounters: VfCounterCollector;
   /** Moves pending outbox entries now instead of waiting for the next tick. */
   dispatchNow(): Promise<number>;
   metrics: WorkerMetrics;
@@ -124,9 +126,17 @@ export async function startWorker(
     log(`metrics, liveness and readiness on port ${server.port}`, { port: server.port });
   }
   const vfCounts = startVfCountCompaction({ db, log });
+  const vfCounters = startVfCounterCollector({
+    db,
+    agentFor,
+    periodMs: config.vfCountersMs ?? 0,
+    maxInFlight: config.reconcileInFlight ?? 16,
+    log,
+  });
 
   return {
     reconciler,
+    vfCounters,
     dispatchNow: () => dispatcher.flush(),
     metrics,
     httpPort: server?.port ?? null,
@@ -137,6 +147,7 @@ export async function startWorker(
       await dispatcher.stop();
       await reconciler.stop();
       await vfCounts.stop();
+      await vfCounters.stop();
       await Promise.all(workers.map((worker) => worker.close()));
       await Promise.all(Object.values(queues).map((queue) => queue.close()));
       producerConnection.disconnect();

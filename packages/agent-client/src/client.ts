@@ -130,6 +130,8 @@ export function createAgentClient(options: AgentClientOptions) {
     reboot: (o?: CallOptions) => call("reboot", {}, undefined, o),
 
     listPhysicalNics: (o?: CallOptions) => call("listNics", {}, undefined, o),
+    /** Traffic counters of the VFs whose driver keeps them (not part of the snapshot). */
+    vfCounters: (o?: CallOptions) => call("vfCounters", {}, undefined, o),
     /** Starts the split/restore and returns at once; taskId equals operationId, so repeats are safe. */
     setVfCount: (
       pciAddress: string,

@@ -8,6 +8,7 @@ export * from "./schemas/nic";
 export * from "./schemas/snapshot";
 export * from "./schemas/task";
 export * from "./schemas/vf-port";
+export * from "./schemas/vf-counters";
 export {
   createAgentClient,
   type AgentClient,

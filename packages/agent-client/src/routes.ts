@@ -23,6 +23,7 @@ import {
 import { PhysicalNic, SetVfCountRequest, TaskRef, UnbindDriverResponse } from "./schemas/nic";
 import { HostSnapshot, SnapshotChange, SnapshotDigest } from "./schemas/snapshot";
 import { Task } from "./schemas/task";
+import { VfCountersReport } from "./schemas/vf-counters";
 import { SetVfPortRequest, VfPortObserved, VfResetResult } from "./schemas/vf-port";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "DELETE";
@@ -154,6 +155,15 @@ export const routes = {
     params: pciParams,
     body: null,
     response: VfResetResult,
+    idempotent: true,
+  }),
+  // Traffic counters of the VFs whose driver keeps them; read apart from the snapshot.
+  vfCounters: route({
+    method: "GET",
+    path: "/v1/vf-counters",
+    params: noParams,
+    body: null,
+    response: VfCountersReport,
     idempotent: true,
   }),
   getTask: route({

@@ -35,6 +35,7 @@ export * from "./sriov/schemas";
 export * from "./sriov/commands";
 export * from "./sriov/availability";
 export * from "./sriov/queries";
+export * from "./sriov/vf-counters";
 export { vmDomainName } from "./sriov/holders";
 export { reapplyDesiredVfs, reattachVmVfs, type ReapplyOutcome } from "./sriov/reapply";
 export * from "./networks/ip";

@@ -7,3 +7,4 @@ export * from "./metrics/worker";
 export * from "./metrics/http";
 export * from "./metrics/fleet";
 export { Registry } from "prom-client";
+export * from "./metrics/vf-counters";

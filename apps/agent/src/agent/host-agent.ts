@@ -22,6 +22,8 @@ import {
   type UnbindDriverResponse,
   type VfPortObserved,
   type VfPortSettings,
+  type VfCounters,
+  type VfCountersReport,
   type VfResetResult,
   type VnicSpec,
 } from "@virtfn/agent-client";
@@ -38,6 +40,7 @@ import {
   readVfRefs,
 } from "../host/nics";
 import { applyVfCount, kernelError } from "../host/sriov";
+import { readVfCounters } from "../host/vf-counters";
 import { applyVfPort, resetVfPort } from "../host/vf-port";
 import type { DomainRecord, Hypervisor } from "../hypervisor/types";
 import type { Clock } from "../platform/clock";
@@ -216,6 +219,15 @@ export class HostAgent {
     // NICs are read side by side: each is a few dozen small sysfs reads, and a host
     // connect waits for all of them.
     return Promise.all(refs.map((ref) => readPhysicalNic(ctx, ref)));
+  }
+
+  /** Counters of the VFs whose PF driver keeps them; one `ip -s -j link` per such PF. */
+  async vfCounters(): Promise<VfCountersReport> {
+    const vfs: VfCounters[] = [];
+    for (const nic of await this.listNics())
+      if (nic.name !== null)
+        vfs.push(...(await readVfCounters(this.host.runner, { ...nic, name: nic.name })));
+    return { vfs };
   }
 
   private async iommuActive(): Promise<boolean> {

@@ -9,6 +9,7 @@ import { knownNicModels } from "../profiles/load";
 import type { HostProfile } from "../profiles/schema";
 import { simHostCommands } from "../sim/commands";
 import { SimKernel } from "../sim/kernel";
+import { SimTraffic } from "../sim/traffic";
 
 export interface SimBackendOptions {
   stateDir: string;
@@ -47,7 +48,11 @@ export async function createSimBackend(
   );
   const agent = new HostAgent({
     backend: "sim",
-    host: { sys: kernel.sys, proc: kernel.proc, runner: simHostCommands(kernel) },
+    host: {
+      sys: kernel.sys,
+      proc: kernel.proc,
+      runner: simHostCommands(kernel, new SimTraffic(hypervisor, clock)),
+    },
     hypervisor,
     migrator: httpMigrator(hypervisor),
     clock,

@@ -26,6 +26,7 @@ export function handlersFor(agent: HostAgent): Handlers {
     unbindPfDriver: ({ params }) => agent.unbindPfDriver(params.pci),
     setVfPort: ({ params, body }) => agent.setVfPort(params.pci, body.settings),
     resetVf: ({ params }) => agent.resetVf(params.pci),
+    vfCounters: () => agent.vfCounters(),
     getTask: async ({ params }) => agent.getTask(params.id),
     listDomains: () => agent.listDomains(),
     defineDomain: ({ body }) => agent.defineDomain(body),

@@ -2,6 +2,7 @@ import type { CommandResult, CommandRunner } from "../platform/runner";
 import { readTrimmed } from "../platform/io";
 import { simIp } from "./ip-link";
 import type { SimKernel } from "./kernel";
+import type { SimTraffic } from "./traffic";
 
 const ok = (stdout = ""): CommandResult => ({ stdout, stderr: "", exitCode: 0 });
 const fail = (stderr: string, exitCode = 1): CommandResult => ({ stdout: "", stderr, exitCode });
@@ -110,7 +111,10 @@ async function bridge(kernel: SimKernel, args: readonly string[]): Promise<Comma
 }
 
 /** The host commands of a sim host. virsh is not here: the sim's hypervisor is not driven by virsh. */
-export function simHostCommands(kernel: SimKernel): CommandRunner {
+export function simHostCommands(
+  kernel: SimKernel,
+  traffic: SimTraffic | null = null,
+): CommandRunner {
   return {
     async run(command, args) {
       switch (command) {
@@ -125,7 +129,7 @@ export function simHostCommands(kernel: SimKernel): CommandRunner {
         case "bridge":
           return bridge(kernel, args);
         case "ip":
-          return simIp(kernel, args);
+          return simIp(kernel, args, async () => traffic?.read() ?? new Map());
         default:
           return fail(`${command}: command not found`, 127);
       }

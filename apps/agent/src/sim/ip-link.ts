@@ -3,6 +3,7 @@ import { readVfRefs } from "../host/nics";
 import { readTrimmed } from "../platform/io";
 import { FRESH_SIM_VF_PORT, type SimVfPort } from "./host-state";
 import type { SimKernel } from "./kernel";
+import { NO_SIM_TRAFFIC, type SimVfTraffic } from "./traffic";
 
 const ok = (stdout = ""): CommandResult => ({ stdout, stderr: "", exitCode: 0 });
 const fail = (stderr: string, exitCode = 2): CommandResult => ({ stdout: "", stderr, exitCode });
@@ -44,6 +45,39 @@ async function show(kernel: SimKernel, dev: string): Promise<CommandResult> {
     lines.push(vfLine(vf.index, port, nic.profile.vfPort));
   }
   return ok(`${lines.join("\n")}\n`);
+}
+
+/**
+ * `ip -s -j link show dev <pf>`, the parts the agent reads: every VF with its stats, as Linux 5.14
+ * sends them (IFLA_VF_STATS for every VF, zero where the driver counts nothing) and iproute2
+ * prints them (print_vf_stats64: "tx_bytes" and "tx_packets" under "tx").
+ */
+async function showJson(
+  kernel: SimKernel,
+  dev: string,
+  traffic: ReadonlyMap<string, SimVfTraffic>,
+): Promise<CommandResult> {
+  const nic = pfOf(kernel, dev);
+  if (nic === undefined) return fail(`Device "${dev}" does not exist.`, 1);
+  const vfinfo = (await readVfRefs(kernel.sys, nic.pciAddress)).map((vf) => {
+    const t = traffic.get(vf.pciAddress) ?? NO_SIM_TRAFFIC;
+    return {
+      vf: vf.index,
+      address: (kernel.state.vfPorts[vf.pciAddress] ?? FRESH_SIM_VF_PORT).mac,
+      stats: {
+        rx: {
+          bytes: t.rxBytes,
+          packets: t.rxPackets,
+          multicast: 0,
+          broadcast: 0,
+          dropped: t.rxDropped,
+        },
+        tx: { tx_bytes: t.txBytes, tx_packets: t.txPackets, dropped: t.txDropped },
+      },
+    };
+  });
+  const index = kernel.profile.nics.indexOf(nic) + 2;
+  return ok(JSON.stringify([{ ifindex: index, ifname: dev, vfinfo_list: vfinfo }]));
 }
 
 /** `ip link set [dev] <pf> vf <n> key value …`, with the refusals the PF driver would give. */
@@ -105,14 +139,19 @@ async function setVf(
 }
 
 /** The part of iproute2's `ip link` that the agent uses for VF ports. */
-export async function simIp(kernel: SimKernel, args: readonly string[]): Promise<CommandResult> {
-  const plain = args.filter((a) => a !== "-d" && a !== "-details");
+export async function simIp(
+  kernel: SimKernel,
+  args: readonly string[],
+  traffic: () => Promise<ReadonlyMap<string, SimVfTraffic>>,
+): Promise<CommandResult> {
+  const json = args.includes("-j");
+  const plain = args.filter((a) => !["-d", "-details", "-s", "-j"].includes(a));
   if (plain[0] !== "link") return fail("ip: only link is emulated", 64);
   const rest = plain.slice(2);
   const dev = rest[0] === "dev" ? rest[1] : rest[0];
   const after = rest[0] === "dev" ? rest.slice(2) : rest.slice(1);
   if (dev === undefined) return fail("ip link: the sim needs a device", 64);
-  if (plain[1] === "show") return show(kernel, dev);
+  if (plain[1] === "show") return json ? showJson(kernel, dev, await traffic()) : show(kernel, dev);
   if (plain[1] === "set") return setVf(kernel, dev, after);
   return fail(`ip link ${plain[1] ?? ""}: not emulated`, 64);
 }

@@ -1,13 +1,14 @@
 // The web process's logger and metrics: one of each per process. Dev HMR re-evaluates modules,
 // so they live on globalThis like the Prisma client; a second registration would throw.
 import { randomUUID } from "node:crypto";
-import { fleetMetrics } from "@virtfn/core";
+import { fleetMetrics, latestVfCounters } from "@virtfn/core";
 import {
   createHttpMetrics,
   createLogger,
   createRegistry,
   RECONCILE_LAG_BUCKETS,
   registerFleetCollectors,
+  registerVfCounterCollectors,
   type HttpMetrics,
   type Logger,
   type Registry,
@@ -51,6 +52,14 @@ export function webTelemetry(
       onError: (error) =>
         logger.warn({ err: error }, "metrics: could not read the fleet's numbers"),
     });
+    // One series set per VF in use (six counters each): see README "Metrics" for the cardinality.
+    if (process.env.VIRTFN_METRICS_PER_VF !== "0")
+      registerVfCounterCollectors({
+        registry,
+        read: () => latestVfCounters(getDb()),
+        cacheMs: envNumber(process.env.VIRTFN_METRICS_CACHE_MS, 10_000),
+        onError: (error) => logger.warn({ err: error }, "metrics: could not read the VF counters"),
+      });
     globalForTelemetry.virtfnWebTelemetry = {
       logger,
       registry,

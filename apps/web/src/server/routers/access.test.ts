@@ -109,6 +109,7 @@ const inventoryReads: Array<[string, (api: Api) => Promise<unknown>]> = [
   ["sriov.l2Availability", (api) => api.sriov.l2Availability({ l2Id: id })],
   ["sriov.overview", (api) => api.sriov.overview({})],
   ["sriov.pools", (api) => api.sriov.pools({ pfId: id })],
+  ["sriov.pfCounters", (api) => api.sriov.pfCounters({ pfId: id })],
   ["fleet.get", (api) => api.fleet.get({ rolloutId: id })],
   ["fleet.list", (api) => api.fleet.list({})],
 ];
@@ -148,6 +149,7 @@ const memberProcedures: Array<[string, (api: Api) => Promise<unknown>]> = [
   ["vms.setNicType", (api) => api.vms.setNicType({ nicId: id, type: "VF" })],
   ["vms.setNicMigratable", (api) => api.vms.setNicMigratable({ nicId: id, migratable: true })],
   ["vms.migrationProgress", (api) => api.vms.migrationProgress({ vmId: id })],
+  ["vms.nicCounters", (api) => api.vms.nicCounters({ nicId: id })],
   ["vms.setNicVfPort", (api) => api.vms.setNicVfPort({ nicId: id, linkState: "disable" })],
   ["catalog.offerings", (api) => api.catalog.offerings()],
   ["catalog.images", (api) => api.catalog.images()],

@@ -1926,6 +1926,39 @@ export const sriovRouterOutputs = {
     total: z.number(),
     totalExact: z.boolean(),
   }),
+  pfCounters: z.object({
+    pfId: z.string(),
+    vfs: z.array(
+      z.object({
+        vfIndex: z.number(),
+        pciAddress: z.string(),
+        vmId: z.string(),
+        vm: z.string(),
+        nic: z.string(),
+        latest: z.object({
+          takenAt: z.date(),
+          values: z.object({
+            rxBytes: z.number().nullable(),
+            rxPackets: z.number().nullable(),
+            txBytes: z.number().nullable(),
+            txPackets: z.number().nullable(),
+            rxDropped: z.number().nullable(),
+            txDropped: z.number().nullable(),
+          }),
+        }),
+        rate: z
+          .object({
+            rxBytes: z.number().nullable(),
+            rxPackets: z.number().nullable(),
+            txBytes: z.number().nullable(),
+            txPackets: z.number().nullable(),
+            rxDropped: z.number().nullable(),
+            txDropped: z.number().nullable(),
+          })
+          .nullable(),
+      }),
+    ),
+  }),
   pools: z.array(
     z.object({
       id: z.string(),
@@ -2225,6 +2258,35 @@ export const vmsRouterOutputs = {
       sriov: z.object({ allowed: z.boolean(), reason: z.string().nullable() }),
     }),
   ),
+  nicCounters: z.object({
+    nicId: z.string(),
+    latest: z
+      .object({
+        takenAt: z.date(),
+        values: z.object({
+          rxBytes: z.number().nullable(),
+          rxPackets: z.number().nullable(),
+          txBytes: z.number().nullable(),
+          txPackets: z.number().nullable(),
+          rxDropped: z.number().nullable(),
+          txDropped: z.number().nullable(),
+        }),
+      })
+      .nullable(),
+    rates: z.array(
+      z.object({
+        at: z.date(),
+        perSecond: z.object({
+          rxBytes: z.number().nullable(),
+          rxPackets: z.number().nullable(),
+          txBytes: z.number().nullable(),
+          txPackets: z.number().nullable(),
+          rxDropped: z.number().nullable(),
+          txDropped: z.number().nullable(),
+        }),
+      }),
+    ),
+  }),
   create: z.object({
     vm: z.object({
       name: z.string(),

@@ -6,6 +6,8 @@ import {
   deleteVfPool,
   listVfPools,
   listVfPoolsInput,
+  pfIdInput,
+  pfVfCounters,
   restorePfInput,
   restorePhysicalNic,
   searchVfs,
@@ -116,6 +118,20 @@ export const sriovRouter = router({
     .input(searchVfsInput)
     .output(sriovRouterOutputs.vfs)
     .query(({ ctx, input }) => searchVfs(ctx.db, ctx.actor, input)),
+  /** Admin, Auditor. Latest traffic counters and rates of a PF's VFs in use (issue 16). */
+  pfCounters: inventoryProcedure
+    .meta({
+      rest: {
+        route: "GET /pfs/:pfId/vf-counters",
+        tag: "SR-IOV",
+        summary: "Traffic counters of a PF's VFs in use",
+        description:
+          "Admins and auditors. Per VF held by a NIC: the latest sample and the per-second rates over the last two. A counter the PF driver does not keep is null, never 0.",
+      },
+    })
+    .input(pfIdInput)
+    .output(sriovRouterOutputs.pfCounters)
+    .query(({ ctx, input }) => pfVfCounters(ctx.db, ctx.actor, input)),
   /** Admin, Auditor. A PF's VF pools (issue 16) with their L2s, projects and VF counts. */
   pools: inventoryProcedure
     .meta({

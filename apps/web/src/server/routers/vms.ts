@@ -13,6 +13,7 @@ import {
   migrateVmInput,
   migrationCandidates,
   migrationProgress,
+  nicCounterHistory,
   nicIdInput,
   rebootVm,
   setNicMigratable,
@@ -57,6 +58,20 @@ export const vmsRouter = router({
     .input(vmCreateOptionsInput)
     .output(vmsRouterOutputs.createOptions)
     .query(({ ctx, input }) => vmCreateOptions(ctx.db, ctx.actor, input)),
+  /** Signed in, same visibility as get. A VF NIC's traffic counters and rates (issue 16). */
+  nicCounters: authedProcedure
+    .meta({
+      rest: {
+        route: "GET /vm-nics/:nicId/vf-counters",
+        tag: "VMs",
+        summary: "Traffic counters of a VF NIC",
+        description:
+          "The latest sample and the per-second rates between the stored samples (about half an hour). A counter the PF driver does not keep is null, never 0.",
+      },
+    })
+    .input(nicIdInput)
+    .output(vmsRouterOutputs.nicCounters)
+    .query(({ ctx, input }) => nicCounterHistory(ctx.db, ctx.actor, input)),
   /** Project members and admins. R7: all VFs or nothing; returns the VM and its vm.create operation. */
   create: authedProcedure
     .meta({

@@ -26,6 +26,7 @@ import { useTRPC } from "~/trpc/react";
 import { ActionConfirm } from "~/components/ui/ActionConfirm";
 import { HostAllocationPanel } from "./HostAllocationPanel";
 import { RestoreDialog, SplitDialog } from "./PfDialogs";
+import { PfCountersButton } from "./PfCounters";
 import { VfPoolsButton } from "./VfPools";
 
 // The form (react-hook-form, zod and the server's schema) loads when the dialog first opens.
@@ -379,6 +380,7 @@ function NicTable({ host, pfOps }: { host: HostDetail; pfOps: OperationView[] })
                       SR-IOV restore
                     </button>
                     <VfPoolsButton host={host} nic={nic} />
+                    <PfCountersButton host={host} nic={nic} />
                   </div>
                   {active ? (
                     <div className="nic-op" data-testid="nic-operation">

@@ -17,6 +17,7 @@ import { DetailGate, isNotFound } from "~/components/ui/DetailGate";
 import { useTRPC } from "~/trpc/react";
 import { Breadcrumb, isTransitional, VmStateBadge } from "../shared";
 import { MigrationPhases } from "./MigrationPhases";
+import { NicCountersPanel } from "./NicCounters";
 import { AttachNicDialog, NicTable } from "./NicTable";
 
 type VmAction = "start" | "stop" | "reboot" | "migrate" | "delete";
@@ -188,6 +189,7 @@ export function VmDetailPage({ vmId, readOnly }: { vmId: string; readOnly: boole
         <NicsHeader vm={v} readOnly={readOnly} />
         <NicTable vm={v} readOnly={readOnly} />
       </section>
+      <NicCountersPanel vm={v} />
 
       <section className="panel">
         <h2>

@@ -1,0 +1,122 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import type { HostDetail, NicDetail } from "@virtfn/core";
+import Link from "next/link";
+import { useState } from "react";
+import { Dialog } from "~/components/Dialog";
+import { ErrorBox } from "~/components/ErrorBox";
+import { bitRate, byteTotal, perSecond } from "~/lib/counters";
+import { relativeTime } from "~/lib/format";
+import { useTRPC } from "~/trpc/react";
+
+// The per-PF counters view (issue 16): every VF of the PF that a NIC holds, with its VM, its
+// rates over the last two samples and its totals. A counter the PF driver does not keep is "—".
+
+const NOT_COUNTED = "Not counted by this PF's driver";
+
+/** The button on the PF's row that opens its VF counters (mounted by HostDetailPage). */
+export function PfCountersButton({ host, nic }: { host: HostDetail; nic: NicDetail }) {
+  const [open, setOpen] = useState(false);
+  if (nic.totalVfs === 0 || nic.name === null) return null;
+  return (
+    <>
+      <button
+        type="button"
+        className="btn btn-sm"
+        data-testid="pf-counters-open"
+        onClick={() => setOpen(true)}
+      >
+        VF traffic
+      </button>
+      {open ? <PfCountersDialog host={host} nic={nic} onClose={() => setOpen(false)} /> : null}
+    </>
+  );
+}
+
+function PfCountersDialog({
+  host,
+  nic,
+  onClose,
+}: {
+  host: HostDetail;
+  nic: NicDetail;
+  onClose: () => void;
+}) {
+  const trpc = useTRPC();
+  const counters = useQuery({
+    ...trpc.sriov.pfCounters.queryOptions({ pfId: nic.id }),
+    refetchInterval: 15_000,
+  });
+  return (
+    <Dialog open onClose={onClose} title={`VF traffic: ${nic.label} on ${host.name}`} wide>
+      <div className="dialog-content" data-testid="pf-counters">
+        {counters.isPending ? (
+          <p className="muted">Loading counters…</p>
+        ) : counters.isError ? (
+          <ErrorBox error={counters.error} onRetry={() => void counters.refetch()} />
+        ) : counters.data.vfs.length === 0 ? (
+          <p className="muted" data-testid="pf-counters-empty">
+            No VF counters: no running VM holds a VF of {nic.label}, or its driver ({nic.driver})
+            keeps no VF counters (igb and ixgbe keep none).
+          </p>
+        ) : (
+          <div className="table-wrap">
+            <table className="data" data-testid="pf-counters-table">
+              <thead>
+                <tr>
+                  <th scope="col">VF</th>
+                  <th scope="col">VM · NIC</th>
+                  <th scope="col">RX</th>
+                  <th scope="col">TX</th>
+                  <th scope="col">Packets RX / TX</th>
+                  <th scope="col">Dropped RX / TX</th>
+                  <th scope="col">Read</th>
+                </tr>
+              </thead>
+              <tbody>
+                {counters.data.vfs.map((vf) => {
+                  const v = vf.latest.values;
+                  const r = vf.rate;
+                  const drops =
+                    v.rxDropped === null && v.txDropped === null ? (
+                      <td title={NOT_COUNTED} data-testid="counter-absent">
+                        —
+                      </td>
+                    ) : (
+                      <td>
+                        {perSecond(r?.rxDropped ?? null)} / {perSecond(r?.txDropped ?? null)}
+                      </td>
+                    );
+                  return (
+                    <tr key={vf.pciAddress}>
+                      <td>
+                        #{vf.vfIndex} <span className="sub mono">{vf.pciAddress}</span>
+                      </td>
+                      <td>
+                        <Link href={`/vms/${vf.vmId}`}>{vf.vm}</Link> · {vf.nic}
+                      </td>
+                      <td>
+                        {bitRate(r?.rxBytes ?? null)}{" "}
+                        <span className="sub">{byteTotal(v.rxBytes)}</span>
+                      </td>
+                      <td>
+                        {bitRate(r?.txBytes ?? null)}{" "}
+                        <span className="sub">{byteTotal(v.txBytes)}</span>
+                      </td>
+                      <td>
+                        {perSecond(r?.rxPackets ?? null)} / {perSecond(r?.txPackets ?? null)}
+                      </td>
+                      {drops}
+                      <td>{relativeTime(vf.latest.takenAt)}</td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </div>
+    </Dialog>
+  );
+}

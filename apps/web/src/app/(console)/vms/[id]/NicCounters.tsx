@@ -1,0 +1,171 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import type { VfCounterValues, VmDetail, VmNicView } from "@virtfn/core";
+import { ErrorBox } from "~/components/ErrorBox";
+import { RateChart } from "~/components/RateChart";
+import { bitRate, byteTotal, countTotal, perSecond } from "~/lib/counters";
+import { relativeTime } from "~/lib/format";
+import { useTRPC } from "~/trpc/react";
+
+// The VM page's traffic panel (issue 16): per VF NIC, the rates between the samples the workers
+// stored (about half an hour) as a chart, and the latest totals. A counter the PF driver does
+// not keep shows "—" with the reason, never 0.
+
+const NOT_COUNTED = "Not counted by this VF's PF driver";
+
+/** One panel for all of the VM's VF NICs; nothing when it has none. */
+export function NicCountersPanel({ vm }: { vm: VmDetail }) {
+  const vfNics = vm.nics.filter((nic) => nic.type === "VF");
+  if (vfNics.length === 0) return null;
+  return (
+    <section className="panel" data-testid="nic-counters-panel">
+      <h2>VF traffic</h2>
+      {vfNics.map((nic) => (
+        <NicCounters key={nic.id} nic={nic} />
+      ))}
+    </section>
+  );
+}
+
+function NicCounters({ nic }: { nic: VmNicView }) {
+  const trpc = useTRPC();
+  const counters = useQuery({
+    ...trpc.vms.nicCounters.queryOptions({ nicId: nic.id }),
+    refetchInterval: 15_000,
+  });
+  const title = `${nic.name} · ${nic.mac}${nic.vf ? ` · VF ${nic.vf.pciAddress}` : ""}`;
+  return (
+    <div className="nic-counters" data-testid="nic-counters">
+      <h3>{title}</h3>
+      {counters.isPending ? (
+        <p className="muted">Loading counters…</p>
+      ) : counters.isError ? (
+        <ErrorBox error={counters.error} onRetry={() => void counters.refetch()} />
+      ) : counters.data.latest === null ? (
+        <p className="muted" data-testid="nic-counters-empty">
+          No counters yet. They are read about every 30 s while the VM runs; VFs of PF drivers that
+          keep no VF counters (igb, ixgbe) have none.
+        </p>
+      ) : (
+        <>
+          {counters.data.rates.length > 0 ? (
+            <RateChart
+              label={`Received and sent bit rate of ${nic.name}`}
+              format={bitRate}
+              series={[
+                {
+                  label: "RX",
+                  color: "var(--accent)",
+                  points: counters.data.rates.map((r) => ({
+                    at: r.at,
+                    value: r.perSecond.rxBytes,
+                  })),
+                },
+                {
+                  label: "TX",
+                  color: "var(--ok)",
+                  points: counters.data.rates.map((r) => ({
+                    at: r.at,
+                    value: r.perSecond.txBytes,
+                  })),
+                },
+              ]}
+            />
+          ) : (
+            <p className="muted">One sample so far: the chart starts with the next one.</p>
+          )}
+          <Totals
+            values={counters.data.latest.values}
+            takenAt={counters.data.latest.takenAt}
+            lastRate={counters.data.rates.at(-1)?.perSecond ?? null}
+          />
+        </>
+      )}
+    </div>
+  );
+}
+
+/** One direction's totals, each with its latest rate beside it. */
+function DirectionRow({
+  label,
+  bytes,
+  packets,
+  dropped,
+  rates,
+}: {
+  label: string;
+  bytes: [number | null, number | null];
+  packets: [number | null, number | null];
+  dropped: [number | null, number | null];
+  rates: boolean;
+}) {
+  return (
+    <tr>
+      <th scope="row">{label}</th>
+      <td>
+        {byteTotal(bytes[0])}{" "}
+        {rates ? <span className="sub-inline">{bitRate(bytes[1])}</span> : null}
+      </td>
+      <td>
+        {countTotal(packets[0])}{" "}
+        {rates ? <span className="sub-inline">{perSecond(packets[1])}</span> : null}
+      </td>
+      {dropped[0] === null ? (
+        <td title={NOT_COUNTED} data-testid="counter-absent">
+          —
+        </td>
+      ) : (
+        <td>
+          {countTotal(dropped[0])}{" "}
+          {rates ? <span className="sub-inline">{perSecond(dropped[1])}</span> : null}
+        </td>
+      )}
+    </tr>
+  );
+}
+
+function Totals({
+  values,
+  takenAt,
+  lastRate,
+}: {
+  values: VfCounterValues;
+  takenAt: Date;
+  lastRate: VfCounterValues | null;
+}) {
+  const rate = (name: keyof VfCounterValues) => lastRate?.[name] ?? null;
+  return (
+    <div className="table-wrap">
+      <table className="data">
+        <caption className="muted">
+          Totals since the VF was last reset, read {relativeTime(takenAt)}
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col" />
+            <th scope="col">Bytes</th>
+            <th scope="col">Packets</th>
+            <th scope="col">Dropped</th>
+          </tr>
+        </thead>
+        <tbody>
+          <DirectionRow
+            label="RX"
+            bytes={[values.rxBytes, rate("rxBytes")]}
+            packets={[values.rxPackets, rate("rxPackets")]}
+            dropped={[values.rxDropped, rate("rxDropped")]}
+            rates={lastRate !== null}
+          />
+          <DirectionRow
+            label="TX"
+            bytes={[values.txBytes, rate("txBytes")]}
+            packets={[values.txPackets, rate("txPackets")]}
+            dropped={[values.txDropped, rate("txDropped")]}
+            rates={lastRate !== null}
+          />
+        </tbody>
+      </table>
+    </div>
+  );
+}
