@@ -17,6 +17,7 @@ import { startDispatcher } from "./outbox/dispatcher";
 import { startRequeuer } from "./outbox/requeue";
 import { createQueues, queueStats, type OperationJob } from "./queues/producer";
 import { startReconciler, type Reconciler } from "./reconciler/reconciler";
+import { startStrandedMigrationSweep } from "./maintenance/stranded-migrations";
 import { startVfCountCompaction } from "./maintenance/vf-counts";
 
 const DEFAULT_AGENT_OUTAGE_MS = 45_000;
@@ -122,6 +123,13 @@ export async function startWorker(
     log(`metrics, liveness and readiness on port ${server.port}`, { port: server.port });
   }
   const vfCounts = startVfCountCompaction({ db, log });
+  // On the requeuer's beat: both pick up what a dead job left behind.
+  const strandedMigrations = startStrandedMigrationSweep({
+    db,
+    agentFor,
+    intervalMs: config.requeueMs ?? DEFAULT_REQUEUE_MS,
+    log,
+  });
 
   return {
     reconciler,
@@ -135,6 +143,7 @@ export async function startWorker(
       await dispatcher.stop();
       await reconciler.stop();
       await vfCounts.stop();
+      await strandedMigrations.stop();
       await Promise.all(workers.map((worker) => worker.close()));
       await Promise.all(Object.values(queues).map((queue) => queue.close()));
       producerConnection.disconnect();
