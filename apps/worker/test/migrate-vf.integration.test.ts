@@ -438,7 +438,7 @@ describe("live migration of VMs with migratable VF NICs (issue 17)", () => {
     });
     expect(stuck.phase).toBe("Claimed");
     spawnWorker({ requeueMs: 500 });
-    const deadline = Date.now() + 60_000;
+    const deadline = Date.now() + 40_000;
     let run = stuck;
     while (run.phase !== "RolledBack" && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 200));
