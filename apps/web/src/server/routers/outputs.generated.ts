@@ -1204,6 +1204,7 @@ export const l3RouterOutputs = {
         description: z.string(),
         category: z.enum(["Public", "Flat", "VRouter", "Vpc"]),
         sriovEnabled: z.boolean(),
+        sriovMigratable: z.boolean(),
         vfAllowTrust: z.boolean().nullable(),
         vfSpoofCheck: z.boolean().nullable(),
         l2: z.object({
@@ -1227,6 +1228,11 @@ export const l3RouterOutputs = {
         nicCount: z.number(),
         vfNicCount: z.number(),
         actions: z.object({
+          makeMigratable: z.object({
+            allowed: z.boolean(),
+            reason: z.string().nullable(),
+            code: z.string().nullable(),
+          }),
           edit: z.object({
             allowed: z.boolean(),
             reason: z.string().nullable(),
@@ -1262,6 +1268,7 @@ export const l3RouterOutputs = {
     description: z.string(),
     category: z.enum(["Public", "Flat", "VRouter", "Vpc"]),
     sriovEnabled: z.boolean(),
+    sriovMigratable: z.boolean(),
     vfAllowTrust: z.boolean().nullable(),
     vfSpoofCheck: z.boolean().nullable(),
     l2: z.object({
@@ -1285,6 +1292,11 @@ export const l3RouterOutputs = {
     nicCount: z.number(),
     vfNicCount: z.number(),
     actions: z.object({
+      makeMigratable: z.object({
+        allowed: z.boolean(),
+        reason: z.string().nullable(),
+        code: z.string().nullable(),
+      }),
       edit: z.object({
         allowed: z.boolean(),
         reason: z.string().nullable(),
@@ -1315,6 +1327,7 @@ export const l3RouterOutputs = {
     description: z.string(),
     category: z.enum(["Public", "Flat", "VRouter", "Vpc"]),
     sriovEnabled: z.boolean(),
+    sriovMigratable: z.boolean(),
     vfAllowTrust: z.boolean().nullable(),
     vfSpoofCheck: z.boolean().nullable(),
     l2: z.object({
@@ -1338,6 +1351,11 @@ export const l3RouterOutputs = {
     nicCount: z.number(),
     vfNicCount: z.number(),
     actions: z.object({
+      makeMigratable: z.object({
+        allowed: z.boolean(),
+        reason: z.string().nullable(),
+        code: z.string().nullable(),
+      }),
       edit: z.object({
         allowed: z.boolean(),
         reason: z.string().nullable(),
@@ -1368,6 +1386,7 @@ export const l3RouterOutputs = {
     description: z.string(),
     category: z.enum(["Public", "Flat", "VRouter", "Vpc"]),
     sriovEnabled: z.boolean(),
+    sriovMigratable: z.boolean(),
     vfAllowTrust: z.boolean().nullable(),
     vfSpoofCheck: z.boolean().nullable(),
     l2: z.object({
@@ -1391,6 +1410,11 @@ export const l3RouterOutputs = {
     nicCount: z.number(),
     vfNicCount: z.number(),
     actions: z.object({
+      makeMigratable: z.object({
+        allowed: z.boolean(),
+        reason: z.string().nullable(),
+        code: z.string().nullable(),
+      }),
       edit: z.object({
         allowed: z.boolean(),
         reason: z.string().nullable(),
@@ -1422,6 +1446,7 @@ export const l3RouterOutputs = {
     description: z.string(),
     category: z.enum(["Public", "Flat", "VRouter", "Vpc"]),
     sriovEnabled: z.boolean(),
+    sriovMigratable: z.boolean(),
     vfAllowTrust: z.boolean().nullable(),
     vfSpoofCheck: z.boolean().nullable(),
     l2: z.object({
@@ -1445,6 +1470,11 @@ export const l3RouterOutputs = {
     nicCount: z.number(),
     vfNicCount: z.number(),
     actions: z.object({
+      makeMigratable: z.object({
+        allowed: z.boolean(),
+        reason: z.string().nullable(),
+        code: z.string().nullable(),
+      }),
       edit: z.object({
         allowed: z.boolean(),
         reason: z.string().nullable(),
@@ -1475,6 +1505,7 @@ export const l3RouterOutputs = {
     description: z.string(),
     category: z.enum(["Public", "Flat", "VRouter", "Vpc"]),
     sriovEnabled: z.boolean(),
+    sriovMigratable: z.boolean(),
     vfAllowTrust: z.boolean().nullable(),
     vfSpoofCheck: z.boolean().nullable(),
     l2: z.object({
@@ -1498,6 +1529,11 @@ export const l3RouterOutputs = {
     nicCount: z.number(),
     vfNicCount: z.number(),
     actions: z.object({
+      makeMigratable: z.object({
+        allowed: z.boolean(),
+        reason: z.string().nullable(),
+        code: z.string().nullable(),
+      }),
       edit: z.object({
         allowed: z.boolean(),
         reason: z.string().nullable(),
@@ -2049,6 +2085,11 @@ export const vmsRouterOutputs = {
             reason: z.string().nullable(),
             code: z.string().nullable(),
           }),
+          migratable: z.object({
+            allowed: z.boolean(),
+            reason: z.string().nullable(),
+            code: z.string().nullable(),
+          }),
         }),
         vfStatus: z.enum(["Reserved", "Attached", "Missing", "VF lost", "Released"]).nullable(),
         vfPort: z
@@ -2064,6 +2105,20 @@ export const vmsRouterOutputs = {
               linkState: z.enum(["auto", "enable", "disable"]),
               queryRss: z.boolean(),
             }),
+            observed: z
+              .object({
+                port: z.object({
+                  mac: z.string().nullable(),
+                  vlan: z.number(),
+                  spoofCheck: z.boolean().nullable(),
+                  trust: z.boolean().nullable(),
+                  linkState: z.enum(["auto", "enable", "disable"]).nullable(),
+                  queryRss: z.boolean().nullable(),
+                }),
+                at: z.date(),
+              })
+              .nullable(),
+            drift: z.array(z.enum(["spoofCheck", "trust", "linkState", "queryRss"])),
             verdicts: z.object({
               linkState: z.object({
                 allowed: z.boolean(),
@@ -2704,6 +2759,20 @@ export const vmsRouterOutputs = {
       linkState: z.enum(["auto", "enable", "disable"]),
       queryRss: z.boolean(),
     }),
+    observed: z
+      .object({
+        port: z.object({
+          mac: z.string().nullable(),
+          vlan: z.number(),
+          spoofCheck: z.boolean().nullable(),
+          trust: z.boolean().nullable(),
+          linkState: z.enum(["auto", "enable", "disable"]).nullable(),
+          queryRss: z.boolean().nullable(),
+        }),
+        at: z.date(),
+      })
+      .nullable(),
+    drift: z.array(z.enum(["spoofCheck", "trust", "linkState", "queryRss"])),
     verdicts: z.object({
       linkState: z.object({
         allowed: z.boolean(),
