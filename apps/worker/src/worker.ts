@@ -17,6 +17,7 @@ import { startDispatcher } from "./outbox/dispatcher";
 import { startRequeuer } from "./outbox/requeue";
 import { createQueues, queueStats, type OperationJob } from "./queues/producer";
 import { startReconciler, type Reconciler } from "./reconciler/reconciler";
+import { startStrandedMigrationSweep } from "./maintenance/stranded-migrations";
 import { startVfCountCompaction } from "./maintenance/vf-counts";
 import { startVfCounterCollector, type VfCounterCollector } from "./counters/vf-counters";
 
@@ -133,6 +134,13 @@ export async function startWorker(
     maxInFlight: config.reconcileInFlight ?? 16,
     log,
   });
+  // On the requeuer's beat: both pick up what a dead job left behind.
+  const strandedMigrations = startStrandedMigrationSweep({
+    db,
+    agentFor,
+    intervalMs: config.requeueMs ?? DEFAULT_REQUEUE_MS,
+    log,
+  });
 
   return {
     reconciler,
@@ -148,6 +156,7 @@ export async function startWorker(
       await reconciler.stop();
       await vfCounts.stop();
       await vfCounters.stop();
+      await strandedMigrations.stop();
       await Promise.all(workers.map((worker) => worker.close()));
       await Promise.all(Object.values(queues).map((queue) => queue.close()));
       producerConnection.disconnect();

@@ -8,10 +8,13 @@ import { createAgentClient, type AgentClient } from "@virtfn/agent-client";
 import {
   addHost,
   createVm,
+  failOperation,
+  getHost,
   getVm,
   migrateVm,
   migrationProgress,
   setL3Migratable,
+  setNicVfPort,
   type L3View,
 } from "@virtfn/core";
 import {
@@ -53,8 +56,8 @@ describe("live migration of VMs with migratable VF NICs (issue 17)", () => {
   const children: ChildProcess[] = [];
   const closers: Array<() => Promise<void>> = [];
 
-  const spawnWorker = () => {
-    const child = spawnWorkerProcess(fx.config);
+  const spawnWorker = (config: Partial<Fixture["config"]> = {}) => {
+    const child = spawnWorkerProcess({ ...fx.config, ...config });
     children.push(child);
     return child;
   };
@@ -116,6 +119,14 @@ describe("live migration of VMs with migratable VF NICs (issue 17)", () => {
     (hostId === hostA.hostId ? hostA : hostB).client;
   const otherThan = (hostId: string | null): ProxiedHost =>
     hostId === hostA.hostId ? hostB : hostA;
+
+  /** The vCPUs and memory a host's page counts as used (the scheduler's own sums). */
+  const usedOn = async (host: ProxiedHost) => {
+    const { allocation } = await getHost(fx.db, fx.admin, host.hostId);
+    return { vcpus: allocation.cpu.used, memoryMiB: allocation.memoryMiB.used };
+  };
+  const offering = () =>
+    fx.db.instanceOffering.findUniqueOrThrow({ where: { id: cat.offeringId } });
 
   async function vfVm(name: string, l3: L3View) {
     const { vm, operation } = await createVm(fx.db, fx.tenant, {
@@ -216,14 +227,28 @@ describe("live migration of VMs with migratable VF NICs (issue 17)", () => {
   it("migrates a VM with two migratable VF NICs: each NIC ends on a destination VF, the phases are recorded", async () => {
     const vm = await vfVm("mig-ok", failover);
     expect(vm.nics.map((nic) => nic.migratable)).toEqual([true, true]);
+    // eth0's port differs from the driver's defaults: the plug on the destination must carry it.
+    await setNicVfPort(fx.db, fx.tenant, { nicId: vm.nics[0]?.id ?? "", linkState: "disable" });
+    const sync = await fx.db.operation.findFirstOrThrow({
+      where: { kind: "host.syncVfPorts", targetId: vm.hostId ?? "" },
+      orderBy: { createdAt: "desc" },
+    });
+    expect((await waitForOperation(fx.db, fx.admin, sync.id)).status).toBe("Succeeded");
     expect((await getVm(fx.db, fx.tenant, { vmId: vm.id })).actions.migrate.allowed).toBe(true);
     const target = otherThan(vm.hostId);
     const sourceVfs = vm.nics.map((nic) => nic.vfId);
     // Held at the first unplug, so the claim can be looked at before anything moves.
     const source = vm.hostId === hostA.hostId ? hostA : hostB;
     const gate = source.proxy.hold("POST", /\/vfs\/detach$/, "request");
+    const targetBefore = await usedOn(target);
+    const { vcpus, memoryMiB } = await offering();
     const { operation } = await migrateVm(fx.db, fx.tenant, { vmId: vm.id });
     await gate.reached;
+    // The destination's vCPUs and memory are claimed with its VFs, while the VM is still away.
+    expect(await usedOn(target)).toEqual({
+      vcpus: targetBefore.vcpus + vcpus,
+      memoryMiB: targetBefore.memoryMiB + memoryMiB,
+    });
     // The claim is made by the request itself: the destination VFs are held before anything moves.
     const claims = await fx.db.migrationClaim.findMany({ include: { vf: true } });
     expect(claims).toHaveLength(2);
@@ -239,6 +264,15 @@ describe("live migration of VMs with migratable VF NICs (issue 17)", () => {
     expect(done.status, `${done.errorCode} ${done.errorMessage}`).toBe("Succeeded");
     const moved = await runsTeamed(vm.id, target.hostId);
     expect(moved.nics.map((nic) => nic.vfId).sort()).toEqual(claims.map((c) => c.vfId).sort());
+    // The plug applied each NIC's port settings (no reconcile runs in these tests).
+    const ports = new Map(
+      (await target.client.listPhysicalNics())
+        .flatMap((pf) => pf.vfs)
+        .map((vf) => [vf.pciAddress, vf.port]),
+    );
+    const byIndex = [...moved.nics].sort((a, b) => a.deviceIndex - b.deviceIndex);
+    expect(ports.get(byIndex[0]?.vf?.pciAddress ?? "")).toMatchObject({ linkState: "disable" });
+    expect(ports.get(byIndex[1]?.vf?.pciAddress ?? "")).toMatchObject({ linkState: "auto" });
     for (const id of sourceVfs) {
       expect(
         await fx.db.virtualFunction.findUniqueOrThrow({ where: { id: id ?? "" } }),
@@ -279,6 +313,7 @@ describe("live migration of VMs with migratable VF NICs (issue 17)", () => {
     const source = vm.hostId === hostA.hostId ? hostA : hostB;
     const target = otherThan(vm.hostId);
     await arm(source, target);
+    const before = { source: await usedOn(source), target: await usedOn(target) };
     const { operation } = await migrateVm(fx.db, fx.tenant, { vmId: vm.id });
     const done = await waitForOperation(fx.db, fx.admin, operation.id, undefined, 60_000);
     expect(done.status).toBe("Failed");
@@ -286,6 +321,21 @@ describe("live migration of VMs with migratable VF NICs (issue 17)", () => {
       where: { operationId: operation.id },
     });
     expect(run.phase).toBe("RolledBack");
+    // The CPU and memory claim ended with the run: the VM counts once, where it runs now.
+    const after = { source: await usedOn(source), target: await usedOn(target) };
+    if (run.rolledBackFrom === "Migrated") {
+      const { vcpus, memoryMiB } = await offering();
+      expect(after).toEqual({
+        source: {
+          vcpus: before.source.vcpus - vcpus,
+          memoryMiB: before.source.memoryMiB - memoryMiB,
+        },
+        target: {
+          vcpus: before.target.vcpus + vcpus,
+          memoryMiB: before.target.memoryMiB + memoryMiB,
+        },
+      });
+    } else expect(after).toEqual(before);
     return { vm, source, target, run, done };
   }
 
@@ -358,6 +408,50 @@ describe("live migration of VMs with migratable VF NICs (issue 17)", () => {
     expect(done.status, `${done.errorCode} ${done.errorMessage}`).toBe("Succeeded");
     const moved = await runsTeamed(vm.id, target.hostId);
     expect(moved.nics.every((nic) => nic.vf?.hostId === target.hostId)).toBe(true);
+    await noLeaks();
+  });
+
+  it("a run whose operation ended without it (the worker killed, the job failed for good): the sweep rolls it back from its phase", async () => {
+    const vm = await vfVm("mig-stranded", failover);
+    const source = vm.hostId === hostA.hostId ? hostA : hostB;
+    const target = otherThan(vm.hostId);
+    const before = { source: await usedOn(source), target: await usedOn(target) };
+    const gate = source.proxy.hold("POST", /\/vfs\/detach$/, "request");
+    const { operation } = await migrateVm(fx.db, fx.tenant, { vmId: vm.id });
+    await gate.reached;
+    const [worker] = children.splice(0, children.length);
+    if (!worker) throw new Error("no worker");
+    await kill(worker);
+    // What a last attempt whose rollback never finished leaves: the operation ended, the run not.
+    expect(
+      await failOperation(fx.db, operation.id, {
+        code: "AGENT_COMMAND_FAILED",
+        message: "the worker died in the rollback",
+      }),
+    ).toBe(true);
+    // The worker got one VF out of the domain before it died (made directly; the held call is
+    // never let through, so it cannot land after the rollback).
+    const [first] = vm.nics.flatMap((nic) => (nic.vf ? [nic.vf.pciAddress] : []));
+    await source.client.detachVf(vm.id, { pciAddress: first ?? "", live: true });
+    const stuck = await fx.db.migrationRun.findUniqueOrThrow({
+      where: { operationId: operation.id },
+    });
+    expect(stuck.phase).toBe("Claimed");
+    spawnWorker({ requeueMs: 500 });
+    const deadline = Date.now() + 40_000;
+    let run = stuck;
+    while (run.phase !== "RolledBack" && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      run = await fx.db.migrationRun.findUniqueOrThrow({ where: { operationId: operation.id } });
+    }
+    expect(run).toMatchObject({ phase: "RolledBack", rolledBackFrom: "Claimed" });
+    expect(run.failure).toContain("AGENT_COMMAND_FAILED");
+    // The VM stayed: its unplugged VF is back in the domain, the claims (VFs, CPU, memory) ended.
+    const stayed = await runsTeamed(vm.id, source.hostId);
+    expect(stayed.nics.map((nic) => nic.vfId).sort()).toEqual(
+      vm.nics.map((nic) => nic.vfId).sort(),
+    );
+    expect({ source: await usedOn(source), target: await usedOn(target) }).toEqual(before);
     await noLeaks();
   });
 });

@@ -3,6 +3,7 @@ import { DEFAULT_VF_PORT } from "@virtfn/agent-client";
 import {
   createVm,
   DomainError,
+  getVm,
   rebootHost,
   setNicVfPort,
   stopVm,
@@ -106,6 +107,37 @@ describe("VF port settings: policy, apply, drift, reboot and the reset on releas
       { vf: pci, settings: ["trust", "linkState", "queryRss"] },
     ]);
     expect(await portOf(pci)).toMatchObject({ trust: true, linkState: "disable", queryRss: true });
+  });
+
+  it("stores what the agent read back, and when: the NIC shows desired against observed, and the drift until it is repaired", async () => {
+    const { fx, worker } = s;
+    const nic = await fx.db.vmNic.findFirstOrThrow({
+      where: { vm: { name: "vfport-a" } },
+      include: { vf: true },
+    });
+    const pci = nic.vf?.pciAddress ?? "";
+    const portView = async () =>
+      (await getVm(fx.db, fx.tenant, { vmId: nic.vmId })).nics[0]?.vfPort;
+    // The last pass repaired the VF and stored what the agent read back after it.
+    const desired = { trust: true, linkState: "disable", queryRss: true };
+    expect(await portView()).toMatchObject({
+      observed: { port: desired, at: expect.any(Date) },
+      drift: [],
+    });
+    // Lost behind its back, and the repair refused once: the drift is stored and shown.
+    await s.host.client.setVfPort(pci, DEFAULT_VF_PORT);
+    await s.host.client.injectFault({ call: "setVfPort", times: 1 });
+    const [refused] = await worker.reconciler.runOnce();
+    expect(refused?.ports?.failed).toEqual([{ vf: pci, code: "COMMAND_FAILED" }]);
+    expect(await portView()).toMatchObject({
+      desired,
+      observed: { port: { trust: false, linkState: "auto", queryRss: false } },
+      drift: ["trust", "linkState", "queryRss"],
+    });
+    // The next pass repairs it, and the stored read-back follows.
+    const [repaired] = await worker.reconciler.runOnce();
+    expect(repaired?.ports?.applied).toHaveLength(1);
+    expect(await portView()).toMatchObject({ observed: { port: desired }, drift: [] });
   });
 
   it("after a host reboot the recovered VM's VF gets its settings back", async () => {

@@ -82,6 +82,7 @@ export {
   type MigrationStep,
 } from "./vms/migrate-progress";
 export { MIGRATION_PHASES } from "./vms/migrate-run";
+export { settleStrandedMigrations } from "./vms/migrate-stranded";
 export * from "./vms/queries";
 export * from "./netservices/schemas";
 export * from "./netservices/qos";

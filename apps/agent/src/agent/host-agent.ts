@@ -382,7 +382,10 @@ export class HostAgent {
 
   /** Sets spoof checking, trust, link state and query_rss; idempotent, so the reconciler repeats it. */
   setVfPort(pci: string, settings: VfPortSettings): Promise<VfPortObserved> {
-    return this.mutex.run(() => this.applyPortLocked(pci, settings));
+    return this.mutex.run(() => {
+      this.faults?.take("setVfPort", pci);
+      return this.applyPortLocked(pci, settings);
+    });
   }
 
   /**

@@ -129,7 +129,7 @@ export type IncomingMigrationRequest = z.infer<typeof IncomingMigrationRequest>;
  * whose libvirt refuses would (a hot-plug the guest does not acknowledge, a migration that
  * breaks off). The Linux backend answers UNSUPPORTED.
  */
-export const FaultableCall = z.enum(["attachVf", "detachVf", "migrateDomain"]);
+export const FaultableCall = z.enum(["attachVf", "detachVf", "migrateDomain", "setVfPort"]);
 export type FaultableCall = z.infer<typeof FaultableCall>;
 export const InjectFaultRequest = z.object({
   call: FaultableCall,

@@ -34,7 +34,7 @@ describe("l2Actions", () => {
 });
 
 describe("l3Actions", () => {
-  const l3 = { name: "web", l2: vlan, nics: 0, vfNics: 0, eips: 0 };
+  const l3 = { name: "web", sriovEnabled: true, l2: vlan, nics: 0, vfNics: 0, eips: 0 };
 
   it("allows everything on an unused L3 of an SR-IOV L2", () => {
     for (const verdict of Object.values(l3Actions(l3))) expect(verdict.allowed).toBe(true);
@@ -59,5 +59,16 @@ describe("l3Actions", () => {
       allowed: false,
       code: "SRIOV_IN_USE",
     });
+  });
+
+  it("issue 17: refuses making an L3 migratable without SR-IOV on it or on its L2, as setL3Migratable does", () => {
+    expect(l3Actions({ ...l3, sriovEnabled: false }).makeMigratable).toMatchObject({
+      allowed: false,
+      code: "L3_SRIOV_DISABLED",
+      reason: expect.stringContaining("L3 web has no SR-IOV"),
+    });
+    expect(l3Actions({ ...l3, l2: { ...vlan, sriovEnabled: false } }).makeMigratable.allowed).toBe(
+      false,
+    );
   });
 });

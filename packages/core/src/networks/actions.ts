@@ -3,6 +3,7 @@ import {
   checkL2Deletable,
   checkL2SriovChange,
   checkL3Deletable,
+  checkL3MigratableAllowed,
   checkL3SriovAllowed,
   checkL3SriovOff,
   type L2Facts,
@@ -38,17 +39,31 @@ export function l2Actions({ l2, l3Names, sriovL3s, vfNics }: L2ActionFacts): Net
 
 export interface L3ActionFacts {
   name: string;
+  sriovEnabled: boolean;
   l2: L2Facts;
   nics: number;
   vfNics: number;
   eips: number;
 }
 
-export function l3Actions({ name, l2, nics, vfNics, eips }: L3ActionFacts): NetworkActions {
+export interface L3Actions extends NetworkActions {
+  /** Its SR-IOV profile made migratable (issue 17); making it not migratable is always allowed. */
+  makeMigratable: Verdict;
+}
+
+export function l3Actions({
+  name,
+  sriovEnabled,
+  l2,
+  nics,
+  vfNics,
+  eips,
+}: L3ActionFacts): L3Actions {
   return {
     edit: ALLOWED,
     delete: verdictOf(() => checkL3Deletable(name, { nics, eips })),
     enableSriov: verdictOf(() => checkL3SriovAllowed(l2, name, true)),
     disableSriov: verdictOf(() => checkL3SriovOff(name, vfNics)),
+    makeMigratable: verdictOf(() => checkL3MigratableAllowed({ name, sriovEnabled, l2 }, true)),
   };
 }

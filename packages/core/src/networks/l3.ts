@@ -8,7 +8,7 @@ import { pageWindow, toPage, type Page } from "../shared/pagination";
 import { rowCounts } from "../shared/row-counts";
 import { checkNoOverlap, planAddressing, toRange, type LabelledRange } from "./addressing";
 import { rangeSize } from "./ip";
-import { l3Actions, type NetworkActions } from "./actions";
+import { l3Actions, type L3Actions } from "./actions";
 import { lockL2 } from "./l2";
 import {
   addIpRangeInput,
@@ -39,6 +39,8 @@ export interface L3View {
   description: string;
   category: L3Category;
   sriovEnabled: boolean;
+  /** SR-IOV profile migratable (issue 17): its new VF NICs get a virtio failover partner. */
+  sriovMigratable: boolean;
   /** VF port policy overrides (issue 16); null takes the L2's. */
   vfAllowTrust: boolean | null;
   vfSpoofCheck: boolean | null;
@@ -62,8 +64,8 @@ export interface L3View {
   ipRanges: Array<{ id: string; startIp: string; endIp: string; size: number }>;
   nicCount: number;
   vfNicCount: number;
-  /** Edit, delete and the SR-IOV flip, decided by the update and delete commands' checks. */
-  actions: NetworkActions;
+  /** Edit, delete, the SR-IOV flip and "migratable", decided by the commands' own checks. */
+  actions: L3Actions;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -124,6 +126,7 @@ function toView(row: L3Row, counts: NicCounts): L3View {
     description: row.description,
     category: row.category,
     sriovEnabled: row.sriovEnabled,
+    sriovMigratable: row.sriovMigratable,
     vfAllowTrust: row.vfAllowTrust,
     vfSpoofCheck: row.vfSpoofCheck,
     l2: row.l2,
@@ -141,7 +144,12 @@ function toView(row: L3Row, counts: NicCounts): L3View {
       .sort((a, b) => toRange(a).start - toRange(b).start),
     nicCount: counts.nics,
     vfNicCount: counts.vfNics,
-    actions: l3Actions({ name: row.name, l2: row.l2, ...counts }),
+    actions: l3Actions({
+      name: row.name,
+      sriovEnabled: row.sriovEnabled,
+      l2: row.l2,
+      ...counts,
+    }),
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };

@@ -69,6 +69,23 @@ export function checkL3SriovAllowed(l2: L2Facts, l3Name: string, enable: boolean
   }
 }
 
+/**
+ * Issue 17: an L3's SR-IOV profile is made migratable only with SR-IOV on the L3 and its L2;
+ * without it the L3 has no VF NICs to give a failover partner. Turning it off is always allowed.
+ */
+export function checkL3MigratableAllowed(
+  l3: { name: string; sriovEnabled: boolean; l2: { sriovEnabled: boolean } },
+  migratable: boolean,
+): void {
+  if (!migratable || (l3.sriovEnabled && l3.l2.sriovEnabled)) return;
+  throw new DomainError(
+    ErrorCode.L3_SRIOV_DISABLED,
+    "BAD_REQUEST",
+    `L3 ${l3.name} has no SR-IOV, so it has no VF NICs to make migratable; enable SR-IOV first.`,
+    { l3: l3.name },
+  );
+}
+
 /** An L3 with VF NICs keeps SR-IOV: the NICs would otherwise sit on a network that forbids them. */
 export function checkL3SriovOff(l3Name: string, vfNics: number): void {
   if (vfNics > 0) {

@@ -2,7 +2,8 @@ import { z } from "zod";
 import type { Db } from "@virtfn/db";
 import { recordAudit } from "../operations/audit";
 import { requireAdmin, type Actor } from "../shared/actor";
-import { DomainError, ErrorCode, notFound } from "../shared/errors";
+import { checkL3MigratableAllowed } from "../networks/sriovRules";
+import { notFound } from "../shared/errors";
 import { lockNic, TX_OPTIONS } from "./access";
 import { enforce, migratableVerdict } from "./rules";
 
@@ -64,14 +65,7 @@ export async function setL3Migratable(
       include: { l2: { select: { sriovEnabled: true } } },
     });
     if (!l3) throw notFound("L3 network", input.l3Id);
-    if (input.migratable && !(l3.sriovEnabled && l3.l2.sriovEnabled)) {
-      throw new DomainError(
-        ErrorCode.L3_SRIOV_DISABLED,
-        "BAD_REQUEST",
-        `L3 ${l3.name} has no SR-IOV, so it has no VF NICs to make migratable; enable SR-IOV first.`,
-        { l3: l3.name },
-      );
-    }
+    checkL3MigratableAllowed(l3, input.migratable);
     await tx.l3Network.update({
       where: { id: l3.id },
       data: { sriovMigratable: input.migratable },

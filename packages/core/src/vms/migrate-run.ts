@@ -286,7 +286,7 @@ export async function runLiveMigration(
     return await summary(ctx.db, run, sides);
   } catch (error) {
     const failure = classifyFailure(error);
-    if (!failure.retryable || ctx.isFinalAttempt) await rollBack(ctx, operation.id, failure);
+    if (!failure.retryable || ctx.isFinalAttempt) await rollBackMigration(ctx, operation.id, failure);
     throw error;
   }
 }
@@ -296,7 +296,7 @@ export async function runLiveMigration(
  * agent call here is idempotent, and the database side is one transaction with a compare-and-set
  * on the phase, so a rollback interrupted by a crash is finished by the next attempt.
  */
-async function rollBack(
+export async function rollBackMigration(
   ctx: OperationContext,
   operationId: string,
   failure: { code: string; message: string },

@@ -232,7 +232,14 @@ export async function getVm(db: Db, actor: Actor, rawInput: VmIdInput): Promise<
             },
           },
           vf: {
-            select: { id: true, pciAddress: true, state: true, pf: { select: { numaNode: true } } },
+            select: {
+              id: true,
+              pciAddress: true,
+              state: true,
+              pf: { select: { numaNode: true } },
+              portObserved: true,
+              portObservedAt: true,
+            },
           },
           qos: true,
           securityGroups: { include: { securityGroup: { select: { id: true, name: true } } } },

@@ -115,6 +115,11 @@ describe("VM and NIC rules as pure verdicts", () => {
     expect(migratableVerdict({ deviceIndex: 0, type: "VNIC" }, "Stopped")).toMatchObject({
       code: "NIC_NOT_VF",
     });
+    // The NIC row's toggle is greyed out by the same verdict.
+    expect(nicCapabilities(nic({ type: "VF" }), "Running").migratable).toMatchObject({
+      code: "VM_NOT_STOPPED",
+    });
+    expect(nicCapabilities(nic({ type: "VF" }), "Stopped").migratable.allowed).toBe(true);
   });
 
   it("R10: a NIC's type changes only while the VM is stopped", () => {

@@ -131,6 +131,8 @@ export interface NicCapabilities {
   securityGroups: Verdict;
   eip: Verdict;
   typeChange: Verdict;
+  /** Marking the NIC migratable or not (issue 17): the verdict setNicMigratable enforces. */
+  migratable: Verdict;
 }
 
 /** Everything the NIC row of the VM page needs to enable or grey out, with the reason. */
@@ -140,6 +142,7 @@ export function nicCapabilities(nic: NicFacts, vmState: VmState): NicCapabilitie
     securityGroups: securityGroupVerdict(nic),
     eip: eipVerdict(nic),
     typeChange: typeChangeVerdict(nic, vmState, nic.type === "VF" ? "VNIC" : "VF"),
+    migratable: migratableVerdict(nic, vmState),
   };
 }
 

@@ -156,6 +156,16 @@ const uuids = (ids: string[]) => Prisma.join(ids.map((id) => Prisma.sql`${id}::u
 const occupying = Prisma.join(OCCUPYING_STATES.map((state) => Prisma.sql`${state}::"VmState"`));
 
 /**
+ * Phases of a live migration (vms/migrate-run.ts) whose VM still runs on its source: its vCPUs
+ * and memory are claimed on the destination too, with its VFs, in the request's transaction
+ * (all or nothing). From Migrated on the VM's host is the destination; a rollback ends the claim.
+ */
+export const INBOUND_MIGRATION_PHASES = ["Claimed", "Unplugged"] as const;
+const inboundPhases = Prisma.join(
+  INBOUND_MIGRATION_PHASES.map((phase) => Prisma.sql`${phase}::"MigrationPhase"`),
+);
+
+/**
  * The facts rankHosts needs, for hosts in the given clusters (or these hosts). Two queries that
  * count and sum in SQL: the cost grows with hosts and PFs, not with the VMs and VFs they hold.
  */
@@ -193,7 +203,10 @@ export async function placementHosts(
       LEFT JOIN LATERAL (
         SELECT sum(o.vcpus) AS vcpus, sum(o."memoryMiB") AS memory
         FROM "Vm" v JOIN "InstanceOffering" o ON o.id = v."offeringId"
-        WHERE v."hostId" = h.id AND v.state IN (${occupying})
+        WHERE (v."hostId" = h.id AND v.state IN (${occupying}))
+           -- A live migration's destination: claimed with its VFs, until the VM is there.
+           OR v.id IN (SELECT r."vmId" FROM "MigrationRun" r
+                       WHERE r."targetHostId" = h.id AND r.phase IN (${inboundPhases}))
       ) u ON true
       WHERE ${filter}
       ORDER BY h.name`;

@@ -87,14 +87,23 @@ export function failoverAliases(mac: string): { partner: string; vf: string } {
   return { partner: `ua-failover-${hex}`, vf: `ua-vf-${hex}` };
 }
 
-/** The VF of a VF NIC as the agent plugs it: teamed with its virtio partner when migratable. */
+/**
+ * The VF of a VF NIC as the agent plugs it: teamed with its virtio partner when migratable, with
+ * the port settings the agent applies at plug (issue 16). Every path that plugs a VF (define at
+ * create and start, hot-plug, reattach, the plug of a live migration and its rollback) builds it
+ * here, so none lands with the PF driver's defaults until the next reconcile.
+ */
 export function vfNicSpec(
-  nic: Pick<SpecNic, "mac" | "migratable" | "l3">,
+  nic: Pick<
+    SpecNic,
+    "deviceIndex" | "type" | "mac" | "migratable" | "vfTrust" | "vfLinkState" | "vfQueryRss" | "l3"
+  >,
   pciAddress: string,
 ): VfNicSpec {
   const { l2 } = nic.l3;
   const vlan = l2.type === "Vlan" && l2.vlanId !== null ? { vlan: l2.vlanId } : {};
-  if (nic.migratable !== true) return { type: "vf", mac: nic.mac, pciAddress, ...vlan };
+  const port = vfPortOf(nic);
+  if (nic.migratable !== true) return { type: "vf", mac: nic.mac, pciAddress, ...vlan, port };
   const aliases = failoverAliases(nic.mac);
   return {
     type: "vf",
@@ -103,6 +112,7 @@ export function vfNicSpec(
     ...vlan,
     alias: aliases.vf,
     teaming: { type: "transient", persistent: aliases.partner },
+    port,
   };
 }
 
@@ -133,7 +143,7 @@ export function nicSpec(nic: SpecNic, vcpus: number): NicSpec | null {
   if (nic.type === "VF") {
     // A VF NIC without a VF (stopped VM, forced restore) is not in the domain until one is acquired.
     if (nic.vf === null) return null;
-    return { ...vfNicSpec(nic, nic.vf.pciAddress), port: vfPortOf(nic) };
+    return vfNicSpec(nic, nic.vf.pciAddress);
   }
   const macvtap = nic.mode === "macvtap";
   return {

@@ -3,7 +3,7 @@ import {
   isAgentError,
   type AgentClient,
   type PhysicalNic,
-  type VfPortObserved,
+  VfPortObserved,
   type VfPortSettings,
 } from "@virtfn/agent-client";
 import type { Db, Prisma, Tx } from "@virtfn/db";
@@ -55,7 +55,7 @@ const vfNicSelect = {
   vfTrust: true,
   vfLinkState: true,
   vfQueryRss: true,
-  vf: { select: { pciAddress: true } },
+  vf: { select: { id: true, pciAddress: true, portObserved: true, portObservedAt: true } },
   l3: {
     select: {
       name: true,
@@ -75,11 +75,81 @@ const vfNicSelect = {
   },
 } as const;
 
+interface ObservedPort {
+  vf: { id: string; portObserved: Prisma.JsonValue; portObservedAt: Date | null };
+  port: VfPortObserved;
+}
+
+/**
+ * How old a stored read-back may get while it stays the same: an unchanged port is written again
+ * only this often, so a reconcile pass over many VFs does not rewrite every row.
+ */
+export const OBSERVED_PORT_REFRESH_MS = 5 * 60_000;
+
+/** The stored read-back of a VF, or null when there is none (or it is not one). */
+export function storedObservedPort(value: Prisma.JsonValue): VfPortObserved | null {
+  const parsed = VfPortObserved.safeParse(value);
+  return parsed.success ? parsed.data : null;
+}
+
+const samePort = (a: VfPortObserved, b: VfPortObserved) =>
+  (Object.keys(a) as Array<keyof VfPortObserved>).every((key) => a[key] === b[key]);
+
+/**
+ * Keeps what the agent read back on each VF (issue 16), so the API and the VM page show desired
+ * against observed and a drift stays visible. Written when it changed or has grown old.
+ */
+async function storeObservedPorts(db: Db, readBack: readonly ObservedPort[]): Promise<void> {
+  const now = new Date();
+  for (const { vf, port } of readBack) {
+    const stored = storedObservedPort(vf.portObserved);
+    const fresh =
+      vf.portObservedAt !== null &&
+      now.getTime() - vf.portObservedAt.getTime() < OBSERVED_PORT_REFRESH_MS;
+    if (stored !== null && samePort(stored, port) && fresh) continue;
+    await db.virtualFunction.update({
+      where: { id: vf.id },
+      data: { portObserved: port, portObservedAt: now },
+    });
+  }
+}
+
 function observedPorts(nics: readonly PhysicalNic[]): Map<string, VfPortObserved> {
   const ports = new Map<string, VfPortObserved>();
   for (const nic of nics)
     for (const vf of nic.vfs) if (vf.port !== null) ports.set(vf.pciAddress, vf.port);
   return ports;
+}
+
+/**
+ * One VF's repair: the settings that drifted are applied (a setting the driver does not report
+ * is asked for at its default only, so a repair never fails on it). Returns what the agent reads
+ * back: its answer to the repair, or `seen` when nothing was applied.
+ */
+async function repairPort(
+  agent: AgentClient,
+  pci: string,
+  desired: VfPortSettings,
+  seen: VfPortObserved,
+  repair: VfPortRepair,
+): Promise<VfPortObserved> {
+  const drift = portDrift(desired, seen);
+  const unsupported = drift.filter((s) => seen[s] === null);
+  if (unsupported.length > 0) repair.unsupported.push({ vf: pci, settings: unsupported });
+  const fixable = drift.filter((s) => seen[s] !== null);
+  if (fixable.length === 0) return seen;
+  const request: VfPortSettings = { ...desired };
+  for (const s of unsupported) Object.assign(request, { [s]: DEFAULT_VF_PORT[s] });
+  try {
+    const after = await agent.setVfPort(pci, request);
+    repair.applied.push({ vf: pci, settings: fixable });
+    return after;
+  } catch (error) {
+    if (!isAgentError(error) || error.code === "UNREACHABLE" || error.code === "TIMEOUT")
+      throw error;
+    repair.failed.push({ vf: pci, code: error.code });
+    return seen;
+  }
 }
 
 /**
@@ -113,27 +183,16 @@ export async function reconcileHostVfPorts(
         ).map((op) => op.targetId),
   );
   const observed = observedPorts(nics);
+  const readBack: ObservedPort[] = [];
   for (const nic of held) {
-    const pci = nic.vf?.pciAddress;
-    const seen = pci === undefined ? undefined : observed.get(pci);
-    if (pci === undefined || seen === undefined || busy.has(nic.vmId)) continue;
-    const desired = vfPortOf(nic);
-    const drift = portDrift(desired, seen);
-    const unsupported = drift.filter((s) => seen[s] === null);
-    if (unsupported.length > 0) repair.unsupported.push({ vf: pci, settings: unsupported });
-    const fixable = drift.filter((s) => seen[s] !== null);
-    if (fixable.length === 0) continue;
-    const request: VfPortSettings = { ...desired };
-    for (const s of unsupported) Object.assign(request, { [s]: DEFAULT_VF_PORT[s] });
-    try {
-      await agent.setVfPort(pci, request);
-      repair.applied.push({ vf: pci, settings: fixable });
-    } catch (error) {
-      if (!isAgentError(error) || error.code === "UNREACHABLE" || error.code === "TIMEOUT")
-        throw error;
-      repair.failed.push({ vf: pci, code: error.code });
-    }
+    const seen = nic.vf ? observed.get(nic.vf.pciAddress) : undefined;
+    if (!nic.vf || seen === undefined) continue;
+    const port = busy.has(nic.vmId)
+      ? seen
+      : await repairPort(agent, nic.vf.pciAddress, vfPortOf(nic), seen, repair);
+    readBack.push({ vf: nic.vf, port });
   }
+  await storeObservedPorts(db, readBack);
   const finished = await finishVfReleases(db, agent, hostId);
   repair.reset.push(...finished.reset);
   repair.failed.push(...finished.failed);
@@ -238,19 +297,30 @@ export interface VfPortView {
   desired: VfPortSettings;
   /** What the tenant asked for (trust may be more than the policy grants). */
   requested: { trust: boolean; linkState: VfLinkState; queryRss: boolean };
+  /** What the agent last read back from the NIC's VF, and when; null before the first read. */
+  observed: { port: VfPortObserved; at: Date } | null;
+  /** The settings whose observed value is not the desired one (empty without an observation). */
+  drift: PortSetting[];
   verdicts: PortVerdicts;
 }
 
 type PortViewNic = PortNic & {
   l3: PortPolicyNetwork & { l2: PortPolicyNetwork["l2"] };
+  vf?: { portObserved: Prisma.JsonValue; portObservedAt: Date | null } | null;
 };
 
 export function vfPortView(nic: PortViewNic): VfPortView | null {
   if (nic.type !== "VF") return null;
   const policy = portPolicy(nic.l3);
+  const desired = desiredVfPort(nic, policy);
+  const port = nic.vf ? storedObservedPort(nic.vf.portObserved) : null;
+  const observed =
+    port !== null && nic.vf?.portObservedAt ? { port, at: nic.vf.portObservedAt } : null;
   return {
-    desired: desiredVfPort(nic, policy),
+    desired,
     requested: { trust: nic.vfTrust, linkState: nic.vfLinkState, queryRss: nic.vfQueryRss },
+    observed,
+    drift: observed ? portDrift(desired, observed.port) : [],
     verdicts: portVerdicts(nic, policy),
   };
 }
@@ -285,7 +355,10 @@ export async function setNicVfPort(
     const updated = await tx.vmNic.update({
       where: { id: nic.id },
       data: changes,
-      include: { l3: { include: { l2: true } } },
+      include: {
+        l3: { include: { l2: true } },
+        vf: { select: { portObserved: true, portObservedAt: true } },
+      },
     });
     if (nic.vfId !== null && vm.hostId !== null) await requestVfPortSync(tx, [vm.hostId]);
     await recordAudit(tx, actor, {

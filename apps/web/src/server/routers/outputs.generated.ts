@@ -1221,6 +1221,7 @@ export const l3RouterOutputs = {
         description: z.string(),
         category: z.enum(["Public", "Flat", "VRouter", "Vpc"]),
         sriovEnabled: z.boolean(),
+        sriovMigratable: z.boolean(),
         vfAllowTrust: z.boolean().nullable(),
         vfSpoofCheck: z.boolean().nullable(),
         l2: z.object({
@@ -1244,6 +1245,11 @@ export const l3RouterOutputs = {
         nicCount: z.number(),
         vfNicCount: z.number(),
         actions: z.object({
+          makeMigratable: z.object({
+            allowed: z.boolean(),
+            reason: z.string().nullable(),
+            code: z.string().nullable(),
+          }),
           edit: z.object({
             allowed: z.boolean(),
             reason: z.string().nullable(),
@@ -1279,6 +1285,7 @@ export const l3RouterOutputs = {
     description: z.string(),
     category: z.enum(["Public", "Flat", "VRouter", "Vpc"]),
     sriovEnabled: z.boolean(),
+    sriovMigratable: z.boolean(),
     vfAllowTrust: z.boolean().nullable(),
     vfSpoofCheck: z.boolean().nullable(),
     l2: z.object({
@@ -1302,6 +1309,11 @@ export const l3RouterOutputs = {
     nicCount: z.number(),
     vfNicCount: z.number(),
     actions: z.object({
+      makeMigratable: z.object({
+        allowed: z.boolean(),
+        reason: z.string().nullable(),
+        code: z.string().nullable(),
+      }),
       edit: z.object({
         allowed: z.boolean(),
         reason: z.string().nullable(),
@@ -1332,6 +1344,7 @@ export const l3RouterOutputs = {
     description: z.string(),
     category: z.enum(["Public", "Flat", "VRouter", "Vpc"]),
     sriovEnabled: z.boolean(),
+    sriovMigratable: z.boolean(),
     vfAllowTrust: z.boolean().nullable(),
     vfSpoofCheck: z.boolean().nullable(),
     l2: z.object({
@@ -1355,6 +1368,11 @@ export const l3RouterOutputs = {
     nicCount: z.number(),
     vfNicCount: z.number(),
     actions: z.object({
+      makeMigratable: z.object({
+        allowed: z.boolean(),
+        reason: z.string().nullable(),
+        code: z.string().nullable(),
+      }),
       edit: z.object({
         allowed: z.boolean(),
         reason: z.string().nullable(),
@@ -1385,6 +1403,7 @@ export const l3RouterOutputs = {
     description: z.string(),
     category: z.enum(["Public", "Flat", "VRouter", "Vpc"]),
     sriovEnabled: z.boolean(),
+    sriovMigratable: z.boolean(),
     vfAllowTrust: z.boolean().nullable(),
     vfSpoofCheck: z.boolean().nullable(),
     l2: z.object({
@@ -1408,6 +1427,11 @@ export const l3RouterOutputs = {
     nicCount: z.number(),
     vfNicCount: z.number(),
     actions: z.object({
+      makeMigratable: z.object({
+        allowed: z.boolean(),
+        reason: z.string().nullable(),
+        code: z.string().nullable(),
+      }),
       edit: z.object({
         allowed: z.boolean(),
         reason: z.string().nullable(),
@@ -1439,6 +1463,7 @@ export const l3RouterOutputs = {
     description: z.string(),
     category: z.enum(["Public", "Flat", "VRouter", "Vpc"]),
     sriovEnabled: z.boolean(),
+    sriovMigratable: z.boolean(),
     vfAllowTrust: z.boolean().nullable(),
     vfSpoofCheck: z.boolean().nullable(),
     l2: z.object({
@@ -1462,6 +1487,11 @@ export const l3RouterOutputs = {
     nicCount: z.number(),
     vfNicCount: z.number(),
     actions: z.object({
+      makeMigratable: z.object({
+        allowed: z.boolean(),
+        reason: z.string().nullable(),
+        code: z.string().nullable(),
+      }),
       edit: z.object({
         allowed: z.boolean(),
         reason: z.string().nullable(),
@@ -1492,6 +1522,7 @@ export const l3RouterOutputs = {
     description: z.string(),
     category: z.enum(["Public", "Flat", "VRouter", "Vpc"]),
     sriovEnabled: z.boolean(),
+    sriovMigratable: z.boolean(),
     vfAllowTrust: z.boolean().nullable(),
     vfSpoofCheck: z.boolean().nullable(),
     l2: z.object({
@@ -1515,6 +1546,11 @@ export const l3RouterOutputs = {
     nicCount: z.number(),
     vfNicCount: z.number(),
     actions: z.object({
+      makeMigratable: z.object({
+        allowed: z.boolean(),
+        reason: z.string().nullable(),
+        code: z.string().nullable(),
+      }),
       edit: z.object({
         allowed: z.boolean(),
         reason: z.string().nullable(),
@@ -2099,6 +2135,11 @@ export const vmsRouterOutputs = {
             reason: z.string().nullable(),
             code: z.string().nullable(),
           }),
+          migratable: z.object({
+            allowed: z.boolean(),
+            reason: z.string().nullable(),
+            code: z.string().nullable(),
+          }),
         }),
         vfStatus: z.enum(["Reserved", "Attached", "Missing", "VF lost", "Released"]).nullable(),
         vfPort: z
@@ -2114,6 +2155,20 @@ export const vmsRouterOutputs = {
               linkState: z.enum(["auto", "enable", "disable"]),
               queryRss: z.boolean(),
             }),
+            observed: z
+              .object({
+                port: z.object({
+                  mac: z.string().nullable(),
+                  vlan: z.number(),
+                  spoofCheck: z.boolean().nullable(),
+                  trust: z.boolean().nullable(),
+                  linkState: z.enum(["auto", "enable", "disable"]).nullable(),
+                  queryRss: z.boolean().nullable(),
+                }),
+                at: z.date(),
+              })
+              .nullable(),
+            drift: z.array(z.enum(["spoofCheck", "trust", "linkState", "queryRss"])),
             verdicts: z.object({
               linkState: z.object({
                 allowed: z.boolean(),
@@ -2783,6 +2838,20 @@ export const vmsRouterOutputs = {
       linkState: z.enum(["auto", "enable", "disable"]),
       queryRss: z.boolean(),
     }),
+    observed: z
+      .object({
+        port: z.object({
+          mac: z.string().nullable(),
+          vlan: z.number(),
+          spoofCheck: z.boolean().nullable(),
+          trust: z.boolean().nullable(),
+          linkState: z.enum(["auto", "enable", "disable"]).nullable(),
+          queryRss: z.boolean().nullable(),
+        }),
+        at: z.date(),
+      })
+      .nullable(),
+    drift: z.array(z.enum(["spoofCheck", "trust", "linkState", "queryRss"])),
     verdicts: z.object({
       linkState: z.object({
         allowed: z.boolean(),

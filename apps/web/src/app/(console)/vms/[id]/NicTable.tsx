@@ -15,6 +15,7 @@ import { ActionMenu } from "~/components/ui/ActionMenu";
 import { kbps, operationKindLabel } from "~/lib/format";
 import { useTRPC } from "~/trpc/react";
 import { NicTypeBadge } from "../shared";
+import { NicMigratableToggle } from "./NicMigratableToggle";
 import { VfPortDialog, VfPortSummary } from "./VfPortDialog";
 
 type NicDialog = "type" | "port" | "qos" | "securityGroups" | "eip" | "detach";
@@ -158,6 +159,7 @@ export function NicTable({ vm, readOnly }: { vm: VmDetail; readOnly: boolean }) 
                         ? "vfio"
                         : `${n.model} · ${n.mode}${n.queues > 1 ? ` · ${n.queues}q` : ""}`}
                     </div>
+                    {readOnly ? null : <NicMigratableToggle vm={vm} nic={n} />}
                   </td>
                   <td>{vfCell(vm, n)}</td>
                   <td className="hide-narrow">

@@ -6,6 +6,7 @@ import { useId, useState } from "react";
 import { Dialog } from "~/components/Dialog";
 import { ErrorBox } from "~/components/ErrorBox";
 import { CheckboxField, Field } from "~/components/Field";
+import { dateTime, relativeTime } from "~/lib/format";
 import { useTRPC } from "~/trpc/react";
 
 type LinkState = "auto" | "enable" | "disable";
@@ -30,6 +31,37 @@ export function VfPortSummary({ nic }: { nic: VmNicView }) {
       link {desired.linkState} · trust {desired.trust ? "on" : "off"}
       {trustCapped ? " (not allowed)" : ""} · spoofchk {desired.spoofCheck ? "on" : "off"}
       {desired.queryRss ? " · query_rss" : ""}
+      <VfPortObservedLine port={nic.vfPort} />
+    </div>
+  );
+}
+
+const onOff = (value: boolean | null) => (value === null ? "n/a" : value ? "on" : "off");
+
+/**
+ * What the host agent last read back from the VF (`ip -d link show`), and when; a setting that
+ * differs from the desired one is named as drift (the reconciler repairs it).
+ */
+function VfPortObservedLine({ port }: { port: NonNullable<VmNicView["vfPort"]> }) {
+  const { observed, drift } = port;
+  if (!observed) {
+    return (
+      <div className="muted" data-testid="nic-vf-port-observed">
+        observed: not read back yet
+      </div>
+    );
+  }
+  const seen = observed.port;
+  return (
+    <div
+      className={drift.length > 0 ? undefined : "muted"}
+      style={drift.length > 0 ? { color: "var(--warn)" } : undefined}
+      data-testid="nic-vf-port-observed"
+      title={`Read back by the host agent ${dateTime(observed.at)}`}
+    >
+      observed {relativeTime(observed.at)}: link {seen.linkState ?? "n/a"} · trust{" "}
+      {onOff(seen.trust)} · spoofchk {onOff(seen.spoofCheck)}
+      {drift.length > 0 ? ` · drift: ${drift.join(", ")} (the reconciler repairs it)` : ""}
     </div>
   );
 }

@@ -16,6 +16,7 @@ import { DetailGate, isNotFound } from "~/components/ui/DetailGate";
 import { useTRPC } from "~/trpc/react";
 import { VerdictButton, Breadcrumb, segmentLabel, SriovBadge } from "../../shared";
 import { IpRangeRow, newRange, rangeInput } from "../IpRangeFields";
+import { L3MigratablePanel } from "./L3MigratablePanel";
 import { Button } from "~/components/ui/Button";
 import { VfAvailabilityPanel } from "../../VfAvailabilityPanel";
 import { VfPortPolicyPanel } from "../../VfPortPolicyPanel";
@@ -122,6 +123,7 @@ function L3Detail({ l3, refreshError }: { l3: L3View; refreshError: unknown }) {
       </section>
 
       <L3SriovPanel l3={l3} />
+      <L3MigratablePanel l3={l3} />
       <L3VfPortPolicy l3={l3} />
       <L3VfAvailability l3={l3} />
       <IpRangesPanel l3={l3} />

@@ -1,0 +1,169 @@
+import type { Browser } from "@playwright/test";
+import { expect, test, watchContext } from "./fixtures";
+import { ADMIN, api, ensureSplit, login, unique } from "./helpers";
+
+// Issues 16 and 17 on the VM page and the L3 page: the VF port dialog (the tenant's link state,
+// trust greyed out with the policy's reason until the admin allows it, desired against observed)
+// and the "migratable" toggles of a NIC (only while stopped) and of an L3 (only with SR-IOV).
+
+const TENANT = { username: "tenant", password: "demo-tenant" } as const;
+const SHOTS = "/work/shots/nicspec";
+
+/** As admin: an SR-IOV L3 on a fresh Vlan L2 on kvm-02's ens1f0, and the tenant's running VM on it. */
+async function vmWithVfNic(browser: Browser) {
+  const context = await browser.newContext();
+  watchContext(context);
+  const page = await context.newPage();
+  try {
+    await login(page, ADMIN);
+    const admin = api(page.request);
+    await ensureSplit(admin, "kvm-02", "ens1f0", 16);
+    const zone = (await admin.query("inventory.zones")).find(
+      (z: { name: string }) => z.name === "zone-1",
+    );
+    const cluster = (await admin.query("inventory.clusters")).find(
+      (c: { name: string }) => c.name === "cluster-a",
+    );
+    const l2 = await admin.mutate("networks.l2.create", {
+      zoneId: zone.id,
+      name: unique("e2e-port-l2"),
+      type: "Vlan",
+      vlanId: 100 + Math.floor(Math.random() * 3900),
+      physicalInterface: "ens1f0",
+      sriovEnabled: true,
+      clusterIds: [cluster.id],
+    });
+    const cidr = `10.${1 + Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.0/24`;
+    const l3 = await admin.mutate("networks.l3.create", {
+      l2Id: l2.id,
+      name: unique("e2e-port-l3"),
+      category: "Flat",
+      sriovEnabled: true,
+      ipRanges: [{ cidr }],
+    });
+    const project = (await admin.query("iam.projects.list", {})).items.find(
+      (p: { name: string }) => p.name === "demo-project",
+    );
+    const offering = (await admin.query("catalog.offerings")).find(
+      (o: { name: string }) => o.name === "small",
+    );
+    const image = (await admin.query("catalog.images")).find(
+      (i: { name: string }) => i.name === "debian-12",
+    );
+    const vmName = unique("e2e-port");
+    const { vm } = await admin.mutate("vms.create", {
+      projectId: project.id,
+      name: vmName,
+      offeringId: offering.id,
+      imageId: image.id,
+      nics: [{ l3Id: l3.id, sriov: true }],
+    });
+    return { admin, l2, l3, vm: vm as { id: string }, vmName, close: () => context.close() };
+  } catch (error) {
+    await context.close();
+    throw error;
+  }
+}
+
+test("tenant sets a VF's link state in the port dialog; trust is greyed out with the policy's reason until the admin allows it; desired and observed are shown", async ({
+  page,
+  browser,
+}) => {
+  test.setTimeout(150_000);
+  const setup = await vmWithVfNic(browser);
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await login(page, TENANT);
+  await page.goto(`/vms/${setup.vm.id}`);
+  await expect(page.getByTestId("vm-title")).toContainText("Running", { timeout: 45_000 });
+  const row = page.locator('[data-testid="vm-nic-row"][data-nic="eth0"]');
+
+  await row.getByRole("button", { name: "Actions for eth0" }).click();
+  await page.getByTestId("nic-action-port").click();
+  const dialog = page.getByRole("dialog", { name: "VF port of eth0" });
+  const trust = dialog.getByLabel(/^Trusted/);
+  // The L2 does not allow trust (the default): greyed out, with the reason from core.
+  await expect(trust).toBeDisabled();
+  await expect(dialog.locator(".disabled-reason").first()).toContainText(setup.l2.name);
+  await page.screenshot({ path: `${SHOTS}/vf-port-dialog-1440.png`, fullPage: true });
+  await dialog.getByTestId("vf-port-link-state").selectOption("disable");
+  await dialog.getByRole("button", { name: "Save" }).click();
+  await expect(dialog).toBeHidden();
+  await expect(row.getByTestId("nic-vf-port")).toContainText("link disable");
+  // The host follows at once (host.syncVfPorts); what it read back is stored and shown.
+  await expect(row.getByTestId("nic-vf-port-observed")).toContainText("link disable", {
+    timeout: 30_000,
+  });
+  await expect(row.getByTestId("nic-vf-port-observed")).not.toContainText("drift");
+
+  // The admin allows trust on the L3: the tenant may now ask for it.
+  await setup.admin.mutate("networks.l3.update", { l3Id: setup.l3.id, vfAllowTrust: true });
+  await page.reload();
+  await row.getByRole("button", { name: "Actions for eth0" }).click();
+  await page.getByTestId("nic-action-port").click();
+  await expect(dialog.getByLabel(/^Trusted/)).toBeEnabled();
+  await expect(dialog.getByTestId("vf-port-link-state")).toHaveValue("disable");
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: `${SHOTS}/vf-port-dialog-390.png`, fullPage: true });
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+  await setup.close();
+});
+
+test("a VF NIC is made migratable only while its VM is stopped, and an L3's profile only with SR-IOV, each greyed out with core's reason", async ({
+  page,
+  browser,
+}) => {
+  test.setTimeout(180_000);
+  const setup = await vmWithVfNic(browser);
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await login(page, ADMIN);
+  await page.goto(`/vms/${setup.vm.id}`);
+  const title = page.getByTestId("vm-title");
+  await expect(title).toContainText("Running", { timeout: 45_000 });
+  const row = page.locator('[data-testid="vm-nic-row"][data-nic="eth0"]');
+  const toggle = row.getByTestId("nic-migratable-toggle");
+  await expect(toggle).toBeDisabled();
+  await expect(toggle).not.toBeChecked();
+  await expect(row.getByTestId("nic-migratable-reason")).toContainText(
+    "only while the VM is stopped",
+  );
+  await page.screenshot({ path: `${SHOTS}/nic-migratable-running-1440.png`, fullPage: true });
+
+  await page.getByTestId("vm-action-stop").click();
+  await page.getByRole("dialog", { name: /^Stop / }).getByRole("button", { name: "Stop" }).click();
+  await expect(title).toContainText("Stopped", { timeout: 45_000 });
+  await expect(toggle).toBeEnabled();
+  await expect(row.getByTestId("nic-migratable-reason")).toHaveCount(0);
+  await toggle.check();
+  await expect(toggle).toBeChecked();
+  // Stored: after a reload the NIC is still migratable (its partner comes with the next start).
+  await page.reload();
+  await expect(toggle).toBeChecked({ timeout: 20_000 });
+  await page.screenshot({ path: `${SHOTS}/nic-migratable-stopped-1440.png`, fullPage: true });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: `${SHOTS}/nic-migratable-stopped-390.png`, fullPage: true });
+
+  // The L3's profile: on, then off; an L3 without SR-IOV cannot be made migratable.
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.goto(`/networks/l3/${setup.l3.id}`);
+  const panel = page.getByTestId("l3-migratable");
+  await expect(panel.getByTestId("l3-migratable-state")).toContainText("Not migratable");
+  await panel.getByTestId("l3-migratable-toggle").click();
+  await expect(panel.getByTestId("l3-migratable-state")).toContainText("Migratable:");
+  await page.screenshot({ path: `${SHOTS}/l3-migratable-1440.png`, fullPage: true });
+  await panel.getByTestId("l3-migratable-toggle").click();
+  await expect(panel.getByTestId("l3-migratable-state")).toContainText("Not migratable");
+  const plain = await setup.admin.mutate("networks.l3.create", {
+    l2Id: setup.l2.id,
+    name: unique("e2e-port-plain"),
+    category: "Flat",
+    sriovEnabled: false,
+    ipRanges: [{ cidr: `10.${1 + Math.floor(Math.random() * 250)}.252.0/24` }],
+  });
+  await page.goto(`/networks/l3/${plain.id}`);
+  const refused = page.getByTestId("l3-migratable").getByTestId("l3-migratable-toggle");
+  await expect(refused).toBeDisabled();
+  await expect(refused).toContainText("has no SR-IOV");
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: `${SHOTS}/l3-migratable-refused-390.png`, fullPage: true });
+  await setup.close();
+});

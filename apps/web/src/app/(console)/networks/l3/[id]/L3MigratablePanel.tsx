@@ -1,0 +1,51 @@
+"use client";
+
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import type { L3View } from "@virtfn/core";
+import { ErrorBox } from "~/components/ErrorBox";
+import { useCan } from "~/components/session";
+import { useTRPC } from "~/trpc/react";
+import { VerdictButton } from "../../shared";
+
+/**
+ * Issue 17: the L3's SR-IOV profile "migratable". VF NICs created on it from now on get a virtio
+ * failover partner and can live-migrate; NICs that exist keep their own setting (the VM page
+ * changes it while the VM is stopped). Admins switch it (R15), greyed out with core's reason.
+ */
+export function L3MigratablePanel({ l3 }: { l3: L3View }) {
+  const isAdmin = useCan("inventory.manage");
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const save = useMutation(
+    trpc.networks.l3.setMigratable.mutationOptions({
+      onSuccess: () => {
+        void queryClient.invalidateQueries(trpc.networks.l3.get.queryFilter({ l3Id: l3.id }));
+      },
+    }),
+  );
+  const on = l3.sriovMigratable;
+  // Turning it off is always allowed (like editing the name); on needs SR-IOV on the L3 and L2.
+  return (
+    <section className="panel" aria-labelledby="l3-migratable-heading" data-testid="l3-migratable">
+      <h2 id="l3-migratable-heading">Live migration of VF NICs</h2>
+      <p className="muted small" data-testid="l3-migratable-state">
+        {on
+          ? "Migratable: new VF NICs on this network get a virtio failover partner, so their VMs can live-migrate."
+          : "Not migratable: VMs running with a VF NIC created here cannot live-migrate (R9)."}{" "}
+        NICs that exist keep their own setting.
+      </p>
+      {isAdmin ? (
+        <div className="actions actions-start">
+          <VerdictButton
+            verdict={on ? l3.actions.edit : l3.actions.makeMigratable}
+            label={on ? "Make not migratable" : "Make migratable"}
+            pending={save.isPending}
+            testId="l3-migratable-toggle"
+            onClick={() => save.mutate({ l3Id: l3.id, migratable: !on })}
+          />
+        </div>
+      ) : null}
+      {save.error ? <ErrorBox title="Not changed." error={save.error} /> : null}
+    </section>
+  );
+}
