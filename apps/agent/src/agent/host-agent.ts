@@ -37,6 +37,7 @@ import {
   readSriovState,
   readVfRefs,
 } from "../host/nics";
+import { listPciDevices, readPciDevice } from "../host/pci-devices";
 import { applyVfCount, kernelError } from "../host/sriov";
 import { applyVfPort, resetVfPort } from "../host/vf-port";
 import type { DomainRecord, Hypervisor } from "../hypervisor/types";
@@ -473,6 +474,31 @@ export class HostAgent {
     }
   }
 
+  /**
+   * A whole device for passthrough (issue 17): present, not a VF, not split (its VFs would go
+   * with it), and in no other domain's config or running instance.
+   */
+  private async checkHostdev(pci: string, domain: string): Promise<void> {
+    const device = await readPciDevice(this.host.sys, pci);
+    if (device === null)
+      throw new AgentError("NOT_FOUND", `${pci} is not a passthrough-capable PCI device here`);
+    if ((device.sriovNumVfs ?? 0) > 0)
+      throw new AgentError(
+        "EBUSY",
+        `${pci} has ${device.sriovNumVfs} VFs: a split PF is not passed through whole`,
+      );
+    for (const record of await this.hypervisor.list()) {
+      if (record.name !== domain && record.hostdevs?.includes(pci))
+        throw new AgentError(
+          "DEVICE_BUSY",
+          `${pci} is already passed through to domain ${record.name}`,
+          {
+            details: { domain: record.name },
+          },
+        );
+    }
+  }
+
   defineDomain(spec: DomainSpec): Promise<DomainInfo> {
     return this.mutex.run(async () => {
       const info = await this.defineLocked({ ...spec, nics: spec.nics.map(withoutPort) });
@@ -504,6 +530,7 @@ export class HostAgent {
         await this.checkVfFree(nic.pciAddress, spec.name);
       } else await this.checkVnicSource(nic);
     }
+    for (const pci of spec.hostdevs ?? []) await this.checkHostdev(pci, spec.name);
     const uuid = spec.uuid ?? existing?.uuid ?? randomUUID();
     await this.hypervisor.define({ ...spec, uuid });
     return toInfo(await this.mustGet(spec.name));
@@ -521,12 +548,14 @@ export class HostAgent {
       const record = await this.mustGet(name);
       if (record.state === "running") return toInfo(record);
       const vfs = record.config.filter((n) => n.type === "vf");
-      if (vfs.length > 0 && !(await this.iommuActive())) {
+      const hostdevs = record.hostdevs ?? [];
+      if ((vfs.length > 0 || hostdevs.length > 0) && !(await this.iommuActive())) {
         throw new AgentError(
           "IOMMU_NOT_ACTIVE",
-          `${name} has VF NICs but the IOMMU is not active on this host`,
+          `${name} has VF NICs or passed-through devices but the IOMMU is not active on this host`,
         );
       }
+      for (const pci of hostdevs) await this.checkHostdev(pci, name);
       for (const vf of vfs) {
         await this.checkVfPresent(vf.pciAddress);
         await this.checkVfFree(vf.pciAddress, name);
@@ -747,6 +776,7 @@ export class HostAgent {
       nics,
       domains: records.map(summarize),
       fdb: entries,
+      pciDevices: await listPciDevices(this.host.sys),
     };
   }
 

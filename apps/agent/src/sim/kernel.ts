@@ -14,7 +14,7 @@ import { hasIommuArg } from "../host/iommu-arg";
 import { vfPciAddress } from "../host/pci";
 import type { HostProfile } from "../profiles/schema";
 import { SimHostState } from "./host-state";
-import { buildTree, link, put } from "./tree";
+import { buildTree, iommuGroups, link, put } from "./tree";
 
 export interface SimKernelOptions {
   stateDir: string;
@@ -169,6 +169,19 @@ export class SimKernel {
       const dir = path.join(this.sysRoot, "class/iommu", unit);
       if (active) await fs.mkdir(dir, { recursive: true });
       else await fs.rm(dir, { recursive: true, force: true });
+    }
+    // Without an active IOMMU the kernel makes no groups: no iommu_group links, no kernel/iommu_groups.
+    await fs.rm(path.join(this.sysRoot, "kernel/iommu_groups"), { recursive: true, force: true });
+    for (const [pci, group] of iommuGroups(this.profile)) {
+      const rel = `${pfDir(pci)}/iommu_group`;
+      if (!active) {
+        await fs.rm(path.join(this.sysRoot, rel), { force: true });
+        continue;
+      }
+      await fs.mkdir(path.join(this.sysRoot, `kernel/iommu_groups/${group}/devices`), {
+        recursive: true,
+      });
+      await link(this.sysRoot, rel, `../../../../kernel/iommu_groups/${group}`);
     }
   }
 
