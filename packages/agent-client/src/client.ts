@@ -127,6 +127,7 @@ export function createAgentClient(options: AgentClientOptions) {
     reboot: (o?: CallOptions) => call("reboot", {}, undefined, o),
 
     listPhysicalNics: (o?: CallOptions) => call("listNics", {}, undefined, o),
+    listPciDevices: (o?: CallOptions) => call("listPciDevices", {}, undefined, o),
     /** Starts the split/restore and returns at once; taskId equals operationId, so repeats are safe. */
     setVfCount: (
       pciAddress: string,

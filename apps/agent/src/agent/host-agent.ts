@@ -9,6 +9,7 @@ import {
   type FdbEntry,
   type Health,
   type HostFacts,
+  type HostPciDevice,
   type HostSnapshot,
   type InjectFaultRequest,
   type SnapshotChange,
@@ -209,6 +210,10 @@ export class HostAgent {
   }
 
   // ---- NICs and VFs -------------------------------------------------------------------------
+
+  listPciDevices(): Promise<HostPciDevice[]> {
+    return listPciDevices(this.host.sys);
+  }
 
   async listNics(): Promise<PhysicalNic[]> {
     const [domains, refs] = await Promise.all([this.hypervisor.list(), listPfRefs(this.host.sys)]);
