@@ -83,6 +83,7 @@ function toInfo(record: DomainRecord): DomainInfo {
     vcpus: record.vcpus,
     memoryMiB: record.memoryMiB,
     nics: record.live ?? record.config,
+    ...(record.hostdevs?.length ? { hostdevs: record.hostdevs } : {}),
   };
 }
 

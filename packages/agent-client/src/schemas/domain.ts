@@ -82,6 +82,7 @@ export const DomainInfo = z.object({
   vcpus: z.number().int(),
   memoryMiB: z.number().int(),
   nics: z.array(NicSpec),
+  hostdevs: z.array(PciAddress).optional(),
 });
 export type DomainInfo = z.infer<typeof DomainInfo>;
 
