@@ -523,7 +523,8 @@ export class HostAgent {
         existing.vcpus === spec.vcpus &&
         existing.memoryMiB === spec.memoryMiB &&
         existing.image === spec.image &&
-        JSON.stringify(existing.config) === JSON.stringify(spec.nics);
+        JSON.stringify(existing.config) === JSON.stringify(spec.nics) &&
+        (existing.hostdevs ?? []).join() === (spec.hostdevs ?? []).join();
       if (sameShape) return toInfo(existing);
       throw new AgentError(
         "DOMAIN_EXISTS",

@@ -14,7 +14,7 @@ import { hasIommuArg } from "../host/iommu-arg";
 import { vfPciAddress } from "../host/pci";
 import type { HostProfile } from "../profiles/schema";
 import { SimHostState } from "./host-state";
-import { buildTree, iommuGroups, link, put } from "./tree";
+import { buildTree, iommuGroups, link, put, putPciDevices } from "./tree";
 
 export interface SimKernelOptions {
   stateDir: string;
@@ -232,6 +232,9 @@ export class SimKernel {
         await this.removeAllVfs(nic.pciAddress);
       }
     }
+    // A state dir from before the profile named its GPUs gets them, and their IOMMU groups.
+    await putPciDevices(this.sysRoot, this.profile);
+    await this.applyIommuState();
   }
 
   private vfAddresses(pfPci: string, count: number): string[] {

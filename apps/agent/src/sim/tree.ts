@@ -65,6 +65,27 @@ export function iommuGroups(
   return groups;
 }
 
+/**
+ * The profile's non-NIC PCI functions (a GPU and its audio). Idempotent: a sim host whose state
+ * predates them gets them when it is opened again.
+ */
+export async function putPciDevices(
+  sysRoot: string,
+  profile: Pick<HostProfile, "pciDevices">,
+): Promise<void> {
+  for (const entry of profile.pciDevices) {
+    const dev = `bus/pci/devices/${entry.pciAddress}`;
+    await put(sysRoot, `${dev}/vendor`, entry.vendorId);
+    await put(sysRoot, `${dev}/device`, entry.deviceId);
+    await put(sysRoot, `${dev}/class`, entry.classCode);
+    await put(sysRoot, `${dev}/numa_node`, String(entry.numaNode));
+    if (entry.driver !== null) {
+      await fs.mkdir(path.join(sysRoot, `bus/pci/drivers/${entry.driver}`), { recursive: true });
+      await link(sysRoot, `${dev}/driver`, `../../drivers/${entry.driver}`);
+    }
+  }
+}
+
 /** Builds the first-boot /sys and /proc of a host profile. */
 export async function buildTree(
   sysRoot: string,
@@ -128,17 +149,7 @@ export async function buildTree(
     if (nic.bond !== null) await link(sysRoot, `${net}/master`, `../${nic.bond}`);
   }
 
-  for (const entry of profile.pciDevices) {
-    const dev = `bus/pci/devices/${entry.pciAddress}`;
-    await put(sysRoot, `${dev}/vendor`, entry.vendorId);
-    await put(sysRoot, `${dev}/device`, entry.deviceId);
-    await put(sysRoot, `${dev}/class`, entry.classCode);
-    await put(sysRoot, `${dev}/numa_node`, String(entry.numaNode));
-    if (entry.driver !== null) {
-      await fs.mkdir(path.join(sysRoot, `bus/pci/drivers/${entry.driver}`), { recursive: true });
-      await link(sysRoot, `${dev}/driver`, `../../drivers/${entry.driver}`);
-    }
-  }
+  await putPciDevices(sysRoot, profile);
 
   const bonds = new Map<string, string[]>();
   for (const nic of profile.nics) {

@@ -25,6 +25,7 @@ import { useTRPC } from "~/trpc/react";
 import { ActionConfirm } from "~/components/ui/ActionConfirm";
 import { EditHostDialog } from "./EditHostDialog";
 import { HostAllocationPanel } from "./HostAllocationPanel";
+import { PciDevicesPanel } from "./PciDevicesPanel";
 import { RestoreDialog, SplitDialog } from "./PfDialogs";
 import { VfPoolsButton } from "./VfPools";
 
@@ -225,6 +226,8 @@ export function HostDetailPage({ hostId }: { hostId: string }) {
         </h2>
         <NicTable host={h} pfOps={pfOpItems} />
       </section>
+
+      <PciDevicesPanel hostId={h.id} />
 
       <section className="panel">
         <h2>

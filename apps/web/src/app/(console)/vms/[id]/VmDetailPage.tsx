@@ -17,6 +17,7 @@ import { useTRPC } from "~/trpc/react";
 import { Breadcrumb, isTransitional, VmStateBadge } from "../shared";
 import { MigrationPhases } from "./MigrationPhases";
 import { AttachNicDialog, NicTable } from "./NicTable";
+import { VmPciDevices } from "./VmPciDevices";
 
 type VmAction = "start" | "stop" | "reboot" | "migrate" | "delete";
 
@@ -187,6 +188,8 @@ export function VmDetailPage({ vmId, readOnly }: { vmId: string; readOnly: boole
         <NicsHeader vm={v} readOnly={readOnly} />
         <NicTable vm={v} readOnly={readOnly} />
       </section>
+
+      <VmPciDevices vm={v} />
 
       <section className="panel">
         <h2>
