@@ -4,7 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { Badge } from "~/components/badges";
 import { ErrorBox } from "~/components/ErrorBox";
-import { availabilityLabel, pciKind } from "~/components/passthru/pci";
+import { availabilityLabel, PciIdentityCells, PciIdentityHeads } from "~/components/passthru/pci";
 import { useCan } from "~/components/session";
 import { useTRPC } from "~/trpc/react";
 
@@ -47,9 +47,7 @@ export function PciDevicesPanel({ hostId }: { hostId: string }) {
           <table className="data">
             <thead>
               <tr>
-                <th>Address</th>
-                <th>Kind</th>
-                <th>Vendor:device</th>
+                <PciIdentityHeads />
                 <th>Driver</th>
                 <th className="num">IOMMU group</th>
                 <th className="num">NUMA</th>
@@ -64,15 +62,7 @@ export function PciDevicesPanel({ hostId }: { hostId: string }) {
                 const verdict = d.assignable ? d.verdicts.unmark : d.verdicts.mark;
                 return (
                   <tr key={d.id} data-testid="pci-device-row" data-pci={d.pciAddress}>
-                    <td>
-                      <code>{d.pciAddress}</code>
-                    </td>
-                    <td>{pciKind(d.classCode)}</td>
-                    <td>
-                      <code>
-                        {d.vendorId}:{d.deviceId}
-                      </code>
-                    </td>
+                    <PciIdentityCells device={d} />
                     <td>{d.driver ?? <span className="muted">none</span>}</td>
                     <td className="num">{d.iommuGroup ?? "—"}</td>
                     <td className="num">{d.numaNode ?? "—"}</td>

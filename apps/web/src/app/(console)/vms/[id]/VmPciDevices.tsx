@@ -5,7 +5,7 @@ import type { VmDetail } from "@virtfn/core";
 import { useState } from "react";
 import { Badge } from "~/components/badges";
 import { ErrorBox } from "~/components/ErrorBox";
-import { pciKind } from "~/components/passthru/pci";
+import { PciIdentityCells, PciIdentityHeads, pciKind } from "~/components/passthru/pci";
 import { useIsAdmin } from "~/components/session";
 import { useTRPC } from "~/trpc/react";
 
@@ -48,9 +48,7 @@ export function VmPciDevices({ vm }: { vm: VmDetail }) {
               <table className="data">
                 <thead>
                   <tr>
-                    <th>Address</th>
-                    <th>Kind</th>
-                    <th>Vendor:device</th>
+                    <PciIdentityHeads />
                     <th>Status</th>
                     {isAdmin ? <th /> : null}
                   </tr>
@@ -58,15 +56,7 @@ export function VmPciDevices({ vm }: { vm: VmDetail }) {
                 <tbody>
                   {data.assigned.map((d) => (
                     <tr key={d.pciDeviceId} data-testid="vm-pci-row" data-pci={d.pciAddress}>
-                      <td>
-                        <code>{d.pciAddress}</code>
-                      </td>
-                      <td>{pciKind(d.classCode)}</td>
-                      <td>
-                        <code>
-                          {d.vendorId}:{d.deviceId}
-                        </code>
-                      </td>
+                      <PciIdentityCells device={d} />
                       <td>
                         {d.held ? (
                           <Badge tone="ok">Held</Badge>
