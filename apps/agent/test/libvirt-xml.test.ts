@@ -187,6 +187,7 @@ describe("XML against libvirt", { timeout: 30_000 }, () => {
       memoryMiB: 2048,
       image: spec.image,
       nics: spec.nics,
+      hostdevs: [],
     });
   });
 
@@ -240,6 +241,32 @@ describe("XML against libvirt", { timeout: 30_000 }, () => {
     expect(stdout).toMatch(
       /<hostdev mode='subsystem' type='pci' managed='yes'>[\s\S]*bus='0x04' slot='0x00' function='0x1'/,
     );
+  });
+
+  it("a domain spec with whole devices (issue 17) renders <hostdev> that validates and round-trips", async () => {
+    const spec = {
+      ...base("vm-passthru", [
+        { type: "vf", mac: "52:54:00:00:00:03", pciAddress: "0000:af:01.0" },
+      ]),
+      hostdevs: ["0000:3b:00.0", "0000:af:00.1"],
+    };
+    const xml = renderDomainXml(spec);
+    expect(xml).toContain("<hostdev mode='subsystem' type='pci' managed='yes'>");
+    const result = await validate(xml);
+    expect(result.output).toContain("validates");
+    expect(result.ok).toBe(true);
+    const back = parseDomainXml(await roundTrip(spec));
+    expect(back.hostdevs).toEqual(["0000:3b:00.0", "0000:af:00.1"]);
+    expect(back.nics).toEqual(spec.nics);
+  });
+
+  it("the validator checks hostdevs: a PCI hostdev without a source address is rejected", async () => {
+    const xml = renderDomainXml({
+      ...base("vm-bad-hostdev", []),
+      hostdevs: ["0000:3b:00.0"],
+    }).replace(/<source>\s*<address [^>]*\/>\s*<\/source>/, "<source/>");
+    expect(xml).not.toContain("bus='0x3b'");
+    expect((await validate(xml)).ok).toBe(false);
   });
 
   it("VF port settings are not libvirt's: the Linux backend defines the plain hostdev and runs ip link", async () => {

@@ -132,6 +132,7 @@ export function createAgentClient(options: AgentClientOptions) {
     listPhysicalNics: (o?: CallOptions) => call("listNics", {}, undefined, o),
     /** Traffic counters of the VFs whose driver keeps them (not part of the snapshot). */
     vfCounters: (o?: CallOptions) => call("vfCounters", {}, undefined, o),
+    listPciDevices: (o?: CallOptions) => call("listPciDevices", {}, undefined, o),
     /** Starts the split/restore and returns at once; taskId equals operationId, so repeats are safe. */
     setVfCount: (
       pciAddress: string,

@@ -5,6 +5,7 @@ export * from "./schemas/domain";
 export * from "./schemas/fdb";
 export * from "./schemas/host";
 export * from "./schemas/nic";
+export * from "./schemas/pci";
 export * from "./schemas/snapshot";
 export * from "./schemas/task";
 export * from "./schemas/vf-port";

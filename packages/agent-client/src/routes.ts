@@ -21,6 +21,7 @@ import {
   SetIommuResponse,
 } from "./schemas/host";
 import { PhysicalNic, SetVfCountRequest, TaskRef, UnbindDriverResponse } from "./schemas/nic";
+import { HostPciDevice } from "./schemas/pci";
 import { HostSnapshot, SnapshotChange, SnapshotDigest } from "./schemas/snapshot";
 import { Task } from "./schemas/task";
 import { VfCountersReport } from "./schemas/vf-counters";
@@ -119,6 +120,15 @@ export const routes = {
     params: noParams,
     body: null,
     response: z.array(PhysicalNic),
+    idempotent: true,
+  }),
+  // Passthrough candidates (issue 17): PCI functions that are neither VFs nor bridges.
+  listPciDevices: route({
+    method: "GET",
+    path: "/v1/pci-devices",
+    params: noParams,
+    body: null,
+    response: z.array(HostPciDevice),
     idempotent: true,
   }),
   setVfCount: route({

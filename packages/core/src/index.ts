@@ -154,3 +154,13 @@ export { createVfPool, deleteVfPool, listVfPools, type VfPoolView } from "./srio
 export * from "./sriov/pools-schemas";
 export * from "./sriov/pools-rules";
 export { poolAdmits, type PlacementPool } from "./sriov/pools-placement";
+// Whole-device PCI passthrough (issue 17)
+export * from "./passthru/rules";
+export * from "./passthru/schemas";
+export * from "./passthru/commands";
+export {
+  listHostPciDevices,
+  listVmPciDevices,
+  type HostPciDeviceRow,
+  type VmPciDevices,
+} from "./passthru/queries";

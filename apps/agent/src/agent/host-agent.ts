@@ -9,6 +9,7 @@ import {
   type FdbEntry,
   type Health,
   type HostFacts,
+  type HostPciDevice,
   type HostSnapshot,
   type InjectFaultRequest,
   type SnapshotChange,
@@ -39,6 +40,7 @@ import {
   readSriovState,
   readVfRefs,
 } from "../host/nics";
+import { listPciDevices, readPciDevice } from "../host/pci-devices";
 import { applyVfCount, kernelError } from "../host/sriov";
 import { readVfCounters } from "../host/vf-counters";
 import { applyVfPort, resetVfPort } from "../host/vf-port";
@@ -84,6 +86,7 @@ function toInfo(record: DomainRecord): DomainInfo {
     vcpus: record.vcpus,
     memoryMiB: record.memoryMiB,
     nics: record.live ?? record.config,
+    ...(record.hostdevs?.length ? { hostdevs: record.hostdevs } : {}),
   };
 }
 
@@ -211,6 +214,10 @@ export class HostAgent {
   }
 
   // ---- NICs and VFs -------------------------------------------------------------------------
+
+  listPciDevices(): Promise<HostPciDevice[]> {
+    return listPciDevices(this.host.sys);
+  }
 
   async listNics(): Promise<PhysicalNic[]> {
     const [domains, refs] = await Promise.all([this.hypervisor.list(), listPfRefs(this.host.sys)]);
@@ -488,6 +495,31 @@ export class HostAgent {
     }
   }
 
+  /**
+   * A whole device for passthrough (issue 17): present, not a VF, not split (its VFs would go
+   * with it), and in no other domain's config or running instance.
+   */
+  private async checkHostdev(pci: string, domain: string): Promise<void> {
+    const device = await readPciDevice(this.host.sys, pci);
+    if (device === null)
+      throw new AgentError("NOT_FOUND", `${pci} is not a passthrough-capable PCI device here`);
+    if ((device.sriovNumVfs ?? 0) > 0)
+      throw new AgentError(
+        "EBUSY",
+        `${pci} has ${device.sriovNumVfs} VFs: a split PF is not passed through whole`,
+      );
+    for (const record of await this.hypervisor.list()) {
+      if (record.name !== domain && record.hostdevs?.includes(pci))
+        throw new AgentError(
+          "DEVICE_BUSY",
+          `${pci} is already passed through to domain ${record.name}`,
+          {
+            details: { domain: record.name },
+          },
+        );
+    }
+  }
+
   defineDomain(spec: DomainSpec): Promise<DomainInfo> {
     return this.mutex.run(async () => {
       const info = await this.defineLocked({ ...spec, nics: spec.nics.map(withoutPort) });
@@ -506,7 +538,8 @@ export class HostAgent {
         existing.vcpus === spec.vcpus &&
         existing.memoryMiB === spec.memoryMiB &&
         existing.image === spec.image &&
-        JSON.stringify(existing.config) === JSON.stringify(spec.nics);
+        JSON.stringify(existing.config) === JSON.stringify(spec.nics) &&
+        (existing.hostdevs ?? []).join() === (spec.hostdevs ?? []).join();
       if (sameShape) return toInfo(existing);
       throw new AgentError(
         "DOMAIN_EXISTS",
@@ -519,6 +552,7 @@ export class HostAgent {
         await this.checkVfFree(nic.pciAddress, spec.name);
       } else await this.checkVnicSource(nic);
     }
+    for (const pci of spec.hostdevs ?? []) await this.checkHostdev(pci, spec.name);
     const uuid = spec.uuid ?? existing?.uuid ?? randomUUID();
     await this.hypervisor.define({ ...spec, uuid });
     return toInfo(await this.mustGet(spec.name));
@@ -536,12 +570,14 @@ export class HostAgent {
       const record = await this.mustGet(name);
       if (record.state === "running") return toInfo(record);
       const vfs = record.config.filter((n) => n.type === "vf");
-      if (vfs.length > 0 && !(await this.iommuActive())) {
+      const hostdevs = record.hostdevs ?? [];
+      if ((vfs.length > 0 || hostdevs.length > 0) && !(await this.iommuActive())) {
         throw new AgentError(
           "IOMMU_NOT_ACTIVE",
-          `${name} has VF NICs but the IOMMU is not active on this host`,
+          `${name} has VF NICs or passed-through devices but the IOMMU is not active on this host`,
         );
       }
+      for (const pci of hostdevs) await this.checkHostdev(pci, name);
       for (const vf of vfs) {
         await this.checkVfPresent(vf.pciAddress);
         await this.checkVfFree(vf.pciAddress, name);
@@ -762,6 +798,7 @@ export class HostAgent {
       nics,
       domains: records.map(summarize),
       fdb: entries,
+      pciDevices: await listPciDevices(this.host.sys),
     };
   }
 

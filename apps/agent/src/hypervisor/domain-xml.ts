@@ -9,6 +9,8 @@ export interface ParsedDomain {
   memoryMiB: number;
   image: string | undefined;
   nics: NicSpec[];
+  /** Whole-device `<hostdev mode='subsystem' type='pci'>` sources, by address. */
+  hostdevs: string[];
 }
 
 const UNIT_TO_KIB: Record<string, number> = {
@@ -59,6 +61,25 @@ function vnicTeamingOf(iface: XmlElement) {
 }
 
 /** One <interface> back to the agent's NIC spec; null for shapes the agent did not create. */
+function pciOf(addr: XmlElement): string | null {
+  const pci = PciAddress.safeParse(
+    formatPci({
+      domain: num(addr.attrs.domain),
+      bus: num(addr.attrs.bus),
+      slot: num(addr.attrs.slot),
+      fn: num(addr.attrs.function),
+    }),
+  );
+  return pci.success ? pci.data : null;
+}
+
+/** A PCI hostdev's source address; null for other hostdev kinds (USB, SCSI, mdev). */
+export function parseHostdev(hostdev: XmlElement): string | null {
+  if (hostdev.attrs.mode !== "subsystem" || hostdev.attrs.type !== "pci") return null;
+  const addr = child(child(hostdev, "source") ?? hostdev, "address");
+  return addr === undefined ? null : pciOf(addr);
+}
+
 export function parseInterface(iface: XmlElement): NicSpec | null {
   const mac = MacAddress.safeParse(child(iface, "mac")?.attrs.address);
   if (!mac.success) return null;
@@ -67,19 +88,12 @@ export function parseInterface(iface: XmlElement): NicSpec | null {
   if (type === "hostdev") {
     const addr = child(child(iface, "source") ?? iface, "address");
     if (addr === undefined) return null;
-    const pci = PciAddress.safeParse(
-      formatPci({
-        domain: num(addr.attrs.domain),
-        bus: num(addr.attrs.bus),
-        slot: num(addr.attrs.slot),
-        fn: num(addr.attrs.function),
-      }),
-    );
-    if (!pci.success) return null;
+    const pci = pciOf(addr);
+    if (pci === null) return null;
     return {
       type: "vf",
       mac: mac.data,
-      pciAddress: pci.data,
+      pciAddress: pci,
       ...(vlan === undefined ? {} : { vlan }),
       ...aliasOf(iface),
       ...vfTeamingOf(iface),
@@ -115,6 +129,7 @@ export function parseDomainXml(xml: string): ParsedDomain {
       ? undefined
       : children(devices, "disk").find((d) => d.attrs.device === "disk");
   const nics = devices === undefined ? [] : children(devices, "interface").map(parseInterface);
+  const hostdevs = devices === undefined ? [] : children(devices, "hostdev").map(parseHostdev);
   return {
     name: child(dom, "name")?.text.trim() ?? "",
     uuid: child(dom, "uuid")?.text.trim() ?? "",
@@ -122,5 +137,6 @@ export function parseDomainXml(xml: string): ParsedDomain {
     memoryMiB: memoryMiB(child(dom, "memory")),
     image: disk === undefined ? undefined : child(disk, "source")?.attrs.file,
     nics: nics.filter((n): n is NicSpec => n !== null),
+    hostdevs: hostdevs.filter((h): h is string => h !== null),
   };
 }

@@ -12,6 +12,7 @@ const StoredDomain = z.object({
   image: z.string().optional(),
   config: z.array(NicSpecSchema),
   live: z.array(NicSpecSchema).nullable(),
+  hostdevs: z.array(z.string()).optional(),
 });
 const StoredState = z.object({ domains: z.array(StoredDomain) });
 type StoredDomain = z.infer<typeof StoredDomain>;
@@ -97,6 +98,7 @@ export class SimHypervisor implements Hypervisor {
       ...(spec.image === undefined ? {} : { image: spec.image }),
       config: structuredClone(spec.nics),
       live: existing?.live ?? null,
+      ...(spec.hostdevs?.length ? { hostdevs: [...spec.hostdevs] } : {}),
     });
     const after = JSON.stringify(this.toRecord(this.must(spec.name)));
     if (before !== after)

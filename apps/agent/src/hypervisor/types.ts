@@ -11,6 +11,8 @@ export interface DomainRecord {
   config: NicSpec[];
   /** null while shut off. */
   live: NicSpec[] | null;
+  /** Whole PCI devices passed through (issue 17); absent means none. */
+  hostdevs?: string[];
 }
 
 export type DefinedSpec = DomainSpec & { uuid: string };
@@ -42,6 +44,7 @@ export function recordToSpec(record: DomainRecord): DefinedSpec {
     memoryMiB: record.memoryMiB,
     ...(record.image === undefined ? {} : { image: record.image }),
     nics: record.config,
+    ...(record.hostdevs?.length ? { hostdevs: record.hostdevs } : {}),
   };
 }
 

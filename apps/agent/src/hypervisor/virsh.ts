@@ -105,6 +105,7 @@ export class VirshHypervisor implements Hypervisor {
       image: config.image,
       config: config.nics,
       live,
+      ...(config.hostdevs.length > 0 ? { hostdevs: config.hostdevs } : {}),
     };
   }
 

@@ -127,6 +127,7 @@ export function renderDomainXml(spec: DefinedSpec, options: DomainXmlOptions = {
   const devices = [
     ...disk,
     ...spec.nics.map(renderNic),
+    ...(spec.hostdevs ?? []).map(renderPciHostdev),
     "<serial type='pty'/>",
     "<console type='pty'/>",
   ];

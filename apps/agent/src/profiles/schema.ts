@@ -56,6 +56,22 @@ export const HostNicEntry = z.object({
   numaNode: z.number().int().min(-1).default(-1),
 });
 
+/** A PCI function other than a NIC (a GPU and its audio function): passthrough candidates. */
+export const HostPciEntry = z.object({
+  pciAddress: PciAddress,
+  classCode: z.string().regex(/^0x[0-9a-f]{6}$/),
+  vendorId: HexId,
+  deviceId: HexId,
+  driver: z.string().nullable(),
+  numaNode: z.number().int().min(-1).default(-1),
+  /**
+   * Its IOMMU group once the IOMMU is on. Functions that share one (a GPU and its audio) can
+   * only be passed through together; NIC PFs get a group of their own.
+   */
+  iommuGroup: z.number().int().nonnegative(),
+});
+export type HostPciEntry = z.infer<typeof HostPciEntry>;
+
 export const HostProfileFile = z.object({
   hostname: z.string().min(1),
   cpu: z.object({
@@ -82,6 +98,7 @@ export const HostProfileFile = z.object({
    * what a single-socket Linux host shows (node0 with everything).
    */
   numaNodes: z.number().int().positive().default(1),
+  pciDevices: z.array(HostPciEntry).default([]),
 });
 export type HostProfileFile = z.infer<typeof HostProfileFile>;
 

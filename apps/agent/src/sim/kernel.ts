@@ -14,7 +14,7 @@ import { hasIommuArg } from "../host/iommu-arg";
 import { vfPciAddress } from "../host/pci";
 import type { HostProfile } from "../profiles/schema";
 import { SimHostState } from "./host-state";
-import { buildTree, link, put } from "./tree";
+import { buildTree, iommuGroups, link, put, putPciDevices } from "./tree";
 
 export interface SimKernelOptions {
   stateDir: string;
@@ -170,6 +170,19 @@ export class SimKernel {
       if (active) await fs.mkdir(dir, { recursive: true });
       else await fs.rm(dir, { recursive: true, force: true });
     }
+    // Without an active IOMMU the kernel makes no groups: no iommu_group links, no kernel/iommu_groups.
+    await fs.rm(path.join(this.sysRoot, "kernel/iommu_groups"), { recursive: true, force: true });
+    for (const [pci, group] of iommuGroups(this.profile)) {
+      const rel = `${pfDir(pci)}/iommu_group`;
+      if (!active) {
+        await fs.rm(path.join(this.sysRoot, rel), { force: true });
+        continue;
+      }
+      await fs.mkdir(path.join(this.sysRoot, `kernel/iommu_groups/${group}/devices`), {
+        recursive: true,
+      });
+      await link(this.sysRoot, rel, `../../../../kernel/iommu_groups/${group}`);
+    }
   }
 
   /**
@@ -219,6 +232,9 @@ export class SimKernel {
         await this.removeAllVfs(nic.pciAddress);
       }
     }
+    // A state dir from before the profile named its GPUs gets them, and their IOMMU groups.
+    await putPciDevices(this.sysRoot, this.profile);
+    await this.applyIommuState();
   }
 
   private vfAddresses(pfPci: string, count: number): string[] {

@@ -52,6 +52,40 @@ export function numaLayout(
   });
 }
 
+/**
+ * The IOMMU group of each PCI function the profile names: a NIC PF has one of its own (numbered
+ * from 1), another function the one its entry gives.
+ */
+export function iommuGroups(
+  profile: Pick<HostProfile, "nics" | "pciDevices">,
+): Map<string, number> {
+  const groups = new Map<string, number>();
+  profile.nics.forEach((nic, i) => groups.set(nic.pciAddress, i + 1));
+  for (const entry of profile.pciDevices) groups.set(entry.pciAddress, entry.iommuGroup);
+  return groups;
+}
+
+/**
+ * The profile's non-NIC PCI functions (a GPU and its audio). Idempotent: a sim host whose state
+ * predates them gets them when it is opened again.
+ */
+export async function putPciDevices(
+  sysRoot: string,
+  profile: Pick<HostProfile, "pciDevices">,
+): Promise<void> {
+  for (const entry of profile.pciDevices) {
+    const dev = `bus/pci/devices/${entry.pciAddress}`;
+    await put(sysRoot, `${dev}/vendor`, entry.vendorId);
+    await put(sysRoot, `${dev}/device`, entry.deviceId);
+    await put(sysRoot, `${dev}/class`, entry.classCode);
+    await put(sysRoot, `${dev}/numa_node`, String(entry.numaNode));
+    if (entry.driver !== null) {
+      await fs.mkdir(path.join(sysRoot, `bus/pci/drivers/${entry.driver}`), { recursive: true });
+      await link(sysRoot, `${dev}/driver`, `../../drivers/${entry.driver}`);
+    }
+  }
+}
+
 /** Builds the first-boot /sys and /proc of a host profile. */
 export async function buildTree(
   sysRoot: string,
@@ -114,6 +148,8 @@ export async function buildTree(
     await link(sysRoot, `${net}/device`, `../../../${dev}`);
     if (nic.bond !== null) await link(sysRoot, `${net}/master`, `../${nic.bond}`);
   }
+
+  await putPciDevices(sysRoot, profile);
 
   const bonds = new Map<string, string[]>();
   for (const nic of profile.nics) {

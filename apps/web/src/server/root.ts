@@ -9,6 +9,7 @@ import { inventoryRouter } from "./routers/inventory";
 import { netservicesRouter } from "./routers/netservices";
 import { networksRouter } from "./routers/networks";
 import { operationsRouter } from "./routers/operations";
+import { passthruRouter } from "./routers/passthru";
 import { sriovRouter } from "./routers/sriov";
 import { vmsRouter } from "./routers/vms";
 import { createCallerFactory, router } from "./trpc";
@@ -27,6 +28,7 @@ export const appRouter = router({
   apiKeys: apiKeysRouter,
   audit: auditRouter,
   fleet: fleetRouter,
+  passthru: passthruRouter,
 });
 export type AppRouter = typeof appRouter;
 

@@ -67,6 +67,8 @@ export const DomainSpec = z.object({
   /** Path of the boot disk image on the host. */
   image: z.string().min(1).optional(),
   nics: z.array(NicSpec),
+  /** Whole PCI devices passed through (`<hostdev mode='subsystem' type='pci' managed='yes'>`). */
+  hostdevs: z.array(PciAddress).optional(),
 });
 export type DomainSpec = z.infer<typeof DomainSpec>;
 
@@ -80,6 +82,7 @@ export const DomainInfo = z.object({
   vcpus: z.number().int(),
   memoryMiB: z.number().int(),
   nics: z.array(NicSpec),
+  hostdevs: z.array(PciAddress).optional(),
 });
 export type DomainInfo = z.infer<typeof DomainInfo>;
 

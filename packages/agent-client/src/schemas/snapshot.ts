@@ -4,6 +4,7 @@ import { DomainName, MacAddress, PciAddress } from "./common";
 import { FdbEntry } from "./fdb";
 import { HostFacts } from "./host";
 import { PhysicalNic } from "./nic";
+import { HostPciDevice } from "./pci";
 
 export const DomainSummary = z.object({
   name: DomainName,
@@ -20,6 +21,8 @@ export const HostSnapshot = z.object({
   nics: z.array(PhysicalNic),
   domains: z.array(DomainSummary),
   fdb: z.array(FdbEntry),
+  /** Added for passthrough (issue 17): an older agent omits it, which reads as "none reported". */
+  pciDevices: z.array(HostPciDevice).default([]),
 });
 export type HostSnapshot = z.infer<typeof HostSnapshot>;
 

@@ -39,6 +39,7 @@ const prefixes: Array<[string, string]> = [
   ["hosts.", "host."],
   ["vms.", "vm."],
   ["operations.", "operation."],
+  ["passthru.", "pciDevice."],
 ];
 
 /** Every procedure path the old vocabulary wrote, and its word today (for the migration and tests). */

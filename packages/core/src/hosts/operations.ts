@@ -4,6 +4,7 @@ import type { Db, Host } from "@virtfn/db";
 import type { OperationContext, OperationHandler } from "../runtime/context";
 import { notFound } from "../shared/errors";
 import { iommuReadiness } from "./rules";
+import { syncPciDevices } from "../passthru/sync";
 import { applyObservedHost, markHostDisconnected, readKnownPfs } from "./sync";
 
 const connectInput = z.object({ scanIommu: z.boolean().default(false) });
@@ -44,12 +45,15 @@ export async function refreshHost(
   agent: AgentClient,
   knownHealth?: Awaited<ReturnType<AgentClient["health"]>>,
 ): Promise<Host> {
-  const [health, facts, nics] = await Promise.all([
+  const [health, facts, nics, pciDevices] = await Promise.all([
     knownHealth ?? agent.health(),
     agent.getFacts(),
     agent.listPhysicalNics(),
+    agent.listPciDevices(),
   ]);
-  return applyObservedHost(db, host.id, { health, facts, nics });
+  const updated = await applyObservedHost(db, host.id, { health, facts, nics });
+  await syncPciDevices(db, host.id, pciDevices);
+  return updated;
 }
 
 async function withConnection<T>(
@@ -78,10 +82,11 @@ export const connectHost: OperationHandler = async (ctx, operation) => {
     const known = readKnownPfs(ctx.db, host.id);
     known.catch(() => undefined);
     // Health, facts and NICs at once: one agent round trip, not three in a row.
-    const [health, firstFacts, nics] = await Promise.all([
+    const [health, firstFacts, nics, pciDevices] = await Promise.all([
       agent.health(),
       agent.getFacts(),
       agent.listPhysicalNics(),
+      agent.listPciDevices(),
     ]);
     let facts = firstFacts;
     if (scanIommu && host.iommuEnabled && !facts.iommu.kernelArgSet) {
@@ -95,6 +100,7 @@ export const connectHost: OperationHandler = async (ctx, operation) => {
     );
     // What was recorded is what the agent reported: no reads back.
     const updated = await applyObservedHost(ctx.db, host.id, { health, facts, nics }, known);
+    await syncPciDevices(ctx.db, host.id, pciDevices);
     return { physicalNics: nics.length, iommu: iommuReadiness(updated).state };
   });
 };

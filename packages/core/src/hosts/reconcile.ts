@@ -12,6 +12,7 @@ import {
   type SettledVm,
 } from "../vms/reattach";
 import { disconnectReason } from "./operations";
+import { syncPciDevices } from "../passthru/sync";
 import { applyObservedHost, markHostDisconnected, recordObservedDigest } from "./sync";
 
 export interface ReconcileOutcome {
@@ -125,6 +126,7 @@ export async function reconcileHost(
     const rebooted = host.bootId !== null && health.bootId !== host.bootId;
     const { snapshot } = change;
     await applyObservedHost(db, host.id, { health, facts: snapshot.facts, nics: snapshot.nics });
+    await syncPciDevices(db, host.id, snapshot.pciDevices);
     // Desired state lives in the database: VF counts first, then the VMs that use the VFs.
     const reapplied = await reapplyDesiredVfs(db, host.id);
     const fdb = await reconcileHostFdb(db, host.id, agent, snapshot.fdb);

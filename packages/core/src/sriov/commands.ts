@@ -8,6 +8,8 @@ import type { OperationKind } from "../operations/kinds";
 import { requireAdmin, type Actor } from "../shared/actor";
 import { retryTransaction } from "../shared/db-errors";
 import { notFound } from "../shared/errors";
+import { pciDeviceAt } from "../passthru/queries";
+import { checkSplitNotAssignable } from "../passthru/rules";
 import { vfsInUseWhere, vmsHoldingVfsOf } from "./holders";
 import { poolRangesOf } from "./pools";
 import { checkResizeKeepsPools } from "./pools-rules";
@@ -98,6 +100,8 @@ export async function splitInTransaction(
   requireSriovCapable(pf);
   requireHostConnected(pf.host);
   requireIommuReady(pf.host);
+  // The PF's row lock also orders this against marking it assignable (passthru/commands.ts).
+  checkSplitNotAssignable(pf, await pciDeviceAt(tx, pf.hostId, pf.pciAddress));
   checkSplitCount(pf, input.count);
   checkResizeKeepsPools(pf, await poolRangesOf(tx, pf.id), input.count);
   const plan = resizePlan(pf.numVfs, input.count);

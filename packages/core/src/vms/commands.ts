@@ -8,6 +8,7 @@ import { checkAcceptsPlacements } from "../hosts/rules";
 import { requireHostConnected } from "../sriov/rules";
 import { lockVm, TX_OPTIONS } from "./access";
 import { noHost, type VmOperation } from "./create";
+import { acquirePciDevices } from "../passthru/reserve";
 import { rebuildFdbRows } from "./fdb";
 import { pfsOnNode, startNumaNode, type StartNuma } from "./numa-start";
 import { noVfError, reserveVf, usablePfIds } from "./reserve";
@@ -161,6 +162,8 @@ export async function startVm(db: Db, actor: Actor, rawInput: VmIdInput): Promis
     // Under the host's lock (recheckHostUnderLock): the node its offering's policy asks for.
     const numa = await startNumaNode(tx, vm, host, offering);
     const { vfs, node } = await reacquireVfsNear(tx, vm.id, host, numa);
+    // Whole devices in the same transaction: all or nothing with the VFs (issue 17).
+    const hostdevs = await acquirePciDevices(tx, vm, host);
     await rebuildFdbRows(tx, vm.id);
     return startOperation(
       tx,
@@ -168,7 +171,11 @@ export async function startVm(db: Db, actor: Actor, rawInput: VmIdInput): Promis
       vm,
       "vm.start",
       { state: "Starting", desiredState: "Running", numaNode: node },
-      { vfs: vfs.join(","), numaNode: node },
+      {
+        vfs: vfs.join(","),
+        numaNode: node,
+        ...(hostdevs.length > 0 ? { hostdevs: hostdevs.join(",") } : {}),
+      },
     );
   }, TX_OPTIONS);
 }

@@ -9,6 +9,10 @@ export const vmWorkInclude = {
     include: { vf: true, l3: { include: { l2: true } } },
     orderBy: { deviceIndex: "asc" },
   },
+  pciDevices: {
+    include: { held: { select: { pciAddress: true } } },
+    orderBy: { createdAt: "asc" },
+  },
 } satisfies Prisma.VmInclude;
 
 export type VmWork = Prisma.VmGetPayload<{ include: typeof vmWorkInclude }>;

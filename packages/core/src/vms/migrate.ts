@@ -16,6 +16,8 @@ import {
   type VfRequest,
 } from "./placement";
 import { noVfError } from "./reserve";
+import { assignedPciAddresses } from "../passthru/queries";
+import { checkNoHostdevsForMigration } from "../passthru/rules";
 import { enforce, migrationVerdict } from "./rules";
 import { placementHosts, rankHosts, type PlacementHost, type PlacementNetwork } from "./scheduler";
 import { migrateVmInput, type MigrateVmInput } from "./schemas";
@@ -221,6 +223,8 @@ export async function migrateVm(
       })),
     };
     enforce(migrationVerdict(facts, "live"), { vm: vm.name });
+    // Whole devices belong to this host: neither a live nor a cold move takes them (issue 17).
+    checkNoHostdevsForMigration(vm, await assignedPciAddresses(tx, vm.id));
     const fromState = vm.state === "Running" ? "Running" : "Stopped";
     if (input.targetHostId) {
       const target = await tx.host.findUnique({ where: { id: input.targetHostId } });

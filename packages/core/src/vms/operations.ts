@@ -10,6 +10,7 @@ import { TX_OPTIONS } from "./access";
 import { applyVmFdb, fdbFootprint, rebuildFdbRows, removeFdbRows } from "./fdb";
 import { loadVmWork, type VmWork } from "./load";
 import { migrationRunOf, runLiveMigration } from "./migrate-run";
+import { releasePciDevices } from "../passthru/reserve";
 import { releaseNicVfs } from "./reserve";
 import { buildDomainSpec, failoverPartner, nicSpec } from "./spec";
 import { finishReleasesQuietly } from "./vf-ports";
@@ -187,6 +188,7 @@ async function rollbackBoot(
       select: { id: true, vfId: true },
     });
     await releaseNicVfs(tx, current, false);
+    await releasePciDevices(tx, vm.id);
     await tx.vm.updateMany({ where: { id: vm.id }, data: { state: to, desiredState: "Stopped" } });
     await recordAudit(tx, null, {
       action: operation.kind,
@@ -269,7 +271,11 @@ const stopVm: OperationHandler = async (ctx, operation) => {
       if (domain) {
         await ctx.progress(60, "Releasing VFs from the domain");
         await agent.defineDomain(
-          buildDomainSpec({ ...vm, nics: vm.nics.map((nic) => ({ ...nic, vf: null })) }),
+          buildDomainSpec({
+            ...vm,
+            nics: vm.nics.map((nic) => ({ ...nic, vf: null })),
+            pciDevices: [],
+          }),
         );
       }
       const released = await ctx.db.$transaction(async (tx) => {
@@ -278,6 +284,8 @@ const stopVm: OperationHandler = async (ctx, operation) => {
           data: { state: "Stopped" },
         });
         if (count === 0) return 0;
+        // Whole devices go with the VFs (issue 17); the VM keeps being given them.
+        await releasePciDevices(tx, vm.id);
         return releaseNicVfs(tx, vm.nics, true);
       }, TX_OPTIONS);
       if (released > 0) await finishReleasesQuietly(ctx.db, agent, vm.host?.id ?? "");

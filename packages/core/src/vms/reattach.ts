@@ -12,6 +12,7 @@ import { vmDomainName } from "../sriov/holders";
 import { TX_OPTIONS } from "./access";
 import { reacquireVfs } from "./commands";
 import { loadVmWork } from "./load";
+import { releasePciDevices } from "../passthru/reserve";
 import { releaseNicVfs } from "./reserve";
 import { buildDomainSpec, nicSpec } from "./spec";
 
@@ -158,7 +159,11 @@ export async function settleErrorVms(
       if (!work) continue;
       if (domain.state !== "shutoff") await agent.destroyDomain(vmDomainName(vm));
       await agent.defineDomain(
-        buildDomainSpec({ ...work, nics: work.nics.map((nic) => ({ ...nic, vf: null })) }),
+        buildDomainSpec({
+          ...work,
+          nics: work.nics.map((nic) => ({ ...nic, vf: null })),
+          pciDevices: [],
+        }),
       );
     }
     const done = await db.$transaction(async (tx) => {
@@ -174,7 +179,10 @@ export async function settleErrorVms(
             data: { state: "Attached", mac: nic.mac, stateChangedAt: new Date() },
           });
         }
-      } else await releaseNicVfs(tx, held, true);
+      } else {
+        await releaseNicVfs(tx, held, true);
+        await releasePciDevices(tx, vm.id);
+      }
       await recordAudit(tx, null, {
         action: "vm.reconciled",
         targetType: "Vm",

@@ -69,6 +69,8 @@ export interface SpecVm {
   offering: { vcpus: number; memoryMiB: number };
   image: { name: string; format: string };
   nics: SpecNic[];
+  /** Whole devices given to the VM (issue 17); only those it holds are in the domain. */
+  pciDevices?: Array<{ held: { pciAddress: string } | null }>;
 }
 
 /** The Linux bridge a vNIC on this L2 plugs into; IFNAMSIZ keeps it to 15 characters. */
@@ -158,6 +160,12 @@ export function nicSpec(nic: SpecNic, vcpus: number): NicSpec | null {
   };
 }
 
+/** The held whole devices as `hostdevs`; nothing at all for a VM without, so its spec is as before. */
+function hostdevsOf(vm: SpecVm): { hostdevs?: string[] } {
+  const held = (vm.pciDevices ?? []).flatMap((d) => (d.held === null ? [] : [d.held.pciAddress]));
+  return held.length > 0 ? { hostdevs: held } : {};
+}
+
 /** The domain as the database says it should be. The uuid is the VM id, so a redefine is a retry. */
 export function buildDomainSpec(vm: SpecVm): DomainSpec {
   const vcpus = vm.offering.vcpus;
@@ -173,5 +181,6 @@ export function buildDomainSpec(vm: SpecVm): DomainSpec {
     memoryMiB: vm.offering.memoryMiB,
     image: `/var/lib/virtfn/images/${vm.image.name}.${vm.image.format}`,
     nics,
+    ...hostdevsOf(vm),
   };
 }

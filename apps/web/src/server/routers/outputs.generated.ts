@@ -1742,6 +1742,85 @@ export const operationsRouterOutputs = {
   }),
 };
 
+/** passthru.ts: passthruRouter. */
+export const passthruRouterOutputs = {
+  hostDevices: z.array(
+    z.object({
+      id: z.string(),
+      pciAddress: z.string(),
+      classCode: z.string(),
+      vendorId: z.string(),
+      deviceId: z.string(),
+      driver: z.string().nullable(),
+      iommuGroup: z.number().nullable(),
+      numaNode: z.number().nullable(),
+      sriovNumVfs: z.number().nullable(),
+      assignable: z.boolean(),
+      missing: z.boolean(),
+      heldBy: z.object({ id: z.string(), name: z.string() }).nullable(),
+      assignedTo: z.array(z.object({ id: z.string(), name: z.string() })),
+      availability: z.enum(["missing", "held", "available", "notAssignable"]),
+      verdicts: z.object({
+        mark: z.object({
+          allowed: z.boolean(),
+          reason: z.string().nullable(),
+          code: z.string().nullable(),
+        }),
+        unmark: z.object({
+          allowed: z.boolean(),
+          reason: z.string().nullable(),
+          code: z.string().nullable(),
+        }),
+      }),
+    }),
+  ),
+  setAssignable: z.object({
+    id: z.string(),
+    hostId: z.string(),
+    updatedAt: z.date(),
+    pciAddress: z.string(),
+    driver: z.string().nullable(),
+    numaNode: z.number().nullable(),
+    assignable: z.boolean(),
+    classCode: z.string(),
+    vendorId: z.string(),
+    deviceId: z.string(),
+    iommuGroup: z.number().nullable(),
+    sriovNumVfs: z.number().nullable(),
+    missing: z.boolean(),
+  }),
+  vmDevices: z.object({
+    assigned: z.array(
+      z.object({
+        pciDeviceId: z.string(),
+        pciAddress: z.string(),
+        vendorId: z.string(),
+        deviceId: z.string(),
+        classCode: z.string(),
+        held: z.boolean(),
+        unavailable: z.string().nullable(),
+      }),
+    ),
+    candidates: z.array(
+      z.object({
+        pciDeviceId: z.string(),
+        pciAddress: z.string(),
+        vendorId: z.string(),
+        deviceId: z.string(),
+        classCode: z.string(),
+        heldBy: z.string().nullable(),
+        verdict: z.object({
+          allowed: z.boolean(),
+          reason: z.string().nullable(),
+          code: z.string().nullable(),
+        }),
+      }),
+    ),
+  }),
+  assign: z.object({ vmId: z.string(), pciDeviceId: z.string(), pciAddress: z.string() }),
+  unassign: z.object({ vmId: z.string(), pciDeviceId: z.string() }),
+};
+
 /** sriov.ts: sriovRouter. */
 export const sriovRouterOutputs = {
   split: z.object({

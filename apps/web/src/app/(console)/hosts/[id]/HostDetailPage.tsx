@@ -25,6 +25,7 @@ import { dateTime, memory, operationKindLabel, relativeTime, speed } from "~/lib
 import { useTRPC } from "~/trpc/react";
 import { ActionConfirm } from "~/components/ui/ActionConfirm";
 import { HostAllocationPanel } from "./HostAllocationPanel";
+import { PciDevicesPanel } from "./PciDevicesPanel";
 import { RestoreDialog, SplitDialog } from "./PfDialogs";
 import { PfCountersButton } from "./PfCounters";
 import { VfPoolsButton } from "./VfPools";
@@ -229,6 +230,8 @@ export function HostDetailPage({ hostId }: { hostId: string }) {
         </h2>
         <NicTable host={h} pfOps={pfOpItems} />
       </section>
+
+      <PciDevicesPanel hostId={h.id} />
 
       <section className="panel">
         <h2>

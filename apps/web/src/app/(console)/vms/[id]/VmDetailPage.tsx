@@ -19,6 +19,7 @@ import { Breadcrumb, isTransitional, VmStateBadge } from "../shared";
 import { MigrationPhases } from "./MigrationPhases";
 import { NicCountersPanel } from "./NicCounters";
 import { AttachNicDialog, NicTable } from "./NicTable";
+import { VmPciDevices } from "./VmPciDevices";
 
 type VmAction = "start" | "stop" | "reboot" | "migrate" | "delete";
 
@@ -190,6 +191,8 @@ export function VmDetailPage({ vmId, readOnly }: { vmId: string; readOnly: boole
         <NicTable vm={v} readOnly={readOnly} />
       </section>
       <NicCountersPanel vm={v} />
+
+      <VmPciDevices vm={v} />
 
       <section className="panel">
         <h2>

@@ -1,0 +1,142 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { VmDetail } from "@virtfn/core";
+import { useState } from "react";
+import { Badge } from "~/components/badges";
+import { ErrorBox } from "~/components/ErrorBox";
+import { PciIdentityCells, PciIdentityHeads, pciKind } from "~/components/passthru/pci";
+import { useIsAdmin } from "~/components/session";
+import { useTRPC } from "~/trpc/react";
+
+// A VM's whole PCI devices (issue 17): the ones it is given, whether it holds each now (it does
+// while it runs), and for admins the host's assignable devices to give it while it is stopped.
+
+export function VmPciDevices({ vm }: { vm: VmDetail }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const isAdmin = useIsAdmin();
+  const devices = useQuery(trpc.passthru.vmDevices.queryOptions({ vmId: vm.id }));
+  const [choice, setChoice] = useState("");
+  const refresh = () => void queryClient.invalidateQueries(trpc.passthru.pathFilter());
+  const assign = useMutation(
+    trpc.passthru.assign.mutationOptions({ onSuccess: () => setChoice(""), onSettled: refresh }),
+  );
+  const unassign = useMutation(trpc.passthru.unassign.mutationOptions({ onSettled: refresh }));
+  const error = assign.error ?? unassign.error;
+  const data = devices.data;
+  const picked = data?.candidates.find((c) => c.pciDeviceId === choice);
+
+  return (
+    <section className="panel" data-testid="vm-pci-devices">
+      <h2>
+        PCI devices <span className="count">{data?.assigned.length ?? 0}</span>
+      </h2>
+      {error ? <ErrorBox error={error} /> : null}
+      {devices.isPending ? (
+        <p className="loading">Loading PCI devices…</p>
+      ) : devices.isError ? (
+        <ErrorBox error={devices.error} onRetry={() => void devices.refetch()} />
+      ) : (
+        <>
+          {data.assigned.length === 0 ? (
+            <p className="muted" data-testid="vm-pci-empty">
+              No whole devices passed through.
+            </p>
+          ) : (
+            <div className="table-wrap">
+              <table className="data">
+                <thead>
+                  <tr>
+                    <PciIdentityHeads />
+                    <th>Status</th>
+                    {isAdmin ? <th /> : null}
+                  </tr>
+                </thead>
+                <tbody>
+                  {data.assigned.map((d) => (
+                    <tr key={d.pciDeviceId} data-testid="vm-pci-row" data-pci={d.pciAddress}>
+                      <PciIdentityCells device={d} />
+                      <td>
+                        {d.held ? (
+                          <Badge tone="ok">Held</Badge>
+                        ) : d.unavailable ? (
+                          <Badge tone="warn" title={d.unavailable}>
+                            Unavailable
+                          </Badge>
+                        ) : (
+                          <Badge tone="muted">Released (taken at start)</Badge>
+                        )}
+                        {d.unavailable ? (
+                          <div className="sub-inline small">{d.unavailable}</div>
+                        ) : null}
+                      </td>
+                      {isAdmin ? (
+                        <td>
+                          <button
+                            type="button"
+                            className="btn btn-sm"
+                            data-testid="vm-pci-unassign"
+                            disabled={d.held || unassign.isPending}
+                            title={d.held ? "Stop the VM first: it holds the device." : undefined}
+                            onClick={() =>
+                              unassign.mutate({ vmId: vm.id, pciDeviceId: d.pciDeviceId })
+                            }
+                          >
+                            Remove
+                          </button>
+                        </td>
+                      ) : null}
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+          {isAdmin ? (
+            data.candidates.length === 0 ? (
+              <p className="muted small">No assignable device on this VM&apos;s host to give it.</p>
+            ) : (
+              <form
+                className="inline-form"
+                onSubmit={(e) => {
+                  e.preventDefault();
+                  if (choice) assign.mutate({ vmId: vm.id, pciDeviceId: choice });
+                }}
+              >
+                <label>
+                  Give device{" "}
+                  <select
+                    value={choice}
+                    data-testid="vm-pci-choice"
+                    onChange={(e) => setChoice(e.target.value)}
+                  >
+                    <option value="">Choose…</option>
+                    {data.candidates.map((c) => (
+                      <option key={c.pciDeviceId} value={c.pciDeviceId}>
+                        {c.pciAddress} · {pciKind(c.classCode)}
+                        {c.heldBy ? ` (held by ${c.heldBy})` : ""}
+                      </option>
+                    ))}
+                  </select>
+                </label>{" "}
+                <button
+                  type="submit"
+                  className="btn btn-sm"
+                  data-testid="vm-pci-assign"
+                  disabled={!picked?.verdict.allowed || assign.isPending}
+                  title={picked?.verdict.reason ?? undefined}
+                >
+                  Give
+                </button>
+                {picked && !picked.verdict.allowed ? (
+                  <span className="sub-inline muted small"> {picked.verdict.reason}</span>
+                ) : null}
+              </form>
+            )
+          ) : null}
+        </>
+      )}
+    </section>
+  );
+}
