@@ -171,7 +171,14 @@ describe("VF port settings: policy, apply, drift, reboot and the reset on releas
     });
     const vf = vm.nics[0]?.vf;
     const pci = vf?.pciAddress ?? "";
-    expect(await portOf(pci)).toMatchObject({ trust: true, linkState: "disable" });
+    const held = await portOf(pci);
+    if (!held) throw new Error(`the agent reports no port for ${pci}`);
+    expect(held).toMatchObject({ trust: true, linkState: "disable" });
+    // What a reconcile pass stores while the VM holds it: the holder's settings.
+    await fx.db.virtualFunction.update({
+      where: { id: vf?.id ?? "" },
+      data: { portObserved: held, portObservedAt: new Date() },
+    });
     expect((await finish(fx, stopVm(fx.db, fx.tenant, { vmId: vm.id }))).status).toBe("Succeeded");
     const released = await fx.db.virtualFunction.findUniqueOrThrow({ where: { id: vf?.id ?? "" } });
     expect(released.state).toBe("Available");
