@@ -171,13 +171,21 @@ describe("VF port settings: policy, apply, drift, reboot and the reset on releas
     });
     const vf = vm.nics[0]?.vf;
     const pci = vf?.pciAddress ?? "";
-    expect(await portOf(pci)).toMatchObject({ trust: true, linkState: "disable" });
+    const held = await portOf(pci);
+    if (!held) throw new Error(`the agent reports no port for ${pci}`);
+    expect(held).toMatchObject({ trust: true, linkState: "disable" });
+    // What a reconcile pass stores while the VM holds it: the holder's settings.
+    await fx.db.virtualFunction.update({
+      where: { id: vf?.id ?? "" },
+      data: { portObserved: held, portObservedAt: new Date() },
+    });
     expect((await finish(fx, stopVm(fx.db, fx.tenant, { vmId: vm.id }))).status).toBe("Succeeded");
-    expect(
-      (await fx.db.virtualFunction.findUniqueOrThrow({ where: { id: vf?.id ?? "" } })).state,
-    ).toBe("Available");
+    const released = await fx.db.virtualFunction.findUniqueOrThrow({ where: { id: vf?.id ?? "" } });
+    expect(released.state).toBe("Available");
     // Reset: trust off, link state auto, query_rss off, VLAN 0.
     expect(await portOf(pci)).toMatchObject({ ...DEFAULT_VF_PORT, vlan: 0 });
+    // The stored read-back is the reset's, not the last holder's: the next holder sees no stale port.
+    expect(released.portObserved).toMatchObject({ ...DEFAULT_VF_PORT, vlan: 0 });
   });
 
   it("a VF whose reset fails stays Releasing, is not handed out, and is reset on a later pass", async () => {

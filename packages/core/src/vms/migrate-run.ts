@@ -286,7 +286,8 @@ export async function runLiveMigration(
     return await summary(ctx.db, run, sides);
   } catch (error) {
     const failure = classifyFailure(error);
-    if (!failure.retryable || ctx.isFinalAttempt) await rollBackMigration(ctx, operation.id, failure);
+    if (!failure.retryable || ctx.isFinalAttempt)
+      await rollBackMigration(ctx, operation.id, failure);
     throw error;
   }
 }

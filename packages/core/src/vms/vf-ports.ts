@@ -6,7 +6,7 @@ import {
   VfPortObserved,
   type VfPortSettings,
 } from "@virtfn/agent-client";
-import type { Db, Prisma, Tx } from "@virtfn/db";
+import { Prisma, type Db, type Tx } from "@virtfn/db";
 import { VfLinkState } from "@virtfn/db/enums";
 import { z } from "zod";
 import { recordAudit } from "../operations/audit";
@@ -217,8 +217,10 @@ export async function finishVfReleases(
     orderBy: { pciAddress: "asc" },
   });
   for (const vf of releasing) {
+    // The reset's read-back replaces the last holder's, so the next holder never sees that one.
+    let readBack: VfPortObserved | null = null;
     try {
-      await agent.resetVf(vf.pciAddress);
+      readBack = (await agent.resetVf(vf.pciAddress)).port;
     } catch (error) {
       if (!isAgentError(error)) throw error;
       // A PF without a netdev (an NVMe controller) has no port to reset, and a VF the host does
@@ -228,9 +230,15 @@ export async function finishVfReleases(
         continue;
       }
     }
+    const now = new Date();
     const { count } = await db.virtualFunction.updateMany({
       where: { id: vf.id, state: "Releasing", heldBy: { is: null } },
-      data: { state: "Available", stateChangedAt: new Date() },
+      data: {
+        state: "Available",
+        stateChangedAt: now,
+        portObserved: readBack ?? Prisma.DbNull,
+        portObservedAt: readBack ? now : null,
+      },
     });
     if (count === 1) result.reset.push(vf.pciAddress);
   }

@@ -26,7 +26,10 @@ export function NicMigratableToggle({ vm, nic }: { vm: VmDetail; nic: VmNicView 
   const verdict = nic.capabilities.migratable;
   return (
     <div className="sub" data-testid="nic-migratable">
-      <label className="nowrap" title="A virtio failover partner carries its traffic while the VF is unplugged for a live migration.">
+      <label
+        className="nowrap"
+        title="A virtio failover partner carries its traffic while the VF is unplugged for a live migration."
+      >
         <input
           id={`${id}-migratable`}
           type="checkbox"
