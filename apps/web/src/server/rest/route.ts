@@ -22,6 +22,11 @@ export const TAGS = [
     name: "SR-IOV",
     description: "Splitting PFs into VFs, restoring them, and VF availability per L3 network.",
   },
+  {
+    name: "Passthrough",
+    description:
+      "Whole-device PCI passthrough: a host's devices, marking them assignable, giving them to VMs.",
+  },
   { name: "L2 networks", description: "L2 networks (NoVlan, Vlan, Vxlan) and their SR-IOV flag." },
   { name: "L3 networks", description: "L3 networks on an L2, their IP ranges and SR-IOV flag." },
   { name: "VXLAN pools", description: "VNI ranges for VXLAN L2 networks." },

@@ -39,7 +39,7 @@ export function VmPciDevices({ vm }: { vm: VmDetail }) {
         <ErrorBox error={devices.error} onRetry={() => void devices.refetch()} />
       ) : (
         <>
-          {data.assigned.length === 0 ? (
+          {devices.data.assigned.length === 0 ? (
             <p className="muted" data-testid="vm-pci-empty">
               No whole devices passed through.
             </p>
@@ -54,7 +54,7 @@ export function VmPciDevices({ vm }: { vm: VmDetail }) {
                   </tr>
                 </thead>
                 <tbody>
-                  {data.assigned.map((d) => (
+                  {devices.data.assigned.map((d) => (
                     <tr key={d.pciDeviceId} data-testid="vm-pci-row" data-pci={d.pciAddress}>
                       <PciIdentityCells device={d} />
                       <td>
@@ -94,7 +94,7 @@ export function VmPciDevices({ vm }: { vm: VmDetail }) {
             </div>
           )}
           {isAdmin ? (
-            data.candidates.length === 0 ? (
+            devices.data.candidates.length === 0 ? (
               <p className="muted small">No assignable device on this VM&apos;s host to give it.</p>
             ) : (
               <form
@@ -112,7 +112,7 @@ export function VmPciDevices({ vm }: { vm: VmDetail }) {
                     onChange={(e) => setChoice(e.target.value)}
                   >
                     <option value="">Choose…</option>
-                    {data.candidates.map((c) => (
+                    {devices.data.candidates.map((c) => (
                       <option key={c.pciDeviceId} value={c.pciDeviceId}>
                         {c.pciAddress} · {pciKind(c.classCode)}
                         {c.heldBy ? ` (held by ${c.heldBy})` : ""}
