@@ -86,7 +86,7 @@ describe("per-VF counters in the Prometheus scrape", () => {
       pf: "enp59s0f0np0",
       vf: String(nic.vf?.index),
       vm: "web-a",
-      nic: "net0",
+      nic: "eth0",
       project: "demo-project",
     };
     for (const name of [

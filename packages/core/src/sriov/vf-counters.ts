@@ -8,6 +8,7 @@ import type { AgentTarget } from "../runtime/context";
 import { requireInventoryReader, type Actor } from "../shared/actor";
 import { notFound } from "../shared/errors";
 import { vmVisibleWhere } from "../vms/access";
+import { nicLabel } from "../vms/rules";
 import { nicIdInput, type NicIdInput } from "../vms/schemas";
 import { pfIdInput, type PfIdInput } from "./schemas";
 
@@ -146,7 +147,7 @@ function valuesOf(row: Record<string, unknown>): VfCounterValues {
 /**
  * The latest sample of every VF NIC that still holds the VF it was taken on, with the series'
  * labels: one row per VF in use, whatever the ring size. `nic` is the NIC's device name in the
- * guest order (net0, net1, …), `vf` the VF index on its PF.
+ * guest order as the console names it (eth0, eth1, …), `vf` the VF index on its PF.
  */
 export async function latestVfCounters(db: Db): Promise<VfCounterSeries[]> {
   const rows = (await queryRows(
@@ -172,7 +173,7 @@ export async function latestVfCounters(db: Db): Promise<VfCounterSeries[]> {
       pf: String(row.pf),
       vf: String(row.vf),
       vm: String(row.vm),
-      nic: `net${String(row.deviceIndex)}`,
+      nic: nicLabel({ deviceIndex: Number(row.deviceIndex) }),
       project: String(row.project),
     },
     values: valuesOf(row),
@@ -327,7 +328,7 @@ export async function pfVfCounters(
       pciAddress: vf.pciAddress,
       vmId: nic.vm.id,
       vm: nic.vm.name,
-      nic: `net${nic.deviceIndex}`,
+      nic: nicLabel(nic),
       latest: { takenAt: newest.takenAt, values: newest.values },
       rate: rate?.perSecond ?? null,
     });

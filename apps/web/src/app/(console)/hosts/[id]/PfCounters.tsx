@@ -62,7 +62,7 @@ function PfCountersDialog({
           </p>
         ) : (
           <div className="table-wrap">
-            <table className="data" data-testid="pf-counters-table">
+            <table className="data pf-counters-table" data-testid="pf-counters-table">
               <thead>
                 <tr>
                   <th scope="col">VF</th>
