@@ -48,6 +48,9 @@ function spec(kind: BucketKind): BucketSpec {
   return DEFAULTS[kind];
 }
 
+/** How long requests wait for a first connection that neither succeeds nor fails. */
+const FIRST_CONNECTION_MAX_MS = 15_000;
+
 let redis: Redis | null | undefined;
 /** Set once the connection has been ready: until then a replica is still starting. */
 let firstConnection: Promise<void> | null = null;
@@ -71,12 +74,20 @@ export function limiterRedis(): Redis | null {
     const store = redis;
     firstConnection = store
       ? new Promise<void>((resolve) => {
-          // A bounded wait: a Redis that is down at start gets the insurance limiter, as later.
-          const timer = setTimeout(resolve, 2000);
-          store.once("ready", () => {
+          // Until the first connection is made or fails, requests wait for it: a Redis that is down
+          // at start (refused, unreachable) gets the insurance limiter at once, as later. A fixed
+          // 2 s wait was not enough on a loaded machine: the replica test saw a web restarted under
+          // load answer a burst from its own memory limiter (55 allowed of one key's 50).
+          const settle = () => {
             clearTimeout(timer);
+            store.off("ready", settle);
+            store.off("error", settle);
             resolve();
-          });
+          };
+          // Only a connect that hangs (no answer, no refusal) is cut short.
+          const timer = setTimeout(settle, FIRST_CONNECTION_MAX_MS);
+          store.once("ready", settle);
+          store.once("error", settle);
         })
       : null;
   }
