@@ -1781,12 +1781,12 @@ export const passthruRouterOutputs = {
     pciAddress: z.string(),
     driver: z.string().nullable(),
     numaNode: z.number().nullable(),
-    assignable: z.boolean(),
     classCode: z.string(),
     vendorId: z.string(),
     deviceId: z.string(),
     iommuGroup: z.number().nullable(),
     sriovNumVfs: z.number().nullable(),
+    assignable: z.boolean(),
     missing: z.boolean(),
   }),
   vmDevices: z.object({
