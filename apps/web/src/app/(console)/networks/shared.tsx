@@ -84,7 +84,8 @@ export function VerdictButton({
       title={verdict.reason ? `${label} — ${verdict.reason}` : undefined}
       data-testid={testId}
     >
-      {label}
+      {/* The label stays on one line; a long reason wraps beside it on a narrow screen. */}
+      <span className="nowrap">{label}</span>
       {verdict.reason ? <span className="why"> — {verdict.reason}</span> : null}
     </button>
   );
