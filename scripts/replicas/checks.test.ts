@@ -34,6 +34,12 @@ describe("reconcilesPerPeriod", () => {
     expect(result.tooSoon).toEqual([]);
   });
 
+  it("does not count the VF counter collector's reads as passes, but an unclaimed snapshot read", () => {
+    const counters = { ...call(null, 300, 320), path: "/v1/vf-counters" };
+    expect(check([call("w1/1", 0, 100), counters]).tooSoon).toEqual([]);
+    expect(check([call("w1/1", 0, 100), call(null, 300, 320)]).tooSoon).toHaveLength(1);
+  });
+
   it("flags a second claim within a period, after the first ended or while it is still at it", () => {
     const after = check([call("w1/1", 0, 100), call("w2/2", 600, 700)]);
     expect(after.passes.get("h")).toBe(2);

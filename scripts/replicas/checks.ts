@@ -16,6 +16,9 @@ export function appliedTwice(applied: AppliedCall[]): string[] {
   return [...seen].filter(([, times]) => times > 1).map(([key, times]) => `${key} ×${times}`);
 }
 
+/** Agent routes that background work other than the reconciler reads, with no operation id. */
+const NOT_RECONCILE_PATHS = new Set(["/v1/vf-counters"]);
+
 export interface ReconcileRecord {
   /** Reconcile passes per host: the reconcile claims its calls carried. */
   passes: Map<string, number>;
@@ -30,7 +33,8 @@ export interface ReconcileRecord {
  * first call's start to its last call's end. A pass that starts sooner than a period (less the
  * jitter) after the previous pass's last call ended, or while it is still at it, is a second
  * reconcile in one period, by another worker or by a second claim of the same one. Calls of the
- * reconciler carry no operation id; a call with neither is counted as a pass of its own.
+ * reconciler carry no operation id; a call with neither is counted as a pass of its own, unless it
+ * is a route only other background work reads (the VF counter collector's).
  */
 export function reconcilesPerPeriod(
   calls: ObservedCall[],
@@ -45,6 +49,8 @@ export function reconcilesPerPeriod(
     const byClaim = new Map<string, { claim: string; startedAt: number; endedAt: number }>();
     calls.forEach((call, index) => {
       if (call.host !== host || call.operationId !== null) return;
+      // The VF counter collector reads each host on its own schedule: not a reconcile pass.
+      if (NOT_RECONCILE_PATHS.has(call.path)) return;
       const claim = call.reconcileClaim ?? `unclaimed call ${index}`;
       const endedAt = call.endedAt ?? Number.POSITIVE_INFINITY;
       const pass = byClaim.get(claim);

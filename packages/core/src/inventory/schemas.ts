@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { pageInput } from "../shared/pagination";
+import { pageInput } from "../shared/page-input";
 
 const inventoryName = z
   .string()
