@@ -21,7 +21,7 @@ async function vmWithVfNic(browser: Browser) {
     const zone = (await admin.query("inventory.zones")).find(
       (z: { name: string }) => z.name === "zone-1",
     );
-    const cluster = (await admin.query("inventory.clusters")).find(
+    const cluster = (await admin.query("inventory.clusters", { limit: 200 })).items.find(
       (c: { name: string }) => c.name === "cluster-a",
     );
     const l2 = await admin.mutate("networks.l2.create", {
