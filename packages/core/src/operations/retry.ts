@@ -68,7 +68,7 @@ const reruns: Record<string, { adminOnly: boolean; run: Rerun }> = {
 
 /** Why a kind that is not re-run as it was is not, and what to do instead. */
 const notRerun: Record<string, string> = {
-  "vm.create": "A failed create leaves no VM behind (R7): create the VM again from the VMs page.",
+  "vm.create": "A failed create leaves no VM behind: create the VM again from the VMs page.",
   "vm.migrate": "A migration needs a destination chosen now: migrate again from the VM's page.",
   "vm.attachNic": "Attach the NIC again from the VM's page.",
   "vm.detachNic": "Detach the NIC again from the VM's page.",

@@ -61,7 +61,7 @@ export function qosVerdict(nic: Pick<NicFacts, "type" | "deviceIndex">): Verdict
   return nic.type === "VF"
     ? refuse(
         ErrorCode.VF_NIC_QOS_UNSUPPORTED,
-        `${nicLabel(nic)} is a VF NIC: VF NICs have no QoS (R4).`,
+        `${nicLabel(nic)} is a VF NIC: VF NICs have no QoS.`,
       )
     : ALLOWED;
 }
@@ -71,7 +71,7 @@ export function securityGroupVerdict(nic: Pick<NicFacts, "type" | "deviceIndex">
   return nic.type === "VF"
     ? refuse(
         ErrorCode.VF_NIC_SECURITY_GROUP_UNSUPPORTED,
-        `${nicLabel(nic)} is a VF NIC: VF NICs cannot be in security groups (R5).`,
+        `${nicLabel(nic)} is a VF NIC: VF NICs cannot be in security groups.`,
       )
     : ALLOWED;
 }
@@ -83,7 +83,7 @@ export function eipVerdict(
   return nic.type === "VF" && publicOrFlat(nic.l3Category)
     ? refuse(
         ErrorCode.VF_NIC_EIP_UNSUPPORTED,
-        `${nicLabel(nic)} is a VF NIC on ${nic.l3Category} L3 ${nic.l3Name}: it cannot have an EIP (R6).`,
+        `${nicLabel(nic)} is a VF NIC on ${nic.l3Category} L3 ${nic.l3Name}: it cannot have an EIP.`,
       )
     : ALLOWED;
 }
@@ -94,7 +94,7 @@ export function typeChangeVerdict(nic: NicFacts, vmState: VmState, to: NicType):
   if (vmState !== "Stopped") {
     return refuse(
       ErrorCode.VM_NOT_STOPPED,
-      `The type of ${nicLabel(nic)} can change only while the VM is stopped; it is ${vmState} (R10).`,
+      `The type of ${nicLabel(nic)} can change only while the VM is stopped; it is ${vmState}.`,
     );
   }
   if (to === "VNIC") return ALLOWED;
@@ -108,19 +108,19 @@ export function typeChangeVerdict(nic: NicFacts, vmState: VmState, to: NicType):
   if (nic.hasQos) {
     return refuse(
       ErrorCode.VF_NIC_QOS_UNSUPPORTED,
-      `${label} has QoS; remove it first: VF NICs have no QoS (R4).`,
+      `${label} has QoS; remove it first: VF NICs have no QoS.`,
     );
   }
   if (nic.securityGroupCount > 0) {
     return refuse(
       ErrorCode.VF_NIC_SECURITY_GROUP_UNSUPPORTED,
-      `${label} is in ${nic.securityGroupCount} security group(s); remove it first: VF NICs cannot be in security groups (R5).`,
+      `${label} is in ${nic.securityGroupCount} security group(s); remove it first: VF NICs cannot be in security groups.`,
     );
   }
   if (nic.hasEip && publicOrFlat(nic.l3Category)) {
     return refuse(
       ErrorCode.VF_NIC_EIP_UNSUPPORTED,
-      `${label} has an EIP on ${nic.l3Category} L3 ${nic.l3Name}; detach it first: VF NICs there cannot have one (R6).`,
+      `${label} has an EIP on ${nic.l3Category} L3 ${nic.l3Name}; detach it first: VF NICs there cannot have one.`,
     );
   }
   return ALLOWED;
@@ -171,8 +171,8 @@ export function migrationVerdict(vm: VmFacts, what: "live" | "storage"): Verdict
     return refuse(
       ErrorCode.VF_NIC_NOT_MIGRATABLE,
       what === "live"
-        ? `The VM cannot be live-migrated while running with VF NIC ${names}, which is not migratable: ${how} (R9).`
-        : `The VM cannot be storage-migrated while running with VF NIC ${names}; ${how} (R9).`,
+        ? `The VM cannot be live-migrated while running with VF NIC ${names}, which is not migratable: ${how}.`
+        : `The VM cannot be storage-migrated while running with VF NIC ${names}; ${how}.`,
     );
   }
   if (vm.state !== "Running" && vm.state !== "Stopped") {
@@ -244,7 +244,7 @@ export function vmActions(vm: VmFacts): VmActions {
       ? ALLOWED
       : refuse(
           ErrorCode.VM_NOT_STOPPED,
-          `NIC types can change only while the VM is stopped; it is ${vm.state} (R10).`,
+          `NIC types can change only while the VM is stopped; it is ${vm.state}.`,
         );
   return {
     start: inState(vm, ["Stopped", "Error"], "started"),
