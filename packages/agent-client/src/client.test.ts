@@ -122,6 +122,13 @@ describe("agent client", () => {
     await expect(c.health()).rejects.toMatchObject({ code: "BAD_RESPONSE" });
   });
 
+  it("reads an agent without the PCI devices route (older than passthrough) as not reporting them", async () => {
+    const { c } = client([new Response("Not Found", { status: 404 })]);
+    expect(await c.listPciDevices()).toBeNull();
+    const failing = client([agentError("INTERNAL", 500)], 0);
+    await expect(failing.c.listPciDevices()).rejects.toMatchObject({ code: "INTERNAL" });
+  });
+
   it("maps a non-agent 401 (a proxy) to UNAUTHORIZED", async () => {
     const { c } = client([new Response("nope", { status: 401 })]);
     await expect(c.listDomains()).rejects.toMatchObject({ code: "UNAUTHORIZED", status: 401 });

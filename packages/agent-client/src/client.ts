@@ -132,7 +132,18 @@ export function createAgentClient(options: AgentClientOptions) {
     listPhysicalNics: (o?: CallOptions) => call("listNics", {}, undefined, o),
     /** Traffic counters of the VFs whose driver keeps them (not part of the snapshot). */
     vfCounters: (o?: CallOptions) => call("vfCounters", {}, undefined, o),
-    listPciDevices: (o?: CallOptions) => call("listPciDevices", {}, undefined, o),
+    /**
+     * The host's PCI devices, or null from an agent older than passthrough (it has no such route):
+     * null means "not reported", never "none", so the recorded devices are left as they are.
+     */
+    listPciDevices: async (o?: CallOptions) => {
+      try {
+        return await call("listPciDevices", {}, undefined, o);
+      } catch (error) {
+        if (error instanceof AgentError && error.code === "NOT_FOUND") return null;
+        throw error;
+      }
+    },
     /** Starts the split/restore and returns at once; taskId equals operationId, so repeats are safe. */
     setVfCount: (
       pciAddress: string,

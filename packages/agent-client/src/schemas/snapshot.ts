@@ -21,8 +21,11 @@ export const HostSnapshot = z.object({
   nics: z.array(PhysicalNic),
   domains: z.array(DomainSummary),
   fdb: z.array(FdbEntry),
-  /** Added for passthrough (issue 17): an older agent omits it, which reads as "none reported". */
-  pciDevices: z.array(HostPciDevice).default([]),
+  /**
+   * Added for passthrough (issue 17). An older agent omits it: that is "not reported", not
+   * "none", so the recorded devices (and the VMs given them) are left as they are.
+   */
+  pciDevices: z.array(HostPciDevice).optional(),
 });
 export type HostSnapshot = z.infer<typeof HostSnapshot>;
 

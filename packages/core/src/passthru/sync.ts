@@ -21,13 +21,17 @@ const dataOf = (device: HostPciDevice): Observed =>
  * Brings the recorded devices to the observed ones. A device that is no longer reported is
  * deleted unless a VM was given it: then it stays, `missing`, so the assignment is not lost and
  * nothing hands it out; it comes back as it was when the agent reports it again. Writes only
- * what changed, so an unchanged host costs one read.
+ * what changed, so an unchanged host costs one read. An agent that does not report devices at all
+ * (older than passthrough: null or absent) changes nothing.
  */
 export async function syncPciDevices(
   db: Db,
   hostId: string,
-  observed: readonly HostPciDevice[],
+  observed: readonly HostPciDevice[] | null | undefined,
 ): Promise<void> {
+  // An agent older than passthrough reports nothing: deleting or marking missing on its word
+  // would drop every device and strand the VMs given them.
+  if (!observed) return;
   const known = await db.pciDevice.findMany({
     where: { hostId },
     include: { _count: { select: { wantedBy: true } } },
