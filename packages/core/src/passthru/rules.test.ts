@@ -2,12 +2,12 @@ import { describe, expect, it } from "vitest";
 import {
   checkAssign,
   checkMarkAssignable,
-  checkNoHostdevsForMigration,
   checkSplitNotAssignable,
   checkUnmarkAssignable,
   unavailableReason,
   type MarkContext,
 } from "./rules";
+import { migrationVerdict, vmActions } from "../vms/rules";
 
 const device = { pciAddress: "0000:3b:00.0", iommuGroup: 40, sriovNumVfs: null, missing: false };
 const ctx: MarkContext = {
@@ -96,10 +96,14 @@ describe("split, assignment, start and migration", () => {
     expect(unavailableReason({ ...free, missing: true })).toMatch(/no longer reported/);
   });
 
-  it("a VM given whole devices does not migrate", () => {
-    expect(codeOf(() => checkNoHostdevsForMigration({ name: "vm-1" }, ["0000:3b:00.0"]))).toBe(
-      "PCI_DEVICE_NOT_MIGRATABLE",
+  it("a VM given whole devices does not migrate, live or cold, and its page says so", () => {
+    const given = { nics: [], pciDevices: ["0000:3b:00.0"] };
+    for (const state of ["Running", "Stopped"] as const) {
+      expect(migrationVerdict({ ...given, state }, "live").code).toBe("PCI_DEVICE_NOT_MIGRATABLE");
+      expect(vmActions({ ...given, state }).migrate.reason).toContain("0000:3b:00.0");
+    }
+    expect(migrationVerdict({ state: "Stopped", nics: [], pciDevices: [] }, "live").allowed).toBe(
+      true,
     );
-    expect(codeOf(() => checkNoHostdevsForMigration({ name: "vm-1" }, []))).toBeNull();
   });
 });

@@ -143,12 +143,10 @@ export function unavailableReason(device: {
   return null;
 }
 
-/** R9 for whole devices: a passed-through device pins the VM to its host. */
-export function checkNoHostdevsForMigration(vm: { name: string }, devices: string[]): void {
-  if (devices.length > 0)
-    refuse(
-      ErrorCode.PCI_DEVICE_NOT_MIGRATABLE,
-      `${vm.name} has passed-through device(s) ${devices.join(", ")}: it cannot live-migrate; stop it and move it cold, or take the devices away.`,
-      { vm: vm.name, devices },
-    );
+/**
+ * R9 for whole devices: a passed-through device pins the VM to its host. One sentence for the
+ * VM page's verdict and the migrate command (vms/rules migrationVerdict).
+ */
+export function hostdevMigrationMessage(devices: readonly string[]): string {
+  return `The VM has passed-through device(s) ${devices.join(", ")}, which belong to its host: it cannot be migrated, live or cold; take the devices away first.`;
 }

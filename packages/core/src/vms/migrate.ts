@@ -17,7 +17,6 @@ import {
 } from "./placement";
 import { noVfError } from "./reserve";
 import { assignedPciAddresses } from "../passthru/queries";
-import { checkNoHostdevsForMigration } from "../passthru/rules";
 import { enforce, migrationVerdict } from "./rules";
 import { placementHosts, rankHosts, type PlacementHost, type PlacementNetwork } from "./scheduler";
 import { migrateVmInput, type MigrateVmInput } from "./schemas";
@@ -221,10 +220,10 @@ export async function migrateVm(
         l3Name: nic.l3.name,
         migratable: nic.migratable,
       })),
+      pciDevices: await assignedPciAddresses(tx, vm.id),
     };
+    // The same verdict the VM page shows: VF NICs (R9) and whole devices, live or cold.
     enforce(migrationVerdict(facts, "live"), { vm: vm.name });
-    // Whole devices belong to this host: neither a live nor a cold move takes them (issue 17).
-    checkNoHostdevsForMigration(vm, await assignedPciAddresses(tx, vm.id));
     const fromState = vm.state === "Running" ? "Running" : "Stopped";
     if (input.targetHostId) {
       const target = await tx.host.findUnique({ where: { id: input.targetHostId } });
@@ -419,6 +418,7 @@ export async function checkStorageMigration(
       {
         state: vm.state,
         nics: vm.nics.map((n) => ({ deviceIndex: n.deviceIndex, type: n.type, l3Name: n.l3.name })),
+        pciDevices: await assignedPciAddresses(db, vm.id),
       },
       "storage",
     ),

@@ -215,6 +215,7 @@ export async function getVm(db: Db, actor: Actor, rawInput: VmIdInput): Promise<
       ...listSelect,
       clusterId: true,
       numaNode: true,
+      pciDevices: { select: { device: { select: { pciAddress: true } } } },
       nics: {
         orderBy: { deviceIndex: "asc" },
         include: {
@@ -335,6 +336,7 @@ export async function getVm(db: Db, actor: Actor, rawInput: VmIdInput): Promise<
         l3Name: n.l3.name,
         migratable: n.migratable,
       })),
+      pciDevices: vm.pciDevices.map((assigned) => assigned.device.pciAddress),
     }),
     lastError: failed
       ? {

@@ -1,4 +1,5 @@
 import type { L3Category, NicType, VmState } from "@virtfn/db";
+import { hostdevMigrationMessage } from "../passthru/rules";
 import { DomainError, ErrorCode, type ErrorKind } from "../shared/errors";
 
 // R4–R10 as pure functions. The services enforce them; the UI calls the same functions to grey
@@ -59,10 +60,7 @@ const publicOrFlat = (category: L3Category) => category === "Public" || category
 /** R4: VF NICs bypass the host's traffic shaping, so they have no QoS. */
 export function qosVerdict(nic: Pick<NicFacts, "type" | "deviceIndex">): Verdict {
   return nic.type === "VF"
-    ? refuse(
-        ErrorCode.VF_NIC_QOS_UNSUPPORTED,
-        `${nicLabel(nic)} is a VF NIC: VF NICs have no QoS.`,
-      )
+    ? refuse(ErrorCode.VF_NIC_QOS_UNSUPPORTED, `${nicLabel(nic)} is a VF NIC: VF NICs have no QoS.`)
     : ALLOWED;
 }
 
@@ -150,6 +148,8 @@ export interface VmFacts {
   state: VmState;
   /** `migratable`: a VF NIC with a virtio failover partner (issue 17); absent means not. */
   nics: Array<{ deviceIndex: number; type: NicType; l3Name: string; migratable?: boolean }>;
+  /** PCI addresses of whole devices given to the VM (issue 17); absent means none. */
+  pciDevices?: string[];
 }
 
 /**
@@ -159,6 +159,9 @@ export interface VmFacts {
  * has no such path, so every VF NIC still refuses it.
  */
 export function migrationVerdict(vm: VmFacts, what: "live" | "storage"): Verdict {
+  // Whole devices belong to their host: no move takes them, live or cold (issue 17).
+  if (vm.pciDevices !== undefined && vm.pciDevices.length > 0)
+    return refuse(ErrorCode.PCI_DEVICE_NOT_MIGRATABLE, hostdevMigrationMessage(vm.pciDevices));
   const blocking = vm.nics.filter(
     (nic) => nic.type === "VF" && (what === "storage" || nic.migratable !== true),
   );
