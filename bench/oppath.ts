@@ -68,7 +68,13 @@ const bareWorker = new Worker<BareJob>(
     if (!client) return;
     if (job.data.calls === "health") await client.health();
     else if (job.data.calls === "snapshot") await client.snapshot();
-    else await Promise.all([client.health(), client.getFacts(), client.listPhysicalNics()]);
+    else
+      await Promise.all([
+        client.health(),
+        client.getFacts(),
+        client.listPhysicalNics(),
+        client.listPciDevices(),
+      ]);
   },
   { connection: bareConnections.worker, prefix: barePrefix, concurrency: CONCURRENCY },
 );
@@ -109,7 +115,7 @@ console.log(
   `baseline, bare BullMQ round trip + GET /v1/snapshot (host.syncFdb's one call), sequential: ${stats(snapshotSeq)}`,
 );
 console.log(
-  `baseline, bare BullMQ round trip + host.connect's agent calls (health, facts, NICs at once), sequential: ${stats(sameCallsSeq)}`,
+  `baseline, bare BullMQ round trip + host.connect's agent calls (health, facts, NICs, PCI devices at once), sequential: ${stats(sameCallsSeq)}`,
 );
 console.log(`baseline, ${PARALLEL}-way: ${bareRate.toFixed(1)}/s`);
 await bareWorker.close();
@@ -244,7 +250,7 @@ console.log(
 console.log(`  phases (p50): ${oneCall.phases}`);
 const connect = await sequential(reconnect(first));
 console.log(
-  `virtfn host.connect end to end (3 agent calls at once), sequential: ${stats(connect.times)}`,
+  `virtfn host.connect end to end (4 agent calls at once), sequential: ${stats(connect.times)}`,
 );
 console.log(`  phases (p50): ${connect.phases}`);
 const opStart = performance.now();
@@ -289,7 +295,7 @@ console.log(
 );
 console.log(
   ratio(
-    "host.connect p50 vs bare round trip making the same 3 agent calls p50 (lower is better)",
+    "host.connect p50 vs bare round trip making the same 4 agent calls p50 (lower is better)",
     p50(connect.times),
     p50(sameCallsSeq),
     "ms",
