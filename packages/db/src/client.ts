@@ -63,12 +63,37 @@ function releaseOnFailedEnd(tx: Transaction): Transaction {
   return tx;
 }
 
+/**
+ * One statement at a time on a transaction's connection. Prisma's query interpreter runs the parts
+ * of one query plan with Promise.all (the relations of a `join`, the chunks of a `concat` or
+ * `sum`); a caller's own Promise.all inside `$transaction` Prisma already queues. On the pool each
+ * part takes a connection of its own; a transaction has one, and pg queues a second client.query()
+ * on it, which pg 8.19+ warns is deprecated and pg 9 refuses. The statements ran one after the
+ * other in the transaction all along (pg's queue), so nothing was wrong but the warning; this
+ * keeps that order without pg's queue. Upstream: prisma/orm#29407, fixed the same way in the
+ * adapter by prisma/orm#29979 (open, not in 6.19).
+ */
+function oneStatementAtATime(tx: Transaction): Transaction {
+  let previous: Promise<unknown> = Promise.resolve();
+  const inTurn =
+    <R>(run: (query: Parameters<Transaction["queryRaw"]>[0]) => Promise<R>) =>
+    (query: Parameters<Transaction["queryRaw"]>[0]): Promise<R> => {
+      const turn = previous.then(() => run(query));
+      // A failed statement passes the turn on: its caller sees the error, the next one runs.
+      previous = turn.catch(() => undefined);
+      return turn;
+    };
+  tx.queryRaw = inTurn(tx.queryRaw.bind(tx));
+  tx.executeRaw = inTurn(tx.executeRaw.bind(tx));
+  return tx;
+}
+
 class ReleasingPrismaPg extends PrismaPg {
   override async connect(): Promise<Adapter> {
     const adapter = await super.connect();
     const startTransaction = adapter.startTransaction.bind(adapter);
     adapter.startTransaction = async (isolationLevel) =>
-      releaseOnFailedEnd(await startTransaction(isolationLevel));
+      oneStatementAtATime(releaseOnFailedEnd(await startTransaction(isolationLevel)));
     return adapter;
   }
 }
