@@ -77,3 +77,67 @@ export async function ensureSplit(
   await expect.poll(async () => (await pfOf()).vfTotal, { timeout: 20_000 }).toBeGreaterThan(0);
   return { host, pf: await pfOf(), operationId };
 }
+
+type Api = ReturnType<typeof api>;
+
+/** The demo seed's zone-1, cluster-a, demo-project, `small` offering and `debian-12` image. */
+export async function seeded(admin: Api) {
+  const byName = (name: string) => (row: { name: string }) => row.name === name;
+  const zone = (await admin.query("inventory.zones")).find(byName("zone-1"));
+  const cluster = (await admin.query("inventory.clusters", { limit: 200 })).items.find(
+    byName("cluster-a"),
+  );
+  const project = (await admin.query("iam.projects.list", {})).items.find(byName("demo-project"));
+  const offering = (await admin.query("catalog.offerings")).find(byName("small"));
+  const image = (await admin.query("catalog.images")).find(byName("debian-12"));
+  return { zone, cluster, project, offering, image };
+}
+
+/**
+ * As admin: a fresh SR-IOV Vlan L2 on `physicalInterface` in zone-1 for cluster-a (a random VLAN),
+ * and an SR-IOV Flat L3 on it (a random /24). Names start with `prefix`.
+ */
+export async function sriovNetwork(
+  admin: Api,
+  seed: Awaited<ReturnType<typeof seeded>>,
+  prefix: string,
+  physicalInterface: string,
+) {
+  const l2 = await admin.mutate("networks.l2.create", {
+    zoneId: seed.zone.id,
+    name: unique(`${prefix}-l2`),
+    type: "Vlan",
+    vlanId: 100 + Math.floor(Math.random() * 3900),
+    physicalInterface,
+    sriovEnabled: true,
+    clusterIds: [seed.cluster.id],
+  });
+  const cidr = `10.${1 + Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.0/24`;
+  const l3 = await admin.mutate("networks.l3.create", {
+    l2Id: l2.id,
+    name: unique(`${prefix}-l3`),
+    category: "Flat",
+    sriovEnabled: true,
+    ipRanges: [{ cidr }],
+  });
+  return { l2, l3 };
+}
+
+/** As admin: a VM named `prefix`-… in demo-project (small, debian-12), one SR-IOV NIC on `l3Id` each. */
+export async function createVfVm(
+  admin: Api,
+  seed: Awaited<ReturnType<typeof seeded>>,
+  prefix: string,
+  l3Id: string,
+  vfNics: number,
+) {
+  const vmName = unique(prefix);
+  const { vm } = await admin.mutate("vms.create", {
+    projectId: seed.project.id,
+    name: vmName,
+    offeringId: seed.offering.id,
+    imageId: seed.image.id,
+    nics: Array.from({ length: vfNics }, () => ({ l3Id, sriov: true })),
+  });
+  return { vm: vm as { id: string }, vmName };
+}

@@ -1,5 +1,14 @@
 import { expect, test, watchContext } from "./fixtures";
-import { ADMIN, api, ensureSplit, login, required, unique } from "./helpers";
+import {
+  ADMIN,
+  api,
+  createVfVm,
+  ensureSplit,
+  login,
+  required,
+  seeded,
+  sriovNetwork,
+} from "./helpers";
 
 // Issue 17: a running VM with two migratable VF NICs is live-migrated from its page; the page
 // shows the phases (claim, unplug, migrate, plug, done) and the VM ends on the other host with a
@@ -17,18 +26,13 @@ test("admin live-migrates a VM with two migratable VF NICs from its page and see
   const setup = await context.newPage();
   await login(setup, ADMIN);
   const admin = api(setup.request);
-  const cluster = (await admin.query("inventory.clusters", { limit: 200 })).items.find(
-    (c: { name: string }) => c.name === "cluster-a",
-  );
-  const zone = (await admin.query("inventory.zones")).find(
-    (z: { name: string }) => z.name === "zone-1",
-  );
+  const seed = await seeded(admin);
   // A second host like kvm-01 (i350 + 82599) in cluster-a, from the stack's migration agent.
   const known = await admin.query("hosts.list", { search: DEST });
   if (!known.items.some((h: { name: string }) => h.name === DEST)) {
     await admin.mutate("hosts.add", {
       name: DEST,
-      clusterId: cluster.id,
+      clusterId: seed.cluster.id,
       agentUrl: required("VIRTFN_E2E_MIGRATE_AGENT_URL"),
       agentToken: required("VIRTFN_E2E_SPARE_AGENT_TOKEN"),
       scanIommu: true,
@@ -45,46 +49,10 @@ test("admin live-migrates a VM with two migratable VF NICs from its page and see
     .toBe("Connected");
   await ensureSplit(admin, "kvm-01", "p1p2", 8);
   await ensureSplit(admin, DEST, "p1p2", 8);
-  const l2 = await admin.mutate("networks.l2.create", {
-    zoneId: zone.id,
-    name: unique("e2e-mig-l2"),
-    type: "Vlan",
-    vlanId: 100 + Math.floor(Math.random() * 3900),
-    physicalInterface: "p1p2",
-    sriovEnabled: true,
-    clusterIds: [cluster.id],
-  });
-  const l3 = await admin.mutate("networks.l3.create", {
-    l2Id: l2.id,
-    name: unique("e2e-mig-l3"),
-    category: "Flat",
-    sriovEnabled: true,
-    ipRanges: [
-      { cidr: `10.${1 + Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.0/24` },
-    ],
-  });
+  const { l3 } = await sriovNetwork(admin, seed, "e2e-mig", "p1p2");
   // The L3's SR-IOV profile is migratable: its VF NICs get a virtio failover partner.
   await admin.mutate("networks.l3.setMigratable", { l3Id: l3.id, migratable: true });
-  const project = (await admin.query("iam.projects.list", {})).items.find(
-    (p: { name: string }) => p.name === "demo-project",
-  );
-  const offering = (await admin.query("catalog.offerings")).find(
-    (o: { name: string }) => o.name === "small",
-  );
-  const image = (await admin.query("catalog.images")).find(
-    (i: { name: string }) => i.name === "debian-12",
-  );
-  const vmName = unique("e2e-mig");
-  const { vm } = await admin.mutate("vms.create", {
-    projectId: project.id,
-    name: vmName,
-    offeringId: offering.id,
-    imageId: image.id,
-    nics: [
-      { l3Id: l3.id, sriov: true },
-      { l3Id: l3.id, sriov: true },
-    ],
-  });
+  const { vm, vmName } = await createVfVm(admin, seed, "e2e-mig", l3.id, 2);
   await context.close();
 
   await page.setViewportSize({ width: 1440, height: 900 });

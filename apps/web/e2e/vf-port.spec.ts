@@ -1,6 +1,6 @@
 import type { Browser } from "@playwright/test";
 import { expect, test, watchContext } from "./fixtures";
-import { ADMIN, api, ensureSplit, login, unique } from "./helpers";
+import { ADMIN, api, createVfVm, ensureSplit, login, seeded, sriovNetwork } from "./helpers";
 
 // Issues 16 and 17 on the VM page and the L3 page: the VF port dialog (the tenant's link state,
 // trust greyed out with the policy's reason until the admin allows it, desired against observed)
@@ -18,47 +18,10 @@ async function vmWithVfNic(browser: Browser) {
     await login(page, ADMIN);
     const admin = api(page.request);
     await ensureSplit(admin, "kvm-02", "ens1f0", 16);
-    const zone = (await admin.query("inventory.zones")).find(
-      (z: { name: string }) => z.name === "zone-1",
-    );
-    const cluster = (await admin.query("inventory.clusters", { limit: 200 })).items.find(
-      (c: { name: string }) => c.name === "cluster-a",
-    );
-    const l2 = await admin.mutate("networks.l2.create", {
-      zoneId: zone.id,
-      name: unique("e2e-port-l2"),
-      type: "Vlan",
-      vlanId: 100 + Math.floor(Math.random() * 3900),
-      physicalInterface: "ens1f0",
-      sriovEnabled: true,
-      clusterIds: [cluster.id],
-    });
-    const cidr = `10.${1 + Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.0/24`;
-    const l3 = await admin.mutate("networks.l3.create", {
-      l2Id: l2.id,
-      name: unique("e2e-port-l3"),
-      category: "Flat",
-      sriovEnabled: true,
-      ipRanges: [{ cidr }],
-    });
-    const project = (await admin.query("iam.projects.list", {})).items.find(
-      (p: { name: string }) => p.name === "demo-project",
-    );
-    const offering = (await admin.query("catalog.offerings")).find(
-      (o: { name: string }) => o.name === "small",
-    );
-    const image = (await admin.query("catalog.images")).find(
-      (i: { name: string }) => i.name === "debian-12",
-    );
-    const vmName = unique("e2e-port");
-    const { vm } = await admin.mutate("vms.create", {
-      projectId: project.id,
-      name: vmName,
-      offeringId: offering.id,
-      imageId: image.id,
-      nics: [{ l3Id: l3.id, sriov: true }],
-    });
-    return { admin, l2, l3, vm: vm as { id: string }, vmName, close: () => context.close() };
+    const seed = await seeded(admin);
+    const { l2, l3 } = await sriovNetwork(admin, seed, "e2e-port", "ens1f0");
+    const { vm, vmName } = await createVfVm(admin, seed, "e2e-port", l3.id, 1);
+    return { admin, l2, l3, vm, vmName, close: () => context.close() };
   } catch (error) {
     await context.close();
     throw error;
