@@ -3,8 +3,11 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterEach } from "vitest";
+import { createAgentClient, type AgentClient } from "@virtfn/agent-client";
+import { startAgent } from "../src/index";
 
 const dirs: string[] = [];
+const agentsToClose: Array<() => Promise<void>> = [];
 
 /**
  * Sim trees are thousands of tiny files; tmpfs keeps them as cheap as real sysfs, where a
@@ -20,10 +23,27 @@ export async function tempDir(prefix = "virtfn-agent-"): Promise<string> {
 }
 
 afterEach(async () => {
+  // The agents first: a sim agent still running would write into a state dir being removed.
+  for (const close of agentsToClose.splice(0).reverse()) await close();
   await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
 });
 
 export const TOKEN = "test-token-0123456789abcdef";
+
+/**
+ * A sim agent of `profile` on a free port with a fresh state dir, VFs appearing at once, closed
+ * after the test; answers a client for it.
+ */
+export async function simAgentClient(profile: string): Promise<AgentClient> {
+  const agent = await startAgent({
+    port: 0,
+    token: TOKEN,
+    backend: "sim",
+    sim: { stateDir: await tempDir(), profile, perVfDelayMs: 0, vfPollMs: 2 },
+  });
+  agentsToClose.push(() => agent.close());
+  return createAgentClient({ baseUrl: agent.url, token: TOKEN, retryDelayMs: 1 });
+}
 
 /** Polls until `check` returns a value; no wall-clock assertion, just a bounded wait. */
 export async function eventually<T>(

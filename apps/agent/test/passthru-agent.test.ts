@@ -1,26 +1,9 @@
-import { isAgentError, createAgentClient, type AgentClient } from "@virtfn/agent-client";
-import { afterEach, describe, expect, it } from "vitest";
-import { startAgent } from "../src/index";
-import { TOKEN, tempDir } from "./helpers";
+import { isAgentError } from "@virtfn/agent-client";
+import { describe, expect, it } from "vitest";
+import { simAgentClient as sim } from "./helpers";
 
 // Issue 17 at the agent: a sim host of profile kvm-e810 reports its GPUs with their IOMMU groups,
 // and a domain's whole devices are checked present, unsplit and held by one domain.
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
-async function sim(profile: string): Promise<AgentClient> {
-  const agent = await startAgent({
-    port: 0,
-    token: TOKEN,
-    backend: "sim",
-    sim: { stateDir: await tempDir(), profile, perVfDelayMs: 0, vfPollMs: 2 },
-  });
-  cleanups.push(() => agent.close());
-  return createAgentClient({ baseUrl: agent.url, token: TOKEN, retryDelayMs: 1 });
-}
-
 const spec = (name: string, hostdevs: string[]) => ({
   name,
   vcpus: 1,

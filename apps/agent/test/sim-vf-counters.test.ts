@@ -1,23 +1,6 @@
-import { createAgentClient, type AgentClient } from "@virtfn/agent-client";
-import { afterEach, describe, expect, it } from "vitest";
-import { startAgent } from "../src/index";
-import { TOKEN, eventually, tempDir } from "./helpers";
-
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
-async function sim(profile: string): Promise<AgentClient> {
-  const agent = await startAgent({
-    port: 0,
-    token: TOKEN,
-    backend: "sim",
-    sim: { stateDir: await tempDir(), profile, perVfDelayMs: 0, vfPollMs: 2 },
-  });
-  cleanups.push(() => agent.close());
-  return createAgentClient({ baseUrl: agent.url, token: TOKEN, retryDelayMs: 1 });
-}
+import type { AgentClient } from "@virtfn/agent-client";
+import { describe, expect, it } from "vitest";
+import { eventually, simAgentClient as sim } from "./helpers";
 
 /** Splits `pf` into 2 VFs and runs a domain on the first; answers both VF addresses. */
 async function runDomainOnFirstVf(client: AgentClient, pfPci: string): Promise<[string, string]> {
