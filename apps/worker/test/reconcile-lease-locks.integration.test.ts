@@ -47,7 +47,8 @@ describe("reconcile leases and placements' host row locks", () => {
   const reconcilers: Reconciler[] = [];
   let releaseLock: () => void = () => undefined;
 
-  const start = (name: string) =>
+  /** A reconciler of this file's settings: held agent reads never time out, no jitter. */
+  const start = (leaseMs: number, log: (line: string) => void) =>
     startReconciler({
       db: fx.db,
       agentFor: (target, claim) =>
@@ -60,8 +61,22 @@ describe("reconcile leases and placements' host row locks", () => {
       intervalMs: PERIOD_MS,
       maxInFlight: 4,
       jitter: 0,
-      leaseMs: LEASE_MS,
-      log: (line) => console.log(`[${name}] ${line}`),
+      leaseMs,
+      log,
+    });
+  const logAs = (name: string) => (line: string) => console.log(`[${name}] ${line}`);
+
+  /** A connected host row for one of the fleet's sim agents (`id` when the test orders hosts). */
+  const addHost = (name: string, id?: string) =>
+    fx.db.host.create({
+      data: {
+        ...(id === undefined ? {} : { id }),
+        name,
+        clusterId: fx.clusterId,
+        agentUrl: fleet.agents.find((agent) => agent.name === name)?.url ?? "",
+        agentToken: AGENT_TOKEN,
+        connectionState: "Connected",
+      },
     });
 
   beforeAll(async () => {
@@ -77,23 +92,9 @@ describe("reconcile leases and placements' host row locks", () => {
         profile: "kvm-i350-82599",
       })),
     });
-    const [locked, other] = fleet.agents;
     // lease-fenced is added by its own test.
-    for (const [id, agent] of [
-      [LOCKED_ID, locked],
-      [OTHER_ID, other],
-    ] as const) {
-      await fx.db.host.create({
-        data: {
-          id,
-          name: agent?.name ?? "",
-          clusterId: fx.clusterId,
-          agentUrl: agent?.url ?? "",
-          agentToken: AGENT_TOKEN,
-          connectionState: "Connected",
-        },
-      });
-    }
+    await addHost("lease-locked", LOCKED_ID);
+    await addHost("lease-other", OTHER_ID);
   });
   afterAll(async () => {
     releaseLock();
@@ -107,7 +108,7 @@ describe("reconcile leases and placements' host row locks", () => {
   it("keeps a worker's leases while another transaction holds one of its hosts' rows", async () => {
     // Worker A's passes of both hosts stay in flight at their snapshot reads.
     fleet.hold((call) => call.path.startsWith("/v1/snapshot"));
-    reconcilers.push(start("worker-a"));
+    reconcilers.push(start(LEASE_MS, logAs("worker-a")));
     await until("worker A reading both hosts' snapshots", () =>
       ["lease-locked", "lease-other"].every((host) => passes(fleet.calls, host) === 1),
     );
@@ -130,7 +131,7 @@ describe("reconcile leases and placements' host row locks", () => {
 
     // Worker B looks for claimable hosts every second meanwhile; A's leases would have run out
     // several times over had their renewal waited for the lock.
-    reconcilers.push(start("worker-b"));
+    reconcilers.push(start(LEASE_MS, logAs("worker-b")));
     const lockedAt = Date.now();
     await until("four leases' time under the lock", () => Date.now() - lockedAt > 4 * LEASE_MS);
     expect(passes(fleet.calls, "lease-other")).toBe(1);
@@ -151,33 +152,10 @@ describe("reconcile leases and placements' host row locks", () => {
   it("writes nothing once another worker has claimed the host mid-pass (the fence)", async () => {
     // The first test's workers have done their passes; only this one's worker runs now.
     await Promise.all(reconcilers.splice(0).map((reconciler) => reconciler.stop()));
-    const agent = fleet.agents.find((a) => a.name === "lease-fenced");
-    const host = await fx.db.host.create({
-      data: {
-        name: "lease-fenced",
-        clusterId: fx.clusterId,
-        agentUrl: agent?.url ?? "",
-        agentToken: AGENT_TOKEN,
-        connectionState: "Connected",
-      },
-    });
+    const host = await addHost("lease-fenced");
     fleet.hold((call) => call.host === "lease-fenced" && call.path.startsWith("/v1/snapshot"));
     const lines: string[] = [];
-    const worker = startReconciler({
-      db: fx.db,
-      agentFor: (target, claim) =>
-        createAgentClient({
-          baseUrl: target.agentUrl,
-          token: target.agentToken,
-          timeoutMs: AGENT_TIMEOUT_MS,
-          reconcileClaim: claim,
-        }),
-      intervalMs: PERIOD_MS,
-      maxInFlight: 4,
-      jitter: 0,
-      leaseMs: 60_000,
-      log: (line) => lines.push(line),
-    });
+    const worker = start(60_000, (line) => lines.push(line));
     reconcilers.push(worker);
     await until("the worker reading the host's snapshot", () =>
       fleet.calls.some(
