@@ -2,7 +2,12 @@
 // retries it made, and a second claim within a period is flagged even while the first is at it.
 import { describe, expect, it } from "vitest";
 import type { ObservedCall } from "@virtfn/agent";
-import { reconcilesPerPeriod } from "./checks";
+import {
+  reconcilesPerPeriod,
+  serverErrorKinds,
+  unexpectedServerErrors,
+  type ServerErrorAnswer,
+} from "./checks";
 
 const PERIOD_MS = 3000;
 
@@ -50,5 +55,36 @@ describe("reconcilesPerPeriod", () => {
     expect(during.tooSoon).toEqual([
       "h: pass w2/2 at 1970-01-01T00:00:00.600Z, while pass w1/1 was still at it",
     ]);
+  });
+});
+
+describe("the replica clients' 5xx answers", () => {
+  const answer = (status: number, code: string, retryAfter: string | null): ServerErrorAnswer => ({
+    status,
+    code,
+    retryAfter,
+    request: "POST /pfs/p/split",
+  });
+
+  it("allow only a 503 with a code and Retry-After: a 500, or a 503 missing either, is a bug", () => {
+    const busy = answer(503, "DATABASE_UNAVAILABLE", "5");
+    const internal = answer(500, "INTERNAL", null);
+    const bare503 = answer(503, "", "5");
+    const noRetryAfter = answer(503, "DATABASE_BUSY", null);
+    expect(unexpectedServerErrors([busy, internal, bare503, noRetryAfter, busy])).toEqual([
+      internal,
+      bare503,
+      noRetryAfter,
+    ]);
+  });
+
+  it("are counted by status, code and Retry-After, most first", () => {
+    expect(
+      serverErrorKinds([
+        answer(500, "INTERNAL", null),
+        answer(503, "DATABASE_UNAVAILABLE", "5"),
+        answer(503, "DATABASE_UNAVAILABLE", "5"),
+      ]),
+    ).toEqual(["503 DATABASE_UNAVAILABLE retry-after 5 ×2", "500 INTERNAL retry-after none ×1"]);
   });
 });

@@ -1,5 +1,40 @@
-// What the replica test reads from the sim hosts' own records, not from the control plane's account.
+// What the replica test reads from the sim hosts' own records, not from the control plane's account,
+// and how it tells the 5xx answers its clients had apart.
 import type { AppliedCall, ObservedCall } from "@virtfn/agent";
+
+/** A 5xx answer a client had from a web replica. */
+export interface ServerErrorAnswer {
+  status: number;
+  /** The body's `code` ("" when it had none). */
+  code: string;
+  /** The Retry-After header, null without one. */
+  retryAfter: string | null;
+  /** Method and path. */
+  request: string;
+}
+
+/** The answers counted by kind: "503 DATABASE_UNAVAILABLE retry-after 5 ×3", most first. */
+export function serverErrorKinds(answers: ServerErrorAnswer[]): string[] {
+  const kinds = new Map<string, number>();
+  for (const answer of answers) {
+    const kind = `${answer.status} ${answer.code || "(no code)"} retry-after ${answer.retryAfter ?? "none"}`;
+    kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+  }
+  return [...kinds].sort(([, a], [, b]) => b - a).map(([kind, times]) => `${kind} ×${times}`);
+}
+
+/**
+ * The 5xx answers that are the control plane's fault. A killed web gives no answer at all (the
+ * client counts a lost connection), so every 5xx came from a live web, and the project's error
+ * rules allow it one kind: 503 with a stable code and Retry-After, when the database is out of
+ * reach or too busy under load (a retry may then work). A 500, or a 503 without its code or
+ * Retry-After, is a bug.
+ */
+export function unexpectedServerErrors(answers: ServerErrorAnswer[]): ServerErrorAnswer[] {
+  return answers.filter(
+    (answer) => answer.status !== 503 || answer.code === "" || answer.retryAfter === null,
+  );
+}
 
 /**
  * Changes a host applied more than once for one operation: the same kind of change to the same

@@ -4,6 +4,7 @@
 import { randomUUID } from "node:crypto";
 import { createApiKey, type Actor } from "@virtfn/core";
 import type { Db } from "@virtfn/db";
+import type { ServerErrorAnswer } from "./checks";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const FINISHED = new Set(["Succeeded", "Failed", "Cancelled"]);
@@ -12,8 +13,8 @@ export interface ClientStats {
   requests: number;
   /** Attempts that found no server or lost it mid-request (a killed web replica). */
   connectionErrors: number;
-  /** Attempts answered 5xx, by status and code. */
-  serverErrors: string[];
+  /** Attempts answered 5xx: a killed web gives no answer, so these came from a live one. */
+  serverErrors: ServerErrorAnswer[];
   /** Attempts answered "a request with this Idempotency-Key is still running". */
   inProgress: number;
   rateLimited: number;
@@ -98,9 +99,12 @@ export async function restCall(
     }
     const retried = attempt > 0;
     if (response.status >= 500) {
-      stats.serverErrors.push(
-        `${response.status} ${codeOf(body)} ${request.method} ${request.path}`,
-      );
+      stats.serverErrors.push({
+        status: response.status,
+        code: codeOf(body),
+        retryAfter: response.headers.get("retry-after"),
+        request: `${request.method} ${request.path}`,
+      });
       await sleep(500);
       continue;
     }
