@@ -38,12 +38,13 @@ describe("a live migration's claim on a NUMA node of its destination", () => {
     return fx.db.vm.findUniqueOrThrow({ where: { id: vm.id } });
   }
 
-  /** Node 1 of a host as its page shows it (the scheduler's own sums). */
-  async function node1(host: SimHost) {
+  /** A node of a host as its page shows it (the scheduler's own sums). */
+  async function nodeOf(host: SimHost, id: number) {
     const { allocation } = await getHost(fx.db, fx.admin, host.hostId);
-    const node = allocation.numaNodes?.find((n) => n.id === 1);
+    const node = allocation.numaNodes?.find((n) => n.id === id);
     return { usedVcpus: node?.usedVcpus, usedMemoryMiB: node?.usedMemoryMiB };
   }
+  const node1 = (host: SimHost) => nodeOf(host, 1);
 
   /** The locked re-check alone: would 8 vCPUs fit node 1 of the host now (reserving no VF)? */
   async function lockedNodeVerdict(host: SimHost) {
@@ -115,14 +116,24 @@ describe("a live migration's claim on a NUMA node of its destination", () => {
     const mover = await fx.db.vm.findFirstOrThrow({ where: { name: "mover" } });
     const target = hosts.find((h) => h.hostId !== mover.hostId);
     if (!target) throw new Error("no other host");
+    // The destination's p1p2 on node 0 (as recorded; no reconcile runs here), so that the node
+    // the VM ends on differs from the one it left.
+    await fx.db.physicalNic.updateMany({
+      where: { hostId: target.hostId, name: "p1p2" },
+      data: { numaNode: 0 },
+    });
     const { operation } = await migrateVm(fx.db, fx.tenant, { vmId: mover.id });
+    expect(
+      await fx.db.migrationRun.findUniqueOrThrow({ where: { operationId: operation.id } }),
+    ).toMatchObject({ targetNumaNode: 0 });
     const done = await waitForOperation(fx.db, fx.admin, operation.id, undefined, 60_000);
     expect(done.status, `${done.errorCode} ${done.errorMessage}`).toBe("Succeeded");
     expect(await fx.db.vm.findUniqueOrThrow({ where: { id: mover.id } })).toMatchObject({
       state: "Running",
       hostId: target.hostId,
-      numaNode: 1,
+      numaNode: 0,
     });
-    expect(await node1(target)).toEqual({ usedVcpus: 16, usedMemoryMiB: 1024 });
+    expect(await nodeOf(target, 0)).toEqual({ usedVcpus: 16, usedMemoryMiB: 1024 });
+    expect(await node1(target)).toEqual({ usedVcpus: 0, usedMemoryMiB: 0 });
   });
 });
