@@ -162,9 +162,7 @@ async function seedFleetRows(database: Db) {
       }),
     });
   }
-  console.log(
-    `seeded ${HOSTS} hosts, ${HOSTS * VFS} held VFs in ${secs(performance.now() - t0)}`,
-  );
+  console.log(`seeded ${HOSTS} hosts, ${HOSTS * VFS} held VFs in ${secs(performance.now() - t0)}`);
 }
 
 function secs(ms: number) {
