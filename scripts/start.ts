@@ -1,6 +1,7 @@
 import path from "node:path";
 import { hostProfileNames } from "@virtfn/agent";
-import { DEMO_LOGINS } from "@virtfn/core";
+import { DEMO_LOGINS, seedDemoShowcase } from "@virtfn/core";
+import { createDb } from "@virtfn/db";
 import { dataRoot } from "./lib/paths";
 import { startStack } from "./lib/stack";
 
@@ -23,6 +24,13 @@ const stack = await startStack({
   ],
   log,
 });
+
+// Issue 16's showcase (demo/showcase.ts): once the demo PF is split, the tenant's VM on it.
+const demoDb = createDb(stack.databaseUrl);
+const showcaseDeadline = Date.now() + 120_000;
+while (!(await seedDemoShowcase(demoDb)) && Date.now() < showcaseDeadline)
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+await demoDb.$disconnect();
 
 console.log(`
 virtfn is up after ${((Date.now() - started) / 1000).toFixed(1)} s: ${stack.webUrl}

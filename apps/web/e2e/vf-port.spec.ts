@@ -65,6 +65,20 @@ test("tenant sets a VF's link state in the port dialog; trust is greyed out with
   await page.getByTestId("nic-action-port").click();
   await expect(dialog.getByLabel(/^Trusted/)).toBeEnabled();
   await expect(dialog.getByTestId("vf-port-link-state")).toHaveValue("disable");
+  // Desired against observed in the dialog too, with core's drift: the e810 keeps the link
+  // state as asked and does not report query_rss (absent, not "off", and no drift at default).
+  const state = dialog.getByTestId("vf-port-state");
+  await expect(state.getByTestId("vf-port-state-read")).toContainText(
+    "Read back by the host agent",
+  );
+  const linkRow = state.locator('tr[data-setting="linkState"]');
+  await expect(linkRow).toHaveAttribute("data-drift", "no");
+  await expect(linkRow.locator("td").nth(1)).toHaveText("disable");
+  await expect(linkRow.locator("td").nth(2)).toHaveText("disable");
+  const rssRow = state.locator('tr[data-setting="queryRss"]');
+  await expect(rssRow.locator("td").nth(1)).toHaveText("off");
+  await expect(rssRow.locator("td").nth(2)).toHaveText("not reported by the driver");
+  await expect(rssRow).toHaveAttribute("data-drift", "no");
   await page.setViewportSize({ width: 390, height: 844 });
   await page.screenshot({ path: `${SHOTS}/vf-port-dialog-390.png`, fullPage: true });
   await dialog.getByRole("button", { name: "Cancel" }).click();

@@ -95,6 +95,7 @@ export * from "./iam/apiKeys";
 export * from "./audit/events";
 export * from "./iam/idempotency";
 export * from "./demo/networks";
+export * from "./demo/showcase";
 export { databaseBusy, isTxConflict, isTxStartTimeout, retryTransaction } from "./shared/db-errors";
 export {
   judgeHost,

@@ -93,9 +93,13 @@ export async function seedDemo(db: Db, agents: DemoAgent[]): Promise<{ hostsAdde
   for (const agent of agents) {
     const exists = await db.host.findUnique({ where: { name: agent.name } });
     if (exists) {
-      // Each demo host has its own token (derived per host): keep older data folders in step.
-      if (exists.agentToken !== agent.token)
-        await db.host.update({ where: { id: exists.id }, data: { agentToken: agent.token } });
+      // Each demo host has its own token (derived per host), and its agent's port follows the
+      // start's port block: keep older data folders in step with both.
+      if (exists.agentToken !== agent.token || exists.agentUrl !== agent.url)
+        await db.host.update({
+          where: { id: exists.id },
+          data: { agentToken: agent.token, agentUrl: agent.url },
+        });
       continue;
     }
     const clusterId = clusters.get(agent.cluster);

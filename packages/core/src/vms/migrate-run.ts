@@ -140,7 +140,12 @@ async function recordMove(ctx: OperationContext, run: Run, sides: Sides, from: M
     if (!(await advance(tx, run, from, "Migrated"))) return;
     await tx.vm.update({
       where: { id: sides.vm.id },
-      data: { hostId: sides.target.id, clusterId: sides.target.clusterId },
+      // The node claimed on the destination (null: not node-bound there) is now the VM's.
+      data: {
+        hostId: sides.target.id,
+        clusterId: sides.target.clusterId,
+        numaNode: run.targetNumaNode,
+      },
     });
     await rebuildFdbRows(tx, sides.vm.id);
   }, TX_OPTIONS);

@@ -15,6 +15,7 @@ import {
   type VfNetwork,
   type VfRequest,
 } from "./placement";
+import { numaNodeFor } from "./numa";
 import { noVfError } from "./reserve";
 import { assignedPciAddresses } from "../passthru/queries";
 import { enforce, migrationVerdict } from "./rules";
@@ -253,6 +254,7 @@ export async function migrateVm(
           vmId: vm.id,
           sourceHostId: vm.hostId,
           targetHostId: target.id,
+          targetNumaNode: claim.numaNode,
           claims: {
             create: [...claim.reserved].map(([index, vf]) => ({
               nicId: vm.nics[index]?.id ?? "",
@@ -276,6 +278,7 @@ export async function migrateVm(
         to: target.name,
         live: fromState === "Running",
         claimedVfs: claim ? [...claim.reserved.values()].map((vf) => vf.pciAddress) : [],
+        claimedNumaNode: claim?.numaNode ?? null,
       },
     });
     return { vm: { ...updated }, operation };
@@ -287,6 +290,8 @@ export async function migrateVm(
  * by core's reservation (reserveOnHost: host and PFs locked, connection, IOMMU, CPU, memory and
  * busy PFs re-checked, VFs taken with SKIP LOCKED). The admin's host or the scheduler's order;
  * a host that refuses under its lock is rolled back to the savepoint and the next one tried.
+ * With a NUMA policy the claim is on one node (vms/numa.ts), recorded on the run and counted in
+ * that node's sums until the VM is there or the run rolls back (issue 16).
  */
 async function claimTarget(tx: Tx, vm: MigrationVm, targetHostId: string | undefined) {
   const { demand, judged } = await judgeStoppedTargets(tx, vm);
@@ -300,11 +305,17 @@ async function claimTarget(tx: Tx, vm: MigrationVm, targetHostId: string | undef
   const qualifying = pool.flatMap(({ host, refusal }) => (refusal ? [] : [host]));
   const requests = vfRequests(vm, demand);
   for (const host of tryOrder(qualifying, demand)) {
-    await tx.$executeRawUnsafe("SAVEPOINT migration_claim");
-    const attempt = await reserveOnHost(tx, host, demand, requests);
-    if (attempt.ok) return { host, reserved: attempt.reserved };
-    await tx.$executeRawUnsafe("ROLLBACK TO SAVEPOINT migration_claim");
-    refused.push(attempt.refusal);
+    // A node-bound VM claims one node of the destination, as a create would place it; preferred
+    // falls back to the host as a whole when that node is refused under the lock.
+    const node = numaNodeFor(host, demand);
+    const nodes = node !== null && demand.numaPolicy === "preferred" ? [node, null] : [node];
+    for (const numaNode of nodes) {
+      await tx.$executeRawUnsafe("SAVEPOINT migration_claim");
+      const attempt = await reserveOnHost(tx, host, demand, requests, numaNode);
+      if (attempt.ok) return { host, reserved: attempt.reserved, numaNode };
+      await tx.$executeRawUnsafe("ROLLBACK TO SAVEPOINT migration_claim");
+      if (numaNode === null || nodes.length === 1) refused.push(attempt.refusal);
+    }
   }
   const noVf = refused.find((r) => r.kind === "noFreeVf" || r.kind === "interface");
   if (noVf?.l3) {

@@ -196,8 +196,13 @@ export async function placementHosts(
                LEFT JOIN LATERAL (
                  SELECT sum(o.vcpus)::int AS vcpus, sum(o."memoryMiB")::int AS memory
                  FROM "Vm" v JOIN "InstanceOffering" o ON o.id = v."offeringId"
-                 WHERE v."hostId" = h.id AND v."numaNode" = (n->>'id')::int
-                   AND v.state IN (${occupying})
+                 WHERE (v."hostId" = h.id AND v."numaNode" = (n->>'id')::int
+                        AND v.state IN (${occupying}))
+                    -- A live migration's destination node, claimed with its VFs (migrate.ts).
+                    OR v.id IN (SELECT r."vmId" FROM "MigrationRun" r
+                                WHERE r."targetHostId" = h.id
+                                  AND r."targetNumaNode" = (n->>'id')::int
+                                  AND r.phase IN (${inboundPhases}))
                ) nu ON true) END AS "numaNodes"
       FROM "Host" h
       LEFT JOIN LATERAL (

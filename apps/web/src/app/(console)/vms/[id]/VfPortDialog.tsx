@@ -66,6 +66,61 @@ function VfPortObservedLine({ port }: { port: NonNullable<VmNicView["vfPort"]> }
   );
 }
 
+type PortSettingName = NonNullable<VmNicView["vfPort"]>["drift"][number];
+
+const settingLabels: Array<[PortSettingName, string]> = [
+  ["linkState", "Link state"],
+  ["trust", "Trust"],
+  ["spoofCheck", "Spoof checking"],
+  ["queryRss", "query_rss"],
+];
+
+const shown = (value: boolean | string | null) =>
+  value === null ? "not reported by the driver" : typeof value === "string" ? value : onOff(value);
+
+/**
+ * Desired against observed, per setting, with core's drift (vfPortView): what the dialog's form
+ * asks for is what the host agent then keeps, and a drift says the reconciler has work left.
+ */
+function VfPortStateTable({ port }: { port: NonNullable<VmNicView["vfPort"]> }) {
+  const { desired, observed, drift } = port;
+  return (
+    <div data-testid="vf-port-state">
+      <p className="hint" data-testid="vf-port-state-read">
+        {observed
+          ? `Read back by the host agent ${relativeTime(observed.at)} (${dateTime(observed.at)}).`
+          : "Not read back from the host yet: the observed column fills in after the next sync."}
+      </p>
+      <div className="table-wrap">
+        <table className="data">
+          <thead>
+            <tr>
+              <th>Setting</th>
+              <th>Desired</th>
+              <th>Observed</th>
+            </tr>
+          </thead>
+          <tbody>
+            {settingLabels.map(([setting, label]) => {
+              const drifted = drift.includes(setting);
+              return (
+                <tr key={setting} data-setting={setting} data-drift={drifted ? "yes" : "no"}>
+                  <td>{label}</td>
+                  <td>{shown(desired[setting])}</td>
+                  <td style={drifted ? { color: "var(--warn)" } : undefined}>
+                    {observed ? shown(observed.port[setting]) : "—"}
+                    {drifted ? " · drift (the reconciler repairs it)" : ""}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  );
+}
+
 /**
  * Link state and query_rss are the NIC owner's; trust only where the network allows it;
  * spoof checking is shown, greyed out with the policy that sets it.
@@ -118,6 +173,7 @@ export function VfPortDialog({
             Kept on the VF by the host agent and re-applied after a host reboot. No rate limits: VF
             NICs have no QoS (R4).
           </p>
+          <VfPortStateTable port={port} />
           <Field id={`${id}-link`} label="Link state">
             <select
               id={`${id}-link`}

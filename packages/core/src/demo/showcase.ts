@@ -1,0 +1,77 @@
+import type { Db } from "@virtfn/db";
+import { createVfPool } from "../sriov/pools";
+import type { Actor } from "../shared/actor";
+import { createVm } from "../vms/commands";
+import { setNicVfPort } from "../vms/vf-ports";
+import { DEMO_SRIOV } from "./networks";
+
+// Issue 16 in the demo (`npm start` only: the e2e stack counts the demo PF's VFs from empty):
+// an offering with a NUMA policy, a VF pool on the demo PF, and the demo tenant's running VM
+// with a VF NIC whose port settings differ from the driver's defaults, so the VM page shows port
+// settings, the VF's and the VM's NUMA node and, once the worker has read them, VF traffic.
+
+export const DEMO_SHOWCASE = {
+  offering: { name: "numa-pinned", vcpus: 2, memoryMiB: 2048, vfNumaPolicy: "required" },
+  pool: { name: "prod-reserved", range: "#0-3" },
+  vm: "demo-web",
+} as const;
+
+async function actors(db: Db): Promise<{ admin: Actor; tenant: Actor; projectId: string }> {
+  const [admin, tenant, project] = await Promise.all([
+    db.user.findUniqueOrThrow({ where: { username: "admin" } }),
+    db.user.findUniqueOrThrow({ where: { username: "tenant" } }),
+    db.project.findUniqueOrThrow({ where: { name: "demo-project" } }),
+  ]);
+  return {
+    admin: { userId: admin.id, username: admin.username, role: "Admin", projectIds: [] },
+    tenant: {
+      userId: tenant.id,
+      username: tenant.username,
+      role: "Tenant",
+      projectIds: [project.id],
+    },
+    projectId: project.id,
+  };
+}
+
+/**
+ * Idempotent. False while the demo PF is not split yet (the caller tries again); true once the
+ * showcase is in place (created now or found).
+ */
+export async function seedDemoShowcase(db: Db): Promise<boolean> {
+  const pf = await db.physicalNic.findFirst({
+    where: { name: DEMO_SRIOV.interface, host: { name: DEMO_SRIOV.host } },
+    select: { id: true, desiredNumVfs: true, _count: { select: { virtualFunctions: true } } },
+  });
+  if (!pf || pf._count.virtualFunctions < (pf.desiredNumVfs ?? DEMO_SRIOV.vfs)) return false;
+  const { admin, tenant, projectId } = await actors(db);
+  const { name, ...offering } = DEMO_SHOWCASE.offering;
+  const pinned = await db.instanceOffering.upsert({
+    where: { name },
+    create: { name, ...offering },
+    update: {},
+  });
+  const l3 = await db.l3Network.findFirstOrThrow({ where: { name: DEMO_SRIOV.l3 } });
+  const mgmt = await db.l3Network.findFirstOrThrow({ where: { name: DEMO_SRIOV.mgmtL3 } });
+  if (!(await db.vfPool.findFirst({ where: { pfId: pf.id, name: DEMO_SHOWCASE.pool.name } }))) {
+    await createVfPool(db, admin, {
+      pfId: pf.id,
+      name: DEMO_SHOWCASE.pool.name,
+      range: DEMO_SHOWCASE.pool.range,
+      l2Ids: [l3.l2Id],
+      projectIds: [projectId],
+    });
+  }
+  if (await db.vm.findFirst({ where: { name: DEMO_SHOWCASE.vm, projectId } })) return true;
+  const image = await db.image.findUniqueOrThrow({ where: { name: "debian-12" } });
+  const { vm } = await createVm(db, tenant, {
+    projectId,
+    name: DEMO_SHOWCASE.vm,
+    offeringId: pinned.id,
+    imageId: image.id,
+    nics: [{ l3Id: l3.id, sriov: true }, { l3Id: mgmt.id }],
+  });
+  const vfNic = await db.vmNic.findFirstOrThrow({ where: { vmId: vm.id, type: "VF" } });
+  await setNicVfPort(db, tenant, { nicId: vfNic.id, linkState: "enable", trust: true });
+  return true;
+}
