@@ -159,8 +159,10 @@ export * from "./passthru/rules";
 export * from "./passthru/schemas";
 export * from "./passthru/commands";
 export {
+  listCreatablePciDevices,
   listHostPciDevices,
   listVmPciDevices,
+  type CreatablePciDevices,
   type HostPciDeviceRow,
   type VmPciDevices,
 } from "./passthru/queries";

@@ -1774,6 +1774,22 @@ export const passthruRouterOutputs = {
       }),
     }),
   ),
+  creatable: z.object({
+    canChoose: z.boolean(),
+    reason: z.string().nullable(),
+    devices: z.array(
+      z.object({
+        pciDeviceId: z.string(),
+        pciAddress: z.string(),
+        vendorId: z.string(),
+        deviceId: z.string(),
+        classCode: z.string(),
+        hostId: z.string(),
+        hostName: z.string(),
+        unavailable: z.string().nullable(),
+      }),
+    ),
+  }),
   setAssignable: z.object({
     id: z.string(),
     hostId: z.string(),
