@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   assignPciDevice,
   createVm,
+  getHost,
   listCreatablePciDevices,
   migrateVm,
   setPciDeviceAssignable,
@@ -256,6 +257,9 @@ describe("whole-device PCI passthrough (issue 17)", { timeout: 120_000 }, () => 
     ).toEqual([winner.vm.id]);
     expect((await host.client.getDomain(winner.vm.id)).hostdevs).toEqual([GPU]);
     expect(await freeVfs()).toBe(freeBefore - 1);
+    // The host list and page count them: the GPU assignable and held (the E810 is split).
+    const counted = await getHost(fx.db, fx.admin, host.hostId);
+    expect([counted.pciAssignable, counted.pciHeld]).toEqual([1, 1]);
     const held = (await listCreatablePciDevices(fx.db, fx.admin)).devices.find(
       (d) => d.pciDeviceId === gpu,
     );

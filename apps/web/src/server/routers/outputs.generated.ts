@@ -329,6 +329,8 @@ export const hostsRouterOutputs = {
         pfCount: z.number(),
         vfTotal: z.number(),
         vfAvailable: z.number(),
+        pciAssignable: z.number(),
+        pciHeld: z.number(),
         createdAt: z.date(),
       }),
     ),
@@ -497,6 +499,8 @@ export const hostsRouterOutputs = {
     pfCount: z.number(),
     vfTotal: z.number(),
     vfAvailable: z.number(),
+    pciAssignable: z.number(),
+    pciHeld: z.number(),
     createdAt: z.date(),
   }),
   add: z.object({
