@@ -1,5 +1,5 @@
 import { expect, test } from "./fixtures";
-import { login } from "./helpers";
+import { ADMIN, api, login, unique } from "./helpers";
 
 // Issue 17: kvm-02 (sim profile kvm-e810) has a GPU alone in its IOMMU group (0000:3b:00.0) and
 // one that shares its group with an audio function (0000:5e:00.0). An admin marks the first
@@ -25,4 +25,93 @@ test("admin marks a GPU assignable on the host page; a device sharing its IOMMU 
   await expect(gpu).toContainText("Available");
   await gpu.getByTestId("pci-unmark").click();
   await expect(gpu).toContainText("Not assignable");
+});
+
+// Issue 17: an admin creates a VM with the GPU from the create form. The VM is placed on kvm-02,
+// the GPU's host, and holds it once running; the host list counts it held.
+test("admin creates a VM with a whole GPU from the create form; it lands on the GPU's host", async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
+  await login(page, ADMIN);
+  const admin = api(page.request);
+  const hosts = await admin.query("hosts.list", { search: "kvm-02" });
+  const host = hosts.items.find((h: { name: string }) => h.name === "kvm-02");
+  const devices = await admin.query("passthru.hostDevices", { hostId: host.id });
+  const gpu = devices.find((d: { pciAddress: string }) => d.pciAddress === "0000:3b:00.0");
+  if (!gpu.assignable)
+    await admin.mutate("passthru.setAssignable", { pciDeviceId: gpu.id, assignable: true });
+  // A vNIC network kvm-02 carries (eno1, cluster-a).
+  const zone = (await admin.query("inventory.zones")).find(
+    (z: { name: string }) => z.name === "zone-1",
+  );
+  const cluster = (await admin.query("inventory.clusters", { limit: 200 })).items.find(
+    (c: { name: string }) => c.name === "cluster-a",
+  );
+  const l2 = await admin.mutate("networks.l2.create", {
+    zoneId: zone.id,
+    name: unique("e2e-pt-l2"),
+    type: "NoVlan",
+    physicalInterface: "eno1",
+    sriovEnabled: false,
+    clusterIds: [cluster.id],
+  });
+  const l3Name = unique("e2e-pt-l3");
+  await admin.mutate("networks.l3.create", {
+    l2Id: l2.id,
+    name: l3Name,
+    category: "Flat",
+    ipRanges: [
+      {
+        cidr: `10.${200 + Math.floor(Math.random() * 50)}.${Math.floor(Math.random() * 250)}.0/24`,
+      },
+    ],
+  });
+
+  const vmName = unique("e2e-gpu");
+  await page.goto("/vms/new");
+  const form = page.getByRole("form", { name: "Create VM" });
+  const project = form.getByLabel("Project");
+  const projectOption = project.locator("option").filter({ hasText: /^demo-project$/ });
+  await project.selectOption((await projectOption.getAttribute("value")) ?? "");
+  await form.getByLabel("Name").fill(vmName);
+  const choose = async (label: string, text: RegExp) => {
+    const select = form.getByLabel(label);
+    const option = select.locator("option").filter({ hasText: text });
+    await expect(option).toHaveCount(1);
+    await select.selectOption((await option.getAttribute("value")) ?? "");
+  };
+  await choose("Instance offering", /^small\b/);
+  await choose("Image", /^debian-12\b/);
+  await choose("L3 network for eth0", new RegExp(`^${l3Name}\\b`));
+  const picker = form.getByTestId("pci-picker");
+  const box = picker.getByLabel(/Display \/ GPU 0000:3b:00\.0 .* on kvm-02/);
+  await expect(box).toBeEnabled();
+  await box.check();
+  await form.getByRole("button", { name: "Create VM" }).click();
+  await expect(page).toHaveURL(/\/vms\/[0-9a-f-]{36}$/);
+  const vmId = page.url().split("/").at(-1) ?? "";
+
+  await expect
+    .poll(async () => (await admin.query("vms.get", { vmId })).state, { timeout: 60_000 })
+    .toBe("Running");
+  expect((await admin.query("vms.get", { vmId })).hostId).toBe(host.id);
+  const given = await admin.query("passthru.vmDevices", { vmId });
+  expect(
+    given.assigned.map((d: { pciAddress: string; held: boolean }) => [d.pciAddress, d.held]),
+  ).toEqual([["0000:3b:00.0", true]]);
+  await page.goto("/hosts");
+  const row = page
+    .getByRole("row")
+    .filter({ has: page.getByRole("link", { name: "kvm-02", exact: true }) });
+  await expect(row).toContainText("1 / 1");
+
+  // Clean up: the VM goes (its device with it), then the GPU is unmarked for the other specs.
+  await admin.mutate("vms.delete", { vmId });
+  await expect
+    .poll(async () => (await admin.query("vms.list", { search: vmName })).items.length, {
+      timeout: 60_000,
+    })
+    .toBe(0);
+  await admin.mutate("passthru.setAssignable", { pciDeviceId: gpu.id, assignable: false });
 });

@@ -63,6 +63,8 @@ const PROFILE = "kvm-i350-82599";
  */
 export interface AgentProcess {
   url: string;
+  /** The host's /sys and state, which a test may change while the agent runs. */
+  stateDir: string;
   kill(): Promise<void>;
   /** With the agent down: what a power cycle does to the host (VFs, domains, FDB, boot id). */
   powerCycle(): Promise<void>;
@@ -70,7 +72,10 @@ export interface AgentProcess {
   close(): Promise<void>;
 }
 
-export async function spawnSimAgent(perVfDelayMs: number): Promise<AgentProcess> {
+export async function spawnSimAgent(
+  perVfDelayMs: number,
+  profile: string = PROFILE,
+): Promise<AgentProcess> {
   const stateDir = mkdtempSync(
     path.join(process.env.VIRTFN_TEST_TMPDIR ?? os.tmpdir(), "virtfn-agent-"),
   );
@@ -95,7 +100,7 @@ export async function spawnSimAgent(perVfDelayMs: number): Promise<AgentProcess>
         "tsx",
         path.join(repoRoot, "apps/agent/src/main.ts"),
         ...["--port", String(port), "--token", AGENT_TOKEN, "--backend", "sim"],
-        ...["--sim-profile", PROFILE, "--sim-state-dir", stateDir],
+        ...["--sim-profile", profile, "--sim-state-dir", stateDir],
         ...["--per-vf-delay-ms", String(perVfDelayMs)],
       ],
       { cwd: repoRoot, stdio: "ignore" },
@@ -113,11 +118,12 @@ export async function spawnSimAgent(perVfDelayMs: number): Promise<AgentProcess>
   await start();
   return {
     url,
+    stateDir,
     kill,
     start,
     powerCycle: async () => {
       if (child) throw new Error("power-cycle the host with its agent down");
-      const host = await createSimBackend({ stateDir, profile: loadHostProfile(PROFILE) });
+      const host = await createSimBackend({ stateDir, profile: loadHostProfile(profile) });
       await host.agent.reboot();
       await host.close();
     },

@@ -1,12 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   assignPciDevice,
+  createVm,
+  getHost,
+  listCreatablePciDevices,
   migrateVm,
   setPciDeviceAssignable,
   splitPhysicalNic,
   startVm,
   stopVm,
   unassignPciDevice,
+  type Actor,
+  type CreateVmInput,
   type L3View,
 } from "@virtfn/core";
 import type { RunningAgent } from "@virtfn/agent";
@@ -186,5 +191,78 @@ describe("whole-device PCI passthrough (issue 17)", { timeout: 120_000 }, () => 
     await unassignPciDevice(fx.db, fx.admin, { vmId: a.id, pciDeviceId: gpu });
     await unassignPciDevice(fx.db, fx.admin, { vmId: b.id, pciDeviceId: gpu });
     await setPciDeviceAssignable(fx.db, fx.admin, { pciDeviceId: gpu, assignable: false });
+  });
+
+  it("create with whole devices (admins): placed on their host, held with its VF, one holder, nothing left on a refusal", async () => {
+    const other = await addSimHost(fx, agents, "kvm-gpu2", "kvm-e810");
+    const gpu = await deviceId(GPU);
+    const gpu2 = (
+      await fx.db.pciDevice.findUniqueOrThrow({
+        where: { hostId_pciAddress: { hostId: other.hostId, pciAddress: GPU } },
+      })
+    ).id;
+    for (const pciDeviceId of [gpu, gpu2])
+      await setPciDeviceAssignable(fx.db, fx.admin, { pciDeviceId, assignable: true });
+    const vfL3 = await fx.db.l3Network.findFirstOrThrow({ where: { name: "ptvf-l3" } });
+    const vnic = { l3Id: l3.id, sriov: false, isDefault: true };
+    const withVf: CreateVmInput["nics"] = [vnic, { l3Id: vfL3.id, sriov: true }];
+    const create = (actor: Actor, name: string, ids: string[], nics: CreateVmInput["nics"]) =>
+      createVm(fx.db, actor, { ...cat, name, nics, pciDeviceIds: ids });
+    const vmsNamed = (prefix: string) =>
+      fx.db.vm.findMany({ where: { name: { startsWith: prefix } } });
+
+    // Tenants neither give devices nor see the picker's list; it says why.
+    expect((await rejection(create(fx.tenant, "ptc-t", [gpu2], [vnic]))).code).toBe("ADMIN_ONLY");
+    const tenantPicker = await listCreatablePciDevices(fx.db, fx.tenant);
+    expect([tenantPicker.canChoose, tenantPicker.devices]).toEqual([false, []]);
+    expect(tenantPicker.reason).toContain("Only admins");
+    const picker = await listCreatablePciDevices(fx.db, fx.admin);
+    expect(picker.devices.map((d) => [d.hostName, d.pciAddress, d.unavailable])).toEqual([
+      ["kvm-gpu", GPU, null],
+      ["kvm-gpu2", GPU, null],
+    ]);
+
+    // The VM goes where its device is, and its domain has it.
+    expect((await finish(fx, create(fx.admin, "ptc-b", [gpu2], [vnic]))).status).toBe("Succeeded");
+    const [b] = await vmsNamed("ptc-b");
+    expect(b?.hostId).toBe(other.hostId);
+    expect((await other.client.getDomain(b?.id ?? "")).hostdevs).toEqual([GPU]);
+    // Devices on two hosts cannot go to one VM.
+    expect((await rejection(create(fx.admin, "ptc-x", [gpu, gpu2], [vnic]))).code).toBe(
+      "PCI_DEVICE_UNAVAILABLE",
+    );
+
+    // Two creates at once for one device, each with a VF: one VM holds both, the other create
+    // is refused and leaves no VM and no VF behind.
+    const freeVfs = () =>
+      fx.db.virtualFunction.count({ where: { hostId: host.hostId, state: "Available" } });
+    const freeBefore = await freeVfs();
+    const both = await Promise.allSettled([
+      create(fx.admin, "ptc-c", [gpu], withVf),
+      create(fx.admin, "ptc-d", [gpu], withVf),
+    ]);
+    const made = both.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
+    const refused = both.flatMap((r) => (r.status === "rejected" ? [r.reason as unknown] : []));
+    expect([made.length, refused.length]).toEqual([1, 1]);
+    expect(refused[0]).toMatchObject({ code: "PCI_DEVICE_UNAVAILABLE" });
+    const winner = made[0];
+    if (!winner) throw new Error("no create went through");
+    expect((await finish(fx, Promise.resolve(winner))).status).toBe("Succeeded");
+    expect(
+      await vmsNamed("ptc-c").then(async (c) => c.length + (await vmsNamed("ptc-d")).length),
+    ).toBe(1);
+    expect(winner.vm.hostId).toBe(host.hostId);
+    expect(
+      (await fx.db.vmPciDevice.findMany({ where: { heldId: gpu } })).map((r) => r.vmId),
+    ).toEqual([winner.vm.id]);
+    expect((await host.client.getDomain(winner.vm.id)).hostdevs).toEqual([GPU]);
+    expect(await freeVfs()).toBe(freeBefore - 1);
+    // The host list and page count them: the GPU assignable and held (the E810 is split).
+    const counted = await getHost(fx.db, fx.admin, host.hostId);
+    expect([counted.pciAssignable, counted.pciHeld]).toEqual([1, 1]);
+    const held = (await listCreatablePciDevices(fx.db, fx.admin)).devices.find(
+      (d) => d.pciDeviceId === gpu,
+    );
+    expect(held?.unavailable).toBe(`${GPU} is held by VM ${winner.vm.name}`);
   });
 });

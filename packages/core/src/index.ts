@@ -160,8 +160,10 @@ export * from "./passthru/rules";
 export * from "./passthru/schemas";
 export * from "./passthru/commands";
 export {
+  listCreatablePciDevices,
   listHostPciDevices,
   listVmPciDevices,
+  type CreatablePciDevices,
   type HostPciDeviceRow,
   type VmPciDevices,
 } from "./passthru/queries";

@@ -55,6 +55,9 @@ export interface HostSummary {
   pfCount: number;
   vfTotal: number;
   vfAvailable: number;
+  /** Whole PCI devices marked assignable (issue 17), and how many of them a running VM holds. */
+  pciAssignable: number;
+  pciHeld: number;
   createdAt: Date;
 }
 
@@ -113,6 +116,8 @@ export interface HostDetail extends HostSummary {
 const hostInclude = {
   cluster: { select: { name: true, zone: { select: { name: true } } } },
   physicalNics: { orderBy: { name: "asc" } },
+  // Only the assignable ones, a handful per host: for the passthrough counts.
+  pciDevices: { where: { assignable: true }, select: { heldBy: { select: { id: true } } } },
 } satisfies Prisma.HostInclude;
 
 type HostRow = Prisma.HostGetPayload<{ include: typeof hostInclude }>;
@@ -163,6 +168,8 @@ function summary(host: HostRow, counts: Map<string, VfCounts>): HostSummary {
     pfCount: nics.length,
     vfTotal: nics.reduce((sum, nic) => sum + nic.vfTotal, 0),
     vfAvailable: nics.reduce((sum, nic) => sum + nic.vfAvailable, 0),
+    pciAssignable: host.pciDevices.length,
+    pciHeld: host.pciDevices.filter((device) => device.heldBy !== null).length,
     createdAt: host.createdAt,
   };
 }

@@ -214,3 +214,65 @@ export async function listVmPciDevices(
     })),
   };
 }
+
+export interface CreatablePciDevices {
+  /** Whether the actor may give devices at create; when not, `reason` says why. */
+  canChoose: boolean;
+  reason: string | null;
+  /** Every assignable device, each with why a create could not hold it now (null: it can). */
+  devices: Array<{
+    pciDeviceId: string;
+    pciAddress: string;
+    vendorId: string;
+    deviceId: string;
+    classCode: string;
+    hostId: string;
+    hostName: string;
+    unavailable: string | null;
+  }>;
+}
+
+/**
+ * The create form's device picker (issue 17): assignable devices of every host with their
+ * availability. Whole devices are admins' to give (a device is a host's hardware, not a
+ * project's quota); a tenant gets the reason instead of a list.
+ */
+export async function listCreatablePciDevices(
+  db: DbOrTx,
+  actor: Actor,
+): Promise<CreatablePciDevices> {
+  if (actor.role !== "Admin")
+    return {
+      canChoose: false,
+      reason: "Only admins give whole PCI devices to VMs; ask one to create it or give it later.",
+      devices: [],
+    };
+  const devices = await db.pciDevice.findMany({
+    where: { assignable: true },
+    include: {
+      host: { select: { id: true, name: true, connectionState: true, maintenance: true } },
+      heldBy: { select: { vm: { select: { name: true } } } },
+    },
+    orderBy: [{ host: { name: "asc" } }, { pciAddress: "asc" }],
+  });
+  return {
+    canChoose: true,
+    reason: null,
+    devices: devices.map((device) => ({
+      pciDeviceId: device.id,
+      pciAddress: device.pciAddress,
+      vendorId: device.vendorId,
+      deviceId: device.deviceId,
+      classCode: device.classCode,
+      hostId: device.host.id,
+      hostName: device.host.name,
+      unavailable:
+        unavailableReason({ ...device, holderVm: device.heldBy?.vm.name ?? null }) ??
+        (device.host.connectionState !== "Connected"
+          ? `${device.host.name} is not connected`
+          : device.host.maintenance
+            ? `${device.host.name} is in maintenance`
+            : null),
+    })),
+  };
+}

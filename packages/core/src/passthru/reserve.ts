@@ -1,5 +1,6 @@
-import type { Tx } from "@virtfn/db";
-import { DomainError, ErrorCode } from "../shared/errors";
+import type { Db, Tx } from "@virtfn/db";
+import { requireAdmin, type Actor } from "../shared/actor";
+import { DomainError, ErrorCode, notFound } from "../shared/errors";
 import { unavailableReason } from "./rules";
 
 // Holding and letting go of whole devices, inside the caller's transaction, like VFs
@@ -15,6 +16,7 @@ export async function acquirePciDevices(
   tx: Tx,
   vm: { id: string; name: string },
   host: { id: string; name: string },
+  purpose: "start" | "create" = "start",
 ): Promise<string[]> {
   const wanted = await tx.vmPciDevice.findMany({
     where: { vmId: vm.id, heldId: null },
@@ -42,7 +44,9 @@ export async function acquirePciDevices(
       throw new DomainError(
         ErrorCode.PCI_DEVICE_UNAVAILABLE,
         "CONFLICT",
-        `${vm.name} cannot start on ${host.name}: ${why ?? "the device is gone"}; the VM stays stopped.`,
+        purpose === "start"
+          ? `${vm.name} cannot start on ${host.name}: ${why ?? "the device is gone"}; the VM stays stopped.`
+          : `${vm.name} cannot be created on ${host.name} with its devices: ${why ?? "the device is gone"}; nothing was created.`,
         { vm: vm.name, host: host.name, pciDeviceId: want.pciDeviceId },
       );
     await tx.vmPciDevice.update({ where: { id: want.id }, data: { heldId: device.id } });
@@ -58,4 +62,49 @@ export async function releasePciDevices(tx: Tx, vmId: string): Promise<number> {
     data: { heldId: null },
   });
   return count;
+}
+
+/**
+ * The host a create with whole devices must be placed on (issue 17): admins only, every device
+ * known and on one host. Whether each can be held is decided under its lock (givePciDevices).
+ */
+export async function hostOfPciDevices(
+  db: Db,
+  actor: Actor,
+  pciDeviceIds: readonly string[],
+): Promise<{ id: string; name: string }> {
+  requireAdmin(actor, "give whole PCI devices to a VM");
+  const devices = await db.pciDevice.findMany({
+    where: { id: { in: [...pciDeviceIds] } },
+    select: { id: true, pciAddress: true, host: { select: { id: true, name: true } } },
+  });
+  for (const id of pciDeviceIds)
+    if (!devices.some((d) => d.id === id)) throw notFound("PCI device", id);
+  const hosts = new Map(devices.map((d) => [d.host.id, d.host]));
+  const [host, ...others] = [...hosts.values()];
+  if (!host || others.length > 0)
+    throw new DomainError(
+      ErrorCode.PCI_DEVICE_UNAVAILABLE,
+      "CONFLICT",
+      `The chosen devices are on different hosts (${[...hosts.values()].map((h) => h.name).join(", ")}); a VM runs on one.`,
+      { hosts: [...hosts.values()].map((h) => h.name) },
+    );
+  return host;
+}
+
+/**
+ * Gives a VM being created its devices and holds them, in the create's transaction: the VM and
+ * its VFs exist only if every device is held too (acquirePciDevices: locked, re-checked, one
+ * holder by the unique index).
+ */
+export async function givePciDevices(
+  tx: Tx,
+  vm: { id: string; name: string },
+  host: { id: string; name: string },
+  pciDeviceIds: readonly string[],
+): Promise<string[]> {
+  await tx.vmPciDevice.createMany({
+    data: pciDeviceIds.map((pciDeviceId) => ({ vmId: vm.id, pciDeviceId })),
+  });
+  return acquirePciDevices(tx, vm, host, "create");
 }

@@ -10,6 +10,7 @@ import {
 } from "@virtfn/db";
 import { z } from "zod";
 import { OperationKinds } from "../operations/kinds";
+import { givePciDevices, hostOfPciDevices } from "../passthru/reserve";
 import type { Actor } from "../shared/actor";
 import { isUniqueViolation, retryTransaction } from "../shared/db-errors";
 import { alreadyExists, DomainError, ErrorCode, notFound } from "../shared/errors";
@@ -232,6 +233,8 @@ interface Plan {
   defaultIndex: number;
   demand: CreateDemand;
   requests: VfRequest[];
+  /** Whole devices to hold (issue 17); they pin the VM to their host. */
+  pciDeviceIds: string[];
 }
 
 type Attempt =
@@ -458,6 +461,8 @@ export async function createVm(
   );
   if (clusterIds.length === 0)
     throw noHost([], "no cluster is attached to the L2 of every chosen L3");
+  const deviceHost =
+    input.pciDeviceIds.length > 0 ? await hostOfPciDevices(db, actor, input.pciDeviceIds) : null;
   const requests: VfRequest[] = nics.flatMap((nic, index) => {
     const network = demand.networks.find((n) => n.l2Id === nic.l3.l2Id);
     return nic.sriov && network ? [{ index, network }] : [];
@@ -472,6 +477,7 @@ export async function createVm(
     defaultIndex: defaultNicIndex(input.nics),
     demand,
     requests,
+    pciDeviceIds: input.pciDeviceIds,
   };
   const vfNetworks = demand.networks.filter((network) => network.vfs > 0).length;
   // vNICs on an SR-IOV L2 need FDB rows for the chosen host, written in the same transaction.
@@ -487,7 +493,8 @@ export async function createVm(
       const numa = first ? numaPlan(plan, first) : null;
       const unboundByHint =
         numa?.node === null && plan.demand.numaPolicy === "preferred" && wantsNumaNode(plan.demand);
-      if (first && numa && vfNetworks <= 1 && !needsFdb && !unboundByHint) {
+      const fast = vfNetworks <= 1 && !needsFdb && !unboundByHint && deviceHost === null;
+      if (first && numa && fast) {
         let attempt = await placeOnHost(db, plan, first, numa.node);
         // A refusal wrote nothing (one VF network at most), so the host can be tried again.
         if (!attempt.ok && numa.fallback) attempt = await placeOnHost(db, plan, first, null);
@@ -497,7 +504,7 @@ export async function createVm(
         }
         noteRefusal(db, clusterIds, first, attempt.refusal);
       }
-      return slowPath(db, plan, clusterIds, needsFdb);
+      return slowPath(db, plan, clusterIds, needsFdb, deviceHost);
     });
   for (let attempt = 1; ; attempt += 1) {
     try {
@@ -514,15 +521,25 @@ export async function createVm(
   }
 }
 
-/** A fresh snapshot, every qualifying host in turn, each behind a savepoint. */
+/**
+ * A fresh snapshot, every qualifying host in turn, each behind a savepoint. With whole devices
+ * only their host, and the devices are held in the same transaction as the VFs.
+ */
 async function slowPath(
   db: Db,
   plan: Plan,
   clusterIds: string[],
   needsFdb: boolean,
+  deviceHost: { id: string; name: string } | null,
 ): Promise<VmOperation> {
-  const hosts = await placementHosts(db, { clusterIds });
-  refreshHint(db, clusterIds, hosts);
+  const inReach = await placementHosts(db, { clusterIds });
+  refreshHint(db, clusterIds, inReach);
+  const hosts = deviceHost ? inReach.filter((host) => host.id === deviceHost.id) : inReach;
+  if (deviceHost && hosts.length === 0)
+    throw noHost(
+      [],
+      `${deviceHost.name}, the host of the chosen devices, is not in a cluster attached to the L2 of every chosen L3`,
+    );
   const { refused: snapshot, qualifying } = judge(hosts, plan.demand);
   const firstVfL3 = plan.requests[0]?.network.l3Name ?? null;
   if (qualifying.length === 0) throw placementError(snapshot, firstVfL3);
@@ -539,6 +556,9 @@ async function slowPath(
       }
       if (attempt.ok) {
         if (needsFdb) await rebuildFdbRows(tx, attempt.result.vm.id);
+        // A device that cannot be held throws: nothing of the VM stays.
+        if (plan.pciDeviceIds.length > 0)
+          await givePciDevices(tx, attempt.result.vm, host, plan.pciDeviceIds);
         notePlacement(db, clusterIds, host, plan.demand, attempt.reserved, attempt.numaNode);
         return attempt.result;
       }

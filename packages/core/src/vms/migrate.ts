@@ -19,7 +19,13 @@ import { numaNodeFor } from "./numa";
 import { noVfError } from "./reserve";
 import { assignedPciAddresses } from "../passthru/queries";
 import { enforce, migrationVerdict } from "./rules";
-import { placementHosts, rankHosts, type PlacementHost, type PlacementNetwork } from "./scheduler";
+import {
+  placementHosts,
+  rankHosts,
+  recheckHostUnderLock,
+  type PlacementHost,
+  type PlacementNetwork,
+} from "./scheduler";
 import { migrateVmInput, type MigrateVmInput } from "./schemas";
 
 type MigrationVm = Awaited<ReturnType<typeof loadForMigration>>;
@@ -359,7 +365,13 @@ function noNumaTarget(vm: { name: string }, refusals: HostReason[]) {
   );
 }
 
-/** A running VM with vNICs only goes to a connected host of its cluster with room. */
+/**
+ * A running VM with vNICs only goes to a connected host of its cluster with room. The host is
+ * locked and its room re-checked with what is committed (recheckHostUnderLock): the operation
+ * row this transaction creates claims the VM's vCPUs and memory there (scheduler.ts), so two
+ * migrations onto a host with room for one take it one after the other and the second is
+ * refused, or goes to the next host.
+ */
 async function liveTarget(tx: Tx, vm: MigrationVm, targetHostId: string | undefined) {
   const clusterIds = vm.clusterId ? [vm.clusterId] : [];
   const candidates = (
@@ -381,9 +393,16 @@ async function liveTarget(tx: Tx, vm: MigrationVm, targetHostId: string | undefi
     networks: [...networks.values()],
     vfsByL2: new Map(),
   });
-  const target = eligible[0];
-  if (!target) throw noTarget(vm, rejected);
-  return target;
+  const refused = rejected.map((r) => ({ host: r.host, reason: r.reason }));
+  for (const host of eligible) {
+    await tx.$executeRawUnsafe("SAVEPOINT migration_target");
+    const why = await recheckHostUnderLock(tx, host.id, vm.offering);
+    if (why === null) return host;
+    // The savepoint lets go of this host's lock before the next one is tried.
+    await tx.$executeRawUnsafe("ROLLBACK TO SAVEPOINT migration_target");
+    refused.push({ host: host.name, reason: why });
+  }
+  throw noTarget(vm, refused);
 }
 
 /** A stopped VM goes only where it could start (see migrateVm): the named host or the scheduler's. */

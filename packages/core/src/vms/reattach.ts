@@ -7,12 +7,12 @@ import {
 import type { Db } from "@virtfn/db";
 import { recordAudit } from "../operations/audit";
 import { createOperation } from "../operations/create";
-import { isDomainError } from "../shared/errors";
+import { ErrorCode, isDomainError } from "../shared/errors";
 import { vmDomainName } from "../sriov/holders";
 import { TX_OPTIONS } from "./access";
 import { reacquireVfs } from "./commands";
 import { loadVmWork } from "./load";
-import { releasePciDevices } from "../passthru/reserve";
+import { acquirePciDevices, releasePciDevices } from "../passthru/reserve";
 import { releaseNicVfs } from "./reserve";
 import { buildDomainSpec, nicSpec } from "./spec";
 
@@ -22,6 +22,10 @@ import { buildDomainSpec, nicSpec } from "./spec";
  * with its VFs and starts it. It waits while any of its VFs is Missing (the pf.reapply operation
  * has not brought them back yet) or a pf.* operation is busy; a later pass sees them back. A VF
  * NIC whose VF was taken away (forced restore) gets a free one of its L2 (R8), else waits.
+ * Whole devices it was given come back with it, held in the same transaction as its VFs (all or
+ * nothing; the unique holder refuses a second VM). A given device the host no longer reports
+ * (Missing after the reboot), or one another VM holds, makes it wait instead: starting would fail
+ * and stop the VM for good. The wait's reason is an audit event, once per boot.
  * Returns the number of operations queued.
  */
 export async function recoverVmsOnHost(
@@ -33,7 +37,10 @@ export async function recoverVmsOnHost(
   if (!host || host.connectionState !== "Connected") return 0;
   const vms = await db.vm.findMany({
     where: { hostId, state: "Running", desiredState: "Running" },
-    include: { nics: { include: { vf: { include: { pf: { select: { id: true } } } } } } },
+    include: {
+      nics: { include: { vf: { include: { pf: { select: { id: true } } } } } },
+      pciDevices: { include: { device: { select: { pciAddress: true, missing: true } } } },
+    },
   });
   if (vms.length === 0) return 0;
   const running = new Set(
@@ -54,6 +61,17 @@ export async function recoverVmsOnHost(
       (nic) => nic.vf && (nic.vf.state === "Missing" || busyPfs.has(nic.vf.pf.id)),
     );
     if (waiting) continue;
+    const missing = vm.pciDevices.filter((given) => given.device.missing);
+    if (missing.length > 0) {
+      const addresses = missing.map((given) => given.device.pciAddress).join(", ");
+      await noteRecoveryWait(
+        db,
+        vm,
+        host,
+        `${addresses} is not reported by ${host.name} since its reboot; the VM starts again with it once it is back`,
+      );
+      continue;
+    }
     try {
       await db.$transaction(async (tx) => {
         const { count } = await tx.vm.updateMany({
@@ -69,6 +87,7 @@ export async function recoverVmsOnHost(
           projectId: vm.projectId,
         });
         const vfs = await reacquireVfs(tx, vm.id, host);
+        const hostdevs = await acquirePciDevices(tx, vm, host);
         await recordAudit(tx, null, {
           action: "vm.recover",
           targetType: "Vm",
@@ -80,17 +99,46 @@ export async function recoverVmsOnHost(
             host: host.name,
             bootId: host.bootId,
             reacquired: vfs.join(","),
+            ...(hostdevs.length > 0 ? { hostdevs: hostdevs.join(",") } : {}),
           },
         });
         queued += 1;
       }, TX_OPTIONS);
     } catch (error) {
-      // Another operation owns the VM, or no VF is free for it yet: a later pass tries again.
-      if (isDomainError(error)) continue;
-      throw error;
+      // Another operation owns the VM, no VF is free for it yet, or another VM holds one of its
+      // devices: a later pass tries again.
+      if (!isDomainError(error)) throw error;
+      if (error.code === ErrorCode.PCI_DEVICE_UNAVAILABLE)
+        await noteRecoveryWait(db, vm, host, error.message);
     }
   }
   return queued;
+}
+
+/** Says once per boot why a VM that should run is not started again yet (an audit event). */
+async function noteRecoveryWait(
+  db: Db,
+  vm: { id: string; name: string; projectId: string },
+  host: { name: string; bootId: string | null },
+  reason: string,
+): Promise<void> {
+  const bootId = host.bootId ?? "unknown";
+  const noted = await db.auditEvent.count({
+    where: {
+      action: "vm.recoverWaiting",
+      targetId: vm.id,
+      details: { path: ["bootId"], equals: bootId },
+    },
+  });
+  if (noted > 0) return;
+  await recordAudit(db, null, {
+    action: "vm.recoverWaiting",
+    targetType: "Vm",
+    targetId: vm.id,
+    projectId: vm.projectId,
+    outcome: "Success",
+    details: { name: vm.name, host: host.name, bootId, reason },
+  });
 }
 
 export interface SettledVm {

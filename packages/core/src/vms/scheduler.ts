@@ -166,6 +166,19 @@ const inboundPhases = Prisma.join(
 );
 
 /**
+ * The VMs a live migration without VF NICs is moving to host `h`: its vm.migrate operation,
+ * created in the request's transaction under the destination's lock (migrate.ts liveTarget),
+ * claims the VM's vCPUs and memory there until it ends, whether it succeeded (the VM is there
+ * now), failed or was cancelled (its rollback leaves the VM on the source). Runs with VF NICs
+ * claim through their MigrationRun instead.
+ */
+const plainMigrationsInbound = Prisma.sql`
+  SELECT op."targetId" FROM "Operation" op
+  WHERE op.kind = 'vm.migrate' AND op.status IN ('Pending', 'Running')
+    AND op.input->>'fromState' = 'Running' AND op.input->>'targetHostId' = h.id::text
+    AND NOT EXISTS (SELECT 1 FROM "MigrationRun" r WHERE r."operationId" = op.id)`;
+
+/**
  * The facts rankHosts needs, for hosts in the given clusters (or these hosts). Two queries that
  * count and sum in SQL: the cost grows with hosts and PFs, not with the VMs and VFs they hold.
  */
@@ -212,6 +225,8 @@ export async function placementHosts(
            -- A live migration's destination: claimed with its VFs, until the VM is there.
            OR v.id IN (SELECT r."vmId" FROM "MigrationRun" r
                        WHERE r."targetHostId" = h.id AND r.phase IN (${inboundPhases}))
+           -- One without VF NICs (no run): claimed by its operation row, until it ends.
+           OR v.id::text IN (${plainMigrationsInbound})
       ) u ON true
       WHERE ${filter}
       ORDER BY h.name`;

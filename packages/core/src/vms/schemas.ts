@@ -30,6 +30,12 @@ export const createVmInput = z.object({
       (nics) => nics.filter((nic) => nic.isDefault === true).length <= 1,
       "Only one NIC can be the default",
     ),
+  /** Whole PCI devices to give the VM (admins): it is placed on their host and holds them. */
+  pciDeviceIds: z
+    .array(z.uuid("Not a PCI device id"))
+    .max(8, "At most 8 PCI devices")
+    .refine((ids) => new Set(ids).size === ids.length, "A PCI device is named twice")
+    .default([]),
 });
 export type CreateVmInput = z.input<typeof createVmInput>;
 

@@ -329,6 +329,8 @@ export const hostsRouterOutputs = {
         pfCount: z.number(),
         vfTotal: z.number(),
         vfAvailable: z.number(),
+        pciAssignable: z.number(),
+        pciHeld: z.number(),
         createdAt: z.date(),
       }),
     ),
@@ -497,6 +499,8 @@ export const hostsRouterOutputs = {
     pfCount: z.number(),
     vfTotal: z.number(),
     vfAvailable: z.number(),
+    pciAssignable: z.number(),
+    pciHeld: z.number(),
     createdAt: z.date(),
   }),
   add: z.object({
@@ -1774,6 +1778,22 @@ export const passthruRouterOutputs = {
       }),
     }),
   ),
+  creatable: z.object({
+    canChoose: z.boolean(),
+    reason: z.string().nullable(),
+    devices: z.array(
+      z.object({
+        pciDeviceId: z.string(),
+        pciAddress: z.string(),
+        vendorId: z.string(),
+        deviceId: z.string(),
+        classCode: z.string(),
+        hostId: z.string(),
+        hostName: z.string(),
+        unavailable: z.string().nullable(),
+      }),
+    ),
+  }),
   setAssignable: z.object({
     id: z.string(),
     hostId: z.string(),

@@ -1,6 +1,7 @@
 import {
   assignPciDevice,
   hostPciDevicesInput,
+  listCreatablePciDevices,
   listHostPciDevices,
   listVmPciDevices,
   setAssignableInput,
@@ -26,6 +27,17 @@ export const passthruRouter = router({
     .input(hostPciDevicesInput)
     .output(passthruRouterOutputs.hostDevices)
     .query(({ ctx, input }) => listHostPciDevices(ctx.db, ctx.actor, input)),
+  /** Anyone signed in. The create form's picker: assignable devices and why each is not free (admins); a tenant gets the reason instead. */
+  creatable: authedProcedure
+    .meta({
+      rest: {
+        route: "GET /pci-devices/creatable",
+        tag: "Passthrough",
+        summary: "Assignable PCI devices a new VM could be given, with their availability",
+      },
+    })
+    .output(passthruRouterOutputs.creatable)
+    .query(({ ctx }) => listCreatablePciDevices(ctx.db, ctx.actor)),
   /** Admin. Marks a device assignable (refused: IOMMU, split PF, shared IOMMU group, L2 carrier) or not. */
   setAssignable: adminProcedure
     .meta({

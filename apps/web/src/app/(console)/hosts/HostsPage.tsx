@@ -114,6 +114,12 @@ export function HostsPage() {
       num: true,
       cell: (host) => `${host.vfAvailable} / ${host.vfTotal}`,
     },
+    {
+      key: "pci",
+      header: "PCI held / assignable",
+      num: true,
+      cell: (host) => `${host.pciHeld} / ${host.pciAssignable}`,
+    },
     timeColumn({ key: "seen", header: "Last seen", at: (h) => h.lastSeenAt, now }),
     timeColumn({ key: "added", header: "Added", at: (h) => h.createdAt, now, sort: "createdAt" }),
   ];

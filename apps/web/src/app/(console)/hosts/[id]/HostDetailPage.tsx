@@ -139,6 +139,10 @@ export function HostDetailPage({ hostId }: { hostId: string }) {
           </h1>
           <p className="subtitle">
             {h.zoneName} / {h.clusterName} · {h.agentUrl}
+            <span data-testid="host-pci-counts">
+              {" "}
+              · PCI passthrough: {h.pciAssignable} assignable, {h.pciHeld} held
+            </span>
           </p>
         </div>
         <HostActions host={h} activeOps={[...activeOps, ...activePfOps]} />

@@ -12,6 +12,7 @@ import { domainCode, errorData, fieldErrorsByPath } from "~/lib/errors";
 import { useTRPC } from "~/trpc/react";
 import { useProjects } from "../shared";
 import { Button } from "~/components/ui/Button";
+import { PciDevicePicker } from "./PciDevicePicker";
 
 interface NicDraft {
   key: number;
@@ -66,6 +67,7 @@ export function CreateVmPage() {
   const [nics, setNics] = useState<NicDraft[]>(() => [newNic(0)]);
   const [nextKey, setNextKey] = useState(1);
   const [defaultKey, setDefaultKey] = useState<number | null>(null);
+  const [pciDeviceIds, setPciDeviceIds] = useState<string[]>([]);
 
   const offerings = useQuery(trpc.catalog.offerings.queryOptions());
   const images = useQuery(trpc.catalog.images.queryOptions());
@@ -129,6 +131,7 @@ export function CreateVmPage() {
         sriov: nic.sriov,
         isDefault: nic.key === effectiveDefault,
       })),
+      pciDeviceIds,
     });
   };
 
@@ -364,6 +367,8 @@ export function CreateVmPage() {
             Add NIC
           </Button>
         </fieldset>
+
+        <PciDevicePicker value={pciDeviceIds} onChange={setPciDeviceIds} />
 
         {create.error && !placed ? (
           <ErrorBox
