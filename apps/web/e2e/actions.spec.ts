@@ -14,12 +14,35 @@ test("an L2 with an SR-IOV L3 on it greys out Delete and Turn SR-IOV off, saying
   await page.getByRole("link", { name: "prod-vlan100", exact: true }).click();
   await expect(page.getByRole("heading", { level: 1 })).toContainText("prod-vlan100");
 
+  // The reason stands next to the greyed button, in words, and the button points to it.
   const remove = page.getByTestId("l2-delete");
   await expect(remove).toBeDisabled();
-  await expect(remove).toContainText("cannot be deleted: L3 networks prod-sriov");
+  await expect(page.getByTestId("l2-delete-reason")).toContainText(
+    "cannot be deleted: L3 networks prod-sriov",
+  );
+  await expect(remove).toHaveAttribute("aria-describedby", "l2-delete-reason");
   const off = page.getByTestId("l2-sriov-off");
   await expect(off).toBeDisabled();
-  await expect(off).toContainText("L3 networks prod-sriov have SR-IOV on");
+  await expect(page.getByTestId("l2-sriov-off-reason")).toContainText(
+    "L3 networks prod-sriov have SR-IOV on",
+  );
+});
+
+test("a destructive L2 action asks before it acts: Detach opens a confirm, Cancel changes nothing", async ({
+  page,
+}) => {
+  await login(page);
+  await page.goto("/networks/l2");
+  await page.getByRole("link", { name: "prod-vlan100", exact: true }).click();
+  const clusters = page.getByTestId("l2-cluster-row");
+  await expect(clusters.first()).toBeVisible();
+  const before = await clusters.count();
+  await clusters.first().getByRole("button", { name: "Detach" }).click();
+  const dialog = page.getByRole("dialog", { name: /^Detach .* from prod-vlan100\?$/ });
+  await expect(dialog).toBeVisible();
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+  await expect(dialog).toBeHidden();
+  await expect(clusters).toHaveCount(before);
 });
 
 test("the host page offers split or restore per NIC from core's verdicts", async ({ page }) => {

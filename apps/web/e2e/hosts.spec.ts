@@ -26,6 +26,41 @@ test("add host shows field errors from the server next to the fields", async ({
   await expect(dialog).toBeHidden();
 });
 
+test("edit host shows a taken agent URL on the Agent URL field, and saves nothing", async ({
+  page,
+  consoleErrors,
+}) => {
+  consoleErrors.allow(/Failed to load resource: the server responded with a status of 409/);
+  await login(page);
+  // kvm-01's agent URL, as its own edit form shows it.
+  await page.goto("/hosts");
+  await page.getByRole("link", { name: "kvm-01", exact: true }).click();
+  await page.getByRole("button", { name: "Edit", exact: true }).click();
+  const own = page.getByRole("dialog", { name: "Edit kvm-01" });
+  const takenUrl = await own.getByLabel("Agent URL").inputValue();
+  expect(takenUrl).toMatch(/^https?:\/\//);
+  await own.getByRole("button", { name: "Cancel" }).click();
+
+  await page.goto("/hosts");
+  await page.getByRole("link", { name: "kvm-02", exact: true }).click();
+  await page.getByRole("button", { name: "Edit", exact: true }).click();
+  const dialog = page.getByRole("dialog", { name: "Edit kvm-02" });
+  const field = dialog.getByLabel("Agent URL");
+  const before = await field.inputValue();
+  await field.fill(takenUrl);
+  await dialog.getByRole("button", { name: "Save and reconnect" }).click();
+  // The conflict is the field's: marked invalid, its message under it (not above the buttons).
+  await expect(field).toHaveAttribute("aria-invalid", "true");
+  const fieldError = dialog.locator(`[id="${await field.getAttribute("id")}-error"]`);
+  await expect(fieldError).toHaveText(`A host with agent URL "${takenUrl}" already exists.`);
+  await page.keyboard.press("Escape");
+  await expect(dialog).toBeHidden();
+  await page.getByRole("button", { name: "Edit", exact: true }).click();
+  await expect(
+    page.getByRole("dialog", { name: "Edit kvm-02" }).getByLabel("Agent URL"),
+  ).toHaveValue(before);
+});
+
 test("admin logs in, adds a sim host and sees its NIC table", async ({ page }) => {
   const agentUrl = required("VIRTFN_E2E_SPARE_AGENT_URL");
   const agentToken = required("VIRTFN_E2E_SPARE_AGENT_TOKEN");

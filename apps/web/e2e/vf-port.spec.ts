@@ -143,7 +143,7 @@ test("a VF NIC is made migratable only while its VM is stopped, and an L3's prof
   await page.goto(`/networks/l3/${plain.id}`);
   const refused = page.getByTestId("l3-migratable").getByTestId("l3-migratable-toggle");
   await expect(refused).toBeDisabled();
-  await expect(refused).toContainText("has no SR-IOV");
+  await expect(page.getByTestId("l3-migratable-reason")).toContainText("has no SR-IOV");
   await page.setViewportSize({ width: 390, height: 844 });
   await page.screenshot({ path: `${SHOTS}/l3-migratable-refused-390.png`, fullPage: true });
   await setup.close();

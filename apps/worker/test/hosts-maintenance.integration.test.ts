@@ -254,6 +254,15 @@ describe("a host whose add failed is fixed by editing it", () => {
     await expect(
       updateHost(fx.db, fx.admin, { hostId: other.hostId, name: "kvm-fixed" }),
     ).rejects.toMatchObject({ code: "ALREADY_EXISTS" });
+    // A taken agent URL names the input's field path, so the edit form shows it on "Agent URL".
+    const fixed = await fx.db.host.findFirstOrThrow({ where: { name: "kvm-fixed" } });
+    await expect(
+      updateHost(fx.db, fx.admin, { hostId: other.hostId, agentUrl: fixed.agentUrl }),
+    ).rejects.toMatchObject({
+      code: "ALREADY_EXISTS",
+      message: `A host with agent URL "${fixed.agentUrl}" already exists.`,
+      details: { field: "agentUrl" },
+    });
     await expect(
       updateHost(fx.db, fx.admin, {
         hostId: other.hostId,

@@ -32,7 +32,7 @@ export function serverFieldErrors(
       add(path, Array.isArray(value) ? String(value[0] ?? "") : String(value));
     }
   }
-  // The form's own mapping first: `details.field` may be a word ("agent URL"), not a path.
+  // The form's own mapping first: it knows its fields better than a generic `details.field`.
   const ownField = data.domainCode ? domainField?.(data.domainCode, details) : undefined;
   if (ownField) add(ownField, errorMessage(error));
   else if (typeof details.field === "string") add(details.field, errorMessage(error));

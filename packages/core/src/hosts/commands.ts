@@ -81,7 +81,7 @@ export async function addHost(
     });
   } catch (error) {
     if (isUniqueViolation(error, "agentUrl"))
-      throw alreadyExists("host", "agent URL", input.agentUrl);
+      throw alreadyExists("host", "agentUrl", input.agentUrl, "agent URL");
     if (isUniqueViolation(error, "name")) throw alreadyExists("host", "name", input.name);
     throw error;
   }
@@ -164,7 +164,7 @@ export async function updateHost(
     });
   } catch (error) {
     if (input.agentUrl !== undefined && isUniqueViolation(error, "agentUrl"))
-      throw alreadyExists("host", "agent URL", input.agentUrl);
+      throw alreadyExists("host", "agentUrl", input.agentUrl, "agent URL");
     if (input.name !== undefined && isUniqueViolation(error, "name"))
       throw alreadyExists("host", "name", input.name);
     throw error;

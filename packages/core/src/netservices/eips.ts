@@ -52,7 +52,8 @@ export async function createEip(db: Db, actor: Actor, rawInput: CreateEipInput):
       return eip;
     }, TX_OPTIONS);
   } catch (error) {
-    if (isUniqueViolation(error)) throw alreadyExists("EIP", "address", input.ip ?? "allocated");
+    if (isUniqueViolation(error))
+      throw alreadyExists("EIP", "ip", input.ip ?? "allocated", "address");
     throw error;
   }
 }
@@ -77,7 +78,7 @@ async function insertEip(
       skipDuplicates: true,
     });
     if (count === 1) return tx.eip.findUniqueOrThrow({ where: { id } });
-    if (args.ip) throw alreadyExists("EIP", "address", args.ip);
+    if (args.ip) throw alreadyExists("EIP", "ip", args.ip, "address");
     tried.add(ip);
   }
   throw new DomainError(

@@ -82,7 +82,8 @@ export async function assignPciDevice(db: Db, actor: Actor, rawInput: VmPciDevic
       data: [{ vmId: vm.id, pciDeviceId: device.id }],
       skipDuplicates: true,
     });
-    if (count === 0) throw alreadyExists("VM PCI device", "address", device.pciAddress);
+    if (count === 0)
+      throw alreadyExists("VM PCI device", "pciDeviceId", device.pciAddress, "address");
     await recordAudit(tx, actor, {
       action: "pciDevice.assign",
       targetType: "Vm",

@@ -145,11 +145,20 @@ export function notFound(entity: string, id: string): DomainError {
   });
 }
 
-export function alreadyExists(entity: string, field: string, value: string): DomainError {
+/**
+ * `field` is the input's field path ("agentUrl"), so a form puts the error on that field; `label`
+ * is how the message names it when the path is no word for people ("agent URL").
+ */
+export function alreadyExists(
+  entity: string,
+  field: string,
+  value: string,
+  label: string = field,
+): DomainError {
   return new DomainError(
     ErrorCode.ALREADY_EXISTS,
     "CONFLICT",
-    `A ${entity} with ${field} "${value}" already exists.`,
+    `A ${entity} with ${label} "${value}" already exists.`,
     { entity, field, value },
   );
 }

@@ -13,9 +13,8 @@ import { FormDialog } from "~/components/ui/FormDialog";
 import { CheckField, SelectField, TextField } from "~/components/ui/FormFields";
 import { useTRPC } from "~/trpc/react";
 
-/** ALREADY_EXISTS names the agent URL in words ("agent URL"); a vanished cluster is its field's. */
+/** A vanished cluster is its field's (NOT_FOUND names no field; ALREADY_EXISTS does). */
 function hostField(code: string, details: Record<string, unknown>): string | undefined {
-  if (code === "ALREADY_EXISTS" && details.field === "agent URL") return "agentUrl";
   if (code === "NOT_FOUND" && details.entity === "Cluster") return "clusterId";
   return undefined;
 }

@@ -7,9 +7,9 @@ import Link from "next/link";
 import { useState } from "react";
 import { Badge, ConnectionBadge, IommuBadge } from "~/components/badges";
 import { useCan } from "~/components/session";
-import { Button } from "~/components/ui/Button";
 import { timeColumn } from "~/components/ui/columns";
 import { ListView, type Column } from "~/components/ui/ListView";
+import { CreateButton, ListEmpty } from "~/components/ui/ListEmpty";
 import { PageHeader } from "~/components/ui/PageHeader";
 import { useListParams } from "~/components/ui/useListParams";
 import { useNow } from "~/components/useNow";
@@ -124,18 +124,14 @@ export function HostsPage() {
     timeColumn({ key: "added", header: "Added", at: (h) => h.createdAt, now, sort: "createdAt" }),
   ];
 
+  const add = isAdmin ? { label: "Add host", onClick: () => setAdding(true) } : null;
+
   return (
     <>
       <PageHeader
         title="Hosts"
         subtitle="KVM hosts, their IOMMU readiness and SR-IOV capacity."
-        actions={
-          isAdmin ? (
-            <Button variant="primary" onClick={() => setAdding(true)}>
-              Add host
-            </Button>
-          ) : null
-        }
+        actions={add ? <CreateButton {...add} /> : null}
       />
       <ListView
         list={list}
@@ -159,21 +155,12 @@ export function HostsPage() {
           { key: "state", label: "Connection", allLabel: "All states", options: stateOptions },
         ]}
         empty={
-          <>
-            <p>
-              <strong>No hosts yet.</strong>
-            </p>
-            {isAdmin ? (
-              <p>
-                Add a KVM host running the virtfn agent to see its NICs and split them into VFs.{" "}
-                <Button variant="primary" size="sm" onClick={() => setAdding(true)}>
-                  Add host
-                </Button>
-              </p>
-            ) : (
-              <p>An admin has not added any hosts.</p>
-            )}
-          </>
+          <ListEmpty
+            noun="hosts"
+            create={add}
+            about="Add a KVM host running the virtfn agent to see its NICs and split them into VFs."
+            othersNote="An admin has not added any hosts."
+          />
         }
       />
       {isAdmin && adding ? (

@@ -39,19 +39,8 @@ export function VfPortPolicyPanel({
   const id = useId();
   const effectiveTrust = allowTrust ?? inherited?.allowTrust ?? false;
   const effectiveSpoof = spoofCheck ?? inherited?.spoofCheck ?? true;
-  const options = (on: string, off: string, inheritedValue: boolean | undefined) => (
-    <>
-      {inherited ? (
-        <option value="inherit">
-          as L2 {inherited.l2Name} ({onOff(inheritedValue ?? false, on, off)})
-        </option>
-      ) : null}
-      <option value="on">{on}</option>
-      <option value="off">{off}</option>
-    </>
-  );
-  const valueOf = (v: Setting) => (v === null ? "inherit" : v ? "on" : "off");
-  const parse = (v: string): Setting => (v === "inherit" ? null : v === "on");
+  const inheritedLabel = (value: boolean, on: string, off: string) =>
+    inherited ? `as L2 ${inherited.l2Name} (${onOff(value, on, off)})` : null;
   return (
     <section className="panel" aria-labelledby={`${id}-heading`} data-testid="vf-port-policy">
       <h2 id={`${id}-heading`}>VF port policy</h2>
@@ -62,31 +51,68 @@ export function VfPortPolicyPanel({
       </p>
       {canEdit ? (
         <div className="form-grid">
-          <Field id={`${id}-trust`} label="Trusted VFs">
-            <select
-              id={`${id}-trust`}
-              value={valueOf(allowTrust)}
-              disabled={pending}
-              data-testid="vf-policy-trust"
-              onChange={(event) => onChange({ vfAllowTrust: parse(event.target.value) })}
-            >
-              {options("allowed", "not allowed", inherited?.allowTrust)}
-            </select>
-          </Field>
-          <Field id={`${id}-spoof`} label="Spoof checking">
-            <select
-              id={`${id}-spoof`}
-              value={valueOf(spoofCheck)}
-              disabled={pending}
-              data-testid="vf-policy-spoof"
-              onChange={(event) => onChange({ vfSpoofCheck: parse(event.target.value) })}
-            >
-              {options("on", "off", inherited?.spoofCheck)}
-            </select>
-          </Field>
+          <SettingSelect
+            id={`${id}-trust`}
+            label="Trusted VFs"
+            testId="vf-policy-trust"
+            value={allowTrust}
+            labels={["allowed", "not allowed"]}
+            inheritLabel={inheritedLabel(inherited?.allowTrust ?? false, "allowed", "not allowed")}
+            disabled={pending}
+            onChange={(vfAllowTrust) => onChange({ vfAllowTrust })}
+          />
+          <SettingSelect
+            id={`${id}-spoof`}
+            label="Spoof checking"
+            testId="vf-policy-spoof"
+            value={spoofCheck}
+            labels={["on", "off"]}
+            inheritLabel={inheritedLabel(inherited?.spoofCheck ?? false, "on", "off")}
+            disabled={pending}
+            onChange={(vfSpoofCheck) => onChange({ vfSpoofCheck })}
+          />
         </div>
       ) : null}
       {error ? <ErrorBox title="Not changed." error={error} /> : null}
     </section>
+  );
+}
+
+/** One setting: on, off, or (given an inherit label, on an L3) its L2's value. */
+function SettingSelect({
+  id,
+  label,
+  testId,
+  value,
+  labels: [on, off],
+  inheritLabel,
+  disabled,
+  onChange,
+}: {
+  id: string;
+  label: string;
+  testId: string;
+  value: Setting;
+  labels: [on: string, off: string];
+  inheritLabel: string | null;
+  disabled: boolean;
+  onChange: (value: Setting) => void;
+}) {
+  return (
+    <Field id={id} label={label}>
+      <select
+        id={id}
+        value={value === null ? "inherit" : value ? "on" : "off"}
+        disabled={disabled}
+        data-testid={testId}
+        onChange={(event) =>
+          onChange(event.target.value === "inherit" ? null : event.target.value === "on")
+        }
+      >
+        {inheritLabel ? <option value="inherit">{inheritLabel}</option> : null}
+        <option value="on">{on}</option>
+        <option value="off">{off}</option>
+      </select>
+    </Field>
   );
 }

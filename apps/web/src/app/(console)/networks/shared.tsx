@@ -56,39 +56,9 @@ export function NotFound({ what, href, back }: { what: string; href: string; bac
   );
 }
 
-/**
- * A button that core's verdict enables or greys out. A refused one says why inside its label,
- * not only in a tooltip, so the reason is read before anyone clicks.
- */
-export function VerdictButton({
-  verdict,
-  label,
-  className = "btn",
-  pending = false,
-  onClick,
-  testId,
-}: {
-  verdict: Verdict;
-  label: string;
-  className?: string;
-  pending?: boolean;
-  onClick: () => void;
-  testId?: string;
-}) {
-  return (
-    <button
-      type="button"
-      className={className}
-      onClick={onClick}
-      disabled={!verdict.allowed || pending}
-      title={verdict.reason ? `${label} — ${verdict.reason}` : undefined}
-      data-testid={testId}
-    >
-      {/* The label stays on one line; a long reason wraps beside it on a narrow screen. */}
-      <span className="nowrap">{label}</span>
-      {verdict.reason ? <span className="why"> — {verdict.reason}</span> : null}
-    </button>
-  );
+/** Core's reason for refusing an action, or null when it is allowed (a ReasonedButton's greying). */
+export function refusal(verdict: Verdict): string | null {
+  return verdict.allowed ? null : verdict.reason;
 }
 
 /** The lists' SR-IOV filter, kept in the URL as `?sriov=on|off`. */

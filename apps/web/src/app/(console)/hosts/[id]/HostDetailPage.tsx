@@ -1,7 +1,7 @@
 "use client";
 
 import { useMutation, useQueries, useQuery, useQueryClient } from "@tanstack/react-query";
-import type { HostDetail, NicDetail, NicRow, OperationView } from "@virtfn/core";
+import type { HostDetail, NicDetail, NicRow, OperationView, Verdict } from "@virtfn/core";
 import { progressCount } from "@virtfn/core/progress";
 import dynamic from "next/dynamic";
 import Link from "next/link";
@@ -14,26 +14,25 @@ import {
   LinkBadge,
   VirtualizationBadge,
 } from "~/components/badges";
-import { ConfirmDialog } from "~/components/Dialog";
 import { ErrorBox } from "~/components/ErrorBox";
-import { isActive, OperationsTable } from "~/components/OperationsTable";
+import { isActive } from "~/components/OperationsTable";
 import { ProgressBar } from "~/components/ProgressBar";
+import { RecentOperationsPanel } from "~/components/RecentOperationsPanel";
 import { useCan } from "~/components/session";
 import { useNow } from "~/components/useNow";
 import { errorData } from "~/lib/errors";
 import { dateTime, memory, operationKindLabel, relativeTime, speed } from "~/lib/format";
 import { useTRPC } from "~/trpc/react";
-import { ActionConfirm } from "~/components/ui/ActionConfirm";
+import { ActionConfirm, ReasonedButton } from "~/components/ui/ActionConfirm";
 import { HostAllocationPanel } from "./HostAllocationPanel";
 import { PciDevicesPanel } from "./PciDevicesPanel";
 import { RestoreDialog, SplitDialog } from "./PfDialogs";
+import styles from "./HostNicTable.module.css";
 import { PfCountersButton } from "./PfCounters";
 import { VfPoolsButton } from "./VfPools";
 
 // The form (react-hook-form, zod and the server's schema) loads when the dialog first opens.
 const EditHostDialog = dynamic(() => import("./EditHostDialog").then((m) => m.EditHostDialog));
-
-type Action = "reconnect" | "iommu" | "reboot" | "delete";
 
 export function HostDetailPage({ hostId }: { hostId: string }) {
   const trpc = useTRPC();
@@ -237,23 +236,13 @@ export function HostDetailPage({ hostId }: { hostId: string }) {
 
       <PciDevicesPanel hostId={h.id} />
 
-      <section className="panel">
-        <h2>
-          Recent operations{" "}
-          <Link href={`/operations?targetId=${h.id}`} className="small-link">
-            all
-          </Link>
-        </h2>
-        {ops.isError && !ops.data ? (
-          <ErrorBox error={ops.error} onRetry={() => void ops.refetch()} />
-        ) : !ops.data ? (
-          <p className="loading">Loading operations…</p>
-        ) : recentOps.length === 0 ? (
-          <p className="muted">No operations yet.</p>
-        ) : (
-          <OperationsTable items={recentOps} now={now} />
-        )}
-      </section>
+      <RecentOperationsPanel
+        targetId={h.id}
+        items={ops.data ? recentOps : null}
+        error={ops.error}
+        onRetry={() => void ops.refetch()}
+        now={now}
+      />
     </>
   );
 }
@@ -355,7 +344,7 @@ function NicTable({ host, pfOps }: { host: HostDetail; pfOps: OperationView[] })
               <th>Bond</th>
               <th>PCI address</th>
               <th>Driver</th>
-              {isAdmin ? <th className="hide-narrow">SR-IOV</th> : null}
+              {isAdmin ? <th className={styles.pfActions}>SR-IOV</th> : null}
             </tr>
           </thead>
           <tbody>
@@ -429,9 +418,6 @@ function NicTable({ host, pfOps }: { host: HostDetail; pfOps: OperationView[] })
                       </div>
                     )}
                     <div className="sub show-narrow">{nic.model}</div>
-                    {isAdmin ? (
-                      <div className="show-narrow nic-actions-narrow">{sriovActions}</div>
-                    ) : null}
                   </td>
                   <td className="hide-narrow nic-model">{nic.model}</td>
                   <td>
@@ -462,7 +448,7 @@ function NicTable({ host, pfOps }: { host: HostDetail; pfOps: OperationView[] })
                   </td>
                   <td>{nic.driver}</td>
                   {isAdmin ? (
-                    <td className="nic-actions hide-narrow" data-testid="nic-actions">
+                    <td className={`nic-actions ${styles.pfActions}`} data-testid="nic-actions">
                       {sriovActions}
                     </td>
                   ) : null}
@@ -500,28 +486,20 @@ function HostActions({ host, activeOps }: { host: HostDetail; activeOps: Operati
   const trpc = useTRPC();
   const router = useRouter();
   const queryClient = useQueryClient();
-  const [confirm, setConfirm] = useState<Action | null>(null);
   const [editing, setEditing] = useState(false);
   const refresh = () => {
     void queryClient.invalidateQueries(trpc.hosts.get.queryFilter({ hostId: host.id }));
     void queryClient.invalidateQueries(trpc.operations.list.pathFilter());
     void queryClient.invalidateQueries(trpc.hosts.list.pathFilter());
   };
-  const done = {
-    onSuccess: () => {
-      setConfirm(null);
-      refresh();
-    },
-  };
-  const reconnect = useMutation(trpc.hosts.reconnect.mutationOptions(done));
-  const iommu = useMutation(trpc.hosts.setIommu.mutationOptions(done));
-  const reboot = useMutation(trpc.hosts.reboot.mutationOptions(done));
+  const reconnect = useMutation(trpc.hosts.reconnect.mutationOptions({ onSuccess: refresh }));
+  const iommu = useMutation(trpc.hosts.setIommu.mutationOptions());
+  const reboot = useMutation(trpc.hosts.reboot.mutationOptions());
   const enterMaintenance = useMutation(trpc.hosts.enterMaintenance.mutationOptions());
   const leaveMaintenance = useMutation(trpc.hosts.leaveMaintenance.mutationOptions());
   const remove = useMutation(
     trpc.hosts.delete.mutationOptions({
       onSuccess: () => {
-        setConfirm(null);
         void queryClient.invalidateQueries(trpc.hosts.list.pathFilter());
         router.push("/hosts");
       },
@@ -533,50 +511,80 @@ function HostActions({ host, activeOps }: { host: HostDetail; activeOps: Operati
   }
 
   const busy = activeOps[0];
-  const verdicts = {
-    reconnect: host.actions.reconnect,
-    iommu: host.actions.setIommu,
-    reboot: host.actions.reboot,
-    delete: host.actions.delete,
-  };
+  // While an operation runs, one note explains the buttons it blocks (below), not each button.
+  const reasonOf = ({ reason, code }: Verdict) => ({
+    disabledReason: reason,
+    quietReason: Boolean(busy) && code === "OPERATION_IN_PROGRESS",
+    size: "md" as const,
+  });
   const iommuLabel = host.iommuEnabled ? "Disable IOMMU" : "Enable IOMMU";
-  const lastError = [reconnect, iommu, reboot].find((m) => m.isError)?.error;
-
-  const button = (action: Action, label: string, onClick: () => void, className = "btn") => {
-    const { reason, code } = verdicts[action];
-    return (
-      <button
-        type="button"
-        className={className}
-        onClick={onClick}
-        disabled={reason !== null}
-        title={reason ? `${label} — ${reason}` : undefined}
-      >
-        {label}
-        {/* While an operation runs, one note explains the buttons it blocks (below). */}
-        {reason && !(busy && code === "OPERATION_IN_PROGRESS") ? (
-          <span className="why"> — {reason}</span>
-        ) : null}
-      </button>
-    );
-  };
 
   return (
     <div className="actions-wrap">
       <div className="actions" role="group" aria-label="Host actions">
-        {button("reconnect", "Reconnect", () => reconnect.mutate({ hostId: host.id }))}
-        {button("iommu", iommuLabel, () => setConfirm("iommu"))}
-        {button("reboot", "Reboot", () => setConfirm("reboot"))}
-        {button("delete", "Delete host", () => setConfirm("delete"), "btn btn-danger-outline")}
-        <button
-          type="button"
-          className="btn"
+        <ReasonedButton
+          label="Reconnect"
+          {...reasonOf(host.actions.reconnect)}
+          onClick={() => reconnect.mutate({ hostId: host.id })}
+        />
+        <ActionConfirm
+          label={iommuLabel}
+          {...reasonOf(host.actions.setIommu)}
+          title={`${iommuLabel} on ${host.name}?`}
+          confirmLabel={iommuLabel}
+          body={
+            host.iommuEnabled ? (
+              <p>
+                The agent removes the IOMMU kernel argument. After the next reboot, the host can no
+                longer split NICs or run VMs with VF NICs.
+              </p>
+            ) : (
+              <p>
+                The agent adds <code>intel_iommu=on</code> / <code>amd_iommu=on</code> to the kernel
+                command line. It takes effect after the host reboots.
+              </p>
+            )
+          }
+          action={() => iommu.mutateAsync({ hostId: host.id, enabled: !host.iommuEnabled })}
+          onDone={refresh}
+        />
+        <ActionConfirm
+          label="Reboot"
+          {...reasonOf(host.actions.reboot)}
+          variant="default"
+          title={`Reboot ${host.name}?`}
+          confirmLabel="Reboot"
+          danger
+          body={
+            <>
+              <p>
+                The host restarts. VMs on it stop, and its VFs disappear until the agent re-applies
+                the split count after the boot.
+              </p>
+              {host.agentBackend && host.agentBackend !== "sim" ? (
+                <p className="hint">
+                  Only simulated hosts can be rebooted through the agent; a real agent refuses.
+                </p>
+              ) : null}
+            </>
+          }
+          action={() => reboot.mutateAsync({ hostId: host.id })}
+          onDone={refresh}
+        />
+        <ActionConfirm
+          label="Delete host"
+          {...reasonOf(host.actions.delete)}
+          title={`Delete ${host.name}?`}
+          confirmLabel="Delete host"
+          danger
+          body="virtfn forgets this host, its NICs and VFs. The host itself and its agent keep running; you can add it again later. Hosts that still run VMs cannot be deleted."
+          action={() => remove.mutateAsync({ hostId: host.id })}
+        />
+        <ReasonedButton
+          label="Edit"
+          {...reasonOf(host.actions.edit)}
           onClick={() => setEditing(true)}
-          disabled={!host.actions.edit.allowed}
-          title={host.actions.edit.reason ? `Edit — ${host.actions.edit.reason}` : undefined}
-        >
-          Edit
-        </button>
+        />
         {host.maintenance ? (
           <ActionConfirm
             label="Leave maintenance"
@@ -607,77 +615,9 @@ function HostActions({ host, activeOps }: { host: HostDetail; activeOps: Operati
           {busy.status.toLowerCase()}.
         </p>
       ) : null}
-      {lastError && confirm === null ? <ErrorBox error={lastError} /> : null}
+      {reconnect.isError ? <ErrorBox error={reconnect.error} /> : null}
 
       {editing ? <EditHostDialog host={host} open onClose={() => setEditing(false)} /> : null}
-
-      <ConfirmDialog
-        open={confirm === "iommu"}
-        title={`${iommuLabel} on ${host.name}?`}
-        confirmLabel={iommuLabel}
-        pending={iommu.isPending}
-        error={iommu.isError ? <ErrorBox error={iommu.error} /> : null}
-        onClose={() => {
-          setConfirm(null);
-          iommu.reset();
-        }}
-        onConfirm={() => iommu.mutate({ hostId: host.id, enabled: !host.iommuEnabled })}
-      >
-        {host.iommuEnabled ? (
-          <p>
-            The agent removes the IOMMU kernel argument. After the next reboot, the host can no
-            longer split NICs or run VMs with VF NICs.
-          </p>
-        ) : (
-          <p>
-            The agent adds <code>intel_iommu=on</code> / <code>amd_iommu=on</code> to the kernel
-            command line. It takes effect after the host reboots.
-          </p>
-        )}
-      </ConfirmDialog>
-
-      <ConfirmDialog
-        open={confirm === "reboot"}
-        title={`Reboot ${host.name}?`}
-        confirmLabel="Reboot"
-        danger
-        pending={reboot.isPending}
-        error={reboot.isError ? <ErrorBox error={reboot.error} /> : null}
-        onClose={() => {
-          setConfirm(null);
-          reboot.reset();
-        }}
-        onConfirm={() => reboot.mutate({ hostId: host.id })}
-      >
-        <p>
-          The host restarts. VMs on it stop, and its VFs disappear until the agent re-applies the
-          split count after the boot.
-        </p>
-        {host.agentBackend && host.agentBackend !== "sim" ? (
-          <p className="hint">
-            Only simulated hosts can be rebooted through the agent; a real agent refuses.
-          </p>
-        ) : null}
-      </ConfirmDialog>
-
-      <ConfirmDialog
-        open={confirm === "delete"}
-        title={`Delete ${host.name}?`}
-        confirmLabel="Delete host"
-        danger
-        pending={remove.isPending}
-        error={remove.isError ? <ErrorBox error={remove.error} /> : null}
-        onClose={() => {
-          setConfirm(null);
-          remove.reset();
-        }}
-        onConfirm={() => remove.mutate({ hostId: host.id })}
-      >
-        <p>
-          virtfn forgets this host, its NICs and VFs. The host itself and its agent keep running;
-          you can add it again later. Hosts that still run VMs cannot be deleted.
-        </p>
-      </ConfirmDialog>
     </div>
   );
 }

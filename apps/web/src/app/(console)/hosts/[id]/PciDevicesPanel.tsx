@@ -1,11 +1,15 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { HostPciDeviceRow } from "@virtfn/core";
 import Link from "next/link";
 import { Badge } from "~/components/badges";
 import { ErrorBox } from "~/components/ErrorBox";
-import { availabilityLabel, PciIdentityCells, PciIdentityHeads } from "~/components/passthru/pci";
+import { availabilityLabel } from "~/components/passthru/pci";
+import { pciIdentityColumns, pciRowData } from "~/components/passthru/pciColumns";
 import { useCan } from "~/components/session";
+import { Button } from "~/components/ui/Button";
+import { DataTable } from "~/components/ui/DataTable";
 import { useTRPC } from "~/trpc/react";
 
 // The host's PCI devices for whole-device passthrough (issue 17): what the agent reports, who
@@ -43,76 +47,81 @@ export function PciDevicesPanel({ hostId }: { hostId: string }) {
           The agent reports no PCI devices for passthrough on this host.
         </p>
       ) : (
-        <div className="table-wrap">
-          <table className="data">
-            <thead>
-              <tr>
-                <PciIdentityHeads />
-                <th>Driver</th>
-                <th className="num">IOMMU group</th>
-                <th className="num">NUMA</th>
-                <th>Availability</th>
-                <th>VMs</th>
-                {isAdmin ? <th /> : null}
-              </tr>
-            </thead>
-            <tbody>
-              {list.map((d) => {
-                const availability = availabilityLabel[d.availability];
-                const verdict = d.assignable ? d.verdicts.unmark : d.verdicts.mark;
-                return (
-                  <tr key={d.id} data-testid="pci-device-row" data-pci={d.pciAddress}>
-                    <PciIdentityCells device={d} />
-                    <td>{d.driver ?? <span className="muted">none</span>}</td>
-                    <td className="num">{d.iommuGroup ?? "—"}</td>
-                    <td className="num">{d.numaNode ?? "—"}</td>
-                    <td>
-                      <Badge tone={availability.tone}>{availability.label}</Badge>
-                      {d.heldBy ? (
-                        <span className="sub-inline">
-                          {" "}
-                          by <Link href={`/vms/${d.heldBy.id}`}>{d.heldBy.name}</Link>
-                        </span>
+        <DataTable
+          rows={list}
+          rowKey={(d) => d.id}
+          rowTestId="pci-device-row"
+          rowData={pciRowData}
+          columns={[
+            ...pciIdentityColumns<HostPciDeviceRow>(),
+            {
+              key: "driver",
+              header: "Driver",
+              cell: (d) => d.driver ?? <span className="muted">none</span>,
+            },
+            { key: "group", header: "IOMMU group", num: true, cell: (d) => d.iommuGroup ?? "—" },
+            { key: "numa", header: "NUMA", num: true, cell: (d) => d.numaNode ?? "—" },
+            {
+              key: "availability",
+              header: "Availability",
+              cell: (d) => <Availability device={d} />,
+            },
+            { key: "vms", header: "VMs", cell: (d) => <VmLinks vms={d.assignedTo} /> },
+          ]}
+          rowActions={
+            isAdmin
+              ? (d) => {
+                  const verdict = d.assignable ? d.verdicts.unmark : d.verdicts.mark;
+                  return (
+                    <>
+                      <Button
+                        size="sm"
+                        data-testid={d.assignable ? "pci-unmark" : "pci-mark"}
+                        disabled={!verdict.allowed || setAssignable.isPending}
+                        title={verdict.reason ?? undefined}
+                        onClick={() =>
+                          setAssignable.mutate({ pciDeviceId: d.id, assignable: !d.assignable })
+                        }
+                      >
+                        {d.assignable ? "Unmark" : "Mark assignable"}
+                      </Button>
+                      {!verdict.allowed && verdict.code ? (
+                        <div className="sub-inline muted small" data-testid="pci-verdict">
+                          {verdict.reason}
+                        </div>
                       ) : null}
-                    </td>
-                    <td>
-                      {d.assignedTo.length === 0
-                        ? "—"
-                        : d.assignedTo.map((vm, i) => (
-                            <span key={vm.id}>
-                              {i > 0 ? ", " : ""}
-                              <Link href={`/vms/${vm.id}`}>{vm.name}</Link>
-                            </span>
-                          ))}
-                    </td>
-                    {isAdmin ? (
-                      <td>
-                        <button
-                          type="button"
-                          className="btn btn-sm"
-                          data-testid={d.assignable ? "pci-unmark" : "pci-mark"}
-                          disabled={!verdict.allowed || setAssignable.isPending}
-                          title={verdict.reason ?? undefined}
-                          onClick={() =>
-                            setAssignable.mutate({ pciDeviceId: d.id, assignable: !d.assignable })
-                          }
-                        >
-                          {d.assignable ? "Unmark" : "Mark assignable"}
-                        </button>
-                        {!verdict.allowed && verdict.code ? (
-                          <div className="sub-inline muted small" data-testid="pci-verdict">
-                            {verdict.reason}
-                          </div>
-                        ) : null}
-                      </td>
-                    ) : null}
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+                    </>
+                  );
+                }
+              : undefined
+          }
+        />
       )}
     </section>
   );
+}
+
+function Availability({ device }: { device: HostPciDeviceRow }) {
+  const availability = availabilityLabel[device.availability];
+  return (
+    <>
+      <Badge tone={availability.tone}>{availability.label}</Badge>
+      {device.heldBy ? (
+        <span className="sub-inline">
+          {" "}
+          by <Link href={`/vms/${device.heldBy.id}`}>{device.heldBy.name}</Link>
+        </span>
+      ) : null}
+    </>
+  );
+}
+
+function VmLinks({ vms }: { vms: HostPciDeviceRow["assignedTo"] }) {
+  if (vms.length === 0) return "—";
+  return vms.map((vm, i) => (
+    <span key={vm.id}>
+      {i > 0 ? ", " : ""}
+      <Link href={`/vms/${vm.id}`}>{vm.name}</Link>
+    </span>
+  ));
 }

@@ -3,12 +3,13 @@
 import { useQuery } from "@tanstack/react-query";
 import type { HostDetail, NicDetail } from "@virtfn/core";
 import Link from "next/link";
-import { useState } from "react";
 import { Dialog } from "~/components/Dialog";
+import { DialogButton } from "~/components/ui/DialogButton";
 import { ErrorBox } from "~/components/ErrorBox";
 import { bitRate, byteTotal, perSecond } from "~/lib/counters";
 import { relativeTime } from "~/lib/format";
 import { useTRPC } from "~/trpc/react";
+import type { PfDialogProps } from "./PfDialogs";
 
 // The per-PF counters view (issue 16): every VF of the PF that a NIC holds, with its VM, its
 // rates over the last two samples and its totals. A counter the PF driver does not keep is "—".
@@ -17,32 +18,17 @@ const NOT_COUNTED = "Not counted by this PF's driver";
 
 /** The button on the PF's row that opens its VF counters (mounted by HostDetailPage). */
 export function PfCountersButton({ host, nic }: { host: HostDetail; nic: NicDetail }) {
-  const [open, setOpen] = useState(false);
   if (nic.totalVfs === 0 || nic.name === null) return null;
   return (
-    <>
-      <button
-        type="button"
-        className="btn btn-sm"
-        data-testid="pf-counters-open"
-        onClick={() => setOpen(true)}
-      >
-        VF traffic
-      </button>
-      {open ? <PfCountersDialog host={host} nic={nic} onClose={() => setOpen(false)} /> : null}
-    </>
+    <DialogButton
+      label="VF traffic"
+      testId="pf-counters-open"
+      dialog={(close) => <PfCountersDialog host={host} nic={nic} onClose={close} />}
+    />
   );
 }
 
-function PfCountersDialog({
-  host,
-  nic,
-  onClose,
-}: {
-  host: HostDetail;
-  nic: NicDetail;
-  onClose: () => void;
-}) {
+function PfCountersDialog({ host, nic, onClose }: PfDialogProps) {
   const trpc = useTRPC();
   const counters = useQuery({
     ...trpc.sriov.pfCounters.queryOptions({ pfId: nic.id }),

@@ -11,6 +11,7 @@ import { isActive, OperationProgress } from "~/components/OperationsTable";
 import { errorData } from "~/lib/errors";
 import { progressCount } from "@virtfn/core/progress";
 import { operationKindLabel } from "~/lib/format";
+import { FormActions } from "~/components/ui/FormActions";
 import { useTRPC } from "~/trpc/react";
 
 function invalidateHost(
@@ -25,17 +26,13 @@ function invalidateHost(
 }
 
 /** Follows a pf.split / pf.restore operation live, and refreshes the host when it ends. */
+/** Once a split or restore started, its dialog follows the operation until it ends. */
 function PfOperationProgress({
   operationId,
-  hostId,
-  pfName,
+  host: { id: hostId },
+  nic: { label: pfName },
   onClose,
-}: {
-  operationId: string;
-  hostId: string;
-  pfName: string;
-  onClose: () => void;
-}) {
+}: PfDialogProps & { operationId: string }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const closeButton = useRef<HTMLButtonElement>(null);
@@ -100,17 +97,14 @@ function PfOperationProgress({
   );
 }
 
-export function SplitDialog({
-  host,
-  nic,
-  open,
-  onClose,
-}: {
+/** What every dialog of a PF row gets: the PF, its host, and how to close. */
+export interface PfDialogProps {
   host: HostDetail;
   nic: NicDetail;
-  open: boolean;
   onClose: () => void;
-}) {
+}
+
+export function SplitDialog({ host, nic, open, onClose }: PfDialogProps & { open: boolean }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const id = useId();
@@ -173,12 +167,7 @@ export function SplitDialog({
   return (
     <Dialog open={open} onClose={close} title={`SR-IOV split: ${nic.label} on ${host.name}`}>
       {operationId ? (
-        <PfOperationProgress
-          operationId={operationId}
-          hostId={host.id}
-          pfName={nic.label}
-          onClose={close}
-        />
+        <PfOperationProgress operationId={operationId} host={host} nic={nic} onClose={close} />
       ) : (
         <form
           noValidate
@@ -238,15 +227,13 @@ export function SplitDialog({
               </div>
             ) : null}
           </div>
-          {otherError ? <ErrorBox error={otherError} /> : null}
-          <div className="dialog-actions">
-            <button type="button" className="btn" onClick={close}>
-              Cancel
-            </button>
-            <button type="submit" className="btn btn-primary" disabled={split.isPending}>
-              {split.isPending ? "Starting…" : "Split"}
-            </button>
-          </div>
+          <FormActions
+            error={otherError}
+            pending={split.isPending}
+            submitLabel="Split"
+            pendingLabel="Starting…"
+            onCancel={close}
+          />
         </form>
       )}
     </Dialog>
@@ -269,17 +256,7 @@ function attachedVms(error: unknown): VmRef[] | null {
   );
 }
 
-export function RestoreDialog({
-  host,
-  nic,
-  open,
-  onClose,
-}: {
-  host: HostDetail;
-  nic: NicDetail;
-  open: boolean;
-  onClose: () => void;
-}) {
+export function RestoreDialog({ host, nic, open, onClose }: PfDialogProps & { open: boolean }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [operationId, setOperationId] = useState<string | null>(null);
@@ -302,12 +279,7 @@ export function RestoreDialog({
   return (
     <Dialog open={open} onClose={close} title={`SR-IOV restore: ${nic.label} on ${host.name}?`}>
       {operationId ? (
-        <PfOperationProgress
-          operationId={operationId}
-          hostId={host.id}
-          pfName={nic.label}
-          onClose={close}
-        />
+        <PfOperationProgress operationId={operationId} host={host} nic={nic} onClose={close} />
       ) : (
         <form
           onSubmit={(event) => {

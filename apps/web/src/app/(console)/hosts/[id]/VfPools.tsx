@@ -4,10 +4,12 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { HostDetail, NicDetail } from "@virtfn/core";
 import { useId, useState } from "react";
 import { Dialog } from "~/components/Dialog";
+import { DialogButton } from "~/components/ui/DialogButton";
 import { ErrorBox } from "~/components/ErrorBox";
 import { describedBy, Field } from "~/components/Field";
 import { errorData } from "~/lib/errors";
 import { useTRPC } from "~/trpc/react";
+import type { PfDialogProps } from "./PfDialogs";
 
 // VF pools of one PF (issue 16): the list with each pool's L2s, projects and VF counts, a form to
 // carve a new one out by index range, and delete. Core decides; the dialog shows its refusals
@@ -15,20 +17,13 @@ import { useTRPC } from "~/trpc/react";
 
 /** The button on the PF's row that opens the pools dialog (admins; mounted by HostDetailPage). */
 export function VfPoolsButton({ host, nic }: { host: HostDetail; nic: NicDetail }) {
-  const [open, setOpen] = useState(false);
   if (nic.totalVfs === 0 || nic.name === null) return null;
   return (
-    <>
-      <button
-        type="button"
-        className="btn btn-sm"
-        data-testid="vf-pools-open"
-        onClick={() => setOpen(true)}
-      >
-        VF pools
-      </button>
-      {open ? <VfPoolsDialog host={host} nic={nic} onClose={() => setOpen(false)} /> : null}
-    </>
+    <DialogButton
+      label="VF pools"
+      testId="vf-pools-open"
+      dialog={(close) => <VfPoolsDialog host={host} nic={nic} onClose={close} />}
+    />
   );
 }
 
@@ -49,15 +44,7 @@ function holdersOf(error: unknown): Holder[] {
   );
 }
 
-function VfPoolsDialog({
-  host,
-  nic,
-  onClose,
-}: {
-  host: HostDetail;
-  nic: NicDetail;
-  onClose: () => void;
-}) {
+function VfPoolsDialog({ host, nic, onClose }: PfDialogProps) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const id = useId();
@@ -96,8 +83,6 @@ function VfPoolsDialog({
     create.error && code && RANGE_CODES.has(code) ? create.error.message : undefined;
   const holders = holdersOf(create.error);
   const otherError = create.error && !rangeError ? create.error : null;
-  const toggle = (list: string[], value: string) =>
-    list.includes(value) ? list.filter((v) => v !== value) : [...list, value];
 
   return (
     <Dialog open onClose={onClose} title={`VF pools: ${nic.label} on ${host.name}`} wide>
@@ -211,34 +196,17 @@ function VfPoolsDialog({
             ) : candidates.length === 0 ? (
               <p className="muted">No SR-IOV L2 uses {nic.label}: there is nothing to bind.</p>
             ) : (
-              candidates.map((l2) => (
-                <label key={l2.id} className="check">
-                  <input
-                    type="checkbox"
-                    name="l2"
-                    value={l2.id}
-                    checked={l2Ids.includes(l2.id)}
-                    onChange={() => setL2Ids((list) => toggle(list, l2.id))}
-                  />{" "}
-                  {l2.name}
-                </label>
-              ))
+              <Checks name="l2" items={candidates} ticked={l2Ids} onChange={setL2Ids} />
             )}
           </fieldset>
           <fieldset className="field">
             <legend>Projects (none ticked: every project)</legend>
-            {(projects.data?.items ?? []).map((project) => (
-              <label key={project.id} className="check">
-                <input
-                  type="checkbox"
-                  name="project"
-                  value={project.id}
-                  checked={projectIds.includes(project.id)}
-                  onChange={() => setProjectIds((list) => toggle(list, project.id))}
-                />{" "}
-                {project.name}
-              </label>
-            ))}
+            <Checks
+              name="project"
+              items={projects.data?.items ?? []}
+              ticked={projectIds}
+              onChange={setProjectIds}
+            />
           </fieldset>
           {holders.length > 0 ? (
             <div className="banner banner-warn" role="alert" data-testid="vf-pool-holders">
@@ -266,4 +234,34 @@ function VfPoolsDialog({
       </div>
     </Dialog>
   );
+}
+
+/** A checkbox per item (an L2, a project), ticking ids in and out of `ticked`. */
+function Checks({
+  name,
+  items,
+  ticked,
+  onChange,
+}: {
+  name: string;
+  items: readonly { id: string; name: string }[];
+  ticked: string[];
+  onChange: (ids: string[]) => void;
+}) {
+  return items.map((item) => (
+    <label key={item.id} className="check">
+      <input
+        type="checkbox"
+        name={name}
+        value={item.id}
+        checked={ticked.includes(item.id)}
+        onChange={() =>
+          onChange(
+            ticked.includes(item.id) ? ticked.filter((id) => id !== item.id) : [...ticked, item.id],
+          )
+        }
+      />{" "}
+      {item.name}
+    </label>
+  ));
 }

@@ -6,9 +6,9 @@ import Link from "next/link";
 import { useState } from "react";
 import { Badge } from "~/components/badges";
 import { useCan } from "~/components/session";
-import { Button } from "~/components/ui/Button";
 import { timeColumn } from "~/components/ui/columns";
 import { ListView, type Column } from "~/components/ui/ListView";
+import { CreateButton, ListEmpty } from "~/components/ui/ListEmpty";
 import { PageHeader } from "~/components/ui/PageHeader";
 import { useListParams } from "~/components/ui/useListParams";
 import { useNow } from "~/components/useNow";
@@ -99,18 +99,14 @@ export function L2ListPage({ toggles }: { toggles: L2Toggles }) {
     }),
   ];
 
+  const create = isAdmin ? { label: "Create L2 network", onClick: () => setCreating(true) } : null;
+
   return (
     <>
       <PageHeader
         title="L2 networks"
         subtitle="Network segments on a physical interface, attached to clusters, with their SR-IOV flag."
-        actions={
-          isAdmin ? (
-            <Button variant="primary" onClick={() => setCreating(true)}>
-              Create L2 network
-            </Button>
-          ) : null
-        }
+        actions={create ? <CreateButton {...create} /> : null}
       />
       <ListView
         list={list}
@@ -125,22 +121,12 @@ export function L2ListPage({ toggles }: { toggles: L2Toggles }) {
           sriovFilter,
         ]}
         empty={
-          <>
-            <p>
-              <strong>No L2 networks yet.</strong>
-            </p>
-            {isAdmin ? (
-              <p>
-                An L2 network is a segment (no VLAN, a VLAN or a VXLAN) on a physical interface of
-                your hosts.{" "}
-                <Button variant="primary" size="sm" onClick={() => setCreating(true)}>
-                  Create L2 network
-                </Button>
-              </p>
-            ) : (
-              <p>An admin has not defined any L2 networks.</p>
-            )}
-          </>
+          <ListEmpty
+            noun="L2 networks"
+            create={create}
+            about="An L2 network is a segment (no VLAN, a VLAN or a VXLAN) on a physical interface of your hosts."
+            othersNote="An admin has not defined any L2 networks."
+          />
         }
       />
       {isAdmin && creating ? (

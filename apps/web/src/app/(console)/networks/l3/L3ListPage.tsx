@@ -5,9 +5,9 @@ import dynamic from "next/dynamic";
 import Link from "next/link";
 import { useState } from "react";
 import { useCan } from "~/components/session";
-import { Button } from "~/components/ui/Button";
 import { timeColumn } from "~/components/ui/columns";
 import { ListView, type Column } from "~/components/ui/ListView";
+import { CreateButton, ListEmpty } from "~/components/ui/ListEmpty";
 import { PageHeader } from "~/components/ui/PageHeader";
 import { useListParams } from "~/components/ui/useListParams";
 import { useNow } from "~/components/useNow";
@@ -114,18 +114,14 @@ export function L3ListPage() {
     }),
   ];
 
+  const create = isAdmin ? { label: "Create L3 network", onClick: () => setCreating(true) } : null;
+
   return (
     <>
       <PageHeader
         title="L3 networks"
         subtitle="Subnets on an L2 network that VM NICs draw addresses from, and whether they hand out VFs."
-        actions={
-          isAdmin ? (
-            <Button variant="primary" onClick={() => setCreating(true)}>
-              Create L3 network
-            </Button>
-          ) : null
-        }
+        actions={create ? <CreateButton {...create} /> : null}
       />
       <ListView
         list={list}
@@ -145,21 +141,12 @@ export function L3ListPage() {
           sriovFilter,
         ]}
         empty={
-          <>
-            <p>
-              <strong>No L3 networks yet.</strong>
-            </p>
-            {isAdmin ? (
-              <p>
-                An L3 network is a subnet with IP ranges on an L2 network; VM NICs pick one.{" "}
-                <Button variant="primary" size="sm" onClick={() => setCreating(true)}>
-                  Create L3 network
-                </Button>
-              </p>
-            ) : (
-              <p>An admin has not defined any L3 networks.</p>
-            )}
-          </>
+          <ListEmpty
+            noun="L3 networks"
+            create={create}
+            about="An L3 network is a subnet with IP ranges on an L2 network; VM NICs pick one."
+            othersNote="An admin has not defined any L3 networks."
+          />
         }
       />
       {isAdmin && creating ? <CreateL3Dialog open onClose={() => setCreating(false)} /> : null}

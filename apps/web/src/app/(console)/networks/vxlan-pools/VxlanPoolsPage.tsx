@@ -5,8 +5,8 @@ import dynamic from "next/dynamic";
 import { useState } from "react";
 import { useCan } from "~/components/session";
 import { ActionConfirm } from "~/components/ui/ActionConfirm";
-import { Button } from "~/components/ui/Button";
 import { asPage, ListView, type Column } from "~/components/ui/ListView";
+import { CreateButton, ListEmpty } from "~/components/ui/ListEmpty";
 import { PageHeader } from "~/components/ui/PageHeader";
 import { useListParams } from "~/components/ui/useListParams";
 import { dateTime } from "~/lib/format";
@@ -50,18 +50,16 @@ export function VxlanPoolsPage() {
   };
   const create = useMutation(trpc.networks.vxlanPools.create.mutationOptions(done));
   const remove = useMutation(trpc.networks.vxlanPools.delete.mutationOptions(done));
-  const createButton = (size: "md" | "sm") => (
-    <Button variant="primary" size={size} onClick={() => setCreating(true)}>
-      Create VXLAN pool
-    </Button>
-  );
+  const createAction = isAdmin
+    ? { label: "Create VXLAN pool", onClick: () => setCreating(true) }
+    : null;
 
   return (
     <>
       <PageHeader
         title="VXLAN pools"
         subtitle="VNI ranges that VXLAN L2 networks draw from. VXLAN networks cannot enable SR-IOV: VF traffic bypasses the host's tunnel."
-        actions={isAdmin ? createButton("md") : null}
+        actions={createAction ? <CreateButton {...createAction} /> : null}
       />
       <ListView
         list={list}
@@ -72,16 +70,12 @@ export function VxlanPoolsPage() {
         rowTestId="vxlan-pool-row"
         noun="VXLAN pools"
         empty={
-          <>
-            <p>
-              <strong>No VXLAN pools yet.</strong>
-            </p>
-            {isAdmin ? (
-              <p>A VXLAN L2 network takes its VNI from a pool. {createButton("sm")}</p>
-            ) : (
-              <p>An admin has not defined any VXLAN pools.</p>
-            )}
-          </>
+          <ListEmpty
+            noun="VXLAN pools"
+            create={createAction}
+            about="A VXLAN L2 network takes its VNI from a pool."
+            othersNote="An admin has not defined any VXLAN pools."
+          />
         }
         rowActions={
           isAdmin

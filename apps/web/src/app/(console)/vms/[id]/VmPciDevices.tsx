@@ -1,12 +1,15 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import type { VmDetail } from "@virtfn/core";
+import type { VmDetail, VmPciDevices as VmPciDevicesView } from "@virtfn/core";
 import { useState } from "react";
 import { Badge } from "~/components/badges";
 import { ErrorBox } from "~/components/ErrorBox";
-import { PciIdentityCells, PciIdentityHeads, pciKind } from "~/components/passthru/pci";
+import { pciKind } from "~/components/passthru/pci";
+import { pciIdentityColumns, pciRowData } from "~/components/passthru/pciColumns";
 import { useIsAdmin } from "~/components/session";
+import { Button } from "~/components/ui/Button";
+import { DataTable } from "~/components/ui/DataTable";
 import { useTRPC } from "~/trpc/react";
 
 // A VM's whole PCI devices (issue 17): the ones it is given, whether it holds each now (it does
@@ -44,54 +47,31 @@ export function VmPciDevices({ vm }: { vm: VmDetail }) {
               No whole devices passed through.
             </p>
           ) : (
-            <div className="table-wrap">
-              <table className="data">
-                <thead>
-                  <tr>
-                    <PciIdentityHeads />
-                    <th>Status</th>
-                    {isAdmin ? <th /> : null}
-                  </tr>
-                </thead>
-                <tbody>
-                  {devices.data.assigned.map((d) => (
-                    <tr key={d.pciDeviceId} data-testid="vm-pci-row" data-pci={d.pciAddress}>
-                      <PciIdentityCells device={d} />
-                      <td>
-                        {d.held ? (
-                          <Badge tone="ok">Held</Badge>
-                        ) : d.unavailable ? (
-                          <Badge tone="warn" title={d.unavailable}>
-                            Unavailable
-                          </Badge>
-                        ) : (
-                          <Badge tone="muted">Released (taken at start)</Badge>
-                        )}
-                        {d.unavailable ? (
-                          <div className="sub-inline small">{d.unavailable}</div>
-                        ) : null}
-                      </td>
-                      {isAdmin ? (
-                        <td>
-                          <button
-                            type="button"
-                            className="btn btn-sm"
-                            data-testid="vm-pci-unassign"
-                            disabled={d.held || unassign.isPending}
-                            title={d.held ? "Stop the VM first: it holds the device." : undefined}
-                            onClick={() =>
-                              unassign.mutate({ vmId: vm.id, pciDeviceId: d.pciDeviceId })
-                            }
-                          >
-                            Remove
-                          </button>
-                        </td>
-                      ) : null}
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable
+              rows={devices.data.assigned}
+              rowKey={(d) => d.pciDeviceId}
+              rowTestId="vm-pci-row"
+              rowData={pciRowData}
+              columns={[
+                ...pciIdentityColumns<AssignedPciDevice>(),
+                { key: "status", header: "Status", cell: (d) => <HeldStatus device={d} /> },
+              ]}
+              rowActions={
+                isAdmin
+                  ? (d) => (
+                      <Button
+                        size="sm"
+                        data-testid="vm-pci-unassign"
+                        disabled={d.held || unassign.isPending}
+                        title={d.held ? "Stop the VM first: it holds the device." : undefined}
+                        onClick={() => unassign.mutate({ vmId: vm.id, pciDeviceId: d.pciDeviceId })}
+                      >
+                        Remove
+                      </Button>
+                    )
+                  : undefined
+              }
+            />
           )}
           {isAdmin ? (
             devices.data.candidates.length === 0 ? (
@@ -138,5 +118,25 @@ export function VmPciDevices({ vm }: { vm: VmDetail }) {
         </>
       )}
     </section>
+  );
+}
+
+type AssignedPciDevice = VmPciDevicesView["assigned"][number];
+
+/** Whether the VM holds the device now (it does while it runs), or why it cannot. */
+function HeldStatus({ device }: { device: AssignedPciDevice }) {
+  return (
+    <>
+      {device.held ? (
+        <Badge tone="ok">Held</Badge>
+      ) : device.unavailable ? (
+        <Badge tone="warn" title={device.unavailable}>
+          Unavailable
+        </Badge>
+      ) : (
+        <Badge tone="muted">Released (taken at start)</Badge>
+      )}
+      {device.unavailable ? <div className="sub-inline small">{device.unavailable}</div> : null}
+    </>
   );
 }

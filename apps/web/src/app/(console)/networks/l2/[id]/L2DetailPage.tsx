@@ -6,9 +6,9 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { Badge } from "~/components/badges";
-import { ConfirmDialog } from "~/components/Dialog";
 import { ErrorBox } from "~/components/ErrorBox";
 import { useCan } from "~/components/session";
+import { ActionConfirm } from "~/components/ui/ActionConfirm";
 import { Pager } from "~/components/table";
 import { CLUSTER_PICKER_LIMIT, pageItems } from "~/lib/clusters";
 import { errorData } from "~/lib/errors";
@@ -16,15 +16,9 @@ import { dateTime } from "~/lib/format";
 import { useTRPC } from "~/trpc/react";
 import { VfPortPolicyPanel } from "../../VfPortPolicyPanel";
 import { CreateL3Dialog } from "../../l3/CreateL3Dialog";
+import { SriovSwitchPanel } from "../../SriovSwitchPanel";
 import { VfAvailabilityPanel } from "../../VfAvailabilityPanel";
-import {
-  Breadcrumb,
-  l2TypeLabel,
-  VerdictButton,
-  NotFound,
-  segmentLabel,
-  SriovBadge,
-} from "../../shared";
+import { Breadcrumb, l2TypeLabel, NotFound, refusal, segmentLabel, SriovBadge } from "../../shared";
 
 export function L2DetailPage({ l2Id }: { l2Id: string }) {
   const trpc = useTRPC();
@@ -62,12 +56,10 @@ function L2Detail({ l2, refreshError }: { l2: L2View; refreshError: unknown }) {
   const trpc = useTRPC();
   const router = useRouter();
   const queryClient = useQueryClient();
-  const [confirmDelete, setConfirmDelete] = useState(false);
   const [creatingL3, setCreatingL3] = useState(false);
   const remove = useMutation(
     trpc.networks.l2.delete.mutationOptions({
       onSuccess: () => {
-        setConfirmDelete(false);
         void queryClient.invalidateQueries(trpc.networks.pathFilter());
         router.push("/networks/l2");
       },
@@ -94,12 +86,28 @@ function L2Detail({ l2, refreshError }: { l2: L2View; refreshError: unknown }) {
               <button type="button" className="btn" onClick={() => setCreatingL3(true)}>
                 Create L3 network
               </button>
-              <VerdictButton
-                verdict={l2.actions.delete}
+              <ActionConfirm
                 label="Delete L2"
-                className="btn btn-danger-outline"
-                onClick={() => setConfirmDelete(true)}
+                disabledReason={refusal(l2.actions.delete)}
                 testId="l2-delete"
+                reasonId="l2-delete-reason"
+                title={`Delete L2 network ${l2.name}?`}
+                body={
+                  <>
+                    <p>
+                      The segment is removed from virtfn and detached from its clusters. An L2 that
+                      still has L3 networks cannot be deleted: delete them first.
+                    </p>
+                    {l2.l3Count > 0 ? (
+                      <p className="hint">
+                        {l2.name} has {l2.l3Count} L3 network{l2.l3Count === 1 ? "" : "s"}.
+                      </p>
+                    ) : null}
+                  </>
+                }
+                confirmLabel="Delete L2"
+                danger
+                action={() => remove.mutateAsync({ l2Id: l2.id })}
               />
             </div>
           </div>
@@ -156,36 +164,11 @@ function L2Detail({ l2, refreshError }: { l2: L2View; refreshError: unknown }) {
       </section>
 
       {isAdmin ? (
-        <>
-          <CreateL3Dialog
-            open={creatingL3}
-            onClose={() => setCreatingL3(false)}
-            initialL2Id={l2.id}
-          />
-          <ConfirmDialog
-            open={confirmDelete}
-            title={`Delete L2 network ${l2.name}?`}
-            confirmLabel="Delete L2"
-            danger
-            pending={remove.isPending}
-            error={remove.isError ? <ErrorBox error={remove.error} /> : null}
-            onClose={() => {
-              setConfirmDelete(false);
-              remove.reset();
-            }}
-            onConfirm={() => remove.mutate({ l2Id: l2.id })}
-          >
-            <p>
-              The segment is removed from virtfn and detached from its clusters. An L2 that still
-              has L3 networks cannot be deleted: delete them first.
-            </p>
-            {l2.l3Count > 0 ? (
-              <p className="hint">
-                {l2.name} has {l2.l3Count} L3 network{l2.l3Count === 1 ? "" : "s"}.
-              </p>
-            ) : null}
-          </ConfirmDialog>
-        </>
+        <CreateL3Dialog
+          open={creatingL3}
+          onClose={() => setCreatingL3(false)}
+          initialL2Id={l2.id}
+        />
       ) : null}
     </>
   );
@@ -208,15 +191,7 @@ function L2VfAvailability({ l2 }: { l2: L2View }) {
 
 function L2VfPortPolicy({ l2 }: { l2: L2View }) {
   const isAdmin = useCan("inventory.manage");
-  const trpc = useTRPC();
-  const queryClient = useQueryClient();
-  const update = useMutation(
-    trpc.networks.l2.update.mutationOptions({
-      onSuccess: (updated) => {
-        queryClient.setQueryData(trpc.networks.l2.get.queryKey({ l2Id: l2.id }), updated);
-      },
-    }),
-  );
+  const update = useL2Update(l2.id);
   return (
     <VfPortPolicyPanel
       allowTrust={l2.vfAllowTrust}
@@ -237,90 +212,31 @@ function L2VfPortPolicy({ l2 }: { l2: L2View }) {
 }
 
 function SriovPanel({ l2 }: { l2: L2View }) {
-  const isAdmin = useCan("inventory.manage");
-  const trpc = useTRPC();
-  const queryClient = useQueryClient();
-  const [confirmOff, setConfirmOff] = useState(false);
-  const update = useMutation(
-    trpc.networks.l2.update.mutationOptions({
-      onSuccess: (updated) => {
-        setConfirmOff(false);
-        queryClient.setQueryData(trpc.networks.l2.get.queryKey({ l2Id: l2.id }), updated);
-        void queryClient.invalidateQueries(trpc.networks.pathFilter());
-        void queryClient.invalidateQueries(trpc.sriov.pathFilter());
-      },
-    }),
-  );
-  const enable = l2.actions.enableSriov;
-  const refusal = update.isError ? update.error : null;
-  const refusedL3s = refusal ? errorData(refusal).details?.sriovL3s : null;
-
+  const update = useL2Update(l2.id);
   return (
-    <section className="panel" aria-labelledby="sriov-heading">
-      <h2 id="sriov-heading">
-        SR-IOV <SriovBadge enabled={l2.sriovEnabled} />
-      </h2>
-      <p className="muted small">
-        {l2.sriovEnabled
+    <SriovSwitchPanel
+      idPrefix="l2"
+      name={l2.name}
+      enabled={l2.sriovEnabled}
+      verdicts={l2.actions}
+      description={
+        l2.sriovEnabled
           ? "L3 networks on this L2 may enable SR-IOV and hand VFs of the split interface to VM NICs."
-          : enable.allowed
+          : l2.actions.enableSriov.allowed
             ? "VM NICs on this L2 are vNICs. Turn SR-IOV on so that its L3 networks can hand out VFs."
-            : "VM NICs on this L2 are vNICs."}
-      </p>
-      {!l2.sriovEnabled && !enable.allowed ? (
-        <p className="hint disabled-reason" data-testid="l2-sriov-reason">
-          {enable.reason}
-        </p>
-      ) : null}
-      {isAdmin ? (
-        <div className="actions actions-start">
-          {l2.sriovEnabled ? (
-            <VerdictButton
-              verdict={l2.actions.disableSriov}
-              label="Turn SR-IOV off"
-              pending={update.isPending}
-              onClick={() => setConfirmOff(true)}
-              testId="l2-sriov-off"
-            />
-          ) : (
-            <button
-              type="button"
-              className="btn btn-primary"
-              disabled={!enable.allowed || update.isPending}
-              title={enable.reason ?? undefined}
-              onClick={() => update.mutate({ l2Id: l2.id, sriovEnabled: true })}
-            >
-              {update.isPending ? "Saving…" : "Turn SR-IOV on"}
-            </button>
-          )}
-        </div>
-      ) : null}
-      {refusal && !confirmOff ? (
-        <div data-testid="l2-sriov-error">
-          <ErrorBox title="Not changed." error={refusal} />
-          {Array.isArray(refusedL3s) && refusedL3s.length > 0 ? (
-            <p className="hint">
-              Turn SR-IOV off on {refusedL3s.join(", ")} first, or move their VF NICs away.
-            </p>
-          ) : null}
-        </div>
-      ) : null}
-      <ConfirmDialog
-        open={confirmOff}
-        title={`Turn SR-IOV off on ${l2.name}?`}
-        confirmLabel="Turn SR-IOV off"
-        danger
-        pending={update.isPending}
-        error={refusal ? <ErrorBox title="Not changed." error={refusal} /> : null}
-        onClose={() => {
-          setConfirmOff(false);
-          update.reset();
-        }}
-        onConfirm={() => update.mutate({ l2Id: l2.id, sriovEnabled: false })}
-      >
-        <p>Its L3 networks can no longer offer VFs.</p>
-      </ConfirmDialog>
-    </section>
+            : "VM NICs on this L2 are vNICs."
+      }
+      offConsequence="Its L3 networks can no longer offer VFs."
+      explainOffError={(error) => {
+        const refusedL3s = errorData(error).details?.sriovL3s;
+        return Array.isArray(refusedL3s) && refusedL3s.length > 0 ? (
+          <p className="hint">
+            Turn SR-IOV off on {refusedL3s.join(", ")} first, or move their VF NICs away.
+          </p>
+        ) : null;
+      }}
+      onSwitch={(sriovEnabled) => update.mutateAsync({ l2Id: l2.id, sriovEnabled })}
+    />
   );
 }
 
@@ -346,7 +262,6 @@ function ClustersPanel({ l2 }: { l2: L2View }) {
     enabled: isAdmin,
   });
   const [clusterId, setClusterId] = useState("");
-  const [detaching, setDetaching] = useState<{ id: string; name: string } | null>(null);
   const onChanged = (updated: L2View) => {
     queryClient.setQueryData(trpc.networks.l2.get.queryKey({ l2Id: l2.id }), updated);
     void queryClient.invalidateQueries(trpc.networks.l2.list.pathFilter());
@@ -363,12 +278,7 @@ function ClustersPanel({ l2 }: { l2: L2View }) {
     }),
   );
   const detach = useMutation(
-    trpc.networks.l2.detachCluster.mutationOptions({
-      onSuccess: (updated) => {
-        setDetaching(null);
-        onChanged(updated);
-      },
-    }),
+    trpc.networks.l2.detachCluster.mutationOptions({ onSuccess: onChanged }),
   );
   const options = candidates.data ?? [];
   const page = attached.data;
@@ -403,13 +313,14 @@ function ClustersPanel({ l2 }: { l2: L2View }) {
                   <td className="num">{cluster.hostCount}</td>
                   {isAdmin ? (
                     <td className="num">
-                      <button
-                        type="button"
-                        className="btn btn-sm btn-danger-outline"
-                        onClick={() => setDetaching(cluster)}
-                      >
-                        Detach
-                      </button>
+                      <ActionConfirm
+                        label="Detach"
+                        title={`Detach ${cluster.name} from ${l2.name}?`}
+                        body="Hosts of this cluster can no longer put NICs on the network. Refused while VMs of the cluster have NICs on it."
+                        confirmLabel="Detach"
+                        danger
+                        action={() => detach.mutateAsync({ l2Id: l2.id, clusterId: cluster.id })}
+                      />
                     </td>
                   ) : null}
                 </tr>
@@ -474,26 +385,6 @@ function ClustersPanel({ l2 }: { l2: L2View }) {
         </form>
       ) : null}
       {attach.isError ? <ErrorBox error={attach.error} /> : null}
-      <ConfirmDialog
-        open={detaching !== null}
-        title={`Detach ${detaching?.name ?? ""} from ${l2.name}?`}
-        confirmLabel="Detach"
-        danger
-        pending={detach.isPending}
-        error={detach.isError ? <ErrorBox error={detach.error} /> : null}
-        onClose={() => {
-          setDetaching(null);
-          detach.reset();
-        }}
-        onConfirm={() => {
-          if (detaching) detach.mutate({ l2Id: l2.id, clusterId: detaching.id });
-        }}
-      >
-        <p>
-          Hosts of this cluster can no longer put NICs on the network. Refused while VMs of the
-          cluster have NICs on it.
-        </p>
-      </ConfirmDialog>
     </section>
   );
 }
@@ -556,5 +447,23 @@ function L3sOfL2({ l2, onCreate }: { l2: L2View; onCreate: (() => void) | undefi
         </tbody>
       </table>
     </div>
+  );
+}
+
+/**
+ * The L2's update, for its panels: the page shows the answer at once; the lists and the VF
+ * availability that depend on the L2's SR-IOV settings reload.
+ */
+function useL2Update(l2Id: string) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  return useMutation(
+    trpc.networks.l2.update.mutationOptions({
+      onSuccess: (updated) => {
+        queryClient.setQueryData(trpc.networks.l2.get.queryKey({ l2Id }), updated);
+        void queryClient.invalidateQueries(trpc.networks.pathFilter());
+        void queryClient.invalidateQueries(trpc.sriov.pathFilter());
+      },
+    }),
   );
 }

@@ -6,15 +6,16 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { Badge } from "~/components/badges";
-import { ConfirmDialog } from "~/components/Dialog";
 import { ErrorBox } from "~/components/ErrorBox";
 import { useCan } from "~/components/session";
+import { ActionConfirm } from "~/components/ui/ActionConfirm";
 import { fieldErrorsByPath } from "~/lib/errors";
 import { dateTime } from "~/lib/format";
 import { DataTable } from "~/components/ui/DataTable";
 import { DetailGate, isNotFound } from "~/components/ui/DetailGate";
 import { useTRPC } from "~/trpc/react";
-import { VerdictButton, Breadcrumb, segmentLabel, SriovBadge } from "../../shared";
+import { Breadcrumb, refusal, segmentLabel, SriovBadge } from "../../shared";
+import { SriovSwitchPanel } from "../../SriovSwitchPanel";
 import { IpRangeRow, newRange, rangeInput } from "../IpRangeFields";
 import { L3MigratablePanel } from "./L3MigratablePanel";
 import { Button } from "~/components/ui/Button";
@@ -42,11 +43,9 @@ function L3Detail({ l3, refreshError }: { l3: L3View; refreshError: unknown }) {
   const trpc = useTRPC();
   const router = useRouter();
   const queryClient = useQueryClient();
-  const [confirmDelete, setConfirmDelete] = useState(false);
   const remove = useMutation(
     trpc.networks.l3.delete.mutationOptions({
       onSuccess: () => {
-        setConfirmDelete(false);
         void queryClient.invalidateQueries(trpc.networks.pathFilter());
         router.push("/networks/l3");
       },
@@ -71,12 +70,28 @@ function L3Detail({ l3, refreshError }: { l3: L3View; refreshError: unknown }) {
         {isAdmin ? (
           <div className="actions-wrap">
             <div className="actions" role="group" aria-label="L3 network actions">
-              <VerdictButton
-                verdict={l3.actions.delete}
+              <ActionConfirm
                 label="Delete L3"
-                className="btn btn-danger-outline"
-                onClick={() => setConfirmDelete(true)}
+                disabledReason={refusal(l3.actions.delete)}
                 testId="l3-delete"
+                reasonId="l3-delete-reason"
+                title={`Delete L3 network ${l3.name}?`}
+                body={
+                  <>
+                    <p>
+                      The network and its IP ranges are removed. An L3 that VM NICs or EIPs still
+                      use cannot be deleted.
+                    </p>
+                    {l3.nicCount > 0 ? (
+                      <p className="hint">
+                        {l3.nicCount} NIC{l3.nicCount === 1 ? " is" : "s are"} on it.
+                      </p>
+                    ) : null}
+                  </>
+                }
+                confirmLabel="Delete L3"
+                danger
+                action={() => remove.mutateAsync({ l3Id: l3.id })}
               />
             </div>
           </div>
@@ -127,106 +142,26 @@ function L3Detail({ l3, refreshError }: { l3: L3View; refreshError: unknown }) {
       <L3VfPortPolicy l3={l3} />
       <L3VfAvailability l3={l3} />
       <IpRangesPanel l3={l3} />
-
-      {isAdmin ? (
-        <ConfirmDialog
-          open={confirmDelete}
-          title={`Delete L3 network ${l3.name}?`}
-          confirmLabel="Delete L3"
-          danger
-          pending={remove.isPending}
-          error={remove.isError ? <ErrorBox error={remove.error} /> : null}
-          onClose={() => {
-            setConfirmDelete(false);
-            remove.reset();
-          }}
-          onConfirm={() => remove.mutate({ l3Id: l3.id })}
-        >
-          <p>
-            The network and its IP ranges are removed. An L3 that VM NICs or EIPs still use cannot
-            be deleted.
-          </p>
-          {l3.nicCount > 0 ? (
-            <p className="hint">
-              {l3.nicCount} NIC{l3.nicCount === 1 ? " is" : "s are"} on it.
-            </p>
-          ) : null}
-        </ConfirmDialog>
-      ) : null}
     </>
   );
 }
 
 function L3SriovPanel({ l3 }: { l3: L3View }) {
-  const isAdmin = useCan("inventory.manage");
-  const trpc = useTRPC();
-  const queryClient = useQueryClient();
-  const [confirmOff, setConfirmOff] = useState(false);
-  const update = useMutation(
-    trpc.networks.l3.update.mutationOptions({
-      onSuccess: (updated) => {
-        setConfirmOff(false);
-        queryClient.setQueryData(trpc.networks.l3.get.queryKey({ l3Id: l3.id }), updated);
-        void queryClient.invalidateQueries(trpc.networks.pathFilter());
-        void queryClient.invalidateQueries(trpc.sriov.pathFilter());
-      },
-    }),
-  );
+  const update = useL3Update(l3.id);
   return (
-    <section className="panel" aria-labelledby="l3-sriov-heading">
-      <h2 id="l3-sriov-heading">
-        SR-IOV <SriovBadge enabled={l3.sriovEnabled} />
-      </h2>
-      <p className="muted small">
-        {l3.sriovEnabled
+    <SriovSwitchPanel
+      idPrefix="l3"
+      name={l3.name}
+      enabled={l3.sriovEnabled}
+      verdicts={l3.actions}
+      description={
+        l3.sriovEnabled
           ? "NICs on this network can be VFs: tenants tick “Enable SR-IOV” per NIC."
-          : "NICs on this network are vNICs only."}
-      </p>
-      {!l3.sriovEnabled && !l3.actions.enableSriov.allowed ? (
-        <p className="hint disabled-reason" data-testid="l3-sriov-reason">
-          {l3.actions.enableSriov.reason}
-        </p>
-      ) : null}
-      {isAdmin ? (
-        <div className="actions actions-start">
-          {l3.sriovEnabled ? (
-            <VerdictButton
-              verdict={l3.actions.disableSriov}
-              label="Turn SR-IOV off"
-              pending={update.isPending}
-              onClick={() => setConfirmOff(true)}
-            />
-          ) : (
-            <Button
-              variant="primary"
-              disabled={!l3.actions.enableSriov.allowed || update.isPending}
-              title={l3.actions.enableSriov.reason ?? undefined}
-              onClick={() => update.mutate({ l3Id: l3.id, sriovEnabled: true })}
-            >
-              {update.isPending ? "Saving…" : "Turn SR-IOV on"}
-            </Button>
-          )}
-        </div>
-      ) : null}
-      {update.isError && !confirmOff ? (
-        <ErrorBox title="Not changed." error={update.error} />
-      ) : null}
-      <ConfirmDialog
-        open={confirmOff}
-        title={`Turn SR-IOV off on ${l3.name}?`}
-        confirmLabel="Turn SR-IOV off"
-        danger
-        pending={update.isPending}
-        error={update.isError ? <ErrorBox title="Not changed." error={update.error} /> : null}
-        onClose={() => {
-          setConfirmOff(false);
-          update.reset();
-        }}
-        onConfirm={() => update.mutate({ l3Id: l3.id, sriovEnabled: false })}
-      >
-        <p>New NICs on this network can no longer be VFs. Refused while VF NICs are on it.</p>
-      </ConfirmDialog>
-    </section>
+          : "NICs on this network are vNICs only."
+      }
+      offConsequence="New NICs on this network can no longer be VFs. Refused while VF NICs are on it."
+      onSwitch={(sriovEnabled) => update.mutateAsync({ l3Id: l3.id, sriovEnabled })}
+    />
   );
 }
 
@@ -250,7 +185,6 @@ function IpRangesPanel({ l3 }: { l3: L3View }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [draft, setDraft] = useState(() => newRange());
-  const [removing, setRemoving] = useState<{ id: string; label: string } | null>(null);
   const onChanged = (updated: L3View) => {
     queryClient.setQueryData(trpc.networks.l3.get.queryKey({ l3Id: l3.id }), updated);
     void queryClient.invalidateQueries(trpc.networks.l3.list.pathFilter());
@@ -264,12 +198,7 @@ function IpRangesPanel({ l3 }: { l3: L3View }) {
     }),
   );
   const remove = useMutation(
-    trpc.networks.l3.deleteIpRange.mutationOptions({
-      onSuccess: (updated) => {
-        setRemoving(null);
-        onChanged(updated);
-      },
-    }),
+    trpc.networks.l3.deleteIpRange.mutationOptions({ onSuccess: onChanged }),
   );
   const addErrors = add.error ? fieldErrorsByPath(add.error) : {};
   const rangeErrors = {
@@ -305,15 +234,14 @@ function IpRangesPanel({ l3 }: { l3: L3View }) {
           rowActions={
             isAdmin
               ? (range) => (
-                  <Button
-                    size="sm"
-                    variant="danger-outline"
-                    onClick={() =>
-                      setRemoving({ id: range.id, label: `${range.startIp}–${range.endIp}` })
-                    }
-                  >
-                    Remove
-                  </Button>
+                  <ActionConfirm
+                    label="Remove"
+                    title={`Remove range ${range.startIp}–${range.endIp}?`}
+                    body="New NICs no longer get addresses from it. Refused while NICs hold addresses in it."
+                    confirmLabel="Remove range"
+                    danger
+                    action={() => remove.mutateAsync({ ipRangeId: range.id })}
+                  />
                 )
               : undefined
           }
@@ -342,38 +270,13 @@ function IpRangesPanel({ l3 }: { l3: L3View }) {
         </form>
       ) : null}
       {add.isError && !placed ? <ErrorBox error={add.error} /> : null}
-      <ConfirmDialog
-        open={removing !== null}
-        title={`Remove range ${removing?.label ?? ""}?`}
-        confirmLabel="Remove range"
-        danger
-        pending={remove.isPending}
-        error={remove.isError ? <ErrorBox error={remove.error} /> : null}
-        onClose={() => {
-          setRemoving(null);
-          remove.reset();
-        }}
-        onConfirm={() => {
-          if (removing) remove.mutate({ ipRangeId: removing.id });
-        }}
-      >
-        <p>New NICs no longer get addresses from it. Refused while NICs hold addresses in it.</p>
-      </ConfirmDialog>
     </section>
   );
 }
 
 function L3VfPortPolicy({ l3 }: { l3: L3View }) {
   const isAdmin = useCan("inventory.manage");
-  const trpc = useTRPC();
-  const queryClient = useQueryClient();
-  const update = useMutation(
-    trpc.networks.l3.update.mutationOptions({
-      onSuccess: (updated) => {
-        queryClient.setQueryData(trpc.networks.l3.get.queryKey({ l3Id: l3.id }), updated);
-      },
-    }),
-  );
+  const update = useL3Update(l3.id);
   return (
     <VfPortPolicyPanel
       allowTrust={l3.vfAllowTrust}
@@ -388,5 +291,23 @@ function L3VfPortPolicy({ l3 }: { l3: L3View }) {
       error={update.error}
       onChange={(change) => update.mutate({ l3Id: l3.id, ...change })}
     />
+  );
+}
+
+/**
+ * The L3's update, for its panels: the page shows the answer at once; the lists and the VF
+ * availability that depend on the L3's SR-IOV settings reload.
+ */
+function useL3Update(l3Id: string) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  return useMutation(
+    trpc.networks.l3.update.mutationOptions({
+      onSuccess: (updated) => {
+        queryClient.setQueryData(trpc.networks.l3.get.queryKey({ l3Id }), updated);
+        void queryClient.invalidateQueries(trpc.networks.pathFilter());
+        void queryClient.invalidateQueries(trpc.sriov.pathFilter());
+      },
+    }),
   );
 }

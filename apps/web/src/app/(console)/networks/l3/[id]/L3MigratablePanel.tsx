@@ -5,7 +5,8 @@ import type { L3View } from "@virtfn/core";
 import { ErrorBox } from "~/components/ErrorBox";
 import { useCan } from "~/components/session";
 import { useTRPC } from "~/trpc/react";
-import { VerdictButton } from "../../shared";
+import { ReasonedButton } from "~/components/ui/ActionConfirm";
+import { refusal } from "../../shared";
 
 /**
  * Issue 17: the L3's SR-IOV profile "migratable". VF NICs created on it from now on get a virtio
@@ -36,11 +37,14 @@ export function L3MigratablePanel({ l3 }: { l3: L3View }) {
       </p>
       {isAdmin ? (
         <div className="actions actions-start">
-          <VerdictButton
-            verdict={on ? l3.actions.edit : l3.actions.makeMigratable}
+          <ReasonedButton
             label={on ? "Make not migratable" : "Make migratable"}
-            pending={save.isPending}
+            disabledReason={
+              save.isPending ? "Saving…" : refusal(on ? l3.actions.edit : l3.actions.makeMigratable)
+            }
+            quietReason={save.isPending}
             testId="l3-migratable-toggle"
+            reasonId="l3-migratable-reason"
             onClick={() => save.mutate({ l3Id: l3.id, migratable: !on })}
           />
         </div>

@@ -1,0 +1,85 @@
+"use client";
+
+import { useMutation } from "@tanstack/react-query";
+import type { Verdict } from "@virtfn/core";
+import type { ReactNode } from "react";
+import { ErrorBox } from "~/components/ErrorBox";
+import { useCan } from "~/components/session";
+import { ActionConfirm } from "~/components/ui/ActionConfirm";
+import { Button } from "~/components/ui/Button";
+import { refusal, SriovBadge } from "./shared";
+
+/**
+ * The SR-IOV panel of an L2 or L3 page: the state in words, core's verdicts on turning it on and
+ * off (a refused "on" says why under the words), and a confirm before "off", which strands VFs.
+ */
+export function SriovSwitchPanel({
+  idPrefix,
+  name,
+  enabled,
+  verdicts,
+  description,
+  offConsequence,
+  explainOffError,
+  onSwitch,
+}: {
+  /** "l2" or "l3": the heading's id and the test ids start with it. */
+  idPrefix: string;
+  name: string;
+  enabled: boolean;
+  verdicts: { enableSriov: Verdict; disableSriov: Verdict };
+  description: ReactNode;
+  /** What turning it off does, in the confirm dialog. */
+  offConsequence: string;
+  explainOffError?: (error: unknown) => ReactNode;
+  onSwitch: (sriovEnabled: boolean) => Promise<unknown>;
+}) {
+  const isAdmin = useCan("inventory.manage");
+  const turnOn = useMutation({ mutationFn: () => onSwitch(true) });
+  const enable = verdicts.enableSriov;
+  return (
+    <section className="panel" aria-labelledby={`${idPrefix}-sriov-heading`}>
+      <h2 id={`${idPrefix}-sriov-heading`}>
+        SR-IOV <SriovBadge enabled={enabled} />
+      </h2>
+      <p className="muted small">{description}</p>
+      {!enabled && !enable.allowed ? (
+        <p className="hint disabled-reason" data-testid={`${idPrefix}-sriov-reason`}>
+          {enable.reason}
+        </p>
+      ) : null}
+      {isAdmin ? (
+        <div className="actions actions-start">
+          {enabled ? (
+            <ActionConfirm
+              label="Turn SR-IOV off"
+              disabledReason={refusal(verdicts.disableSriov)}
+              testId={`${idPrefix}-sriov-off`}
+              reasonId={`${idPrefix}-sriov-off-reason`}
+              title={`Turn SR-IOV off on ${name}?`}
+              body={offConsequence}
+              confirmLabel="Turn SR-IOV off"
+              danger
+              action={() => onSwitch(false)}
+              explainError={explainOffError}
+            />
+          ) : (
+            <Button
+              variant="primary"
+              disabled={!enable.allowed || turnOn.isPending}
+              title={enable.reason ?? undefined}
+              onClick={() => turnOn.mutate()}
+            >
+              {turnOn.isPending ? "Saving…" : "Turn SR-IOV on"}
+            </Button>
+          )}
+        </div>
+      ) : null}
+      {turnOn.isError ? (
+        <div data-testid={`${idPrefix}-sriov-error`}>
+          <ErrorBox title="Not changed." error={turnOn.error} />
+        </div>
+      ) : null}
+    </section>
+  );
+}
