@@ -2,6 +2,7 @@
 // splits sent straight to the agents in the same run. `npm run bench -- split-fleet`.
 // The agents run in a child process and the worker in another, so that none shares an event loop.
 import { spawn } from "node:child_process";
+import { openSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -82,7 +83,15 @@ async function withWorker<T>(concurrency: number, work: () => Promise<T>): Promi
         VIRTFN_RECONCILE_MS: "0",
         VIRTFN_AGENT_TIMEOUT_MS: String(AGENT_TIMEOUT_MS),
       },
-      stdio: ["ignore", "ignore", "inherit"],
+      // BENCH_WORKER_LOG=<file prefix>: the worker's JSON log lines, one file per run, to see
+      // where a run's time goes.
+      stdio: [
+        "ignore",
+        process.env.BENCH_WORKER_LOG
+          ? openSync(`${process.env.BENCH_WORKER_LOG}-${concurrency}.jsonl`, "w")
+          : "ignore",
+        "inherit",
+      ],
     },
   );
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));

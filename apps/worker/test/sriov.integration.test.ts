@@ -37,6 +37,17 @@ describe("SR-IOV split, restore and reboot convergence through the worker and si
     await fx?.cleanup();
   });
 
+  /** How many calls of this agent route the worker has made so far (its request histogram). */
+  async function agentCalls(route: string): Promise<number> {
+    const metric = await worker.metrics.registry
+      .getSingleMetric("virtfn_agent_request_duration_seconds")
+      ?.get();
+    const count = metric?.values.find(
+      (value) => value.metricName?.endsWith("_count") === true && value.labels.route === route,
+    );
+    return count?.value ?? 0;
+  }
+
   async function split(host: SimHost, pfName: string, count: number) {
     const pf = await pfNamed(fx.db, host.hostId, pfName);
     const started = await splitPhysicalNic(fx.db, fx.admin, { pfId: pf.id, count });
@@ -49,6 +60,8 @@ describe("SR-IOV split, restore and reboot convergence through the worker and si
     const host = await addSimHost(fx, agents, "kvm-split", "kvm-i350-82599", { perVfDelayMs: 150 });
     const pf = await pfNamed(fx.db, host.hostId, "em1");
     expect(pf.virtualizationState).toBe("Virtualizable");
+    const pciScansBefore = await agentCalls("listPciDevices");
+    expect(pciScansBefore, "the host connect lists the PCI devices").toBeGreaterThan(0);
     const started = await splitPhysicalNic(fx.db, fx.admin, { pfId: pf.id, count: 4 });
     expect(started.operation).toMatchObject({
       kind: "pf.split",
@@ -84,6 +97,13 @@ describe("SR-IOV split, restore and reboot convergence through the worker and si
       orderBy: { index: "asc" },
     });
     expect(vfs.map((vf) => vf.index)).toEqual([0, 1, 2, 3]);
+    // The PF's PCI device row follows the split, without a scan of every PCI function of the
+    // host: on a loaded fleet that scan cost the agents more than the split's own read-back.
+    const device = await fx.db.pciDevice.findUniqueOrThrow({
+      where: { hostId_pciAddress: { hostId: host.hostId, pciAddress: pf.pciAddress } },
+    });
+    expect(device.sriovNumVfs).toBe(4);
+    expect(await agentCalls("listPciDevices")).toBe(pciScansBefore);
     for (const vf of vfs) {
       expect(vf.pciAddress).toMatch(/^[0-9a-f]{4}:[0-9a-f]{2}:[0-1][0-9a-f]\.[0-7]$/);
       expect(vf.state).toBe("Available");

@@ -288,6 +288,26 @@ export async function applyObservedHost(
   });
 }
 
+/**
+ * Records the PFs and VFs the agent reports, and nothing else about the host: what a split or
+ * restore reads back. Like applyObservedHost, an unchanged host costs one read; a change is
+ * written in one transaction that locks the host row (the lock applyObservedHost's UPDATE takes,
+ * so two observations of one host still serialize) and compares again under it.
+ */
+export async function applyObservedNics(
+  db: Db,
+  hostId: string,
+  nics: ObservedNic[],
+): Promise<void> {
+  if (isEmpty(planSync(await readKnownPfs(db, hostId), nics))) return;
+  await db.$transaction(async (tx) => {
+    const locked = await tx.$queryRaw<{ id: string }[]>`
+      SELECT id FROM "Host" WHERE id = ${hostId}::uuid FOR NO KEY UPDATE`;
+    if (locked.length === 0) throw notFound("Host", hostId);
+    await applyPlan(tx, hostId, planSync(await readKnownPfs(tx, hostId), nics));
+  });
+}
+
 /** The snapshot digest a full reconcile found in sync with the database (null: none). */
 export async function recordObservedDigest(
   db: Db,

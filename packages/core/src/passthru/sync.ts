@@ -60,3 +60,24 @@ export async function syncPciDevices(
     }
   });
 }
+
+/**
+ * A split or restore changes one thing among a host's PCI devices: the PF's sriov_numvfs (VFs
+ * are not devices here). Written from the PF the agent reported, instead of a scan of every PCI
+ * function of the host after each split. A PF with no device row (an agent older than
+ * passthrough) has nothing to update.
+ */
+export async function recordPfVfCount(
+  db: Db,
+  hostId: string,
+  pf: { pciAddress: string; numVfs: number },
+): Promise<void> {
+  await db.pciDevice.updateMany({
+    where: {
+      hostId,
+      pciAddress: pf.pciAddress,
+      OR: [{ sriovNumVfs: null }, { sriovNumVfs: { not: pf.numVfs } }],
+    },
+    data: { sriovNumVfs: pf.numVfs },
+  });
+}
