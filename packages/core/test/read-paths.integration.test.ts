@@ -415,6 +415,55 @@ describe("VF counts computed by SQL", () => {
       expect(host.pfCount).toBe(4);
     }
   });
+
+  it("host detail counts each VM's VF NICs, and the host's CPU and memory with a VM migrating in", async () => {
+    const host = await db.host.findFirstOrThrow({ where: { name: "host-00005" } });
+    const [incoming, arrived] = await db.vm.findMany({
+      where: { host: { name: "host-00006" }, state: "Running" },
+      include: { offering: true },
+      orderBy: { name: "asc" },
+      take: 2,
+    });
+    if (!incoming || !arrived) throw new Error("the fleet has no running VMs on host-00006");
+    // A run still claiming the destination counts there; one past it (the VM moved) does not.
+    const runs = [
+      { vm: incoming, phase: "Claimed" as const },
+      { vm: arrived, phase: "Done" as const },
+    ].map(({ vm, phase }) => ({
+      operationId: crypto.randomUUID(),
+      vmId: vm.id,
+      sourceHostId: vm.hostId ?? "",
+      targetHostId: host.id,
+      phase,
+    }));
+    await db.migrationRun.createMany({ data: runs });
+    try {
+      const detail = await getHost(db, admin, host.id);
+      const vms = await db.vm.findMany({
+        where: { hostId: host.id },
+        include: { offering: true, nics: true },
+      });
+      // The fleet's VMs are Running or Stopped; a stopped VM holds no CPU or memory.
+      const holding = [...vms.filter((vm) => vm.state === "Running"), incoming];
+      expect(detail.allocation.cpu.used).toBe(
+        holding.reduce((sum, vm) => sum + vm.offering.vcpus, 0),
+      );
+      expect(detail.allocation.memoryMiB.used).toBe(
+        holding.reduce((sum, vm) => sum + vm.offering.memoryMiB, 0),
+      );
+      const vfNics = new Map(
+        vms.map((vm) => [vm.id, vm.nics.filter((nic) => nic.type === "VF").length]),
+      );
+      expect(detail.allocation.vms).toHaveLength(vms.length);
+      for (const vm of detail.allocation.vms) expect(vm.vfNics, vm.name).toBe(vfNics.get(vm.id));
+      // Both kinds are on the host: VMs with a VF NIC and VMs without.
+      expect(new Set(vfNics.values()).size).toBeGreaterThan(1);
+    } finally {
+      await db.migrationRun.deleteMany({
+        where: { operationId: { in: runs.map((run) => run.operationId) } },
+      });
+    }
+  });
 });
 
 describe("keyset pages", () => {

@@ -96,28 +96,46 @@ export interface L3VfAvailability extends NetworkVfAvailability {
   l3Name: string;
 }
 
-type L2WithClusters = {
+type ZoneL2 = {
   id: string;
   name: string;
   zoneId: string;
   physicalInterface: string;
   sriovEnabled: boolean;
-  clusters: Array<{ clusterId: string }>;
 };
 
 /**
  * The availability of an L2's interface over its zone, as an L3 on it (or the L2 itself, `l3`
  * null) offers it: two index-ordered pages of hosts (attached clusters first, each by name) and
- * the zone's sums from SQL, never the zone's rows.
+ * the zone's sums from SQL, never the zone's rows. Which clusters are attached is asked in SQL
+ * too: an L2 attached to every cluster of a large zone has hundreds of attachments, and reading
+ * them made this path grow with the fleet.
  */
 async function zoneAvailability(
   db: Db,
-  l2: L2WithClusters,
+  l2: ZoneL2,
   l3: { name: string; sriovEnabled: boolean } | null,
   limit: number,
 ): Promise<NetworkVfAvailability> {
-  const attachedIds = l2.clusters.map((attachment) => attachment.clusterId);
-  const inZone = { cluster: { zoneId: l2.zoneId } } satisfies Prisma.HostWhereInput;
+  const attachedTo = {
+    l2Attachments: { some: { l2Id: l2.id } },
+  } satisfies Prisma.ClusterWhereInput;
+  const [first, totals] = await Promise.all([
+    availabilityHosts(db, { cluster: { zoneId: l2.zoneId, ...attachedTo } }, limit),
+    interfaceTotals(db, {
+      l2Id: l2.id,
+      zoneId: l2.zoneId,
+      physicalInterface: l2.physicalInterface,
+    }),
+  ]);
+  const rest =
+    first.length < limit
+      ? await availabilityHosts(
+          db,
+          { cluster: { zoneId: l2.zoneId, NOT: attachedTo } },
+          limit - first.length,
+        )
+      : [];
   const network = {
     l2Id: l2.id,
     l2Name: l2.name,
@@ -126,26 +144,10 @@ async function zoneAvailability(
     physicalInterface: l2.physicalInterface,
     l2SriovEnabled: l2.sriovEnabled,
     l3SriovEnabled: l3?.sriovEnabled ?? true,
-    attachedClusterIds: new Set(attachedIds),
+    // The first page's clusters are attached, the rest's are not: what R3 needs for these hosts.
+    attachedClusterIds: new Set(first.map((host) => host.clusterId)),
   };
   const sriovEnabled = network.l2SriovEnabled && network.l3SriovEnabled;
-  const [first, totals] = await Promise.all([
-    availabilityHosts(db, { ...inZone, clusterId: { in: attachedIds } }, limit),
-    interfaceTotals(db, {
-      l2Id: l2.id,
-      zoneId: l2.zoneId,
-      physicalInterface: l2.physicalInterface,
-      attachedClusterIds: attachedIds,
-    }),
-  ]);
-  const rest =
-    first.length < limit
-      ? await availabilityHosts(
-          db,
-          { ...inZone, clusterId: { notIn: attachedIds } },
-          limit - first.length,
-        )
-      : [];
   return {
     l2Id: l2.id,
     l2Name: l2.name,
@@ -170,10 +172,7 @@ export async function vfAvailability(
 ): Promise<L3VfAvailability> {
   requireInventoryReader(actor);
   const { l3Id, limit } = vfAvailabilityInput.parse(rawInput);
-  const l3 = await db.l3Network.findUnique({
-    where: { id: l3Id },
-    include: { l2: { include: { clusters: { select: { clusterId: true } } } } },
-  });
+  const l3 = await db.l3Network.findUnique({ where: { id: l3Id }, include: { l2: true } });
   if (!l3) throw notFound("L3 network", l3Id);
   return {
     l3Id: l3.id,
@@ -190,10 +189,7 @@ export async function l2VfAvailability(
 ): Promise<NetworkVfAvailability> {
   requireInventoryReader(actor);
   const { l2Id, limit } = l2VfAvailabilityInput.parse(rawInput);
-  const l2 = await db.l2Network.findUnique({
-    where: { id: l2Id },
-    include: { clusters: { select: { clusterId: true } } },
-  });
+  const l2 = await db.l2Network.findUnique({ where: { id: l2Id } });
   if (!l2) throw notFound("L2 network", l2Id);
   return zoneAvailability(db, l2, null, limit);
 }

@@ -203,10 +203,14 @@ export async function placementHosts(
       LEFT JOIN LATERAL (
         SELECT sum(o.vcpus) AS vcpus, sum(o."memoryMiB") AS memory
         FROM "Vm" v JOIN "InstanceOffering" o ON o.id = v."offeringId"
-        WHERE (v."hostId" = h.id AND v.state IN (${occupying}))
-           -- A live migration's destination: claimed with its VFs, until the VM is there.
-           OR v.id IN (SELECT r."vmId" FROM "MigrationRun" r
-                       WHERE r."targetHostId" = h.id AND r.phase IN (${inboundPhases}))
+        -- A union of ids rather than an OR of the two conditions: with the OR, Postgres reads
+        -- every VM of the fleet for each host; each side of the union reads one host's rows.
+        WHERE v.id IN (
+          SELECT p.id FROM "Vm" p WHERE p."hostId" = h.id AND p.state IN (${occupying})
+          UNION
+          -- A live migration's destination: claimed with its VFs, until the VM is there.
+          SELECT r."vmId" FROM "MigrationRun" r
+          WHERE r."targetHostId" = h.id AND r.phase IN (${inboundPhases}))
       ) u ON true
       WHERE ${filter}
       ORDER BY h.name`;
