@@ -464,6 +464,50 @@ describe("VF counts computed by SQL", () => {
       });
     }
   });
+
+  it("host detail counts the VFs in use per PF and per host, as the resize and IOMMU checks do", async () => {
+    const host = await db.host.findFirstOrThrow({ where: { name: "host-00005" } });
+    // Releasing counts as in use on the PF (a resize would destroy it) but not for the IOMMU.
+    const releasing = await db.virtualFunction.findFirstOrThrow({
+      where: { hostId: host.id, state: "Available", pf: { name: "em2" } },
+    });
+    await db.virtualFunction.update({ where: { id: releasing.id }, data: { state: "Releasing" } });
+    try {
+      const detail = await getHost(db, admin, host.id);
+      const vfs = await db.virtualFunction.findMany({
+        where: { hostId: host.id },
+        select: { pfId: true, state: true, heldBy: { select: { id: true } } },
+      });
+      const hostInUse = vfs.filter((vf) => vf.state === "Reserved" || vf.state === "Attached");
+      expect(hostInUse.length).toBeGreaterThan(0);
+      expect(detail.actions.setIommu).toMatchObject({ allowed: false, code: "HOST_IN_USE" });
+      expect(detail.actions.setIommu.reason).toContain(` ${hostInUse.length} VF(s) are in use`);
+      const inUseOf = (pfId: string) =>
+        vfs.filter(
+          (vf) =>
+            vf.pfId === pfId &&
+            (["Reserved", "Attached", "Releasing"].includes(vf.state) || vf.heldBy !== null),
+        ).length;
+      // Both kinds: PFs with VFs in use and PFs without.
+      expect(new Set(detail.nics.map((nic) => inUseOf(nic.id) === 0)).size).toBe(2);
+      for (const nic of detail.nics) {
+        const n = inUseOf(nic.id);
+        if (n === 0) expect(nic.actions.resize.allowed, nic.label).toBe(true);
+        else {
+          expect(nic.actions.resize, nic.label).toMatchObject({
+            allowed: false,
+            code: "VFS_IN_USE",
+          });
+          expect(nic.actions.resize.reason, nic.label).toContain(`and ${n} of them are in use`);
+        }
+      }
+    } finally {
+      await db.virtualFunction.update({
+        where: { id: releasing.id },
+        data: { state: "Available" },
+      });
+    }
+  });
 });
 
 describe("keyset pages", () => {
