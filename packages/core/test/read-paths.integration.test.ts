@@ -370,6 +370,24 @@ describe("VF counts computed by SQL", () => {
     const overview = await sriovOverview(db, admin, { limit: 1000 });
     expect(overview.pfCount).toBe(HOSTS * 4);
     expect(overview.pfCountExact).toBe(true);
+    // The splittable PFs of the first hosts by name, each host's by name, a page of them.
+    const byName = <T extends { name: string | null }>(a: T, b: T) =>
+      (a.name ?? "") < (b.name ?? "") ? -1 : 1;
+    const inOrder = [...hosts]
+      .sort(byName)
+      .flatMap((host) =>
+        host.physicalNics
+          .filter((pf) => pf.virtualizationState !== "NotVirtualizable")
+          .sort(byName),
+      )
+      .map((pf) => pf.id);
+    expect(overview.pfs.map((pf) => pf.pfId)).toEqual(inOrder);
+    const { zoneId } = await db.cluster.findFirstOrThrow();
+    for (const input of [{ limit: 7 }, { limit: 7, zoneId }]) {
+      const page = await sriovOverview(db, admin, input);
+      expect(page.pfs.map((pf) => pf.pfId)).toEqual(inOrder.slice(0, 7));
+      expect(page.pfCount).toBe(HOSTS * 4);
+    }
     for (const pf of overview.pfs) expect(pf.vfs, pf.pfId).toEqual(states.get(pf.pfId));
     const vfNics = await db.vmNic.findMany({
       where: { type: "VF" },

@@ -1,4 +1,4 @@
-import type { Db, L2Type, Prisma, VfState, VirtualizationState } from "@virtfn/db";
+import { Prisma, type Db, type L2Type, type VfState, type VirtualizationState } from "@virtfn/db";
 import { pfLabel } from "../hosts/rules";
 import { requireInventoryReader, type Actor } from "../shared/actor";
 import { notFound } from "../shared/errors";
@@ -254,6 +254,48 @@ async function vfStatesByPf(
   return byPf;
 }
 
+/** Hosts of the zone, or every host; over the Host columns unqualified. */
+function inZone(zoneId: string | null): Prisma.Sql {
+  return zoneId
+    ? Prisma.sql`"clusterId" IN (SELECT id FROM "Cluster" WHERE "zoneId" = ${zoneId}::uuid)`
+    : Prisma.sql`true`;
+}
+
+/**
+ * The overview's PFs: the splittable PFs of the first hosts by name (each host's by name), at
+ * most `limit`. Postgres walks the hosts in name order and stops once it has them, so this
+ * reads the hosts it shows, not `limit` hosts with all their PFs.
+ */
+async function firstSplittablePfs(
+  db: Db,
+  zoneId: string | null,
+  limit: number,
+): Promise<Array<{ hostId: string; pfId: string }>> {
+  return db.$queryRaw<Array<{ hostId: string; pfId: string }>>`
+    SELECT h.id::text AS "hostId", pf.id::text AS "pfId"
+    FROM (SELECT id, name FROM "Host" WHERE ${inZone(zoneId)} ORDER BY name LIMIT ${limit}) h
+    CROSS JOIN LATERAL (
+      SELECT p.id, p.name FROM "PhysicalNic" p
+      WHERE p."hostId" = h.id AND p."virtualizationState" <> 'NotVirtualizable'
+    ) pf
+    ORDER BY h.name, pf.name
+    LIMIT ${limit}`;
+}
+
+/**
+ * Splittable PFs, at most `take`, counted in table order: Prisma's capped count walks the
+ * primary key and reads a heap page per PF it counts.
+ */
+async function splittablePfCount(db: Db, zoneId: string | null, take: number): Promise<number> {
+  const [row] = await db.$queryRaw<[{ n: number }]>`
+    SELECT count(*)::int AS n FROM (
+      SELECT 1 FROM "PhysicalNic" p
+      WHERE p."virtualizationState" <> 'NotVirtualizable'
+        ${zoneId ? Prisma.sql`AND p."hostId" IN (SELECT id FROM "Host" WHERE ${inZone(zoneId)})` : Prisma.empty}
+      LIMIT ${take}) c`;
+  return row.n;
+}
+
 /** VF usage per PF and per L2: the data behind the SR-IOV dashboard chart. */
 export async function sriovOverview(
   db: Db,
@@ -262,28 +304,21 @@ export async function sriovOverview(
 ): Promise<SriovOverview> {
   requireInventoryReader(actor);
   const { zoneId, limit } = sriovOverviewInput.parse(rawInput);
-  const hostWhere: Prisma.HostWhereInput = zoneId ? { cluster: { zoneId } } : {};
-  const splittable: Prisma.PhysicalNicWhereInput = {
-    virtualizationState: { not: "NotVirtualizable" },
-    host: hostWhere,
-  };
-  const [hosts, pfCount, l2Rows] = await Promise.all([
-    db.host.findMany({
-      where: hostWhere,
-      select: hostSelect,
-      orderBy: { name: "asc" },
-      take: limit,
-    }),
-    cappedCount((take) => db.physicalNic.count({ where: splittable, take })),
+  const [firstPfs, pfCount, l2Rows] = await Promise.all([
+    firstSplittablePfs(db, zoneId ?? null, limit),
+    cappedCount((take) => splittablePfCount(db, zoneId ?? null, take)),
     db.l2Network.findMany({ where: zoneId ? { zoneId } : {}, orderBy: { name: "asc" } }),
   ]);
-  const shown = hosts
-    .flatMap((host) =>
-      host.physicalNics
-        .filter((pf) => pf.virtualizationState !== "NotVirtualizable")
-        .map((pf) => ({ host, pf })),
-    )
-    .slice(0, limit);
+  const hosts = await db.host.findMany({
+    where: { id: { in: [...new Set(firstPfs.map((row) => row.hostId))] } },
+    select: hostSelect,
+  });
+  const byId = new Map(hosts.map((host) => [host.id, host]));
+  const shown = firstPfs.flatMap(({ hostId, pfId }) => {
+    const host = byId.get(hostId);
+    const pf = host?.physicalNics.find((nic) => nic.id === pfId);
+    return host && pf ? [{ host, pf }] : [];
+  });
   const l2Ids = l2Rows.map((l2) => l2.id);
   const [states, totals, vfNics] = await Promise.all([
     vfStatesByPf(
