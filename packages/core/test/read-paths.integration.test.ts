@@ -370,6 +370,24 @@ describe("VF counts computed by SQL", () => {
     const overview = await sriovOverview(db, admin, { limit: 1000 });
     expect(overview.pfCount).toBe(HOSTS * 4);
     expect(overview.pfCountExact).toBe(true);
+    // The splittable PFs of the first hosts by name, each host's by name, a page of them.
+    const byName = <T extends { name: string | null }>(a: T, b: T) =>
+      (a.name ?? "") < (b.name ?? "") ? -1 : 1;
+    const inOrder = [...hosts]
+      .sort(byName)
+      .flatMap((host) =>
+        host.physicalNics
+          .filter((pf) => pf.virtualizationState !== "NotVirtualizable")
+          .sort(byName),
+      )
+      .map((pf) => pf.id);
+    expect(overview.pfs.map((pf) => pf.pfId)).toEqual(inOrder);
+    const { zoneId } = await db.cluster.findFirstOrThrow();
+    for (const input of [{ limit: 7 }, { limit: 7, zoneId }]) {
+      const page = await sriovOverview(db, admin, input);
+      expect(page.pfs.map((pf) => pf.pfId)).toEqual(inOrder.slice(0, 7));
+      expect(page.pfCount).toBe(HOSTS * 4);
+    }
     for (const pf of overview.pfs) expect(pf.vfs, pf.pfId).toEqual(states.get(pf.pfId));
     const vfNics = await db.vmNic.findMany({
       where: { type: "VF" },
@@ -413,6 +431,99 @@ describe("VF counts computed by SQL", () => {
       expect(host.vfTotal).toBe(pfs.reduce((sum, pf) => sum + pf.vfTotal, 0));
       expect(host.vfAvailable).toBe(pfs.reduce((sum, pf) => sum + pf.vfAvailable, 0));
       expect(host.pfCount).toBe(4);
+    }
+  });
+
+  it("host detail counts each VM's VF NICs, and the host's CPU and memory with a VM migrating in", async () => {
+    const host = await db.host.findFirstOrThrow({ where: { name: "host-00005" } });
+    const [incoming, arrived] = await db.vm.findMany({
+      where: { host: { name: "host-00006" }, state: "Running" },
+      include: { offering: true },
+      orderBy: { name: "asc" },
+      take: 2,
+    });
+    if (!incoming || !arrived) throw new Error("the fleet has no running VMs on host-00006");
+    // A run still claiming the destination counts there; one past it (the VM moved) does not.
+    const runs = [
+      { vm: incoming, phase: "Claimed" as const },
+      { vm: arrived, phase: "Done" as const },
+    ].map(({ vm, phase }) => ({
+      operationId: crypto.randomUUID(),
+      vmId: vm.id,
+      sourceHostId: vm.hostId ?? "",
+      targetHostId: host.id,
+      phase,
+    }));
+    await db.migrationRun.createMany({ data: runs });
+    try {
+      const detail = await getHost(db, admin, host.id);
+      const vms = await db.vm.findMany({
+        where: { hostId: host.id },
+        include: { offering: true, nics: true },
+      });
+      // The fleet's VMs are Running or Stopped; a stopped VM holds no CPU or memory.
+      const holding = [...vms.filter((vm) => vm.state === "Running"), incoming];
+      expect(detail.allocation.cpu.used).toBe(
+        holding.reduce((sum, vm) => sum + vm.offering.vcpus, 0),
+      );
+      expect(detail.allocation.memoryMiB.used).toBe(
+        holding.reduce((sum, vm) => sum + vm.offering.memoryMiB, 0),
+      );
+      const vfNics = new Map(
+        vms.map((vm) => [vm.id, vm.nics.filter((nic) => nic.type === "VF").length]),
+      );
+      expect(detail.allocation.vms).toHaveLength(vms.length);
+      for (const vm of detail.allocation.vms) expect(vm.vfNics, vm.name).toBe(vfNics.get(vm.id));
+      // Both kinds are on the host: VMs with a VF NIC and VMs without.
+      expect(new Set(vfNics.values()).size).toBeGreaterThan(1);
+    } finally {
+      await db.migrationRun.deleteMany({
+        where: { operationId: { in: runs.map((run) => run.operationId) } },
+      });
+    }
+  });
+
+  it("host detail counts the VFs in use per PF and per host, as the resize and IOMMU checks do", async () => {
+    const host = await db.host.findFirstOrThrow({ where: { name: "host-00005" } });
+    // Releasing counts as in use on the PF (a resize would destroy it) but not for the IOMMU.
+    const releasing = await db.virtualFunction.findFirstOrThrow({
+      where: { hostId: host.id, state: "Available", pf: { name: "em2" } },
+    });
+    await db.virtualFunction.update({ where: { id: releasing.id }, data: { state: "Releasing" } });
+    try {
+      const detail = await getHost(db, admin, host.id);
+      const vfs = await db.virtualFunction.findMany({
+        where: { hostId: host.id },
+        select: { pfId: true, state: true, heldBy: { select: { id: true } } },
+      });
+      const hostInUse = vfs.filter((vf) => vf.state === "Reserved" || vf.state === "Attached");
+      expect(hostInUse.length).toBeGreaterThan(0);
+      expect(detail.actions.setIommu).toMatchObject({ allowed: false, code: "HOST_IN_USE" });
+      expect(detail.actions.setIommu.reason).toContain(` ${hostInUse.length} VF(s) are in use`);
+      const inUseOf = (pfId: string) =>
+        vfs.filter(
+          (vf) =>
+            vf.pfId === pfId &&
+            (["Reserved", "Attached", "Releasing"].includes(vf.state) || vf.heldBy !== null),
+        ).length;
+      // Both kinds: PFs with VFs in use and PFs without.
+      expect(new Set(detail.nics.map((nic) => inUseOf(nic.id) === 0)).size).toBe(2);
+      for (const nic of detail.nics) {
+        const n = inUseOf(nic.id);
+        if (n === 0) expect(nic.actions.resize.allowed, nic.label).toBe(true);
+        else {
+          expect(nic.actions.resize, nic.label).toMatchObject({
+            allowed: false,
+            code: "VFS_IN_USE",
+          });
+          expect(nic.actions.resize.reason, nic.label).toContain(`and ${n} of them are in use`);
+        }
+      }
+    } finally {
+      await db.virtualFunction.update({
+        where: { id: releasing.id },
+        data: { state: "Available" },
+      });
     }
   });
 });

@@ -47,12 +47,15 @@ export async function hostAllocation(db: Db, hostId: string): Promise<HostAlloca
         numaNode: true,
         project: { select: { id: true, name: true } },
         offering: { select: { vcpus: true, memoryMiB: true } },
-        _count: { select: { nics: { where: { type: "VF" } } } },
       },
       orderBy: [{ name: "asc" }, { id: "asc" }],
       take: VMS_SHOWN,
     }),
   ]);
+  const vfNics = await vfNicsByVm(
+    db,
+    vms.map((vm) => vm.id),
+  );
   return {
     cpu: { used: facts?.usedVcpus ?? 0, total: facts?.cpuCount ?? 0 },
     memoryMiB: { used: facts?.usedMemoryMiB ?? 0, total: facts?.memoryMiB ?? 0 },
@@ -66,10 +69,24 @@ export async function hostAllocation(db: Db, hostId: string): Promise<HostAlloca
       vcpus: vm.offering.vcpus,
       memoryMiB: vm.offering.memoryMiB,
       numaNode: vm.numaNode,
-      vfNics: vm._count.nics,
+      vfNics: vfNics.get(vm.id) ?? 0,
       occupies: occupying.has(vm.state),
     })),
   };
+}
+
+/**
+ * VF NICs per VM, for the VMs given. Not Prisma's `_count` on the VM rows: that joins the VMs
+ * to a count of every VF NIC of the fleet, grouped by VM, however few VMs the page shows.
+ */
+async function vfNicsByVm(db: Db, vmIds: string[]): Promise<Map<string, number>> {
+  if (vmIds.length === 0) return new Map();
+  const rows = await db.vmNic.groupBy({
+    by: ["vmId"],
+    where: { vmId: { in: vmIds }, type: "VF" },
+    _count: { _all: true },
+  });
+  return new Map(rows.map((row) => [row.vmId, row._count._all]));
 }
 
 /** VF rows of each PF by state, from the running counts (a few rows per PF, never one per VF). */

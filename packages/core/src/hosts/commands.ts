@@ -171,9 +171,17 @@ export async function updateHost(
   }
 }
 
-/** VFs of the host that VMs reserved or hold: the IOMMU cannot go while there are any. */
+/**
+ * VFs of the host that VMs reserved or hold: the IOMMU cannot go while there are any. From the
+ * counts the database keeps per PF (sriov/capacity.ts): counting the VF rows by host and state
+ * read the index entries of every reserved and attached VF of the fleet.
+ */
 export async function hostVfsInUse(db: DbOrTx, hostId: string): Promise<number> {
-  return db.virtualFunction.count({ where: { hostId, state: { in: ["Reserved", "Attached"] } } });
+  const [row] = await db.$queryRaw<[{ n: number }]>`
+    SELECT coalesce(sum(c.n), 0)::int AS n
+    FROM "PhysicalNic" pf JOIN "VfStateCount" c ON c."pfId" = pf.id
+    WHERE pf."hostId" = ${hostId}::uuid AND c.state IN ('Reserved', 'Attached')`;
+  return row.n;
 }
 
 async function hostOrThrow(db: Db, hostId: string): Promise<Host> {

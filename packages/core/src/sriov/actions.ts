@@ -20,7 +20,7 @@ export interface PfActionFacts {
   host: SplitTargetHost;
   /** The operation running on the PF, or else on its host: either blocks a new one. */
   activeOperation: ActiveOperation | null;
-  /** VFs held by VM NICs or about to be (sriov/holders.ts vfsInUseWhere). */
+  /** VFs held by VM NICs or about to be (sriov/holders.ts vfsInUseByPf). */
   vfsInUse: number;
 }
 

@@ -85,7 +85,6 @@ export async function interfaceTotals(
     l2Id: string;
     zoneId: string;
     physicalInterface: string;
-    attachedClusterIds: string[];
   },
 ): Promise<InterfaceTotals> {
   const [sums, withheld] = await Promise.all([
@@ -104,10 +103,12 @@ export async function interfaceTotals(
 /** interfaceTotals from the cluster sums alone, every free VF counted, pooled or not. */
 async function clusterInterfaceSums(
   db: Db,
-  network: { zoneId: string; physicalInterface: string; attachedClusterIds: string[] },
+  network: { l2Id: string; zoneId: string; physicalInterface: string },
 ): Promise<InterfaceTotals> {
   const zone = Prisma.sql`ARRAY(SELECT id FROM "Cluster" WHERE "zoneId" = ${network.zoneId}::uuid)`;
-  const attached = Prisma.sql`c."clusterId" = ANY(${network.attachedClusterIds}::uuid[])`;
+  // Asked per cluster row here, not passed in: the L2's attachments are as many as its clusters.
+  const attached = Prisma.sql`EXISTS (SELECT 1 FROM "L2ClusterAttachment" a
+    WHERE a."l2Id" = ${network.l2Id}::uuid AND a."clusterId" = c."clusterId")`;
   const [row] = await db.$queryRaw<InterfaceTotals[]>`
     ${withClusterSums(zone)}
     SELECT coalesce(sum(c.total), 0)::int AS total,

@@ -10,7 +10,7 @@ import { retryTransaction } from "../shared/db-errors";
 import { notFound } from "../shared/errors";
 import { pciDeviceAt } from "../passthru/queries";
 import { checkSplitNotAssignable } from "../passthru/rules";
-import { vfsInUseWhere, vmsHoldingVfsOf } from "./holders";
+import { vfsInUseOf, vmsHoldingVfsOf } from "./holders";
 import { poolRangesOf } from "./pools";
 import { checkResizeKeepsPools } from "./pools-rules";
 import {
@@ -105,7 +105,7 @@ export async function splitInTransaction(
   checkSplitCount(pf, input.count);
   checkResizeKeepsPools(pf, await poolRangesOf(tx, pf.id), input.count);
   const plan = resizePlan(pf.numVfs, input.count);
-  checkResizeAllowed(pf, plan, await tx.virtualFunction.count({ where: vfsInUseWhere(pf.id) }));
+  checkResizeAllowed(pf, plan, await vfsInUseOf(tx, pf.id));
   checkIdle(await activeOperationOn(tx, [pf.id, pf.hostId]));
   const splitSlaves = pf.bondName
     ? await tx.physicalNic.findMany({

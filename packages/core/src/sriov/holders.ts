@@ -1,5 +1,5 @@
 import { isAgentError, type AgentClient } from "@virtfn/agent-client";
-import type { Db, DbOrTx, Prisma } from "@virtfn/db";
+import type { Db, DbOrTx } from "@virtfn/db";
 import { recordAudit } from "../operations/audit";
 import type { AgentTarget } from "../runtime/context";
 import type { VmRef } from "./rules";
@@ -11,15 +11,6 @@ import type { VmRef } from "./rules";
 export function vmDomainName(vm: { id: string }): string {
   return vm.id;
 }
-
-/** VFs of a PF that a VM holds or is about to hold. */
-export function vfsInUseWhere(pfId: string): Prisma.VirtualFunctionWhereInput {
-  return { pfId, ...IN_USE };
-}
-
-const IN_USE = {
-  OR: [{ state: { in: ["Reserved", "Attached", "Releasing"] } }, { heldBy: { isNot: null } }],
-} satisfies Prisma.VirtualFunctionWhereInput;
 
 /** The VMs whose NICs hold VFs of this PF, each once, by name. */
 export async function vmsHoldingVfsOf(db: DbOrTx, pfId: string): Promise<VmRef[]> {
@@ -121,13 +112,24 @@ export async function detachVfNics(ctx: DetachContext, pfId: string): Promise<nu
   return detached;
 }
 
-/** vfsInUseWhere's count for a page of PFs, in one grouped query. */
+/**
+ * Per PF, its VFs that a VM holds or is about to hold: reserved, attached or releasing, or held by
+ * a NIC whatever their state. In SQL, one index probe per VF of the PFs: Prisma's form of the
+ * same filter joins the VFs to every NIC's VF (the whole index) before it filters.
+ */
 export async function vfsInUseByPf(db: DbOrTx, pfIds: string[]): Promise<Map<string, number>> {
   if (pfIds.length === 0) return new Map();
-  const rows = await db.virtualFunction.groupBy({
-    by: ["pfId"],
-    where: { pfId: { in: pfIds }, ...IN_USE },
-    _count: { _all: true },
-  });
-  return new Map(rows.map((row) => [row.pfId, row._count._all]));
+  const rows = await db.$queryRaw<Array<{ pfId: string; n: number }>>`
+    SELECT vf."pfId"::text AS "pfId", count(*)::int AS n
+    FROM "VirtualFunction" vf
+    WHERE vf."pfId" = ANY(${pfIds}::uuid[])
+      AND (vf.state IN ('Reserved', 'Attached', 'Releasing')
+           OR EXISTS (SELECT 1 FROM "VmNic" n WHERE n."vfId" = vf.id))
+    GROUP BY vf."pfId"`;
+  return new Map(rows.map((row) => [row.pfId, row.n]));
+}
+
+/** vfsInUseByPf for one PF. */
+export async function vfsInUseOf(db: DbOrTx, pfId: string): Promise<number> {
+  return (await vfsInUseByPf(db, [pfId])).get(pfId) ?? 0;
 }

@@ -1,4 +1,4 @@
-import type { Db, L2Type, Prisma, VfState, VirtualizationState } from "@virtfn/db";
+import { Prisma, type Db, type L2Type, type VfState, type VirtualizationState } from "@virtfn/db";
 import { pfLabel } from "../hosts/rules";
 import { requireInventoryReader, type Actor } from "../shared/actor";
 import { notFound } from "../shared/errors";
@@ -96,28 +96,46 @@ export interface L3VfAvailability extends NetworkVfAvailability {
   l3Name: string;
 }
 
-type L2WithClusters = {
+type ZoneL2 = {
   id: string;
   name: string;
   zoneId: string;
   physicalInterface: string;
   sriovEnabled: boolean;
-  clusters: Array<{ clusterId: string }>;
 };
 
 /**
  * The availability of an L2's interface over its zone, as an L3 on it (or the L2 itself, `l3`
  * null) offers it: two index-ordered pages of hosts (attached clusters first, each by name) and
- * the zone's sums from SQL, never the zone's rows.
+ * the zone's sums from SQL, never the zone's rows. Which clusters are attached is asked in SQL
+ * too: an L2 attached to every cluster of a large zone has hundreds of attachments, and reading
+ * them made this path grow with the fleet.
  */
 async function zoneAvailability(
   db: Db,
-  l2: L2WithClusters,
+  l2: ZoneL2,
   l3: { name: string; sriovEnabled: boolean } | null,
   limit: number,
 ): Promise<NetworkVfAvailability> {
-  const attachedIds = l2.clusters.map((attachment) => attachment.clusterId);
-  const inZone = { cluster: { zoneId: l2.zoneId } } satisfies Prisma.HostWhereInput;
+  const attachedTo = {
+    l2Attachments: { some: { l2Id: l2.id } },
+  } satisfies Prisma.ClusterWhereInput;
+  const [first, totals] = await Promise.all([
+    availabilityHosts(db, { cluster: { zoneId: l2.zoneId, ...attachedTo } }, limit),
+    interfaceTotals(db, {
+      l2Id: l2.id,
+      zoneId: l2.zoneId,
+      physicalInterface: l2.physicalInterface,
+    }),
+  ]);
+  const rest =
+    first.length < limit
+      ? await availabilityHosts(
+          db,
+          { cluster: { zoneId: l2.zoneId, NOT: attachedTo } },
+          limit - first.length,
+        )
+      : [];
   const network = {
     l2Id: l2.id,
     l2Name: l2.name,
@@ -126,26 +144,10 @@ async function zoneAvailability(
     physicalInterface: l2.physicalInterface,
     l2SriovEnabled: l2.sriovEnabled,
     l3SriovEnabled: l3?.sriovEnabled ?? true,
-    attachedClusterIds: new Set(attachedIds),
+    // The first page's clusters are attached, the rest's are not: what R3 needs for these hosts.
+    attachedClusterIds: new Set(first.map((host) => host.clusterId)),
   };
   const sriovEnabled = network.l2SriovEnabled && network.l3SriovEnabled;
-  const [first, totals] = await Promise.all([
-    availabilityHosts(db, { ...inZone, clusterId: { in: attachedIds } }, limit),
-    interfaceTotals(db, {
-      l2Id: l2.id,
-      zoneId: l2.zoneId,
-      physicalInterface: l2.physicalInterface,
-      attachedClusterIds: attachedIds,
-    }),
-  ]);
-  const rest =
-    first.length < limit
-      ? await availabilityHosts(
-          db,
-          { ...inZone, clusterId: { notIn: attachedIds } },
-          limit - first.length,
-        )
-      : [];
   return {
     l2Id: l2.id,
     l2Name: l2.name,
@@ -170,10 +172,7 @@ export async function vfAvailability(
 ): Promise<L3VfAvailability> {
   requireInventoryReader(actor);
   const { l3Id, limit } = vfAvailabilityInput.parse(rawInput);
-  const l3 = await db.l3Network.findUnique({
-    where: { id: l3Id },
-    include: { l2: { include: { clusters: { select: { clusterId: true } } } } },
-  });
+  const l3 = await db.l3Network.findUnique({ where: { id: l3Id }, include: { l2: true } });
   if (!l3) throw notFound("L3 network", l3Id);
   return {
     l3Id: l3.id,
@@ -190,10 +189,7 @@ export async function l2VfAvailability(
 ): Promise<NetworkVfAvailability> {
   requireInventoryReader(actor);
   const { l2Id, limit } = l2VfAvailabilityInput.parse(rawInput);
-  const l2 = await db.l2Network.findUnique({
-    where: { id: l2Id },
-    include: { clusters: { select: { clusterId: true } } },
-  });
+  const l2 = await db.l2Network.findUnique({ where: { id: l2Id } });
   if (!l2) throw notFound("L2 network", l2Id);
   return zoneAvailability(db, l2, null, limit);
 }
@@ -258,6 +254,48 @@ async function vfStatesByPf(
   return byPf;
 }
 
+/** Hosts of the zone, or every host; over the Host columns unqualified. */
+function inZone(zoneId: string | null): Prisma.Sql {
+  return zoneId
+    ? Prisma.sql`"clusterId" IN (SELECT id FROM "Cluster" WHERE "zoneId" = ${zoneId}::uuid)`
+    : Prisma.sql`true`;
+}
+
+/**
+ * The overview's PFs: the splittable PFs of the first hosts by name (each host's by name), at
+ * most `limit`. Postgres walks the hosts in name order and stops once it has them, so this
+ * reads the hosts it shows, not `limit` hosts with all their PFs.
+ */
+async function firstSplittablePfs(
+  db: Db,
+  zoneId: string | null,
+  limit: number,
+): Promise<Array<{ hostId: string; pfId: string }>> {
+  return db.$queryRaw<Array<{ hostId: string; pfId: string }>>`
+    SELECT h.id::text AS "hostId", pf.id::text AS "pfId"
+    FROM (SELECT id, name FROM "Host" WHERE ${inZone(zoneId)} ORDER BY name LIMIT ${limit}) h
+    CROSS JOIN LATERAL (
+      SELECT p.id, p.name FROM "PhysicalNic" p
+      WHERE p."hostId" = h.id AND p."virtualizationState" <> 'NotVirtualizable'
+    ) pf
+    ORDER BY h.name, pf.name
+    LIMIT ${limit}`;
+}
+
+/**
+ * Splittable PFs, at most `take`, counted in table order: Prisma's capped count walks the
+ * primary key and reads a heap page per PF it counts.
+ */
+async function splittablePfCount(db: Db, zoneId: string | null, take: number): Promise<number> {
+  const [row] = await db.$queryRaw<[{ n: number }]>`
+    SELECT count(*)::int AS n FROM (
+      SELECT 1 FROM "PhysicalNic" p
+      WHERE p."virtualizationState" <> 'NotVirtualizable'
+        ${zoneId ? Prisma.sql`AND p."hostId" IN (SELECT id FROM "Host" WHERE ${inZone(zoneId)})` : Prisma.empty}
+      LIMIT ${take}) c`;
+  return row.n;
+}
+
 /** VF usage per PF and per L2: the data behind the SR-IOV dashboard chart. */
 export async function sriovOverview(
   db: Db,
@@ -266,28 +304,21 @@ export async function sriovOverview(
 ): Promise<SriovOverview> {
   requireInventoryReader(actor);
   const { zoneId, limit } = sriovOverviewInput.parse(rawInput);
-  const hostWhere: Prisma.HostWhereInput = zoneId ? { cluster: { zoneId } } : {};
-  const splittable: Prisma.PhysicalNicWhereInput = {
-    virtualizationState: { not: "NotVirtualizable" },
-    host: hostWhere,
-  };
-  const [hosts, pfCount, l2Rows] = await Promise.all([
-    db.host.findMany({
-      where: hostWhere,
-      select: hostSelect,
-      orderBy: { name: "asc" },
-      take: limit,
-    }),
-    cappedCount((take) => db.physicalNic.count({ where: splittable, take })),
+  const [firstPfs, pfCount, l2Rows] = await Promise.all([
+    firstSplittablePfs(db, zoneId ?? null, limit),
+    cappedCount((take) => splittablePfCount(db, zoneId ?? null, take)),
     db.l2Network.findMany({ where: zoneId ? { zoneId } : {}, orderBy: { name: "asc" } }),
   ]);
-  const shown = hosts
-    .flatMap((host) =>
-      host.physicalNics
-        .filter((pf) => pf.virtualizationState !== "NotVirtualizable")
-        .map((pf) => ({ host, pf })),
-    )
-    .slice(0, limit);
+  const hosts = await db.host.findMany({
+    where: { id: { in: [...new Set(firstPfs.map((row) => row.hostId))] } },
+    select: hostSelect,
+  });
+  const byId = new Map(hosts.map((host) => [host.id, host]));
+  const shown = firstPfs.flatMap(({ hostId, pfId }) => {
+    const host = byId.get(hostId);
+    const pf = host?.physicalNics.find((nic) => nic.id === pfId);
+    return host && pf ? [{ host, pf }] : [];
+  });
   const l2Ids = l2Rows.map((l2) => l2.id);
   const [states, totals, vfNics] = await Promise.all([
     vfStatesByPf(

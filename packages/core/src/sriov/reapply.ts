@@ -5,7 +5,7 @@ import { recordAudit } from "../operations/audit";
 import { createOperation } from "../operations/create";
 import { isDomainError, ErrorCode } from "../shared/errors";
 import { recoverVmsOnHost } from "../vms/reattach";
-import { vfsInUseWhere } from "./holders";
+import { vfsInUseOf } from "./holders";
 
 export interface ReapplyOutcome {
   pfId: string;
@@ -43,7 +43,7 @@ export async function reapplyDesiredVfs(db: Db, hostId: string): Promise<Reapply
     }
     // Below desired but not 0 means someone changed it by hand: going through 0 would take
     // VFs from running VMs, so that case waits for the admin.
-    if (pf.numVfs > 0 && (await db.virtualFunction.count({ where: vfsInUseWhere(pf.id) })) > 0) {
+    if (pf.numVfs > 0 && (await vfsInUseOf(db, pf.id)) > 0) {
       outcomes.push({ ...base, skipped: "VFS_IN_USE" });
       continue;
     }

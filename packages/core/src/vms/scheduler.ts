@@ -209,24 +209,32 @@ export async function placementHosts(
                LEFT JOIN LATERAL (
                  SELECT sum(o.vcpus)::int AS vcpus, sum(o."memoryMiB")::int AS memory
                  FROM "Vm" v JOIN "InstanceOffering" o ON o.id = v."offeringId"
-                 WHERE (v."hostId" = h.id AND v."numaNode" = (n->>'id')::int
-                        AND v.state IN (${occupying}))
-                    -- A live migration's destination node, claimed with its VFs (migrate.ts).
-                    OR v.id IN (SELECT r."vmId" FROM "MigrationRun" r
-                                WHERE r."targetHostId" = h.id
-                                  AND r."targetNumaNode" = (n->>'id')::int
-                                  AND r.phase IN (${inboundPhases}))
+                 -- A union, not an OR, for the reason given for u below.
+                 WHERE v.id IN (
+                   SELECT p.id FROM "Vm" p
+                   WHERE p."hostId" = h.id AND p."numaNode" = (n->>'id')::int
+                     AND p.state IN (${occupying})
+                   UNION
+                   -- A live migration's destination node, claimed with its VFs (migrate.ts).
+                   SELECT r."vmId" FROM "MigrationRun" r
+                   WHERE r."targetHostId" = h.id AND r."targetNumaNode" = (n->>'id')::int
+                     AND r.phase IN (${inboundPhases}))
                ) nu ON true) END AS "numaNodes"
       FROM "Host" h
       LEFT JOIN LATERAL (
         SELECT sum(o.vcpus) AS vcpus, sum(o."memoryMiB") AS memory
         FROM "Vm" v JOIN "InstanceOffering" o ON o.id = v."offeringId"
-        WHERE (v."hostId" = h.id AND v.state IN (${occupying}))
-           -- A live migration's destination: claimed with its VFs, until the VM is there.
-           OR v.id IN (SELECT r."vmId" FROM "MigrationRun" r
-                       WHERE r."targetHostId" = h.id AND r.phase IN (${inboundPhases}))
-           -- One without VF NICs (no run): claimed by its operation row, until it ends.
-           OR v.id::text IN (${plainMigrationsInbound})
+        -- A union of ids rather than an OR of the conditions: with the OR, Postgres reads
+        -- every VM of the fleet for each host; each side of the union reads one host's rows.
+        WHERE v.id IN (
+          SELECT p.id FROM "Vm" p WHERE p."hostId" = h.id AND p.state IN (${occupying})
+          UNION
+          -- A live migration's destination: claimed with its VFs, until the VM is there.
+          SELECT r."vmId" FROM "MigrationRun" r
+          WHERE r."targetHostId" = h.id AND r.phase IN (${inboundPhases})
+          UNION
+          -- One without VF NICs (no run): claimed by its operation row, until it ends.
+          SELECT plain."targetId"::uuid FROM (${plainMigrationsInbound}) plain)
       ) u ON true
       WHERE ${filter}
       ORDER BY h.name`;
