@@ -1,8 +1,8 @@
 // Issue 16, NUMA and live migration: a running node-bound VM's live migration claims one NUMA
 // node of its destination with the VFs, vCPUs and memory (migrate.ts), and that node's sums count
-// the claim (the scheduler's snapshot and virtfn_reserve_numa under the host's lock) until the VM
-// is there, bound to that node, or the run rolls back. Sim hosts kvm-i350-82599: p1p2 on node 1,
-// 20 CPUs per node. Real Postgres, Redis and BullMQ; the worker in process, closed while a claim
+// the claim (the scheduler's snapshot, virtfn_reserve_numa and virtfn_reserve_locked under the
+// host's lock) until the VM is there, bound to that node, or the run rolls back. Sim hosts
+// kvm-i350-82599: p1p2 on node 1, 20 CPUs per node. Real Postgres, Redis and BullMQ; the worker in process, closed while a claim
 // is looked at so the run stays in its first phase.
 import type { RunningAgent } from "@virtfn/agent";
 import { createVm, getHost, migrateVm, setL3Migratable, stopVm, type L3View } from "@virtfn/core";
@@ -54,6 +54,15 @@ describe("a live migration's claim on a NUMA node of its destination", () => {
     return rows[0]?.r.refusal ?? null;
   }
 
+  /** The host-wide locked re-check alone (createVm's, under the host's lock): would this many
+   * vCPUs fit the host now (40 CPUs on this profile), reserving no VF? */
+  async function lockedHostVerdict(host: SimHost, vcpus: number) {
+    const rows = await fx.db.$queryRaw<Array<{ r: { refusal: string | null } }>>`
+      SELECT virtfn_reserve_locked(${host.hostId}::uuid, '{}'::uuid[], ${vcpus}::int, 1024, 0,
+                                   NULL::uuid, NULL::uuid) AS r`;
+    return rows[0]?.r.refusal ?? null;
+  }
+
   beforeAll(async () => {
     fx = await createFixture("numamigrate");
     worker = await startInProcessWorker(fx.config);
@@ -95,6 +104,8 @@ describe("a live migration's claim on a NUMA node of its destination", () => {
       message: expect.stringContaining("node1 has 4 vCPUs free"),
     });
     expect(await lockedNodeVerdict(target)).toBe("numa");
+    // The host-wide re-check counts the claim too: 16 claimed + 25 asked > 40 CPUs.
+    expect(await lockedHostVerdict(target, 25)).toBe("capacity");
 
     // The worker back, the unplug failing: the run rolls back from Claimed and the node is free.
     await source.client.injectFault({ call: "detachVf", times: 1 });
@@ -106,6 +117,7 @@ describe("a live migration's claim on a NUMA node of its destination", () => {
     ).toMatchObject({ phase: "RolledBack", rolledBackFrom: "Claimed" });
     expect(await node1(target)).toEqual({ usedVcpus: 0, usedMemoryMiB: 0 });
     expect(await lockedNodeVerdict(target)).toBeNull();
+    expect(await lockedHostVerdict(target, 25)).toBeNull();
     const fitted = await created(small, "fitted");
     expect(fitted).toMatchObject({ hostId: target.hostId, numaNode: 1 });
     const stop = await stopVm(fx.db, fx.tenant, { vmId: fitted.id });

@@ -1,0 +1,110 @@
+-- The locked re-check under a host's lock counts what the scheduler's snapshot counts
+-- (vms/scheduler.ts placementHosts): a live migration's claim on its destination, by its run
+-- (phases Claimed and Unplugged) or, without VF NICs, by its operation until it ends. Before,
+-- virtfn_reserve_locked counted only the VMs placed on the host, so a create could take the
+-- vCPUs and memory a migration had claimed there.
+-- Both functions sum over a union of VM ids rather than an OR of conditions: with the OR,
+-- Postgres reads every VM of the fleet per call (a sequential scan of "Vm"), and each side of the
+-- union reads one host's rows through its index. Otherwise unchanged. No semicolon inside
+-- (see placement_reserve).
+CREATE OR REPLACE FUNCTION virtfn_reserve_locked(
+  p_host uuid, p_pfs uuid[], p_vcpus int, p_memory int, p_want int, p_l2 uuid, p_project uuid)
+RETURNS jsonb LANGUAGE sql VOLATILE AS $fn$
+  WITH host AS (
+    SELECT h.id, h."connectionState"::text AS conn, h."iommuActive" AS iommu,
+           h."cpuCount" AS cpu, h."memoryMiB" AS memory,
+           COALESCE(u.vcpus, 0)::int AS used_vcpus, COALESCE(u.memory, 0)::int AS used_memory
+    FROM "Host" h
+    LEFT JOIN LATERAL (
+      SELECT sum(o.vcpus) AS vcpus, sum(o."memoryMiB") AS memory
+      FROM "Vm" v JOIN "InstanceOffering" o ON o.id = v."offeringId"
+      WHERE v.id IN (
+        SELECT p.id FROM "Vm" p
+        WHERE p."hostId" = h.id
+          AND p.state IN ('Creating', 'Starting', 'Running', 'Stopping', 'Rebooting', 'Migrating', 'Deleting')
+        UNION
+        SELECT r."vmId" FROM "MigrationRun" r
+        WHERE r."targetHostId" = h.id AND r.phase IN ('Claimed', 'Unplugged')
+        UNION
+        SELECT op."targetId"::uuid FROM "Operation" op
+        WHERE op.kind = 'vm.migrate' AND op.status IN ('Pending', 'Running')
+          AND op.input->>'fromState' = 'Running' AND op.input->>'targetHostId' = h.id::text
+          AND NOT EXISTS (SELECT 1 FROM "MigrationRun" r WHERE r."operationId" = op.id))
+    ) u ON true
+    WHERE h.id = p_host
+  ), usable AS (
+    SELECT COALESCE(array_agg(pf), '{}') AS ids
+    FROM unnest(p_pfs) AS pf
+    WHERE NOT EXISTS (SELECT 1 FROM "Operation" op
+                      WHERE op."targetType" = 'PhysicalNic' AND op."targetId" = pf::text
+                        AND op.status IN ('Pending', 'Running'))
+  ), verdict AS (
+    SELECT CASE
+             WHEN host.id IS NULL THEN 'gone'
+             WHEN host.conn <> 'Connected' THEN 'disconnected'
+             WHEN p_want > 0 AND NOT host.iommu THEN 'iommu'
+             WHEN host.used_vcpus + p_vcpus > host.cpu OR host.used_memory + p_memory > host.memory
+               THEN 'capacity'
+             WHEN p_want > 0 AND cardinality(usable.ids) = 0 THEN 'pfBusy'
+           END AS refusal,
+           host.conn, host.cpu, host.memory, host.used_vcpus, host.used_memory, usable.ids
+    FROM usable LEFT JOIN host ON true
+  ), candidate AS (
+    SELECT vf.id FROM "VirtualFunction" vf
+    WHERE vf.state = 'Available'
+      AND vf."pfId" = ANY (ARRAY(SELECT unnest(v.ids) FROM verdict v WHERE v.refusal IS NULL))
+      AND virtfn_vf_open(vf."pfId", vf.index, p_l2, p_project)
+    ORDER BY vf."pfId", vf.index
+    LIMIT p_want
+    FOR UPDATE SKIP LOCKED
+  ), taken AS (
+    UPDATE "VirtualFunction" vf SET state = 'Reserved', "stateChangedAt" = now()
+    WHERE vf.id IN (SELECT id FROM candidate) AND (SELECT count(*) FROM candidate) = p_want
+    RETURNING vf.id, vf."pciAddress", vf."pfId", vf.index
+  )
+  SELECT jsonb_build_object(
+    'refusal', COALESCE(v.refusal, CASE WHEN (SELECT count(*) FROM taken) < p_want THEN 'noFreeVf' END),
+    'connectionState', v.conn,
+    'cpuCount', v.cpu, 'memoryMiB', v.memory,
+    'usedVcpus', v.used_vcpus, 'usedMemoryMiB', v.used_memory,
+    'vfs', COALESCE((SELECT jsonb_agg(jsonb_build_object('id', t.id, 'pciAddress', t."pciAddress", 'pfId', t."pfId")
+                                      ORDER BY t."pfId", t.index) FROM taken t), '[]'::jsonb))
+  FROM verdict v
+$fn$;
+
+CREATE OR REPLACE FUNCTION virtfn_reserve_numa(
+  p_host uuid, p_pfs uuid[], p_vcpus int, p_memory int, p_want int, p_node int,
+  p_l2 uuid, p_project uuid)
+RETURNS jsonb LANGUAGE sql VOLATILE AS $fn$
+  WITH node AS (
+    SELECT (n->>'cpuCount')::int AS cpu, (n->>'memoryMiB')::int AS memory
+    FROM "Host" h, jsonb_array_elements(COALESCE(h."numaTopology", '[]'::jsonb)) AS n
+    WHERE h.id = p_host AND (n->>'id')::int = p_node
+  ), used AS (
+    SELECT COALESCE(sum(o.vcpus), 0)::int AS vcpus, COALESCE(sum(o."memoryMiB"), 0)::int AS memory
+    FROM "Vm" v JOIN "InstanceOffering" o ON o.id = v."offeringId"
+    WHERE v.id IN (
+      SELECT p.id FROM "Vm" p
+      WHERE p."hostId" = p_host AND p."numaNode" = p_node
+        AND p.state IN ('Creating', 'Starting', 'Running', 'Stopping', 'Rebooting', 'Migrating', 'Deleting')
+      UNION
+      SELECT r."vmId" FROM "MigrationRun" r
+      WHERE r."targetHostId" = p_host AND r."targetNumaNode" = p_node
+        AND r.phase IN ('Claimed', 'Unplugged'))
+  ), verdict AS (
+    SELECT node.cpu, node.memory, used.vcpus AS used_vcpus, used.memory AS used_memory,
+           node.cpu IS NULL
+             OR used.vcpus + p_vcpus > node.cpu OR used.memory + p_memory > node.memory AS short
+    FROM used LEFT JOIN node ON true
+  )
+  SELECT CASE
+           WHEN v.short THEN jsonb_build_object(
+             'refusal', 'numa', 'connectionState', NULL, 'cpuCount', NULL, 'memoryMiB', NULL,
+             'usedVcpus', NULL, 'usedMemoryMiB', NULL, 'vfs', '[]'::jsonb,
+             'node', p_node, 'nodeCpuCount', v.cpu, 'nodeMemoryMiB', v.memory,
+             'nodeUsedVcpus', v.used_vcpus, 'nodeUsedMemoryMiB', v.used_memory)
+           ELSE virtfn_reserve_locked(p_host, p_pfs, p_vcpus, p_memory, p_want, p_l2, p_project)
+                || jsonb_build_object('node', p_node)
+         END
+  FROM verdict v
+$fn$;
