@@ -1,6 +1,8 @@
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
+  // apps/web's tsconfig preserves JSX for Next.js; a unit test of a component needs it compiled.
+  oxc: { jsx: { runtime: "automatic" } },
   test: {
     include: [
       "apps/*/src/**/*.test.ts",

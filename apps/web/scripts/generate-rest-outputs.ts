@@ -40,6 +40,16 @@ const checker = program.getTypeChecker();
 const MAX_DEPTH = 12;
 const JSON_ALIASES = new Set(["JsonValue", "JsonObject", "JsonArray", "InputJsonValue"]);
 
+// The checker lists an object's properties and a union's members in the order it first met their
+// types, which moves with any change elsewhere in the program; sorted, a rerun leaves no diff.
+function byName(properties: readonly ts.Symbol[]): ts.Symbol[] {
+  return [...properties].sort((a, b) => compareText(a.getName(), b.getName()));
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 function isDate(type: ts.Type): boolean {
   return type.getSymbol()?.getName() === "Date";
 }
@@ -88,7 +98,7 @@ function toZod(type: ts.Type, at: ts.Node, depth: number): string {
       return `z.record(z.string(), ${toZod(stringIndex, at, depth + 1)})`;
     if (type.getCallSignatures().length > 0)
       throw new Error(`a function in an output: ${checker.typeToString(type)}`);
-    const fields = properties.map(
+    const fields = byName(properties).map(
       (p) => `${JSON.stringify(p.getName())}: ${propertyZod(p, at, depth + 1)}`,
     );
     return `z.object({ ${fields.join(", ")} })`;
@@ -112,12 +122,12 @@ function unionZod(type: ts.UnionType, at: ts.Node, depth: number): string {
   else parts.push(...booleans.map((b) => toZod(b, at, depth)));
   const strings = rest.filter((m) => m.getFlags() & ts.TypeFlags.StringLiteral);
   const others = rest.filter((m) => !(m.getFlags() & ts.TypeFlags.StringLiteral));
-  if (strings.length > 1)
-    parts.push(
-      `z.enum([${strings.map((s) => JSON.stringify((s as ts.StringLiteralType).value)).join(", ")}])`,
-    );
-  else parts.push(...strings.map((s) => toZod(s, at, depth)));
-  parts.push(...others.map((o) => toZod(o, at, depth)));
+  if (strings.length > 1) {
+    const values = strings.map((s) => JSON.stringify((s as ts.StringLiteralType).value));
+    parts.push(`z.enum([${values.sort(compareText).join(", ")}])`);
+  } else parts.push(...strings.map((s) => toZod(s, at, depth)));
+  // The unions in outputs are discriminated (or of primitives), so their members' order is free.
+  parts.push(...others.map((o) => toZod(o, at, depth)).sort(compareText));
   let out = parts.length > 1 ? `z.union([${parts.join(", ")}])` : (parts[0] ?? "z.never()");
   if (hasNull) out += ".nullable()";
   if (hasUndefined) out += ".optional()";

@@ -82,10 +82,11 @@ export function CheckboxField({
   name?: string;
 }) {
   const disabled = Boolean(disabledReason);
+  // The reason replaces the hint while the box is unavailable, so only what is shown is named.
+  const shownHint = disabled ? undefined : hint;
   const describedIds = [
     disabled ? `${id}-why` : null,
-    hint ? `${id}-hint` : null,
-    error ? `${id}-error` : null,
+    describedBy(id, error, Boolean(shownHint)),
   ].filter(Boolean);
   return (
     <div
@@ -109,7 +110,7 @@ export function CheckboxField({
           {disabledReason}
         </p>
       ) : null}
-      <FieldNotes id={id} hint={disabled ? undefined : hint} error={error} />
+      <FieldNotes id={id} hint={shownHint} error={error} />
     </div>
   );
 }

@@ -3,6 +3,7 @@
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useId, useRef, useState } from "react";
+import { describedBy, Field } from "~/components/Field";
 import { homeFor } from "~/components/nav";
 import { safeNext } from "~/lib/safe-next";
 import { errorData, errorMessage, fieldErrorsOf } from "~/lib/errors";
@@ -52,8 +53,7 @@ export function LoginForm({ next, demoHint }: { next: string | null; demoHint: s
           {formError}
         </div>
       ) : null}
-      <div className={`field ${fields.username ? "field-invalid" : ""}`}>
-        <label htmlFor={`${id}-username`}>Username</label>
+      <Field id={`${id}-username`} label="Username" error={fields.username}>
         <input
           id={`${id}-username`}
           name="username"
@@ -63,16 +63,10 @@ export function LoginForm({ next, demoHint }: { next: string | null; demoHint: s
           value={username}
           onChange={(event) => setUsername(event.target.value)}
           aria-invalid={fields.username ? true : undefined}
-          aria-describedby={fields.username ? `${id}-username-error` : undefined}
+          aria-describedby={describedBy(`${id}-username`, fields.username)}
         />
-        {fields.username ? (
-          <p className="field-error" id={`${id}-username-error`}>
-            {fields.username}
-          </p>
-        ) : null}
-      </div>
-      <div className={`field ${fields.password ? "field-invalid" : ""}`}>
-        <label htmlFor={`${id}-password`}>Password</label>
+      </Field>
+      <Field id={`${id}-password`} label="Password" error={fields.password}>
         <input
           ref={passwordRef}
           id={`${id}-password`}
@@ -83,14 +77,9 @@ export function LoginForm({ next, demoHint }: { next: string | null; demoHint: s
           value={password}
           onChange={(event) => setPassword(event.target.value)}
           aria-invalid={fields.password ? true : undefined}
-          aria-describedby={fields.password ? `${id}-password-error` : undefined}
+          aria-describedby={describedBy(`${id}-password`, fields.password)}
         />
-        {fields.password ? (
-          <p className="field-error" id={`${id}-password-error`}>
-            {fields.password}
-          </p>
-        ) : null}
-      </div>
+      </Field>
       <Button type="submit" variant="primary" block disabled={login.isPending || login.isSuccess}>
         {login.isPending || login.isSuccess ? "Signing in…" : "Sign in"}
       </Button>

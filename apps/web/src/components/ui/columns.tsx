@@ -23,3 +23,16 @@ export function timeColumn<T, S extends string = string>({
     cell: (row) => <span title={dateTime(at(row))}>{relativeTime(at(row), now)}</span>,
   };
 }
+
+/** The "Created" column: the exact creation time; secondary (hidden below 760 px). */
+export function createdColumn<T extends { createdAt: Date }, S extends string = string>(
+  sort?: S,
+): Column<T, S> {
+  return {
+    key: "created",
+    header: "Created",
+    sort,
+    secondary: true,
+    cell: (row) => dateTime(row.createdAt),
+  };
+}

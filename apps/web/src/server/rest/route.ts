@@ -59,3 +59,16 @@ export interface ProcedureMeta {
   /** Its route on /api/v1; procedures without one are tRPC only (login, logout, …). */
   rest?: RestRoute;
 }
+
+/**
+ * A procedure's REST meta: `.meta(rest("VMs", "GET /vms", "List VMs"))`; `more` adds a description
+ * or marks a route that returns an operation.
+ */
+export function rest(
+  tag: RestTag,
+  route: RestRoute["route"],
+  summary: string,
+  more?: Pick<RestRoute, "description" | "longRunning">,
+): ProcedureMeta {
+  return { rest: { route, tag, summary, ...more } };
+}

@@ -2,6 +2,7 @@ import { login, loginInput, logout } from "@virtfn/core";
 import { loginThrottle } from "../rest/rate-limit";
 import { clearedSessionCookie, sessionCookie } from "../session-cookie";
 import { authedProcedure, publicProcedure, router } from "../trpc";
+import { rest } from "../rest/route";
 import { authRouterOutputs } from "./outputs.generated";
 
 export const authRouter = router({
@@ -27,7 +28,7 @@ export const authRouter = router({
 
   /** Any signed-in user: who am I. */
   me: authedProcedure
-    .meta({ rest: { route: "GET /me", tag: "API keys", summary: "Who am I (role and projects)" } })
+    .meta(rest("API keys", "GET /me", "Who am I (role and projects)"))
     .output(authRouterOutputs.me)
     .query(({ ctx }) => ({
       userId: ctx.actor.userId,

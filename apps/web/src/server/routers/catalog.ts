@@ -1,69 +1,42 @@
-import {
-  createImage,
-  createImageInput,
-  createOffering,
-  createOfferingInput,
-  deleteImage,
-  deleteOffering,
-  imageIdInput,
-  listImages,
-  listOfferings,
-  offeringIdInput,
-} from "@virtfn/core";
+import * as core from "@virtfn/core";
 import { adminProcedure, authedProcedure, router } from "../trpc";
+import { rest } from "../rest/route";
+import { serve, serveOk } from "./serve";
 import { catalogRouterOutputs } from "./outputs.generated";
-
-const ok = { ok: true as const };
 
 export const catalogRouter = router({
   /** Signed in: everyone who creates VMs picks an offering. */
   offerings: authedProcedure
-    .meta({ rest: { route: "GET /offerings", tag: "Catalog", summary: "List instance offerings" } })
+    .meta(rest("Catalog", "GET /offerings", "List instance offerings"))
     .output(catalogRouterOutputs.offerings)
-    .query(({ ctx }) => listOfferings(ctx.db, ctx.actor)),
+    .query(serve(core.listOfferings)),
   /** Signed in. */
   images: authedProcedure
-    .meta({ rest: { route: "GET /images", tag: "Catalog", summary: "List images" } })
+    .meta(rest("Catalog", "GET /images", "List images"))
     .output(catalogRouterOutputs.images)
-    .query(({ ctx }) => listImages(ctx.db, ctx.actor)),
+    .query(serve(core.listImages)),
   /** Admin. */
   createOffering: adminProcedure
-    .meta({
-      rest: { route: "POST /offerings", tag: "Catalog", summary: "Create an instance offering" },
-    })
-    .input(createOfferingInput)
+    .meta(rest("Catalog", "POST /offerings", "Create an instance offering"))
+    .input(core.createOfferingInput)
     .output(catalogRouterOutputs.createOffering)
-    .mutation(({ ctx, input }) => createOffering(ctx.db, ctx.actor, input)),
+    .mutation(serve(core.createOffering)),
   /** Admin. Refused while VMs use it (CATALOG_IN_USE). */
   deleteOffering: adminProcedure
-    .meta({
-      rest: {
-        route: "DELETE /offerings/:offeringId",
-        tag: "Catalog",
-        summary: "Delete an instance offering",
-      },
-    })
-    .input(offeringIdInput)
+    .meta(rest("Catalog", "DELETE /offerings/:offeringId", "Delete an instance offering"))
+    .input(core.offeringIdInput)
     .output(catalogRouterOutputs.deleteOffering)
-    .mutation(async ({ ctx, input }) => {
-      await deleteOffering(ctx.db, ctx.actor, input);
-      return ok;
-    }),
+    .mutation(serveOk(core.deleteOffering)),
   /** Admin. */
   createImage: adminProcedure
-    .meta({ rest: { route: "POST /images", tag: "Catalog", summary: "Create an image" } })
-    .input(createImageInput)
+    .meta(rest("Catalog", "POST /images", "Create an image"))
+    .input(core.createImageInput)
     .output(catalogRouterOutputs.createImage)
-    .mutation(({ ctx, input }) => createImage(ctx.db, ctx.actor, input)),
+    .mutation(serve(core.createImage)),
   /** Admin. Refused while VMs use it (CATALOG_IN_USE). */
   deleteImage: adminProcedure
-    .meta({
-      rest: { route: "DELETE /images/:imageId", tag: "Catalog", summary: "Delete an image" },
-    })
-    .input(imageIdInput)
+    .meta(rest("Catalog", "DELETE /images/:imageId", "Delete an image"))
+    .input(core.imageIdInput)
     .output(catalogRouterOutputs.deleteImage)
-    .mutation(async ({ ctx, input }) => {
-      await deleteImage(ctx.db, ctx.actor, input);
-      return ok;
-    }),
+    .mutation(serveOk(core.deleteImage)),
 });

@@ -1,128 +1,81 @@
-import {
-  clusterIdInput,
-  createCluster,
-  createClusterInput,
-  createZone,
-  createZoneInput,
-  deleteCluster,
-  deleteZone,
-  listClusters,
-  listClustersInput,
-  listZones,
-  renameCluster,
-  renameClusterInput,
-  renameZone,
-  renameZoneInput,
-  zoneIdInput,
-} from "@virtfn/core";
+import * as core from "@virtfn/core";
 import { adminProcedure, inventoryProcedure, router } from "../trpc";
+import { rest } from "../rest/route";
+import { serve, serveOk } from "./serve";
 import { inventoryRouterOutputs } from "./outputs.generated";
-
-const ok = { ok: true as const };
 
 export const inventoryRouter = router({
   /** Admin, Auditor. */
   clusters: inventoryProcedure
-    .meta({
-      rest: {
-        route: "GET /clusters",
-        tag: "Inventory",
-        summary: "List clusters",
+    .meta(
+      rest("Inventory", "GET /clusters", "List clusters", {
         description: "By zone name, then name, a page at a time, with each cluster's host count.",
-      },
-    })
-    .input(listClustersInput)
+      }),
+    )
+    .input(core.listClustersInput)
     .output(inventoryRouterOutputs.clusters)
-    .query(({ ctx, input }) => listClusters(ctx.db, ctx.actor, input)),
+    .query(serve(core.listClusters)),
   /** Admin, Auditor. */
   zones: inventoryProcedure
-    .meta({ rest: { route: "GET /zones", tag: "Inventory", summary: "List zones" } })
+    .meta(rest("Inventory", "GET /zones", "List zones"))
     .output(inventoryRouterOutputs.zones)
-    .query(({ ctx }) => listZones(ctx.db, ctx.actor)),
+    .query(serve(core.listZones)),
   /** Admin. */
   createZone: adminProcedure
-    .meta({
-      rest: {
-        route: "POST /zones",
-        tag: "Inventory",
-        summary: "Create a zone",
-        description: "Admins only.",
-      },
-    })
-    .input(createZoneInput)
+    .meta(rest("Inventory", "POST /zones", "Create a zone", { description: "Admins only." }))
+    .input(core.createZoneInput)
     .output(inventoryRouterOutputs.createZone)
-    .mutation(({ ctx, input }) => createZone(ctx.db, ctx.actor, input)),
+    .mutation(serve(core.createZone)),
   /** Admin. */
   renameZone: adminProcedure
-    .meta({
-      rest: {
-        route: "PATCH /zones/:zoneId",
-        tag: "Inventory",
-        summary: "Rename a zone (and change its description)",
+    .meta(
+      rest("Inventory", "PATCH /zones/:zoneId", "Rename a zone (and change its description)", {
         description: "Admins only.",
-      },
-    })
-    .input(renameZoneInput)
+      }),
+    )
+    .input(core.renameZoneInput)
     .output(inventoryRouterOutputs.renameZone)
-    .mutation(({ ctx, input }) => renameZone(ctx.db, ctx.actor, input)),
+    .mutation(serve(core.renameZone)),
   /** Admin. Refused while it has clusters, L2 networks or VXLAN pools (ZONE_NOT_EMPTY). */
   deleteZone: adminProcedure
-    .meta({
-      rest: {
-        route: "DELETE /zones/:zoneId",
-        tag: "Inventory",
-        summary: "Delete an empty zone",
+    .meta(
+      rest("Inventory", "DELETE /zones/:zoneId", "Delete an empty zone", {
         description:
           "Admins only. Refused with 409 ZONE_NOT_EMPTY while the zone has clusters, L2 networks or VXLAN pools; `details` lists them.",
-      },
-    })
-    .input(zoneIdInput)
+      }),
+    )
+    .input(core.zoneIdInput)
     .output(inventoryRouterOutputs.deleteZone)
-    .mutation(async ({ ctx, input }) => {
-      await deleteZone(ctx.db, ctx.actor, input);
-      return ok;
-    }),
+    .mutation(serveOk(core.deleteZone)),
   /** Admin. */
   createCluster: adminProcedure
-    .meta({
-      rest: {
-        route: "POST /clusters",
-        tag: "Inventory",
-        summary: "Create a cluster in a zone",
+    .meta(
+      rest("Inventory", "POST /clusters", "Create a cluster in a zone", {
         description: "Admins only.",
-      },
-    })
-    .input(createClusterInput)
+      }),
+    )
+    .input(core.createClusterInput)
     .output(inventoryRouterOutputs.createCluster)
-    .mutation(({ ctx, input }) => createCluster(ctx.db, ctx.actor, input)),
+    .mutation(serve(core.createCluster)),
   /** Admin. */
   renameCluster: adminProcedure
-    .meta({
-      rest: {
-        route: "PATCH /clusters/:clusterId",
-        tag: "Inventory",
-        summary: "Rename a cluster",
+    .meta(
+      rest("Inventory", "PATCH /clusters/:clusterId", "Rename a cluster", {
         description: "Admins only.",
-      },
-    })
-    .input(renameClusterInput)
+      }),
+    )
+    .input(core.renameClusterInput)
     .output(inventoryRouterOutputs.renameCluster)
-    .mutation(({ ctx, input }) => renameCluster(ctx.db, ctx.actor, input)),
+    .mutation(serve(core.renameCluster)),
   /** Admin. Refused while it has hosts, VMs or attached L2 networks (CLUSTER_NOT_EMPTY). */
   deleteCluster: adminProcedure
-    .meta({
-      rest: {
-        route: "DELETE /clusters/:clusterId",
-        tag: "Inventory",
-        summary: "Delete an empty cluster",
+    .meta(
+      rest("Inventory", "DELETE /clusters/:clusterId", "Delete an empty cluster", {
         description:
           "Admins only. Refused with 409 CLUSTER_NOT_EMPTY while the cluster has hosts, VMs or attached L2 networks; `details` lists them.",
-      },
-    })
-    .input(clusterIdInput)
+      }),
+    )
+    .input(core.clusterIdInput)
     .output(inventoryRouterOutputs.deleteCluster)
-    .mutation(async ({ ctx, input }) => {
-      await deleteCluster(ctx.db, ctx.actor, input);
-      return ok;
-    }),
+    .mutation(serveOk(core.deleteCluster)),
 });

@@ -1,89 +1,76 @@
-import {
-  assignPciDevice,
-  hostPciDevicesInput,
-  listCreatablePciDevices,
-  listHostPciDevices,
-  listVmPciDevices,
-  setAssignableInput,
-  setPciDeviceAssignable,
-  unassignPciDevice,
-  vmPciDeviceInput,
-  vmPciDevicesInput,
-} from "@virtfn/core";
+import * as core from "@virtfn/core";
 import { adminProcedure, authedProcedure, inventoryProcedure, router } from "../trpc";
+import { rest } from "../rest/route";
+import { serve } from "./serve";
 import { passthruRouterOutputs } from "./outputs.generated";
 
 /** Whole-device PCI passthrough (issue 17). Rules and verdicts: core/src/passthru. */
 export const passthruRouter = router({
   /** Admin, Auditor. A host's PCI devices, who holds or is given each, and the mark/unmark verdicts. */
   hostDevices: inventoryProcedure
-    .meta({
-      rest: {
-        route: "GET /hosts/:hostId/pci-devices",
-        tag: "Passthrough",
-        summary: "List a host's PCI devices with their passthrough availability",
-      },
-    })
-    .input(hostPciDevicesInput)
+    .meta(
+      rest(
+        "Passthrough",
+        "GET /hosts/:hostId/pci-devices",
+        "List a host's PCI devices with their passthrough availability",
+      ),
+    )
+    .input(core.hostPciDevicesInput)
     .output(passthruRouterOutputs.hostDevices)
-    .query(({ ctx, input }) => listHostPciDevices(ctx.db, ctx.actor, input)),
+    .query(serve(core.listHostPciDevices)),
   /** Anyone signed in. The create form's picker: assignable devices and why each is not free (admins); a tenant gets the reason instead. */
   creatable: authedProcedure
-    .meta({
-      rest: {
-        route: "GET /pci-devices/creatable",
-        tag: "Passthrough",
-        summary: "Assignable PCI devices a new VM could be given, with their availability",
-      },
-    })
+    .meta(
+      rest(
+        "Passthrough",
+        "GET /pci-devices/creatable",
+        "Assignable PCI devices a new VM could be given, with their availability",
+      ),
+    )
     .output(passthruRouterOutputs.creatable)
-    .query(({ ctx }) => listCreatablePciDevices(ctx.db, ctx.actor)),
+    .query(({ ctx }) => core.listCreatablePciDevices(ctx.db, ctx.actor)),
   /** Admin. Marks a device assignable (refused: IOMMU, split PF, shared IOMMU group, L2 carrier) or not. */
   setAssignable: adminProcedure
-    .meta({
-      rest: {
-        route: "PUT /pci-devices/:pciDeviceId/assignable",
-        tag: "Passthrough",
-        summary: "Mark a PCI device assignable for passthrough, or not",
-      },
-    })
-    .input(setAssignableInput)
+    .meta(
+      rest(
+        "Passthrough",
+        "PUT /pci-devices/:pciDeviceId/assignable",
+        "Mark a PCI device assignable for passthrough, or not",
+      ),
+    )
+    .input(core.setAssignableInput)
     .output(passthruRouterOutputs.setAssignable)
-    .mutation(({ ctx, input }) => setPciDeviceAssignable(ctx.db, ctx.actor, input)),
+    .mutation(serve(core.setPciDeviceAssignable)),
   /** Anyone who sees the VM. The devices it is given, and its host's assignable ones with verdicts. */
   vmDevices: authedProcedure
-    .meta({
-      rest: {
-        route: "GET /vms/:vmId/pci-devices",
-        tag: "Passthrough",
-        summary: "A VM's passed-through PCI devices and the ones it could be given",
-      },
-    })
-    .input(vmPciDevicesInput)
+    .meta(
+      rest(
+        "Passthrough",
+        "GET /vms/:vmId/pci-devices",
+        "A VM's passed-through PCI devices and the ones it could be given",
+      ),
+    )
+    .input(core.vmPciDevicesInput)
     .output(passthruRouterOutputs.vmDevices)
-    .query(({ ctx, input }) => listVmPciDevices(ctx.db, ctx.actor, input)),
+    .query(serve(core.listVmPciDevices)),
   /** Admin. Gives a stopped VM a device of its host; the VM holds it from its next start. */
   assign: adminProcedure
-    .meta({
-      rest: {
-        route: "POST /vms/:vmId/pci-devices",
-        tag: "Passthrough",
-        summary: "Give a stopped VM a whole PCI device",
-      },
-    })
-    .input(vmPciDeviceInput)
+    .meta(
+      rest("Passthrough", "POST /vms/:vmId/pci-devices", "Give a stopped VM a whole PCI device"),
+    )
+    .input(core.vmPciDeviceInput)
     .output(passthruRouterOutputs.assign)
-    .mutation(({ ctx, input }) => assignPciDevice(ctx.db, ctx.actor, input)),
+    .mutation(serve(core.assignPciDevice)),
   /** Admin. Takes a device from a stopped VM. */
   unassign: adminProcedure
-    .meta({
-      rest: {
-        route: "DELETE /vms/:vmId/pci-devices/:pciDeviceId",
-        tag: "Passthrough",
-        summary: "Take a whole PCI device from a stopped VM",
-      },
-    })
-    .input(vmPciDeviceInput)
+    .meta(
+      rest(
+        "Passthrough",
+        "DELETE /vms/:vmId/pci-devices/:pciDeviceId",
+        "Take a whole PCI device from a stopped VM",
+      ),
+    )
+    .input(core.vmPciDeviceInput)
     .output(passthruRouterOutputs.unassign)
-    .mutation(({ ctx, input }) => unassignPciDevice(ctx.db, ctx.actor, input)),
+    .mutation(serve(core.unassignPciDevice)),
 });

@@ -158,22 +158,17 @@ export function AuditPage() {
         actions={
           <>
             {/* Plain links: the export is a file from the REST API, not a console page. */}
-            <a
-              className={buttonClass({ size: "sm" })}
-              href={exportHref("csv")}
-              download
-              data-testid="audit-export-csv"
-            >
-              Export CSV
-            </a>
-            <a
-              className={buttonClass({ size: "sm" })}
-              href={exportHref("json")}
-              download
-              data-testid="audit-export-json"
-            >
-              Export JSON
-            </a>
+            {(["csv", "json"] as const).map((format) => (
+              <a
+                key={format}
+                className={buttonClass({ size: "sm" })}
+                href={exportHref(format)}
+                download
+                data-testid={`audit-export-${format}`}
+              >
+                Export {format.toUpperCase()}
+              </a>
+            ))}
           </>
         }
       />

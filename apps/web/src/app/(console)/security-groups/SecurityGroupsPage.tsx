@@ -130,6 +130,12 @@ function portsLabel(r: Rule): string {
   return r.portEnd && r.portEnd !== r.portStart ? `${r.portStart}–${r.portEnd}` : `${r.portStart}`;
 }
 
+/** A rule's port range: two number boxes alike but for their field and hint. */
+const portFields = [
+  { key: "portStart", label: "From port", placeholder: "any" },
+  { key: "portEnd", label: "To port", placeholder: "same" },
+] as const;
+
 function RulesDialog({ group, onClose }: { group: SecurityGroupView; onClose: () => void }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -230,32 +236,21 @@ function RulesDialog({ group, onClose }: { group: SecurityGroupView; onClose: ()
             </Field>
             {ports ? (
               <>
-                <Field id={`${id}-portStart`} label="From port" error={errors.portStart}>
-                  <input
-                    id={`${id}-portStart`}
-                    type="number"
-                    inputMode="numeric"
-                    min={1}
-                    max={65535}
-                    placeholder="any"
-                    value={rule.portStart}
-                    onChange={(event) => setRule((r) => ({ ...r, portStart: event.target.value }))}
-                    aria-describedby={describedBy(`${id}-portStart`, errors.portStart)}
-                  />
-                </Field>
-                <Field id={`${id}-portEnd`} label="To port" error={errors.portEnd}>
-                  <input
-                    id={`${id}-portEnd`}
-                    type="number"
-                    inputMode="numeric"
-                    min={1}
-                    max={65535}
-                    placeholder="same"
-                    value={rule.portEnd}
-                    onChange={(event) => setRule((r) => ({ ...r, portEnd: event.target.value }))}
-                    aria-describedby={describedBy(`${id}-portEnd`, errors.portEnd)}
-                  />
-                </Field>
+                {portFields.map(({ key, label, placeholder }) => (
+                  <Field key={key} id={`${id}-${key}`} label={label} error={errors[key]}>
+                    <input
+                      id={`${id}-${key}`}
+                      type="number"
+                      inputMode="numeric"
+                      min={1}
+                      max={65535}
+                      placeholder={placeholder}
+                      value={rule[key]}
+                      onChange={(event) => setRule((r) => ({ ...r, [key]: event.target.value }))}
+                      aria-describedby={describedBy(`${id}-${key}`, errors[key])}
+                    />
+                  </Field>
+                ))}
               </>
             ) : null}
             <Field id={`${id}-cidr`} label="CIDR" error={errors.cidr}>

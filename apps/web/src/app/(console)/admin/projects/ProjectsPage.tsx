@@ -11,7 +11,7 @@ import { Button } from "~/components/ui/Button";
 import { ListView, type Column } from "~/components/ui/ListView";
 import { PageHeader } from "~/components/ui/PageHeader";
 import { useListParams } from "~/components/ui/useListParams";
-import { dateTime } from "~/lib/format";
+import { createdColumn } from "~/components/ui/columns";
 import type { RouterOutputs } from "~/trpc/outputs";
 import { useTRPC } from "~/trpc/react";
 
@@ -66,13 +66,7 @@ export function ProjectsPage() {
         project.members.map((m) => m.username).join(", ") || <span className="muted">None</span>,
     },
     { key: "vms", header: "VMs", num: true, cell: (project) => project.vmCount },
-    {
-      key: "created",
-      header: "Created",
-      sort: "createdAt",
-      secondary: true,
-      cell: (project) => dateTime(project.createdAt),
-    },
+    createdColumn("createdAt"),
   ];
 
   return (

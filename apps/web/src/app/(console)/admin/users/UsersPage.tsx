@@ -11,7 +11,7 @@ import { Button } from "~/components/ui/Button";
 import { ListView, type Column } from "~/components/ui/ListView";
 import { PageHeader } from "~/components/ui/PageHeader";
 import { useListParams } from "~/components/ui/useListParams";
-import { dateTime } from "~/lib/format";
+import { createdColumn } from "~/components/ui/columns";
 import { useTRPC } from "~/trpc/react";
 import type { RouterOutputs } from "~/trpc/outputs";
 
@@ -103,13 +103,7 @@ export function UsersPage({ me }: { me: string }) {
       cell: (user) => user.projects.map((p) => p.name).join(", ") || "—",
     },
     { key: "keys", header: "API keys", num: true, secondary: true, cell: (u) => u.activeApiKeys },
-    {
-      key: "created",
-      header: "Created",
-      sort: "createdAt",
-      secondary: true,
-      cell: (user) => dateTime(user.createdAt),
-    },
+    createdColumn("createdAt"),
   ];
 
   return (

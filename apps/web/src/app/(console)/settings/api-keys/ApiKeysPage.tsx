@@ -12,6 +12,7 @@ import { PageHeader } from "~/components/ui/PageHeader";
 import { useListParams } from "~/components/ui/useListParams";
 import { useNow } from "~/components/useNow";
 import { dateTime, relativeTime } from "~/lib/format";
+import { createdColumn } from "~/components/ui/columns";
 import type { RouterOutputs } from "~/trpc/outputs";
 import { useTRPC } from "~/trpc/react";
 
@@ -81,7 +82,7 @@ export function ApiKeysPage() {
         </span>
       ),
     },
-    { key: "created", header: "Created", secondary: true, cell: (key) => dateTime(key.createdAt) },
+    createdColumn(),
   ];
 
   return (

@@ -1,6 +1,6 @@
 "use client";
 
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery } from "@tanstack/react-query";
 import type { Verdict, VmDetail, VmNicView } from "@virtfn/core";
 import Link from "next/link";
 import { useId, useState } from "react";
@@ -17,20 +17,9 @@ import { useTRPC } from "~/trpc/react";
 import { NicTypeBadge } from "../shared";
 import { NicMigratableToggle } from "./NicMigratableToggle";
 import { VfPortDialog, VfPortSummary } from "./VfPortDialog";
+import { useVmRefresh, type NicDialogProps } from "./nicDialog";
 
 type NicDialog = "type" | "port" | "qos" | "securityGroups" | "eip" | "detach";
-
-/** Invalidates what a NIC change touches: the VM, its list row, operations and network services. */
-function useRefresh(vmId: string) {
-  const trpc = useTRPC();
-  const queryClient = useQueryClient();
-  return () => {
-    void queryClient.invalidateQueries(trpc.vms.get.queryFilter({ vmId }));
-    void queryClient.invalidateQueries(trpc.vms.list.pathFilter());
-    void queryClient.invalidateQueries(trpc.operations.list.pathFilter());
-    void queryClient.invalidateQueries(trpc.netservices.pathFilter());
-  };
-}
 
 function vfCell(vm: VmDetail, nic: VmNicView) {
   if (nic.type !== "VF") return <span className="muted">—</span>;
@@ -271,18 +260,11 @@ function NicActions({
   );
 }
 
-function TypeDialog({ vm, nic, onClose }: { vm: VmDetail; nic: VmNicView; onClose: () => void }) {
+function TypeDialog({ vm, nic, onClose }: NicDialogProps) {
   const trpc = useTRPC();
-  const refresh = useRefresh(vm.id);
+  const closeAfterRefresh = useVmRefresh(vm.id, onClose);
   const to = nic.type === "VF" ? "VNIC" : "VF";
-  const change = useMutation(
-    trpc.vms.setNicType.mutationOptions({
-      onSuccess: () => {
-        refresh();
-        onClose();
-      },
-    }),
-  );
+  const change = useMutation(trpc.vms.setNicType.mutationOptions({ onSuccess: closeAfterRefresh }));
   return (
     <ConfirmDialog
       open
@@ -309,18 +291,12 @@ function TypeDialog({ vm, nic, onClose }: { vm: VmDetail; nic: VmNicView; onClos
   );
 }
 
-function QosDialog({ vm, nic, onClose }: { vm: VmDetail; nic: VmNicView; onClose: () => void }) {
+function QosDialog({ vm, nic, onClose }: NicDialogProps) {
   const trpc = useTRPC();
   const id = useId();
-  const refresh = useRefresh(vm.id);
   const [inbound, setInbound] = useState(nic.qos?.inboundKbps?.toString() ?? "");
   const [outbound, setOutbound] = useState(nic.qos?.outboundKbps?.toString() ?? "");
-  const done = {
-    onSuccess: () => {
-      refresh();
-      onClose();
-    },
-  };
+  const done = { onSuccess: useVmRefresh(vm.id, onClose) };
   const save = useMutation(trpc.netservices.qos.set.mutationOptions(done));
   const remove = useMutation(trpc.netservices.qos.remove.mutationOptions(done));
   const errors = save.error ? fieldErrorsOf(save.error) : {};
@@ -385,17 +361,9 @@ function QosDialog({ vm, nic, onClose }: { vm: VmDetail; nic: VmNicView; onClose
   );
 }
 
-function SecurityGroupsDialog({
-  vm,
-  nic,
-  onClose,
-}: {
-  vm: VmDetail;
-  nic: VmNicView;
-  onClose: () => void;
-}) {
+function SecurityGroupsDialog({ vm, nic, onClose }: NicDialogProps) {
   const trpc = useTRPC();
-  const refresh = useRefresh(vm.id);
+  const refresh = useVmRefresh(vm.id);
   const groups = useQuery(
     trpc.netservices.securityGroups.list.queryOptions({ projectId: vm.projectId }),
   );
@@ -455,18 +423,12 @@ function SecurityGroupsDialog({
   );
 }
 
-function EipDialog({ vm, nic, onClose }: { vm: VmDetail; nic: VmNicView; onClose: () => void }) {
+function EipDialog({ vm, nic, onClose }: NicDialogProps) {
   const trpc = useTRPC();
   const id = useId();
-  const refresh = useRefresh(vm.id);
   const eips = useQuery(trpc.netservices.eips.list.queryOptions({ projectId: vm.projectId }));
   const [eipId, setEipId] = useState("");
-  const done = {
-    onSuccess: () => {
-      refresh();
-      onClose();
-    },
-  };
+  const done = { onSuccess: useVmRefresh(vm.id, onClose) };
   const attach = useMutation(trpc.netservices.eips.attach.mutationOptions(done));
   const detach = useMutation(trpc.netservices.eips.detach.mutationOptions(done));
   const free = (eips.data ?? []).filter((e) => e.nicId === null);
@@ -536,17 +498,10 @@ function EipDialog({ vm, nic, onClose }: { vm: VmDetail; nic: VmNicView; onClose
   );
 }
 
-function DetachDialog({ vm, nic, onClose }: { vm: VmDetail; nic: VmNicView; onClose: () => void }) {
+function DetachDialog({ vm, nic, onClose }: NicDialogProps) {
   const trpc = useTRPC();
-  const refresh = useRefresh(vm.id);
-  const detach = useMutation(
-    trpc.vms.detachNic.mutationOptions({
-      onSuccess: () => {
-        refresh();
-        onClose();
-      },
-    }),
-  );
+  const closeAfterRefresh = useVmRefresh(vm.id, onClose);
+  const detach = useMutation(trpc.vms.detachNic.mutationOptions({ onSuccess: closeAfterRefresh }));
   return (
     <ConfirmDialog
       open
@@ -570,18 +525,11 @@ function DetachDialog({ vm, nic, onClose }: { vm: VmDetail; nic: VmNicView; onCl
 export function AttachNicDialog({ vm, onClose }: { vm: VmDetail; onClose: () => void }) {
   const trpc = useTRPC();
   const id = useId();
-  const refresh = useRefresh(vm.id);
+  const closeAfterRefresh = useVmRefresh(vm.id, onClose);
   const [l3Id, setL3Id] = useState("");
   const [sriov, setSriov] = useState(false);
   const options = useQuery(trpc.vms.createOptions.queryOptions({ projectId: vm.projectId }));
-  const attach = useMutation(
-    trpc.vms.attachNic.mutationOptions({
-      onSuccess: () => {
-        refresh();
-        onClose();
-      },
-    }),
-  );
+  const attach = useMutation(trpc.vms.attachNic.mutationOptions({ onSuccess: closeAfterRefresh }));
   const option = options.data?.find((o) => o.l3Id === l3Id);
   // A stopped VM gets its VF at the next start, so only a running one needs a free VF now.
   const reason = !l3Id

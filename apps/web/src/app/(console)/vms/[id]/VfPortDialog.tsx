@@ -1,13 +1,14 @@
 "use client";
 
-import { useMutation, useQueryClient } from "@tanstack/react-query";
-import type { VmDetail, VmNicView } from "@virtfn/core";
+import { useMutation } from "@tanstack/react-query";
+import type { VmNicView } from "@virtfn/core";
 import { useId, useState } from "react";
 import { Dialog } from "~/components/Dialog";
 import { ErrorBox } from "~/components/ErrorBox";
 import { CheckboxField, Field } from "~/components/Field";
 import { dateTime, relativeTime } from "~/lib/format";
 import { useTRPC } from "~/trpc/react";
+import { useVmRefresh, type NicDialogProps } from "./nicDialog";
 
 type LinkState = "auto" | "enable" | "disable";
 
@@ -125,31 +126,15 @@ function VfPortStateTable({ port }: { port: NonNullable<VmNicView["vfPort"]> }) 
  * Link state and query_rss are the NIC owner's; trust only where the network allows it;
  * spoof checking is shown, greyed out with the policy that sets it.
  */
-export function VfPortDialog({
-  vm,
-  nic,
-  onClose,
-}: {
-  vm: VmDetail;
-  nic: VmNicView;
-  onClose: () => void;
-}) {
+export function VfPortDialog({ vm, nic, onClose }: NicDialogProps) {
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
+  const closeAfterRefresh = useVmRefresh(vm.id, onClose);
   const id = useId();
   const port = nic.vfPort;
   const [linkState, setLinkState] = useState<LinkState>(port?.requested.linkState ?? "auto");
   const [trust, setTrust] = useState(port?.requested.trust ?? false);
   const [queryRss, setQueryRss] = useState(port?.requested.queryRss ?? false);
-  const save = useMutation(
-    trpc.vms.setNicVfPort.mutationOptions({
-      onSuccess: () => {
-        void queryClient.invalidateQueries(trpc.vms.get.queryFilter({ vmId: vm.id }));
-        void queryClient.invalidateQueries(trpc.operations.list.pathFilter());
-        onClose();
-      },
-    }),
-  );
+  const save = useMutation(trpc.vms.setNicVfPort.mutationOptions({ onSuccess: closeAfterRefresh }));
   if (!port) return null;
   const trustReason = port.verdicts.trust.allowed ? null : port.verdicts.trust.reason;
   return (
