@@ -2,6 +2,7 @@
 
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { L2View } from "@virtfn/core";
+import dynamic from "next/dynamic";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
@@ -15,7 +16,6 @@ import { errorData } from "~/lib/errors";
 import { dateTime } from "~/lib/format";
 import { useTRPC } from "~/trpc/react";
 import { VfPortPolicyPanel } from "../../VfPortPolicyPanel";
-import { CreateL3Dialog } from "../../l3/CreateL3Dialog";
 import { VfAvailabilityPanel } from "../../VfAvailabilityPanel";
 import {
   Breadcrumb,
@@ -25,6 +25,11 @@ import {
   segmentLabel,
   SriovBadge,
 } from "../../shared";
+
+// The L3 form (react-hook-form, zod and the server's schema) loads when it is first opened.
+const CreateL3Dialog = dynamic(() =>
+  import("../../l3/CreateL3Dialog").then((m) => m.CreateL3Dialog),
+);
 
 export function L2DetailPage({ l2Id }: { l2Id: string }) {
   const trpc = useTRPC();
@@ -157,11 +162,9 @@ function L2Detail({ l2, refreshError }: { l2: L2View; refreshError: unknown }) {
 
       {isAdmin ? (
         <>
-          <CreateL3Dialog
-            open={creatingL3}
-            onClose={() => setCreatingL3(false)}
-            initialL2Id={l2.id}
-          />
+          {creatingL3 ? (
+            <CreateL3Dialog open onClose={() => setCreatingL3(false)} initialL2Id={l2.id} />
+          ) : null}
           <ConfirmDialog
             open={confirmDelete}
             title={`Delete L2 network ${l2.name}?`}
