@@ -26,12 +26,14 @@ import { useTRPC } from "~/trpc/react";
 import { ActionConfirm } from "~/components/ui/ActionConfirm";
 import { HostAllocationPanel } from "./HostAllocationPanel";
 import { PciDevicesPanel } from "./PciDevicesPanel";
-import { RestoreDialog, SplitDialog } from "./PfDialogs";
 import { PfCountersButton } from "./PfCounters";
 import { VfPoolsButton } from "./VfPools";
 
 // The form (react-hook-form, zod and the server's schema) loads when the dialog first opens.
 const EditHostDialog = dynamic(() => import("./EditHostDialog").then((m) => m.EditHostDialog));
+// Split and restore open from a PF's row; their forms and progress load with the first open.
+const SplitDialog = dynamic(() => import("./PfDialogs").then((m) => m.SplitDialog));
+const RestoreDialog = dynamic(() => import("./PfDialogs").then((m) => m.RestoreDialog));
 
 type Action = "reconnect" | "iommu" | "reboot" | "delete";
 
