@@ -60,8 +60,27 @@ const measured = routes
 
 console.log(`first-load JS, gzipped (level 9), ${measured.length} routes:`);
 for (const { route, kb } of measured) console.log(`  ${route.padEnd(28)} ${kb.toFixed(1)} kB`);
+// Where the bytes are: Next's own root files (React DOM, the router, Turbopack's runtime) load
+// on every page; the rest of the shared part is the root layout's client code (data layer,
+// error and not-found boundaries). Only the remainder belongs to a route.
+const kbOf = (chunks: string[]) => chunks.reduce((s, c) => s + sizeOf(c), 0) / 1024;
+const buildManifest = JSON.parse(
+  readFileSync(path.join(webDir, distDir, "build-manifest.json"), "utf8"),
+) as { rootMainFiles?: string[] };
+const nextRoot = (buildManifest.rootMainFiles ?? []).map((f) => path.join(distDir, f));
+const shared = routes
+  .map((r) => r.firstLoadChunkPaths)
+  .reduce(
+    (common, chunks) => common.filter((c) => chunks.includes(c)),
+    routes[0]?.firstLoadChunkPaths ?? [],
+  );
+console.log(`shared by every route: ${kbOf(shared).toFixed(1)} kB`);
+console.log(`  of which Next's root files: ${kbOf(nextRoot).toFixed(1)} kB`);
 const largest = measured[0];
 if (largest) {
+  const own = routes.find((r) => r.route === largest.route)?.firstLoadChunkPaths ?? [];
+  const extra = own.filter((c) => !shared.includes(c));
+  console.log(`${largest.route} beyond the shared part: ${kbOf(extra).toFixed(1)} kB`);
   console.log(`largest route: ${largest.route}`);
   console.log(ratio("largest first-load JS vs the 150 kB target", largest.kb, TARGET_KB, " kB"));
   const median = measured[Math.floor(measured.length / 2)];

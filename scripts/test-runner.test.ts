@@ -125,6 +125,22 @@ describe("the test runner's verdict (Playwright)", () => {
     const counts = await playwrightOn("only", { CI: "true" });
     expect(exitCodeFor(counts)).toBe(1);
   });
+
+  it("runs only the specs a filter names (npm test -- --e2e-only <spec>)", async () => {
+    const dir = folder("playwright-filter", {
+      "playwright.config.ts": `export default { testDir: ".", workers: 1, outputDir: "artifacts" };\n`,
+      "wanted.spec.ts": PLAYWRIGHT_SPECS.passing,
+      "other.spec.ts": PLAYWRIGHT_SPECS.failing,
+    });
+    const counts = await runPlaywright({
+      config: path.join(dir, "playwright.config.ts"),
+      cwd: dir,
+      testDir: dir,
+      output: path.join(dir, "report.json"),
+      filters: ["wanted"],
+    });
+    expect(counts).toMatchObject({ passed: 1, failed: 0, problems: [] });
+  });
 });
 
 describe("the e2e fixture every spec uses", () => {

@@ -86,6 +86,9 @@ async function runE2e(): Promise<Counts> {
       cwd: webDir,
       testDir: path.join(webDir, "e2e"),
       output: path.join(resultsDir, "e2e.json"),
+      // With --e2e-only the filters name specs (`npm test -- --e2e-only sriov`); with both
+      // suites they stay vitest's, and every spec runs.
+      filters: onlyE2e ? vitestFilters : [],
       env: {
         VIRTFN_WEB_URL: stack.webUrl,
         VIRTFN_E2E_SPARE_AGENT_URL: spare.url,
@@ -135,7 +138,8 @@ async function main(): Promise<Counts> {
         }),
       );
     }
-    if (!skipE2e && vitestFilters.length === 0) {
+    // Filters without --e2e-only pick vitest files, so the e2e specs sit that run out.
+    if (!skipE2e && (onlyE2e || vitestFilters.length === 0)) {
       try {
         addCounts(total, await runE2e());
       } catch (error) {

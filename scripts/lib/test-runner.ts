@@ -252,6 +252,8 @@ export interface PlaywrightRun {
   testDir: string;
   output: string;
   env?: NodeJS.ProcessEnv;
+  /** Spec file filters, as Playwright takes them (`sriov` runs e2e/sriov.spec.ts); none runs all. */
+  filters?: string[];
 }
 
 export async function runPlaywright(options: PlaywrightRun): Promise<Counts> {
@@ -266,6 +268,7 @@ export async function runPlaywright(options: PlaywrightRun): Promise<Counts> {
       options.config,
       "--reporter=list,json",
       ...(process.env.CI || options.env?.CI ? ["--forbid-only"] : []),
+      ...(options.filters ?? []),
     ],
     options.cwd,
     { ...options.env, PLAYWRIGHT_JSON_OUTPUT_NAME: options.output },

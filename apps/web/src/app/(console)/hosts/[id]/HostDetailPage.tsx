@@ -26,13 +26,15 @@ import { useTRPC } from "~/trpc/react";
 import { ActionConfirm, ReasonedButton } from "~/components/ui/ActionConfirm";
 import { HostAllocationPanel } from "./HostAllocationPanel";
 import { PciDevicesPanel } from "./PciDevicesPanel";
-import { RestoreDialog, SplitDialog } from "./PfDialogs";
 import styles from "./HostNicTable.module.css";
 import { PfCountersButton } from "./PfCounters";
 import { VfPoolsButton } from "./VfPools";
 
 // The form (react-hook-form, zod and the server's schema) loads when the dialog first opens.
 const EditHostDialog = dynamic(() => import("./EditHostDialog").then((m) => m.EditHostDialog));
+// Split and restore open from a PF's row; their forms and progress load with the first open.
+const SplitDialog = dynamic(() => import("./PfDialogs").then((m) => m.SplitDialog));
+const RestoreDialog = dynamic(() => import("./PfDialogs").then((m) => m.RestoreDialog));
 
 export function HostDetailPage({ hostId }: { hostId: string }) {
   const trpc = useTRPC();

@@ -2,6 +2,7 @@
 
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { L2View } from "@virtfn/core";
+import dynamic from "next/dynamic";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
@@ -15,10 +16,14 @@ import { errorData } from "~/lib/errors";
 import { dateTime } from "~/lib/format";
 import { useTRPC } from "~/trpc/react";
 import { VfPortPolicyPanel } from "../../VfPortPolicyPanel";
-import { CreateL3Dialog } from "../../l3/CreateL3Dialog";
 import { SriovSwitchPanel } from "../../SriovSwitchPanel";
 import { VfAvailabilityPanel } from "../../VfAvailabilityPanel";
 import { Breadcrumb, l2TypeLabel, NotFound, refusal, segmentLabel, SriovBadge } from "../../shared";
+
+// The L3 form (react-hook-form, zod and the server's schema) loads when it is first opened.
+const CreateL3Dialog = dynamic(() =>
+  import("../../l3/CreateL3Dialog").then((m) => m.CreateL3Dialog),
+);
 
 export function L2DetailPage({ l2Id }: { l2Id: string }) {
   const trpc = useTRPC();
@@ -163,12 +168,8 @@ function L2Detail({ l2, refreshError }: { l2: L2View; refreshError: unknown }) {
         <L3sOfL2 l2={l2} onCreate={isAdmin ? () => setCreatingL3(true) : undefined} />
       </section>
 
-      {isAdmin ? (
-        <CreateL3Dialog
-          open={creatingL3}
-          onClose={() => setCreatingL3(false)}
-          initialL2Id={l2.id}
-        />
+      {isAdmin && creatingL3 ? (
+        <CreateL3Dialog open onClose={() => setCreatingL3(false)} initialL2Id={l2.id} />
       ) : null}
     </>
   );
