@@ -43,9 +43,19 @@ export function SriovSwitchPanel({
         SR-IOV <SriovBadge enabled={enabled} />
       </h2>
       <p className="muted small">{description}</p>
+      {/* The refusal of the one button shown, under the words, as the panel reads top down. */}
       {!enabled && !enable.allowed ? (
         <p className="hint disabled-reason" data-testid={`${idPrefix}-sriov-reason`}>
           {enable.reason}
+        </p>
+      ) : null}
+      {enabled && !verdicts.disableSriov.allowed ? (
+        <p
+          className="hint disabled-reason"
+          id={`${idPrefix}-sriov-off-reason`}
+          data-testid={`${idPrefix}-sriov-off-reason`}
+        >
+          {verdicts.disableSriov.reason}
         </p>
       ) : null}
       {isAdmin ? (
@@ -55,7 +65,7 @@ export function SriovSwitchPanel({
               label="Turn SR-IOV off"
               disabledReason={refusal(verdicts.disableSriov)}
               testId={`${idPrefix}-sriov-off`}
-              reasonId={`${idPrefix}-sriov-off-reason`}
+              reasonElsewhere={`${idPrefix}-sriov-off-reason`}
               title={`Turn SR-IOV off on ${name}?`}
               body={offConsequence}
               confirmLabel="Turn SR-IOV off"

@@ -67,34 +67,39 @@ export function PciDevicesPanel({ hostId }: { hostId: string }) {
               cell: (d) => <Availability device={d} />,
             },
             { key: "vms", header: "VMs", cell: (d) => <VmLinks vms={d.assignedTo} /> },
+            // A plain column, not DataTable's row actions: the refusal under the button wraps.
+            ...(isAdmin
+              ? [
+                  {
+                    key: "assignable",
+                    header: "",
+                    cell: (d: HostPciDeviceRow) => {
+                      const verdict = d.assignable ? d.verdicts.unmark : d.verdicts.mark;
+                      return (
+                        <>
+                          <Button
+                            size="sm"
+                            data-testid={d.assignable ? "pci-unmark" : "pci-mark"}
+                            disabled={!verdict.allowed || setAssignable.isPending}
+                            title={verdict.reason ?? undefined}
+                            onClick={() =>
+                              setAssignable.mutate({ pciDeviceId: d.id, assignable: !d.assignable })
+                            }
+                          >
+                            {d.assignable ? "Unmark" : "Mark assignable"}
+                          </Button>
+                          {!verdict.allowed && verdict.code ? (
+                            <div className="sub-inline muted small" data-testid="pci-verdict">
+                              {verdict.reason}
+                            </div>
+                          ) : null}
+                        </>
+                      );
+                    },
+                  },
+                ]
+              : []),
           ]}
-          rowActions={
-            isAdmin
-              ? (d) => {
-                  const verdict = d.assignable ? d.verdicts.unmark : d.verdicts.mark;
-                  return (
-                    <>
-                      <Button
-                        size="sm"
-                        data-testid={d.assignable ? "pci-unmark" : "pci-mark"}
-                        disabled={!verdict.allowed || setAssignable.isPending}
-                        title={verdict.reason ?? undefined}
-                        onClick={() =>
-                          setAssignable.mutate({ pciDeviceId: d.id, assignable: !d.assignable })
-                        }
-                      >
-                        {d.assignable ? "Unmark" : "Mark assignable"}
-                      </Button>
-                      {!verdict.allowed && verdict.code ? (
-                        <div className="sub-inline muted small" data-testid="pci-verdict">
-                          {verdict.reason}
-                        </div>
-                      ) : null}
-                    </>
-                  );
-                }
-              : undefined
-          }
         />
       )}
     </section>

@@ -16,6 +16,7 @@ import { errorData } from "~/lib/errors";
 import { dateTime } from "~/lib/format";
 import { useTRPC } from "~/trpc/react";
 import { VfPortPolicyPanel } from "../../VfPortPolicyPanel";
+import styles from "../../NetworkDetail.module.css";
 import { SriovSwitchPanel } from "../../SriovSwitchPanel";
 import { VfAvailabilityPanel } from "../../VfAvailabilityPanel";
 import { Breadcrumb, l2TypeLabel, NotFound, refusal, segmentLabel, SriovBadge } from "../../shared";
@@ -87,7 +88,11 @@ function L2Detail({ l2, refreshError }: { l2: L2View; refreshError: unknown }) {
         </div>
         {isAdmin ? (
           <div className="actions-wrap">
-            <div className="actions" role="group" aria-label="L2 network actions">
+            <div
+              className={`actions ${styles.headerActions}`}
+              role="group"
+              aria-label="L2 network actions"
+            >
               <button type="button" className="btn" onClick={() => setCreatingL3(true)}>
                 Create L3 network
               </button>

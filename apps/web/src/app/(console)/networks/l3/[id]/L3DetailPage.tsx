@@ -15,6 +15,7 @@ import { DataTable } from "~/components/ui/DataTable";
 import { DetailGate, isNotFound } from "~/components/ui/DetailGate";
 import { useTRPC } from "~/trpc/react";
 import { Breadcrumb, refusal, segmentLabel, SriovBadge } from "../../shared";
+import styles from "../../NetworkDetail.module.css";
 import { SriovSwitchPanel } from "../../SriovSwitchPanel";
 import { IpRangeRow, newRange, rangeInput } from "../IpRangeFields";
 import { L3MigratablePanel } from "./L3MigratablePanel";
@@ -69,7 +70,11 @@ function L3Detail({ l3, refreshError }: { l3: L3View; refreshError: unknown }) {
         </div>
         {isAdmin ? (
           <div className="actions-wrap">
-            <div className="actions" role="group" aria-label="L3 network actions">
+            <div
+              className={`actions ${styles.headerActions}`}
+              role="group"
+              aria-label="L3 network actions"
+            >
               <ActionConfirm
                 label="Delete L3"
                 disabledReason={refusal(l3.actions.delete)}
