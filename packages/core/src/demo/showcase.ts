@@ -1,6 +1,7 @@
 import type { Db } from "@virtfn/db";
 import { createVfPool } from "../sriov/pools";
 import type { Actor } from "../shared/actor";
+import { ErrorCode, isDomainError } from "../shared/errors";
 import { createVm } from "../vms/commands";
 import { setNicVfPort } from "../vms/vf-ports";
 import { DEMO_SRIOV } from "./networks";
@@ -60,6 +61,9 @@ export async function seedDemoShowcase(db: Db): Promise<boolean> {
       range: DEMO_SHOWCASE.pool.range,
       l2Ids: [l3.l2Id],
       projectIds: [projectId],
+    }).catch((error: unknown) => {
+      // An older data folder whose VMs hold those VFs elsewhere: the demo goes on without it.
+      if (!isDomainError(error) || error.code !== ErrorCode.VF_POOL_HELD_OUTSIDE) throw error;
     });
   }
   if (await db.vm.findFirst({ where: { name: DEMO_SHOWCASE.vm, projectId } })) return true;
