@@ -1,6 +1,15 @@
 import type { Browser } from "@playwright/test";
 import { expect, test, watchContext } from "./fixtures";
-import { ADMIN, api, createVfVm, ensureSplit, login, seeded, sriovNetwork } from "./helpers";
+import {
+  ADMIN,
+  api,
+  createVfVm,
+  ensureSplit,
+  login,
+  seeded,
+  sriovNetwork,
+  unique,
+} from "./helpers";
 
 // Issues 16 and 17 on the VM page and the L3 page: the VF port dialog (the tenant's link state,
 // trust greyed out with the policy's reason until the admin allows it, desired against observed)
