@@ -371,16 +371,12 @@ describe("VF counts computed by SQL", () => {
     expect(overview.pfCount).toBe(HOSTS * 4);
     expect(overview.pfCountExact).toBe(true);
     // The splittable PFs of the first hosts by name, each host's by name, a page of them.
-    const byName = <T extends { name: string | null }>(a: T, b: T) =>
-      (a.name ?? "") < (b.name ?? "") ? -1 : 1;
-    const inOrder = [...hosts]
-      .sort(byName)
-      .flatMap((host) =>
-        host.physicalNics
-          .filter((pf) => pf.virtualizationState !== "NotVirtualizable")
-          .sort(byName),
-      )
-      .map((pf) => pf.id);
+    const splittablePfs = await db.physicalNic.findMany({
+      where: { virtualizationState: { not: "NotVirtualizable" } },
+      select: { id: true, name: true, host: { select: { name: true } } },
+    });
+    const key = (pf: (typeof splittablePfs)[number]) => `${pf.host.name}/${pf.name ?? ""}`;
+    const inOrder = splittablePfs.sort((a, b) => (key(a) < key(b) ? -1 : 1)).map((pf) => pf.id);
     expect(overview.pfs.map((pf) => pf.pfId)).toEqual(inOrder);
     const { zoneId } = await db.cluster.findFirstOrThrow();
     for (const input of [{ limit: 7 }, { limit: 7, zoneId }]) {
