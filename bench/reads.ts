@@ -158,8 +158,13 @@ const allPaths: Array<[string, (f: Fleet) => Promise<unknown>]> = [
   ["host detail (NICs, VF counts)", (f) => getHost(f.db, f.admin, f.hostId)],
   ["L2 list", (f) => listL2Networks(f.db, f.admin, { limit: 25 })],
   ["L3 list", (f) => listL3Networks(f.db, f.admin, { limit: 25 })],
-  ["VF availability of an L3", (f) => vfAvailability(f.db, f.admin, { l3Id: f.l3Id })],
-  ["VF availability of an L2", (f) => l2VfAvailability(f.db, f.admin, { l2Id: f.l2Id })],
+  // A page of 100 hosts at both sizes (the small fleet has 100): with the default page of 200,
+  // the large fleet's answer would be twice the small one's and the ratio would measure that.
+  ["VF availability of an L3", (f) => vfAvailability(f.db, f.admin, { l3Id: f.l3Id, limit: 100 })],
+  [
+    "VF availability of an L2",
+    (f) => l2VfAvailability(f.db, f.admin, { l2Id: f.l2Id, limit: 100 }),
+  ],
   ["vm-create-options", (f) => vmCreateOptions(f.db, f.tenant, { projectId: f.projectId })],
   ["SR-IOV overview", (f) => sriovOverview(f.db, f.admin, {})],
   ["VMs: admin, first page", (f) => listVms(f.db, f.admin, { limit: 25 })],

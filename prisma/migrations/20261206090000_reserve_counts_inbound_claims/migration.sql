@@ -108,3 +108,6 @@ RETURNS jsonb LANGUAGE sql VOLATILE AS $fn$
          END
   FROM verdict v
 $fn$;
+
+-- Those sums read a host's inbound runs: by index, not by reading every run ever made.
+CREATE INDEX "MigrationRun_targetHostId_phase_idx" ON "MigrationRun"("targetHostId", "phase");
