@@ -43,7 +43,10 @@ describe("SR-IOV split, restore and reboot convergence through the worker and si
       .getSingleMetric("virtfn_agent_request_duration_seconds")
       ?.get();
     const count = metric?.values.find(
-      (value) => value.metricName?.endsWith("_count") === true && value.labels.route === route,
+      (value) =>
+        "metricName" in value &&
+        String(value.metricName).endsWith("_count") &&
+        value.labels.route === route,
     );
     return count?.value ?? 0;
   }
