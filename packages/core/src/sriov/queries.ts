@@ -296,6 +296,12 @@ async function splittablePfCount(db: Db, zoneId: string | null, take: number): P
   return row.n;
 }
 
+/** Async, so that a failure is a rejection Promise.all sees, never a throw while its list is built
+ * (that would leave the queries already started with rejections no one handles). */
+async function l2NetworksIn(db: Db, zoneId: string | null) {
+  return db.l2Network.findMany({ where: zoneId ? { zoneId } : {}, orderBy: { name: "asc" } });
+}
+
 /** VF usage per PF and per L2: the data behind the SR-IOV dashboard chart. */
 export async function sriovOverview(
   db: Db,
@@ -307,7 +313,7 @@ export async function sriovOverview(
   const [firstPfs, pfCount, l2Rows] = await Promise.all([
     firstSplittablePfs(db, zoneId ?? null, limit),
     cappedCount((take) => splittablePfCount(db, zoneId ?? null, take)),
-    db.l2Network.findMany({ where: zoneId ? { zoneId } : {}, orderBy: { name: "asc" } }),
+    l2NetworksIn(db, zoneId ?? null),
   ]);
   const hosts = await db.host.findMany({
     where: { id: { in: [...new Set(firstPfs.map((row) => row.hostId))] } },
