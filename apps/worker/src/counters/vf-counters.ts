@@ -19,7 +19,10 @@ export interface VfCounterCollectorOptions {
 }
 
 export interface VfCounterCollector {
-  /** Collects every due host once, now (tests); resolves with the number of hosts read. */
+  /**
+   * Collects every due host once (tests), after the sweep in flight if there is one; resolves
+   * with the number of hosts read.
+   */
   runOnce(): Promise<number>;
   stop(): Promise<void>;
 }
@@ -45,7 +48,7 @@ export function startVfCounterCollector(options: VfCounterCollectorOptions): VfC
     }
   }
 
-  async function runOnce(): Promise<number> {
+  async function sweep(): Promise<number> {
     // Each host once per sweep, even when a zero period makes it due again at once.
     const done: string[] = [];
     for (;;) {
@@ -60,19 +63,30 @@ export function startVfCounterCollector(options: VfCounterCollectorOptions): VfC
     }
   }
 
-  let running: Promise<unknown> | null = null;
+  // One sweep at a time, whoever asks (the timer or a caller of runOnce): two sweeps at once
+  // would read a host twice in a period when a short period makes it due again mid-sweep, and
+  // double the agent calls of a slow fleet. A caller that comes while one runs gets a sweep of
+  // its own once that one ends (the running one may have claimed its hosts before the caller's
+  // change); the timer skips its tick instead, the next tick comes soon enough.
+  let tail: Promise<unknown> = Promise.resolve();
+  let sweepsQueued = 0;
+  function runOnce(): Promise<number> {
+    sweepsQueued += 1;
+    const next = tail.then(sweep).finally(() => {
+      sweepsQueued -= 1;
+    });
+    tail = next.catch(() => undefined);
+    return next;
+  }
+
   const timer =
     options.periodMs > 0
       ? setInterval(
           () => {
-            if (running) return;
-            running = runOnce()
-              .catch((error: unknown) =>
-                log(`vf counters: ${error instanceof Error ? error.message : String(error)}`),
-              )
-              .finally(() => {
-                running = null;
-              });
+            if (sweepsQueued > 0) return;
+            runOnce().catch((error: unknown) =>
+              log(`vf counters: ${error instanceof Error ? error.message : String(error)}`),
+            );
           },
           Math.min(1000, Math.max(50, Math.floor(options.periodMs / 10))),
         )
@@ -82,7 +96,7 @@ export function startVfCounterCollector(options: VfCounterCollectorOptions): VfC
     runOnce,
     async stop() {
       if (timer) clearInterval(timer);
-      await running;
+      await tail;
     },
   };
 }
