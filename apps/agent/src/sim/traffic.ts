@@ -32,8 +32,11 @@ function shapeOf(pci: string) {
     txOverRx: 0.2 + unit(1) * 1.6,
     /** Average frame: 200 to 1,400 bytes. */
     frameBytes: 200 + Math.round(unit(2) * 1200),
-    /** Seconds per load swing and where in it the VF starts. */
-    periodS: 60 + unit(3) * 240,
+    /**
+     * Seconds per load swing (5 to 20 minutes) and where in it the VF starts. Many samples per
+     * swing at the workers' 30 s period: a swing near that period would draw as a zigzag.
+     */
+    periodS: 300 + unit(3) * 900,
     phase: unit(4) * 2 * Math.PI,
     /** Up to 1 in 10,000 frames dropped. */
     dropRatio: unit(5) * 1e-4,
@@ -50,7 +53,7 @@ export class SimTraffic {
   private lastReadAt: number | null = null;
 
   constructor(
-    private readonly hypervisor: Hypervisor,
+    private readonly hypervisor: Pick<Hypervisor, "list">,
     private readonly clock: Clock,
   ) {}
 
