@@ -4,8 +4,9 @@
 --   * a run with VF NICs (MigrationRun) claims its VM's vCPUs and memory on targetHostId, on
 --     targetNumaNode when it is node-bound, in phases Claimed and Unplugged (from Migrated on the
 --     VM's host is the destination, a rollback ends the claim).
---   * a run without VF NICs has no MigrationRun: its vm.migrate operation claims them (no node)
---     while it is Pending or Running.
+--   * a run without VF NICs has no MigrationRun: its vm.migrate operation, created under the
+--     destination's lock (migrate.ts liveTarget), claims them (no node) while it is Pending or
+--     Running. Once it ends the VM is on the destination, or (failed, cancelled) on its source.
 -- STABLE, not strict, one SELECT, no SET: Postgres inlines it into the query that calls it, so it
 -- plans as if written there (no function scan, the same indexes as before, pgbench on the
 -- placement bench fleet: the same CPU per reservation).
