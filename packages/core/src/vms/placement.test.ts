@@ -5,7 +5,10 @@ import {
   pickHost,
   placementError,
   reservationCalls,
+  reserveSql,
+  reserveStatement,
   tryOrder,
+  type ReservationCall,
   type CreateDemand,
 } from "./placement";
 import type { PlacementHost } from "./scheduler";
@@ -201,5 +204,46 @@ describe("NUMA placement (the judge)", () => {
     );
     expect(error.code).toBe("NO_NUMA_NODE_AVAILABLE");
     expect(error.message).toContain("n: no NUMA node with 3 free VF(s)");
+  });
+});
+
+describe("reserveOnHost's statement, kept per call shape", () => {
+  const network = (l2Id: string, vfs: number) => ({
+    l2Id,
+    l3Name: `l3-${l2Id}`,
+    physicalInterface: "em1",
+    clusterIds: new Set(["c1"]),
+    vfs,
+  });
+  const call = (l2Id: string, pfIds: string[], numaNode?: number | null): ReservationCall => ({
+    network: network(l2Id, 1),
+    pfIds,
+    want: pfIds.length,
+    numaNode,
+  });
+  // Every shape reserveOnHost sends: no VF network, one or two, anywhere or on a node, with and
+  // without a project. Each twice with other values, so a value left over from the first build
+  // (the parts are cached by shape) would show.
+  const shapes: Array<{ demand: CreateDemand; calls: (round: number) => ReservationCall[] }> = [
+    { demand, calls: () => [{ network: null, pfIds: [], want: 0 }] },
+    { demand, calls: (r) => [call(`l2-${r}`, [`pf-${r}`])] },
+    { demand: { ...demand, projectId: "p1" }, calls: (r) => [call(`l2-${r}`, [`pf-${r}`], r)] },
+    {
+      demand: { ...demand, vcpus: 3, memoryMiB: 4096, projectId: "p2" },
+      calls: (r) => [call("a", [`pf-${r}`, "pf-x"], r), call("b", ["pf-x", `pf-y-${r}`], r)],
+    },
+    { demand, calls: (r) => [call("a", [`pf-${r}`]), call("b", [`pf-${r}`], null)] },
+  ];
+
+  it("has the text and the values the statement built from its fragments has", () => {
+    for (const { demand: wanted, calls } of shapes) {
+      for (const round of [1, 2]) {
+        const onHost = host(`h${round}`);
+        const built = reserveSql(onHost, wanted, calls(round));
+        const cached = reserveStatement(onHost, wanted, calls(round));
+        expect(cached.text).toBe(built.text);
+        expect(cached.values).toEqual(built.values);
+      }
+    }
   });
 });

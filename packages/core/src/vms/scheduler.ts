@@ -156,28 +156,11 @@ const uuids = (ids: string[]) => Prisma.join(ids.map((id) => Prisma.sql`${id}::u
 const occupying = Prisma.join(OCCUPYING_STATES.map((state) => Prisma.sql`${state}::"VmState"`));
 
 /**
- * Phases of a live migration (vms/migrate-run.ts) whose VM still runs on its source: its vCPUs
- * and memory are claimed on the destination too, with its VFs, in the request's transaction
- * (all or nothing). From Migrated on the VM's host is the destination; a rollback ends the claim.
+ * Inbound claims (a live migration's claim on its destination: vCPUs and memory, and a node for
+ * a node-bound run) are one SQL definition, virtfn_inbound_claims (migration
+ * 20261207010000_inbound_claims_one_definition), which the locked re-check (virtfn_reserve_locked,
+ * virtfn_reserve_numa) uses too: the snapshot and the re-check cannot count differently.
  */
-export const INBOUND_MIGRATION_PHASES = ["Claimed", "Unplugged"] as const;
-const inboundPhases = Prisma.join(
-  INBOUND_MIGRATION_PHASES.map((phase) => Prisma.sql`${phase}::"MigrationPhase"`),
-);
-
-/**
- * The VMs a live migration without VF NICs is moving to host `h`: its vm.migrate operation,
- * created in the request's transaction under the destination's lock (migrate.ts liveTarget),
- * claims the VM's vCPUs and memory there until it ends, whether it succeeded (the VM is there
- * now), failed or was cancelled (its rollback leaves the VM on the source). Runs with VF NICs
- * claim through their MigrationRun instead.
- */
-const plainMigrationsInbound = Prisma.sql`
-  SELECT op."targetId" FROM "Operation" op
-  WHERE op.kind = 'vm.migrate' AND op.status IN ('Pending', 'Running')
-    AND op.input->>'fromState' = 'Running' AND op.input->>'targetHostId' = h.id::text
-    AND NOT EXISTS (SELECT 1 FROM "MigrationRun" r WHERE r."operationId" = op.id)`;
-
 /**
  * The facts rankHosts needs, for hosts in the given clusters (or these hosts). Two queries that
  * count and sum in SQL: the cost grows with hosts and PFs, not with the VMs and VFs they hold.
@@ -216,9 +199,8 @@ export async function placementHosts(
                      AND p.state IN (${occupying})
                    UNION
                    -- A live migration's destination node, claimed with its VFs (migrate.ts).
-                   SELECT r."vmId" FROM "MigrationRun" r
-                   WHERE r."targetHostId" = h.id AND r."targetNumaNode" = (n->>'id')::int
-                     AND r.phase IN (${inboundPhases}))
+                   SELECT c."vmId" FROM virtfn_inbound_claims(h.id) c
+                   WHERE c."numaNode" = (n->>'id')::int)
                ) nu ON true) END AS "numaNodes"
       FROM "Host" h
       LEFT JOIN LATERAL (
@@ -229,12 +211,8 @@ export async function placementHosts(
         WHERE v.id IN (
           SELECT p.id FROM "Vm" p WHERE p."hostId" = h.id AND p.state IN (${occupying})
           UNION
-          -- A live migration's destination: claimed with its VFs, until the VM is there.
-          SELECT r."vmId" FROM "MigrationRun" r
-          WHERE r."targetHostId" = h.id AND r.phase IN (${inboundPhases})
-          UNION
-          -- One without VF NICs (no run): claimed by its operation row, until it ends.
-          SELECT plain."targetId"::uuid FROM (${plainMigrationsInbound}) plain)
+          -- Live migrations heading here, with or without VF NICs, until the VM is there.
+          SELECT c."vmId" FROM virtfn_inbound_claims(h.id) c)
       ) u ON true
       WHERE ${filter}
       ORDER BY h.name`;
