@@ -27,10 +27,8 @@ $fn$;
 CREATE INDEX "Operation_inbound_migration_idx" ON "Operation" ((input->>'targetHostId'))
   WHERE kind = 'vm.migrate' AND status IN ('Pending', 'Running');
 
--- The two reservation functions, now counting inbound claims through virtfn_inbound_claims, and
--- skipping a sum when the call asks for no vCPUs and no memory: such a call cannot overcommit
--- the host (or node), so what is used there does not decide anything. Otherwise unchanged (see
--- 20261206090000_reserve_counts_inbound_claims). No semicolon inside (see placement_reserve).
+-- The two reservation functions, now counting inbound claims through virtfn_inbound_claims.
+-- Otherwise unchanged (see 20261206090000_reserve_counts_inbound_claims). No semicolon inside (see placement_reserve).
 CREATE OR REPLACE FUNCTION virtfn_reserve_locked(
   p_host uuid, p_pfs uuid[], p_vcpus int, p_memory int, p_want int, p_l2 uuid, p_project uuid)
 RETURNS jsonb LANGUAGE sql VOLATILE SET plan_cache_mode = force_generic_plan AS $fn$
@@ -42,8 +40,7 @@ RETURNS jsonb LANGUAGE sql VOLATILE SET plan_cache_mode = force_generic_plan AS 
     LEFT JOIN LATERAL (
       SELECT sum(o.vcpus) AS vcpus, sum(o."memoryMiB") AS memory
       FROM "Vm" v JOIN "InstanceOffering" o ON o.id = v."offeringId"
-      -- In the WHERE, not the join condition: a one-time filter, so the sum is not even run.
-      WHERE (p_vcpus > 0 OR p_memory > 0) AND v.id IN (
+      WHERE v.id IN (
         SELECT p.id FROM "Vm" p
         WHERE p."hostId" = h.id
           AND p.state IN ('Creating', 'Starting', 'Running', 'Stopping', 'Rebooting', 'Migrating', 'Deleting')
@@ -62,8 +59,7 @@ RETURNS jsonb LANGUAGE sql VOLATILE SET plan_cache_mode = force_generic_plan AS 
              WHEN host.id IS NULL THEN 'gone'
              WHEN host.conn <> 'Connected' THEN 'disconnected'
              WHEN p_want > 0 AND NOT host.iommu THEN 'iommu'
-             WHEN (p_vcpus > 0 OR p_memory > 0)
-                  AND (host.used_vcpus + p_vcpus > host.cpu OR host.used_memory + p_memory > host.memory)
+             WHEN host.used_vcpus + p_vcpus > host.cpu OR host.used_memory + p_memory > host.memory
                THEN 'capacity'
              WHEN p_want > 0 AND cardinality(usable.ids) = 0 THEN 'pfBusy'
            END AS refusal,
@@ -103,7 +99,7 @@ RETURNS jsonb LANGUAGE sql VOLATILE SET plan_cache_mode = force_generic_plan AS 
   ), used AS (
     SELECT COALESCE(sum(o.vcpus), 0)::int AS vcpus, COALESCE(sum(o."memoryMiB"), 0)::int AS memory
     FROM "Vm" v JOIN "InstanceOffering" o ON o.id = v."offeringId"
-    WHERE (p_vcpus > 0 OR p_memory > 0) AND v.id IN (
+    WHERE v.id IN (
       SELECT p.id FROM "Vm" p
       WHERE p."hostId" = p_host AND p."numaNode" = p_node
         AND p.state IN ('Creating', 'Starting', 'Running', 'Stopping', 'Rebooting', 'Migrating', 'Deleting')
@@ -112,8 +108,7 @@ RETURNS jsonb LANGUAGE sql VOLATILE SET plan_cache_mode = force_generic_plan AS 
   ), verdict AS (
     SELECT node.cpu, node.memory, used.vcpus AS used_vcpus, used.memory AS used_memory,
            node.cpu IS NULL
-             OR ((p_vcpus > 0 OR p_memory > 0)
-                 AND (used.vcpus + p_vcpus > node.cpu OR used.memory + p_memory > node.memory)) AS short
+             OR used.vcpus + p_vcpus > node.cpu OR used.memory + p_memory > node.memory AS short
     FROM used LEFT JOIN node ON true
   )
   SELECT CASE
