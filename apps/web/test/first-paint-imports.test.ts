@@ -19,11 +19,7 @@ const formLibraries = ["zod", "react-hook-form", "@hookform/resolvers", "@virtfn
  * entry is a known cost to remove, not a licence: the test fails when a page not listed here
  * gains one, and when a listed page loses it (so the list shrinks with the fix).
  */
-const knownFirstPaintForms: Record<string, string> = {
-  // The "Add a range" row and newRange/rangeInput share a module with the react-hook-form
-  // field array of the create form; splitting IpRangeFields.tsx takes it off this page.
-  "(console)/networks/l3/[id]/page.tsx": "react-hook-form",
-};
+const knownFirstPaintForms: Record<string, string> = {};
 
 function resolveSource(spec: string, from: string): string | null {
   const base = spec.startsWith("~/") ? join(webSrc, spec.slice(2)) : resolve(dirname(from), spec);
