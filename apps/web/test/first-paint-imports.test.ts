@@ -19,11 +19,7 @@ const formLibraries = ["zod", "react-hook-form", "@hookform/resolvers", "@virtfn
  * entry is a known cost to remove, not a licence: the test fails when a page not listed here
  * gains one, and when a listed page loses it (so the list shrinks with the fix).
  */
-const knownFirstPaintForms: Record<string, string> = {
-  // The "Add a range" row and newRange/rangeInput share a module with the react-hook-form
-  // field array of the create form; splitting IpRangeFields.tsx takes it off this page.
-  "(console)/networks/l3/[id]/page.tsx": "react-hook-form",
-};
+const knownFirstPaintForms: Record<string, string> = {};
 
 function resolveSource(spec: string, from: string): string | null {
   const base = spec.startsWith("~/") ? join(webSrc, spec.slice(2)) : resolve(dirname(from), spec);
@@ -94,5 +90,49 @@ describe("first paint of each page", () => {
     expect(unexpected.map((p) => `${p.page}: ${p.forms.join(", ")}`)).toEqual([]);
     for (const [page, lib] of Object.entries(knownFirstPaintForms))
       expect(found.find((p) => p.page === page)?.first, page).toBe(lib);
+  });
+});
+
+/**
+ * The client data layer (react-query and the tRPC client, ~22 kB gzipped). A page that fetches in
+ * the browser loads it with itself, by rendering TRPCReactProvider in its page.tsx; a layout or
+ * the root error pages would put it in every page's first load, server-rendered ones included.
+ */
+const dataLayer = [
+  "@tanstack/react-query",
+  "@trpc/client",
+  "@trpc/tanstack-react-query",
+  "superjson",
+];
+
+/** Pages rendered by the server from core, with no client data layer on first paint. */
+const serverRenderedPages = ["(console)/audit/page.tsx"];
+
+describe("the client data layer on first paint", () => {
+  const entries = [...pages(appDir), join(appDir, "error.tsx"), join(appDir, "not-found.tsx")];
+  const reaching = entries.map((file) => {
+    const reached = firstPaintPackages(file);
+    return {
+      entry: relative(appDir, file),
+      source: readFileSync(file, "utf8"),
+      dataLayer: dataLayer
+        .filter((lib) => reached.has(lib))
+        .map((lib) => `${lib} (imported by ${reached.get(lib)})`),
+    };
+  });
+
+  it("is in no layout, no root error page and no server-rendered page", () => {
+    const shared = reaching.filter(
+      (e) => !e.entry.endsWith("page.tsx") || serverRenderedPages.includes(e.entry),
+    );
+    expect(shared.length).toBeGreaterThan(serverRenderedPages.length);
+    expect(shared.flatMap((e) => e.dataLayer.map((lib) => `${e.entry}: ${lib}`))).toEqual([]);
+  });
+
+  it("comes with TRPCReactProvider on every page that uses it", () => {
+    const bare = reaching.filter(
+      (e) => e.dataLayer.length && !e.source.includes("<TRPCReactProvider>"),
+    );
+    expect(bare.map((e) => `${e.entry}: ${e.dataLayer.join(", ")}`)).toEqual([]);
   });
 });

@@ -1,6 +1,5 @@
 import type { Metadata, Viewport } from "next";
 import { headers } from "next/headers";
-import { TRPCReactProvider } from "~/trpc/react";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -14,11 +13,11 @@ export default async function RootLayout({ children }: { children: React.ReactNo
   // Reading the request makes every page render per request, so each gets its own CSP nonce
   // (see src/proxy.ts); Next.js puts the nonce on its scripts itself.
   await headers();
+  // No client data layer here: pages that fetch in the browser render TRPCReactProvider
+  // themselves (see src/trpc/react.tsx), so a server-rendered page paints without it.
   return (
     <html lang="en">
-      <body>
-        <TRPCReactProvider>{children}</TRPCReactProvider>
-      </body>
+      <body>{children}</body>
     </html>
   );
 }

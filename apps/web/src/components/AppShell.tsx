@@ -1,29 +1,34 @@
 "use client";
 
-import { useMutation, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
-import { useTRPC } from "~/trpc/react";
 import { homeFor, navFor } from "./nav";
 import { SessionProvider, type SessionUser } from "./session";
 import { Button } from "~/components/ui/Button";
 
 export function AppShell({ user, children }: { user: SessionUser; children: React.ReactNode }) {
-  const trpc = useTRPC();
   const router = useRouter();
   const pathname = usePathname();
-  const queryClient = useQueryClient();
   const [menuOpen, setMenuOpen] = useState(false);
-  const logout = useMutation(
-    trpc.auth.logout.mutationOptions({
-      onSettled: () => {
-        queryClient.clear();
+  const [signingOut, setSigningOut] = useState(false);
+  // The shell is on every page: the tRPC client loads on click, not with the first paint.
+  const signOut = () => {
+    setSigningOut(true);
+    void import("~/trpc/logout")
+      .then(({ signOut: endSession }) => endSession())
+      .catch(() => undefined)
+      .finally(() => {
         router.replace("/login");
         router.refresh();
-      },
-    }),
-  );
+      });
+  };
+
+  // Fetch the sign-out code once the page has painted, so that a click does not wait for it
+  // behind the navigation's prefetches (it brings the data layer a server-rendered page lacks).
+  useEffect(() => {
+    void import("~/trpc/logout");
+  }, []);
 
   // Close the narrow-screen menu after navigating.
   useEffect(() => setMenuOpen(false), [pathname]);
@@ -51,13 +56,8 @@ export function AppShell({ user, children }: { user: SessionUser; children: Reac
             <span className="user-name">{user.username}</span>
             <span className={`role role-${user.role.toLowerCase()}`}>{user.role}</span>
           </span>
-          <Button
-            variant="ghost"
-            size="sm"
-            onClick={() => logout.mutate()}
-            disabled={logout.isPending}
-          >
-            {logout.isPending ? "Signing out…" : "Sign out"}
+          <Button variant="ghost" size="sm" onClick={signOut} disabled={signingOut}>
+            {signingOut ? "Signing out…" : "Sign out"}
           </Button>
         </header>
         <nav id="main-nav" className={`nav ${menuOpen ? "nav-open" : ""}`} aria-label="Main">

@@ -13,7 +13,7 @@ import {
   type Actor,
 } from "@virtfn/core";
 import type { Db } from "@virtfn/db";
-import superjson from "superjson";
+import { dateTransformer } from "~/trpc/transformer";
 import { getDb } from "./db";
 import {
   asDomainError,
@@ -120,7 +120,7 @@ export async function createContext(opts: CreateContextOptions): Promise<Context
 // Procedures may carry their REST route in their meta (rest/route.ts).
 const builder = initTRPC.context<Context>().meta<ProcedureMeta>();
 const t = builder.create({
-  transformer: superjson,
+  transformer: dateTransformer,
   errorFormatter({ shape, error, ctx }) {
     const cause = error.cause;
     const domain = asDomainError(cause);

@@ -1,6 +1,6 @@
 import { defaultShouldDehydrateQuery, QueryClient } from "@tanstack/react-query";
 import { TRPCClientError } from "@trpc/client";
-import superjson from "superjson";
+import { deserialize, serialize } from "./transformer";
 
 /** Client errors (4xx) are answers, not glitches: retrying them only delays the message. */
 function shouldRetry(failureCount: number, error: unknown): boolean {
@@ -17,11 +17,11 @@ export function makeQueryClient() {
       queries: { staleTime: 5_000, retry: shouldRetry, refetchOnWindowFocus: true },
       mutations: { retry: false },
       dehydrate: {
-        serializeData: superjson.serialize,
+        serializeData: serialize,
         shouldDehydrateQuery: (query) =>
           defaultShouldDehydrateQuery(query) || query.state.status === "pending",
       },
-      hydrate: { deserializeData: superjson.deserialize },
+      hydrate: { deserializeData: deserialize },
     },
   });
 }

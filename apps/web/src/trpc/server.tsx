@@ -1,9 +1,10 @@
 // Server-side access for React Server Components and layouts: a tRPC caller bound to the
 // request's cookies, so server code goes through the same procedures, checks and error mapping.
-import { TRPCError } from "@trpc/server";
+import { getErrorShape, getTRPCErrorFromUnknown, TRPCError } from "@trpc/server";
 import { cookies, headers } from "next/headers";
 import { cache } from "react";
-import { createCaller } from "~/server/root";
+import type { ErrorData, ShownError } from "~/lib/errors";
+import { appRouter, createCaller } from "~/server/root";
 import { createContext } from "~/server/trpc";
 
 export const serverApi = cache(async () => {
@@ -23,3 +24,19 @@ export const currentUser = cache(async () => {
     throw error;
   }
 });
+
+/**
+ * A procedure's failure as the browser would have received it (the router's error formatter:
+ * message, domain code, field errors), for a server-rendered page to show with ErrorBox.
+ */
+export function shownError(error: unknown, path: string, input: unknown): ShownError {
+  const shape = getErrorShape({
+    config: appRouter._def._config,
+    error: getTRPCErrorFromUnknown(error),
+    type: "query",
+    path,
+    input,
+    ctx: undefined,
+  });
+  return { message: shape.message, data: shape.data as ErrorData };
+}

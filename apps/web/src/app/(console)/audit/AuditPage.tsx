@@ -1,28 +1,24 @@
 "use client";
 
-import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import type { AuditEventView } from "@virtfn/core";
 import Link from "next/link";
-import { useCan } from "~/components/session";
+import { useSearchParams } from "next/navigation";
+import { useState } from "react";
 import { Badge } from "~/components/ui/Badge";
 import { buttonClass } from "~/components/ui/Button";
-import { ListView, TextFilter, type Column } from "~/components/ui/ListView";
+import { ListView, TextFilter, type Column, type ListPage } from "~/components/ui/ListView";
 import { PageHeader } from "~/components/ui/PageHeader";
 import { useListParams } from "~/components/ui/useListParams";
-import { dateTime } from "~/lib/format";
+import type { ShownError } from "~/lib/errors";
 import { targetHref } from "~/lib/links";
-import { useTRPC } from "~/trpc/react";
+import { AUDIT_FILTERS, outcomes } from "./filters";
+import { LocalDateTime } from "./LocalDateTime";
+import { useLiveRefresh } from "./useLiveRefresh";
+import { useTimeZoneCookie } from "./useTimeZoneCookie";
 
-const outcomes = ["Success", "Failure", "Denied"] as const;
 const outcomeOptions = outcomes.map((o) => ({ value: o, label: o }));
 const outcomeTone = { Success: "ok", Failure: "err", Denied: "warn" } as const;
-
-/** datetime-local ("2026-01-31T12:00") → ISO with the browser's offset, or undefined. */
-function isoFromLocal(value: string | undefined): string | undefined {
-  if (!value) return undefined;
-  const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
-}
+const REFRESH_MS = 5_000;
 
 function messageOf(event: AuditEventView): string | undefined {
   const details = event.details;
@@ -52,14 +48,13 @@ function Target({ event }: { event: AuditEventView }) {
     </>
   );
 }
-
 const columns: Column<AuditEventView>[] = [
   {
     key: "when",
     header: "When",
     cell: (event) => (
       <>
-        {dateTime(event.at)}
+        <LocalDateTime date={event.at} />
         <div className="sub show-narrow">{event.actorName}</div>
       </>
     ),
@@ -113,35 +108,29 @@ const columns: Column<AuditEventView>[] = [
   { key: "from", header: "From", secondary: true, cell: (event) => event.sourceIp ?? "—" },
 ];
 
-export function AuditPage() {
-  const trpc = useTRPC();
-  // core shows those who read the inventory every project (may narrow to one); others their own.
-  const seesAllProjects = useCan("inventory.read");
-  const list = useListParams({
-    filters: ["actor", "action", "target", "project", "outcome", "from", "to"] as const,
-  });
-  const { filters: values } = list;
-  const projects = useQuery({
-    ...trpc.iam.projects.list.queryOptions({ limit: 200 }),
-    enabled: seesAllProjects,
-  });
-  const filters = {
-    actor: values.actor,
-    action: values.action,
-    targetId: values.target,
-    projectId: values.project,
-    outcome: outcomes.find((o) => o === values.outcome),
-    from: isoFromLocal(values.from),
-    to: isoFromLocal(values.to),
-  };
-  const events = useQuery({
-    ...trpc.audit.list.queryOptions({ cursor: list.cursor, limit: list.limit, ...filters }),
-    placeholderData: keepPreviousData,
-    refetchInterval: 5_000,
-  });
-  const exportQuery = new URLSearchParams(
-    Object.entries(filters).flatMap(([key, value]) => (value ? [[key, value]] : [])),
-  ).toString();
+export interface AuditPageProps {
+  /** The page of events the server rendered for the URL's filters; null when it could not. */
+  events: ListPage<AuditEventView> | null;
+  error: ShownError | null;
+  /** The project filter's options (empty for those who see only their own projects). */
+  projects: { value: string; label: string }[];
+  seesAllProjects: boolean;
+  /** The filters as the REST export takes them (times already in ISO with the browser's zone). */
+  exportQuery: string;
+}
+
+export function AuditPage({
+  events,
+  error,
+  projects,
+  seesAllProjects,
+  exportQuery,
+}: AuditPageProps) {
+  const list = useListParams({ filters: AUDIT_FILTERS });
+  useTimeZoneCookie(list.filters.from !== undefined || list.filters.to !== undefined);
+  const refresh = useLiveRefresh(REFRESH_MS);
+  // A refresh that fails keeps the rows already shown, with the failure above them.
+  const shown = useLastPage(events, useSearchParams().toString());
   const exportHref = (format: "csv" | "json") =>
     `/api/v1/audit-events/export?format=${format}${exportQuery ? `&${exportQuery}` : ""}`;
 
@@ -174,7 +163,14 @@ export function AuditPage() {
       />
       <ListView
         list={list}
-        query={events}
+        query={{
+          data: shown ?? undefined,
+          isPending: false,
+          isFetching: refresh.pending,
+          isError: error !== null,
+          error,
+          refetch: refresh.now,
+        }}
         columns={columns}
         rowKey={(event) => event.id}
         rowTestId="audit-row"
@@ -187,10 +183,7 @@ export function AuditPage() {
                   key: "project" as const,
                   label: "Project",
                   allLabel: "All projects",
-                  options: (projects.data?.items ?? []).map((p) => ({
-                    value: p.id,
-                    label: p.name,
-                  })),
+                  options: projects,
                 },
               ]
             : []),
@@ -213,4 +206,14 @@ export function AuditPage() {
       />
     </>
   );
+}
+
+/**
+ * The page to show: this render's, or after a failed refresh the last one shown for the same URL
+ * (a failure for other filters shows no rows of the old ones).
+ */
+function useLastPage<T>(page: T | null, url: string): T | null {
+  const [last, setLast] = useState({ url, page });
+  if (page !== null && (last.page !== page || last.url !== url)) setLast({ url, page });
+  return page ?? (last.url === url ? last.page : null);
 }

@@ -1,9 +1,14 @@
 import { requireRole } from "~/app/(console)/guard";
 import { HostsPage } from "./HostsPage";
+import { TRPCReactProvider } from "~/trpc/react";
 
 export const metadata = { title: "Hosts · virtfn" };
 
 export default async function Page() {
   await requireRole("inventory.read");
-  return <HostsPage />;
+  return (
+    <TRPCReactProvider>
+      <HostsPage />
+    </TRPCReactProvider>
+  );
 }

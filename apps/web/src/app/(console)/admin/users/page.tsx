@@ -1,9 +1,14 @@
 import { requireRole } from "~/app/(console)/guard";
 import { UsersPage } from "./UsersPage";
+import { TRPCReactProvider } from "~/trpc/react";
 
 export const metadata = { title: "Users · virtfn" };
 
 export default async function Page() {
   const user = await requireRole("iam.read");
-  return <UsersPage me={user.username} />;
+  return (
+    <TRPCReactProvider>
+      <UsersPage me={user.username} />
+    </TRPCReactProvider>
+  );
 }

@@ -1,8 +1,13 @@
 import { HostDetailPage } from "./HostDetailPage";
 import { requireRole } from "~/app/(console)/guard";
+import { TRPCReactProvider } from "~/trpc/react";
 
 export default async function Page({ params }: PageProps<"/hosts/[id]">) {
   await requireRole("inventory.read");
   const { id } = await params;
-  return <HostDetailPage hostId={id} />;
+  return (
+    <TRPCReactProvider>
+      <HostDetailPage hostId={id} />
+    </TRPCReactProvider>
+  );
 }

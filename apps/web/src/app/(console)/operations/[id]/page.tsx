@@ -1,10 +1,15 @@
 import { requireRole } from "~/app/(console)/guard";
 import { OperationDetailPage } from "./OperationDetailPage";
+import { TRPCReactProvider } from "~/trpc/react";
 
 export const metadata = { title: "Operation · virtfn" };
 
 export default async function Page({ params }: PageProps<"/operations/[id]">) {
   await requireRole();
   const { id } = await params;
-  return <OperationDetailPage operationId={id} />;
+  return (
+    <TRPCReactProvider>
+      <OperationDetailPage operationId={id} />
+    </TRPCReactProvider>
+  );
 }

@@ -1,9 +1,14 @@
 import { requireRole } from "~/app/(console)/guard";
 import { FleetRolloutPage } from "./FleetRolloutPage";
+import { TRPCReactProvider } from "~/trpc/react";
 
 export const metadata = { title: "Fleet split & restore · virtfn" };
 
 export default async function Page() {
   await requireRole("inventory.read");
-  return <FleetRolloutPage />;
+  return (
+    <TRPCReactProvider>
+      <FleetRolloutPage />
+    </TRPCReactProvider>
+  );
 }

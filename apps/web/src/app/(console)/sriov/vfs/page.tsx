@@ -1,9 +1,14 @@
 import { requireRole } from "~/app/(console)/guard";
 import { VfsPage } from "./VfsPage";
+import { TRPCReactProvider } from "~/trpc/react";
 
 export const metadata = { title: "Virtual functions · virtfn" };
 
 export default async function Page() {
   await requireRole("inventory.read");
-  return <VfsPage />;
+  return (
+    <TRPCReactProvider>
+      <VfsPage />
+    </TRPCReactProvider>
+  );
 }

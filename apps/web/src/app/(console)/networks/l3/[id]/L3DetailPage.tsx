@@ -17,7 +17,7 @@ import { useTRPC } from "~/trpc/react";
 import { Breadcrumb, refusal, segmentLabel, SriovBadge } from "../../shared";
 import styles from "../../NetworkDetail.module.css";
 import { SriovSwitchPanel } from "../../SriovSwitchPanel";
-import { IpRangeRow, newRange, rangeInput } from "../IpRangeFields";
+import { IpRangeRow, newRange, rangeInput } from "../IpRangeRow";
 import { L3MigratablePanel } from "./L3MigratablePanel";
 import { Button } from "~/components/ui/Button";
 import { VfAvailabilityPanel } from "../../VfAvailabilityPanel";
