@@ -3,10 +3,9 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import type { HostConnectionState } from "@virtfn/db";
 import dynamic from "next/dynamic";
-import Link from "next/link";
 import { Badge, ConnectionBadge, IommuBadge } from "~/components/badges";
 import { useCan } from "~/components/session";
-import { timeColumn } from "~/components/ui/columns";
+import { nameColumn, timeColumn } from "~/components/ui/columns";
 import { type Column } from "~/components/ui/ListView";
 import { ListPage } from "~/components/ui/ListPage";
 import { listInput, useListParams } from "~/components/ui/useListParams";
@@ -53,20 +52,13 @@ export function HostsPage() {
   });
 
   const columns: Column<Host, HostSort>[] = [
-    {
-      key: "name",
-      header: "Name",
+    nameColumn({
+      name: (host) => host.name,
+      href: (host) => `/hosts/${host.id}`,
+      sub: (host) => host.agentUrl,
+      narrowSub: (host) => host.clusterName,
       sort: "name",
-      cell: (host) => (
-        <>
-          <Link href={`/hosts/${host.id}`} className="strong-link">
-            {host.name}
-          </Link>
-          <div className="sub hide-narrow">{host.agentUrl}</div>
-          <div className="sub show-narrow">{host.clusterName}</div>
-        </>
-      ),
-    },
+    }),
     {
       key: "cluster",
       header: "Cluster",

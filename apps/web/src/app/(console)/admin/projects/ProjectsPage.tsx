@@ -11,7 +11,7 @@ import { Button } from "~/components/ui/Button";
 import { type Column } from "~/components/ui/ListView";
 import { ListPage } from "~/components/ui/ListPage";
 import { listInput, useListParams } from "~/components/ui/useListParams";
-import { createdColumn } from "~/components/ui/columns";
+import { createdColumn, nameColumn } from "~/components/ui/columns";
 import type { RouterOutputs } from "~/trpc/outputs";
 import { useTRPC } from "~/trpc/react";
 
@@ -40,18 +40,7 @@ export function ProjectsPage() {
   const open = projects.data?.items.find((p) => p.id === members) ?? null;
 
   const columns: Column<Project, "name" | "createdAt">[] = [
-    {
-      key: "name",
-      header: "Name",
-      sort: "name",
-      className: "strong",
-      cell: (project) => (
-        <>
-          {project.name}
-          {project.description ? <div className="sub">{project.description}</div> : null}
-        </>
-      ),
-    },
+    nameColumn({ name: (project) => project.name, sub: (p) => p.description, sort: "name" }),
     {
       key: "members",
       header: "Members",

@@ -5,11 +5,10 @@ import dynamic from "next/dynamic";
 import { ErrorBox } from "~/components/ErrorBox";
 import { useCan, type Role } from "~/components/session";
 import { ActionMenu } from "~/components/ui/ActionMenu";
-import { Badge } from "~/components/ui/Badge";
 import { type Column } from "~/components/ui/ListView";
 import { ListPage } from "~/components/ui/ListPage";
 import { listInput, useListParams } from "~/components/ui/useListParams";
-import { createdColumn } from "~/components/ui/columns";
+import { createdColumn, nameColumn } from "~/components/ui/columns";
 import { useTRPC } from "~/trpc/react";
 import type { RouterOutputs } from "~/trpc/outputs";
 
@@ -44,26 +43,13 @@ export function UsersPage({ me }: { me: string }) {
   const rowError = setRole.error ?? setDisabled.error;
 
   const columns: Column<User, "username" | "createdAt" | "role">[] = [
-    {
-      key: "user",
+    nameColumn({
       header: "User",
+      name: (user) => user.username,
+      flag: (user) => (user.disabled ? "Disabled" : null),
+      sub: (user) => (user.displayName !== user.username ? user.displayName : null),
       sort: "username",
-      className: "strong",
-      cell: (user) => (
-        <>
-          {user.username}
-          {user.disabled ? (
-            <>
-              {" "}
-              <Badge tone="muted">Disabled</Badge>
-            </>
-          ) : null}
-          {user.displayName && user.displayName !== user.username ? (
-            <div className="sub">{user.displayName}</div>
-          ) : null}
-        </>
-      ),
-    },
+    }),
     {
       key: "role",
       header: "Role",

@@ -2,10 +2,9 @@
 
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import dynamic from "next/dynamic";
-import Link from "next/link";
 import { Badge } from "~/components/badges";
 import { useCan } from "~/components/session";
-import { timeColumn } from "~/components/ui/columns";
+import { createdColumn, nameColumn } from "~/components/ui/columns";
 import { type Column } from "~/components/ui/ListView";
 import { ListPage } from "~/components/ui/ListPage";
 import { listInput, useListParams } from "~/components/ui/useListParams";
@@ -49,19 +48,12 @@ export function L2ListPage({ toggles }: { toggles: L2Toggles }) {
   });
 
   const columns: Column<L2, L2Sort>[] = [
-    {
-      key: "name",
-      header: "Name",
+    nameColumn({
+      name: (l2) => l2.name,
+      href: (l2) => `/networks/l2/${l2.id}`,
+      sub: (l2) => l2.zoneName,
       sort: "name",
-      cell: (l2) => (
-        <>
-          <Link href={`/networks/l2/${l2.id}`} className="strong-link">
-            {l2.name}
-          </Link>
-          <div className="sub">{l2.zoneName}</div>
-        </>
-      ),
-    },
+    }),
     { key: "type", header: "Type", sort: "type", className: "nowrap", cell: segmentLabel },
     { key: "nic", header: "Interface", cell: (l2) => <code>{l2.physicalInterface}</code> },
     { key: "sriov", header: "SR-IOV", cell: (l2) => <SriovBadge enabled={l2.sriovEnabled} /> },
@@ -83,13 +75,7 @@ export function L2ListPage({ toggles }: { toggles: L2Toggles }) {
         ),
     },
     { key: "l3s", header: "L3s", num: true, secondary: true, cell: (l2) => l2.l3Count },
-    timeColumn({
-      key: "created",
-      header: "Created",
-      at: (l2) => l2.createdAt,
-      now,
-      sort: "createdAt",
-    }),
+    createdColumn("createdAt", now),
   ];
 
   return (

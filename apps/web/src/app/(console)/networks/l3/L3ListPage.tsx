@@ -4,7 +4,7 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import dynamic from "next/dynamic";
 import Link from "next/link";
 import { useCan } from "~/components/session";
-import { timeColumn } from "~/components/ui/columns";
+import { createdColumn, nameColumn } from "~/components/ui/columns";
 import { type Column } from "~/components/ui/ListView";
 import { ListPage } from "~/components/ui/ListPage";
 import { listInput, useListParams } from "~/components/ui/useListParams";
@@ -40,16 +40,7 @@ export function L3ListPage() {
   });
 
   const columns: Column<L3, L3Sort>[] = [
-    {
-      key: "name",
-      header: "Name",
-      sort: "name",
-      cell: (l3) => (
-        <Link href={`/networks/l3/${l3.id}`} className="strong-link">
-          {l3.name}
-        </Link>
-      ),
-    },
+    nameColumn({ name: (l3) => l3.name, href: (l3) => `/networks/l3/${l3.id}`, sort: "name" }),
     {
       key: "l2",
       header: "L2 network",
@@ -98,13 +89,7 @@ export function L3ListPage() {
         </>
       ),
     },
-    timeColumn({
-      key: "created",
-      header: "Created",
-      at: (l3) => l3.createdAt,
-      now,
-      sort: "createdAt",
-    }),
+    createdColumn("createdAt", now),
   ];
 
   return (

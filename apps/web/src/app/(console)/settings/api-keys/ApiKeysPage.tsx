@@ -4,13 +4,12 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tansta
 import dynamic from "next/dynamic";
 import { useCan } from "~/components/session";
 import { ActionConfirm } from "~/components/ui/ActionConfirm";
-import { Badge } from "~/components/ui/Badge";
 import { CheckFilter, type Column } from "~/components/ui/ListView";
 import { ListPage } from "~/components/ui/ListPage";
 import { pageInput, useListParams } from "~/components/ui/useListParams";
 import { useNow } from "~/components/useNow";
-import { dateTime, relativeTime } from "~/lib/format";
-import { createdColumn } from "~/components/ui/columns";
+import { dateTime } from "~/lib/format";
+import { createdColumn, nameColumn, timeColumn } from "~/components/ui/columns";
 import type { RouterOutputs } from "~/trpc/outputs";
 import { useTRPC } from "~/trpc/react";
 
@@ -39,22 +38,7 @@ export function ApiKeysPage() {
   );
 
   const columns: Column<ApiKey>[] = [
-    {
-      key: "name",
-      header: "Name",
-      className: "strong",
-      cell: (key) => (
-        <>
-          {key.name}
-          {key.revokedAt ? (
-            <>
-              {" "}
-              <Badge tone="muted">Revoked</Badge>
-            </>
-          ) : null}
-        </>
-      ),
-    },
+    nameColumn({ name: (key) => key.name, flag: (key) => (key.revokedAt ? "Revoked" : null) }),
     { key: "key", header: "Key", secondary: true, cell: (key) => <code>vfn_{key.prefix}_…</code> },
     {
       key: "project",
@@ -65,15 +49,13 @@ export function ApiKeysPage() {
     ...(all
       ? [{ key: "owner", header: "Owner", secondary: true, cell: (key: ApiKey) => key.username }]
       : []),
-    {
+    timeColumn({
       key: "used",
       header: "Last used",
-      cell: (key) => (
-        <span title={key.lastUsedAt ? dateTime(key.lastUsedAt) : undefined}>
-          {relativeTime(key.lastUsedAt, now)}
-        </span>
-      ),
-    },
+      at: (key) => key.lastUsedAt,
+      now,
+      secondary: false,
+    }),
     createdColumn(),
   ];
 
