@@ -3,6 +3,8 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   // apps/web's tsconfig preserves JSX for Next.js; a unit test of a component needs it compiled.
   oxc: { jsx: { runtime: "automatic" } },
+  // apps/web imports its own modules as `~/…` (its tsconfig's paths): a component's test needs them.
+  resolve: { tsconfigPaths: true },
   test: {
     include: [
       "apps/*/src/**/*.test.ts",

@@ -2,7 +2,7 @@
 
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { useId, useRef, useState } from "react";
+import { useId, useRef, useState, type ComponentProps } from "react";
 import { describedBy, Field } from "~/components/Field";
 import { homeFor } from "~/components/nav";
 import { safeNext } from "~/lib/safe-next";
@@ -53,37 +53,51 @@ export function LoginForm({ next, demoHint }: { next: string | null; demoHint: s
           {formError}
         </div>
       ) : null}
-      <Field id={`${id}-username`} label="Username" error={fields.username}>
-        <input
-          id={`${id}-username`}
-          name="username"
-          autoComplete="username"
-          autoFocus
-          required
-          value={username}
-          onChange={(event) => setUsername(event.target.value)}
-          aria-invalid={fields.username ? true : undefined}
-          aria-describedby={describedBy(`${id}-username`, fields.username)}
-        />
-      </Field>
-      <Field id={`${id}-password`} label="Password" error={fields.password}>
-        <input
-          ref={passwordRef}
-          id={`${id}-password`}
-          name="password"
-          type="password"
-          autoComplete="current-password"
-          required
-          value={password}
-          onChange={(event) => setPassword(event.target.value)}
-          aria-invalid={fields.password ? true : undefined}
-          aria-describedby={describedBy(`${id}-password`, fields.password)}
-        />
-      </Field>
+      <LoginField
+        id={`${id}-username`}
+        label="Username"
+        error={fields.username}
+        name="username"
+        autoComplete="username"
+        autoFocus
+        value={username}
+        onChange={(event) => setUsername(event.target.value)}
+      />
+      <LoginField
+        ref={passwordRef}
+        id={`${id}-password`}
+        label="Password"
+        error={fields.password}
+        name="password"
+        type="password"
+        autoComplete="current-password"
+        value={password}
+        onChange={(event) => setPassword(event.target.value)}
+      />
       <Button type="submit" variant="primary" block disabled={login.isPending || login.isSuccess}>
         {login.isPending || login.isSuccess ? "Signing in…" : "Sign in"}
       </Button>
       <p className="hint demo-hint">{demoHint}</p>
     </form>
+  );
+}
+
+/** A required login box with its label and the server's error for it. */
+function LoginField({
+  id,
+  label,
+  error,
+  ...input
+}: ComponentProps<"input"> & { id: string; label: string; error: string | undefined }) {
+  return (
+    <Field id={id} label={label} error={error}>
+      <input
+        {...input}
+        id={id}
+        required
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy(id, error)}
+      />
+    </Field>
   );
 }

@@ -1,7 +1,8 @@
 "use client";
 
-import { useState, type ReactNode } from "react";
-import { Button } from "./Button";
+import type { ReactNode } from "react";
+import { CreateButton } from "./ListEmpty";
+import { useCreateDialog, type CreateDialogSpec } from "./ListPage";
 import { ListView, type Column, type ListQuery } from "./ListView";
 import { useListParams, type ListParams } from "./useListParams";
 
@@ -30,25 +31,21 @@ export function ListSection<T>({
   rowTestId: string;
   empty: ReactNode;
   /** The add button and its form (a FormDialog, given `close`); left out for readers. */
-  add?: { label: string; form: (close: () => void) => ReactNode } | undefined;
+  add?: CreateDialogSpec | undefined;
   rowActions?: ((row: T) => ReactNode) | undefined;
   /** For a paged list: the params its query uses; the section then shows the pager. */
   list?: ListParams<string, never> | undefined;
 }) {
   const ownList = useListParams();
   const list = pagedList ?? ownList;
-  const [adding, setAdding] = useState(false);
+  const { action, dialog } = useCreateDialog(add ?? null);
   return (
     <section className="panel">
       <div className="panel-head">
         <h2>
           {title} <span className="count">{query.data?.total ?? 0}</span>
         </h2>
-        {add ? (
-          <Button variant="primary" size="sm" onClick={() => setAdding(true)}>
-            {add.label}
-          </Button>
-        ) : null}
+        {action ? <CreateButton {...action} size="sm" /> : null}
       </div>
       <ListView
         list={list}
@@ -61,7 +58,7 @@ export function ListSection<T>({
         empty={empty}
         rowActions={rowActions}
       />
-      {add && adding ? add.form(() => setAdding(false)) : null}
+      {dialog}
     </section>
   );
 }

@@ -103,21 +103,7 @@ export function ListView<T, S extends string = string, F extends string = string
             </label>
           ) : null}
           {filters?.map((filter) => (
-            <label key={filter.key} className="field-inline">
-              <span className="sr-only">{filter.label}</span>
-              <select
-                aria-label={filter.label}
-                value={list.filters[filter.key] ?? ""}
-                onChange={(event) => list.setFilter(filter.key, event.target.value || undefined)}
-              >
-                <option value="">{filter.allLabel}</option>
-                {filter.options.map((option) => (
-                  <option key={option.value} value={option.value}>
-                    {option.label}
-                  </option>
-                ))}
-              </select>
-            </label>
+            <FilterSelect key={filter.key} list={list} filter={filter} />
           ))}
           {toolbar}
         </div>
@@ -194,6 +180,33 @@ function ListBody<T, S extends string, F extends string>({
         />
       ) : null}
     </>
+  );
+}
+
+/** A filter as a select, kept in the URL as `?<filter>=`; its first option is "no filter". */
+export function FilterSelect<S extends string, F extends string>({
+  list,
+  filter,
+}: {
+  list: ListParams<S, F>;
+  filter: FilterDef<NoInfer<F>>;
+}) {
+  return (
+    <label className="field-inline">
+      <span className="sr-only">{filter.label}</span>
+      <select
+        aria-label={filter.label}
+        value={list.filters[filter.key] ?? ""}
+        onChange={(event) => list.setFilter(filter.key, event.target.value || undefined)}
+      >
+        <option value="">{filter.allLabel}</option>
+        {filter.options.map((option) => (
+          <option key={option.value} value={option.value}>
+            {option.label}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }
 

@@ -134,3 +134,13 @@ export function useListParams<S extends string = string, F extends string = neve
     },
   };
 }
+
+/** The page a cursor-paged list query asks for. */
+export function pageInput(list: { cursor: string | undefined; limit: number }) {
+  return { cursor: list.cursor, limit: list.limit };
+}
+
+/** The page, search and sort a list query asks for (the lists whose input has `search`). */
+export function listInput<S extends string, F extends string>(list: ListParams<S, F>) {
+  return { ...pageInput(list), search: list.q, sort: list.sort, order: list.order };
+}

@@ -92,7 +92,7 @@ function Offerings() {
       )}
       add={{
         label: "Add offering",
-        form: (close) => (
+        dialog: (close) => (
           <AddOfferingDialog onClose={close} onSubmit={(values) => create.mutateAsync(values)} />
         ),
       }}
@@ -126,7 +126,7 @@ function Images() {
       )}
       add={{
         label: "Add image",
-        form: (close) => (
+        dialog: (close) => (
           <AddImageDialog onClose={close} onSubmit={(values) => create.mutateAsync(values)} />
         ),
       }}

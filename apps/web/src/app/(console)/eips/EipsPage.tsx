@@ -2,10 +2,9 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import dynamic from "next/dynamic";
-import { useState } from "react";
 import { ActionMenu } from "~/components/ui/ActionMenu";
-import { Button } from "~/components/ui/Button";
-import { asPage, ListView, type Column } from "~/components/ui/ListView";
+import { asPage, type Column } from "~/components/ui/ListView";
+import { ListPage } from "~/components/ui/ListPage";
 import { useListParams } from "~/components/ui/useListParams";
 import { useTRPC } from "~/trpc/react";
 import type { RouterOutputs } from "~/trpc/outputs";
@@ -24,7 +23,6 @@ export function EipsPage() {
   const list = useListParams();
   const choice = useProjectChoice();
   const { projectId } = choice;
-  const [allocating, setAllocating] = useState(false);
   const eips = useQuery({
     ...trpc.netservices.eips.list.queryOptions({ projectId }),
     enabled: Boolean(projectId),
@@ -59,83 +57,72 @@ export function EipsPage() {
       cell: (e) => (e.nicId ? "to a NIC" : <span className="muted">free</span>),
     },
   ];
-  const allocate = (
-    <Button variant="primary" onClick={() => setAllocating(true)}>
-      Allocate EIP
-    </Button>
-  );
-
   return (
-    <>
-      <ProjectScopedPage
-        title="Elastic IPs"
-        subtitle="Public addresses for VM NICs. A VF NIC on a Public or Flat L3 cannot have one; on VRouter or Vpc it can. Attach them from a VM's NIC table."
-        choice={choice}
-        action={allocate}
-      >
-        <ListView
-          list={list}
-          query={asPage(eips)}
-          paged={false}
-          columns={columns}
-          rowKey={(e) => e.id}
-          rowTestId="eip-row"
-          noun="EIPs"
-          empty={
-            <>
-              <p>
-                <strong>No EIPs yet.</strong>
-              </p>
-              <p>
-                Allocate one from a network, then attach it to a NIC on the VM&apos;s page.{" "}
-                {allocate}
-              </p>
-            </>
-          }
-          rowActions={(e) => (
-            <ActionMenu
-              ariaLabel={`Actions for ${e.name}`}
-              items={[
-                ...(e.nicId
-                  ? [
-                      {
-                        label: "Detach",
-                        confirm: {
-                          title: `Detach ${e.name} (${e.ip})?`,
-                          body: "The NIC loses its public address; the EIP stays in the project.",
-                          confirmLabel: "Detach",
-                          action: () => detach.mutateAsync({ eipId: e.id }),
-                        },
-                      },
-                    ]
-                  : []),
-                {
-                  label: "Release",
-                  danger: true,
-                  confirm: {
-                    title: `Release ${e.name} (${e.ip})?`,
-                    body: "The address goes back to the network's pool, and the NIC it is attached to loses it.",
-                    confirmLabel: "Release",
-                    danger: true,
-                    action: () => remove.mutateAsync({ eipId: e.id }),
+    <ListPage
+      title="Elastic IPs"
+      subtitle="Public addresses for VM NICs. A VF NIC on a Public or Flat L3 cannot have one; on VRouter or Vpc it can. Attach them from a VM's NIC table."
+      frame={(page) => <ProjectScopedPage {...page} choice={choice} />}
+      create={
+        projectId
+          ? {
+              label: "Allocate EIP",
+              dialog: (close) => (
+                <AllocateEipDialog
+                  projectId={projectId}
+                  networks={
+                    l3s.data?.map((l3) => ({
+                      value: l3.l3Id,
+                      label: `${l3.name} — ${l3.category}`,
+                    })) ?? null
+                  }
+                  onClose={close}
+                  onSubmit={(values) => create.mutateAsync(values)}
+                />
+              ),
+            }
+          : null
+      }
+      list={list}
+      query={asPage(eips)}
+      paged={false}
+      columns={columns}
+      rowKey={(e) => e.id}
+      rowTestId="eip-row"
+      noun="EIPs"
+      empty={{
+        about: "Allocate one from a network, then attach it to a NIC on the VM's page.",
+      }}
+      rowActions={(e) => (
+        <ActionMenu
+          ariaLabel={`Actions for ${e.name}`}
+          items={[
+            ...(e.nicId
+              ? [
+                  {
+                    label: "Detach",
+                    confirm: {
+                      title: `Detach ${e.name} (${e.ip})?`,
+                      body: "The NIC loses its public address; the EIP stays in the project.",
+                      confirmLabel: "Detach",
+                      action: () => detach.mutateAsync({ eipId: e.id }),
+                    },
                   },
-                },
-              ]}
-            />
-          )}
+                ]
+              : []),
+            {
+              label: "Release",
+              danger: true,
+              confirm: {
+                title: `Release ${e.name} (${e.ip})?`,
+                body: "The address goes back to the network's pool, and the NIC it is attached to loses it.",
+                confirmLabel: "Release",
+                danger: true,
+                action: () => remove.mutateAsync({ eipId: e.id }),
+              },
+            },
+          ]}
         />
-      </ProjectScopedPage>
-      {projectId && allocating ? (
-        <AllocateEipDialog
-          projectId={projectId}
-          networks={
-            l3s.data?.map((l3) => ({ value: l3.l3Id, label: `${l3.name} — ${l3.category}` })) ??
-            null
-          }
-          onClose={() => setAllocating(false)}
-          onSubmit={(values) => create.mutateAsync(values)}
-        />
-      ) : null}
-    </>
+      )}
+    />
   );
 }

@@ -3,15 +3,12 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import type { HostConnectionState } from "@virtfn/db";
 import dynamic from "next/dynamic";
-import Link from "next/link";
-import { useState } from "react";
 import { Badge, ConnectionBadge, IommuBadge } from "~/components/badges";
 import { useCan } from "~/components/session";
-import { timeColumn } from "~/components/ui/columns";
-import { ListView, type Column } from "~/components/ui/ListView";
-import { CreateButton, ListEmpty } from "~/components/ui/ListEmpty";
-import { PageHeader } from "~/components/ui/PageHeader";
-import { useListParams } from "~/components/ui/useListParams";
+import { nameColumn, timeColumn } from "~/components/ui/columns";
+import { type Column } from "~/components/ui/ListView";
+import { ListPage } from "~/components/ui/ListPage";
+import { listInput, useListParams } from "~/components/ui/useListParams";
 import { useNow } from "~/components/useNow";
 import { CLUSTER_PICKER_LIMIT, pageItems } from "~/lib/clusters";
 import { useTRPC } from "~/trpc/react";
@@ -33,7 +30,6 @@ export function HostsPage() {
   const trpc = useTRPC();
   const isAdmin = useCan("inventory.manage");
   const now = useNow();
-  const [adding, setAdding] = useState(false);
   const list = useListParams({
     sorts: ["name", "createdAt", "connectionState"] as const,
     defaultSort: "name",
@@ -45,13 +41,9 @@ export function HostsPage() {
   });
   const hosts = useQuery({
     ...trpc.hosts.list.queryOptions({
-      cursor: list.cursor,
-      limit: list.limit,
-      search: list.q,
+      ...listInput(list),
       clusterId: list.filters.cluster,
       connectionState: connectionStates.find((s) => s === list.filters.state),
-      sort: list.sort,
-      order: list.order,
     }),
     placeholderData: keepPreviousData,
     // Hosts that are connecting change soon: poll them; otherwise refresh now and then.
@@ -60,20 +52,13 @@ export function HostsPage() {
   });
 
   const columns: Column<Host, HostSort>[] = [
-    {
-      key: "name",
-      header: "Name",
+    nameColumn({
+      name: (host) => host.name,
+      href: (host) => `/hosts/${host.id}`,
+      sub: (host) => host.agentUrl,
+      narrowSub: (host) => host.clusterName,
       sort: "name",
-      cell: (host) => (
-        <>
-          <Link href={`/hosts/${host.id}`} className="strong-link">
-            {host.name}
-          </Link>
-          <div className="sub hide-narrow">{host.agentUrl}</div>
-          <div className="sub show-narrow">{host.clusterName}</div>
-        </>
-      ),
-    },
+    }),
     {
       key: "cluster",
       header: "Cluster",
@@ -124,48 +109,44 @@ export function HostsPage() {
     timeColumn({ key: "added", header: "Added", at: (h) => h.createdAt, now, sort: "createdAt" }),
   ];
 
-  const add = isAdmin ? { label: "Add host", onClick: () => setAdding(true) } : null;
-
   return (
-    <>
-      <PageHeader
-        title="Hosts"
-        subtitle="KVM hosts, their IOMMU readiness and SR-IOV capacity."
-        actions={add ? <CreateButton {...add} /> : null}
-      />
-      <ListView
-        list={list}
-        query={hosts}
-        columns={columns}
-        rowKey={(host) => host.id}
-        rowTestId="host-row"
-        noun="hosts"
-        className="hosts-table"
-        search={{ label: "Search hosts", placeholder: "Search by name…" }}
-        filters={[
-          {
-            key: "cluster",
-            label: "Cluster",
-            allLabel: "All clusters",
-            options: (clusters.data ?? []).map((c) => ({
-              value: c.id,
-              label: `${c.zoneName} / ${c.name}`,
-            })),
-          },
-          { key: "state", label: "Connection", allLabel: "All states", options: stateOptions },
-        ]}
-        empty={
-          <ListEmpty
-            noun="hosts"
-            create={add}
-            about="Add a KVM host running the virtfn agent to see its NICs and split them into VFs."
-            othersNote="An admin has not added any hosts."
-          />
-        }
-      />
-      {isAdmin && adding ? (
-        <AddHostDialog open onClose={() => setAdding(false)} clusters={clusters.data ?? []} />
-      ) : null}
-    </>
+    <ListPage
+      title="Hosts"
+      subtitle="KVM hosts, their IOMMU readiness and SR-IOV capacity."
+      create={
+        isAdmin
+          ? {
+              label: "Add host",
+              dialog: (close) => (
+                <AddHostDialog open onClose={close} clusters={clusters.data ?? []} />
+              ),
+            }
+          : null
+      }
+      list={list}
+      query={hosts}
+      columns={columns}
+      rowKey={(host) => host.id}
+      rowTestId="host-row"
+      noun="hosts"
+      className="hosts-table"
+      search={{ label: "Search hosts", placeholder: "Search by name…" }}
+      filters={[
+        {
+          key: "cluster",
+          label: "Cluster",
+          allLabel: "All clusters",
+          options: (clusters.data ?? []).map((c) => ({
+            value: c.id,
+            label: `${c.zoneName} / ${c.name}`,
+          })),
+        },
+        { key: "state", label: "Connection", allLabel: "All states", options: stateOptions },
+      ]}
+      empty={{
+        about: "Add a KVM host running the virtfn agent to see its NICs and split them into VFs.",
+        othersNote: "An admin has not added any hosts.",
+      }}
+    />
   );
 }

@@ -161,7 +161,7 @@ function Zones({ canEdit }: { canEdit: boolean }) {
           canEdit
             ? {
                 label: "Add zone",
-                form: (close) => (
+                dialog: (close) => (
                   <AddZoneDialog
                     onClose={close}
                     onSubmit={(values) => create.mutateAsync(values)}
@@ -230,7 +230,7 @@ function Clusters({ canEdit }: { canEdit: boolean }) {
           canEdit && zoneOptions.length > 0
             ? {
                 label: "Add cluster",
-                form: (close) => (
+                dialog: (close) => (
                   <AddClusterDialog
                     zones={zoneOptions}
                     onClose={close}

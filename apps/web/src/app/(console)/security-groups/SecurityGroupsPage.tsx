@@ -10,7 +10,8 @@ import { describedBy, Field, numberOrUndefined } from "~/components/Field";
 import { ActionMenu } from "~/components/ui/ActionMenu";
 import { Button } from "~/components/ui/Button";
 import { DataTable } from "~/components/ui/DataTable";
-import { asPage, ListView, type Column } from "~/components/ui/ListView";
+import { asPage, type Column } from "~/components/ui/ListView";
+import { ListPage } from "~/components/ui/ListPage";
 import { useListParams } from "~/components/ui/useListParams";
 import { fieldErrorsOf } from "~/lib/errors";
 import { useTRPC } from "~/trpc/react";
@@ -45,7 +46,6 @@ export function SecurityGroupsPage() {
     ...trpc.netservices.securityGroups.list.queryOptions({ projectId }),
     enabled: Boolean(projectId),
   });
-  const [creating, setCreating] = useState(false);
   const [rulesOf, setRulesOf] = useState<string | null>(null);
   const invalidate = () =>
     Promise.all([
@@ -59,67 +59,56 @@ export function SecurityGroupsPage() {
     trpc.netservices.securityGroups.delete.mutationOptions({ onSuccess: invalidate }),
   );
   const open = groups.data?.find((g) => g.id === rulesOf);
-  const createButton = (
-    <Button variant="primary" onClick={() => setCreating(true)}>
-      Create security group
-    </Button>
-  );
-
   return (
     <>
-      <ProjectScopedPage
+      <ListPage
         title="Security groups"
         subtitle="Host firewall rules for vNICs. VF NICs bypass the host, so they cannot be in security groups. Add NICs from a VM's NIC table."
-        choice={choice}
-        action={createButton}
-      >
-        <ListView
-          list={list}
-          query={asPage(groups)}
-          paged={false}
-          columns={groupColumns}
-          rowKey={(g) => g.id}
-          rowTestId="sg-row"
-          noun="security groups"
-          empty={
-            <>
-              <p>
-                <strong>No security groups yet.</strong>
-              </p>
-              <p>
-                Create one, add rules, then put vNICs in it from their VM&apos;s page.{" "}
-                {createButton}
-              </p>
-            </>
-          }
-          rowActions={(g) => (
-            <ActionMenu
-              ariaLabel={`Actions for ${g.name}`}
-              items={[
-                { label: "Rules…", onSelect: () => setRulesOf(g.id) },
-                {
-                  label: "Delete",
+        frame={(page) => <ProjectScopedPage {...page} choice={choice} />}
+        create={
+          projectId
+            ? {
+                label: "Create security group",
+                dialog: (close) => (
+                  <CreateGroupDialog
+                    projectId={projectId}
+                    onClose={close}
+                    onSubmit={(values) => create.mutateAsync(values)}
+                  />
+                ),
+              }
+            : null
+        }
+        list={list}
+        query={asPage(groups)}
+        paged={false}
+        columns={groupColumns}
+        rowKey={(g) => g.id}
+        rowTestId="sg-row"
+        noun="security groups"
+        empty={{
+          about: "Create one, add rules, then put vNICs in it from their VM's page.",
+        }}
+        rowActions={(g) => (
+          <ActionMenu
+            ariaLabel={`Actions for ${g.name}`}
+            items={[
+              { label: "Rules…", onSelect: () => setRulesOf(g.id) },
+              {
+                label: "Delete",
+                danger: true,
+                confirm: {
+                  title: `Delete security group ${g.name}?`,
+                  body: `Its rules go, and its ${g.memberNicIds.length} NIC(s) leave it and lose the protection it gave.`,
+                  confirmLabel: "Delete",
                   danger: true,
-                  confirm: {
-                    title: `Delete security group ${g.name}?`,
-                    body: `Its rules go, and its ${g.memberNicIds.length} NIC(s) leave it and lose the protection it gave.`,
-                    confirmLabel: "Delete",
-                    danger: true,
-                    action: () => remove.mutateAsync({ securityGroupId: g.id }),
-                  },
+                  action: () => remove.mutateAsync({ securityGroupId: g.id }),
                 },
-              ]}
-            />
-          )}
-        />
-      </ProjectScopedPage>
-      {projectId && creating ? (
-        <CreateGroupDialog
-          projectId={projectId}
-          onClose={() => setCreating(false)}
-          onSubmit={(values) => create.mutateAsync(values)}
-        />
-      ) : null}
+              },
+            ]}
+          />
+        )}
+      />
       {open ? <RulesDialog group={open} onClose={() => setRulesOf(null)} /> : null}
     </>
   );

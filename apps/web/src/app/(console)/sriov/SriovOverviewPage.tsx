@@ -3,11 +3,13 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import type { L2Usage, PfUsage } from "@virtfn/core";
 import Link from "next/link";
-import { useState } from "react";
 import { Badge, VirtualizationBadge } from "~/components/badges";
 import { ErrorBox } from "~/components/ErrorBox";
 import { SriovWarnings } from "~/components/SriovWarnings";
 import { DataTable, type Column } from "~/components/ui/DataTable";
+import { FilterSelect } from "~/components/ui/ListView";
+import { PageHeader } from "~/components/ui/PageHeader";
+import { useListParams } from "~/components/ui/useListParams";
 import { useTRPC } from "~/trpc/react";
 import { l2TypeLabel, SriovBadge } from "../networks/shared";
 
@@ -78,37 +80,31 @@ function pfLabel(pf: PfUsage): string {
 
 export function SriovOverviewPage() {
   const trpc = useTRPC();
-  const [zoneId, setZoneId] = useState("");
+  const list = useListParams({ filters: ["zone"] as const });
   const zones = useQuery(trpc.inventory.zones.queryOptions());
   const overview = useQuery({
-    ...trpc.sriov.overview.queryOptions({ zoneId: zoneId || undefined }),
+    ...trpc.sriov.overview.queryOptions({ zoneId: list.filters.zone }),
     placeholderData: keepPreviousData,
     refetchInterval: 10_000,
   });
 
   return (
     <>
-      <div className="page-header">
-        <div>
-          <h1>SR-IOV overview</h1>
-          <p className="subtitle">
-            VF usage per physical NIC and per L2 network. Updates every few seconds.
-          </p>
-        </div>
-      </div>
+      <PageHeader
+        title="SR-IOV overview"
+        subtitle="VF usage per physical NIC and per L2 network. Updates every few seconds."
+      />
       {zones.data && zones.data.length > 1 ? (
-        <div className="toolbar">
-          <label className="field-inline">
-            <span>Zone</span>
-            <select value={zoneId} onChange={(event) => setZoneId(event.target.value)}>
-              <option value="">All</option>
-              {zones.data.map((zone) => (
-                <option key={zone.id} value={zone.id}>
-                  {zone.name}
-                </option>
-              ))}
-            </select>
-          </label>
+        <div className="toolbar" role="search" aria-label="Filter by zone">
+          <FilterSelect
+            list={list}
+            filter={{
+              key: "zone",
+              label: "Zone",
+              allLabel: "All zones",
+              options: zones.data.map((zone) => ({ value: zone.id, label: zone.name })),
+            }}
+          />
         </div>
       ) : null}
       {overview.isError && !overview.data ? (

@@ -1,10 +1,9 @@
 "use client";
 
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import Link from "next/link";
 import { useCan } from "~/components/session";
 import { ButtonLink } from "~/components/ui/Button";
-import { timeColumn } from "~/components/ui/columns";
+import { createdColumn, nameColumn } from "~/components/ui/columns";
 import { ListView, type Column } from "~/components/ui/ListView";
 import { PageHeader } from "~/components/ui/PageHeader";
 import { useListParams } from "~/components/ui/useListParams";
@@ -50,21 +49,12 @@ export function VmsPage({ projectIds }: { projectIds: string[] }) {
 
   const showProject = seesAllProjects || projectIds.length > 1;
   const columns: Column<Vm, VmSort>[] = [
-    {
-      key: "name",
-      header: "Name",
+    nameColumn({
+      name: (vm) => vm.name,
+      href: (vm) => `/vms/${vm.id}`,
+      narrowSub: (vm) => `${vm.hostName ?? "no host"} · ${nicSummary(vm.nicCount, vm.vfNicCount)}`,
       sort: "name",
-      cell: (vm) => (
-        <>
-          <Link href={`/vms/${vm.id}`} className="strong-link">
-            {vm.name}
-          </Link>
-          <div className="sub show-narrow">
-            {vm.hostName ?? "no host"} · {nicSummary(vm.nicCount, vm.vfNicCount)}
-          </div>
-        </>
-      ),
-    },
+    }),
     {
       key: "state",
       header: "State",
@@ -112,13 +102,7 @@ export function VmsPage({ projectIds }: { projectIds: string[] }) {
     ...(showProject
       ? [{ key: "project", header: "Project", secondary: true, cell: (vm: Vm) => vm.projectName }]
       : []),
-    timeColumn({
-      key: "created",
-      header: "Created",
-      at: (vm) => vm.createdAt,
-      now,
-      sort: "createdAt",
-    }),
+    createdColumn("createdAt", now),
   ];
 
   return (

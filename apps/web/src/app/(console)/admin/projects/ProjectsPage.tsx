@@ -8,10 +8,10 @@ import { ErrorBox } from "~/components/ErrorBox";
 import { useCan } from "~/components/session";
 import { ActionMenu } from "~/components/ui/ActionMenu";
 import { Button } from "~/components/ui/Button";
-import { ListView, type Column } from "~/components/ui/ListView";
-import { PageHeader } from "~/components/ui/PageHeader";
-import { useListParams } from "~/components/ui/useListParams";
-import { createdColumn } from "~/components/ui/columns";
+import { type Column } from "~/components/ui/ListView";
+import { ListPage } from "~/components/ui/ListPage";
+import { listInput, useListParams } from "~/components/ui/useListParams";
+import { createdColumn, nameColumn } from "~/components/ui/columns";
 import type { RouterOutputs } from "~/trpc/outputs";
 import { useTRPC } from "~/trpc/react";
 
@@ -26,17 +26,10 @@ export function ProjectsPage() {
   const trpc = useTRPC();
   const isAdmin = useCan("iam.manage");
   const queryClient = useQueryClient();
-  const [creating, setCreating] = useState(false);
   const [members, setMembers] = useState<string | null>(null);
   const list = useListParams({ sorts: ["name", "createdAt"] as const });
   const projects = useQuery({
-    ...trpc.iam.projects.list.queryOptions({
-      cursor: list.cursor,
-      limit: list.limit,
-      search: list.q,
-      sort: list.sort,
-      order: list.order,
-    }),
+    ...trpc.iam.projects.list.queryOptions(listInput(list)),
     placeholderData: keepPreviousData,
   });
   const remove = useMutation(
@@ -47,18 +40,7 @@ export function ProjectsPage() {
   const open = projects.data?.items.find((p) => p.id === members) ?? null;
 
   const columns: Column<Project, "name" | "createdAt">[] = [
-    {
-      key: "name",
-      header: "Name",
-      sort: "name",
-      className: "strong",
-      cell: (project) => (
-        <>
-          {project.name}
-          {project.description ? <div className="sub">{project.description}</div> : null}
-        </>
-      ),
-    },
+    nameColumn({ name: (project) => project.name, sub: (p) => p.description, sort: "name" }),
     {
       key: "members",
       header: "Members",
@@ -71,18 +53,17 @@ export function ProjectsPage() {
 
   return (
     <>
-      <PageHeader
+      <ListPage
         title="Projects"
         subtitle="Tenants create and run VMs inside their projects and see nothing else."
-        actions={
-          isAdmin ? (
-            <Button variant="primary" onClick={() => setCreating(true)}>
-              Create project
-            </Button>
-          ) : null
+        create={
+          isAdmin
+            ? {
+                label: "Create project",
+                dialog: (close) => <CreateProjectDialog open onClose={close} />,
+              }
+            : null
         }
-      />
-      <ListView
         list={list}
         query={projects}
         columns={columns}
@@ -90,11 +71,10 @@ export function ProjectsPage() {
         rowTestId="project-row"
         noun="projects"
         search={{ label: "Search projects", placeholder: "Search by name…" }}
-        empty={
-          <p>
-            <strong>No projects yet.</strong>
-          </p>
-        }
+        empty={{
+          about: "A project holds VMs and the tenants who may run them.",
+          othersNote: "An admin has not created any projects.",
+        }}
         rowActions={(project) => (
           <ActionMenu
             ariaLabel={`Actions for ${project.name}`}
@@ -124,7 +104,6 @@ export function ProjectsPage() {
         )}
       />
       <MembersDialog project={open} isAdmin={isAdmin} onClose={() => setMembers(null)} />
-      {isAdmin && creating ? <CreateProjectDialog open onClose={() => setCreating(false)} /> : null}
     </>
   );
 }

@@ -2,16 +2,13 @@
 
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import dynamic from "next/dynamic";
-import { useState } from "react";
 import { ErrorBox } from "~/components/ErrorBox";
 import { useCan, type Role } from "~/components/session";
 import { ActionMenu } from "~/components/ui/ActionMenu";
-import { Badge } from "~/components/ui/Badge";
-import { Button } from "~/components/ui/Button";
-import { ListView, type Column } from "~/components/ui/ListView";
-import { PageHeader } from "~/components/ui/PageHeader";
-import { useListParams } from "~/components/ui/useListParams";
-import { createdColumn } from "~/components/ui/columns";
+import { type Column } from "~/components/ui/ListView";
+import { ListPage } from "~/components/ui/ListPage";
+import { listInput, useListParams } from "~/components/ui/useListParams";
+import { createdColumn, nameColumn } from "~/components/ui/columns";
 import { useTRPC } from "~/trpc/react";
 import type { RouterOutputs } from "~/trpc/outputs";
 
@@ -28,21 +25,13 @@ export function UsersPage({ me }: { me: string }) {
   const trpc = useTRPC();
   const isAdmin = useCan("iam.manage");
   const queryClient = useQueryClient();
-  const [creating, setCreating] = useState(false);
   const list = useListParams({
     sorts: ["username", "createdAt", "role"] as const,
     filters: ["role"] as const,
   });
   const role = roles.find((r) => r === list.filters.role);
   const users = useQuery({
-    ...trpc.iam.users.list.queryOptions({
-      cursor: list.cursor,
-      limit: list.limit,
-      search: list.q,
-      role,
-      sort: list.sort,
-      order: list.order,
-    }),
+    ...trpc.iam.users.list.queryOptions({ ...listInput(list), role }),
     placeholderData: keepPreviousData,
   });
   const refresh = () => queryClient.invalidateQueries(trpc.iam.pathFilter());
@@ -54,26 +43,13 @@ export function UsersPage({ me }: { me: string }) {
   const rowError = setRole.error ?? setDisabled.error;
 
   const columns: Column<User, "username" | "createdAt" | "role">[] = [
-    {
-      key: "user",
+    nameColumn({
       header: "User",
+      name: (user) => user.username,
+      flag: (user) => (user.disabled ? "Disabled" : null),
+      sub: (user) => (user.displayName !== user.username ? user.displayName : null),
       sort: "username",
-      className: "strong",
-      cell: (user) => (
-        <>
-          {user.username}
-          {user.disabled ? (
-            <>
-              {" "}
-              <Badge tone="muted">Disabled</Badge>
-            </>
-          ) : null}
-          {user.displayName && user.displayName !== user.username ? (
-            <div className="sub">{user.displayName}</div>
-          ) : null}
-        </>
-      ),
-    },
+    }),
     {
       key: "role",
       header: "Role",
@@ -107,61 +83,57 @@ export function UsersPage({ me }: { me: string }) {
   ];
 
   return (
-    <>
-      <PageHeader
-        title="Users"
-        subtitle="Admins run the platform, tenants work inside their projects, auditors read everything."
-        actions={
-          isAdmin ? (
-            <Button variant="primary" onClick={() => setCreating(true)}>
-              Create user
-            </Button>
-          ) : null
-        }
-      />
-      <ListView
-        list={list}
-        query={users}
-        columns={columns}
-        rowKey={(user) => user.id}
-        rowTestId="user-row"
-        noun="users"
-        search={{ label: "Search users", placeholder: "Search by username or name…" }}
-        filters={[{ key: "role", label: "Role", allLabel: "All roles", options: roleOptions }]}
-        notice={rowError ? <ErrorBox error={rowError} /> : null}
-        empty={<p>No users yet.</p>}
-        rowActions={
-          isAdmin
-            ? (user) =>
-                user.username === me ? (
-                  <span className="muted small">You</span>
-                ) : (
-                  <ActionMenu
-                    ariaLabel={`Actions for ${user.username}`}
-                    items={[
-                      {
-                        label: user.disabled ? "Enable" : "Disable",
-                        onSelect: () =>
-                          setDisabled.mutate({ userId: user.id, disabled: !user.disabled }),
-                      },
-                      {
-                        label: "Delete",
+    <ListPage
+      title="Users"
+      subtitle="Admins run the platform, tenants work inside their projects, auditors read everything."
+      create={
+        isAdmin
+          ? { label: "Create user", dialog: (close) => <CreateUserDialog open onClose={close} /> }
+          : null
+      }
+      list={list}
+      query={users}
+      columns={columns}
+      rowKey={(user) => user.id}
+      rowTestId="user-row"
+      noun="users"
+      search={{ label: "Search users", placeholder: "Search by username or name…" }}
+      filters={[{ key: "role", label: "Role", allLabel: "All roles", options: roleOptions }]}
+      notice={rowError ? <ErrorBox error={rowError} /> : null}
+      empty={{
+        about: "A user signs in with a password; their role says what they may do.",
+        othersNote: "An admin has not created any users.",
+      }}
+      rowActions={
+        isAdmin
+          ? (user) =>
+              user.username === me ? (
+                <span className="muted small">You</span>
+              ) : (
+                <ActionMenu
+                  ariaLabel={`Actions for ${user.username}`}
+                  items={[
+                    {
+                      label: user.disabled ? "Enable" : "Disable",
+                      onSelect: () =>
+                        setDisabled.mutate({ userId: user.id, disabled: !user.disabled }),
+                    },
+                    {
+                      label: "Delete",
+                      danger: true,
+                      confirm: {
+                        title: `Delete user ${user.username}?`,
+                        body: "Their sessions and API keys stop working at once. Operations they started keep their history.",
+                        confirmLabel: "Delete user",
                         danger: true,
-                        confirm: {
-                          title: `Delete user ${user.username}?`,
-                          body: "Their sessions and API keys stop working at once. Operations they started keep their history.",
-                          confirmLabel: "Delete user",
-                          danger: true,
-                          action: () => remove.mutateAsync({ userId: user.id }),
-                        },
+                        action: () => remove.mutateAsync({ userId: user.id }),
                       },
-                    ]}
-                  />
-                )
-            : undefined
-        }
-      />
-      {isAdmin && creating ? <CreateUserDialog open onClose={() => setCreating(false)} /> : null}
-    </>
+                    },
+                  ]}
+                />
+              )
+          : undefined
+      }
+    />
   );
 }

@@ -2,15 +2,12 @@
 
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import dynamic from "next/dynamic";
-import Link from "next/link";
-import { useState } from "react";
 import { Badge } from "~/components/badges";
 import { useCan } from "~/components/session";
-import { timeColumn } from "~/components/ui/columns";
-import { ListView, type Column } from "~/components/ui/ListView";
-import { CreateButton, ListEmpty } from "~/components/ui/ListEmpty";
-import { PageHeader } from "~/components/ui/PageHeader";
-import { useListParams } from "~/components/ui/useListParams";
+import { createdColumn, nameColumn } from "~/components/ui/columns";
+import { type Column } from "~/components/ui/ListView";
+import { ListPage } from "~/components/ui/ListPage";
+import { listInput, useListParams } from "~/components/ui/useListParams";
 import { useNow } from "~/components/useNow";
 import { useTRPC } from "~/trpc/react";
 import type { RouterOutputs } from "~/trpc/outputs";
@@ -35,7 +32,6 @@ export function L2ListPage({ toggles }: { toggles: L2Toggles }) {
   const trpc = useTRPC();
   const isAdmin = useCan("inventory.manage");
   const now = useNow();
-  const [creating, setCreating] = useState(false);
   const list = useListParams({
     sorts: ["name", "type", "createdAt"] as const,
     defaultSort: "name",
@@ -43,32 +39,21 @@ export function L2ListPage({ toggles }: { toggles: L2Toggles }) {
   });
   const l2s = useQuery({
     ...trpc.networks.l2.list.queryOptions({
-      cursor: list.cursor,
-      limit: list.limit,
-      search: list.q,
+      ...listInput(list),
       type: l2Types.find((t) => t === list.filters.type),
       sriovEnabled: sriovFromFilter(list.filters.sriov),
-      sort: list.sort,
-      order: list.order,
     }),
     placeholderData: keepPreviousData,
     refetchInterval: 30_000,
   });
 
   const columns: Column<L2, L2Sort>[] = [
-    {
-      key: "name",
-      header: "Name",
+    nameColumn({
+      name: (l2) => l2.name,
+      href: (l2) => `/networks/l2/${l2.id}`,
+      sub: (l2) => l2.zoneName,
       sort: "name",
-      cell: (l2) => (
-        <>
-          <Link href={`/networks/l2/${l2.id}`} className="strong-link">
-            {l2.name}
-          </Link>
-          <div className="sub">{l2.zoneName}</div>
-        </>
-      ),
-    },
+    }),
     { key: "type", header: "Type", sort: "type", className: "nowrap", cell: segmentLabel },
     { key: "nic", header: "Interface", cell: (l2) => <code>{l2.physicalInterface}</code> },
     { key: "sriov", header: "SR-IOV", cell: (l2) => <SriovBadge enabled={l2.sriovEnabled} /> },
@@ -90,48 +75,37 @@ export function L2ListPage({ toggles }: { toggles: L2Toggles }) {
         ),
     },
     { key: "l3s", header: "L3s", num: true, secondary: true, cell: (l2) => l2.l3Count },
-    timeColumn({
-      key: "created",
-      header: "Created",
-      at: (l2) => l2.createdAt,
-      now,
-      sort: "createdAt",
-    }),
+    createdColumn("createdAt", now),
   ];
 
-  const create = isAdmin ? { label: "Create L2 network", onClick: () => setCreating(true) } : null;
-
   return (
-    <>
-      <PageHeader
-        title="L2 networks"
-        subtitle="Network segments on a physical interface, attached to clusters, with their SR-IOV flag."
-        actions={create ? <CreateButton {...create} /> : null}
-      />
-      <ListView
-        list={list}
-        query={l2s}
-        columns={columns}
-        rowKey={(l2) => l2.id}
-        rowTestId="l2-row"
-        noun="L2 networks"
-        search={{ label: "Search L2 networks", placeholder: "Search by name…" }}
-        filters={[
-          { key: "type", label: "Type", allLabel: "All types", options: typeOptions },
-          sriovFilter,
-        ]}
-        empty={
-          <ListEmpty
-            noun="L2 networks"
-            create={create}
-            about="An L2 network is a segment (no VLAN, a VLAN or a VXLAN) on a physical interface of your hosts."
-            othersNote="An admin has not defined any L2 networks."
-          />
-        }
-      />
-      {isAdmin && creating ? (
-        <CreateL2Dialog open onClose={() => setCreating(false)} toggles={toggles} />
-      ) : null}
-    </>
+    <ListPage
+      title="L2 networks"
+      subtitle="Network segments on a physical interface, attached to clusters, with their SR-IOV flag."
+      create={
+        isAdmin
+          ? {
+              label: "Create L2 network",
+              dialog: (close) => <CreateL2Dialog open onClose={close} toggles={toggles} />,
+            }
+          : null
+      }
+      list={list}
+      query={l2s}
+      columns={columns}
+      rowKey={(l2) => l2.id}
+      rowTestId="l2-row"
+      noun="L2 networks"
+      search={{ label: "Search L2 networks", placeholder: "Search by name…" }}
+      filters={[
+        { key: "type", label: "Type", allLabel: "All types", options: typeOptions },
+        sriovFilter,
+      ]}
+      empty={{
+        about:
+          "An L2 network is a segment (no VLAN, a VLAN or a VXLAN) on a physical interface of your hosts.",
+        othersNote: "An admin has not defined any L2 networks.",
+      }}
+    />
   );
 }

@@ -3,13 +3,11 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import dynamic from "next/dynamic";
 import Link from "next/link";
-import { useState } from "react";
 import { useCan } from "~/components/session";
-import { timeColumn } from "~/components/ui/columns";
-import { ListView, type Column } from "~/components/ui/ListView";
-import { CreateButton, ListEmpty } from "~/components/ui/ListEmpty";
-import { PageHeader } from "~/components/ui/PageHeader";
-import { useListParams } from "~/components/ui/useListParams";
+import { createdColumn, nameColumn } from "~/components/ui/columns";
+import { type Column } from "~/components/ui/ListView";
+import { ListPage } from "~/components/ui/ListPage";
+import { listInput, useListParams } from "~/components/ui/useListParams";
 import { useNow } from "~/components/useNow";
 import { useTRPC } from "~/trpc/react";
 import type { RouterOutputs } from "~/trpc/outputs";
@@ -26,7 +24,6 @@ export function L3ListPage() {
   const trpc = useTRPC();
   const isAdmin = useCan("inventory.manage");
   const now = useNow();
-  const [creating, setCreating] = useState(false);
   const list = useListParams({
     sorts: ["name", "category", "createdAt"] as const,
     defaultSort: "name",
@@ -34,29 +31,16 @@ export function L3ListPage() {
   });
   const l3s = useQuery({
     ...trpc.networks.l3.list.queryOptions({
-      cursor: list.cursor,
-      limit: list.limit,
-      search: list.q,
+      ...listInput(list),
       category: l3Categories.find((c) => c === list.filters.category),
       sriovEnabled: sriovFromFilter(list.filters.sriov),
-      sort: list.sort,
-      order: list.order,
     }),
     placeholderData: keepPreviousData,
     refetchInterval: 30_000,
   });
 
   const columns: Column<L3, L3Sort>[] = [
-    {
-      key: "name",
-      header: "Name",
-      sort: "name",
-      cell: (l3) => (
-        <Link href={`/networks/l3/${l3.id}`} className="strong-link">
-          {l3.name}
-        </Link>
-      ),
-    },
+    nameColumn({ name: (l3) => l3.name, href: (l3) => `/networks/l3/${l3.id}`, sort: "name" }),
     {
       key: "l2",
       header: "L2 network",
@@ -105,51 +89,41 @@ export function L3ListPage() {
         </>
       ),
     },
-    timeColumn({
-      key: "created",
-      header: "Created",
-      at: (l3) => l3.createdAt,
-      now,
-      sort: "createdAt",
-    }),
+    createdColumn("createdAt", now),
   ];
 
-  const create = isAdmin ? { label: "Create L3 network", onClick: () => setCreating(true) } : null;
-
   return (
-    <>
-      <PageHeader
-        title="L3 networks"
-        subtitle="Subnets on an L2 network that VM NICs draw addresses from, and whether they hand out VFs."
-        actions={create ? <CreateButton {...create} /> : null}
-      />
-      <ListView
-        list={list}
-        query={l3s}
-        columns={columns}
-        rowKey={(l3) => l3.id}
-        rowTestId="l3-row"
-        noun="L3 networks"
-        search={{ label: "Search L3 networks", placeholder: "Search by name…" }}
-        filters={[
-          {
-            key: "category",
-            label: "Category",
-            allLabel: "All categories",
-            options: categoryOptions,
-          },
-          sriovFilter,
-        ]}
-        empty={
-          <ListEmpty
-            noun="L3 networks"
-            create={create}
-            about="An L3 network is a subnet with IP ranges on an L2 network; VM NICs pick one."
-            othersNote="An admin has not defined any L3 networks."
-          />
-        }
-      />
-      {isAdmin && creating ? <CreateL3Dialog open onClose={() => setCreating(false)} /> : null}
-    </>
+    <ListPage
+      title="L3 networks"
+      subtitle="Subnets on an L2 network that VM NICs draw addresses from, and whether they hand out VFs."
+      create={
+        isAdmin
+          ? {
+              label: "Create L3 network",
+              dialog: (close) => <CreateL3Dialog open onClose={close} />,
+            }
+          : null
+      }
+      list={list}
+      query={l3s}
+      columns={columns}
+      rowKey={(l3) => l3.id}
+      rowTestId="l3-row"
+      noun="L3 networks"
+      search={{ label: "Search L3 networks", placeholder: "Search by name…" }}
+      filters={[
+        {
+          key: "category",
+          label: "Category",
+          allLabel: "All categories",
+          options: categoryOptions,
+        },
+        sriovFilter,
+      ]}
+      empty={{
+        about: "An L3 network is a subnet with IP ranges on an L2 network; VM NICs pick one.",
+        othersNote: "An admin has not defined any L3 networks.",
+      }}
+    />
   );
 }

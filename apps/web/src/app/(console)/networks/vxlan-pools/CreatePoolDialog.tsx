@@ -1,31 +1,31 @@
 "use client";
 
+import { useQuery } from "@tanstack/react-query";
 import { createVxlanPoolInput } from "@virtfn/core/schemas";
 import type { z } from "zod";
-import { FormDialog } from "~/components/ui/FormDialog";
+import { FormDialog, type OpenedForm } from "~/components/ui/FormDialog";
 import { NumberField, SelectField, TextField } from "~/components/ui/FormFields";
+import { useTRPC } from "~/trpc/react";
 
-/** The create form (zod and react-hook-form): the page loads it when it is first opened. */
-export function CreatePoolDialog({
-  zones,
-  onClose,
-  create,
-}: {
-  /** The zones to pick from; null while they load. */
-  zones: { value: string; label: string }[] | null;
-  onClose: () => void;
-  create: (values: z.output<typeof createVxlanPoolInput>) => Promise<unknown>;
-}) {
+/**
+ * The create form (zod and react-hook-form): the page loads it when it is first opened, and the
+ * zones to pick from are fetched only then.
+ */
+export function CreatePoolDialog(form: OpenedForm<z.output<typeof createVxlanPoolInput>>) {
+  const trpc = useTRPC();
+  const zones = useQuery({
+    ...trpc.inventory.zones.queryOptions(),
+    select: (list) => list.map((zone) => ({ value: zone.id, label: zone.name })),
+  }).data;
   return (
     <FormDialog
+      {...form}
       open
-      onClose={onClose}
       title="Create VXLAN pool"
       schema={createVxlanPoolInput}
       defaultValues={{ zoneId: "", name: "", vniStart: 5000, vniEnd: 5999 }}
       submitLabel="Create pool"
       pendingLabel="Creating…"
-      onSubmit={create}
     >
       <SelectField
         name="zoneId"

@@ -2,17 +2,14 @@
 
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import dynamic from "next/dynamic";
-import { useState } from "react";
 import { useCan } from "~/components/session";
 import { ActionConfirm } from "~/components/ui/ActionConfirm";
-import { Badge } from "~/components/ui/Badge";
-import { Button } from "~/components/ui/Button";
-import { CheckFilter, ListView, type Column } from "~/components/ui/ListView";
-import { PageHeader } from "~/components/ui/PageHeader";
-import { useListParams } from "~/components/ui/useListParams";
+import { CheckFilter, type Column } from "~/components/ui/ListView";
+import { ListPage } from "~/components/ui/ListPage";
+import { pageInput, useListParams } from "~/components/ui/useListParams";
 import { useNow } from "~/components/useNow";
-import { dateTime, relativeTime } from "~/lib/format";
-import { createdColumn } from "~/components/ui/columns";
+import { dateTime } from "~/lib/format";
+import { createdColumn, nameColumn, timeColumn } from "~/components/ui/columns";
 import type { RouterOutputs } from "~/trpc/outputs";
 import { useTRPC } from "~/trpc/react";
 
@@ -27,17 +24,11 @@ export function ApiKeysPage() {
   const now = useNow(30_000);
   // core shows those who read the inventory every key; others their own.
   const canSeeAll = useCan("inventory.read");
-  const [creating, setCreating] = useState(false);
   const list = useListParams({ filters: ["all", "revoked"] as const });
   const all = canSeeAll && list.filters.all === "1";
   const includeRevoked = list.filters.revoked === "1";
   const keys = useQuery({
-    ...trpc.apiKeys.list.queryOptions({
-      cursor: list.cursor,
-      limit: list.limit,
-      all,
-      includeRevoked,
-    }),
+    ...trpc.apiKeys.list.queryOptions({ ...pageInput(list), all, includeRevoked }),
     placeholderData: keepPreviousData,
   });
   const revoke = useMutation(
@@ -47,22 +38,7 @@ export function ApiKeysPage() {
   );
 
   const columns: Column<ApiKey>[] = [
-    {
-      key: "name",
-      header: "Name",
-      className: "strong",
-      cell: (key) => (
-        <>
-          {key.name}
-          {key.revokedAt ? (
-            <>
-              {" "}
-              <Badge tone="muted">Revoked</Badge>
-            </>
-          ) : null}
-        </>
-      ),
-    },
+    nameColumn({ name: (key) => key.name, flag: (key) => (key.revokedAt ? "Revoked" : null) }),
     { key: "key", header: "Key", secondary: true, cell: (key) => <code>vfn_{key.prefix}_…</code> },
     {
       key: "project",
@@ -73,82 +49,62 @@ export function ApiKeysPage() {
     ...(all
       ? [{ key: "owner", header: "Owner", secondary: true, cell: (key: ApiKey) => key.username }]
       : []),
-    {
+    timeColumn({
       key: "used",
       header: "Last used",
-      cell: (key) => (
-        <span title={key.lastUsedAt ? dateTime(key.lastUsedAt) : undefined}>
-          {relativeTime(key.lastUsedAt, now)}
-        </span>
-      ),
-    },
+      at: (key) => key.lastUsedAt,
+      now,
+      secondary: false,
+    }),
     createdColumn(),
   ];
 
   return (
-    <>
-      <PageHeader
-        title="API keys"
-        subtitle={
-          <>
-            Keys let programs call the <a href="/api/docs">REST API</a> as you: with your role, and
-            for tenants only inside the key&apos;s project. Send one as{" "}
-            <code>Authorization: Bearer vfn_…</code>.
-          </>
-        }
-        actions={
-          <Button variant="primary" onClick={() => setCreating(true)}>
-            Create API key
-          </Button>
-        }
-      />
-      <ListView
-        list={list}
-        query={keys}
-        columns={columns}
-        rowKey={(key) => key.id}
-        rowTestId="api-key-row"
-        noun="keys"
-        toolbar={
-          <>
-            {canSeeAll ? <CheckFilter list={list} filter="all" label="Every user's keys" /> : null}
-            <CheckFilter list={list} filter="revoked" label="Show revoked" />
-          </>
-        }
-        empty={
-          <>
-            <p>
-              <strong>No API keys yet.</strong>
-            </p>
-            <p>
-              Create one for a script or an integration.{" "}
-              <Button variant="primary" size="sm" onClick={() => setCreating(true)}>
-                Create API key
-              </Button>
-            </p>
-          </>
-        }
-        rowActions={(key) =>
-          key.revokedAt ? (
-            <span className="muted small">{dateTime(key.revokedAt)}</span>
-          ) : (
-            <ActionConfirm
-              label="Revoke"
-              danger
-              title={`Revoke API key ${key.name}?`}
-              body={
-                <p>
-                  Programs using <code>vfn_{key.prefix}_…</code> get 401 from their next request.
-                  This cannot be undone.
-                </p>
-              }
-              confirmLabel="Revoke key"
-              action={() => revoke.mutateAsync({ apiKeyId: key.id })}
-            />
-          )
-        }
-      />
-      {creating ? <CreateKeyDialog open onClose={() => setCreating(false)} /> : null}
-    </>
+    <ListPage
+      title="API keys"
+      subtitle={
+        <>
+          Keys let programs call the <a href="/api/docs">REST API</a> as you: with your role, and
+          for tenants only inside the key&apos;s project. Send one as{" "}
+          <code>Authorization: Bearer vfn_…</code>.
+        </>
+      }
+      create={{
+        label: "Create API key",
+        dialog: (close) => <CreateKeyDialog open onClose={close} />,
+      }}
+      list={list}
+      query={keys}
+      columns={columns}
+      rowKey={(key) => key.id}
+      rowTestId="api-key-row"
+      noun="API keys"
+      toolbar={
+        <>
+          {canSeeAll ? <CheckFilter list={list} filter="all" label="Every user's keys" /> : null}
+          <CheckFilter list={list} filter="revoked" label="Show revoked" />
+        </>
+      }
+      empty={{ about: "Create one for a script or an integration." }}
+      rowActions={(key) =>
+        key.revokedAt ? (
+          <span className="muted small">{dateTime(key.revokedAt)}</span>
+        ) : (
+          <ActionConfirm
+            label="Revoke"
+            danger
+            title={`Revoke API key ${key.name}?`}
+            body={
+              <p>
+                Programs using <code>vfn_{key.prefix}_…</code> get 401 from their next request. This
+                cannot be undone.
+              </p>
+            }
+            confirmLabel="Revoke key"
+            action={() => revoke.mutateAsync({ apiKeyId: key.id })}
+          />
+        )
+      }
+    />
   );
 }
