@@ -16,11 +16,9 @@ import path from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { performance } from "node:perf_hooks";
-import { reconcileLag, seedDemo } from "@virtfn/core";
-import { createDb } from "@virtfn/db";
+import { reconcileLag } from "@virtfn/core";
 import { cpuSeconds, postmasterPid, treeCpuSeconds } from "./lib/cpu";
-import { startObservedFleetProcesses } from "./lib/observed-fleet";
-import { benchServices } from "./lib/services";
+import { loadAverage, startObservedFleetBench } from "./lib/observed-fleet-bench";
 
 const repoRoot = path.join(path.dirname(fileURLToPath(import.meta.url)), "..");
 const TOKEN = "bench-agent-token-0123456789";
@@ -39,35 +37,28 @@ const LATENCY_MODEL = `${LATENCY_MS} ms per agent call (a real agent re-reads sy
 // Longer than any sweep here, so each host is reconciled once per run.
 const PERIOD_MS = 600_000;
 
-const services = await benchServices("reconcile_lag");
-const db = createDb(services.databaseUrl);
-await seedDemo(db, []);
-const cluster = await db.cluster.findFirstOrThrow();
-const fleetStart = performance.now();
-const fleet = await startObservedFleetProcesses({
+const bench = await startObservedFleetBench({
+  name: "reconcile_lag",
+  hosts: HOSTS,
+  hostPrefix: "lag-",
   processes: FLEET_PROCESSES,
   token: TOKEN,
   latencyMs: LATENCY_MS,
   profile: "kvm-e810",
-  names: Array.from({ length: HOSTS }, (_, i) => `lag-${i}`),
 });
+const { services, db, fleet } = bench;
 const postgresPid = postmasterPid(Number(new URL(services.databaseUrl).port || 5432));
 await db.host.createMany({
   data: fleet.agents.map((agent) => ({
     name: agent.name,
-    clusterId: cluster.id,
+    clusterId: bench.clusterId,
     agentUrl: agent.url,
     agentToken: TOKEN,
     connectionState: "Disconnected" as const,
   })),
 });
 console.log(
-  `virtfn bench reconcile-lag: ${os.cpus().length} cores, load ${os
-    .loadavg()
-    .map((l) => l.toFixed(2))
-    .join(
-      " ",
-    )}, Node ${process.version}, ${HOSTS} sim hosts in ${fleet.pids.length} processes (started in ${((performance.now() - fleetStart) / 1000).toFixed(1)}s), ${LATENCY_MODEL}, at most ${IN_FLIGHT} hosts in flight per worker, ${FULL_EVERY === "1" ? "every reconcile compared in full" : "unchanged snapshots skipped"}`,
+  `virtfn bench reconcile-lag: ${bench.describe()}, ${LATENCY_MODEL}, at most ${IN_FLIGHT} hosts in flight per worker, ${FULL_EVERY === "1" ? "every reconcile compared in full" : "unchanged snapshots skipped"}`,
 );
 
 interface InFlightReport {
@@ -242,13 +233,6 @@ for (const count of [1, 2, 4]) {
       `  vs 1 worker: lag p50 ${(r.p50Lag / one.p50Lag).toFixed(3)}×, p99 ${(r.p99Lag / one.p99Lag).toFixed(3)}×, max ${(r.maxLag / one.maxLag).toFixed(3)}×`,
     );
 }
-console.log(
-  `load after: ${os
-    .loadavg()
-    .map((l) => l.toFixed(2))
-    .join(" ")}`,
-);
+console.log(`load after: ${loadAverage()}`);
 
-await fleet.close();
-await db.$disconnect();
-await services.stop();
+await bench.stop();

@@ -6,14 +6,12 @@
 // (a real agent runs `ip -s -j link` per PF); the collector runs in this process, one sweep at a
 // time, and the figures are its cycle (every host read and stored once) and what it wrote to
 // Postgres: statements (transactions committed in the bench's database) and rows.
-import os from "node:os";
 import { performance } from "node:perf_hooks";
 import { createAgentClient, type AgentClient } from "@virtfn/agent-client";
-import { seedDemo, type AgentTarget } from "@virtfn/core";
-import { createDb, type Db } from "@virtfn/db";
+import type { AgentTarget } from "@virtfn/core";
+import type { Db } from "@virtfn/db";
 import { startVfCounterCollector } from "../apps/worker/src/counters/vf-counters";
-import { startObservedFleetProcesses } from "./lib/observed-fleet";
-import { benchServices } from "./lib/services";
+import { startObservedFleetBench } from "./lib/observed-fleet-bench";
 import { ratio } from "./lib/stats";
 
 const TOKEN = "bench-agent-token-0123456789";
@@ -26,28 +24,21 @@ const SWEEPS = Number(process.env.BENCH_SWEEPS ?? 2);
 const PROFILE = "kvm-e810";
 const PF = { name: "ens1f0", pci: "0000:af:00.0" };
 
-const services = await benchServices("vf_counters");
-const db = createDb(services.databaseUrl);
-await seedDemo(db, []);
-const cluster = await db.cluster.findFirstOrThrow();
-const fleetStart = performance.now();
-const fleet = await startObservedFleetProcesses({
+const bench = await startObservedFleetBench({
+  name: "vf_counters",
+  hosts: HOSTS,
+  hostPrefix: "ctr-",
   processes: FLEET_PROCESSES,
   token: TOKEN,
   latencyMs: LATENCY_MS,
   profile: PROFILE,
-  names: Array.from({ length: HOSTS }, (_, i) => `ctr-${i}`),
 });
+const { db, fleet } = bench;
 const clients = fleet.agents.map((agent) =>
   createAgentClient({ baseUrl: agent.url, token: TOKEN, timeoutMs: 60_000 }),
 );
 console.log(
-  `virtfn bench vf-counters: ${os.cpus().length} cores, load ${os
-    .loadavg()
-    .map((l) => l.toFixed(2))
-    .join(
-      " ",
-    )}, Node ${process.version}, ${HOSTS} sim hosts in ${fleet.pids.length} processes (started in ${((performance.now() - fleetStart) / 1000).toFixed(1)}s), ${VFS} held VFs each, ${LATENCY_MS} ms per agent call, ${IN_FLIGHT} hosts read at once`,
+  `virtfn bench vf-counters: ${bench.describe()}, ${VFS} held VFs each, ${LATENCY_MS} ms per agent call, ${IN_FLIGHT} hosts read at once`,
 );
 
 /** Runs `task` over `items` with at most `limit` at once (a sliding window). */
@@ -98,7 +89,7 @@ async function seedFleetRows(database: Db) {
     const hosts = await database.host.createManyAndReturn({
       data: agents.map((agent) => ({
         name: agent.name,
-        clusterId: cluster.id,
+        clusterId: bench.clusterId,
         agentUrl: agent.url,
         agentToken: TOKEN,
         connectionState: "Connected" as const,
@@ -138,7 +129,7 @@ async function seedFleetRows(database: Db) {
         state: "Running" as const,
         desiredState: "Running" as const,
         hostId: host.id,
-        clusterId: cluster.id,
+        clusterId: bench.clusterId,
       })),
       select: { id: true, hostId: true },
     });
@@ -251,6 +242,4 @@ for (let sweep = 1; sweep <= SWEEPS; sweep++) {
   );
 }
 
-await fleet.close();
-await db.$disconnect();
-await services.stop();
+await bench.stop();

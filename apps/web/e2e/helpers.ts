@@ -94,22 +94,26 @@ export async function seeded(admin: Api) {
 }
 
 /**
- * As admin: a fresh SR-IOV Vlan L2 on `physicalInterface` in zone-1 for cluster-a (a random VLAN),
- * and an SR-IOV Flat L3 on it (a random /24). Names start with `prefix`.
+ * As admin: a fresh L2 on `physicalInterface` in zone-1 for cluster-a and a Flat L3 on it (a random
+ * /24). Names start with `prefix`. `sriov`: a Vlan L2 (a random VLAN) and L3 with SR-IOV enabled,
+ * for VF NICs; `vnic`: a NoVlan L2 and L3 without, for virtio NICs over the host's bridge.
  */
-export async function sriovNetwork(
+export async function network(
   admin: Api,
   seed: Awaited<ReturnType<typeof seeded>>,
   prefix: string,
   physicalInterface: string,
+  kind: "sriov" | "vnic",
 ) {
+  const sriovEnabled = kind === "sriov";
   const l2 = await admin.mutate("networks.l2.create", {
     zoneId: seed.zone.id,
     name: unique(`${prefix}-l2`),
-    type: "Vlan",
-    vlanId: 100 + Math.floor(Math.random() * 3900),
+    ...(sriovEnabled
+      ? { type: "Vlan", vlanId: 100 + Math.floor(Math.random() * 3900) }
+      : { type: "NoVlan" }),
     physicalInterface,
-    sriovEnabled: true,
+    sriovEnabled,
     clusterIds: [seed.cluster.id],
   });
   const cidr = `10.${1 + Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.0/24`;
@@ -117,10 +121,20 @@ export async function sriovNetwork(
     l2Id: l2.id,
     name: unique(`${prefix}-l3`),
     category: "Flat",
-    sriovEnabled: true,
+    sriovEnabled,
     ipRanges: [{ cidr }],
   });
   return { l2, l3 };
+}
+
+/** As admin: network(…, "sriov"), an SR-IOV Vlan L2 and L3 for VF NICs. */
+export async function sriovNetwork(
+  admin: Api,
+  seed: Awaited<ReturnType<typeof seeded>>,
+  prefix: string,
+  physicalInterface: string,
+) {
+  return network(admin, seed, prefix, physicalInterface, "sriov");
 }
 
 /** As admin: a VM named `prefix`-… in demo-project (small, debian-12), one SR-IOV NIC on `l3Id` each. */

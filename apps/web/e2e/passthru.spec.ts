@@ -1,5 +1,5 @@
 import { expect, test } from "./fixtures";
-import { ADMIN, api, login, unique } from "./helpers";
+import { ADMIN, api, login, network, seeded, unique } from "./helpers";
 
 // Issue 17: kvm-02 (sim profile kvm-e810) has a GPU alone in its IOMMU group (0000:3b:00.0) and
 // one that shares its group with an audio function (0000:5e:00.0). An admin marks the first
@@ -42,31 +42,8 @@ test("admin creates a VM with a whole GPU from the create form; it lands on the 
   if (!gpu.assignable)
     await admin.mutate("passthru.setAssignable", { pciDeviceId: gpu.id, assignable: true });
   // A vNIC network kvm-02 carries (eno1, cluster-a).
-  const zone = (await admin.query("inventory.zones")).find(
-    (z: { name: string }) => z.name === "zone-1",
-  );
-  const cluster = (await admin.query("inventory.clusters", { limit: 200 })).items.find(
-    (c: { name: string }) => c.name === "cluster-a",
-  );
-  const l2 = await admin.mutate("networks.l2.create", {
-    zoneId: zone.id,
-    name: unique("e2e-pt-l2"),
-    type: "NoVlan",
-    physicalInterface: "eno1",
-    sriovEnabled: false,
-    clusterIds: [cluster.id],
-  });
-  const l3Name = unique("e2e-pt-l3");
-  await admin.mutate("networks.l3.create", {
-    l2Id: l2.id,
-    name: l3Name,
-    category: "Flat",
-    ipRanges: [
-      {
-        cidr: `10.${200 + Math.floor(Math.random() * 50)}.${Math.floor(Math.random() * 250)}.0/24`,
-      },
-    ],
-  });
+  const seed = await seeded(admin);
+  const { l3 } = await network(admin, seed, "e2e-pt", "eno1", "vnic");
 
   const vmName = unique("e2e-gpu");
   await page.goto("/vms/new");
@@ -86,7 +63,7 @@ test("admin creates a VM with a whole GPU from the create form; it lands on the 
   };
   await choose("Instance offering", /^small\b/);
   await choose("Image", /^debian-12\b/);
-  await choose("L3 network for eth0", new RegExp(`^${l3Name}\\b`));
+  await choose("L3 network for eth0", new RegExp(`^${l3.name}\\b`));
   const picker = form.getByTestId("pci-picker");
   const box = picker.getByLabel(/Display \/ GPU 0000:3b:00\.0 .* on kvm-02/);
   await expect(box).toBeEnabled();
