@@ -225,14 +225,50 @@ async function phasesOf(samples: Sample[]): Promise<string> {
   const p50 = (xs: number[]) => `${quantile(xs, 0.5).toFixed(0)}ms`;
   return `service call (commit) ${p50(parts.commit)}, commit → job added ${p50(parts.enqueue)}, added → taken by a worker ${p50(parts.pickup)}, worker run ${p50(parts.run)}, finished → caller told ${p50(parts.notice)} (ms clock, n=${parts.run.length})`;
 }
+/** Sum and count of the worker's agent calls by route, from its own histogram (retries included). */
+async function agentCallTotals(): Promise<Map<string, { sum: number; count: number }>> {
+  const metric = await worker.metrics.registry
+    .getSingleMetric("virtfn_agent_request_duration_seconds")
+    ?.get();
+  const totals = new Map<string, { sum: number; count: number }>();
+  for (const value of metric?.values ?? []) {
+    const name = "metricName" in value ? String(value.metricName) : "";
+    const route = String(value.labels.route);
+    const total = totals.get(route) ?? { sum: 0, count: 0 };
+    if (name.endsWith("_sum")) total.sum += value.value;
+    else if (name.endsWith("_count")) total.count += value.value;
+    else continue;
+    totals.set(route, total);
+  }
+  return totals;
+}
+/**
+ * The worker run's agent share: each route's mean call time as the worker's client saw it (HTTP,
+ * the agent's work and the response's parse), between two readings of agentCallTotals.
+ */
+function agentShare(
+  before: Map<string, { sum: number; count: number }>,
+  after: Map<string, { sum: number; count: number }>,
+): string {
+  const parts: string[] = [];
+  for (const [route, total] of after) {
+    const earlier = before.get(route) ?? { sum: 0, count: 0 };
+    const count = total.count - earlier.count;
+    if (count > 0)
+      parts.push(`${route} ${(((total.sum - earlier.sum) * 1000) / count).toFixed(1)}ms`);
+  }
+  return `agent calls in the worker run (mean per call, n=${SEQUENTIAL}): ${parts.join(", ")}`;
+}
 async function sequential(
   commit: () => Promise<string>,
-): Promise<{ times: number[]; phases: string }> {
+): Promise<{ times: number[]; phases: string; agent: string }> {
   for (let i = 0; i < 20; i++) await runOne(commit);
   const times: number[] = [];
   const samples: Sample[] = [];
+  const before = await agentCallTotals();
   for (let i = 0; i < SEQUENTIAL; i++) times.push(await runOne(commit, samples));
-  return { times, phases: await phasesOf(samples) };
+  const agent = agentShare(before, await agentCallTotals());
+  return { times, phases: await phasesOf(samples), agent };
 }
 
 const reconnect = (hostId: string) => async () =>
@@ -256,11 +292,13 @@ console.log(
   `virtfn host.syncFdb end to end (1 agent call: snapshot), sequential: ${stats(oneCall.times)}`,
 );
 console.log(`  phases (p50): ${oneCall.phases}`);
+console.log(`  ${oneCall.agent}`);
 const connect = await sequential(reconnect(first));
 console.log(
   `virtfn host.connect end to end (4 agent calls at once), sequential: ${stats(connect.times)}`,
 );
 console.log(`  phases (p50): ${connect.phases}`);
+console.log(`  ${connect.agent}`);
 const opStart = performance.now();
 await Promise.all(
   hostIds.map(async (hostId) => {

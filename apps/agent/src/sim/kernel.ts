@@ -2,18 +2,13 @@ import { randomUUID } from "node:crypto";
 import { promises as fs } from "node:fs";
 import path from "node:path";
 import type { Clock } from "../platform/clock";
-import {
-  NodeSysfsIo,
-  linkBasename,
-  readDirOrEmpty,
-  readTrimmed,
-  type SysfsIo,
-} from "../platform/io";
+import { linkBasename, readDirOrEmpty, readTrimmed, type SysfsIo } from "../platform/io";
 import { JsonStore, readJsonFile } from "../platform/json-file";
 import { hasIommuArg } from "../host/iommu-arg";
 import { vfPciAddress } from "../host/pci";
 import type { HostProfile } from "../profiles/schema";
 import { SimHostState } from "./host-state";
+import { SimTreeIo } from "./tree-io";
 import { buildTree, iommuGroups, link, put, putPciDevices } from "./tree";
 
 export interface SimKernelOptions {
@@ -72,7 +67,7 @@ export class SimKernel {
   readonly procRoot: string;
   readonly proc: SysfsIo;
   readonly sys: SysfsIo;
-  private readonly raw: NodeSysfsIo;
+  private readonly raw: SimTreeIo;
   private readonly store: JsonStore;
   /** Bumped by reboot and close, so in-flight VF creation stops like it would if the kernel went away. */
   private epoch = 0;
@@ -88,8 +83,8 @@ export class SimKernel {
   ) {
     this.sysRoot = path.join(options.stateDir, "sys");
     this.procRoot = path.join(options.stateDir, "proc");
-    this.raw = new NodeSysfsIo(this.sysRoot);
-    this.proc = new NodeSysfsIo(this.procRoot);
+    this.raw = new SimTreeIo(this.sysRoot);
+    this.proc = new SimTreeIo(this.procRoot);
     this.store = new JsonStore(path.join(options.stateDir, "host.json"));
     this.sys = this.emulatedIo();
   }

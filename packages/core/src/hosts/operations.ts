@@ -1,18 +1,39 @@
 import { isAgentError, type AgentClient } from "@virtfn/agent-client";
 import { z } from "zod";
-import type { Db, Host } from "@virtfn/db";
+import { Prisma, queryRows, type Db, type Host } from "@virtfn/db";
 import type { OperationContext, OperationHandler } from "../runtime/context";
 import { notFound } from "../shared/errors";
 import { iommuReadiness } from "./rules";
-import { syncPciDevices } from "../passthru/sync";
+import { readKnownPciDevices, syncPciDevices } from "../passthru/sync";
 import { applyObservedHost, markHostDisconnected, readKnownPfs } from "./sync";
 
 const connectInput = z.object({ scanIommu: z.boolean().default(false) });
 const setIommuInput = z.object({ enabled: z.boolean() });
 
-async function loadHost(db: Db, hostId: string): Promise<Host> {
-  // Plain SQL: every host operation starts here, and findUnique costs twice the query.
-  const [host] = await db.$queryRaw<Host[]>`SELECT * FROM "Host" WHERE id = ${hostId}::uuid`;
+/** What a host operation reads of its host: how to reach the agent, and what it compares. */
+export type HostToOperate = Pick<
+  Host,
+  "id" | "name" | "agentUrl" | "agentToken" | "iommuEnabled" | "bootId"
+>;
+
+/**
+ * The host an operation targets, or null when it is gone. Every host operation starts here: one
+ * plain statement through the pool's pg client (queryRows), since findUnique costs twice the
+ * query and even Prisma's $queryRaw about as much CPU again as the statement. Only these columns:
+ * they are text, uuid and boolean, which pg reads as Prisma does (its timestamps would not be).
+ */
+export async function hostToOperate(db: Db, hostId: string): Promise<HostToOperate | null> {
+  const [host] = await queryRows(
+    db,
+    Prisma.sql`
+    SELECT id, name, "agentUrl", "agentToken", "iommuEnabled", "bootId"
+      FROM "Host" WHERE id = ${hostId}::uuid`,
+  );
+  return (host as HostToOperate | undefined) ?? null;
+}
+
+async function loadHost(db: Db, hostId: string): Promise<HostToOperate> {
+  const host = await hostToOperate(db, hostId);
   if (!host) throw notFound("Host", hostId);
   return host;
 }
@@ -35,30 +56,28 @@ export function disconnectReason(host: Pick<Host, "agentUrl">, error: unknown): 
 }
 
 /**
- * Reads health, facts and NICs from the agent and records them on the host; returns the host as
- * recorded. A caller that has just asked for health passes it in, so the reconcile loop makes one
- * health call, not two.
+ * Reads health, facts and NICs from the agent and records them on the host. A caller that has
+ * just asked for health passes it in, so the reconcile loop makes one health call, not two.
  */
 export async function refreshHost(
   db: Db,
-  host: Host,
+  host: Pick<Host, "id">,
   agent: AgentClient,
   knownHealth?: Awaited<ReturnType<AgentClient["health"]>>,
-): Promise<Host> {
+): Promise<void> {
   const [health, facts, nics, pciDevices] = await Promise.all([
     knownHealth ?? agent.health(),
     agent.getFacts(),
     agent.listPhysicalNics(),
     agent.listPciDevices(),
   ]);
-  const updated = await applyObservedHost(db, host.id, { health, facts, nics });
+  await applyObservedHost(db, host.id, { health, facts, nics });
   await syncPciDevices(db, host.id, pciDevices);
-  return updated;
 }
 
 async function withConnection<T>(
   ctx: OperationContext,
-  host: Host,
+  host: HostToOperate,
   work: (agent: AgentClient) => Promise<T>,
 ): Promise<T> {
   const agent = ctx.agentFor(host);
@@ -77,10 +96,12 @@ export const connectHost: OperationHandler = async (ctx, operation) => {
   const host = await loadHost(ctx.db, operation.targetId);
   return withConnection(ctx, host, async (agent) => {
     await ctx.progress(10, `Contacting the agent at ${host.agentUrl}`);
-    // What is recorded is read while the agent answers, not after: one round trip off the path.
+    // What is recorded is read while the agent answers, not after: two round trips off the path.
     // Marked handled here, so that an agent failure leaves no unhandled rejection behind.
     const known = readKnownPfs(ctx.db, host.id);
+    const knownDevices = readKnownPciDevices(ctx.db, host.id);
     known.catch(() => undefined);
+    knownDevices.catch(() => undefined);
     // Health, facts and NICs at once: one agent round trip, not three in a row.
     const [health, firstFacts, nics, pciDevices] = await Promise.all([
       agent.health(),
@@ -99,9 +120,15 @@ export const connectHost: OperationHandler = async (ctx, operation) => {
       `Agent ${health.version} (${health.backend}) answered; recording ${nics.length} physical NICs`,
     );
     // What was recorded is what the agent reported: no reads back.
-    const updated = await applyObservedHost(ctx.db, host.id, { health, facts, nics }, known);
-    await syncPciDevices(ctx.db, host.id, pciDevices);
-    return { physicalNics: nics.length, iommu: iommuReadiness(updated).state };
+    await applyObservedHost(ctx.db, host.id, { health, facts, nics }, known);
+    await syncPciDevices(ctx.db, host.id, pciDevices, knownDevices);
+    const iommu = iommuReadiness({
+      iommuEnabled: host.iommuEnabled,
+      iommuKernelArgSet: facts.iommu.kernelArgSet,
+      iommuActive: facts.iommu.active,
+      rebootRequired: facts.iommu.rebootRequired,
+    });
+    return { physicalNics: nics.length, iommu: iommu.state };
   });
 };
 

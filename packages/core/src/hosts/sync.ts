@@ -1,5 +1,5 @@
 import { Prisma, queryRows } from "@virtfn/db";
-import type { Db, DbOrTx, Host, Tx, VfState, VirtualizationState } from "@virtfn/db";
+import type { Db, DbOrTx, Tx, VfState, VirtualizationState } from "@virtfn/db";
 import { notFound } from "../shared/errors";
 import { virtualizationStateOf } from "./rules";
 
@@ -241,13 +241,19 @@ async function applyPlan(tx: Tx, hostId: string, plan: SyncPlan): Promise<void> 
   }
 }
 
-/** Records the agent's health and facts on the host and returns the host row. */
-async function recordHostFacts(db: DbOrTx, hostId: string, observed: ObservedHost): Promise<Host> {
+/**
+ * Records the agent's health and facts on the host. Through the pool's pg client outside a
+ * transaction (queryRows), Prisma's $queryRaw in one; nothing is read back: what was written is
+ * what the agent reported.
+ */
+async function recordHostFacts(db: DbOrTx, hostId: string, observed: ObservedHost): Promise<void> {
   const { facts, health } = observed;
   const { iommu } = facts;
   // Stored as null when there is none, so that placement skips the per-node sums for such hosts.
   const numa = facts.numa && facts.numa.length > 0 ? JSON.stringify(facts.numa) : null;
-  const [host] = await db.$queryRaw<Host[]>`
+  const updated = await queryRows(
+    db,
+    Prisma.sql`
     UPDATE "Host"
        SET "connectionState" = 'Connected', "connectionReason" = NULL, "lastSeenAt" = now(),
            "bootId" = ${health.bootId}, "agentVersion" = ${health.version},
@@ -260,15 +266,15 @@ async function recordHostFacts(db: DbOrTx, hostId: string, observed: ObservedHos
            "rebootRequired" = ${iommu.rebootRequired}, "numaTopology" = ${numa}::jsonb,
            "updatedAt" = now()
      WHERE id = ${hostId}::uuid
-    RETURNING *`;
-  if (!host) throw notFound("Host", hostId);
-  return host;
+    RETURNING id`,
+  );
+  if (updated.length === 0) throw notFound("Host", hostId);
 }
 
 /**
- * Records what the agent observed: facts, PFs and VFs, and returns the host as recorded. The
- * common case, a host whose NICs did not change, costs one read and one write and no
- * transaction; only a change is written, in one transaction that compares again under it.
+ * Records what the agent observed: facts, PFs and VFs. The common case, a host whose NICs did
+ * not change, costs one read and one write and no transaction; only a change is written, in one
+ * transaction that compares again under it.
  */
 export async function applyObservedHost(
   db: Db,
@@ -276,15 +282,14 @@ export async function applyObservedHost(
   observed: ObservedHost,
   /** What readKnownPfs returned, when the caller read it while the agent answered. */
   known?: Promise<KnownPf[]>,
-): Promise<Host> {
+): Promise<void> {
   const plan = planSync(await (known ?? readKnownPfs(db, hostId)), observed.nics);
   if (isEmpty(plan)) return recordHostFacts(db, hostId, observed);
-  return db.$transaction(async (tx) => {
-    const host = await recordHostFacts(tx, hostId, observed);
+  await db.$transaction(async (tx) => {
+    await recordHostFacts(tx, hostId, observed);
     // The host row lock taken above serializes two observations of one host; compare again
     // under it, so that the writes are planned from what is recorded now.
     await applyPlan(tx, hostId, planSync(await readKnownPfs(tx, hostId), observed.nics));
-    return host;
   });
 }
 

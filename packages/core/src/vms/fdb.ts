@@ -1,5 +1,6 @@
 import type { AgentClient } from "@virtfn/agent-client";
-import type { Db, DbOrTx, FdbEntry, Tx } from "@virtfn/db";
+import { Prisma, queryRows, type Db, type DbOrTx, type Tx } from "@virtfn/db";
+import { hostToOperate } from "../hosts/operations";
 import { requestHostSync } from "../operations/host-sync";
 import type { OperationHandler, OperationResult } from "../runtime/context";
 import { resolveInterface } from "../sriov/availability";
@@ -106,6 +107,53 @@ export interface FdbRepair {
   removed: Array<{ pf: string; mac: string }>;
 }
 
+/** A NIC of a VM on the host, with its L2's FDB settings and whether an operation holds its VM. */
+interface HostFdbNic {
+  nicId: string;
+  mac: string;
+  type: "VF" | "VNIC";
+  sriovEnabled: boolean;
+  physicalInterface: string;
+  busy: boolean;
+}
+
+/** What the host's FDB repair compares: its VMs' NICs, its PFs and its desired rows. */
+interface HostFdbState {
+  nics: HostFdbNic[];
+  pfs: Array<{ name: string | null; bondName: string | null }>;
+  entries: Array<{ id: string; pfName: string; mac: string }>;
+}
+
+/**
+ * Everything reconcileHostFdb reads, in one statement through the pool's pg client: Prisma loaded
+ * the VMs' NICs, L3s and L2s one relation after the other and the busy VMs after those, five
+ * round trips in a row on every host.syncFdb and every reconcile. The columns are uuids, text,
+ * booleans and an enum, which json_build_object gives as Prisma reads them.
+ */
+async function readHostFdbState(db: Db, hostId: string): Promise<HostFdbState> {
+  const [state] = await queryRows(
+    db,
+    Prisma.sql`
+    SELECT
+      COALESCE((SELECT json_agg(json_build_object(
+                  'nicId', n.id, 'mac', n.mac, 'type', n.type,
+                  'sriovEnabled', l2."sriovEnabled", 'physicalInterface', l2."physicalInterface",
+                  'busy', EXISTS (SELECT 1 FROM "Operation" o
+                                   WHERE o."targetType" = 'Vm' AND o."targetId" = v.id::text
+                                     AND o.status IN ('Pending', 'Running'))))
+                  FROM "Vm" v
+                  JOIN "VmNic" n ON n."vmId" = v.id
+                  JOIN "L3Network" l3 ON l3.id = n."l3Id"
+                  JOIN "L2Network" l2 ON l2.id = l3."l2Id"
+                 WHERE v."hostId" = ${hostId}::uuid), '[]'::json) AS nics,
+      COALESCE((SELECT json_agg(json_build_object('name', pf.name, 'bondName', pf."bondName"))
+                  FROM "PhysicalNic" pf WHERE pf."hostId" = ${hostId}::uuid), '[]'::json) AS pfs,
+      COALESCE((SELECT json_agg(json_build_object('id', f.id, 'pfName', f."pfName", 'mac', f.mac))
+                  FROM "FdbEntry" f WHERE f."hostId" = ${hostId}::uuid), '[]'::json) AS entries`,
+  );
+  return state as HostFdbState;
+}
+
 /**
  * Level-triggered FDB repair for one host: the desired entries are recomputed from the NICs of
  * the VMs placed there (so an L2 flag change or a missed path cannot leave the rows wrong), the
@@ -119,51 +167,20 @@ export async function reconcileHostFdb(
   agent: AgentClient,
   observed: Array<{ pf: string; mac: string }>,
 ): Promise<FdbRepair> {
-  // The reads do not depend on each other (but for the busy set), so they go out together: a
-  // host.syncFdb operation and each reconcile wait for one round trip, not four in a row.
-  const [vms, pfs, rows] = await Promise.all([
-    db.vm.findMany({
-      where: { hostId },
-      select: {
-        id: true,
-        nics: { select: { id: true, mac: true, type: true, l3: { select: { l2: true } } } },
-      },
-    }),
-    db.physicalNic.findMany({
-      where: { hostId },
-      select: { name: true, bondName: true },
-    }),
-    db.fdbEntry.findMany({ where: { hostId } }),
-  ]);
-  const busy = new Set(
-    vms.length === 0
-      ? []
-      : (
-          await db.operation.findMany({
-            where: {
-              targetType: "Vm",
-              targetId: { in: vms.map((vm) => vm.id) },
-              status: { in: ["Pending", "Running"] },
-            },
-            select: { targetId: true },
-          })
-        ).map((op) => op.targetId),
-  );
+  const { nics, pfs, entries } = await readHostFdbState(db, hostId);
   const key = (pf: string, mac: string) => `${pf}|${mac.toLowerCase()}`;
   const desired = new Map<string, { pfName: string; mac: string; nicId: string }>();
   const untouchable = new Set<string>();
-  for (const vm of vms) {
-    for (const nic of vm.nics) {
-      if (busy.has(vm.id)) {
-        untouchable.add(nic.mac.toLowerCase());
-        continue;
-      }
-      if (nic.type !== "VNIC" || !nic.l3.l2.sriovEnabled) continue;
-      for (const pf of resolveInterface(pfs, nic.l3.l2.physicalInterface))
-        desired.set(key(pf.name, nic.mac), { pfName: pf.name, mac: nic.mac, nicId: nic.id });
+  for (const nic of nics) {
+    if (nic.busy) {
+      untouchable.add(nic.mac.toLowerCase());
+      continue;
     }
+    if (nic.type !== "VNIC" || !nic.sriovEnabled) continue;
+    for (const pf of resolveInterface(pfs, nic.physicalInterface))
+      desired.set(key(pf.name, nic.mac), { pfName: pf.name, mac: nic.mac, nicId: nic.nicId });
   }
-  await syncFdbRows(db, hostId, rows, desired, untouchable);
+  await syncFdbRows(db, hostId, entries, desired, untouchable);
 
   const present = new Set(observed.map((e) => key(e.pf, e.mac)));
   const repair: FdbRepair = { added: [], removed: [] };
@@ -184,7 +201,7 @@ export async function reconcileHostFdb(
 async function syncFdbRows(
   db: Db,
   hostId: string,
-  rows: FdbEntry[],
+  rows: HostFdbState["entries"],
   desired: Map<string, { pfName: string; mac: string; nicId: string }>,
   untouchable: Set<string>,
 ): Promise<void> {
@@ -217,7 +234,7 @@ export async function requestFdbSync(tx: Tx, hostIds: Iterable<string>): Promise
 
 /** The `host.syncFdb` operation: the reconciler's FDB repair for one host, run at once. */
 export const syncHostFdb: OperationHandler = async (ctx, operation): Promise<OperationResult> => {
-  const host = await ctx.db.host.findUnique({ where: { id: operation.targetId } });
+  const host = await hostToOperate(ctx.db, operation.targetId);
   if (!host) return { skipped: "the host is gone" } satisfies OperationResult;
   const agent = ctx.agentFor(host, { waitOutOutages: true });
   const snapshot = await agent.snapshot();
