@@ -61,31 +61,26 @@ describe("transactions that could not start, or lost a deadlock", () => {
     expect(other).toBe(1);
   });
 
-  it("answers DATABASE_BUSY when the transaction keeps running past its timeout", async () => {
-    let calls = 0;
-    await expect(
-      retryTransaction(async () => {
-        calls += 1;
-        throw expired();
-      }, 2),
-    ).rejects.toMatchObject({ code: "DATABASE_BUSY", kind: "UNAVAILABLE" });
-    expect(calls).toBe(2);
-  });
-
-  it("answers DATABASE_BUSY (UNAVAILABLE, with a retry delay) when the start keeps timing out", async () => {
-    let calls = 0;
-    await expect(
-      retryTransaction(async () => {
-        calls += 1;
-        throw startTimeout();
-      }, 3),
-    ).rejects.toMatchObject({
-      code: "DATABASE_BUSY",
-      kind: "UNAVAILABLE",
-      details: { retryAfterSeconds: expect.any(Number) },
-    });
-    expect(calls).toBe(3);
-  });
+  it.each([
+    ["could not start in time", startTimeout],
+    ["ran past its timeout", expired],
+  ])(
+    "answers DATABASE_BUSY (UNAVAILABLE, with a retry delay) when the transaction %s every time",
+    async (_, failure) => {
+      let calls = 0;
+      await expect(
+        retryTransaction(async () => {
+          calls += 1;
+          throw failure();
+        }, 3),
+      ).rejects.toMatchObject({
+        code: "DATABASE_BUSY",
+        kind: "UNAVAILABLE",
+        details: { retryAfterSeconds: expect.any(Number) },
+      });
+      expect(calls).toBe(3);
+    },
+  );
 
   it("reads pg's own errors (queryRows): a pool wait that ran out is busy, 23505 names its constraint, 40P01 is a conflict", async () => {
     const poolWait = new Error("timeout exceeded when trying to connect");
