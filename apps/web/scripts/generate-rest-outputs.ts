@@ -219,7 +219,7 @@ for (const file of routerFiles.sort()) {
 }
 
 /** Object schemas at least this long that recur are written once, as a const, and referenced. */
-const SHARED_MIN_LENGTH = 200;
+const SHARED_MIN_LENGTH = 80;
 
 /** Every `z.object({...})` in a schema's text (string literals may hold brackets; skipped). */
 function objectSchemas(text: string): string[] {

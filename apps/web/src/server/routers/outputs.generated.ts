@@ -6,6 +6,75 @@ import { z } from "zod";
 export const json = z.json() as unknown as z.ZodType<Prisma.JsonValue>;
 
 // Object schemas that several procedures answer, written once.
+const Offering = z.object({
+  id: z.string(),
+  memoryMiB: z.number(),
+  name: z.string(),
+  vcpus: z.number(),
+});
+
+const Pf = z.object({ hostId: z.string(), hostName: z.string(), id: z.string(), name: z.string() });
+
+const CreateZone = z.object({
+  createdAt: z.date(),
+  description: z.string(),
+  id: z.string(),
+  name: z.string(),
+});
+
+const Verdict = z.object({
+  allowed: z.boolean(),
+  code: z.string().nullable(),
+  reason: z.string().nullable(),
+});
+
+const CreateCluster = z.object({
+  createdAt: z.date(),
+  hypervisor: z.string(),
+  id: z.string(),
+  name: z.string(),
+  zoneId: z.string(),
+});
+
+const VfState = z.object({
+  Attached: z.number(),
+  Available: z.number(),
+  Missing: z.number(),
+  Releasing: z.number(),
+  Reserved: z.number(),
+});
+
+const MaintenanceChange = z.object({
+  host: z.object({
+    id: z.string(),
+    maintenance: z.boolean(),
+    maintenanceSince: z.date().nullable(),
+    name: z.string(),
+  }),
+  vmsOnHost: z.number(),
+});
+
+const List = z.object({
+  createdAt: z.date(),
+  id: z.string(),
+  ip: z.string(),
+  name: z.string(),
+  nicId: z.string().nullable(),
+  projectId: z.string(),
+  vipL3Id: z.string(),
+});
+
+const VxlanPoolView = z.object({
+  createdAt: z.date(),
+  id: z.string(),
+  name: z.string(),
+  usedVnis: z.array(z.number()),
+  vniEnd: z.number(),
+  vniStart: z.number(),
+  zoneId: z.string(),
+  zoneName: z.string(),
+});
+
 const Rules = z.object({
   cidr: z.string(),
   direction: z.string(),
@@ -254,51 +323,19 @@ const VfPortView = z.object({
     trust: z.boolean(),
   }),
   verdicts: z.object({
-    linkState: z.object({
-      allowed: z.boolean(),
-      code: z.string().nullable(),
-      reason: z.string().nullable(),
-    }),
-    queryRss: z.object({
-      allowed: z.boolean(),
-      code: z.string().nullable(),
-      reason: z.string().nullable(),
-    }),
-    spoofCheck: z.object({
-      allowed: z.boolean(),
-      code: z.string().nullable(),
-      reason: z.string().nullable(),
-    }),
-    trust: z.object({
-      allowed: z.boolean(),
-      code: z.string().nullable(),
-      reason: z.string().nullable(),
-    }),
+    linkState: Verdict,
+    queryRss: Verdict,
+    spoofCheck: Verdict,
+    trust: Verdict,
   }),
 });
 
 const L2View = z.object({
   actions: z.object({
-    delete: z.object({
-      allowed: z.boolean(),
-      code: z.string().nullable(),
-      reason: z.string().nullable(),
-    }),
-    disableSriov: z.object({
-      allowed: z.boolean(),
-      code: z.string().nullable(),
-      reason: z.string().nullable(),
-    }),
-    edit: z.object({
-      allowed: z.boolean(),
-      code: z.string().nullable(),
-      reason: z.string().nullable(),
-    }),
-    enableSriov: z.object({
-      allowed: z.boolean(),
-      code: z.string().nullable(),
-      reason: z.string().nullable(),
-    }),
+    delete: Verdict,
+    disableSriov: Verdict,
+    edit: Verdict,
+    enableSriov: Verdict,
   }),
   clusterCount: z.number(),
   clusters: z.array(z.object({ id: z.string(), name: z.string() })),
@@ -326,31 +363,11 @@ const VmOperation = z.object({ operation: Operation, vm: Vm });
 
 const L3View = z.object({
   actions: z.object({
-    delete: z.object({
-      allowed: z.boolean(),
-      code: z.string().nullable(),
-      reason: z.string().nullable(),
-    }),
-    disableSriov: z.object({
-      allowed: z.boolean(),
-      code: z.string().nullable(),
-      reason: z.string().nullable(),
-    }),
-    edit: z.object({
-      allowed: z.boolean(),
-      code: z.string().nullable(),
-      reason: z.string().nullable(),
-    }),
-    enableSriov: z.object({
-      allowed: z.boolean(),
-      code: z.string().nullable(),
-      reason: z.string().nullable(),
-    }),
-    makeMigratable: z.object({
-      allowed: z.boolean(),
-      code: z.string().nullable(),
-      reason: z.string().nullable(),
-    }),
+    delete: Verdict,
+    disableSriov: Verdict,
+    edit: Verdict,
+    enableSriov: Verdict,
+    makeMigratable: Verdict,
   }),
   category: z.enum(["Flat", "Public", "VRouter", "Vpc"]),
   createdAt: z.date(),
@@ -576,41 +593,13 @@ export const hostsRouterOutputs = {
   }),
   get: z.object({
     actions: z.object({
-      delete: z.object({
-        allowed: z.boolean(),
-        code: z.string().nullable(),
-        reason: z.string().nullable(),
-      }),
-      edit: z.object({
-        allowed: z.boolean(),
-        code: z.string().nullable(),
-        reason: z.string().nullable(),
-      }),
-      enterMaintenance: z.object({
-        allowed: z.boolean(),
-        code: z.string().nullable(),
-        reason: z.string().nullable(),
-      }),
-      leaveMaintenance: z.object({
-        allowed: z.boolean(),
-        code: z.string().nullable(),
-        reason: z.string().nullable(),
-      }),
-      reboot: z.object({
-        allowed: z.boolean(),
-        code: z.string().nullable(),
-        reason: z.string().nullable(),
-      }),
-      reconnect: z.object({
-        allowed: z.boolean(),
-        code: z.string().nullable(),
-        reason: z.string().nullable(),
-      }),
-      setIommu: z.object({
-        allowed: z.boolean(),
-        code: z.string().nullable(),
-        reason: z.string().nullable(),
-      }),
+      delete: Verdict,
+      edit: Verdict,
+      enterMaintenance: Verdict,
+      leaveMaintenance: Verdict,
+      reboot: Verdict,
+      reconnect: Verdict,
+      setIommu: Verdict,
     }),
     agentBackend: z.string().nullable(),
     agentUrl: z.string(),
@@ -682,21 +671,9 @@ export const hostsRouterOutputs = {
     nics: z.array(
       z.object({
         actions: z.object({
-          resize: z.object({
-            allowed: z.boolean(),
-            code: z.string().nullable(),
-            reason: z.string().nullable(),
-          }),
-          restore: z.object({
-            allowed: z.boolean(),
-            code: z.string().nullable(),
-            reason: z.string().nullable(),
-          }),
-          split: z.object({
-            allowed: z.boolean(),
-            code: z.string().nullable(),
-            reason: z.string().nullable(),
-          }),
+          resize: Verdict,
+          restore: Verdict,
+          split: Verdict,
           vfCount: z.object({ max: z.number(), min: z.number() }),
         }),
         bondName: z.string().nullable(),
@@ -719,13 +696,7 @@ export const hostsRouterOutputs = {
         speedMbps: z.number().nullable(),
         totalVfs: z.number(),
         vfAvailable: z.number(),
-        vfStates: z.object({
-          Attached: z.number(),
-          Available: z.number(),
-          Missing: z.number(),
-          Releasing: z.number(),
-          Reserved: z.number(),
-        }),
+        vfStates: VfState,
         vfTotal: z.number(),
         virtualizationState: z.enum(["NotVirtualizable", "Virtualizable", "Virtualized"]),
       }),
@@ -745,24 +716,8 @@ export const hostsRouterOutputs = {
     host: z.object({ agentUrl: z.string(), id: z.string(), name: z.string() }),
     operation: Operation.nullable(),
   }),
-  enterMaintenance: z.object({
-    host: z.object({
-      id: z.string(),
-      maintenance: z.boolean(),
-      maintenanceSince: z.date().nullable(),
-      name: z.string(),
-    }),
-    vmsOnHost: z.number(),
-  }),
-  leaveMaintenance: z.object({
-    host: z.object({
-      id: z.string(),
-      maintenance: z.boolean(),
-      maintenanceSince: z.date().nullable(),
-      name: z.string(),
-    }),
-    vmsOnHost: z.number(),
-  }),
+  enterMaintenance: MaintenanceChange,
+  leaveMaintenance: MaintenanceChange,
   reconnect: HostOperation,
   rotateToken: z.object({
     agentToken: z.string(),
@@ -827,33 +782,11 @@ export const inventoryRouterOutputs = {
       name: z.string(),
     }),
   ),
-  createZone: z.object({
-    createdAt: z.date(),
-    description: z.string(),
-    id: z.string(),
-    name: z.string(),
-  }),
-  renameZone: z.object({
-    createdAt: z.date(),
-    description: z.string(),
-    id: z.string(),
-    name: z.string(),
-  }),
+  createZone: CreateZone,
+  renameZone: CreateZone,
   deleteZone: z.object({ ok: z.literal(true) }),
-  createCluster: z.object({
-    createdAt: z.date(),
-    hypervisor: z.string(),
-    id: z.string(),
-    name: z.string(),
-    zoneId: z.string(),
-  }),
-  renameCluster: z.object({
-    createdAt: z.date(),
-    hypervisor: z.string(),
-    id: z.string(),
-    name: z.string(),
-    zoneId: z.string(),
-  }),
+  createCluster: CreateCluster,
+  renameCluster: CreateCluster,
   deleteCluster: z.object({ ok: z.literal(true) }),
 };
 
@@ -897,45 +830,11 @@ export const securityGroupsRouterOutputs = {
 
 /** netservices.ts: eipsRouter. */
 export const eipsRouterOutputs = {
-  list: z.array(
-    z.object({
-      createdAt: z.date(),
-      id: z.string(),
-      ip: z.string(),
-      name: z.string(),
-      nicId: z.string().nullable(),
-      projectId: z.string(),
-      vipL3Id: z.string(),
-    }),
-  ),
-  create: z.object({
-    createdAt: z.date(),
-    id: z.string(),
-    ip: z.string(),
-    name: z.string(),
-    nicId: z.string().nullable(),
-    projectId: z.string(),
-    vipL3Id: z.string(),
-  }),
+  list: z.array(List),
+  create: List,
   delete: z.object({ ok: z.literal(true) }),
-  attach: z.object({
-    createdAt: z.date(),
-    id: z.string(),
-    ip: z.string(),
-    name: z.string(),
-    nicId: z.string().nullable(),
-    projectId: z.string(),
-    vipL3Id: z.string(),
-  }),
-  detach: z.object({
-    createdAt: z.date(),
-    id: z.string(),
-    ip: z.string(),
-    name: z.string(),
-    nicId: z.string().nullable(),
-    projectId: z.string(),
-    vipL3Id: z.string(),
-  }),
+  attach: List,
+  detach: List,
 };
 
 /** networks.ts: l2Router. */
@@ -979,28 +878,8 @@ export const l3RouterOutputs = {
 
 /** networks.ts: vxlanPoolsRouter. */
 export const vxlanPoolsRouterOutputs = {
-  list: z.array(
-    z.object({
-      createdAt: z.date(),
-      id: z.string(),
-      name: z.string(),
-      usedVnis: z.array(z.number()),
-      vniEnd: z.number(),
-      vniStart: z.number(),
-      zoneId: z.string(),
-      zoneName: z.string(),
-    }),
-  ),
-  create: z.object({
-    createdAt: z.date(),
-    id: z.string(),
-    name: z.string(),
-    usedVnis: z.array(z.number()),
-    vniEnd: z.number(),
-    vniStart: z.number(),
-    zoneId: z.string(),
-    zoneName: z.string(),
-  }),
+  list: z.array(VxlanPoolView),
+  create: VxlanPoolView,
   delete: z.object({ ok: z.literal(true) }),
 };
 
@@ -1062,18 +941,7 @@ export const passthruRouterOutputs = {
       pciAddress: z.string(),
       sriovNumVfs: z.number().nullable(),
       vendorId: z.string(),
-      verdicts: z.object({
-        mark: z.object({
-          allowed: z.boolean(),
-          code: z.string().nullable(),
-          reason: z.string().nullable(),
-        }),
-        unmark: z.object({
-          allowed: z.boolean(),
-          code: z.string().nullable(),
-          reason: z.string().nullable(),
-        }),
-      }),
+      verdicts: z.object({ mark: Verdict, unmark: Verdict }),
     }),
   ),
   creatable: z.object({
@@ -1127,11 +995,7 @@ export const passthruRouterOutputs = {
         pciAddress: z.string(),
         pciDeviceId: z.string(),
         vendorId: z.string(),
-        verdict: z.object({
-          allowed: z.boolean(),
-          code: z.string().nullable(),
-          reason: z.string().nullable(),
-        }),
+        verdict: Verdict,
       }),
     ),
   }),
@@ -1141,15 +1005,11 @@ export const passthruRouterOutputs = {
 
 /** sriov.ts: sriovRouter. */
 export const sriovRouterOutputs = {
-  split: z.object({
-    operation: Operation,
-    pf: z.object({ hostId: z.string(), hostName: z.string(), id: z.string(), name: z.string() }),
-    warnings: z.array(z.string()),
-  }),
+  split: z.object({ operation: Operation, pf: Pf, warnings: z.array(z.string()) }),
   restore: z.object({
     detaching: z.array(z.object({ id: z.string(), name: z.string() })),
     operation: Operation,
-    pf: z.object({ hostId: z.string(), hostName: z.string(), id: z.string(), name: z.string() }),
+    pf: Pf,
     warnings: z.array(z.string()),
   }),
   splitWarnings: z.array(z.string()),
@@ -1204,13 +1064,7 @@ export const sriovRouterOutputs = {
         numVfs: z.number(),
         pfId: z.string(),
         totalVfs: z.number(),
-        vfs: z.object({
-          Attached: z.number(),
-          Available: z.number(),
-          Missing: z.number(),
-          Releasing: z.number(),
-          Reserved: z.number(),
-        }),
+        vfs: VfState,
         virtualizationState: z.enum(["NotVirtualizable", "Virtualizable", "Virtualized"]),
         warnings: z.array(z.string()),
       }),
@@ -1304,12 +1158,7 @@ export const vmsRouterOutputs = {
         ips: z.array(z.string()),
         name: z.string(),
         nicCount: z.number(),
-        offering: z.object({
-          id: z.string(),
-          memoryMiB: z.number(),
-          name: z.string(),
-          vcpus: z.number(),
-        }),
+        offering: Offering,
         projectId: z.string(),
         projectName: z.string(),
         state: z.enum([
@@ -1332,51 +1181,15 @@ export const vmsRouterOutputs = {
   }),
   get: z.object({
     actions: z.object({
-      attachNic: z.object({
-        allowed: z.boolean(),
-        code: z.string().nullable(),
-        reason: z.string().nullable(),
-      }),
-      changeNicType: z.object({
-        allowed: z.boolean(),
-        code: z.string().nullable(),
-        reason: z.string().nullable(),
-      }),
-      delete: z.object({
-        allowed: z.boolean(),
-        code: z.string().nullable(),
-        reason: z.string().nullable(),
-      }),
-      detachNic: z.object({
-        allowed: z.boolean(),
-        code: z.string().nullable(),
-        reason: z.string().nullable(),
-      }),
-      migrate: z.object({
-        allowed: z.boolean(),
-        code: z.string().nullable(),
-        reason: z.string().nullable(),
-      }),
-      reboot: z.object({
-        allowed: z.boolean(),
-        code: z.string().nullable(),
-        reason: z.string().nullable(),
-      }),
-      start: z.object({
-        allowed: z.boolean(),
-        code: z.string().nullable(),
-        reason: z.string().nullable(),
-      }),
-      stop: z.object({
-        allowed: z.boolean(),
-        code: z.string().nullable(),
-        reason: z.string().nullable(),
-      }),
-      storageMigrate: z.object({
-        allowed: z.boolean(),
-        code: z.string().nullable(),
-        reason: z.string().nullable(),
-      }),
+      attachNic: Verdict,
+      changeNicType: Verdict,
+      delete: Verdict,
+      detachNic: Verdict,
+      migrate: Verdict,
+      reboot: Verdict,
+      start: Verdict,
+      stop: Verdict,
+      storageMigrate: Verdict,
     }),
     activeOperation: z
       .object({
@@ -1422,31 +1235,11 @@ export const vmsRouterOutputs = {
     nics: z.array(
       z.object({
         capabilities: z.object({
-          eip: z.object({
-            allowed: z.boolean(),
-            code: z.string().nullable(),
-            reason: z.string().nullable(),
-          }),
-          migratable: z.object({
-            allowed: z.boolean(),
-            code: z.string().nullable(),
-            reason: z.string().nullable(),
-          }),
-          qos: z.object({
-            allowed: z.boolean(),
-            code: z.string().nullable(),
-            reason: z.string().nullable(),
-          }),
-          securityGroups: z.object({
-            allowed: z.boolean(),
-            code: z.string().nullable(),
-            reason: z.string().nullable(),
-          }),
-          typeChange: z.object({
-            allowed: z.boolean(),
-            code: z.string().nullable(),
-            reason: z.string().nullable(),
-          }),
+          eip: Verdict,
+          migratable: Verdict,
+          qos: Verdict,
+          securityGroups: Verdict,
+          typeChange: Verdict,
         }),
         deviceIndex: z.number(),
         eip: z.object({ id: z.string(), ip: z.string(), name: z.string() }).nullable(),
@@ -1485,12 +1278,7 @@ export const vmsRouterOutputs = {
       }),
     ),
     numaNode: z.number().nullable(),
-    offering: z.object({
-      id: z.string(),
-      memoryMiB: z.number(),
-      name: z.string(),
-      vcpus: z.number(),
-    }),
+    offering: Offering,
     projectId: z.string(),
     projectName: z.string(),
     state: z.enum([

@@ -129,12 +129,6 @@ describe("serviceRouter", () => {
       .output(thing)
       .mutation(({ ctx, input }) => renameThing(ctx.db, ctx.actor, input));
     expectTypeOf(thingsRouter.rename).toEqualTypeOf(chain);
-    const query = adminProcedure
-      .meta(rest("Inventory", "GET /things/:thingId", "Get a thing"))
-      .input(thingIdInput)
-      .output(thing)
-      .query(({ ctx, input }) => getThing(ctx.db, ctx.actor, input));
-    expectTypeOf(thingsRouter.get).toEqualTypeOf(query);
     const withoutInput = adminProcedure
       .meta(rest("Inventory", "GET /things", "List things"))
       .output(thing)
