@@ -1,12 +1,15 @@
 // Writes src/server/routers/outputs.generated.ts: one zod output schema per procedure, derived by
-// the TypeScript compiler from what each resolver returns (core's return types), so the schemas
-// the procedures declare with .output() and the OpenAPI document shows cannot drift from core by
-// hand. Run after changing what a procedure returns:
+// the TypeScript compiler from what each resolver (or a serviceRouter row's service) returns
+// (core's return types), so the schemas the procedures declare with .output() (serviceRouter
+// looks them up by name) and the OpenAPI document shows cannot drift from core by hand. Run after
+// changing what a procedure returns:
 //
 //   npx tsx apps/web/scripts/generate-rest-outputs.ts
 //
-// A resolver whose type stops matching its schema fails the typecheck (tRPC checks the resolver
-// against .output()); a new field that the schema lacks would be stripped, so rerun this script.
+// A resolver or service whose type stops matching its schema fails the typecheck (tRPC checks the
+// resolver against .output(), serviceRouter the service); a new field that the schema lacks
+// would be stripped, so rerun this script. Long object schemas that several procedures answer
+// are written once and referenced (shareRepeatedObjects).
 import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -61,6 +64,19 @@ function propertyZod(symbol: ts.Symbol, at: ts.Node, depth: number): string {
   return optional && !inner.endsWith(".optional()") ? `${inner}.optional()` : inner;
 }
 
+/** The type name of each object schema, first met first, for naming the ones written once. */
+const objectNames = new Map<string, string>();
+
+function nameObject(text: string, type: ts.Type): void {
+  // Pick<Vm, ...> and its kin are named after what they pick from.
+  const library = type.aliasSymbol?.declarations?.some((d) =>
+    program.isSourceFileDefaultLibrary(d.getSourceFile()),
+  );
+  const named = library ? type.aliasTypeArguments?.[0] : type;
+  const name = named?.aliasSymbol?.getName() ?? named?.getSymbol()?.getName();
+  if (name && /^[A-Z]\w*$/.test(name) && !objectNames.has(text)) objectNames.set(text, name);
+}
+
 function toZod(type: ts.Type, at: ts.Node, depth: number): string {
   if (depth > MAX_DEPTH) return "z.unknown()";
   // Prisma's Json columns: any JSON value.
@@ -101,7 +117,9 @@ function toZod(type: ts.Type, at: ts.Node, depth: number): string {
     const fields = byName(properties).map(
       (p) => `${JSON.stringify(p.getName())}: ${propertyZod(p, at, depth + 1)}`,
     );
-    return `z.object({ ${fields.join(", ")} })`;
+    const text = `z.object({ ${fields.join(", ")} })`;
+    nameObject(text, type);
+    return text;
   }
   throw new Error(`cannot express ${checker.typeToString(type)} in zod`);
 }
@@ -147,11 +165,27 @@ function resolverOf(node: ts.Expression): ts.Expression | undefined {
   return undefined;
 }
 
-function resolvedType(resolver: ts.Expression): ts.Type {
-  const signature = checker.getTypeAtLocation(resolver).getCallSignatures()[0];
-  if (!signature) throw new Error(`not a function: ${resolver.getText()}`);
+/** What a resolver or service answers, awaited. */
+function answerOf(fn: ts.Type, at: ts.Node): ts.Type {
+  const signature = fn.getCallSignatures()[0];
+  if (!signature) throw new Error(`not a function: ${at.getText()}`);
   const returned = checker.getReturnTypeOfSignature(signature);
   return checker.getAwaitedType(returned) ?? returned;
+}
+
+/** A row of a serviceRouter table (`admin(route, summary, input, service)`): its service's type. */
+function serviceOf(row: ts.Expression): ts.Type | undefined {
+  const service = checker.getTypeAtLocation(row).getProperty("service");
+  return service ? checker.getTypeOfSymbolAtLocation(service, row) : undefined;
+}
+
+/** The table of `router({...})` or `serviceRouter(tag, outputs, {...})`. */
+function tableOf(init: ts.Expression): ts.ObjectLiteralExpression | undefined {
+  if (!ts.isCallExpression(init)) return undefined;
+  const callee = init.expression.getText();
+  const table =
+    callee === "router" ? init.arguments[0] : callee === "serviceRouter" ? init.arguments[2] : null;
+  return table && ts.isObjectLiteralExpression(table) ? table : undefined;
 }
 
 const blocks: string[] = [];
@@ -161,17 +195,19 @@ for (const file of routerFiles.sort()) {
   ts.forEachChild(source, (statement) => {
     if (!ts.isVariableStatement(statement)) return;
     for (const declaration of statement.declarationList.declarations) {
-      const init = declaration.initializer;
-      if (!init || !ts.isCallExpression(init) || init.expression.getText() !== "router") continue;
-      const [record] = init.arguments;
-      if (!record || !ts.isObjectLiteralExpression(record)) continue;
+      const record = declaration.initializer && tableOf(declaration.initializer);
+      if (!record) continue;
       const entries: string[] = [];
       for (const property of record.properties) {
         if (!ts.isPropertyAssignment(property)) continue;
-        const resolver = resolverOf(property.initializer);
-        if (!resolver) continue;
-        const name = property.name.getText();
-        entries.push(`  ${name}: ${toZod(resolvedType(resolver), resolver, 0)},`);
+        const row = property.initializer;
+        const resolver = resolverOf(row);
+        const service = resolver ? undefined : serviceOf(row);
+        const answer = resolver
+          ? answerOf(checker.getTypeAtLocation(resolver), resolver)
+          : service && answerOf(service, row);
+        if (!answer) continue;
+        entries.push(`  ${property.name.getText()}: ${toZod(answer, resolver ?? row, 0)},`);
       }
       if (entries.length === 0) continue;
       const routerName = declaration.name.getText();
@@ -182,12 +218,83 @@ for (const file of routerFiles.sort()) {
   });
 }
 
+/** Object schemas at least this long that recur are written once, as a const, and referenced. */
+const SHARED_MIN_LENGTH = 80;
+
+/** Every `z.object({...})` in a schema's text (string literals may hold brackets; skipped). */
+function objectSchemas(text: string): string[] {
+  const found: string[] = [];
+  for (let at = text.indexOf("z.object("); at !== -1; at = text.indexOf("z.object(", at + 1)) {
+    let depth = 0;
+    for (let i = at + "z.object".length; i < text.length; i += 1) {
+      const char = text[i];
+      if (char === '"') {
+        for (i += 1; text[i] !== '"'; i += text[i] === "\\" ? 2 : 1);
+      } else if (char === "(") depth += 1;
+      else if (char === ")" && --depth === 0) {
+        found.push(text.slice(at, i + 1));
+        break;
+      }
+    }
+  }
+  return found;
+}
+
+function occurrences(texts: string[], part: string): number {
+  return texts.reduce((count, text) => count + text.split(part).length - 1, 0);
+}
+
+/** A name for an unnamed object type (a Prisma row): the field it first stands in, capitalised. */
+function keyNameOf(texts: string[], part: string): string {
+  for (const text of texts) {
+    const at = text.indexOf(part);
+    if (at === -1) continue;
+    const key = /"?(\w+)"?: (z\.array\()?$/.exec(text.slice(0, at))?.[1];
+    if (key) return `${key.charAt(0).toUpperCase()}${key.slice(1)}`;
+  }
+  return "SharedObject";
+}
+
+/**
+ * Writes each long object schema that recurs (a view core returns from several services) once,
+ * longest first, and puts its name where it stood. Shorter ones are declared first, since only a
+ * longer schema can hold a shorter one. toJSONSchema inlines reused schemas, so the OpenAPI
+ * document does not change.
+ */
+function shareRepeatedObjects(texts: string[]): { texts: string[]; shared: string[] } {
+  const candidates = [...new Set(texts.flatMap(objectSchemas))]
+    .filter((text) => text.length >= SHARED_MIN_LENGTH)
+    .sort((a, b) => b.length - a.length || compareText(a, b));
+  const declared: Array<{ name: string; text: string }> = [];
+  const names = new Set(["json", "z"]);
+  let current = texts;
+  for (const candidate of candidates) {
+    if (occurrences([...current, ...declared.map((d) => d.text)], candidate) < 2) continue;
+    const base = objectNames.get(candidate) ?? keyNameOf(current, candidate);
+    let name = base;
+    for (let n = 2; names.has(name); n += 1) name = `${base}${n}`;
+    names.add(name);
+    const refer = (text: string) => text.split(candidate).join(name);
+    current = current.map(refer);
+    for (const d of declared) d.text = refer(d.text);
+    declared.push({ name, text: candidate });
+  }
+  const shared = declared.reverse().map((d) => `const ${d.name} = ${d.text};`);
+  return { texts: current, shared };
+}
+
+const { texts: routerBlocks, shared } = shareRepeatedObjects(blocks);
+const sharedBlock = shared.length
+  ? `// Object schemas that several procedures answer, written once.\n${shared.join("\n\n")}\n\n`
+  : "";
+
 writeFileSync(
   outFile,
   `// Generated by apps/web/scripts/generate-rest-outputs.ts from the resolvers' return types: do not edit.\n` +
     `import type { Prisma } from "@virtfn/db";\nimport { z } from "zod";\n\n` +
     `/** Prisma's Json columns: any JSON value (zod's JSONType types objects' members as required). */\n` +
-    `export const json = z.json() as unknown as z.ZodType<Prisma.JsonValue>;\n\n${blocks.join("\n\n")}\n`,
+    `export const json = z.json() as unknown as z.ZodType<Prisma.JsonValue>;\n\n` +
+    `${sharedBlock}${routerBlocks.join("\n\n")}\n`,
 );
 // Formatted like the rest of the code, so a rerun without changes leaves no diff.
 execFileSync(process.execPath, [require.resolve("prettier/bin/prettier.cjs"), "--write", outFile]);

@@ -96,7 +96,13 @@ export * from "./audit/events";
 export * from "./iam/idempotency";
 export * from "./demo/networks";
 export * from "./demo/showcase";
-export { databaseBusy, isTxConflict, isTxStartTimeout, retryTransaction } from "./shared/db-errors";
+export {
+  databaseBusy,
+  isTxConflict,
+  isTxExpired,
+  isTxStartTimeout,
+  retryTransaction,
+} from "./shared/db-errors";
 export {
   judgeHost,
   reserveOnHost,

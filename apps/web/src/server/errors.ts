@@ -9,6 +9,7 @@ import {
   isDatabaseUnavailable,
   isDomainError,
   isTxConflict,
+  isTxExpired,
   isTxStartTimeout,
   type DomainError,
   type ErrorKind,
@@ -44,8 +45,9 @@ export function internalMessage(requestId: string | undefined): string {
 
 export function asDomainError(error: unknown): DomainError | null {
   if (isDomainError(error)) return error;
-  // Load, not a fault: no connection in time, or a deadlock that outlived the service's retries.
-  if (isTxStartTimeout(error) || isTxConflict(error)) return databaseBusy();
+  // Load, not a fault: no connection in time, a transaction that ran past its timeout, or a
+  // deadlock that outlived the service's retries.
+  if (isTxStartTimeout(error) || isTxExpired(error) || isTxConflict(error)) return databaseBusy();
   return null;
 }
 
@@ -95,8 +97,8 @@ export function toTRPCError(error: unknown, requestId: string, path?: string): T
     error instanceof TRPCError && error.code === "INTERNAL_SERVER_ERROR" && error.cause
       ? error.cause
       : error;
-  // Load first (a transaction that could not start in time is DATABASE_BUSY), then a database
-  // that is down: both are 503s the caller can retry, not internal errors.
+  // Load first (a transaction that could not start in time or expired is DATABASE_BUSY), then a
+  // database that is down: both are 503s the caller can retry, not internal errors.
   const domain =
     asDomainError(original) ?? (isDatabaseUnavailable(original) ? databaseUnavailable() : null);
   if (domain) {

@@ -149,6 +149,9 @@ const t = builder.create({
   },
 });
 
+/** The error shape errorFormatter gives every procedure (routers/service-router.ts types with it). */
+export type ErrorShape = (typeof t)["_config"]["$types"]["errorShape"];
+
 export const createCallerFactory = t.createCallerFactory;
 export const router = t.router;
 

@@ -56,6 +56,20 @@ export function isTxStartTimeout(error: unknown): boolean {
   );
 }
 
+/**
+ * P2028 "A query/commit cannot be executed on an expired transaction": the transaction ran past
+ * its timeout and Prisma rolled it back. The database was slow, not gone, and nothing the
+ * transaction wrote stays, so it is load (DATABASE_BUSY) and the same call may be repeated. The
+ * other "Transaction already closed" P2028s (committed, rolled back by the caller) are bugs.
+ */
+export function isTxExpired(error: unknown): boolean {
+  return (
+    prismaCode(error) === "P2028" &&
+    error instanceof Error &&
+    error.message.includes("expired transaction")
+  );
+}
+
 /** Postgres gave up on the transaction (deadlock 40P01, serialization 40001); it rolled back. */
 export function isTxConflict(error: unknown): boolean {
   const code = prismaCode(error);
@@ -80,11 +94,12 @@ export function databaseBusy(retryAfterSeconds = 1): DomainError {
 export type RetryLimit = number | { budgetMs: number };
 
 /**
- * Runs a whole transaction again when it could not start in time or Postgres rolled it back as a
- * deadlock victim; both leave nothing behind. Use it only around work with no side effects outside
- * the database. `limit` is a number of attempts (default 3) or, for requests that arrive by the
- * hundred at once (a fleet split), a time budget: they queue for the pool instead of being
- * refused. When the retries run out, a start timeout becomes DATABASE_BUSY.
+ * Runs a whole transaction again when it could not start in time, ran past its timeout, or
+ * Postgres rolled it back as a deadlock victim; all three leave nothing behind. Use it only around
+ * work with no side effects outside the database. `limit` is a number of attempts (default 3) or,
+ * for requests that arrive by the hundred at once (a fleet split), a time budget: they queue for
+ * the pool instead of being refused. When the retries run out, a start timeout or an expired
+ * transaction becomes DATABASE_BUSY.
  */
 export async function retryTransaction<T>(
   run: () => Promise<T>,
@@ -95,10 +110,10 @@ export async function retryTransaction<T>(
     try {
       return await run();
     } catch (error) {
-      const retryable = isTxStartTimeout(error) || isTxConflict(error);
-      if (!retryable) throw error;
+      const slow = isTxStartTimeout(error) || isTxExpired(error);
+      if (!slow && !isTxConflict(error)) throw error;
       const exhausted = deadline === null ? attempt >= (limit as number) : Date.now() >= deadline;
-      if (exhausted) throw isTxStartTimeout(error) ? databaseBusy() : error;
+      if (exhausted) throw slow ? databaseBusy() : error;
       // A random, growing pause so the retries of many callers do not arrive together.
       await new Promise((resolve) =>
         setTimeout(resolve, 20 * Math.min(attempt, 5) + Math.random() * 50 * Math.min(attempt, 5)),

@@ -9,7 +9,8 @@ export const DATABASE_RETRY_AFTER_SECONDS = 5;
 /**
  * Prisma's codes for an unreachable server (P1001, P1002), a socket timeout (P1008), a closed
  * connection (P1017), a pool timeout (P2024), too many connections (P2037), and a transaction
- * that could not start in time or was closed under its caller (P2028).
+ * closed under its caller (P2028). The transport asks db-errors.ts first: a P2028 that could not
+ * start in time or ran past its timeout is load (DATABASE_BUSY), not an outage.
  */
 const PRISMA_CODES = new Set(["P1001", "P1002", "P1008", "P1017", "P2024", "P2028", "P2037"]);
 /** Driver adapter error kinds with the same meaning. */

@@ -1,26 +1,27 @@
 import * as core from "@virtfn/core";
-import { authedProcedure, router } from "../trpc";
-import { rest } from "../rest/route";
-import { serve } from "./serve";
 import { apiKeysRouterOutputs } from "./outputs.generated";
+import { serviceRouter, signedIn } from "./service-router";
 
-export const apiKeysRouter = router({
+export const apiKeysRouter = serviceRouter("API keys", apiKeysRouterOutputs, {
   /** Any signed-in user: their own keys; admins and auditors every key with `all`. */
-  list: authedProcedure
-    .meta(rest("API keys", "GET /api-keys", "List API keys"))
-    .input(core.listApiKeysInput)
-    .output(apiKeysRouterOutputs.list)
-    .query(serve(core.listApiKeys)),
+  list: signedIn({
+    route: "GET /api-keys",
+    summary: "List API keys",
+    input: core.listApiKeysInput,
+    service: core.listApiKeys,
+  }),
   /** Any signed-in user. Returns the token once; only its SHA-256 is stored. */
-  create: authedProcedure
-    .meta(rest("API keys", "POST /api-keys", "Create an API key (the token is returned once)"))
-    .input(core.createApiKeyInput)
-    .output(apiKeysRouterOutputs.create)
-    .mutation(serve(core.createApiKey)),
+  create: signedIn({
+    route: "POST /api-keys",
+    summary: "Create an API key (the token is returned once)",
+    input: core.createApiKeyInput,
+    service: core.createApiKey,
+  }),
   /** The key's owner, or an admin. */
-  revoke: authedProcedure
-    .meta(rest("API keys", "DELETE /api-keys/:apiKeyId", "Revoke an API key"))
-    .input(core.apiKeyIdInput)
-    .output(apiKeysRouterOutputs.revoke)
-    .mutation(serve(core.revokeApiKey)),
+  revoke: signedIn({
+    route: "DELETE /api-keys/:apiKeyId",
+    summary: "Revoke an API key",
+    input: core.apiKeyIdInput,
+    service: core.revokeApiKey,
+  }),
 });

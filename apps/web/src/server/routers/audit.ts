@@ -1,18 +1,14 @@
 import * as core from "@virtfn/core";
-import { authedProcedure, router } from "../trpc";
-import { rest } from "../rest/route";
-import { serve } from "./serve";
 import { auditRouterOutputs } from "./outputs.generated";
+import { serviceRouter, signedIn } from "./service-router";
 
-export const auditRouter = router({
+export const auditRouter = serviceRouter("Audit", auditRouterOutputs, {
   /** Any signed-in user: admins and auditors see every event, tenants their projects' events. */
-  list: authedProcedure
-    .meta(
-      rest("Audit", "GET /audit-events", "List audit events", {
-        description: "Tenants see their projects' events; admins and auditors all.",
-      }),
-    )
-    .input(core.listAuditEventsInput)
-    .output(auditRouterOutputs.list)
-    .query(serve(core.listAuditEvents)),
+  list: signedIn({
+    route: "GET /audit-events",
+    summary: "List audit events",
+    input: core.listAuditEventsInput,
+    service: core.listAuditEvents,
+    description: "Tenants see their projects' events; admins and auditors all.",
+  }),
 });

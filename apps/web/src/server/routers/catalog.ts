@@ -1,42 +1,46 @@
 import * as core from "@virtfn/core";
-import { adminProcedure, authedProcedure, router } from "../trpc";
-import { rest } from "../rest/route";
-import { serve, serveOk } from "./serve";
 import { catalogRouterOutputs } from "./outputs.generated";
+import { admin, answersOk, serviceRouter, signedIn } from "./service-router";
 
-export const catalogRouter = router({
+export const catalogRouter = serviceRouter("Catalog", catalogRouterOutputs, {
   /** Signed in: everyone who creates VMs picks an offering. */
-  offerings: authedProcedure
-    .meta(rest("Catalog", "GET /offerings", "List instance offerings"))
-    .output(catalogRouterOutputs.offerings)
-    .query(serve(core.listOfferings)),
+  offerings: signedIn({
+    route: "GET /offerings",
+    summary: "List instance offerings",
+    service: core.listOfferings,
+  }),
   /** Signed in. */
-  images: authedProcedure
-    .meta(rest("Catalog", "GET /images", "List images"))
-    .output(catalogRouterOutputs.images)
-    .query(serve(core.listImages)),
+  images: signedIn({
+    route: "GET /images",
+    summary: "List images",
+    service: core.listImages,
+  }),
   /** Admin. */
-  createOffering: adminProcedure
-    .meta(rest("Catalog", "POST /offerings", "Create an instance offering"))
-    .input(core.createOfferingInput)
-    .output(catalogRouterOutputs.createOffering)
-    .mutation(serve(core.createOffering)),
+  createOffering: admin({
+    route: "POST /offerings",
+    summary: "Create an instance offering",
+    input: core.createOfferingInput,
+    service: core.createOffering,
+  }),
   /** Admin. Refused while VMs use it (CATALOG_IN_USE). */
-  deleteOffering: adminProcedure
-    .meta(rest("Catalog", "DELETE /offerings/:offeringId", "Delete an instance offering"))
-    .input(core.offeringIdInput)
-    .output(catalogRouterOutputs.deleteOffering)
-    .mutation(serveOk(core.deleteOffering)),
+  deleteOffering: admin({
+    route: "DELETE /offerings/:offeringId",
+    summary: "Delete an instance offering",
+    input: core.offeringIdInput,
+    service: answersOk(core.deleteOffering),
+  }),
   /** Admin. */
-  createImage: adminProcedure
-    .meta(rest("Catalog", "POST /images", "Create an image"))
-    .input(core.createImageInput)
-    .output(catalogRouterOutputs.createImage)
-    .mutation(serve(core.createImage)),
+  createImage: admin({
+    route: "POST /images",
+    summary: "Create an image",
+    input: core.createImageInput,
+    service: core.createImage,
+  }),
   /** Admin. Refused while VMs use it (CATALOG_IN_USE). */
-  deleteImage: adminProcedure
-    .meta(rest("Catalog", "DELETE /images/:imageId", "Delete an image"))
-    .input(core.imageIdInput)
-    .output(catalogRouterOutputs.deleteImage)
-    .mutation(serveOk(core.deleteImage)),
+  deleteImage: admin({
+    route: "DELETE /images/:imageId",
+    summary: "Delete an image",
+    input: core.imageIdInput,
+    service: answersOk(core.deleteImage),
+  }),
 });

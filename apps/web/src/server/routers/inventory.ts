@@ -1,81 +1,70 @@
 import * as core from "@virtfn/core";
-import { adminProcedure, inventoryProcedure, router } from "../trpc";
-import { rest } from "../rest/route";
-import { serve, serveOk } from "./serve";
 import { inventoryRouterOutputs } from "./outputs.generated";
+import { admin, answersOk, inventory, serviceRouter } from "./service-router";
 
-export const inventoryRouter = router({
+export const inventoryRouter = serviceRouter("Inventory", inventoryRouterOutputs, {
   /** Admin, Auditor. */
-  clusters: inventoryProcedure
-    .meta(
-      rest("Inventory", "GET /clusters", "List clusters", {
-        description: "By zone name, then name, a page at a time, with each cluster's host count.",
-      }),
-    )
-    .input(core.listClustersInput)
-    .output(inventoryRouterOutputs.clusters)
-    .query(serve(core.listClusters)),
+  clusters: inventory({
+    route: "GET /clusters",
+    summary: "List clusters",
+    input: core.listClustersInput,
+    service: core.listClusters,
+    description: "By zone name, then name, a page at a time, with each cluster's host count.",
+  }),
   /** Admin, Auditor. */
-  zones: inventoryProcedure
-    .meta(rest("Inventory", "GET /zones", "List zones"))
-    .output(inventoryRouterOutputs.zones)
-    .query(serve(core.listZones)),
+  zones: inventory({
+    route: "GET /zones",
+    summary: "List zones",
+    service: core.listZones,
+  }),
   /** Admin. */
-  createZone: adminProcedure
-    .meta(rest("Inventory", "POST /zones", "Create a zone", { description: "Admins only." }))
-    .input(core.createZoneInput)
-    .output(inventoryRouterOutputs.createZone)
-    .mutation(serve(core.createZone)),
+  createZone: admin({
+    route: "POST /zones",
+    summary: "Create a zone",
+    input: core.createZoneInput,
+    service: core.createZone,
+    description: "Admins only.",
+  }),
   /** Admin. */
-  renameZone: adminProcedure
-    .meta(
-      rest("Inventory", "PATCH /zones/:zoneId", "Rename a zone (and change its description)", {
-        description: "Admins only.",
-      }),
-    )
-    .input(core.renameZoneInput)
-    .output(inventoryRouterOutputs.renameZone)
-    .mutation(serve(core.renameZone)),
+  renameZone: admin({
+    route: "PATCH /zones/:zoneId",
+    summary: "Rename a zone (and change its description)",
+    input: core.renameZoneInput,
+    service: core.renameZone,
+    description: "Admins only.",
+  }),
   /** Admin. Refused while it has clusters, L2 networks or VXLAN pools (ZONE_NOT_EMPTY). */
-  deleteZone: adminProcedure
-    .meta(
-      rest("Inventory", "DELETE /zones/:zoneId", "Delete an empty zone", {
-        description:
-          "Admins only. Refused with 409 ZONE_NOT_EMPTY while the zone has clusters, L2 networks or VXLAN pools; `details` lists them.",
-      }),
-    )
-    .input(core.zoneIdInput)
-    .output(inventoryRouterOutputs.deleteZone)
-    .mutation(serveOk(core.deleteZone)),
+  deleteZone: admin({
+    route: "DELETE /zones/:zoneId",
+    summary: "Delete an empty zone",
+    input: core.zoneIdInput,
+    service: answersOk(core.deleteZone),
+    description:
+      "Admins only. Refused with 409 ZONE_NOT_EMPTY while the zone has clusters, L2 networks or VXLAN pools; `details` lists them.",
+  }),
   /** Admin. */
-  createCluster: adminProcedure
-    .meta(
-      rest("Inventory", "POST /clusters", "Create a cluster in a zone", {
-        description: "Admins only.",
-      }),
-    )
-    .input(core.createClusterInput)
-    .output(inventoryRouterOutputs.createCluster)
-    .mutation(serve(core.createCluster)),
+  createCluster: admin({
+    route: "POST /clusters",
+    summary: "Create a cluster in a zone",
+    input: core.createClusterInput,
+    service: core.createCluster,
+    description: "Admins only.",
+  }),
   /** Admin. */
-  renameCluster: adminProcedure
-    .meta(
-      rest("Inventory", "PATCH /clusters/:clusterId", "Rename a cluster", {
-        description: "Admins only.",
-      }),
-    )
-    .input(core.renameClusterInput)
-    .output(inventoryRouterOutputs.renameCluster)
-    .mutation(serve(core.renameCluster)),
+  renameCluster: admin({
+    route: "PATCH /clusters/:clusterId",
+    summary: "Rename a cluster",
+    input: core.renameClusterInput,
+    service: core.renameCluster,
+    description: "Admins only.",
+  }),
   /** Admin. Refused while it has hosts, VMs or attached L2 networks (CLUSTER_NOT_EMPTY). */
-  deleteCluster: adminProcedure
-    .meta(
-      rest("Inventory", "DELETE /clusters/:clusterId", "Delete an empty cluster", {
-        description:
-          "Admins only. Refused with 409 CLUSTER_NOT_EMPTY while the cluster has hosts, VMs or attached L2 networks; `details` lists them.",
-      }),
-    )
-    .input(core.clusterIdInput)
-    .output(inventoryRouterOutputs.deleteCluster)
-    .mutation(serveOk(core.deleteCluster)),
+  deleteCluster: admin({
+    route: "DELETE /clusters/:clusterId",
+    summary: "Delete an empty cluster",
+    input: core.clusterIdInput,
+    service: answersOk(core.deleteCluster),
+    description:
+      "Admins only. Refused with 409 CLUSTER_NOT_EMPTY while the cluster has hosts, VMs or attached L2 networks; `details` lists them.",
+  }),
 });

@@ -1,131 +1,120 @@
 import * as core from "@virtfn/core";
-import { authedProcedure, router } from "../trpc";
-import { rest } from "../rest/route";
-import { serve, serveOk } from "./serve";
+import { router } from "../trpc";
 import {
   eipsRouterOutputs,
   qosRouterOutputs,
   securityGroupsRouterOutputs,
 } from "./outputs.generated";
+import { answersOk, serviceRouter, signedIn } from "./service-router";
 
 // Network services hang off a VM's NICs. All procedures are for signed-in users; core scopes
 // them to the project (tenants: members only; auditors read only) and enforces R4–R6.
 
-export const qosRouter = router({
+export const qosRouter = serviceRouter("Network services", qosRouterOutputs, {
   /** Project members and admins. R4: refused on a VF NIC. */
-  set: authedProcedure
-    .meta(rest("Network services", "PUT /nics/:nicId/qos", "Set a vNIC's bandwidth limits"))
-    .input(core.setNicQosInput)
-    .output(qosRouterOutputs.set)
-    .mutation(serve(core.setNicQos)),
+  set: signedIn({
+    route: "PUT /nics/:nicId/qos",
+    summary: "Set a vNIC's bandwidth limits",
+    input: core.setNicQosInput,
+    service: core.setNicQos,
+  }),
   /** Project members and admins. */
-  remove: authedProcedure
-    .meta(rest("Network services", "DELETE /nics/:nicId/qos", "Remove a vNIC's bandwidth limits"))
-    .input(core.nicIdInput)
-    .output(qosRouterOutputs.remove)
-    .mutation(serveOk(core.removeNicQos)),
+  remove: signedIn({
+    route: "DELETE /nics/:nicId/qos",
+    summary: "Remove a vNIC's bandwidth limits",
+    input: core.nicIdInput,
+    service: answersOk(core.removeNicQos),
+  }),
 });
 
-export const securityGroupsRouter = router({
+export const securityGroupsRouter = serviceRouter("Network services", securityGroupsRouterOutputs, {
   /** Signed in; a project the caller cannot see answers NOT_FOUND, like any hidden resource. */
-  list: authedProcedure
-    .meta(
-      rest(
-        "Network services",
-        "GET /projects/:projectId/security-groups",
-        "List a project's security groups",
-      ),
-    )
-    .input(core.projectIdInput)
-    .output(securityGroupsRouterOutputs.list)
-    .query(serve(core.listSecurityGroups)),
+  list: signedIn({
+    route: "GET /projects/:projectId/security-groups",
+    summary: "List a project's security groups",
+    input: core.projectIdInput,
+    service: core.listSecurityGroups,
+  }),
   /** Project members and admins. */
-  create: authedProcedure
-    .meta(rest("Network services", "POST /security-groups", "Create a security group"))
-    .input(core.createSecurityGroupInput)
-    .output(securityGroupsRouterOutputs.create)
-    .mutation(serve(core.createSecurityGroup)),
+  create: signedIn({
+    route: "POST /security-groups",
+    summary: "Create a security group",
+    input: core.createSecurityGroupInput,
+    service: core.createSecurityGroup,
+  }),
   /** Project members and admins. */
-  delete: authedProcedure
-    .meta(
-      rest(
-        "Network services",
-        "DELETE /security-groups/:securityGroupId",
-        "Delete a security group",
-      ),
-    )
-    .input(core.securityGroupIdInput)
-    .output(securityGroupsRouterOutputs.delete)
-    .mutation(serveOk(core.deleteSecurityGroup)),
+  delete: signedIn({
+    route: "DELETE /security-groups/:securityGroupId",
+    summary: "Delete a security group",
+    input: core.securityGroupIdInput,
+    service: answersOk(core.deleteSecurityGroup),
+  }),
   /** Project members and admins. */
-  addRule: authedProcedure
-    .meta(rest("Network services", "POST /security-groups/:securityGroupId/rules", "Add a rule"))
-    .input(core.addSecurityGroupRuleInput)
-    .output(securityGroupsRouterOutputs.addRule)
-    .mutation(serve(core.addSecurityGroupRule)),
+  addRule: signedIn({
+    route: "POST /security-groups/:securityGroupId/rules",
+    summary: "Add a rule",
+    input: core.addSecurityGroupRuleInput,
+    service: core.addSecurityGroupRule,
+  }),
   /** Project members and admins. */
-  removeRule: authedProcedure
-    .meta(rest("Network services", "DELETE /security-group-rules/:ruleId", "Remove a rule"))
-    .input(core.ruleIdInput)
-    .output(securityGroupsRouterOutputs.removeRule)
-    .mutation(serveOk(core.removeSecurityGroupRule)),
+  removeRule: signedIn({
+    route: "DELETE /security-group-rules/:ruleId",
+    summary: "Remove a rule",
+    input: core.ruleIdInput,
+    service: answersOk(core.removeSecurityGroupRule),
+  }),
   /** Project members and admins. R5: a VF NIC cannot join. */
-  addMember: authedProcedure
-    .meta(
-      rest(
-        "Network services",
-        "PUT /security-groups/:securityGroupId/members/:nicId",
-        "Put a vNIC in a security group",
-      ),
-    )
-    .input(core.securityGroupMemberInput)
-    .output(securityGroupsRouterOutputs.addMember)
-    .mutation(serveOk(core.addSecurityGroupMember)),
+  addMember: signedIn({
+    route: "PUT /security-groups/:securityGroupId/members/:nicId",
+    summary: "Put a vNIC in a security group",
+    input: core.securityGroupMemberInput,
+    service: answersOk(core.addSecurityGroupMember),
+  }),
   /** Project members and admins. */
-  removeMember: authedProcedure
-    .meta(
-      rest(
-        "Network services",
-        "DELETE /security-groups/:securityGroupId/members/:nicId",
-        "Take a vNIC out of a security group",
-      ),
-    )
-    .input(core.securityGroupMemberInput)
-    .output(securityGroupsRouterOutputs.removeMember)
-    .mutation(serveOk(core.removeSecurityGroupMember)),
+  removeMember: signedIn({
+    route: "DELETE /security-groups/:securityGroupId/members/:nicId",
+    summary: "Take a vNIC out of a security group",
+    input: core.securityGroupMemberInput,
+    service: answersOk(core.removeSecurityGroupMember),
+  }),
 });
 
-export const eipsRouter = router({
+export const eipsRouter = serviceRouter("Network services", eipsRouterOutputs, {
   /** Signed in; a project the caller cannot see answers NOT_FOUND, like any hidden resource. */
-  list: authedProcedure
-    .meta(rest("Network services", "GET /projects/:projectId/eips", "List a project's EIPs"))
-    .input(core.projectIdInput)
-    .output(eipsRouterOutputs.list)
-    .query(serve(core.listEips)),
+  list: signedIn({
+    route: "GET /projects/:projectId/eips",
+    summary: "List a project's EIPs",
+    input: core.projectIdInput,
+    service: core.listEips,
+  }),
   /** Project members and admins. Allocates an address from the VIP L3. */
-  create: authedProcedure
-    .meta(rest("Network services", "POST /eips", "Allocate an EIP"))
-    .input(core.createEipInput)
-    .output(eipsRouterOutputs.create)
-    .mutation(serve(core.createEip)),
+  create: signedIn({
+    route: "POST /eips",
+    summary: "Allocate an EIP",
+    input: core.createEipInput,
+    service: core.createEip,
+  }),
   /** Project members and admins. */
-  delete: authedProcedure
-    .meta(rest("Network services", "DELETE /eips/:eipId", "Release an EIP"))
-    .input(core.eipIdInput)
-    .output(eipsRouterOutputs.delete)
-    .mutation(serveOk(core.deleteEip)),
+  delete: signedIn({
+    route: "DELETE /eips/:eipId",
+    summary: "Release an EIP",
+    input: core.eipIdInput,
+    service: answersOk(core.deleteEip),
+  }),
   /** Project members and admins. R6: refused on a VF NIC of a Public/Flat L3. */
-  attach: authedProcedure
-    .meta(rest("Network services", "POST /eips/:eipId/attach", "Attach an EIP to a NIC"))
-    .input(core.attachEipInput)
-    .output(eipsRouterOutputs.attach)
-    .mutation(serve(core.attachEip)),
+  attach: signedIn({
+    route: "POST /eips/:eipId/attach",
+    summary: "Attach an EIP to a NIC",
+    input: core.attachEipInput,
+    service: core.attachEip,
+  }),
   /** Project members and admins. */
-  detach: authedProcedure
-    .meta(rest("Network services", "POST /eips/:eipId/detach", "Detach an EIP"))
-    .input(core.eipIdInput)
-    .output(eipsRouterOutputs.detach)
-    .mutation(serve(core.detachEip)),
+  detach: signedIn({
+    route: "POST /eips/:eipId/detach",
+    summary: "Detach an EIP",
+    input: core.eipIdInput,
+    service: core.detachEip,
+  }),
 });
 
 export const netservicesRouter = router({

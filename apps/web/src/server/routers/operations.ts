@@ -1,17 +1,18 @@
 import * as core from "@virtfn/core";
 import { z } from "zod";
-import { authedProcedure, router } from "../trpc";
+import { authedProcedure } from "../trpc";
 import { rest } from "../rest/route";
-import { serve } from "./serve";
 import { operationsRouterOutputs } from "./outputs.generated";
+import { serviceRouter, signedIn } from "./service-router";
 
-export const operationsRouter = router({
+export const operationsRouter = serviceRouter("Operations", operationsRouterOutputs, {
   /** Any signed-in user; core narrows tenants to their projects' and their own operations. */
-  list: authedProcedure
-    .meta(rest("Operations", "GET /operations", "List operations"))
-    .input(core.listOperationsInput)
-    .output(operationsRouterOutputs.list)
-    .query(serve(core.listOperations)),
+  list: signedIn({
+    route: "GET /operations",
+    summary: "List operations",
+    input: core.listOperationsInput,
+    service: core.listOperations,
+  }),
   /** Any signed-in user; same visibility as list. */
   get: authedProcedure
     .meta(rest("Operations", "GET /operations/:id", "Get an operation"))
@@ -34,20 +35,13 @@ export const operationsRouter = router({
    * Runs a failed operation's request again as a new operation, when core's retry verdict allows
    * it (OPERATION_NOT_RETRYABLE says why not); the service re-checks every rule.
    */
-  retry: authedProcedure
-    .meta(
-      rest(
-        "Operations",
-        "POST /operations/:id/retry",
-        "Retry a failed operation (as a new operation)",
-        {
-          longRunning: true,
-          description:
-            "Runs the failed operation's request again as a new operation, with every rule checked afresh. Refused with 409 OPERATION_NOT_RETRYABLE (the message says why) unless the operation failed and its kind is safe to re-run.",
-        },
-      ),
-    )
-    .input(core.retryOperationInput)
-    .output(operationsRouterOutputs.retry)
-    .mutation(serve(core.retryOperation)),
+  retry: signedIn({
+    route: "POST /operations/:id/retry",
+    summary: "Retry a failed operation (as a new operation)",
+    input: core.retryOperationInput,
+    service: core.retryOperation,
+    longRunning: true,
+    description:
+      "Runs the failed operation's request again as a new operation, with every rule checked afresh. Refused with 409 OPERATION_NOT_RETRYABLE (the message says why) unless the operation failed and its kind is safe to re-run.",
+  }),
 });

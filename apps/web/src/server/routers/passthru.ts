@@ -1,23 +1,18 @@
 import * as core from "@virtfn/core";
-import { adminProcedure, authedProcedure, inventoryProcedure, router } from "../trpc";
+import { authedProcedure } from "../trpc";
 import { rest } from "../rest/route";
-import { serve } from "./serve";
 import { passthruRouterOutputs } from "./outputs.generated";
+import { admin, inventory, serviceRouter, signedIn } from "./service-router";
 
 /** Whole-device PCI passthrough (issue 17). Rules and verdicts: core/src/passthru. */
-export const passthruRouter = router({
+export const passthruRouter = serviceRouter("Passthrough", passthruRouterOutputs, {
   /** Admin, Auditor. A host's PCI devices, who holds or is given each, and the mark/unmark verdicts. */
-  hostDevices: inventoryProcedure
-    .meta(
-      rest(
-        "Passthrough",
-        "GET /hosts/:hostId/pci-devices",
-        "List a host's PCI devices with their passthrough availability",
-      ),
-    )
-    .input(core.hostPciDevicesInput)
-    .output(passthruRouterOutputs.hostDevices)
-    .query(serve(core.listHostPciDevices)),
+  hostDevices: inventory({
+    route: "GET /hosts/:hostId/pci-devices",
+    summary: "List a host's PCI devices with their passthrough availability",
+    input: core.hostPciDevicesInput,
+    service: core.listHostPciDevices,
+  }),
   /** Anyone signed in. The create form's picker: assignable devices and why each is not free (admins); a tenant gets the reason instead. */
   creatable: authedProcedure
     .meta(
@@ -30,47 +25,31 @@ export const passthruRouter = router({
     .output(passthruRouterOutputs.creatable)
     .query(({ ctx }) => core.listCreatablePciDevices(ctx.db, ctx.actor)),
   /** Admin. Marks a device assignable (refused: IOMMU, split PF, shared IOMMU group, L2 carrier) or not. */
-  setAssignable: adminProcedure
-    .meta(
-      rest(
-        "Passthrough",
-        "PUT /pci-devices/:pciDeviceId/assignable",
-        "Mark a PCI device assignable for passthrough, or not",
-      ),
-    )
-    .input(core.setAssignableInput)
-    .output(passthruRouterOutputs.setAssignable)
-    .mutation(serve(core.setPciDeviceAssignable)),
+  setAssignable: admin({
+    route: "PUT /pci-devices/:pciDeviceId/assignable",
+    summary: "Mark a PCI device assignable for passthrough, or not",
+    input: core.setAssignableInput,
+    service: core.setPciDeviceAssignable,
+  }),
   /** Anyone who sees the VM. The devices it is given, and its host's assignable ones with verdicts. */
-  vmDevices: authedProcedure
-    .meta(
-      rest(
-        "Passthrough",
-        "GET /vms/:vmId/pci-devices",
-        "A VM's passed-through PCI devices and the ones it could be given",
-      ),
-    )
-    .input(core.vmPciDevicesInput)
-    .output(passthruRouterOutputs.vmDevices)
-    .query(serve(core.listVmPciDevices)),
+  vmDevices: signedIn({
+    route: "GET /vms/:vmId/pci-devices",
+    summary: "A VM's passed-through PCI devices and the ones it could be given",
+    input: core.vmPciDevicesInput,
+    service: core.listVmPciDevices,
+  }),
   /** Admin. Gives a stopped VM a device of its host; the VM holds it from its next start. */
-  assign: adminProcedure
-    .meta(
-      rest("Passthrough", "POST /vms/:vmId/pci-devices", "Give a stopped VM a whole PCI device"),
-    )
-    .input(core.vmPciDeviceInput)
-    .output(passthruRouterOutputs.assign)
-    .mutation(serve(core.assignPciDevice)),
+  assign: admin({
+    route: "POST /vms/:vmId/pci-devices",
+    summary: "Give a stopped VM a whole PCI device",
+    input: core.vmPciDeviceInput,
+    service: core.assignPciDevice,
+  }),
   /** Admin. Takes a device from a stopped VM. */
-  unassign: adminProcedure
-    .meta(
-      rest(
-        "Passthrough",
-        "DELETE /vms/:vmId/pci-devices/:pciDeviceId",
-        "Take a whole PCI device from a stopped VM",
-      ),
-    )
-    .input(core.vmPciDeviceInput)
-    .output(passthruRouterOutputs.unassign)
-    .mutation(serve(core.unassignPciDevice)),
+  unassign: admin({
+    route: "DELETE /vms/:vmId/pci-devices/:pciDeviceId",
+    summary: "Take a whole PCI device from a stopped VM",
+    input: core.vmPciDeviceInput,
+    service: core.unassignPciDevice,
+  }),
 });
