@@ -1782,6 +1782,11 @@ export const passthruRouterOutputs = {
     canChoose: z.boolean(),
     devices: z.array(
       z.object({
+        choice: z.object({
+          allowed: z.boolean(),
+          code: z.string().nullable(),
+          reason: z.string().nullable(),
+        }),
         classCode: z.string(),
         deviceId: z.string(),
         hostId: z.string(),

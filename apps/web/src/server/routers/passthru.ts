@@ -18,7 +18,7 @@ export const passthruRouter = router({
     .input(core.hostPciDevicesInput)
     .output(passthruRouterOutputs.hostDevices)
     .query(serve(core.listHostPciDevices)),
-  /** Anyone signed in. The create form's picker: assignable devices and why each is not free (admins); a tenant gets the reason instead. */
+  /** Anyone signed in. The create form's picker: assignable devices, why each is not free and whether it may join the chosen ones (admins); a tenant gets the reason instead. */
   creatable: authedProcedure
     .meta(
       rest(
@@ -27,8 +27,9 @@ export const passthruRouter = router({
         "Assignable PCI devices a new VM could be given, with their availability",
       ),
     )
+    .input(core.creatablePciDevicesInput)
     .output(passthruRouterOutputs.creatable)
-    .query(({ ctx }) => core.listCreatablePciDevices(ctx.db, ctx.actor)),
+    .query(serve(core.listCreatablePciDevices)),
   /** Admin. Marks a device assignable (refused: IOMMU, split PF, shared IOMMU group, L2 carrier) or not. */
   setAssignable: adminProcedure
     .meta(
