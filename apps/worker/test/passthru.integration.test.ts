@@ -221,6 +221,12 @@ describe("whole-device PCI passthrough (issue 17)", { timeout: 120_000 }, () => 
       ["kvm-gpu", GPU, null],
       ["kvm-gpu2", GPU, null],
     ]);
+    // Once a device is chosen, core greys out the other host's: a VM runs on one host.
+    const withGpu = await listCreatablePciDevices(fx.db, fx.admin, { chosen: [gpu] });
+    expect(withGpu.devices.map((d) => [d.hostName, d.choice.allowed, d.choice.code])).toEqual([
+      ["kvm-gpu", true, null],
+      ["kvm-gpu2", false, "PCI_DEVICE_UNAVAILABLE"],
+    ]);
 
     // The VM goes where its device is, and its domain has it.
     expect((await finish(fx, create(fx.admin, "ptc-b", [gpu2], [vnic]))).status).toBe("Succeeded");

@@ -5,12 +5,19 @@ import { verdictOf, type Verdict } from "../shared/verdict";
 import { visibleVm } from "../vms/access";
 import {
   checkAssign,
+  checkCreatableChoice,
   checkMarkAssignable,
   checkUnmarkAssignable,
   unavailableReason,
+  type CreatableDeviceFacts,
   type MarkContext,
 } from "./rules";
-import { hostPciDevicesInput, vmPciDevicesInput } from "./schemas";
+import {
+  creatablePciDevicesInput,
+  hostPciDevicesInput,
+  vmPciDevicesInput,
+  type CreatablePciDevicesInput,
+} from "./schemas";
 
 /** The addresses of the devices a VM is given (held or not). */
 export async function assignedPciAddresses(db: DbOrTx, vmId: string): Promise<string[]> {
@@ -219,7 +226,11 @@ export interface CreatablePciDevices {
   /** Whether the actor may give devices at create; when not, `reason` says why. */
   canChoose: boolean;
   reason: string | null;
-  /** Every assignable device, each with why a create could not hold it now (null: it can). */
+  /**
+   * Every assignable device: why a create could not hold it now (null: it can), and whether it
+   * may join the devices chosen so far (checkCreatableChoice), so the picker greys it out with
+   * core's reason instead of judging hosts itself.
+   */
   devices: Array<{
     pciDeviceId: string;
     pciAddress: string;
@@ -229,25 +240,29 @@ export interface CreatablePciDevices {
     hostId: string;
     hostName: string;
     unavailable: string | null;
+    choice: Verdict;
   }>;
 }
 
 /**
  * The create form's device picker (issue 17): assignable devices of every host with their
- * availability. Whole devices are admins' to give (a device is a host's hardware, not a
- * project's quota); a tenant gets the reason instead of a list.
+ * availability and, given the devices ticked so far, whether each may be ticked too. Whole
+ * devices are admins' to give (a device is a host's hardware, not a project's quota); a tenant
+ * gets the reason instead of a list.
  */
 export async function listCreatablePciDevices(
   db: DbOrTx,
   actor: Actor,
+  rawInput: CreatablePciDevicesInput = {},
 ): Promise<CreatablePciDevices> {
+  const { chosen } = creatablePciDevicesInput.parse(rawInput);
   if (actor.role !== "Admin")
     return {
       canChoose: false,
       reason: "Only admins give whole PCI devices to VMs; ask one to create it or give it later.",
       devices: [],
     };
-  const devices = await db.pciDevice.findMany({
+  const rows = await db.pciDevice.findMany({
     where: { assignable: true },
     include: {
       host: { select: { id: true, name: true, connectionState: true, maintenance: true } },
@@ -255,17 +270,12 @@ export async function listCreatablePciDevices(
     },
     orderBy: [{ host: { name: "asc" } }, { pciAddress: "asc" }],
   });
-  return {
-    canChoose: true,
-    reason: null,
-    devices: devices.map((device) => ({
+  const devices = rows.map((device) => ({
+    row: device,
+    facts: {
       pciDeviceId: device.id,
       pciAddress: device.pciAddress,
-      vendorId: device.vendorId,
-      deviceId: device.deviceId,
-      classCode: device.classCode,
-      hostId: device.host.id,
-      hostName: device.host.name,
+      host: { id: device.host.id, name: device.host.name },
       unavailable:
         unavailableReason({ ...device, holderVm: device.heldBy?.vm.name ?? null }) ??
         (device.host.connectionState !== "Connected"
@@ -273,6 +283,25 @@ export async function listCreatablePciDevices(
           : device.host.maintenance
             ? `${device.host.name} is in maintenance`
             : null),
+    } satisfies CreatableDeviceFacts,
+  }));
+  const chosenFacts = (except: string) =>
+    devices.flatMap(({ facts }) =>
+      facts.pciDeviceId !== except && chosen.includes(facts.pciDeviceId) ? [facts] : [],
+    );
+  return {
+    canChoose: true,
+    reason: null,
+    devices: devices.map(({ row, facts }) => ({
+      pciDeviceId: row.id,
+      pciAddress: row.pciAddress,
+      vendorId: row.vendorId,
+      deviceId: row.deviceId,
+      classCode: row.classCode,
+      hostId: row.host.id,
+      hostName: row.host.name,
+      unavailable: facts.unavailable,
+      choice: verdictOf(() => checkCreatableChoice(facts, chosenFacts(facts.pciDeviceId))),
     })),
   };
 }

@@ -1,7 +1,7 @@
 import type { Db, Tx } from "@virtfn/db";
 import { requireAdmin, type Actor } from "../shared/actor";
 import { DomainError, ErrorCode, notFound } from "../shared/errors";
-import { unavailableReason } from "./rules";
+import { checkDevicesOnOneHost, unavailableReason } from "./rules";
 
 // Holding and letting go of whole devices, inside the caller's transaction, like VFs
 // (vms/reserve.ts): row locks keep concurrent starts apart and the unique index on
@@ -80,15 +80,9 @@ export async function hostOfPciDevices(
   });
   for (const id of pciDeviceIds)
     if (!devices.some((d) => d.id === id)) throw notFound("PCI device", id);
-  const hosts = new Map(devices.map((d) => [d.host.id, d.host]));
-  const [host, ...others] = [...hosts.values()];
-  if (!host || others.length > 0)
-    throw new DomainError(
-      ErrorCode.PCI_DEVICE_UNAVAILABLE,
-      "CONFLICT",
-      `The chosen devices are on different hosts (${[...hosts.values()].map((h) => h.name).join(", ")}); a VM runs on one.`,
-      { hosts: [...hosts.values()].map((h) => h.name) },
-    );
+  checkDevicesOnOneHost(devices.map((d) => d.host));
+  const host = devices[0]?.host;
+  if (!host) throw notFound("PCI device", pciDeviceIds.join(", "));
   return host;
 }
 

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import {
   checkAssign,
+  checkCreatableChoice,
+  checkDevicesOnOneHost,
   checkMarkAssignable,
   checkSplitNotAssignable,
   checkUnmarkAssignable,
@@ -105,5 +107,36 @@ describe("split, assignment, start and migration", () => {
     expect(migrationVerdict({ state: "Stopped", nics: [], pciDevices: [] }, "live").allowed).toBe(
       true,
     );
+  });
+});
+
+describe("choosing devices for a new VM", () => {
+  const onHost = (pciDeviceId: string, host: string, unavailable: string | null = null) => ({
+    pciDeviceId,
+    pciAddress: `0000:${pciDeviceId}:00.0`,
+    host: { id: host, name: `kvm-${host}` },
+    unavailable,
+  });
+  const gpuA = onHost("3b", "1");
+  const nicA = onHost("5e", "1");
+  const gpuB = onHost("3b", "2");
+
+  it("allows any free device while none is chosen, and more on the chosen ones' host", () => {
+    expect(codeOf(() => checkCreatableChoice(gpuB, []))).toBeNull();
+    expect(codeOf(() => checkCreatableChoice(nicA, [gpuA]))).toBeNull();
+  });
+
+  it("refuses a device on another host than the chosen ones: a VM runs on one host", () => {
+    expect(codeOf(() => checkCreatableChoice(gpuB, [gpuA]))).toBe("PCI_DEVICE_UNAVAILABLE");
+    expect(() => checkCreatableChoice(gpuB, [gpuA])).toThrow(/different hosts \(kvm-1, kvm-2\)/);
+    expect(codeOf(() => checkDevicesOnOneHost([gpuA.host, gpuB.host]))).toBe(
+      "PCI_DEVICE_UNAVAILABLE",
+    );
+    expect(codeOf(() => checkDevicesOnOneHost([gpuA.host, nicA.host]))).toBeNull();
+  });
+
+  it("refuses a device a create could not hold now, with why", () => {
+    const held = onHost("3b", "1", "0000:3b:00.0 is held by VM web-1");
+    expect(() => checkCreatableChoice(held, [])).toThrow("0000:3b:00.0 is held by VM web-1.");
   });
 });

@@ -130,6 +130,46 @@ export function checkAssign(
     );
 }
 
+/**
+ * A VM runs on one host, so the whole devices given at its create must all be on one. The create
+ * command refuses devices on different hosts, and the create form's picker greys out, with this
+ * reason, every device that would break it (creatableChoice).
+ */
+export function checkDevicesOnOneHost(hosts: ReadonlyArray<{ id: string; name: string }>): void {
+  const names = [...new Map(hosts.map((host) => [host.id, host.name])).values()];
+  if (names.length > 1)
+    throw new DomainError(
+      ErrorCode.PCI_DEVICE_UNAVAILABLE,
+      "CONFLICT",
+      `The chosen devices are on different hosts (${names.join(", ")}); a VM runs on one.`,
+      { hosts: names },
+    );
+}
+
+/** What the create form knows of an assignable device: its host and why it cannot be held now. */
+export interface CreatableDeviceFacts {
+  pciDeviceId: string;
+  pciAddress: string;
+  host: { id: string; name: string };
+  /** Why a create could not hold it now (unavailableReason, host down or in maintenance). */
+  unavailable: string | null;
+}
+
+/**
+ * Whether the create form may add a device to those already chosen: a create could hold it now,
+ * and it is on the host of the chosen ones. A chosen device is judged with the others chosen.
+ */
+export function checkCreatableChoice(
+  device: CreatableDeviceFacts,
+  chosen: readonly CreatableDeviceFacts[],
+): void {
+  if (device.unavailable !== null)
+    refuse(ErrorCode.PCI_DEVICE_UNAVAILABLE, `${device.unavailable}.`, {
+      pciAddress: device.pciAddress,
+    });
+  checkDevicesOnOneHost([...chosen.map((d) => d.host), device.host]);
+}
+
 /** What stops a start from holding a device it was given; null when it can. */
 export function unavailableReason(device: {
   pciAddress: string;

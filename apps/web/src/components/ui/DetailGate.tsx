@@ -2,12 +2,19 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import { ErrorBox } from "~/components/ErrorBox";
 import { errorData } from "~/lib/errors";
+import { Breadcrumb } from "./Breadcrumb";
 import { buttonClass } from "./Button";
 
 /** The server says the thing is not there (or the id cannot be one). */
 export function isNotFound(error: unknown): boolean {
   const { code, domainCode } = errorData(error);
   return code === "NOT_FOUND" || code === "BAD_REQUEST" || domainCode === "NOT_FOUND";
+}
+
+/** The list a detail page belongs to: its breadcrumb's first step and the way back. */
+export interface DetailList {
+  label: string;
+  href: string;
 }
 
 /**
@@ -18,18 +25,18 @@ export function isNotFound(error: unknown): boolean {
 export function DetailGate({
   query,
   noun,
-  breadcrumb,
-  back,
+  list,
   missing,
 }: {
   query: { isPending: boolean; error: unknown; refetch: () => unknown };
   /** "L3 network": "Loading L3 network…", "L3 network not found." */
   noun: string;
-  breadcrumb: ReactNode;
-  back: { href: string; label: string };
+  list: DetailList;
   /** Instead of the plain "not found" (where more can be said). */
   missing?: ReactNode;
 }) {
+  const Noun = noun.charAt(0).toUpperCase() + noun.slice(1);
+  const breadcrumb = <Breadcrumb parent={list.label} href={list.href} name={Noun} />;
   if (query.isPending) {
     return (
       <>
@@ -47,11 +54,10 @@ export function DetailGate({
         (missing ?? (
           <div className="empty">
             <p>
-              <strong>{noun.charAt(0).toUpperCase() + noun.slice(1)} not found.</strong> It may have
-              been deleted.
+              <strong>{Noun} not found.</strong> It may have been deleted.
             </p>
-            <Link href={back.href} className={buttonClass()}>
-              {back.label}
+            <Link href={list.href} className={buttonClass()}>
+              Back to {list.label}
             </Link>
           </div>
         ))

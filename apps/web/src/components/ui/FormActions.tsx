@@ -15,6 +15,7 @@ export function FormActions({
   submitVariant = "primary",
   submitDisabled = false,
   onCancel,
+  cancelLabel = "Cancel",
   extra,
 }: {
   error?: unknown;
@@ -26,6 +27,8 @@ export function FormActions({
   submitVariant?: ButtonVariant;
   submitDisabled?: boolean;
   onCancel: () => void;
+  /** "Close" where the dialog holds more than the form (a list the form adds to). */
+  cancelLabel?: string;
   /** Another action before Cancel (a "Remove QoS"). */
   extra?: ReactNode;
 }) {
@@ -39,7 +42,7 @@ export function FormActions({
       ) : null}
       <div className="dialog-actions">
         {extra}
-        <Button onClick={onCancel}>Cancel</Button>
+        <Button onClick={onCancel}>{cancelLabel}</Button>
         <Button type="submit" variant={submitVariant} disabled={pending || submitDisabled}>
           {pending ? pendingLabel : submitLabel}
         </Button>

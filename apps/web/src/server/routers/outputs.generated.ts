@@ -948,6 +948,7 @@ export const passthruRouterOutputs = {
     canChoose: z.boolean(),
     devices: z.array(
       z.object({
+        choice: Verdict,
         classCode: z.string(),
         deviceId: z.string(),
         hostId: z.string(),

@@ -1,6 +1,4 @@
 import * as core from "@virtfn/core";
-import { authedProcedure } from "../trpc";
-import { rest } from "../rest/route";
 import { passthruRouterOutputs } from "./outputs.generated";
 import { admin, inventory, serviceRouter, signedIn } from "./service-router";
 
@@ -13,17 +11,13 @@ export const passthruRouter = serviceRouter("Passthrough", passthruRouterOutputs
     input: core.hostPciDevicesInput,
     service: core.listHostPciDevices,
   }),
-  /** Anyone signed in. The create form's picker: assignable devices and why each is not free (admins); a tenant gets the reason instead. */
-  creatable: authedProcedure
-    .meta(
-      rest(
-        "Passthrough",
-        "GET /pci-devices/creatable",
-        "Assignable PCI devices a new VM could be given, with their availability",
-      ),
-    )
-    .output(passthruRouterOutputs.creatable)
-    .query(({ ctx }) => core.listCreatablePciDevices(ctx.db, ctx.actor)),
+  /** Anyone signed in. The create form's picker: assignable devices, why each is not free and whether it may join the chosen ones (admins); a tenant gets the reason instead. */
+  creatable: signedIn({
+    route: "GET /pci-devices/creatable",
+    summary: "Assignable PCI devices a new VM could be given, with their availability",
+    input: core.creatablePciDevicesInput,
+    service: core.listCreatablePciDevices,
+  }),
   /** Admin. Marks a device assignable (refused: IOMMU, split PF, shared IOMMU group, L2 carrier) or not. */
   setAssignable: admin({
     route: "PUT /pci-devices/:pciDeviceId/assignable",

@@ -1,9 +1,11 @@
 "use client";
 
-import type { HostVfAvailability, NetworkVfAvailability } from "@virtfn/core";
+import { skipToken, useQuery } from "@tanstack/react-query";
+import type { HostVfAvailability } from "@virtfn/core";
 import Link from "next/link";
 import { Badge } from "~/components/badges";
 import { ErrorBox } from "~/components/ErrorBox";
+import { useTRPC } from "~/trpc/react";
 
 // R3 per host, as core's availability query answers it for an L3 (sriov.availability) or an L2
 // (sriov.l2Availability): the zone's sums and the first hosts, attached clusters first.
@@ -28,19 +30,25 @@ const reasonLabel: Record<NonNullable<HostVfAvailability["reason"]>, string> = {
 };
 
 export function VfAvailabilityPanel({
-  availability,
+  network,
   disabledNote,
 }: {
-  /** The availability query's state (sriov.availability or sriov.l2Availability). */
-  availability: {
-    data: NetworkVfAvailability | undefined;
-    isError: boolean;
-    error: unknown;
-    refetch: () => unknown;
-  };
+  /** The L3 (sriov.availability) or the L2 (sriov.l2Availability) whose VFs are counted. */
+  network: { l3Id: string } | { l2Id: string };
   /** Said instead of the sums when the network hands out no VFs (SR-IOV off). */
   disabledNote: string;
 }) {
+  const trpc = useTRPC();
+  // One of the two queries runs; VFs come and go as VMs start and stop, so both poll.
+  const ofL3 = useQuery({
+    ...trpc.sriov.availability.queryOptions("l3Id" in network ? network : skipToken),
+    refetchInterval: 10_000,
+  });
+  const ofL2 = useQuery({
+    ...trpc.sriov.l2Availability.queryOptions("l2Id" in network ? network : skipToken),
+    refetchInterval: 10_000,
+  });
+  const availability = "l3Id" in network ? ofL3 : ofL2;
   const data = availability.data;
   return (
     <section className="panel" aria-labelledby="vf-availability-heading">

@@ -1,6 +1,5 @@
 import type { Verdict } from "@virtfn/core";
 import type { L2Type, L3Category } from "@virtfn/db";
-import Link from "next/link";
 import { Badge } from "~/components/badges";
 
 export const l2Types = ["NoVlan", "Vlan", "Vxlan"] as const satisfies readonly L2Type[];
@@ -32,28 +31,6 @@ export function segmentLabel(l2: {
   if (l2.type === "Vxlan")
     return `VXLAN ${l2.vni ?? "?"}${l2.vxlanPoolName ? ` · ${l2.vxlanPoolName}` : ""}`;
   return "No VLAN";
-}
-
-export function Breadcrumb({ parent, href, name }: { parent: string; href: string; name: string }) {
-  return (
-    <nav className="breadcrumb" aria-label="Breadcrumb">
-      <Link href={href}>{parent}</Link> <span aria-hidden="true">/</span>{" "}
-      <span aria-current="page">{name}</span>
-    </nav>
-  );
-}
-
-export function NotFound({ what, href, back }: { what: string; href: string; back: string }) {
-  return (
-    <div className="empty">
-      <p>
-        <strong>{what} not found.</strong> It may have been deleted.
-      </p>
-      <Link href={href} className="btn">
-        {back}
-      </Link>
-    </div>
-  );
 }
 
 /** Core's reason for refusing an action, or null when it is allowed (a ReasonedButton's greying). */

@@ -2,7 +2,6 @@
 
 import { useQuery } from "@tanstack/react-query";
 import type { NicType, VmState } from "@virtfn/db";
-import Link from "next/link";
 import { useId, useState, type ReactNode } from "react";
 import { PageHeader } from "~/components/ui/PageHeader";
 import { Badge } from "~/components/badges";
@@ -50,15 +49,6 @@ export function NicTypeBadge({ type }: { type: NicType }) {
     <Badge tone="muted" title="Virtual NIC through the host's software switch">
       vNIC
     </Badge>
-  );
-}
-
-export function Breadcrumb({ name }: { name: string }) {
-  return (
-    <nav className="breadcrumb" aria-label="Breadcrumb">
-      <Link href="/vms">VMs</Link> <span aria-hidden="true">/</span>{" "}
-      <span aria-current="page">{name}</span>
-    </nav>
   );
 }
 

@@ -3,6 +3,7 @@
 import type { HostDetail } from "@virtfn/core";
 import type { VfState } from "@virtfn/db";
 import Link from "next/link";
+import { DataTable, type Column } from "~/components/ui/DataTable";
 import { memory } from "~/lib/format";
 import { VmStateBadge } from "../../vms/shared";
 
@@ -154,45 +155,46 @@ export function HostAllocationPanel({ host }: { host: HostDetail }) {
   );
 }
 
+const hostVmColumns: Column<HostDetail["allocation"]["vms"][number]>[] = [
+  {
+    key: "vm",
+    header: "VM",
+    cell: (vm) => (
+      <>
+        <Link href={`/vms/${vm.id}`} className="strong-link">
+          {vm.name}
+        </Link>
+        <div className="sub show-narrow">{vm.projectName}</div>
+      </>
+    ),
+  },
+  { key: "state", header: "State", cell: (vm) => <VmStateBadge state={vm.state} /> },
+  { key: "project", header: "Project", secondary: true, cell: (vm) => vm.projectName },
+  { key: "vcpus", header: "vCPUs", num: true, cell: (vm) => vm.vcpus },
+  {
+    key: "memory",
+    header: "Memory",
+    num: true,
+    secondary: true,
+    cell: (vm) => memory(vm.memoryMiB),
+  },
+  { key: "vfNics", header: "VF NICs", num: true, cell: (vm) => vm.vfNics },
+];
+
 /** The VMs on the host, linked; the first of them when there are many. */
 export function HostVmList({ host }: { host: HostDetail }) {
   const { vms } = host.allocation;
   if (vms.length === 0) return <p className="muted">No VMs are placed on this host.</p>;
   return (
     <>
-      <div className="table-wrap">
-        <table className="data" data-testid="host-vms">
-          <thead>
-            <tr>
-              <th>VM</th>
-              <th>State</th>
-              <th className="hide-narrow">Project</th>
-              <th className="num">vCPUs</th>
-              <th className="num hide-narrow">Memory</th>
-              <th className="num">VF NICs</th>
-            </tr>
-          </thead>
-          <tbody>
-            {vms.map((vm) => (
-              <tr key={vm.id} data-testid="host-vm-row" data-vm={vm.name}>
-                <td>
-                  <Link href={`/vms/${vm.id}`} className="strong-link">
-                    {vm.name}
-                  </Link>
-                  <div className="sub show-narrow">{vm.projectName}</div>
-                </td>
-                <td>
-                  <VmStateBadge state={vm.state} />
-                </td>
-                <td className="hide-narrow">{vm.projectName}</td>
-                <td className="num">{vm.vcpus}</td>
-                <td className="num hide-narrow">{memory(vm.memoryMiB)}</td>
-                <td className="num">{vm.vfNics}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        rows={vms}
+        columns={hostVmColumns}
+        rowKey={(vm) => vm.id}
+        testId="host-vms"
+        rowTestId="host-vm-row"
+        rowData={(vm) => ({ "data-vm": vm.name })}
+      />
       {host.vmCount > vms.length ? (
         <p className="muted small">
           The first {vms.length} of {host.vmCount} VMs by name.

@@ -20,10 +20,12 @@ import { ProgressBar } from "~/components/ProgressBar";
 import { RecentOperationsPanel } from "~/components/RecentOperationsPanel";
 import { useCan } from "~/components/session";
 import { useNow } from "~/components/useNow";
-import { errorData } from "~/lib/errors";
 import { dateTime, memory, operationKindLabel, relativeTime, speed } from "~/lib/format";
 import { useTRPC } from "~/trpc/react";
 import { ActionConfirm, ReasonedButton } from "~/components/ui/ActionConfirm";
+import { ActionBar } from "~/components/ui/ActionBar";
+import { DetailGate, isNotFound, type DetailList } from "~/components/ui/DetailGate";
+import { DetailHeader } from "~/components/ui/DetailHeader";
 import { HostAllocationPanel } from "./HostAllocationPanel";
 import { PciDevicesPanel } from "./PciDevicesPanel";
 import styles from "./HostNicTable.module.css";
@@ -35,6 +37,9 @@ const EditHostDialog = dynamic(() => import("./EditHostDialog").then((m) => m.Ed
 // Split and restore open from a PF's row; their forms and progress load with the first open.
 const SplitDialog = dynamic(() => import("./PfDialogs").then((m) => m.SplitDialog));
 const RestoreDialog = dynamic(() => import("./PfDialogs").then((m) => m.RestoreDialog));
+
+/** Where the page sits: its breadcrumb and the way back. */
+const HOSTS: DetailList = { label: "Hosts", href: "/hosts" };
 
 export function HostDetailPage({ hostId }: { hostId: string }) {
   const trpc = useTRPC();
@@ -97,58 +102,32 @@ export function HostDetailPage({ hostId }: { hostId: string }) {
     .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())
     .slice(0, 10);
 
-  if (host.isPending) {
-    return (
-      <div className="loading" aria-busy="true">
-        Loading host…
-      </div>
-    );
-  }
-  if (!host.data) {
-    const code = errorData(host.error).code;
-    return (
-      <>
-        <Breadcrumb name="Host" />
-        {code === "NOT_FOUND" || code === "BAD_REQUEST" ? (
-          <div className="empty">
-            <p>
-              <strong>Host not found.</strong> It may have been deleted.
-            </p>
-            <Link href="/hosts" className="btn">
-              Back to hosts
-            </Link>
-          </div>
-        ) : (
-          <ErrorBox
-            title="Could not load the host."
-            error={host.error}
-            onRetry={() => void host.refetch()}
-          />
-        )}
-      </>
-    );
-  }
+  if (!host.data || isNotFound(host.error))
+    return <DetailGate query={host} noun="host" list={HOSTS} />;
   const h = host.data;
   return (
     <>
-      <Breadcrumb name={h.name} />
-      <div className="page-header">
-        <div>
-          <h1 className="host-title">
-            {h.name} <ConnectionBadge state={h.connectionState} />{" "}
+      <DetailHeader
+        list={HOSTS}
+        name={h.name}
+        badges={
+          <>
+            <ConnectionBadge state={h.connectionState} />{" "}
             <IommuBadge iommu={h.iommu} seen={h.lastSeenAt !== null} />
-          </h1>
-          <p className="subtitle">
+          </>
+        }
+        subtitle={
+          <>
             {h.zoneName} / {h.clusterName} · {h.agentUrl}
             <span data-testid="host-pci-counts">
               {" "}
               · PCI passthrough: {h.pciAssignable} assignable, {h.pciHeld} held
             </span>
-          </p>
-        </div>
-        <HostActions host={h} activeOps={[...activeOps, ...activePfOps]} />
-      </div>
-      {host.isError ? <ErrorBox title="Refreshing failed." error={host.error} /> : null}
+          </>
+        }
+        actions={<HostActions host={h} activeOps={[...activeOps, ...activePfOps]} />}
+        refreshError={host.isError ? host.error : null}
+      />
       {h.connectionState === "Disconnected" ? (
         <div className="banner banner-err" role="status">
           <strong>Disconnected.</strong> {h.connectionReason ?? "The agent is not answering."}
@@ -246,15 +225,6 @@ export function HostDetailPage({ hostId }: { hostId: string }) {
         now={now}
       />
     </>
-  );
-}
-
-function Breadcrumb({ name }: { name: string }) {
-  return (
-    <nav className="breadcrumb" aria-label="Breadcrumb">
-      <Link href="/hosts">Hosts</Link> <span aria-hidden="true">/</span>{" "}
-      <span aria-current="page">{name}</span>
-    </nav>
   );
 }
 
@@ -522,105 +492,103 @@ function HostActions({ host, activeOps }: { host: HostDetail; activeOps: Operati
   const iommuLabel = host.iommuEnabled ? "Disable IOMMU" : "Enable IOMMU";
 
   return (
-    <div className="actions-wrap">
-      <div className="actions" role="group" aria-label="Host actions">
-        <ReasonedButton
-          label="Reconnect"
-          {...reasonOf(host.actions.reconnect)}
-          onClick={() => reconnect.mutate({ hostId: host.id })}
-        />
+    <ActionBar
+      label="Host actions"
+      busy={busy}
+      after={
+        <>
+          {reconnect.isError ? <ErrorBox error={reconnect.error} /> : null}
+          {editing ? <EditHostDialog host={host} open onClose={() => setEditing(false)} /> : null}
+        </>
+      }
+    >
+      <ReasonedButton
+        label="Reconnect"
+        {...reasonOf(host.actions.reconnect)}
+        onClick={() => reconnect.mutate({ hostId: host.id })}
+      />
+      <ActionConfirm
+        label={iommuLabel}
+        {...reasonOf(host.actions.setIommu)}
+        title={`${iommuLabel} on ${host.name}?`}
+        confirmLabel={iommuLabel}
+        body={
+          host.iommuEnabled ? (
+            <p>
+              The agent removes the IOMMU kernel argument. After the next reboot, the host can no
+              longer split NICs or run VMs with VF NICs.
+            </p>
+          ) : (
+            <p>
+              The agent adds <code>intel_iommu=on</code> / <code>amd_iommu=on</code> to the kernel
+              command line. It takes effect after the host reboots.
+            </p>
+          )
+        }
+        action={() => iommu.mutateAsync({ hostId: host.id, enabled: !host.iommuEnabled })}
+        onDone={refresh}
+      />
+      <ActionConfirm
+        label="Reboot"
+        {...reasonOf(host.actions.reboot)}
+        variant="default"
+        title={`Reboot ${host.name}?`}
+        confirmLabel="Reboot"
+        danger
+        body={
+          <>
+            <p>
+              The host restarts. VMs on it stop, and its VFs disappear until the agent re-applies
+              the split count after the boot.
+            </p>
+            {host.agentBackend && host.agentBackend !== "sim" ? (
+              <p className="hint">
+                Only simulated hosts can be rebooted through the agent; a real agent refuses.
+              </p>
+            ) : null}
+          </>
+        }
+        action={() => reboot.mutateAsync({ hostId: host.id })}
+        onDone={refresh}
+      />
+      <ActionConfirm
+        label="Delete host"
+        {...reasonOf(host.actions.delete)}
+        title={`Delete ${host.name}?`}
+        confirmLabel="Delete host"
+        danger
+        body="virtfn forgets this host, its NICs and VFs. The host itself and its agent keep running; you can add it again later. Hosts that still run VMs cannot be deleted."
+        action={() => remove.mutateAsync({ hostId: host.id })}
+      />
+      <ReasonedButton
+        label="Edit"
+        {...reasonOf(host.actions.edit)}
+        onClick={() => setEditing(true)}
+      />
+      {host.maintenance ? (
         <ActionConfirm
-          label={iommuLabel}
-          {...reasonOf(host.actions.setIommu)}
-          title={`${iommuLabel} on ${host.name}?`}
-          confirmLabel={iommuLabel}
-          body={
-            host.iommuEnabled ? (
-              <p>
-                The agent removes the IOMMU kernel argument. After the next reboot, the host can no
-                longer split NICs or run VMs with VF NICs.
-              </p>
-            ) : (
-              <p>
-                The agent adds <code>intel_iommu=on</code> / <code>amd_iommu=on</code> to the kernel
-                command line. It takes effect after the host reboots.
-              </p>
-            )
-          }
-          action={() => iommu.mutateAsync({ hostId: host.id, enabled: !host.iommuEnabled })}
+          label="Leave maintenance"
+          size="md"
+          disabledReason={host.actions.leaveMaintenance.reason}
+          title={`Take ${host.name} out of maintenance?`}
+          confirmLabel="Leave maintenance"
+          body={<p>{host.name} takes new VMs again: creates, starts and moves can land on it.</p>}
+          action={() => leaveMaintenance.mutateAsync({ hostId: host.id })}
           onDone={refresh}
         />
+      ) : (
         <ActionConfirm
-          label="Reboot"
-          {...reasonOf(host.actions.reboot)}
-          variant="default"
-          title={`Reboot ${host.name}?`}
-          confirmLabel="Reboot"
-          danger
-          body={
-            <>
-              <p>
-                The host restarts. VMs on it stop, and its VFs disappear until the agent re-applies
-                the split count after the boot.
-              </p>
-              {host.agentBackend && host.agentBackend !== "sim" ? (
-                <p className="hint">
-                  Only simulated hosts can be rebooted through the agent; a real agent refuses.
-                </p>
-              ) : null}
-            </>
-          }
-          action={() => reboot.mutateAsync({ hostId: host.id })}
+          label="Enter maintenance"
+          size="md"
+          disabledReason={host.actions.enterMaintenance.reason}
+          title={`Put ${host.name} into maintenance?`}
+          confirmLabel="Enter maintenance"
+          body={<MaintenanceConfirmBody host={host} />}
+          action={() => enterMaintenance.mutateAsync({ hostId: host.id })}
           onDone={refresh}
         />
-        <ActionConfirm
-          label="Delete host"
-          {...reasonOf(host.actions.delete)}
-          title={`Delete ${host.name}?`}
-          confirmLabel="Delete host"
-          danger
-          body="virtfn forgets this host, its NICs and VFs. The host itself and its agent keep running; you can add it again later. Hosts that still run VMs cannot be deleted."
-          action={() => remove.mutateAsync({ hostId: host.id })}
-        />
-        <ReasonedButton
-          label="Edit"
-          {...reasonOf(host.actions.edit)}
-          onClick={() => setEditing(true)}
-        />
-        {host.maintenance ? (
-          <ActionConfirm
-            label="Leave maintenance"
-            size="md"
-            disabledReason={host.actions.leaveMaintenance.reason}
-            title={`Take ${host.name} out of maintenance?`}
-            confirmLabel="Leave maintenance"
-            body={<p>{host.name} takes new VMs again: creates, starts and moves can land on it.</p>}
-            action={() => leaveMaintenance.mutateAsync({ hostId: host.id })}
-            onDone={refresh}
-          />
-        ) : (
-          <ActionConfirm
-            label="Enter maintenance"
-            size="md"
-            disabledReason={host.actions.enterMaintenance.reason}
-            title={`Put ${host.name} into maintenance?`}
-            confirmLabel="Enter maintenance"
-            body={<MaintenanceConfirmBody host={host} />}
-            action={() => enterMaintenance.mutateAsync({ hostId: host.id })}
-            onDone={refresh}
-          />
-        )}
-      </div>
-      {busy ? (
-        <p className="actions-note" role="status">
-          Actions are disabled while “{operationKindLabel(busy.kind)}” is{" "}
-          {busy.status.toLowerCase()}.
-        </p>
-      ) : null}
-      {reconnect.isError ? <ErrorBox error={reconnect.error} /> : null}
-
-      {editing ? <EditHostDialog host={host} open onClose={() => setEditing(false)} /> : null}
-    </div>
+      )}
+    </ActionBar>
   );
 }
 

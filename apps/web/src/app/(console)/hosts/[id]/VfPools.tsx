@@ -4,8 +4,10 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { HostDetail, NicDetail } from "@virtfn/core";
 import { useId, useState } from "react";
 import { Dialog } from "~/components/Dialog";
+import { DataTable } from "~/components/ui/DataTable";
 import { DialogButton } from "~/components/ui/DialogButton";
 import { ErrorBox } from "~/components/ErrorBox";
+import { FormActions } from "~/components/ui/FormActions";
 import { describedBy, Field } from "~/components/Field";
 import { errorData } from "~/lib/errors";
 import { useTRPC } from "~/trpc/react";
@@ -101,54 +103,57 @@ function VfPoolsDialog({ host, nic, onClose }: PfDialogProps) {
             No pools: every VF of {nic.label} is free for every L2 on it.
           </p>
         ) : (
-          <div className="table-wrap">
-            <table className="data" data-testid="vf-pools-table">
-              <thead>
-                <tr>
-                  <th>Pool</th>
-                  <th>VFs</th>
-                  <th>L2s</th>
-                  <th>Projects</th>
-                  <th className="num">Free / in use / total</th>
-                  <th />
-                </tr>
-              </thead>
-              <tbody>
-                {pools.data.map((pool) => (
-                  <tr key={pool.id} data-testid="vf-pool-row" data-pool={pool.name}>
-                    <td className="strong">{pool.name}</td>
-                    <td>
-                      <code>
-                        {nic.label}
-                        {pool.range}
-                      </code>
-                    </td>
-                    <td>{pool.l2s.map((l2) => l2.name).join(", ") || "—"}</td>
-                    <td>
-                      {pool.projects.length > 0 ? (
-                        pool.projects.map((p) => p.name).join(", ")
-                      ) : (
-                        <span className="muted">all</span>
-                      )}
-                    </td>
-                    <td className="num">
-                      {pool.available} / {pool.inUse} / {pool.total}
-                    </td>
-                    <td>
-                      <button
-                        type="button"
-                        className="btn btn-sm btn-danger-outline"
-                        disabled={remove.isPending}
-                        onClick={() => remove.mutate({ poolId: pool.id })}
-                      >
-                        Delete
-                      </button>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            rows={pools.data}
+            columns={[
+              { key: "pool", header: "Pool", className: "strong", cell: (pool) => pool.name },
+              {
+                key: "vfs",
+                header: "VFs",
+                cell: (pool) => (
+                  <code>
+                    {nic.label}
+                    {pool.range}
+                  </code>
+                ),
+              },
+              {
+                key: "l2s",
+                header: "L2s",
+                cell: (pool) => pool.l2s.map((l2) => l2.name).join(", ") || "—",
+              },
+              {
+                key: "projects",
+                header: "Projects",
+                cell: (pool) =>
+                  pool.projects.length > 0 ? (
+                    pool.projects.map((p) => p.name).join(", ")
+                  ) : (
+                    <span className="muted">all</span>
+                  ),
+              },
+              {
+                key: "counts",
+                header: "Free / in use / total",
+                num: true,
+                cell: (pool) => `${pool.available} / ${pool.inUse} / ${pool.total}`,
+              },
+            ]}
+            rowKey={(pool) => pool.id}
+            testId="vf-pools-table"
+            rowTestId="vf-pool-row"
+            rowData={(pool) => ({ "data-pool": pool.name })}
+            rowActions={(pool) => (
+              <button
+                type="button"
+                className="btn btn-sm btn-danger-outline"
+                disabled={remove.isPending}
+                onClick={() => remove.mutate({ poolId: pool.id })}
+              >
+                Delete
+              </button>
+            )}
+          />
         )}
         {remove.error ? <ErrorBox error={remove.error} /> : null}
         <form
@@ -222,14 +227,13 @@ function VfPoolsDialog({ host, nic, onClose }: PfDialogProps) {
           ) : otherError ? (
             <ErrorBox error={otherError} />
           ) : null}
-          <div className="dialog-actions">
-            <button type="button" className="btn" onClick={onClose}>
-              Close
-            </button>
-            <button type="submit" className="btn btn-primary" disabled={create.isPending}>
-              {create.isPending ? "Creating…" : "Create pool"}
-            </button>
-          </div>
+          <FormActions
+            pending={create.isPending}
+            submitLabel="Create pool"
+            pendingLabel="Creating…"
+            onCancel={onClose}
+            cancelLabel="Close"
+          />
         </form>
       </div>
     </Dialog>

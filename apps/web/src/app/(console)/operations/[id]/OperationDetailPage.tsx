@@ -12,7 +12,8 @@ import { dateTime, duration, operationKindLabel, relativeTime } from "~/lib/form
 import { targetHref } from "~/lib/links";
 import { timeColumn } from "~/components/ui/columns";
 import { DataTable } from "~/components/ui/DataTable";
-import { DetailGate } from "~/components/ui/DetailGate";
+import { DetailGate, type DetailList } from "~/components/ui/DetailGate";
+import { DetailHeader } from "~/components/ui/DetailHeader";
 import { useTRPC } from "~/trpc/react";
 import { Button } from "~/components/ui/Button";
 
@@ -128,6 +129,9 @@ function RetryAction({ op }: { op: OperationDetail }) {
   );
 }
 
+/** Where the page sits: its breadcrumb and the way back. */
+const OPERATIONS: DetailList = { label: "Operations", href: "/operations" };
+
 export function OperationDetailPage({ operationId }: { operationId: string }) {
   const trpc = useTRPC();
   const now = useNow(2_000);
@@ -136,19 +140,12 @@ export function OperationDetailPage({ operationId }: { operationId: string }) {
     refetchInterval: (query) => (query.state.data && !isActive(query.state.data) ? false : 1500),
   });
 
-  const breadcrumb = (
-    <nav className="breadcrumb" aria-label="Breadcrumb">
-      <Link href="/operations">Operations</Link> /{" "}
-      {detail.data ? operationKindLabel(detail.data.kind) : "Operation"}
-    </nav>
-  );
   if (!detail.data) {
     return (
       <DetailGate
         query={detail}
         noun="operation"
-        breadcrumb={breadcrumb}
-        back={{ href: "/operations", label: "All operations" }}
+        list={OPERATIONS}
         missing={
           <div className="empty" data-testid="operation-missing">
             <p>
@@ -168,20 +165,20 @@ export function OperationDetailPage({ operationId }: { operationId: string }) {
 
   return (
     <>
-      {breadcrumb}
-      <div className="page-header">
-        <div>
-          <h1 className="host-title" data-testid="operation-title">
-            {operationKindLabel(op.kind)} <OperationStatusBadge status={op.status} />
-          </h1>
-          <p className="subtitle">
+      <DetailHeader
+        list={OPERATIONS}
+        name={operationKindLabel(op.kind)}
+        badges={<OperationStatusBadge status={op.status} />}
+        titleTestId="operation-title"
+        subtitle={
+          <>
             <Target op={op} /> · requested by {op.requester ?? "the system"}{" "}
             {relativeTime(op.createdAt, now)}
-          </p>
-        </div>
-        <RetryAction op={op} />
-      </div>
-      {detail.isError ? <ErrorBox title="Refreshing failed." error={detail.error} /> : null}
+          </>
+        }
+        actions={<RetryAction op={op} />}
+        refreshError={detail.isError ? detail.error : null}
+      />
 
       {op.status === "Failed" ? (
         <div className="banner banner-err" role="alert" data-testid="operation-error">

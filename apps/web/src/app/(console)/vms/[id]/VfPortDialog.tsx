@@ -4,7 +4,7 @@ import { useMutation } from "@tanstack/react-query";
 import type { VmNicView } from "@virtfn/core";
 import { useId, useState } from "react";
 import { Dialog } from "~/components/Dialog";
-import { ErrorBox } from "~/components/ErrorBox";
+import { FormActions } from "~/components/ui/FormActions";
 import { CheckboxField, Field } from "~/components/Field";
 import { dateTime, relativeTime } from "~/lib/format";
 import { useTRPC } from "~/trpc/react";
@@ -194,15 +194,12 @@ export function VfPortDialog({ vm, nic, onClose }: NicDialogProps) {
             disabledReason={port.verdicts.spoofCheck.reason}
           />
         </div>
-        {save.error ? <ErrorBox error={save.error} /> : null}
-        <div className="dialog-actions">
-          <button type="button" className="btn" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="btn btn-primary" disabled={save.isPending}>
-            {save.isPending ? "Saving…" : "Save"}
-          </button>
-        </div>
+        <FormActions
+          error={save.error}
+          pending={save.isPending}
+          submitLabel="Save"
+          onCancel={onClose}
+        />
       </form>
     </Dialog>
   );

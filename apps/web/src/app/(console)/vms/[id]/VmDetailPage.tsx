@@ -13,15 +13,20 @@ import { ProgressBar } from "~/components/ProgressBar";
 import { useIsAdmin } from "~/components/session";
 import { useNow } from "~/components/useNow";
 import { dateTime, memory, nicSummary, operationKindLabel, relativeTime } from "~/lib/format";
-import { DetailGate, isNotFound } from "~/components/ui/DetailGate";
+import { ActionBar } from "~/components/ui/ActionBar";
+import { DetailGate, isNotFound, type DetailList } from "~/components/ui/DetailGate";
 import { useTRPC } from "~/trpc/react";
-import { Breadcrumb, isTransitional, VmStateBadge } from "../shared";
+import { isTransitional, VmStateBadge } from "../shared";
+import { DetailHeader } from "~/components/ui/DetailHeader";
 import { MigrationPhases } from "./MigrationPhases";
 import { NicCountersPanel } from "./NicCounters";
 import { AttachNicDialog, NicTable } from "./NicTable";
 import { VmPciDevices } from "./VmPciDevices";
 
 type VmAction = "start" | "stop" | "reboot" | "migrate" | "delete";
+
+/** Where the page sits: its breadcrumb and the way back. */
+const VMS: DetailList = { label: "VMs", href: "/vms" };
 
 export function VmDetailPage({ vmId, readOnly }: { vmId: string; readOnly: boolean }) {
   const trpc = useTRPC();
@@ -61,28 +66,19 @@ export function VmDetailPage({ vmId, readOnly }: { vmId: string; readOnly: boole
   }, [activeId, queryClient, trpc]);
 
   // A deleted VM: the last good data stays in the cache, but the VM is gone.
-  if (!vm.data || isNotFound(vm.error)) {
-    return (
-      <DetailGate
-        query={vm}
-        noun="VM"
-        breadcrumb={<Breadcrumb name="VM" />}
-        back={{ href: "/vms", label: "Back to VMs" }}
-      />
-    );
-  }
+  if (!vm.data || isNotFound(vm.error)) return <DetailGate query={vm} noun="VM" list={VMS} />;
   const v = vm.data;
   const lostVfs = v.nics.filter((nic) => nic.vfStatus === "VF lost").length;
   const op = v.activeOperation;
   return (
     <>
-      <Breadcrumb name={v.name} />
-      <div className="page-header">
-        <div>
-          <h1 className="host-title" data-testid="vm-title">
-            {v.name} <VmStateBadge state={v.state} />
-          </h1>
-          <p className="subtitle">
+      <DetailHeader
+        list={VMS}
+        name={v.name}
+        badges={<VmStateBadge state={v.state} />}
+        titleTestId="vm-title"
+        subtitle={
+          <>
             {v.projectName} · {v.hostName ? `on ${v.hostName}` : "no host"} ·{" "}
             {nicSummary(v.nicCount, v.attachedVfCount)}
             {lostVfs > 0 ? (
@@ -97,15 +93,17 @@ export function VmDetailPage({ vmId, readOnly }: { vmId: string; readOnly: boole
                 </span>
               </>
             ) : null}
-          </p>
-        </div>
-        {readOnly ? (
-          <p className="muted small">Read-only: auditors do not change VMs.</p>
-        ) : (
-          <VmActions vm={v} />
-        )}
-      </div>
-      {vm.isError ? <ErrorBox title="Refreshing failed." error={vm.error} /> : null}
+          </>
+        }
+        actions={
+          readOnly ? (
+            <p className="muted small">Read-only: auditors do not change VMs.</p>
+          ) : (
+            <VmActions vm={v} />
+          )
+        }
+        refreshError={vm.isError ? vm.error : null}
+      />
 
       {op ? (
         <div
@@ -316,83 +314,76 @@ function VmActions({ vm }: { vm: VmDetail }) {
   );
 
   return (
-    <div className="actions-wrap">
-      <div className="actions" role="group" aria-label="VM actions">
-        {/* Start has no confirmation: its error (NO_VF_AVAILABLE when no VF is free, R8) shows below. */}
-        <ReasonedButton
-          label="Start"
-          {...verdictOf("start", vm.actions.start)}
-          onClick={() => start.mutate({ vmId: vm.id })}
-        />
-        {confirmed("stop", "Stop", stop, [
-          <p key="what">The guest is shut down.</p>,
-          vm.vfNicCount > 0 ? (
-            <p key="vfs">
-              Its {vm.vfNicCount === 1 ? "VF is" : `${vm.vfNicCount} VFs are`} released. The NICs
-              keep their type, MAC and IP, and get a VF back at the next start — the same one if it
-              is still free.
-            </p>
-          ) : null,
-        ])}
-        {confirmed(
-          "reboot",
-          "Reboot",
-          reboot,
-          "The guest restarts. It keeps its host and its VFs.",
-        )}
-        <ReasonedButton
-          label="Migrate"
-          {...verdictOf("migrate", vm.actions.migrate)}
-          onClick={() => setMigrating(true)}
-        />
-        <ActionConfirm
-          label="Delete"
-          {...verdictOf("delete", vm.actions.delete)}
-          title={`Delete ${vm.name}?`}
-          confirmLabel="Delete VM"
-          danger
-          action={() => remove.mutateAsync({ vmId: vm.id })}
-          // The VM page has nothing to show once the delete is accepted: the list shows it going.
-          onDone={() => {
-            refresh();
-            router.push("/vms");
-          }}
-          body="The VM and its disks are removed; its VFs, IP and MAC addresses are freed and its EIPs detached. This cannot be undone."
-        />
-      </div>
-      {busy ? (
-        <p className="actions-note" role="status">
-          Actions are disabled while “{operationKindLabel(busy.kind)}” is{" "}
-          {busy.status.toLowerCase()}.
-        </p>
-      ) : null}
-      {vmActions
-        .filter(([, , verdict]) => spelled(verdict))
-        .map(([action, label, verdict]) => (
-          <p
-            key={action}
-            className="actions-note action-why"
-            id={`vm-why-${action}`}
-            data-testid={`vm-why-${action}`}
-          >
-            <strong>{label}:</strong> {verdict.reason}
+    <ActionBar
+      label="VM actions"
+      busy={busy}
+      after={
+        <>
+          {vmActions
+            .filter(([, , verdict]) => spelled(verdict))
+            .map(([action, label, verdict]) => (
+              <p
+                key={action}
+                className="actions-note action-why"
+                id={`vm-why-${action}`}
+                data-testid={`vm-why-${action}`}
+              >
+                <strong>{label}:</strong> {verdict.reason}
+              </p>
+            ))}
+          {start.isError ? <ErrorBox error={start.error} /> : null}
+          {migrating ? (
+            <MigrateDialog
+              vm={vm}
+              pending={migrate.isPending}
+              error={migrate.isError ? migrate.error : null}
+              onClose={() => {
+                setMigrating(false);
+                migrate.reset();
+              }}
+              onConfirm={(targetHostId) => migrate.mutate({ vmId: vm.id, targetHostId })}
+            />
+          ) : null}
+        </>
+      }
+    >
+      {/* Start has no confirmation: its error (NO_VF_AVAILABLE when no VF is free, R8) shows below. */}
+      <ReasonedButton
+        label="Start"
+        {...verdictOf("start", vm.actions.start)}
+        onClick={() => start.mutate({ vmId: vm.id })}
+      />
+      {confirmed("stop", "Stop", stop, [
+        <p key="what">The guest is shut down.</p>,
+        vm.vfNicCount > 0 ? (
+          <p key="vfs">
+            Its {vm.vfNicCount === 1 ? "VF is" : `${vm.vfNicCount} VFs are`} released. The NICs keep
+            their type, MAC and IP, and get a VF back at the next start — the same one if it is
+            still free.
           </p>
-        ))}
-      {start.isError ? <ErrorBox error={start.error} /> : null}
-
-      {migrating ? (
-        <MigrateDialog
-          vm={vm}
-          pending={migrate.isPending}
-          error={migrate.isError ? migrate.error : null}
-          onClose={() => {
-            setMigrating(false);
-            migrate.reset();
-          }}
-          onConfirm={(targetHostId) => migrate.mutate({ vmId: vm.id, targetHostId })}
-        />
-      ) : null}
-    </div>
+        ) : null,
+      ])}
+      {confirmed("reboot", "Reboot", reboot, "The guest restarts. It keeps its host and its VFs.")}
+      <ReasonedButton
+        label="Migrate"
+        {...verdictOf("migrate", vm.actions.migrate)}
+        onClick={() => setMigrating(true)}
+      />
+      <ActionConfirm
+        label="Delete"
+        {...verdictOf("delete", vm.actions.delete)}
+        title={`Delete ${vm.name}?`}
+        confirmLabel="Delete VM"
+        danger
+        action={() => remove.mutateAsync({ vmId: vm.id })}
+        // The VM page has nothing to show once the delete is accepted: the list shows it going.
+        onDone={() => {
+          refresh();
+          router.push("/vms");
+        }}
+        body="The VM and its disks are removed; its VFs, IP and MAC addresses are freed and its EIPs detached. This cannot be undone."
+      />
+    </ActionBar>
   );
 }
 

@@ -2,7 +2,6 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { L3CreateOption } from "@virtfn/core";
-import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useId, useState } from "react";
 import { ErrorBox } from "~/components/ErrorBox";
@@ -11,7 +10,9 @@ import { memory } from "~/lib/format";
 import { domainCode, errorData, fieldErrorsByPath } from "~/lib/errors";
 import { useTRPC } from "~/trpc/react";
 import { useProjects } from "../shared";
+import { Breadcrumb } from "~/components/ui/Breadcrumb";
 import { Button } from "~/components/ui/Button";
+import { FormActions } from "~/components/ui/FormActions";
 import { PciDevicePicker } from "./PciDevicePicker";
 
 interface NicDraft {
@@ -161,10 +162,7 @@ export function CreateVmPage() {
 
   return (
     <>
-      <nav className="breadcrumb" aria-label="Breadcrumb">
-        <Link href="/vms">VMs</Link> <span aria-hidden="true">/</span>{" "}
-        <span aria-current="page">Create VM</span>
-      </nav>
+      <Breadcrumb parent="VMs" href="/vms" name="Create VM" />
       <div className="page-header">
         <div>
           <h1>Create VM</h1>
@@ -385,19 +383,15 @@ export function CreateVmPage() {
             ))}
           </ul>
         ) : null}
-        {create.error && placed ? (
-          <p className="form-summary" role="status">
-            Fix the highlighted fields and try again.
-          </p>
-        ) : null}
-        <div className="dialog-actions">
-          <Link href="/vms" className="btn">
-            Cancel
-          </Link>
-          <Button type="submit" variant="primary" disabled={create.isPending}>
-            {create.isPending ? "Creating…" : "Create VM"}
-          </Button>
-        </div>
+        <FormActions
+          // The unplaced error and the hosts' reasons stand above, with the create's own title.
+          error={placed ? create.error : null}
+          unplaced={false}
+          pending={create.isPending}
+          submitLabel="Create VM"
+          pendingLabel="Creating…"
+          onCancel={() => router.push("/vms")}
+        />
       </form>
     </>
   );

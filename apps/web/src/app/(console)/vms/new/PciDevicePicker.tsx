@@ -1,6 +1,6 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useId } from "react";
 import { ErrorBox } from "~/components/ErrorBox";
 import { CheckboxField } from "~/components/Field";
@@ -8,9 +8,9 @@ import { pciKind } from "~/components/passthru/pci";
 import { useTRPC } from "~/trpc/react";
 
 /**
- * The create form's whole-device picker (issue 17). Core says which assignable devices a create
- * could hold now and why not the others; a VM runs on one host, so once a device is ticked the
- * other hosts' devices are greyed out with that reason. A tenant sees core's reason, no list.
+ * The create form's whole-device picker (issue 17). Core judges each assignable device against
+ * the ones ticked so far (a create could hold it now, it is on their host: a VM runs on one) and
+ * the picker greys out what core refuses, with core's reason. A tenant sees core's reason, no list.
  */
 export function PciDevicePicker({
   value,
@@ -22,13 +22,14 @@ export function PciDevicePicker({
   const trpc = useTRPC();
   const id = useId();
   const creatable = useQuery({
-    ...trpc.passthru.creatable.queryOptions(),
-    // Holders change as other VMs start and stop.
+    ...trpc.passthru.creatable.queryOptions({ chosen: value }),
+    // Holders change as other VMs start and stop. A new choice keeps the last verdicts shown
+    // until core's answer for it arrives, instead of flashing the loading state.
     refetchInterval: 10_000,
+    placeholderData: keepPreviousData,
   });
   const data = creatable.data;
   const devices = data?.devices ?? [];
-  const chosenHost = devices.find((d) => value.includes(d.pciDeviceId))?.hostId ?? null;
 
   return (
     <fieldset className="fieldset" data-testid="pci-picker">
@@ -57,10 +58,6 @@ export function PciDevicePicker({
           </p>
           {devices.map((device) => {
             const checked = value.includes(device.pciDeviceId);
-            const otherHost =
-              chosenHost !== null && chosenHost !== device.hostId
-                ? `On ${device.hostName}, not the host of the device already chosen: a VM runs on one host.`
-                : null;
             return (
               <CheckboxField
                 key={device.pciDeviceId}
@@ -68,9 +65,9 @@ export function PciDevicePicker({
                 name={`pci-${device.pciAddress}`}
                 label={`${pciKind(device.classCode)} ${device.pciAddress} (${device.vendorId}:${device.deviceId}) on ${device.hostName}`}
                 checked={checked}
-                disabledReason={checked ? null : (device.unavailable ?? otherHost)}
-                // A ticked device that became unavailable stays ticked; the reason shows as a warning.
-                error={checked ? (device.unavailable ?? undefined) : undefined}
+                disabledReason={checked ? null : device.choice.reason}
+                // A ticked device that core now refuses stays ticked; the reason shows as a warning.
+                error={checked ? (device.choice.reason ?? undefined) : undefined}
                 onChange={(on) =>
                   onChange(
                     on

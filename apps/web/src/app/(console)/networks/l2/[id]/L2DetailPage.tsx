@@ -4,7 +4,6 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tansta
 import type { L2View } from "@virtfn/core";
 import dynamic from "next/dynamic";
 import Link from "next/link";
-import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { Badge } from "~/components/badges";
 import { ErrorBox } from "~/components/ErrorBox";
@@ -16,114 +15,85 @@ import { errorData } from "~/lib/errors";
 import { dateTime } from "~/lib/format";
 import { useTRPC } from "~/trpc/react";
 import { VfPortPolicyPanel } from "../../VfPortPolicyPanel";
-import styles from "../../NetworkDetail.module.css";
 import { SriovSwitchPanel } from "../../SriovSwitchPanel";
 import { VfAvailabilityPanel } from "../../VfAvailabilityPanel";
-import { Breadcrumb, l2TypeLabel, NotFound, refusal, segmentLabel, SriovBadge } from "../../shared";
+import { l2TypeLabel, segmentLabel, SriovBadge } from "../../shared";
+import {
+  NetworkActions,
+  useBackToListAfterDelete,
+  useShowNetworkUpdate,
+} from "../../NetworkDetailParts";
+import { DetailGate, isNotFound, type DetailList } from "~/components/ui/DetailGate";
+import { DetailHeader } from "~/components/ui/DetailHeader";
 
 // The L3 form (react-hook-form, zod and the server's schema) loads when it is first opened.
 const CreateL3Dialog = dynamic(() =>
   import("../../l3/CreateL3Dialog").then((m) => m.CreateL3Dialog),
 );
 
+/** Where the page sits: its breadcrumb and the way back. */
+const L2_LIST: DetailList = { label: "L2 networks", href: "/networks/l2" };
+
 export function L2DetailPage({ l2Id }: { l2Id: string }) {
   const trpc = useTRPC();
   const l2 = useQuery(trpc.networks.l2.get.queryOptions({ l2Id }));
 
-  if (l2.isPending) {
-    return (
-      <div className="loading" aria-busy="true">
-        Loading L2 network…
-      </div>
-    );
-  }
-  if (!l2.data) {
-    const code = errorData(l2.error).code;
-    return (
-      <>
-        <Breadcrumb parent="L2 networks" href="/networks/l2" name="L2 network" />
-        {code === "NOT_FOUND" || code === "BAD_REQUEST" ? (
-          <NotFound what="L2 network" href="/networks/l2" back="Back to L2 networks" />
-        ) : (
-          <ErrorBox
-            title="Could not load the L2 network."
-            error={l2.error}
-            onRetry={() => void l2.refetch()}
-          />
-        )}
-      </>
-    );
-  }
+  if (!l2.data || isNotFound(l2.error))
+    return <DetailGate query={l2} noun="L2 network" list={L2_LIST} />;
   return <L2Detail l2={l2.data} refreshError={l2.isError ? l2.error : null} />;
 }
 
 function L2Detail({ l2, refreshError }: { l2: L2View; refreshError: unknown }) {
   const isAdmin = useCan("inventory.manage");
   const trpc = useTRPC();
-  const router = useRouter();
-  const queryClient = useQueryClient();
   const [creatingL3, setCreatingL3] = useState(false);
   const remove = useMutation(
-    trpc.networks.l2.delete.mutationOptions({
-      onSuccess: () => {
-        void queryClient.invalidateQueries(trpc.networks.pathFilter());
-        router.push("/networks/l2");
-      },
-    }),
+    trpc.networks.l2.delete.mutationOptions({ onSuccess: useBackToListAfterDelete("l2") }),
   );
 
   return (
     <>
-      <Breadcrumb parent="L2 networks" href="/networks/l2" name={l2.name} />
-      <div className="page-header">
-        <div>
-          <h1 className="host-title">
-            {l2.name} <Badge tone="info">{segmentLabel(l2)}</Badge>{" "}
-            <SriovBadge enabled={l2.sriovEnabled} />
-          </h1>
-          <p className="subtitle">
+      <DetailHeader
+        list={L2_LIST}
+        name={l2.name}
+        badges={
+          <>
+            <Badge tone="info">{segmentLabel(l2)}</Badge> <SriovBadge enabled={l2.sriovEnabled} />
+          </>
+        }
+        subtitle={
+          <>
             {l2.zoneName} · interface <code>{l2.physicalInterface}</code>
             {l2.description ? ` · ${l2.description}` : ""}
-          </p>
-        </div>
-        {isAdmin ? (
-          <div className="actions-wrap">
-            <div
-              className={`actions ${styles.headerActions}`}
-              role="group"
-              aria-label="L2 network actions"
-            >
-              <button type="button" className="btn" onClick={() => setCreatingL3(true)}>
-                Create L3 network
-              </button>
-              <ActionConfirm
-                label="Delete L2"
-                disabledReason={refusal(l2.actions.delete)}
-                testId="l2-delete"
-                reasonId="l2-delete-reason"
-                title={`Delete L2 network ${l2.name}?`}
-                body={
-                  <>
-                    <p>
-                      The segment is removed from virtfn and detached from its clusters. An L2 that
-                      still has L3 networks cannot be deleted: delete them first.
-                    </p>
-                    {l2.l3Count > 0 ? (
-                      <p className="hint">
-                        {l2.name} has {l2.l3Count} L3 network{l2.l3Count === 1 ? "" : "s"}.
-                      </p>
-                    ) : null}
-                  </>
-                }
-                confirmLabel="Delete L2"
-                danger
-                action={() => remove.mutateAsync({ l2Id: l2.id })}
-              />
-            </div>
-          </div>
-        ) : null}
-      </div>
-      {refreshError ? <ErrorBox title="Refreshing failed." error={refreshError} /> : null}
+          </>
+        }
+        actions={
+          <NetworkActions
+            kind="L2"
+            name={l2.name}
+            deleteVerdict={l2.actions.delete}
+            deleteBody={
+              <>
+                <p>
+                  The segment is removed from virtfn and detached from its clusters. An L2 that
+                  still has L3 networks cannot be deleted: delete them first.
+                </p>
+                {l2.l3Count > 0 ? (
+                  <p className="hint">
+                    {l2.name} has {l2.l3Count} L3 network{l2.l3Count === 1 ? "" : "s"}.
+                  </p>
+                ) : null}
+              </>
+            }
+            onDelete={() => remove.mutateAsync({ l2Id: l2.id })}
+          >
+            <button type="button" className="btn" onClick={() => setCreatingL3(true)}>
+              Create L3 network
+            </button>
+          </NetworkActions>
+        }
+        refreshError={refreshError}
+      />
 
       <section className="panel">
         <h2>Facts</h2>
@@ -162,7 +132,10 @@ function L2Detail({ l2, refreshError }: { l2: L2View; refreshError: unknown }) {
       </section>
 
       <SriovPanel l2={l2} />
-      <L2VfAvailability l2={l2} />
+      <VfAvailabilityPanel
+        network={{ l2Id: l2.id }}
+        disabledNote="SR-IOV is not enabled on this network: it hands out no VFs. The split state per host is shown for reference."
+      />
       <L2VfPortPolicy l2={l2} />
       <ClustersPanel l2={l2} />
 
@@ -177,21 +150,6 @@ function L2Detail({ l2, refreshError }: { l2: L2View; refreshError: unknown }) {
         <CreateL3Dialog open onClose={() => setCreatingL3(false)} initialL2Id={l2.id} />
       ) : null}
     </>
-  );
-}
-
-/** R3 per host for the L2's interface, as the L3 page shows it for an L3 (core's query). */
-function L2VfAvailability({ l2 }: { l2: L2View }) {
-  const trpc = useTRPC();
-  const availability = useQuery({
-    ...trpc.sriov.l2Availability.queryOptions({ l2Id: l2.id }),
-    refetchInterval: 10_000,
-  });
-  return (
-    <VfAvailabilityPanel
-      availability={availability}
-      disabledNote="SR-IOV is not enabled on this network: it hands out no VFs. The split state per host is shown for reference."
-    />
   );
 }
 
@@ -456,20 +414,9 @@ function L3sOfL2({ l2, onCreate }: { l2: L2View; onCreate: (() => void) | undefi
   );
 }
 
-/**
- * The L2's update, for its panels: the page shows the answer at once; the lists and the VF
- * availability that depend on the L2's SR-IOV settings reload.
- */
+/** The L2's update, for its panels (useShowNetworkUpdate: shown at once, the rest reloads). */
 function useL2Update(l2Id: string) {
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
-  return useMutation(
-    trpc.networks.l2.update.mutationOptions({
-      onSuccess: (updated) => {
-        queryClient.setQueryData(trpc.networks.l2.get.queryKey({ l2Id }), updated);
-        void queryClient.invalidateQueries(trpc.networks.pathFilter());
-        void queryClient.invalidateQueries(trpc.sriov.pathFilter());
-      },
-    }),
-  );
+  const onSuccess = useShowNetworkUpdate(trpc.networks.l2.get.queryKey({ l2Id }));
+  return useMutation(trpc.networks.l2.update.mutationOptions({ onSuccess }));
 }

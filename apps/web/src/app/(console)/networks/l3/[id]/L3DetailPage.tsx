@@ -3,7 +3,6 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { L3View } from "@virtfn/core";
 import Link from "next/link";
-import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { Badge } from "~/components/badges";
 import { ErrorBox } from "~/components/ErrorBox";
@@ -12,10 +11,15 @@ import { ActionConfirm } from "~/components/ui/ActionConfirm";
 import { fieldErrorsByPath } from "~/lib/errors";
 import { dateTime } from "~/lib/format";
 import { DataTable } from "~/components/ui/DataTable";
-import { DetailGate, isNotFound } from "~/components/ui/DetailGate";
+import { DetailGate, isNotFound, type DetailList } from "~/components/ui/DetailGate";
 import { useTRPC } from "~/trpc/react";
-import { Breadcrumb, refusal, segmentLabel, SriovBadge } from "../../shared";
-import styles from "../../NetworkDetail.module.css";
+import { segmentLabel, SriovBadge } from "../../shared";
+import {
+  NetworkActions,
+  useBackToListAfterDelete,
+  useShowNetworkUpdate,
+} from "../../NetworkDetailParts";
+import { DetailHeader } from "~/components/ui/DetailHeader";
 import { SriovSwitchPanel } from "../../SriovSwitchPanel";
 import { IpRangeRow, newRange, rangeInput } from "../IpRangeRow";
 import { L3MigratablePanel } from "./L3MigratablePanel";
@@ -23,86 +27,63 @@ import { Button } from "~/components/ui/Button";
 import { VfAvailabilityPanel } from "../../VfAvailabilityPanel";
 import { VfPortPolicyPanel } from "../../VfPortPolicyPanel";
 
+/** Where the page sits: its breadcrumb and the way back. */
+const L3_LIST: DetailList = { label: "L3 networks", href: "/networks/l3" };
+
 export function L3DetailPage({ l3Id }: { l3Id: string }) {
   const trpc = useTRPC();
   const l3 = useQuery(trpc.networks.l3.get.queryOptions({ l3Id }));
-  if (!l3.data || isNotFound(l3.error)) {
-    return (
-      <DetailGate
-        query={l3}
-        noun="L3 network"
-        breadcrumb={<Breadcrumb parent="L3 networks" href="/networks/l3" name="L3 network" />}
-        back={{ href: "/networks/l3", label: "Back to L3 networks" }}
-      />
-    );
-  }
+  if (!l3.data || isNotFound(l3.error))
+    return <DetailGate query={l3} noun="L3 network" list={L3_LIST} />;
   return <L3Detail l3={l3.data} refreshError={l3.isError ? l3.error : null} />;
 }
 
 function L3Detail({ l3, refreshError }: { l3: L3View; refreshError: unknown }) {
-  const isAdmin = useCan("inventory.manage");
   const trpc = useTRPC();
-  const router = useRouter();
-  const queryClient = useQueryClient();
   const remove = useMutation(
-    trpc.networks.l3.delete.mutationOptions({
-      onSuccess: () => {
-        void queryClient.invalidateQueries(trpc.networks.pathFilter());
-        router.push("/networks/l3");
-      },
-    }),
+    trpc.networks.l3.delete.mutationOptions({ onSuccess: useBackToListAfterDelete("l3") }),
   );
   const addresses = l3.ipRanges.reduce((sum, range) => sum + range.size, 0);
 
   return (
     <>
-      <Breadcrumb parent="L3 networks" href="/networks/l3" name={l3.name} />
-      <div className="page-header">
-        <div>
-          <h1 className="host-title">
-            {l3.name} <Badge tone="info">{l3.category}</Badge>{" "}
-            <SriovBadge enabled={l3.sriovEnabled} />
-          </h1>
-          <p className="subtitle">
+      <DetailHeader
+        list={L3_LIST}
+        name={l3.name}
+        badges={
+          <>
+            <Badge tone="info">{l3.category}</Badge> <SriovBadge enabled={l3.sriovEnabled} />
+          </>
+        }
+        subtitle={
+          <>
             On L2 <Link href={`/networks/l2/${l3.l2.id}`}>{l3.l2.name}</Link> ·{" "}
             {segmentLabel(l3.l2)} on <code>{l3.l2.physicalInterface}</code>
-          </p>
-        </div>
-        {isAdmin ? (
-          <div className="actions-wrap">
-            <div
-              className={`actions ${styles.headerActions}`}
-              role="group"
-              aria-label="L3 network actions"
-            >
-              <ActionConfirm
-                label="Delete L3"
-                disabledReason={refusal(l3.actions.delete)}
-                testId="l3-delete"
-                reasonId="l3-delete-reason"
-                title={`Delete L3 network ${l3.name}?`}
-                body={
-                  <>
-                    <p>
-                      The network and its IP ranges are removed. An L3 that VM NICs or EIPs still
-                      use cannot be deleted.
-                    </p>
-                    {l3.nicCount > 0 ? (
-                      <p className="hint">
-                        {l3.nicCount} NIC{l3.nicCount === 1 ? " is" : "s are"} on it.
-                      </p>
-                    ) : null}
-                  </>
-                }
-                confirmLabel="Delete L3"
-                danger
-                action={() => remove.mutateAsync({ l3Id: l3.id })}
-              />
-            </div>
-          </div>
-        ) : null}
-      </div>
-      {refreshError ? <ErrorBox title="Refreshing failed." error={refreshError} /> : null}
+          </>
+        }
+        actions={
+          <NetworkActions
+            kind="L3"
+            name={l3.name}
+            deleteVerdict={l3.actions.delete}
+            deleteBody={
+              <>
+                <p>
+                  The network and its IP ranges are removed. An L3 that VM NICs or EIPs still use
+                  cannot be deleted.
+                </p>
+                {l3.nicCount > 0 ? (
+                  <p className="hint">
+                    {l3.nicCount} NIC{l3.nicCount === 1 ? " is" : "s are"} on it.
+                  </p>
+                ) : null}
+              </>
+            }
+            onDelete={() => remove.mutateAsync({ l3Id: l3.id })}
+          />
+        }
+        refreshError={refreshError}
+      />
 
       <section className="panel">
         <h2>Facts</h2>
@@ -145,7 +126,10 @@ function L3Detail({ l3, refreshError }: { l3: L3View; refreshError: unknown }) {
       <L3SriovPanel l3={l3} />
       <L3MigratablePanel l3={l3} />
       <L3VfPortPolicy l3={l3} />
-      <L3VfAvailability l3={l3} />
+      <VfAvailabilityPanel
+        network={{ l3Id: l3.id }}
+        disabledNote={`SR-IOV is not enabled on this network${l3.l2.sriovEnabled ? "" : " or its L2"}: it hands out no VFs. The split state per host is shown for reference.`}
+      />
       <IpRangesPanel l3={l3} />
     </>
   );
@@ -166,21 +150,6 @@ function L3SriovPanel({ l3 }: { l3: L3View }) {
       }
       offConsequence="New NICs on this network can no longer be VFs. Refused while VF NICs are on it."
       onSwitch={(sriovEnabled) => update.mutateAsync({ l3Id: l3.id, sriovEnabled })}
-    />
-  );
-}
-
-/** R3: per host, the VFs this L3 can hand out, and in words why none where none. */
-function L3VfAvailability({ l3 }: { l3: L3View }) {
-  const trpc = useTRPC();
-  const availability = useQuery({
-    ...trpc.sriov.availability.queryOptions({ l3Id: l3.id }),
-    refetchInterval: 10_000,
-  });
-  return (
-    <VfAvailabilityPanel
-      availability={availability}
-      disabledNote={`SR-IOV is not enabled on this network${l3.l2.sriovEnabled ? "" : " or its L2"}: it hands out no VFs. The split state per host is shown for reference.`}
     />
   );
 }
@@ -299,20 +268,9 @@ function L3VfPortPolicy({ l3 }: { l3: L3View }) {
   );
 }
 
-/**
- * The L3's update, for its panels: the page shows the answer at once; the lists and the VF
- * availability that depend on the L3's SR-IOV settings reload.
- */
+/** The L3's update, for its panels (useShowNetworkUpdate: shown at once, the rest reloads). */
 function useL3Update(l3Id: string) {
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
-  return useMutation(
-    trpc.networks.l3.update.mutationOptions({
-      onSuccess: (updated) => {
-        queryClient.setQueryData(trpc.networks.l3.get.queryKey({ l3Id }), updated);
-        void queryClient.invalidateQueries(trpc.networks.pathFilter());
-        void queryClient.invalidateQueries(trpc.sriov.pathFilter());
-      },
-    }),
-  );
+  const onSuccess = useShowNetworkUpdate(trpc.networks.l3.get.queryKey({ l3Id }));
+  return useMutation(trpc.networks.l3.update.mutationOptions({ onSuccess }));
 }
