@@ -5,7 +5,7 @@ import { createApiKey, login, revokeApiKey } from "@virtfn/core";
 import { endpoints } from "../src/server/rest/endpoints";
 import { resetRateLimits } from "../src/server/rest/rate-limit";
 import { allProcedurePaths } from "../src/server/rest/schemas";
-import { callerWith, createWebFixture, rest, type WebFixture } from "./fixture";
+import { callerWith, createWebFixture, rest, waitForOperation, type WebFixture } from "./fixture";
 
 let w: WebFixture;
 
@@ -247,6 +247,39 @@ describe("REST /api/v1", () => {
       token: w.a.token,
     });
     expect(badWait.status).toBe(400);
+  });
+
+  it("a committed long operation answers 202 from its own row, even when it can no longer be read", async () => {
+    // The pool drained under load: every later read of an operation waits out and fails. The
+    // command has already committed, so its answer must not be a 503 (issue 9's load test saw
+    // creates that took their VF answered 503, and a client retrying them would create twice).
+    const drained = new Error("timeout exceeded when trying to connect");
+    const unreadable = new Proxy(w.db, {
+      get(target, property) {
+        const value: unknown = Reflect.get(target, property);
+        if (property === "operation")
+          return new Proxy(target.operation, {
+            get: (model, name) =>
+              name === "findFirst" || name === "findUnique" || name === "findFirstOrThrow"
+                ? () => Promise.reject(drained)
+                : (Reflect.get(model, name) as unknown),
+          });
+        return typeof value === "function" ? (value as () => unknown).bind(target) : value;
+      },
+    });
+    const before = await w.db.operation.count({ where: { targetId: w.vmA.id } });
+    for (const wait of ["", "?wait=5"]) {
+      const answer = await rest(unreadable, "POST", `/vms/${w.vmA.id}/reboot${wait}`, {
+        token: w.a.token,
+      });
+      expect(answer.status, wait).toBe(202);
+      const body = answer.body as { operation: { id: string; kind: string; requester: string } };
+      expect(body.operation).toMatchObject({ kind: "vm.reboot", requester: expect.any(String) });
+      expect(answer.headers.get("location")).toBe(`/api/v1/operations/${body.operation.id}`);
+      const done = await waitForOperation(w.db, w.fx.admin, body.operation.id);
+      expect(done.status).toBe("Succeeded");
+    }
+    expect(await w.db.operation.count({ where: { targetId: w.vmA.id } })).toBe(before + 2);
   });
 
   it("replays POSTs with the same Idempotency-Key and refuses a reused key with another body", async () => {

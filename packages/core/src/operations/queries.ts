@@ -17,6 +17,7 @@ import {
 } from "../shared/pagination";
 import { likeLiteral, visibleProjects } from "../shared/visibility";
 import { retryVerdict, type RetryVerdict } from "./retry";
+import { writtenOperation } from "./written";
 
 export const listOperationsInput = pageInput.extend({
   status: z.enum(OperationStatus).optional(),
@@ -78,6 +79,19 @@ type OperationRow = Prisma.OperationGetPayload<{ select: typeof operationSelect 
 function toView(row: OperationRow): OperationView {
   const { requester, ...rest } = row;
   return { ...rest, requester: requester?.username ?? null };
+}
+
+/**
+ * The view of an operation a command has just committed, from the row the command returned, or
+ * null when `value` is not such a row. Answering a command this way needs no read: a read that
+ * fails under load after the commit would answer an error for a command that took effect.
+ */
+export function viewOfWrittenOperation(
+  value: unknown,
+  requester: string | null,
+): OperationView | null {
+  const row = writtenOperation.safeParse(value);
+  return row.success ? { ...row.data, requester } : null;
 }
 
 /** Project scope only: matching the requester as well let a project key read its user's other projects. */

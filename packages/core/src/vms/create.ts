@@ -10,6 +10,7 @@ import {
 } from "@virtfn/db";
 import { z } from "zod";
 import { OperationKinds } from "../operations/kinds";
+import { writtenOperation } from "../operations/written";
 import { givePciDevices, hostOfPciDevices } from "../passthru/reserve";
 import type { Actor } from "../shared/actor";
 import { isUniqueViolation, retryTransaction } from "../shared/db-errors";
@@ -171,29 +172,11 @@ function createDemand(
 }
 
 const isoDate = z.coerce.date();
-const operationRow = z.object({
-  id: z.string(),
-  kind: z.string(),
-  status: z.enum(["Pending", "Running", "Succeeded", "Failed", "Cancelled"]),
-  targetType: z.string(),
-  targetId: z.string(),
-  targetName: z.string(),
+const operationRow = writtenOperation.extend({
   projectId: z.string().nullable(),
   requesterId: z.string().nullable(),
   input: z.json(),
-  result: z.json().nullable(),
-  progress: z.number(),
-  progressMessage: z.string(),
-  progressPhase: z.string().nullable(),
-  progressDone: z.number().nullable(),
-  progressTotal: z.number().nullable(),
-  errorCode: z.string().nullable(),
-  errorMessage: z.string().nullable(),
-  attempts: z.number(),
   idempotencyKey: z.string().nullable(),
-  createdAt: isoDate,
-  startedAt: isoDate.nullable(),
-  finishedAt: isoDate.nullable(),
   updatedAt: isoDate,
 });
 const vmState = z.enum([

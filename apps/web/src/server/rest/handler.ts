@@ -10,6 +10,7 @@ import {
   ErrorCode,
   finishIdempotentRequest,
   recordAuditFailure,
+  viewOfWrittenOperation,
   type Actor,
 } from "@virtfn/core";
 import type { Db, Prisma } from "@virtfn/db";
@@ -433,7 +434,13 @@ export async function handleRest(
     if (typeof operationId !== "string")
       return await respond(200, asRestBody(result ?? { ok: true }), resHeaders);
 
-    let operation = await caller.operations.get({ id: operationId });
+    // The command has committed: from here on nothing may answer an error. Its own row is the
+    // first answer (no read); `?wait` polls, and a poll that fails (the pool is drained under
+    // load) ends the wait with the last view instead of a 503 for a command that took effect.
+    const written = (result as { operation?: unknown }).operation;
+    let operation =
+      viewOfWrittenOperation(written, ctx.actor?.username ?? null) ??
+      (await caller.operations.get({ id: operationId }));
     const deadline = Date.now() + waitSeconds * 1000;
     while (
       waitSeconds > 0 &&
@@ -442,7 +449,9 @@ export async function handleRest(
       !request.signal.aborted
     ) {
       await sleep(Math.min(POLL_MS, Math.max(0, deadline - Date.now())), request.signal);
-      operation = await caller.operations.get({ id: operationId });
+      const polled = await caller.operations.get({ id: operationId }).catch(() => null);
+      if (!polled) break;
+      operation = polled;
     }
     resHeaders.set("location", `${API_PREFIX}/operations/${operationId}`);
     const finished = waitSeconds > 0 && FINISHED.has(operation.status);
