@@ -13,7 +13,7 @@ import {
   type Actor,
 } from "@virtfn/core";
 import type { Db } from "@virtfn/db";
-import { dateTransformer } from "~/trpc/transformer";
+import { dateTransformer } from "../trpc/transformer";
 import { getDb } from "./db";
 import {
   asDomainError,
