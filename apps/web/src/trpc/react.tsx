@@ -4,41 +4,21 @@
 // browser render TRPCReactProvider themselves (their page.tsx), so it loads with them and not with
 // every page: a page rendered by the server (the audit log) paints without it.
 import { QueryClientProvider, type QueryClient } from "@tanstack/react-query";
-import { createTRPCClient, httpBatchLink, type TRPCClient } from "@trpc/client";
 import { createTRPCContext } from "@trpc/tanstack-react-query";
 import type { AppRouter } from "~/server/root";
+import { getTrpcClient } from "./client";
 import { makeQueryClient } from "./query-client";
-import { dateTransformer } from "./transformer";
 
 export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
+export { getTrpcClient };
 
 let browserQueryClient: QueryClient | undefined;
-let browserTrpcClient: TRPCClient<AppRouter> | undefined;
 
 /** On the server every request gets a fresh client; in the browser one lives for the tab. */
 export function getQueryClient(): QueryClient {
   if (typeof window === "undefined") return makeQueryClient();
   browserQueryClient ??= makeQueryClient();
   return browserQueryClient;
-}
-
-function makeTrpcClient(): TRPCClient<AppRouter> {
-  return createTRPCClient<AppRouter>({
-    links: [
-      httpBatchLink({
-        url: "/api/trpc",
-        transformer: dateTransformer,
-        headers: () => ({ "x-trpc-source": "react" }),
-      }),
-    ],
-  });
-}
-
-/** The tab's tRPC client (one per tab, shared by every page's provider). */
-export function getTrpcClient(): TRPCClient<AppRouter> {
-  if (typeof window === "undefined") return makeTrpcClient();
-  browserTrpcClient ??= makeTrpcClient();
-  return browserTrpcClient;
 }
 
 /**

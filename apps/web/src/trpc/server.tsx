@@ -40,3 +40,22 @@ export function shownError(error: unknown, path: string, input: unknown): ShownE
   });
   return { message: shape.message, data: shape.data as ErrorData };
 }
+
+/** A procedure's answer, or its failure as shown to the user: what a server-rendered page passes down. */
+export type Settled<T> = { data: T; error: null } | { data: null; error: ShownError };
+
+/**
+ * Runs one read of a server-rendered page: its answer, or (when it fails) the error its client
+ * component shows where the data would be, so that one failed panel does not fail the page.
+ */
+export async function settle<T>(
+  path: string,
+  input: unknown,
+  read: () => Promise<T>,
+): Promise<Settled<T>> {
+  try {
+    return { data: await read(), error: null };
+  } catch (error) {
+    return { data: null, error: shownError(error, path, input) };
+  }
+}

@@ -1,6 +1,5 @@
 "use client";
 
-import { useMutation } from "@tanstack/react-query";
 import { useId, useState, type ReactNode } from "react";
 import { ConfirmDialog } from "~/components/Dialog";
 import { ErrorBox } from "~/components/ErrorBox";
@@ -33,16 +32,26 @@ export function ActionConfirmDialog({
   onClose: () => void;
   spec: ConfirmSpec;
 }) {
-  const run = useMutation({
-    mutationFn: spec.action,
-    onSuccess: () => {
-      onClose();
-      spec.onDone?.();
-    },
+  // Its own small state, not react-query's: a server-rendered page's confirm needs no data layer.
+  const [run, setRun] = useState<{ pending: boolean; error: unknown }>({
+    pending: false,
+    error: null,
   });
+  const confirm = async () => {
+    setRun({ pending: true, error: null });
+    try {
+      await spec.action();
+    } catch (error) {
+      setRun({ pending: false, error });
+      return;
+    }
+    setRun({ pending: false, error: null });
+    onClose();
+    spec.onDone?.();
+  };
   const close = () => {
     onClose();
-    run.reset();
+    setRun({ pending: false, error: null });
   };
   return (
     <ConfirmDialog
@@ -50,9 +59,9 @@ export function ActionConfirmDialog({
       title={spec.title}
       confirmLabel={spec.confirmLabel}
       danger={spec.danger}
-      pending={run.isPending}
+      pending={run.pending}
       error={
-        run.isError ? (
+        run.error !== null ? (
           <>
             <ErrorBox error={run.error} />
             {spec.explainError?.(run.error)}
@@ -60,7 +69,7 @@ export function ActionConfirmDialog({
         ) : null
       }
       onClose={close}
-      onConfirm={() => run.mutate()}
+      onConfirm={() => void confirm()}
     >
       {typeof spec.body === "string" ? <p>{spec.body}</p> : spec.body}
     </ConfirmDialog>

@@ -3,16 +3,9 @@
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useEffect, useState } from "react";
 import type { SortOrder } from "~/components/table";
+import { readListParams, type ListParamsOptions } from "./list-params";
 
-export interface ListParamsOptions<S extends string, F extends string> {
-  /** The sort fields the list's input schema accepts; anything else in the URL is ignored. */
-  sorts?: readonly S[];
-  defaultSort?: S;
-  defaultOrder?: SortOrder;
-  /** The URL keys of the list's filters (for example "role", "state"). */
-  filters?: readonly F[];
-  defaultLimit?: number;
-}
+export { listInput, pageInput, type ListParamsOptions } from "./list-params";
 
 export interface ListParams<S extends string = string, F extends string = string> {
   /** The search text as typed (the URL gets it once typing pauses). */
@@ -38,7 +31,6 @@ export interface ListParams<S extends string = string, F extends string = string
   prev: () => void;
 }
 
-const LIMITS = [10, 25, 50, 100];
 const SEARCH_DEBOUNCE_MS = 250;
 
 /**
@@ -53,17 +45,10 @@ export function useListParams<S extends string = string, F extends string = neve
   const router = useRouter();
   const pathname = usePathname();
 
-  const q = params.get("q")?.trim() || undefined;
-  const rawSort = params.get("sort");
-  const sort = options.sorts?.find((s) => s === rawSort) ?? (options.defaultSort as S | undefined);
-  const rawOrder = params.get("order");
-  const order: SortOrder =
-    rawOrder === "asc" || rawOrder === "desc" ? rawOrder : (options.defaultOrder ?? "asc");
-  const rawLimit = Number(params.get("limit"));
-  const limit = LIMITS.includes(rawLimit) ? rawLimit : (options.defaultLimit ?? 25);
-  const cursor = params.get("cursor") ?? undefined;
-  const filters = {} as Record<F, string | undefined>;
-  for (const key of options.filters ?? []) filters[key] = params.get(key) ?? undefined;
+  const { q, sort, order, limit, cursor, filters } = readListParams<S, F>(
+    (key) => params.get(key),
+    options,
+  );
 
   const replace = (changes: Record<string, string | undefined>, keepPage = false) => {
     const next = new URLSearchParams(params.toString());
@@ -133,14 +118,4 @@ export function useListParams<S extends string = string, F extends string = neve
       replace({ cursor: previous || undefined }, true);
     },
   };
-}
-
-/** The page a cursor-paged list query asks for. */
-export function pageInput(list: { cursor: string | undefined; limit: number }) {
-  return { cursor: list.cursor, limit: list.limit };
-}
-
-/** The page, search and sort a list query asks for (the lists whose input has `search`). */
-export function listInput<S extends string, F extends string>(list: ListParams<S, F>) {
-  return { ...pageInput(list), search: list.q, sort: list.sort, order: list.order };
 }

@@ -2,18 +2,16 @@
 
 import type { AuditEventView } from "@virtfn/core";
 import Link from "next/link";
-import { useSearchParams } from "next/navigation";
-import { useState } from "react";
 import { Badge } from "~/components/ui/Badge";
 import { buttonClass } from "~/components/ui/Button";
 import { ListView, TextFilter, type Column, type ListPage } from "~/components/ui/ListView";
 import { PageHeader } from "~/components/ui/PageHeader";
 import { useListParams } from "~/components/ui/useListParams";
+import { useServerList } from "~/components/ui/useServerList";
 import type { ShownError } from "~/lib/errors";
 import { targetHref } from "~/lib/links";
 import { AUDIT_FILTERS, outcomes } from "./filters";
 import { LocalDateTime } from "./LocalDateTime";
-import { useLiveRefresh } from "./useLiveRefresh";
 import { useTimeZoneCookie } from "./useTimeZoneCookie";
 
 const outcomeOptions = outcomes.map((o) => ({ value: o, label: o }));
@@ -128,9 +126,7 @@ export function AuditPage({
 }: AuditPageProps) {
   const list = useListParams({ filters: AUDIT_FILTERS });
   useTimeZoneCookie(list.filters.from !== undefined || list.filters.to !== undefined);
-  const refresh = useLiveRefresh(REFRESH_MS);
-  // A refresh that fails keeps the rows already shown, with the failure above them.
-  const shown = useLastPage(events, useSearchParams().toString());
+  const query = useServerList(events, error, REFRESH_MS);
   const exportHref = (format: "csv" | "json") =>
     `/api/v1/audit-events/export?format=${format}${exportQuery ? `&${exportQuery}` : ""}`;
 
@@ -163,14 +159,7 @@ export function AuditPage({
       />
       <ListView
         list={list}
-        query={{
-          data: shown ?? undefined,
-          isPending: false,
-          isFetching: refresh.pending,
-          isError: error !== null,
-          error,
-          refetch: refresh.now,
-        }}
+        query={query}
         columns={columns}
         rowKey={(event) => event.id}
         rowTestId="audit-row"
@@ -206,14 +195,4 @@ export function AuditPage({
       />
     </>
   );
-}
-
-/**
- * The page to show: this render's, or after a failed refresh the last one shown for the same URL
- * (a failure for other filters shows no rows of the old ones).
- */
-function useLastPage<T>(page: T | null, url: string): T | null {
-  const [last, setLast] = useState({ url, page });
-  if (page !== null && (last.page !== page || last.url !== url)) setLast({ url, page });
-  return page ?? (last.url === url ? last.page : null);
 }

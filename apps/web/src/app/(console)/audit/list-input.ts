@@ -1,12 +1,12 @@
 // Server only: luxon stays out of the browser's bundle.
 import type { ListAuditEventsInput } from "@virtfn/core";
 import { DateTime } from "luxon";
+import {
+  LIST_LIMITS,
+  searchParamGetter,
+  type PageSearchParams,
+} from "~/components/ui/list-params";
 import { outcomes } from "./filters";
-
-type SearchParams = Record<string, string | string[] | undefined>;
-
-/** The page sizes useListParams offers (its default is 25). */
-const LIMITS = [10, 25, 50, 100];
 
 /**
  * A datetime-local value ("2026-01-31T12:00") as an ISO time, read in the browser's time zone
@@ -20,11 +20,9 @@ export function isoFromLocal(value: string | undefined, timeZone: string | undef
 }
 
 /** audit.list's input for the URL's filters and page, and the same filters for the REST export. */
-export function auditListQuery(searchParams: SearchParams, timeZone: string | undefined) {
-  const get = (key: string) => {
-    const value = searchParams[key];
-    return (Array.isArray(value) ? value[0] : value) || undefined;
-  };
+export function auditListQuery(searchParams: PageSearchParams, timeZone: string | undefined) {
+  const param = searchParamGetter(searchParams);
+  const get = (key: string) => param(key) || undefined;
   const filters = {
     actor: get("actor"),
     action: get("action"),
@@ -37,7 +35,7 @@ export function auditListQuery(searchParams: SearchParams, timeZone: string | un
   const limit = Number(get("limit"));
   const input: ListAuditEventsInput = {
     cursor: get("cursor"),
-    limit: LIMITS.includes(limit) ? limit : 25,
+    limit: LIST_LIMITS.includes(limit) ? limit : 25,
     ...filters,
   };
   const exportQuery = new URLSearchParams(

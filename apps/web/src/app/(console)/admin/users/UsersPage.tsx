@@ -1,45 +1,47 @@
 "use client";
 
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import dynamic from "next/dynamic";
 import { ErrorBox } from "~/components/ErrorBox";
 import { useCan, type Role } from "~/components/session";
 import { ActionMenu } from "~/components/ui/ActionMenu";
 import { type Column } from "~/components/ui/ListView";
 import { ListPage } from "~/components/ui/ListPage";
-import { listInput, useListParams } from "~/components/ui/useListParams";
+import { useListParams } from "~/components/ui/useListParams";
+import { useServerList } from "~/components/ui/useServerList";
 import { createdColumn, nameColumn } from "~/components/ui/columns";
-import { useTRPC } from "~/trpc/react";
+import type { ShownError } from "~/lib/errors";
 import type { RouterOutputs } from "~/trpc/outputs";
+import { useAction } from "~/trpc/useAction";
+import { withDataLayer } from "~/trpc/withDataLayer";
 
-type User = RouterOutputs["iam"]["users"]["list"]["items"][number];
+import { roleOptions, roles, usersList } from "./roles";
 
-import { roleOptions, roles } from "./roles";
+type UserPage = RouterOutputs["iam"]["users"]["list"];
+type User = UserPage["items"][number];
 
 // The form (react-hook-form, zod and the server's schema) loads when the dialog first opens.
-const CreateUserDialog = dynamic(() =>
+const CreateUserDialog = withDataLayer(() =>
   import("./CreateUserDialog").then((m) => m.CreateUserDialog),
 );
 
-export function UsersPage({ me }: { me: string }) {
-  const trpc = useTRPC();
+export function UsersPage({
+  me,
+  data,
+  error,
+}: {
+  me: string;
+  data: UserPage | null;
+  error: ShownError | null;
+}) {
   const isAdmin = useCan("iam.manage");
-  const queryClient = useQueryClient();
-  const list = useListParams({
-    sorts: ["username", "createdAt", "role"] as const,
-    filters: ["role"] as const,
-  });
-  const role = roles.find((r) => r === list.filters.role);
-  const users = useQuery({
-    ...trpc.iam.users.list.queryOptions({ ...listInput(list), role }),
-    placeholderData: keepPreviousData,
-  });
-  const refresh = () => queryClient.invalidateQueries(trpc.iam.pathFilter());
-  const setRole = useMutation(trpc.iam.users.setRole.mutationOptions({ onSuccess: refresh }));
-  const setDisabled = useMutation(
-    trpc.iam.users.setDisabled.mutationOptions({ onSuccess: refresh }),
+  const list = useListParams(usersList);
+  const users = useServerList(data, error, 30_000);
+  const setRole = useAction((api, input: { userId: string; role: Role }) =>
+    api.iam.users.setRole.mutate(input),
   );
-  const remove = useMutation(trpc.iam.users.delete.mutationOptions({ onSuccess: refresh }));
+  const setDisabled = useAction((api, input: { userId: string; disabled: boolean }) =>
+    api.iam.users.setDisabled.mutate(input),
+  );
+  const remove = useAction((api, input: { userId: string }) => api.iam.users.delete.mutate(input));
   const rowError = setRole.error ?? setDisabled.error;
 
   const columns: Column<User, "username" | "createdAt" | "role">[] = [

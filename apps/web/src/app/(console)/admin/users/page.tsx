@@ -1,14 +1,17 @@
 import { requireRole } from "~/app/(console)/guard";
+import { listInput, readListParams, searchParamGetter } from "~/components/ui/list-params";
+import { serverApi, settle } from "~/trpc/server";
+import { roles, usersList } from "./roles";
 import { UsersPage } from "./UsersPage";
-import { TRPCReactProvider } from "~/trpc/react";
 
 export const metadata = { title: "Users · virtfn" };
 
-export default async function Page() {
+// Rendered on the server: the list is in the first paint and the page loads no data layer.
+export default async function Page({ searchParams }: PageProps<"/admin/users">) {
   const user = await requireRole("iam.read");
-  return (
-    <TRPCReactProvider>
-      <UsersPage me={user.username} />
-    </TRPCReactProvider>
-  );
+  const params = readListParams(searchParamGetter(await searchParams), usersList);
+  const input = { ...listInput(params), role: roles.find((r) => r === params.filters.role) };
+  const api = await serverApi();
+  const users = await settle("iam.users.list", input, () => api.iam.users.list(input));
+  return <UsersPage me={user.username} {...users} />;
 }
