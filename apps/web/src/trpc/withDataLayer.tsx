@@ -1,8 +1,8 @@
 "use client";
 
-import dynamic from "next/dynamic";
 import { useRouter } from "next/navigation";
 import { useEffect, type ComponentType } from "react";
+import { lazyComponent } from "~/components/lazyComponent";
 
 /**
  * A dialog (or panel) that fetches in the browser, for a page the server renders: it loads with
@@ -11,7 +11,7 @@ import { useEffect, type ComponentType } from "react";
  * it changed shows (invalidating queries alone would not reach server-rendered data).
  */
 export function withDataLayer<P extends object>(load: () => Promise<ComponentType<P>>) {
-  return dynamic<P>(async () => {
+  return lazyComponent<P>(async () => {
     const [{ TRPCReactProvider, getQueryClient }, Component] = await Promise.all([
       import("./react"),
       load(),
