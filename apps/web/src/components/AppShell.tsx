@@ -3,11 +3,25 @@
 import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
-import { homeFor, navFor } from "./nav";
+import type { NavLink } from "./nav";
 import { SessionProvider, type SessionUser } from "./session";
 import { Button } from "~/components/ui/Button";
 
-export function AppShell({ user, children }: { user: SessionUser; children: React.ReactNode }) {
+/**
+ * The console's frame. Its menu entries and home link come from the server (the layout asks
+ * core's can() there), so that the list of pages and who may see them stay out of the browser's bundle.
+ */
+export function AppShell({
+  user,
+  items,
+  home,
+  children,
+}: {
+  user: SessionUser;
+  items: NavLink[];
+  home: string;
+  children: React.ReactNode;
+}) {
   const router = useRouter();
   const pathname = usePathname();
   const [menuOpen, setMenuOpen] = useState(false);
@@ -33,7 +47,6 @@ export function AppShell({ user, children }: { user: SessionUser; children: Reac
   // Close the narrow-screen menu after navigating.
   useEffect(() => setMenuOpen(false), [pathname]);
 
-  const items = navFor(user.role);
   return (
     <SessionProvider user={user}>
       <div className="shell">
@@ -48,7 +61,7 @@ export function AppShell({ user, children }: { user: SessionUser; children: Reac
             <span aria-hidden="true">☰</span>
             <span className="sr-only">Menu</span>
           </button>
-          <Link href={homeFor(user.role)} className="brand">
+          <Link href={home} className="brand">
             virtfn
           </Link>
           <span className="topbar-spacer" />

@@ -28,9 +28,14 @@ export const navItems: readonly NavItem[] = [
   { href: "/settings/api-keys", label: "API keys", needs: "self.manage" },
 ];
 
+/** A menu entry as the browser gets it. */
+export type NavLink = Pick<NavItem, "href" | "label">;
+
 /** The entries a role sees. */
-export function navFor(role: Role): NavItem[] {
-  return navItems.filter((item) => can({ role }, item.needs));
+export function navFor(role: Role): NavLink[] {
+  return navItems
+    .filter((item) => can({ role }, item.needs))
+    .map(({ href, label }) => ({ href, label }));
 }
 
 /** Where a role lands: the inventory for those who may read it, else their VMs. */

@@ -1,4 +1,5 @@
 import { AppShell } from "~/components/AppShell";
+import { homeFor, navFor } from "~/components/nav";
 import { requireRole } from "./guard";
 
 export default async function ConsoleLayout({ children }: LayoutProps<"/">) {
@@ -8,7 +9,13 @@ export default async function ConsoleLayout({ children }: LayoutProps<"/">) {
       <a className="skip-link" href="#main">
         Skip to content
       </a>
-      <AppShell user={{ username: user.username, role: user.role }}>{children}</AppShell>
+      <AppShell
+        user={{ username: user.username, role: user.role }}
+        items={navFor(user.role)}
+        home={homeFor(user.role)}
+      >
+        {children}
+      </AppShell>
     </>
   );
 }

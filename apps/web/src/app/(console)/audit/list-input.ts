@@ -1,11 +1,7 @@
 // Server only: luxon stays out of the browser's bundle.
 import type { ListAuditEventsInput } from "@virtfn/core";
 import { DateTime } from "luxon";
-import {
-  LIST_LIMITS,
-  searchParamGetter,
-  type PageSearchParams,
-} from "~/components/ui/list-params";
+import { LIST_LIMITS, searchParamGetter, type PageSearchParams } from "~/components/ui/list-params";
 import { outcomes } from "./filters";
 
 /**
