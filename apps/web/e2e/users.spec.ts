@@ -67,3 +67,34 @@ test("a skip link leads past the navigation to the page", async ({ page }) => {
   await skip.press("Enter");
   await expect(page).toHaveURL(/#main$/);
 });
+
+test("a role change and a disable from the row show in the server-rendered list, and survive a reload", async ({
+  page,
+}) => {
+  await login(page);
+  await page.goto("/admin/users");
+  await page.getByRole("button", { name: "Create user" }).click();
+  const dialog = page.getByRole("dialog", { name: "Create user" });
+  const name = unique("row").toLowerCase();
+  await dialog.getByLabel("Username").fill(name);
+  await dialog.getByLabel("Initial password").fill("long-enough-pw");
+  await dialog.getByRole("button", { name: "Create user" }).click();
+  await expect(dialog).toBeHidden();
+  await page.goto(`/admin/users?q=${name}`);
+  const row = page.getByTestId("user-row");
+  await expect(row).toHaveCount(1);
+
+  // The select is the server's answer: it shows the new role once the procedure has run and the
+  // page has been rendered again on the server.
+  const role = row.getByRole("combobox", { name: `Role of ${name}` });
+  await role.selectOption("Auditor");
+  await expect(role).toHaveValue("Auditor");
+  await expect(role).toBeEnabled();
+
+  await page.getByRole("button", { name: `Actions for ${name}` }).click();
+  await page.getByRole("menuitem", { name: "Disable" }).click();
+  await expect(row).toContainText("Disabled");
+  await page.reload();
+  await expect(row).toContainText("Disabled");
+  await expect(row.getByRole("combobox", { name: `Role of ${name}` })).toHaveValue("Auditor");
+});

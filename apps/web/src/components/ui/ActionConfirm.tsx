@@ -1,16 +1,12 @@
 "use client";
 
 import { useId, useState } from "react";
-import { lazyComponent } from "~/components/lazyComponent";
 import type { ConfirmSpec } from "./ActionConfirmDialog";
 import { Button, type ButtonSize, type ButtonVariant } from "./Button";
+import { ActionConfirmDialog } from "./LazyConfirmDialog";
 
 export type { ConfirmSpec } from "./ActionConfirmDialog";
-
-// The dialog's code (and the dialog frame's) loads when a confirm first opens.
-export const ActionConfirmDialog = lazyComponent(() =>
-  import("./ActionConfirmDialog").then((m) => m.ActionConfirmDialog),
-);
+export { ActionConfirmDialog } from "./LazyConfirmDialog";
 
 export interface ReasonedButtonProps {
   label: string;

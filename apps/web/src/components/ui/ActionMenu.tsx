@@ -2,7 +2,8 @@
 
 import Link from "next/link";
 import { useEffect, useId, useRef, useState } from "react";
-import { ActionConfirmDialog, type ConfirmSpec } from "./ActionConfirm";
+import type { ConfirmSpec } from "./ActionConfirmDialog";
+import { ActionConfirmDialog } from "./LazyConfirmDialog";
 import { Button } from "./Button";
 
 export interface ActionItem {
