@@ -1,8 +1,11 @@
 // VF placement under 64 concurrent callers, against a baseline measured in the same run on the
 // same Postgres: a raw SKIP LOCKED loop on the project's own schema (the issue's loop: reserve one
 // VF, release it). Then core's reservation alone (reserveOnHost: host lock, PF lock, re-check,
-// reserve, in one statement), then createVm as a tenant over 64 hosts. Prints ratios and double
-// bookings. `npm run bench -- placement`.
+// reserve, in one statement), then createVm as a tenant over 64 hosts. The raw loop runs before,
+// between and after them (raw, core, raw, createVm, raw), and each is compared with the mean of
+// the two raw phases around it, so that a change in the machine's load (it is shared) weighs on
+// both sides alike. Prints ratios, CPU per operation (Node's, and Postgres's when it runs here:
+// less dependent on the load than the rates) and double bookings. `npm run bench -- placement`.
 import os from "node:os";
 import { performance } from "node:perf_hooks";
 import pg from "pg";
@@ -15,7 +18,8 @@ import {
   seedDemo,
   type Actor,
 } from "@virtfn/core";
-import { createDb } from "@virtfn/db";
+import { createDb, Prisma, queryRows } from "@virtfn/db";
+import { postmasterPid, treeCpuSeconds } from "./lib/cpu";
 import { benchServices } from "./lib/services";
 import { ratio, stats } from "./lib/stats";
 
@@ -83,9 +87,18 @@ console.log(
   `virtfn bench placement: ${os.cpus().length} cores, Node ${process.version}; ${HOSTS} hosts × ${VFS_PER_HOST} VFs, ${CALLERS} callers, ${SECONDS} s per phase, pool ${POOL}`,
 );
 
-/** Runs `step` in CALLERS loops for SECONDS; returns completed steps per second and latencies. */
+// The bench's own Postgres (embedded, on the test port), whose CPU is this benchmark's alone.
+const postgresPid = process.env.DATABASE_URL
+  ? null
+  : postmasterPid(Number(process.env.VIRTFN_TEST_PG_PORT ?? 55433));
+
+/**
+ * Runs `step` in CALLERS loops for SECONDS; returns completed steps per second, latencies, and
+ * the CPU per step of Node and of Postgres (null when Postgres runs elsewhere).
+ */
 async function drive(step: (caller: number) => Promise<void>) {
   const latencies: number[] = [];
+  const postgres0 = postgresPid === null ? 0 : treeCpuSeconds(postgresPid);
   const cpu0 = process.cpuUsage();
   const until = performance.now() + SECONDS * 1000;
   const t0 = performance.now();
@@ -101,7 +114,25 @@ async function drive(step: (caller: number) => Promise<void>) {
   const cpu = process.cpuUsage(cpu0);
   // Node's own CPU per step: what the client library costs, apart from Postgres.
   const cpuMs = (cpu.user + cpu.system) / 1000 / Math.max(1, latencies.length);
-  return { perSecond: (latencies.length * 1000) / (performance.now() - t0), latencies, cpuMs };
+  const postgresMs =
+    postgresPid === null
+      ? null
+      : ((treeCpuSeconds(postgresPid) - postgres0) * 1000) / Math.max(1, latencies.length);
+  return {
+    perSecond: (latencies.length * 1000) / (performance.now() - t0),
+    latencies,
+    cpuMs,
+    postgresMs,
+  };
+}
+
+/** A phase's line: rate, latencies, CPU per operation. */
+function report(label: string, run: Awaited<ReturnType<typeof drive>>, extra = "") {
+  const postgres =
+    run.postgresMs === null ? "" : `, Postgres CPU ${run.postgresMs.toFixed(2)}ms/op`;
+  console.log(
+    `${label}: ${run.perSecond.toFixed(1)}/s ${stats(run.latencies)}; Node CPU ${run.cpuMs.toFixed(2)}ms/op${postgres}${extra}`,
+  );
 }
 
 /** VFs reserved right now by a caller; seeing one twice is a double booking. */
@@ -112,9 +143,8 @@ function take(id: string) {
   held.add(id);
 }
 
-// 1. Baseline: the raw loop, reserve then release, on a pg pool of the same size. It runs before
-// and after the phases below and counts as the mean of both, so that a change in the machine's
-// load during the run (it is shared) weighs on both sides alike.
+// 1. Baseline: the raw loop, reserve then release, on a pg pool of the same size. It runs before,
+// between and after the phases below; each phase counts against the mean of the two around it.
 const pool = new pg.Pool({ connectionString: services.databaseUrl, max: POOL });
 const release = (id: string) =>
   pool.query(`UPDATE "VirtualFunction" SET state = 'Available' WHERE id = $1`, [id]);
@@ -132,9 +162,7 @@ const rawLoop = () =>
     await release(id);
   });
 const before = await rawLoop();
-console.log(
-  `raw SKIP LOCKED loop (before): ${before.perSecond.toFixed(1)}/s ${stats(before.latencies)}; Node CPU ${before.cpuMs.toFixed(2)}ms/op`,
-);
+report("raw SKIP LOCKED loop (1 of 3)", before);
 
 // 2. Core's locked reservation alone (reserveOnHost, the statement createVm's placement runs),
 // on a random host, then release.
@@ -156,12 +184,16 @@ const reserve = await drive(async () => {
   if (!vf) return;
   take(vf.id);
   held.delete(vf.id);
-  // The same release as the baseline's.
-  await release(vf.id);
+  // The baseline's release, on the pool the reservation ran on: each side then has POOL
+  // connections (before, the release went through the baseline's pool, and core's phase had two).
+  await queryRows(
+    db,
+    Prisma.sql`UPDATE "VirtualFunction" SET state = 'Available' WHERE id = ${vf.id}::uuid`,
+  );
 });
-console.log(
-  `core reserveOnHost: ${reserve.perSecond.toFixed(1)}/s ${stats(reserve.latencies)}; Node CPU ${reserve.cpuMs.toFixed(2)}ms/op`,
-);
+report("core reserveOnHost", reserve);
+const between = await rawLoop();
+report("raw SKIP LOCKED loop (2 of 3)", between);
 
 // 3. createVm as a tenant, one VF NIC each, VMs kept (VFs enough for the run).
 let names = 0;
@@ -188,20 +220,19 @@ const spread = await db.$queryRaw<Array<{ hosts: number; max: number; min: numbe
   SELECT count(*)::int AS hosts, max(n)::int AS max, min(n)::int AS min
   FROM (SELECT count(*) AS n FROM "Vm" GROUP BY "hostId") per`;
 doubleBookings += doubles?.n ?? 0;
-console.log(
-  `createVm (tenant): ${create.perSecond.toFixed(1)}/s ${stats(create.latencies)}; Node CPU ${create.cpuMs.toFixed(2)}ms/op; refused ${refused}`,
-);
+report("createVm (tenant)", create, `; refused ${refused}`);
 console.log(
   `createVm spread: ${spread[0]?.hosts ?? 0} of ${HOSTS} hosts used, ${spread[0]?.min ?? 0}–${spread[0]?.max ?? 0} VMs per host`,
 );
 const after = await rawLoop();
 await pool.end();
+report("raw SKIP LOCKED loop (3 of 3)", after);
+const around = (a: { perSecond: number }, b: { perSecond: number }) =>
+  (a.perSecond + b.perSecond) / 2;
 console.log(
-  `raw SKIP LOCKED loop (after): ${after.perSecond.toFixed(1)}/s ${stats(after.latencies)}; Node CPU ${after.cpuMs.toFixed(2)}ms/op`,
+  ratio("core reservation vs raw loop", reserve.perSecond, around(before, between), "/s"),
 );
-const baseline = { perSecond: (before.perSecond + after.perSecond) / 2 };
-console.log(ratio("core reservation vs raw loop", reserve.perSecond, baseline.perSecond, "/s"));
-console.log(ratio("createVm vs raw loop", create.perSecond, baseline.perSecond, "/s"));
+console.log(ratio("createVm vs raw loop", create.perSecond, around(between, after), "/s"));
 console.log(`double bookings: ${doubleBookings}`);
 
 await db.$disconnect();

@@ -3,6 +3,7 @@ import { numaNodeFor } from "./numa";
 import {
   judgeHost,
   pickHost,
+  pickQualifyingHost,
   placementError,
   reservationCalls,
   reserveSql,
@@ -116,6 +117,28 @@ describe("placement", () => {
     ).length;
     expect(fulls).toBeLessThan(160);
     expect(pickHost([], demand)).toBeNull();
+  });
+
+  it("the fast path's pick judges only what it draws, yet never picks a host that does not qualify, and still spreads", () => {
+    // Half the hosts refuse (no free VF, no CPU, IOMMU off, disconnected), half qualify.
+    const refusing = (i: number) =>
+      [
+        host(`r${i}`, {
+          physicalNics: [{ id: `r${i}-pf`, name: "em1", bondName: null, availableVfs: 0 }],
+        }),
+        host(`r${i}`, { usedVcpus: 64 }),
+        host(`r${i}`, { iommuActive: false }),
+        host(`r${i}`, { connectionState: "Disconnected" }),
+      ][i % 4] as PlacementHost;
+    const hosts = Array.from({ length: 64 }, (_, i) => (i % 2 === 0 ? host(`q${i}`) : refusing(i)));
+    const picks = Array.from({ length: 400 }, () => pickQualifyingHost(hosts, demand)?.name);
+    expect(picks.every((name) => name?.startsWith("q"))).toBe(true);
+    expect(new Set(picks).size).toBeGreaterThan(20);
+    // One qualifying host among 64: the draws miss it, the fallback judges all and finds it.
+    const lone = [...Array.from({ length: 63 }, (_, i) => refusing(i)), host("only")];
+    for (let i = 0; i < 20; i += 1) expect(pickQualifyingHost(lone, demand)?.name).toBe("only");
+    expect(pickQualifyingHost(lone.slice(0, 63), demand)).toBeNull();
+    expect(pickQualifyingHost([], demand)).toBeNull();
   });
 });
 

@@ -281,6 +281,34 @@ export function pickHost(hosts: PlacementHost[], demand: CreateDemand): Placemen
   return headroom(b, demand) > headroom(a, demand) ? b : a;
 }
 
+/** Random draws pickQualifyingHost makes before it judges every host instead. */
+const QUALIFYING_DRAWS = 8;
+
+/**
+ * pickHost over the hosts that qualify (judgeHost null), judging only the hosts it draws: each
+ * draw that qualifies is a uniform draw among the qualifying hosts, so two of them are what
+ * pickHost(qualifying) draws, at two or three judgments per create instead of one per host (the
+ * fast path of createVm, bench placement: 64 hosts judged per create). When draws keep landing
+ * on hosts that do not qualify (a nearly full fleet), it judges every host, as before.
+ */
+export function pickQualifyingHost(
+  hosts: PlacementHost[],
+  demand: CreateDemand,
+): PlacementHost | null {
+  const drawn: PlacementHost[] = [];
+  for (let draw = 0; draw < QUALIFYING_DRAWS && drawn.length < 2 && hosts.length > 0; draw += 1) {
+    const host = hosts[Math.floor(Math.random() * hosts.length)] as PlacementHost;
+    if (judgeHost(host, demand) === null) drawn.push(host);
+  }
+  const [a, b] = drawn;
+  if (a === undefined || b === undefined)
+    return pickHost(
+      hosts.filter((host) => judgeHost(host, demand) === null),
+      demand,
+    );
+  return headroom(b, demand) > headroom(a, demand) ? b : a;
+}
+
 /** VF NICs to serve on a host: the NIC's index and the network it is on. */
 export interface VfRequest {
   index: number;
