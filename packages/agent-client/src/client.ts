@@ -134,6 +134,9 @@ export function createAgentClient(options: AgentClientOptions) {
     reboot: (o?: CallOptions) => call("reboot", {}, undefined, o),
 
     listPhysicalNics: (o?: CallOptions) => call("listNics", {}, undefined, o),
+    /** One PF as listPhysicalNics reports it; NOT_FOUND when the host has no PF at that address. */
+    getPhysicalNic: (pciAddress: string, o?: CallOptions) =>
+      call("getNic", { pci: pciAddress }, undefined, o),
     /** Traffic counters of the VFs whose driver keeps them (not part of the snapshot). */
     vfCounters: (o?: CallOptions) => call("vfCounters", {}, undefined, o),
     /**

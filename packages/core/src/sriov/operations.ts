@@ -3,7 +3,12 @@ import { z } from "zod";
 import { Prisma, queryRows, type Db, type Operation } from "@virtfn/db";
 import { disconnectReason } from "../hosts/operations";
 import { pfLabel } from "../hosts/rules";
-import { applyObservedNics, markHostDisconnected } from "../hosts/sync";
+import {
+  applyObservedNics,
+  applyObservedPf,
+  markHostDisconnected,
+  type ObservedNic,
+} from "../hosts/sync";
 import { recordPfVfCount } from "../passthru/sync";
 import { AwaitingAgentTask, recheckDelay } from "../operations/handoff";
 import type { OperationContext, OperationHandler } from "../runtime/context";
@@ -138,11 +143,13 @@ function showsProgress(operation: Operation, done: number, total: number): boole
 }
 
 /**
- * Records what a finished split changed: the host's PFs and VFs as the agent lists them, and the
- * PF's VF count on its PCI device row. Not refreshHost: its facts and its scan of every PCI
- * function cost the agent several times the NIC list (on a sim host with three split PFs, ~120 ms
- * of CPU for the PCI scan against ~57 ms for the NICs), and a split changes neither. Returns the
- * PF's VF count as reported (null: the agent no longer reports the PF).
+ * Records what a finished split changed: the PF and its VFs as the agent reports them, and the
+ * PF's VF count on its PCI device row. Only that PF: the host's other PFs (each a few dozen sysfs
+ * reads per VF on the agent, whose CPU a fleet-wide split waits for) did not change. Not
+ * refreshHost either: its facts and its scan of every PCI function cost the agent several times
+ * more, and a split changes neither. An agent that no longer reports the PF, or has no per-PF
+ * route, is read in full, so that a PF that is gone is recorded as gone. Returns the PF's VF
+ * count as reported (null: the agent no longer reports the PF).
  */
 async function readBackVfs(
   db: Db,
@@ -150,9 +157,16 @@ async function readBackVfs(
   pciAddress: string,
   agent: AgentClient,
 ): Promise<number | null> {
-  const nics = await agent.listPhysicalNics();
-  await applyObservedNics(db, hostId, nics);
-  const reported = nics.find((nic) => nic.pciAddress === pciAddress);
+  let reported: ObservedNic | undefined;
+  try {
+    reported = await agent.getPhysicalNic(pciAddress);
+    await applyObservedPf(db, hostId, reported);
+  } catch (error) {
+    if (!isAgentError(error) || error.code !== "NOT_FOUND") throw error;
+    const nics = await agent.listPhysicalNics();
+    await applyObservedNics(db, hostId, nics);
+    reported = nics.find((nic) => nic.pciAddress === pciAddress);
+  }
   if (!reported) return null;
   await recordPfVfCount(db, hostId, reported);
   return reported.numVfs;
