@@ -60,3 +60,20 @@ export function postmasterPid(port: number): number | null {
   }
   return null;
 }
+
+/** The pid of the redis-server listening on `port`, if it runs here. */
+export function redisServerPid(port: number): number | null {
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const args = readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0");
+      if (!args[0]?.includes("redis-server")) continue;
+      const p = args.indexOf("--port");
+      if ((p >= 0 && args[p + 1] === String(port)) || args[0].endsWith(`:${port}`))
+        return Number(entry);
+    } catch {
+      // Gone while listed.
+    }
+  }
+  return null;
+}

@@ -1,6 +1,8 @@
 // A fleet of sim agents in a process of its own, so that a benchmark's worker does not share its
-// event loop with them. Prints one JSON line with the agents' URLs, then runs until stdin closes.
-// Environment: FLEET_DIR, FLEET_SIZE, FLEET_PROFILE, FLEET_PER_VF_MS, FLEET_TOKEN.
+// event loop with them. Prints one JSON line with the agents' URLs, then answers each "requests"
+// line on stdin with a JSON line of the requests its agents have served so far, by route; runs
+// until stdin closes. Environment: FLEET_DIR, FLEET_SIZE, FLEET_PROFILE, FLEET_PER_VF_MS, FLEET_TOKEN.
+import { createInterface } from "node:readline";
 import { startSimFleet } from "@virtfn/agent";
 
 const env = (name: string): string => {
@@ -9,6 +11,7 @@ const env = (name: string): string => {
   return value;
 };
 const size = Number(env("FLEET_SIZE"));
+const requests: Record<string, number> = {};
 const fleet = await startSimFleet({
   baseDir: env("FLEET_DIR"),
   token: env("FLEET_TOKEN"),
@@ -18,9 +21,15 @@ const fleet = await startSimFleet({
     port: 0,
     profile: env("FLEET_PROFILE"),
   })),
+  onRequest: (_host, route) => {
+    requests[route] = (requests[route] ?? 0) + 1;
+  },
 });
 process.stdout.write(`${JSON.stringify({ urls: fleet.agents.map((agent) => agent.url) })}\n`);
-process.stdin.resume();
-process.stdin.on("end", () => {
+const commands = createInterface({ input: process.stdin });
+commands.on("line", (line) => {
+  if (line.trim() === "requests") process.stdout.write(`${JSON.stringify({ requests })}\n`);
+});
+commands.on("close", () => {
   void fleet.close().then(() => process.exit(0));
 });

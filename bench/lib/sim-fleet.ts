@@ -5,12 +5,29 @@ import path from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 
+/** Requests the fleet's agents served, by agent-client route name. */
+export type RouteCounts = Record<string, number>;
+
 export interface FleetProcess {
   urls: string[];
+  /** The child process's pid, to read its CPU time (lib/cpu.ts). */
+  pid: number;
+  /** The requests served so far, by route, counted in the fleet's own process. */
+  requests(): Promise<RouteCounts>;
   close(): Promise<void>;
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+
+/** `after - before`, route by route, leaving out routes that got none. */
+export function requestsBetween(before: RouteCounts, after: RouteCounts): RouteCounts {
+  const delta: RouteCounts = {};
+  for (const [route, n] of Object.entries(after)) {
+    const d = n - (before[route] ?? 0);
+    if (d > 0) delta[route] = d;
+  }
+  return delta;
+}
 
 /** Starts `size` sim agents in a child process (see sim-fleet-process.ts) and returns their URLs. */
 export async function startFleetProcess(options: {
@@ -41,13 +58,24 @@ export async function startFleetProcess(options: {
   );
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const lines = createInterface({ input: child.stdout });
+  const replies: Array<(line: string) => void> = [];
   const first = await new Promise<string>((resolve, reject) => {
-    lines.once("line", resolve);
+    replies.push(resolve);
     child.once("exit", (code) => reject(new Error(`sim fleet exited with ${code}`)));
+    lines.on("line", (line) => replies.shift()?.(line));
   });
   const { urls } = JSON.parse(first) as { urls: string[] };
+  const pid = child.pid;
+  if (pid === undefined) throw new Error("sim fleet has no pid");
   return {
     urls,
+    pid,
+    requests() {
+      return new Promise<RouteCounts>((resolve) => {
+        replies.push((line) => resolve((JSON.parse(line) as { requests: RouteCounts }).requests));
+        child.stdin.write("requests\n");
+      });
+    },
     async close() {
       child.stdin.end();
       await exited;

@@ -100,6 +100,18 @@ describe("agent over HTTP", { timeout: 30_000 }, () => {
     });
   });
 
+  it("reads one PF as the NIC list reports it, and answers NOT_FOUND for an address with none", async () => {
+    const agent = await startSim();
+    const client = createAgentClient({ baseUrl: agent.url, token: TOKEN, retries: 0 });
+    await client.setVfCountAndWait("0000:04:00.0", 4, { operationId: "op-one-pf", pollMs: 5 });
+    const listed = (await client.listPhysicalNics()).find((n) => n.pciAddress === "0000:04:00.0");
+    const one = await client.getPhysicalNic("0000:04:00.0");
+    expect(one).toEqual(listed);
+    expect(one.vfs).toHaveLength(4);
+    const err = await client.getPhysicalNic("0000:aa:00.0").catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: "NOT_FOUND", status: 404 });
+  });
+
   it("validates input with field paths before anything runs", async () => {
     const agent = await startSim();
     const res = await fetch(`${agent.url}/v1/nics/${encodeURIComponent("0000:01:00.0")}/sriov`, {

@@ -79,6 +79,38 @@ describe("a split waits for its agent task without holding a worker slot", () =>
     }
   }, 180_000);
 
+  it("a split asks its agent only what it needs: the split first (no look for a task on a first attempt), then its task, then that one PF", async () => {
+    const routes: string[] = [];
+    let recording = false;
+    const worker = await startInProcessWorker(fx.config);
+    try {
+      const { hostId } = await addSimHost(fx, agents, "kvm-asks", "kvm-i350-82599", {
+        perVfDelayMs: 20,
+        onRequest: (route) => {
+          if (recording) routes.push(route);
+        },
+      });
+      const pf = await pfNamed(fx.db, hostId, "p1p1");
+      recording = true;
+      const split = await splitPhysicalNic(fx.db, fx.admin, { pfId: pf.id, count: 16 });
+      const done = await waitForOperation(fx.db, fx.admin, split.operation.id);
+      recording = false;
+      expect(done.status, `${done.errorCode} ${done.errorMessage}`).toBe("Succeeded");
+      expect(routes[0], routes.join(" ")).toBe("setVfCount");
+      // The read-back reads the split PF alone, not the host's NIC list.
+      expect(routes.at(-1), routes.join(" ")).toBe("getNic");
+      // Between them only looks at the task (how many depends on the machine's speed).
+      const between = routes.slice(1, -1);
+      expect(between.length).toBeGreaterThan(0);
+      expect(
+        between.every((route) => route === "getTask"),
+        routes.join(" "),
+      ).toBe(true);
+    } finally {
+      await worker.close();
+    }
+  }, 180_000);
+
   it("a worker SIGKILLed mid-split is replaced, and the split completes with its VFs recorded", async () => {
     const worker = await startInProcessWorker(fx.config);
     let hostId: string;

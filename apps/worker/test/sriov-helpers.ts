@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { startAgent, type RunningAgent } from "@virtfn/agent";
-import { createAgentClient, type AgentClient } from "@virtfn/agent-client";
+import { createAgentClient, type AgentClient, type RouteName } from "@virtfn/agent-client";
 import { addHost, createL2Network, createL3Network, type L3View } from "@virtfn/core";
 import type { Db, PhysicalNic } from "@virtfn/db";
 import { AGENT_TOKEN, waitForOperation, type Fixture } from "./helpers";
@@ -18,6 +18,7 @@ export interface SimHost {
 export async function startSlowSimAgent(
   profile: string,
   perVfDelayMs: number,
+  onRequest?: (route: RouteName) => void,
 ): Promise<RunningAgent> {
   const stateDir = mkdtempSync(
     path.join(process.env.VIRTFN_TEST_TMPDIR ?? os.tmpdir(), "virtfn-agent-"),
@@ -27,6 +28,7 @@ export async function startSlowSimAgent(
     token: AGENT_TOKEN,
     backend: "sim",
     sim: { stateDir, profile, perVfDelayMs },
+    ...(onRequest === undefined ? {} : { onRequest }),
   });
   return {
     ...agent,
@@ -43,9 +45,14 @@ export async function addSimHost(
   agents: RunningAgent[],
   name: string,
   profile: string,
-  options: { scanIommu?: boolean; perVfDelayMs?: number } = {},
+  options: {
+    scanIommu?: boolean;
+    perVfDelayMs?: number;
+    /** Told of every request the host's agent gets, by route. */
+    onRequest?: (route: RouteName) => void;
+  } = {},
 ): Promise<SimHost> {
-  const agent = await startSlowSimAgent(profile, options.perVfDelayMs ?? 0);
+  const agent = await startSlowSimAgent(profile, options.perVfDelayMs ?? 0, options.onRequest);
   agents.push(agent);
   const { host, operation } = await addHost(fx.db, fx.admin, {
     name,

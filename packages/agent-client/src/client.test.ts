@@ -169,6 +169,28 @@ describe("agent client", () => {
     expect(progress).toEqual([1, 3, 4]);
   });
 
+  it("setVfCountAndWait asks a pollMs function before each wait, with the task as last seen", async () => {
+    const { c } = client([
+      json({ taskId: "op-1" }, 202),
+      json(task("running", 0)),
+      json(task("running", 2)),
+      json(task("succeeded", 4)),
+    ]);
+    const asked: Array<{ done: number; elapsed: boolean }> = [];
+    await c.setVfCountAndWait("0000:01:00.0", 4, {
+      operationId: "op-1",
+      pollMs: (t, elapsedMs) => {
+        asked.push({ done: t.progress.done, elapsed: elapsedMs >= 0 });
+        return 0;
+      },
+    });
+    // Not asked after the last look: the task had ended.
+    expect(asked).toEqual([
+      { done: 0, elapsed: true },
+      { done: 2, elapsed: true },
+    ]);
+  });
+
   it("setVfCountAndWait throws the task error code on failure", async () => {
     const { c } = client([json({ taskId: "op-1" }, 202), json(task("failed", 0))]);
     await expect(

@@ -50,8 +50,12 @@ export interface AgentCallEvent {
 export interface SetVfCountAndWaitOptions {
   operationId: string;
   onProgress?: (task: Task) => void;
-  /** Poll interval; default 500 ms. */
-  pollMs?: number;
+  /**
+   * Poll interval; default 500 ms. A function is asked before each wait, with the task as last
+   * seen and the time since the call started: callers that back off (core's recheckDelay) poll
+   * the agent as their own jobs do.
+   */
+  pollMs?: number | ((task: Task, elapsedMs: number) => number);
   /** Overall deadline for the task; default 10 min (i40e takes ~22 s for 64 VFs, more on big hosts). */
   timeoutMs?: number;
 }
@@ -130,6 +134,9 @@ export function createAgentClient(options: AgentClientOptions) {
     reboot: (o?: CallOptions) => call("reboot", {}, undefined, o),
 
     listPhysicalNics: (o?: CallOptions) => call("listNics", {}, undefined, o),
+    /** One PF as listPhysicalNics reports it; NOT_FOUND when the host has no PF at that address. */
+    getPhysicalNic: (pciAddress: string, o?: CallOptions) =>
+      call("getNic", { pci: pciAddress }, undefined, o),
     /** Traffic counters of the VFs whose driver keeps them (not part of the snapshot). */
     vfCounters: (o?: CallOptions) => call("vfCounters", {}, undefined, o),
     /**
@@ -204,7 +211,8 @@ export function createAgentClient(options: AgentClientOptions) {
       opts: SetVfCountAndWaitOptions,
     ): Promise<Task> {
       const pollMs = opts.pollMs ?? 500;
-      const deadline = Date.now() + (opts.timeoutMs ?? 600_000);
+      const started = Date.now();
+      const deadline = started + (opts.timeoutMs ?? 600_000);
       const { taskId } = await client.setVfCount(pciAddress, count, {
         operationId: opts.operationId,
       });
@@ -239,7 +247,7 @@ export function createAgentClient(options: AgentClientOptions) {
             },
           );
         }
-        await sleep(pollMs);
+        await sleep(typeof pollMs === "number" ? pollMs : pollMs(task, Date.now() - started));
       }
     },
   };

@@ -122,6 +122,15 @@ export const routes = {
     response: z.array(PhysicalNic),
     idempotent: true,
   }),
+  // One PF as listNics reports it: what a split reads back, without reading the host's other PFs.
+  getNic: route({
+    method: "GET",
+    path: "/v1/nics/:pci",
+    params: pciParams,
+    body: null,
+    response: PhysicalNic,
+    idempotent: true,
+  }),
   // Passthrough candidates (issue 17): PCI functions that are neither VFs nor bridges.
   listPciDevices: route({
     method: "GET",

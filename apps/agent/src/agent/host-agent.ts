@@ -228,6 +228,20 @@ export class HostAgent {
     return Promise.all(refs.map((ref) => readPhysicalNic(ctx, ref)));
   }
 
+  /** One PF, read as listNics reads each: a split's read-back needs no other. */
+  async getNic(pci: string): Promise<PhysicalNic> {
+    const [domains, ref] = await Promise.all([
+      this.hypervisor.list(),
+      findPfByPci(this.host.sys, pci),
+    ]);
+    if (ref === null) throw new AgentError("NOT_FOUND", `no physical NIC at ${pci}`);
+    const holders = vfHolders(domains);
+    return readPhysicalNic(
+      { io: this.host.sys, runner: this.host.runner, models: this.models, holders },
+      ref,
+    );
+  }
+
   /** Counters of the VFs whose PF driver keeps them; one `ip -s -j link` per such PF. */
   async vfCounters(): Promise<VfCountersReport> {
     const vfs: VfCounters[] = [];

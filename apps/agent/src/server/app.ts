@@ -9,6 +9,8 @@ import { handlersFor } from "./handlers";
 export interface AppOptions {
   token: string;
   log?: (line: string) => void;
+  /** Told of every request to a known route before it is handled (benchmarks count them). */
+  onRequest?: (route: RouteName) => void;
 }
 
 function json(body: unknown, status: number): Response {
@@ -32,6 +34,7 @@ export function createApp(agent: HostAgent, options: AppOptions): Hono {
 
   const register = (name: RouteName, route: RouteDef, handler: AnyHandler) => {
     app.on(route.method, route.path, async (c: Context) => {
+      options.onRequest?.(name);
       if (route.auth && !bearerMatches(c.req.header("authorization"), options.token)) {
         throw new AgentError("UNAUTHORIZED", "missing or wrong bearer token");
       }

@@ -1,4 +1,5 @@
 import path from "node:path";
+import type { RouteName } from "@virtfn/agent-client";
 import type { HostProfile } from "../profiles/schema";
 import { startAgent, type RunningAgent } from "./start";
 
@@ -18,6 +19,8 @@ export interface SimFleetOptions {
   host?: string;
   perVfDelayMs?: number;
   log?: (line: string) => void;
+  /** Told of every request any agent of the fleet gets (see AppOptions). */
+  onRequest?: (host: string, route: RouteName) => void;
 }
 
 export interface SimFleet {
@@ -48,6 +51,9 @@ export async function startSimFleet(options: SimFleetOptions): Promise<SimFleet>
         ...(options.log === undefined
           ? {}
           : { log: (line: string) => options.log?.(`[${h.name}] ${line}`) }),
+        ...(options.onRequest === undefined
+          ? {}
+          : { onRequest: (route: RouteName) => options.onRequest?.(h.name, route) }),
       });
       agents.push({ ...running, name: h.name });
     }

@@ -21,6 +21,7 @@ export function handlersFor(agent: HostAgent): Handlers {
     setIommu: ({ body }) => agent.setIommuKernelArg(body.enabled),
     reboot: () => agent.reboot(),
     listNics: () => agent.listNics(),
+    getNic: ({ params }) => agent.getNic(params.pci),
     listPciDevices: () => agent.listPciDevices(),
     setVfCount: ({ params, body }) =>
       agent.startSetVfCount(params.pci, body.count, body.operationId),

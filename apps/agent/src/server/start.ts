@@ -1,6 +1,7 @@
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { serve, type ServerType } from "@hono/node-server";
+import type { RouteName } from "@virtfn/agent-client";
 import type { HostAgent } from "../agent/host-agent";
 import { createLinuxBackend, type LinuxBackendOptions } from "../backends/linux";
 import { createSimBackend, type BackendHandle } from "../backends/sim";
@@ -32,6 +33,8 @@ export interface StartAgentOptions {
    */
   tls?: { key: string | Buffer; cert: string | Buffer; ca?: string | Buffer };
   log?: (line: string) => void;
+  /** Told of every request to a known route (see AppOptions). */
+  onRequest?: (route: RouteName) => void;
 }
 
 export interface RunningAgent {
@@ -72,6 +75,7 @@ export async function startAgent(options: StartAgentOptions): Promise<RunningAge
   const app = createApp(backend.agent, {
     token: options.token,
     ...(options.log === undefined ? {} : { log: options.log }),
+    ...(options.onRequest === undefined ? {} : { onRequest: options.onRequest }),
   });
   const hostname = options.host ?? "127.0.0.1";
   // overrideGlobalObjects stays off: the worker and tests run clients in the same process.

@@ -88,7 +88,9 @@ export async function runOperationJob(
   } catch (error) {
     if (isAwaitingAgentTask(error) && token !== undefined) {
       await progress.flush();
-      await job.updateData({ operationId, resume: error.state });
+      // A handler hands over the same state on every re-check of one task: written once.
+      if (JSON.stringify(resume ?? null) !== JSON.stringify(error.state))
+        await job.updateData({ operationId, resume: error.state });
       await job.moveToDelayed(Date.now() + error.recheckMs, token);
       throw new DelayedError();
     }

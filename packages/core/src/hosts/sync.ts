@@ -79,7 +79,14 @@ interface KnownVf {
  * reads it. The columns are plain ints, text, booleans, text[] and json, which pg reads as
  * Prisma does.
  */
-export async function readKnownPfs(db: DbOrTx, hostId: string): Promise<KnownPf[]> {
+export async function readKnownPfs(
+  db: DbOrTx,
+  hostId: string,
+  /** Only the PF at this PCI address (a split's read-back). */
+  pciAddress?: string,
+): Promise<KnownPf[]> {
+  const onePf =
+    pciAddress === undefined ? Prisma.empty : Prisma.sql` AND pf."pciAddress" = ${pciAddress}`;
   return (await queryRows(
     db,
     Prisma.sql`
@@ -92,7 +99,7 @@ export async function readKnownPfs(db: DbOrTx, hostId: string): Promise<KnownPf[
                        FROM "VirtualFunction" vf LEFT JOIN "VmNic" n ON n."vfId" = vf.id
                       WHERE vf."pfId" = pf.id), '[]'::json) AS vfs
       FROM "PhysicalNic" pf
-     WHERE pf."hostId" = ${hostId}::uuid`,
+     WHERE pf."hostId" = ${hostId}::uuid${onePf}`,
   )) as KnownPf[];
 }
 
@@ -304,12 +311,30 @@ export async function applyObservedNics(
   hostId: string,
   nics: ObservedNic[],
 ): Promise<void> {
-  if (isEmpty(planSync(await readKnownPfs(db, hostId), nics))) return;
+  await applyObservedPfs(db, hostId, nics);
+}
+
+/**
+ * Records one PF and its VFs as the agent reports it (getPhysicalNic): a split's read-back,
+ * which reads that PF alone. The host's other PFs are neither compared nor touched.
+ */
+export async function applyObservedPf(db: Db, hostId: string, nic: ObservedNic): Promise<void> {
+  await applyObservedPfs(db, hostId, [nic], nic.pciAddress);
+}
+
+/** `nics` against the host's recorded PFs, or against the one at `pciAddress` alone. */
+async function applyObservedPfs(
+  db: Db,
+  hostId: string,
+  nics: ObservedNic[],
+  pciAddress?: string,
+): Promise<void> {
+  if (isEmpty(planSync(await readKnownPfs(db, hostId, pciAddress), nics))) return;
   await db.$transaction(async (tx) => {
     const locked = await tx.$queryRaw<{ id: string }[]>`
       SELECT id FROM "Host" WHERE id = ${hostId}::uuid FOR NO KEY UPDATE`;
     if (locked.length === 0) throw notFound("Host", hostId);
-    await applyPlan(tx, hostId, planSync(await readKnownPfs(tx, hostId), nics));
+    await applyPlan(tx, hostId, planSync(await readKnownPfs(tx, hostId, pciAddress), nics));
   });
 }
 

@@ -25,14 +25,20 @@ export function isAwaitingAgentTask(error: unknown): error is AwaitingAgentTask 
 
 const FIRST_RECHECK_MS = 100;
 const MIN_RECHECK_MS = 50;
-const MAX_RECHECK_MS = 1000;
+// The longest gap between two looks. A fleet-wide split runs for tens of seconds on a busy
+// machine and every look costs the worker, Postgres and the agent; a task that ends early waits
+// at most this long to be noticed.
+const MAX_RECHECK_MS = 2000;
 
 /**
  * When to look at a task again: the time its remaining items should take at the rate seen so far,
- * bounded, so a 2 s split is checked a handful of times rather than every 200 ms.
+ * bounded, so a 2 s split is checked a handful of times rather than every 200 ms. Before the
+ * first item is done there is no rate: wait as long again as the task has run (100 ms, then
+ * doubling), since on a busy host the first VF can take seconds and every look costs the agent.
  */
 export function recheckDelay(progress: { done: number; total: number }, elapsedMs: number): number {
-  if (progress.done <= 0 || progress.total <= 0) return FIRST_RECHECK_MS;
+  if (progress.done <= 0 || progress.total <= 0)
+    return Math.round(Math.min(MAX_RECHECK_MS, Math.max(FIRST_RECHECK_MS, elapsedMs)));
   const remaining = (elapsedMs * (progress.total - progress.done)) / progress.done;
   return Math.round(Math.min(MAX_RECHECK_MS, Math.max(MIN_RECHECK_MS, remaining)));
 }

@@ -1,9 +1,14 @@
 import { AgentError, isAgentError, type AgentClient, type Task } from "@virtfn/agent-client";
 import { z } from "zod";
-import type { Db, Operation } from "@virtfn/db";
+import { Prisma, queryRows, type Db, type Operation } from "@virtfn/db";
 import { disconnectReason } from "../hosts/operations";
 import { pfLabel } from "../hosts/rules";
-import { applyObservedNics, markHostDisconnected } from "../hosts/sync";
+import {
+  applyObservedNics,
+  applyObservedPf,
+  markHostDisconnected,
+  type ObservedNic,
+} from "../hosts/sync";
 import { recordPfVfCount } from "../passthru/sync";
 import { AwaitingAgentTask, recheckDelay } from "../operations/handoff";
 import type { OperationContext, OperationHandler } from "../runtime/context";
@@ -88,12 +93,63 @@ async function taskOf(agent: AgentClient, operationId: string): Promise<Task | n
   }
 }
 
+/** What a split's job needs of its PF and host. */
+const splitTargetRow = z.object({
+  id: z.string(),
+  name: z.string().nullable(),
+  pciAddress: z.string(),
+  numVfs: z.number().int(),
+  totalVfs: z.number().int(),
+  hostId: z.string(),
+  hostName: z.string(),
+  agentUrl: z.string(),
+  agentToken: z.string(),
+});
+
 /**
- * Records what a finished split changed: the host's PFs and VFs as the agent lists them, and the
- * PF's VF count on its PCI device row. Not refreshHost: its facts and its scan of every PCI
- * function cost the agent several times the NIC list (on a sim host with three split PFs, ~120 ms
- * of CPU for the PCI scan against ~57 ms for the NICs), and a split changes neither. Returns the
- * PF's VF count as reported (null: the agent no longer reports the PF).
+ * The PF and its host in one statement through the pool's pg client: the job reads them on every
+ * re-check of its agent task, where Prisma's findUnique with its host cost two queries and more
+ * CPU in the worker than the re-check itself.
+ */
+async function splitTarget(db: Db, pfId: string) {
+  const [row] = await queryRows(
+    db,
+    Prisma.sql`
+    SELECT pf.id, pf.name, pf."pciAddress", pf."numVfs", pf."totalVfs", h.id AS "hostId",
+           h.name AS "hostName", h."agentUrl", h."agentToken"
+      FROM "PhysicalNic" pf JOIN "Host" h ON h.id = pf."hostId"
+     WHERE pf.id = ${pfId}::uuid`,
+  );
+  if (row === undefined) throw notFound("Physical NIC", pfId);
+  const found = splitTargetRow.parse(row);
+  return {
+    pf: { ...found, name: pfLabel(found) },
+    host: {
+      id: found.hostId,
+      name: found.hostName,
+      agentUrl: found.agentUrl,
+      agentToken: found.agentToken,
+    },
+  };
+}
+
+/** Whether the operation's row already shows these VF-change counts (no write needed). */
+function showsProgress(operation: Operation, done: number, total: number): boolean {
+  return (
+    operation.progressPhase === "vfChanges" &&
+    operation.progressDone === done &&
+    operation.progressTotal === total
+  );
+}
+
+/**
+ * Records what a finished split changed: the PF and its VFs as the agent reports them, and the
+ * PF's VF count on its PCI device row. Only that PF: the host's other PFs (each a few dozen sysfs
+ * reads per VF on the agent, whose CPU a fleet-wide split waits for) did not change. Not
+ * refreshHost either: its facts and its scan of every PCI function cost the agent several times
+ * more, and a split changes neither. An agent that no longer reports the PF, or has no per-PF
+ * route, is read in full, so that a PF that is gone is recorded as gone. Returns the PF's VF
+ * count as reported (null: the agent no longer reports the PF).
  */
 async function readBackVfs(
   db: Db,
@@ -101,9 +157,16 @@ async function readBackVfs(
   pciAddress: string,
   agent: AgentClient,
 ): Promise<number | null> {
-  const nics = await agent.listPhysicalNics();
-  await applyObservedNics(db, hostId, nics);
-  const reported = nics.find((nic) => nic.pciAddress === pciAddress);
+  let reported: ObservedNic | undefined;
+  try {
+    reported = await agent.getPhysicalNic(pciAddress);
+    await applyObservedPf(db, hostId, reported);
+  } catch (error) {
+    if (!isAgentError(error) || error.code !== "NOT_FOUND") throw error;
+    const nics = await agent.listPhysicalNics();
+    await applyObservedNics(db, hostId, nics);
+    reported = nics.find((nic) => nic.pciAddress === pciAddress);
+  }
   if (!reported) return null;
   await recordPfVfCount(db, hostId, reported);
   return reported.numVfs;
@@ -117,13 +180,7 @@ async function readBackVfs(
  */
 export const setVfCount: OperationHandler = async (ctx, operation) => {
   const input = setVfCountOperationInput.parse(operation.input);
-  const found = await ctx.db.physicalNic.findUnique({
-    where: { id: operation.targetId },
-    include: { host: true },
-  });
-  if (!found) throw notFound("Physical NIC", operation.targetId);
-  const pf = { ...found, name: pfLabel(found) };
-  const { host } = pf;
+  const { pf, host } = await splitTarget(ctx.db, operation.targetId);
   const agent = ctx.agentFor(host);
   const label = verb(operation.kind, input.count);
   try {
@@ -142,7 +199,9 @@ export const setVfCount: OperationHandler = async (ctx, operation) => {
         detachedNics: 0,
         startedAtMs: Date.now(),
       };
-      task = await taskOf(agent, operation.id);
+      // Only a re-run (attempts > 1: a crashed worker, a retry) can find its task under way;
+      // on the first attempt asking would be one more request to the agent for nothing.
+      task = operation.attempts > 1 ? await taskOf(agent, operation.id) : null;
       if (task === null) {
         // Re-checked here because VMs may have taken VFs between the request and this job.
         const holders = await vmsHoldingVfsOf(ctx.db, pf.id);
@@ -170,6 +229,15 @@ export const setVfCount: OperationHandler = async (ctx, operation) => {
     if (task === null) {
       // Not started yet, or the agent restarted and forgot it: the same operation id is the same request.
       await agent.setVfCount(pf.pciAddress, input.count, { operationId: operation.id });
+      if (!resumed.success) {
+        // A task just started has done nothing yet: look at it after the first re-check delay,
+        // not at once (the agent's CPU is what a fleet-wide split waits for).
+        throw new AwaitingAgentTask(
+          operation.id,
+          recheckDelay({ done: 0, total: 0 }, Date.now() - state.startedAtMs),
+          state,
+        );
+      }
       task = await agent.getTask(operation.id);
     }
     if (task.state === "failed") {
@@ -187,11 +255,13 @@ export const setVfCount: OperationHandler = async (ctx, operation) => {
         );
       }
       const { done, total } = task.progress;
-      await ctx.progress(
-        total === 0 ? 10 : 10 + (80 * done) / total,
-        `${label}: ${done}/${total} VF changes`,
-        { phase: "vfChanges", done, total },
-      );
+      if (!showsProgress(operation, done, total)) {
+        await ctx.progress(
+          total === 0 ? 10 : 10 + (80 * done) / total,
+          `${label}: ${done}/${total} VF changes`,
+          { phase: "vfChanges", done, total },
+        );
+      }
       throw new AwaitingAgentTask(task.id, recheckDelay(task.progress, elapsed), state);
     }
     await ctx.progress(95, "Reading the VFs the host reports", { phase: "readBack" });
