@@ -1,4 +1,5 @@
-import type { Db, Prisma } from "@virtfn/db";
+import { z } from "zod";
+import { Prisma, queryRows, type Db } from "@virtfn/db";
 import { requireInventoryReader, type Actor } from "../shared/actor";
 import { pageWindow, toPage, type Page } from "../shared/pagination";
 import { rowCounts } from "../shared/row-counts";
@@ -53,15 +54,35 @@ export async function listClusters(
   return toPage(items, total, input);
 }
 
-export async function listZones(db: Db, actor: Actor) {
+const zoneRow = z.object({
+  id: z.string(),
+  name: z.string(),
+  description: z.string(),
+  _count: z.object({
+    clusters: z.number().int(),
+    l2Networks: z.number().int(),
+    vxlanPools: z.number().int(),
+  }),
+});
+
+export type ZoneView = z.infer<typeof zoneRow>;
+
+/**
+ * Every zone with its counts, in one statement through the pool (queryRows): as a Prisma query
+ * it cost 1 ms of Node CPU (Prisma 6.19 compiles each query on the event loop) for a statement
+ * Postgres answers in a tenth of that (issue 9).
+ */
+export async function listZones(db: Db, actor: Actor): Promise<ZoneView[]> {
   requireInventoryReader(actor);
-  return db.zone.findMany({
-    orderBy: { name: "asc" },
-    select: {
-      id: true,
-      name: true,
-      description: true,
-      _count: { select: { clusters: true, l2Networks: true, vxlanPools: true } },
-    },
-  });
+  const rows = await queryRows(
+    db,
+    Prisma.sql`
+    SELECT z.id::text AS id, z.name, z.description,
+           json_build_object(
+             'clusters', (SELECT count(*) FROM "Cluster" c WHERE c."zoneId" = z.id),
+             'l2Networks', (SELECT count(*) FROM "L2Network" l WHERE l."zoneId" = z.id),
+             'vxlanPools', (SELECT count(*) FROM "VxlanPool" v WHERE v."zoneId" = z.id)) AS "_count"
+      FROM "Zone" z ORDER BY z.name`,
+  );
+  return z.array(zoneRow).parse(rows);
 }

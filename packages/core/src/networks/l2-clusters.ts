@@ -1,4 +1,4 @@
-import type { Db, DbOrTx } from "@virtfn/db";
+import { Prisma, type Db } from "@virtfn/db";
 import { requireInventoryReader, type Actor } from "../shared/actor";
 import { notFound } from "../shared/errors";
 import { pageWindow, toPage, type Page } from "../shared/pagination";
@@ -18,24 +18,19 @@ export interface L2Clusters {
   clusterCount: number;
 }
 
-/** Per L2, its attached clusters' count and the first few by name: one statement for a page. */
-export async function clustersOfL2s(db: DbOrTx, l2Ids: string[]): Promise<Map<string, L2Clusters>> {
-  if (l2Ids.length === 0) return new Map();
-  const rows = await db.$queryRaw<
-    Array<{ l2Id: string; clusterCount: number; clusters: Array<{ id: string; name: string }> }>
-  >`
-    SELECT l.id::text AS "l2Id",
-           (SELECT count(*)::int FROM "L2ClusterAttachment" a WHERE a."l2Id" = l.id) AS "clusterCount",
-           COALESCE((SELECT json_agg(json_build_object('id', f.id, 'name', f.name) ORDER BY f.name, f.id)
-                       FROM (SELECT c.id::text AS id, c.name
-                               FROM "L2ClusterAttachment" a JOIN "Cluster" c ON c.id = a."clusterId"
-                              WHERE a."l2Id" = l.id
-                              ORDER BY c.name, c.id
-                              LIMIT ${L2_CLUSTERS_NAMED}) f), '[]'::json) AS clusters
-      FROM unnest(${l2Ids}::uuid[]) AS l(id)`;
-  return new Map(
-    rows.map((row) => [row.l2Id, { clusters: row.clusters, clusterCount: row.clusterCount }]),
-  );
+/**
+ * An L2's attached clusters' count and the first few by name, as two columns ("clusterCount",
+ * "clusters": json) of a statement over L2 ids `l2Id`: part of the L2 rows' one usage statement.
+ */
+export function l2ClusterColumns(l2Id: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`
+    (SELECT count(*)::int FROM "L2ClusterAttachment" a WHERE a."l2Id" = ${l2Id}) AS "clusterCount",
+    COALESCE((SELECT json_agg(json_build_object('id', f.id, 'name', f.name) ORDER BY f.name, f.id)
+                FROM (SELECT c.id::text AS id, c.name
+                        FROM "L2ClusterAttachment" a JOIN "Cluster" c ON c.id = a."clusterId"
+                       WHERE a."l2Id" = ${l2Id}
+                       ORDER BY c.name, c.id
+                       LIMIT ${L2_CLUSTERS_NAMED}) f), '[]'::json) AS clusters`;
 }
 
 export interface L2ClusterView {

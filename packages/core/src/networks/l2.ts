@@ -1,6 +1,5 @@
-import type { Db, DbOrTx, L2Type, Prisma, Tx } from "@virtfn/db";
-import { vfNicsByL2 } from "../sriov/capacity";
-import { clustersOfL2s, type L2Clusters } from "./l2-clusters";
+import { Prisma, type Db, type DbOrTx, type L2Type, type Tx } from "@virtfn/db";
+import { l2Include, NO_USAGE, readL2s, usageOf, type L2Row, type L2Usage } from "./l2-read";
 import { l2Actions, type NetworkActions } from "./actions";
 import { recordAudit } from "../operations/audit";
 import { requireAdmin, requireInventoryReader, type Actor } from "../shared/actor";
@@ -56,55 +55,6 @@ export interface L2View {
   actions: NetworkActions;
   createdAt: Date;
   updatedAt: Date;
-}
-
-const NAMED_L3S = 10;
-
-const l2Include = {
-  zone: { select: { name: true } },
-  vxlanPool: { select: { name: true } },
-  _count: { select: { l3Networks: true } },
-  // R2's reason names the L3s that keep SR-IOV on; a few names are enough to say which.
-  l3Networks: {
-    where: { sriovEnabled: true },
-    select: { name: true },
-    orderBy: { name: "asc" },
-    take: NAMED_L3S,
-  },
-} satisfies Prisma.L2NetworkInclude;
-
-type L2Row = Prisma.L2NetworkGetPayload<{ include: typeof l2Include }>;
-
-interface L2Usage extends L2Clusters {
-  l3Names: string[];
-  vfNics: number;
-}
-
-const NO_USAGE: L2Usage = { l3Names: [], vfNics: 0, clusters: [], clusterCount: 0 };
-
-/** What an L2 view needs beyond the row (verdicts, clusters), for a page of L2s in three queries. */
-async function usageOf(db: DbOrTx, ids: string[]): Promise<Map<string, L2Usage>> {
-  // One after the other: inside a command this runs on the transaction's one connection.
-  const named = await db.l2Network.findMany({
-    where: { id: { in: ids } },
-    select: {
-      id: true,
-      l3Networks: { select: { name: true }, orderBy: { name: "asc" }, take: NAMED_L3S },
-    },
-  });
-  const vfNics = await vfNicsByL2(db, ids);
-  const clusters = await clustersOfL2s(db, ids);
-  return new Map(
-    named.map((row) => [
-      row.id,
-      {
-        l3Names: row.l3Networks.map((l3) => l3.name),
-        vfNics: vfNics.get(row.id) ?? 0,
-        clusters: clusters.get(row.id)?.clusters ?? [],
-        clusterCount: clusters.get(row.id)?.clusterCount ?? 0,
-      },
-    ]),
-  );
 }
 
 async function views(db: DbOrTx, rows: L2Row[]): Promise<L2View[]> {
@@ -419,28 +369,35 @@ export async function listL2Networks(
 ): Promise<Page<L2View>> {
   requireInventoryReader(actor);
   const input = listL2Input.parse(rawInput);
-  const where: Prisma.L2NetworkWhereInput = {
-    ...(input.zoneId ? { zoneId: input.zoneId } : {}),
-    ...(input.type ? { type: input.type } : {}),
-    ...(input.sriovEnabled !== undefined ? { sriovEnabled: input.sriovEnabled } : {}),
-    ...(input.search ? { name: { contains: likeLiteral(input.search), mode: "insensitive" } } : {}),
-  };
-  const [rows, total] = await Promise.all([
-    db.l2Network.findMany({
-      where,
-      include: l2Include,
-      orderBy: [{ [input.sort]: input.order }, { id: "asc" }],
-      ...pageWindow(input),
-    }),
-    db.l2Network.count({ where }),
-  ]);
-  return toPage(await views(db, rows), total, input);
+  const conditions = [
+    input.zoneId ? Prisma.sql`l."zoneId" = ${input.zoneId}::uuid` : null,
+    input.type ? Prisma.sql`l.type = ${input.type}::"L2Type"` : null,
+    input.sriovEnabled !== undefined ? Prisma.sql`l."sriovEnabled" = ${input.sriovEnabled}` : null,
+    input.search ? Prisma.sql`l.name ILIKE ${`%${likeLiteral(input.search)}%`}` : null,
+  ].filter((condition) => condition !== null);
+  const { rows, total } = await readL2s(
+    db,
+    conditions.length > 0 ? Prisma.join(conditions, " AND ") : Prisma.sql`TRUE`,
+    input,
+    pageWindow(input),
+  );
+  return toPage(
+    rows.map(({ row, usage }) => toView(row, usage)),
+    total,
+    input,
+  );
 }
 
 export async function getL2Network(db: Db, actor: Actor, rawInput: L2IdInput): Promise<L2View> {
   requireInventoryReader(actor);
   const { l2Id } = l2IdInput.parse(rawInput);
-  const row = await db.l2Network.findUnique({ where: { id: l2Id }, include: l2Include });
-  if (!row) throw notFound("L2 network", l2Id);
-  return view(db, row);
+  const { rows } = await readL2s(
+    db,
+    Prisma.sql`l.id = ${l2Id}::uuid`,
+    { sort: "name", order: "asc" },
+    { skip: 0, take: 1 },
+  );
+  const [one] = rows;
+  if (!one) throw notFound("L2 network", l2Id);
+  return toView(one.row, one.usage);
 }

@@ -206,12 +206,18 @@ export async function l2Totals(db: Db, l2Ids: string[]): Promise<Map<string, L2T
 /** VF NICs per L2, over its L3s: from the per-L3 counts of "RowCount", not one row per NIC. */
 export async function vfNicsByL2(db: DbOrTx, l2Ids: string[]): Promise<Map<string, number>> {
   if (l2Ids.length === 0) return new Map();
-  const kind: RowCountKind = "VmNic.l3Id.VF";
   const rows = await db.$queryRaw<Array<{ l2Id: string; n: number }>>`
-    SELECT l3."l2Id"::text AS "l2Id", sum(r.n)::int AS n
-    FROM "L3Network" l3 JOIN "RowCount" r ON r.kind = ${kind} AND r."parentId" = l3.id
-    WHERE l3."l2Id" = ANY(${l2Ids}::uuid[]) GROUP BY l3."l2Id"`;
-  return new Map(rows.map((row) => [row.l2Id, row.n]));
+    SELECT l.id::text AS "l2Id", ${vfNicsOfL2(Prisma.sql`l.id`)} AS n
+    FROM unnest(${l2Ids}::uuid[]) AS l(id)`;
+  return new Map(rows.filter((row) => row.n !== 0).map((row) => [row.l2Id, row.n]));
+}
+
+/** The same for one L2 (`l2Id`, an expression), as a column of a larger statement. */
+export function vfNicsOfL2(l2Id: Prisma.Sql): Prisma.Sql {
+  const kind: RowCountKind = "VmNic.l3Id.VF";
+  return Prisma.sql`COALESCE((SELECT sum(r.n)::int
+      FROM "L3Network" l3 JOIN "RowCount" r ON r.kind = ${kind} AND r."parentId" = l3.id
+     WHERE l3."l2Id" = ${l2Id}), 0)`;
 }
 
 /**
