@@ -1,5 +1,5 @@
 import { expect, test } from "./fixtures";
-import { login, required } from "./helpers";
+import { api, login, required } from "./helpers";
 
 test("add host shows field errors from the server next to the fields", async ({
   page,
@@ -110,4 +110,21 @@ test("admin logs in, adds a sim host and sees its NIC table", async ({ page }) =
   await page.getByPlaceholder("Search by name…").fill(name);
   await expect(page.getByTestId("host-row")).toHaveCount(1);
   await expect(page.getByTestId("host-row")).toContainText("Connected");
+});
+
+test("the hosts list and a host's page arrive rendered: rows, NICs and PCI devices are in the first answer", async ({
+  page,
+}) => {
+  await login(page);
+  // The HTML the server answers, before any script runs: no loading placeholders in place of data.
+  const list = await (await page.request.get("/hosts?q=kvm-02")).text();
+  expect(list).toContain('data-testid="host-row"');
+  expect(list).toContain("kvm-02");
+  const hosts = await api(page.request).query("hosts.list", { search: "kvm-02" });
+  const host = hosts.items.find((h: { name: string }) => h.name === "kvm-02");
+  const detail = await (await page.request.get(`/hosts/${host.id}`)).text();
+  expect(detail).toContain('data-testid="nic-row"');
+  expect(detail).toContain('data-testid="pci-device-row"');
+  expect(detail).toContain('data-testid="host-allocation"');
+  expect(detail).not.toContain("Loading host…");
 });

@@ -25,35 +25,3 @@ export const availabilityLabel: Record<
   notAssignable: { label: "Not assignable", tone: "muted" },
   missing: { label: "Missing", tone: "err" },
 };
-
-/** The header cells naming a PCI function, in both pages' device tables. */
-export function PciIdentityHeads() {
-  return (
-    <>
-      <th>Address</th>
-      <th>Kind</th>
-      <th>Vendor:device</th>
-    </>
-  );
-}
-
-/** The cells naming a PCI function: address, kind, vendor:device. */
-export function PciIdentityCells({
-  device,
-}: {
-  device: { pciAddress: string; classCode: string; vendorId: string; deviceId: string };
-}) {
-  return (
-    <>
-      <td>
-        <code>{device.pciAddress}</code>
-      </td>
-      <td>{pciKind(device.classCode)}</td>
-      <td>
-        <code>
-          {device.vendorId}:{device.deviceId}
-        </code>
-      </td>
-    </>
-  );
-}

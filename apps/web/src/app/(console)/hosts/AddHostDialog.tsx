@@ -1,17 +1,18 @@
 "use client";
 
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import type { ClusterView } from "@virtfn/core";
 import { addHostInput } from "@virtfn/core/schemas";
-import { useEffect, useRef, useState } from "react";
+import { useState } from "react";
 import { Dialog } from "~/components/Dialog";
 import { ErrorBox } from "~/components/ErrorBox";
-import { isActive, OperationProgress } from "~/components/OperationsTable";
+import { OperationProgress } from "~/components/OperationsTable";
 import { OperationStatusBadge } from "~/components/badges";
 import { Button, ButtonLink } from "~/components/ui/Button";
 import { FormDialog } from "~/components/ui/FormDialog";
 import { CheckField, SelectField, TextField } from "~/components/ui/FormFields";
 import { useTRPC } from "~/trpc/react";
+import { useFollowedOperation } from "./useFollowedOperation";
 
 /** A vanished cluster is its field's (NOT_FOUND names no field; ALREADY_EXISTS does). */
 function hostField(code: string, details: Record<string, unknown>): string | undefined {
@@ -120,14 +121,7 @@ function AddProgress({
   agentToken,
   onClose,
 }: Created & { onClose: () => void }) {
-  const trpc = useTRPC();
-  const openLink = useRef<HTMLAnchorElement>(null);
-  // The form that had focus is gone; move focus to the next step.
-  useEffect(() => openLink.current?.focus(), []);
-  const op = useQuery({
-    ...trpc.operations.get.queryOptions({ id: operationId }),
-    refetchInterval: (query) => (query.state.data && !isActive(query.state.data) ? false : 1500),
-  });
+  const { op, nextStep: openLink } = useFollowedOperation<HTMLAnchorElement>(operationId, 1500);
   return (
     <div>
       <div className="dialog-content">

@@ -1,55 +1,42 @@
 "use client";
 
-import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import type { HostConnectionState } from "@virtfn/db";
-import dynamic from "next/dynamic";
+import type { ClusterView } from "@virtfn/core";
 import { Badge, ConnectionBadge, IommuBadge } from "~/components/badges";
 import { useCan } from "~/components/session";
 import { nameColumn, timeColumn } from "~/components/ui/columns";
 import { type Column } from "~/components/ui/ListView";
 import { ListPage } from "~/components/ui/ListPage";
-import { listInput, useListParams } from "~/components/ui/useListParams";
+import { useListParams } from "~/components/ui/useListParams";
+import { useServerList } from "~/components/ui/useServerList";
 import { useNow } from "~/components/useNow";
-import { CLUSTER_PICKER_LIMIT, pageItems } from "~/lib/clusters";
-import { useTRPC } from "~/trpc/react";
+import type { ShownError } from "~/lib/errors";
 import type { RouterOutputs } from "~/trpc/outputs";
+import { withDataLayer } from "~/trpc/withDataLayer";
+import { connectionStates, hostsList } from "./hosts-list";
 
-// The form loads when it is first opened.
-const AddHostDialog = dynamic(() => import("./AddHostDialog").then((m) => m.AddHostDialog));
+// The form and the connect operation's progress (queried in the browser) load when first opened.
+const AddHostDialog = withDataLayer(() => import("./AddHostDialog").then((m) => m.AddHostDialog));
 
-type Host = RouterOutputs["hosts"]["list"]["items"][number];
-type HostSort = "name" | "createdAt" | "connectionState";
-const connectionStates = [
-  "Connected",
-  "Connecting",
-  "Disconnected",
-] as const satisfies readonly HostConnectionState[];
+type HostPage = RouterOutputs["hosts"]["list"];
+type Host = HostPage["items"][number];
+type HostSort = (typeof hostsList.sorts)[number];
 const stateOptions = connectionStates.map((s) => ({ value: s, label: s }));
 
-export function HostsPage() {
-  const trpc = useTRPC();
+export function HostsPage({
+  data,
+  error,
+  clusters,
+}: {
+  data: HostPage | null;
+  error: ShownError | null;
+  clusters: ClusterView[];
+}) {
   const isAdmin = useCan("inventory.manage");
   const now = useNow();
-  const list = useListParams({
-    sorts: ["name", "createdAt", "connectionState"] as const,
-    defaultSort: "name",
-    filters: ["cluster", "state"] as const,
-  });
-  const clusters = useQuery({
-    ...trpc.inventory.clusters.queryOptions({ limit: CLUSTER_PICKER_LIMIT }),
-    select: pageItems,
-  });
-  const hosts = useQuery({
-    ...trpc.hosts.list.queryOptions({
-      ...listInput(list),
-      clusterId: list.filters.cluster,
-      connectionState: connectionStates.find((s) => s === list.filters.state),
-    }),
-    placeholderData: keepPreviousData,
-    // Hosts that are connecting change soon: poll them; otherwise refresh now and then.
-    refetchInterval: (query) =>
-      query.state.data?.items.some((h) => h.connectionState === "Connecting") ? 1500 : 15_000,
-  });
+  const list = useListParams(hostsList);
+  // Hosts that are connecting change soon: refresh fast then; otherwise now and then.
+  const connecting = data?.items.some((h) => h.connectionState === "Connecting") ?? false;
+  const hosts = useServerList(data, error, connecting ? 1500 : 15_000);
 
   const columns: Column<Host, HostSort>[] = [
     nameColumn({
@@ -117,9 +104,7 @@ export function HostsPage() {
         isAdmin
           ? {
               label: "Add host",
-              dialog: (close) => (
-                <AddHostDialog open onClose={close} clusters={clusters.data ?? []} />
-              ),
+              dialog: (close) => <AddHostDialog open onClose={close} clusters={clusters} />,
             }
           : null
       }
@@ -136,7 +121,7 @@ export function HostsPage() {
           key: "cluster",
           label: "Cluster",
           allLabel: "All clusters",
-          options: (clusters.data ?? []).map((c) => ({
+          options: clusters.map((c) => ({
             value: c.id,
             label: `${c.zoneName} / ${c.name}`,
           })),

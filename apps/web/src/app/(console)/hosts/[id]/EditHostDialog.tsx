@@ -1,11 +1,10 @@
 "use client";
 
-import { useMutation, useQueryClient } from "@tanstack/react-query";
 import type { HostDetail } from "@virtfn/core";
-import { updateHostInput } from "@virtfn/core/schemas";
+import { updateHostInput, type UpdateHostInput } from "@virtfn/core/schemas";
 import { FormDialog } from "~/components/ui/FormDialog";
 import { TextField } from "~/components/ui/FormFields";
-import { useTRPC } from "~/trpc/react";
+import { useAction } from "~/trpc/useAction";
 
 /**
  * Name, agent URL and token of a host (after a failed add, or when the agent moved). The token is
@@ -20,17 +19,8 @@ export function EditHostDialog({
   open: boolean;
   onClose: () => void;
 }) {
-  const trpc = useTRPC();
-  const queryClient = useQueryClient();
-  const update = useMutation(
-    trpc.hosts.update.mutationOptions({
-      onSuccess: () => {
-        void queryClient.invalidateQueries(trpc.hosts.get.queryFilter({ hostId: host.id }));
-        void queryClient.invalidateQueries(trpc.hosts.list.pathFilter());
-        void queryClient.invalidateQueries(trpc.operations.list.pathFilter());
-      },
-    }),
-  );
+  // A save renders the page again on the server: the new settings and the connect operation.
+  const update = useAction((api, values: UpdateHostInput) => api.hosts.update.mutate(values));
   return (
     <FormDialog
       open={open}

@@ -1,6 +1,5 @@
 "use client";
 
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { HostPciDeviceRow } from "@virtfn/core";
 import Link from "next/link";
 import { Badge } from "~/components/badges";
@@ -10,23 +9,24 @@ import { pciIdentityColumns, pciRowData } from "~/components/passthru/pciColumns
 import { useCan } from "~/components/session";
 import { Button } from "~/components/ui/Button";
 import { DataTable } from "~/components/ui/DataTable";
-import { useTRPC } from "~/trpc/react";
+import { useAction } from "~/trpc/useAction";
+import type { Settled } from "~/trpc/server";
 
 // The host's PCI devices for whole-device passthrough (issue 17): what the agent reports, who
 // holds or is given each, and mark/unmark assignable for admins. The buttons carry core's
 // verdicts, so a refusal is explained before the click.
 
-export function PciDevicesPanel({ hostId }: { hostId: string }) {
-  const trpc = useTRPC();
-  const queryClient = useQueryClient();
+export function PciDevicesPanel({
+  data,
+  error,
+  onRetry,
+}: Settled<HostPciDeviceRow[]> & { onRetry: () => void }) {
   const isAdmin = useCan("inventory.manage");
-  const devices = useQuery(trpc.passthru.hostDevices.queryOptions({ hostId }));
-  const setAssignable = useMutation(
-    trpc.passthru.setAssignable.mutationOptions({
-      onSettled: () => void queryClient.invalidateQueries(trpc.passthru.pathFilter()),
-    }),
+  // A success renders the page again on the server, with the device's new availability.
+  const setAssignable = useAction((api, input: { pciDeviceId: string; assignable: boolean }) =>
+    api.passthru.setAssignable.mutate(input),
   );
-  const list = devices.data ?? [];
+  const list = data ?? [];
 
   return (
     <section className="panel" data-testid="pci-devices">
@@ -38,10 +38,8 @@ export function PciDevicesPanel({ hostId }: { hostId: string }) {
         holds it while it runs. A split PF or a device sharing its IOMMU group is not assignable.
       </p>
       {setAssignable.error ? <ErrorBox error={setAssignable.error} /> : null}
-      {devices.isPending ? (
-        <p className="loading">Loading PCI devices…</p>
-      ) : devices.isError ? (
-        <ErrorBox error={devices.error} onRetry={() => void devices.refetch()} />
+      {error && !data ? (
+        <ErrorBox error={error} onRetry={onRetry} />
       ) : list.length === 0 ? (
         <p className="muted" data-testid="pci-devices-empty">
           The agent reports no PCI devices for passthrough on this host.

@@ -1,10 +1,8 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import type { HostDetail, NicDetail } from "@virtfn/core";
 import Link from "next/link";
 import { Dialog } from "~/components/Dialog";
-import { DialogButton } from "~/components/ui/DialogButton";
 import { ErrorBox } from "~/components/ErrorBox";
 import { bitRate, byteTotal, perSecond } from "~/lib/counters";
 import { relativeTime } from "~/lib/format";
@@ -16,19 +14,8 @@ import type { PfDialogProps } from "./PfDialogs";
 
 const NOT_COUNTED = "Not counted by this PF's driver";
 
-/** The button on the PF's row that opens its VF counters (mounted by HostDetailPage). */
-export function PfCountersButton({ host, nic }: { host: HostDetail; nic: NicDetail }) {
-  if (nic.totalVfs === 0 || nic.name === null) return null;
-  return (
-    <DialogButton
-      label="VF traffic"
-      testId="pf-counters-open"
-      dialog={(close) => <PfCountersDialog host={host} nic={nic} onClose={close} />}
-    />
-  );
-}
-
-function PfCountersDialog({ host, nic, onClose }: PfDialogProps) {
+/** The VF counters of one PF, refreshed while open (loaded by PfVfButtons). */
+export function PfCountersDialog({ host, nic, onClose }: PfDialogProps) {
   const trpc = useTRPC();
   const counters = useQuery({
     ...trpc.sriov.pfCounters.queryOptions({ pfId: nic.id }),

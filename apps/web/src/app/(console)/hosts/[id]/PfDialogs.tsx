@@ -2,7 +2,8 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { HostDetail, NicDetail } from "@virtfn/core";
-import { useEffect, useId, useRef, useState } from "react";
+import { useRouter } from "next/navigation";
+import { useEffect, useId, useState } from "react";
 import { OperationStatusBadge } from "~/components/badges";
 import { Dialog } from "~/components/Dialog";
 import { ErrorBox } from "~/components/ErrorBox";
@@ -13,38 +14,27 @@ import { progressCount } from "@virtfn/core/progress";
 import { operationKindLabel } from "~/lib/format";
 import { FormActions } from "~/components/ui/FormActions";
 import { useTRPC } from "~/trpc/react";
+import { useFollowedOperation } from "../useFollowedOperation";
 
-function invalidateHost(
-  queryClient: ReturnType<typeof useQueryClient>,
-  trpc: ReturnType<typeof useTRPC>,
-  hostId: string,
-) {
-  void queryClient.invalidateQueries(trpc.hosts.get.queryFilter({ hostId }));
-  void queryClient.invalidateQueries(trpc.hosts.list.pathFilter());
-  void queryClient.invalidateQueries(trpc.operations.list.pathFilter());
-  void queryClient.invalidateQueries(trpc.sriov.pathFilter());
-}
-
-/** Follows a pf.split / pf.restore operation live, and refreshes the host when it ends. */
-/** Once a split or restore started, its dialog follows the operation until it ends. */
+/**
+ * Once a split or restore started, its dialog follows the operation until it ends, then renders
+ * the host page again on the server (its NICs and VFs changed) and drops the VF pools read here.
+ */
 function PfOperationProgress({
   operationId,
-  host: { id: hostId },
   nic: { label: pfName },
   onClose,
 }: PfDialogProps & { operationId: string }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const closeButton = useRef<HTMLButtonElement>(null);
-  useEffect(() => closeButton.current?.focus(), []);
-  const op = useQuery({
-    ...trpc.operations.get.queryOptions({ id: operationId }),
-    refetchInterval: (query) => (query.state.data && !isActive(query.state.data) ? false : 1000),
-  });
+  const router = useRouter();
+  const { op, nextStep: closeButton } = useFollowedOperation<HTMLButtonElement>(operationId, 1000);
   const finished = op.data ? !isActive(op.data) : false;
   useEffect(() => {
-    if (finished) invalidateHost(queryClient, trpc, hostId);
-  }, [finished, queryClient, trpc, hostId]);
+    if (!finished) return;
+    router.refresh();
+    void queryClient.invalidateQueries(trpc.sriov.pathFilter());
+  }, [finished, router, queryClient, trpc]);
 
   const data = op.data;
   const counted = data ? progressCount(data) : null;
@@ -106,7 +96,6 @@ export interface PfDialogProps {
 
 export function SplitDialog({ host, nic, open, onClose }: PfDialogProps & { open: boolean }) {
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
   const id = useId();
   const [count, setCount] = useState(() =>
     String(nic.numVfs > 0 ? nic.numVfs : nic.actions.vfCount.max),
@@ -131,10 +120,7 @@ export function SplitDialog({ host, nic, open, onClose }: PfDialogProps & { open
   });
   const split = useMutation(
     trpc.sriov.split.mutationOptions({
-      onSuccess: (result) => {
-        setOperationId(result.operation.id);
-        invalidateHost(queryClient, trpc, host.id);
-      },
+      onSuccess: (result) => setOperationId(result.operation.id),
     }),
   );
 
@@ -258,14 +244,10 @@ function attachedVms(error: unknown): VmRef[] | null {
 
 export function RestoreDialog({ host, nic, open, onClose }: PfDialogProps & { open: boolean }) {
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
   const [operationId, setOperationId] = useState<string | null>(null);
   const restore = useMutation(
     trpc.sriov.restore.mutationOptions({
-      onSuccess: (result) => {
-        setOperationId(result.operation.id);
-        invalidateHost(queryClient, trpc, host.id);
-      },
+      onSuccess: (result) => setOperationId(result.operation.id),
     }),
   );
   const vms = restore.isError ? attachedVms(restore.error) : null;

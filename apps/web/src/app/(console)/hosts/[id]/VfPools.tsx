@@ -1,11 +1,9 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import type { HostDetail, NicDetail } from "@virtfn/core";
 import { useId, useState } from "react";
 import { Dialog } from "~/components/Dialog";
 import { DataTable } from "~/components/ui/DataTable";
-import { DialogButton } from "~/components/ui/DialogButton";
 import { ErrorBox } from "~/components/ErrorBox";
 import { FormActions } from "~/components/ui/FormActions";
 import { describedBy, Field } from "~/components/Field";
@@ -16,18 +14,6 @@ import type { PfDialogProps } from "./PfDialogs";
 // VF pools of one PF (issue 16): the list with each pool's L2s, projects and VF counts, a form to
 // carve a new one out by index range, and delete. Core decides; the dialog shows its refusals
 // next to the field they are about (range errors under the range, holders as a list).
-
-/** The button on the PF's row that opens the pools dialog (admins; mounted by HostDetailPage). */
-export function VfPoolsButton({ host, nic }: { host: HostDetail; nic: NicDetail }) {
-  if (nic.totalVfs === 0 || nic.name === null) return null;
-  return (
-    <DialogButton
-      label="VF pools"
-      testId="vf-pools-open"
-      dialog={(close) => <VfPoolsDialog host={host} nic={nic} onClose={close} />}
-    />
-  );
-}
 
 const RANGE_CODES = new Set(["VF_POOL_INVALID_RANGE", "VF_POOL_OUT_OF_RANGE", "VF_POOL_OVERLAP"]);
 
@@ -46,7 +32,8 @@ function holdersOf(error: unknown): Holder[] {
   );
 }
 
-function VfPoolsDialog({ host, nic, onClose }: PfDialogProps) {
+/** The pools of one PF, and the form to carve a new one (loaded by PfVfButtons). */
+export function VfPoolsDialog({ host, nic, onClose }: PfDialogProps) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const id = useId();
@@ -65,10 +52,8 @@ function VfPoolsDialog({ host, nic, onClose }: PfDialogProps) {
   const [range, setRange] = useState(nic.numVfs > 0 ? `#0-${Math.min(3, nic.numVfs - 1)}` : "");
   const [l2Ids, setL2Ids] = useState<string[]>([]);
   const [projectIds, setProjectIds] = useState<string[]>([]);
-  const refresh = () => {
-    void queryClient.invalidateQueries(trpc.sriov.pathFilter());
-    void queryClient.invalidateQueries(trpc.hosts.get.queryFilter({ hostId: host.id }));
-  };
+  // The pools here; the page's own data (the host's VF counts) is rendered again by withDataLayer.
+  const refresh = () => void queryClient.invalidateQueries(trpc.sriov.pathFilter());
   const create = useMutation(
     trpc.sriov.createPool.mutationOptions({
       onSuccess: () => {

@@ -1,0 +1,195 @@
+"use client";
+
+import type { HostDetail, NicDetail, NicRow, OperationView } from "@virtfn/core";
+import { progressCount } from "@virtfn/core/progress";
+import { useState } from "react";
+import { LinkBadge, VirtualizationBadge } from "~/components/badges";
+import { isActive } from "~/components/OperationsTable";
+import { ProgressBar } from "~/components/ProgressBar";
+import { useCan } from "~/components/session";
+import { operationKindLabel, speed } from "~/lib/format";
+import { withDataLayer } from "~/trpc/withDataLayer";
+import styles from "./HostNicTable.module.css";
+import { PfVfButtons } from "./PfVfButtons";
+
+// Split and restore open from a PF's row; their forms, queries and progress load with the first
+// open, with the data layer they follow the operation by.
+const SplitDialog = withDataLayer(() => import("./PfDialogs").then((m) => m.SplitDialog));
+const RestoreDialog = withDataLayer(() => import("./PfDialogs").then((m) => m.RestoreDialog));
+
+/** The host's physical NICs, with each PF's SR-IOV actions and its running operation (admins). */
+export function NicTable({ host, pfOps }: { host: HostDetail; pfOps: OperationView[] }) {
+  const isAdmin = useCan("inventory.manage");
+  const [dialog, setDialog] = useState<{ kind: "split" | "restore"; nicId: string } | null>(null);
+  if (host.nics.length === 0) {
+    return (
+      <p className="muted">
+        {host.connectionState === "Connected"
+          ? "The agent reports no NICs."
+          : "No NICs reported yet."}
+      </p>
+    );
+  }
+  const latestOp = (nic: NicRow) =>
+    pfOps
+      .filter((op) => op.targetId === nic.id)
+      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())[0];
+  // Core decides each button (split or resize, restore). A reason that every splittable NIC
+  // shares (the host is down, its IOMMU is not active) is said once, above the table.
+  const splitVerdict = (nic: NicDetail) =>
+    nic.numVfs > 0 ? nic.actions.resize : nic.actions.split;
+  const splittable = host.nics.filter((nic) => nic.virtualizationState !== "NotVirtualizable");
+  const firstReason = splittable[0] ? splitVerdict(splittable[0]).reason : null;
+  const hostWide =
+    firstReason !== null && splittable.every((nic) => splitVerdict(nic).reason === firstReason)
+      ? firstReason
+      : null;
+  const dialogNic = dialog ? host.nics.find((nic) => nic.id === dialog.nicId) : undefined;
+  const PfDialog = dialog?.kind === "restore" ? RestoreDialog : SplitDialog;
+  return (
+    <>
+      {isAdmin && hostWide ? (
+        <p className="actions-note nic-note" id="nic-actions-note" role="note">
+          SR-IOV split is unavailable on this host. {hostWide}
+        </p>
+      ) : null}
+      <div className="table-wrap">
+        <table className="data nic-table" data-testid="nic-table">
+          <thead>
+            <tr>
+              <th>Name</th>
+              <th className="hide-narrow">Model</th>
+              <th>Link</th>
+              <th className="num">Speed</th>
+              <th>Virtualization</th>
+              <th className="num" title="Available VFs / VFs split (max supported)">
+                VFs avail / total
+              </th>
+              <th>Bond</th>
+              <th>PCI address</th>
+              <th>Driver</th>
+              {isAdmin ? <th className={styles.pfActions}>SR-IOV</th> : null}
+            </tr>
+          </thead>
+          <tbody>
+            {host.nics.map((nic) => {
+              const op = latestOp(nic);
+              const active = op && isActive(op) ? op : undefined;
+              const split = splitVerdict(nic);
+              const restore = nic.actions.restore;
+              const sriovActions = (
+                <>
+                  <div className="actions actions-start">
+                    <button
+                      type="button"
+                      className="btn btn-sm"
+                      disabled={!split.allowed}
+                      title={split.reason ? `SR-IOV split — ${split.reason}` : undefined}
+                      aria-describedby={!split.allowed && hostWide ? "nic-actions-note" : undefined}
+                      onClick={() => setDialog({ kind: "split", nicId: nic.id })}
+                    >
+                      SR-IOV split
+                    </button>
+                    <button
+                      type="button"
+                      className="btn btn-sm btn-danger-outline"
+                      disabled={!restore.allowed}
+                      title={restore.reason ? `SR-IOV restore — ${restore.reason}` : undefined}
+                      onClick={() => setDialog({ kind: "restore", nicId: nic.id })}
+                    >
+                      SR-IOV restore
+                    </button>
+                    <PfVfButtons host={host} nic={nic} />
+                  </div>
+                  {active ? (
+                    <div className="nic-op" data-testid="nic-operation">
+                      <ProgressBar
+                        value={active.progress}
+                        status={active.status}
+                        label={`${operationKindLabel(active.kind)} progress`}
+                      />
+                      <span className="sub">
+                        {operationKindLabel(active.kind)}:{" "}
+                        {active.status === "Pending"
+                          ? "waiting for a worker…"
+                          : (progressCount(active) ?? (active.progressMessage || active.status))}
+                      </span>
+                    </div>
+                  ) : op?.status === "Failed" ? (
+                    <p className="sub op-error">
+                      Last {operationKindLabel(op.kind).toLowerCase()} failed
+                      {op.errorMessage ? `: ${op.errorMessage}` : "."}
+                    </p>
+                  ) : !split.allowed && split.reason !== hostWide ? (
+                    <p className="sub why-row" data-testid="nic-why">
+                      {split.reason}
+                    </p>
+                  ) : !restore.allowed && split.allowed && nic.numVfs > 0 ? (
+                    <p className="sub why-row" data-testid="nic-why">
+                      {restore.reason}
+                    </p>
+                  ) : null}
+                </>
+              );
+              return (
+                <tr key={nic.id} data-testid="nic-row" data-nic={nic.label}>
+                  <td>
+                    <span className="strong">{nic.label}</span>
+                    {nic.l2.canCarryL2 ? null : (
+                      <div className="sub" data-testid="nic-no-l2">
+                        {nic.l2.message}
+                      </div>
+                    )}
+                    <div className="sub show-narrow">{nic.model}</div>
+                  </td>
+                  <td className="hide-narrow nic-model">{nic.model}</td>
+                  <td>
+                    <LinkBadge up={nic.linkUp} />
+                  </td>
+                  <td className="num">{speed(nic.speedMbps)}</td>
+                  <td>
+                    <VirtualizationBadge state={nic.virtualizationState} />
+                  </td>
+                  <td className="num" data-testid="nic-vfs">
+                    {nic.vfAvailable} / {nic.vfTotal}
+                    {nic.totalVfs > 0 ? <div className="sub">max {nic.totalVfs}</div> : null}
+                  </td>
+                  <td>
+                    {nic.bondName ? (
+                      <>
+                        {nic.bondName}
+                        {nic.bondSlaves.length ? (
+                          <div className="sub">{nic.bondSlaves.join(", ")}</div>
+                        ) : null}
+                      </>
+                    ) : (
+                      <span className="muted">—</span>
+                    )}
+                  </td>
+                  <td>
+                    <code>{nic.pciAddress}</code>
+                  </td>
+                  <td>{nic.driver}</td>
+                  {isAdmin ? (
+                    <td className={`nic-actions ${styles.pfActions}`} data-testid="nic-actions">
+                      {sriovActions}
+                    </td>
+                  ) : null}
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+      {dialog && dialogNic ? (
+        <PfDialog
+          key={`${dialog.kind}-${dialogNic.id}`}
+          host={host}
+          nic={dialogNic}
+          open
+          onClose={() => setDialog(null)}
+        />
+      ) : null}
+    </>
+  );
+}
