@@ -3,10 +3,11 @@
 import type { OperationView } from "@virtfn/core";
 import { progressCount } from "@virtfn/core/progress";
 import Link from "next/link";
-import { dateTime, duration, operationKindLabel, relativeTime } from "~/lib/format";
+import { operationKindLabel } from "~/lib/format";
 import { targetHref } from "~/lib/links";
 import { OperationStatusBadge } from "./badges";
 import { ProgressBar } from "./ProgressBar";
+import { agoColumn, Elapsed } from "./ui/ClockText";
 import { DataTable, type Column } from "./ui/DataTable";
 
 export type OperationSort = "createdAt" | "kind" | "status" | "targetName";
@@ -111,18 +112,19 @@ export function operationColumns(
       secondary: true,
       cell: (op) => op.requester ?? "system",
     },
-    {
+    agoColumn<OperationView, OperationSort>({
       key: "started",
       header: "Started",
+      at: (op) => op.createdAt,
+      now,
       sort: "createdAt",
-      cell: (op) => <span title={dateTime(op.createdAt)}>{relativeTime(op.createdAt, now)}</span>,
-    },
+    }),
     {
       key: "duration",
       header: "Duration",
       num: true,
       secondary: true,
-      cell: (op) => duration(op.startedAt, op.finishedAt, now),
+      cell: (op) => <Elapsed from={op.startedAt} to={op.finishedAt} now={now} />,
     },
   ];
 }

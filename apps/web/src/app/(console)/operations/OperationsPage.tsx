@@ -1,49 +1,35 @@
 "use client";
 
-import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import type { OperationStatus } from "@virtfn/db";
 import Link from "next/link";
 import { operationColumns } from "~/components/OperationsTable";
 import { ListView } from "~/components/ui/ListView";
 import { PageHeader } from "~/components/ui/PageHeader";
 import { useListParams } from "~/components/ui/useListParams";
+import { useServerList } from "~/components/ui/useServerList";
 import { useNow } from "~/components/useNow";
+import type { ShownError } from "~/lib/errors";
 import { knownOperationKinds, operationKindLabel } from "~/lib/format";
-import { useTRPC } from "~/trpc/react";
+import type { RouterOutputs } from "~/trpc/outputs";
+import { operationStatuses, operationsList } from "./ops-list";
 
-const statuses = [
-  "Pending",
-  "Running",
-  "Succeeded",
-  "Failed",
-  "Cancelled",
-] as const satisfies readonly OperationStatus[];
-const statusOptions = statuses.map((s) => ({ value: s, label: s }));
+/** The list updates live. */
+const REFRESH_MS = 1500;
+
+const statusOptions = operationStatuses.map((s) => ({ value: s, label: s }));
 const kindOptions = knownOperationKinds.map((k) => ({ value: k, label: operationKindLabel(k) }));
 
-export function OperationsPage({ targetId }: { targetId?: string }) {
-  const trpc = useTRPC();
+export function OperationsPage({
+  targetId,
+  data,
+  error,
+}: {
+  targetId: string | undefined;
+  data: RouterOutputs["operations"]["list"] | null;
+  error: ShownError | null;
+}) {
   const now = useNow(5_000);
-  const list = useListParams({
-    sorts: ["createdAt", "kind", "status", "targetName"] as const,
-    defaultSort: "createdAt",
-    defaultOrder: "desc",
-    filters: ["status", "kind"] as const,
-  });
-  const ops = useQuery({
-    ...trpc.operations.list.queryOptions({
-      cursor: list.cursor,
-      limit: list.limit,
-      status: statuses.find((s) => s === list.filters.status),
-      kind: list.filters.kind,
-      search: list.q,
-      targetId,
-      sort: list.sort,
-      order: list.order,
-    }),
-    placeholderData: keepPreviousData,
-    refetchInterval: 1500,
-  });
+  const list = useListParams(operationsList);
+  const ops = useServerList(data, error, REFRESH_MS);
 
   return (
     <>

@@ -1,51 +1,49 @@
 "use client";
 
-import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useCan } from "~/components/session";
 import { ButtonLink } from "~/components/ui/Button";
-import { createdColumn, nameColumn } from "~/components/ui/columns";
+import { agoColumn } from "~/components/ui/ClockText";
+import { nameColumn } from "~/components/ui/columns";
 import { ListView, type Column } from "~/components/ui/ListView";
 import { PageHeader } from "~/components/ui/PageHeader";
 import { useListParams } from "~/components/ui/useListParams";
+import { useServerList } from "~/components/ui/useServerList";
 import { useNow } from "~/components/useNow";
+import type { ShownError } from "~/lib/errors";
 import { nicSummary } from "~/lib/format";
-import { useTRPC } from "~/trpc/react";
 import type { RouterOutputs } from "~/trpc/outputs";
-import { isTransitional, useProjects, vmStates, VmStateBadge } from "./shared";
+import { vmsList } from "./vms-list";
+import { isTransitional, vmStates, VmStateBadge } from "./vmState";
 
-type Vm = RouterOutputs["vms"]["list"]["items"][number];
-type VmSort = "name" | "createdAt" | "state";
+type VmPage = RouterOutputs["vms"]["list"];
+type Vm = VmPage["items"][number];
+type VmSort = (typeof vmsList.sorts)[number];
+
+/** VMs in a transition change soon: follow them; otherwise refresh now and then. */
+const TRANSITION_MS = 1500;
+const IDLE_MS = 15_000;
 
 const stateOptions = vmStates.map((s) => ({ value: s, label: s }));
 
-export function VmsPage({ projectIds }: { projectIds: string[] }) {
-  const trpc = useTRPC();
+export function VmsPage({
+  projectIds,
+  canCreate,
+  data,
+  error,
+}: {
+  projectIds: string[];
+  /** The user may change VMs and sees a project to create one in. */
+  canCreate: boolean;
+  data: VmPage | null;
+  error: ShownError | null;
+}) {
   const now = useNow();
   // core shows those who read the inventory every project's VMs; others their projects' VMs.
   const seesAllProjects = useCan("inventory.read");
   const mayManage = useCan("vms.manage");
-  const { projects } = useProjects();
-  const canCreate = projects.length > 0;
-  const list = useListParams({
-    sorts: ["name", "createdAt", "state"] as const,
-    defaultSort: "name",
-    filters: ["state"] as const,
-  });
-  const state = vmStates.find((s) => s === list.filters.state);
-  const vms = useQuery({
-    ...trpc.vms.list.queryOptions({
-      cursor: list.cursor,
-      limit: list.limit,
-      search: list.q,
-      state,
-      sort: list.sort,
-      order: list.order,
-    }),
-    placeholderData: keepPreviousData,
-    // VMs in a transition change soon: poll them; otherwise refresh now and then.
-    refetchInterval: (query) =>
-      query.state.data?.items.some((vm) => isTransitional(vm.state)) ? 1500 : 15_000,
-  });
+  const list = useListParams(vmsList);
+  const transitioning = data?.items.some((vm) => isTransitional(vm.state)) ?? false;
+  const vms = useServerList(data, error, transitioning ? TRANSITION_MS : IDLE_MS);
 
   const showProject = seesAllProjects || projectIds.length > 1;
   const columns: Column<Vm, VmSort>[] = [
@@ -102,7 +100,13 @@ export function VmsPage({ projectIds }: { projectIds: string[] }) {
     ...(showProject
       ? [{ key: "project", header: "Project", secondary: true, cell: (vm: Vm) => vm.projectName }]
       : []),
-    createdColumn("createdAt", now),
+    agoColumn<Vm, VmSort>({
+      key: "created",
+      header: "Created",
+      at: (vm) => vm.createdAt,
+      now,
+      sort: "createdAt",
+    }),
   ];
 
   return (

@@ -1,56 +1,14 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import type { NicType, VmState } from "@virtfn/db";
 import { useId, useState, type ReactNode } from "react";
 import { PageHeader } from "~/components/ui/PageHeader";
-import { Badge } from "~/components/badges";
 import { useCan } from "~/components/session";
 import { useTRPC } from "~/trpc/react";
 
-export const vmStates = [
-  "Creating",
-  "Starting",
-  "Running",
-  "Stopping",
-  "Stopped",
-  "Rebooting",
-  "Migrating",
-  "Deleting",
-  "Error",
-] as const satisfies readonly VmState[];
-
-const stateTone: Record<VmState, "ok" | "warn" | "err" | "muted" | "info"> = {
-  Creating: "info",
-  Starting: "info",
-  Running: "ok",
-  Stopping: "info",
-  Stopped: "muted",
-  Rebooting: "info",
-  Migrating: "info",
-  Deleting: "warn",
-  Error: "err",
-};
-
-export function VmStateBadge({ state }: { state: VmState }) {
-  return <Badge tone={stateTone[state]}>{state}</Badge>;
-}
-
-export function isTransitional(state: VmState): boolean {
-  return stateTone[state] === "info" || state === "Deleting";
-}
-
-export function NicTypeBadge({ type }: { type: NicType }) {
-  return type === "VF" ? (
-    <Badge tone="info" title="SR-IOV virtual function passed straight to the guest">
-      VF
-    </Badge>
-  ) : (
-    <Badge tone="muted" title="Virtual NIC through the host's software switch">
-      vNIC
-    </Badge>
-  );
-}
+// The VM states and badges live apart (./vmState), without the data layer this file's project
+// hooks bring; they are re-exported for the pages that import them from here.
+export { isTransitional, NicTypeBadge, vmStates, VmStateBadge } from "./vmState";
 
 export interface ProjectOption {
   id: string;

@@ -1,6 +1,5 @@
 "use client";
 
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { OperationDetail, OperationLink } from "@virtfn/core";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
@@ -8,14 +7,17 @@ import { OperationStatusBadge } from "~/components/badges";
 import { ErrorBox } from "~/components/ErrorBox";
 import { isActive, OperationProgress } from "~/components/OperationsTable";
 import { useNow } from "~/components/useNow";
-import { dateTime, duration, operationKindLabel, relativeTime } from "~/lib/format";
+import { operationKindLabel } from "~/lib/format";
 import { targetHref } from "~/lib/links";
-import { timeColumn } from "~/components/ui/columns";
+import { agoColumn, Elapsed, LocalTime, TimeAgo } from "~/components/ui/ClockText";
 import { DataTable } from "~/components/ui/DataTable";
 import { DetailGate, type DetailList } from "~/components/ui/DetailGate";
 import { DetailHeader } from "~/components/ui/DetailHeader";
-import { useTRPC } from "~/trpc/react";
 import { Button } from "~/components/ui/Button";
+import { useLastSettled } from "~/components/ui/useLastSettled";
+import { LiveRefresh } from "~/components/LiveRefresh";
+import type { ShownError } from "~/lib/errors";
+import { useAction } from "~/trpc/useAction";
 
 function Target({
   op,
@@ -39,7 +41,10 @@ function Time({ at, now }: { at: Date | null; now: number }) {
   if (!at) return <>—</>;
   return (
     <>
-      {dateTime(at)} <span className="sub-inline">({relativeTime(at, now)})</span>
+      <LocalTime date={at} />{" "}
+      <span className="sub-inline">
+        (<TimeAgo date={at} now={now} />)
+      </span>
     </>
   );
 }
@@ -77,7 +82,7 @@ function Children({ items, total, now }: { items: OperationLink[]; total: number
               secondary: true,
               cell: (child) => child.errorMessage ?? "—",
             },
-            timeColumn<OperationLink>({
+            agoColumn<OperationLink>({
               key: "started",
               header: "Started",
               at: (c) => c.createdAt,
@@ -97,17 +102,12 @@ function Children({ items, total, now }: { items: OperationLink[]; total: number
 }
 
 function RetryAction({ op }: { op: OperationDetail }) {
-  const trpc = useTRPC();
   const router = useRouter();
-  const queryClient = useQueryClient();
-  const retry = useMutation(
-    trpc.operations.retry.mutationOptions({
-      onSuccess: (result) => {
-        void queryClient.invalidateQueries(trpc.operations.pathFilter());
-        router.push(`/operations/${result.operation.id}`);
-      },
-    }),
-  );
+  // The retry is a new operation: its own page shows it.
+  const retry = useAction((api, input: { id: string }) => api.operations.retry.mutate(input), {
+    refresh: false,
+    onSuccess: (result) => router.push(`/operations/${result.operation.id}`),
+  });
   if (op.status !== "Failed") return null;
   return (
     <div className="actions">
@@ -132,18 +132,26 @@ function RetryAction({ op }: { op: OperationDetail }) {
 /** Where the page sits: its breadcrumb and the way back. */
 const OPERATIONS: DetailList = { label: "Operations", href: "/operations" };
 
-export function OperationDetailPage({ operationId }: { operationId: string }) {
-  const trpc = useTRPC();
+/** While the operation runs the page follows it; a finished one does not change. */
+const FOLLOW_MS = 1500;
+
+export function OperationDetailPage({
+  operationId,
+  ...read
+}: {
+  operationId: string;
+  data: OperationDetail | null;
+  error: ShownError | null;
+}) {
+  const router = useRouter();
   const now = useNow(2_000);
-  const detail = useQuery({
-    ...trpc.operations.detail.queryOptions({ id: operationId }),
-    refetchInterval: (query) => (query.state.data && !isActive(query.state.data) ? false : 1500),
-  });
+  // A refresh that fails keeps the operation shown, with the failure in its header.
+  const detail = useLastSettled(read, operationId);
 
   if (!detail.data) {
     return (
       <DetailGate
-        query={detail}
+        query={{ isPending: false, error: detail.error, refetch: () => router.refresh() }}
         noun="operation"
         list={OPERATIONS}
         missing={
@@ -165,6 +173,7 @@ export function OperationDetailPage({ operationId }: { operationId: string }) {
 
   return (
     <>
+      {isActive(op) ? <LiveRefresh ms={FOLLOW_MS} /> : null}
       <DetailHeader
         list={OPERATIONS}
         name={operationKindLabel(op.kind)}
@@ -173,11 +182,11 @@ export function OperationDetailPage({ operationId }: { operationId: string }) {
         subtitle={
           <>
             <Target op={op} /> · requested by {op.requester ?? "the system"}{" "}
-            {relativeTime(op.createdAt, now)}
+            <TimeAgo date={op.createdAt} now={now} />
           </>
         }
         actions={<RetryAction op={op} />}
-        refreshError={detail.isError ? detail.error : null}
+        refreshError={detail.error}
       />
 
       {op.status === "Failed" ? (
@@ -243,7 +252,9 @@ export function OperationDetailPage({ operationId }: { operationId: string }) {
               <Time at={op.finishedAt} now={now} />
             </dd>
             <dt>Duration</dt>
-            <dd>{duration(op.startedAt, op.finishedAt, now)}</dd>
+            <dd>
+              <Elapsed from={op.startedAt} to={op.finishedAt} now={now} />
+            </dd>
             <dt>Id</dt>
             <dd>
               <code className="code">{op.id}</code>

@@ -1,9 +1,8 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
 import type { MigrationStep } from "@virtfn/core";
 import { ErrorBox } from "~/components/ErrorBox";
-import { useTRPC } from "~/trpc/react";
+import type { VmPageData } from "./page";
 
 const STEP_BADGE: Record<MigrationStep["state"], [string, string]> = {
   done: ["badge-ok", "done"],
@@ -14,19 +13,11 @@ const STEP_BADGE: Record<MigrationStep["state"], [string, string]> = {
 
 /**
  * The phases of the VM's latest live migration with VF NICs (issue 17): claim, unplug, migrate,
- * plug, done, and whether it rolled back. Followed closely while it runs; nothing when the VM
- * never had one.
+ * plug, done, and whether it rolled back. The page follows it closely while it runs; nothing
+ * when the VM never had one.
  */
-export function MigrationPhases({ vmId, following }: { vmId: string; following: boolean }) {
-  const trpc = useTRPC();
-  const progress = useQuery({
-    ...trpc.vms.migrationProgress.queryOptions({ vmId }),
-    refetchInterval: (query) => {
-      const status = query.state.data?.status;
-      return following || status === "Pending" || status === "Running" ? 1000 : false;
-    },
-  });
-  if (progress.isError)
+export function MigrationPhases({ progress }: { progress: VmPageData["migration"] }) {
+  if (progress.error)
     return <ErrorBox title="Could not load the migration." error={progress.error} />;
   const run = progress.data;
   if (!run) return null;

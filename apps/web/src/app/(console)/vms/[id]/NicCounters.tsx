@@ -1,12 +1,11 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
 import type { VfCounterValues, VmDetail, VmNicView } from "@virtfn/core";
 import { ErrorBox } from "~/components/ErrorBox";
 import { RateChart } from "~/components/RateChart";
 import { bitRate, byteTotal, countTotal, perSecond } from "~/lib/counters";
-import { relativeTime } from "~/lib/format";
-import { useTRPC } from "~/trpc/react";
+import { TimeAgo } from "~/components/ui/ClockText";
+import type { VmPageData } from "./page";
 
 // The VM page's traffic panel (issue 16): per VF NIC, the rates between the samples the workers
 // stored (about half an hour) as a chart, and the latest totals. A counter the PF driver does
@@ -15,33 +14,46 @@ import { useTRPC } from "~/trpc/react";
 const NOT_COUNTED = "Not counted by this VF's PF driver";
 
 /** One panel for all of the VM's VF NICs; nothing when it has none. */
-export function NicCountersPanel({ vm }: { vm: VmDetail }) {
+export function NicCountersPanel({
+  vm,
+  counters,
+  onRetry,
+}: {
+  vm: VmDetail;
+  /** Each VF NIC's counters, read with the page (which refreshes them). */
+  counters: VmPageData["counters"];
+  onRetry: () => void;
+}) {
   const vfNics = vm.nics.filter((nic) => nic.type === "VF");
   if (vfNics.length === 0) return null;
   return (
     <section className="panel" data-testid="nic-counters-panel">
       <h2>VF traffic</h2>
       {vfNics.map((nic) => (
-        <NicCounters key={nic.id} nic={nic} />
+        <NicCounters key={nic.id} nic={nic} counters={counters[nic.id]} onRetry={onRetry} />
       ))}
     </section>
   );
 }
 
-function NicCounters({ nic }: { nic: VmNicView }) {
-  const trpc = useTRPC();
-  const counters = useQuery({
-    ...trpc.vms.nicCounters.queryOptions({ nicId: nic.id }),
-    refetchInterval: 15_000,
-  });
+function NicCounters({
+  nic,
+  counters,
+  onRetry,
+}: {
+  nic: VmNicView;
+  /** Missing for a NIC newer than the page's last read. */
+  counters: VmPageData["counters"][string] | undefined;
+  onRetry: () => void;
+}) {
   const title = `${nic.name} · ${nic.mac}${nic.vf ? ` · VF ${nic.vf.pciAddress}` : ""}`;
   return (
     <div className="nic-counters" data-testid="nic-counters">
       <h3>{title}</h3>
-      {counters.isPending ? (
+      {!counters ? (
         <p className="muted">Loading counters…</p>
-      ) : counters.isError ? (
-        <ErrorBox error={counters.error} onRetry={() => void counters.refetch()} />
+      ) : counters.data === null ? (
+        <ErrorBox error={counters.error} onRetry={onRetry} />
       ) : counters.data.latest === null ? (
         <p className="muted" data-testid="nic-counters-empty">
           No counters yet. They are read about every 30 s while the VM runs; VFs of PF drivers that
@@ -139,7 +151,7 @@ function Totals({
     <div className="table-wrap">
       <table className="data">
         <caption className="muted">
-          Totals since the VF was last reset, read {relativeTime(takenAt)}
+          Totals since the VF was last reset, read <TimeAgo date={takenAt} />
         </caption>
         <thead>
           <tr>
@@ -150,20 +162,16 @@ function Totals({
           </tr>
         </thead>
         <tbody>
-          <DirectionRow
-            label="RX"
-            bytes={[values.rxBytes, rate("rxBytes")]}
-            packets={[values.rxPackets, rate("rxPackets")]}
-            dropped={[values.rxDropped, rate("rxDropped")]}
-            rates={lastRate !== null}
-          />
-          <DirectionRow
-            label="TX"
-            bytes={[values.txBytes, rate("txBytes")]}
-            packets={[values.txPackets, rate("txPackets")]}
-            dropped={[values.txDropped, rate("txDropped")]}
-            rates={lastRate !== null}
-          />
+          {(["rx", "tx"] as const).map((dir) => (
+            <DirectionRow
+              key={dir}
+              label={dir.toUpperCase()}
+              bytes={[values[`${dir}Bytes`], rate(`${dir}Bytes`)]}
+              packets={[values[`${dir}Packets`], rate(`${dir}Packets`)]}
+              dropped={[values[`${dir}Dropped`], rate(`${dir}Dropped`)]}
+              rates={lastRate !== null}
+            />
+          ))}
         </tbody>
       </table>
     </div>

@@ -1,26 +1,20 @@
 "use client";
 
-import { useMutation, useQueryClient } from "@tanstack/react-query";
-import type { VmDetail, VmNicView } from "@virtfn/core";
+import type { VmNicView } from "@virtfn/core";
 import { useId } from "react";
 import { ErrorBox } from "~/components/ErrorBox";
-import { useTRPC } from "~/trpc/react";
+import type { RouterInputs } from "~/trpc/outputs";
+import { useAction } from "~/trpc/useAction";
 
 /**
  * Issue 17: a VF NIC marked migratable gets a virtio failover partner on its L2, which is what
  * lets the VM live-migrate. Only while the VM is stopped (the partner goes into the domain at its
  * next start); greyed out otherwise with core's reason.
  */
-export function NicMigratableToggle({ vm, nic }: { vm: VmDetail; nic: VmNicView }) {
-  const trpc = useTRPC();
-  const queryClient = useQueryClient();
+export function NicMigratableToggle({ nic }: { nic: VmNicView }) {
   const id = useId();
-  const save = useMutation(
-    trpc.vms.setNicMigratable.mutationOptions({
-      onSuccess: () => {
-        void queryClient.invalidateQueries(trpc.vms.get.queryFilter({ vmId: vm.id }));
-      },
-    }),
+  const save = useAction((api, input: RouterInputs["vms"]["setNicMigratable"]) =>
+    api.vms.setNicMigratable.mutate(input),
   );
   if (nic.type !== "VF") return null;
   const verdict = nic.capabilities.migratable;

@@ -1,23 +1,26 @@
 "use client";
 
-import { useMutation, useQuery } from "@tanstack/react-query";
 import type { Verdict, VmDetail, VmNicView } from "@virtfn/core";
-import Link from "next/link";
-import { useId, useState } from "react";
+import { useState } from "react";
 import { Badge } from "~/components/badges";
-import { ConfirmDialog, Dialog } from "~/components/Dialog";
-import { ErrorBox } from "~/components/ErrorBox";
-import { CheckboxField, describedBy, Field, numberOrUndefined } from "~/components/Field";
-import { fieldErrorsOf } from "~/lib/errors";
-import { FormActions } from "~/components/ui/FormActions";
-import { Button } from "~/components/ui/Button";
+import { lazyComponent } from "~/components/lazyComponent";
 import { ActionMenu } from "~/components/ui/ActionMenu";
 import { kbps, operationKindLabel } from "~/lib/format";
-import { useTRPC } from "~/trpc/react";
-import { NicTypeBadge } from "../shared";
+import { withDataLayer } from "~/trpc/withDataLayer";
+import { NicTypeBadge } from "../vmState";
 import { NicMigratableToggle } from "./NicMigratableToggle";
-import { VfPortDialog, VfPortSummary } from "./VfPortDialog";
-import { useVmRefresh, type NicDialogProps } from "./nicDialog";
+import { VfPortSummary } from "./VfPortSummary";
+
+// Each dialog loads when it first opens; those that read option lists (security groups, EIPs)
+// bring the data layer with them.
+const TypeDialog = lazyComponent(() => import("./NicChangeDialogs").then((m) => m.TypeDialog));
+const QosDialog = lazyComponent(() => import("./NicChangeDialogs").then((m) => m.QosDialog));
+const DetachDialog = lazyComponent(() => import("./NicChangeDialogs").then((m) => m.DetachDialog));
+const VfPortDialog = lazyComponent(() => import("./VfPortDialog").then((m) => m.VfPortDialog));
+const SecurityGroupsDialog = withDataLayer(() =>
+  import("./NicServiceDialogs").then((m) => m.SecurityGroupsDialog),
+);
+const EipDialog = withDataLayer(() => import("./NicServiceDialogs").then((m) => m.EipDialog));
 
 type NicDialog = "type" | "port" | "qos" | "securityGroups" | "eip" | "detach";
 
@@ -148,7 +151,7 @@ export function NicTable({ vm, readOnly }: { vm: VmDetail; readOnly: boolean }) 
                         ? "vfio"
                         : `${n.model} · ${n.mode}${n.queues > 1 ? ` · ${n.queues}q` : ""}`}
                     </div>
-                    {readOnly ? null : <NicMigratableToggle vm={vm} nic={n} />}
+                    {readOnly ? null : <NicMigratableToggle nic={n} />}
                   </td>
                   <td>{vfCell(vm, n)}</td>
                   <td className="hide-narrow">
@@ -257,349 +260,5 @@ function NicActions({
         onSelect: () => onOpen(kind),
       }))}
     />
-  );
-}
-
-function TypeDialog({ vm, nic, onClose }: NicDialogProps) {
-  const trpc = useTRPC();
-  const closeAfterRefresh = useVmRefresh(vm.id, onClose);
-  const to = nic.type === "VF" ? "VNIC" : "VF";
-  const change = useMutation(trpc.vms.setNicType.mutationOptions({ onSuccess: closeAfterRefresh }));
-  return (
-    <ConfirmDialog
-      open
-      title={`Make ${nic.name} a ${to === "VF" ? "VF" : "vNIC"}?`}
-      confirmLabel={`Make ${to === "VF" ? "VF" : "vNIC"}`}
-      pending={change.isPending}
-      error={change.isError ? <ErrorBox error={change.error} /> : null}
-      onClose={onClose}
-      onConfirm={() => change.mutate({ nicId: nic.id, type: to })}
-    >
-      {to === "VF" ? (
-        <p>
-          {nic.name} becomes an SR-IOV VF on L3 {nic.l3.name}. It keeps its MAC and IP and gets a VF
-          at the next start. VF NICs have no QoS or security groups, and a running VM with a VF
-          cannot be live-migrated.
-        </p>
-      ) : (
-        <p>
-          {nic.name} becomes a virtio vNIC through the host&apos;s software switch. It keeps its MAC
-          and IP; QoS and security groups become available.
-        </p>
-      )}
-    </ConfirmDialog>
-  );
-}
-
-function QosDialog({ vm, nic, onClose }: NicDialogProps) {
-  const trpc = useTRPC();
-  const id = useId();
-  const [inbound, setInbound] = useState(nic.qos?.inboundKbps?.toString() ?? "");
-  const [outbound, setOutbound] = useState(nic.qos?.outboundKbps?.toString() ?? "");
-  const done = { onSuccess: useVmRefresh(vm.id, onClose) };
-  const save = useMutation(trpc.netservices.qos.set.mutationOptions(done));
-  const remove = useMutation(trpc.netservices.qos.remove.mutationOptions(done));
-  const errors = save.error ? fieldErrorsOf(save.error) : {};
-  const formError =
-    save.error && !errors.inboundKbps && !errors.outboundKbps ? save.error : remove.error;
-  const input = (name: "inboundKbps" | "outboundKbps", value: string, set: (v: string) => void) => (
-    <input
-      id={`${id}-${name}`}
-      type="number"
-      inputMode="numeric"
-      min={8}
-      value={value}
-      onChange={(event) => set(event.target.value)}
-      placeholder="no limit"
-      aria-invalid={errors[name] ? true : undefined}
-      aria-describedby={describedBy(`${id}-${name}`, errors[name])}
-    />
-  );
-  return (
-    <Dialog open onClose={onClose} title={`QoS for ${nic.name}`}>
-      <form
-        noValidate
-        onSubmit={(event) => {
-          event.preventDefault();
-          save.mutate({
-            nicId: nic.id,
-            inboundKbps: numberOrUndefined(inbound) ?? null,
-            outboundKbps: numberOrUndefined(outbound) ?? null,
-          });
-        }}
-      >
-        <div className="dialog-content form-grid">
-          <p className="hint">
-            Bandwidth limits in kbit/s, applied on the host. Leave one empty for no limit.
-          </p>
-          <Field id={`${id}-inboundKbps`} label="Inbound (kbit/s)" error={errors.inboundKbps}>
-            {input("inboundKbps", inbound, setInbound)}
-          </Field>
-          <Field id={`${id}-outboundKbps`} label="Outbound (kbit/s)" error={errors.outboundKbps}>
-            {input("outboundKbps", outbound, setOutbound)}
-          </Field>
-        </div>
-        <FormActions
-          error={formError}
-          pending={save.isPending}
-          submitLabel="Save"
-          onCancel={onClose}
-          extra={
-            nic.qos ? (
-              <Button
-                variant="danger-outline"
-                disabled={remove.isPending}
-                onClick={() => remove.mutate({ nicId: nic.id })}
-              >
-                {remove.isPending ? "Removing…" : "Remove QoS"}
-              </Button>
-            ) : null
-          }
-        />
-      </form>
-    </Dialog>
-  );
-}
-
-function SecurityGroupsDialog({ vm, nic, onClose }: NicDialogProps) {
-  const trpc = useTRPC();
-  const refresh = useVmRefresh(vm.id);
-  const groups = useQuery(
-    trpc.netservices.securityGroups.list.queryOptions({ projectId: vm.projectId }),
-  );
-  const add = useMutation(
-    trpc.netservices.securityGroups.addMember.mutationOptions({ onSuccess: refresh }),
-  );
-  const remove = useMutation(
-    trpc.netservices.securityGroups.removeMember.mutationOptions({ onSuccess: refresh }),
-  );
-  const pending = add.isPending || remove.isPending;
-  const error = add.error ?? remove.error;
-  return (
-    <Dialog open onClose={onClose} title={`Security groups of ${nic.name}`}>
-      <div className="dialog-content">
-        {groups.isPending ? (
-          <p className="loading">Loading security groups…</p>
-        ) : groups.isError ? (
-          <ErrorBox error={groups.error} onRetry={() => void groups.refetch()} />
-        ) : groups.data.length === 0 ? (
-          <p className="muted">
-            The project has no security groups. <Link href="/security-groups">Create one</Link>.
-          </p>
-        ) : (
-          <fieldset className="fieldset">
-            <legend>Member of</legend>
-            <div className="check-list check-list-column">
-              {groups.data.map((g) => {
-                const member = g.memberNicIds.includes(nic.id);
-                return (
-                  <label key={g.id}>
-                    <input
-                      type="checkbox"
-                      checked={member}
-                      disabled={pending}
-                      onChange={() =>
-                        (member ? remove : add).mutate({ securityGroupId: g.id, nicId: nic.id })
-                      }
-                    />
-                    {g.name}
-                    <span className="sub-inline">
-                      {g.rules.length} rule{g.rules.length === 1 ? "" : "s"}
-                    </span>
-                  </label>
-                );
-              })}
-            </div>
-          </fieldset>
-        )}
-      </div>
-      {error ? <ErrorBox error={error} /> : null}
-      <div className="dialog-actions">
-        <Button variant="primary" onClick={onClose}>
-          Done
-        </Button>
-      </div>
-    </Dialog>
-  );
-}
-
-function EipDialog({ vm, nic, onClose }: NicDialogProps) {
-  const trpc = useTRPC();
-  const id = useId();
-  const eips = useQuery(trpc.netservices.eips.list.queryOptions({ projectId: vm.projectId }));
-  const [eipId, setEipId] = useState("");
-  const done = { onSuccess: useVmRefresh(vm.id, onClose) };
-  const attach = useMutation(trpc.netservices.eips.attach.mutationOptions(done));
-  const detach = useMutation(trpc.netservices.eips.detach.mutationOptions(done));
-  const free = (eips.data ?? []).filter((e) => e.nicId === null);
-  const error = attach.error ?? detach.error;
-  return (
-    <Dialog open onClose={onClose} title={`EIP for ${nic.name}`}>
-      <form
-        noValidate
-        onSubmit={(event) => {
-          event.preventDefault();
-          if (nic.eip) detach.mutate({ eipId: nic.eip.id });
-          else attach.mutate({ eipId, nicId: nic.id });
-        }}
-      >
-        <div className="dialog-content">
-          {nic.eip ? (
-            <p>
-              {nic.name} has EIP {nic.eip.name} (<code>{nic.eip.ip}</code>). Detaching keeps the
-              address in the project.
-            </p>
-          ) : eips.isPending ? (
-            <p className="loading">Loading EIPs…</p>
-          ) : eips.isError ? (
-            <ErrorBox error={eips.error} onRetry={() => void eips.refetch()} />
-          ) : free.length === 0 ? (
-            <p className="muted">
-              The project has no free EIP. <Link href="/eips">Create one</Link>.
-            </p>
-          ) : (
-            <Field id={`${id}-eip`} label="EIP">
-              <select
-                id={`${id}-eip`}
-                value={eipId}
-                onChange={(event) => setEipId(event.target.value)}
-              >
-                <option value="">Select an EIP…</option>
-                {free.map((e) => (
-                  <option key={e.id} value={e.id}>
-                    {e.name} — {e.ip}
-                  </option>
-                ))}
-              </select>
-            </Field>
-          )}
-        </div>
-        {nic.eip ? (
-          <FormActions
-            error={error}
-            pending={detach.isPending}
-            submitLabel="Detach EIP"
-            pendingLabel="Detaching…"
-            submitVariant="danger"
-            onCancel={onClose}
-          />
-        ) : (
-          <FormActions
-            error={error}
-            pending={attach.isPending}
-            submitDisabled={!eipId}
-            submitLabel="Attach EIP"
-            pendingLabel="Attaching…"
-            onCancel={onClose}
-          />
-        )}
-      </form>
-    </Dialog>
-  );
-}
-
-function DetachDialog({ vm, nic, onClose }: NicDialogProps) {
-  const trpc = useTRPC();
-  const closeAfterRefresh = useVmRefresh(vm.id, onClose);
-  const detach = useMutation(trpc.vms.detachNic.mutationOptions({ onSuccess: closeAfterRefresh }));
-  return (
-    <ConfirmDialog
-      open
-      title={`Detach ${nic.name} from ${vm.name}?`}
-      confirmLabel="Detach NIC"
-      danger
-      pending={detach.isPending}
-      error={detach.isError ? <ErrorBox error={detach.error} /> : null}
-      onClose={onClose}
-      onConfirm={() => detach.mutate({ nicId: nic.id })}
-    >
-      <p>
-        The NIC is removed{vm.state === "Running" ? " from the running guest" : ""}. Its IP{" "}
-        <code>{nic.ip}</code> and MAC are freed
-        {nic.vf ? `, and its VF ${nic.vf.pciAddress} is released` : ""}.
-      </p>
-    </ConfirmDialog>
-  );
-}
-
-export function AttachNicDialog({ vm, onClose }: { vm: VmDetail; onClose: () => void }) {
-  const trpc = useTRPC();
-  const id = useId();
-  const closeAfterRefresh = useVmRefresh(vm.id, onClose);
-  const [l3Id, setL3Id] = useState("");
-  const [sriov, setSriov] = useState(false);
-  const options = useQuery(trpc.vms.createOptions.queryOptions({ projectId: vm.projectId }));
-  const attach = useMutation(trpc.vms.attachNic.mutationOptions({ onSuccess: closeAfterRefresh }));
-  const option = options.data?.find((o) => o.l3Id === l3Id);
-  // A stopped VM gets its VF at the next start, so only a running one needs a free VF now.
-  const reason = !l3Id
-    ? "Pick an L3 network first."
-    : !option
-      ? null
-      : !option.sriovEnabled || (vm.state === "Running" && !option.sriov.allowed)
-        ? option.sriov.reason
-        : null;
-  const errors = attach.error ? fieldErrorsOf(attach.error) : {};
-  const unplaced = attach.error && !errors.l3Id;
-  return (
-    <Dialog open onClose={onClose} title={`Attach a NIC to ${vm.name}`}>
-      <form
-        noValidate
-        onSubmit={(event) => {
-          event.preventDefault();
-          attach.mutate({ vmId: vm.id, l3Id, sriov: sriov && reason === null });
-        }}
-      >
-        <div className="dialog-content form-grid">
-          <Field
-            id={`${id}-l3`}
-            label="L3 network"
-            error={errors.l3Id}
-            hint={option ? `${option.category} on L2 ${option.l2Name}` : undefined}
-          >
-            <select
-              id={`${id}-l3`}
-              value={l3Id}
-              onChange={(event) => setL3Id(event.target.value)}
-              aria-invalid={errors.l3Id ? true : undefined}
-              aria-describedby={describedBy(`${id}-l3`, errors.l3Id, Boolean(option))}
-            >
-              <option value="">
-                {options.isPending ? "Loading networks…" : "Select an L3 network…"}
-              </option>
-              {(options.data ?? []).map((o) => (
-                <option key={o.l3Id} value={o.l3Id}>
-                  {o.name} — {o.category} ·{" "}
-                  {o.sriovEnabled ? `SR-IOV: ${o.availableVfs} VFs free` : "SR-IOV off"}
-                </option>
-              ))}
-            </select>
-          </Field>
-          {options.isError ? (
-            <ErrorBox error={options.error} onRetry={() => void options.refetch()} />
-          ) : null}
-          <CheckboxField
-            id={`${id}-sriov`}
-            name="attach-sriov"
-            label="Enable SR-IOV"
-            checked={sriov}
-            onChange={setSriov}
-            disabledReason={reason}
-            hint={
-              vm.state === "Running"
-                ? "A VF on the VM's host is reserved and hot-plugged now."
-                : "The VM is stopped: the NIC gets a VF at the next start."
-            }
-          />
-        </div>
-        <FormActions
-          error={unplaced ? attach.error : null}
-          pending={attach.isPending}
-          submitLabel="Attach NIC"
-          pendingLabel="Attaching…"
-          onCancel={onClose}
-        />
-      </form>
-    </Dialog>
   );
 }

@@ -1,14 +1,15 @@
 "use client";
 
-import { useMutation } from "@tanstack/react-query";
 import type { VmNicView } from "@virtfn/core";
 import { useId, useState } from "react";
 import { Dialog } from "~/components/Dialog";
 import { FormActions } from "~/components/ui/FormActions";
 import { CheckboxField, Field } from "~/components/Field";
 import { dateTime, relativeTime } from "~/lib/format";
-import { useTRPC } from "~/trpc/react";
-import { useVmRefresh, type NicDialogProps } from "./nicDialog";
+import type { RouterInputs } from "~/trpc/outputs";
+import { useAction } from "~/trpc/useAction";
+import type { NicDialogProps } from "./nicDialog";
+import { onOff } from "./VfPortSummary";
 
 type LinkState = "auto" | "enable" | "disable";
 
@@ -17,55 +18,6 @@ const linkStateLabels: Record<LinkState, string> = {
   enable: "enable (always up)",
   disable: "disable (always down)",
 };
-
-/** One line for the NIC row: what the agent keeps on the VF (issue 16). */
-export function VfPortSummary({ nic }: { nic: VmNicView }) {
-  if (!nic.vfPort) return null;
-  const { desired, requested } = nic.vfPort;
-  const trustCapped = requested.trust && !desired.trust;
-  return (
-    <div
-      className="sub vf-port"
-      data-testid="nic-vf-port"
-      title={trustCapped ? (nic.vfPort.verdicts.trust.reason ?? undefined) : "VF port settings"}
-    >
-      link {desired.linkState} · trust {desired.trust ? "on" : "off"}
-      {trustCapped ? " (not allowed)" : ""} · spoofchk {desired.spoofCheck ? "on" : "off"}
-      {desired.queryRss ? " · query_rss" : ""}
-      <VfPortObservedLine port={nic.vfPort} />
-    </div>
-  );
-}
-
-const onOff = (value: boolean | null) => (value === null ? "n/a" : value ? "on" : "off");
-
-/**
- * What the host agent last read back from the VF (`ip -d link show`), and when; a setting that
- * differs from the desired one is named as drift (the reconciler repairs it).
- */
-function VfPortObservedLine({ port }: { port: NonNullable<VmNicView["vfPort"]> }) {
-  const { observed, drift } = port;
-  if (!observed) {
-    return (
-      <div className="muted" data-testid="nic-vf-port-observed">
-        observed: not read back yet
-      </div>
-    );
-  }
-  const seen = observed.port;
-  return (
-    <div
-      className={drift.length > 0 ? undefined : "muted"}
-      style={drift.length > 0 ? { color: "var(--warn)" } : undefined}
-      data-testid="nic-vf-port-observed"
-      title={`Read back by the host agent ${dateTime(observed.at)}`}
-    >
-      observed {relativeTime(observed.at)}: link {seen.linkState ?? "n/a"} · trust{" "}
-      {onOff(seen.trust)} · spoofchk {onOff(seen.spoofCheck)}
-      {drift.length > 0 ? ` · drift: ${drift.join(", ")} (the reconciler repairs it)` : ""}
-    </div>
-  );
-}
 
 type PortSettingName = NonNullable<VmNicView["vfPort"]>["drift"][number];
 
@@ -126,15 +78,18 @@ function VfPortStateTable({ port }: { port: NonNullable<VmNicView["vfPort"]> }) 
  * Link state and query_rss are the NIC owner's; trust only where the network allows it;
  * spoof checking is shown, greyed out with the policy that sets it.
  */
-export function VfPortDialog({ vm, nic, onClose }: NicDialogProps) {
-  const trpc = useTRPC();
-  const closeAfterRefresh = useVmRefresh(vm.id, onClose);
+export function VfPortDialog({ nic, onClose }: NicDialogProps) {
   const id = useId();
   const port = nic.vfPort;
   const [linkState, setLinkState] = useState<LinkState>(port?.requested.linkState ?? "auto");
   const [trust, setTrust] = useState(port?.requested.trust ?? false);
   const [queryRss, setQueryRss] = useState(port?.requested.queryRss ?? false);
-  const save = useMutation(trpc.vms.setNicVfPort.mutationOptions({ onSuccess: closeAfterRefresh }));
+  const save = useAction(
+    (api, input: RouterInputs["vms"]["setNicVfPort"]) => api.vms.setNicVfPort.mutate(input),
+    {
+      onSuccess: onClose,
+    },
+  );
   if (!port) return null;
   const trustReason = port.verdicts.trust.allowed ? null : port.verdicts.trust.reason;
   return (

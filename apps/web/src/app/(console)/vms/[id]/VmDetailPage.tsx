@@ -1,73 +1,90 @@
 "use client";
 
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import type { Verdict, VmDetail } from "@virtfn/core";
+import type { VmDetail } from "@virtfn/core";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useEffect, useRef, useState, type ReactNode } from "react";
-import { Dialog } from "~/components/Dialog";
-import { ActionConfirm, ReasonedButton } from "~/components/ui/ActionConfirm";
+import { useState } from "react";
 import { ErrorBox } from "~/components/ErrorBox";
 import { isActive, OperationsTable } from "~/components/OperationsTable";
 import { ProgressBar } from "~/components/ProgressBar";
-import { useIsAdmin } from "~/components/session";
+import { useLiveRefresh } from "~/components/useLiveRefresh";
 import { useNow } from "~/components/useNow";
-import { dateTime, memory, nicSummary, operationKindLabel, relativeTime } from "~/lib/format";
-import { ActionBar } from "~/components/ui/ActionBar";
 import { DetailGate, isNotFound, type DetailList } from "~/components/ui/DetailGate";
-import { useTRPC } from "~/trpc/react";
-import { isTransitional, VmStateBadge } from "../shared";
 import { DetailHeader } from "~/components/ui/DetailHeader";
+import { useLastSettled } from "~/components/ui/useLastSettled";
+import { TimeAgo } from "~/components/ui/ClockText";
+import { dateTime, memory, nicSummary, operationKindLabel } from "~/lib/format";
+import { withDataLayer } from "~/trpc/withDataLayer";
+import { isTransitional, VmStateBadge } from "../vmState";
 import { MigrationPhases } from "./MigrationPhases";
 import { NicCountersPanel } from "./NicCounters";
-import { AttachNicDialog, NicTable } from "./NicTable";
+import { NicTable } from "./NicTable";
+import type { VmPageData } from "./page";
+import { VmActions } from "./VmActions";
 import { VmPciDevices } from "./VmPciDevices";
 
-type VmAction = "start" | "stop" | "reboot" | "migrate" | "delete";
+// The attach form reads the project's networks: it brings the data layer when it opens.
+const AttachNicDialog = withDataLayer(() =>
+  import("./AttachNicDialog").then((m) => m.AttachNicDialog),
+);
 
 /** Where the page sits: its breadcrumb and the way back. */
 const VMS: DetailList = { label: "VMs", href: "/vms" };
 
-export function VmDetailPage({ vmId, readOnly }: { vmId: string; readOnly: boolean }) {
-  const trpc = useTRPC();
-  const queryClient = useQueryClient();
+/** While an operation runs (or the VM is between states) the page follows it closely. */
+const FOLLOW_MS = 1500;
+/** While a live migration's phases move. */
+const FOLLOW_MIGRATION_MS = 1000;
+const IDLE_MS = 10_000;
+
+export function VmDetailPage({
+  vmId,
+  readOnly,
+  data,
+}: {
+  vmId: string;
+  readOnly: boolean;
+  data: VmPageData;
+}) {
+  const router = useRouter();
+  // A refresh that fails keeps the VM shown, with the failure in its header.
+  const vm = useLastSettled(data.vm, vmId);
+  // A deleted VM: the last good data is kept, but the VM is gone.
+  if (!vm.data || isNotFound(vm.error)) {
+    return (
+      <DetailGate
+        query={{ isPending: false, error: vm.error, refetch: () => router.refresh() }}
+        noun="VM"
+        list={VMS}
+      />
+    );
+  }
+  return <VmView vm={vm.data} refreshError={vm.error} readOnly={readOnly} data={data} />;
+}
+
+function followMs(vm: VmDetail, data: VmPageData): number {
+  const migration = data.migration.data;
+  const migrating = migration?.status === "Pending" || migration?.status === "Running";
+  const op = vm.activeOperation;
+  if (migrating || op?.kind === "vm.migrate") return FOLLOW_MIGRATION_MS;
+  const opsRunning = data.operations.data?.items.some(isActive) ?? false;
+  return op || isTransitional(vm.state) || opsRunning ? FOLLOW_MS : IDLE_MS;
+}
+
+function VmView({
+  vm: v,
+  refreshError,
+  readOnly,
+  data,
+}: {
+  vm: VmDetail;
+  refreshError: unknown;
+  readOnly: boolean;
+  data: VmPageData;
+}) {
   const now = useNow();
-  const vm = useQuery({
-    ...trpc.vms.get.queryOptions({ vmId }),
-    // While an operation runs (or the VM is between states), follow it closely.
-    refetchInterval: (query) => {
-      const data = query.state.data;
-      if (query.state.error && !data) return false;
-      return data && (data.activeOperation || isTransitional(data.state)) ? 1500 : 10_000;
-    },
-  });
-  const ops = useQuery({
-    ...trpc.operations.list.queryOptions({
-      targetId: vmId,
-      limit: 10,
-      sort: "createdAt",
-      order: "desc",
-    }),
-    refetchInterval: (query) =>
-      query.state.data?.items.some(isActive) || vm.data?.activeOperation ? 1500 : 10_000,
-  });
-
-  // When the running operation ends, the VM row, the list and the operations change.
-  const activeId = vm.data?.activeOperation?.id ?? null;
-  const previous = useRef(activeId);
-  useEffect(() => {
-    if (previous.current && previous.current !== activeId) {
-      void queryClient.invalidateQueries(trpc.vms.list.pathFilter());
-      void queryClient.invalidateQueries(trpc.operations.list.pathFilter());
-      void queryClient.invalidateQueries(trpc.netservices.pathFilter());
-      void queryClient.invalidateQueries(trpc.vms.migrationProgress.pathFilter());
-    }
-    previous.current = activeId;
-  }, [activeId, queryClient, trpc]);
-
-  // A deleted VM: the last good data stays in the cache, but the VM is gone.
-  if (!vm.data || isNotFound(vm.error)) return <DetailGate query={vm} noun="VM" list={VMS} />;
-  const v = vm.data;
+  const refresh = useLiveRefresh(followMs(v, data));
+  const ops = data.operations;
   const lostVfs = v.nics.filter((nic) => nic.vfStatus === "VF lost").length;
   const op = v.activeOperation;
   return (
@@ -102,7 +119,7 @@ export function VmDetailPage({ vmId, readOnly }: { vmId: string; readOnly: boole
             <VmActions vm={v} />
           )
         }
-        refreshError={vm.isError ? vm.error : null}
+        refreshError={refreshError}
       />
 
       {op ? (
@@ -125,7 +142,7 @@ export function VmDetailPage({ vmId, readOnly }: { vmId: string; readOnly: boole
           />
         </div>
       ) : null}
-      <MigrationPhases vmId={v.id} following={op?.kind === "vm.migrate"} />
+      <MigrationPhases progress={data.migration} />
       {v.state === "Error" ? (
         <div className="banner banner-err" role="alert" data-testid="vm-error">
           <p>
@@ -179,7 +196,9 @@ export function VmDetailPage({ vmId, readOnly }: { vmId: string; readOnly: boole
             <dt>Image</dt>
             <dd>{v.image.name}</dd>
             <dt>Created</dt>
-            <dd title={dateTime(v.createdAt)}>{relativeTime(v.createdAt, now)}</dd>
+            <dd title={dateTime(v.createdAt)}>
+              <TimeAgo date={v.createdAt} now={now} />
+            </dd>
           </dl>
         </div>
       </section>
@@ -188,9 +207,9 @@ export function VmDetailPage({ vmId, readOnly }: { vmId: string; readOnly: boole
         <NicsHeader vm={v} readOnly={readOnly} />
         <NicTable vm={v} readOnly={readOnly} />
       </section>
-      <NicCountersPanel vm={v} />
+      <NicCountersPanel vm={v} counters={data.counters} onRetry={refresh.now} />
 
-      <VmPciDevices vm={v} />
+      <VmPciDevices vm={v} devices={data.pciDevices} onRetry={refresh.now} />
 
       <section className="panel">
         <h2>
@@ -199,10 +218,8 @@ export function VmDetailPage({ vmId, readOnly }: { vmId: string; readOnly: boole
             all
           </Link>
         </h2>
-        {ops.isError && !ops.data ? (
-          <ErrorBox error={ops.error} onRetry={() => void ops.refetch()} />
-        ) : !ops.data ? (
-          <p className="loading">Loading operations…</p>
+        {ops.data === null ? (
+          <ErrorBox error={ops.error} onRetry={refresh.now} />
         ) : ops.data.items.length === 0 ? (
           <p className="muted">No operations yet.</p>
         ) : (
@@ -239,258 +256,5 @@ function NicsHeader({ vm, readOnly }: { vm: VmDetail; readOnly: boolean }) {
         </>
       )}
     </div>
-  );
-}
-
-function VmActions({ vm }: { vm: VmDetail }) {
-  const trpc = useTRPC();
-  const router = useRouter();
-  const queryClient = useQueryClient();
-  const [migrating, setMigrating] = useState(false);
-  const refresh = () => {
-    void queryClient.invalidateQueries(trpc.vms.get.queryFilter({ vmId: vm.id }));
-    void queryClient.invalidateQueries(trpc.vms.migrationProgress.queryFilter({ vmId: vm.id }));
-    void queryClient.invalidateQueries(trpc.vms.list.pathFilter());
-    void queryClient.invalidateQueries(trpc.operations.list.pathFilter());
-  };
-  const start = useMutation(trpc.vms.start.mutationOptions({ onSuccess: refresh }));
-  const stop = useMutation(trpc.vms.stop.mutationOptions());
-  const reboot = useMutation(trpc.vms.reboot.mutationOptions());
-  const remove = useMutation(trpc.vms.delete.mutationOptions());
-  const migrate = useMutation(
-    trpc.vms.migrate.mutationOptions({
-      onSuccess: () => {
-        setMigrating(false);
-        refresh();
-      },
-    }),
-  );
-
-  const busy = vm.activeOperation;
-  const vmActions = [
-    ["start", "Start", vm.actions.start],
-    ["stop", "Stop", vm.actions.stop],
-    ["reboot", "Reboot", vm.actions.reboot],
-    ["migrate", "Migrate", vm.actions.migrate],
-    ["delete", "Delete", vm.actions.delete],
-  ] as const;
-  // A rule's refusal (R9, R10…) is spelled out under the buttons, where a long reason has room; a
-  // plain state one, or the running operation (said below), stays in the tooltip.
-  const spelled = (verdict: Verdict) =>
-    !busy && !verdict.allowed && verdict.code !== "VM_INVALID_STATE";
-  /** Core's verdict on one action, for its button. */
-  const verdictOf = (action: VmAction, verdict: Verdict) => ({
-    size: "md" as const,
-    disabledReason: busy
-      ? `${operationKindLabel(busy.kind).toLowerCase()} in progress`
-      : verdict.allowed
-        ? null
-        : verdict.reason,
-    quietReason: true,
-    ...(spelled(verdict)
-      ? { reasonElsewhere: `vm-why-${action}` }
-      : { reasonId: `vm-why-${action}` }),
-    testId: `vm-action-${action}`,
-  });
-
-  /** Stop and reboot: asked first, then the VM's page follows the operation. */
-  const confirmed = (
-    action: "stop" | "reboot",
-    label: string,
-    mutation: { mutateAsync: (input: { vmId: string }) => Promise<unknown> },
-    body: ReactNode,
-  ) => (
-    <ActionConfirm
-      label={label}
-      {...verdictOf(action, vm.actions[action])}
-      variant="default"
-      title={`${label} ${vm.name}?`}
-      confirmLabel={label}
-      danger
-      action={() => mutation.mutateAsync({ vmId: vm.id })}
-      onDone={refresh}
-      body={body}
-    />
-  );
-
-  return (
-    <ActionBar
-      label="VM actions"
-      busy={busy}
-      after={
-        <>
-          {vmActions
-            .filter(([, , verdict]) => spelled(verdict))
-            .map(([action, label, verdict]) => (
-              <p
-                key={action}
-                className="actions-note action-why"
-                id={`vm-why-${action}`}
-                data-testid={`vm-why-${action}`}
-              >
-                <strong>{label}:</strong> {verdict.reason}
-              </p>
-            ))}
-          {start.isError ? <ErrorBox error={start.error} /> : null}
-          {migrating ? (
-            <MigrateDialog
-              vm={vm}
-              pending={migrate.isPending}
-              error={migrate.isError ? migrate.error : null}
-              onClose={() => {
-                setMigrating(false);
-                migrate.reset();
-              }}
-              onConfirm={(targetHostId) => migrate.mutate({ vmId: vm.id, targetHostId })}
-            />
-          ) : null}
-        </>
-      }
-    >
-      {/* Start has no confirmation: its error (NO_VF_AVAILABLE when no VF is free, R8) shows below. */}
-      <ReasonedButton
-        label="Start"
-        {...verdictOf("start", vm.actions.start)}
-        onClick={() => start.mutate({ vmId: vm.id })}
-      />
-      {confirmed("stop", "Stop", stop, [
-        <p key="what">The guest is shut down.</p>,
-        vm.vfNicCount > 0 ? (
-          <p key="vfs">
-            Its {vm.vfNicCount === 1 ? "VF is" : `${vm.vfNicCount} VFs are`} released. The NICs keep
-            their type, MAC and IP, and get a VF back at the next start — the same one if it is
-            still free.
-          </p>
-        ) : null,
-      ])}
-      {confirmed("reboot", "Reboot", reboot, "The guest restarts. It keeps its host and its VFs.")}
-      <ReasonedButton
-        label="Migrate"
-        {...verdictOf("migrate", vm.actions.migrate)}
-        onClick={() => setMigrating(true)}
-      />
-      <ActionConfirm
-        label="Delete"
-        {...verdictOf("delete", vm.actions.delete)}
-        title={`Delete ${vm.name}?`}
-        confirmLabel="Delete VM"
-        danger
-        action={() => remove.mutateAsync({ vmId: vm.id })}
-        // The VM page has nothing to show once the delete is accepted: the list shows it going.
-        onDone={() => {
-          refresh();
-          router.push("/vms");
-        }}
-        body="The VM and its disks are removed; its VFs, IP and MAC addresses are freed and its EIPs detached. This cannot be undone."
-      />
-    </ActionBar>
-  );
-}
-
-function MigrateDialog({
-  vm,
-  pending,
-  error,
-  onClose,
-  onConfirm,
-}: {
-  vm: VmDetail;
-  pending: boolean;
-  error: unknown;
-  onClose: () => void;
-  onConfirm: (targetHostId: string | undefined) => void;
-}) {
-  const trpc = useTRPC();
-  const isAdmin = useIsAdmin();
-  const [target, setTarget] = useState("");
-  // Only admins see hosts; for everyone else the scheduler picks one.
-  const hosts = useQuery({
-    ...trpc.hosts.list.queryOptions({ limit: 200, connectionState: "Connected" }),
-    enabled: isAdmin,
-  });
-  const live = vm.state === "Running";
-  // With VF NICs, a live migration claims a VF on the destination for each (issue 17).
-  const withVfs = live && vm.vfNicCount > 0;
-  // A stopped VM goes only where it could start, a running one with VF NICs only where a VF is
-  // free for each: core judges every host and says why not.
-  const judged = useQuery({
-    ...trpc.vms.migrationCandidates.queryOptions({ vmId: vm.id }),
-    enabled: !live || withVfs,
-  });
-  const stoppedHosts = judged.data?.hosts ?? [];
-  const candidates =
-    live && !withVfs
-      ? (hosts.data?.items ?? []).filter((h) => h.id !== vm.hostId && h.clusterId === vm.clusterId)
-      : stoppedHosts
-          .filter((h) => h.reason === null)
-          .map((h) => ({ id: h.hostId, name: h.name, clusterName: "" }));
-  const refusedHosts = stoppedHosts.filter((h) => h.reason !== null);
-  return (
-    <Dialog open onClose={onClose} title={`Migrate ${vm.name}?`}>
-      <form
-        onSubmit={(event) => {
-          event.preventDefault();
-          onConfirm(target || undefined);
-        }}
-      >
-        <div className="dialog-content">
-          <p>
-            {withVfs
-              ? "Live migration with VF NICs: a VF is claimed on the destination for every VF NIC, the VFs are unplugged while their virtio failover partners carry the traffic, the VM moves to another host of its cluster, and the claimed VFs are plugged there. Any failure rolls back."
-              : live
-                ? "Live migration: the VM keeps running and moves to another host of its cluster."
-                : "The VM is stopped: it moves only to a host that could start it (its networks, IOMMU, room, a free VF for each VF NIC), and gets VFs there at the next start."}
-          </p>
-          {(!live || withVfs) && judged.isSuccess && candidates.length === 0 ? (
-            <p className="field-error" role="alert">
-              No host qualifies right now.
-            </p>
-          ) : null}
-          {refusedHosts.length > 0 ? (
-            <ul className="hint host-reasons" data-testid="migrate-host-reasons">
-              {refusedHosts.map((h) => (
-                <li key={h.hostId}>
-                  {h.name}: {h.reason}
-                </li>
-              ))}
-            </ul>
-          ) : null}
-          {isAdmin ? (
-            <div className="field">
-              <label htmlFor="migrate-target">Target host</label>
-              <select
-                id="migrate-target"
-                value={target}
-                onChange={(event) => setTarget(event.target.value)}
-                data-autofocus=""
-              >
-                <option value="">Let the scheduler pick</option>
-                {candidates.map((h) => (
-                  <option key={h.id} value={h.id}>
-                    {h.clusterName ? `${h.name} — ${h.clusterName}` : h.name}
-                  </option>
-                ))}
-              </select>
-            </div>
-          ) : (
-            <p className="hint">The scheduler picks a connected host with room.</p>
-          )}
-        </div>
-        {error ? <ErrorBox error={error} /> : null}
-        <div className="dialog-actions">
-          <button type="button" className="btn" onClick={onClose}>
-            Cancel
-          </button>
-          <button
-            type="submit"
-            className="btn btn-primary"
-            disabled={pending}
-            data-autofocus={isAdmin ? undefined : ""}
-          >
-            {pending ? "Working…" : "Migrate"}
-          </button>
-        </div>
-      </form>
-    </Dialog>
   );
 }

@@ -1,6 +1,5 @@
 "use client";
 
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { VmDetail, VmPciDevices as VmPciDevicesView } from "@virtfn/core";
 import { useState } from "react";
 import { Badge } from "~/components/badges";
@@ -10,22 +9,30 @@ import { pciIdentityColumns, pciRowData } from "~/components/passthru/pciColumns
 import { useIsAdmin } from "~/components/session";
 import { Button } from "~/components/ui/Button";
 import { DataTable } from "~/components/ui/DataTable";
-import { useTRPC } from "~/trpc/react";
+import { useAction } from "~/trpc/useAction";
+import type { VmPageData } from "./page";
 
 // A VM's whole PCI devices (issue 17): the ones it is given, whether it holds each now (it does
 // while it runs), and for admins the host's assignable devices to give it while it is stopped.
 
-export function VmPciDevices({ vm }: { vm: VmDetail }) {
-  const trpc = useTRPC();
-  const queryClient = useQueryClient();
+type PciInput = { vmId: string; pciDeviceId: string };
+
+export function VmPciDevices({
+  vm,
+  devices,
+  onRetry,
+}: {
+  vm: VmDetail;
+  /** Read with the page; a change renders the page again. */
+  devices: VmPageData["pciDevices"];
+  onRetry: () => void;
+}) {
   const isAdmin = useIsAdmin();
-  const devices = useQuery(trpc.passthru.vmDevices.queryOptions({ vmId: vm.id }));
   const [choice, setChoice] = useState("");
-  const refresh = () => void queryClient.invalidateQueries(trpc.passthru.pathFilter());
-  const assign = useMutation(
-    trpc.passthru.assign.mutationOptions({ onSuccess: () => setChoice(""), onSettled: refresh }),
-  );
-  const unassign = useMutation(trpc.passthru.unassign.mutationOptions({ onSettled: refresh }));
+  const assign = useAction((api, input: PciInput) => api.passthru.assign.mutate(input), {
+    onSuccess: () => setChoice(""),
+  });
+  const unassign = useAction((api, input: PciInput) => api.passthru.unassign.mutate(input));
   const error = assign.error ?? unassign.error;
   const data = devices.data;
   const picked = data?.candidates.find((c) => c.pciDeviceId === choice);
@@ -36,10 +43,8 @@ export function VmPciDevices({ vm }: { vm: VmDetail }) {
         PCI devices <span className="count">{data?.assigned.length ?? 0}</span>
       </h2>
       {error ? <ErrorBox error={error} /> : null}
-      {devices.isPending ? (
-        <p className="loading">Loading PCI devices…</p>
-      ) : devices.isError ? (
-        <ErrorBox error={devices.error} onRetry={() => void devices.refetch()} />
+      {devices.data === null ? (
+        <ErrorBox error={devices.error} onRetry={onRetry} />
       ) : (
         <>
           {devices.data.assigned.length === 0 ? (

@@ -1,16 +1,46 @@
 import { can } from "@virtfn/core/can";
 import { requireRole } from "~/app/(console)/guard";
+import { serverApi, settle } from "~/trpc/server";
 import { VmDetailPage } from "./VmDetailPage";
-import { TRPCReactProvider } from "~/trpc/react";
 
 export const metadata = { title: "VM · virtfn" };
 
+/** Everything the VM page paints first, read on the server in parallel (each read may fail alone). */
+async function readVmPage(vmId: string) {
+  const api = await serverApi();
+  const opsInput = { targetId: vmId, limit: 10, sort: "createdAt", order: "desc" } as const;
+  const vmRead = settle("vms.get", { vmId }, () => api.vms.get({ vmId }));
+  // The traffic panel's counters need the VM's VF NICs: read once the VM is there.
+  const countersRead = vmRead.then(({ data }) =>
+    Promise.all(
+      (data?.nics ?? [])
+        .filter((nic) => nic.type === "VF")
+        .map(async (nic) => {
+          const input = { nicId: nic.id };
+          return [
+            nic.id,
+            await settle("vms.nicCounters", input, () => api.vms.nicCounters(input)),
+          ] as const;
+        }),
+    ),
+  );
+  const [vm, operations, migration, pciDevices, counters] = await Promise.all([
+    vmRead,
+    settle("operations.list", opsInput, () => api.operations.list(opsInput)),
+    settle("vms.migrationProgress", { vmId }, () => api.vms.migrationProgress({ vmId })),
+    settle("passthru.vmDevices", { vmId }, () => api.passthru.vmDevices({ vmId })),
+    countersRead,
+  ]);
+  return { vm, operations, migration, pciDevices, counters: Object.fromEntries(counters) };
+}
+
+export type VmPageData = Awaited<ReturnType<typeof readVmPage>>;
+
+// Rendered on the server: the VM and its panels are in the first paint and the page loads no data
+// layer. VmDetailPage refreshes it (closely while an operation runs); dialogs that read option
+// lists bring the data layer when they open.
 export default async function Page({ params }: PageProps<"/vms/[id]">) {
   const user = await requireRole();
   const { id } = await params;
-  return (
-    <TRPCReactProvider>
-      <VmDetailPage vmId={id} readOnly={!can(user, "vms.manage")} />
-    </TRPCReactProvider>
-  );
+  return <VmDetailPage vmId={id} readOnly={!can(user, "vms.manage")} data={await readVmPage(id)} />;
 }

@@ -10,7 +10,6 @@ import { memory } from "~/lib/format";
 import { domainCode, errorData, fieldErrorsByPath } from "~/lib/errors";
 import { useTRPC } from "~/trpc/react";
 import { useProjects } from "../shared";
-import { Breadcrumb } from "~/components/ui/Breadcrumb";
 import { Button } from "~/components/ui/Button";
 import { FormActions } from "~/components/ui/FormActions";
 import { PciDevicePicker } from "./PciDevicePicker";
@@ -53,6 +52,10 @@ export function sriovReason(
   return null;
 }
 
+/**
+ * The form: it reads option lists that follow the user's choices (the project's networks, the
+ * PCI devices still free), so it loads with the data layer (see CreateVmForm).
+ */
 export function CreateVmPage() {
   const trpc = useTRPC();
   const router = useRouter();
@@ -162,16 +165,6 @@ export function CreateVmPage() {
 
   return (
     <>
-      <Breadcrumb parent="VMs" href="/vms" name="Create VM" />
-      <div className="page-header">
-        <div>
-          <h1>Create VM</h1>
-          <p className="subtitle">
-            Pick an offering, an image and one or more L3 networks. “Enable SR-IOV” gives a NIC a VF
-            passed straight to the guest.
-          </p>
-        </div>
-      </div>
       <form
         className="panel create-vm"
         noValidate
