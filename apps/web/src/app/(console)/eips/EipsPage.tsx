@@ -1,46 +1,51 @@
 "use client";
 
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import dynamic from "next/dynamic";
 import { ActionMenu } from "~/components/ui/ActionMenu";
-import { asPage, type Column } from "~/components/ui/ListView";
+import { type Column, type ListPage as Page } from "~/components/ui/ListView";
 import { ListPage } from "~/components/ui/ListPage";
+import type { ProjectScope } from "~/components/ui/project-scope";
+import { ProjectScopedPage } from "~/components/ui/ProjectScopedPage";
 import { useListParams } from "~/components/ui/useListParams";
-import { useTRPC } from "~/trpc/react";
-import type { RouterOutputs } from "~/trpc/outputs";
-import { ProjectScopedPage, useProjectChoice } from "../vms/shared";
+import { useServerList } from "~/components/ui/useServerList";
+import { lazyComponent } from "~/components/lazyComponent";
+import type { RouterInputs, RouterOutputs } from "~/trpc/outputs";
+import type { Settled } from "~/trpc/server";
+import { useAction } from "~/trpc/useAction";
 
 // The form (zod, react-hook-form) loads when it is first opened.
-const AllocateEipDialog = dynamic(() =>
+const AllocateEipDialog = lazyComponent(() =>
   import("./AllocateEipDialog").then((m) => m.AllocateEipDialog),
 );
 
+/** The list is read again this often while the page is open. */
+const REFRESH_MS = 30_000;
+
 type Eip = RouterOutputs["netservices"]["eips"]["list"][number];
 
-export function EipsPage() {
-  const trpc = useTRPC();
-  const queryClient = useQueryClient();
+export function EipsPage({
+  scope,
+  eips: read,
+  networks,
+}: {
+  scope: ProjectScope;
+  /** The project's EIPs (null without a project). */
+  eips: Settled<Page<Eip>> | null;
+  /** The L3 networks the project may take an address from. */
+  networks: { l3Id: string; name: string; category: string }[];
+}) {
   const list = useListParams();
-  const choice = useProjectChoice();
-  const { projectId } = choice;
-  const eips = useQuery({
-    ...trpc.netservices.eips.list.queryOptions({ projectId }),
-    enabled: Boolean(projectId),
-  });
-  const l3s = useQuery({
-    ...trpc.vms.createOptions.queryOptions({ projectId }),
-    enabled: Boolean(projectId),
-  });
-  const l3Name = new Map((l3s.data ?? []).map((l3) => [l3.l3Id, `${l3.name} (${l3.category})`]));
-  const invalidate = () =>
-    Promise.all([
-      queryClient.invalidateQueries(trpc.netservices.eips.pathFilter()),
-      queryClient.invalidateQueries(trpc.vms.get.pathFilter()),
-    ]);
-  const mutation = { onSuccess: invalidate };
-  const create = useMutation(trpc.netservices.eips.create.mutationOptions(mutation));
-  const remove = useMutation(trpc.netservices.eips.delete.mutationOptions(mutation));
-  const detach = useMutation(trpc.netservices.eips.detach.mutationOptions(mutation));
+  const { projectId } = scope;
+  const eips = useServerList(read?.data ?? null, read?.error ?? null, REFRESH_MS);
+  const l3Name = new Map(networks.map((l3) => [l3.l3Id, `${l3.name} (${l3.category})`]));
+  const create = useAction((api, input: RouterInputs["netservices"]["eips"]["create"]) =>
+    api.netservices.eips.create.mutate(input),
+  );
+  const remove = useAction((api, input: { eipId: string }) =>
+    api.netservices.eips.delete.mutate(input),
+  );
+  const detach = useAction((api, input: { eipId: string }) =>
+    api.netservices.eips.detach.mutate(input),
+  );
 
   const columns: Column<Eip>[] = [
     { key: "name", header: "Name", className: "strong", cell: (e) => e.name },
@@ -61,7 +66,7 @@ export function EipsPage() {
     <ListPage
       title="Elastic IPs"
       subtitle="Public addresses for VM NICs. A VF NIC on a Public or Flat L3 cannot have one; on VRouter or Vpc it can. Attach them from a VM's NIC table."
-      frame={(page) => <ProjectScopedPage {...page} choice={choice} />}
+      frame={(page) => <ProjectScopedPage {...page} scope={scope} />}
       create={
         projectId
           ? {
@@ -69,12 +74,10 @@ export function EipsPage() {
               dialog: (close) => (
                 <AllocateEipDialog
                   projectId={projectId}
-                  networks={
-                    l3s.data?.map((l3) => ({
-                      value: l3.l3Id,
-                      label: `${l3.name} — ${l3.category}`,
-                    })) ?? null
-                  }
+                  networks={networks.map((l3) => ({
+                    value: l3.l3Id,
+                    label: `${l3.name} — ${l3.category}`,
+                  }))}
                   onClose={close}
                   onSubmit={(values) => create.mutateAsync(values)}
                 />
@@ -83,7 +86,7 @@ export function EipsPage() {
           : null
       }
       list={list}
-      query={asPage(eips)}
+      query={eips}
       paged={false}
       columns={columns}
       rowKey={(e) => e.id}

@@ -1,12 +1,13 @@
 "use client";
 
-import { useMutation } from "@tanstack/react-query";
 import type { Verdict } from "@virtfn/core";
 import type { ReactNode } from "react";
 import { ErrorBox } from "~/components/ErrorBox";
 import { useCan } from "~/components/session";
 import { ActionConfirm } from "~/components/ui/ActionConfirm";
 import { Button } from "~/components/ui/Button";
+import type { Api } from "~/trpc/client";
+import { useAction } from "~/trpc/useAction";
 import { refusal, SriovBadge } from "./shared";
 
 /**
@@ -32,10 +33,13 @@ export function SriovSwitchPanel({
   /** What turning it off does, in the confirm dialog. */
   offConsequence: string;
   explainOffError?: (error: unknown) => ReactNode;
-  onSwitch: (sriovEnabled: boolean) => Promise<unknown>;
+  /** The network's update with SR-IOV on or off; the page is rendered again after it. */
+  onSwitch: (api: Api, sriovEnabled: boolean) => Promise<unknown>;
 }) {
   const isAdmin = useCan("inventory.manage");
-  const turnOn = useMutation({ mutationFn: () => onSwitch(true) });
+  // Two actions: a refused "off" stays in its confirm, a refused "on" shows under the panel.
+  const turnOn = useAction((api, _: void) => onSwitch(api, true));
+  const turnOff = useAction((api, _: void) => onSwitch(api, false));
   const enable = verdicts.enableSriov;
   return (
     <section className="panel" aria-labelledby={`${idPrefix}-sriov-heading`}>
@@ -70,7 +74,7 @@ export function SriovSwitchPanel({
               body={offConsequence}
               confirmLabel="Turn SR-IOV off"
               danger
-              action={() => onSwitch(false)}
+              action={() => turnOff.mutateAsync()}
               explainError={explainOffError}
             />
           ) : (

@@ -1,14 +1,20 @@
 "use client";
 
-import { skipToken, useQuery } from "@tanstack/react-query";
 import type { HostVfAvailability } from "@virtfn/core";
 import Link from "next/link";
+import { useRouter } from "next/navigation";
 import { Badge } from "~/components/badges";
 import { ErrorBox } from "~/components/ErrorBox";
-import { useTRPC } from "~/trpc/react";
+import type { RouterOutputs } from "~/trpc/outputs";
+import type { Settled } from "~/trpc/server";
+import { useLastShown } from "./useLastShown";
 
 // R3 per host, as core's availability query answers it for an L3 (sriov.availability) or an L2
-// (sriov.l2Availability): the zone's sums and the first hosts, attached clusters first.
+// (sriov.l2Availability): the zone's sums and the first hosts, attached clusters first. The page
+// reads it on the server and again while it is open (VFs come and go as VMs start and stop).
+
+/** What both answer (an L3's also names the L3). */
+export type VfAvailability = RouterOutputs["sriov"]["l2Availability"];
 
 function availabilityTone(row: HostVfAvailability): "ok" | "warn" | "muted" | "err" {
   if (row.reason === null) return "ok";
@@ -30,26 +36,19 @@ const reasonLabel: Record<NonNullable<HostVfAvailability["reason"]>, string> = {
 };
 
 export function VfAvailabilityPanel({
-  network,
+  networkId,
+  availability,
   disabledNote,
 }: {
-  /** The L3 (sriov.availability) or the L2 (sriov.l2Availability) whose VFs are counted. */
-  network: { l3Id: string } | { l2Id: string };
+  /** The L3's or L2's id: an answer for another network never shows. */
+  networkId: string;
+  /** sriov.availability (an L3) or sriov.l2Availability (an L2), as the server read it. */
+  availability: Settled<VfAvailability>;
   /** Said instead of the sums when the network hands out no VFs (SR-IOV off). */
   disabledNote: string;
 }) {
-  const trpc = useTRPC();
-  // One of the two queries runs; VFs come and go as VMs start and stop, so both poll.
-  const ofL3 = useQuery({
-    ...trpc.sriov.availability.queryOptions("l3Id" in network ? network : skipToken),
-    refetchInterval: 10_000,
-  });
-  const ofL2 = useQuery({
-    ...trpc.sriov.l2Availability.queryOptions("l2Id" in network ? network : skipToken),
-    refetchInterval: 10_000,
-  });
-  const availability = "l3Id" in network ? ofL3 : ofL2;
-  const data = availability.data;
+  const router = useRouter();
+  const data = useLastShown(availability.data, networkId);
   return (
     <section className="panel" aria-labelledby="vf-availability-heading">
       <h2 id="vf-availability-heading">
@@ -60,14 +59,12 @@ export function VfAvailabilityPanel({
           </span>
         ) : null}
       </h2>
-      {availability.isError && !data ? (
+      {!data ? (
         <ErrorBox
           title="Could not load VF availability."
           error={availability.error}
-          onRetry={() => void availability.refetch()}
+          onRetry={() => router.refresh()}
         />
-      ) : !data ? (
-        <p className="loading">Loading VF availability…</p>
       ) : (
         <>
           <p className="muted small">
@@ -75,7 +72,7 @@ export function VfAvailabilityPanel({
               ? `${data.available} of ${data.total} VFs of interface ${data.physicalInterface} are available, on ${data.offeringHosts} of ${data.hostCount} host${data.hostCount === 1 ? "" : "s"} in the zone.${data.hosts.length < data.hostCount ? ` The first ${data.hosts.length} hosts are listed, attached clusters first.` : ""}`
               : disabledNote}
           </p>
-          {availability.isError ? (
+          {availability.error ? (
             <ErrorBox title="Refreshing failed." error={availability.error} />
           ) : null}
           {data.hosts.length === 0 ? (

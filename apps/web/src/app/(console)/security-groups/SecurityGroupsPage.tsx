@@ -1,28 +1,27 @@
 "use client";
 
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { SecurityGroupView } from "@virtfn/core";
-import dynamic from "next/dynamic";
-import { useId, useState } from "react";
-import { Dialog } from "~/components/Dialog";
-import { ErrorBox } from "~/components/ErrorBox";
-import { describedBy, Field, numberOrUndefined } from "~/components/Field";
+import { useState } from "react";
+import { lazyComponent } from "~/components/lazyComponent";
 import { ActionMenu } from "~/components/ui/ActionMenu";
-import { Button } from "~/components/ui/Button";
-import { DataTable } from "~/components/ui/DataTable";
-import { asPage, type Column } from "~/components/ui/ListView";
+import { type Column, type ListPage as Page } from "~/components/ui/ListView";
 import { ListPage } from "~/components/ui/ListPage";
+import type { ProjectScope } from "~/components/ui/project-scope";
+import { ProjectScopedPage } from "~/components/ui/ProjectScopedPage";
 import { useListParams } from "~/components/ui/useListParams";
-import { fieldErrorsOf } from "~/lib/errors";
-import { useTRPC } from "~/trpc/react";
-import { ProjectScopedPage, useProjectChoice } from "../vms/shared";
+import { useServerList } from "~/components/ui/useServerList";
+import type { RouterInputs } from "~/trpc/outputs";
+import type { Settled } from "~/trpc/server";
+import { useAction } from "~/trpc/useAction";
 
-// The form (zod, react-hook-form) loads when it is first opened.
-const CreateGroupDialog = dynamic(() =>
+// The forms (zod, react-hook-form) and the rules dialog load when they are first opened.
+const CreateGroupDialog = lazyComponent(() =>
   import("./CreateGroupDialog").then((m) => m.CreateGroupDialog),
 );
+const RulesDialog = lazyComponent(() => import("./RulesDialog").then((m) => m.RulesDialog));
 
-type Rule = SecurityGroupView["rules"][number];
+/** The list is read again this often while the page is open. */
+const REFRESH_MS = 30_000;
 
 const groupColumns: Column<SecurityGroupView>[] = [
   { key: "name", header: "Name", className: "strong", cell: (g) => g.name },
@@ -36,35 +35,31 @@ const groupColumns: Column<SecurityGroupView>[] = [
   { key: "nics", header: "NICs", num: true, cell: (g) => g.memberNicIds.length },
 ];
 
-export function SecurityGroupsPage() {
-  const trpc = useTRPC();
-  const queryClient = useQueryClient();
+export function SecurityGroupsPage({
+  scope,
+  groups: read,
+}: {
+  scope: ProjectScope;
+  /** The project's groups (null without a project). */
+  groups: Settled<Page<SecurityGroupView>> | null;
+}) {
   const list = useListParams();
-  const choice = useProjectChoice();
-  const { projectId } = choice;
-  const groups = useQuery({
-    ...trpc.netservices.securityGroups.list.queryOptions({ projectId }),
-    enabled: Boolean(projectId),
-  });
+  const { projectId } = scope;
+  const groups = useServerList(read?.data ?? null, read?.error ?? null, REFRESH_MS);
   const [rulesOf, setRulesOf] = useState<string | null>(null);
-  const invalidate = () =>
-    Promise.all([
-      queryClient.invalidateQueries(trpc.netservices.securityGroups.pathFilter()),
-      queryClient.invalidateQueries(trpc.vms.get.pathFilter()),
-    ]);
-  const create = useMutation(
-    trpc.netservices.securityGroups.create.mutationOptions({ onSuccess: invalidate }),
+  const create = useAction((api, input: RouterInputs["netservices"]["securityGroups"]["create"]) =>
+    api.netservices.securityGroups.create.mutate(input),
   );
-  const remove = useMutation(
-    trpc.netservices.securityGroups.delete.mutationOptions({ onSuccess: invalidate }),
+  const remove = useAction((api, input: { securityGroupId: string }) =>
+    api.netservices.securityGroups.delete.mutate(input),
   );
-  const open = groups.data?.find((g) => g.id === rulesOf);
+  const open = groups.data?.items.find((g) => g.id === rulesOf);
   return (
     <>
       <ListPage
         title="Security groups"
         subtitle="Host firewall rules for vNICs. VF NICs bypass the host, so they cannot be in security groups. Add NICs from a VM's NIC table."
-        frame={(page) => <ProjectScopedPage {...page} choice={choice} />}
+        frame={(page) => <ProjectScopedPage {...page} scope={scope} />}
         create={
           projectId
             ? {
@@ -80,7 +75,7 @@ export function SecurityGroupsPage() {
             : null
         }
         list={list}
-        query={asPage(groups)}
+        query={groups}
         paged={false}
         columns={groupColumns}
         rowKey={(g) => g.id}
@@ -111,158 +106,5 @@ export function SecurityGroupsPage() {
       />
       {open ? <RulesDialog group={open} onClose={() => setRulesOf(null)} /> : null}
     </>
-  );
-}
-
-function portsLabel(r: Rule): string {
-  if (r.portStart === null) return "any";
-  return r.portEnd && r.portEnd !== r.portStart ? `${r.portStart}–${r.portEnd}` : `${r.portStart}`;
-}
-
-/** A rule's port range: two number boxes alike but for their field and hint. */
-const portFields = [
-  { key: "portStart", label: "From port", placeholder: "any" },
-  { key: "portEnd", label: "To port", placeholder: "same" },
-] as const;
-
-function RulesDialog({ group, onClose }: { group: SecurityGroupView; onClose: () => void }) {
-  const trpc = useTRPC();
-  const queryClient = useQueryClient();
-  const id = useId();
-  const invalidate = () =>
-    void queryClient.invalidateQueries(trpc.netservices.securityGroups.pathFilter());
-  const [rule, setRule] = useState({
-    direction: "ingress" as "ingress" | "egress",
-    protocol: "tcp" as "tcp" | "udp" | "icmp" | "all",
-    portStart: "",
-    portEnd: "",
-    cidr: "0.0.0.0/0",
-  });
-  const add = useMutation(
-    trpc.netservices.securityGroups.addRule.mutationOptions({ onSuccess: invalidate }),
-  );
-  const remove = useMutation(
-    trpc.netservices.securityGroups.removeRule.mutationOptions({ onSuccess: invalidate }),
-  );
-  const errors = add.error ? fieldErrorsOf(add.error) : {};
-  const ports = rule.protocol === "tcp" || rule.protocol === "udp";
-  return (
-    <Dialog open onClose={onClose} title={`Rules of ${group.name}`} wide>
-      <div className="dialog-content">
-        {group.rules.length === 0 ? (
-          <p className="muted">No rules: nothing is allowed yet.</p>
-        ) : (
-          <DataTable
-            rows={group.rules}
-            rowKey={(r) => r.id}
-            columns={[
-              { key: "direction", header: "Direction", cell: (r) => r.direction },
-              { key: "protocol", header: "Protocol", cell: (r) => r.protocol },
-              { key: "ports", header: "Ports", cell: portsLabel },
-              { key: "cidr", header: "CIDR", cell: (r) => <code>{r.cidr}</code> },
-            ]}
-            rowActions={(r) => (
-              <Button
-                variant="danger-outline"
-                size="sm"
-                disabled={remove.isPending}
-                onClick={() => remove.mutate({ ruleId: r.id })}
-                aria-label={`Remove rule ${r.direction} ${r.protocol} ${r.cidr}`}
-              >
-                Remove
-              </Button>
-            )}
-          />
-        )}
-        <form
-          className="inline-create"
-          noValidate
-          aria-label="Add rule"
-          onSubmit={(event) => {
-            event.preventDefault();
-            add.mutate({
-              securityGroupId: group.id,
-              direction: rule.direction,
-              protocol: rule.protocol,
-              portStart: ports ? (numberOrUndefined(rule.portStart) ?? null) : null,
-              portEnd: ports
-                ? (numberOrUndefined(rule.portEnd) ?? numberOrUndefined(rule.portStart) ?? null)
-                : null,
-              cidr: rule.cidr,
-            });
-          }}
-        >
-          <div className="inline-create-fields">
-            <Field id={`${id}-direction`} label="Direction">
-              <select
-                id={`${id}-direction`}
-                value={rule.direction}
-                onChange={(event) =>
-                  setRule((r) => ({ ...r, direction: event.target.value as "ingress" | "egress" }))
-                }
-              >
-                <option value="ingress">ingress</option>
-                <option value="egress">egress</option>
-              </select>
-            </Field>
-            <Field id={`${id}-protocol`} label="Protocol">
-              <select
-                id={`${id}-protocol`}
-                value={rule.protocol}
-                onChange={(event) =>
-                  setRule((r) => ({
-                    ...r,
-                    protocol: event.target.value as "tcp" | "udp" | "icmp" | "all",
-                  }))
-                }
-              >
-                {["tcp", "udp", "icmp", "all"].map((p) => (
-                  <option key={p} value={p}>
-                    {p}
-                  </option>
-                ))}
-              </select>
-            </Field>
-            {ports ? (
-              <>
-                {portFields.map(({ key, label, placeholder }) => (
-                  <Field key={key} id={`${id}-${key}`} label={label} error={errors[key]}>
-                    <input
-                      id={`${id}-${key}`}
-                      type="number"
-                      inputMode="numeric"
-                      min={1}
-                      max={65535}
-                      placeholder={placeholder}
-                      value={rule[key]}
-                      onChange={(event) => setRule((r) => ({ ...r, [key]: event.target.value }))}
-                      aria-describedby={describedBy(`${id}-${key}`, errors[key])}
-                    />
-                  </Field>
-                ))}
-              </>
-            ) : null}
-            <Field id={`${id}-cidr`} label="CIDR" error={errors.cidr}>
-              <input
-                id={`${id}-cidr`}
-                value={rule.cidr}
-                spellCheck={false}
-                onChange={(event) => setRule((r) => ({ ...r, cidr: event.target.value }))}
-                aria-invalid={errors.cidr ? true : undefined}
-                aria-describedby={describedBy(`${id}-cidr`, errors.cidr)}
-              />
-            </Field>
-            <Button type="submit" variant="primary" disabled={add.isPending}>
-              {add.isPending ? "Adding…" : "Add rule"}
-            </Button>
-          </div>
-          {add.error && Object.keys(errors).length === 0 ? <ErrorBox error={add.error} /> : null}
-          {remove.error ? <ErrorBox error={remove.error} /> : null}
-        </form>
-      </div>
-      <div className="dialog-actions">
-        <Button onClick={onClose}>Close</Button>
-      </div>
-    </Dialog>
   );
 }

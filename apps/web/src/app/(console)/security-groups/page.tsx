@@ -1,14 +1,22 @@
+import { readProjectScope } from "~/components/ui/read-project-scope";
+import { wholeList } from "~/components/ui/wholeList";
+import { serverApi, settle } from "~/trpc/server";
 import { requireRole } from "../guard";
 import { SecurityGroupsPage } from "./SecurityGroupsPage";
-import { TRPCReactProvider } from "~/trpc/react";
 
 export const metadata = { title: "Security groups · virtfn" };
 
-export default async function Page() {
-  await requireRole("netservices.manage");
-  return (
-    <TRPCReactProvider>
-      <SecurityGroupsPage />
-    </TRPCReactProvider>
+// Rendered on the server for the project in the URL: its groups are in the first paint and the
+// page loads no data layer.
+export default async function Page({ searchParams }: PageProps<"/security-groups">) {
+  const user = await requireRole("netservices.manage");
+  const scope = await readProjectScope(user, await searchParams);
+  const { projectId } = scope;
+  if (!projectId) return <SecurityGroupsPage scope={scope} groups={null} />;
+  const api = await serverApi();
+  const input = { projectId };
+  const groups = await settle("netservices.securityGroups.list", input, () =>
+    api.netservices.securityGroups.list(input),
   );
+  return <SecurityGroupsPage scope={scope} groups={wholeList(groups)} />;
 }

@@ -1,51 +1,43 @@
 "use client";
 
-import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import dynamic from "next/dynamic";
 import { Badge } from "~/components/badges";
 import { useCan } from "~/components/session";
 import { createdColumn, nameColumn } from "~/components/ui/columns";
 import { type Column } from "~/components/ui/ListView";
 import { ListPage } from "~/components/ui/ListPage";
-import { listInput, useListParams } from "~/components/ui/useListParams";
+import { useListParams } from "~/components/ui/useListParams";
+import { useServerList } from "~/components/ui/useServerList";
 import { useNow } from "~/components/useNow";
-import { useTRPC } from "~/trpc/react";
+import type { ShownError } from "~/lib/errors";
 import type { RouterOutputs } from "~/trpc/outputs";
-import {
-  l2TypeLabel,
-  l2Types,
-  segmentLabel,
-  SriovBadge,
-  sriovFilter,
-  sriovFromFilter,
-} from "../shared";
+import { withDataLayer } from "~/trpc/withDataLayer";
+import { LIST_REFRESH_MS, l2List } from "../lists";
+import { l2TypeLabel, l2Types, segmentLabel, SriovBadge, sriovFilter } from "../shared";
 import type { L2Toggles } from "../toggles";
 
-// The form loads when it is first opened: it is most of this page's code.
-const CreateL2Dialog = dynamic(() => import("./CreateL2Dialog").then((m) => m.CreateL2Dialog));
+// The form (and the data layer its queries need) loads when it is first opened.
+const CreateL2Dialog = withDataLayer(() =>
+  import("./CreateL2Dialog").then((m) => m.CreateL2Dialog),
+);
 
-type L2 = RouterOutputs["networks"]["l2"]["list"]["items"][number];
+type L2Page = RouterOutputs["networks"]["l2"]["list"];
+type L2 = L2Page["items"][number];
 type L2Sort = "name" | "type" | "createdAt";
 const typeOptions = l2Types.map((t) => ({ value: t, label: l2TypeLabel[t] }));
 
-export function L2ListPage({ toggles }: { toggles: L2Toggles }) {
-  const trpc = useTRPC();
+export function L2ListPage({
+  toggles,
+  data,
+  error,
+}: {
+  toggles: L2Toggles;
+  data: L2Page | null;
+  error: ShownError | null;
+}) {
   const isAdmin = useCan("inventory.manage");
   const now = useNow();
-  const list = useListParams({
-    sorts: ["name", "type", "createdAt"] as const,
-    defaultSort: "name",
-    filters: ["type", "sriov"] as const,
-  });
-  const l2s = useQuery({
-    ...trpc.networks.l2.list.queryOptions({
-      ...listInput(list),
-      type: l2Types.find((t) => t === list.filters.type),
-      sriovEnabled: sriovFromFilter(list.filters.sriov),
-    }),
-    placeholderData: keepPreviousData,
-    refetchInterval: 30_000,
-  });
+  const list = useListParams(l2List);
+  const l2s = useServerList(data, error, LIST_REFRESH_MS);
 
   const columns: Column<L2, L2Sort>[] = [
     nameColumn({

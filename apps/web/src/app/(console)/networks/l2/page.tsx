@@ -1,15 +1,17 @@
 import { requireRole } from "~/app/(console)/guard";
+import { readListParams, searchParamGetter } from "~/components/ui/list-params";
+import { serverApi, settle } from "~/trpc/server";
+import { l2List, l2ListInput } from "../lists";
 import { l2Toggles } from "../toggles";
 import { L2ListPage } from "./L2ListPage";
-import { TRPCReactProvider } from "~/trpc/react";
 
 export const metadata = { title: "L2 networks · virtfn" };
 
-export default async function Page() {
+// Rendered on the server: the list is in the first paint and the page loads no data layer.
+export default async function Page({ searchParams }: PageProps<"/networks/l2">) {
   await requireRole("inventory.read");
-  return (
-    <TRPCReactProvider>
-      <L2ListPage toggles={l2Toggles()} />
-    </TRPCReactProvider>
-  );
+  const input = l2ListInput(readListParams(searchParamGetter(await searchParams), l2List));
+  const api = await serverApi();
+  const l2s = await settle("networks.l2.list", input, () => api.networks.l2.list(input));
+  return <L2ListPage toggles={l2Toggles()} {...l2s} />;
 }

@@ -1,43 +1,34 @@
 "use client";
 
-import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import dynamic from "next/dynamic";
 import Link from "next/link";
 import { useCan } from "~/components/session";
 import { createdColumn, nameColumn } from "~/components/ui/columns";
 import { type Column } from "~/components/ui/ListView";
 import { ListPage } from "~/components/ui/ListPage";
-import { listInput, useListParams } from "~/components/ui/useListParams";
+import { useListParams } from "~/components/ui/useListParams";
+import { useServerList } from "~/components/ui/useServerList";
 import { useNow } from "~/components/useNow";
-import { useTRPC } from "~/trpc/react";
+import type { ShownError } from "~/lib/errors";
 import type { RouterOutputs } from "~/trpc/outputs";
-import { l3Categories, SriovBadge, sriovFilter, sriovFromFilter } from "../shared";
+import { withDataLayer } from "~/trpc/withDataLayer";
+import { LIST_REFRESH_MS, l3List } from "../lists";
+import { l3Categories, SriovBadge, sriovFilter } from "../shared";
 
-// The form loads when it is first opened: it is most of this page's code.
-const CreateL3Dialog = dynamic(() => import("./CreateL3Dialog").then((m) => m.CreateL3Dialog));
+// The form (and the data layer its queries need) loads when it is first opened.
+const CreateL3Dialog = withDataLayer(() =>
+  import("./CreateL3Dialog").then((m) => m.CreateL3Dialog),
+);
 
-type L3 = RouterOutputs["networks"]["l3"]["list"]["items"][number];
+type L3Page = RouterOutputs["networks"]["l3"]["list"];
+type L3 = L3Page["items"][number];
 type L3Sort = "name" | "category" | "createdAt";
 const categoryOptions = l3Categories.map((c) => ({ value: c, label: c }));
 
-export function L3ListPage() {
-  const trpc = useTRPC();
+export function L3ListPage({ data, error }: { data: L3Page | null; error: ShownError | null }) {
   const isAdmin = useCan("inventory.manage");
   const now = useNow();
-  const list = useListParams({
-    sorts: ["name", "category", "createdAt"] as const,
-    defaultSort: "name",
-    filters: ["category", "sriov"] as const,
-  });
-  const l3s = useQuery({
-    ...trpc.networks.l3.list.queryOptions({
-      ...listInput(list),
-      category: l3Categories.find((c) => c === list.filters.category),
-      sriovEnabled: sriovFromFilter(list.filters.sriov),
-    }),
-    placeholderData: keepPreviousData,
-    refetchInterval: 30_000,
-  });
+  const list = useListParams(l3List);
+  const l3s = useServerList(data, error, LIST_REFRESH_MS);
 
   const columns: Column<L3, L3Sort>[] = [
     nameColumn({ name: (l3) => l3.name, href: (l3) => `/networks/l3/${l3.id}`, sort: "name" }),

@@ -1,14 +1,16 @@
 import { requireRole } from "~/app/(console)/guard";
+import { readListParams, searchParamGetter } from "~/components/ui/list-params";
+import { serverApi, settle } from "~/trpc/server";
+import { l3List, l3ListInput } from "../lists";
 import { L3ListPage } from "./L3ListPage";
-import { TRPCReactProvider } from "~/trpc/react";
 
 export const metadata = { title: "L3 networks · virtfn" };
 
-export default async function Page() {
+// Rendered on the server: the list is in the first paint and the page loads no data layer.
+export default async function Page({ searchParams }: PageProps<"/networks/l3">) {
   await requireRole("inventory.read");
-  return (
-    <TRPCReactProvider>
-      <L3ListPage />
-    </TRPCReactProvider>
-  );
+  const input = l3ListInput(readListParams(searchParamGetter(await searchParams), l3List));
+  const api = await serverApi();
+  const l3s = await settle("networks.l3.list", input, () => api.networks.l3.list(input));
+  return <L3ListPage {...l3s} />;
 }

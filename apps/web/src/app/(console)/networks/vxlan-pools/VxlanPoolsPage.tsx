@@ -1,18 +1,20 @@
 "use client";
 
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import dynamic from "next/dynamic";
 import { useCan } from "~/components/session";
 import { ActionConfirm } from "~/components/ui/ActionConfirm";
-import { asPage, type Column } from "~/components/ui/ListView";
+import { type Column, type ListPage as Page } from "~/components/ui/ListView";
 import { ListPage } from "~/components/ui/ListPage";
 import { useListParams } from "~/components/ui/useListParams";
+import { useServerList } from "~/components/ui/useServerList";
+import type { ShownError } from "~/lib/errors";
 import { dateTime } from "~/lib/format";
-import { useTRPC } from "~/trpc/react";
-import type { RouterOutputs } from "~/trpc/outputs";
+import type { RouterInputs, RouterOutputs } from "~/trpc/outputs";
+import { useAction } from "~/trpc/useAction";
+import { withDataLayer } from "~/trpc/withDataLayer";
+import { LIST_REFRESH_MS } from "../lists";
 
-// The form (zod, react-hook-form) loads when it is first opened.
-const CreatePoolDialog = dynamic(() =>
+// The form (zod, react-hook-form, and the data layer for its zones) loads when it is first opened.
+const CreatePoolDialog = withDataLayer(() =>
   import("./CreatePoolDialog").then((m) => m.CreatePoolDialog),
 );
 
@@ -35,17 +37,22 @@ const columns: Column<Pool>[] = [
   { key: "created", header: "Created", secondary: true, cell: (p) => dateTime(p.createdAt) },
 ];
 
-export function VxlanPoolsPage() {
-  const trpc = useTRPC();
+export function VxlanPoolsPage({
+  data,
+  error,
+}: {
+  data: Page<Pool> | null;
+  error: ShownError | null;
+}) {
   const isAdmin = useCan("inventory.manage");
-  const queryClient = useQueryClient();
   const list = useListParams();
-  const pools = useQuery(trpc.networks.vxlanPools.list.queryOptions({}));
-  const done = {
-    onSuccess: () => queryClient.invalidateQueries(trpc.networks.vxlanPools.pathFilter()),
-  };
-  const create = useMutation(trpc.networks.vxlanPools.create.mutationOptions(done));
-  const remove = useMutation(trpc.networks.vxlanPools.delete.mutationOptions(done));
+  const pools = useServerList(data, error, LIST_REFRESH_MS);
+  const create = useAction((api, input: RouterInputs["networks"]["vxlanPools"]["create"]) =>
+    api.networks.vxlanPools.create.mutate(input),
+  );
+  const remove = useAction((api, input: { poolId: string }) =>
+    api.networks.vxlanPools.delete.mutate(input),
+  );
   return (
     <ListPage
       title="VXLAN pools"
@@ -64,7 +71,7 @@ export function VxlanPoolsPage() {
           : null
       }
       list={list}
-      query={asPage(pools)}
+      query={pools}
       paged={false}
       columns={columns}
       rowKey={(p) => p.id}

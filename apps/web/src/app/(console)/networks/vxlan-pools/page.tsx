@@ -1,14 +1,16 @@
 import { requireRole } from "~/app/(console)/guard";
+import { wholeList } from "~/components/ui/wholeList";
+import { serverApi, settle } from "~/trpc/server";
 import { VxlanPoolsPage } from "./VxlanPoolsPage";
-import { TRPCReactProvider } from "~/trpc/react";
 
 export const metadata = { title: "VXLAN pools · virtfn" };
 
+// Rendered on the server: the pools are in the first paint and the page loads no data layer.
 export default async function Page() {
   await requireRole("inventory.read");
-  return (
-    <TRPCReactProvider>
-      <VxlanPoolsPage />
-    </TRPCReactProvider>
+  const api = await serverApi();
+  const pools = await settle("networks.vxlanPools.list", {}, () =>
+    api.networks.vxlanPools.list({}),
   );
+  return <VxlanPoolsPage {...wholeList(pools)} />;
 }

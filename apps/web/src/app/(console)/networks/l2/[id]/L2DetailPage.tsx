@@ -1,61 +1,74 @@
 "use client";
 
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { L2View } from "@virtfn/core";
-import dynamic from "next/dynamic";
 import Link from "next/link";
+import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useState } from "react";
 import { Badge } from "~/components/badges";
 import { ErrorBox } from "~/components/ErrorBox";
 import { useCan } from "~/components/session";
 import { ActionConfirm } from "~/components/ui/ActionConfirm";
 import { Pager } from "~/components/table";
-import { CLUSTER_PICKER_LIMIT, pageItems } from "~/lib/clusters";
-import { errorData } from "~/lib/errors";
+import { errorData, type ShownError } from "~/lib/errors";
 import { dateTime } from "~/lib/format";
-import { useTRPC } from "~/trpc/react";
-import { VfPortPolicyPanel } from "../../VfPortPolicyPanel";
+import type { RouterInputs, RouterOutputs } from "~/trpc/outputs";
+import type { Settled } from "~/trpc/server";
+import { useAction } from "~/trpc/useAction";
+import { withDataLayer } from "~/trpc/withDataLayer";
+import { NetworkDetailFrame, NetworkHeader } from "../../NetworkDetailParts";
 import { SriovSwitchPanel } from "../../SriovSwitchPanel";
-import { VfAvailabilityPanel } from "../../VfAvailabilityPanel";
 import { l2TypeLabel, segmentLabel, SriovBadge } from "../../shared";
-import {
-  NetworkActions,
-  useBackToListAfterDelete,
-  useShowNetworkUpdate,
-} from "../../NetworkDetailParts";
-import { DetailGate, isNotFound, type DetailList } from "~/components/ui/DetailGate";
-import { DetailHeader } from "~/components/ui/DetailHeader";
+import { useLastShown } from "../../useLastShown";
+import { VfAvailabilityPanel, type VfAvailability } from "../../VfAvailabilityPanel";
+import { VfPortPolicyPanel } from "../../VfPortPolicyPanel";
+import { clusterPagesQuery, type ClusterPages } from "./cluster-pages";
 
-// The L3 form (react-hook-form, zod and the server's schema) loads when it is first opened.
-const CreateL3Dialog = dynamic(() =>
+// The L3 form (react-hook-form, zod, the server's schema, its own queries) loads when it is first
+// opened, with the data layer.
+const CreateL3Dialog = withDataLayer(() =>
   import("../../l3/CreateL3Dialog").then((m) => m.CreateL3Dialog),
 );
 
-/** Where the page sits: its breadcrumb and the way back. */
-const L2_LIST: DetailList = { label: "L2 networks", href: "/networks/l2" };
+type ClusterPage = RouterOutputs["networks"]["l2"]["clusters"];
+type Candidate = RouterOutputs["inventory"]["clusters"]["items"][number];
+type L3Page = RouterOutputs["networks"]["l3"]["list"];
 
-export function L2DetailPage({ l2Id }: { l2Id: string }) {
-  const trpc = useTRPC();
-  const l2 = useQuery(trpc.networks.l2.get.queryOptions({ l2Id }));
-
-  if (!l2.data || isNotFound(l2.error))
-    return <DetailGate query={l2} noun="L2 network" list={L2_LIST} />;
-  return <L2Detail l2={l2.data} refreshError={l2.isError ? l2.error : null} />;
+export interface L2DetailPageProps {
+  l2Id: string;
+  l2: Settled<L2View>;
+  availability: Settled<VfAvailability>;
+  clusterPages: ClusterPages;
+  clusters: Settled<ClusterPage>;
+  /** The clusters an admin may attach (null for others). */
+  candidates: Settled<{ items: Candidate[] }> | null;
+  l3s: Settled<L3Page>;
 }
 
-function L2Detail({ l2, refreshError }: { l2: L2View; refreshError: unknown }) {
-  const isAdmin = useCan("inventory.manage");
-  const trpc = useTRPC();
-  const [creatingL3, setCreatingL3] = useState(false);
-  const remove = useMutation(
-    trpc.networks.l2.delete.mutationOptions({ onSuccess: useBackToListAfterDelete("l2") }),
+export function L2DetailPage(props: L2DetailPageProps) {
+  return (
+    <NetworkDetailFrame kind="L2" id={props.l2Id} network={props.l2}>
+      {(l2, refreshError) => <L2Detail {...props} l2={l2} refreshError={refreshError} />}
+    </NetworkDetailFrame>
   );
+}
+
+function L2Detail({
+  l2,
+  refreshError,
+  availability,
+  clusterPages,
+  clusters,
+  candidates,
+  l3s,
+}: Omit<L2DetailPageProps, "l2"> & { l2: L2View; refreshError: ShownError | null }) {
+  const isAdmin = useCan("inventory.manage");
+  const [creatingL3, setCreatingL3] = useState(false);
 
   return (
     <>
-      <DetailHeader
-        list={L2_LIST}
-        name={l2.name}
+      <NetworkHeader
+        kind="L2"
+        network={l2}
         badges={
           <>
             <Badge tone="info">{segmentLabel(l2)}</Badge> <SriovBadge enabled={l2.sriovEnabled} />
@@ -67,33 +80,26 @@ function L2Detail({ l2, refreshError }: { l2: L2View; refreshError: unknown }) {
             {l2.description ? ` · ${l2.description}` : ""}
           </>
         }
-        actions={
-          <NetworkActions
-            kind="L2"
-            name={l2.name}
-            deleteVerdict={l2.actions.delete}
-            deleteBody={
-              <>
-                <p>
-                  The segment is removed from virtfn and detached from its clusters. An L2 that
-                  still has L3 networks cannot be deleted: delete them first.
-                </p>
-                {l2.l3Count > 0 ? (
-                  <p className="hint">
-                    {l2.name} has {l2.l3Count} L3 network{l2.l3Count === 1 ? "" : "s"}.
-                  </p>
-                ) : null}
-              </>
-            }
-            onDelete={() => remove.mutateAsync({ l2Id: l2.id })}
-          >
-            <button type="button" className="btn" onClick={() => setCreatingL3(true)}>
-              Create L3 network
-            </button>
-          </NetworkActions>
+        deleteBody={
+          <>
+            <p>
+              The segment is removed from virtfn and detached from its clusters. An L2 that still
+              has L3 networks cannot be deleted: delete them first.
+            </p>
+            {l2.l3Count > 0 ? (
+              <p className="hint">
+                {l2.name} has {l2.l3Count} L3 network{l2.l3Count === 1 ? "" : "s"}.
+              </p>
+            ) : null}
+          </>
         }
+        onDelete={(api) => api.networks.l2.delete.mutate({ l2Id: l2.id })}
         refreshError={refreshError}
-      />
+      >
+        <button type="button" className="btn" onClick={() => setCreatingL3(true)}>
+          Create L3 network
+        </button>
+      </NetworkHeader>
 
       <section className="panel">
         <h2>Facts</h2>
@@ -133,17 +139,18 @@ function L2Detail({ l2, refreshError }: { l2: L2View; refreshError: unknown }) {
 
       <SriovPanel l2={l2} />
       <VfAvailabilityPanel
-        network={{ l2Id: l2.id }}
+        networkId={l2.id}
+        availability={availability}
         disabledNote="SR-IOV is not enabled on this network: it hands out no VFs. The split state per host is shown for reference."
       />
       <L2VfPortPolicy l2={l2} />
-      <ClustersPanel l2={l2} />
+      <ClustersPanel l2={l2} pages={clusterPages} clusters={clusters} candidates={candidates} />
 
       <section className="panel">
         <h2>
           L3 networks <span className="count">{l2.l3Count}</span>
         </h2>
-        <L3sOfL2 l2={l2} onCreate={isAdmin ? () => setCreatingL3(true) : undefined} />
+        <L3sOfL2 l2={l2} l3s={l3s} onCreate={isAdmin ? () => setCreatingL3(true) : undefined} />
       </section>
 
       {isAdmin && creatingL3 ? (
@@ -155,7 +162,7 @@ function L2Detail({ l2, refreshError }: { l2: L2View; refreshError: unknown }) {
 
 function L2VfPortPolicy({ l2 }: { l2: L2View }) {
   const isAdmin = useCan("inventory.manage");
-  const update = useL2Update(l2.id);
+  const update = useL2Update();
   return (
     <VfPortPolicyPanel
       allowTrust={l2.vfAllowTrust}
@@ -176,7 +183,6 @@ function L2VfPortPolicy({ l2 }: { l2: L2View }) {
 }
 
 function SriovPanel({ l2 }: { l2: L2View }) {
-  const update = useL2Update(l2.id);
   return (
     <SriovSwitchPanel
       idPrefix="l2"
@@ -199,53 +205,40 @@ function SriovPanel({ l2 }: { l2: L2View }) {
           </p>
         ) : null;
       }}
-      onSwitch={(sriovEnabled) => update.mutateAsync({ l2Id: l2.id, sriovEnabled })}
+      onSwitch={(api, sriovEnabled) => api.networks.l2.update.mutate({ l2Id: l2.id, sriovEnabled })}
     />
   );
 }
 
-function ClustersPanel({ l2 }: { l2: L2View }) {
+function ClustersPanel({
+  l2,
+  pages,
+  clusters,
+  candidates,
+}: {
+  l2: L2View;
+  pages: ClusterPages;
+  clusters: Settled<ClusterPage>;
+  candidates: Settled<{ items: Candidate[] }> | null;
+}) {
   const isAdmin = useCan("inventory.manage");
-  const trpc = useTRPC();
-  const queryClient = useQueryClient();
-  // An L2 may be attached to hundreds of clusters: they are paged; the cursors of the pages
-  // before this one are kept for "Previous".
-  const [limit, setLimit] = useState(25);
-  const [cursors, setCursors] = useState<string[]>([]);
-  const attached = useQuery({
-    ...trpc.networks.l2.clusters.queryOptions({ l2Id: l2.id, limit, cursor: cursors.at(-1) }),
-    placeholderData: keepPreviousData,
-  });
-  const candidates = useQuery({
-    ...trpc.inventory.clusters.queryOptions({
-      zoneId: l2.zoneId,
-      notAttachedToL2Id: l2.id,
-      limit: CLUSTER_PICKER_LIMIT,
-    }),
-    select: pageItems,
-    enabled: isAdmin,
-  });
+  const router = useRouter();
+  const pathname = usePathname();
+  const searchParams = useSearchParams();
+  const { limit, cursors } = pages;
+  const showPages = (next: ClusterPages) =>
+    router.replace(`${pathname}?${clusterPagesQuery(searchParams, next)}`, { scroll: false });
   const [clusterId, setClusterId] = useState("");
-  const onChanged = (updated: L2View) => {
-    queryClient.setQueryData(trpc.networks.l2.get.queryKey({ l2Id: l2.id }), updated);
-    void queryClient.invalidateQueries(trpc.networks.l2.list.pathFilter());
-    void queryClient.invalidateQueries(trpc.networks.l2.clusters.pathFilter());
-    void queryClient.invalidateQueries(trpc.inventory.clusters.pathFilter());
-    void queryClient.invalidateQueries(trpc.sriov.pathFilter());
-  };
-  const attach = useMutation(
-    trpc.networks.l2.attachCluster.mutationOptions({
-      onSuccess: (updated) => {
-        setClusterId("");
-        onChanged(updated);
-      },
-    }),
+  const attach = useAction(
+    (api, input: RouterInputs["networks"]["l2"]["attachCluster"]) =>
+      api.networks.l2.attachCluster.mutate(input),
+    { onSuccess: () => setClusterId("") },
   );
-  const detach = useMutation(
-    trpc.networks.l2.detachCluster.mutationOptions({ onSuccess: onChanged }),
+  const detach = useAction((api, input: RouterInputs["networks"]["l2"]["detachCluster"]) =>
+    api.networks.l2.detachCluster.mutate(input),
   );
-  const options = candidates.data ?? [];
-  const page = attached.data;
+  const page = useLastShown(clusters.data, `${l2.id}?${cursors.join(",")}&${limit}`);
+  const options = candidates?.data?.items ?? [];
 
   return (
     <section className="panel">
@@ -256,10 +249,8 @@ function ClustersPanel({ l2 }: { l2: L2View }) {
         <p className="muted">
           Not attached to any cluster: no host can put NICs on this network yet.
         </p>
-      ) : attached.isError && !page ? (
-        <ErrorBox error={attached.error} onRetry={() => void attached.refetch()} />
       ) : !page ? (
-        <p className="loading">Loading clusters…</p>
+        <ErrorBox error={clusters.error} onRetry={() => router.refresh()} />
       ) : (
         <div className="table-wrap">
           <table className="data">
@@ -302,13 +293,10 @@ function ClustersPanel({ l2 }: { l2: L2View }) {
               hasPrev={cursors.length > 0}
               onNext={() => {
                 const next = page.nextCursor;
-                if (next !== null) setCursors((previous) => [...previous, next]);
+                if (next !== null) showPages({ limit, cursors: [...cursors, next] });
               }}
-              onPrev={() => setCursors((previous) => previous.slice(0, -1))}
-              onLimit={(n) => {
-                setLimit(n);
-                setCursors([]);
-              }}
+              onPrev={() => showPages({ limit, cursors: cursors.slice(0, -1) })}
+              onLimit={(n) => showPages({ limit: n, cursors: [] })}
               noun="clusters"
             />
           ) : null}
@@ -330,8 +318,8 @@ function ClustersPanel({ l2 }: { l2: L2View }) {
               disabled={options.length === 0}
             >
               <option value="">
-                {candidates.isPending
-                  ? "Loading clusters…"
+                {candidates?.error
+                  ? "Could not load the zone's clusters"
                   : options.length === 0
                     ? "All clusters of the zone are attached"
                     : "Select a cluster…"}
@@ -349,17 +337,24 @@ function ClustersPanel({ l2 }: { l2: L2View }) {
         </form>
       ) : null}
       {attach.isError ? <ErrorBox error={attach.error} /> : null}
+      {candidates?.error ? <ErrorBox error={candidates.error} /> : null}
     </section>
   );
 }
 
-function L3sOfL2({ l2, onCreate }: { l2: L2View; onCreate: (() => void) | undefined }) {
-  const trpc = useTRPC();
-  const l3s = useQuery(trpc.networks.l3.list.queryOptions({ l2Id: l2.id, limit: 100 }));
-  if (l3s.isError && !l3s.data)
-    return <ErrorBox error={l3s.error} onRetry={() => void l3s.refetch()} />;
-  if (!l3s.data) return <p className="loading">Loading L3 networks…</p>;
-  if (l3s.data.items.length === 0) {
+function L3sOfL2({
+  l2,
+  l3s,
+  onCreate,
+}: {
+  l2: L2View;
+  l3s: Settled<L3Page>;
+  onCreate: (() => void) | undefined;
+}) {
+  const router = useRouter();
+  const data = useLastShown(l3s.data, l2.id);
+  if (!data) return <ErrorBox error={l3s.error} onRetry={() => router.refresh()} />;
+  if (data.items.length === 0) {
     return (
       <p className="muted">
         No L3 networks on this L2 yet.{" "}
@@ -384,7 +379,7 @@ function L3sOfL2({ l2, onCreate }: { l2: L2View; onCreate: (() => void) | undefi
           </tr>
         </thead>
         <tbody>
-          {l3s.data.items.map((l3) => (
+          {data.items.map((l3) => (
             <tr key={l3.id} data-testid="l3-row">
               <td>
                 <Link href={`/networks/l3/${l3.id}`} className="strong-link">
@@ -414,9 +409,9 @@ function L3sOfL2({ l2, onCreate }: { l2: L2View; onCreate: (() => void) | undefi
   );
 }
 
-/** The L2's update, for its panels (useShowNetworkUpdate: shown at once, the rest reloads). */
-function useL2Update(l2Id: string) {
-  const trpc = useTRPC();
-  const onSuccess = useShowNetworkUpdate(trpc.networks.l2.get.queryKey({ l2Id }));
-  return useMutation(trpc.networks.l2.update.mutationOptions({ onSuccess }));
+/** The L2's update, for its panels (the page is rendered again after it). */
+function useL2Update() {
+  return useAction((api, input: RouterInputs["networks"]["l2"]["update"]) =>
+    api.networks.l2.update.mutate(input),
+  );
 }

@@ -1,15 +1,46 @@
+import { can } from "@virtfn/core/can";
 import { requireRole } from "~/app/(console)/guard";
+import { CLUSTER_PICKER_LIMIT } from "~/lib/clusters";
+import { serverApi, settle } from "~/trpc/server";
+import { CLUSTER_AFTER_KEY, CLUSTER_LIMIT_KEY, readClusterPages } from "./cluster-pages";
 import { L2DetailPage } from "./L2DetailPage";
-import { TRPCReactProvider } from "~/trpc/react";
 
 export const metadata = { title: "L2 network · virtfn" };
 
-export default async function Page({ params }: PageProps<"/networks/l2/[id]">) {
-  await requireRole("inventory.read");
-  const { id } = await params;
-  return (
-    <TRPCReactProvider>
-      <L2DetailPage l2Id={id} />
-    </TRPCReactProvider>
+// Rendered on the server: the L2 and its panels are in the first paint and the page loads no data
+// layer. The clusters' page lives in the URL; L2DetailPage renders this again while it is open.
+export default async function Page({ params, searchParams }: PageProps<"/networks/l2/[id]">) {
+  const user = await requireRole("inventory.read");
+  const { id: l2Id } = await params;
+  const query = await searchParams;
+  const after = query[CLUSTER_AFTER_KEY];
+  const limit = query[CLUSTER_LIMIT_KEY];
+  const pages = readClusterPages(
+    Array.isArray(limit) ? limit[0] : limit,
+    after === undefined ? [] : [after].flat(),
   );
+  const clustersInput = { l2Id, limit: pages.limit, cursor: pages.cursors.at(-1) };
+  const l3sInput = { l2Id, limit: 100 };
+  const api = await serverApi();
+  const l2Read = settle("networks.l2.get", { l2Id }, () => api.networks.l2.get({ l2Id }));
+  const [l2, candidates, availability, clusters, l3s] = await Promise.all([
+    l2Read,
+    // The clusters an admin may attach: those of the L2's zone not attached yet.
+    can(user, "inventory.manage")
+      ? l2Read.then(({ data }) => {
+          if (!data) return null;
+          const input = {
+            zoneId: data.zoneId,
+            notAttachedToL2Id: l2Id,
+            limit: CLUSTER_PICKER_LIMIT,
+          };
+          return settle("inventory.clusters", input, () => api.inventory.clusters(input));
+        })
+      : null,
+    settle("sriov.l2Availability", { l2Id }, () => api.sriov.l2Availability({ l2Id })),
+    settle("networks.l2.clusters", clustersInput, () => api.networks.l2.clusters(clustersInput)),
+    settle("networks.l3.list", l3sInput, () => api.networks.l3.list(l3sInput)),
+  ]);
+  const reads = { l2, availability, clusters, candidates, l3s };
+  return <L2DetailPage l2Id={l2Id} clusterPages={pages} {...reads} />;
 }

@@ -1,6 +1,5 @@
 "use client";
 
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { L3View } from "@virtfn/core";
 import Link from "next/link";
 import { useState } from "react";
@@ -8,48 +7,53 @@ import { Badge } from "~/components/badges";
 import { ErrorBox } from "~/components/ErrorBox";
 import { useCan } from "~/components/session";
 import { ActionConfirm } from "~/components/ui/ActionConfirm";
-import { fieldErrorsByPath } from "~/lib/errors";
-import { dateTime } from "~/lib/format";
+import { Button } from "~/components/ui/Button";
 import { DataTable } from "~/components/ui/DataTable";
-import { DetailGate, isNotFound, type DetailList } from "~/components/ui/DetailGate";
-import { useTRPC } from "~/trpc/react";
-import { segmentLabel, SriovBadge } from "../../shared";
-import {
-  NetworkActions,
-  useBackToListAfterDelete,
-  useShowNetworkUpdate,
-} from "../../NetworkDetailParts";
-import { DetailHeader } from "~/components/ui/DetailHeader";
+import { fieldErrorsByPath, type ShownError } from "~/lib/errors";
+import { dateTime } from "~/lib/format";
+import type { RouterInputs } from "~/trpc/outputs";
+import type { Settled } from "~/trpc/server";
+import { useAction } from "~/trpc/useAction";
+import { NetworkDetailFrame, NetworkHeader } from "../../NetworkDetailParts";
 import { SriovSwitchPanel } from "../../SriovSwitchPanel";
+import { segmentLabel, SriovBadge } from "../../shared";
+import { VfAvailabilityPanel, type VfAvailability } from "../../VfAvailabilityPanel";
+import { VfPortPolicyPanel } from "../../VfPortPolicyPanel";
 import { IpRangeRow, newRange, rangeInput } from "../IpRangeRow";
 import { L3MigratablePanel } from "./L3MigratablePanel";
-import { Button } from "~/components/ui/Button";
-import { VfAvailabilityPanel } from "../../VfAvailabilityPanel";
-import { VfPortPolicyPanel } from "../../VfPortPolicyPanel";
 
-/** Where the page sits: its breadcrumb and the way back. */
-const L3_LIST: DetailList = { label: "L3 networks", href: "/networks/l3" };
-
-export function L3DetailPage({ l3Id }: { l3Id: string }) {
-  const trpc = useTRPC();
-  const l3 = useQuery(trpc.networks.l3.get.queryOptions({ l3Id }));
-  if (!l3.data || isNotFound(l3.error))
-    return <DetailGate query={l3} noun="L3 network" list={L3_LIST} />;
-  return <L3Detail l3={l3.data} refreshError={l3.isError ? l3.error : null} />;
+export interface L3DetailPageProps {
+  l3Id: string;
+  l3: Settled<L3View>;
+  availability: Settled<VfAvailability>;
 }
 
-function L3Detail({ l3, refreshError }: { l3: L3View; refreshError: unknown }) {
-  const trpc = useTRPC();
-  const remove = useMutation(
-    trpc.networks.l3.delete.mutationOptions({ onSuccess: useBackToListAfterDelete("l3") }),
+export function L3DetailPage(props: L3DetailPageProps) {
+  return (
+    <NetworkDetailFrame kind="L3" id={props.l3Id} network={props.l3}>
+      {(l3, refreshError) => (
+        <L3Detail l3={l3} availability={props.availability} refreshError={refreshError} />
+      )}
+    </NetworkDetailFrame>
   );
+}
+
+function L3Detail({
+  l3,
+  availability,
+  refreshError,
+}: {
+  l3: L3View;
+  availability: Settled<VfAvailability>;
+  refreshError: ShownError | null;
+}) {
   const addresses = l3.ipRanges.reduce((sum, range) => sum + range.size, 0);
 
   return (
     <>
-      <DetailHeader
-        list={L3_LIST}
-        name={l3.name}
+      <NetworkHeader
+        kind="L3"
+        network={l3}
         badges={
           <>
             <Badge tone="info">{l3.category}</Badge> <SriovBadge enabled={l3.sriovEnabled} />
@@ -61,27 +65,20 @@ function L3Detail({ l3, refreshError }: { l3: L3View; refreshError: unknown }) {
             {segmentLabel(l3.l2)} on <code>{l3.l2.physicalInterface}</code>
           </>
         }
-        actions={
-          <NetworkActions
-            kind="L3"
-            name={l3.name}
-            deleteVerdict={l3.actions.delete}
-            deleteBody={
-              <>
-                <p>
-                  The network and its IP ranges are removed. An L3 that VM NICs or EIPs still use
-                  cannot be deleted.
-                </p>
-                {l3.nicCount > 0 ? (
-                  <p className="hint">
-                    {l3.nicCount} NIC{l3.nicCount === 1 ? " is" : "s are"} on it.
-                  </p>
-                ) : null}
-              </>
-            }
-            onDelete={() => remove.mutateAsync({ l3Id: l3.id })}
-          />
+        deleteBody={
+          <>
+            <p>
+              The network and its IP ranges are removed. An L3 that VM NICs or EIPs still use cannot
+              be deleted.
+            </p>
+            {l3.nicCount > 0 ? (
+              <p className="hint">
+                {l3.nicCount} NIC{l3.nicCount === 1 ? " is" : "s are"} on it.
+              </p>
+            ) : null}
+          </>
         }
+        onDelete={(api) => api.networks.l3.delete.mutate({ l3Id: l3.id })}
         refreshError={refreshError}
       />
 
@@ -127,7 +124,8 @@ function L3Detail({ l3, refreshError }: { l3: L3View; refreshError: unknown }) {
       <L3MigratablePanel l3={l3} />
       <L3VfPortPolicy l3={l3} />
       <VfAvailabilityPanel
-        network={{ l3Id: l3.id }}
+        networkId={l3.id}
+        availability={availability}
         disabledNote={`SR-IOV is not enabled on this network${l3.l2.sriovEnabled ? "" : " or its L2"}: it hands out no VFs. The split state per host is shown for reference.`}
       />
       <IpRangesPanel l3={l3} />
@@ -136,7 +134,6 @@ function L3Detail({ l3, refreshError }: { l3: L3View; refreshError: unknown }) {
 }
 
 function L3SriovPanel({ l3 }: { l3: L3View }) {
-  const update = useL3Update(l3.id);
   return (
     <SriovSwitchPanel
       idPrefix="l3"
@@ -149,30 +146,21 @@ function L3SriovPanel({ l3 }: { l3: L3View }) {
           : "NICs on this network are vNICs only."
       }
       offConsequence="New NICs on this network can no longer be VFs. Refused while VF NICs are on it."
-      onSwitch={(sriovEnabled) => update.mutateAsync({ l3Id: l3.id, sriovEnabled })}
+      onSwitch={(api, sriovEnabled) => api.networks.l3.update.mutate({ l3Id: l3.id, sriovEnabled })}
     />
   );
 }
 
 function IpRangesPanel({ l3 }: { l3: L3View }) {
   const isAdmin = useCan("inventory.manage");
-  const trpc = useTRPC();
-  const queryClient = useQueryClient();
   const [draft, setDraft] = useState(() => newRange());
-  const onChanged = (updated: L3View) => {
-    queryClient.setQueryData(trpc.networks.l3.get.queryKey({ l3Id: l3.id }), updated);
-    void queryClient.invalidateQueries(trpc.networks.l3.list.pathFilter());
-  };
-  const add = useMutation(
-    trpc.networks.l3.addIpRange.mutationOptions({
-      onSuccess: (updated) => {
-        setDraft(newRange(draft.mode));
-        onChanged(updated);
-      },
-    }),
+  const add = useAction(
+    (api, input: RouterInputs["networks"]["l3"]["addIpRange"]) =>
+      api.networks.l3.addIpRange.mutate(input),
+    { onSuccess: () => setDraft(newRange(draft.mode)) },
   );
-  const remove = useMutation(
-    trpc.networks.l3.deleteIpRange.mutationOptions({ onSuccess: onChanged }),
+  const remove = useAction((api, input: { ipRangeId: string }) =>
+    api.networks.l3.deleteIpRange.mutate(input),
   );
   const addErrors = add.error ? fieldErrorsByPath(add.error) : {};
   const rangeErrors = {
@@ -250,7 +238,7 @@ function IpRangesPanel({ l3 }: { l3: L3View }) {
 
 function L3VfPortPolicy({ l3 }: { l3: L3View }) {
   const isAdmin = useCan("inventory.manage");
-  const update = useL3Update(l3.id);
+  const update = useL3Update();
   return (
     <VfPortPolicyPanel
       allowTrust={l3.vfAllowTrust}
@@ -268,9 +256,9 @@ function L3VfPortPolicy({ l3 }: { l3: L3View }) {
   );
 }
 
-/** The L3's update, for its panels (useShowNetworkUpdate: shown at once, the rest reloads). */
-function useL3Update(l3Id: string) {
-  const trpc = useTRPC();
-  const onSuccess = useShowNetworkUpdate(trpc.networks.l3.get.queryKey({ l3Id }));
-  return useMutation(trpc.networks.l3.update.mutationOptions({ onSuccess }));
+/** The L3's update, for its panels (the page is rendered again after it). */
+function useL3Update() {
+  return useAction((api, input: RouterInputs["networks"]["l3"]["update"]) =>
+    api.networks.l3.update.mutate(input),
+  );
 }

@@ -1,11 +1,10 @@
 "use client";
 
-import { useMutation, useQueryClient } from "@tanstack/react-query";
 import type { L3View } from "@virtfn/core";
 import { ErrorBox } from "~/components/ErrorBox";
 import { useCan } from "~/components/session";
-import { useTRPC } from "~/trpc/react";
 import { ReasonedButton } from "~/components/ui/ActionConfirm";
+import { useAction } from "~/trpc/useAction";
 import { refusal } from "../../shared";
 
 /**
@@ -15,14 +14,8 @@ import { refusal } from "../../shared";
  */
 export function L3MigratablePanel({ l3 }: { l3: L3View }) {
   const isAdmin = useCan("inventory.manage");
-  const trpc = useTRPC();
-  const queryClient = useQueryClient();
-  const save = useMutation(
-    trpc.networks.l3.setMigratable.mutationOptions({
-      onSuccess: () => {
-        void queryClient.invalidateQueries(trpc.networks.l3.get.queryFilter({ l3Id: l3.id }));
-      },
-    }),
+  const save = useAction((api, input: { l3Id: string; migratable: boolean }) =>
+    api.networks.l3.setMigratable.mutate(input),
   );
   const on = l3.sriovMigratable;
   // Turning it off is always allowed (like editing the name); on needs SR-IOV on the L3 and L2.

@@ -1,15 +1,18 @@
 import { requireRole } from "~/app/(console)/guard";
+import { serverApi, settle } from "~/trpc/server";
 import { L3DetailPage } from "./L3DetailPage";
-import { TRPCReactProvider } from "~/trpc/react";
 
 export const metadata = { title: "L3 network · virtfn" };
 
+// Rendered on the server: the L3 and its VF availability are in the first paint and the page
+// loads no data layer. L3DetailPage renders this again while it is open.
 export default async function Page({ params }: PageProps<"/networks/l3/[id]">) {
   await requireRole("inventory.read");
-  const { id } = await params;
-  return (
-    <TRPCReactProvider>
-      <L3DetailPage l3Id={id} />
-    </TRPCReactProvider>
-  );
+  const { id: l3Id } = await params;
+  const api = await serverApi();
+  const [l3, availability] = await Promise.all([
+    settle("networks.l3.get", { l3Id }, () => api.networks.l3.get({ l3Id })),
+    settle("sriov.availability", { l3Id }, () => api.sriov.availability({ l3Id })),
+  ]);
+  return <L3DetailPage l3Id={l3Id} l3={l3} availability={availability} />;
 }

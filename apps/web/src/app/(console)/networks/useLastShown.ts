@@ -1,0 +1,14 @@
+"use client";
+
+import { useState } from "react";
+
+/**
+ * What a server-rendered panel shows: this render's answer, or after a failed refresh the last one
+ * shown for the same `key` (the same network), so that a failed refresh keeps the data on screen
+ * with the failure above it. An answer for another key never shows.
+ */
+export function useLastShown<T>(data: T | null, key: string): T | null {
+  const [last, setLast] = useState({ key, data });
+  if (data !== null && (last.data !== data || last.key !== key)) setLast({ key, data });
+  return data ?? (last.key === key ? last.data : null);
+}
