@@ -1,50 +1,58 @@
 "use client";
 
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import dynamic from "next/dynamic";
 import { useState } from "react";
+import { lazyComponent } from "~/components/lazyComponent";
 import { ActionMenu } from "~/components/ui/ActionMenu";
-import { asPage, type Column } from "~/components/ui/ListView";
+import type { CreateDialogSpec } from "~/components/ui/ListPage";
 import { ListSection } from "~/components/ui/ListSection";
+import type { Column, ListPage } from "~/components/ui/ListView";
 import { PageHeader } from "~/components/ui/PageHeader";
 import { useListParams } from "~/components/ui/useListParams";
+import { useServerList } from "~/components/ui/useServerList";
 import { errorData } from "~/lib/errors";
-import { useTRPC } from "~/trpc/react";
 import type { RouterOutputs } from "~/trpc/outputs";
+import type { Settled } from "~/trpc/server";
+import { useAction } from "~/trpc/useAction";
 
 // The forms (zod, react-hook-form) load when one is first opened.
-const AddZoneDialog = dynamic(() => import("./InventoryForms").then((m) => m.AddZoneDialog));
-const AddClusterDialog = dynamic(() => import("./InventoryForms").then((m) => m.AddClusterDialog));
-const RenameZoneDialog = dynamic(() => import("./InventoryForms").then((m) => m.RenameZoneDialog));
-const RenameClusterDialog = dynamic(() =>
-  import("./InventoryForms").then((m) => m.RenameClusterDialog),
+const AddZoneDialog = lazyComponent(() => import("./InventoryForms").then((m) => m.AddZoneDialog));
+const AddClusterDialog = lazyComponent(() =>
+  import("./InventoryForms").then((m) => m.AddClusterDialog),
 );
+const RenameDialog = lazyComponent(() => import("./InventoryForms").then((m) => m.RenameDialog));
 
 type Zone = RouterOutputs["inventory"]["zones"][number];
-type Cluster = RouterOutputs["inventory"]["clusters"]["items"][number];
+type ClusterPage = RouterOutputs["inventory"]["clusters"];
+type Cluster = ClusterPage["items"][number];
+
+/** The lists had no interval before (react-query refetched on focus): a slow one keeps them fresh. */
+const REFRESH_MS = 30_000;
 
 interface Named {
   id: string;
   name: string;
 }
 
-export function InventoryPage({ canEdit }: { canEdit: boolean }) {
+export function InventoryPage({
+  canEdit,
+  zones,
+  clusters,
+}: {
+  canEdit: boolean;
+  zones: Settled<ListPage<Zone>>;
+  clusters: Settled<ClusterPage>;
+}) {
+  const zoneOptions = (zones.data?.items ?? []).map((z) => ({ value: z.id, label: z.name }));
   return (
     <>
       <PageHeader
         title="Zones & clusters"
         subtitle="A zone holds clusters, L2 networks and VXLAN pools; a cluster holds KVM hosts. Either can be deleted only once it is empty."
       />
-      <Zones canEdit={canEdit} />
-      <Clusters canEdit={canEdit} />
+      <Zones canEdit={canEdit} {...zones} />
+      <Clusters canEdit={canEdit} zoneOptions={zoneOptions} {...clusters} />
     </>
   );
-}
-
-function useInventoryMutations() {
-  const trpc = useTRPC();
-  const queryClient = useQueryClient();
-  return { onSuccess: () => queryClient.invalidateQueries(trpc.inventory.pathFilter()) };
 }
 
 /** The resources a refused delete names in `details` (ZONE_NOT_EMPTY, CLUSTER_NOT_EMPTY). */
@@ -72,182 +80,185 @@ function Blockers({ error }: { error: unknown }) {
   );
 }
 
-/** Rename and Delete (which asks first and names what blocks it). */
-function rowMenu(
-  row: Named,
-  what: string,
-  onRename: () => void,
-  remove: () => Promise<unknown>,
-  emptyMeans: string,
-) {
+interface EntrySectionProps<T extends Named> {
+  what: "zone" | "cluster";
+  title: string;
+  page: Settled<ListPage<T>>;
+  columns: readonly Column<T>[];
+  empty: string;
+  /** What an empty one has none of, for the delete confirm. */
+  emptyMeans: string;
+  canEdit: boolean;
+  add: CreateDialogSpec | undefined;
+  rename: (row: Named, name: string) => Promise<unknown>;
+  remove: (row: Named) => Promise<unknown>;
+  /** Only the paged list (clusters) passes its URL params; its section then shows the pager. */
+  paged?: boolean;
+}
+
+/**
+ * A zone or cluster list: for editors, Add, and on each row Rename and Delete (which asks first
+ * and names what blocks it).
+ */
+function EntrySection<T extends Named>(props: EntrySectionProps<T>) {
+  const { what, page, canEdit } = props;
+  const query = useServerList(page.data, page.error, REFRESH_MS);
+  const list = useListParams();
+  const [renaming, setRenaming] = useState<Named | null>(null);
   return (
-    <ActionMenu
-      ariaLabel={`Actions for ${row.name}`}
-      items={[
-        { label: "Rename", onSelect: onRename },
-        {
-          label: "Delete",
-          danger: true,
-          confirm: {
-            title: `Delete ${what} ${row.name}?`,
-            body: `Only an empty ${what} can be deleted: ${emptyMeans}.`,
-            confirmLabel: `Delete ${what}`,
-            danger: true,
-            action: remove,
-            explainError: (error) => <Blockers error={error} />,
-          },
-        },
-      ]}
+    <>
+      <ListSection
+        title={props.title}
+        noun={`${what}s`}
+        query={query}
+        list={props.paged ? list : undefined}
+        columns={props.columns}
+        rowKey={(row) => row.id}
+        rowTestId={`${what}-row`}
+        empty={<p>{props.empty}</p>}
+        rowActions={
+          canEdit
+            ? (row) => (
+                <ActionMenu
+                  ariaLabel={`Actions for ${row.name}`}
+                  items={[
+                    { label: "Rename", onSelect: () => setRenaming(row) },
+                    {
+                      label: "Delete",
+                      danger: true,
+                      confirm: {
+                        title: `Delete ${what} ${row.name}?`,
+                        body: `Only an empty ${what} can be deleted: ${props.emptyMeans}.`,
+                        confirmLabel: `Delete ${what}`,
+                        danger: true,
+                        action: () => props.remove(row),
+                        explainError: (error) => <Blockers error={error} />,
+                      },
+                    },
+                  ]}
+                />
+              )
+            : undefined
+        }
+        add={canEdit ? props.add : undefined}
+      />
+      {renaming ? (
+        <RenameDialog
+          what={what}
+          row={renaming}
+          onClose={() => setRenaming(null)}
+          onSubmit={({ name }) => props.rename(renaming, name)}
+        />
+      ) : null}
+    </>
+  );
+}
+
+const zoneColumns: Column<Zone>[] = [
+  { key: "name", header: "Name", className: "strong", cell: (z) => z.name },
+  {
+    key: "description",
+    header: "Description",
+    secondary: true,
+    className: "muted",
+    cell: (z) => z.description || "—",
+  },
+  { key: "clusters", header: "Clusters", num: true, cell: (z) => z._count.clusters },
+  {
+    key: "l2s",
+    header: "L2 networks",
+    num: true,
+    secondary: true,
+    cell: (z) => z._count.l2Networks,
+  },
+  {
+    key: "pools",
+    header: "VXLAN pools",
+    num: true,
+    secondary: true,
+    cell: (z) => z._count.vxlanPools,
+  },
+];
+
+function Zones({ canEdit, ...page }: Settled<ListPage<Zone>> & { canEdit: boolean }) {
+  const create = useAction((api, input: { name: string; description?: string | undefined }) =>
+    api.inventory.createZone.mutate(input),
+  );
+  const rename = useAction((api, input: { zoneId: string; name: string }) =>
+    api.inventory.renameZone.mutate(input),
+  );
+  const remove = useAction((api, input: { zoneId: string }) =>
+    api.inventory.deleteZone.mutate(input),
+  );
+  return (
+    <EntrySection
+      what="zone"
+      title="Zones"
+      page={page}
+      columns={zoneColumns}
+      empty="No zones yet. Create one, then a cluster in it, before adding hosts."
+      emptyMeans="no clusters, L2 networks or VXLAN pools"
+      canEdit={canEdit}
+      rename={(zone, name) => rename.mutateAsync({ zoneId: zone.id, name })}
+      remove={(zone) => remove.mutateAsync({ zoneId: zone.id })}
+      add={{
+        label: "Add zone",
+        dialog: (close) => <AddZoneDialog onClose={close} onSubmit={create.mutateAsync} />,
+      }}
     />
   );
 }
 
-function Zones({ canEdit }: { canEdit: boolean }) {
-  const trpc = useTRPC();
-  const done = useInventoryMutations();
-  const zones = useQuery(trpc.inventory.zones.queryOptions());
-  const [renaming, setRenaming] = useState<Named | null>(null);
-  const create = useMutation(trpc.inventory.createZone.mutationOptions(done));
-  const rename = useMutation(trpc.inventory.renameZone.mutationOptions(done));
-  const remove = useMutation(trpc.inventory.deleteZone.mutationOptions(done));
-  const columns: Column<Zone>[] = [
-    { key: "name", header: "Name", className: "strong", cell: (z) => z.name },
-    {
-      key: "description",
-      header: "Description",
-      secondary: true,
-      className: "muted",
-      cell: (z) => z.description || "—",
-    },
-    { key: "clusters", header: "Clusters", num: true, cell: (z) => z._count.clusters },
-    {
-      key: "l2s",
-      header: "L2 networks",
-      num: true,
-      secondary: true,
-      cell: (z) => z._count.l2Networks,
-    },
-    {
-      key: "pools",
-      header: "VXLAN pools",
-      num: true,
-      secondary: true,
-      cell: (z) => z._count.vxlanPools,
-    },
-  ];
-  return (
-    <>
-      <ListSection
-        title="Zones"
-        noun="zones"
-        query={asPage(zones)}
-        columns={columns}
-        rowKey={(z) => z.id}
-        rowTestId="zone-row"
-        empty={<p>No zones yet. Create one, then a cluster in it, before adding hosts.</p>}
-        rowActions={
-          canEdit
-            ? (z) =>
-                rowMenu(
-                  z,
-                  "zone",
-                  () => setRenaming(z),
-                  () => remove.mutateAsync({ zoneId: z.id }),
-                  "no clusters, L2 networks or VXLAN pools",
-                )
-            : undefined
-        }
-        add={
-          canEdit
-            ? {
-                label: "Add zone",
-                dialog: (close) => (
-                  <AddZoneDialog
-                    onClose={close}
-                    onSubmit={(values) => create.mutateAsync(values)}
-                  />
-                ),
-              }
-            : undefined
-        }
-      />
-      {renaming ? (
-        <RenameZoneDialog
-          zone={renaming}
-          onClose={() => setRenaming(null)}
-          onSubmit={(values) => rename.mutateAsync(values)}
-        />
-      ) : null}
-    </>
-  );
-}
+const clusterColumns: Column<Cluster>[] = [
+  { key: "name", header: "Name", className: "strong", cell: (c) => c.name },
+  { key: "zone", header: "Zone", cell: (c) => c.zoneName },
+  { key: "hypervisor", header: "Hypervisor", secondary: true, cell: (c) => c.hypervisor },
+  { key: "hosts", header: "Hosts", num: true, cell: (c) => c.hostCount },
+];
 
-function Clusters({ canEdit }: { canEdit: boolean }) {
-  const trpc = useTRPC();
-  const done = useInventoryMutations();
-  // Hundreds in a large fleet: paged, the page's cursor and size in the URL.
-  const list = useListParams();
-  const clusters = useQuery({
-    ...trpc.inventory.clusters.queryOptions({ cursor: list.cursor, limit: list.limit }),
-    placeholderData: keepPreviousData,
-  });
-  const zones = useQuery(trpc.inventory.zones.queryOptions());
-  const [renaming, setRenaming] = useState<Named | null>(null);
-  const create = useMutation(trpc.inventory.createCluster.mutationOptions(done));
-  const rename = useMutation(trpc.inventory.renameCluster.mutationOptions(done));
-  const remove = useMutation(trpc.inventory.deleteCluster.mutationOptions(done));
-  const columns: Column<Cluster>[] = [
-    { key: "name", header: "Name", className: "strong", cell: (c) => c.name },
-    { key: "zone", header: "Zone", cell: (c) => c.zoneName },
-    { key: "hypervisor", header: "Hypervisor", secondary: true, cell: (c) => c.hypervisor },
-    { key: "hosts", header: "Hosts", num: true, cell: (c) => c.hostCount },
-  ];
-  const zoneOptions = (zones.data ?? []).map((z) => ({ value: z.id, label: z.name }));
+function Clusters({
+  canEdit,
+  zoneOptions,
+  ...page
+}: Settled<ClusterPage> & {
+  canEdit: boolean;
+  zoneOptions: { value: string; label: string }[];
+}) {
+  const create = useAction((api, input: { zoneId: string; name: string }) =>
+    api.inventory.createCluster.mutate(input),
+  );
+  const rename = useAction((api, input: { clusterId: string; name: string }) =>
+    api.inventory.renameCluster.mutate(input),
+  );
+  const remove = useAction((api, input: { clusterId: string }) =>
+    api.inventory.deleteCluster.mutate(input),
+  );
   return (
-    <>
-      <ListSection
-        title="Clusters"
-        noun="clusters"
-        query={clusters}
-        list={list}
-        columns={columns}
-        rowKey={(c) => c.id}
-        rowTestId="cluster-row"
-        empty={<p>No clusters yet. Hosts are added into a cluster.</p>}
-        rowActions={
-          canEdit
-            ? (c) =>
-                rowMenu(
-                  c,
-                  "cluster",
-                  () => setRenaming(c),
-                  () => remove.mutateAsync({ clusterId: c.id }),
-                  "no hosts, VMs or attached L2 networks",
-                )
-            : undefined
-        }
-        add={
-          canEdit && zoneOptions.length > 0
-            ? {
-                label: "Add cluster",
-                dialog: (close) => (
-                  <AddClusterDialog
-                    zones={zoneOptions}
-                    onClose={close}
-                    onSubmit={(values) => create.mutateAsync(values)}
-                  />
-                ),
-              }
-            : undefined
-        }
-      />
-      {renaming ? (
-        <RenameClusterDialog
-          cluster={renaming}
-          onClose={() => setRenaming(null)}
-          onSubmit={(values) => rename.mutateAsync(values)}
-        />
-      ) : null}
-    </>
+    <EntrySection
+      what="cluster"
+      title="Clusters"
+      page={page}
+      paged
+      columns={clusterColumns}
+      empty="No clusters yet. Hosts are added into a cluster."
+      emptyMeans="no hosts, VMs or attached L2 networks"
+      canEdit={canEdit}
+      rename={(cluster, name) => rename.mutateAsync({ clusterId: cluster.id, name })}
+      remove={(cluster) => remove.mutateAsync({ clusterId: cluster.id })}
+      add={
+        zoneOptions.length > 0
+          ? {
+              label: "Add cluster",
+              dialog: (close) => (
+                <AddClusterDialog
+                  zones={zoneOptions}
+                  onClose={close}
+                  onSubmit={create.mutateAsync}
+                />
+              ),
+            }
+          : undefined
+      }
+    />
   );
 }
