@@ -1,16 +1,16 @@
 "use client";
 
+import type { ReactNode } from "react";
 import { lazyComponent } from "~/components/lazyComponent";
 import { ActionConfirm } from "~/components/ui/ActionConfirm";
-import type { CreateDialogSpec } from "~/components/ui/ListPage";
 import { ListSection } from "~/components/ui/ListSection";
 import type { Column, ListPage } from "~/components/ui/ListView";
 import { PageHeader } from "~/components/ui/PageHeader";
+import { useApiCall, type ApiCall } from "~/components/ui/useApiCall";
 import { useServerList } from "~/components/ui/useServerList";
 import { memory } from "~/lib/format";
 import type { RouterOutputs } from "~/trpc/outputs";
 import type { Settled } from "~/trpc/server";
-import { useAction } from "~/trpc/useAction";
 
 // The add forms (zod, react-hook-form) load when one is first opened.
 const AddOfferingDialog = lazyComponent(() =>
@@ -20,8 +20,6 @@ const AddImageDialog = lazyComponent(() => import("./CatalogForms").then((m) => 
 
 type Offering = RouterOutputs["catalog"]["offerings"][number];
 type Image = RouterOutputs["catalog"]["images"][number];
-type CreateOffering = Parameters<typeof AddOfferingDialog>[0]["onSubmit"];
-type CreateImage = Parameters<typeof AddImageDialog>[0]["onSubmit"];
 
 /** The lists had no interval before (react-query refetched on focus): a slow one keeps them fresh. */
 const REFRESH_MS = 30_000;
@@ -33,18 +31,6 @@ export function CatalogPage({
   offerings: Settled<ListPage<Offering>>;
   images: Settled<ListPage<Image>>;
 }) {
-  const createOffering = useAction((api, input: Parameters<CreateOffering>[0]) =>
-    api.catalog.createOffering.mutate(input),
-  );
-  const deleteOffering = useAction((api, id: string) =>
-    api.catalog.deleteOffering.mutate({ offeringId: id }),
-  );
-  const createImage = useAction((api, input: Parameters<CreateImage>[0]) =>
-    api.catalog.createImage.mutate(input),
-  );
-  const deleteImage = useAction((api, id: string) =>
-    api.catalog.deleteImage.mutate({ imageId: id }),
-  );
   return (
     <>
       <PageHeader
@@ -56,24 +42,26 @@ export function CatalogPage({
         title="Instance offerings"
         page={offerings}
         columns={offeringColumns}
-        remove={deleteOffering.mutateAsync}
-        add={{
-          label: "Add offering",
-          dialog: (close) => (
-            <AddOfferingDialog onClose={close} onSubmit={createOffering.mutateAsync} />
-          ),
-        }}
+        remove={(id) => (api) => api.catalog.deleteOffering.mutate({ offeringId: id })}
+        add={(close, run) => (
+          <AddOfferingDialog
+            onClose={close}
+            onSubmit={(values) => run((api) => api.catalog.createOffering.mutate(values))}
+          />
+        )}
       />
       <CatalogSection
         what="image"
         title="Images"
         page={images}
         columns={imageColumns}
-        remove={deleteImage.mutateAsync}
-        add={{
-          label: "Add image",
-          dialog: (close) => <AddImageDialog onClose={close} onSubmit={createImage.mutateAsync} />,
-        }}
+        remove={(id) => (api) => api.catalog.deleteImage.mutate({ imageId: id })}
+        add={(close, run) => (
+          <AddImageDialog
+            onClose={close}
+            onSubmit={(values) => run((api) => api.catalog.createImage.mutate(values))}
+          />
+        )}
       />
     </>
   );
@@ -116,10 +104,12 @@ function CatalogSection<T extends Entry>({
   title: string;
   page: Settled<ListPage<T>>;
   columns: readonly Column<T>[];
-  remove: (id: string) => Promise<unknown>;
-  add: CreateDialogSpec;
+  remove: (id: string) => ApiCall;
+  /** The add form, given how to close it and how to run its call. */
+  add: (close: () => void, run: (call: ApiCall) => Promise<unknown>) => ReactNode;
 }) {
   const query = useServerList(page.data, page.error, REFRESH_MS);
+  const run = useApiCall();
   return (
     <ListSection
       title={title}
@@ -139,10 +129,10 @@ function CatalogSection<T extends Entry>({
           disabledReason={
             row.vmCount > 0 ? `Used by ${row.vmCount} VM${row.vmCount === 1 ? "" : "s"}` : null
           }
-          action={() => remove(row.id)}
+          action={() => run(remove(row.id))}
         />
       )}
-      add={add}
+      add={{ label: `Add ${what}`, dialog: (close) => add(close, run) }}
     />
   );
 }

@@ -1,18 +1,17 @@
 "use client";
 
-import { useState } from "react";
+import { useState, type ReactNode } from "react";
 import { lazyComponent } from "~/components/lazyComponent";
 import { ActionMenu } from "~/components/ui/ActionMenu";
-import type { CreateDialogSpec } from "~/components/ui/ListPage";
 import { ListSection } from "~/components/ui/ListSection";
 import type { Column, ListPage } from "~/components/ui/ListView";
 import { PageHeader } from "~/components/ui/PageHeader";
+import { useApiCall, type ApiCall } from "~/components/ui/useApiCall";
 import { useListParams } from "~/components/ui/useListParams";
 import { useServerList } from "~/components/ui/useServerList";
 import { errorData } from "~/lib/errors";
 import type { RouterOutputs } from "~/trpc/outputs";
 import type { Settled } from "~/trpc/server";
-import { useAction } from "~/trpc/useAction";
 
 // The forms (zod, react-hook-form) load when one is first opened.
 const AddZoneDialog = lazyComponent(() => import("./InventoryForms").then((m) => m.AddZoneDialog));
@@ -49,8 +48,54 @@ export function InventoryPage({
         title="Zones & clusters"
         subtitle="A zone holds clusters, L2 networks and VXLAN pools; a cluster holds KVM hosts. Either can be deleted only once it is empty."
       />
-      <Zones canEdit={canEdit} {...zones} />
-      <Clusters canEdit={canEdit} zoneOptions={zoneOptions} {...clusters} />
+      <EntrySection
+        what="zone"
+        title="Zones"
+        page={zones}
+        columns={zoneColumns}
+        empty="No zones yet. Create one, then a cluster in it, before adding hosts."
+        emptyMeans="no clusters, L2 networks or VXLAN pools"
+        canEdit={canEdit}
+        rename={(zone, name) => (api) => api.inventory.renameZone.mutate({ zoneId: zone.id, name })}
+        remove={(zone) => (api) => api.inventory.deleteZone.mutate({ zoneId: zone.id })}
+        add={{
+          label: "Add zone",
+          dialog: (close, run) => (
+            <AddZoneDialog
+              onClose={close}
+              onSubmit={(values) => run((api) => api.inventory.createZone.mutate(values))}
+            />
+          ),
+        }}
+      />
+      <EntrySection
+        what="cluster"
+        title="Clusters"
+        page={clusters}
+        paged
+        columns={clusterColumns}
+        empty="No clusters yet. Hosts are added into a cluster."
+        emptyMeans="no hosts, VMs or attached L2 networks"
+        canEdit={canEdit}
+        rename={(cluster, name) => (api) =>
+          api.inventory.renameCluster.mutate({ clusterId: cluster.id, name })
+        }
+        remove={(cluster) => (api) => api.inventory.deleteCluster.mutate({ clusterId: cluster.id })}
+        add={
+          zoneOptions.length > 0
+            ? {
+                label: "Add cluster",
+                dialog: (close, run) => (
+                  <AddClusterDialog
+                    zones={zoneOptions}
+                    onClose={close}
+                    onSubmit={(values) => run((api) => api.inventory.createCluster.mutate(values))}
+                  />
+                ),
+              }
+            : undefined
+        }
+      />
     </>
   );
 }
@@ -89,10 +134,14 @@ interface EntrySectionProps<T extends Named> {
   /** What an empty one has none of, for the delete confirm. */
   emptyMeans: string;
   canEdit: boolean;
-  add: CreateDialogSpec | undefined;
-  rename: (row: Named, name: string) => Promise<unknown>;
-  remove: (row: Named) => Promise<unknown>;
-  /** Only the paged list (clusters) passes its URL params; its section then shows the pager. */
+  rename: (row: Named, name: string) => ApiCall;
+  remove: (row: Named) => ApiCall;
+  /** The add form, given how to close it and how to run its call; left out when none can be added. */
+  add?: {
+    label: string;
+    dialog: (close: () => void, run: (call: ApiCall) => Promise<unknown>) => ReactNode;
+  };
+  /** The paged list (clusters): its cursor and size are in the URL, and the section shows the pager. */
   paged?: boolean;
 }
 
@@ -101,9 +150,10 @@ interface EntrySectionProps<T extends Named> {
  * and names what blocks it).
  */
 function EntrySection<T extends Named>(props: EntrySectionProps<T>) {
-  const { what, page, canEdit } = props;
+  const { what, page, canEdit, add } = props;
   const query = useServerList(page.data, page.error, REFRESH_MS);
   const list = useListParams();
+  const run = useApiCall();
   const [renaming, setRenaming] = useState<Named | null>(null);
   return (
     <>
@@ -131,7 +181,7 @@ function EntrySection<T extends Named>(props: EntrySectionProps<T>) {
                         body: `Only an empty ${what} can be deleted: ${props.emptyMeans}.`,
                         confirmLabel: `Delete ${what}`,
                         danger: true,
-                        action: () => props.remove(row),
+                        action: () => run(props.remove(row)),
                         explainError: (error) => <Blockers error={error} />,
                       },
                     },
@@ -140,14 +190,18 @@ function EntrySection<T extends Named>(props: EntrySectionProps<T>) {
               )
             : undefined
         }
-        add={canEdit ? props.add : undefined}
+        add={
+          canEdit && add
+            ? { label: add.label, dialog: (close) => add.dialog(close, run) }
+            : undefined
+        }
       />
       {renaming ? (
         <RenameDialog
           what={what}
           row={renaming}
           onClose={() => setRenaming(null)}
-          onSubmit={({ name }) => props.rename(renaming, name)}
+          onSubmit={({ name }) => run(props.rename(renaming, name))}
         />
       ) : null}
     </>
@@ -180,85 +234,9 @@ const zoneColumns: Column<Zone>[] = [
   },
 ];
 
-function Zones({ canEdit, ...page }: Settled<ListPage<Zone>> & { canEdit: boolean }) {
-  const create = useAction((api, input: { name: string; description?: string | undefined }) =>
-    api.inventory.createZone.mutate(input),
-  );
-  const rename = useAction((api, input: { zoneId: string; name: string }) =>
-    api.inventory.renameZone.mutate(input),
-  );
-  const remove = useAction((api, input: { zoneId: string }) =>
-    api.inventory.deleteZone.mutate(input),
-  );
-  return (
-    <EntrySection
-      what="zone"
-      title="Zones"
-      page={page}
-      columns={zoneColumns}
-      empty="No zones yet. Create one, then a cluster in it, before adding hosts."
-      emptyMeans="no clusters, L2 networks or VXLAN pools"
-      canEdit={canEdit}
-      rename={(zone, name) => rename.mutateAsync({ zoneId: zone.id, name })}
-      remove={(zone) => remove.mutateAsync({ zoneId: zone.id })}
-      add={{
-        label: "Add zone",
-        dialog: (close) => <AddZoneDialog onClose={close} onSubmit={create.mutateAsync} />,
-      }}
-    />
-  );
-}
-
 const clusterColumns: Column<Cluster>[] = [
   { key: "name", header: "Name", className: "strong", cell: (c) => c.name },
   { key: "zone", header: "Zone", cell: (c) => c.zoneName },
   { key: "hypervisor", header: "Hypervisor", secondary: true, cell: (c) => c.hypervisor },
   { key: "hosts", header: "Hosts", num: true, cell: (c) => c.hostCount },
 ];
-
-function Clusters({
-  canEdit,
-  zoneOptions,
-  ...page
-}: Settled<ClusterPage> & {
-  canEdit: boolean;
-  zoneOptions: { value: string; label: string }[];
-}) {
-  const create = useAction((api, input: { zoneId: string; name: string }) =>
-    api.inventory.createCluster.mutate(input),
-  );
-  const rename = useAction((api, input: { clusterId: string; name: string }) =>
-    api.inventory.renameCluster.mutate(input),
-  );
-  const remove = useAction((api, input: { clusterId: string }) =>
-    api.inventory.deleteCluster.mutate(input),
-  );
-  return (
-    <EntrySection
-      what="cluster"
-      title="Clusters"
-      page={page}
-      paged
-      columns={clusterColumns}
-      empty="No clusters yet. Hosts are added into a cluster."
-      emptyMeans="no hosts, VMs or attached L2 networks"
-      canEdit={canEdit}
-      rename={(cluster, name) => rename.mutateAsync({ clusterId: cluster.id, name })}
-      remove={(cluster) => remove.mutateAsync({ clusterId: cluster.id })}
-      add={
-        zoneOptions.length > 0
-          ? {
-              label: "Add cluster",
-              dialog: (close) => (
-                <AddClusterDialog
-                  zones={zoneOptions}
-                  onClose={close}
-                  onSubmit={create.mutateAsync}
-                />
-              ),
-            }
-          : undefined
-      }
-    />
-  );
-}
