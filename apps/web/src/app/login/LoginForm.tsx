@@ -1,37 +1,42 @@
 "use client";
 
-import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useId, useRef, useState, type ComponentProps } from "react";
 import { describedBy, Field } from "~/components/Field";
 import { homeFor } from "~/components/nav";
 import { safeNext } from "~/lib/safe-next";
 import { errorData, errorMessage, fieldErrorsOf } from "~/lib/errors";
-import { useTRPC } from "~/trpc/react";
+import { useAction } from "~/trpc/useAction";
 import { Button } from "~/components/ui/Button";
 
 export function LoginForm({ next, demoHint }: { next: string | null; demoHint: string }) {
-  const trpc = useTRPC();
   const router = useRouter();
   const id = useId();
   const [username, setUsername] = useState("");
   const [password, setPassword] = useState("");
   const passwordRef = useRef<HTMLInputElement>(null);
-  const login = useMutation(
-    trpc.auth.login.mutationOptions({
+  const [signedIn, setSignedIn] = useState(false);
+  // The tRPC client alone (no react-query): the sign-in page loads no data layer.
+  const login = useAction(
+    (api, input: { username: string; password: string }) => api.auth.login.mutate(input),
+    {
+      // The navigation below renders the next page; "Signing in…" stays until it does.
+      refresh: false,
       onSuccess: (user) => {
+        setSignedIn(true);
         // Checked again here: the prop is the page's verdict, but this is where the navigation is.
         router.replace(safeNext(next) ?? homeFor(user.role));
         router.refresh();
       },
-      onError: (error) => {
-        if (errorData(error).domainCode === "INVALID_CREDENTIALS") {
-          setPassword("");
-          passwordRef.current?.focus();
-        }
-      },
-    }),
+    },
   );
+  const submit = () =>
+    login.mutateAsync({ username, password }).catch((error: unknown) => {
+      if (errorData(error).domainCode === "INVALID_CREDENTIALS") {
+        setPassword("");
+        passwordRef.current?.focus();
+      }
+    });
   const fields = login.error ? fieldErrorsOf(login.error) : {};
   const formError =
     login.error && Object.keys(fields).length === 0 ? errorMessage(login.error) : null;
@@ -44,7 +49,7 @@ export function LoginForm({ next, demoHint }: { next: string | null; demoHint: s
       noValidate
       onSubmit={(event) => {
         event.preventDefault();
-        login.mutate({ username, password });
+        void submit();
       }}
     >
       <h1>Sign in</h1>
@@ -74,8 +79,8 @@ export function LoginForm({ next, demoHint }: { next: string | null; demoHint: s
         value={password}
         onChange={(event) => setPassword(event.target.value)}
       />
-      <Button type="submit" variant="primary" block disabled={login.isPending || login.isSuccess}>
-        {login.isPending || login.isSuccess ? "Signing in…" : "Sign in"}
+      <Button type="submit" variant="primary" block disabled={login.isPending || signedIn}>
+        {login.isPending || signedIn ? "Signing in…" : "Sign in"}
       </Button>
       <p className="hint demo-hint">{demoHint}</p>
     </form>

@@ -4,7 +4,6 @@ import { homeFor } from "~/components/nav";
 import { currentUser } from "~/trpc/server";
 import { safeNext } from "~/lib/safe-next";
 import { LoginForm } from "./LoginForm";
-import { TRPCReactProvider } from "~/trpc/react";
 
 export const metadata = { title: "Sign in · virtfn" };
 
@@ -25,9 +24,7 @@ export default async function LoginPage({ searchParams }: PageProps<"/login">) {
           <span className="brand">virtfn</span>
           <span className="muted">SR-IOV control plane</span>
         </div>
-        <TRPCReactProvider>
-          <LoginForm next={target} demoHint={demoHint} />
-        </TRPCReactProvider>
+        <LoginForm next={target} demoHint={demoHint} />
       </div>
     </main>
   );

@@ -1,135 +1,138 @@
 "use client";
 
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import dynamic from "next/dynamic";
+import type { ReactNode } from "react";
+import { lazyComponent } from "~/components/lazyComponent";
 import { ActionConfirm } from "~/components/ui/ActionConfirm";
-import { asPage, type Column } from "~/components/ui/ListView";
 import { ListSection } from "~/components/ui/ListSection";
+import type { Column, ListPage } from "~/components/ui/ListView";
 import { PageHeader } from "~/components/ui/PageHeader";
+import { useApiCall, type ApiCall } from "~/components/ui/useApiCall";
+import { useServerList } from "~/components/ui/useServerList";
 import { memory } from "~/lib/format";
-import { useTRPC } from "~/trpc/react";
 import type { RouterOutputs } from "~/trpc/outputs";
+import type { Settled } from "~/trpc/server";
 
 // The add forms (zod, react-hook-form) load when one is first opened.
-const AddOfferingDialog = dynamic(() => import("./CatalogForms").then((m) => m.AddOfferingDialog));
-const AddImageDialog = dynamic(() => import("./CatalogForms").then((m) => m.AddImageDialog));
+const AddOfferingDialog = lazyComponent(() =>
+  import("./CatalogForms").then((m) => m.AddOfferingDialog),
+);
+const AddImageDialog = lazyComponent(() => import("./CatalogForms").then((m) => m.AddImageDialog));
 
 type Offering = RouterOutputs["catalog"]["offerings"][number];
 type Image = RouterOutputs["catalog"]["images"][number];
 
-export function CatalogPage() {
+/** The lists had no interval before (react-query refetched on focus): a slow one keeps them fresh. */
+const REFRESH_MS = 30_000;
+
+export function CatalogPage({
+  offerings,
+  images,
+}: {
+  offerings: Settled<ListPage<Offering>>;
+  images: Settled<ListPage<Image>>;
+}) {
   return (
     <>
       <PageHeader
         title="Catalog"
         subtitle="Instance offerings and images tenants pick when they create VMs."
       />
-      <Offerings />
-      <Images />
+      <CatalogSection
+        what="offering"
+        title="Instance offerings"
+        page={offerings}
+        columns={offeringColumns}
+        remove={(id) => (api) => api.catalog.deleteOffering.mutate({ offeringId: id })}
+        add={(close, run) => (
+          <AddOfferingDialog
+            onClose={close}
+            onSubmit={(values) => run((api) => api.catalog.createOffering.mutate(values))}
+          />
+        )}
+      />
+      <CatalogSection
+        what="image"
+        title="Images"
+        page={images}
+        columns={imageColumns}
+        remove={(id) => (api) => api.catalog.deleteImage.mutate({ imageId: id })}
+        add={(close, run) => (
+          <AddImageDialog
+            onClose={close}
+            onSubmit={(values) => run((api) => api.catalog.createImage.mutate(values))}
+          />
+        )}
+      />
     </>
   );
 }
 
-function useCatalogMutations() {
-  const trpc = useTRPC();
-  const queryClient = useQueryClient();
-  return { onSuccess: () => queryClient.invalidateQueries(trpc.catalog.pathFilter()) };
+const offeringColumns: Column<Offering>[] = [
+  { key: "name", header: "Name", className: "strong", cell: (o) => o.name },
+  { key: "vcpus", header: "vCPUs", num: true, cell: (o) => o.vcpus },
+  { key: "memory", header: "Memory", num: true, cell: (o) => memory(o.memoryMiB) },
+  { key: "numa", header: "VF NUMA", secondary: true, cell: (o) => o.vfNumaPolicy },
+  { key: "vms", header: "VMs", num: true, cell: (o) => o.vmCount },
+];
+
+const imageColumns: Column<Image>[] = [
+  { key: "name", header: "Name", className: "strong", cell: (i) => i.name },
+  { key: "format", header: "Format", cell: (i) => i.format },
+  { key: "size", header: "Size", num: true, cell: (i) => `${i.sizeGiB} GiB` },
+  { key: "vms", header: "VMs", num: true, cell: (i) => i.vmCount },
+];
+
+interface Entry {
+  id: string;
+  name: string;
+  vmCount: number;
 }
 
-/** Delete, greyed out with the reason while VMs use the entry. */
-function DeleteEntry({
-  row,
+/**
+ * Offerings or images: the list, Add, and on each row Delete, greyed out with the reason while
+ * VMs use the entry.
+ */
+function CatalogSection<T extends Entry>({
   what,
-  action,
+  title,
+  page,
+  columns,
+  remove,
+  add,
 }: {
-  row: { name: string; vmCount: number };
-  what: string;
-  action: () => Promise<unknown>;
+  what: "offering" | "image";
+  title: string;
+  page: Settled<ListPage<T>>;
+  columns: readonly Column<T>[];
+  remove: (id: string) => ApiCall;
+  /** The add form, given how to close it and how to run its call. */
+  add: (close: () => void, run: (call: ApiCall) => Promise<unknown>) => ReactNode;
 }) {
-  return (
-    <ActionConfirm
-      label="Delete"
-      danger
-      title={`Delete ${what} ${row.name}?`}
-      body="Tenants can no longer pick it."
-      confirmLabel="Delete"
-      disabledReason={
-        row.vmCount > 0 ? `Used by ${row.vmCount} VM${row.vmCount === 1 ? "" : "s"}` : null
-      }
-      action={action}
-    />
-  );
-}
-
-function Offerings() {
-  const trpc = useTRPC();
-  const offerings = useQuery(trpc.catalog.offerings.queryOptions());
-  const done = useCatalogMutations();
-  const create = useMutation(trpc.catalog.createOffering.mutationOptions(done));
-  const remove = useMutation(trpc.catalog.deleteOffering.mutationOptions(done));
-  const columns: Column<Offering>[] = [
-    { key: "name", header: "Name", className: "strong", cell: (o) => o.name },
-    { key: "vcpus", header: "vCPUs", num: true, cell: (o) => o.vcpus },
-    { key: "memory", header: "Memory", num: true, cell: (o) => memory(o.memoryMiB) },
-    { key: "numa", header: "VF NUMA", secondary: true, cell: (o) => o.vfNumaPolicy },
-    { key: "vms", header: "VMs", num: true, cell: (o) => o.vmCount },
-  ];
+  const query = useServerList(page.data, page.error, REFRESH_MS);
+  const run = useApiCall();
   return (
     <ListSection
-      title="Instance offerings"
-      noun="offerings"
-      query={asPage(offerings)}
+      title={title}
+      noun={`${what}s`}
+      query={query}
       columns={columns}
-      rowKey={(o) => o.id}
-      rowTestId="offering-row"
-      empty={<p>No offerings yet: tenants cannot create VMs until there is one.</p>}
-      rowActions={(o) => (
-        <DeleteEntry
-          row={o}
-          what="offering"
-          action={() => remove.mutateAsync({ offeringId: o.id })}
+      rowKey={(row) => row.id}
+      rowTestId={`${what}-row`}
+      empty={<p>No {what}s yet: tenants cannot create VMs until there is one.</p>}
+      rowActions={(row) => (
+        <ActionConfirm
+          label="Delete"
+          danger
+          title={`Delete ${what} ${row.name}?`}
+          body="Tenants can no longer pick it."
+          confirmLabel="Delete"
+          disabledReason={
+            row.vmCount > 0 ? `Used by ${row.vmCount} VM${row.vmCount === 1 ? "" : "s"}` : null
+          }
+          action={() => run(remove(row.id))}
         />
       )}
-      add={{
-        label: "Add offering",
-        dialog: (close) => (
-          <AddOfferingDialog onClose={close} onSubmit={(values) => create.mutateAsync(values)} />
-        ),
-      }}
-    />
-  );
-}
-
-function Images() {
-  const trpc = useTRPC();
-  const images = useQuery(trpc.catalog.images.queryOptions());
-  const done = useCatalogMutations();
-  const create = useMutation(trpc.catalog.createImage.mutationOptions(done));
-  const remove = useMutation(trpc.catalog.deleteImage.mutationOptions(done));
-  const columns: Column<Image>[] = [
-    { key: "name", header: "Name", className: "strong", cell: (i) => i.name },
-    { key: "format", header: "Format", cell: (i) => i.format },
-    { key: "size", header: "Size", num: true, cell: (i) => `${i.sizeGiB} GiB` },
-    { key: "vms", header: "VMs", num: true, cell: (i) => i.vmCount },
-  ];
-  return (
-    <ListSection
-      title="Images"
-      noun="images"
-      query={asPage(images)}
-      columns={columns}
-      rowKey={(i) => i.id}
-      rowTestId="image-row"
-      empty={<p>No images yet: tenants cannot create VMs until there is one.</p>}
-      rowActions={(i) => (
-        <DeleteEntry row={i} what="image" action={() => remove.mutateAsync({ imageId: i.id })} />
-      )}
-      add={{
-        label: "Add image",
-        dialog: (close) => (
-          <AddImageDialog onClose={close} onSubmit={(values) => create.mutateAsync(values)} />
-        ),
-      }}
+      add={{ label: `Add ${what}`, dialog: (close) => add(close, run) }}
     />
   );
 }

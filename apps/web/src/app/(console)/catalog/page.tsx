@@ -1,14 +1,17 @@
+import { wholePage } from "~/components/ui/whole-page";
+import { serverApi, settle } from "~/trpc/server";
 import { requireRole } from "../guard";
 import { CatalogPage } from "./CatalogPage";
-import { TRPCReactProvider } from "~/trpc/react";
 
 export const metadata = { title: "Catalog · virtfn" };
 
+// Rendered on the server: both lists are in the first paint and the page loads no data layer.
 export default async function Page() {
   await requireRole("catalog.manage");
-  return (
-    <TRPCReactProvider>
-      <CatalogPage />
-    </TRPCReactProvider>
-  );
+  const api = await serverApi();
+  const [offerings, images] = await Promise.all([
+    settle("catalog.offerings", undefined, async () => wholePage(await api.catalog.offerings())),
+    settle("catalog.images", undefined, async () => wholePage(await api.catalog.images())),
+  ]);
+  return <CatalogPage offerings={offerings} images={images} />;
 }

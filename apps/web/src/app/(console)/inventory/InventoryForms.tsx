@@ -6,7 +6,6 @@ import {
   renameClusterInput,
   renameZoneInput,
 } from "@virtfn/core/schemas";
-import type { DefaultValues, FieldValues } from "react-hook-form";
 import type { z } from "zod";
 import { FormDialog, type OpenedForm } from "~/components/ui/FormDialog";
 import { SelectField, TextField } from "~/components/ui/FormFields";
@@ -18,57 +17,30 @@ interface Named {
   name: string;
 }
 
-/** A name change on the server's rename schema (the id rides along as a hidden value). */
-function RenameDialog<In extends FieldValues, Out>({
-  title,
-  schema,
-  defaultValues,
+// The name rule of the server's rename schemas (the id is the row's, not a field).
+const renameSchemas = {
+  zone: renameZoneInput.pick({ name: true }),
+  cluster: renameClusterInput.pick({ name: true }),
+};
+
+/** A zone's or a cluster's new name. */
+export function RenameDialog({
+  what,
+  row,
   ...form
-}: OpenedForm<Out> & {
-  title: string;
-  schema: z.ZodType<Out, In>;
-  defaultValues: DefaultValues<In>;
-}) {
+}: OpenedForm<{ name: string }> & { what: keyof typeof renameSchemas; row: Named }) {
   return (
     <FormDialog
       {...form}
       open
-      title={title}
-      schema={schema}
-      defaultValues={defaultValues}
+      title={`Rename ${what} ${row.name}`}
+      schema={renameSchemas[what]}
+      defaultValues={{ name: row.name }}
       submitLabel="Rename"
       pendingLabel="Renaming…"
     >
       <TextField name="name" label="New name" autoFocus />
     </FormDialog>
-  );
-}
-
-export function RenameZoneDialog({
-  zone,
-  ...form
-}: OpenedForm<z.output<typeof renameZoneInput>> & { zone: Named }) {
-  return (
-    <RenameDialog
-      {...form}
-      title={`Rename zone ${zone.name}`}
-      schema={renameZoneInput}
-      defaultValues={{ zoneId: zone.id, name: zone.name }}
-    />
-  );
-}
-
-export function RenameClusterDialog({
-  cluster,
-  ...form
-}: OpenedForm<z.output<typeof renameClusterInput>> & { cluster: Named }) {
-  return (
-    <RenameDialog
-      {...form}
-      title={`Rename cluster ${cluster.name}`}
-      schema={renameClusterInput}
-      defaultValues={{ clusterId: cluster.id, name: cluster.name }}
-    />
   );
 }
 

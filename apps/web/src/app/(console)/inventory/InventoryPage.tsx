@@ -1,50 +1,103 @@
 "use client";
 
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import dynamic from "next/dynamic";
-import { useState } from "react";
+import { useState, type ReactNode } from "react";
+import { lazyComponent } from "~/components/lazyComponent";
 import { ActionMenu } from "~/components/ui/ActionMenu";
-import { asPage, type Column } from "~/components/ui/ListView";
 import { ListSection } from "~/components/ui/ListSection";
+import type { Column, ListPage } from "~/components/ui/ListView";
 import { PageHeader } from "~/components/ui/PageHeader";
+import { useApiCall, type ApiCall } from "~/components/ui/useApiCall";
 import { useListParams } from "~/components/ui/useListParams";
+import { useServerList } from "~/components/ui/useServerList";
 import { errorData } from "~/lib/errors";
-import { useTRPC } from "~/trpc/react";
 import type { RouterOutputs } from "~/trpc/outputs";
+import type { Settled } from "~/trpc/server";
 
 // The forms (zod, react-hook-form) load when one is first opened.
-const AddZoneDialog = dynamic(() => import("./InventoryForms").then((m) => m.AddZoneDialog));
-const AddClusterDialog = dynamic(() => import("./InventoryForms").then((m) => m.AddClusterDialog));
-const RenameZoneDialog = dynamic(() => import("./InventoryForms").then((m) => m.RenameZoneDialog));
-const RenameClusterDialog = dynamic(() =>
-  import("./InventoryForms").then((m) => m.RenameClusterDialog),
+const AddZoneDialog = lazyComponent(() => import("./InventoryForms").then((m) => m.AddZoneDialog));
+const AddClusterDialog = lazyComponent(() =>
+  import("./InventoryForms").then((m) => m.AddClusterDialog),
 );
+const RenameDialog = lazyComponent(() => import("./InventoryForms").then((m) => m.RenameDialog));
 
 type Zone = RouterOutputs["inventory"]["zones"][number];
-type Cluster = RouterOutputs["inventory"]["clusters"]["items"][number];
+type ClusterPage = RouterOutputs["inventory"]["clusters"];
+type Cluster = ClusterPage["items"][number];
+
+/** The lists had no interval before (react-query refetched on focus): a slow one keeps them fresh. */
+const REFRESH_MS = 30_000;
 
 interface Named {
   id: string;
   name: string;
 }
 
-export function InventoryPage({ canEdit }: { canEdit: boolean }) {
+export function InventoryPage({
+  canEdit,
+  zones,
+  clusters,
+}: {
+  canEdit: boolean;
+  zones: Settled<ListPage<Zone>>;
+  clusters: Settled<ClusterPage>;
+}) {
+  const zoneOptions = (zones.data?.items ?? []).map((z) => ({ value: z.id, label: z.name }));
   return (
     <>
       <PageHeader
         title="Zones & clusters"
         subtitle="A zone holds clusters, L2 networks and VXLAN pools; a cluster holds KVM hosts. Either can be deleted only once it is empty."
       />
-      <Zones canEdit={canEdit} />
-      <Clusters canEdit={canEdit} />
+      <EntrySection
+        what="zone"
+        title="Zones"
+        page={zones}
+        columns={zoneColumns}
+        empty="No zones yet. Create one, then a cluster in it, before adding hosts."
+        emptyMeans="no clusters, L2 networks or VXLAN pools"
+        canEdit={canEdit}
+        rename={(zone, name) => (api) => api.inventory.renameZone.mutate({ zoneId: zone.id, name })}
+        remove={(zone) => (api) => api.inventory.deleteZone.mutate({ zoneId: zone.id })}
+        add={{
+          label: "Add zone",
+          dialog: (close, run) => (
+            <AddZoneDialog
+              onClose={close}
+              onSubmit={(values) => run((api) => api.inventory.createZone.mutate(values))}
+            />
+          ),
+        }}
+      />
+      <EntrySection
+        what="cluster"
+        title="Clusters"
+        page={clusters}
+        paged
+        columns={clusterColumns}
+        empty="No clusters yet. Hosts are added into a cluster."
+        emptyMeans="no hosts, VMs or attached L2 networks"
+        canEdit={canEdit}
+        rename={(cluster, name) => (api) =>
+          api.inventory.renameCluster.mutate({ clusterId: cluster.id, name })
+        }
+        remove={(cluster) => (api) => api.inventory.deleteCluster.mutate({ clusterId: cluster.id })}
+        add={
+          zoneOptions.length > 0
+            ? {
+                label: "Add cluster",
+                dialog: (close, run) => (
+                  <AddClusterDialog
+                    zones={zoneOptions}
+                    onClose={close}
+                    onSubmit={(values) => run((api) => api.inventory.createCluster.mutate(values))}
+                  />
+                ),
+              }
+            : undefined
+        }
+      />
     </>
   );
-}
-
-function useInventoryMutations() {
-  const trpc = useTRPC();
-  const queryClient = useQueryClient();
-  return { onSuccess: () => queryClient.invalidateQueries(trpc.inventory.pathFilter()) };
 }
 
 /** The resources a refused delete names in `details` (ZONE_NOT_EMPTY, CLUSTER_NOT_EMPTY). */
@@ -72,182 +125,118 @@ function Blockers({ error }: { error: unknown }) {
   );
 }
 
-/** Rename and Delete (which asks first and names what blocks it). */
-function rowMenu(
-  row: Named,
-  what: string,
-  onRename: () => void,
-  remove: () => Promise<unknown>,
-  emptyMeans: string,
-) {
-  return (
-    <ActionMenu
-      ariaLabel={`Actions for ${row.name}`}
-      items={[
-        { label: "Rename", onSelect: onRename },
-        {
-          label: "Delete",
-          danger: true,
-          confirm: {
-            title: `Delete ${what} ${row.name}?`,
-            body: `Only an empty ${what} can be deleted: ${emptyMeans}.`,
-            confirmLabel: `Delete ${what}`,
-            danger: true,
-            action: remove,
-            explainError: (error) => <Blockers error={error} />,
-          },
-        },
-      ]}
-    />
-  );
+interface EntrySectionProps<T extends Named> {
+  what: "zone" | "cluster";
+  title: string;
+  page: Settled<ListPage<T>>;
+  columns: readonly Column<T>[];
+  empty: string;
+  /** What an empty one has none of, for the delete confirm. */
+  emptyMeans: string;
+  canEdit: boolean;
+  rename: (row: Named, name: string) => ApiCall;
+  remove: (row: Named) => ApiCall;
+  /** The add form, given how to close it and how to run its call; left out when none can be added. */
+  add?: {
+    label: string;
+    dialog: (close: () => void, run: (call: ApiCall) => Promise<unknown>) => ReactNode;
+  };
+  /** The paged list (clusters): its cursor and size are in the URL, and the section shows the pager. */
+  paged?: boolean;
 }
 
-function Zones({ canEdit }: { canEdit: boolean }) {
-  const trpc = useTRPC();
-  const done = useInventoryMutations();
-  const zones = useQuery(trpc.inventory.zones.queryOptions());
-  const [renaming, setRenaming] = useState<Named | null>(null);
-  const create = useMutation(trpc.inventory.createZone.mutationOptions(done));
-  const rename = useMutation(trpc.inventory.renameZone.mutationOptions(done));
-  const remove = useMutation(trpc.inventory.deleteZone.mutationOptions(done));
-  const columns: Column<Zone>[] = [
-    { key: "name", header: "Name", className: "strong", cell: (z) => z.name },
-    {
-      key: "description",
-      header: "Description",
-      secondary: true,
-      className: "muted",
-      cell: (z) => z.description || "—",
-    },
-    { key: "clusters", header: "Clusters", num: true, cell: (z) => z._count.clusters },
-    {
-      key: "l2s",
-      header: "L2 networks",
-      num: true,
-      secondary: true,
-      cell: (z) => z._count.l2Networks,
-    },
-    {
-      key: "pools",
-      header: "VXLAN pools",
-      num: true,
-      secondary: true,
-      cell: (z) => z._count.vxlanPools,
-    },
-  ];
-  return (
-    <>
-      <ListSection
-        title="Zones"
-        noun="zones"
-        query={asPage(zones)}
-        columns={columns}
-        rowKey={(z) => z.id}
-        rowTestId="zone-row"
-        empty={<p>No zones yet. Create one, then a cluster in it, before adding hosts.</p>}
-        rowActions={
-          canEdit
-            ? (z) =>
-                rowMenu(
-                  z,
-                  "zone",
-                  () => setRenaming(z),
-                  () => remove.mutateAsync({ zoneId: z.id }),
-                  "no clusters, L2 networks or VXLAN pools",
-                )
-            : undefined
-        }
-        add={
-          canEdit
-            ? {
-                label: "Add zone",
-                dialog: (close) => (
-                  <AddZoneDialog
-                    onClose={close}
-                    onSubmit={(values) => create.mutateAsync(values)}
-                  />
-                ),
-              }
-            : undefined
-        }
-      />
-      {renaming ? (
-        <RenameZoneDialog
-          zone={renaming}
-          onClose={() => setRenaming(null)}
-          onSubmit={(values) => rename.mutateAsync(values)}
-        />
-      ) : null}
-    </>
-  );
-}
-
-function Clusters({ canEdit }: { canEdit: boolean }) {
-  const trpc = useTRPC();
-  const done = useInventoryMutations();
-  // Hundreds in a large fleet: paged, the page's cursor and size in the URL.
+/**
+ * A zone or cluster list: for editors, Add, and on each row Rename and Delete (which asks first
+ * and names what blocks it).
+ */
+function EntrySection<T extends Named>(props: EntrySectionProps<T>) {
+  const { what, page, canEdit, add } = props;
+  const query = useServerList(page.data, page.error, REFRESH_MS);
   const list = useListParams();
-  const clusters = useQuery({
-    ...trpc.inventory.clusters.queryOptions({ cursor: list.cursor, limit: list.limit }),
-    placeholderData: keepPreviousData,
-  });
-  const zones = useQuery(trpc.inventory.zones.queryOptions());
+  const run = useApiCall();
   const [renaming, setRenaming] = useState<Named | null>(null);
-  const create = useMutation(trpc.inventory.createCluster.mutationOptions(done));
-  const rename = useMutation(trpc.inventory.renameCluster.mutationOptions(done));
-  const remove = useMutation(trpc.inventory.deleteCluster.mutationOptions(done));
-  const columns: Column<Cluster>[] = [
-    { key: "name", header: "Name", className: "strong", cell: (c) => c.name },
-    { key: "zone", header: "Zone", cell: (c) => c.zoneName },
-    { key: "hypervisor", header: "Hypervisor", secondary: true, cell: (c) => c.hypervisor },
-    { key: "hosts", header: "Hosts", num: true, cell: (c) => c.hostCount },
-  ];
-  const zoneOptions = (zones.data ?? []).map((z) => ({ value: z.id, label: z.name }));
   return (
     <>
       <ListSection
-        title="Clusters"
-        noun="clusters"
-        query={clusters}
-        list={list}
-        columns={columns}
-        rowKey={(c) => c.id}
-        rowTestId="cluster-row"
-        empty={<p>No clusters yet. Hosts are added into a cluster.</p>}
+        title={props.title}
+        noun={`${what}s`}
+        query={query}
+        list={props.paged ? list : undefined}
+        columns={props.columns}
+        rowKey={(row) => row.id}
+        rowTestId={`${what}-row`}
+        empty={<p>{props.empty}</p>}
         rowActions={
           canEdit
-            ? (c) =>
-                rowMenu(
-                  c,
-                  "cluster",
-                  () => setRenaming(c),
-                  () => remove.mutateAsync({ clusterId: c.id }),
-                  "no hosts, VMs or attached L2 networks",
-                )
+            ? (row) => (
+                <ActionMenu
+                  ariaLabel={`Actions for ${row.name}`}
+                  items={[
+                    { label: "Rename", onSelect: () => setRenaming(row) },
+                    {
+                      label: "Delete",
+                      danger: true,
+                      confirm: {
+                        title: `Delete ${what} ${row.name}?`,
+                        body: `Only an empty ${what} can be deleted: ${props.emptyMeans}.`,
+                        confirmLabel: `Delete ${what}`,
+                        danger: true,
+                        action: () => run(props.remove(row)),
+                        explainError: (error) => <Blockers error={error} />,
+                      },
+                    },
+                  ]}
+                />
+              )
             : undefined
         }
         add={
-          canEdit && zoneOptions.length > 0
-            ? {
-                label: "Add cluster",
-                dialog: (close) => (
-                  <AddClusterDialog
-                    zones={zoneOptions}
-                    onClose={close}
-                    onSubmit={(values) => create.mutateAsync(values)}
-                  />
-                ),
-              }
+          canEdit && add
+            ? { label: add.label, dialog: (close) => add.dialog(close, run) }
             : undefined
         }
       />
       {renaming ? (
-        <RenameClusterDialog
-          cluster={renaming}
+        <RenameDialog
+          what={what}
+          row={renaming}
           onClose={() => setRenaming(null)}
-          onSubmit={(values) => rename.mutateAsync(values)}
+          onSubmit={({ name }) => run(props.rename(renaming, name))}
         />
       ) : null}
     </>
   );
 }
+
+const zoneColumns: Column<Zone>[] = [
+  { key: "name", header: "Name", className: "strong", cell: (z) => z.name },
+  {
+    key: "description",
+    header: "Description",
+    secondary: true,
+    className: "muted",
+    cell: (z) => z.description || "—",
+  },
+  { key: "clusters", header: "Clusters", num: true, cell: (z) => z._count.clusters },
+  {
+    key: "l2s",
+    header: "L2 networks",
+    num: true,
+    secondary: true,
+    cell: (z) => z._count.l2Networks,
+  },
+  {
+    key: "pools",
+    header: "VXLAN pools",
+    num: true,
+    secondary: true,
+    cell: (z) => z._count.vxlanPools,
+  },
+];
+
+const clusterColumns: Column<Cluster>[] = [
+  { key: "name", header: "Name", className: "strong", cell: (c) => c.name },
+  { key: "zone", header: "Zone", cell: (c) => c.zoneName },
+  { key: "hypervisor", header: "Hypervisor", secondary: true, cell: (c) => c.hypervisor },
+  { key: "hosts", header: "Hosts", num: true, cell: (c) => c.hostCount },
+];

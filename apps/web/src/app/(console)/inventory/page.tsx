@@ -1,15 +1,23 @@
 import { can } from "@virtfn/core/can";
+import { pageInput, readListParams, searchParamGetter } from "~/components/ui/list-params";
+import { wholePage } from "~/components/ui/whole-page";
+import { serverApi, settle } from "~/trpc/server";
 import { requireRole } from "../guard";
 import { InventoryPage } from "./InventoryPage";
-import { TRPCReactProvider } from "~/trpc/react";
 
 export const metadata = { title: "Zones & clusters · virtfn" };
 
-export default async function Page() {
+// Rendered on the server: both lists are in the first paint and the page loads no data layer.
+export default async function Page({ searchParams }: PageProps<"/inventory">) {
   const user = await requireRole("inventory.read");
+  // Clusters are paged (hundreds in a large fleet): the page's cursor and size are in the URL.
+  const clusterInput = pageInput(readListParams(searchParamGetter(await searchParams), {}));
+  const api = await serverApi();
+  const [zones, clusters] = await Promise.all([
+    settle("inventory.zones", undefined, async () => wholePage(await api.inventory.zones())),
+    settle("inventory.clusters", clusterInput, () => api.inventory.clusters(clusterInput)),
+  ]);
   return (
-    <TRPCReactProvider>
-      <InventoryPage canEdit={can(user, "inventory.manage")} />
-    </TRPCReactProvider>
+    <InventoryPage canEdit={can(user, "inventory.manage")} zones={zones} clusters={clusters} />
   );
 }

@@ -1,6 +1,5 @@
 "use client";
 
-import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import type { L2Usage, PfUsage } from "@virtfn/core";
 import Link from "next/link";
 import { Badge, VirtualizationBadge } from "~/components/badges";
@@ -10,8 +9,11 @@ import { DataTable, type Column } from "~/components/ui/DataTable";
 import { FilterSelect } from "~/components/ui/ListView";
 import { PageHeader } from "~/components/ui/PageHeader";
 import { useListParams } from "~/components/ui/useListParams";
-import { useTRPC } from "~/trpc/react";
+import { useLiveRefresh } from "~/components/useLiveRefresh";
+import type { RouterOutputs } from "~/trpc/outputs";
+import type { Settled } from "~/trpc/server";
 import { l2TypeLabel, SriovBadge } from "../networks/shared";
+import { overviewList } from "./overview-list";
 
 type Segment = "Available" | "Reserved" | "Attached" | "Releasing" | "Missing" | "InUse";
 
@@ -78,15 +80,19 @@ function pfLabel(pf: PfUsage): string {
   return `${pf.hostName} ${pf.name}: ${pf.numVfs} of at most ${pf.totalVfs} VFs split; ${counts}.`;
 }
 
-export function SriovOverviewPage() {
-  const trpc = useTRPC();
-  const list = useListParams({ filters: ["zone"] as const });
-  const zones = useQuery(trpc.inventory.zones.queryOptions());
-  const overview = useQuery({
-    ...trpc.sriov.overview.queryOptions({ zoneId: list.filters.zone }),
-    placeholderData: keepPreviousData,
-    refetchInterval: 10_000,
-  });
+type Zone = RouterOutputs["inventory"]["zones"][number];
+type Overview = RouterOutputs["sriov"]["overview"];
+
+export function SriovOverviewPage({
+  zones,
+  overview,
+}: {
+  /** For the zone filter (none shown when the zones could not be read). */
+  zones: Zone[];
+  overview: Settled<Overview>;
+}) {
+  const list = useListParams(overviewList);
+  const refresh = useLiveRefresh(10_000);
 
   return (
     <>
@@ -94,7 +100,7 @@ export function SriovOverviewPage() {
         title="SR-IOV overview"
         subtitle="VF usage per physical NIC and per L2 network. Updates every few seconds."
       />
-      {zones.data && zones.data.length > 1 ? (
+      {zones.length > 1 ? (
         <div className="toolbar" role="search" aria-label="Filter by zone">
           <FilterSelect
             list={list}
@@ -102,24 +108,19 @@ export function SriovOverviewPage() {
               key: "zone",
               label: "Zone",
               allLabel: "All zones",
-              options: zones.data.map((zone) => ({ value: zone.id, label: zone.name })),
+              options: zones.map((zone) => ({ value: zone.id, label: zone.name })),
             }}
           />
         </div>
       ) : null}
-      {overview.isError && !overview.data ? (
+      {overview.error ? (
         <ErrorBox
           title="Could not load the SR-IOV overview."
           error={overview.error}
-          onRetry={() => void overview.refetch()}
+          onRetry={refresh.now}
         />
-      ) : overview.isPending ? (
-        <div className="loading" aria-busy="true">
-          Loading SR-IOV usage…
-        </div>
       ) : (
         <>
-          {overview.isError ? <ErrorBox title="Refreshing failed." error={overview.error} /> : null}
           <SriovWarnings warnings={overview.data.warnings} />
           <PfSection pfs={overview.data.pfs} pfCount={overview.data.pfCount} />
           <L2Section l2s={overview.data.l2s} />

@@ -1,14 +1,20 @@
 import { requireRole } from "~/app/(console)/guard";
+import { readListParams, searchParamGetter } from "~/components/ui/list-params";
+import { serverApi, settle } from "~/trpc/server";
+import { overviewList } from "./overview-list";
 import { SriovOverviewPage } from "./SriovOverviewPage";
-import { TRPCReactProvider } from "~/trpc/react";
 
 export const metadata = { title: "SR-IOV overview · virtfn" };
 
-export default async function Page() {
+// Rendered on the server: the usage is in the first paint and the page loads no data layer.
+export default async function Page({ searchParams }: PageProps<"/sriov">) {
   await requireRole("inventory.read");
-  return (
-    <TRPCReactProvider>
-      <SriovOverviewPage />
-    </TRPCReactProvider>
-  );
+  const { filters } = readListParams(searchParamGetter(await searchParams), overviewList);
+  const input = { zoneId: filters.zone };
+  const api = await serverApi();
+  const [zones, overview] = await Promise.all([
+    settle("inventory.zones", undefined, () => api.inventory.zones()),
+    settle("sriov.overview", input, () => api.sriov.overview(input)),
+  ]);
+  return <SriovOverviewPage zones={zones.data ?? []} overview={overview} />;
 }

@@ -1,14 +1,16 @@
 import { requireRole } from "~/app/(console)/guard";
+import { listInput, readListParams, searchParamGetter } from "~/components/ui/list-params";
+import { serverApi, settle } from "~/trpc/server";
+import { projectsList } from "./projects-list";
 import { ProjectsPage } from "./ProjectsPage";
-import { TRPCReactProvider } from "~/trpc/react";
 
 export const metadata = { title: "Projects · virtfn" };
 
-export default async function Page() {
+// Rendered on the server: the list is in the first paint and the page loads no data layer.
+export default async function Page({ searchParams }: PageProps<"/admin/projects">) {
   await requireRole("iam.read");
-  return (
-    <TRPCReactProvider>
-      <ProjectsPage />
-    </TRPCReactProvider>
-  );
+  const input = listInput(readListParams(searchParamGetter(await searchParams), projectsList));
+  const api = await serverApi();
+  const projects = await settle("iam.projects.list", input, () => api.iam.projects.list(input));
+  return <ProjectsPage {...projects} />;
 }

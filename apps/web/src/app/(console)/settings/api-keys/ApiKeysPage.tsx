@@ -1,41 +1,44 @@
 "use client";
 
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import dynamic from "next/dynamic";
 import { useCan } from "~/components/session";
 import { ActionConfirm } from "~/components/ui/ActionConfirm";
 import { CheckFilter, type Column } from "~/components/ui/ListView";
 import { ListPage } from "~/components/ui/ListPage";
-import { pageInput, useListParams } from "~/components/ui/useListParams";
+import { useListParams } from "~/components/ui/useListParams";
+import { useServerList } from "~/components/ui/useServerList";
 import { useNow } from "~/components/useNow";
 import { dateTime } from "~/lib/format";
 import { createdColumn, nameColumn, timeColumn } from "~/components/ui/columns";
+import type { ShownError } from "~/lib/errors";
 import type { RouterOutputs } from "~/trpc/outputs";
-import { useTRPC } from "~/trpc/react";
+import { useAction } from "~/trpc/useAction";
+import { withDataLayer } from "~/trpc/withDataLayer";
+import { apiKeysList } from "./api-keys-list";
 
-// The form (react-hook-form, zod and the server's schema) loads when the dialog first opens.
-const CreateKeyDialog = dynamic(() => import("./CreateKeyDialog").then((m) => m.CreateKeyDialog));
+// The form (react-hook-form, zod, the server's schema and its project picker's query) loads,
+// with the data layer, when the dialog first opens.
+const CreateKeyDialog = withDataLayer(() =>
+  import("./CreateKeyDialog").then((m) => m.CreateKeyDialog),
+);
 
-type ApiKey = RouterOutputs["apiKeys"]["list"]["items"][number];
+type ApiKeyPage = RouterOutputs["apiKeys"]["list"];
+type ApiKey = ApiKeyPage["items"][number];
 
-export function ApiKeysPage() {
-  const trpc = useTRPC();
-  const queryClient = useQueryClient();
+export function ApiKeysPage({
+  data,
+  error,
+  showsAll,
+}: {
+  data: ApiKeyPage | null;
+  error: ShownError | null;
+  /** Whether the list holds every user's keys (the page's verdict on the URL's filter). */
+  showsAll: boolean;
+}) {
   const now = useNow(30_000);
-  // core shows those who read the inventory every key; others their own.
   const canSeeAll = useCan("inventory.read");
-  const list = useListParams({ filters: ["all", "revoked"] as const });
-  const all = canSeeAll && list.filters.all === "1";
-  const includeRevoked = list.filters.revoked === "1";
-  const keys = useQuery({
-    ...trpc.apiKeys.list.queryOptions({ ...pageInput(list), all, includeRevoked }),
-    placeholderData: keepPreviousData,
-  });
-  const revoke = useMutation(
-    trpc.apiKeys.revoke.mutationOptions({
-      onSuccess: () => queryClient.invalidateQueries(trpc.apiKeys.pathFilter()),
-    }),
-  );
+  const list = useListParams(apiKeysList);
+  const keys = useServerList(data, error, 30_000);
+  const revoke = useAction((api, input: { apiKeyId: string }) => api.apiKeys.revoke.mutate(input));
 
   const columns: Column<ApiKey>[] = [
     nameColumn({ name: (key) => key.name, flag: (key) => (key.revokedAt ? "Revoked" : null) }),
@@ -46,7 +49,7 @@ export function ApiKeysPage() {
       secondary: true,
       cell: (key) => key.projectName ?? <span className="muted">All (platform)</span>,
     },
-    ...(all
+    ...(showsAll
       ? [{ key: "owner", header: "Owner", secondary: true, cell: (key: ApiKey) => key.username }]
       : []),
     timeColumn({

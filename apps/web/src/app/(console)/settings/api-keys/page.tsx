@@ -1,14 +1,19 @@
+import { can } from "@virtfn/core/can";
 import { requireRole } from "~/app/(console)/guard";
+import { readListParams, searchParamGetter } from "~/components/ui/list-params";
+import { serverApi, settle } from "~/trpc/server";
+import { apiKeysInput, apiKeysList } from "./api-keys-list";
 import { ApiKeysPage } from "./ApiKeysPage";
-import { TRPCReactProvider } from "~/trpc/react";
 
 export const metadata = { title: "API keys · virtfn" };
 
-export default async function Page() {
-  await requireRole("self.manage");
-  return (
-    <TRPCReactProvider>
-      <ApiKeysPage />
-    </TRPCReactProvider>
-  );
+// Rendered on the server: the list is in the first paint and the page loads no data layer.
+export default async function Page({ searchParams }: PageProps<"/settings/api-keys">) {
+  const user = await requireRole("self.manage");
+  const params = readListParams(searchParamGetter(await searchParams), apiKeysList);
+  // core shows those who read the inventory every key; others their own.
+  const input = apiKeysInput(params, can(user, "inventory.read"));
+  const api = await serverApi();
+  const keys = await settle("apiKeys.list", input, () => api.apiKeys.list(input));
+  return <ApiKeysPage {...keys} showsAll={input.all} />;
 }

@@ -1,23 +1,40 @@
 "use client";
 
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { FleetPlan, FleetRolloutInput } from "@virtfn/core";
 import { useId, useState } from "react";
-import { Badge, OperationStatusBadge } from "~/components/badges";
+import { OperationStatusBadge } from "~/components/badges";
 import { ConfirmDialog } from "~/components/Dialog";
 import { ErrorBox } from "~/components/ErrorBox";
 import { CheckboxField, describedBy, Field, numberOrUndefined } from "~/components/Field";
-import { ProgressBar } from "~/components/ProgressBar";
 import { useCan } from "~/components/session";
-import { CLUSTER_PICKER_LIMIT, pageItems } from "~/lib/clusters";
+import { useLiveRefresh } from "~/components/useLiveRefresh";
 import { fieldErrorsByPath } from "~/lib/errors";
-import { useTRPC } from "~/trpc/react";
+import type { RouterOutputs } from "~/trpc/outputs";
+import type { Settled } from "~/trpc/server";
+import { useAction } from "~/trpc/useAction";
+import { withDataLayer } from "~/trpc/withDataLayer";
 import { Button } from "~/components/ui/Button";
 import { DataTable } from "~/components/ui/DataTable";
 
-export function FleetRolloutPage() {
+// A rollout's detail polls every second while it runs: it loads, with the data layer, when one
+// is first shown.
+const RolloutDetail = withDataLayer(() => import("./RolloutDetail").then((m) => m.RolloutDetail));
+
+type Cluster = RouterOutputs["inventory"]["clusters"]["items"][number];
+type Rollout = RouterOutputs["fleet"]["list"][number];
+
+export function FleetRolloutPage({
+  clusters,
+  rollouts,
+}: {
+  /** The clusters to pick from (for those who may split). */
+  clusters: Settled<Cluster[]>;
+  rollouts: Settled<Rollout[]>;
+}) {
   const canSplit = useCan("inventory.manage");
   const [selected, setSelected] = useState<string | null>(null);
+  // The recent rollouts' status, as often as the list polled before.
+  const refresh = useLiveRefresh(3000);
   return (
     <>
       <div className="page-header">
@@ -29,8 +46,10 @@ export function FleetRolloutPage() {
           </p>
         </div>
       </div>
-      {canSplit ? <StartForm onStarted={setSelected} /> : null}
-      <Rollouts selected={selected} onSelect={setSelected} />
+      {canSplit ? (
+        <StartForm clusters={clusters} onRetry={refresh.now} onStarted={setSelected} />
+      ) : null}
+      <Rollouts {...rollouts} onRetry={refresh.now} selected={selected} onSelect={setSelected} />
       {selected ? <RolloutDetail rolloutId={selected} /> : null}
     </>
   );
@@ -64,14 +83,16 @@ function toInput(form: FormState): FleetRolloutInput {
   };
 }
 
-function StartForm({ onStarted }: { onStarted: (rolloutId: string) => void }) {
-  const trpc = useTRPC();
-  const queryClient = useQueryClient();
+function StartForm({
+  clusters,
+  onRetry,
+  onStarted,
+}: {
+  clusters: Settled<Cluster[]>;
+  onRetry: () => void;
+  onStarted: (rolloutId: string) => void;
+}) {
   const id = useId();
-  const clusters = useQuery({
-    ...trpc.inventory.clusters.queryOptions({ limit: CLUSTER_PICKER_LIMIT }),
-    select: pageItems,
-  });
   const [form, setForm] = useState<FormState>({
     action: "split",
     count: "",
@@ -84,16 +105,17 @@ function StartForm({ onStarted }: { onStarted: (rolloutId: string) => void }) {
     skipRefused: false,
   });
   const [plan, setPlan] = useState<FleetPlan | null>(null);
-  const preview = useMutation(trpc.fleet.preview.mutationOptions({ onSuccess: setPlan }));
-  const start = useMutation(
-    trpc.fleet.start.mutationOptions({
-      onSuccess: (started) => {
-        setPlan(null);
-        onStarted(started.rollout.id);
-        void queryClient.invalidateQueries(trpc.fleet.pathFilter());
-      },
-    }),
-  );
+  // A preview changes nothing: the page is not rendered again after it.
+  const preview = useAction((api, input: FleetRolloutInput) => api.fleet.preview.mutate(input), {
+    onSuccess: setPlan,
+    refresh: false,
+  });
+  const start = useAction((api, input: FleetRolloutInput) => api.fleet.start.mutate(input), {
+    onSuccess: (started) => {
+      setPlan(null);
+      onStarted(started.rollout.id);
+    },
+  });
   const errors = preview.error ? fieldErrorsByPath(preview.error) : {};
   const set = <K extends keyof FormState>(key: K, value: FormState[K]) =>
     setForm((f) => ({ ...f, [key]: value }));
@@ -143,8 +165,8 @@ function StartForm({ onStarted }: { onStarted: (rolloutId: string) => void }) {
           ) : null}
           <fieldset className="fieldset span-all">
             <legend>Clusters</legend>
-            {clusters.isError ? (
-              <ErrorBox error={clusters.error} onRetry={() => void clusters.refetch()} />
+            {clusters.error ? (
+              <ErrorBox error={clusters.error} onRetry={onRetry} />
             ) : (
               (clusters.data ?? []).map((cluster) => (
                 <CheckboxField
@@ -306,29 +328,26 @@ function PlanSummary({ plan, skipRefused }: { plan: FleetPlan; skipRefused: bool
 }
 
 function Rollouts({
+  data,
+  error,
+  onRetry,
   selected,
   onSelect,
-}: {
+}: Settled<Rollout[]> & {
+  onRetry: () => void;
   selected: string | null;
   onSelect: (rolloutId: string) => void;
 }) {
-  const trpc = useTRPC();
-  const rollouts = useQuery({
-    ...trpc.fleet.list.queryOptions({ limit: 20 }),
-    refetchInterval: 3000,
-  });
   return (
     <section className="panel">
       <h2>Recent rollouts</h2>
-      {rollouts.isError ? (
-        <ErrorBox error={rollouts.error} onRetry={() => void rollouts.refetch()} />
-      ) : rollouts.isPending ? (
-        <p className="loading">Loading rollouts…</p>
-      ) : rollouts.data.length === 0 ? (
+      {error ? (
+        <ErrorBox error={error} onRetry={onRetry} />
+      ) : data.length === 0 ? (
         <p className="muted">No fleet rollout yet.</p>
       ) : (
         <DataTable
-          rows={rollouts.data}
+          rows={data}
           rowKey={(r) => r.id}
           rowData={(r) => ({ "data-selected": String(r.id === selected) })}
           columns={[
@@ -354,110 +373,6 @@ function Rollouts({
           )}
         />
       )}
-    </section>
-  );
-}
-
-const stateTone = { Running: "info", Failed: "err", Refused: "warn" } as const;
-
-function RolloutDetail({ rolloutId }: { rolloutId: string }) {
-  const trpc = useTRPC();
-  const rollout = useQuery({
-    ...trpc.fleet.get.queryOptions({ rolloutId }),
-    refetchInterval: (query) =>
-      query.state.data && ["Succeeded", "Failed"].includes(query.state.data.operation.status)
-        ? false
-        : 1000,
-  });
-  if (rollout.isError) {
-    return <ErrorBox error={rollout.error} onRetry={() => void rollout.refetch()} />;
-  }
-  if (rollout.isPending) return <p className="loading">Loading the rollout…</p>;
-  const r = rollout.data;
-  return (
-    <section className="panel" data-testid="fleet-rollout">
-      <h2>
-        {r.action === "split" ? `Split to ${r.count} VFs` : "Restore"}{" "}
-        <OperationStatusBadge status={r.operation.status} />
-      </h2>
-      <p className="muted">
-        maxUnavailable {r.maxUnavailable} · on failure: {r.onFailure} ·{" "}
-        {r.operation.progressMessage}
-      </p>
-      {r.operation.errorMessage ? <p className="field-error">{r.operation.errorMessage}</p> : null}
-      <DataTable
-        rows={r.clusters}
-        rowKey={(c) => c.clusterId}
-        testId="fleet-clusters"
-        columns={[
-          { key: "cluster", header: "Cluster", className: "strong", cell: (c) => c.clusterName },
-          {
-            key: "progress",
-            header: "Progress",
-            cell: (c) => {
-              const active = c.total - c.refused;
-              const done = c.succeeded + c.failed + c.skipped;
-              return (
-                <ProgressBar
-                  value={active === 0 ? 100 : (100 * done) / active}
-                  status={r.operation.status}
-                  label={`${c.clusterName}: ${done} of ${active} PFs done`}
-                />
-              );
-            },
-          },
-          {
-            key: "flight",
-            header: "Hosts in flight",
-            num: true,
-            cell: (c) => `${c.hostsInFlight} / ${c.budget}`,
-          },
-          {
-            key: "done",
-            header: "Done",
-            num: true,
-            cell: (c) => `${c.succeeded} / ${c.total - c.refused}`,
-          },
-          { key: "failed", header: "Failed", num: true, cell: (c) => c.failed },
-          { key: "waiting", header: "Waiting", num: true, cell: (c) => c.waiting + c.skipped },
-          { key: "refused", header: "Refused", num: true, cell: (c) => c.refused },
-        ]}
-      />
-      {r.items.length > 0 ? (
-        <DataTable
-          rows={r.items}
-          rowKey={(item) => `${item.hostName}/${item.pfName}`}
-          testId="fleet-items"
-          columns={[
-            {
-              key: "pf",
-              header: "Host / PF",
-              className: "strong",
-              cell: (item) => `${item.hostName}/${item.pfName}`,
-            },
-            { key: "cluster", header: "Cluster", cell: (item) => item.clusterName },
-            {
-              key: "state",
-              header: "State",
-              cell: (item) => (
-                <Badge tone={stateTone[item.state as keyof typeof stateTone] ?? "muted"}>
-                  {item.state}
-                </Badge>
-              ),
-            },
-            {
-              key: "reason",
-              header: "Reason",
-              cell: (item) => (
-                <>
-                  {item.errorCode ? <code className="code">{item.errorCode}</code> : null}{" "}
-                  {item.errorMessage}
-                </>
-              ),
-            },
-          ]}
-        />
-      ) : null}
     </section>
   );
 }

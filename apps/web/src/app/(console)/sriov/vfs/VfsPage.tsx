@@ -1,6 +1,5 @@
 "use client";
 
-import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import type { VfView } from "@virtfn/core";
 import type { VfState } from "@virtfn/db";
 import Link from "next/link";
@@ -9,17 +8,13 @@ import { Button } from "~/components/ui/Button";
 import { ListView, type Column } from "~/components/ui/ListView";
 import { PageHeader } from "~/components/ui/PageHeader";
 import { useListParams } from "~/components/ui/useListParams";
+import { useServerList } from "~/components/ui/useServerList";
+import type { ShownError } from "~/lib/errors";
 import { dateTime } from "~/lib/format";
-import { useTRPC } from "~/trpc/react";
+import type { RouterOutputs } from "~/trpc/outputs";
+import { vfStates, vfsList } from "./vfs-list";
 
-const states = [
-  "Available",
-  "Reserved",
-  "Attached",
-  "Releasing",
-  "Missing",
-] as const satisfies readonly VfState[];
-const stateOptions = states.map((s) => ({ value: s, label: s }));
+const stateOptions = vfStates.map((s) => ({ value: s, label: s }));
 const stateTone = {
   Available: "ok",
   Reserved: "info",
@@ -123,24 +118,21 @@ const columns: Column<VfView>[] = [
   },
 ];
 
-export function VfsPage() {
-  const trpc = useTRPC();
-  const list = useListParams({ filters: ["state", "l2", "pf", "host"] as const, defaultLimit: 50 });
-  const { pf, host, l2 } = list.filters;
-  const l2s = useQuery(trpc.networks.l2.list.queryOptions({ limit: 200, sriovEnabled: true }));
-  const vfs = useQuery({
-    ...trpc.sriov.vfs.queryOptions({
-      cursor: list.cursor,
-      limit: list.limit,
-      q: list.q,
-      state: states.find((s) => s === list.filters.state),
-      hostId: host,
-      pfId: pf,
-      l2Id: l2,
-    }),
-    placeholderData: keepPreviousData,
-    refetchInterval: 10_000,
-  });
+type VfPage = RouterOutputs["sriov"]["vfs"];
+
+export function VfsPage({
+  data,
+  error,
+  l2Options,
+}: {
+  data: VfPage | null;
+  error: ShownError | null;
+  /** The SR-IOV L2 networks to filter by. */
+  l2Options: { value: string; label: string }[];
+}) {
+  const list = useListParams(vfsList);
+  const { pf, host } = list.filters;
+  const vfs = useServerList(data, error, 10_000);
   const first = vfs.data?.items[0];
   const scope = (kind: "pf" | "host", id: string | undefined, label: string) =>
     id ? (
@@ -185,7 +177,7 @@ export function VfsPage() {
             key: "l2",
             label: "L2 network",
             allLabel: "All L2 networks",
-            options: (l2s.data?.items ?? []).map((n) => ({ value: n.id, label: n.name })),
+            options: l2Options,
           },
         ]}
         toolbar={
