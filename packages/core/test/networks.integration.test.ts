@@ -453,6 +453,22 @@ describe("L2/L3 networks and their SR-IOV rules", () => {
     const okP2p1 = overview.pfs.find((pf) => pf.hostName === "h-ok" && pf.name === "p2p1");
     expect(okP2p1).toMatchObject({ numVfs: 4, vfs: { Available: 3, Attached: 1 } });
     expect(okP2p1?.warnings[0]).toMatch(/slave of bond0/);
+
+    // A link-down PF gets one warning, the whole sentence (not its characters, one per entry).
+    await fx.db.physicalNic.updateMany({
+      where: { host: { name: "h-ok" }, name: "p2p1" },
+      data: { linkUp: false },
+    });
+    const linkDown = await sriovOverview(fx.db, fx.admin, { zoneId: fx.zoneId });
+    const downP2p1 = linkDown.pfs.find((pf) => pf.hostName === "h-ok" && pf.name === "p2p1");
+    expect(downP2p1?.warnings).toEqual([
+      expect.stringMatching(/slave of bond0/),
+      expect.stringMatching(/^Link down on p2p1 \(h-ok\)/),
+    ]);
+    await fx.db.physicalNic.updateMany({
+      where: { host: { name: "h-ok" }, name: "p2p1" },
+      data: { linkUp: true },
+    });
     expect(overview.l2s.find((row) => row.l2Id === net.id)).toMatchObject({
       vfTotal: 6,
       vfAvailable: 3,

@@ -354,7 +354,8 @@ export async function sriovOverview(
       vfs: states.get(pf.id) ?? emptyStates(),
       warnings: [
         ...splitWarnings({ ...pf, name: pfLabel(pf) }, splitSlaves),
-        ...(linkDownWarning(pf, host.name) ?? []),
+        // One sentence or none (spreading the string itself would list its characters).
+        ...[linkDownWarning(pf, host.name)].filter((warning) => warning !== null),
       ],
     };
   });
