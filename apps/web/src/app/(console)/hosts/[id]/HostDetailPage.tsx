@@ -7,9 +7,11 @@ import { isActive } from "~/components/OperationsTable";
 import { RecentOperationsPanel } from "~/components/RecentOperationsPanel";
 import { DetailGate, isNotFound, type DetailList } from "~/components/ui/DetailGate";
 import { DetailHeader } from "~/components/ui/DetailHeader";
+import { TimeAgo } from "~/components/ui/TimeAgo";
+import { useHydrated } from "~/components/useHydrated";
 import { useLiveRefresh } from "~/components/useLiveRefresh";
 import { useNow } from "~/components/useNow";
-import { dateTime, memory, relativeTime } from "~/lib/format";
+import { dateTime, memory } from "~/lib/format";
 import type { Settled } from "~/trpc/server";
 import { HostActions } from "./HostActions";
 import { HostAllocationPanel } from "./HostAllocationPanel";
@@ -43,15 +45,16 @@ export function HostDetailPage({
   devices: Settled<HostPciDeviceRow[]>;
 }) {
   const now = useNow();
-  const host = useLastHost(read.data, hostId);
+  const hydrated = useHydrated();
+  const h = useLastHost(read.data, hostId);
   const activeOps = ops.data?.items.filter(isActive) ?? [];
   const activePfOps = pfOps.filter(isActive);
-  const refresh = useLiveRefresh(refreshMs(host, activeOps.length, activePfOps.length));
+  const refresh = useLiveRefresh(refreshMs(h, activeOps.length, activePfOps.length));
   const recentOps = [...(ops.data?.items ?? []), ...pfOps]
     .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())
     .slice(0, 10);
 
-  if (!host || isNotFound(read.error))
+  if (!h || isNotFound(read.error))
     return (
       <DetailGate
         query={{ isPending: false, error: read.error, refetch: refresh.now }}
@@ -59,8 +62,6 @@ export function HostDetailPage({
         list={HOSTS}
       />
     );
-  const h = host;
-
   return (
     <>
       <DetailHeader
@@ -93,9 +94,13 @@ export function HostDetailPage({
       {h.maintenance ? (
         <div className="banner banner-warn" role="status" data-testid="maintenance-banner">
           <strong>In maintenance</strong>
-          {h.maintenanceSince ? ` since ${dateTime(h.maintenanceSince)}` : ""}. No new VMs are
-          created, started or moved here; the {h.vmCount} VM{h.vmCount === 1 ? "" : "s"} on it keep
-          running. Splitting and restoring PFs stays possible.
+          {h.maintenanceSince ? (
+            // In the browser's time zone once hydrated; the server's until then.
+            <span suppressHydrationWarning> since {dateTime(h.maintenanceSince)}</span>
+          ) : null}
+          . No new VMs are created, started or moved here; the {h.vmCount} VM
+          {h.vmCount === 1 ? "" : "s"} on it keep running. Splitting and restoring PFs stays
+          possible.
         </div>
       ) : null}
 
@@ -108,7 +113,9 @@ export function HostDetailPage({
               <ConnectionBadge state={h.connectionState} />
             </dd>
             <dt>Last seen</dt>
-            <dd title={dateTime(h.lastSeenAt)}>{relativeTime(h.lastSeenAt, now)}</dd>
+            <dd>
+              <TimeAgo at={h.lastSeenAt} now={now} />
+            </dd>
             <dt>Agent</dt>
             <dd>
               {h.agentVersion ?? "—"}
@@ -175,7 +182,8 @@ export function HostDetailPage({
 
       <RecentOperationsPanel
         targetId={h.id}
-        items={ops.data ? recentOps : null}
+        // Rendered by the browser alone: OperationsTable's relative times would fail hydration.
+        items={hydrated && ops.data ? recentOps : null}
         error={ops.error}
         onRetry={refresh.now}
         now={now}
