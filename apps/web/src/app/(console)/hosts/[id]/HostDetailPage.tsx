@@ -1,7 +1,7 @@
 "use client";
 
 import type { HostDetail, HostPciDeviceRow, OperationView } from "@virtfn/core";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { Badge, ConnectionBadge, IommuBadge } from "~/components/badges";
 import { isActive } from "~/components/OperationsTable";
 import { RecentOperationsPanel } from "~/components/RecentOperationsPanel";
@@ -49,7 +49,7 @@ export function HostDetailPage({
   const h = useLastHost(read.data, hostId);
   const activeOps = ops.data?.items.filter(isActive) ?? [];
   const activePfOps = pfOps.filter(isActive);
-  const refresh = useLiveRefresh(refreshMs(h, activeOps.length, activePfOps.length));
+  const refresh = useSerialLiveRefresh(refreshMs(h, activeOps.length, activePfOps.length));
   const recentOps = [...(ops.data?.items ?? []), ...pfOps]
     .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())
     .slice(0, 10);
@@ -239,4 +239,19 @@ function useLastHost(host: HostDetail | null, hostId: string): HostDetail | null
   const [last, setLast] = useState(host);
   if (host !== null && host !== last) setLast(host);
   return host ?? (last?.id === hostId ? last : null);
+}
+
+/** While a refresh is on its way, the next one waits (longer than any render takes). */
+const PAUSED_MS = 60_000;
+
+/**
+ * useLiveRefresh, counting to the next refresh only once the last one has arrived: under load a
+ * render can take longer than the 1 s a running split asks for, and refreshes would queue up
+ * faster than they land, the page showing ever older data. (useLiveRefresh could do this itself.)
+ */
+function useSerialLiveRefresh(ms: number) {
+  const [inFlight, setInFlight] = useState(false);
+  const refresh = useLiveRefresh(inFlight ? PAUSED_MS : ms);
+  useEffect(() => setInFlight(refresh.pending), [refresh.pending]);
+  return refresh;
 }
