@@ -1,12 +1,12 @@
 "use client";
 
-import { useLiveRefresh } from "./useLiveRefresh";
+import { useSteadyRefresh } from "./useSteadyRefresh";
 
 /**
  * Renders the server-rendered page again every `ms` while it is mounted (and the tab visible):
  * render it only while there is something to follow, such as a running operation.
  */
 export function LiveRefresh({ ms }: { ms: number }) {
-  useLiveRefresh(ms);
+  useSteadyRefresh(ms);
   return null;
 }
