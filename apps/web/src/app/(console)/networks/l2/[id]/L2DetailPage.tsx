@@ -8,9 +8,9 @@ import { Badge } from "~/components/badges";
 import { ErrorBox } from "~/components/ErrorBox";
 import { useCan } from "~/components/session";
 import { ActionConfirm } from "~/components/ui/ActionConfirm";
+import { HydratedDateTime } from "~/components/ui/HydratedTime";
 import { Pager } from "~/components/table";
 import { errorData, type ShownError } from "~/lib/errors";
-import { dateTime } from "~/lib/format";
 import type { RouterInputs, RouterOutputs } from "~/trpc/outputs";
 import type { Settled } from "~/trpc/server";
 import { useAction } from "~/trpc/useAction";
@@ -132,7 +132,9 @@ function L2Detail({
             <dt>L3 networks</dt>
             <dd>{l2.l3Count}</dd>
             <dt>Created</dt>
-            <dd>{dateTime(l2.createdAt)}</dd>
+            <dd>
+              <HydratedDateTime date={l2.createdAt} />
+            </dd>
           </dl>
         </div>
       </section>
