@@ -1,6 +1,6 @@
 "use client";
 
-import { useSyncExternalStore } from "react";
+import { useHydrated } from "~/components/useHydrated";
 import { dateTime, relativeTime } from "~/lib/format";
 import type { Column } from "./ListView";
 
@@ -8,30 +8,20 @@ import type { Column } from "./ListView";
 // browser hydrates, so it renders the time in UTC and the browser hydrates that same text, then
 // shows its own (a different text would be a hydration error, React #418).
 
-const noSubscription = () => () => {};
-
-function useInBrowser(): boolean {
-  return useSyncExternalStore(
-    noSubscription,
-    () => true,
-    () => false,
-  );
-}
-
 function utc(date: Date): string {
   return `${date.toISOString().slice(0, 16).replace("T", " ")} UTC`;
 }
 
 /** A time in the reader's locale and zone (UTC until hydrated). */
 export function HydratedDateTime({ date }: { date: Date | null }) {
-  const inBrowser = useInBrowser();
+  const inBrowser = useHydrated();
   if (!date) return <>—</>;
   return <time dateTime={date.toISOString()}>{inBrowser ? dateTime(date) : utc(date)}</time>;
 }
 
 /** "3 min ago" against `now` (the exact time on hover); the UTC time until hydrated. */
 export function HydratedRelativeTime({ date, now }: { date: Date; now: number }) {
-  const inBrowser = useInBrowser();
+  const inBrowser = useHydrated();
   return (
     <time dateTime={date.toISOString()} title={inBrowser ? dateTime(date) : undefined}>
       {inBrowser ? relativeTime(date, now) : utc(date)}
