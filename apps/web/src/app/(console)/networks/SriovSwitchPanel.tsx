@@ -4,6 +4,7 @@ import type { Verdict } from "@virtfn/core";
 import type { ReactNode } from "react";
 import { ErrorBox } from "~/components/ErrorBox";
 import { useCan } from "~/components/session";
+import { useHydrated } from "~/components/useHydrated";
 import { ActionConfirm } from "~/components/ui/ActionConfirm";
 import { Button } from "~/components/ui/Button";
 import type { Api } from "~/trpc/client";
@@ -37,6 +38,7 @@ export function SriovSwitchPanel({
   onSwitch: (api: Api, sriovEnabled: boolean) => Promise<unknown>;
 }) {
   const isAdmin = useCan("inventory.manage");
+  const hydrated = useHydrated();
   // Two actions: a refused "off" stays in its confirm, a refused "on" shows under the panel.
   const turnOn = useAction((api, _: void) => onSwitch(api, true));
   const turnOff = useAction((api, _: void) => onSwitch(api, false));
@@ -80,7 +82,7 @@ export function SriovSwitchPanel({
           ) : (
             <Button
               variant="primary"
-              disabled={!enable.allowed || turnOn.isPending}
+              disabled={!hydrated || !enable.allowed || turnOn.isPending}
               title={enable.reason ?? undefined}
               onClick={() => turnOn.mutate()}
             >

@@ -3,6 +3,7 @@
 import { useId } from "react";
 import { ErrorBox } from "~/components/ErrorBox";
 import { Field } from "~/components/Field";
+import { useHydrated } from "~/components/useHydrated";
 
 type Setting = boolean | null;
 
@@ -37,6 +38,7 @@ export function VfPortPolicyPanel({
   onChange: (change: VfPortPolicyChange) => void;
 }) {
   const id = useId();
+  const hydrated = useHydrated();
   const effectiveTrust = allowTrust ?? inherited?.allowTrust ?? false;
   const effectiveSpoof = spoofCheck ?? inherited?.spoofCheck ?? true;
   const inheritedLabel = (value: boolean, on: string, off: string) =>
@@ -58,7 +60,7 @@ export function VfPortPolicyPanel({
             value={allowTrust}
             labels={["allowed", "not allowed"]}
             inheritLabel={inheritedLabel(inherited?.allowTrust ?? false, "allowed", "not allowed")}
-            disabled={pending}
+            disabled={pending || !hydrated}
             onChange={(vfAllowTrust) => onChange({ vfAllowTrust })}
           />
           <SettingSelect
@@ -68,7 +70,7 @@ export function VfPortPolicyPanel({
             value={spoofCheck}
             labels={["on", "off"]}
             inheritLabel={inheritedLabel(inherited?.spoofCheck ?? false, "on", "off")}
-            disabled={pending}
+            disabled={pending || !hydrated}
             onChange={(vfSpoofCheck) => onChange({ vfSpoofCheck })}
           />
         </div>

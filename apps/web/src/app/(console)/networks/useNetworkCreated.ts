@@ -1,20 +1,22 @@
 "use client";
 
-import { useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { useTRPC } from "~/trpc/react";
+import type { Api } from "~/trpc/client";
+import { useAction } from "~/trpc/useAction";
 
 /**
- * After an L2 or L3 create: the network lists and the SR-IOV views (which count networks) are
- * stale, and the new network's page is where to go next.
+ * An L2 or L3 create, for its form: the new network's page is where to go next, and it is rendered
+ * afresh there (as are the lists when next opened). Through useAction, not react-query: a
+ * react-query success in a withDataLayer dialog refreshes the page it opened on, and that refresh
+ * would cancel this navigation.
  */
-export function useNetworkCreated(kind: "l2" | "l3"): (created: { id: string }) => void {
-  const trpc = useTRPC();
+export function useNetworkCreate<I>(
+  kind: "l2" | "l3",
+  call: (api: Api, input: I) => Promise<{ id: string }>,
+) {
   const router = useRouter();
-  const queryClient = useQueryClient();
-  return (created) => {
-    void queryClient.invalidateQueries(trpc.networks.pathFilter());
-    void queryClient.invalidateQueries(trpc.sriov.pathFilter());
-    router.push(`/networks/${kind}/${created.id}`);
-  };
+  return useAction(call, {
+    refresh: false,
+    onSuccess: (created) => router.push(`/networks/${kind}/${created.id}`),
+  });
 }

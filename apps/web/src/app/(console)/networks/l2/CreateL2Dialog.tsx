@@ -1,6 +1,6 @@
 "use client";
 
-import { useMutation, useQuery } from "@tanstack/react-query";
+import { useQuery } from "@tanstack/react-query";
 import { createL2Input } from "@virtfn/core/schemas";
 import type { L2Type } from "@virtfn/db";
 import { useEffect } from "react";
@@ -15,8 +15,9 @@ import {
   TextField,
 } from "~/components/ui/FormFields";
 import { CLUSTER_PICKER_LIMIT, pageItems } from "~/lib/clusters";
+import type { RouterInputs } from "~/trpc/outputs";
 import { useTRPC } from "~/trpc/react";
-import { useNetworkCreated } from "../useNetworkCreated";
+import { useNetworkCreate } from "../useNetworkCreated";
 import { l2TypeLabel, l2Types } from "../shared";
 import type { L2Toggles } from "../toggles";
 
@@ -87,9 +88,8 @@ export function CreateL2Dialog({
   onClose: () => void;
   toggles: L2Toggles;
 }) {
-  const trpc = useTRPC();
-  const create = useMutation(
-    trpc.networks.l2.create.mutationOptions({ onSuccess: useNetworkCreated("l2") }),
+  const create = useNetworkCreate("l2", (api, input: RouterInputs["networks"]["l2"]["create"]) =>
+    api.networks.l2.create.mutate(input),
   );
   return (
     <FormDialog

@@ -2,7 +2,8 @@
 
 import { Badge } from "~/components/badges";
 import { useCan } from "~/components/session";
-import { createdColumn, nameColumn } from "~/components/ui/columns";
+import { nameColumn } from "~/components/ui/columns";
+import { hydratedCreatedColumn } from "~/components/ui/HydratedTime";
 import { type Column } from "~/components/ui/ListView";
 import { ListPage } from "~/components/ui/ListPage";
 import { useListParams } from "~/components/ui/useListParams";
@@ -67,7 +68,7 @@ export function L2ListPage({
         ),
     },
     { key: "l3s", header: "L3s", num: true, secondary: true, cell: (l2) => l2.l3Count },
-    createdColumn("createdAt", now),
+    hydratedCreatedColumn("createdAt", now),
   ];
 
   return (

@@ -1,14 +1,15 @@
 "use client";
 
-import { useMutation, useQuery } from "@tanstack/react-query";
+import { useQuery } from "@tanstack/react-query";
 import { createL3Input } from "@virtfn/core/schemas";
 import type { L3Category } from "@virtfn/db";
 import { useWatch } from "react-hook-form";
 import { z } from "zod";
 import { FormDialog } from "~/components/ui/FormDialog";
 import { CheckField, NumberField, SelectField, TextField } from "~/components/ui/FormFields";
+import type { RouterInputs } from "~/trpc/outputs";
 import { useTRPC } from "~/trpc/react";
-import { useNetworkCreated } from "../useNetworkCreated";
+import { useNetworkCreate } from "../useNetworkCreated";
 import { l3Categories, segmentLabel, SriovBadge } from "../shared";
 import {
   blankRange,
@@ -85,9 +86,8 @@ export function CreateL3Dialog({
   onClose: () => void;
   initialL2Id?: string;
 }) {
-  const trpc = useTRPC();
-  const create = useMutation(
-    trpc.networks.l3.create.mutationOptions({ onSuccess: useNetworkCreated("l3") }),
+  const create = useNetworkCreate("l3", (api, input: RouterInputs["networks"]["l3"]["create"]) =>
+    api.networks.l3.create.mutate(input),
   );
   return (
     <FormDialog

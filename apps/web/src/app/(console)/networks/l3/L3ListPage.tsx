@@ -2,7 +2,8 @@
 
 import Link from "next/link";
 import { useCan } from "~/components/session";
-import { createdColumn, nameColumn } from "~/components/ui/columns";
+import { nameColumn } from "~/components/ui/columns";
+import { hydratedCreatedColumn } from "~/components/ui/HydratedTime";
 import { type Column } from "~/components/ui/ListView";
 import { ListPage } from "~/components/ui/ListPage";
 import { useListParams } from "~/components/ui/useListParams";
@@ -80,7 +81,7 @@ export function L3ListPage({ data, error }: { data: L3Page | null; error: ShownE
         </>
       ),
     },
-    createdColumn("createdAt", now),
+    hydratedCreatedColumn("createdAt", now),
   ];
 
   return (

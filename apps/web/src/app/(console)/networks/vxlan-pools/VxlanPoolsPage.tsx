@@ -2,12 +2,12 @@
 
 import { useCan } from "~/components/session";
 import { ActionConfirm } from "~/components/ui/ActionConfirm";
+import { HydratedDateTime } from "~/components/ui/HydratedTime";
 import { type Column, type ListPage as Page } from "~/components/ui/ListView";
 import { ListPage } from "~/components/ui/ListPage";
 import { useListParams } from "~/components/ui/useListParams";
 import { useServerList } from "~/components/ui/useServerList";
 import type { ShownError } from "~/lib/errors";
-import { dateTime } from "~/lib/format";
 import type { RouterInputs, RouterOutputs } from "~/trpc/outputs";
 import { useAction } from "~/trpc/useAction";
 import { withDataLayer } from "~/trpc/withDataLayer";
@@ -34,7 +34,12 @@ const columns: Column<Pool>[] = [
       </span>
     ),
   },
-  { key: "created", header: "Created", secondary: true, cell: (p) => dateTime(p.createdAt) },
+  {
+    key: "created",
+    header: "Created",
+    secondary: true,
+    cell: (p) => <HydratedDateTime date={p.createdAt} />,
+  },
 ];
 
 export function VxlanPoolsPage({

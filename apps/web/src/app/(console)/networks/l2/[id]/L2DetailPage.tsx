@@ -7,10 +7,11 @@ import { useState } from "react";
 import { Badge } from "~/components/badges";
 import { ErrorBox } from "~/components/ErrorBox";
 import { useCan } from "~/components/session";
+import { useHydrated } from "~/components/useHydrated";
 import { ActionConfirm } from "~/components/ui/ActionConfirm";
+import { HydratedDateTime } from "~/components/ui/HydratedTime";
 import { Pager } from "~/components/table";
 import { errorData, type ShownError } from "~/lib/errors";
-import { dateTime } from "~/lib/format";
 import type { RouterInputs, RouterOutputs } from "~/trpc/outputs";
 import type { Settled } from "~/trpc/server";
 import { useAction } from "~/trpc/useAction";
@@ -63,6 +64,7 @@ function L2Detail({
 }: Omit<L2DetailPageProps, "l2"> & { l2: L2View; refreshError: ShownError | null }) {
   const isAdmin = useCan("inventory.manage");
   const [creatingL3, setCreatingL3] = useState(false);
+  const hydrated = useHydrated();
 
   return (
     <>
@@ -96,7 +98,12 @@ function L2Detail({
         onDelete={(api) => api.networks.l2.delete.mutate({ l2Id: l2.id })}
         refreshError={refreshError}
       >
-        <button type="button" className="btn" onClick={() => setCreatingL3(true)}>
+        <button
+          type="button"
+          className="btn"
+          disabled={!hydrated}
+          onClick={() => setCreatingL3(true)}
+        >
           Create L3 network
         </button>
       </NetworkHeader>
@@ -132,7 +139,9 @@ function L2Detail({
             <dt>L3 networks</dt>
             <dd>{l2.l3Count}</dd>
             <dt>Created</dt>
-            <dd>{dateTime(l2.createdAt)}</dd>
+            <dd>
+              <HydratedDateTime date={l2.createdAt} />
+            </dd>
           </dl>
         </div>
       </section>

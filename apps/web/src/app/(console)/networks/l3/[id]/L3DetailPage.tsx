@@ -9,8 +9,8 @@ import { useCan } from "~/components/session";
 import { ActionConfirm } from "~/components/ui/ActionConfirm";
 import { Button } from "~/components/ui/Button";
 import { DataTable } from "~/components/ui/DataTable";
+import { HydratedDateTime } from "~/components/ui/HydratedTime";
 import { fieldErrorsByPath, type ShownError } from "~/lib/errors";
-import { dateTime } from "~/lib/format";
 import type { RouterInputs } from "~/trpc/outputs";
 import type { Settled } from "~/trpc/server";
 import { useAction } from "~/trpc/useAction";
@@ -115,7 +115,9 @@ function L3Detail({
               {l3.vfNicCount > 0 ? <span className="sub-inline"> ({l3.vfNicCount} VF)</span> : null}
             </dd>
             <dt>Created</dt>
-            <dd>{dateTime(l3.createdAt)}</dd>
+            <dd>
+              <HydratedDateTime date={l3.createdAt} />
+            </dd>
           </dl>
         </div>
       </section>

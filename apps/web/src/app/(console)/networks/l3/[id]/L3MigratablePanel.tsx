@@ -3,6 +3,7 @@
 import type { L3View } from "@virtfn/core";
 import { ErrorBox } from "~/components/ErrorBox";
 import { useCan } from "~/components/session";
+import { useHydrated } from "~/components/useHydrated";
 import { ReasonedButton } from "~/components/ui/ActionConfirm";
 import { useAction } from "~/trpc/useAction";
 import { refusal } from "../../shared";
@@ -17,6 +18,7 @@ export function L3MigratablePanel({ l3 }: { l3: L3View }) {
   const save = useAction((api, input: { l3Id: string; migratable: boolean }) =>
     api.networks.l3.setMigratable.mutate(input),
   );
+  const hydrated = useHydrated();
   const on = l3.sriovMigratable;
   // Turning it off is always allowed (like editing the name); on needs SR-IOV on the L3 and L2.
   return (
@@ -33,9 +35,13 @@ export function L3MigratablePanel({ l3 }: { l3: L3View }) {
           <ReasonedButton
             label={on ? "Make not migratable" : "Make migratable"}
             disabledReason={
-              save.isPending ? "Saving…" : refusal(on ? l3.actions.edit : l3.actions.makeMigratable)
+              !hydrated
+                ? "Loading…"
+                : save.isPending
+                  ? "Saving…"
+                  : refusal(on ? l3.actions.edit : l3.actions.makeMigratable)
             }
-            quietReason={save.isPending}
+            quietReason={!hydrated || save.isPending}
             testId="l3-migratable-toggle"
             reasonId="l3-migratable-reason"
             onClick={() => save.mutate({ l3Id: l3.id, migratable: !on })}
