@@ -7,7 +7,8 @@ import { operationKindLabel } from "~/lib/format";
 import { targetHref } from "~/lib/links";
 import { OperationStatusBadge } from "./badges";
 import { ProgressBar } from "./ProgressBar";
-import { agoColumn, Elapsed } from "./ui/ClockText";
+import { Elapsed } from "./ui/ClockText";
+import { timeColumn } from "./ui/columns";
 import { DataTable, type Column } from "./ui/DataTable";
 
 export type OperationSort = "createdAt" | "kind" | "status" | "targetName";
@@ -112,7 +113,7 @@ export function operationColumns(
       secondary: true,
       cell: (op) => op.requester ?? "system",
     },
-    agoColumn<OperationView, OperationSort>({
+    timeColumn<OperationView, OperationSort>({
       key: "started",
       header: "Started",
       at: (op) => op.createdAt,

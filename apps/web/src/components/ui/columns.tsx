@@ -1,6 +1,6 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
-import { dateTime, relativeTime } from "~/lib/format";
+import { LocalTime, TimeAgo } from "./ClockText";
 import { Badge } from "./Badge";
 import type { Column } from "./ListView";
 
@@ -78,11 +78,14 @@ export function timeColumn<T, S extends string = string>({
     header,
     sort,
     secondary,
-    cell: (row) => <span title={dateTime(at(row))}>{relativeTime(at(row), now)}</span>,
+    cell: (row) => <TimeAgo date={at(row)} now={now} />,
   };
 }
 
 /**
+ * Times render through ClockText: the server (and hydration) shows UTC, the browser its own
+ * text, so a server-rendered list hydrates without error 418.
+ *
  * The "Created" column: the exact creation time, or with `now` how long ago (exact on hover);
  * secondary (hidden below 760 px).
  */
@@ -97,6 +100,6 @@ export function createdColumn<T extends { createdAt: Date }, S extends string = 
     header: "Created",
     sort,
     secondary: true,
-    cell: (row) => dateTime(row.createdAt),
+    cell: (row) => <LocalTime date={row.createdAt} />,
   };
 }

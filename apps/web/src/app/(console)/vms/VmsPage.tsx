@@ -2,8 +2,7 @@
 
 import { useCan } from "~/components/session";
 import { ButtonLink } from "~/components/ui/Button";
-import { agoColumn } from "~/components/ui/ClockText";
-import { nameColumn } from "~/components/ui/columns";
+import { nameColumn, timeColumn } from "~/components/ui/columns";
 import { ListView, type Column } from "~/components/ui/ListView";
 import { PageHeader } from "~/components/ui/PageHeader";
 import { useListParams } from "~/components/ui/useListParams";
@@ -100,7 +99,7 @@ export function VmsPage({
     ...(showProject
       ? [{ key: "project", header: "Project", secondary: true, cell: (vm: Vm) => vm.projectName }]
       : []),
-    agoColumn<Vm, VmSort>({
+    timeColumn<Vm, VmSort>({
       key: "created",
       header: "Created",
       at: (vm) => vm.createdAt,

@@ -2,8 +2,7 @@
 
 import { Badge } from "~/components/badges";
 import { useCan } from "~/components/session";
-import { nameColumn } from "~/components/ui/columns";
-import { hydratedCreatedColumn } from "~/components/ui/HydratedTime";
+import { createdColumn, nameColumn } from "~/components/ui/columns";
 import { type Column } from "~/components/ui/ListView";
 import { ListPage } from "~/components/ui/ListPage";
 import { useListParams } from "~/components/ui/useListParams";
@@ -68,7 +67,7 @@ export function L2ListPage({
         ),
     },
     { key: "l3s", header: "L3s", num: true, secondary: true, cell: (l2) => l2.l3Count },
-    hydratedCreatedColumn("createdAt", now),
+    createdColumn("createdAt", now),
   ];
 
   return (

@@ -2,8 +2,7 @@
 
 import Link from "next/link";
 import { useCan } from "~/components/session";
-import { nameColumn } from "~/components/ui/columns";
-import { hydratedCreatedColumn } from "~/components/ui/HydratedTime";
+import { createdColumn, nameColumn } from "~/components/ui/columns";
 import { type Column } from "~/components/ui/ListView";
 import { ListPage } from "~/components/ui/ListPage";
 import { useListParams } from "~/components/ui/useListParams";
@@ -81,7 +80,7 @@ export function L3ListPage({ data, error }: { data: L3Page | null; error: ShownE
         </>
       ),
     },
-    hydratedCreatedColumn("createdAt", now),
+    createdColumn("createdAt", now),
   ];
 
   return (

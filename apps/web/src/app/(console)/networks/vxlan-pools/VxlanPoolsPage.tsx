@@ -2,7 +2,7 @@
 
 import { useCan } from "~/components/session";
 import { ActionConfirm } from "~/components/ui/ActionConfirm";
-import { HydratedDateTime } from "~/components/ui/HydratedTime";
+import { LocalTime } from "~/components/ui/ClockText";
 import { type Column, type ListPage as Page } from "~/components/ui/ListView";
 import { ListPage } from "~/components/ui/ListPage";
 import { useListParams } from "~/components/ui/useListParams";
@@ -38,7 +38,7 @@ const columns: Column<Pool>[] = [
     key: "created",
     header: "Created",
     secondary: true,
-    cell: (p) => <HydratedDateTime date={p.createdAt} />,
+    cell: (p) => <LocalTime date={p.createdAt} />,
   },
 ];
 

@@ -9,7 +9,8 @@ import { isActive, OperationProgress } from "~/components/OperationsTable";
 import { useNow } from "~/components/useNow";
 import { operationKindLabel } from "~/lib/format";
 import { targetHref } from "~/lib/links";
-import { agoColumn, Elapsed, LocalTime, TimeAgo } from "~/components/ui/ClockText";
+import { Elapsed, LocalTime, TimeAgo } from "~/components/ui/ClockText";
+import { timeColumn } from "~/components/ui/columns";
 import { DataTable } from "~/components/ui/DataTable";
 import { DetailGate, type DetailList } from "~/components/ui/DetailGate";
 import { DetailHeader } from "~/components/ui/DetailHeader";
@@ -82,7 +83,7 @@ function Children({ items, total, now }: { items: OperationLink[]; total: number
               secondary: true,
               cell: (child) => child.errorMessage ?? "—",
             },
-            agoColumn<OperationLink>({
+            timeColumn<OperationLink>({
               key: "started",
               header: "Started",
               at: (c) => c.createdAt,

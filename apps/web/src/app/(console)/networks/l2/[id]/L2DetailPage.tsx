@@ -9,7 +9,7 @@ import { ErrorBox } from "~/components/ErrorBox";
 import { useCan } from "~/components/session";
 import { useHydrated } from "~/components/useHydrated";
 import { ActionConfirm } from "~/components/ui/ActionConfirm";
-import { HydratedDateTime } from "~/components/ui/HydratedTime";
+import { LocalTime } from "~/components/ui/ClockText";
 import { Pager } from "~/components/table";
 import { errorData, type ShownError } from "~/lib/errors";
 import type { RouterInputs, RouterOutputs } from "~/trpc/outputs";
@@ -140,7 +140,7 @@ function L2Detail({
             <dd>{l2.l3Count}</dd>
             <dt>Created</dt>
             <dd>
-              <HydratedDateTime date={l2.createdAt} />
+              <LocalTime date={l2.createdAt} />
             </dd>
           </dl>
         </div>

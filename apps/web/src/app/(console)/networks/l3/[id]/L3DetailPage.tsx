@@ -9,7 +9,7 @@ import { useCan } from "~/components/session";
 import { ActionConfirm } from "~/components/ui/ActionConfirm";
 import { Button } from "~/components/ui/Button";
 import { DataTable } from "~/components/ui/DataTable";
-import { HydratedDateTime } from "~/components/ui/HydratedTime";
+import { LocalTime } from "~/components/ui/ClockText";
 import { fieldErrorsByPath, type ShownError } from "~/lib/errors";
 import type { RouterInputs } from "~/trpc/outputs";
 import type { Settled } from "~/trpc/server";
@@ -116,7 +116,7 @@ function L3Detail({
             </dd>
             <dt>Created</dt>
             <dd>
-              <HydratedDateTime date={l3.createdAt} />
+              <LocalTime date={l3.createdAt} />
             </dd>
           </dl>
         </div>
