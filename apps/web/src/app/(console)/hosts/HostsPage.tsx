@@ -3,11 +3,10 @@
 import type { ClusterView } from "@virtfn/core";
 import { Badge, ConnectionBadge, IommuBadge } from "~/components/badges";
 import { useCan } from "~/components/session";
-import { nameColumn } from "~/components/ui/columns";
+import { nameColumn, timeColumn } from "~/components/ui/columns";
 import { type Column } from "~/components/ui/ListView";
 import { ListPage } from "~/components/ui/ListPage";
 import { useListParams } from "~/components/ui/useListParams";
-import { timeAgoColumn } from "~/components/ui/TimeAgo";
 import { useServerList } from "~/components/ui/useServerList";
 import { useNow } from "~/components/useNow";
 import type { ShownError } from "~/lib/errors";
@@ -93,8 +92,8 @@ export function HostsPage({
       num: true,
       cell: (host) => `${host.pciHeld} / ${host.pciAssignable}`,
     },
-    timeAgoColumn({ key: "seen", header: "Last seen", at: (h) => h.lastSeenAt, now }),
-    timeAgoColumn({
+    timeColumn({ key: "seen", header: "Last seen", at: (h) => h.lastSeenAt, now }),
+    timeColumn({
       key: "added",
       header: "Added",
       at: (h) => h.createdAt,

@@ -5,7 +5,7 @@ import type { VfState } from "@virtfn/db";
 import Link from "next/link";
 import { DataTable, type Column } from "~/components/ui/DataTable";
 import { memory } from "~/lib/format";
-import { VmStateBadge } from "~/components/VmStateBadge";
+import { VmStateBadge } from "~/app/(console)/vms/vmState";
 
 // What the host gives its VMs, from core's allocation (the sums placement judges by): CPU and
 // memory used of total, VFs by state per PF with each PF's NUMA node, the NUMA nodes, the VMs.

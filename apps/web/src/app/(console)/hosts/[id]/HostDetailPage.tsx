@@ -1,17 +1,16 @@
 "use client";
 
 import type { HostDetail, HostPciDeviceRow, OperationView } from "@virtfn/core";
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { Badge, ConnectionBadge, IommuBadge } from "~/components/badges";
 import { isActive } from "~/components/OperationsTable";
 import { RecentOperationsPanel } from "~/components/RecentOperationsPanel";
 import { DetailGate, isNotFound, type DetailList } from "~/components/ui/DetailGate";
 import { DetailHeader } from "~/components/ui/DetailHeader";
-import { TimeAgo } from "~/components/ui/TimeAgo";
-import { useHydrated } from "~/components/useHydrated";
+import { LocalTime, TimeAgo } from "~/components/ui/ClockText";
 import { useLiveRefresh } from "~/components/useLiveRefresh";
 import { useNow } from "~/components/useNow";
-import { dateTime, memory } from "~/lib/format";
+import { memory } from "~/lib/format";
 import type { Settled } from "~/trpc/server";
 import { HostActions } from "./HostActions";
 import { HostAllocationPanel } from "./HostAllocationPanel";
@@ -45,11 +44,10 @@ export function HostDetailPage({
   devices: Settled<HostPciDeviceRow[]>;
 }) {
   const now = useNow();
-  const hydrated = useHydrated();
   const h = useLastHost(read.data, hostId);
   const activeOps = ops.data?.items.filter(isActive) ?? [];
   const activePfOps = pfOps.filter(isActive);
-  const refresh = useSerialLiveRefresh(refreshMs(h, activeOps.length, activePfOps.length));
+  const refresh = useLiveRefresh(refreshMs(h, activeOps.length, activePfOps.length));
   const recentOps = [...(ops.data?.items ?? []), ...pfOps]
     .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())
     .slice(0, 10);
@@ -95,8 +93,10 @@ export function HostDetailPage({
         <div className="banner banner-warn" role="status" data-testid="maintenance-banner">
           <strong>In maintenance</strong>
           {h.maintenanceSince ? (
-            // In the browser's time zone once hydrated; the server's until then.
-            <span suppressHydrationWarning> since {dateTime(h.maintenanceSince)}</span>
+            <span>
+              {" "}
+              since <LocalTime date={h.maintenanceSince} />
+            </span>
           ) : null}
           . No new VMs are created, started or moved here; the {h.vmCount} VM
           {h.vmCount === 1 ? "" : "s"} on it keep running. Splitting and restoring PFs stays
@@ -114,7 +114,7 @@ export function HostDetailPage({
             </dd>
             <dt>Last seen</dt>
             <dd>
-              <TimeAgo at={h.lastSeenAt} now={now} />
+              <TimeAgo date={h.lastSeenAt} now={now} />
             </dd>
             <dt>Agent</dt>
             <dd>
@@ -182,8 +182,7 @@ export function HostDetailPage({
 
       <RecentOperationsPanel
         targetId={h.id}
-        // Rendered by the browser alone: OperationsTable's relative times would fail hydration.
-        items={hydrated && ops.data ? recentOps : null}
+        items={ops.data ? recentOps : null}
         error={ops.error}
         onRetry={refresh.now}
         now={now}
@@ -239,19 +238,4 @@ function useLastHost(host: HostDetail | null, hostId: string): HostDetail | null
   const [last, setLast] = useState(host);
   if (host !== null && host !== last) setLast(host);
   return host ?? (last?.id === hostId ? last : null);
-}
-
-/** While a refresh is on its way, the next one waits (longer than any render takes). */
-const PAUSED_MS = 60_000;
-
-/**
- * useLiveRefresh, counting to the next refresh only once the last one has arrived: under load a
- * render can take longer than the 1 s a running split asks for, and refreshes would queue up
- * faster than they land, the page showing ever older data. (useLiveRefresh could do this itself.)
- */
-function useSerialLiveRefresh(ms: number) {
-  const [inFlight, setInFlight] = useState(false);
-  const refresh = useLiveRefresh(inFlight ? PAUSED_MS : ms);
-  useEffect(() => setInFlight(refresh.pending), [refresh.pending]);
-  return refresh;
 }

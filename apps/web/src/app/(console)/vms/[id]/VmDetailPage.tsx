@@ -7,7 +7,7 @@ import { useState } from "react";
 import { ErrorBox } from "~/components/ErrorBox";
 import { isActive, OperationsTable } from "~/components/OperationsTable";
 import { ProgressBar } from "~/components/ProgressBar";
-import { useSteadyRefresh } from "~/components/useSteadyRefresh";
+import { useLiveRefresh } from "~/components/useLiveRefresh";
 import { useNow } from "~/components/useNow";
 import { DetailGate, isNotFound, type DetailList } from "~/components/ui/DetailGate";
 import { DetailHeader } from "~/components/ui/DetailHeader";
@@ -83,7 +83,7 @@ function VmView({
   data: VmPageData;
 }) {
   const now = useNow();
-  const refresh = useSteadyRefresh(followMs(v, data));
+  const refresh = useLiveRefresh(followMs(v, data));
   const ops = data.operations;
   const lostVfs = v.nics.filter((nic) => nic.vfStatus === "VF lost").length;
   const op = v.activeOperation;
