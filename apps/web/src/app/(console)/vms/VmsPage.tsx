@@ -2,7 +2,7 @@
 
 import { useCan } from "~/components/session";
 import { ButtonLink } from "~/components/ui/Button";
-import { nameColumn, timeColumn } from "~/components/ui/columns";
+import { createdColumn, nameColumn } from "~/components/ui/columns";
 import { ListView, type Column } from "~/components/ui/ListView";
 import { PageHeader } from "~/components/ui/PageHeader";
 import { useListParams } from "~/components/ui/useListParams";
@@ -99,13 +99,7 @@ export function VmsPage({
     ...(showProject
       ? [{ key: "project", header: "Project", secondary: true, cell: (vm: Vm) => vm.projectName }]
       : []),
-    timeColumn<Vm, VmSort>({
-      key: "created",
-      header: "Created",
-      at: (vm) => vm.createdAt,
-      now,
-      sort: "createdAt",
-    }),
+    createdColumn<Vm, VmSort>("createdAt", now),
   ];
 
   return (
