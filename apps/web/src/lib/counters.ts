@@ -11,10 +11,14 @@ export function bitRate(bytesPerSecond: number | null): string {
   return `${Math.round(bits)} b/s`;
 }
 
+// Numbers are grouped the same way on the server and in the browser (a page's server render is
+// hydrated against the browser's): the reader's locale could differ from the server's.
+const grouped = new Intl.NumberFormat("en-US");
+
 /** A per-second rate of packets or drops: 1234.5 → "1,235/s". */
 export function perSecond(value: number | null): string {
   if (value === null) return "—";
-  return `${Math.round(value).toLocaleString()}/s`;
+  return `${grouped.format(Math.round(value))}/s`;
 }
 
 /** A byte total: 1536000000 → "1.54 GB". */
@@ -32,5 +36,5 @@ export function byteTotal(value: number | null): string {
 
 /** A packet or drop total with thousands separators. */
 export function countTotal(value: number | null): string {
-  return value === null ? "—" : value.toLocaleString();
+  return value === null ? "—" : grouped.format(value);
 }

@@ -4,14 +4,15 @@ import type { AuditEventView } from "@virtfn/core";
 import Link from "next/link";
 import { Badge } from "~/components/ui/Badge";
 import { buttonClass } from "~/components/ui/Button";
-import { ListView, TextFilter, type Column, type ListPage } from "~/components/ui/ListView";
+import { LocalTime } from "~/components/ui/ClockText";
+import { TextFilter } from "~/components/ui/filters";
+import { ListView, type Column, type ListPage } from "~/components/ui/ListView";
 import { PageHeader } from "~/components/ui/PageHeader";
 import { useListParams } from "~/components/ui/useListParams";
 import { useServerList } from "~/components/ui/useServerList";
 import type { ShownError } from "~/lib/errors";
 import { targetHref } from "~/lib/links";
 import { AUDIT_FILTERS, outcomes } from "./filters";
-import { LocalDateTime } from "./LocalDateTime";
 import { useTimeZoneCookie } from "./useTimeZoneCookie";
 
 const outcomeOptions = outcomes.map((o) => ({ value: o, label: o }));
@@ -52,7 +53,7 @@ const columns: Column<AuditEventView>[] = [
     header: "When",
     cell: (event) => (
       <>
-        <LocalDateTime date={event.at} />
+        <LocalTime date={event.at} />
         <div className="sub show-narrow">{event.actorName}</div>
       </>
     ),

@@ -2,12 +2,13 @@
 
 import { useCan } from "~/components/session";
 import { ActionConfirm } from "~/components/ui/ActionConfirm";
-import { CheckFilter, type Column } from "~/components/ui/ListView";
+import { CheckFilter } from "~/components/ui/filters";
+import { type Column } from "~/components/ui/ListView";
 import { ListPage } from "~/components/ui/ListPage";
 import { useListParams } from "~/components/ui/useListParams";
 import { useServerList } from "~/components/ui/useServerList";
 import { useNow } from "~/components/useNow";
-import { dateTime } from "~/lib/format";
+import { LocalTime } from "~/components/ui/ClockText";
 import { createdColumn, nameColumn, timeColumn } from "~/components/ui/columns";
 import type { ShownError } from "~/lib/errors";
 import type { RouterOutputs } from "~/trpc/outputs";
@@ -91,7 +92,9 @@ export function ApiKeysPage({
       empty={{ about: "Create one for a script or an integration." }}
       rowActions={(key) =>
         key.revokedAt ? (
-          <span className="muted small">{dateTime(key.revokedAt)}</span>
+          <span className="muted small">
+            <LocalTime date={key.revokedAt} />
+          </span>
         ) : (
           <ActionConfirm
             label="Revoke"
