@@ -3,7 +3,7 @@
 import type { OperationView } from "@virtfn/core";
 import { progressCount } from "@virtfn/core/progress";
 import Link from "next/link";
-import { operationKindLabel } from "~/lib/format";
+import { operationKindLabel } from "~/lib/operation-kinds";
 import { targetHref } from "~/lib/links";
 import { OperationStatusBadge } from "./badges";
 import { ProgressBar } from "./ProgressBar";

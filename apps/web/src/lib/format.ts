@@ -44,31 +44,6 @@ export function duration(start: Date | null, end: Date | null, now: number = Dat
   return `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
 }
 
-/** "host.connect" → "Connect host". Unknown kinds show as they are. */
-const kindLabels: Record<string, string> = {
-  "host.connect": "Connect host",
-  "host.setIommu": "Set IOMMU",
-  "host.reboot": "Reboot host",
-  "pf.split": "SR-IOV split",
-  "pf.restore": "SR-IOV restore",
-  "pf.reapply": "Re-apply VFs",
-  "host.syncFdb": "Sync FDB",
-  "host.syncVfPorts": "Sync VF ports",
-  "vm.create": "Create VM",
-  "vm.start": "Start VM",
-  "vm.stop": "Stop VM",
-  "vm.reboot": "Reboot VM",
-  "vm.delete": "Delete VM",
-  "vm.attachNic": "Attach NIC",
-  "vm.detachNic": "Detach NIC",
-  "vm.migrate": "Migrate VM",
-  "vm.recover": "Recover VM",
-};
-export function operationKindLabel(kind: string): string {
-  return kindLabels[kind] ?? kind;
-}
-export const knownOperationKinds = Object.keys(kindLabels);
-
 /** "2 NICs · 1 VF", "1 NIC". */
 export function nicSummary(nicCount: number, vfCount: number): string {
   const nics = `${nicCount} NIC${nicCount === 1 ? "" : "s"}`;

@@ -1,5 +1,5 @@
 import type { ReactNode } from "react";
-import { operationKindLabel } from "~/lib/format";
+import { operationKindLabel } from "~/lib/operation-kinds";
 
 /**
  * A detail page's actions as one labelled group. While an operation runs on the thing, one note

@@ -8,7 +8,7 @@ import { useListParams } from "~/components/ui/useListParams";
 import { useServerList } from "~/components/ui/useServerList";
 import { useNow } from "~/components/useNow";
 import type { ShownError } from "~/lib/errors";
-import { knownOperationKinds, operationKindLabel } from "~/lib/format";
+import { knownOperationKinds, operationKindLabel } from "~/lib/operation-kinds";
 import type { RouterOutputs } from "~/trpc/outputs";
 import { operationStatuses, operationsList } from "./ops-list";
 

@@ -11,7 +11,7 @@ import { describedBy, Field } from "~/components/Field";
 import { isActive, OperationProgress } from "~/components/OperationsTable";
 import { errorData } from "~/lib/errors";
 import { progressCount } from "@virtfn/core/progress";
-import { operationKindLabel } from "~/lib/format";
+import { operationKindLabel } from "~/lib/operation-kinds";
 import { FormActions } from "~/components/ui/FormActions";
 import { useTRPC } from "~/trpc/react";
 import { useFollowedOperation } from "../useFollowedOperation";

@@ -7,7 +7,7 @@ import { OperationStatusBadge } from "~/components/badges";
 import { ErrorBox } from "~/components/ErrorBox";
 import { isActive, OperationProgress } from "~/components/OperationsTable";
 import { useNow } from "~/components/useNow";
-import { operationKindLabel } from "~/lib/format";
+import { operationKindLabel } from "~/lib/operation-kinds";
 import { targetHref } from "~/lib/links";
 import { Elapsed, LocalTime, TimeAgo } from "~/components/ui/ClockText";
 import { timeColumn } from "~/components/ui/columns";

@@ -6,7 +6,7 @@ import { useState, type ReactNode } from "react";
 import { ErrorBox } from "~/components/ErrorBox";
 import { ActionBar } from "~/components/ui/ActionBar";
 import { ActionConfirm, ReasonedButton } from "~/components/ui/ActionConfirm";
-import { operationKindLabel } from "~/lib/format";
+import { operationKindLabel } from "~/lib/operation-kinds";
 import type { RouterInputs } from "~/trpc/outputs";
 import { useAction } from "~/trpc/useAction";
 import { withDataLayer } from "~/trpc/withDataLayer";

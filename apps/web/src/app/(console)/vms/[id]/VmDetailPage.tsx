@@ -13,7 +13,8 @@ import { DetailGate, isNotFound, type DetailList } from "~/components/ui/DetailG
 import { DetailHeader } from "~/components/ui/DetailHeader";
 import { useLastSettled } from "~/components/ui/useLastSettled";
 import { TimeAgo } from "~/components/ui/ClockText";
-import { dateTime, memory, nicSummary, operationKindLabel } from "~/lib/format";
+import { dateTime, memory, nicSummary } from "~/lib/format";
+import { operationKindLabel } from "~/lib/operation-kinds";
 import { withDataLayer } from "~/trpc/withDataLayer";
 import { isTransitional, VmStateBadge } from "../vmState";
 import { MigrationPhases } from "./MigrationPhases";
