@@ -7,7 +7,8 @@ import { Elapsed, LocalTime, TimeAgo } from "./ClockText";
 // the clock or the reader's zone there fails the page's hydration (React error 418).
 
 const created = new Date("2026-01-02T03:04:05Z");
-const serverText = "2026-01-02 03:04 UTC";
+// The server's text, in a <time> element that carries the instant for machines.
+const serverText = '<time dateTime="2026-01-02T03:04:05.000Z">2026-01-02 03:04 UTC</time>';
 
 describe("clock text rendered on the server", () => {
   it("shows the UTC time for a time ago, whatever the clock says", () => {
