@@ -5,6 +5,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { runInOwnProcessGroup } from "./lib/own-process-group.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 // `generate` only installs and generates: typecheck and lint need the Prisma client too.
@@ -66,9 +67,10 @@ if (!existsSync(generated) || statSync(generated).mtimeMs < statSync(schema).mti
 if (entries[command] === null) process.exit(0);
 
 const tsx = path.join(root, "node_modules", ".bin", "tsx");
-const result = spawnSync(tsx, [path.join(root, entries[command]), ...process.argv.slice(3)], {
-  cwd: root,
-  stdio: "inherit",
-  env: process.env,
-});
+const entryArgs = [path.join(root, entries[command]), ...process.argv.slice(3)];
+if (command === "start") {
+  // npm start stops its processes in order on Ctrl-C: see runInOwnProcessGroup.
+  process.exit(await runInOwnProcessGroup(tsx, entryArgs, { cwd: root, env: process.env }));
+}
+const result = spawnSync(tsx, entryArgs, { cwd: root, stdio: "inherit", env: process.env });
 process.exit(result.status ?? 1);
