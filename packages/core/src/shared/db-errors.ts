@@ -96,7 +96,9 @@ export type RetryLimit = number | { budgetMs: number };
 /**
  * Runs a whole transaction again when it could not start in time, ran past its timeout, or
  * Postgres rolled it back as a deadlock victim; all three leave nothing behind. Use it only around
- * work with no side effects outside the database. `limit` is a number of attempts (default 3) or,
+ * work with no side effects outside the database; where `run` holds several transactions (createVm's
+ * placement tries hosts one transaction each), every one before the last must be a refusal that
+ * wrote nothing, since a retry runs them all again. `limit` is a number of attempts (default 3) or,
  * for requests that arrive by the hundred at once (a fleet split), a time budget: they queue for
  * the pool instead of being refused. When the retries run out, a start timeout or an expired
  * transaction becomes DATABASE_BUSY.

@@ -9,6 +9,7 @@ import {
   type Vm,
 } from "@virtfn/db";
 import { z } from "zod";
+import { VmState } from "@virtfn/db/enums";
 import { OperationKinds } from "../operations/kinds";
 import { writtenOperation } from "../operations/written";
 import { givePciDevices, hostOfPciDevices } from "../passthru/reserve";
@@ -179,17 +180,7 @@ const operationRow = writtenOperation.extend({
   idempotencyKey: z.string().nullable(),
   updatedAt: isoDate,
 });
-const vmState = z.enum([
-  "Creating",
-  "Starting",
-  "Running",
-  "Stopping",
-  "Stopped",
-  "Rebooting",
-  "Migrating",
-  "Deleting",
-  "Error",
-]);
+const vmState = z.enum(VmState);
 const placedRow = z.object({
   vm: z
     .object({
