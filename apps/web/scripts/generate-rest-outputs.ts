@@ -114,14 +114,34 @@ function toZod(type: ts.Type, at: ts.Node, depth: number): string {
       return `z.record(z.string(), ${toZod(stringIndex, at, depth + 1)})`;
     if (type.getCallSignatures().length > 0)
       throw new Error(`a function in an output: ${checker.typeToString(type)}`);
-    const fields = byName(properties).map(
-      (p) => `${JSON.stringify(p.getName())}: ${propertyZod(p, at, depth + 1)}`,
-    );
-    const text = `z.object({ ${fields.join(", ")} })`;
+    const fields = byName(properties).map((p) => ({
+      name: p.getName(),
+      zod: propertyZod(p, at, depth + 1),
+    }));
+    const page = pageOf(fields);
+    if (page) return page;
+    const text = `z.object({ ${fields.map((f) => `${JSON.stringify(f.name)}: ${f.zod}`).join(", ")} })`;
     nameObject(text, type);
     return text;
   }
   throw new Error(`cannot express ${checker.typeToString(type)} in zod`);
+}
+
+/** Every list answers core's page shape; written as `page(item)` rather than spelled out each time. */
+const PAGE_FIELDS: Record<string, string | null> = {
+  items: null,
+  nextCursor: "z.string().nullable()",
+  total: "z.number()",
+  totalExact: "z.boolean()",
+};
+
+function pageOf(fields: Array<{ name: string; zod: string }>): string | null {
+  const names = Object.keys(PAGE_FIELDS);
+  if (fields.length !== names.length) return null;
+  const byField = new Map(fields.map((f) => [f.name, f.zod]));
+  const items = /^z\.array\((.*)\)$/s.exec(byField.get("items") ?? "")?.[1];
+  const rest = names.every((name) => name === "items" || byField.get(name) === PAGE_FIELDS[name]);
+  return items && rest ? `page(${items})` : null;
 }
 
 function unionZod(type: ts.UnionType, at: ts.Node, depth: number): string {
@@ -142,7 +162,12 @@ function unionZod(type: ts.UnionType, at: ts.Node, depth: number): string {
   const others = rest.filter((m) => !(m.getFlags() & ts.TypeFlags.StringLiteral));
   if (strings.length > 1) {
     const values = strings.map((s) => JSON.stringify((s as ts.StringLiteralType).value));
-    parts.push(`z.enum([${values.sort(compareText).join(", ")}])`);
+    const enumText = `z.enum([${values.sort(compareText).join(", ")}])`;
+    // A Prisma enum (VmState) keeps its name when it is written once.
+    const name = type.aliasSymbol?.getName();
+    if (name && /^[A-Z]\w*$/.test(name) && !objectNames.has(enumText))
+      objectNames.set(enumText, name);
+    parts.push(enumText);
   } else parts.push(...strings.map((s) => toZod(s, at, depth)));
   // The unions in outputs are discriminated (or of primitives), so their members' order is free.
   parts.push(...others.map((o) => toZod(o, at, depth)).sort(compareText));
@@ -218,15 +243,19 @@ for (const file of routerFiles.sort()) {
   });
 }
 
-/** Object schemas at least this long that recur are written once, as a const, and referenced. */
+/** Object and enum schemas at least this long that recur are written once, as a const, and referenced. */
 const SHARED_MIN_LENGTH = 80;
 
-/** Every `z.object({...})` in a schema's text (string literals may hold brackets; skipped). */
+/** Every `z.object({...})` and `z.enum([...])` in a schema's text (brackets in strings skipped). */
 function objectSchemas(text: string): string[] {
+  return ["z.object(", "z.enum("].flatMap((opening) => schemasOpenedBy(text, opening));
+}
+
+function schemasOpenedBy(text: string, opening: string): string[] {
   const found: string[] = [];
-  for (let at = text.indexOf("z.object("); at !== -1; at = text.indexOf("z.object(", at + 1)) {
+  for (let at = text.indexOf(opening); at !== -1; at = text.indexOf(opening, at + 1)) {
     let depth = 0;
-    for (let i = at + "z.object".length; i < text.length; i += 1) {
+    for (let i = at + opening.length - 1; i < text.length; i += 1) {
       const char = text[i];
       if (char === '"') {
         for (i += 1; text[i] !== '"'; i += text[i] === "\\" ? 2 : 1);
@@ -285,7 +314,7 @@ function shareRepeatedObjects(texts: string[]): { texts: string[]; shared: strin
 
 const { texts: routerBlocks, shared } = shareRepeatedObjects(blocks);
 const sharedBlock = shared.length
-  ? `// Object schemas that several procedures answer, written once.\n${shared.join("\n\n")}\n\n`
+  ? `// Object and enum schemas that several procedures answer, written once.\n${shared.join("\n\n")}\n\n`
   : "";
 
 writeFileSync(
@@ -294,6 +323,9 @@ writeFileSync(
     `import type { Prisma } from "@virtfn/db";\nimport { z } from "zod";\n\n` +
     `/** Prisma's Json columns: any JSON value (zod's JSONType types objects' members as required). */\n` +
     `export const json = z.json() as unknown as z.ZodType<Prisma.JsonValue>;\n\n` +
+    `/** A list's answer: core's page of items (see packages/core shared/pagination). */\n` +
+    `const page = <Item extends z.ZodType>(item: Item) =>\n` +
+    `  z.object({ items: z.array(item), nextCursor: z.string().nullable(), total: z.number(), totalExact: z.boolean() });\n\n` +
     `${sharedBlock}${routerBlocks.join("\n\n")}\n`,
 );
 // Formatted like the rest of the code, so a rerun without changes leaves no diff.

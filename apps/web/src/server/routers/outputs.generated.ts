@@ -5,7 +5,16 @@ import { z } from "zod";
 /** Prisma's Json columns: any JSON value (zod's JSONType types objects' members as required). */
 export const json = z.json() as unknown as z.ZodType<Prisma.JsonValue>;
 
-// Object schemas that several procedures answer, written once.
+/** A list's answer: core's page of items (see packages/core shared/pagination). */
+const page = <Item extends z.ZodType>(item: Item) =>
+  z.object({
+    items: z.array(item),
+    nextCursor: z.string().nullable(),
+    total: z.number(),
+    totalExact: z.boolean(),
+  });
+
+// Object and enum schemas that several procedures answer, written once.
 const Offering = z.object({
   id: z.string(),
   memoryMiB: z.number(),
@@ -27,6 +36,18 @@ const Verdict = z.object({
   code: z.string().nullable(),
   reason: z.string().nullable(),
 });
+
+const VmState = z.enum([
+  "Creating",
+  "Deleting",
+  "Error",
+  "Migrating",
+  "Rebooting",
+  "Running",
+  "Starting",
+  "Stopped",
+  "Stopping",
+]);
 
 const CreateCluster = z.object({
   createdAt: z.date(),
@@ -160,32 +181,12 @@ const OperationLink = z.object({
 
 const Vm = z.object({
   clusterId: z.string().nullable(),
-  desiredState: z.enum([
-    "Creating",
-    "Deleting",
-    "Error",
-    "Migrating",
-    "Rebooting",
-    "Running",
-    "Starting",
-    "Stopped",
-    "Stopping",
-  ]),
+  desiredState: VmState,
   hostId: z.string().nullable(),
   id: z.string(),
   name: z.string(),
   projectId: z.string(),
-  state: z.enum([
-    "Creating",
-    "Deleting",
-    "Error",
-    "Migrating",
-    "Rebooting",
-    "Running",
-    "Starting",
-    "Stopped",
-    "Stopping",
-  ]),
+  state: VmState,
 });
 
 const HostVfAvailability = z.object({
@@ -403,43 +404,33 @@ const L3View = z.object({
 
 /** apiKeys.ts: apiKeysRouter. */
 export const apiKeysRouterOutputs = {
-  list: z.object({
-    items: z.array(ApiKeyView),
-    nextCursor: z.string().nullable(),
-    total: z.number(),
-    totalExact: z.boolean(),
-  }),
+  list: page(ApiKeyView),
   create: z.object({ apiKey: ApiKeyView, token: z.string() }),
   revoke: ApiKeyView,
 };
 
 /** audit.ts: auditRouter. */
 export const auditRouterOutputs = {
-  list: z.object({
-    items: z.array(
-      z.object({
-        action: z.string(),
-        actorId: z.string().nullable(),
-        actorName: z.string(),
-        apiKeyId: z.string().nullable(),
-        at: z.date(),
-        details: json,
-        errorCode: z.string().nullable(),
-        id: z.string(),
-        outcome: z.enum(["Denied", "Failure", "Success"]),
-        projectId: z.string().nullable(),
-        projectName: z.string().nullable(),
-        sourceIp: z.string().nullable(),
-        targetHostId: z.string().nullable(),
-        targetId: z.string().nullable(),
-        targetName: z.string().nullable(),
-        targetType: z.string(),
-      }),
-    ),
-    nextCursor: z.string().nullable(),
-    total: z.number(),
-    totalExact: z.boolean(),
-  }),
+  list: page(
+    z.object({
+      action: z.string(),
+      actorId: z.string().nullable(),
+      actorName: z.string(),
+      apiKeyId: z.string().nullable(),
+      at: z.date(),
+      details: json,
+      errorCode: z.string().nullable(),
+      id: z.string(),
+      outcome: z.enum(["Denied", "Failure", "Success"]),
+      projectId: z.string().nullable(),
+      projectName: z.string().nullable(),
+      sourceIp: z.string().nullable(),
+      targetHostId: z.string().nullable(),
+      targetId: z.string().nullable(),
+      targetName: z.string().nullable(),
+      targetType: z.string(),
+    }),
+  ),
 };
 
 /** auth.ts: authRouter. */
@@ -557,40 +548,35 @@ export const fleetRouterOutputs = {
 
 /** hosts.ts: hostsRouter. */
 export const hostsRouterOutputs = {
-  list: z.object({
-    items: z.array(
-      z.object({
-        agentUrl: z.string(),
-        clusterId: z.string(),
-        clusterName: z.string(),
-        connectionReason: z.string().nullable(),
-        connectionState: z.enum(["Connected", "Connecting", "Disconnected"]),
-        cpuCount: z.number(),
-        createdAt: z.date(),
-        id: z.string(),
-        iommu: z.union([
-          z.object({ message: z.string(), state: z.literal("biosDisabled") }),
-          z.object({ message: z.string(), state: z.literal("disabled") }),
-          z.object({ message: z.string(), state: z.literal("ready") }),
-          z.object({ message: z.string(), state: z.literal("rebootRequired") }),
-        ]),
-        lastSeenAt: z.date().nullable(),
-        maintenance: z.boolean(),
-        maintenanceSince: z.date().nullable(),
-        memoryMiB: z.number(),
-        name: z.string(),
-        pciAssignable: z.number(),
-        pciHeld: z.number(),
-        pfCount: z.number(),
-        vfAvailable: z.number(),
-        vfTotal: z.number(),
-        zoneName: z.string(),
-      }),
-    ),
-    nextCursor: z.string().nullable(),
-    total: z.number(),
-    totalExact: z.boolean(),
-  }),
+  list: page(
+    z.object({
+      agentUrl: z.string(),
+      clusterId: z.string(),
+      clusterName: z.string(),
+      connectionReason: z.string().nullable(),
+      connectionState: z.enum(["Connected", "Connecting", "Disconnected"]),
+      cpuCount: z.number(),
+      createdAt: z.date(),
+      id: z.string(),
+      iommu: z.union([
+        z.object({ message: z.string(), state: z.literal("biosDisabled") }),
+        z.object({ message: z.string(), state: z.literal("disabled") }),
+        z.object({ message: z.string(), state: z.literal("ready") }),
+        z.object({ message: z.string(), state: z.literal("rebootRequired") }),
+      ]),
+      lastSeenAt: z.date().nullable(),
+      maintenance: z.boolean(),
+      maintenanceSince: z.date().nullable(),
+      memoryMiB: z.number(),
+      name: z.string(),
+      pciAssignable: z.number(),
+      pciHeld: z.number(),
+      pfCount: z.number(),
+      vfAvailable: z.number(),
+      vfTotal: z.number(),
+      zoneName: z.string(),
+    }),
+  ),
   get: z.object({
     actions: z.object({
       delete: Verdict,
@@ -627,17 +613,7 @@ export const hostsRouterOutputs = {
           occupies: z.boolean(),
           projectId: z.string(),
           projectName: z.string(),
-          state: z.enum([
-            "Creating",
-            "Deleting",
-            "Error",
-            "Migrating",
-            "Rebooting",
-            "Running",
-            "Starting",
-            "Stopped",
-            "Stopping",
-          ]),
+          state: VmState,
           vcpus: z.number(),
           vfNics: z.number(),
         }),
@@ -730,12 +706,7 @@ export const hostsRouterOutputs = {
 
 /** iam.ts: usersRouter. */
 export const usersRouterOutputs = {
-  list: z.object({
-    items: z.array(UserView),
-    nextCursor: z.string().nullable(),
-    total: z.number(),
-    totalExact: z.boolean(),
-  }),
+  list: page(UserView),
   create: UserView,
   delete: z.object({ ok: z.literal(true) }),
   setRole: UserView,
@@ -744,12 +715,7 @@ export const usersRouterOutputs = {
 
 /** iam.ts: projectsRouter. */
 export const projectsRouterOutputs = {
-  list: z.object({
-    items: z.array(ProjectView),
-    nextCursor: z.string().nullable(),
-    total: z.number(),
-    totalExact: z.boolean(),
-  }),
+  list: page(ProjectView),
   get: ProjectView,
   create: ProjectView,
   delete: z.object({ ok: z.literal(true) }),
@@ -759,21 +725,16 @@ export const projectsRouterOutputs = {
 
 /** inventory.ts: inventoryRouter. */
 export const inventoryRouterOutputs = {
-  clusters: z.object({
-    items: z.array(
-      z.object({
-        hostCount: z.number(),
-        hypervisor: z.string(),
-        id: z.string(),
-        name: z.string(),
-        zoneId: z.string(),
-        zoneName: z.string(),
-      }),
-    ),
-    nextCursor: z.string().nullable(),
-    total: z.number(),
-    totalExact: z.boolean(),
-  }),
+  clusters: page(
+    z.object({
+      hostCount: z.number(),
+      hypervisor: z.string(),
+      id: z.string(),
+      name: z.string(),
+      zoneId: z.string(),
+      zoneName: z.string(),
+    }),
+  ),
   zones: z.array(
     z.object({
       _count: z.object({ clusters: z.number(), l2Networks: z.number(), vxlanPools: z.number() }),
@@ -839,19 +800,9 @@ export const eipsRouterOutputs = {
 
 /** networks.ts: l2Router. */
 export const l2RouterOutputs = {
-  list: z.object({
-    items: z.array(L2View),
-    nextCursor: z.string().nullable(),
-    total: z.number(),
-    totalExact: z.boolean(),
-  }),
+  list: page(L2View),
   get: L2View,
-  clusters: z.object({
-    items: z.array(z.object({ hostCount: z.number(), id: z.string(), name: z.string() })),
-    nextCursor: z.string().nullable(),
-    total: z.number(),
-    totalExact: z.boolean(),
-  }),
+  clusters: page(z.object({ hostCount: z.number(), id: z.string(), name: z.string() })),
   create: L2View,
   update: L2View,
   delete: z.object({ ok: z.literal(true) }),
@@ -861,12 +812,7 @@ export const l2RouterOutputs = {
 
 /** networks.ts: l3Router. */
 export const l3RouterOutputs = {
-  list: z.object({
-    items: z.array(L3View),
-    nextCursor: z.string().nullable(),
-    total: z.number(),
-    totalExact: z.boolean(),
-  }),
+  list: page(L3View),
   get: L3View,
   create: L3View,
   update: L3View,
@@ -885,12 +831,7 @@ export const vxlanPoolsRouterOutputs = {
 
 /** operations.ts: operationsRouter. */
 export const operationsRouterOutputs = {
-  list: z.object({
-    items: z.array(OperationView),
-    nextCursor: z.string().nullable(),
-    total: z.number(),
-    totalExact: z.boolean(),
-  }),
+  list: page(OperationView),
   get: OperationView,
   detail: z.object({
     agentTaskId: z.string().nullable(),
@@ -1079,43 +1020,38 @@ export const sriovRouterOutputs = {
       }),
     ),
   }),
-  vfs: z.object({
-    items: z.array(
-      z.object({
-        holder: z
-          .object({
-            deviceIndex: z.number(),
-            ip: z.string(),
-            l2Id: z.string(),
-            l2Name: z.string(),
-            l3Id: z.string(),
-            l3Name: z.string(),
-            mac: z.string(),
-            nicId: z.string(),
-            projectId: z.string(),
-            vlanId: z.number().nullable(),
-            vmId: z.string(),
-            vmName: z.string(),
-          })
-          .nullable(),
-        hostId: z.string(),
-        hostName: z.string(),
-        id: z.string(),
-        index: z.number(),
-        mac: z.string().nullable(),
-        pciAddress: z.string(),
-        pfId: z.string(),
-        pfLinkUp: z.boolean(),
-        pfName: z.string().nullable(),
-        pfPciAddress: z.string(),
-        state: z.enum(["Attached", "Available", "Missing", "Releasing", "Reserved"]),
-        stateChangedAt: z.date(),
-      }),
-    ),
-    nextCursor: z.string().nullable(),
-    total: z.number(),
-    totalExact: z.boolean(),
-  }),
+  vfs: page(
+    z.object({
+      holder: z
+        .object({
+          deviceIndex: z.number(),
+          ip: z.string(),
+          l2Id: z.string(),
+          l2Name: z.string(),
+          l3Id: z.string(),
+          l3Name: z.string(),
+          mac: z.string(),
+          nicId: z.string(),
+          projectId: z.string(),
+          vlanId: z.number().nullable(),
+          vmId: z.string(),
+          vmName: z.string(),
+        })
+        .nullable(),
+      hostId: z.string(),
+      hostName: z.string(),
+      id: z.string(),
+      index: z.number(),
+      mac: z.string().nullable(),
+      pciAddress: z.string(),
+      pfId: z.string(),
+      pfLinkUp: z.boolean(),
+      pfName: z.string().nullable(),
+      pfPciAddress: z.string(),
+      state: z.enum(["Attached", "Available", "Missing", "Releasing", "Reserved"]),
+      stateChangedAt: z.date(),
+    }),
+  ),
   pfCounters: z.object({
     pfId: z.string(),
     vfs: z.array(
@@ -1137,49 +1073,24 @@ export const sriovRouterOutputs = {
 
 /** vms.ts: vmsRouter. */
 export const vmsRouterOutputs = {
-  list: z.object({
-    items: z.array(
-      z.object({
-        createdAt: z.date(),
-        desiredState: z.enum([
-          "Creating",
-          "Deleting",
-          "Error",
-          "Migrating",
-          "Rebooting",
-          "Running",
-          "Starting",
-          "Stopped",
-          "Stopping",
-        ]),
-        hostId: z.string().nullable(),
-        hostName: z.string().nullable(),
-        id: z.string(),
-        image: z.object({ id: z.string(), name: z.string() }),
-        ips: z.array(z.string()),
-        name: z.string(),
-        nicCount: z.number(),
-        offering: Offering,
-        projectId: z.string(),
-        projectName: z.string(),
-        state: z.enum([
-          "Creating",
-          "Deleting",
-          "Error",
-          "Migrating",
-          "Rebooting",
-          "Running",
-          "Starting",
-          "Stopped",
-          "Stopping",
-        ]),
-        vfNicCount: z.number(),
-      }),
-    ),
-    nextCursor: z.string().nullable(),
-    total: z.number(),
-    totalExact: z.boolean(),
-  }),
+  list: page(
+    z.object({
+      createdAt: z.date(),
+      desiredState: VmState,
+      hostId: z.string().nullable(),
+      hostName: z.string().nullable(),
+      id: z.string(),
+      image: z.object({ id: z.string(), name: z.string() }),
+      ips: z.array(z.string()),
+      name: z.string(),
+      nicCount: z.number(),
+      offering: Offering,
+      projectId: z.string(),
+      projectName: z.string(),
+      state: VmState,
+      vfNicCount: z.number(),
+    }),
+  ),
   get: z.object({
     actions: z.object({
       attachNic: Verdict,
@@ -1207,17 +1118,7 @@ export const vmsRouterOutputs = {
     attachedVfCount: z.number(),
     clusterId: z.string().nullable(),
     createdAt: z.date(),
-    desiredState: z.enum([
-      "Creating",
-      "Deleting",
-      "Error",
-      "Migrating",
-      "Rebooting",
-      "Running",
-      "Starting",
-      "Stopped",
-      "Stopping",
-    ]),
+    desiredState: VmState,
     hostId: z.string().nullable(),
     hostName: z.string().nullable(),
     id: z.string(),
@@ -1282,17 +1183,7 @@ export const vmsRouterOutputs = {
     offering: Offering,
     projectId: z.string(),
     projectName: z.string(),
-    state: z.enum([
-      "Creating",
-      "Deleting",
-      "Error",
-      "Migrating",
-      "Rebooting",
-      "Running",
-      "Starting",
-      "Stopped",
-      "Stopping",
-    ]),
+    state: VmState,
     vfNicCount: z.number(),
   }),
   createOptions: z.array(
