@@ -2,7 +2,7 @@
 
 import type { VfView } from "@virtfn/core";
 import type { VfState } from "@virtfn/db";
-import Link from "next/link";
+import { Link } from "~/components/ui/Link";
 import { Badge } from "~/components/badges";
 import { Button } from "~/components/ui/Button";
 import { ListView, type Column } from "~/components/ui/ListView";
