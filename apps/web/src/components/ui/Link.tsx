@@ -1,7 +1,9 @@
 "use client";
 
-import { useRouter } from "next/navigation";
-import type { ComponentProps, MouseEvent } from "react";
+// The app router's context, as next/link itself reads it: null outside Next's app router (a page
+// rendered alone in a test), where the link stays a plain one. useRouter() would throw there.
+import { AppRouterContext } from "next/dist/shared/lib/app-router-context.shared-runtime";
+import { useContext, type ComponentProps, type MouseEvent } from "react";
 
 export type LinkProps = Omit<ComponentProps<"a">, "href"> & { href: string };
 
@@ -13,13 +15,11 @@ export type LinkProps = Omit<ComponentProps<"a">, "href"> & { href: string };
  * reaches its link.
  */
 export function Link({ href, onClick, onMouseEnter, onFocus, ...rest }: LinkProps) {
-  const router = useRouter();
-  const prefetch = () => router.prefetch(href);
+  const router = useContext(AppRouterContext);
+  const prefetch = () => router?.prefetch(href);
   const navigate = (event: MouseEvent<HTMLAnchorElement>) => {
     onClick?.(event);
-    const modified = event.metaKey || event.ctrlKey || event.shiftKey || event.altKey;
-    const elsewhere = (rest.target && rest.target !== "_self") || rest.download !== undefined;
-    if (event.defaultPrevented || event.button !== 0 || modified || elsewhere) return;
+    if (!router || !routerTakesClick(event, rest)) return;
     event.preventDefault();
     router.push(href);
   };
@@ -38,4 +38,21 @@ export function Link({ href, onClick, onMouseEnter, onFocus, ...rest }: LinkProp
       }}
     />
   );
+}
+
+/**
+ * Whether a click on a link is the router's to handle: a plain left click on a link that opens in
+ * this tab. Any other (a modifier: a new tab or window; a middle click; a download; another
+ * target; a handler that took it) stays the browser's.
+ */
+export function routerTakesClick(
+  event: Pick<
+    MouseEvent,
+    "button" | "metaKey" | "ctrlKey" | "shiftKey" | "altKey" | "defaultPrevented"
+  >,
+  link: { target?: string | undefined; download?: unknown },
+): boolean {
+  const modified = event.metaKey || event.ctrlKey || event.shiftKey || event.altKey;
+  const elsewhere = (link.target && link.target !== "_self") || link.download !== undefined;
+  return !event.defaultPrevented && event.button === 0 && !modified && !elsewhere;
 }
