@@ -10,7 +10,7 @@ import { PageHeader } from "~/components/ui/PageHeader";
 import { useListParams } from "~/components/ui/useListParams";
 import { useServerList } from "~/components/ui/useServerList";
 import type { ShownError } from "~/lib/errors";
-import { dateTime } from "~/lib/format";
+import { dateTime } from "~/lib/time-format";
 import type { RouterOutputs } from "~/trpc/outputs";
 import { vfStates, vfsList } from "./vfs-list";
 
