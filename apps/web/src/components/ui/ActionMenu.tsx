@@ -61,6 +61,8 @@ export function ActionMenu({
     else item.onSelect?.();
   };
 
+  const menu = place && { id: menuId, label: ariaLabel ?? label, items, place };
+
   return (
     <div className="action-menu">
       <Button
@@ -77,12 +79,9 @@ export function ActionMenu({
         {label}
         <span aria-hidden="true">▾</span>
       </Button>
-      {place ? (
+      {menu ? (
         <ActionMenuList
-          id={menuId}
-          label={ariaLabel ?? label}
-          items={items}
-          place={place}
+          {...menu}
           trigger={trigger}
           onMove={show}
           onClose={close}
