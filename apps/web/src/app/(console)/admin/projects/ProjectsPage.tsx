@@ -8,6 +8,7 @@ import { useCan } from "~/components/session";
 import { ActionMenu } from "~/components/ui/ActionMenu";
 import { type Column } from "~/components/ui/ListView";
 import { ListPage } from "~/components/ui/ListPage";
+import { formCreate } from "~/components/ui/form-create";
 import { useListParams } from "~/components/ui/useListParams";
 import { useServerList } from "~/components/ui/useServerList";
 import { createdColumn, nameColumn } from "~/components/ui/columns";
@@ -65,15 +66,7 @@ export function ProjectsPage({
         subtitle="Tenants create and run VMs inside their projects and see nothing else."
         create={
           isAdmin
-            ? {
-                label: "Create project",
-                dialog: (close) => (
-                  <CreateProjectDialog
-                    onClose={close}
-                    onSubmit={(values) => create.mutateAsync(values)}
-                  />
-                ),
-              }
+            ? formCreate("Create project", create, (form) => <CreateProjectDialog {...form} />)
             : null
         }
         list={list}
