@@ -1,6 +1,6 @@
 "use client";
 
-import { errorData, errorMessage } from "~/lib/errors";
+import { errorData, errorMessage } from "~/lib/shown-error";
 import { Button } from "~/components/ui/Button";
 
 export function ErrorBox({

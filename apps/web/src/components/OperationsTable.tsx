@@ -2,7 +2,7 @@
 
 import type { OperationView } from "@virtfn/core";
 import { progressCount } from "@virtfn/core/progress";
-import Link from "next/link";
+import { Link } from "~/components/ui/Link";
 import { operationKindLabel } from "~/lib/operation-kinds";
 import { targetHref } from "~/lib/links";
 import { OperationStatusBadge } from "./badges";

@@ -1,5 +1,5 @@
 import type { OperationView } from "@virtfn/core";
-import Link from "next/link";
+import { Link } from "~/components/ui/Link";
 import { ErrorBox } from "./ErrorBox";
 import { OperationsTable } from "./OperationsTable";
 

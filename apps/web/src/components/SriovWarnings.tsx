@@ -1,5 +1,5 @@
 import type { SriovWarning } from "@virtfn/core";
-import Link from "next/link";
+import { Link } from "~/components/ui/Link";
 
 /**
  * Core's SR-IOV warnings (sriovOverview().warnings) as one banner: allowed states that will

@@ -1,6 +1,6 @@
 "use client";
 
-import { can, type Permission, type ROLES } from "@virtfn/core/can";
+import type { Permission, ROLES } from "@virtfn/core/can";
 import { createContext, useContext } from "react";
 
 /** core's roles (can.ts holds the one list). */
@@ -8,6 +8,8 @@ export type Role = (typeof ROLES)[number];
 export interface SessionUser {
   username: string;
   role: Role;
+  /** What core's can() allows this user, asked on the server: the policy stays out of the bundle. */
+  permissions: readonly Permission[];
 }
 
 const SessionContext = createContext<SessionUser | null>(null);
@@ -32,7 +34,7 @@ export function useIsAdmin(): boolean {
   return useCan("inventory.manage");
 }
 
-/** core's can() for the signed-in user: what the console offers them. */
+/** core's can() for the signed-in user (its verdicts, from the layout): what the console offers them. */
 export function useCan(action: Permission): boolean {
-  return can(useSession(), action);
+  return useSession().permissions.includes(action);
 }

@@ -1,3 +1,4 @@
+import { can, PERMISSIONS } from "@virtfn/core/can";
 import { AppShell } from "~/components/AppShell";
 import { homeFor, navFor } from "~/components/nav";
 import { requireRole } from "./guard";
@@ -10,7 +11,11 @@ export default async function ConsoleLayout({ children }: LayoutProps<"/">) {
         Skip to content
       </a>
       <AppShell
-        user={{ username: user.username, role: user.role }}
+        user={{
+          username: user.username,
+          role: user.role,
+          permissions: PERMISSIONS.filter((action) => can(user, action)),
+        }}
         items={navFor(user.role)}
         home={homeFor(user.role)}
       >

@@ -3,7 +3,6 @@
 import { useRouter } from "next/navigation";
 import { useId, useRef, useState, type ComponentProps } from "react";
 import { describedBy, Field } from "~/components/Field";
-import { homeFor } from "~/components/nav";
 import { safeNext } from "~/lib/safe-next";
 import { errorData, errorMessage, fieldErrorsOf } from "~/lib/errors";
 import { useAction } from "~/trpc/useAction";
@@ -22,10 +21,12 @@ export function LoginForm({ next, demoHint }: { next: string | null; demoHint: s
     {
       // The navigation below renders the next page; "Signing in…" stays until it does.
       refresh: false,
-      onSuccess: (user) => {
+      onSuccess: () => {
         setSignedIn(true);
         // Checked again here: the prop is the page's verdict, but this is where the navigation is.
-        router.replace(safeNext(next) ?? homeFor(user.role));
+        // Without a `next`, the console's home sends the user to their role's start page on the
+        // server (homeFor), so the navigation list stays out of this page's bundle.
+        router.replace(safeNext(next) ?? "/");
         router.refresh();
       },
     },

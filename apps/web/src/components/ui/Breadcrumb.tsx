@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { Link } from "~/components/ui/Link";
 
 /** A detail page's way back: its list, then the thing itself (the current page). */
 export function Breadcrumb({ parent, href, name }: { parent: string; href: string; name: string }) {

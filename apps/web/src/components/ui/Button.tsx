@@ -1,5 +1,5 @@
-import Link from "next/link";
 import type { ComponentProps } from "react";
+import { Link, type LinkProps } from "./Link";
 
 export type ButtonVariant = "default" | "primary" | "danger" | "danger-outline" | "ghost";
 export type ButtonSize = "md" | "sm";
@@ -30,7 +30,7 @@ export function Button({ variant, size, block, className, type = "button", ...re
   return <button type={type} className={className ? `${cls} ${className}` : cls} {...rest} />;
 }
 
-export type ButtonLinkProps = ButtonStyle & ComponentProps<typeof Link>;
+export type ButtonLinkProps = ButtonStyle & LinkProps;
 
 /** A link that looks like a button (navigation stays a link for the browser and screen readers). */
 export function ButtonLink({ variant, size, block, className, ...rest }: ButtonLinkProps) {

@@ -1,7 +1,7 @@
 "use client";
 
 import { useHydrated } from "~/components/useHydrated";
-import { dateTime, duration, relativeTime } from "~/lib/format";
+import { dateTime, duration, relativeTime } from "~/lib/time-format";
 
 // Text that depends on the clock or on the reader's locale and zone ("12s ago", a local date).
 // A server-rendered page cannot know it: the server (and the browser while it hydrates) renders

@@ -1,7 +1,7 @@
-import Link from "next/link";
+import { Link } from "~/components/ui/Link";
 import type { ReactNode } from "react";
 import { ErrorBox } from "~/components/ErrorBox";
-import { errorData } from "~/lib/errors";
+import { errorData } from "~/lib/shown-error";
 import { Breadcrumb } from "./Breadcrumb";
 import { buttonClass } from "./Button";
 

@@ -26,22 +26,6 @@ export interface ListPage<T> {
   totalExact?: boolean;
 }
 
-/** A list the server answers whole (an array), as the one page ListView shows (with `paged={false}`). */
-export function asPage<T>(query: {
-  data: T[] | undefined;
-  isPending: boolean;
-  isFetching?: boolean;
-  isError: boolean;
-  error: unknown;
-  refetch: () => unknown;
-}): ListQuery<T> {
-  const { data } = query;
-  return {
-    ...query,
-    data: data && { items: data, nextCursor: null, total: data.length },
-  };
-}
-
 /** What ListView reads from a react-query result. */
 export interface ListQuery<T> {
   data: ListPage<T> | undefined;

@@ -1,10 +1,10 @@
 "use client";
 
 import { useSearchParams } from "next/navigation";
-import { useState } from "react";
 import { useLiveRefresh } from "~/components/useLiveRefresh";
 import type { ShownError } from "~/lib/errors";
 import type { ListPage, ListQuery } from "./ListView";
+import { useLastShown } from "./useLastShown";
 
 /**
  * A list the server rendered (its page.tsx fetched it for the URL's params), as the query
@@ -17,7 +17,7 @@ export function useServerList<T>(
   refreshMs: number,
 ): ListQuery<T> {
   const refresh = useLiveRefresh(refreshMs);
-  const shown = useLastPage(page, useSearchParams().toString());
+  const shown = useLastShown(page, useSearchParams().toString());
   return {
     data: shown ?? undefined,
     isPending: false,
@@ -26,14 +26,4 @@ export function useServerList<T>(
     error,
     refetch: refresh.now,
   };
-}
-
-/**
- * The page to show: this render's, or after a failed refresh the last one shown for the same URL
- * (a failure for other filters shows no rows of the old ones).
- */
-function useLastPage<T>(page: T | null, url: string): T | null {
-  const [last, setLast] = useState({ url, page });
-  if (page !== null && (last.page !== page || last.url !== url)) setLast({ url, page });
-  return page ?? (last.url === url ? last.page : null);
 }

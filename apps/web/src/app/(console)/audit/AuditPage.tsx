@@ -1,7 +1,7 @@
 "use client";
 
 import type { AuditEventView } from "@virtfn/core";
-import Link from "next/link";
+import { Link } from "~/components/ui/Link";
 import { Badge } from "~/components/ui/Badge";
 import { buttonClass } from "~/components/ui/Button";
 import { LocalTime } from "~/components/ui/ClockText";

@@ -3,6 +3,7 @@
 import { ActionMenu } from "~/components/ui/ActionMenu";
 import { type Column, type ListPage as Page } from "~/components/ui/ListView";
 import { ListPage } from "~/components/ui/ListPage";
+import { formCreate } from "~/components/ui/form-create";
 import type { ProjectScope } from "~/components/ui/project-scope";
 import { ProjectScopedPage } from "~/components/ui/ProjectScopedPage";
 import { useListParams } from "~/components/ui/useListParams";
@@ -69,20 +70,16 @@ export function EipsPage({
       frame={(page) => <ProjectScopedPage {...page} scope={scope} />}
       create={
         projectId
-          ? {
-              label: "Allocate EIP",
-              dialog: (close) => (
-                <AllocateEipDialog
-                  projectId={projectId}
-                  networks={networks.map((l3) => ({
-                    value: l3.l3Id,
-                    label: `${l3.name} — ${l3.category}`,
-                  }))}
-                  onClose={close}
-                  onSubmit={(values) => create.mutateAsync(values)}
-                />
-              ),
-            }
+          ? formCreate("Allocate EIP", create, (form) => (
+              <AllocateEipDialog
+                {...form}
+                projectId={projectId}
+                networks={networks.map((l3) => ({
+                  value: l3.l3Id,
+                  label: `${l3.name} — ${l3.category}`,
+                }))}
+              />
+            ))
           : null
       }
       list={list}

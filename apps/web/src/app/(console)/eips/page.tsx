@@ -1,5 +1,5 @@
 import { readProjectScope } from "~/components/ui/read-project-scope";
-import { wholeList } from "~/components/ui/wholeList";
+import { wholePage } from "~/components/ui/whole-page";
 import { serverApi, settle } from "~/trpc/server";
 import { requireRole } from "../guard";
 import { EipsPage } from "./EipsPage";
@@ -16,12 +16,14 @@ export default async function Page({ searchParams }: PageProps<"/eips">) {
   const api = await serverApi();
   const input = { projectId };
   const [eips, networks] = await Promise.all([
-    settle("netservices.eips.list", input, () => api.netservices.eips.list(input)),
+    settle("netservices.eips.list", input, async () =>
+      wholePage(await api.netservices.eips.list(input)),
+    ),
     // Names for the rows and the allocate form's choices; without them the rows say "—".
     api.vms.createOptions(input).then(
       (l3s) => l3s.map(({ l3Id, name, category }) => ({ l3Id, name, category })),
       () => [],
     ),
   ]);
-  return <EipsPage scope={scope} eips={wholeList(eips)} networks={networks} />;
+  return <EipsPage scope={scope} eips={eips} networks={networks} />;
 }

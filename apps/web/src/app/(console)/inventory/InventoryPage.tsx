@@ -9,7 +9,7 @@ import { PageHeader } from "~/components/ui/PageHeader";
 import { useApiCall, type ApiCall } from "~/components/ui/useApiCall";
 import { useListParams } from "~/components/ui/useListParams";
 import { useServerList } from "~/components/ui/useServerList";
-import { errorData } from "~/lib/errors";
+import { errorData } from "~/lib/shown-error";
 import type { RouterOutputs } from "~/trpc/outputs";
 import type { Settled } from "~/trpc/server";
 

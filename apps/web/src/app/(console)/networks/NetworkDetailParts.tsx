@@ -15,7 +15,7 @@ import type { Settled } from "~/trpc/server";
 import { useAction } from "~/trpc/useAction";
 import styles from "./NetworkDetail.module.css";
 import { refusal } from "./shared";
-import { useLastShown } from "./useLastShown";
+import { useLastShown } from "~/components/ui/useLastShown";
 
 // What an L2's and an L3's page do alike: the page rendered on the server and refreshed while it
 // is open, its gate while the network is missing, and its head with the admin's actions ending in

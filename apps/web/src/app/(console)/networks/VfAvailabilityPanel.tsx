@@ -7,7 +7,7 @@ import { Badge } from "~/components/badges";
 import { ErrorBox } from "~/components/ErrorBox";
 import type { RouterOutputs } from "~/trpc/outputs";
 import type { Settled } from "~/trpc/server";
-import { useLastShown } from "./useLastShown";
+import { useLastShown } from "~/components/ui/useLastShown";
 
 // R3 per host, as core's availability query answers it for an L3 (sriov.availability) or an L2
 // (sriov.l2Availability): the zone's sums and the first hosts, attached clusters first. The page

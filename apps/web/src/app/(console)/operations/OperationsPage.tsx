@@ -1,6 +1,6 @@
 "use client";
 
-import Link from "next/link";
+import { Link } from "~/components/ui/Link";
 import { operationColumns } from "~/components/OperationsTable";
 import { ListView } from "~/components/ui/ListView";
 import { PageHeader } from "~/components/ui/PageHeader";

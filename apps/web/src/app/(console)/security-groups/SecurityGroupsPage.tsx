@@ -6,6 +6,7 @@ import { lazyComponent } from "~/components/lazyComponent";
 import { ActionMenu } from "~/components/ui/ActionMenu";
 import { type Column, type ListPage as Page } from "~/components/ui/ListView";
 import { ListPage } from "~/components/ui/ListPage";
+import { formCreate } from "~/components/ui/form-create";
 import type { ProjectScope } from "~/components/ui/project-scope";
 import { ProjectScopedPage } from "~/components/ui/ProjectScopedPage";
 import { useListParams } from "~/components/ui/useListParams";
@@ -62,16 +63,9 @@ export function SecurityGroupsPage({
         frame={(page) => <ProjectScopedPage {...page} scope={scope} />}
         create={
           projectId
-            ? {
-                label: "Create security group",
-                dialog: (close) => (
-                  <CreateGroupDialog
-                    projectId={projectId}
-                    onClose={close}
-                    onSubmit={(values) => create.mutateAsync(values)}
-                  />
-                ),
-              }
+            ? formCreate("Create security group", create, (form) => (
+                <CreateGroupDialog {...form} projectId={projectId} />
+              ))
             : null
         }
         list={list}

@@ -1,5 +1,5 @@
 import { readProjectScope } from "~/components/ui/read-project-scope";
-import { wholeList } from "~/components/ui/wholeList";
+import { wholePage } from "~/components/ui/whole-page";
 import { serverApi, settle } from "~/trpc/server";
 import { requireRole } from "../guard";
 import { SecurityGroupsPage } from "./SecurityGroupsPage";
@@ -15,8 +15,8 @@ export default async function Page({ searchParams }: PageProps<"/security-groups
   if (!projectId) return <SecurityGroupsPage scope={scope} groups={null} />;
   const api = await serverApi();
   const input = { projectId };
-  const groups = await settle("netservices.securityGroups.list", input, () =>
-    api.netservices.securityGroups.list(input),
+  const groups = await settle("netservices.securityGroups.list", input, async () =>
+    wholePage(await api.netservices.securityGroups.list(input)),
   );
-  return <SecurityGroupsPage scope={scope} groups={wholeList(groups)} />;
+  return <SecurityGroupsPage scope={scope} groups={groups} />;
 }

@@ -1,7 +1,7 @@
 "use client";
 
 import type { L2Usage, PfUsage } from "@virtfn/core";
-import Link from "next/link";
+import { Link } from "~/components/ui/Link";
 import { Badge, VirtualizationBadge } from "~/components/badges";
 import { ErrorBox } from "~/components/ErrorBox";
 import { SriovWarnings } from "~/components/SriovWarnings";

@@ -1,29 +1,21 @@
 "use client";
 
-import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { createProjectInput } from "@virtfn/core/schemas";
-import { FormDialog } from "~/components/ui/FormDialog";
+import type { z } from "zod";
+import { FormDialog, type OpenedForm } from "~/components/ui/FormDialog";
 import { TextField } from "~/components/ui/FormFields";
-import { useTRPC } from "~/trpc/react";
 
-export function CreateProjectDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
-  const trpc = useTRPC();
-  const queryClient = useQueryClient();
-  const create = useMutation(
-    trpc.iam.projects.create.mutationOptions({
-      onSuccess: () => queryClient.invalidateQueries(trpc.iam.pathFilter()),
-    }),
-  );
+/** The create form (zod and react-hook-form): the page loads it when it is first opened. */
+export function CreateProjectDialog(form: OpenedForm<z.output<typeof createProjectInput>>) {
   return (
     <FormDialog
-      open={open}
-      onClose={onClose}
+      {...form}
+      open
       title="Create project"
       schema={createProjectInput}
       defaultValues={{ name: "", description: "" }}
       submitLabel="Create project"
       pendingLabel="Creating…"
-      onSubmit={(values) => create.mutateAsync(values)}
     >
       <TextField name="name" label="Name" placeholder="team-blue" autoFocus />
       <TextField name="description" label="Description" />

@@ -1,10 +1,14 @@
 "use client";
 
+import type { createProjectInput } from "@virtfn/core/schemas";
 import { useState } from "react";
+import type { z } from "zod";
+import { lazyComponent } from "~/components/lazyComponent";
 import { useCan } from "~/components/session";
 import { ActionMenu } from "~/components/ui/ActionMenu";
 import { type Column } from "~/components/ui/ListView";
 import { ListPage } from "~/components/ui/ListPage";
+import { formCreate } from "~/components/ui/form-create";
 import { useListParams } from "~/components/ui/useListParams";
 import { useServerList } from "~/components/ui/useServerList";
 import { createdColumn, nameColumn } from "~/components/ui/columns";
@@ -14,9 +18,9 @@ import { useAction } from "~/trpc/useAction";
 import { withDataLayer } from "~/trpc/withDataLayer";
 import { projectsList } from "./projects-list";
 
-// The form (react-hook-form, zod and the server's schema) and the members dialog (its user
-// picker queries in the browser) load, with the data layer, when first opened.
-const CreateProjectDialog = withDataLayer(() =>
+// The form (react-hook-form, zod and the server's schema) loads when first opened; the members
+// dialog (its user picker queries in the browser) with the data layer.
+const CreateProjectDialog = lazyComponent(() =>
   import("./CreateProjectDialog").then((m) => m.CreateProjectDialog),
 );
 const MembersDialog = withDataLayer(() => import("./MembersDialog").then((m) => m.MembersDialog));
@@ -35,6 +39,9 @@ export function ProjectsPage({
   const [members, setMembers] = useState<string | null>(null);
   const list = useListParams(projectsList);
   const projects = useServerList(data, error, 30_000);
+  const create = useAction((api, input: z.output<typeof createProjectInput>) =>
+    api.iam.projects.create.mutate(input),
+  );
   const remove = useAction((api, input: { projectId: string }) =>
     api.iam.projects.delete.mutate(input),
   );
@@ -59,10 +66,7 @@ export function ProjectsPage({
         subtitle="Tenants create and run VMs inside their projects and see nothing else."
         create={
           isAdmin
-            ? {
-                label: "Create project",
-                dialog: (close) => <CreateProjectDialog open onClose={close} />,
-              }
+            ? formCreate("Create project", create, (form) => <CreateProjectDialog {...form} />)
             : null
         }
         list={list}

@@ -5,6 +5,7 @@ import { ActionConfirm } from "~/components/ui/ActionConfirm";
 import { LocalTime } from "~/components/ui/ClockText";
 import { type Column, type ListPage as Page } from "~/components/ui/ListView";
 import { ListPage } from "~/components/ui/ListPage";
+import { formCreate } from "~/components/ui/form-create";
 import { useListParams } from "~/components/ui/useListParams";
 import { useServerList } from "~/components/ui/useServerList";
 import type { ShownError } from "~/lib/errors";
@@ -64,15 +65,7 @@ export function VxlanPoolsPage({
       subtitle="VNI ranges that VXLAN L2 networks draw from. VXLAN networks cannot enable SR-IOV: VF traffic bypasses the host's tunnel."
       create={
         isAdmin
-          ? {
-              label: "Create VXLAN pool",
-              dialog: (close) => (
-                <CreatePoolDialog
-                  onClose={close}
-                  onSubmit={(values) => create.mutateAsync(values)}
-                />
-              ),
-            }
+          ? formCreate("Create VXLAN pool", create, (form) => <CreatePoolDialog {...form} />)
           : null
       }
       list={list}

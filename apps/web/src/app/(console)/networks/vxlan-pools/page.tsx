@@ -1,5 +1,5 @@
 import { requireRole } from "~/app/(console)/guard";
-import { wholeList } from "~/components/ui/wholeList";
+import { wholePage } from "~/components/ui/whole-page";
 import { serverApi, settle } from "~/trpc/server";
 import { VxlanPoolsPage } from "./VxlanPoolsPage";
 
@@ -9,8 +9,8 @@ export const metadata = { title: "VXLAN pools · virtfn" };
 export default async function Page() {
   await requireRole("inventory.read");
   const api = await serverApi();
-  const pools = await settle("networks.vxlanPools.list", {}, () =>
-    api.networks.vxlanPools.list({}),
+  const pools = await settle("networks.vxlanPools.list", {}, async () =>
+    wholePage(await api.networks.vxlanPools.list({})),
   );
-  return <VxlanPoolsPage {...wholeList(pools)} />;
+  return <VxlanPoolsPage {...pools} />;
 }

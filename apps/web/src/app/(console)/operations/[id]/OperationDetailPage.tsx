@@ -15,7 +15,7 @@ import { DataTable } from "~/components/ui/DataTable";
 import { DetailGate, type DetailList } from "~/components/ui/DetailGate";
 import { DetailHeader } from "~/components/ui/DetailHeader";
 import { Button } from "~/components/ui/Button";
-import { useLastSettled } from "~/components/ui/useLastSettled";
+import { useLastShown } from "~/components/ui/useLastShown";
 import { LiveRefresh } from "~/components/LiveRefresh";
 import type { ShownError } from "~/lib/errors";
 import { useAction } from "~/trpc/useAction";
@@ -147,7 +147,7 @@ export function OperationDetailPage({
   const router = useRouter();
   const now = useNow(2_000);
   // A refresh that fails keeps the operation shown, with the failure in its header.
-  const detail = useLastSettled(read, operationId);
+  const detail = { data: useLastShown(read.data, operationId), error: read.error };
 
   if (!detail.data) {
     return (

@@ -2,7 +2,7 @@
 
 import type { VfView } from "@virtfn/core";
 import type { VfState } from "@virtfn/db";
-import Link from "next/link";
+import { Link } from "~/components/ui/Link";
 import { Badge } from "~/components/badges";
 import { Button } from "~/components/ui/Button";
 import { ListView, type Column } from "~/components/ui/ListView";
@@ -10,7 +10,7 @@ import { PageHeader } from "~/components/ui/PageHeader";
 import { useListParams } from "~/components/ui/useListParams";
 import { useServerList } from "~/components/ui/useServerList";
 import type { ShownError } from "~/lib/errors";
-import { dateTime } from "~/lib/format";
+import { dateTime } from "~/lib/time-format";
 import type { RouterOutputs } from "~/trpc/outputs";
 import { vfStates, vfsList } from "./vfs-list";
 

@@ -11,7 +11,7 @@ import { useLiveRefresh } from "~/components/useLiveRefresh";
 import { useNow } from "~/components/useNow";
 import { DetailGate, isNotFound, type DetailList } from "~/components/ui/DetailGate";
 import { DetailHeader } from "~/components/ui/DetailHeader";
-import { useLastSettled } from "~/components/ui/useLastSettled";
+import { useLastShown } from "~/components/ui/useLastShown";
 import { TimeAgo } from "~/components/ui/ClockText";
 import { dateTime, memory, nicSummary } from "~/lib/format";
 import { operationKindLabel } from "~/lib/operation-kinds";
@@ -49,7 +49,7 @@ export function VmDetailPage({
 }) {
   const router = useRouter();
   // A refresh that fails keeps the VM shown, with the failure in its header.
-  const vm = useLastSettled(data.vm, vmId);
+  const vm = { data: useLastShown(data.vm.data, vmId), error: data.vm.error };
   // A deleted VM: the last good data is kept, but the VM is gone.
   if (!vm.data || isNotFound(vm.error)) {
     return (

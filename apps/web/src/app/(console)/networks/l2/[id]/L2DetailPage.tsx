@@ -19,7 +19,7 @@ import { withDataLayer } from "~/trpc/withDataLayer";
 import { NetworkDetailFrame, NetworkHeader } from "../../NetworkDetailParts";
 import { SriovSwitchPanel } from "../../SriovSwitchPanel";
 import { l2TypeLabel, segmentLabel, SriovBadge } from "../../shared";
-import { useLastShown } from "../../useLastShown";
+import { useLastShown } from "~/components/ui/useLastShown";
 import { VfAvailabilityPanel, type VfAvailability } from "../../VfAvailabilityPanel";
 import { VfPortPolicyPanel } from "../../VfPortPolicyPanel";
 import { clusterPagesQuery, type ClusterPages } from "./cluster-pages";
