@@ -1,5 +1,3 @@
-"use client";
-
 import type { HostDetail } from "@virtfn/core";
 import type { VfState } from "@virtfn/db";
 import Link from "next/link";
