@@ -8,7 +8,7 @@ import { DetailHeader } from "~/components/ui/DetailHeader";
 import { LocalTime, TimeAgo } from "~/components/ui/ClockText";
 import { memory } from "~/lib/format";
 import type { Settled } from "~/trpc/server";
-import { HostActions } from "./HostActions";
+import { HostActions } from "./islands";
 import { HostAllocationPanel } from "./HostAllocationPanel";
 import { NicTable } from "./NicTable";
 import { PciDevicesPanel } from "./PciDevicesPanel";

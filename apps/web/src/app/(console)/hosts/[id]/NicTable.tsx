@@ -6,8 +6,7 @@ import { ProgressBar } from "~/components/ProgressBar";
 import { speed } from "~/lib/format";
 import { operationKindLabel } from "~/lib/operation-kinds";
 import styles from "./HostNicTable.module.css";
-import { PfSriovButtons } from "./PfSriovButtons";
-import { PfVfButtons } from "./PfVfButtons";
+import { PfSriovButtons, PfVfButtons } from "./islands";
 
 /**
  * The host's physical NICs, with each PF's SR-IOV actions and its running operation (admins).

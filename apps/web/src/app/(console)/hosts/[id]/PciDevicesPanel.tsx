@@ -6,7 +6,7 @@ import { availabilityLabel } from "~/components/passthru/pci";
 import { pciIdentityColumns, pciRowData } from "~/components/passthru/pciColumns";
 import { DataTable } from "~/components/ui/DataTable";
 import type { Settled } from "~/trpc/server";
-import { AssignableActions, AssignableButton, AssignableError } from "./AssignableActions";
+import { AssignableActions, AssignableButton, AssignableError } from "./islands";
 
 // The host's PCI devices for whole-device passthrough (issue 17): what the agent reports, who
 // holds or is given each, and mark/unmark assignable for admins. The buttons carry core's

@@ -2,8 +2,7 @@ import type { Verdict, VmDetail, VmNicView } from "@virtfn/core";
 import { Badge } from "~/components/badges";
 import { kbps } from "~/lib/format";
 import { NicTypeBadge } from "../vmState";
-import { NicActions } from "./NicActions";
-import { NicMigratableToggle } from "./NicMigratableToggle";
+import { NicActions, NicMigratableToggle } from "./islands";
 import { VfPortSummary } from "./VfPortSummary";
 
 function vfCell(vm: VmDetail, nic: VmNicView) {

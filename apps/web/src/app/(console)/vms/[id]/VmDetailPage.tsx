@@ -11,10 +11,9 @@ import { operationKindLabel } from "~/lib/operation-kinds";
 import { isTransitional, VmStateBadge } from "../vmState";
 import { MigrationPhases } from "./MigrationPhases";
 import { NicCountersPanel } from "./NicCounters";
-import { NicsHeader } from "./NicsHeader";
 import { NicTable } from "./NicTable";
 import type { VmPageData } from "./page";
-import { VmActions } from "./VmActions";
+import { NicsHeader, VmActions } from "./islands";
 import { VmPciDevices } from "./VmPciDevices";
 
 // The VM's page, rendered on the server: only its interactive parts (actions, NIC menus and

@@ -9,7 +9,7 @@ import {
   PciActionError,
   PciDeviceActions,
   RemovePciDevice,
-} from "./PciDeviceActions";
+} from "./islands";
 
 // A VM's whole PCI devices (issue 17): the ones it is given, whether it holds each now (it does
 // while it runs), and for admins the host's assignable devices to give it while it is stopped.

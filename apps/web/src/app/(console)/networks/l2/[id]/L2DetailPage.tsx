@@ -5,7 +5,6 @@ import { RetryErrorBox } from "~/components/detail/RetryErrorBox";
 import { LocalTime } from "~/components/ui/ClockText";
 import type { RouterOutputs } from "~/trpc/outputs";
 import type { Settled } from "~/trpc/server";
-import { NetworkHeader } from "../../NetworkHeader";
 import { l2TypeLabel, segmentLabel, SriovBadge } from "../../shared";
 import { VfAvailabilityPanel, type VfAvailability } from "../../VfAvailabilityPanel";
 import type { ClusterPages } from "./cluster-pages";
@@ -14,9 +13,9 @@ import {
   CreateL3Button,
   L2SriovPanel,
   L2VfPortPolicy,
-  type Candidate,
-  type ClusterPage,
-} from "./L2Islands";
+  NetworkHeader,
+} from "./islands";
+import type { Candidate, ClusterPage } from "./L2Islands";
 
 type L3Page = RouterOutputs["networks"]["l3"]["list"];
 

@@ -3,11 +3,15 @@ import Link from "next/link";
 import { Badge } from "~/components/badges";
 import { LocalTime } from "~/components/ui/ClockText";
 import type { Settled } from "~/trpc/server";
-import { NetworkHeader } from "../../NetworkHeader";
 import { segmentLabel, SriovBadge } from "../../shared";
 import { VfAvailabilityPanel, type VfAvailability } from "../../VfAvailabilityPanel";
-import { L3MigratablePanel } from "./L3MigratablePanel";
-import { IpRangesPanel, L3SriovPanel, L3VfPortPolicy } from "./L3Islands";
+import {
+  IpRangesPanel,
+  L3MigratablePanel,
+  L3SriovPanel,
+  L3VfPortPolicy,
+  NetworkHeader,
+} from "./islands";
 
 /** The L3's page, rendered on the server: its panels with buttons are client islands. */
 export function L3Detail({
