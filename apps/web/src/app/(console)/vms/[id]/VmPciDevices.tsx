@@ -4,12 +4,7 @@ import { RetryErrorBox } from "~/components/detail/RetryErrorBox";
 import { pciIdentityColumns, pciRowData } from "~/components/passthru/pciColumns";
 import { DataTable } from "~/components/ui/DataTable";
 import type { VmPageData } from "./page";
-import {
-  GivePciDevice,
-  PciActionError,
-  PciDeviceActions,
-  RemovePciDevice,
-} from "./islands";
+import { GivePciDevice, PciActionError, PciDeviceActions, RemovePciDevice } from "./islands";
 
 // A VM's whole PCI devices (issue 17): the ones it is given, whether it holds each now (it does
 // while it runs), and for admins the host's assignable devices to give it while it is stopped.
