@@ -1,7 +1,7 @@
 "use client";
 
 import type { Verdict } from "@virtfn/core";
-import { createContext, use, type ReactNode } from "react";
+import { sharedHook } from "~/components/detail/sharedHook";
 import { ErrorBox } from "~/components/ErrorBox";
 import { Button } from "~/components/ui/Button";
 import { useAction } from "~/trpc/useAction";
@@ -15,18 +15,11 @@ function useSetAssignable() {
   );
 }
 
-const SetAssignableContext = createContext<ReturnType<typeof useSetAssignable> | null>(null);
-
-function useSetAssignableContext() {
-  const action = use(SetAssignableContext);
-  if (!action) throw new Error("Assignable buttons render inside AssignableActions");
-  return action;
-}
+const shared = sharedHook(useSetAssignable, "AssignableActions");
+const useSetAssignableContext = shared.useShared;
 
 /** Holds the action for the buttons rendered inside it. */
-export function AssignableActions({ children }: { children: ReactNode }) {
-  return <SetAssignableContext value={useSetAssignable()}>{children}</SetAssignableContext>;
-}
+export const AssignableActions = shared.Provider;
 
 /** The last mark or unmark that failed. */
 export function AssignableError() {

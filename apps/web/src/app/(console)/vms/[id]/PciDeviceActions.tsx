@@ -1,7 +1,8 @@
 "use client";
 
 import type { VmPciDevices as VmPciDevicesView } from "@virtfn/core";
-import { createContext, use, useState, type ReactNode } from "react";
+import { useState } from "react";
+import { sharedHook } from "~/components/detail/sharedHook";
 import { ErrorBox } from "~/components/ErrorBox";
 import { pciKind } from "~/components/passthru/pci";
 import { Button } from "~/components/ui/Button";
@@ -21,18 +22,11 @@ function usePciActions() {
   return { choice, setChoice, assign, unassign };
 }
 
-const PciActionsContext = createContext<ReturnType<typeof usePciActions> | null>(null);
-
-function usePciActionsContext() {
-  const actions = use(PciActionsContext);
-  if (!actions) throw new Error("PCI device buttons render inside PciDeviceActions");
-  return actions;
-}
+const shared = sharedHook(usePciActions, "PciDeviceActions");
+const usePciActionsContext = shared.useShared;
 
 /** Holds the give and remove actions for the buttons rendered inside it. */
-export function PciDeviceActions({ children }: { children: ReactNode }) {
-  return <PciActionsContext value={usePciActions()}>{children}</PciActionsContext>;
-}
+export const PciDeviceActions = shared.Provider;
 
 /** The last give or remove that failed. */
 export function PciActionError() {
