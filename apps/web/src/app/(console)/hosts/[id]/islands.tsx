@@ -1,21 +1,21 @@
 "use client";
 
-import { lazyComponent } from "~/components/lazyComponent";
+import { lazyIsland } from "~/components/detail/lazyIsland";
 
-// The host page's interactive parts. The server's HTML shows them at once; their code loads after
-// the page's first load and hydrates them then (React keeps the server's HTML until it has).
+// The host page's interactive parts, as lazyIsland: the server renders them, their code
+// loads after the page's first load, and their buttons wait for it.
 
-export const HostActions = lazyComponent(() => import("./HostActions").then((m) => m.HostActions));
-export const PfSriovButtons = lazyComponent(() =>
+export const HostActions = lazyIsland(() => import("./HostActions").then((m) => m.HostActions));
+export const PfSriovButtons = lazyIsland(() =>
   import("./PfSriovButtons").then((m) => m.PfSriovButtons),
 );
-export const PfVfButtons = lazyComponent(() => import("./PfVfButtons").then((m) => m.PfVfButtons));
-export const AssignableActions = lazyComponent(() =>
+export const PfVfButtons = lazyIsland(() => import("./PfVfButtons").then((m) => m.PfVfButtons));
+export const AssignableActions = lazyIsland(() =>
   import("./AssignableActions").then((m) => m.AssignableActions),
 );
-export const AssignableError = lazyComponent(() =>
+export const AssignableError = lazyIsland(() =>
   import("./AssignableActions").then((m) => m.AssignableError),
 );
-export const AssignableButton = lazyComponent(() =>
+export const AssignableButton = lazyIsland(() =>
   import("./AssignableActions").then((m) => m.AssignableButton),
 );

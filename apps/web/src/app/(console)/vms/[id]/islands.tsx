@@ -1,25 +1,25 @@
 "use client";
 
-import { lazyComponent } from "~/components/lazyComponent";
+import { lazyIsland } from "~/components/detail/lazyIsland";
 
-// The VM page's interactive parts. The server's HTML shows them at once; their code loads after
-// the page's first load and hydrates them then (React keeps the server's HTML until it has).
+// The VM page's interactive parts, as lazyIsland: the server renders them, their code
+// loads after the page's first load, and their buttons wait for it.
 
-export const VmActions = lazyComponent(() => import("./VmActions").then((m) => m.VmActions));
-export const NicsHeader = lazyComponent(() => import("./NicsHeader").then((m) => m.NicsHeader));
-export const NicActions = lazyComponent(() => import("./NicActions").then((m) => m.NicActions));
-export const NicMigratableToggle = lazyComponent(() =>
+export const VmActions = lazyIsland(() => import("./VmActions").then((m) => m.VmActions));
+export const NicsHeader = lazyIsland(() => import("./NicsHeader").then((m) => m.NicsHeader));
+export const NicActions = lazyIsland(() => import("./NicActions").then((m) => m.NicActions));
+export const NicMigratableToggle = lazyIsland(() =>
   import("./NicMigratableToggle").then((m) => m.NicMigratableToggle),
 );
-export const PciDeviceActions = lazyComponent(() =>
+export const PciDeviceActions = lazyIsland(() =>
   import("./PciDeviceActions").then((m) => m.PciDeviceActions),
 );
-export const PciActionError = lazyComponent(() =>
+export const PciActionError = lazyIsland(() =>
   import("./PciDeviceActions").then((m) => m.PciActionError),
 );
-export const RemovePciDevice = lazyComponent(() =>
+export const RemovePciDevice = lazyIsland(() =>
   import("./PciDeviceActions").then((m) => m.RemovePciDevice),
 );
-export const GivePciDevice = lazyComponent(() =>
+export const GivePciDevice = lazyIsland(() =>
   import("./PciDeviceActions").then((m) => m.GivePciDevice),
 );

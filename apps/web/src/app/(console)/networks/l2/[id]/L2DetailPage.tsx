@@ -132,9 +132,9 @@ function L3sOfL2({ l2, l3s }: { l2: L2View; l3s: Settled<L3Page> }) {
   if (!data) return <RetryErrorBox error={l3s.error} />;
   if (data.items.length === 0) {
     return (
-      <p className="muted">
+      <div className="muted">
         No L3 networks on this L2 yet. <CreateL3Button l2Id={l2.id} small />
-      </p>
+      </div>
     );
   }
   return (

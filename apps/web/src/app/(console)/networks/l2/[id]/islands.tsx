@@ -1,20 +1,14 @@
 "use client";
 
-import { lazyComponent } from "~/components/lazyComponent";
+import { lazyIsland } from "~/components/detail/lazyIsland";
 
-// The L2 page's interactive parts. The server's HTML shows them at once; their code loads after
-// the page's first load and hydrates them then (React keeps the server's HTML until it has).
+// The L2 page's interactive parts, as lazyIsland: the server renders them, their code
+// loads after the page's first load, and their buttons wait for it.
 
-export const NetworkHeader = lazyComponent(() =>
+export const NetworkHeader = lazyIsland(() =>
   import("../../NetworkHeader").then((m) => m.NetworkHeader),
 );
-export const CreateL3Button = lazyComponent(() =>
-  import("./L2Islands").then((m) => m.CreateL3Button),
-);
-export const L2SriovPanel = lazyComponent(() => import("./L2Islands").then((m) => m.L2SriovPanel));
-export const L2VfPortPolicy = lazyComponent(() =>
-  import("./L2Islands").then((m) => m.L2VfPortPolicy),
-);
-export const ClustersPanel = lazyComponent(() =>
-  import("./L2Islands").then((m) => m.ClustersPanel),
-);
+export const CreateL3Button = lazyIsland(() => import("./L2Islands").then((m) => m.CreateL3Button));
+export const L2SriovPanel = lazyIsland(() => import("./L2Islands").then((m) => m.L2SriovPanel));
+export const L2VfPortPolicy = lazyIsland(() => import("./L2Islands").then((m) => m.L2VfPortPolicy));
+export const ClustersPanel = lazyIsland(() => import("./L2Islands").then((m) => m.ClustersPanel));
