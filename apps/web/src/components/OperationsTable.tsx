@@ -1,11 +1,11 @@
-"use client";
-
 import type { OperationView } from "@virtfn/core";
 import { progressCount } from "@virtfn/core/progress";
 import { Link } from "~/components/ui/Link";
 import { operationKindLabel } from "~/lib/operation-kinds";
 import { targetHref } from "~/lib/links";
 import { OperationStatusBadge } from "./badges";
+import { BROWSER_NOW } from "./detail/clock";
+import { isActive } from "./detail/operation-status";
 import { ProgressBar } from "./ProgressBar";
 import { Elapsed } from "./ui/ClockText";
 import { timeColumn } from "./ui/columns";
@@ -13,9 +13,8 @@ import { DataTable, type Column } from "./ui/DataTable";
 
 export type OperationSort = "createdAt" | "kind" | "status" | "targetName";
 
-export function isActive(op: Pick<OperationView, "status">): boolean {
-  return op.status === "Pending" || op.status === "Running";
-}
+// Kept here for the pages that import it from here.
+export { isActive };
 
 export function OperationProgress({ op }: { op: OperationView }) {
   // Counts come from the operation's data (progressDone/progressTotal), never from its message.
@@ -130,15 +129,15 @@ export function operationColumns(
   ];
 }
 
-/** A detail page's recent operations (no sorting, no pager). */
+/** A detail page's recent operations (no sorting, no pager); times by the browser's clock. */
 export function OperationsTable({
   items,
   showTarget = true,
-  now,
+  now = BROWSER_NOW,
 }: {
   items: OperationView[];
   showTarget?: boolean;
-  now: number;
+  now?: number;
 }) {
   return (
     <DataTable

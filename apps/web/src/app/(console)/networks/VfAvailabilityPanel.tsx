@@ -1,13 +1,9 @@
-"use client";
-
 import type { HostVfAvailability } from "@virtfn/core";
-import Link from "next/link";
-import { useRouter } from "next/navigation";
+import { Link } from "~/components/ui/Link";
 import { Badge } from "~/components/badges";
-import { ErrorBox } from "~/components/ErrorBox";
+import { RetryErrorBox } from "~/components/detail/RetryErrorBox";
 import type { RouterOutputs } from "~/trpc/outputs";
 import type { Settled } from "~/trpc/server";
-import { useLastShown } from "~/components/ui/useLastShown";
 
 // R3 per host, as core's availability query answers it for an L3 (sriov.availability) or an L2
 // (sriov.l2Availability): the zone's sums and the first hosts, attached clusters first. The page
@@ -36,19 +32,15 @@ const reasonLabel: Record<NonNullable<HostVfAvailability["reason"]>, string> = {
 };
 
 export function VfAvailabilityPanel({
-  networkId,
   availability,
   disabledNote,
 }: {
-  /** The L3's or L2's id: an answer for another network never shows. */
-  networkId: string;
   /** sriov.availability (an L3) or sriov.l2Availability (an L2), as the server read it. */
   availability: Settled<VfAvailability>;
   /** Said instead of the sums when the network hands out no VFs (SR-IOV off). */
   disabledNote: string;
 }) {
-  const router = useRouter();
-  const data = useLastShown(availability.data, networkId);
+  const data = availability.data;
   return (
     <section className="panel" aria-labelledby="vf-availability-heading">
       <h2 id="vf-availability-heading">
@@ -60,11 +52,7 @@ export function VfAvailabilityPanel({
         ) : null}
       </h2>
       {!data ? (
-        <ErrorBox
-          title="Could not load VF availability."
-          error={availability.error}
-          onRetry={() => router.refresh()}
-        />
+        <RetryErrorBox title="Could not load VF availability." error={availability.error} />
       ) : (
         <>
           <p className="muted small">
@@ -72,9 +60,6 @@ export function VfAvailabilityPanel({
               ? `${data.available} of ${data.total} VFs of interface ${data.physicalInterface} are available, on ${data.offeringHosts} of ${data.hostCount} host${data.hostCount === 1 ? "" : "s"} in the zone.${data.hosts.length < data.hostCount ? ` The first ${data.hosts.length} hosts are listed, attached clusters first.` : ""}`
               : disabledNote}
           </p>
-          {availability.error ? (
-            <ErrorBox title="Refreshing failed." error={availability.error} />
-          ) : null}
           {data.hosts.length === 0 ? (
             <p className="muted">The zone has no hosts.</p>
           ) : (

@@ -1,7 +1,7 @@
 "use client";
 
 import type { HostDetail, OperationView, Verdict } from "@virtfn/core";
-import Link from "next/link";
+import { Link } from "~/components/ui/Link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { ErrorBox } from "~/components/ErrorBox";

@@ -1,8 +1,6 @@
-"use client";
-
 import type { HostDetail } from "@virtfn/core";
 import type { VfState } from "@virtfn/db";
-import Link from "next/link";
+import { Link } from "~/components/ui/Link";
 import { DataTable, type Column } from "~/components/ui/DataTable";
 import { memory } from "~/lib/format";
 import { VmStateBadge } from "~/app/(console)/vms/vmState";

@@ -1,65 +1,56 @@
-"use client";
-
 import type { HostDetail, HostPciDeviceRow, OperationView } from "@virtfn/core";
-import { useState } from "react";
 import { Badge, ConnectionBadge, IommuBadge } from "~/components/badges";
-import { isActive } from "~/components/OperationsTable";
-import { RecentOperationsPanel } from "~/components/RecentOperationsPanel";
-import { DetailGate, isNotFound, type DetailList } from "~/components/ui/DetailGate";
+import { RefreshError } from "~/components/detail/LastShown";
+import { RecentOperations } from "~/components/detail/RecentOperations";
+import { isActive } from "~/components/detail/operation-status";
+import type { DetailList } from "~/components/ui/DetailGate";
 import { DetailHeader } from "~/components/ui/DetailHeader";
 import { LocalTime, TimeAgo } from "~/components/ui/ClockText";
-import { useLiveRefresh } from "~/components/useLiveRefresh";
-import { useNow } from "~/components/useNow";
 import { memory } from "~/lib/format";
 import type { Settled } from "~/trpc/server";
-import { HostActions } from "./HostActions";
+import { HostActions } from "./islands";
 import { HostAllocationPanel } from "./HostAllocationPanel";
 import { NicTable } from "./NicTable";
 import { PciDevicesPanel } from "./PciDevicesPanel";
 
 /** Where the page sits: its breadcrumb and the way back. */
-const HOSTS: DetailList = { label: "Hosts", href: "/hosts" };
+export const HOSTS: DetailList = { label: "Hosts", href: "/hosts" };
 
 /**
  * How often the page is rendered again: fast while the host connects or an operation on it or
  * one of its PFs runs (split and restore count VFs as they go), otherwise now and then.
  */
-function refreshMs(host: HostDetail | null, activeOps: number, activePfOps: number): number {
+export function refreshMs(
+  host: HostDetail | null,
+  ops: Settled<{ items: OperationView[] }>,
+  pfOps: OperationView[],
+): number {
+  const activeOps = ops.data?.items.filter(isActive).length ?? 0;
+  const activePfOps = pfOps.filter(isActive).length;
   if (activePfOps > 0) return 1000;
   if (activeOps > 0 || host?.connectionState === "Connecting") return 1500;
   return 10_000;
 }
 
-export function HostDetailPage({
-  hostId,
-  host: read,
+/** The host's page, rendered on the server: only its actions, NIC and device buttons ship. */
+export function HostView({
+  host: h,
   ops,
   pfOps,
   devices,
+  isAdmin,
 }: {
-  hostId: string;
-  host: Settled<HostDetail>;
+  host: HostDetail;
+  /** Sees the SR-IOV and passthrough actions (inventory.manage). */
+  isAdmin: boolean;
   ops: Settled<{ items: OperationView[] }>;
   pfOps: OperationView[];
   devices: Settled<HostPciDeviceRow[]>;
 }) {
-  const now = useNow();
-  const h = useLastHost(read.data, hostId);
-  const activeOps = ops.data?.items.filter(isActive) ?? [];
-  const activePfOps = pfOps.filter(isActive);
-  const refresh = useLiveRefresh(refreshMs(h, activeOps.length, activePfOps.length));
+  const activeOps = [...(ops.data?.items ?? []), ...pfOps].filter(isActive);
   const recentOps = [...(ops.data?.items ?? []), ...pfOps]
     .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())
     .slice(0, 10);
-
-  if (!h || isNotFound(read.error))
-    return (
-      <DetailGate
-        query={{ isPending: false, error: read.error, refetch: refresh.now }}
-        noun="host"
-        list={HOSTS}
-      />
-    );
   return (
     <>
       <DetailHeader
@@ -80,9 +71,10 @@ export function HostDetailPage({
             </span>
           </>
         }
-        actions={<HostActions host={h} activeOps={[...activeOps, ...activePfOps]} />}
-        refreshError={read.error}
+        actions={<HostActions host={h} activeOps={activeOps} />}
+        refreshError={null}
       />
+      <RefreshError />
       {h.connectionState === "Disconnected" ? (
         <div className="banner banner-err" role="status">
           <strong>Disconnected.</strong> {h.connectionReason ?? "The agent is not answering."}
@@ -114,7 +106,7 @@ export function HostDetailPage({
             </dd>
             <dt>Last seen</dt>
             <dd>
-              <TimeAgo date={h.lastSeenAt} now={now} />
+              <TimeAgo date={h.lastSeenAt} />
             </dd>
             <dt>Agent</dt>
             <dd>
@@ -175,18 +167,12 @@ export function HostDetailPage({
         <h2>
           Physical NICs <span className="count">{h.nics.length}</span>
         </h2>
-        <NicTable host={h} pfOps={pfOps} />
+        <NicTable host={h} pfOps={pfOps} isAdmin={isAdmin} />
       </section>
 
-      <PciDevicesPanel {...devices} onRetry={refresh.now} />
+      <PciDevicesPanel {...devices} isAdmin={isAdmin} />
 
-      <RecentOperationsPanel
-        targetId={h.id}
-        items={ops.data ? recentOps : null}
-        error={ops.error}
-        onRetry={refresh.now}
-        now={now}
-      />
+      <RecentOperations targetId={h.id} items={ops.data ? recentOps : null} error={ops.error} />
     </>
   );
 }
@@ -228,14 +214,4 @@ function ReadinessBanner({ host }: { host: HostDetail }) {
       <strong>{title}.</strong> {message} SR-IOV splitting and VF NICs need an active IOMMU.
     </div>
   );
-}
-
-/**
- * The host to show: this render's, or after a refresh that failed the last one shown (the error
- * then shows above it, as a refresh error).
- */
-function useLastHost(host: HostDetail | null, hostId: string): HostDetail | null {
-  const [last, setLast] = useState(host);
-  if (host !== null && host !== last) setLast(host);
-  return host ?? (last?.id === hostId ? last : null);
 }

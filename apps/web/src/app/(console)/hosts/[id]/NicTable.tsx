@@ -1,27 +1,27 @@
-"use client";
-
 import type { HostDetail, NicDetail, NicRow, OperationView } from "@virtfn/core";
 import { progressCount } from "@virtfn/core/progress";
-import { useState } from "react";
 import { LinkBadge, VirtualizationBadge } from "~/components/badges";
-import { isActive } from "~/components/OperationsTable";
+import { isActive } from "~/components/detail/operation-status";
 import { ProgressBar } from "~/components/ProgressBar";
-import { useCan } from "~/components/session";
 import { speed } from "~/lib/format";
 import { operationKindLabel } from "~/lib/operation-kinds";
-import { withDataLayer } from "~/trpc/withDataLayer";
 import styles from "./HostNicTable.module.css";
-import { PfVfButtons } from "./PfVfButtons";
+import { PfSriovButtons, PfVfButtons } from "./islands";
 
-// Split and restore open from a PF's row; their forms, queries and progress load with the first
-// open, with the data layer they follow the operation by.
-const SplitDialog = withDataLayer(() => import("./PfDialogs").then((m) => m.SplitDialog));
-const RestoreDialog = withDataLayer(() => import("./PfDialogs").then((m) => m.RestoreDialog));
-
-/** The host's physical NICs, with each PF's SR-IOV actions and its running operation (admins). */
-export function NicTable({ host, pfOps }: { host: HostDetail; pfOps: OperationView[] }) {
-  const isAdmin = useCan("inventory.manage");
-  const [dialog, setDialog] = useState<{ kind: "split" | "restore"; nicId: string } | null>(null);
+/**
+ * The host's physical NICs, with each PF's SR-IOV actions and its running operation (admins).
+ * Rendered on the server; the buttons are client islands.
+ */
+export function NicTable({
+  host,
+  pfOps,
+  isAdmin,
+}: {
+  host: HostDetail;
+  pfOps: OperationView[];
+  /** Sees the SR-IOV actions (inventory.manage). */
+  isAdmin: boolean;
+}) {
   if (host.nics.length === 0) {
     return (
       <p className="muted">
@@ -45,8 +45,6 @@ export function NicTable({ host, pfOps }: { host: HostDetail; pfOps: OperationVi
     firstReason !== null && splittable.every((nic) => splitVerdict(nic).reason === firstReason)
       ? firstReason
       : null;
-  const dialogNic = dialog ? host.nics.find((nic) => nic.id === dialog.nicId) : undefined;
-  const PfDialog = dialog?.kind === "restore" ? RestoreDialog : SplitDialog;
   return (
     <>
       {isAdmin && hostWide ? (
@@ -81,25 +79,7 @@ export function NicTable({ host, pfOps }: { host: HostDetail; pfOps: OperationVi
               const sriovActions = (
                 <>
                   <div className="actions actions-start">
-                    <button
-                      type="button"
-                      className="btn btn-sm"
-                      disabled={!split.allowed}
-                      title={split.reason ? `SR-IOV split — ${split.reason}` : undefined}
-                      aria-describedby={!split.allowed && hostWide ? "nic-actions-note" : undefined}
-                      onClick={() => setDialog({ kind: "split", nicId: nic.id })}
-                    >
-                      SR-IOV split
-                    </button>
-                    <button
-                      type="button"
-                      className="btn btn-sm btn-danger-outline"
-                      disabled={!restore.allowed}
-                      title={restore.reason ? `SR-IOV restore — ${restore.reason}` : undefined}
-                      onClick={() => setDialog({ kind: "restore", nicId: nic.id })}
-                    >
-                      SR-IOV restore
-                    </button>
+                    <PfSriovButtons host={host} nic={nic} split={split} hostWide={hostWide} />
                     <PfVfButtons host={host} nic={nic} />
                   </div>
                   {active ? (
@@ -182,15 +162,6 @@ export function NicTable({ host, pfOps }: { host: HostDetail; pfOps: OperationVi
           </tbody>
         </table>
       </div>
-      {dialog && dialogNic ? (
-        <PfDialog
-          key={`${dialog.kind}-${dialogNic.id}`}
-          host={host}
-          nic={dialogNic}
-          open
-          onClose={() => setDialog(null)}
-        />
-      ) : null}
     </>
   );
 }

@@ -1,12 +1,16 @@
+import { can } from "@virtfn/core/can";
 import type { OperationView } from "@virtfn/core";
 import { requireRole } from "~/app/(console)/guard";
 import { serverApi, settle } from "~/trpc/server";
-import { HostDetailPage } from "./HostDetailPage";
+import { LastShown } from "~/components/detail/LastShown";
+import { LiveRefresh } from "~/components/LiveRefresh";
+import { HOSTS, HostView, refreshMs } from "./HostDetailPage";
 
 // Rendered on the server: the host, its operations and PCI devices are in the first paint and the
-// page loads no data layer; HostDetailPage refreshes it while it is open.
+// page loads no data layer; LiveRefresh renders it again while it is open, and a refresh that
+// fails keeps the host shown.
 export default async function Page({ params }: PageProps<"/hosts/[id]">) {
-  await requireRole("inventory.read");
+  const user = await requireRole("inventory.read");
   const { id: hostId } = await params;
   const api = await serverApi();
   const latestOps = (targetId: string, limit: number) => {
@@ -27,5 +31,26 @@ export default async function Page({ params }: PageProps<"/hosts/[id]">) {
   const pfOps: OperationView[] = (await Promise.all(pfIds.map((id) => latestOps(id, 5)))).flatMap(
     (settled) => settled.data?.items ?? [],
   );
-  return <HostDetailPage hostId={hostId} host={host} ops={ops} pfOps={pfOps} devices={devices} />;
+  return (
+    <>
+      <LiveRefresh ms={refreshMs(host.data, ops, pfOps)} />
+      <LastShown
+        itemKey={hostId}
+        view={
+          host.data ? (
+            <HostView
+              host={host.data}
+              ops={ops}
+              pfOps={pfOps}
+              devices={devices}
+              isAdmin={can(user, "inventory.manage")}
+            />
+          ) : null
+        }
+        error={host.error}
+        noun="host"
+        list={HOSTS}
+      />
+    </>
+  );
 }

@@ -1,24 +1,19 @@
-"use client";
-
 import type { OperationDetail, OperationLink } from "@virtfn/core";
-import Link from "next/link";
-import { useRouter } from "next/navigation";
+import { Link } from "~/components/ui/Link";
 import { OperationStatusBadge } from "~/components/badges";
-import { ErrorBox } from "~/components/ErrorBox";
-import { isActive, OperationProgress } from "~/components/OperationsTable";
-import { useNow } from "~/components/useNow";
+import { BROWSER_NOW } from "~/components/detail/clock";
+import { RefreshError } from "~/components/detail/LastShown";
+import { OperationProgress } from "~/components/OperationsTable";
 import { operationKindLabel } from "~/lib/operation-kinds";
 import { targetHref } from "~/lib/links";
 import { Elapsed, LocalTime, TimeAgo } from "~/components/ui/ClockText";
 import { timeColumn } from "~/components/ui/columns";
 import { DataTable } from "~/components/ui/DataTable";
-import { DetailGate, type DetailList } from "~/components/ui/DetailGate";
+import type { DetailList } from "~/components/ui/DetailGate";
 import { DetailHeader } from "~/components/ui/DetailHeader";
-import { Button } from "~/components/ui/Button";
-import { useLastShown } from "~/components/ui/useLastShown";
-import { LiveRefresh } from "~/components/LiveRefresh";
-import type { ShownError } from "~/lib/errors";
-import { useAction } from "~/trpc/useAction";
+import { RetryAction } from "./RetryAction";
+
+// An operation's page, rendered on the server: only its retry button ships as client code.
 
 function Target({
   op,
@@ -38,19 +33,19 @@ function Target({
   );
 }
 
-function Time({ at, now }: { at: Date | null; now: number }) {
+function Time({ at }: { at: Date | null }) {
   if (!at) return <>—</>;
   return (
     <>
       <LocalTime date={at} />{" "}
       <span className="sub-inline">
-        (<TimeAgo date={at} now={now} />)
+        (<TimeAgo date={at} />)
       </span>
     </>
   );
 }
 
-function Children({ items, total, now }: { items: OperationLink[]; total: number; now: number }) {
+function Children({ items, total }: { items: OperationLink[]; total: number }) {
   return (
     <section className="panel" data-testid="operation-children">
       <h2>
@@ -87,7 +82,7 @@ function Children({ items, total, now }: { items: OperationLink[]; total: number
               key: "started",
               header: "Started",
               at: (c) => c.createdAt,
-              now,
+              now: BROWSER_NOW,
             }),
           ]}
         />
@@ -102,79 +97,17 @@ function Children({ items, total, now }: { items: OperationLink[]; total: number
   );
 }
 
-function RetryAction({ op }: { op: OperationDetail }) {
-  const router = useRouter();
-  // The retry is a new operation: its own page shows it.
-  const retry = useAction((api, input: { id: string }) => api.operations.retry.mutate(input), {
-    refresh: false,
-    onSuccess: (result) => router.push(`/operations/${result.operation.id}`),
-  });
-  if (op.status !== "Failed") return null;
-  return (
-    <div className="actions">
-      <Button
-        variant="primary"
-        disabled={!op.retry.allowed || retry.isPending}
-        title={op.retry.reason ?? undefined}
-        onClick={() => retry.mutate({ id: op.id })}
-      >
-        {retry.isPending ? "Retrying…" : "Retry"}
-      </Button>
-      {op.retry.reason ? (
-        <p className="muted small" data-testid="retry-reason">
-          {op.retry.reason}
-        </p>
-      ) : null}
-      {retry.isError ? <ErrorBox title="Could not retry." error={retry.error} /> : null}
-    </div>
-  );
-}
-
 /** Where the page sits: its breadcrumb and the way back. */
-const OPERATIONS: DetailList = { label: "Operations", href: "/operations" };
+export const OPERATIONS: DetailList = { label: "Operations", href: "/operations" };
 
 /** While the operation runs the page follows it; a finished one does not change. */
-const FOLLOW_MS = 1500;
+export const FOLLOW_MS = 1500;
 
-export function OperationDetailPage({
-  operationId,
-  ...read
-}: {
-  operationId: string;
-  data: OperationDetail | null;
-  error: ShownError | null;
-}) {
-  const router = useRouter();
-  const now = useNow(2_000);
-  // A refresh that fails keeps the operation shown, with the failure in its header.
-  const detail = { data: useLastShown(read.data, operationId), error: read.error };
-
-  if (!detail.data) {
-    return (
-      <DetailGate
-        query={{ isPending: false, error: detail.error, refetch: () => router.refresh() }}
-        noun="operation"
-        list={OPERATIONS}
-        missing={
-          <div className="empty" data-testid="operation-missing">
-            <p>
-              <strong>No such operation.</strong>
-            </p>
-            <p>
-              It may belong to a project you are not in.{" "}
-              <Link href="/operations">All operations</Link>
-            </p>
-          </div>
-        }
-      />
-    );
-  }
-  const op = detail.data;
+export function OperationDetailView({ op }: { op: OperationDetail }) {
   const isFleet = op.kind === "fleet.setVfCount";
 
   return (
     <>
-      {isActive(op) ? <LiveRefresh ms={FOLLOW_MS} /> : null}
       <DetailHeader
         list={OPERATIONS}
         name={operationKindLabel(op.kind)}
@@ -183,12 +116,13 @@ export function OperationDetailPage({
         subtitle={
           <>
             <Target op={op} /> · requested by {op.requester ?? "the system"}{" "}
-            <TimeAgo date={op.createdAt} now={now} />
+            <TimeAgo date={op.createdAt} />
           </>
         }
         actions={<RetryAction op={op} />}
-        refreshError={detail.error}
+        refreshError={null}
       />
+      <RefreshError />
 
       {op.status === "Failed" ? (
         <div className="banner banner-err" role="alert" data-testid="operation-error">
@@ -242,19 +176,19 @@ export function OperationDetailPage({
           <dl>
             <dt>Requested</dt>
             <dd>
-              <Time at={op.createdAt} now={now} />
+              <Time at={op.createdAt} />
             </dd>
             <dt>Started</dt>
             <dd>
-              <Time at={op.startedAt} now={now} />
+              <Time at={op.startedAt} />
             </dd>
             <dt>Finished</dt>
             <dd>
-              <Time at={op.finishedAt} now={now} />
+              <Time at={op.finishedAt} />
             </dd>
             <dt>Duration</dt>
             <dd>
-              <Elapsed from={op.startedAt} to={op.finishedAt} now={now} />
+              <Elapsed from={op.startedAt} to={op.finishedAt} now={BROWSER_NOW} />
             </dd>
             <dt>Id</dt>
             <dd>
@@ -264,9 +198,7 @@ export function OperationDetailPage({
         </div>
       </section>
 
-      {isFleet || op.childCount > 0 ? (
-        <Children items={op.children} total={op.childCount} now={now} />
-      ) : null}
+      {isFleet || op.childCount > 0 ? <Children items={op.children} total={op.childCount} /> : null}
 
       {op.result && typeof op.result === "object" && Object.keys(op.result).length > 0 ? (
         <section className="panel">
@@ -281,5 +213,19 @@ export function OperationDetailPage({
         </section>
       ) : null}
     </>
+  );
+}
+
+/** Not found: the operation may be another project's. */
+export function OperationMissing() {
+  return (
+    <div className="empty" data-testid="operation-missing">
+      <p>
+        <strong>No such operation.</strong>
+      </p>
+      <p>
+        It may belong to a project you are not in. <Link href="/operations">All operations</Link>
+      </p>
+    </div>
   );
 }

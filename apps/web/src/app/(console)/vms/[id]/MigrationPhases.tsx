@@ -1,5 +1,3 @@
-"use client";
-
 import type { MigrationStep } from "@virtfn/core";
 import { ErrorBox } from "~/components/ErrorBox";
 import type { VmPageData } from "./page";

@@ -1,7 +1,5 @@
-"use client";
-
 import type { VfCounterValues, VmDetail, VmNicView } from "@virtfn/core";
-import { ErrorBox } from "~/components/ErrorBox";
+import { RetryErrorBox } from "~/components/detail/RetryErrorBox";
 import { RateChart } from "~/components/RateChart";
 import { bitRate, byteTotal, countTotal, perSecond } from "~/lib/counters";
 import { TimeAgo } from "~/components/ui/ClockText";
@@ -17,12 +15,10 @@ const NOT_COUNTED = "Not counted by this VF's PF driver";
 export function NicCountersPanel({
   vm,
   counters,
-  onRetry,
 }: {
   vm: VmDetail;
   /** Each VF NIC's counters, read with the page (which refreshes them). */
   counters: VmPageData["counters"];
-  onRetry: () => void;
 }) {
   const vfNics = vm.nics.filter((nic) => nic.type === "VF");
   if (vfNics.length === 0) return null;
@@ -30,7 +26,7 @@ export function NicCountersPanel({
     <section className="panel" data-testid="nic-counters-panel">
       <h2>VF traffic</h2>
       {vfNics.map((nic) => (
-        <NicCounters key={nic.id} nic={nic} counters={counters[nic.id]} onRetry={onRetry} />
+        <NicCounters key={nic.id} nic={nic} counters={counters[nic.id]} />
       ))}
     </section>
   );
@@ -39,12 +35,10 @@ export function NicCountersPanel({
 function NicCounters({
   nic,
   counters,
-  onRetry,
 }: {
   nic: VmNicView;
   /** Missing for a NIC newer than the page's last read. */
   counters: VmPageData["counters"][string] | undefined;
-  onRetry: () => void;
 }) {
   const title = `${nic.name} · ${nic.mac}${nic.vf ? ` · VF ${nic.vf.pciAddress}` : ""}`;
   return (
@@ -53,7 +47,7 @@ function NicCounters({
       {!counters ? (
         <p className="muted">Loading counters…</p>
       ) : counters.data === null ? (
-        <ErrorBox error={counters.error} onRetry={onRetry} />
+        <RetryErrorBox error={counters.error} />
       ) : counters.data.latest === null ? (
         <p className="muted" data-testid="nic-counters-empty">
           No counters yet. They are read about every 30 s while the VM runs; VFs of PF drivers that

@@ -1,36 +1,26 @@
-"use client";
-
 import type { VmDetail } from "@virtfn/core";
-import Link from "next/link";
-import { useRouter } from "next/navigation";
-import { useState } from "react";
-import { ErrorBox } from "~/components/ErrorBox";
-import { isActive, OperationsTable } from "~/components/OperationsTable";
+import { RefreshError } from "~/components/detail/LastShown";
+import { RecentOperations } from "~/components/detail/RecentOperations";
+import { isActive } from "~/components/detail/operation-status";
 import { ProgressBar } from "~/components/ProgressBar";
-import { useLiveRefresh } from "~/components/useLiveRefresh";
-import { useNow } from "~/components/useNow";
-import { DetailGate, isNotFound, type DetailList } from "~/components/ui/DetailGate";
+import type { DetailList } from "~/components/ui/DetailGate";
 import { DetailHeader } from "~/components/ui/DetailHeader";
-import { useLastShown } from "~/components/ui/useLastShown";
 import { TimeAgo } from "~/components/ui/ClockText";
-import { dateTime, memory, nicSummary } from "~/lib/format";
+import { memory, nicSummary } from "~/lib/format";
 import { operationKindLabel } from "~/lib/operation-kinds";
-import { withDataLayer } from "~/trpc/withDataLayer";
 import { isTransitional, VmStateBadge } from "../vmState";
 import { MigrationPhases } from "./MigrationPhases";
 import { NicCountersPanel } from "./NicCounters";
 import { NicTable } from "./NicTable";
 import type { VmPageData } from "./page";
-import { VmActions } from "./VmActions";
+import { NicsHeader, VmActions } from "./islands";
 import { VmPciDevices } from "./VmPciDevices";
 
-// The attach form reads the project's networks: it brings the data layer when it opens.
-const AttachNicDialog = withDataLayer(() =>
-  import("./AttachNicDialog").then((m) => m.AttachNicDialog),
-);
+// The VM's page, rendered on the server: only its interactive parts (actions, NIC menus and
+// dialogs, PCI assignment) ship as client code.
 
 /** Where the page sits: its breadcrumb and the way back. */
-const VMS: DetailList = { label: "VMs", href: "/vms" };
+export const VMS: DetailList = { label: "VMs", href: "/vms" };
 
 /** While an operation runs (or the VM is between states) the page follows it closely. */
 const FOLLOW_MS = 1500;
@@ -38,32 +28,9 @@ const FOLLOW_MS = 1500;
 const FOLLOW_MIGRATION_MS = 1000;
 const IDLE_MS = 10_000;
 
-export function VmDetailPage({
-  vmId,
-  readOnly,
-  data,
-}: {
-  vmId: string;
-  readOnly: boolean;
-  data: VmPageData;
-}) {
-  const router = useRouter();
-  // A refresh that fails keeps the VM shown, with the failure in its header.
-  const vm = { data: useLastShown(data.vm.data, vmId), error: data.vm.error };
-  // A deleted VM: the last good data is kept, but the VM is gone.
-  if (!vm.data || isNotFound(vm.error)) {
-    return (
-      <DetailGate
-        query={{ isPending: false, error: vm.error, refetch: () => router.refresh() }}
-        noun="VM"
-        list={VMS}
-      />
-    );
-  }
-  return <VmView vm={vm.data} refreshError={vm.error} readOnly={readOnly} data={data} />;
-}
-
-function followMs(vm: VmDetail, data: VmPageData): number {
+/** How often the page is rendered again (now and then while the VM cannot be read). */
+export function followMs(vm: VmDetail | null, data: VmPageData): number {
+  if (!vm) return IDLE_MS;
   const migration = data.migration.data;
   const migrating = migration?.status === "Pending" || migration?.status === "Running";
   const op = vm.activeOperation;
@@ -72,19 +39,19 @@ function followMs(vm: VmDetail, data: VmPageData): number {
   return op || isTransitional(vm.state) || opsRunning ? FOLLOW_MS : IDLE_MS;
 }
 
-function VmView({
+export function VmView({
   vm: v,
-  refreshError,
   readOnly,
+  isAdmin,
   data,
 }: {
   vm: VmDetail;
-  refreshError: unknown;
+  /** May not change the VM (vms.manage). */
   readOnly: boolean;
+  /** May give and remove whole PCI devices (inventory.manage). */
+  isAdmin: boolean;
   data: VmPageData;
 }) {
-  const now = useNow();
-  const refresh = useLiveRefresh(followMs(v, data));
   const ops = data.operations;
   const lostVfs = v.nics.filter((nic) => nic.vfStatus === "VF lost").length;
   const op = v.activeOperation;
@@ -120,8 +87,9 @@ function VmView({
             <VmActions vm={v} />
           )
         }
-        refreshError={refreshError}
+        refreshError={null}
       />
+      <RefreshError />
 
       {op ? (
         <div
@@ -197,8 +165,8 @@ function VmView({
             <dt>Image</dt>
             <dd>{v.image.name}</dd>
             <dt>Created</dt>
-            <dd title={dateTime(v.createdAt)}>
-              <TimeAgo date={v.createdAt} now={now} />
+            <dd>
+              <TimeAgo date={v.createdAt} />
             </dd>
           </dl>
         </div>
@@ -208,54 +176,16 @@ function VmView({
         <NicsHeader vm={v} readOnly={readOnly} />
         <NicTable vm={v} readOnly={readOnly} />
       </section>
-      <NicCountersPanel vm={v} counters={data.counters} onRetry={refresh.now} />
+      <NicCountersPanel vm={v} counters={data.counters} />
 
-      <VmPciDevices vm={v} devices={data.pciDevices} onRetry={refresh.now} />
+      <VmPciDevices vm={v} devices={data.pciDevices} isAdmin={isAdmin} />
 
-      <section className="panel">
-        <h2>
-          Recent operations{" "}
-          <Link href={`/operations?targetId=${v.id}`} className="small-link">
-            all
-          </Link>
-        </h2>
-        {ops.data === null ? (
-          <ErrorBox error={ops.error} onRetry={refresh.now} />
-        ) : ops.data.items.length === 0 ? (
-          <p className="muted">No operations yet.</p>
-        ) : (
-          <OperationsTable items={ops.data.items} now={now} showTarget={false} />
-        )}
-      </section>
+      <RecentOperations
+        targetId={v.id}
+        items={ops.data?.items ?? null}
+        error={ops.error}
+        showTarget={false}
+      />
     </>
-  );
-}
-
-function NicsHeader({ vm, readOnly }: { vm: VmDetail; readOnly: boolean }) {
-  const [open, setOpen] = useState(false);
-  const busy = vm.activeOperation
-    ? `${operationKindLabel(vm.activeOperation.kind).toLowerCase()} in progress`
-    : null;
-  const reason = busy ?? vm.actions.attachNic.reason;
-  return (
-    <div className="panel-head">
-      <h2>
-        NICs <span className="count">{vm.nics.length}</span>
-      </h2>
-      {readOnly ? null : (
-        <>
-          <button
-            type="button"
-            className="btn btn-sm"
-            disabled={reason !== null}
-            title={reason ? `Attach NIC — ${reason}` : undefined}
-            onClick={() => setOpen(true)}
-          >
-            Attach NIC
-          </button>
-          {open ? <AttachNicDialog vm={vm} onClose={() => setOpen(false)} /> : null}
-        </>
-      )}
-    </div>
   );
 }

@@ -1,7 +1,9 @@
 import { can } from "@virtfn/core/can";
 import { requireRole } from "~/app/(console)/guard";
+import { LastShown } from "~/components/detail/LastShown";
+import { LiveRefresh } from "~/components/LiveRefresh";
 import { serverApi, settle } from "~/trpc/server";
-import { VmDetailPage } from "./VmDetailPage";
+import { followMs, VmView, VMS } from "./VmDetailPage";
 
 export const metadata = { title: "VM · virtfn" };
 
@@ -37,10 +39,32 @@ async function readVmPage(vmId: string) {
 export type VmPageData = Awaited<ReturnType<typeof readVmPage>>;
 
 // Rendered on the server: the VM and its panels are in the first paint and the page loads no data
-// layer. VmDetailPage refreshes it (closely while an operation runs); dialogs that read option
-// lists bring the data layer when they open.
+// layer. LiveRefresh renders it again (closely while an operation runs); dialogs that read option
+// lists bring the data layer when they open. A refresh that fails keeps the VM shown.
 export default async function Page({ params }: PageProps<"/vms/[id]">) {
   const user = await requireRole();
   const { id } = await params;
-  return <VmDetailPage vmId={id} readOnly={!can(user, "vms.manage")} data={await readVmPage(id)} />;
+  const data = await readVmPage(id);
+  const vm = data.vm.data;
+  return (
+    <>
+      <LiveRefresh ms={followMs(vm, data)} />
+      <LastShown
+        itemKey={id}
+        view={
+          vm ? (
+            <VmView
+              vm={vm}
+              readOnly={!can(user, "vms.manage")}
+              isAdmin={can(user, "inventory.manage")}
+              data={data}
+            />
+          ) : null
+        }
+        error={data.vm.error}
+        noun="VM"
+        list={VMS}
+      />
+    </>
+  );
 }

@@ -3,12 +3,13 @@ import { requireRole } from "~/app/(console)/guard";
 import { CLUSTER_PICKER_LIMIT } from "~/lib/clusters";
 import { serverApi, settle } from "~/trpc/server";
 import { CLUSTER_AFTER_KEY, CLUSTER_LIMIT_KEY, readClusterPages } from "./cluster-pages";
-import { L2DetailPage } from "./L2DetailPage";
+import { NetworkDetailPage } from "../../NetworkDetailParts";
+import { L2Detail } from "./L2DetailPage";
 
 export const metadata = { title: "L2 network · virtfn" };
 
 // Rendered on the server: the L2 and its panels are in the first paint and the page loads no data
-// layer. The clusters' page lives in the URL; L2DetailPage renders this again while it is open.
+// layer. The clusters' page lives in the URL; NetworkDetailPage renders it again while it is open.
 export default async function Page({ params, searchParams }: PageProps<"/networks/l2/[id]">) {
   const user = await requireRole("inventory.read");
   const { id: l2Id } = await params;
@@ -41,6 +42,13 @@ export default async function Page({ params, searchParams }: PageProps<"/network
     settle("networks.l2.clusters", clustersInput, () => api.networks.l2.clusters(clustersInput)),
     settle("networks.l3.list", l3sInput, () => api.networks.l3.list(l3sInput)),
   ]);
-  const reads = { l2, availability, clusters, candidates, l3s };
-  return <L2DetailPage l2Id={l2Id} clusterPages={pages} {...reads} />;
+  const reads = { availability, clusters, candidates, l3s };
+  return (
+    <NetworkDetailPage
+      kind="L2"
+      id={l2Id}
+      error={l2.error}
+      view={l2.data ? <L2Detail l2={l2.data} clusterPages={pages} {...reads} /> : null}
+    />
+  );
 }
