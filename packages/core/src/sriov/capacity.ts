@@ -14,12 +14,6 @@ import { poolWithheldByL2 } from "./pools-queries";
 
 const int = z.number().int();
 
-/** VFs of a PF that exist now (Missing ones are remembered, not counted) and how many are free. */
-export interface VfCounts {
-  total: number;
-  available: number;
-}
-
 /** VF rows per PF and state, for the PFs given; a state with no VF is absent. */
 export async function vfStateCounts(
   db: Db,
@@ -34,18 +28,6 @@ export async function vfStateCounts(
     GROUP BY "pfId", state HAVING sum(n) <> 0`,
   );
   return z.array(z.object({ pfId: z.string(), state: z.enum(VfStates), n: int })).parse(rows);
-}
-
-/** VF counts per PF: a few rows per PF, never one per VF. */
-export async function vfCountsByPf(db: Db, pfIds: string[]): Promise<Map<string, VfCounts>> {
-  const counts = new Map<string, VfCounts>();
-  for (const row of await vfStateCounts(db, pfIds)) {
-    const c = counts.get(row.pfId) ?? { total: 0, available: 0 };
-    if (row.state !== "Missing") c.total += row.n;
-    if (row.state === "Available") c.available += row.n;
-    counts.set(row.pfId, c);
-  }
-  return counts;
 }
 
 /**

@@ -89,7 +89,7 @@ export async function availabilityHosts(
                       'vfTotal', vf.total, 'vfAvailable', vf.available, 'pools', pf.pools)
                     ORDER BY pf.name)
                FROM (SELECT pf.*, ${poolFacts} FROM "PhysicalNic" pf WHERE pf."hostId" = h.id) pf
-               -- Missing VFs are remembered, not counted (vfCountsByPf).
+               -- Missing VFs are remembered, not counted.
                CROSS JOIN LATERAL (
                  SELECT COALESCE(sum(s.n) FILTER (WHERE s.state <> 'Missing'), 0)::int AS total,
                         COALESCE(sum(s.n) FILTER (WHERE s.state = 'Available'), 0)::int AS available
@@ -169,7 +169,11 @@ async function zoneAvailability(
   ]);
   const rest =
     first.length < limit
-      ? await availabilityHosts(db, zoneHostsAttached(l2.zoneId, l2.id, false), limit - first.length)
+      ? await availabilityHosts(
+          db,
+          zoneHostsAttached(l2.zoneId, l2.id, false),
+          limit - first.length,
+        )
       : [];
   const network = {
     l2Id: l2.id,
@@ -222,7 +226,12 @@ export async function vfAvailability(
   return {
     l3Id: l3.l3Id,
     l3Name: l3.l3Name,
-    ...(await zoneAvailability(db, l3, { name: l3.l3Name, sriovEnabled: l3.l3SriovEnabled }, limit)),
+    ...(await zoneAvailability(
+      db,
+      l3,
+      { name: l3.l3Name, sriovEnabled: l3.l3SriovEnabled },
+      limit,
+    )),
   };
 }
 
@@ -352,7 +361,12 @@ async function splittablePfCount(db: Db, zoneId: string | null, take: number): P
         ${zoneId ? Prisma.sql`AND p."hostId" IN (SELECT id FROM "Host" WHERE ${inZone(zoneId)})` : Prisma.empty}
       LIMIT ${take}) c`,
   );
-  return z.array(z.object({ n: int })).length(1).parse(rows)[0]?.n ?? 0;
+  return (
+    z
+      .array(z.object({ n: int }))
+      .length(1)
+      .parse(rows)[0]?.n ?? 0
+  );
 }
 
 const overviewL2Row = z.object({
