@@ -108,16 +108,16 @@ export async function readHosts(
                FROM "PhysicalNic" pf WHERE pf."hostId" = h.id), '[]'::json) AS "physicalNics",
            d.assignable AS "pciAssignable", d.held AS "pciHeld",
            (SELECT count(*)::int FROM "Vm" v WHERE v."hostId" = h.id) AS "vmCount"
-      FROM "Host" h
+      -- The page first, then its names and counts: joined before the limit, Postgres would
+      -- join every host that matches and sort them all.
+      FROM (SELECT * FROM "Host" h WHERE ${where} ORDER BY ${order} LIMIT ${take}) h
       JOIN "Cluster" c ON c.id = h."clusterId"
       JOIN "Zone" z ON z.id = c."zoneId"
       CROSS JOIN LATERAL (
         SELECT count(*)::int AS assignable,
                count(*) FILTER (WHERE EXISTS (SELECT 1 FROM "VmPciDevice" v WHERE v."heldId" = p.id))::int AS held
           FROM "PciDevice" p WHERE p."hostId" = h.id AND p.assignable) d
-     WHERE ${where}
-     ORDER BY ${order}
-     LIMIT ${take}`,
+     ORDER BY ${order}`,
   );
   return z.array(hostRow).parse(rows);
 }

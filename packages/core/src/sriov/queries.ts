@@ -94,10 +94,11 @@ export async function availabilityHosts(
                  SELECT COALESCE(sum(s.n) FILTER (WHERE s.state <> 'Missing'), 0)::int AS total,
                         COALESCE(sum(s.n) FILTER (WHERE s.state = 'Available'), 0)::int AS available
                    FROM "VfStateCount" s WHERE s."pfId" = pf.id) vf), '[]'::json) AS "physicalNics"
-      FROM "Host" h JOIN "Cluster" c ON c.id = h."clusterId"
-     WHERE ${where}
-     ORDER BY h.name
-     LIMIT ${take}`,
+      -- The page first, then its PFs: joined before the limit, Postgres would join every host
+      -- that matches and sort them all.
+      FROM (SELECT * FROM "Host" h WHERE ${where} ORDER BY h.name LIMIT ${take}) h
+      JOIN "Cluster" c ON c.id = h."clusterId"
+     ORDER BY h.name`,
   );
   return z.array(availabilityHostRow).parse(rows);
 }
@@ -106,7 +107,8 @@ export async function availabilityHosts(
 export function zoneHostsAttached(zoneId: string, l2Id: string, attached: boolean): Prisma.Sql {
   const attachment = Prisma.sql`EXISTS (SELECT 1 FROM "L2ClusterAttachment" a
     WHERE a."clusterId" = h."clusterId" AND a."l2Id" = ${l2Id}::uuid)`;
-  return Prisma.sql`c."zoneId" = ${zoneId}::uuid AND ${attached ? attachment : Prisma.sql`NOT ${attachment}`}`;
+  return Prisma.sql`h."clusterId" IN (SELECT id FROM "Cluster" WHERE "zoneId" = ${zoneId}::uuid)
+    AND ${attached ? attachment : Prisma.sql`NOT ${attachment}`}`;
 }
 
 /** R3 over an L2's zone: the sums over the zone, and the first hosts, attached clusters first. */
