@@ -172,6 +172,17 @@ describe("host list through the pool", () => {
   });
 });
 
+describe("host list cursors", () => {
+  it("refuses a cursor whose connection state is none, as a cursor no page gave (not a 500)", async () => {
+    const id = "00000000-0000-4000-8000-000000000000";
+    const forged = Buffer.from(JSON.stringify(["Sleeping", id])).toString("base64url");
+    for (const search of [{}, { search: "host" }])
+      await expect(
+        listHosts(db, admin, { ...search, sort: "connectionState", cursor: forged }),
+      ).rejects.toMatchObject({ code: "INVALID_CURSOR" });
+  });
+});
+
 describe("host page through the pool", () => {
   it("shows each host's PFs by name with the VF rows' states, its VMs and what it holds", async () => {
     const vfRows = await vfRowsByPf();

@@ -14,6 +14,7 @@ import {
   keysetPage,
   keysetTake,
   keysetPosition,
+  keysetValuesAfter,
   TOTAL_CAP,
   type Keyset,
   type Page,
@@ -227,6 +228,8 @@ function keyValue(
   // Prisma keeps timestamps as UTC in columns without a zone.
   if (value instanceof Date)
     return Prisma.sql`(${value.toISOString()}::timestamptz AT TIME ZONE 'UTC')`;
+  // A state the enum lacks would fail the cast in Postgres: refused as a forged cursor first.
+  if (keyset.values) keysetValuesAfter(keyset, value);
   if (keyset.field === "connectionState") return Prisma.sql`${value}::"HostConnectionState"`;
   return Prisma.sql`${value}`;
 }
@@ -248,8 +251,7 @@ function keysetCondition(
   const id = Prisma.sql`${position.id}::uuid`;
   if (keyset.values) {
     // keysetWhere: the states after this one in the enum's order, or this one past the id.
-    const at = keyset.values.indexOf(String(position.value));
-    const after = keyset.order === "asc" ? keyset.values.slice(at + 1) : keyset.values.slice(0, at);
+    const after = keysetValuesAfter(keyset, position.value);
     return Prisma.sql`(${column} = ANY(${after}::"HostConnectionState"[]) OR (${column} = ${value} AND h.id ${strict} ${id}))`;
   }
   return Prisma.sql`(${column} ${loose} ${value} AND (${column} ${strict} ${value} OR h.id ${strict} ${id}))`;
