@@ -241,10 +241,28 @@ function gcWithin(start: number, end: number): number {
   return ms;
 }
 
-async function time(fn: () => Promise<unknown>): Promise<{ start: number; end: number }> {
+interface Span {
+  start: number;
+  end: number;
+  /** This process's CPU time (user + system, every thread) over the span: what Node spent. */
+  cpuMs: number;
+}
+
+async function time(fn: () => Promise<unknown>): Promise<Span> {
+  const cpu = process.cpuUsage();
   const start = performance.now();
   await fn();
-  return { start, end: performance.now() };
+  const end = performance.now();
+  const used = process.cpuUsage(cpu);
+  return { start, end, cpuMs: (used.user + used.system) / 1000 };
+}
+
+/** Node CPU per call, the median over the samples: the part of a read a busy machine stretches. */
+function nodeCpu(spans: Span[]): number {
+  return quantile(
+    spans.map((s) => s.cpuMs),
+    0.5,
+  );
 }
 
 /** The samples at or above the p99, and how many of them had a GC pause inside. */
@@ -263,7 +281,7 @@ let failures = 0;
 let worst = 0;
 let worstSelf = 0;
 for (const [name, run] of paths) {
-  const spans: Record<"small" | "large", Array<{ start: number; end: number }>> = {
+  const spans: Record<"small" | "large", Span[]> = {
     small: [],
     large: [],
   };
@@ -317,7 +335,7 @@ for (const [name, run] of paths) {
   const selfRatio = Math.max(even, odd) / Math.max(Number.EPSILON, Math.min(even, odd));
   worstSelf = Math.max(worstSelf, selfRatio);
   console.log(
-    `${name}: p99 ${r.toFixed(2)}× (2.5M VFs ${p99.large.toFixed(1)}ms vs 25k VFs ${p99.small.toFixed(1)}ms; p50 ${p50.large.toFixed(1)} vs ${p50.small.toFixed(1)}ms; n=${samples.large.length}/${samples.small.length}; 25k against itself ${selfRatio.toFixed(2)}×; 2.5M: ${tail(samples.large)}; 25k: ${tail(samples.small)})`,
+    `${name}: p99 ${r.toFixed(2)}× (2.5M VFs ${p99.large.toFixed(1)}ms vs 25k VFs ${p99.small.toFixed(1)}ms; p50 ${p50.large.toFixed(1)} vs ${p50.small.toFixed(1)}ms; n=${samples.large.length}/${samples.small.length}; Node CPU per call ${nodeCpu(spans.large).toFixed(1)} vs ${nodeCpu(spans.small).toFixed(1)}ms; 25k against itself ${selfRatio.toFixed(2)}×; 2.5M: ${tail(samples.large)}; 25k: ${tail(samples.small)})`,
   );
 }
 console.log(

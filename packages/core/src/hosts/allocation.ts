@@ -1,5 +1,6 @@
-import type { Db, VfState, VmState } from "@virtfn/db";
-import { emptyStates } from "../sriov/queries";
+import { z } from "zod";
+import { Prisma, queryRows, type Db, type VmState } from "@virtfn/db";
+import { VmState as VmStates } from "@virtfn/db/enums";
 import { OCCUPYING_STATES, placementHosts, type PlacementNumaNode } from "../vms/scheduler";
 
 // What a host gives its VMs, for the host page: CPU and memory used of total (the same SQL sums
@@ -35,69 +36,49 @@ export interface HostAllocation {
 
 const occupying: ReadonlySet<string> = new Set(OCCUPYING_STATES);
 
+const hostVmRow = z.object({
+  id: z.string(),
+  name: z.string(),
+  state: z.enum(VmStates),
+  projectId: z.string(),
+  projectName: z.string(),
+  vcpus: z.number().int(),
+  memoryMiB: z.number().int(),
+  numaNode: z.number().int().nullable(),
+  vfNics: z.number().int(),
+});
+
 export async function hostAllocation(db: Db, hostId: string): Promise<HostAllocation> {
   const [[facts], vms] = await Promise.all([
     placementHosts(db, { hostIds: [hostId] }),
-    db.vm.findMany({
-      where: { hostId },
-      select: {
-        id: true,
-        name: true,
-        state: true,
-        numaNode: true,
-        project: { select: { id: true, name: true } },
-        offering: { select: { vcpus: true, memoryMiB: true } },
-      },
-      orderBy: [{ name: "asc" }, { id: "asc" }],
-      take: VMS_SHOWN,
-    }),
+    firstVms(db, hostId),
   ]);
-  const vfNics = await vfNicsByVm(
-    db,
-    vms.map((vm) => vm.id),
-  );
   return {
     cpu: { used: facts?.usedVcpus ?? 0, total: facts?.cpuCount ?? 0 },
     memoryMiB: { used: facts?.usedMemoryMiB ?? 0, total: facts?.memoryMiB ?? 0 },
     numaNodes: facts?.numaNodes ?? null,
-    vms: vms.map((vm) => ({
-      id: vm.id,
-      name: vm.name,
-      state: vm.state,
-      projectId: vm.project.id,
-      projectName: vm.project.name,
-      vcpus: vm.offering.vcpus,
-      memoryMiB: vm.offering.memoryMiB,
-      numaNode: vm.numaNode,
-      vfNics: vfNics.get(vm.id) ?? 0,
-      occupies: occupying.has(vm.state),
-    })),
+    vms: vms.map((vm) => ({ ...vm, occupies: occupying.has(vm.state) })),
   };
 }
 
 /**
- * VF NICs per VM, for the VMs given. Not Prisma's `_count` on the VM rows: that joins the VMs
- * to a count of every VF NIC of the fleet, grouped by VM, however few VMs the page shows.
+ * The first VMS_SHOWN VMs on the host by name, each with its VF NICs counted, in one statement
+ * through the pool (queryRows: Prisma 6.19 compiles each query on the event loop, issue 9). The
+ * NICs are counted per VM shown, never grouped over the fleet's VF NICs.
  */
-async function vfNicsByVm(db: Db, vmIds: string[]): Promise<Map<string, number>> {
-  if (vmIds.length === 0) return new Map();
-  const rows = await db.vmNic.groupBy({
-    by: ["vmId"],
-    where: { vmId: { in: vmIds }, type: "VF" },
-    _count: { _all: true },
-  });
-  return new Map(rows.map((row) => [row.vmId, row._count._all]));
-}
-
-/** VF rows of each PF by state, from the running counts (a few rows per PF, never one per VF). */
-export function vfStatesByPf(
-  rows: Array<{ pfId: string; state: VfState; n: number }>,
-): Map<string, Record<VfState, number>> {
-  const byPf = new Map<string, Record<VfState, number>>();
-  for (const row of rows) {
-    const states = byPf.get(row.pfId) ?? emptyStates();
-    states[row.state] += row.n;
-    byPf.set(row.pfId, states);
-  }
-  return byPf;
+async function firstVms(db: Db, hostId: string): Promise<Array<z.infer<typeof hostVmRow>>> {
+  const rows = await queryRows(
+    db,
+    Prisma.sql`
+    SELECT v.id::text AS id, v.name, v.state, p.id::text AS "projectId", p.name AS "projectName",
+           o.vcpus, o."memoryMiB", v."numaNode",
+           (SELECT count(*)::int FROM "VmNic" n WHERE n."vmId" = v.id AND n.type = 'VF') AS "vfNics"
+      FROM "Vm" v
+      JOIN "Project" p ON p.id = v."projectId"
+      JOIN "InstanceOffering" o ON o.id = v."offeringId"
+     WHERE v."hostId" = ${hostId}::uuid
+     ORDER BY v.name, v.id
+     LIMIT ${VMS_SHOWN}`,
+  );
+  return z.array(hostVmRow).parse(rows);
 }

@@ -1,4 +1,5 @@
-import type { DbOrTx } from "@virtfn/db";
+import { z } from "zod";
+import { Prisma, queryRows, type DbOrTx } from "@virtfn/db";
 import type { ActiveOperation } from "../sriov/rules";
 
 // What makes a host or a PF busy, read the same way by the commands (which refuse with
@@ -27,19 +28,34 @@ export async function activeOperationOnHost(
   return activeOperationOn(db, [hostId, ...pfs.map((pf) => pf.id)]);
 }
 
-/** Active operations per target, for a page of hosts and PFs in one query. */
+/**
+ * Active operations per target, for a page of hosts and PFs in one statement through the pool
+ * (queryRows: Prisma 6.19 compiles each query on the event loop, issue 9): the oldest one per
+ * target, as activeOperationOn has it.
+ */
 export async function activeOperationsByTarget(
   db: DbOrTx,
   targetIds: string[],
 ): Promise<Map<string, ActiveOperation>> {
   if (targetIds.length === 0) return new Map();
-  const rows = await db.operation.findMany({
-    where: { targetId: { in: targetIds }, status: ACTIVE },
-    select: { id: true, kind: true, targetName: true, targetId: true },
-    orderBy: { createdAt: "desc" },
+  const rows = await queryRows(
+    db,
+    Prisma.sql`
+    SELECT DISTINCT ON ("targetId") "targetId", id::text AS id, kind, "targetName"
+      FROM "Operation"
+     WHERE "targetId" = ANY(${targetIds}::text[]) AND status IN ('Pending', 'Running')
+     ORDER BY "targetId", "createdAt" ASC`,
+  );
+  const row = z.object({
+    targetId: z.string(),
+    id: z.string(),
+    kind: z.string(),
+    targetName: z.string(),
   });
-  // Descending, so the oldest active one per target is the one kept, as activeOperationOn does.
   return new Map(
-    rows.map((row) => [row.targetId, { id: row.id, kind: row.kind, targetName: row.targetName }]),
+    z
+      .array(row)
+      .parse(rows)
+      .map(({ targetId, ...active }) => [targetId, active]),
   );
 }

@@ -1,6 +1,8 @@
+import { z } from "zod";
 import {
   HostConnectionState,
   Prisma,
+  queryRows,
   type Db,
   type VfState,
   type VirtualizationState,
@@ -9,18 +11,16 @@ import { requireInventoryReader, type Actor } from "../shared/actor";
 import { notFound } from "../shared/errors";
 import {
   keysetTotal,
-  keysetOrder,
   keysetPage,
   keysetTake,
-  keysetWhere,
   keysetPosition,
+  keysetValuesAfter,
   TOTAL_CAP,
   type Keyset,
   type Page,
 } from "../shared/pagination";
-import { vfCountsByPf, vfStateCounts, type VfCounts } from "../sriov/capacity";
-import { emptyStates } from "../sriov/queries";
-import { hostAllocation, vfStatesByPf, type HostAllocation } from "./allocation";
+import { hostAllocation, type HostAllocation } from "./allocation";
+import { readHosts, vfCountsOf, type HostPfRow, type HostRow } from "./host-read";
 import {
   iommuReadiness,
   pfL2Carriage,
@@ -33,7 +33,6 @@ import { pfActions, type PfActions } from "../sriov/actions";
 import { vfsInUseByPf } from "../sriov/holders";
 import { hostActions, type HostActions } from "./actions";
 import { activeOperationsByTarget } from "./busy";
-import { hostVfsInUse } from "./commands";
 import { likeLiteral } from "../shared/visibility";
 
 export interface HostSummary {
@@ -113,18 +112,8 @@ export interface HostDetail extends HostSummary {
   allocation: HostAllocation;
 }
 
-const hostInclude = {
-  cluster: { select: { name: true, zone: { select: { name: true } } } },
-  physicalNics: { orderBy: { name: "asc" } },
-  // Only the assignable ones, a handful per host: for the passthrough counts.
-  pciDevices: { where: { assignable: true }, select: { heldBy: { select: { id: true } } } },
-} satisfies Prisma.HostInclude;
-
-type HostRow = Prisma.HostGetPayload<{ include: typeof hostInclude }>;
-type PfRow = HostRow["physicalNics"][number];
-
-function nicRow(pf: PfRow, counts: Map<string, VfCounts>): NicRow {
-  const vf = counts.get(pf.id) ?? { total: 0, available: 0 };
+function nicRow(pf: HostPfRow): NicRow {
+  const vf = vfCountsOf(pf.vfStates);
   return {
     id: pf.id,
     name: pf.name,
@@ -148,14 +137,14 @@ function nicRow(pf: PfRow, counts: Map<string, VfCounts>): NicRow {
   };
 }
 
-function summary(host: HostRow, counts: Map<string, VfCounts>): HostSummary {
-  const nics = host.physicalNics.map((pf) => nicRow(pf, counts));
+function summary(host: HostRow): HostSummary {
+  const nics = host.physicalNics.map(nicRow);
   return {
     id: host.id,
     name: host.name,
     clusterId: host.clusterId,
-    clusterName: host.cluster.name,
-    zoneName: host.cluster.zone.name,
+    clusterName: host.clusterName,
+    zoneName: host.zoneName,
     agentUrl: host.agentUrl,
     connectionState: host.connectionState,
     connectionReason: host.connectionReason,
@@ -168,8 +157,8 @@ function summary(host: HostRow, counts: Map<string, VfCounts>): HostSummary {
     pfCount: nics.length,
     vfTotal: nics.reduce((sum, nic) => sum + nic.vfTotal, 0),
     vfAvailable: nics.reduce((sum, nic) => sum + nic.vfAvailable, 0),
-    pciAssignable: host.pciDevices.length,
-    pciHeld: host.pciDevices.filter((device) => device.heldBy !== null).length,
+    pciAssignable: host.pciAssignable,
+    pciHeld: host.pciHeld,
     createdAt: host.createdAt,
   };
 }
@@ -188,34 +177,84 @@ export async function listHosts(
     date: input.sort === "createdAt",
     ...(input.sort === "connectionState" ? { values: Object.values(HostConnectionState) } : {}),
   };
-  const where: Prisma.HostWhereInput = {
-    ...(input.search ? { name: { contains: likeLiteral(input.search), mode: "insensitive" } } : {}),
-    ...(input.clusterId ? { clusterId: input.clusterId } : {}),
-    ...(input.connectionState ? { connectionState: input.connectionState } : {}),
-  };
+  const filters = hostFilters(input);
   const search = input.search ? await searchPage(db, input, keyset) : null;
+  const direction = Prisma.raw(keyset.order === "asc" ? "ASC" : "DESC");
   const [rows, total] = await Promise.all([
-    db.host.findMany({
-      where: search
-        ? { id: { in: search.ids } }
-        : { AND: [where, keysetWhere<Prisma.HostWhereInput>(input, keyset)] },
-      include: hostInclude,
-      orderBy: keysetOrder<Prisma.HostOrderByWithRelationInput>(keyset),
-      take: keysetTake(input),
-    }),
-    keysetTotal(input, keyset, async (take) => search?.matches ?? db.host.count({ where, take })),
+    readHosts(
+      db,
+      search
+        ? Prisma.sql`h.id = ANY(${search.ids}::uuid[])`
+        : Prisma.sql`${filters} AND ${keysetCondition(input, keyset)}`,
+      Prisma.sql`h.${Prisma.raw(`"${keyset.field}"`)} ${direction}, h.id ${direction}`,
+      keysetTake(input),
+    ),
+    keysetTotal(input, keyset, async (take) => search?.matches ?? countHosts(db, filters, take)),
   ]);
-  const counts = await vfCountsByPf(
+  return keysetPage(rows, input, total, summary, (row) => row[input.sort]);
+}
+
+/** The list's filters as a condition on `h`, a "Host" row. */
+function hostFilters(input: ReturnType<typeof listHostsInput.parse>): Prisma.Sql {
+  const conditions = [
+    input.search ? Prisma.sql`h.name ILIKE ${`%${likeLiteral(input.search)}%`}` : null,
+    input.clusterId ? Prisma.sql`h."clusterId" = ${input.clusterId}::uuid` : null,
+    input.connectionState
+      ? Prisma.sql`h."connectionState" = ${input.connectionState}::"HostConnectionState"`
+      : null,
+  ].filter((condition) => condition !== null);
+  return conditions.length > 0 ? Prisma.join(conditions, " AND ") : Prisma.sql`TRUE`;
+}
+
+/** The hosts the filters select, at most `take` of them. */
+async function countHosts(db: Db, filters: Prisma.Sql, take: number): Promise<number> {
+  const rows = await queryRows(
     db,
-    rows.slice(0, input.limit).flatMap((row) => row.physicalNics.map((pf) => pf.id)),
+    Prisma.sql`SELECT count(*)::int AS n FROM (SELECT 1 FROM "Host" h WHERE ${filters} LIMIT ${take}) c`,
   );
-  return keysetPage(
-    rows,
-    input,
-    total,
-    (row) => summary(row, counts),
-    (row) => row[input.sort],
+  return (
+    z
+      .array(z.object({ n: z.number().int() }))
+      .length(1)
+      .parse(rows)[0]?.n ?? 0
   );
+}
+
+/** A sort value of the keyset as SQL: a timestamp as UTC, a connection state as its enum. */
+function keyValue(
+  keyset: Keyset,
+  value: NonNullable<ReturnType<typeof keysetPosition>>["value"],
+): Prisma.Sql {
+  // Prisma keeps timestamps as UTC in columns without a zone.
+  if (value instanceof Date)
+    return Prisma.sql`(${value.toISOString()}::timestamptz AT TIME ZONE 'UTC')`;
+  // A state the enum lacks would fail the cast in Postgres: refused as a forged cursor first.
+  if (keyset.values) keysetValuesAfter(keyset, value);
+  if (keyset.field === "connectionState") return Prisma.sql`${value}::"HostConnectionState"`;
+  return Prisma.sql`${value}`;
+}
+
+/**
+ * The rows after the cursor, as keysetWhere has them (shared/pagination.ts), over `h`: the sort
+ * value past the cursor's, or equal with the id past its id.
+ */
+function keysetCondition(
+  input: ReturnType<typeof listHostsInput.parse>,
+  keyset: Keyset,
+): Prisma.Sql {
+  const position = keysetPosition(input, keyset);
+  if (!position) return Prisma.sql`TRUE`;
+  const column = Prisma.raw(`h."${keyset.field}"`);
+  const strict = Prisma.raw(keyset.order === "asc" ? ">" : "<");
+  const loose = Prisma.raw(keyset.order === "asc" ? ">=" : "<=");
+  const value = keyValue(keyset, position.value);
+  const id = Prisma.sql`${position.id}::uuid`;
+  if (keyset.values) {
+    // keysetWhere: the states after this one in the enum's order, or this one past the id.
+    const after = keysetValuesAfter(keyset, position.value);
+    return Prisma.sql`(${column} = ANY(${after}::"HostConnectionState"[]) OR (${column} = ${value} AND h.id ${strict} ${id}))`;
+  }
+  return Prisma.sql`(${column} ${loose} ${value} AND (${column} ${strict} ${value} OR h.id ${strict} ${id}))`;
 }
 
 /**
@@ -234,18 +273,12 @@ async function searchPage(
   const column = Prisma.raw(`"${keyset.field}"`);
   const direction = Prisma.raw(keyset.order === "asc" ? "ASC" : "DESC");
   const position = keysetPosition(input, keyset);
-  const at = position?.value;
-  // Prisma keeps timestamps as UTC in columns without a zone.
-  const value =
-    at instanceof Date
-      ? Prisma.sql`(${at.toISOString()}::timestamptz AT TIME ZONE 'UTC')`
-      : keyset.field === "connectionState"
-        ? Prisma.sql`${at}::"HostConnectionState"`
-        : Prisma.sql`${at}`;
   const after = position
-    ? Prisma.sql`(m.${column}, m.id) ${Prisma.raw(keyset.order === "asc" ? ">" : "<")} (${value}, ${position.id}::uuid)`
+    ? Prisma.sql`(m.${column}, m.id) ${Prisma.raw(keyset.order === "asc" ? ">" : "<")} (${keyValue(keyset, position.value)}, ${position.id}::uuid)`
     : Prisma.sql`true`;
-  const rows = await db.$queryRaw<Array<{ id: string; matches: number }>>`
+  const found = await queryRows(
+    db,
+    Prisma.sql`
     WITH m AS MATERIALIZED (
       SELECT id, name, "createdAt", "connectionState" FROM "Host"
       WHERE name ILIKE ${`%${likeLiteral(input.search ?? "")}%`}
@@ -256,7 +289,9 @@ async function searchPage(
     SELECT m.id::text AS id, (SELECT count(*) FROM m)::int AS matches FROM m
     WHERE ${after}
     ORDER BY m.${column} ${direction}, m.id ${direction}
-    LIMIT ${keysetTake(input)}`;
+    LIMIT ${keysetTake(input)}`,
+  );
+  const rows = z.array(z.object({ id: z.string(), matches: z.number().int() })).parse(found);
   const matches = rows[0]?.matches ?? 0;
   if (matches > TOTAL_CAP) return null;
   return { ids: rows.map((row) => row.id), matches };
@@ -264,39 +299,31 @@ async function searchPage(
 
 export async function getHost(db: Db, actor: Actor, hostId: string): Promise<HostDetail> {
   requireInventoryReader(actor);
-  const host = await db.host.findUnique({ where: { id: hostId }, include: hostInclude });
+  const [host] = await readHosts(db, Prisma.sql`h.id = ${hostId}::uuid`, Prisma.sql`h.id`, 1);
   if (!host) throw notFound("Host", hostId);
   const pfIds = host.physicalNics.map((pf) => pf.id);
-  const [stateRows, active, inUse, vmCount, vfsInUse, allocation] = await Promise.all([
-    vfStateCounts(db, pfIds),
+  const [active, inUse, allocation] = await Promise.all([
     activeOperationsByTarget(db, [host.id, ...pfIds]),
     vfsInUseByPf(db, pfIds),
-    db.vm.count({ where: { hostId } }),
-    hostVfsInUse(db, hostId),
     hostAllocation(db, hostId),
   ]);
-  const states = vfStatesByPf(stateRows);
-  const counts = new Map<string, VfCounts>(
-    [...states].map(([pfId, byState]) => [
-      pfId,
-      {
-        total: byState.Available + byState.Reserved + byState.Attached + byState.Releasing,
-        available: byState.Available,
-      },
-    ]),
+  // What hostVfsInUse (hosts/commands.ts) sums, from the states already read.
+  const vfsInUse = host.physicalNics.reduce(
+    (sum, pf) => sum + pf.vfStates.Reserved + pf.vfStates.Attached,
+    0,
   );
   const hostOperation = active.get(host.id) ?? null;
   const anyOperation = hostOperation ?? pfIds.flatMap((id) => active.get(id) ?? [])[0] ?? null;
   return {
-    ...summary(host, counts),
+    ...summary(host),
     actions: hostActions({
       host,
       hostOperation,
       activeOperation: anyOperation,
-      vms: vmCount,
+      vms: host.vmCount,
       vfsInUse,
     }),
-    vmCount,
+    vmCount: host.vmCount,
     allocation,
     agentVersion: host.agentVersion,
     agentBackend: host.agentBackend,
@@ -309,14 +336,14 @@ export async function getHost(db: Db, actor: Actor, hostId: string): Promise<Hos
     allowUnsafeInterrupts: host.allowUnsafeInterrupts,
     rebootRequired: host.rebootRequired,
     nics: host.physicalNics.map((pf) => ({
-      ...nicRow(pf, counts),
+      ...nicRow(pf),
       actions: pfActions({
         pf: { ...pf, name: pfLabel(pf) },
         host,
         activeOperation: active.get(pf.id) ?? hostOperation,
         vfsInUse: inUse.get(pf.id) ?? 0,
       }),
-      vfStates: states.get(pf.id) ?? emptyStates(),
+      vfStates: pf.vfStates,
     })),
   };
 }

@@ -95,6 +95,17 @@ export function keysetOrder<O extends object>(keyset: Keyset): O[] {
 }
 
 /**
+ * The values of an enum keyset after the cursor's value, in the sort's order; a value not in the
+ * enum is a cursor no page gave (SQL keysets use it too: hosts/queries.ts).
+ */
+export function keysetValuesAfter(keyset: Keyset, value: KeyValue): string[] {
+  const values = keyset.values ?? [];
+  const at = values.indexOf(String(value));
+  if (at < 0) throw badCursor();
+  return keyset.order === "asc" ? values.slice(at + 1) : values.slice(0, at);
+}
+
+/**
  * The rows after the cursor: `(field, id) > (value, id)` (or `<` descending). The redundant
  * `field >= value` is what lets Postgres start the index scan at the cursor instead of at the top.
  */
@@ -103,9 +114,7 @@ export function keysetWhere<W extends object>(input: PageInput, keyset: Keyset):
   const { value, id } = decode(input.cursor, keyset);
   const strict = keyset.order === "asc" ? "gt" : "lt";
   if (keyset.values) {
-    const at = keyset.values.indexOf(String(value));
-    if (at < 0) throw badCursor();
-    const after = keyset.order === "asc" ? keyset.values.slice(at + 1) : keyset.values.slice(0, at);
+    const after = keysetValuesAfter(keyset, value);
     return {
       OR: [{ [keyset.field]: { in: after } }, { [keyset.field]: value, id: { [strict]: id } }],
     } as W;

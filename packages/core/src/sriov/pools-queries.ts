@@ -1,9 +1,22 @@
-import { Prisma, type Db } from "@virtfn/db";
+import { z } from "zod";
+import { Prisma, queryRows, type Db } from "@virtfn/db";
 import type { PlacementPool } from "./pools-placement";
 
 // Reads for VF pools that stay flat in the number of VFs: they read one row per pool and count
 // the free VFs of its range through the (pfId, index) unique index, so the cost follows the pools
 // and their sizes, never the fleet. A fleet without pools pays one index probe per PF.
+// Through the pool (queryRows), not Prisma, whose raw statements cost milliseconds of Node CPU
+// each (issue 9: sriov/capacity.ts).
+
+const int = z.number().int();
+
+/** A pool as poolFacts' JSON carries it. */
+export const placementPool = z.object({
+  name: z.string(),
+  l2Ids: z.array(z.string()),
+  projectIds: z.array(z.string()),
+  availableVfs: int,
+}) satisfies z.ZodType<PlacementPool>;
 
 /**
  * The `pools` column of placement's PF facts (vms/scheduler.ts), over the alias `pf`: its pools
@@ -41,7 +54,9 @@ export async function poolWithheldByL2(
 ): Promise<Map<string, PoolWithheld>> {
   if (l2Ids.length === 0) return new Map();
   // Driven from the pools (few, fleet-wide), so that a fleet without pools reads nothing else.
-  const rows = await db.$queryRaw<Array<PoolWithheld & { l2Id: string }>>`
+  const rows = await queryRows(
+    db,
+    Prisma.sql`
     WITH pools AS MATERIALIZED (SELECT * FROM "VfPool"),
     closed AS (
       SELECT l2.id AS "l2Id", pf."hostId", l2."physicalInterface" AS iface, free.n,
@@ -82,8 +97,15 @@ export async function poolWithheldByL2(
              OR (r."bondName" = h.iface
                  AND NOT EXISTS (SELECT 1 FROM "PhysicalNic" d WHERE d."hostId" = r."hostId" AND d.name = h.iface)))
     ) host_free
-    GROUP BY h."l2Id"`;
-  return new Map(rows.map(({ l2Id, ...withheld }) => [l2Id, withheld]));
+    GROUP BY h."l2Id"`,
+  );
+  const row = z.object({ l2Id: z.string(), free: int, offering: int, offeringHostsLost: int });
+  return new Map(
+    z
+      .array(row)
+      .parse(rows)
+      .map(({ l2Id, ...withheld }) => [l2Id, withheld]),
+  );
 }
 
 export interface VfPoolCounts {
@@ -95,7 +117,9 @@ export interface VfPoolCounts {
 /** Per pool: its VFs present (not Missing), free, and held or on their way to a VM. */
 export async function poolCounts(db: Db, poolIds: string[]): Promise<Map<string, VfPoolCounts>> {
   if (poolIds.length === 0) return new Map();
-  const rows = await db.$queryRaw<Array<VfPoolCounts & { id: string }>>`
+  const rows = await queryRows(
+    db,
+    Prisma.sql`
     SELECT p.id::text AS id,
            count(vf.id) FILTER (WHERE vf.state <> 'Missing')::int AS total,
            count(vf.id) FILTER (WHERE vf.state = 'Available')::int AS available,
@@ -104,16 +128,31 @@ export async function poolCounts(db: Db, poolIds: string[]): Promise<Map<string,
     LEFT JOIN "VirtualFunction" vf
       ON vf."pfId" = p."pfId" AND vf.index BETWEEN p."firstIndex" AND p."lastIndex"
     WHERE p.id = ANY (${poolIds}::uuid[])
-    GROUP BY p.id`;
-  return new Map(rows.map(({ id, ...counts }) => [id, counts]));
+    GROUP BY p.id`,
+  );
+  const row = z.object({ id: z.string(), total: int, available: int, inUse: int });
+  return new Map(
+    z
+      .array(row)
+      .parse(rows)
+      .map(({ id, ...counts }) => [id, counts]),
+  );
 }
 
 /** Per PF that has pools: its pools as placement reads them (who they admit, free VFs). */
 export async function poolsByPf(db: Db, pfIds: string[]): Promise<Map<string, PlacementPool[]>> {
   if (pfIds.length === 0) return new Map();
-  const rows = await db.$queryRaw<Array<{ id: string; pools: PlacementPool[] | null }>>`
+  const rows = await queryRows(
+    db,
+    Prisma.sql`
     SELECT pf.id::text AS id, ${poolFacts}
     FROM "PhysicalNic" pf
-    WHERE pf.id = ANY (${pfIds}::uuid[]) AND EXISTS (SELECT 1 FROM "VfPool" p WHERE p."pfId" = pf.id)`;
-  return new Map(rows.flatMap((row) => (row.pools ? [[row.id, row.pools] as const] : [])));
+    WHERE pf.id = ANY (${pfIds}::uuid[]) AND EXISTS (SELECT 1 FROM "VfPool" p WHERE p."pfId" = pf.id)`,
+  );
+  return new Map(
+    z
+      .array(z.object({ id: z.string(), pools: z.array(placementPool).nullable() }))
+      .parse(rows)
+      .flatMap((row) => (row.pools ? [[row.id, row.pools] as const] : [])),
+  );
 }

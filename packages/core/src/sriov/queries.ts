@@ -1,11 +1,17 @@
-import { Prisma, type Db, type L2Type, type VfState, type VirtualizationState } from "@virtfn/db";
+import { z } from "zod";
+import { Prisma, queryRows, type Db, type VfState, type VirtualizationState } from "@virtfn/db";
+import {
+  HostConnectionState,
+  L2Type,
+  VirtualizationState as VirtualizationStates,
+} from "@virtfn/db/enums";
 import { pfLabel } from "../hosts/rules";
 import { requireInventoryReader, type Actor } from "../shared/actor";
 import { notFound } from "../shared/errors";
 import { cappedCount } from "../shared/pagination";
-import { hostVfAvailability, type AvailabilityHost, type HostVfAvailability } from "./availability";
-import { poolsByPf } from "./pools-queries";
-import { interfaceTotals, l2Totals, vfCountsByPf, vfNicsByL2, vfStateCounts } from "./capacity";
+import { hostVfAvailability, type HostVfAvailability } from "./availability";
+import { placementPool, poolFacts } from "./pools-queries";
+import { interfaceTotals, l2Totals, vfNicsByL2, vfStateCounts } from "./capacity";
 import { splitWarnings } from "./rules";
 import { linkDownWarning, noVfsAnywhereWarnings, type SriovWarning } from "./warnings";
 import {
@@ -17,60 +23,92 @@ import {
   type VfAvailabilityInput,
 } from "./schemas";
 
-const hostSelect = {
-  id: true,
-  name: true,
-  clusterId: true,
-  connectionState: true,
-  connectionReason: true,
-  iommuEnabled: true,
-  iommuKernelArgSet: true,
-  iommuActive: true,
-  rebootRequired: true,
-  maintenance: true,
-  cluster: { select: { name: true } },
-  physicalNics: {
-    select: {
-      id: true,
-      name: true,
-      pciAddress: true,
-      model: true,
-      bondName: true,
-      bondSlaves: true,
-      totalVfs: true,
-      numVfs: true,
-      desiredNumVfs: true,
-      virtualizationState: true,
-      linkUp: true,
-    },
-    orderBy: { name: "asc" },
-  },
-} satisfies Prisma.HostSelect;
+// The read paths here go to Postgres through the pool (queryRows), each page of hosts with its
+// PFs and their VF counts as one statement: Prisma 6.19 compiles every query in WebAssembly on the
+// event loop and maps its rows there too, 26 ms of Node CPU for a page of 100 hosts and their 400
+// PFs, which a busy machine stretches into the p99 (issue 9).
 
-type HostRow = Prisma.HostGetPayload<{ select: typeof hostSelect }>;
+const int = z.number().int();
 
-/** Hosts (a page of them, never the fleet) with their PFs and the PFs' VF counts from SQL. */
+const availabilityPfRow = z.object({
+  id: z.string(),
+  name: z.string().nullable(),
+  pciAddress: z.string(),
+  model: z.string(),
+  bondName: z.string().nullable(),
+  bondSlaves: z.array(z.string()),
+  totalVfs: int,
+  numVfs: int,
+  desiredNumVfs: int.nullable(),
+  virtualizationState: z.enum(VirtualizationStates),
+  linkUp: z.boolean(),
+  vfTotal: int,
+  vfAvailable: int,
+  pools: z.array(placementPool).nullable(),
+});
+
+const availabilityHostRow = z.object({
+  id: z.string(),
+  name: z.string(),
+  clusterId: z.string(),
+  clusterName: z.string(),
+  connectionState: z.enum(HostConnectionState),
+  connectionReason: z.string().nullable(),
+  iommuEnabled: z.boolean(),
+  iommuKernelArgSet: z.boolean(),
+  iommuActive: z.boolean(),
+  rebootRequired: z.boolean(),
+  maintenance: z.boolean(),
+  physicalNics: z.array(availabilityPfRow),
+});
+
+type AvailabilityHostRow = z.infer<typeof availabilityHostRow>;
+
+/**
+ * Hosts (a page of them, never the fleet) that `where` selects (a condition on `h`, a "Host"
+ * row), by name, with their PFs by name and the PFs' VF counts and pools: one statement.
+ */
 export async function availabilityHosts(
   db: Db,
-  where: Prisma.HostWhereInput,
+  where: Prisma.Sql,
   take: number,
-): Promise<AvailabilityHost[]> {
-  const rows: HostRow[] = await db.host.findMany({
-    where,
-    select: hostSelect,
-    orderBy: { name: "asc" },
-    take,
-  });
-  const pfIds = rows.flatMap((row) => row.physicalNics.map((pf) => pf.id));
-  const [counts, pools] = await Promise.all([vfCountsByPf(db, pfIds), poolsByPf(db, pfIds)]);
-  return rows.map((row) => ({
-    ...row,
-    clusterName: row.cluster.name,
-    physicalNics: row.physicalNics.map((pf) => {
-      const c = counts.get(pf.id) ?? { total: 0, available: 0 };
-      return { ...pf, vfTotal: c.total, vfAvailable: c.available, pools: pools.get(pf.id) ?? null };
-    }),
-  }));
+): Promise<AvailabilityHostRow[]> {
+  const rows = await queryRows(
+    db,
+    Prisma.sql`
+    SELECT h.id::text AS id, h.name, h."clusterId"::text AS "clusterId", c.name AS "clusterName",
+           h."connectionState", h."connectionReason", h."iommuEnabled", h."iommuKernelArgSet",
+           h."iommuActive", h."rebootRequired", h.maintenance,
+           COALESCE((
+             SELECT json_agg(json_build_object(
+                      'id', pf.id, 'name', pf.name, 'pciAddress', pf."pciAddress", 'model', pf.model,
+                      'bondName', pf."bondName", 'bondSlaves', pf."bondSlaves",
+                      'totalVfs', pf."totalVfs", 'numVfs', pf."numVfs",
+                      'desiredNumVfs', pf."desiredNumVfs",
+                      'virtualizationState', pf."virtualizationState", 'linkUp', pf."linkUp",
+                      'vfTotal', vf.total, 'vfAvailable', vf.available, 'pools', pf.pools)
+                    ORDER BY pf.name)
+               FROM (SELECT pf.*, ${poolFacts} FROM "PhysicalNic" pf WHERE pf."hostId" = h.id) pf
+               -- Missing VFs are remembered, not counted.
+               CROSS JOIN LATERAL (
+                 SELECT COALESCE(sum(s.n) FILTER (WHERE s.state <> 'Missing'), 0)::int AS total,
+                        COALESCE(sum(s.n) FILTER (WHERE s.state = 'Available'), 0)::int AS available
+                   FROM "VfStateCount" s WHERE s."pfId" = pf.id) vf), '[]'::json) AS "physicalNics"
+      -- The page first, then its PFs: joined before the limit, Postgres would join every host
+      -- that matches and sort them all.
+      FROM (SELECT * FROM "Host" h WHERE ${where} ORDER BY h.name LIMIT ${take}) h
+      JOIN "Cluster" c ON c.id = h."clusterId"
+     ORDER BY h.name`,
+  );
+  return z.array(availabilityHostRow).parse(rows);
+}
+
+/** Hosts of the zone whose cluster is (or is not) attached to the L2, as a condition on `h`. */
+export function zoneHostsAttached(zoneId: string, l2Id: string, attached: boolean): Prisma.Sql {
+  const attachment = Prisma.sql`EXISTS (SELECT 1 FROM "L2ClusterAttachment" a
+    WHERE a."clusterId" = h."clusterId" AND a."l2Id" = ${l2Id}::uuid)`;
+  return Prisma.sql`h."clusterId" IN (SELECT id FROM "Cluster" WHERE "zoneId" = ${zoneId}::uuid)
+    AND ${attached ? attachment : Prisma.sql`NOT ${attachment}`}`;
 }
 
 /** R3 over an L2's zone: the sums over the zone, and the first hosts, attached clusters first. */
@@ -96,13 +134,19 @@ export interface L3VfAvailability extends NetworkVfAvailability {
   l3Name: string;
 }
 
-type ZoneL2 = {
-  id: string;
-  name: string;
-  zoneId: string;
-  physicalInterface: string;
-  sriovEnabled: boolean;
-};
+const zoneL2Row = z.object({
+  id: z.string(),
+  name: z.string(),
+  zoneId: z.string(),
+  physicalInterface: z.string(),
+  sriovEnabled: z.boolean(),
+});
+
+type ZoneL2 = z.infer<typeof zoneL2Row>;
+
+/** zoneL2Row's columns of the L2 `l`. */
+const zoneL2Columns = Prisma.sql`l.id::text AS id, l.name, l."zoneId"::text AS "zoneId",
+  l."physicalInterface", l."sriovEnabled"`;
 
 /**
  * The availability of an L2's interface over its zone, as an L3 on it (or the L2 itself, `l3`
@@ -117,11 +161,8 @@ async function zoneAvailability(
   l3: { name: string; sriovEnabled: boolean } | null,
   limit: number,
 ): Promise<NetworkVfAvailability> {
-  const attachedTo = {
-    l2Attachments: { some: { l2Id: l2.id } },
-  } satisfies Prisma.ClusterWhereInput;
   const [first, totals] = await Promise.all([
-    availabilityHosts(db, { cluster: { zoneId: l2.zoneId, ...attachedTo } }, limit),
+    availabilityHosts(db, zoneHostsAttached(l2.zoneId, l2.id, true), limit),
     interfaceTotals(db, {
       l2Id: l2.id,
       zoneId: l2.zoneId,
@@ -132,7 +173,7 @@ async function zoneAvailability(
     first.length < limit
       ? await availabilityHosts(
           db,
-          { cluster: { zoneId: l2.zoneId, NOT: attachedTo } },
+          zoneHostsAttached(l2.zoneId, l2.id, false),
           limit - first.length,
         )
       : [];
@@ -172,12 +213,27 @@ export async function vfAvailability(
 ): Promise<L3VfAvailability> {
   requireInventoryReader(actor);
   const { l3Id, limit } = vfAvailabilityInput.parse(rawInput);
-  const l3 = await db.l3Network.findUnique({ where: { id: l3Id }, include: { l2: true } });
+  const [l3] = z
+    .array(zoneL2Row.extend({ l3Id: z.string(), l3Name: z.string(), l3SriovEnabled: z.boolean() }))
+    .parse(
+      await queryRows(
+        db,
+        Prisma.sql`SELECT l3.id::text AS "l3Id", l3.name AS "l3Name", l3."sriovEnabled" AS "l3SriovEnabled",
+                          ${zoneL2Columns}
+                     FROM "L3Network" l3 JOIN "L2Network" l ON l.id = l3."l2Id"
+                    WHERE l3.id = ${l3Id}::uuid`,
+      ),
+    );
   if (!l3) throw notFound("L3 network", l3Id);
   return {
-    l3Id: l3.id,
-    l3Name: l3.name,
-    ...(await zoneAvailability(db, l3.l2, l3, limit)),
+    l3Id: l3.l3Id,
+    l3Name: l3.l3Name,
+    ...(await zoneAvailability(
+      db,
+      l3,
+      { name: l3.l3Name, sriovEnabled: l3.l3SriovEnabled },
+      limit,
+    )),
   };
 }
 
@@ -189,7 +245,14 @@ export async function l2VfAvailability(
 ): Promise<NetworkVfAvailability> {
   requireInventoryReader(actor);
   const { l2Id, limit } = l2VfAvailabilityInput.parse(rawInput);
-  const l2 = await db.l2Network.findUnique({ where: { id: l2Id } });
+  const [l2] = z
+    .array(zoneL2Row)
+    .parse(
+      await queryRows(
+        db,
+        Prisma.sql`SELECT ${zoneL2Columns} FROM "L2Network" l WHERE l.id = ${l2Id}::uuid`,
+      ),
+    );
   if (!l2) throw notFound("L2 network", l2Id);
   return zoneAvailability(db, l2, null, limit);
 }
@@ -271,7 +334,9 @@ async function firstSplittablePfs(
   zoneId: string | null,
   limit: number,
 ): Promise<Array<{ hostId: string; pfId: string }>> {
-  return db.$queryRaw<Array<{ hostId: string; pfId: string }>>`
+  const rows = await queryRows(
+    db,
+    Prisma.sql`
     SELECT h.id::text AS "hostId", pf.id::text AS "pfId"
     FROM (SELECT id, name FROM "Host" WHERE ${inZone(zoneId)} ORDER BY name LIMIT ${limit}) h
     CROSS JOIN LATERAL (
@@ -279,7 +344,9 @@ async function firstSplittablePfs(
       WHERE p."hostId" = h.id AND p."virtualizationState" <> 'NotVirtualizable'
     ) pf
     ORDER BY h.name, pf.name
-    LIMIT ${limit}`;
+    LIMIT ${limit}`,
+  );
+  return z.array(z.object({ hostId: z.string(), pfId: z.string() })).parse(rows);
 }
 
 /**
@@ -287,19 +354,42 @@ async function firstSplittablePfs(
  * primary key and reads a heap page per PF it counts.
  */
 async function splittablePfCount(db: Db, zoneId: string | null, take: number): Promise<number> {
-  const [row] = await db.$queryRaw<[{ n: number }]>`
+  const rows = await queryRows(
+    db,
+    Prisma.sql`
     SELECT count(*)::int AS n FROM (
       SELECT 1 FROM "PhysicalNic" p
       WHERE p."virtualizationState" <> 'NotVirtualizable'
         ${zoneId ? Prisma.sql`AND p."hostId" IN (SELECT id FROM "Host" WHERE ${inZone(zoneId)})` : Prisma.empty}
-      LIMIT ${take}) c`;
-  return row.n;
+      LIMIT ${take}) c`,
+  );
+  return (
+    z
+      .array(z.object({ n: int }))
+      .length(1)
+      .parse(rows)[0]?.n ?? 0
+  );
 }
+
+const overviewL2Row = z.object({
+  id: z.string(),
+  name: z.string(),
+  type: z.enum(L2Type),
+  sriovEnabled: z.boolean(),
+  physicalInterface: z.string(),
+});
 
 /** Async, so that a failure is a rejection Promise.all sees, never a throw while its list is built
  * (that would leave the queries already started with rejections no one handles). */
 async function l2NetworksIn(db: Db, zoneId: string | null) {
-  return db.l2Network.findMany({ where: zoneId ? { zoneId } : {}, orderBy: { name: "asc" } });
+  const rows = await queryRows(
+    db,
+    Prisma.sql`
+    SELECT l.id::text AS id, l.name, l.type, l."sriovEnabled", l."physicalInterface"
+      FROM "L2Network" l ${zoneId ? Prisma.sql`WHERE l."zoneId" = ${zoneId}::uuid` : Prisma.empty}
+     ORDER BY l.name`,
+  );
+  return z.array(overviewL2Row).parse(rows);
 }
 
 /** VF usage per PF and per L2: the data behind the SR-IOV dashboard chart. */
@@ -315,10 +405,12 @@ export async function sriovOverview(
     cappedCount((take) => splittablePfCount(db, zoneId ?? null, take)),
     l2NetworksIn(db, zoneId ?? null),
   ]);
-  const hosts = await db.host.findMany({
-    where: { id: { in: [...new Set(firstPfs.map((row) => row.hostId))] } },
-    select: hostSelect,
-  });
+  const hostIds = [...new Set(firstPfs.map((row) => row.hostId))];
+  const hosts = await availabilityHosts(
+    db,
+    Prisma.sql`h.id = ANY(${hostIds}::uuid[])`,
+    hostIds.length,
+  );
   const byId = new Map(hosts.map((host) => [host.id, host]));
   const shown = firstPfs.flatMap(({ hostId, pfId }) => {
     const host = byId.get(hostId);

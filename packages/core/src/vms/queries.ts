@@ -21,7 +21,7 @@ import {
 import { hostVfAvailability } from "../sriov/availability";
 import { poolWithheldByL2 } from "../sriov/pools-queries";
 import { l2VfSums } from "../sriov/capacity";
-import { availabilityHosts } from "../sriov/queries";
+import { availabilityHosts, zoneHostsAttached } from "../sriov/queries";
 
 /** How many hosts the "no free VF" reason names. */
 const REASON_HOSTS = 5;
@@ -442,7 +442,7 @@ async function noVfReason(
 ): Promise<string> {
   const hosts = await availabilityHosts(
     db,
-    { cluster: { zoneId: l3.l2.zoneId, l2Attachments: { some: { l2Id: l3.l2.id } } } },
+    zoneHostsAttached(l3.l2.zoneId, l3.l2.id, true),
     REASON_HOSTS + 1,
   );
   // Every host read is in an attached cluster: that is all R3 needs to know of the attachments.
