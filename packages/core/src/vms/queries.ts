@@ -44,6 +44,7 @@ import {
 import { nicVfStatus, type NicVfStatus } from "./nics";
 import { vfPortView, type VfPortView } from "./vf-ports";
 import { likeLiteral, requireVisibleProject } from "../shared/visibility";
+import { readVm } from "./vm-read";
 
 export interface VmListItem {
   id: string;
@@ -209,56 +210,8 @@ export interface VmDetail extends VmListItem {
 /** One VM with its NICs, their services, and which actions are allowed (with reasons). */
 export async function getVm(db: Db, actor: Actor, rawInput: VmIdInput): Promise<VmDetail> {
   const { vmId } = vmIdInput.parse(rawInput);
-  const vm = await db.vm.findFirst({
-    where: { AND: [{ id: vmId }, vmVisibleWhere(actor)] },
-    select: {
-      ...listSelect,
-      clusterId: true,
-      numaNode: true,
-      pciDevices: { select: { device: { select: { pciAddress: true } } } },
-      nics: {
-        orderBy: { deviceIndex: "asc" },
-        include: {
-          l3: {
-            include: {
-              l2: {
-                select: {
-                  name: true,
-                  sriovEnabled: true,
-                  vlanId: true,
-                  vfAllowTrust: true,
-                  vfSpoofCheck: true,
-                },
-              },
-            },
-          },
-          vf: {
-            select: {
-              id: true,
-              pciAddress: true,
-              state: true,
-              pf: { select: { numaNode: true } },
-              portObserved: true,
-              portObservedAt: true,
-            },
-          },
-          qos: true,
-          securityGroups: { include: { securityGroup: { select: { id: true, name: true } } } },
-          eip: { select: { id: true, name: true, ip: true } },
-        },
-      },
-    },
-  });
+  const vm = await readVm(db, actor, vmId);
   if (!vm) throw notFound("VM", vmId);
-  const [failed, active] = await Promise.all([
-    db.operation.findFirst({
-      where: { targetType: "Vm", targetId: vm.id, status: "Failed" },
-      orderBy: { createdAt: "desc" },
-    }),
-    db.operation.findFirst({
-      where: { targetType: "Vm", targetId: vm.id, status: { in: ["Pending", "Running"] } },
-    }),
-  ]);
   const nics: VmNicView[] = vm.nics.map((nic) => {
     const sriovAvailable = nic.l3.sriovEnabled && nic.l3.l2.sriovEnabled;
     return {
@@ -285,12 +238,10 @@ export async function getVm(db: Db, actor: Actor, rawInput: VmIdInput): Promise<
         id: nic.vf.id,
         pciAddress: nic.vf.pciAddress,
         state: nic.vf.state,
-        numaNode: nic.vf.pf.numaNode,
+        numaNode: nic.vf.numaNode,
       },
-      qos: nic.qos
-        ? { inboundKbps: nic.qos.inboundKbps, outboundKbps: nic.qos.outboundKbps }
-        : null,
-      securityGroups: nic.securityGroups.map((m) => m.securityGroup),
+      qos: nic.qos,
+      securityGroups: nic.securityGroups,
       eip: nic.eip,
       capabilities: nicCapabilities(
         {
@@ -313,11 +264,11 @@ export async function getVm(db: Db, actor: Actor, rawInput: VmIdInput): Promise<
     id: vm.id,
     name: vm.name,
     projectId: vm.projectId,
-    projectName: vm.project.name,
+    projectName: vm.projectName,
     state: vm.state,
     desiredState: vm.desiredState,
     hostId: vm.hostId,
-    hostName: vm.host?.name ?? null,
+    hostName: vm.hostName,
     clusterId: vm.clusterId,
     numaNode: vm.numaNode,
     offering: vm.offering,
@@ -336,28 +287,10 @@ export async function getVm(db: Db, actor: Actor, rawInput: VmIdInput): Promise<
         l3Name: n.l3.name,
         migratable: n.migratable,
       })),
-      pciDevices: vm.pciDevices.map((assigned) => assigned.device.pciAddress),
+      pciDevices: vm.pciAddresses,
     }),
-    lastError: failed
-      ? {
-          operationId: failed.id,
-          kind: failed.kind,
-          code: failed.errorCode,
-          message: failed.errorMessage,
-        }
-      : null,
-    activeOperation: active
-      ? {
-          id: active.id,
-          kind: active.kind,
-          status: active.status,
-          progress: active.progress,
-          progressMessage: active.progressMessage,
-          progressPhase: active.progressPhase,
-          progressDone: active.progressDone,
-          progressTotal: active.progressTotal,
-        }
-      : null,
+    lastError: vm.lastError,
+    activeOperation: vm.activeOperation,
   };
 }
 
