@@ -164,6 +164,16 @@ export function createAgentClient(options: AgentClientOptions) {
     resetVf: (pciAddress: string, o?: CallOptions) =>
       call("resetVf", { pci: pciAddress }, undefined, o),
     getTask: (taskId: string, o?: CallOptions) => call("getTask", { id: taskId }, undefined, o),
+    /**
+     * The task once it ends, or as it is after `waitMs` if it is still running: one request held
+     * by the agent instead of a polling schedule. The request's timeout is stretched to cover the
+     * wait.
+     */
+    waitForTask: (taskId: string, waitMs: number, o?: CallOptions) =>
+      call("getTask", { id: taskId, waitMs }, undefined, {
+        ...o,
+        timeoutMs: waitMs + (o?.timeoutMs ?? transport.timeoutMs),
+      }),
     /** R14: refuses with VF_IN_USE while a VF of this PF is attached to a domain. */
     unbindPfDriver: (pciAddress: string, o?: CallOptions) =>
       call("unbindPfDriver", { pci: pciAddress }, undefined, o),
@@ -264,6 +274,6 @@ function validationError(name: string, part: string, error: z.ZodError): AgentEr
 
 function toStringRecord(value: Record<string, unknown>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [key, v] of Object.entries(value)) out[key] = String(v);
+  for (const [key, v] of Object.entries(value)) if (v !== undefined) out[key] = String(v);
   return out;
 }

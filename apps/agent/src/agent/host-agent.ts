@@ -341,6 +341,12 @@ export class HostAgent {
     }
   }
 
+  /** The task once it ends, or as it is after waitMs (a long-poll: an event, no polling). */
+  async waitForTask(id: string, waitMs: number): Promise<Task> {
+    await this.tasks.waitForEnd(id, waitMs);
+    return this.getTask(id);
+  }
+
   getTask(id: string): Task {
     const task = this.tasks.get(id);
     if (task === undefined)

@@ -2,6 +2,8 @@ import { AgentError, type Task } from "@virtfn/agent-client";
 
 interface TaskRecord {
   task: Task;
+  /** Long-polls waiting for this task to end; told once when it does. */
+  waiters: Set<() => void>;
   /** The request that created it, so a repeated operation id with other arguments is caught. */
   fingerprint: string;
 }
@@ -48,8 +50,28 @@ export class TaskRegistry {
     this.tasks.set(id, {
       task: { id, kind, target, state: "running", progress: { done: 0, total }, error: null },
       fingerprint,
+      waiters: new Set(),
     });
     this.evict();
+  }
+
+  /**
+   * The task once it is no longer running, or as it is after `waitMs`: an event, not a poll, so
+   * a held long-poll costs the agent nothing until it answers. At once for an unknown id.
+   */
+  async waitForEnd(id: string, waitMs: number): Promise<void> {
+    const record = this.tasks.get(id);
+    if (record !== undefined && record.task.state === "running") {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          record.waiters.delete(done);
+          resolve();
+        };
+        const timer = setTimeout(done, waitMs);
+        record.waiters.add(done);
+      });
+    }
   }
 
   progress(id: string, done: number, total: number): void {
@@ -63,6 +85,7 @@ export class TaskRegistry {
     if (record === undefined) return;
     record.task.state = "succeeded";
     record.task.progress.done = record.task.progress.total;
+    this.wake(record);
   }
 
   fail(id: string, error: AgentError): void {
@@ -70,6 +93,11 @@ export class TaskRegistry {
     if (record === undefined) return;
     record.task.state = "failed";
     record.task.error = { code: error.code, message: error.message };
+    this.wake(record);
+  }
+
+  private wake(record: TaskRecord): void {
+    for (const waiter of [...record.waiters]) waiter();
   }
 
   private evict(): void {

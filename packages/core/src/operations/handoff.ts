@@ -1,18 +1,33 @@
+import type { Task } from "@virtfn/agent-client";
 import type { OperationResult } from "../runtime/context";
 
 /** What a handler keeps across a hand-off: small, JSON, read back through its own zod schema. */
 export type HandoffState = OperationResult;
 
 /**
+ * How a worker can watch a handed-off task without a slot and without a polling schedule: it
+ * holds `wait` (the agent's long-poll) and wakes the job once the task has ended, which then
+ * needs a single look. `progress` records what a long-poll saw of a task still running (one
+ * UPDATE), so the operation's bar moves without running the job.
+ */
+export interface TaskWatch {
+  wait(waitMs: number, signal: AbortSignal): Promise<Task>;
+  progress(task: Task): Promise<void>;
+}
+
+/**
  * Thrown by a handler whose agent task is still running. The worker frees its slot, keeps the
  * operation Running, and runs the handler again after `recheckMs` with `state` in
- * `ctx.resumed`. Long agent work (a 64-VF split) thus holds no worker slot while it waits.
+ * `ctx.resumed`. Long agent work (a 64-VF split) thus holds no worker slot while it waits. With
+ * `watch`, a worker that watches the task wakes the job when it ends and `recheckMs` is only
+ * the safety net (a crashed worker, another replica).
  */
 export class AwaitingAgentTask extends Error {
   constructor(
     readonly taskId: string,
     readonly recheckMs: number,
     readonly state: HandoffState,
+    readonly watch?: TaskWatch,
   ) {
     super(`waiting for agent task ${taskId}`);
     this.name = "AwaitingAgentTask";

@@ -10,7 +10,8 @@ import {
   type ObservedNic,
 } from "../hosts/sync";
 import { recordPfVfCount } from "../passthru/sync";
-import { AwaitingAgentTask, recheckDelay } from "../operations/handoff";
+import { AwaitingAgentTask, recheckDelay, type TaskWatch } from "../operations/handoff";
+import { reportProgress } from "../operations/lifecycle";
 import type { OperationContext, OperationHandler } from "../runtime/context";
 import { DomainError, ErrorCode, notFound } from "../shared/errors";
 import { detachVfNics, vmsHoldingVfsOf } from "./holders";
@@ -142,6 +143,30 @@ function showsProgress(operation: Operation, done: number, total: number): boole
   );
 }
 
+/** The progress a split shows while its agent task runs: "Splitting into 63 VFs: 37/63 VF changes". */
+function taskProgress(label: string, task: Task) {
+  const { done, total } = task.progress;
+  return {
+    percent: total === 0 ? 10 : 10 + (80 * done) / total,
+    message: `${label}: ${done}/${total} VF changes`,
+    figures: { phase: "vfChanges" as const, done, total },
+  };
+}
+
+/** How the worker watches a split's task: the agent's long-poll, and the progress it sees. */
+function splitTaskWatch(db: Db, operationId: string, agent: AgentClient, label: string): TaskWatch {
+  let shown = "";
+  return {
+    wait: (waitMs, signal) => agent.waitForTask(operationId, waitMs, { signal, retryForMs: 0 }),
+    async progress(task) {
+      const { percent, message, figures } = taskProgress(label, task);
+      if (message === shown) return;
+      shown = message;
+      await reportProgress(db, operationId, percent, message, figures);
+    },
+  };
+}
+
 /**
  * Records what a finished split changed: the PF and its VFs as the agent reports them, and the
  * PF's VF count on its PCI device row. Only that PF: the host's other PFs (each a few dozen sysfs
@@ -183,6 +208,7 @@ export const setVfCount: OperationHandler = async (ctx, operation) => {
   const { pf, host } = await splitTarget(ctx.db, operation.targetId);
   const agent = ctx.agentFor(host);
   const label = verb(operation.kind, input.count);
+  const watch = splitTaskWatch(ctx.db, operation.id, agent, label);
   try {
     const resumed = splitHandoff.safeParse(ctx.resumed);
     let state: SplitHandoff;
@@ -236,6 +262,7 @@ export const setVfCount: OperationHandler = async (ctx, operation) => {
           operation.id,
           recheckDelay({ done: 0, total: 0 }, Date.now() - state.startedAtMs),
           state,
+          watch,
         );
       }
       task = await agent.getTask(operation.id);
@@ -256,13 +283,10 @@ export const setVfCount: OperationHandler = async (ctx, operation) => {
       }
       const { done, total } = task.progress;
       if (!showsProgress(operation, done, total)) {
-        await ctx.progress(
-          total === 0 ? 10 : 10 + (80 * done) / total,
-          `${label}: ${done}/${total} VF changes`,
-          { phase: "vfChanges", done, total },
-        );
+        const shown = taskProgress(label, task);
+        await ctx.progress(shown.percent, shown.message, shown.figures);
       }
-      throw new AwaitingAgentTask(task.id, recheckDelay(task.progress, elapsed), state);
+      throw new AwaitingAgentTask(task.id, recheckDelay(task.progress, elapsed), state, watch);
     }
     await ctx.progress(95, "Reading the VFs the host reports", { phase: "readBack" });
     const numVfs = await readBackVfs(ctx.db, host.id, pf.pciAddress, agent);

@@ -1,0 +1,87 @@
+import type { TaskWatch } from "@virtfn/core";
+
+/** How long one long-poll may be held by the agent before it answers with the task running. */
+const DEFAULT_WAIT_MS = 5000;
+/**
+ * The shortest gap between two long-polls of one task: an agent without the long-poll answers at
+ * once, and that must not turn into a busy loop.
+ */
+const MIN_GAP_MS = 500;
+
+export interface TaskWatcher {
+  /**
+   * Watches the task a delayed job waits on, outside BullMQ's slots, and calls `wake` once when it
+   * ends (or its agent cannot be asked: the job's own look then meets the error). One watch per
+   * key: a job handed off again while watched only replaces the `wake` to call.
+   */
+  watch(key: string, watch: TaskWatch, wake: () => Promise<void>): void;
+  /** How many tasks are watched now. */
+  readonly size: number;
+  /** Drops every watch without waking: the jobs' delayed re-checks remain (another worker's). */
+  stop(): Promise<void>;
+}
+
+export function createTaskWatcher(options: {
+  waitMs?: number;
+  log: (line: string) => void;
+}): TaskWatcher {
+  const waitMs = options.waitMs ?? DEFAULT_WAIT_MS;
+  const wakes = new Map<string, () => Promise<void>>();
+  const loops = new Set<Promise<void>>();
+  const stopping = new AbortController();
+  const pause = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      stopping.signal.addEventListener("abort", () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+
+  async function follow(key: string, watch: TaskWatch): Promise<void> {
+    try {
+      for (;;) {
+        const asked = Date.now();
+        const task = await watch.wait(waitMs, stopping.signal);
+        if (task.state !== "running" || stopping.signal.aborted) break;
+        await watch.progress(task);
+        const early = MIN_GAP_MS - (Date.now() - asked);
+        if (early > 0) await pause(early);
+        if (stopping.signal.aborted) break;
+      }
+    } catch (error) {
+      if (!stopping.signal.aborted)
+        options.log(
+          `task watch ${key}: ${error instanceof Error ? error.message : String(error)}; waking its job`,
+        );
+    }
+    const wake = wakes.get(key);
+    wakes.delete(key);
+    if (stopping.signal.aborted || wake === undefined) return;
+    // The job may be running already (its safety-net re-check fired): it then looks itself.
+    await wake().catch((error: unknown) =>
+      options.log(
+        `task watch ${key}: job not woken (${error instanceof Error ? error.message : String(error)})`,
+      ),
+    );
+  }
+
+  return {
+    watch(key, watch, wake) {
+      if (stopping.signal.aborted) return;
+      const watched = wakes.has(key);
+      wakes.set(key, wake);
+      if (watched) return;
+      const loop = follow(key, watch);
+      loops.add(loop);
+      void loop.finally(() => loops.delete(loop));
+    },
+    get size() {
+      return wakes.size;
+    },
+    async stop() {
+      stopping.abort();
+      await Promise.all([...loops]);
+    },
+  };
+}
