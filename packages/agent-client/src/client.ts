@@ -56,6 +56,11 @@ export interface SetVfCountAndWaitOptions {
    * the agent as their own jobs do.
    */
   pollMs?: number | ((task: Task, elapsedMs: number) => number);
+  /**
+   * Look through the agent's long-poll instead of polling: each look is held by the agent until
+   * the task ends or this many ms passed, with no sleep between looks (pollMs is then unused).
+   */
+  waitMs?: number;
   /** Overall deadline for the task; default 10 min (i40e takes ~22 s for 64 VFs, more on big hosts). */
   timeoutMs?: number;
 }
@@ -230,7 +235,10 @@ export function createAgentClient(options: AgentClientOptions) {
       for (;;) {
         let task: Task;
         try {
-          task = await client.getTask(taskId);
+          task =
+            opts.waitMs === undefined
+              ? await client.getTask(taskId)
+              : await client.waitForTask(taskId, opts.waitMs);
         } catch (error) {
           if (error instanceof AgentError && error.code === "NOT_FOUND") {
             await client.setVfCount(pciAddress, count, { operationId: opts.operationId });
@@ -257,7 +265,8 @@ export function createAgentClient(options: AgentClientOptions) {
             },
           );
         }
-        await sleep(typeof pollMs === "number" ? pollMs : pollMs(task, Date.now() - started));
+        if (opts.waitMs === undefined)
+          await sleep(typeof pollMs === "number" ? pollMs : pollMs(task, Date.now() - started));
       }
     },
   };

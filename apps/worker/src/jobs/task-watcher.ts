@@ -1,7 +1,4 @@
-import type { TaskWatch } from "@virtfn/core";
-
-/** How long one long-poll may be held by the agent before it answers with the task running. */
-const DEFAULT_WAIT_MS = 5000;
+import { TASK_WATCH_WAIT_MS, type TaskWatch } from "@virtfn/core";
 /**
  * The shortest gap between two long-polls of one task: an agent without the long-poll answers at
  * once, and that must not turn into a busy loop.
@@ -25,7 +22,7 @@ export function createTaskWatcher(options: {
   waitMs?: number;
   log: (line: string) => void;
 }): TaskWatcher {
-  const waitMs = options.waitMs ?? DEFAULT_WAIT_MS;
+  const waitMs = options.waitMs ?? TASK_WATCH_WAIT_MS;
   const wakes = new Map<string, () => Promise<void>>();
   const loops = new Set<Promise<void>>();
   const stopping = new AbortController();

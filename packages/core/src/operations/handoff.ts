@@ -16,6 +16,12 @@ export interface TaskWatch {
 }
 
 /**
+ * How long a watcher's long-poll of a task may be held by the agent: when the task ends it is
+ * answered at once, so this only sets how often a running task's progress is recorded.
+ */
+export const TASK_WATCH_WAIT_MS = 5000;
+
+/**
  * Thrown by a handler whose agent task is still running. The worker frees its slot, keeps the
  * operation Running, and runs the handler again after `recheckMs` with `state` in
  * `ctx.resumed`. Long agent work (a 64-VF split) thus holds no worker slot while it waits. With
