@@ -108,12 +108,16 @@ describe("agent over HTTP", { timeout: 30_000 }, () => {
       const client = createAgentClient({ baseUrl: agent.url, token: TOKEN, retries: 0 });
       const { taskId } = await client.setVfCount("0000:04:00.0", 16, { operationId: "op-poll" });
       // A wait that runs out first answers with the task as it is.
-      expect((await client.waitForTask(taskId, 1)).state).toBe("running");
+      expect((await client.waitForTask(taskId, { waitMs: 1 })).state).toBe("running");
+      // A progress step answers before the end.
+      const stepped = await client.waitForTask(taskId, { waitMs: MAX_TASK_WAIT_MS, untilDone: 4 });
+      expect(stepped.state).toBe("running");
+      expect(stepped.progress.done).toBeGreaterThanOrEqual(4);
       // A wait twice this test's timeout: only the task's end can answer it in time.
-      const ended = await client.waitForTask(taskId, MAX_TASK_WAIT_MS);
+      const ended = await client.waitForTask(taskId, { waitMs: MAX_TASK_WAIT_MS });
       expect(ended).toMatchObject({ state: "succeeded", progress: { done: 16, total: 16 } });
       // An ended task answers at once, whatever the wait.
-      expect((await client.waitForTask(taskId, 30_000)).state).toBe("succeeded");
+      expect((await client.waitForTask(taskId, { waitMs: 30_000 })).state).toBe("succeeded");
     },
   );
 

@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import { AgentError } from "./errors";
 import {
+  nextProgressStep,
   routes,
   type RouteBody,
   type RouteName,
@@ -170,14 +171,15 @@ export function createAgentClient(options: AgentClientOptions) {
       call("resetVf", { pci: pciAddress }, undefined, o),
     getTask: (taskId: string, o?: CallOptions) => call("getTask", { id: taskId }, undefined, o),
     /**
-     * The task once it ends, or as it is after `waitMs` if it is still running: one request held
+     * The task once it ends (or has `untilDone` items done), or as it is after `waitMs` if it is
+     * still running: one request held
      * by the agent instead of a polling schedule. The request's timeout is stretched to cover the
      * wait.
      */
-    waitForTask: (taskId: string, waitMs: number, o?: CallOptions) =>
-      call("getTask", { id: taskId, waitMs }, undefined, {
+    waitForTask: (taskId: string, wait: { waitMs: number; untilDone?: number }, o?: CallOptions) =>
+      call("getTask", { id: taskId, ...wait }, undefined, {
         ...o,
-        timeoutMs: waitMs + (o?.timeoutMs ?? transport.timeoutMs),
+        timeoutMs: wait.waitMs + (o?.timeoutMs ?? transport.timeoutMs),
       }),
     /** R14: refuses with VF_IN_USE while a VF of this PF is attached to a domain. */
     unbindPfDriver: (pciAddress: string, o?: CallOptions) =>
@@ -232,13 +234,17 @@ export function createAgentClient(options: AgentClientOptions) {
         operationId: opts.operationId,
       });
       let lastProgress = "";
+      let seen: Task | null = null;
       for (;;) {
         let task: Task;
         try {
           task =
             opts.waitMs === undefined
               ? await client.getTask(taskId)
-              : await client.waitForTask(taskId, opts.waitMs);
+              : await client.waitForTask(taskId, {
+                  waitMs: opts.waitMs,
+                  untilDone: nextProgressStep(seen),
+                });
         } catch (error) {
           if (error instanceof AgentError && error.code === "NOT_FOUND") {
             await client.setVfCount(pciAddress, count, { operationId: opts.operationId });
@@ -246,6 +252,7 @@ export function createAgentClient(options: AgentClientOptions) {
           }
           throw error;
         }
+        seen = task;
         const progress = `${task.state}:${task.progress.done}/${task.progress.total}`;
         if (progress !== lastProgress) {
           lastProgress = progress;

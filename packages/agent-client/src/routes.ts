@@ -52,6 +52,17 @@ export interface RouteDef<
 /** The longest a getTask long-poll may hold its request (the client's timeout must exceed it). */
 export const MAX_TASK_WAIT_MS = 30_000;
 
+/**
+ * The `untilDone` of the next long-poll of a task last seen as `seen`: its first item, then each
+ * further quarter. A watcher so sees a split move in about five answers, however long it runs.
+ */
+export function nextProgressStep(
+  seen: { progress: { done: number; total: number } } | null,
+): number {
+  if (seen === null || seen.progress.done === 0) return 1;
+  return seen.progress.done + Math.max(1, Math.ceil(seen.progress.total / 4));
+}
+
 const noParams = z.object({});
 const pciParams = z.object({ pci: PciAddress });
 const nameParams = z.object({ name: DomainName });
@@ -188,14 +199,17 @@ export const routes = {
     response: VfCountersReport,
     idempotent: true,
   }),
-  // With waitMs, a long-poll: answers when the task ends, or after waitMs with it still running
-  // (a watcher then needs no polling schedule of its own). An agent older than waitMs answers at once.
+  // With waitMs, a long-poll: answers when the task ends, when `untilDone` items are done, or
+  // after waitMs with it still running (a watcher then needs no polling schedule of its own). An
+  // agent older than waitMs answers at once.
   getTask: route({
     method: "GET",
     path: "/v1/tasks/:id",
     params: z.object({
       id: z.string().min(1),
       waitMs: z.coerce.number<string | number>().int().min(0).max(MAX_TASK_WAIT_MS).optional(),
+      // With waitMs: answer as soon as this many items are done (a progress step), too.
+      untilDone: z.coerce.number<string | number>().int().min(0).optional(),
     }),
     body: null,
     response: Task,

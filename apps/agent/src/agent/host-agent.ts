@@ -341,9 +341,9 @@ export class HostAgent {
     }
   }
 
-  /** The task once it ends, or as it is after waitMs (a long-poll: an event, no polling). */
-  async waitForTask(id: string, waitMs: number): Promise<Task> {
-    await this.tasks.waitForEnd(id, waitMs);
+  /** The task once it ends or has untilDone items done, or after waitMs (a long-poll, no polling). */
+  async waitForTask(id: string, waitMs: number, untilDone?: number): Promise<Task> {
+    await this.tasks.waitForEnd(id, waitMs, untilDone);
     return this.getTask(id);
   }
 

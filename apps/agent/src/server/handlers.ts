@@ -32,7 +32,7 @@ export function handlersFor(agent: HostAgent): Handlers {
     getTask: async ({ params }) =>
       params.waitMs === undefined || params.waitMs === 0
         ? agent.getTask(params.id)
-        : agent.waitForTask(params.id, params.waitMs),
+        : agent.waitForTask(params.id, params.waitMs, params.untilDone),
     listDomains: () => agent.listDomains(),
     defineDomain: ({ body }) => agent.defineDomain(body),
     getDomain: ({ params }) => agent.getDomain(params.name),

@@ -108,10 +108,13 @@ export async function runOperationJob(
           : Math.max(error.recheckMs, deps.watchedRecheckMs ?? DEFAULT_WATCHED_RECHECK_MS);
       await job.moveToDelayed(Date.now() + delay, token);
       // Watched only once delayed: promote() moves a delayed job, nothing else.
-      if (watcher !== undefined && error.watch !== undefined)
-        watcher.watch(`${job.queueName}:${job.id ?? operationId}`, error.watch, () =>
-          job.promote(),
-        );
+      const watch = error.watch;
+      if (watcher !== undefined && watch !== undefined)
+        watcher.watch(`${job.queueName}:${job.id ?? operationId}`, watch, async (ended) => {
+          // The ended task goes with the job, so that its run does not ask the agent again.
+          if (ended !== null) await job.updateData({ operationId, resume: watch.ended(ended) });
+          await job.promote();
+        });
       throw new DelayedError();
     }
     await progress.cancel();

@@ -1,4 +1,8 @@
+import type { Task } from "@virtfn/agent-client";
 import { TASK_WATCH_WAIT_MS, type TaskWatch } from "@virtfn/core";
+
+/** Wakes a job: with the task as it ended, or null when the agent could not be asked. */
+export type WakeJob = (ended: Task | null) => Promise<void>;
 /**
  * The shortest gap between two long-polls of one task: an agent without the long-poll answers at
  * once, and that must not turn into a busy loop.
@@ -11,7 +15,7 @@ export interface TaskWatcher {
    * ends (or its agent cannot be asked: the job's own look then meets the error). One watch per
    * key: a job handed off again while watched only replaces the `wake` to call.
    */
-  watch(key: string, watch: TaskWatch, wake: () => Promise<void>): void;
+  watch(key: string, watch: TaskWatch, wake: WakeJob): void;
   /** How many tasks are watched now. */
   readonly size: number;
   /** Drops every watch without waking: the jobs' delayed re-checks remain (another worker's). */
@@ -23,7 +27,7 @@ export function createTaskWatcher(options: {
   log: (line: string) => void;
 }): TaskWatcher {
   const waitMs = options.waitMs ?? TASK_WATCH_WAIT_MS;
-  const wakes = new Map<string, () => Promise<void>>();
+  const wakes = new Map<string, WakeJob>();
   const loops = new Set<Promise<void>>();
   const stopping = new AbortController();
   const pause = (ms: number) =>
@@ -36,10 +40,14 @@ export function createTaskWatcher(options: {
     });
 
   async function follow(key: string, watch: TaskWatch): Promise<void> {
+    let ended: Task | null = null;
+    let seen: Task | null = null;
     try {
       for (;;) {
         const asked = Date.now();
-        const task = await watch.wait(waitMs, stopping.signal);
+        const task = await watch.wait(waitMs, seen, stopping.signal);
+        seen = task;
+        if (task.state !== "running") ended = task;
         if (task.state !== "running" || stopping.signal.aborted) break;
         await watch.progress(task);
         const early = MIN_GAP_MS - (Date.now() - asked);
@@ -56,7 +64,7 @@ export function createTaskWatcher(options: {
     wakes.delete(key);
     if (stopping.signal.aborted || wake === undefined) return;
     // The job may be running already (its safety-net re-check fired): it then looks itself.
-    await wake().catch((error: unknown) =>
+    await wake(ended).catch((error: unknown) =>
       options.log(
         `task watch ${key}: job not woken (${error instanceof Error ? error.message : String(error)})`,
       ),

@@ -7,19 +7,23 @@ export type HandoffState = OperationResult;
 /**
  * How a worker can watch a handed-off task without a slot and without a polling schedule: it
  * holds `wait` (the agent's long-poll) and wakes the job once the task has ended, which then
- * needs a single look. `progress` records what a long-poll saw of a task still running (one
+ * needs no look of its own (`ended`). `progress` records what a long-poll saw of a task still running (one
  * UPDATE), so the operation's bar moves without running the job.
  */
 export interface TaskWatch {
-  wait(waitMs: number, signal: AbortSignal): Promise<Task>;
+  /** The agent's long-poll: the task once it ends, moves a step past `seen`, or waitMs passed. */
+  wait(waitMs: number, seen: Task | null, signal: AbortSignal): Promise<Task>;
   progress(task: Task): Promise<void>;
+  /** The hand-off state with the ended task in it, so the woken job need not ask the agent again. */
+  ended(task: Task): HandoffState;
 }
 
 /**
- * How long a watcher's long-poll of a task may be held by the agent: when the task ends it is
- * answered at once, so this only sets how often a running task's progress is recorded.
+ * How long a watcher's long-poll of a task may be held by the agent: it is answered at once when
+ * the task ends or moves a progress step (agent-client's nextProgressStep), so this only bounds
+ * the wait of a task that does not move.
  */
-export const TASK_WATCH_WAIT_MS = 5000;
+export const TASK_WATCH_WAIT_MS = 10_000;
 
 /**
  * Thrown by a handler whose agent task is still running. The worker frees its slot, keeps the

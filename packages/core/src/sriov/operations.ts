@@ -1,4 +1,11 @@
-import { AgentError, isAgentError, type AgentClient, type Task } from "@virtfn/agent-client";
+import {
+  AgentError,
+  AgentErrorCode,
+  isAgentError,
+  nextProgressStep,
+  type AgentClient,
+  type Task,
+} from "@virtfn/agent-client";
 import { z } from "zod";
 import { Prisma, queryRows, type Db, type Operation } from "@virtfn/db";
 import { disconnectReason } from "../hosts/operations";
@@ -78,6 +85,10 @@ const splitHandoff = z.object({
   viaZero: z.boolean(),
   detachedNics: z.number().int(),
   startedAtMs: z.number(),
+  // How the task ended, as the worker's watcher saw it: the woken job does not ask the agent again.
+  taskEnded: z.enum(["succeeded", "failed"]).optional(),
+  taskErrorCode: AgentErrorCode.optional(),
+  taskErrorMessage: z.string().optional(),
 });
 type SplitHandoff = z.infer<typeof splitHandoff>;
 
@@ -154,10 +165,28 @@ function taskProgress(label: string, task: Task) {
 }
 
 /** How the worker watches a split's task: the agent's long-poll, and the progress it sees. */
-function splitTaskWatch(db: Db, operationId: string, agent: AgentClient, label: string): TaskWatch {
+function splitTaskWatch(
+  db: Db,
+  operationId: string,
+  agent: AgentClient,
+  label: string,
+  state: () => SplitHandoff,
+): TaskWatch {
   let shown = "";
   return {
-    wait: (waitMs, signal) => agent.waitForTask(operationId, waitMs, { signal, retryForMs: 0 }),
+    ended: (task) => ({
+      ...state(),
+      ...(task.state === "running" ? {} : { taskEnded: task.state }),
+      ...(task.error === null
+        ? {}
+        : { taskErrorCode: task.error.code, taskErrorMessage: task.error.message }),
+    }),
+    wait: (waitMs, seen, signal) =>
+      agent.waitForTask(
+        operationId,
+        { waitMs, untilDone: nextProgressStep(seen) },
+        { signal, retryForMs: 0 },
+      ),
     async progress(task) {
       const { percent, message, figures } = taskProgress(label, task);
       if (message === shown) return;
@@ -208,14 +237,31 @@ export const setVfCount: OperationHandler = async (ctx, operation) => {
   const { pf, host } = await splitTarget(ctx.db, operation.targetId);
   const agent = ctx.agentFor(host);
   const label = verb(operation.kind, input.count);
-  const watch = splitTaskWatch(ctx.db, operation.id, agent, label);
+  const resumed = splitHandoff.safeParse(ctx.resumed);
+  let state: SplitHandoff | null = null;
+  const watch = splitTaskWatch(ctx.db, operation.id, agent, label, () => {
+    if (state === null) throw new Error("a split hands off only once its state is known");
+    return state;
+  });
   try {
-    const resumed = splitHandoff.safeParse(ctx.resumed);
-    let state: SplitHandoff;
     let task: Task | null;
     if (resumed.success) {
-      state = resumed.data;
-      task = await taskOf(agent, operation.id);
+      const { taskEnded, taskErrorCode, taskErrorMessage, ...handedOver } = resumed.data;
+      state = handedOver;
+      task =
+        taskEnded === undefined
+          ? await taskOf(agent, operation.id)
+          : {
+              id: operation.id,
+              kind: "set-vf-count",
+              target: pf.pciAddress,
+              state: taskEnded,
+              progress: { done: 0, total: 0 },
+              error:
+                taskErrorCode === undefined
+                  ? null
+                  : { code: taskErrorCode, message: taskErrorMessage ?? "task failed" },
+            };
     } else {
       // A first run, or a re-run after a worker crash: the task may already be under way.
       const plan = resizePlan(pf.numVfs, input.count);
