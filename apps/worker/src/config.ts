@@ -61,7 +61,7 @@ export type WorkerConfig = {
   progressMs?: number;
   /**
    * The delayed re-check of a job whose agent task this worker watches (the watcher wakes it when
-   * the task ends; this is the safety net for a crashed worker); default 10 s.
+   * the task ends; this is the safety net for a crashed worker); default 30 s.
    */
   watchedRecheckMs?: number;
   /**

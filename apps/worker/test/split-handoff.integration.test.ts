@@ -148,7 +148,9 @@ describe("a split waits for its agent task without holding a worker slot", () =>
     }
     const pf = await pfNamed(fx.db, hostId, "p1p2");
     const split = await splitPhysicalNic(fx.db, fx.admin, { pfId: pf.id, count: 63 });
-    const first = spawnWorkerProcess(fx.config);
+    // The safety-net re-check is what a crashed worker's split waits for, as the lock is for a
+    // crashed job: short here, like the fixture's lockMs, so a loaded machine stays in the wait.
+    const first = spawnWorkerProcess(fx.config, { VIRTFN_WATCHED_RECHECK_MS: "2000" });
     children.push(first);
     await waitForOperation(fx.db, fx.admin, split.operation.id, midway);
     await kill(first);

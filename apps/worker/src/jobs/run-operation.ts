@@ -33,12 +33,13 @@ export interface JobDeps {
   taskWatcher?: TaskWatcher;
   /**
    * A watched job's delayed re-check: only the safety net (a crashed worker, a lost wake-up), so
-   * far longer than the handler's own re-check delay.
+   * far longer than the handler's own re-check delay. Each one that fires before the task ends
+   * is a wasted run (a fleet split lasts about a minute on a loaded machine), so it is long.
    */
   watchedRecheckMs?: number;
 }
 
-const DEFAULT_WATCHED_RECHECK_MS = 10_000;
+const DEFAULT_WATCHED_RECHECK_MS = 30_000;
 
 /**
  * Runs one operation. Idempotent: a job for a finished operation does nothing, and a retried

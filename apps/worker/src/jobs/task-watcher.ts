@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import type { Task } from "@virtfn/agent-client";
 import { TASK_WATCH_WAIT_MS, type TaskWatch } from "@virtfn/core";
 
@@ -30,13 +31,19 @@ export function createTaskWatcher(options: {
   const wakes = new Map<string, WakeJob>();
   const loops = new Set<Promise<void>>();
   const stopping = new AbortController();
+  // Every watched task's long-poll listens on this one signal: hundreds at once in a fleet split.
+  setMaxListeners(0, stopping.signal);
   const pause = (ms: number) =>
     new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      stopping.signal.addEventListener("abort", () => {
+      const stop = () => {
         clearTimeout(timer);
         resolve();
-      });
+      };
+      const timer = setTimeout(() => {
+        stopping.signal.removeEventListener("abort", stop);
+        resolve();
+      }, ms);
+      stopping.signal.addEventListener("abort", stop, { once: true });
     });
 
   async function follow(key: string, watch: TaskWatch): Promise<void> {
