@@ -1,4 +1,4 @@
-import { AgentError, createAgentClient } from "@virtfn/agent-client";
+import { AgentError, MAX_TASK_WAIT_MS, createAgentClient } from "@virtfn/agent-client";
 import { afterEach, describe, expect, it } from "vitest";
 import { startAgent, type RunningAgent } from "../src/index";
 import { TOKEN, tempDir } from "./helpers";
@@ -9,12 +9,12 @@ afterEach(async () => {
   running = undefined;
 });
 
-async function startSim(profile = "kvm-i350-82599"): Promise<RunningAgent> {
+async function startSim(profile = "kvm-i350-82599", perVfDelayMs = 1): Promise<RunningAgent> {
   running = await startAgent({
     port: 0,
     token: TOKEN,
     backend: "sim",
-    sim: { stateDir: await tempDir(), profile, perVfDelayMs: 1, vfPollMs: 5 },
+    sim: { stateDir: await tempDir(), profile, perVfDelayMs, vfPollMs: 5 },
   });
   return running;
 }
@@ -99,6 +99,27 @@ describe("agent over HTTP", { timeout: 30_000 }, () => {
       domain: null,
     });
   });
+
+  it(
+    "holds a task long-poll until the task ends, not until its wait runs out",
+    { timeout: 15_000 },
+    async () => {
+      const agent = await startSim("kvm-i350-82599", 20);
+      const client = createAgentClient({ baseUrl: agent.url, token: TOKEN, retries: 0 });
+      const { taskId } = await client.setVfCount("0000:04:00.0", 16, { operationId: "op-poll" });
+      // A wait that runs out first answers with the task as it is.
+      expect((await client.waitForTask(taskId, { waitMs: 1 })).state).toBe("running");
+      // A progress step answers before the end.
+      const stepped = await client.waitForTask(taskId, { waitMs: MAX_TASK_WAIT_MS, untilDone: 4 });
+      expect(stepped.state).toBe("running");
+      expect(stepped.progress.done).toBeGreaterThanOrEqual(4);
+      // A wait twice this test's timeout: only the task's end can answer it in time.
+      const ended = await client.waitForTask(taskId, { waitMs: MAX_TASK_WAIT_MS });
+      expect(ended).toMatchObject({ state: "succeeded", progress: { done: 16, total: 16 } });
+      // An ended task answers at once, whatever the wait.
+      expect((await client.waitForTask(taskId, { waitMs: 30_000 })).state).toBe("succeeded");
+    },
+  );
 
   it("reads one PF as the NIC list reports it, and answers NOT_FOUND for an address with none", async () => {
     const agent = await startSim();

@@ -19,6 +19,7 @@ const WorkerEnv = z.object({
   VIRTFN_JOB_BACKOFF_MS: z.coerce.number().int().min(10).default(1000),
   VIRTFN_LOCK_MS: z.coerce.number().int().min(1000).default(30_000),
   VIRTFN_PROGRESS_MS: z.coerce.number().int().min(0).default(250),
+  VIRTFN_WATCHED_RECHECK_MS: z.coerce.number().int().min(100).optional(),
   VIRTFN_AGENT_OUTAGE_MS: z.coerce.number().int().min(0).default(45_000),
   // Unset: no HTTP server (several workers on one machine would fight over a fixed port).
   VIRTFN_WORKER_HTTP_PORT: z.coerce.number().int().min(0).max(65535).optional(),
@@ -58,6 +59,11 @@ export type WorkerConfig = {
   lockMs: number;
   /** At most one progress write per operation per this many ms; default 250. */
   progressMs?: number;
+  /**
+   * The delayed re-check of a job whose agent task this worker watches (the watcher wakes it when
+   * the task ends; this is the safety net for a crashed worker); default 30 s.
+   */
+  watchedRecheckMs?: number;
   /**
    * How long VM operations wait out an unreachable agent (a restart takes ~12 s, a reboot
    * longer) before failing; default 45 s.
@@ -116,6 +122,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): WorkerConfi
     jobBackoffMs: parsed.VIRTFN_JOB_BACKOFF_MS,
     lockMs: parsed.VIRTFN_LOCK_MS,
     progressMs: parsed.VIRTFN_PROGRESS_MS,
+    ...(parsed.VIRTFN_WATCHED_RECHECK_MS === undefined
+      ? {}
+      : { watchedRecheckMs: parsed.VIRTFN_WATCHED_RECHECK_MS }),
     agentOutageMs: parsed.VIRTFN_AGENT_OUTAGE_MS,
     ...(parsed.VIRTFN_WORKER_HTTP_PORT === undefined
       ? {}

@@ -13,6 +13,7 @@ import {
 import { workerDbOptions, type WorkerConfig } from "./config";
 import { createRedis } from "./connection";
 import { runOperationJob } from "./jobs/run-operation";
+import { createTaskWatcher } from "./jobs/task-watcher";
 import { startDispatcher } from "./outbox/dispatcher";
 import { startRequeuer } from "./outbox/requeue";
 import { createQueues, queueStats, type OperationJob } from "./queues/producer";
@@ -59,12 +60,16 @@ export async function startWorker(
   const producerConnection = createRedis(config.redis ?? config.redisUrl);
   const queues = createQueues(producerConnection, config);
   const metrics = createWorkerMetrics({ queueStats: () => queueStats(queues) });
+  // Outside BullMQ's concurrency: a watched task holds a long-poll, never a job slot.
+  const taskWatcher = createTaskWatcher({ log });
   const deps = {
     db,
     agentFor,
     log,
     finished: metrics.operationFinished,
     progressMs: config.progressMs ?? 250,
+    taskWatcher,
+    ...(config.watchedRecheckMs === undefined ? {} : { watchedRecheckMs: config.watchedRecheckMs }),
   };
 
   // BullMQ does not close a connection it was handed, so each worker keeps its own to close.
@@ -158,6 +163,7 @@ export async function startWorker(
       await vfCounters.stop();
       await strandedMigrations.stop();
       await Promise.all(workers.map((worker) => worker.close()));
+      await taskWatcher.stop();
       await Promise.all(Object.values(queues).map((queue) => queue.close()));
       producerConnection.disconnect();
       for (const { connection } of consumers) connection.disconnect();

@@ -111,6 +111,32 @@ describe("a split waits for its agent task without holding a worker slot", () =>
     }
   }, 180_000);
 
+  it("the task watcher wakes a handed-off split when its agent task ends, long before its safety-net re-check", async () => {
+    const routes: string[] = [];
+    let recording = false;
+    // A safety-net re-check far past the wait below: only the watcher can finish this split.
+    const worker = await startInProcessWorker({ ...fx.config, watchedRecheckMs: 3_600_000 });
+    try {
+      const { hostId } = await addSimHost(fx, agents, "kvm-watched", "kvm-i350-82599", {
+        perVfDelayMs: 20,
+        onRequest: (route) => {
+          if (recording) routes.push(route);
+        },
+      });
+      const pf = await pfNamed(fx.db, hostId, "p1p1");
+      recording = true;
+      const split = await splitPhysicalNic(fx.db, fx.admin, { pfId: pf.id, count: 16 });
+      const done = await waitForOperation(fx.db, fx.admin, split.operation.id, undefined, 60_000);
+      recording = false;
+      expect(done.status, `${done.errorCode} ${done.errorMessage}`).toBe("Succeeded");
+      expect(done.result).toMatchObject({ pf: "p1p1", numVfs: 16 });
+      expect(routes[0], routes.join(" ")).toBe("setVfCount");
+      expect(routes.at(-1), routes.join(" ")).toBe("getNic");
+    } finally {
+      await worker.close();
+    }
+  }, 180_000);
+
   it("a worker SIGKILLed mid-split is replaced, and the split completes with its VFs recorded", async () => {
     const worker = await startInProcessWorker(fx.config);
     let hostId: string;
@@ -122,7 +148,9 @@ describe("a split waits for its agent task without holding a worker slot", () =>
     }
     const pf = await pfNamed(fx.db, hostId, "p1p2");
     const split = await splitPhysicalNic(fx.db, fx.admin, { pfId: pf.id, count: 63 });
-    const first = spawnWorkerProcess(fx.config);
+    // The safety-net re-check is what a crashed worker's split waits for, as the lock is for a
+    // crashed job: short here, like the fixture's lockMs, so a loaded machine stays in the wait.
+    const first = spawnWorkerProcess(fx.config, { VIRTFN_WATCHED_RECHECK_MS: "2000" });
     children.push(first);
     await waitForOperation(fx.db, fx.admin, split.operation.id, midway);
     await kill(first);

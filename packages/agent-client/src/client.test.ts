@@ -215,6 +215,13 @@ describe("agent client", () => {
   it("buildPath refuses a missing parameter", () => {
     expect(() => buildPath("/v1/tasks/:id", {})).toThrow(/missing path parameter id/);
   });
+
+  it("buildPath sends the parameters its path does not name as the query string", () => {
+    expect(buildPath("/v1/tasks/:id", { id: "op 1", waitMs: "5000", untilDone: "16" })).toBe(
+      "/v1/tasks/op%201?waitMs=5000&untilDone=16",
+    );
+    expect(buildPath("/v1/tasks/:id", { id: "op-1" })).toBe("/v1/tasks/op-1");
+  });
 });
 
 describe("waiting out an outage (retryForMs)", () => {

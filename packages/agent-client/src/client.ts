@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import { AgentError } from "./errors";
 import {
+  nextProgressStep,
   routes,
   type RouteBody,
   type RouteName,
@@ -56,6 +57,11 @@ export interface SetVfCountAndWaitOptions {
    * the agent as their own jobs do.
    */
   pollMs?: number | ((task: Task, elapsedMs: number) => number);
+  /**
+   * Look through the agent's long-poll instead of polling: each look is held by the agent until
+   * the task ends or this many ms passed, with no sleep between looks (pollMs is then unused).
+   */
+  waitMs?: number;
   /** Overall deadline for the task; default 10 min (i40e takes ~22 s for 64 VFs, more on big hosts). */
   timeoutMs?: number;
 }
@@ -164,6 +170,17 @@ export function createAgentClient(options: AgentClientOptions) {
     resetVf: (pciAddress: string, o?: CallOptions) =>
       call("resetVf", { pci: pciAddress }, undefined, o),
     getTask: (taskId: string, o?: CallOptions) => call("getTask", { id: taskId }, undefined, o),
+    /**
+     * The task once it ends (or has `untilDone` items done), or as it is after `waitMs` if it is
+     * still running: one request held
+     * by the agent instead of a polling schedule. The request's timeout is stretched to cover the
+     * wait.
+     */
+    waitForTask: (taskId: string, wait: { waitMs: number; untilDone?: number }, o?: CallOptions) =>
+      call("getTask", { id: taskId, ...wait }, undefined, {
+        ...o,
+        timeoutMs: wait.waitMs + (o?.timeoutMs ?? transport.timeoutMs),
+      }),
     /** R14: refuses with VF_IN_USE while a VF of this PF is attached to a domain. */
     unbindPfDriver: (pciAddress: string, o?: CallOptions) =>
       call("unbindPfDriver", { pci: pciAddress }, undefined, o),
@@ -217,10 +234,17 @@ export function createAgentClient(options: AgentClientOptions) {
         operationId: opts.operationId,
       });
       let lastProgress = "";
+      let seen: Task | null = null;
       for (;;) {
         let task: Task;
         try {
-          task = await client.getTask(taskId);
+          task =
+            opts.waitMs === undefined
+              ? await client.getTask(taskId)
+              : await client.waitForTask(taskId, {
+                  waitMs: opts.waitMs,
+                  untilDone: nextProgressStep(seen),
+                });
         } catch (error) {
           if (error instanceof AgentError && error.code === "NOT_FOUND") {
             await client.setVfCount(pciAddress, count, { operationId: opts.operationId });
@@ -228,6 +252,7 @@ export function createAgentClient(options: AgentClientOptions) {
           }
           throw error;
         }
+        seen = task;
         const progress = `${task.state}:${task.progress.done}/${task.progress.total}`;
         if (progress !== lastProgress) {
           lastProgress = progress;
@@ -247,7 +272,8 @@ export function createAgentClient(options: AgentClientOptions) {
             },
           );
         }
-        await sleep(typeof pollMs === "number" ? pollMs : pollMs(task, Date.now() - started));
+        if (opts.waitMs === undefined)
+          await sleep(typeof pollMs === "number" ? pollMs : pollMs(task, Date.now() - started));
       }
     },
   };
@@ -264,6 +290,6 @@ function validationError(name: string, part: string, error: z.ZodError): AgentEr
 
 function toStringRecord(value: Record<string, unknown>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [key, v] of Object.entries(value)) out[key] = String(v);
+  for (const [key, v] of Object.entries(value)) if (v !== undefined) out[key] = String(v);
   return out;
 }

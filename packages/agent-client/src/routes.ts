@@ -49,6 +49,20 @@ export interface RouteDef<
   readonly auth: boolean;
 }
 
+/** The longest a getTask long-poll may hold its request (the client's timeout must exceed it). */
+export const MAX_TASK_WAIT_MS = 30_000;
+
+/**
+ * The `untilDone` of the next long-poll of a task last seen as `seen`: its first item, then each
+ * further quarter. A watcher so sees a split move in about five answers, however long it runs.
+ */
+export function nextProgressStep(
+  seen: { progress: { done: number; total: number } } | null,
+): number {
+  if (seen === null || seen.progress.done === 0) return 1;
+  return seen.progress.done + Math.max(1, Math.ceil(seen.progress.total / 4));
+}
+
 const noParams = z.object({});
 const pciParams = z.object({ pci: PciAddress });
 const nameParams = z.object({ name: DomainName });
@@ -185,10 +199,18 @@ export const routes = {
     response: VfCountersReport,
     idempotent: true,
   }),
+  // With waitMs, a long-poll: answers when the task ends, when `untilDone` items are done, or
+  // after waitMs with it still running (a watcher then needs no polling schedule of its own). An
+  // agent older than waitMs answers at once.
   getTask: route({
     method: "GET",
     path: "/v1/tasks/:id",
-    params: z.object({ id: z.string().min(1) }),
+    params: z.object({
+      id: z.string().min(1),
+      waitMs: z.coerce.number<string | number>().int().min(0).max(MAX_TASK_WAIT_MS).optional(),
+      // With waitMs: answer as soon as this many items are done (a progress step), too.
+      untilDone: z.coerce.number<string | number>().int().min(0).optional(),
+    }),
     body: null,
     response: Task,
     idempotent: true,
@@ -344,11 +366,19 @@ export type RouteBody<N extends RouteName> = Routes[N]["body"] extends z.ZodType
   : undefined;
 export type RouteResponse<N extends RouteName> = z.output<Routes[N]["response"]>;
 
-/** Fills `:name` segments. Values are URI-encoded because PCI addresses and MACs contain colons. */
+/**
+ * Fills `:name` segments; the parameters the path does not name go to the query string (the
+ * server reads both into one params object). Values are URI-encoded because PCI addresses and
+ * MACs contain colons.
+ */
 export function buildPath(path: string, params: Record<string, string>): string {
-  return path.replace(/:([A-Za-z]+)/g, (_m, key: string) => {
+  const inPath = new Set<string>();
+  const filled = path.replace(/:([A-Za-z]+)/g, (_m, key: string) => {
     const value = params[key];
     if (value === undefined) throw new Error(`missing path parameter ${key} for ${path}`);
+    inPath.add(key);
     return encodeURIComponent(value);
   });
+  const query = new URLSearchParams(Object.entries(params).filter(([key]) => !inPath.has(key)));
+  return query.size === 0 ? filled : `${filled}?${query.toString()}`;
 }

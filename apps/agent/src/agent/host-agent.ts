@@ -341,6 +341,12 @@ export class HostAgent {
     }
   }
 
+  /** The task once it ends or has untilDone items done, or after waitMs (a long-poll, no polling). */
+  async waitForTask(id: string, waitMs: number, untilDone?: number): Promise<Task> {
+    await this.tasks.waitForEnd(id, waitMs, untilDone);
+    return this.getTask(id);
+  }
+
   getTask(id: string): Task {
     const task = this.tasks.get(id);
     if (task === undefined)

@@ -2,6 +2,8 @@ import { AgentError, type Task } from "@virtfn/agent-client";
 
 interface TaskRecord {
   task: Task;
+  /** Long-polls waiting for this task to end or reach their done count; each told once. */
+  waiters: Map<() => void, number>;
   /** The request that created it, so a repeated operation id with other arguments is caught. */
   fingerprint: string;
 }
@@ -48,14 +50,40 @@ export class TaskRegistry {
     this.tasks.set(id, {
       task: { id, kind, target, state: "running", progress: { done: 0, total }, error: null },
       fingerprint,
+      waiters: new Map(),
     });
     this.evict();
   }
 
+  /**
+   * Resolves once the task is no longer running, has `untilDone` items done, or after `waitMs`:
+   * an event, not a poll, so
+   * a held long-poll costs the agent nothing until it answers. At once for an unknown id.
+   */
+  async waitForEnd(id: string, waitMs: number, untilDone = Infinity): Promise<void> {
+    const record = this.tasks.get(id);
+    if (
+      record !== undefined &&
+      record.task.state === "running" &&
+      record.task.progress.done < untilDone
+    ) {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          record.waiters.delete(done);
+          resolve();
+        };
+        const timer = setTimeout(done, waitMs);
+        record.waiters.set(done, untilDone);
+      });
+    }
+  }
+
   progress(id: string, done: number, total: number): void {
     const record = this.tasks.get(id);
-    if (record !== undefined && record.task.state === "running")
-      record.task.progress = { done, total };
+    if (record === undefined || record.task.state !== "running") return;
+    record.task.progress = { done, total };
+    for (const [waiter, untilDone] of [...record.waiters]) if (done >= untilDone) waiter();
   }
 
   succeed(id: string): void {
@@ -63,6 +91,7 @@ export class TaskRegistry {
     if (record === undefined) return;
     record.task.state = "succeeded";
     record.task.progress.done = record.task.progress.total;
+    this.wake(record);
   }
 
   fail(id: string, error: AgentError): void {
@@ -70,6 +99,11 @@ export class TaskRegistry {
     if (record === undefined) return;
     record.task.state = "failed";
     record.task.error = { code: error.code, message: error.message };
+    this.wake(record);
+  }
+
+  private wake(record: TaskRecord): void {
+    for (const waiter of [...record.waiters.keys()]) waiter();
   }
 
   private evict(): void {

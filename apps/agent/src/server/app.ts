@@ -38,7 +38,8 @@ export function createApp(agent: HostAgent, options: AppOptions): Hono {
       if (route.auth && !bearerMatches(c.req.header("authorization"), options.token)) {
         throw new AgentError("UNAUTHORIZED", "missing or wrong bearer token");
       }
-      const params = route.params.safeParse(c.req.param());
+      // Path segments and the query string fill one params object (buildPath splits it so).
+      const params = route.params.safeParse({ ...c.req.query(), ...c.req.param() });
       if (!params.success)
         throw new AgentError("VALIDATION", `${name}: invalid path`, {
           details: { issues: issues(params.error) },

@@ -29,7 +29,10 @@ export function handlersFor(agent: HostAgent): Handlers {
     setVfPort: ({ params, body }) => agent.setVfPort(params.pci, body.settings),
     resetVf: ({ params }) => agent.resetVf(params.pci),
     vfCounters: () => agent.vfCounters(),
-    getTask: async ({ params }) => agent.getTask(params.id),
+    getTask: async ({ params }) =>
+      params.waitMs === undefined || params.waitMs === 0
+        ? agent.getTask(params.id)
+        : agent.waitForTask(params.id, params.waitMs, params.untilDone),
     listDomains: () => agent.listDomains(),
     defineDomain: ({ body }) => agent.defineDomain(body),
     getDomain: ({ params }) => agent.getDomain(params.name),

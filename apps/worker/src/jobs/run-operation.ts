@@ -18,6 +18,7 @@ import type { Db, Operation } from "@virtfn/db";
 import type { LogFields } from "@virtfn/telemetry";
 import type { OperationJob } from "../queues/producer";
 import { throttledProgress } from "./progress";
+import type { TaskWatcher } from "./task-watcher";
 
 export interface JobDeps {
   db: Db;
@@ -28,13 +29,23 @@ export interface JobDeps {
   finished?(operation: Operation, status: "Succeeded" | "Failed"): void;
   /** At most one progress write per operation per this many ms. */
   progressMs: number;
+  /** Wakes a handed-off job when its agent task ends; without it the job re-checks on its delay. */
+  taskWatcher?: TaskWatcher;
+  /**
+   * A watched job's delayed re-check: only the safety net (a crashed worker, a lost wake-up), so
+   * far longer than the handler's own re-check delay. Each one that fires before the task ends
+   * is a wasted run (a fleet split lasts about a minute on a loaded machine), so it is long.
+   */
+  watchedRecheckMs?: number;
 }
+
+const DEFAULT_WATCHED_RECHECK_MS = 30_000;
 
 /**
  * Runs one operation. Idempotent: a job for a finished operation does nothing, and a retried
  * job picks up an operation left Running by a crashed worker. A handler waiting for an agent task
  * hands off: the job goes back to BullMQ as delayed, its slot free, and resumes with the state
- * the handler handed over.
+ * the handler handed over, when the task watcher sees the task end (or on its delay).
  */
 export async function runOperationJob(
   deps: JobDeps,
@@ -91,7 +102,20 @@ export async function runOperationJob(
       // A handler hands over the same state on every re-check of one task: written once.
       if (JSON.stringify(resume ?? null) !== JSON.stringify(error.state))
         await job.updateData({ operationId, resume: error.state });
-      await job.moveToDelayed(Date.now() + error.recheckMs, token);
+      const watcher = error.watch === undefined ? undefined : deps.taskWatcher;
+      const delay =
+        watcher === undefined
+          ? error.recheckMs
+          : Math.max(error.recheckMs, deps.watchedRecheckMs ?? DEFAULT_WATCHED_RECHECK_MS);
+      await job.moveToDelayed(Date.now() + delay, token);
+      // Watched only once delayed: promote() moves a delayed job, nothing else.
+      const watch = error.watch;
+      if (watcher !== undefined && watch !== undefined)
+        watcher.watch(`${job.queueName}:${job.id ?? operationId}`, watch, async (ended) => {
+          // The ended task goes with the job, so that its run does not ask the agent again.
+          if (ended !== null) await job.updateData({ operationId, resume: watch.ended(ended) });
+          await job.promote();
+        });
       throw new DelayedError();
     }
     await progress.cancel();

@@ -1,18 +1,43 @@
+import type { Task } from "@virtfn/agent-client";
 import type { OperationResult } from "../runtime/context";
 
 /** What a handler keeps across a hand-off: small, JSON, read back through its own zod schema. */
 export type HandoffState = OperationResult;
 
 /**
+ * How a worker can watch a handed-off task without a slot and without a polling schedule: it
+ * holds `wait` (the agent's long-poll) and wakes the job once the task has ended, which then
+ * needs no look of its own (`ended`). `progress` records what a long-poll saw of a task still running (one
+ * UPDATE), so the operation's bar moves without running the job.
+ */
+export interface TaskWatch {
+  /** The agent's long-poll: the task once it ends, moves a step past `seen`, or waitMs passed. */
+  wait(waitMs: number, seen: Task | null, signal: AbortSignal): Promise<Task>;
+  progress(task: Task): Promise<void>;
+  /** The hand-off state with the ended task in it, so the woken job need not ask the agent again. */
+  ended(task: Task): HandoffState;
+}
+
+/**
+ * How long a watcher's long-poll of a task may be held by the agent: it is answered at once when
+ * the task ends or moves a progress step (agent-client's nextProgressStep), so this only bounds
+ * the wait of a task that does not move.
+ */
+export const TASK_WATCH_WAIT_MS = 10_000;
+
+/**
  * Thrown by a handler whose agent task is still running. The worker frees its slot, keeps the
  * operation Running, and runs the handler again after `recheckMs` with `state` in
- * `ctx.resumed`. Long agent work (a 64-VF split) thus holds no worker slot while it waits.
+ * `ctx.resumed`. Long agent work (a 64-VF split) thus holds no worker slot while it waits. With
+ * `watch`, a worker that watches the task wakes the job when it ends and `recheckMs` is only
+ * the safety net (a crashed worker, another replica).
  */
 export class AwaitingAgentTask extends Error {
   constructor(
     readonly taskId: string,
     readonly recheckMs: number,
     readonly state: HandoffState,
+    readonly watch?: TaskWatch,
   ) {
     super(`waiting for agent task ${taskId}`);
     this.name = "AwaitingAgentTask";

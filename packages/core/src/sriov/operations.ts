@@ -1,4 +1,11 @@
-import { AgentError, isAgentError, type AgentClient, type Task } from "@virtfn/agent-client";
+import {
+  AgentError,
+  AgentErrorCode,
+  isAgentError,
+  nextProgressStep,
+  type AgentClient,
+  type Task,
+} from "@virtfn/agent-client";
 import { z } from "zod";
 import { Prisma, queryRows, type Db, type Operation } from "@virtfn/db";
 import { disconnectReason } from "../hosts/operations";
@@ -10,7 +17,8 @@ import {
   type ObservedNic,
 } from "../hosts/sync";
 import { recordPfVfCount } from "../passthru/sync";
-import { AwaitingAgentTask, recheckDelay } from "../operations/handoff";
+import { AwaitingAgentTask, recheckDelay, type TaskWatch } from "../operations/handoff";
+import { reportProgress } from "../operations/lifecycle";
 import type { OperationContext, OperationHandler } from "../runtime/context";
 import { DomainError, ErrorCode, notFound } from "../shared/errors";
 import { detachVfNics, vmsHoldingVfsOf } from "./holders";
@@ -77,6 +85,10 @@ const splitHandoff = z.object({
   viaZero: z.boolean(),
   detachedNics: z.number().int(),
   startedAtMs: z.number(),
+  // How the task ended, as the worker's watcher saw it: the woken job does not ask the agent again.
+  taskEnded: z.enum(["succeeded", "failed"]).optional(),
+  taskErrorCode: AgentErrorCode.optional(),
+  taskErrorMessage: z.string().optional(),
 });
 type SplitHandoff = z.infer<typeof splitHandoff>;
 
@@ -142,6 +154,48 @@ function showsProgress(operation: Operation, done: number, total: number): boole
   );
 }
 
+/** The progress a split shows while its agent task runs: "Splitting into 63 VFs: 37/63 VF changes". */
+function taskProgress(label: string, task: Task) {
+  const { done, total } = task.progress;
+  return {
+    percent: total === 0 ? 10 : 10 + (80 * done) / total,
+    message: `${label}: ${done}/${total} VF changes`,
+    figures: { phase: "vfChanges" as const, done, total },
+  };
+}
+
+/** How the worker watches a split's task: the agent's long-poll, and the progress it sees. */
+function splitTaskWatch(
+  db: Db,
+  operationId: string,
+  agent: AgentClient,
+  label: string,
+  state: () => SplitHandoff,
+): TaskWatch {
+  let shown = "";
+  return {
+    ended: (task) => ({
+      ...state(),
+      ...(task.state === "running" ? {} : { taskEnded: task.state }),
+      ...(task.error === null
+        ? {}
+        : { taskErrorCode: task.error.code, taskErrorMessage: task.error.message }),
+    }),
+    wait: (waitMs, seen, signal) =>
+      agent.waitForTask(
+        operationId,
+        { waitMs, untilDone: nextProgressStep(seen) },
+        { signal, retryForMs: 0 },
+      ),
+    async progress(task) {
+      const { percent, message, figures } = taskProgress(label, task);
+      if (message === shown) return;
+      shown = message;
+      await reportProgress(db, operationId, percent, message, figures);
+    },
+  };
+}
+
 /**
  * Records what a finished split changed: the PF and its VFs as the agent reports them, and the
  * PF's VF count on its PCI device row. Only that PF: the host's other PFs (each a few dozen sysfs
@@ -183,13 +237,31 @@ export const setVfCount: OperationHandler = async (ctx, operation) => {
   const { pf, host } = await splitTarget(ctx.db, operation.targetId);
   const agent = ctx.agentFor(host);
   const label = verb(operation.kind, input.count);
+  const resumed = splitHandoff.safeParse(ctx.resumed);
+  let state: SplitHandoff | null = null;
+  const watch = splitTaskWatch(ctx.db, operation.id, agent, label, () => {
+    if (state === null) throw new Error("a split hands off only once its state is known");
+    return state;
+  });
   try {
-    const resumed = splitHandoff.safeParse(ctx.resumed);
-    let state: SplitHandoff;
     let task: Task | null;
     if (resumed.success) {
-      state = resumed.data;
-      task = await taskOf(agent, operation.id);
+      const { taskEnded, taskErrorCode, taskErrorMessage, ...handedOver } = resumed.data;
+      state = handedOver;
+      task =
+        taskEnded === undefined
+          ? await taskOf(agent, operation.id)
+          : {
+              id: operation.id,
+              kind: "set-vf-count",
+              target: pf.pciAddress,
+              state: taskEnded,
+              progress: { done: 0, total: 0 },
+              error:
+                taskErrorCode === undefined
+                  ? null
+                  : { code: taskErrorCode, message: taskErrorMessage ?? "task failed" },
+            };
     } else {
       // A first run, or a re-run after a worker crash: the task may already be under way.
       const plan = resizePlan(pf.numVfs, input.count);
@@ -236,6 +308,7 @@ export const setVfCount: OperationHandler = async (ctx, operation) => {
           operation.id,
           recheckDelay({ done: 0, total: 0 }, Date.now() - state.startedAtMs),
           state,
+          watch,
         );
       }
       task = await agent.getTask(operation.id);
@@ -256,13 +329,10 @@ export const setVfCount: OperationHandler = async (ctx, operation) => {
       }
       const { done, total } = task.progress;
       if (!showsProgress(operation, done, total)) {
-        await ctx.progress(
-          total === 0 ? 10 : 10 + (80 * done) / total,
-          `${label}: ${done}/${total} VF changes`,
-          { phase: "vfChanges", done, total },
-        );
+        const shown = taskProgress(label, task);
+        await ctx.progress(shown.percent, shown.message, shown.figures);
       }
-      throw new AwaitingAgentTask(task.id, recheckDelay(task.progress, elapsed), state);
+      throw new AwaitingAgentTask(task.id, recheckDelay(task.progress, elapsed), state, watch);
     }
     await ctx.progress(95, "Reading the VFs the host reports", { phase: "readBack" });
     const numVfs = await readBackVfs(ctx.db, host.id, pf.pciAddress, agent);
