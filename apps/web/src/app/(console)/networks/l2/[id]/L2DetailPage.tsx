@@ -2,6 +2,7 @@ import type { L2View } from "@virtfn/core";
 import { Link } from "~/components/ui/Link";
 import { Badge } from "~/components/badges";
 import { RetryErrorBox } from "~/components/detail/RetryErrorBox";
+import { Facts } from "~/components/detail/Facts";
 import { LocalTime } from "~/components/ui/ClockText";
 import type { RouterOutputs } from "~/trpc/outputs";
 import type { Settled } from "~/trpc/server";
@@ -71,43 +72,23 @@ export function L2Detail({
         <CreateL3Button l2Id={l2.id} />
       </NetworkHeader>
 
-      <section className="panel">
-        <h2>Facts</h2>
-        <div className="facts">
-          <dl>
-            <dt>Zone</dt>
-            <dd>{l2.zoneName}</dd>
-            <dt>Type</dt>
-            <dd>{l2TypeLabel[l2.type]}</dd>
-            {l2.type === "Vlan" ? (
-              <>
-                <dt>VLAN id</dt>
-                <dd>{l2.vlanId}</dd>
-              </>
-            ) : null}
-            {l2.type === "Vxlan" ? (
-              <>
-                <dt>VXLAN pool</dt>
-                <dd>{l2.vxlanPoolName ?? "—"}</dd>
-                <dt>VNI</dt>
-                <dd>{l2.vni}</dd>
-              </>
-            ) : null}
-          </dl>
-          <dl>
-            <dt>Physical interface</dt>
-            <dd>
-              <code>{l2.physicalInterface}</code>
-            </dd>
-            <dt>L3 networks</dt>
-            <dd>{l2.l3Count}</dd>
-            <dt>Created</dt>
-            <dd>
-              <LocalTime date={l2.createdAt} />
-            </dd>
-          </dl>
-        </div>
-      </section>
+      <Facts
+        title="Facts"
+        columns={[
+          [
+            ["Zone", l2.zoneName],
+            ["Type", l2TypeLabel[l2.type]],
+            l2.type === "Vlan" ? ["VLAN id", l2.vlanId] : null,
+            l2.type === "Vxlan" ? ["VXLAN pool", l2.vxlanPoolName ?? "—"] : null,
+            l2.type === "Vxlan" ? ["VNI", l2.vni] : null,
+          ],
+          [
+            ["Physical interface", <code>{l2.physicalInterface}</code>],
+            ["L3 networks", l2.l3Count],
+            ["Created", <LocalTime date={l2.createdAt} />],
+          ],
+        ]}
+      />
 
       <L2SriovPanel l2={l2} />
       <VfAvailabilityPanel
