@@ -115,6 +115,20 @@ export function NumberField({
   );
 }
 
+type SelectOption = { value: string; label: string };
+
+/**
+ * A required choice's options: first an empty one that asks to pick, or says the choices still
+ * load (`choices` null), so the form cannot be sent before one is picked.
+ */
+export function withPrompt(
+  choices: readonly SelectOption[] | null,
+  prompt: string,
+  loading: string,
+): SelectOption[] {
+  return [{ value: "", label: choices ? prompt : loading }, ...(choices ?? [])];
+}
+
 export function SelectField({
   name,
   label,
@@ -124,7 +138,7 @@ export function SelectField({
   setValueAs,
   onChange,
 }: FieldBase & {
-  options: readonly { value: string; label: string }[];
+  options: readonly SelectOption[];
   /** Maps the chosen value onto the schema's type (e.g. one project id → `[id]`). */
   setValueAs?: (value: string) => unknown;
   /** After the form took the new value (to clear fields that depend on this one). */
