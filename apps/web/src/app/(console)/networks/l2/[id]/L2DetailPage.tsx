@@ -17,6 +17,7 @@ import {
   NetworkHeader,
 } from "./islands";
 import type { Candidate, ClusterPage } from "./L2Islands";
+import { Table } from "~/components/ui/Table";
 
 type L3Page = RouterOutputs["networks"]["l3"]["list"];
 
@@ -119,44 +120,41 @@ function L3sOfL2({ l2, l3s }: { l2: L2View; l3s: Settled<L3Page> }) {
     );
   }
   return (
-    <div className="table-wrap">
-      <table className="data">
-        <thead>
-          <tr>
-            <th>Name</th>
-            <th>Category</th>
-            <th>SR-IOV</th>
-            <th className="hide-narrow">Subnet</th>
-            <th className="num">NICs</th>
-          </tr>
-        </thead>
-        <tbody>
-          {data.items.map((l3) => (
-            <tr key={l3.id} data-testid="l3-row">
-              <td>
-                <Link href={`/networks/l3/${l3.id}`} className="strong-link">
-                  {l3.name}
-                </Link>
-              </td>
-              <td>{l3.category}</td>
-              <td>
-                <SriovBadge enabled={l3.sriovEnabled} />
-              </td>
-              <td className="hide-narrow">
-                {l3.gateway ? (
-                  `${l3.gateway}/${l3.prefixLength ?? "?"}`
-                ) : (
-                  <span className="muted">—</span>
-                )}
-              </td>
-              <td className="num">
-                {l3.nicCount}
-                {l3.vfNicCount > 0 ? <div className="sub">{l3.vfNicCount} VF</div> : null}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <Table
+      head={
+        <>
+          <th>Name</th>
+          <th>Category</th>
+          <th>SR-IOV</th>
+          <th className="hide-narrow">Subnet</th>
+          <th className="num">NICs</th>
+        </>
+      }
+    >
+      {data.items.map((l3) => (
+        <tr key={l3.id} data-testid="l3-row">
+          <td>
+            <Link href={`/networks/l3/${l3.id}`} className="strong-link">
+              {l3.name}
+            </Link>
+          </td>
+          <td>{l3.category}</td>
+          <td>
+            <SriovBadge enabled={l3.sriovEnabled} />
+          </td>
+          <td className="hide-narrow">
+            {l3.gateway ? (
+              `${l3.gateway}/${l3.prefixLength ?? "?"}`
+            ) : (
+              <span className="muted">—</span>
+            )}
+          </td>
+          <td className="num">
+            {l3.nicCount}
+            {l3.vfNicCount > 0 ? <div className="sub">{l3.vfNicCount} VF</div> : null}
+          </td>
+        </tr>
+      ))}
+    </Table>
   );
 }
