@@ -4,6 +4,7 @@ import { useEffect, useId, type ReactNode } from "react";
 import { get, useFormContext, useWatch, type RegisterOptions } from "react-hook-form";
 import { CheckboxField, describedBy, Field } from "~/components/Field";
 import { numberOrUndefined } from "~/components/Field";
+import { Options, type SelectOption } from "./Options";
 
 interface FieldBase {
   name: string;
@@ -115,8 +116,6 @@ export function NumberField({
   );
 }
 
-type SelectOption = { value: string; label: string };
-
 /**
  * A required choice's options: first an empty one that asks to pick, or says the choices still
  * load (`choices` null), so the form cannot be sent before one is picked.
@@ -155,11 +154,7 @@ export function SelectField({
   return (
     <Field id={id} label={label} error={error} hint={hint}>
       <select {...props} data-autofocus={autoFocus ? "" : undefined}>
-        {options.map((option) => (
-          <option key={option.value} value={option.value}>
-            {option.label}
-          </option>
-        ))}
+        <Options options={options} />
       </select>
     </Field>
   );
