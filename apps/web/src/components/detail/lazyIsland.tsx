@@ -1,6 +1,7 @@
 "use client";
 
-import { lazy, Suspense, type ComponentType } from "react";
+import type { ComponentType } from "react";
+import { lazyComponent } from "~/components/lazyComponent";
 import { useHydrated } from "~/components/useHydrated";
 import styles from "./island.module.css";
 
@@ -11,7 +12,7 @@ import styles from "./island.module.css";
  * before its handlers are attached waits instead of doing nothing.
  */
 export function lazyIsland<P extends object>(load: () => Promise<ComponentType<P>>) {
-  const Lazy = lazy(async () => {
+  return lazyComponent(async () => {
     const Island = await load();
     function HydratedIsland(props: P) {
       const hydrated = useHydrated();
@@ -21,14 +22,6 @@ export function lazyIsland<P extends object>(load: () => Promise<ComponentType<P
         </fieldset>
       );
     }
-    return { default: HydratedIsland };
+    return HydratedIsland;
   });
-  function LazyIsland(props: P) {
-    return (
-      <Suspense fallback={null}>
-        <Lazy {...props} />
-      </Suspense>
-    );
-  }
-  return LazyIsland;
 }

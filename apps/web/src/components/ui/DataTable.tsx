@@ -1,5 +1,6 @@
 import type { ReactNode } from "react";
 import { SortHeader, type SortOrder } from "~/components/table";
+import { Table } from "./Table";
 
 export interface Column<T, S extends string = string> {
   key: string;
@@ -46,49 +47,49 @@ export function DataTable<T, S extends string = string>({
   testId,
 }: DataTableProps<T, S>) {
   return (
-    <div className="table-wrap" aria-busy={busy ? true : undefined}>
-      <table className={`data ${className ?? ""}`} data-testid={testId}>
-        <thead>
-          <tr>
-            {columns.map((column) => {
-              const cls = columnClass(column);
-              return column.sort && sorting ? (
-                <SortHeader
-                  key={column.key}
-                  label={column.header}
-                  field={column.sort}
-                  sort={sorting.sort}
-                  order={sorting.sort === column.sort ? sorting.order : "asc"}
-                  onSort={sorting.onSort}
-                  className={cls}
-                />
-              ) : (
-                <th key={column.key} className={cls}>
-                  {column.header}
-                </th>
-              );
-            })}
-            {rowActions ? (
-              <th className="num row-actions">
-                <span className="sr-only">Actions</span>
+    <Table
+      className={className}
+      testId={testId}
+      busy={busy}
+      head={
+        <>
+          {columns.map((column) => {
+            const cls = columnClass(column);
+            return column.sort && sorting ? (
+              <SortHeader
+                key={column.key}
+                label={column.header}
+                field={column.sort}
+                sort={sorting.sort}
+                order={sorting.sort === column.sort ? sorting.order : "asc"}
+                onSort={sorting.onSort}
+                className={cls}
+              />
+            ) : (
+              <th key={column.key} className={cls}>
+                {column.header}
               </th>
-            ) : null}
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((row) => (
-            <tr key={rowKey(row)} data-testid={rowTestId} {...rowData?.(row)}>
-              {columns.map((column) => (
-                <td key={column.key} className={columnClass(column)}>
-                  {column.cell(row)}
-                </td>
-              ))}
-              {rowActions ? <td className="num row-actions">{rowActions(row)}</td> : null}
-            </tr>
+            );
+          })}
+          {rowActions ? (
+            <th className="num row-actions">
+              <span className="sr-only">Actions</span>
+            </th>
+          ) : null}
+        </>
+      }
+    >
+      {rows.map((row) => (
+        <tr key={rowKey(row)} data-testid={rowTestId} {...rowData?.(row)}>
+          {columns.map((column) => (
+            <td key={column.key} className={columnClass(column)}>
+              {column.cell(row)}
+            </td>
           ))}
-        </tbody>
-      </table>
-    </div>
+          {rowActions ? <td className="num row-actions">{rowActions(row)}</td> : null}
+        </tr>
+      ))}
+    </Table>
   );
 }
 

@@ -4,6 +4,7 @@ import { useEffect, useId, type ReactNode } from "react";
 import { get, useFormContext, useWatch, type RegisterOptions } from "react-hook-form";
 import { CheckboxField, describedBy, Field } from "~/components/Field";
 import { numberOrUndefined } from "~/components/Field";
+import { Options, type SelectOption } from "./Options";
 
 interface FieldBase {
   name: string;
@@ -115,6 +116,18 @@ export function NumberField({
   );
 }
 
+/**
+ * A required choice's options: first an empty one that asks to pick, or says the choices still
+ * load (`choices` null), so the form cannot be sent before one is picked.
+ */
+export function withPrompt(
+  choices: readonly SelectOption[] | null,
+  prompt: string,
+  loading: string,
+): SelectOption[] {
+  return [{ value: "", label: choices ? prompt : loading }, ...(choices ?? [])];
+}
+
 export function SelectField({
   name,
   label,
@@ -124,7 +137,7 @@ export function SelectField({
   setValueAs,
   onChange,
 }: FieldBase & {
-  options: readonly { value: string; label: string }[];
+  options: readonly SelectOption[];
   /** Maps the chosen value onto the schema's type (e.g. one project id → `[id]`). */
   setValueAs?: (value: string) => unknown;
   /** After the form took the new value (to clear fields that depend on this one). */
@@ -141,11 +154,7 @@ export function SelectField({
   return (
     <Field id={id} label={label} error={error} hint={hint}>
       <select {...props} data-autofocus={autoFocus ? "" : undefined}>
-        {options.map((option) => (
-          <option key={option.value} value={option.value}>
-            {option.label}
-          </option>
-        ))}
+        <Options options={options} />
       </select>
     </Field>
   );

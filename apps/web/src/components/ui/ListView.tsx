@@ -6,6 +6,7 @@ import { Pager } from "~/components/table";
 import { Button } from "./Button";
 import { DataTable, type Column } from "./DataTable";
 import type { ListParams } from "./useListParams";
+import { Options } from "./Options";
 
 // Column is part of ListView's props; pages import it from here with ListView.
 export type { Column } from "./DataTable";
@@ -184,11 +185,7 @@ export function FilterSelect<S extends string, F extends string>({
         onChange={(event) => list.setFilter(filter.key, event.target.value || undefined)}
       >
         <option value="">{filter.allLabel}</option>
-        {filter.options.map((option) => (
-          <option key={option.value} value={option.value}>
-            {option.label}
-          </option>
-        ))}
+        <Options options={filter.options} />
       </select>
     </label>
   );

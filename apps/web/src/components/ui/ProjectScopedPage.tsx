@@ -5,6 +5,7 @@ import { useId, type ReactNode } from "react";
 import { ErrorBox } from "~/components/ErrorBox";
 import { PageHeader } from "./PageHeader";
 import { PROJECT_PARAM, type ProjectOption, type ProjectScope } from "./project-scope";
+import { Options } from "./Options";
 
 /**
  * A server-rendered project-scoped page (EIPs, security groups): its header with the project
@@ -82,11 +83,7 @@ export function ProjectPicker({
     <label className="field-inline" htmlFor={id}>
       <span>Project</span>
       <select id={id} value={value} onChange={(event) => onChange(event.target.value)}>
-        {projects.map((p) => (
-          <option key={p.id} value={p.id}>
-            {p.name}
-          </option>
-        ))}
+        <Options options={projects.map((p) => ({ value: p.id, label: p.name }))} />
       </select>
     </label>
   );

@@ -3,7 +3,7 @@
 import { createEipInput } from "@virtfn/core/schemas";
 import type { z } from "zod";
 import { FormDialog, type OpenedForm } from "~/components/ui/FormDialog";
-import { SelectField, TextField } from "~/components/ui/FormFields";
+import { SelectField, TextField, withPrompt } from "~/components/ui/FormFields";
 
 /** The allocate form (zod and react-hook-form): the page loads it when it is first opened. */
 export function AllocateEipDialog({
@@ -29,10 +29,7 @@ export function AllocateEipDialog({
       <SelectField
         name="vipL3Id"
         label="From network"
-        options={[
-          { value: "", label: networks ? "Select an L3 network…" : "Loading networks…" },
-          ...(networks ?? []),
-        ]}
+        options={withPrompt(networks, "Select an L3 network…", "Loading networks…")}
       />
       <TextField name="ip" label="Address (optional)" placeholder="any free" optional />
     </FormDialog>

@@ -4,6 +4,7 @@ import { Badge } from "~/components/badges";
 import { RetryErrorBox } from "~/components/detail/RetryErrorBox";
 import type { RouterOutputs } from "~/trpc/outputs";
 import type { Settled } from "~/trpc/server";
+import { Table } from "~/components/ui/Table";
 
 // R3 per host, as core's availability query answers it for an L3 (sriov.availability) or an L2
 // (sriov.l2Availability): the zone's sums and the first hosts, attached clusters first. The page
@@ -63,64 +64,63 @@ export function VfAvailabilityPanel({
           {data.hosts.length === 0 ? (
             <p className="muted">The zone has no hosts.</p>
           ) : (
-            <div className="table-wrap">
-              <table className="data vf-table" data-testid="vf-availability">
-                <thead>
-                  <tr>
-                    <th>Host</th>
-                    <th className="hide-narrow">Cluster</th>
-                    <th className="hide-narrow">Interface</th>
-                    <th className="num">
-                      VFs<span className="hide-narrow"> avail / total</span>
-                    </th>
-                    <th>Status</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {data.hosts.map((row) => (
-                    <tr
-                      key={row.hostId}
-                      data-testid="vf-row"
-                      data-host={row.hostName}
-                      data-reason={row.reason ?? ""}
-                    >
-                      <td>
-                        <Link href={`/hosts/${row.hostId}`} className="strong-link">
-                          {row.hostName}
-                        </Link>
-                        <div className="sub show-narrow">
-                          {row.clusterName}
-                          {row.interfaces.length ? ` · ${row.interfaces.join(", ")}` : ""}
-                        </div>
-                      </td>
-                      <td className="hide-narrow">{row.clusterName}</td>
-                      <td className="hide-narrow">
-                        {row.interfaces.length ? (
-                          row.interfaces.map((name) => (
-                            <code key={name} className="iface">
-                              {name}
-                            </code>
-                          ))
-                        ) : (
-                          <span className="muted">—</span>
-                        )}
-                      </td>
-                      <td className="num" data-testid="vf-count">
-                        {row.available} / {row.total}
-                      </td>
-                      <td className="vf-status">
-                        <Badge tone={availabilityTone(row)}>
-                          {row.reason === null ? "Available" : reasonLabel[row.reason]}
-                        </Badge>
-                        <div className="sub" data-testid="vf-message">
-                          {row.message}
-                        </div>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <Table
+              className="vf-table"
+              testId="vf-availability"
+              head={
+                <>
+                  <th>Host</th>
+                  <th className="hide-narrow">Cluster</th>
+                  <th className="hide-narrow">Interface</th>
+                  <th className="num">
+                    VFs<span className="hide-narrow"> avail / total</span>
+                  </th>
+                  <th>Status</th>
+                </>
+              }
+            >
+              {data.hosts.map((row) => (
+                <tr
+                  key={row.hostId}
+                  data-testid="vf-row"
+                  data-host={row.hostName}
+                  data-reason={row.reason ?? ""}
+                >
+                  <td>
+                    <Link href={`/hosts/${row.hostId}`} className="strong-link">
+                      {row.hostName}
+                    </Link>
+                    <div className="sub show-narrow">
+                      {row.clusterName}
+                      {row.interfaces.length ? ` · ${row.interfaces.join(", ")}` : ""}
+                    </div>
+                  </td>
+                  <td className="hide-narrow">{row.clusterName}</td>
+                  <td className="hide-narrow">
+                    {row.interfaces.length ? (
+                      row.interfaces.map((name) => (
+                        <code key={name} className="iface">
+                          {name}
+                        </code>
+                      ))
+                    ) : (
+                      <span className="muted">—</span>
+                    )}
+                  </td>
+                  <td className="num" data-testid="vf-count">
+                    {row.available} / {row.total}
+                  </td>
+                  <td className="vf-status">
+                    <Badge tone={availabilityTone(row)}>
+                      {row.reason === null ? "Available" : reasonLabel[row.reason]}
+                    </Badge>
+                    <div className="sub" data-testid="vf-message">
+                      {row.message}
+                    </div>
+                  </td>
+                </tr>
+              ))}
+            </Table>
           )}
         </>
       )}

@@ -4,6 +4,7 @@ import { Link } from "~/components/ui/Link";
 import { DataTable, type Column } from "~/components/ui/DataTable";
 import { memory } from "~/lib/format";
 import { VmStateBadge } from "~/app/(console)/vms/vmState";
+import { Table } from "~/components/ui/Table";
 
 // What the host gives its VMs, from core's allocation (the sums placement judges by): CPU and
 // memory used of total, VFs by state per PF with each PF's NUMA node, the NUMA nodes, the VMs.
@@ -75,74 +76,67 @@ export function HostAllocationPanel({ host }: { host: HostDetail }) {
       {splitNics.length === 0 ? (
         <p className="muted">No PF of this host is split.</p>
       ) : (
-        <div className="table-wrap">
-          <table className="data" data-testid="vf-states">
-            <thead>
-              <tr>
-                <th>PF</th>
-                <th className="num">NUMA</th>
-                {VF_STATES.map((state) => (
-                  <th
-                    key={state}
-                    className={`num${NARROW_STATES.has(state) ? "" : " hide-narrow"}`}
-                  >
-                    {state}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {splitNics.map((nic) => (
-                <tr key={nic.id} data-testid="vf-state-row" data-nic={nic.label}>
-                  <td className="strong">{nic.label}</td>
-                  <td className="num">{nic.numaNode ?? "—"}</td>
-                  {VF_STATES.map((state) => (
-                    <td
-                      key={state}
-                      className={`num${NARROW_STATES.has(state) ? "" : " hide-narrow"}`}
-                      data-state={state}
-                    >
-                      {nic.vfStates[state]}
-                    </td>
-                  ))}
-                </tr>
+        <Table
+          testId="vf-states"
+          head={
+            <>
+              <th>PF</th>
+              <th className="num">NUMA</th>
+              {VF_STATES.map((state) => (
+                <th key={state} className={`num${NARROW_STATES.has(state) ? "" : " hide-narrow"}`}>
+                  {state}
+                </th>
               ))}
-            </tbody>
-          </table>
-        </div>
+            </>
+          }
+        >
+          {splitNics.map((nic) => (
+            <tr key={nic.id} data-testid="vf-state-row" data-nic={nic.label}>
+              <td className="strong">{nic.label}</td>
+              <td className="num">{nic.numaNode ?? "—"}</td>
+              {VF_STATES.map((state) => (
+                <td
+                  key={state}
+                  className={`num${NARROW_STATES.has(state) ? "" : " hide-narrow"}`}
+                  data-state={state}
+                >
+                  {nic.vfStates[state]}
+                </td>
+              ))}
+            </tr>
+          ))}
+        </Table>
       )}
 
       <h3>NUMA topology</h3>
       {allocation.numaNodes === null || allocation.numaNodes.length === 0 ? (
         <p className="muted">The agent reports no NUMA nodes for this host.</p>
       ) : (
-        <div className="table-wrap">
-          <table className="data" data-testid="numa-nodes">
-            <thead>
-              <tr>
-                <th>Node</th>
-                <th className="num">vCPUs bound / CPUs</th>
-                <th className="num hide-narrow">Memory bound / total</th>
-                <th>PFs</th>
-              </tr>
-            </thead>
-            <tbody>
-              {allocation.numaNodes.map((node) => (
-                <tr key={node.id}>
-                  <td className="strong">node{node.id}</td>
-                  <td className="num">
-                    {node.usedVcpus} / {node.cpuCount}
-                  </td>
-                  <td className="num hide-narrow">
-                    {node.usedMemoryMiB > 0 ? memory(node.usedMemoryMiB) : "0"} /{" "}
-                    {memory(node.memoryMiB)}
-                  </td>
-                  <td>{pfsOnNode(node.id).join(", ") || <span className="muted">—</span>}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table
+          testId="numa-nodes"
+          head={
+            <>
+              <th>Node</th>
+              <th className="num">vCPUs bound / CPUs</th>
+              <th className="num hide-narrow">Memory bound / total</th>
+              <th>PFs</th>
+            </>
+          }
+        >
+          {allocation.numaNodes.map((node) => (
+            <tr key={node.id}>
+              <td className="strong">node{node.id}</td>
+              <td className="num">
+                {node.usedVcpus} / {node.cpuCount}
+              </td>
+              <td className="num hide-narrow">
+                {node.usedMemoryMiB > 0 ? memory(node.usedMemoryMiB) : "0"} /{" "}
+                {memory(node.memoryMiB)}
+              </td>
+              <td>{pfsOnNode(node.id).join(", ") || <span className="muted">—</span>}</td>
+            </tr>
+          ))}
+        </Table>
       )}
 
       <h3>

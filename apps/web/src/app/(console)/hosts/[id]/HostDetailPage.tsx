@@ -5,6 +5,7 @@ import { RecentOperations } from "~/components/detail/RecentOperations";
 import { isActive } from "~/components/detail/operation-status";
 import type { DetailList } from "~/components/ui/DetailGate";
 import { DetailHeader } from "~/components/ui/DetailHeader";
+import { Facts } from "~/components/detail/Facts";
 import { LocalTime, TimeAgo } from "~/components/ui/ClockText";
 import { memory } from "~/lib/format";
 import type { Settled } from "~/trpc/server";
@@ -96,70 +97,45 @@ export function HostView({
         </div>
       ) : null}
 
-      <section className="panel">
-        <h2>Facts</h2>
-        <div className="facts">
-          <dl>
-            <dt>Connection</dt>
-            <dd>
-              <ConnectionBadge state={h.connectionState} />
-            </dd>
-            <dt>Last seen</dt>
-            <dd>
-              <TimeAgo date={h.lastSeenAt} />
-            </dd>
-            <dt>Agent</dt>
-            <dd>
-              {h.agentVersion ?? "—"}
-              {h.agentBackend ? (
-                <span className="sub-inline"> ({h.agentBackend} backend)</span>
-              ) : null}
-            </dd>
-          </dl>
-          <dl>
-            <dt>CPU</dt>
-            <dd>{h.cpuModel ?? "—"}</dd>
-            <dt>CPUs</dt>
-            <dd>{h.cpuCount > 0 ? h.cpuCount : "—"}</dd>
-            <dt>Virtualization</dt>
-            <dd>
-              {h.cpuVirtualization ? (
-                <code>{h.cpuVirtualization}</code>
-              ) : h.lastSeenAt ? (
-                <Badge tone="err" title="No vmx/svm CPU flag: this host cannot run KVM guests.">
-                  none
-                </Badge>
-              ) : (
-                "—"
-              )}
-            </dd>
-            <dt>Memory</dt>
-            <dd>{memory(h.memoryMiB)}</dd>
-          </dl>
-          <dl>
-            <dt>IOMMU enabled</dt>
-            <dd>
-              <YesNo value={h.iommuEnabled} /> <span className="sub-inline">desired</span>
-            </dd>
-            <dt>Kernel argument</dt>
-            <dd>
-              <YesNo value={h.iommuKernelArgSet} unknown={!h.lastSeenAt} />
-            </dd>
-            <dt>IOMMU active</dt>
-            <dd>
-              <YesNo value={h.iommuActive} unknown={!h.lastSeenAt} />
-            </dd>
-            <dt>Interrupt remapping</dt>
-            <dd>
-              <YesNo value={h.interruptRemapping} unknown={!h.lastSeenAt} />
-            </dd>
-            <dt>allow_unsafe_interrupts</dt>
-            <dd>
-              <YesNo value={h.allowUnsafeInterrupts} warnWhenTrue unknown={!h.lastSeenAt} />
-            </dd>
-          </dl>
-        </div>
-      </section>
+      <Facts
+        title="Facts"
+        columns={[
+          [
+            ["Connection", <ConnectionBadge state={h.connectionState} />],
+            ["Last seen", <TimeAgo date={h.lastSeenAt} />],
+            [
+              "Agent",
+              <>
+                {h.agentVersion ?? "—"}
+                {h.agentBackend ? (
+                  <span className="sub-inline"> ({h.agentBackend} backend)</span>
+                ) : null}
+              </>,
+            ],
+          ],
+          [
+            ["CPU", h.cpuModel ?? "—"],
+            ["CPUs", h.cpuCount > 0 ? h.cpuCount : "—"],
+            ["Virtualization", <Virtualization host={h} />],
+            ["Memory", memory(h.memoryMiB)],
+          ],
+          [
+            [
+              "IOMMU enabled",
+              <>
+                <YesNo value={h.iommuEnabled} /> <span className="sub-inline">desired</span>
+              </>,
+            ],
+            ["Kernel argument", <YesNo value={h.iommuKernelArgSet} unknown={!h.lastSeenAt} />],
+            ["IOMMU active", <YesNo value={h.iommuActive} unknown={!h.lastSeenAt} />],
+            ["Interrupt remapping", <YesNo value={h.interruptRemapping} unknown={!h.lastSeenAt} />],
+            [
+              "allow_unsafe_interrupts",
+              <YesNo value={h.allowUnsafeInterrupts} warnWhenTrue unknown={!h.lastSeenAt} />,
+            ],
+          ],
+        ]}
+      />
 
       <HostAllocationPanel host={h} />
 
@@ -174,6 +150,17 @@ export function HostView({
 
       <RecentOperations targetId={h.id} items={ops.data ? recentOps : null} error={ops.error} />
     </>
+  );
+}
+
+/** The CPU's virtualization flag; a host that has reported none cannot run KVM guests. */
+function Virtualization({ host: h }: { host: HostDetail }) {
+  if (h.cpuVirtualization) return <code>{h.cpuVirtualization}</code>;
+  if (!h.lastSeenAt) return <>—</>;
+  return (
+    <Badge tone="err" title="No vmx/svm CPU flag: this host cannot run KVM guests.">
+      none
+    </Badge>
   );
 }
 

@@ -13,6 +13,7 @@ import {
   NumberField,
   SelectField,
   TextField,
+  withPrompt,
 } from "~/components/ui/FormFields";
 import { CLUSTER_PICKER_LIMIT, pageItems } from "~/lib/clusters";
 import type { RouterInputs } from "~/trpc/outputs";
@@ -140,10 +141,13 @@ function L2Fields({ toggles }: { toggles: L2Toggles }) {
       <SelectField
         name="zoneId"
         label="Zone"
-        options={[
-          { value: "", label: zones.isPending ? "Loading zones…" : "Select a zone…" },
-          ...(zones.data ?? []).map((zone) => ({ value: zone.id, label: zone.name })),
-        ]}
+        options={withPrompt(
+          zones.isPending
+            ? null
+            : (zones.data ?? []).map((zone) => ({ value: zone.id, label: zone.name })),
+          "Select a zone…",
+          "Loading zones…",
+        )}
         // Clusters and pools belong to a zone: another zone's are no longer choices.
         onChange={() => {
           setValue("clusterIds", []);

@@ -4,7 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { createVxlanPoolInput } from "@virtfn/core/schemas";
 import type { z } from "zod";
 import { FormDialog, type OpenedForm } from "~/components/ui/FormDialog";
-import { NumberField, SelectField, TextField } from "~/components/ui/FormFields";
+import { NumberField, SelectField, TextField, withPrompt } from "~/components/ui/FormFields";
 import { useTRPC } from "~/trpc/react";
 
 /**
@@ -30,10 +30,7 @@ export function CreatePoolDialog(form: OpenedForm<z.output<typeof createVxlanPoo
       <SelectField
         name="zoneId"
         label="Zone"
-        options={[
-          { value: "", label: zones ? "Select a zone…" : "Loading zones…" },
-          ...(zones ?? []),
-        ]}
+        options={withPrompt(zones ?? null, "Select a zone…", "Loading zones…")}
       />
       <TextField name="name" label="Name" placeholder="vxlan-pool-1" autoFocus />
       <NumberField name="vniStart" label="First VNI" hint="1 to 16777215" min={1} />

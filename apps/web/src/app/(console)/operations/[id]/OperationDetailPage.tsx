@@ -3,6 +3,7 @@ import { Link } from "~/components/ui/Link";
 import { OperationStatusBadge } from "~/components/badges";
 import { BROWSER_NOW } from "~/components/detail/clock";
 import { RefreshError } from "~/components/detail/LastShown";
+import { Facts } from "~/components/detail/Facts";
 import { OperationProgress } from "~/components/OperationsTable";
 import { operationKindLabel } from "~/lib/operation-kinds";
 import { targetHref } from "~/lib/links";
@@ -144,59 +145,42 @@ export function OperationDetailView({ op }: { op: OperationDetail }) {
         <OperationProgress op={op} />
       </section>
 
-      <section className="panel">
-        <h2>Details</h2>
-        <div className="facts">
-          <dl>
-            <dt>Kind</dt>
-            <dd>
-              <code className="code">{op.kind}</code>
-            </dd>
-            <dt>Target</dt>
-            <dd>
-              <Target op={op} /> <span className="sub-inline">{op.targetType}</span>
-            </dd>
-            <dt>Attempts</dt>
-            <dd>{op.attempts}</dd>
-            <dt>Agent task</dt>
-            <dd data-testid="operation-agent-task">
-              {op.agentTaskId ? <code className="code">{op.agentTaskId}</code> : "—"}
-            </dd>
-            {op.parent ? (
+      <Facts
+        title="Details"
+        columns={[
+          [
+            ["Kind", <code className="code">{op.kind}</code>],
+            [
+              "Target",
               <>
-                <dt>Part of</dt>
-                <dd data-testid="operation-parent">
+                <Target op={op} /> <span className="sub-inline">{op.targetType}</span>
+              </>,
+            ],
+            ["Attempts", op.attempts],
+            [
+              "Agent task",
+              op.agentTaskId ? <code className="code">{op.agentTaskId}</code> : "—",
+              "operation-agent-task",
+            ],
+            op.parent
+              ? [
+                  "Part of",
                   <Link href={`/operations/${op.parent.id}`}>
                     {operationKindLabel(op.parent.kind)}: {op.parent.targetName}
-                  </Link>
-                </dd>
-              </>
-            ) : null}
-          </dl>
-          <dl>
-            <dt>Requested</dt>
-            <dd>
-              <Time at={op.createdAt} />
-            </dd>
-            <dt>Started</dt>
-            <dd>
-              <Time at={op.startedAt} />
-            </dd>
-            <dt>Finished</dt>
-            <dd>
-              <Time at={op.finishedAt} />
-            </dd>
-            <dt>Duration</dt>
-            <dd>
-              <Elapsed from={op.startedAt} to={op.finishedAt} now={BROWSER_NOW} />
-            </dd>
-            <dt>Id</dt>
-            <dd>
-              <code className="code">{op.id}</code>
-            </dd>
-          </dl>
-        </div>
-      </section>
+                  </Link>,
+                  "operation-parent",
+                ]
+              : null,
+          ],
+          [
+            ["Requested", <Time at={op.createdAt} />],
+            ["Started", <Time at={op.startedAt} />],
+            ["Finished", <Time at={op.finishedAt} />],
+            ["Duration", <Elapsed from={op.startedAt} to={op.finishedAt} now={BROWSER_NOW} />],
+            ["Id", <code className="code">{op.id}</code>],
+          ],
+        ]}
+      />
 
       {isFleet || op.childCount > 0 ? <Children items={op.children} total={op.childCount} /> : null}
 

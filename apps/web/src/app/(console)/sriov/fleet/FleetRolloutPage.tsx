@@ -119,16 +119,27 @@ function StartForm({
   const errors = preview.error ? fieldErrorsByPath(preview.error) : {};
   const set = <K extends keyof FormState>(key: K, value: FormState[K]) =>
     setForm((f) => ({ ...f, [key]: value }));
-  const text = (key: "count" | "interfaceName" | "model" | "maxUnavailable", errorPath: string) => {
+  // A text field of the form, with the server's error for its path in the request.
+  const textField = (
+    key: "count" | "interfaceName" | "model" | "maxUnavailable",
+    errorPath: string,
+    label: string,
+    hint: string,
+  ) => {
     const fieldId = `${id}-${key}`;
-    return {
-      id: fieldId,
-      value: form[key],
-      onChange: (event: React.ChangeEvent<HTMLInputElement>) => set(key, event.target.value),
-      "aria-invalid": errors[errorPath] ? true : undefined,
-      "aria-describedby": describedBy(fieldId, errors[errorPath], true),
-      autoComplete: "off",
-    };
+    return (
+      <Field id={fieldId} label={label} error={errors[errorPath]} hint={hint}>
+        <input
+          id={fieldId}
+          inputMode={key === "count" ? "numeric" : undefined}
+          value={form[key]}
+          onChange={(event) => set(key, event.target.value)}
+          aria-invalid={errors[errorPath] ? true : undefined}
+          aria-describedby={describedBy(fieldId, errors[errorPath], true)}
+          autoComplete="off"
+        />
+      </Field>
+    );
   };
   const blocked = plan !== null && plan.refused.length > 0 && !form.skipRefused;
   return (
@@ -153,16 +164,9 @@ function StartForm({
               <option value="restore">Restore (0 VFs)</option>
             </select>
           </Field>
-          {form.action === "split" ? (
-            <Field
-              id={`${id}-count`}
-              label="VFs per PF"
-              error={errors.count}
-              hint="1 to each PF's maximum (R12)."
-            >
-              <input inputMode="numeric" {...text("count", "count")} />
-            </Field>
-          ) : null}
+          {form.action === "split"
+            ? textField("count", "count", "VFs per PF", "1 to each PF's maximum (R12).")
+            : null}
           <fieldset className="fieldset span-all">
             <legend>Clusters</legend>
             {clusters.error ? (
@@ -192,30 +196,19 @@ function StartForm({
               </p>
             ) : null}
           </fieldset>
-          <Field
-            id={`${id}-interfaceName`}
-            label="Interface name"
-            error={errors["selection.interfaceName"]}
-            hint='The PF on each host, e.g. "p1p1".'
-          >
-            <input {...text("interfaceName", "selection.interfaceName")} />
-          </Field>
-          <Field
-            id={`${id}-model`}
-            label="PF model (optional)"
-            error={errors["selection.model"]}
-            hint="Only PFs of this model."
-          >
-            <input {...text("model", "selection.model")} />
-          </Field>
-          <Field
-            id={`${id}-maxUnavailable`}
-            label="Hosts in flight per cluster (maxUnavailable)"
-            error={errors.maxUnavailable}
-            hint='A number ("2") or a share of each cluster’s hosts ("10%", rounded up).'
-          >
-            <input {...text("maxUnavailable", "maxUnavailable")} />
-          </Field>
+          {textField(
+            "interfaceName",
+            "selection.interfaceName",
+            "Interface name",
+            'The PF on each host, e.g. "p1p1".',
+          )}
+          {textField("model", "selection.model", "PF model (optional)", "Only PFs of this model.")}
+          {textField(
+            "maxUnavailable",
+            "maxUnavailable",
+            "Hosts in flight per cluster (maxUnavailable)",
+            'A number ("2") or a share of each cluster’s hosts ("10%", rounded up).',
+          )}
           <Field id={`${id}-onFailure`} label="When a PF fails">
             <select
               id={`${id}-onFailure`}

@@ -4,6 +4,7 @@ import { RateChart } from "~/components/RateChart";
 import { bitRate, byteTotal, countTotal, perSecond } from "~/lib/counters";
 import { TimeAgo } from "~/components/ui/ClockText";
 import type { VmPageData } from "./page";
+import { Table } from "~/components/ui/Table";
 
 // The VM page's traffic panel (issue 16): per VF NIC, the rates between the samples the workers
 // stored (about half an hour) as a chart, and the latest totals. A counter the PF driver does
@@ -142,32 +143,31 @@ function Totals({
 }) {
   const rate = (name: keyof VfCounterValues) => lastRate?.[name] ?? null;
   return (
-    <div className="table-wrap">
-      <table className="data">
+    <Table
+      caption={
         <caption className="muted">
           Totals since the VF was last reset, read <TimeAgo date={takenAt} />
         </caption>
-        <thead>
-          <tr>
-            <th scope="col" />
-            <th scope="col">Bytes</th>
-            <th scope="col">Packets</th>
-            <th scope="col">Dropped</th>
-          </tr>
-        </thead>
-        <tbody>
-          {(["rx", "tx"] as const).map((dir) => (
-            <DirectionRow
-              key={dir}
-              label={dir.toUpperCase()}
-              bytes={[values[`${dir}Bytes`], rate(`${dir}Bytes`)]}
-              packets={[values[`${dir}Packets`], rate(`${dir}Packets`)]}
-              dropped={[values[`${dir}Dropped`], rate(`${dir}Dropped`)]}
-              rates={lastRate !== null}
-            />
-          ))}
-        </tbody>
-      </table>
-    </div>
+      }
+      head={
+        <>
+          <th scope="col" />
+          <th scope="col">Bytes</th>
+          <th scope="col">Packets</th>
+          <th scope="col">Dropped</th>
+        </>
+      }
+    >
+      {(["rx", "tx"] as const).map((dir) => (
+        <DirectionRow
+          key={dir}
+          label={dir.toUpperCase()}
+          bytes={[values[`${dir}Bytes`], rate(`${dir}Bytes`)]}
+          packets={[values[`${dir}Packets`], rate(`${dir}Packets`)]}
+          dropped={[values[`${dir}Dropped`], rate(`${dir}Dropped`)]}
+          rates={lastRate !== null}
+        />
+      ))}
+    </Table>
   );
 }

@@ -4,6 +4,7 @@ import { kbps } from "~/lib/format";
 import { NicTypeBadge } from "../vmState";
 import { NicActions, NicMigratableToggle } from "./islands";
 import { VfPortSummary } from "./VfPortSummary";
+import { Table } from "~/components/ui/Table";
 
 function vfCell(vm: VmDetail, nic: VmNicView) {
   if (nic.type !== "VF") return <span className="muted">—</span>;
@@ -60,120 +61,119 @@ function NotApplicable({ verdict }: { verdict: Verdict }) {
 export function NicTable({ vm, readOnly }: { vm: VmDetail; readOnly: boolean }) {
   if (vm.nics.length === 0) return <p className="muted">This VM has no NICs.</p>;
   return (
-    <div className="table-wrap">
-      <table className="data vm-nic-table" data-testid="vm-nic-table">
-        <thead>
-          <tr>
-            <th>Device</th>
-            <th>Type</th>
-            <th>VF PCI address</th>
-            <th className="hide-narrow">IP</th>
-            <th className="hide-narrow">L3 network</th>
-            <th className="hide-narrow">QoS</th>
-            <th className="hide-narrow">Security groups</th>
-            <th className="hide-narrow">EIP</th>
+    <Table
+      className="vm-nic-table"
+      testId="vm-nic-table"
+      head={
+        <>
+          <th>Device</th>
+          <th>Type</th>
+          <th>VF PCI address</th>
+          <th className="hide-narrow">IP</th>
+          <th className="hide-narrow">L3 network</th>
+          <th className="hide-narrow">QoS</th>
+          <th className="hide-narrow">Security groups</th>
+          <th className="hide-narrow">EIP</th>
+          {readOnly ? null : (
+            <th className="num row-actions">
+              <span className="sr-only">Actions</span>
+            </th>
+          )}
+        </>
+      }
+    >
+      {vm.nics.map((n) => {
+        return (
+          <tr key={n.id} data-testid="vm-nic-row" data-nic={n.name} data-type={n.type}>
+            <td>
+              <span className="strong">{n.name}</span>
+              {n.isDefault ? (
+                <>
+                  {" "}
+                  <Badge tone="muted" title="Default route">
+                    default
+                  </Badge>
+                </>
+              ) : null}
+              <div className="sub" title="MAC address">
+                <code>{n.mac}</code>
+              </div>
+              <div className="sub show-narrow">
+                <code>{n.ip}</code> on {n.l3.name}
+              </div>
+            </td>
+            <td>
+              <NicTypeBadge type={n.type} />
+              {n.migratable && n.type === "VF" ? (
+                <>
+                  {" "}
+                  <Badge
+                    tone="muted"
+                    title="A virtio failover partner carries its traffic while the VF is unplugged for a live migration."
+                  >
+                    migratable
+                  </Badge>
+                </>
+              ) : null}
+              <div className="sub nowrap">
+                {n.type === "VF"
+                  ? "vfio"
+                  : `${n.model} · ${n.mode}${n.queues > 1 ? ` · ${n.queues}q` : ""}`}
+              </div>
+              {readOnly ? null : <NicMigratableToggle nic={n} />}
+            </td>
+            <td>{vfCell(vm, n)}</td>
+            <td className="hide-narrow">
+              <code>{n.ip}</code>
+            </td>
+            <td className="hide-narrow nic-l3" title={`L2 ${n.l3.l2Name}`}>
+              {n.l3.name}
+              <div className="sub">
+                {n.l3.category}
+                {n.l3.vlanId !== null ? ` · VLAN ${n.l3.vlanId}` : ""}
+              </div>
+            </td>
+            <td className="hide-narrow">
+              {n.qos ? (
+                <span className="nowrap">
+                  in {kbps(n.qos.inboundKbps)}
+                  <div className="sub">out {kbps(n.qos.outboundKbps)}</div>
+                </span>
+              ) : n.capabilities.qos.allowed ? (
+                <span className="muted">—</span>
+              ) : (
+                <NotApplicable verdict={n.capabilities.qos} />
+              )}
+            </td>
+            <td className="hide-narrow">
+              {n.securityGroups.length > 0 ? (
+                n.securityGroups.map((g) => <div key={g.id}>{g.name}</div>)
+              ) : n.capabilities.securityGroups.allowed ? (
+                <span className="muted">—</span>
+              ) : (
+                <NotApplicable verdict={n.capabilities.securityGroups} />
+              )}
+            </td>
+            <td className="hide-narrow">
+              {n.eip ? (
+                <>
+                  <code>{n.eip.ip}</code>
+                  <div className="sub">{n.eip.name}</div>
+                </>
+              ) : n.capabilities.eip.allowed ? (
+                <span className="muted">—</span>
+              ) : (
+                <NotApplicable verdict={n.capabilities.eip} />
+              )}
+            </td>
             {readOnly ? null : (
-              <th className="num row-actions">
-                <span className="sr-only">Actions</span>
-              </th>
+              <td className="num row-actions">
+                <NicActions vm={vm} nic={n} />
+              </td>
             )}
           </tr>
-        </thead>
-        <tbody>
-          {vm.nics.map((n) => {
-            return (
-              <tr key={n.id} data-testid="vm-nic-row" data-nic={n.name} data-type={n.type}>
-                <td>
-                  <span className="strong">{n.name}</span>
-                  {n.isDefault ? (
-                    <>
-                      {" "}
-                      <Badge tone="muted" title="Default route">
-                        default
-                      </Badge>
-                    </>
-                  ) : null}
-                  <div className="sub" title="MAC address">
-                    <code>{n.mac}</code>
-                  </div>
-                  <div className="sub show-narrow">
-                    <code>{n.ip}</code> on {n.l3.name}
-                  </div>
-                </td>
-                <td>
-                  <NicTypeBadge type={n.type} />
-                  {n.migratable && n.type === "VF" ? (
-                    <>
-                      {" "}
-                      <Badge
-                        tone="muted"
-                        title="A virtio failover partner carries its traffic while the VF is unplugged for a live migration."
-                      >
-                        migratable
-                      </Badge>
-                    </>
-                  ) : null}
-                  <div className="sub nowrap">
-                    {n.type === "VF"
-                      ? "vfio"
-                      : `${n.model} · ${n.mode}${n.queues > 1 ? ` · ${n.queues}q` : ""}`}
-                  </div>
-                  {readOnly ? null : <NicMigratableToggle nic={n} />}
-                </td>
-                <td>{vfCell(vm, n)}</td>
-                <td className="hide-narrow">
-                  <code>{n.ip}</code>
-                </td>
-                <td className="hide-narrow nic-l3" title={`L2 ${n.l3.l2Name}`}>
-                  {n.l3.name}
-                  <div className="sub">
-                    {n.l3.category}
-                    {n.l3.vlanId !== null ? ` · VLAN ${n.l3.vlanId}` : ""}
-                  </div>
-                </td>
-                <td className="hide-narrow">
-                  {n.qos ? (
-                    <span className="nowrap">
-                      in {kbps(n.qos.inboundKbps)}
-                      <div className="sub">out {kbps(n.qos.outboundKbps)}</div>
-                    </span>
-                  ) : n.capabilities.qos.allowed ? (
-                    <span className="muted">—</span>
-                  ) : (
-                    <NotApplicable verdict={n.capabilities.qos} />
-                  )}
-                </td>
-                <td className="hide-narrow">
-                  {n.securityGroups.length > 0 ? (
-                    n.securityGroups.map((g) => <div key={g.id}>{g.name}</div>)
-                  ) : n.capabilities.securityGroups.allowed ? (
-                    <span className="muted">—</span>
-                  ) : (
-                    <NotApplicable verdict={n.capabilities.securityGroups} />
-                  )}
-                </td>
-                <td className="hide-narrow">
-                  {n.eip ? (
-                    <>
-                      <code>{n.eip.ip}</code>
-                      <div className="sub">{n.eip.name}</div>
-                    </>
-                  ) : n.capabilities.eip.allowed ? (
-                    <span className="muted">—</span>
-                  ) : (
-                    <NotApplicable verdict={n.capabilities.eip} />
-                  )}
-                </td>
-                {readOnly ? null : (
-                  <td className="num row-actions">
-                    <NicActions vm={vm} nic={n} />
-                  </td>
-                )}
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
+        );
+      })}
+    </Table>
   );
 }

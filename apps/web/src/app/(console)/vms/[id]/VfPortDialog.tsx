@@ -10,6 +10,7 @@ import type { RouterInputs } from "~/trpc/outputs";
 import { useAction } from "~/trpc/useAction";
 import type { NicDialogProps } from "./nicDialog";
 import { onOff } from "./VfPortSummary";
+import { Table } from "~/components/ui/Table";
 
 type LinkState = "auto" | "enable" | "disable";
 
@@ -44,32 +45,29 @@ function VfPortStateTable({ port }: { port: NonNullable<VmNicView["vfPort"]> }) 
           ? `Read back by the host agent ${relativeTime(observed.at)} (${dateTime(observed.at)}).`
           : "Not read back from the host yet: the observed column fills in after the next sync."}
       </p>
-      <div className="table-wrap">
-        <table className="data">
-          <thead>
-            <tr>
-              <th>Setting</th>
-              <th>Desired</th>
-              <th>Observed</th>
+      <Table
+        head={
+          <>
+            <th>Setting</th>
+            <th>Desired</th>
+            <th>Observed</th>
+          </>
+        }
+      >
+        {settingLabels.map(([setting, label]) => {
+          const drifted = drift.includes(setting);
+          return (
+            <tr key={setting} data-setting={setting} data-drift={drifted ? "yes" : "no"}>
+              <td>{label}</td>
+              <td>{shown(desired[setting])}</td>
+              <td style={drifted ? { color: "var(--warn)" } : undefined}>
+                {observed ? shown(observed.port[setting]) : "—"}
+                {drifted ? " · drift (the reconciler repairs it)" : ""}
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {settingLabels.map(([setting, label]) => {
-              const drifted = drift.includes(setting);
-              return (
-                <tr key={setting} data-setting={setting} data-drift={drifted ? "yes" : "no"}>
-                  <td>{label}</td>
-                  <td>{shown(desired[setting])}</td>
-                  <td style={drifted ? { color: "var(--warn)" } : undefined}>
-                    {observed ? shown(observed.port[setting]) : "—"}
-                    {drifted ? " · drift (the reconciler repairs it)" : ""}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </div>
+          );
+        })}
+      </Table>
     </div>
   );
 }

@@ -1,5 +1,6 @@
 import type { VmDetail } from "@virtfn/core";
 import { RefreshError } from "~/components/detail/LastShown";
+import { Facts } from "~/components/detail/Facts";
 import { RecentOperations } from "~/components/detail/RecentOperations";
 import { isActive } from "~/components/detail/operation-status";
 import { ProgressBar } from "~/components/ProgressBar";
@@ -135,42 +136,39 @@ export function VmView({
         </div>
       ) : null}
 
-      <section className="panel">
-        <h2>Details</h2>
-        <div className="facts">
-          <dl>
-            <dt>State</dt>
-            <dd>
-              <VmStateBadge state={v.state} />
-              {v.desiredState !== v.state && isTransitional(v.state) ? (
-                <span className="sub-inline"> → {v.desiredState}</span>
-              ) : null}
-            </dd>
-            <dt>Host</dt>
-            <dd data-testid="vm-host">{v.hostName ?? "—"}</dd>
-            <dt>NUMA node</dt>
-            <dd data-testid="vm-numa-node">{v.numaNode === null ? "—" : `node${v.numaNode}`}</dd>
-            <dt>Project</dt>
-            <dd>{v.projectName}</dd>
-          </dl>
-          <dl>
-            <dt>Offering</dt>
-            <dd>
-              {v.offering.name}{" "}
-              <span className="sub-inline">
-                {v.offering.vcpus} vCPU{v.offering.vcpus === 1 ? "" : "s"},{" "}
-                {memory(v.offering.memoryMiB)}
-              </span>
-            </dd>
-            <dt>Image</dt>
-            <dd>{v.image.name}</dd>
-            <dt>Created</dt>
-            <dd>
-              <TimeAgo date={v.createdAt} />
-            </dd>
-          </dl>
-        </div>
-      </section>
+      <Facts
+        title="Details"
+        columns={[
+          [
+            [
+              "State",
+              <>
+                <VmStateBadge state={v.state} />
+                {v.desiredState !== v.state && isTransitional(v.state) ? (
+                  <span className="sub-inline"> → {v.desiredState}</span>
+                ) : null}
+              </>,
+            ],
+            ["Host", v.hostName ?? "—", "vm-host"],
+            ["NUMA node", v.numaNode === null ? "—" : `node${v.numaNode}`, "vm-numa-node"],
+            ["Project", v.projectName],
+          ],
+          [
+            [
+              "Offering",
+              <>
+                {v.offering.name}{" "}
+                <span className="sub-inline">
+                  {v.offering.vcpus} vCPU{v.offering.vcpus === 1 ? "" : "s"},{" "}
+                  {memory(v.offering.memoryMiB)}
+                </span>
+              </>,
+            ],
+            ["Image", v.image.name],
+            ["Created", <TimeAgo date={v.createdAt} />],
+          ],
+        ]}
+      />
 
       <section className="panel">
         <NicsHeader vm={v} readOnly={readOnly} />

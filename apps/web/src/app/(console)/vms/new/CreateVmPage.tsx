@@ -13,6 +13,7 @@ import { useProjects } from "../shared";
 import { Button } from "~/components/ui/Button";
 import { FormActions } from "~/components/ui/FormActions";
 import { PciDevicePicker } from "./PciDevicePicker";
+import { Options, type SelectOption } from "~/components/ui/Options";
 
 interface NicDraft {
   key: number;
@@ -144,7 +145,7 @@ export function CreateVmPage() {
     value: string,
     onChange: (v: string) => void,
     placeholder: string,
-    items: Array<{ id: string; label: string }>,
+    items: SelectOption[],
   ) => (
     <select
       id={`${id}-${field}`}
@@ -155,11 +156,7 @@ export function CreateVmPage() {
       aria-describedby={describedBy(`${id}-${field}`, errors[field])}
     >
       <option value="">{placeholder}</option>
-      {items.map((item) => (
-        <option key={item.id} value={item.id}>
-          {item.label}
-        </option>
-      ))}
+      <Options options={items} />
     </select>
   );
 
@@ -203,11 +200,7 @@ export function CreateVmPage() {
                   {projectsPending ? "Loading projects…" : "Select a project…"}
                 </option>
               ) : null}
-              {projects.map((p) => (
-                <option key={p.id} value={p.id}>
-                  {p.name}
-                </option>
-              ))}
+              <Options options={projects.map((p) => ({ value: p.id, label: p.name }))} />
             </select>
           </Field>
           <Field id={`${id}-name`} label="Name" error={errors.name}>
@@ -231,7 +224,7 @@ export function CreateVmPage() {
               setOfferingId,
               offerings.isPending ? "Loading offerings…" : "Select an offering…",
               (offerings.data ?? []).map((o) => ({
-                id: o.id,
+                value: o.id,
                 label: `${o.name} — ${o.vcpus} vCPU${o.vcpus === 1 ? "" : "s"}, ${memory(o.memoryMiB)}`,
               })),
             )}
@@ -243,7 +236,7 @@ export function CreateVmPage() {
               setImageId,
               images.isPending ? "Loading images…" : "Select an image…",
               (images.data ?? []).map((i) => ({
-                id: i.id,
+                value: i.id,
                 label: `${i.name} — ${i.format}, ${i.sizeGiB} GiB`,
               })),
             )}

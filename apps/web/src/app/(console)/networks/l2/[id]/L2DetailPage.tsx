@@ -2,6 +2,7 @@ import type { L2View } from "@virtfn/core";
 import { Link } from "~/components/ui/Link";
 import { Badge } from "~/components/badges";
 import { RetryErrorBox } from "~/components/detail/RetryErrorBox";
+import { Facts } from "~/components/detail/Facts";
 import { LocalTime } from "~/components/ui/ClockText";
 import type { RouterOutputs } from "~/trpc/outputs";
 import type { Settled } from "~/trpc/server";
@@ -16,6 +17,7 @@ import {
   NetworkHeader,
 } from "./islands";
 import type { Candidate, ClusterPage } from "./L2Islands";
+import { Table } from "~/components/ui/Table";
 
 type L3Page = RouterOutputs["networks"]["l3"]["list"];
 
@@ -71,43 +73,23 @@ export function L2Detail({
         <CreateL3Button l2Id={l2.id} />
       </NetworkHeader>
 
-      <section className="panel">
-        <h2>Facts</h2>
-        <div className="facts">
-          <dl>
-            <dt>Zone</dt>
-            <dd>{l2.zoneName}</dd>
-            <dt>Type</dt>
-            <dd>{l2TypeLabel[l2.type]}</dd>
-            {l2.type === "Vlan" ? (
-              <>
-                <dt>VLAN id</dt>
-                <dd>{l2.vlanId}</dd>
-              </>
-            ) : null}
-            {l2.type === "Vxlan" ? (
-              <>
-                <dt>VXLAN pool</dt>
-                <dd>{l2.vxlanPoolName ?? "—"}</dd>
-                <dt>VNI</dt>
-                <dd>{l2.vni}</dd>
-              </>
-            ) : null}
-          </dl>
-          <dl>
-            <dt>Physical interface</dt>
-            <dd>
-              <code>{l2.physicalInterface}</code>
-            </dd>
-            <dt>L3 networks</dt>
-            <dd>{l2.l3Count}</dd>
-            <dt>Created</dt>
-            <dd>
-              <LocalTime date={l2.createdAt} />
-            </dd>
-          </dl>
-        </div>
-      </section>
+      <Facts
+        title="Facts"
+        columns={[
+          [
+            ["Zone", l2.zoneName],
+            ["Type", l2TypeLabel[l2.type]],
+            l2.type === "Vlan" ? ["VLAN id", l2.vlanId] : null,
+            l2.type === "Vxlan" ? ["VXLAN pool", l2.vxlanPoolName ?? "—"] : null,
+            l2.type === "Vxlan" ? ["VNI", l2.vni] : null,
+          ],
+          [
+            ["Physical interface", <code>{l2.physicalInterface}</code>],
+            ["L3 networks", l2.l3Count],
+            ["Created", <LocalTime date={l2.createdAt} />],
+          ],
+        ]}
+      />
 
       <L2SriovPanel l2={l2} />
       <VfAvailabilityPanel
@@ -138,44 +120,41 @@ function L3sOfL2({ l2, l3s }: { l2: L2View; l3s: Settled<L3Page> }) {
     );
   }
   return (
-    <div className="table-wrap">
-      <table className="data">
-        <thead>
-          <tr>
-            <th>Name</th>
-            <th>Category</th>
-            <th>SR-IOV</th>
-            <th className="hide-narrow">Subnet</th>
-            <th className="num">NICs</th>
-          </tr>
-        </thead>
-        <tbody>
-          {data.items.map((l3) => (
-            <tr key={l3.id} data-testid="l3-row">
-              <td>
-                <Link href={`/networks/l3/${l3.id}`} className="strong-link">
-                  {l3.name}
-                </Link>
-              </td>
-              <td>{l3.category}</td>
-              <td>
-                <SriovBadge enabled={l3.sriovEnabled} />
-              </td>
-              <td className="hide-narrow">
-                {l3.gateway ? (
-                  `${l3.gateway}/${l3.prefixLength ?? "?"}`
-                ) : (
-                  <span className="muted">—</span>
-                )}
-              </td>
-              <td className="num">
-                {l3.nicCount}
-                {l3.vfNicCount > 0 ? <div className="sub">{l3.vfNicCount} VF</div> : null}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <Table
+      head={
+        <>
+          <th>Name</th>
+          <th>Category</th>
+          <th>SR-IOV</th>
+          <th className="hide-narrow">Subnet</th>
+          <th className="num">NICs</th>
+        </>
+      }
+    >
+      {data.items.map((l3) => (
+        <tr key={l3.id} data-testid="l3-row">
+          <td>
+            <Link href={`/networks/l3/${l3.id}`} className="strong-link">
+              {l3.name}
+            </Link>
+          </td>
+          <td>{l3.category}</td>
+          <td>
+            <SriovBadge enabled={l3.sriovEnabled} />
+          </td>
+          <td className="hide-narrow">
+            {l3.gateway ? (
+              `${l3.gateway}/${l3.prefixLength ?? "?"}`
+            ) : (
+              <span className="muted">—</span>
+            )}
+          </td>
+          <td className="num">
+            {l3.nicCount}
+            {l3.vfNicCount > 0 ? <div className="sub">{l3.vfNicCount} VF</div> : null}
+          </td>
+        </tr>
+      ))}
+    </Table>
   );
 }

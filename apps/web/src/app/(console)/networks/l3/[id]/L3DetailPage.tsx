@@ -2,6 +2,7 @@ import type { L3View } from "@virtfn/core";
 import { Link } from "~/components/ui/Link";
 import { Badge } from "~/components/badges";
 import { LocalTime } from "~/components/ui/ClockText";
+import { Facts } from "~/components/detail/Facts";
 import type { Settled } from "~/trpc/server";
 import { segmentLabel, SriovBadge } from "../../shared";
 import { VfAvailabilityPanel, type VfAvailability } from "../../VfAvailabilityPanel";
@@ -54,45 +55,45 @@ export function L3Detail({
         }
       />
 
-      <section className="panel">
-        <h2>Facts</h2>
-        <div className="facts">
-          <dl>
-            <dt>L2 network</dt>
-            <dd>
-              <Link href={`/networks/l2/${l3.l2.id}`}>{l3.l2.name}</Link>{" "}
-              <SriovBadge enabled={l3.l2.sriovEnabled} />
-            </dd>
-            <dt>Segment</dt>
-            <dd>
-              {segmentLabel(l3.l2)} on <code>{l3.l2.physicalInterface}</code>
-            </dd>
-            <dt>Category</dt>
-            <dd>{l3.category}</dd>
-          </dl>
-          <dl>
-            <dt>Subnet</dt>
-            <dd>{l3.prefixLength !== null ? `/${l3.prefixLength}` : "—"}</dd>
-            <dt>Gateway</dt>
-            <dd>{l3.gateway ?? "—"}</dd>
-            <dt>DNS</dt>
-            <dd>{l3.dns.length ? l3.dns.join(", ") : "—"}</dd>
-          </dl>
-          <dl>
-            <dt>Addresses</dt>
-            <dd>{addresses}</dd>
-            <dt>NICs</dt>
-            <dd>
-              {l3.nicCount}
-              {l3.vfNicCount > 0 ? <span className="sub-inline"> ({l3.vfNicCount} VF)</span> : null}
-            </dd>
-            <dt>Created</dt>
-            <dd>
-              <LocalTime date={l3.createdAt} />
-            </dd>
-          </dl>
-        </div>
-      </section>
+      <Facts
+        title="Facts"
+        columns={[
+          [
+            [
+              "L2 network",
+              <>
+                <Link href={`/networks/l2/${l3.l2.id}`}>{l3.l2.name}</Link>{" "}
+                <SriovBadge enabled={l3.l2.sriovEnabled} />
+              </>,
+            ],
+            [
+              "Segment",
+              <>
+                {segmentLabel(l3.l2)} on <code>{l3.l2.physicalInterface}</code>
+              </>,
+            ],
+            ["Category", l3.category],
+          ],
+          [
+            ["Subnet", l3.prefixLength !== null ? `/${l3.prefixLength}` : "—"],
+            ["Gateway", l3.gateway ?? "—"],
+            ["DNS", l3.dns.length ? l3.dns.join(", ") : "—"],
+          ],
+          [
+            ["Addresses", addresses],
+            [
+              "NICs",
+              <>
+                {l3.nicCount}
+                {l3.vfNicCount > 0 ? (
+                  <span className="sub-inline"> ({l3.vfNicCount} VF)</span>
+                ) : null}
+              </>,
+            ],
+            ["Created", <LocalTime date={l3.createdAt} />],
+          ],
+        ]}
+      />
 
       <L3SriovPanel l3={l3} />
       <L3MigratablePanel l3={l3} />
