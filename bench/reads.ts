@@ -68,14 +68,16 @@ async function fleetDb(name: string, hosts: number): Promise<Db> {
   await admin.connect();
   const exists =
     (await admin.query("select 1 from pg_database where datname = $1", [database])).rowCount === 1;
-  if (!(REUSE && exists)) {
+  // A fleet of another size (BENCH_READS_HOSTS) is not reused: the generator needs an empty database.
+  const reusable = REUSE && exists && (await hostCount(url)) === hosts;
+  if (!reusable) {
     await admin.query(`drop database if exists "${database}" with (force)`);
     await admin.query(`create database "${database}"`);
   }
   await admin.end();
   await migrateDeploy(url);
   const db = createDb(url);
-  if ((await db.host.count()) !== hosts) {
+  if (!reusable) {
     const t0 = performance.now();
     const counts = await generateFleet(url, { hosts });
     console.log(
@@ -85,6 +87,20 @@ async function fleetDb(name: string, hosts: number): Promise<Db> {
     console.log(`fleet ${name}: reused (${hosts} hosts)`);
   }
   return db;
+}
+
+/** Hosts in a fleet database, or -1 when it has no Host table yet. */
+async function hostCount(url: string): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const rows = await client.query<{ n: string }>(`select count(*) as n from "Host"`);
+    return Number(rows.rows[0]?.n ?? -1);
+  } catch {
+    return -1;
+  } finally {
+    await client.end();
+  }
 }
 
 interface Fleet {
