@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   attachL2Cluster,
   createL2Network,
+  detachL2Cluster,
   getL2Network,
   L2_CLUSTERS_NAMED,
   listClusters,
@@ -54,6 +55,18 @@ describe("the clusters of an L2, and the clusters list, a page at a time", () =>
     expect(named(await getL2Network(fx.db, fx.admin, { l2Id: l2.id }))).toEqual(expected);
     const page = await listL2Networks(fx.db, fx.admin, { search: "l2-everywhere" });
     expect(page.items.map(named)).toEqual([expected]);
+  });
+
+  it("the count and the names follow a detach and an attach (kept by the database, not counted on read)", async () => {
+    const rackOne = await fx.db.cluster.findFirstOrThrow({ where: { name: "cluster-a" } });
+    const detached = await detachL2Cluster(fx.db, fx.admin, { l2Id: l2.id, clusterId: rackOne.id });
+    expect(detached.clusterCount).toBe(names.length - 1);
+    expect(detached.clusters.map((c) => c.name)).toEqual(names.slice(1, L2_CLUSTERS_NAMED + 1));
+    const listed = await listL2Networks(fx.db, fx.admin, { search: "l2-everywhere" });
+    expect(listed.items[0]?.clusterCount).toBe(names.length - 1);
+    l2 = await attachL2Cluster(fx.db, fx.admin, { l2Id: l2.id, clusterId: rackOne.id });
+    expect(l2.clusterCount).toBe(names.length);
+    expect(l2.clusters.map((c) => c.name)).toEqual(names.slice(0, L2_CLUSTERS_NAMED));
   });
 
   it("the L2's clusters come a page at a time, by name, with their host counts, every one once", async () => {

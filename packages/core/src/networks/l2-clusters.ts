@@ -2,7 +2,7 @@ import { Prisma, type Db } from "@virtfn/db";
 import { requireInventoryReader, type Actor } from "../shared/actor";
 import { notFound } from "../shared/errors";
 import { pageWindow, toPage, type Page } from "../shared/pagination";
-import { rowCounts } from "../shared/row-counts";
+import { rowCounts, type RowCountKind } from "../shared/row-counts";
 import { l2ClustersInput, type L2ClustersInput } from "./schemas";
 
 // The clusters an L2 is attached to. An L2 can be attached to every cluster of its zone
@@ -23,13 +23,20 @@ export interface L2Clusters {
  * "clusters": json) of a statement over L2 ids `l2Id`: part of the L2 rows' one usage statement.
  */
 export function l2ClusterColumns(l2Id: Prisma.Sql): Prisma.Sql {
+  const kind: RowCountKind = "L2ClusterAttachment.l2Id";
+  // The count from "RowCount"; the names by walking the zone's clusters in name order (its unique
+  // index) and probing each for an attachment, which stops after a few when the L2 spans the zone.
+  // An L2 is attached only to clusters of its own zone (requireClustersInZone).
   return Prisma.sql`
-    (SELECT count(*)::int FROM "L2ClusterAttachment" a WHERE a."l2Id" = ${l2Id}) AS "clusterCount",
-    COALESCE((SELECT json_agg(json_build_object('id', f.id, 'name', f.name) ORDER BY f.name, f.id)
+    COALESCE((SELECT sum(r.n)::int FROM "RowCount" r
+               WHERE r.kind = ${kind} AND r."parentId" = ${l2Id}), 0) AS "clusterCount",
+    COALESCE((SELECT json_agg(json_build_object('id', f.id, 'name', f.name) ORDER BY f.name)
                 FROM (SELECT c.id::text AS id, c.name
-                        FROM "L2ClusterAttachment" a JOIN "Cluster" c ON c.id = a."clusterId"
-                       WHERE a."l2Id" = ${l2Id}
-                       ORDER BY c.name, c.id
+                        FROM "Cluster" c
+                       WHERE c."zoneId" = (SELECT z."zoneId" FROM "L2Network" z WHERE z.id = ${l2Id})
+                         AND EXISTS (SELECT 1 FROM "L2ClusterAttachment" a
+                                      WHERE a."l2Id" = ${l2Id} AND a."clusterId" = c.id)
+                       ORDER BY c.name
                        LIMIT ${L2_CLUSTERS_NAMED}) f), '[]'::json) AS clusters`;
 }
 

@@ -12,7 +12,8 @@ export type RowCountKind =
   | "VmNic.l3Id"
   /** VF NICs only. */
   | "VmNic.l3Id.VF"
-  | "Host.clusterId";
+  | "Host.clusterId"
+  | "L2ClusterAttachment.l2Id";
 
 /** The count per parent id; a parent with no child row is absent (read it as 0). */
 export async function rowCounts(
