@@ -9,6 +9,7 @@
 // let every lease of its statement run out together, so another worker reconciled those hosts a
 // second time while the first was still at it (issue 14). Only these statements lock lease rows,
 // and none of them waits for a lease row another statement holds (SKIP LOCKED).
+import { operationHoldsHost } from "./busy-host";
 import { Prisma, queryRows, type Db, type Host } from "@virtfn/db";
 
 export interface ClaimOptions {
@@ -86,9 +87,7 @@ export async function claimReconcileHosts(
     SELECT h.id, h.name, h."agentUrl", h."agentToken", h."connectionState"::text AS "connectionState",
            h."connectionReason", h."bootId", h."observedDigest",
            h."observedDigestAt" AT TIME ZONE 'UTC' AS "observedDigestAt",
-           EXISTS (SELECT 1 FROM "Operation" o
-                    WHERE o."targetType" = 'Host' AND o."targetId" = h.id::text
-                      AND o.status IN ('Pending', 'Running')) AS busy,
+           ${operationHoldsHost(Prisma.sql`h.id`)} AS busy,
            c.fence::text AS fence
       FROM claimed c JOIN "Host" h ON h.id = c."hostId"
      ORDER BY h."reconcileDueAt", h.id`,

@@ -1,7 +1,8 @@
 import { isAgentError } from "@virtfn/agent-client";
-import type { Db, Host } from "@virtfn/db";
+import { Prisma, type Db, type Host } from "@virtfn/db";
 import type { AgentTarget } from "../runtime/context";
 import type { AgentClient } from "@virtfn/agent-client";
+import { operationHoldsHost } from "./busy-host";
 import { reapplyDesiredVfs, reattachVmVfs, type ReapplyOutcome } from "../sriov/reapply";
 import { reconcileHostFdb, type FdbRepair } from "../vms/fdb";
 import { reconcileHostVfPorts, type VfPortRepair } from "../vms/vf-ports";
@@ -82,10 +83,11 @@ function trustedDigest(host: ReconcileTarget, trustForMs: number, now: Date): st
   return now.getTime() - observedDigestAt.getTime() < trustForMs ? observedDigest : null;
 }
 
-const operationInFlight = async (db: Db, hostId: string): Promise<boolean> =>
-  (await db.operation.count({
-    where: { targetType: "Host", targetId: hostId, status: { in: ["Pending", "Running"] } },
-  })) > 0;
+const operationInFlight = async (db: Db, hostId: string): Promise<boolean> => {
+  const [row] = await db.$queryRaw<Array<{ busy: boolean }>>`
+    SELECT ${operationHoldsHost(Prisma.sql`${hostId}::uuid`)} AS busy`;
+  return row?.busy ?? false;
+};
 
 /**
  * Level-triggered: compares what the agent reports with the database and repairs drift. Hosts
