@@ -1,7 +1,6 @@
 // The read paths issue 9's p99 bar kept catching (projects, L2 detail and list, zones) answer in
 // one statement each, written by hand: what Prisma answered in five, checked here against Prisma
 // itself over the rows, and counted statement by statement.
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   getL2Network,
@@ -14,6 +13,7 @@ import {
 import type { Db } from "@virtfn/db";
 import { createTestDatabase, type TestDatabase } from "@virtfn/db/testing";
 import { generateFleet } from "../../../bench/lib/fleet";
+import { statementsOf } from "./statements";
 
 let database: TestDatabase;
 let db: Db;
@@ -76,22 +76,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await database?.drop();
 });
-
-/** How many statements `read` sends to Postgres, over every pooled connection. */
-async function statementsOf(read: () => Promise<unknown>): Promise<number> {
-  const query = pg.Client.prototype.query;
-  let statements = 0;
-  pg.Client.prototype.query = function (this: pg.Client, ...args: Parameters<typeof query>) {
-    statements++;
-    return (query as (...a: unknown[]) => unknown).apply(this, args);
-  } as typeof query;
-  try {
-    await read();
-  } finally {
-    pg.Client.prototype.query = query;
-  }
-  return statements;
-}
 
 /** Every project as Prisma reads it, with its members by username and its VMs counted. */
 async function projectsByPrisma(

@@ -2,7 +2,6 @@
 // their rows through the pool in one statement per page (issue 9: Prisma's Node CPU). Checked
 // here against Prisma over the same rows, VF counts against the VF rows themselves (not the kept
 // counts the statements read), and counted statement by statement.
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   getHost,
@@ -15,6 +14,7 @@ import {
 import type { Db, Prisma, VfState } from "@virtfn/db";
 import { createTestDatabase, type TestDatabase } from "@virtfn/db/testing";
 import { generateFleet } from "../../../bench/lib/fleet";
+import { statementsOf } from "./statements";
 
 let database: TestDatabase;
 let db: Db;
@@ -76,22 +76,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await database?.drop();
 });
-
-/** How many statements `read` sends to Postgres, over every pooled connection. */
-async function statementsOf(read: () => Promise<unknown>): Promise<number> {
-  const query = pg.Client.prototype.query;
-  let statements = 0;
-  pg.Client.prototype.query = function (this: pg.Client, ...args: Parameters<typeof query>) {
-    statements++;
-    return (query as (...a: unknown[]) => unknown).apply(this, args);
-  } as typeof query;
-  try {
-    await read();
-  } finally {
-    pg.Client.prototype.query = query;
-  }
-  return statements;
-}
 
 /** VF rows per PF and state, counted from the VF rows. */
 async function vfRowsByPf(): Promise<Map<string, Record<VfState, number>>> {

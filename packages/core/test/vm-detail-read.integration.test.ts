@@ -2,7 +2,6 @@
 // Checked here against Prisma's nested read over the same rows, on a VM with a vNIC carrying
 // QoS, security groups and an EIP, a VF NIC holding a VF with an observed port, a VF NIC that
 // lost its VF, a passthrough device, failed and active operations; and counted.
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getVm, type Actor } from "@virtfn/core";
 import type { Db } from "@virtfn/db";
@@ -10,6 +9,7 @@ import { createTestDatabase, type TestDatabase } from "@virtfn/db/testing";
 import { generateFleet } from "../../../bench/lib/fleet";
 import { vmsRouterOutputs } from "../../../apps/web/src/server/routers/outputs.generated";
 import { readVm } from "../src/vms/vm-read";
+import { statementsOf } from "./statements";
 
 let database: TestDatabase;
 let db: Db;
@@ -234,22 +234,6 @@ async function prismaVm(id: string) {
       progressTotal: active.progressTotal,
     },
   };
-}
-
-/** How many statements `read` sends to Postgres, over every pooled connection. */
-async function statementsOf(read: () => Promise<unknown>): Promise<number> {
-  const query = pg.Client.prototype.query;
-  let statements = 0;
-  pg.Client.prototype.query = function (this: pg.Client, ...args: Parameters<typeof query>) {
-    statements++;
-    return (query as (...a: unknown[]) => unknown).apply(this, args);
-  } as typeof query;
-  try {
-    await read();
-  } finally {
-    pg.Client.prototype.query = query;
-  }
-  return statements;
 }
 
 describe("VM detail through the pool", () => {
