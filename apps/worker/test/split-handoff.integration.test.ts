@@ -1,16 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ChildProcess } from "node:child_process";
 import type { RunningAgent } from "@virtfn/agent";
-import { getOperation, reconnectHost, splitPhysicalNic } from "@virtfn/core";
+import { addHost, getOperation, reconnectHost, splitPhysicalNic } from "@virtfn/core";
 import { createDb } from "@virtfn/db";
 import {
+  AGENT_TOKEN,
   createFixture,
   spawnWorkerProcess,
   startInProcessWorker,
+  startSlowProxy,
   waitForOperation,
   type Fixture,
+  type GateProxy,
 } from "./helpers";
-import { addSimHost, pfNamed } from "./sriov-helpers";
+import { addSimHost, pfNamed, startSlowSimAgent } from "./sriov-helpers";
 
 function kill(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
@@ -76,6 +79,64 @@ describe("a split waits for its agent task without holding a worker slot", () =>
       expect(await fx.db.virtualFunction.count({ where: { pfId: pf.id } })).toBe(63);
     } finally {
       await single.close();
+    }
+  }, 180_000);
+
+  it("with one worker slot, a split's agent calls hold no slot: a host reconnect runs while its start and its read-back are held", async () => {
+    const worker = await startInProcessWorker(fx.config);
+    const agent = await startSlowSimAgent("kvm-i350-82599", 0);
+    agents.push(agent);
+    let proxy: GateProxy | null = null;
+    let gatedHostId: string;
+    let otherHostId: string;
+    try {
+      proxy = await startSlowProxy(agent.url, 0);
+      const { host, operation } = await addHost(fx.db, fx.admin, {
+        name: "kvm-gated",
+        clusterId: fx.clusterId,
+        agentUrl: proxy.url,
+        agentToken: AGENT_TOKEN,
+      });
+      expect((await waitForOperation(fx.db, fx.admin, operation.id)).status).toBe("Succeeded");
+      gatedHostId = host.id;
+      otherHostId = (await addSimHost(fx, agents, "kvm-other-2", "kvm-i350-82599")).hostId;
+    } finally {
+      await worker.close();
+    }
+    const single = await startInProcessWorker({ ...fx.config, concurrency: 1 });
+    // The other host's reconnect runs to the end while the split's call is still held: the split
+    // is on its first attempt, untouched (a job that held the slot through the call would only
+    // have let go of it once the call timed out, and retried).
+    const reconnectOther = async (splitId: string) => {
+      const { operation } = await reconnectHost(fx.db, fx.admin, { hostId: otherHostId });
+      expect((await waitForOperation(fx.db, fx.admin, operation.id)).status).toBe("Succeeded");
+      expect(await getOperation(fx.db, fx.admin, splitId)).toMatchObject({
+        status: "Running",
+        attempts: 1,
+        errorCode: null,
+      });
+    };
+    try {
+      const pf = await pfNamed(fx.db, gatedHostId, "p1p1");
+      // The split's start, held in the proxy before it reaches the agent.
+      const start = proxy.hold("PUT", /\/v1\/nics\/[^/]+\/sriov$/, "request");
+      const split = await splitPhysicalNic(fx.db, fx.admin, { pfId: pf.id, count: 8 });
+      await start.reached;
+      // Same queue, one slot: a job that waited for that call in its slot would starve this one.
+      await reconnectOther(split.operation.id);
+      // Then its read-back of the PF, held the same way once the task has ended.
+      const readBack = proxy.hold("GET", /\/v1\/nics\/[^/?]+$/, "request");
+      start.release();
+      await readBack.reached;
+      await reconnectOther(split.operation.id);
+      readBack.release();
+      const done = await waitForOperation(fx.db, fx.admin, split.operation.id);
+      expect(done.status, `${done.errorCode} ${done.errorMessage}`).toBe("Succeeded");
+      expect(done).toMatchObject({ attempts: 1, result: { pf: "p1p1", numVfs: 8 } });
+      expect(await fx.db.virtualFunction.count({ where: { pfId: pf.id } })).toBe(8);
+    } finally {
+      await single.close();
+      await proxy.close();
     }
   }, 180_000);
 

@@ -111,9 +111,11 @@ export async function runOperationJob(
       // Watched only once delayed: promote() moves a delayed job, nothing else.
       const watch = error.watch;
       if (watcher !== undefined && watch !== undefined)
-        watcher.watch(`${job.queueName}:${job.id ?? operationId}`, watch, async (ended) => {
-          // The ended task goes with the job, so that its run does not ask the agent again.
-          if (ended !== null) await job.updateData({ operationId, resume: watch.ended(ended) });
+        watcher.watch(`${job.queueName}:${job.id ?? operationId}`, watch, async (ended, signal) => {
+          // The ended task, and what the job would read next, go with the job, so that its run
+          // asks the agent nothing while it holds a slot.
+          if (ended !== null)
+            await job.updateData({ operationId, resume: await watch.ended(ended, signal) });
           await job.promote();
         });
       throw new DelayedError();

@@ -2,8 +2,11 @@ import { setMaxListeners } from "node:events";
 import type { Task } from "@virtfn/agent-client";
 import { TASK_WATCH_WAIT_MS, type TaskWatch } from "@virtfn/core";
 
-/** Wakes a job: with the task as it ended, or null when the agent could not be asked. */
-export type WakeJob = (ended: Task | null) => Promise<void>;
+/**
+ * Wakes a job: with the task as it ended, or null when the agent could not be asked; `signal`
+ * aborts when the watcher stops.
+ */
+export type WakeJob = (ended: Task | null, signal: AbortSignal) => Promise<void>;
 /**
  * The shortest gap between two long-polls of one task: an agent without the long-poll answers at
  * once, and that must not turn into a busy loop.
@@ -71,7 +74,7 @@ export function createTaskWatcher(options: {
     wakes.delete(key);
     if (stopping.signal.aborted || wake === undefined) return;
     // The job may be running already (its safety-net re-check fired): it then looks itself.
-    await wake(ended).catch((error: unknown) =>
+    await wake(ended, stopping.signal).catch((error: unknown) =>
       options.log(
         `task watch ${key}: job not woken (${error instanceof Error ? error.message : String(error)})`,
       ),

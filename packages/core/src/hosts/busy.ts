@@ -5,18 +5,26 @@ import type { ActiveOperation } from "../sriov/rules";
 // What makes a host or a PF busy, read the same way by the commands (which refuse with
 // checkIdle) and by the queries (which grey the buttons out with the same verdict).
 
-const ACTIVE = { in: ["Pending" as const, "Running" as const] };
+const activeOperationRow = z.object({ id: z.string(), kind: z.string(), targetName: z.string() });
 
-/** The oldest operation running on any of these targets, if any. */
+/**
+ * The oldest operation running on any of these targets, if any. A plain statement: every split
+ * and restore request asks inside its transaction (Prisma's findFirst costs more CPU).
+ */
 export async function activeOperationOn(
   db: DbOrTx,
   targetIds: string[],
 ): Promise<ActiveOperation | null> {
-  return db.operation.findFirst({
-    where: { targetId: { in: targetIds }, status: ACTIVE },
-    select: { id: true, kind: true, targetName: true },
-    orderBy: { createdAt: "asc" },
-  });
+  const [row] = await queryRows(
+    db,
+    Prisma.sql`
+    SELECT id::text AS id, kind, "targetName"
+      FROM "Operation"
+     WHERE "targetId" = ANY(${targetIds}::text[]) AND status IN ('Pending', 'Running')
+     ORDER BY "createdAt" ASC
+     LIMIT 1`,
+  );
+  return row === undefined ? null : activeOperationRow.parse(row);
 }
 
 /** The host's own operation, or else one on any of its PFs (a split holds the host too). */
@@ -46,12 +54,7 @@ export async function activeOperationsByTarget(
      WHERE "targetId" = ANY(${targetIds}::text[]) AND status IN ('Pending', 'Running')
      ORDER BY "targetId", "createdAt" ASC`,
   );
-  const row = z.object({
-    targetId: z.string(),
-    id: z.string(),
-    kind: z.string(),
-    targetName: z.string(),
-  });
+  const row = activeOperationRow.extend({ targetId: z.string() });
   return new Map(
     z
       .array(row)

@@ -1,21 +1,34 @@
 import type { Task } from "@virtfn/agent-client";
-import type { OperationResult } from "../runtime/context";
+/** A JSON value, as BullMQ keeps it in a job's data. */
+type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
-/** What a handler keeps across a hand-off: small, JSON, read back through its own zod schema. */
-export type HandoffState = OperationResult;
+/**
+ * What a handler keeps across a hand-off: JSON in the job's data, read back through the
+ * handler's own zod schema. Small: it is written to Redis with every hand-off.
+ */
+export type HandoffState = { [key: string]: JsonValue };
 
 /**
  * How a worker can watch a handed-off task without a slot and without a polling schedule: it
  * holds `wait` (the agent's long-poll) and wakes the job once the task has ended, which then
  * needs no look of its own (`ended`). `progress` records what a long-poll saw of a task still running (one
- * UPDATE), so the operation's bar moves without running the job.
+ * UPDATE), so the operation's bar moves without running the job. Every agent call of a watch is
+ * made outside the worker's slots: on a loaded agent a call takes hundreds of milliseconds, and
+ * a slot held for each would make the worker's concurrency, not the agents, the limit.
  */
 export interface TaskWatch {
-  /** The agent's long-poll: the task once it ends, moves a step past `seen`, or waitMs passed. */
+  /**
+   * The agent's long-poll: the task once it ends, moves a step past `seen`, or waitMs passed.
+   * A watch handed off before its task was started starts it on the first call (`seen` null),
+   * through the agent's idempotent start (the operation id is the task id).
+   */
   wait(waitMs: number, seen: Task | null, signal: AbortSignal): Promise<Task>;
   progress(task: Task): Promise<void>;
-  /** The hand-off state with the ended task in it, so the woken job need not ask the agent again. */
-  ended(task: Task): HandoffState;
+  /**
+   * The hand-off state with the ended task in it, and what the woken job would read of the agent
+   * next, so that its run makes no agent call; whatever could not be read is left to the job.
+   */
+  ended(task: Task, signal: AbortSignal): Promise<HandoffState>;
 }
 
 /**

@@ -1,4 +1,5 @@
-import type { DbOrTx, PciDevice, Tx } from "@virtfn/db";
+import { z } from "zod";
+import { Prisma, queryRows, type DbOrTx, type PciDevice, type Tx } from "@virtfn/db";
 import { requireInventoryReader, type Actor } from "../shared/actor";
 import { notFound } from "../shared/errors";
 import { verdictOf, type Verdict } from "../shared/verdict";
@@ -29,11 +30,19 @@ export async function assignedPciAddresses(db: DbOrTx, vmId: string): Promise<st
 }
 
 /** The PciDevice at a PF's address, when the agent reports one. */
-export function pciDeviceAt(db: DbOrTx, hostId: string, pciAddress: string) {
-  return db.pciDevice.findUnique({
-    where: { hostId_pciAddress: { hostId, pciAddress } },
-    select: { assignable: true },
-  });
+export async function pciDeviceAt(
+  db: DbOrTx,
+  hostId: string,
+  pciAddress: string,
+): Promise<{ assignable: boolean } | null> {
+  // A plain statement: every split request asks inside its transaction.
+  const [row] = await queryRows(
+    db,
+    Prisma.sql`
+    SELECT assignable FROM "PciDevice"
+     WHERE "hostId" = ${hostId}::uuid AND "pciAddress" = ${pciAddress}`,
+  );
+  return row === undefined ? null : z.object({ assignable: z.boolean() }).parse(row);
 }
 
 /** What checkMarkAssignable needs to know about a device's surroundings. */

@@ -107,12 +107,9 @@ export async function recordPfVfCount(
   hostId: string,
   pf: { pciAddress: string; numVfs: number },
 ): Promise<void> {
-  await db.pciDevice.updateMany({
-    where: {
-      hostId,
-      pciAddress: pf.pciAddress,
-      OR: [{ sriovNumVfs: null }, { sriovNumVfs: { not: pf.numVfs } }],
-    },
-    data: { sriovNumVfs: pf.numVfs },
-  });
+  // A plain statement: every split's read-back makes it (Prisma's updateMany costs more CPU).
+  await db.$executeRaw`
+    UPDATE "PciDevice" SET "sriovNumVfs" = ${pf.numVfs}::int, "updatedAt" = now()
+     WHERE "hostId" = ${hostId}::uuid AND "pciAddress" = ${pf.pciAddress}
+       AND "sriovNumVfs" IS DISTINCT FROM ${pf.numVfs}::int`;
 }

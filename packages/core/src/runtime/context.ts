@@ -1,5 +1,6 @@
 import type { AgentClient } from "@virtfn/agent-client";
 import type { Db, Operation } from "@virtfn/db";
+import type { HandoffState } from "../operations/handoff";
 import type { ProgressFigures } from "../operations/progress-figures";
 
 /** The agent address and token of a host, as the worker needs them to call it. */
@@ -28,7 +29,7 @@ export interface OperationContext {
   /** True on the job's last attempt: a failure now is final even if it looked transient. */
   isFinalAttempt: boolean;
   /** The state a handler handed over when it last waited for an agent task; null on a first run. */
-  resumed: OperationResult | null;
+  resumed: HandoffState | null;
 }
 
 export type OperationHandler = (

@@ -1,5 +1,6 @@
 import { isAgentError, type AgentClient } from "@virtfn/agent-client";
-import type { Db, DbOrTx } from "@virtfn/db";
+import { Prisma, queryRows, type Db, type DbOrTx } from "@virtfn/db";
+import { z } from "zod";
 import { recordAudit } from "../operations/audit";
 import type { AgentTarget } from "../runtime/context";
 import type { VmRef } from "./rules";
@@ -14,12 +15,20 @@ export function vmDomainName(vm: { id: string }): string {
 
 /** The VMs whose NICs hold VFs of this PF, each once, by name. */
 export async function vmsHoldingVfsOf(db: DbOrTx, pfId: string): Promise<VmRef[]> {
-  const nics = await db.vmNic.findMany({
-    where: { vf: { pfId } },
-    select: { vm: { select: { id: true, name: true } } },
-  });
-  const byId = new Map(nics.map((nic) => [nic.vm.id, nic.vm]));
-  return [...byId.values()].sort((a, b) => a.name.localeCompare(b.name));
+  // One plain statement: every split's job asks (Prisma's nested select made it two).
+  const rows = await queryRows(
+    db,
+    Prisma.sql`
+    SELECT DISTINCT vm.id::text AS id, vm.name
+      FROM "VmNic" n
+      JOIN "VirtualFunction" vf ON vf.id = n."vfId"
+      JOIN "Vm" vm ON vm.id = n."vmId"
+     WHERE vf."pfId" = ${pfId}::uuid`,
+  );
+  return z
+    .array(z.object({ id: z.string(), name: z.string() }))
+    .parse(rows)
+    .sort((a, b) => a.name.localeCompare(b.name));
 }
 
 export interface DetachContext {

@@ -3,6 +3,7 @@ import {
   AgentErrorCode,
   isAgentError,
   nextProgressStep,
+  PhysicalNic,
   type AgentClient,
   type Task,
 } from "@virtfn/agent-client";
@@ -89,6 +90,9 @@ const splitHandoff = z.object({
   taskEnded: z.enum(["succeeded", "failed"]).optional(),
   taskErrorCode: AgentErrorCode.optional(),
   taskErrorMessage: z.string().optional(),
+  // The split PF as the agent reported it once the task succeeded, read by the watcher outside
+  // the worker's slots: the woken job records it without a call of its own.
+  readBack: PhysicalNic.optional(),
 });
 type SplitHandoff = z.infer<typeof splitHandoff>;
 
@@ -164,29 +168,52 @@ function taskProgress(label: string, task: Task) {
   };
 }
 
-/** How the worker watches a split's task: the agent's long-poll, and the progress it sees. */
+/**
+ * How the worker watches a split's task: starts it when the job handed off before starting it
+ * (`start`), follows it with the agent's long-poll, records the progress it sees, and reads the
+ * split PF back once the task succeeded: every agent call of a split outside the worker's slots.
+ * A call that fails wakes the job, which then makes it itself and meets the error.
+ */
 function splitTaskWatch(
   db: Db,
   operationId: string,
   agent: AgentClient,
   label: string,
   state: () => SplitHandoff,
+  target: { pciAddress: string; count: number; startFirst: boolean },
 ): TaskWatch {
   let shown = "";
+  let toStart = target.startFirst;
   return {
-    ended: (task) => ({
-      ...state(),
-      ...(task.state === "running" ? {} : { taskEnded: task.state }),
-      ...(task.error === null
-        ? {}
-        : { taskErrorCode: task.error.code, taskErrorMessage: task.error.message }),
-    }),
-    wait: (waitMs, seen, signal) =>
-      agent.waitForTask(
+    async ended(task, signal) {
+      let readBack: PhysicalNic | undefined;
+      if (task.state === "succeeded") {
+        // Best effort: an agent that cannot answer now is asked by the job, which handles it.
+        readBack = await agent
+          .getPhysicalNic(target.pciAddress, { signal, retryForMs: 0 })
+          .catch(() => undefined);
+      }
+      return {
+        ...state(),
+        ...(task.state === "running" ? {} : { taskEnded: task.state }),
+        ...(task.error === null
+          ? {}
+          : { taskErrorCode: task.error.code, taskErrorMessage: task.error.message }),
+        ...(readBack === undefined ? {} : { readBack }),
+      };
+    },
+    async wait(waitMs, seen, signal) {
+      if (toStart) {
+        const { pciAddress, count } = target;
+        await agent.setVfCount(pciAddress, count, { operationId }, { signal, retryForMs: 0 });
+        toStart = false;
+      }
+      return agent.waitForTask(
         operationId,
         { waitMs, untilDone: nextProgressStep(seen) },
         { signal, retryForMs: 0 },
-      ),
+      );
+    },
     async progress(task) {
       const { percent, message, figures } = taskProgress(label, task);
       if (message === shown) return;
@@ -210,10 +237,11 @@ async function readBackVfs(
   hostId: string,
   pciAddress: string,
   agent: AgentClient,
+  alreadyRead: ObservedNic | undefined,
 ): Promise<number | null> {
   let reported: ObservedNic | undefined;
   try {
-    reported = await agent.getPhysicalNic(pciAddress);
+    reported = alreadyRead ?? (await agent.getPhysicalNic(pciAddress));
     await applyObservedPf(db, hostId, reported);
   } catch (error) {
     if (!isAgentError(error) || error.code !== "NOT_FOUND") throw error;
@@ -239,15 +267,31 @@ export const setVfCount: OperationHandler = async (ctx, operation) => {
   const label = verb(operation.kind, input.count);
   const resumed = splitHandoff.safeParse(ctx.resumed);
   let state: SplitHandoff | null = null;
-  const watch = splitTaskWatch(ctx.db, operation.id, agent, label, () => {
-    if (state === null) throw new Error("a split hands off only once its state is known");
-    return state;
-  });
+  const watch = (startFirst: boolean) =>
+    splitTaskWatch(
+      ctx.db,
+      operation.id,
+      agent,
+      label,
+      () => {
+        if (state === null) throw new Error("a split hands off only once its state is known");
+        return state;
+      },
+      { pciAddress: pf.pciAddress, count: input.count, startFirst },
+    );
   try {
     let task: Task | null;
+    let readBack: ObservedNic | undefined;
     if (resumed.success) {
-      const { taskEnded, taskErrorCode, taskErrorMessage, ...handedOver } = resumed.data;
+      const {
+        taskEnded,
+        taskErrorCode,
+        taskErrorMessage,
+        readBack: read,
+        ...handedOver
+      } = resumed.data;
       state = handedOver;
+      readBack = read;
       task =
         taskEnded === undefined
           ? await taskOf(agent, operation.id)
@@ -296,21 +340,19 @@ export const setVfCount: OperationHandler = async (ctx, operation) => {
           );
         }
         await ctx.progress(10, `${label}: ${pf.name} on ${host.name}`);
+        // The task is started by the worker's watcher, outside the slot; without a watcher the
+        // re-check below starts it.
+        throw new AwaitingAgentTask(
+          operation.id,
+          recheckDelay({ done: 0, total: 0 }, 0),
+          state,
+          watch(true),
+        );
       }
     }
     if (task === null) {
       // Not started yet, or the agent restarted and forgot it: the same operation id is the same request.
       await agent.setVfCount(pf.pciAddress, input.count, { operationId: operation.id });
-      if (!resumed.success) {
-        // A task just started has done nothing yet: look at it after the first re-check delay,
-        // not at once (the agent's CPU is what a fleet-wide split waits for).
-        throw new AwaitingAgentTask(
-          operation.id,
-          recheckDelay({ done: 0, total: 0 }, Date.now() - state.startedAtMs),
-          state,
-          watch,
-        );
-      }
       task = await agent.getTask(operation.id);
     }
     if (task.state === "failed") {
@@ -332,10 +374,15 @@ export const setVfCount: OperationHandler = async (ctx, operation) => {
         const shown = taskProgress(label, task);
         await ctx.progress(shown.percent, shown.message, shown.figures);
       }
-      throw new AwaitingAgentTask(task.id, recheckDelay(task.progress, elapsed), state, watch);
+      throw new AwaitingAgentTask(
+        task.id,
+        recheckDelay(task.progress, elapsed),
+        state,
+        watch(false),
+      );
     }
     await ctx.progress(95, "Reading the VFs the host reports", { phase: "readBack" });
-    const numVfs = await readBackVfs(ctx.db, host.id, pf.pciAddress, agent);
+    const numVfs = await readBackVfs(ctx.db, host.id, pf.pciAddress, agent, readBack);
     return {
       pf: pf.name,
       host: host.name,

@@ -1,4 +1,5 @@
-import type { Db, Tx } from "@virtfn/db";
+import { z } from "zod";
+import { Prisma, queryRows, type Db, type Tx } from "@virtfn/db";
 import { pfLabel } from "../hosts/rules";
 import { recordAudit } from "../operations/audit";
 import { requireAdmin, requireInventoryReader, type Actor } from "../shared/actor";
@@ -41,12 +42,14 @@ export interface VfPoolView extends VfPoolCounts {
 
 /** The pools of a PF as ranges, for the rules (and split/restore: checkResizeKeepsPools). */
 export async function poolRangesOf(db: Db | Tx, pfId: string): Promise<PoolRange[]> {
-  const pools = await db.vfPool.findMany({
-    where: { pfId },
-    select: { name: true, firstIndex: true, lastIndex: true },
-    orderBy: { firstIndex: "asc" },
-  });
-  return pools.map((pool) => ({ name: pool.name, first: pool.firstIndex, last: pool.lastIndex }));
+  // A plain statement: every split request asks inside its transaction.
+  const rows = await queryRows(
+    db,
+    Prisma.sql`
+    SELECT name, "firstIndex" AS first, "lastIndex" AS last
+      FROM "VfPool" WHERE "pfId" = ${pfId}::uuid ORDER BY "firstIndex"`,
+  );
+  return z.array(z.object({ name: z.string(), first: z.number(), last: z.number() })).parse(rows);
 }
 
 /** A PF's pools with their L2s, projects and VF counts (admins and auditors). */
