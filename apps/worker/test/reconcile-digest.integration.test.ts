@@ -6,7 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAgent, type RunningAgent } from "@virtfn/agent";
-import { createAgentClient } from "@virtfn/agent-client";
+import { createAgentClient, nodeHttpFetch } from "@virtfn/agent-client";
 import { addHost, reconcileHost, type AgentTarget } from "@virtfn/core";
 import type { RunningWorker } from "../src/index";
 import {
@@ -89,9 +89,9 @@ describe("a reconcile of an unchanged host", () => {
       createAgentClient({
         baseUrl: target.agentUrl,
         token: target.agentToken,
-        fetch: (input, init) => {
-          asked.push(new URL(input instanceof Request ? input.url : input).pathname);
-          return fetch(input, init);
+        fetch: (url, init) => {
+          asked.push(new URL(url).pathname);
+          return nodeHttpFetch(url, init);
         },
       });
     const outcome = await reconcileHost(fx.db, host, counting, { trustDigestForMs: TRUST_MS });

@@ -18,6 +18,7 @@ import type {
 } from "./schemas/domain";
 import type { Task } from "./schemas/task";
 import type { VfPortSettings } from "./schemas/vf-port";
+import { nodeHttpFetch, type AgentFetch } from "./http";
 import { callRoute, type CallOptions, type TransportOptions } from "./transport";
 
 export interface AgentClientOptions {
@@ -31,7 +32,8 @@ export interface AgentClientOptions {
   retryDelayMs?: number;
   /** Keep retrying transient failures of idempotent calls for this long; default 0 (count only). */
   retryForMs?: number;
-  fetch?: typeof fetch;
+  /** The HTTP client; default node:http with kept-alive connections (nodeHttpFetch). */
+  fetch?: AgentFetch;
   /** The operation these calls are made for, sent with each (OPERATION_HEADER). */
   operationId?: string;
   /** The reconcile claim these calls are made for, sent with each (RECONCILE_CLAIM_HEADER). */
@@ -76,7 +78,7 @@ export function createAgentClient(options: AgentClientOptions) {
     retries: options.retries ?? 2,
     retryDelayMs: options.retryDelayMs ?? 200,
     retryForMs: options.retryForMs ?? 0,
-    fetch: options.fetch ?? globalThis.fetch,
+    fetch: options.fetch ?? nodeHttpFetch,
     ...(options.operationId === undefined ? {} : { operationId: options.operationId }),
     ...(options.reconcileClaim === undefined ? {} : { reconcileClaim: options.reconcileClaim }),
   };

@@ -17,4 +17,5 @@ export {
   type AgentClientOptions,
   type SetVfCountAndWaitOptions,
 } from "./client";
+export { nodeHttpFetch, type AgentFetch } from "./http";
 export { OPERATION_HEADER, RECONCILE_CLAIM_HEADER, type CallOptions } from "./transport";

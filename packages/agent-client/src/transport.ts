@@ -1,4 +1,5 @@
 import { AgentError, AgentErrorBody } from "./errors";
+import type { AgentFetch } from "./http";
 import { buildPath, type RouteDef } from "./routes";
 
 export interface TransportOptions {
@@ -18,7 +19,7 @@ export interface TransportOptions {
   retryForMs?: number;
   /** Cap of one backoff while retrying for `retryForMs`; default 2 s. */
   maxRetryDelayMs?: number;
-  fetch: typeof fetch;
+  fetch: AgentFetch;
   /** Sent as OPERATION_HEADER with every call: the operation the calls are made for. */
   operationId?: string;
   /** Sent as RECONCILE_CLAIM_HEADER with every call: the reconcile claim the calls are made for. */
@@ -94,7 +95,7 @@ async function attemptOnce(
     payload = JSON.stringify(body);
   }
 
-  let response: Response;
+  let response: Awaited<ReturnType<AgentFetch>>;
   let text: string;
   try {
     response = await transport.fetch(url, { method: route.method, headers, body: payload, signal });
