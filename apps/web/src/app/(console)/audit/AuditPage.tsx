@@ -162,7 +162,6 @@ export function AuditPage({
         list={list}
         query={query}
         columns={columns}
-        rowKey={(event) => event.id}
         rowTestId="audit-row"
         rowData={(event) => ({ "data-action": event.action })}
         noun="events"

@@ -116,7 +116,6 @@ function CatalogSection<T extends Entry>({
       noun={`${what}s`}
       query={query}
       columns={columns}
-      rowKey={(row) => row.id}
       rowTestId={`${what}-row`}
       empty={<p>No {what}s yet: tenants cannot create VMs until there is one.</p>}
       rowActions={(row) => (

@@ -86,7 +86,6 @@ export function EipsPage({
       query={eips}
       paged={false}
       columns={columns}
-      rowKey={(e) => e.id}
       rowTestId="eip-row"
       noun="EIPs"
       empty={{

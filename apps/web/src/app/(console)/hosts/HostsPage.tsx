@@ -117,7 +117,6 @@ export function HostsPage({
       list={list}
       query={hosts}
       columns={columns}
-      rowKey={(host) => host.id}
       rowTestId="host-row"
       noun="hosts"
       className="hosts-table"

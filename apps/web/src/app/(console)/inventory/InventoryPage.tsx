@@ -163,7 +163,6 @@ function EntrySection<T extends Named>(props: EntrySectionProps<T>) {
         query={query}
         list={props.paged ? list : undefined}
         columns={props.columns}
-        rowKey={(row) => row.id}
         rowTestId={`${what}-row`}
         empty={<p>{props.empty}</p>}
         rowActions={

@@ -52,7 +52,6 @@ export function OperationsPage({
         list={list}
         query={ops}
         columns={operationColumns(now)}
-        rowKey={(op) => op.id}
         rowTestId="operation-row"
         rowData={(op) => ({ "data-status": op.status })}
         noun="operations"

@@ -52,7 +52,6 @@ export function RulesDialog({ group, onClose }: { group: SecurityGroupView; onCl
         ) : (
           <DataTable
             rows={group.rules}
-            rowKey={(r) => r.id}
             columns={[
               { key: "direction", header: "Direction", cell: (r) => r.direction },
               { key: "protocol", header: "Protocol", cell: (r) => r.protocol },

@@ -72,7 +72,6 @@ export function SecurityGroupsPage({
         query={groups}
         paged={false}
         columns={groupColumns}
-        rowKey={(g) => g.id}
         rowTestId="sg-row"
         noun="security groups"
         empty={{

@@ -125,7 +125,6 @@ export function VmsPage({
         list={list}
         query={vms}
         columns={columns}
-        rowKey={(vm) => vm.id}
         rowTestId="vm-row"
         rowData={(vm) => ({ "data-vm": vm.name })}
         noun="VMs"

@@ -72,7 +72,6 @@ export function ProjectsPage({
         list={list}
         query={projects}
         columns={columns}
-        rowKey={(project) => project.id}
         rowTestId="project-row"
         noun="projects"
         search={{ label: "Search projects", placeholder: "Search by name…" }}

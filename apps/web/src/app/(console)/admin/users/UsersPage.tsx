@@ -96,7 +96,6 @@ export function UsersPage({
       list={list}
       query={users}
       columns={columns}
-      rowKey={(user) => user.id}
       rowTestId="user-row"
       noun="users"
       search={{ label: "Search users", placeholder: "Search by username or name…" }}

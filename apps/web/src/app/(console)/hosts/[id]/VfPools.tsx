@@ -124,7 +124,6 @@ export function VfPoolsDialog({ host, nic, onClose }: PfDialogProps) {
                 cell: (pool) => `${pool.available} / ${pool.inUse} / ${pool.total}`,
               },
             ]}
-            rowKey={(pool) => pool.id}
             testId="vf-pools-table"
             rowTestId="vf-pool-row"
             rowData={(pool) => ({ "data-pool": pool.name })}

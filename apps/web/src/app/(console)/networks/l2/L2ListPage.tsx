@@ -85,7 +85,6 @@ export function L2ListPage({
       list={list}
       query={l2s}
       columns={columns}
-      rowKey={(l2) => l2.id}
       rowTestId="l2-row"
       noun="L2 networks"
       search={{ label: "Search L2 networks", placeholder: "Search by name…" }}

@@ -98,7 +98,6 @@ export function L3ListPage({ data, error }: { data: L3Page | null; error: ShownE
       list={list}
       query={l3s}
       columns={columns}
-      rowKey={(l3) => l3.id}
       rowTestId="l3-row"
       noun="L3 networks"
       search={{ label: "Search L3 networks", placeholder: "Search by name…" }}

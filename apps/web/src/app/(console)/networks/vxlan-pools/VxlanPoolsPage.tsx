@@ -72,7 +72,6 @@ export function VxlanPoolsPage({
       query={pools}
       paged={false}
       columns={columns}
-      rowKey={(p) => p.id}
       rowTestId="vxlan-pool-row"
       noun="VXLAN pools"
       empty={{

@@ -80,7 +80,6 @@ export function ApiKeysPage({
       list={list}
       query={keys}
       columns={columns}
-      rowKey={(key) => key.id}
       rowTestId="api-key-row"
       noun="API keys"
       toolbar={

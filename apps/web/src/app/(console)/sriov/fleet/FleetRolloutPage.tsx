@@ -341,7 +341,6 @@ function Rollouts({
       ) : (
         <DataTable
           rows={data}
-          rowKey={(r) => r.id}
           rowData={(r) => ({ "data-selected": String(r.id === selected) })}
           columns={[
             {

@@ -165,7 +165,6 @@ export function VfsPage({
         list={list}
         query={vfs}
         columns={columns}
-        rowKey={(vf) => vf.id}
         rowTestId="vf-row"
         rowData={(vf) => ({ "data-state": vf.state })}
         noun="VFs"

@@ -63,7 +63,6 @@ export function IpRangesPanel({ l3 }: { l3: L3View }) {
       ) : (
         <DataTable
           rows={l3.ipRanges}
-          rowKey={(range) => range.id}
           rowTestId="ip-range"
           columns={[
             { key: "start", header: "Start", cell: (range) => <code>{range.startIp}</code> },
