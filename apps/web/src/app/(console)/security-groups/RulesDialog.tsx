@@ -10,6 +10,7 @@ import { DataTable } from "~/components/ui/DataTable";
 import { fieldErrorsOf } from "~/lib/errors";
 import type { RouterInputs } from "~/trpc/outputs";
 import { useAction } from "~/trpc/useAction";
+import { Form } from "~/components/ui/Form";
 
 // A group's rules, shown and changed in a dialog the page loads when it first opens. Each change
 // renders the page again on the server, and the dialog shows the group from that answer.
@@ -71,12 +72,10 @@ export function RulesDialog({ group, onClose }: { group: SecurityGroupView; onCl
             )}
           />
         )}
-        <form
+        <Form
           className="inline-create"
-          noValidate
           aria-label="Add rule"
-          onSubmit={(event) => {
-            event.preventDefault();
+          onSubmit={() => {
             add.mutate({
               securityGroupId: group.id,
               direction: rule.direction,
@@ -155,7 +154,7 @@ export function RulesDialog({ group, onClose }: { group: SecurityGroupView; onCl
           </div>
           {add.error && Object.keys(errors).length === 0 ? <ErrorBox error={add.error} /> : null}
           {remove.error ? <ErrorBox error={remove.error} /> : null}
-        </form>
+        </Form>
       </div>
       <div className="dialog-actions">
         <Button onClick={onClose}>Close</Button>

@@ -6,6 +6,7 @@ import { Dialog } from "~/components/Dialog";
 import { ErrorBox } from "~/components/ErrorBox";
 import { Button } from "~/components/ui/Button";
 import { useTRPC } from "~/trpc/react";
+import { Form } from "~/components/ui/Form";
 
 interface ProjectRow {
   id: string;
@@ -89,10 +90,9 @@ export function MembersDialog({
           <p className="muted">No members yet.</p>
         )}
         {isAdmin ? (
-          <form
+          <Form
             className="toolbar"
-            onSubmit={(event) => {
-              event.preventDefault();
+            onSubmit={() => {
               if (userId) add.mutate({ projectId: project.id, userId });
             }}
           >
@@ -110,7 +110,7 @@ export function MembersDialog({
             <Button type="submit" variant="primary" size="sm" disabled={!userId || add.isPending}>
               Add member
             </Button>
-          </form>
+          </Form>
         ) : null}
         {error ? <ErrorBox error={error} /> : null}
       </div>

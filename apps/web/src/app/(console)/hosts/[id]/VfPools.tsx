@@ -10,6 +10,7 @@ import { describedBy, Field } from "~/components/Field";
 import { errorData } from "~/lib/errors";
 import { useTRPC } from "~/trpc/react";
 import type { PfDialogProps } from "./PfDialogs";
+import { Form } from "~/components/ui/Form";
 
 // VF pools of one PF (issue 16): the list with each pool's L2s, projects and VF counts, a form to
 // carve a new one out by index range, and delete. Core decides; the dialog shows its refusals
@@ -140,13 +141,11 @@ export function VfPoolsDialog({ host, nic, onClose }: PfDialogProps) {
           />
         )}
         {remove.error ? <ErrorBox error={remove.error} /> : null}
-        <form
-          noValidate
+        <Form
           className="vf-pool-form"
-          onSubmit={(event) => {
-            event.preventDefault();
-            create.mutate({ pfId: nic.id, name: name.trim(), range, l2Ids, projectIds });
-          }}
+          onSubmit={() =>
+            create.mutate({ pfId: nic.id, name: name.trim(), range, l2Ids, projectIds })
+          }
         >
           <h3>New pool</h3>
           <Field id={`${id}-name`} label="Name">
@@ -218,7 +217,7 @@ export function VfPoolsDialog({ host, nic, onClose }: PfDialogProps) {
             onCancel={onClose}
             cancelLabel="Close"
           />
-        </form>
+        </Form>
       </div>
     </Dialog>
   );

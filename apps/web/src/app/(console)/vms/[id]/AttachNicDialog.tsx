@@ -9,6 +9,7 @@ import { CheckboxField, describedBy, Field } from "~/components/Field";
 import { FormActions } from "~/components/ui/FormActions";
 import { fieldErrorsOf } from "~/lib/errors";
 import { useTRPC } from "~/trpc/react";
+import { Form } from "~/components/ui/Form";
 
 // Loaded with the data layer (withDataLayer) when the dialog opens: it reads the project's
 // networks; the page is rendered again on the server once the NIC is attached.
@@ -33,13 +34,7 @@ export function AttachNicDialog({ vm, onClose }: { vm: VmDetail; onClose: () => 
   const unplaced = attach.error && !errors.l3Id;
   return (
     <Dialog open onClose={onClose} title={`Attach a NIC to ${vm.name}`}>
-      <form
-        noValidate
-        onSubmit={(event) => {
-          event.preventDefault();
-          attach.mutate({ vmId: vm.id, l3Id, sriov: sriov && reason === null });
-        }}
-      >
+      <Form onSubmit={() => attach.mutate({ vmId: vm.id, l3Id, sriov: sriov && reason === null })}>
         <div className="dialog-content form-grid">
           <Field
             id={`${id}-l3`}
@@ -89,7 +84,7 @@ export function AttachNicDialog({ vm, onClose }: { vm: VmDetail; onClose: () => 
           pendingLabel="Attaching…"
           onCancel={onClose}
         />
-      </form>
+      </Form>
     </Dialog>
   );
 }

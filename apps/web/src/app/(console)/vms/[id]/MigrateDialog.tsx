@@ -7,6 +7,7 @@ import { Dialog } from "~/components/Dialog";
 import { ErrorBox } from "~/components/ErrorBox";
 import { useIsAdmin } from "~/components/session";
 import { useTRPC } from "~/trpc/react";
+import { Form } from "~/components/ui/Form";
 
 export function MigrateDialog({
   vm,
@@ -48,12 +49,7 @@ export function MigrateDialog({
   const refusedHosts = stoppedHosts.filter((h) => h.reason !== null);
   return (
     <Dialog open onClose={onClose} title={`Migrate ${vm.name}?`}>
-      <form
-        onSubmit={(event) => {
-          event.preventDefault();
-          onConfirm(target || undefined);
-        }}
-      >
+      <Form onSubmit={() => onConfirm(target || undefined)}>
         <div className="dialog-content">
           <p>
             {withVfs
@@ -111,7 +107,7 @@ export function MigrateDialog({
             {pending ? "Working…" : "Migrate"}
           </button>
         </div>
-      </form>
+      </Form>
     </Dialog>
   );
 }

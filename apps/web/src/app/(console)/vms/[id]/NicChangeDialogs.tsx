@@ -10,6 +10,7 @@ import { fieldErrorsOf } from "~/lib/errors";
 import type { RouterInputs } from "~/trpc/outputs";
 import { useAction } from "~/trpc/useAction";
 import type { NicDialogProps } from "./nicDialog";
+import { Form } from "~/components/ui/Form";
 
 // A NIC row's dialogs that read nothing more: each change goes through useAction and the page is
 // rendered again on the server once it is accepted.
@@ -77,10 +78,8 @@ export function QosDialog({ nic, onClose }: NicDialogProps) {
   );
   return (
     <Dialog open onClose={onClose} title={`QoS for ${nic.name}`}>
-      <form
-        noValidate
-        onSubmit={(event) => {
-          event.preventDefault();
+      <Form
+        onSubmit={() => {
           save.mutate({
             nicId: nic.id,
             inboundKbps: numberOrUndefined(inbound) ?? null,
@@ -116,7 +115,7 @@ export function QosDialog({ nic, onClose }: NicDialogProps) {
             ) : null
           }
         />
-      </form>
+      </Form>
     </Dialog>
   );
 }

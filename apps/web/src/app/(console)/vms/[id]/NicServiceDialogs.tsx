@@ -10,6 +10,7 @@ import { Button } from "~/components/ui/Button";
 import { FormActions } from "~/components/ui/FormActions";
 import { useTRPC } from "~/trpc/react";
 import type { NicDialogProps } from "./nicDialog";
+import { Form } from "~/components/ui/Form";
 
 // A NIC row's dialogs that read the project's option lists: loaded with the data layer
 // (withDataLayer), which renders the page again on the server after a change succeeds.
@@ -90,10 +91,8 @@ export function EipDialog({ vm, nic, onClose }: NicDialogProps) {
   const error = attach.error ?? detach.error;
   return (
     <Dialog open onClose={onClose} title={`EIP for ${nic.name}`}>
-      <form
-        noValidate
-        onSubmit={(event) => {
-          event.preventDefault();
+      <Form
+        onSubmit={() => {
           if (nic.eip) detach.mutate({ eipId: nic.eip.id });
           else attach.mutate({ eipId, nicId: nic.id });
         }}
@@ -148,7 +147,7 @@ export function EipDialog({ vm, nic, onClose }: NicDialogProps) {
             onCancel={onClose}
           />
         )}
-      </form>
+      </Form>
     </Dialog>
   );
 }

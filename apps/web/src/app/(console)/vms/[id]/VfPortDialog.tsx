@@ -11,6 +11,7 @@ import { useAction } from "~/trpc/useAction";
 import type { NicDialogProps } from "./nicDialog";
 import { onOff } from "./VfPortSummary";
 import { Table } from "~/components/ui/Table";
+import { Form } from "~/components/ui/Form";
 
 type LinkState = "auto" | "enable" | "disable";
 
@@ -92,11 +93,9 @@ export function VfPortDialog({ nic, onClose }: NicDialogProps) {
   const trustReason = port.verdicts.trust.allowed ? null : port.verdicts.trust.reason;
   return (
     <Dialog open onClose={onClose} title={`VF port of ${nic.name}`}>
-      <form
-        noValidate
+      <Form
         data-testid="vf-port-form"
-        onSubmit={(event) => {
-          event.preventDefault();
+        onSubmit={() => {
           save.mutate({
             nicId: nic.id,
             linkState,
@@ -153,7 +152,7 @@ export function VfPortDialog({ nic, onClose }: NicDialogProps) {
           submitLabel="Save"
           onCancel={onClose}
         />
-      </form>
+      </Form>
     </Dialog>
   );
 }

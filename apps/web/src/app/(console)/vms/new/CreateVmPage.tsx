@@ -14,6 +14,7 @@ import { Button } from "~/components/ui/Button";
 import { FormActions } from "~/components/ui/FormActions";
 import { PciDevicePicker } from "./PciDevicePicker";
 import { Options, type SelectOption } from "~/components/ui/Options";
+import { Form } from "~/components/ui/Form";
 
 interface NicDraft {
   key: number;
@@ -162,15 +163,7 @@ export function CreateVmPage() {
 
   return (
     <>
-      <form
-        className="panel create-vm"
-        noValidate
-        aria-label="Create VM"
-        onSubmit={(event) => {
-          event.preventDefault();
-          submit();
-        }}
-      >
+      <Form className="panel create-vm" aria-label="Create VM" onSubmit={submit}>
         <div className="form-grid form-cols">
           <Field
             id={`${id}-projectId`}
@@ -378,7 +371,7 @@ export function CreateVmPage() {
           pendingLabel="Creating…"
           onCancel={() => router.push("/vms")}
         />
-      </form>
+      </Form>
     </>
   );
 }

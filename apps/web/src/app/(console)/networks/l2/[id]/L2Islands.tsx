@@ -17,6 +17,7 @@ import { SriovSwitchPanel } from "../../SriovSwitchPanel";
 import { useLastShown } from "~/components/ui/useLastShown";
 import { VfPortPolicyPanel } from "../../VfPortPolicyPanel";
 import { clusterPagesQuery, type ClusterPages } from "./cluster-pages";
+import { Form } from "~/components/ui/Form";
 
 // The L2 page's interactive parts: Create L3, the SR-IOV switch, the VF port policy and the
 // clusters (attach, detach, pages).
@@ -194,10 +195,9 @@ export function ClustersPanel({
         </div>
       )}
       {isAdmin ? (
-        <form
+        <Form
           className="inline-form"
-          onSubmit={(event) => {
-            event.preventDefault();
+          onSubmit={() => {
             if (clusterId) attach.mutate({ l2Id: l2.id, clusterId });
           }}
         >
@@ -225,7 +225,7 @@ export function ClustersPanel({
           <button type="submit" className="btn btn-sm" disabled={!clusterId || attach.isPending}>
             {attach.isPending ? "Attaching…" : "Attach"}
           </button>
-        </form>
+        </Form>
       ) : null}
       {attach.isError ? <ErrorBox error={attach.error} /> : null}
       {candidates?.error ? <ErrorBox error={candidates.error} /> : null}

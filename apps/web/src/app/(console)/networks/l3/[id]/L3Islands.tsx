@@ -13,6 +13,7 @@ import { useAction } from "~/trpc/useAction";
 import { SriovSwitchPanel } from "../../SriovSwitchPanel";
 import { VfPortPolicyPanel } from "../../VfPortPolicyPanel";
 import { IpRangeRow, newRange, rangeInput } from "../IpRangeRow";
+import { Form } from "~/components/ui/Form";
 
 // The L3 page's interactive panels: the SR-IOV switch, the VF port policy and the IP ranges.
 
@@ -92,13 +93,9 @@ export function IpRangesPanel({ l3 }: { l3: L3View }) {
         />
       )}
       {isAdmin ? (
-        <form
+        <Form
           className="add-range"
-          noValidate
-          onSubmit={(event) => {
-            event.preventDefault();
-            add.mutate({ l3Id: l3.id, range: rangeInput(draft) });
-          }}
+          onSubmit={() => add.mutate({ l3Id: l3.id, range: rangeInput(draft) })}
         >
           <span className="add-range-label">Add a range</span>
           <IpRangeRow
@@ -111,7 +108,7 @@ export function IpRangesPanel({ l3 }: { l3: L3View }) {
           <Button type="submit" size="sm" disabled={add.isPending}>
             {add.isPending ? "Adding…" : "Add range"}
           </Button>
-        </form>
+        </Form>
       ) : null}
       {add.isError && !placed ? <ErrorBox error={add.error} /> : null}
     </section>
