@@ -39,6 +39,9 @@ export interface KeyedBy<T> {
   rowKey: (row: T) => string;
 }
 
+/** The same rule for a component only pages call (a generic caller needs the overloads). */
+export type RowKeyRule<T> = T extends { id: string } ? unknown : KeyedBy<T>;
+
 /** The key of a row that has a string `id`: the components let `rowKey` out only for those rows. */
 export function rowId(row: unknown): string {
   if (typeof row === "object" && row !== null && "id" in row && typeof row.id === "string") {

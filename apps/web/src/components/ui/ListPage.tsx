@@ -1,8 +1,8 @@
 "use client";
 
-import { useState, type JSX, type ReactNode } from "react";
+import { useState, type ReactNode } from "react";
 import { CreateButton, ListEmpty, type CreateAction } from "./ListEmpty";
-import { rowId, type KeyedBy } from "./DataTable";
+import { rowId, type RowKeyRule } from "./DataTable";
 import { ListView, type ListViewProps } from "./ListView";
 import { PageHeader } from "./PageHeader";
 
@@ -57,16 +57,8 @@ export type ListPageProps<T, S extends string, F extends string> = Omit<
  * A whole list page: the header with its create button, the list (toolbar, table, pager and
  * states) whose empty state offers the same create action, and the create dialog.
  */
-export function ListPage<
-  T extends { id: string },
-  S extends string = string,
-  F extends string = string,
->(props: ListPageProps<T, S, F>): JSX.Element;
 export function ListPage<T, S extends string = string, F extends string = string>(
-  props: ListPageProps<T, S, F> & KeyedBy<T>,
-): JSX.Element;
-export function ListPage<T, S extends string = string, F extends string = string>(
-  props: ListPageProps<T, S, F>,
+  props: ListPageProps<T, S, F> & RowKeyRule<T>,
 ) {
   // The frame is called through `props`, where checking it narrows the subtitle to a string.
   const { title, subtitle, frame: _frame, create, empty, rowKey = rowId, ...view } = props;
