@@ -22,7 +22,8 @@ export interface OpenedForm<Out> {
 }
 
 export interface FormDialogProps<In extends FieldValues, Out> extends OpenedForm<Out> {
-  open: boolean;
+  /** False keeps it closed; a form the page mounts only while open (formCreate's) leaves it out. */
+  open?: boolean;
   title: string;
   /** The server's input schema (from `@virtfn/core/schemas`), so both sides check the same rules. */
   schema: z.ZodType<Out, In>;
@@ -52,7 +53,7 @@ export interface FormDialogProps<In extends FieldValues, Out> extends OpenedForm
  * buttons.
  */
 export function FormDialog<In extends FieldValues, Out>({
-  open,
+  open = true,
   onClose,
   title,
   schema,

@@ -11,7 +11,6 @@ export function AddOfferingDialog(form: OpenedForm<z.output<typeof createOfferin
   return (
     <FormDialog
       {...form}
-      open
       title="Add offering"
       schema={createOfferingInput}
       defaultValues={{ name: "", vcpus: 2, memoryMiB: 4096, vfNumaPolicy: "none" }}
@@ -38,7 +37,6 @@ export function AddImageDialog(form: OpenedForm<z.output<typeof createImageInput
   return (
     <FormDialog
       {...form}
-      open
       title="Add image"
       schema={createImageInput}
       defaultValues={{ name: "", format: "qcow2", sizeGiB: 10 }}

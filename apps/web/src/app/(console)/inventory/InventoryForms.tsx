@@ -32,7 +32,6 @@ export function RenameDialog({
   return (
     <FormDialog
       {...form}
-      open
       title={`Rename ${what} ${row.name}`}
       schema={renameSchemas[what]}
       defaultValues={{ name: row.name }}
@@ -48,7 +47,6 @@ export function AddZoneDialog(form: OpenedForm<z.output<typeof createZoneInput>>
   return (
     <FormDialog
       {...form}
-      open
       title="Add zone"
       schema={createZoneInput}
       defaultValues={{ name: "", description: "" }}
@@ -70,7 +68,6 @@ export function AddClusterDialog({
   return (
     <FormDialog
       {...form}
-      open
       title="Add cluster"
       schema={createClusterInput}
       defaultValues={{ zoneId: zones[0]?.value ?? "", name: "" }}

@@ -10,7 +10,6 @@ export function CreateProjectDialog(form: OpenedForm<z.output<typeof createProje
   return (
     <FormDialog
       {...form}
-      open
       title="Create project"
       schema={createProjectInput}
       defaultValues={{ name: "", description: "" }}
