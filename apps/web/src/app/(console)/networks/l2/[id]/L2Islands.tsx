@@ -53,13 +53,10 @@ export function CreateL3Button({ l2Id, small }: { l2Id: string; small?: boolean 
 }
 
 export function L2VfPortPolicy({ l2 }: { l2: L2View }) {
-  const isAdmin = useCan("inventory.manage");
   const update = useL2Update();
   return (
     <VfPortPolicyPanel
-      allowTrust={l2.vfAllowTrust}
-      spoofCheck={l2.vfSpoofCheck}
-      canEdit={isAdmin}
+      network={l2}
       pending={update.isPending}
       error={update.error}
       onChange={(change) =>
@@ -78,9 +75,7 @@ export function L2SriovPanel({ l2 }: { l2: L2View }) {
   return (
     <SriovSwitchPanel
       idPrefix="l2"
-      name={l2.name}
-      enabled={l2.sriovEnabled}
-      verdicts={l2.actions}
+      network={l2}
       description={
         l2.sriovEnabled
           ? "L3 networks on this L2 may enable SR-IOV and hand VFs of the split interface to VM NICs."

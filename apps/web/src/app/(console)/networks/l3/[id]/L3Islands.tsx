@@ -21,9 +21,7 @@ export function L3SriovPanel({ l3 }: { l3: L3View }) {
   return (
     <SriovSwitchPanel
       idPrefix="l3"
-      name={l3.name}
-      enabled={l3.sriovEnabled}
-      verdicts={l3.actions}
+      network={l3}
       description={
         l3.sriovEnabled
           ? "NICs on this network can be VFs: tenants tick “Enable SR-IOV” per NIC."
@@ -116,18 +114,15 @@ export function IpRangesPanel({ l3 }: { l3: L3View }) {
 }
 
 export function L3VfPortPolicy({ l3 }: { l3: L3View }) {
-  const isAdmin = useCan("inventory.manage");
   const update = useL3Update();
   return (
     <VfPortPolicyPanel
-      allowTrust={l3.vfAllowTrust}
-      spoofCheck={l3.vfSpoofCheck}
+      network={l3}
       inherited={{
         l2Name: l3.l2.name,
         allowTrust: l3.l2.vfAllowTrust,
         spoofCheck: l3.l2.vfSpoofCheck,
       }}
-      canEdit={isAdmin}
       pending={update.isPending}
       error={update.error}
       onChange={(change) => update.mutate({ l3Id: l3.id, ...change })}
