@@ -5,8 +5,7 @@ import { useCan } from "~/components/session";
 import { createdColumn, nameColumn } from "~/components/ui/columns";
 import { type Column } from "~/components/ui/ListView";
 import { ListPage } from "~/components/ui/ListPage";
-import { useListParams } from "~/components/ui/useListParams";
-import { useServerList } from "~/components/ui/useServerList";
+import { useServerListView } from "~/components/ui/useServerList";
 import { useNow } from "~/components/useNow";
 import type { ShownError } from "~/lib/errors";
 import type { RouterOutputs } from "~/trpc/outputs";
@@ -36,8 +35,7 @@ export function L2ListPage({
 }) {
   const isAdmin = useCan("inventory.manage");
   const now = useNow();
-  const list = useListParams(l2List);
-  const l2s = useServerList(data, error, LIST_REFRESH_MS);
+  const l2s = useServerListView({ data, error }, LIST_REFRESH_MS, l2List);
 
   const columns: Column<L2, L2Sort>[] = [
     nameColumn({
@@ -82,8 +80,7 @@ export function L2ListPage({
             }
           : null
       }
-      list={list}
-      query={l2s}
+      {...l2s}
       columns={columns}
       rowTestId="l2-row"
       noun="L2 networks"
