@@ -8,6 +8,7 @@ import { ErrorBox } from "~/components/ErrorBox";
 import { useIsAdmin } from "~/components/session";
 import { useTRPC } from "~/trpc/react";
 import { Form } from "~/components/ui/Form";
+import { HostReasons } from "../HostReasons";
 
 export function MigrateDialog({
   vm,
@@ -63,15 +64,7 @@ export function MigrateDialog({
               No host qualifies right now.
             </p>
           ) : null}
-          {refusedHosts.length > 0 ? (
-            <ul className="hint host-reasons" data-testid="migrate-host-reasons">
-              {refusedHosts.map((h) => (
-                <li key={h.hostId}>
-                  {h.name}: {h.reason}
-                </li>
-              ))}
-            </ul>
-          ) : null}
+          <HostReasons hosts={refusedHosts} testId="migrate-host-reasons" />
           {isAdmin ? (
             <div className="field">
               <label htmlFor="migrate-target">Target host</label>
