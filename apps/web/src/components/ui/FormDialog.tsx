@@ -29,7 +29,8 @@ export interface FormDialogProps<In extends FieldValues, Out> extends OpenedForm
   schema: z.ZodType<Out, In>;
   /** Every field the form shows, with its starting value (server errors land only on these). */
   defaultValues: DefaultValues<In>;
-  submitLabel: string;
+  /** The submit button; left out, it says the title ("Add zone"). */
+  submitLabel?: string;
   pendingLabel?: string;
   children: ReactNode;
   /** Above the fields (a hint, a banner). */
@@ -110,7 +111,7 @@ export function FormDialog<In extends FieldValues, Out>({
           <FormActions
             error={unplaced}
             pending={pending}
-            submitLabel={submitLabel}
+            submitLabel={submitLabel ?? title}
             pendingLabel={pendingLabel}
             onCancel={close}
           />

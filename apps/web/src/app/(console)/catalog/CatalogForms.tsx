@@ -14,7 +14,6 @@ export function AddOfferingDialog(form: OpenedForm<z.output<typeof createOfferin
       title="Add offering"
       schema={createOfferingInput}
       defaultValues={{ name: "", vcpus: 2, memoryMiB: 4096, vfNumaPolicy: "none" }}
-      submitLabel="Add offering"
       pendingLabel="Adding…"
     >
       <TextField name="name" label="Name" placeholder="xlarge" autoFocus />
@@ -40,7 +39,6 @@ export function AddImageDialog(form: OpenedForm<z.output<typeof createImageInput
       title="Add image"
       schema={createImageInput}
       defaultValues={{ name: "", format: "qcow2", sizeGiB: 10 }}
-      submitLabel="Add image"
       pendingLabel="Adding…"
     >
       <TextField name="name" label="Name" placeholder="rocky-9" autoFocus />

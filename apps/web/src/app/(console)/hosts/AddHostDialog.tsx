@@ -67,7 +67,6 @@ export function AddHostDialog({
       title="Add host"
       schema={addHostInput}
       defaultValues={{ name: "", clusterId: "", agentUrl: "", agentToken: "", scanIommu: true }}
-      submitLabel="Add host"
       pendingLabel="Adding…"
       domainField={hostField}
       onSubmit={async (values) => {

@@ -50,7 +50,6 @@ export function AddZoneDialog(form: OpenedForm<z.output<typeof createZoneInput>>
       title="Add zone"
       schema={createZoneInput}
       defaultValues={{ name: "", description: "" }}
-      submitLabel="Add zone"
       pendingLabel="Adding…"
     >
       <TextField name="name" label="Name" placeholder="zone-east" autoFocus />
@@ -71,7 +70,6 @@ export function AddClusterDialog({
       title="Add cluster"
       schema={createClusterInput}
       defaultValues={{ zoneId: zones[0]?.value ?? "", name: "" }}
-      submitLabel="Add cluster"
       pendingLabel="Adding…"
     >
       <SelectField name="zoneId" label="Zone" options={zones} />

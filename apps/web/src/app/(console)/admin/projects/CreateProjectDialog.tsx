@@ -13,7 +13,6 @@ export function CreateProjectDialog(form: OpenedForm<z.output<typeof createProje
       title="Create project"
       schema={createProjectInput}
       defaultValues={{ name: "", description: "" }}
-      submitLabel="Create project"
       pendingLabel="Creating…"
     >
       <TextField name="name" label="Name" placeholder="team-blue" autoFocus />

@@ -32,7 +32,6 @@ export function CreateUserDialog({ open, onClose }: { open: boolean; onClose: ()
         role: "Tenant",
         projectIds: [],
       }}
-      submitLabel="Create user"
       pendingLabel="Creating…"
       onSubmit={(values) => create.mutateAsync(values)}
     >

@@ -101,7 +101,6 @@ export function CreateL2Dialog({
       columns
       schema={l2FormSchema}
       defaultValues={emptyForm}
-      submitLabel="Create L2 network"
       pendingLabel="Creating…"
       domainField={l2Field}
       onSubmit={(values) => create.mutateAsync(values)}

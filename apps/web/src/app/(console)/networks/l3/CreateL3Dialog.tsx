@@ -107,7 +107,6 @@ export function CreateL3Dialog({
         ipRanges: [blankRange()],
         sriovEnabled: false,
       }}
-      submitLabel="Create L3 network"
       pendingLabel="Creating…"
       domainField={l3Field}
       onSubmit={(values) => create.mutateAsync(values)}
