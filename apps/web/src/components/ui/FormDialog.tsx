@@ -11,7 +11,7 @@ import {
 } from "react-hook-form";
 import type { z } from "zod";
 import { Dialog } from "~/components/Dialog";
-import { serverFieldErrors } from "~/lib/server-field-errors";
+import { serverFieldErrors, type DomainField } from "~/lib/server-field-errors";
 import { FormActions } from "./FormActions";
 
 /** What a page gives a form dialog it opens: how to close it, and what to call with the values. */
@@ -42,7 +42,7 @@ export interface FormDialogProps<In extends FieldValues, Out> extends OpenedForm
    * A domain error that belongs to one field without naming it as a path (VNI_IN_USE → "vni"):
    * returns the field, or undefined to leave the error above the buttons.
    */
-  domainField?: (code: string, details: Record<string, unknown>) => string | undefined;
+  domainField?: DomainField;
   /** What follows a successful submit instead of closing (a next step inside the dialog). */
   onSubmitted?: () => void;
 }

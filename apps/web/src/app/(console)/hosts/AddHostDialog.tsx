@@ -13,12 +13,10 @@ import { FormDialog } from "~/components/ui/FormDialog";
 import { CheckField, SelectField, TextField } from "~/components/ui/FormFields";
 import { useTRPC } from "~/trpc/react";
 import { useFollowedOperation } from "./useFollowedOperation";
+import { domainFields } from "~/lib/server-field-errors";
 
 /** A vanished cluster is its field's (NOT_FOUND names no field; ALREADY_EXISTS does). */
-function hostField(code: string, details: Record<string, unknown>): string | undefined {
-  if (code === "NOT_FOUND" && details.entity === "Cluster") return "clusterId";
-  return undefined;
-}
+const hostField = domainFields({}, { Cluster: "clusterId" });
 
 interface Created {
   hostId: string;
