@@ -27,11 +27,9 @@ interface Created {
 }
 
 export function AddHostDialog({
-  open,
   onClose,
   clusters,
 }: {
-  open: boolean;
   onClose: () => void;
   clusters: ClusterView[];
 }) {
@@ -53,14 +51,13 @@ export function AddHostDialog({
 
   if (created) {
     return (
-      <Dialog open={open} onClose={close} title={`Adding ${created.hostName}`}>
+      <Dialog open onClose={close} title={`Adding ${created.hostName}`}>
         <AddProgress {...created} onClose={close} />
       </Dialog>
     );
   }
   return (
     <FormDialog
-      open={open}
       onClose={close}
       title="Add host"
       schema={addHostInput}

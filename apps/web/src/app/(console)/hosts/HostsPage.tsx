@@ -108,7 +108,7 @@ export function HostsPage({
         isAdmin
           ? {
               label: "Add host",
-              dialog: (close) => <AddHostDialog open onClose={close} clusters={clusters} />,
+              dialog: (close) => <AddHostDialog onClose={close} clusters={clusters} />,
             }
           : null
       }

@@ -88,7 +88,7 @@ export function UsersPage({
       subtitle="Admins run the platform, tenants work inside their projects, auditors read everything."
       create={
         isAdmin
-          ? { label: "Create user", dialog: (close) => <CreateUserDialog open onClose={close} /> }
+          ? { label: "Create user", dialog: (close) => <CreateUserDialog onClose={close} /> }
           : null
       }
       {...users}

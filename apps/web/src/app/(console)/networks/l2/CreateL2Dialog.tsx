@@ -72,21 +72,12 @@ const l2Field = domainFields(
   { Zone: "zoneId", "VXLAN pool": "vxlanPoolId", Cluster: "clusterIds" },
 );
 
-export function CreateL2Dialog({
-  open,
-  onClose,
-  toggles,
-}: {
-  open: boolean;
-  onClose: () => void;
-  toggles: L2Toggles;
-}) {
+export function CreateL2Dialog({ onClose, toggles }: { onClose: () => void; toggles: L2Toggles }) {
   const create = useNetworkCreate("l2", (api, input: RouterInputs["networks"]["l2"]["create"]) =>
     api.networks.l2.create.mutate(input),
   );
   return (
     <FormDialog
-      open={open}
       onClose={onClose}
       title="Create L2 network"
       wide

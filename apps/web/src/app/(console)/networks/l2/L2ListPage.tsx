@@ -76,7 +76,7 @@ export function L2ListPage({
         isAdmin
           ? {
               label: "Create L2 network",
-              dialog: (close) => <CreateL2Dialog open onClose={close} toggles={toggles} />,
+              dialog: (close) => <CreateL2Dialog onClose={close} toggles={toggles} />,
             }
           : null
       }

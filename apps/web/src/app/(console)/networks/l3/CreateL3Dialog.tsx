@@ -73,11 +73,9 @@ const l3Field = domainFields(
 );
 
 export function CreateL3Dialog({
-  open,
   onClose,
   initialL2Id,
 }: {
-  open: boolean;
   onClose: () => void;
   initialL2Id?: string;
 }) {
@@ -86,7 +84,6 @@ export function CreateL3Dialog({
   );
   return (
     <FormDialog
-      open={open}
       onClose={onClose}
       title="Create L3 network"
       wide

@@ -89,7 +89,7 @@ export function L3ListPage({ data, error }: { data: L3Page | null; error: ShownE
         isAdmin
           ? {
               label: "Create L3 network",
-              dialog: (close) => <CreateL3Dialog open onClose={close} />,
+              dialog: (close) => <CreateL3Dialog onClose={close} />,
             }
           : null
       }

@@ -47,7 +47,7 @@ export function CreateL3Button({ l2Id, small }: { l2Id: string; small?: boolean 
       >
         Create L3 network
       </button>
-      {open ? <CreateL3Dialog open onClose={() => setOpen(false)} initialL2Id={l2Id} /> : null}
+      {open ? <CreateL3Dialog onClose={() => setOpen(false)} initialL2Id={l2Id} /> : null}
     </>
   );
 }
