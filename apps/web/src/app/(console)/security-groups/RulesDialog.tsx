@@ -11,6 +11,7 @@ import { fieldErrorsOf } from "~/lib/errors";
 import type { RouterInputs } from "~/trpc/outputs";
 import { useAction } from "~/trpc/useAction";
 import { Form } from "~/components/ui/Form";
+import { RemoveButton } from "~/components/ui/RemoveButton";
 
 // A group's rules, shown and changed in a dialog the page loads when it first opens. Each change
 // renders the page again on the server, and the dialog shows the group from that answer.
@@ -60,15 +61,11 @@ export function RulesDialog({ group, onClose }: { group: SecurityGroupView; onCl
               { key: "cidr", header: "CIDR", cell: (r) => <code>{r.cidr}</code> },
             ]}
             rowActions={(r) => (
-              <Button
-                variant="danger-outline"
-                size="sm"
-                disabled={remove.isPending}
-                onClick={() => remove.mutate({ ruleId: r.id })}
-                aria-label={`Remove rule ${r.direction} ${r.protocol} ${r.cidr}`}
-              >
-                Remove
-              </Button>
+              <RemoveButton
+                action={remove}
+                input={{ ruleId: r.id }}
+                ariaLabel={`Remove rule ${r.direction} ${r.protocol} ${r.cidr}`}
+              />
             )}
           />
         )}

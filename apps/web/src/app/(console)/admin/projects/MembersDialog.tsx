@@ -7,6 +7,7 @@ import { ErrorBox } from "~/components/ErrorBox";
 import { Button } from "~/components/ui/Button";
 import { useTRPC } from "~/trpc/react";
 import { Form } from "~/components/ui/Form";
+import { RemoveButton } from "~/components/ui/RemoveButton";
 
 interface ProjectRow {
   id: string;
@@ -72,14 +73,10 @@ export function MembersDialog({
                   </td>
                   {isAdmin ? (
                     <td className="num">
-                      <Button
-                        size="sm"
-                        variant="danger-outline"
-                        disabled={remove.isPending}
-                        onClick={() => remove.mutate({ projectId: project.id, userId: m.userId })}
-                      >
-                        Remove
-                      </Button>
+                      <RemoveButton
+                        action={remove}
+                        input={{ projectId: project.id, userId: m.userId }}
+                      />
                     </td>
                   ) : null}
                 </tr>

@@ -11,6 +11,7 @@ import { errorData } from "~/lib/errors";
 import { useTRPC } from "~/trpc/react";
 import type { PfDialogProps } from "./PfDialogs";
 import { Form } from "~/components/ui/Form";
+import { RemoveButton } from "~/components/ui/RemoveButton";
 
 // VF pools of one PF (issue 16): the list with each pool's L2s, projects and VF counts, a form to
 // carve a new one out by index range, and delete. Core decides; the dialog shows its refusals
@@ -129,14 +130,7 @@ export function VfPoolsDialog({ host, nic, onClose }: PfDialogProps) {
             rowTestId="vf-pool-row"
             rowData={(pool) => ({ "data-pool": pool.name })}
             rowActions={(pool) => (
-              <button
-                type="button"
-                className="btn btn-sm btn-danger-outline"
-                disabled={remove.isPending}
-                onClick={() => remove.mutate({ poolId: pool.id })}
-              >
-                Delete
-              </button>
+              <RemoveButton action={remove} input={{ poolId: pool.id }} label="Delete" />
             )}
           />
         )}
