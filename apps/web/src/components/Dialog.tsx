@@ -2,6 +2,7 @@
 
 import { useEffect, useId, useRef } from "react";
 import { Button } from "./ui/Button";
+import { Form } from "./ui/Form";
 
 /**
  * A modal built on <dialog>: showModal() makes the rest of the page inert (focus stays inside),
@@ -95,12 +96,7 @@ export function ConfirmDialog({
 }) {
   return (
     <Dialog open={open} onClose={onClose} title={title}>
-      <form
-        onSubmit={(event) => {
-          event.preventDefault();
-          onConfirm();
-        }}
-      >
+      <Form onSubmit={onConfirm}>
         <div className="dialog-content">{children}</div>
         {error}
         <div className="dialog-actions">
@@ -117,7 +113,7 @@ export function ConfirmDialog({
             {pending ? "Working…" : confirmLabel}
           </Button>
         </div>
-      </form>
+      </Form>
     </Dialog>
   );
 }

@@ -143,7 +143,6 @@ export function OperationsTable({
     <DataTable
       rows={items}
       columns={operationColumns(now, showTarget)}
-      rowKey={(op) => op.id}
       rowTestId="operation-row"
       rowData={(op) => ({ "data-status": op.status })}
       className="ops-table"

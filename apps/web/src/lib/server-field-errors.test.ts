@@ -1,7 +1,7 @@
 import { TRPCClientError } from "@trpc/client";
 import { describe, expect, it } from "vitest";
 import type { ErrorData } from "./errors";
-import { serverFieldErrors } from "./server-field-errors";
+import { domainFields, serverFieldErrors } from "./server-field-errors";
 
 /** A client error carrying what the server's error formatter sends (server/trpc.ts). */
 function serverError(message: string, data: ErrorData) {
@@ -77,5 +77,20 @@ describe("serverFieldErrors", () => {
     const conflict = serverError("Quota exceeded", { domainCode: "QUOTA_EXCEEDED", details: {} });
     expect(serverFieldErrors(conflict, hasField)).toEqual({ fields: {}, unplaced: true });
     expect(serverFieldErrors(new Error("offline"), hasField).unplaced).toBe(true);
+  });
+});
+
+describe("domainFields", () => {
+  const field = domainFields({ VNI_IN_USE: "vni" }, { Zone: "zoneId" });
+
+  it("puts a code on its field, and NOT_FOUND on the missing entity's", () => {
+    expect(field("VNI_IN_USE", {})).toBe("vni");
+    expect(field("NOT_FOUND", { entity: "Zone" })).toBe("zoneId");
+  });
+
+  it("leaves other codes, other entities and inherited names unplaced", () => {
+    expect(field("PF_BUSY", {})).toBeUndefined();
+    expect(field("NOT_FOUND", { entity: "Cluster" })).toBeUndefined();
+    expect(field("constructor", {})).toBeUndefined();
   });
 });

@@ -17,7 +17,7 @@ export interface ServerFieldErrors {
 export function serverFieldErrors(
   error: unknown,
   hasField: (path: string) => boolean,
-  domainField?: (code: string, details: Record<string, unknown>) => string | undefined,
+  domainField?: DomainField,
 ): ServerFieldErrors {
   const data = errorData(error);
   const found: Record<string, string> = {};
@@ -47,4 +47,21 @@ export function serverFieldErrors(
   }
   if (Object.keys(found).length === 0) unplaced = true;
   return { fields, unplaced };
+}
+
+/** A form's `domainField` (see serverFieldErrors), as what each code or missing entity belongs to. */
+export type DomainField = (code: string, details: Record<string, unknown>) => string | undefined;
+
+/**
+ * A form's `domainField` from two tables: the field of each domain code that belongs to one
+ * without naming it, and for NOT_FOUND the field of each entity that can go missing.
+ */
+export function domainFields(
+  byCode: Record<string, string>,
+  notFoundByEntity: Record<string, string> = {},
+): DomainField {
+  const codes = new Map(Object.entries(byCode));
+  const entities = new Map(Object.entries(notFoundByEntity));
+  return (code, details) =>
+    code === "NOT_FOUND" ? entities.get(String(details.entity)) : codes.get(code);
 }

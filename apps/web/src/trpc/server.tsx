@@ -44,17 +44,21 @@ export function shownError(error: unknown, path: string, input: unknown): ShownE
 /** A procedure's answer, or its failure as shown to the user: what a server-rendered page passes down. */
 export type Settled<T> = { data: T; error: null } | { data: null; error: ShownError };
 
+/** The request's tRPC caller (serverApi's answer), as settle gives it to a read. */
+export type ServerApi = Awaited<ReturnType<typeof serverApi>>;
+
 /**
  * Runs one read of a server-rendered page: its answer, or (when it fails) the error its client
- * component shows where the data would be, so that one failed panel does not fail the page.
+ * component shows where the data would be, so that one failed panel does not fail the page. The
+ * read is given the request's caller.
  */
 export async function settle<T>(
   path: string,
   input: unknown,
-  read: () => Promise<T>,
+  read: (api: ServerApi) => Promise<T>,
 ): Promise<Settled<T>> {
   try {
-    return { data: await read(), error: null };
+    return { data: await read(await serverApi()), error: null };
   } catch (error) {
     return { data: null, error: shownError(error, path, input) };
   }

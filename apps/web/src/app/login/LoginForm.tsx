@@ -7,6 +7,7 @@ import { safeNext } from "~/lib/safe-next";
 import { errorData, errorMessage, fieldErrorsOf } from "~/lib/errors";
 import { useAction } from "~/trpc/useAction";
 import { Button } from "~/components/ui/Button";
+import { Form } from "~/components/ui/Form";
 
 export function LoginForm({ next, demoHint }: { next: string | null; demoHint: string }) {
   const router = useRouter();
@@ -43,15 +44,11 @@ export function LoginForm({ next, demoHint }: { next: string | null; demoHint: s
     login.error && Object.keys(fields).length === 0 ? errorMessage(login.error) : null;
 
   return (
-    <form
+    <Form
       className="login-form"
       // Before hydration a native submit must never put the password in the URL.
       method="post"
-      noValidate
-      onSubmit={(event) => {
-        event.preventDefault();
-        void submit();
-      }}
+      onSubmit={() => void submit()}
     >
       <h1>Sign in</h1>
       {formError ? (
@@ -84,7 +81,7 @@ export function LoginForm({ next, demoHint }: { next: string | null; demoHint: s
         {login.isPending || signedIn ? "Signing in…" : "Sign in"}
       </Button>
       <p className="hint demo-hint">{demoHint}</p>
-    </form>
+    </Form>
   );
 }
 

@@ -1,4 +1,4 @@
-import type { ReactNode } from "react";
+import type { JSX, ReactNode } from "react";
 import { SortHeader, type SortOrder } from "~/components/table";
 import { Table } from "./Table";
 
@@ -17,7 +17,8 @@ export interface Column<T, S extends string = string> {
 export interface DataTableProps<T, S extends string> {
   rows: readonly T[];
   columns: readonly Column<T, S>[];
-  rowKey: (row: T) => string;
+  /** What tells the rows apart; left out, their `id` (see the overloads). */
+  rowKey?: ((row: T) => string) | undefined;
   /** Given, the columns with a `sort` field sort on a header click. */
   sorting?: {
     sort: S | undefined;
@@ -33,11 +34,33 @@ export interface DataTableProps<T, S extends string> {
   testId?: string | undefined;
 }
 
+/** What a table, a list or a list page must add for rows that have no string `id` of their own. */
+export interface KeyedBy<T> {
+  rowKey: (row: T) => string;
+}
+
+/** The same rule for a component only pages call (a generic caller needs the overloads). */
+export type RowKeyRule<T> = T extends { id: string } ? unknown : KeyedBy<T>;
+
+/** The key of a row that has a string `id`: the components let `rowKey` out only for those rows. */
+export function rowId(row: unknown): string {
+  if (typeof row === "object" && row !== null && "id" in row && typeof row.id === "string") {
+    return row.id;
+  }
+  throw new TypeError("A row without a string id needs a rowKey.");
+}
+
 /** The table of a list, or of a detail page's rows: headers (sortable or not), cells, row actions. */
+export function DataTable<T extends { id: string }, S extends string = string>(
+  props: DataTableProps<T, S>,
+): JSX.Element;
+export function DataTable<T, S extends string = string>(
+  props: DataTableProps<T, S> & KeyedBy<T>,
+): JSX.Element;
 export function DataTable<T, S extends string = string>({
   rows,
   columns,
-  rowKey,
+  rowKey = rowId,
   sorting,
   rowActions,
   rowTestId,

@@ -11,7 +11,7 @@ import {
 } from "react-hook-form";
 import type { z } from "zod";
 import { Dialog } from "~/components/Dialog";
-import { serverFieldErrors } from "~/lib/server-field-errors";
+import { serverFieldErrors, type DomainField } from "~/lib/server-field-errors";
 import { FormActions } from "./FormActions";
 
 /** What a page gives a form dialog it opens: how to close it, and what to call with the values. */
@@ -22,13 +22,15 @@ export interface OpenedForm<Out> {
 }
 
 export interface FormDialogProps<In extends FieldValues, Out> extends OpenedForm<Out> {
-  open: boolean;
+  /** False keeps it closed; a form the page mounts only while open (formCreate's) leaves it out. */
+  open?: boolean;
   title: string;
   /** The server's input schema (from `@virtfn/core/schemas`), so both sides check the same rules. */
   schema: z.ZodType<Out, In>;
   /** Every field the form shows, with its starting value (server errors land only on these). */
   defaultValues: DefaultValues<In>;
-  submitLabel: string;
+  /** The submit button; left out, it says the title ("Add zone"). */
+  submitLabel?: string;
   pendingLabel?: string;
   children: ReactNode;
   /** Above the fields (a hint, a banner). */
@@ -40,7 +42,7 @@ export interface FormDialogProps<In extends FieldValues, Out> extends OpenedForm
    * A domain error that belongs to one field without naming it as a path (VNI_IN_USE → "vni"):
    * returns the field, or undefined to leave the error above the buttons.
    */
-  domainField?: (code: string, details: Record<string, unknown>) => string | undefined;
+  domainField?: DomainField;
   /** What follows a successful submit instead of closing (a next step inside the dialog). */
   onSubmitted?: () => void;
 }
@@ -52,7 +54,7 @@ export interface FormDialogProps<In extends FieldValues, Out> extends OpenedForm
  * buttons.
  */
 export function FormDialog<In extends FieldValues, Out>({
-  open,
+  open = true,
   onClose,
   title,
   schema,
@@ -109,7 +111,7 @@ export function FormDialog<In extends FieldValues, Out>({
           <FormActions
             error={unplaced}
             pending={pending}
-            submitLabel={submitLabel}
+            submitLabel={submitLabel ?? title}
             pendingLabel={pendingLabel}
             onCancel={close}
           />

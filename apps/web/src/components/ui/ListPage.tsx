@@ -2,6 +2,7 @@
 
 import { useState, type ReactNode } from "react";
 import { CreateButton, ListEmpty, type CreateAction } from "./ListEmpty";
+import { rowId, type RowKeyRule } from "./DataTable";
 import { ListView, type ListViewProps } from "./ListView";
 import { PageHeader } from "./PageHeader";
 
@@ -57,15 +58,16 @@ export type ListPageProps<T, S extends string, F extends string> = Omit<
  * states) whose empty state offers the same create action, and the create dialog.
  */
 export function ListPage<T, S extends string = string, F extends string = string>(
-  props: ListPageProps<T, S, F>,
+  props: ListPageProps<T, S, F> & RowKeyRule<T>,
 ) {
   // The frame is called through `props`, where checking it narrows the subtitle to a string.
-  const { title, subtitle, frame: _frame, create, empty, ...view } = props;
+  const { title, subtitle, frame: _frame, create, empty, rowKey = rowId, ...view } = props;
   const { action, dialog } = useCreateDialog(create);
   const createButton = action ? <CreateButton {...action} /> : null;
   const list = (
     <ListView
       {...view}
+      rowKey={rowKey}
       empty={
         <ListEmpty
           noun={view.noun}

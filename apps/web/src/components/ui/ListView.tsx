@@ -1,10 +1,10 @@
 "use client";
 
-import type { ReactNode } from "react";
+import type { JSX, ReactNode } from "react";
 import { ErrorBox } from "~/components/ErrorBox";
 import { Pager } from "~/components/table";
 import { Button } from "./Button";
-import { DataTable, type Column } from "./DataTable";
+import { DataTable, rowId, type Column, type KeyedBy } from "./DataTable";
 import type { ListParams } from "./useListParams";
 import { Options } from "./Options";
 
@@ -41,7 +41,8 @@ export interface ListViewProps<T, S extends string, F extends string> {
   list: ListParams<S, F>;
   query: ListQuery<T>;
   columns: readonly Column<T, S>[];
-  rowKey: (row: T) => string;
+  /** What tells the rows apart; left out, their `id` (see the overloads). */
+  rowKey?: ((row: T) => string) | undefined;
   /** Plural noun: "users", "API keys". */
   noun: string;
   /** Shown when the list is empty and nothing narrows it: what the list is for, what to do. */
@@ -66,6 +67,14 @@ export interface ListViewProps<T, S extends string, F extends string> {
  * A list page's body: toolbar (search and filters, in the URL), the table, the cursor pager, and
  * its loading, empty, no-match and error states.
  */
+export function ListView<
+  T extends { id: string },
+  S extends string = string,
+  F extends string = string,
+>(props: ListViewProps<T, S, F>): JSX.Element;
+export function ListView<T, S extends string = string, F extends string = string>(
+  props: ListViewProps<T, S, F> & KeyedBy<T>,
+): JSX.Element;
 export function ListView<T, S extends string = string, F extends string = string>(
   props: ListViewProps<T, S, F>,
 ) {
@@ -105,6 +114,7 @@ function ListBody<T, S extends string, F extends string>({
   noun,
   empty,
   paged = true,
+  rowKey = rowId,
   ...table
 }: Omit<ListViewProps<T, S, F>, "search" | "filters" | "toolbar" | "notice">) {
   const { data } = query;
@@ -145,6 +155,7 @@ function ListBody<T, S extends string, F extends string>({
       {query.isError ? <ErrorBox title="Refreshing failed." error={query.error} /> : null}
       <DataTable
         {...table}
+        rowKey={rowKey}
         rows={data.items}
         sorting={{ sort: list.sort, order: list.order, onSort: list.setSort }}
         busy={query.isFetching}

@@ -3,7 +3,7 @@
 // narrows to a tenant's own); the first until one is picked. Those who may not change VMs
 // (auditors) get none.
 import { can } from "@virtfn/core/can";
-import { serverApi, settle } from "~/trpc/server";
+import { settle } from "~/trpc/server";
 import { searchParamGetter, type PageSearchParams } from "./list-params";
 import { PROJECT_PARAM, type ProjectScope } from "./project-scope";
 
@@ -13,9 +13,8 @@ export async function readProjectScope(
   searchParams: PageSearchParams,
 ): Promise<ProjectScope> {
   if (!can(user, "vms.manage")) return { projects: [], projectId: "", error: null };
-  const api = await serverApi();
   const input = { limit: 200, sort: "name" as const, order: "asc" as const };
-  const read = await settle("iam.projects.list", input, () => api.iam.projects.list(input));
+  const read = await settle("iam.projects.list", input, (api) => api.iam.projects.list(input));
   const projects = (read.data?.items ?? []).map((p) => ({ id: p.id, name: p.name }));
   const asked = searchParamGetter(searchParams)(PROJECT_PARAM);
   const projectId = projects.find((p) => p.id === asked)?.id ?? projects[0]?.id ?? "";

@@ -4,6 +4,7 @@ import { useSearchParams } from "next/navigation";
 import { useLiveRefresh } from "~/components/useLiveRefresh";
 import type { ShownError } from "~/lib/errors";
 import type { ListPage, ListQuery } from "./ListView";
+import { useListParams, type ListParams, type ListParamsOptions } from "./useListParams";
 import { useLastShown } from "./useLastShown";
 
 /**
@@ -26,4 +27,31 @@ export function useServerList<T>(
     error,
     refetch: refresh.now,
   };
+}
+
+/** A list page's server read, or its failure to show: what page.tsx passes its list component. */
+export interface ServerRead<T> {
+  data: ListPage<T> | null;
+  error: ShownError | null;
+}
+
+/** What ListView and ListPage take of a list: its params (in the URL) and its query. */
+export interface ListViewSource<T, S extends string, F extends string> {
+  list: ListParams<S, F>;
+  query: ListQuery<T>;
+}
+
+/**
+ * A server-rendered list whole, for ListView or ListPage to spread: the URL's search, filters,
+ * sort and page (`options` say which) and the rows the server read for them (null without a read,
+ * as before a project is picked), refreshed every `refreshMs`.
+ */
+export function useServerListView<T, S extends string = string, F extends string = never>(
+  read: ServerRead<T> | null,
+  refreshMs: number,
+  options?: ListParamsOptions<S, F>,
+): ListViewSource<T, S, F> {
+  const list = useListParams(options);
+  const query = useServerList(read?.data ?? null, read?.error ?? null, refreshMs);
+  return { list, query };
 }

@@ -8,8 +8,7 @@ import { LocalTime } from "~/components/ui/ClockText";
 import { TextFilter } from "~/components/ui/filters";
 import { ListView, type Column, type ListPage } from "~/components/ui/ListView";
 import { PageHeader } from "~/components/ui/PageHeader";
-import { useListParams } from "~/components/ui/useListParams";
-import { useServerList } from "~/components/ui/useServerList";
+import { useServerListView } from "~/components/ui/useServerList";
 import type { ShownError } from "~/lib/errors";
 import { targetHref } from "~/lib/links";
 import { AUDIT_FILTERS, outcomes } from "./filters";
@@ -125,9 +124,11 @@ export function AuditPage({
   seesAllProjects,
   exportQuery,
 }: AuditPageProps) {
-  const list = useListParams({ filters: AUDIT_FILTERS });
+  const auditList = useServerListView({ data: events, error }, REFRESH_MS, {
+    filters: AUDIT_FILTERS,
+  });
+  const { list } = auditList;
   useTimeZoneCookie(list.filters.from !== undefined || list.filters.to !== undefined);
-  const query = useServerList(events, error, REFRESH_MS);
   const exportHref = (format: "csv" | "json") =>
     `/api/v1/audit-events/export?format=${format}${exportQuery ? `&${exportQuery}` : ""}`;
 
@@ -159,10 +160,8 @@ export function AuditPage({
         }
       />
       <ListView
-        list={list}
-        query={query}
+        {...auditList}
         columns={columns}
-        rowKey={(event) => event.id}
         rowTestId="audit-row"
         rowData={(event) => ({ "data-action": event.action })}
         noun="events"

@@ -11,11 +11,9 @@ export function AddOfferingDialog(form: OpenedForm<z.output<typeof createOfferin
   return (
     <FormDialog
       {...form}
-      open
       title="Add offering"
       schema={createOfferingInput}
       defaultValues={{ name: "", vcpus: 2, memoryMiB: 4096, vfNumaPolicy: "none" }}
-      submitLabel="Add offering"
       pendingLabel="Adding…"
     >
       <TextField name="name" label="Name" placeholder="xlarge" autoFocus />
@@ -38,11 +36,9 @@ export function AddImageDialog(form: OpenedForm<z.output<typeof createImageInput
   return (
     <FormDialog
       {...form}
-      open
       title="Add image"
       schema={createImageInput}
       defaultValues={{ name: "", format: "qcow2", sizeGiB: 10 }}
-      submitLabel="Add image"
       pendingLabel="Adding…"
     >
       <TextField name="name" label="Name" placeholder="rocky-9" autoFocus />

@@ -1,11 +1,11 @@
 "use client";
 
-import type { ReactNode } from "react";
 import { lazyComponent } from "~/components/lazyComponent";
 import { ActionConfirm } from "~/components/ui/ActionConfirm";
 import { ListSection } from "~/components/ui/ListSection";
 import type { Column, ListPage } from "~/components/ui/ListView";
 import { PageHeader } from "~/components/ui/PageHeader";
+import { sectionForm, type SectionDialog } from "~/components/ui/form-create";
 import { useApiCall, type ApiCall } from "~/components/ui/useApiCall";
 import { useServerList } from "~/components/ui/useServerList";
 import { memory } from "~/lib/format";
@@ -43,11 +43,8 @@ export function CatalogPage({
         page={offerings}
         columns={offeringColumns}
         remove={(id) => (api) => api.catalog.deleteOffering.mutate({ offeringId: id })}
-        add={(close, run) => (
-          <AddOfferingDialog
-            onClose={close}
-            onSubmit={(values) => run((api) => api.catalog.createOffering.mutate(values))}
-          />
+        add={sectionForm(AddOfferingDialog, (api, values) =>
+          api.catalog.createOffering.mutate(values),
         )}
       />
       <CatalogSection
@@ -56,12 +53,7 @@ export function CatalogPage({
         page={images}
         columns={imageColumns}
         remove={(id) => (api) => api.catalog.deleteImage.mutate({ imageId: id })}
-        add={(close, run) => (
-          <AddImageDialog
-            onClose={close}
-            onSubmit={(values) => run((api) => api.catalog.createImage.mutate(values))}
-          />
-        )}
+        add={sectionForm(AddImageDialog, (api, values) => api.catalog.createImage.mutate(values))}
       />
     </>
   );
@@ -106,7 +98,7 @@ function CatalogSection<T extends Entry>({
   columns: readonly Column<T>[];
   remove: (id: string) => ApiCall;
   /** The add form, given how to close it and how to run its call. */
-  add: (close: () => void, run: (call: ApiCall) => Promise<unknown>) => ReactNode;
+  add: SectionDialog;
 }) {
   const query = useServerList(page.data, page.error, REFRESH_MS);
   const run = useApiCall();
@@ -116,7 +108,6 @@ function CatalogSection<T extends Entry>({
       noun={`${what}s`}
       query={query}
       columns={columns}
-      rowKey={(row) => row.id}
       rowTestId={`${what}-row`}
       empty={<p>No {what}s yet: tenants cannot create VMs until there is one.</p>}
       rowActions={(row) => (

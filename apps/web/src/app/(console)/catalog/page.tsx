@@ -1,5 +1,5 @@
 import { wholePage } from "~/components/ui/whole-page";
-import { serverApi, settle } from "~/trpc/server";
+import { settle } from "~/trpc/server";
 import { requireRole } from "../guard";
 import { CatalogPage } from "./CatalogPage";
 
@@ -8,10 +8,9 @@ export const metadata = { title: "Catalog · virtfn" };
 // Rendered on the server: both lists are in the first paint and the page loads no data layer.
 export default async function Page() {
   await requireRole("catalog.manage");
-  const api = await serverApi();
   const [offerings, images] = await Promise.all([
-    settle("catalog.offerings", undefined, async () => wholePage(await api.catalog.offerings())),
-    settle("catalog.images", undefined, async () => wholePage(await api.catalog.images())),
+    settle("catalog.offerings", undefined, async (api) => wholePage(await api.catalog.offerings())),
+    settle("catalog.images", undefined, async (api) => wholePage(await api.catalog.images())),
   ]);
   return <CatalogPage offerings={offerings} images={images} />;
 }

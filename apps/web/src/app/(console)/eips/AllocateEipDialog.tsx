@@ -18,7 +18,6 @@ export function AllocateEipDialog({
   return (
     <FormDialog
       {...form}
-      open
       title="Allocate an EIP"
       schema={createEipInput}
       defaultValues={{ projectId, name: "", vipL3Id: "", ip: undefined }}

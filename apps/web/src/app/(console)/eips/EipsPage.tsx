@@ -6,8 +6,7 @@ import { ListPage } from "~/components/ui/ListPage";
 import { formCreate } from "~/components/ui/form-create";
 import type { ProjectScope } from "~/components/ui/project-scope";
 import { ProjectScopedPage } from "~/components/ui/ProjectScopedPage";
-import { useListParams } from "~/components/ui/useListParams";
-import { useServerList } from "~/components/ui/useServerList";
+import { useServerListView } from "~/components/ui/useServerList";
 import { lazyComponent } from "~/components/lazyComponent";
 import type { RouterInputs, RouterOutputs } from "~/trpc/outputs";
 import type { Settled } from "~/trpc/server";
@@ -34,9 +33,8 @@ export function EipsPage({
   /** The L3 networks the project may take an address from. */
   networks: { l3Id: string; name: string; category: string }[];
 }) {
-  const list = useListParams();
+  const eips = useServerListView(read, REFRESH_MS);
   const { projectId } = scope;
-  const eips = useServerList(read?.data ?? null, read?.error ?? null, REFRESH_MS);
   const l3Name = new Map(networks.map((l3) => [l3.l3Id, `${l3.name} (${l3.category})`]));
   const create = useAction((api, input: RouterInputs["netservices"]["eips"]["create"]) =>
     api.netservices.eips.create.mutate(input),
@@ -82,11 +80,9 @@ export function EipsPage({
             ))
           : null
       }
-      list={list}
-      query={eips}
+      {...eips}
       paged={false}
       columns={columns}
-      rowKey={(e) => e.id}
       rowTestId="eip-row"
       noun="EIPs"
       empty={{

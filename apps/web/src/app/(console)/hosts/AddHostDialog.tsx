@@ -13,12 +13,10 @@ import { FormDialog } from "~/components/ui/FormDialog";
 import { CheckField, SelectField, TextField } from "~/components/ui/FormFields";
 import { useTRPC } from "~/trpc/react";
 import { useFollowedOperation } from "./useFollowedOperation";
+import { domainFields } from "~/lib/server-field-errors";
 
 /** A vanished cluster is its field's (NOT_FOUND names no field; ALREADY_EXISTS does). */
-function hostField(code: string, details: Record<string, unknown>): string | undefined {
-  if (code === "NOT_FOUND" && details.entity === "Cluster") return "clusterId";
-  return undefined;
-}
+const hostField = domainFields({}, { Cluster: "clusterId" });
 
 interface Created {
   hostId: string;
@@ -29,11 +27,9 @@ interface Created {
 }
 
 export function AddHostDialog({
-  open,
   onClose,
   clusters,
 }: {
-  open: boolean;
   onClose: () => void;
   clusters: ClusterView[];
 }) {
@@ -55,19 +51,17 @@ export function AddHostDialog({
 
   if (created) {
     return (
-      <Dialog open={open} onClose={close} title={`Adding ${created.hostName}`}>
+      <Dialog open onClose={close} title={`Adding ${created.hostName}`}>
         <AddProgress {...created} onClose={close} />
       </Dialog>
     );
   }
   return (
     <FormDialog
-      open={open}
       onClose={close}
       title="Add host"
       schema={addHostInput}
       defaultValues={{ name: "", clusterId: "", agentUrl: "", agentToken: "", scanIommu: true }}
-      submitLabel="Add host"
       pendingLabel="Adding…"
       domainField={hostField}
       onSubmit={async (values) => {

@@ -6,8 +6,7 @@ import { useCan } from "~/components/session";
 import { nameColumn, timeColumn } from "~/components/ui/columns";
 import { type Column } from "~/components/ui/ListView";
 import { ListPage } from "~/components/ui/ListPage";
-import { useListParams } from "~/components/ui/useListParams";
-import { useServerList } from "~/components/ui/useServerList";
+import { useServerListView } from "~/components/ui/useServerList";
 import { useNow } from "~/components/useNow";
 import type { ShownError } from "~/lib/errors";
 import type { RouterOutputs } from "~/trpc/outputs";
@@ -33,10 +32,9 @@ export function HostsPage({
 }) {
   const isAdmin = useCan("inventory.manage");
   const now = useNow();
-  const list = useListParams(hostsList);
   // Hosts that are connecting change soon: refresh fast then; otherwise now and then.
   const connecting = data?.items.some((h) => h.connectionState === "Connecting") ?? false;
-  const hosts = useServerList(data, error, connecting ? 1500 : 15_000);
+  const hosts = useServerListView({ data, error }, connecting ? 1500 : 15_000, hostsList);
 
   const columns: Column<Host, HostSort>[] = [
     nameColumn({
@@ -110,14 +108,12 @@ export function HostsPage({
         isAdmin
           ? {
               label: "Add host",
-              dialog: (close) => <AddHostDialog open onClose={close} clusters={clusters} />,
+              dialog: (close) => <AddHostDialog onClose={close} clusters={clusters} />,
             }
           : null
       }
-      list={list}
-      query={hosts}
+      {...hosts}
       columns={columns}
-      rowKey={(host) => host.id}
       rowTestId="host-row"
       noun="hosts"
       className="hosts-table"

@@ -32,7 +32,6 @@ export function RenameDialog({
   return (
     <FormDialog
       {...form}
-      open
       title={`Rename ${what} ${row.name}`}
       schema={renameSchemas[what]}
       defaultValues={{ name: row.name }}
@@ -48,11 +47,9 @@ export function AddZoneDialog(form: OpenedForm<z.output<typeof createZoneInput>>
   return (
     <FormDialog
       {...form}
-      open
       title="Add zone"
       schema={createZoneInput}
       defaultValues={{ name: "", description: "" }}
-      submitLabel="Add zone"
       pendingLabel="Adding…"
     >
       <TextField name="name" label="Name" placeholder="zone-east" autoFocus />
@@ -70,11 +67,9 @@ export function AddClusterDialog({
   return (
     <FormDialog
       {...form}
-      open
       title="Add cluster"
       schema={createClusterInput}
       defaultValues={{ zoneId: zones[0]?.value ?? "", name: "" }}
-      submitLabel="Add cluster"
       pendingLabel="Adding…"
     >
       <SelectField name="zoneId" label="Zone" options={zones} />

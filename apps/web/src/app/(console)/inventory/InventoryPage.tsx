@@ -1,11 +1,12 @@
 "use client";
 
-import { useState, type ReactNode } from "react";
+import { useState } from "react";
 import { lazyComponent } from "~/components/lazyComponent";
 import { ActionMenu } from "~/components/ui/ActionMenu";
 import { ListSection } from "~/components/ui/ListSection";
 import type { Column, ListPage } from "~/components/ui/ListView";
 import { PageHeader } from "~/components/ui/PageHeader";
+import { sectionForm, type SectionDialog } from "~/components/ui/form-create";
 import { useApiCall, type ApiCall } from "~/components/ui/useApiCall";
 import { useListParams } from "~/components/ui/useListParams";
 import { useServerList } from "~/components/ui/useServerList";
@@ -60,11 +61,8 @@ export function InventoryPage({
         remove={(zone) => (api) => api.inventory.deleteZone.mutate({ zoneId: zone.id })}
         add={{
           label: "Add zone",
-          dialog: (close, run) => (
-            <AddZoneDialog
-              onClose={close}
-              onSubmit={(values) => run((api) => api.inventory.createZone.mutate(values))}
-            />
+          dialog: sectionForm(AddZoneDialog, (api, values) =>
+            api.inventory.createZone.mutate(values),
           ),
         }}
       />
@@ -139,7 +137,7 @@ interface EntrySectionProps<T extends Named> {
   /** The add form, given how to close it and how to run its call; left out when none can be added. */
   add?: {
     label: string;
-    dialog: (close: () => void, run: (call: ApiCall) => Promise<unknown>) => ReactNode;
+    dialog: SectionDialog;
   };
   /** The paged list (clusters): its cursor and size are in the URL, and the section shows the pager. */
   paged?: boolean;
@@ -163,7 +161,6 @@ function EntrySection<T extends Named>(props: EntrySectionProps<T>) {
         query={query}
         list={props.paged ? list : undefined}
         columns={props.columns}
-        rowKey={(row) => row.id}
         rowTestId={`${what}-row`}
         empty={<p>{props.empty}</p>}
         rowActions={

@@ -17,9 +17,7 @@ import { refusal, SriovBadge } from "./shared";
  */
 export function SriovSwitchPanel({
   idPrefix,
-  name,
-  enabled,
-  verdicts,
+  network,
   description,
   offConsequence,
   explainOffError,
@@ -27,9 +25,12 @@ export function SriovSwitchPanel({
 }: {
   /** "l2" or "l3": the heading's id and the test ids start with it. */
   idPrefix: string;
-  name: string;
-  enabled: boolean;
-  verdicts: { enableSriov: Verdict; disableSriov: Verdict };
+  /** The L2 or L3: its name, its SR-IOV flag and core's verdicts on switching it. */
+  network: {
+    name: string;
+    sriovEnabled: boolean;
+    actions: { enableSriov: Verdict; disableSriov: Verdict };
+  };
   description: ReactNode;
   /** What turning it off does, in the confirm dialog. */
   offConsequence: string;
@@ -42,6 +43,7 @@ export function SriovSwitchPanel({
   // Two actions: a refused "off" stays in its confirm, a refused "on" shows under the panel.
   const turnOn = useAction((api, _: void) => onSwitch(api, true));
   const turnOff = useAction((api, _: void) => onSwitch(api, false));
+  const { name, sriovEnabled: enabled, actions: verdicts } = network;
   const enable = verdicts.enableSriov;
   return (
     <section className="panel" aria-labelledby={`${idPrefix}-sriov-heading`}>

@@ -3,6 +3,7 @@
 import { useId } from "react";
 import { ErrorBox } from "~/components/ErrorBox";
 import { Field } from "~/components/Field";
+import { useCan } from "~/components/session";
 import { useHydrated } from "~/components/useHydrated";
 
 type Setting = boolean | null;
@@ -20,23 +21,21 @@ const onOff = (v: boolean, on: string, off: string) => (v ? on : off);
  * Admins change it; everyone else sees it. VF NICs on the network follow at once.
  */
 export function VfPortPolicyPanel({
-  allowTrust,
-  spoofCheck,
+  network: { vfAllowTrust: allowTrust, vfSpoofCheck: spoofCheck },
   inherited,
-  canEdit,
   pending,
   error,
   onChange,
 }: {
-  allowTrust: Setting;
-  spoofCheck: Setting;
+  /** The L2's or L3's own settings (null: as its L2). */
+  network: { vfAllowTrust: Setting; vfSpoofCheck: Setting };
   /** For an L3: its L2's policy, which a null setting takes. */
   inherited?: { l2Name: string; allowTrust: boolean; spoofCheck: boolean };
-  canEdit: boolean;
   pending: boolean;
   error: unknown;
   onChange: (change: VfPortPolicyChange) => void;
 }) {
+  const canEdit = useCan("inventory.manage");
   const id = useId();
   const hydrated = useHydrated();
   const effectiveTrust = allowTrust ?? inherited?.allowTrust ?? false;

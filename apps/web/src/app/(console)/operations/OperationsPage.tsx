@@ -4,8 +4,7 @@ import { Link } from "~/components/ui/Link";
 import { operationColumns } from "~/components/OperationsTable";
 import { ListView } from "~/components/ui/ListView";
 import { PageHeader } from "~/components/ui/PageHeader";
-import { useListParams } from "~/components/ui/useListParams";
-import { useServerList } from "~/components/ui/useServerList";
+import { useServerListView } from "~/components/ui/useServerList";
 import { useNow } from "~/components/useNow";
 import type { ShownError } from "~/lib/errors";
 import { knownOperationKinds, operationKindLabel } from "~/lib/operation-kinds";
@@ -28,8 +27,7 @@ export function OperationsPage({
   error: ShownError | null;
 }) {
   const now = useNow(5_000);
-  const list = useListParams(operationsList);
-  const ops = useServerList(data, error, REFRESH_MS);
+  const ops = useServerListView({ data, error }, REFRESH_MS, operationsList);
 
   return (
     <>
@@ -49,10 +47,8 @@ export function OperationsPage({
         }
       />
       <ListView
-        list={list}
-        query={ops}
+        {...ops}
         columns={operationColumns(now)}
-        rowKey={(op) => op.id}
         rowTestId="operation-row"
         rowData={(op) => ({ "data-status": op.status })}
         noun="operations"

@@ -1,5 +1,5 @@
 import { readListParams, searchParamGetter } from "~/components/ui/list-params";
-import { serverApi, settle } from "~/trpc/server";
+import { settle } from "~/trpc/server";
 import { requireRole } from "../guard";
 import { operationsList, operationsListInput } from "./ops-list";
 import { OperationsPage } from "./OperationsPage";
@@ -12,7 +12,6 @@ export default async function Page({ searchParams }: PageProps<"/operations">) {
   const param = searchParamGetter(await searchParams);
   const targetId = param("targetId") ?? undefined;
   const input = operationsListInput(readListParams(param, operationsList), targetId);
-  const api = await serverApi();
-  const ops = await settle("operations.list", input, () => api.operations.list(input));
+  const ops = await settle("operations.list", input, (api) => api.operations.list(input));
   return <OperationsPage targetId={targetId} {...ops} />;
 }

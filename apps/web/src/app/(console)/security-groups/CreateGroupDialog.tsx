@@ -13,7 +13,6 @@ export function CreateGroupDialog({
   return (
     <FormDialog
       {...form}
-      open
       title="Create security group"
       schema={createSecurityGroupInput}
       defaultValues={{ projectId, name: "", description: "" }}

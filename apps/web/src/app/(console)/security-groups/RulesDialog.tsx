@@ -10,6 +10,8 @@ import { DataTable } from "~/components/ui/DataTable";
 import { fieldErrorsOf } from "~/lib/errors";
 import type { RouterInputs } from "~/trpc/outputs";
 import { useAction } from "~/trpc/useAction";
+import { Form } from "~/components/ui/Form";
+import { RemoveButton } from "~/components/ui/RemoveButton";
 
 // A group's rules, shown and changed in a dialog the page loads when it first opens. Each change
 // renders the page again on the server, and the dialog shows the group from that answer.
@@ -52,7 +54,6 @@ export function RulesDialog({ group, onClose }: { group: SecurityGroupView; onCl
         ) : (
           <DataTable
             rows={group.rules}
-            rowKey={(r) => r.id}
             columns={[
               { key: "direction", header: "Direction", cell: (r) => r.direction },
               { key: "protocol", header: "Protocol", cell: (r) => r.protocol },
@@ -60,24 +61,18 @@ export function RulesDialog({ group, onClose }: { group: SecurityGroupView; onCl
               { key: "cidr", header: "CIDR", cell: (r) => <code>{r.cidr}</code> },
             ]}
             rowActions={(r) => (
-              <Button
-                variant="danger-outline"
-                size="sm"
-                disabled={remove.isPending}
-                onClick={() => remove.mutate({ ruleId: r.id })}
-                aria-label={`Remove rule ${r.direction} ${r.protocol} ${r.cidr}`}
-              >
-                Remove
-              </Button>
+              <RemoveButton
+                action={remove}
+                input={{ ruleId: r.id }}
+                ariaLabel={`Remove rule ${r.direction} ${r.protocol} ${r.cidr}`}
+              />
             )}
           />
         )}
-        <form
+        <Form
           className="inline-create"
-          noValidate
           aria-label="Add rule"
-          onSubmit={(event) => {
-            event.preventDefault();
+          onSubmit={() => {
             add.mutate({
               securityGroupId: group.id,
               direction: rule.direction,
@@ -156,7 +151,7 @@ export function RulesDialog({ group, onClose }: { group: SecurityGroupView; onCl
           </div>
           {add.error && Object.keys(errors).length === 0 ? <ErrorBox error={add.error} /> : null}
           {remove.error ? <ErrorBox error={remove.error} /> : null}
-        </form>
+        </Form>
       </div>
       <div className="dialog-actions">
         <Button onClick={onClose}>Close</Button>

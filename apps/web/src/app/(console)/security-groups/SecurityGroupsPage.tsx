@@ -9,8 +9,7 @@ import { ListPage } from "~/components/ui/ListPage";
 import { formCreate } from "~/components/ui/form-create";
 import type { ProjectScope } from "~/components/ui/project-scope";
 import { ProjectScopedPage } from "~/components/ui/ProjectScopedPage";
-import { useListParams } from "~/components/ui/useListParams";
-import { useServerList } from "~/components/ui/useServerList";
+import { useServerListView } from "~/components/ui/useServerList";
 import type { RouterInputs } from "~/trpc/outputs";
 import type { Settled } from "~/trpc/server";
 import { useAction } from "~/trpc/useAction";
@@ -44,9 +43,8 @@ export function SecurityGroupsPage({
   /** The project's groups (null without a project). */
   groups: Settled<Page<SecurityGroupView>> | null;
 }) {
-  const list = useListParams();
+  const groups = useServerListView(read, REFRESH_MS);
   const { projectId } = scope;
-  const groups = useServerList(read?.data ?? null, read?.error ?? null, REFRESH_MS);
   const [rulesOf, setRulesOf] = useState<string | null>(null);
   const create = useAction((api, input: RouterInputs["netservices"]["securityGroups"]["create"]) =>
     api.netservices.securityGroups.create.mutate(input),
@@ -54,7 +52,7 @@ export function SecurityGroupsPage({
   const remove = useAction((api, input: { securityGroupId: string }) =>
     api.netservices.securityGroups.delete.mutate(input),
   );
-  const open = groups.data?.items.find((g) => g.id === rulesOf);
+  const open = groups.query.data?.items.find((g) => g.id === rulesOf);
   return (
     <>
       <ListPage
@@ -68,11 +66,9 @@ export function SecurityGroupsPage({
               ))
             : null
         }
-        list={list}
-        query={groups}
+        {...groups}
         paged={false}
         columns={groupColumns}
-        rowKey={(g) => g.id}
         rowTestId="sg-row"
         noun="security groups"
         empty={{

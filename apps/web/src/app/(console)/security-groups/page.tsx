@@ -1,6 +1,6 @@
 import { readProjectScope } from "~/components/ui/read-project-scope";
 import { wholePage } from "~/components/ui/whole-page";
-import { serverApi, settle } from "~/trpc/server";
+import { settle } from "~/trpc/server";
 import { requireRole } from "../guard";
 import { SecurityGroupsPage } from "./SecurityGroupsPage";
 
@@ -13,9 +13,8 @@ export default async function Page({ searchParams }: PageProps<"/security-groups
   const scope = await readProjectScope(user, await searchParams);
   const { projectId } = scope;
   if (!projectId) return <SecurityGroupsPage scope={scope} groups={null} />;
-  const api = await serverApi();
   const input = { projectId };
-  const groups = await settle("netservices.securityGroups.list", input, async () =>
+  const groups = await settle("netservices.securityGroups.list", input, async (api) =>
     wholePage(await api.netservices.securityGroups.list(input)),
   );
   return <SecurityGroupsPage scope={scope} groups={groups} />;

@@ -1,6 +1,6 @@
 import { requireRole } from "~/app/(console)/guard";
 import { readListParams, searchParamGetter } from "~/components/ui/list-params";
-import { serverApi, settle } from "~/trpc/server";
+import { settle } from "~/trpc/server";
 import { overviewList } from "./overview-list";
 import { SriovOverviewPage } from "./SriovOverviewPage";
 
@@ -11,10 +11,9 @@ export default async function Page({ searchParams }: PageProps<"/sriov">) {
   await requireRole("inventory.read");
   const { filters } = readListParams(searchParamGetter(await searchParams), overviewList);
   const input = { zoneId: filters.zone };
-  const api = await serverApi();
   const [zones, overview] = await Promise.all([
-    settle("inventory.zones", undefined, () => api.inventory.zones()),
-    settle("sriov.overview", input, () => api.sriov.overview(input)),
+    settle("inventory.zones", undefined, (api) => api.inventory.zones()),
+    settle("sriov.overview", input, (api) => api.sriov.overview(input)),
   ]);
   return <SriovOverviewPage zones={zones.data ?? []} overview={overview} />;
 }

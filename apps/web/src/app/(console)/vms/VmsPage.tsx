@@ -5,8 +5,7 @@ import { ButtonLink } from "~/components/ui/Button";
 import { createdColumn, nameColumn } from "~/components/ui/columns";
 import { ListView, type Column } from "~/components/ui/ListView";
 import { PageHeader } from "~/components/ui/PageHeader";
-import { useListParams } from "~/components/ui/useListParams";
-import { useServerList } from "~/components/ui/useServerList";
+import { useServerListView } from "~/components/ui/useServerList";
 import { useNow } from "~/components/useNow";
 import type { ShownError } from "~/lib/errors";
 import { nicSummary } from "~/lib/format";
@@ -40,9 +39,8 @@ export function VmsPage({
   // core shows those who read the inventory every project's VMs; others their projects' VMs.
   const seesAllProjects = useCan("inventory.read");
   const mayManage = useCan("vms.manage");
-  const list = useListParams(vmsList);
   const transitioning = data?.items.some((vm) => isTransitional(vm.state)) ?? false;
-  const vms = useServerList(data, error, transitioning ? TRANSITION_MS : IDLE_MS);
+  const vms = useServerListView({ data, error }, transitioning ? TRANSITION_MS : IDLE_MS, vmsList);
 
   const showProject = seesAllProjects || projectIds.length > 1;
   const columns: Column<Vm, VmSort>[] = [
@@ -122,10 +120,8 @@ export function VmsPage({
         }
       />
       <ListView
-        list={list}
-        query={vms}
+        {...vms}
         columns={columns}
-        rowKey={(vm) => vm.id}
         rowTestId="vm-row"
         rowData={(vm) => ({ "data-vm": vm.name })}
         noun="VMs"

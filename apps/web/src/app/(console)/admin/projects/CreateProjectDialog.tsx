@@ -10,11 +10,9 @@ export function CreateProjectDialog(form: OpenedForm<z.output<typeof createProje
   return (
     <FormDialog
       {...form}
-      open
       title="Create project"
       schema={createProjectInput}
       defaultValues={{ name: "", description: "" }}
-      submitLabel="Create project"
       pendingLabel="Creating…"
     >
       <TextField name="name" label="Name" placeholder="team-blue" autoFocus />

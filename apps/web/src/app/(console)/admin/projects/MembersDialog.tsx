@@ -6,6 +6,8 @@ import { Dialog } from "~/components/Dialog";
 import { ErrorBox } from "~/components/ErrorBox";
 import { Button } from "~/components/ui/Button";
 import { useTRPC } from "~/trpc/react";
+import { Form } from "~/components/ui/Form";
+import { RemoveButton } from "~/components/ui/RemoveButton";
 
 interface ProjectRow {
   id: string;
@@ -71,14 +73,10 @@ export function MembersDialog({
                   </td>
                   {isAdmin ? (
                     <td className="num">
-                      <Button
-                        size="sm"
-                        variant="danger-outline"
-                        disabled={remove.isPending}
-                        onClick={() => remove.mutate({ projectId: project.id, userId: m.userId })}
-                      >
-                        Remove
-                      </Button>
+                      <RemoveButton
+                        action={remove}
+                        input={{ projectId: project.id, userId: m.userId }}
+                      />
                     </td>
                   ) : null}
                 </tr>
@@ -89,10 +87,9 @@ export function MembersDialog({
           <p className="muted">No members yet.</p>
         )}
         {isAdmin ? (
-          <form
+          <Form
             className="toolbar"
-            onSubmit={(event) => {
-              event.preventDefault();
+            onSubmit={() => {
               if (userId) add.mutate({ projectId: project.id, userId });
             }}
           >
@@ -110,7 +107,7 @@ export function MembersDialog({
             <Button type="submit" variant="primary" size="sm" disabled={!userId || add.isPending}>
               Add member
             </Button>
-          </form>
+          </Form>
         ) : null}
         {error ? <ErrorBox error={error} /> : null}
       </div>

@@ -9,8 +9,7 @@ import { ActionMenu } from "~/components/ui/ActionMenu";
 import { type Column } from "~/components/ui/ListView";
 import { ListPage } from "~/components/ui/ListPage";
 import { formCreate } from "~/components/ui/form-create";
-import { useListParams } from "~/components/ui/useListParams";
-import { useServerList } from "~/components/ui/useServerList";
+import { useServerListView } from "~/components/ui/useServerList";
 import { createdColumn, nameColumn } from "~/components/ui/columns";
 import type { ShownError } from "~/lib/errors";
 import type { RouterOutputs } from "~/trpc/outputs";
@@ -37,15 +36,14 @@ export function ProjectsPage({
 }) {
   const isAdmin = useCan("iam.manage");
   const [members, setMembers] = useState<string | null>(null);
-  const list = useListParams(projectsList);
-  const projects = useServerList(data, error, 30_000);
+  const projects = useServerListView({ data, error }, 30_000, projectsList);
   const create = useAction((api, input: z.output<typeof createProjectInput>) =>
     api.iam.projects.create.mutate(input),
   );
   const remove = useAction((api, input: { projectId: string }) =>
     api.iam.projects.delete.mutate(input),
   );
-  const open = projects.data?.items.find((p) => p.id === members) ?? null;
+  const open = projects.query.data?.items.find((p) => p.id === members) ?? null;
 
   const columns: Column<Project, "name" | "createdAt">[] = [
     nameColumn({ name: (project) => project.name, sub: (p) => p.description, sort: "name" }),
@@ -69,10 +67,8 @@ export function ProjectsPage({
             ? formCreate("Create project", create, (form) => <CreateProjectDialog {...form} />)
             : null
         }
-        list={list}
-        query={projects}
+        {...projects}
         columns={columns}
-        rowKey={(project) => project.id}
         rowTestId="project-row"
         noun="projects"
         search={{ label: "Search projects", placeholder: "Search by name…" }}

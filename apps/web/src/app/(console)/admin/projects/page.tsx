@@ -1,6 +1,6 @@
 import { requireRole } from "~/app/(console)/guard";
 import { listInput, readListParams, searchParamGetter } from "~/components/ui/list-params";
-import { serverApi, settle } from "~/trpc/server";
+import { settle } from "~/trpc/server";
 import { projectsList } from "./projects-list";
 import { ProjectsPage } from "./ProjectsPage";
 
@@ -10,7 +10,6 @@ export const metadata = { title: "Projects · virtfn" };
 export default async function Page({ searchParams }: PageProps<"/admin/projects">) {
   await requireRole("iam.read");
   const input = listInput(readListParams(searchParamGetter(await searchParams), projectsList));
-  const api = await serverApi();
-  const projects = await settle("iam.projects.list", input, () => api.iam.projects.list(input));
+  const projects = await settle("iam.projects.list", input, (api) => api.iam.projects.list(input));
   return <ProjectsPage {...projects} />;
 }

@@ -7,13 +7,11 @@ import { SelectField, TextField } from "~/components/ui/FormFields";
 import { useTRPC } from "~/trpc/react";
 import { roleOptions } from "./roles";
 
-export function CreateUserDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
+/** The create form; the page mounts it only while it is open. */
+export function CreateUserDialog({ onClose }: { onClose: () => void }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const projects = useQuery({
-    ...trpc.iam.projects.list.queryOptions({ limit: 200 }),
-    enabled: open,
-  });
+  const projects = useQuery(trpc.iam.projects.list.queryOptions({ limit: 200 }));
   const create = useMutation(
     trpc.iam.users.create.mutationOptions({
       onSuccess: () => queryClient.invalidateQueries(trpc.iam.pathFilter()),
@@ -21,7 +19,6 @@ export function CreateUserDialog({ open, onClose }: { open: boolean; onClose: ()
   );
   return (
     <FormDialog
-      open={open}
       onClose={onClose}
       title="Create user"
       schema={createUserInput}
@@ -32,7 +29,6 @@ export function CreateUserDialog({ open, onClose }: { open: boolean; onClose: ()
         role: "Tenant",
         projectIds: [],
       }}
-      submitLabel="Create user"
       pendingLabel="Creating…"
       onSubmit={(values) => create.mutateAsync(values)}
     >

@@ -5,8 +5,7 @@ import { useCan, type Role } from "~/components/session";
 import { ActionMenu } from "~/components/ui/ActionMenu";
 import { type Column } from "~/components/ui/ListView";
 import { ListPage } from "~/components/ui/ListPage";
-import { useListParams } from "~/components/ui/useListParams";
-import { useServerList } from "~/components/ui/useServerList";
+import { useServerListView } from "~/components/ui/useServerList";
 import { createdColumn, nameColumn } from "~/components/ui/columns";
 import type { ShownError } from "~/lib/errors";
 import type { RouterOutputs } from "~/trpc/outputs";
@@ -33,8 +32,7 @@ export function UsersPage({
   error: ShownError | null;
 }) {
   const isAdmin = useCan("iam.manage");
-  const list = useListParams(usersList);
-  const users = useServerList(data, error, 30_000);
+  const users = useServerListView({ data, error }, 30_000, usersList);
   const setRole = useAction((api, input: { userId: string; role: Role }) =>
     api.iam.users.setRole.mutate(input),
   );
@@ -90,13 +88,11 @@ export function UsersPage({
       subtitle="Admins run the platform, tenants work inside their projects, auditors read everything."
       create={
         isAdmin
-          ? { label: "Create user", dialog: (close) => <CreateUserDialog open onClose={close} /> }
+          ? { label: "Create user", dialog: (close) => <CreateUserDialog onClose={close} /> }
           : null
       }
-      list={list}
-      query={users}
+      {...users}
       columns={columns}
-      rowKey={(user) => user.id}
       rowTestId="user-row"
       noun="users"
       search={{ label: "Search users", placeholder: "Search by username or name…" }}

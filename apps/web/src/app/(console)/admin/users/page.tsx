@@ -1,6 +1,6 @@
 import { requireRole } from "~/app/(console)/guard";
 import { listInput, readListParams, searchParamGetter } from "~/components/ui/list-params";
-import { serverApi, settle } from "~/trpc/server";
+import { settle } from "~/trpc/server";
 import { roles, usersList } from "./roles";
 import { UsersPage } from "./UsersPage";
 
@@ -11,7 +11,6 @@ export default async function Page({ searchParams }: PageProps<"/admin/users">) 
   const user = await requireRole("iam.read");
   const params = readListParams(searchParamGetter(await searchParams), usersList);
   const input = { ...listInput(params), role: roles.find((r) => r === params.filters.role) };
-  const api = await serverApi();
-  const users = await settle("iam.users.list", input, () => api.iam.users.list(input));
+  const users = await settle("iam.users.list", input, (api) => api.iam.users.list(input));
   return <UsersPage me={user.username} {...users} />;
 }

@@ -12,18 +12,15 @@ import { useAction } from "~/trpc/useAction";
  */
 export function EditHostDialog({
   host,
-  open,
   onClose,
 }: {
   host: Pick<HostDetail, "id" | "name" | "agentUrl">;
-  open: boolean;
   onClose: () => void;
 }) {
   // A save renders the page again on the server: the new settings and the connect operation.
   const update = useAction((api, values: UpdateHostInput) => api.hosts.update.mutate(values));
   return (
     <FormDialog
-      open={open}
       onClose={onClose}
       title={`Edit ${host.name}`}
       schema={updateHostInput}

@@ -71,7 +71,7 @@ export function HostActions({ host, activeOps }: { host: HostDetail; activeOps: 
       after={
         <>
           {reconnect.isError ? <ErrorBox error={reconnect.error} /> : null}
-          {editing ? <EditHostDialog host={host} open onClose={() => setEditing(false)} /> : null}
+          {editing ? <EditHostDialog host={host} onClose={() => setEditing(false)} /> : null}
         </>
       }
     >

@@ -182,7 +182,6 @@ export function HostVmList({ host }: { host: HostDetail }) {
       <DataTable
         rows={vms}
         columns={hostVmColumns}
-        rowKey={(vm) => vm.id}
         testId="host-vms"
         rowTestId="host-vm-row"
         rowData={(vm) => ({ "data-vm": vm.name })}

@@ -44,7 +44,6 @@ export function PciDevicesPanel({
         ) : (
           <DataTable
             rows={list}
-            rowKey={(d) => d.id}
             rowTestId="pci-device-row"
             rowData={pciRowData}
             columns={[

@@ -16,6 +16,7 @@ import { operationKindLabel } from "~/lib/operation-kinds";
 import { FormActions } from "~/components/ui/FormActions";
 import { useTRPC } from "~/trpc/react";
 import { useFollowedOperation } from "../useFollowedOperation";
+import { Form } from "~/components/ui/Form";
 
 /**
  * Once a split or restore started, its dialog follows the operation until it ends, then renders
@@ -156,10 +157,8 @@ export function SplitDialog({ host, nic, open, onClose }: PfDialogProps & { open
       {operationId ? (
         <PfOperationProgress operationId={operationId} host={host} nic={nic} onClose={close} />
       ) : (
-        <form
-          noValidate
-          onSubmit={(event) => {
-            event.preventDefault();
+        <Form
+          onSubmit={() => {
             setTouched(true);
             if (localError) return;
             split.mutate({ pfId: nic.id, count: value });
@@ -221,7 +220,7 @@ export function SplitDialog({ host, nic, open, onClose }: PfDialogProps & { open
             pendingLabel="Starting…"
             onCancel={close}
           />
-        </form>
+        </Form>
       )}
     </Dialog>
   );
@@ -264,12 +263,7 @@ export function RestoreDialog({ host, nic, open, onClose }: PfDialogProps & { op
       {operationId ? (
         <PfOperationProgress operationId={operationId} host={host} nic={nic} onClose={close} />
       ) : (
-        <form
-          onSubmit={(event) => {
-            event.preventDefault();
-            restore.mutate({ pfId: nic.id, force: vms !== null });
-          }}
-        >
+        <Form onSubmit={() => restore.mutate({ pfId: nic.id, force: vms !== null })}>
           <div className="dialog-content">
             <div className="banner banner-warn" role="note">
               <strong>Warning.</strong> Restoring sets <code>sriov_numvfs</code> to 0: all{" "}
@@ -312,7 +306,7 @@ export function RestoreDialog({ host, nic, open, onClose }: PfDialogProps & { op
                   : "Restore"}
             </button>
           </div>
-        </form>
+        </Form>
       )}
     </Dialog>
   );

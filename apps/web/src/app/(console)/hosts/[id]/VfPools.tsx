@@ -10,6 +10,8 @@ import { describedBy, Field } from "~/components/Field";
 import { errorData } from "~/lib/errors";
 import { useTRPC } from "~/trpc/react";
 import type { PfDialogProps } from "./PfDialogs";
+import { Form } from "~/components/ui/Form";
+import { RemoveButton } from "~/components/ui/RemoveButton";
 
 // VF pools of one PF (issue 16): the list with each pool's L2s, projects and VF counts, a form to
 // carve a new one out by index range, and delete. Core decides; the dialog shows its refusals
@@ -124,30 +126,20 @@ export function VfPoolsDialog({ host, nic, onClose }: PfDialogProps) {
                 cell: (pool) => `${pool.available} / ${pool.inUse} / ${pool.total}`,
               },
             ]}
-            rowKey={(pool) => pool.id}
             testId="vf-pools-table"
             rowTestId="vf-pool-row"
             rowData={(pool) => ({ "data-pool": pool.name })}
             rowActions={(pool) => (
-              <button
-                type="button"
-                className="btn btn-sm btn-danger-outline"
-                disabled={remove.isPending}
-                onClick={() => remove.mutate({ poolId: pool.id })}
-              >
-                Delete
-              </button>
+              <RemoveButton action={remove} input={{ poolId: pool.id }} label="Delete" />
             )}
           />
         )}
         {remove.error ? <ErrorBox error={remove.error} /> : null}
-        <form
-          noValidate
+        <Form
           className="vf-pool-form"
-          onSubmit={(event) => {
-            event.preventDefault();
-            create.mutate({ pfId: nic.id, name: name.trim(), range, l2Ids, projectIds });
-          }}
+          onSubmit={() =>
+            create.mutate({ pfId: nic.id, name: name.trim(), range, l2Ids, projectIds })
+          }
         >
           <h3>New pool</h3>
           <Field id={`${id}-name`} label="Name">
@@ -219,7 +211,7 @@ export function VfPoolsDialog({ host, nic, onClose }: PfDialogProps) {
             onCancel={onClose}
             cancelLabel="Close"
           />
-        </form>
+        </Form>
       </div>
     </Dialog>
   );

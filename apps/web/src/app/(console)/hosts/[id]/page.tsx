@@ -1,7 +1,7 @@
 import { can } from "@virtfn/core/can";
 import type { OperationView } from "@virtfn/core";
 import { requireRole } from "~/app/(console)/guard";
-import { serverApi, settle } from "~/trpc/server";
+import { settle } from "~/trpc/server";
 import { LastShown } from "~/components/detail/LastShown";
 import { LiveRefresh } from "~/components/LiveRefresh";
 import { HOSTS, HostView, refreshMs } from "./HostDetailPage";
@@ -12,15 +12,14 @@ import { HOSTS, HostView, refreshMs } from "./HostDetailPage";
 export default async function Page({ params }: PageProps<"/hosts/[id]">) {
   const user = await requireRole("inventory.read");
   const { id: hostId } = await params;
-  const api = await serverApi();
   const latestOps = (targetId: string, limit: number) => {
     const input = { targetId, limit, sort: "createdAt", order: "desc" } as const;
-    return settle("operations.list", input, () => api.operations.list(input));
+    return settle("operations.list", input, (api) => api.operations.list(input));
   };
   const [host, ops, devices] = await Promise.all([
-    settle("hosts.get", { hostId }, () => api.hosts.get({ hostId })),
+    settle("hosts.get", { hostId }, (api) => api.hosts.get({ hostId })),
     latestOps(hostId, 10),
-    settle("passthru.hostDevices", { hostId }, () => api.passthru.hostDevices({ hostId })),
+    settle("passthru.hostDevices", { hostId }, (api) => api.passthru.hostDevices({ hostId })),
   ]);
   // Split and restore target the PF, not the host: each PF's latest operations too (a PF whose
   // read fails shows none; the host's own list says when operations cannot be read).

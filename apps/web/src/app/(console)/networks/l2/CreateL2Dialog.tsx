@@ -21,6 +21,7 @@ import { useTRPC } from "~/trpc/react";
 import { useNetworkCreate } from "../useNetworkCreated";
 import { l2TypeLabel, l2Types } from "../shared";
 import type { L2Toggles } from "../toggles";
+import { domainFields } from "~/lib/server-field-errors";
 
 /** What the form holds: every type's fields, of which only the chosen type's are sent. */
 interface L2Form {
@@ -61,47 +62,28 @@ const l2FormSchema = z
   .pipe(createL2Input);
 
 /** Domain errors that belong to one field without naming it. */
-function l2Field(code: string, details: Record<string, unknown>): string | undefined {
-  switch (code) {
-    case "VNI_IN_USE":
-    case "VNI_OUT_OF_RANGE":
-      return "vni";
-    case "SRIOV_NOT_ALLOWED_ON_VXLAN":
-      return "sriovEnabled";
-    case "CLUSTER_NOT_IN_ZONE":
-      return "clusterIds";
-    case "NOT_FOUND":
-      if (details.entity === "Zone") return "zoneId";
-      if (details.entity === "VXLAN pool") return "vxlanPoolId";
-      if (details.entity === "Cluster") return "clusterIds";
-      return undefined;
-    default:
-      return undefined;
-  }
-}
+const l2Field = domainFields(
+  {
+    VNI_IN_USE: "vni",
+    VNI_OUT_OF_RANGE: "vni",
+    SRIOV_NOT_ALLOWED_ON_VXLAN: "sriovEnabled",
+    CLUSTER_NOT_IN_ZONE: "clusterIds",
+  },
+  { Zone: "zoneId", "VXLAN pool": "vxlanPoolId", Cluster: "clusterIds" },
+);
 
-export function CreateL2Dialog({
-  open,
-  onClose,
-  toggles,
-}: {
-  open: boolean;
-  onClose: () => void;
-  toggles: L2Toggles;
-}) {
+export function CreateL2Dialog({ onClose, toggles }: { onClose: () => void; toggles: L2Toggles }) {
   const create = useNetworkCreate("l2", (api, input: RouterInputs["networks"]["l2"]["create"]) =>
     api.networks.l2.create.mutate(input),
   );
   return (
     <FormDialog
-      open={open}
       onClose={onClose}
       title="Create L2 network"
       wide
       columns
       schema={l2FormSchema}
       defaultValues={emptyForm}
-      submitLabel="Create L2 network"
       pendingLabel="Creating…"
       domainField={l2Field}
       onSubmit={(values) => create.mutateAsync(values)}

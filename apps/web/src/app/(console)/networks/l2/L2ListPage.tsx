@@ -5,8 +5,7 @@ import { useCan } from "~/components/session";
 import { createdColumn, nameColumn } from "~/components/ui/columns";
 import { type Column } from "~/components/ui/ListView";
 import { ListPage } from "~/components/ui/ListPage";
-import { useListParams } from "~/components/ui/useListParams";
-import { useServerList } from "~/components/ui/useServerList";
+import { useServerListView } from "~/components/ui/useServerList";
 import { useNow } from "~/components/useNow";
 import type { ShownError } from "~/lib/errors";
 import type { RouterOutputs } from "~/trpc/outputs";
@@ -36,8 +35,7 @@ export function L2ListPage({
 }) {
   const isAdmin = useCan("inventory.manage");
   const now = useNow();
-  const list = useListParams(l2List);
-  const l2s = useServerList(data, error, LIST_REFRESH_MS);
+  const l2s = useServerListView({ data, error }, LIST_REFRESH_MS, l2List);
 
   const columns: Column<L2, L2Sort>[] = [
     nameColumn({
@@ -78,14 +76,12 @@ export function L2ListPage({
         isAdmin
           ? {
               label: "Create L2 network",
-              dialog: (close) => <CreateL2Dialog open onClose={close} toggles={toggles} />,
+              dialog: (close) => <CreateL2Dialog onClose={close} toggles={toggles} />,
             }
           : null
       }
-      list={list}
-      query={l2s}
+      {...l2s}
       columns={columns}
-      rowKey={(l2) => l2.id}
       rowTestId="l2-row"
       noun="L2 networks"
       search={{ label: "Search L2 networks", placeholder: "Search by name…" }}

@@ -18,6 +18,7 @@ import {
   rangeInput,
   type RangeText,
 } from "./IpRangeFields";
+import { domainFields } from "~/lib/server-field-errors";
 
 /** What the form holds: DNS servers as typed, ranges with their kind. */
 interface L3Form {
@@ -59,30 +60,22 @@ const l3FormSchema = z
   .pipe(createL3Input);
 
 /** Domain errors that belong to one field without naming it. */
-function l3Field(code: string, details: Record<string, unknown>): string | undefined {
-  switch (code) {
-    case "L2_SRIOV_DISABLED":
-    case "SRIOV_NOT_ALLOWED_ON_VXLAN":
-      return "sriovEnabled";
-    case "GATEWAY_OUTSIDE_SUBNET":
-    case "GATEWAY_IN_IP_RANGE":
-      return "gateway";
-    case "IP_RANGE_OVERLAP":
-    case "IP_RANGE_OUTSIDE_SUBNET":
-      return "ipRanges";
-    case "NOT_FOUND":
-      return details.entity === "L2 network" ? "l2Id" : undefined;
-    default:
-      return undefined;
-  }
-}
+const l3Field = domainFields(
+  {
+    L2_SRIOV_DISABLED: "sriovEnabled",
+    SRIOV_NOT_ALLOWED_ON_VXLAN: "sriovEnabled",
+    GATEWAY_OUTSIDE_SUBNET: "gateway",
+    GATEWAY_IN_IP_RANGE: "gateway",
+    IP_RANGE_OVERLAP: "ipRanges",
+    IP_RANGE_OUTSIDE_SUBNET: "ipRanges",
+  },
+  { "L2 network": "l2Id" },
+);
 
 export function CreateL3Dialog({
-  open,
   onClose,
   initialL2Id,
 }: {
-  open: boolean;
   onClose: () => void;
   initialL2Id?: string;
 }) {
@@ -91,7 +84,6 @@ export function CreateL3Dialog({
   );
   return (
     <FormDialog
-      open={open}
       onClose={onClose}
       title="Create L3 network"
       wide
@@ -107,7 +99,6 @@ export function CreateL3Dialog({
         ipRanges: [blankRange()],
         sriovEnabled: false,
       }}
-      submitLabel="Create L3 network"
       pendingLabel="Creating…"
       domainField={l3Field}
       onSubmit={(values) => create.mutateAsync(values)}

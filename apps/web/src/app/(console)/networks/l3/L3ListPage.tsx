@@ -5,8 +5,7 @@ import { useCan } from "~/components/session";
 import { createdColumn, nameColumn } from "~/components/ui/columns";
 import { type Column } from "~/components/ui/ListView";
 import { ListPage } from "~/components/ui/ListPage";
-import { useListParams } from "~/components/ui/useListParams";
-import { useServerList } from "~/components/ui/useServerList";
+import { useServerListView } from "~/components/ui/useServerList";
 import { useNow } from "~/components/useNow";
 import type { ShownError } from "~/lib/errors";
 import type { RouterOutputs } from "~/trpc/outputs";
@@ -27,8 +26,7 @@ const categoryOptions = l3Categories.map((c) => ({ value: c, label: c }));
 export function L3ListPage({ data, error }: { data: L3Page | null; error: ShownError | null }) {
   const isAdmin = useCan("inventory.manage");
   const now = useNow();
-  const list = useListParams(l3List);
-  const l3s = useServerList(data, error, LIST_REFRESH_MS);
+  const l3s = useServerListView({ data, error }, LIST_REFRESH_MS, l3List);
 
   const columns: Column<L3, L3Sort>[] = [
     nameColumn({ name: (l3) => l3.name, href: (l3) => `/networks/l3/${l3.id}`, sort: "name" }),
@@ -91,14 +89,12 @@ export function L3ListPage({ data, error }: { data: L3Page | null; error: ShownE
         isAdmin
           ? {
               label: "Create L3 network",
-              dialog: (close) => <CreateL3Dialog open onClose={close} />,
+              dialog: (close) => <CreateL3Dialog onClose={close} />,
             }
           : null
       }
-      list={list}
-      query={l3s}
+      {...l3s}
       columns={columns}
-      rowKey={(l3) => l3.id}
       rowTestId="l3-row"
       noun="L3 networks"
       search={{ label: "Search L3 networks", placeholder: "Search by name…" }}

@@ -1,6 +1,6 @@
 import { requireRole } from "~/app/(console)/guard";
 import { readListParams, searchParamGetter } from "~/components/ui/list-params";
-import { serverApi, settle } from "~/trpc/server";
+import { settle } from "~/trpc/server";
 import { l3List, l3ListInput } from "../lists";
 import { L3ListPage } from "./L3ListPage";
 
@@ -10,7 +10,6 @@ export const metadata = { title: "L3 networks · virtfn" };
 export default async function Page({ searchParams }: PageProps<"/networks/l3">) {
   await requireRole("inventory.read");
   const input = l3ListInput(readListParams(searchParamGetter(await searchParams), l3List));
-  const api = await serverApi();
-  const l3s = await settle("networks.l3.list", input, () => api.networks.l3.list(input));
+  const l3s = await settle("networks.l3.list", input, (api) => api.networks.l3.list(input));
   return <L3ListPage {...l3s} />;
 }

@@ -20,7 +20,6 @@ export function CreatePoolDialog(form: OpenedForm<z.output<typeof createVxlanPoo
   return (
     <FormDialog
       {...form}
-      open
       title="Create VXLAN pool"
       schema={createVxlanPoolInput}
       defaultValues={{ zoneId: "", name: "", vniStart: 5000, vniEnd: 5999 }}

@@ -6,8 +6,7 @@ import { LocalTime } from "~/components/ui/ClockText";
 import { type Column, type ListPage as Page } from "~/components/ui/ListView";
 import { ListPage } from "~/components/ui/ListPage";
 import { formCreate } from "~/components/ui/form-create";
-import { useListParams } from "~/components/ui/useListParams";
-import { useServerList } from "~/components/ui/useServerList";
+import { useServerListView } from "~/components/ui/useServerList";
 import type { ShownError } from "~/lib/errors";
 import type { RouterInputs, RouterOutputs } from "~/trpc/outputs";
 import { useAction } from "~/trpc/useAction";
@@ -51,8 +50,7 @@ export function VxlanPoolsPage({
   error: ShownError | null;
 }) {
   const isAdmin = useCan("inventory.manage");
-  const list = useListParams();
-  const pools = useServerList(data, error, LIST_REFRESH_MS);
+  const pools = useServerListView({ data, error }, LIST_REFRESH_MS);
   const create = useAction((api, input: RouterInputs["networks"]["vxlanPools"]["create"]) =>
     api.networks.vxlanPools.create.mutate(input),
   );
@@ -68,11 +66,9 @@ export function VxlanPoolsPage({
           ? formCreate("Create VXLAN pool", create, (form) => <CreatePoolDialog {...form} />)
           : null
       }
-      list={list}
-      query={pools}
+      {...pools}
       paged={false}
       columns={columns}
-      rowKey={(p) => p.id}
       rowTestId="vxlan-pool-row"
       noun="VXLAN pools"
       empty={{

@@ -57,7 +57,6 @@ function Children({ items, total }: { items: OperationLink[]; total: number }) {
       ) : (
         <DataTable
           rows={items}
-          rowKey={(child) => child.id}
           rowTestId="operation-child"
           columns={[
             {

@@ -1,5 +1,5 @@
 import { requireRole } from "~/app/(console)/guard";
-import { serverApi, settle } from "~/trpc/server";
+import { settle } from "~/trpc/server";
 import { LastShown } from "~/components/detail/LastShown";
 import { LiveRefresh } from "~/components/LiveRefresh";
 import { isActive } from "~/components/detail/operation-status";
@@ -18,8 +18,7 @@ export const metadata = { title: "Operation · virtfn" };
 export default async function Page({ params }: PageProps<"/operations/[id]">) {
   await requireRole();
   const { id } = await params;
-  const api = await serverApi();
-  const detail = await settle("operations.detail", { id }, () => api.operations.detail({ id }));
+  const detail = await settle("operations.detail", { id }, (api) => api.operations.detail({ id }));
   const op = detail.data;
   return (
     <>

@@ -5,8 +5,7 @@ import { ActionConfirm } from "~/components/ui/ActionConfirm";
 import { CheckFilter } from "~/components/ui/filters";
 import { type Column } from "~/components/ui/ListView";
 import { ListPage } from "~/components/ui/ListPage";
-import { useListParams } from "~/components/ui/useListParams";
-import { useServerList } from "~/components/ui/useServerList";
+import { useServerListView } from "~/components/ui/useServerList";
 import { useNow } from "~/components/useNow";
 import { LocalTime } from "~/components/ui/ClockText";
 import { createdColumn, nameColumn, timeColumn } from "~/components/ui/columns";
@@ -37,8 +36,7 @@ export function ApiKeysPage({
 }) {
   const now = useNow(30_000);
   const canSeeAll = useCan("inventory.read");
-  const list = useListParams(apiKeysList);
-  const keys = useServerList(data, error, 30_000);
+  const keys = useServerListView({ data, error }, 30_000, apiKeysList);
   const revoke = useAction((api, input: { apiKeyId: string }) => api.apiKeys.revoke.mutate(input));
 
   const columns: Column<ApiKey>[] = [
@@ -77,16 +75,16 @@ export function ApiKeysPage({
         label: "Create API key",
         dialog: (close) => <CreateKeyDialog open onClose={close} />,
       }}
-      list={list}
-      query={keys}
+      {...keys}
       columns={columns}
-      rowKey={(key) => key.id}
       rowTestId="api-key-row"
       noun="API keys"
       toolbar={
         <>
-          {canSeeAll ? <CheckFilter list={list} filter="all" label="Every user's keys" /> : null}
-          <CheckFilter list={list} filter="revoked" label="Show revoked" />
+          {canSeeAll ? (
+            <CheckFilter list={keys.list} filter="all" label="Every user's keys" />
+          ) : null}
+          <CheckFilter list={keys.list} filter="revoked" label="Show revoked" />
         </>
       }
       empty={{ about: "Create one for a script or an integration." }}

@@ -1,7 +1,7 @@
 import { can } from "@virtfn/core/can";
 import { requireRole } from "~/app/(console)/guard";
 import { readListParams, searchParamGetter } from "~/components/ui/list-params";
-import { serverApi, settle } from "~/trpc/server";
+import { settle } from "~/trpc/server";
 import { apiKeysInput, apiKeysList } from "./api-keys-list";
 import { ApiKeysPage } from "./ApiKeysPage";
 
@@ -13,7 +13,6 @@ export default async function Page({ searchParams }: PageProps<"/settings/api-ke
   const params = readListParams(searchParamGetter(await searchParams), apiKeysList);
   // core shows those who read the inventory every key; others their own.
   const input = apiKeysInput(params, can(user, "inventory.read"));
-  const api = await serverApi();
-  const keys = await settle("apiKeys.list", input, () => api.apiKeys.list(input));
+  const keys = await settle("apiKeys.list", input, (api) => api.apiKeys.list(input));
   return <ApiKeysPage {...keys} showsAll={input.all} />;
 }

@@ -15,6 +15,7 @@ import { useAction } from "~/trpc/useAction";
 import { withDataLayer } from "~/trpc/withDataLayer";
 import { Button } from "~/components/ui/Button";
 import { DataTable } from "~/components/ui/DataTable";
+import { Form } from "~/components/ui/Form";
 
 // A rollout's detail polls every second while it runs: it loads, with the data layer, when one
 // is first shown.
@@ -145,14 +146,7 @@ function StartForm({
   return (
     <section className="panel">
       <h2>Start a rollout</h2>
-      <form
-        noValidate
-        aria-label="Start a fleet rollout"
-        onSubmit={(event) => {
-          event.preventDefault();
-          preview.mutate(toInput(form));
-        }}
-      >
+      <Form aria-label="Start a fleet rollout" onSubmit={() => preview.mutate(toInput(form))}>
         <div className="form-cols">
           <Field id={`${id}-action`} label="Action">
             <select
@@ -239,7 +233,7 @@ function StartForm({
             {preview.isPending ? "Checking…" : "Review…"}
           </Button>
         </div>
-      </form>
+      </Form>
       {preview.isError && Object.keys(errors).length === 0 ? (
         <ErrorBox error={preview.error} />
       ) : null}
@@ -341,7 +335,6 @@ function Rollouts({
       ) : (
         <DataTable
           rows={data}
-          rowKey={(r) => r.id}
           rowData={(r) => ({ "data-selected": String(r.id === selected) })}
           columns={[
             {

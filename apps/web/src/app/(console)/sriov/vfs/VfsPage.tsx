@@ -7,8 +7,7 @@ import { Badge } from "~/components/badges";
 import { Button } from "~/components/ui/Button";
 import { ListView, type Column } from "~/components/ui/ListView";
 import { PageHeader } from "~/components/ui/PageHeader";
-import { useListParams } from "~/components/ui/useListParams";
-import { useServerList } from "~/components/ui/useServerList";
+import { useServerListView } from "~/components/ui/useServerList";
 import type { ShownError } from "~/lib/errors";
 import { dateTime } from "~/lib/time-format";
 import type { RouterOutputs } from "~/trpc/outputs";
@@ -130,10 +129,9 @@ export function VfsPage({
   /** The SR-IOV L2 networks to filter by. */
   l2Options: { value: string; label: string }[];
 }) {
-  const list = useListParams(vfsList);
-  const { pf, host } = list.filters;
-  const vfs = useServerList(data, error, 10_000);
-  const first = vfs.data?.items[0];
+  const vfs = useServerListView({ data, error }, 10_000, vfsList);
+  const { pf, host } = vfs.list.filters;
+  const first = vfs.query.data?.items[0];
   const scope = (kind: "pf" | "host", id: string | undefined, label: string) =>
     id ? (
       <span className="field-inline" data-testid="vf-scope">
@@ -142,7 +140,7 @@ export function VfsPage({
           variant="ghost"
           size="sm"
           aria-label={label}
-          onClick={() => list.setFilter(kind, undefined)}
+          onClick={() => vfs.list.setFilter(kind, undefined)}
         >
           ×
         </Button>
@@ -162,10 +160,8 @@ export function VfsPage({
         }
       />
       <ListView
-        list={list}
-        query={vfs}
+        {...vfs}
         columns={columns}
-        rowKey={(vf) => vf.id}
         rowTestId="vf-row"
         rowData={(vf) => ({ "data-state": vf.state })}
         noun="VFs"

@@ -7,6 +7,8 @@ import { Dialog } from "~/components/Dialog";
 import { ErrorBox } from "~/components/ErrorBox";
 import { useIsAdmin } from "~/components/session";
 import { useTRPC } from "~/trpc/react";
+import { Form } from "~/components/ui/Form";
+import { HostReasons } from "../HostReasons";
 
 export function MigrateDialog({
   vm,
@@ -48,12 +50,7 @@ export function MigrateDialog({
   const refusedHosts = stoppedHosts.filter((h) => h.reason !== null);
   return (
     <Dialog open onClose={onClose} title={`Migrate ${vm.name}?`}>
-      <form
-        onSubmit={(event) => {
-          event.preventDefault();
-          onConfirm(target || undefined);
-        }}
-      >
+      <Form onSubmit={() => onConfirm(target || undefined)}>
         <div className="dialog-content">
           <p>
             {withVfs
@@ -67,15 +64,7 @@ export function MigrateDialog({
               No host qualifies right now.
             </p>
           ) : null}
-          {refusedHosts.length > 0 ? (
-            <ul className="hint host-reasons" data-testid="migrate-host-reasons">
-              {refusedHosts.map((h) => (
-                <li key={h.hostId}>
-                  {h.name}: {h.reason}
-                </li>
-              ))}
-            </ul>
-          ) : null}
+          <HostReasons hosts={refusedHosts} testId="migrate-host-reasons" />
           {isAdmin ? (
             <div className="field">
               <label htmlFor="migrate-target">Target host</label>
@@ -111,7 +100,7 @@ export function MigrateDialog({
             {pending ? "Working…" : "Migrate"}
           </button>
         </div>
-      </form>
+      </Form>
     </Dialog>
   );
 }

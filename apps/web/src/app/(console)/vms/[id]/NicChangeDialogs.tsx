@@ -1,15 +1,15 @@
 "use client";
 
 import { useId, useState } from "react";
-import { ConfirmDialog, Dialog } from "~/components/Dialog";
+import { ConfirmDialog } from "~/components/Dialog";
 import { ErrorBox } from "~/components/ErrorBox";
 import { describedBy, Field, numberOrUndefined } from "~/components/Field";
 import { Button } from "~/components/ui/Button";
-import { FormActions } from "~/components/ui/FormActions";
 import { fieldErrorsOf } from "~/lib/errors";
 import type { RouterInputs } from "~/trpc/outputs";
 import { useAction } from "~/trpc/useAction";
 import type { NicDialogProps } from "./nicDialog";
+import { DialogForm } from "~/components/ui/DialogForm";
 
 // A NIC row's dialogs that read nothing more: each change goes through useAction and the page is
 // rendered again on the server once it is accepted.
@@ -76,48 +76,42 @@ export function QosDialog({ nic, onClose }: NicDialogProps) {
     />
   );
   return (
-    <Dialog open onClose={onClose} title={`QoS for ${nic.name}`}>
-      <form
-        noValidate
-        onSubmit={(event) => {
-          event.preventDefault();
-          save.mutate({
-            nicId: nic.id,
-            inboundKbps: numberOrUndefined(inbound) ?? null,
-            outboundKbps: numberOrUndefined(outbound) ?? null,
-          });
-        }}
-      >
-        <div className="dialog-content form-grid">
-          <p className="hint">
-            Bandwidth limits in kbit/s, applied on the host. Leave one empty for no limit.
-          </p>
-          <Field id={`${id}-inboundKbps`} label="Inbound (kbit/s)" error={errors.inboundKbps}>
-            {input("inboundKbps", inbound, setInbound)}
-          </Field>
-          <Field id={`${id}-outboundKbps`} label="Outbound (kbit/s)" error={errors.outboundKbps}>
-            {input("outboundKbps", outbound, setOutbound)}
-          </Field>
-        </div>
-        <FormActions
-          error={formError}
-          pending={save.isPending}
-          submitLabel="Save"
-          onCancel={onClose}
-          extra={
-            nic.qos ? (
-              <Button
-                variant="danger-outline"
-                disabled={remove.isPending}
-                onClick={() => remove.mutate({ nicId: nic.id })}
-              >
-                {remove.isPending ? "Removing…" : "Remove QoS"}
-              </Button>
-            ) : null
-          }
-        />
-      </form>
-    </Dialog>
+    <DialogForm
+      title={`QoS for ${nic.name}`}
+      onClose={onClose}
+      onSubmit={() => {
+        save.mutate({
+          nicId: nic.id,
+          inboundKbps: numberOrUndefined(inbound) ?? null,
+          outboundKbps: numberOrUndefined(outbound) ?? null,
+        });
+      }}
+      grid
+      error={formError}
+      pending={save.isPending}
+      submitLabel="Save"
+      extra={
+        nic.qos ? (
+          <Button
+            variant="danger-outline"
+            disabled={remove.isPending}
+            onClick={() => remove.mutate({ nicId: nic.id })}
+          >
+            {remove.isPending ? "Removing…" : "Remove QoS"}
+          </Button>
+        ) : null
+      }
+    >
+      <p className="hint">
+        Bandwidth limits in kbit/s, applied on the host. Leave one empty for no limit.
+      </p>
+      <Field id={`${id}-inboundKbps`} label="Inbound (kbit/s)" error={errors.inboundKbps}>
+        {input("inboundKbps", inbound, setInbound)}
+      </Field>
+      <Field id={`${id}-outboundKbps`} label="Outbound (kbit/s)" error={errors.outboundKbps}>
+        {input("outboundKbps", outbound, setOutbound)}
+      </Field>
+    </DialogForm>
   );
 }
 

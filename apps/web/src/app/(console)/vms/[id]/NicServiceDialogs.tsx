@@ -7,9 +7,9 @@ import { Dialog } from "~/components/Dialog";
 import { ErrorBox } from "~/components/ErrorBox";
 import { Field } from "~/components/Field";
 import { Button } from "~/components/ui/Button";
-import { FormActions } from "~/components/ui/FormActions";
 import { useTRPC } from "~/trpc/react";
 import type { NicDialogProps } from "./nicDialog";
+import { DialogForm } from "~/components/ui/DialogForm";
 
 // A NIC row's dialogs that read the project's option lists: loaded with the data layer
 // (withDataLayer), which renders the page again on the server after a change succeeds.
@@ -88,67 +88,56 @@ export function EipDialog({ vm, nic, onClose }: NicDialogProps) {
   const detach = useMutation(trpc.netservices.eips.detach.mutationOptions(done));
   const free = (eips.data ?? []).filter((e) => e.nicId === null);
   const error = attach.error ?? detach.error;
+  // The NIC's EIP is detached; a NIC without one gets the EIP picked.
+  const submit = nic.eip
+    ? {
+        pending: detach.isPending,
+        submitLabel: "Detach EIP",
+        pendingLabel: "Detaching…",
+        submitVariant: "danger" as const,
+      }
+    : {
+        pending: attach.isPending,
+        submitDisabled: !eipId,
+        submitLabel: "Attach EIP",
+        pendingLabel: "Attaching…",
+      };
   return (
-    <Dialog open onClose={onClose} title={`EIP for ${nic.name}`}>
-      <form
-        noValidate
-        onSubmit={(event) => {
-          event.preventDefault();
-          if (nic.eip) detach.mutate({ eipId: nic.eip.id });
-          else attach.mutate({ eipId, nicId: nic.id });
-        }}
-      >
-        <div className="dialog-content">
-          {nic.eip ? (
-            <p>
-              {nic.name} has EIP {nic.eip.name} (<code>{nic.eip.ip}</code>). Detaching keeps the
-              address in the project.
-            </p>
-          ) : eips.isPending ? (
-            <p className="loading">Loading EIPs…</p>
-          ) : eips.isError ? (
-            <ErrorBox error={eips.error} onRetry={() => void eips.refetch()} />
-          ) : free.length === 0 ? (
-            <p className="muted">
-              The project has no free EIP. <Link href="/eips">Create one</Link>.
-            </p>
-          ) : (
-            <Field id={`${id}-eip`} label="EIP">
-              <select
-                id={`${id}-eip`}
-                value={eipId}
-                onChange={(event) => setEipId(event.target.value)}
-              >
-                <option value="">Select an EIP…</option>
-                {free.map((e) => (
-                  <option key={e.id} value={e.id}>
-                    {e.name} — {e.ip}
-                  </option>
-                ))}
-              </select>
-            </Field>
-          )}
-        </div>
-        {nic.eip ? (
-          <FormActions
-            error={error}
-            pending={detach.isPending}
-            submitLabel="Detach EIP"
-            pendingLabel="Detaching…"
-            submitVariant="danger"
-            onCancel={onClose}
-          />
-        ) : (
-          <FormActions
-            error={error}
-            pending={attach.isPending}
-            submitDisabled={!eipId}
-            submitLabel="Attach EIP"
-            pendingLabel="Attaching…"
-            onCancel={onClose}
-          />
-        )}
-      </form>
-    </Dialog>
+    <DialogForm
+      title={`EIP for ${nic.name}`}
+      onClose={onClose}
+      onSubmit={() => {
+        if (nic.eip) detach.mutate({ eipId: nic.eip.id });
+        else attach.mutate({ eipId, nicId: nic.id });
+      }}
+      error={error}
+      {...submit}
+    >
+      {nic.eip ? (
+        <p>
+          {nic.name} has EIP {nic.eip.name} (<code>{nic.eip.ip}</code>). Detaching keeps the address
+          in the project.
+        </p>
+      ) : eips.isPending ? (
+        <p className="loading">Loading EIPs…</p>
+      ) : eips.isError ? (
+        <ErrorBox error={eips.error} onRetry={() => void eips.refetch()} />
+      ) : free.length === 0 ? (
+        <p className="muted">
+          The project has no free EIP. <Link href="/eips">Create one</Link>.
+        </p>
+      ) : (
+        <Field id={`${id}-eip`} label="EIP">
+          <select id={`${id}-eip`} value={eipId} onChange={(event) => setEipId(event.target.value)}>
+            <option value="">Select an EIP…</option>
+            {free.map((e) => (
+              <option key={e.id} value={e.id}>
+                {e.name} — {e.ip}
+              </option>
+            ))}
+          </select>
+        </Field>
+      )}
+    </DialogForm>
   );
 }

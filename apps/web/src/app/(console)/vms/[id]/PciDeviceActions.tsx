@@ -7,6 +7,7 @@ import { ErrorBox } from "~/components/ErrorBox";
 import { pciKind } from "~/components/passthru/pci";
 import { Button } from "~/components/ui/Button";
 import { useAction } from "~/trpc/useAction";
+import { Form } from "~/components/ui/Form";
 
 // The VM page's PCI device buttons (issue 17): give a device, remove one. They share one error,
 // shown under the panel's title; a success renders the page again.
@@ -70,10 +71,9 @@ export function GivePciDevice({
   const { choice, setChoice, assign } = usePciActionsContext();
   const picked = candidates.find((c) => c.pciDeviceId === choice);
   return (
-    <form
+    <Form
       className="inline-form"
-      onSubmit={(e) => {
-        e.preventDefault();
+      onSubmit={() => {
         if (choice) assign.mutate({ vmId, pciDeviceId: choice });
       }}
     >
@@ -105,6 +105,6 @@ export function GivePciDevice({
       {picked && !picked.verdict.allowed ? (
         <span className="sub-inline muted small"> {picked.verdict.reason}</span>
       ) : null}
-    </form>
+    </Form>
   );
 }

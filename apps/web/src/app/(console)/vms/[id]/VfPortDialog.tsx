@@ -2,8 +2,6 @@
 
 import type { VmNicView } from "@virtfn/core";
 import { useId, useState } from "react";
-import { Dialog } from "~/components/Dialog";
-import { FormActions } from "~/components/ui/FormActions";
 import { CheckboxField, Field } from "~/components/Field";
 import { dateTime, relativeTime } from "~/lib/format";
 import type { RouterInputs } from "~/trpc/outputs";
@@ -11,6 +9,7 @@ import { useAction } from "~/trpc/useAction";
 import type { NicDialogProps } from "./nicDialog";
 import { onOff } from "./VfPortSummary";
 import { Table } from "~/components/ui/Table";
+import { DialogForm } from "~/components/ui/DialogForm";
 
 type LinkState = "auto" | "enable" | "disable";
 
@@ -91,69 +90,63 @@ export function VfPortDialog({ nic, onClose }: NicDialogProps) {
   if (!port) return null;
   const trustReason = port.verdicts.trust.allowed ? null : port.verdicts.trust.reason;
   return (
-    <Dialog open onClose={onClose} title={`VF port of ${nic.name}`}>
-      <form
-        noValidate
-        data-testid="vf-port-form"
-        onSubmit={(event) => {
-          event.preventDefault();
-          save.mutate({
-            nicId: nic.id,
-            linkState,
-            queryRss,
-            // Unchanged trust is not sent, so a network that stopped allowing it does not refuse.
-            ...(trust !== port.requested.trust ? { trust } : {}),
-          });
-        }}
-      >
-        <div className="dialog-content form-grid">
-          <p className="hint">
-            Kept on the VF by the host agent and re-applied after a host reboot. No rate limits: VF
-            NICs have no QoS (R4).
-          </p>
-          <VfPortStateTable port={port} />
-          <Field id={`${id}-link`} label="Link state">
-            <select
-              id={`${id}-link`}
-              value={linkState}
-              data-testid="vf-port-link-state"
-              onChange={(event) => setLinkState(event.target.value as LinkState)}
-            >
-              {(Object.keys(linkStateLabels) as LinkState[]).map((state) => (
-                <option key={state} value={state}>
-                  {linkStateLabels[state]}
-                </option>
-              ))}
-            </select>
-          </Field>
-          <CheckboxField
-            id={`${id}-trust`}
-            label="Trusted (promiscuous and multicast filters, MAC changes in the guest)"
-            checked={trust}
-            onChange={setTrust}
-            disabledReason={trustReason}
-          />
-          <CheckboxField
-            id={`${id}-rss`}
-            label="query_rss (guest may read the RSS key; where the driver supports it)"
-            checked={queryRss}
-            onChange={setQueryRss}
-          />
-          <CheckboxField
-            id={`${id}-spoof`}
-            label={`Spoof checking ${port.desired.spoofCheck ? "on" : "off"}`}
-            checked={port.desired.spoofCheck}
-            onChange={() => undefined}
-            disabledReason={port.verdicts.spoofCheck.reason}
-          />
-        </div>
-        <FormActions
-          error={save.error}
-          pending={save.isPending}
-          submitLabel="Save"
-          onCancel={onClose}
-        />
-      </form>
-    </Dialog>
+    <DialogForm
+      title={`VF port of ${nic.name}`}
+      onClose={onClose}
+      onSubmit={() => {
+        save.mutate({
+          nicId: nic.id,
+          linkState,
+          queryRss,
+          // Unchanged trust is not sent, so a network that stopped allowing it does not refuse.
+          ...(trust !== port.requested.trust ? { trust } : {}),
+        });
+      }}
+      grid
+      testId="vf-port-form"
+      error={save.error}
+      pending={save.isPending}
+      submitLabel="Save"
+    >
+      <p className="hint">
+        Kept on the VF by the host agent and re-applied after a host reboot. No rate limits: VF NICs
+        have no QoS (R4).
+      </p>
+      <VfPortStateTable port={port} />
+      <Field id={`${id}-link`} label="Link state">
+        <select
+          id={`${id}-link`}
+          value={linkState}
+          data-testid="vf-port-link-state"
+          onChange={(event) => setLinkState(event.target.value as LinkState)}
+        >
+          {(Object.keys(linkStateLabels) as LinkState[]).map((state) => (
+            <option key={state} value={state}>
+              {linkStateLabels[state]}
+            </option>
+          ))}
+        </select>
+      </Field>
+      <CheckboxField
+        id={`${id}-trust`}
+        label="Trusted (promiscuous and multicast filters, MAC changes in the guest)"
+        checked={trust}
+        onChange={setTrust}
+        disabledReason={trustReason}
+      />
+      <CheckboxField
+        id={`${id}-rss`}
+        label="query_rss (guest may read the RSS key; where the driver supports it)"
+        checked={queryRss}
+        onChange={setQueryRss}
+      />
+      <CheckboxField
+        id={`${id}-spoof`}
+        label={`Spoof checking ${port.desired.spoofCheck ? "on" : "off"}`}
+        checked={port.desired.spoofCheck}
+        onChange={() => undefined}
+        disabledReason={port.verdicts.spoofCheck.reason}
+      />
+    </DialogForm>
   );
 }

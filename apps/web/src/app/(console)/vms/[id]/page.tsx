@@ -2,16 +2,15 @@ import { can } from "@virtfn/core/can";
 import { requireRole } from "~/app/(console)/guard";
 import { LastShown } from "~/components/detail/LastShown";
 import { LiveRefresh } from "~/components/LiveRefresh";
-import { serverApi, settle } from "~/trpc/server";
+import { settle } from "~/trpc/server";
 import { followMs, VmView, VMS } from "./VmDetailPage";
 
 export const metadata = { title: "VM · virtfn" };
 
 /** Everything the VM page paints first, read on the server in parallel (each read may fail alone). */
 async function readVmPage(vmId: string) {
-  const api = await serverApi();
   const opsInput = { targetId: vmId, limit: 10, sort: "createdAt", order: "desc" } as const;
-  const vmRead = settle("vms.get", { vmId }, () => api.vms.get({ vmId }));
+  const vmRead = settle("vms.get", { vmId }, (api) => api.vms.get({ vmId }));
   // The traffic panel's counters need the VM's VF NICs: read once the VM is there.
   const countersRead = vmRead.then(({ data }) =>
     Promise.all(
@@ -21,16 +20,16 @@ async function readVmPage(vmId: string) {
           const input = { nicId: nic.id };
           return [
             nic.id,
-            await settle("vms.nicCounters", input, () => api.vms.nicCounters(input)),
+            await settle("vms.nicCounters", input, (api) => api.vms.nicCounters(input)),
           ] as const;
         }),
     ),
   );
   const [vm, operations, migration, pciDevices, counters] = await Promise.all([
     vmRead,
-    settle("operations.list", opsInput, () => api.operations.list(opsInput)),
-    settle("vms.migrationProgress", { vmId }, () => api.vms.migrationProgress({ vmId })),
-    settle("passthru.vmDevices", { vmId }, () => api.passthru.vmDevices({ vmId })),
+    settle("operations.list", opsInput, (api) => api.operations.list(opsInput)),
+    settle("vms.migrationProgress", { vmId }, (api) => api.vms.migrationProgress({ vmId })),
+    settle("passthru.vmDevices", { vmId }, (api) => api.passthru.vmDevices({ vmId })),
     countersRead,
   ]);
   return { vm, operations, migration, pciDevices, counters: Object.fromEntries(counters) };

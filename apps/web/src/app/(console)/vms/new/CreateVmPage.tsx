@@ -14,6 +14,8 @@ import { Button } from "~/components/ui/Button";
 import { FormActions } from "~/components/ui/FormActions";
 import { PciDevicePicker } from "./PciDevicePicker";
 import { Options, type SelectOption } from "~/components/ui/Options";
+import { Form } from "~/components/ui/Form";
+import { HostReasons } from "../HostReasons";
 
 interface NicDraft {
   key: number;
@@ -162,15 +164,7 @@ export function CreateVmPage() {
 
   return (
     <>
-      <form
-        className="panel create-vm"
-        noValidate
-        aria-label="Create VM"
-        onSubmit={(event) => {
-          event.preventDefault();
-          submit();
-        }}
-      >
+      <Form className="panel create-vm" aria-label="Create VM" onSubmit={submit}>
         <div className="form-grid form-cols">
           <Field
             id={`${id}-projectId`}
@@ -360,15 +354,7 @@ export function CreateVmPage() {
             error={create.error}
           />
         ) : null}
-        {create.error && hostReasons.length > 0 ? (
-          <ul className="hint host-reasons" data-testid="create-host-reasons">
-            {hostReasons.map((host) => (
-              <li key={host.name}>
-                {host.name}: {host.reason}
-              </li>
-            ))}
-          </ul>
-        ) : null}
+        {create.error ? <HostReasons hosts={hostReasons} testId="create-host-reasons" /> : null}
         <FormActions
           // The unplaced error and the hosts' reasons stand above, with the create's own title.
           error={placed ? create.error : null}
@@ -378,7 +364,7 @@ export function CreateVmPage() {
           pendingLabel="Creating…"
           onCancel={() => router.push("/vms")}
         />
-      </form>
+      </Form>
     </>
   );
 }

@@ -17,6 +17,7 @@ import { SriovSwitchPanel } from "../../SriovSwitchPanel";
 import { useLastShown } from "~/components/ui/useLastShown";
 import { VfPortPolicyPanel } from "../../VfPortPolicyPanel";
 import { clusterPagesQuery, type ClusterPages } from "./cluster-pages";
+import { Form } from "~/components/ui/Form";
 
 // The L2 page's interactive parts: Create L3, the SR-IOV switch, the VF port policy and the
 // clusters (attach, detach, pages).
@@ -46,19 +47,16 @@ export function CreateL3Button({ l2Id, small }: { l2Id: string; small?: boolean 
       >
         Create L3 network
       </button>
-      {open ? <CreateL3Dialog open onClose={() => setOpen(false)} initialL2Id={l2Id} /> : null}
+      {open ? <CreateL3Dialog onClose={() => setOpen(false)} initialL2Id={l2Id} /> : null}
     </>
   );
 }
 
 export function L2VfPortPolicy({ l2 }: { l2: L2View }) {
-  const isAdmin = useCan("inventory.manage");
   const update = useL2Update();
   return (
     <VfPortPolicyPanel
-      allowTrust={l2.vfAllowTrust}
-      spoofCheck={l2.vfSpoofCheck}
-      canEdit={isAdmin}
+      network={l2}
       pending={update.isPending}
       error={update.error}
       onChange={(change) =>
@@ -77,9 +75,7 @@ export function L2SriovPanel({ l2 }: { l2: L2View }) {
   return (
     <SriovSwitchPanel
       idPrefix="l2"
-      name={l2.name}
-      enabled={l2.sriovEnabled}
-      verdicts={l2.actions}
+      network={l2}
       description={
         l2.sriovEnabled
           ? "L3 networks on this L2 may enable SR-IOV and hand VFs of the split interface to VM NICs."
@@ -194,10 +190,9 @@ export function ClustersPanel({
         </div>
       )}
       {isAdmin ? (
-        <form
+        <Form
           className="inline-form"
-          onSubmit={(event) => {
-            event.preventDefault();
+          onSubmit={() => {
             if (clusterId) attach.mutate({ l2Id: l2.id, clusterId });
           }}
         >
@@ -225,7 +220,7 @@ export function ClustersPanel({
           <button type="submit" className="btn btn-sm" disabled={!clusterId || attach.isPending}>
             {attach.isPending ? "Attaching…" : "Attach"}
           </button>
-        </form>
+        </Form>
       ) : null}
       {attach.isError ? <ErrorBox error={attach.error} /> : null}
       {candidates?.error ? <ErrorBox error={candidates.error} /> : null}

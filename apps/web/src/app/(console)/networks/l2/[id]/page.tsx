@@ -1,7 +1,7 @@
 import { can } from "@virtfn/core/can";
 import { requireRole } from "~/app/(console)/guard";
 import { CLUSTER_PICKER_LIMIT } from "~/lib/clusters";
-import { serverApi, settle } from "~/trpc/server";
+import { settle } from "~/trpc/server";
 import { CLUSTER_AFTER_KEY, CLUSTER_LIMIT_KEY, readClusterPages } from "./cluster-pages";
 import { NetworkDetailPage } from "../../NetworkDetailParts";
 import { L2Detail } from "./L2DetailPage";
@@ -22,8 +22,7 @@ export default async function Page({ params, searchParams }: PageProps<"/network
   );
   const clustersInput = { l2Id, limit: pages.limit, cursor: pages.cursors.at(-1) };
   const l3sInput = { l2Id, limit: 100 };
-  const api = await serverApi();
-  const l2Read = settle("networks.l2.get", { l2Id }, () => api.networks.l2.get({ l2Id }));
+  const l2Read = settle("networks.l2.get", { l2Id }, (api) => api.networks.l2.get({ l2Id }));
   const [l2, candidates, availability, clusters, l3s] = await Promise.all([
     l2Read,
     // The clusters an admin may attach: those of the L2's zone not attached yet.
@@ -35,12 +34,12 @@ export default async function Page({ params, searchParams }: PageProps<"/network
             notAttachedToL2Id: l2Id,
             limit: CLUSTER_PICKER_LIMIT,
           };
-          return settle("inventory.clusters", input, () => api.inventory.clusters(input));
+          return settle("inventory.clusters", input, (api) => api.inventory.clusters(input));
         })
       : null,
-    settle("sriov.l2Availability", { l2Id }, () => api.sriov.l2Availability({ l2Id })),
-    settle("networks.l2.clusters", clustersInput, () => api.networks.l2.clusters(clustersInput)),
-    settle("networks.l3.list", l3sInput, () => api.networks.l3.list(l3sInput)),
+    settle("sriov.l2Availability", { l2Id }, (api) => api.sriov.l2Availability({ l2Id })),
+    settle("networks.l2.clusters", clustersInput, (api) => api.networks.l2.clusters(clustersInput)),
+    settle("networks.l3.list", l3sInput, (api) => api.networks.l3.list(l3sInput)),
   ]);
   const reads = { availability, clusters, candidates, l3s };
   return (

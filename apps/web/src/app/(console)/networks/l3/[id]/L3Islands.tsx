@@ -13,6 +13,7 @@ import { useAction } from "~/trpc/useAction";
 import { SriovSwitchPanel } from "../../SriovSwitchPanel";
 import { VfPortPolicyPanel } from "../../VfPortPolicyPanel";
 import { IpRangeRow, newRange, rangeInput } from "../IpRangeRow";
+import { Form } from "~/components/ui/Form";
 
 // The L3 page's interactive panels: the SR-IOV switch, the VF port policy and the IP ranges.
 
@@ -20,9 +21,7 @@ export function L3SriovPanel({ l3 }: { l3: L3View }) {
   return (
     <SriovSwitchPanel
       idPrefix="l3"
-      name={l3.name}
-      enabled={l3.sriovEnabled}
-      verdicts={l3.actions}
+      network={l3}
       description={
         l3.sriovEnabled
           ? "NICs on this network can be VFs: tenants tick “Enable SR-IOV” per NIC."
@@ -63,7 +62,6 @@ export function IpRangesPanel({ l3 }: { l3: L3View }) {
       ) : (
         <DataTable
           rows={l3.ipRanges}
-          rowKey={(range) => range.id}
           rowTestId="ip-range"
           columns={[
             { key: "start", header: "Start", cell: (range) => <code>{range.startIp}</code> },
@@ -93,13 +91,9 @@ export function IpRangesPanel({ l3 }: { l3: L3View }) {
         />
       )}
       {isAdmin ? (
-        <form
+        <Form
           className="add-range"
-          noValidate
-          onSubmit={(event) => {
-            event.preventDefault();
-            add.mutate({ l3Id: l3.id, range: rangeInput(draft) });
-          }}
+          onSubmit={() => add.mutate({ l3Id: l3.id, range: rangeInput(draft) })}
         >
           <span className="add-range-label">Add a range</span>
           <IpRangeRow
@@ -112,7 +106,7 @@ export function IpRangesPanel({ l3 }: { l3: L3View }) {
           <Button type="submit" size="sm" disabled={add.isPending}>
             {add.isPending ? "Adding…" : "Add range"}
           </Button>
-        </form>
+        </Form>
       ) : null}
       {add.isError && !placed ? <ErrorBox error={add.error} /> : null}
     </section>
@@ -120,18 +114,15 @@ export function IpRangesPanel({ l3 }: { l3: L3View }) {
 }
 
 export function L3VfPortPolicy({ l3 }: { l3: L3View }) {
-  const isAdmin = useCan("inventory.manage");
   const update = useL3Update();
   return (
     <VfPortPolicyPanel
-      allowTrust={l3.vfAllowTrust}
-      spoofCheck={l3.vfSpoofCheck}
+      network={l3}
       inherited={{
         l2Name: l3.l2.name,
         allowTrust: l3.l2.vfAllowTrust,
         spoofCheck: l3.l2.vfSpoofCheck,
       }}
-      canEdit={isAdmin}
       pending={update.isPending}
       error={update.error}
       onChange={(change) => update.mutate({ l3Id: l3.id, ...change })}

@@ -1,5 +1,5 @@
 import { requireRole } from "~/app/(console)/guard";
-import { serverApi, settle } from "~/trpc/server";
+import { settle } from "~/trpc/server";
 import { NetworkDetailPage } from "../../NetworkDetailParts";
 import { L3Detail } from "./L3DetailPage";
 
@@ -10,10 +10,9 @@ export const metadata = { title: "L3 network · virtfn" };
 export default async function Page({ params }: PageProps<"/networks/l3/[id]">) {
   await requireRole("inventory.read");
   const { id: l3Id } = await params;
-  const api = await serverApi();
   const [l3, availability] = await Promise.all([
-    settle("networks.l3.get", { l3Id }, () => api.networks.l3.get({ l3Id })),
-    settle("sriov.availability", { l3Id }, () => api.sriov.availability({ l3Id })),
+    settle("networks.l3.get", { l3Id }, (api) => api.networks.l3.get({ l3Id })),
+    settle("sriov.availability", { l3Id }, (api) => api.sriov.availability({ l3Id })),
   ]);
   return (
     <NetworkDetailPage
