@@ -159,7 +159,7 @@ function StartForm({
             </select>
           </Field>
           {form.action === "split"
-            ? textField("count", "count", "VFs per PF", "1 to each PF's maximum (R12).")
+            ? textField("count", "count", "VFs per PF", "1 to each PF's maximum.")
             : null}
           <fieldset className="fieldset span-all">
             <legend>Clusters</legend>
@@ -216,7 +216,7 @@ function StartForm({
           {form.action === "restore" ? (
             <CheckboxField
               id={`${id}-force`}
-              label="Force: detach VF NICs of VMs first (R11)"
+              label="Force: detach VF NICs of VMs first"
               checked={form.force}
               onChange={(checked) => set("force", checked)}
             />

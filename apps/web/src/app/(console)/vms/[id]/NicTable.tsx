@@ -27,7 +27,7 @@ function vfCell(vm: VmDetail, nic: VmNicView) {
       <span
         className="badge badge-warn"
         data-testid="nic-vf-pci"
-        title="A forced restore of the PF took this VF (R11). A reboot or start takes a free VF of the L2 back."
+        title="A forced restore of the PF took this VF. A reboot or start takes a free VF of the L2 back."
       >
         VF lost
       </span>
@@ -40,7 +40,7 @@ function vfCell(vm: VmDetail, nic: VmNicView) {
       title={
         vm.state === "Running"
           ? "This VF NIC holds no VF."
-          : "A stopped VM holds no VF (R8); the NIC gets one back at the next start."
+          : "A stopped VM holds no VF; the NIC gets one back at the next start."
       }
     >
       {vm.state === "Stopped" || vm.state === "Error" ? "released" : "none"}

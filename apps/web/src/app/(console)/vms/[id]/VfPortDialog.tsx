@@ -110,7 +110,7 @@ export function VfPortDialog({ nic, onClose }: NicDialogProps) {
     >
       <p className="hint">
         Kept on the VF by the host agent and re-applied after a host reboot. No rate limits: VF NICs
-        have no QoS (R4).
+        have no QoS.
       </p>
       <VfPortStateTable port={port} />
       <Field id={`${id}-link`} label="Link state">

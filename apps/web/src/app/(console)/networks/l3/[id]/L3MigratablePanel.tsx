@@ -27,7 +27,7 @@ export function L3MigratablePanel({ l3 }: { l3: L3View }) {
       <p className="muted small" data-testid="l3-migratable-state">
         {on
           ? "Migratable: new VF NICs on this network get a virtio failover partner, so their VMs can live-migrate."
-          : "Not migratable: VMs running with a VF NIC created here cannot live-migrate (R9)."}{" "}
+          : "Not migratable: VMs running with a VF NIC created here cannot live-migrate."}{" "}
         NICs that exist keep their own setting.
       </p>
       {isAdmin ? (
