@@ -53,7 +53,6 @@ export interface RestoreOperation extends PfOperation {
  */
 const FLEET_REQUEST_BUDGET = { budgetMs: 30_000 };
 
-/** Locks the PF row so two requests on one PF check and change it one after the other. */
 /** What a split or restore request reads of its PF and host, under the PF's row lock. */
 const lockedPfRow = z.object({
   id: z.string(),
@@ -78,7 +77,8 @@ const lockedPfRow = z.object({
 });
 
 /**
- * Locks the PF and reads it with its host in one plain statement: every split and restore
+ * Locks the PF row, so that two requests on one PF check and change it one after the other, and
+ * reads it with its host in the same plain statement: every split and restore
  * request starts here, and Prisma's findUnique with its host cost two more statements and
  * several times their CPU (issue 9, a fleet split of 200 PFs at once).
  */

@@ -170,7 +170,7 @@ function taskProgress(label: string, task: Task) {
 
 /**
  * How the worker watches a split's task: starts it when the job handed off before starting it
- * (`start`), follows it with the agent's long-poll, records the progress it sees, and reads the
+ * (`startFirst`), follows it with the agent's long-poll, records the progress it sees, and reads the
  * split PF back once the task succeeded: every agent call of a split outside the worker's slots.
  * A call that fails wakes the job, which then makes it itself and meets the error.
  */
