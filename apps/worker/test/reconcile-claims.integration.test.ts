@@ -4,6 +4,7 @@
 // check holds only while nobody has claimed its host since.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { claimReconcileHosts, finishReconciles, keepReconcileClaim } from "@virtfn/core";
+import { Prisma } from "@virtfn/db";
 import { AGENT_TOKEN, createFixture, type Fixture } from "./helpers";
 
 const LEASE_MS = 60_000;
@@ -142,5 +143,30 @@ describe("reconcile claims", () => {
       all: true,
     });
     expect(swept.map((claim) => claim.id).sort()).toEqual([a, b].sort());
+  });
+
+  it("a pass's fencing check waits out a statement holding its lease row, then answers for the row as it is", async () => {
+    const [claim] = await claimReconcileHosts(fx.db, { owner: "w1", limit: 1, leaseMs: LEASE_MS });
+    if (!claim) throw new Error("no host claimed");
+    const keep = () =>
+      keepReconcileClaim(fx.db, { owner: "w1", hostId: claim.id, fence: claim.fence }, LEASE_MS);
+    // The owner's own lease renewal holds the row for a moment: the claim is still the pass's.
+    const held = (then: Prisma.Sql | null) =>
+      fx.db.$transaction(async (tx) => {
+        await tx.$queryRaw`SELECT 1 FROM "HostReconcileLease" WHERE "hostId" = ${claim.id}::uuid FOR UPDATE`;
+        // Wrapped: a promise returned as is would be awaited before the transaction commits.
+        const pending = { answer: keep() };
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        if (then) await tx.$executeRaw(then);
+        return pending;
+      });
+    const whileRenewing = await held(null);
+    expect(await whileRenewing.answer).toBe(true);
+    // Another worker's claim holds the row and commits a new fence: the pass must write nothing.
+    const whileTaken = await held(
+      Prisma.sql`UPDATE "HostReconcileLease" SET owner = 'w2', fence = fence + 1
+                  WHERE "hostId" = ${claim.id}::uuid`,
+    );
+    expect(await whileTaken.answer).toBe(false);
   });
 });

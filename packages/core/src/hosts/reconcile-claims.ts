@@ -7,8 +7,9 @@
 // The lease lives in "HostReconcileLease", not on the Host row: placements and reservations lock
 // the Host row (FOR NO KEY UPDATE) for their whole transaction, and a renewal that waited for them
 // let every lease of its statement run out together, so another worker reconciled those hosts a
-// second time while the first was still at it (issue 14). Only these statements lock lease rows,
-// and none of them waits for a lease row another statement holds (SKIP LOCKED).
+// second time while the first was still at it (issue 14). Only these statements lock lease rows;
+// claims and renewals skip a row another statement holds (SKIP LOCKED), while a pass's fencing
+// check and its finish wait for it, which takes no longer than that one statement.
 import { operationHoldsHost } from "./busy-host";
 import { Prisma, queryRows, type Db, type Host } from "@virtfn/db";
 
@@ -124,6 +125,12 @@ export async function renewReconcileLeases(
  * The fencing check a pass makes before it writes: true, and the lease renewed, while the claim
  * is still the row's (same owner, same fence); false once another worker has claimed the host
  * (its lease ran out), and then the pass must write nothing.
+ *
+ * Unlike a renewal, this check waits for a lease row locked right now. The lock is most often the
+ * owner's own renewal of all its leases, which runs every quarter lease: a skipped row read as a
+ * lost claim, and the pass then wrote nothing (a host whose agent came back stayed Disconnected).
+ * The wait is short, as every statement that locks lease rows is one short statement, and it sees
+ * the row as that statement left it: a claim by another worker changed the fence, so false.
  */
 export async function keepReconcileClaim(
   db: Db,
@@ -133,14 +140,11 @@ export async function keepReconcileClaim(
   const rows = await queryRows(
     db,
     Prisma.sql`
-    UPDATE "HostReconcileLease" l
+    UPDATE "HostReconcileLease"
        SET "until" = now() + make_interval(secs => ${seconds(leaseMs)}::float8)
-      FROM (SELECT "hostId" FROM "HostReconcileLease"
-             WHERE "hostId" = ${claim.hostId}::uuid AND owner = ${claim.owner}
-               AND fence = ${claim.fence}::bigint
-               FOR UPDATE SKIP LOCKED) mine
-     WHERE l."hostId" = mine."hostId"
-    RETURNING l."hostId"`,
+     WHERE "hostId" = ${claim.hostId}::uuid AND owner = ${claim.owner}
+       AND fence = ${claim.fence}::bigint
+    RETURNING "hostId"`,
   );
   return rows.length === 1;
 }
