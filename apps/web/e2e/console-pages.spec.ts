@@ -73,6 +73,19 @@ test("hosts: the connection filter is kept in the URL, and at 390 px the key col
   await expect(headers.getByText("Last seen")).toBeHidden();
 });
 
+test("at 390 px the L2 list keeps its SR-IOV column; the interface moves under the name", async ({
+  page,
+}) => {
+  await login(page);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto("/networks/l2");
+  const headers = page.locator("table.data thead");
+  await expect(headers.getByText("SR-IOV")).toBeInViewport({ ratio: 1 });
+  await expect(headers.getByText("Interface")).toBeHidden();
+  const row = page.getByRole("row").filter({ hasText: "prod-vlan100" });
+  await expect(row.locator(".show-narrow")).toContainText("p1p1");
+});
+
 test("zones: a zone with clusters cannot be deleted and the refusal names them; a new zone is renamed and deleted from its menu", async ({
   page,
   consoleErrors,

@@ -91,6 +91,22 @@ test("tenant sets a VF's link state in the port dialog; trust is greyed out with
   await page.setViewportSize({ width: 390, height: 844 });
   await page.screenshot({ path: `${SHOTS}/vf-port-dialog-390.png`, fullPage: true });
   await dialog.getByRole("button", { name: "Cancel" }).click();
+  // At 390 px the NIC is a card: the table does not scroll sideways, and its VF and its actions
+  // lie within the page's width rather than off its right edge.
+  const nicTable = page.getByTestId("vm-nic-table");
+  const overflow = await nicTable.evaluate((table) => {
+    const wrap = table.parentElement;
+    return wrap === null ? 0 : wrap.scrollWidth - wrap.clientWidth;
+  });
+  expect(overflow).toBeLessThanOrEqual(0);
+  for (const part of [
+    row.getByTestId("nic-vf-pci"),
+    row.getByRole("button", { name: "Actions for eth0" }),
+  ]) {
+    const box = await part.boundingBox();
+    expect(box).not.toBeNull();
+    expect((box?.x ?? 0) + (box?.width ?? 0)).toBeLessThanOrEqual(390);
+  }
   await setup.close();
 });
 

@@ -42,10 +42,21 @@ export function L2ListPage({
       name: (l2) => l2.name,
       href: (l2) => `/networks/l2/${l2.id}`,
       sub: (l2) => l2.zoneName,
+      // Below 760 px the interface column gives way to the SR-IOV flag; the name's line says it.
+      narrowSub: (l2) => (
+        <>
+          {l2.zoneName} · <code>{l2.physicalInterface}</code>
+        </>
+      ),
       sort: "name",
     }),
     { key: "type", header: "Type", sort: "type", className: "nowrap", cell: segmentLabel },
-    { key: "nic", header: "Interface", cell: (l2) => <code>{l2.physicalInterface}</code> },
+    {
+      key: "nic",
+      header: "Interface",
+      secondary: true,
+      cell: (l2) => <code>{l2.physicalInterface}</code>,
+    },
     { key: "sriov", header: "SR-IOV", cell: (l2) => <SriovBadge enabled={l2.sriovEnabled} /> },
     {
       key: "clusters",

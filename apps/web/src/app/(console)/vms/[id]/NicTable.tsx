@@ -102,7 +102,7 @@ export function NicTable({ vm, readOnly }: { vm: VmDetail; readOnly: boolean }) 
                 <code>{n.ip}</code> on {n.l3.name}
               </div>
             </td>
-            <td>
+            <td data-label="Type">
               <NicTypeBadge type={n.type} />
               {n.migratable && n.type === "VF" ? (
                 <>
@@ -122,7 +122,7 @@ export function NicTable({ vm, readOnly }: { vm: VmDetail; readOnly: boolean }) 
               </div>
               {readOnly ? null : <NicMigratableToggle nic={n} />}
             </td>
-            <td>{vfCell(vm, n)}</td>
+            <td data-label="VF PCI address">{vfCell(vm, n)}</td>
             <td className="hide-narrow">
               <code>{n.ip}</code>
             </td>
