@@ -150,16 +150,31 @@ describe("reconcile claims", () => {
     if (!claim) throw new Error("no host claimed");
     const keep = () =>
       keepReconcileClaim(fx.db, { owner: "w1", hostId: claim.id, fence: claim.fence }, LEASE_MS);
+    // Whether the check's statement is in Postgres, waiting for the row lock (not yet sent, or
+    // already answered, it is not).
+    const checkWaits = async () => {
+      const [row] = await fx.db.$queryRaw<Array<{ waiting: number }>>`
+        SELECT count(*)::int AS waiting FROM pg_stat_activity
+         WHERE datname = current_database() AND wait_event_type = 'Lock'
+           AND query LIKE '%UPDATE "HostReconcileLease"%'`;
+      return (row?.waiting ?? 0) > 0;
+    };
     // The owner's own lease renewal holds the row for a moment: the claim is still the pass's.
+    // The row is let go once the check waits for it (an old check that skipped the row never
+    // waits: then after 5 s), so the check meets the lock however slow the machine is.
     const held = (then: Prisma.Sql | null) =>
-      fx.db.$transaction(async (tx) => {
-        await tx.$queryRaw`SELECT 1 FROM "HostReconcileLease" WHERE "hostId" = ${claim.id}::uuid FOR UPDATE`;
-        // Wrapped: a promise returned as is would be awaited before the transaction commits.
-        const pending = { answer: keep() };
-        await new Promise((resolve) => setTimeout(resolve, 300));
-        if (then) await tx.$executeRaw(then);
-        return pending;
-      });
+      fx.db.$transaction(
+        async (tx) => {
+          await tx.$queryRaw`SELECT 1 FROM "HostReconcileLease" WHERE "hostId" = ${claim.id}::uuid FOR UPDATE`;
+          // Wrapped: a promise returned as is would be awaited before the transaction commits.
+          const pending = { answer: keep() };
+          for (let waited = 0; waited < 5000 && !(await checkWaits()); waited += 50)
+            await new Promise((resolve) => setTimeout(resolve, 50));
+          if (then) await tx.$executeRaw(then);
+          return pending;
+        },
+        { timeout: 15_000 },
+      );
     const whileRenewing = await held(null);
     expect(await whileRenewing.answer).toBe(true);
     // Another worker's claim holds the row and commits a new fence: the pass must write nothing.
