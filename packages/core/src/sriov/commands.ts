@@ -1,5 +1,6 @@
 import { z } from "zod";
 import {
+  HostConnectionState,
   Prisma,
   queryRows,
   VirtualizationState,
@@ -67,7 +68,7 @@ const lockedPfRow = z.object({
   bondSlaves: z.array(z.string()),
   host: z.object({
     name: z.string(),
-    connectionState: z.enum(["Connecting", "Connected", "Disconnected"]),
+    connectionState: z.enum(HostConnectionState),
     connectionReason: z.string().nullable(),
     iommuEnabled: z.boolean(),
     iommuKernelArgSet: z.boolean(),
