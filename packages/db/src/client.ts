@@ -102,7 +102,13 @@ class ReleasingPrismaPg extends PrismaPg {
  * The pg pool under each client createDb made: queryRows sends hot statements through it, named
  * (prepared once per connection) unless the pool goes through PgBouncer.
  */
-const pools = new WeakMap<object, { pool: pg.Pool; named: boolean }>();
+interface OwnedPool {
+  pool: pg.Pool;
+  named: boolean;
+  transactionMaxWaitMs: number;
+  transactionTimeoutMs: number;
+}
+const pools = new WeakMap<object, OwnedPool>();
 
 // ---- PgBouncer in transaction mode ------------------------------------------------------------
 // Prisma's own convention marks a URL that goes through PgBouncer: `?pgbouncer=true`. In
@@ -166,19 +172,118 @@ function statementName(text: string): string {
  * from the pool are pg's: a SQLSTATE in `code`, and a pool wait that ran out is an Error whose
  * message says "timeout exceeded when trying to connect".
  */
-export async function queryRows(db: DbOrTx, query: Prisma.Sql): Promise<unknown[]> {
+export async function queryRows(db: SqlClient, query: Prisma.Sql): Promise<unknown[]> {
+  if (db instanceof SqlTx) return (await db.run(query)).rows;
   const owned = pools.get(db);
   if (!owned) return db.$queryRaw<unknown[]>(query);
-  // A named statement is parsed and planned once per connection, not on every call: the hot
-  // statements are long, and their text repeats (only the values change). Through PgBouncer the
-  // next call may meet a server connection that never saw it: unnamed there.
-  const name = owned.named ? statementName(query.text) : undefined;
-  const { rows } = await owned.pool.query<Record<string, unknown>>({
-    ...(name === undefined ? {} : { name }),
+  return (await owned.pool.query<Record<string, unknown>>(pgQuery(owned.named, query))).rows;
+}
+
+/** Runs one statement that returns no rows, and answers how many rows it changed. */
+export async function executeSql(db: SqlClient, query: Prisma.Sql): Promise<number> {
+  if (db instanceof SqlTx) return (await db.run(query)).rowCount ?? 0;
+  const owned = pools.get(db);
+  if (!owned) return db.$executeRaw(query);
+  return (await owned.pool.query(pgQuery(owned.named, query))).rowCount ?? 0;
+}
+
+/**
+ * A statement as pg sends it. A named statement is parsed and planned once per connection, not
+ * on every call: the hot statements are long, and their text repeats (only the values change).
+ * Through PgBouncer the next call may meet a server connection that never saw it: unnamed there.
+ */
+function pgQuery(named: boolean, query: Prisma.Sql): pg.QueryConfig {
+  return {
+    ...(named ? { name: statementName(query.text) } : {}),
     text: query.text,
     values: query.values,
+  };
+}
+
+/**
+ * A transaction on one connection of a createDb client's pg pool (sqlTransaction). Its
+ * statements go through queryRows and executeSql, named as the pool's are, with no Prisma in
+ * between: Prisma's interactive transaction cost the worker and the web app several times pg's
+ * own CPU per statement, and a fleet split makes a dozen statements per PF (issue 9).
+ */
+export class SqlTx {
+  readonly #client: pg.PoolClient;
+  readonly #named: boolean;
+  #previous: Promise<unknown> = Promise.resolve();
+  constructor(client: pg.PoolClient, named: boolean) {
+    this.#client = client;
+    this.#named = named;
+  }
+  /** One statement at a time on the connection, as oneStatementAtATime keeps Prisma's. */
+  run(query: Prisma.Sql): Promise<pg.QueryResult<Record<string, unknown>>> {
+    const turn = this.#previous.then(() =>
+      this.#client.query<Record<string, unknown>>(pgQuery(this.#named, query)),
+    );
+    this.#previous = turn.catch(() => undefined);
+    return turn;
+  }
+}
+
+/** Where plain statements may run: a client, a Prisma transaction, or a SqlTx. */
+export type SqlClient = DbOrTx | SqlTx;
+
+/**
+ * Runs `work` in one transaction whose statements are plain SQL (queryRows, executeSql). The
+ * client's transaction settings hold as they do for `$transaction`: a connection that does not
+ * come free within transactionMaxWaitMs is a start timeout (nothing ran; retryTransaction
+ * repeats it), and a statement still running after transactionTimeoutMs is cancelled
+ * (SQLSTATE 57014) and the transaction rolled back. A client not made by createDb runs it as a
+ * Prisma transaction instead.
+ */
+export async function sqlTransaction<T>(db: Db, work: (tx: SqlClient) => Promise<T>): Promise<T> {
+  const owned = pools.get(db);
+  if (!owned) return db.$transaction((tx) => work(tx));
+  const client = await checkout(owned.pool, owned.transactionMaxWaitMs);
+  let broken: Error | undefined;
+  try {
+    // One round trip: the simple protocol takes both statements in one message.
+    await client.query(
+      `BEGIN; SET LOCAL statement_timeout = ${Math.trunc(owned.transactionTimeoutMs)}`,
+    );
+    const result = await work(new SqlTx(client, owned.named));
+    await client.query("COMMIT");
+    return result;
+  } catch (error) {
+    // A connection that cannot even roll back is dropped from the pool, not reused.
+    await client.query("ROLLBACK").catch((failed: unknown) => {
+      broken = failed instanceof Error ? failed : new Error(String(failed));
+    });
+    throw error;
+  } finally {
+    client.release(broken);
+  }
+}
+
+/**
+ * A pooled connection within `maxWaitMs`. Past it the error says what pg-pool's own says
+ * ("timeout exceeded when trying to connect"), so that it is told apart the same way, and the
+ * connection that comes later goes straight back to the pool.
+ */
+async function checkout(pool: pg.Pool, maxWaitMs: number): Promise<pg.PoolClient> {
+  const connecting = pool.connect();
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`timeout exceeded when trying to connect (waited ${maxWaitMs} ms)`)),
+      maxWaitMs,
+    );
   });
-  return rows;
+  try {
+    return await Promise.race([connecting, expired]);
+  } catch (error) {
+    void connecting.then(
+      (late) => late.release(),
+      () => undefined,
+    );
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 export function createDb(databaseUrl: string, options: CreateDbOptions = {}): Db {
@@ -203,7 +308,12 @@ export function createDb(databaseUrl: string, options: CreateDbOptions = {}): Db
       timeout: settings.transactionTimeoutMs,
     },
   });
-  pools.set(client, { pool, named: !throughPgBouncer(databaseUrl) });
+  pools.set(client, {
+    pool,
+    named: !throughPgBouncer(databaseUrl),
+    transactionMaxWaitMs: settings.transactionMaxWaitMs,
+    transactionTimeoutMs: settings.transactionTimeoutMs,
+  });
   return client;
 }
 

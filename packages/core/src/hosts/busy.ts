@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Prisma, queryRows, type DbOrTx } from "@virtfn/db";
+import { Prisma, queryRows, type DbOrTx, type SqlClient } from "@virtfn/db";
 import type { ActiveOperation } from "../sriov/rules";
 
 // What makes a host or a PF busy, read the same way by the commands (which refuse with
@@ -12,7 +12,7 @@ const activeOperationRow = z.object({ id: z.string(), kind: z.string(), targetNa
  * and restore request asks inside its transaction (Prisma's findFirst costs more CPU).
  */
 export async function activeOperationOn(
-  db: DbOrTx,
+  db: SqlClient,
   targetIds: string[],
 ): Promise<ActiveOperation | null> {
   const [row] = await queryRows(

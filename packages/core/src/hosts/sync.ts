@@ -1,5 +1,6 @@
-import { Prisma, queryRows } from "@virtfn/db";
-import type { Db, DbOrTx, Tx, VfState, VirtualizationState } from "@virtfn/db";
+import { z } from "zod";
+import { executeSql, Prisma, queryRows, sqlTransaction } from "@virtfn/db";
+import type { Db, SqlClient, VfState, VirtualizationState } from "@virtfn/db";
 import { notFound } from "../shared/errors";
 import { virtualizationStateOf } from "./rules";
 
@@ -80,7 +81,7 @@ interface KnownVf {
  * Prisma does.
  */
 export async function readKnownPfs(
-  db: DbOrTx,
+  db: SqlClient,
   hostId: string,
   /** Only the PF at this PCI address (a split's read-back). */
   pciAddress?: string,
@@ -124,21 +125,45 @@ function pfDataOf(nic: ObservedNic): PfData {
   };
 }
 
+/** The observed columns of a PF, in the order pfColumnsSql names them. */
+function pfValuesSql(data: PfData): Prisma.Sql {
+  return Prisma.sql`${data.name}, ${data.vendorId}, ${data.deviceId}, ${data.model},
+    ${data.driver}, ${data.mac}, ${data.linkUp}, ${data.speedMbps}::int, ${data.totalVfs}::int,
+    ${data.numVfs}::int, ${data.bondName}, ${data.bondSlaves}::text[],
+    ${data.virtualizationState}::"VirtualizationState", ${data.numaNode}::int, now()`;
+}
+const pfColumnsSql = Prisma.sql`name, "vendorId", "deviceId", model, driver, mac, "linkUp",
+  "speedMbps", "totalVfs", "numVfs", "bondName", "bondSlaves", "virtualizationState", "numaNode",
+  "updatedAt"`;
+
 /**
  * One PF's observed columns, as one plain statement: every split's read-back writes one, and
  * Prisma's update costs the worker several times the statement's own CPU (issue 9).
  */
-async function updatePf(tx: Tx, id: string, data: PfData): Promise<void> {
-  await tx.$executeRaw`
-    UPDATE "PhysicalNic"
-       SET name = ${data.name}, "vendorId" = ${data.vendorId}, "deviceId" = ${data.deviceId},
-           model = ${data.model}, driver = ${data.driver}, mac = ${data.mac},
-           "linkUp" = ${data.linkUp}, "speedMbps" = ${data.speedMbps}::int,
-           "totalVfs" = ${data.totalVfs}::int, "numVfs" = ${data.numVfs}::int,
-           "bondName" = ${data.bondName}, "bondSlaves" = ${data.bondSlaves}::text[],
-           "virtualizationState" = ${data.virtualizationState}::"VirtualizationState",
-           "numaNode" = ${data.numaNode}::int, "updatedAt" = now()
-     WHERE id = ${id}::uuid`;
+async function updatePf(tx: SqlClient, id: string, data: PfData): Promise<void> {
+  await executeSql(
+    tx,
+    Prisma.sql`
+    UPDATE "PhysicalNic" SET (${pfColumnsSql}) = ROW(${pfValuesSql(data)})
+     WHERE id = ${id}::uuid`,
+  );
+}
+
+/** A PF the agent reports and nothing records (or recorded meanwhile): its row's id. */
+async function upsertPf(tx: SqlClient, hostId: string, nic: ObservedNic): Promise<string> {
+  const [row] = await queryRows(
+    tx,
+    Prisma.sql`
+    INSERT INTO "PhysicalNic" ("hostId", "pciAddress", ${pfColumnsSql})
+    VALUES (${hostId}::uuid, ${nic.pciAddress}, ${pfValuesSql(pfDataOf(nic))})
+    ON CONFLICT ("hostId", "pciAddress") DO UPDATE SET (${pfColumnsSql}) = ROW(
+      EXCLUDED.name, EXCLUDED."vendorId", EXCLUDED."deviceId", EXCLUDED.model, EXCLUDED.driver,
+      EXCLUDED.mac, EXCLUDED."linkUp", EXCLUDED."speedMbps", EXCLUDED."totalVfs",
+      EXCLUDED."numVfs", EXCLUDED."bondName", EXCLUDED."bondSlaves",
+      EXCLUDED."virtualizationState", EXCLUDED."numaNode", EXCLUDED."updatedAt")
+    RETURNING id::text AS id`,
+  );
+  return z.object({ id: z.string() }).parse(row).id;
 }
 
 function pfChanged(known: KnownPf, data: PfData): boolean {
@@ -220,51 +245,64 @@ function planSync(known: KnownPf[], nics: ObservedNic[]): SyncPlan {
  * Prisma's createMany built (in its WASM query compiler) a 63-row VALUES list costing the worker
  * more than Postgres spent on it.
  */
-async function insertVfs(tx: Tx, hostId: string, created: SyncPlan["createVfs"]): Promise<void> {
+async function insertVfs(
+  tx: SqlClient,
+  hostId: string,
+  created: SyncPlan["createVfs"],
+): Promise<void> {
   const rows = created.flatMap(({ pfId, vfs }) => vfs.map((vf) => ({ pfId, ...vf })));
-  await tx.$executeRaw`
+  await executeSql(
+    tx,
+    Prisma.sql`
     INSERT INTO "VirtualFunction" ("pfId", "hostId", index, "pciAddress", driver, mac)
     SELECT v."pfId", ${hostId}::uuid, v.index, v."pciAddress", v.driver, v.mac
       FROM unnest(${rows.map((row) => row.pfId)}::uuid[], ${rows.map((row) => row.index)}::int[],
                   ${rows.map((row) => row.pciAddress)}::text[], ${rows.map((row) => row.driver)}::text[],
                   ${rows.map((row) => row.mac)}::text[])
-        AS v("pfId", index, "pciAddress", driver, mac)`;
+        AS v("pfId", index, "pciAddress", driver, mac)`,
+  );
 }
 
-async function applyPlan(tx: Tx, hostId: string, plan: SyncPlan): Promise<void> {
-  const now = new Date();
+/** VFs moved to `state`, stamped with when. */
+async function setVfStates(tx: SqlClient, ids: string[], state: VfState): Promise<void> {
+  if (ids.length === 0) return;
+  await executeSql(
+    tx,
+    Prisma.sql`
+    UPDATE "VirtualFunction" SET state = ${state}::"VfState", "stateChangedAt" = now()
+     WHERE id = ANY(${ids}::uuid[])`,
+  );
+}
+
+/**
+ * The plan's writes, each one plain statement (the transaction is sqlTransaction's: a split's
+ * read-back writes here, issue 9).
+ */
+async function applyPlan(tx: SqlClient, hostId: string, plan: SyncPlan): Promise<void> {
   if (plan.deletePfs.length > 0)
-    await tx.physicalNic.deleteMany({ where: { id: { in: plan.deletePfs } } });
+    await executeSql(
+      tx,
+      Prisma.sql`DELETE FROM "PhysicalNic" WHERE id = ANY(${plan.deletePfs}::uuid[])`,
+    );
   if (plan.deleteVfs.length > 0)
-    await tx.virtualFunction.deleteMany({ where: { id: { in: plan.deleteVfs } } });
-  if (plan.missingVfs.length > 0) {
-    await tx.virtualFunction.updateMany({
-      where: { id: { in: plan.missingVfs } },
-      data: { state: "Missing", stateChangedAt: now },
-    });
-  }
+    await executeSql(
+      tx,
+      Prisma.sql`DELETE FROM "VirtualFunction" WHERE id = ANY(${plan.deleteVfs}::uuid[])`,
+    );
+  await setVfStates(tx, plan.missingVfs, "Missing");
   for (const { id, data } of plan.updatePfs) await updatePf(tx, id, data);
   const createVfs = [...plan.createVfs];
   for (const nic of plan.createPfs) {
-    const data = pfDataOf(nic);
-    const pf = await tx.physicalNic.upsert({
-      where: { hostId_pciAddress: { hostId, pciAddress: nic.pciAddress } },
-      create: { hostId, pciAddress: nic.pciAddress, ...data },
-      update: data,
-      select: { id: true },
-    });
-    if (nic.vfs.length > 0) createVfs.push({ pfId: pf.id, vfs: nic.vfs });
+    const pfId = await upsertPf(tx, hostId, nic);
+    if (nic.vfs.length > 0) createVfs.push({ pfId, vfs: nic.vfs });
   }
   if (createVfs.length > 0) await insertVfs(tx, hostId, createVfs);
-  for (const state of ["Attached", "Available"] as const) {
-    const ids = plan.returnedVfs.filter((vf) => vf.state === state).map((vf) => vf.id);
-    if (ids.length > 0) {
-      await tx.virtualFunction.updateMany({
-        where: { id: { in: ids } },
-        data: { state, stateChangedAt: now },
-      });
-    }
-  }
+  for (const state of ["Attached", "Available"] as const)
+    await setVfStates(
+      tx,
+      plan.returnedVfs.filter((vf) => vf.state === state).map((vf) => vf.id),
+      state,
+    );
 }
 
 /**
@@ -272,7 +310,11 @@ async function applyPlan(tx: Tx, hostId: string, plan: SyncPlan): Promise<void> 
  * transaction (queryRows), Prisma's $queryRaw in one; nothing is read back: what was written is
  * what the agent reported.
  */
-async function recordHostFacts(db: DbOrTx, hostId: string, observed: ObservedHost): Promise<void> {
+async function recordHostFacts(
+  db: SqlClient,
+  hostId: string,
+  observed: ObservedHost,
+): Promise<void> {
   const { facts, health } = observed;
   const { iommu } = facts;
   // Stored as null when there is none, so that placement skips the per-node sums for such hosts.
@@ -311,7 +353,7 @@ export async function applyObservedHost(
 ): Promise<void> {
   const plan = planSync(await (known ?? readKnownPfs(db, hostId)), observed.nics);
   if (isEmpty(plan)) return recordHostFacts(db, hostId, observed);
-  await db.$transaction(async (tx) => {
+  await sqlTransaction(db, async (tx) => {
     await recordHostFacts(tx, hostId, observed);
     // The host row lock taken above serializes two observations of one host; compare again
     // under it, so that the writes are planned from what is recorded now.
@@ -349,9 +391,11 @@ async function applyObservedPfs(
   pciAddress?: string,
 ): Promise<void> {
   if (isEmpty(planSync(await readKnownPfs(db, hostId, pciAddress), nics))) return;
-  await db.$transaction(async (tx) => {
-    const locked = await tx.$queryRaw<{ id: string }[]>`
-      SELECT id FROM "Host" WHERE id = ${hostId}::uuid FOR NO KEY UPDATE`;
+  await sqlTransaction(db, async (tx) => {
+    const locked = await queryRows(
+      tx,
+      Prisma.sql`SELECT id FROM "Host" WHERE id = ${hostId}::uuid FOR NO KEY UPDATE`,
+    );
     if (locked.length === 0) throw notFound("Host", hostId);
     await applyPlan(tx, hostId, planSync(await readKnownPfs(tx, hostId, pciAddress), nics));
   });

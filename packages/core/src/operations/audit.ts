@@ -1,4 +1,4 @@
-import { Prisma, type AuditOutcome, type DbOrTx } from "@virtfn/db";
+import { executeSql, Prisma, type AuditOutcome, type SqlClient } from "@virtfn/db";
 import type { Actor } from "../shared/actor";
 
 export interface AuditRecord {
@@ -36,9 +36,9 @@ export function insertAuditSql(
  * One INSERT without RETURNING: Prisma's create reads the row back, which nobody here needs.
  */
 export async function recordAudit(
-  db: DbOrTx,
+  db: SqlClient,
   actor: Actor | null,
   record: AuditRecord,
 ): Promise<void> {
-  await db.$executeRaw(insertAuditSql(actor, record));
+  await executeSql(db, insertAuditSql(actor, record));
 }

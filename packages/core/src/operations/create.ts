@@ -1,4 +1,5 @@
-import { Prisma, type DbOrTx, type Operation, type Tx } from "@virtfn/db";
+import { Prisma, queryRows, type Operation, type SqlClient } from "@virtfn/db";
+import { z } from "zod";
 import type { Actor } from "../shared/actor";
 import { DomainError, ErrorCode } from "../shared/errors";
 import { OperationKinds, type OperationKind } from "./kinds";
@@ -54,19 +55,22 @@ export function enqueueOperationSql(kind: OperationKind): Prisma.Sql {
       FROM op CROSS JOIN LATERAL (SELECT virtfn_enqueue(op.id, ${OperationKinds[kind]})) AS queued`;
 }
 
+const activeRow = z.object({ id: z.string(), kind: z.string() });
+
 /** The refusal for a target that already has an operation running, naming that operation. */
 export async function operationInProgress(
-  db: DbOrTx,
+  db: SqlClient,
   target: { targetType: string; targetId: string; targetName: string },
 ): Promise<DomainError> {
-  const active = await db.operation.findFirst({
-    where: {
-      targetType: target.targetType,
-      targetId: target.targetId,
-      status: { in: ["Pending", "Running"] },
-    },
-    select: { id: true, kind: true },
-  });
+  const [row] = await queryRows(
+    db,
+    Prisma.sql`
+    SELECT id::text AS id, kind FROM "Operation"
+     WHERE "targetType" = ${target.targetType} AND "targetId" = ${target.targetId}
+       AND status IN ('Pending', 'Running')
+     LIMIT 1`,
+  );
+  const active = row === undefined ? null : activeRow.parse(row);
   return new DomainError(
     ErrorCode.OPERATION_IN_PROGRESS,
     "CONFLICT",
@@ -81,13 +85,17 @@ export async function operationInProgress(
  * One statement (insertOperationSql, enqueueOperationSql): one round trip, not two.
  */
 export async function createOperation(
-  tx: Tx,
+  tx: SqlClient,
   actor: Actor | null,
   operation: NewOperation,
 ): Promise<Operation> {
-  const [created] = await tx.$queryRaw<Operation[]>`
+  const [created] = await queryRows(
+    tx,
+    Prisma.sql`
     WITH op AS (${insertOperationSql(actor, operation)})
-    ${enqueueOperationSql(operation.kind)}`;
+    ${enqueueOperationSql(operation.kind)}`,
+  );
   if (!created) throw await operationInProgress(tx, operation);
-  return created;
+  // The columns are the table's own, named as Prisma names them (OPERATION_ROW).
+  return created as Operation;
 }

@@ -1,5 +1,12 @@
 import { z } from "zod";
-import { Prisma, queryRows, type DbOrTx, type PciDevice, type Tx } from "@virtfn/db";
+import {
+  Prisma,
+  queryRows,
+  type DbOrTx,
+  type PciDevice,
+  type SqlClient,
+  type Tx,
+} from "@virtfn/db";
 import { requireInventoryReader, type Actor } from "../shared/actor";
 import { notFound } from "../shared/errors";
 import { verdictOf, type Verdict } from "../shared/verdict";
@@ -31,7 +38,7 @@ export async function assignedPciAddresses(db: DbOrTx, vmId: string): Promise<st
 
 /** The PciDevice at a PF's address, when the agent reports one. */
 export async function pciDeviceAt(
-  db: DbOrTx,
+  db: SqlClient,
   hostId: string,
   pciAddress: string,
 ): Promise<{ assignable: boolean } | null> {

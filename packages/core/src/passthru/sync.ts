@@ -1,5 +1,5 @@
 import type { HostPciDevice } from "@virtfn/agent-client";
-import { Prisma, queryRows, type Db, type DbOrTx } from "@virtfn/db";
+import { executeSql, Prisma, queryRows, type Db, type DbOrTx } from "@virtfn/db";
 
 // Keeps a host's PciDevice rows to what its agent reports (host connect and reconcile).
 
@@ -107,9 +107,13 @@ export async function recordPfVfCount(
   hostId: string,
   pf: { pciAddress: string; numVfs: number },
 ): Promise<void> {
-  // A plain statement: every split's read-back makes it (Prisma's updateMany costs more CPU).
-  await db.$executeRaw`
+  // A plain statement through the pool: every split's read-back makes it (Prisma's updateMany,
+  // and even its $executeRaw, cost more CPU than the statement).
+  await executeSql(
+    db,
+    Prisma.sql`
     UPDATE "PciDevice" SET "sriovNumVfs" = ${pf.numVfs}::int, "updatedAt" = now()
      WHERE "hostId" = ${hostId}::uuid AND "pciAddress" = ${pf.pciAddress}
-       AND "sriovNumVfs" IS DISTINCT FROM ${pf.numVfs}::int`;
+       AND "sriovNumVfs" IS DISTINCT FROM ${pf.numVfs}::int`,
+  );
 }

@@ -61,12 +61,14 @@ export function isTxStartTimeout(error: unknown): boolean {
  * its timeout and Prisma rolled it back. The database was slow, not gone, and nothing the
  * transaction wrote stays, so it is load (DATABASE_BUSY) and the same call may be repeated. The
  * other "Transaction already closed" P2028s (committed, rolled back by the caller) are bugs.
+ * sqlTransaction's equivalent is a statement cancelled by its statement_timeout (57014).
  */
 export function isTxExpired(error: unknown): boolean {
   return (
-    prismaCode(error) === "P2028" &&
-    error instanceof Error &&
-    error.message.includes("expired transaction")
+    (prismaCode(error) === "P2028" &&
+      error instanceof Error &&
+      error.message.includes("expired transaction")) ||
+    pgState(error) === "57014"
   );
 }
 

@@ -1,12 +1,14 @@
 import { z } from "zod";
 import {
+  executeSql,
   HostConnectionState,
   Prisma,
   queryRows,
+  sqlTransaction,
   VirtualizationState,
   type Db,
   type Operation,
-  type Tx,
+  type SqlClient,
 } from "@virtfn/db";
 import { activeOperationOn } from "../hosts/busy";
 import { pfLabel } from "../hosts/rules";
@@ -83,7 +85,7 @@ const lockedPfRow = z.object({
  * request starts here, and Prisma's findUnique with its host cost two more statements and
  * several times their CPU (issue 9, a fleet split of 200 PFs at once).
  */
-async function lockPf(tx: Tx, pfId: string) {
+async function lockPf(tx: SqlClient, pfId: string) {
   const [row] = await queryRows(
     tx,
     Prisma.sql`
@@ -106,7 +108,7 @@ async function lockPf(tx: Tx, pfId: string) {
 }
 
 async function startSetVfCount(
-  tx: Tx,
+  tx: SqlClient,
   actor: Actor,
   kind: OperationKind,
   pf: { id: string; name: string; desiredNumVfs: number | null; host: { name: string } },
@@ -114,9 +116,12 @@ async function startSetVfCount(
 ): Promise<Operation> {
   // Desired state and the operation commit together: the reconciler converges to the former.
   // A plain statement: every split and restore request makes it (Prisma's update costs more CPU).
-  await tx.$executeRaw`
+  await executeSql(
+    tx,
+    Prisma.sql`
     UPDATE "PhysicalNic" SET "desiredNumVfs" = ${input.count}::int, "updatedAt" = now()
-     WHERE id = ${pf.id}::uuid`;
+     WHERE id = ${pf.id}::uuid`,
+  );
   return createOperation(tx, actor, {
     kind,
     targetType: "PhysicalNic",
@@ -124,6 +129,25 @@ async function startSetVfCount(
     targetName: `${pf.host.name}/${pf.name}`,
     input: { ...input, previousDesired: pf.desiredNumVfs },
   });
+}
+
+/** The other slaves of the PF's bond that are split already, by name (R13 warns of them). */
+async function splitBondSlaves(
+  tx: SqlClient,
+  pf: { id: string; hostId: string; bondName: string | null },
+): Promise<string[]> {
+  const rows = await queryRows(
+    tx,
+    Prisma.sql`
+    SELECT name FROM "PhysicalNic"
+     WHERE "hostId" = ${pf.hostId}::uuid AND "bondName" = ${pf.bondName} AND "numVfs" > 0
+       AND id <> ${pf.id}::uuid AND name IS NOT NULL
+     ORDER BY name`,
+  );
+  return z
+    .array(z.object({ name: z.string() }))
+    .parse(rows)
+    .map((row) => row.name);
 }
 
 /** Splits a PF into `count` VFs (R12, R13). Returns at once with the operation. */
@@ -135,7 +159,7 @@ export async function splitPhysicalNic(
   requireAdmin(actor, "split physical NICs");
   const input = splitPfInput.parse(rawInput);
   return retryTransaction(
-    () => db.$transaction((tx) => splitInTransaction(tx, actor, input)),
+    () => sqlTransaction(db, (tx) => splitInTransaction(tx, actor, input)),
     FLEET_REQUEST_BUDGET,
   );
 }
@@ -145,7 +169,7 @@ export async function splitPhysicalNic(
  * with it. A refusal is a thrown DomainError before any write, so the transaction stays usable.
  */
 export async function splitInTransaction(
-  tx: Tx,
+  tx: SqlClient,
   actor: Actor,
   input: z.output<typeof splitPfInput>,
 ): Promise<PfOperation> {
@@ -160,21 +184,7 @@ export async function splitInTransaction(
   const plan = resizePlan(pf.numVfs, input.count);
   checkResizeAllowed(pf, plan, await vfsInUseOf(tx, pf.id));
   checkIdle(await activeOperationOn(tx, [pf.id, pf.hostId]));
-  const splitSlaves = pf.bondName
-    ? await tx.physicalNic.findMany({
-        where: {
-          hostId: pf.hostId,
-          bondName: pf.bondName,
-          numVfs: { gt: 0 },
-          id: { not: pf.id },
-        },
-        select: { name: true },
-      })
-    : [];
-  const warnings = splitWarnings(
-    pf,
-    splitSlaves.flatMap((slave) => slave.name ?? []),
-  );
+  const warnings = splitWarnings(pf, pf.bondName ? await splitBondSlaves(tx, pf) : []);
   const operation = await startSetVfCount(tx, actor, "pf.split", pf, {
     count: input.count,
     force: input.force,
@@ -210,14 +220,14 @@ export async function restorePhysicalNic(
   requireAdmin(actor, "restore physical NICs");
   const input = restorePfInput.parse(rawInput);
   return retryTransaction(
-    () => db.$transaction((tx) => restoreInTransaction(tx, actor, input)),
+    () => sqlTransaction(db, (tx) => restoreInTransaction(tx, actor, input)),
     FLEET_REQUEST_BUDGET,
   );
 }
 
 /** The restore's checks and writes inside the caller's transaction (see splitInTransaction). */
 export async function restoreInTransaction(
-  tx: Tx,
+  tx: SqlClient,
   actor: Actor,
   input: z.output<typeof restorePfInput>,
 ): Promise<RestoreOperation> {

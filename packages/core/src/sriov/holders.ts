@@ -1,5 +1,5 @@
 import { isAgentError, type AgentClient } from "@virtfn/agent-client";
-import { Prisma, queryRows, type Db, type DbOrTx } from "@virtfn/db";
+import { Prisma, queryRows, type Db, type SqlClient } from "@virtfn/db";
 import { z } from "zod";
 import { recordAudit } from "../operations/audit";
 import type { AgentTarget } from "../runtime/context";
@@ -14,7 +14,7 @@ export function vmDomainName(vm: { id: string }): string {
 }
 
 /** The VMs whose NICs hold VFs of this PF, each once, by name. */
-export async function vmsHoldingVfsOf(db: DbOrTx, pfId: string): Promise<VmRef[]> {
+export async function vmsHoldingVfsOf(db: SqlClient, pfId: string): Promise<VmRef[]> {
   // One plain statement: every split's job asks (Prisma's nested select made it two).
   const rows = await queryRows(
     db,
@@ -126,19 +126,24 @@ export async function detachVfNics(ctx: DetachContext, pfId: string): Promise<nu
  * a NIC whatever their state. In SQL, one index probe per VF of the PFs: Prisma's form of the
  * same filter joins the VFs to every NIC's VF (the whole index) before it filters.
  */
-export async function vfsInUseByPf(db: DbOrTx, pfIds: string[]): Promise<Map<string, number>> {
+export async function vfsInUseByPf(db: SqlClient, pfIds: string[]): Promise<Map<string, number>> {
   if (pfIds.length === 0) return new Map();
-  const rows = await db.$queryRaw<Array<{ pfId: string; n: number }>>`
+  const rows = z.array(z.object({ pfId: z.string(), n: z.number() })).parse(
+    await queryRows(
+      db,
+      Prisma.sql`
     SELECT vf."pfId"::text AS "pfId", count(*)::int AS n
     FROM "VirtualFunction" vf
     WHERE vf."pfId" = ANY(${pfIds}::uuid[])
       AND (vf.state IN ('Reserved', 'Attached', 'Releasing')
            OR EXISTS (SELECT 1 FROM "VmNic" n WHERE n."vfId" = vf.id))
-    GROUP BY vf."pfId"`;
+    GROUP BY vf."pfId"`,
+    ),
+  );
   return new Map(rows.map((row) => [row.pfId, row.n]));
 }
 
 /** vfsInUseByPf for one PF. */
-export async function vfsInUseOf(db: DbOrTx, pfId: string): Promise<number> {
+export async function vfsInUseOf(db: SqlClient, pfId: string): Promise<number> {
   return (await vfsInUseByPf(db, [pfId])).get(pfId) ?? 0;
 }

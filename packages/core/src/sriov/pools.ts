@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Prisma, queryRows, type Db, type Tx } from "@virtfn/db";
+import { Prisma, queryRows, type Db, type SqlClient, type Tx } from "@virtfn/db";
 import { pfLabel } from "../hosts/rules";
 import { recordAudit } from "../operations/audit";
 import { requireAdmin, requireInventoryReader, type Actor } from "../shared/actor";
@@ -41,7 +41,7 @@ export interface VfPoolView extends VfPoolCounts {
 }
 
 /** The pools of a PF as ranges, for the rules (and split/restore: checkResizeKeepsPools). */
-export async function poolRangesOf(db: Db | Tx, pfId: string): Promise<PoolRange[]> {
+export async function poolRangesOf(db: SqlClient, pfId: string): Promise<PoolRange[]> {
   // A plain statement: every split request asks inside its transaction.
   const rows = await queryRows(
     db,
