@@ -87,11 +87,20 @@ export type WorkerConfig = {
 };
 
 /**
- * One connection per job slot, a quarter of the reconciles in flight (they mostly wait on
- * agents), and a few for the dispatcher, requeuer and maintenance.
+ * Job slots beyond this many share connections. A slot holds a connection only while its
+ * statements run (agent waits are handed off, issue 9), so more connections than this bring no
+ * throughput, and each new one costs Postgres tens of milliseconds of CPU on its first statements
+ * (catalog caches, the count trigger compiled): a split of 200 PFs at concurrency 64 spent about
+ * half again the database CPU of one at 8 warming its 72 connections.
+ */
+const POOLED_JOB_SLOTS = 16;
+
+/**
+ * One connection per job slot up to POOLED_JOB_SLOTS, a quarter of the reconciles in flight
+ * (they mostly wait on agents), and a few for the dispatcher, requeuer and maintenance.
  */
 function defaultPoolSize(concurrency: number, reconcileInFlight: number): number {
-  return concurrency + Math.ceil(reconcileInFlight / 4) + 4;
+  return Math.min(concurrency, POOLED_JOB_SLOTS) + Math.ceil(reconcileInFlight / 4) + 4;
 }
 
 export function workerDbOptions(config: WorkerConfig): CreateDbOptions {

@@ -26,11 +26,17 @@ describe("the worker's database pool settings", () => {
     expect(options).toEqual(dbOptionsFromEnv(env));
   });
 
-  it("unset, the pool has a connection per job slot, one per four reconciles in flight, plus four, and the shared defaults otherwise", () => {
+  it("unset, the pool has a connection per job slot up to 16, one per four reconciles in flight, plus four, and the shared defaults otherwise", () => {
     const options = workerDbOptions(
       configFromEnv({ ...base, VIRTFN_WORKER_CONCURRENCY: "3", VIRTFN_RECONCILE_IN_FLIGHT: "16" }),
     );
     expect(options.max).toBe(3 + 4 + 4);
+    // Beyond 16 slots the jobs share connections: each one is short, and a connection's first
+    // statements cost Postgres far more than its later ones.
+    const wide = workerDbOptions(
+      configFromEnv({ ...base, VIRTFN_WORKER_CONCURRENCY: "64", VIRTFN_RECONCILE_IN_FLIGHT: "16" }),
+    );
+    expect(wide.max).toBe(16 + 4 + 4);
     expect(options.connectionTimeoutMs ?? DB_DEFAULTS.connectionTimeoutMs).toBe(
       DB_DEFAULTS.connectionTimeoutMs,
     );
