@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ChildProcess } from "node:child_process";
 import type { RunningAgent } from "@virtfn/agent";
-import { addHost, getOperation, reconnectHost, splitPhysicalNic } from "@virtfn/core";
+import { Queue } from "bullmq";
+import { addHost, getOperation, Queues, reconnectHost, splitPhysicalNic } from "@virtfn/core";
 import { createDb } from "@virtfn/db";
 import {
   AGENT_TOKEN,
@@ -13,6 +14,7 @@ import {
   type Fixture,
   type GateProxy,
 } from "./helpers";
+import { startWorker } from "../src/index";
 import { addSimHost, pfNamed, startSlowSimAgent } from "./sriov-helpers";
 
 function kill(child: ChildProcess): Promise<void> {
@@ -194,6 +196,52 @@ describe("a split waits for its agent task without holding a worker slot", () =>
       expect(routes[0], routes.join(" ")).toBe("setVfCount");
       expect(routes.at(-1), routes.join(" ")).toBe("getNic");
     } finally {
+      await worker.close();
+    }
+  }, 180_000);
+
+  it("the task watcher finishes a split whose task succeeded itself: VFs recorded, Succeeded, and no second job run", async () => {
+    const lines: string[] = [];
+    const worker = await startWorker({ ...fx.config, watchedRecheckMs: 3_600_000 }, (line) => {
+      lines.push(line);
+    });
+    const queue = new Queue(Queues.hosts, {
+      connection: { url: fx.config.redisUrl },
+      prefix: fx.config.queuePrefix,
+    });
+    try {
+      const { hostId } = await addSimHost(fx, agents, "kvm-finished", "kvm-i350-82599", {
+        perVfDelayMs: 20,
+      });
+      const pf = await pfNamed(fx.db, hostId, "p1p1");
+      const split = await splitPhysicalNic(fx.db, fx.admin, { pfId: pf.id, count: 12 });
+      const id = split.operation.id;
+      const done = await waitForOperation(fx.db, fx.admin, id, undefined, 60_000);
+      expect(done.status, `${done.errorCode} ${done.errorMessage}`).toBe("Succeeded");
+      expect(done.result).toMatchObject({ pf: "p1p1", previousNumVfs: 0, numVfs: 12 });
+      expect(await pfNamed(fx.db, hostId, "p1p1")).toMatchObject({
+        numVfs: 12,
+        virtualizationState: "Virtualized",
+      });
+      expect(await fx.db.virtualFunction.count({ where: { pfId: pf.id } })).toBe(12);
+      // One run of the job (the one that handed off); the watcher finished the rest and
+      // removed the job, which a second run would have left among the completed ones.
+      const about = lines.filter((line) => line.includes(id));
+      expect(
+        about.filter((line) => line.includes("running (attempt")),
+        about.join("\n"),
+      ).toHaveLength(1);
+      expect(
+        about.filter((line) => line.includes(" resumed")),
+        about.join("\n"),
+      ).toHaveLength(0);
+      expect(
+        about.filter((line) => line.endsWith(" succeeded")),
+        about.join("\n"),
+      ).toHaveLength(1);
+      expect(await queue.getJob(id)).toBeUndefined();
+    } finally {
+      await queue.close();
       await worker.close();
     }
   }, 180_000);

@@ -11,9 +11,11 @@ import {
   succeedOperation,
   type AgentCallPolicy,
   type AgentTarget,
+  type OperationResult,
   type ProgressFigures,
+  type TaskWatch,
 } from "@virtfn/core";
-import type { AgentClient } from "@virtfn/agent-client";
+import type { AgentClient, Task } from "@virtfn/agent-client";
 import type { Db, Operation } from "@virtfn/db";
 import type { LogFields } from "@virtfn/telemetry";
 import type { OperationJob } from "../queues/producer";
@@ -112,6 +114,11 @@ export async function runOperationJob(
       const watch = error.watch;
       if (watcher !== undefined && watch !== undefined)
         watcher.watch(`${job.queueName}:${job.id ?? operationId}`, watch, async (ended, signal) => {
+          if (
+            ended !== null &&
+            (await finishedByWatcher(deps, job, operation, watch, ended, signal))
+          )
+            return;
           // The ended task, and what the job would read next, go with the job, so that its run
           // asks the agent nothing while it holds a slot.
           if (ended !== null)
@@ -138,6 +145,41 @@ export async function runOperationJob(
     );
     throw new UnrecoverableError(failure.message);
   }
+}
+
+/**
+ * Completes an operation whose task ended well from the watcher, as the woken job would have
+ * (watch.finish records what the job would record), and removes the job's delayed re-check:
+ * no job run for the last step. False leaves it to the job: the watch cannot finish this task,
+ * or finishing failed (the job then meets the failure itself, with its attempts and error
+ * handling). A re-check already running when the job is removed finds the operation finished.
+ */
+async function finishedByWatcher(
+  deps: JobDeps,
+  job: Job<OperationJob>,
+  operation: Operation,
+  watch: TaskWatch,
+  ended: Task,
+  signal: AbortSignal,
+): Promise<boolean> {
+  if (watch.finish === undefined) return false;
+  let result: OperationResult | null;
+  try {
+    result = await watch.finish(ended, signal);
+  } catch (error) {
+    deps.log(
+      `operation ${operation.kind} ${operation.id}: finishing from its task watch failed (${error instanceof Error ? error.message : String(error)}); its job takes over`,
+      logFields(operation),
+    );
+    return false;
+  }
+  if (result === null) return false;
+  if (await succeedOperation(deps.db, operation.id, result))
+    deps.finished?.(operation, "Succeeded");
+  deps.log(`operation ${operation.kind} ${operation.id} succeeded`, logFields(operation));
+  // Locked (its re-check is running) or gone: that run finds the operation finished.
+  await job.remove().catch(() => undefined);
+  return true;
 }
 
 /** The ids a log line about an operation carries, so that its lines can be searched by them. */

@@ -1,4 +1,5 @@
 import type { Task } from "@virtfn/agent-client";
+import type { OperationResult } from "../runtime/context";
 /** A JSON value, as BullMQ keeps it in a job's data. */
 type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
@@ -29,6 +30,14 @@ export interface TaskWatch {
    * next, so that its run makes no agent call; whatever could not be read is left to the job.
    */
   ended(task: Task, signal: AbortSignal): Promise<HandoffState>;
+  /**
+   * Finishes the operation's work for a task that ended well, outside the worker's slots: what
+   * the woken job would have read and recorded, recorded here, and the operation's result. The
+   * worker then marks it Succeeded and drops the job's delayed re-check, so a fleet split's last
+   * step costs no job run (issue 9). Null, or a throw, leaves it to the job as before: a failed
+   * task, an agent that cannot answer, anything the handler's own error handling must see.
+   */
+  finish?(task: Task, signal: AbortSignal): Promise<OperationResult | null>;
 }
 
 /**

@@ -20,7 +20,7 @@ import {
 import { recordPfVfCount } from "../passthru/sync";
 import { AwaitingAgentTask, recheckDelay, type TaskWatch } from "../operations/handoff";
 import { reportProgress } from "../operations/lifecycle";
-import type { OperationContext, OperationHandler } from "../runtime/context";
+import type { OperationContext, OperationHandler, OperationResult } from "../runtime/context";
 import { DomainError, ErrorCode, notFound } from "../shared/errors";
 import { detachVfNics, vmsHoldingVfsOf } from "./holders";
 import { checkResizeAllowed, checkRestoreAllowed, resizePlan } from "./rules";
@@ -180,7 +180,13 @@ function splitTaskWatch(
   agent: AgentClient,
   label: string,
   state: () => SplitHandoff,
-  target: { pciAddress: string; count: number; startFirst: boolean },
+  target: {
+    hostId: string;
+    pciAddress: string;
+    count: number;
+    startFirst: boolean;
+    result: (state: SplitHandoff, numVfs: number | null) => OperationResult;
+  },
 ): TaskWatch {
   let shown = "";
   let toStart = target.startFirst;
@@ -219,6 +225,12 @@ function splitTaskWatch(
       if (message === shown) return;
       shown = message;
       await reportProgress(db, operationId, percent, message, figures);
+    },
+    async finish(task, signal) {
+      if (task.state !== "succeeded") return null;
+      const reported = await agent.getPhysicalNic(target.pciAddress, { signal, retryForMs: 0 });
+      const numVfs = await readBackVfs(db, target.hostId, target.pciAddress, agent, reported);
+      return target.result(state(), numVfs);
     },
   };
 }
@@ -277,8 +289,23 @@ export const setVfCount: OperationHandler = async (ctx, operation) => {
         if (state === null) throw new Error("a split hands off only once its state is known");
         return state;
       },
-      { pciAddress: pf.pciAddress, count: input.count, startFirst },
+      {
+        hostId: host.id,
+        pciAddress: pf.pciAddress,
+        count: input.count,
+        startFirst,
+        result: splitResult,
+      },
     );
+  const splitResult = (done: SplitHandoff, numVfs: number | null): OperationResult => ({
+    pf: pf.name,
+    host: host.name,
+    previousNumVfs: done.previousNumVfs,
+    numVfs: numVfs ?? input.count,
+    viaZero: done.viaZero,
+    detachedNics: done.detachedNics,
+    warnings: input.warnings.join("\n"),
+  });
   try {
     let task: Task | null;
     let readBack: ObservedNic | undefined;
@@ -382,16 +409,7 @@ export const setVfCount: OperationHandler = async (ctx, operation) => {
       );
     }
     await ctx.progress(95, "Reading the VFs the host reports", { phase: "readBack" });
-    const numVfs = await readBackVfs(ctx.db, host.id, pf.pciAddress, agent, readBack);
-    return {
-      pf: pf.name,
-      host: host.name,
-      previousNumVfs: state.previousNumVfs,
-      numVfs: numVfs ?? input.count,
-      viaZero: state.viaZero,
-      detachedNics: state.detachedNics,
-      warnings: input.warnings.join("\n"),
-    };
+    return splitResult(state, await readBackVfs(ctx.db, host.id, pf.pciAddress, agent, readBack));
   } catch (error) {
     if (isAgentError(error) && ["UNREACHABLE", "TIMEOUT", "UNAUTHORIZED"].includes(error.code)) {
       await markHostDisconnected(ctx.db, host.id, disconnectReason(host, error));
