@@ -68,6 +68,7 @@ describe("reconcile claims", () => {
       observedDigest: "digest-claim-a",
       observedDigestAt: new Date("2026-01-02T03:04:05.678Z"),
       busy: false,
+      checkedAt: expect.any(Date),
       fence: expect.stringMatching(/^[1-9][0-9]*$/),
     });
     // Held: nobody else gets them while the lease lasts, not even an on-demand sweep.

@@ -45,7 +45,12 @@ export type ReconcileClaim = Pick<
   | "bootId"
   | "observedDigest"
   | "observedDigestAt"
-> & { busy: boolean; fence: string };
+> & {
+  busy: boolean;
+  /** The database's time when `busy` was read: the pass writes nothing if an operation ran since. */
+  checkedAt: Date;
+  fence: string;
+};
 
 const seconds = (ms: number): number => ms / 1000;
 
@@ -88,7 +93,7 @@ export async function claimReconcileHosts(
     SELECT h.id, h.name, h."agentUrl", h."agentToken", h."connectionState"::text AS "connectionState",
            h."connectionReason", h."bootId", h."observedDigest",
            h."observedDigestAt" AT TIME ZONE 'UTC' AS "observedDigestAt",
-           ${operationHoldsHost(Prisma.sql`h.id`)} AS busy,
+           ${operationHoldsHost(Prisma.sql`h.id`)} AS busy, now() AS "checkedAt",
            c.fence::text AS fence
       FROM claimed c JOIN "Host" h ON h.id = c."hostId"
      ORDER BY h."reconcileDueAt", h.id`,

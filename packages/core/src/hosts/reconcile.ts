@@ -1,5 +1,6 @@
 import { isAgentError } from "@virtfn/agent-client";
-import { Prisma, type Db, type Host } from "@virtfn/db";
+import { z } from "zod";
+import { Prisma, queryRows, type Db, type Host } from "@virtfn/db";
 import type { AgentTarget } from "../runtime/context";
 import type { AgentClient } from "@virtfn/agent-client";
 import { operationHoldsHost } from "./busy-host";
@@ -68,6 +69,8 @@ export type ReconcileTarget = Pick<
 > & {
   /** Whether an operation is in flight on the host; unset, the reconcile looks it up. */
   busy?: boolean;
+  /** The database's time when `busy` was read (with it; unset, the reconcile reads both). */
+  checkedAt?: Date;
 };
 
 /**
@@ -83,11 +86,17 @@ function trustedDigest(host: ReconcileTarget, trustForMs: number, now: Date): st
   return now.getTime() - observedDigestAt.getTime() < trustForMs ? observedDigest : null;
 }
 
-const operationInFlight = async (db: Db, hostId: string): Promise<boolean> => {
-  const [row] = await db.$queryRaw<Array<{ busy: boolean }>>`
-    SELECT ${operationHoldsHost(Prisma.sql`${hostId}::uuid`)} AS busy`;
-  return row?.busy ?? false;
-};
+/** Whether an operation holds the host, and the database's time when that was read. */
+async function operationInFlight(
+  db: Db,
+  hostId: string,
+): Promise<{ busy: boolean; checkedAt: Date }> {
+  const [row] = await queryRows(
+    db,
+    Prisma.sql`SELECT ${operationHoldsHost(Prisma.sql`${hostId}::uuid`)} AS busy, now() AS "checkedAt"`,
+  );
+  return z.object({ busy: z.boolean(), checkedAt: z.date() }).parse(row);
+}
 
 /**
  * Level-triggered: compares what the agent reports with the database and repairs drift. Hosts
@@ -102,8 +111,12 @@ export async function reconcileHost(
   options: ReconcileHostOptions = {},
 ): Promise<ReconcileOutcome> {
   const base = { hostId: host.id, name: host.name };
-  if (host.busy ?? (await operationInFlight(db, host.id)))
-    return { ...base, result: "skipped", rebooted: false, reapplied: [] };
+  const skipped: ReconcileOutcome = { ...base, result: "skipped", rebooted: false, reapplied: [] };
+  const idle =
+    host.busy === undefined || host.checkedAt === undefined
+      ? await operationInFlight(db, host.id)
+      : { busy: host.busy, checkedAt: host.checkedAt };
+  if (idle.busy) return skipped;
   const agent = agentFor(host);
   const stillHeld = options.keepClaim ?? (() => Promise.resolve(true));
   const lost: ReconcileOutcome = { ...base, result: "lost", rebooted: false, reapplied: [] };
@@ -127,7 +140,16 @@ export async function reconcileHost(
     if (!(await stillHeld())) return lost;
     const rebooted = host.bootId !== null && health.bootId !== host.bootId;
     const { snapshot } = change;
-    await applyObservedHost(db, host.id, { health, facts: snapshot.facts, nics: snapshot.nics });
+    // An operation that ran on the host since it was found idle (a split begun and finished
+    // while the snapshot was on its way) recorded newer state than the snapshot's: left to it.
+    const recorded = await applyObservedHost(
+      db,
+      host.id,
+      { health, facts: snapshot.facts, nics: snapshot.nics },
+      undefined,
+      idle.checkedAt,
+    );
+    if (!recorded) return skipped;
     await syncPciDevices(db, host.id, snapshot.pciDevices);
     // Desired state lives in the database: VF counts first, then the VMs that use the VFs.
     const reapplied = await reapplyDesiredVfs(db, host.id);

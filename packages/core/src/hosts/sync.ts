@@ -2,6 +2,7 @@ import { z } from "zod";
 import { executeSql, Prisma, queryRows, sqlTransaction } from "@virtfn/db";
 import type { Db, SqlClient, VfState, VirtualizationState } from "@virtfn/db";
 import { notFound } from "../shared/errors";
+import { operationOnHostSince } from "./busy-host";
 import { virtualizationStateOf } from "./rules";
 
 /** What an agent reports about its host; the agent-client responses satisfy it structurally. */
@@ -350,15 +351,43 @@ export async function applyObservedHost(
   observed: ObservedHost,
   /** What readKnownPfs returned, when the caller read it while the agent answered. */
   known?: Promise<KnownPf[]>,
-): Promise<void> {
+  /**
+   * When the host was last seen with no operation on it (a reconcile's check): if one has run
+   * since, its own read-back is newer than this observation, whose PF and VF changes are then
+   * not written (false). Checked under the host row lock that the read-back takes too.
+   */
+  idleSince?: Date,
+): Promise<boolean> {
   const plan = planSync(await (known ?? readKnownPfs(db, hostId)), observed.nics);
-  if (isEmpty(plan)) return recordHostFacts(db, hostId, observed);
-  await sqlTransaction(db, async (tx) => {
+  if (isEmpty(plan)) {
+    await recordHostFacts(db, hostId, observed);
+    return true;
+  }
+  return sqlTransaction(db, async (tx) => {
     await recordHostFacts(tx, hostId, observed);
     // The host row lock taken above serializes two observations of one host; compare again
     // under it, so that the writes are planned from what is recorded now.
+    if (idleSince !== undefined && (await operationRanSince(tx, hostId, idleSince))) {
+      // Nothing of it stays, the facts neither: the transaction is rolled back.
+      throw new ObservationSuperseded();
+    }
     await applyPlan(tx, hostId, planSync(await readKnownPfs(tx, hostId), observed.nics));
+    return true;
+  }).catch((error: unknown) => {
+    if (error instanceof ObservationSuperseded) return false;
+    throw error;
   });
+}
+
+/** Rolls an observation's transaction back: an operation recorded newer state meanwhile. */
+class ObservationSuperseded extends Error {}
+
+async function operationRanSince(tx: SqlClient, hostId: string, since: Date): Promise<boolean> {
+  const [row] = await queryRows(
+    tx,
+    Prisma.sql`SELECT ${operationOnHostSince(Prisma.sql`${hostId}::uuid`, since)} AS ran`,
+  );
+  return z.object({ ran: z.boolean() }).parse(row).ran;
 }
 
 /**
@@ -377,10 +406,12 @@ export async function applyObservedNics(
 
 /**
  * Records one PF and its VFs as the agent reports it (getPhysicalNic): a split's read-back,
- * which reads that PF alone. The host's other PFs are neither compared nor touched.
+ * which reads that PF alone. The host's other PFs are neither compared nor touched. It follows
+ * a change of the PF's VFs, so it goes straight to the transaction: the read that spares an
+ * unchanged host one would here only come before it (a fleet split makes 200 at once).
  */
 export async function applyObservedPf(db: Db, hostId: string, nic: ObservedNic): Promise<void> {
-  await applyObservedPfs(db, hostId, [nic], nic.pciAddress);
+  await applyObservedPfs(db, hostId, [nic], { pciAddress: nic.pciAddress, expectChange: true });
 }
 
 /** `nics` against the host's recorded PFs, or against the one at `pciAddress` alone. */
@@ -388,9 +419,9 @@ async function applyObservedPfs(
   db: Db,
   hostId: string,
   nics: ObservedNic[],
-  pciAddress?: string,
+  { pciAddress, expectChange = false }: { pciAddress?: string; expectChange?: boolean } = {},
 ): Promise<void> {
-  if (isEmpty(planSync(await readKnownPfs(db, hostId, pciAddress), nics))) return;
+  if (!expectChange && isEmpty(planSync(await readKnownPfs(db, hostId, pciAddress), nics))) return;
   await sqlTransaction(db, async (tx) => {
     const locked = await queryRows(
       tx,
