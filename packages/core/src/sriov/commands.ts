@@ -1,6 +1,5 @@
 import { z } from "zod";
 import {
-  executeSql,
   HostConnectionState,
   Prisma,
   queryRows,
@@ -12,8 +11,13 @@ import {
 } from "@virtfn/db";
 import { activeOperationOn } from "../hosts/busy";
 import { pfLabel } from "../hosts/rules";
-import { recordAudit } from "../operations/audit";
-import { createOperation } from "../operations/create";
+import { insertAuditSql, type AuditRecord } from "../operations/audit";
+import {
+  enqueueOperationSql,
+  insertOperationSql,
+  operationInProgress,
+  type NewOperation,
+} from "../operations/create";
 import type { OperationKind } from "../operations/kinds";
 import { requireAdmin, type Actor } from "../shared/actor";
 import { retryTransaction } from "../shared/db-errors";
@@ -113,22 +117,33 @@ async function startSetVfCount(
   kind: OperationKind,
   pf: { id: string; name: string; desiredNumVfs: number | null; host: { name: string } },
   input: { count: number; force: boolean; warnings: string[] },
+  audit: AuditRecord,
 ): Promise<Operation> {
-  // Desired state and the operation commit together: the reconciler converges to the former.
-  // A plain statement: every split and restore request makes it (Prisma's update costs more CPU).
-  await executeSql(
-    tx,
-    Prisma.sql`
-    UPDATE "PhysicalNic" SET "desiredNumVfs" = ${input.count}::int, "updatedAt" = now()
-     WHERE id = ${pf.id}::uuid`,
-  );
-  return createOperation(tx, actor, {
+  const operation: NewOperation = {
     kind,
     targetType: "PhysicalNic",
     targetId: pf.id,
     targetName: `${pf.host.name}/${pf.name}`,
     input: { ...input, previousDesired: pf.desiredNumVfs },
-  });
+  };
+  // Desired state, the operation and its audit event commit together, in one statement: every
+  // split and restore request writes them, 200 at once in a fleet split (issue 9). The
+  // reconciler converges to the desired count.
+  const [created] = await queryRows(
+    tx,
+    Prisma.sql`
+    WITH desired AS (
+      UPDATE "PhysicalNic" SET "desiredNumVfs" = ${input.count}::int, "updatedAt" = now()
+       WHERE id = ${pf.id}::uuid),
+    op AS (${insertOperationSql(actor, operation)}),
+    audited AS (${insertAuditSql(actor, audit, Prisma.sql`FROM op`)})
+    ${enqueueOperationSql(kind)}`,
+  );
+  // No row: the PF has an active operation (the one-active-operation index). Thrown, so the
+  // transaction rolls back the desired count with it.
+  if (!created) throw await operationInProgress(tx, operation);
+  // The columns are the table's own, named as Prisma names them (OPERATION_ROW).
+  return created as Operation;
 }
 
 /** The other slaves of the PF's bond that are split already, by name (R13 warns of them). */
@@ -185,25 +200,27 @@ export async function splitInTransaction(
   checkResizeAllowed(pf, plan, await vfsInUseOf(tx, pf.id));
   checkIdle(await activeOperationOn(tx, [pf.id, pf.hostId]));
   const warnings = splitWarnings(pf, pf.bondName ? await splitBondSlaves(tx, pf) : []);
-  const operation = await startSetVfCount(tx, actor, "pf.split", pf, {
-    count: input.count,
-    force: input.force,
-    warnings,
-  });
-  await recordAudit(tx, actor, {
-    action: "pf.split",
-    targetType: "PhysicalNic",
-    targetId: pf.id,
-    outcome: "Success",
-    details: {
-      host: pf.host.name,
-      pf: pf.name,
-      from: pf.numVfs,
-      to: input.count,
-      viaZero: plan.viaZero,
-      warnings,
+  const operation = await startSetVfCount(
+    tx,
+    actor,
+    "pf.split",
+    pf,
+    { count: input.count, force: input.force, warnings },
+    {
+      action: "pf.split",
+      targetType: "PhysicalNic",
+      targetId: pf.id,
+      outcome: "Success",
+      details: {
+        host: pf.host.name,
+        pf: pf.name,
+        from: pf.numVfs,
+        to: input.count,
+        viaZero: plan.viaZero,
+        warnings,
+      },
     },
-  });
+  );
   return {
     pf: { id: pf.id, name: pf.name, hostId: pf.hostId, hostName: pf.host.name },
     operation,
@@ -240,24 +257,26 @@ export async function restoreInTransaction(
   const vms = await vmsHoldingVfsOf(tx, pf.id);
   checkRestoreAllowed(pf, vms, input.force);
   checkIdle(await activeOperationOn(tx, [pf.id, pf.hostId]));
-  const operation = await startSetVfCount(tx, actor, "pf.restore", pf, {
-    count: 0,
-    force: input.force,
-    warnings: [],
-  });
-  await recordAudit(tx, actor, {
-    action: "pf.restore",
-    targetType: "PhysicalNic",
-    targetId: pf.id,
-    outcome: "Success",
-    details: {
-      host: pf.host.name,
-      pf: pf.name,
-      from: pf.numVfs,
-      force: input.force,
-      detaching: vms.map((vm) => ({ ...vm })),
+  const operation = await startSetVfCount(
+    tx,
+    actor,
+    "pf.restore",
+    pf,
+    { count: 0, force: input.force, warnings: [] },
+    {
+      action: "pf.restore",
+      targetType: "PhysicalNic",
+      targetId: pf.id,
+      outcome: "Success",
+      details: {
+        host: pf.host.name,
+        pf: pf.name,
+        from: pf.numVfs,
+        force: input.force,
+        detaching: vms.map((vm) => ({ ...vm })),
+      },
     },
-  });
+  );
   return {
     pf: { id: pf.id, name: pf.name, hostId: pf.hostId, hostName: pf.host.name },
     operation,
