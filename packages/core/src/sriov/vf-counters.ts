@@ -49,15 +49,17 @@ export async function claimVfCounterHosts(
   const rows = (await queryRows(
     db,
     Prisma.sql`
-    WITH candidates AS (
-      SELECT h.id FROM "Host" h
+    WITH nic_hosts AS MATERIALIZED (
+      -- From the NICs that hold VFs, once: probing every host's VFs for a NIC instead cost a
+      -- claim one index descent per VF (25k in a 200-host split bench, 2.5M at fleet size).
+      SELECT DISTINCT v."hostId" FROM "VmNic" n JOIN "VirtualFunction" v ON v.id = n."vfId"
+    ), candidates AS (
+      SELECT h.id FROM nic_hosts nh
+      JOIN "Host" h ON h.id = nh."hostId"
       LEFT JOIN "VfCounterCollection" c ON c."hostId" = h.id
       WHERE h."connectionState" = 'Connected'
         AND (c."dueAt" IS NULL OR c."dueAt" <= now())
         AND NOT (h.id = ANY(${options.exclude ?? []}::uuid[]))
-        AND EXISTS (
-          SELECT 1 FROM "VirtualFunction" v JOIN "VmNic" n ON n."vfId" = v.id WHERE v."hostId" = h.id
-        )
       ORDER BY c."dueAt" NULLS FIRST
       LIMIT ${options.limit}
     ), claimed AS (
