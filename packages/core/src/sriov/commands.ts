@@ -115,10 +115,24 @@ async function startSetVfCount(
   tx: SqlClient,
   actor: Actor,
   kind: OperationKind,
-  pf: { id: string; name: string; desiredNumVfs: number | null; host: { name: string } },
+  pf: {
+    id: string;
+    name: string;
+    numVfs: number;
+    desiredNumVfs: number | null;
+    host: { name: string };
+  },
   input: { count: number; force: boolean; warnings: string[] },
-  audit: AuditRecord,
+  /** What the audit event says beyond the host, the PF and its VF count before. */
+  auditDetails: Record<string, Prisma.InputJsonValue>,
 ): Promise<Operation> {
+  const audit: AuditRecord = {
+    action: kind,
+    targetType: "PhysicalNic",
+    targetId: pf.id,
+    outcome: "Success",
+    details: { host: pf.host.name, pf: pf.name, from: pf.numVfs, ...auditDetails },
+  };
   const operation: NewOperation = {
     kind,
     targetType: "PhysicalNic",
@@ -206,20 +220,7 @@ export async function splitInTransaction(
     "pf.split",
     pf,
     { count: input.count, force: input.force, warnings },
-    {
-      action: "pf.split",
-      targetType: "PhysicalNic",
-      targetId: pf.id,
-      outcome: "Success",
-      details: {
-        host: pf.host.name,
-        pf: pf.name,
-        from: pf.numVfs,
-        to: input.count,
-        viaZero: plan.viaZero,
-        warnings,
-      },
-    },
+    { to: input.count, viaZero: plan.viaZero, warnings },
   );
   return {
     pf: { id: pf.id, name: pf.name, hostId: pf.hostId, hostName: pf.host.name },
@@ -263,19 +264,7 @@ export async function restoreInTransaction(
     "pf.restore",
     pf,
     { count: 0, force: input.force, warnings: [] },
-    {
-      action: "pf.restore",
-      targetType: "PhysicalNic",
-      targetId: pf.id,
-      outcome: "Success",
-      details: {
-        host: pf.host.name,
-        pf: pf.name,
-        from: pf.numVfs,
-        force: input.force,
-        detaching: vms.map((vm) => ({ ...vm })),
-      },
-    },
+    { force: input.force, detaching: vms.map((vm) => ({ ...vm })) },
   );
   return {
     pf: { id: pf.id, name: pf.name, hostId: pf.hostId, hostName: pf.host.name },
