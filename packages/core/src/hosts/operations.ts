@@ -120,7 +120,7 @@ export const connectHost: OperationHandler = async (ctx, operation) => {
       `Agent ${health.version} (${health.backend}) answered; recording ${nics.length} physical NICs`,
     );
     // What was recorded is what the agent reported: no reads back.
-    await applyObservedHost(ctx.db, host.id, { health, facts, nics }, known);
+    await applyObservedHost(ctx.db, host.id, { health, facts, nics }, { known });
     await syncPciDevices(ctx.db, host.id, pciDevices, knownDevices);
     const iommu = iommuReadiness({
       iommuEnabled: host.iommuEnabled,

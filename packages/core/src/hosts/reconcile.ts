@@ -146,8 +146,7 @@ export async function reconcileHost(
       db,
       host.id,
       { health, facts: snapshot.facts, nics: snapshot.nics },
-      undefined,
-      idle.checkedAt,
+      { idleSince: idle.checkedAt },
     );
     if (!recorded) return skipped;
     await syncPciDevices(db, host.id, snapshot.pciDevices);

@@ -349,14 +349,19 @@ export async function applyObservedHost(
   db: Db,
   hostId: string,
   observed: ObservedHost,
-  /** What readKnownPfs returned, when the caller read it while the agent answered. */
-  known?: Promise<KnownPf[]>,
-  /**
-   * When the host was last seen with no operation on it (a reconcile's check): if one has run
-   * since, its own read-back is newer than this observation, whose PF and VF changes are then
-   * not written (false). Checked under the host row lock that the read-back takes too.
-   */
-  idleSince?: Date,
+  {
+    known,
+    idleSince,
+  }: {
+    /** What readKnownPfs returned, when the caller read it while the agent answered. */
+    known?: Promise<KnownPf[]>;
+    /**
+     * When the host was last seen with no operation on it (a reconcile's check): if one has run
+     * since, its own read-back is newer than this observation, whose PF and VF changes are then
+     * not written (false). Checked under the host row lock that the read-back takes too.
+     */
+    idleSince?: Date;
+  } = {},
 ): Promise<boolean> {
   const plan = planSync(await (known ?? readKnownPfs(db, hostId)), observed.nics);
   if (isEmpty(plan)) {

@@ -88,11 +88,18 @@ export async function createOperation(
   tx: SqlClient,
   actor: Actor | null,
   operation: NewOperation,
+  /**
+   * More WITH clauses written by the same statement, after `op` (which they may read: an audit
+   * event `FROM op`). They run whether or not the operation was written; a busy target throws,
+   * so the caller's transaction rolls them back.
+   */
+  alongside: Prisma.Sql = Prisma.empty,
 ): Promise<Operation> {
+  const more = alongside === Prisma.empty ? Prisma.empty : Prisma.sql`, ${alongside}`;
   const [created] = await queryRows(
     tx,
     Prisma.sql`
-    WITH op AS (${insertOperationSql(actor, operation)})
+    WITH op AS (${insertOperationSql(actor, operation)})${more}
     ${enqueueOperationSql(operation.kind)}`,
   );
   if (!created) throw await operationInProgress(tx, operation);

@@ -12,12 +12,7 @@ import {
 import { activeOperationOn } from "../hosts/busy";
 import { pfLabel } from "../hosts/rules";
 import { insertAuditSql, type AuditRecord } from "../operations/audit";
-import {
-  enqueueOperationSql,
-  insertOperationSql,
-  operationInProgress,
-  type NewOperation,
-} from "../operations/create";
+import { createOperation } from "../operations/create";
 import type { OperationKind } from "../operations/kinds";
 import { requireAdmin, type Actor } from "../shared/actor";
 import { retryTransaction } from "../shared/db-errors";
@@ -133,31 +128,25 @@ async function startSetVfCount(
     outcome: "Success",
     details: { host: pf.host.name, pf: pf.name, from: pf.numVfs, ...auditDetails },
   };
-  const operation: NewOperation = {
-    kind,
-    targetType: "PhysicalNic",
-    targetId: pf.id,
-    targetName: `${pf.host.name}/${pf.name}`,
-    input: { ...input, previousDesired: pf.desiredNumVfs },
-  };
   // Desired state, the operation and its audit event commit together, in one statement: every
   // split and restore request writes them, 200 at once in a fleet split (issue 9). The
   // reconciler converges to the desired count.
-  const [created] = await queryRows(
+  return createOperation(
     tx,
+    actor,
+    {
+      kind,
+      targetType: "PhysicalNic",
+      targetId: pf.id,
+      targetName: `${pf.host.name}/${pf.name}`,
+      input: { ...input, previousDesired: pf.desiredNumVfs },
+    },
     Prisma.sql`
-    WITH desired AS (
+    desired AS (
       UPDATE "PhysicalNic" SET "desiredNumVfs" = ${input.count}::int, "updatedAt" = now()
        WHERE id = ${pf.id}::uuid),
-    op AS (${insertOperationSql(actor, operation)}),
-    audited AS (${insertAuditSql(actor, audit, Prisma.sql`FROM op`)})
-    ${enqueueOperationSql(kind)}`,
+    audited AS (${insertAuditSql(actor, audit, Prisma.sql`FROM op`)})`,
   );
-  // No row: the PF has an active operation (the one-active-operation index). Thrown, so the
-  // transaction rolls back the desired count with it.
-  if (!created) throw await operationInProgress(tx, operation);
-  // The columns are the table's own, named as Prisma names them (OPERATION_ROW).
-  return created as Operation;
 }
 
 /** The other slaves of the PF's bond that are split already, by name (R13 warns of them). */

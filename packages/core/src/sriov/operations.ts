@@ -279,6 +279,15 @@ export const setVfCount: OperationHandler = async (ctx, operation) => {
   const label = verb(operation.kind, input.count);
   const resumed = splitHandoff.safeParse(ctx.resumed);
   let state: SplitHandoff | null = null;
+  const splitResult = (done: SplitHandoff, numVfs: number | null): OperationResult => ({
+    pf: pf.name,
+    host: host.name,
+    previousNumVfs: done.previousNumVfs,
+    numVfs: numVfs ?? input.count,
+    viaZero: done.viaZero,
+    detachedNics: done.detachedNics,
+    warnings: input.warnings.join("\n"),
+  });
   const watch = (startFirst: boolean) =>
     splitTaskWatch(
       ctx.db,
@@ -297,15 +306,6 @@ export const setVfCount: OperationHandler = async (ctx, operation) => {
         result: splitResult,
       },
     );
-  const splitResult = (done: SplitHandoff, numVfs: number | null): OperationResult => ({
-    pf: pf.name,
-    host: host.name,
-    previousNumVfs: done.previousNumVfs,
-    numVfs: numVfs ?? input.count,
-    viaZero: done.viaZero,
-    detachedNics: done.detachedNics,
-    warnings: input.warnings.join("\n"),
-  });
   try {
     let task: Task | null;
     let readBack: ObservedNic | undefined;
