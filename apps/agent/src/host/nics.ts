@@ -1,4 +1,9 @@
-import type { Bond, PhysicalNic, VirtualFunction } from "@virtfn/agent-client";
+import {
+  PciAddress,
+  type Bond,
+  type PhysicalNic,
+  type VirtualFunction,
+} from "@virtfn/agent-client";
 import { linkBasename, readDirOrEmpty, readTrimmed, type SysfsIo } from "../platform/io";
 import type { CommandRunner } from "../platform/runner";
 import { readPciNumaNode } from "./numa";
@@ -73,8 +78,21 @@ export async function listPfRefs(io: SysfsIo): Promise<PfRef[]> {
   return refs;
 }
 
+/**
+ * The PF at `pci` as listPfRefs would list it, or null. A split's read-back and every VF-count
+ * change ask for one PF: it is looked up by its own address, not by listing every PCI function
+ * of the host, which after splits are mostly VFs (hundreds of lookups per call otherwise).
+ */
 export async function findPfByPci(io: SysfsIo, pci: string): Promise<PfRef | null> {
-  return (await listPfRefs(io)).find((r) => r.pciAddress === pci) ?? null;
+  // The address becomes a path: nothing but a full PCI address may reach the file system.
+  if (!PciAddress.safeParse(pci).success || (await io.exists(`${pciDir(pci)}/physfn`))) return null;
+  for (const ifname of (await readDirOrEmpty(io, "class/net")).sort()) {
+    if ((await linkBasename(io, `class/net/${ifname}/device`)) === pci)
+      return { ifname, pciAddress: pci };
+  }
+  return (await io.exists(`${pciDir(pci)}/sriov_totalvfs`))
+    ? { ifname: null, pciAddress: pci }
+    : null;
 }
 
 export interface SriovState {

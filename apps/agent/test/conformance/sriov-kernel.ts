@@ -78,6 +78,7 @@ export function sriovKernelConformance(label: string, factory: KernelSubjectFact
         numVfs: 0,
         vfs: [],
       });
+      expect(await s.agent.getNic(s.pf)).toEqual(nic);
     });
 
     it("answers EINVAL for text and negatives and ERANGE above sriov_totalvfs", async () => {

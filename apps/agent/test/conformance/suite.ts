@@ -131,6 +131,24 @@ export function backendConformance(label: string, factory: SubjectFactory): void
     });
 
     describe("physical NICs", () => {
+      it("getNic answers each PF as listNics lists it, and NOT_FOUND for a VF or an unknown address", async () => {
+        const s = await open({ profile: "kvm-i350-82599", perVfDelayMs: 1 });
+        await split(s.agent, I350_0, 2, "op-getnic");
+        const nics = await s.agent.listNics();
+        expect(nics.map((n) => n.pciAddress)).toEqual([I350_0, I350_1, X82599, "0000:04:00.1"]);
+        for (const nic of nics) expect(await s.agent.getNic(nic.pciAddress)).toEqual(nic);
+        const vf = nics[0]?.vfs[0]?.pciAddress ?? "";
+        expect(vf).toBe("0000:01:10.0");
+        expect((await errorOf(s.agent.getNic(vf))).code).toBe("NOT_FOUND");
+        expect((await errorOf(s.agent.getNic("0000:99:00.0"))).code).toBe("NOT_FOUND");
+        expect((await errorOf(s.agent.getNic("0000:01:00.0/../../.."))).code).toBe("NOT_FOUND");
+        // A GPU: a PCI function with neither a netdev nor SR-IOV is no PF.
+        const e810 = await open({ profile: "kvm-e810" });
+        for (const nic of await e810.agent.listNics())
+          expect(await e810.agent.getNic(nic.pciAddress)).toEqual(nic);
+        expect((await errorOf(e810.agent.getNic("0000:3b:00.0"))).code).toBe("NOT_FOUND");
+      });
+
       it("lists PFs with model, driver, link, speed and SR-IOV capability", async () => {
         const { agent } = await open({ profile: "kvm-i350-82599" });
         const nics = await agent.listNics();
