@@ -103,8 +103,11 @@ function defaultPoolSize(concurrency: number, reconcileInFlight: number): number
   return Math.min(concurrency, POOLED_JOB_SLOTS) + Math.ceil(reconcileInFlight / 4) + 4;
 }
 
+/** The worker's pool: from its config, else sized by defaultPoolSize and kept whole (CreateDbOptions.min). */
 export function workerDbOptions(config: WorkerConfig): CreateDbOptions {
-  return config.db ?? { max: defaultPoolSize(config.concurrency, config.reconcileInFlight ?? 16) };
+  if (config.db !== undefined) return config.db;
+  const size = defaultPoolSize(config.concurrency, config.reconcileInFlight ?? 16);
+  return { max: size, min: size };
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): WorkerConfig {

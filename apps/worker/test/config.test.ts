@@ -18,12 +18,16 @@ describe("the worker's database pool settings", () => {
     const options = workerDbOptions(configFromEnv(env));
     expect(options).toEqual({
       max: 7,
+      min: 7,
       connectionTimeoutMs: 1500,
       idleTimeoutMs: 9000,
       transactionMaxWaitMs: 300,
       transactionTimeoutMs: 4000,
     });
     expect(options).toEqual(dbOptionsFromEnv(env));
+    // The whole pool is kept unless VIRTFN_DB_POOL_MIN says otherwise (0: close every idle one).
+    expect(workerDbOptions(configFromEnv({ ...env, VIRTFN_DB_POOL_MIN: "0" })).min).toBe(0);
+    expect(workerDbOptions(configFromEnv({ ...env, VIRTFN_DB_POOL_MIN: "2" })).min).toBe(2);
   });
 
   it("unset, the pool has a connection per job slot up to 16, one per four reconciles in flight, plus four, and the shared defaults otherwise", () => {
@@ -31,6 +35,7 @@ describe("the worker's database pool settings", () => {
       configFromEnv({ ...base, VIRTFN_WORKER_CONCURRENCY: "3", VIRTFN_RECONCILE_IN_FLIGHT: "16" }),
     );
     expect(options.max).toBe(3 + 4 + 4);
+    expect(options.min).toBe(options.max);
     // Beyond 16 slots the jobs share connections: each one is short, and a connection's first
     // statements cost Postgres far more than its later ones.
     const wide = workerDbOptions(
@@ -45,6 +50,9 @@ describe("the worker's database pool settings", () => {
   it("refuses a malformed value instead of ignoring it", () => {
     expect(() => configFromEnv({ ...base, VIRTFN_DB_POOL_MAX: "lots" })).toThrow(
       /VIRTFN_DB_POOL_MAX/,
+    );
+    expect(() => configFromEnv({ ...base, VIRTFN_DB_POOL_MIN: "-1" })).toThrow(
+      /VIRTFN_DB_POOL_MIN must be a non-negative whole number/,
     );
   });
 });

@@ -17,8 +17,16 @@ export interface CreateDbOptions {
    * 20000 ms. Without it a pool whose connections are all checked out waits for ever.
    */
   connectionTimeoutMs?: number;
-  /** An idle connection is closed after this long. Default 30 000 ms. */
+  /** An idle connection beyond `min` is closed after this long. Default 30 000 ms. */
   idleTimeoutMs?: number;
+  /**
+   * Connections the pool keeps open however long they idle. A new one costs Postgres 25-80 ms
+   * of CPU (the fork, then the catalog caches of virtfn's tables and indexes on its first
+   * statements) before its statements run at full speed: a pool that drops its connections
+   * between bursts pays that again at the start of every burst, when it hurts most. Default 0;
+   * the web app and the worker keep their whole pool (dbOptionsFromEnv). At most `max`.
+   */
+  min?: number;
   /** `$transaction`'s maxWait: how long to wait to start a transaction. Default 2000 ms (Prisma's). */
   transactionMaxWaitMs?: number;
   /** `$transaction`'s timeout: one still open after this long is rolled back. Default 5000 ms (Prisma's). */
@@ -31,6 +39,7 @@ export const DB_DEFAULTS = {
   // seconds without anything being wrong; a database that is down refuses at once instead.
   connectionTimeoutMs: 20_000,
   idleTimeoutMs: 30_000,
+  min: 0,
   transactionMaxWaitMs: 2000,
   transactionTimeoutMs: 5000,
 } satisfies Required<CreateDbOptions>;
@@ -293,6 +302,7 @@ export function createDb(databaseUrl: string, options: CreateDbOptions = {}): Db
     max: settings.max,
     connectionTimeoutMillis: settings.connectionTimeoutMs,
     idleTimeoutMillis: settings.idleTimeoutMs,
+    min: Math.min(settings.min, settings.max),
     keepAlive: true,
   });
   // A checked-out client whose server goes away between queries emits 'error'; with no listener
@@ -317,20 +327,24 @@ export function createDb(databaseUrl: string, options: CreateDbOptions = {}): Db
   return client;
 }
 
-function positiveInt(env: NodeJS.ProcessEnv, name: string): number | undefined {
+function wholeNumber(env: NodeJS.ProcessEnv, name: string, least: 0 | 1 = 1): number | undefined {
   const raw = env[name];
   if (raw === undefined || raw.trim() === "") return undefined;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0) {
-    throw new Error(`${name} must be a positive whole number, got "${raw}"`);
+  if (!Number.isInteger(value) || value < least) {
+    throw new Error(
+      `${name} must be a ${least === 1 ? "positive" : "non-negative"} whole number, got "${raw}"`,
+    );
   }
   return value;
 }
+const positiveInt = (env: NodeJS.ProcessEnv, name: string) => wholeNumber(env, name, 1);
 
 /**
  * Pool and transaction settings from the environment (README, "Configuration"):
- * VIRTFN_DB_POOL_MAX, VIRTFN_DB_CONNECT_TIMEOUT_MS, VIRTFN_DB_IDLE_TIMEOUT_MS,
- * VIRTFN_DB_TX_MAX_WAIT_MS, VIRTFN_DB_TX_TIMEOUT_MS. Unset means the default in DB_DEFAULTS.
+ * VIRTFN_DB_POOL_MAX, VIRTFN_DB_POOL_MIN, VIRTFN_DB_CONNECT_TIMEOUT_MS, VIRTFN_DB_IDLE_TIMEOUT_MS,
+ * VIRTFN_DB_TX_MAX_WAIT_MS, VIRTFN_DB_TX_TIMEOUT_MS. Unset means `defaults`, then DB_DEFAULTS,
+ * except VIRTFN_DB_POOL_MIN: a process configured from the environment keeps its whole pool.
  */
 export function dbOptionsFromEnv(
   env: NodeJS.ProcessEnv,
@@ -338,11 +352,13 @@ export function dbOptionsFromEnv(
 ): CreateDbOptions {
   const read: CreateDbOptions = {
     max: positiveInt(env, "VIRTFN_DB_POOL_MAX"),
+    min: wholeNumber(env, "VIRTFN_DB_POOL_MIN", 0),
     connectionTimeoutMs: positiveInt(env, "VIRTFN_DB_CONNECT_TIMEOUT_MS"),
     idleTimeoutMs: positiveInt(env, "VIRTFN_DB_IDLE_TIMEOUT_MS"),
     transactionMaxWaitMs: positiveInt(env, "VIRTFN_DB_TX_MAX_WAIT_MS"),
     transactionTimeoutMs: positiveInt(env, "VIRTFN_DB_TX_TIMEOUT_MS"),
   };
   const set = Object.entries(read).filter(([, value]) => value !== undefined);
-  return { ...defaults, ...Object.fromEntries(set) };
+  const options: CreateDbOptions = { ...defaults, ...Object.fromEntries(set) };
+  return { ...options, min: options.min ?? options.max ?? DB_DEFAULTS.max };
 }
