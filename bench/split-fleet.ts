@@ -1,6 +1,9 @@
 // Split one PF on each of 200 hosts at once (63 VFs at 30 ms/VF on the sim), against the same
 // splits sent straight to the agents in the same run. `npm run bench -- split-fleet`.
 // The agents run in a child process and the worker in another, so that none shares an event loop.
+// BENCH_TIMELINE=1 prints each phase's CPU by process every 500 ms and when its operations were
+// created, started and finished: where a run's time went (the requests and first job runs before
+// the agents are busy, the read-backs after them).
 import { spawn } from "node:child_process";
 import { createWriteStream } from "node:fs";
 import os from "node:os";
@@ -8,10 +11,12 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { performance } from "node:perf_hooks";
 import { createInterface } from "node:readline";
+import { z } from "zod";
 import { createAgentClient } from "@virtfn/agent-client";
 import {
   addHost,
   isDomainError,
+  reconnectHost,
   seedDemo,
   splitPhysicalNic,
   TASK_WATCH_WAIT_MS,
@@ -82,7 +87,9 @@ async function costOf<T>(
   });
   const requestsBefore = await fleet.requests();
   const before = sample();
+  const timeline = process.env.BENCH_TIMELINE ? printCoresEvery(500, sample) : null;
   const value = await work();
+  if (timeline) clearInterval(timeline);
   const after = sample();
   const requests = requestsBetween(requestsBefore, await fleet.requests());
   return {
@@ -98,6 +105,23 @@ async function costOf<T>(
       requests,
     },
   };
+}
+
+/** "t=1.5s cores: agents 1.52, worker 0.10, …": what each process used of the last interval. */
+function printCoresEvery(
+  intervalMs: number,
+  sample: () => PhaseCost["cpu"],
+): ReturnType<typeof setInterval> {
+  const t0 = performance.now();
+  let last = sample();
+  return setInterval(() => {
+    const now = sample();
+    const cores = (Object.keys(now) as Array<keyof PhaseCost["cpu"]>)
+      .map((name) => `${name} ${((now[name] - last[name]) / (intervalMs / 1000)).toFixed(2)}`)
+      .join(", ");
+    console.log(`  t=${((performance.now() - t0) / 1000).toFixed(1)}s cores: ${cores}`);
+    last = now;
+  }, intervalMs);
 }
 
 /** "CPU per PF: agents 123ms, worker 45ms, …; agent requests per PF: getTask 20.1, …" */
@@ -122,9 +146,10 @@ const waitLikeVirtfn = TASK_WATCH_WAIT_MS;
 
 /**
  * The baseline: the agents alone, through agent-client, all at once. Every split must succeed,
- * or the figure is not a baseline. Run before and after the virtfn phases, on the same PF
- * restored in between, and counted as the mean: the machine's state drifts over a run, and
- * either run alone would favour one side.
+ * or the figure is not a baseline. Run right before and right after each virtfn phase, on the
+ * same PF restored in between, and that phase is counted against their mean: this machine's
+ * speed drifts within a run (the same baseline took 29.9 s and, minutes later, 14.3 s), and a
+ * baseline far from a phase would favour one side.
  */
 async function baselineSplit(run: string): Promise<number> {
   const t0 = performance.now();
@@ -152,19 +177,17 @@ async function baselineSplit(run: string): Promise<number> {
   return ms;
 }
 
-/** Untimed: the baseline PF back to 0 VFs, straight through the agents, for the second run. */
-async function restoreBaselinePf(): Promise<void> {
+/** Untimed: the baseline PF back to 0 VFs, straight through the agents, for the next run. */
+async function restoreBaselinePf(run: string): Promise<void> {
   await Promise.all(
     clients.map((client, i) =>
       client.setVfCountAndWait(BASELINE_PCI, 0, {
-        operationId: `bench-restore-${i}`,
+        operationId: `bench-restore-${run}-${i}`,
         pollMs: 100,
       }),
     ),
   );
 }
-
-const baselineBefore = await baselineSplit("before");
 
 /** The worker as its own process, as deployed: the requests here play the web app's part. */
 async function withWorker<T>(
@@ -255,23 +278,21 @@ async function waitAll(database: Db, ids: string[]): Promise<{ failed: number }>
   }
 }
 
-// Setup (untimed): the hosts, added through virtfn itself, a few at a time.
-const hostIds = await withWorker(8, async () => {
-  const ids: string[] = [];
-  for (let from = 0; from < fleet.urls.length; from += 10) {
-    const added = await Promise.all(
-      fleet.urls.slice(from, from + 10).map(async (url, i) => {
+/** Ten at a time through virtfn, each ten waited for: the hosts' setup (untimed). */
+async function tenAtATime<T extends { operation: { id: string } }>(
+  count: number,
+  send: (i: number) => Promise<T>,
+): Promise<T[]> {
+  const done: T[] = [];
+  for (let from = 0; from < count; from += 10) {
+    const sent = await Promise.all(
+      Array.from({ length: Math.min(10, count - from) }, async (_, k) => {
         for (;;) {
           try {
-            return await addHost(db, actor, {
-              name: `h${from + i}`,
-              clusterId: cluster.id,
-              agentUrl: url,
-              agentToken: TOKEN,
-              scanIommu: false,
-            });
+            return await send(from + k);
           } catch (error) {
-            // Setup only: a loaded machine may not start a transaction in time; the measured runs count these.
+            // Untimed work only: a loaded machine may not start a transaction in time; the
+            // measured runs count these.
             if (!(
               typeof error === "object" &&
               error !== null &&
@@ -285,12 +306,13 @@ const hostIds = await withWorker(8, async () => {
     );
     await waitAll(
       db,
-      added.map((entry) => entry.operation.id),
+      sent.map((entry) => entry.operation.id),
     );
-    ids.push(...added.map((entry) => entry.host.id));
+    done.push(...sent);
   }
-  return ids;
-});
+  return done;
+}
+
 async function idlePfs(name: string): Promise<string[]> {
   const pfs = await db.physicalNic.findMany({
     where: { hostId: { in: hostIds }, name, numVfs: 0 },
@@ -329,7 +351,26 @@ async function viaVirtfn(
     }
   }
   const { failed } = await waitAll(db, ids);
+  if (process.env.BENCH_TIMELINE)
+    await printOperationTimes(ids, Date.now() - (performance.now() - t0));
   return { ms: performance.now() - t0, refused, failed };
+}
+
+/** "startedAt, s from the phase's start, quantiles 0/10/50/90/100: 0.20 0.72 2.05 2.62 2.73" */
+async function printOperationTimes(ids: string[], startMs: number): Promise<void> {
+  for (const column of ["createdAt", "startedAt", "finishedAt"]) {
+    const [row] = await queryRows(
+      db,
+      Prisma.sql`
+      SELECT percentile_cont(ARRAY[0, 0.1, 0.5, 0.9, 1]::float8[])
+               WITHIN GROUP (ORDER BY extract(epoch FROM ${Prisma.raw(`"${column}"`)})) AS at
+        FROM "Operation" WHERE id = ANY(${ids}::uuid[])`,
+    );
+    const at = z.object({ at: z.array(z.number()) }).parse(row).at;
+    console.log(
+      `  ${column}, s from the phase's start, quantiles 0/10/50/90/100: ${at.map((s) => (s - startMs / 1000).toFixed(2)).join(" ")}`,
+    );
+  }
 }
 
 const describe = (outcome: Outcome): string => {
@@ -358,10 +399,40 @@ async function printStatements(): Promise<void> {
     );
 }
 
+let hostIds: string[] = [];
+/** Each virtfn run's baseline is the mean of the one before it and the one after it. */
+const baselines: number[] = [];
 const virtfnRuns: Array<{ concurrency: number; ms: number }> = [];
 for (const concurrency of [8, 64] as const) {
-  const pfIds = await idlePfs(VIRTFN_PFS[concurrency]);
-  await withWorker(concurrency, async (workerPid) => {
+  const ms = await withWorker(concurrency, async (workerPid) => {
+    // The setup (untimed): the hosts, added through virtfn itself by the first worker.
+    if (hostIds.length === 0)
+      hostIds = (
+        await tenAtATime(fleet.urls.length, (i) =>
+          addHost(db, actor, {
+            name: `h${i}`,
+            clusterId: cluster.id,
+            agentUrl: fleet.urls[i] ?? "",
+            agentToken: TOKEN,
+            scanIommu: false,
+          }),
+        )
+      ).map((added) => added.host.id);
+    // Each worker has seen a burst before it is timed, as a deployed one has: all 200 hosts
+    // reconnected at once (untimed). A connection's first statements cost Postgres tens of ms
+    // (catalog caches), which a deployed worker paid long before an admin splits a fleet, and
+    // keeps paid (VIRTFN_DB_POOL_MIN); a worker started for the run would pay it in the timed
+    // phase, for all the connections the burst opens.
+    const reconnected = await Promise.all(
+      hostIds.map((hostId) => reconnectHost(db, actor, { hostId })),
+    );
+    await waitAll(
+      db,
+      reconnected.map((entry) => entry.operation.id),
+    );
+    if (baselines.length > 0) await restoreBaselinePf(String(baselines.length));
+    baselines.push(await baselineSplit(String(baselines.length + 1)));
+    const pfIds = await idlePfs(VIRTFN_PFS[concurrency]);
     if (statements) await db.$queryRawUnsafe(`SELECT pg_stat_statements_reset()`);
     const { value: split, cost } = await costOf(workerPid, () =>
       viaVirtfn(pfIds, (pfId) => splitPhysicalNic(db, actor, { pfId, count: VFS })),
@@ -370,19 +441,20 @@ for (const concurrency of [8, 64] as const) {
       `virtfn split of ${HOSTS} PFs at worker concurrency ${concurrency}: ${describe(split)}; ${describeCost(cost)}`,
     );
     await printStatements();
-    virtfnRuns.push({ concurrency, ms: split.ms });
+    return split.ms;
   });
+  virtfnRuns.push({ concurrency, ms });
 }
+await restoreBaselinePf(String(baselines.length));
+baselines.push(await baselineSplit(String(baselines.length + 1)));
 
-await restoreBaselinePf();
-const baselineAfter = await baselineSplit("after");
-const baseline = (baselineBefore + baselineAfter) / 2;
-for (const run of virtfnRuns) {
+for (const [i, run] of virtfnRuns.entries()) {
+  const baselineMs = ((baselines[i] ?? NaN) + (baselines[i + 1] ?? NaN)) / 2;
   console.log(
     ratio(
-      `split, worker concurrency ${run.concurrency}, vs agents alone (mean of before and after; lower is better)`,
+      `split, worker concurrency ${run.concurrency}, vs agents alone (mean of the runs just before and after it; lower is better)`,
       run.ms / 1000,
-      baseline / 1000,
+      baselineMs / 1000,
       "s",
     ),
   );
