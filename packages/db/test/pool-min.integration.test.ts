@@ -31,7 +31,10 @@ async function connectionsOf(name: string): Promise<number> {
     database.db,
     Prisma.sql`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = ${name}`,
   );
-  return Number(row?.n);
+  // A raw row is unknown: its one column, checked.
+  if (typeof row !== "object" || row === null || !("n" in row) || typeof row.n !== "number")
+    throw new Error(`unexpected row ${JSON.stringify(row)}`);
+  return row.n;
 }
 
 /** Three statements at once: the pool opens all three of its connections. */
