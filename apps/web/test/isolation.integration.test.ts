@@ -180,8 +180,28 @@ async function snapshot(db: Db) {
   ) as unknown;
 }
 
+/**
+ * A secret counts only as a whole token: A's NIC at 10.30.0.2 is not leaked by a response that
+ * mentions 10.30.0.254. Neither is an address the shared L3 publishes to every tenant (its
+ * gateway and range bounds), which A's NIC may draw by chance.
+ */
 function leakedSecrets(text: string, sent: string): string[] {
-  return secrets.filter((secret) => secret && text.includes(secret) && !sent.includes(secret));
+  const published = new Set([
+    w.l3.gateway,
+    ...w.l3.ipRanges.flatMap((range) => [range.startIp, range.endIp]),
+  ]);
+  return secrets.filter(
+    (secret) =>
+      secret &&
+      !published.has(secret) &&
+      containsToken(text, secret) &&
+      !containsToken(sent, secret),
+  );
+}
+
+function containsToken(text: string, token: string): boolean {
+  const escaped = token.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return new RegExp(`(?<![\\w.])${escaped}(?!\\w|\\.\\d)`).test(text);
 }
 
 /**
