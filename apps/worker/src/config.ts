@@ -57,7 +57,10 @@ export type WorkerConfig = {
   jobBackoffMs: number;
   /** BullMQ lock duration: how long before a crashed worker's job is picked up again. */
   lockMs: number;
-  /** At most one progress write per operation per this many ms; default 250. */
+  /**
+   * How long progress waits before it goes out, with every other operation's, in one statement;
+   * default 250.
+   */
   progressMs?: number;
   /**
    * The delayed re-check of a job whose agent task this worker watches (the watcher wakes it when

@@ -1,6 +1,12 @@
 import { Worker } from "bullmq";
 import { createAgentClient, type AgentClient } from "@virtfn/agent-client";
-import { pingDatabase, Queues, type AgentCallPolicy, type AgentTarget } from "@virtfn/core";
+import {
+  pingDatabase,
+  Queues,
+  reportProgressMany,
+  type AgentCallPolicy,
+  type AgentTarget,
+} from "@virtfn/core";
 import { createDb, listenDatabaseUrl } from "@virtfn/db";
 import {
   checkReadiness,
@@ -13,6 +19,7 @@ import {
 import { workerDbOptions, type WorkerConfig } from "./config";
 import { createRedis } from "./connection";
 import { runOperationJob } from "./jobs/run-operation";
+import { batchedProgress } from "./jobs/progress";
 import { createTaskWatcher } from "./jobs/task-watcher";
 import { startDispatcher } from "./outbox/dispatcher";
 import { startRequeuer } from "./outbox/requeue";
@@ -62,12 +69,21 @@ export async function startWorker(
   const metrics = createWorkerMetrics({ queueStats: () => queueStats(queues) });
   // Outside BullMQ's concurrency: a watched task holds a long-poll, never a job slot.
   const taskWatcher = createTaskWatcher({ log });
+  const progress = batchedProgress(
+    (reports) =>
+      reportProgressMany(
+        db,
+        [...reports].map(([id, report]) => ({ id, ...report })),
+      ),
+    config.progressMs ?? 250,
+    log,
+  );
   const deps = {
     db,
     agentFor,
     log,
     finished: metrics.operationFinished,
-    progressMs: config.progressMs ?? 250,
+    progress,
     taskWatcher,
     ...(config.watchedRecheckMs === undefined ? {} : { watchedRecheckMs: config.watchedRecheckMs }),
   };
@@ -164,6 +180,7 @@ export async function startWorker(
       await strandedMigrations.stop();
       await Promise.all(workers.map((worker) => worker.close()));
       await taskWatcher.stop();
+      await progress.flush();
       await Promise.all(Object.values(queues).map((queue) => queue.close()));
       producerConnection.disconnect();
       for (const { connection } of consumers) connection.disconnect();

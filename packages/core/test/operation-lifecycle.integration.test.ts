@@ -7,6 +7,8 @@ import {
   createOperation,
   failOperation,
   isDomainError,
+  reportProgress,
+  reportProgressMany,
   resumeOperation,
   succeedOperation,
 } from "@virtfn/core";
@@ -72,5 +74,73 @@ describe("the operation path's statements", () => {
     const finished = await db.operation.findUniqueOrThrow({ where: { id: operation.id } });
     expect(finished.status).toBe("Succeeded");
     expect(finished.result).toEqual({ physicalNics: 2 });
+  });
+
+  it("reportProgressMany writes many Running operations' progress in one statement, as reportProgress would each, and leaves finished ones alone", async () => {
+    const [counting, keeping, clearing, finished] = await Promise.all(
+      ["many-count", "many-keep", "many-clear", "many-done"].map(create),
+    );
+    if (!counting || !keeping || !clearing || !finished) throw new Error("four operations");
+    for (const operation of [counting, keeping, clearing, finished])
+      await beginOperation(db, operation.id);
+    for (const operation of [keeping, clearing])
+      await reportProgress(db, operation.id, 40, "Splitting", {
+        phase: "vfChanges",
+        done: 3,
+        total: 8,
+      });
+    await succeedOperation(db, finished.id, {});
+
+    await reportProgressMany(db, [
+      { id: counting.id, percent: 10, message: "stale", figures: null },
+      {
+        id: counting.id,
+        percent: 55,
+        message: "Splitting: 5/8 VF changes",
+        figures: { phase: "vfChanges", done: 5, total: 8 },
+      },
+      // No figures: a note that says nothing about the phase keeps its counts.
+      { id: keeping.id, percent: 140, message: "Attempt 1 failed; retrying" },
+      { id: clearing.id, percent: 95, message: "Reading the VFs", figures: null },
+      { id: finished.id, percent: 20, message: "late", figures: null },
+    ]);
+    const rows = await db.operation.findMany({
+      where: { id: { in: [counting.id, keeping.id, clearing.id, finished.id] } },
+      select: {
+        id: true,
+        status: true,
+        progress: true,
+        progressMessage: true,
+        progressPhase: true,
+        progressDone: true,
+        progressTotal: true,
+      },
+    });
+    const byId = new Map(rows.map(({ id, ...row }) => [id, row]));
+    expect(byId.get(counting.id)).toEqual({
+      status: "Running",
+      progress: 55,
+      progressMessage: "Splitting: 5/8 VF changes",
+      progressPhase: "vfChanges",
+      progressDone: 5,
+      progressTotal: 8,
+    });
+    expect(byId.get(keeping.id)).toEqual({
+      status: "Running",
+      progress: 100,
+      progressMessage: "Attempt 1 failed; retrying",
+      progressPhase: "vfChanges",
+      progressDone: 3,
+      progressTotal: 8,
+    });
+    expect(byId.get(clearing.id)).toEqual({
+      status: "Running",
+      progress: 95,
+      progressMessage: "Reading the VFs",
+      progressPhase: null,
+      progressDone: null,
+      progressTotal: null,
+    });
+    expect(byId.get(finished.id)).toMatchObject({ status: "Succeeded", progress: 100 });
   });
 });

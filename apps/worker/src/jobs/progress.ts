@@ -8,36 +8,41 @@ export interface ProgressReport {
   figures: ProgressFigures | null;
 }
 
-export interface ProgressSink {
-  /** Records the latest figure; written at most once per interval, the last one winning. */
-  report(percent: number, message: string, figures?: ProgressFigures): void;
-  /** Writes a figure still waiting, now (before the job hands off, so the UI shows it). */
+export interface ProgressWriter {
+  /** Records an operation's latest figure; written with every other waiting one, the last winning. */
+  report(operationId: string, report: ProgressReport): void;
+  /**
+   * Drops the operation's figure still waiting and waits for a write under way: before its final
+   * status, or a note written straight, which a late figure must not overwrite.
+   */
+  settle(operationId: string): Promise<void>;
+  /** Writes everything waiting, now. */
   flush(): Promise<void>;
-  /** Drops a figure still waiting and waits for a write under way (before the final status). */
-  cancel(): Promise<void>;
 }
 
 /**
- * Coalesces an operation's progress writes: a short operation writes none (its final status
- * says 100 %), a long one at most one per `intervalMs`, never a transaction per tick.
+ * Coalesces progress writes within and across operations: a short operation writes none (its
+ * final status says 100 %); the rest wait at most `intervalMs` and go out together, one statement
+ * for every operation that moved (a fleet split's 200 watched tasks report at once), never a
+ * transaction per tick.
  */
-export function throttledProgress(
-  write: (report: ProgressReport) => Promise<void>,
+export function batchedProgress(
+  write: (reports: ReadonlyMap<string, ProgressReport>) => Promise<void>,
   intervalMs: number,
   log: (line: string) => void,
-): ProgressSink {
-  let waiting: ProgressReport | null = null;
+): ProgressWriter {
+  let waiting = new Map<string, ProgressReport>();
   let timer: NodeJS.Timeout | null = null;
   let writing: Promise<void> = Promise.resolve();
 
   const writeWaiting = (): Promise<void> => {
     if (timer) clearTimeout(timer);
     timer = null;
-    const next = waiting;
-    waiting = null;
-    if (next === null) return writing;
+    if (waiting.size === 0) return writing;
+    const batch = waiting;
+    waiting = new Map();
     writing = writing
-      .then(() => write(next))
+      .then(() => write(batch))
       .catch((error: unknown) =>
         log(`progress write failed: ${error instanceof Error ? error.message : String(error)}`),
       );
@@ -45,16 +50,18 @@ export function throttledProgress(
   };
 
   return {
-    report(percent, message, figures) {
-      waiting = { percent, message, figures: figures ?? null };
+    report(operationId, report) {
+      waiting.set(operationId, report);
       if (timer === null) timer = setTimeout(() => void writeWaiting(), intervalMs);
     },
-    flush: writeWaiting,
-    async cancel() {
-      if (timer) clearTimeout(timer);
-      timer = null;
-      waiting = null;
+    async settle(operationId) {
+      waiting.delete(operationId);
+      if (waiting.size === 0 && timer) {
+        clearTimeout(timer);
+        timer = null;
+      }
       await writing;
     },
+    flush: writeWaiting,
   };
 }

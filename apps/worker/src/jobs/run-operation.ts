@@ -19,7 +19,7 @@ import type { AgentClient, Task } from "@virtfn/agent-client";
 import type { Db, Operation } from "@virtfn/db";
 import type { LogFields } from "@virtfn/telemetry";
 import type { OperationJob } from "../queues/producer";
-import { throttledProgress } from "./progress";
+import type { ProgressWriter } from "./progress";
 import type { TaskWatcher } from "./task-watcher";
 
 export interface JobDeps {
@@ -29,8 +29,8 @@ export interface JobDeps {
   log(line: string, fields?: LogFields): void;
   /** Told once per operation that this job moved to a final status (metrics). */
   finished?(operation: Operation, status: "Succeeded" | "Failed"): void;
-  /** At most one progress write per operation per this many ms. */
-  progressMs: number;
+  /** Where jobs and the task watcher report progress: written in batches (progress.ts). */
+  progress: ProgressWriter;
   /** Wakes a handed-off job when its agent task ends; without it the job re-checks on its delay. */
   taskWatcher?: TaskWatcher;
   /**
@@ -74,12 +74,6 @@ export async function runOperationJob(
     logFields(operation),
   );
   const finalAttempt = job.attemptsMade + 1 >= attempts;
-  const progress = throttledProgress(
-    ({ percent, message, figures }) =>
-      reportProgress(deps.db, operationId, percent, message, figures),
-    deps.progressMs,
-    deps.log,
-  );
   const ctx = {
     isFinalAttempt: finalAttempt,
     db: deps.db,
@@ -87,20 +81,20 @@ export async function runOperationJob(
       deps.agentFor(target, policy, operationId),
     resumed: resume ?? null,
     progress: (percent: number, message: string, figures?: ProgressFigures) => {
-      progress.report(percent, message, figures);
+      deps.progress.report(operationId, { percent, message, figures: figures ?? null });
       return Promise.resolve();
     },
   };
   try {
     const result = await handler(ctx, operation);
-    await progress.cancel();
+    await deps.progress.settle(operationId);
     if (await succeedOperation(deps.db, operationId, result))
       deps.finished?.(operation, "Succeeded");
     deps.log(`operation ${operation.kind} ${operationId} succeeded`, logFields(operation));
     return "succeeded";
   } catch (error) {
     if (isAwaitingAgentTask(error) && token !== undefined) {
-      await progress.flush();
+      // What the run reported goes out with the next batch: the job's slot does not wait for it.
       // A handler hands over the same state on every re-check of one task: written once.
       if (JSON.stringify(resume ?? null) !== JSON.stringify(error.state))
         await job.updateData({ operationId, resume: error.state });
@@ -113,21 +107,24 @@ export async function runOperationJob(
       // Watched only once delayed: promote() moves a delayed job, nothing else.
       const watch = error.watch;
       if (watcher !== undefined && watch !== undefined)
-        watcher.watch(`${job.queueName}:${job.id ?? operationId}`, watch, async (ended, signal) => {
-          if (
-            ended !== null &&
-            (await finishedByWatcher(deps, job, operation, watch, ended, signal))
-          )
-            return;
-          // The ended task, and what the job would read next, go with the job, so that its run
-          // asks the agent nothing while it holds a slot.
-          if (ended !== null)
-            await job.updateData({ operationId, resume: await watch.ended(ended, signal) });
-          await job.promote();
+        watcher.watch(`${job.queueName}:${job.id ?? operationId}`, watch, {
+          progress: (report) => deps.progress.report(operationId, report),
+          wake: async (ended, signal) => {
+            if (
+              ended !== null &&
+              (await finishedByWatcher(deps, job, operation, watch, ended, signal))
+            )
+              return;
+            // The ended task, and what the job would read next, go with the job, so that its
+            // run asks the agent nothing while it holds a slot.
+            if (ended !== null)
+              await job.updateData({ operationId, resume: await watch.ended(ended, signal) });
+            await job.promote();
+          },
         });
       throw new DelayedError();
     }
-    await progress.cancel();
+    await deps.progress.settle(operationId);
     const failure = classifyFailure(error);
     if (failure.retryable && !finalAttempt) {
       await reportProgress(
@@ -174,6 +171,7 @@ async function finishedByWatcher(
     return false;
   }
   if (result === null) return false;
+  await deps.progress.settle(operation.id);
   if (await succeedOperation(deps.db, operation.id, result))
     deps.finished?.(operation, "Succeeded");
   deps.log(`operation ${operation.kind} ${operation.id} succeeded`, logFields(operation));

@@ -1,5 +1,6 @@
 import type { Task } from "@virtfn/agent-client";
 import type { OperationResult } from "../runtime/context";
+import type { ProgressFigures } from "./progress-figures";
 /** A JSON value, as BullMQ keeps it in a job's data. */
 type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
@@ -12,11 +13,18 @@ export type HandoffState = { [key: string]: JsonValue };
 /**
  * How a worker can watch a handed-off task without a slot and without a polling schedule: it
  * holds `wait` (the agent's long-poll) and wakes the job once the task has ended, which then
- * needs no look of its own (`ended`). `progress` records what a long-poll saw of a task still running (one
- * UPDATE), so the operation's bar moves without running the job. Every agent call of a watch is
+ * needs no look of its own (`ended`). `progress` says what to show of a task still running, which
+ * the worker writes, so the operation's bar moves without running the job. Every agent call of a watch is
  * made outside the worker's slots: on a loaded agent a call takes hundreds of milliseconds, and
  * a slot held for each would make the worker's concurrency, not the agents, the limit.
  */
+/** What a watched task's operation shows while the task runs. */
+export interface TaskProgressReport {
+  percent: number;
+  message: string;
+  figures: ProgressFigures;
+}
+
 export interface TaskWatch {
   /**
    * The agent's long-poll: the task once it ends, moves a step past `seen`, or waitMs passed.
@@ -24,7 +32,11 @@ export interface TaskWatch {
    * through the agent's idempotent start (the operation id is the task id).
    */
   wait(waitMs: number, seen: Task | null, signal: AbortSignal): Promise<Task>;
-  progress(task: Task): Promise<void>;
+  /**
+   * The progress to show for the task as it moves, or null when it shows nothing new. The
+   * worker writes it, in one statement with the other watched tasks' (issue 9).
+   */
+  progress(task: Task): TaskProgressReport | null;
   /**
    * The hand-off state with the ended task in it, and what the woken job would read of the agent
    * next, so that its run makes no agent call; whatever could not be read is left to the job.

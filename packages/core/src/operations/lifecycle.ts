@@ -79,6 +79,48 @@ export async function reportProgress(
   );
 }
 
+/** One operation's progress for reportProgressMany; `figures` as reportProgress takes them. */
+export interface ProgressWrite {
+  id: string;
+  percent: number;
+  message: string;
+  figures?: ProgressFigures | null;
+}
+
+/**
+ * Writes the progress of many Running operations in one statement: a worker watching a fleet
+ * split's tasks collects what they reported in a short interval and writes it together, instead
+ * of one statement per operation per step (issue 9). The latest write of an operation wins; each
+ * row is what reportProgress would write for it.
+ */
+export async function reportProgressMany(db: Client, writes: ProgressWrite[]): Promise<void> {
+  if (writes.length === 0) return;
+  // One row per operation: an UPDATE joined to two rows of one operation applies either.
+  const latest = [...new Map(writes.map((write) => [write.id, write])).values()];
+  const rows = latest.map((write) => ({
+    ...write,
+    data: write.figures ? progressFigures.parse(write.figures) : null,
+  }));
+  await queryRows(
+    db,
+    Prisma.sql`
+    UPDATE "Operation" AS o
+       SET progress = w.percent, "progressMessage" = w.message, "updatedAt" = now(),
+           "progressPhase" = CASE WHEN w.keep THEN o."progressPhase" ELSE w.phase END,
+           "progressDone" = CASE WHEN w.keep THEN o."progressDone" ELSE w.done END,
+           "progressTotal" = CASE WHEN w.keep THEN o."progressTotal" ELSE w.total END
+      FROM unnest(${rows.map((row) => row.id)}::uuid[],
+                  ${rows.map((row) => boundedPercent(row.percent))}::int[],
+                  ${rows.map((row) => row.message)}::text[],
+                  ${rows.map((row) => row.figures === undefined)}::boolean[],
+                  ${rows.map((row) => row.data?.phase ?? null)}::text[],
+                  ${rows.map((row) => row.data?.done ?? null)}::int[],
+                  ${rows.map((row) => row.data?.total ?? null)}::int[])
+           AS w(id, percent, message, keep, phase, done, total)
+     WHERE o.id = w.id AND o.status = 'Running'`,
+  );
+}
+
 export async function succeedOperation(
   db: Client,
   id: string,

@@ -19,7 +19,6 @@ import {
 } from "../hosts/sync";
 import { recordPfVfCount } from "../passthru/sync";
 import { AwaitingAgentTask, recheckDelay, type TaskWatch } from "../operations/handoff";
-import { reportProgress } from "../operations/lifecycle";
 import type { OperationContext, OperationHandler, OperationResult } from "../runtime/context";
 import { DomainError, ErrorCode, notFound } from "../shared/errors";
 import { detachVfNics, vmsHoldingVfsOf } from "./holders";
@@ -220,11 +219,11 @@ function splitTaskWatch(
         { signal, retryForMs: 0 },
       );
     },
-    async progress(task) {
-      const { percent, message, figures } = taskProgress(label, task);
-      if (message === shown) return;
-      shown = message;
-      await reportProgress(db, operationId, percent, message, figures);
+    progress(task) {
+      const report = taskProgress(label, task);
+      if (report.message === shown) return null;
+      shown = report.message;
+      return report;
     },
     async finish(task, signal) {
       if (task.state !== "succeeded") return null;
