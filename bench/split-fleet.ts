@@ -425,7 +425,7 @@ async function printStatements(): Promise<void> {
 let hostIds: string[] = [];
 /** Each virtfn run's baseline is the mean of the one before it and the one after it. */
 const baselines: number[] = [];
-const virtfnRuns: Array<{ concurrency: number; ms: number }> = [];
+const virtfnRuns: Array<{ round: number; concurrency: number; ms: number }> = [];
 for (let round = 1; round <= ROUNDS; round += 1)
   for (const concurrency of [8, 64] as const) {
     const ms = await withWorker(concurrency, async (workerPid) => {
@@ -469,7 +469,7 @@ for (let round = 1; round <= ROUNDS; round += 1)
       await printStatements();
       return split.ms;
     });
-    virtfnRuns.push({ concurrency, ms });
+    virtfnRuns.push({ round, concurrency, ms });
   }
 await restoreBaselinePf(String(baselines.length));
 baselines.push(await baselineSplit(String(baselines.length + 1)));
@@ -479,7 +479,7 @@ for (const [i, run] of virtfnRuns.entries()) {
   const baselineMs = ((baselines[i] ?? NaN) + (baselines[i + 1] ?? NaN)) / 2;
   console.log(
     ratio(
-      `split, worker concurrency ${run.concurrency}, round ${Math.floor(i / 2) + 1}, vs agents alone (mean of the runs just before and after it; lower is better)`,
+      `split, worker concurrency ${run.concurrency}, round ${run.round}, vs agents alone (mean of the runs just before and after it; lower is better)`,
       run.ms / 1000,
       baselineMs / 1000,
       "s",

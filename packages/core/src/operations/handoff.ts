@@ -10,14 +10,6 @@ type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string
  */
 export type HandoffState = { [key: string]: JsonValue };
 
-/**
- * How a worker can watch a handed-off task without a slot and without a polling schedule: it
- * holds `wait` (the agent's long-poll) and wakes the job once the task has ended, which then
- * needs no look of its own (`ended`). `progress` says what to show of a task still running, which
- * the worker writes, so the operation's bar moves without running the job. Every agent call of a watch is
- * made outside the worker's slots: on a loaded agent a call takes hundreds of milliseconds, and
- * a slot held for each would make the worker's concurrency, not the agents, the limit.
- */
 /** What a watched task's operation shows while the task runs. */
 export interface TaskProgressReport {
   percent: number;
@@ -25,6 +17,15 @@ export interface TaskProgressReport {
   figures: ProgressFigures;
 }
 
+/**
+ * How a worker can watch a handed-off task without a slot and without a polling schedule: it
+ * holds `wait` (the agent's long-poll) and wakes the job once the task has ended, which then
+ * needs no look of its own (`ended`). `progress` says what to show of a task still running, which
+ * the worker writes, so the operation's bar moves without running the job. Every agent call of a
+ * watch is made outside the worker's slots: on a loaded agent a call takes hundreds of
+ * milliseconds, and a slot held for each would make the worker's concurrency, not the agents, the
+ * limit.
+ */
 export interface TaskWatch {
   /**
    * The agent's long-poll: the task once it ends, moves a step past `seen`, or waitMs passed.

@@ -63,23 +63,15 @@ export async function reportProgress(
   message: string,
   figures?: ProgressFigures | null,
 ): Promise<void> {
-  const data = figures ? progressFigures.parse(figures) : null;
-  const phase =
-    figures === undefined
-      ? Prisma.empty
-      : Prisma.sql`, "progressPhase" = ${data?.phase ?? null},
-           "progressDone" = ${data?.done ?? null}::int, "progressTotal" = ${data?.total ?? null}::int`;
-  await queryRows(
-    db,
-    Prisma.sql`
-    UPDATE "Operation"
-       SET progress = ${boundedPercent(progress)}, "progressMessage" = ${message},
-           "updatedAt" = now()${phase}
-     WHERE id = ${id}::uuid AND status = 'Running'`,
-  );
+  await reportProgressMany(db, [
+    { id, percent: progress, message, ...(figures === undefined ? {} : { figures }) },
+  ]);
 }
 
-/** One operation's progress for reportProgressMany; `figures` as reportProgress takes them. */
+/**
+ * One operation's progress for reportProgressMany: `figures` null clears the phase, undefined keeps
+ * it.
+ */
 export interface ProgressWrite {
   id: string;
   percent: number;
